@@ -1,0 +1,55 @@
+"""fertopt: analysis of fertilizer field trials.
+
+ANOVA for field designs with letter groups, single-nutrient response models
+with economic optima, N-P-K response surfaces, 3414 and omission-plot trials,
+reports and batch re-analysis.  Importing fertopt never imports
+``matplotlib.pyplot``.
+
+Examples
+--------
+>>> import fertopt as fo
+>>> fo.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+from . import units
+from ._version import __version__
+from .exceptions import (
+    AssumptionWarning,
+    ColumnError,
+    ConvergenceError,
+    ConvergenceWarning,
+    DataError,
+    DataWarning,
+    DesignError,
+    DesignWarning,
+    DisplayWarning,
+    ExtrapolationWarning,
+    FertoptError,
+    FertoptWarning,
+    PriceWarning,
+    UnbalancedDesignWarning,
+)
+from .io import read_trials
+
+__all__ = [
+    "__version__",
+    "units",
+    "read_trials",
+    "FertoptError",
+    "ColumnError",
+    "DataError",
+    "DesignError",
+    "ConvergenceError",
+    "FertoptWarning",
+    "DataWarning",
+    "DesignWarning",
+    "UnbalancedDesignWarning",
+    "AssumptionWarning",
+    "ExtrapolationWarning",
+    "ConvergenceWarning",
+    "PriceWarning",
+    "DisplayWarning",
+]

@@ -1,0 +1,336 @@
+"""Input checks shared by every public function, and the messages they give.
+
+Messages name the argument, the column, the offending rows and values, and
+say how to fix the problem.  Functions here raise :mod:`fertopt.exceptions`
+errors; they never use ``assert``.
+
+Row references use the labels of the data frame's index; for frames made by
+:func:`fertopt.read_trials` that is the 0-based data row (the file line is
+``row + 2`` with one header line).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+import unicodedata
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import ColumnError, DataError, DesignError, FertoptError
+
+__all__ = [
+    "MISSING_MARKERS",
+    "require_frame",
+    "require_column",
+    "require_columns",
+    "as_names",
+    "to_numeric",
+    "as_labels",
+    "check_choice",
+    "check_probability",
+    "check_positive",
+    "check_nonnegative_rates",
+    "check_nan_policy",
+    "require_levels",
+    "describe_rows",
+    "suggest_columns",
+]
+
+#: Cell texts read as a missing *number* (never applied to label columns).
+MISSING_MARKERS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "-", "--", "—", "–", ".", "缺", "缺失", "无"}
+)
+
+_MAX_SHOWN = 8
+
+
+def describe_rows(index: Iterable[Hashable], values: Iterable[Any] | None = None) -> str:
+    """Describe offending rows compactly: ``row 3 ('n/a'), row 7 ('12,5') and 4 more``.
+
+    Examples
+    --------
+    >>> describe_rows([3, 7], ["n/a", "12,5"])
+    "row 3 ('n/a'), row 7 ('12,5')"
+    >>> describe_rows(range(10))
+    'rows 0, 1, 2, 3, 4, 5, 6, 7 and 2 more'
+    """
+    index = list(index)
+    if values is None:
+        shown = ", ".join(str(i) for i in index[:_MAX_SHOWN])
+        prefix = "row " if len(index) == 1 else "rows "
+        text = prefix + shown
+    else:
+        values = list(values)
+        text = ", ".join(f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values))
+    if len(index) > _MAX_SHOWN:
+        text += f" and {len(index) - _MAX_SHOWN} more"
+    return text
+
+
+# ---------------------------------------------------------------------------
+# frames and columns
+# ---------------------------------------------------------------------------
+def require_frame(data: Any, name: str = "data") -> pd.DataFrame:
+    """Return ``data`` as a DataFrame (a dict of columns is accepted)."""
+    if isinstance(data, pd.DataFrame):
+        frame = data
+    elif isinstance(data, dict):
+        try:
+            frame = pd.DataFrame(data)
+        except ValueError as exc:
+            raise DataError(f"`{name}` could not be made into a table: {exc}") from None
+    else:
+        raise DataError(
+            f"`{name}` must be a pandas DataFrame with one row per plot, got "
+            f"{type(data).__name__}. Read a file with fertopt.read_trials(path) first."
+        )
+    if frame.shape[0] == 0:
+        raise DataError(f"`{name}` has no rows; there is nothing to analyse.")
+    if not frame.columns.is_unique:
+        dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise ColumnError(
+            f"`{name}` has duplicated column names: {', '.join(dup)}. "
+            "Rename them so that every column name is unique."
+        )
+    return frame
+
+
+def suggest_columns(name: str, columns: Sequence[Any]) -> str:
+    names = [str(c) for c in columns]
+    lower = {n.lower(): n for n in names}
+    hits = difflib.get_close_matches(str(name).lower(), list(lower), n=3, cutoff=0.5)
+    hits = [lower[h] for h in hits]
+    text = f" Did you mean {' or '.join(repr(h) for h in hits)}?" if hits else ""
+    shown = ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
+    return f"{text} Columns: {shown}"
+
+
+def require_column(frame: pd.DataFrame, column: Any, role: str) -> Hashable:
+    """Check that ``column`` (given for argument ``role``) is a column of ``frame``."""
+    if column is None:
+        raise ColumnError(f"`{role}` is required: name the column that holds it.")
+    if not isinstance(column, Hashable) or isinstance(column, (list, tuple)):
+        raise ColumnError(f"`{role}` must be one column name, got {column!r}.")
+    if column not in frame.columns:
+        raise ColumnError(f"{role}={column!r} is not a column of `data`." + suggest_columns(column, frame.columns))
+    return column
+
+
+def as_names(value: Any, role: str) -> tuple[Hashable, ...]:
+    """A column name or a sequence of names, as a tuple (``None`` → empty tuple)."""
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        if len(value) == 0:
+            raise ColumnError(f"`{role}` is an empty list; name at least one column.")
+        if len(set(value)) != len(value):
+            raise ColumnError(f"`{role}` names a column twice: {list(value)!r}.")
+        return tuple(value)
+    return (value,)
+
+
+def require_columns(frame: pd.DataFrame, **roles: Any) -> None:
+    """Check every named role; a column may not play two roles."""
+    seen: dict[Hashable, str] = {}
+    for role, value in roles.items():
+        for column in as_names(value, role):
+            require_column(frame, column, role)
+            if column in seen:
+                raise ColumnError(
+                    f"column {column!r} is given both as `{seen[column]}` and as `{role}`; "
+                    "each column plays one role."
+                )
+            seen[column] = role
+
+
+# ---------------------------------------------------------------------------
+# cells
+# ---------------------------------------------------------------------------
+def _parse_number(text: str) -> float | None:
+    """Parse one cell; ``None`` when it is not a number.  NFKC folds full-width digits."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    if cleaned.lower() in MISSING_MARKERS:
+        return math.nan
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def to_numeric(series: pd.Series, role: str) -> pd.Series:
+    """Convert a column to float, naming every cell that is not a number.
+
+    Empty cells and common missing markers (``NA``, ``-``, ``缺``…) become NaN;
+    full-width digits are accepted.  Anything else raises :class:`DataError`
+    listing the rows and values, with a hint for decimal commas.
+
+    Examples
+    --------
+    >>> to_numeric(pd.Series(["1.5", " 2", "NA", "３"]), "response").tolist()
+    [1.5, 2.0, nan, 3.0]
+    >>> to_numeric(pd.Series(["1.5", "12,5"]), "response")
+    Traceback (most recent call last):
+    ...
+    fertopt.exceptions.DataError: response column holds values that are not numbers: row 1 ('12,5'). ...
+    """
+    name = series.name if series.name is not None else role
+    if pd.api.types.is_bool_dtype(series):
+        raise DataError(f"{role} column {name!r} holds true/false values, not numbers.")
+    if pd.api.types.is_numeric_dtype(series):
+        out = series.astype("float64")
+    else:
+        values = []
+        bad_index, bad_values = [], []
+        for idx, v in series.items():
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                values.append(math.nan)
+            elif isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_)):
+                values.append(float(v))
+            else:
+                parsed = _parse_number(str(v))
+                if parsed is None:
+                    bad_index.append(idx)
+                    bad_values.append(v)
+                    values.append(math.nan)
+                else:
+                    values.append(parsed)
+        if bad_index:
+            label = f"{role} column {name!r}" if series.name is not None else f"{role} column"
+            hint = ""
+            if any("," in str(v) for v in bad_values):
+                hint = (
+                    " A comma looks like a decimal or thousands separator: use a point for "
+                    "decimals and no thousands separator (or read the file with "
+                    "read_trials(..., decimal=','))."
+                )
+            raise DataError(
+                f"{label} holds values that are not numbers: "
+                f"{describe_rows(bad_index, bad_values)}. Correct these cells, or leave them "
+                f"empty to treat them as missing.{hint}"
+            )
+        out = pd.Series(values, index=series.index, name=series.name, dtype="float64")
+    if np.isinf(out.to_numpy()).any():
+        rows = out.index[np.isinf(out.to_numpy())]
+        raise DataError(f"{role} column {name!r} holds infinite values at {describe_rows(rows)}.")
+    return out
+
+
+def _natural_key(label: str) -> tuple:
+    try:
+        return (0, float(label), label)
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def as_labels(series: pd.Series, role: str) -> pd.Categorical:
+    """Read a treatment/block column as labels, keeping a meaningful level order.
+
+    Numbers stay numbers in the order (0, 30, 60, 120 — not "0", "120", "30");
+    categoricals keep their category order (unused categories are dropped);
+    text keeps the order of first appearance.  A label such as ``"None"``,
+    ``"NA"``, ``"CK"`` or ``"0"`` is a label, never a missing value.
+
+    Raises
+    ------
+    DataError
+        If cells are empty: a plot without a treatment or block label is a
+        data-entry mistake to be fixed, not guessed.
+    """
+    name = series.name if series.name is not None else role
+    missing = series.isna().to_numpy()
+    if missing.any():
+        raise DataError(
+            f"{role} column {name!r} is empty at {describe_rows(series.index[missing])}. "
+            "Every plot needs a label: fill these cells in, or drop those rows first."
+        )
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cat = pd.Categorical(series).remove_unused_categories()
+        return pd.Categorical(
+            [str(v) for v in cat], categories=[str(c) for c in cat.categories], ordered=False
+        )
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy()
+        levels = np.unique(values)
+        text = {v: format(v, "g") if isinstance(v, (float, np.floating)) else str(v) for v in levels}
+        return pd.Categorical([text[v] for v in values], categories=[text[v] for v in levels])
+    labels = [str(v).strip() for v in series.astype(object)]
+    levels = list(dict.fromkeys(labels))
+    if all(_natural_key(lv)[0] == 0 for lv in levels):
+        levels = sorted(levels, key=_natural_key)
+    return pd.Categorical(labels, categories=levels)
+
+
+# ---------------------------------------------------------------------------
+# scalar arguments
+# ---------------------------------------------------------------------------
+def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
+    """Check that ``value`` is one of ``choices``."""
+    choices = list(choices)
+    if value not in choices:
+        near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise FertoptError(
+            f"{name}={value!r} is not a valid option; choose one of "
+            f"{', '.join(repr(c) for c in choices)}.{hint}"
+        )
+    return value
+
+
+def check_probability(value: Any, name: str = "alpha") -> float:
+    """Check a level strictly between 0 and 1 (``alpha``, ``confidence_level``)."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise FertoptError(f"{name} must be a number between 0 and 1, got {value!r}.") from None
+    if not 0.0 < x < 1.0:
+        example = "0.05" if name == "alpha" else "0.95"
+        raise FertoptError(
+            f"{name}={value!r} is outside (0, 1); give a probability such as {example}."
+        )
+    return x
+
+
+def check_positive(value: Any, name: str) -> float:
+    """Check a finite number > 0 (prices, plot areas)."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise FertoptError(f"{name} must be a positive number, got {value!r}.") from None
+    if not math.isfinite(x) or x <= 0:
+        raise FertoptError(f"{name} must be a positive number, got {value!r}.")
+    return x
+
+
+def check_nonnegative_rates(values: pd.Series, role: str) -> None:
+    """Rates of a nutrient cannot be negative."""
+    arr = values.to_numpy(dtype=float)
+    bad = arr < 0
+    if bad.any():
+        raise DataError(
+            f"{role} column {values.name!r} has negative rates: "
+            f"{describe_rows(values.index[bad], arr[bad])}. A fertilizer rate is 0 or more; "
+            "correct these cells."
+        )
+
+
+def check_nan_policy(value: Any) -> str:
+    """``"omit"`` (drop rows with a missing response, counted) or ``"raise"``."""
+    return check_choice(value, "nan_policy", ("omit", "raise"))
+
+
+def require_levels(labels: pd.Categorical, role: str, column: Any, minimum: int = 2) -> None:
+    """A factor needs at least ``minimum`` levels to be compared."""
+    k = len(labels.categories)
+    if k < minimum:
+        only = f" (only {labels.categories[0]!r})" if k == 1 else ""
+        raise DesignError(
+            f"{role} column {column!r} has {k} level{'s' if k != 1 else ''}{only}; at least "
+            f"{minimum} are needed to compare treatments. Check that the right column was "
+            "named and that the data hold the whole trial."
+        )
+
