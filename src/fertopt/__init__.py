@@ -32,12 +32,15 @@ from .exceptions import (
     PriceWarning,
     UnbalancedDesignWarning,
 )
+from .anova import AnovaResult, anova
 from .io import read_trials
 
 __all__ = [
     "__version__",
     "units",
     "read_trials",
+    "anova",
+    "AnovaResult",
     "FertoptError",
     "ColumnError",
     "DataError",
