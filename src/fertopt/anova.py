@@ -678,12 +678,12 @@ def anova(
     ...     "yield": [20.1, 25.3, 27.9, 30.2, 19.5, 24.1, 28.3, 31.0, 21.0, 26.2, 27.1, 29.6]})
     >>> aov = fo.anova(df, response="yield", treatment="trt", block="rep")
     >>> aov
-    <AnovaResult RCBD 4 treatments, 3 blocks | trt F(3, 6) = 105.85, p < 0.0001 | CV 2.7%>
+    <AnovaResult RCBD 4 treatments, 3 blocks | trt F(3, 6) = 67.08, p < 0.0001 | CV 3.5%>
     >>> aov.table[["source", "df", "f"]]
-          source  df           f
-    0        rep   2    3.046512
-    1        trt   3  105.852713
-    2  Residuals   6         NaN
+          source   df          f
+    0        rep  2.0   0.076510
+    1        trt  3.0  67.077517
+    2  Residuals  6.0        NaN
     """
     ss = _SS_TYPES.get(ss_type)
     if ss is None:
