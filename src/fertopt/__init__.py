@@ -33,6 +33,7 @@ from .exceptions import (
     UnbalancedDesignWarning,
 )
 from .anova import AnovaResult, anova
+from .datasets import list_datasets, load_dataset
 from .io import read_trials
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "read_trials",
     "anova",
     "AnovaResult",
+    "load_dataset",
+    "list_datasets",
     "FertoptError",
     "ColumnError",
     "DataError",
