@@ -1,0 +1,553 @@
+"""Batch re-analysis of many trials: one tidy row per trial, no trial lost.
+
+:func:`run_batch` splits a table of plots into trials (``by=``), analyses
+each trial as the single-trial functions would, and returns a
+:class:`BatchResult`.  Regular trials (complete, balanced RCBD or CRD) are
+analysed together as arrays (the *vectorized* engine); every other trial goes
+through the public single-trial functions one at a time (the *per-trial*
+path), with its warnings and errors recorded against it.  Both give the same
+numbers.  A Dask engine spreads the work over a ``dask.distributed`` cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _validation as _v
+from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from ..exceptions import ColumnError, DataError, DisplayWarning, FertoptError
+from ._engine import assemble, read_keeping, run_local
+from ._pertrial import ANOVA_COLUMNS, Plan, TrialResult, analyse_trial
+
+__all__ = ["run_batch", "BatchResult", "TrialResult"]
+
+_ENGINES = ("auto", "python", "vectorized", "dask")
+_POSTHOC = (None, "duncan", "lsd", "tukey")
+_SURFACE = (None, "full", "stepwise")
+_LEAD_COLUMNS = ("engine", "status", "n_warnings")
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+class TrialResults(Mapping):
+    """Lazy mapping trial key → :class:`TrialResult`, recomputed on access by the per-trial path.
+
+    Keys are scalars for one ``by`` column and tuples for several, in trial
+    order; every trial of the batch (analysed or failed) is a key.
+    """
+
+    def __init__(self, source: Any, plan: Plan, keys: Callable[[], list[Any]],
+                 codes: np.ndarray | None):
+        self._source = source
+        self._plan = plan
+        self._make_keys = keys
+        self._keys: list[Any] | None = None
+        self._index: dict[Any, int] | None = None
+        self._codes = codes
+        self._cache: dict[Any, TrialResult] = {}
+
+    def _ensure(self) -> tuple[list[Any], dict[Any, int]]:
+        if self._keys is None:
+            self._keys = self._make_keys()
+            self._index = {k: i for i, k in enumerate(self._keys)}
+        return self._keys, self._index
+
+    def __len__(self) -> int:
+        return len(self._ensure()[0])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._ensure()[0])
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._ensure()[1]
+        except TypeError:
+            return False
+
+    def __getitem__(self, key: Any) -> TrialResult:
+        keys, index = self._ensure()
+        if not self.__contains__(key):
+            shown = ", ".join(repr(k) for k in keys[:5])
+            raise KeyError(
+                f"no trial {key!r} in this batch; keys look like {shown}"
+                + (" …" if len(keys) > 5 else "")
+            )
+        if key not in self._cache:
+            if self._codes is not None:
+                frame = self._source.iloc[np.flatnonzero(self._codes == index[key])]
+            else:
+                from ._dask import trial_frame
+
+                frame = trial_frame(self._source, self._plan, key)
+            self._cache[key] = analyse_trial(frame, self._plan, key, keep=True).result
+        return self._cache[key]
+
+    def __repr__(self) -> str:
+        return "<TrialResults: computed on access, one per trial key>"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class BatchResult(ResultBase):
+    """Result of :func:`run_batch`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per analysed trial, in key order: the ``by`` columns, then
+        ``engine`` (``"vectorized"`` or ``"python"``), ``status`` (``"ok"``,
+        or ``"partial"`` when a later stage failed; its error is in
+        ``warnings``), ``n_warnings``, and the ANOVA columns ``design``,
+        ``n_obs``, ``n_dropped``, ``n_treatments``, ``n_blocks``,
+        ``balanced``, ``grand_mean``, ``cv`` (percent), ``mse``,
+        ``df_resid``, ``df_treatment``, ``f``, ``p`` (treatment F test),
+        ``df_block``, ``f_block``, ``p_block``, ``r_squared``.
+    groups : DataFrame
+        Letters per treatment (long table): the ``by`` columns, then
+        ``treatment | mean | sd | se | n | letters``.
+    failures : DataFrame
+        One row per trial that could not be analysed: the ``by`` columns,
+        then ``stage | error | message``.  Rows with an empty key cell appear
+        as one failure with missing key values.
+    warnings : DataFrame
+        The ``by`` columns, then ``stage | category | message``: every
+        warning issued while analysing a trial, and the errors of stages
+        after the ANOVA.
+    n_trials, n_analysed, n_failed, n_warned : int
+        Trials found, analysed (rows of ``table``), failed and with warnings.
+    n_vectorized : int
+        Trials analysed by the vectorized engine.
+    engine : str
+        The engine asked for.
+    elapsed : float
+        Wall-clock seconds.
+    options : dict
+        The analysis options used (roles, post-hoc test, alpha, surface, model).
+    notes : tuple of str
+        Messages about the run itself (not about a trial).
+    """
+
+    table: pd.DataFrame
+    groups: pd.DataFrame
+    failures: pd.DataFrame
+    warnings: pd.DataFrame
+    n_trials: int
+    n_analysed: int
+    n_failed: int
+    n_warned: int
+    n_vectorized: int
+    engine: str
+    elapsed: float
+    options: dict[str, Any]
+    notes: tuple[str, ...] = ()
+    _results: TrialResults | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def results(self) -> TrialResults:
+        """Full results of one trial, recomputed on access: ``result.results[key]``."""
+        return self._results
+
+    def _headline(self) -> str:
+        text = (
+            f"{self.n_trials} trials: {self.n_analysed} analysed "
+            f"({self.n_vectorized} vectorized), {self.n_failed} failed, "
+            f"{self.n_warned} with warnings | {self.elapsed:.2f} s"
+        )
+        return text
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Trials", str(self.n_trials)),
+            ("Analysed", f"{self.n_analysed} ({self.n_vectorized} by the vectorized engine)"),
+            ("Failed", str(self.n_failed)),
+            ("With warnings", str(self.n_warned)),
+            ("Engine", self.engine),
+            ("Time", f"{self.elapsed:.2f} s"),
+        ]
+        facts += [(k.replace("_", " ").capitalize(), str(v)) for k, v in self.options.items()
+                  if v is not None]
+        blocks: list[Any] = [Facts(facts)]
+        if len(self.failures):
+            counts = (self.failures.groupby(["stage", "error"], sort=True).size()
+                      .rename("trials").reset_index())
+            blocks.append(Table(counts, title="Failures by stage and error", formats={"trials": "int"}))
+            head = self.failures.head(10)
+            blocks.append(Table(head, title=f"First failures ({len(head)} of {len(self.failures)})"))
+        if len(self.warnings):
+            counts = (self.warnings.groupby(["stage", "category"], sort=True).size()
+                      .rename("warnings").reset_index())
+            blocks.append(Table(counts, title="Warnings by stage and category",
+                                formats={"warnings": "int"}))
+        if len(self.table):
+            num = self.table[["grand_mean", "cv", "r_squared"]].describe().T.reset_index()
+            num = num.rename(columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"})
+            blocks.append(Table(num[["column", "count", "mean", "min", "q25", "median", "q75", "max"]],
+                                title="Across analysed trials", formats={"count": "int"}))
+        blocks.append(Notes(list(self.notes)))
+        return Summary("Batch analysis", blocks, headline=self._headline(), digits=digits)
+
+    def to_files(self, path: str | Path) -> list[Path]:
+        """Write ``table``, ``groups``, ``failures`` and ``warnings``.
+
+        ``.xlsx``: one workbook with a sheet per table; ``.csv`` or
+        ``.parquet``: ``path`` holds ``table`` and sibling files
+        ``<stem>_groups``, ``<stem>_failures`` and ``<stem>_warnings`` the
+        others.  Returns the paths written.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        tables = {"table": self.table, "groups": self.groups, "failures": self.failures,
+                  "warnings": self.warnings}
+        if suffix == ".xlsx":
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError:
+                raise FertoptError(
+                    "writing Excel files needs openpyxl: pip install 'fertopt[excel]', or write "
+                    ".csv or .parquet."
+                ) from None
+            with pd.ExcelWriter(path) as writer:
+                for name, frame in tables.items():
+                    _for_file(frame).to_excel(writer, sheet_name=name, index=False)
+            return [path]
+        if suffix not in (".csv", ".parquet"):
+            raise FertoptError(
+                f"cannot write {path.name!r}: use a name ending in .parquet, .csv or .xlsx."
+            )
+        written = []
+        for name, frame in tables.items():
+            target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")
+            if suffix == ".csv":
+                _for_file(frame).to_csv(target, index=False)
+            else:
+                _for_file(frame).to_parquet(target, index=False)
+            written.append(target)
+        return written
+
+
+def _for_file(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain values, so every file format takes them."""
+    out = frame.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(out[c].cat.categories.dtype if len(out[c].cat.categories) else object)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------
+def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates, posthoc, alpha,
+             surface, model, prices) -> Plan:
+    by_names = _v.as_names(by, "by")
+    if not by_names:
+        raise ColumnError("`by` is required: name the column(s) that identify a trial, e.g. by=('site', 'year').")
+    if isinstance(treatment, (list, tuple)):
+        raise ColumnError(
+            f"treatment={treatment!r}: batch analysis takes one treatment column. Combine "
+            "factorial treatments into one column (e.g. 'N2P1') first."
+        )
+    rate_names = _v.as_names(rates, "rates")
+    _v.check_choice(posthoc, "posthoc", _POSTHOC)
+    _v.check_choice(surface, "surface", _SURFACE)
+    alpha = _v.check_probability(alpha, "alpha")
+    probe = pd.DataFrame(columns=list(frame_columns))
+    _v.require_columns(probe, by=list(by_names), response=response, treatment=treatment, block=block)
+    for name in rate_names:
+        _v.require_column(probe, name, "rates")
+    clash = [c for c in by_names if str(c) in _reserved_columns()]
+    if clash:
+        raise ColumnError(
+            f"by column {clash[0]!r} has the name of a result column; rename it (for example to "
+            f"'{clash[0]}_id') before the batch run."
+        )
+    if surface is not None and len(rate_names) < 2:
+        raise FertoptError(
+            "surface= needs rates= naming two or three nutrient rate columns, e.g. "
+            "rates=('N', 'P2O5', 'K2O')."
+        )
+    if model is not None and len(rate_names) != 1:
+        raise FertoptError("model= needs rates= naming one rate column, e.g. rates='N'.")
+    if rate_names and surface is None and model is None:
+        raise FertoptError(
+            "rates= is used by surface= or model=; give one of them (for example surface='full'), "
+            "or leave out rates=."
+        )
+    if surface is not None and model is not None:
+        raise FertoptError("give surface= (several nutrients) or model= (one nutrient), not both.")
+    return Plan(by=by_names, response=response, treatment=treatment, block=block, rates=rate_names,
+                posthoc=posthoc, alpha=alpha, surface=surface, model=model, prices=prices)
+
+
+def _reserved_columns() -> set[str]:
+    return set(_LEAD_COLUMNS) | set(ANOVA_COLUMNS) | {
+        "treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message",
+    }
+
+
+# ---------------------------------------------------------------------------
+# progress
+# ---------------------------------------------------------------------------
+class _Progress:
+    def __init__(self, total: int, enabled: bool):
+        self._bar = None
+        self.note: str | None = None
+        if not enabled:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            self.note = ("progress=True needs the tqdm package (pip install 'fertopt[progress]'); "
+                         "the batch ran without a progress bar.")
+            return
+        self._bar = tqdm(total=total, unit="trial", desc="fertopt batch", leave=False)
+
+    def __call__(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    @property
+    def active(self) -> bool:
+        return self._bar is not None
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+# ---------------------------------------------------------------------------
+# the public function
+# ---------------------------------------------------------------------------
+def run_batch(
+    data: Any,
+    /,
+    *,
+    by: Hashable | Sequence[Hashable],
+    response: Hashable,
+    treatment: Hashable,
+    block: Hashable | None = None,
+    rates: Hashable | Sequence[Hashable] | None = None,
+    posthoc: str | None = None,
+    alpha: float = 0.05,
+    surface: str | None = None,
+    model: str | None = None,
+    prices: Any = None,
+    engine: str = "auto",
+    n_jobs: int = 1,
+    progress: bool = False,
+    errors: str = "record",
+) -> BatchResult:
+    """Analyse many trials at once.
+
+    Parameters
+    ----------
+    data : DataFrame, dask DataFrame, str or Path
+        One row per plot.  A path or glob (``"trials/*.parquet"``,
+        ``"all.csv"``) is read with :func:`fertopt.read_trials`
+        (``strict=False``; columns named in the roles keep their names), or
+        by Dask, partition by partition, with ``engine="dask"``.
+    by : str or sequence of str
+        Column(s) identifying a trial, e.g. ``("site", "year")``.
+    response, treatment, block : str
+        Roles as in :func:`fertopt.anova`; ``block=None`` analyses trials as
+        completely randomized.
+    rates : str or sequence of str, optional
+        Nutrient rate columns for ``surface=`` (two or three) or ``model=`` (one).
+    posthoc : {None, 'duncan', 'lsd', 'tukey'}
+        Multiple comparison giving the letters of ``groups``.
+    alpha : float, default 0.05
+        Significance level of the multiple comparison.
+    surface : {None, 'full', 'stepwise'}
+        Fit a quadratic response surface of the ``rates``.
+    model : str, optional
+        Fit a single-nutrient response model of ``rates``.
+    prices : fertopt.Prices, optional
+        Prices for the economic optimum of the surface or model.
+    engine : {'auto', 'python', 'vectorized', 'dask'}
+        ``vectorized`` analyses the regular trials (complete balanced RCBD or
+        CRD) as arrays and any other trial one at a time; ``python``
+        analyses every trial one at a time with the public functions;
+        ``dask`` runs the vectorized engine on the partitions of a Dask
+        DataFrame (or of the files of a path/glob) on a ``dask.distributed``
+        cluster; ``auto`` is ``dask`` for a Dask DataFrame and ``vectorized``
+        otherwise.
+    n_jobs : int, default 1
+        Worker processes for the per-trial path (and workers of the local
+        cluster the Dask engine starts when no client is active).
+    progress : bool, default False
+        Show a progress bar (needs ``tqdm``).  Nothing is printed otherwise.
+    errors : {'record', 'raise'}
+        Record a failing trial in ``failures`` and go on, or raise the
+        first error (in trial order).
+
+    Returns
+    -------
+    BatchResult
+        ``table``, ``groups``, ``failures``, ``warnings``, ``results`` and
+        counts; see :class:`BatchResult`.
+
+    Raises
+    ------
+    ColumnError
+        A role names a column that is not in the data.
+    FertoptError
+        Invalid options.  Problems of single trials never raise (unless
+        ``errors="raise"``): they are recorded in ``failures`` or ``warnings``.
+
+    Notes
+    -----
+    Every trial appears in exactly one of ``table`` and ``failures``.  A
+    trial is *regular* when every treatment occurs once in every block (or,
+    without blocks, equally often), with at least 2 treatments and 2 blocks
+    (replicates), and every cell is a number or label the single-trial
+    functions accept unchanged.  Regular trials are analysed as arrays:
+    centred per trial, the sums of squares are those of the balanced
+    two-way (one-way) layout, equal to :func:`fertopt.anova`'s to rounding
+    (relative 1e-12 on random trials).  Any other trial, and any regular
+    trial whose residual is at rounding level, is analysed by the same
+    public functions a user would call on it alone, so its numbers, warnings
+    and errors are exactly those.  Trials are the distinct values of the
+    ``by`` columns (exact values; an empty key cell is reported as a
+    failure), in sorted order.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, fertopt as fo
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"site": np.repeat(["A", "B", "C"], 12),
+    ...                    "trt": np.tile(np.repeat(["CK", "N", "NP", "NPK"], 3), 3),
+    ...                    "rep": np.tile([1, 2, 3], 12)})
+    >>> df["yield"] = 5 + df["trt"].map({"CK": 0, "N": 1, "NP": 1.5, "NPK": 2}) + rng.normal(0, 0.3, 36)
+    >>> df.loc[df["site"] == "C", "yield"] = 7.0          # a trial with constant yields
+    >>> res = fo.run_batch(df, by="site", response="yield", treatment="trt", block="rep")
+    >>> res.table[["site", "engine", "design", "n_obs"]].assign(significant=res.table["p"] < 0.05)
+      site      engine design  n_obs  significant
+    0    A  vectorized   RCBD     12         True
+    1    B  vectorized   RCBD     12         True
+    >>> res.failures[["site", "stage", "error"]]
+      site  stage      error
+    0    C  anova  DataError
+    """
+    _v.check_choice(engine, "engine", _ENGINES)
+    _v.check_choice(errors, "errors", ("record", "raise"))
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise FertoptError(f"n_jobs must be a whole number ≥ 1, got {n_jobs!r}.")
+    start = time.perf_counter()
+    is_path = isinstance(data, (str, Path))
+    is_dask = _is_dask_frame(data)
+    if engine == "auto":
+        engine_used = "dask" if is_dask else "vectorized"
+    else:
+        engine_used = engine
+    if engine_used == "dask":
+        from ._dask import open_source, run_dask
+
+        ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
+        plan = _as_plan(columns, by, response, treatment, block, rates, posthoc, alpha, surface,
+                        model, prices)
+        parts, notes = run_dask(ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs),
+                                progress=progress)
+        source = (ddf, normalise)
+        codes = None
+    else:
+        if is_dask:
+            raise FertoptError(
+                f"engine={engine!r} analyses an in-memory pandas DataFrame; for a Dask DataFrame use "
+                "engine='dask' (or 'auto'), or call .compute() first."
+            )
+        if is_path:
+            frame = _read_local(data, _names(by, response, treatment, block, rates))
+        else:
+            frame = _v.require_frame(data)
+        plan = _as_plan(frame.columns, by, response, treatment, block, rates, posthoc, alpha,
+                        surface, model, prices)
+        bar = _Progress(0, progress)
+        if bar.active:
+            bar.close()
+            bar = _Progress(_count_trials(frame, plan), True)
+        try:
+            out = run_local(frame, plan, engine=engine_used, errors=errors,
+                            progress=bar if bar.active else None, n_jobs=int(n_jobs))
+        finally:
+            bar.close()
+        out.index_labels = np.asarray(frame.index)
+        parts = assemble(out, plan)
+        notes = [bar.note] if bar.note else []
+        source = frame
+        codes = out.keys.codes
+    for note in notes:
+        warnings.warn(note, DisplayWarning, stacklevel=2)
+    if codes is not None:
+        trial_keys = out.keys
+
+        def make_keys() -> list[Any]:
+            return [trial_keys.key(t) for t in range(trial_keys.n_trials)]
+    else:
+        def make_keys() -> list[Any]:
+            return _all_keys(parts, plan)
+    results = TrialResults(source, plan, make_keys, codes)
+    options = {
+        "by": list(plan.by), "response": plan.response, "treatment": plan.treatment,
+        "block": plan.block, "rates": list(plan.rates) or None, "posthoc": plan.posthoc,
+        "alpha": plan.alpha, "surface": plan.surface, "model": plan.model,
+        "prices": plan.prices,
+    }
+    return BatchResult(
+        **parts,
+        engine=engine_used,
+        elapsed=time.perf_counter() - start,
+        options=options,
+        notes=tuple(notes),
+        _results=results,
+    )
+
+
+def _all_keys(parts: dict[str, Any], plan: Plan) -> list[Any]:
+    frames = [parts["table"][list(plan.by)], parts["failures"][list(plan.by)]]
+    both = pd.concat(frames, ignore_index=True).dropna().sort_values(list(plan.by), kind="stable")
+    keys = []
+    for row in both.itertuples(index=False, name=None):
+        row = tuple(v.item() if isinstance(v, np.generic) else v for v in row)
+        keys.append(row[0] if len(row) == 1 else row)
+    return keys
+
+
+def _count_trials(frame: pd.DataFrame, plan: Plan) -> int:
+    return int(frame[list(plan.by)].drop_duplicates().shape[0])
+
+
+def _is_dask_frame(data: Any) -> bool:
+    module = type(data).__module__
+    return module.startswith("dask") and hasattr(data, "npartitions")
+
+
+def _names(by, response, treatment, block, rates) -> list[Any]:
+    """Column names given for the roles (whatever their validity)."""
+    names: list[Any] = []
+    for value in (by, response, treatment, block, rates):
+        if value is None:
+            continue
+        names += list(value) if isinstance(value, (list, tuple)) else [value]
+    return names
+
+
+def _read_local(path: str | Path, names: list[Any]) -> pd.DataFrame:
+    from glob import glob
+
+    text = str(path)
+    files = sorted(glob(text)) if any(ch in text for ch in "*?[") else [text]
+    if not files:
+        raise DataError(f"no file matches {text!r}. Check the path and the pattern.")
+    frames = [read_keeping(f, names) for f in files]
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
