@@ -33,6 +33,9 @@ from .exceptions import (
     UnbalancedDesignWarning,
 )
 from .io import read_trials
+from .units import Prices
+from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
+from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
 
 __all__ = [
     "__version__",
@@ -52,4 +55,15 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "Prices",
+    "fit_response",
+    "compare_models",
+    "response_from_coefficients",
+    "pool_sites",
+    "ResponseFit",
+    "ModelComparison",
+    "Optimum",
+    "NetReturnCurve",
+    "PriceSensitivity",
+    "PooledSites",
 ]

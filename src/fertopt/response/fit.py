@@ -1,0 +1,946 @@
+"""Fitting single-nutrient response models to plot data.
+
+:func:`fit_response` fits one model, :func:`compare_models` several, and
+:func:`response_from_coefficients` wraps a published equation so that it can
+be audited through the same interface (optimum, status, net return).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import economics as _econ
+from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from .._validation import (
+    as_labels,
+    as_names,
+    check_choice,
+    check_nan_policy,
+    check_nonnegative_rates,
+    check_probability,
+    describe_rows,
+    require_columns,
+    require_frame,
+    to_numeric,
+)
+from ..exceptions import ConvergenceError, DataError, DataWarning, DesignError, DesignWarning, FertoptError
+from ..units import NUTRIENT_FORMS, parse_unit
+from ._engine import FitData, FitFailure, covariance, estimate
+from .models import MODEL_NAMES, Blocks, ModelSpec, get_model
+
+__all__ = ["ResponseFit", "ModelComparison", "fit_response", "compare_models", "response_from_coefficients"]
+
+_DEFAULT_MODELS = ("linear", "quadratic", "square_root", "linear_plateau", "quadratic_plateau", "mitscherlich")
+_NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
+_INTERVALS = ("none", "confidence", "prediction")
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class ResponseFit(ResultBase):
+    """A fitted single-nutrient response curve.
+
+    Attributes
+    ----------
+    model : str
+        One of ``linear, quadratic, square_root, linear_plateau, quadratic_plateau, mitscherlich``.
+    params : DataFrame
+        ``term, estimate, se, ci_low, ci_high``: parameters with standard
+        errors and t-based Wald intervals at ``confidence_level``.
+    vcov : DataFrame or None
+        Covariance matrix of the parameters (block effects profiled out).
+    sigma : float
+        Residual standard deviation ``√(SSE / df_resid)``.
+    df_resid : int
+        Residual degrees of freedom ``n − p − (blocks − 1)``.
+    sse, r2, rmse : float
+        Residual sum of squares, ``1 − SSE/SST`` and ``√(SSE/n)``.
+    loglik, aic, aicc, bic : float
+        Gaussian log-likelihood and information criteria counting every mean
+        parameter, the block effects and σ (as R's ``AIC(lm)``/``AIC(nls)``).
+    lack_of_fit : DataFrame or None
+        ``source, df, ss, ms, f, p`` for lack of fit against pure error
+        (rates replicated); None without replication.
+    converged : bool
+        Always True for fits from :func:`fit_response` with ``errors='raise'``.
+    message : str
+        How the fit was obtained, or why it failed.
+    method : str
+    rate_range : tuple of float
+        Lowest and highest tested rate (for fits from coefficients: as given).
+    rate_levels : tuple of float
+        Distinct tested rates.
+    response, rate, block : str
+        Column names used.
+    nutrient : str or None
+        Nutrient form of the rate (``N``, ``P2O5`` …) for prices.
+    response_unit, rate_unit : str or None
+        Units (``"mass/area"``), when declared.
+    block_effects : DataFrame or None
+        ``block, effect`` (sum-to-zero), when blocks were fitted.
+    data : DataFrame
+        ``rate, response, block, fitted, residual`` for the plots used.
+    n_obs, n_dropped : int
+        Plots used, and plots dropped for a missing rate or response.
+    confidence_level : float
+    source : {'data', 'coefficients'}
+    warnings : tuple of str
+    """
+
+    model: str
+    params: pd.DataFrame
+    vcov: pd.DataFrame | None
+    sigma: float
+    df_resid: float
+    sse: float
+    r2: float
+    rmse: float
+    loglik: float
+    aic: float
+    aicc: float
+    bic: float
+    lack_of_fit: pd.DataFrame | None
+    converged: bool
+    message: str
+    method: str
+    rate_range: tuple[float, float]
+    rate_levels: tuple[float, ...]
+    response: Hashable
+    rate: Hashable
+    block: Hashable | None
+    nutrient: str | None
+    response_unit: str | None
+    rate_unit: str | None
+    block_effects: pd.DataFrame | None
+    data: pd.DataFrame
+    n_obs: int
+    n_dropped: int
+    confidence_level: float
+    source: str
+    warnings: tuple[str, ...] = ()
+    _spec: ModelSpec = field(default=None, repr=False, compare=False)
+    _theta: np.ndarray = field(default=None, repr=False, compare=False)
+    _vcov: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _fitdata: FitData | None = field(default=None, repr=False, compare=False)
+    _resid: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    # -- values ------------------------------------------------------------
+    @property
+    def estimates(self) -> dict[str, float]:
+        """Parameter estimates by name."""
+        return dict(zip(self.params["term"], self.params["estimate"].astype(float), strict=True))
+
+    def _check_converged(self) -> None:
+        if not self.converged:
+            raise ConvergenceError(f"the {self.model} fit did not converge: {self.message}")
+
+    def predict(
+        self, x: Any, *, interval: str = "none", confidence_level: float | None = None
+    ) -> pd.DataFrame:
+        """Fitted yield at rates ``x``, optionally with confidence or prediction limits.
+
+        Parameters
+        ----------
+        x : float or array-like
+            Rates, in the rate unit of the data.
+        interval : {'none', 'confidence', 'prediction'}
+            Limits for the mean yield, or for the yield of a new plot.
+        confidence_level : float, optional
+            Default: the fit's ``confidence_level``.
+
+        Returns
+        -------
+        DataFrame
+            ``rate, fitted`` and, with an interval, ``se, lower, upper`` (``se`` is
+            the standard error of the mean for ``'confidence'``, of a new
+            observation for ``'prediction'``).  Averaged over blocks.
+
+        Notes
+        -----
+        Delta method: ``se = √(gᵀVg)`` with ``g = ∂f/∂θ`` at ``x``; a new
+        observation adds σ².  Limits use the t quantile on ``df_resid`` (as R's
+        ``predict.lm``; for nonlinear models as ``nlraa::predict2_nls``).
+        """
+        self._check_converged()
+        check_choice(interval, "interval", _INTERVALS)
+        xs = np.atleast_1d(np.asarray(x, dtype=float)).ravel()
+        if not np.all(np.isfinite(xs)):
+            raise FertoptError("x must hold finite rates.")
+        if np.any(xs < 0):
+            raise DataError(f"rates cannot be negative: {xs[xs < 0][:5].tolist()}.")
+        fitted = self._spec.curve(xs, self._theta)
+        out = pd.DataFrame({"rate": xs, "fitted": fitted})
+        if interval == "none":
+            return out
+        if self._vcov is None:
+            raise FertoptError(
+                "no interval: this curve carries no standard errors (published coefficients "
+                "without vcov=). Use interval='none'."
+            )
+        level = check_probability(self.confidence_level if confidence_level is None else confidence_level,
+                                  "confidence_level")
+        J = self._spec.jacobian(xs, self._theta)
+        var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
+        if interval == "prediction":
+            if not math.isfinite(self.sigma):
+                raise FertoptError("a prediction interval needs the residual SD (sigma=).")
+            var = var + self.sigma**2
+        se = np.sqrt(np.maximum(var, 0.0))
+        q = _econ._t_quantile(level, self.df_resid)
+        out["se"] = se
+        out["lower"] = fitted - q * se
+        out["upper"] = fitted + q * se
+        return out
+
+    def optimum(
+        self,
+        *,
+        prices: Any = None,
+        price_ratio: Any = None,
+        ci: Any = _econ._DEFAULT,
+        confidence_level: float = 0.95,
+        n_boot: int = 999,
+        bootstrap: str = "residual",
+        rng: Any = None,
+    ) -> _econ.Optimum:
+        """Agronomic (no prices) or economic optimum; see :func:`fertopt.economics.optimum`.
+
+        Examples
+        --------
+        >>> import fertopt as fo
+        >>> k = fo.response_from_coefficients("quadratic", intercept=1689.3, linear=13.338,
+        ...                                   quadratic=3.2568, rate_range=(0, 19), nutrient="K2O")
+        >>> opt = k.optimum(prices=fo.Prices(crop=2.8, K2O=10.4))
+        >>> opt.status, opt.rate
+        ('no_maximum', nan)
+        """
+        return _econ.optimum(self, prices=prices, price_ratio=price_ratio, ci=ci,
+                             confidence_level=confidence_level, n_boot=n_boot,
+                             bootstrap=bootstrap, rng=rng)
+
+    def net_return_curve(self, *, prices: Any = None, price_ratio: Any = None, rates: Any = None,
+                         within: float | None = None) -> _econ.NetReturnCurve:
+        """Net return over rates; see :func:`fertopt.economics.net_return_curve`."""
+        self._check_converged()
+        return _econ.net_return_curve(self, prices=prices, price_ratio=price_ratio, rates=rates,
+                                      within=within)
+
+    def price_sensitivity(self, **kwargs: Any) -> _econ.PriceSensitivity:
+        """Optimum over a grid of prices; see :func:`fertopt.economics.price_sensitivity`."""
+        self._check_converged()
+        return _econ.price_sensitivity(self, **kwargs)
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Data, fitted curve and band (see :func:`fertopt.plotting.plot_response`)."""
+        from .. import plotting
+
+        return plotting.plot_response(self, ax=ax, **kwargs)
+
+    # -- display -------------------------------------------------------------
+    def _equation(self, digits: int = 4) -> str:
+        e = self.estimates
+        x = str(self.rate)
+
+        def num(v: float) -> str:
+            return format_number(v, digits)
+
+        def terms(first: float, *rest: tuple[float, str]) -> str:
+            out = num(first)
+            for value, what in rest:
+                sign = "−" if value < 0 else "+"
+                out += f" {sign} {num(abs(value))}·{what}"
+            return out
+
+        if self.model == "linear":
+            return "y = " + terms(e["intercept"], (e["slope"], x))
+        if self.model == "quadratic":
+            return "y = " + terms(e["intercept"], (e["linear"], x), (e["quadratic"], f"{x}²"))
+        if self.model == "square_root":
+            return "y = " + terms(e["intercept"], (e["sqrt"], f"√{x}"), (e["linear"], x))
+        if self.model == "linear_plateau":
+            return "y = " + terms(e["intercept"], (e["slope"], f"min({x}, {num(e['join'])})"))
+        if self.model == "quadratic_plateau":
+            return ("y = " + terms(e["intercept"], (e["linear"], f"({x} − {x}²/(2·{num(e['join'])}))"))
+                    + f", plateau beyond {num(e['join'])}")
+        return f"y = {num(e['asymptote'])}·(1 − exp(−{num(e['rate'])}·({x} + {num(e['shift'])})))"
+
+    def _headline(self) -> str:
+        if not self.converged:
+            return f"{self.model}: did not converge ({self.message})"
+        text = self._equation(4)
+        if self.source == "data":
+            text += f" | n={self.n_obs}, R²={format_number(self.r2, 3)}, σ={format_number(self.sigma, 4)}"
+        return text
+
+    def _summary(self, digits: int) -> Summary:
+        title = f"{self.model.replace('_', '-')} response of {self.response} to {self.rate}"
+        facts = [("Model", self._spec.formula), ("Equation", self._equation(digits))]
+        if self.source == "data":
+            facts += [
+                ("Plots", f"{self.n_obs} used, {self.n_dropped} dropped"),
+                ("Tested rates", ", ".join(format_number(v, 4) for v in self.rate_levels)),
+                ("Residual SD", f"{format_number(self.sigma, digits)} on {format_number(self.df_resid)} df"),
+                ("R²", format_number(self.r2, digits)),
+                ("AIC / AICc / BIC", " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic))),
+                ("Fitted by", self.method),
+            ]
+            if self.block is not None:
+                facts.append(("Blocks", f"{self.block!r} as additive fixed effects"))
+        else:
+            lo, hi = self.rate_range
+            facts.append(("Source", f"published coefficients; tested rates {format_number(lo, 4)} – {format_number(hi, 4)}"))
+        if self.response_unit or self.rate_unit:
+            facts.append(("Units", f"yield {self.response_unit or '?'}, rate {self.rate_unit or '?'}"))
+        level = f"{self.confidence_level * 100:g} %"
+        blocks: list[Any] = [Facts(facts), Table(self.params, title=f"Parameters ({level} Wald intervals)",
+                                                  formats={"term": None})]
+        if self.lack_of_fit is not None:
+            blocks.append(Table(self.lack_of_fit, title="Lack of fit against pure error", formats={"p": "p"}))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary(title, blocks, headline=self._headline(), digits=digits)
+
+
+# ---------------------------------------------------------------------------
+# input checks
+# ---------------------------------------------------------------------------
+@dataclass
+class _Prepared:
+    x: np.ndarray
+    y: np.ndarray
+    blocks: Blocks
+    block_labels: list[str] | None
+    index: pd.Index
+    n_dropped: int
+    response_unit: str | None
+    rate_unit: str | None
+    nutrient: str | None
+    warnings: list[str]
+
+
+def _resolve_units(frame: pd.DataFrame, units: Mapping[str, str] | None, response: Hashable,
+                   rate: Hashable) -> tuple[str | None, str | None]:
+    declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
+    given = dict(units or {})
+    for key in given:
+        if key not in ("response", "rate", response, rate):
+            raise FertoptError(
+                f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column names "
+                f"{response!r}, {rate!r}), e.g. units={{'response': 't/ha', 'rate': 'kg/ha'}}."
+            )
+    out = []
+    for role, col in (("response", response), ("rate", rate)):
+        unit = given.get(role, given.get(col, declared.get(col)))
+        if unit is not None:
+            parse_unit(unit)
+        out.append(unit)
+    return out[0], out[1]
+
+
+def _prepare(data: Any, response: Hashable, rate: Hashable, block: Hashable | None,
+             other_rates: Any, nan_policy: str, units: Any, nutrient: str | None) -> _Prepared:
+    frame = require_frame(data)
+    nan_policy = check_nan_policy(nan_policy)
+    if other_rates is None:
+        others = tuple(c for c in _NUTRIENT_COLUMNS if c in frame.columns and c != rate and c != response)
+    else:
+        others = as_names(other_rates, "other_rates") if not (isinstance(other_rates, (list, tuple)) and len(other_rates) == 0) else ()
+    require_columns(frame, response=response, rate=rate, block=block,
+                    other_rates=list(others) if others else None)
+    y = to_numeric(frame[response], "response")
+    x = to_numeric(frame[rate], "rate")
+    warn: list[str] = []
+    missing = x.isna() | y.isna()
+    if missing.any():
+        rows = describe_rows(frame.index[missing.to_numpy()])
+        if nan_policy == "raise":
+            raise DataError(
+                f"{int(missing.sum())} plot(s) have no rate or response ({rows}); fill them in, or "
+                "pass nan_policy='omit' to leave them out."
+            )
+        msg = f"{int(missing.sum())} plot(s) without a rate or response were left out ({rows})"
+        warn.append(msg)
+        warnings.warn(msg + ".", DataWarning, stacklevel=4)
+    keep = ~missing.to_numpy()
+    x, y = x[keep], y[keep]
+    sub = frame.loc[keep]
+    check_nonnegative_rates(x, "rate")
+    xv, yv = x.to_numpy(float), y.to_numpy(float)
+    if len(xv) == 0:
+        raise DataError("no plot has both a rate and a response; there is nothing to fit.")
+    levels = np.unique(xv)
+    if len(levels) == 1:
+        raise DesignError(
+            f"rate column {rate!r} has a single rate ({levels[0]:g}) in every plot: a response "
+            "curve needs plots at several rates. Check that the right column was named."
+        )
+    if np.ptp(yv) == 0:
+        raise DataError(
+            f"every plot has the same {response!r} ({yv[0]:g}): there is no response to model. "
+            "Check that the right column was named."
+        )
+    labels = None
+    blocks = Blocks(None, len(xv))
+    if block is not None:
+        cat = as_labels(sub[block], "block")
+        if len(cat.categories) < 2:
+            raise DesignError(
+                f"block column {block!r} has a single level; leave block= out for a trial without blocks."
+            )
+        labels = [str(c) for c in cat.categories]
+        blocks = Blocks(np.asarray(cat.codes, dtype=np.intp), len(xv))
+    for col in others:
+        vals = to_numeric(sub[col], f"other rate {col!r}")
+        common = vals.mode(dropna=False)
+        ref = common.iloc[0] if len(common) else np.nan
+        differs = ~((vals == ref) | (vals.isna() & pd.isna(ref)))
+        if differs.any():
+            where = describe_rows(vals.index[differs.to_numpy()], vals[differs].tolist())
+            msg = (
+                f"the {rate!r} series is confounded with {col!r}: these plots differ in {col} as well "
+                f"(most plots have {col} = {ref:g}): {where}. Their yield differences cannot be "
+                f"credited to {rate} alone; fit the plots with a constant {col}, or a surface"
+            )
+            warn.append(msg)
+            warnings.warn(msg + ".", DesignWarning, stacklevel=4)
+    y_unit, x_unit = _resolve_units(frame, units, response, rate)
+    if nutrient is None:
+        nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
+    elif nutrient not in NUTRIENT_FORMS:
+        raise FertoptError(f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}.")
+    return _Prepared(xv, yv, blocks, labels, sub.index, int(missing.sum()), y_unit, x_unit, nutrient, warn)
+
+
+def _check_design(spec: ModelSpec, prep: _Prepared) -> None:
+    levels = np.unique(prep.x)
+    p = spec.n_params
+    if len(levels) < p:
+        fewer = [m for m in MODEL_NAMES if get_model(m).n_params <= len(levels)]
+        raise DesignError(
+            f"the {spec.name} model has {p} parameters and needs at least {p} distinct rates; "
+            f"the data have {len(levels)} ({', '.join(format_number(v, 4) for v in levels)}). "
+            f"Use a model with fewer parameters ({', '.join(fewer)}) or add rate levels."
+        )
+    df = len(prep.x) - p - (prep.blocks.n_blocks - 1)
+    if df < 1:
+        raise DesignError(
+            f"{len(prep.x)} plots leave no residual degrees of freedom for the {p}-parameter "
+            f"{spec.name} model{' with blocks' if prep.blocks.n_blocks > 1 else ''}; replicate the rates."
+        )
+
+
+# ---------------------------------------------------------------------------
+# fitting
+# ---------------------------------------------------------------------------
+def _lack_of_fit(data: FitData, sse: float, df_resid: int) -> pd.DataFrame | None:
+    from scipy import stats
+
+    levels, codes = np.unique(data.x, return_inverse=True)
+    k = len(levels)
+    df_pe = data.n - k - (data.blocks.n_blocks - 1)
+    df_lof = df_resid - df_pe
+    if df_pe < 1 or df_lof < 1:
+        return None
+    Z = np.zeros((data.n, k))
+    Z[np.arange(data.n), codes] = 1.0
+    my = data.blocks.project(data.y)
+    mz = data.blocks.project(Z)
+    coef, *_ = np.linalg.lstsq(mz, my, rcond=None)
+    resid = my - mz @ coef
+    ss_pe = float(resid @ resid)
+    ss_lof = max(sse - ss_pe, 0.0)
+    ms_lof, ms_pe = ss_lof / df_lof, ss_pe / df_pe
+    f = ms_lof / ms_pe if ms_pe > 0 else math.inf
+    p = float(stats.f.sf(f, df_lof, df_pe)) if math.isfinite(f) else 0.0
+    return pd.DataFrame({"source": ["lack_of_fit", "pure_error"], "df": [df_lof, df_pe],
+                         "ss": [ss_lof, ss_pe], "ms": [ms_lof, ms_pe], "f": [f, math.nan], "p": [p, math.nan]})
+
+
+def _params_table(spec: ModelSpec, theta: np.ndarray, vcov: np.ndarray | None, df: float,
+                  level: float) -> pd.DataFrame:
+    se = np.sqrt(np.diag(vcov)) if vcov is not None else np.full(len(theta), np.nan)
+    q = _econ._t_quantile(level, df)
+    return pd.DataFrame({"term": list(spec.params), "estimate": theta, "se": se,
+                         "ci_low": theta - q * se, "ci_high": theta + q * se})
+
+
+def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Hashable,
+                  block: Hashable | None, level: float) -> ResponseFit:
+    data = FitData(prep.x, prep.y, prep.blocks)
+    est = estimate(spec, data)
+    n = data.n
+    nb = data.blocks.n_blocks
+    df = n - spec.n_params - (nb - 1)
+    sse = est.sse
+    s2 = sse / df
+    vcov = covariance(spec, data, est.theta) * s2
+    fitted_pop = spec.curve(data.x, est.theta)
+    fitted = fitted_pop + est.effects[data.blocks.codes]
+    resid = data.y - fitted
+    sst = float(np.sum((data.y - data.y.mean()) ** 2))
+    k = spec.n_params + (nb - 1) + 1
+    loglik = -0.5 * n * (math.log(2 * math.pi) + math.log(sse / n) + 1) if sse > 0 else math.inf
+    aic = -2 * loglik + 2 * k
+    aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf
+    bic = -2 * loglik + math.log(n) * k
+    frame = pd.DataFrame({"rate": data.x, "response": data.y}, index=prep.index)
+    if block is not None:
+        frame["block"] = [prep.block_labels[c] for c in data.blocks.codes]
+    frame["fitted"] = fitted
+    frame["residual"] = resid
+    effects = None
+    if block is not None:
+        effects = pd.DataFrame({"block": prep.block_labels, "effect": est.effects})
+    return ResponseFit(
+        model=spec.name,
+        params=_params_table(spec, est.theta, vcov, df, level),
+        vcov=pd.DataFrame(vcov, index=list(spec.params), columns=list(spec.params)),
+        sigma=math.sqrt(s2), df_resid=df, sse=sse, r2=1 - sse / sst if sst > 0 else math.nan,
+        rmse=math.sqrt(sse / n), loglik=loglik, aic=aic, aicc=aicc, bic=bic,
+        lack_of_fit=_lack_of_fit(data, sse, df), converged=True, message="converged",
+        method=est.method, rate_range=(float(data.levels[0]), float(data.levels[-1])),
+        rate_levels=tuple(float(v) for v in data.levels), response=response, rate=rate, block=block,
+        nutrient=prep.nutrient, response_unit=prep.response_unit, rate_unit=prep.rate_unit,
+        block_effects=effects, data=frame, n_obs=n, n_dropped=prep.n_dropped, confidence_level=level,
+        source="data", warnings=tuple(prep.warnings), _spec=spec, _theta=est.theta, _vcov=vcov,
+        _fitdata=data, _resid=resid,
+    )
+
+
+def _failed_fit(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Hashable,
+                block: Hashable | None, level: float, message: str) -> ResponseFit:
+    nan = math.nan
+    theta = np.full(spec.n_params, nan)
+    return ResponseFit(
+        model=spec.name, params=_params_table(spec, theta, None, nan, level), vcov=None, sigma=nan,
+        df_resid=nan, sse=nan, r2=nan, rmse=nan, loglik=nan, aic=nan, aicc=nan, bic=nan,
+        lack_of_fit=None, converged=False, message=message, method="", rate_range=(
+            float(prep.x.min()), float(prep.x.max())),
+        rate_levels=tuple(float(v) for v in np.unique(prep.x)), response=response, rate=rate,
+        block=block, nutrient=prep.nutrient, response_unit=prep.response_unit, rate_unit=prep.rate_unit,
+        block_effects=None, data=pd.DataFrame({"rate": prep.x, "response": prep.y}, index=prep.index),
+        n_obs=len(prep.x), n_dropped=prep.n_dropped, confidence_level=level, source="data",
+        warnings=tuple(prep.warnings) + (message,), _spec=spec, _theta=theta,
+    )
+
+
+def fit_response(
+    data: Any,
+    /,
+    *,
+    response: Hashable,
+    rate: Hashable,
+    model: str = "quadratic",
+    block: Hashable | None = None,
+    nutrient: str | None = None,
+    units: Mapping[str, str] | None = None,
+    other_rates: Any = None,
+    nan_policy: str = "omit",
+    confidence_level: float = 0.95,
+    errors: str = "raise",
+) -> ResponseFit:
+    """Fit a yield-response model to plot data (one row per plot, not treatment means).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot.
+    response : str
+        Yield (or other response) column.
+    rate : str
+        Rate column of the nutrient (0 or more).
+    model : {'quadratic', 'linear', 'square_root', 'linear_plateau', 'quadratic_plateau', 'mitscherlich'}
+        See :mod:`fertopt.response.models`.
+    block : str, optional
+        Block (replicate) column, fitted as additive fixed effects; the
+        intercept is then the average over blocks.
+    nutrient : str, optional
+        Nutrient form of the rate (``'N'``, ``'P2O5'``, ``'P'``, ``'K2O'``,
+        ``'K'``), used to pick its price; by default the rate column's name
+        when it is one of these.
+    units : mapping, optional
+        ``{'response': 't/ha', 'rate': 'kg/ha'}``; by default the units
+        recorded by :func:`fertopt.read_trials`.  Needed to apply prices
+        given per t, or yields per ha with rates per mu.
+    other_rates : str or list of str, optional
+        Rate columns of other nutrients that should be constant along this
+        series; by default the columns named N, P, P2O5, K, K2O.  Pass ``[]``
+        to skip the check.
+    nan_policy : {'omit', 'raise'}
+        Plots without a rate or response are left out (counted, with a
+        warning) or raise.
+    confidence_level : float, default 0.95
+        Level of the parameter intervals in ``params``.
+    errors : {'raise', 'return'}
+        On a fit that cannot converge: raise :class:`ConvergenceError`, or
+        return a result with ``converged=False`` (for batch runs).
+
+    Returns
+    -------
+    ResponseFit
+        Parameters, covariance, fit statistics, data with fitted values; methods
+        ``predict``, ``optimum``, ``net_return_curve``, ``price_sensitivity``, ``plot``.
+
+    Raises
+    ------
+    ColumnError
+        A named column is missing.
+    DataError
+        Text in numeric columns, negative rates, all responses equal, missing
+        values with ``nan_policy='raise'``.
+    DesignError
+        A single distinct rate; fewer distinct rates than the model has
+        parameters; no residual degrees of freedom.
+    ConvergenceError
+        The model cannot be identified from the data (with ``errors='raise'``).
+
+    Warns
+    -----
+    DataWarning
+        Plots left out for missing values.
+    DesignWarning
+        The rate series is confounded with another nutrient (the plots are named).
+
+    Notes
+    -----
+    Linear-in-parameter models (linear, quadratic, square root) are fitted by
+    statsmodels OLS with QR on the rate divided by its maximum, then scaled
+    back, and match R's ``lm`` and the NIST StRD certified values.  Plateau and
+    Mitscherlich models are fitted by profiling the SSE exactly over the join
+    (or rate) parameter between every pair of tested rates, then polishing
+    with :func:`scipy.optimize.least_squares` from several starts; they match
+    R's ``nls`` from good starting values.  Standard errors use
+    ``σ²(JᵀJ)⁻¹``.
+
+    Examples
+    --------
+    >>> import pandas as pd, fertopt as fo
+    >>> df = pd.DataFrame({"N": [0, 0, 60, 60, 120, 120, 180, 180],
+    ...                    "yield": [5.1, 5.3, 7.0, 6.8, 7.9, 8.1, 8.0, 7.8]})
+    >>> fit = fo.fit_response(df, response="yield", rate="N", model="quadratic",
+    ...                       units={"response": "t/ha", "rate": "kg/ha"})
+    >>> fit
+    <ResponseFit y = 5.17 + 0.03783·N − 0.000125·N² | n=8, R²=0.989, σ=0.1523>
+    >>> fit.params[["term", "estimate", "se"]].round(6)
+            term  estimate        se
+    0  intercept  5.170000  0.104976
+    1     linear  0.037833  0.002810
+    2  quadratic -0.000125  0.000015
+    >>> opt = fit.optimum(prices=fo.Prices(crop=200, crop_unit="t", N=1.0))   # 200 per t, 1 per kg N
+    >>> round(opt.rate, 1), opt.status         # (0.005 - 0.037833) / (2 * -0.000125)
+    (131.3, 'ok')
+    """
+    spec = get_model(model)
+    level = check_probability(confidence_level, "confidence_level")
+    check_choice(errors, "errors", ("raise", "return"))
+    prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
+    _check_design(spec, prep)
+    try:
+        return _fit_prepared(spec, prep, response, rate, block, level)
+    except FitFailure as exc:
+        message = f"the {spec.name} model cannot be fitted: {exc}"
+        if errors == "raise":
+            raise ConvergenceError(message + ".") from None
+        return _failed_fit(spec, prep, response, rate, block, level, message)
+
+
+# ---------------------------------------------------------------------------
+# model comparison
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class ModelComparison(ResultBase):
+    """Several response models fitted to the same plots.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per model: ``model, n_params, converged, sse, sigma, rmse, r2,
+        aic, aicc, bic, delta_aicc, weight, lof_f, lof_p, agronomic_rate,
+        message``.  ``weight`` is the Akaike weight from AICc among converged
+        models; ``lof_*`` the lack-of-fit test against pure error (NaN without
+        replication); ``agronomic_rate`` the rate of maximum yield (NaN when the
+        curve has none).
+    fits : dict
+        ``model -> ResponseFit`` for every converged model.
+    n_obs, n_dropped : int
+    warnings : tuple of str
+    """
+
+    table: pd.DataFrame
+    fits: dict[str, ResponseFit]
+    n_obs: int
+    n_dropped: int
+    warnings: tuple[str, ...] = ()
+
+    def best(self, criterion: str = "aicc") -> ResponseFit:
+        """The converged fit with the smallest ``aicc``, ``aic``, ``bic`` or ``rmse``.
+
+        Choosing by R² is not offered: it always favours more parameters.
+        """
+        check_choice(criterion, "criterion", ("aicc", "aic", "bic", "rmse"))
+        ok = self.table[self.table["converged"]]
+        if ok.empty:
+            raise ConvergenceError("no model converged; see the message column of the table.")
+        name = ok.sort_values(criterion, kind="stable")["model"].iloc[0]
+        return self.fits[name]
+
+    def optima(self, *, prices: Any = None, price_ratio: Any = None, ci: str | None = None,
+               confidence_level: float = 0.95) -> pd.DataFrame:
+        """Optimum of every converged model: how much the recommendation depends on the model.
+
+        Returns
+        -------
+        DataFrame
+            ``model, rate, status, extrapolated, yield_at_rate, net_return, ci_low, ci_high``.
+        """
+        from ..exceptions import ExtrapolationWarning
+
+        rows = []
+        for name, fit in self.fits.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ExtrapolationWarning)
+                use_ci = ci if not (ci == "fieller" and not fit._spec.fieller) else "delta"
+                o = fit.optimum(prices=prices, price_ratio=price_ratio, ci=use_ci,
+                                confidence_level=confidence_level)
+            lo, hi = o.ci if o.ci is not None else (math.nan, math.nan)
+            rows.append({"model": name, "rate": o.rate, "status": o.status, "extrapolated": o.extrapolated,
+                         "yield_at_rate": o.yield_at_rate, "net_return": o.net_return,
+                         "ci_low": lo, "ci_high": hi})
+        return pd.DataFrame(rows, columns=["model", "rate", "status", "extrapolated", "yield_at_rate",
+                                           "net_return", "ci_low", "ci_high"])
+
+    def _headline(self) -> str:
+        ok = self.table[self.table["converged"]]
+        if ok.empty:
+            return f"{len(self.table)} models, none converged"
+        best = ok.sort_values("aicc", kind="stable")["model"].iloc[0]
+        return f"{len(ok)} of {len(self.table)} models converged | lowest AICc: {best}"
+
+    def _summary(self, digits: int) -> Summary:
+        cols = ["model", "n_params", "converged", "rmse", "r2", "aic", "aicc", "bic", "delta_aicc",
+                "weight", "lof_p", "agronomic_rate"]
+        blocks = [Facts([("Plots", f"{self.n_obs} used, {self.n_dropped} dropped")]),
+                  Table(self.table[cols], formats={"lof_p": "p"}),
+                  Notes([f"{m}: {msg}" for m, msg, c in zip(self.table["model"], self.table["message"],
+                                                             self.table["converged"], strict=True) if not c]
+                        + list(self.warnings))]
+        return Summary("Comparison of response models", blocks, headline=self._headline(), digits=digits)
+
+
+def compare_models(
+    data: Any,
+    /,
+    *,
+    response: Hashable,
+    rate: Hashable,
+    models: Sequence[str] = _DEFAULT_MODELS,
+    block: Hashable | None = None,
+    nutrient: str | None = None,
+    units: Mapping[str, str] | None = None,
+    other_rates: Any = None,
+    nan_policy: str = "omit",
+    confidence_level: float = 0.95,
+) -> ModelComparison:
+    """Fit several response models to the same plots and compare them.
+
+    Parameters are those of :func:`fit_response`; ``models`` lists the models
+    (default: all six).  A model that cannot be fitted, or that needs more
+    distinct rates than the data have, is reported with ``converged=False``
+    and the reason; it does not stop the comparison.
+
+    Returns
+    -------
+    ModelComparison
+
+    Notes
+    -----
+    AIC, AICc and BIC count the block effects and σ (R's ``AIC``); break-point
+    models have an irregular likelihood, so their penalties are approximate.
+    Lack of fit: ``F = [(SSE − SS_pe)/(df − df_pe)] / (SS_pe/df_pe)``.  Do not
+    choose models by R².
+
+    Examples
+    --------
+    >>> import pandas as pd, fertopt as fo
+    >>> df = pd.DataFrame({"N": [0, 0, 50, 50, 100, 100, 150, 150, 200, 200],
+    ...                    "yield": [4.0, 4.2, 6.1, 5.9, 7.4, 7.6, 7.9, 8.1, 8.0, 7.8]})
+    >>> cmp = fo.compare_models(df, response="yield", rate="N", models=("linear", "quadratic"))
+    >>> cmp.table[["model", "converged", "n_params"]]
+           model  converged  n_params
+    0     linear       True         2
+    1  quadratic       True         3
+    >>> cmp.best().model
+    'quadratic'
+    """
+    level = check_probability(confidence_level, "confidence_level")
+    if isinstance(models, str):
+        models = (models,)
+    models = tuple(models)
+    if not models:
+        raise FertoptError("models is empty; name at least one model.")
+    for m in models:
+        check_choice(m, "model", MODEL_NAMES)
+    prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
+    rows, fits = [], {}
+    for name in models:
+        spec = get_model(name)
+        row = {"model": name, "n_params": spec.n_params, "converged": False}
+        try:
+            _check_design(spec, prep)
+            fit = _fit_prepared(spec, prep, response, rate, block, level)
+        except (DesignError, FitFailure) as exc:
+            row["message"] = str(exc)
+            rows.append(row)
+            continue
+        fits[name] = fit
+        sol = spec.solve(fit._theta, 0.0)
+        lof = fit.lack_of_fit
+        row.update(converged=True, sse=fit.sse, sigma=fit.sigma, rmse=fit.rmse, r2=fit.r2, aic=fit.aic,
+                   aicc=fit.aicc, bic=fit.bic,
+                   lof_f=float(lof["f"].iloc[0]) if lof is not None else math.nan,
+                   lof_p=float(lof["p"].iloc[0]) if lof is not None else math.nan,
+                   agronomic_rate=float(sol.rate) if sol.case != "none" else math.nan,
+                   message=fit.message)
+        rows.append(row)
+    cols = ["model", "n_params", "converged", "sse", "sigma", "rmse", "r2", "aic", "aicc", "bic",
+            "delta_aicc", "weight", "lof_f", "lof_p", "agronomic_rate", "message"]
+    table = pd.DataFrame(rows).reindex(columns=cols)
+    table["converged"] = table["converged"].astype(bool)
+    table["n_params"] = table["n_params"].astype(int)
+    ok = table["converged"] & np.isfinite(table["aicc"].astype(float))
+    if ok.any():
+        d = table["aicc"].astype(float) - table.loc[ok, "aicc"].astype(float).min()
+        table["delta_aicc"] = d.where(ok)
+        w = np.exp(-0.5 * d.where(ok).fillna(np.inf))
+        table["weight"] = (w / w.sum()).where(ok)
+    for c in cols[3:-1]:
+        table[c] = table[c].astype(float)
+    table["message"] = table["message"].astype(object)
+    return ModelComparison(table=table, fits=fits, n_obs=len(prep.x), n_dropped=prep.n_dropped,
+                           warnings=tuple(prep.warnings))
+
+
+# ---------------------------------------------------------------------------
+# published equations
+# ---------------------------------------------------------------------------
+def response_from_coefficients(
+    model: str,
+    /,
+    *,
+    rate_range: tuple[float, float],
+    nutrient: str | None = None,
+    units: Mapping[str, str] | None = None,
+    vcov: Any = None,
+    sigma: float | None = None,
+    df_resid: float | None = None,
+    response: str = "yield",
+    rate: str | None = None,
+    **coefficients: float,
+) -> ResponseFit:
+    """A published response equation, to audit it through the fit interface.
+
+    Parameters
+    ----------
+    model : str
+        Model name (see :func:`fit_response`).
+    rate_range : (low, high)
+        Lowest and highest rate tested in the source, to judge extrapolation.
+    nutrient : str, optional
+        Nutrient form of the rate (for prices).
+    units : mapping, optional
+        ``{'response': 'kg/mu', 'rate': 'kg/mu'}``.
+    vcov : array-like, optional
+        Covariance matrix of the coefficients (in the order of the model's
+        parameters), to get delta or Fieller intervals.
+    sigma, df_resid : float, optional
+        Residual SD and degrees of freedom, for prediction intervals and t
+        quantiles (normal quantiles without ``df_resid``).
+    response, rate : str
+        Names used in displays.
+    **coefficients : float
+        The model's parameters by name: quadratic ``intercept, linear,
+        quadratic`` (a paper's ``y = a x² + b x + c`` is ``quadratic=a,
+        linear=b, intercept=c``), linear_plateau ``intercept, slope, join``,
+        quadratic_plateau ``intercept, linear, join``, mitscherlich
+        ``asymptote, rate, shift``, square_root ``intercept, sqrt, linear``,
+        linear ``intercept, slope``.
+
+    Returns
+    -------
+    ResponseFit
+        With ``source='coefficients'``; fit statistics are NaN.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> p = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69,
+    ...                                   quadratic=-18.052, rate_range=(0, 8), nutrient="P2O5")
+    >>> import warnings; warnings.simplefilter("ignore", fo.ExtrapolationWarning)
+    >>> m = p.optimum()
+    >>> round(m.rate, 3), round(m.yield_at_rate, 2), m.status
+    (9.104, 3185.09, 'extrapolated')
+    """
+    spec = get_model(model)
+    expected = list(spec.params)
+    given = list(coefficients)
+    missing = [p for p in expected if p not in coefficients]
+    extra = [p for p in given if p not in expected]
+    if missing or extra:
+        hint = (" (a paper's y = a·x² + b·x + c is quadratic=a, linear=b, intercept=c)"
+                if spec.name == "quadratic" else "")
+        raise FertoptError(
+            f"the {spec.name} model takes the coefficients {', '.join(expected)}{hint}; "
+            + (f"missing: {', '.join(missing)}" if missing else "")
+            + ("; " if missing and extra else "")
+            + (f"unknown: {', '.join(extra)}" if extra else "")
+            + "."
+        )
+    theta = np.array([float(coefficients[p]) for p in expected])
+    if not np.all(np.isfinite(theta)):
+        raise FertoptError("coefficients must be finite numbers.")
+    try:
+        lo, hi = (float(v) for v in rate_range)
+    except (TypeError, ValueError):
+        raise FertoptError(f"rate_range must be (lowest, highest) tested rate, got {rate_range!r}.") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi <= lo:
+        raise FertoptError(f"rate_range must be two rates 0 ≤ low < high, got {rate_range!r}.")
+    if nutrient is not None and nutrient not in NUTRIENT_FORMS:
+        raise FertoptError(f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}.")
+    rate_name = rate or nutrient or "x"
+    y_unit = x_unit = None
+    if units:
+        for key in units:
+            if key not in ("response", "rate"):
+                raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+        y_unit, x_unit = units.get("response"), units.get("rate")
+        for u in (y_unit, x_unit):
+            if u is not None:
+                parse_unit(u)
+    V = None
+    if vcov is not None:
+        V = np.asarray(vcov, dtype=float)
+        p = spec.n_params
+        if V.shape != (p, p) or not np.allclose(V, V.T) or np.any(np.diag(V) < 0):
+            raise FertoptError(f"vcov must be a symmetric {p}×{p} covariance matrix in the order {', '.join(expected)}.")
+    df = float(df_resid) if df_resid is not None else math.inf
+    sig = float(sigma) if sigma is not None else math.nan
+    level = 0.95
+    nan = math.nan
+    return ResponseFit(
+        model=spec.name, params=_params_table(spec, theta, V, df, level),
+        vcov=None if V is None else pd.DataFrame(V, index=expected, columns=expected),
+        sigma=sig, df_resid=df, sse=nan, r2=nan, rmse=nan, loglik=nan, aic=nan, aicc=nan, bic=nan,
+        lack_of_fit=None, converged=True, message="published coefficients", method="given",
+        rate_range=(lo, hi), rate_levels=(lo, hi), response=response, rate=rate_name, block=None,
+        nutrient=nutrient, response_unit=y_unit, rate_unit=x_unit, block_effects=None,
+        data=pd.DataFrame(columns=["rate", "response", "fitted", "residual"]), n_obs=0, n_dropped=0,
+        confidence_level=level, source="coefficients", warnings=(), _spec=spec, _theta=theta, _vcov=V,
+    )
