@@ -30,7 +30,15 @@ from .._validation import (
     require_frame,
     to_numeric,
 )
-from ..exceptions import ConvergenceError, DataError, DataWarning, DesignError, DesignWarning, FertoptError
+from ..exceptions import (
+    ConvergenceError,
+    ConvergenceWarning,
+    DataError,
+    DataWarning,
+    DesignError,
+    DesignWarning,
+    FertoptError,
+)
 from ..units import NUTRIENT_FORMS, parse_unit
 from ._engine import FitData, FitFailure, covariance, estimate
 from .models import MODEL_NAMES, Blocks, ModelSpec, get_model
@@ -499,6 +507,18 @@ def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Ha
     effects = None
     if block is not None:
         effects = pd.DataFrame({"block": prep.block_labels, "effect": est.effects})
+    fit_warnings = list(prep.warnings)
+    if spec.name == "linear_plateau":
+        join = float(est.theta[2])
+        if np.any(np.abs(data.levels - join) <= 1e-7 * max(abs(join), 1.0)):
+            msg = (
+                f"the linear-plateau join lies exactly on a tested rate ({format_number(join, 6)}), "
+                "where the sum of squares has a kink: its standard error and Wald interval "
+                "assume a smoothness the data do not have; prefer ci='profile' or 'bootstrap' "
+                "for the optimum"
+            )
+            fit_warnings.append(msg)
+            warnings.warn(msg + ".", ConvergenceWarning, stacklevel=4)
     return ResponseFit(
         model=spec.name,
         params=_params_table(spec, est.theta, vcov, df, level),
@@ -510,7 +530,7 @@ def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Ha
         rate_levels=tuple(float(v) for v in data.levels), response=response, rate=rate, block=block,
         nutrient=prep.nutrient, response_unit=prep.response_unit, rate_unit=prep.rate_unit,
         block_effects=effects, data=frame, n_obs=n, n_dropped=prep.n_dropped, confidence_level=level,
-        source="data", warnings=tuple(prep.warnings), _spec=spec, _theta=est.theta, _vcov=vcov,
+        source="data", warnings=tuple(fit_warnings), _spec=spec, _theta=est.theta, _vcov=vcov,
         _fitdata=data, _resid=resid,
     )
 
