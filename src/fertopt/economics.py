@@ -665,6 +665,11 @@ def optimum(
     method = None
     has_data = fit._fitdata is not None
     if ci is not None and sol.case in ("interior", "corner"):
+        if ci in ("profile", "bootstrap") and not has_data:
+            raise FertoptError(
+                f"ci='{ci}' refits the model and needs the plot data; fits from published "
+                "coefficients support ci='delta' or ci='fieller' (with vcov=)."
+            )
         if fit._vcov is None and ci != "bootstrap":
             if explicit_ci:
                 raise FertoptError(
@@ -691,11 +696,6 @@ def optimum(
                     "significantly different from zero, so the data cannot pin down the optimum"
                 )
         elif ci in ("profile", "bootstrap"):
-            if not has_data:
-                raise FertoptError(
-                    f"ci='{ci}' refits the model and needs the plot data; fits from published "
-                    "coefficients support ci='delta' or ci='fieller' (with vcov=)."
-                )
             if ci == "profile":
                 ci_pair = _profile(fit, r, rate, level, se)
                 bounded = all(math.isfinite(v) for v in ci_pair)

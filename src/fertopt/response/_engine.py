@@ -200,34 +200,49 @@ def _vp_search(spec: ModelSpec, data: FitData) -> list[tuple[float, float]]:
     return cands
 
 
+def _reference_sse(data: FitData, groups: np.ndarray | None) -> float:
+    """SSE of the straight line (groups None) or of a two-level step model (groups given)."""
+    my = data.blocks.project(data.y)
+    col = data.x if groups is None else groups.astype(float)
+    return float(sse_free(my, data.blocks.project(col)[:, None])[0])
+
+
 def _identify(spec: ModelSpec, data: FitData, nl: float, sse: float) -> None:
-    """Raise FitFailure when the best value of the nonlinear parameter is not identified."""
+    """Raise FitFailure when the best value of the nonlinear parameter is not identified.
+
+    A fit is degenerate when it is no better than its limiting cases: a straight line (the
+    join or the Mitscherlich curvature running off to infinity), or a step between the lowest
+    rate and all others (the whole response before the first rate).
+    """
     u = data.levels
+    rel = 1e-9
+    line = _reference_sse(data, None)
+    step = _reference_sse(data, data.x > u[0])
     if spec.name in ("linear_plateau", "quadratic_plateau"):
-        if len(u) < 3 or nl <= u[1] * (1 + 1e-9) + 1e-12:
+        if len(u) < 3 or nl <= u[1] * (1 + 1e-6) + 1e-12 or sse >= step * (1 - rel):
             raise FitFailure(
                 "the plateau is reached at or before the first rate above the lowest "
-                f"({u[1]:g} if any): the join point cannot be located between the tested "
+                f"({u[1]:g}): the join point cannot be located between the tested "
                 "rates. Test lower rates, or use a model without a join"
             )
-        if spec.name == "linear_plateau" and nl >= u[-1] * (1 - 1e-9):
+        if spec.name == "linear_plateau" and (nl >= u[-1] * (1 - 1e-6) or sse >= line * (1 - rel)):
             raise FitFailure(
                 f"no plateau within the tested rates: yield still rises linearly at the "
                 f"highest rate ({u[-1]:g}); use linear or quadratic, or test higher rates"
             )
-        if spec.name == "quadratic_plateau" and nl >= data.cap * (1 - 1e-6):
+        if spec.name == "quadratic_plateau" and (nl >= data.cap * (1 - 1e-6) or sse >= line * (1 - rel)):
             raise FitFailure(
                 "the response shows no curvature: the quadratic-plateau join runs off to "
                 "infinity; use a linear model or test higher rates"
             )
         return
     lo, hi, _ = _segments(spec, data)[0]
-    if nl <= lo * (1 + 1e-6):
+    if nl <= lo * (1 + 1e-6) or sse >= line * (1 - rel):
         raise FitFailure(
             "the response shows no diminishing returns (the Mitscherlich rate tends to 0 "
             "and the asymptote to infinity); use a linear or quadratic model"
         )
-    if nl >= hi * (1 - 1e-6):
+    if nl >= hi * (1 - 1e-6) or sse >= step * (1 - rel):
         raise FitFailure(
             "the whole response happens before the first rate above the lowest: the "
             "Mitscherlich rate parameter cannot be estimated; test lower rates"
@@ -317,8 +332,7 @@ def _estimate_nonlinear(spec: ModelSpec, data: FitData, polish: bool) -> Estimat
     method = "variable projection + least_squares"
     if best is not None and best[2] <= sse_vp * (1 + 1e-10) + 1e-300:
         nl_best = best[0][2] if spec.name != "mitscherlich" else best[0][1]
-        if best[2] < sse_vp * (1 - 1e-8):
-            _identify(spec, data, nl_best, best[2])  # another start found a lower minimum
+        _identify(spec, data, nl_best, best[2])
         p_theta, p_eff = best[0], best[1]
         effects = np.append(p_eff, -p_eff.sum()) if len(p_eff) else np.zeros(1)
         return Estimate(p_theta, effects, best[2], method, best[3])
@@ -402,7 +416,7 @@ def profile_sse(spec: ModelSpec, data: FitData, theta_opt: float, r: float) -> f
         def prof(c: np.ndarray) -> np.ndarray:
             with np.errstate(over="ignore", invalid="ignore"):
                 v = data.y[:, None] + (r / c)[None, :] * np.exp(-c[None, :] * (x[:, None] - t))
-            out = sse_fixed(blocks.project(v))
+                out = sse_fixed(blocks.project(v))
             return np.where(np.isfinite(out), out, np.inf)
 
         positive = u[u > 0]

@@ -485,7 +485,7 @@ def _mit_solve(t, r):
 
 def _mit_grad(t, r):
     A, c, s = t
-    return np.array([1 / A, (1 - np.log(A * c / r)) / (c * c), -1.0])
+    return np.array([1 / (A * c), (1 - np.log(A * c / r)) / (c * c), -1.0])
 
 
 # ---------------------------------------------------------------------------
