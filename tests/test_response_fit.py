@@ -51,8 +51,11 @@ def potassium() -> pd.DataFrame:
 
 
 def fit_quiet(df, **kw):
+    # the LP join of cate_potassium sits on a tested rate and the QP join of bachmaier_high lies
+    # beyond the tested rates: both are flagged with warnings, tested separately below
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", fo.ExtrapolationWarning)
         return fo.fit_response(df, **kw)
 
 
@@ -143,6 +146,17 @@ def test_linear_plateau_global_minimum_beats_published_local_one(potassium):
     sse_75 = float(np.sum((y - X @ coef) ** 2))
     assert fit.sse < sse_75 - 150
     assert any("exactly on a tested rate" in w for w in fit.warnings)
+
+
+def test_quadratic_plateau_join_beyond_tested_rates(bachmaier):
+    high = bachmaier[bachmaier.zone == "high"]
+    with pytest.warns(fo.ExtrapolationWarning, match="no plateau was observed"):
+        qp = fo.fit_response(high, response="yield", rate="nitro", model="quadratic_plateau")
+    q = fo.fit_response(high, response="yield", rate="nitro", model="quadratic")
+    # within the tested rates the curve is the quadratic: same SSE, join = −b/(2c) of the quadratic
+    assert_allclose(qp.sse, q.sse, rtol=1e-9)
+    assert_allclose(qp.estimates["join"], -q.estimates["linear"] / (2 * q.estimates["quadratic"]), rtol=1e-6)
+    assert any("beyond the highest tested rate" in w for w in qp.warnings)
 
 
 def test_soiltestcorr_published_anchors(potassium):

@@ -611,6 +611,18 @@ def optimum(
     re-estimated, as in eonr (Hernandez & Mulla 2008).  Bootstrap: percentile
     interval of refitted optima; refits without an optimum are counted and
     left out.
+
+    Examples
+    --------
+    >>> import pandas as pd, fertopt as fo
+    >>> df = pd.DataFrame({"N": [0, 0, 60, 60, 120, 120, 180, 180],
+    ...                    "yield": [5.1, 5.3, 7.0, 6.8, 7.9, 8.1, 8.0, 7.8]})
+    >>> fit = fo.fit_response(df, response="yield", rate="N", units={"response": "t/ha", "rate": "kg/ha"})
+    >>> opt = fo.economics.optimum(fit, prices=fo.Prices(crop=200, crop_unit="t", N=1.0), ci="fieller")
+    >>> round(opt.rate, 1), [round(v, 1) for v in opt.ci], opt.status
+    (131.3, [119.1, 152.2], 'ok')
+    >>> fit.optimum().status                  # maximum yield, no prices
+    'ok'
     """
     from .exceptions import ConvergenceError
 
@@ -688,6 +700,7 @@ def optimum(
                     "ci='profile' or ci='delta'."
                 )
             ci_set, bounded = _fieller(fit, r, level)
+            ci_set = tuple((float(a), float(b)) for a, b in ci_set)
             ci_pair = (min(a for a, _ in ci_set), max(b for _, b in ci_set))
             method = "fieller"
             if not bounded:

@@ -156,33 +156,55 @@ def _segments(spec: ModelSpec, data: FitData) -> list[tuple[float, float, bool]]
     return [(1e-3 / span, 60.0 / smallest, True)]
 
 
-def _minimise_1d(f, lo: float, hi: float, log: bool, n: int = _GRID) -> list[tuple[float, float]]:
-    """Local minima of a scalar function on [lo, hi]: grid, then bounded Brent refinement."""
+def _minimise_1d(
+    f, segments: list[tuple[float, float, bool]], n: int = _GRID, keep: int = 3
+) -> list[tuple[float, float]]:
+    """Best local minima of a vectorised scalar function over several intervals.
+
+    Each interval ``(lo, hi, log)`` gets an ``n``-point grid (log-spaced when ``log``); the
+    function is evaluated on all grids at once, and the ``keep`` lowest local minima are
+    refined by bounded Brent search between their neighbouring grid points.  Returns
+    ``(argument, value)`` pairs, best first.
+    """
     from scipy.optimize import minimize_scalar
 
-    if hi <= lo:
+    grids = []
+    for lo, hi, log in segments:
+        if hi > lo:
+            grids.append((np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n), log))
+    if not grids:
+        lo = segments[0][0]
         return [(lo, float(f(np.array([lo]))[0]))]
-    grid = np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
-    vals = f(grid)
+    values = f(np.concatenate([g for g, _ in grids]))
+    found = []
+    pos = 0
+    for g, log in grids:
+        v = values[pos : pos + len(g)]
+        pos += len(g)
+        m = len(g)
+        for i in range(m):
+            if (i == 0 or v[i] <= v[i - 1]) and (i == m - 1 or v[i] <= v[i + 1]):
+                found.append((float(v[i]), g, i, log))
+    found.sort(key=lambda c: c[0])
     out = []
-    idx = [i for i in range(n) if (i == 0 or vals[i] <= vals[i - 1]) and (i == n - 1 or vals[i] <= vals[i + 1])]
-    for i in idx[:4]:
-        a = grid[max(i - 1, 0)]
-        b = grid[min(i + 1, n - 1)]
+    for val, g, i, log in found[:keep]:
+        a = g[max(i - 1, 0)]
+        b = g[min(i + 1, len(g) - 1)]
         if log:
-            g = lambda t: float(f(np.array([np.exp(t)]))[0])  # noqa: E731
-            res = minimize_scalar(g, bounds=(np.log(a), np.log(b)), method="bounded",
+            res = minimize_scalar(lambda t: float(f(np.array([np.exp(t)]))[0]),
+                                  bounds=(np.log(a), np.log(b)), method="bounded",
                                   options={"xatol": 1e-12})
             cand = float(np.exp(res.x))
         else:
-            g = lambda t: float(f(np.array([t]))[0])  # noqa: E731
             tol = 1e-12 * max(abs(a), abs(b), 1.0)
-            res = minimize_scalar(g, bounds=(a, b), method="bounded", options={"xatol": tol})
+            res = minimize_scalar(lambda t: float(f(np.array([t]))[0]), bounds=(a, b),
+                                  method="bounded", options={"xatol": tol})
             cand = float(res.x)
         cv = float(f(np.array([cand]))[0])
-        if vals[i] < cv:
-            cand, cv = float(grid[i]), float(vals[i])
+        if val < cv:
+            cand, cv = float(g[i]), val
         out.append((cand, cv))
+    out.sort(key=lambda c: c[1])
     return out
 
 
@@ -193,11 +215,8 @@ def _vp_search(spec: ModelSpec, data: FitData) -> list[tuple[float, float]]:
     def prof(nl: np.ndarray) -> np.ndarray:
         return sse_free(my, data.blocks.project(_basis(spec, data.x, np.atleast_1d(nl))))
 
-    cands: list[tuple[float, float]] = []
-    for lo, hi, log in _segments(spec, data):
-        cands += _minimise_1d(prof, lo, hi, log, n=200 if log else _GRID)
-    cands.sort(key=lambda c: c[1])
-    return cands
+    segments = _segments(spec, data)
+    return _minimise_1d(prof, segments, n=400 if segments[0][2] else _GRID)
 
 
 def _reference_sse(data: FitData, groups: np.ndarray | None) -> float:
@@ -401,14 +420,8 @@ def profile_sse(spec: ModelSpec, data: FitData, theta_opt: float, r: float) -> f
 
         lo = max(t, 0.0)
         bounds = [lo] + [float(u) for u in data.levels if u > lo] + [max(data.cap, 2 * lo + 1)]
-        best = np.inf
-        for a, b_ in zip(bounds[:-1], bounds[1:], strict=True):
-            a_ = a + 1e-9 * max(abs(a), 1.0)
-            if b_ <= a_:
-                continue
-            for _, val in _minimise_1d(prof, a_, b_, False, n=17):
-                best = min(best, val)
-        return float(best)
+        segments = [(a + 1e-9 * max(abs(a), 1.0), b_, False) for a, b_ in zip(bounds[:-1], bounds[1:], strict=True)]
+        return float(_minimise_1d(prof, segments, n=17, keep=2)[0][1])
     if name == "mitscherlich":
         u = data.levels
         span = float(u[-1] - u[0]) or 1.0
@@ -421,6 +434,5 @@ def profile_sse(spec: ModelSpec, data: FitData, theta_opt: float, r: float) -> f
 
         positive = u[u > 0]
         smallest = float(positive.min()) if len(positive) else span
-        vals = _minimise_1d(prof, 1e-4 / span, 60.0 / smallest, True, n=120)
-        return float(min(v for _, v in vals))
+        return float(_minimise_1d(prof, [(1e-4 / span, 60.0 / smallest, True)], n=120, keep=2)[0][1])
     raise FitFailure(f"no profile likelihood for the {name} model")

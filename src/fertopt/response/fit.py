@@ -37,6 +37,7 @@ from ..exceptions import (
     DataWarning,
     DesignError,
     DesignWarning,
+    ExtrapolationWarning,
     FertoptError,
 )
 from ..units import NUTRIENT_FORMS, parse_unit
@@ -177,6 +178,17 @@ class ResponseFit(ResultBase):
         Delta method: ``se = √(gᵀVg)`` with ``g = ∂f/∂θ`` at ``x``; a new
         observation adds σ².  Limits use the t quantile on ``df_resid`` (as R's
         ``predict.lm``; for nonlinear models as ``nlraa::predict2_nls``).
+
+        Examples
+        --------
+        >>> import pandas as pd, fertopt as fo
+        >>> df = pd.DataFrame({"N": [0, 0, 60, 60, 120, 120, 180, 180],
+        ...                    "yield": [5.1, 5.3, 7.0, 6.8, 7.9, 8.1, 8.0, 7.8]})
+        >>> fit = fo.fit_response(df, response="yield", rate="N")
+        >>> fit.predict([0, 90], interval="confidence").round(3)
+           rate  fitted     se  lower  upper
+        0   0.0   5.170  0.105  4.900  5.440
+        1  90.0   7.563  0.086  7.341  7.784
         """
         self._check_converged()
         check_choice(interval, "interval", _INTERVALS)
@@ -519,6 +531,14 @@ def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Ha
             )
             fit_warnings.append(msg)
             warnings.warn(msg + ".", ConvergenceWarning, stacklevel=4)
+    if spec.name == "quadratic_plateau" and est.theta[2] > data.levels[-1]:
+        msg = (
+            f"the quadratic-plateau join ({format_number(est.theta[2], 4)}) lies beyond the highest "
+            f"tested rate ({format_number(data.levels[-1], 4)}): no plateau was observed, and "
+            "within the tested rates the curve is a plain quadratic"
+        )
+        fit_warnings.append(msg)
+        warnings.warn(msg + ".", ExtrapolationWarning, stacklevel=4)
     return ResponseFit(
         model=spec.name,
         params=_params_table(spec, est.theta, vcov, df, level),
