@@ -24,22 +24,34 @@ MN_PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
 @pytest.fixture(scope="module")
 def bach_low() -> fo.ResponseFit:
     df = pd.read_csv(REF / "bachmaier.nitrogen.csv")
-    return fo.fit_response(df[df.zone == "low"], response="yield", rate="nitro", nutrient="N",
-                           units={"response": "t/ha", "rate": "kg/ha"})
+    return fo.fit_response(
+        df[df.zone == "low"],
+        response="yield",
+        rate="nitro",
+        nutrient="N",
+        units={"response": "t/ha", "rate": "kg/ha"},
+    )
 
 
 @pytest.fixture(scope="module")
 def mn_q() -> fo.ResponseFit:
     df = pd.read_csv(REF / "minnesota_2012.csv")
-    return fo.fit_response(df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N",
-                           units=MN_UNITS)
+    return fo.fit_response(
+        df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N", units=MN_UNITS
+    )
 
 
 @pytest.fixture(scope="module")
 def mn_qp() -> fo.ResponseFit:
     df = pd.read_csv(REF / "minnesota_2012.csv")
-    return fo.fit_response(df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N",
-                           units=MN_UNITS, model="quadratic_plateau")
+    return fo.fit_response(
+        df,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        units=MN_UNITS,
+        model="quadratic_plateau",
+    )
 
 
 def chestnut(equation: str, hi: float, nutrient: str) -> fo.ResponseFit:
@@ -48,8 +60,13 @@ def chestnut(equation: str, hi: float, nutrient: str) -> fo.ResponseFit:
         "P": {"intercept": 1688.9, "linear": 328.69, "quadratic": -18.052},
         "K": {"intercept": 1689.3, "linear": 13.338, "quadratic": 3.2568},
     }[equation]
-    return fo.response_from_coefficients("quadratic", rate_range=(0, hi), nutrient=nutrient,
-                                         units={"response": "kg/mu", "rate": "kg/mu"}, **coefs)
+    return fo.response_from_coefficients(
+        "quadratic",
+        rate_range=(0, hi),
+        nutrient=nutrient,
+        units={"response": "kg/mu", "rate": "kg/mu"},
+        **coefs,
+    )
 
 
 CHESTNUT_PRICES = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4, currency="yuan")
@@ -78,7 +95,9 @@ def test_bachmaier_fieller_and_delta(bach_low):
 
 def test_bachmaier_through_prices(bach_low):
     # Prices per t of wheat and per kg of N, converted to t/ha yields and kg/ha rates
-    opt = bach_low.optimum(prices=fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR"), ci="fieller")
+    opt = bach_low.optimum(
+        prices=fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR"), ci="fieller"
+    )
     # slope 0.6/110 = 0.0054545… instead of the rounded 0.005454: (r − b)/(2c) moves by 7e-5/(2c)
     assert_allclose(opt.price_ratio, 0.6 / 110 / 1000 * 1000, rtol=1e-12)
     assert round(opt.rate, 1) == 199.1
@@ -120,7 +139,9 @@ def test_eonr_quadratic_delta_is_the_delta_method(mn_q):
     from scipy import stats
 
     t = stats.t.ppf(0.95, 29)
-    assert_allclose(opt.ci, [eco["estimate"] - t * eco["se"], eco["estimate"] + t * eco["se"]], rtol=1e-9)
+    assert_allclose(
+        opt.ci, [eco["estimate"] - t * eco["se"], eco["estimate"] + t * eco["se"]], rtol=1e-9
+    )
     assert_allclose(np.mean([132.785, 215.691]), opt.rate, atol=1e-3)
 
 
@@ -157,14 +178,22 @@ def test_eonr_quadratic_plateau_intervals(mn_qp):
     t = stats.t.ppf(0.95, mn_qp.df_resid)
     se_join = mn_qp.params.set_index("term").loc["join", "se"]
     # eonr's "Wald": EONR ± t·SE(join); eonr's curve_fit SE differs in the 4th digit
-    assert_allclose([delta.rate - t * se_join, delta.rate + t * se_join], [107.49, 217.24], atol=0.05)
+    assert_allclose(
+        [delta.rate - t * se_join, delta.rate + t * se_join], [107.49, 217.24], atol=0.05
+    )
 
 
 def test_other_models_delta_against_r(minnesota):
     eco = R["minnesota_2012"]["economics"]
     for model, tol in (("mitscherlich", 1e-6), ("square_root", 1e-9)):
-        fit = fo.fit_response(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                              nutrient="N", units=MN_UNITS, model=model)
+        fit = fo.fit_response(
+            minnesota,
+            response="yld_grain_dry_kgha",
+            rate="rate_n_applied_kgha",
+            nutrient="N",
+            units=MN_UNITS,
+            model=model,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ExtrapolationWarning)
             opt = fit.optimum(prices=MN_PRICES)
@@ -179,14 +208,23 @@ def minnesota() -> pd.DataFrame:
 
 
 def test_linear_plateau_corner(minnesota):
-    fit = fo.fit_response(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                          nutrient="N", units=MN_UNITS, model="linear_plateau")
+    fit = fo.fit_response(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        units=MN_UNITS,
+        model="linear_plateau",
+    )
     opt = fit.optimum(prices=MN_PRICES, ci="profile")
     assert opt.status == "at_bound" and opt.rate == fit.estimates["join"]
     assert "corner solution" in opt.message
     # delta SE of a corner optimum is the SE of the join (R nls)
-    assert_allclose(fit.optimum(prices=MN_PRICES).se, R["minnesota_2012"]["economics"]["linear_plateau_join"],
-                    rtol=1e-5)
+    assert_allclose(
+        fit.optimum(prices=MN_PRICES).se,
+        R["minnesota_2012"]["economics"]["linear_plateau_join"],
+        rtol=1e-5,
+    )
     assert opt.ci[0] < opt.rate < opt.ci[1]
     # the slope 46.2 kg/kg is far above the ratio: the corner does not move with price
     dear = fit.optimum(prices=MN_PRICES.replace(N=5.0))
@@ -241,7 +279,12 @@ def test_reference_study_potassium_is_convex():
 def test_unbounded_fieller_set():
     # curvature not significant: y rises almost linearly with large noise
     x = np.repeat([0.0, 50, 100, 150, 200], 3)
-    y = 5 + 0.02 * x - 0.00002 * x * x + np.tile([1.0, -1.2, 0.3], 5) * np.repeat([1, -1, 1, -1, 1], 3)
+    y = (
+        5
+        + 0.02 * x
+        - 0.00002 * x * x
+        + np.tile([1.0, -1.2, 0.3], 5) * np.repeat([1, -1, 1, -1, 1], 3)
+    )
     fit = fo.fit_response(pd.DataFrame({"N": x, "y": y}), response="y", rate="N")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExtrapolationWarning)
@@ -266,7 +309,9 @@ def test_square_root_fieller_and_profile():
     x = np.repeat([0.0, 25, 50, 100, 150, 200], 3)
     y = spec.curve(x, np.array([5.0, 0.6, -0.02])) + np.tile([0.2, -0.2, 0.0], 6)
     fit = fo.fit_response(pd.DataFrame({"N": x, "y": y}), response="y", rate="N")
-    fit = fo.fit_response(pd.DataFrame({"N": x, "y": y}), response="y", rate="N", model="square_root")
+    fit = fo.fit_response(
+        pd.DataFrame({"N": x, "y": y}), response="y", rate="N", model="square_root"
+    )
     f = fit.optimum(price_ratio=(0.005, "kg/kg"), ci="fieller")
     p = fit.optimum(price_ratio=(0.005, "kg/kg"), ci="profile")
     # (0.6 / (2 (0.005 + 0.02)))² = 144
@@ -276,14 +321,20 @@ def test_square_root_fieller_and_profile():
 
 
 def test_profile_contains_delta_centre_and_handles_mitscherlich(minnesota):
-    fit = fo.fit_response(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                          nutrient="N", units=MN_UNITS, model="mitscherlich")
+    fit = fo.fit_response(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        units=MN_UNITS,
+        model="mitscherlich",
+    )
     opt = fit.optimum(prices=MN_PRICES, ci="profile")
     assert opt.ci[0] < opt.rate < opt.ci[1]
-    from fertopt.response._engine import profile_sse
-
     # at the ends of the interval the SSE has risen by s²·F(0.95; 1, df)
     from scipy import stats
+
+    from fertopt.response._engine import profile_sse
 
     s2 = fit.sse / fit.df_resid
     for end in opt.ci:
@@ -297,7 +348,13 @@ def test_bootstrap_is_reproducible_and_records_seed(mn_q):
     a = mn_q.optimum(prices=MN_PRICES, ci="bootstrap", n_boot=60, rng=11)
     b = mn_q.optimum(prices=MN_PRICES, ci="bootstrap", n_boot=60, rng=11)
     assert a.ci == b.ci and a.seed == 11
-    assert a.bootstrap == {"n_boot": 60, "type": "residual", "n_valid": 60, "n_failed": 0, "n_no_maximum": 0}
+    assert a.bootstrap == {
+        "n_boot": 60,
+        "type": "residual",
+        "n_valid": 60,
+        "n_failed": 0,
+        "n_no_maximum": 0,
+    }
     assert a.ci[0] < a.rate < a.ci[1]
     c = mn_q.optimum(prices=MN_PRICES, ci="bootstrap", n_boot=60, rng=np.random.default_rng(3))
     again = mn_q.optimum(prices=MN_PRICES, ci="bootstrap", n_boot=60, rng=c.seed)
@@ -333,16 +390,22 @@ def test_zero_rate_when_nothing_pays(mn_q):
 
 def test_linear_fit_has_no_maximum():
     x = np.repeat([0.0, 50, 100], 2)
-    fit = fo.fit_response(pd.DataFrame({"N": x, "y": 3 + 0.02 * x + np.tile([0.1, -0.1], 3)}),
-                          response="y", rate="N", model="linear", units=MN_UNITS)
+    fit = fo.fit_response(
+        pd.DataFrame({"N": x, "y": 3 + 0.02 * x + np.tile([0.1, -0.1], 3)}),
+        response="y",
+        rate="N",
+        model="linear",
+        units=MN_UNITS,
+    )
     assert fit.optimum().status == "no_maximum"
     assert fit.optimum(price_ratio=0.01).status == "no_maximum"
     assert fit.optimum(price_ratio=0.05).status == "at_bound"
 
 
 def test_extrapolated_optimum_below_range():
-    fit = fo.response_from_coefficients("quadratic", intercept=5, linear=0.05, quadratic=-0.001,
-                                        rate_range=(40, 200), nutrient="N")
+    fit = fo.response_from_coefficients(
+        "quadratic", intercept=5, linear=0.05, quadratic=-0.001, rate_range=(40, 200), nutrient="N"
+    )
     with pytest.warns(ExtrapolationWarning, match="below the lowest tested rate"):
         opt = fit.optimum()
     assert opt.status == "extrapolated" and opt.rate == 25.0
@@ -352,19 +415,33 @@ def test_extrapolated_optimum_below_range():
 # bad input
 # ---------------------------------------------------------------------------
 def test_price_ratio_without_units_context():
-    fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052,
-                                        rate_range=(0, 10), nutrient="P2O5")
+    fit = fo.response_from_coefficients(
+        "quadratic",
+        intercept=1688.9,
+        linear=328.69,
+        quadratic=-18.052,
+        rate_range=(0, 10),
+        nutrient="P2O5",
+    )
     with pytest.raises(FertoptError, match="no units context"):
         fit.optimum(price_ratio=1.67)
     opt = fit.optimum(price_ratio=(1.67, "kg/kg"))
     assert_allclose(opt.price_ratio, 1.67)
     assert any("were not declared" in n for n in opt._economics.notes)
     # with units the ratio is read in the data's units, and a pair is converted
-    fit = fo.response_from_coefficients("quadratic", intercept=5.0, linear=0.04, quadratic=-0.0001,
-                                        rate_range=(0, 300), nutrient="N",
-                                        units={"response": "t/ha", "rate": "kg/ha"})
+    fit = fo.response_from_coefficients(
+        "quadratic",
+        intercept=5.0,
+        linear=0.04,
+        quadratic=-0.0001,
+        rate_range=(0, 300),
+        nutrient="N",
+        units={"response": "t/ha", "rate": "kg/ha"},
+    )
     assert_allclose(fit.optimum(price_ratio=(5.0, "kg/kg")).price_ratio, 0.005)
-    assert_allclose(fit.optimum(price_ratio=0.005).rate, fit.optimum(price_ratio=(5.0, "kg/kg")).rate)
+    assert_allclose(
+        fit.optimum(price_ratio=0.005).rate, fit.optimum(price_ratio=(5.0, "kg/kg")).rate
+    )
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan"), "cheap"])
@@ -387,8 +464,9 @@ def test_prices_and_ratio_together_and_wrong_types(mn_q):
 
 
 def test_nutrient_must_be_known_for_several_prices():
-    fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052,
-                                        rate_range=(0, 10))
+    fit = fo.response_from_coefficients(
+        "quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052, rate_range=(0, 10)
+    )
     with pytest.raises(FertoptError, match="which nutrient is the rate column"):
         fit.optimum(prices=CHESTNUT_PRICES)
 
@@ -402,8 +480,16 @@ def test_coefficients_without_vcov_have_no_interval():
         fit.optimum(prices=CHESTNUT_PRICES, ci="profile")
     # with a published covariance matrix the delta method works: se² = gᵀVg
     V = np.diag([100.0, 4.0, 0.04])
-    fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052,
-                                        rate_range=(0, 10), nutrient="P2O5", vcov=V, df_resid=10)
+    fit = fo.response_from_coefficients(
+        "quadratic",
+        intercept=1688.9,
+        linear=328.69,
+        quadratic=-18.052,
+        rate_range=(0, 10),
+        nutrient="P2O5",
+        vcov=V,
+        df_resid=10,
+    )
     opt = fit.optimum(prices=CHESTNUT_PRICES, ci="delta")
     r = 4.67 / 2.8
     g = np.array([0, -1 / (2 * -18.052), -(r - 328.69) / (2 * 18.052**2)])
@@ -429,8 +515,12 @@ def test_net_return_curve(mn_q):
     t = curve.table
     est = mn_q.estimates
     # net return = 0.157 (b x + c x²) − 0.88 x
-    assert_allclose(t["net_return"], 0.157 * (est["linear"] * t["rate"] + est["quadratic"] * t["rate"] ** 2)
-                    - 0.88 * t["rate"], rtol=1e-9, atol=1e-9)
+    assert_allclose(
+        t["net_return"],
+        0.157 * (est["linear"] * t["rate"] + est["quadratic"] * t["rate"] ** 2) - 0.88 * t["rate"],
+        rtol=1e-9,
+        atol=1e-9,
+    )
     lo, hi = curve.profitable_range
     # within $1/ha of the maximum: |x − x*| ≤ √(1 / (0.157·|c|)) on the continuous curve
     half = math.sqrt(1 / (0.157 * abs(est["quadratic"])))
@@ -444,11 +534,25 @@ def test_net_return_curve(mn_q):
 def test_price_sensitivity(mn_q):
     ps = mn_q.price_sensitivity(prices=MN_PRICES, crop=[0.157, 0.314], nutrient_prices=[0.88, 1.76])
     t = ps.table
-    assert list(t.columns) == ["crop_price", "nutrient_price", "price_ratio", "rate", "status", "extrapolated",
-                               "yield_at_rate", "net_return", "ci_low", "ci_high"]
+    assert list(t.columns) == [
+        "crop_price",
+        "nutrient_price",
+        "price_ratio",
+        "rate",
+        "status",
+        "extrapolated",
+        "yield_at_rate",
+        "net_return",
+        "ci_low",
+        "ci_high",
+    ]
     assert len(t) == 4
     est = mn_q.estimates
-    expected = [(pn / pc - est["linear"]) / (2 * est["quadratic"]) for pc in (0.157, 0.314) for pn in (0.88, 1.76)]
+    expected = [
+        (pn / pc - est["linear"]) / (2 * est["quadratic"])
+        for pc in (0.157, 0.314)
+        for pn in (0.88, 1.76)
+    ]
     assert_allclose(t["rate"], expected, rtol=1e-12)
     # equal ratios (0.88/0.157 and 1.76/0.314) give equal optima
     assert_allclose(t["rate"].iloc[0], t["rate"].iloc[3], rtol=1e-12)
@@ -462,8 +566,13 @@ def test_pool_sites(bachmaier):
     fits = {}
     for zone in ("low", "high"):
         d = bachmaier[bachmaier.zone == zone]
-        fits[zone] = fo.fit_response(d, response="yield", rate="nitro", nutrient="N",
-                                     units={"response": "t/ha", "rate": "kg/ha"})
+        fits[zone] = fo.fit_response(
+            d,
+            response="yield",
+            rate="nitro",
+            nutrient="N",
+            units={"response": "t/ha", "rate": "kg/ha"},
+        )
     prices = fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR")
     pooled = fo.pool_sites(fits, prices=prices, within=5.0)
     # two quadratics: the mean curve is the quadratic with averaged coefficients
@@ -488,8 +597,13 @@ def bachmaier() -> pd.DataFrame:
 
 
 def test_pool_sites_bad_input(bachmaier, mn_q):
-    low = fo.fit_response(bachmaier[bachmaier.zone == "low"], response="yield", rate="nitro", nutrient="N",
-                          units={"response": "t/ha", "rate": "kg/ha"})
+    low = fo.fit_response(
+        bachmaier[bachmaier.zone == "low"],
+        response="yield",
+        rate="nitro",
+        nutrient="N",
+        units={"response": "t/ha", "rate": "kg/ha"},
+    )
     with pytest.raises(DesignError, match="at least two sites"):
         fo.pool_sites([low], prices=MN_PRICES)
     with pytest.raises(DesignError, match="same nutrient in the same units"):

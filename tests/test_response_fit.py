@@ -26,7 +26,14 @@ from fertopt.exceptions import (
 
 REF = Path(__file__).parent / "reference"
 R = json.loads((REF / "response_reference.json").read_text())
-MODELS = ("linear", "quadratic", "square_root", "linear_plateau", "quadratic_plateau", "mitscherlich")
+MODELS = (
+    "linear",
+    "quadratic",
+    "square_root",
+    "linear_plateau",
+    "quadratic_plateau",
+    "mitscherlich",
+)
 
 
 def read_nist(name: str, first: int, last: int) -> pd.DataFrame:
@@ -78,10 +85,16 @@ def test_nist_pontius_quadratic_ill_conditioned():
     fit = fo.fit_response(df, response="y", rate="x", model="quadratic")
     # x reaches 3e6 so x² is 1e13: the raw normal equations lose every digit; the rescaled
     # QR solution must still give the certified values to 9 digits
-    assert_allclose(fit.params["estimate"],
-                    [0.673565789473684e-03, 0.732059160401003e-06, -0.316081871345029e-14], rtol=1e-9)
-    assert_allclose(fit.params["se"],
-                    [0.107938612033077e-03, 0.157817399981659e-09, 0.486652849992036e-16], rtol=1e-9)
+    assert_allclose(
+        fit.params["estimate"],
+        [0.673565789473684e-03, 0.732059160401003e-06, -0.316081871345029e-14],
+        rtol=1e-9,
+    )
+    assert_allclose(
+        fit.params["se"],
+        [0.107938612033077e-03, 0.157817399981659e-09, 0.486652849992036e-16],
+        rtol=1e-9,
+    )
     assert_allclose(fit.sigma, 0.205177424076185e-03, rtol=1e-9)
     assert_allclose(fit.r2, 0.999999900178537, rtol=1e-9)
 
@@ -101,7 +114,9 @@ def _datasets(minnesota, bachmaier, potassium):
 
 
 @pytest.mark.r_reference
-@pytest.mark.parametrize("dataset", ["minnesota_2012", "bachmaier_low", "bachmaier_high", "cate_potassium"])
+@pytest.mark.parametrize(
+    "dataset", ["minnesota_2012", "bachmaier_low", "bachmaier_high", "cate_potassium"]
+)
 @pytest.mark.parametrize("model", MODELS)
 def test_models_match_r(dataset, model, minnesota, bachmaier, potassium):
     df, response, rate = _datasets(minnesota, bachmaier, potassium)[dataset]
@@ -125,11 +140,15 @@ def test_models_match_r(dataset, model, minnesota, bachmaier, potassium):
     assert fit.df_resid == ref["df_resid"]
     assert_allclose(fit.r2, ref["r2"], rtol=1e-9)
     # AIC/BIC as R's AIC()/BIC(): same count of parameters (mean parameters + sigma)
-    assert_allclose([fit.aic, fit.bic, fit.loglik], [ref["aic"], ref["bic"], ref["loglik"]], rtol=1e-9)
+    assert_allclose(
+        [fit.aic, fit.bic, fit.loglik], [ref["aic"], ref["bic"], ref["loglik"]], rtol=1e-9
+    )
     se = fit.params.set_index("term")["se"]
     # standard errors: lm exact; nls uses a forward-difference Jacobian (relative step 1e-7),
     # fertopt the analytic one, so 1e-5 relative
-    assert_allclose([se[n] for n in names], [ref["se"][n] for n in names], rtol=1e-9 if linear else 1e-5)
+    assert_allclose(
+        [se[n] for n in names], [ref["se"][n] for n in names], rtol=1e-9 if linear else 1e-5
+    )
 
 
 @pytest.mark.r_reference
@@ -155,7 +174,9 @@ def test_quadratic_plateau_join_beyond_tested_rates(bachmaier):
     q = fo.fit_response(high, response="yield", rate="nitro", model="quadratic")
     # within the tested rates the curve is the quadratic: same SSE, join = −b/(2c) of the quadratic
     assert_allclose(qp.sse, q.sse, rtol=1e-9)
-    assert_allclose(qp.estimates["join"], -q.estimates["linear"] / (2 * q.estimates["quadratic"]), rtol=1e-6)
+    assert_allclose(
+        qp.estimates["join"], -q.estimates["linear"] / (2 * q.estimates["quadratic"]), rtol=1e-6
+    )
     assert any("beyond the highest tested rate" in w for w in qp.warnings)
 
 
@@ -194,13 +215,22 @@ def test_predict_matches_r(minnesota):
     # predict.lm: exact linear algebra, 1e-9
     assert_allclose(conf["fitted"], pq["fit"], rtol=1e-9)
     assert_allclose(conf["se"], pq["se"], rtol=1e-9)
-    assert_allclose(conf[["lower", "upper"]].to_numpy(), np.column_stack([pq["lower"], pq["upper"]]), rtol=1e-9)
+    assert_allclose(
+        conf[["lower", "upper"]].to_numpy(), np.column_stack([pq["lower"], pq["upper"]]), rtol=1e-9
+    )
     pred = fit.predict(rates, interval="prediction")
-    assert_allclose(pred[["lower", "upper"]].to_numpy(), np.column_stack([pq["pred_lower"], pq["pred_upper"]]),
-                    rtol=1e-9)
+    assert_allclose(
+        pred[["lower", "upper"]].to_numpy(),
+        np.column_stack([pq["pred_lower"], pq["pred_upper"]]),
+        rtol=1e-9,
+    )
     assert list(fit.predict(rates).columns) == ["rate", "fitted"]
-    qp = fo.fit_response(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                         model="quadratic_plateau")
+    qp = fo.fit_response(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        model="quadratic_plateau",
+    )
     conf = qp.predict(rates, interval="confidence")
     pqp = ref["predict_quadratic_plateau"]
     # car::deltaMethod on the nls fit (numerical gradient of the expression): 1e-5
@@ -211,8 +241,9 @@ def test_predict_matches_r(minnesota):
 @pytest.mark.r_reference
 def test_blocks_as_fixed_effects(minnesota):
     ref = R["minnesota_2012"]["block_quadratic"]
-    fit = fo.fit_response(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                          block="rep")
+    fit = fo.fit_response(
+        minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", block="rep"
+    )
     # lm(y ~ x + I(x^2) + factor(rep), contr.sum): intercept = average over blocks
     assert_allclose(fit.params["estimate"], ref["estimate"], rtol=1e-9)
     assert_allclose(fit.params["se"], ref["se"], rtol=1e-9)
@@ -220,8 +251,13 @@ def test_blocks_as_fixed_effects(minnesota):
     assert fit.df_resid == ref["df_resid"] == 26
     assert_allclose(fit.aic, ref["aic"], rtol=1e-9)
     assert_allclose(fit.block_effects["effect"], ref["block_effects"], rtol=1e-9, atol=1e-6)
-    qp = fo.fit_response(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                         block="rep", model="quadratic_plateau")
+    qp = fo.fit_response(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        block="rep",
+        model="quadratic_plateau",
+    )
     refq = R["minnesota_2012"]["block_quadratic_plateau"]
     # nls with sum-coded block terms, default stopping rule: 1e-6 on estimates, 1e-5 on SEs
     assert_allclose(qp.params["estimate"], refq["estimate"], rtol=1e-6)
@@ -302,7 +338,9 @@ def test_mitscherlich_on_a_straight_line_fails_clearly():
     x = np.repeat([0.0, 50, 100, 150, 200], 2)
     y = 3 + 0.01 * x + np.tile([0.1, -0.1], 5)
     with pytest.raises(ConvergenceError, match="no diminishing returns"):
-        fo.fit_response(pd.DataFrame({"N": x, "y": y}), response="y", rate="N", model="mitscherlich")
+        fo.fit_response(
+            pd.DataFrame({"N": x, "y": y}), response="y", rate="N", model="mitscherlich"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -349,7 +387,9 @@ def test_missing_column_and_unknown_model(small):
 
 def test_text_in_rates(small):
     with pytest.raises(DataError, match="not numbers: row 2"):
-        fo.fit_response(small.assign(N=["0", "0", "sixty", "60", "120", "120"]), response="yield", rate="N")
+        fo.fit_response(
+            small.assign(N=["0", "0", "sixty", "60", "120", "120"]), response="yield", rate="N"
+        )
 
 
 def test_missing_values_are_dropped_with_a_warning(small):
@@ -364,8 +404,14 @@ def test_missing_values_are_dropped_with_a_warning(small):
 
 def test_confounded_series_names_the_plots():
     # a P series built from CK (no N, no K) and formula plots: the CK plots differ in N and K too
-    df = pd.DataFrame({"P2O5": [0, 0, 4, 4, 8, 8, 0, 0], "N": [18] * 6 + [0, 0], "K2O": [19] * 6 + [0, 0],
-                       "yield": [2600, 2650, 3000, 3050, 3150, 3100, 1690, 1700]})
+    df = pd.DataFrame(
+        {
+            "P2O5": [0, 0, 4, 4, 8, 8, 0, 0],
+            "N": [18] * 6 + [0, 0],
+            "K2O": [19] * 6 + [0, 0],
+            "yield": [2600, 2650, 3000, 3050, 3150, 3100, 1690, 1700],
+        }
+    )
     with pytest.warns(DesignWarning) as record:
         fit = fo.fit_response(df, response="yield", rate="P2O5")
     texts = [str(w.message) for w in record]
@@ -395,10 +441,28 @@ def test_units_and_nutrient_arguments(small):
 def test_compare_models_table_and_weights(minnesota):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        cmp = fo.compare_models(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha")
+        cmp = fo.compare_models(
+            minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha"
+        )
     t = cmp.table
-    assert list(t.columns) == ["model", "n_params", "converged", "sse", "sigma", "rmse", "r2", "aic", "aicc",
-                               "bic", "delta_aicc", "weight", "lof_f", "lof_p", "agronomic_rate", "message"]
+    assert list(t.columns) == [
+        "model",
+        "n_params",
+        "converged",
+        "sse",
+        "sigma",
+        "rmse",
+        "r2",
+        "aic",
+        "aicc",
+        "bic",
+        "delta_aicc",
+        "weight",
+        "lof_f",
+        "lof_p",
+        "agronomic_rate",
+        "message",
+    ]
     assert list(t["model"]) == list(MODELS) and t["converged"].all()
     assert_allclose(t["weight"].sum(), 1.0, rtol=1e-12)
     # AICc = AIC + 2k(k+1)/(n-k-1) with k = p + 1 (sigma), n = 32
@@ -407,13 +471,23 @@ def test_compare_models_table_and_weights(minnesota):
     assert_allclose(q["aic"], R["minnesota_2012"]["models"]["quadratic"]["aic"], rtol=1e-9)
     assert cmp.best().model == t.loc[t["aicc"].idxmin(), "model"]
     assert cmp.best("bic").model == t.loc[t["bic"].idxmin(), "model"]
-    assert_allclose(q["agronomic_rate"], R["minnesota_2012"]["economics"]["quadratic"]["agronomic"], rtol=1e-9)
+    assert_allclose(
+        q["agronomic_rate"], R["minnesota_2012"]["economics"]["quadratic"]["agronomic"], rtol=1e-9
+    )
     assert math.isnan(t.set_index("model").loc["mitscherlich", "agronomic_rate"])
     with pytest.raises(FertoptError, match="criterion='r2'"):
         cmp.best("r2")
     opt = cmp.optima(prices=fo.Prices(crop=0.157, N=0.88), ci="fieller")
-    assert list(opt.columns) == ["model", "rate", "status", "extrapolated", "yield_at_rate", "net_return",
-                                 "ci_low", "ci_high"]
+    assert list(opt.columns) == [
+        "model",
+        "rate",
+        "status",
+        "extrapolated",
+        "yield_at_rate",
+        "net_return",
+        "ci_low",
+        "ci_high",
+    ]
     assert "Comparison of response models" in str(cmp)
 
 
@@ -433,12 +507,17 @@ def test_compare_models_reports_failures_without_stopping():
 # published coefficients
 # ---------------------------------------------------------------------------
 def test_response_from_coefficients_checks_names():
-    with pytest.raises(FertoptError, match=r"quadratic=a, linear=b, intercept=c.*missing: quadratic.*unknown: a"):
-        fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69, a=-18.05, rate_range=(0, 8))
+    with pytest.raises(
+        FertoptError, match=r"quadratic=a, linear=b, intercept=c.*missing: quadratic.*unknown: a"
+    ):
+        fo.response_from_coefficients(
+            "quadratic", intercept=1688.9, linear=328.69, a=-18.05, rate_range=(0, 8)
+        )
     with pytest.raises(FertoptError, match="rate_range must be two rates"):
         fo.response_from_coefficients("linear", intercept=1, slope=2, rate_range=(8, 0))
-    fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052,
-                                        rate_range=(0, 8))
+    fit = fo.response_from_coefficients(
+        "quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052, rate_range=(0, 8)
+    )
     assert fit.source == "coefficients" and math.isnan(fit.params["se"].iloc[0])
     # 1688.9 + 328.69·4 − 18.052·16 = 2714.828
     assert_allclose(fit.predict([4.0])["fitted"], [2714.828], rtol=1e-12)

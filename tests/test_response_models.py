@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from fertopt.response.models import MODELS, Blocks, get_model
 from fertopt.exceptions import FertoptError
+from fertopt.response.models import MODELS, Blocks, get_model
 
 THETA = {
     "linear": np.array([5.0, 0.02]),
@@ -54,7 +54,9 @@ def test_jacobian_and_slope_match_finite_differences(name):
     assert_allclose(spec.slope(X, t), num, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("name", ["quadratic", "square_root", "quadratic_plateau", "mitscherlich", "linear_plateau"])
+@pytest.mark.parametrize(
+    "name", ["quadratic", "square_root", "quadratic_plateau", "mitscherlich", "linear_plateau"]
+)
 @pytest.mark.parametrize("r", [0.0, 0.01])
 def test_optimum_solves_slope_equals_ratio(name, r):
     spec, t = MODELS[name], THETA[name]
@@ -89,7 +91,9 @@ def test_closed_forms_by_hand():
     assert sr.solve(THETA["square_root"], 0.01).rate == pytest.approx((0.5 / 0.06) ** 2, rel=1e-12)
     m = MODELS["mitscherlich"]
     # ln(A c / r)/c − s = ln(9·0.015/0.01)/0.015 − 40
-    assert m.solve(THETA["mitscherlich"], 0.01).rate == pytest.approx(math.log(13.5) / 0.015 - 40, rel=1e-12)
+    assert m.solve(THETA["mitscherlich"], 0.01).rate == pytest.approx(
+        math.log(13.5) / 0.015 - 40, rel=1e-12
+    )
 
 
 def test_cases_without_a_recommendation():
@@ -122,9 +126,16 @@ def test_blocks_projection():
 
 
 def test_import_is_light():
-    code = ("import sys, time; t = time.perf_counter(); import fertopt; dt = time.perf_counter() - t; "
-            "print(dt, 'statsmodels' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
+    code = (
+        "import sys, time; t = time.perf_counter(); import fertopt; dt = time.perf_counter() - t; "
+        "print(dt, 'statsmodels' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
+    )
     src = Path(__file__).resolve().parents[1] / "src"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(src), "PATH": ""}).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(src), "PATH": ""},
+    ).stdout.split()
     assert out[1:] == ["False", "False"]

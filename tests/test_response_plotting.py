@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
-from fertopt.exceptions import ExtrapolationWarning
 from fertopt.plotting import plot_net_return, plot_response
 
 REF = Path(__file__).parent / "reference"
@@ -20,8 +19,14 @@ PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
 @pytest.fixture(scope="module")
 def fit() -> fo.ResponseFit:
     df = pd.read_csv(REF / "minnesota_2012.csv")
-    return fo.fit_response(df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N",
-                           units={"response": "kg/ha", "rate": "kg/ha"}, model="quadratic_plateau")
+    return fo.fit_response(
+        df,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        units={"response": "kg/ha", "rate": "kg/ha"},
+        model="quadratic_plateau",
+    )
 
 
 def test_plot_response(fit):
@@ -51,8 +56,12 @@ def test_plot_net_return_and_pooled(fit):
     plot_net_return(fit, ax=ax, prices=PRICES, within=1.0)
     assert ax.get_ylabel() == "net return (USD/ha)"
     plt.close(fig)
-    q = fo.fit_response(fit.data.rename(columns={"rate": "N", "response": "y"}), response="y", rate="N",
-                        units={"response": "kg/ha", "rate": "kg/ha"})
+    q = fo.fit_response(
+        fit.data.rename(columns={"rate": "N", "response": "y"}),
+        response="y",
+        rate="N",
+        units={"response": "kg/ha", "rate": "kg/ha"},
+    )
     pooled = fo.pool_sites({"QP": fit, "Q": q}, prices=PRICES)
     fig, ax = plt.subplots()
     assert pooled.plot(ax=ax) is ax
@@ -60,16 +69,28 @@ def test_plot_net_return_and_pooled(fit):
 
 
 def test_plot_of_an_extrapolated_and_a_convex_curve():
-    p = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69, quadratic=-18.052,
-                                      rate_range=(0, 8), nutrient="P2O5")
+    p = fo.response_from_coefficients(
+        "quadratic",
+        intercept=1688.9,
+        linear=328.69,
+        quadratic=-18.052,
+        rate_range=(0, 8),
+        nutrient="P2O5",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ax = plot_response(p, prices=fo.Prices(crop=2.8, P2O5=4.67))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("(extrapolated)" in label for label in labels)
     plt.close(ax.figure)
-    k = fo.response_from_coefficients("quadratic", intercept=1689.3, linear=13.338, quadratic=3.2568,
-                                      rate_range=(0, 19), nutrient="K2O")
+    k = fo.response_from_coefficients(
+        "quadratic",
+        intercept=1689.3,
+        linear=13.338,
+        quadratic=3.2568,
+        rate_range=(0, 19),
+        nutrient="K2O",
+    )
     ax = plot_response(k, prices=fo.Prices(crop=2.8, K2O=10.4))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert not any("optimum" in label or "maximum" in label for label in labels)

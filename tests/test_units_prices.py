@@ -29,8 +29,11 @@ def test_prices_are_a_frozen_value():
 def test_ratios_in_kg_per_kg():
     p = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4)
     # the reference study: 6.25/2.8, 4.67/2.8, 10.4/2.8 kg water chestnut per kg nutrient
-    assert_allclose([p.ratio("N"), p.ratio("P2O5"), p.ratio("K2O")], [6.25 / 2.8, 4.67 / 2.8, 10.4 / 2.8],
-                    rtol=1e-15)
+    assert_allclose(
+        [p.ratio("N"), p.ratio("P2O5"), p.ratio("K2O")],
+        [6.25 / 2.8, 4.67 / 2.8, 10.4 / 2.8],
+        rtol=1e-15,
+    )
 
 
 def test_oxide_and_element_forms():
@@ -53,9 +56,13 @@ def test_units_of_prices_and_data():
     wheat = fo.Prices(crop=110, crop_unit="t", N=0.60)
     # €0.60/kg N ÷ €0.110/kg wheat = 5.4545 kg/kg; with yields in t/ha: 0.0054545 t per kg N
     assert_allclose(wheat.ratio("N"), 0.6 / 0.11, rtol=1e-12)
-    assert_allclose(wheat.ratio("N", response_unit="t/ha", rate_unit="kg/ha"), 0.6 / 110, rtol=1e-12)
+    assert_allclose(
+        wheat.ratio("N", response_unit="t/ha", rate_unit="kg/ha"), 0.6 / 110, rtol=1e-12
+    )
     # yield in kg/mu, rate in kg/ha: one kg/ha of N is 1/15 kg/mu, so the ratio shrinks 15-fold
-    assert_allclose(wheat.ratio("N", response_unit="kg/mu", rate_unit="kg/ha"), 0.6 / 0.11 / 15, rtol=1e-12)
+    assert_allclose(
+        wheat.ratio("N", response_unit="kg/mu", rate_unit="kg/ha"), 0.6 / 0.11 / 15, rtol=1e-12
+    )
     # prices per jin (0.5 kg) of crop
     jin = fo.Prices(crop=1.4, crop_unit="斤", N=6.25)
     assert_allclose(jin.crop_per_kg, 2.8, rtol=1e-15)
@@ -70,9 +77,15 @@ def test_units_of_prices_and_data():
 
 def test_net_return_area_basis():
     # yields per ha, returns reported per mu (1 mu = 1/15 ha)
-    fit = fo.response_from_coefficients("quadratic", intercept=5000, linear=40, quadratic=-0.1,
-                                        rate_range=(0, 300), nutrient="N",
-                                        units={"response": "kg/ha", "rate": "kg/ha"})
+    fit = fo.response_from_coefficients(
+        "quadratic",
+        intercept=5000,
+        linear=40,
+        quadratic=-0.1,
+        rate_range=(0, 300),
+        nutrient="N",
+        units={"response": "kg/ha", "rate": "kg/ha"},
+    )
     per_ha = fit.optimum(prices=fo.Prices(crop=2.0, N=5.0, currency="yuan"))
     per_mu = fit.optimum(prices=fo.Prices(crop=2.0, N=5.0, currency="yuan", area="mu"))
     assert per_ha.net_return_unit == "yuan/ha" and per_mu.net_return_unit == "yuan/mu"
@@ -83,8 +96,17 @@ def test_net_return_area_basis():
     assert_allclose(per_ha.net_return, 7031.25, rtol=1e-12)
 
 
-@pytest.mark.parametrize("kwargs", [{"crop": 0, "N": 1.0}, {"crop": -2.8, "N": 1.0}, {"crop": 2.8, "N": 0},
-                                    {"crop": 2.8, "K2O": -1}, {"crop": float("nan")}, {"crop": "2,8"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"crop": 0, "N": 1.0},
+        {"crop": -2.8, "N": 1.0},
+        {"crop": 2.8, "N": 0},
+        {"crop": 2.8, "K2O": -1},
+        {"crop": float("nan")},
+        {"crop": "2,8"},
+    ],
+)
 def test_prices_must_be_positive(kwargs):
     with pytest.raises(FertoptError, match="must be a positive number"):
         fo.Prices(**kwargs)
@@ -94,9 +116,11 @@ def test_product_prices_and_grades():
     p = fo.Prices.from_products(crop=2.8, N=(2.2, "urea"), P2O5=(0.6, "钙镁磷肥"), K2O=(3.5, 50))
     # urea 46 % N, calcium magnesium phosphate 12 % P2O5, potassium sulphate 50 % K2O
     assert_allclose([p.N, p.P2O5, p.K2O], [2.2 / 0.46, 0.6 / 0.12, 3.5 / 0.50], rtol=1e-15)
-    assert p.sources == ("N: 2.2 per kg of urea at 46 % N",
-                         "P2O5: 0.6 per kg of calcium magnesium phosphate at 12 % P2O5",
-                         "K2O: 3.5 per kg of product at 50 % K2O")
+    assert p.sources == (
+        "N: 2.2 per kg of urea at 46 % N",
+        "P2O5: 0.6 per kg of calcium magnesium phosphate at 12 % P2O5",
+        "K2O: 3.5 per kg of product at 50 % K2O",
+    )
     assert product_grade("KCl", "K2O") == 0.60 and product_grade(0.46, "N") == 0.46
     assert set(PRODUCT_GRADES) >= {"urea", "potassium chloride", "potassium sulphate"}
     with pytest.raises(FertoptError, match="unknown fertilizer product 'guano'"):

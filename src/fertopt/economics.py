@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
+from . import _intervals as _iv
+from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, format_number
 from ._validation import check_choice, check_probability
-from .exceptions import DesignError, ExtrapolationWarning, FertoptError
-from .units import MASS_KG, NUTRIENT_FORMS, Prices, parse_unit, unit_factor
+from .exceptions import ExtrapolationWarning, FertoptError
+from .units import MASS_KG, Prices, parse_unit, unit_factor
 
 if TYPE_CHECKING:  # pragma: no cover
     from .response.fit import ResponseFit
@@ -125,7 +125,8 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
                 )
         if not prices.has(form):
             raise FertoptError(
-                f"the prices have no price for {form} (they give {', '.join(prices.forms) or 'none'}); "
+                f"the prices have no price for {form} (they give "
+                f"{', '.join(prices.forms) or 'none'}); "
                 f"add it, e.g. Prices(crop={prices.crop:g}, {form}=...)."
             )
         px = prices.nutrient_price(form)
@@ -188,9 +189,19 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
                 f"ratio with its units (price_ratio=({r:g}, 'kg/kg')), or pass "
                 "prices=fo.Prices(...)."
             )
-        text = f"{format_number(r, 4)} {ymass} yield per {xmass} {nut} (as given, in the data's units)"
-        return _Economics(r, text, 1.0, r, f"{y_unit.split('/')[0]} yield/{y_unit.split('/')[1]}",
-                          fit.nutrient, None, ())
+        text = (
+            f"{format_number(r, 4)} {ymass} yield per {xmass} {nut} (as given, in the data's units)"
+        )
+        return _Economics(
+            r,
+            text,
+            1.0,
+            r,
+            f"{y_unit.split('/')[0]} yield/{y_unit.split('/')[1]}",
+            fit.nutrient,
+            None,
+            (),
+        )
     parts = units_in.split("/")
     if len(parts) != 2:
         raise FertoptError(
@@ -208,8 +219,7 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
         ratio = kg_per_kg
         money = "yield units"
         notes.append(
-            "the units of yield and rate were not declared: both were taken as kg per the "
-            "same area"
+            "the units of yield and rate were not declared: both were taken as kg per the same area"
         )
     text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} (given as {r:g} {units_in})"
     return _Economics(ratio, text, 1.0, ratio, money, fit.nutrient, None, tuple(notes))
@@ -333,7 +343,9 @@ class Optimum(ResultBase):
             )
             return f"{pieces} ({level}, {self.ci_method}; unbounded)"
         lo, hi = self.ci
-        return f"{format_number(lo, digits)} – {format_number(hi, digits)} ({level}, {self.ci_method})"
+        return (
+            f"{format_number(lo, digits)} – {format_number(hi, digits)} ({level}, {self.ci_method})"
+        )
 
     def _headline(self) -> str:
         what = "economic optimum" if self.kind == "economic" else "maximum yield"
@@ -343,13 +355,20 @@ class Optimum(ResultBase):
         return f"{what} at {self._rate_text(4)}{ci} | status {self.status}"
 
     def _summary(self, digits: int) -> Summary:
-        title = "Economic optimum" if self.kind == "economic" else "Agronomic optimum (maximum yield)"
+        title = (
+            "Economic optimum" if self.kind == "economic" else "Agronomic optimum (maximum yield)"
+        )
         facts = [("Model", self.model), ("Status", f"{self.status} — {_STATUS_TEXT[self.status]}")]
         if self.status != "no_maximum":
             facts.append(("Rate", self._rate_text(digits)))
             facts.append(("Yield at rate", format_number(self.yield_at_rate, digits)))
             if self.kind == "economic":
-                facts.append(("Net return", f"{format_number(self.net_return, digits)} {self.net_return_unit}"))
+                facts.append(
+                    (
+                        "Net return",
+                        f"{format_number(self.net_return, digits)} {self.net_return_unit}",
+                    )
+                )
             facts.append(("Confidence interval", self._ci_text(digits)))
             if math.isfinite(self.se):
                 facts.append(("Standard error (delta)", format_number(self.se, digits)))
@@ -360,7 +379,10 @@ class Optimum(ResultBase):
         if self.seed is not None and self.bootstrap is not None:
             b = self.bootstrap
             facts.append(
-                ("Bootstrap", f"{b['type']}, {b['n_valid']} of {b['n_boot']} refits used, seed {self.seed}")
+                (
+                    "Bootstrap",
+                    f"{b['type']}, {b['n_valid']} of {b['n_boot']} refits used, seed {self.seed}",
+                )
             )
         blocks: list[Any] = [Facts(facts)]
         if self.message:
@@ -372,178 +394,15 @@ class Optimum(ResultBase):
         return Summary(title, blocks, headline=self._headline(), digits=digits)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Response curve with this optimum and its interval (see :func:`fertopt.plotting.plot_response`)."""
+        """Response curve with this optimum and its interval (see ``plotting.plot_response``)."""
         from . import plotting
 
         return plotting.plot_response(self._fit, ax=ax, optimum=self, **kwargs)
 
 
 # ---------------------------------------------------------------------------
-# the optimum and its intervals
+# the optimum
 # ---------------------------------------------------------------------------
-def _t_quantile(level: float, df: float | None) -> float:
-    from scipy import stats
-
-    if df is None or not math.isfinite(df):
-        return float(stats.norm.ppf(0.5 + level / 2))
-    return float(stats.t.ppf(0.5 + level / 2, df))
-
-
-def _delta_se(fit: ResponseFit, r: float) -> float:
-    if fit._vcov is None:
-        return math.nan
-    g = fit._spec.rate_gradient(fit._theta, r)
-    var = float(g @ fit._vcov @ g)
-    return math.sqrt(var) if var >= 0 else math.nan
-
-
-def _fieller(fit: ResponseFit, r: float, level: float) -> tuple[tuple[tuple[float, float], ...], bool]:
-    """Fieller (Bachmaier 2009) confidence set for the root of u0 + v·u1 = 0."""
-    spec, th, V = fit._spec, fit._theta, fit._vcov
-    b, c = th[1], th[2]
-    if spec.name == "quadratic":
-        u0, u1 = b - r, 2 * c
-    else:  # square_root: b + 2 s (c - r) = 0 with s = sqrt(x)
-        u0, u1 = b, 2 * (c - r)
-    v00, v01, v11 = V[1, 1], 2 * V[1, 2], 4 * V[2, 2]
-    t2 = _t_quantile(level, fit.df_resid) ** 2
-    A = u1 * u1 - t2 * v11
-    B = 2 * (u0 * u1 - t2 * v01)
-    C = u0 * u0 - t2 * v00
-    disc = B * B - 4 * A * C
-    inf = math.inf
-    if A > 0:
-        root = math.sqrt(max(disc, 0.0))
-        # numerically stable roots
-        q = -0.5 * (B + math.copysign(root, B))
-        r1, r2 = sorted([q / A, C / q if q != 0 else -B / (2 * A)])
-        pieces = ((r1, r2),)
-        bounded = True
-    elif A < 0 and disc > 0:
-        root = math.sqrt(disc)
-        r1, r2 = sorted([(-B - root) / (2 * A), (-B + root) / (2 * A)])
-        pieces = ((-inf, r1), (r2, inf))
-        bounded = False
-    elif A == 0 and B != 0:
-        x0 = -C / B
-        pieces = ((-inf, x0),) if B > 0 else ((x0, inf),)
-        bounded = False
-    else:
-        pieces = ((-inf, inf),)
-        bounded = False
-    if spec.name == "square_root":  # back from s = sqrt(x) to x; s < 0 has no rate
-        mapped = []
-        for lo, hi in pieces:
-            lo, hi = max(lo, 0.0), hi
-            if hi < 0:
-                continue
-            mapped.append((lo * lo, hi * hi if math.isfinite(hi) else inf))
-        pieces = tuple(mapped) or ((math.nan, math.nan),)
-    return pieces, bounded
-
-
-def _profile(fit: ResponseFit, r: float, rate: float, level: float, se: float) -> tuple[float, float]:
-    from scipy import optimize, stats
-
-    from .response._engine import profile_sse
-
-    spec, data = fit._spec, fit._fitdata
-    s2 = fit.sse / fit.df_resid
-    crit = float(stats.f.ppf(level, 1, fit.df_resid))
-    theta_hat = rate
-
-    def h(t: float) -> float:
-        val = profile_sse(spec, data, t, r)
-        if not math.isfinite(val):
-            return 1e6
-        return min((val - fit.sse) / s2 - crit, 1e6)
-
-    top = float(data.levels[-1]) or 1.0
-    step0 = se if math.isfinite(se) and se > 0 else 0.05 * top
-    step0 = max(step0, 1e-3 * top)
-    limit = 20.0 * top
-    bounds = []
-    for sign in (-1.0, 1.0):
-        prev = theta_hat
-        step = step0
-        found = None
-        while abs(prev - theta_hat) < limit:
-            cur = theta_hat + sign * min(abs(prev - theta_hat) + step, limit)
-            if h(cur) > 0:
-                found = (prev, cur)
-                break
-            prev = cur
-            step *= 1.6
-        if found is None:
-            bounds.append(sign * math.inf)
-            continue
-        a, b = found
-        bounds.append(optimize.brentq(h, min(a, b), max(a, b), xtol=1e-10 * top, rtol=1e-12))
-    return bounds[0], bounds[1]
-
-
-def _bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, kind: str):
-    from .response._engine import FitFailure, estimate
-
-    if isinstance(rng, np.random.Generator):
-        seed = int(rng.integers(0, 2**63 - 1))
-    elif rng is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
-    else:
-        try:
-            seed = int(rng)
-        except (TypeError, ValueError):
-            raise FertoptError(
-                f"rng must be an integer seed, a numpy Generator or None, got {rng!r}."
-            ) from None
-        if seed < 0:
-            raise FertoptError(f"rng seed must be 0 or more, got {seed}.")
-    gen = np.random.default_rng(seed)
-    spec, data = fit._spec, fit._fitdata
-    fitted = data.y - fit._resid
-    resid = fit._resid - fit._resid.mean()
-    codes = data.blocks.codes
-    rates, failed, none = [], 0, 0
-    n = data.n
-    for _ in range(n_boot):
-        if kind == "residual":
-            ystar = fitted + resid[gen.integers(0, n, n)]
-            sample = data.with_y(ystar)
-        elif kind == "wild":
-            ystar = fitted + fit._resid * gen.choice((-1.0, 1.0), n)
-            sample = data.with_y(ystar)
-        else:
-            idx = np.concatenate(
-                [gen.choice(np.flatnonzero(codes == b), int((codes == b).sum())) for b in
-                 range(data.blocks.n_blocks)]
-            )
-            from .response._engine import FitData
-            from .response.models import Blocks
-
-            sample = FitData(data.x[idx], data.y[idx], Blocks(codes[idx], len(idx)))
-            if len(sample.levels) < spec.n_params:
-                failed += 1
-                continue
-        try:
-            with np.errstate(all="ignore"):
-                est = estimate(spec, sample, polish=False)
-        except (FitFailure, np.linalg.LinAlgError, ValueError, ZeroDivisionError):
-            failed += 1
-            continue
-        sol = spec.solve(est.theta, r)
-        if sol.case == "none" or not math.isfinite(sol.rate):
-            none += 1
-            continue
-        rates.append(sol.rate)
-    info = {"n_boot": n_boot, "type": kind, "n_valid": len(rates), "n_failed": failed,
-            "n_no_maximum": none}
-    if len(rates) < max(10, 0.5 * n_boot):
-        return None, info, seed
-    alpha = 1 - level
-    lo, hi = np.quantile(np.asarray(rates), [alpha / 2, 1 - alpha / 2])
-    return (float(lo), float(hi)), info, seed
-
-
 def optimum(
     fit: ResponseFit,
     /,
@@ -617,8 +476,10 @@ def optimum(
     >>> import pandas as pd, fertopt as fo
     >>> df = pd.DataFrame({"N": [0, 0, 60, 60, 120, 120, 180, 180],
     ...                    "yield": [5.1, 5.3, 7.0, 6.8, 7.9, 8.1, 8.0, 7.8]})
-    >>> fit = fo.fit_response(df, response="yield", rate="N", units={"response": "t/ha", "rate": "kg/ha"})
-    >>> opt = fo.economics.optimum(fit, prices=fo.Prices(crop=200, crop_unit="t", N=1.0), ci="fieller")
+    >>> fit = fo.fit_response(df, response="yield", rate="N",
+    ...                       units={"response": "t/ha", "rate": "kg/ha"})
+    >>> prices = fo.Prices(crop=200, crop_unit="t", N=1.0)
+    >>> opt = fo.economics.optimum(fit, prices=prices, ci="fieller")
     >>> round(opt.rate, 1), [round(v, 1) for v in opt.ci], opt.status
     (131.3, [119.1, 152.2], 'ok')
     >>> fit.optimum().status                  # maximum yield, no prices
@@ -642,7 +503,10 @@ def optimum(
     lo, hi = fit.rate_range
     warn: list[str] = []
     rate = float(sol.rate) if math.isfinite(sol.rate) else math.nan
-    extrapolated = bool(math.isfinite(rate) and (rate > hi * (1 + 1e-9) + 1e-12 or rate < lo - 1e-9 * max(abs(lo), 1)))
+    extrapolated = bool(
+        math.isfinite(rate)
+        and (rate > hi * (1 + 1e-9) + 1e-12 or rate < lo - 1e-9 * max(abs(lo), 1))
+    )
     if sol.case == "none":
         status = "no_maximum"
     elif sol.case in ("corner", "zero"):
@@ -668,7 +532,7 @@ def optimum(
         net = math.nan
 
     # intervals
-    se = _delta_se(fit, r) if sol.case in ("interior", "corner") else math.nan
+    se = _iv.delta_se(fit, r) if sol.case in ("interior", "corner") else math.nan
     ci_pair = None
     ci_set = None
     bounded = True
@@ -689,7 +553,7 @@ def optimum(
                     "df_resid=) to response_from_coefficients, or fit the plot data."
                 )
         elif ci == "delta":
-            q = _t_quantile(level, fit.df_resid)
+            q = _iv.t_quantile(level, fit.df_resid)
             ci_pair = (rate - q * se, rate + q * se)
             method = "delta"
         elif ci == "fieller":
@@ -699,7 +563,7 @@ def optimum(
                     f"parameters (quadratic, square_root); the {spec.name} optimum does not. Use "
                     "ci='profile' or ci='delta'."
                 )
-            ci_set, bounded = _fieller(fit, r, level)
+            ci_set, bounded = _iv.fieller(fit, r, level)
             ci_set = tuple((float(a), float(b)) for a, b in ci_set)
             ci_pair = (min(a for a, _ in ci_set), max(b for _, b in ci_set))
             method = "fieller"
@@ -710,7 +574,7 @@ def optimum(
                 )
         elif ci in ("profile", "bootstrap"):
             if ci == "profile":
-                ci_pair = _profile(fit, r, rate, level, se)
+                ci_pair = _iv.profile(fit, r, rate, level, se)
                 bounded = all(math.isfinite(v) for v in ci_pair)
                 method = "profile"
                 if not bounded:
@@ -722,7 +586,7 @@ def optimum(
                 n_boot = int(n_boot)
                 if n_boot < 10:
                     raise FertoptError(f"n_boot must be at least 10, got {n_boot}.")
-                ci_pair, boot_info, seed = _bootstrap(fit, r, level, n_boot, rng, bootstrap)
+                ci_pair, boot_info, seed = _iv.bootstrap(fit, r, level, n_boot, rng, bootstrap)
                 method = "bootstrap"
                 if ci_pair is None:
                     warn.append(
@@ -731,7 +595,8 @@ def optimum(
                     )
                 elif boot_info["n_no_maximum"] + boot_info["n_failed"] > (1 - level) / 2 * n_boot:
                     warn.append(
-                        f"{boot_info['n_no_maximum'] + boot_info['n_failed']} of {n_boot} bootstrap "
+                        f"{boot_info['n_no_maximum'] + boot_info['n_failed']} of {n_boot} "
+                        "bootstrap "
                         "refits had no optimum or failed and were left out: the interval is too "
                         "narrow"
                     )
@@ -770,463 +635,12 @@ def optimum(
     )
 
 
-# ---------------------------------------------------------------------------
-# net-return curve
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class NetReturnCurve(ResultBase):
-    """Net return over a grid of rates.
-
-    Attributes
-    ----------
-    table : DataFrame
-        ``rate, yield, yield_gain, value_gain, cost, net_return``: fitted
-        yield, its gain over the zero rate, the value of that gain, the
-        nutrient cost and their difference (money per area, or yield units
-        when only a price ratio was given).
-    optimum : Optimum
-        The economic optimum of the same fit and prices.
-    profitable_range : tuple of float or None
-        Lowest and highest grid rate whose net return is within ``within`` of
-        the best (the flat top of the curve); None when ``within`` is None.
-    within : float or None
-    net_return_unit, price_ratio_text : str
-    """
-
-    table: pd.DataFrame
-    optimum: Optimum
-    profitable_range: tuple[float, float] | None
-    within: float | None
-    net_return_unit: str
-    price_ratio_text: str
-    warnings: tuple[str, ...] = ()
-    _fit: Any = field(default=None, repr=False, compare=False)
-
-    def _headline(self) -> str:
-        best = self.table.loc[self.table["net_return"].idxmax()]
-        text = (f"best net return {format_number(best['net_return'], 4)} {self.net_return_unit} "
-                f"at {format_number(best['rate'], 4)}")
-        if self.profitable_range is not None:
-            lo, hi = self.profitable_range
-            text += f" | within {format_number(self.within, 3)}: {format_number(lo, 4)} – {format_number(hi, 4)}"
-        return text
-
-    def _summary(self, digits: int) -> Summary:
-        facts = [("Price ratio applied", self.price_ratio_text),
-                 ("Economic optimum", self.optimum._headline())]
-        if self.profitable_range is not None:
-            lo, hi = self.profitable_range
-            facts.append((f"Profitable range (within {format_number(self.within, 3)})",
-                          f"{format_number(lo, digits)} – {format_number(hi, digits)}"))
-        step = max(len(self.table) // 10, 1)
-        return Summary("Net return curve",
-                       [Facts(facts), Table(self.table.iloc[::step].reset_index(drop=True)),
-                        Notes(list(self.warnings))],
-                       headline=self._headline(), digits=digits)
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Net return against rate (see :func:`fertopt.plotting.plot_net_return`)."""
-        from . import plotting
-
-        return plotting.plot_net_return(self, ax=ax, **kwargs)
-
-
-def _contiguous_range(rates: np.ndarray, ok: np.ndarray, at: int) -> tuple[float, float]:
-    lo = hi = at
-    while lo > 0 and ok[lo - 1]:
-        lo -= 1
-    while hi < len(rates) - 1 and ok[hi + 1]:
-        hi += 1
-    return float(rates[lo]), float(rates[hi])
-
-
-def net_return_curve(
-    fit: ResponseFit,
-    /,
-    *,
-    prices: Prices | None = None,
-    price_ratio: Any = None,
-    rates: Any = None,
-    within: float | None = None,
-) -> NetReturnCurve:
-    """Net return ``Py·(Ŷ(x) − Ŷ(0)) − Px·x`` over a grid of rates.
-
-    Parameters
-    ----------
-    fit : ResponseFit
-    prices, price_ratio
-        As for :func:`optimum` (one is required).
-    rates : array-like, optional
-        Rates to evaluate; by default 201 points from 0 to the highest tested rate.
-    within : float, optional
-        Width of the profitable range: rates whose net return is within this
-        amount (money per area, MRTN's "$1 per acre") of the best.
-
-    Returns
-    -------
-    NetReturnCurve
-
-    Examples
-    --------
-    >>> import fertopt as fo
-    >>> fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69,
-    ...                                     quadratic=-18.052, rate_range=(0, 8), nutrient="P2O5")
-    >>> curve = fit.net_return_curve(prices=fo.Prices(crop=2.8, P2O5=4.67), within=10)
-    >>> curve.table.columns.tolist()
-    ['rate', 'yield', 'yield_gain', 'value_gain', 'cost', 'net_return']
-    >>> curve.profitable_range
-    (7.92, 8.0)
-    """
-    econ = _resolve(fit, prices, price_ratio)
-    if econ is None:
-        raise FertoptError("a net return needs prices= or price_ratio=.")
-    lo, hi = fit.rate_range
-    grid = np.linspace(0.0, hi, 201) if rates is None else np.asarray(rates, float).ravel()
-    if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
-        raise FertoptError("rates must be finite rates of 0 or more.")
-    spec, th = fit._spec, fit._theta
-    yhat = spec.curve(grid, th)
-    y0 = float(spec.curve(np.array([0.0]), th)[0])
-    gain = yhat - y0
-    value = econ.value_per_yield * gain
-    cost = econ.cost_per_rate * grid
-    table = pd.DataFrame({"rate": grid, "yield": yhat, "yield_gain": gain,
-                          "value_gain": value, "cost": cost, "net_return": value - cost})
-    warn = []
-    if np.any(grid > hi * (1 + 1e-12)):
-        warn.append(f"rates above the highest tested rate ({format_number(hi, 4)}) are extrapolated")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ExtrapolationWarning)
-        opt = optimum(fit, prices=prices, price_ratio=price_ratio, ci=None)
-    prange = None
-    if within is not None:
-        w = float(within)
-        if not math.isfinite(w) or w < 0:
-            raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
-        nr = table["net_return"].to_numpy()
-        at = int(np.argmax(nr))
-        prange = _contiguous_range(grid, nr >= nr[at] - w, at)
-    return NetReturnCurve(table=table, optimum=opt, profitable_range=prange,
-                          within=None if within is None else float(within),
-                          net_return_unit=econ.money, price_ratio_text=econ.ratio_text,
-                          warnings=tuple(warn), _fit=fit)
-
-
-# ---------------------------------------------------------------------------
-# price sensitivity
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class PriceSensitivity(ResultBase):
-    """Optimum rate over a grid of prices or price ratios.
-
-    Attributes
-    ----------
-    table : DataFrame
-        ``crop_price, nutrient_price, price_ratio, rate, status, extrapolated,
-        yield_at_rate, net_return, ci_low, ci_high`` (prices NaN when the grid
-        was given as ratios).
-    nutrient : str or None
-    net_return_unit : str
-    """
-
-    table: pd.DataFrame
-    nutrient: str | None
-    net_return_unit: str
-    ci_method: str | None
-    warnings: tuple[str, ...] = ()
-
-    def _headline(self) -> str:
-        rates = self.table["rate"].dropna()
-        if rates.empty:
-            return f"{len(self.table)} price scenarios | no optimum"
-        return (f"{len(self.table)} price scenarios | optimum {format_number(rates.min(), 4)} – "
-                f"{format_number(rates.max(), 4)}")
-
-    def _summary(self, digits: int) -> Summary:
-        return Summary("Price sensitivity of the optimum",
-                       [Table(self.table), Notes(list(self.warnings))],
-                       headline=self._headline(), digits=digits)
-
-
-def price_sensitivity(
-    fit: ResponseFit,
-    /,
-    *,
-    prices: Prices | None = None,
-    crop: Any = None,
-    nutrient_prices: Any = None,
-    price_ratios: Any = None,
-    ci: str | None = None,
-    confidence_level: float = 0.95,
-) -> PriceSensitivity:
-    """Economic optimum over a grid of crop and nutrient prices (or of price ratios).
-
-    Parameters
-    ----------
-    fit : ResponseFit
-    prices : Prices, optional
-        The base prices; the grid varies its crop price and the price of the
-        fit's nutrient.
-    crop, nutrient_prices : sequence of float, optional
-        Crop prices and nutrient prices to combine (all pairs).  By default
-        the base prices × (0.75, 1, 1.25) for the crop and × (0.5, 0.75, 1,
-        1.25, 1.5) for the nutrient.
-    price_ratios : sequence, optional
-        Instead of prices: ratios in the data's units (needs declared units).
-    ci : str, optional
-        Interval method for each row (``'delta'``, ``'fieller'``, ``'profile'``).
-    confidence_level : float, default 0.95
-
-    Returns
-    -------
-    PriceSensitivity
-
-    Examples
-    --------
-    >>> import fertopt as fo
-    >>> fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69,
-    ...                                     quadratic=-18.052, rate_range=(0, 10), nutrient="P2O5")
-    >>> tab = fit.price_sensitivity(prices=fo.Prices(crop=2.8, P2O5=4.67),
-    ...                             crop=[2.8], nutrient_prices=[4.67, 9.34]).table
-    >>> tab[["nutrient_price", "rate", "status"]].round(3)
-       nutrient_price   rate status
-    0            4.67  9.058     ok
-    1            9.34  9.012     ok
-    """
-    rows = []
-    warn: list[str] = []
-    if price_ratios is not None:
-        if prices is not None or crop is not None or nutrient_prices is not None:
-            raise FertoptError("give either price_ratios= or prices (with crop=/nutrient_prices=), not both.")
-        scenarios = [(math.nan, math.nan, {"price_ratio": v}) for v in np.atleast_1d(price_ratios)]
-        if isinstance(price_ratios, tuple) and len(price_ratios) == 2 and isinstance(price_ratios[1], str):
-            scenarios = [(math.nan, math.nan, {"price_ratio": price_ratios})]
-    else:
-        if prices is None:
-            raise FertoptError("price_sensitivity needs prices= (with optional crop=/nutrient_prices=) or price_ratios=.")
-        base = _resolve(fit, prices, None)
-        form = base.form
-        given = next((f for f in prices.forms if NUTRIENT_FORMS[f][0] == NUTRIENT_FORMS[form][0]), form)
-        crops = np.atleast_1d(crop if crop is not None else prices.crop * np.array([0.75, 1.0, 1.25]))
-        nuts = np.atleast_1d(nutrient_prices if nutrient_prices is not None
-                             else getattr(prices, given) * np.array([0.5, 0.75, 1.0, 1.25, 1.5]))
-        scenarios = [(float(c), float(n), {"prices": prices.replace(crop=float(c), **{given: float(n)})})
-                     for c in crops for n in nuts]
-    unit = ""
-    for cp, npr, kw in scenarios:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ExtrapolationWarning)
-            opt = optimum(fit, ci=ci, confidence_level=confidence_level, **kw)
-        unit = opt.net_return_unit
-        lo, hi = opt.ci if opt.ci is not None else (math.nan, math.nan)
-        rows.append({"crop_price": cp, "nutrient_price": npr, "price_ratio": opt.price_ratio,
-                     "rate": opt.rate, "status": opt.status, "extrapolated": opt.extrapolated,
-                     "yield_at_rate": opt.yield_at_rate, "net_return": opt.net_return,
-                     "ci_low": lo, "ci_high": hi})
-    table = pd.DataFrame(rows, columns=["crop_price", "nutrient_price", "price_ratio", "rate", "status",
-                                        "extrapolated", "yield_at_rate", "net_return", "ci_low", "ci_high"])
-    if table["extrapolated"].any():
-        warn.append("some optima lie outside the tested rates (extrapolated = True)")
-    return PriceSensitivity(table=table, nutrient=fit.nutrient, net_return_unit=unit,
-                            ci_method=ci, warnings=tuple(warn))
-
-
-# ---------------------------------------------------------------------------
-# MRTN pooling over sites
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class PooledSites(ResultBase):
-    """Maximum return to nutrient (MRTN) over several sites.
-
-    Attributes
-    ----------
-    table : DataFrame
-        ``rate, mean_yield_gain, net_return, pct_max_yield`` on the rate grid:
-        the mean fitted yield gain over the zero rate across sites, the
-        return to nutrient ``Py·gain − Px·rate`` and the mean fitted yield as
-        a percentage of its maximum on the grid.
-    mrtn_rate : float
-        Rate of the maximum return to nutrient.
-    net_return_at_mrtn : float
-    profitable_range : tuple of float
-        Rates whose return is within ``within`` of the maximum.
-    within : float
-    pct_max_yield : float
-        Mean fitted yield at the MRTN rate as % of the maximum mean yield.
-    site_optima : DataFrame
-        ``site, model, rate, status, extrapolated, net_return, yield_at_rate``:
-        each site's own economic optimum (its distribution).
-    n_sites : int
-    net_return_unit, price_ratio_text : str
-    """
-
-    table: pd.DataFrame
-    mrtn_rate: float
-    net_return_at_mrtn: float
-    profitable_range: tuple[float, float]
-    within: float
-    pct_max_yield: float
-    site_optima: pd.DataFrame
-    n_sites: int
-    net_return_unit: str
-    price_ratio_text: str
-    warnings: tuple[str, ...] = ()
-
-    def _headline(self) -> str:
-        lo, hi = self.profitable_range
-        return (f"MRTN {format_number(self.mrtn_rate, 4)} over {self.n_sites} sites | return "
-                f"{format_number(self.net_return_at_mrtn, 4)} {self.net_return_unit} | profitable "
-                f"{format_number(lo, 4)} – {format_number(hi, 4)}")
-
-    def _summary(self, digits: int) -> Summary:
-        lo, hi = self.profitable_range
-        facts = [("Sites", str(self.n_sites)), ("Price ratio applied", self.price_ratio_text),
-                 ("MRTN rate", format_number(self.mrtn_rate, digits)),
-                 ("Net return at MRTN", f"{format_number(self.net_return_at_mrtn, digits)} {self.net_return_unit}"),
-                 (f"Profitable range (within {format_number(self.within, 3)})",
-                  f"{format_number(lo, digits)} – {format_number(hi, digits)}"),
-                 ("% of maximum yield at MRTN", format_number(self.pct_max_yield, digits))]
-        return Summary("Maximum return to nutrient over sites",
-                       [Facts(facts), Table(self.site_optima, title="Site optima"),
-                        Notes(list(self.warnings))], headline=self._headline(), digits=digits)
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Return-to-nutrient curve with the MRTN and profitable range."""
-        from . import plotting
-
-        return plotting.plot_net_return(self, ax=ax, **kwargs)
-
-
-def pool_sites(
-    fits: Any,
-    /,
-    *,
-    prices: Prices | None = None,
-    price_ratio: Any = None,
-    rates: Any = None,
-    within: float = 1.0,
-) -> PooledSites:
-    """MRTN pooling: mean return-to-nutrient curve over sites (Sawyer et al. 2006).
-
-    Parameters
-    ----------
-    fits : mapping of site -> ResponseFit, or sequence of ResponseFit
-        One fitted response per site (models may differ between sites), all
-        for the same nutrient in the same units.
-    prices, price_ratio
-        As for :func:`optimum` (one is required).
-    rates : array-like, optional
-        Rate grid; by default 0 to the lowest of the sites' highest tested
-        rates in 401 steps, so that no site is extrapolated.
-    within : float, default 1.0
-        Width of the profitable range in return units (MRTN uses $1/acre).
-
-    Returns
-    -------
-    PooledSites
-
-    Raises
-    ------
-    DesignError
-        Fewer than two sites, or sites with different nutrients or units.
-
-    Notes
-    -----
-    ``RTN(x) = Py · mean_s[Ŷ_s(x) − Ŷ_s(0)] − Px · x``; the MRTN rate maximises
-    it on the grid; the profitable range is ``{x : RTN(x) ≥ RTN(MRTN) − within}``
-    around the MRTN.  Averaging response curves (not site optima) is the MRTN
-    method of the Corn Nitrogen Rate Calculator.
-
-    Examples
-    --------
-    >>> import fertopt as fo
-    >>> a = fo.response_from_coefficients("quadratic", intercept=7000, linear=60, quadratic=-0.16,
-    ...                                   rate_range=(0, 240), nutrient="N", units={"response": "kg/ha", "rate": "kg/ha"})
-    >>> b = fo.response_from_coefficients("quadratic", intercept=8000, linear=40, quadratic=-0.12,
-    ...                                   rate_range=(0, 240), nutrient="N", units={"response": "kg/ha", "rate": "kg/ha"})
-    >>> pooled = fo.pool_sites({"A": a, "B": b}, prices=fo.Prices(crop=0.157, N=0.88))
-    >>> round(pooled.mrtn_rate, 1)     # 0.157·(50 − 0.28 x) = 0.88
-    158.6
-    """
-    if isinstance(fits, dict):
-        items = list(fits.items())
-    else:
-        try:
-            items = [(f"site {i + 1}", f) for i, f in enumerate(fits)]
-        except TypeError:
-            raise FertoptError("fits must be a dict {site: fit} or a list of fits.") from None
-    if len(items) < 2:
-        raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
-    from .response.fit import ResponseFit
-
-    for name, f in items:
-        if not isinstance(f, ResponseFit):
-            raise FertoptError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
-        if not f.converged:
-            raise DesignError(f"site {name!r}: the {f.model} fit did not converge; drop the site or use another model.")
-    first = items[0][1]
-    for name, f in items[1:]:
-        if (f.nutrient, f.response_unit, f.rate_unit) != (first.nutrient, first.response_unit, first.rate_unit):
-            raise DesignError(
-                f"site {name!r} has nutrient {f.nutrient!r} and units ({f.response_unit}, {f.rate_unit}) "
-                f"but the first site has {first.nutrient!r} and ({first.response_unit}, {first.rate_unit}); "
-                "pool sites of the same nutrient in the same units."
-            )
-    econ = _resolve(first, prices, price_ratio)
-    if econ is None:
-        raise FertoptError("pooling returns needs prices= or price_ratio=.")
-    top = min(f.rate_range[1] for _, f in items)
-    grid = np.linspace(0.0, top, 401) if rates is None else np.asarray(rates, float).ravel()
-    if grid.size < 2 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
-        raise FertoptError("rates must be at least two finite rates of 0 or more.")
-    grid = np.unique(grid)
-    warn = []
-    over = [name for name, f in items if grid.max() > f.rate_range[1] * (1 + 1e-12)]
-    if over:
-        warn.append(f"the rate grid extrapolates beyond the tested rates of {', '.join(map(str, over))}")
-    gains, levels = [], []
-    for _, f in items:
-        yhat = f._spec.curve(grid, f._theta)
-        gains.append(yhat - float(f._spec.curve(np.array([0.0]), f._theta)[0]))
-        levels.append(yhat)
-    mean_gain = np.mean(gains, axis=0)
-    mean_yield = np.mean(levels, axis=0)
-    rtn = econ.value_per_yield * mean_gain - econ.cost_per_rate * grid
-    at = int(np.argmax(rtn))
-    mrtn, best = float(grid[at]), float(rtn[at])
-    if 0 < at < len(grid) - 1:  # refine between the neighbouring grid rates
-        from scipy.optimize import minimize_scalar
-
-        def neg(x: float) -> float:
-            xs = np.array([x])
-            g = np.mean([f._spec.curve(xs, f._theta)[0] - f._spec.curve(np.array([0.0]), f._theta)[0]
-                         for _, f in items])
-            return -(econ.value_per_yield * g - econ.cost_per_rate * x)
-
-        res = minimize_scalar(neg, bounds=(grid[at - 1], grid[at + 1]), method="bounded",
-                              options={"xatol": 1e-10 * max(grid[-1], 1.0)})
-        if -res.fun >= best:
-            mrtn, best = float(res.x), float(-res.fun)
-    w = float(within)
-    if not math.isfinite(w) or w < 0:
-        raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
-    prange = _contiguous_range(grid, rtn >= best - w, at)
-    pct = 100 * mean_yield / mean_yield.max()
-    pct_at = 100 * float(np.mean([f._spec.curve(np.array([mrtn]), f._theta)[0] for _, f in items])) / mean_yield.max()
-    table = pd.DataFrame({"rate": grid, "mean_yield_gain": mean_gain, "net_return": rtn, "pct_max_yield": pct})
-    rows = []
-    for name, f in items:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ExtrapolationWarning)
-            o = optimum(f, prices=prices, price_ratio=price_ratio, ci=None)
-        rows.append({"site": str(name), "model": f.model, "rate": o.rate, "status": o.status,
-                     "extrapolated": o.extrapolated, "net_return": o.net_return,
-                     "yield_at_rate": o.yield_at_rate})
-    site_optima = pd.DataFrame(rows, columns=["site", "model", "rate", "status", "extrapolated",
-                                              "net_return", "yield_at_rate"])
-    if at == len(grid) - 1:
-        warn.append("the return still rises at the end of the rate grid: the MRTN may lie above it")
-    return PooledSites(table=table, mrtn_rate=mrtn, net_return_at_mrtn=best,
-                       profitable_range=prange, within=w, pct_max_yield=pct_at,
-                       site_optima=site_optima, n_sites=len(items), net_return_unit=econ.money,
-                       price_ratio_text=econ.ratio_text, warnings=tuple(warn))
+# net-return curves, price sensitivity and MRTN pooling live in a private module
+from ._returns import (  # noqa: E402
+    NetReturnCurve,
+    PooledSites,
+    PriceSensitivity,
+    net_return_curve,
+    pool_sites,
+    price_sensitivity,
+)

@@ -93,24 +93,40 @@ def plot_response(
         if optimum is not None:
             opts.append(optimum)
         elif prices is not None or price_ratio is not None:
-            opts.append(fit.optimum(prices=prices, price_ratio=price_ratio,
-                                    ci=ci if fit._vcov is not None else None))
+            opts.append(
+                fit.optimum(
+                    prices=prices, price_ratio=price_ratio, ci=ci if fit._vcov is not None else None
+                )
+            )
     for o in opts:
         if math.isfinite(o.rate):
             grid = np.union1d(grid, np.linspace(hi, max(hi, o.rate * 1.05), 20))
     kwargs.setdefault("color", "C0")
     kwargs.setdefault("label", f"{fit.model.replace('_', '-')} fit")
-    if band is not None and fit._vcov is not None and not (band == "prediction" and not math.isfinite(fit.sigma)):
+    if (
+        band is not None
+        and fit._vcov is not None
+        and not (band == "prediction" and not math.isfinite(fit.sigma))
+    ):
         pred = fit.predict(grid, interval=band, confidence_level=confidence_level)
-        ax.fill_between(grid, pred["lower"], pred["upper"], color=kwargs["color"], alpha=0.18, lw=0,
-                        label=f"{band} band")
+        ax.fill_between(
+            grid,
+            pred["lower"],
+            pred["upper"],
+            color=kwargs["color"],
+            alpha=0.18,
+            lw=0,
+            label=f"{band} band",
+        )
     fitted = fit.predict(grid)["fitted"]
     inside = grid <= hi
     ax.plot(grid[inside], fitted[inside], **kwargs)
     if (~inside).any():
         ax.plot(grid[~inside], fitted[~inside], color=kwargs["color"], ls=":", lw=1)
     if fit.source == "data" and len(fit.data):
-        ax.plot(fit.data["rate"], fit.data["response"], "o", color="0.3", ms=4, alpha=0.8, label="plots")
+        ax.plot(
+            fit.data["rate"], fit.data["response"], "o", color="0.3", ms=4, alpha=0.8, label="plots"
+        )
     colours = {"agronomic": "C3", "economic": "C2"}
     for o in opts:
         if not math.isfinite(o.rate):
@@ -180,8 +196,14 @@ def plot_net_return(
         prange = result.profitable_range
         if show_sites:
             rates = result.site_optima["rate"].dropna()
-            ax.plot(rates, np.full(len(rates), table["net_return"].min()), "|", color="0.3", ms=12,
-                    label="site optima")
+            ax.plot(
+                rates,
+                np.full(len(rates), table["net_return"].min()),
+                "|",
+                color="0.3",
+                ms=12,
+                label="site optima",
+            )
     else:
         best, label = result.optimum.rate, "economic optimum"
         prange = result.profitable_range

@@ -433,7 +433,9 @@ class Prices:
                 )
             set_(self, "area", area)
         if not isinstance(self.currency, str):
-            raise FertoptError(f"currency must be a text label such as 'yuan', got {self.currency!r}.")
+            raise FertoptError(
+                f"currency must be a text label such as 'yuan', got {self.currency!r}."
+            )
         set_(self, "sources", tuple(str(s) for s in self.sources))
         self._check_product_prices()
 
@@ -470,7 +472,8 @@ class Prices:
         Examples
         --------
         >>> import fertopt as fo
-        >>> p = fo.Prices.from_products(crop=2.8, N=(2.2, "尿素"), K2O=(3.6, "potassium sulphate"))
+        >>> p = fo.Prices.from_products(crop=2.8, N=(2.2, "尿素"),
+        ...                             K2O=(3.6, "potassium sulphate"))
         >>> round(p.N, 4), round(p.K2O, 2)
         (4.7826, 7.2)
         >>> p.sources[0]

@@ -9,7 +9,13 @@ Examples
 
 from __future__ import annotations
 
-from .fit import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
+from .fit import (
+    ModelComparison,
+    ResponseFit,
+    compare_models,
+    fit_response,
+    response_from_coefficients,
+)
 from .models import MODEL_NAMES, MODELS, ModelSpec
 
 __all__ = [

@@ -104,8 +104,10 @@ def _estimate_linear(spec: ModelSpec, data: FitData, use_statsmodels: bool) -> E
         import statsmodels.api as sm
 
         D = data.blocks.coding()
-        X = np.column_stack([np.ones_like(z), cols, D]) if D.shape[1] else np.column_stack(
-            [np.ones_like(z), cols]
+        X = (
+            np.column_stack([np.ones_like(z), cols, D])
+            if D.shape[1]
+            else np.column_stack([np.ones_like(z), cols])
         )
         if np.linalg.matrix_rank(X) < X.shape[1]:
             raise FitFailure("the design matrix is rank deficient: too few distinct rates")
@@ -191,14 +193,21 @@ def _minimise_1d(
         a = g[max(i - 1, 0)]
         b = g[min(i + 1, len(g) - 1)]
         if log:
-            res = minimize_scalar(lambda t: float(f(np.array([np.exp(t)]))[0]),
-                                  bounds=(np.log(a), np.log(b)), method="bounded",
-                                  options={"xatol": 1e-12})
+            res = minimize_scalar(
+                lambda t: float(f(np.array([np.exp(t)]))[0]),
+                bounds=(np.log(a), np.log(b)),
+                method="bounded",
+                options={"xatol": 1e-12},
+            )
             cand = float(np.exp(res.x))
         else:
             tol = 1e-12 * max(abs(a), abs(b), 1.0)
-            res = minimize_scalar(lambda t: float(f(np.array([t]))[0]), bounds=(a, b),
-                                  method="bounded", options={"xatol": tol})
+            res = minimize_scalar(
+                lambda t: float(f(np.array([t]))[0]),
+                bounds=(a, b),
+                method="bounded",
+                options={"xatol": tol},
+            )
             cand = float(res.x)
         cv = float(f(np.array([cand]))[0])
         if val < cv:
@@ -249,7 +258,9 @@ def _identify(spec: ModelSpec, data: FitData, nl: float, sse: float) -> None:
                 f"no plateau within the tested rates: yield still rises linearly at the "
                 f"highest rate ({u[-1]:g}); use linear or quadratic, or test higher rates"
             )
-        if spec.name == "quadratic_plateau" and (nl >= data.cap * (1 - 1e-6) or sse >= line * (1 - rel)):
+        if spec.name == "quadratic_plateau" and (
+            nl >= data.cap * (1 - 1e-6) or sse >= line * (1 - rel)
+        ):
             raise FitFailure(
                 "the response shows no curvature: the quadratic-plateau join runs off to "
                 "infinity; use a linear model or test higher rates"
@@ -284,7 +295,9 @@ def _from_vp(spec: ModelSpec, data: FitData, nl: float) -> tuple[np.ndarray, np.
     return np.array([a, b, nl]), effects
 
 
-def _polish(spec: ModelSpec, data: FitData, starts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, float, int] | None:
+def _polish(
+    spec: ModelSpec, data: FitData, starts: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, float, int] | None:
     from scipy.optimize import least_squares
 
     x, y = data.x, data.y
@@ -314,8 +327,17 @@ def _polish(spec: ModelSpec, data: FitData, starts: list[np.ndarray]) -> tuple[n
         v0 = np.minimum(np.maximum(v0, lower + pad), upper - pad)
         try:
             with np.errstate(all="ignore"):
-                res = least_squares(resid, v0, jac=jac, bounds=(lower, upper), x_scale="jac",
-                                    ftol=1e-14, xtol=1e-14, gtol=1e-14, max_nfev=2000)
+                res = least_squares(
+                    resid,
+                    v0,
+                    jac=jac,
+                    bounds=(lower, upper),
+                    x_scale="jac",
+                    ftol=1e-14,
+                    xtol=1e-14,
+                    gtol=1e-14,
+                    max_nfev=2000,
+                )
         except (ValueError, np.linalg.LinAlgError):
             continue
         if not np.all(np.isfinite(res.x)) or res.status <= 0:
@@ -420,7 +442,10 @@ def profile_sse(spec: ModelSpec, data: FitData, theta_opt: float, r: float) -> f
 
         lo = max(t, 0.0)
         bounds = [lo] + [float(u) for u in data.levels if u > lo] + [max(data.cap, 2 * lo + 1)]
-        segments = [(a + 1e-9 * max(abs(a), 1.0), b_, False) for a, b_ in zip(bounds[:-1], bounds[1:], strict=True)]
+        segments = [
+            (a + 1e-9 * max(abs(a), 1.0), b_, False)
+            for a, b_ in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
         return float(_minimise_1d(prof, segments, n=17, keep=2)[0][1])
     if name == "mitscherlich":
         u = data.levels
@@ -434,5 +459,7 @@ def profile_sse(spec: ModelSpec, data: FitData, theta_opt: float, r: float) -> f
 
         positive = u[u > 0]
         smallest = float(positive.min()) if len(positive) else span
-        return float(_minimise_1d(prof, [(1e-4 / span, 60.0 / smallest, True)], n=120, keep=2)[0][1])
+        return float(
+            _minimise_1d(prof, [(1e-4 / span, 60.0 / smallest, True)], n=120, keep=2)[0][1]
+        )
     raise FitFailure(f"no profile likelihood for the {name} model")

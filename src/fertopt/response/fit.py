@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,36 +18,31 @@ import pandas as pd
 
 from .. import economics as _econ
 from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from .._intervals import t_quantile
 from .._validation import (
-    as_labels,
-    as_names,
     check_choice,
-    check_nan_policy,
-    check_nonnegative_rates,
     check_probability,
-    describe_rows,
-    require_columns,
-    require_frame,
-    to_numeric,
 )
 from ..exceptions import (
     ConvergenceError,
     ConvergenceWarning,
     DataError,
-    DataWarning,
-    DesignError,
-    DesignWarning,
     ExtrapolationWarning,
     FertoptError,
 )
 from ..units import NUTRIENT_FORMS, parse_unit
+from ._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
 from ._engine import FitData, FitFailure, covariance, estimate
-from .models import MODEL_NAMES, Blocks, ModelSpec, get_model
+from .models import ModelSpec, get_model
 
-__all__ = ["ResponseFit", "ModelComparison", "fit_response", "compare_models", "response_from_coefficients"]
+__all__ = [
+    "ResponseFit",
+    "ModelComparison",
+    "fit_response",
+    "compare_models",
+    "response_from_coefficients",
+]
 
-_DEFAULT_MODELS = ("linear", "quadratic", "square_root", "linear_plateau", "quadratic_plateau", "mitscherlich")
-_NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
 _INTERVALS = ("none", "confidence", "prediction")
 
 
@@ -206,8 +201,10 @@ class ResponseFit(ResultBase):
                 "no interval: this curve carries no standard errors (published coefficients "
                 "without vcov=). Use interval='none'."
             )
-        level = check_probability(self.confidence_level if confidence_level is None else confidence_level,
-                                  "confidence_level")
+        level = check_probability(
+            self.confidence_level if confidence_level is None else confidence_level,
+            "confidence_level",
+        )
         J = self._spec.jacobian(xs, self._theta)
         var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
         if interval == "prediction":
@@ -215,7 +212,7 @@ class ResponseFit(ResultBase):
                 raise FertoptError("a prediction interval needs the residual SD (sigma=).")
             var = var + self.sigma**2
         se = np.sqrt(np.maximum(var, 0.0))
-        q = _econ._t_quantile(level, self.df_resid)
+        q = t_quantile(level, self.df_resid)
         out["se"] = se
         out["lower"] = fitted - q * se
         out["upper"] = fitted + q * se
@@ -243,16 +240,30 @@ class ResponseFit(ResultBase):
         >>> opt.status, opt.rate
         ('no_maximum', nan)
         """
-        return _econ.optimum(self, prices=prices, price_ratio=price_ratio, ci=ci,
-                             confidence_level=confidence_level, n_boot=n_boot,
-                             bootstrap=bootstrap, rng=rng)
+        return _econ.optimum(
+            self,
+            prices=prices,
+            price_ratio=price_ratio,
+            ci=ci,
+            confidence_level=confidence_level,
+            n_boot=n_boot,
+            bootstrap=bootstrap,
+            rng=rng,
+        )
 
-    def net_return_curve(self, *, prices: Any = None, price_ratio: Any = None, rates: Any = None,
-                         within: float | None = None) -> _econ.NetReturnCurve:
+    def net_return_curve(
+        self,
+        *,
+        prices: Any = None,
+        price_ratio: Any = None,
+        rates: Any = None,
+        within: float | None = None,
+    ) -> _econ.NetReturnCurve:
         """Net return over rates; see :func:`fertopt.economics.net_return_curve`."""
         self._check_converged()
-        return _econ.net_return_curve(self, prices=prices, price_ratio=price_ratio, rates=rates,
-                                      within=within)
+        return _econ.net_return_curve(
+            self, prices=prices, price_ratio=price_ratio, rates=rates, within=within
+        )
 
     def price_sensitivity(self, **kwargs: Any) -> _econ.PriceSensitivity:
         """Optimum over a grid of prices; see :func:`fertopt.economics.price_sensitivity`."""
@@ -289,8 +300,11 @@ class ResponseFit(ResultBase):
         if self.model == "linear_plateau":
             return "y = " + terms(e["intercept"], (e["slope"], f"min({x}, {num(e['join'])})"))
         if self.model == "quadratic_plateau":
-            return ("y = " + terms(e["intercept"], (e["linear"], f"({x} − {x}²/(2·{num(e['join'])}))"))
-                    + f", plateau beyond {num(e['join'])}")
+            return (
+                "y = "
+                + terms(e["intercept"], (e["linear"], f"({x} − {x}²/(2·{num(e['join'])}))"))
+                + f", plateau beyond {num(e['join'])}"
+            )
         return f"y = {num(e['asymptote'])}·(1 − exp(−{num(e['rate'])}·({x} + {num(e['shift'])})))"
 
     def _headline(self) -> str:
@@ -298,7 +312,8 @@ class ResponseFit(ResultBase):
             return f"{self.model}: did not converge ({self.message})"
         text = self._equation(4)
         if self.source == "data":
-            text += f" | n={self.n_obs}, R²={format_number(self.r2, 3)}, σ={format_number(self.sigma, 4)}"
+            r2, sigma = format_number(self.r2, 3), format_number(self.sigma, 4)
+            text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
         return text
 
     def _summary(self, digits: int) -> Summary:
@@ -308,192 +323,55 @@ class ResponseFit(ResultBase):
             facts += [
                 ("Plots", f"{self.n_obs} used, {self.n_dropped} dropped"),
                 ("Tested rates", ", ".join(format_number(v, 4) for v in self.rate_levels)),
-                ("Residual SD", f"{format_number(self.sigma, digits)} on {format_number(self.df_resid)} df"),
+                (
+                    "Residual SD",
+                    f"{format_number(self.sigma, digits)} on {format_number(self.df_resid)} df",
+                ),
                 ("R²", format_number(self.r2, digits)),
-                ("AIC / AICc / BIC", " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic))),
+                (
+                    "AIC / AICc / BIC",
+                    " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic)),
+                ),
                 ("Fitted by", self.method),
             ]
             if self.block is not None:
                 facts.append(("Blocks", f"{self.block!r} as additive fixed effects"))
         else:
             lo, hi = self.rate_range
-            facts.append(("Source", f"published coefficients; tested rates {format_number(lo, 4)} – {format_number(hi, 4)}"))
+            facts.append(
+                (
+                    "Source",
+                    f"published coefficients; tested rates {format_number(lo, 4)} – "
+                    f"{format_number(hi, 4)}",
+                )
+            )
         if self.response_unit or self.rate_unit:
-            facts.append(("Units", f"yield {self.response_unit or '?'}, rate {self.rate_unit or '?'}"))
+            facts.append(
+                ("Units", f"yield {self.response_unit or '?'}, rate {self.rate_unit or '?'}")
+            )
         level = f"{self.confidence_level * 100:g} %"
-        blocks: list[Any] = [Facts(facts), Table(self.params, title=f"Parameters ({level} Wald intervals)",
-                                                  formats={"term": None})]
+        blocks: list[Any] = [
+            Facts(facts),
+            Table(
+                self.params, title=f"Parameters ({level} Wald intervals)", formats={"term": None}
+            ),
+        ]
         if self.lack_of_fit is not None:
-            blocks.append(Table(self.lack_of_fit, title="Lack of fit against pure error", formats={"p": "p"}))
+            blocks.append(
+                Table(self.lack_of_fit, title="Lack of fit against pure error", formats={"p": "p"})
+            )
         blocks.append(Notes(list(self.warnings)))
         return Summary(title, blocks, headline=self._headline(), digits=digits)
 
 
-# ---------------------------------------------------------------------------
-# input checks
-# ---------------------------------------------------------------------------
-@dataclass
-class _Prepared:
-    x: np.ndarray
-    y: np.ndarray
-    blocks: Blocks
-    block_labels: list[str] | None
-    index: pd.Index
-    n_dropped: int
-    response_unit: str | None
-    rate_unit: str | None
-    nutrient: str | None
-    warnings: list[str]
-
-
-def _resolve_units(frame: pd.DataFrame, units: Mapping[str, str] | None, response: Hashable,
-                   rate: Hashable) -> tuple[str | None, str | None]:
-    declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
-    given = dict(units or {})
-    for key in given:
-        if key not in ("response", "rate", response, rate):
-            raise FertoptError(
-                f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column names "
-                f"{response!r}, {rate!r}), e.g. units={{'response': 't/ha', 'rate': 'kg/ha'}}."
-            )
-    out = []
-    for role, col in (("response", response), ("rate", rate)):
-        unit = given.get(role, given.get(col, declared.get(col)))
-        if unit is not None:
-            parse_unit(unit)
-        out.append(unit)
-    return out[0], out[1]
-
-
-def _prepare(data: Any, response: Hashable, rate: Hashable, block: Hashable | None,
-             other_rates: Any, nan_policy: str, units: Any, nutrient: str | None) -> _Prepared:
-    frame = require_frame(data)
-    nan_policy = check_nan_policy(nan_policy)
-    if other_rates is None:
-        others = tuple(c for c in _NUTRIENT_COLUMNS if c in frame.columns and c != rate and c != response)
-    else:
-        others = as_names(other_rates, "other_rates") if not (isinstance(other_rates, (list, tuple)) and len(other_rates) == 0) else ()
-    require_columns(frame, response=response, rate=rate, block=block,
-                    other_rates=list(others) if others else None)
-    y = to_numeric(frame[response], "response")
-    x = to_numeric(frame[rate], "rate")
-    warn: list[str] = []
-    missing = x.isna() | y.isna()
-    if missing.any():
-        rows = describe_rows(frame.index[missing.to_numpy()])
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(missing.sum())} plot(s) have no rate or response ({rows}); fill them in, or "
-                "pass nan_policy='omit' to leave them out."
-            )
-        msg = f"{int(missing.sum())} plot(s) without a rate or response were left out ({rows})"
-        warn.append(msg)
-        warnings.warn(msg + ".", DataWarning, stacklevel=4)
-    keep = ~missing.to_numpy()
-    x, y = x[keep], y[keep]
-    sub = frame.loc[keep]
-    check_nonnegative_rates(x, "rate")
-    xv, yv = x.to_numpy(float), y.to_numpy(float)
-    if len(xv) == 0:
-        raise DataError("no plot has both a rate and a response; there is nothing to fit.")
-    levels = np.unique(xv)
-    if len(levels) == 1:
-        raise DesignError(
-            f"rate column {rate!r} has a single rate ({levels[0]:g}) in every plot: a response "
-            "curve needs plots at several rates. Check that the right column was named."
-        )
-    if np.ptp(yv) == 0:
-        raise DataError(
-            f"every plot has the same {response!r} ({yv[0]:g}): there is no response to model. "
-            "Check that the right column was named."
-        )
-    labels = None
-    blocks = Blocks(None, len(xv))
-    if block is not None:
-        cat = as_labels(sub[block], "block")
-        if len(cat.categories) < 2:
-            raise DesignError(
-                f"block column {block!r} has a single level; leave block= out for a trial without blocks."
-            )
-        labels = [str(c) for c in cat.categories]
-        blocks = Blocks(np.asarray(cat.codes, dtype=np.intp), len(xv))
-    for col in others:
-        vals = to_numeric(sub[col], f"other rate {col!r}")
-        common = vals.mode(dropna=False)
-        ref = common.iloc[0] if len(common) else np.nan
-        differs = ~((vals == ref) | (vals.isna() & pd.isna(ref)))
-        if differs.any():
-            where = describe_rows(vals.index[differs.to_numpy()], vals[differs].tolist())
-            msg = (
-                f"the {rate!r} series is confounded with {col!r}: these plots differ in {col} as well "
-                f"(most plots have {col} = {ref:g}): {where}. Their yield differences cannot be "
-                f"credited to {rate} alone; fit the plots with a constant {col}, or a surface"
-            )
-            warn.append(msg)
-            warnings.warn(msg + ".", DesignWarning, stacklevel=4)
-    y_unit, x_unit = _resolve_units(frame, units, response, rate)
-    if nutrient is None:
-        nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
-    elif nutrient not in NUTRIENT_FORMS:
-        raise FertoptError(f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}.")
-    return _Prepared(xv, yv, blocks, labels, sub.index, int(missing.sum()), y_unit, x_unit, nutrient, warn)
-
-
-def _check_design(spec: ModelSpec, prep: _Prepared) -> None:
-    levels = np.unique(prep.x)
-    p = spec.n_params
-    if len(levels) < p:
-        fewer = [m for m in MODEL_NAMES if get_model(m).n_params <= len(levels)]
-        raise DesignError(
-            f"the {spec.name} model has {p} parameters and needs at least {p} distinct rates; "
-            f"the data have {len(levels)} ({', '.join(format_number(v, 4) for v in levels)}). "
-            f"Use a model with fewer parameters ({', '.join(fewer)}) or add rate levels."
-        )
-    df = len(prep.x) - p - (prep.blocks.n_blocks - 1)
-    if df < 1:
-        raise DesignError(
-            f"{len(prep.x)} plots leave no residual degrees of freedom for the {p}-parameter "
-            f"{spec.name} model{' with blocks' if prep.blocks.n_blocks > 1 else ''}; replicate the rates."
-        )
-
-
-# ---------------------------------------------------------------------------
-# fitting
-# ---------------------------------------------------------------------------
-def _lack_of_fit(data: FitData, sse: float, df_resid: int) -> pd.DataFrame | None:
-    from scipy import stats
-
-    levels, codes = np.unique(data.x, return_inverse=True)
-    k = len(levels)
-    df_pe = data.n - k - (data.blocks.n_blocks - 1)
-    df_lof = df_resid - df_pe
-    if df_pe < 1 or df_lof < 1:
-        return None
-    Z = np.zeros((data.n, k))
-    Z[np.arange(data.n), codes] = 1.0
-    my = data.blocks.project(data.y)
-    mz = data.blocks.project(Z)
-    coef, *_ = np.linalg.lstsq(mz, my, rcond=None)
-    resid = my - mz @ coef
-    ss_pe = float(resid @ resid)
-    ss_lof = max(sse - ss_pe, 0.0)
-    ms_lof, ms_pe = ss_lof / df_lof, ss_pe / df_pe
-    f = ms_lof / ms_pe if ms_pe > 0 else math.inf
-    p = float(stats.f.sf(f, df_lof, df_pe)) if math.isfinite(f) else 0.0
-    return pd.DataFrame({"source": ["lack_of_fit", "pure_error"], "df": [df_lof, df_pe],
-                         "ss": [ss_lof, ss_pe], "ms": [ms_lof, ms_pe], "f": [f, math.nan], "p": [p, math.nan]})
-
-
-def _params_table(spec: ModelSpec, theta: np.ndarray, vcov: np.ndarray | None, df: float,
-                  level: float) -> pd.DataFrame:
-    se = np.sqrt(np.diag(vcov)) if vcov is not None else np.full(len(theta), np.nan)
-    q = _econ._t_quantile(level, df)
-    return pd.DataFrame({"term": list(spec.params), "estimate": theta, "se": se,
-                         "ci_low": theta - q * se, "ci_high": theta + q * se})
-
-
-def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Hashable,
-                  block: Hashable | None, level: float) -> ResponseFit:
+def _fit_prepared(
+    spec: ModelSpec,
+    prep: _Prepared,
+    response: Hashable,
+    rate: Hashable,
+    block: Hashable | None,
+    level: float,
+) -> ResponseFit:
     data = FitData(prep.x, prep.y, prep.blocks)
     est = estimate(spec, data)
     n = data.n
@@ -524,7 +402,8 @@ def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Ha
         join = float(est.theta[2])
         if np.any(np.abs(data.levels - join) <= 1e-7 * max(abs(join), 1.0)):
             msg = (
-                f"the linear-plateau join lies exactly on a tested rate ({format_number(join, 6)}), "
+                "the linear-plateau join lies exactly on a tested rate "
+                f"({format_number(join, 6)}), "
                 "where the sum of squares has a kink: its standard error and Wald interval "
                 "assume a smoothness the data do not have; prefer ci='profile' or 'bootstrap' "
                 "for the optimum"
@@ -533,7 +412,8 @@ def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Ha
             warnings.warn(msg + ".", ConvergenceWarning, stacklevel=4)
     if spec.name == "quadratic_plateau" and est.theta[2] > data.levels[-1]:
         msg = (
-            f"the quadratic-plateau join ({format_number(est.theta[2], 4)}) lies beyond the highest "
+            f"the quadratic-plateau join ({format_number(est.theta[2], 4)}) lies beyond the "
+            "highest "
             f"tested rate ({format_number(data.levels[-1], 4)}): no plateau was observed, and "
             "within the tested rates the curve is a plain quadratic"
         )
@@ -543,32 +423,87 @@ def _fit_prepared(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Ha
         model=spec.name,
         params=_params_table(spec, est.theta, vcov, df, level),
         vcov=pd.DataFrame(vcov, index=list(spec.params), columns=list(spec.params)),
-        sigma=math.sqrt(s2), df_resid=df, sse=sse, r2=1 - sse / sst if sst > 0 else math.nan,
-        rmse=math.sqrt(sse / n), loglik=loglik, aic=aic, aicc=aicc, bic=bic,
-        lack_of_fit=_lack_of_fit(data, sse, df), converged=True, message="converged",
-        method=est.method, rate_range=(float(data.levels[0]), float(data.levels[-1])),
-        rate_levels=tuple(float(v) for v in data.levels), response=response, rate=rate, block=block,
-        nutrient=prep.nutrient, response_unit=prep.response_unit, rate_unit=prep.rate_unit,
-        block_effects=effects, data=frame, n_obs=n, n_dropped=prep.n_dropped, confidence_level=level,
-        source="data", warnings=tuple(fit_warnings), _spec=spec, _theta=est.theta, _vcov=vcov,
-        _fitdata=data, _resid=resid,
+        sigma=math.sqrt(s2),
+        df_resid=df,
+        sse=sse,
+        r2=1 - sse / sst if sst > 0 else math.nan,
+        rmse=math.sqrt(sse / n),
+        loglik=loglik,
+        aic=aic,
+        aicc=aicc,
+        bic=bic,
+        lack_of_fit=_lack_of_fit(data, sse, df),
+        converged=True,
+        message="converged",
+        method=est.method,
+        rate_range=(float(data.levels[0]), float(data.levels[-1])),
+        rate_levels=tuple(float(v) for v in data.levels),
+        response=response,
+        rate=rate,
+        block=block,
+        nutrient=prep.nutrient,
+        response_unit=prep.response_unit,
+        rate_unit=prep.rate_unit,
+        block_effects=effects,
+        data=frame,
+        n_obs=n,
+        n_dropped=prep.n_dropped,
+        confidence_level=level,
+        source="data",
+        warnings=tuple(fit_warnings),
+        _spec=spec,
+        _theta=est.theta,
+        _vcov=vcov,
+        _fitdata=data,
+        _resid=resid,
     )
 
 
-def _failed_fit(spec: ModelSpec, prep: _Prepared, response: Hashable, rate: Hashable,
-                block: Hashable | None, level: float, message: str) -> ResponseFit:
+def _failed_fit(
+    spec: ModelSpec,
+    prep: _Prepared,
+    response: Hashable,
+    rate: Hashable,
+    block: Hashable | None,
+    level: float,
+    message: str,
+) -> ResponseFit:
     nan = math.nan
     theta = np.full(spec.n_params, nan)
     return ResponseFit(
-        model=spec.name, params=_params_table(spec, theta, None, nan, level), vcov=None, sigma=nan,
-        df_resid=nan, sse=nan, r2=nan, rmse=nan, loglik=nan, aic=nan, aicc=nan, bic=nan,
-        lack_of_fit=None, converged=False, message=message, method="", rate_range=(
-            float(prep.x.min()), float(prep.x.max())),
-        rate_levels=tuple(float(v) for v in np.unique(prep.x)), response=response, rate=rate,
-        block=block, nutrient=prep.nutrient, response_unit=prep.response_unit, rate_unit=prep.rate_unit,
-        block_effects=None, data=pd.DataFrame({"rate": prep.x, "response": prep.y}, index=prep.index),
-        n_obs=len(prep.x), n_dropped=prep.n_dropped, confidence_level=level, source="data",
-        warnings=tuple(prep.warnings) + (message,), _spec=spec, _theta=theta,
+        model=spec.name,
+        params=_params_table(spec, theta, None, nan, level),
+        vcov=None,
+        sigma=nan,
+        df_resid=nan,
+        sse=nan,
+        r2=nan,
+        rmse=nan,
+        loglik=nan,
+        aic=nan,
+        aicc=nan,
+        bic=nan,
+        lack_of_fit=None,
+        converged=False,
+        message=message,
+        method="",
+        rate_range=(float(prep.x.min()), float(prep.x.max())),
+        rate_levels=tuple(float(v) for v in np.unique(prep.x)),
+        response=response,
+        rate=rate,
+        block=block,
+        nutrient=prep.nutrient,
+        response_unit=prep.response_unit,
+        rate_unit=prep.rate_unit,
+        block_effects=None,
+        data=pd.DataFrame({"rate": prep.x, "response": prep.y}, index=prep.index),
+        n_obs=len(prep.x),
+        n_dropped=prep.n_dropped,
+        confidence_level=level,
+        source="data",
+        warnings=tuple(prep.warnings) + (message,),
+        _spec=spec,
+        _theta=theta,
     )
 
 
@@ -597,7 +532,9 @@ def fit_response(
         Yield (or other response) column.
     rate : str
         Rate column of the nutrient (0 or more).
-    model : {'quadratic', 'linear', 'square_root', 'linear_plateau', 'quadratic_plateau', 'mitscherlich'}
+    model : str, default 'quadratic'
+        ``'linear'``, ``'quadratic'``, ``'square_root'``, ``'linear_plateau'``,
+        ``'quadratic_plateau'`` or ``'mitscherlich'``.
         See :mod:`fertopt.response.models`.
     block : str, optional
         Block (replicate) column, fitted as additive fixed effects; the
@@ -674,7 +611,7 @@ def fit_response(
     0  intercept  5.170000  0.104976
     1     linear  0.037833  0.002810
     2  quadratic -0.000125  0.000015
-    >>> opt = fit.optimum(prices=fo.Prices(crop=200, crop_unit="t", N=1.0))   # 200 per t, 1 per kg N
+    >>> opt = fit.optimum(prices=fo.Prices(crop=200, crop_unit="t", N=1.0))  # per t; per kg N
     >>> round(opt.rate, 1), opt.status         # (0.005 - 0.037833) / (2 * -0.000125)
     (131.3, 'ok')
     """
@@ -690,182 +627,6 @@ def fit_response(
         if errors == "raise":
             raise ConvergenceError(message + ".") from None
         return _failed_fit(spec, prep, response, rate, block, level, message)
-
-
-# ---------------------------------------------------------------------------
-# model comparison
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class ModelComparison(ResultBase):
-    """Several response models fitted to the same plots.
-
-    Attributes
-    ----------
-    table : DataFrame
-        One row per model: ``model, n_params, converged, sse, sigma, rmse, r2,
-        aic, aicc, bic, delta_aicc, weight, lof_f, lof_p, agronomic_rate,
-        message``.  ``weight`` is the Akaike weight from AICc among converged
-        models; ``lof_*`` the lack-of-fit test against pure error (NaN without
-        replication); ``agronomic_rate`` the rate of maximum yield (NaN when the
-        curve has none).
-    fits : dict
-        ``model -> ResponseFit`` for every converged model.
-    n_obs, n_dropped : int
-    warnings : tuple of str
-    """
-
-    table: pd.DataFrame
-    fits: dict[str, ResponseFit]
-    n_obs: int
-    n_dropped: int
-    warnings: tuple[str, ...] = ()
-
-    def best(self, criterion: str = "aicc") -> ResponseFit:
-        """The converged fit with the smallest ``aicc``, ``aic``, ``bic`` or ``rmse``.
-
-        Choosing by R² is not offered: it always favours more parameters.
-        """
-        check_choice(criterion, "criterion", ("aicc", "aic", "bic", "rmse"))
-        ok = self.table[self.table["converged"]]
-        if ok.empty:
-            raise ConvergenceError("no model converged; see the message column of the table.")
-        name = ok.sort_values(criterion, kind="stable")["model"].iloc[0]
-        return self.fits[name]
-
-    def optima(self, *, prices: Any = None, price_ratio: Any = None, ci: str | None = None,
-               confidence_level: float = 0.95) -> pd.DataFrame:
-        """Optimum of every converged model: how much the recommendation depends on the model.
-
-        Returns
-        -------
-        DataFrame
-            ``model, rate, status, extrapolated, yield_at_rate, net_return, ci_low, ci_high``.
-        """
-        from ..exceptions import ExtrapolationWarning
-
-        rows = []
-        for name, fit in self.fits.items():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ExtrapolationWarning)
-                use_ci = ci if not (ci == "fieller" and not fit._spec.fieller) else "delta"
-                o = fit.optimum(prices=prices, price_ratio=price_ratio, ci=use_ci,
-                                confidence_level=confidence_level)
-            lo, hi = o.ci if o.ci is not None else (math.nan, math.nan)
-            rows.append({"model": name, "rate": o.rate, "status": o.status, "extrapolated": o.extrapolated,
-                         "yield_at_rate": o.yield_at_rate, "net_return": o.net_return,
-                         "ci_low": lo, "ci_high": hi})
-        return pd.DataFrame(rows, columns=["model", "rate", "status", "extrapolated", "yield_at_rate",
-                                           "net_return", "ci_low", "ci_high"])
-
-    def _headline(self) -> str:
-        ok = self.table[self.table["converged"]]
-        if ok.empty:
-            return f"{len(self.table)} models, none converged"
-        best = ok.sort_values("aicc", kind="stable")["model"].iloc[0]
-        return f"{len(ok)} of {len(self.table)} models converged | lowest AICc: {best}"
-
-    def _summary(self, digits: int) -> Summary:
-        cols = ["model", "n_params", "converged", "rmse", "r2", "aic", "aicc", "bic", "delta_aicc",
-                "weight", "lof_p", "agronomic_rate"]
-        blocks = [Facts([("Plots", f"{self.n_obs} used, {self.n_dropped} dropped")]),
-                  Table(self.table[cols], formats={"lof_p": "p"}),
-                  Notes([f"{m}: {msg}" for m, msg, c in zip(self.table["model"], self.table["message"],
-                                                             self.table["converged"], strict=True) if not c]
-                        + list(self.warnings))]
-        return Summary("Comparison of response models", blocks, headline=self._headline(), digits=digits)
-
-
-def compare_models(
-    data: Any,
-    /,
-    *,
-    response: Hashable,
-    rate: Hashable,
-    models: Sequence[str] = _DEFAULT_MODELS,
-    block: Hashable | None = None,
-    nutrient: str | None = None,
-    units: Mapping[str, str] | None = None,
-    other_rates: Any = None,
-    nan_policy: str = "omit",
-    confidence_level: float = 0.95,
-) -> ModelComparison:
-    """Fit several response models to the same plots and compare them.
-
-    Parameters are those of :func:`fit_response`; ``models`` lists the models
-    (default: all six).  A model that cannot be fitted, or that needs more
-    distinct rates than the data have, is reported with ``converged=False``
-    and the reason; it does not stop the comparison.
-
-    Returns
-    -------
-    ModelComparison
-
-    Notes
-    -----
-    AIC, AICc and BIC count the block effects and σ (R's ``AIC``); break-point
-    models have an irregular likelihood, so their penalties are approximate.
-    Lack of fit: ``F = [(SSE − SS_pe)/(df − df_pe)] / (SS_pe/df_pe)``.  Do not
-    choose models by R².
-
-    Examples
-    --------
-    >>> import pandas as pd, fertopt as fo
-    >>> df = pd.DataFrame({"N": [0, 0, 50, 50, 100, 100, 150, 150, 200, 200],
-    ...                    "yield": [4.0, 4.2, 6.1, 5.9, 7.4, 7.6, 7.9, 8.1, 8.0, 7.8]})
-    >>> cmp = fo.compare_models(df, response="yield", rate="N", models=("linear", "quadratic"))
-    >>> cmp.table[["model", "converged", "n_params"]]
-           model  converged  n_params
-    0     linear       True         2
-    1  quadratic       True         3
-    >>> cmp.best().model
-    'quadratic'
-    """
-    level = check_probability(confidence_level, "confidence_level")
-    if isinstance(models, str):
-        models = (models,)
-    models = tuple(models)
-    if not models:
-        raise FertoptError("models is empty; name at least one model.")
-    for m in models:
-        check_choice(m, "model", MODEL_NAMES)
-    prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
-    rows, fits = [], {}
-    for name in models:
-        spec = get_model(name)
-        row = {"model": name, "n_params": spec.n_params, "converged": False}
-        try:
-            _check_design(spec, prep)
-            fit = _fit_prepared(spec, prep, response, rate, block, level)
-        except (DesignError, FitFailure) as exc:
-            row["message"] = str(exc)
-            rows.append(row)
-            continue
-        fits[name] = fit
-        sol = spec.solve(fit._theta, 0.0)
-        lof = fit.lack_of_fit
-        row.update(converged=True, sse=fit.sse, sigma=fit.sigma, rmse=fit.rmse, r2=fit.r2, aic=fit.aic,
-                   aicc=fit.aicc, bic=fit.bic,
-                   lof_f=float(lof["f"].iloc[0]) if lof is not None else math.nan,
-                   lof_p=float(lof["p"].iloc[0]) if lof is not None else math.nan,
-                   agronomic_rate=float(sol.rate) if sol.case != "none" else math.nan,
-                   message=fit.message)
-        rows.append(row)
-    cols = ["model", "n_params", "converged", "sse", "sigma", "rmse", "r2", "aic", "aicc", "bic",
-            "delta_aicc", "weight", "lof_f", "lof_p", "agronomic_rate", "message"]
-    table = pd.DataFrame(rows).reindex(columns=cols)
-    table["converged"] = table["converged"].astype(bool)
-    table["n_params"] = table["n_params"].astype(int)
-    ok = table["converged"] & np.isfinite(table["aicc"].astype(float))
-    if ok.any():
-        d = table["aicc"].astype(float) - table.loc[ok, "aicc"].astype(float).min()
-        table["delta_aicc"] = d.where(ok)
-        w = np.exp(-0.5 * d.where(ok).fillna(np.inf))
-        table["weight"] = (w / w.sum()).where(ok)
-    for c in cols[3:-1]:
-        table[c] = table[c].astype(float)
-    table["message"] = table["message"].astype(object)
-    return ModelComparison(table=table, fits=fits, n_obs=len(prep.x), n_dropped=prep.n_dropped,
-                           warnings=tuple(prep.warnings))
 
 
 # ---------------------------------------------------------------------------
@@ -934,8 +695,11 @@ def response_from_coefficients(
     missing = [p for p in expected if p not in coefficients]
     extra = [p for p in given if p not in expected]
     if missing or extra:
-        hint = (" (a paper's y = a·x² + b·x + c is quadratic=a, linear=b, intercept=c)"
-                if spec.name == "quadratic" else "")
+        hint = (
+            " (a paper's y = a·x² + b·x + c is quadratic=a, linear=b, intercept=c)"
+            if spec.name == "quadratic"
+            else ""
+        )
         raise FertoptError(
             f"the {spec.name} model takes the coefficients {', '.join(expected)}{hint}; "
             + (f"missing: {', '.join(missing)}" if missing else "")
@@ -949,11 +713,15 @@ def response_from_coefficients(
     try:
         lo, hi = (float(v) for v in rate_range)
     except (TypeError, ValueError):
-        raise FertoptError(f"rate_range must be (lowest, highest) tested rate, got {rate_range!r}.") from None
+        raise FertoptError(
+            f"rate_range must be (lowest, highest) tested rate, got {rate_range!r}."
+        ) from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi <= lo:
         raise FertoptError(f"rate_range must be two rates 0 ≤ low < high, got {rate_range!r}.")
     if nutrient is not None and nutrient not in NUTRIENT_FORMS:
-        raise FertoptError(f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}.")
+        raise FertoptError(
+            f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}."
+        )
     rate_name = rate or nutrient or "x"
     y_unit = x_unit = None
     if units:
@@ -969,18 +737,51 @@ def response_from_coefficients(
         V = np.asarray(vcov, dtype=float)
         p = spec.n_params
         if V.shape != (p, p) or not np.allclose(V, V.T) or np.any(np.diag(V) < 0):
-            raise FertoptError(f"vcov must be a symmetric {p}×{p} covariance matrix in the order {', '.join(expected)}.")
+            raise FertoptError(
+                f"vcov must be a symmetric {p}×{p} covariance matrix in the order "
+                f"{', '.join(expected)}."
+            )
     df = float(df_resid) if df_resid is not None else math.inf
     sig = float(sigma) if sigma is not None else math.nan
     level = 0.95
     nan = math.nan
     return ResponseFit(
-        model=spec.name, params=_params_table(spec, theta, V, df, level),
+        model=spec.name,
+        params=_params_table(spec, theta, V, df, level),
         vcov=None if V is None else pd.DataFrame(V, index=expected, columns=expected),
-        sigma=sig, df_resid=df, sse=nan, r2=nan, rmse=nan, loglik=nan, aic=nan, aicc=nan, bic=nan,
-        lack_of_fit=None, converged=True, message="published coefficients", method="given",
-        rate_range=(lo, hi), rate_levels=(lo, hi), response=response, rate=rate_name, block=None,
-        nutrient=nutrient, response_unit=y_unit, rate_unit=x_unit, block_effects=None,
-        data=pd.DataFrame(columns=["rate", "response", "fitted", "residual"]), n_obs=0, n_dropped=0,
-        confidence_level=level, source="coefficients", warnings=(), _spec=spec, _theta=theta, _vcov=V,
+        sigma=sig,
+        df_resid=df,
+        sse=nan,
+        r2=nan,
+        rmse=nan,
+        loglik=nan,
+        aic=nan,
+        aicc=nan,
+        bic=nan,
+        lack_of_fit=None,
+        converged=True,
+        message="published coefficients",
+        method="given",
+        rate_range=(lo, hi),
+        rate_levels=(lo, hi),
+        response=response,
+        rate=rate_name,
+        block=None,
+        nutrient=nutrient,
+        response_unit=y_unit,
+        rate_unit=x_unit,
+        block_effects=None,
+        data=pd.DataFrame(columns=["rate", "response", "fitted", "residual"]),
+        n_obs=0,
+        n_dropped=0,
+        confidence_level=level,
+        source="coefficients",
+        warnings=(),
+        _spec=spec,
+        _theta=theta,
+        _vcov=V,
     )
+
+
+# the comparison of several models lives in its own module; it is part of this interface
+from .compare import ModelComparison, compare_models  # noqa: E402

@@ -8,21 +8,17 @@ yield), the gradient of that optimum for the delta method, and a
 reparameterisation in which the optimum itself is a parameter (for profile
 likelihood intervals).
 
-========================  ==========================================================  =====================
-model                     curve                                                       parameters
-========================  ==========================================================  =====================
-``linear``                a + b x                                                     intercept, slope
-``quadratic``             a + b x + c x²                                              intercept, linear,
-                                                                                      quadratic
-``square_root``           a + b √x + c x                                              intercept, sqrt,
-                                                                                      linear
-``linear_plateau``        a + b min(x, x₀)                                            intercept, slope,
-                                                                                      join
-``quadratic_plateau``     a + b x − b x²/(2x₀) for x < x₀, a + b x₀/2 beyond (smooth)  intercept, linear,
-                                                                                      join
-``mitscherlich``          A (1 − exp(−c (x + s)))                                     asymptote, rate,
-                                                                                      shift
-========================  ==========================================================  =====================
+=====================  ===================================  ===========================
+model                  curve                                parameters
+=====================  ===================================  ===========================
+``linear``             a + b·x                              intercept, slope
+``quadratic``          a + b·x + c·x²                       intercept, linear, quadratic
+``square_root``        a + b·√x + c·x                       intercept, sqrt, linear
+``linear_plateau``     a + b·min(x, x₀)                     intercept, slope, join
+``quadratic_plateau``  a + b·(x − x²/(2x₀)) below x₀,       intercept, linear, join
+                       a + b·x₀/2 beyond (smooth at x₀)
+``mitscherlich``       A·(1 − exp(−c·(x + s)))              asymptote, rate, shift
+=====================  ===================================  ===========================
 
 Models linear in their parameters are fitted by least squares (statsmodels OLS
 on a rescaled rate); the others by variable projection (the model is linear in
@@ -190,7 +186,9 @@ class ModelSpec:
         return np.column_stack([x**p for p in self.powers[1:]])
 
 
-def _floats(solve: Callable[[np.ndarray, float], Solution]) -> Callable[[np.ndarray, float], Solution]:
+def _floats(
+    solve: Callable[[np.ndarray, float], Solution],
+) -> Callable[[np.ndarray, float], Solution]:
     """Call ``solve`` with Python floats and return a Solution of Python floats."""
 
     def wrapped(t: np.ndarray, r: float) -> Solution:
@@ -237,7 +235,9 @@ def _lin_solve(t, r):
     if b > r:
         what = "yield" if r == 0 else "net return"
         return Solution(
-            NAN, "none", NAN,
+            NAN,
+            "none",
+            NAN,
             f"a straight line has no maximum: {what} keeps rising with the rate (slope "
             f"{b:.4g} > price ratio {r:.4g}); fit a model with diminishing returns",
         )
@@ -275,7 +275,9 @@ def _q_solve(t, r):
         if c > 0:
             crit = (r - b) / (2 * c)
             return Solution(
-                NAN, "none", crit,
+                NAN,
+                "none",
+                crit,
                 f"the curve is convex (quadratic term {c:.4g} > 0): b + 2cx = {r:.4g} at "
                 f"x = {crit:.4g} is a minimum, not a maximum, so no maximum or economic "
                 "optimum exists",
@@ -320,14 +322,18 @@ def _sr_solve(t, r):
     if b <= 0:
         if c > r:
             return Solution(
-                NAN, "none", NAN,
+                NAN,
+                "none",
+                NAN,
                 f"the curve is convex (sqrt term {b:.4g} ≤ 0) and its slope tends to "
                 f"{c:.4g} > price ratio {r:.4g}: no maximum exists",
             )
         return Solution(0.0, "zero", NAN, _zero_message(-np.inf if b < 0 else c, r))
     if c >= r:
         return Solution(
-            NAN, "none", NAN,
+            NAN,
+            "none",
+            NAN,
             f"the slope b/(2√x) + c never falls to the price ratio {r:.4g} (linear term "
             f"{c:.4g} ≥ it): yield keeps paying, no maximum exists",
         )
@@ -370,7 +376,9 @@ def _lp_solve(t, r):
     if b <= r:
         return Solution(0.0, "zero", NAN, _zero_message(b, r))
     return Solution(
-        xs, "corner", NAN,
+        xs,
+        "corner",
+        NAN,
         "corner solution: with a linear plateau the optimum is the join whatever the "
         "price, as long as the slope exceeds the price ratio",
     )
@@ -470,10 +478,14 @@ def _mit_guess(x, y):
 def _mit_solve(t, r):
     A, c, s = t
     if c <= 0 or A <= 0:
-        return Solution(NAN, "none", NAN, "the fitted curve does not level off (asymptote or rate ≤ 0)")
+        return Solution(
+            NAN, "none", NAN, "the fitted curve does not level off (asymptote or rate ≤ 0)"
+        )
     if r == 0:
         return Solution(
-            NAN, "none", NAN,
+            NAN,
+            "none",
+            NAN,
             f"the Mitscherlich curve approaches its asymptote {A:.4g} without reaching it: "
             "there is no finite rate of maximum yield; use an economic optimum",
         )
@@ -493,35 +505,85 @@ def _mit_grad(t, r):
 # ---------------------------------------------------------------------------
 MODELS: dict[str, ModelSpec] = {
     "linear": ModelSpec(
-        "linear", ("intercept", "slope"), "yield = intercept + slope·x", True,
-        _lin_curve, _lin_jac, _lin_slope, _lin_guess, _lin_solve, _lin_grad, powers=(0, 1),
+        "linear",
+        ("intercept", "slope"),
+        "yield = intercept + slope·x",
+        True,
+        _lin_curve,
+        _lin_jac,
+        _lin_slope,
+        _lin_guess,
+        _lin_solve,
+        _lin_grad,
+        powers=(0, 1),
     ),
     "quadratic": ModelSpec(
-        "quadratic", ("intercept", "linear", "quadratic"),
-        "yield = intercept + linear·x + quadratic·x²", True,
-        _q_curve, _q_jac, _q_slope, _q_guess, _q_solve, _q_grad, powers=(0, 1, 2), fieller=True,
+        "quadratic",
+        ("intercept", "linear", "quadratic"),
+        "yield = intercept + linear·x + quadratic·x²",
+        True,
+        _q_curve,
+        _q_jac,
+        _q_slope,
+        _q_guess,
+        _q_solve,
+        _q_grad,
+        powers=(0, 1, 2),
+        fieller=True,
     ),
     "square_root": ModelSpec(
-        "square_root", ("intercept", "sqrt", "linear"),
-        "yield = intercept + sqrt·√x + linear·x", True,
-        _sr_curve, _sr_jac, _sr_slope, _sr_guess, _sr_solve, _sr_grad, powers=(0, 0.5, 1),
+        "square_root",
+        ("intercept", "sqrt", "linear"),
+        "yield = intercept + sqrt·√x + linear·x",
+        True,
+        _sr_curve,
+        _sr_jac,
+        _sr_slope,
+        _sr_guess,
+        _sr_solve,
+        _sr_grad,
+        powers=(0, 0.5, 1),
         fieller=True,
     ),
     "linear_plateau": ModelSpec(
-        "linear_plateau", ("intercept", "slope", "join"),
-        "yield = intercept + slope·min(x, join)", False,
-        _lp_curve, _lp_jac, _lp_slope, _lp_guess, _lp_solve, _lp_grad, nonlinear="join",
+        "linear_plateau",
+        ("intercept", "slope", "join"),
+        "yield = intercept + slope·min(x, join)",
+        False,
+        _lp_curve,
+        _lp_jac,
+        _lp_slope,
+        _lp_guess,
+        _lp_solve,
+        _lp_grad,
+        nonlinear="join",
     ),
     "quadratic_plateau": ModelSpec(
-        "quadratic_plateau", ("intercept", "linear", "join"),
+        "quadratic_plateau",
+        ("intercept", "linear", "join"),
         "yield = intercept + linear·(x − x²/(2·join)) for x < join, intercept + linear·join/2 "
-        "beyond", False,
-        _qp_curve, _qp_jac, _qp_slope, _qp_guess, _qp_solve, _qp_grad, nonlinear="join",
+        "beyond",
+        False,
+        _qp_curve,
+        _qp_jac,
+        _qp_slope,
+        _qp_guess,
+        _qp_solve,
+        _qp_grad,
+        nonlinear="join",
     ),
     "mitscherlich": ModelSpec(
-        "mitscherlich", ("asymptote", "rate", "shift"),
-        "yield = asymptote·(1 − exp(−rate·(x + shift)))", False,
-        _mit_curve, _mit_jac, _mit_slope, _mit_guess, _mit_solve, _mit_grad, nonlinear="rate",
+        "mitscherlich",
+        ("asymptote", "rate", "shift"),
+        "yield = asymptote·(1 − exp(−rate·(x + shift)))",
+        False,
+        _mit_curve,
+        _mit_jac,
+        _mit_slope,
+        _mit_guess,
+        _mit_solve,
+        _mit_grad,
+        nonlinear="rate",
     ),
 }
 
