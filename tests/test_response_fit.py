@@ -395,8 +395,9 @@ def test_text_in_rates(small):
 def test_missing_values_are_dropped_with_a_warning(small):
     df = small.astype({"yield": float})
     df.loc[3, "yield"] = np.nan
-    with pytest.warns(DataWarning, match="1 plot"):
+    with pytest.warns(DataWarning, match="1 plot") as record:
         fit = fo.fit_response(df, response="yield", rate="N")
+    assert record[0].filename == __file__  # the warning points at the caller
     assert fit.n_obs == 5 and fit.n_dropped == 1
     with pytest.raises(DataError, match="no rate or response"):
         fo.fit_response(df, response="yield", rate="N", nan_policy="raise")

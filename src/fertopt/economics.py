@@ -65,7 +65,13 @@ __all__ = [
 
 CI_METHODS = ("delta", "fieller", "profile", "bootstrap")
 BOOTSTRAP_TYPES = ("residual", "case", "wild")
-_DEFAULT = object()  # marks an argument left at its default
+
+
+class _DefaultCI(str):
+    """The default interval method ('delta'), distinguishable from an explicit ci='delta'."""
+
+
+_DEFAULT = _DefaultCI("delta")
 
 
 # ---------------------------------------------------------------------------
@@ -492,7 +498,7 @@ def optimum(
     level = check_probability(confidence_level, "confidence_level")
     explicit_ci = ci is not _DEFAULT
     if ci is _DEFAULT:
-        ci = "delta"
+        ci = "delta"  # quietly skipped below when the fit carries no standard errors
     if ci is not None:
         check_choice(ci, "ci", CI_METHODS)
     check_choice(bootstrap, "bootstrap", BOOTSTRAP_TYPES)

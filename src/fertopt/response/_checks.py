@@ -111,7 +111,7 @@ def _prepare(
             )
         msg = f"{int(missing.sum())} plot(s) without a rate or response were left out ({rows})"
         warn.append(msg)
-        warnings.warn(msg + ".", DataWarning, stacklevel=4)
+        warnings.warn(msg + ".", DataWarning, stacklevel=3)
     keep = ~missing.to_numpy()
     x, y = x[keep], y[keep]
     sub = frame.loc[keep]
@@ -155,7 +155,7 @@ def _prepare(
                 f"credited to {rate} alone; fit the plots with a constant {col}, or a surface"
             )
             warn.append(msg)
-            warnings.warn(msg + ".", DesignWarning, stacklevel=4)
+            warnings.warn(msg + ".", DesignWarning, stacklevel=3)
     y_unit, x_unit = _resolve_units(frame, units, response, rate)
     if nutrient is None:
         nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None

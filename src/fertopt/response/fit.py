@@ -389,11 +389,11 @@ def _fit_prepared(
     aic = -2 * loglik + 2 * k
     aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf
     bic = -2 * loglik + math.log(n) * k
-    frame = pd.DataFrame({"rate": data.x, "response": data.y}, index=prep.index)
+    columns: dict[str, Any] = {"rate": data.x, "response": data.y}
     if block is not None:
-        frame["block"] = [prep.block_labels[c] for c in data.blocks.codes]
-    frame["fitted"] = fitted
-    frame["residual"] = resid
+        columns["block"] = [prep.block_labels[c] for c in data.blocks.codes]
+    columns.update(fitted=fitted, residual=resid)
+    frame = pd.DataFrame(columns, index=prep.index)
     effects = None
     if block is not None:
         effects = pd.DataFrame({"block": prep.block_labels, "effect": est.effects})
@@ -409,7 +409,7 @@ def _fit_prepared(
                 "for the optimum"
             )
             fit_warnings.append(msg)
-            warnings.warn(msg + ".", ConvergenceWarning, stacklevel=4)
+            warnings.warn(msg + ".", ConvergenceWarning, stacklevel=3)
     if spec.name == "quadratic_plateau" and est.theta[2] > data.levels[-1]:
         msg = (
             f"the quadratic-plateau join ({format_number(est.theta[2], 4)}) lies beyond the "
@@ -418,7 +418,7 @@ def _fit_prepared(
             "within the tested rates the curve is a plain quadratic"
         )
         fit_warnings.append(msg)
-        warnings.warn(msg + ".", ExtrapolationWarning, stacklevel=4)
+        warnings.warn(msg + ".", ExtrapolationWarning, stacklevel=3)
     return ResponseFit(
         model=spec.name,
         params=_params_table(spec, est.theta, vcov, df, level),
