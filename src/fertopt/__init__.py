@@ -32,6 +32,8 @@ from .exceptions import (
     PriceWarning,
     UnbalancedDesignWarning,
 )
+from .anova import AnovaResult, anova
+from .datasets import list_datasets, load_dataset
 from .io import read_trials
 from .units import Prices
 from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
@@ -41,6 +43,10 @@ __all__ = [
     "__version__",
     "units",
     "read_trials",
+    "anova",
+    "AnovaResult",
+    "load_dataset",
+    "list_datasets",
     "FertoptError",
     "ColumnError",
     "DataError",

@@ -1,9 +1,9 @@
-"""Figures of fertopt results (matplotlib).
+"""All figures of fertopt (matplotlib).
 
-Every function takes ``ax=None`` (a new figure is made when None), imports
-matplotlib inside the function, draws on the axes and returns them.  Nothing
-here shows or saves a figure: the caller owns it.  Computation modules never
-import this module; result ``.plot()`` methods import it when called.
+Every function takes the result to draw and an optional ``ax`` (a new figure
+is made when it is omitted), never shows or saves anything, and returns the
+Axes it drew on (or an array of Axes for multi-panel figures).  matplotlib is
+imported inside the functions, so ``import fertopt`` stays free of pyplot.
 """
 
 from __future__ import annotations
@@ -13,10 +13,62 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plot_response", "plot_net_return"]
+from .exceptions import FertoptError
+
+__all__ = ["plot_residuals"]
 
 
-def _axes(ax: Any) -> Any:
+# --- residual diagnostics ---
+def plot_residuals(result: Any, ax: Any = None, **kwargs: Any) -> np.ndarray:
+    """Residuals against fitted values, and a normal Q-Q plot of the residuals.
+
+    Parameters
+    ----------
+    result : AnovaResult or any result with ``fitted`` and ``residuals``
+        The fit to diagnose.
+    ax : sequence of two Axes, optional
+        Where to draw; a new 1 x 2 figure by default.
+    **kwargs
+        Passed to the scatter calls (``color``, ``s``, ...).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        ``[residuals vs fitted, normal Q-Q]``.
+    """
+    from scipy import stats
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    else:
+        axes = np.asarray(ax).ravel()
+        if axes.size != 2:
+            raise FertoptError("plot_residuals draws two panels: pass two Axes (e.g. from plt.subplots(1, 2)).")
+    fitted = np.asarray(result.fitted, dtype=float)
+    resid = np.asarray(result.residuals, dtype=float)
+    kwargs.setdefault("color", "#1f4e79")
+    kwargs.setdefault("s", 18)
+    left, right = axes[0], axes[1]
+    left.scatter(fitted, resid, **kwargs)
+    left.axhline(0.0, color="0.5", lw=0.8, ls="--")
+    left.set_xlabel("Fitted value")
+    left.set_ylabel("Residual")
+    left.set_title("Residuals vs fitted")
+    (osm, osr), (slope, intercept, _) = stats.probplot(resid, dist="norm")
+    right.scatter(osm, osr, **kwargs)
+    right.plot(osm, slope * np.asarray(osm) + intercept, color="0.4", lw=1)
+    right.set_xlabel("Normal quantile")
+    right.set_ylabel("Ordered residual")
+    right.set_title("Normal Q-Q")
+    return np.asarray(axes)
+
+# --- response curves and economics ---
+__all__ += ["plot_response", "plot_net_return"]
+
+
+def _response_axes(ax: Any) -> Any:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -25,7 +77,6 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
-# --- response curves and economics ---
 def _axis_label(name: Any, unit: str | None) -> str:
     return f"{name} ({unit})" if unit else str(name)
 
@@ -82,7 +133,7 @@ def plot_response(
 
     from .exceptions import ExtrapolationWarning
 
-    ax = _axes(ax)
+    ax = _response_axes(ax)
     lo, hi = fit.rate_range
     grid = np.linspace(min(0.0, lo), hi, 200)
     opts = []
@@ -184,7 +235,7 @@ def plot_net_return(
     """
     from .economics import NetReturnCurve, PooledSites
 
-    ax = _axes(ax)
+    ax = _response_axes(ax)
     if not isinstance(result, (NetReturnCurve, PooledSites)):
         result = result.net_return_curve(prices=prices, price_ratio=price_ratio, within=within)
     table = result.table
