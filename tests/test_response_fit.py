@@ -525,3 +525,11 @@ def test_response_from_coefficients_checks_names():
     with pytest.raises(FertoptError, match="carries no standard errors"):
         fit.predict([4.0], interval="confidence")
     assert "published coefficients" in str(fit)
+
+
+def test_bad_blocks(minnesota):
+    kw = dict(response="yld_grain_dry_kgha", rate="rate_n_applied_kgha")
+    with pytest.raises(DesignError, match="single level"):
+        fo.fit_response(minnesota.assign(rep=1), block="rep", **kw)
+    with pytest.raises(DesignError, match="every plot is its own block"):
+        fo.fit_response(minnesota, block="plot", **kw)

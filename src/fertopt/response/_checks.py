@@ -16,6 +16,7 @@ from .._intervals import t_quantile
 from .._validation import (
     as_labels,
     as_names,
+    check_blocks,
     check_nan_policy,
     check_nonnegative_rates,
     describe_rows,
@@ -134,11 +135,7 @@ def _prepare(
     blocks = Blocks(None, len(xv))
     if block is not None:
         cat = as_labels(sub[block], "block")
-        if len(cat.categories) < 2:
-            raise DesignError(
-                f"block column {block!r} has a single level; leave block= out for a trial "
-                "without blocks."
-            )
+        check_blocks(cat, block, len(xv))
         labels = [str(c) for c in cat.categories]
         blocks = Blocks(np.asarray(cat.codes, dtype=np.intp), len(xv))
     for col in others:

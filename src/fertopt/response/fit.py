@@ -614,6 +614,20 @@ def fit_response(
     >>> opt = fit.optimum(prices=fo.Prices(crop=200, crop_unit="t", N=1.0))  # per t; per kg N
     >>> round(opt.rate, 1), opt.status         # (0.005 - 0.037833) / (2 * -0.000125)
     (131.3, 'ok')
+
+    The eonr tutorial trial (units from the bundled dataset), quadratic plateau:
+
+    >>> mn = fo.load_dataset("minnesota_2012")
+    >>> qp = fo.fit_response(mn, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
+    ...                      model="quadratic_plateau", nutrient="N")
+    >>> qp.params.round(2)
+            term  estimate      se   ci_low  ci_high
+    0  intercept   7735.74  541.81  6627.61  8843.87
+    1     linear     65.86   13.86    37.51    94.22
+    2       join    177.44   32.30   111.38   243.49
+    >>> qp.optimum(prices=fo.Prices(crop=0.157, N=0.88, currency="USD"), ci="profile",
+    ...            confidence_level=0.9)
+    <Optimum economic optimum at 162.3 kg/ha | CI 123.1 – 214.9 (90 %, profile) | status ok>
     """
     spec = get_model(model)
     level = check_probability(confidence_level, "confidence_level")
