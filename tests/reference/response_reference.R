@@ -260,4 +260,5 @@ cp <- read.csv("cate.potassium.csv")
 out$cate_potassium <- list(models = strip(fit_all(cp$potassium, cp$yield)))
 
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "response_reference.json")
-writeLines(capture.output(sessionInfo()), "response_sessioninfo.txt")
+si <- capture.output(sessionInfo())
+writeLines(si[!grepl("^(BLAS|LAPACK):", si)], "response_sessioninfo.txt")  # no machine paths
