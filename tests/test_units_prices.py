@@ -152,3 +152,16 @@ def test_summary_shows_ratios():
     text = str(fo.Prices(crop=2.8, N=6.25, P2O5=4.67, currency="yuan").summary())
     assert "kg crop per kg nutrient" in text and "2.232" in text and "1.668" in text
     assert "<table>" in fo.Prices(crop=2.8, N=6.25)._repr_html_()
+
+
+def test_money_factors_for_other_modules():
+    p = fo.Prices(crop=2.8, P2O5=4.67, currency="yuan")
+    # yields and rates in kg/mu: 2.8 yuan per kg of yield, 4.67 per kg of P2O5, per mu
+    assert p.money_factors("P2O5", response_unit="kg/mu", rate_unit="kg/mu") == (2.8, 4.67, "mu")
+    # rates in kg/ha with yields in kg/mu: a kg/ha of P2O5 is 1/15 kg per mu
+    value, cost, area = p.money_factors("P2O5", response_unit="kg/mu", rate_unit="kg/ha")
+    assert_allclose([value, cost], [2.8, 4.67 / 15], rtol=1e-12)
+    assert area == "mu"
+    assert p.money_factors("P2O5") == (2.8, 4.67, "")
+    with pytest.raises(FertoptError, match="not 'kg/plot'"):
+        p.money_factors("P2O5", response_unit="kg/plot", rate_unit="kg/mu")

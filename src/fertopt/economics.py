@@ -138,19 +138,9 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
         px = prices.nutrient_price(form)
         py = prices.crop_per_kg
         if known:
-            k_x = unit_factor(x_unit, "kg/ha")
-            k_y = unit_factor(y_unit, "kg/ha")
-            area = prices.area or parse_unit(y_unit)[1]
-            if area == "plot":
-                raise FertoptError(
-                    "net returns need yields per area, not per plot; convert the yield first "
-                    "(read_trials(..., convert={'yield': 'kg/ha'}, plot_area=...))."
-                )
-            to_area = _area_m2(area) / 10_000.0
-            value, cost = py * k_y * to_area, px * k_x * to_area
+            value, cost, area = prices.money_factors(form, response_unit=y_unit, rate_unit=x_unit)
         else:
-            area = prices.area or ""
-            value, cost = py, px
+            value, cost, area = prices.money_factors(form)
             notes.append(
                 "the units of yield and rate were not declared: both were taken as kg per "
                 "the same area (declare units= in fit_response to convert t/ha, kg/mu …)"
@@ -229,12 +219,6 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
         )
     text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} (given as {r:g} {units_in})"
     return _Economics(ratio, text, 1.0, ratio, money, fit.nutrient, None, tuple(notes))
-
-
-def _area_m2(area: str) -> float:
-    from .units import AREA_M2
-
-    return AREA_M2[area]
 
 
 # ---------------------------------------------------------------------------

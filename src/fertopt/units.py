@@ -549,6 +549,66 @@ class Prices:
             f"Prices(crop={self.crop:g}, {form}=...)."
         )
 
+    def money_factors(
+        self, form: str, *, response_unit: str | None = None, rate_unit: str | None = None
+    ) -> tuple[float, float, str]:
+        """Money per unit of yield and per unit of rate, on the reporting area.
+
+        The net return of a rate ``x`` with yield gain ``ΔY`` (both in the data's
+        units) is ``value · ΔY − cost · x`` in currency per ``area``.
+
+        Parameters
+        ----------
+        form : str
+            Nutrient form of the rate (``"N"``, ``"P2O5"``, ``"P"`` …).
+        response_unit, rate_unit : str, optional
+            Units of the yield and rate columns (``"t/ha"``, ``"kg/mu"``).  Give
+            both or neither; without them yield and rate are taken as kg per
+            the same area.
+
+        Returns
+        -------
+        value : float
+            Money per yield unit.
+        cost : float
+            Money per rate unit.
+        area : str
+            Area the money is per: ``area`` if set, else the area of the yield
+            unit (``""`` when no units were given and ``area`` is not set).
+
+        Raises
+        ------
+        FertoptError
+            Only one of the units given; yields or rates per plot; no price for ``form``.
+
+        Examples
+        --------
+        >>> p = Prices(crop=110, crop_unit="t", N=0.60, area="mu")
+        >>> value, cost, area = p.money_factors("N", response_unit="t/ha", rate_unit="kg/ha")
+        >>> round(value, 4), round(cost, 4), area      # 110/t and 0.60/kg, per mu = ha/15
+        (7.3333, 0.04, 'mu')
+        """
+        px = self.nutrient_price(form)
+        py = self.crop_per_kg
+        if response_unit is None and rate_unit is None:
+            return py, px, self.area or ""
+        if response_unit is None or rate_unit is None:
+            raise FertoptError(
+                "give both response_unit and rate_unit (for example 't/ha' and 'kg/ha'), or "
+                "neither when yield and rate are both in kg per the same area."
+            )
+        for unit in (response_unit, rate_unit):
+            if parse_unit(unit)[1] == "plot":
+                raise FertoptError(
+                    f"prices need yields and rates per area, not {unit!r}; convert them first "
+                    "(read_trials(..., convert={'yield': 'kg/ha'}, plot_area=...))."
+                )
+        area = self.area or parse_unit(response_unit)[1]
+        to_area = AREA_M2[area] / AREA_M2["ha"]
+        k_y = unit_factor(response_unit, "kg/ha")
+        k_x = unit_factor(rate_unit, "kg/ha")
+        return py * k_y * to_area, px * k_x * to_area, area
+
     def ratio(
         self, form: str, *, response_unit: str | None = None, rate_unit: str | None = None
     ) -> float:
@@ -575,36 +635,8 @@ class Prices:
         >>> round(p.ratio("N"), 4), round(p.ratio("N", response_unit="t/ha", rate_unit="kg/ha"), 7)
         (5.6051, 0.0056051)
         """
-        base = self.nutrient_price(form) / self.crop_per_kg
-        if response_unit is None and rate_unit is None:
-            return base
-        if response_unit is None or rate_unit is None:
-            raise FertoptError(
-                "give both response_unit and rate_unit (for example 't/ha' and 'kg/ha'), or "
-                "neither when yield and rate are both in kg per the same area."
-            )
-        k_rate = unit_factor(rate_unit, "kg/ha")
-        k_yield = unit_factor(response_unit, "kg/ha")
-        return base * k_rate / k_yield
-
-    def return_factor(self, response_unit: str | None = None) -> tuple[float, str]:
-        """Crop value of one yield unit, per reporting area, and the area label.
-
-        Returns ``(factor, area)``: multiply a yield difference in
-        ``response_unit`` by ``factor`` to get money per ``area``.  Without a
-        unit the yield is taken as kg per the reporting area.
-        """
-        if response_unit is None:
-            return self.crop_per_kg, self.area or ""
-        mass, area = parse_unit(response_unit)
-        if area == "plot":
-            raise FertoptError(
-                "net returns need yields per area, not per plot; convert the yield first "
-                "(read_trials(..., convert={'yield': 'kg/ha'}, plot_area=...))."
-            )
-        target = self.area or area
-        per_kg = self.crop_per_kg * MASS_KG[mass]  # money per response mass unit
-        return per_kg * AREA_M2[target] / AREA_M2[area], target
+        value, cost, _ = self.money_factors(form, response_unit=response_unit, rate_unit=rate_unit)
+        return cost / value
 
     # -- checks and display -------------------------------------------------
     def _check_product_prices(self) -> None:
