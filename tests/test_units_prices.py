@@ -165,3 +165,12 @@ def test_money_factors_for_other_modules():
     assert p.money_factors("P2O5") == (2.8, 4.67, "")
     with pytest.raises(FertoptError, match="not 'kg/plot'"):
         p.money_factors("P2O5", response_unit="kg/plot", rate_unit="kg/mu")
+
+
+def test_return_factor_agrees_with_money_factors():
+    p = fo.Prices(crop=110, crop_unit="t", N=0.6, area="mu")
+    value, _, area = p.money_factors("N", response_unit="t/ha", rate_unit="kg/ha")
+    # 110 per t of yield in t/ha, reported per mu (1/15 ha): 110 / 15 per (t/ha)
+    assert_allclose(p.return_factor("t/ha")[0], 110 / 15, rtol=1e-12)
+    assert p.return_factor("t/ha") == (value, area)
+    assert p.return_factor() == (0.11, "mu")

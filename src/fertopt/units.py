@@ -638,6 +638,31 @@ class Prices:
         value, cost, _ = self.money_factors(form, response_unit=response_unit, rate_unit=rate_unit)
         return cost / value
 
+    def return_factor(self, response_unit: str | None = None) -> tuple[float, str]:
+        """Crop value of one yield unit on the reporting area, and that area.
+
+        Returns ``(factor, area)``: a yield difference in ``response_unit`` times
+        ``factor`` is money per ``area`` (``area`` if set, else the area of the
+        yield unit).  Without a unit the yield is taken as kg per the reporting
+        area.  The same value as the first item of :meth:`money_factors`.
+
+        Examples
+        --------
+        >>> Prices(crop=110, crop_unit="t", N=0.6, area="mu").return_factor("t/ha")
+        (7.333333333333333, 'mu')
+        """
+        if response_unit is None:
+            return self.crop_per_kg, self.area or ""
+        mass, area = parse_unit(response_unit)
+        if area == "plot":
+            raise FertoptError(
+                f"prices need yields per area, not {response_unit!r}; convert them first "
+                "(read_trials(..., convert={'yield': 'kg/ha'}, plot_area=...))."
+            )
+        target = self.area or area
+        per_unit = self.crop_per_kg * MASS_KG[mass]  # money per response mass unit
+        return per_unit * AREA_M2[target] / AREA_M2[area], target
+
     # -- checks and display -------------------------------------------------
     def _check_product_prices(self) -> None:
         per_kg = {f: self.nutrient_price(f) for f in ("N", "P2O5", "K2O") if self.has(f)}
