@@ -377,10 +377,9 @@ class Optimum(ResultBase):
         blocks: list[Any] = [Facts(facts)]
         if self.message:
             blocks.append(Paragraph(self.message))
-        notes = list(self.warnings)
+        blocks.append(Notes(list(self.warnings)))
         if self._economics is not None:
-            notes += list(self._economics.notes)
-        blocks.append(Notes(notes))
+            blocks.append(Notes(list(self._economics.notes), title="Notes"))
         return Summary(title, blocks, headline=self._headline(), digits=digits)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
