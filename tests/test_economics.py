@@ -610,3 +610,16 @@ def test_pool_sites_bad_input(bachmaier, mn_q):
         fo.pool_sites({"a": low, "b": mn_q}, prices=MN_PRICES)
     with pytest.raises(FertoptError, match="needs prices"):
         fo.pool_sites([low, low])
+
+
+def test_returns_in_yield_units_with_a_bare_ratio(mn_q):
+    curve = mn_q.net_return_curve(price_ratio=5.6, rates=[0.0, 100.0])
+    est = mn_q.estimates
+    # without prices the return is in yield units: ΔY − r·x = b·100 + c·100² − 5.6·100
+    expected = est["linear"] * 100 + est["quadratic"] * 100**2 - 5.6 * 100
+    assert_allclose(curve.table["net_return"], [0.0, expected], rtol=1e-12, atol=1e-9)
+    assert curve.net_return_unit == "kg yield/ha"
+    pooled = fo.pool_sites([mn_q, mn_q], price_ratio=5.6, within=10.0)
+    # two identical sites pool to the site itself: MRTN = (5.6 − b)/(2c)
+    assert_allclose(pooled.mrtn_rate, (5.6 - est["linear"]) / (2 * est["quadratic"]), rtol=1e-8)
+    assert list(pooled.site_optima["site"]) == ["site 1", "site 2"]
