@@ -26,7 +26,7 @@ from .. import _validation as _v
 from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 from ..exceptions import ColumnError, DataError, DisplayWarning, FertoptError
 from ._engine import assemble, read_keeping, run_local
-from ._pertrial import ANOVA_COLUMNS, Plan, TrialResult, analyse_trial
+from ._pertrial import ANOVA_COLUMNS, POSTHOC_COLUMNS, Plan, TrialResult, analyse_trial
 
 __all__ = ["run_batch", "BatchResult", "TrialResult"]
 
@@ -289,7 +289,7 @@ def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates
 
 
 def _reserved_columns() -> set[str]:
-    return set(_LEAD_COLUMNS) | set(ANOVA_COLUMNS) | {
+    return set(_LEAD_COLUMNS) | set(ANOVA_COLUMNS) | set(POSTHOC_COLUMNS) | {
         "treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message",
     }
 

@@ -17,8 +17,10 @@ import pandas as pd
 
 from .. import _validation as _v
 from . import _vectorized as _vz
+from . import _vposthoc as _vp
+from . import _vsurface as _vs
 from ._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
-from ._pertrial import ANOVA_COLUMNS, Plan, analyse_trial
+from ._pertrial import Plan, analyse_trial, binding_text, table_columns
 
 __all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
 
@@ -31,15 +33,30 @@ class Output:
     """Tables of one local run, before keys are attached."""
 
     keys: TrialKeys
+    plan: Plan
     columns: dict[str, np.ndarray]
     analysed: np.ndarray                       # bool per trial: in `table`
     engine_of: np.ndarray                      # object per trial: "vectorized" / "python"
     partial: np.ndarray                        # bool per trial: a stage after the ANOVA failed
-    groups: list[pd.DataFrame] = field(default_factory=list)   # each with column "t"
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # treatment labels
+    book: _vp.LetterBook | None = None
+    groups: list[dict[str, np.ndarray]] = field(default_factory=list)   # arrays, with "t"
     failures: list[tuple[int, str, str, str]] = field(default_factory=list)  # (t, stage, error, message)
     warnings: list[tuple[int, str, str, str]] = field(default_factory=list)  # (t, stage, category, message)
     missing_key_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     index_labels: Any = None
+    _name_code: dict[str, int] | None = None
+
+    def name_code(self, label: Any) -> int:
+        """Code of a treatment label in ``names`` (labels unseen so far are added)."""
+        if self._name_code is None:
+            self._name_code = {str(n): i for i, n in enumerate(self.names)}
+        text = str(label)
+        code = self._name_code.get(text)
+        if code is None:
+            code = self._name_code[text] = len(self.names)
+            self.names = np.append(self.names, text)
+        return code
 
 
 def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
@@ -57,10 +74,10 @@ def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
     return frame.rename(columns=back) if back else frame
 
 
-def _empty_columns(n: int) -> dict[str, np.ndarray]:
+def _empty_columns(spec: dict[str, str], n: int) -> dict[str, np.ndarray]:
     cols: dict[str, np.ndarray] = {}
-    for name, dtype in ANOVA_COLUMNS.items():
-        if dtype in ("str",):
+    for name, dtype in spec.items():
+        if dtype in ("str", "boolean"):
             cols[name] = np.full(n, None, dtype=object)
         elif dtype in ("int64", "Int64"):
             cols[name] = np.full(n, -1, dtype=np.int64)
@@ -71,7 +88,16 @@ def _empty_columns(n: int) -> dict[str, np.ndarray]:
     return cols
 
 
-def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> tuple[Layout, np.ndarray]:
+@dataclass
+class _Prepared:
+    layout: Layout
+    y: np.ndarray
+    g: np.ndarray
+    g_names: np.ndarray
+    x: np.ndarray | None = None     # (rows, nutrients) rates
+
+
+def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepared:
     g, g_names = label_codes(frame[plan.treatment])
     ok = g >= 0
     b = None
@@ -82,11 +108,14 @@ def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> tuple[La
         n_b = len(b_names)
     y, refused = parse_numbers(frame[plan.response])
     ok &= ~refused & np.isfinite(y)
+    rates = []
     for rate in plan.rates:
         x, bad = parse_numbers(frame[rate])
         ok &= ~bad & np.isfinite(x) & (x >= 0)
+        rates.append(x)
     layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok)
-    return layout, y
+    x = np.column_stack(rates) if rates else None
+    return _Prepared(layout, y, g, g_names, x)
 
 
 def run_local(
@@ -106,21 +135,26 @@ def run_local(
     """
     keys = trial_keys(frame, plan.by)
     n_trials = keys.n_trials
+    prep = _prepare_codes(frame, plan, keys)
     out = Output(
         keys=keys,
-        columns=_empty_columns(n_trials),
+        plan=plan,
+        columns=_empty_columns(table_columns(plan), n_trials),
         analysed=np.zeros(n_trials, dtype=bool),
         engine_of=np.full(n_trials, None, dtype=object),
         partial=np.zeros(n_trials, dtype=bool),
+        names=np.asarray(prep.g_names, dtype=object),
+        book=_vp.LetterBook() if plan.posthoc is not None else None,
         missing_key_rows=np.flatnonzero(keys.codes < 0),
     )
-    layout, y = _prepare_codes(frame, plan, keys)
+    layout = prep.layout
     per_trial = np.ones(n_trials, dtype=bool)
     if engine == "vectorized":
+        context = _Context(plan, prep, frame)
         for (k, r), trials in layout.shapes.items():
             for lo in range(0, len(trials), CHUNK_TRIALS):
                 chunk = trials[lo : lo + CHUNK_TRIALS]
-                done = _vectorized_chunk(out, plan, layout, y, chunk, k, r)
+                done = _vectorized_chunk(out, context, chunk, k, r)
                 per_trial[done] = False
                 if progress is not None:
                     progress(len(done))
@@ -133,14 +167,50 @@ def run_local(
 # ---------------------------------------------------------------------------
 # vectorized path
 # ---------------------------------------------------------------------------
-def _vectorized_chunk(out: Output, plan: Plan, layout: Layout, y: np.ndarray,
-                      trials: np.ndarray, k: int, r: int) -> np.ndarray:
+class _Context:
+    """What the vectorized chunks of one run share: data, label order, critical values, designs."""
+
+    def __init__(self, plan: Plan, prep: _Prepared, frame: pd.DataFrame):
+        self.plan = plan
+        self.prep = prep
+        self.label_order = _vp.LabelOrder(prep.g_names) if plan.posthoc is not None else None
+        self._crit: dict[tuple[int, float], np.ndarray] = {}
+        self.surface = surface_setup(plan, frame) if plan.surface is not None else None
+        self.designs = _vs.DesignCache()
+
+    def critical(self, k: int, df: float) -> np.ndarray:
+        key = (k, df)
+        if key not in self._crit:
+            self._crit[key] = _vp.critical_values(self.plan.posthoc, k, df, self.plan.alpha)
+        return self._crit[key]
+
+
+def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r: int) -> np.ndarray:
     """Analyse one chunk of regular trials; returns the trials it finished."""
-    rows = layout.cell_rows(trials, k, r)
-    yy = y[rows]
+    plan = ctx.plan
+    rows = ctx.prep.layout.cell_rows(trials, k, r)
+    yy = ctx.prep.y[rows]
     blocked = plan.block is not None
     aov = _vz.anova_arrays(yy, blocked)
-    keep = ~aov.refer
+    refer = aov.refer.copy()
+    mc = None
+    if plan.posthoc is not None:
+        codes = ctx.prep.g[rows[:, :, 0]]
+        base = ctx.label_order.base(codes)
+        crit = ctx.critical(k, aov.df_resid)
+        mc = _vp.posthoc_arrays(plan.posthoc, aov.means, base, aov.mse, r, crit, out.book)
+        refer |= mc.refer
+    surf = None
+    if plan.surface == "full":
+        xr = ctx.prep.x[rows]                                    # (trials, K, R, nutrients)
+        consistent = (xr == xr[:, :, :1, :]).all(axis=(2, 3))
+        surf = _vs.surface_arrays(ctx.surface, ctx.designs, aov.centred_means, aov.offset,
+                                  xr[:, :, 0, :], r, blocked, aov.ss_resid, aov.ss_block,
+                                  aov.ss_total)
+        refer |= surf.refer | ~consistent.all(axis=1)
+    elif plan.surface is not None:   # stepwise selection: one trial at a time
+        refer[:] = True
+    keep = ~refer
     t = trials[keep]
     c = out.columns
     c["design"][t] = "RCBD" if blocked else "CRD"
@@ -160,9 +230,72 @@ def _vectorized_chunk(out: Output, plan: Plan, layout: Layout, y: np.ndarray,
     c["f_block"][t] = aov.f_block[keep]
     c["p_block"][t] = aov.p_block[keep]
     c["r_squared"][t] = aov.r_squared[keep]
+    if mc is not None:
+        c["letters_method"][t] = mc.method[keep]
+        c["n_letters"][t] = mc.n_letters[keep]
+        order = mc.order[keep]
+        n_keep = len(t)
+        means = np.take_along_axis(aov.means[keep], order, axis=1)
+        sd = np.take_along_axis(aov.sd[keep], order, axis=1)
+        out.groups.append({
+            "t": np.repeat(t, k),
+            "treatment": np.take_along_axis(codes[keep], order, axis=1).ravel(),
+            "mean": means.ravel(),
+            "sd": sd.ravel(),
+            "se": np.repeat(np.sqrt(aov.mse[keep] / r), k),
+            "n": np.full(n_keep * k, r, dtype=np.int64),
+            "letters": mc.letters[keep].ravel(),
+        })
+    if surf is not None:
+        _store_surface(c, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
     return t
+
+
+def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
+    """Terms and prices of the plan's surface (prices resolved as SurfaceFit.optimum does)."""
+    nutrients = tuple(str(r) for r in plan.rates)
+    crop = costs = None
+    if plan.prices is not None:
+        from .._surface_fit import _resolve_units
+        from .._surface_results import _resolve_prices
+
+        columns = {n: r for n, r in zip(nutrients, plan.rates)}
+        response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)
+        crop, prices, _money = _resolve_prices(plan.prices, nutrients, response_unit, rate_units)
+        costs = np.array([prices[n] for n in nutrients], dtype=float)
+    return _vs.SurfaceSetup.build(nutrients, crop, costs)
+
+
+def _store_surface(c: dict[str, np.ndarray], t: np.ndarray, keep: np.ndarray,
+                   surf: _vs.SurfaceArrays, ctx: _Context) -> None:
+    setup = ctx.surface
+    for j, name in enumerate(setup.names):
+        c[f"coef_{name}"][t] = surf.coef[keep, j]
+    c["surface_r2"][t] = surf.r2[keep]
+    c["surface_adj_r2"][t] = surf.adj_r2[keep]
+    c["surface_rmse"][t] = surf.rmse[keep]
+    c["surface_df_resid"][t] = surf.df_resid
+    c["surface_f"][t] = surf.f[keep]
+    c["surface_p"][t] = surf.p[keep]
+    c["surface_lof_p"][t] = surf.lof_p[keep]
+    c["surface_kind"][t] = surf.kind[keep]
+    for i, n in enumerate(setup.nutrients):
+        c[f"stationary_{n}"][t] = surf.stationary[keep, i]
+        c[f"opt_{n}"][t] = surf.opt_rates[keep, i]
+    c["stationary_yield"][t] = surf.stationary_yield[keep]
+    c["stationary_inside"][t] = surf.stationary_inside[keep]
+    c["opt_status"][t] = surf.opt_status[keep]
+    c["opt_yield"][t] = surf.opt_yield[keep]
+    c["opt_net_return"][t] = surf.opt_net_return[keep]
+    sides = surf.opt_bound[keep]
+    codes = ((sides + 1) * (3 ** np.arange(sides.shape[1]))).sum(axis=1)
+    texts = {}
+    for code in np.unique(codes):
+        digits = [(int(code) // 3**i) % 3 - 1 for i in range(sides.shape[1])]
+        texts[int(code)] = binding_text(list(setup.nutrients), digits)
+    c["opt_binding"][t] = np.array([texts[int(v)] for v in codes], dtype=object) if len(codes) else []
 
 
 # ---------------------------------------------------------------------------
@@ -204,9 +337,23 @@ def _python_trials(out: Output, frame: pd.DataFrame, plan: Plan, layout: Layout,
                 out.warnings.append((t, stage, error, message))
                 out.partial[t] = True
             if outcome.groups is not None:
-                out.groups.append(outcome.groups.assign(t=t))
+                out.groups.append(_groups_arrays(out, t, outcome.groups))
         if progress is not None:
             progress(1)
+
+
+def _groups_arrays(out: Output, t: int, groups: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A per-trial ``groups`` frame as the arrays the vectorized chunks produce."""
+    n = len(groups)
+    return {
+        "t": np.full(n, t, dtype=np.int64),
+        "treatment": np.array([out.name_code(v) for v in groups["treatment"]], dtype=np.int64),
+        "mean": groups["mean"].to_numpy(dtype=float),
+        "sd": groups["sd"].to_numpy(dtype=float),
+        "se": groups["se"].to_numpy(dtype=float),
+        "n": groups["n"].to_numpy(dtype=np.int64),
+        "letters": np.array([out.book.code(str(v)) for v in groups["letters"]], dtype=np.int64),
+    }
 
 
 def _analyse_many(frames: list[tuple[int, pd.DataFrame, Any]], plan: Plan, errors: str):
@@ -252,13 +399,15 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     table["engine"] = out.engine_of[analysed].astype(str)
     table["status"] = np.where(partial[analysed], "partial", "ok")
     table["n_warnings"] = n_warn[analysed]
-    for name, dtype in ANOVA_COLUMNS.items():
+    for name, dtype in table_columns(plan).items():
         values = out.columns[name][analysed]
         if dtype == "Int64":
             table[name] = pd.array(np.where(values < 0, 0, values), dtype="Int64")
             table.loc[values < 0, name] = pd.NA
         elif dtype == "str":
-            table[name] = values.astype(str)
+            table[name] = pd.Series(values, dtype="str")
+        elif dtype == "boolean":
+            table[name] = pd.array(values, dtype="boolean")
         else:
             table[name] = values.astype(dtype)
 
@@ -272,15 +421,7 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     warnings_frame = pd.concat([warnings_frame, warn.drop(columns="t").reset_index(drop=True)],
                                axis=1)
 
-    if out.groups:
-        grp = pd.concat(out.groups, ignore_index=True).sort_values("t", kind="stable")
-        groups = keys.iloc[grp["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
-        groups = pd.concat([groups, grp.drop(columns="t").reset_index(drop=True)], axis=1)
-    else:
-        groups = keys.iloc[:0].reset_index(drop=True).assign(
-            treatment=pd.Series(dtype=object), mean=pd.Series(dtype=float),
-            sd=pd.Series(dtype=float), se=pd.Series(dtype=float), n=pd.Series(dtype="int64"),
-            letters=pd.Series(dtype=object))
+    groups = _groups_frame(out, keys)
     del by
     return {
         "table": table,
@@ -293,6 +434,35 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
         "n_warned": int((n_warn > 0).sum()),
         "n_vectorized": int((out.engine_of == "vectorized").sum()),
     }
+
+
+def _sorted_categorical(codes: np.ndarray, names: Any) -> pd.Categorical:
+    """Codes into ``names`` as a categorical whose categories are the used names, sorted."""
+    names = np.asarray(names, dtype=object)
+    used = np.unique(codes)
+    labels = names[used]
+    order = np.argsort(labels.astype(str), kind="stable")
+    remap = np.empty(len(names), dtype=np.int64)
+    remap[used[order]] = np.arange(len(used))
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(labels[order].astype(str),
+                                                                          dtype=object))
+
+
+def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
+    cols = ["treatment", "mean", "sd", "se", "n", "letters"]
+    if not out.groups:
+        frame = keys.iloc[:0].reset_index(drop=True)
+        for c, dtype in zip(cols, ["category", float, float, float, "int64", "category"]):
+            frame[c] = pd.Series(dtype=dtype)
+        return frame
+    parts = {c: np.concatenate([g[c] for g in out.groups]) for c in ["t", *cols]}
+    order = np.argsort(parts["t"], kind="stable")
+    frame = keys.iloc[parts["t"][order]].reset_index(drop=True)
+    frame["treatment"] = _sorted_categorical(parts["treatment"][order], out.names)
+    for c in ("mean", "sd", "se", "n"):
+        frame[c] = parts[c][order]
+    frame["letters"] = _sorted_categorical(parts["letters"][order], out.book.names)
+    return frame
 
 
 def _missing_key_failure(out: Output, plan: Plan) -> pd.DataFrame:

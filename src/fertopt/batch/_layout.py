@@ -183,6 +183,7 @@ class Layout:
     counts: np.ndarray
     regular: np.ndarray
     shapes: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None   # row index, treatments, blocks
 
     def rows_of(self, t: int) -> np.ndarray:
         """Row numbers of trial ``t`` in their original order."""
@@ -190,21 +191,75 @@ class Layout:
         return np.sort(self.order[s : s + int(self.counts[t])])
 
     def cell_rows(self, trials: np.ndarray, k: int, r: int) -> np.ndarray:
-        """Row numbers of regular trials as a ``(len(trials), k, r)`` array."""
+        """Row numbers of regular trials as a ``(len(trials), k, r)`` array.
+
+        Treatments and blocks are in the order of their label codes.
+        """
+        if self.dense is not None:
+            rowidx, present_g, present_b = self.dense
+            gi = np.nonzero(present_g[trials])[1].reshape(len(trials), k)
+            bi = np.nonzero(present_b[trials])[1].reshape(len(trials), r)
+            return rowidx[trials[:, None, None], gi[:, :, None], bi[:, None, :]]
         pos = self.starts[trials][:, None] + np.arange(k * r)
         return self.order[pos].reshape(len(trials), k, r)
+
+
+def _shapes(regular: np.ndarray, n_k: np.ndarray, n_r: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    shapes: dict[tuple[int, int], np.ndarray] = {}
+    if regular.any():
+        trials = np.flatnonzero(regular)
+        pair = n_k[trials].astype(np.int64) * (int(n_r.max()) + 1) + n_r[trials]
+        for p in np.unique(pair):
+            sel = trials[pair == p]
+            shapes[(int(n_k[sel[0]]), int(n_r[sel[0]]))] = sel
+    return shapes
+
+
+def _dense_layout(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.ndarray, n_b: int,
+                  ok: np.ndarray) -> Layout:
+    """RCBD layout from counts over the (trial, treatment, block) grid: no sort of the cells."""
+    keyed = t >= 0
+    idx = np.flatnonzero(keyed) if not keyed.all() else None
+    order = np.argsort(t if idx is None else t[idx], kind="stable")
+    if idx is not None:
+        order = idx[order]
+    tt = t if idx is None else t[idx]
+    counts = np.bincount(tt, minlength=n_trials).astype(np.int64)
+    starts = np.zeros(n_trials, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    bad = np.bincount(tt, weights=~(ok if idx is None else ok[idx]), minlength=n_trials) > 0
+    gg = np.maximum(g if idx is None else g[idx], 0)
+    bb = np.maximum(b if idx is None else b[idx], 0)
+    key = (tt.astype(np.int64) * n_g + gg) * n_b + bb
+    cells = np.bincount(key, minlength=n_trials * n_g * n_b).reshape(n_trials, n_g, n_b)
+    rowidx = np.zeros(n_trials * n_g * n_b, dtype=np.int64)
+    rowidx[key] = np.arange(len(t))[keyed] if idx is not None else np.arange(len(t))
+    rowidx = rowidx.reshape(n_trials, n_g, n_b)
+    present_g = cells.any(axis=2)
+    present_b = cells.any(axis=1)
+    dup = (cells > 1).any(axis=(1, 2))
+    del cells
+    n_k = present_g.sum(axis=1)
+    n_r = present_b.sum(axis=1)
+    regular = ~bad & ~dup & (n_k >= 2) & (n_r >= 2) & (n_k * n_r == counts)
+    return Layout(order, starts, counts, regular, _shapes(regular, n_k, n_r),
+                  dense=(rowidx, present_g, present_b))
 
 
 def build_layout(
     t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.ndarray | None, n_b: int,
     ok: np.ndarray,
 ) -> Layout:
-    """Sort the rows once and find the regular trials.
+    """Find the rows of every trial and the regular trials.
 
     ``t``, ``g``, ``b``: trial, treatment and block codes per row (``-1`` for
     missing; ``b`` is None for a CRD); ``ok``: rows whose cells are all
-    usable as they are.
+    usable as they are.  With blocks and a (trial × treatment × block) grid of
+    modest size the cells are counted on the grid (linear time); otherwise
+    the rows are sorted by trial, treatment and block once.
     """
+    if b is not None and n_trials * max(n_g, 1) * max(n_b, 1) <= max(4 * len(t), 1 << 22):
+        return _dense_layout(t, n_trials, g, n_g, b, n_b, ok)
     keyed = t >= 0
     idx = np.flatnonzero(keyed) if not keyed.all() else None
     gg = np.maximum(g, 0).astype(np.int64)
@@ -249,12 +304,4 @@ def build_layout(
         row_ok &= bs == bs[starts[ts] + pos % r_row]
     del pos, lead, r_row
     shape_ok &= np.bincount(ts, weights=~row_ok, minlength=n_trials) == 0
-    regular = shape_ok
-    shapes: dict[tuple[int, int], np.ndarray] = {}
-    if regular.any():
-        trials = np.flatnonzero(regular)
-        pair = n_k[trials].astype(np.int64) * (int(n_r.max()) + 1) + n_r[trials]
-        for p in np.unique(pair):
-            sel = trials[pair == p]
-            shapes[(int(n_k[sel[0]]), int(n_r[sel[0]]))] = sel
-    return Layout(order, starts, counts, regular, shapes)
+    return Layout(order, starts, counts, shape_ok, _shapes(shape_ok, n_k, n_r))

@@ -22,7 +22,8 @@ from .._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
 from ..anova import AnovaResult, anova
 from ..exceptions import FertoptError
 
-__all__ = ["Plan", "TrialResult", "TrialOutcome", "analyse_trial", "ANOVA_COLUMNS"]
+__all__ = ["Plan", "TrialResult", "TrialOutcome", "analyse_trial", "ANOVA_COLUMNS", "POSTHOC_COLUMNS",
+           "table_columns"]
 
 # catch_warnings changes interpreter-wide state: trials analysed in threads of one
 # process (threaded Dask workers) take turns.
@@ -48,6 +49,15 @@ ANOVA_COLUMNS: dict[str, str] = {
     "p_block": "float64",
     "r_squared": "float64",
 }
+
+
+#: Multiple-comparison columns of ``BatchResult.table``.
+POSTHOC_COLUMNS: dict[str, str] = {
+    "letters_method": "str",
+    "n_letters": "int64",
+}
+
+_POSTHOC_FUNCTIONS = {"duncan": "duncan", "lsd": "lsd", "tukey": "tukey"}
 
 
 @dataclass(frozen=True)
@@ -80,10 +90,49 @@ class Plan:
         if self.posthoc is not None:
             out.append("posthoc")
         if self.surface is not None:
-            out += ["surface", "optimum"]
+            out += ["surface", "canonical", "optimum"]
         if self.model is not None:
             out += ["response", "optimum"]
         return tuple(out)
+
+
+def surface_terms(plan: Plan) -> list[str]:
+    """Names of the candidate terms of the plan's surface (intercept first)."""
+    from .. import _polysurface as _ps
+
+    nutrients = tuple(str(r) for r in plan.rates)
+    return [_ps.term_name(p, nutrients) for p in _ps.candidate_terms(len(nutrients), "quadratic")]
+
+
+def surface_columns(plan: Plan) -> dict[str, str]:
+    """Surface, canonical-analysis and optimum columns of ``BatchResult.table``."""
+    nutrients = [str(r) for r in plan.rates]
+    cols = {f"coef_{t}": "float64" for t in surface_terms(plan)}
+    cols.update({
+        "surface_r2": "float64",
+        "surface_adj_r2": "float64",
+        "surface_rmse": "float64",
+        "surface_df_resid": "float64",
+        "surface_f": "float64",
+        "surface_p": "float64",
+        "surface_lof_p": "float64",
+        "surface_kind": "str",
+    })
+    cols.update({f"stationary_{n}": "float64" for n in nutrients})
+    cols.update({"stationary_yield": "float64", "stationary_inside": "boolean", "opt_status": "str"})
+    cols.update({f"opt_{n}": "float64" for n in nutrients})
+    cols.update({"opt_yield": "float64", "opt_net_return": "float64", "opt_binding": "str"})
+    return cols
+
+
+def table_columns(plan: Plan) -> dict[str, str]:
+    """Result columns of ``BatchResult.table`` (after the keys and lead columns) and their dtypes."""
+    cols = dict(ANOVA_COLUMNS)
+    if plan.posthoc is not None:
+        cols.update(POSTHOC_COLUMNS)
+    if plan.surface is not None:
+        cols.update(surface_columns(plan))
+    return cols
 
 
 # ---------------------------------------------------------------------------
@@ -101,8 +150,10 @@ class TrialResult(ResultBase):
         None when the analysis of variance failed (see ``errors``).
     posthoc : MultCompResult or None
         Letters and pairwise tests (``posthoc=``).
-    surface : object or None
+    surface : SurfaceFit or None
         The fitted response surface (``surface=``).
+    canonical : CanonicalResult or None
+        Its canonical analysis.
     fit : object or None
         The fitted single-nutrient response model (``model=``).
     optimum : object or None
@@ -119,6 +170,7 @@ class TrialResult(ResultBase):
     anova: AnovaResult | None = None
     posthoc: Any = None
     surface: Any = None
+    canonical: Any = None
     fit: Any = None
     optimum: Any = None
     errors: pd.DataFrame = field(
@@ -139,7 +191,8 @@ class TrialResult(ResultBase):
     def _summary(self, digits: int) -> Summary:
         blocks: list[Any] = [Facts([("Trial", str(self.key))])]
         for name, part in (("Analysis of variance", self.anova), ("Multiple comparisons", self.posthoc),
-                           ("Response surface", self.surface), ("Response model", self.fit),
+                           ("Response surface", self.surface), ("Canonical analysis", self.canonical),
+                           ("Response model", self.fit),
                            ("Optimum", self.optimum)):
             if part is None:
                 continue
@@ -191,6 +244,77 @@ def anova_row(aov: AnovaResult, plan: Plan) -> dict[str, Any]:
         "p_block": p_b,
         "r_squared": aov.r_squared,
     }
+
+
+def posthoc_row(mc: Any) -> dict[str, Any]:
+    """The multiple-comparison columns of a trial's row."""
+    letters = set("".join(mc.groups["letters"]))
+    return {"letters_method": mc.letters_method, "n_letters": len(letters)}
+
+
+def binding_text(nutrients: list[str], sides: list[int]) -> str:
+    """``"N:upper, K2O:lower"`` for the bounds an optimum sits on ("" when none)."""
+    words = {-1: "lower", 1: "upper"}
+    return ", ".join(f"{n}:{words[s]}" for n, s in zip(nutrients, sides) if s in words)
+
+
+def fit_row(surf: Any, plan: Plan) -> dict[str, Any]:
+    """The surface-fit columns of a trial's row."""
+    est = dict(zip(surf.coefficients["term"], surf.coefficients["estimate"].astype(float)))
+    row: dict[str, Any] = {f"coef_{t}": est.get(t, math.nan) for t in surface_terms(plan)}
+    reg = surf.anova.loc[surf.anova["source"] == "regression"]
+    lof = surf.anova.loc[surf.anova["source"] == "lack_of_fit"]
+    row.update({
+        "surface_r2": surf.r2,
+        "surface_adj_r2": surf.adj_r2,
+        "surface_rmse": surf.rmse,
+        "surface_df_resid": float(surf.df_resid),
+        "surface_f": float(reg["f"].iloc[0]) if len(reg) else math.nan,
+        "surface_p": float(reg["p"].iloc[0]) if len(reg) else math.nan,
+        "surface_lof_p": float(lof["p"].iloc[0]) if len(lof) else math.nan,
+    })
+    return row
+
+
+def canonical_row(can: Any, plan: Plan) -> dict[str, Any]:
+    """The canonical-analysis columns of a trial's row."""
+    row: dict[str, Any] = {"surface_kind": can.kind}
+    point = can.stationary_point or {}
+    for n in plan.rates:
+        row[f"stationary_{n}"] = float(point.get(str(n), math.nan))
+    row["stationary_yield"] = math.nan if can.stationary_yield is None else float(can.stationary_yield)
+    row["stationary_inside"] = bool(can.inside)
+    return row
+
+
+def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
+    """The optimum columns of a trial's row."""
+    rates = opt.rates or {}
+    row: dict[str, Any] = {"opt_status": opt.status}
+    for n in plan.rates:
+        row[f"opt_{n}"] = float(rates.get(str(n), math.nan))
+    row["opt_yield"] = math.nan if opt.yield_at_rates is None else float(opt.yield_at_rates)
+    row["opt_net_return"] = math.nan if opt.net_return is None else float(opt.net_return)
+    sides = {"lower": -1, "upper": 1}
+    row["opt_binding"] = binding_text([str(n) for n in opt.binding["nutrient"]],
+                                      [sides.get(v, 0) for v in opt.binding["at_bound"]])
+    return row
+
+
+def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
+    """The plan's response surface fitted to one trial."""
+    from ..surface import fit_surface
+
+    return fit_surface(frame, response=plan.response, rates=tuple(plan.rates), terms=plan.surface,
+                       block=plan.block)
+
+
+def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
+    """The plan's multiple comparison on one trial's ANOVA."""
+    from .. import multcomp
+
+    test = getattr(multcomp, _POSTHOC_FUNCTIONS[plan.posthoc])
+    return test(aov, alpha=plan.alpha)
 
 
 # ---------------------------------------------------------------------------
@@ -253,11 +377,33 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
     )
     row = anova_row(aov, plan) if aov is not None else None
     groups = None
+    mc = None
+    if aov is not None and plan.posthoc is not None:
+        mc = _run_stage("posthoc", lambda: run_posthoc(aov, plan), record, errs, raise_errors)
+        if mc is not None:
+            row.update(posthoc_row(mc))
+            groups = mc.groups[["treatment", "mean", "sd", "se", "n", "letters"]]
+    surf = opt = can = None
+    if aov is not None and plan.surface is not None:
+        surf = _run_stage("surface", lambda: run_surface(frame, plan), record, errs, raise_errors)
+        if surf is not None:
+            row.update(fit_row(surf, plan))
+            can = _run_stage("canonical", surf.canonical, record, errs, raise_errors)
+            if can is not None:
+                row.update(canonical_row(can, plan))
+            opt = _run_stage("optimum", lambda: surf.optimum(prices=plan.prices, bounds="tested"),
+                             record, errs, raise_errors)
+            if opt is not None:
+                row.update(optimum_row(opt, plan))
     result = None
     if keep:
         result = TrialResult(
             key=key,
             anova=aov,
+            posthoc=mc,
+            surface=surf,
+            canonical=can,
+            optimum=opt,
             errors=pd.DataFrame(errs, columns=["stage", "error", "message"]),
             warning_records=pd.DataFrame(record, columns=["stage", "category", "message"]),
             warnings=tuple(f"{s}: {m}" for s, _, m in record),

@@ -30,6 +30,8 @@ class AnovaArrays:
 
     grand_mean: np.ndarray
     means: np.ndarray        # (trials, K) treatment means
+    centred_means: np.ndarray  # (trials, K) treatment means minus `offset`
+    offset: np.ndarray       # (trials,) the shift used to centre the trial
     sd: np.ndarray           # (trials, K) standard deviations of the plots of each treatment
     ss_treatment: np.ndarray
     ss_block: np.ndarray     # zeros for a CRD
@@ -114,6 +116,8 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
     return AnovaArrays(
         grand_mean=grand,
         means=tm + (shift + centre)[:, None],
+        centred_means=tm,
+        offset=shift + centre,
         sd=sd,
         ss_treatment=ss_t,
         ss_block=ss_b,
