@@ -26,7 +26,7 @@ from .. import _validation as _v
 from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 from ..exceptions import ColumnError, DataError, DisplayWarning, FertoptError
 from ._engine import assemble, read_keeping, run_local
-from ._pertrial import ANOVA_COLUMNS, POSTHOC_COLUMNS, Plan, TrialResult, analyse_trial
+from ._pertrial import Plan, TrialResult, analyse_trial, table_columns
 
 __all__ = ["run_batch", "BatchResult", "TrialResult"]
 
@@ -264,17 +264,17 @@ def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates
     _v.require_columns(probe, by=list(by_names), response=response, treatment=treatment, block=block)
     for name in rate_names:
         _v.require_column(probe, name, "rates")
-    clash = [c for c in by_names if str(c) in _reserved_columns()]
-    if clash:
-        raise ColumnError(
-            f"by column {clash[0]!r} has the name of a result column; rename it (for example to "
-            f"'{clash[0]}_id') before the batch run."
-        )
+    if surface is not None and model is not None:
+        raise FertoptError("give surface= (several nutrients) or model= (one nutrient), not both.")
     if surface is not None and len(rate_names) < 2:
         raise FertoptError(
             "surface= needs rates= naming two or three nutrient rate columns, e.g. "
             "rates=('N', 'P2O5', 'K2O')."
         )
+    if model is not None:
+        from ..response.models import get_model
+
+        get_model(model)
     if model is not None and len(rate_names) != 1:
         raise FertoptError("model= needs rates= naming one rate column, e.g. rates='N'.")
     if rate_names and surface is None and model is None:
@@ -282,16 +282,17 @@ def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates
             "rates= is used by surface= or model=; give one of them (for example surface='full'), "
             "or leave out rates=."
         )
-    if surface is not None and model is not None:
-        raise FertoptError("give surface= (several nutrients) or model= (one nutrient), not both.")
-    return Plan(by=by_names, response=response, treatment=treatment, block=block, rates=rate_names,
+    plan = Plan(by=by_names, response=response, treatment=treatment, block=block, rates=rate_names,
                 posthoc=posthoc, alpha=alpha, surface=surface, model=model, prices=prices)
-
-
-def _reserved_columns() -> set[str]:
-    return set(_LEAD_COLUMNS) | set(ANOVA_COLUMNS) | set(POSTHOC_COLUMNS) | {
-        "treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message",
-    }
+    reserved = set(_LEAD_COLUMNS) | set(table_columns(plan)) | {
+        "treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message"}
+    clash = [c for c in by_names if str(c) in reserved]
+    if clash:
+        raise ColumnError(
+            f"by column {clash[0]!r} has the name of a result column; rename it (for example to "
+            f"'{clash[0]}_id') before the batch run."
+        )
+    return plan
 
 
 # ---------------------------------------------------------------------------
@@ -454,6 +455,7 @@ def run_batch(
         ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
         plan = _as_plan(columns, by, response, treatment, block, rates, posthoc, alpha, surface,
                         model, prices)
+        _check_prices(plan, pd.DataFrame())
         parts, notes = run_dask(ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs),
                                 progress=progress)
         source = (ddf, normalise)
@@ -470,6 +472,7 @@ def run_batch(
             frame = _v.require_frame(data)
         plan = _as_plan(frame.columns, by, response, treatment, block, rates, posthoc, alpha,
                         surface, model, prices)
+        _check_prices(plan, frame)
         bar = _Progress(0, progress)
         if bar.active:
             bar.close()
@@ -509,6 +512,14 @@ def run_batch(
         notes=tuple(notes),
         _results=results,
     )
+
+
+def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:
+    """Prices that cannot price the surface fail every trial alike: refuse them before the run."""
+    if plan.surface is not None and plan.prices is not None:
+        from ._engine import surface_setup
+
+        surface_setup(plan, frame)
 
 
 def _all_keys(parts: dict[str, Any], plan: Plan) -> list[Any]:

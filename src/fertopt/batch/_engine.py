@@ -20,7 +20,7 @@ from . import _vectorized as _vz
 from . import _vposthoc as _vp
 from . import _vsurface as _vs
 from ._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
-from ._pertrial import Plan, analyse_trial, binding_text, table_columns
+from ._pertrial import Plan, analyse_trial, binding_text, model_stages, table_columns
 
 __all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
 
@@ -150,7 +150,7 @@ def run_local(
     layout = prep.layout
     per_trial = np.ones(n_trials, dtype=bool)
     if engine == "vectorized":
-        context = _Context(plan, prep, frame)
+        context = _Context(plan, prep, frame, errors)
         for (k, r), trials in layout.shapes.items():
             for lo in range(0, len(trials), CHUNK_TRIALS):
                 chunk = trials[lo : lo + CHUNK_TRIALS]
@@ -170,9 +170,11 @@ def run_local(
 class _Context:
     """What the vectorized chunks of one run share: data, label order, critical values, designs."""
 
-    def __init__(self, plan: Plan, prep: _Prepared, frame: pd.DataFrame):
+    def __init__(self, plan: Plan, prep: _Prepared, frame: pd.DataFrame, errors: str = "record"):
         self.plan = plan
         self.prep = prep
+        self.frame = frame
+        self.errors = errors
         self.label_order = _vp.LabelOrder(prep.g_names) if plan.posthoc is not None else None
         self._crit: dict[tuple[int, float], np.ndarray] = {}
         self.surface = surface_setup(plan, frame) if plan.surface is not None else None
@@ -250,7 +252,25 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         _store_surface(c, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
+    if plan.model is not None:
+        _model_per_trial(out, ctx, t)
     return t
+
+
+def _model_per_trial(out: Output, ctx: _Context, trials: np.ndarray) -> None:
+    """The response-model stages of vectorized trials, one trial at a time (fit_response)."""
+    raise_errors = ctx.errors == "raise"
+    for t in trials.tolist():
+        record: list[tuple[str, str, str]] = []
+        errs: list[tuple[str, str, str]] = []
+        frame = ctx.frame.iloc[ctx.prep.layout.rows_of(t)]
+        row, _fit, _opt = model_stages(frame, ctx.plan, record, errs, raise_errors)
+        _store_values(out, t, row)
+        for stage, category, message in record:
+            out.warnings.append((t, stage, category, message))
+        for stage, error, message in errs:
+            out.warnings.append((t, stage, error, message))
+            out.partial[t] = True
 
 
 def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
@@ -302,6 +322,12 @@ def _store_surface(c: dict[str, np.ndarray], t: np.ndarray, keep: np.ndarray,
 # per-trial path
 # ---------------------------------------------------------------------------
 def _store_row(out: Output, t: int, row: dict[str, Any]) -> None:
+    _store_values(out, t, row)
+    out.analysed[t] = True
+    out.engine_of[t] = "python"
+
+
+def _store_values(out: Output, t: int, row: dict[str, Any]) -> None:
     for name, value in row.items():
         column = out.columns[name]
         if value is None or value is pd.NA:
@@ -309,8 +335,6 @@ def _store_row(out: Output, t: int, row: dict[str, Any]) -> None:
         if column.dtype == np.int64 and isinstance(value, float) and math.isnan(value):
             continue
         column[t] = value
-    out.analysed[t] = True
-    out.engine_of[t] = "python"
 
 
 def _python_trials(out: Output, frame: pd.DataFrame, plan: Plan, layout: Layout,

@@ -125,6 +125,26 @@ def surface_columns(plan: Plan) -> dict[str, str]:
     return cols
 
 
+def model_columns(plan: Plan) -> dict[str, str]:
+    """Response-model and optimum columns of ``BatchResult.table``."""
+    from ..response.models import get_model
+
+    cols = {"model_converged": "boolean"}
+    cols.update({f"coef_{name}": "float64" for name in get_model(plan.model).params})
+    cols.update({
+        "model_r2": "float64",
+        "model_sigma": "float64",
+        "model_aic": "float64",
+        "opt_status": "str",
+        "opt_rate": "float64",
+        "opt_yield": "float64",
+        "opt_net_return": "float64",
+        "opt_ci_low": "float64",
+        "opt_ci_high": "float64",
+    })
+    return cols
+
+
 def table_columns(plan: Plan) -> dict[str, str]:
     """Result columns of ``BatchResult.table`` (after the keys and lead columns) and their dtypes."""
     cols = dict(ANOVA_COLUMNS)
@@ -132,6 +152,8 @@ def table_columns(plan: Plan) -> dict[str, str]:
         cols.update(POSTHOC_COLUMNS)
     if plan.surface is not None:
         cols.update(surface_columns(plan))
+    if plan.model is not None:
+        cols.update(model_columns(plan))
     return cols
 
 
@@ -301,6 +323,47 @@ def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
     return row
 
 
+def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
+    """The plan's single-nutrient response model fitted to one trial (non-convergence returned)."""
+    from ..response import fit_response
+
+    return fit_response(frame, response=plan.response, rate=plan.rates[0], model=plan.model,
+                        block=plan.block, errors="return")
+
+
+def model_row(fit: Any) -> dict[str, Any]:
+    """The response-model columns of a trial's row."""
+    row: dict[str, Any] = {"model_converged": bool(fit.converged)}
+    for name, value in zip(fit.params["term"], fit.params["estimate"]):
+        row[f"coef_{name}"] = float(value)
+    row.update({"model_r2": float(fit.r2), "model_sigma": float(fit.sigma),
+                "model_aic": float(fit.aic)})
+    return row
+
+
+def model_optimum_row(opt: Any) -> dict[str, Any]:
+    """The optimum columns of a trial's row (single-nutrient model)."""
+    low, high = opt.ci if opt.ci is not None else (math.nan, math.nan)
+    return {"opt_status": opt.status, "opt_rate": float(opt.rate),
+            "opt_yield": float(opt.yield_at_rate), "opt_net_return": float(opt.net_return),
+            "opt_ci_low": float(low), "opt_ci_high": float(high)}
+
+
+def model_stages(frame: pd.DataFrame, plan: Plan, record: list, errs: list,
+                 raise_errors: bool) -> tuple[dict[str, Any], Any, Any]:
+    """Fit the response model and its optimum; returns (row columns, fit, optimum)."""
+    row: dict[str, Any] = {}
+    fit = _run_stage("response", lambda: run_model(frame, plan), record, errs, raise_errors)
+    opt = None
+    if fit is not None:
+        row.update(model_row(fit))
+        opt = _run_stage("optimum", lambda: fit.optimum(prices=plan.prices), record, errs,
+                         raise_errors)
+        if opt is not None:
+            row.update(model_optimum_row(opt))
+    return row, fit, opt
+
+
 def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's response surface fitted to one trial."""
     from ..surface import fit_surface
@@ -395,6 +458,10 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
                              record, errs, raise_errors)
             if opt is not None:
                 row.update(optimum_row(opt, plan))
+    fit = None
+    if aov is not None and plan.model is not None:
+        extra, fit, opt = model_stages(frame, plan, record, errs, raise_errors)
+        row.update(extra)
     result = None
     if keep:
         result = TrialResult(
@@ -403,6 +470,7 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
             posthoc=mc,
             surface=surf,
             canonical=can,
+            fit=fit,
             optimum=opt,
             errors=pd.DataFrame(errs, columns=["stage", "error", "message"]),
             warning_records=pd.DataFrame(record, columns=["stage", "category", "message"]),
