@@ -1,0 +1,1847 @@
+"""N-P-K response surfaces: fitting, canonical analysis, optima and typicality.
+
+:func:`fit_surface` fits a binary or ternary quadratic (or square-root)
+surface to plot data, with all terms, a given term list, or stepwise
+selection; :func:`surface_from_coefficients` wraps a published equation.
+Both return a :class:`SurfaceFit`, which answers the questions an analyst
+asks of a fertilizer-effect function:
+
+* :meth:`SurfaceFit.canonical` – is there a maximum at all (eigenvalues of
+  the quadratic part), where is the stationary point, is it inside the tested
+  region; ridge analysis when it is not;
+* :meth:`SurfaceFit.maximum` and :meth:`SurfaceFit.optimum` – the highest
+  yield or net return inside bounds (the tested box by default), which
+  bounds bind, and the unconstrained solution alongside;
+* :meth:`SurfaceFit.typicality` – the typical/atypical verdict of 3414
+  practice with every failed rule named;
+* :meth:`SurfaceFit.assess` – audit one rate combination (a published
+  "optimum", say).
+
+Terms are named ``intercept``, ``N``, ``N^2``, ``N:P2O5``, ``sqrt(N)``
+(and ``N:P2O5:K2O`` for a three-way product).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _polysurface as _ps
+from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number, format_p
+from ._surface_design import check_identifiable, matrix_rank
+from ._validation import (
+    as_labels,
+    check_choice,
+    check_nan_policy,
+    check_nonnegative_rates,
+    check_probability,
+    describe_rows,
+    require_columns,
+    require_frame,
+    to_numeric,
+)
+from .exceptions import DataError, DataWarning, DesignError, DesignWarning, ExtrapolationWarning, FertoptError
+
+__all__ = [
+    "fit_surface",
+    "surface_from_coefficients",
+    "SurfaceFit",
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
+]
+
+_NAMES_BY_K = {1: "univariate", 2: "binary", 3: "ternary"}
+_TOL = 1e-9
+
+
+# ---------------------------------------------------------------------------
+# prices: the one place where a price object becomes numbers
+# ---------------------------------------------------------------------------
+def _resolve_prices(prices: Any, nutrients: Sequence[str]) -> tuple[float, dict[str, float]]:
+    """Crop price and nutrient prices (per unit of each rate column) from ``prices``.
+
+    Accepts a :class:`fertopt.Prices` (anything with a ``crop`` attribute and
+    nutrient prices) or a mapping ``{"crop": ..., "N": ..., ...}``.  Prices are
+    taken to be in the units of the data: crop price per unit of response,
+    nutrient price per unit of rate.
+    """
+    if prices is None:
+        raise FertoptError("prices are required for an economic optimum.")
+    if isinstance(prices, Mapping):
+        crop = prices.get("crop")
+        getter = prices.get
+    else:
+        crop = getattr(prices, "crop", None)
+
+        def getter(name: str) -> Any:
+            return _object_price(prices, name)
+
+    if crop is None:
+        raise FertoptError(
+            "prices lack the crop price: give crop=<price per unit of yield>, for example "
+            "{'crop': 2.8, 'N': 6.25, ...}."
+        )
+    crop = _positive(crop, "the crop price")
+    missing = [n for n in nutrients if getter(n) is None]
+    if missing:
+        raise FertoptError(
+            f"prices lack a price for {', '.join(missing)}; the surface has rates of "
+            f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
+            f"(for example {missing[0]}=<price>)."
+        )
+    return crop, {n: _positive(getter(n), f"the price of {n}", allow_zero=True) for n in nutrients}
+
+
+def _object_price(prices: Any, name: str) -> Any:
+    for method in ("nutrient_price", "price_of", "nutrient"):
+        fn = getattr(prices, method, None)
+        if callable(fn):
+            try:
+                return fn(name)
+            except (KeyError, ValueError, FertoptError):
+                return None
+    nutrients = getattr(prices, "nutrients", None)
+    if isinstance(nutrients, Mapping):
+        return nutrients.get(name)
+    return getattr(prices, name, None)
+
+
+def _positive(value: Any, what: str, allow_zero: bool = False) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise FertoptError(f"{what} must be a number, got {value!r}.") from None
+    if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
+        raise FertoptError(f"{what} must be a positive number, got {value!r}.")
+    return x
+
+
+# ---------------------------------------------------------------------------
+# shape of a second-order polynomial
+# ---------------------------------------------------------------------------
+def _shape(g: np.ndarray, h: np.ndarray, half: np.ndarray, ridge_tol: float) -> dict[str, Any]:
+    """Kind, stationary point and eigen-decomposition of ``gᵀz + zᵀHz``.
+
+    The kind is decided on coded eigenvalues (``D H D`` with ``D`` the box
+    half-widths), so that "near zero" does not depend on the units.
+    """
+    half = np.where(half > 0, half, 1.0)
+    hc = (h * half).T * half
+    lam_c, vec_c = np.linalg.eigh(hc)
+    big = float(np.abs(lam_c).max(initial=0.0))
+    thresh = ridge_tol * big
+    pos = lam_c > thresh
+    neg = lam_c < -thresh
+    zero = ~(pos | neg)
+    if big == 0:
+        kind = "ridge"
+    elif pos.any() and neg.any():
+        kind = "saddle"
+    elif zero.any():
+        kind = "ridge"
+    elif neg.all():
+        kind = "maximum"
+    else:
+        kind = "minimum"
+    gc = half * g
+    # stationary point in coded units: the exact solution when the quadratic part is
+    # non-singular; for a ridge the minimum-norm solution on the non-zero eigen-directions
+    coord = vec_c.T @ gc
+    if kind != "ridge" and np.abs(lam_c).min() > 1e-12 * big:
+        zero = np.zeros_like(zero)
+    consistent = bool(np.all(np.abs(coord[zero]) <= 1e-8 * max(1.0, float(np.abs(gc).max(initial=0.0)))))
+    if consistent:
+        inv = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, 2 * lam_c))
+        u = -(vec_c @ (inv * coord))
+        z_s = half * u
+    else:
+        z_s = None
+    has_max = kind == "maximum" or (kind == "ridge" and not pos.any() and consistent and big > 0)
+    lam, vec = np.linalg.eigh(h)
+    return {
+        "kind": kind,
+        "has_max": has_max,
+        "z": z_s,
+        "eigenvalues": lam,
+        "eigenvectors": vec,
+        "coded_eigenvalues": lam_c,
+        "unique": kind in ("maximum", "minimum", "saddle"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# results
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class CanonicalResult(ResultBase):
+    """Canonical analysis of a second-order surface.
+
+    Attributes
+    ----------
+    kind : {"maximum", "minimum", "saddle", "ridge"}
+        Shape of the quadratic part, from the signs of its eigenvalues.
+    has_maximum : bool
+        Whether the surface has a finite maximum (a maximum, or a stationary ridge of maxima).
+    stationary_point : dict or None
+        Rates where the gradient is zero (``None`` for a rising ridge, which has none).
+    stationary_yield : float or None
+        Predicted response at the stationary point.
+    inside : bool
+        Whether the stationary point lies in the tested region.
+    outside : tuple of str
+        Why it is outside (for example ``"K2O = 21 is above the highest tested rate 19"``).
+    eigen : DataFrame
+        ``axis, eigenvalue, coded_eigenvalue`` and one eigenvector loading per nutrient
+        (natural units of the working scale).
+    scale : str
+        ``"rate"``, or ``"square root of rate"`` for square-root surfaces.
+    ridge : DataFrame or None
+        Ridge analysis when the stationary point is not an interior maximum: ``radius``
+        (coded units), one column per nutrient, ``predicted``, ``inside``.
+    message : str
+        The finding in plain words.
+    """
+
+    kind: str
+    has_maximum: bool
+    stationary_point: dict[str, float] | None
+    stationary_yield: float | None
+    inside: bool
+    outside: tuple[str, ...]
+    eigen: pd.DataFrame
+    scale: str
+    ridge: pd.DataFrame | None
+    message: str
+    warnings: tuple[str, ...] = ()
+
+    def _headline(self) -> str:
+        where = "inside" if self.inside else "outside"
+        point = _rates_text(self.stationary_point) if self.stationary_point else "none"
+        return f"{self.kind} | stationary point {point} ({where} the tested region)"
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Kind", self.kind),
+            ("Finite maximum", "yes" if self.has_maximum else "no"),
+            ("Stationary point", _rates_text(self.stationary_point, digits) if self.stationary_point else "none"),
+            ("Response there", format_number(self.stationary_yield, digits)),
+            ("In tested region", "yes" if self.inside else "no"),
+        ]
+        blocks: list[Any] = [Facts(facts), Paragraph(self.message)]
+        if self.outside:
+            blocks.append(Notes(list(self.outside), title="Outside the tested region"))
+        blocks.append(Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})"))
+        if self.ridge is not None:
+            blocks.append(Table(self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary("Canonical analysis", blocks, headline=self._headline(), digits=digits)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class SurfaceOptimum(ResultBase):
+    """Maximum yield or economic optimum of a surface, with its status.
+
+    Attributes
+    ----------
+    kind : {"agronomic", "economic"}
+        Highest response, or highest net return at the given prices.
+    status : {"ok", "no_maximum", "saddle", "extrapolated", "at_bound"}
+        ``ok``: an interior maximum of a surface that has one.  ``saddle``/``no_maximum``:
+        the surface (or net return) has no maximum; ``rates`` is then only the best
+        point within the bounds, decided by the bounds.  ``extrapolated``: the rates
+        lie outside the tested region.  ``at_bound``: a bound binds (the optimum would
+        lie beyond it).
+    rates : dict or None
+        The solution within the bounds (``None`` when unbounded and no maximum exists).
+    yield_at_rates, net_return, fertilizer_cost : float or None
+        Predicted response, and for an economic optimum crop price × response − cost
+        and the fertilizer cost, at ``rates``.
+    extrapolated : bool
+        Whether ``rates`` lie outside the tested region.
+    recommended : bool
+        True only for ``status == "ok"``; other statuses are findings, not recommendations.
+    binding : DataFrame
+        ``nutrient, lower, upper, rate, at_bound`` (``"lower"``, ``"upper"`` or ``""``)
+        and ``marginal``: the derivative of the objective with respect to the rate at
+        the solution (response or money per unit of nutrient); positive at an upper
+        bound means more of the nutrient would still pay.
+    bounds : dict
+        The bounds used (``None`` when unconstrained).
+    unconstrained_rates, unconstrained_yield : dict or None, float or None
+        The stationary point of the objective without bounds.
+    unconstrained_kind : str or None
+        ``maximum``, ``minimum``, ``saddle`` or ``ridge`` of the objective.
+    unconstrained_inside : bool
+        Whether the unconstrained solution lies in the tested region.
+    crop_price, nutrient_prices, price_ratios : float, dict, dict
+        Prices used (economic only); ratio = nutrient price / crop price.
+    method : {"kkt_faces", "numeric"}
+        Exact face enumeration for second-order objectives, numerical otherwise.
+    message : str
+        The finding in plain words.
+    """
+
+    kind: str
+    status: str
+    rates: dict[str, float] | None
+    yield_at_rates: float | None
+    net_return: float | None
+    fertilizer_cost: float | None
+    extrapolated: bool
+    binding: pd.DataFrame
+    bounds: dict[str, tuple[float, float]] | None
+    unconstrained_rates: dict[str, float] | None
+    unconstrained_yield: float | None
+    unconstrained_kind: str | None
+    unconstrained_inside: bool
+    crop_price: float | None
+    nutrient_prices: dict[str, float] | None
+    price_ratios: dict[str, float] | None
+    method: str
+    message: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def recommended(self) -> bool:
+        """Whether the rates can be used as a recommendation (status ``ok``)."""
+        return self.status == "ok"
+
+    def _headline(self) -> str:
+        what = "maximum yield" if self.kind == "agronomic" else "economic optimum"
+        rates = _rates_text(self.rates) if self.rates else "none"
+        value = "" if self.yield_at_rates is None else f" → {format_number(self.yield_at_rates, 5)}"
+        return f"{what} {rates}{value} ({self.status})"
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Status", self.status),
+            ("Rates", _rates_text(self.rates, digits) if self.rates else "none"),
+            ("Response at rates", format_number(self.yield_at_rates, digits)),
+        ]
+        if self.kind == "economic":
+            facts += [
+                ("Net return", format_number(self.net_return, digits)),
+                ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
+                ("Crop price", format_number(self.crop_price, digits)),
+                ("Price ratios", _rates_text(self.price_ratios, digits) if self.price_ratios else ""),
+            ]
+        facts += [
+            ("Unconstrained solution", _rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else "none"),
+            ("Unconstrained kind", self.unconstrained_kind or "none"),
+            ("Unconstrained in tested region", "yes" if self.unconstrained_inside else "no"),
+            ("Method", self.method),
+        ]
+        title = "Maximum yield" if self.kind == "agronomic" else "Economic optimum"
+        blocks = [
+            Facts(facts),
+            Paragraph(self.message),
+            Table(self.binding, title="Bounds"),
+            Notes(list(self.warnings)),
+        ]
+        return Summary(title, blocks, headline=self._headline(), digits=digits)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class TypicalityResult(ResultBase):
+    """Typical/atypical verdict on a fertilizer-effect function (3414 practice).
+
+    Attributes
+    ----------
+    typical : bool
+        True when no deciding rule failed.
+    verdict : {"typical", "atypical"}
+    rules : DataFrame
+        ``rule`` (1–5), ``name``, ``passed`` (True, False, or None when it could not be
+        assessed), ``deciding`` (whether a failure makes the surface atypical) and
+        ``detail`` (what was checked, with numbers).
+    failed : tuple of str
+        Names of the failed rules (deciding or not).
+    """
+
+    typical: bool
+    verdict: str
+    rules: pd.DataFrame
+    failed: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+    def _headline(self) -> str:
+        return self.verdict + (f" (failed: {', '.join(self.failed)})" if self.failed else "")
+
+    def _summary(self, digits: int) -> Summary:
+        return Summary(
+            "Typicality",
+            [Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
+             Notes(list(self.warnings))],
+            headline=self._headline(),
+            digits=digits,
+        )
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class SurfacePoint(ResultBase):
+    """One rate combination assessed on a surface.
+
+    Attributes
+    ----------
+    rates : dict
+    predicted : float
+        Response predicted by the surface.
+    inside : bool
+        Whether the point lies in the tested region.
+    violations : tuple of str
+        Each rate outside the tested range, in words.
+    marginal : dict
+        Derivative of the response with respect to each rate (response per unit of nutrient).
+    net_return : float or None
+        Crop price × response − fertilizer cost, when prices are given.
+    marginal_net : dict or None
+        Derivative of net return with respect to each rate (money per unit of nutrient).
+    message : str
+        Plain-words verdict: stationary or not, inside or not.
+    """
+
+    rates: dict[str, float]
+    predicted: float
+    inside: bool
+    violations: tuple[str, ...]
+    marginal: dict[str, float]
+    net_return: float | None
+    marginal_net: dict[str, float] | None
+    message: str
+    warnings: tuple[str, ...] = ()
+
+    def _headline(self) -> str:
+        where = "inside" if self.inside else "outside"
+        return f"{_rates_text(self.rates)} → {format_number(self.predicted, 6)} ({where} the tested region)"
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Rates", _rates_text(self.rates, digits)),
+            ("Predicted", format_number(self.predicted, digits + 2)),
+            ("In tested region", "yes" if self.inside else "no"),
+            ("Marginal response", _rates_text(self.marginal, digits)),
+        ]
+        if self.net_return is not None:
+            facts += [
+                ("Net return", format_number(self.net_return, digits + 2)),
+                ("Marginal net return", _rates_text(self.marginal_net, digits)),
+            ]
+        blocks = [Facts(facts), Paragraph(self.message), Notes(list(self.violations), title="Outside the tested region")]
+        return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
+
+
+def _p_text(p: float) -> str:
+    text = format_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def _passed_text(value: Any) -> str:
+    return "not assessed" if value is None or value is pd.NA else ("yes" if value else "no")
+
+
+def _rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
+    if not rates:
+        return ""
+    return ", ".join(f"{k} {format_number(v, digits)}" for k, v in rates.items())
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class SurfaceFit(ResultBase):
+    """A fitted (or published) N-P-K response surface.
+
+    Attributes
+    ----------
+    response : str
+        Name of the response (yield) column.
+    nutrients : tuple of str
+        Names of the rates, in order; coefficient names use them.
+    columns : dict
+        Nutrient → data column.
+    model : {"quadratic", "square_root", "custom", "published"}
+        The term family.
+    selection : {"full", "given", "stepwise", "published"}
+        How the terms were chosen.
+    terms : tuple of str
+        Terms in the model, intercept first.
+    coefficients : DataFrame
+        ``term, estimate, se, t, p, ci_low, ci_high`` (NaN where there is no error estimate).
+    anova : DataFrame
+        ``source, df, ss, ms, f, p`` with sources ``blocks`` (when blocked), ``regression``,
+        ``residual``, ``lack_of_fit`` and ``pure_error`` (when some rate combinations are
+        replicated), ``total``.  Empty for a published surface.
+    steps : DataFrame
+        Stepwise log: ``step, action, term, f, df_num, df_den, p, r2``; empty otherwise.
+    support : DataFrame
+        One row per distinct rate combination: the nutrient columns, ``n``, ``mean``
+        (observed) and ``fitted``.
+    bounds : dict or None
+        Tested region: nutrient → (lowest, highest) rate.
+    r2, adj_r2, rmse : float
+        Coefficient of determination (of the whole model, blocks included, as R's
+        ``summary.lm``), its adjusted form and the residual standard deviation.
+    df_resid : int
+    n_obs, n_dropped, n_support, n_blocks : int
+    ck_yield : float or None
+        Yield without fertilizer: the observed mean of zero-rate plots, else the
+        prediction at zero.
+    ck_source : str
+        ``"observed"``, ``"predicted"`` or ``"given"``.
+    f_enter, f_remove : float or None
+        Stepwise criteria (partial F to enter, to remove).
+    hierarchy : bool
+        Whether stepwise kept the model hierarchical.
+    confidence_level : float
+    """
+
+    response: str
+    nutrients: tuple[str, ...]
+    columns: dict[str, str]
+    model: str
+    selection: str
+    terms: tuple[str, ...]
+    coefficients: pd.DataFrame
+    anova: pd.DataFrame
+    steps: pd.DataFrame
+    support: pd.DataFrame
+    bounds: dict[str, tuple[float, float]] | None
+    r2: float
+    adj_r2: float
+    rmse: float
+    df_resid: int
+    n_obs: int
+    n_dropped: int
+    n_support: int
+    n_blocks: int
+    ck_yield: float | None
+    ck_source: str
+    f_enter: float | None = None
+    f_remove: float | None = None
+    hierarchy: bool = True
+    confidence_level: float = 0.95
+    warnings: tuple[str, ...] = ()
+    _powers: tuple[tuple[float, ...], ...] = field(default=(), repr=False, compare=False)
+    _cov: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _points: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    # -- basic pieces -----------------------------------------------------------
+    @cached_property
+    def _poly(self) -> _ps.Poly:
+        return _ps.Poly.from_powers(self._powers, self.coefficients["estimate"].to_numpy(dtype=float))
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Coefficients as a ``{term: estimate}`` dictionary."""
+        return dict(zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True))
+
+    @property
+    def second_order(self) -> bool:
+        """Whether the surface is a second-order polynomial in its working scale."""
+        return self._poly.degree <= 2
+
+    @property
+    def scale(self) -> str:
+        return "square root of rate" if self._poly.root.any() else "rate"
+
+    def _x(self, rates: Any) -> tuple[np.ndarray, bool]:
+        """Rates as an (n, k) array from a mapping, a frame or a sequence."""
+        if isinstance(rates, pd.DataFrame):
+            missing = [n for n in self.nutrients if n not in rates.columns and self.columns.get(n) not in rates.columns]
+            if missing:
+                raise FertoptError(f"the rates lack {', '.join(missing)}; give a column for each of {', '.join(self.nutrients)}.")
+            cols = [rates[n] if n in rates.columns else rates[self.columns[n]] for n in self.nutrients]
+            return np.column_stack([np.asarray(c, dtype=float) for c in cols]), False
+        if isinstance(rates, Mapping):
+            missing = [n for n in self.nutrients if n not in rates]
+            if missing:
+                raise FertoptError(
+                    f"the rates lack {', '.join(missing)}; give a rate for each of {', '.join(self.nutrients)}."
+                )
+            arrays = [np.atleast_1d(np.asarray(rates[n], dtype=float)) for n in self.nutrients]
+            single = all(np.ndim(rates[n]) == 0 for n in self.nutrients)
+            return np.column_stack(np.broadcast_arrays(*arrays)), single
+        arr = np.asarray(rates, dtype=float)
+        if arr.ndim == 1 and arr.shape[0] == len(self.nutrients):
+            return arr[None, :], True
+        if arr.ndim == 2 and arr.shape[1] == len(self.nutrients):
+            return arr, False
+        raise FertoptError(f"rates must give one value for each of {', '.join(self.nutrients)}.")
+
+    def predict(self, rates: Any, *, interval: str = "none") -> Any:
+        """Predicted response at ``rates``.
+
+        Parameters
+        ----------
+        rates : mapping, DataFrame or array
+            ``{"N": 13.2, "P2O5": 8, "K2O": 21}`` (scalars or arrays), a frame with a
+            column per nutrient, or an array with one column per nutrient.
+        interval : {"none", "confidence", "prediction"}
+            With an interval, a DataFrame with the nutrient columns, ``fitted``,
+            ``lower`` and ``upper`` (at ``confidence_level``; blocks averaged).
+
+        Returns
+        -------
+        float, ndarray or DataFrame
+        """
+        check_choice(interval, "interval", ("none", "confidence", "prediction"))
+        x, single = self._x(rates)
+        if np.any(x < 0):
+            raise DataError("rates cannot be negative.")
+        fitted = _ps.design_columns(self._powers, x) @ self.coefficients["estimate"].to_numpy(dtype=float)
+        if interval == "none":
+            return float(fitted[0]) if single else fitted
+        if self._cov is None or not np.all(np.isfinite(self._cov)):
+            raise FertoptError(
+                "this surface has no coefficient covariance (a published equation, or a fit "
+                "without residual degrees of freedom), so no interval can be computed."
+            )
+        from scipy import stats
+
+        cols = _ps.design_columns(self._powers, x)
+        var = np.einsum("ij,jk,ik->i", cols, self._cov, cols)
+        if interval == "prediction":
+            var = var + self.rmse**2
+        t = stats.t.ppf(0.5 + self.confidence_level / 2, self.df_resid)
+        out = pd.DataFrame(x, columns=list(self.nutrients))
+        out["fitted"] = fitted
+        out["lower"] = fitted - t * np.sqrt(var)
+        out["upper"] = fitted + t * np.sqrt(var)
+        return out
+
+    # -- region -----------------------------------------------------------------
+    def _box(self, bounds: Any, *, allow_none: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        if bounds is None and allow_none:
+            return None
+        if isinstance(bounds, str):
+            check_choice(bounds, "bounds", ("tested",))
+            if self.bounds is None:
+                raise FertoptError(
+                    "the tested region of this surface is unknown; give bounds= to "
+                    "surface_from_coefficients, or pass bounds={'N': (low, high), ...} here."
+                )
+            lo = np.array([self.bounds[n][0] for n in self.nutrients], dtype=float)
+            hi = np.array([self.bounds[n][1] for n in self.nutrients], dtype=float)
+            return lo, hi
+        if isinstance(bounds, Mapping):
+            unknown = [k for k in bounds if k not in self.nutrients]
+            if unknown:
+                raise FertoptError(
+                    f"bounds name {', '.join(map(str, unknown))}, which the surface does not have; "
+                    f"its nutrients are {', '.join(self.nutrients)}."
+                )
+            lo, hi = [], []
+            for n in self.nutrients:
+                if n in bounds:
+                    pair = bounds[n]
+                elif self.bounds is not None:
+                    pair = self.bounds[n]
+                else:
+                    raise FertoptError(f"bounds lack {n}, and the tested region is unknown; give bounds for every nutrient.")
+                try:
+                    a, b = (float(v) for v in pair)
+                except (TypeError, ValueError):
+                    raise FertoptError(f"bounds for {n} must be a pair (low, high), got {pair!r}.") from None
+                if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b < a:
+                    raise FertoptError(
+                        f"bounds for {n} must satisfy 0 ≤ low ≤ high, got ({format_number(a)}, {format_number(b)}); "
+                        "fertilizer rates cannot be negative."
+                    )
+                lo.append(a)
+                hi.append(b)
+            return np.array(lo), np.array(hi)
+        raise FertoptError(
+            f"bounds={bounds!r} is not valid; use 'tested', None (unconstrained) or a "
+            "mapping {'N': (low, high), ...}."
+        )
+
+    def _outside(self, x: np.ndarray) -> tuple[str, ...]:
+        out = []
+        for n, v in zip(self.nutrients, x, strict=True):
+            if v < 0 and not (v > -_TOL * (1 + abs(v))):
+                out.append(f"{n} = {format_number(v, 4)} is negative, which is not a rate")
+            elif self.bounds is not None:
+                lo, hi = self.bounds[n]
+                if v > hi + _TOL * max(1.0, abs(hi)):
+                    out.append(f"{n} = {format_number(v, 4)} is above the highest tested rate {format_number(hi, 6)}")
+                elif v < lo - _TOL * max(1.0, abs(lo)):
+                    out.append(f"{n} = {format_number(v, 4)} is below the lowest tested rate {format_number(lo, 6)}")
+        return tuple(out)
+
+    def _coded_half(self) -> tuple[np.ndarray, np.ndarray]:
+        """Centre and half-width of the tested box on the working scale (unit box if unknown)."""
+        if self.bounds is None:
+            k = len(self.nutrients)
+            return np.zeros(k), np.ones(k)
+        lo = self._poly.to_z(np.array([self.bounds[n][0] for n in self.nutrients]))
+        hi = self._poly.to_z(np.array([self.bounds[n][1] for n in self.nutrients]))
+        return (lo + hi) / 2, np.where(hi > lo, (hi - lo) / 2, 1.0)
+
+    def _need_second_order(self, what: str) -> None:
+        if not self.second_order:
+            high = [t for t, e in zip(self.terms, self._poly.exps, strict=True) if e.sum() > 2]
+            raise FertoptError(
+                f"{what} needs a second-order surface; this one has the higher-order term(s) "
+                f"{', '.join(high)}. Use maximum() or optimum(), which handle any polynomial surface."
+            )
+
+    # -- canonical analysis -----------------------------------------------------
+    def canonical(self, *, ridge_tol: float = 1e-3, radii: Sequence[float] | None = None) -> CanonicalResult:
+        """Stationary point, eigen-analysis and kind of the surface; ridge analysis when useful.
+
+        Parameters
+        ----------
+        ridge_tol : float, default 1e-3
+            An eigenvalue whose size, in coded units (each tested range mapped to −1…1),
+            is below ``ridge_tol`` times the largest counts as zero (a ridge).
+        radii : sequence of float, optional
+            Radii (coded units) for the ridge analysis; default 0, 0.1, … up to the box corner.
+
+        Returns
+        -------
+        CanonicalResult
+
+        Raises
+        ------
+        FertoptError
+            For a surface with terms above second order (use :meth:`maximum`).
+
+        Notes
+        -----
+        With ``f(z) = b0 + bᵀz + zᵀBz`` (``B`` symmetric, squared-term coefficients on
+        the diagonal, half of each product coefficient off it), the stationary point is
+        ``z_s = −½ B⁻¹ b``.  Eigenvalues all negative: maximum; all positive: minimum;
+        mixed: saddle (no maximum: the response rises without bound along some
+        direction); some zero: ridge.  For square-root surfaces ``z = √rate``.  Ridge
+        analysis (Hoerl) maximises ``f`` on spheres of growing radius around the centre
+        of the tested region, in coded units.
+        """
+        self._need_second_order("Canonical analysis")
+        poly = self._poly
+        c0, g, h = poly.quadratic_form()
+        center, half = self._coded_half()
+        shape = _shape(g, h, half, float(ridge_tol))
+        k = len(self.nutrients)
+        eigen = pd.DataFrame({"axis": np.arange(1, k + 1), "eigenvalue": shape["eigenvalues"],
+                              "coded_eigenvalue": shape["coded_eigenvalues"]})
+        for i, n in enumerate(self.nutrients):
+            eigen[n] = shape["eigenvectors"][i, :]
+        z_s = shape["z"]
+        notes = []
+        if z_s is not None:
+            x_s = poly.to_x(z_s)
+            negative_root = bool(np.any(poly.root & (z_s < -_TOL)))
+            point = dict(zip(self.nutrients, map(float, x_s), strict=True))
+            value = float(poly.value(z_s))
+            outside = self._outside(np.where(poly.root & (z_s < 0), -x_s, x_s))
+            if negative_root:
+                outside = outside + ("the stationary point lies at a negative square root, which no rate can reach",)
+            inside = not outside
+        else:
+            point, value, outside, inside = None, None, ("there is no stationary point (a rising ridge)",), False
+        kind = shape["kind"]
+        if kind == "maximum":
+            msg = "The quadratic part is negative definite, so the surface has a single maximum"
+            msg += " inside the tested region." if inside else (
+                ", but it lies outside the tested region: " + "; ".join(outside) + ". Rates there are "
+                "extrapolation; see the ridge analysis and the constrained maximum()."
+            )
+        elif kind == "saddle":
+            msg = (
+                "The quadratic part has eigenvalues of both signs: the stationary point is a saddle, "
+                "not a maximum. The response rises without bound along the eigen-direction(s) with a "
+                "positive eigenvalue, so the surface has no finite maximum and solving "
+                "'gradient = 0' or 'gradient = price ratio' gives no optimum. Within the tested region "
+                "the highest response lies on its boundary (see maximum())."
+            )
+        elif kind == "minimum":
+            msg = (
+                "The quadratic part is positive definite: the stationary point is a minimum and the "
+                "surface has no maximum (convex response). Within the tested region the highest "
+                "response lies at a corner (see maximum())."
+            )
+        elif shape["has_max"]:
+            msg = (
+                "The quadratic part is singular (a stationary ridge): the maximum is reached along a "
+                "line or plane, so no single maximum exists; the point shown is the one nearest the "
+                "design centre."
+            )
+        else:
+            msg = (
+                "The quadratic part is singular or flat with the response still rising along it "
+                "(a rising ridge): the surface has no finite maximum."
+            )
+        if kind == "maximum":
+            small = np.abs(shape["coded_eigenvalues"])
+            if small.min() < 0.05 * small.max():
+                notes.append(
+                    "One eigenvalue is less than 5 % of the largest (coded units): the maximum is "
+                    "poorly determined along that eigen-direction (close to a ridge)."
+                )
+        ridge = None
+        if not (kind == "maximum" and inside) and self.bounds is not None:
+            if radii is None:
+                top = math.ceil(math.sqrt(k) * 10 - 1e-9) / 10
+                radii = np.round(np.arange(0.0, top + 1e-9, 0.1), 10)
+            zr, vr, _mu = _ps.ridge_path(c0, g, h, center, half, radii)
+            xr = poly.to_x(zr)
+            ridge = pd.DataFrame({"radius": np.asarray(radii, dtype=float)})
+            for i, n in enumerate(self.nutrients):
+                ridge[n] = xr[:, i]
+            ridge["predicted"] = vr
+            lo = np.array([self.bounds[n][0] for n in self.nutrients])
+            hi = np.array([self.bounds[n][1] for n in self.nutrients])
+            ok_root = np.all(~poly.root | (zr >= -_TOL), axis=1)
+            ridge["inside"] = np.all((xr >= lo - _TOL * (1 + np.abs(lo))) & (xr <= hi + _TOL * (1 + np.abs(hi))), axis=1) & ok_root
+        return CanonicalResult(
+            kind=kind,
+            has_maximum=bool(shape["has_max"]),
+            stationary_point=point,
+            stationary_yield=value,
+            inside=inside,
+            outside=outside,
+            eigen=eigen,
+            scale=self.scale,
+            ridge=ridge,
+            message=msg,
+            warnings=tuple(notes),
+        )
+
+    # -- optima -----------------------------------------------------------------
+    def maximum(self, *, bounds: Any = "tested") -> SurfaceOptimum:
+        """Highest predicted response within ``bounds``, with its status.
+
+        Parameters
+        ----------
+        bounds : "tested", mapping or None
+            ``"tested"`` (the tested box), ``{"N": (0, 20), ...}`` (nutrients not named
+            keep their tested range), or ``None`` for the unconstrained stationary point.
+
+        Returns
+        -------
+        SurfaceOptimum
+
+        Warns
+        -----
+        ExtrapolationWarning
+            If the returned rates lie outside the tested region.
+
+        Notes
+        -----
+        For a second-order surface the maximum within the box is computed exactly by
+        enumerating the faces of the box and solving the stationarity (KKT) conditions
+        on each (module :mod:`fertopt._polysurface`); this is exact for concave and for
+        saddle-shaped surfaces alike.  Surfaces with higher-order terms (``N:P:K``) are
+        maximised numerically from a grid of starts and polished by Newton's method on
+        the KKT conditions.
+        """
+        return self._optimise(self._poly, bounds, kind="agronomic", crop=None, prices=None)
+
+    def optimum(self, *, prices: Any = None, bounds: Any = "tested") -> SurfaceOptimum:
+        """Economic optimum: the rates maximising net return within ``bounds``.
+
+        Net return = crop price × predicted response − Σ nutrient price × rate.  Without
+        prices this is :meth:`maximum`.
+
+        Parameters
+        ----------
+        prices : fertopt.Prices or mapping
+            Crop price per unit of response and a price per unit of every nutrient in the
+            surface, in the units of the data, e.g. ``{"crop": 2.8, "N": 6.25, "P2O5": 4.67,
+            "K2O": 10.4}``.
+        bounds : "tested", mapping or None
+            As for :meth:`maximum`.
+
+        Returns
+        -------
+        SurfaceOptimum
+
+        Raises
+        ------
+        FertoptError
+            If a nutrient of the surface has no price, or a price is not a positive number.
+
+        Notes
+        -----
+        At an interior optimum the marginal products equal the price ratios:
+        ``∂Y/∂x_i = p_i / p_crop`` (for a quadratic, ``x* = ½ B⁻¹ (r − b)``).  The
+        constrained problem is solved exactly as in :meth:`maximum`.
+        """
+        if prices is None:
+            return self.maximum(bounds=bounds)
+        crop, nutrient_prices = _resolve_prices(prices, self.nutrients)
+        costs = np.array([nutrient_prices[n] for n in self.nutrients])
+        objective = self._poly.minus_costs(crop, costs)
+        return self._optimise(objective, bounds, kind="economic", crop=crop, prices=nutrient_prices)
+
+    def _optimise(self, objective: _ps.Poly, bounds: Any, *, kind: str, crop: float | None,
+                  prices: dict[str, float] | None) -> SurfaceOptimum:
+        poly = self._poly
+        box = self._box(bounds, allow_none=True)
+        center, half = self._coded_half()
+        notes: list[str] = []
+        # unconstrained stationary point of the objective and its kind
+        if box is not None:
+            lo, hi = box
+            zlo, zhi = poly.to_z(lo), poly.to_z(hi)
+        else:
+            lo = hi = None
+        if objective.degree <= 2:
+            method = "kkt_faces"
+            c0, g, h = objective.quadratic_form()
+            shape = _shape(g, h, half, 1e-3)
+            u_kind, has_max, z_u = shape["kind"], shape["has_max"], shape["z"]
+            if box is not None:
+                z, _v, side = _ps.box_qp_max(c0, g, h, zlo, zhi)
+        else:
+            method = "numeric"
+            starts = [center]
+            if box is not None:
+                z, _v, side = _ps.poly_box_max(objective, zlo, zhi)
+                starts = [z, center]
+            z_u = _ps.poly_stationary(objective, starts)
+            u_kind, has_max = None, False
+            if z_u is not None:
+                lam = np.linalg.eigvalsh(objective.hess(z_u))
+                big = float(np.abs(lam).max(initial=0.0))
+                pos, neg = lam > 1e-9 * big, lam < -1e-9 * big
+                u_kind = ("saddle" if pos.any() and neg.any() else "ridge" if not (pos | neg).all()
+                          else "maximum" if neg.all() else "minimum")
+                has_max = u_kind == "maximum"
+            notes.append(
+                "The surface has terms above second order: the optimum was found numerically, and "
+                "the kind of the unconstrained stationary point is local (from the curvature there)."
+            )
+        if box is None:
+            side = np.zeros(len(self.nutrients), dtype=int)
+            z = z_u if (has_max and z_u is not None) else None
+        x = poly.to_x(z) if z is not None else None
+        rates = dict(zip(self.nutrients, map(float, x), strict=True)) if x is not None else None
+        # unconstrained solution for reporting
+        if z_u is not None:
+            x_u = poly.to_x(z_u)
+            neg_root = bool(np.any(poly.root & (z_u < -_TOL)))
+            u_outside = self._outside(np.where(poly.root & (z_u < 0), -x_u, x_u))
+            u_inside = not u_outside and not neg_root
+            u_rates = dict(zip(self.nutrients, map(float, x_u), strict=True))
+            u_yield = float(poly.value(z_u))
+        else:
+            u_rates, u_yield, u_inside, u_outside = None, None, False, ()
+        # binding table and marginal values at the solution
+        rows = []
+        for i, n in enumerate(self.nutrients):
+            marginal = math.nan
+            if z is not None:
+                dz = objective.grad(z)[i]
+                if poly.root[i]:
+                    marginal = dz / (2 * z[i]) if z[i] > 0 else (math.inf if dz > 0 else -math.inf if dz < 0 else 0.0)
+                else:
+                    marginal = dz
+            rows.append({
+                "nutrient": n,
+                "lower": float(lo[i]) if lo is not None else math.nan,
+                "upper": float(hi[i]) if hi is not None else math.nan,
+                "rate": float(x[i]) if x is not None else math.nan,
+                "at_bound": {-1: "lower", 1: "upper"}.get(int(side[i]), "") if box is not None else "",
+                "marginal": float(marginal),
+            })
+        binding = pd.DataFrame(rows, columns=["nutrient", "lower", "upper", "rate", "at_bound", "marginal"])
+        scale_m = max(1.0, float(np.abs(binding["marginal"].replace([np.inf, -np.inf], np.nan).fillna(0)).max()))
+        strictly = [
+            r for r in rows
+            if (r["at_bound"] == "upper" and r["marginal"] > 1e-9 * scale_m)
+            or (r["at_bound"] == "lower" and r["marginal"] < -1e-9 * scale_m)
+        ]
+        outside = self._outside(x) if x is not None else ()
+        extrapolated = bool(outside)
+        if u_kind == "saddle":
+            status = "saddle"
+        elif not has_max:
+            status = "no_maximum"
+        elif extrapolated:
+            status = "extrapolated"
+        elif strictly:
+            status = "at_bound"
+        else:
+            status = "ok"
+        if u_kind == "ridge" and has_max:
+            notes.append("The maximum is not unique (a stationary ridge): other rates give the same value.")
+        what = "yield" if kind == "agronomic" else "net return"
+        msg = _optimum_message(status, what, strictly, u_kind, u_rates, u_outside, outside, box is None)
+        y_at = float(poly.value(z)) if z is not None else None
+        cost = float(sum(prices[n] * rates[n] for n in self.nutrients)) if (prices and rates) else None
+        net = (crop * y_at - cost) if (crop is not None and y_at is not None and cost is not None) else None
+        if extrapolated:
+            text = f"The {what} optimum lies outside the tested region: " + "; ".join(outside) + "."
+            notes.append(text)
+            warnings.warn(text, ExtrapolationWarning, stacklevel=3)
+        return SurfaceOptimum(
+            kind=kind,
+            status=status,
+            rates=rates,
+            yield_at_rates=y_at,
+            net_return=net,
+            fertilizer_cost=cost,
+            extrapolated=extrapolated,
+            binding=binding,
+            bounds=(None if box is None else {n: (float(a), float(b)) for n, a, b in zip(self.nutrients, lo, hi, strict=True)}),
+            unconstrained_rates=u_rates,
+            unconstrained_yield=u_yield,
+            unconstrained_kind=u_kind,
+            unconstrained_inside=u_inside,
+            crop_price=crop,
+            nutrient_prices=prices,
+            price_ratios=(None if prices is None else {n: prices[n] / crop for n in self.nutrients}),
+            method=method,
+            message=msg,
+            warnings=tuple(notes),
+        )
+
+    # -- typicality -------------------------------------------------------------
+    def typicality(self, *, prices: Any = None, alpha: float = 0.05, strict_signs: bool = False) -> TypicalityResult:
+        """Typical/atypical verdict with every failed rule named.
+
+        Rules (anchors of 3414 practice, with response-surface theory):
+
+        1. the regression is significant (F test of the ANOVA at ``alpha``);
+        2. sign pattern: every linear (or square-root) coefficient > 0 and every squared
+           (or linear, for square-root surfaces) coefficient < 0;
+        3. the quadratic part is negative definite (a maximum exists);
+        4. the stationary point and, with prices, the economic optimum lie in
+           (0, highest tested rate] for every nutrient;
+        5. the predicted yield at the optimum (economic with prices, else the maximum)
+           exceeds the no-fertilizer (CK) yield.
+
+        Parameters
+        ----------
+        prices : fertopt.Prices or mapping, optional
+            When given, rule 4 and 5 also check the economic optimum.
+        alpha : float, default 0.05
+            Significance level of rule 1.
+        strict_signs : bool, default False
+            Rule 2 decides the verdict only when True.  With product terms the signs of the
+            single coefficients do not determine the shape (rules 3–5 do), so by default a
+            sign failure is reported but does not make the surface atypical.
+
+        Returns
+        -------
+        TypicalityResult
+        """
+        alpha = check_probability(alpha, "alpha")
+        poly = self._poly
+        rules: list[dict[str, Any]] = []
+
+        def add(no: int, name: str, passed: bool | None, deciding: bool, detail: str) -> None:
+            rules.append({"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail})
+
+        # 1 significance
+        reg = self.anova[self.anova["source"] == "regression"] if len(self.anova) else self.anova
+        if len(reg) and np.isfinite(reg["p"].iloc[0]):
+            p = float(reg["p"].iloc[0])
+            add(1, "regression significant", p < alpha, True,
+                f"F({int(reg['df'].iloc[0])}, {self.df_resid}) = {format_number(reg['f'].iloc[0], 4)}, "
+                f"{_p_text(p)} ({'<' if p < alpha else '≥'} {alpha:g})")
+        else:
+            add(1, "regression significant", None, True,
+                "not assessed: no ANOVA (a published equation or no residual degrees of freedom)")
+        # 2 signs
+        params = self.params
+        bad = []
+        for n, r in zip(self.nutrients, poly.root, strict=True):
+            lin, sq = (f"sqrt({n})", n) if r else (n, f"{n}^2")
+            b, c = params.get(lin, 0.0), params.get(sq, 0.0)
+            if not b > 0:
+                bad.append(f"{lin} = {format_number(b, 4)} (not > 0)" if lin in params else f"no {lin} term")
+            if not c < 0:
+                bad.append(f"{sq} = {format_number(c, 4)} (not < 0)" if sq in params else f"no {sq} term")
+        add(2, "sign pattern", not bad, bool(strict_signs),
+            "linear terms > 0 and squared terms < 0" if not bad else "; ".join(bad))
+        # 3 curvature
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExtrapolationWarning)
+            if self.second_order:
+                c0, g, h = poly.quadratic_form()
+                lam = np.linalg.eigvalsh(h)
+                neg_def = bool(np.all(lam < 0))
+                add(3, "negative definite", neg_def, True,
+                    "eigenvalues of the quadratic part: " + ", ".join(format_number(v, 4) for v in lam))
+                maximum = self.maximum(bounds=None) if neg_def else None
+            else:
+                maximum = self.maximum(bounds=None)
+                neg_def = maximum.unconstrained_kind == "maximum"
+                add(3, "negative definite", neg_def, True,
+                    "surface above second order: the stationary point is a local "
+                    f"{maximum.unconstrained_kind or 'none (not found)'}")
+                if not neg_def:
+                    maximum = None
+        points: list[tuple[str, dict[str, float] | None, float | None]] = []
+        if maximum is not None:
+            points.append(("stationary point", maximum.rates, maximum.yield_at_rates))
+        econ = None
+        if prices is not None and neg_def:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ExtrapolationWarning)
+                econ = self.optimum(prices=prices, bounds=None)
+            points.append(("economic optimum", econ.rates, econ.yield_at_rates))
+        elif prices is not None:
+            _resolve_prices(prices, self.nutrients)
+        if not neg_def:
+            add(4, "optimum in (0, top rate]", None, True, "not assessed: the surface has no maximum (rule 3)")
+            add(5, "optimum yield above CK", None, True, "not assessed: the surface has no maximum (rule 3)")
+        else:
+            issues = []
+            for label, rates, _ in points:
+                if rates is None:
+                    issues.append(f"{label}: none exists")
+                    continue
+                for n, v in rates.items():
+                    top = self.bounds[n][1] if self.bounds else math.inf
+                    if not v > 0:
+                        issues.append(f"{label}: {n} = {format_number(v, 4)} ≤ 0")
+                    elif v > top * (1 + _TOL):
+                        issues.append(f"{label}: {n} = {format_number(v, 4)} > top tested rate {format_number(top, 6)}")
+            add(4, "optimum in (0, top rate]", not issues, True,
+                "; ".join(issues) if issues else "; ".join(f"{lab}: {_rates_text(r)}" for lab, r, _ in points))
+            label, rates, y_opt = points[-1]
+            ck = self.ck_yield if self.ck_yield is not None else float(poly.value(np.zeros(len(self.nutrients))))
+            if y_opt is None:
+                add(5, "optimum yield above CK", False, True, f"{label}: none exists")
+            else:
+                ok = y_opt > ck
+                add(5, "optimum yield above CK", ok, True,
+                    f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield {format_number(ck, 6)} ({self.ck_source})")
+        table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"]).sort_values("rule", kind="stable").reset_index(drop=True)
+        table["passed"] = table["passed"].astype(object)
+        failed = tuple(r["name"] for r in rules if r["passed"] is False)
+        deciding_failed = any(r["passed"] is False and r["deciding"] for r in rules)
+        notes = []
+        if any(r["passed"] is None and r["rule"] == 1 for r in rules):
+            notes.append("Regression significance was not assessed (no ANOVA).")
+        if any(r["passed"] is False and not r["deciding"] for r in rules):
+            notes.append("The sign pattern failed; with product terms this alone does not decide the shape.")
+        typical = not deciding_failed and bool(neg_def)
+        return TypicalityResult(
+            typical=typical,
+            verdict="typical" if typical else "atypical",
+            rules=table,
+            failed=failed,
+            warnings=tuple(notes),
+        )
+
+    # -- one point ----------------------------------------------------------------
+    def assess(self, rates: Mapping[str, float], *, prices: Any = None) -> SurfacePoint:
+        """Audit one rate combination: predicted response, marginal products, inside or not.
+
+        Useful for a published "optimum": ``surf.assess({"N": 13.2, "P2O5": 8, "K2O": 21})``.
+
+        Returns
+        -------
+        SurfacePoint
+        """
+        x, _ = self._x(rates)
+        x = x[0]
+        poly = self._poly
+        z = poly.to_z(x)
+        value = float(poly.value(z))
+        gz = poly.grad(z)
+        marg = {}
+        for i, n in enumerate(self.nutrients):
+            marg[n] = float(gz[i] / (2 * z[i])) if poly.root[i] and z[i] > 0 else (float(gz[i]) if not poly.root[i] else math.inf)
+        violations = self._outside(x)
+        net = marg_net = None
+        if prices is not None:
+            crop, nprice = _resolve_prices(prices, self.nutrients)
+            net = crop * value - sum(nprice[n] * x[i] for i, n in enumerate(self.nutrients))
+            marg_net = {n: crop * marg[n] - nprice[n] for n in self.nutrients}
+        gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
+        stationary = gmax <= 1e-6 * max(1.0, abs(value))
+        target = "net return" if prices is not None else "response"
+        msg = (f"The {target} is stationary here (all marginal values are zero)." if stationary
+               else f"This point is not a stationary point of the {target}: its marginal values are not all zero.")
+        if self.second_order:
+            kind = self.canonical().kind
+            if kind != "maximum":
+                msg += f" The surface is a {kind}, so no rate combination is a maximum of it."
+        msg += " It lies inside the tested region." if not violations else " It lies outside the tested region: " + "; ".join(violations) + "."
+        return SurfacePoint(
+            rates=dict(zip(self.nutrients, map(float, x), strict=True)),
+            predicted=value,
+            inside=not violations,
+            violations=violations,
+            marginal=marg,
+            net_return=net,
+            marginal_net=marg_net,
+            message=msg,
+        )
+
+    def ridge(self, radii: Sequence[float] | None = None) -> pd.DataFrame:
+        """Ridge analysis table (see :meth:`canonical`), computed whatever the kind."""
+        self._need_second_order("Ridge analysis")
+        if self.bounds is None:
+            raise FertoptError("ridge analysis needs the tested region; give bounds= to surface_from_coefficients.")
+        k = len(self.nutrients)
+        if radii is None:
+            top = math.ceil(math.sqrt(k) * 10 - 1e-9) / 10
+            radii = np.round(np.arange(0.0, top + 1e-9, 0.1), 10)
+        c0, g, h = self._poly.quadratic_form()
+        center, half = self._coded_half()
+        zr, vr, _ = _ps.ridge_path(c0, g, h, center, half, radii)
+        xr = self._poly.to_x(zr)
+        out = pd.DataFrame({"radius": np.asarray(radii, dtype=float)})
+        for i, n in enumerate(self.nutrients):
+            out[n] = xr[:, i]
+        out["predicted"] = vr
+        return out
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Contour plot of the surface; see :func:`fertopt.plotting.plot_surface`."""
+        from . import plotting
+
+        return plotting.plot_surface(self, ax=ax, **kwargs)
+
+    # -- display ----------------------------------------------------------------
+    def _headline(self) -> str:
+        k = len(self.nutrients)
+        family = {"quadratic": "quadratic", "square_root": "square-root"}.get(self.model, "")
+        name = f"{_NAMES_BY_K.get(k, f'{k}-nutrient')} {family} surface".replace("  ", " ")
+        if self.selection == "published":
+            return f"published {name} in {', '.join(self.nutrients)} | {len(self.terms)} terms"
+        reg = self.anova[self.anova["source"] == "regression"]
+        test = ""
+        if len(reg) and np.isfinite(reg["f"].iloc[0]):
+            test = f" | F({int(reg['df'].iloc[0])},{self.df_resid})={format_number(reg['f'].iloc[0], 3)} {_p_text(reg['p'].iloc[0]).replace(' ', '')}"
+        return f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | R² {format_number(self.r2, 3)}{test}"
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [("Response", str(self.response)), ("Nutrients", ", ".join(self.nutrients)),
+                 ("Model", self.model), ("Terms chosen", self.selection)]
+        if self.selection == "stepwise":
+            facts.append(("Stepwise criteria", f"F to enter {format_number(self.f_enter)}, F to remove "
+                          f"{format_number(self.f_remove)}, hierarchy {'kept' if self.hierarchy else 'not enforced'}"))
+        if self.selection != "published":
+            facts += [("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"), ("Rate combinations", str(self.n_support)),
+                      ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
+                      ("R² / adjusted", f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}"),
+                      ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df")]
+        if self.bounds:
+            facts.append(("Tested region", ", ".join(f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items())))
+        if self.ck_yield is not None:
+            facts.append(("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})"))
+        blocks: list[Any] = [Facts(facts), Table(self.coefficients, title="Coefficients", formats={"p": "p"})]
+        if len(self.anova):
+            blocks.append(Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"}))
+        if len(self.steps):
+            blocks.append(Table(self.steps, title="Stepwise selection", formats={"p": "p"}))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary("Response surface", blocks, headline=self._headline(), digits=digits)
+
+
+def _optimum_message(status: str, what: str, strictly: list[dict[str, Any]], u_kind: str | None,
+                     u_rates: dict[str, float] | None, u_outside: tuple[str, ...], outside: tuple[str, ...],
+                     unbounded: bool) -> str:
+    bind = ", ".join(f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}" for r in strictly)
+    if status == "saddle":
+        base = (f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
+                "region. ")
+        return base + ("No optimum exists without bounds." if unbounded else
+                       f"The point shown is only the highest {what} within the bounds, set by them ({bind or 'bounds'}); "
+                       "it is not an optimum and not a recommendation.")
+    if status == "no_maximum":
+        return (f"The {what} surface has no maximum ({u_kind}). "
+                + ("No optimum exists without bounds." if unbounded else
+                   f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); not a recommendation."))
+    if status == "extrapolated":
+        return (f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
+                "it is an extrapolation, not a recommendation.")
+    if status == "at_bound":
+        beyond = (" The unconstrained maximum lies outside: " + "; ".join(u_outside) + ".") if u_outside else ""
+        return (f"A bound binds: {bind}. The {what} would still increase beyond it, so the rates shown are "
+                f"the best within the bounds, not the optimum of the surface.{beyond}")
+    return f"The {what} has a maximum inside the bounds; the rates are the optimum."
+
+
+# ---------------------------------------------------------------------------
+# fitting
+# ---------------------------------------------------------------------------
+def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    if isinstance(rates, Mapping):
+        nutrients = tuple(str(k) for k in rates)
+        columns = {str(k): v for k, v in rates.items()}
+    elif isinstance(rates, str):
+        nutrients, columns = (rates,), {rates: rates}
+    else:
+        try:
+            nutrients = tuple(str(r) for r in rates)
+        except TypeError:
+            raise FertoptError(f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O').") from None
+        columns = {str(r): r for r in rates}
+    if not nutrients:
+        raise FertoptError("rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O').")
+    if len(set(nutrients)) != len(nutrients):
+        raise FertoptError(f"rates names a nutrient twice: {list(nutrients)!r}.")
+    if len(nutrients) > 5:
+        raise FertoptError("fit_surface handles at most 5 nutrients.")
+    for n in nutrients:
+        if any(ch in n for ch in ":^()") or n.lower() in _ps.INTERCEPT_NAMES:
+            raise FertoptError(
+                f"the nutrient name {n!r} cannot be used in term names; give rates as a mapping "
+                "{'N': 'column name', ...} with plain nutrient names."
+            )
+    return nutrients, columns
+
+
+def _prepare(frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str):
+    require_columns(frame, response=response, rates=list(columns.values()), block=block)
+    y = to_numeric(frame[response], "response")
+    x_cols = []
+    for nutrient, col in columns.items():
+        series = to_numeric(frame[col], f"rate ({nutrient})")
+        missing = series.isna().to_numpy()
+        if missing.any():
+            raise DataError(
+                f"rate column {col!r} ({nutrient}) is empty at {describe_rows(series.index[missing])}. "
+                "Every plot needs its rates; fill these cells in (0 for no fertilizer) or drop the rows."
+            )
+        check_nonnegative_rates(series, f"rate ({nutrient})")
+        x_cols.append(series.to_numpy())
+    rates = np.column_stack(x_cols)
+    keep = ~y.isna().to_numpy()
+    warn_list = []
+    n_dropped = int((~keep).sum())
+    if n_dropped:
+        if nan_policy == "raise":
+            raise DataError(
+                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill these "
+                "cells in, or pass nan_policy='omit' to leave those plots out."
+            )
+        text = f"{n_dropped} plot(s) without a response value were left out ({describe_rows(y.index[~keep])})."
+        warn_list.append(text)
+        warnings.warn(text, DataWarning, stacklevel=4)
+    blocks = None
+    if block is not None:
+        blocks = as_labels(frame[block][keep], "block")
+    return y.to_numpy()[keep], rates[keep], blocks, n_dropped, warn_list
+
+
+def _block_columns(blocks: pd.Categorical | None) -> np.ndarray:
+    """Sum-to-zero (deviation) coding: the intercept is the average over blocks."""
+    if blocks is None:
+        return np.zeros((0, 0))
+    codes = np.asarray(blocks.codes)
+    b = len(blocks.categories)
+    cols = np.zeros((len(codes), b - 1))
+    for j in range(b - 1):
+        cols[codes == j, j] = 1.0
+    cols[codes == b - 1, :] = -1.0
+    return cols
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least squares by QR on unit-scaled columns: coefficients, (XᵀX)⁻¹, residuals."""
+    from scipy.linalg import solve_triangular
+
+    norms = np.sqrt((x * x).sum(axis=0))
+    norms[norms == 0] = 1.0
+    q, r = np.linalg.qr(x / norms)
+    beta = solve_triangular(r, q.T @ y) / norms
+    rinv = solve_triangular(r, np.eye(r.shape[0]))
+    xtx_inv = (rinv @ rinv.T) / np.outer(norms, norms)
+    return beta, xtx_inv, y - x @ beta
+
+
+def _sse(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
+    if x.shape[1] == 0:
+        return float(y @ y), 0
+    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    r = y - x @ coef
+    return float(r @ r), matrix_rank(x)
+
+
+def _stepwise(cand: list[tuple[float, ...]], names: list[str], cols: np.ndarray, base: np.ndarray, y: np.ndarray,
+              f_enter: float, f_remove: float, hierarchy: bool):
+    """Efroymson stepwise selection on partial F; returns chosen indices and the log."""
+    from scipy import stats
+
+    n = len(y)
+    pw = np.asarray(cand)
+    parents = {j: [i for i in range(len(cand)) if i != j and pw[i].sum() > 0 and np.all(pw[i] <= pw[j]) and
+                   np.any(pw[i] < pw[j])] for j in range(len(cand))}
+    chosen: list[int] = []
+    log = []
+    sst = float(((y - y.mean()) ** 2).sum())
+
+    def fit(idx: list[int]) -> tuple[float, int]:
+        x = np.column_stack([base] + [cols[:, i] for i in idx]) if idx else base
+        sse, rank = _sse(x, y)
+        return sse, n - rank
+
+    seen = set()
+    sse_cur, df_cur = fit(chosen)
+    for _ in range(4 * len(cand) + 4):
+        best = None
+        for j in range(1, len(cand)):
+            if j in chosen or (hierarchy and any(p not in chosen for p in parents[j])):
+                continue
+            sse_new, df_new = fit(chosen + [j])
+            if df_new <= 0 or df_new >= df_cur:
+                continue
+            f = (sse_cur - sse_new) / (sse_new / df_new) if sse_new > 0 else math.inf
+            if best is None or f > best[0]:
+                best = (f, j, sse_new, df_new)
+        if best is None or not best[0] >= f_enter:
+            break
+        f, j, sse_cur, df_cur = best
+        chosen.append(j)
+        log.append({"action": "enter", "term": names[j], "f": f, "df_num": 1, "df_den": df_cur,
+                    "p": float(stats.f.sf(f, 1, df_cur)) if math.isfinite(f) else 0.0, "r2": 1 - sse_cur / sst})
+        while True:
+            worst = None
+            for j in chosen:
+                if hierarchy and any(j in parents[c] for c in chosen):
+                    continue
+                rest = [c for c in chosen if c != j]
+                sse_red, _df_red = fit(rest)
+                f_rm = (sse_red - sse_cur) / (sse_cur / df_cur) if sse_cur > 0 else math.inf
+                if worst is None or f_rm < worst[0]:
+                    worst = (f_rm, j, sse_red)
+            if worst is None or not worst[0] < f_remove:
+                break
+            f_rm, j, sse_red = worst
+            chosen.remove(j)
+            sse_cur, df_cur = fit(chosen)
+            log.append({"action": "remove", "term": names[j], "f": f_rm, "df_num": 1, "df_den": df_cur + 1,
+                        "p": float(stats.f.sf(f_rm, 1, df_cur + 1)), "r2": 1 - sse_cur / sst})
+        key = tuple(sorted(chosen))
+        if key in seen:
+            break
+        seen.add(key)
+    steps = pd.DataFrame(log, columns=["action", "term", "f", "df_num", "df_den", "p", "r2"])
+    steps.insert(0, "step", np.arange(1, len(steps) + 1))
+    return sorted(chosen), steps
+
+
+def fit_surface(
+    data: Any,
+    /,
+    *,
+    response: str,
+    rates: Sequence[str] | Mapping[str, str] = ("N", "P2O5", "K2O"),
+    model: Literal["quadratic", "square_root"] = "quadratic",
+    terms: str | Sequence[str] = "full",
+    block: str | None = None,
+    f_enter: float = 4.0,
+    f_remove: float = 3.9,
+    hierarchy: bool = True,
+    confidence_level: float = 0.95,
+    nan_policy: Literal["omit", "raise"] = "omit",
+) -> SurfaceFit:
+    """Fit a binary or ternary quadratic (or square-root) response surface to plot data.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot.
+    response : str
+        Column with the response (yield).
+    rates : sequence of str or mapping, default ("N", "P2O5", "K2O")
+        Rate columns, which also name the nutrients; or ``{"N": "n_rate", ...}`` to give
+        nutrient names different from the columns.
+    model : {"quadratic", "square_root"}
+        Term family: quadratic ``N, N^2, N:P…``; square-root ``sqrt(N), N,
+        sqrt(N):sqrt(P)…`` (Heady's surface).
+    terms : "full", "stepwise" or list of str
+        All terms of the family; stepwise selection among them; or an explicit list in the
+        naming convention (for example Welch's ``[..., "N:P:K"]``).
+    block : str, optional
+        Block column; blocks enter with sum-to-zero coding, so the intercept is the
+        average over blocks.
+    f_enter, f_remove : float, default 4.0 and 3.9
+        Stepwise criteria: a term enters when its partial F (on 1 and the new residual df)
+        is at least ``f_enter`` and leaves when its partial F falls below ``f_remove``
+        (Efroymson's procedure, as in DPS; ``f_remove ≤ f_enter`` prevents cycling).
+    hierarchy : bool, default True
+        In stepwise selection, a square or product enters only after the terms it
+        contains (``N^2`` after ``N``; ``N:P`` after ``N`` and ``P``) and those cannot
+        leave while it is in the model.
+    confidence_level : float, default 0.95
+        For coefficient intervals.
+    nan_policy : {"omit", "raise"}
+        Plots without a response value are left out (counted) or refused.
+
+    Returns
+    -------
+    SurfaceFit
+        See the class for every field; ``coefficients`` has the columns ``term, estimate,
+        se, t, p, ci_low, ci_high``; ``anova`` has ``source, df, ss, ms, f, p``.
+
+    Raises
+    ------
+    ColumnError
+        If a named column is missing.
+    DataError
+        For non-numeric or negative rates, or rates missing.
+    DesignError
+        When the design cannot identify the surface: a nutrient with one rate, nutrients
+        whose rates move together, too few rates for a nutrient's curvature, fewer
+        distinct rate combinations than coefficients, or aliased terms.  The message says
+        which, in plain words.
+
+    Warns
+    -----
+    DataWarning
+        When plots without a response are left out.
+    DesignWarning
+        When no residual degrees of freedom are left.
+
+    Notes
+    -----
+    Least squares by QR on unit-scaled columns.  ANOVA: blocks (sequential, first),
+    regression (all surface terms, adjusted for blocks), residual; the residual splits
+    into lack of fit and pure error (replicates of a rate combination, within blocks)
+    when there is pure error.  Coefficients, SEs and the ANOVA match R's ``lm`` with
+    ``contr.sum`` block coding (``tests/reference/surface_*.R``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, fertopt as fo
+    >>> g = np.array([0., 9., 18., 27.])
+    >>> n, p = [a.ravel() for a in np.meshgrid(g, g / 2)]
+    >>> y = 1700 + 60 * n + 80 * p - 2 * n**2 - 6 * p**2 + 0.5 * n * p
+    >>> surf = fo.fit_surface(pd.DataFrame({"N": n, "P2O5": p, "yield": y + np.tile([3., -3.], 8)}),
+    ...                       response="yield", rates=("N", "P2O5"))
+    >>> surf.canonical().kind
+    'maximum'
+    """
+    frame = require_frame(data)
+    nutrients, columns = _resolve_rates(rates)
+    model = check_choice(model, "model", ("quadratic", "square_root"))
+    nan_policy = check_nan_policy(nan_policy)
+    confidence_level = check_probability(confidence_level, "confidence_level")
+    y, x, blocks, n_dropped, warn_list = _prepare(frame, response, columns, block, nan_policy)
+    k = len(nutrients)
+    cand = _ps.candidate_terms(k, model)
+    if isinstance(terms, str):
+        terms = check_choice(terms, "terms", ("full", "stepwise"))
+        selection = terms
+        powers = cand
+    else:
+        selection = "given"
+        powers = [tuple(0.0 for _ in nutrients)]
+        for t in terms:
+            try:
+                pw = _ps.parse_term(t, nutrients)
+            except KeyError as exc:
+                raise FertoptError(
+                    f"term {t!r} names {exc.args[0]!r}, which is not a nutrient of this surface "
+                    f"({', '.join(nutrients)}). Name terms like 'N', 'N^2', 'N:P2O5', 'sqrt(N)'."
+                ) from None
+            except ValueError as exc:
+                raise FertoptError(f"term {t!r} is not valid: {exc}.") from None
+            if pw in powers:
+                if any(pw):
+                    raise FertoptError(f"term {t!r} is given twice.")
+                continue
+            powers.append(pw)
+        model = "custom" if set(powers) - set(cand) else model
+    if selection == "stepwise":
+        f_enter = float(f_enter)
+        f_remove = float(f_remove)
+        if not (math.isfinite(f_enter) and f_enter > 0 and 0 <= f_remove <= f_enter):
+            raise FertoptError(
+                f"stepwise criteria must satisfy 0 ≤ f_remove ≤ f_enter (got f_enter={f_enter}, "
+                f"f_remove={f_remove}); otherwise a term could enter and leave forever."
+            )
+    what = f"the {_NAMES_BY_K.get(k, f'{k}-nutrient')} {model.replace('_', '-')} surface"
+    check_identifiable(powers, x, nutrients, what=what, stepwise=selection == "stepwise")
+    bcols = _block_columns(blocks)
+    base = np.column_stack([np.ones(len(y)), bcols]) if bcols.size else np.ones((len(y), 1))
+    names = [_ps.term_name(p, nutrients) for p in powers]
+    steps = pd.DataFrame(columns=["step", "action", "term", "f", "df_num", "df_den", "p", "r2"])
+    if selection == "stepwise":
+        cols_all = _ps.design_columns(powers, x)
+        chosen, steps = _stepwise(powers, names, cols_all, base, y, f_enter, f_remove, hierarchy)
+        powers = [powers[0]] + [powers[j] for j in chosen]
+        names = [names[0]] + [names[j] for j in chosen]
+    surf_cols = _ps.design_columns(powers, x)
+    full = np.column_stack([surf_cols[:, :1], bcols, surf_cols[:, 1:]]) if bcols.size else surf_cols
+    if matrix_rank(full) < full.shape[1]:
+        raise DesignError(
+            "the blocks are confounded with the rates: within the blocks, the rate combinations "
+            "do not vary enough to separate block effects from the surface. Check the block "
+            "column, or fit without block=."
+        )
+    beta, xtx_inv, resid = _ols(full, y)
+    n = len(y)
+    p_all = full.shape[1]
+    df_resid = n - p_all
+    sse = float(resid @ resid)
+    nb = bcols.shape[1] if bcols.size else 0
+    order = [0] + list(range(1 + nb, p_all))
+    coef = beta[order]
+    cov_unscaled = xtx_inv[np.ix_(order, order)]
+    from scipy import stats
+
+    if df_resid > 0:
+        s2 = sse / df_resid
+        se = np.sqrt(np.diag(cov_unscaled) * s2)
+        tval = coef / se
+        pval = 2 * stats.t.sf(np.abs(tval), df_resid)
+        tq = stats.t.ppf(0.5 + confidence_level / 2, df_resid)
+        cov = cov_unscaled * s2
+    else:
+        s2 = math.nan
+        se = tval = pval = np.full(len(coef), np.nan)
+        tq = math.nan
+        cov = None
+        text = (f"The model uses all {n} plots' degrees of freedom ({p_all} coefficients): no error is "
+                "left, so there are no standard errors or tests. Add replicates or rate combinations.")
+        warn_list.append(text)
+        warnings.warn(text, DesignWarning, stacklevel=2)
+    coefficients = pd.DataFrame({"term": names, "estimate": coef, "se": se, "t": tval, "p": pval,
+                                 "ci_low": coef - tq * se, "ci_high": coef + tq * se})
+    # ANOVA
+    sst = float(((y - y.mean()) ** 2).sum())
+    sse_b, _ = _sse(base, y)
+    rows = []
+    if nb:
+        ss_b = sst - sse_b
+        rows.append(("blocks", nb, ss_b))
+    df_reg = len(powers) - 1
+    rows.append(("regression", df_reg, sse_b - sse))
+    rows.append(("residual", df_resid, sse))
+    support, inverse = np.unique(x, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    cells = np.zeros((n, len(support)))
+    cells[np.arange(n), inverse] = 1.0
+    sat = np.column_stack([bcols, cells]) if nb else cells
+    sse_pe, rank_pe = _sse(sat, y)
+    df_pe = n - rank_pe
+    df_lof = df_resid - df_pe
+    if df_pe > 0 and df_lof > 0:
+        rows.append(("lack_of_fit", df_lof, sse - sse_pe))
+        rows.append(("pure_error", df_pe, sse_pe))
+    rows.append(("total", n - 1, sst))
+    anova = pd.DataFrame(rows, columns=["source", "df", "ss"])
+    anova["df"] = anova["df"].astype("int64")
+    anova["ms"] = [ss / df if df > 0 and src != "total" else np.nan for src, df, ss in rows]
+    ms_res = s2
+    f_col, p_col = [], []
+    for src, df, _ss in rows:
+        if src in ("blocks", "regression") and df > 0 and df_resid > 0:
+            f = anova.loc[anova["source"] == src, "ms"].iloc[0] / ms_res
+            f_col.append(f)
+            p_col.append(float(stats.f.sf(f, df, df_resid)))
+        elif src == "lack_of_fit":
+            f = (anova.loc[anova["source"] == src, "ms"].iloc[0]) / (sse_pe / df_pe)
+            f_col.append(f)
+            p_col.append(float(stats.f.sf(f, df_lof, df_pe)))
+        else:
+            f_col.append(np.nan)
+            p_col.append(np.nan)
+    anova["f"] = f_col
+    anova["p"] = p_col
+    r2 = 1 - sse / sst if sst > 0 else math.nan
+    adj_r2 = 1 - (sse / df_resid) / (sst / (n - 1)) if df_resid > 0 and sst > 0 else math.nan
+    fitted_support = _ps.design_columns(powers, support) @ coef
+    sup = pd.DataFrame(support, columns=list(nutrients))
+    sup["n"] = np.bincount(inverse, minlength=len(support))
+    sup["mean"] = np.bincount(inverse, weights=y, minlength=len(support)) / sup["n"].to_numpy()
+    sup["fitted"] = fitted_support
+    zero = np.all(support == 0, axis=1)
+    if zero.any():
+        ck, ck_source = float(sup.loc[zero, "mean"].iloc[0]), "observed"
+    else:
+        ck, ck_source = float(coef[0]), "predicted"
+    bounds = {nm: (float(x[:, i].min()), float(x[:, i].max())) for i, nm in enumerate(nutrients)}
+    return SurfaceFit(
+        response=str(response),
+        nutrients=nutrients,
+        columns={k_: str(v) for k_, v in columns.items()},
+        model=model,
+        selection=selection,
+        terms=tuple(names),
+        coefficients=coefficients,
+        anova=anova,
+        steps=steps,
+        support=sup,
+        bounds=bounds,
+        r2=r2,
+        adj_r2=adj_r2,
+        rmse=math.sqrt(s2) if df_resid > 0 else math.nan,
+        df_resid=int(df_resid),
+        n_obs=int(n),
+        n_dropped=n_dropped,
+        n_support=len(support),
+        n_blocks=len(blocks.categories) if blocks is not None else 0,
+        ck_yield=ck,
+        ck_source=ck_source,
+        f_enter=f_enter if selection == "stepwise" else None,
+        f_remove=f_remove if selection == "stepwise" else None,
+        hierarchy=bool(hierarchy),
+        confidence_level=confidence_level,
+        warnings=tuple(warn_list),
+        _powers=tuple(tuple(p) for p in powers),
+        _cov=cov,
+        _points=x,
+    )
+
+
+def surface_from_coefficients(
+    coefficients: Mapping[str, float] | pd.Series | pd.DataFrame,
+    /,
+    *,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    ck_yield: float | None = None,
+    response: str = "yield",
+) -> SurfaceFit:
+    """A published surface, audited through the same interface as a fitted one.
+
+    Parameters
+    ----------
+    coefficients : mapping, Series or DataFrame
+        ``{"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99}``;
+        terms not given are zero.  A DataFrame needs ``term`` and ``estimate`` columns.
+    bounds : mapping, optional
+        The tested region ``{"N": (0, 18), ...}``; its keys (in order) name the
+        nutrients.  Without it the nutrients come from the term names and nothing can be
+        checked against a tested region.
+    ck_yield : float, optional
+        Observed no-fertilizer yield, for the typicality rule 5 (default: the intercept).
+    response : str
+        Name of the response, for display.
+
+    Returns
+    -------
+    SurfaceFit
+        With ``selection="published"``, no standard errors and an empty ANOVA.
+
+    Raises
+    ------
+    FertoptError
+        For a term naming an unknown nutrient, a repeated term, or invalid bounds.
+
+    Examples
+    --------
+    The reference study's stepwise ternary equation:
+
+    >>> import fertopt as fo
+    >>> surf = fo.surface_from_coefficients(
+    ...     {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99},
+    ...     bounds={"N": (0, 18), "P2O5": (0, 8), "K2O": (0, 19)})
+    >>> round(surf.predict({"N": 13.2, "P2O5": 8, "K2O": 21}), 2)
+    3431.07
+    >>> surf.canonical().kind
+    'saddle'
+    >>> best = surf.maximum(bounds="tested")
+    >>> best.rates, round(best.yield_at_rates, 1), best.status
+    ({'N': 18.0, 'P2O5': 8.0, 'K2O': 19.0}, 3163.4, 'saddle')
+    """
+    if isinstance(coefficients, pd.DataFrame):
+        if not {"term", "estimate"} <= set(coefficients.columns):
+            raise FertoptError("a coefficient table needs the columns 'term' and 'estimate'.")
+        items = list(zip(coefficients["term"], coefficients["estimate"], strict=True))
+    elif isinstance(coefficients, (Mapping, pd.Series)):
+        items = list(coefficients.items())
+    else:
+        raise FertoptError("coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}.")
+    if not items:
+        raise FertoptError("no coefficients given.")
+    if bounds is not None:
+        if not isinstance(bounds, Mapping) or not bounds:
+            raise FertoptError("bounds must be a mapping {'N': (low, high), ...}.")
+        nutrients = tuple(str(n) for n in bounds)
+    else:
+        found: list[str] = []
+        for name, _ in items:
+            if str(name).strip().lower() in _ps.INTERCEPT_NAMES:
+                continue
+            for factor in str(name).split(":"):
+                f = factor.strip()
+                for pattern in (_ps._SQRT, _ps._POWER):
+                    m = pattern.match(f)
+                    if m:
+                        f = m.group(1).strip()
+                if f not in found:
+                    found.append(f)
+        nutrients = tuple(found)
+    _resolve_rates(nutrients)
+    powers: list[tuple[float, ...]] = [tuple(0.0 for _ in nutrients)]
+    values = [0.0]
+    for name, value in items:
+        try:
+            pw = _ps.parse_term(str(name), nutrients)
+        except KeyError as exc:
+            raise FertoptError(
+                f"coefficient {name!r} names {exc.args[0]!r}, which is not among the nutrients "
+                f"with bounds ({', '.join(nutrients)}). Give bounds for every nutrient, with names "
+                "spelled as in the coefficient names."
+            ) from None
+        except ValueError as exc:
+            raise FertoptError(f"coefficient {name!r} is not a valid term: {exc}.") from None
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise FertoptError(f"coefficient {name!r} must be a number, got {value!r}.") from None
+        if not math.isfinite(v):
+            raise FertoptError(f"coefficient {name!r} must be finite, got {value!r}.")
+        if pw in powers:
+            if any(pw) or values[0] != 0.0:
+                raise FertoptError(f"coefficient {name!r} is given twice.")
+            values[0] = v
+            continue
+        powers.append(pw)
+        values.append(v)
+    bdict = None
+    if bounds is not None:
+        bdict = {}
+        for n in nutrients:
+            try:
+                a, b = (float(v) for v in bounds[n])
+            except (TypeError, ValueError):
+                raise FertoptError(f"bounds for {n} must be a pair (low, high), got {bounds[n]!r}.") from None
+            if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b <= a:
+                raise FertoptError(f"bounds for {n} must satisfy 0 ≤ low < high, got {bounds[n]!r}.")
+            bdict[n] = (a, b)
+    names = [_ps.term_name(p, nutrients) for p in powers]
+    k = len(nutrients)
+    fam = set(powers)
+    model = ("quadratic" if fam <= set(_ps.candidate_terms(k, "quadratic"))
+             else "square_root" if fam <= set(_ps.candidate_terms(k, "square_root")) else "custom")
+    nan = np.full(len(values), np.nan)
+    coef_table = pd.DataFrame({"term": names, "estimate": np.array(values), "se": nan, "t": nan, "p": nan,
+                               "ci_low": nan, "ci_high": nan})
+    if ck_yield is not None:
+        ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
+    else:
+        ck, ck_source = float(values[0]), "predicted"
+    return SurfaceFit(
+        response=str(response),
+        nutrients=nutrients,
+        columns={n: n for n in nutrients},
+        model=model,
+        selection="published",
+        terms=tuple(names),
+        coefficients=coef_table,
+        anova=pd.DataFrame(columns=["source", "df", "ss", "ms", "f", "p"]),
+        steps=pd.DataFrame(columns=["step", "action", "term", "f", "df_num", "df_den", "p", "r2"]),
+        support=pd.DataFrame(columns=[*nutrients, "n", "mean", "fitted"]),
+        bounds=bdict,
+        r2=math.nan,
+        adj_r2=math.nan,
+        rmse=math.nan,
+        df_resid=0,
+        n_obs=0,
+        n_dropped=0,
+        n_support=0,
+        n_blocks=0,
+        ck_yield=ck,
+        ck_source=ck_source,
+        _powers=tuple(powers),
+    )
