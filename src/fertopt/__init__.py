@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from . import units
+from . import design, units
 from ._version import __version__
 from .exceptions import (
     AssumptionWarning,
@@ -34,11 +34,23 @@ from .exceptions import (
 )
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
+from .design import FieldBook
 from .io import read_trials
+from .surface import (
+    CanonicalResult,
+    SurfaceFit,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    fit_surface,
+    surface_from_coefficients,
+)
 
 __all__ = [
     "__version__",
     "units",
+    "design",
+    "FieldBook",
     "read_trials",
     "anova",
     "AnovaResult",
@@ -58,4 +70,11 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "fit_surface",
+    "surface_from_coefficients",
+    "SurfaceFit",
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
 ]

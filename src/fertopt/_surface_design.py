@@ -144,51 +144,53 @@ def check_identifiable(
             "factorial and 3414 designs do)." + tail
         )
 
-    # (c) a nutrient with m own terms needs m + 1 distinct rates
+    # (c) and (d), reported together: too few combinations, too few rates per nutrient
+    problems = []
+    p = len(powers)
+    if len(support) < p:
+        shown = ", ".join(_combo_text(r) for r in support[:8])
+        more = f" and {len(support) - 8} more" if len(support) > 8 else ""
+        problems.append(
+            f"it has {p} coefficients ({', '.join(names)}), but the trial has only "
+            f"{len(support)} distinct {combos} combinations: {shown}{more}. Each coefficient "
+            "needs at least one combination of its own, so this design can estimate at most "
+            f"{len(support)} coefficients; replicates of the same combination do not help."
+        )
     for i in used:
-        own = [
-            j
-            for j in range(len(pw))
-            if pw[j, i] != 0 and np.all(np.delete(pw[j], i) == 0)
-        ]
+        own = [j for j in range(len(pw)) if pw[j, i] != 0 and np.all(np.delete(pw[j], i) == 0)]
         levels = np.unique(support[:, i])
         if len(levels) < len(own) + 1:
             own_names = ", ".join(names[j] for j in own)
             cols = design_columns([pw[0]] + [pw[j] for j in own], support)
             alias = aliased_terms(cols, ["intercept"] + [names[j] for j in own])
             example = f" ({_relation(*alias[0])})" if alias else ""
-            raise DesignError(
-                f"{what.capitalize()} has {len(own)} terms in {nutrients[i]} alone ({own_names}), "
-                f"which need at least {len(own) + 1} distinct {nutrients[i]} rates; the data "
-                f"have {len(levels)} ({', '.join(format_number(v, 6) for v in levels)}). With so "
-                "few rates the terms are fixed multiples of each other" + example + ", so the "
-                "curvature of the response to "
-                f"{nutrients[i]} cannot be estimated. Add {nutrients[i]} rates to the design, or "
-                "drop the extra terms." + tail
+            problems.append(
+                f"{nutrients[i]} has only {len(levels)} distinct rates "
+                f"({', '.join(format_number(v, 6) for v in levels)}), but the model has "
+                f"{len(own)} terms in {nutrients[i]} alone ({own_names}), which need at least "
+                f"{len(own) + 1}. With so few rates these terms are fixed multiples of each "
+                f"other{example}, so the curvature of the response to {nutrients[i]} cannot "
+                "be estimated."
             )
-
-    # (d) p coefficients need p distinct rate combinations
-    p = len(powers)
-    if len(support) < p:
-        shown = ", ".join(_combo_text(r) for r in support[:8])
-        more = f" and {len(support) - 8} more" if len(support) > 8 else ""
+    if problems:
+        advice = (
+            " A full ternary quadratic (10 coefficients) needs a design such as 3414 (14 "
+            "combinations, 4 rates of each nutrient). With an omission or formula-check "
+            "design, compare the treatments by ANOVA and omission-plot indices instead of "
+            "fitting a surface; or fit fewer terms."
+        )
+        listed = " ".join(f"({i + 1}) {t}" for i, t in enumerate(problems)) if len(problems) > 1 else problems[0]
         raise DesignError(
-            f"{what.capitalize()} has {p} coefficients ({', '.join(names)}), but the trial has "
-            f"only {len(support)} distinct {combos} combinations: {shown}{more}. Each "
-            "coefficient needs at least one combination of its own, so this design can "
-            f"estimate at most {len(support)} coefficients; replicates of the same "
-            "combination do not help. A full ternary quadratic (10 coefficients) needs a "
-            "design such as 3414 (14 combinations); with an omission design, compare the "
-            "treatments by ANOVA and omission-plot indices instead of fitting a surface." + tail
+            f"This design cannot identify {what}: {listed}{advice}{tail}"
         )
 
     # (e) the model matrix on the support points must have full rank
     cols = design_columns(pw, support)
-    if matrix_rank(cols) < p:
+    if matrix_rank(cols) < len(powers):
         relations = [_relation(t, c) for t, c in aliased_terms(cols, names)]
         shown = "; ".join(relations[:4]) + (f"; and {len(relations) - 4} more" if len(relations) > 4 else "")
         raise DesignError(
-            f"The {len(support)} distinct {combos} combinations cannot separate all {p} "
+            f"The {len(support)} distinct {combos} combinations cannot separate all {len(powers)} "
             f"coefficients of {what}: {shown}. Terms that are combinations of other terms on "
             "every plot cannot be estimated apart from them. Remove the aliased terms or add "
             "rate combinations that break the pattern." + tail

@@ -1345,13 +1345,11 @@ def _block_columns(blocks: pd.Categorical | None) -> np.ndarray:
 
 def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least squares by QR on unit-scaled columns: coefficients, (XᵀX)⁻¹, residuals."""
-    from scipy.linalg import solve_triangular
-
     norms = np.sqrt((x * x).sum(axis=0))
     norms[norms == 0] = 1.0
     q, r = np.linalg.qr(x / norms)
-    beta = solve_triangular(r, q.T @ y) / norms
-    rinv = solve_triangular(r, np.eye(r.shape[0]))
+    rinv = np.linalg.inv(r)  # upper triangular and small (p ≤ 25)
+    beta = (rinv @ (q.T @ y)) / norms
     xtx_inv = (rinv @ rinv.T) / np.outer(norms, norms)
     return beta, xtx_inv, y - x @ beta
 
@@ -1628,25 +1626,22 @@ def fit_surface(
         rows.append(("lack_of_fit", df_lof, sse - sse_pe))
         rows.append(("pure_error", df_pe, sse_pe))
     rows.append(("total", n - 1, sst))
-    anova = pd.DataFrame(rows, columns=["source", "df", "ss"])
-    anova["df"] = anova["df"].astype("int64")
-    anova["ms"] = [ss / df if df > 0 and src != "total" else np.nan for src, df, ss in rows]
-    ms_res = s2
+    ms = [ss / df if df > 0 and src != "total" else math.nan for src, df, ss in rows]
     f_col, p_col = [], []
-    for src, df, _ss in rows:
+    for (src, df, _ss), m in zip(rows, ms, strict=True):
         if src in ("blocks", "regression") and df > 0 and df_resid > 0:
-            f = anova.loc[anova["source"] == src, "ms"].iloc[0] / ms_res
+            f = m / s2
             f_col.append(f)
             p_col.append(float(stats.f.sf(f, df, df_resid)))
         elif src == "lack_of_fit":
-            f = (anova.loc[anova["source"] == src, "ms"].iloc[0]) / (sse_pe / df_pe)
+            f = m / (sse_pe / df_pe)
             f_col.append(f)
             p_col.append(float(stats.f.sf(f, df_lof, df_pe)))
         else:
-            f_col.append(np.nan)
-            p_col.append(np.nan)
-    anova["f"] = f_col
-    anova["p"] = p_col
+            f_col.append(math.nan)
+            p_col.append(math.nan)
+    anova = pd.DataFrame({"source": [r[0] for r in rows], "df": np.array([r[1] for r in rows], dtype="int64"),
+                          "ss": [float(r[2]) for r in rows], "ms": ms, "f": f_col, "p": p_col})
     r2 = 1 - sse / sst if sst > 0 else math.nan
     adj_r2 = 1 - (sse / df_resid) / (sst / (n - 1)) if df_resid > 0 and sst > 0 else math.nan
     fitted_support = _ps.design_columns(powers, support) @ coef

@@ -67,6 +67,17 @@ sm <- summary(m_full)
 out(data.frame(r2 = fmt(sm$r.squared), adj_r2 = fmt(sm$adj.r.squared), sigma = fmt(sm$sigma),
                df_resid = m_full$df.residual), "surface_3414_full_stats.csv")
 
+# 1b. predictions averaged over blocks (block contrasts at 0) with confidence and prediction
+#     intervals: x0' b +- t * sqrt(x0' V x0 [+ sigma^2])
+new <- data.frame(N = c(10, 27, 0), P2O5 = c(5, 12, 0), K2O = c(12, 28.5, 0))
+x0 <- with(new, cbind(1, 0, 0, N, P2O5, K2O, N^2, P2O5^2, K2O^2, N * P2O5, N * K2O, P2O5 * K2O))
+fit0 <- drop(x0 %*% coef(m_full))
+se0 <- sqrt(rowSums((x0 %*% vcov(m_full)) * x0))
+tq <- qt(0.975, m_full$df.residual)
+sp <- sqrt(se0^2 + sigma(m_full)^2)
+out(data.frame(new, fitted = fmt(fit0), conf_low = fmt(fit0 - tq * se0), conf_high = fmt(fit0 + tq * se0),
+               pred_low = fmt(fit0 - tq * sp), pred_high = fmt(fit0 + tq * sp)), "surface_3414_predict.csv")
+
 # 2. square-root surface with blocks
 sq <- c("sN", "sP", "sK", "N", "P2O5", "K2O", "sNP", "sNK", "sPK")
 coef_out(lm(reformulate(c("block", sq), "yield"), data = X), sq, "surface_3414_sqrt_coef.csv")
