@@ -130,13 +130,14 @@ def test_welch_quadratic_box_optima_match_quadprog(welch_quad):
     # quadprog's dual active-set solution is exact up to rounding
     assert_allclose([best.rates[n] for n in "NPK"], ref.loc["max_tested", ["N", "P", "K"]].to_numpy(float), rtol=1e-10)
     assert_allclose(best.yield_at_rates, ref.loc["max_tested", "objective"], rtol=1e-12)
-    assert best.status == "at_bound" and not best.recommended
+    assert best.status == "at_bound" and best.recommended  # the best tested rates; the optimum lies beyond
+    assert "beyond the tested range" in best.message
     assert best.binding.set_index("nutrient")["at_bound"].to_dict() == {"N": "", "P": "upper", "K": "upper"}
     assert best.unconstrained_kind == "maximum" and not best.unconstrained_inside
 
     priced = welch_quad.optimum(prices=WELCH_PRICES)
     assert_allclose([priced.rates[n] for n in "NPK"], ref.loc["priced_tested", ["N", "P", "K"]].to_numpy(float), rtol=1e-10)
-    assert_allclose(priced.net_return, ref.loc["priced_tested", "objective"], rtol=1e-12)
+    assert_allclose(priced.net_return, ref.loc["priced_tested", "net_return"], rtol=1e-10)
     assert priced.status == "ok" and priced.method == "kkt_faces"
     assert_allclose([priced.unconstrained_rates[n] for n in "NPK"], [priced.rates[n] for n in "NPK"], rtol=1e-10)
 
@@ -206,12 +207,12 @@ def test_study_economic_point_in_box(study):
     # KKT by hand: dNet/dN = 2.8*0.064*K - 6.25 < 0 for K <= 19, so N = 0; then
     # dNet/dP = 2.8*(-35.3 P + 16.99 K) - 4.67 > 0 at P = 8, K = 19, and dNet/dK > 0: P, K at upper.
     assert opt.rates == {"N": 0.0, "P2O5": 8.0, "K2O": 19.0}
-    # net = 2.8*(1688.61 - 1129.6 + 2582.48) - 4.67*8 - 10.4*19 = 8796.172 - 234.96
-    assert_allclose(opt.net_return, 8561.212, rtol=1e-12)
-    assert opt.status == "saddle"
+    # net = 2.8*(Y - Y(0)) - cost = 2.8*(-1129.6 + 2582.48) - 4.67*8 - 10.4*19 = 4068.064 - 234.96
+    assert_allclose(opt.net_return, 3833.104, rtol=1e-12)
+    assert opt.status == "saddle" and not opt.recommended
     grid = np.linspace(0, 1, 41)
     n, p, k = (a.ravel() for a in np.meshgrid(grid * 18, grid * 8, grid * 19))
-    net = 2.8 * study.predict({"N": n, "P2O5": p, "K2O": k}) - 6.25 * n - 4.67 * p - 10.4 * k
+    net = 2.8 * (study.predict({"N": n, "P2O5": p, "K2O": k}) - 1688.61) - 6.25 * n - 4.67 * p - 10.4 * k
     assert opt.net_return >= net.max() - 1e-9
 
 

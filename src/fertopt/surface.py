@@ -34,20 +34,23 @@ import numpy as np
 import pandas as pd
 
 from . import _polysurface as _ps
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number, format_p
+from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 from ._surface_design import check_identifiable, matrix_rank
-from ._validation import (
-    as_labels,
-    check_choice,
-    check_nan_policy,
-    check_nonnegative_rates,
-    check_probability,
-    describe_rows,
-    require_columns,
-    require_frame,
-    to_numeric,
+from ._surface_fit import _block_columns, _ols, _prepare, _resolve_rates, _resolve_units, _sse, _stepwise
+from ._surface_results import (
+    CanonicalResult,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    _optimum_message,
+    _p_text,
+    _positive,
+    _rates_text,
+    _resolve_prices,
+    _shape,
 )
-from .exceptions import DataError, DataWarning, DesignError, DesignWarning, ExtrapolationWarning, FertoptError
+from ._validation import check_choice, check_nan_policy, check_probability, require_frame
+from .exceptions import DataError, DesignError, DesignWarning, ExtrapolationWarning, FertoptError
 
 __all__ = [
     "fit_surface",
@@ -61,397 +64,6 @@ __all__ = [
 
 _NAMES_BY_K = {1: "univariate", 2: "binary", 3: "ternary"}
 _TOL = 1e-9
-
-
-# ---------------------------------------------------------------------------
-# prices: the one place where a price object becomes numbers
-# ---------------------------------------------------------------------------
-def _resolve_prices(prices: Any, nutrients: Sequence[str]) -> tuple[float, dict[str, float]]:
-    """Crop price and nutrient prices (per unit of each rate column) from ``prices``.
-
-    Accepts a :class:`fertopt.Prices` (anything with a ``crop`` attribute and
-    nutrient prices) or a mapping ``{"crop": ..., "N": ..., ...}``.  Prices are
-    taken to be in the units of the data: crop price per unit of response,
-    nutrient price per unit of rate.
-    """
-    if prices is None:
-        raise FertoptError("prices are required for an economic optimum.")
-    if isinstance(prices, Mapping):
-        crop = prices.get("crop")
-        getter = prices.get
-    else:
-        crop = getattr(prices, "crop", None)
-
-        def getter(name: str) -> Any:
-            return _object_price(prices, name)
-
-    if crop is None:
-        raise FertoptError(
-            "prices lack the crop price: give crop=<price per unit of yield>, for example "
-            "{'crop': 2.8, 'N': 6.25, ...}."
-        )
-    crop = _positive(crop, "the crop price")
-    missing = [n for n in nutrients if getter(n) is None]
-    if missing:
-        raise FertoptError(
-            f"prices lack a price for {', '.join(missing)}; the surface has rates of "
-            f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
-            f"(for example {missing[0]}=<price>)."
-        )
-    return crop, {n: _positive(getter(n), f"the price of {n}", allow_zero=True) for n in nutrients}
-
-
-def _object_price(prices: Any, name: str) -> Any:
-    for method in ("nutrient_price", "price_of", "nutrient"):
-        fn = getattr(prices, method, None)
-        if callable(fn):
-            try:
-                return fn(name)
-            except (KeyError, ValueError, FertoptError):
-                return None
-    nutrients = getattr(prices, "nutrients", None)
-    if isinstance(nutrients, Mapping):
-        return nutrients.get(name)
-    return getattr(prices, name, None)
-
-
-def _positive(value: Any, what: str, allow_zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise FertoptError(f"{what} must be a number, got {value!r}.") from None
-    if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise FertoptError(f"{what} must be a positive number, got {value!r}.")
-    return x
-
-
-# ---------------------------------------------------------------------------
-# shape of a second-order polynomial
-# ---------------------------------------------------------------------------
-def _shape(g: np.ndarray, h: np.ndarray, half: np.ndarray, ridge_tol: float) -> dict[str, Any]:
-    """Kind, stationary point and eigen-decomposition of ``gᵀz + zᵀHz``.
-
-    The kind is decided on coded eigenvalues (``D H D`` with ``D`` the box
-    half-widths), so that "near zero" does not depend on the units.
-    """
-    half = np.where(half > 0, half, 1.0)
-    hc = (h * half).T * half
-    lam_c, vec_c = np.linalg.eigh(hc)
-    big = float(np.abs(lam_c).max(initial=0.0))
-    thresh = ridge_tol * big
-    pos = lam_c > thresh
-    neg = lam_c < -thresh
-    zero = ~(pos | neg)
-    if big == 0:
-        kind = "ridge"
-    elif pos.any() and neg.any():
-        kind = "saddle"
-    elif zero.any():
-        kind = "ridge"
-    elif neg.all():
-        kind = "maximum"
-    else:
-        kind = "minimum"
-    gc = half * g
-    # stationary point in coded units: the exact solution when the quadratic part is
-    # non-singular; for a ridge the minimum-norm solution on the non-zero eigen-directions
-    coord = vec_c.T @ gc
-    if kind != "ridge" and np.abs(lam_c).min() > 1e-12 * big:
-        zero = np.zeros_like(zero)
-    consistent = bool(np.all(np.abs(coord[zero]) <= 1e-8 * max(1.0, float(np.abs(gc).max(initial=0.0)))))
-    if consistent:
-        inv = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, 2 * lam_c))
-        u = -(vec_c @ (inv * coord))
-        z_s = half * u
-    else:
-        z_s = None
-    has_max = kind == "maximum" or (kind == "ridge" and not pos.any() and consistent and big > 0)
-    lam, vec = np.linalg.eigh(h)
-    return {
-        "kind": kind,
-        "has_max": has_max,
-        "z": z_s,
-        "eigenvalues": lam,
-        "eigenvectors": vec,
-        "coded_eigenvalues": lam_c,
-        "unique": kind in ("maximum", "minimum", "saddle"),
-    }
-
-
-# ---------------------------------------------------------------------------
-# results
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class CanonicalResult(ResultBase):
-    """Canonical analysis of a second-order surface.
-
-    Attributes
-    ----------
-    kind : {"maximum", "minimum", "saddle", "ridge"}
-        Shape of the quadratic part, from the signs of its eigenvalues.
-    has_maximum : bool
-        Whether the surface has a finite maximum (a maximum, or a stationary ridge of maxima).
-    stationary_point : dict or None
-        Rates where the gradient is zero (``None`` for a rising ridge, which has none).
-    stationary_yield : float or None
-        Predicted response at the stationary point.
-    inside : bool
-        Whether the stationary point lies in the tested region.
-    outside : tuple of str
-        Why it is outside (for example ``"K2O = 21 is above the highest tested rate 19"``).
-    eigen : DataFrame
-        ``axis, eigenvalue, coded_eigenvalue`` and one eigenvector loading per nutrient
-        (natural units of the working scale).
-    scale : str
-        ``"rate"``, or ``"square root of rate"`` for square-root surfaces.
-    ridge : DataFrame or None
-        Ridge analysis when the stationary point is not an interior maximum: ``radius``
-        (coded units), one column per nutrient, ``predicted``, ``inside``.
-    message : str
-        The finding in plain words.
-    """
-
-    kind: str
-    has_maximum: bool
-    stationary_point: dict[str, float] | None
-    stationary_yield: float | None
-    inside: bool
-    outside: tuple[str, ...]
-    eigen: pd.DataFrame
-    scale: str
-    ridge: pd.DataFrame | None
-    message: str
-    warnings: tuple[str, ...] = ()
-
-    def _headline(self) -> str:
-        where = "inside" if self.inside else "outside"
-        point = _rates_text(self.stationary_point) if self.stationary_point else "none"
-        return f"{self.kind} | stationary point {point} ({where} the tested region)"
-
-    def _summary(self, digits: int) -> Summary:
-        facts = [
-            ("Kind", self.kind),
-            ("Finite maximum", "yes" if self.has_maximum else "no"),
-            ("Stationary point", _rates_text(self.stationary_point, digits) if self.stationary_point else "none"),
-            ("Response there", format_number(self.stationary_yield, digits)),
-            ("In tested region", "yes" if self.inside else "no"),
-        ]
-        blocks: list[Any] = [Facts(facts), Paragraph(self.message)]
-        if self.outside:
-            blocks.append(Notes(list(self.outside), title="Outside the tested region"))
-        blocks.append(Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})"))
-        if self.ridge is not None:
-            blocks.append(Table(self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"))
-        blocks.append(Notes(list(self.warnings)))
-        return Summary("Canonical analysis", blocks, headline=self._headline(), digits=digits)
-
-
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class SurfaceOptimum(ResultBase):
-    """Maximum yield or economic optimum of a surface, with its status.
-
-    Attributes
-    ----------
-    kind : {"agronomic", "economic"}
-        Highest response, or highest net return at the given prices.
-    status : {"ok", "no_maximum", "saddle", "extrapolated", "at_bound"}
-        ``ok``: an interior maximum of a surface that has one.  ``saddle``/``no_maximum``:
-        the surface (or net return) has no maximum; ``rates`` is then only the best
-        point within the bounds, decided by the bounds.  ``extrapolated``: the rates
-        lie outside the tested region.  ``at_bound``: a bound binds (the optimum would
-        lie beyond it).
-    rates : dict or None
-        The solution within the bounds (``None`` when unbounded and no maximum exists).
-    yield_at_rates, net_return, fertilizer_cost : float or None
-        Predicted response, and for an economic optimum crop price × response − cost
-        and the fertilizer cost, at ``rates``.
-    extrapolated : bool
-        Whether ``rates`` lie outside the tested region.
-    recommended : bool
-        True only for ``status == "ok"``; other statuses are findings, not recommendations.
-    binding : DataFrame
-        ``nutrient, lower, upper, rate, at_bound`` (``"lower"``, ``"upper"`` or ``""``)
-        and ``marginal``: the derivative of the objective with respect to the rate at
-        the solution (response or money per unit of nutrient); positive at an upper
-        bound means more of the nutrient would still pay.
-    bounds : dict
-        The bounds used (``None`` when unconstrained).
-    unconstrained_rates, unconstrained_yield : dict or None, float or None
-        The stationary point of the objective without bounds.
-    unconstrained_kind : str or None
-        ``maximum``, ``minimum``, ``saddle`` or ``ridge`` of the objective.
-    unconstrained_inside : bool
-        Whether the unconstrained solution lies in the tested region.
-    crop_price, nutrient_prices, price_ratios : float, dict, dict
-        Prices used (economic only); ratio = nutrient price / crop price.
-    method : {"kkt_faces", "numeric"}
-        Exact face enumeration for second-order objectives, numerical otherwise.
-    message : str
-        The finding in plain words.
-    """
-
-    kind: str
-    status: str
-    rates: dict[str, float] | None
-    yield_at_rates: float | None
-    net_return: float | None
-    fertilizer_cost: float | None
-    extrapolated: bool
-    binding: pd.DataFrame
-    bounds: dict[str, tuple[float, float]] | None
-    unconstrained_rates: dict[str, float] | None
-    unconstrained_yield: float | None
-    unconstrained_kind: str | None
-    unconstrained_inside: bool
-    crop_price: float | None
-    nutrient_prices: dict[str, float] | None
-    price_ratios: dict[str, float] | None
-    method: str
-    message: str
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def recommended(self) -> bool:
-        """Whether the rates can be used as a recommendation (status ``ok``)."""
-        return self.status == "ok"
-
-    def _headline(self) -> str:
-        what = "maximum yield" if self.kind == "agronomic" else "economic optimum"
-        rates = _rates_text(self.rates) if self.rates else "none"
-        value = "" if self.yield_at_rates is None else f" → {format_number(self.yield_at_rates, 5)}"
-        return f"{what} {rates}{value} ({self.status})"
-
-    def _summary(self, digits: int) -> Summary:
-        facts = [
-            ("Status", self.status),
-            ("Rates", _rates_text(self.rates, digits) if self.rates else "none"),
-            ("Response at rates", format_number(self.yield_at_rates, digits)),
-        ]
-        if self.kind == "economic":
-            facts += [
-                ("Net return", format_number(self.net_return, digits)),
-                ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
-                ("Crop price", format_number(self.crop_price, digits)),
-                ("Price ratios", _rates_text(self.price_ratios, digits) if self.price_ratios else ""),
-            ]
-        facts += [
-            ("Unconstrained solution", _rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else "none"),
-            ("Unconstrained kind", self.unconstrained_kind or "none"),
-            ("Unconstrained in tested region", "yes" if self.unconstrained_inside else "no"),
-            ("Method", self.method),
-        ]
-        title = "Maximum yield" if self.kind == "agronomic" else "Economic optimum"
-        blocks = [
-            Facts(facts),
-            Paragraph(self.message),
-            Table(self.binding, title="Bounds"),
-            Notes(list(self.warnings)),
-        ]
-        return Summary(title, blocks, headline=self._headline(), digits=digits)
-
-
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class TypicalityResult(ResultBase):
-    """Typical/atypical verdict on a fertilizer-effect function (3414 practice).
-
-    Attributes
-    ----------
-    typical : bool
-        True when no deciding rule failed.
-    verdict : {"typical", "atypical"}
-    rules : DataFrame
-        ``rule`` (1–5), ``name``, ``passed`` (True, False, or None when it could not be
-        assessed), ``deciding`` (whether a failure makes the surface atypical) and
-        ``detail`` (what was checked, with numbers).
-    failed : tuple of str
-        Names of the failed rules (deciding or not).
-    """
-
-    typical: bool
-    verdict: str
-    rules: pd.DataFrame
-    failed: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
-
-    def _headline(self) -> str:
-        return self.verdict + (f" (failed: {', '.join(self.failed)})" if self.failed else "")
-
-    def _summary(self, digits: int) -> Summary:
-        return Summary(
-            "Typicality",
-            [Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
-             Notes(list(self.warnings))],
-            headline=self._headline(),
-            digits=digits,
-        )
-
-
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class SurfacePoint(ResultBase):
-    """One rate combination assessed on a surface.
-
-    Attributes
-    ----------
-    rates : dict
-    predicted : float
-        Response predicted by the surface.
-    inside : bool
-        Whether the point lies in the tested region.
-    violations : tuple of str
-        Each rate outside the tested range, in words.
-    marginal : dict
-        Derivative of the response with respect to each rate (response per unit of nutrient).
-    net_return : float or None
-        Crop price × response − fertilizer cost, when prices are given.
-    marginal_net : dict or None
-        Derivative of net return with respect to each rate (money per unit of nutrient).
-    message : str
-        Plain-words verdict: stationary or not, inside or not.
-    """
-
-    rates: dict[str, float]
-    predicted: float
-    inside: bool
-    violations: tuple[str, ...]
-    marginal: dict[str, float]
-    net_return: float | None
-    marginal_net: dict[str, float] | None
-    message: str
-    warnings: tuple[str, ...] = ()
-
-    def _headline(self) -> str:
-        where = "inside" if self.inside else "outside"
-        return f"{_rates_text(self.rates)} → {format_number(self.predicted, 6)} ({where} the tested region)"
-
-    def _summary(self, digits: int) -> Summary:
-        facts = [
-            ("Rates", _rates_text(self.rates, digits)),
-            ("Predicted", format_number(self.predicted, digits + 2)),
-            ("In tested region", "yes" if self.inside else "no"),
-            ("Marginal response", _rates_text(self.marginal, digits)),
-        ]
-        if self.net_return is not None:
-            facts += [
-                ("Net return", format_number(self.net_return, digits + 2)),
-                ("Marginal net return", _rates_text(self.marginal_net, digits)),
-            ]
-        blocks = [Facts(facts), Paragraph(self.message), Notes(list(self.violations), title="Outside the tested region")]
-        return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
-
-
-def _p_text(p: float) -> str:
-    text = format_p(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
-
-
-def _passed_text(value: Any) -> str:
-    return "not assessed" if value is None or value is pd.NA else ("yes" if value else "no")
-
-
-def _rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
-    if not rates:
-        return ""
-    return ", ".join(f"{k} {format_number(v, digits)}" for k, v in rates.items())
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -523,6 +135,8 @@ class SurfaceFit(ResultBase):
     n_blocks: int
     ck_yield: float | None
     ck_source: str
+    response_unit: str | None = None
+    rate_units: dict[str, str | None] | None = None
     f_enter: float | None = None
     f_remove: float | None = None
     hierarchy: bool = True
@@ -876,7 +490,7 @@ class SurfaceFit(ResultBase):
         """
         if prices is None:
             return self.maximum(bounds=bounds)
-        crop, nutrient_prices = _resolve_prices(prices, self.nutrients)
+        crop, nutrient_prices = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
         costs = np.array([nutrient_prices[n] for n in self.nutrients])
         objective = self._poly.minus_costs(crop, costs)
         return self._optimise(objective, bounds, kind="economic", crop=crop, prices=nutrient_prices)
@@ -977,7 +591,8 @@ class SurfaceFit(ResultBase):
         msg = _optimum_message(status, what, strictly, u_kind, u_rates, u_outside, outside, box is None)
         y_at = float(poly.value(z)) if z is not None else None
         cost = float(sum(prices[n] * rates[n] for n in self.nutrients)) if (prices and rates) else None
-        net = (crop * y_at - cost) if (crop is not None and y_at is not None and cost is not None) else None
+        y0 = float(poly.value(np.zeros(len(self.nutrients))))
+        net = (crop * (y_at - y0) - cost) if (crop is not None and y_at is not None and cost is not None) else None
         if extrapolated:
             text = f"The {what} optimum lies outside the tested region: " + "; ".join(outside) + "."
             notes.append(text)
@@ -1091,7 +706,7 @@ class SurfaceFit(ResultBase):
                 econ = self.optimum(prices=prices, bounds=None)
             points.append(("economic optimum", econ.rates, econ.yield_at_rates))
         elif prices is not None:
-            _resolve_prices(prices, self.nutrients)
+            _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
         if not neg_def:
             add(4, "optimum in (0, top rate]", None, True, "not assessed: the surface has no maximum (rule 3)")
             add(5, "optimum yield above CK", None, True, "not assessed: the surface has no maximum (rule 3)")
@@ -1157,8 +772,9 @@ class SurfaceFit(ResultBase):
         violations = self._outside(x)
         net = marg_net = None
         if prices is not None:
-            crop, nprice = _resolve_prices(prices, self.nutrients)
-            net = crop * value - sum(nprice[n] * x[i] for i, n in enumerate(self.nutrients))
+            crop, nprice = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
+            y0 = float(poly.value(np.zeros(len(self.nutrients))))
+            net = crop * (value - y0) - sum(nprice[n] * x[i] for i, n in enumerate(self.nutrients))
             marg_net = {n: crop * marg[n] - nprice[n] for n in self.nutrients}
         gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
         stationary = gmax <= 1e-6 * max(1.0, abs(value))
@@ -1243,187 +859,6 @@ class SurfaceFit(ResultBase):
         return Summary("Response surface", blocks, headline=self._headline(), digits=digits)
 
 
-def _optimum_message(status: str, what: str, strictly: list[dict[str, Any]], u_kind: str | None,
-                     u_rates: dict[str, float] | None, u_outside: tuple[str, ...], outside: tuple[str, ...],
-                     unbounded: bool) -> str:
-    bind = ", ".join(f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}" for r in strictly)
-    if status == "saddle":
-        base = (f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
-                "region. ")
-        return base + ("No optimum exists without bounds." if unbounded else
-                       f"The point shown is only the highest {what} within the bounds, set by them ({bind or 'bounds'}); "
-                       "it is not an optimum and not a recommendation.")
-    if status == "no_maximum":
-        return (f"The {what} surface has no maximum ({u_kind}). "
-                + ("No optimum exists without bounds." if unbounded else
-                   f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); not a recommendation."))
-    if status == "extrapolated":
-        return (f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
-                "it is an extrapolation, not a recommendation.")
-    if status == "at_bound":
-        beyond = (" The unconstrained maximum lies outside: " + "; ".join(u_outside) + ".") if u_outside else ""
-        return (f"A bound binds: {bind}. The {what} would still increase beyond it, so the rates shown are "
-                f"the best within the bounds, not the optimum of the surface.{beyond}")
-    return f"The {what} has a maximum inside the bounds; the rates are the optimum."
-
-
-# ---------------------------------------------------------------------------
-# fitting
-# ---------------------------------------------------------------------------
-def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
-    if isinstance(rates, Mapping):
-        nutrients = tuple(str(k) for k in rates)
-        columns = {str(k): v for k, v in rates.items()}
-    elif isinstance(rates, str):
-        nutrients, columns = (rates,), {rates: rates}
-    else:
-        try:
-            nutrients = tuple(str(r) for r in rates)
-        except TypeError:
-            raise FertoptError(f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O').") from None
-        columns = {str(r): r for r in rates}
-    if not nutrients:
-        raise FertoptError("rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O').")
-    if len(set(nutrients)) != len(nutrients):
-        raise FertoptError(f"rates names a nutrient twice: {list(nutrients)!r}.")
-    if len(nutrients) > 5:
-        raise FertoptError("fit_surface handles at most 5 nutrients.")
-    for n in nutrients:
-        if any(ch in n for ch in ":^()") or n.lower() in _ps.INTERCEPT_NAMES:
-            raise FertoptError(
-                f"the nutrient name {n!r} cannot be used in term names; give rates as a mapping "
-                "{'N': 'column name', ...} with plain nutrient names."
-            )
-    return nutrients, columns
-
-
-def _prepare(frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str):
-    require_columns(frame, response=response, rates=list(columns.values()), block=block)
-    y = to_numeric(frame[response], "response")
-    x_cols = []
-    for nutrient, col in columns.items():
-        series = to_numeric(frame[col], f"rate ({nutrient})")
-        missing = series.isna().to_numpy()
-        if missing.any():
-            raise DataError(
-                f"rate column {col!r} ({nutrient}) is empty at {describe_rows(series.index[missing])}. "
-                "Every plot needs its rates; fill these cells in (0 for no fertilizer) or drop the rows."
-            )
-        check_nonnegative_rates(series, f"rate ({nutrient})")
-        x_cols.append(series.to_numpy())
-    rates = np.column_stack(x_cols)
-    keep = ~y.isna().to_numpy()
-    warn_list = []
-    n_dropped = int((~keep).sum())
-    if n_dropped:
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill these "
-                "cells in, or pass nan_policy='omit' to leave those plots out."
-            )
-        text = f"{n_dropped} plot(s) without a response value were left out ({describe_rows(y.index[~keep])})."
-        warn_list.append(text)
-        warnings.warn(text, DataWarning, stacklevel=4)
-    blocks = None
-    if block is not None:
-        blocks = as_labels(frame[block][keep], "block")
-    return y.to_numpy()[keep], rates[keep], blocks, n_dropped, warn_list
-
-
-def _block_columns(blocks: pd.Categorical | None) -> np.ndarray:
-    """Sum-to-zero (deviation) coding: the intercept is the average over blocks."""
-    if blocks is None:
-        return np.zeros((0, 0))
-    codes = np.asarray(blocks.codes)
-    b = len(blocks.categories)
-    cols = np.zeros((len(codes), b - 1))
-    for j in range(b - 1):
-        cols[codes == j, j] = 1.0
-    cols[codes == b - 1, :] = -1.0
-    return cols
-
-
-def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Least squares by QR on unit-scaled columns: coefficients, (XᵀX)⁻¹, residuals."""
-    norms = np.sqrt((x * x).sum(axis=0))
-    norms[norms == 0] = 1.0
-    q, r = np.linalg.qr(x / norms)
-    rinv = np.linalg.inv(r)  # upper triangular and small (p ≤ 25)
-    beta = (rinv @ (q.T @ y)) / norms
-    xtx_inv = (rinv @ rinv.T) / np.outer(norms, norms)
-    return beta, xtx_inv, y - x @ beta
-
-
-def _sse(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
-    if x.shape[1] == 0:
-        return float(y @ y), 0
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
-    r = y - x @ coef
-    return float(r @ r), matrix_rank(x)
-
-
-def _stepwise(cand: list[tuple[float, ...]], names: list[str], cols: np.ndarray, base: np.ndarray, y: np.ndarray,
-              f_enter: float, f_remove: float, hierarchy: bool):
-    """Efroymson stepwise selection on partial F; returns chosen indices and the log."""
-    from scipy import stats
-
-    n = len(y)
-    pw = np.asarray(cand)
-    parents = {j: [i for i in range(len(cand)) if i != j and pw[i].sum() > 0 and np.all(pw[i] <= pw[j]) and
-                   np.any(pw[i] < pw[j])] for j in range(len(cand))}
-    chosen: list[int] = []
-    log = []
-    sst = float(((y - y.mean()) ** 2).sum())
-
-    def fit(idx: list[int]) -> tuple[float, int]:
-        x = np.column_stack([base] + [cols[:, i] for i in idx]) if idx else base
-        sse, rank = _sse(x, y)
-        return sse, n - rank
-
-    seen = set()
-    sse_cur, df_cur = fit(chosen)
-    for _ in range(4 * len(cand) + 4):
-        best = None
-        for j in range(1, len(cand)):
-            if j in chosen or (hierarchy and any(p not in chosen for p in parents[j])):
-                continue
-            sse_new, df_new = fit(chosen + [j])
-            if df_new <= 0 or df_new >= df_cur:
-                continue
-            f = (sse_cur - sse_new) / (sse_new / df_new) if sse_new > 0 else math.inf
-            if best is None or f > best[0]:
-                best = (f, j, sse_new, df_new)
-        if best is None or not best[0] >= f_enter:
-            break
-        f, j, sse_cur, df_cur = best
-        chosen.append(j)
-        log.append({"action": "enter", "term": names[j], "f": f, "df_num": 1, "df_den": df_cur,
-                    "p": float(stats.f.sf(f, 1, df_cur)) if math.isfinite(f) else 0.0, "r2": 1 - sse_cur / sst})
-        while True:
-            worst = None
-            for j in chosen:
-                if hierarchy and any(j in parents[c] for c in chosen):
-                    continue
-                rest = [c for c in chosen if c != j]
-                sse_red, _df_red = fit(rest)
-                f_rm = (sse_red - sse_cur) / (sse_cur / df_cur) if sse_cur > 0 else math.inf
-                if worst is None or f_rm < worst[0]:
-                    worst = (f_rm, j, sse_red)
-            if worst is None or not worst[0] < f_remove:
-                break
-            f_rm, j, sse_red = worst
-            chosen.remove(j)
-            sse_cur, df_cur = fit(chosen)
-            log.append({"action": "remove", "term": names[j], "f": f_rm, "df_num": 1, "df_den": df_cur + 1,
-                        "p": float(stats.f.sf(f_rm, 1, df_cur + 1)), "r2": 1 - sse_cur / sst})
-        key = tuple(sorted(chosen))
-        if key in seen:
-            break
-        seen.add(key)
-    steps = pd.DataFrame(log, columns=["action", "term", "f", "df_num", "df_den", "p", "r2"])
-    steps.insert(0, "step", np.arange(1, len(steps) + 1))
-    return sorted(chosen), steps
-
 
 def fit_surface(
     data: Any,
@@ -1438,6 +873,7 @@ def fit_surface(
     f_remove: float = 3.9,
     hierarchy: bool = True,
     confidence_level: float = 0.95,
+    units: Mapping[str, str] | None = None,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> SurfaceFit:
     """Fit a binary or ternary quadratic (or square-root) response surface to plot data.
@@ -1470,6 +906,10 @@ def fit_surface(
         leave while it is in the model.
     confidence_level : float, default 0.95
         For coefficient intervals.
+    units : mapping, optional
+        ``{"response": "t/ha", "rates": "kg/ha"}`` (or a unit per nutrient); by default the
+        units recorded by :func:`fertopt.read_trials` or :func:`fertopt.load_dataset`.  A
+        :class:`fertopt.Prices` uses them to convert prices to the data's scale.
     nan_policy : {"omit", "raise"}
         Plots without a response value are left out (counted) or refused.
 
@@ -1523,6 +963,7 @@ def fit_surface(
     nan_policy = check_nan_policy(nan_policy)
     confidence_level = check_probability(confidence_level, "confidence_level")
     y, x, blocks, n_dropped, warn_list = _prepare(frame, response, columns, block, nan_policy)
+    response_unit, rate_units = _resolve_units(frame, units, response, columns)
     k = len(nutrients)
     cand = _ps.candidate_terms(k, model)
     if isinstance(terms, str):
@@ -1677,6 +1118,8 @@ def fit_surface(
         n_blocks=len(blocks.categories) if blocks is not None else 0,
         ck_yield=ck,
         ck_source=ck_source,
+        response_unit=response_unit,
+        rate_units=rate_units,
         f_enter=f_enter if selection == "stepwise" else None,
         f_remove=f_remove if selection == "stepwise" else None,
         hierarchy=bool(hierarchy),
@@ -1695,6 +1138,7 @@ def surface_from_coefficients(
     bounds: Mapping[str, tuple[float, float]] | None = None,
     ck_yield: float | None = None,
     response: str = "yield",
+    units: Mapping[str, str] | None = None,
 ) -> SurfaceFit:
     """A published surface, audited through the same interface as a fitted one.
 
@@ -1711,6 +1155,9 @@ def surface_from_coefficients(
         Observed no-fertilizer yield, for the typicality rule 5 (default: the intercept).
     response : str
         Name of the response, for display.
+    units : mapping, optional
+        ``{"response": "kg/mu", "rates": "kg/mu"}``, needed when the surface is priced with a
+        :class:`fertopt.Prices` whose units differ from kg per the same area.
 
     Returns
     -------
@@ -1805,6 +1252,7 @@ def surface_from_coefficients(
                 raise FertoptError(f"bounds for {n} must satisfy 0 ≤ low < high, got {bounds[n]!r}.")
             bdict[n] = (a, b)
     names = [_ps.term_name(p, nutrients) for p in powers]
+    response_unit, rate_units = _resolve_units(None, units, response, {n: n for n in nutrients})
     k = len(nutrients)
     fam = set(powers)
     model = ("quadratic" if fam <= set(_ps.candidate_terms(k, "quadratic"))
@@ -1838,5 +1286,7 @@ def surface_from_coefficients(
         n_blocks=0,
         ck_yield=ck,
         ck_source=ck_source,
+        response_unit=response_unit,
+        rate_units=rate_units,
         _powers=tuple(powers),
     )

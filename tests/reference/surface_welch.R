@@ -65,16 +65,19 @@ cases <- list(
 )
 rows <- lapply(cases, function(cs) {
   r <- box_qp(cs$c0, cs$g, cs$H, cs$lo, cs$hi)
-  data.frame(case = cs$name, N = fmt(r[1]), P = fmt(r[2]), K = fmt(r[3]), objective = fmt(r[4]))
+  # net return (value of the yield gain over no fertilizer minus cost) = objective - c0
+  data.frame(case = cs$name, N = fmt(r[1]), P = fmt(r[2]), K = fmt(r[3]), objective = fmt(r[4]),
+             net_return = fmt(if (cs$name == "max_tested") NA else r[4] - cs$c0))
 })
 out(do.call(rbind, rows), "surface_welch_quad_optima.csv")
 
 # 5. Priced optimum of Welch's n*p*k model, lb units, within the tested box
 m_npk_lb <- lm(yield ~ n + p + k + I(n^2) + I(p^2) + I(k^2) + n:p + n:k + p:k + n:p:k, data = dat)
 cf <- coef(m_npk_lb)
-net <- function(x) {
-  nd <- data.frame(n = x[1], p = x[2], k = x[3])
-  crop * predict(m_npk_lb, nd) - sum(price * x)
+net <- function(x) {  # value of the yield gain over no fertilizer, minus the fertilizer cost
+  nd <- data.frame(n = c(x[1], 0), p = c(x[2], 0), k = c(x[3], 0))
+  pr <- predict(m_npk_lb, nd)
+  crop * (pr[1] - pr[2]) - sum(price * x)
 }
 grad <- function(x) {
   n <- x[1]; p <- x[2]; k <- x[3]
