@@ -557,3 +557,34 @@ def test_display_and_json(welch_quad, study):
         assert "\n" not in repr(result)
         assert str(result)
     assert "not assessed" in str(study.typicality())
+
+
+# ---------------------------------------------------------------------------
+# plot
+# ---------------------------------------------------------------------------
+def test_plot_surface(study, trial3414):
+    import matplotlib.pyplot as plt
+
+    try:
+        ax = study.plot(x="P2O5", y="K2O", at={"N": 18})
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        box = lines["tested region"]
+        assert list(box.get_xdata()) == [0, 8, 8, 0, 0] and list(box.get_ydata()) == [0, 0, 19, 19, 0]
+        star = lines["maximum in region (saddle)"]
+        assert (star.get_xdata()[0], star.get_ydata()[0]) == (8.0, 19.0)
+        assert "stationary point (saddle)" in lines
+        assert ax.get_title() == "N = 18"
+        fit = fo.fit_surface(trial3414, response="yield", block="block")
+        fig, ax2 = plt.subplots()
+        out = fo.plotting.plot_surface(fit, ax=ax2, what="net_return",
+                                       prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0})
+        assert out is ax2
+        labels = [line.get_label() for line in ax2.get_lines()]
+        assert "economic optimum (ok)" in labels
+        assert len(ax2.collections) >= 2  # filled contours and tested points
+        with pytest.raises(fo.FertoptError, match="needs prices"):
+            fo.plotting.plot_surface(fit, what="net_return")
+        with pytest.raises(fo.FertoptError, match="not a nutrient"):
+            fo.plotting.plot_surface(fit, x="S")
+    finally:
+        plt.close("all")
