@@ -45,6 +45,7 @@ from .surface import (
     fit_surface,
     surface_from_coefficients,
 )
+from .three414 import Three414Result, three414
 
 __all__ = [
     "__version__",
@@ -77,4 +78,6 @@ __all__ = [
     "SurfaceOptimum",
     "TypicalityResult",
     "SurfacePoint",
+    "three414",
+    "Three414Result",
 ]

@@ -620,7 +620,8 @@ class SurfaceFit(ResultBase):
         )
 
     # -- typicality -------------------------------------------------------------
-    def typicality(self, *, prices: Any = None, alpha: float = 0.05, strict_signs: bool = False) -> TypicalityResult:
+    def typicality(self, *, prices: Any = None, alpha: float = 0.05, strict_signs: bool = False,
+                   ck_yield: float | None = None) -> TypicalityResult:
         """Typical/atypical verdict with every failed rule named.
 
         Rules (anchors of 3414 practice, with response-surface theory):
@@ -644,6 +645,8 @@ class SurfaceFit(ResultBase):
             Rule 2 decides the verdict only when True.  With product terms the signs of the
             single coefficients do not determine the shape (rules 3–5 do), so by default a
             sign failure is reported but does not make the surface atypical.
+        ck_yield : float, optional
+            No-fertilizer yield for rule 5 (default: ``self.ck_yield``).
 
         Returns
         -------
@@ -725,13 +728,18 @@ class SurfaceFit(ResultBase):
             add(4, "optimum in (0, top rate]", not issues, True,
                 "; ".join(issues) if issues else "; ".join(f"{lab}: {_rates_text(r)}" for lab, r, _ in points))
             label, rates, y_opt = points[-1]
-            ck = self.ck_yield if self.ck_yield is not None else float(poly.value(np.zeros(len(self.nutrients))))
+            if ck_yield is not None:
+                ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
+            elif self.ck_yield is not None:
+                ck, ck_source = self.ck_yield, self.ck_source
+            else:
+                ck, ck_source = float(poly.value(np.zeros(len(self.nutrients)))), "predicted"
             if y_opt is None:
                 add(5, "optimum yield above CK", False, True, f"{label}: none exists")
             else:
                 ok = y_opt > ck
                 add(5, "optimum yield above CK", ok, True,
-                    f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield {format_number(ck, 6)} ({self.ck_source})")
+                    f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield {format_number(ck, 6)} ({ck_source})")
         table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"]).sort_values("rule", kind="stable").reset_index(drop=True)
         table["passed"] = table["passed"].astype(object)
         failed = tuple(r["name"] for r in rules if r["passed"] is False)

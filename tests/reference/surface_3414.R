@@ -87,6 +87,17 @@ sub <- X[X$treatment %in% c(2:7, 11, 12), ]
 bin <- c("N", "P2O5", "N2", "P2", "NP")
 coef_out(lm(reformulate(c("block", bin), "yield"), data = sub), bin, "surface_3414_binary_np_coef.csv")
 
+# 3b. univariate quadratics of the 3414 series (the other nutrients at level 2), with blocks
+uni <- list(N = c(2, 3, 6, 11), P2O5 = c(4, 5, 6, 7), K2O = c(8, 9, 6, 10))
+rows <- lapply(names(uni), function(n) {
+  d <- X[X$treatment %in% uni[[n]], ]
+  d$x <- d[[n]]
+  cf <- coef(lm(yield ~ block + x + I(x^2), data = d))
+  data.frame(nutrient = n, intercept = fmt(cf[["(Intercept)"]]), linear = fmt(cf[["x"]]),
+             quadratic = fmt(cf[["I(x^2)"]]))
+})
+out(do.call(rbind, rows), "surface_3414_univariate_coef.csv")
+
 # 4. unreplicated: treatment means (no blocks)
 means <- aggregate(yield ~ treatment + N + P2O5 + K2O, data = dat, FUN = mean)
 M <- transform(means, N2 = N^2, P2 = P2O5^2, K2 = K2O^2, NP = N * P2O5, NK = N * K2O, PK = P2O5 * K2O)
