@@ -19,18 +19,20 @@ Exact box-constrained maximum of a second-order polynomial
 ----------------------------------------------------------
 :func:`box_qp_max` maximises ``q(z) = c0 + gᵀz + zᵀHz`` over ``lo ≤ z ≤ hi``
 by enumerating the ``3**k`` faces of the box (each variable at its lower
-bound, at its upper bound, or free).  On a face the free variables solve the
-linear system ``2 H_FF z_F = -(g_F + 2 H_FB z_B)``; a solution strictly inside
-the face is a candidate, and so is every vertex.  The global maximum of any
+bound, at its upper bound, or free: 27 faces for three nutrients).  On a face
+the free variables solve the linear system ``2 H_FF z_F = -(g_F + 2 H_FB z_B)``;
+a solution inside the face is a candidate, and so is every vertex.  ``H_FF``
+depends only on which variables are free, so each of the ``2**k`` free sets is
+factorised once and all its faces are solved together.  The global maximum of any
 quadratic over a box lies in the relative interior of some face, where it is a
 stationary point of the restriction; if the restricted Hessian is singular
 there, the function is constant along its null directions and the same value
 is reached on a lower-dimensional face.  Taking the best candidate therefore
 gives the exact global maximum, concave or not, with no iteration and no
 tolerance other than the test for a singular face.  Computation is done in
-coded units (each box edge mapped to ``[-1, 1]``), the face order is fixed
-(``itertools.product`` over lower, upper, free), and ties within ``1e-12``
-relative are resolved by that order, so the result is deterministic.
+coded units (each box edge mapped to ``[-1, 1]``), the order in which faces
+are visited is fixed (vertices first; see :func:`box_qp_max`), and ties within
+``1e-12`` relative are resolved by that order, so the result is deterministic.
 """
 
 from __future__ import annotations
@@ -316,7 +318,12 @@ def box_qp_max(
 
     Returns ``(z, value, side)`` where ``side[i]`` is ``-1`` (at the lower
     bound), ``+1`` (at the upper bound) or ``0`` (free).  See the module
-    docstring for the algorithm.
+    docstring for the algorithm.  Candidates are visited in a fixed order:
+    free sets by increasing size (vertices first, then edges, faces, the
+    interior), free sets of one size in ``itertools.combinations`` order, and
+    the fixed variables' bounds in ``itertools.product((-1, 1))`` order; a
+    candidate replaces the best so far only if it is higher by more than
+    ``1e-12`` relative, so among equal maxima the lowest-dimensional face wins.
 
     Examples
     --------
@@ -333,36 +340,46 @@ def box_qp_max(
     lo = np.asarray(lo, dtype=float)
     hi = np.asarray(hi, dtype=float)
     k = len(g)
-    c, gc, hc, mid, half = _coded(float(c0), g, (h + h.T) / 2, lo, hi)
-    fixed_width = half <= 0
+    hs = (h + h.T) / 2
+    c, gc, hc, mid, half = _coded(float(c0), g, hs, lo, hi)
+    movable = np.flatnonzero(half > 0)
     scale = max(float(np.abs(hc).max(initial=0.0)), 1e-300)
-    best_u: np.ndarray | None = None
-    best_v = -math.inf
-    best_side = np.zeros(k, dtype=int)
-    choices = [(-1, 1, 0) if not fixed_width[i] else (-1,) for i in range(k)]
-    for side in itertools.product(*choices):
-        side_arr = np.array(side, dtype=int)
-        u = side_arr.astype(float)
-        free = side_arr == 0
-        if free.any():
-            hff = hc[np.ix_(free, free)]
-            eig = np.linalg.eigvalsh(hff)
-            if np.abs(eig).min() <= 1e-12 * scale:
-                continue
-            rhs = -(gc[free] + 2 * hc[np.ix_(free, ~free)] @ u[~free])
-            uf = np.linalg.solve(2 * hff, rhs)
-            if np.any(np.abs(uf) > 1 + 1e-12):
-                continue
-            u[free] = np.clip(uf, -1.0, 1.0)
-        v = c + gc @ u + u @ hc @ u
-        if v > best_v + 1e-12 * max(1.0, abs(best_v) if math.isfinite(best_v) else 1.0):
-            best_u, best_v, best_side = u, v, side_arr
-    # the first face enumerated is the all-lower vertex, so best_u is always set
-    best_u = best_u if best_u is not None else -np.ones(k)
-    z = np.where(fixed_width, lo, mid + half * best_u)
-    z = np.clip(z, lo, hi)
-    value = float(c0 + g @ z + z @ ((h + h.T) / 2) @ z)
-    side = np.where(fixed_width, -1, best_side)
+    cand_u: list[np.ndarray] = []
+    cand_side: list[np.ndarray] = []
+    for size in range(len(movable) + 1):
+        for free in itertools.combinations(movable.tolist(), size):
+            free_idx = np.array(free, dtype=int)
+            fixed_idx = np.array([i for i in range(k) if i not in free], dtype=int)
+            # bounds of the fixed variables: every combination (a zero-width variable sits at -1)
+            choices = [(-1.0, 1.0) if half[i] > 0 else (-1.0,) for i in fixed_idx]
+            combos = list(itertools.product(*choices))
+            fixed_vals = np.array(combos, dtype=float).reshape(len(combos), len(fixed_idx))
+            u = np.zeros((len(fixed_vals), k))
+            u[:, fixed_idx] = fixed_vals
+            if size:
+                hff = hc[free_idx][:, free_idx]
+                if np.abs(np.linalg.eigvalsh(hff)).min() <= 1e-12 * scale:
+                    continue  # singular face: its maxima also lie on a lower-dimensional face
+                rhs = -(gc[free_idx][None, :] + 2 * fixed_vals @ hc[fixed_idx][:, free_idx])
+                uf = np.linalg.solve(2 * hff, rhs.T).T
+                inside = np.all(np.abs(uf) <= 1 + 1e-12, axis=1)
+                u[:, free_idx] = np.clip(uf, -1.0, 1.0)
+                u = u[inside]
+                fixed_vals = fixed_vals[inside]
+            side = np.zeros((len(u), k), dtype=int)
+            side[:, fixed_idx] = fixed_vals.astype(int)
+            cand_u.append(u)
+            cand_side.append(side)
+    u_all = np.concatenate(cand_u)
+    side_all = np.concatenate(cand_side)
+    values = c + u_all @ gc + np.einsum("ij,jk,ik->i", u_all, hc, u_all)
+    best = 0  # the first candidate is the all-lower vertex
+    for j in range(1, len(values)):
+        if values[j] > values[best] + 1e-12 * max(1.0, abs(values[best])):
+            best = j
+    z = np.clip(np.where(half > 0, mid + half * u_all[best], lo), lo, hi)
+    value = float(c0 + g @ z + z @ hs @ z)
+    side = np.where(half > 0, side_all[best], -1)
     # a free variable that landed exactly on a bound is reported on that bound
     side = np.where((side == 0) & (z <= lo), -1, side)
     side = np.where((side == 0) & (z >= hi), 1, side)
