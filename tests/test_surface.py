@@ -565,6 +565,8 @@ def test_display_and_json(welch_quad, study):
 def test_plot_surface(study, trial3414):
     import matplotlib.pyplot as plt
 
+    from fertopt.plotting import plot_surface
+
     try:
         ax = study.plot(x="P2O5", y="K2O", at={"N": 18})
         lines = {line.get_label(): line for line in ax.get_lines()}
@@ -576,15 +578,15 @@ def test_plot_surface(study, trial3414):
         assert ax.get_title() == "N = 18"
         fit = fo.fit_surface(trial3414, response="yield", block="block")
         fig, ax2 = plt.subplots()
-        out = fo.plotting.plot_surface(fit, ax=ax2, what="net_return",
+        out = plot_surface(fit, ax=ax2, what="net_return",
                                        prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0})
         assert out is ax2
         labels = [line.get_label() for line in ax2.get_lines()]
         assert "economic optimum (ok)" in labels
         assert len(ax2.collections) >= 2  # filled contours and tested points
         with pytest.raises(fo.FertoptError, match="needs prices"):
-            fo.plotting.plot_surface(fit, what="net_return")
+            plot_surface(fit, what="net_return")
         with pytest.raises(fo.FertoptError, match="not a nutrient"):
-            fo.plotting.plot_surface(fit, x="S")
+            plot_surface(fit, x="S")
     finally:
         plt.close("all")

@@ -333,7 +333,8 @@ class SurfaceOptimum(ResultBase):
                 ("Price ratios", _rates_text(self.price_ratios, digits) if self.price_ratios else ""),
             ]
         facts += [
-            ("Unconstrained solution", _rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else "none"),
+            ("Unconstrained solution",
+             _rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else "none"),
             ("Unconstrained kind", self.unconstrained_kind or "none"),
             ("Unconstrained in tested region", "yes" if self.unconstrained_inside else "no"),
             ("Method", self.method),
@@ -433,7 +434,8 @@ class SurfacePoint(ResultBase):
                 ("Net return", format_number(self.net_return, digits + 2)),
                 ("Marginal net return", _rates_text(self.marginal_net, digits)),
             ]
-        blocks = [Facts(facts), Paragraph(self.message), Notes(list(self.violations), title="Outside the tested region")]
+        blocks = [Facts(facts), Paragraph(self.message),
+                  Notes(list(self.violations), title="Outside the tested region")]
         return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
 
 
@@ -460,12 +462,14 @@ def _optimum_message(status: str, what: str, strictly: list[dict[str, Any]], u_k
         base = (f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
                 "region. ")
         return base + ("No optimum exists without bounds." if unbounded else
-                       f"The point shown is only the highest {what} within the bounds, set by them ({bind or 'bounds'}); "
+                       f"The point shown is only the highest {what} within the bounds, set by them "
+                       f"({bind or 'bounds'}); "
                        "it is not an optimum and not a recommendation.")
     if status == "no_maximum":
         return (f"The {what} surface has no maximum ({u_kind}). "
                 + ("No optimum exists without bounds." if unbounded else
-                   f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); not a recommendation."))
+                   f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); "
+                   "not a recommendation."))
     if status == "extrapolated":
         return (f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
                 "it is an extrapolation, not a recommendation.")

@@ -116,6 +116,18 @@ def plot_surface(
     The tested region is drawn as a dashed rectangle; the stationary point of a
     second-order surface is marked with its kind (maximum, saddle …) when it lies
     within 1.5 times the plotted range, otherwise its position is written in the corner.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt, fertopt as fo
+    >>> from fertopt.plotting import plot_surface
+    >>> surf = fo.surface_from_coefficients(
+    ...     {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99},
+    ...     bounds={"N": (0, 18), "P2O5": (0, 8), "K2O": (0, 19)})
+    >>> ax = plot_surface(surf, x="P2O5", y="K2O", at={"N": 18})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['tested region', 'stationary point (saddle)', 'maximum in region (saddle)']
+    >>> plt.close("all")
     """
     from .surface import SurfaceFit
 

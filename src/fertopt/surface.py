@@ -78,8 +78,8 @@ class SurfaceFit(ResultBase):
         Names of the rates, in order; coefficient names use them.
     columns : dict
         Nutrient → data column.
-    model : {"quadratic", "square_root", "custom", "published"}
-        The term family.
+    model : {"quadratic", "square_root", "custom"}
+        The term family (``custom`` for terms outside both families, such as ``N:P:K``).
     selection : {"full", "given", "stepwise", "published"}
         How the terms were chosen.
     terms : tuple of str
@@ -111,7 +111,33 @@ class SurfaceFit(ResultBase):
         Stepwise criteria (partial F to enter, to remove).
     hierarchy : bool
         Whether stepwise kept the model hierarchical.
+    response_unit : str or None
+        Unit of the response (``"t/ha"``), when declared.
+    rate_units : dict or None
+        Nutrient → unit of its rate, when declared.
     confidence_level : float
+    warnings : tuple of str
+        Problems met while fitting (plots left out, no residual degrees of freedom).
+
+    Methods
+    -------
+    predict, canonical, ridge, maximum, optimum, typicality, assess, plot
+
+    Examples
+    --------
+    Welch et al. (1963): the pure quadratic's maximum lies beyond the tested rates.
+
+    >>> import fertopt as fo
+    >>> welch = fo.load_dataset("welch_bermudagrass")        # lb/acre, t/acre
+    >>> surf = fo.fit_surface(welch, response="yield", rates={"N": "n", "P": "p", "K": "k"})
+    >>> surf
+    <SurfaceFit ternary quadratic surface in N, P, K | 10 terms | R² 0.978 | F(9,54)=272 p<0.0001>
+    >>> can = surf.canonical()
+    >>> can.kind, can.inside, {n: round(v) for n, v in can.stationary_point.items()}
+    ('maximum', False, {'N': 412, 'P': 117, 'K': 234})
+    >>> opt = surf.optimum(prices={"crop": 25, "N": 0.12, "P": 0.18, "K": 0.07})
+    >>> {n: round(v, 1) for n, v in opt.rates.items()}, opt.status
+    ({'N': 297.6, 'P': 70.1, 'K': 148.1}, 'ok')
     """
 
     response: str
@@ -170,7 +196,10 @@ class SurfaceFit(ResultBase):
         if isinstance(rates, pd.DataFrame):
             missing = [n for n in self.nutrients if n not in rates.columns and self.columns.get(n) not in rates.columns]
             if missing:
-                raise FertoptError(f"the rates lack {', '.join(missing)}; give a column for each of {', '.join(self.nutrients)}.")
+                raise FertoptError(
+                    f"the rates lack {', '.join(missing)}; give a column for each of "
+                    f"{', '.join(self.nutrients)}."
+                )
             cols = [rates[n] if n in rates.columns else rates[self.columns[n]] for n in self.nutrients]
             return np.column_stack([np.asarray(c, dtype=float) for c in cols]), False
         if isinstance(rates, Mapping):
@@ -258,14 +287,17 @@ class SurfaceFit(ResultBase):
                 elif self.bounds is not None:
                     pair = self.bounds[n]
                 else:
-                    raise FertoptError(f"bounds lack {n}, and the tested region is unknown; give bounds for every nutrient.")
+                    raise FertoptError(
+                        f"bounds lack {n}, and the tested region is unknown; give bounds for every nutrient."
+                    )
                 try:
                     a, b = (float(v) for v in pair)
                 except (TypeError, ValueError):
                     raise FertoptError(f"bounds for {n} must be a pair (low, high), got {pair!r}.") from None
                 if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b < a:
                     raise FertoptError(
-                        f"bounds for {n} must satisfy 0 ≤ low ≤ high, got ({format_number(a)}, {format_number(b)}); "
+                        f"bounds for {n} must satisfy 0 ≤ low ≤ high, got "
+                        f"({format_number(a)}, {format_number(b)}); "
                         "fertilizer rates cannot be negative."
                     )
                 lo.append(a)
@@ -413,7 +445,8 @@ class SurfaceFit(ResultBase):
             lo = np.array([self.bounds[n][0] for n in self.nutrients])
             hi = np.array([self.bounds[n][1] for n in self.nutrients])
             ok_root = np.all(~poly.root | (zr >= -_TOL), axis=1)
-            ridge["inside"] = np.all((xr >= lo - _TOL * (1 + np.abs(lo))) & (xr <= hi + _TOL * (1 + np.abs(hi))), axis=1) & ok_root
+            within = (xr >= lo - _TOL * (1 + np.abs(lo))) & (xr <= hi + _TOL * (1 + np.abs(hi)))
+            ridge["inside"] = np.all(within, axis=1) & ok_root
         return CanonicalResult(
             kind=kind,
             has_maximum=bool(shape["has_max"]),
@@ -606,7 +639,8 @@ class SurfaceFit(ResultBase):
             fertilizer_cost=cost,
             extrapolated=extrapolated,
             binding=binding,
-            bounds=(None if box is None else {n: (float(a), float(b)) for n, a, b in zip(self.nutrients, lo, hi, strict=True)}),
+            bounds=(None if box is None else
+                    {n: (float(a), float(b)) for n, a, b in zip(self.nutrients, lo, hi, strict=True)}),
             unconstrained_rates=u_rates,
             unconstrained_yield=u_yield,
             unconstrained_kind=u_kind,
@@ -739,8 +773,10 @@ class SurfaceFit(ResultBase):
             else:
                 ok = y_opt > ck
                 add(5, "optimum yield above CK", ok, True,
-                    f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield {format_number(ck, 6)} ({ck_source})")
-        table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"]).sort_values("rule", kind="stable").reset_index(drop=True)
+                    f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield "
+                    f"{format_number(ck, 6)} ({ck_source})")
+        table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"])
+        table = table.sort_values("rule", kind="stable").reset_index(drop=True)
         table["passed"] = table["passed"].astype(object)
         failed = tuple(r["name"] for r in rules if r["passed"] is False)
         deciding_failed = any(r["passed"] is False and r["deciding"] for r in rules)
@@ -776,7 +812,10 @@ class SurfaceFit(ResultBase):
         gz = poly.grad(z)
         marg = {}
         for i, n in enumerate(self.nutrients):
-            marg[n] = float(gz[i] / (2 * z[i])) if poly.root[i] and z[i] > 0 else (float(gz[i]) if not poly.root[i] else math.inf)
+            if not poly.root[i]:
+                marg[n] = float(gz[i])
+            else:  # dY/dx = dY/dz / (2 z): infinite at a square-root term's zero rate
+                marg[n] = float(gz[i] / (2 * z[i])) if z[i] > 0 else math.inf
         violations = self._outside(x)
         net = marg_net = None
         if prices is not None:
@@ -793,7 +832,8 @@ class SurfaceFit(ResultBase):
             kind = self.canonical().kind
             if kind != "maximum":
                 msg += f" The surface is a {kind}, so no rate combination is a maximum of it."
-        msg += " It lies inside the tested region." if not violations else " It lies outside the tested region: " + "; ".join(violations) + "."
+        msg += (" It lies inside the tested region." if not violations
+                else " It lies outside the tested region: " + "; ".join(violations) + ".")
         return SurfacePoint(
             rates=dict(zip(self.nutrients, map(float, x), strict=True)),
             predicted=value,
@@ -840,8 +880,10 @@ class SurfaceFit(ResultBase):
         reg = self.anova[self.anova["source"] == "regression"]
         test = ""
         if len(reg) and np.isfinite(reg["f"].iloc[0]):
-            test = f" | F({int(reg['df'].iloc[0])},{self.df_resid})={format_number(reg['f'].iloc[0], 3)} {_p_text(reg['p'].iloc[0]).replace(' ', '')}"
-        return f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | R² {format_number(self.r2, 3)}{test}"
+            p_text = _p_text(reg["p"].iloc[0]).replace(" ", "")
+            test = f" | F({int(reg['df'].iloc[0])},{self.df_resid})={format_number(reg['f'].iloc[0], 3)} {p_text}"
+        return (f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
+                f"R² {format_number(self.r2, 3)}{test}")
 
     def _summary(self, digits: int) -> Summary:
         facts = [("Response", str(self.response)), ("Nutrients", ", ".join(self.nutrients)),
@@ -855,7 +897,8 @@ class SurfaceFit(ResultBase):
                       ("R² / adjusted", f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}"),
                       ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df")]
         if self.bounds:
-            facts.append(("Tested region", ", ".join(f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items())))
+            region = ", ".join(f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items())
+            facts.append(("Tested region", region))
         if self.ck_yield is not None:
             facts.append(("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})"))
         blocks: list[Any] = [Facts(facts), Table(self.coefficients, title="Coefficients", formats={"p": "p"})]

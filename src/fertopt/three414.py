@@ -676,7 +676,8 @@ def three414(
                            yield_at_rate=float(np.mean([optima[lab].yield_at_rates for lab in usable])),
                            source=usable[0] if len(usable) == 1 else " + ".join(usable) + " (mean)")
                 if len(usable) > 1:
-                    row["note"] = "mean of " + ", ".join(f"{lab}: {format_number(r, 4)}" for lab, r in zip(usable, rates_))
+                    row["note"] = "mean of " + ", ".join(
+                        f"{lab}: {format_number(r, 4)}" for lab, r in zip(usable, rates_, strict=True))
             elif n in univariate and typ[f"quadratic {n}"].typical:
                 opt = uni_opt[n]
                 row.update(rate=opt.rate, source=f"quadratic {n}", status=opt.status, yield_at_rate=opt.yield_at_rate)
