@@ -590,3 +590,53 @@ def test_plot_surface(study, trial3414):
             plot_surface(fit, x="S")
     finally:
         plt.close("all")
+
+
+# ---------------------------------------------------------------------------
+# fertopt.Prices: units and nutrient forms
+# ---------------------------------------------------------------------------
+def _prices_class():
+    if not hasattr(fo, "Prices"):
+        pytest.skip("fertopt.Prices is not available")
+    return fo.Prices
+
+
+def test_prices_object_converts_units_and_forms(welch_npk, study):
+    Prices = _prices_class()
+    # load_dataset records t/acre and lb/acre, so prices per t of grass and per lb of nutrient
+    usd = Prices(crop=25, crop_unit="t", N=0.12, P=0.18, K=0.07, nutrient_unit="lb", currency="USD")
+    opt = welch_npk.optimum(prices=usd)
+    ref = welch_npk.optimum(prices=WELCH_PRICES)  # the same prices in the data's units
+    assert_allclose([opt.rates[n] for n in "NPK"], [ref.rates[n] for n in "NPK"], rtol=1e-9)
+    assert_allclose(opt.net_return, ref.net_return, rtol=1e-10)
+    assert opt.net_return_unit == "USD/acre" and ref.net_return_unit == "money per unit area of the data"
+    # a price per lb P2O5 is the price per lb P divided by 2.2914 (P2O5 = 2.2914 P)
+    oxide = Prices(crop=25, crop_unit="t", N=0.12, P2O5=0.18 / 2.2914, K2O=0.07 / 1.2046, nutrient_unit="lb")
+    again = welch_npk.optimum(prices=oxide)
+    # the oxide factors are computed from atomic weights; 2.2914 and 1.2046 are rounded to 5 digits
+    assert_allclose([again.rates[n] for n in "NPK"], [opt.rates[n] for n in "NPK"], rtol=1e-4)
+    # per-kg prices with yields and rates in kg/mu need no units at all
+    cny = Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4, currency="yuan")
+    assert study.optimum(prices=cny).rates == study.optimum(prices=STUDY_PRICES).rates
+
+
+def test_prices_object_needs_consistent_units(trial3414):
+    Prices = _prices_class()
+    fit = fo.fit_surface(trial3414, response="yield", units={"response": "kg/mu"})
+    with pytest.raises(fo.FertoptError, match="missing for N, P2O5, K2O"):
+        fit.optimum(prices=Prices(crop=2, N=5, P2O5=6, K2O=5))
+    with pytest.raises(fo.FertoptError, match="prices lack a price for K2O"):
+        fo.fit_surface(trial3414, response="yield").optimum(prices=Prices(crop=2, N=5, P2O5=6))
+    welch = fo.load_dataset("welch_bermudagrass")
+    lower = fo.fit_surface(welch, response="yield", rates=("n", "p", "k"))
+    with pytest.raises(fo.FertoptError, match="not named by a nutrient form"):
+        lower.optimum(prices=Prices(crop=25, N=0.1, P=0.1, K=0.1))
+    ok = fo.fit_surface(trial3414, response="yield", units={"response": "kg/mu", "rates": "kg/mu"})
+    mu = ok.optimum(prices=Prices(crop=2, N=5, P2O5=6, K2O=5, currency="yuan"))
+    ref = ok.optimum(prices=PRICES_3414)
+    assert_allclose([mu.rates[n] for n in ("N", "P2O5", "K2O")], [ref.rates[n] for n in ("N", "P2O5", "K2O")],
+                    rtol=1e-12)
+    assert mu.net_return_unit == "yuan/mu"
+
+
+PRICES_3414 = {"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}

@@ -253,3 +253,15 @@ def test_display_and_json(blocked):
     payload = json.loads(json.dumps(blocked.to_dict()))
     assert payload["recommendations"][0]["nutrient"] == "N"
     assert "<table" in blocked._repr_html_()
+
+
+def test_prices_object_gives_the_same_recommendations(r3414, blocked):
+    p = fo.Prices(crop=2, N=5, P2O5=6, K2O=5, currency="yuan")
+    res = fo.three414(r3414, response="yield", block="block", prices=p)
+    assert_allclose(res.recommendations["rate"].to_numpy(float), blocked.recommendations["rate"].to_numpy(float),
+                    rtol=1e-10)
+    assert list(res.recommendations["source"]) == list(blocked.recommendations["source"])
+    mu = fo.three414(r3414, response="yield", block="block", prices=p,
+                     units={"response": "kg/mu", "rates": "kg/mu"})
+    assert_allclose(mu.recommendations["rate"].to_numpy(float), blocked.recommendations["rate"].to_numpy(float),
+                    rtol=1e-10)

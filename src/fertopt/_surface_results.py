@@ -32,23 +32,22 @@ def _resolve_prices(
     nutrients: Sequence[str],
     response_unit: str | None = None,
     rate_units: Mapping[str, str | None] | None = None,
-) -> tuple[float, dict[str, float]]:
-    """Crop value per unit of response and nutrient prices per unit of rate.
+) -> tuple[float, dict[str, float], str]:
+    """Crop value per unit of response, nutrient prices per unit of rate, and the money unit.
 
     This is the one place where a price object becomes numbers.  Two forms:
 
-    * a :class:`fertopt.Prices` (anything with ``nutrient_price``, ``ratio`` and
-      ``return_factor``): nutrient prices are per mass of the nutrient form that
-      names each rate (``N``, ``P2O5``, ``K2O``, ``P``, ``K``; P↔P2O5 and K↔K2O
-      are converted), the crop price per mass of crop; the units of the response
-      and rates (``"t/acre"``, ``"lb/acre"`` …) convert them to the data's scale.
-      Without declared units, yield and rates are taken to be in kg per the same
-      area, as in :func:`fertopt.fit_response`.
-    * a mapping ``{"crop": ..., "N": ..., ...}``: prices already per unit of the
-      data's response and rate columns (no conversion).
+    * a :class:`fertopt.Prices`: nutrient prices are per mass of the nutrient form that
+      names each rate (``N``, ``P2O5``, ``K2O``, ``P``, ``K``; P↔P2O5 and K↔K2O are
+      converted), the crop price per mass of crop; :meth:`fertopt.Prices.money_factors`
+      converts them with the units of the response and rates (``"t/acre"``,
+      ``"lb/acre"`` …), exactly as for single-nutrient optima.  Without declared units,
+      yield and rates are taken to be in kg per the same area.
+    * a mapping ``{"crop": ..., "N": ..., ...}``: prices already per unit of the data's
+      response and rate columns (no conversion).
 
-    Returns ``(crop_value, prices)`` with ``crop_value × response`` and
-    ``prices[n] × rate`` in the same money per area.
+    Returns ``(crop_value, prices, money)`` with ``crop_value × response`` and
+    ``prices[n] × rate`` in the same money per area, and that unit as text.
     """
     if prices is None:
         raise FertoptError("prices are required for an economic optimum.")
@@ -67,8 +66,9 @@ def _resolve_prices(
                 f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
                 f"(for example {missing[0]}=<price>)."
             )
-        return crop, {n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients}
-    if not all(hasattr(prices, a) for a in ("nutrient_price", "ratio", "return_factor", "has")):
+        nutrient_prices = {n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients}
+        return crop, nutrient_prices, "money per unit area of the data"
+    if not all(hasattr(prices, a) for a in ("money_factors", "has")):
         raise FertoptError(
             f"prices must be a fertopt.Prices or a mapping {{'crop': ..., 'N': ...}}, got "
             f"{type(prices).__name__}."
@@ -90,22 +90,23 @@ def _resolve_prices(
         )
     units = dict(rate_units or {})
     declared = [n for n in nutrients if units.get(n) is not None]
-    if response_unit is None and not declared:
-        crop_value = float(prices.crop_per_kg)
-        return crop_value, {n: crop_value * float(prices.ratio(n)) for n in nutrients}
-    if response_unit is None or len(declared) < len(nutrients):
+    if (response_unit is None) != (not declared) or 0 < len(declared) < len(nutrients):
         lacking = ["the response"] if response_unit is None else []
         lacking += [n for n in nutrients if n not in declared]
         raise FertoptError(
-            f"Prices need the units of the response and of every rate; missing for "
-            f"{', '.join(lacking)}. Pass units={{'response': 't/ha', 'rates': 'kg/ha'}} to "
+            f"Prices need the units of the response and of every rate, or none of them; missing "
+            f"for {', '.join(lacking)}. Pass units={{'response': 't/ha', 'rates': 'kg/ha'}} to "
             "fit_surface (or read the data with fertopt.read_trials, which records them)."
         )
-    crop_value, _area = prices.return_factor(response_unit)
-    return float(crop_value), {
-        n: float(crop_value) * float(prices.ratio(n, response_unit=response_unit, rate_unit=units[n]))
-        for n in nutrients
-    }
+    value = 0.0
+    costs: dict[str, float] = {}
+    area = ""
+    for n in nutrients:
+        value, cost, area = prices.money_factors(n, response_unit=response_unit, rate_unit=units.get(n))
+        costs[n] = float(cost)
+    currency = getattr(prices, "currency", "") or "money"
+    money = f"{currency}/{area}" if area else f"{currency} per unit area of the data"
+    return float(value), costs, money
 
 
 def _positive(value: Any, what: str, allow_zero: bool = False) -> float:
@@ -281,7 +282,11 @@ class SurfaceOptimum(ResultBase):
     unconstrained_inside : bool
         Whether the unconstrained solution lies in the tested region.
     crop_price, nutrient_prices, price_ratios : float, dict, dict
-        Prices used (economic only); ratio = nutrient price / crop price.
+        Value of one unit of response, cost of one unit of each nutrient (both in
+        ``net_return_unit``) and their ratio, the slope at which one more unit of nutrient
+        just pays (yield units per rate unit); economic optima only.
+    net_return_unit : str or None
+        Money unit of ``net_return`` (``"yuan/mu"``), economic optima only.
     method : {"kkt_faces", "numeric"}
         Exact face enumeration for second-order objectives, numerical otherwise.
     message : str
@@ -304,6 +309,7 @@ class SurfaceOptimum(ResultBase):
     crop_price: float | None
     nutrient_prices: dict[str, float] | None
     price_ratios: dict[str, float] | None
+    net_return_unit: str | None
     method: str
     message: str
     warnings: tuple[str, ...] = ()
@@ -327,7 +333,7 @@ class SurfaceOptimum(ResultBase):
         ]
         if self.kind == "economic":
             facts += [
-                ("Net return", format_number(self.net_return, digits)),
+                ("Net return", f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}".rstrip()),
                 ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
                 ("Crop price", format_number(self.crop_price, digits)),
                 ("Price ratios", _rates_text(self.price_ratios, digits) if self.price_ratios else ""),

@@ -179,10 +179,11 @@ def plot_surface(
     if what == "net_return":
         from ._surface_results import _resolve_prices
 
-        crop, costs = _resolve_prices(prices, surface.nutrients, surface.response_unit, surface.rate_units)
+        crop, costs, money = _resolve_prices(prices, surface.nutrients, surface.response_unit,
+                                             surface.rate_units)
         y_zero = float(surface.predict({n: 0.0 for n in nutrients}))
         z = crop * (z - y_zero) - sum(costs[n] * grid[n] for n in nutrients)
-        label = "net return"
+        label = f"net return ({money})"
     z = z.reshape(gx.shape)
     kwargs.setdefault("cmap", "YlGn")
     kwargs.setdefault("alpha", 0.9)

@@ -523,13 +523,13 @@ class SurfaceFit(ResultBase):
         """
         if prices is None:
             return self.maximum(bounds=bounds)
-        crop, nutrient_prices = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
+        crop, nutrient_prices, money = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
         costs = np.array([nutrient_prices[n] for n in self.nutrients])
         objective = self._poly.minus_costs(crop, costs)
-        return self._optimise(objective, bounds, kind="economic", crop=crop, prices=nutrient_prices)
+        return self._optimise(objective, bounds, kind="economic", crop=crop, prices=nutrient_prices, money=money)
 
     def _optimise(self, objective: _ps.Poly, bounds: Any, *, kind: str, crop: float | None,
-                  prices: dict[str, float] | None) -> SurfaceOptimum:
+                  prices: dict[str, float] | None, money: str | None = None) -> SurfaceOptimum:
         poly = self._poly
         box = self._box(bounds, allow_none=True)
         center, half = self._coded_half()
@@ -648,6 +648,7 @@ class SurfaceFit(ResultBase):
             crop_price=crop,
             nutrient_prices=prices,
             price_ratios=(None if prices is None else {n: prices[n] / crop for n in self.nutrients}),
+            net_return_unit=money,
             method=method,
             message=msg,
             warnings=tuple(notes),
@@ -819,7 +820,7 @@ class SurfaceFit(ResultBase):
         violations = self._outside(x)
         net = marg_net = None
         if prices is not None:
-            crop, nprice = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
+            crop, nprice, _money = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
             y0 = float(poly.value(np.zeros(len(self.nutrients))))
             net = crop * (value - y0) - sum(nprice[n] * x[i] for i, n in enumerate(self.nutrients))
             marg_net = {n: crop * marg[n] - nprice[n] for n in self.nutrients}
