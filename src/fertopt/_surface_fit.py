@@ -72,7 +72,7 @@ def _prepare(frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], blo
             )
         text = f"{n_dropped} plot(s) without a response value were left out ({describe_rows(y.index[~keep])})."
         warn_list.append(text)
-        warnings.warn(text, DataWarning, stacklevel=4)
+        warnings.warn(text, DataWarning, stacklevel=3)
     blocks = None
     if block is not None:
         blocks = as_labels(frame[block][keep], "block")

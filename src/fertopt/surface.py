@@ -522,7 +522,7 @@ class SurfaceFit(ResultBase):
         constrained problem is solved exactly as in :meth:`maximum`.
         """
         if prices is None:
-            return self.maximum(bounds=bounds)
+            return self._optimise(self._poly, bounds, kind="agronomic", crop=None, prices=None)
         crop, nutrient_prices, money = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
         costs = np.array([nutrient_prices[n] for n in self.nutrients])
         objective = self._poly.minus_costs(crop, costs)
