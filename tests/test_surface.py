@@ -595,14 +595,8 @@ def test_plot_surface(study, trial3414):
 # ---------------------------------------------------------------------------
 # fertopt.Prices: units and nutrient forms
 # ---------------------------------------------------------------------------
-def _prices_class():
-    if not hasattr(fo, "Prices"):
-        pytest.skip("fertopt.Prices is not available")
-    return fo.Prices
-
-
 def test_prices_object_converts_units_and_forms(welch_npk, study):
-    Prices = _prices_class()
+    Prices = fo.Prices
     # load_dataset records t/acre and lb/acre, so prices per t of grass and per lb of nutrient
     usd = Prices(crop=25, crop_unit="t", N=0.12, P=0.18, K=0.07, nutrient_unit="lb", currency="USD")
     opt = welch_npk.optimum(prices=usd)
@@ -621,7 +615,7 @@ def test_prices_object_converts_units_and_forms(welch_npk, study):
 
 
 def test_prices_object_needs_consistent_units(trial3414):
-    Prices = _prices_class()
+    Prices = fo.Prices
     fit = fo.fit_surface(trial3414, response="yield", units={"response": "kg/mu"})
     with pytest.raises(fo.FertoptError, match="missing for N, P2O5, K2O"):
         fit.optimum(prices=Prices(crop=2, N=5, P2O5=6, K2O=5))

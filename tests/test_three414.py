@@ -14,8 +14,6 @@ from numpy.testing import assert_allclose
 import fertopt as fo
 from fertopt.three414 import SUBSETS, abundance_class
 
-pytest.importorskip("fertopt.response", reason="the 3414 workflow fits single-nutrient curves with fit_response")
-
 REF = Path(__file__).parent / "reference"
 LEVEL2 = {"N": 18, "P2O5": 8, "K2O": 19}
 PRICES = {"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}  # per unit of the data's yield and rates

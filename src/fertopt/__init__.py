@@ -36,6 +36,9 @@ from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
 from .design import FieldBook
 from .io import read_trials
+from .units import Prices
+from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
+from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
 from .surface import (
     CanonicalResult,
     SurfaceFit,
@@ -71,6 +74,17 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "Prices",
+    "fit_response",
+    "compare_models",
+    "response_from_coefficients",
+    "pool_sites",
+    "ResponseFit",
+    "ModelComparison",
+    "Optimum",
+    "NetReturnCurve",
+    "PriceSensitivity",
+    "PooledSites",
     "fit_surface",
     "surface_from_coefficients",
     "SurfaceFit",
