@@ -194,6 +194,10 @@ def merge(results: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:
         return merged.sort_values(by, kind="stable", na_position="last").reset_index(drop=True)
 
     table, groups, failures, warnings_frame = (cat(n) for n in ("table", "groups", "failures", "warnings"))
+    for col in ("treatment", "letters"):      # categorical with sorted categories, as locally
+        values = groups[col].astype(object)
+        groups[col] = pd.Categorical(values, categories=pd.Index(sorted(set(values.dropna())),
+                                                                 dtype=object))
     labels = np.concatenate([np.asarray(r["missing_labels"]) for r in done])
     if len(labels):
         cols = ", ".join(repr(c) for c in by)

@@ -193,7 +193,9 @@ def _shape_many(g: np.ndarray, h: np.ndarray,
     whose consistency is at its threshold are referred.
     """
     half = np.where(half > 0, half, 1.0)
-    hc = half[:, :, None] * h * half[:, None, :]
+    finite = np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1)
+    hc = np.where(finite[:, None, None], half[:, :, None] * h * half[:, None, :], 0.0)
+    g = np.where(finite[:, None], g, 0.0)
     lam, vec = np.linalg.eigh(hc)
     big = np.abs(lam).max(axis=1)
     thresh = _RIDGE_TOL * big
@@ -206,7 +208,7 @@ def _shape_many(g: np.ndarray, h: np.ndarray,
     kind = np.where(saddle, "saddle", np.where(ridge, "ridge", np.where(
         neg.all(axis=1), "maximum", "minimum"))).astype(object)
     singular = np.abs(lam).min(axis=1) <= 1e-12 * big
-    refer = (big == 0) | near.any(axis=1) | (~ridge & singular)
+    refer = ~finite | (big == 0) | near.any(axis=1) | (~ridge & singular)
     zero = zero & ridge[:, None]
     gc = half * g
     coord = np.einsum("tji,tj->ti", vec, gc)
@@ -249,6 +251,13 @@ def box_qp_max_many(c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray
     decide, so the per-trial function is used.
     """
     n_t, m = g.shape
+    finite = (np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1) & np.isfinite(c0)
+              & np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1))
+    c0 = np.where(finite, c0, 0.0)
+    g = np.where(finite[:, None], g, 0.0)
+    h = np.where(finite[:, None, None], h, 0.0)
+    lo = np.where(finite[:, None], lo, 0.0)
+    hi = np.where(finite[:, None], hi, 1.0)
     hs = (h + np.swapaxes(h, 1, 2)) / 2
     mid = (lo + hi) / 2
     half = (hi - lo) / 2
@@ -257,7 +266,7 @@ def box_qp_max_many(c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray
     gc = half * gm
     hc = half[:, :, None] * hs * half[:, None, :]
     scale = np.maximum(np.abs(hc).max(axis=(1, 2)), 1e-300)
-    refer = ~(half > 0).all(axis=1)
+    refer = ~(half > 0).all(axis=1) | ~finite
     values, points, sides, fuzzy = [], [], [], []
     for size in range(m + 1):
         for free in itertools.combinations(range(m), size):
