@@ -161,3 +161,30 @@ def test_stepwise_surfaces_go_per_trial():
     assert (res.table["engine"] == "python").all()
     assert_same(res.table, run(data, surface="stepwise", prices=PRICES, engine="python").table)
 
+
+
+def test_cli_batch_with_a_priced_surface(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = three414(5, seed=68).rename(columns={"trt": "treatment", "rep": "block"})
+    data.to_csv(tmp_path / "trials.csv", index=False)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "fertopt.cli", "batch", "trials.csv", *args],
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+
+    out = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full",
+              "--prices", "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4", "--out", "res.xlsx")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("fertopt batch: 5 trials, 5 analysed (5 vectorized), 0 failed")
+    table = pd.read_excel(tmp_path / "res.xlsx", sheet_name="table")
+    want = run(data, treatment="treatment", block="block", prices=PRICES).table
+    np.testing.assert_allclose(table["opt_net_return"], want["opt_net_return"], rtol=1e-12)
+    bad = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full", "--prices", "crop")
+    assert bad.returncode == 2 and "is not name=value" in bad.stderr
+    bad = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full", "--prices", "crop=2,Q=1")
+    assert bad.returncode == 2 and "--prices" in bad.stderr

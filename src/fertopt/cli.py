@@ -97,18 +97,27 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     rates = _split_names(args.rates)
     prices = None
     if args.prices:
-        prices = {}
+        from .units import Prices
+
+        items: dict[str, Any] = {}
         for item in _split_names(args.prices) or []:
             name, sep, value = item.partition("=")
-            try:
-                prices[name.strip()] = float(value)
-            except ValueError:
+            if not sep or not name.strip():
                 raise FertoptError(
-                    f"--prices item {item!r} is not name=number; write e.g. "
-                    "--prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4"
-                ) from None
-            if not sep:
-                raise FertoptError(f"--prices item {item!r} is not name=number.")
+                    f"--prices item {item!r} is not name=value; write e.g. "
+                    "--prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 (add crop_unit=t for a price per t)"
+                )
+            try:
+                items[name.strip()] = float(value)
+            except ValueError:
+                items[name.strip()] = value.strip()
+        try:
+            prices = Prices(**items)
+        except TypeError as exc:
+            raise FertoptError(
+                f"--prices: {exc}. Give crop= and nutrient prices N=, P2O5=, K2O= (or P=, K=), "
+                "optionally crop_unit=, nutrient_unit=, currency=."
+            ) from None
     result = run_batch(
         args.file,
         by=by[0] if by and len(by) == 1 else by,
@@ -245,7 +254,8 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--alpha", type=float, default=0.05)
     bat.add_argument("--surface", choices=("full", "stepwise"))
     bat.add_argument("--model", help="single-nutrient response model, e.g. quadratic")
-    bat.add_argument("--prices", help="crop and nutrient prices, e.g. crop=2.8,N=6.25,P2O5=4.67,K2O=10.4")
+    bat.add_argument("--prices", help="crop and nutrient prices per kg (fertopt.Prices), e.g. "
+                     "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4; crop_unit=t for a crop price per t")
     bat.add_argument("--engine", choices=("auto", "python", "vectorized", "dask"), default="auto")
     bat.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     bat.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
