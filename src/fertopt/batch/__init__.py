@@ -104,16 +104,43 @@ class BatchResult(ResultBase):
     ----------
     table : DataFrame
         One row per analysed trial, in key order: the ``by`` columns, then
-        ``engine`` (``"vectorized"`` or ``"python"``), ``status`` (``"ok"``,
-        or ``"partial"`` when a later stage failed; its error is in
-        ``warnings``), ``n_warnings``, and the ANOVA columns ``design``,
-        ``n_obs``, ``n_dropped``, ``n_treatments``, ``n_blocks``,
-        ``balanced``, ``grand_mean``, ``cv`` (percent), ``mse``,
-        ``df_resid``, ``df_treatment``, ``f``, ``p`` (treatment F test),
-        ``df_block``, ``f_block``, ``p_block``, ``r_squared``.
+        ``engine`` (``"vectorized"`` or ``"python"``: who computed the
+        ANOVA, letters and surface of the trial), ``status`` (``"ok"``, or
+        ``"partial"`` when a stage after the ANOVA failed; its error is in
+        ``warnings``), ``n_warnings``, and
+
+        * ANOVA (:func:`fertopt.anova`): ``design``, ``n_obs``,
+          ``n_dropped``, ``n_treatments``, ``n_blocks``, ``balanced``,
+          ``grand_mean``, ``cv`` (percent), ``mse``, ``df_resid``,
+          ``df_treatment``, ``f``, ``p`` (treatment F test), ``df_block``,
+          ``f_block``, ``p_block``, ``r_squared``;
+        * with ``posthoc``: ``letters_method`` (``"agricolae"``, or
+          ``"piepho"`` where agricolae's letters would contradict the
+          tests) and ``n_letters`` (distinct letters);
+        * with ``surface`` (:func:`fertopt.fit_surface` with the trial's
+          blocks, ``.canonical()``, ``.optimum(prices=..., bounds="tested")``):
+          ``coef_<term>`` for every term of the full quadratic (``coef_N``,
+          ``coef_N^2``, ``coef_N:P2O5`` …; NaN for terms left out by
+          stepwise selection), ``surface_r2``, ``surface_adj_r2``,
+          ``surface_rmse``, ``surface_df_resid``, ``surface_f`` and
+          ``surface_p`` (regression F test), ``surface_lof_p`` (lack of
+          fit), ``surface_kind`` (``maximum``, ``minimum``, ``saddle``,
+          ``ridge``), ``stationary_<nutrient>``, ``stationary_yield``,
+          ``stationary_inside``, ``opt_status`` (``ok``, ``at_bound``,
+          ``saddle``, ``no_maximum``), ``opt_<nutrient>``, ``opt_yield``,
+          ``opt_net_return`` (NaN without prices: the optimum is then the
+          maximum yield) and ``opt_binding`` (``"N:upper, K2O:lower"``);
+        * with ``model`` (:func:`fertopt.fit_response` with the trial's
+          blocks, ``.optimum(prices=...)``): ``model_converged``,
+          ``coef_<parameter>`` (``coef_intercept``, ``coef_linear`` …),
+          ``model_r2``, ``model_sigma``, ``model_aic``, ``opt_status``,
+          ``opt_rate``, ``opt_yield``, ``opt_net_return``, ``opt_ci_low``,
+          ``opt_ci_high``.
     groups : DataFrame
-        Letters per treatment (long table): the ``by`` columns, then
-        ``treatment | mean | sd | se | n | letters``.
+        Letters per treatment (long table, with ``posthoc``): the ``by``
+        columns, then ``treatment | mean | sd | se | n | letters`` in the
+        order of the test's ``groups`` (highest mean first); ``treatment``
+        and ``letters`` are categoricals.
     failures : DataFrame
         One row per trial that could not be analysed: the ``by`` columns,
         then ``stage | error | message``.  Rows with an empty key cell appear
@@ -406,19 +433,54 @@ def run_batch(
 
     Notes
     -----
-    Every trial appears in exactly one of ``table`` and ``failures``.  A
-    trial is *regular* when every treatment occurs once in every block (or,
-    without blocks, equally often), with at least 2 treatments and 2 blocks
-    (replicates), and every cell is a number or label the single-trial
-    functions accept unchanged.  Regular trials are analysed as arrays:
-    centred per trial, the sums of squares are those of the balanced
-    two-way (one-way) layout, equal to :func:`fertopt.anova`'s to rounding
-    (relative 1e-12 on random trials).  Any other trial, and any regular
-    trial whose residual is at rounding level, is analysed by the same
-    public functions a user would call on it alone, so its numbers, warnings
-    and errors are exactly those.  Trials are the distinct values of the
-    ``by`` columns (exact values; an empty key cell is reported as a
-    failure), in sorted order.
+    **What each trial gets.**  The per-trial path is exactly what a user
+    would run on the trial alone: ``fo.anova(trial, response=, treatment=,
+    block=)``, then ``fo.duncan(aov, alpha=)`` (or ``lsd``/``tukey``), then
+    ``fo.fit_surface(trial, response=, rates=, terms=surface, block=)`` with
+    ``.canonical()`` and ``.optimum(prices=, bounds="tested")``, or
+    ``fo.fit_response(trial, response=, rate=, model=, block=,
+    errors="return")`` with ``.optimum(prices=)``.  Each stage runs inside
+    ``warnings.catch_warnings`` and ``try``/``except``: a failing ANOVA puts
+    the trial in ``failures``; a failing later stage leaves the trial in
+    ``table`` with ``status="partial"`` and the error in ``warnings``.
+    Every trial appears in exactly one of ``table`` and ``failures``.
+
+    **The vectorized engine.**  A trial is *regular* when every treatment
+    occurs once in every block (or, without blocks, equally often), with at
+    least 2 treatments and 2 blocks (replicates), and every cell is a
+    number or label the single-trial functions accept unchanged.  Regular
+    trials are grouped by shape and analysed in chunks of arrays
+    (trials × treatments × blocks): sums of squares of the balanced layout
+    after centring each trial; the multiple comparison decided against
+    critical values computed once per (treatments, error df) by
+    :mod:`fertopt.distributions`, letters by agricolae's sweep run over all
+    trials at once, with Piepho's letters (:mod:`fertopt._cld`) where the
+    sweep's would contradict the tests; the surface by least squares on the
+    treatment means of each coded design (one QR per design), its canonical
+    analysis by batched eigen-decomposition, and the box-constrained optimum
+    by the same face enumeration as :func:`fertopt._polysurface.box_qp_max`.
+    The numbers equal the per-trial path's to rounding (relative 1e-9 and
+    better in the tests; identical letters, kinds and statuses).  A regular
+    trial on one of the per-trial functions' decision boundaries (a residual
+    at rounding level, a pair at its critical value, two equal means, an
+    eigenvalue at the ridge threshold, two faces of the box giving the same
+    optimum, …) is analysed per trial instead, as is every trial of a
+    stepwise surface.  Response models (``model=``) are always fitted per
+    trial by :func:`fertopt.fit_response` (a few milliseconds each); the
+    ANOVA and letters of regular trials are still vectorized.
+
+    **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, or Parquet
+    or CSV files) are shuffled so that each trial lies in one partition
+    (skipped when the frame is indexed by the trial column with known
+    divisions), and each partition is analysed by the vectorized engine on
+    a worker of the active ``dask.distributed`` client.  To use a cluster,
+    connect to it first: ``from distributed import Client;
+    Client("tcp://scheduler:8786")``; every worker needs fertopt and access
+    to the files.  Without a client a local cluster of ``n_jobs`` worker
+    processes is started for the run.
+
+    Trials are the distinct values of the ``by`` columns (exact values; rows
+    with an empty key cell are reported as one failure), in sorted order.
 
     Examples
     --------
@@ -437,6 +499,30 @@ def run_batch(
     >>> res.failures[["site", "stage", "error"]]
       site  stage      error
     0    C  anova  DataError
+
+    Three sites of a 3414 trial with a known concave response, through the
+    surface and its priced optimum:
+
+    >>> book = fo.design.three414(level2={"N": 180, "P2O5": 90, "K2O": 120}, reps=3, rng=1)
+    >>> plots = pd.concat([book.table.assign(site=s) for s in "ABC"], ignore_index=True)
+    >>> n, p, k = plots["N"], plots["P2O5"], plots["K2O"]
+    >>> plots["yield"] = (6000 + 30 * n - 0.08 * n**2 + 40 * p - 0.2 * p**2 + 20 * k
+    ...                   - 0.07 * k**2 + rng.normal(0, 100, len(plots)))
+    >>> res = fo.run_batch(plots, by="site", response="yield", treatment="treatment",
+    ...                    block="block", rates=("N", "P2O5", "K2O"), surface="full",
+    ...                    prices=fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4))
+    >>> res.table[["site", "engine", "surface_kind", "opt_status"]]
+      site      engine surface_kind opt_status
+    0    A  vectorized      maximum         ok
+    1    B  vectorized      maximum         ok
+    2    C  vectorized      maximum         ok
+
+    The true optimum is where each marginal product equals its price ratio,
+    e.g. N = (30 − 6.25/2.8) / (2 · 0.08) = 173.5; P2O5 = 95.8, K2O = 116.3:
+
+    >>> est = res.table[["opt_N", "opt_P2O5", "opt_K2O"]].to_numpy()
+    >>> bool((abs(est - [173.5, 95.8, 116.3]) < 10).all())
+    True
     """
     _v.check_choice(engine, "engine", _ENGINES)
     _v.check_choice(errors, "errors", ("record", "raise"))
