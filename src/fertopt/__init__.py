@@ -32,12 +32,18 @@ from .exceptions import (
     PriceWarning,
     UnbalancedDesignWarning,
 )
+from .anova import AnovaResult, anova
+from .datasets import list_datasets, load_dataset
 from .io import read_trials
 
 __all__ = [
     "__version__",
     "units",
     "read_trials",
+    "anova",
+    "AnovaResult",
+    "load_dataset",
+    "list_datasets",
     "FertoptError",
     "ColumnError",
     "DataError",

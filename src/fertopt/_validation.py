@@ -39,6 +39,9 @@ __all__ = [
     "require_levels",
     "describe_rows",
     "suggest_columns",
+    "check_blocks",
+    "cell_counts",
+    "describe_cells",
 ]
 
 #: Cell texts read as a missing *number* (never applied to label columns).
@@ -334,3 +337,45 @@ def require_levels(labels: pd.Categorical, role: str, column: Any, minimum: int 
             "named and that the data hold the whole trial."
         )
 
+
+
+# ---------------------------------------------------------------------------
+# design layouts (used by anova and the design checks of other analyses)
+# ---------------------------------------------------------------------------
+def check_blocks(blocks: pd.Categorical, column: Any, n_rows: int, others: Sequence[str] = ()) -> None:
+    """A block factor needs at least two levels and must group several plots."""
+    k = len(blocks.categories)
+    if k < 2:
+        raise DesignError(
+            f"block column {column!r} has a single level ({blocks.categories[0]!r}); an RCBD needs "
+            "at least 2 blocks. Leave out block= to analyse the trial as completely randomized."
+        )
+    if k == n_rows:
+        hint = f" Did you mean block={others[0]!r}?" if others else ""
+        raise DesignError(
+            f"block={column!r} has {k} levels for {n_rows} rows: every plot is its own block, so "
+            "nothing is left to estimate the error. A block (replicate) must contain every "
+            f"treatment once.{hint}"
+        )
+
+
+def cell_counts(frame: pd.DataFrame, columns: Sequence[Any]) -> pd.Series:
+    """Number of rows in every combination of the levels of ``columns`` (empty cells included)."""
+    codes = [frame[c].cat.codes.to_numpy() for c in columns]
+    shape = tuple(len(frame[c].cat.categories) for c in columns)
+    flat = np.ravel_multi_index(codes, shape) if codes else np.zeros(len(frame), dtype=int)
+    counts = np.bincount(flat, minlength=int(np.prod(shape)))
+    index = pd.MultiIndex.from_product([frame[c].cat.categories for c in columns], names=list(columns))
+    return pd.Series(counts, index=index)
+
+
+def describe_cells(cells: pd.Series, limit: int = 6) -> str:
+    """``block 2 × treatment 'NPK'``-style description of the first few cells of a count Series."""
+    parts = []
+    for key in list(cells.index)[:limit]:
+        key = key if isinstance(key, tuple) else (key,)
+        parts.append(" × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key)))
+    text = ", ".join(parts)
+    if len(cells) > limit:
+        text += f" and {len(cells) - limit} more"
+    return text

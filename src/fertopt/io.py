@@ -273,6 +273,8 @@ def read_trials(
         series = frame[col]
         if pd.api.types.is_numeric_dtype(series):
             continue
+        if decimal == "," and col not in ("treatment", "block", "site", "plot", "row", "column"):
+            series = series.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
         if col in _ROLE_NUMERIC or col in (units or {}):
             try:
                 frame[col] = to_numeric(series, "yield" if col == "yield" else "rate")
