@@ -35,6 +35,21 @@ from .exceptions import (
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
 from .io import read_trials
+from .multcomp import (
+    MultCompResult,
+    duncan,
+    duncan_from_means,
+    dunnett,
+    dunnett_from_means,
+    lsd,
+    lsd_from_means,
+    scheffe,
+    scheffe_from_means,
+    snk,
+    snk_from_means,
+    tukey,
+    tukey_from_means,
+)
 
 __all__ = [
     "__version__",
@@ -58,4 +73,26 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "duncan",
+    "lsd",
+    "tukey",
+    "snk",
+    "scheffe",
+    "dunnett",
+    "duncan_from_means",
+    "lsd_from_means",
+    "tukey_from_means",
+    "snk_from_means",
+    "scheffe_from_means",
+    "dunnett_from_means",
+    "MultCompResult",
 ]
+
+
+def __getattr__(name: str):
+    # fertopt.plotting (matplotlib) and fertopt.distributions load on first use only
+    if name in ("plotting", "distributions"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'fertopt' has no attribute {name!r}")

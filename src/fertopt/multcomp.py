@@ -625,9 +625,13 @@ def _check_error(mse: float, df: float, source: str) -> tuple[float, float]:
 
 
 def _terms_in_model(aov) -> list[str]:
-    errors = {str(e) for e in aov.errors["error"]} if getattr(aov, "errors", None) is not None else set()
-    errors |= {"Residuals", "Error a", "Error b"}
-    return [str(s) for s in aov.table["source"] if str(s) not in errors]
+    """Treatment terms of the ANOVA table (blocks, rows, columns and errors left out)."""
+    errors = {str(e) for e in aov.errors["error"]}
+    factors = {str(f) for f in aov.factors}
+    return [
+        str(s) for s in aov.table["source"]
+        if str(s) not in errors and set(str(s).split(":")) <= factors
+    ]
 
 
 def _canonical_term(parts: Sequence[str], factors: Sequence[str]) -> str:
@@ -818,6 +822,7 @@ def _assemble(
     alternative: str | None = None,
 ) -> MultCompResult:
     group_frames, pair_frames, crit_frames = [], [], []
+    levels = {fam.within if fam.within is not None else "": list(fam.labels) for fam in families}
     used_methods: set[str] = set()
     invalid_sweeps = []
     for fam in families:
@@ -901,7 +906,7 @@ def _assemble(
         alpha_capitals=alpha_capitals, p_adjust=p_adjust, replication=replication,
         stepdown=stepdown, descending=descending, letters_method=method_used,
         control=control, alternative=alternative, design=design, n_obs=n_obs,
-        notes=tuple(notes), warnings=warn_texts,
+        notes=tuple(notes), warnings=warn_texts, _extra={"levels": levels},
     )
 
 
@@ -1115,8 +1120,12 @@ def duncan(
     0     2       0.950     3.081           2.436
     1     3       0.902     3.225           2.550
     2     4       0.857     3.312           2.619
-    >>> mc.groups["letters"].tolist()
-    ['a', 'b', 'c', 'c']
+    >>> mc.groups[["treatment", "mean", "letters"]]
+      treatment  mean letters
+    0        T1  20.1       a
+    1        T2  18.3       a
+    2        T3  15.0       b
+    3        T4  14.2       b
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
     return _from_anova("Duncan", aov, alpha=alpha, term=term, within=within,
@@ -1176,10 +1185,16 @@ def snk(
     >>> import fertopt as fo
     >>> kw = dict(means={{"g1": 13.2, "g5": 12.3, "g4": 8.8, "g2": 8.7, "g3": 7.2}},
     ...           n=10, mse=12.68889, df_resid=45)
-    >>> fo.snk_from_means(**kw).groups["letters"].tolist()
-    ['a', 'a', 'b', 'b', 'b']
-    >>> fo.snk_from_means(**kw, stepdown=True).groups["letters"].tolist()
+    >>> fo.snk_from_means(**kw, stepdown=True).groups["letters"].tolist()   # SAS
     ['a', 'ab', 'bc', 'bc', 'c']
+
+    Judged pair by pair (agricolae), g5 differs from g4 (span 2) but not from
+    g2 (span 3); agricolae's sweep would print a, a, b, b, b, which separates
+    g5 from g2, so Piepho's valid letters are given instead:
+
+    >>> mc = fo.snk_from_means(**kw)
+    >>> mc.groups["letters"].tolist(), mc.letters_method
+    (['a', 'ab', 'c', 'bc', 'c'], 'piepho')
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
     return _from_anova("SNK", aov, alpha=alpha, term=term, within=within,
@@ -1407,10 +1422,10 @@ def dunnett(
     >>> import fertopt as fo
     >>> mc = fo.dunnett_from_means(means={{"CK": 10.0, "N1": 12.5, "N2": 15.0}}, n=4,
     ...                            mse=2.0, df_resid=9, control="CK")
-    >>> mc.pairs[["treatment_a", "treatment_b", "diff", "significant"]]
-      treatment_a treatment_b  diff  significant
-    0          N1          CK   2.5         True
-    1          N2          CK   5.0         True
+    >>> mc.pairs[["treatment_a", "treatment_b", "diff", "p", "significant"]].round(4)
+      treatment_a treatment_b  diff       p  significant
+    0          N1          CK   2.5  0.0600        False
+    1          N2          CK   5.0  0.0014         True
     """
     check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
     return _from_anova("Dunnett", aov, alpha=alpha, term=term, within=within,
