@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from fertopt import DesignError
-from fertopt._cld import CAPITALS, LOWERCASE, compact_letters, letters_valid, piepho_letters, sweep_letters
+from fertopt._cld import (
+    CAPITALS,
+    LOWERCASE,
+    compact_letters,
+    letters_valid,
+    piepho_letters,
+    sweep_letters,
+)
 
 REF = Path(__file__).parent / "reference"
 
@@ -135,10 +142,12 @@ def test_sweep_matches_the_r_port():
         labels = list(g["treatment"])
         pos = {lb: i for i, lb in enumerate(labels)}
         same = np.ones((len(labels), len(labels)), dtype=bool)
-        for a, b, pv in zip(p["treatment_a"], p["treatment_b"], p["p"]):
+        for a, b, pv in zip(p["treatment_a"], p["treatment_b"], p["p"], strict=False):
             same[pos[a], pos[b]] = same[pos[b], pos[a]] = not (float(pv) < float(key[4]))
         order = list(np.argsort(-g["mean"].to_numpy(float), kind="stable"))
         assert sweep_letters(order, same) == list(g["letters_exact"]), key
-        assert letters_valid(sweep_letters(order, same), same) == (str(g["valid_exact"].iloc[0]).upper() == "TRUE")
+        assert letters_valid(sweep_letters(order, same), same) == (
+            str(g["valid_exact"].iloc[0]).upper() == "TRUE"
+        )
         checked += 1
     assert checked > 400

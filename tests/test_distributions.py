@@ -21,9 +21,20 @@ REFERENCE = Path(__file__).parent / "reference"
 # against scipy.stats.studentized_range (adaptive integration, about 1e-12)
 # ---------------------------------------------------------------------------
 PPF_CASES = [
-    (0.95, 3, 12), (0.99, 3, 12), (0.95, 14, 26), (0.5, 14, 26), (0.9025, 3, 20),
-    (0.513, 14, 26), (0.99, 20, 5), (0.95, 4, 1), (0.95, 6, 2.5), (0.99, 30, 60.5),
-    (0.8, 50, 200), (0.95, 100, 30), (0.95, 5, 1e4), (0.3, 8, 7),
+    (0.95, 3, 12),
+    (0.99, 3, 12),
+    (0.95, 14, 26),
+    (0.5, 14, 26),
+    (0.9025, 3, 20),
+    (0.513, 14, 26),
+    (0.99, 20, 5),
+    (0.95, 4, 1),
+    (0.95, 6, 2.5),
+    (0.99, 30, 60.5),
+    (0.8, 50, 200),
+    (0.95, 100, 30),
+    (0.95, 5, 1e4),
+    (0.3, 8, 7),
 ]
 
 
@@ -34,9 +45,21 @@ def test_ppf_matches_scipy(p, k, df):
     assert_allclose(ours, stats.studentized_range.ppf(p, k, df), rtol=1e-9)
 
 
-@pytest.mark.parametrize(("q", "k", "df"), [(3.5, 4, 10), (2.0, 14, 2), (5.0, 14, 60), (1.2, 5, 5),
-                                           (8.0, 10, 2), (26.9755, 3, 1), (6.5, 3, 3), (4.5, 30, 20),
-                                           (3.0, 50, 1000), (0.4, 3, 8)])
+@pytest.mark.parametrize(
+    ("q", "k", "df"),
+    [
+        (3.5, 4, 10),
+        (2.0, 14, 2),
+        (5.0, 14, 60),
+        (1.2, 5, 5),
+        (8.0, 10, 2),
+        (26.9755, 3, 1),
+        (6.5, 3, 3),
+        (4.5, 30, 20),
+        (3.0, 50, 1000),
+        (0.4, 3, 8),
+    ],
+)
 def test_cdf_and_sf_match_scipy(q, k, df):
     ref = stats.studentized_range.cdf(q, k, df)
     # absolute error of the fixed quadrature rules is about 1e-13
@@ -46,7 +69,9 @@ def test_cdf_and_sf_match_scipy(q, k, df):
 
 def test_pdf_is_the_derivative_of_the_cdf():
     q, k, df, h = 3.7, 6, 15, 1e-5
-    slope = (D.studentized_range_cdf(q + h, k, df) - D.studentized_range_cdf(q - h, k, df)) / (2 * h)
+    slope = (D.studentized_range_cdf(q + h, k, df) - D.studentized_range_cdf(q - h, k, df)) / (
+        2 * h
+    )
     # central difference: truncation error h^2 |f''| ~ 1e-10, rounding 1e-13 / h ~ 1e-8
     assert_allclose(D.studentized_range_pdf(q, k, df), slope, rtol=1e-7)
 
@@ -54,16 +79,25 @@ def test_pdf_is_the_derivative_of_the_cdf():
 def test_two_means_is_student_t():
     # the range of two normals is sqrt(2) |Z|, so Q(p; 2, df) = sqrt(2) t((1 + p) / 2; df)
     for p, df in [(0.95, 7), (0.99, 3.5), (0.6, 40)]:
-        assert_allclose(D.studentized_range_ppf(p, 2, df), math.sqrt(2) * stats.t.ppf((1 + p) / 2, df),
-                        rtol=1e-14)
+        assert_allclose(
+            D.studentized_range_ppf(p, 2, df),
+            math.sqrt(2) * stats.t.ppf((1 + p) / 2, df),
+            rtol=1e-14,
+        )
 
 
 def test_infinite_df_is_the_normal_range():
     # with a known variance Q is the range of k normals; scipy has that limit in closed form
-    assert_allclose(D.studentized_range_ppf(0.95, 5, np.inf), stats.studentized_range.ppf(0.95, 5, np.inf),
-                    rtol=1e-9)
+    assert_allclose(
+        D.studentized_range_ppf(0.95, 5, np.inf),
+        stats.studentized_range.ppf(0.95, 5, np.inf),
+        rtol=1e-9,
+    )
     # and a very large df approaches it smoothly (error O(1/df))
-    assert abs(D.studentized_range_ppf(0.95, 5, 1e7) / D.studentized_range_ppf(0.95, 5, np.inf) - 1) < 1e-6
+    assert (
+        abs(D.studentized_range_ppf(0.95, 5, 1e7) / D.studentized_range_ppf(0.95, 5, np.inf) - 1)
+        < 1e-6
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -84,7 +118,8 @@ def test_ppf_matches_r_qtukey():
 def test_cdf_matches_r_ptukey():
     ref = pd.read_csv(REFERENCE / "multcomp_ptukey.csv")
     q, k, df = (ref[c].to_numpy() for c in ("q", "k", "df"))
-    # R's ptukey: about 3e-6 absolute at df = 3, 3e-7 from df = 5 on (scipy and fertopt agree to 1e-13)
+    # R's ptukey: about 3e-6 absolute at df = 3, 3e-7 from df = 5 on (scipy and fertopt agree
+    # to 1e-13)
     tol = np.where(df < 5, 5e-6, 5e-7)
     assert np.all(np.abs(D.studentized_range_cdf(q, k, df) - ref["ptukey"]) <= tol)
     assert np.all(np.abs(D.studentized_range_sf(q, k, df) - ref["ptukey_upper"]) <= tol)
@@ -94,7 +129,8 @@ def test_cdf_matches_r_ptukey():
 # published tables
 # ---------------------------------------------------------------------------
 def test_duncan_ssr_for_4_means_12_df():
-    # Duncan's significant studentized ranges, 12 df (Harter 1960; exact values in anchors-stats b7):
+    # Duncan's significant studentized ranges, 12 df (Harter 1960; exact values in
+    # anchors-stats b7):
     # alpha 0.05: 3.081, 3.225, 3.312; alpha 0.01: 4.320, 4.504, 4.622
     assert_allclose(D.duncan_critical_values(4, 12, 0.05), [3.081, 3.225, 3.312], atol=5e-4)
     assert_allclose(D.duncan_critical_values(4, 12, 0.01), [4.320, 4.504, 4.622], atol=5e-4)
@@ -107,7 +143,9 @@ def test_sas_snk_and_tukey_values_keppel_wickens():
     sas = [3.2086011, 3.8609173, 4.2497535, 4.5265481]
     assert_allclose(D.snk_critical_values(5, 45) * se, sas, rtol=2e-5)
     # the span-2 value is exactly sqrt(2) t(0.975; 45) * se
-    assert_allclose(D.snk_critical_values(5, 45)[0], math.sqrt(2) * stats.t.ppf(0.975, 45), rtol=1e-14)
+    assert_allclose(
+        D.snk_critical_values(5, 45)[0], math.sqrt(2) * stats.t.ppf(0.975, 45), rtol=1e-14
+    )
     # SAS's Tukey q for 5 means and 45 df: 4.01842 (printed to 6 digits)
     assert_allclose(D.tukey_critical_value(5, 45), 4.01842, atol=5e-6)
 
@@ -145,7 +183,9 @@ def test_vectorised_api_broadcasts():
     assert out.shape == (2, 3)
     for i in range(2):
         for j in range(3):
-            assert_allclose(out[i, j], D.studentized_range_ppf(float(p[i, 0]), int(k[j]), 20), rtol=1e-15)
+            assert_allclose(
+                out[i, j], D.studentized_range_ppf(float(p[i, 0]), int(k[j]), 20), rtol=1e-15
+            )
     cdf = D.studentized_range_cdf(out, k, 20)
     assert_allclose(cdf, np.broadcast_to(p, (2, 3)), atol=1e-12)
 
@@ -179,7 +219,9 @@ def test_ppf_inverts_cdf(p, k, df):
 def test_dunnett_against_r():
     ref = pd.read_csv(REFERENCE / "multcomp_dunnett.csv")
     groups = {
-        "sweetpotato": ([3, 3, 3], 3, 8), "disease": ([3] * 6, 3, 12), "plantgrowth": ([10, 10], 10, 27),
+        "sweetpotato": ([3, 3, 3], 3, 8),
+        "disease": ([3] * 6, 3, 12),
+        "plantgrowth": ([10, 10], 10, 27),
         "chickwts": ([10, 12, 11, 14, 12], 12, 65),
     }
     for (dataset, alternative), sub in ref.groupby(["dataset", "alternative"], sort=False):
@@ -199,9 +241,14 @@ def test_dunnett_table_and_scipy():
     # Dunnett (1955) two-sided 5 % table: 3 treatments and a control, 12 df -> 2.68
     assert_allclose(D.dunnett_ppf(0.95, n=[4, 4, 4], n_control=4, df=12), 2.68, atol=5e-3)
     # one treatment only: Dunnett's t is Student's t
-    assert_allclose(D.dunnett_ppf(0.95, n=[5], n_control=5, df=9), stats.t.ppf(0.975, 9), rtol=1e-10)
-    assert_allclose(D.dunnett_ppf(0.95, n=[5], n_control=5, df=9, alternative="greater"),
-                    stats.t.ppf(0.95, 9), rtol=1e-10)
+    assert_allclose(
+        D.dunnett_ppf(0.95, n=[5], n_control=5, df=9), stats.t.ppf(0.975, 9), rtol=1e-10
+    )
+    assert_allclose(
+        D.dunnett_ppf(0.95, n=[5], n_control=5, df=9, alternative="greater"),
+        stats.t.ppf(0.95, 9),
+        rtol=1e-10,
+    )
     # scipy.stats.dunnett on samples: its p-values carry quasi-Monte-Carlo error (about 1e-4)
     rng = np.random.default_rng(7)
     control = rng.normal(10, 1, 6)

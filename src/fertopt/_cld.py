@@ -56,7 +56,27 @@ LOWERCASE: tuple[str, ...] = tuple(
     list(string.ascii_lowercase)
     + list(string.ascii_uppercase)
     + [str(i) for i in range(1, 10)]
-    + [".", "+", "-", "*", "/", "#", "$", "%", "&", "^", "[", "]", ":", "@", ";", "_", "?", "!", "="]
+    + [
+        ".",
+        "+",
+        "-",
+        "*",
+        "/",
+        "#",
+        "$",
+        "%",
+        "&",
+        "^",
+        "[",
+        "]",
+        ":",
+        "@",
+        ";",
+        "_",
+        "?",
+        "!",
+        "=",
+    ]
 )
 #: Letters for the second (stricter) level of a dual display: A–Z, then 1–9 and punctuation.
 CAPITALS: tuple[str, ...] = tuple(list(string.ascii_uppercase) + list(LOWERCASE[52:]))
@@ -77,7 +97,9 @@ def _labels(count: int, pool: Sequence[str]) -> list[str]:
     return list(pool[:count])
 
 
-def sweep_letters(order: Sequence[int], same: np.ndarray, pool: Sequence[str] = LOWERCASE) -> list[str]:
+def sweep_letters(
+    order: Sequence[int], same: np.ndarray, pool: Sequence[str] = LOWERCASE
+) -> list[str]:
     """Letters of agricolae's ``orderPvalue`` sweep (agricolae 1.3-7).
 
     Parameters
@@ -113,7 +135,6 @@ def sweep_letters(order: Sequence[int], same: np.ndarray, pool: Sequence[str] = 
     same = _as_same(same)
     marks = [""] * n  # by position in `order`
     letter = 0
-    used = 1
     marks[0] = pool[0]
     anchor = 0
     moved = False
@@ -128,7 +149,6 @@ def sweep_letters(order: Sequence[int], same: np.ndarray, pool: Sequence[str] = 
                     marks[i] += pool[letter]
             else:
                 letter += 1
-                used = max(used, letter + 1)
                 if letter >= len(pool):
                     raise DesignError(
                         f"the letter display needs more than {len(pool)} letters; with this "
@@ -157,7 +177,9 @@ def _absorb(columns: list[frozenset[int]]) -> list[frozenset[int]]:
     return [c for c in unique if not any(c < other for other in unique)]
 
 
-def piepho_letters(order: Sequence[int], same: np.ndarray, pool: Sequence[str] = LOWERCASE) -> list[str]:
+def piepho_letters(
+    order: Sequence[int], same: np.ndarray, pool: Sequence[str] = LOWERCASE
+) -> list[str]:
     """Valid letters by Piepho's insert-absorb algorithm with the sweep step.
 
     Parameters
@@ -245,7 +267,11 @@ def letters_valid(letters: Sequence[str], same: np.ndarray) -> bool:
 
 
 def compact_letters(
-    order: Sequence[int], same: np.ndarray, *, method: str = "agricolae", pool: Sequence[str] = LOWERCASE
+    order: Sequence[int],
+    same: np.ndarray,
+    *,
+    method: str = "agricolae",
+    pool: Sequence[str] = LOWERCASE,
 ) -> tuple[list[str], str]:
     """Letters for a decision matrix, and the algorithm that produced them.
 
@@ -275,6 +301,8 @@ def compact_letters(
         if letters_valid(letters, same):
             return letters, "agricolae"
     letters = piepho_letters(order, same, pool)
-    if not letters_valid(letters, same):  # pragma: no cover - Piepho's letters are valid by construction
+    if not letters_valid(
+        letters, same
+    ):  # pragma: no cover - Piepho's letters are valid by construction
         raise ArithmeticError("the letter display does not match the pairwise decisions")
     return letters, "piepho"

@@ -28,8 +28,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -60,7 +59,7 @@ _INNER_TAIL = 1e-15  # probability left outside the inner (normal) range
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
     t, w = leggauss(n)
     t.setflags(write=False)
@@ -109,7 +108,8 @@ def _log_chi_const(df: np.ndarray) -> np.ndarray:
     inv2 = inv * inv
     stirling = inv * (
         1.0 / 12.0
-        - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 * (1.0 / 1188.0))))
+        - inv2
+        * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 * (1.0 / 1188.0))))
     )
     series = math.log(2.0) + 0.5 * np.log(ab) - 0.5 * math.log(2.0 * math.pi) - stirling
     asmall = np.where(big, 1.0, a)
@@ -255,7 +255,9 @@ def _srange_group(
     pdf = np.full(m, np.nan)
     if want_pdf:
         phi_shift = np.exp(-0.5 * (zz - w[:, :, None]) ** 2) / _SQRT_2PI
-        dens = (k * (k - 1.0))[:, None] * np.einsum("mjz,mjz->mj", pw * phi_shift, np.broadcast_to(wzz, pw.shape))
+        dens = (k * (k - 1.0))[:, None] * np.einsum(
+            "mjz,mjz->mj", pw * phi_shift, np.broadcast_to(wzz, pw.shape)
+        )
         pdf = np.einsum("mj,mj->m", ws * s, dens)
     return cdf, sf, pdf
 
@@ -516,8 +518,11 @@ def _solve_srange(p: np.ndarray, k: np.ndarray, df: np.ndarray) -> np.ndarray:
     pk, kk, dk = p[idx], k[idx], df[idx]
     y = np.log(_start_values(pk, kk, dk))
     y, _, slope = _newton_log(
-        pk, y, lambda q, a: _srange_eval(q, kk[a], dk[a], fine=False, want_pdf=True),
-        tol=1e-6, max_iter=100,
+        pk,
+        y,
+        lambda q, a: _srange_eval(q, kk[a], dk[a], fine=False, want_pdf=True),
+        tol=1e-6,
+        max_iter=100,
     )
     # Accurate rule: Newton steps that reuse the coarse slope (relative error about
     # 1e-4), so each step shrinks the error by that factor; no density is needed.
@@ -535,9 +540,11 @@ def _solve_srange(p: np.ndarray, k: np.ndarray, df: np.ndarray) -> np.ndarray:
     if not ok.all():  # fall back to safeguarded Newton with the accurate density
         bad = np.flatnonzero(~ok)
         yb, conv, _ = _newton_log(
-            pk[bad], y[bad],
+            pk[bad],
+            y[bad],
             lambda q, a: _srange_eval(q, kk[bad][a], dk[bad][a], fine=True, want_pdf=True),
-            tol=1e-11, max_iter=100,
+            tol=1e-11,
+            max_iter=100,
         )
         if not conv.all():  # pragma: no cover - the safeguards make this unreachable
             raise ArithmeticError("the studentized range quantile did not converge")
@@ -663,7 +670,10 @@ def duncan_critical_values(k: int, df: float, alpha: float = 0.05) -> np.ndarray
     """
     spans = np.arange(2, int(k) + 1)
     return _table(
-        "duncan", k, df, alpha,
+        "duncan",
+        k,
+        df,
+        alpha,
         lambda: studentized_range_ppf(duncan_protection(k, alpha), spans, df),
     )
 
@@ -755,7 +765,9 @@ def _dunnett_core(c: np.ndarray, lam: np.ndarray, df: float, two_sided: bool) ->
 def _dunnett_args(n, n_control, df, alternative) -> tuple[np.ndarray, float, bool, int]:
     lam = _dunnett_lambdas(n, n_control)
     if lam.size < 1 or np.any(~np.isfinite(lam)) or np.any(lam <= 0) or np.any(lam >= 1):
-        raise ValueError("Dunnett's distribution needs positive replications of the control and treatments")
+        raise ValueError(
+            "Dunnett's distribution needs positive replications of the control and treatments"
+        )
     dfv = float(df)
     if not dfv > 0:
         raise ValueError("the degrees of freedom must be positive")

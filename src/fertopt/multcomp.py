@@ -32,6 +32,31 @@ default the letters are those of ``agricolae::orderPvalue`` (agricolae
 that contradict the decisions (it can under unequal replication and for range
 tests), Piepho's algorithm is used instead and the result's ``notes`` say so.
 Two treatments share a letter exactly when the test did not separate them.
+With ``alpha_capitals=0.01`` a second display in capitals gives the 1 % level
+beside the 5 % lowercase letters (the usual Chinese layout, e.g. ``a A``).
+
+Where results can differ from agricolae 1.3-7
+---------------------------------------------
+* Decisions use unrounded p-values: a pair is significant when ``p < alpha``.
+  agricolae rounds p-values to 4 decimals and calls ``p <= alpha``
+  significant, so a p of 0.05004 (printed 0.0500) counts as significant
+  there and not here.  Only pairs within 5e-5 of ``alpha`` are affected.
+* Letters that would contradict the decisions are replaced by Piepho's valid
+  letters (see above); agricolae prints its sweep regardless.  This happens
+  mostly for SNK and Duncan (per-pair decisions are not monotone along the
+  sorted means) and for LSD or Tukey-Kramer under unequal replication.
+* Quantiles of the studentized range are computed to about 1e-12; R's
+  ``qtukey``, which agricolae uses, is accurate to about 1e-6 from 5 df on
+  but only to about 1e-2 with 2 df, so critical ranges can differ in the
+  later digits (and, very rarely, a borderline decision).
+* agricolae drops its table of critical ranges when replication is unequal;
+  here it is kept and computed with the harmonic mean of the replications,
+  which is what the tests use.
+* agricolae has no Dunnett test; :func:`dunnett` matches
+  ``multcomp::glht``.  agricolae's split-plot analysis leaves the error terms
+  to the user; here they follow the design.
+* Tied means are ordered as agricolae orders them (labels sorted, numbers
+  numerically), which fixes the spans of range tests and the letters.
 
 Examples
 --------
@@ -56,11 +81,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from . import _cld
-from . import distributions as _dist
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
+from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 from ._validation import check_choice, check_probability
 from .exceptions import DataError, DesignError, DesignWarning, FertoptError, UnbalancedDesignWarning
 
@@ -194,38 +217,60 @@ class MultCompResult(ResultBase):
     # -- display ----------------------------------------------------------
     def _headline(self) -> str:
         g = self.groups
-        k = len(g)
-        what = f"{k} means of {self.term}"
         if self.within:
-            what += f" within {':'.join(self.within)}"
-        parts = [f"{self.test} α={format_number(self.alpha, 3)}", what,
-                 f"{self.error_term} df {format_number(self.df, 4)}"]
+            slices = g["within"].nunique()
+            what = (
+                f"{self.term} within {slices} levels of {':'.join(self.within)} "
+                f"({len(g) // max(slices, 1)} means each)"
+            )
+        else:
+            what = f"{len(g)} means of {self.term}"
+        parts = [
+            f"{self.test} α={format_number(self.alpha, 3)}",
+            what,
+            f"{self.error_term} df {format_number(self.df, 4)}",
+        ]
         if self.test == "Dunnett":
             nsig = int(self.pairs["significant"].sum())
             parts.append(f"{nsig} of {len(self.pairs)} differ from {self.control}")
         else:
             letters = sorted(set("".join(g["letters"])))
             parts.append(f"{len(letters)} letter group{'s' if len(letters) != 1 else ''}")
-            if not self.within and k:
+            if not self.within and len(g):
                 top = g.iloc[0]
-                parts.append(f"top: {top['treatment']} {format_number(top['mean'], 4)} ({top['letters']})")
+                parts.append(
+                    f"{'top' if self.descending else 'lowest'}: {top['treatment']} "
+                    f"{format_number(top['mean'], 4)} ({top['letters']})"
+                )
         return " | ".join(parts)
 
     def _summary(self, digits: int) -> Summary:
-        facts = [
-            ("Response", str(self.response) if self.response is not None else ""),
+        facts = [("Response", str(self.response))] if self.response is not None else []
+        facts += [
             ("Compared", self.term + (f" within {':'.join(self.within)}" if self.within else "")),
-            ("Error term", f"{self.error_term}: MS {format_number(self.mse, digits + 2)}, "
-                           f"df {format_number(self.df, digits + 2)}"),
-            ("alpha", format_number(self.alpha, 3)
-             + (f" (capitals {format_number(self.alpha_capitals, 3)})" if self.alpha_capitals else "")),
+            (
+                "Error term",
+                f"{self.error_term}: MS {format_number(self.mse, digits + 2)}, "
+                f"df {format_number(self.df, digits + 2)}",
+            ),
+            (
+                "alpha",
+                format_number(self.alpha, 3)
+                + (
+                    f" (capitals {format_number(self.alpha_capitals, 3)})"
+                    if self.alpha_capitals
+                    else ""
+                ),
+            ),
         ]
         if self.p_adjust:
             facts.append(("p-value adjustment", self.p_adjust))
         if self.replication:
             facts.append(("Replication rule", self.replication))
         if self.test in ("Duncan", "SNK"):
-            facts.append(("Protection", "step-down (SAS)" if self.stepdown else "per pair (agricolae)"))
+            facts.append(
+                ("Protection", "step-down (SAS)" if self.stepdown else "per pair (agricolae)")
+            )
         if self.control is not None:
             facts.append(("Control", f"{self.control} ({self.alternative})"))
         if self.test != "Dunnett":
@@ -235,16 +280,20 @@ class MultCompResult(ResultBase):
         facts.append(("Plots", str(self.n_obs)))
         fmt = {"n": "int", "p": "p", "span": "int"}
         blocks: list = [Facts(facts)]
-        note = ("Means with the same letter are not significantly different."
-                if self.test != "Dunnett" else "* differs from the control.")
+        note = (
+            "Means with the same letter are not significantly different."
+            if self.test != "Dunnett"
+            else "* differs from the control."
+        )
         blocks.append(Table(self.groups, title="Means", formats=fmt, note=note))
         blocks.append(Table(self.critical, title="Critical values", formats=fmt))
         blocks.append(Table(self.pairs, title="Pairwise comparisons", formats=fmt))
         if self.notes:
             blocks.append(Notes(list(self.notes), title="Notes"))
         blocks.append(Notes(list(self.warnings)))
-        return Summary(_TEST_TITLES.get(self.test, self.test), blocks, headline=self._headline(),
-                       digits=digits)
+        return Summary(
+            _TEST_TITLES.get(self.test, self.test), blocks, headline=self._headline(), digits=digits
+        )
 
     def plot(self, ax=None, **kwargs):
         """Means ± SE with their letters; see :func:`fertopt.plotting.plot_means`."""
@@ -292,10 +341,14 @@ def _per_comparison_level(alpha: float, m: int, method: str | None) -> float:
 
 
 def _t_quantile(prob: float, df: float) -> float:
+    from scipy import special
+
     return float(special.stdtrit(df, prob)) if math.isfinite(df) else float(special.ndtri(prob))
 
 
 def _t_sf(t: np.ndarray, df: float) -> np.ndarray:
+    from scipy import special
+
     return special.stdtr(df, -t) if math.isfinite(df) else special.ndtr(-t)
 
 
@@ -314,7 +367,9 @@ def _tie_key(label: str) -> tuple:
 def _display_order(means: np.ndarray, labels: Sequence[str], descending: bool) -> list[int]:
     """Indices sorted by mean; ties keep agricolae's order (labels sorted, numbers numerically)."""
     numeric = all(_tie_key(lb)[0] == 0 for lb in labels)
-    base = sorted(range(len(labels)), key=lambda i: _tie_key(labels[i]) if numeric else (1, 0.0, labels[i]))
+    base = sorted(
+        range(len(labels)), key=lambda i: _tie_key(labels[i]) if numeric else (1, 0.0, labels[i])
+    )
     sign = -1.0 if descending else 1.0
     return sorted(base, key=lambda i: sign * means[i])
 
@@ -338,7 +393,6 @@ class _Outcome:
     same: np.ndarray  # k x k: not separated at alpha
     same_capitals: np.ndarray | None
     order: list[int]
-    notes: list[str] = field(default_factory=list)
 
 
 def _range_pairs(fam: _Family, order: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -394,22 +448,33 @@ def _run_family(
     control: str | None = None,
     alternative: str = "two-sided",
 ) -> _Outcome:
+    from scipy import special
+
+    from . import distributions as _dist
+
     k = len(fam.labels)
     means, n = fam.means, fam.n
     order = _display_order(means, fam.labels, descending)
-    notes: list[str] = []
     n_ref = float(n[0]) if np.all(n == n[0]) else _harmonic(n)
 
     if test == "Dunnett":
-        return _run_dunnett(fam, order, mse=mse, df=df, alpha=alpha, alpha_capitals=alpha_capitals,
-                            control=control, alternative=alternative)
+        return _run_dunnett(
+            fam,
+            order,
+            mse=mse,
+            df=df,
+            alpha=alpha,
+            alpha_capitals=alpha_capitals,
+            control=control,
+            alternative=alternative,
+        )
 
     ii, jj, span = _range_pairs(fam, order)
     diff = means[ii] - means[jj]
     pair_inv = 1.0 / n[ii] + 1.0 / n[jj]
 
-    def decide(level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
-        """p, critical range and protection for one significance level."""
+    def decide(level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+        """statistic, se, p, critical range and the critical-value table at one level."""
         if test in ("Duncan", "SNK", "Tukey"):
             if replication == "harmonic":
                 se = np.full(len(ii), math.sqrt(mse / n_ref))
@@ -421,8 +486,14 @@ def _run_family(
                 sf = np.asarray(_dist.studentized_range_sf(stat, k, df))
                 p = sf
                 crit = q * se
-                table = pd.DataFrame({"span": [k], "protection": [1.0 - level], "quantile": [q],
-                                      "critical_range": [q * math.sqrt(mse / n_ref)]})
+                table = pd.DataFrame(
+                    {
+                        "span": [k],
+                        "protection": [1.0 - level],
+                        "quantile": [q],
+                        "critical_range": [q * math.sqrt(mse / n_ref)],
+                    }
+                )
             else:
                 spans = np.arange(2, k + 1)
                 if test == "Duncan":
@@ -434,14 +505,21 @@ def _run_family(
                 sf = np.asarray(_dist.studentized_range_sf(stat, span, df))
                 if test == "Duncan":
                     # P = 1 − F(stat; p)^(1/(p−1)), written to keep small p-values exact
-                    p = -np.expm1(np.log1p(-np.minimum(sf, 1.0)) / (span - 1.0))
+                    with np.errstate(divide="ignore"):  # equal means: sf = 1, p = 1
+                        p = -np.expm1(np.log1p(-np.minimum(sf, 1.0)) / (span - 1.0))
                 else:
                     p = sf
                 crit = qs[span - 2] * se
                 if stepdown:
                     p = _stepdown(p, order, ii, jj)
-                table = pd.DataFrame({"span": spans, "protection": prot, "quantile": qs,
-                                      "critical_range": qs * math.sqrt(mse / n_ref)})
+                table = pd.DataFrame(
+                    {
+                        "span": spans,
+                        "protection": prot,
+                        "quantile": qs,
+                        "critical_range": qs * math.sqrt(mse / n_ref),
+                    }
+                )
             return stat, se, p, crit, table
         se = np.sqrt(mse * pair_inv)
         if test == "LSD":
@@ -451,18 +529,37 @@ def _run_family(
             x = _per_comparison_level(level, m, p_adjust)
             tq = _t_quantile(1.0 - x / 2.0, df)
             crit = tq * se
-            table = pd.DataFrame({"span": [2], "protection": [1.0 - x], "quantile": [tq],
-                                  "critical_range": [tq * math.sqrt(2.0 * mse / n_ref)]})
+            table = pd.DataFrame(
+                {
+                    "span": [2],
+                    "protection": [1.0 - x],
+                    "quantile": [tq],
+                    "critical_range": [tq * math.sqrt(2.0 * mse / n_ref)],
+                }
+            )
             return t, se, p, crit, table
         # Scheffé
         fstat = diff**2 / ((k - 1) * se**2)
-        p = special.fdtrc(k - 1, df, fstat) if math.isfinite(df) else special.chdtrc(k - 1, fstat * (k - 1))
-        fq = (special.fdtri(k - 1, df, 1.0 - level) if math.isfinite(df)
-              else special.chdtri(k - 1, level) / (k - 1))
+        p = (
+            special.fdtrc(k - 1, df, fstat)
+            if math.isfinite(df)
+            else special.chdtrc(k - 1, fstat * (k - 1))
+        )
+        fq = (
+            special.fdtri(k - 1, df, 1.0 - level)
+            if math.isfinite(df)
+            else special.chdtri(k - 1, level) / (k - 1)
+        )
         sq = math.sqrt((k - 1) * fq)
         crit = sq * se
-        table = pd.DataFrame({"span": [k], "protection": [1.0 - level], "quantile": [sq],
-                              "critical_range": [sq * math.sqrt(2.0 * mse / n_ref)]})
+        table = pd.DataFrame(
+            {
+                "span": [k],
+                "protection": [1.0 - level],
+                "quantile": [sq],
+                "critical_range": [sq * math.sqrt(2.0 * mse / n_ref)],
+            }
+        )
         return fstat, se, p, crit, table
 
     stat, se, p, crit, table = decide(alpha)
@@ -486,13 +583,22 @@ def _run_family(
             "ci_high": diff + crit,
         }
     )
-    return _Outcome(pairs, table, same, same_cap, order, notes)
+    return _Outcome(pairs, table, same, same_cap, order)
 
 
 def _run_dunnett(
-    fam: _Family, order: list[int], *, mse: float, df: float, alpha: float,
-    alpha_capitals: float | None, control: str | None, alternative: str,
+    fam: _Family,
+    order: list[int],
+    *,
+    mse: float,
+    df: float,
+    alpha: float,
+    alpha_capitals: float | None,
+    control: str | None,
+    alternative: str,
 ) -> _Outcome:
+    from . import distributions as _dist
+
     k = len(fam.labels)
     c = fam.labels.index(control)  # checked before
     others = [i for i in range(k) if i != c]
@@ -515,14 +621,26 @@ def _run_dunnett(
         {
             "treatment_a": [fam.labels[i] for i in others],
             "treatment_b": [fam.labels[c]] * len(others),
-            "diff": diff, "se": se, "statistic": t, "critical_range": crit, "p": p,
-            "significant": sig, "ci_low": lo, "ci_high": hi,
+            "diff": diff,
+            "se": se,
+            "statistic": t,
+            "critical_range": crit,
+            "p": p,
+            "significant": sig,
+            "ci_low": lo,
+            "ci_high": hi,
         }
     )
     n_t = n[others]
     n_ref = float(n_t[0]) if np.all(n_t == n_t[0]) else _harmonic(n_t)
-    table = pd.DataFrame({"span": [k], "protection": [1.0 - alpha], "quantile": [q],
-                          "critical_range": [q * math.sqrt(mse * (1.0 / n_ref + 1.0 / n[c]))]})
+    table = pd.DataFrame(
+        {
+            "span": [k],
+            "protection": [1.0 - alpha],
+            "quantile": [q],
+            "critical_range": [q * math.sqrt(mse * (1.0 / n_ref + 1.0 / n[c]))],
+        }
+    )
     marks = np.ones((k, k), dtype=bool)
     for i, s in zip(others, sig, strict=True):
         marks[i, c] = marks[c, i] = not s
@@ -532,7 +650,7 @@ def _run_dunnett(
         marks_cap = np.ones((k, k), dtype=bool)
         for i, s in zip(others, cap, strict=True):
             marks_cap[i, c] = marks_cap[c, i] = not s
-    return _Outcome(pairs, table, marks, marks_cap, order, [])
+    return _Outcome(pairs, table, marks, marks_cap, order)
 
 
 # ---------------------------------------------------------------------------
@@ -585,7 +703,9 @@ def _family_from_means(means, n, sd) -> _Family:
     nn = _as_series(n, "n", labels).to_numpy()
     if np.any(~np.isfinite(nn)) or np.any(nn <= 0):
         raise DataError("`n` (plots per treatment) must be positive numbers.")
-    sds = _as_series(sd, "sd", labels).to_numpy() if sd is not None else np.full(len(labels), np.nan)
+    sds = (
+        _as_series(sd, "sd", labels).to_numpy() if sd is not None else np.full(len(labels), np.nan)
+    )
     return _Family(labels, m.to_numpy(dtype=float), nn.astype(float), sds)
 
 
@@ -597,7 +717,8 @@ def _check_replicated(families: list[_Family], where: str) -> None:
             raise DesignError(
                 f"treatment {', '.join(map(repr, single))}{inside} has a single plot{where}: its "
                 "mean carries no replication, so comparing it with others rests on the other "
-                "treatments alone. Add its missing replicates (check for plots dropped as missing), "
+                "treatments alone. Add its missing replicates (check for plots dropped as "
+                "missing), "
                 "or leave the treatment out of the comparison."
             )
 
@@ -629,7 +750,8 @@ def _terms_in_model(aov) -> list[str]:
     errors = {str(e) for e in aov.errors["error"]}
     factors = {str(f) for f in aov.factors}
     return [
-        str(s) for s in aov.table["source"]
+        str(s)
+        for s in aov.table["source"]
         if str(s) not in errors and set(str(s).split(":")) <= factors
     ]
 
@@ -691,11 +813,12 @@ def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
     bad = [w for w in within_t if w not in factors or w in parts]
     if bad or len(set(within_t)) != len(within_t):
         others = [f for f in factors if f not in parts]
-        hint = (f"name another treatment factor of the ANOVA ({', '.join(map(repr, others))})"
-                if others else "this term leaves no other factor to slice by; drop within=")
-        raise DesignError(
-            f"within={within!r} cannot be used with term={term_name!r}: {hint}."
+        hint = (
+            f"name another treatment factor of the ANOVA ({', '.join(map(repr, others))})"
+            if others
+            else "this term leaves no other factor to slice by; drop within="
         )
+        raise DesignError(f"within={within!r} cannot be used with term={term_name!r}: {hint}.")
     notes: list[str] = []
     warns: list[tuple[type, str]] = []
     errors = aov.errors.set_index("error")
@@ -734,10 +857,16 @@ def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
             name = str(aov.error_of.get(term_name, "Error b"))
             mse, df = error_row(name)
             what = "main plots" if name == "Error a" else "sub-plots"
-            notes.append(f"{term_name} is compared with {name} ({what}): MS {format_number(mse, 6)}, "
-                         f"df {format_number(df, 6)}.")
+            notes.append(
+                f"{term_name} is compared with {name} ({what}): MS {format_number(mse, 6)}, "
+                f"df {format_number(df, 6)}."
+            )
     else:
-        name = str(aov.error_of.get(term_name, "Residuals")) if getattr(aov, "error_of", None) else "Residuals"
+        name = (
+            str(aov.error_of.get(term_name, "Residuals"))
+            if getattr(aov, "error_of", None)
+            else "Residuals"
+        )
         if name in errors.index:
             mse, df = error_row(name)
         else:
@@ -745,7 +874,9 @@ def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
         if design in ("RCBD", "factorial RCBD"):
             notes.append(f"The error is block-adjusted ({name}, df {format_number(df, 6)}).")
         elif design == "Latin square":
-            notes.append(f"The error is adjusted for rows and columns ({name}, df {format_number(df, 6)}).")
+            notes.append(
+                f"The error is adjusted for rows and columns ({name}, df {format_number(df, 6)})."
+            )
     mse, df = _check_error(mse, df, "ANOVA")
     # main effects compared while an interaction containing them is significant
     if not within_t and len(factors) > 1:
@@ -756,13 +887,16 @@ def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
                 pval = table.loc[t, "p"] if t in table.index else np.nan
                 if np.isfinite(pval) and pval < alpha:
                     others = [f for f in t.split(":") if f not in parts]
-                    warns.append((
-                        DesignWarning,
-                        f"the {t} interaction is significant (p = {format_number(pval, 3)}): means of "
-                        f"{term_name} averaged over {':'.join(others)} can hide effects that differ "
-                        f"between its levels. Compare {term_name} within each level with "
-                        f"within={':'.join(others)!r}, or the cells with term={t!r}.",
-                    ))
+                    warns.append(
+                        (
+                            DesignWarning,
+                            f"the {t} interaction is significant (p = {format_number(pval, 3)}): "
+                            f"means of {term_name} averaged over {':'.join(others)} can hide "
+                            "effects that differ "
+                            f"between its levels. Compare {term_name} within each level with "
+                            f"within={':'.join(others)!r}, or the cells with term={t!r}.",
+                        )
+                    )
                     break
     return _Plan(term_name, parts, within_t, mse, df, name, notes, warns)
 
@@ -786,11 +920,24 @@ def _families_from_anova(aov, plan: _Plan) -> tuple[list[_Family], int]:
     if plan.within:
         stats["_within"] = _label_series(stats, list(plan.within))
         for w, sub in stats.groupby("_within", sort=False):
-            families.append(_Family(list(sub["_label"]), sub["mean"].to_numpy(float),
-                                    sub["n"].to_numpy(float), sub["sd"].to_numpy(float), str(w)))
+            families.append(
+                _Family(
+                    list(sub["_label"]),
+                    sub["mean"].to_numpy(float),
+                    sub["n"].to_numpy(float),
+                    sub["sd"].to_numpy(float),
+                    str(w),
+                )
+            )
     else:
-        families.append(_Family(list(stats["_label"]), stats["mean"].to_numpy(float),
-                                stats["n"].to_numpy(float), stats["sd"].to_numpy(float)))
+        families.append(
+            _Family(
+                list(stats["_label"]),
+                stats["mean"].to_numpy(float),
+                stats["n"].to_numpy(float),
+                stats["sd"].to_numpy(float),
+            )
+        )
     return families, int(grouped.count().sum())
 
 
@@ -829,7 +976,8 @@ def _assemble(
         if len(fam.labels) < 2:
             where = f" within {fam.within}" if fam.within else ""
             raise DesignError(
-                f"only one level of {term} is present{where}; at least 2 are needed to compare means."
+                f"only one level of {term} is present{where}; at least 2 are needed to "
+                "compare means."
             )
         if test == "Dunnett" and control not in fam.labels:
             where = f" within {fam.within}" if fam.within else ""
@@ -838,32 +986,54 @@ def _assemble(
                 f"{', '.join(map(repr, fam.labels))}. Pass the label of the untreated or standard "
                 "treatment exactly as it appears in the data."
             )
-        out = _run_family(test, fam, mse=mse, df=df, alpha=alpha, alpha_capitals=alpha_capitals,
-                          descending=descending, p_adjust=p_adjust, replication=replication,
-                          stepdown=stepdown, control=control,
-                          alternative=alternative or "two-sided")
+        out = _run_family(
+            test,
+            fam,
+            mse=mse,
+            df=df,
+            alpha=alpha,
+            alpha_capitals=alpha_capitals,
+            descending=descending,
+            p_adjust=p_adjust,
+            replication=replication,
+            stepdown=stepdown,
+            control=control,
+            alternative=alternative or "two-sided",
+        )
         if test == "Dunnett":
             c = fam.labels.index(control)
             let = ["" if i == c or out.same[i, c] else "*" for i in range(len(fam.labels))]
             caps = None
             if out.same_capitals is not None:
-                caps = ["" if i == c or out.same_capitals[i, c] else "*" for i in range(len(fam.labels))]
+                caps = [
+                    "" if i == c or out.same_capitals[i, c] else "*" for i in range(len(fam.labels))
+                ]
         else:
-            let, method = _cld.compact_letters(out.order, out.same, method=letters, pool=_cld.LOWERCASE)
+            let, method = _cld.compact_letters(
+                out.order, out.same, method=letters, pool=_cld.LOWERCASE
+            )
             used_methods.add(method)
             if method != letters:
                 invalid_sweeps.append(fam.within)
             caps = None
             if out.same_capitals is not None:
-                caps, method_c = _cld.compact_letters(out.order, out.same_capitals, method=letters,
-                                                      pool=_cld.CAPITALS)
+                caps, method_c = _cld.compact_letters(
+                    out.order, out.same_capitals, method=letters, pool=_cld.CAPITALS
+                )
                 used_methods.add(method_c)
                 if method_c != letters:
                     invalid_sweeps.append(fam.within)
         se = np.sqrt(mse / fam.n)
-        g = pd.DataFrame({"treatment": fam.labels, "mean": fam.means, "sd": fam.sd, "se": se,
-                          "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
-                          "letters": let})
+        g = pd.DataFrame(
+            {
+                "treatment": fam.labels,
+                "mean": fam.means,
+                "sd": fam.sd,
+                "se": se,
+                "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
+                "letters": let,
+            }
+        )
         if caps is not None:
             g["capitals"] = caps
         g = g.iloc[out.order].reset_index(drop=True)
@@ -880,15 +1050,16 @@ def _assemble(
     critical = pd.concat(crit_frames, ignore_index=True)
     if test != "Dunnett" and within:
         # identical critical tables for every slice (same n) are shown once
-        if critical.drop(columns="within").duplicated().sum() == len(critical) - len(crit_frames[0]):
+        if critical.drop(columns="within").duplicated().sum() == len(critical) - len(
+            crit_frames[0]
+        ):
             critical = crit_frames[0].drop(columns="within").reset_index(drop=True)
-    elif test == "Dunnett" and within:
-        pass
     if test != "Dunnett" and invalid_sweeps:
         where = "" if invalid_sweeps == [None] else " (in some slices)"
         notes.append(
             "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
-            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters differ "
+            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
+            "differ "
             "from agricolae's but follow the decisions exactly."
         )
     if test == "Duncan":
@@ -901,28 +1072,50 @@ def _assemble(
     for category, text in warns:
         warnings.warn(text, category, stacklevel=4)
     return MultCompResult(
-        test=test, groups=groups, pairs=pairs, critical=critical, term=term, within=within,
-        response=response, mse=mse, df=df, error_term=error_term, alpha=alpha,
-        alpha_capitals=alpha_capitals, p_adjust=p_adjust, replication=replication,
-        stepdown=stepdown, descending=descending, letters_method=method_used,
-        control=control, alternative=alternative, design=design, n_obs=n_obs,
-        notes=tuple(notes), warnings=warn_texts, _extra={"levels": levels},
+        test=test,
+        groups=groups,
+        pairs=pairs,
+        critical=critical,
+        term=term,
+        within=within,
+        response=response,
+        mse=mse,
+        df=df,
+        error_term=error_term,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        p_adjust=p_adjust,
+        replication=replication,
+        stepdown=stepdown,
+        descending=descending,
+        letters_method=method_used,
+        control=control,
+        alternative=alternative,
+        design=design,
+        n_obs=n_obs,
+        notes=tuple(notes),
+        warnings=warn_texts,
+        _extra={"levels": levels},
     )
 
 
-def _replication_warning(families: list[_Family], replication: str | None, test: str) -> list[tuple[type, str]]:
+def _replication_warning(
+    families: list[_Family], replication: str | None, test: str
+) -> list[tuple[type, str]]:
     if replication != "harmonic":
         return []
     for fam in families:
         if not np.all(fam.n == fam.n[0]):
             lo, hi = fam.n.min(), fam.n.max()
-            return [(
-                UnbalancedDesignWarning,
-                f"replication differs between treatments (n = {format_number(lo)} to "
-                f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
-                f"({format_number(_harmonic(fam.n), 4)}), as agricolae and SAS do. "
-                "replication='kramer' uses each pair's own n instead.",
-            )]
+            return [
+                (
+                    UnbalancedDesignWarning,
+                    f"replication differs between treatments (n = {format_number(lo)} to "
+                    f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
+                    f"({format_number(_harmonic(fam.n), 4)}), as agricolae and SAS do. "
+                    "replication='kramer' uses each pair's own n instead.",
+                )
+            ]
     return []
 
 
@@ -941,8 +1134,9 @@ def _common_checks(alpha, alpha_capitals, descending, letters) -> tuple[float, f
     return alpha, alpha_capitals
 
 
-def _from_anova(test: str, aov, *, alpha, term, within, alpha_capitals, descending, letters,
-                **options) -> MultCompResult:
+def _from_anova(
+    test: str, aov, *, alpha, term, within, alpha_capitals, descending, letters, **options
+) -> MultCompResult:
     if not all(hasattr(aov, a) for a in ("table", "factors", "data", "errors", "design")):
         raise FertoptError(
             f"{test.lower()}() takes the result of fertopt.anova(...), got {type(aov).__name__}. "
@@ -956,27 +1150,61 @@ def _from_anova(test: str, aov, *, alpha, term, within, alpha_capitals, descendi
     warns = plan.warns + _replication_warning(families, options.get("replication"), test)
     notes = list(plan.notes)
     unbalanced = any(not np.all(f.n == f.n[0]) for f in families)
-    if unbalanced and (len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")):
-        notes.append("Replication is unequal: the means are arithmetic means of the plots (as in "
-                     "agricolae), not least-squares means.")
-    return _assemble(test, families, mse=plan.mse, df=plan.df, alpha=alpha,
-                     alpha_capitals=alpha_capitals, descending=bool(descending), letters=letters,
-                     term=plan.term, within=plan.within, error_term=plan.error_term,
-                     response=str(aov.response), design=str(aov.design), n_obs=n_obs, notes=notes,
-                     warns=warns, **options)
+    if unbalanced and (
+        len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")
+    ):
+        notes.append(
+            "Replication is unequal: the means are arithmetic means of the plots (as in "
+            "agricolae), not least-squares means."
+        )
+    return _assemble(
+        test,
+        families,
+        mse=plan.mse,
+        df=plan.df,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=bool(descending),
+        letters=letters,
+        term=plan.term,
+        within=plan.within,
+        error_term=plan.error_term,
+        response=str(aov.response),
+        design=str(aov.design),
+        n_obs=n_obs,
+        notes=notes,
+        warns=warns,
+        **options,
+    )
 
 
-def _from_means(test: str, *, means, n, mse, df_resid, sd, alpha, alpha_capitals, descending,
-                letters, **options) -> MultCompResult:
+def _from_means(
+    test: str, *, means, n, mse, df_resid, sd, alpha, alpha_capitals, descending, letters, **options
+) -> MultCompResult:
     alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
     mse, df = _check_error(mse, df_resid, "given error")
     fam = _family_from_means(means, n, sd)
     _check_replicated([fam], "")
     warns = _replication_warning([fam], options.get("replication"), test)
-    return _assemble(test, [fam], mse=mse, df=df, alpha=alpha, alpha_capitals=alpha_capitals,
-                     descending=bool(descending), letters=letters, term="treatment", within=(),
-                     error_term="given", response=None, design=None,
-                     n_obs=int(np.sum(fam.n)), notes=[], warns=warns, **options)
+    return _assemble(
+        test,
+        [fam],
+        mse=mse,
+        df=df,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=bool(descending),
+        letters=letters,
+        term="treatment",
+        within=(),
+        error_term="given",
+        response=None,
+        design=None,
+        n_obs=int(np.sum(fam.n)),
+        notes=[],
+        warns=warns,
+        **options,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1128,9 +1356,18 @@ def duncan(
     3        T4  14.2       b
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_anova("Duncan", aov, alpha=alpha, term=term, within=within,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       replication=replication, stepdown=bool(stepdown))
+    return _from_anova(
+        "Duncan",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
 
 
 @_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
@@ -1197,9 +1434,18 @@ def snk(
     (['a', 'ab', 'c', 'bc', 'c'], 'piepho')
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_anova("SNK", aov, alpha=alpha, term=term, within=within,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       replication=replication, stepdown=bool(stepdown))
+    return _from_anova(
+        "SNK",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
 
 
 @_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
@@ -1259,9 +1505,17 @@ def tukey(
     2      trt1       b
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_anova("Tukey", aov, alpha=alpha, term=term, within=within,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       replication=replication)
+    return _from_anova(
+        "Tukey",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+    )
 
 
 @_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
@@ -1320,9 +1574,17 @@ def lsd(
     """
     if p_adjust is not None:
         check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
-    return _from_anova("LSD", aov, alpha=alpha, term=term, within=within,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       p_adjust=p_adjust)
+    return _from_anova(
+        "LSD",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        p_adjust=p_adjust,
+    )
 
 
 @_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
@@ -1365,11 +1627,19 @@ def scheffe(
     --------
     >>> import fertopt as fo
     >>> mc = fo.scheffe_from_means(means=[10.0, 12.0, 15.0], n=5, mse=4.0, df_resid=12)
-    >>> round(float(mc.critical["quantile"].iloc[0]), 4)   # sqrt(2 * F(0.95; 2, 12)) = sqrt(2 * 3.8853)
+    >>> round(float(mc.critical["quantile"].iloc[0]), 4)   # sqrt(2 F(0.95; 2, 12)) = sqrt(2 3.8853)
     2.7876
     """
-    return _from_anova("Scheffe", aov, alpha=alpha, term=term, within=within,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters)
+    return _from_anova(
+        "Scheffe",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+    )
 
 
 @_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, returns=_RETURNS, raises=_RAISES)
@@ -1428,9 +1698,18 @@ def dunnett(
     1          N2          CK   5.0  0.0014         True
     """
     check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
-    return _from_anova("Dunnett", aov, alpha=alpha, term=term, within=within,
-                       alpha_capitals=alpha_capitals, descending=True, letters="agricolae",
-                       control=str(control), alternative=alternative)
+    return _from_anova(
+        "Dunnett",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=True,
+        letters="agricolae",
+        control=str(control),
+        alternative=alternative,
+    )
 
 
 # --- from published tables ------------------------------------------------
@@ -1469,8 +1748,9 @@ _FROM_MEANS_DOC = """{title} from treatment means, their replication and an erro
 
 def _means_doc(name: str, title: str, extra: str, example_extra: str = ""):
     def deco(func):
-        func.__doc__ = _FROM_MEANS_DOC.format(name=name, title=title, means=_PARAMS_MEANS,
-                                              extra=extra, example_extra=example_extra)
+        func.__doc__ = _FROM_MEANS_DOC.format(
+            name=name, title=title, means=_PARAMS_MEANS, extra=extra, example_extra=example_extra
+        )
         return func
 
     return deco
@@ -1481,67 +1761,205 @@ _EXTRA_RANGE = """alpha, stepdown, replication, alpha_capitals, descending, lett
 
 
 @_means_doc("duncan", "Duncan's multiple range test", _EXTRA_RANGE)
-def duncan_from_means(*, means, n, mse: float, df_resid: float, sd=None, alpha: float = 0.05,
-                      stepdown: bool = False, replication: Replication = "harmonic",
-                      alpha_capitals: float | None = None, descending: bool = True,
-                      letters: LetterMethod = "agricolae") -> MultCompResult:
+def duncan_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    stepdown: bool = False,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_means("Duncan", means=means, n=n, mse=mse, df_resid=df_resid, sd=sd, alpha=alpha,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       replication=replication, stepdown=bool(stepdown))
+    return _from_means(
+        "Duncan",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
 
 
 @_means_doc("snk", "Student-Newman-Keuls test", _EXTRA_RANGE)
-def snk_from_means(*, means, n, mse: float, df_resid: float, sd=None, alpha: float = 0.05,
-                   stepdown: bool = False, replication: Replication = "harmonic",
-                   alpha_capitals: float | None = None, descending: bool = True,
-                   letters: LetterMethod = "agricolae") -> MultCompResult:
+def snk_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    stepdown: bool = False,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_means("SNK", means=means, n=n, mse=mse, df_resid=df_resid, sd=sd, alpha=alpha,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       replication=replication, stepdown=bool(stepdown))
+    return _from_means(
+        "SNK",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
 
 
-@_means_doc("tukey", "Tukey's HSD", """alpha, replication, alpha_capitals, descending, letters :
-        As for :func:`tukey`.""")
-def tukey_from_means(*, means, n, mse: float, df_resid: float, sd=None, alpha: float = 0.05,
-                     replication: Replication = "kramer", alpha_capitals: float | None = None,
-                     descending: bool = True, letters: LetterMethod = "agricolae") -> MultCompResult:
+@_means_doc(
+    "tukey",
+    "Tukey's HSD",
+    """alpha, replication, alpha_capitals, descending, letters :
+        As for :func:`tukey`.""",
+)
+def tukey_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    replication: Replication = "kramer",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_means("Tukey", means=means, n=n, mse=mse, df_resid=df_resid, sd=sd, alpha=alpha,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       replication=replication)
+    return _from_means(
+        "Tukey",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+    )
 
 
-@_means_doc("lsd", "Fisher's LSD", """alpha, p_adjust, alpha_capitals, descending, letters :
-        As for :func:`lsd`.""")
-def lsd_from_means(*, means, n, mse: float, df_resid: float, sd=None, alpha: float = 0.05,
-                   p_adjust: PAdjust | None = None, alpha_capitals: float | None = None,
-                   descending: bool = True, letters: LetterMethod = "agricolae") -> MultCompResult:
+@_means_doc(
+    "lsd",
+    "Fisher's LSD",
+    """alpha, p_adjust, alpha_capitals, descending, letters :
+        As for :func:`lsd`.""",
+)
+def lsd_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    p_adjust: PAdjust | None = None,
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
     if p_adjust is not None:
         check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
-    return _from_means("LSD", means=means, n=n, mse=mse, df_resid=df_resid, sd=sd, alpha=alpha,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters,
-                       p_adjust=p_adjust)
+    return _from_means(
+        "LSD",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        p_adjust=p_adjust,
+    )
 
 
-@_means_doc("scheffe", "Scheffé's test", """alpha, alpha_capitals, descending, letters :
-        As for :func:`scheffe`.""")
-def scheffe_from_means(*, means, n, mse: float, df_resid: float, sd=None, alpha: float = 0.05,
-                       alpha_capitals: float | None = None, descending: bool = True,
-                       letters: LetterMethod = "agricolae") -> MultCompResult:
-    return _from_means("Scheffe", means=means, n=n, mse=mse, df_resid=df_resid, sd=sd, alpha=alpha,
-                       alpha_capitals=alpha_capitals, descending=descending, letters=letters)
+@_means_doc(
+    "scheffe",
+    "Scheffé's test",
+    """alpha, alpha_capitals, descending, letters :
+        As for :func:`scheffe`.""",
+)
+def scheffe_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    return _from_means(
+        "Scheffe",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+    )
 
 
-@_means_doc("dunnett", "Dunnett's test", """control : label
+@_means_doc(
+    "dunnett",
+    "Dunnett's test",
+    """control : label
         The control treatment.
     alternative, alpha, alpha_capitals :
-        As for :func:`dunnett`.""", ', control="CK"')
-def dunnett_from_means(*, means, n, mse: float, df_resid: float, control: Hashable, sd=None,
-                       alternative: Alternative = "two-sided", alpha: float = 0.05,
-                       alpha_capitals: float | None = None) -> MultCompResult:
+        As for :func:`dunnett`.""",
+    ', control="CK"',
+)
+def dunnett_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    control: Hashable,
+    sd=None,
+    alternative: Alternative = "two-sided",
+    alpha: float = 0.05,
+    alpha_capitals: float | None = None,
+) -> MultCompResult:
     check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
-    return _from_means("Dunnett", means=means, n=n, mse=mse, df_resid=df_resid, sd=sd, alpha=alpha,
-                       alpha_capitals=alpha_capitals, descending=True, letters="agricolae",
-                       control=str(control), alternative=alternative)
+    return _from_means(
+        "Dunnett",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=True,
+        letters="agricolae",
+        control=str(control),
+        alternative=alternative,
+    )
