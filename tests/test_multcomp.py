@@ -174,24 +174,22 @@ def test_against_r(aovs, ref, dataset, analysis):
         rc = rcrit[
             (rcrit["test"] == test) & (rcrit["alpha"] == alpha) & (rcrit["variant"] == variant)
         ]
-        rc = rc[rc["slice"] == rc["slice"].iloc[0]]
-        crit = (
-            mc.critical[mc.critical["within"] == mc.critical["within"].iloc[0]]
-            if "within" in mc.critical
-            else mc.critical
-        )
-        assert list(crit["span"]) == list(rc["span"]), where
-        assert_allclose(crit["protection"], rc["protection"], rtol=1e-14, err_msg=where)
-        tol = 1e-10 if test in ("lsd", "scheffe") else 2e-6
-        if small_df and test not in ("lsd", "scheffe"):
-            exact = stats.studentized_range.ppf(
-                crit["protection"].to_numpy(), crit["span"].to_numpy(), mc.df
-            )
-            assert_allclose(crit["quantile"], exact, rtol=1e-9, err_msg=where)
-        else:
-            assert_allclose(crit["quantile"], rc["quantile"], rtol=tol, err_msg=where)
-        if "within" not in mc.critical and not (small_df and test not in ("lsd", "scheffe")):
-            assert_allclose(crit["critical_range"], rc["critical_range"], rtol=tol, err_msg=where)
+        ours_crit = mc.critical if "within" in mc.critical else mc.critical.assign(within="")
+        for w, rcs in rc.groupby("slice", sort=False):
+            crit = ours_crit[ours_crit["within"] == w]
+            assert list(crit["span"]) == list(rcs["span"]), where
+            assert_allclose(crit["protection"], rcs["protection"], rtol=1e-14, err_msg=where)
+            tol = 1e-10 if test in ("lsd", "scheffe") else 2e-6
+            if small_df and test not in ("lsd", "scheffe"):
+                exact = stats.studentized_range.ppf(
+                    crit["protection"].to_numpy(), crit["span"].to_numpy(), mc.df
+                )
+                assert_allclose(crit["quantile"], exact, rtol=1e-9, err_msg=where)
+            else:
+                assert_allclose(crit["quantile"], rcs["quantile"], rtol=tol, err_msg=where)
+                assert_allclose(
+                    crit["critical_range"], rcs["critical_range"], rtol=tol, err_msg=where
+                )
         # letters: those of agricolae's sweep when valid, else Piepho's (and a note)
         groups = mc.groups.copy()
         if "within" not in groups:
@@ -651,7 +649,9 @@ def test_three_factor_slices_and_piepho_option():
             for p in ("P0", "P1"):
                 for k in ("K0", "K1"):
                     mu = 10 + 2 * ("N1", "N2").count(n) + 3 * (n == "N2") + (p == "P1")
-                    rows.append({"block": block, "N": n, "P": p, "K": k, "y": mu + rng.normal(0, 0.2)})
+                    rows.append(
+                        {"block": block, "N": n, "P": p, "K": k, "y": mu + rng.normal(0, 0.2)}
+                    )
     aov = fo.anova(pd.DataFrame(rows), response="y", treatment=["N", "P", "K"], block="block")
     mc = fo.duncan(aov, term="N", within="P:K")
     assert mc.within == ("P", "K")
@@ -672,8 +672,13 @@ def test_tied_means_follow_agricolae_order():
     # the order fixes the spans: "a" and "b" tie, "c" is span 3 from "a" and span 2 from "b"
     mc = fo.duncan_from_means(means={"b": 10.0, "a": 10.0, "c": 5.0}, n=4, mse=1.0, df_resid=9)
     assert mc.groups["treatment"].tolist() == ["a", "b", "c"]
-    spans = dict(zip(mc.pairs["treatment_a"] + mc.pairs["treatment_b"], mc.pairs["critical_range"],
-                     strict=True))
+    spans = dict(
+        zip(
+            mc.pairs["treatment_a"] + mc.pairs["treatment_b"],
+            mc.pairs["critical_range"],
+            strict=True,
+        )
+    )
     crit = mc.critical.set_index("span")["critical_range"]
     assert_allclose(spans["ac"], crit[3], rtol=1e-15)
     assert_allclose(spans["bc"], crit[2], rtol=1e-15)

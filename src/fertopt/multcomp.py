@@ -840,8 +840,8 @@ def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
                 f"each sub-plot level with term={main!r}, within={sub!r} (combined error)."
             )
         if parts == (main,) and sub in cells:
-            ea, dfa = error_row("Error a")
-            eb, dfb = error_row("Error b")
+            ea, dfa = _check_error(*error_row("Error a"), "main-plot stratum (Error a)")
+            eb, dfb = _check_error(*error_row("Error b"), "sub-plot stratum (Error b)")
             b = len(aov.data[sub].cat.categories)
             mse = (ea + (b - 1) * eb) / b
             num = (ea + (b - 1) * eb) ** 2
@@ -1048,12 +1048,6 @@ def _assemble(
     groups = pd.concat(group_frames, ignore_index=True)
     pairs = pd.concat(pair_frames, ignore_index=True)
     critical = pd.concat(crit_frames, ignore_index=True)
-    if test != "Dunnett" and within:
-        # identical critical tables for every slice (same n) are shown once
-        if critical.drop(columns="within").duplicated().sum() == len(critical) - len(
-            crit_frames[0]
-        ):
-            critical = crit_frames[0].drop(columns="within").reset_index(drop=True)
     if test != "Dunnett" and invalid_sweeps:
         where = "" if invalid_sweeps == [None] else " (in some slices)"
         notes.append(
