@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -149,16 +149,35 @@ def _lower_bound(
     part converges to the left root.
     """
     slope = df + power
-    x = np.minimum((_LOG_NEGLIGIBLE - logc0 - 0.5 * df - log_scale) / slope - 1.0, -1.0)
-    for _ in range(80):
-        g = _log_density(x, df, logc0) + log_scale + power * x - _LOG_NEGLIGIBLE
-        gp = slope - df * np.exp(2.0 * x)
-        step = np.where(gp > 0, g / np.where(gp > 0, gp, 1.0), 0.0)
-        step = np.minimum(step, 5.0)
-        x = x - step
-        if np.all(np.abs(step) <= 1e-12):
-            break
-    return x
+    # the log integrand is concave with its maximum at x_mode; no root when that maximum is
+    # already negligible (then any lower limit will do)
+    x_mode = 0.5 * np.log1p(power / df)
+    g_mode = _log_density(x_mode, df, logc0) + log_scale + power * x_mode - _LOG_NEGLIGIBLE
+    x = np.minimum((_LOG_NEGLIGIBLE - logc0 - 0.5 * df - log_scale) / slope - 1.0, x_mode - 1.0)
+    x = np.maximum(x, -1e3)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(80):
+            g = _log_density(x, df, logc0) + log_scale + power * x - _LOG_NEGLIGIBLE
+            gp = slope - df * np.exp(2.0 * x)
+            step = np.where(gp > 0, g / np.where(gp > 0, gp, 1.0), 0.0)
+            step = np.clip(step, -50.0, 5.0)
+            x = np.clip(x - step, -1e3, x_mode)
+            if np.all(np.abs(step) <= 1e-12):
+                break
+    return np.where(g_mode > 0, x, x_mode)
+
+
+@lru_cache(maxsize=4096)
+def _density_limits(df: float) -> tuple[float, float, float]:
+    """log constant, and the range of log s outside which the density is below 1e-18."""
+    d = np.array([df])
+    logc0 = _log_chi_const(d)
+    zero = np.zeros(1)
+    return (
+        float(logc0[0]),
+        float(_lower_bound(d, logc0, zero, zero)[0]),
+        float(_upper_bound(d, logc0)[0]),
+    )
 
 
 def _outer_nodes(
@@ -171,9 +190,11 @@ def _outer_nodes(
     """
     finite = np.isfinite(df)
     dff = np.where(finite, df, 1.0)
-    logc0 = _log_chi_const(dff)
-    hi = _upper_bound(dff, logc0)
-    lo = _lower_bound(dff, logc0, log_scale, power)
+    uniq, inverse = np.unique(dff, return_inverse=True)
+    parts = np.array([_density_limits(float(d)) for d in uniq])[inverse]
+    logc0, lo_density, hi = parts[:, 0], parts[:, 1], parts[:, 2]
+    # the integrand is below both the density and density · scale · s**power
+    lo = np.maximum(lo_density, _lower_bound(dff, logc0, log_scale, power))
     lo = np.minimum(lo, hi - 1e-3)
     panels, per = _outer_layout(float(np.min(dff)), fine)
     t, wt = _gauss_legendre(per)
@@ -485,7 +506,7 @@ def _newton_log(
         hi[a] = np.where(resid > 0, np.minimum(hi[a], y[a]), hi[a])
         slope = q * pdf
         last_slope[a] = slope
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             new = y[a] - np.where(slope > 0, resid / slope, np.nan)
         bad = ~np.isfinite(new) | (new < lo[a]) | (new > hi[a])
         if bad.any():
@@ -524,19 +545,23 @@ def _solve_srange(p: np.ndarray, k: np.ndarray, df: np.ndarray) -> np.ndarray:
         tol=1e-6,
         max_iter=100,
     )
-    # Accurate rule: Newton steps that reuse the coarse slope (relative error about
-    # 1e-4), so each step shrinks the error by that factor; no density is needed.
+    # Accurate rule: a Newton step with the accurate density, then steps that reuse that
+    # slope (no density needed) until a step is below 1e-9 in log q; after the first step the
+    # error is about C·(coarse error)², and each reused-slope step shrinks it further.
     ok = np.zeros(len(idx), dtype=bool)
     if np.all(slope > 0):
-        for _ in range(6):
+        for it in range(6):
             a = np.flatnonzero(~ok)
             if not a.size:
                 break
-            cdf, sf, _ = _srange_eval(np.exp(y[a]), kk[a], dk[a], fine=True)
+            q = np.exp(y[a])
+            cdf, sf, pdf = _srange_eval(q, kk[a], dk[a], fine=True, want_pdf=it == 0)
+            if it == 0:
+                slope[a] = np.where(pdf > 0, q * pdf, slope[a])
             resid = np.where(pk[a] > 0.5, (1.0 - pk[a]) - sf, cdf - pk[a])
             step = resid / slope[a]
             y[a] -= step
-            ok[a[np.abs(step) <= 1e-8]] = True
+            ok[a[np.abs(step) <= 1e-9]] = True
     if not ok.all():  # fall back to safeguarded Newton with the accurate density
         bad = np.flatnonzero(~ok)
         yb, conv, _ = _newton_log(
