@@ -283,3 +283,27 @@ def test_dunnett_one_sided_directions():
     grid = np.array([-4.0, -1.0, 0.0, 1.0, 4.0])
     values = D.dunnett_cdf(grid, alternative="greater", **kw)
     assert np.all(np.diff(values) > 0) and values[0] < 1e-3 and values[-1] > 0.99
+
+
+@pytest.mark.parametrize(("n", "n_control"), [([100], 1), ([2], 50), ([3], 3)])
+@pytest.mark.parametrize("df", [0.7, 1.0, 3.0, 30.0, np.inf])
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_dunnett_with_one_treatment_is_student_t(n, n_control, df, alternative):
+    # with a single treatment the maximum statistic is Student's t, whatever the replication
+    two = alternative == "two-sided"
+    ref = stats.t.ppf(0.975 if two else 0.95, df)
+    crit = D.dunnett_ppf(0.95, n=n, n_control=n_control, df=df, alternative=alternative)
+    assert_allclose(crit, ref, rtol=1e-10)
+    t = np.array([-3.0, -0.5, 0.0, 0.7, 2.5])
+    expected = {
+        "two-sided": 2 * stats.t.sf(np.abs(t), df),
+        "greater": stats.t.sf(t, df),
+        "less": stats.t.cdf(t, df),
+    }[alternative]
+    # deterministic Gauss-Legendre rules: about 1e-12 absolute
+    assert_allclose(
+        D.dunnett_sf(t, n=n, n_control=n_control, df=df, alternative=alternative),
+        expected,
+        rtol=0,
+        atol=5e-12,
+    )
