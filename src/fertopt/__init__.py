@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from . import units
+from . import design, units
 from ._version import __version__
 from .exceptions import (
     AssumptionWarning,
@@ -34,10 +34,21 @@ from .exceptions import (
 )
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
+from .design import FieldBook
 from .io import read_trials
 from .units import Prices
 from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
 from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
+from .surface import (
+    CanonicalResult,
+    SurfaceFit,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    fit_surface,
+    surface_from_coefficients,
+)
+from .three414 import Three414Result, three414
 from .multcomp import (
     MultCompResult,
     duncan,
@@ -57,6 +68,8 @@ from .multcomp import (
 __all__ = [
     "__version__",
     "units",
+    "design",
+    "FieldBook",
     "read_trials",
     "anova",
     "AnovaResult",
@@ -87,6 +100,15 @@ __all__ = [
     "NetReturnCurve",
     "PriceSensitivity",
     "PooledSites",
+    "fit_surface",
+    "surface_from_coefficients",
+    "SurfaceFit",
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
+    "three414",
+    "Three414Result",
     "duncan",
     "lsd",
     "tukey",
