@@ -240,7 +240,7 @@ class MultCompResult(ResultBase):
                 top = g.iloc[0]
                 parts.append(
                     f"{'top' if self.descending else 'lowest'}: {top['treatment']} "
-                    f"{format_number(top['mean'], 4)} ({top['letters']})"
+                    f"(mean {format_number(top['mean'], 4)}, {top['letters']})"
                 )
         return " | ".join(parts)
 
@@ -1334,7 +1334,28 @@ def duncan(
 
     Examples
     --------
+    An RCBD of 8 nitrogen rates in 4 blocks (bundled Minnesota 2012 trial):
+
     >>> import fertopt as fo
+    >>> trial = fo.load_dataset("minnesota_2012")
+    >>> aov = fo.anova(trial, response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha",
+    ...                block="rep")
+    >>> mc = fo.duncan(aov)
+    >>> mc.error_term, mc.df
+    ('Residuals', 21.0)
+    >>> mc.groups[["treatment", "mean", "letters"]].round(0)
+      treatment     mean letters
+    0   168.127  13972.0       a
+    1   235.379  13759.0       a
+    2   134.502  13211.0       a
+    3   201.753  13080.0       a
+    4   100.876  12417.0      ab
+    5    67.251  11224.0      bc
+    6   33.6255   9913.0       c
+    7         0   7676.0       d
+
+    From a published table of means:
+
     >>> mc = fo.duncan_from_means(means={{"T1": 20.1, "T2": 18.3, "T3": 15.0, "T4": 14.2}},
     ...                           n=4, mse=2.5, df_resid=12)
     >>> mc.critical.round(3)
