@@ -92,6 +92,7 @@ def run(data, **kw):
     kw.setdefault("response", "y")
     kw.setdefault("treatment", "trt")
     kw.setdefault("block", "rep")
+    kw.setdefault("posthoc", None)
     return fo.run_batch(data, **kw)
 
 

@@ -45,6 +45,7 @@ def run(data, **kw):
     kw.setdefault("response", "yield")
     kw.setdefault("treatment", "trt")
     kw.setdefault("block", "rep")
+    kw.setdefault("posthoc", None)
     kw.setdefault("rates", RATES)
     kw.setdefault("surface", "full")
     return fo.run_batch(data, **kw)

@@ -364,7 +364,7 @@ def run_batch(
     treatment: Hashable,
     block: Hashable | None = None,
     rates: Hashable | Sequence[Hashable] | None = None,
-    posthoc: str | None = None,
+    posthoc: str | None = "duncan",
     alpha: float = 0.05,
     surface: str | None = None,
     model: str | None = None,
@@ -390,8 +390,9 @@ def run_batch(
         completely randomized.
     rates : str or sequence of str, optional
         Nutrient rate columns for ``surface=`` (two or three) or ``model=`` (one).
-    posthoc : {None, 'duncan', 'lsd', 'tukey'}
-        Multiple comparison giving the letters of ``groups``.
+    posthoc : {'duncan', 'lsd', 'tukey', None}, default 'duncan'
+        Multiple comparison giving the letters of ``groups`` (``None``: no
+        comparison, no ``groups``).
     alpha : float, default 0.05
         Significance level of the multiple comparison.
     surface : {None, 'full', 'stepwise'}
