@@ -189,3 +189,27 @@ def test_cli_batch_with_a_priced_surface(tmp_path):
     assert bad.returncode == 2 and "is not name=value" in bad.stderr
     bad = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full", "--prices", "crop=2,Q=1")
     assert bad.returncode == 2 and "--prices" in bad.stderr
+
+
+@pytest.mark.parametrize("block", ["rep", None])
+def test_unreplicated_trials_get_a_surface_without_an_anova(block):
+    # 3414 trials are often laid out once per site: no ANOVA is possible (fo.anova refuses a
+    # single block, or finds no residual df), but the 10-term surface has 4 residual df
+    data = three414(30, seed=69)
+    data = data[data["rep"] == 1]
+    fast = run(data, block=block, prices=PRICES)
+    slow = run(data, block=block, prices=PRICES, engine="python")
+    assert fast.n_vectorized == 30 and fast.n_failed == 0
+    assert (fast.table["status"] == "partial").all() and fast.table["design"].isna().all()
+    assert_same(fast.table, slow.table)
+    pd.testing.assert_frame_equal(fast.warnings, slow.warnings)
+    w = fast.warnings
+    assert (w["stage"] == "anova").all() and (w["category"] == "DesignError").all()
+    assert ("single level" if block else "no residual degrees of freedom") in w["message"].iloc[0]
+    assert (fast.table["surface_df_resid"] == 4).all()
+    alone = fit_surface(data[data["trial"] == 7], response="yield", rates=RATES, block=block)
+    np.testing.assert_allclose(fast.table.set_index("trial").loc[7, "coef_N"],
+                               alone.params["N"], rtol=1e-9)
+    # with only an ANOVA asked for, such trials are failures
+    only = run(data, block=block, surface=None, rates=None)
+    assert only.n_failed == 30 and len(only.table) == 0

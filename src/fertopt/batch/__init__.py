@@ -106,8 +106,8 @@ class BatchResult(ResultBase):
         One row per analysed trial, in key order: the ``by`` columns, then
         ``engine`` (``"vectorized"`` or ``"python"``: who computed the
         ANOVA, letters and surface of the trial), ``status`` (``"ok"``, or
-        ``"partial"`` when a stage after the ANOVA failed; its error is in
-        ``warnings``), ``n_warnings``, and
+        ``"partial"`` when a stage failed; its error is in ``warnings``),
+        ``n_warnings``, and
 
         * ANOVA (:func:`fertopt.anova`): ``design``, ``n_obs``,
           ``n_dropped``, ``n_treatments``, ``n_blocks``, ``balanced``,
@@ -142,13 +142,13 @@ class BatchResult(ResultBase):
         order of the test's ``groups`` (highest mean first); ``treatment``
         and ``letters`` are categoricals.
     failures : DataFrame
-        One row per trial that could not be analysed: the ``by`` columns,
-        then ``stage | error | message``.  Rows with an empty key cell appear
-        as one failure with missing key values.
+        One row per trial for which no stage gave a result: the ``by``
+        columns, then ``stage | error | message`` (the first error).  Rows
+        with an empty key cell appear as one failure with missing key values.
     warnings : DataFrame
         The ``by`` columns, then ``stage | category | message``: every
-        warning issued while analysing a trial, and the errors of stages
-        after the ANOVA.
+        warning issued while analysing a trial, and the errors of the stages
+        that failed in trials that are in ``table``.
     n_trials, n_analysed, n_failed, n_warned : int
         Trials found, analysed (rows of ``table``), failed and with warnings.
     n_vectorized : int
@@ -441,15 +441,18 @@ def run_batch(
     ``.canonical()`` and ``.optimum(prices=, bounds="tested")``, or
     ``fo.fit_response(trial, response=, rate=, model=, block=,
     errors="return")`` with ``.optimum(prices=)``.  Each stage runs inside
-    ``warnings.catch_warnings`` and ``try``/``except``: a failing ANOVA puts
-    the trial in ``failures``; a failing later stage leaves the trial in
-    ``table`` with ``status="partial"`` and the error in ``warnings``.
-    Every trial appears in exactly one of ``table`` and ``failures``.
+    ``warnings.catch_warnings`` and ``try``/``except``.  The letters need the
+    ANOVA; the surface and the response model do not, so an unreplicated
+    3414 trial (which ``fo.anova`` refuses) still gets its surface.  A trial
+    for which some stage failed is in ``table`` with ``status="partial"`` and
+    the errors in ``warnings``; a trial for which every stage failed is in
+    ``failures``.  Every trial appears in exactly one of the two.
 
     **The vectorized engine.**  A trial is *regular* when every treatment
     occurs once in every block (or, without blocks, equally often), with at
-    least 2 treatments and 2 blocks (replicates), and every cell is a
-    number or label the single-trial functions accept unchanged.  Regular
+    least 2 treatments and 2 blocks (replicates; 1 when a surface or model
+    is fitted), and every cell is a number or label the single-trial
+    functions accept unchanged.  Regular
     trials are grouped by shape and analysed in chunks of arrays
     (trials × treatments × blocks): sums of squares of the balanced layout
     after centring each trial; the multiple comparison decided against

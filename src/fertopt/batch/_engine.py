@@ -8,6 +8,7 @@ the warnings, all with a trial number ``t`` that orders them.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _validation as _v
+from ..anova import anova
+from ..exceptions import FertoptError
 from . import _vectorized as _vz
 from . import _vposthoc as _vp
 from . import _vsurface as _vs
@@ -95,12 +98,14 @@ class _Prepared:
     g: np.ndarray
     g_names: np.ndarray
     x: np.ndarray | None = None     # (rows, nutrients) rates
+    b: np.ndarray | None = None     # block codes
+    b_names: np.ndarray | None = None
 
 
 def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepared:
     g, g_names = label_codes(frame[plan.treatment])
     ok = g >= 0
-    b = None
+    b = b_names = None
     n_b = 0
     if plan.block is not None:
         b, b_names = label_codes(frame[plan.block])
@@ -113,9 +118,11 @@ def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepare
         x, bad = parse_numbers(frame[rate])
         ok &= ~bad & np.isfinite(x) & (x >= 0)
         rates.append(x)
-    layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok)
+    # unreplicated trials have no ANOVA, but a surface or response model can still be fitted
+    min_reps = 1 if (plan.surface is not None or plan.model is not None) else 2
+    layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok, min_reps)
     x = np.column_stack(rates) if rates else None
-    return _Prepared(layout, y, g, g_names, x)
+    return _Prepared(layout, y, g, g_names, x, b, b_names)
 
 
 def run_local(
@@ -175,10 +182,27 @@ class _Context:
         self.prep = prep
         self.frame = frame
         self.errors = errors
+        self._anova_errors: dict[tuple, tuple[str, str] | None] = {}
         self.label_order = _vp.LabelOrder(prep.g_names) if plan.posthoc is not None else None
         self._crit: dict[tuple[int, float], np.ndarray] = {}
         self.surface = surface_setup(plan, frame) if plan.surface is not None else None
         self.designs = _vs.DesignCache()
+
+    def anova_error(self, k: int, label: int, t: int) -> tuple[str, str] | None:
+        """``(error type, message)`` of fo.anova on an unreplicated trial of this kind."""
+        key = (k, label)
+        if key not in self._anova_errors:
+            frame = self.frame.iloc[self.prep.layout.rows_of(t)]
+            plan = self.plan
+            try:
+                with warnings.catch_warnings(record=True):
+                    warnings.simplefilter("always")
+                    anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block)
+            except FertoptError as exc:
+                self._anova_errors[key] = (type(exc).__name__, str(exc))
+            else:
+                self._anova_errors[key] = None
+        return self._anova_errors[key]
 
     def critical(self, k: int, df: float) -> np.ndarray:
         key = (k, df)
@@ -189,6 +213,8 @@ class _Context:
 
 def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r: int) -> np.ndarray:
     """Analyse one chunk of regular trials; returns the trials it finished."""
+    if r == 1:
+        return _unreplicated_chunk(out, ctx, trials, k)
     plan = ctx.plan
     rows = ctx.prep.layout.cell_rows(trials, k, r)
     yy = ctx.prep.y[rows]
@@ -250,6 +276,59 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         })
     if surf is not None:
         _store_surface(c, t, keep, surf, ctx)
+    out.analysed[t] = True
+    out.engine_of[t] = "vectorized"
+    if plan.model is not None:
+        _model_per_trial(out, ctx, t)
+    return t
+
+
+def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) -> np.ndarray:
+    """Trials with one plot per treatment: the ANOVA error, then the surface (and model).
+
+    ``fo.anova`` refuses such a trial (a single block, or no residual degrees
+    of freedom) with a message that depends only on the number of plots and
+    the block label; it is taken from ``fo.anova`` on the first trial of each
+    kind and recorded for all of them.  Trials with constant yields, whose
+    ANOVA fails for another reason, go to the per-trial path.
+    """
+    plan = ctx.plan
+    rows = ctx.prep.layout.cell_rows(trials, k, 1)[:, :, 0]
+    y = ctx.prep.y[rows]
+    refer = ~(np.ptp(y, axis=1) > 0)
+    if ctx.prep.b is not None:
+        labels = ctx.prep.b[rows[:, 0]]
+    else:
+        labels = np.full(len(trials), -1)
+    errors = np.full(len(trials), None, dtype=object)
+    for label in np.unique(labels[~refer]):
+        members = np.flatnonzero((labels == label) & ~refer)
+        error = ctx.anova_error(k, int(label), int(trials[members[0]]))
+        if error is None:
+            refer[members] = True
+        else:
+            errors[members] = [error] * len(members)
+    shift = y[:, 0].copy()
+    d = y - shift[:, None]
+    centre = d.mean(axis=1)
+    e = d - centre[:, None]
+    ss_total = np.einsum("ij,ij->i", e, e)
+    surf = None
+    if plan.surface == "full":
+        x = ctx.prep.x[rows]
+        zero = np.zeros(len(trials))
+        surf = _vs.surface_arrays(ctx.surface, ctx.designs, e, shift + centre, x, 1, False,
+                                  zero, zero, ss_total)
+        refer |= surf.refer
+    elif plan.surface is not None:
+        refer[:] = True
+    keep = ~refer
+    t = trials[keep]
+    for ti, error in zip(t.tolist(), errors[keep].tolist()):
+        out.warnings.append((ti, "anova", error[0], error[1]))
+    out.partial[t] = True
+    if surf is not None:
+        _store_surface(out.columns, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
     if plan.model is not None:

@@ -216,7 +216,7 @@ def _shapes(regular: np.ndarray, n_k: np.ndarray, n_r: np.ndarray) -> dict[tuple
 
 
 def _dense_layout(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.ndarray, n_b: int,
-                  ok: np.ndarray) -> Layout:
+                  ok: np.ndarray, min_reps: int) -> Layout:
     """RCBD layout from counts over the (trial, treatment, block) grid: no sort of the cells."""
     keyed = t >= 0
     idx = np.flatnonzero(keyed) if not keyed.all() else None
@@ -241,25 +241,27 @@ def _dense_layout(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.n
     del cells
     n_k = present_g.sum(axis=1)
     n_r = present_b.sum(axis=1)
-    regular = ~bad & ~dup & (n_k >= 2) & (n_r >= 2) & (n_k * n_r == counts)
+    regular = ~bad & ~dup & (n_k >= 2) & (n_r >= min_reps) & (n_k * n_r == counts)
     return Layout(order, starts, counts, regular, _shapes(regular, n_k, n_r),
                   dense=(rowidx, present_g, present_b))
 
 
 def build_layout(
     t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.ndarray | None, n_b: int,
-    ok: np.ndarray,
+    ok: np.ndarray, min_reps: int = 2,
 ) -> Layout:
     """Find the rows of every trial and the regular trials.
 
     ``t``, ``g``, ``b``: trial, treatment and block codes per row (``-1`` for
     missing; ``b`` is None for a CRD); ``ok``: rows whose cells are all
-    usable as they are.  With blocks and a (trial × treatment × block) grid of
+    usable as they are; ``min_reps``: fewest blocks (replicates) of a regular
+    trial (1 when only a surface or model can be fitted to unreplicated
+    trials).  With blocks and a (trial × treatment × block) grid of
     modest size the cells are counted on the grid (linear time); otherwise
     the rows are sorted by trial, treatment and block once.
     """
     if b is not None and n_trials * max(n_g, 1) * max(n_b, 1) <= max(4 * len(t), 1 << 22):
-        return _dense_layout(t, n_trials, g, n_g, b, n_b, ok)
+        return _dense_layout(t, n_trials, g, n_g, b, n_b, ok, min_reps)
     keyed = t >= 0
     idx = np.flatnonzero(keyed) if not keyed.all() else None
     gg = np.maximum(g, 0).astype(np.int64)
@@ -294,7 +296,7 @@ def build_layout(
         bad |= np.bincount(ts[dup], minlength=n_trials) > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         n_r = np.where(n_k > 0, counts // np.maximum(n_k, 1), 0)
-    shape_ok = (n_k >= 2) & (n_r >= 2) & (n_k * n_r == counts) & ~bad
+    shape_ok = (n_k >= 2) & (n_r >= min_reps) & (n_k * n_r == counts) & ~bad
     # every run of R rows holds one treatment, and (RCBD) the same blocks in the same order
     pos = np.arange(m, dtype=np.int64) - starts[ts]
     r_row = np.maximum(n_r[ts], 1)

@@ -32,11 +32,11 @@ _WARNINGS_LOCK = threading.RLock()
 #: ANOVA columns of ``BatchResult.table`` and their dtypes.
 ANOVA_COLUMNS: dict[str, str] = {
     "design": "str",
-    "n_obs": "int64",
-    "n_dropped": "int64",
-    "n_treatments": "int64",
+    "n_obs": "Int64",
+    "n_dropped": "Int64",
+    "n_treatments": "Int64",
     "n_blocks": "Int64",
-    "balanced": "bool",
+    "balanced": "boolean",
     "grand_mean": "float64",
     "cv": "float64",
     "mse": "float64",
@@ -54,7 +54,7 @@ ANOVA_COLUMNS: dict[str, str] = {
 #: Multiple-comparison columns of ``BatchResult.table``.
 POSTHOC_COLUMNS: dict[str, str] = {
     "letters_method": "str",
-    "n_letters": "int64",
+    "n_letters": "Int64",
 }
 
 _POSTHOC_FUNCTIONS = {"duncan": "duncan", "lsd": "lsd", "tukey": "tukey"}
@@ -169,7 +169,8 @@ class TrialResult(ResultBase):
     key : object
         The trial's key (a tuple when ``by`` names several columns).
     anova : AnovaResult or None
-        None when the analysis of variance failed (see ``errors``).
+        None when the analysis of variance failed (see ``errors``; an
+        unreplicated trial has no ANOVA, but can have a surface).
     posthoc : MultCompResult or None
         Letters and pairwise tests (``posthoc=``).
     surface : SurfaceFit or None
@@ -205,10 +206,14 @@ class TrialResult(ResultBase):
 
     def _headline(self) -> str:
         text = f"trial {self.key!r}"
-        if self.anova is None:
+        parts = [p for p in (self.anova, self.surface, self.fit) if p is not None]
+        if not parts:
             first = self.errors.iloc[0] if len(self.errors) else None
             return text + (f" | failed at {first['stage']}: {first['error']}" if first is not None else "")
-        return text + " | " + self.anova._headline()
+        text += " | " + parts[0]._headline()
+        if len(self.errors):
+            text += f" | {len(self.errors)} stage(s) failed"
+        return text
 
     def _summary(self, digits: int) -> Summary:
         blocks: list[Any] = [Facts([("Trial", str(self.key))])]
@@ -438,7 +443,9 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
         lambda: anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block),
         record, errs, raise_errors,
     )
-    row = anova_row(aov, plan) if aov is not None else None
+    # stages after the ANOVA: the letters need it, the surface and the response model do not
+    # (an unreplicated 3414 trial has no ANOVA but a surface)
+    row: dict[str, Any] = anova_row(aov, plan) if aov is not None else {}
     groups = None
     mc = None
     if aov is not None and plan.posthoc is not None:
@@ -447,7 +454,7 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
             row.update(posthoc_row(mc))
             groups = mc.groups[["treatment", "mean", "sd", "se", "n", "letters"]]
     surf = opt = can = None
-    if aov is not None and plan.surface is not None:
+    if plan.surface is not None:
         surf = _run_stage("surface", lambda: run_surface(frame, plan), record, errs, raise_errors)
         if surf is not None:
             row.update(fit_row(surf, plan))
@@ -459,7 +466,7 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
             if opt is not None:
                 row.update(optimum_row(opt, plan))
     fit = None
-    if aov is not None and plan.model is not None:
+    if plan.model is not None:
         extra, fit, opt = model_stages(frame, plan, record, errs, raise_errors)
         row.update(extra)
     result = None
@@ -476,5 +483,5 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
             warning_records=pd.DataFrame(record, columns=["stage", "category", "message"]),
             warnings=tuple(f"{s}: {m}" for s, _, m in record),
         )
-    return TrialOutcome(row, groups, record, errs, result)
+    return TrialOutcome(row if row else None, groups, record, errs, result)
 
