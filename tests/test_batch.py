@@ -19,14 +19,27 @@ import pytest
 import fertopt as fo
 
 SRC = str(Path(__file__).parents[1] / "src")
-NUMERIC = ["grand_mean", "cv", "mse", "df_resid", "df_treatment", "f", "p", "df_block", "f_block",
-           "p_block", "r_squared"]
+NUMERIC = [
+    "grand_mean",
+    "cv",
+    "mse",
+    "df_resid",
+    "df_treatment",
+    "f",
+    "p",
+    "df_block",
+    "f_block",
+    "p_block",
+    "r_squared",
+]
 
 
 # ---------------------------------------------------------------------------
 # data
 # ---------------------------------------------------------------------------
-def random_trials(n_trials: int, seed: int, *, degenerate: bool = True, min_blocks: int = 2) -> pd.DataFrame:
+def random_trials(
+    n_trials: int, seed: int, *, degenerate: bool = True, min_blocks: int = 2
+) -> pd.DataFrame:
     """RCBD trials of 2–7 treatments × 2–4 blocks; every 8th kind is a numerical trap."""
     rng = np.random.default_rng(seed)
     frames = []
@@ -37,19 +50,20 @@ def random_trials(n_trials: int, seed: int, *, degenerate: bool = True, min_bloc
         y = rng.normal(0, 1, k * r) + rng.normal(0, 2, k)[trt] + rng.normal(0, 1, r)[rep]
         kind = t % 8 if degenerate else 0
         if kind == 1:
-            y = 1e9 + y * 1e-3                      # large offset: digits live far right
+            y = 1e9 + y * 1e-3  # large offset: digits live far right
         elif kind == 2:
-            y = np.round(y)                         # ties between plots and between means
+            y = np.round(y)  # ties between plots and between means
         elif kind == 3:
-            y = rng.normal(0, 1, k)[trt] + rng.normal(0, 1, r)[rep]   # additive: zero residual
+            y = rng.normal(0, 1, k)[trt] + rng.normal(0, 1, r)[rep]  # additive: zero residual
         elif kind == 4:
-            y = y - y.reshape(k, r).mean(axis=1)[trt]                # equal treatment means
+            y = y - y.reshape(k, r).mean(axis=1)[trt]  # equal treatment means
         elif kind == 5:
-            y = y * 1e-8                            # tiny values
+            y = y * 1e-8  # tiny values
         elif kind == 6:
-            y = -y * 1e6                            # large negative values
-        frames.append(pd.DataFrame({"trial": t, "trt": [f"T{i}" for i in trt], "rep": rep + 1,
-                                    "y": y}))
+            y = -y * 1e6  # large negative values
+        frames.append(
+            pd.DataFrame({"trial": t, "trt": [f"T{i}" for i in trt], "rep": rep + 1, "y": y})
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -67,11 +81,16 @@ def assert_same_anova(a: pd.DataFrame, b: pd.DataFrame, data: pd.DataFrame, key:
     for col in ["design", "n_obs", "n_dropped", "n_treatments", "n_blocks", "balanced"]:
         assert (a[col] == b[col]).all(), col
     scale = data.groupby(key)["y"].agg(lambda v: np.abs(v).max()).reindex(a.index).to_numpy()
-    sst = data.groupby(key)["y"].agg(lambda v: ((v - v.mean()) ** 2).sum()).reindex(a.index).to_numpy()
+    sst = (
+        data.groupby(key)["y"]
+        .agg(lambda v: ((v - v.mean()) ** 2).sum())
+        .reindex(a.index)
+        .to_numpy()
+    )
 
     def close(x, z, atol):
         x, z = np.asarray(x, dtype=float), np.asarray(z, dtype=float)
-        same = (np.isnan(x) & np.isnan(z)) | (x == z)      # NaN or inf in both
+        same = (np.isnan(x) & np.isnan(z)) | (x == z)  # NaN or inf in both
         with np.errstate(invalid="ignore"):
             ok = same | (np.abs(x - z) <= 1e-9 * np.abs(z) + atol)
         assert ok.all(), (x[~ok][:5], z[~ok][:5])
@@ -104,17 +123,23 @@ def test_vectorized_anova_equals_per_trial_on_random_and_degenerate_trials():
     fast = run(data)
     slow = run(data, engine="python")
     assert fast.n_trials == slow.n_trials == 400
-    assert fast.n_vectorized >= 280   # zero residuals and zero grand means go per trial
+    assert fast.n_vectorized >= 280  # zero residuals and zero grand means go per trial
     assert slow.n_vectorized == 0
     assert_same_anova(fast.table, slow.table, data, "trial")
     pd.testing.assert_frame_equal(fast.failures, slow.failures)
+
     # warnings: the same fertopt warnings for the same trials
     def fertopt_warnings(res):
         w = res.warnings
-        return w[w["category"].isin({c.__name__ for c in (fo.DataWarning, fo.DesignWarning,
-                                                          fo.UnbalancedDesignWarning)})]
-    pd.testing.assert_frame_equal(fertopt_warnings(fast).reset_index(drop=True),
-                                  fertopt_warnings(slow).reset_index(drop=True))
+        return w[
+            w["category"].isin(
+                {c.__name__ for c in (fo.DataWarning, fo.DesignWarning, fo.UnbalancedDesignWarning)}
+            )
+        ]
+
+    pd.testing.assert_frame_equal(
+        fertopt_warnings(fast).reset_index(drop=True), fertopt_warnings(slow).reset_index(drop=True)
+    )
 
 
 @pytest.mark.slow
@@ -139,13 +164,22 @@ def test_rcbd_by_hand():
     # block means 14, 12 → SS_block = 3·(1 + 1) = 6
     # residuals e_ij = y − t_i − b_j + 13: A (0.5, −0.5), B (0, 0), C (−0.5, 0.5) → SS_res = 1
     # F = (52/2) / (1/2) = 52, F_block = 6 / 0.5 = 12
-    df = pd.DataFrame({"trial": "x", "trt": list("AABBCC"), "rep": [1, 2] * 3,
-                       "y": [11.5, 8.5, 13, 11, 17.5, 16.5]})
+    df = pd.DataFrame(
+        {
+            "trial": "x",
+            "trt": list("AABBCC"),
+            "rep": [1, 2] * 3,
+            "y": [11.5, 8.5, 13, 11, 17.5, 16.5],
+        }
+    )
     res = run(df)
     row = res.table.iloc[0]
     assert row["engine"] == "vectorized"
-    np.testing.assert_allclose([row["grand_mean"], row["mse"], row["f"], row["f_block"]],
-                               [13.0, 0.5, 52.0, 12.0], rtol=1e-13)  # exact decimals: rounding only
+    np.testing.assert_allclose(
+        [row["grand_mean"], row["mse"], row["f"], row["f_block"]],
+        [13.0, 0.5, 52.0, 12.0],
+        rtol=1e-13,
+    )  # exact decimals: rounding only
     # CV = 100·√0.5 / 13
     np.testing.assert_allclose(row["cv"], 100 * np.sqrt(0.5) / 13, rtol=1e-13)
 
@@ -178,11 +212,16 @@ def test_two_key_columns_and_tuple_keys():
     data["year"] = 2020 + data["trial"] // 2
     res = fo.run_batch(data, by=("site", "year"), response="y", treatment="trt", block="rep")
     assert list(res.table.columns[:2]) == ["site", "year"]
-    assert list(zip(res.table["site"], res.table["year"])) == sorted(
-        zip(res.table["site"], res.table["year"]))
+    assert list(zip(res.table["site"], res.table["year"], strict=True)) == sorted(
+        zip(res.table["site"], res.table["year"], strict=True)
+    )
     trial = res.results[("south", 2021)]
-    alone = fo.anova(data[(data["site"] == "south") & (data["year"] == 2021)],
-                     response="y", treatment="trt", block="rep")
+    alone = fo.anova(
+        data[(data["site"] == "south") & (data["year"] == 2021)],
+        response="y",
+        treatment="trt",
+        block="rep",
+    )
     np.testing.assert_allclose(trial.anova.table["ss"], alone.table["ss"], rtol=1e-15)
 
 
@@ -195,13 +234,13 @@ def bad_batch() -> tuple[pd.DataFrame, dict[int, str]]:
     data = random_trials(10, seed=17, degenerate=False, min_blocks=3)
     data["y"] = data["y"].astype(object)
     rows = data.groupby("trial").groups
-    data = data.drop(index=rows[0][:1])                              # 0: a missing plot
-    data.loc[rows[1][2], "y"] = "twelve"                              # 1: text in a yield
-    data = data[(data["trial"] != 2) | (data["rep"] == 1)]            # 2: a single block
-    data.loc[rows[3], "y"] = 5.0                                      # 3: constant yields
-    data = pd.concat([data, data.loc[[rows[4][0]]]])                  # 4: a duplicated plot
-    data.loc[rows[5][1], "y"] = None                                  # 5: a missing yield
-    data = data[(data["trial"] != 6) | (data["trt"] == "T0")]         # 6: one treatment
+    data = data.drop(index=rows[0][:1])  # 0: a missing plot
+    data.loc[rows[1][2], "y"] = "twelve"  # 1: text in a yield
+    data = data[(data["trial"] != 2) | (data["rep"] == 1)]  # 2: a single block
+    data.loc[rows[3], "y"] = 5.0  # 3: constant yields
+    data = pd.concat([data, data.loc[[rows[4][0]]]])  # 4: a duplicated plot
+    data.loc[rows[5][1], "y"] = None  # 5: a missing yield
+    data = data[(data["trial"] != 6) | (data["trt"] == "T0")]  # 6: one treatment
     expected = {0: "warn", 1: "fail", 2: "fail", 3: "fail", 4: "warn", 5: "warn", 6: "fail"}
     return data, expected
 
@@ -212,7 +251,7 @@ def test_malformed_trials_are_recorded_and_healthy_ones_unchanged(engine):
     res = run(data, engine=engine)
     failed = set(res.failures["trial"])
     analysed = set(res.table["trial"])
-    assert failed | analysed == set(range(10)) and not failed & analysed   # each trial exactly once
+    assert failed | analysed == set(range(10)) and not failed & analysed  # each trial exactly once
     assert failed == {t for t, e in expected.items() if e == "fail"}
     messages = res.failures.set_index("trial")["message"]
     assert "not numbers: row" in messages[1] and "'twelve'" in messages[1]
@@ -225,8 +264,12 @@ def test_malformed_trials_are_recorded_and_healthy_ones_unchanged(engine):
     # the healthy trials give what they give alone
     healthy = [t for t in range(10) if t not in expected]
     alone = run(data[data["trial"].isin(healthy)].assign(y=lambda d: d["y"].astype(float)))
-    assert_same_anova(res.table[res.table["trial"].isin(healthy)].reset_index(drop=True),
-                      alone.table, data.assign(y=pd.to_numeric(data["y"], errors="coerce")), "trial")
+    assert_same_anova(
+        res.table[res.table["trial"].isin(healthy)].reset_index(drop=True),
+        alone.table,
+        data.assign(y=pd.to_numeric(data["y"], errors="coerce")),
+        "trial",
+    )
 
 
 def test_errors_raise_stops_at_the_first_failing_trial_in_key_order():
@@ -264,8 +307,12 @@ def test_results_are_recomputed_lazily_with_the_single_trial_functions():
     assert isinstance(r0, fo.batch.TrialResult)
     assert any("missing plots" in w for w in r0.warnings)
     with pytest.warns(fo.UnbalancedDesignWarning, match="missing plots"):
-        alone = fo.anova(data[data["trial"] == 0].assign(y=lambda d: d["y"].astype(float)),
-                         response="y", treatment="trt", block="rep")
+        alone = fo.anova(
+            data[data["trial"] == 0].assign(y=lambda d: d["y"].astype(float)),
+            response="y",
+            treatment="trt",
+            block="rep",
+        )
     pd.testing.assert_frame_equal(r0.anova.table, alone.table)
     r3 = res.results[3]
     assert r3.anova is None and r3.errors["error"].tolist() == ["DataError"]
@@ -289,7 +336,7 @@ def test_display_and_to_dict():
 
 def test_progress_bar_and_its_absence(monkeypatch):
     data = random_trials(5, seed=20, degenerate=False)
-    res = run(data, progress=True)      # tqdm is installed here: a bar on stderr, nothing else
+    res = run(data, progress=True)  # tqdm is installed here: a bar on stderr, nothing else
     assert res.n_analysed == 5 and res.notes == ()
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
@@ -306,19 +353,22 @@ def test_python_engine_in_worker_processes_gives_the_same_tables():
         pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name))
 
 
-@pytest.mark.parametrize("kwargs,error,match", [
-    ({"by": "site"}, fo.ColumnError, "by='site' is not a column"),
-    ({"by": []}, fo.ColumnError, "empty list"),
-    ({"treatment": ["trt", "rep"]}, fo.ColumnError, "one treatment column"),
-    ({"engine": "fast"}, fo.FertoptError, "engine='fast' is not a valid option"),
-    ({"errors": "ignore"}, fo.FertoptError, "errors='ignore'"),
-    ({"n_jobs": 0}, fo.FertoptError, "n_jobs"),
-    ({"alpha": 5}, fo.FertoptError, "alpha=5 is outside"),
-    ({"posthoc": "bonferroni"}, fo.FertoptError, "posthoc='bonferroni'"),
-    ({"surface": "full"}, fo.FertoptError, "surface= needs rates="),
-    ({"rates": "N"}, fo.FertoptError, "rates= is used by surface= or model="),
-    ({"by": "n_obs"}, fo.ColumnError, "name of a result column"),
-])
+@pytest.mark.parametrize(
+    "kwargs,error,match",
+    [
+        ({"by": "site"}, fo.ColumnError, "by='site' is not a column"),
+        ({"by": []}, fo.ColumnError, "empty list"),
+        ({"treatment": ["trt", "rep"]}, fo.ColumnError, "one treatment column"),
+        ({"engine": "fast"}, fo.FertoptError, "engine='fast' is not a valid option"),
+        ({"errors": "ignore"}, fo.FertoptError, "errors='ignore'"),
+        ({"n_jobs": 0}, fo.FertoptError, "n_jobs"),
+        ({"alpha": 5}, fo.FertoptError, "alpha=5 is outside"),
+        ({"posthoc": "bonferroni"}, fo.FertoptError, "posthoc='bonferroni'"),
+        ({"surface": "full"}, fo.FertoptError, "surface= needs rates="),
+        ({"rates": "N"}, fo.FertoptError, "rates= is used by surface= or model="),
+        ({"by": "n_obs"}, fo.ColumnError, "name of a result column"),
+    ],
+)
 def test_bad_arguments(kwargs, error, match):
     data = random_trials(2, seed=21, degenerate=False)
     data["site"] = 1 if "by" in kwargs and kwargs["by"] == "n_obs" else 1
@@ -345,8 +395,12 @@ def test_to_files_csv_parquet_xlsx(tmp_path):
     data, _ = bad_batch()
     res = run(data)
     written = res.to_files(tmp_path / "out.csv")
-    assert [p.name for p in written] == ["out.csv", "out_groups.csv", "out_failures.csv",
-                                         "out_warnings.csv"]
+    assert [p.name for p in written] == [
+        "out.csv",
+        "out_groups.csv",
+        "out_failures.csv",
+        "out_warnings.csv",
+    ]
     back = pd.read_csv(tmp_path / "out_failures.csv")
     assert len(back) == 4
     res.to_files(tmp_path / "out.parquet")
@@ -362,8 +416,9 @@ def test_paths_and_globs_are_read_like_read_trials(tmp_path):
     data = random_trials(4, seed=23, degenerate=False)
     for t, part in data.groupby("trial"):
         part.to_csv(tmp_path / f"site{t}.csv", index=False)
-    res = fo.run_batch(str(tmp_path / "site*.csv"), by="trial", response="y", treatment="trt",
-                       block="rep")
+    res = fo.run_batch(
+        str(tmp_path / "site*.csv"), by="trial", response="y", treatment="trt", block="rep"
+    )
     assert res.n_analysed == 4 and res.n_vectorized == 4
     with pytest.raises(fo.DataError, match="no file matches"):
         fo.run_batch(str(tmp_path / "none*.csv"), by="trial", response="y", treatment="trt")
@@ -371,14 +426,21 @@ def test_paths_and_globs_are_read_like_read_trials(tmp_path):
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": SRC}
-    return subprocess.run([sys.executable, "-m", "fertopt.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fertopt.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_cli_batch_writes_tables_and_prints_a_summary_line(tmp_path):
     data, _ = bad_batch()
     data.rename(columns={"trt": "treatment", "rep": "block", "y": "yield"}).to_csv(
-        tmp_path / "all.csv", index=False)
+        tmp_path / "all.csv", index=False
+    )
     out = cli("batch", "all.csv", "--by", "trial", "--out", "res.parquet", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     line = out.stdout.strip()

@@ -19,8 +19,9 @@ TABLES = ("table", "groups", "failures", "warnings")
 def client():
     # two in-process workers: a real distributed scheduler (tasks, transfers, futures)
     # without the start-up time of worker processes
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
@@ -57,8 +58,12 @@ def test_dask_frame_gives_the_local_tables(client):
     assert res.n_failed == 4 and res.n_analysed == 46
     # drill-down recomputes one trial from the Dask frame
     with pytest.warns(fo.UnbalancedDesignWarning):
-        alone = fo.anova(data[data["trial"] == 0].assign(y=lambda d: d["y"].astype(float)),
-                         response="y", treatment="trt", block="rep")
+        alone = fo.anova(
+            data[data["trial"] == 0].assign(y=lambda d: d["y"].astype(float)),
+            response="y",
+            treatment="trt",
+            block="rep",
+        )
     pd.testing.assert_frame_equal(res.results[0].anova.table, alone.table)
 
 
@@ -74,15 +79,16 @@ def test_parquet_glob_and_csv(client, tmp_path):
     data = random_trials(24, seed=33)
     cuts = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
     for i in range(3):
-        data.iloc[cuts[i]:cuts[i + 1]].to_parquet(tmp_path / f"part{i}.parquet")
+        data.iloc[cuts[i] : cuts[i + 1]].to_parquet(tmp_path / f"part{i}.parquet")
     res = run(str(tmp_path / "part*.parquet"), engine="dask")
     same(res, run(data))
     data.to_csv(tmp_path / "all.csv", index=False)
     from_csv = run(str(tmp_path / "all.csv"), engine="dask")
     local_csv = run(str(tmp_path / "all.csv"))
     for name in TABLES:
-        pd.testing.assert_frame_equal(getattr(from_csv, name), getattr(local_csv, name),
-                                      check_exact=False, rtol=1e-12)  # CSV text → float: same values
+        pd.testing.assert_frame_equal(
+            getattr(from_csv, name), getattr(local_csv, name), check_exact=False, rtol=1e-12
+        )  # CSV text → float: same values
 
 
 def test_dask_errors_raise(client):

@@ -10,7 +10,6 @@ import fertopt as fo
 from fertopt import _cld
 from fertopt.batch import _vposthoc
 from fertopt.multcomp import duncan
-
 from test_batch import random_trials
 from test_batch_surface import PRICES, assert_same, three414
 from test_batch_surface import run as run_surface
@@ -29,7 +28,7 @@ def strong_trials(n_trials: int, seed: int) -> pd.DataFrame:
     data = random_trials(n_trials, seed=seed, min_blocks=3)
     rng = np.random.default_rng(seed)
     effect = {t: rng.normal(0, 3, 8) for t in data["trial"].unique()}
-    shift = [effect[t][int(s[1:])] for t, s in zip(data["trial"], data["trt"])]
+    shift = [effect[t][int(s[1:])] for t, s in zip(data["trial"], data["trt"], strict=True)]
     data["y"] = data["y"] + np.where(data["trial"] % 8 == 3, 0.0, shift)
     return data
 
@@ -40,23 +39,50 @@ def test_letters_equal_the_single_trial_tests(test):
     fast = run(data, posthoc=test)
     slow = run(data, posthoc=test, engine="python")
     assert fast.n_vectorized >= 120
-    pd.testing.assert_frame_equal(fast.groups[["trial", "treatment", "n", "letters"]],
-                                  slow.groups[["trial", "treatment", "n", "letters"]])
+    pd.testing.assert_frame_equal(
+        fast.groups[["trial", "treatment", "n", "letters"]],
+        slow.groups[["trial", "treatment", "n", "letters"]],
+    )
     # means, sd and se: relative 1e-12 (sums in another order) plus 1e-12 of the trial's scale
     for col in ("mean", "sd", "se"):
-        np.testing.assert_allclose(fast.groups[col], slow.groups[col], rtol=1e-9,
-                                   atol=1e-12 * np.abs(data["y"]).max())
+        np.testing.assert_allclose(
+            fast.groups[col], slow.groups[col], rtol=1e-9, atol=1e-12 * np.abs(data["y"]).max()
+        )
     pd.testing.assert_series_equal(fast.table["letters_method"], slow.table["letters_method"])
     pd.testing.assert_series_equal(fast.table["n_letters"], slow.table["n_letters"])
 
 
 def test_duncan_groups_as_agricolae_orders_them():
     # a published-style trial: the vectorized groups equal fo.duncan's on the same data
-    df = pd.DataFrame({
-        "site": "A", "trt": ["CK", "N", "NP", "NPK", "PK"] * 4,
-        "rep": np.repeat([1, 2, 3, 4], 5),
-        "y": [20.1, 25.3, 27.9, 30.2, 22.0, 19.5, 24.1, 28.3, 31.0, 21.7,
-              21.0, 26.2, 27.1, 29.6, 23.1, 20.4, 25.0, 28.8, 30.5, 22.2]})
+    df = pd.DataFrame(
+        {
+            "site": "A",
+            "trt": ["CK", "N", "NP", "NPK", "PK"] * 4,
+            "rep": np.repeat([1, 2, 3, 4], 5),
+            "y": [
+                20.1,
+                25.3,
+                27.9,
+                30.2,
+                22.0,
+                19.5,
+                24.1,
+                28.3,
+                31.0,
+                21.7,
+                21.0,
+                26.2,
+                27.1,
+                29.6,
+                23.1,
+                20.4,
+                25.0,
+                28.8,
+                30.5,
+                22.2,
+            ],
+        }
+    )
     res = fo.run_batch(df, by="site", response="y", treatment="trt", block="rep", posthoc="duncan")
     assert res.n_vectorized == 1
     mc = duncan(fo.anova(df, response="y", treatment="trt", block="rep"))
@@ -64,8 +90,9 @@ def test_duncan_groups_as_agricolae_orders_them():
     got["treatment"] = got["treatment"].astype(str)
     got["letters"] = got["letters"].astype(str)
     want = mc.groups[["treatment", "mean", "sd", "se", "n", "letters"]]
-    pd.testing.assert_frame_equal(got, want.astype({"treatment": str, "letters": str}),
-                                  check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        got, want.astype({"treatment": str, "letters": str}), check_exact=False, rtol=1e-12
+    )
 
 
 def test_numeric_labels_and_ties_are_ordered_like_the_single_trial_test():
@@ -78,9 +105,11 @@ def test_numeric_labels_and_ties_are_ordered_like_the_single_trial_test():
     data = pd.DataFrame(rows)
     fast = run(data, posthoc="duncan")
     slow = run(data, posthoc="duncan", engine="python")
-    pd.testing.assert_frame_equal(fast.groups[["trial", "treatment", "letters"]],
-                                  slow.groups[["trial", "treatment", "letters"]])
-    assert (fast.table["engine"] == "python").all()        # equal means: order decided per trial
+    pd.testing.assert_frame_equal(
+        fast.groups[["trial", "treatment", "letters"]],
+        slow.groups[["trial", "treatment", "letters"]],
+    )
+    assert (fast.table["engine"] == "python").all()  # equal means: order decided per trial
 
 
 def test_vectorized_sweep_is_agricolae_sweep():
@@ -99,9 +128,9 @@ def test_vectorized_sweep_is_agricolae_sweep():
 def test_label_order():
     names = np.array(["10", "2", "1.5", "CK", "N"], dtype=object)
     order = _vposthoc.LabelOrder(names)
-    numeric = order.base(np.array([[0, 1, 2]]))          # 10, 2, 1.5 → 1.5, 2, 10
+    numeric = order.base(np.array([[0, 1, 2]]))  # 10, 2, 1.5 → 1.5, 2, 10
     assert [names[[0, 1, 2][i]] for i in numeric[0]] == ["1.5", "2", "10"]
-    text = order.base(np.array([[4, 0, 3]]))             # N, 10, CK → text order 10, CK, N
+    text = order.base(np.array([[4, 0, 3]]))  # N, 10, CK → text order 10, CK, N
     assert [names[[4, 0, 3][i]] for i in text[0]] == ["10", "CK", "N"]
 
 
@@ -113,7 +142,7 @@ def test_critical_values_are_computed_once_per_design():
     distributions.clear_cache()
     run(data, posthoc="duncan")
     first = distributions.cache_info()["misses"]
-    run(more, posthoc="duncan")          # twice the trials, the same (K, df): nothing new to compute
+    run(more, posthoc="duncan")  # twice the trials, the same (K, df): nothing new to compute
     assert distributions.cache_info()["misses"] == first
 
 
@@ -122,8 +151,9 @@ def test_dask_engine_gives_the_same_letters():
     distributed = pytest.importorskip("distributed")
     data = strong_trials(30, seed=44)
     local = run(data, posthoc="duncan")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
     with distributed.Client(cluster):
         res = run(dd.from_pandas(data, npartitions=4), posthoc="duncan")
     cluster.close()
@@ -146,7 +176,10 @@ def test_full_pipeline_on_2000_trials_with_degenerate_ones():
     assert_same(fast.table, slow.table)
     for name in ("failures", "warnings"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
-    pd.testing.assert_frame_equal(fast.groups[["trial", "treatment", "n", "letters"]],
-                                  slow.groups[["trial", "treatment", "n", "letters"]])
-    np.testing.assert_allclose(fast.groups[["mean", "sd", "se"]], slow.groups[["mean", "sd", "se"]],
-                               rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        fast.groups[["trial", "treatment", "n", "letters"]],
+        slow.groups[["trial", "treatment", "n", "letters"]],
+    )
+    np.testing.assert_allclose(
+        fast.groups[["mean", "sd", "se"]], slow.groups[["mean", "sd", "se"]], rtol=1e-9
+    )

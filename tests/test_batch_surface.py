@@ -10,8 +10,22 @@ import pytest
 import fertopt as fo
 from fertopt.surface import fit_surface
 
-LEVELS = [(0, 0, 0), (0, 2, 2), (1, 2, 2), (2, 0, 2), (2, 1, 2), (2, 2, 2), (2, 3, 2),
-          (2, 2, 0), (2, 2, 1), (2, 2, 3), (3, 2, 2), (1, 1, 2), (1, 2, 1), (2, 1, 1)]
+LEVELS = [
+    (0, 0, 0),
+    (0, 2, 2),
+    (1, 2, 2),
+    (2, 0, 2),
+    (2, 1, 2),
+    (2, 2, 2),
+    (2, 3, 2),
+    (2, 2, 0),
+    (2, 2, 1),
+    (2, 2, 3),
+    (3, 2, 2),
+    (1, 1, 2),
+    (1, 2, 1),
+    (2, 1, 1),
+]
 PRICES = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4)
 RATES = ("N", "P2O5", "K2O")
 STRINGS = ["design", "surface_kind", "opt_status", "opt_binding", "status"]
@@ -23,20 +37,32 @@ def three414(n_trials: int, seed: int) -> pd.DataFrame:
     lv = np.asarray(LEVELS, dtype=float) / 2
     frames = []
     for t in range(n_trials):
-        level2 = np.array([rng.choice([150, 180, 210]), rng.choice([60, 75, 90]),
-                           rng.choice([90, 120, 150])], dtype=float)
+        level2 = np.array(
+            [rng.choice([150, 180, 210]), rng.choice([60, 75, 90]), rng.choice([90, 120, 150])],
+            dtype=float,
+        )
         x = lv * level2
-        curv = rng.uniform(0.01, 0.08, 3) * rng.choice([1, 1, 1, -0.3], 3)   # some convex terms
+        curv = rng.uniform(0.01, 0.08, 3) * rng.choice([1, 1, 1, -0.3], 3)  # some convex terms
         opt = level2 * rng.uniform(0.6, 1.6, 3)
         mean = 6000 + (2 * curv * opt * x).sum(1) - (curv * x**2).sum(1) + 0.005 * x[:, 0] * x[:, 1]
         y = mean[:, None] + rng.normal(0, 120, (1, 3)) + rng.normal(0, 200, (14, 3))
-        if t % 9 == 4:      # curvature in N only, almost no noise: a ridge along P and K
-            y = (6000 + 30 * x[:, 0] - 0.08 * x[:, 0] ** 2 + 5 * x[:, 1] + 2 * x[:, 2])[:, None] \
-                + rng.normal(0, 0.5, (14, 3))
-        frames.append(pd.DataFrame({
-            "trial": t, "trt": np.repeat([f"T{i + 1}" for i in range(14)], 3),
-            "rep": np.tile([1, 2, 3], 14), "yield": y.ravel(),
-            "N": np.repeat(x[:, 0], 3), "P2O5": np.repeat(x[:, 1], 3), "K2O": np.repeat(x[:, 2], 3)}))
+        if t % 9 == 4:  # curvature in N only, almost no noise: a ridge along P and K
+            y = (6000 + 30 * x[:, 0] - 0.08 * x[:, 0] ** 2 + 5 * x[:, 1] + 2 * x[:, 2])[
+                :, None
+            ] + rng.normal(0, 0.5, (14, 3))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "trial": t,
+                    "trt": np.repeat([f"T{i + 1}" for i in range(14)], 3),
+                    "rep": np.tile([1, 2, 3], 14),
+                    "yield": y.ravel(),
+                    "N": np.repeat(x[:, 0], 3),
+                    "P2O5": np.repeat(x[:, 1], 3),
+                    "K2O": np.repeat(x[:, 2], 3),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -64,7 +90,11 @@ def assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
         if col in ("engine",):
             continue
         x, z = a[col], b[col]
-        if col in STRINGS or x.dtype == object or str(x.dtype) in ("str", "string", "boolean", "bool"):
+        if (
+            col in STRINGS
+            or x.dtype == object
+            or str(x.dtype) in ("str", "string", "boolean", "bool")
+        ):
             pd.testing.assert_series_equal(x, z, check_dtype=False, obj=col)
             continue
         x, z = x.to_numpy(dtype=float), z.to_numpy(dtype=float)
@@ -99,12 +129,20 @@ def test_one_trial_against_the_single_trial_functions():
     opt = surf.optimum(prices=PRICES, bounds="tested")
     row = res.table.set_index("trial").loc[1]
     assert row["engine"] == "vectorized"
-    for term, est in zip(surf.coefficients["term"], surf.coefficients["estimate"]):
-        np.testing.assert_allclose(row[f"coef_{term}"], est, rtol=1e-9,
-                                   atol=1e-9 * surf.coefficients["estimate"].abs().max())
+    for term, est in zip(surf.coefficients["term"], surf.coefficients["estimate"], strict=True):
+        np.testing.assert_allclose(
+            row[f"coef_{term}"],
+            est,
+            rtol=1e-9,
+            atol=1e-9 * surf.coefficients["estimate"].abs().max(),
+        )
     assert row["surface_kind"] == can.kind and row["opt_status"] == opt.status
-    np.testing.assert_allclose([row["opt_N"], row["opt_P2O5"], row["opt_K2O"]],
-                               [opt.rates[n] for n in RATES], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        [row["opt_N"], row["opt_P2O5"], row["opt_K2O"]],
+        [opt.rates[n] for n in RATES],
+        rtol=1e-9,
+        atol=1e-9,
+    )
     np.testing.assert_allclose(row["opt_net_return"], opt.net_return, rtol=1e-9)
     np.testing.assert_allclose(row["surface_r2"], surf.r2, rtol=1e-12)
 
@@ -113,8 +151,9 @@ def test_trials_the_vectorized_engine_cannot_take_go_per_trial():
     data = three414(6, seed=63)
     # trial 0: treatments 6 and 14 at the same rates (fewer support points than treatments)
     t0 = (data["trial"] == 0) & (data["trt"] == "T14")
-    data.loc[t0, ["N", "P2O5", "K2O"]] = data.loc[(data["trial"] == 0) & (data["trt"] == "T6"),
-                                                  ["N", "P2O5", "K2O"]].to_numpy()
+    data.loc[t0, ["N", "P2O5", "K2O"]] = data.loc[
+        (data["trial"] == 0) & (data["trt"] == "T6"), ["N", "P2O5", "K2O"]
+    ].to_numpy()
     # trial 1: one plot of a treatment recorded with another rate
     data.loc[data.index[(data["trial"] == 1)][4], "N"] += 1.0
     fast = run(data, prices=PRICES)
@@ -127,14 +166,14 @@ def test_trials_the_vectorized_engine_cannot_take_go_per_trial():
 def test_bad_rates_are_recorded_per_trial():
     data = three414(6, seed=64)
     rows = data.groupby("trial").groups
-    data.loc[rows[0][5], "N"] = np.nan                                   # a missing rate
-    data.loc[rows[1][7], "K2O"] = -30.0                                  # a negative rate
+    data.loc[rows[0][5], "N"] = np.nan  # a missing rate
+    data.loc[rows[1][7], "K2O"] = -30.0  # a negative rate
     data["P2O5"] = data["P2O5"].astype(object)
-    data.loc[rows[2][3], "P2O5"] = "sixty"                               # text in a rate
+    data.loc[rows[2][3], "P2O5"] = "sixty"  # text in a rate
     omission = data[(data["trial"] == 3) & data["trt"].isin(["T1", "T2", "T4", "T6", "T8"])]
-    data = pd.concat([data[data["trial"] != 3], omission])               # 5-treatment omission trial
+    data = pd.concat([data[data["trial"] != 3], omission])  # 5-treatment omission trial
     res = run(data, prices=PRICES)
-    assert res.n_failed == 0 and res.n_analysed == 6                     # the ANOVA of each works
+    assert res.n_failed == 0 and res.n_analysed == 6  # the ANOVA of each works
     tab = res.table.set_index("trial")
     assert list(tab.loc[[0, 1, 2, 3], "status"]) == ["partial"] * 4
     assert list(tab.loc[[4, 5], "status"]) == ["ok", "ok"]
@@ -146,8 +185,10 @@ def test_bad_rates_are_recorded_per_trial():
     assert tab.loc[[0, 1, 2, 3], "coef_N"].isna().all()
     # the healthy trials give what they give alone
     healthy = data[data["trial"].isin([4, 5])].astype({"P2O5": float})
-    assert_same(res.table[res.table["trial"].isin([4, 5])].reset_index(drop=True),
-                run(healthy, prices=PRICES).table)
+    assert_same(
+        res.table[res.table["trial"].isin([4, 5])].reset_index(drop=True),
+        run(healthy, prices=PRICES).table,
+    )
 
 
 def test_prices_that_cannot_price_the_surface_are_refused_before_the_run():
@@ -163,7 +204,6 @@ def test_stepwise_surfaces_go_per_trial():
     assert_same(res.table, run(data, surface="stepwise", prices=PRICES, engine="python").table)
 
 
-
 def test_cli_batch_with_a_priced_surface(tmp_path):
     import os
     import subprocess
@@ -175,11 +215,27 @@ def test_cli_batch_with_a_priced_surface(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "fertopt.cli", "batch", "trials.csv", *args],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "fertopt.cli", "batch", "trials.csv", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
 
-    out = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full",
-              "--prices", "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4", "--out", "res.xlsx")
+    out = cli(
+        "--by",
+        "trial",
+        "--rates",
+        "N,P2O5,K2O",
+        "--surface",
+        "full",
+        "--prices",
+        "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4",
+        "--out",
+        "res.xlsx",
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("fertopt batch: 5 trials, 5 analysed (5 vectorized), 0 failed")
     table = pd.read_excel(tmp_path / "res.xlsx", sheet_name="table")
@@ -187,7 +243,9 @@ def test_cli_batch_with_a_priced_surface(tmp_path):
     np.testing.assert_allclose(table["opt_net_return"], want["opt_net_return"], rtol=1e-12)
     bad = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full", "--prices", "crop")
     assert bad.returncode == 2 and "is not name=value" in bad.stderr
-    bad = cli("--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full", "--prices", "crop=2,Q=1")
+    bad = cli(
+        "--by", "trial", "--rates", "N,P2O5,K2O", "--surface", "full", "--prices", "crop=2,Q=1"
+    )
     assert bad.returncode == 2 and "--prices" in bad.stderr
 
 
@@ -208,8 +266,9 @@ def test_unreplicated_trials_get_a_surface_without_an_anova(block):
     assert ("single level" if block else "no residual degrees of freedom") in w["message"].iloc[0]
     assert (fast.table["surface_df_resid"] == 4).all()
     alone = fit_surface(data[data["trial"] == 7], response="yield", rates=RATES, block=block)
-    np.testing.assert_allclose(fast.table.set_index("trial").loc[7, "coef_N"],
-                               alone.params["N"], rtol=1e-9)
+    np.testing.assert_allclose(
+        fast.table.set_index("trial").loc[7, "coef_N"], alone.params["N"], rtol=1e-9
+    )
     # with only an ANOVA asked for, such trials are failures
     only = run(data, block=block, surface=None, rates=None)
     assert only.n_failed == 30 and len(only.table) == 0

@@ -105,7 +105,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             if not sep or not name.strip():
                 raise FertoptError(
                     f"--prices item {item!r} is not name=value; write e.g. "
-                    "--prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 (add crop_unit=t for a price per t)"
+                    "--prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 "
+                    "(add crop_unit=t for a price per t)"
                 )
             try:
                 items[name.strip()] = float(value)
@@ -246,7 +247,8 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("file", help="a CSV/Excel/Parquet file, or a glob such as 'trials/*.parquet'")
     bat.add_argument("--by", required=True, help="column(s) identifying a trial, e.g. site,year")
     bat.add_argument("--response", default="yield", help="response column (default: yield)")
-    bat.add_argument("--treatment", default="treatment", help="treatment column (default: treatment)")
+    bat.add_argument("--treatment", default="treatment",
+                     help="treatment column (default: treatment)")
     bat.add_argument("--block", default="block",
                      help="block column (default: block; 'none' for completely randomized trials)")
     bat.add_argument("--rates", help="nutrient rate columns, e.g. N,P2O5,K2O")

@@ -11,7 +11,6 @@ numbers.  A Dask engine spreads the work over a ``dask.distributed`` cluster.
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _validation as _v
-from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from .._formatting import Facts, Notes, ResultBase, Summary, Table
 from ..exceptions import ColumnError, DataError, DisplayWarning, FertoptError
 from ._engine import assemble, read_keeping, run_local
 from ._pertrial import Plan, TrialResult, analyse_trial, table_columns
@@ -46,8 +45,9 @@ class TrialResults(Mapping):
     order; every trial of the batch (analysed or failed) is a key.
     """
 
-    def __init__(self, source: Any, plan: Plan, keys: Callable[[], list[Any]],
-                 codes: np.ndarray | None):
+    def __init__(
+        self, source: Any, plan: Plan, keys: Callable[[], list[Any]], codes: np.ndarray | None
+    ):
         self._source = source
         self._plan = plan
         self._make_keys = keys
@@ -200,25 +200,48 @@ class BatchResult(ResultBase):
             ("Engine", self.engine),
             ("Time", f"{self.elapsed:.2f} s"),
         ]
-        facts += [(k.replace("_", " ").capitalize(), str(v)) for k, v in self.options.items()
-                  if v is not None]
+        facts += [
+            (k.replace("_", " ").capitalize(), str(v))
+            for k, v in self.options.items()
+            if v is not None
+        ]
         blocks: list[Any] = [Facts(facts)]
         if len(self.failures):
-            counts = (self.failures.groupby(["stage", "error"], sort=True).size()
-                      .rename("trials").reset_index())
-            blocks.append(Table(counts, title="Failures by stage and error", formats={"trials": "int"}))
+            counts = (
+                self.failures.groupby(["stage", "error"], sort=True)
+                .size()
+                .rename("trials")
+                .reset_index()
+            )
+            blocks.append(
+                Table(counts, title="Failures by stage and error", formats={"trials": "int"})
+            )
             head = self.failures.head(10)
-            blocks.append(Table(head, title=f"First failures ({len(head)} of {len(self.failures)})"))
+            blocks.append(
+                Table(head, title=f"First failures ({len(head)} of {len(self.failures)})")
+            )
         if len(self.warnings):
-            counts = (self.warnings.groupby(["stage", "category"], sort=True).size()
-                      .rename("warnings").reset_index())
-            blocks.append(Table(counts, title="Warnings by stage and category",
-                                formats={"warnings": "int"}))
+            counts = (
+                self.warnings.groupby(["stage", "category"], sort=True)
+                .size()
+                .rename("warnings")
+                .reset_index()
+            )
+            blocks.append(
+                Table(counts, title="Warnings by stage and category", formats={"warnings": "int"})
+            )
         if len(self.table):
             num = self.table[["grand_mean", "cv", "r_squared"]].describe().T.reset_index()
-            num = num.rename(columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"})
-            blocks.append(Table(num[["column", "count", "mean", "min", "q25", "median", "q75", "max"]],
-                                title="Across analysed trials", formats={"count": "int"}))
+            num = num.rename(
+                columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"}
+            )
+            blocks.append(
+                Table(
+                    num[["column", "count", "mean", "min", "q25", "median", "q75", "max"]],
+                    title="Across analysed trials",
+                    formats={"count": "int"},
+                )
+            )
         blocks.append(Notes(list(self.notes)))
         return Summary("Batch analysis", blocks, headline=self._headline(), digits=digits)
 
@@ -232,8 +255,12 @@ class BatchResult(ResultBase):
         """
         path = Path(path)
         suffix = path.suffix.lower()
-        tables = {"table": self.table, "groups": self.groups, "failures": self.failures,
-                  "warnings": self.warnings}
+        tables = {
+            "table": self.table,
+            "groups": self.groups,
+            "failures": self.failures,
+            "warnings": self.warnings,
+        }
         if suffix == ".xlsx":
             try:
                 import openpyxl  # noqa: F401
@@ -266,18 +293,33 @@ def _for_file(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for c in out.columns:
         if isinstance(out[c].dtype, pd.CategoricalDtype):
-            out[c] = out[c].astype(out[c].cat.categories.dtype if len(out[c].cat.categories) else object)
+            out[c] = out[c].astype(
+                out[c].cat.categories.dtype if len(out[c].cat.categories) else object
+            )
     return out
 
 
 # ---------------------------------------------------------------------------
 # argument checks
 # ---------------------------------------------------------------------------
-def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates, posthoc, alpha,
-             surface, model, prices) -> Plan:
+def _as_plan(
+    frame_columns: Sequence[Any],
+    by,
+    response,
+    treatment,
+    block,
+    rates,
+    posthoc,
+    alpha,
+    surface,
+    model,
+    prices,
+) -> Plan:
     by_names = _v.as_names(by, "by")
     if not by_names:
-        raise ColumnError("`by` is required: name the column(s) that identify a trial, e.g. by=('site', 'year').")
+        raise ColumnError(
+            "`by` is required: name the column(s) that identify a trial, e.g. by=('site', 'year')."
+        )
     if isinstance(treatment, (list, tuple)):
         raise ColumnError(
             f"treatment={treatment!r}: batch analysis takes one treatment column. Combine "
@@ -288,7 +330,9 @@ def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates
     _v.check_choice(surface, "surface", _SURFACE)
     alpha = _v.check_probability(alpha, "alpha")
     probe = pd.DataFrame(columns=list(frame_columns))
-    _v.require_columns(probe, by=list(by_names), response=response, treatment=treatment, block=block)
+    _v.require_columns(
+        probe, by=list(by_names), response=response, treatment=treatment, block=block
+    )
     for name in rate_names:
         _v.require_column(probe, name, "rates")
     if surface is not None and model is not None:
@@ -309,10 +353,23 @@ def _as_plan(frame_columns: Sequence[Any], by, response, treatment, block, rates
             "rates= is used by surface= or model=; give one of them (for example surface='full'), "
             "or leave out rates=."
         )
-    plan = Plan(by=by_names, response=response, treatment=treatment, block=block, rates=rate_names,
-                posthoc=posthoc, alpha=alpha, surface=surface, model=model, prices=prices)
-    reserved = set(_LEAD_COLUMNS) | set(table_columns(plan)) | {
-        "treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message"}
+    plan = Plan(
+        by=by_names,
+        response=response,
+        treatment=treatment,
+        block=block,
+        rates=rate_names,
+        posthoc=posthoc,
+        alpha=alpha,
+        surface=surface,
+        model=model,
+        prices=prices,
+    )
+    reserved = (
+        set(_LEAD_COLUMNS)
+        | set(table_columns(plan))
+        | {"treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message"}
+    )
     clash = [c for c in by_names if str(c) in reserved]
     if clash:
         raise ColumnError(
@@ -334,8 +391,10 @@ class _Progress:
         try:
             from tqdm.auto import tqdm
         except ImportError:
-            self.note = ("progress=True needs the tqdm package (pip install 'fertopt[progress]'); "
-                         "the batch ran without a progress bar.")
+            self.note = (
+                "progress=True needs the tqdm package (pip install 'fertopt[progress]'); "
+                "the batch ran without a progress bar."
+            )
             return
         self._bar = tqdm(total=total, unit="trial", desc="fertopt batch", leave=False)
 
@@ -493,7 +552,8 @@ def run_batch(
     >>> df = pd.DataFrame({"site": np.repeat(["A", "B", "C"], 12),
     ...                    "trt": np.tile(np.repeat(["CK", "N", "NP", "NPK"], 3), 3),
     ...                    "rep": np.tile([1, 2, 3], 12)})
-    >>> df["yield"] = 5 + df["trt"].map({"CK": 0, "N": 1, "NP": 1.5, "NPK": 2}) + rng.normal(0, 0.3, 36)
+    >>> effect = df["trt"].map({"CK": 0, "N": 1, "NP": 1.5, "NPK": 2})
+    >>> df["yield"] = 5 + effect + rng.normal(0, 0.3, 36)
     >>> df.loc[df["site"] == "C", "yield"] = 7.0          # a trial with constant yields
     >>> res = fo.run_batch(df, by="site", response="yield", treatment="trt", block="rep")
     >>> res.table[["site", "engine", "design", "n_obs"]].assign(significant=res.table["p"] < 0.05)
@@ -543,33 +603,53 @@ def run_batch(
         from ._dask import open_source, run_dask
 
         ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
-        plan = _as_plan(columns, by, response, treatment, block, rates, posthoc, alpha, surface,
-                        model, prices)
+        plan = _as_plan(
+            columns, by, response, treatment, block, rates, posthoc, alpha, surface, model, prices
+        )
         _check_prices(plan, pd.DataFrame())
-        parts, notes = run_dask(ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs),
-                                progress=progress)
+        parts, notes = run_dask(
+            ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs), progress=progress
+        )
         source = (ddf, normalise)
         codes = None
     else:
         if is_dask:
             raise FertoptError(
-                f"engine={engine!r} analyses an in-memory pandas DataFrame; for a Dask DataFrame use "
+                f"engine={engine!r} analyses an in-memory pandas DataFrame; for a Dask DataFrame "
+                "use "
                 "engine='dask' (or 'auto'), or call .compute() first."
             )
         if is_path:
             frame = _read_local(data, _names(by, response, treatment, block, rates))
         else:
             frame = _v.require_frame(data)
-        plan = _as_plan(frame.columns, by, response, treatment, block, rates, posthoc, alpha,
-                        surface, model, prices)
+        plan = _as_plan(
+            frame.columns,
+            by,
+            response,
+            treatment,
+            block,
+            rates,
+            posthoc,
+            alpha,
+            surface,
+            model,
+            prices,
+        )
         _check_prices(plan, frame)
         bar = _Progress(0, progress)
         if bar.active:
             bar.close()
             bar = _Progress(_count_trials(frame, plan), True)
         try:
-            out = run_local(frame, plan, engine=engine_used, errors=errors,
-                            progress=bar if bar.active else None, n_jobs=int(n_jobs))
+            out = run_local(
+                frame,
+                plan,
+                engine=engine_used,
+                errors=errors,
+                progress=bar if bar.active else None,
+                n_jobs=int(n_jobs),
+            )
         finally:
             bar.close()
         out.index_labels = np.asarray(frame.index)
@@ -585,13 +665,21 @@ def run_batch(
         def make_keys() -> list[Any]:
             return [trial_keys.key(t) for t in range(trial_keys.n_trials)]
     else:
+
         def make_keys() -> list[Any]:
             return _all_keys(parts, plan)
+
     results = TrialResults(source, plan, make_keys, codes)
     options = {
-        "by": list(plan.by), "response": plan.response, "treatment": plan.treatment,
-        "block": plan.block, "rates": list(plan.rates) or None, "posthoc": plan.posthoc,
-        "alpha": plan.alpha, "surface": plan.surface, "model": plan.model,
+        "by": list(plan.by),
+        "response": plan.response,
+        "treatment": plan.treatment,
+        "block": plan.block,
+        "rates": list(plan.rates) or None,
+        "posthoc": plan.posthoc,
+        "alpha": plan.alpha,
+        "surface": plan.surface,
+        "model": plan.model,
         "prices": plan.prices,
     }
     return BatchResult(

@@ -34,9 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _validation as _v
 from ..exceptions import DataError, FertoptError
-from ._engine import assemble, read_keeping, run_local
+from ._engine import assemble, missing_key_failure, read_keeping, run_local
 from ._pertrial import Plan
 
 __all__ = ["open_source", "run_dask", "trial_frame"]
@@ -90,8 +89,15 @@ def open_source(data: Any, names: list[Any]) -> tuple[Any, bool, list[Any]]:
         return ddf, False, columns
     if suffixes <= set(_TEXT):
         sep = "\t" if suffixes <= {".tsv"} else ","
-        ddf = dd.read_csv(files, dtype=object, keep_default_na=False, na_values=[""], sep=sep,
-                          skipinitialspace=True, blocksize="64MB")
+        ddf = dd.read_csv(
+            files,
+            dtype=object,
+            keep_default_na=False,
+            na_values=[""],
+            sep=sep,
+            skipinitialspace=True,
+            blocksize="64MB",
+        )
         head = ddf.head(5, npartitions=1)
         columns = list(read_keeping(head, names).columns) if len(head) else list(ddf.columns)
         return ddf, True, columns
@@ -110,7 +116,9 @@ def _normalised(frame: pd.DataFrame, normalise: bool, plan: Plan) -> pd.DataFram
     return frame
 
 
-def _analyse_partition(frame: pd.DataFrame, plan: Plan, errors: str, normalise: bool) -> dict[str, Any]:
+def _analyse_partition(
+    frame: pd.DataFrame, plan: Plan, errors: str, normalise: bool
+) -> dict[str, Any]:
     """Tables of one partition (run on a worker)."""
     frame = _normalised(frame, normalise, plan)
     if len(frame) == 0:
@@ -133,13 +141,15 @@ def _client(n_jobs: int):
     try:
         return get_client(), None
     except ValueError:
-        cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         return Client(cluster), cluster
 
 
-def run_dask(ddf: Any, normalise: bool, plan: Plan, *, errors: str, n_jobs: int,
-             progress: bool) -> tuple[dict[str, Any], list[str]]:
+def run_dask(
+    ddf: Any, normalise: bool, plan: Plan, *, errors: str, n_jobs: int, progress: bool
+) -> tuple[dict[str, Any], list[str]]:
     """Analyse every trial of a Dask DataFrame on the active (or a local) cluster."""
     import dask
     from distributed import as_completed
@@ -163,8 +173,10 @@ def run_dask(ddf: Any, normalise: bool, plan: Plan, *, errors: str, n_jobs: int,
             try:
                 from tqdm.auto import tqdm
             except ImportError:
-                notes.append("progress=True needs the tqdm package (pip install 'fertopt[progress]'); "
-                             "the batch ran without a progress bar.")
+                notes.append(
+                    "progress=True needs the tqdm package (pip install 'fertopt[progress]'); "
+                    "the batch ran without a progress bar."
+                )
             else:
                 bar = tqdm(total=len(futures), unit="partition", desc="fertopt batch", leave=False)
                 for _ in as_completed(futures):
@@ -193,25 +205,17 @@ def merge(results: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:
         merged = pd.concat(frames, ignore_index=True)
         return merged.sort_values(by, kind="stable", na_position="last").reset_index(drop=True)
 
-    table, groups, failures, warnings_frame = (cat(n) for n in ("table", "groups", "failures", "warnings"))
-    for col in ("treatment", "letters"):      # categorical with sorted categories, as locally
+    table, groups, failures, warnings_frame = (
+        cat(n) for n in ("table", "groups", "failures", "warnings")
+    )
+    for col in ("treatment", "letters"):  # categorical with sorted categories, as locally
         values = groups[col].astype(object)
-        groups[col] = pd.Categorical(values, categories=pd.Index(sorted(set(values.dropna())),
-                                                                 dtype=object))
+        groups[col] = pd.Categorical(
+            values, categories=pd.Index(sorted(set(values.dropna())), dtype=object)
+        )
     labels = np.concatenate([np.asarray(r["missing_labels"]) for r in done])
     if len(labels):
-        cols = ", ".join(repr(c) for c in by)
-        n = len(labels)
-        extra = {c: [pd.NA] for c in by}
-        extra.update({
-            "stage": ["keys"], "error": ["DataError"],
-            "message": [
-                f"{n} row{'s' if n > 1 else ''} ha{'ve' if n > 1 else 's'} no value in the trial key "
-                f"column{'s' if len(by) > 1 else ''} {cols} ({_v.describe_rows(labels)}), so they "
-                "belong to no trial. Fill in the key, or drop these rows."
-            ],
-        })
-        failures = pd.concat([failures, pd.DataFrame(extra)], ignore_index=True)
+        failures = pd.concat([failures, missing_key_failure(labels, plan.by)], ignore_index=True)
     return {
         "table": table,
         "groups": groups,
@@ -237,11 +241,11 @@ def trial_frame(source: tuple[Any, bool], plan: Plan, key: Any) -> pd.DataFrame:
         if any(c not in ddf.columns for c in names):
             ddf = ddf.reset_index()
         mask = None
-        for c, v in zip(names, values):
+        for c, v in zip(names, values, strict=True):
             cond = ddf[c] == v
             mask = cond if mask is None else mask & cond
         return ddf[mask].compute()
     mask = np.ones(len(frame), dtype=bool)
-    for c, v in zip(by, values):
+    for c, v in zip(by, values, strict=True):
         mask &= (frame[c] == v).to_numpy()
     return frame[mask]

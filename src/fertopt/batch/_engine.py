@@ -38,14 +38,18 @@ class Output:
     keys: TrialKeys
     plan: Plan
     columns: dict[str, np.ndarray]
-    analysed: np.ndarray                       # bool per trial: in `table`
-    engine_of: np.ndarray                      # object per trial: "vectorized" / "python"
-    partial: np.ndarray                        # bool per trial: a stage after the ANOVA failed
+    analysed: np.ndarray  # bool per trial: in `table`
+    engine_of: np.ndarray  # object per trial: "vectorized" / "python"
+    partial: np.ndarray  # bool per trial: a stage after the ANOVA failed
     names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # treatment labels
     book: _vp.LetterBook | None = None
-    groups: list[dict[str, np.ndarray]] = field(default_factory=list)   # arrays, with "t"
-    failures: list[tuple[int, str, str, str]] = field(default_factory=list)  # (t, stage, error, message)
-    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)  # (t, stage, category, message)
+    groups: list[dict[str, np.ndarray]] = field(default_factory=list)  # arrays, with "t"
+    failures: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # (t, stage, error, message)
+    warnings: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # (t, stage, category, message)
     missing_key_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     index_labels: Any = None
     _name_code: dict[str, int] | None = None
@@ -72,8 +76,11 @@ def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
 
     frame = read_trials(source, strict=False)
     renamed = frame.attrs.get("fertopt", {}).get("renamed", {})
-    back = {renamed[str(n)]: n for n in names
-            if n not in frame.columns and str(n) in renamed and renamed[str(n)] not in names}
+    back = {
+        renamed[str(n)]: n
+        for n in names
+        if n not in frame.columns and str(n) in renamed and renamed[str(n)] not in names
+    }
     return frame.rename(columns=back) if back else frame
 
 
@@ -97,8 +104,8 @@ class _Prepared:
     y: np.ndarray
     g: np.ndarray
     g_names: np.ndarray
-    x: np.ndarray | None = None     # (rows, nutrients) rates
-    b: np.ndarray | None = None     # block codes
+    x: np.ndarray | None = None  # (rows, nutrients) rates
+    b: np.ndarray | None = None  # block codes
     b_names: np.ndarray | None = None
 
 
@@ -230,13 +237,22 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         refer |= mc.refer
     surf = None
     if plan.surface == "full":
-        xr = ctx.prep.x[rows]                                    # (trials, K, R, nutrients)
+        xr = ctx.prep.x[rows]  # (trials, K, R, nutrients)
         consistent = (xr == xr[:, :, :1, :]).all(axis=(2, 3))
-        surf = _vs.surface_arrays(ctx.surface, ctx.designs, aov.centred_means, aov.offset,
-                                  xr[:, :, 0, :], r, blocked, aov.ss_resid, aov.ss_block,
-                                  aov.ss_total)
+        surf = _vs.surface_arrays(
+            ctx.surface,
+            ctx.designs,
+            aov.centred_means,
+            aov.offset,
+            xr[:, :, 0, :],
+            r,
+            blocked,
+            aov.ss_resid,
+            aov.ss_block,
+            aov.ss_total,
+        )
         refer |= surf.refer | ~consistent.all(axis=1)
-    elif plan.surface is not None:   # stepwise selection: one trial at a time
+    elif plan.surface is not None:  # stepwise selection: one trial at a time
         refer[:] = True
     keep = ~refer
     t = trials[keep]
@@ -265,15 +281,17 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         n_keep = len(t)
         means = np.take_along_axis(aov.means[keep], order, axis=1)
         sd = np.take_along_axis(aov.sd[keep], order, axis=1)
-        out.groups.append({
-            "t": np.repeat(t, k),
-            "treatment": np.take_along_axis(codes[keep], order, axis=1).ravel(),
-            "mean": means.ravel(),
-            "sd": sd.ravel(),
-            "se": np.repeat(np.sqrt(aov.mse[keep] / r), k),
-            "n": np.full(n_keep * k, r, dtype=np.int64),
-            "letters": mc.letters[keep].ravel(),
-        })
+        out.groups.append(
+            {
+                "t": np.repeat(t, k),
+                "treatment": np.take_along_axis(codes[keep], order, axis=1).ravel(),
+                "mean": means.ravel(),
+                "sd": sd.ravel(),
+                "se": np.repeat(np.sqrt(aov.mse[keep] / r), k),
+                "n": np.full(n_keep * k, r, dtype=np.int64),
+                "letters": mc.letters[keep].ravel(),
+            }
+        )
     if surf is not None:
         _store_surface(c, t, keep, surf, ctx)
     out.analysed[t] = True
@@ -317,14 +335,15 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
     if plan.surface == "full":
         x = ctx.prep.x[rows]
         zero = np.zeros(len(trials))
-        surf = _vs.surface_arrays(ctx.surface, ctx.designs, e, shift + centre, x, 1, False,
-                                  zero, zero, ss_total)
+        surf = _vs.surface_arrays(
+            ctx.surface, ctx.designs, e, shift + centre, x, 1, False, zero, zero, ss_total
+        )
         refer |= surf.refer
     elif plan.surface is not None:
         refer[:] = True
     keep = ~refer
     t = trials[keep]
-    for ti, error in zip(t.tolist(), errors[keep].tolist()):
+    for ti, error in zip(t.tolist(), errors[keep].tolist(), strict=True):
         out.warnings.append((ti, "anova", error[0], error[1]))
     out.partial[t] = True
     if surf is not None:
@@ -360,15 +379,20 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
         from .._surface_fit import _resolve_units
         from .._surface_results import _resolve_prices
 
-        columns = {n: r for n, r in zip(nutrients, plan.rates)}
+        columns = {n: r for n, r in zip(nutrients, plan.rates, strict=True)}
         response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)
         crop, prices, _money = _resolve_prices(plan.prices, nutrients, response_unit, rate_units)
         costs = np.array([prices[n] for n in nutrients], dtype=float)
     return _vs.SurfaceSetup.build(nutrients, crop, costs)
 
 
-def _store_surface(c: dict[str, np.ndarray], t: np.ndarray, keep: np.ndarray,
-                   surf: _vs.SurfaceArrays, ctx: _Context) -> None:
+def _store_surface(
+    c: dict[str, np.ndarray],
+    t: np.ndarray,
+    keep: np.ndarray,
+    surf: _vs.SurfaceArrays,
+    ctx: _Context,
+) -> None:
     setup = ctx.surface
     for j, name in enumerate(setup.names):
         c[f"coef_{name}"][t] = surf.coef[keep, j]
@@ -394,7 +418,9 @@ def _store_surface(c: dict[str, np.ndarray], t: np.ndarray, keep: np.ndarray,
     for code in np.unique(codes):
         digits = [(int(code) // 3**i) % 3 - 1 for i in range(sides.shape[1])]
         texts[int(code)] = binding_text(list(setup.nutrients), digits)
-    c["opt_binding"][t] = np.array([texts[int(v)] for v in codes], dtype=object) if len(codes) else []
+    c["opt_binding"][t] = (
+        np.array([texts[int(v)] for v in codes], dtype=object) if len(codes) else []
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -416,8 +442,16 @@ def _store_values(out: Output, t: int, row: dict[str, Any]) -> None:
         column[t] = value
 
 
-def _python_trials(out: Output, frame: pd.DataFrame, plan: Plan, layout: Layout,
-                   trials: np.ndarray, errors: str, progress, n_jobs: int) -> None:
+def _python_trials(
+    out: Output,
+    frame: pd.DataFrame,
+    plan: Plan,
+    layout: Layout,
+    trials: np.ndarray,
+    errors: str,
+    progress,
+    n_jobs: int,
+) -> None:
     if len(trials) == 0:
         return
     jobs = ((int(t), layout.rows_of(int(t))) for t in trials)
@@ -515,14 +549,18 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
             table[name] = values.astype(dtype)
 
     fail = pd.DataFrame(out.failures, columns=["t", "stage", "error", "message"]).sort_values(
-        "t", kind="stable")
+        "t", kind="stable"
+    )
     failures = keys.iloc[fail["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
     failures = pd.concat([failures, fail.drop(columns="t").reset_index(drop=True)], axis=1)
     if len(out.missing_key_rows):
-        failures = pd.concat([failures, _missing_key_failure(out, plan)], ignore_index=True)
+        rows = out.missing_key_rows
+        labels = out.index_labels[rows] if out.index_labels is not None else rows
+        failures = pd.concat([failures, missing_key_failure(labels, plan.by)], ignore_index=True)
     warnings_frame = keys.iloc[warn["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
-    warnings_frame = pd.concat([warnings_frame, warn.drop(columns="t").reset_index(drop=True)],
-                               axis=1)
+    warnings_frame = pd.concat(
+        [warnings_frame, warn.drop(columns="t").reset_index(drop=True)], axis=1
+    )
 
     groups = _groups_frame(out, keys)
     del by
@@ -547,15 +585,18 @@ def _sorted_categorical(codes: np.ndarray, names: Any) -> pd.Categorical:
     order = np.argsort(labels.astype(str), kind="stable")
     remap = np.empty(len(names), dtype=np.int64)
     remap[used[order]] = np.arange(len(used))
-    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(labels[order].astype(str),
-                                                                          dtype=object))
+    return pd.Categorical.from_codes(
+        remap[codes], categories=pd.Index(labels[order].astype(str), dtype=object)
+    )
 
 
 def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
     cols = ["treatment", "mean", "sd", "se", "n", "letters"]
     if not out.groups:
         frame = keys.iloc[:0].reset_index(drop=True)
-        for c, dtype in zip(cols, ["category", float, float, float, "int64", "category"]):
+        for c, dtype in zip(
+            cols, ["category", float, float, float, "int64", "category"], strict=True
+        ):
             frame[c] = pd.Series(dtype=dtype)
         return frame
     parts = {c: np.concatenate([g[c] for g in out.groups]) for c in ["t", *cols]}
@@ -568,21 +609,16 @@ def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _missing_key_failure(out: Output, plan: Plan) -> pd.DataFrame:
-    rows = out.missing_key_rows
-    labels = out.index_labels[rows] if out.index_labels is not None else rows
-    cols = ", ".join(repr(c) for c in plan.by)
-    row = {c: [pd.NA] for c in plan.by}
-    row.update({
-        "stage": ["keys"],
-        "error": ["DataError"],
-        "message": [
-            f"{len(rows)} row{'s' if len(rows) > 1 else ''} ha{'ve' if len(rows) > 1 else 's'} no "
-            f"value in the trial key column{'s' if len(plan.by) > 1 else ''} {cols} "
-            f"({_v.describe_rows(labels)}), so they belong to no trial. Fill in the key, or drop "
-            "these rows."
-        ],
-    })
+def missing_key_failure(labels: Any, by: tuple[Any, ...]) -> pd.DataFrame:
+    """The one ``failures`` row of all rows whose trial key is empty."""
+    n = len(labels)
+    plural = n > 1
+    cols = ", ".join(repr(c) for c in by)
+    message = (
+        f"{n} row{'s' if plural else ''} ha{'ve' if plural else 's'} no value in the trial key "
+        f"column{'s' if len(by) > 1 else ''} {cols} ({_v.describe_rows(labels)}), so they "
+        "belong to no trial. Fill in the key, or drop these rows."
+    )
+    row: dict[Any, list[Any]] = {c: [pd.NA] for c in by}
+    row.update({"stage": ["keys"], "error": ["DataError"], "message": [message]})
     return pd.DataFrame(row)
-
-

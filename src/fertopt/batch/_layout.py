@@ -89,7 +89,7 @@ def trial_keys(frame: pd.DataFrame, by: Sequence[Hashable]) -> TrialKeys:
     codes = np.asarray(codes, dtype=np.int64)
     if missing.any():
         codes = np.where(missing, -1, codes)
-    keys = pd.DataFrame({c: u.take(i) for c, (_, u), i in zip(by, parts, inner)})
+    keys = pd.DataFrame({c: u.take(i) for c, (_, u), i in zip(by, parts, inner, strict=True)})
     return TrialKeys(codes, keys.reset_index(drop=True), by)
 
 
@@ -183,7 +183,7 @@ class Layout:
     counts: np.ndarray
     regular: np.ndarray
     shapes: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
-    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None   # row index, treatments, blocks
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # row index, treatments, blocks
 
     def rows_of(self, t: int) -> np.ndarray:
         """Row numbers of trial ``t`` in their original order."""
@@ -204,7 +204,9 @@ class Layout:
         return self.order[pos].reshape(len(trials), k, r)
 
 
-def _shapes(regular: np.ndarray, n_k: np.ndarray, n_r: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+def _shapes(
+    regular: np.ndarray, n_k: np.ndarray, n_r: np.ndarray
+) -> dict[tuple[int, int], np.ndarray]:
     shapes: dict[tuple[int, int], np.ndarray] = {}
     if regular.any():
         trials = np.flatnonzero(regular)
@@ -215,8 +217,16 @@ def _shapes(regular: np.ndarray, n_k: np.ndarray, n_r: np.ndarray) -> dict[tuple
     return shapes
 
 
-def _dense_layout(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.ndarray, n_b: int,
-                  ok: np.ndarray, min_reps: int) -> Layout:
+def _dense_layout(
+    t: np.ndarray,
+    n_trials: int,
+    g: np.ndarray,
+    n_g: int,
+    b: np.ndarray,
+    n_b: int,
+    ok: np.ndarray,
+    min_reps: int,
+) -> Layout:
     """RCBD layout from counts over the (trial, treatment, block) grid: no sort of the cells."""
     keyed = t >= 0
     idx = np.flatnonzero(keyed) if not keyed.all() else None
@@ -242,13 +252,25 @@ def _dense_layout(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.n
     n_k = present_g.sum(axis=1)
     n_r = present_b.sum(axis=1)
     regular = ~bad & ~dup & (n_k >= 2) & (n_r >= min_reps) & (n_k * n_r == counts)
-    return Layout(order, starts, counts, regular, _shapes(regular, n_k, n_r),
-                  dense=(rowidx, present_g, present_b))
+    return Layout(
+        order,
+        starts,
+        counts,
+        regular,
+        _shapes(regular, n_k, n_r),
+        dense=(rowidx, present_g, present_b),
+    )
 
 
 def build_layout(
-    t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int, b: np.ndarray | None, n_b: int,
-    ok: np.ndarray, min_reps: int = 2,
+    t: np.ndarray,
+    n_trials: int,
+    g: np.ndarray,
+    n_g: int,
+    b: np.ndarray | None,
+    n_b: int,
+    ok: np.ndarray,
+    min_reps: int = 2,
 ) -> Layout:
     """Find the rows of every trial and the regular trials.
 

@@ -15,15 +15,21 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
 from ..anova import AnovaResult, anova
 from ..exceptions import FertoptError
 
-__all__ = ["Plan", "TrialResult", "TrialOutcome", "analyse_trial", "ANOVA_COLUMNS", "POSTHOC_COLUMNS",
-           "table_columns"]
+__all__ = [
+    "Plan",
+    "TrialResult",
+    "TrialOutcome",
+    "analyse_trial",
+    "ANOVA_COLUMNS",
+    "POSTHOC_COLUMNS",
+    "table_columns",
+]
 
 # catch_warnings changes interpreter-wide state: trials analysed in threads of one
 # process (threaded Dask workers) take turns.
@@ -108,18 +114,22 @@ def surface_columns(plan: Plan) -> dict[str, str]:
     """Surface, canonical-analysis and optimum columns of ``BatchResult.table``."""
     nutrients = [str(r) for r in plan.rates]
     cols = {f"coef_{t}": "float64" for t in surface_terms(plan)}
-    cols.update({
-        "surface_r2": "float64",
-        "surface_adj_r2": "float64",
-        "surface_rmse": "float64",
-        "surface_df_resid": "float64",
-        "surface_f": "float64",
-        "surface_p": "float64",
-        "surface_lof_p": "float64",
-        "surface_kind": "str",
-    })
+    cols.update(
+        {
+            "surface_r2": "float64",
+            "surface_adj_r2": "float64",
+            "surface_rmse": "float64",
+            "surface_df_resid": "float64",
+            "surface_f": "float64",
+            "surface_p": "float64",
+            "surface_lof_p": "float64",
+            "surface_kind": "str",
+        }
+    )
     cols.update({f"stationary_{n}": "float64" for n in nutrients})
-    cols.update({"stationary_yield": "float64", "stationary_inside": "boolean", "opt_status": "str"})
+    cols.update(
+        {"stationary_yield": "float64", "stationary_inside": "boolean", "opt_status": "str"}
+    )
     cols.update({f"opt_{n}": "float64" for n in nutrients})
     cols.update({"opt_yield": "float64", "opt_net_return": "float64", "opt_binding": "str"})
     return cols
@@ -131,22 +141,24 @@ def model_columns(plan: Plan) -> dict[str, str]:
 
     cols = {"model_converged": "boolean"}
     cols.update({f"coef_{name}": "float64" for name in get_model(plan.model).params})
-    cols.update({
-        "model_r2": "float64",
-        "model_sigma": "float64",
-        "model_aic": "float64",
-        "opt_status": "str",
-        "opt_rate": "float64",
-        "opt_yield": "float64",
-        "opt_net_return": "float64",
-        "opt_ci_low": "float64",
-        "opt_ci_high": "float64",
-    })
+    cols.update(
+        {
+            "model_r2": "float64",
+            "model_sigma": "float64",
+            "model_aic": "float64",
+            "opt_status": "str",
+            "opt_rate": "float64",
+            "opt_yield": "float64",
+            "opt_net_return": "float64",
+            "opt_ci_low": "float64",
+            "opt_ci_high": "float64",
+        }
+    )
     return cols
 
 
 def table_columns(plan: Plan) -> dict[str, str]:
-    """Result columns of ``BatchResult.table`` (after the keys and lead columns) and their dtypes."""
+    """Result columns of ``BatchResult.table`` (after keys and lead columns), with dtypes."""
     cols = dict(ANOVA_COLUMNS)
     if plan.posthoc is not None:
         cols.update(POSTHOC_COLUMNS)
@@ -209,7 +221,9 @@ class TrialResult(ResultBase):
         parts = [p for p in (self.anova, self.surface, self.fit) if p is not None]
         if not parts:
             first = self.errors.iloc[0] if len(self.errors) else None
-            return text + (f" | failed at {first['stage']}: {first['error']}" if first is not None else "")
+            return text + (
+                f" | failed at {first['stage']}: {first['error']}" if first is not None else ""
+            )
         text += " | " + parts[0]._headline()
         if len(self.errors):
             text += f" | {len(self.errors)} stage(s) failed"
@@ -217,10 +231,14 @@ class TrialResult(ResultBase):
 
     def _summary(self, digits: int) -> Summary:
         blocks: list[Any] = [Facts([("Trial", str(self.key))])]
-        for name, part in (("Analysis of variance", self.anova), ("Multiple comparisons", self.posthoc),
-                           ("Response surface", self.surface), ("Canonical analysis", self.canonical),
-                           ("Response model", self.fit),
-                           ("Optimum", self.optimum)):
+        for part in (
+            self.anova,
+            self.posthoc,
+            self.surface,
+            self.canonical,
+            self.fit,
+            self.optimum,
+        ):
             if part is None:
                 continue
             sub = part.summary(digits)
@@ -282,24 +300,28 @@ def posthoc_row(mc: Any) -> dict[str, Any]:
 def binding_text(nutrients: list[str], sides: list[int]) -> str:
     """``"N:upper, K2O:lower"`` for the bounds an optimum sits on ("" when none)."""
     words = {-1: "lower", 1: "upper"}
-    return ", ".join(f"{n}:{words[s]}" for n, s in zip(nutrients, sides) if s in words)
+    return ", ".join(f"{n}:{words[s]}" for n, s in zip(nutrients, sides, strict=True) if s in words)
 
 
 def fit_row(surf: Any, plan: Plan) -> dict[str, Any]:
     """The surface-fit columns of a trial's row."""
-    est = dict(zip(surf.coefficients["term"], surf.coefficients["estimate"].astype(float)))
+    est = dict(
+        zip(surf.coefficients["term"], surf.coefficients["estimate"].astype(float), strict=True)
+    )
     row: dict[str, Any] = {f"coef_{t}": est.get(t, math.nan) for t in surface_terms(plan)}
     reg = surf.anova.loc[surf.anova["source"] == "regression"]
     lof = surf.anova.loc[surf.anova["source"] == "lack_of_fit"]
-    row.update({
-        "surface_r2": surf.r2,
-        "surface_adj_r2": surf.adj_r2,
-        "surface_rmse": surf.rmse,
-        "surface_df_resid": float(surf.df_resid),
-        "surface_f": float(reg["f"].iloc[0]) if len(reg) else math.nan,
-        "surface_p": float(reg["p"].iloc[0]) if len(reg) else math.nan,
-        "surface_lof_p": float(lof["p"].iloc[0]) if len(lof) else math.nan,
-    })
+    row.update(
+        {
+            "surface_r2": surf.r2,
+            "surface_adj_r2": surf.adj_r2,
+            "surface_rmse": surf.rmse,
+            "surface_df_resid": float(surf.df_resid),
+            "surface_f": float(reg["f"].iloc[0]) if len(reg) else math.nan,
+            "surface_p": float(reg["p"].iloc[0]) if len(reg) else math.nan,
+            "surface_lof_p": float(lof["p"].iloc[0]) if len(lof) else math.nan,
+        }
+    )
     return row
 
 
@@ -309,7 +331,9 @@ def canonical_row(can: Any, plan: Plan) -> dict[str, Any]:
     point = can.stationary_point or {}
     for n in plan.rates:
         row[f"stationary_{n}"] = float(point.get(str(n), math.nan))
-    row["stationary_yield"] = math.nan if can.stationary_yield is None else float(can.stationary_yield)
+    row["stationary_yield"] = (
+        math.nan if can.stationary_yield is None else float(can.stationary_yield)
+    )
     row["stationary_inside"] = bool(can.inside)
     return row
 
@@ -323,8 +347,10 @@ def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
     row["opt_yield"] = math.nan if opt.yield_at_rates is None else float(opt.yield_at_rates)
     row["opt_net_return"] = math.nan if opt.net_return is None else float(opt.net_return)
     sides = {"lower": -1, "upper": 1}
-    row["opt_binding"] = binding_text([str(n) for n in opt.binding["nutrient"]],
-                                      [sides.get(v, 0) for v in opt.binding["at_bound"]])
+    row["opt_binding"] = binding_text(
+        [str(n) for n in opt.binding["nutrient"]],
+        [sides.get(v, 0) for v in opt.binding["at_bound"]],
+    )
     return row
 
 
@@ -332,38 +358,52 @@ def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's single-nutrient response model fitted to one trial (non-convergence returned)."""
     from ..response import fit_response
 
-    return fit_response(frame, response=plan.response, rate=plan.rates[0], model=plan.model,
-                        block=plan.block, errors="return")
+    return fit_response(
+        frame,
+        response=plan.response,
+        rate=plan.rates[0],
+        model=plan.model,
+        block=plan.block,
+        errors="return",
+    )
 
 
 def model_row(fit: Any) -> dict[str, Any]:
     """The response-model columns of a trial's row."""
     row: dict[str, Any] = {"model_converged": bool(fit.converged)}
-    for name, value in zip(fit.params["term"], fit.params["estimate"]):
+    for name, value in zip(fit.params["term"], fit.params["estimate"], strict=True):
         row[f"coef_{name}"] = float(value)
-    row.update({"model_r2": float(fit.r2), "model_sigma": float(fit.sigma),
-                "model_aic": float(fit.aic)})
+    row.update(
+        {"model_r2": float(fit.r2), "model_sigma": float(fit.sigma), "model_aic": float(fit.aic)}
+    )
     return row
 
 
 def model_optimum_row(opt: Any) -> dict[str, Any]:
     """The optimum columns of a trial's row (single-nutrient model)."""
     low, high = opt.ci if opt.ci is not None else (math.nan, math.nan)
-    return {"opt_status": opt.status, "opt_rate": float(opt.rate),
-            "opt_yield": float(opt.yield_at_rate), "opt_net_return": float(opt.net_return),
-            "opt_ci_low": float(low), "opt_ci_high": float(high)}
+    return {
+        "opt_status": opt.status,
+        "opt_rate": float(opt.rate),
+        "opt_yield": float(opt.yield_at_rate),
+        "opt_net_return": float(opt.net_return),
+        "opt_ci_low": float(low),
+        "opt_ci_high": float(high),
+    }
 
 
-def model_stages(frame: pd.DataFrame, plan: Plan, record: list, errs: list,
-                 raise_errors: bool) -> tuple[dict[str, Any], Any, Any]:
+def model_stages(
+    frame: pd.DataFrame, plan: Plan, record: list, errs: list, raise_errors: bool
+) -> tuple[dict[str, Any], Any, Any]:
     """Fit the response model and its optimum; returns (row columns, fit, optimum)."""
     row: dict[str, Any] = {}
     fit = _run_stage("response", lambda: run_model(frame, plan), record, errs, raise_errors)
     opt = None
     if fit is not None:
         row.update(model_row(fit))
-        opt = _run_stage("optimum", lambda: fit.optimum(prices=plan.prices), record, errs,
-                         raise_errors)
+        opt = _run_stage(
+            "optimum", lambda: fit.optimum(prices=plan.prices), record, errs, raise_errors
+        )
         if opt is not None:
             row.update(model_optimum_row(opt))
     return row, fit, opt
@@ -373,8 +413,9 @@ def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's response surface fitted to one trial."""
     from ..surface import fit_surface
 
-    return fit_surface(frame, response=plan.response, rates=tuple(plan.rates), terms=plan.surface,
-                       block=plan.block)
+    return fit_surface(
+        frame, response=plan.response, rates=tuple(plan.rates), terms=plan.surface, block=plan.block
+    )
 
 
 def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
@@ -423,13 +464,16 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, FertoptError):
         return str(exc)
     text = str(exc)
-    return f"{text} (an unexpected {type(exc).__name__}; please report it)" if text else (
-        f"an unexpected {type(exc).__name__}; please report it"
+    return (
+        f"{text} (an unexpected {type(exc).__name__}; please report it)"
+        if text
+        else (f"an unexpected {type(exc).__name__}; please report it")
     )
 
 
-def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "record",
-                  keep: bool = False) -> TrialOutcome:
+def analyse_trial(
+    frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "record", keep: bool = False
+) -> TrialOutcome:
     """Analyse one trial with the public single-trial functions.
 
     ``keep=True`` also returns the full :class:`TrialResult`.  With
@@ -441,7 +485,9 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
     aov = _run_stage(
         "anova",
         lambda: anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block),
-        record, errs, raise_errors,
+        record,
+        errs,
+        raise_errors,
     )
     # stages after the ANOVA: the letters need it, the surface and the response model do not
     # (an unreplicated 3414 trial has no ANOVA but a surface)
@@ -461,8 +507,13 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
             can = _run_stage("canonical", surf.canonical, record, errs, raise_errors)
             if can is not None:
                 row.update(canonical_row(can, plan))
-            opt = _run_stage("optimum", lambda: surf.optimum(prices=plan.prices, bounds="tested"),
-                             record, errs, raise_errors)
+            opt = _run_stage(
+                "optimum",
+                lambda: surf.optimum(prices=plan.prices, bounds="tested"),
+                record,
+                errs,
+                raise_errors,
+            )
             if opt is not None:
                 row.update(optimum_row(opt, plan))
     fit = None
@@ -484,4 +535,3 @@ def analyse_trial(frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "r
             warnings=tuple(f"{s}: {m}" for s, _, m in record),
         )
     return TrialOutcome(row if row else None, groups, record, errs, result)
-

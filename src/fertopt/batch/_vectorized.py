@@ -29,16 +29,16 @@ class AnovaArrays:
     """ANOVA of a chunk of trials (one entry per trial unless noted)."""
 
     grand_mean: np.ndarray
-    means: np.ndarray        # (trials, K) treatment means
+    means: np.ndarray  # (trials, K) treatment means
     centred_means: np.ndarray  # (trials, K) treatment means minus `offset`
-    offset: np.ndarray       # (trials,) the shift used to centre the trial
-    sd: np.ndarray           # (trials, K) standard deviations of the plots of each treatment
+    offset: np.ndarray  # (trials,) the shift used to centre the trial
+    sd: np.ndarray  # (trials, K) standard deviations of the plots of each treatment
     ss_treatment: np.ndarray
-    ss_block: np.ndarray     # zeros for a CRD
+    ss_block: np.ndarray  # zeros for a CRD
     ss_resid: np.ndarray
     ss_total: np.ndarray
     df_treatment: float
-    df_block: float          # nan for a CRD
+    df_block: float  # nan for a CRD
     df_resid: float
     mse: np.ndarray
     f: np.ndarray
@@ -47,7 +47,7 @@ class AnovaArrays:
     p_block: np.ndarray
     cv: np.ndarray
     r_squared: np.ndarray
-    refer: np.ndarray        # bool: hand the trial to the per-trial path
+    refer: np.ndarray  # bool: hand the trial to the per-trial path
 
 
 def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
@@ -75,7 +75,7 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
     dev_t = tm - gm[:, None]
     ss_t = r * np.einsum("ij,ij->i", dev_t, dev_t)
     within = e - tm[:, :, None]
-    ss_within = np.einsum("ijk,ijk->ij", within, within)      # (trials, K)
+    ss_within = np.einsum("ijk,ijk->ij", within, within)  # (trials, K)
     sd = np.sqrt(ss_within / (r - 1))
     if blocked:
         bm = e.mean(axis=1)

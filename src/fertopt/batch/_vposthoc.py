@@ -149,15 +149,22 @@ def _sweep(sep: np.ndarray) -> np.ndarray:
 class PosthocArrays:
     """Decisions and letters of a chunk (entries per trial, or per trial × sorted position)."""
 
-    order: np.ndarray          # (trials, K): treatment column at each sorted position
-    letters: np.ndarray        # (trials, K): letter-string codes by sorted position
-    method: np.ndarray         # (trials,) object: "agricolae" or "piepho"
-    n_letters: np.ndarray      # (trials,) distinct letters used
-    refer: np.ndarray          # (trials,) bool: hand to the per-trial path
+    order: np.ndarray  # (trials, K): treatment column at each sorted position
+    letters: np.ndarray  # (trials, K): letter-string codes by sorted position
+    method: np.ndarray  # (trials,) object: "agricolae" or "piepho"
+    n_letters: np.ndarray  # (trials,) distinct letters used
+    refer: np.ndarray  # (trials,) bool: hand to the per-trial path
 
 
-def posthoc_arrays(test: str, means: np.ndarray, base: np.ndarray, mse: np.ndarray, r: int,
-                   crit: np.ndarray, book: LetterBook) -> PosthocArrays:
+def posthoc_arrays(
+    test: str,
+    means: np.ndarray,
+    base: np.ndarray,
+    mse: np.ndarray,
+    r: int,
+    crit: np.ndarray,
+    book: LetterBook,
+) -> PosthocArrays:
     """Letters of the trials of a chunk.
 
     ``means`` (trials, K) by treatment column; ``base`` (trials, K) the
@@ -194,8 +201,9 @@ def posthoc_arrays(test: str, means: np.ndarray, base: np.ndarray, mse: np.ndarr
         letters[t] = book.piepho(sep[t])
         method[t] = "piepho"
         n_letters[t] = len(set("".join(book.names[c] for c in letters[t])))
-    return PosthocArrays(order=order, letters=letters, method=method, n_letters=n_letters,
-                         refer=refer)
+    return PosthocArrays(
+        order=order, letters=letters, method=method, n_letters=n_letters, refer=refer
+    )
 
 
 def _tie_key(label: str) -> tuple[int, float]:

@@ -44,10 +44,10 @@ import numpy as np
 
 __all__ = ["SurfaceSetup", "SurfaceArrays", "surface_arrays", "box_qp_max_many", "DesignCache"]
 
-_FUZZ = 1e-9          # relative width of a decision boundary treated as undecidable here
-_BAND = 1e-11         # box_qp_max keeps the first of candidates within 1e-12: ties closer than this
-_RIDGE_TOL = 1e-3     # SurfaceFit.canonical() and optimum(): coded eigenvalue counted as zero
-_TOL = 1e-9           # SurfaceFit._outside(): tolerance of the tested range
+_FUZZ = 1e-9  # relative width of a decision boundary treated as undecidable here
+_BAND = 1e-11  # box_qp_max keeps the first of candidates within 1e-12: ties closer than this
+_RIDGE_TOL = 1e-3  # SurfaceFit.canonical() and optimum(): coded eigenvalue counted as zero
+_TOL = 1e-9  # SurfaceFit._outside(): tolerance of the tested range
 
 
 @dataclass
@@ -57,13 +57,15 @@ class SurfaceSetup:
     nutrients: tuple[str, ...]
     powers: list[tuple[float, ...]]
     names: list[str]
-    exps: np.ndarray                 # (p, m) integer powers
-    crop: float | None = None        # crop value per unit of response (economic optimum)
+    exps: np.ndarray  # (p, m) integer powers
+    crop: float | None = None  # crop value per unit of response (economic optimum)
     costs: np.ndarray | None = None  # nutrient price per unit of rate
     confidence_level: float = 0.95
 
     @classmethod
-    def build(cls, nutrients: tuple[str, ...], crop: float | None, costs: np.ndarray | None) -> SurfaceSetup:
+    def build(
+        cls, nutrients: tuple[str, ...], crop: float | None, costs: np.ndarray | None
+    ) -> SurfaceSetup:
         from .. import _polysurface as _ps
 
         powers = _ps.candidate_terms(len(nutrients), "quadratic")
@@ -80,10 +82,10 @@ class SurfaceSetup:
 class _Design:
     """One coded design (rates divided by each nutrient's top rate): its least-squares pieces."""
 
-    xc: np.ndarray        # (K, p) design columns in coded rates
-    proj: np.ndarray      # (p, K): coefficients = proj @ means
-    xtx_inv: np.ndarray   # (p, p): (X̄ᵀX̄)⁻¹ of the means
-    zero_row: int         # treatment with all rates 0, or -1
+    xc: np.ndarray  # (K, p) design columns in coded rates
+    proj: np.ndarray  # (p, K): coefficients = proj @ means
+    xtx_inv: np.ndarray  # (p, p): (X̄ᵀX̄)⁻¹ of the means
+    zero_row: int  # treatment with all rates 0, or -1
 
 
 @dataclass
@@ -105,7 +107,7 @@ def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _
     from ..exceptions import FertoptError
 
     k = coded.shape[0]
-    if len(np.unique(coded, axis=0)) != k:      # two treatments at the same rates
+    if len(np.unique(coded, axis=0)) != k:  # two treatments at the same rates
         return None
     try:
         check_identifiable(setup.powers, rates, setup.nutrients)
@@ -119,8 +121,9 @@ def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _
     q, r = np.linalg.qr(xc)
     rinv = np.linalg.inv(r)
     zero = np.flatnonzero(np.all(rates == 0, axis=1))
-    return _Design(xc=xc, proj=rinv @ q.T, xtx_inv=rinv @ rinv.T,
-                   zero_row=int(zero[0]) if len(zero) else -1)
+    return _Design(
+        xc=xc, proj=rinv @ q.T, xtx_inv=rinv @ rinv.T, zero_row=int(zero[0]) if len(zero) else -1
+    )
 
 
 @dataclass
@@ -136,22 +139,24 @@ class SurfaceArrays:
     f: np.ndarray
     p: np.ndarray
     lof_p: np.ndarray
-    kind: np.ndarray              # object: maximum / minimum / saddle
-    stationary: np.ndarray        # (trials, m)
+    kind: np.ndarray  # object: maximum / minimum / saddle
+    stationary: np.ndarray  # (trials, m)
     stationary_yield: np.ndarray
     stationary_inside: np.ndarray
-    opt_status: np.ndarray        # object
-    opt_rates: np.ndarray         # (trials, m)
+    opt_status: np.ndarray  # object
+    opt_rates: np.ndarray  # (trials, m)
     opt_yield: np.ndarray
     opt_net_return: np.ndarray
-    opt_bound: np.ndarray         # (trials, m) int: -1 lower, +1 upper, 0 inside
+    opt_bound: np.ndarray  # (trials, m) int: -1 lower, +1 upper, 0 inside
     refer: np.ndarray
 
 
 # ---------------------------------------------------------------------------
 # pieces of the per-trial arithmetic, over a trial axis
 # ---------------------------------------------------------------------------
-def quadratic_parts(setup: SurfaceSetup, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def quadratic_parts(
+    setup: SurfaceSetup, coef: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(c0, g, H)`` per trial with ``f(z) = c0 + gᵀz + zᵀHz`` (Poly.quadratic_form)."""
     n_t = coef.shape[0]
     m = setup.m
@@ -183,8 +188,9 @@ def poly_value(setup: SurfaceSetup, coef: np.ndarray, z: np.ndarray) -> np.ndarr
     return np.einsum("tj,tj->t", mono, coef)
 
 
-def _shape_many(g: np.ndarray, h: np.ndarray,
-                half: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _shape_many(
+    g: np.ndarray, h: np.ndarray, half: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Kind, finite maximum and stationary point as ``_surface_results._shape``, per trial.
 
     Returns ``(kind, has_max, z, refer)``; ``z`` is NaN where there is no
@@ -205,8 +211,9 @@ def _shape_many(g: np.ndarray, h: np.ndarray,
     near = np.abs(np.abs(lam) - thresh[:, None]) <= 1e-6 * thresh[:, None]
     saddle = pos.any(axis=1) & neg.any(axis=1)
     ridge = ~saddle & zero.any(axis=1)
-    kind = np.where(saddle, "saddle", np.where(ridge, "ridge", np.where(
-        neg.all(axis=1), "maximum", "minimum"))).astype(object)
+    kind = np.where(
+        saddle, "saddle", np.where(ridge, "ridge", np.where(neg.all(axis=1), "maximum", "minimum"))
+    ).astype(object)
     singular = np.abs(lam).min(axis=1) <= 1e-12 * big
     refer = ~finite | (big == 0) | near.any(axis=1) | (~ridge & singular)
     zero = zero & ridge[:, None]
@@ -226,19 +233,23 @@ def _shape_many(g: np.ndarray, h: np.ndarray,
 
 
 def _outside_flags(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each point is outside the tested box (SurfaceFit._outside), and whether it is too close to call."""
+    """Whether each point is outside the tested box (as SurfaceFit._outside), and whether it
+    is too close to a bound to call."""
     negative = (x < 0) & ~(x > -_TOL * (1 + np.abs(x)))
     above = x > hi + _TOL * np.maximum(1.0, np.abs(hi))
     below = x < lo - _TOL * np.maximum(1.0, np.abs(lo))
     outside = (negative | above | below).any(axis=1)
-    close = ((np.abs(x - hi) <= 1e-7 * np.maximum(1.0, np.abs(hi)))
-             | (np.abs(x - lo) <= 1e-7 * np.maximum(1.0, np.abs(lo)))
-             | (np.abs(x) <= 1e-7)).any(axis=1)
+    close = (
+        (np.abs(x - hi) <= 1e-7 * np.maximum(1.0, np.abs(hi)))
+        | (np.abs(x - lo) <= 1e-7 * np.maximum(1.0, np.abs(lo)))
+        | (np.abs(x) <= 1e-7)
+    ).any(axis=1)
     return outside, close
 
 
-def box_qp_max_many(c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray,
-                    hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def box_qp_max_many(
+    c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`fertopt._polysurface.box_qp_max` for every trial at once.
 
     Returns ``(z, value, side, refer)``.  The per-trial function keeps the
@@ -251,8 +262,13 @@ def box_qp_max_many(c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray
     decide, so the per-trial function is used.
     """
     n_t, m = g.shape
-    finite = (np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1) & np.isfinite(c0)
-              & np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1))
+    finite = (
+        np.isfinite(h).all(axis=(1, 2))
+        & np.isfinite(g).all(axis=1)
+        & np.isfinite(c0)
+        & np.isfinite(lo).all(axis=1)
+        & np.isfinite(hi).all(axis=1)
+    )
     c0 = np.where(finite, c0, 0.0)
     g = np.where(finite[:, None], g, 0.0)
     h = np.where(finite[:, None, None], h, 0.0)
@@ -284,8 +300,10 @@ def box_qp_max_many(c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray
                 small = np.abs(np.linalg.eigvalsh(hff)).min(axis=1)
                 singular = small <= 1e-12 * scale
                 refer |= np.abs(small - 1e-12 * scale) <= 0.5e-12 * scale
-                rhs = -(gc[:, fi][:, None, :]
-                        + 2 * np.einsum("cf,tfj->tcj", combos, hc[:, fixed][:, :, fi]))
+                rhs = -(
+                    gc[:, fi][:, None, :]
+                    + 2 * np.einsum("cf,tfj->tcj", combos, hc[:, fixed][:, :, fi])
+                )
                 a = np.where(singular[:, None, None], np.eye(size), 2 * hff)
                 uf = np.swapaxes(np.linalg.solve(a, np.swapaxes(rhs, 1, 2)), 1, 2)
                 mag = np.abs(uf)
@@ -293,8 +311,9 @@ def box_qp_max_many(c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray
                 fz = np.any(np.abs(mag - 1) <= _FUZZ, axis=2) & np.all(mag <= 1 + _FUZZ, axis=2)
                 fz &= ~singular[:, None]
                 u[:, :, fi] = np.clip(uf, -1.0, 1.0)
-            val = (c[:, None] + np.einsum("tci,ti->tc", u, gc)
-                   + np.einsum("tci,tij,tcj->tc", u, hc, u))
+            val = (
+                c[:, None] + np.einsum("tci,ti->tc", u, gc) + np.einsum("tci,tij,tcj->tc", u, hc, u)
+            )
             side = np.zeros((n_c, m), dtype=np.int64)
             side[:, fixed] = combos.astype(np.int64)
             values.append(np.where(ok, val, -np.inf))
@@ -338,10 +357,18 @@ def _same_rows(flat: np.ndarray) -> list[np.ndarray]:
     return groups
 
 
-
-def surface_arrays(setup: SurfaceSetup, cache: DesignCache, centred_means: np.ndarray,
-                   offset: np.ndarray, rates: np.ndarray, r: int, blocked: bool,
-                   ss_resid: np.ndarray, ss_block: np.ndarray, ss_total: np.ndarray) -> SurfaceArrays:
+def surface_arrays(
+    setup: SurfaceSetup,
+    cache: DesignCache,
+    centred_means: np.ndarray,
+    offset: np.ndarray,
+    rates: np.ndarray,
+    r: int,
+    blocked: bool,
+    ss_resid: np.ndarray,
+    ss_block: np.ndarray,
+    ss_total: np.ndarray,
+) -> SurfaceArrays:
     """Fit, canonical analysis and optimum for a chunk of trials.
 
     ``centred_means`` (trials, K) are the treatment means minus ``offset``
@@ -436,9 +463,11 @@ def surface_arrays(setup: SurfaceSetup, cache: DesignCache, centred_means: np.nd
     refer |= at_edge.any(axis=1)
     o_out, o_close = _outside_flags(z, lo, top)
     refer |= o_out
-    status = np.where(u_kind == "saddle", "saddle",
-                      np.where(~u_max, "no_maximum",
-                               np.where(strictly.any(axis=1), "at_bound", "ok"))).astype(object)
+    status = np.where(
+        u_kind == "saddle",
+        "saddle",
+        np.where(~u_max, "no_maximum", np.where(strictly.any(axis=1), "at_bound", "ok")),
+    ).astype(object)
     y_at = poly_value(setup, coef, z)
     if setup.crop is not None:
         cost = np.zeros(n_t)
@@ -449,8 +478,23 @@ def surface_arrays(setup: SurfaceSetup, cache: DesignCache, centred_means: np.nd
         net = np.full(n_t, np.nan)
     refer |= ~np.all(np.isfinite(coef), axis=1)
     return SurfaceArrays(
-        coef=coef, se=se, r2=r2, adj_r2=adj_r2, rmse=rmse, df_resid=df_resid, f=f, p=p_reg,
-        lof_p=lof_p, kind=kind, stationary=z_s, stationary_yield=s_yield,
-        stationary_inside=s_inside, opt_status=status, opt_rates=z, opt_yield=y_at,
-        opt_net_return=net, opt_bound=side, refer=refer,
+        coef=coef,
+        se=se,
+        r2=r2,
+        adj_r2=adj_r2,
+        rmse=rmse,
+        df_resid=df_resid,
+        f=f,
+        p=p_reg,
+        lof_p=lof_p,
+        kind=kind,
+        stationary=z_s,
+        stationary_yield=s_yield,
+        stationary_inside=s_inside,
+        opt_status=status,
+        opt_rates=z,
+        opt_yield=y_at,
+        opt_net_return=net,
+        opt_bound=side,
+        refer=refer,
     )
