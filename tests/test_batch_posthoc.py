@@ -33,7 +33,7 @@ def strong_trials(n_trials: int, seed: int) -> pd.DataFrame:
     return data
 
 
-@pytest.mark.parametrize("test", ["duncan", "lsd", "tukey"])
+@pytest.mark.parametrize("test", ["duncan", "lsd", "tukey", "snk", "scheffe"])
 def test_letters_equal_the_single_trial_tests(test):
     data = strong_trials(160, seed=41)
     fast = run(data, posthoc=test)

@@ -252,7 +252,8 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--block", default="block",
                      help="block column (default: block; 'none' for completely randomized trials)")
     bat.add_argument("--rates", help="nutrient rate columns, e.g. N,P2O5,K2O")
-    bat.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "none"), default="duncan",
+    bat.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe", "none"),
+                     default="duncan",
                      help="multiple comparison for the letters (default duncan)")
     bat.add_argument("--alpha", type=float, default=0.05)
     bat.add_argument("--surface", choices=("full", "stepwise"))

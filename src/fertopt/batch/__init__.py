@@ -30,7 +30,7 @@ from ._pertrial import Plan, TrialResult, analyse_trial, table_columns
 __all__ = ["run_batch", "BatchResult", "TrialResult"]
 
 _ENGINES = ("auto", "python", "vectorized", "dask")
-_POSTHOC = (None, "duncan", "lsd", "tukey")
+_POSTHOC = (None, "duncan", "lsd", "tukey", "snk", "scheffe")
 _SURFACE = (None, "full", "stepwise")
 _LEAD_COLUMNS = ("engine", "status", "n_warnings")
 
@@ -449,8 +449,9 @@ def run_batch(
         completely randomized.
     rates : str or sequence of str, optional
         Nutrient rate columns for ``surface=`` (two or three) or ``model=`` (one).
-    posthoc : {'duncan', 'lsd', 'tukey', None}, default 'duncan'
-        Multiple comparison giving the letters of ``groups`` (``None``: no
+    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe', None}, default 'duncan'
+        Multiple comparison giving the letters of ``groups``, with the
+        function's defaults (``fo.duncan(aov, alpha=alpha)`` …; ``None``: no
         comparison, no ``groups``).
     alpha : float, default 0.05
         Significance level of the multiple comparison.

@@ -63,7 +63,8 @@ POSTHOC_COLUMNS: dict[str, str] = {
     "n_letters": "Int64",
 }
 
-_POSTHOC_FUNCTIONS = {"duncan": "duncan", "lsd": "lsd", "tukey": "tukey"}
+_POSTHOC_FUNCTIONS = {"duncan": "duncan", "lsd": "lsd", "tukey": "tukey", "snk": "snk",
+                      "scheffe": "scheffe"}
 
 
 @dataclass(frozen=True)

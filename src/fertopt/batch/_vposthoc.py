@@ -38,13 +38,22 @@ _ONE = np.uint64(1)
 def critical_values(test: str, k: int, df: float, alpha: float) -> np.ndarray:
     """Critical values of the statistic ``|diff| / √(MSE / n)`` per span 2..k.
 
-    Duncan: ``Q⁻¹((1 − α)^(p − 1); p, df)``; Tukey: ``Q⁻¹(1 − α; k, df)`` for
-    every span; LSD: ``√2 · t(1 − α/2; df)`` for every span.
+    Duncan: ``Q⁻¹((1 − α)^(p − 1); p, df)``; SNK: ``Q⁻¹(1 − α; p, df)``;
+    Tukey: ``Q⁻¹(1 − α; k, df)`` for every span; LSD: ``√2 · t(1 − α/2; df)``
+    for every span; Scheffé: ``√(2 (k − 1) F(1 − α; k − 1, df))`` for every
+    span (its pairs use ``√(2 MSE / n)``, and ``F = d² / ((k − 1) · 2 MSE / n)``).
     """
     from .. import distributions as dist
 
     if test == "duncan":
         return np.asarray(dist.duncan_critical_values(k, df, alpha), dtype=float)
+    if test == "snk":
+        return np.asarray(dist.snk_critical_values(k, df, alpha), dtype=float)
+    if test == "scheffe":
+        from scipy import special
+
+        f = float(special.fdtri(k - 1, df, 1.0 - alpha))
+        return np.full(k - 1, math.sqrt(2.0 * (k - 1) * f))
     if test == "tukey":
         return np.full(k - 1, float(dist.tukey_critical_value(k, df, alpha)))
     if test == "lsd":
