@@ -197,11 +197,26 @@ def test_prices_that_cannot_price_the_surface_are_refused_before_the_run():
         run(data, prices=fo.Prices(crop=2.8, N=6.25, P2O5=4.67))
 
 
-def test_stepwise_surfaces_go_per_trial():
-    data = three414(4, seed=66)
-    res = run(data, surface="stepwise", prices=PRICES)
-    assert (res.table["engine"] == "python").all()
-    assert_same(res.table, run(data, surface="stepwise", prices=PRICES, engine="python").table)
+@pytest.mark.parametrize("block", ["rep", None])
+def test_stepwise_surfaces_equal_fit_surface(block):
+    # Efroymson selection (F to enter 4, to remove 3.9, hierarchical) run on every trial at once;
+    # without blocks on unreplicated trials too
+    data = three414(60, seed=66)
+    if block is None:
+        data = data[data["rep"] == 1]
+    fast = run(data, surface="stepwise", block=block, prices=PRICES)
+    slow = run(data, surface="stepwise", block=block, prices=PRICES, engine="python")
+    assert fast.n_vectorized >= 55
+    assert_same(fast.table, slow.table)
+    pd.testing.assert_frame_equal(fast.warnings, slow.warnings)
+    chosen = fast.table.filter(like="coef_").notna()
+    assert chosen["coef_intercept"].all() and not chosen.all(axis=None)   # terms were dropped
+    one = fit_surface(data[data["trial"] == 5], response="yield", rates=RATES, terms="stepwise",
+                      block=block)
+    row = fast.table.set_index("trial").loc[5]
+    assert sorted(t for t in one.terms) == sorted(
+        c[5:] for c in chosen.columns if chosen.set_index(fast.table["trial"]).loc[5, c])
+    np.testing.assert_allclose(row["surface_r2"], one.r2, rtol=1e-9)
 
 
 def test_cli_batch_with_a_priced_surface(tmp_path):

@@ -456,7 +456,9 @@ def run_batch(
     alpha : float, default 0.05
         Significance level of the multiple comparison.
     surface : {None, 'full', 'stepwise'}
-        Fit a quadratic response surface of the ``rates``.
+        Fit a quadratic response surface of the ``rates``: all terms, or
+        Efroymson's stepwise selection with :func:`fertopt.fit_surface`'s
+        criteria (F to enter 4, to remove 3.9, hierarchical).
     model : str, optional
         Fit a single-nutrient response model of ``rates``.
     prices : fertopt.Prices, optional
@@ -520,16 +522,18 @@ def run_batch(
     :mod:`fertopt.distributions`, letters by agricolae's sweep run over all
     trials at once, with Piepho's letters (:mod:`fertopt._cld`) where the
     sweep's would contradict the tests; the surface by least squares on the
-    treatment means of each coded design (one QR per design), its canonical
-    analysis by batched eigen-decomposition, and the box-constrained optimum
-    by the same face enumeration as :func:`fertopt._polysurface.box_qp_max`.
+    treatment means of each coded design (one QR per design and term set;
+    stepwise selection advances all trials together, each on its own path),
+    its canonical analysis by batched eigen-decomposition, and the
+    box-constrained optimum by the same face enumeration as
+    :func:`fertopt._polysurface.box_qp_max`.
     The numbers equal the per-trial path's to rounding (relative 1e-9 and
     better in the tests; identical letters, kinds and statuses).  A regular
     trial on one of the per-trial functions' decision boundaries (a residual
     at rounding level, a pair at its critical value, two equal means, an
     eigenvalue at the ridge threshold, two faces of the box giving the same
-    optimum, …) is analysed per trial instead, as is every trial of a
-    stepwise surface.  Response models (``model=``) are always fitted per
+    optimum, a partial F at a stepwise criterion, …) is analysed per trial
+    instead.  Response models (``model=``) are always fitted per
     trial by :func:`fertopt.fit_response` (a few milliseconds each); the
     ANOVA and letters of regular trials are still vectorized.
 

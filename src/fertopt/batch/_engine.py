@@ -236,7 +236,7 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         mc = _vp.posthoc_arrays(plan.posthoc, aov.means, base, aov.mse, r, crit, out.book)
         refer |= mc.refer
     surf = None
-    if plan.surface == "full":
+    if plan.surface is not None:
         xr = ctx.prep.x[rows]  # (trials, K, R, nutrients)
         consistent = (xr == xr[:, :, :1, :]).all(axis=(2, 3))
         surf = _vs.surface_arrays(
@@ -252,8 +252,6 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
             aov.ss_total,
         )
         refer |= surf.refer | ~consistent.all(axis=1)
-    elif plan.surface is not None:  # stepwise selection: one trial at a time
-        refer[:] = True
     keep = ~refer
     t = trials[keep]
     c = out.columns
@@ -332,15 +330,13 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
     e = d - centre[:, None]
     ss_total = np.einsum("ij,ij->i", e, e)
     surf = None
-    if plan.surface == "full":
+    if plan.surface is not None:
         x = ctx.prep.x[rows]
         zero = np.zeros(len(trials))
         surf = _vs.surface_arrays(
             ctx.surface, ctx.designs, e, shift + centre, x, 1, False, zero, zero, ss_total
         )
         refer |= surf.refer
-    elif plan.surface is not None:
-        refer[:] = True
     keep = ~refer
     t = trials[keep]
     for ti, error in zip(t.tolist(), errors[keep].tolist(), strict=True):
@@ -383,7 +379,7 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
         response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)
         crop, prices, _money = _resolve_prices(plan.prices, nutrients, response_unit, rate_units)
         costs = np.array([prices[n] for n in nutrients], dtype=float)
-    return _vs.SurfaceSetup.build(nutrients, crop, costs)
+    return _vs.SurfaceSetup.build(nutrients, crop, costs, stepwise=plan.surface == "stepwise")
 
 
 def _store_surface(
@@ -399,7 +395,7 @@ def _store_surface(
     c["surface_r2"][t] = surf.r2[keep]
     c["surface_adj_r2"][t] = surf.adj_r2[keep]
     c["surface_rmse"][t] = surf.rmse[keep]
-    c["surface_df_resid"][t] = surf.df_resid
+    c["surface_df_resid"][t] = surf.df_resid[keep]
     c["surface_f"][t] = surf.f[keep]
     c["surface_p"][t] = surf.p[keep]
     c["surface_lof_p"][t] = surf.lof_p[keep]

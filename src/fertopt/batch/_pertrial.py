@@ -63,8 +63,13 @@ POSTHOC_COLUMNS: dict[str, str] = {
     "n_letters": "Int64",
 }
 
-_POSTHOC_FUNCTIONS = {"duncan": "duncan", "lsd": "lsd", "tukey": "tukey", "snk": "snk",
-                      "scheffe": "scheffe"}
+_POSTHOC_FUNCTIONS = {
+    "duncan": "duncan",
+    "lsd": "lsd",
+    "tukey": "tukey",
+    "snk": "snk",
+    "scheffe": "scheffe",
+}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ divided by its highest tested rate), so trials whose designs differ only by
 their rate levels share one coded design: its QR factorisation and its
 identifiability check (:func:`fertopt._surface_design.check_identifiable`) are
 done once, and the coefficients of all its trials are one matrix product,
-then scaled back.
+then scaled back.  Stepwise selection needs the residual sum of squares of
+many term sets: each is ``ANOVA residual + R · SSE`` of the means on that
+set, from a QR factorisation cached per (design, term set).
 
 Canonical analysis and optimum
 ------------------------------
@@ -60,22 +62,46 @@ class SurfaceSetup:
     exps: np.ndarray  # (p, m) integer powers
     crop: float | None = None  # crop value per unit of response (economic optimum)
     costs: np.ndarray | None = None  # nutrient price per unit of rate
-    confidence_level: float = 0.95
+    stepwise: bool = False  # fit_surface(terms="stepwise") with its default criteria
+    f_enter: float = 4.0
+    f_remove: float = 3.9
+    hierarchy: bool = True
 
     @classmethod
     def build(
-        cls, nutrients: tuple[str, ...], crop: float | None, costs: np.ndarray | None
+        cls,
+        nutrients: tuple[str, ...],
+        crop: float | None,
+        costs: np.ndarray | None,
+        stepwise: bool = False,
     ) -> SurfaceSetup:
         from .. import _polysurface as _ps
 
         powers = _ps.candidate_terms(len(nutrients), "quadratic")
         names = [_ps.term_name(p, nutrients) for p in powers]
         exps = np.rint(np.asarray(powers, dtype=float)).astype(np.int64)
-        return cls(tuple(nutrients), powers, names, exps, crop, costs)
+        return cls(tuple(nutrients), powers, names, exps, crop, costs, stepwise)
 
     @property
     def m(self) -> int:
         return len(self.nutrients)
+
+    @property
+    def full_mask(self) -> int:
+        """Bit ``j - 1`` stands for candidate term ``j`` (the intercept is always in)."""
+        return (1 << (len(self.powers) - 1)) - 1
+
+    def parents(self) -> list[int]:
+        """Per candidate term, the bitmask of the terms it contains (``N`` for ``N^2``)."""
+        pw = np.asarray(self.powers, dtype=float)
+        out = []
+        for j in range(len(pw)):
+            mask = 0
+            for i in range(1, len(pw)):
+                if i != j and np.all(pw[i] <= pw[j]) and np.any(pw[i] < pw[j]):
+                    mask |= 1 << (i - 1)
+            out.append(mask)
+        return out
 
 
 @dataclass
@@ -86,6 +112,25 @@ class _Design:
     proj: np.ndarray  # (p, K): coefficients = proj @ means
     xtx_inv: np.ndarray  # (p, p): (X̄ᵀX̄)⁻¹ of the means
     zero_row: int  # treatment with all rates 0, or -1
+    subsets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
+
+    def subset(self, mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(columns, Q, proj, (XᵀX)⁻¹)`` of the intercept and the terms in ``mask``."""
+        if mask not in self.subsets:
+            p = self.xc.shape[1]
+            cols = np.array([0] + [j + 1 for j in range(p - 1) if mask >> j & 1])
+            q, r = np.linalg.qr(self.xc[:, cols])
+            rinv = np.linalg.inv(r)
+            self.subsets[mask] = (cols, q, rinv @ q.T, rinv @ rinv.T)
+        return self.subsets[mask]
+
+    def sse(self, mask: int, means: np.ndarray) -> np.ndarray:
+        """Residual sum of squares of the means (trials, K) on the terms in ``mask``."""
+        _cols, q, _proj, _inv = self.subset(mask)
+        resid = means - (means @ q) @ q.T
+        return np.einsum("tk,tk->t", resid, resid)
 
 
 @dataclass
@@ -135,7 +180,7 @@ class SurfaceArrays:
     r2: np.ndarray
     adj_r2: np.ndarray
     rmse: np.ndarray
-    df_resid: float
+    df_resid: np.ndarray
     f: np.ndarray
     p: np.ndarray
     lof_p: np.ndarray
@@ -181,11 +226,12 @@ def quadratic_parts(
 def poly_value(setup: SurfaceSetup, coef: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Value of each trial's surface at its own point ``z`` (trials, m)."""
     mono = np.ones_like(coef)
-    for j, e in enumerate(setup.exps):
-        for i, power in enumerate(e):
-            if power:
-                mono[:, j] *= z[:, i] ** power
-    return np.einsum("tj,tj->t", mono, coef)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for j, e in enumerate(setup.exps):
+            for i, power in enumerate(e):
+                if power:
+                    mono[:, j] *= z[:, i] ** power
+        return np.einsum("tj,tj->t", mono, coef)
 
 
 def _shape_many(
@@ -194,9 +240,10 @@ def _shape_many(
     """Kind, finite maximum and stationary point as ``_surface_results._shape``, per trial.
 
     Returns ``(kind, has_max, z, refer)``; ``z`` is NaN where there is no
-    stationary point (a rising ridge).  Eigenvalues at the ridge threshold, a
-    zero quadratic part, a quadratic part singular to rounding and a ridge
-    whose consistency is at its threshold are referred.
+    stationary point (a rising ridge).  Referred: an eigenvalue at the ridge
+    threshold, a smallest eigenvalue at the singularity threshold, a
+    component of the gradient along a zero eigenvalue at the consistency
+    threshold, non-finite coefficients.
     """
     half = np.where(half > 0, half, 1.0)
     finite = np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1)
@@ -208,22 +255,24 @@ def _shape_many(
     pos = lam > thresh[:, None]
     neg = lam < -thresh[:, None]
     zero = ~(pos | neg)
-    near = np.abs(np.abs(lam) - thresh[:, None]) <= 1e-6 * thresh[:, None]
-    saddle = pos.any(axis=1) & neg.any(axis=1)
-    ridge = ~saddle & zero.any(axis=1)
+    saddle = (big > 0) & pos.any(axis=1) & neg.any(axis=1)
+    ridge = (big == 0) | (~saddle & zero.any(axis=1))
     kind = np.where(
         saddle, "saddle", np.where(ridge, "ridge", np.where(neg.all(axis=1), "maximum", "minimum"))
     ).astype(object)
-    singular = np.abs(lam).min(axis=1) <= 1e-12 * big
-    refer = ~finite | (big == 0) | near.any(axis=1) | (~ridge & singular)
-    zero = zero & ridge[:, None]
+    small = np.abs(lam).min(axis=1)
+    regular = ~ridge & (small > 1e-12 * big)
+    zero &= ~regular[:, None]
+    near = (thresh[:, None] > 0) & (np.abs(np.abs(lam) - thresh[:, None]) <= 1e-6 * thresh[:, None])
+    refer = ~finite | near.any(axis=1)
+    refer |= ~ridge & (big > 0) & (np.abs(small - 1e-12 * big) <= 0.5e-12 * big)
     gc = half * g
     coord = np.einsum("tji,tj->ti", vec, gc)
     limit = 1e-8 * np.maximum(1.0, np.abs(gc).max(axis=1))
     excess = np.where(zero, np.abs(coord), 0.0).max(axis=1)
     consistent = excess <= limit
-    refer |= ridge & (np.abs(excess - limit) <= 0.5 * limit)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    refer |= zero.any(axis=1) & (np.abs(excess - limit) <= 0.5 * limit)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         inv = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, 2 * lam))
         u = -np.einsum("tij,tj->ti", vec, inv * coord)
     z = np.where(consistent[:, None], half * u, np.nan)
@@ -233,16 +282,19 @@ def _shape_many(
 
 
 def _outside_flags(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each point is outside the tested box (as SurfaceFit._outside), and whether it
-    is too close to a bound to call."""
-    negative = (x < 0) & ~(x > -_TOL * (1 + np.abs(x)))
-    above = x > hi + _TOL * np.maximum(1.0, np.abs(hi))
-    below = x < lo - _TOL * np.maximum(1.0, np.abs(lo))
+    """Whether each point is outside the tested box (as SurfaceFit._outside), and whether
+    a coordinate sits at the edge of its tolerance (1e-9), too close to call."""
+    tol_hi = _TOL * np.maximum(1.0, np.abs(hi))
+    tol_lo = _TOL * np.maximum(1.0, np.abs(lo))
+    tol_0 = _TOL * (1 + np.abs(x))
+    negative = (x < 0) & ~(x > -tol_0)
+    above = x > hi + tol_hi
+    below = x < lo - tol_lo
     outside = (negative | above | below).any(axis=1)
     close = (
-        (np.abs(x - hi) <= 1e-7 * np.maximum(1.0, np.abs(hi)))
-        | (np.abs(x - lo) <= 1e-7 * np.maximum(1.0, np.abs(lo)))
-        | (np.abs(x) <= 1e-7)
+        (np.abs(x - hi - tol_hi) <= 0.5 * tol_hi)
+        | (np.abs(lo - x - tol_lo) <= 0.5 * tol_lo)
+        | (np.abs(-x - tol_0) <= 0.5 * tol_0)
     ).any(axis=1)
     return outside, close
 
@@ -340,6 +392,123 @@ def box_qp_max_many(
 
 
 # ---------------------------------------------------------------------------
+# stepwise selection
+# ---------------------------------------------------------------------------
+def _stepwise_many(
+    setup: SurfaceSetup,
+    design: _Design,
+    means: np.ndarray,
+    extra: np.ndarray,
+    r: int,
+    base_rank: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Efroymson's selection (``_surface_fit._stepwise``) for the trials of one design.
+
+    ``means`` are the centred treatment means; the plots' residual sum of
+    squares of a term set S is ``extra + r · SSE_means(S)`` (blocks are
+    orthogonal to every term in a complete balanced trial) on
+    ``n − base_rank − |S|`` degrees of freedom.  Every trial follows its own
+    path of entries and removals, all trials advancing together.  Returns
+    the chosen term masks and the trials to refer: a partial F within 1e-9
+    of ``f_enter`` or ``f_remove``, or two candidates within 1e-9 of each
+    other (the per-trial order would decide), or a perfect fit.
+    """
+    n_t, k = means.shape
+    n = k * r
+    p = len(setup.powers)
+    parents = setup.parents()
+    mask = np.zeros(n_t, dtype=np.int64)
+    refer = np.zeros(n_t, dtype=bool)
+    done = np.zeros(n_t, dtype=bool)
+    seen = np.zeros((n_t, setup.full_mask + 1), dtype=bool)
+
+    def df_of(m: np.ndarray) -> np.ndarray:
+        return n - base_rank - np.bitwise_count(m).astype(np.int64)
+
+    def sse_of(m: int, rows: np.ndarray) -> np.ndarray:
+        return extra[rows] + r * design.sse(m, means[rows])
+
+    def near(a: np.ndarray, b: float | np.ndarray) -> np.ndarray:
+        return np.abs(a - b) <= _FUZZ * np.maximum(np.abs(a), np.abs(b))
+
+    sse_cur = np.zeros(n_t)
+    for m0 in np.unique(mask):
+        rows = np.flatnonzero(mask == m0)
+        sse_cur[rows] = sse_of(int(m0), rows)
+    for _ in range(4 * p + 4):
+        act = np.flatnonzero(~done & ~refer)
+        if not act.size:
+            break
+        f = np.full((n_t, p), -np.inf)
+        sse_new = np.full((n_t, p), np.nan)
+        df_cur = df_of(mask)
+        for m0 in np.unique(mask[act]):
+            rows = act[mask[act] == m0]
+            m0 = int(m0)
+            for j in range(1, p):
+                bit = 1 << (j - 1)
+                if m0 & bit or (setup.hierarchy and parents[j] & ~m0):
+                    continue
+                df_new = n - base_rank - (m0 | bit).bit_count()
+                if df_new <= 0 or df_new >= df_cur[rows[0]]:
+                    continue
+                s_new = sse_of(m0 | bit, rows)
+                refer[rows] |= ~(s_new > 0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    f[rows, j] = (sse_cur[rows] - s_new) / (s_new / df_new)
+                sse_new[rows, j] = s_new
+        best = np.argmax(f, axis=1)
+        best_f = f[np.arange(n_t), best]
+        second = np.sort(f, axis=1)[:, -2]
+        refer[act] |= np.isfinite(second[act]) & near(second[act], best_f[act])
+        refer[act] |= np.isfinite(best_f[act]) & near(best_f[act], setup.f_enter)
+        stop = act[~(best_f[act] >= setup.f_enter)]
+        done[stop] = True
+        go = act[best_f[act] >= setup.f_enter]
+        mask[go] |= np.left_shift(1, best[go] - 1)
+        sse_cur[go] = sse_new[go, best[go]]
+        removing = go
+        for _inner in range(p):
+            if not removing.size:
+                break
+            df_cur = df_of(mask)
+            fr = np.full((n_t, p), np.inf)
+            for m0 in np.unique(mask[removing]):
+                rows = removing[mask[removing] == m0]
+                m0 = int(m0)
+                for j in range(1, p):
+                    bit = 1 << (j - 1)
+                    if not m0 & bit:
+                        continue
+                    if setup.hierarchy and any(
+                        parents[c] & bit for c in range(1, p) if m0 >> (c - 1) & 1
+                    ):
+                        continue
+                    s_red = sse_of(m0 & ~bit, rows)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        fr[rows, j] = (s_red - sse_cur[rows]) / (sse_cur[rows] / df_cur[rows])
+            worst = np.argmin(fr, axis=1)
+            worst_f = fr[np.arange(n_t), worst]
+            second = np.sort(fr, axis=1)[:, 1]
+            refer[removing] |= np.isfinite(second[removing]) & near(
+                second[removing], worst_f[removing]
+            )
+            refer[removing] |= np.isfinite(worst_f[removing]) & near(
+                worst_f[removing], setup.f_remove
+            )
+            removing = removing[worst_f[removing] < setup.f_remove]
+            mask[removing] &= ~np.left_shift(1, worst[removing] - 1)
+            for m0 in np.unique(mask[removing]):
+                rows = removing[mask[removing] == m0]
+                sse_cur[rows] = sse_of(int(m0), rows)
+        repeat = seen[go, mask[go]]
+        done[go[repeat]] = True
+        seen[go, mask[go]] = True
+    done |= True
+    return mask, refer
+
+
+# ---------------------------------------------------------------------------
 # the chunk
 # ---------------------------------------------------------------------------
 def _same_rows(flat: np.ndarray) -> list[np.ndarray]:
@@ -389,16 +558,28 @@ def surface_arrays(
     fitted = np.full((n_t, k), np.nan)
     xtx_diag = np.full((n_t, p), np.nan)
     ck = np.full(n_t, np.nan)
+    masks = np.full(n_t, setup.full_mask, dtype=np.int64)
+    base_rank = 1 + ((r - 1) if blocked else 0)
+    extra = ss_resid + (0.0 if blocked else ss_block)
     for members in _same_rows(coded.reshape(n_t, k * m)):
         lead = members[0]
         design = cache.get(setup, np.ascontiguousarray(coded[lead]), rates[lead])
         if design is None:
             refer[members] = True
             continue
-        bc = centred_means[members] @ design.proj.T
-        coef_c[members] = bc
-        fitted[members] = bc @ design.xc.T
-        xtx_diag[members] = np.diag(design.xtx_inv)[None, :]
+        if setup.stepwise:
+            chosen, ref = _stepwise_many(
+                setup, design, centred_means[members], extra[members], r, base_rank
+            )
+            masks[members] = chosen
+            refer[members] |= ref
+        for mask in np.unique(masks[members]):
+            rows = members[masks[members] == mask]
+            cols, _q, proj, xtx_inv = design.subset(int(mask))
+            bc = centred_means[rows] @ proj.T
+            coef_c[np.ix_(rows, cols)] = bc
+            fitted[rows] = bc @ design.xc[:, cols].T
+            xtx_diag[np.ix_(rows, cols)] = np.diag(xtx_inv)[None, :]
         if design.zero_row >= 0:
             ck[members] = centred_means[members, design.zero_row] + offset[members]
     # back to rate units: a term x_i^a x_j^b was fitted on (x_i/top_i)^a (x_j/top_j)^b
@@ -408,39 +589,39 @@ def surface_arrays(
         for i, power in enumerate(e):
             if power:
                 mult[:, j] /= safe_top[:, i] ** power
-    coef = coef_c * mult
+    coef = coef_c * mult  # NaN for terms stepwise selection left out
     coef[:, 0] += offset
     ck = np.where(np.isnan(ck), coef[:, 0], ck)
     lof = r * ((centred_means - fitted) ** 2).sum(axis=1)
-    sse = ss_resid + lof + (0.0 if blocked else ss_block)
+    sse = extra + lof
     n = k * r
-    df_resid = float(n - p - ((r - 1) if blocked else 0))
-    refer |= ~(sse > 1e-10 * ss_total) | (df_resid <= 0)
+    n_terms = 1 + np.bitwise_count(masks).astype(np.int64)
+    df_resid = (n - base_rank - (n_terms - 1)).astype(float)
+    refer |= ~(sse > 1e-10 * ss_total) | ~(df_resid > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         s2 = sse / df_resid
         se = np.sqrt(xtx_diag / r * mult**2 * s2[:, None])
         sse_b = ss_total - (ss_block if blocked else 0.0)
         ss_reg = sse_b - sse
-        f = (ss_reg / (p - 1)) / s2
-        p_reg = special.fdtrc(p - 1, df_resid, f)
+        f = (ss_reg / (n_terms - 1)) / s2
+        p_reg = np.where(n_terms > 1, special.fdtrc(n_terms - 1, df_resid, f), np.nan)
+        f = np.where(n_terms > 1, f, np.nan)
         df_pe = float((k - 1) * (r - 1) if blocked else k * (r - 1))
         df_lof = df_resid - df_pe
-        if df_pe > 0 and df_lof > 0:
-            f_lof = ((sse - ss_resid) / df_lof) / (ss_resid / df_pe)
-            lof_p = special.fdtrc(df_lof, df_pe, f_lof)
-        else:
-            lof_p = np.full(n_t, np.nan)
+        f_lof = ((sse - ss_resid) / df_lof) / (ss_resid / df_pe)
+        lof_p = np.where((df_lof > 0) & (df_pe > 0), special.fdtrc(df_lof, df_pe, f_lof), np.nan)
         r2 = 1 - sse / ss_total
         adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
         rmse = np.sqrt(s2)
 
-    # canonical analysis of the surface
-    c0, g, h = quadratic_parts(setup, coef)
+    # canonical analysis of the surface (terms left out count as 0)
+    coef0 = np.where(np.isnan(coef) & np.isfinite(coef[:, :1]), 0.0, coef)
+    c0, g, h = quadratic_parts(setup, coef0)
     half = np.where(top > lo, (top - lo) / 2, 1.0)
     kind, _has, z_s, ref_shape = _shape_many(g, h, half)
     refer |= ref_shape
     point = np.all(np.isfinite(z_s), axis=1)
-    s_yield = np.where(point, poly_value(setup, coef, np.nan_to_num(z_s)), np.nan)
+    s_yield = np.where(point, poly_value(setup, coef0, np.nan_to_num(z_s)), np.nan)
     with np.errstate(invalid="ignore"):
         s_out, s_close = _outside_flags(z_s, lo, top)
     refer |= s_close & point
@@ -468,7 +649,7 @@ def surface_arrays(
         "saddle",
         np.where(~u_max, "no_maximum", np.where(strictly.any(axis=1), "at_bound", "ok")),
     ).astype(object)
-    y_at = poly_value(setup, coef, z)
+    y_at = poly_value(setup, coef0, z)
     if setup.crop is not None:
         cost = np.zeros(n_t)
         for i in range(m):
@@ -476,7 +657,7 @@ def surface_arrays(
         net = setup.crop * (y_at - coef[:, 0]) - cost
     else:
         net = np.full(n_t, np.nan)
-    refer |= ~np.all(np.isfinite(coef), axis=1)
+    refer |= ~np.all(np.isfinite(coef0), axis=1)
     return SurfaceArrays(
         coef=coef,
         se=se,
