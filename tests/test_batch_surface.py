@@ -287,3 +287,13 @@ def test_unreplicated_trials_get_a_surface_without_an_anova(block):
     # with only an ANOVA asked for, such trials are failures
     only = run(data, block=block, surface=None, rates=None)
     assert only.n_failed == 30 and len(only.table) == 0
+
+
+@pytest.mark.slow
+def test_stepwise_on_600_trials():
+    data = three414(600, seed=70)
+    fast = run(data, surface="stepwise", prices=PRICES)
+    slow = run(data, surface="stepwise", prices=PRICES, engine="python", n_jobs=2)
+    assert fast.n_vectorized >= 580
+    assert_same(fast.table, slow.table)
+    pd.testing.assert_frame_equal(fast.warnings, slow.warnings)
