@@ -38,13 +38,21 @@ NUMERIC = [
 # data
 # ---------------------------------------------------------------------------
 def random_trials(
-    n_trials: int, seed: int, *, degenerate: bool = True, min_blocks: int = 2
+    n_trials: int,
+    seed: int,
+    *,
+    degenerate: bool = True,
+    min_blocks: int = 2,
+    shape: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """RCBD trials of 2–7 treatments × 2–4 blocks; every 8th kind is a numerical trap."""
+    """RCBD trials of 2–7 treatments × 2–4 blocks (or all of ``shape``); every 8th kind is a
+    numerical trap."""
     rng = np.random.default_rng(seed)
     frames = []
     for t in range(n_trials):
         k, r = int(rng.integers(2, 8)), int(rng.integers(min_blocks, 5))
+        if shape is not None:
+            k, r = shape
         trt = np.repeat(np.arange(k), r)
         rep = np.tile(np.arange(r), k)
         y = rng.normal(0, 1, k * r) + rng.normal(0, 2, k)[trt] + rng.normal(0, 1, r)[rep]
@@ -231,7 +239,7 @@ def test_two_key_columns_and_tuple_keys():
 def bad_batch() -> tuple[pd.DataFrame, dict[int, str]]:
     # 3 or 4 blocks: with 2 blocks fo.anova's Levene check emits a numpy RuntimeWarning, which
     # the per-trial path records and the vectorized one (which skips assumption checks) does not
-    data = random_trials(10, seed=17, degenerate=False, min_blocks=3)
+    data = random_trials(10, seed=17, degenerate=False, shape=(5, 3))
     data["y"] = data["y"].astype(object)
     rows = data.groupby("trial").groups
     data = data.drop(index=rows[0][:1])  # 0: a missing plot
@@ -241,7 +249,9 @@ def bad_batch() -> tuple[pd.DataFrame, dict[int, str]]:
     data = pd.concat([data, data.loc[[rows[4][0]]]])  # 4: a duplicated plot
     data.loc[rows[5][1], "y"] = None  # 5: a missing yield
     data = data[(data["trial"] != 6) | (data["trt"] == "T0")]  # 6: one treatment
-    expected = {0: "warn", 1: "fail", 2: "fail", 3: "fail", 4: "warn", 5: "warn", 6: "fail"}
+    data = data[(data["trial"] != 7) | (data["trt"] != "T2")]  # 7: a treatment missing
+    expected = {0: "warn", 1: "fail", 2: "fail", 3: "fail", 4: "warn", 5: "warn", 6: "fail",
+                7: "warn"}
     return data, expected
 
 
@@ -259,7 +269,9 @@ def test_malformed_trials_are_recorded_and_healthy_ones_unchanged(engine):
     assert "are equal" in messages[3]
     assert "1 level" in messages[6]
     warned = set(res.warnings["trial"])
-    assert warned == {t for t, e in expected.items() if e == "warn"}
+    assert warned == {t for t, e in expected.items() if e == "warn"} | {6}  # 6 lacks 4 of 5
+    missing = res.warnings.set_index("trial").loc[[7], "message"].iloc[0]
+    assert "treatment 'T2' of the usual treatment set of this batch" in missing
     assert (res.table.set_index("trial").loc[[0, 4, 5], "engine"] == "python").all()
     # the healthy trials give what they give alone
     healthy = [t for t in range(10) if t not in expected]
@@ -445,7 +457,7 @@ def test_cli_batch_writes_tables_and_prints_a_summary_line(tmp_path):
     assert out.returncode == 0, out.stderr
     line = out.stdout.strip()
     assert line.startswith("fertopt batch: 10 trials, 6 analysed") and "4 failed" in line
-    assert "3 with warnings" in line and " s -> res.parquet" in line
+    assert "5 with warnings" in line and " s -> res.parquet" in line
     assert len(pd.read_parquet(tmp_path / "res_failures.parquet")) == 4
     out = cli("batch", "all.csv", "--by", "site", cwd=tmp_path)
     assert out.returncode == 2 and "by='site' is not a column" in out.stderr

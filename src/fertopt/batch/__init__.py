@@ -147,8 +147,11 @@ class BatchResult(ResultBase):
         with an empty key cell appear as one failure with missing key values.
     warnings : DataFrame
         The ``by`` columns, then ``stage | category | message``: every
-        warning issued while analysing a trial, and the errors of the stages
-        that failed in trials that are in ``table``.
+        warning issued while analysing a trial, the errors of the stages
+        that failed in trials that are in ``table``, and (stage ``"batch"``)
+        a ``DesignWarning`` for a trial lacking treatments that the usual
+        treatment set of the batch (shared by more than half of the trials)
+        has.
     n_trials, n_analysed, n_failed, n_warned : int
         Trials found, analysed (rows of ``table``), failed and with warnings.
     n_vectorized : int

@@ -117,13 +117,13 @@ def _normalised(frame: pd.DataFrame, normalise: bool, plan: Plan) -> pd.DataFram
 
 
 def _analyse_partition(
-    frame: pd.DataFrame, plan: Plan, errors: str, normalise: bool
+    frame: pd.DataFrame, plan: Plan, errors: str, normalise: bool, expected: Any = None
 ) -> dict[str, Any]:
     """Tables of one partition (run on a worker)."""
     frame = _normalised(frame, normalise, plan)
     if len(frame) == 0:
         return {"empty": True}
-    out = run_local(frame, plan, engine="vectorized", errors=errors)
+    out = run_local(frame, plan, engine="vectorized", errors=errors, expected=expected)
     missing = np.asarray(frame.index)[out.missing_key_rows]
     out.missing_key_rows = np.zeros(0, dtype=np.int64)
     parts = assemble(out, plan)
@@ -163,8 +163,9 @@ def run_dask(
         on = [c for c in plan.by if c in ddf.columns]
         if len(on) == len(plan.by):
             ddf = ddf.shuffle(on=on, shuffle_method="tasks")
+    expected = _usual_treatments(ddf, plan, normalise) or ()  # () : the batch has none
     parts = ddf.to_delayed()
-    tasks = [dask.delayed(_analyse_partition)(p, plan, errors, normalise) for p in parts]
+    tasks = [dask.delayed(_analyse_partition)(p, plan, errors, normalise, expected) for p in parts]
     client, cluster = _client(n_jobs)
     bar = None
     try:
@@ -189,6 +190,23 @@ def run_dask(
             client.close()
             cluster.close()
     return merge(results, plan), notes
+
+
+def _usual_treatments(ddf: Any, plan: Plan, normalise: bool) -> tuple[str, ...] | None:
+    """The usual treatment set of the whole batch (one pass over the key and treatment columns)."""
+    from ._engine import _presence, usual_treatments
+    from ._layout import label_codes, trial_keys
+
+    cols = [*plan.by, plan.treatment]
+    if normalise:
+        meta = read_keeping(ddf.head(5, npartitions=1), plan.columns).iloc[:0]
+        ddf = ddf.map_partitions(_normalised, True, plan, meta=meta)
+    if any(c not in ddf.columns for c in cols):
+        ddf = ddf.reset_index()
+    pairs = ddf[list(dict.fromkeys(cols))].drop_duplicates().compute()
+    keys = trial_keys(pairs, plan.by)
+    g, names = label_codes(pairs[plan.treatment])
+    return usual_treatments(_presence(keys.codes, keys.n_trials, g, len(names)), names)
 
 
 def merge(results: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:

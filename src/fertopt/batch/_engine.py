@@ -140,12 +140,16 @@ def run_local(
     errors: str,
     progress: Callable[[int], None] | None = None,
     n_jobs: int = 1,
+    expected: tuple[str, ...] | None = None,
 ) -> Output:
     """Analyse every trial of an in-memory frame.
 
     ``engine="vectorized"`` analyses regular trials as arrays and sends the
     rest to the per-trial path; ``engine="python"`` sends every trial there.
     ``progress`` is called with the number of trials just finished.
+    ``expected`` is the usual treatment set of the batch (see
+    :func:`usual_treatments`; ``()`` when it has none); by default it is
+    found in ``frame``.
     """
     keys = trial_keys(frame, plan.by)
     n_trials = keys.n_trials
@@ -162,6 +166,7 @@ def run_local(
         missing_key_rows=np.flatnonzero(keys.codes < 0),
     )
     layout = prep.layout
+    _missing_treatments(out, keys, prep, expected)
     per_trial = np.ones(n_trials, dtype=bool)
     if engine == "vectorized":
         context = _Context(plan, prep, frame, errors)
@@ -176,6 +181,67 @@ def run_local(
     todo = np.flatnonzero(per_trial)
     _python_trials(out, frame, plan, layout, todo, errors, progress, n_jobs)
     return out
+
+
+# ---------------------------------------------------------------------------
+# treatments missing from a trial
+# ---------------------------------------------------------------------------
+def _presence(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int) -> np.ndarray | None:
+    """(trials, labels) presence of every treatment label in every trial (None if too large)."""
+    if n_trials * n_g > max(4 * len(t), 1 << 22) or n_trials == 0:
+        return None
+    ok = (t >= 0) & (g >= 0)
+    flat = np.bincount(t[ok].astype(np.int64) * n_g + g[ok], minlength=n_trials * n_g)
+    return flat.reshape(n_trials, n_g) > 0
+
+
+def usual_treatments(presence: np.ndarray, names: np.ndarray) -> tuple[str, ...] | None:
+    """The treatment set shared by more than half of the trials, if there is one."""
+    if presence is None or len(presence) == 0:
+        return None
+    rows, counts = np.unique(presence, axis=0, return_counts=True)
+    top = int(np.argmax(counts))
+    if counts[top] * 2 <= len(presence):
+        return None
+    return tuple(str(n) for n in names[rows[top]])
+
+
+def _missing_treatments(
+    out: Output, keys: TrialKeys, prep: _Prepared, expected: tuple[str, ...] | None
+) -> None:
+    """Warn (stage ``batch``) for trials lacking treatments that most trials of the batch have."""
+    presence = _presence(keys.codes, keys.n_trials, prep.g, len(prep.g_names))
+    if presence is None:
+        return
+    if expected is None:
+        expected = usual_treatments(presence, prep.g_names)
+    if not expected:
+        return
+    code = {str(n): i for i, n in enumerate(prep.g_names)}
+    want = np.zeros(len(prep.g_names), dtype=bool)
+    absent = [name for name in expected if name not in code]
+    want[[code[name] for name in expected if name in code]] = True
+    have_extra = (presence & ~want[None, :]).any(axis=1)
+    lacking = (~presence & want[None, :]).any(axis=1) | bool(absent)
+    names = np.asarray(prep.g_names, dtype=object)
+    for t in np.flatnonzero(lacking & ~have_extra & presence.any(axis=1)):
+        missing = [str(n) for n in names[want & ~presence[t]]] + absent
+        shown = ", ".join(repr(m) for m in missing[:6]) + (
+            f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        )
+        out.warnings.append(
+            (
+                int(t),
+                "batch",
+                "DesignWarning",
+                (
+                    f"treatment{'s' if len(missing) > 1 else ''} {shown} of the usual treatment set of this "
+                    f"batch ({len(expected)} treatments, shared by most trials) "
+                    f"{'are' if len(missing) > 1 else 'is'} missing from this trial; check that no plots "
+                    "were lost in data entry."
+                ),
+            )
+        )
 
 
 # ---------------------------------------------------------------------------
