@@ -229,19 +229,13 @@ def _missing_treatments(
         shown = ", ".join(repr(m) for m in missing[:6]) + (
             f" and {len(missing) - 6} more" if len(missing) > 6 else ""
         )
-        out.warnings.append(
-            (
-                int(t),
-                "batch",
-                "DesignWarning",
-                (
-                    f"treatment{'s' if len(missing) > 1 else ''} {shown} of the usual treatment set of this "
-                    f"batch ({len(expected)} treatments, shared by most trials) "
-                    f"{'are' if len(missing) > 1 else 'is'} missing from this trial; check that no plots "
-                    "were lost in data entry."
-                ),
-            )
+        plural = len(missing) > 1
+        message = (
+            f"treatment{'s' if plural else ''} {shown} of the usual treatment set of this batch "
+            f"({len(expected)} treatments, shared by most trials) {'are' if plural else 'is'} "
+            "missing from this trial; check that no plots were lost in data entry."
         )
+        out.warnings.append((int(t), "batch", "DesignWarning", message))
 
 
 # ---------------------------------------------------------------------------
