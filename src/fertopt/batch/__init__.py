@@ -234,7 +234,9 @@ class BatchResult(ResultBase):
                 Table(counts, title="Warnings by stage and category", formats={"warnings": "int"})
             )
         if len(self.table):
-            num = self.table[["grand_mean", "cv", "r_squared"]].describe().T.reset_index()
+            wanted = ["grand_mean", "cv", "r_squared", "opt_yield", "opt_net_return", "opt_rate"]
+            shown = [c for c in wanted if c in self.table and self.table[c].notna().any()]
+            num = self.table[shown].astype(float).describe().T.reset_index()
             num = num.rename(
                 columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"}
             )
@@ -245,6 +247,12 @@ class BatchResult(ResultBase):
                     formats={"count": "int"},
                 )
             )
+            for col, title in (("surface_kind", "Surface kinds"), ("opt_status", "Optimum status")):
+                if col in self.table and self.table[col].notna().any():
+                    counts = self.table[col].value_counts().rename_axis(col).rename("trials")
+                    blocks.append(
+                        Table(counts.reset_index(), title=title, formats={"trials": "int"})
+                    )
         blocks.append(Notes(list(self.notes)))
         return Summary("Batch analysis", blocks, headline=self._headline(), digits=digits)
 
