@@ -183,3 +183,16 @@ def test_full_pipeline_on_2000_trials_with_degenerate_ones():
     np.testing.assert_allclose(
         fast.groups[["mean", "sd", "se"]], slow.groups[["mean", "sd", "se"]], rtol=1e-9
     )
+
+
+@pytest.mark.parametrize("surface", ["full", "stepwise"])
+def test_completely_randomized_trials_with_letters_and_surfaces(surface):
+    # block=None: one-way ANOVA, Duncan on its error, surfaces without block effects; rows shuffled
+    data = three414(40, seed=71).sample(frac=1.0, random_state=5)
+    kw = {"block": None, "posthoc": "duncan", "surface": surface, "prices": PRICES}
+    fast = run_surface(data, **kw)
+    slow = run_surface(data, engine="python", **kw)
+    assert fast.n_vectorized == 40 and (fast.table["design"] == "CRD").all()
+    assert_same(fast.table, slow.table)
+    pd.testing.assert_frame_equal(fast.groups[["trial", "treatment", "letters"]],
+                                  slow.groups[["trial", "treatment", "letters"]])
