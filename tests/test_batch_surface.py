@@ -147,19 +147,31 @@ def test_one_trial_against_the_single_trial_functions():
     np.testing.assert_allclose(row["surface_r2"], surf.r2, rtol=1e-12)
 
 
-def test_trials_the_vectorized_engine_cannot_take_go_per_trial():
+def test_shared_rates_and_inconsistent_rates():
     data = three414(6, seed=63)
-    # trial 0: treatments 6 and 14 at the same rates (fewer support points than treatments)
+    # trial 0: treatments 6 and 14 at the same rates (13 support points, pure error between them)
     t0 = (data["trial"] == 0) & (data["trt"] == "T14")
-    data.loc[t0, ["N", "P2O5", "K2O"]] = data.loc[
-        (data["trial"] == 0) & (data["trt"] == "T6"), ["N", "P2O5", "K2O"]
-    ].to_numpy()
-    # trial 1: one plot of a treatment recorded with another rate
+    same = (data["trial"] == 0) & (data["trt"] == "T6")
+    data.loc[t0, ["N", "P2O5", "K2O"]] = data.loc[same, ["N", "P2O5", "K2O"]].to_numpy()
+    # trial 1: one plot of a treatment recorded with another rate: not a regular trial
     data.loc[data.index[(data["trial"] == 1)][4], "N"] += 1.0
     fast = run(data, prices=PRICES)
     slow = run(data, prices=PRICES, engine="python")
     engine = fast.table.set_index("trial")["engine"]
-    assert engine[0] == "python" and engine[1] == "python" and engine[2] == "vectorized"
+    assert engine[0] == "vectorized" and engine[1] == "python" and engine[2] == "vectorized"
+    assert_same(fast.table, slow.table)
+
+
+@pytest.mark.parametrize("terms", ["full", "stepwise"])
+def test_binary_surfaces_on_3414_trials(terms):
+    # an N-P surface over all 14 treatments: treatments that differ only in K share their
+    # (N, P2O5) support point, whose spread is pure error in the lack-of-fit test
+    data = three414(40, seed=72)
+    kw = {"rates": ("N", "P2O5"), "surface": terms, "prices": PRICES}
+    fast = run(data, **kw)
+    slow = run(data, engine="python", **kw)
+    assert fast.n_vectorized == 40
+    assert "coef_K2O" not in fast.table and fast.table["surface_lof_p"].notna().all()
     assert_same(fast.table, slow.table)
 
 

@@ -173,7 +173,10 @@ def run_local(
         for (k, r), trials in layout.shapes.items():
             for lo in range(0, len(trials), CHUNK_TRIALS):
                 chunk = trials[lo : lo + CHUNK_TRIALS]
-                done = _vectorized_chunk(out, context, chunk, k, r)
+                # degenerate trials (referred to the per-trial path) may divide by zero
+                # here: their arithmetic must not reach the user as NumPy warnings
+                with np.errstate(all="ignore"):
+                    done = _vectorized_chunk(out, context, chunk, k, r)
                 per_trial[done] = False
                 if progress is not None:
                     progress(len(done))

@@ -111,7 +111,8 @@ class _Design:
     xc: np.ndarray  # (K, p) design columns in coded rates
     proj: np.ndarray  # (p, K): coefficients = proj @ means
     xtx_inv: np.ndarray  # (p, p): (X̄ᵀX̄)⁻¹ of the means
-    zero_row: int  # treatment with all rates 0, or -1
+    support: np.ndarray  # (K, K): means → mean of their support point (treatments at equal rates)
+    n_support: int  # distinct rate combinations
     subsets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
@@ -152,8 +153,7 @@ def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _
     from ..exceptions import FertoptError
 
     k = coded.shape[0]
-    if len(np.unique(coded, axis=0)) != k:  # two treatments at the same rates
-        return None
+    _support, which = np.unique(coded, axis=0, return_inverse=True)
     try:
         check_identifiable(setup.powers, rates, setup.nutrients)
     except FertoptError:
@@ -165,9 +165,17 @@ def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _
         return None
     q, r = np.linalg.qr(xc)
     rinv = np.linalg.inv(r)
-    zero = np.flatnonzero(np.all(rates == 0, axis=1))
+    which = np.asarray(which).ravel()
+    support = np.zeros((k, k))  # averages the treatments sharing a support point
+    for s in range(which.max() + 1):
+        members = which == s
+        support[np.ix_(members, members)] = 1.0 / members.sum()
     return _Design(
-        xc=xc, proj=rinv @ q.T, xtx_inv=rinv @ rinv.T, zero_row=int(zero[0]) if len(zero) else -1
+        xc=xc,
+        proj=rinv @ q.T,
+        xtx_inv=rinv @ rinv.T,
+        support=support,
+        n_support=int(which.max()) + 1,
     )
 
 
@@ -429,7 +437,8 @@ def _stepwise_many(
         return extra[rows] + r * design.sse(m, means[rows])
 
     def near(a: np.ndarray, b: float | np.ndarray) -> np.ndarray:
-        return np.abs(a - b) <= _FUZZ * np.maximum(np.abs(a), np.abs(b))
+        with np.errstate(invalid="ignore"):
+            return np.abs(a - b) <= _FUZZ * np.maximum(np.abs(a), np.abs(b))
 
     sse_cur = np.zeros(n_t)
     for m0 in np.unique(mask):
@@ -557,7 +566,8 @@ def surface_arrays(
     coef_c = np.full((n_t, p), np.nan)
     fitted = np.full((n_t, k), np.nan)
     xtx_diag = np.full((n_t, p), np.nan)
-    ck = np.full(n_t, np.nan)
+    pure = np.full(n_t, np.nan)  # treatments at equal rates: their spread is pure error too
+    n_support = np.full(n_t, k)
     masks = np.full(n_t, setup.full_mask, dtype=np.int64)
     base_rank = 1 + ((r - 1) if blocked else 0)
     extra = ss_resid + (0.0 if blocked else ss_block)
@@ -580,8 +590,9 @@ def surface_arrays(
             coef_c[np.ix_(rows, cols)] = bc
             fitted[rows] = bc @ design.xc[:, cols].T
             xtx_diag[np.ix_(rows, cols)] = np.diag(xtx_inv)[None, :]
-        if design.zero_row >= 0:
-            ck[members] = centred_means[members, design.zero_row] + offset[members]
+        dev = centred_means[members] - centred_means[members] @ design.support.T
+        pure[members] = r * np.einsum("tk,tk->t", dev, dev)
+        n_support[members] = design.n_support
     # back to rate units: a term x_i^a x_j^b was fitted on (x_i/top_i)^a (x_j/top_j)^b
     mult = np.ones((n_t, p))
     safe_top = np.where(top > 0, top, 1.0)
@@ -591,7 +602,6 @@ def surface_arrays(
                 mult[:, j] /= safe_top[:, i] ** power
     coef = coef_c * mult  # NaN for terms stepwise selection left out
     coef[:, 0] += offset
-    ck = np.where(np.isnan(ck), coef[:, 0], ck)
     lof = r * ((centred_means - fitted) ** 2).sum(axis=1)
     sse = extra + lof
     n = k * r
@@ -606,9 +616,10 @@ def surface_arrays(
         f = (ss_reg / (n_terms - 1)) / s2
         p_reg = np.where(n_terms > 1, special.fdtrc(n_terms - 1, df_resid, f), np.nan)
         f = np.where(n_terms > 1, f, np.nan)
-        df_pe = float((k - 1) * (r - 1) if blocked else k * (r - 1))
+        sse_pe = ss_resid + pure
+        df_pe = (n - n_support - ((r - 1) if blocked else 0)).astype(float)
         df_lof = df_resid - df_pe
-        f_lof = ((sse - ss_resid) / df_lof) / (ss_resid / df_pe)
+        f_lof = ((sse - sse_pe) / df_lof) / (sse_pe / df_pe)
         lof_p = np.where((df_lof > 0) & (df_pe > 0), special.fdtrc(df_lof, df_pe, f_lof), np.nan)
         r2 = 1 - sse / ss_total
         adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
