@@ -148,7 +148,8 @@ class BatchResult(ResultBase):
     warnings : DataFrame
         The ``by`` columns, then ``stage | category | message``: every
         warning issued while analysing a trial, the errors of the stages
-        that failed in trials that are in ``table``, and (stage ``"batch"``)
+        that failed (beyond the first error of a failed trial, which is in
+        ``failures``), and (stage ``"batch"``)
         a ``DesignWarning`` for a trial lacking treatments that the usual
         treatment set of the batch (shared by more than half of the trials)
         has.

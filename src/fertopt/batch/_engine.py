@@ -33,23 +33,26 @@ CHUNK_TRIALS = 8192
 
 @dataclass
 class Output:
-    """Tables of one local run, before keys are attached."""
+    """Tables of one local run, before keys are attached.
+
+    Per trial: ``analysed`` (in ``table``), ``engine_of`` (``"vectorized"``
+    or ``"python"``), ``partial`` (a stage failed).  ``groups`` holds arrays
+    (treatment and letter codes into ``names`` and ``book``) with a trial
+    number ``t``; ``failures`` holds ``(t, stage, error, message)`` and
+    ``warnings`` ``(t, stage, category, message)``.
+    """
 
     keys: TrialKeys
     plan: Plan
     columns: dict[str, np.ndarray]
-    analysed: np.ndarray  # bool per trial: in `table`
-    engine_of: np.ndarray  # object per trial: "vectorized" / "python"
-    partial: np.ndarray  # bool per trial: a stage after the ANOVA failed
-    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # treatment labels
+    analysed: np.ndarray
+    engine_of: np.ndarray
+    partial: np.ndarray
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     book: _vp.LetterBook | None = None
-    groups: list[dict[str, np.ndarray]] = field(default_factory=list)  # arrays, with "t"
-    failures: list[tuple[int, str, str, str]] = field(
-        default_factory=list
-    )  # (t, stage, error, message)
-    warnings: list[tuple[int, str, str, str]] = field(
-        default_factory=list
-    )  # (t, stage, category, message)
+    groups: list[dict[str, np.ndarray]] = field(default_factory=list)
+    failures: list[tuple[int, str, str, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
     missing_key_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     index_labels: Any = None
     _name_code: dict[str, int] | None = None
@@ -527,6 +530,8 @@ def _python_trials(
         if outcome.failed:
             stage, error, message = outcome.errors[0]
             out.failures.append((t, stage, error, message))
+            for stage, error, message in outcome.errors[1:]:  # later stages that failed too
+                out.warnings.append((t, stage, error, message))
         else:
             _store_row(out, t, outcome.row)
             for stage, error, message in outcome.errors:
