@@ -11,6 +11,7 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 from test_batch import bad_batch, random_trials  # noqa: E402
+from test_batch_posthoc import strong_trials  # noqa: E402
 
 TABLES = ("table", "groups", "failures", "warnings")
 
@@ -95,3 +96,11 @@ def test_dask_errors_raise(client):
     data = mixed_batch()
     with pytest.raises(fo.DataError):
         run(dd.from_pandas(data, npartitions=3), errors="raise")
+
+
+def test_dask_engine_gives_the_same_letters(client):
+    data = strong_trials(30, seed=44)
+    local = run(data, posthoc="duncan")
+    res = run(dd.from_pandas(data, npartitions=4), posthoc="duncan")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(res, name), getattr(local, name))

@@ -146,21 +146,6 @@ def test_critical_values_are_computed_once_per_design():
     assert distributions.cache_info()["misses"] == first
 
 
-def test_dask_engine_gives_the_same_letters():
-    dd = pytest.importorskip("dask.dataframe")
-    distributed = pytest.importorskip("distributed")
-    data = strong_trials(30, seed=44)
-    local = run(data, posthoc="duncan")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
-    )
-    with distributed.Client(cluster):
-        res = run(dd.from_pandas(data, npartitions=4), posthoc="duncan")
-    cluster.close()
-    for name in ("table", "groups", "failures", "warnings"):
-        pd.testing.assert_frame_equal(getattr(res, name), getattr(local, name))
-
-
 @pytest.mark.slow
 def test_full_pipeline_on_2000_trials_with_degenerate_ones():
     # ANOVA, Duncan letters, ternary surface and priced optimum on 2 000 trials, among them
@@ -194,5 +179,7 @@ def test_completely_randomized_trials_with_letters_and_surfaces(surface):
     slow = run_surface(data, engine="python", **kw)
     assert fast.n_vectorized == 40 and (fast.table["design"] == "CRD").all()
     assert_same(fast.table, slow.table)
-    pd.testing.assert_frame_equal(fast.groups[["trial", "treatment", "letters"]],
-                                  slow.groups[["trial", "treatment", "letters"]])
+    pd.testing.assert_frame_equal(
+        fast.groups[["trial", "treatment", "letters"]],
+        slow.groups[["trial", "treatment", "letters"]],
+    )

@@ -23,7 +23,14 @@ from . import _vectorized as _vz
 from . import _vposthoc as _vp
 from . import _vsurface as _vs
 from ._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
-from ._pertrial import Plan, analyse_trial, binding_text, model_stages, table_columns
+from ._pertrial import (
+    WARNINGS_LOCK,
+    Plan,
+    analyse_trial,
+    binding_text,
+    model_stages,
+    table_columns,
+)
 
 __all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
 
@@ -268,7 +275,7 @@ class _Context:
             frame = self.frame.iloc[self.prep.layout.rows_of(t)]
             plan = self.plan
             try:
-                with warnings.catch_warnings(record=True):
+                with WARNINGS_LOCK, warnings.catch_warnings(record=True):
                     warnings.simplefilter("always")
                     anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block)
             except FertoptError as exc:

@@ -33,7 +33,7 @@ __all__ = [
 
 # catch_warnings changes interpreter-wide state: trials analysed in threads of one
 # process (threaded Dask workers) take turns.
-_WARNINGS_LOCK = threading.RLock()
+WARNINGS_LOCK = threading.RLock()
 
 #: ANOVA columns of ``BatchResult.table`` and their dtypes.
 ANOVA_COLUMNS: dict[str, str] = {
@@ -452,7 +452,7 @@ class TrialOutcome:
 
 def _run_stage(stage: str, func, record: list, errs: list, raise_errors: bool):
     """Run one stage, recording its warnings and (unless raising) its error."""
-    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+    with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             value = func()
