@@ -18,10 +18,10 @@ TABLES = ("table", "groups", "failures", "warnings")
 
 @pytest.fixture(scope="module")
 def client():
-    # two in-process workers: a real distributed scheduler (tasks, transfers, futures)
-    # without the start-up time of worker processes
+    # two single-threaded worker processes: each trial's warnings are captured in a process
+    # of its own (Python's warning state is process-wide)
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     with distributed.Client(cluster) as c:
         yield c

@@ -556,8 +556,10 @@ def run_batch(
     a worker of the active ``dask.distributed`` client.  To use a cluster,
     connect to it first: ``from distributed import Client;
     Client("tcp://scheduler:8786")``; every worker needs fertopt and access
-    to the files.  Without a client a local cluster of ``n_jobs`` worker
-    processes is started for the run.
+    to the files; use worker processes with one thread each (the per-trial
+    path captures warnings with :func:`warnings.catch_warnings`, which is
+    process-wide).  Without a client a local cluster of ``n_jobs``
+    single-threaded worker processes is started for the run.
 
     Trials are the distinct values of the ``by`` columns (exact values; rows
     with an empty key cell are reported as one failure), in sorted order.

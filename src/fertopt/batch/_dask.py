@@ -22,6 +22,13 @@ Every worker needs fertopt installed (``pip install "fertopt[dask]"``) and
 read access to the files.  Without an active client, fertopt starts a local
 cluster of ``n_jobs`` single-threaded worker processes for the run and shuts
 it down afterwards.
+
+Prefer worker processes with one thread each (``dask worker --nthreads 1``,
+``LocalCluster(threads_per_worker=1)``): the warnings of a trial analysed
+one at a time are captured with :func:`warnings.catch_warnings`, whose state
+is shared by all threads of a process, so fertopt's partitions take turns
+within a process, and a warning filter changed at that moment by another
+library in another thread of the same process could reach the wrong place.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import pandas as pd
 
 from ..exceptions import DataError, FertoptError
 from ._engine import assemble, missing_key_failure, read_keeping, run_local
-from ._pertrial import Plan
+from ._pertrial import WARNINGS_LOCK, Plan
 
 __all__ = ["open_source", "run_dask", "trial_frame"]
 
@@ -119,16 +126,22 @@ def _normalised(frame: pd.DataFrame, normalise: bool, plan: Plan) -> pd.DataFram
 def _analyse_partition(
     frame: pd.DataFrame, plan: Plan, errors: str, normalise: bool, expected: Any = None
 ) -> dict[str, Any]:
-    """Tables of one partition (run on a worker)."""
-    frame = _normalised(frame, normalise, plan)
-    if len(frame) == 0:
-        return {"empty": True}
-    out = run_local(frame, plan, engine="vectorized", errors=errors, expected=expected)
-    missing = np.asarray(frame.index)[out.missing_key_rows]
-    out.missing_key_rows = np.zeros(0, dtype=np.int64)
-    parts = assemble(out, plan)
-    parts["missing_labels"] = missing
-    return parts
+    """Tables of one partition (run on a worker).
+
+    Python's warning filters are process-wide, and the per-trial path
+    records each trial's warnings by swapping them; partitions analysed by
+    threads of one worker process therefore take turns.
+    """
+    with WARNINGS_LOCK:
+        frame = _normalised(frame, normalise, plan)
+        if len(frame) == 0:
+            return {"empty": True}
+        out = run_local(frame, plan, engine="vectorized", errors=errors, expected=expected)
+        missing = np.asarray(frame.index)[out.missing_key_rows]
+        out.missing_key_rows = np.zeros(0, dtype=np.int64)
+        parts = assemble(out, plan)
+        parts["missing_labels"] = missing
+        return parts
 
 
 def _partitioned_by_trial(ddf: Any, by: Sequence[Any]) -> bool:
