@@ -582,7 +582,12 @@ def _parallel(frame, plan, keys, jobs, errors, n_jobs, n_total):
             current = []
     if current:
         batches.append(current)
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    import multiprocessing
+
+    # spawn, not fork: the caller's process may hold threads (a Dask client, a GUI) whose locks
+    # a forked child would inherit in whatever state they are
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
         futures = [pool.submit(_analyse_many, b, plan, errors) for b in batches]
         for fut in futures:
             yield from fut.result()
