@@ -183,3 +183,15 @@ def test_completely_randomized_trials_with_letters_and_surfaces(surface):
         fast.groups[["trial", "treatment", "letters"]],
         slow.groups[["trial", "treatment", "letters"]],
     )
+
+
+def test_fast_piepho_letters_are_cld_piepho_letters():
+    # the batch finds Piepho's columns as maximal cliques (Bron-Kerbosch) instead of by
+    # insert-absorb; the letters must be those of _cld on every pattern
+    rng = np.random.default_rng(45)
+    for _ in range(1500):
+        k = int(rng.integers(2, 15))
+        upper = np.triu(rng.random((k, k)) < rng.random(), 1)
+        sep = upper | upper.T
+        want = _cld.piepho_letters(list(range(k)), ~sep)
+        assert _vposthoc.piepho_bits(sep, _cld.LOWERCASE) == want

@@ -212,11 +212,15 @@ def usual_treatments(presence: np.ndarray, names: np.ndarray) -> tuple[str, ...]
     """The treatment set shared by more than half of the trials, if there is one."""
     if presence is None or len(presence) == 0:
         return None
-    rows, counts = np.unique(presence, axis=0, return_counts=True)
+    packed = np.packbits(presence, axis=1)
+    rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    codes, uniques = pd.factorize(rows)
+    counts = np.bincount(codes)
     top = int(np.argmax(counts))
     if counts[top] * 2 <= len(presence):
         return None
-    return tuple(str(n) for n in names[rows[top]])
+    first = int(np.flatnonzero(codes == top)[0])
+    return tuple(str(n) for n in names[presence[first]])
 
 
 def _missing_treatments(

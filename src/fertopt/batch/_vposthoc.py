@@ -101,9 +101,77 @@ class LetterBook:
         letters = self._piepho.get(key)
         if letters is None:
             k = separated.shape[0]
-            letters, _ = self._cld.compact_letters(list(range(k)), ~separated)
+            pool = self._cld.LOWERCASE
+            letters = piepho_bits(separated, pool) if k < 63 else None
+            if letters is None:  # more letters than symbols: _cld says so in its own words
+                letters, _ = self._cld.compact_letters(list(range(k)), ~separated)
             self._piepho[key] = letters
         return np.array([self.code(t) for t in letters], dtype=np.int64)
+
+
+def _absorb_bits(columns: list[int]) -> list[int]:
+    unique = list(dict.fromkeys(columns))
+    return [c for c in unique if not any(c & o == c and c != o for o in unique)]
+
+
+def _members(mask: int) -> tuple[int, ...]:
+    return tuple(b for b in range(mask.bit_length()) if mask >> b & 1)
+
+
+def _maximal_cliques(adjacent: list[int], n: int) -> list[int]:
+    """Maximal cliques (bit masks) of a graph given as neighbour masks (Bron–Kerbosch, pivoting)."""
+    out: list[int] = []
+
+    def grow(r: int, p: int, x: int) -> None:
+        if not p and not x:
+            out.append(r)
+            return
+        pivot = (p | x).bit_length() - 1
+        candidates = p & ~adjacent[pivot]
+        while candidates:
+            v = candidates.bit_length() - 1
+            bit = 1 << v
+            grow(r | bit, p & adjacent[v], x & adjacent[v])
+            p &= ~bit
+            x |= bit
+            candidates &= ~bit
+
+    grow(0, (1 << n) - 1, 0)
+    return out
+
+
+def piepho_bits(separated: np.ndarray, pool) -> list[str] | None:
+    """:func:`fertopt._cld.piepho_letters` with display order = position, on bit masks.
+
+    Piepho's insert-absorb leaves exactly the maximal groups of treatments
+    with no separated pair, the maximal cliques of the "not separated"
+    graph, in an order that the following steps do not depend on (they sort
+    the columns first); the cliques are found here directly
+    (Bron–Kerbosch).  The sweep of redundant memberships and the ordering
+    are those of ``_cld``, on bit masks.  Equal letters, tested against
+    ``_cld`` on random patterns.  ``None`` when more letters than symbols
+    would be needed.
+    """
+    n = separated.shape[0]
+    together = ~np.asarray(separated, dtype=bool)
+    adjacent = [sum(1 << j for j in range(n) if j != i and together[i, j]) for i in range(n)]
+    cols = sorted(_maximal_cliques(adjacent, n), key=_members)
+    for ci in range(len(cols)):
+        for t in _members(cols[ci]):
+            bt = 1 << t
+            union = 0
+            elsewhere = False
+            for cj, other in enumerate(cols):
+                if cj != ci and other & bt:
+                    union |= other
+                    elsewhere = True
+            if elsewhere and (cols[ci] & ~bt) & ~union == 0:
+                cols[ci] &= ~bt
+    kept = _absorb_bits([c for c in cols if c])
+    kept.sort(key=_members)
+    if len(kept) > len(pool):
+        return None
+    return ["".join(pool[i] for i, col in enumerate(kept) if col >> t & 1) for t in range(n)]
 
 
 def _sweep(sep: np.ndarray) -> np.ndarray:
