@@ -243,7 +243,10 @@ def poly_value(setup: SurfaceSetup, coef: np.ndarray, z: np.ndarray) -> np.ndarr
 
 
 def _shape_many(
-    g: np.ndarray, h: np.ndarray, half: np.ndarray
+    g: np.ndarray,
+    h: np.ndarray,
+    half: np.ndarray,
+    eig: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Kind, finite maximum and stationary point as ``_surface_results._shape``, per trial.
 
@@ -251,13 +254,18 @@ def _shape_many(
     stationary point (a rising ridge).  Referred: an eigenvalue at the ridge
     threshold, a smallest eigenvalue at the singularity threshold, a
     component of the gradient along a zero eigenvalue at the consistency
-    threshold, non-finite coefficients.
+    threshold, non-finite coefficients.  ``eig``: the eigen-decomposition of
+    the coded ``h`` when already known (the net return's quadratic part is
+    the yield's times the crop price).
     """
     half = np.where(half > 0, half, 1.0)
     finite = np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1)
-    hc = np.where(finite[:, None, None], half[:, :, None] * h * half[:, None, :], 0.0)
     g = np.where(finite[:, None], g, 0.0)
-    lam, vec = np.linalg.eigh(hc)
+    if eig is None:
+        hc = np.where(finite[:, None, None], half[:, :, None] * h * half[:, None, :], 0.0)
+        lam, vec = np.linalg.eigh(hc)
+    else:
+        lam, vec = eig
     big = np.abs(lam).max(axis=1)
     thresh = _RIDGE_TOL * big
     pos = lam > thresh[:, None]
@@ -307,6 +315,18 @@ def _outside_flags(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.nd
     return outside, close
 
 
+def _smallest_abs_eigenvalue(a: np.ndarray) -> np.ndarray:
+    """Smallest |eigenvalue| of symmetric 1×1, 2×2 (closed form) or larger matrices."""
+    size = a.shape[1]
+    if size == 1:
+        return np.abs(a[:, 0, 0])
+    if size == 2:
+        mean = (a[:, 0, 0] + a[:, 1, 1]) / 2
+        radius = np.hypot((a[:, 0, 0] - a[:, 1, 1]) / 2, a[:, 0, 1])
+        return np.minimum(np.abs(mean - radius), np.abs(mean + radius))
+    return np.abs(np.linalg.eigvalsh(a)).min(axis=1)
+
+
 def box_qp_max_many(
     c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -343,7 +363,7 @@ def box_qp_max_many(
     hc = half[:, :, None] * hs * half[:, None, :]
     scale = np.maximum(np.abs(hc).max(axis=(1, 2)), 1e-300)
     refer = ~(half > 0).all(axis=1) | ~finite
-    values, points, sides, fuzzy = [], [], [], []
+    oks, points, sides, fuzzy = [], [], [], []
     for size in range(m + 1):
         for free in itertools.combinations(range(m), size):
             fixed = [i for i in range(m) if i not in free]
@@ -357,33 +377,32 @@ def box_qp_max_many(
             if size:
                 fi = list(free)
                 hff = hc[:, fi][:, :, fi]
-                small = np.abs(np.linalg.eigvalsh(hff)).min(axis=1)
+                small = _smallest_abs_eigenvalue(hff)
                 singular = small <= 1e-12 * scale
                 refer |= np.abs(small - 1e-12 * scale) <= 0.5e-12 * scale
-                rhs = -(
-                    gc[:, fi][:, None, :]
-                    + 2 * np.einsum("cf,tfj->tcj", combos, hc[:, fixed][:, :, fi])
-                )
+                rhs = -(gc[:, fi][:, None, :] + 2 * np.matmul(combos, hc[:, fixed][:, :, fi]))
                 a = np.where(singular[:, None, None], np.eye(size), 2 * hff)
-                uf = np.swapaxes(np.linalg.solve(a, np.swapaxes(rhs, 1, 2)), 1, 2)
+                if size == 1:
+                    uf = rhs / a[:, :, 0][:, None, :]
+                else:
+                    uf = np.swapaxes(np.linalg.solve(a, np.swapaxes(rhs, 1, 2)), 1, 2)
                 mag = np.abs(uf)
                 ok = np.all(mag <= 1 + 1e-12, axis=2) & ~singular[:, None]
                 fz = np.any(np.abs(mag - 1) <= _FUZZ, axis=2) & np.all(mag <= 1 + _FUZZ, axis=2)
                 fz &= ~singular[:, None]
                 u[:, :, fi] = np.clip(uf, -1.0, 1.0)
-            val = (
-                c[:, None] + np.einsum("tci,ti->tc", u, gc) + np.einsum("tci,tij,tcj->tc", u, hc, u)
-            )
             side = np.zeros((n_c, m), dtype=np.int64)
             side[:, fixed] = combos.astype(np.int64)
-            values.append(np.where(ok, val, -np.inf))
-            fuzzy.append(np.where(fz, val, -np.inf))
+            oks.append(ok)
+            fuzzy.append(fz)
             points.append(u)
             sides.append(np.broadcast_to(side, (n_t, n_c, m)))
-    values = np.concatenate(values, axis=1)
-    fuzzy = np.concatenate(fuzzy, axis=1)
     points = np.concatenate(points, axis=1)
     sides = np.concatenate(sides, axis=1)
+    val = c[:, None] + np.matmul(points, gc[:, :, None])[:, :, 0]
+    val += (np.matmul(points, hc) * points).sum(axis=2)
+    values = np.where(np.concatenate(oks, axis=1), val, -np.inf)
+    fuzzy = np.where(np.concatenate(fuzzy, axis=1), val, -np.inf)
     best = np.argmax(values, axis=1)
     rows = np.arange(n_t)
     vmax = values[rows, best]
@@ -629,7 +648,12 @@ def surface_arrays(
     coef0 = np.where(np.isnan(coef) & np.isfinite(coef[:, :1]), 0.0, coef)
     c0, g, h = quadratic_parts(setup, coef0)
     half = np.where(top > lo, (top - lo) / 2, 1.0)
-    kind, _has, z_s, ref_shape = _shape_many(g, h, half)
+    finite = np.isfinite(h).all(axis=(1, 2))
+    hc = np.where(
+        finite[:, None, None], np.nan_to_num(half[:, :, None] * h * half[:, None, :]), 0.0
+    )
+    lam, vec = np.linalg.eigh(hc)
+    kind, _has, z_s, ref_shape = _shape_many(g, h, half, (lam, vec))
     refer |= ref_shape
     point = np.all(np.isfinite(z_s), axis=1)
     s_yield = np.where(point, poly_value(setup, coef0, np.nan_to_num(z_s)), np.nan)
@@ -641,9 +665,11 @@ def surface_arrays(
     # optimum of yield or net return within the tested box
     if setup.crop is not None:
         oc0, og, oh = c0 * setup.crop, g * setup.crop - setup.costs[None, :], h * setup.crop
+        eig = (lam * setup.crop, vec)
     else:
         oc0, og, oh = c0, g, h
-    u_kind, u_max, _z_u, ref_u = _shape_many(og, oh, half)
+        eig = (lam, vec)
+    u_kind, u_max, _z_u, ref_u = _shape_many(og, oh, half, eig)
     refer |= ref_u
     z, _v, side, ref_box = box_qp_max_many(oc0, og, oh, lo, top)
     refer |= ref_box
