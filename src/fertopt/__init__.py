@@ -35,6 +35,7 @@ from .exceptions import (
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
 from .io import read_trials
+from .omission import OmissionResult, omission
 
 __all__ = [
     "__version__",
@@ -44,6 +45,8 @@ __all__ = [
     "AnovaResult",
     "load_dataset",
     "list_datasets",
+    "omission",
+    "OmissionResult",
     "FertoptError",
     "ColumnError",
     "DataError",

@@ -1,0 +1,205 @@
+"""The water-chestnut study: its published numbers as data, the reconstruction, and the audit.
+
+Every expected value is either printed in the study (quoted from `published.json`, the
+study's own text) or worked by hand here from those printed numbers, with the arithmetic
+written out. Nothing is pasted from fertopt's output.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import fertopt as fo
+
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "data" / "water_chestnut"
+PRICES = {"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4}
+MINUS = {"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"}
+
+
+@pytest.fixture(scope="module")
+def df() -> pd.DataFrame:
+    return fo.load_dataset("water_chestnut")
+
+
+@pytest.fixture(scope="module")
+def aov(df):
+    return fo.anova(df, response="yield", treatment="treatment", block="block")
+
+
+# ---------------------------------------------------------------------------
+# the published numbers as data
+# ---------------------------------------------------------------------------
+def test_published_numbers_as_printed():
+    pub = fo.datasets.water_chestnut_published()
+    # 2.3.2: y=-18.052x2+328.69x+1688.9, R2=0.917 9
+    assert pub["equations"]["P2O5"]["coefficients"] == {"intercept": 1688.9, "linear": 328.69,
+                                                        "quadratic": -18.052}
+    assert pub["equations"]["P2O5"]["r_squared"] == 0.9179
+    # 2.3.3: Y=3.2568x2+13.338x+1689.3, R2=0.9905; "maximum" -2.0 / 1675.7; "optimum" -1.5 / 1694.6
+    k = pub["equations"]["K2O"]
+    assert k["coefficients"] == {"intercept": 1689.3, "linear": 13.338, "quadratic": 3.2568}
+    assert (k["reported_maximum"], k["reported_optimum"]) == ({"rate": -2.0, "yield": 1675.7},
+                                                              {"rate": -1.5, "yield": 1694.6})
+    assert k["conclusion"]["yield"] == 1577.2
+    # 2.2: Y=1688.61-17.65X2^2+0.064X1X3+16.99X2X3 [F=608.73 Df=3.1 r=0.9989]; 3430.67 at 13.2-8-21
+    t = pub["equations"]["ternary"]
+    assert t["coefficients"] == {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99}
+    assert (t["F"], t["r"], t["reported_maximum"]["yield"]) == (608.73, 0.9989, 3430.67)
+    assert t["reported_maximum"]["rates"] == {"N": 13.2, "P2O5": 8, "K2O": 21}
+    # 2.3.1: N maximum 12.4 / 3522.0, optimum 12.31 / 3521.9
+    n = pub["equations"]["N"]
+    assert (n["reported_maximum"], n["reported_optimum"]) == ({"rate": 12.4, "yield": 3522.0},
+                                                              {"rate": 12.31, "yield": 3521.9})
+    # 2.1: F=29.58>F0.05 3.84; 3 / 4.2: economics
+    assert (pub["anova"]["F"], pub["anova"]["F_critical"]) == (29.58, 3.84)
+    assert pub["prices"] | {} == {**PRICES, "currency": "yuan", "per": "kg", "quote": pub["prices"]["quote"]}
+    econ = {r["treatment"]: r for r in pub["economics"]["rows"]}
+    assert (econ["reduced N"]["yield_change"], econ["reduced N"]["income_change"],
+            econ["reduced N"]["income_change_pct"]) == (233.4, 645.13, 7.52)
+    assert (econ["reduced K"]["yield_change"], econ["reduced K"]["income_change"]) == (-311.1, -862.78)
+    assert (econ["reduced P"]["yield_change"], econ["reduced P"]["income_change_pct"]) == (-177.8, -5.69)
+    assert pub["design"]["formula"] == {"N": 18, "P2O5": 8, "K2O": 19}
+    # a fresh copy each call
+    pub["anova"]["F"] = 0
+    assert fo.datasets.water_chestnut_published()["anova"]["F"] == 29.58
+
+
+def test_bundled_copies_match_the_data_folder():
+    if not DATA.exists():
+        pytest.skip("the data/ folder is not part of this installation")
+    bundled = Path(fo.datasets.__file__).parent
+    assert (bundled / "water_chestnut_published.json").read_bytes() == (DATA / "published.json").read_bytes()
+    assert (bundled / "water_chestnut.csv").read_bytes() == (DATA / "reconstruction.csv").read_bytes()
+
+
+def test_reconstruction_script_is_deterministic_and_current():
+    if not DATA.exists():
+        pytest.skip("the data/ folder is not part of this installation")
+    out = subprocess.run([sys.executable, str(DATA / "make_reconstruction.py"), "--check"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+
+
+def test_dataset_is_labelled_a_reconstruction(df):
+    info = df.attrs["fertopt"]
+    assert info["description"].startswith("RECONSTRUCTED plot yields (not the original data)")
+    assert info["design"] == "RCBD" and info["units"]["yield"] == "kg/mu"
+    assert "water_chestnut" in set(fo.list_datasets()["name"])
+
+
+# ---------------------------------------------------------------------------
+# the reconstruction honours the published facts
+# ---------------------------------------------------------------------------
+def test_layout(df):
+    # RCBD, 5 treatments x 3 blocks, one plot each
+    assert df.shape[0] == 15
+    assert (df.groupby(["block", "treatment"]).size() == 1).all()
+    assert sorted(df["treatment"].unique()) == ["blank", "formula", "reduced K", "reduced N", "reduced P"]
+
+
+def test_anova_reproduces_f_29_58_on_4_and_8_df(aov):
+    row = aov.term("treatment")
+    assert (row["df"], aov.df_resid) == (4, 8)
+    assert f"{row['f']:.2f}" == "29.58"
+    assert aov.design == "RCBD"
+
+
+def test_the_three_published_differences(aov):
+    m = aov.means().set_index("treatment")["mean"]
+    # printed: reduced N +233.4, reduced K -311.1, reduced P -177.8 kg from the formula plot
+    assert_allclose(m["reduced N"] - m["formula"], 233.4, atol=0.05)   # to 0.1 kg
+    assert_allclose(m["reduced K"] - m["formula"], -311.1, atol=0.05)
+    assert_allclose(m["reduced P"] - m["formula"], -177.8, atol=0.05)
+
+
+def test_blank_mean_is_the_common_intercept(aov):
+    m = aov.means().set_index("treatment")["mean"]
+    # the printed intercepts are 1688.61 (ternary), 1688.9 (P), 1689.3 (K); ~1688.6
+    assert abs(m["blank"] - 1688.6) < 0.5
+    # the P equation has one plot mean at x = 0 (the blank), so its intercept is that mean
+    assert_allclose(m["blank"], 1688.9, atol=1e-9)
+
+
+def test_formula_mean_is_implied_by_the_income_figures(aov):
+    m = aov.means().set_index("treatment")["mean"]
+    # income = 2.8 * yield - fertilizer cost, cost of 18-8-19 = 18*6.25 + 8*4.67 + 19*10.4
+    cost = 18 * 6.25 + 8 * 4.67 + 19 * 10.4
+    assert cost == pytest.approx(347.46, abs=1e-9)
+    # the three printed percentages, each rounded to 0.01 %, bound the formula income:
+    #   645.13 / [0.07525, 0.07515] = [8573.15, 8584.56]; 862.78 / [0.10055, 0.10045] =
+    #   [8580.61, 8589.15]; 488.50 / [0.05695, 0.05685] = [8577.70, 8592.79]
+    low = max(645.13 / 0.07525, 862.78 / 0.10055, 488.50 / 0.05695)
+    high = min(645.13 / 0.07515, 862.78 / 0.10045, 488.50 / 0.05685)
+    assert (low, high) == pytest.approx((8580.61, 8584.56), abs=0.01)
+    income = 2.8 * m["formula"] - cost          # 2.8 * 3188.9 - 347.46 = 8581.46
+    assert low <= income <= high
+    assert_allclose(income, 8581.46, atol=1e-9)
+
+
+def test_rates_reproduce_the_income_differences(df):
+    rates = df.groupby("treatment")[["N", "P2O5", "K2O"]].first()
+    cost = rates @ pd.Series({"N": 6.25, "P2O5": 4.67, "K2O": 10.4})
+    # P: 2.8 * (-177.8) - (338.12 - 347.46) = -497.84 + 9.34 = -488.50 (2 kg P2O5 at 4.67)
+    assert_allclose(2.8 * -177.8 - (cost["reduced P"] - cost["formula"]), -488.50, atol=1e-9)
+    # K: 2.8 * (-311.1) - (339.16 - 347.46) = -871.08 + 8.30 = -862.78 (-2 K2O, +2 N)
+    assert_allclose(2.8 * -311.1 - (cost["reduced K"] - cost["formula"]), -862.78, atol=1e-9)
+    # N: 2.8 * 233.4 - (355.76 - 347.46) = 653.52 - 8.30 = 645.22; printed 645.13, which
+    # 233.37 kg (a difference that prints as 233.4) reproduces: 653.43 - 8.30 = 645.13
+    assert_allclose(2.8 * 233.4 - (cost["reduced N"] - cost["formula"]), 645.22, atol=1e-9)
+    assert_allclose(2.8 * 233.3679 - (cost["reduced N"] - cost["formula"]), 645.13, atol=1e-3)
+
+
+def test_rates_reproduce_the_published_equations(aov, df):
+    # The paper fitted its equations to the five treatment means against the rates. Least
+    # squares on the reconstruction gives curves that agree with the printed ones within 1 kg
+    # at every treatment (0.03 % of the yields; the reconstruction's means carry the 0.1 kg
+    # rounding of the printed differences), and the printed fit statistics.
+    means = aov.means().set_index("treatment")["mean"]
+    rates = df.groupby("treatment")[["N", "P2O5", "K2O"]].first().loc[means.index]
+    y = means.to_numpy()
+    N, P, K = (rates[c].to_numpy(float) for c in ("N", "P2O5", "K2O"))
+
+    def fit(X):
+        coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+        r = y - X @ coef
+        return coef, 1 - r @ r / ((y - y.mean()) @ (y - y.mean()))
+
+    def quad(x):
+        return np.c_[x**2, x, np.ones_like(x)]
+
+    coef, r2 = fit(quad(P))
+    assert np.abs(quad(P) @ coef - quad(P) @ [-18.052, 328.69, 1688.9]).max() < 1.0
+    assert abs(r2 - 0.9179) < 1e-4            # 0.9178: one unit in the last printed digit
+    coef, r2 = fit(quad(K))
+    assert np.abs(quad(K) @ coef - quad(K) @ [3.2568, 13.338, 1689.3]).max() < 1.0
+    assert abs(r2 - 0.9905) < 5e-5
+    (a, b, c), _ = fit(quad(N))
+    # N: maximum -b/2a printed 12.4 giving 3522.0; optimum (6.25/2.8 - b)/2a: 12.31 giving 3521.9
+    x_max, x_opt = -b / (2 * a), (6.25 / 2.8 - b) / (2 * a)
+    assert round(x_max, 1) == 12.4 and round(a * x_max**2 + b * x_max + c, 1) == 3522.0
+    assert round(x_opt, 2) == 12.31 and round(a * x_opt**2 + b * x_opt + c, 1) == 3521.9
+    # ternary: 1688.61 - 17.65 P^2 + 0.064 NK + 16.99 PK, F = 608.73 on (3, 1), r = 0.9989
+    X = np.c_[np.ones(5), P**2, N * K, P * K]
+    coef, r2 = fit(X)
+    assert np.abs(X @ coef - X @ [1688.61, -17.65, 0.064, 16.99]).max() < 1.0
+    assert round(coef[0], 2) == 1688.61 and round(coef[1], 2) == -17.65 and round(coef[3], 2) == 16.99
+    f = (r2 / 3) / ((1 - r2) / 1)
+    adj_r = math.sqrt(1 - (1 - r2) * (5 - 1) / (5 - 4))   # the printed r is sqrt(adjusted R^2)
+    assert (round(f, 2), round(adj_r, 4)) == (608.73, 0.9989)
+
+
+def test_error_mean_square_follows_from_the_means_and_f(aov):
+    # MS_treatment = 3 * sum((mean - grand)^2) / 4 with means 1688.9, 3188.9, 2877.8, 3422.3,
+    # 3011.1 (grand 2837.8): deviations -1148.9, 351.1, 40.0, 584.5, 173.3, squares summing to
+    # 1 816 515.56, SS = 5 449 546.68, MS = 1 362 386.67; MSE = MS / 29.58 = 46 057.7
+    assert_allclose(aov.term("treatment")["ss"], 5449546.68, rtol=1e-12)
+    assert_allclose(aov.mse, 1362386.67 / 29.58, rtol=1e-4)   # F printed to 4 digits
