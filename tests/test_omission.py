@@ -153,7 +153,7 @@ def test_against_r(name):
     assert_allclose(got["mean"], means["estimate"], rtol=1e-11)
     assert_allclose(got["se"], means["se"], rtol=1e-9)
     rest = ref.query("index != 'ls_mean'")
-    ours = om.indices.set_index(["nutrient", "index"]).loc[list(zip(rest["nutrient"], rest["index"]))]
+    ours = om.indices.set_index(["nutrient", "index"]).loc[list(zip(rest["nutrient"], rest["index"], strict=True))]
     assert_allclose(ours["estimate"], rest["estimate"], rtol=1e-10)
     # complex-step gradients are exact; the covariance of LS means agrees to ~1e-12
     assert_allclose(ours["se"], rest["se"], rtol=1e-8)

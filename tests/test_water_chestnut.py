@@ -203,3 +203,103 @@ def test_error_mean_square_follows_from_the_means_and_f(aov):
     # 1 816 515.56, SS = 5 449 546.68, MS = 1 362 386.67; MSE = MS / 29.58 = 46 057.7
     assert_allclose(aov.term("treatment")["ss"], 5449546.68, rtol=1e-12)
     assert_allclose(aov.mse, 1362386.67 / 29.58, rtol=1e-4)   # F printed to 4 digits
+
+
+# ---------------------------------------------------------------------------
+# the audit table: one test per row, expected values worked by hand
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def audit():
+    return fo.datasets.water_chestnut_audit()
+
+
+def test_audit_anova_f(audit):
+    row = audit.row("anova_f")
+    # scipy.stats.f.isf(0.05, 4, 8) = 3.8379 (tables: 3.84); the reconstruction's F prints 29.58
+    assert row["verdict"] == "confirmed" and row["paper_value"] == 29.58
+    assert f"{row['fertopt_value']:.2f}" == "29.58"
+    assert "F0.05(4, 8) = 3.838" in row["fertopt"]
+
+
+def test_audit_anova_wording(audit):
+    row = audit.row("anova_wording")
+    # F0.01(4, 8) = 7.006 (tables: 7.01) < 29.58: significant, so "不显著" contradicts the F test
+    assert row["verdict"] == "contradictory"
+    assert_allclose(row["fertopt_value"], 7.006, atol=5e-4)
+
+
+def test_audit_reduced_k_is_not_significant(audit):
+    row = audit.row("reduced_k_vs_formula")
+    # MSE = MS_trt / F = 1 362 386.67 / 29.58 = 46 057.7; the reconstruction's errors are
+    # 69.63 * R with sum(R^2) = 76 on 8 df: MSE = 69.63^2 * 76 / 8 = 46 059.2.
+    # LSD = t(0.975, 8) * sqrt(2 * MSE / 3) = 2.306004 * sqrt(30 706.1) = 2.306004 * 175.23 = 404.1
+    assert row["verdict"] == "wrong"
+    assert_allclose(row["paper_value"], 311.1, atol=1e-9)
+    # t(0.975, 8) = 2.306004135 (tables), 1e-6 for its printed digits
+    assert_allclose(row["fertopt_value"], 2.306004135 * math.sqrt(2 * 69.63**2 * 76 / 8 / 3), rtol=1e-6)
+    assert row["fertopt_value"] > row["paper_value"]
+
+
+def test_audit_n_points_consistent(audit):
+    row = audit.row("n_points")
+    # a = (6.25 / 2.8) / (2 * (12.31 - 12.4)) = 2.2321 / -0.18 = -12.40;
+    # gap = -a * 0.09^2 = 12.40 * 0.0081 = 0.1005 kg, printed 3522.0 - 3521.9 = 0.1
+    a = (6.25 / 2.8) / (2 * (12.31 - 12.4))
+    assert_allclose(a, -12.4008, atol=1e-4)
+    assert_allclose(row["fertopt_value"], -a * 0.09**2, rtol=1e-9)
+    assert_allclose(row["paper_value"], 0.1, atol=1e-9)
+    assert row["verdict"] == "consistent"
+
+
+def test_audit_ternary_fit_statistics(audit):
+    row = audit.row("ternary_fit")
+    # printed F = 608.73 on "Df = 3.1", i.e. (3, 1): 4 terms fitted to 5 treatment means
+    assert row["verdict"] == "consistent" and row["paper_value"] == 608.73
+    assert round(row["fertopt_value"], 2) == 608.73
+    assert "F(3, 1)" in row["fertopt"]
+
+
+def test_audit_income_base(audit):
+    row = audit.row("income_base")
+    # 2.8 * 3188.9 - (18*6.25 + 8*4.67 + 19*10.4) = 8928.92 - 347.46 = 8581.46
+    assert_allclose(row["fertopt_value"], 2.8 * 3188.9 - 347.46, atol=1e-6)
+    # the percentages imply 645.13/7.52 % = 8578.86, 862.78/10.05 % = 8584.88, 488.50/5.69 % = 8585.24
+    assert_allclose(row["paper_value"], (8578.856 + 8584.876 + 8585.237) / 3, atol=1e-2)
+    assert row["verdict"] == "consistent"
+
+
+@pytest.mark.parametrize("item,printed,expected", [
+    # 2.8 * 233.4 - (16*6.25 + 8*4.67 + 21*10.4 - 347.46) = 653.52 - (355.76 - 347.46) = 645.22
+    ("income_n", 645.13, 653.52 - 8.30),
+    # 2.8 * -311.1 - (20*6.25 + 8*4.67 + 17*10.4 - 347.46) = -871.08 - (339.16 - 347.46) = -862.78
+    ("income_k", -862.78, -871.08 + 8.30),
+    # 2.8 * -177.8 - (18*6.25 + 6*4.67 + 19*10.4 - 347.46) = -497.84 - (338.12 - 347.46) = -488.50
+    ("income_p", -488.50, -497.84 + 9.34),
+])
+def test_audit_income_changes(audit, item, printed, expected):
+    row = audit.row(item)
+    assert row["paper_value"] == printed
+    assert_allclose(row["fertopt_value"], expected, atol=1e-6)
+    assert row["verdict"] == "confirmed"
+    # percentages of 8581.46: 645.22 -> 7.52 %, -862.78 -> -10.05 %, -488.50 -> -5.69 %
+    assert f"({100 * expected / 8581.46:+.2f} %)" in row["fertopt"]
+
+
+def test_audit_vcr_claim(audit):
+    row = audit.row("vcr_claim")
+    # VCR = (Y - 1688.9) * 2.8 / cost: formula 1500*2.8/347.46 = 12.088;
+    # reduced P 1322.2*2.8/338.12 = 10.949; reduced K 1188.9*2.8/339.16 = 9.815
+    assert_allclose(row["fertopt_value"], 1188.9 * 2.8 / 339.16, rtol=1e-9)
+    assert "formula 12.09, reduced P 10.95, reduced K 9.82" in row["fertopt"]
+    assert row["verdict"] == "confirmed"
+
+
+def test_audit_in_chinese(audit):
+    zh = fo.datasets.water_chestnut_audit(lang="zh")
+    assert list(zh.table["item"]) == list(audit.table["item"])
+    assert list(zh.table["verdict"]) == list(audit.table["verdict"])
+    assert zh.row("reduced_k_vs_formula")["verdict_text"] == "错误"
+    assert "减钾区与原配方区差异显著" in zh.row("reduced_k_vs_formula")["claim"]
+    assert "复核" in str(zh)
+    with pytest.raises(fo.FertoptError, match="lang='fr' is not a valid option"):
+        fo.datasets.water_chestnut_audit(lang="fr")

@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import _validation as _v
 from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
-from .exceptions import ColumnError, DataError, DesignError, DesignWarning, FertoptError
+from .exceptions import DataError, DesignError, DesignWarning, FertoptError
 
 __all__ = ["omission", "OmissionResult", "SOIL_SUPPLY_CLASSES"]
 
@@ -334,7 +334,7 @@ def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
                     f"rates gives no rates for treatment {label!r}; give the rates of every "
                     "treatment used (full, minus plots and control)."
                 )
-        for label, values in table.items():
+        for values in table.values():
             for nut in nutrients:
                 values.setdefault(nut, 0.0)
         return table, nutrients
@@ -613,7 +613,7 @@ def omission(
         used[treatment] = t_all[present]
         mse = df_resid = math.nan
         n_obs, n_dropped = int(present.sum()), int((~present).sum())
-        msg = (f"no treatment has more than one plot: without replicates there is no error "
+        msg = ("no treatment has more than one plot: without replicates there is no error "
                "variance, so the indices have no standard errors and no letters. Replicate the "
                "treatments, or pool sites to judge the uncertainty.")
         warnings.warn(msg, DesignWarning, stacklevel=2)
@@ -741,8 +741,8 @@ def omission(
             total = math.fsum(rate_table[full_label][n] - rate_table[control_label][n] for n in nutrients)
             if total > 0:
                 add("all", "agronomic_efficiency", "kg/kg", lambda m, t=total: (m[iF] - m[i0]) / t)
-                add("all", "partial_factor_productivity", "kg/kg",
-                    lambda m, t=math.fsum(rate_table[full_label].values()): m[iF] / t)
+                applied = math.fsum(rate_table[full_label].values())
+                add("all", "partial_factor_productivity", "kg/kg", lambda m, t=applied: m[iF] / t)
                 if price_table is not None:
                     py = price_table["crop"]
                     cost = math.fsum((rate_table[full_label][n] - rate_table[control_label][n])
@@ -758,7 +758,11 @@ def omission(
         costs = {lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in nutrients)
                  for lbl in levels if lbl in rate_table}
         erows = []
-        income_full = lambda m: m[iF] * py - costs[full_label]  # noqa: E731
+        i0 = pos[control_label] if control_label is not None else -1
+
+        def income_full(m: np.ndarray) -> Any:
+            return m[iF] * py - costs[full_label]
+
         for lbl in levels:
             if lbl not in costs:
                 continue
@@ -771,7 +775,6 @@ def omission(
                                  means_arr, cov)
             net = net_se = vcr = vcr_se = math.nan
             if control_label is not None:
-                i0 = pos[control_label]
                 c_extra = cost - costs[control_label]
                 net, net_se = _delta(lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py - c, means_arr, cov)
                 if c_extra > 0:
@@ -793,7 +796,8 @@ def omission(
         duncan = None
     if duncan is not None and aov is not None:
         comparison = duncan(aov, alpha=alpha)
-        by_label = dict(zip(comparison.groups.iloc[:, 0].astype(str), comparison.groups["letters"]))
+        by_label = dict(zip(comparison.groups["treatment"].astype(str), comparison.groups["letters"],
+                            strict=True))
         letters = [by_label.get(lbl, "") for lbl in levels]
     nutrient_of = {lbl: nut for nut, lbl in minus_labels.items()}
     means = pd.DataFrame({

@@ -23,7 +23,8 @@ import pandas as pd
 
 from .._validation import check_choice
 
-__all__ = ["load_dataset", "list_datasets", "DatasetInfo", "DATASETS", "water_chestnut_published"]
+__all__ = ["load_dataset", "list_datasets", "DatasetInfo", "DATASETS", "water_chestnut_published",
+           "water_chestnut_audit"]
 
 
 @dataclass(frozen=True)
@@ -192,3 +193,29 @@ def water_chestnut_published() -> dict:
     with resources.files(__package__).joinpath("water_chestnut_published.json").open("rb") as fh:
         return json.load(fh)
 
+
+def water_chestnut_audit(lang: str = "en"):
+    """Audit of the water-chestnut study: each reproducible number, what fertopt finds, a verdict.
+
+    Parameters
+    ----------
+    lang : {'en', 'zh'}
+        Language of the table's texts.
+
+    Returns
+    -------
+    StudyAudit
+        See :func:`fertopt._water_chestnut.audit`: ``table`` (``item | topic |
+        claim | paper | paper_value | fertopt | fertopt_value | verdict |
+        verdict_text | explanation``) and the analyses behind it.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> a = fo.datasets.water_chestnut_audit()
+    >>> a.row("income_p")["fertopt"]
+    '-488.50 yuan (-5.69 %)'
+    """
+    from .._water_chestnut import audit
+
+    return audit(lang=lang)
