@@ -178,8 +178,11 @@ def test_rates_per_treatment_and_rate_columns_agree(om_a):
              "NK": {"N": 150, "K2O": 90}, "NP": {"N": 150, "P2O5": 60}, "CK": {}}
     om = run(trial("a").drop(columns=["N", "P2O5", "K2O"]), rates=table)
     assert_allclose(om.indices["estimate"], om_a.indices["estimate"], rtol=1e-14)
-    om2 = run(trial("a").rename(columns={"N": "n_kg"}), rates={"N": "n_kg", "P2O5": "P2O5", "K2O": "K2O"})
+    renamed = trial("a").rename(columns={"N": "n_kg", "P2O5": "p_kg"})
+    om2 = run(renamed, rates={"n_kg": "N", "p_kg": "P2O5", "K2O": "K2O"})   # column -> nutrient
     assert_allclose(om2.indices["se"], om_a.indices["se"], rtol=1e-14)
+    om3 = run(renamed, rates={"N": "n_kg", "P2O5": "p_kg", "K2O": "K2O"})   # nutrient -> column
+    assert_allclose(om3.indices["estimate"], om_a.indices["estimate"], rtol=1e-14)
 
 
 def test_without_rates_prices_or_control():

@@ -339,14 +339,21 @@ def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
                 values.setdefault(nut, 0.0)
         return table, nutrients
     if isinstance(rates, Mapping):
-        columns = {str(k): v for k, v in rates.items()}
+        # column -> nutrient, as in trial_report ({"n_kg": "N"}); nutrient -> column is
+        # accepted when only the value is a column of the data
+        columns = {}
+        for k, v in rates.items():
+            if k not in frame.columns and isinstance(v, Hashable) and v in frame.columns:
+                columns[str(k)] = v
+            else:
+                columns[str(v)] = k
     elif isinstance(rates, (list, tuple)):
         columns = {str(c): c for c in rates}
     elif isinstance(rates, str):
         columns = {rates: rates}
     else:
         raise FertoptError(
-            "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'N': 'n_rate', ...}) or "
+            "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'n_rate': 'N', ...}) or "
             "give the rates of each treatment ({'NPK': {'N': 18, 'P2O5': 8, 'K2O': 19}, ...}); "
             f"got {type(rates).__name__}."
         )
@@ -458,9 +465,10 @@ def omission(
         The unfertilized plot (CK); needed for the fertilizer and soil-base
         contributions, the net return and the value–cost ratio.
     rates : sequence, mapping or mapping of mappings, optional
-        Nutrient rates (kg per the yield's area): column names (``("N",
-        "P2O5", "K2O")`` when the columns are named after the nutrients, or
-        ``{"N": "n_rate", ...}``), or the rates of each treatment
+        Nutrient rates (kg per the yield's area): the rate columns when they
+        are named after the nutrients (``("N", "P2O5", "K2O")``), a mapping
+        column → nutrient (``{"n_kg": "N", "p_kg": "P2O5"}``, as in
+        :func:`fertopt.trial_report`), or the rates of each treatment
         (``{"NPK": {"N": 18, "P2O5": 8, "K2O": 19}, "PK": {...}, ...}``).
         Needed for agronomic efficiency, partial factor productivity,
         recovery efficiency and economics.
