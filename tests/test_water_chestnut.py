@@ -240,6 +240,77 @@ def test_audit_reduced_k_is_not_significant(audit):
     assert row["fertopt_value"] > row["paper_value"]
 
 
+# P: y = -18.052 x^2 + 328.69 x + 1688.9 (printed)
+P_A, P_B, P_C = -18.052, 328.69, 1688.9
+
+
+def test_audit_p_maximum_rate(audit):
+    row = audit.row("p_max_rate")
+    # x = -b / 2a = 328.69 / 36.104 = 9.1040: printed 9.1, right
+    assert_allclose(row["fertopt_value"], 328.69 / 36.104, rtol=1e-12)
+    assert_allclose(row["fertopt_value"], 9.1040, atol=5e-5)
+    assert row["paper_value"] == 9.1 and row["verdict"] == "confirmed"
+
+
+def test_audit_p_maximum_yield(audit):
+    row = audit.row("p_max_yield")
+    # y = c - b^2 / 4a = 1688.9 + 108 037.1161 / 72.208 = 1688.9 + 1496.19 = 3185.09, not 3195.9
+    assert_allclose(row["fertopt_value"], 1688.9 + 328.69**2 / 72.208, rtol=1e-12)
+    assert_allclose(row["fertopt_value"], 3185.09, atol=5e-3)
+    assert row["paper_value"] == 3195.9 and row["verdict"] == "wrong"
+
+
+def test_audit_p_optimum(audit):
+    # b + 2ax = 4.67 / 2.8 = 1.667857: x = (1.667857 - 328.69) / (2 * -18.052) = 9.0578
+    x = (4.67 / 2.8 - P_B) / (2 * P_A)
+    row = audit.row("p_opt_rate")
+    assert_allclose(row["fertopt_value"], x, rtol=1e-10)
+    assert_allclose(x, 9.0578, atol=5e-5)
+    assert row["paper_value"] == 9.1 and row["verdict"] == "confirmed"
+    row = audit.row("p_opt_yield")
+    # y(9.0578) = -18.052 * 82.044 + 328.69 * 9.0578 + 1688.9 = 3185.05; printed 3185.0
+    assert_allclose(row["fertopt_value"], P_A * x * x + P_B * x + P_C, rtol=1e-12)
+    assert_allclose(row["fertopt_value"], 3185.05, atol=5e-3)
+    assert row["paper_value"] == 3185.0 and row["verdict"] == "confirmed"
+
+
+def test_audit_p_recommendation_is_extrapolated(audit):
+    row = audit.row("p_recommendation")
+    # the trial applied 0, 6 and 8 kg P2O5; 9.1 > 8
+    assert row["fertopt_value"] == 8 and row["verdict"] == "extrapolated"
+
+
+# K: y = 3.2568 x^2 + 13.338 x + 1689.3 (printed), a > 0: convex
+K_A, K_B, K_C = 3.2568, 13.338, 1689.3
+
+
+def test_audit_k_maximum_is_a_minimum(audit):
+    row = audit.row("k_maximum")
+    # x = -13.338 / 6.5136 = -2.0477; y = 1689.3 - 177.902 / 13.0272 = 1689.3 - 13.656 = 1675.64
+    assert_allclose(row["fertopt_value"], K_C - K_B**2 / (4 * K_A), rtol=1e-12)
+    assert_allclose(row["fertopt_value"], 1675.644, atol=5e-4)
+    assert "-2.048 kg" in row["fertopt"] and "no_maximum" in row["fertopt"]
+    assert row["paper_value"] == 1675.7 and row["verdict"] == "misread"
+
+
+def test_audit_k_optimum_value(audit):
+    row = audit.row("k_optimum")
+    # b + 2ax = 10.4 / 2.8 = 3.714286: x = (3.714286 - 13.338) / 6.5136 = -1.4775;
+    # y = 3.2568 * 2.1830 - 13.338 * 1.4775 + 1689.3 = 7.1096 - 19.7069 + 1689.3 = 1676.70
+    x = (10.4 / 2.8 - K_B) / (2 * K_A)
+    assert_allclose(x, -1.4775, atol=5e-5)
+    assert_allclose(row["fertopt_value"], K_A * x * x + K_B * x + K_C, rtol=1e-12)
+    assert_allclose(row["fertopt_value"], 1676.70, atol=5e-3)
+    assert row["paper_value"] == 1694.6 and row["verdict"] == "wrong"
+
+
+def test_audit_k_conclusion(audit):
+    row = audit.row("k_conclusion")
+    # 1577.2 < the minimum 1675.64 of a convex curve: no rate gives it
+    assert row["paper_value"] == 1577.2 < row["fertopt_value"]
+    assert row["verdict"] == "wrong"
+
+
 def test_audit_n_points_consistent(audit):
     row = audit.row("n_points")
     # a = (6.25 / 2.8) / (2 * (12.31 - 12.4)) = 2.2321 / -0.18 = -12.40;

@@ -101,6 +101,17 @@ class StudyAudit(ResultBase):
         RCBD ANOVA of the reconstruction.
     omission : OmissionResult
         Omission indices and economics of the reconstruction.
+    curves : dict
+        ``"P2O5"``, ``"K2O"`` → the printed single-nutrient equations as
+        :class:`~fertopt.ResponseFit` (:func:`fertopt.response_from_coefficients`,
+        tested range = the rates of the reconstructed Table 1).
+    optima : dict
+        ``"P2O5"``, ``"K2O"`` → ``{"maximum": Optimum, "optimum": Optimum, ...}``
+        as found by fertopt (K: also ``"minimum"`` and ``"paper_point"``, the
+        (rate, yield) pairs of the stationary point and of the paper's
+        economic point).
+    prices : Prices
+        The study's prices.
     refits : dict
         Least-squares refits of the printed equations to the reconstructed
         treatment means: ``"P2O5"``, ``"K2O"``, ``"N"`` → ``(a, b, c, r2)`` of
@@ -116,6 +127,9 @@ class StudyAudit(ResultBase):
     data: pd.DataFrame = field(repr=False)
     anova: Any = field(repr=False)
     omission: Any = field(repr=False)
+    curves: dict = field(repr=False)
+    optima: dict = field(repr=False)
+    prices: Any = field(repr=False)
     refits: dict = field(repr=False)
     warnings: tuple[str, ...] = ()
 
@@ -253,6 +267,143 @@ def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series) -> None:
              f"误差均方仅由公布的均值和 F 值决定 (MSE = 处理均方 / F = {aov.mse:.0f}), 原始数据的 "
              "LSD 与此相同; 新复极差法的临界值更大。"),
     )
+
+
+def _published_curves(pub: dict, rates: pd.DataFrame) -> dict[str, Any]:
+    """The printed P and K equations as response curves over the rates the trial applied."""
+    from .response import response_from_coefficients
+
+    curves = {}
+    for nut in ("P2O5", "K2O"):
+        coefs = pub["equations"][nut]["coefficients"]
+        curves[nut] = response_from_coefficients(
+            "quadratic", rate_range=(0.0, float(rates[nut].max())), nutrient=nut,
+            units={"response": "kg/mu", "rate": "kg/mu"}, response="yield", **coefs)
+    return curves
+
+
+def _value(fit: Any, x: float) -> float:
+    """The printed polynomial at any x (also the negative rates the paper reports)."""
+    e = fit.estimates
+    return e["intercept"] + e["linear"] * x + e["quadratic"] * x * x
+
+
+def _check_p(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
+    eq = pub["equations"]["P2O5"]
+    c = eq["coefficients"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # extrapolation is reported in the table
+        top = fit.optimum()
+        eco = fit.optimum(prices=prices)
+    hi = fit.rate_range[1]
+    a, b, c0 = c["quadratic"], c["linear"], c["intercept"]
+    ratio = prices.nutrient_price("P2O5") / prices.crop_per_kg
+    topic = ("P2O5 equation", "磷肥效应方程")
+    rows.add(
+        "p_max_rate", topic=topic,
+        claim=("Rate of maximum yield 9.1 kg", "最高施磷量 9.1 kg"),
+        paper=f"{eq['reported_maximum']['rate']}", paper_value=eq["reported_maximum"]["rate"],
+        fertopt=(f"{top.rate:.3f} kg", f"{top.rate:.3f} kg"), fertopt_value=top.rate,
+        verdict="confirmed",
+        why=(f"x = −b / 2a = {b} / (2 × {-a}) = {top.rate:.3f}.",
+             f"x = −b / 2a = {b} / (2 × {-a}) = {top.rate:.3f}。"),
+    )
+    rows.add(
+        "p_max_yield", topic=topic,
+        claim=("Maximum yield 3195.9 kg", "最高产量 3195.9 kg"),
+        paper=f"{eq['reported_maximum']['yield']}", paper_value=eq["reported_maximum"]["yield"],
+        fertopt=(f"{top.yield_at_rate:.2f} kg", f"{top.yield_at_rate:.2f} kg"),
+        fertopt_value=top.yield_at_rate, verdict="wrong",
+        why=(f"y = c − b² / 4a = {c0} + {b}² / (4 × {-a}) = {c0} + {b * b / (-4 * a):.2f} = "
+             f"{top.yield_at_rate:.2f}; 3195.9 is not on the curve.",
+             f"y = c − b² / 4a = {c0} + {b}² / (4 × {-a}) = {c0} + {b * b / (-4 * a):.2f} = "
+             f"{top.yield_at_rate:.2f}; 3195.9 不在曲线上。"),
+    )
+    rows.add(
+        "p_opt_rate", topic=topic,
+        claim=("Economic optimum 9.1 kg", "最佳施磷量 9.1 kg"),
+        paper=f"{eq['reported_optimum']['rate']}", paper_value=eq["reported_optimum"]["rate"],
+        fertopt=(f"{eco.rate:.3f} kg", f"{eco.rate:.3f} kg"), fertopt_value=eco.rate,
+        verdict="confirmed",
+        why=(f"b + 2ax = Px / Py = 4.67 / 2.8 = {ratio:.4f}: x = ({ratio:.4f} − {b}) / (2 × {a}) = "
+             f"{eco.rate:.3f}.",
+             f"b + 2ax = Px / Py = 4.67 / 2.8 = {ratio:.4f}: x = ({ratio:.4f} − {b}) / (2 × {a}) = "
+             f"{eco.rate:.3f}。"),
+    )
+    rows.add(
+        "p_opt_yield", topic=topic,
+        claim=("Yield at the economic optimum 3185.0 kg", "最佳产量 3185.0 kg"),
+        paper=f"{eq['reported_optimum']['yield']}", paper_value=eq["reported_optimum"]["yield"],
+        fertopt=(f"{eco.yield_at_rate:.2f} kg", f"{eco.yield_at_rate:.2f} kg"),
+        fertopt_value=eco.yield_at_rate, verdict="confirmed",
+        why=(f"y({eco.rate:.3f}) = {eco.yield_at_rate:.2f}.", f"y({eco.rate:.3f}) = {eco.yield_at_rate:.2f}。"),
+    )
+    rows.add(
+        "p_recommendation", topic=topic,
+        claim=("Recommended P rate 9.1 kg (conclusion 4.1)", "推荐施磷量 9.1 kg (4.1 节)"),
+        paper="9.1", paper_value=9.1,
+        fertopt=(f"status {eco.status}: above the highest P rate tested ({hi:g} kg)",
+                 f"状态 {eco.status}: 高于试验的最高施磷量 ({hi:g} kg)"),
+        fertopt_value=hi, verdict="extrapolated",
+        why=("The trial applied 0, 6 and 8 kg P2O5; 9.1 kg is read off the curve beyond the data, "
+             "an extrapolation rather than a tested rate.",
+             "试验施磷量为 0、6、8 kg; 9.1 kg 是在数据范围之外由曲线外推得到的, 并非试验验证的用量。"),
+    )
+    return {"maximum": top, "optimum": eco}
+
+
+def _check_k(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
+    eq = pub["equations"]["K2O"]
+    c = eq["coefficients"]
+    top = fit.optimum()
+    eco = fit.optimum(prices=prices)
+    a, b, c0 = c["quadratic"], c["linear"], c["intercept"]
+    x_min = top.critical_rate
+    y_min = _value(fit, x_min)
+    x_eco = eco.critical_rate
+    y_eco = _value(fit, x_eco)
+    ratio = prices.nutrient_price("K2O") / prices.crop_per_kg
+    topic = ("K2O equation", "钾肥效应方程")
+    rows.add(
+        "k_maximum", topic=topic,
+        claim=("'Maximum' at −2.0 kg K2O giving 1675.7 kg", "最高施钾量 −2.0 kg, 最高产量 1675.7 kg"),
+        paper=f"{eq['reported_maximum']['rate']} → {eq['reported_maximum']['yield']}",
+        paper_value=eq["reported_maximum"]["yield"],
+        fertopt=(f"no maximum (status {top.status}); {x_min:.3f} kg → {y_min:.2f} is the minimum",
+                 f"无最高点 (状态 {top.status}); {x_min:.3f} kg → {y_min:.2f} 是最低点"),
+        fertopt_value=y_min, verdict="misread",
+        why=(f"a = {a} > 0: the curve is convex (U-shaped), so b + 2ax = 0 at x = −{b} / (2 × {a}) = "
+             f"{x_min:.3f} gives its minimum, {c0} − {b}² / (4 × {a}) = {y_min:.2f}. Yield rises "
+             "without bound with K: no maximum exists.",
+             f"a = {a} > 0, 曲线开口向上 (U 型), b + 2ax = 0 处 x = −{b} / (2 × {a}) = {x_min:.3f} "
+             f"是最低点, 产量 {c0} − {b}² / (4 × {a}) = {y_min:.2f}。产量随施钾量无限增加, 不存在最高点。"),
+    )
+    rows.add(
+        "k_optimum", topic=topic,
+        claim=("'Optimum' at −1.5 kg K2O giving 1694.6 kg", "最佳施钾量 −1.5 kg, 最佳产量 1694.6 kg"),
+        paper=f"{eq['reported_optimum']['rate']} → {eq['reported_optimum']['yield']}",
+        paper_value=eq["reported_optimum"]["yield"],
+        fertopt=(f"no economic optimum (status {eco.status}); the equation gives {y_eco:.2f} at "
+                 f"{x_eco:.3f} kg",
+                 f"无最佳经济施肥量 (状态 {eco.status}); 方程在 {x_eco:.3f} kg 处的值为 {y_eco:.2f}"),
+        fertopt_value=y_eco, verdict="wrong",
+        why=(f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} at x = ({ratio:.4f} − {b}) / (2 × {a}) = {x_eco:.3f}, "
+             f"where y = {y_eco:.2f}, not 1694.6; on a convex curve this point is no optimum, and a "
+             "negative rate is meaningless.",
+             f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} 时 x = ({ratio:.4f} − {b}) / (2 × {a}) = {x_eco:.3f}, "
+             f"y = {y_eco:.2f}, 而非 1694.6; 对开口向上的曲线该点不是最佳点, 负施肥量也没有意义。"),
+    )
+    rows.add(
+        "k_conclusion", topic=topic,
+        claim=("Conclusion 4.1: K 'optimum yield' 1577.2 kg", "4.1 节: 钾素寻优最佳产量 1577.2 kg"),
+        paper=f"{eq['conclusion']['yield']}", paper_value=eq["conclusion"]["yield"],
+        fertopt=(f"below the equation's lowest value, {y_min:.2f}", f"低于方程的最小值 {y_min:.2f}"),
+        fertopt_value=y_min, verdict="wrong",
+        why=("A convex curve never falls below its minimum, so no rate gives 1577.2; the number "
+             "matches neither the equation nor the other reported points.",
+             "开口向上的曲线不会低于其最小值, 任何施钾量都得不到 1577.2; 该数值与方程及文中其他结果均不符。"),
+    )
+    return {"maximum": top, "optimum": eco, "minimum": (x_min, y_min), "paper_point": (x_eco, y_eco)}
 
 
 def _check_n(rows: _Rows, pub: dict, prices: dict, refit: tuple) -> None:
@@ -416,6 +567,7 @@ def audit(lang: str = "en") -> StudyAudit:
     from .anova import anova
     from .datasets import load_dataset, water_chestnut_published
     from .omission import omission
+    from .units import Prices
 
     pub = water_chestnut_published()
     data = load_dataset("water_chestnut")
@@ -432,11 +584,16 @@ def audit(lang: str = "en") -> StudyAudit:
     means = _treatment_means(aov)
     rates = data.groupby("treatment")[["N", "P2O5", "K2O"]].first().loc[means.index]
     refits = _refits(means, rates)
+    prices = Prices(**{k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")}, currency="yuan")
+    curves = _published_curves(pub, rates)
     rows = _Rows(lang)
     _check_anova(rows, pub["anova"], aov)
     _check_reduced_k(rows, aov, means)
+    optima = {"P2O5": _check_p(rows, pub, curves["P2O5"], prices),
+              "K2O": _check_k(rows, pub, curves["K2O"], prices)}
     _check_n(rows, pub, pub["prices"], refits["N"])
     _check_ternary_stats(rows, pub, refits["ternary"])
     _check_economics(rows, pub, om)
     return StudyAudit(table=rows.frame(), lang=lang, published=pub, data=data, anova=aov,
-                      omission=om, refits=refits, warnings=tuple(dict.fromkeys(caught_texts)))
+                      omission=om, curves=curves, optima=optima, prices=prices, refits=refits,
+                      warnings=tuple(dict.fromkeys(caught_texts)))
