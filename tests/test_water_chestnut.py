@@ -374,3 +374,21 @@ def test_audit_in_chinese(audit):
     assert "复核" in str(zh)
     with pytest.raises(fo.FertoptError, match="lang='fr' is not a valid option"):
         fo.datasets.water_chestnut_audit(lang="fr")
+
+
+def test_audit_figures(audit):
+    import matplotlib.pyplot as plt
+
+    figs = audit.figures()
+    assert set(figs) >= {"p_curve", "k_curve", "omission"}
+    ax = figs["p_curve"].axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    # the paper's point and the ones fertopt computes (hand values in the tests above)
+    assert "paper: maximum (9.1, 3195.9)" in legend
+    assert "maximum (9.104, 3185.1)" in legend and "economic optimum (9.058, 3185.1)" in legend
+    ax = figs["k_curve"].axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "minimum (convex curve) (-2.048, 1675.6)" in legend
+    assert "equation at the paper's x (-1.477, 1676.7)" in legend
+    assert ax.get_xlim()[0] < -2.048   # the negative rates are drawn
+    plt.close("all")

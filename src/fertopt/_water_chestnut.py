@@ -66,6 +66,22 @@ _TEXT = {
 }
 
 
+_FIGURE_TEXT = {
+    "en": {"paper_max": "paper: maximum", "paper_opt": "paper: optimum", "max": "maximum",
+           "opt": "economic optimum", "min": "minimum (convex curve)", "eq_at": "equation at the paper's x",
+           "p_title": "P2O5: y = -18.052x² + 328.69x + 1688.9",
+           "k_title": "K2O: y = 3.2568x² + 13.338x + 1689.3 (convex: no maximum)",
+           "omission_title": "Relative yield of the reduced plots",
+           "axes": {"tested": "tested rates", "y": "yield (kg/667 m²)"}},
+    "zh": {"paper_max": "原文: 最高产量", "paper_opt": "原文: 最佳产量", "max": "最高产量",
+           "opt": "最佳经济施肥量", "min": "最低点 (开口向上)", "eq_at": "方程在原文施肥量处的值",
+           "p_title": "磷: y = -18.052x² + 328.69x + 1688.9",
+           "k_title": "钾: y = 3.2568x² + 13.338x + 1689.3 (开口向上, 无最高点)",
+           "omission_title": "减量区的相对产量",
+           "axes": {"tested": "试验施肥范围", "y": "产量 (kg/667 m²)"}},
+}
+
+
 def _t(key: str, lang: str, **kw: Any) -> str:
     text = _TEXT[key][lang]
     return text.format(**kw) if kw else text
@@ -145,6 +161,53 @@ class StudyAudit(ResultBase):
 
             raise FertoptError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
         return rows.iloc[0]
+
+    def figures(self) -> dict[str, Any]:
+        """The audit's figures as matplotlib Figures, labelled in ``lang``.
+
+        Returns
+        -------
+        dict
+            ``"p_curve"`` and ``"k_curve"``: the printed P and K equations with
+            the paper's points (crosses) and fertopt's (circles);
+            ``"omission"``: relative yields of the reduced plots with SEs.
+        """
+        import matplotlib.pyplot as plt
+
+        from . import plotting
+
+        lang = self.lang
+        text = _FIGURE_TEXT[lang]
+        out: dict[str, Any] = {}
+        p_opt = self.optima["P2O5"]
+        fig, ax = plt.subplots(figsize=(5.6, 3.9))
+        eq = self.published["equations"]["P2O5"]
+        plotting.plot_reported_points(
+            self.curves["P2O5"],
+            [(text["paper_max"], eq["reported_maximum"]["rate"], eq["reported_maximum"]["yield"])],
+            found=[(text["max"], p_opt["maximum"].rate, p_opt["maximum"].yield_at_rate),
+                   (text["opt"], p_opt["optimum"].rate, p_opt["optimum"].yield_at_rate)],
+            x_range=(0.0, 10.5), zoom=((8.7, 9.5), (3178.0, 3200.0)), ax=ax,
+            labels=text["axes"] | {"x": "P2O5 (kg/667 m²)"})
+        ax.set_title(text["p_title"])
+        out["p_curve"] = fig
+        k_opt = self.optima["K2O"]
+        fig, ax = plt.subplots(figsize=(5.6, 3.9))
+        eq = self.published["equations"]["K2O"]
+        plotting.plot_reported_points(
+            self.curves["K2O"],
+            [(text["paper_max"], eq["reported_maximum"]["rate"], eq["reported_maximum"]["yield"]),
+             (text["paper_opt"], eq["reported_optimum"]["rate"], eq["reported_optimum"]["yield"])],
+            found=[(text["min"], *k_opt["minimum"]), (text["eq_at"], *k_opt["paper_point"])],
+            x_range=(-5.0, 22.0), zoom=((-2.8, -0.8), (1670.0, 1700.0)), ax=ax,
+            labels=text["axes"] | {"x": "K2O (kg/667 m²)"})
+        ax.set_title(text["k_title"])
+        out["k_curve"] = fig
+        fig, ax = plt.subplots(figsize=(5.0, 3.6))
+        self.omission.plot(ax=ax)
+        ax.set_title(text["omission_title"])
+        out["omission"] = fig
+        return out
 
     def _headline(self) -> str:
         counts = ", ".join(f"{n} {VERDICTS[k][self.lang]}" for k, n in self.verdicts().items())

@@ -123,7 +123,7 @@ def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield",
                     label=f"{100 * result.confidence_level:g} % interval")
         ax.errorbar(x, est, yerr=se, fmt="none", ecolor="black", elinewidth=2.2, capsize=0, label="± 1 SE")
         ax.legend(frameon=False, fontsize=8)
-    if index == "relative_yield":
+    if index == "relative_yield" and len(result.soil_supply):
         for limit in (50, 75, 95):
             ax.axhline(limit, color="0.6", lw=0.8, ls=":")
     ax.axhline(0.0, color="0.3", lw=0.8)
@@ -336,4 +336,126 @@ def plot_net_return(
     ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit) if fit is not None else "rate")
     ax.set_ylabel(f"net return ({result.net_return_unit})")
     ax.legend(fontsize="small", frameon=False)
+    return ax
+
+
+# --- published equations against the numbers a paper reports ---
+__all__ += ["plot_reported_points"]
+
+
+def plot_reported_points(
+    fit: Any,
+    reported: Any,
+    *,
+    found: Any = None,
+    x_range: tuple[float, float] | None = None,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    ax: Any = None,
+    labels: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A published response equation with the points a paper reports on it, and fertopt's.
+
+    For auditing papers: the curve is drawn over ``x_range`` (negative rates
+    included when a paper reports them), the tested range is shaded, the
+    paper's (rate, yield) points are crosses and the points fertopt computes
+    from the same equation are open symbols; the legend gives each point's
+    coordinates.  Points that crowd together can be shown again in an inset
+    (``zoom``).
+
+    Parameters
+    ----------
+    fit : ResponseFit
+        A quadratic, usually from :func:`fertopt.response_from_coefficients`.
+    reported : sequence of (label, rate, yield)
+        The paper's points.
+    found : sequence of (label, rate, yield), optional
+        The points fertopt finds (maximum, optimum, minimum).
+    x_range : (low, high), optional
+        Rates over which the curve is drawn; by default from the lowest of 0
+        and the points to a little beyond the highest.
+    zoom : ((x_low, x_high), (y_low, y_high)), optional
+        Region repeated, enlarged, in an inset.
+    ax : Axes, optional
+    labels : dict, optional
+        Texts for ``"tested"``, ``"x"`` and ``"y"`` (to draw the figure in
+        another language).
+    **kwargs
+        Passed to the curve's line.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> from fertopt.plotting import plot_reported_points
+    >>> k = fo.response_from_coefficients("quadratic", intercept=1689.3, linear=13.338,
+    ...                                   quadratic=3.2568, rate_range=(0, 21), nutrient="K2O")
+    >>> ax = plot_reported_points(k, [("paper: maximum", -2.0, 1675.7)],
+    ...                           found=[("minimum", -2.048, 1675.64)])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][1:]
+    ['paper: maximum (-2, 1675.7)', 'minimum (-2.048, 1675.6)']
+    """
+    text = {"tested": "tested rates",
+            "x": f"{getattr(fit, 'rate', 'rate')} (kg/mu)", "y": "yield (kg/mu)"}
+    text.update(labels or {})
+    reported = [tuple(p) for p in (reported or [])]
+    found = [tuple(p) for p in (found or [])]
+    for name, pts in (("reported", reported), ("found", found)):
+        for p in pts:
+            if len(p) != 3:
+                raise FertoptError(f"{name} points must be (label, rate, yield) triples, got {p!r}.")
+    est = fit.estimates
+    if set(est) != {"intercept", "linear", "quadratic"}:
+        raise FertoptError(f"plot_reported_points draws quadratic equations; this fit is {fit.model!r}.")
+    lo, hi = fit.rate_range
+    xs = [x for _, x, _ in reported + found]
+    if x_range is None:
+        left = min([0.0, *xs])
+        right = max([hi, *xs])
+        pad = 0.08 * (right - left)
+        x_range = (left - (pad if left < 0 else 0.0), right + pad)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(5.6, 3.9))
+    kwargs.setdefault("color", "#1f4e79")
+    kwargs.setdefault("lw", 1.8)
+
+    def draw(target: Any, grid_range: tuple[float, float]) -> None:
+        grid = np.linspace(grid_range[0], grid_range[1], 300)
+        target.axvspan(lo, hi, color="0.88", lw=0)
+        target.plot(grid, est["intercept"] + est["linear"] * grid + est["quadratic"] * grid**2, **kwargs)
+        for (_, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
+            target.plot([x], [y], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none")
+        for (_, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
+            target.plot([x], [y], marker, ms=9, mew=2, color="#b03a2e", ls="none")
+        if grid_range[0] < 0 < grid_range[1]:
+            target.axvline(0.0, color="0.4", lw=0.8, ls=":")
+
+    draw(ax, x_range)
+    # the legend lists the tested range, the paper's points, then fertopt's
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor="0.88", edgecolor="none", label=text["tested"])]
+    for (name, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
+        handles += ax.plot([], [], marker, ms=9, mew=2, color="#b03a2e", ls="none",
+                           label=f"{name} ({x:.4g}, {y:.1f})")
+    for (name, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
+        handles += ax.plot([], [], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none",
+                           label=f"{name} ({x:.4g}, {y:.1f})")
+    ax.set_xlim(*x_range)
+    ax.set_xlabel(text["x"])
+    ax.set_ylabel(text["y"])
+    ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="upper left")
+    if zoom is not None:
+        (zx0, zx1), (zy0, zy1) = zoom
+        inset = ax.inset_axes([0.56, 0.08, 0.4, 0.42])
+        draw(inset, (zx0, zx1))
+        inset.set_xlim(zx0, zx1)
+        inset.set_ylim(zy0, zy1)
+        inset.tick_params(labelsize=6.5)
+        ax.indicate_inset_zoom(inset, edgecolor="0.5")
     return ax
