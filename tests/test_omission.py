@@ -260,9 +260,7 @@ def test_display(om_a):
     assert d["result"] == "OmissionResult" and d["minus"] == MINUS
 
 
-def test_uses_prices_object_when_available(om_a):
-    if not hasattr(fo, "Prices"):
-        pytest.skip("fertopt.Prices is provided by the response module")
+def test_prices_object_and_mapping_agree(om_a):
     om = run(trial("a"), prices=fo.Prices(crop=0.3, N=1.2, P2O5=1.5, K2O=0.8))
     assert_allclose(om.indices["estimate"], om_a.indices["estimate"], rtol=1e-14)
 
@@ -354,3 +352,31 @@ def test_plot_returns_axes(om_a):
     with pytest.raises(fo.FertoptError, match="index 'ry' is not in this result"):
         om_a.plot(index="ry")
     plt.close("all")
+
+
+def test_units_turn_prices_per_kg_into_money_per_area(om_a):
+    # the same trial with yields in t/ha: value per t/ha is 1000 * 0.3, so every money figure
+    # is unchanged and is per ha
+    df = trial("a").assign(yield_t=lambda d: d["yield"] / 1000)
+    prices = fo.Prices(crop=0.3, N=1.2, P2O5=1.5, K2O=0.8, currency="USD")
+    om = run(df, response="yield_t", prices=prices, units={"response": "t/ha", "rate": "kg/ha"})
+    assert om.money_unit == "USD/ha"
+    assert_allclose(om.prices["crop"], 300.0, rtol=1e-12)
+    assert_allclose(om.index("net_return", "N")["estimate"], 270.0, rtol=1e-12)   # 1500*0.3 - 180
+    assert_allclose(om.economics["income"], om_a.economics["income"], rtol=1e-12)
+    # per mu (1/15 ha) when the prices say so: 270 / 15
+    om = run(df, response="yield_t", prices=prices.replace(area="mu"),
+             units={"response": "t/ha", "rate": "kg/ha"})
+    assert om.money_unit == "USD/mu"
+    assert_allclose(om.index("net_return", "N")["estimate"], 18.0, rtol=1e-12)
+    # units recorded with the data are used: the water-chestnut trial is in kg/mu
+    wc = fo.load_dataset("water_chestnut")
+    with pytest.warns(fo.DesignWarning):
+        om = fo.omission(wc, response="yield", treatment="treatment", block="block", full="formula",
+                         minus={"P2O5": "reduced P", "K2O": "reduced K"}, rates=("N", "P2O5", "K2O"),
+                         prices={"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4, "currency": "yuan"})
+    assert om.money_unit == "yuan/mu"
+    with pytest.raises(fo.FertoptError, match="units= takes the keys 'response' and 'rate'"):
+        run(df, units={"yield": "t/ha"})
+    with pytest.raises(fo.FertoptError, match="'S', which is not a nutrient form"):
+        run(df, prices={"crop": 0.3, "S": 1.0})

@@ -123,7 +123,10 @@ class OmissionResult(ResultBase):
     minus : dict
         Nutrient → label of the plot lacking (or short of) it.
     prices : dict or None
-        ``crop`` and nutrient prices used (per kg).
+        Money per unit of yield (``crop``) and per unit of each nutrient's
+        rate, as applied (prices per kg converted to the data's units).
+    money_unit : str
+        Unit of the money columns, e.g. ``"yuan/mu"`` (empty without prices).
     mse, df_resid : float
         Error mean square and degrees of freedom behind every standard error.
     confidence_level, alpha : float
@@ -153,6 +156,7 @@ class OmissionResult(ResultBase):
     control: str | None
     minus: dict[str, str]
     prices: dict[str, float] | None
+    money_unit: str
     mse: float
     df_resid: float
     confidence_level: float
@@ -221,7 +225,9 @@ class OmissionResult(ResultBase):
             ("Standard errors", self.se_method),
         ]
         if self.prices:
-            facts.append(("Prices (per kg)", ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items())))
+            facts.append(("Prices (per unit of yield and of rate)",
+                          ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items())))
+            facts.append(("Money", self.money_unit))
         means = self.means.copy()
         blocks: list[Any] = [Facts(facts)]
         blocks.append(Table(means, title="Treatment means", formats={"n": "int"},
@@ -271,19 +277,12 @@ def _check_label(value: Any, role: str, levels: Sequence[str], column: Hashable)
     return label
 
 
-def _price_table(prices: Any, nutrients: Sequence[str]) -> dict[str, float]:
-    """Crop and nutrient prices per kg from a :class:`~fertopt.units.Prices` or a mapping."""
-    out: dict[str, float] = {}
-    if hasattr(prices, "nutrient_price") and hasattr(prices, "crop_per_kg"):
-        out["crop"] = float(prices.crop_per_kg)
-        for nut in nutrients:
-            try:
-                out[nut] = float(prices.nutrient_price(nut))
-            except FertoptError as exc:
-                raise FertoptError(
-                    f"prices has no price for {nut!r}, which this trial applies: {exc}"
-                ) from None
-        return out
+def _as_prices(prices: Any) -> Any:
+    """``prices`` as a :class:`~fertopt.units.Prices` (a mapping is converted)."""
+    from .units import NUTRIENT_FORMS, Prices
+
+    if isinstance(prices, Prices):
+        return prices
     if not isinstance(prices, Mapping):
         raise FertoptError(
             "prices must be fertopt.Prices(crop=..., N=..., P2O5=..., K2O=...) or a mapping "
@@ -294,20 +293,43 @@ def _price_table(prices: Any, nutrients: Sequence[str]) -> dict[str, float]:
             "prices needs the crop price as 'crop' (per kg of the harvested product), e.g. "
             "{'crop': 2.8, 'N': 6.25, 'P2O5': 4.67, 'K2O': 10.4}."
         )
-    out["crop"] = _v.check_positive(prices["crop"], "prices['crop']")
+    unknown = [k for k in prices if k not in ("crop", "currency") and k not in NUTRIENT_FORMS]
+    if unknown:
+        raise FertoptError(
+            f"prices names {', '.join(map(repr, unknown))}, which is not a nutrient form; use "
+            f"'crop' and {', '.join(map(repr, NUTRIENT_FORMS))} (prices per kg of the nutrient)."
+        )
+    return Prices(**{str(k): v for k, v in prices.items()})
+
+
+def _price_table(prices: Any, nutrients: Sequence[str], response_unit: str | None,
+                 rate_units: Mapping[str, str | None]) -> tuple[dict[str, float], str]:
+    """Money per yield unit (``"crop"``) and per rate unit of each nutrient, and the area."""
+    prices = _as_prices(prices)
+    out: dict[str, float] = {}
+    area = prices.area or ""
     for nut in nutrients:
-        if nut not in prices:
+        if not prices.has(nut):
             raise FertoptError(
-                f"prices has no price for {nut!r}, which this trial applies; add {nut!r}: price "
-                "per kg of the nutrient (not of the product)."
+                f"prices has no price for {nut!r}, which this trial applies; add {nut}=... "
+                "(price per kg of the nutrient, not of the product)."
             )
-        out[nut] = _v.check_positive(prices[nut], f"prices[{nut!r}]")
-    return out
+        units = (response_unit, rate_units.get(nut))
+        if None in units:
+            units = (None, None)
+        value, cost, area = prices.money_factors(nut, response_unit=units[0], rate_unit=units[1])
+        out["crop"] = float(value)
+        out[nut] = float(cost)
+    if not nutrients:
+        out["crop"] = float(prices.crop_per_kg)
+    currency = prices.currency or "money"
+    return out, f"{currency}/{area}" if area else currency
 
 
 def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
-                        needed: Sequence[str]) -> tuple[dict[str, dict[str, float]], list[str]]:
-    """Rates of every treatment as ``{treatment: {nutrient: rate}}`` and the nutrient order."""
+                        needed: Sequence[str]) -> tuple[dict[str, dict[str, float]], list[str], dict]:
+    """Rates of every treatment as ``{treatment: {nutrient: rate}}``, the nutrients in order,
+    and the rate column of each nutrient (empty when the rates were given per treatment)."""
     levels = [str(c) for c in labels.categories]
     if isinstance(rates, Mapping) and rates and all(isinstance(v, Mapping) for v in rates.values()):
         table: dict[str, dict[str, float]] = {}
@@ -337,7 +359,7 @@ def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
         for values in table.values():
             for nut in nutrients:
                 values.setdefault(nut, 0.0)
-        return table, nutrients
+        return table, nutrients, {}
     if isinstance(rates, Mapping):
         # column -> nutrient, as in trial_report ({"n_kg": "N"}); nutrient -> column is
         # accepted when only the value is a column of the data
@@ -380,7 +402,7 @@ def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
                     "the rates or give the treatments different labels."
                 )
             table[label][nut] = float(these[0])
-    return table, list(columns)
+    return table, list(columns), columns
 
 
 def _ls_means(y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None,
@@ -439,6 +461,7 @@ def omission(
     prices: Any = None,
     block: Hashable | None = None,
     uptake: Mapping[str, Hashable] | None = None,
+    units: Mapping[str, str] | None = None,
     alpha: float = 0.05,
     confidence_level: float = 0.95,
     nan_policy: str = "omit",
@@ -473,13 +496,20 @@ def omission(
         Needed for agronomic efficiency, partial factor productivity,
         recovery efficiency and economics.
     prices : fertopt.Prices or mapping, optional
-        Crop price and price per kg of each nutrient (``{"crop": 2.8, "N":
-        6.25, "P2O5": 4.67, "K2O": 10.4}``).  Needs ``rates``.
+        Crop price and price per kg of each nutrient (``fo.Prices(crop=2.8,
+        N=6.25, P2O5=4.67, K2O=10.4)`` or the same as a mapping).  Needs
+        ``rates``.
     block : str, optional
         Block (replicate) column: RCBD analysis; without it, a CRD.
     uptake : mapping, optional
         Nutrient → column of that nutrient's uptake (kg per area) per plot,
         for the recovery efficiency.
+    units : mapping, optional
+        ``{"response": "t/ha", "rate": "kg/ha"}``: units of the yield and
+        rate columns, to turn prices per kg into money per area (default: the
+        units recorded by :func:`fertopt.read_trials` or
+        :func:`fertopt.load_dataset`; without them yields and rates are taken
+        as kg per the same area).
     alpha : float, default 0.05
         Significance level of Duncan's letters.
     confidence_level : float, default 0.95
@@ -657,11 +687,12 @@ def omission(
     # -- rates, prices and uptake -----------------------------------------
     needed = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
     rate_table: dict[str, dict[str, float]] | None = None
+    rate_columns: dict[str, Any] = {}
     nutrients: list[str] = list(minus_labels)
     design_notes: list[str] = []
     if rates is not None:
         source = frame.loc[used.index]
-        rate_table, nutrients = _rates_by_treatment(source, labels, rates, needed)
+        rate_table, nutrients, rate_columns = _rates_by_treatment(source, labels, rates, needed)
         for nut in minus_labels:
             if nut not in nutrients:
                 raise FertoptError(
@@ -692,7 +723,19 @@ def omission(
                     f"{full_label!r}: the {nut} indices describe the last {format_number(f_full - f_minus)} "
                     f"of {nut}, not the whole dose, and its relative yield is no soil-supply index."
                 )
-    price_table = _price_table(prices, nutrients) if prices is not None else None
+    price_table: dict[str, float] | None = None
+    money_unit = ""
+    if prices is not None:
+        meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
+        known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
+        given = dict(units or {})
+        for key in given:
+            if key not in ("response", "rate"):
+                raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+        response_unit = given.get("response", known.get(str(response)))
+        rate_units = {nut: given.get("rate", known.get(str(rate_columns.get(nut, nut))))
+                      for nut in nutrients}
+        price_table, money_unit = _price_table(prices, nutrients, response_unit, rate_units)
     uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for nut, column in uptake.items():
         u_frame = frame.loc[used.index]
@@ -857,6 +900,7 @@ def omission(
         control=control_label,
         minus=minus_labels,
         prices=price_table,
+        money_unit=money_unit,
         mse=mse,
         df_resid=df_resid,
         confidence_level=confidence_level,
