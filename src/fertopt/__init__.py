@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from . import units
+from . import design, units
 from ._version import __version__
 from .exceptions import (
     AssumptionWarning,
@@ -34,15 +34,28 @@ from .exceptions import (
 )
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
+from .design import FieldBook
 from .io import read_trials
 from .units import Prices
 from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
 from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
 from .omission import OmissionResult, omission
+from .surface import (
+    CanonicalResult,
+    SurfaceFit,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    fit_surface,
+    surface_from_coefficients,
+)
+from .three414 import Three414Result, three414
 
 __all__ = [
     "__version__",
     "units",
+    "design",
+    "FieldBook",
     "read_trials",
     "anova",
     "AnovaResult",
@@ -75,4 +88,13 @@ __all__ = [
     "NetReturnCurve",
     "PriceSensitivity",
     "PooledSites",
+    "fit_surface",
+    "surface_from_coefficients",
+    "SurfaceFit",
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
+    "three414",
+    "Three414Result",
 ]
