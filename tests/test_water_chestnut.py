@@ -322,6 +322,61 @@ def test_audit_n_points_consistent(audit):
     assert row["verdict"] == "consistent"
 
 
+# ternary: Y = 1688.61 - 17.65 P^2 + 0.064 N K + 16.99 P K (printed)
+def tern(n, p, k):
+    return 1688.61 - 17.65 * p * p + 0.064 * n * k + 16.99 * p * k
+
+
+def test_audit_ternary_value(audit):
+    row = audit.row("ternary_value")
+    # 1688.61 - 17.65*64 + 0.064*13.2*21 + 16.99*8*21 = 1688.61 - 1129.6 + 17.7408 + 2854.32
+    assert_allclose(row["fertopt_value"], 1688.61 - 1129.6 + 17.7408 + 2854.32, rtol=1e-12)
+    assert_allclose(row["fertopt_value"], 3431.0708, atol=1e-9)
+    # printed 3430.67: 0.40 away, within the coefficients' rounding 0.005 + 0.005*64 +
+    # 0.0005*277.2 + 0.005*168 = 1.3036
+    assert row["paper_value"] == 3430.67 and row["verdict"] == "consistent"
+    assert "± 1.30" in row["explanation"]
+
+
+def test_audit_ternary_shape(audit):
+    row = audit.row("ternary_shape")
+    # Y = b0 + x'Bx with B = [[0, 0, 0.032], [0, -17.65, 8.495], [0.032, 8.495, 0]]: the P-K
+    # block alone has eigenvalues (-17.65 +- sqrt(17.65^2 + 4*8.495^2)) / 2 = 3.4243, -21.0743;
+    # det B = 0.032^2 * 17.65 = 0.018074 > 0 with a negative trace: one positive eigenvalue,
+    # two negative: a saddle (stationary point at the origin: 0.064K = 0, -35.3P + 16.99K = 0,
+    # 0.064N + 16.99P = 0)
+    B = np.array([[0, 0, 0.032], [0, -17.65, 8.495], [0.032, 8.495, 0]])
+    eig = np.linalg.eigvalsh(B)
+    assert_allclose(eig[[0, 2]], [(-17.65 - math.sqrt(17.65**2 + 4 * 8.495**2)) / 2,
+                                  (-17.65 + math.sqrt(17.65**2 + 4 * 8.495**2)) / 2], rtol=1e-4)
+    assert_allclose(np.prod(eig), 0.032**2 * 17.65, rtol=1e-9)
+    assert_allclose(row["fertopt_value"], eig.max(), rtol=1e-8)
+    assert "saddle at (0, 0, 0)" in row["fertopt"]
+    assert row["verdict"] == "wrong"
+
+
+def test_audit_ternary_range(audit):
+    row = audit.row("ternary_range")
+    # the formula's box N <= 18, P <= 8, K <= 19: highest at the corner (18, 8, 19):
+    # 1688.61 - 1129.6 + 21.888 + 2582.48 = 3163.378
+    assert_allclose(row["fertopt_value"], tern(18, 8, 19), rtol=1e-12)
+    assert_allclose(tern(18, 8, 19), 3163.378, atol=1e-9)
+    # all applied rates (N <= 20, K <= 21): (20, 8, 21) = 1688.61 - 1129.6 + 26.88 + 2854.32
+    assert f"(20, 8, 21): {tern(20, 8, 21):.1f}" in row["fertopt"]
+    assert_allclose(tern(20, 8, 21), 3440.21, atol=1e-9)
+    # K2O = 21 is the largest K2O applied and only the reduced-N plot (16, 8, 21) has it, so any
+    # convex combination reaching K2O 21 is that plot: N 13.2 is outside the treatments' hull
+    assert audit.optima["ternary"]["paper_point_in_hull"] is False
+    assert row["verdict"] == "extrapolated"
+
+
+def test_audit_ternary_design(audit):
+    row = audit.row("ternary_design")
+    # a ternary quadratic has 1 + 3 + 3 + 3 = 10 coefficients; the trial has 5 rate combinations
+    assert row["fertopt_value"] == 5 and row["verdict"] == "unsupported"
+    assert "10 coefficients" in row["explanation"] and "3414" in row["explanation"]
+
+
 def test_audit_ternary_fit_statistics(audit):
     row = audit.row("ternary_fit")
     # printed F = 608.73 on "Df = 3.1", i.e. (3, 1): 4 terms fitted to 5 treatment means
@@ -391,4 +446,9 @@ def test_audit_figures(audit):
     assert "minimum (convex curve) (-2.048, 1675.6)" in legend
     assert "equation at the paper's x (-1.477, 1676.7)" in legend
     assert ax.get_xlim()[0] < -2.048   # the negative rates are drawn
+    ax = figs["surface"].axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "paper's 'optimum' (13.2, 8, 21)" in legend and "base formula's range" in legend
+    paper = [ln for ln in ax.get_lines() if ln.get_label().startswith("paper's")][0]
+    assert (paper.get_xdata()[0], paper.get_ydata()[0]) == (13.2, 21)
     plt.close("all")

@@ -72,12 +72,18 @@ _FIGURE_TEXT = {
            "p_title": "P2O5: y = -18.052x² + 328.69x + 1688.9",
            "k_title": "K2O: y = 3.2568x² + 13.338x + 1689.3 (convex: no maximum)",
            "omission_title": "Relative yield of the reduced plots",
+           "paper_point": "paper's 'optimum'", "formula_box": "base formula's range",
+           "design": "treatments (filled: P2O5 = 8)",
+           "surface_title": "Ternary equation at P2O5 = 8: a saddle, rising with N and K",
            "axes": {"tested": "tested rates", "y": "yield (kg/667 m²)"}},
     "zh": {"paper_max": "原文: 最高产量", "paper_opt": "原文: 最佳产量", "max": "最高产量",
            "opt": "最佳经济施肥量", "min": "最低点 (开口向上)", "eq_at": "方程在原文施肥量处的值",
            "p_title": "磷: y = -18.052x² + 328.69x + 1688.9",
            "k_title": "钾: y = 3.2568x² + 13.338x + 1689.3 (开口向上, 无最高点)",
            "omission_title": "减量区的相对产量",
+           "paper_point": "原文 '最优组合'", "formula_box": "原配方用量范围",
+           "design": "试验处理 (实心: P2O5 = 8)",
+           "surface_title": "三元二次方程 (P2O5 = 8): 鞍点, 随 N、K 增加而上升",
            "axes": {"tested": "试验施肥范围", "y": "产量 (kg/667 m²)"}},
 }
 
@@ -121,11 +127,17 @@ class StudyAudit(ResultBase):
         ``"P2O5"``, ``"K2O"`` → the printed single-nutrient equations as
         :class:`~fertopt.ResponseFit` (:func:`fertopt.response_from_coefficients`,
         tested range = the rates of the reconstructed Table 1).
+    surface : SurfaceFit
+        The printed ternary equation (:func:`fertopt.surface_from_coefficients`),
+        tested region = the box of the rates applied.
     optima : dict
         ``"P2O5"``, ``"K2O"`` → ``{"maximum": Optimum, "optimum": Optimum, ...}``
         as found by fertopt (K: also ``"minimum"`` and ``"paper_point"``, the
         (rate, yield) pairs of the stationary point and of the paper's
-        economic point).
+        economic point); ``"ternary"`` → canonical analysis, the maxima in the
+        formula's box and in the box of applied rates, the equation's value
+        at the paper's point and whether that point lies in the region the
+        treatments span.
     prices : Prices
         The study's prices.
     refits : dict
@@ -144,6 +156,7 @@ class StudyAudit(ResultBase):
     anova: Any = field(repr=False)
     omission: Any = field(repr=False)
     curves: dict = field(repr=False)
+    surface: Any = field(repr=False)
     optima: dict = field(repr=False)
     prices: Any = field(repr=False)
     refits: dict = field(repr=False)
@@ -170,6 +183,8 @@ class StudyAudit(ResultBase):
         dict
             ``"p_curve"`` and ``"k_curve"``: the printed P and K equations with
             the paper's points (crosses) and fertopt's (circles);
+            ``"surface"``: the ternary equation at P2O5 = 8 over N and K2O, with
+            the paper's point, the treatments and the formula's range;
             ``"omission"``: relative yields of the reduced plots with SEs.
         """
         import matplotlib.pyplot as plt
@@ -203,6 +218,20 @@ class StudyAudit(ResultBase):
             labels=text["axes"] | {"x": "K2O (kg/667 m²)"})
         ax.set_title(text["k_title"])
         out["k_curve"] = fig
+        fig, ax = plt.subplots(figsize=(5.8, 5.0), layout="constrained")
+        rep = self.published["equations"]["ternary"]["reported_maximum"]
+        formula = self.published["design"]["formula"]
+        design = self.data.groupby("treatment")[["N", "P2O5", "K2O"]].first().to_dict("records")
+        plotting.plot_surface_points(
+            self.surface, x="N", y="K2O", at={"P2O5": 8.0}, ax=ax,
+            reported=[(f"{text['paper_point']} ({rep['rates']['N']:g}, 8, {rep['rates']['K2O']:g})",
+                       rep["rates"])],
+            design=design, boxes=[(text["formula_box"], {n: (0.0, float(v)) for n, v in formula.items()})],
+            labels={"design": text["design"]})
+        ax.set_xlabel("N (kg/667 m²)")
+        ax.set_ylabel("K2O (kg/667 m²)")
+        ax.set_title(text["surface_title"], fontsize=9)
+        out["surface"] = fig
         fig, ax = plt.subplots(figsize=(5.0, 3.6))
         self.omission.plot(ax=ax)
         ax.set_title(text["omission_title"])
@@ -498,6 +527,120 @@ def _check_n(rows: _Rows, pub: dict, prices: dict, refit: tuple) -> None:
     )
 
 
+def _published_surface(pub: dict, rates: pd.DataFrame) -> Any:
+    """The printed ternary equation over the box of the rates the trial applied."""
+    from .surface import surface_from_coefficients
+
+    bounds = {n: (0.0, float(rates[n].max())) for n in ("N", "P2O5", "K2O")}
+    return surface_from_coefficients(pub["equations"]["ternary"]["coefficients"], bounds=bounds,
+                                     units={"response": "kg/mu", "rates": "kg/mu"})
+
+
+def _in_hull(point: np.ndarray, vertices: np.ndarray) -> bool:
+    """Whether ``point`` is a convex combination of ``vertices`` (a small linear programme)."""
+    from scipy.optimize import linprog
+
+    n = vertices.shape[0]
+    A = np.vstack([vertices.T, np.ones(n)])
+    b = np.append(point, 1.0)
+    res = linprog(np.zeros(n), A_eq=A, b_eq=b, bounds=[(0, None)] * n, method="highs")
+    return bool(res.status == 0)
+
+
+def _check_ternary(rows: _Rows, pub: dict, surf: Any, data: pd.DataFrame, rates: pd.DataFrame) -> dict:
+    from .exceptions import DesignError
+    from .surface import fit_surface
+
+    eq = pub["equations"]["ternary"]
+    coef = eq["coefficients"]
+    rep = eq["reported_maximum"]
+    point = {k: float(v) for k, v in rep["rates"].items()}
+    value = float(surf.predict(point))
+    # rounding of the printed coefficients: half a unit of the last digit times each term
+    n, p, k = point["N"], point["P2O5"], point["K2O"]
+    slack = 0.005 + 0.005 * p * p + 0.0005 * n * k + 0.005 * p * k
+    topic = ("Ternary equation", "三元二次方程")
+    rows.add(
+        "ternary_value", topic=topic,
+        claim=("Yield 3430.67 kg at N 13.2, P2O5 8, K2O 21", "N 13.2、P2O5 8、K2O 21 时产量 3430.67 kg"),
+        paper=f"{rep['yield']}", paper_value=rep["yield"],
+        fertopt=(f"{value:.2f} kg", f"{value:.2f} kg"), fertopt_value=value,
+        verdict="consistent",
+        why=(f"1688.61 − 17.65 × 8² + 0.064 × 13.2 × 21 + 16.99 × 8 × 21 = {value:.2f}; the "
+             f"difference {value - rep['yield']:.2f} is within the rounding of the printed "
+             f"coefficients (± {slack:.2f}).",
+             f"1688.61 − 17.65 × 8² + 0.064 × 13.2 × 21 + 16.99 × 8 × 21 = {value:.2f}; 差值 "
+             f"{value - rep['yield']:.2f} 在系数四舍五入误差 (± {slack:.2f}) 之内。"),
+    )
+    can = surf.canonical()
+    eig = can.eigen["eigenvalue"].to_numpy(dtype=float)
+    sp = ", ".join(f"{(0.0 if abs(v) < 1e-9 else v):g}" for v in can.stationary_point.values())
+    rows.add(
+        "ternary_shape", topic=topic,
+        claim=("3430.67 is the highest yield the equation gives", "3430.67 为方程的最高产量"),
+        paper=f"{rep['yield']}", paper_value=rep["yield"],
+        fertopt=(f"no maximum: {can.kind} at ({sp}); eigenvalues "
+                 f"{', '.join(f'{e:.4g}' for e in eig)}",
+                 f"无最高点: 驻点 ({sp}) 为鞍点; 特征值 {', '.join(f'{e:.4g}' for e in eig)}"),
+        fertopt_value=float(eig.max()), verdict="wrong",
+        why=(f"∂Y/∂N = {coef['N:K2O']} K2O > 0 and ∂Y/∂K2O = {coef['N:K2O']} N + {coef['P2O5:K2O']} P2O5 "
+             "> 0 for any positive rates: yield rises without bound with N and K. The quadratic "
+             "part has eigenvalues of both signs (a saddle), so no rate combination is a maximum.",
+             f"∂Y/∂N = {coef['N:K2O']} K2O > 0, ∂Y/∂K2O = {coef['N:K2O']} N + {coef['P2O5:K2O']} P2O5 "
+             "> 0: 产量随 N、K 用量无限增加。二次型特征值有正有负 (鞍点), 不存在最高产量组合。"),
+    )
+    formula = pub["design"]["formula"]
+    in_formula = all(point[n] <= formula[n] for n in formula)
+    vertices = rates[["N", "P2O5", "K2O"]].to_numpy(dtype=float)
+    inside_hull = _in_hull(np.array([n, p, k]), vertices)
+    box_formula = surf.maximum(bounds={nut: (0.0, float(v)) for nut, v in formula.items()})
+    box_applied = surf.maximum(bounds="tested")
+    f_rates = ", ".join(f"{v:g}" for v in box_formula.rates.values())
+    a_rates = ", ".join(f"{v:g}" for v in box_applied.rates.values())
+    rows.add(
+        "ternary_range", topic=topic,
+        claim=("Optimum combination N 13.2, P2O5 8, K2O 21", "最优组合 N 13.2、P2O5 8、K2O 21"),
+        paper="13.2 / 8 / 21", paper_value=point["K2O"],
+        fertopt=(f"outside the formula's range (K2O 21 > {formula['K2O']}) and outside the region the "
+                 f"five treatments span; highest value in the formula's box ({f_rates}): "
+                 f"{box_formula.yield_at_rates:.1f}; in the box of all applied rates ({a_rates}): "
+                 f"{box_applied.yield_at_rates:.1f}",
+                 f"超出配方用量范围 (K2O 21 > {formula['K2O']}), 也超出 5 个处理所覆盖的范围; 配方范围内"
+                 f"最高值在 ({f_rates}): {box_formula.yield_at_rates:.1f}; 全部施用量范围内在 "
+                 f"({a_rates}): {box_applied.yield_at_rates:.1f}"),
+        fertopt_value=box_formula.yield_at_rates,
+        verdict="extrapolated" if not (in_formula and inside_hull) else "confirmed",
+        why=("K2O 21 was applied only together with N 16 (the reduced-N plot, inferred Table 1), so "
+             "N 13.2 with K2O 21 is an extrapolation; on a surface without a maximum the highest "
+             "value in any box sits on its boundary, and the paper's point is neither.",
+             "K2O 21 只在 N 16 时施用过 (减氮区, 推断的表 1), 因此 N 13.2 与 K2O 21 的组合属于外推; "
+             "没有最高点的曲面在任何范围内的最高值都位于边界上, 原文的组合并不是。"),
+    )
+    try:
+        fit_surface(data, response="yield", rates=("N", "P2O5", "K2O"), terms="full")
+    except DesignError as exc:
+        message = str(exc)
+    else:  # pragma: no cover - five treatments never identify ten coefficients
+        message = ""
+    n_support = len(np.unique(vertices, axis=0))
+    rows.add(
+        "ternary_design", topic=topic,
+        claim=("A ternary quadratic (stepwise) fitted to this trial, F on 'Df = 3.1'",
+               "对本试验进行三元二次多项式逐步回归, Df = 3.1"),
+        paper="Df = 3.1", paper_value=1.0,
+        fertopt=(f"10 coefficients, {n_support} treatment combinations: not identifiable; the "
+                 "stepwise fit keeps 4 terms with 1 residual df",
+                 f"10 个系数, 仅 {n_support} 个处理组合: 无法估计; 逐步回归保留 4 项, 仅剩 1 个剩余自由度"),
+        fertopt_value=float(n_support), verdict="unsupported",
+        why=(message or "Five treatment combinations cannot identify ten coefficients.",
+             "三元二次方程有 10 个系数, 而本试验只有 5 个不同的施肥组合, 每个系数至少需要一个组合, "
+             "因此无法估计完整方程; 逐步回归只是在设计无法区分的项之间挑选。完整的肥料效应方程需要 "
+             "3414 等设计 (14 个处理)。"),
+    )
+    return {"canonical": can, "maximum_formula_box": box_formula, "maximum_applied_box": box_applied,
+            "value_at_paper_point": value, "paper_point_in_hull": inside_hull}
+
+
 def _check_ternary_stats(rows: _Rows, pub: dict, refit: dict) -> None:
     eq = pub["equations"]["ternary"]
     rows.add(
@@ -655,8 +798,11 @@ def audit(lang: str = "en") -> StudyAudit:
     optima = {"P2O5": _check_p(rows, pub, curves["P2O5"], prices),
               "K2O": _check_k(rows, pub, curves["K2O"], prices)}
     _check_n(rows, pub, pub["prices"], refits["N"])
+    surface = _published_surface(pub, rates)
+    optima["ternary"] = _check_ternary(rows, pub, surface, data, rates)
     _check_ternary_stats(rows, pub, refits["ternary"])
     _check_economics(rows, pub, om)
     return StudyAudit(table=rows.frame(), lang=lang, published=pub, data=data, anova=aov,
-                      omission=om, curves=curves, optima=optima, prices=prices, refits=refits,
+                      omission=om, curves=curves, surface=surface, optima=optima, prices=prices,
+                      refits=refits,
                       warnings=tuple(dict.fromkeys(caught_texts)))

@@ -622,3 +622,87 @@ def plot_surface(
         ax.set_title(", ".join(f"{n} = {v:.4g}" for n, v in held.items()), fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     return ax
+
+
+__all__ += ["plot_surface_points"]
+
+
+def plot_surface_points(
+    surface: Any,
+    *,
+    x: str,
+    y: str,
+    at: dict[str, float] | None = None,
+    reported: Any = None,
+    design: Any = None,
+    boxes: Any = None,
+    ax: Any = None,
+    labels: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A surface slice (:func:`plot_surface`) with a paper's points, design points and boxes.
+
+    For auditing a published surface: the contour of ``surface`` over ``x`` and
+    ``y`` with the other nutrients held at ``at``; the rate combinations of the
+    trial (``design``, filled when they lie in the slice), the points a paper
+    reports (``reported``, red crosses) and further regions (``boxes``, e.g.
+    the base formula's range) drawn on top.
+
+    Parameters
+    ----------
+    surface : SurfaceFit
+    x, y : str
+        Nutrients on the axes.
+    at : dict, optional
+        Levels of the other nutrients.
+    reported : sequence of (label, {nutrient: rate}), optional
+    design : sequence of {nutrient: rate}, optional
+    boxes : sequence of (label, {nutrient: (low, high)}), optional
+    ax : Axes, optional
+    labels : dict, optional
+        Text for ``"design"`` (legend entry of the design points).
+    **kwargs
+        Passed to :func:`plot_surface`.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> from fertopt.plotting import plot_surface_points
+    >>> surf = fo.surface_from_coefficients(
+    ...     {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99},
+    ...     bounds={"N": (0, 20), "P2O5": (0, 8), "K2O": (0, 21)})
+    >>> ax = plot_surface_points(surf, x="N", y="K2O", at={"P2O5": 8},
+    ...                          reported=[("paper", {"N": 13.2, "P2O5": 8, "K2O": 21})])
+    >>> "paper" in [t.get_text() for t in ax.get_legend().get_texts()]
+    True
+    """
+    from matplotlib.patches import Rectangle
+
+    text = {"design": "treatments"}
+    text.update(labels or {})
+    ax = plot_surface(surface, ax, x=x, y=y, at=at, **kwargs)
+    held = dict(at or {})
+    for i, (name, box) in enumerate(boxes or []):
+        (x0, x1), (y0, y1) = box[x], box[y]
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.4,
+                               ls=(0, (1, 1.5)), ec=("#6c3483", "#117864", "#7d6608")[i % 3],
+                               label=name))
+    if design:
+        pts = [dict(p) for p in design]
+        in_slice = [all(abs(p.get(n, 0.0) - v) < 1e-9 for n, v in held.items()) for p in pts]
+        xs = np.array([p[x] for p in pts], dtype=float)
+        ys = np.array([p[y] for p in pts], dtype=float)
+        mask = np.array(in_slice)
+        if (~mask).any():
+            ax.plot(xs[~mask], ys[~mask], "o", ms=6, mfc="white", mec="black", ls="none", zorder=5)
+        ax.plot(xs[mask], ys[mask], "o", ms=6, color="black", ls="none", label=text["design"],
+                zorder=5, clip_on=False)
+    for (name, point), marker in zip(reported or [], ("D", "P", "s"), strict=False):
+        ax.plot([point[x]], [point[y]], marker, ms=9, mfc="#f1c40f", mec="black", ls="none",
+                label=name, clip_on=False, zorder=6)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    return ax
