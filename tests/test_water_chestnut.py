@@ -8,6 +8,7 @@ written out. Nothing is pasted from fertopt's output.
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -452,3 +453,42 @@ def test_audit_figures(audit):
     paper = [ln for ln in ax.get_lines() if ln.get_label().startswith("paper's")][0]
     assert (paper.get_xdata()[0], paper.get_ydata()[0]) == (13.2, 21)
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------
+# the notebook runs top to bottom and shows the audit
+# ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_notebook_executes(monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    path = ROOT / "notebooks" / "water_chestnut.ipynb"
+    pythonpath = [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(pythonpath))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+    client.execute()   # raises CellExecutionError naming the cell on any error
+
+    def text_of(cell):
+        parts = []
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            parts.append(out.get("data", {}).get("text/plain", ""))
+        return "".join(parts)
+
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    everything = "\n".join(text_of(c) for c in code)
+    # ANOVA F of the reconstruction, P maximum and optimum, the ternary value, the audit
+    assert "treatment F(4, 8) = 29.58" in everything
+    assert "9.10397739" in everything and "3185.09316" in everything
+    assert "3431.07" in everything
+    assert "<StudyAudit 2" in everything and "saddle" in everything
+    assert "image/png" in {k for c in code for o in c.get("outputs", []) for k in o.get("data", {})}
+    for cell in code:   # no warnings except where the notebook expects them
+        if "warns" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("name") == "stderr":
+                assert "Warning" not in out["text"], (cell.source, out["text"])
