@@ -492,3 +492,53 @@ def test_notebook_executes(monkeypatch):
         for out in cell.get("outputs", []):
             if out.get("name") == "stderr":
                 assert "Warning" not in out["text"], (cell.source, out["text"])
+
+
+# ---------------------------------------------------------------------------
+# fertopt example: the audit on the command line, with its HTML report
+# ---------------------------------------------------------------------------
+def run_cli(*args, cwd):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
+    return subprocess.run([sys.executable, "-m", "fertopt.cli", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=180)
+
+
+def check_self_contained(page: str) -> None:
+    import re
+
+    # nothing fetched from outside the file: no external src/href, no @import
+    refs = re.findall(r"""(?:src|href)\\s*=\\s*["']([^"']+)["']""", page)
+    assert all(r.startswith("data:") or r.startswith("#") for r in refs), refs
+    assert "@import" not in page and "url(http" not in page
+
+
+def test_example_english(tmp_path):
+    out = run_cli("example", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "water_chestnut_report.html").read_text(encoding="utf-8")
+    check_self_contained(page)
+    assert '<html lang="en">' in page and page.count("<img ") == 4
+    assert "3185.09 kg" in page and "3431.07 kg" in page and "not significant" in page
+    assert "[wrong] Maximum yield 3195.9 kg" in out.stdout
+    assert "HTML report written to water_chestnut_report.html" in out.stderr
+
+
+@pytest.mark.slow
+def test_example_chinese_and_options(tmp_path):
+    out = run_cli("example", "--lang", "zh", "--report", "马蹄.html", "--format", "json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    data = json.loads(out.stdout)
+    assert data["result"] == "StudyAudit" and data["lang"] == "zh"
+    assert {r["item"]: r["verdict"] for r in data["table"]}["k_maximum"] == "misread"
+    page = (tmp_path / "马蹄.html").read_text(encoding="utf-8")
+    check_self_contained(page)
+    assert '<html lang="zh-CN">' in page and "马蹄肥料配方校正试验: 复核与审查" in page
+    assert "减钾区与原配方区差异显著" in page
+    assert "HTML 报告已写入" in out.stderr
+
+
+def test_example_bad_option(tmp_path):
+    out = run_cli("example", "--lang", "fr", cwd=tmp_path)
+    assert out.returncode == 2 and "invalid choice: 'fr'" in out.stderr

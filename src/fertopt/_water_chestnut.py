@@ -9,9 +9,13 @@ what ``fertopt example`` runs.
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import math
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -62,6 +66,27 @@ _TEXT = {
                "verdict_text": "结论", "explanation": "说明"},
     },
     "reconstruction": {"en": "About the reconstruction", "zh": "关于重建数据"},
+    "reconstruction_text": {
+        "en": ("The study printed no plot data. fertopt's reconstruction (data/water_chestnut in the "
+               "source repository; fertopt.load_dataset('water_chestnut')) keeps every published fact "
+               "that pins the data down: 5 treatments x 3 blocks; blank 1688.9 and formula 3188.9 "
+               "kg/667 m2 (from the printed P equation and the income figures); differences of "
+               "+233.4 (reduced N), -311.1 (reduced K) and -177.8 (reduced P) kg from the formula; "
+               "treatment F = 29.58 on (4, 8) df. The rates of Table 1 are inferred: 2 kg steps, "
+               "reduced N = 16-8-21 and reduced K = 20-8-17 (N and K2O swap 2 kg), reduced P = "
+               "18-6-19; with them the printed economics and equations are reproduced. Block effects "
+               "(+40, 0, -40) and plot errors are constructed, not observed."),
+        "zh": ("原文未给出小区数据。fertopt 的重建数据 (源代码库 data/water_chestnut; "
+               "fertopt.load_dataset('water_chestnut')) 保留了所有能确定数据的已发表事实: 5 个处理 × 3 "
+               "个区组; 空白区 1688.9、配方区 3188.9 kg/667 m2 (由磷肥方程与收益数据推得); 减氮区 "
+               "+233.4、减钾区 −311.1、减磷区 −177.8 kg (相对配方区); 处理间 F = 29.58, 自由度 (4, 8)。"
+               "表 1 的施肥量为推断值: 每次调整 2 kg, 减氮区 16-8-21、减钾区 20-8-17 (N 与 K2O 互换 "
+               "2 kg)、减磷区 18-6-19; 据此可重现原文的经济效益数据和回归方程。区组效应 (+40, 0, "
+               "−40) 和小区误差为构造值, 并非观测值。"),
+    },
+    "figures": {"en": "Figures", "zh": "图"},
+    "paper_says": {"en": "paper", "zh": "原文"},
+    "warnings": {"en": "Warnings", "zh": "警告"},
     "analysis": {"en": "Analysis of the reconstructed trial", "zh": "重建数据的统计分析"},
 }
 
@@ -75,6 +100,16 @@ _FIGURE_TEXT = {
            "paper_point": "paper's 'optimum'", "formula_box": "base formula's range",
            "design": "treatments (filled: P2O5 = 8)",
            "surface_title": "Ternary equation at P2O5 = 8: a saddle, rising with N and K",
+           "captions": {
+               "p_curve": "The printed P2O5 equation: the paper's maximum yield (cross) is off the "
+                          "curve; fertopt's maximum and economic optimum (circles) lie beyond the "
+                          "highest rate tested (shaded).",
+               "k_curve": "The printed K2O equation is convex: its stationary point is a minimum at a "
+                          "negative rate; the paper's 'optimum' is not on the curve.",
+               "surface": "The ternary equation at P2O5 = 8 over N and K2O: no maximum; the paper's "
+                          "point lies outside the formula's range and outside the treatments.",
+               "omission": "Relative yield (reduced plot / formula) with ± 1 SE and 95 % intervals.",
+           },
            "axes": {"tested": "tested rates", "y": "yield (kg/667 m²)"}},
     "zh": {"paper_max": "原文: 最高产量", "paper_opt": "原文: 最佳产量", "max": "最高产量",
            "opt": "最佳经济施肥量", "min": "最低点 (开口向上)", "eq_at": "方程在原文施肥量处的值",
@@ -84,8 +119,44 @@ _FIGURE_TEXT = {
            "paper_point": "原文 '最优组合'", "formula_box": "原配方用量范围",
            "design": "试验处理 (实心: P2O5 = 8)",
            "surface_title": "三元二次方程 (P2O5 = 8): 鞍点, 随 N、K 增加而上升",
+           "captions": {
+               "p_curve": "原文磷肥方程: 原文的最高产量 (叉号) 不在曲线上; fertopt 求得的最高产量与最佳"
+                          "经济施肥量 (圆圈) 均超出试验的最高施磷量 (阴影为试验范围)。",
+               "k_curve": "原文钾肥方程开口向上: 其驻点是负施肥量处的最低点; 原文的'最佳产量'不在曲线上。",
+               "surface": "三元二次方程在 P2O5 = 8 时随 N 与 K2O 的变化: 无最高点; 原文的组合超出配方"
+                          "用量范围, 也超出各处理覆盖的范围。",
+               "omission": "相对产量 (减量区 / 配方区), 误差线为 ± 1 标准误和 95% 置信区间。",
+           },
            "axes": {"tested": "试验施肥范围", "y": "产量 (kg/667 m²)"}},
 }
+
+
+_CSS = (
+    "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',"
+    "sans-serif;font-size:14px;line-height:1.45;margin:24px auto;max-width:1180px;color:#1b1b1b;"
+    "padding:0 16px}"
+    "h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}"
+    "h3{font-size:16px}.headline{font-weight:bold}"
+    "table{border-collapse:collapse;margin:6px 0 14px 0}"
+    "th,td{padding:3px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left}"
+    "th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "table.audit td{font-size:13px}"
+    ".v-confirmed,.v-consistent{background:#e3f1e3}.v-wrong,.v-contradictory{background:#f8dcdc}"
+    ".v-misread,.v-extrapolated,.v-unsupported{background:#fcefd2}"
+    "figure{margin:10px 0 18px 0}figure img{max-width:100%}figcaption{font-size:13px;color:#444}"
+    ".warn li,.fertopt-summary .warn{color:#8a4b00}"
+)
+
+
+_CSS_SCOPED = (
+    ".fertopt-audit table{border-collapse:collapse;margin:6px 0 14px 0}"
+    ".fertopt-audit th,.fertopt-audit td{padding:3px 8px;border-bottom:1px solid #ddd;"
+    "vertical-align:top;text-align:left}.fertopt-audit th{background:rgba(128,128,128,.12)}"
+    ".fertopt-audit .v-confirmed,.fertopt-audit .v-consistent{background:rgba(60,160,60,.18)}"
+    ".fertopt-audit .v-wrong,.fertopt-audit .v-contradictory{background:rgba(200,40,40,.18)}"
+    ".fertopt-audit .v-misread,.fertopt-audit .v-extrapolated,.fertopt-audit .v-unsupported"
+    "{background:rgba(230,160,20,.2)}"
+)
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
@@ -238,18 +309,100 @@ class StudyAudit(ResultBase):
         out["omission"] = fig
         return out
 
+    def to_html(self, path: str | Path | None = None, *, figures: bool = True) -> str:
+        """The audit as one self-contained HTML page; written to ``path`` when given.
+
+        The page holds the audit table (verdicts coloured), the figures
+        (embedded PNG, nothing fetched), the analysis of the reconstructed trial
+        (ANOVA and omission indices) and a note on the reconstruction, in
+        ``lang``.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            Where to write the page.
+        figures : bool, default True
+            Draw and embed the figures.
+
+        Returns
+        -------
+        str
+            The HTML document.
+        """
+        esc = html.escape
+        lang = self.lang
+        doc = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+               '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
+               f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{_CSS}</style>\n'
+               f"</head>\n<body>\n{self._html_fragment(figures=figures)}\n</body>\n</html>\n")
+        if path is not None:
+            Path(path).write_text(doc, encoding="utf-8")
+        return doc
+
+    def _html_fragment(self, *, figures: bool) -> str:
+        esc = html.escape
+        lang = self.lang
+        labels = _TEXT["labels"][lang]
+        cols = ["topic", "claim", "paper", "fertopt", "verdict_text", "explanation"]
+        head = "".join(f"<th>{esc(labels[c])}</th>" for c in cols)
+        body = []
+        for _, r in self.table.iterrows():
+            cells = "".join(
+                f'<td class="v-{esc(r["verdict"])}">{esc(str(r[c]))}</td>' if c == "verdict_text"
+                else f"<td>{esc(str(r[c]))}</td>" for c in cols)
+            body.append(f"<tr>{cells}</tr>")
+        parts = [
+            f"<h1>{esc(_t('title', lang))}</h1>",
+            f'<p class="headline">{esc(self._headline())}</p>',
+            f"<p>{esc(_t('about', lang))}</p>",
+            f"<h2>{esc(_t('audit_table', lang))}</h2>",
+            f'<table class="audit"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+        ]
+        if figures:
+            parts.append(f"<h2>{esc(_t('figures', lang))}</h2>")
+            for name, (data, caption) in self._figure_png().items():
+                uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+                parts.append(f'<figure id="fig-{esc(name)}"><img src="{uri}" alt="{esc(caption)}">'
+                             f"<figcaption>{esc(caption)}</figcaption></figure>")
+        parts.append(f"<h2>{esc(_t('analysis', lang))}</h2>")
+        for result in (self.anova, self.omission):
+            parts.append(result.summary().as_html(css=False, level=3))
+        parts.append(f"<h2>{esc(_t('reconstruction', lang))}</h2>")
+        parts.append(f"<p>{esc(_t('reconstruction_text', lang))}</p>")
+        if self.warnings:
+            items = "".join(f"<li>{esc(w)}</li>" for w in self.warnings)
+            parts.append(f"<h2>{esc(_t('warnings', lang))}</h2><ul class=\"warn\">{items}</ul>")
+        return f'<div class="fertopt-audit">{"".join(parts)}</div>'
+
+    def _figure_png(self) -> dict[str, tuple[bytes, str]]:
+        import matplotlib.pyplot as plt
+
+        captions = _FIGURE_TEXT[self.lang]["captions"]
+        out = {}
+        for name, fig in self.figures().items():
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+            plt.close(fig)
+            out[name] = (buf.getvalue(), captions[name])
+        return out
+
     def _headline(self) -> str:
         counts = ", ".join(f"{n} {VERDICTS[k][self.lang]}" for k, n in self.verdicts().items())
         return _t("headline", self.lang, n=len(self.table), counts=counts)
 
     def _summary(self, digits: int) -> Summary:
-        shown = self.table[["topic", "claim", "paper", "fertopt", "verdict_text", "explanation"]]
-        blocks: list[Any] = [
-            Paragraph(_t("about", self.lang)),
-            Table(shown, title=_t("audit_table", self.lang), labels=_TEXT["labels"][self.lang]),
-            Notes(list(self.warnings)),
-        ]
+        blocks: list[Any] = [Paragraph(_t("about", self.lang))]
+        for topic in dict.fromkeys(self.table["topic"]):
+            rows = self.table.loc[self.table["topic"] == topic]
+            items = [f"[{r['verdict_text']}] {r['claim']} | {_t('paper_says', self.lang)}: "
+                     f"{r['paper']} | fertopt: {r['fertopt']}. {r['explanation']}"
+                     for _, r in rows.iterrows()]
+            blocks.append(Notes(items, title=topic))
+        blocks.append(Notes(list(self.warnings), title=_t("warnings", self.lang)))
         return Summary(_t("title", self.lang), blocks, headline=self._headline(), digits=digits)
+
+    def _repr_html_(self) -> str:
+        return f"<style>{_CSS_SCOPED}</style>" + self._html_fragment(figures=False)
 
 
 # ---------------------------------------------------------------------------
@@ -329,7 +482,8 @@ def _check_anova(rows: _Rows, pub: dict, aov: Any) -> None:
         topic=("ANOVA", "方差分析"),
         claim=("Wording: 'differences not significant' (2.1) and 'significant' (note under 2.2)",
                "文字: 2.1 节称'差异不显著', 2.2 节注称'差异显著'"),
-        paper="不显著 / 显著", paper_value=math.nan,
+        paper="不显著 / 显著" + (" ('not significant' / 'significant')" if rows.lang == "en" else ""),
+        paper_value=math.nan,
         fertopt=(f"significant at 1 %: F = {f:.2f} > F0.01({df1}, {df2}) = {f01:.2f}",
                  f"在 1% 水平显著: F = {f:.2f} > F0.01({df1}, {df2}) = {f01:.2f}"),
         fertopt_value=f01, verdict="contradictory",
@@ -349,7 +503,7 @@ def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series) -> None:
         topic=("Multiple comparison", "多重比较"),
         claim=("Reduced K differs significantly from the formula (4.2)",
                "减钾区与原配方区差异显著 (4.2 节)"),
-        paper="显著", paper_value=diff,
+        paper="显著" + (" (significant)" if rows.lang == "en" else ""), paper_value=diff,
         fertopt=(f"not significant: difference {diff:.1f} kg < LSD0.05 = {lsd:.1f} kg",
                  f"不显著: 差值 {diff:.1f} kg < LSD0.05 = {lsd:.1f} kg"),
         fertopt_value=lsd, verdict="wrong",
