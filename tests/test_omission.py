@@ -59,6 +59,10 @@ def test_means_and_error(om_a):
                     rtol=1e-13)  # sums of exact integers
     assert_allclose(m["se"], math.sqrt(V), rtol=1e-12)
     assert list(m["role"]) == ["full", "minus", "minus", "minus", "control"]
+    # Duncan: SE = sqrt(950 / 3) = 17.80; the largest critical range (5 means, df 8) is
+    # 3.521 * 17.80 = 62.7 while adjacent means differ by 300 or more: every mean its own letter
+    assert list(m.loc[["NPK", "NP", "NK", "PK", "CK"], "letters"]) == ["a", "b", "c", "d", "e"]
+    assert om_a.comparison.test == "Duncan"
     assert list(m["nutrient"]) == ["", "N", "P2O5", "K2O", ""]
     assert (om_a.mse, om_a.df_resid) == pytest.approx((950.0, 8.0), rel=1e-12)
 
@@ -144,7 +148,8 @@ def test_against_r(name):
     if name == "b":
         with pytest.warns(fo.UnbalancedDesignWarning, match="missing plots"):
             with pytest.warns(fo.DataWarning, match="left out"):
-                om = run(trial(name))
+                with pytest.warns(fo.UnbalancedDesignWarning, match="harmonic mean"):
+                    om = run(trial(name))
     else:
         om = run(trial(name))
     means = ref.query("index == 'ls_mean'").set_index("nutrient")
@@ -165,6 +170,7 @@ def test_unbalanced_means_are_block_adjusted():
     # (5530 + 5410) / 2 = 5470, is biased upward; the LS mean removes the block effects.
     with pytest.warns(fo.UnbalancedDesignWarning), pytest.warns(fo.DataWarning):
         om = run(trial("b"))
+    assert any("harmonic mean" in w for w in om.warnings)
     nk = om.means.set_index("treatment").loc["NK"]
     assert nk["n"] == 2
     assert nk["mean"] < 5470.0

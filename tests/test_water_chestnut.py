@@ -232,13 +232,22 @@ def test_audit_anova_wording(audit):
 def test_audit_reduced_k_is_not_significant(audit):
     row = audit.row("reduced_k_vs_formula")
     # MSE = MS_trt / F = 1 362 386.67 / 29.58 = 46 057.7; the reconstruction's errors are
-    # 69.63 * R with sum(R^2) = 76 on 8 df: MSE = 69.63^2 * 76 / 8 = 46 059.2.
-    # LSD = t(0.975, 8) * sqrt(2 * MSE / 3) = 2.306004 * sqrt(30 706.1) = 2.306004 * 175.23 = 404.1
+    # 69.63 * R with sum(R^2) = 76 on 8 df: MSE = 69.63^2 * 76 / 8 = 46 059.2, SE of a mean
+    # sqrt(46 059.2 / 3) = 123.91.
+    # Sorted means: reduced N 3422.3, formula 3188.9, reduced P 3011.1, reduced K 2877.8, blank
+    # 1688.9; formula and reduced K span p = 3 means: Duncan's R3 = q(0.95^2; 3, 8) * 123.91
+    # = 3.3985 * 123.91 = 421.1 > 311.1 (and LSD = t(0.975, 8) * sqrt(2 MSE / 3) = 404.1 > 311.1)
+    from scipy.stats import studentized_range
+
+    se = math.sqrt(69.63**2 * 76 / 8 / 3)
+    r3 = studentized_range.ppf(0.95**2, 3, 8) * se
     assert row["verdict"] == "wrong"
     assert_allclose(row["paper_value"], 311.1, atol=1e-9)
-    # t(0.975, 8) = 2.306004135 (tables), 1e-6 for its printed digits
-    assert_allclose(row["fertopt_value"], 2.306004135 * math.sqrt(2 * 69.63**2 * 76 / 8 / 3), rtol=1e-6)
-    assert row["fertopt_value"] > row["paper_value"]
+    assert_allclose(row["fertopt_value"], r3, rtol=1e-6)   # scipy's quantile to ~1e-7
+    assert "LSD0.05 = 404.1" in row["fertopt"]
+    # letters by hand: N-formula 233.4 < R2 = 3.2612*123.91 = 404.1; N-P 411.2 < R3 = 421.1;
+    # N-K 544.5 > R4 = 3.4752*123.91 = 430.6; K-blank 1188.9 > R2: a, ab, ab, b, c
+    assert ("reduced N a, formula ab, reduced P ab, reduced K b, blank c") in row["explanation"]
 
 
 # P: y = -18.052 x^2 + 328.69 x + 1688.9 (printed)
@@ -436,7 +445,9 @@ def test_audit_figures(audit):
     import matplotlib.pyplot as plt
 
     figs = audit.figures()
-    assert set(figs) >= {"p_curve", "k_curve", "omission"}
+    assert set(figs) == {"means", "p_curve", "k_curve", "surface", "omission"}
+    ax = figs["means"].axes[0]
+    assert [t.get_text() for t in ax.texts] == ["a", "ab", "ab", "b", "c"]
     ax = figs["p_curve"].axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     # the paper's point and the ones fertopt computes (hand values in the tests above)
@@ -517,7 +528,7 @@ def test_example_english(tmp_path):
     assert out.returncode == 0, out.stderr
     page = (tmp_path / "water_chestnut_report.html").read_text(encoding="utf-8")
     check_self_contained(page)
-    assert '<html lang="en">' in page and page.count("<img ") == 4
+    assert '<html lang="en">' in page and page.count("<img ") == 5
     assert "3185.09 kg" in page and "3431.07 kg" in page and "not significant" in page
     assert "[wrong] Maximum yield 3195.9 kg" in out.stdout
     assert "HTML report written to water_chestnut_report.html" in out.stderr

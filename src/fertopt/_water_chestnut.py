@@ -97,10 +97,14 @@ _FIGURE_TEXT = {
            "p_title": "P2O5: y = -18.052x² + 328.69x + 1688.9",
            "k_title": "K2O: y = 3.2568x² + 13.338x + 1689.3 (convex: no maximum)",
            "omission_title": "Relative yield of the reduced plots",
+           "means_title": "Treatment means ± SE with Duncan's letters (5 %)",
            "paper_point": "paper's 'optimum'", "formula_box": "base formula's range",
            "design": "treatments (filled: P2O5 = 8)",
            "surface_title": "Ternary equation at P2O5 = 8: a saddle, rising with N and K",
            "captions": {
+               "means": "Treatment means of the reconstruction with Duncan's letters: means sharing "
+                        "a letter do not differ at 5 %; the formula shares a letter with every "
+                        "reduced plot.",
                "p_curve": "The printed P2O5 equation: the paper's maximum yield (cross) is off the "
                           "curve; fertopt's maximum and economic optimum (circles) lie beyond the "
                           "highest rate tested (shaded).",
@@ -116,10 +120,13 @@ _FIGURE_TEXT = {
            "p_title": "磷: y = -18.052x² + 328.69x + 1688.9",
            "k_title": "钾: y = 3.2568x² + 13.338x + 1689.3 (开口向上, 无最高点)",
            "omission_title": "减量区的相对产量",
+           "means_title": "各处理平均产量 ± 标准误及新复极差法字母 (5%)",
            "paper_point": "原文 '最优组合'", "formula_box": "原配方用量范围",
            "design": "试验处理 (实心: P2O5 = 8)",
            "surface_title": "三元二次方程 (P2O5 = 8): 鞍点, 随 N、K 增加而上升",
            "captions": {
+               "means": "重建数据各处理平均产量及新复极差法字母: 字母相同者在 5% 水平差异不显著; 配方区与"
+                        "各减量区均有相同字母。",
                "p_curve": "原文磷肥方程: 原文的最高产量 (叉号) 不在曲线上; fertopt 求得的最高产量与最佳"
                           "经济施肥量 (圆圈) 均超出试验的最高施磷量 (阴影为试验范围)。",
                "k_curve": "原文钾肥方程开口向上: 其驻点是负施肥量处的最低点; 原文的'最佳产量'不在曲线上。",
@@ -192,6 +199,8 @@ class StudyAudit(ResultBase):
         The reconstructed plot data.
     anova : AnovaResult
         RCBD ANOVA of the reconstruction.
+    comparison : MultCompResult
+        Duncan's multiple range test at 5 % on that ANOVA (as the paper used).
     omission : OmissionResult
         Omission indices and economics of the reconstruction.
     curves : dict
@@ -225,6 +234,7 @@ class StudyAudit(ResultBase):
     published: dict = field(repr=False)
     data: pd.DataFrame = field(repr=False)
     anova: Any = field(repr=False)
+    comparison: Any = field(repr=False)
     omission: Any = field(repr=False)
     curves: dict = field(repr=False)
     surface: Any = field(repr=False)
@@ -252,6 +262,7 @@ class StudyAudit(ResultBase):
         Returns
         -------
         dict
+            ``"means"``: treatment means with Duncan's letters;
             ``"p_curve"`` and ``"k_curve"``: the printed P and K equations with
             the paper's points (crosses) and fertopt's (circles);
             ``"surface"``: the ternary equation at P2O5 = 8 over N and K2O, with
@@ -265,6 +276,15 @@ class StudyAudit(ResultBase):
         lang = self.lang
         text = _FIGURE_TEXT[lang]
         out: dict[str, Any] = {}
+        fig, ax = plt.subplots(figsize=(5.6, 3.9))
+        plotting.plot_means(self.comparison, ax=ax)
+        names = dict(zip(self.data["treatment"], self.data["treatment_zh"], strict=True))
+        if lang == "zh":
+            ax.set_xticklabels([names.get(t.get_text(), t.get_text()) for t in ax.get_xticklabels()])
+        ax.set_ylabel(text["axes"]["y"])
+        ax.set_xlabel("")
+        ax.set_title(text["means_title"])
+        out["means"] = fig
         p_opt = self.optima["P2O5"]
         fig, ax = plt.subplots(figsize=(5.6, 3.9))
         eq = self.published["equations"]["P2O5"]
@@ -492,26 +512,34 @@ def _check_anova(rows: _Rows, pub: dict, aov: Any) -> None:
     )
 
 
-def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series) -> None:
+def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series, mc: Any) -> None:
     from scipy import stats
 
     n = int(aov.means().set_index(aov.factors[0])["n"].min())
     lsd = float(stats.t.isf(0.025, aov.df_resid)) * math.sqrt(2 * aov.mse / n)
     diff = float(means["formula"] - means["reduced K"])
+    letters = mc.groups.set_index("treatment")["letters"]
+    order = list(mc.groups["treatment"])
+    span = abs(order.index("formula") - order.index("reduced K")) + 1
+    crit = float(mc.critical.set_index("span").loc[span, "critical_range"])
+    shared = sorted(set(letters["formula"]) & set(letters["reduced K"]))
     rows.add(
         "reduced_k_vs_formula",
         topic=("Multiple comparison", "多重比较"),
         claim=("Reduced K differs significantly from the formula (4.2)",
                "减钾区与原配方区差异显著 (4.2 节)"),
         paper="显著" + (" (significant)" if rows.lang == "en" else ""), paper_value=diff,
-        fertopt=(f"not significant: difference {diff:.1f} kg < LSD0.05 = {lsd:.1f} kg",
-                 f"不显著: 差值 {diff:.1f} kg < LSD0.05 = {lsd:.1f} kg"),
-        fertopt_value=lsd, verdict="wrong",
+        fertopt=(f"not significant: difference {diff:.1f} kg < Duncan's range R{span} = {crit:.1f} kg "
+                 f"(LSD0.05 = {lsd:.1f}); letters formula '{letters['formula']}', reduced K "
+                 f"'{letters['reduced K']}'",
+                 f"不显著: 差值 {diff:.1f} kg < 新复极差 R{span} = {crit:.1f} kg (LSD0.05 = {lsd:.1f}); "
+                 f"字母: 配方区 '{letters['formula']}', 减钾区 '{letters['reduced K']}'"),
+        fertopt_value=crit, verdict="wrong" if shared else "confirmed",
         why=(f"The error mean square follows from the printed means and F alone (MSE = MS_treatment "
-             f"/ F = {aov.mse:.0f}), so the real data give the same LSD; Duncan's critical ranges "
-             "are wider still.",
-             f"误差均方仅由公布的均值和 F 值决定 (MSE = 处理均方 / F = {aov.mse:.0f}), 原始数据的 "
-             "LSD 与此相同; 新复极差法的临界值更大。"),
+             f"/ F = {aov.mse:.0f}), so the real data give the same critical ranges. Duncan letters "
+             f"of all treatments: {', '.join(f'{t} {letters[t]}' for t in order)}.",
+             f"误差均方仅由公布的均值和 F 值决定 (MSE = 处理均方 / F = {aov.mse:.0f}), 原始数据的临界值"
+             f"与此相同。新复极差法字母: {', '.join(f'{t} {letters[t]}' for t in order)}。"),
     )
 
 
@@ -907,14 +935,32 @@ def audit(lang: str = "en") -> StudyAudit:
 
     Notes
     -----
-    Checks made (``item`` keys): the ANOVA F and its critical value
-    (``anova_f``), the paper's two contradictory wordings (``anova_wording``),
-    its claim that reduced K differs from the formula (``reduced_k_vs_formula``),
-    the internal consistency of the N optimum (``n_points``), the ternary
-    equation's fit statistics (``ternary_fit``), the income base
-    (``income_base``), the three economic differences (``income_n``,
-    ``income_k``, ``income_p``) and the value–cost-ratio claim (``vcr_claim``).
-    Arithmetic is shown in ``explanation``.
+    Checks made (``item`` keys), each with its arithmetic in ``explanation``:
+
+    * ANOVA: the F test and its critical value (``anova_f``); the paper's two
+      contradictory wordings (``anova_wording``); its claim that reduced K
+      differs from the formula, against Duncan's test with the error the
+      printed means and F imply (``reduced_k_vs_formula``).
+    * The printed P2O5 equation through :func:`fertopt.response_from_coefficients`:
+      rate and yield of the maximum and of the economic optimum
+      (``p_max_rate``, ``p_max_yield``, ``p_opt_rate``, ``p_opt_yield``) and
+      the recommendation beyond the tested rates (``p_recommendation``).
+    * The printed K2O equation (convex): the "maximum" that is a minimum
+      (``k_maximum``), the "optimum" (``k_optimum``), the conclusion's 1577.2
+      (``k_conclusion``).
+    * The N points: consistency of maximum and optimum (``n_points``).
+    * The ternary equation through :func:`fertopt.surface_from_coefficients`:
+      its value at the reported point (``ternary_value``), its shape
+      (``ternary_shape``), the point against the tested rates
+      (``ternary_range``), identifiability from five treatments
+      (``ternary_design``), its fit statistics (``ternary_fit``).
+    * Economics: the income base behind the percentages (``income_base``),
+      the three changes against the formula (``income_n``, ``income_k``,
+      ``income_p``), the value–cost-ratio claim (``vcr_claim``).
+
+    Values from the reconstructed plot data (ANOVA, letters, economics) use
+    the inferred rates of Table 1; see ``data/water_chestnut/README.md`` in
+    the source repository.
 
     Examples
     --------
@@ -926,6 +972,7 @@ def audit(lang: str = "en") -> StudyAudit:
     check_choice(lang, "lang", ("en", "zh"))
     from .anova import anova
     from .datasets import load_dataset, water_chestnut_published
+    from .multcomp import duncan
     from .omission import omission
     from .units import Prices
 
@@ -948,7 +995,8 @@ def audit(lang: str = "en") -> StudyAudit:
     curves = _published_curves(pub, rates)
     rows = _Rows(lang)
     _check_anova(rows, pub["anova"], aov)
-    _check_reduced_k(rows, aov, means)
+    comparison = duncan(aov, alpha=0.05)
+    _check_reduced_k(rows, aov, means, comparison)
     optima = {"P2O5": _check_p(rows, pub, curves["P2O5"], prices),
               "K2O": _check_k(rows, pub, curves["K2O"], prices)}
     _check_n(rows, pub, pub["prices"], refits["N"])
@@ -957,6 +1005,6 @@ def audit(lang: str = "en") -> StudyAudit:
     _check_ternary_stats(rows, pub, refits["ternary"])
     _check_economics(rows, pub, om)
     return StudyAudit(table=rows.frame(), lang=lang, published=pub, data=data, anova=aov,
-                      omission=om, curves=curves, surface=surface, optima=optima, prices=prices,
+                      comparison=comparison, omission=om, curves=curves, surface=surface, optima=optima, prices=prices,
                       refits=refits,
                       warnings=tuple(dict.fromkeys(caught_texts)))

@@ -115,7 +115,9 @@ class OmissionResult(ResultBase):
         The ANOVA of all treatments (RCBD when ``block`` is given); None for
         a trial without replicates.
     comparison : MultCompResult or None
-        Duncan's multiple range test on that ANOVA.
+        Duncan's multiple range test on that ANOVA (:func:`fertopt.duncan`:
+        arithmetic means, the ANOVA's error, harmonic-mean replication when
+        plots are missing, as agricolae).
     response, treatment, block : str
         Column roles.
     full, control : str or None
@@ -551,8 +553,10 @@ def omission(
     -----
     DesignWarning
         A minus plot that also differs from the full formula in another
-        nutrient: its difference mixes two effects.
-    Warnings of :func:`fertopt.anova` (missing plots, unbalanced blocks).
+        nutrient: its difference mixes two effects; or a trial without
+        replicates (no standard errors).
+    Warnings of :func:`fertopt.anova` and :func:`fertopt.duncan` (missing
+    plots, unequal replication).
 
     Notes
     -----
@@ -841,12 +845,11 @@ def omission(
     # -- means, letters, soil supply, notes ------------------------------------
     comparison = None
     letters = [""] * len(levels)
-    try:
+    if aov is not None:
         from .multcomp import duncan
-    except ImportError:  # pragma: no cover - the multiple-comparison module ships with fertopt
-        duncan = None
-    if duncan is not None and aov is not None:
+
         comparison = duncan(aov, alpha=alpha)
+        issued.extend(comparison.warnings)
         by_label = dict(zip(comparison.groups["treatment"].astype(str), comparison.groups["letters"],
                             strict=True))
         letters = [by_label.get(lbl, "") for lbl in levels]

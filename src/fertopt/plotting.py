@@ -64,76 +64,6 @@ def plot_residuals(result: Any, ax: Any = None, **kwargs: Any) -> np.ndarray:
     right.set_title("Normal Q-Q")
     return np.asarray(axes)
 
-
-# --- omission indices ---
-__all__ += ["plot_omission"]
-
-_OMISSION_LABELS = {
-    "relative_yield": "Relative yield (%)",
-    "contribution_rate": "Contribution rate (%)",
-    "yield_increase": "Yield increase",
-    "yield_increase_pct": "Yield increase (%)",
-    "agronomic_efficiency": "Agronomic efficiency (kg/kg)",
-    "partial_factor_productivity": "Partial factor productivity (kg/kg)",
-    "recovery_efficiency": "Recovery efficiency (%)",
-    "value_cost_ratio": "Value-cost ratio",
-    "net_return": "Net return",
-    "fertilizer_contribution": "Fertilizer contribution (%)",
-    "soil_contribution": "Soil-base contribution (%)",
-}
-
-
-def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield", **kwargs: Any) -> Any:
-    """One omission index per nutrient as bars with ± 1 SE and the confidence interval.
-
-    Parameters
-    ----------
-    result : OmissionResult
-        The analysis to draw.
-    ax : Axes, optional
-        Where to draw; a new figure by default.
-    index : str, default ``"relative_yield"``
-        A name from ``result.indices["index"]``.  Relative yield gets the
-        soil-supply class limits (50, 75, 95 %) as dotted lines.
-    **kwargs
-        Passed to ``Axes.bar`` (``color``, ``width``, ...).
-
-    Returns
-    -------
-    Axes
-    """
-    rows = result.indices.loc[result.indices["index"] == index]
-    if rows.empty:
-        known = ", ".join(dict.fromkeys(result.indices["index"]))
-        raise FertoptError(f"index {index!r} is not in this result; choose one of {known}.")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(5.2, 3.6))
-    x = np.arange(len(rows))
-    est = rows["estimate"].to_numpy(dtype=float)
-    se = rows["se"].to_numpy(dtype=float)
-    kwargs.setdefault("color", "#1f4e79")
-    kwargs.setdefault("width", 0.6)
-    ax.bar(x, est, **kwargs)
-    if np.isfinite(se).any():
-        low = est - rows["ci_low"].to_numpy(dtype=float)
-        high = rows["ci_high"].to_numpy(dtype=float) - est
-        ax.errorbar(x, est, yerr=[low, high], fmt="none", ecolor="0.55", elinewidth=1, capsize=6,
-                    label=f"{100 * result.confidence_level:g} % interval")
-        ax.errorbar(x, est, yerr=se, fmt="none", ecolor="black", elinewidth=2.2, capsize=0, label="± 1 SE")
-        ax.legend(frameon=False, fontsize=8)
-    if index == "relative_yield" and len(result.soil_supply):
-        for limit in (50, 75, 95):
-            ax.axhline(limit, color="0.6", lw=0.8, ls=":")
-    ax.axhline(0.0, color="0.3", lw=0.8)
-    ax.set_xticks(x)
-    ax.set_xticklabels([str(n) for n in rows["nutrient"]])
-    ax.set_ylabel(_OMISSION_LABELS.get(index, index))
-    ax.set_title(f"{_OMISSION_LABELS.get(index, index)}, full = {result.full}")
-    return ax
-
-
 # --- response curves and economics ---
 __all__ += ["plot_response", "plot_net_return"]
 
@@ -339,127 +269,6 @@ def plot_net_return(
     return ax
 
 
-# --- published equations against the numbers a paper reports ---
-__all__ += ["plot_reported_points"]
-
-
-def plot_reported_points(
-    fit: Any,
-    reported: Any,
-    *,
-    found: Any = None,
-    x_range: tuple[float, float] | None = None,
-    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
-    ax: Any = None,
-    labels: dict[str, str] | None = None,
-    **kwargs: Any,
-) -> Any:
-    """A published response equation with the points a paper reports on it, and fertopt's.
-
-    For auditing papers: the curve is drawn over ``x_range`` (negative rates
-    included when a paper reports them), the tested range is shaded, the
-    paper's (rate, yield) points are crosses and the points fertopt computes
-    from the same equation are open symbols; the legend gives each point's
-    coordinates.  Points that crowd together can be shown again in an inset
-    (``zoom``).
-
-    Parameters
-    ----------
-    fit : ResponseFit
-        A quadratic, usually from :func:`fertopt.response_from_coefficients`.
-    reported : sequence of (label, rate, yield)
-        The paper's points.
-    found : sequence of (label, rate, yield), optional
-        The points fertopt finds (maximum, optimum, minimum).
-    x_range : (low, high), optional
-        Rates over which the curve is drawn; by default from the lowest of 0
-        and the points to a little beyond the highest.
-    zoom : ((x_low, x_high), (y_low, y_high)), optional
-        Region repeated, enlarged, in an inset.
-    ax : Axes, optional
-    labels : dict, optional
-        Texts for ``"tested"``, ``"x"`` and ``"y"`` (to draw the figure in
-        another language).
-    **kwargs
-        Passed to the curve's line.
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> import fertopt as fo
-    >>> from fertopt.plotting import plot_reported_points
-    >>> k = fo.response_from_coefficients("quadratic", intercept=1689.3, linear=13.338,
-    ...                                   quadratic=3.2568, rate_range=(0, 21), nutrient="K2O")
-    >>> ax = plot_reported_points(k, [("paper: maximum", -2.0, 1675.7)],
-    ...                           found=[("minimum", -2.048, 1675.64)])
-    >>> [t.get_text() for t in ax.get_legend().get_texts()][1:]
-    ['paper: maximum (-2, 1675.7)', 'minimum (-2.048, 1675.6)']
-    """
-    text = {"tested": "tested rates",
-            "x": f"{getattr(fit, 'rate', 'rate')} (kg/mu)", "y": "yield (kg/mu)"}
-    text.update(labels or {})
-    reported = [tuple(p) for p in (reported or [])]
-    found = [tuple(p) for p in (found or [])]
-    for name, pts in (("reported", reported), ("found", found)):
-        for p in pts:
-            if len(p) != 3:
-                raise FertoptError(f"{name} points must be (label, rate, yield) triples, got {p!r}.")
-    est = fit.estimates
-    if set(est) != {"intercept", "linear", "quadratic"}:
-        raise FertoptError(f"plot_reported_points draws quadratic equations; this fit is {fit.model!r}.")
-    lo, hi = fit.rate_range
-    xs = [x for _, x, _ in reported + found]
-    if x_range is None:
-        left = min([0.0, *xs])
-        right = max([hi, *xs])
-        pad = 0.08 * (right - left)
-        x_range = (left - (pad if left < 0 else 0.0), right + pad)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(5.6, 3.9))
-    kwargs.setdefault("color", "#1f4e79")
-    kwargs.setdefault("lw", 1.8)
-
-    def draw(target: Any, grid_range: tuple[float, float]) -> None:
-        grid = np.linspace(grid_range[0], grid_range[1], 300)
-        target.axvspan(lo, hi, color="0.88", lw=0)
-        target.plot(grid, est["intercept"] + est["linear"] * grid + est["quadratic"] * grid**2, **kwargs)
-        for (_, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
-            target.plot([x], [y], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none")
-        for (_, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
-            target.plot([x], [y], marker, ms=9, mew=2, color="#b03a2e", ls="none")
-        if grid_range[0] < 0 < grid_range[1]:
-            target.axvline(0.0, color="0.4", lw=0.8, ls=":")
-
-    draw(ax, x_range)
-    # the legend lists the tested range, the paper's points, then fertopt's
-    from matplotlib.patches import Patch
-
-    handles = [Patch(facecolor="0.88", edgecolor="none", label=text["tested"])]
-    for (name, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
-        handles += ax.plot([], [], marker, ms=9, mew=2, color="#b03a2e", ls="none",
-                           label=f"{name} ({x:.4g}, {y:.1f})")
-    for (name, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
-        handles += ax.plot([], [], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none",
-                           label=f"{name} ({x:.4g}, {y:.1f})")
-    ax.set_xlim(*x_range)
-    ax.set_xlabel(text["x"])
-    ax.set_ylabel(text["y"])
-    ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="upper left")
-    if zoom is not None:
-        (zx0, zx1), (zy0, zy1) = zoom
-        inset = ax.inset_axes([0.56, 0.08, 0.4, 0.42])
-        draw(inset, (zx0, zx1))
-        inset.set_xlim(zx0, zx1)
-        inset.set_ylim(zy0, zy1)
-        inset.tick_params(labelsize=6.5)
-        ax.indicate_inset_zoom(inset, edgecolor="0.5")
-    return ax
-
 
 # --- response surfaces ---
 def plot_surface(
@@ -621,6 +430,326 @@ def plot_surface(
     if held:
         ax.set_title(", ".join(f"{n} = {v:.4g}" for n, v in held.items()), fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+# --- multiple comparisons ---
+__all__ += ["plot_means"]
+
+
+def plot_means(
+    result: Any,
+    ax: Any = None,
+    *,
+    kind: str = "bars",
+    order: str = "mean",
+    error: str = "se",
+    letters: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """Treatment means with error bars and their letter groups.
+
+    Parameters
+    ----------
+    result : MultCompResult
+        Result of :func:`fertopt.duncan`, :func:`fertopt.lsd`, :func:`fertopt.tukey`,
+        :func:`fertopt.snk`, :func:`fertopt.scheffe` or :func:`fertopt.dunnett`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+    kind : {"bars", "points"}, default "bars"
+        Bars from zero, or points (better when zero is far from the means).
+    order : {"mean", "level"}, default "mean"
+        Treatments sorted as in ``result.groups`` (by mean) or in the order of
+        their levels in the data (rates in increasing order).
+    error : {"se", "sd", "none"}, default "se"
+        Error bars: the standard error of each mean from the error term used
+        by the test, the standard deviation of the plots, or none.
+    letters : bool, default True
+        Write the letters (and capitals, if computed) above each mean; for
+        Dunnett's test, ``*`` above treatments that differ from the control.
+    **kwargs
+        Passed to ``ax.bar`` or ``ax.errorbar`` (``color``, ``width``, ...).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.duncan_from_means(means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6)
+    >>> ax = fo.plotting.plot_means(mc)
+    >>> [t.get_text() for t in ax.texts]
+    ['a', 'b', 'b']
+    """
+    import pandas as pd
+
+    if kind not in ("bars", "points"):
+        raise FertoptError(f"kind={kind!r} is not a valid option; choose 'bars' or 'points'.")
+    if order not in ("mean", "level"):
+        raise FertoptError(f"order={order!r} is not a valid option; choose 'mean' or 'level'.")
+    if error not in ("se", "sd", "none"):
+        raise FertoptError(f"error={error!r} is not a valid option; choose 'se', 'sd' or 'none'.")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(max(4.0, 0.55 * len(result.groups) + 1.5), 3.8))
+    groups = result.groups.copy()
+    has_within = "within" in groups.columns
+    if not has_within:
+        groups.insert(0, "within", "")
+    if order == "level":
+        levels = result._extra.get("levels", {})
+        pos = {(w, t): i for w, labels in levels.items() for i, t in enumerate(labels)}
+        groups["_rank"] = [pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"])]
+        groups = groups.sort_values("_rank", kind="stable")
+        slices = list(dict.fromkeys(result.groups["within"])) if has_within else [""]
+        groups = pd.concat([groups[groups["within"] == w] for w in slices], ignore_index=True)
+    x = []
+    position = 0.0
+    previous = None
+    starts = {}
+    for w in groups["within"]:
+        if previous is not None and w != previous:
+            position += 0.8
+        starts.setdefault(w, position)
+        x.append(position)
+        position += 1.0
+        previous = w
+    x = np.asarray(x)
+    means = groups["mean"].to_numpy(dtype=float)
+    spread = groups[error].to_numpy(dtype=float) if error != "none" else np.zeros(len(groups))
+    spread = np.where(np.isfinite(spread), spread, 0.0)
+    color = kwargs.pop("color", "#7fa7c9")
+    if result.test == "Dunnett":
+        is_control = (groups["treatment"] == result.control).to_numpy()
+        colors = np.where(is_control, "#c9c9c9", color)
+    else:
+        colors = np.full(len(groups), color, dtype=object)
+    if kind == "bars":
+        kwargs.setdefault("width", 0.7)
+        kwargs.setdefault("edgecolor", "#1f4e79")
+        ax.bar(x, means, color=list(colors), **kwargs)
+        if error != "none":
+            ax.errorbar(x, means, yerr=spread, fmt="none", ecolor="#333333", capsize=3, lw=1)
+    else:
+        kwargs.setdefault("fmt", "o")
+        kwargs.setdefault("capsize", 3)
+        ax.errorbar(x, means, yerr=spread if error != "none" else None, color="#1f4e79", **kwargs)
+    if letters:
+        span = np.nanmax(means + spread) - min(0.0, np.nanmin(means - spread))
+        offset = 0.03 * (span if span > 0 else 1.0)
+        texts = groups["letters"].astype(str)
+        if "capitals" in groups.columns:
+            texts = texts + " " + groups["capitals"].astype(str)
+        for xi, top, text in zip(x, means + spread, texts):
+            if text.strip():
+                ax.text(xi, top + offset, text.strip(), ha="center", va="bottom", fontsize=10)
+        ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(means + spread)) + 4 * offset))
+    ax.set_xticks(x)
+    ax.set_xticklabels(groups["treatment"].astype(str), rotation=0 if len(groups) <= 8 else 45,
+                       ha="center" if len(groups) <= 8 else "right")
+    ax.set_ylabel(str(result.response) if result.response is not None else "mean")
+    within_text = f" within {':'.join(result.within)}" if result.within else ""
+    ax.set_xlabel(f"{result.term}{within_text}")
+    ax.set_title(f"{result.test} (α = {result.alpha:g})", fontsize=10)
+    if has_within:
+        for w, start in starts.items():
+            count = int((groups["within"] == w).sum())
+            ax.annotate(f"{':'.join(result.within)} = {w}", xy=(start + (count - 1) / 2, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, color="#555555")
+    return ax
+
+
+# --- omission indices ---
+__all__ += ["plot_omission"]
+
+_OMISSION_LABELS = {
+    "relative_yield": "Relative yield (%)",
+    "contribution_rate": "Contribution rate (%)",
+    "yield_increase": "Yield increase",
+    "yield_increase_pct": "Yield increase (%)",
+    "agronomic_efficiency": "Agronomic efficiency (kg/kg)",
+    "partial_factor_productivity": "Partial factor productivity (kg/kg)",
+    "recovery_efficiency": "Recovery efficiency (%)",
+    "value_cost_ratio": "Value-cost ratio",
+    "net_return": "Net return",
+    "fertilizer_contribution": "Fertilizer contribution (%)",
+    "soil_contribution": "Soil-base contribution (%)",
+}
+
+
+def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield", **kwargs: Any) -> Any:
+    """One omission index per nutrient as bars with ± 1 SE and the confidence interval.
+
+    Parameters
+    ----------
+    result : OmissionResult
+        The analysis to draw.
+    ax : Axes, optional
+        Where to draw; a new figure by default.
+    index : str, default ``"relative_yield"``
+        A name from ``result.indices["index"]``.  Relative yield gets the
+        soil-supply class limits (50, 75, 95 %) as dotted lines.
+    **kwargs
+        Passed to ``Axes.bar`` (``color``, ``width``, ...).
+
+    Returns
+    -------
+    Axes
+    """
+    rows = result.indices.loc[result.indices["index"] == index]
+    if rows.empty:
+        known = ", ".join(dict.fromkeys(result.indices["index"]))
+        raise FertoptError(f"index {index!r} is not in this result; choose one of {known}.")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(5.2, 3.6))
+    x = np.arange(len(rows))
+    est = rows["estimate"].to_numpy(dtype=float)
+    se = rows["se"].to_numpy(dtype=float)
+    kwargs.setdefault("color", "#1f4e79")
+    kwargs.setdefault("width", 0.6)
+    ax.bar(x, est, **kwargs)
+    if np.isfinite(se).any():
+        low = est - rows["ci_low"].to_numpy(dtype=float)
+        high = rows["ci_high"].to_numpy(dtype=float) - est
+        ax.errorbar(x, est, yerr=[low, high], fmt="none", ecolor="0.55", elinewidth=1, capsize=6,
+                    label=f"{100 * result.confidence_level:g} % interval")
+        ax.errorbar(x, est, yerr=se, fmt="none", ecolor="black", elinewidth=2.2, capsize=0, label="± 1 SE")
+        ax.legend(frameon=False, fontsize=8)
+    if index == "relative_yield" and len(result.soil_supply):
+        for limit in (50, 75, 95):
+            ax.axhline(limit, color="0.6", lw=0.8, ls=":")
+    ax.axhline(0.0, color="0.3", lw=0.8)
+    ax.set_xticks(x)
+    ax.set_xticklabels([str(n) for n in rows["nutrient"]])
+    ax.set_ylabel(_OMISSION_LABELS.get(index, index))
+    ax.set_title(f"{_OMISSION_LABELS.get(index, index)}, full = {result.full}")
+    return ax
+
+
+# --- published equations against the numbers a paper reports ---
+__all__ += ["plot_reported_points"]
+
+
+def plot_reported_points(
+    fit: Any,
+    reported: Any,
+    *,
+    found: Any = None,
+    x_range: tuple[float, float] | None = None,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    ax: Any = None,
+    labels: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A published response equation with the points a paper reports on it, and fertopt's.
+
+    For auditing papers: the curve is drawn over ``x_range`` (negative rates
+    included when a paper reports them), the tested range is shaded, the
+    paper's (rate, yield) points are crosses and the points fertopt computes
+    from the same equation are open symbols; the legend gives each point's
+    coordinates.  Points that crowd together can be shown again in an inset
+    (``zoom``).
+
+    Parameters
+    ----------
+    fit : ResponseFit
+        A quadratic, usually from :func:`fertopt.response_from_coefficients`.
+    reported : sequence of (label, rate, yield)
+        The paper's points.
+    found : sequence of (label, rate, yield), optional
+        The points fertopt finds (maximum, optimum, minimum).
+    x_range : (low, high), optional
+        Rates over which the curve is drawn; by default from the lowest of 0
+        and the points to a little beyond the highest.
+    zoom : ((x_low, x_high), (y_low, y_high)), optional
+        Region repeated, enlarged, in an inset.
+    ax : Axes, optional
+    labels : dict, optional
+        Texts for ``"tested"``, ``"x"`` and ``"y"`` (to draw the figure in
+        another language).
+    **kwargs
+        Passed to the curve's line.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> from fertopt.plotting import plot_reported_points
+    >>> k = fo.response_from_coefficients("quadratic", intercept=1689.3, linear=13.338,
+    ...                                   quadratic=3.2568, rate_range=(0, 21), nutrient="K2O")
+    >>> ax = plot_reported_points(k, [("paper: maximum", -2.0, 1675.7)],
+    ...                           found=[("minimum", -2.048, 1675.64)])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][1:]
+    ['paper: maximum (-2, 1675.7)', 'minimum (-2.048, 1675.6)']
+    """
+    text = {"tested": "tested rates",
+            "x": f"{getattr(fit, 'rate', 'rate')} (kg/mu)", "y": "yield (kg/mu)"}
+    text.update(labels or {})
+    reported = [tuple(p) for p in (reported or [])]
+    found = [tuple(p) for p in (found or [])]
+    for name, pts in (("reported", reported), ("found", found)):
+        for p in pts:
+            if len(p) != 3:
+                raise FertoptError(f"{name} points must be (label, rate, yield) triples, got {p!r}.")
+    est = fit.estimates
+    if set(est) != {"intercept", "linear", "quadratic"}:
+        raise FertoptError(f"plot_reported_points draws quadratic equations; this fit is {fit.model!r}.")
+    lo, hi = fit.rate_range
+    xs = [x for _, x, _ in reported + found]
+    if x_range is None:
+        left = min([0.0, *xs])
+        right = max([hi, *xs])
+        pad = 0.08 * (right - left)
+        x_range = (left - (pad if left < 0 else 0.0), right + pad)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(5.6, 3.9))
+    kwargs.setdefault("color", "#1f4e79")
+    kwargs.setdefault("lw", 1.8)
+
+    def draw(target: Any, grid_range: tuple[float, float]) -> None:
+        grid = np.linspace(grid_range[0], grid_range[1], 300)
+        target.axvspan(lo, hi, color="0.88", lw=0)
+        target.plot(grid, est["intercept"] + est["linear"] * grid + est["quadratic"] * grid**2, **kwargs)
+        for (_, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
+            target.plot([x], [y], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none")
+        for (_, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
+            target.plot([x], [y], marker, ms=9, mew=2, color="#b03a2e", ls="none")
+        if grid_range[0] < 0 < grid_range[1]:
+            target.axvline(0.0, color="0.4", lw=0.8, ls=":")
+
+    draw(ax, x_range)
+    # the legend lists the tested range, the paper's points, then fertopt's
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor="0.88", edgecolor="none", label=text["tested"])]
+    for (name, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
+        handles += ax.plot([], [], marker, ms=9, mew=2, color="#b03a2e", ls="none",
+                           label=f"{name} ({x:.4g}, {y:.1f})")
+    for (name, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
+        handles += ax.plot([], [], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none",
+                           label=f"{name} ({x:.4g}, {y:.1f})")
+    ax.set_xlim(*x_range)
+    ax.set_xlabel(text["x"])
+    ax.set_ylabel(text["y"])
+    ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="upper left")
+    if zoom is not None:
+        (zx0, zx1), (zy0, zy1) = zoom
+        inset = ax.inset_axes([0.56, 0.08, 0.4, 0.42])
+        draw(inset, (zx0, zx1))
+        inset.set_xlim(zx0, zx1)
+        inset.set_ylim(zy0, zy1)
+        inset.tick_params(labelsize=6.5)
+        ax.indicate_inset_zoom(inset, edgecolor="0.5")
     return ax
 
 
