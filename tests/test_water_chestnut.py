@@ -553,3 +553,15 @@ def test_example_chinese_and_options(tmp_path):
 def test_example_bad_option(tmp_path):
     out = run_cli("example", "--lang", "fr", cwd=tmp_path)
     assert out.returncode == 2 and "invalid choice: 'fr'" in out.stderr
+
+
+def test_every_audit_row_has_its_own_test(audit):
+    # each item below is checked against hand-worked values in a test of this file
+    tested = {"anova_f", "anova_wording", "reduced_k_vs_formula", "p_max_rate", "p_max_yield",
+              "p_opt_rate", "p_opt_yield", "p_recommendation", "k_maximum", "k_optimum",
+              "k_conclusion", "n_points", "ternary_value", "ternary_shape", "ternary_range",
+              "ternary_design", "ternary_fit", "income_base", "income_n", "income_k", "income_p",
+              "vcr_claim"}
+    assert set(audit.table["item"]) == tested
+    assert audit.table["item"].is_unique
+    assert set(audit.table["verdict"]) <= set(fo._water_chestnut.VERDICTS)
