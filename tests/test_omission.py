@@ -386,3 +386,23 @@ def test_units_turn_prices_per_kg_into_money_per_area(om_a):
         run(df, units={"yield": "t/ha"})
     with pytest.raises(fo.FertoptError, match="'S', which is not a nutrient form"):
         run(df, prices={"crop": 0.3, "S": 1.0})
+
+
+def test_table_order_and_units():
+    # rows follow the roles (full, minus plots in the order given, control), not the data order
+    df = trial("a").sample(frac=1.0, random_state=7)
+    om = run(df, minus={"K2O": "NP", "N": "PK", "P2O5": "NK"},
+             units={"response": "kg/ha", "rate": "kg/ha"},
+             prices=fo.Prices(crop=0.3, N=1.2, P2O5=1.5, K2O=0.8, currency="USD"))
+    assert list(om.means["treatment"]) == ["NPK", "NP", "PK", "NK", "CK"]
+    assert list(om.economics["treatment"]) == ["NPK", "NP", "PK", "NK", "CK"]
+    units = om.indices.set_index(["nutrient", "index"])["unit"]
+    assert units[("K2O", "relative_yield")] == "%"
+    assert units[("K2O", "yield_increase")] == "kg/ha"
+    assert units[("K2O", "agronomic_efficiency")] == "kg/kg"
+    assert units[("all", "net_return")] == "USD/ha"
+    om = run(trial("a").assign(t=lambda d: d["yield"] / 1000), response="t",
+             units={"response": "t/ha", "rate": "kg/ha"}, prices=PRICES)
+    assert om.index("agronomic_efficiency", "N")["unit"] == "t/kg"
+    # 1.5 t / 150 kg N = 0.01 t per kg
+    assert_allclose(om.index("agronomic_efficiency", "N")["estimate"], 0.01, rtol=1e-12)

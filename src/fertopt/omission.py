@@ -81,7 +81,8 @@ class OmissionResult(ResultBase):
     ----------
     means : DataFrame
         ``treatment | role | nutrient | mean | se | n | letters``, one row per
-        treatment in the data.  ``role`` is ``"full"``, ``"minus"``,
+        treatment in the data: the full formula, the minus plots (in the
+        order of ``minus``), the control, then the other treatments.  ``role`` is ``"full"``, ``"minus"``,
         ``"control"`` or ``"other"``; ``nutrient`` names the nutrient a
         minus plot lacks (empty otherwise); ``mean`` is the least-squares
         (block-adjusted) mean, equal to the arithmetic mean in a complete
@@ -92,10 +93,12 @@ class OmissionResult(ResultBase):
         block of rows per omitted nutrient, then ``nutrient == "all"`` for the
         whole-fertilizer indices against the control.  Indices that need
         missing inputs (rates, prices, uptake, a control) are absent.
-        Units: ``"%"``, ``"yield"`` (the response's unit), ``"kg/kg"`` (yield
-        per unit of nutrient), ``"ratio"``, ``"money"`` (currency per area).
+        ``unit``: ``"%"``, ``"ratio"``, the yield unit (``"kg/mu"``; ``"yield
+        units"`` when the data record none), yield per unit of nutrient
+        (``"kg/kg"``, ``"t/kg"``) and the money unit (``"yuan/mu"``).
     economics : DataFrame or None
-        With rates and prices, one row per treatment: ``treatment | role |
+        With rates and prices, one row per treatment (in the order of
+        ``means``): ``treatment | role |
         yield | yield_se | fertilizer_cost | gross_value | income | income_se |
         income_change | income_change_se | income_change_pct |
         income_change_pct_se | net_return | net_return_se | value_cost_ratio |
@@ -603,8 +606,13 @@ def omission(
     >>> row = om.index("soil_contribution", "all")
     >>> print(f"soil base {row['estimate']:.2f} % ± {row['se']:.2f}")
     soil base 52.96 % ± 4.40
-    >>> om.economics.set_index("treatment")["income_change"].round(2).tolist()
-    [-3852.54, 0.0, -862.78, 645.22, -488.5]
+    >>> om.economics[["treatment", "income_change"]].round(2)
+       treatment  income_change
+    0    formula           0.00
+    1  reduced N         645.22
+    2  reduced P        -488.50
+    3  reduced K        -862.78
+    4      blank       -3852.54
     """
     _v.check_nan_policy(nan_policy)
     alpha = _v.check_probability(alpha, "alpha")
@@ -727,19 +735,19 @@ def omission(
                     f"{full_label!r}: the {nut} indices describe the last {format_number(f_full - f_minus)} "
                     f"of {nut}, not the whole dose, and its relative yield is no soil-supply index."
                 )
+    meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
+    known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
+    given = dict(units or {})
+    for key in given:
+        if key not in ("response", "rate"):
+            raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+    response_unit = given.get("response", known.get(str(response)))
+    rate_units = {nut: given.get("rate", known.get(str(rate_columns.get(nut, nut)))) for nut in nutrients}
     price_table: dict[str, float] | None = None
     money_unit = ""
     if prices is not None:
-        meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
-        known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
-        given = dict(units or {})
-        for key in given:
-            if key not in ("response", "rate"):
-                raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
-        response_unit = given.get("response", known.get(str(response)))
-        rate_units = {nut: given.get("rate", known.get(str(rate_columns.get(nut, nut))))
-                      for nut in nutrients}
         price_table, money_unit = _price_table(prices, nutrients, response_unit, rate_units)
+    unit_of = _index_units(response_unit, rate_units, money_unit)
     uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for nut, column in uptake.items():
         u_frame = frame.loc[used.index]
@@ -762,7 +770,8 @@ def omission(
             c: np.ndarray = cov) -> None:
         est, se = _delta(fun, m, c)
         rows.append({"nutrient": nutrient, "index": name, "estimate": est, "se": se,
-                     "ci_low": est - tq * se, "ci_high": est + tq * se, "unit": unit})
+                     "ci_low": est - tq * se, "ci_high": est + tq * se,
+                     "unit": unit_of(unit, nutrient)})
 
     iF = pos[full_label]
     for nut, lbl in minus_labels.items():
@@ -863,6 +872,12 @@ def omission(
         "n": counts.astype(int),
         "letters": letters,
     })
+    # full formula first, then the minus plots in the order given, the control, the others
+    shown = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
+    order = shown + [lbl for lbl in levels if lbl not in shown]
+    means = means.set_index("treatment").loc[order].reset_index()
+    if economics is not None:
+        economics = economics.set_index("treatment").loc[[o for o in order if o in set(economics["treatment"])]].reset_index()
     supply = []
     for nut, lbl in minus_labels.items():
         if rate_table is not None and rate_table[lbl][nut] > 0:
@@ -914,6 +929,34 @@ def omission(
         notes=tuple(notes),
         warnings=tuple(dict.fromkeys(issued)),
     )
+
+
+def _index_units(response_unit: str | None, rate_units: Mapping[str, str | None],
+                 money_unit: str) -> Callable[[str, str], str]:
+    """Unit text of an index: ``"%"``, the yield unit, yield per rate unit, ``"ratio"``, money."""
+    from .units import parse_unit
+
+    def unit_of(kind: str, nutrient: str) -> str:
+        if kind in ("%", "ratio"):
+            return kind
+        if kind == "money":
+            return money_unit or "money"
+        if kind == "yield":
+            return response_unit or "yield units"
+        # yield per unit of nutrient: kg/kg when both are kg per the same area
+        if nutrient == "all":
+            distinct = set(rate_units.values())
+            rate_unit = distinct.pop() if len(distinct) == 1 else None
+        else:
+            rate_unit = rate_units.get(nutrient)
+        if response_unit and rate_unit:
+            (ym, ya), (xm, xa) = parse_unit(response_unit), parse_unit(rate_unit)
+            if ya == xa:
+                return f"{ym}/{xm}"
+            return f"({response_unit})/({rate_unit})"
+        return "kg/kg"
+
+    return unit_of
 
 
 def _role(label: str, full: str, minus: Mapping[str, str], control: str | None) -> str:
