@@ -289,6 +289,7 @@ def test_prices_object_and_mapping_agree(om_a):
     ({"uptake": {"N": "n_upt"}}, fo.ColumnError, r"uptake\['N'\]='n_upt' is not a column"),
     ({"uptake": {"S": "n_uptake"}}, fo.FertoptError, r"uptake names nutrient 'S', which has no minus plot"),
     ({"rates": None}, fo.FertoptError, r"prices were given without rates"),
+    ({"rates": None, "prices": None}, fo.FertoptError, r"uptake was given without rates"),
     ({"prices": {"crop": 0.3, "N": 1.2}}, fo.FertoptError, r"prices has no price for 'P2O5'"),
     ({"prices": {"N": 1.2}}, fo.FertoptError, r"prices needs the crop price"),
     ({"prices": {"crop": -1, "N": 1, "P2O5": 1, "K2O": 1}}, fo.FertoptError, r"must be a positive number"),

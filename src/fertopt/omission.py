@@ -630,6 +630,12 @@ def omission(
             "treatment. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates per treatment."
         )
     uptake = dict(uptake or {})
+    if uptake and rates is None:
+        raise FertoptError(
+            "uptake was given without rates: the recovery efficiency divides the uptake difference "
+            "by the nutrient applied. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates "
+            "per treatment."
+        )
     for nut, column in uptake.items():
         _v.require_column(frame, column, f"uptake[{nut!r}]")
         if str(nut) not in {str(k) for k in minus}:
