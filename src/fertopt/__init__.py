@@ -35,6 +35,7 @@ from .exceptions import (
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
 from .io import read_trials
+from .reports import TrialReport, trial_report
 
 __all__ = [
     "__version__",
@@ -58,4 +59,6 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "trial_report",
+    "TrialReport",
 ]

@@ -8,17 +8,22 @@ imported inside the functions, so ``import fertopt`` stays free of pyplot.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import re
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from .exceptions import FertoptError
+from .exceptions import DisplayWarning, FertoptError
 
-__all__ = ["plot_residuals"]
+__all__ = ["plot_residuals", "PALETTE", "style", "tidy_axes", "find_cjk_font", "check_glyphs"]
 
 
 # --- residual diagnostics ---
-def plot_residuals(result: Any, ax: Any = None, **kwargs: Any) -> np.ndarray:
+def plot_residuals(result: Any, ax: Any = None, *, lang: str = "en", **kwargs: Any) -> np.ndarray:
     """Residuals against fitted values, and a normal Q-Q plot of the residuals.
 
     Parameters
@@ -27,38 +32,348 @@ def plot_residuals(result: Any, ax: Any = None, **kwargs: Any) -> np.ndarray:
         The fit to diagnose.
     ax : sequence of two Axes, optional
         Where to draw; a new 1 x 2 figure by default.
+    lang : {'en', 'zh'}, default 'en'
+        Language of titles and axis labels.
     **kwargs
         Passed to the scatter calls (``color``, ``s``, ...).
 
     Returns
     -------
     numpy.ndarray of Axes
-        ``[residuals vs fitted, normal Q-Q]``.
+        ``[residuals vs fitted, normal Q-Q]``.  The left panel holds the
+        points ``(fitted, residual)`` and a dashed zero line; the right panel
+        the points ``(normal quantile, ordered residual)`` and the line through
+        the quartiles of both (as R's ``qqline``).
+
+    Raises
+    ------
+    FertoptError
+        ``ax`` is not two Axes.
+
+    Notes
+    -----
+    Normal quantiles use Filliben's plotting positions
+    (:func:`scipy.stats.probplot`).  A funnel in the left panel suggests
+    variance growing with the mean (consider a transformation); curvature in
+    the right panel suggests non-normal errors.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> from matplotlib.figure import Figure
+    >>> aov = fo.anova(fo.load_dataset("minnesota_2012"), response="yld_grain_dry_kgha",
+    ...                treatment="trt", block="rep")
+    >>> axes = fo.plotting.plot_residuals(aov, ax=Figure().subplots(1, 2))
+    >>> [a.get_title() for a in axes]
+    ['Residuals vs fitted', 'Normal Q-Q']
     """
     from scipy import stats
 
+    from ._i18n import check_lang, label
+
+    lang = check_lang(lang)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+        _, axes = plt.subplots(1, 2, figsize=(7.5, 3.2), layout="constrained")
     else:
         axes = np.asarray(ax).ravel()
         if axes.size != 2:
             raise FertoptError("plot_residuals draws two panels: pass two Axes (e.g. from plt.subplots(1, 2)).")
     fitted = np.asarray(result.fitted, dtype=float)
     resid = np.asarray(result.residuals, dtype=float)
-    kwargs.setdefault("color", "#1f4e79")
-    kwargs.setdefault("s", 18)
+    kwargs.setdefault("color", PALETTE[0])
+    kwargs.setdefault("s", 16)
+    kwargs.setdefault("alpha", 0.85)
+    kwargs.setdefault("edgecolor", "none")
     left, right = axes[0], axes[1]
     left.scatter(fitted, resid, **kwargs)
-    left.axhline(0.0, color="0.5", lw=0.8, ls="--")
-    left.set_xlabel("Fitted value")
-    left.set_ylabel("Residual")
-    left.set_title("Residuals vs fitted")
-    (osm, osr), (slope, intercept, _) = stats.probplot(resid, dist="norm")
+    left.axhline(0.0, color=NEUTRAL, lw=0.8, ls="--")
+    left.set_xlabel(label("fitted_value", lang))
+    left.set_ylabel(label("residual", lang))
+    left.set_title(label("residuals_vs_fitted", lang))
+    (osm, osr), _ = stats.probplot(resid, dist="norm")
+    q_x = np.asarray(stats.norm.ppf([0.25, 0.75]))
+    q_y = np.percentile(resid, [25, 75])
+    slope = (q_y[1] - q_y[0]) / (q_x[1] - q_x[0])
+    intercept = q_y[0] - slope * q_x[0]
     right.scatter(osm, osr, **kwargs)
-    right.plot(osm, slope * np.asarray(osm) + intercept, color="0.4", lw=1)
-    right.set_xlabel("Normal quantile")
-    right.set_ylabel("Ordered residual")
-    right.set_title("Normal Q-Q")
+    right.plot(osm, slope * np.asarray(osm) + intercept, color=NEUTRAL, lw=1)
+    right.set_xlabel(label("normal_quantile", lang))
+    right.set_ylabel(label("ordered_residual", lang))
+    right.set_title(label("normal_qq", lang))
+    for a in (left, right):
+        tidy_axes(a)
     return np.asarray(axes)
+
+
+# --- shared style ---
+# Every figure function follows the same conventions, so that figures from
+# different analyses look alike and are ready for a paper or a report:
+#   * create the Axes with ``_new_axes(ax, figsize)`` when the caller gave none;
+#   * colours from ``PALETTE`` (Okabe-Ito, readable by colour-blind readers and in
+#     grey print), reference lines in ``NEUTRAL``;
+#   * finish with ``tidy_axes(ax)`` (light frame, outward ticks, faint grid) and
+#     ``check_glyphs(ax)`` (Chinese labels get a CJK font, or a DisplayWarning);
+#   * labels and titles in plain words through ``fertopt._i18n.label(key, lang)``.
+# ``style(lang)`` gives the publication defaults (font sizes, line widths,
+# palette, CJK font fallback) as an rc context; the reports draw inside it.
+
+#: Okabe-Ito palette: blue, vermillion, bluish green, reddish purple, orange,
+#: sky blue, yellow, black.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+#: Colour of reference lines (zero lines, 1:1 lines, tested-range limits).
+NEUTRAL = "#6E6E6E"
+
+_RC = {
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,
+    "axes.titleweight": "normal",
+    "axes.labelsize": 9.0,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.0,
+    "legend.frameon": False,
+    "axes.linewidth": 0.8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.6,
+    "lines.markersize": 5.0,
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.major.size": 3.0,
+    "ytick.major.size": 3.0,
+    "figure.dpi": 100.0,
+    "savefig.dpi": 200.0,
+    "savefig.facecolor": "white",
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+}
+
+#: Families known to carry simplified-Chinese glyphs, most preferred first.
+_CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti",
+    "Sarasa Gothic SC", "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC",
+    "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback", "Arial Unicode MS",
+)
+_CJK_HINTS = ("cjk", "hei", "song", "kai", "ming", "han sans", "han serif", "yahei", "wenquanyi",
+              "fallback", "gothic", "unicode", " sc", " cn", " tc", " jp")
+_PROBE = "处理产量重复方差"
+_CJK_CHARS = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_WARNED: set[str] = set()
+
+
+def _covers(path: str, text: str) -> bool:
+    from matplotlib import ft2font
+
+    try:
+        font = ft2font.FT2Font(path)
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(font.get_char_index(ord(ch)) != 0 for ch in text)
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_font_cached() -> str | None:
+    import matplotlib
+    from matplotlib import font_manager
+
+    paths: dict[str, str] = {}
+    for entry in font_manager.fontManager.ttflist:
+        paths.setdefault(entry.name, entry.fname)
+    wanted = [f for f in (*matplotlib.rcParams["font.family"], *matplotlib.rcParams["font.sans-serif"])
+              if f in paths]
+    wanted += [f for f in _CJK_FAMILIES if f in paths]
+    wanted += sorted(n for n in paths if any(h in n.lower() for h in _CJK_HINTS))
+    seen: set[str] = set()
+    for name in wanted:
+        if name not in seen:
+            seen.add(name)
+            if _covers(paths[name], _PROBE):
+                return name
+    return None
+
+
+def find_cjk_font() -> str | None:
+    """Name of an installed font that can draw Chinese characters, or ``None``.
+
+    A font already configured in ``rcParams`` (``font.family`` or
+    ``font.sans-serif``) wins; then well-known CJK families (Noto Sans CJK,
+    Source Han Sans, WenQuanYi, Microsoft YaHei, SimHei, PingFang, Droid Sans
+    Fallback …); then any font whose name suggests CJK glyphs.  A candidate is
+    accepted only if it really has glyphs for common trial words (处理, 产量).
+    The answer is cached for the session.
+
+    Returns
+    -------
+    str or None
+        A family name for matplotlib's ``fontfamily``.
+
+    Notes
+    -----
+    When nothing is found, install a CJK font (Debian/Ubuntu:
+    ``apt-get install fonts-noto-cjk`` or ``fonts-wqy-zenhei``; Fedora:
+    ``google-noto-sans-cjk-fonts``; Windows and macOS ship one), then delete
+    matplotlib's font cache (``matplotlib.get_cachedir()``) and restart Python.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> font = fo.plotting.find_cjk_font()
+    >>> font is None or isinstance(font, str)
+    True
+    """
+    return _cjk_font_cached()
+
+
+def _no_cjk_message() -> str:
+    import matplotlib
+
+    return (
+        "no installed font can draw Chinese characters, so Chinese text in figures would show as "
+        "empty boxes. Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk, or the smaller "
+        "fonts-wqy-zenhei; Fedora: google-noto-sans-cjk-fonts; Windows and macOS already have "
+        f"one), then delete matplotlib's font cache ({matplotlib.get_cachedir()}) and restart "
+        "Python. Until then figure labels are drawn in English."
+    )
+
+
+def warn_once(key: str, message: str, category: type[Warning] = DisplayWarning, stacklevel: int = 3) -> None:
+    """Issue ``message`` once per session for ``key`` (used for display problems)."""
+    if key in _WARNED:
+        return
+    _WARNED.add(key)
+    warnings.warn(message, category, stacklevel=stacklevel)
+
+
+def cjk_families() -> list[str] | None:
+    """Font family list for text with Chinese characters, or ``None`` (warned once) if none."""
+    font = find_cjk_font()
+    if font is None:
+        warn_once("cjk-font", _no_cjk_message())
+        return None
+    return ["sans-serif", font]
+
+
+def check_glyphs(ax: Any) -> Any:
+    """Give every text of ``ax`` that contains Chinese characters a CJK font.
+
+    Titles, axis labels, tick labels, legend entries and annotations are
+    checked.  When no CJK font is installed a :class:`~fertopt.DisplayWarning`
+    says what to install (once per session) instead of letting matplotlib
+    draw empty boxes silently.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+
+    Returns
+    -------
+    Axes
+        ``ax``.
+    """
+    texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts,
+             *ax.get_xticklabels(), *ax.get_yticklabels()]
+    legend = ax.get_legend()
+    if legend is not None:
+        texts += [*legend.get_texts(), legend.get_title()]
+    tick_cjk = any(_CJK_CHARS.search(t.get_text() or "") for t in
+                   [*ax.get_xticklabels(), *ax.get_yticklabels()])
+    hits = [t for t in texts if _CJK_CHARS.search(t.get_text() or "")]
+    if not hits:
+        return ax
+    families = cjk_families()
+    if families is None:
+        return ax
+    for t in hits:
+        t.set_fontfamily(families)
+    if tick_cjk:
+        ax.tick_params(labelfontfamily=families)
+    return ax
+
+
+def tidy_axes(ax: Any, *, grid: str | None = "y") -> Any:
+    """Publication finish for one Axes: light frame, outward ticks, a faint grid behind the data.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    grid : {'y', 'x', 'both'} or None, default 'y'
+        Which faint grid lines to draw.
+
+    Returns
+    -------
+    Axes
+        ``ax``.
+    """
+    ax.spines[["top", "right"]].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_linewidth(0.8)
+        ax.spines[side].set_color("0.25")
+    ax.tick_params(direction="out", length=3, width=0.8, colors="0.2")
+    if grid is not None:
+        ax.grid(True, axis=grid, color="0.88", lw=0.6)
+        ax.set_axisbelow(True)
+    return check_glyphs(ax)
+
+
+def _new_axes(ax: Any = None, figsize: tuple[float, float] = (5.0, 3.6)) -> Any:
+    """``ax`` itself, or the Axes of a new pyplot figure of ``figsize`` inches."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=figsize, layout="constrained")
+    return new
+
+
+@contextlib.contextmanager
+def style(lang: str = "en") -> Iterator[dict[str, Any]]:
+    """Publication defaults for fertopt figures, as a matplotlib rc context.
+
+    Inside the context: 9-pt text, bold 10-pt titles, no top/right frame,
+    outward ticks, the Okabe-Ito colour cycle, 200-dpi saving on white, fonts
+    embedded as TrueType (PDF) or paths (SVG); with ``lang="zh"`` a CJK font
+    is added as fallback (a :class:`~fertopt.DisplayWarning`, once, when none
+    is installed).  Draw *and save* inside the context: tick labels take their
+    font when the figure is drawn.
+
+    Parameters
+    ----------
+    lang : {'en', 'zh'}, default 'en'
+
+    Yields
+    ------
+    dict
+        The rc settings in force.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> from matplotlib.figure import Figure
+    >>> with fo.plotting.style() as rc:
+    ...     fig = Figure()
+    ...     ax = fig.add_subplot()
+    >>> rc["axes.spines.top"]
+    False
+    """
+    import matplotlib
+    from cycler import cycler
+
+    from ._i18n import check_lang
+
+    lang = check_lang(lang)
+    rc: dict[str, Any] = {**_RC, "axes.prop_cycle": cycler(color=list(PALETTE))}
+    if lang == "zh":
+        font = find_cjk_font()
+        if font is None:
+            warn_once("cjk-font", _no_cjk_message(), stacklevel=4)
+        else:
+            # a family list gives per-glyph fallback: Latin from the usual sans-serif font,
+            # Chinese from the CJK font
+            rc["font.family"] = ["sans-serif", font]
+    with matplotlib.rc_context(rc):
+        yield rc

@@ -1,0 +1,367 @@
+"""Labels and sentences of reports and figures, in English and Chinese.
+
+Every user-facing word of a report or a figure goes through :func:`label`, so a
+report in ``lang="zh"`` reads as an agronomist writes in Chinese (处理, 重复,
+产量, 方差分析, 新复极差法, 最高产量施肥量, 最佳经济施肥量 …).  Keys are stable
+snake_case names; a sentence is a :meth:`str.format` template with named
+fields.
+
+Examples
+--------
+>>> label("treatment", "zh"), label("economic_optimum", "zh"), label("block", "en")
+('处理', '最佳经济施肥量', 'Block')
+>>> label("n_plots_dropped", "zh", n=2, rows="rows 7, 12")
+'2 个小区缺少观测值，未参加分析（rows 7, 12）。'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .exceptions import FertoptError
+
+__all__ = ["LANGS", "check_lang", "label", "design_name", "method_name", "model_name",
+           "status_text", "significance_word", "translate_figure_text"]
+
+#: Languages of reports and figures.
+LANGS = ("en", "zh")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    # -- report frame -------------------------------------------------------
+    "report_title": ("Field trial report", "田间试验报告"),
+    "report_of": ("Field trial report: {response}", "田间试验报告：{response}"),
+    "key_findings": ("Key findings", "主要结果"),
+    "table": ("Table", "表"),
+    "figure": ("Figure", "图"),
+    "generated": ("fertopt {version}, {date}", "fertopt {version}，{date}"),
+    "data_source": ("Data", "数据来源"),
+    # -- section titles -------------------------------------------------------
+    "sec_data": ("Design and data", "试验设计与数据"),
+    "sec_anova": ("Analysis of variance", "方差分析"),
+    "sec_comparisons": ("Multiple comparisons", "多重比较"),
+    "sec_response": ("Fertilizer response and optimum rates", "肥料效应与最佳施肥量"),
+    "sec_surface": ("N-P-K response surface", "多元肥料效应函数"),
+    "sec_omission": ("Omission-plot indices", "缺素区试验指标"),
+    "sec_diagnostics": ("Residual diagnostics", "残差诊断"),
+    "sec_warnings": ("Warnings", "注意事项"),
+    "sec_about": ("About this report", "报告说明"),
+    # -- roles and columns ----------------------------------------------------
+    "treatment": ("Treatment", "处理"),
+    "treatments": ("Treatments", "处理"),
+    "block": ("Block", "重复"),
+    "yield": ("Yield", "产量"),
+    "response": ("Response", "观测指标"),
+    "rates": ("Rate columns", "施肥量列"),
+    "rate": ("Rate", "施肥量"),
+    "rate_of": ("{nutrient} rate", "{nutrient}施用量"),
+    "design": ("Design", "试验设计"),
+    "plots_in_data": ("Plots in the data", "数据中的小区数"),
+    "plots_analysed": ("Plots analysed", "参加分析的小区数"),
+    "dropped": ("Left out", "剔除"),
+    "none": ("none", "无"),
+    "n_plots_dropped": ("{n} plots without a value were left out ({rows}).",
+                        "{n} 个小区缺少观测值，未参加分析（{rows}）。"),
+    "levels": ("{n} levels: {names}", "{n} 个水平：{names}"),
+    "n": ("n", "重复数"),
+    "mean": ("Mean", "平均值"),
+    "sd": ("SD", "标准差"),
+    "se": ("SE", "标准误"),
+    "min": ("Min", "最小值"),
+    "max": ("Max", "最大值"),
+    "letters": ("Letters", "差异显著性"),
+    "letters_alpha": ("Letters ({alpha})", "差异显著性（{alpha}）"),
+    "grand_mean": ("Grand mean", "总平均"),
+    "cv": ("CV", "变异系数"),
+    "mse_df": ("Error mean square (df)", "误差均方（自由度）"),
+    "r_squared": ("R²", "决定系数 R²"),
+    "sums_of_squares": ("Sums of squares", "平方和类型"),
+    "data_summary": ("Observations per treatment", "各处理观测值"),
+    # -- ANOVA ----------------------------------------------------------------
+    "anova_table": ("Analysis of variance", "方差分析表"),
+    "source": ("Source", "变异来源"),
+    "df": ("df", "自由度"),
+    "ss": ("Sum Sq", "平方和"),
+    "ms": ("Mean Sq", "均方"),
+    "f": ("F", "F 值"),
+    "p": ("p", "P 值"),
+    "f_05": ("F 0.05", "F0.05"),
+    "f_01": ("F 0.01", "F0.01"),
+    "Residuals": ("Residuals", "误差"),
+    "Total": ("Total", "总变异"),
+    "Error a": ("Error a", "误差 a"),
+    "Error b": ("Error b", "误差 b"),
+    "term_is_block": ("{name} (blocks)", "{name}（区组）"),
+    "term_is_treatment": ("{name} (treatments)", "{name}（处理）"),
+    "anova_verdict": ("{term}: {word} (F({df1}, {df2}) = {f}, p {p}).",
+                      "{term}间差异{word}（F({df1}, {df2}) = {f}，P {p}）。"),
+    "treatment_effect": ("Treatments ({name})", "处理"),
+    "layout_treatments": ("{k} treatments", "{k} 个处理"),
+    "layout_levels": ("{sizes} levels", "{sizes} 个水平组合"),
+    "layout_blocks": ("{b} blocks", "{b} 个区组"),
+    "layout_sep": (", ", "，"),
+    "cv_sentence": ("Coefficient of variation {cv} %, grand mean {mean}.",
+                    "变异系数 {cv}%，总平均 {mean}。"),
+    "highly_significant": ("highly significant", "极显著"),
+    "significant": ("significant", "显著"),
+    "not_significant": ("not significant", "不显著"),
+    "sig_legend": ("* significant at 5 %, ** at 1 %.", "* 表示差异显著（P < 0.05），** 表示差异极显著（P < 0.01）。"),
+    "assumptions": ("Assumption checks on the residuals", "残差的前提检验"),
+    "test": ("Test", "检验"),
+    "statistic": ("Statistic", "统计量"),
+    "note": ("Note", "说明"),
+    # -- comparisons ----------------------------------------------------------
+    "comparison_table": ("Treatment means and letter groups ({method}, α = {alpha})",
+                         "各处理平均值及差异显著性（{method}，α = {alpha}）"),
+    "letters_sentence": ("Treatments that share a letter do not differ at the {pct} % level "
+                         "({method}; error mean square {mse} on {df} df from the ANOVA).",
+                         "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
+                         "自由度 {df}，取自方差分析）。"),
+    "highest_lowest": ("Highest mean: {best} ({best_mean}, {best_letters}); lowest: {worst} "
+                       "({worst_mean}, {worst_letters}).",
+                       "平均值最高的是 {best}（{best_mean}，{best_letters}），最低的是 {worst}"
+                       "（{worst_mean}，{worst_letters}）。"),
+    "comparisons_skipped_ns": ("The treatment effect is not significant (p {p}); letters are "
+                               "shown for completeness and all treatments may share one.",
+                               "处理效应不显著（P {p}），字母仅供参考。"),
+    "factor_term": ("Factor {term}", "因素 {term}"),
+    # -- response ---------------------------------------------------------------
+    "response_model": ("{nutrient}: {model} fitted to {n} plots at {k} rates ({series}).",
+                       "{nutrient}：对 {k} 个施肥水平的 {n} 个小区拟合{model}（{series}）。"),
+    "series_all": ("all plots", "全部小区"),
+    "series_fixed": ("plots with {fixed}", "{fixed} 的小区"),
+    "equation": ("Fitted equation", "拟合方程"),
+    "model_comparison": ("Model comparison for {nutrient}", "{nutrient}效应模型比较"),
+    "parameters": ("Parameters for {nutrient} ({model})", "{nutrient}效应方程参数（{model}）"),
+    "optima_table": ("Optimum rates for {nutrient}", "{nutrient}最佳施用量"),
+    "kind": ("Optimum", "类型"),
+    "agronomic_optimum": ("Rate of maximum yield", "最高产量施肥量"),
+    "economic_optimum": ("Economic optimum rate", "最佳经济施肥量"),
+    "max_yield": ("Maximum yield", "最高产量"),
+    "economic_yield": ("Yield at economic optimum", "最佳经济产量"),
+    "yield_at_rate": ("Yield at rate", "对应产量"),
+    "net_return": ("Net return", "施肥纯收益"),
+    "ci": ("{level} % CI", "{level}% 置信区间"),
+    "ci_low": ("CI low", "置信下限"),
+    "ci_high": ("CI high", "置信上限"),
+    "status": ("Status", "状态"),
+    "price_ratio": ("Price ratio", "价格比"),
+    "prices": ("Prices", "价格"),
+    "no_prices": ("No prices given: only the rate of maximum yield is reported. Give prices "
+                  "(prices=Prices(crop=..., N=...)) for the economic optimum.",
+                  "未提供价格，只报告最高产量施肥量；提供价格（prices=Prices(crop=..., N=...)）"
+                  "可求最佳经济施肥量。"),
+    "no_price_for": ("No price for {nutrient}: its economic optimum is not computed.",
+                     "缺少{nutrient}的价格，未计算其最佳经济施肥量。"),
+    "no_rates": ("No rate columns were given (rates=), so no response curves are fitted.",
+                 "未指定施肥量列（rates=），不拟合肥料效应曲线。"),
+    "too_few_rates": ("{nutrient}: only {k} distinct rates ({levels}) with the other nutrients "
+                      "held constant; a response curve needs at least 3.",
+                      "{nutrient}：其他养分固定时只有 {k} 个施用水平（{levels}），拟合效应曲线至少需要 3 个。"),
+    "optimum_sentence_econ": ("{nutrient}: economic optimum {rate} ({ci}), yield {y}; maximum yield "
+                              "at {amax}.",
+                              "{nutrient}：最佳经济施肥量 {rate}（{ci}），产量 {y}；最高产量施肥量 {amax}。"),
+    "optimum_sentence_agro": ("{nutrient}: maximum yield {y} at {rate} ({ci}).",
+                              "{nutrient}：最高产量施肥量 {rate}（{ci}），最高产量 {y}。"),
+    "optimum_sentence_status": ("{nutrient}: {status}.", "{nutrient}：{status}。"),
+    # -- surface ----------------------------------------------------------------
+    "surface_fit": ("Quadratic surface in {rates} fitted to {n} plots.",
+                    "以 {rates} 为自变量的二次肥料效应函数，{n} 个小区。"),
+    "coefficients": ("Coefficients", "回归系数"),
+    "stationary_point": ("Stationary point", "驻点"),
+    "surface_kind": ("Shape", "曲面类型"),
+    "typicality": ("Typicality", "典型性"),
+    "one_rate": ("Only one rate column: a surface needs two or three nutrients.",
+                 "只有一个施肥量列，多元效应函数需要两个或三个养分。"),
+    # -- omission ---------------------------------------------------------------
+    "omission_not_detected": ("No omission design was recognised (a full treatment such as "
+                              "'NPK' and at least one treatment lacking a nutrient, e.g. 'PK'); "
+                              "pass omission={{'full': ..., 'minus': {{...}}, 'control': ...}}.",
+                              "未识别出缺素设计（需要全肥处理如 NPK，以及至少一个缺素处理如 PK）；"
+                              "可用 omission={{'full': ..., 'minus': {{...}}, 'control': ...}} 指定。"),
+    # -- diagnostics ------------------------------------------------------------
+    "residuals_vs_fitted": ("Residuals vs fitted", "残差与拟合值"),
+    "normal_qq": ("Normal Q-Q", "正态 Q-Q 图"),
+    "fitted_value": ("Fitted value", "拟合值"),
+    "residual": ("Residual", "残差"),
+    "normal_quantile": ("Normal quantile", "正态分位数"),
+    "ordered_residual": ("Ordered residual", "残差（排序）"),
+    "fig_residuals": ("Residuals against fitted values and normal Q-Q plot of the residuals.",
+                      "残差-拟合值图与残差正态 Q-Q 图。"),
+    "fig_means": ("Treatment means ± standard error; treatments sharing a letter do not differ "
+                  "({method}, α = {alpha}).",
+                  "各处理平均值 ± 标准误；字母相同者差异不显著（{method}，α = {alpha}）。"),
+    "fig_response": ("{nutrient}: observed plots, fitted {model} with 95 % confidence band, and "
+                     "optimum rates.",
+                     "{nutrient}：各小区观测值、{model}拟合曲线及其 95% 置信带、最佳施用量。"),
+    "fig_net_return": ("{nutrient}: net return over the unfertilized plots against rate.",
+                       "{nutrient}：施肥纯收益随施用量的变化。"),
+    "fig_surface": ("Predicted yield over {x} and {y} ({fixed}); design points, tested region "
+                    "and optimum.", "{x}、{y} 二元效应曲面（{fixed}）等值线图，含试验点、试验范围与最佳点。"),
+    # -- outcome notes ----------------------------------------------------------
+    "failed": ("This analysis could not be completed: {reason}", "该项分析未能完成：{reason}"),
+    "internal_error": ("fertopt stopped with an internal error ({error}). The rest of the report is "
+                       "unaffected; please report this with your data.",
+                       "fertopt 内部错误（{error}），报告其余部分不受影响；请连同数据反馈此问题。"),
+    "needs_anova": ("Needs the analysis of variance, which could not be completed.",
+                    "需要方差分析结果，但方差分析未能完成。"),
+    "figure_failed": ("The figure could not be drawn: {reason}", "图未能绘制：{reason}"),
+    "no_warnings": ("No warnings.", "无。"),
+    "see_section": ("see section {n}", "见第 {n} 节"),
+    "n_warnings": ("{n} warnings: see section {sec}.", "共 {n} 条注意事项，见第 {sec} 节。"),
+    "section_failed_finding": ("{title}: could not be completed (section {n}).",
+                               "{title}：未能完成（见第 {n} 节）。"),
+    "labels_in_english": ("Figure labels are in English: no font with Chinese characters is "
+                          "installed (see the warning for what to install).",
+                          "图中标签为英文：系统中没有可显示中文的字体（安装方法见警告信息）。"),
+    "rounding_note": ("Numbers are rounded for display only; every computation uses unrounded values.",
+                      "表中数字仅在显示时取舍，计算均使用未取舍的数值。"),
+    "options": ("Options", "分析选项"),
+    "software": ("Software", "软件"),
+}
+
+_DESIGNS: dict[str, tuple[str, str]] = {
+    "CRD": ("completely randomized design (CRD)", "完全随机设计"),
+    "RCBD": ("randomized complete block design (RCBD)", "随机区组设计"),
+    "Latin square": ("Latin square", "拉丁方设计"),
+    "factorial CRD": ("factorial, completely randomized", "完全随机析因设计"),
+    "factorial RCBD": ("factorial in randomized complete blocks", "随机区组析因设计"),
+    "split-plot RCBD": ("split-plot in randomized complete blocks", "裂区设计（随机区组）"),
+}
+
+_METHODS: dict[str, tuple[str, str]] = {
+    "duncan": ("Duncan's new multiple range test", "Duncan 新复极差法"),
+    "lsd": ("Fisher's least significant difference (LSD)", "最小显著差数法（LSD）"),
+    "tukey": ("Tukey's honestly significant difference (HSD)", "Tukey 固定极差法（HSD）"),
+    "snk": ("Student-Newman-Keuls test (SNK)", "SNK 复极差法（q 检验）"),
+    "scheffe": ("Scheffé's test", "Scheffé 法"),
+    "dunnett": ("Dunnett's test against a control", "Dunnett 法（与对照比较）"),
+}
+
+_MODELS: dict[str, tuple[str, str]] = {
+    "linear": ("linear model", "线性模型"),
+    "quadratic": ("quadratic model", "一元二次模型"),
+    "linear_plateau": ("linear-plateau model", "线性加平台模型"),
+    "quadratic_plateau": ("quadratic-plateau model", "二次加平台模型"),
+    "mitscherlich": ("Mitscherlich model", "米氏（Mitscherlich）模型"),
+    "square_root": ("square-root model", "平方根模型"),
+}
+
+_STATUS: dict[str, tuple[str, str]] = {
+    "ok": ("ok", "正常"),
+    "no_maximum": ("no maximum: the fitted curve does not bend down, so no optimum rate exists",
+                   "无最高点：拟合曲线不下凸，不存在最佳施肥量"),
+    "extrapolated": ("beyond the tested rates (extrapolated; not a recommendation)",
+                     "超出试验施肥范围（外推，不宜作为推荐用量）"),
+    "at_bound": ("at the edge of the tested rates", "位于试验施肥范围的边界"),
+    "saddle": ("saddle point: no maximum", "鞍点：无最高点"),
+    "maximum": ("maximum", "极大值"),
+    "minimum": ("minimum", "极小值"),
+    "ridge": ("ridge", "脊"),
+    "typical": ("typical", "典型"),
+    "atypical": ("atypical", "非典型"),
+}
+
+#: English texts drawn by figure functions and their Chinese translations; the
+#: report relabels figures with these when ``lang="zh"``.
+_FIGURE_TEXT: dict[str, str] = {
+    "Residuals vs fitted": "残差与拟合值",
+    "Normal Q-Q": "正态 Q-Q 图",
+    "Fitted value": "拟合值",
+    "Residual": "残差",
+    "Normal quantile": "正态分位数",
+    "Ordered residual": "残差（排序）",
+    "Treatment": "处理",
+    "Mean": "平均值",
+    "Yield": "产量",
+    "Rate": "施肥量",
+    "Observed": "观测值",
+    "Fitted": "拟合值",
+    "Net return": "施肥纯收益",
+    "Maximum yield": "最高产量",
+    "Rate of maximum yield": "最高产量施肥量",
+    "Agronomic maximum": "最高产量施肥量",
+    "Economic optimum": "最佳经济施肥量",
+    "Economic optimum rate": "最佳经济施肥量",
+    "95 % confidence band": "95% 置信带",
+    "Confidence band": "置信带",
+    "Tested range": "试验范围",
+    "Design points": "试验点",
+    "Stationary point": "驻点",
+    "Optimum": "最佳点",
+}
+
+
+def check_lang(lang: Any) -> str:
+    """Return ``lang`` if it is a supported language, else raise a clear error.
+
+    Examples
+    --------
+    >>> check_lang("ZH")
+    'zh'
+    """
+    key = str(lang).strip().lower() if isinstance(lang, str) else lang
+    aliases = {"cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "chinese": "zh", "中文": "zh",
+               "english": "en", "en-us": "en", "en-gb": "en"}
+    key = aliases.get(key, key)
+    if key not in LANGS:
+        raise FertoptError(f"lang={lang!r} is not available; use 'en' (English) or 'zh' (Chinese).")
+    return key
+
+
+def label(key: str, lang: str = "en", /, **fields: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``fields`` filled in.
+
+    Unknown keys are returned unchanged (a column name shown as is).
+    """
+    pair = _TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[LANGS.index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def _lookup(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = table.get(key)
+    return pair[LANGS.index(lang)] if pair else key
+
+
+def design_name(design: str, lang: str = "en") -> str:
+    """Plain-words name of an ANOVA design (``"RCBD"`` → 随机区组设计)."""
+    return _lookup(_DESIGNS, design, lang)
+
+
+def method_name(method: str, lang: str = "en") -> str:
+    """Name of a multiple-comparison method (``"duncan"`` → Duncan 新复极差法)."""
+    return _lookup(_METHODS, str(method).lower(), lang)
+
+
+def model_name(model: str, lang: str = "en") -> str:
+    """Name of a response model (``"quadratic"`` → 一元二次模型)."""
+    return _lookup(_MODELS, model, lang)
+
+
+def status_text(status: str, lang: str = "en") -> str:
+    """Plain-words meaning of an optimum or surface status."""
+    return _lookup(_STATUS, status, lang)
+
+
+def significance_word(p: float, lang: str = "en") -> str:
+    """``highly significant`` (p ≤ 0.01), ``significant`` (p ≤ 0.05) or ``not significant``.
+
+    Examples
+    --------
+    >>> significance_word(0.003, "zh"), significance_word(0.03), significance_word(0.2, "zh")
+    ('极显著', 'significant', '不显著')
+    """
+    if p <= 0.01:
+        return label("highly_significant", lang)
+    if p <= 0.05:
+        return label("significant", lang)
+    return label("not_significant", lang)
+
+
+def translate_figure_text(text: str, lang: str) -> str:
+    """Chinese text of an English figure label when ``lang="zh"`` (unknown texts unchanged)."""
+    if lang != "zh":
+        return text
+    return _FIGURE_TEXT.get(text, text)
