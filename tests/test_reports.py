@@ -327,15 +327,16 @@ def no_cjk_font(monkeypatch):
 
 
 def test_without_cjk_font_chinese_report_warns_once_and_labels_figures_in_english(minnesota, no_cjk_font):
+    kw = dict(response="yld_grain_dry_kgha", treatment="trt", block="rep", posthoc=None, lang="zh")
     with pytest.warns(fo.DisplayWarning, match="fonts-noto-cjk.*fonts-wqy-zenhei"):
-        rep = report_of(minnesota, lang="zh")
+        rep = trial_report(minnesota, **kw)
     assert any("图中标签为英文" in n for n in rep.display_notes)
     assert "图中标签为英文" in rep.to_html()
     assert rep.figures  # the figures are still there, in English
     assert not any("字体" in w for w in rep.warnings)  # display problems are not data warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        report_of(minnesota, lang="zh")  # warned once per session
+        trial_report(minnesota, **kw)  # warned once per session
 
 
 def test_cjk_font_is_found_when_installed():
