@@ -655,7 +655,7 @@ def trial_report(
     >>> rep = fo.trial_report(df, response="yld_grain_dry_kgha", treatment="trt",
     ...                       block="rep", figures=False)
     >>> rep.key_findings[0]
-    'trt: highly significant (F(7, 21) = 13.20, p < 0.0001).'
+    'Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001).'
     >>> [s.key for s in rep.shown]
     ['data', 'anova', 'comparisons', 'diagnostics', 'warnings', 'about']
     """
