@@ -124,6 +124,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                                "shown for completeness and all treatments may share one.",
                                "处理效应不显著（P {p}），字母仅供参考。"),
     "factor_term": ("Factor {term}", "因素 {term}"),
+    "not_requested": ("not requested (posthoc=None).", "未要求（posthoc=None）。"),
     # -- response ---------------------------------------------------------------
     "response_model": ("{nutrient}: {model} fitted to {n} plots at {k} rates ({series}).",
                        "{nutrient}：对 {k} 个施肥水平的 {n} 个小区拟合{model}（{series}）。"),

@@ -349,8 +349,8 @@ class Context:
             sections.append(Section(key, title, "ok", tuple(blocks)))
         # warnings and notes come last: they gather what the analyses said
         items = self.warning_texts()
-        sections.append(Section("warnings", self.t("sec_warnings"), "ok",
-                                (Notes(items or [self.t("no_warnings")], title=None),)))
+        block = Notes(items, title=None) if items else Paragraph(self.t("no_warnings"))
+        sections.append(Section("warnings", self.t("sec_warnings"), "ok", (block,)))
         sections.append(Section("about", self.t("sec_about"), "ok", tuple(_about_blocks(self, sections))))
         return sections
 
@@ -505,8 +505,7 @@ def _sec_anova(ctx: Context) -> list[Any]:
     integer_df = float(aov.table["df"].sum()).is_integer()
     labels = {k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p", "f_05", "f_01")}
     labels["sig"] = ""
-    facts = [(ctx.t("design"), _layout(ctx, aov)),
-             (ctx.t("grand_mean"), ctx.num(aov.grand_mean, ctx.digits + 1))]
+    facts = [(ctx.t("grand_mean"), ctx.num(aov.grand_mean, ctx.digits + 1))]
     for _, e in aov.errors.iterrows():
         name = ctx.t("cv") if len(aov.errors) == 1 else f"{ctx.t('cv')} ({ctx.t(str(e['error']))})"
         facts.append((name, f"{e['cv']:.2f} %"))
@@ -544,7 +543,7 @@ def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
 
 def _sec_comparisons(ctx: Context) -> list[Any]:
     if ctx.posthoc is None:
-        raise NotApplicable(ctx.t("sec_comparisons") + ": posthoc=None.")
+        raise NotApplicable(ctx.t("not_requested"))
     aov = ctx.require_anova()
     test = _api(ctx.posthoc)
     method = method_name(ctx.posthoc, ctx.lang)
