@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from . import units
+from . import plotting, units
 from ._version import __version__
 from .exceptions import (
     AssumptionWarning,
@@ -40,6 +40,7 @@ from .reports import TrialReport, trial_report
 __all__ = [
     "__version__",
     "units",
+    "plotting",
     "read_trials",
     "anova",
     "AnovaResult",

@@ -436,16 +436,18 @@ def _sec_data(ctx: Context) -> list[Any]:
     work["_y"] = y.to_numpy()
     grouped = work.groupby(keys, observed=True, sort=True)["_y"]
     table = grouped.agg(n="count", mean="mean", sd="std", min="min", max="max").reset_index()
-    for col in ctx.rates:
+    # the rates of each treatment (when a treatment has one rate of a nutrient)
+    shown_rates = [c for c in ctx.rates if c not in keys]
+    for i, col in enumerate(shown_rates):
         levels = pd.to_numeric(frame[col], errors="coerce")
         per = pd.DataFrame({**{c: work[c] for c in keys}, "_r": levels.to_numpy()}, index=frame.index)
-        first = per.groupby(keys, observed=True, sort=True)["_r"].agg(lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan)
-        table.insert(len(keys) + list(ctx.rates).index(col), f"rate::{col}", first.to_numpy())
+        first = per.groupby(keys, observed=True, sort=True)["_r"].agg(
+            lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan)
+        table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
     labels = {c: (ctx.t("treatment") if len(keys) == 1 else str(c)) for c in keys}
-    labels.update({f"rate::{c}": ctx.rate_label(c) for c in ctx.rates})
+    labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
     labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
-    blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels,
-                        formats={"n": "int", **{f"rate::{c}": None for c in ctx.rates}}))
+    blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))
     return blocks
 
 
