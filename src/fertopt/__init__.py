@@ -35,6 +35,9 @@ from .exceptions import (
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
 from .io import read_trials
+from .units import Prices
+from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
+from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
 from .reports import TrialReport, trial_report
 
 __all__ = [
@@ -60,6 +63,17 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "Prices",
+    "fit_response",
+    "compare_models",
+    "response_from_coefficients",
+    "pool_sites",
+    "ResponseFit",
+    "ModelComparison",
+    "Optimum",
+    "NetReturnCurve",
+    "PriceSensitivity",
+    "PooledSites",
     "trial_report",
     "TrialReport",
 ]

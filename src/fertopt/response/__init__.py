@@ -1,0 +1,30 @@
+"""Single-nutrient response models, their fits and their optima.
+
+Examples
+--------
+>>> from fertopt.response import MODEL_NAMES
+>>> MODEL_NAMES
+('linear', 'quadratic', 'square_root', 'linear_plateau', 'quadratic_plateau', 'mitscherlich')
+"""
+
+from __future__ import annotations
+
+from .fit import (
+    ModelComparison,
+    ResponseFit,
+    compare_models,
+    fit_response,
+    response_from_coefficients,
+)
+from .models import MODEL_NAMES, MODELS, ModelSpec
+
+__all__ = [
+    "fit_response",
+    "compare_models",
+    "response_from_coefficients",
+    "ResponseFit",
+    "ModelComparison",
+    "ModelSpec",
+    "MODELS",
+    "MODEL_NAMES",
+]
