@@ -26,10 +26,32 @@ def _report():
                            block="rep", posthoc=None, figures=False)
 
 
+def _fit(model="quadratic"):
+    return fo.fit_response(_minnesota(), response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
+                           nutrient="N", model=model)
+
+
+PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
+
+
+def _pooled():
+    df = fo.load_dataset("bachmaier_nitrogen")
+    fits = {zone: fo.fit_response(part, response="yield", rate="nitro", nutrient="N")
+            for zone, part in df.groupby("zone")}
+    return fo.pool_sites(fits, prices=fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR"))
+
+
 # one builder per public result class; each returns a result made from bundled data
 RESULTS = {
     "AnovaResult": _aov,
     "TrialReport": _report,
+    "ResponseFit": _fit,
+    "ModelComparison": lambda: fo.compare_models(_minnesota(), response="yld_grain_dry_kgha",
+                                                 rate="rate_n_applied_kgha", nutrient="N"),
+    "Optimum": lambda: _fit().optimum(prices=PRICES),
+    "NetReturnCurve": lambda: _fit().net_return_curve(prices=PRICES),
+    "PriceSensitivity": lambda: _fit().price_sensitivity(prices=PRICES),
+    "PooledSites": _pooled,
 }
 
 

@@ -136,6 +136,7 @@ def plot_response(
     optimum: Any = None,
     show_maximum: bool = True,
     confidence_level: float | None = None,
+    lang: str = "en",
     **kwargs: Any,
 ) -> Any:
     """Plot data, fitted curve, confidence band, maximum and economic optimum.
@@ -157,12 +158,17 @@ def plot_response(
         Draw the rate of maximum yield when the curve has one.
     confidence_level : float, optional
         Level of the band; default the fit's.
+    lang : {'en', 'zh'}, default 'en'
+        Language of the legend.
     **kwargs
         Passed to the line of the fitted curve.
 
     Returns
     -------
     matplotlib Axes
+        The plots as points, the fitted curve (dotted beyond the tested rates),
+        the band, and a dashed vertical line at each optimum's rate with its
+        interval shaded (vermillion: maximum yield; green: economic optimum).
 
     Examples
     --------
@@ -175,8 +181,10 @@ def plot_response(
     """
     import warnings
 
+    from ._i18n import check_lang, label, model_name
     from .exceptions import ExtrapolationWarning
 
+    lang = check_lang(lang)
     ax = _response_axes(ax)
     lo, hi = fit.rate_range
     grid = np.linspace(min(0.0, lo), hi, 200)
@@ -196,8 +204,9 @@ def plot_response(
     for o in opts:
         if math.isfinite(o.rate):
             grid = np.union1d(grid, np.linspace(hi, max(hi, o.rate * 1.05), 20))
-    kwargs.setdefault("color", "C0")
-    kwargs.setdefault("label", f"{fit.model.replace('_', '-')} fit")
+    kwargs.setdefault("color", PALETTE[0])
+    model = fit.model.replace("_", "-") if lang == "en" else model_name(fit.model, lang)
+    kwargs.setdefault("label", label("fig_fit", lang, model=model))
     if (
         band is not None
         and fit._vcov is not None
@@ -211,7 +220,7 @@ def plot_response(
             color=kwargs["color"],
             alpha=0.18,
             lw=0,
-            label=f"{band} band",
+            label=label(f"fig_{band}_band", lang),
         )
     fitted = fit.predict(grid)["fitted"]
     inside = grid <= hi
@@ -220,17 +229,18 @@ def plot_response(
         ax.plot(grid[~inside], fitted[~inside], color=kwargs["color"], ls=":", lw=1)
     if fit.source == "data" and len(fit.data):
         ax.plot(
-            fit.data["rate"], fit.data["response"], "o", color="0.3", ms=4, alpha=0.8, label="plots"
+            fit.data["rate"], fit.data["response"], "o", color="0.25", ms=4, alpha=0.8,
+            mec="none", label=label("fig_plots", lang),
         )
-    colours = {"agronomic": "C3", "economic": "C2"}
+    colours = {"agronomic": PALETTE[1], "economic": PALETTE[2]}
     for o in opts:
         if not math.isfinite(o.rate):
             continue
         colour = colours[o.kind]
-        label = "maximum yield" if o.kind == "agronomic" else "economic optimum"
+        text = label("fig_maximum" if o.kind == "agronomic" else "fig_economic", lang)
         if o.extrapolated:
-            label += " (extrapolated)"
-        ax.axvline(o.rate, color=colour, ls="--", lw=1.2, label=f"{label} {o.rate:.4g}")
+            text += label("fig_extrapolated", lang)
+        ax.axvline(o.rate, color=colour, ls="--", lw=1.2, label=f"{text} {o.rate:.4g}")
         if o.ci is not None:
             a, b = o.ci
             left = a if math.isfinite(a) else ax.get_xlim()[0]
@@ -239,7 +249,7 @@ def plot_response(
     ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit))
     ax.set_ylabel(_axis_label(fit.response, fit.response_unit))
     ax.legend(fontsize="small", frameon=False)
-    return ax
+    return tidy_axes(ax)
 
 
 def plot_net_return(
@@ -250,6 +260,7 @@ def plot_net_return(
     price_ratio: Any = None,
     within: float | None = None,
     show_sites: bool = True,
+    lang: str = "en",
     **kwargs: Any,
 ) -> Any:
     """Plot net return against rate with the optimum and the profitable range.
@@ -261,6 +272,8 @@ def plot_net_return(
     ax : matplotlib Axes, optional
     show_sites : bool, default True
         For pooled sites, mark each site's own optimum on the rate axis.
+    lang : {'en', 'zh'}, default 'en'
+        Language of the labels.
     **kwargs
         Passed to the net-return line.
 
@@ -277,17 +290,19 @@ def plot_net_return(
     >>> ax.get_ylabel()
     'net return (yuan per unit area of the data)'
     """
+    from ._i18n import check_lang, label
     from .economics import NetReturnCurve, PooledSites
 
+    lang = check_lang(lang)
     ax = _response_axes(ax)
     if not isinstance(result, (NetReturnCurve, PooledSites)):
         result = result.net_return_curve(prices=prices, price_ratio=price_ratio, within=within)
     table = result.table
-    kwargs.setdefault("color", "C2")
+    kwargs.setdefault("color", PALETTE[2])
     ax.plot(table["rate"], table["net_return"], **kwargs)
-    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axhline(0, color=NEUTRAL, lw=0.8)
     if isinstance(result, PooledSites):
-        best, label = result.mrtn_rate, "MRTN"
+        best, text = result.mrtn_rate, "MRTN"
         prange = result.profitable_range
         if show_sites:
             rates = result.site_optima["rate"].dropna()
@@ -295,22 +310,23 @@ def plot_net_return(
                 rates,
                 np.full(len(rates), table["net_return"].min()),
                 "|",
-                color="0.3",
+                color="0.25",
                 ms=12,
-                label="site optima",
+                label=label("fig_site_optima", lang),
             )
     else:
-        best, label = result.optimum.rate, "economic optimum"
+        best, text = result.optimum.rate, label("fig_economic", lang)
         prange = result.profitable_range
     if math.isfinite(best):
-        ax.axvline(best, color="C2", ls="--", lw=1.2, label=f"{label} {best:.4g}")
+        ax.axvline(best, color=PALETTE[2], ls="--", lw=1.2, label=f"{text} {best:.4g}")
     if prange is not None:
-        ax.axvspan(prange[0], prange[1], color="C2", alpha=0.12, lw=0, label="profitable range")
+        ax.axvspan(prange[0], prange[1], color=PALETTE[2], alpha=0.12, lw=0,
+                   label=label("fig_profitable", lang))
     fit = getattr(result, "_fit", None)
-    ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit) if fit is not None else "rate")
-    ax.set_ylabel(f"net return ({result.net_return_unit})")
+    ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit) if fit is not None else label("fig_rate", lang))
+    ax.set_ylabel(label("fig_net_return_axis", lang, unit=result.net_return_unit))
     ax.legend(fontsize="small", frameon=False)
-    return ax
+    return tidy_axes(ax)
 
 
 # --- shared style ---

@@ -425,7 +425,7 @@ def _text_block(block: Any, tag: str | None, digits: int) -> list[str]:
         out += [f"{k}{' ' * (width - _width(k))}  {v}".rstrip() for k, v in block.items]
         return out
     if isinstance(block, Paragraph):
-        return ([block.title] if block.title else []) + [block.text]
+        return ([block.title] if block.title else []) + ([block.text] if block.text else [])
     if isinstance(block, Notes):
         return ([block.title] if block.title else []) + [f"- {i}" for i in block.items]
     return [str(block)]
@@ -456,8 +456,9 @@ def _md_block(block: Any, tag: str | None, digits: int) -> list[str]:
         out += [f"- **{_md(k)}**: {_md(v)}" for k, v in block.items]
     elif isinstance(block, Paragraph):
         if block.title:
-            out += [f"**{_md(block.title)}**", ""]
-        out.append(_md(block.text))
+            out += [f"### {_md(block.title)}", ""]
+        if block.text:
+            out.append(_md(block.text))
     elif isinstance(block, Notes):
         if not block.items:
             return []
@@ -495,7 +496,7 @@ def _html_block(block: Any, tag: str | None, digits: int) -> str:
         return f'{title}<table class="facts">{rows}</table>'
     if isinstance(block, Paragraph):
         title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
-        return f"{title}<p>{esc(block.text)}</p>"
+        return title + (f"<p>{esc(block.text)}</p>" if block.text else "")
     if isinstance(block, Notes):
         if not block.items:
             return ""
