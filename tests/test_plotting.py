@@ -160,3 +160,88 @@ def test_plotting_imports_no_pyplot_at_import():
     env = {"PYTHONPATH": str(Path(__file__).parents[1] / "src"), "PATH": ""}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ---------------------------------------------------------------------------
+# response curves and net return
+# ---------------------------------------------------------------------------
+PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
+
+
+@pytest.fixture(scope="module")
+def n_fit():
+    df = fo.load_dataset("minnesota_2012")
+    return fo.fit_response(df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
+                           block="rep", nutrient="N")
+
+
+def _vlines(ax):
+    """x positions of the vertical lines (axvline) of ``ax``."""
+    out = []
+    for line in ax.lines:
+        x, y = line.get_xdata(), line.get_ydata()
+        if len(x) == 2 and x[0] == x[1] and line.get_linestyle() == "--":
+            out.append(float(x[0]))
+    return out
+
+
+def test_response_figure_draws_the_optimum_line_at_the_optimum_rate(n_fit):
+    econ = n_fit.optimum(prices=PRICES)
+    agro = n_fit.optimum()
+    ax = fo.plotting.plot_response(n_fit, optimum=econ)
+    assert _vlines(ax) == [agro.rate, econ.rate]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"economic optimum {econ.rate:.4g}" in labels and f"maximum yield {agro.rate:.4g}" in labels
+    points = next(line for line in ax.lines if line.get_marker() == "o")
+    np.testing.assert_array_equal(points.get_xdata(), n_fit.data["rate"])
+    np.testing.assert_array_equal(points.get_ydata(), n_fit.data["response"])
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 0].min() == 0.0  # the confidence band starts at the zero rate
+    curve = ax.lines[0]
+    i = np.argmax(curve.get_ydata())
+    assert curve.get_xdata()[i] == pytest.approx(agro.rate, abs=2.0)  # the curve peaks at the maximum
+    assert not ax.spines["top"].get_visible()
+
+
+def test_response_figure_in_chinese(n_fit):
+    econ = n_fit.optimum(prices=PRICES)
+    ax = fo.plotting.plot_response(n_fit, optimum=econ, lang="zh")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"最佳经济施肥量 {econ.rate:.4g}" in labels and "小区观测值" in labels
+    assert "一元二次模型拟合" in labels and "置信带" in labels
+
+
+def test_net_return_figure(n_fit):
+    econ = n_fit.optimum(prices=PRICES)
+    ax = fo.plotting.plot_net_return(n_fit, prices=PRICES)
+    assert _vlines(ax) == [econ.rate]
+    curve = ax.lines[0]
+    i = np.argmax(curve.get_ydata())
+    assert curve.get_xdata()[i] == pytest.approx(econ.rate, abs=1.0)  # net return peaks at the optimum
+    assert ax.get_ylabel() == "net return (USD/ha)"
+    ax = fo.plotting.plot_net_return(n_fit, prices=PRICES, lang="zh")
+    assert ax.get_ylabel() == "施肥纯收益（USD/ha）"
+
+
+def test_every_figure_renders_to_png(n_fit, tmp_path):
+    import io
+
+    from matplotlib.figure import Figure
+
+    draws = {
+        "residuals": lambda fig: fo.plotting.plot_residuals(_aov(), ax=fig.subplots(1, 2)),
+        "response": lambda fig: fo.plotting.plot_response(n_fit, ax=fig.add_subplot(), prices=PRICES),
+        "net_return": lambda fig: fo.plotting.plot_net_return(n_fit, ax=fig.add_subplot(), prices=PRICES),
+    }
+    for name, draw in draws.items():
+        with fo.plotting.style():
+            fig = Figure(figsize=(5, 3.6), layout="constrained")
+            draw(fig)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        data = buf.getvalue()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        from matplotlib import image
+
+        pixels = image.imread(io.BytesIO(data))
+        assert pixels.shape[1] == 1000 and (pixels[..., :3].mean(axis=2) < 0.9).mean() > 0.01, name

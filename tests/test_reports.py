@@ -421,3 +421,102 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_figure_dataclass_uri():
     fig = Figure(name="x", caption="c", data=PNG_MAGIC + b"rest")
     assert fig.data_uri() == "data:image/png;base64," + base64.b64encode(PNG_MAGIC + b"rest").decode()
+
+
+# ---------------------------------------------------------------------------
+# response curves and optima
+# ---------------------------------------------------------------------------
+PRICES_MN = fo.Prices(crop=0.157, N=0.88, currency="USD")
+
+
+@pytest.fixture(scope="module")
+def priced_report(minnesota):
+    return report_of(minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN)
+
+
+def test_response_section_reports_the_published_eonr_optima(priced_report):
+    sec = priced_report.section("response")
+    assert sec.status == "ok"
+    agro, econ = priced_report.optima["rate_n_applied_kgha"]
+    # eonr's README (tnigon/eonr, minnesota_2012, quadratic, grain 0.157 $/kg, N 0.88 $/kg):
+    # EONR 174.24 kg/ha, maximum yield at 191.58 kg/ha (published to 2 decimals)
+    assert econ.kind == "economic" and econ.rate == pytest.approx(174.24, abs=0.005)
+    assert agro.kind == "agronomic" and agro.rate == pytest.approx(191.58, abs=0.005)
+    assert econ.status == agro.status == "ok"
+    tables = {b.title: b.frame for b in sec.blocks if isinstance(b, fo._formatting.Table)}
+    optima = tables["Optimum rates for N"]
+    assert optima["rate"].tolist() == [agro.rate, econ.rate]
+    assert optima["ci_low"].tolist() == [agro.ci[0], econ.ci[0]]
+    assert optima["net_return"].iloc[1] == econ.net_return
+    assert "Model comparison for N" in tables and "Parameters for N (quadratic model)" in tables
+    finding = next(k for k in priced_report.key_findings if k.startswith("N: "))
+    assert finding.startswith("N: economic optimum 174.2 kg/ha (95 % CI ")
+    assert finding.endswith("maximum yield at 191.6 kg/ha.")
+    assert [f.name for f in priced_report.figures] == ["response_N", "net_return_N", "residuals"]
+
+
+def test_response_section_uses_blocks_and_the_chosen_model(minnesota, priced_report):
+    fit = priced_report.responses["rate_n_applied_kgha"]
+    assert fit.model == "quadratic" and fit.block == "rep"
+    best = report_of(minnesota, rates={"rate_n_applied_kgha": "N"}, model="best", figures=False)
+    # lowest AICc among the six models on these plots
+    cmp = fo.compare_models(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
+                            block="rep", nutrient="N")
+    assert best.responses["rate_n_applied_kgha"].model == cmp.best("aicc").model
+
+
+def test_response_without_prices_reports_the_maximum_only(minnesota):
+    rep = report_of(minnesota, rates={"rate_n_applied_kgha": "N"}, figures=False)
+    (agro,) = rep.optima["rate_n_applied_kgha"]
+    assert agro.kind == "agronomic"
+    text = rep.to_text()
+    assert "No prices given: only the rate of maximum yield is reported." in text
+    assert any(k.startswith("N: maximum yield 13748 at 191.6 kg/ha") for k in rep.key_findings)
+
+
+def test_response_in_chinese(minnesota):
+    rep = report_of(minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang="zh",
+                    figures=False)
+    page = rep.to_html()
+    for word in ("最高产量施肥量", "最佳经济施肥量", "施肥纯收益", "一元二次模型", "拟合方程", "肥料效应与最佳施肥量"):
+        assert word in page, word
+    assert any(k.startswith("N：最佳经济施肥量 174.2 kg/ha（95% 置信区间 ") for k in rep.key_findings)
+
+
+def _two_nutrient_trial():
+    # N at 4 rates with P fixed at 40, plus a P-omission plot: P has only 2 rates
+    rng = np.random.default_rng(7)
+    rows = []
+    for r in (1, 2, 3):
+        for trt, n, p in (("N0", 0, 40), ("N1", 60, 40), ("N2", 120, 40), ("N3", 180, 40), ("N2P0", 120, 0)):
+            y = 5 + 0.03 * n - 0.0001 * n * n + (0.4 if p else 0) + rng.normal(0, 0.15)
+            rows.append({"trt": trt, "rep": r, "N": n, "P2O5": p, "yield": y})
+    return pd.DataFrame(rows)
+
+
+def test_nutrient_with_too_few_rates_is_noted_and_the_other_fitted():
+    df = _two_nutrient_trial()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)  # the surface cannot be identified here
+        rep = trial_report(df, response="yield", treatment="trt", block="rep", rates=["N", "P2O5"],
+                           posthoc=None, figures=False)
+    sec = rep.section("response")
+    assert sec.status == "ok"
+    assert list(rep.responses) == ["N"]
+    notes = [b.text for b in sec.blocks if isinstance(b, fo._formatting.Paragraph)]
+    assert ("P2O5: only 2 distinct rates (0, 40) with the other nutrients held constant; "
+            "a response curve needs at least 3.") in notes
+    assert "N: quadratic model fitted to 12 plots at 4 rates (plots with P2O5 = 40)." in notes
+    assert rep.responses["N"].n_obs == 12
+
+
+def test_convex_response_has_no_optimum_and_says_so():
+    rows = [{"trt": f"N{n}", "rep": r, "N": n, "yield": 5 + 0.00005 * n * n + 0.01 * r + 0.02 * ((n + r) % 3)}
+            for r in (1, 2, 3) for n in (0, 50, 100, 150)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(pd.DataFrame(rows), response="yield", treatment="trt", block="rep", rates="N",
+                           prices=fo.Prices(crop=2.8, N=6.25), posthoc=None, figures=False)
+    agro, econ = rep.optima["N"]
+    assert agro.status == econ.status == "no_maximum"
+    assert any(k.startswith("N: no maximum: the fitted curve does not bend down") for k in rep.key_findings)
