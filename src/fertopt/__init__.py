@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from . import plotting, units
+from . import design, plotting, units
 from ._version import __version__
 from .exceptions import (
     AssumptionWarning,
@@ -34,16 +34,29 @@ from .exceptions import (
 )
 from .anova import AnovaResult, anova
 from .datasets import list_datasets, load_dataset
+from .design import FieldBook
 from .io import read_trials
 from .units import Prices
 from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
 from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
+from .surface import (
+    CanonicalResult,
+    SurfaceFit,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    fit_surface,
+    surface_from_coefficients,
+)
+from .three414 import Three414Result, three414
 from .reports import TrialReport, trial_report
 
 __all__ = [
     "__version__",
     "units",
     "plotting",
+    "design",
+    "FieldBook",
     "read_trials",
     "anova",
     "AnovaResult",
@@ -74,6 +87,15 @@ __all__ = [
     "NetReturnCurve",
     "PriceSensitivity",
     "PooledSites",
+    "fit_surface",
+    "surface_from_coefficients",
+    "SurfaceFit",
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
+    "three414",
+    "Three414Result",
     "trial_report",
     "TrialReport",
 ]

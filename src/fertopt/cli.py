@@ -30,6 +30,7 @@ _EPILOG = """examples:
   fertopt analyze trial.csv --response yield --treatment trt --block rep --format markdown
   fertopt analyze trial.xlsx --rates N,P2O5,K2O --prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 \\
       --lang zh --report report.html
+  fertopt design 3414 --level2 N=18,P2O5=8,K2O=19 --reps 3 --seed 1 --out fieldbook.csv
 """
 
 _ANALYZE_EPILOG = """Roles that are not given are guessed from the column names (yield/产量, treatment/处理,
@@ -219,6 +220,79 @@ def _cmd_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(text: str, option: str) -> dict[str, float]:
+    """``"N=18,P2O5=8"`` → ``{"N": 18.0, "P2O5": 8.0}``."""
+    out: dict[str, float] = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise FertoptError(f"{option} takes NAME=RATE pairs separated by commas, e.g. N=18,P2O5=8,K2O=19; "
+                               f"could not read {item!r}.") from None
+    return out
+
+
+def _factor(text: str, option: str) -> dict[str, list[Any]]:
+    """``"N=0,90,180"`` → ``{"N": [0, 90, 180]}`` (numbers where they parse)."""
+    name, sep, values = text.partition("=")
+    if not sep or not name.strip() or not values:
+        raise FertoptError(f"{option} takes NAME=LEVEL,LEVEL,..., e.g. {option} N=0,90,180; got {text!r}.")
+    levels: list[Any] = []
+    for v in values.split(","):
+        try:
+            levels.append(float(v) if "." in v else int(v))
+        except ValueError:
+            levels.append(v.strip())
+    return {name.strip(): levels}
+
+
+def _cmd_design(args: argparse.Namespace) -> int:
+    from . import design
+
+    seed = args.seed
+    kind = args.kind
+    needs = {"crd": "--treatments", "rcbd": "--treatments", "latin": "--treatments", "3414": "--level2",
+             "omission": "--formula", "factorial": "--factor", "split-plot": "--main and --sub"}
+    given = {"crd": args.treatments, "rcbd": args.treatments, "latin": args.treatments, "3414": args.level2,
+             "omission": args.formula, "factorial": args.factor, "split-plot": args.main and args.sub}
+    if not given[kind]:
+        raise FertoptError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
+    treatments = [t.strip() for t in args.treatments.split(",")] if args.treatments else None
+    reps = args.reps
+    if kind == "crd":
+        book = design.crd(treatments, reps=reps or 3, rng=seed)
+    elif kind == "rcbd":
+        book = design.rcbd(treatments, reps=reps or 3, rng=seed, plot_numbers=args.plot_numbers)
+    elif kind == "latin":
+        book = design.latin_square(treatments, rng=seed)
+    elif kind == "3414":
+        book = design.three414(level2=_pairs(args.level2, "--level2"), reps=reps or 1, rng=seed,
+                               plot_numbers=args.plot_numbers)
+    elif kind == "omission":
+        reduce: Any = "omit" if args.reduce in (None, "omit") else float(args.reduce)
+        book = design.omission(_pairs(args.formula, "--formula"), reduce=reduce, reps=reps or 3,
+                               control=not args.no_control, rng=seed, plot_numbers=args.plot_numbers)
+    elif kind == "factorial":
+        factors: dict[str, list[Any]] = {}
+        for f in args.factor:
+            factors.update(_factor(f, "--factor"))
+        book = design.factorial(factors, reps=reps or 3, rng=seed, plot_numbers=args.plot_numbers)
+    else:
+        book = design.split_plot(_factor(args.main, "--main"), _factor(args.sub, "--sub"), reps=reps or 3,
+                                 rng=seed, plot_numbers=args.plot_numbers)
+    if args.out:
+        book.to_csv(args.out)
+    else:
+        sys.stdout.write(book.to_csv())
+    print(f"fertopt: {book.design} field book, {book.n_plots} plots, seed {book.seed} "
+          f"(reproduce with --seed {book.seed})" + (f"; written to {args.out}" if args.out else ""),
+          file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fertopt",
@@ -262,6 +336,25 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("example", help="analyse the bundled example trial")
     ex.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
     ex.set_defaults(func=_cmd_example)
+
+    des = sub.add_parser("design", help="write a randomised field book (CSV)",
+                         description="Write a randomised field book as CSV (stdout or --out); the seed is "
+                                     "reported so the layout can be reproduced with --seed.")
+    des.add_argument("kind", choices=("3414", "omission", "rcbd", "crd", "latin", "factorial", "split-plot"))
+    des.add_argument("--level2", help="3414: level-2 rates, e.g. N=18,P2O5=8,K2O=19")
+    des.add_argument("--formula", help="omission: full formula rates, e.g. N=18,P2O5=8,K2O=19")
+    des.add_argument("--reduce", help="omission: 'omit' (default) or the fraction removed, e.g. 0.3")
+    des.add_argument("--no-control", action="store_true", help="omission: leave out the CK treatment")
+    des.add_argument("--treatments", help="crd/rcbd/latin: treatment labels, e.g. CK,N,NP,NPK")
+    des.add_argument("--factor", action="append", help="factorial: NAME=LEVELS, repeatable (N=0,90,180)")
+    des.add_argument("--main", help="split-plot: main-plot factor NAME=LEVELS")
+    des.add_argument("--sub", help="split-plot: sub-plot factor NAME=LEVELS")
+    des.add_argument("--reps", type=int, help="blocks/replicates (default 1 for 3414, else 3)")
+    des.add_argument("--seed", type=int, help="randomisation seed (default: a fresh one, reported)")
+    des.add_argument("--plot-numbers", choices=("sequential", "block"), default="sequential",
+                     help="plot numbers 1, 2, ... or 101, 102, ..., 201, ...")
+    des.add_argument("--out", help="CSV file to write (default: standard output)")
+    des.set_defaults(func=_cmd_design)
     return parser
 
 
