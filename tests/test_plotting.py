@@ -245,3 +245,31 @@ def test_every_figure_renders_to_png(n_fit, tmp_path):
 
         pixels = image.imread(io.BytesIO(data))
         assert pixels.shape[1] == 1000 and (pixels[..., :3].mean(axis=2) < 0.9).mean() > 0.01, name
+
+
+# ---------------------------------------------------------------------------
+# response surface
+# ---------------------------------------------------------------------------
+def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_reports import PRICES_WC, concave, trial_3414
+
+    surf = fo.fit_surface(trial_3414(concave), response="yield", rates=("N", "P2O5", "K2O"), block="rep")
+    opt = surf.optimum(prices=PRICES_WC)
+    can = surf.canonical()
+    ax = fo.plotting.plot_surface(surf, prices=PRICES_WC, optimum=opt)
+    star = next(line for line in ax.lines if line.get_marker() == "*")
+    assert (star.get_xdata()[0], star.get_ydata()[0]) == (opt.rates["N"], opt.rates["P2O5"])
+    cross = next(line for line in ax.lines if line.get_marker() == "X")
+    assert (cross.get_xdata()[0], cross.get_ydata()[0]) == (can.stationary_point["N"], can.stationary_point["P2O5"])
+    box = next(line for line in ax.lines if line.get_linestyle() == "--")
+    assert set(box.get_xdata()) == {0.0, 27.0} and set(box.get_ydata()) == {0.0, 12.0}  # level 3 = 1.5 x level 2
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "economic optimum (ok)" in labels and "stationary point (maximum)" in labels
+    assert ax.get_title() == f"K2O = {opt.rates['K2O']:.4g}"
+    zh = fo.plotting.plot_surface(surf, prices=PRICES_WC, optimum=opt, lang="zh")
+    labels = [t.get_text() for t in zh.get_legend().get_texts()]
+    assert "最佳经济施肥量 (正常)" in labels and "试验范围" in labels

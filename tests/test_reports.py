@@ -520,3 +520,79 @@ def test_convex_response_has_no_optimum_and_says_so():
     agro, econ = rep.optima["N"]
     assert agro.status == econ.status == "no_maximum"
     assert any(k.startswith("N: no maximum: the fitted curve does not bend down") for k in rep.key_findings)
+
+
+# ---------------------------------------------------------------------------
+# N-P-K surface
+# ---------------------------------------------------------------------------
+CODES_3414 = ["000", "022", "122", "202", "212", "222", "232", "220", "221", "223", "322", "112", "121", "211"]
+LEVEL2 = {"N": 18.0, "P2O5": 8.0, "K2O": 19.0}
+PRICES_WC = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4, currency="yuan")
+
+
+def trial_3414(surface, sd=20.0, seed=1):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rep in (1, 2, 3):
+        for i, code in enumerate(CODES_3414):
+            x = {n: LEVEL2[n] * (0, 0.5, 1, 1.5)[int(d)] for n, d in zip(LEVEL2, code)}
+            rows.append({"trt": f"T{i + 1}", "rep": rep, **x, "yield": surface(**x) + rng.normal(0, sd)})
+    return pd.DataFrame(rows)
+
+
+def concave(N, P2O5, K2O):
+    return 1700 + 90 * N - 2.5 * N**2 + 120 * P2O5 - 7 * P2O5**2 + 40 * K2O - K2O**2 + 0.5 * N * P2O5
+
+
+def test_surface_section_on_a_3414_trial():
+    df = trial_3414(concave)
+    rep = trial_report(df, response="yield", treatment="trt", block="rep", rates=["N", "P2O5", "K2O"],
+                       prices=PRICES_WC, posthoc=None)
+    sec = rep.section("surface")
+    assert sec.status == "ok"
+    surf = rep.surface
+    assert surf.nutrients == ("N", "P2O5", "K2O") and surf.n_obs == 42 and surf.n_support == 14
+    opt = surf.optimum(prices=PRICES_WC)
+    tables = {b.title: b.frame for b in sec.blocks if isinstance(b, fo._formatting.Table)}
+    shown = tables["Economic optimum within the tested rates"]
+    assert shown["rate"].tolist() == [opt.rates[n] for n in ("N", "P2O5", "K2O")]
+    assert tables["Coefficients of the surface"]["estimate"].tolist() == surf.coefficients["estimate"].tolist()
+    assert "Typicality: typical" in tables
+    finding = next(k for k in rep.key_findings if k.startswith("Surface"))
+    assert finding.startswith("Surface (maximum): economic optimum N ") and finding.endswith("(ok).")
+    assert "surface" in [f.name for f in rep.figures]
+    # the univariate curves come from the 3414 subsets: N at P2 K2 is treatments 2, 3, 6, 11
+    assert rep.responses["N"].n_obs == 12 and rep.responses["N"].rate_levels == (0.0, 9.0, 18.0, 27.0)
+
+
+def test_saddle_surface_is_a_finding_not_a_recommendation():
+    # the reference study's stepwise equation: yield rises without bound in N and K (a saddle)
+    def saddle(N, P2O5, K2O):
+        return 1688.61 - 17.65 * P2O5**2 + 0.064 * N * K2O + 16.99 * P2O5 * K2O
+
+    df = trial_3414(saddle, sd=5.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)  # the univariate curves warn as well
+        rep = trial_report(df, response="yield", treatment="trt", block="rep", rates=["N", "P2O5", "K2O"],
+                           posthoc=None, figures=False)
+    assert rep.surface.canonical().kind == "saddle"
+    text = rep.to_text()
+    assert "These rates are a finding, not a recommendation" in text
+    assert any(k.startswith("Surface (saddle point: no maximum)") for k in rep.key_findings)
+
+
+def test_omission_design_cannot_identify_a_surface_and_says_why():
+    rows = []
+    for rep_ in (1, 2, 3):
+        for trt, n, p, k, y in (("CK", 0, 0, 0, 1690), ("NPK", 18, 8, 19, 3100), ("PK", 0, 8, 19, 2500),
+                                ("NK", 18, 0, 19, 2900), ("NP", 18, 8, 0, 2790)):
+            rows.append({"trt": trt, "rep": rep_, "N": n, "P2O5": p, "K2O": k, "yield": y + 7 * rep_ + (n % 5)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(pd.DataFrame(rows), response="yield", treatment="trt", block="rep",
+                           rates=["N", "P2O5", "K2O"], posthoc=None, figures=False)
+    sec = rep.section("surface")
+    assert sec.status == "failed"
+    assert "rate" in sec.reason and ("distinct" in sec.reason or "identify" in sec.reason), sec.reason
+    assert rep.section("response").status == "not_applicable"  # two rates per nutrient
+    assert rep.section("anova").status == "ok"

@@ -342,6 +342,7 @@ def plot_surface(
     optimum: Any = "auto",
     levels: int = 12,
     show_points: bool = True,
+    lang: str = "en",
     **kwargs: Any,
 ) -> Any:
     """Contour plot of a response surface (or its net return) over two nutrients.
@@ -369,6 +370,8 @@ def plot_surface(
         Number of contour levels.
     show_points : bool
         Draw the tested rate combinations (filled where the held nutrients are at ``at``).
+    lang : {'en', 'zh'}, default 'en'
+        Language of the legend and labels.
     **kwargs
         Passed to ``contourf`` (``cmap``, ``alpha`` …).
 
@@ -394,8 +397,10 @@ def plot_surface(
     ['tested region', 'stationary point (saddle)', 'maximum in region (saddle)']
     >>> plt.close("all")
     """
+    from ._i18n import check_lang, label, status_text
     from .surface import SurfaceFit
 
+    lang = check_lang(lang)
     if not isinstance(surface, SurfaceFit):
         raise FertoptError("plot_surface draws a SurfaceFit (from fit_surface or surface_from_coefficients).")
     if what not in ("yield", "net_return"):
@@ -440,7 +445,7 @@ def plot_surface(
     gx, gy = np.meshgrid(np.linspace(x0, x1, 121), np.linspace(y0, y1, 121))
     grid = {x: gx.ravel(), y: gy.ravel(), **{n: np.full(gx.size, v) for n, v in held.items()}}
     z = np.asarray(surface.predict(grid), dtype=float)
-    label = surface.response
+    label_z = surface.response
     if what == "net_return":
         from ._surface_results import _resolve_prices
 
@@ -448,39 +453,45 @@ def plot_surface(
                                              surface.rate_units)
         y_zero = float(surface.predict({n: 0.0 for n in nutrients}))
         z = crop * (z - y_zero) - sum(costs[n] * grid[n] for n in nutrients)
-        label = f"net return ({money})"
+        label_z = label("fig_net_return_axis", lang, unit=money)
     z = z.reshape(gx.shape)
     kwargs.setdefault("cmap", "YlGn")
     kwargs.setdefault("alpha", 0.9)
     filled = ax.contourf(gx, gy, z, levels=levels, **kwargs)
     lines = ax.contour(gx, gy, z, levels=filled.levels, colors="0.3", linewidths=0.5)
     ax.clabel(lines, fontsize=7, fmt="%.4g")
-    ax.figure.colorbar(filled, ax=ax, label=label)
-    ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], ls="--", color="0.2", lw=1, label="tested region")
+    ax.figure.colorbar(filled, ax=ax, label=label_z)
+    ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], ls="--", color="0.2", lw=1,
+            label=label("fig_tested_region", lang))
     if show_points and len(surface.support):
         sup = surface.support
         on = np.ones(len(sup), dtype=bool)
         for n, v in held.items():
             on &= np.isclose(sup[n].to_numpy(dtype=float), v)
-        ax.scatter(sup.loc[on, x], sup.loc[on, y], s=28, color="#1f4e79", zorder=3, label="tested rates")
+        ax.scatter(sup.loc[on, x], sup.loc[on, y], s=28, color=PALETTE[0], zorder=3,
+                   label=label("fig_tested_rates", lang))
         if (~on).any():
-            ax.scatter(sup.loc[~on, x], sup.loc[~on, y], s=28, facecolors="none", edgecolors="#1f4e79",
-                       zorder=3, label="tested (other levels)")
+            ax.scatter(sup.loc[~on, x], sup.loc[~on, y], s=28, facecolors="none", edgecolors=PALETTE[0],
+                       zorder=3, label=label("fig_tested_other", lang))
     if surface.second_order:
         can = surface.canonical()
         if can.stationary_point is not None:
             sx, sy = can.stationary_point[x], can.stationary_point[y]
             wx, wy = (x1 - x0) or 1.0, (y1 - y0) or 1.0
             if x0 - 0.25 * wx <= sx <= x1 + 0.25 * wx and y0 - 0.25 * wy <= sy <= y1 + 0.25 * wy:
-                ax.plot([sx], [sy], marker="X", ms=9, color="#b22222", ls="none", zorder=4,
-                        label=f"stationary point ({can.kind})")
+                kind = can.kind if lang == "en" else status_text(can.kind, lang)
+                ax.plot([sx], [sy], marker="X", ms=9, color=PALETTE[1], ls="none", zorder=4,
+                        label=label("fig_stationary", lang, kind=kind))
             else:
-                ax.text(0.99, 0.01, f"stationary point ({can.kind}) outside: {x} {sx:.4g}, {y} {sy:.4g}",
-                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#b22222")
+                kind = can.kind if lang == "en" else status_text(can.kind, lang)
+                where = f"{x} {sx:.4g}, {y} {sy:.4g}"
+                ax.text(0.99, 0.01, label("fig_stationary_outside", lang, kind=kind, where=where),
+                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=PALETTE[1])
     if opt is not None and opt.rates is not None:
-        kind = "economic optimum" if opt.kind == "economic" else "maximum in region"
-        ax.plot([opt.rates[x]], [opt.rates[y]], marker="*", ms=14, color="#ff8c00", mec="k", ls="none",
-                zorder=5, label=f"{kind} ({opt.status})")
+        kind = label("fig_economic" if opt.kind == "economic" else "fig_max_in_region", lang)
+        status = opt.status if lang == "en" else status_text(opt.status, lang)
+        ax.plot([opt.rates[x]], [opt.rates[y]], marker="*", ms=14, color=PALETTE[4], mec="k", ls="none",
+                zorder=5, label=f"{kind} ({status})")
     pad_x, pad_y = 0.03 * ((x1 - x0) or 1.0), 0.03 * ((y1 - y0) or 1.0)
     ax.set_xlim(x0 - pad_x, x1 + pad_x)
     ax.set_ylim(y0 - pad_y, y1 + pad_y)
@@ -488,8 +499,9 @@ def plot_surface(
     ax.set_ylabel(y)
     if held:
         ax.set_title(", ".join(f"{n} = {v:.4g}" for n, v in held.items()), fontsize=9)
-    ax.legend(fontsize=7, loc="upper left")
-    return ax
+    # below the axes: a legend inside would hide contour labels
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
+    return tidy_axes(ax, grid=None)
 
 
 # --- shared style ---
