@@ -41,8 +41,33 @@ def _pooled():
     return fo.pool_sites(fits, prices=fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR"))
 
 
+def _welch():
+    return fo.fit_surface(fo.load_dataset("welch_bermudagrass"), response="yield",
+                          rates={"N": "n", "P": "p", "K": "k"})
+
+
+WELCH_PRICES = {"crop": 25, "N": 0.12, "P": 0.18, "K": 0.07}
+
+
+def _three414():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_reports import concave, trial_3414
+
+    return fo.three414(trial_3414(concave), response="yield", treatment="trt", block="rep")
+
+
 # one builder per public result class; each returns a result made from bundled data
 RESULTS = {
+    "SurfaceFit": _welch,
+    "CanonicalResult": lambda: _welch().canonical(),
+    "SurfaceOptimum": lambda: _welch().optimum(prices=WELCH_PRICES),
+    "TypicalityResult": lambda: _welch().typicality(),
+    "SurfacePoint": lambda: _welch().assess({"N": 200, "P": 50, "K": 100}),
+    "Three414Result": _three414,
+    "FieldBook": lambda: fo.design.rcbd(["CK", "N", "NP", "NPK"], reps=3, rng=1),
     "AnovaResult": _aov,
     "TrialReport": _report,
     "ResponseFit": _fit,
