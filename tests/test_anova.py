@@ -382,3 +382,10 @@ def test_no_silent_nan_in_results():
         aov = fo.anova(DATA["corn"], response="observation", treatment="method")
     assert np.isfinite(aov.table.loc[aov.table["source"] != "Residuals", ["f", "p"]].to_numpy()).all()
     assert np.isfinite([aov.mse, aov.cv, aov.grand_mean, aov.r_squared]).all()
+
+
+def test_two_plots_per_treatment_levene_not_computed():
+    df = pd.DataFrame({"trt": list("AABBCC"), "y": [1, 2, 3, 4.5, 6, 6.2]})
+    aov = fo.anova(df, response="y", treatment="trt")
+    lev = aov.assumptions.set_index("test").loc["Levene / Brown-Forsythe (equal variances)"]
+    assert np.isnan(lev["statistic"]) and "3 or more plots" in lev["note"]

@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from . import design, plotting, units
+from . import design, units
 from ._version import __version__
 from .exceptions import (
     AssumptionWarning,
@@ -49,12 +49,26 @@ from .surface import (
     surface_from_coefficients,
 )
 from .three414 import Three414Result, three414
+from .multcomp import (
+    MultCompResult,
+    duncan,
+    duncan_from_means,
+    dunnett,
+    dunnett_from_means,
+    lsd,
+    lsd_from_means,
+    scheffe,
+    scheffe_from_means,
+    snk,
+    snk_from_means,
+    tukey,
+    tukey_from_means,
+)
 from .reports import TrialReport, trial_report
 
 __all__ = [
     "__version__",
     "units",
-    "plotting",
     "design",
     "FieldBook",
     "read_trials",
@@ -96,6 +110,28 @@ __all__ = [
     "SurfacePoint",
     "three414",
     "Three414Result",
+    "duncan",
+    "lsd",
+    "tukey",
+    "snk",
+    "scheffe",
+    "dunnett",
+    "duncan_from_means",
+    "lsd_from_means",
+    "tukey_from_means",
+    "snk_from_means",
+    "scheffe_from_means",
+    "dunnett_from_means",
+    "MultCompResult",
     "trial_report",
     "TrialReport",
 ]
+
+
+def __getattr__(name: str):
+    # fertopt.plotting (matplotlib) and fertopt.distributions load on first use only
+    if name in ("plotting", "distributions"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'fertopt' has no attribute {name!r}")

@@ -576,11 +576,14 @@ def _assumptions(resid: np.ndarray, groups: np.ndarray, scale: float) -> pd.Data
         rows.append(("Levene / Brown-Forsythe (equal variances)", np.nan, np.nan, note))
         rows.append(("Bartlett (equal variances)", np.nan, np.nan, note))
     else:
-        lev = stats.levene(*samples, center="median")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lev = stats.levene(*samples, center="median")
         stat, p = float(lev.statistic), float(lev.pvalue)
         note = ""
         if not np.isfinite(stat):
-            stat, p, note = np.nan, np.nan, "not computed: no spread within treatments"
+            # with two plots per treatment both lie equally far from their median,
+            # so the deviations have no spread within treatments and the test is undefined
+            stat, p, note = np.nan, np.nan, "not computed: needs 3 or more plots per treatment"
         rows.append(("Levene / Brown-Forsythe (equal variances)", stat, p, note))
         if any(np.ptp(s) <= 1e-12 * scale for s in samples):
             rows.append(("Bartlett (equal variances)", np.nan, np.nan, "not computed: a treatment has no spread"))

@@ -504,6 +504,142 @@ def plot_surface(
     return tidy_axes(ax, grid=None)
 
 
+# --- multiple comparisons ---
+__all__ += ["plot_means"]
+
+
+def plot_means(
+    result: Any,
+    ax: Any = None,
+    *,
+    kind: str = "bars",
+    order: str = "mean",
+    error: str = "se",
+    letters: bool = True,
+    lang: str = "en",
+    **kwargs: Any,
+) -> Any:
+    """Treatment means with error bars and their letter groups.
+
+    Parameters
+    ----------
+    result : MultCompResult
+        Result of :func:`fertopt.duncan`, :func:`fertopt.lsd`, :func:`fertopt.tukey`,
+        :func:`fertopt.snk`, :func:`fertopt.scheffe` or :func:`fertopt.dunnett`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+    kind : {"bars", "points"}, default "bars"
+        Bars from zero, or points (better when zero is far from the means).
+    order : {"mean", "level"}, default "mean"
+        Treatments sorted as in ``result.groups`` (by mean) or in the order of
+        their levels in the data (rates in increasing order).
+    error : {"se", "sd", "none"}, default "se"
+        Error bars: the standard error of each mean from the error term used
+        by the test, the standard deviation of the plots, or none.
+    letters : bool, default True
+        Write the letters (and capitals, if computed) above each mean; for
+        Dunnett's test, ``*`` above treatments that differ from the control.
+    lang : {'en', 'zh'}, default 'en'
+        Language of the title.
+    **kwargs
+        Passed to ``ax.bar`` or ``ax.errorbar`` (``color``, ``width``, ...).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.duncan_from_means(means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6)
+    >>> ax = fo.plotting.plot_means(mc)
+    >>> [t.get_text() for t in ax.texts]
+    ['a', 'b', 'b']
+    """
+    import pandas as pd
+
+    from ._i18n import check_lang, method_name
+
+    lang = check_lang(lang)
+    if kind not in ("bars", "points"):
+        raise FertoptError(f"kind={kind!r} is not a valid option; choose 'bars' or 'points'.")
+    if order not in ("mean", "level"):
+        raise FertoptError(f"order={order!r} is not a valid option; choose 'mean' or 'level'.")
+    if error not in ("se", "sd", "none"):
+        raise FertoptError(f"error={error!r} is not a valid option; choose 'se', 'sd' or 'none'.")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(max(4.0, 0.55 * len(result.groups) + 1.5), 3.8))
+    groups = result.groups.copy()
+    has_within = "within" in groups.columns
+    if not has_within:
+        groups.insert(0, "within", "")
+    if order == "level":
+        levels = result._extra.get("levels", {})
+        pos = {(w, t): i for w, labels in levels.items() for i, t in enumerate(labels)}
+        groups["_rank"] = [pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"])]
+        groups = groups.sort_values("_rank", kind="stable")
+        slices = list(dict.fromkeys(result.groups["within"])) if has_within else [""]
+        groups = pd.concat([groups[groups["within"] == w] for w in slices], ignore_index=True)
+    x = []
+    position = 0.0
+    previous = None
+    starts = {}
+    for w in groups["within"]:
+        if previous is not None and w != previous:
+            position += 0.8
+        starts.setdefault(w, position)
+        x.append(position)
+        position += 1.0
+        previous = w
+    x = np.asarray(x)
+    means = groups["mean"].to_numpy(dtype=float)
+    spread = groups[error].to_numpy(dtype=float) if error != "none" else np.zeros(len(groups))
+    spread = np.where(np.isfinite(spread), spread, 0.0)
+    color = kwargs.pop("color", _LIGHT_BLUE)
+    if result.test == "Dunnett":
+        is_control = (groups["treatment"] == result.control).to_numpy()
+        colors = np.where(is_control, "#c9c9c9", color)
+    else:
+        colors = np.full(len(groups), color, dtype=object)
+    if kind == "bars":
+        kwargs.setdefault("width", 0.7)
+        kwargs.setdefault("edgecolor", PALETTE[0])
+        ax.bar(x, means, color=list(colors), **kwargs)
+        if error != "none":
+            ax.errorbar(x, means, yerr=spread, fmt="none", ecolor="#333333", capsize=3, lw=1)
+    else:
+        kwargs.setdefault("fmt", "o")
+        kwargs.setdefault("capsize", 3)
+        ax.errorbar(x, means, yerr=spread if error != "none" else None, color=PALETTE[0], **kwargs)
+    if letters:
+        span = np.nanmax(means + spread) - min(0.0, np.nanmin(means - spread))
+        offset = 0.03 * (span if span > 0 else 1.0)
+        texts = groups["letters"].astype(str)
+        if "capitals" in groups.columns:
+            texts = texts + " " + groups["capitals"].astype(str)
+        for xi, top, text in zip(x, means + spread, texts):
+            if text.strip():
+                ax.text(xi, top + offset, text.strip(), ha="center", va="bottom", fontsize=10)
+        ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(means + spread)) + 4 * offset))
+    ax.set_xticks(x)
+    ax.set_xticklabels(groups["treatment"].astype(str), rotation=0 if len(groups) <= 8 else 45,
+                       ha="center" if len(groups) <= 8 else "right")
+    ax.set_ylabel(str(result.response) if result.response is not None else "mean")
+    within_text = f" within {':'.join(result.within)}" if result.within else ""
+    ax.set_xlabel(f"{result.term}{within_text}")
+    test = result.test if lang == "en" else method_name(result.test.lower(), lang)
+    ax.set_title(f"{test} (α = {result.alpha:g})", fontsize=10)
+    if has_within:
+        for w, start in starts.items():
+            count = int((groups["within"] == w).sum())
+            ax.annotate(f"{':'.join(result.within)} = {w}", xy=(start + (count - 1) / 2, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, color="#555555")
+    return tidy_axes(ax)
+
+
 # --- shared style ---
 __all__ += ["PALETTE", "NEUTRAL", "style", "tidy_axes", "check_glyphs", "find_cjk_font"]
 
@@ -523,6 +659,8 @@ __all__ += ["PALETTE", "NEUTRAL", "style", "tidy_axes", "check_glyphs", "find_cj
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 #: Colour of reference lines (zero lines, 1:1 lines, tested-range limits).
 NEUTRAL = "#6E6E6E"
+#: Fill of bars: PALETTE[0] half-way to white (the outline is PALETTE[0]).
+_LIGHT_BLUE = "#80B8D8"
 
 _RC = {
     "font.size": 9.0,

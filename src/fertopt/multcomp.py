@@ -1,0 +1,1980 @@
+"""Multiple comparisons of treatment means with letter groups.
+
+Duncan's new multiple range test (新复极差法), Fisher's LSD (with optional
+p-value adjustment), Tukey's HSD (Tukey-Kramer), Student-Newman-Keuls,
+Scheffé and Dunnett, each taking an :class:`~fertopt.anova.AnovaResult` and
+using the error term of the fitted design, or summary statistics from a
+published table (``*_from_means``).  Every test returns a
+:class:`MultCompResult` with the means and their letters, every pairwise
+comparison, and the critical values used.
+
+Error terms
+-----------
+The mean square and degrees of freedom come from the design:
+
+* CRD, RCBD, Latin square, factorials: the residual (block-, row- and
+  column-adjusted) error.
+* Factorials: ``term="N"`` compares the marginal means of N, ``term="N:P"``
+  the cell means, ``term="N", within="P"`` the levels of N separately at each
+  level of P (simple effects).
+* Split-plots: error a for the main-plot factor, error b for the sub-plot
+  factor and for sub-plot levels within a main plot, and for main-plot levels
+  within a sub-plot level the combined error
+  ``(Ea + (b − 1) Eb) / b`` with Satterthwaite's degrees of freedom
+  ``(Ea + (b − 1) Eb)² / (Ea²/df_a + ((b − 1) Eb)²/df_b)``
+  (Gomez & Gomez 1984, ch. 3).
+
+Letters
+-------
+``a`` goes to the highest mean (the lowest with ``descending=False``).  By
+default the letters are those of ``agricolae::orderPvalue`` (agricolae
+1.3-7) computed from the test's decisions; when that sweep would give letters
+that contradict the decisions (it can under unequal replication and for range
+tests), Piepho's algorithm is used instead and the result's ``notes`` say so.
+Two treatments share a letter exactly when the test did not separate them.
+With ``alpha_capitals=0.01`` a second display in capitals gives the 1 % level
+beside the 5 % lowercase letters (the usual Chinese layout, e.g. ``a A``).
+
+Where results can differ from agricolae 1.3-7
+---------------------------------------------
+* Decisions use unrounded p-values: a pair is significant when ``p < alpha``.
+  agricolae rounds p-values to 4 decimals and calls ``p <= alpha``
+  significant, so a p of 0.05004 (printed 0.0500) counts as significant
+  there and not here.  Only pairs within 5e-5 of ``alpha`` are affected.
+* Letters that would contradict the decisions are replaced by Piepho's valid
+  letters (see above); agricolae prints its sweep regardless.  This happens
+  mostly for SNK and Duncan (per-pair decisions are not monotone along the
+  sorted means) and for LSD or Tukey-Kramer under unequal replication.
+* Quantiles of the studentized range are computed to about 1e-12; R's
+  ``qtukey``, which agricolae uses, is accurate to about 1e-6 from 5 df on
+  but only to about 1e-2 with 2 df, so critical ranges can differ in the
+  later digits (and, very rarely, a borderline decision).
+* agricolae drops its table of critical ranges when replication is unequal;
+  here it is kept and computed with the harmonic mean of the replications,
+  which is what the tests use.
+* agricolae has no Dunnett test; :func:`dunnett` matches
+  ``multcomp::glht``.  agricolae's split-plot analysis leaves the error terms
+  to the user; here they follow the design.
+* Tied means are ordered as agricolae orders them (labels sorted, numbers
+  numerically), which fixes the spans of range tests and the letters.
+
+Examples
+--------
+>>> import fertopt as fo
+>>> mc = fo.duncan_from_means(means={"cc": 24.4, "fc": 12.87, "ff": 36.33, "oo": 36.9},
+...                           n=3, mse=22.57, df_resid=8)
+>>> mc.groups[["treatment", "mean", "letters"]]
+  treatment   mean letters
+0        oo  36.90       a
+1        ff  36.33       a
+2        cc  24.40       b
+3        fc  12.87       c
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _cld
+from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from ._validation import check_choice, check_probability
+from .exceptions import DataError, DesignError, DesignWarning, FertoptError, UnbalancedDesignWarning
+
+__all__ = [
+    "MultCompResult",
+    "duncan",
+    "lsd",
+    "tukey",
+    "snk",
+    "scheffe",
+    "dunnett",
+    "duncan_from_means",
+    "lsd_from_means",
+    "tukey_from_means",
+    "snk_from_means",
+    "scheffe_from_means",
+    "dunnett_from_means",
+]
+
+PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
+Replication = Literal["harmonic", "kramer"]
+LetterMethod = Literal["agricolae", "piepho"]
+Alternative = Literal["two-sided", "greater", "less"]
+
+_TEST_TITLES = {
+    "Duncan": "Duncan's new multiple range test",
+    "SNK": "Student-Newman-Keuls test",
+    "Tukey": "Tukey's honestly significant difference (HSD)",
+    "LSD": "Fisher's least significant difference (LSD)",
+    "Scheffe": "Scheffé's test",
+    "Dunnett": "Dunnett's test (comparisons with a control)",
+}
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class MultCompResult(ResultBase):
+    """Result of a multiple-comparison test: means with letters, pairs, critical values.
+
+    Attributes
+    ----------
+    test : str
+        ``"Duncan"``, ``"LSD"``, ``"Tukey"``, ``"SNK"``, ``"Scheffe"`` or ``"Dunnett"``.
+    groups : DataFrame
+        One row per treatment, sorted by mean (highest first unless
+        ``descending=False``): ``treatment`` (label; cells of an interaction
+        are joined by ``:``), ``mean``, ``sd`` (standard deviation of the
+        plots), ``se`` (standard error of the mean from the error term used,
+        ``sqrt(ms / n)``), ``n`` (plots), ``letters`` (``a`` = highest mean;
+        for Dunnett's test ``*`` marks treatments that differ from the
+        control) and, when ``alpha_capitals`` was given, ``capitals``.  With
+        ``within``, a first column ``within`` holds the level(s) of the
+        slicing factor(s).
+    pairs : DataFrame
+        One row per comparison: ``treatment_a``, ``treatment_b``, ``diff``
+        (mean a − mean b), ``se`` (standard error used for the pair's
+        statistic), ``statistic`` (t for LSD and Dunnett, the studentized
+        range ``|diff| / se`` for Duncan, SNK and Tukey, F for Scheffé),
+        ``critical_range`` (least difference that would be significant),
+        ``p`` (the p-value the decision is based on: adjusted for LSD with
+        ``p_adjust``, protected by the containing ranges with
+        ``stepdown=True``), ``significant`` (``p < alpha``), ``ci_low`` and
+        ``ci_high`` (``diff ∓ critical_range``; one-sided bounds are infinite
+        for one-sided Dunnett tests).  With ``within``, a first column
+        ``within``.
+    critical : DataFrame
+        ``span`` (number of means in the range; ``k`` for single-step tests,
+        2 for LSD), ``protection`` (the confidence level behind the quantile:
+        ``(1 − alpha)^(span − 1)`` for Duncan), ``quantile`` (studentized
+        range, t, √((k − 1) F) or Dunnett's value) and ``critical_range``
+        (``quantile × se`` for the common or harmonic-mean replication).
+        With ``within``, a first column ``within``.
+    term : str
+        The term whose levels are compared (``"N"``, ``"N:P"``).
+    within : tuple of str
+        Factors within whose levels the comparisons were made (empty if none).
+    response : str or None
+        Name of the response column.
+    mse, df : float
+        Error mean square and degrees of freedom used.
+    error_term : str
+        Name of the error (``"Residuals"``, ``"Error a"``, ``"Error b"``,
+        ``"Error a + Error b (Satterthwaite)"``, or ``"given"`` for
+        ``*_from_means``).
+    alpha : float
+        Significance level of the lowercase letters and of ``significant``.
+    alpha_capitals : float or None
+        Level of the capital letters, if requested.
+    p_adjust, replication, stepdown, descending, letters_method, control, alternative :
+        The options used (``None`` where they do not apply).
+        ``letters_method`` is the algorithm that produced the letters
+        (``"agricolae"`` or ``"piepho"``).
+    design : str or None
+        Design of the ANOVA.
+    n_obs : int
+        Plots behind the means.
+    notes : tuple of str
+        Remarks on how the result was obtained (error term, replication,
+        letter algorithm).
+    warnings : tuple of str
+        The warnings issued.
+    """
+
+    test: str
+    groups: pd.DataFrame
+    pairs: pd.DataFrame
+    critical: pd.DataFrame
+    term: str
+    within: tuple[str, ...] = ()
+    response: str | None = None
+    mse: float
+    df: float
+    error_term: str
+    alpha: float
+    alpha_capitals: float | None = None
+    p_adjust: str | None = None
+    replication: str | None = None
+    stepdown: bool = False
+    descending: bool = True
+    letters_method: str = "agricolae"
+    control: str | None = None
+    alternative: str | None = None
+    design: str | None = None
+    n_obs: int = 0
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    _extra: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # -- display ----------------------------------------------------------
+    def _headline(self) -> str:
+        g = self.groups
+        if self.within:
+            slices = g["within"].nunique()
+            what = (
+                f"{self.term} within {slices} levels of {':'.join(self.within)} "
+                f"({len(g) // max(slices, 1)} means each)"
+            )
+        else:
+            what = f"{len(g)} means of {self.term}"
+        parts = [
+            f"{self.test} α={format_number(self.alpha, 3)}",
+            what,
+            f"{self.error_term} df {format_number(self.df, 4)}",
+        ]
+        if self.test == "Dunnett":
+            nsig = int(self.pairs["significant"].sum())
+            parts.append(f"{nsig} of {len(self.pairs)} differ from {self.control}")
+        else:
+            letters = sorted(set("".join(g["letters"])))
+            parts.append(f"{len(letters)} letter group{'s' if len(letters) != 1 else ''}")
+            if not self.within and len(g):
+                top = g.iloc[0]
+                parts.append(
+                    f"{'top' if self.descending else 'lowest'}: {top['treatment']} "
+                    f"(mean {format_number(top['mean'], 4)}, {top['letters']})"
+                )
+        return " | ".join(parts)
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [("Response", str(self.response))] if self.response is not None else []
+        facts += [
+            ("Compared", self.term + (f" within {':'.join(self.within)}" if self.within else "")),
+            (
+                "Error term",
+                f"{self.error_term}: MS {format_number(self.mse, digits + 2)}, "
+                f"df {format_number(self.df, digits + 2)}",
+            ),
+            (
+                "alpha",
+                format_number(self.alpha, 3)
+                + (
+                    f" (capitals {format_number(self.alpha_capitals, 3)})"
+                    if self.alpha_capitals
+                    else ""
+                ),
+            ),
+        ]
+        if self.p_adjust:
+            facts.append(("p-value adjustment", self.p_adjust))
+        if self.replication:
+            facts.append(("Replication rule", self.replication))
+        if self.test in ("Duncan", "SNK"):
+            facts.append(
+                ("Protection", "step-down (SAS)" if self.stepdown else "per pair (agricolae)")
+            )
+        if self.control is not None:
+            facts.append(("Control", f"{self.control} ({self.alternative})"))
+        if self.test != "Dunnett":
+            facts.append(("Letters", self.letters_method))
+        if self.design:
+            facts.append(("Design", self.design))
+        facts.append(("Plots", str(self.n_obs)))
+        fmt = {"n": "int", "p": "p", "span": "int"}
+        blocks: list = [Facts(facts)]
+        note = (
+            "Means with the same letter are not significantly different."
+            if self.test != "Dunnett"
+            else "* differs from the control."
+        )
+        blocks.append(Table(self.groups, title="Means", formats=fmt, note=note))
+        blocks.append(Table(self.critical, title="Critical values", formats=fmt))
+        blocks.append(Table(self.pairs, title="Pairwise comparisons", formats=fmt))
+        if self.notes:
+            blocks.append(Notes(list(self.notes), title="Notes"))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary(
+            _TEST_TITLES.get(self.test, self.test), blocks, headline=self._headline(), digits=digits
+        )
+
+    def plot(self, ax=None, **kwargs):
+        """Means ± SE with their letters; see :func:`fertopt.plotting.plot_means`."""
+        from . import plotting
+
+        return plotting.plot_means(self, ax=ax, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# small numerical helpers
+# ---------------------------------------------------------------------------
+def _adjust(p: np.ndarray, method: str | None) -> np.ndarray:
+    """p-value adjustment over one family (as R ``p.adjust``; Šidák single-step)."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    if method is None or m == 0:
+        return p.copy()
+    if method == "bonferroni":
+        return np.minimum(1.0, p * m)
+    if method == "sidak":
+        return -np.expm1(m * np.log1p(-np.minimum(p, 1.0)))
+    if method == "holm":
+        order = np.argsort(p, kind="stable")
+        adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
+        out = np.empty(m)
+        out[order] = np.minimum(1.0, adj)
+        return out
+    if method == "fdr_bh":
+        order = np.argsort(p, kind="stable")[::-1]
+        ranks = m - np.arange(m)  # ranks of the decreasing p-values
+        adj = np.minimum.accumulate(m / ranks * p[order])
+        out = np.empty(m)
+        out[order] = np.minimum(1.0, adj)
+        return out
+    raise ValueError(method)  # pragma: no cover - checked before
+
+
+def _per_comparison_level(alpha: float, m: int, method: str | None) -> float:
+    """Per-comparison level whose adjusted value is alpha when all p are equal (agricolae's MSD)."""
+    if method in ("bonferroni", "holm"):
+        return alpha / m
+    if method == "sidak":
+        return -math.expm1(math.log1p(-alpha) / m)
+    return alpha
+
+
+def _t_quantile(prob: float, df: float) -> float:
+    from scipy import special
+
+    return float(special.stdtrit(df, prob)) if math.isfinite(df) else float(special.ndtri(prob))
+
+
+def _t_sf(t: np.ndarray, df: float) -> np.ndarray:
+    from scipy import special
+
+    return special.stdtr(df, -t) if math.isfinite(df) else special.ndtr(-t)
+
+
+def _harmonic(n: np.ndarray) -> float:
+    return float(len(n) / np.sum(1.0 / n))
+
+
+def _tie_key(label: str) -> tuple:
+    """agricolae orders treatments by their sorted labels before sorting means (ties)."""
+    try:
+        return (0, float(label), "")
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def _display_order(means: np.ndarray, labels: Sequence[str], descending: bool) -> list[int]:
+    """Indices sorted by mean; ties keep agricolae's order (labels sorted, numbers numerically)."""
+    numeric = all(_tie_key(lb)[0] == 0 for lb in labels)
+    base = sorted(
+        range(len(labels)), key=lambda i: _tie_key(labels[i]) if numeric else (1, 0.0, labels[i])
+    )
+    sign = -1.0 if descending else 1.0
+    return sorted(base, key=lambda i: sign * means[i])
+
+
+# ---------------------------------------------------------------------------
+# the engine: one family of means
+# ---------------------------------------------------------------------------
+@dataclass
+class _Family:
+    labels: list[str]
+    means: np.ndarray
+    n: np.ndarray
+    sd: np.ndarray
+    within: str | None = None
+
+
+@dataclass
+class _Outcome:
+    pairs: pd.DataFrame
+    critical: pd.DataFrame
+    same: np.ndarray  # k x k: not separated at alpha
+    same_capitals: np.ndarray | None
+    order: list[int]
+
+
+def _range_pairs(fam: _Family, order: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    k = len(fam.labels)
+    rank = np.empty(k, dtype=int)
+    rank[np.asarray(order)] = np.arange(k)
+    ii, jj = np.triu_indices(k, 1)
+    span = np.abs(rank[ii] - rank[jj]) + 1
+    return ii, jj, span
+
+
+def _stepdown(p_pair: np.ndarray, order: list[int], ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+    """Protected p: the largest p of all contiguous ranges (in mean order) containing the pair."""
+    k = len(order)
+    rank = np.empty(k, dtype=int)
+    rank[np.asarray(order)] = np.arange(k)
+    mat = np.zeros((k, k))
+    lo = np.minimum(rank[ii], rank[jj])
+    hi = np.maximum(rank[ii], rank[jj])
+    mat[lo, hi] = p_pair
+    prot = mat.copy()
+    for width in range(k - 1, 0, -1):  # widest ranges first
+        for a in range(0, k - width):
+            b = a + width
+            best = mat[a, b]
+            if a > 0:
+                best = max(best, prot[a - 1, b])
+            if b < k - 1:
+                best = max(best, prot[a, b + 1])
+            prot[a, b] = best
+    return prot[lo, hi]
+
+
+def _same_matrix(k: int, ii: np.ndarray, jj: np.ndarray, separated: np.ndarray) -> np.ndarray:
+    same = np.ones((k, k), dtype=bool)
+    same[ii[separated], jj[separated]] = False
+    same[jj[separated], ii[separated]] = False
+    return same
+
+
+def _run_family(
+    test: str,
+    fam: _Family,
+    *,
+    mse: float,
+    df: float,
+    alpha: float,
+    alpha_capitals: float | None,
+    descending: bool,
+    p_adjust: str | None = None,
+    replication: str | None = None,
+    stepdown: bool = False,
+    control: str | None = None,
+    alternative: str = "two-sided",
+) -> _Outcome:
+    from scipy import special
+
+    from . import distributions as _dist
+
+    k = len(fam.labels)
+    means, n = fam.means, fam.n
+    order = _display_order(means, fam.labels, descending)
+    n_ref = float(n[0]) if np.all(n == n[0]) else _harmonic(n)
+
+    if test == "Dunnett":
+        return _run_dunnett(
+            fam,
+            order,
+            mse=mse,
+            df=df,
+            alpha=alpha,
+            alpha_capitals=alpha_capitals,
+            control=control,
+            alternative=alternative,
+        )
+
+    ii, jj, span = _range_pairs(fam, order)
+    diff = means[ii] - means[jj]
+    pair_inv = 1.0 / n[ii] + 1.0 / n[jj]
+
+    def decide(level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+        """statistic, se, p, critical range and the critical-value table at one level."""
+        if test in ("Duncan", "SNK", "Tukey"):
+            if replication == "harmonic":
+                se = np.full(len(ii), math.sqrt(mse / n_ref))
+            else:
+                se = np.sqrt(mse * 0.5 * pair_inv)
+            stat = np.abs(diff) / se
+            if test == "Tukey":
+                q = _dist.tukey_critical_value(k, df, level)
+                sf = np.asarray(_dist.studentized_range_sf(stat, k, df))
+                p = sf
+                crit = q * se
+                table = pd.DataFrame(
+                    {
+                        "span": [k],
+                        "protection": [1.0 - level],
+                        "quantile": [q],
+                        "critical_range": [q * math.sqrt(mse / n_ref)],
+                    }
+                )
+            else:
+                spans = np.arange(2, k + 1)
+                if test == "Duncan":
+                    qs = _dist.duncan_critical_values(k, df, level)
+                    prot = _dist.duncan_protection(k, level)
+                else:
+                    qs = _dist.snk_critical_values(k, df, level)
+                    prot = np.full(k - 1, 1.0 - level)
+                sf = np.asarray(_dist.studentized_range_sf(stat, span, df))
+                if test == "Duncan":
+                    # P = 1 − F(stat; p)^(1/(p−1)), written to keep small p-values exact
+                    with np.errstate(divide="ignore"):  # equal means: sf = 1, p = 1
+                        p = -np.expm1(np.log1p(-np.minimum(sf, 1.0)) / (span - 1.0))
+                else:
+                    p = sf
+                crit = qs[span - 2] * se
+                if stepdown:
+                    p = _stepdown(p, order, ii, jj)
+                table = pd.DataFrame(
+                    {
+                        "span": spans,
+                        "protection": prot,
+                        "quantile": qs,
+                        "critical_range": qs * math.sqrt(mse / n_ref),
+                    }
+                )
+            return stat, se, p, crit, table
+        se = np.sqrt(mse * pair_inv)
+        if test == "LSD":
+            t = diff / se
+            m = len(ii)
+            p = _adjust(2.0 * _t_sf(np.abs(t), df), p_adjust)
+            x = _per_comparison_level(level, m, p_adjust)
+            tq = _t_quantile(1.0 - x / 2.0, df)
+            crit = tq * se
+            table = pd.DataFrame(
+                {
+                    "span": [2],
+                    "protection": [1.0 - x],
+                    "quantile": [tq],
+                    "critical_range": [tq * math.sqrt(2.0 * mse / n_ref)],
+                }
+            )
+            return t, se, p, crit, table
+        # Scheffé
+        fstat = diff**2 / ((k - 1) * se**2)
+        p = (
+            special.fdtrc(k - 1, df, fstat)
+            if math.isfinite(df)
+            else special.chdtrc(k - 1, fstat * (k - 1))
+        )
+        fq = (
+            special.fdtri(k - 1, df, 1.0 - level)
+            if math.isfinite(df)
+            else special.chdtri(k - 1, level) / (k - 1)
+        )
+        sq = math.sqrt((k - 1) * fq)
+        crit = sq * se
+        table = pd.DataFrame(
+            {
+                "span": [k],
+                "protection": [1.0 - level],
+                "quantile": [sq],
+                "critical_range": [sq * math.sqrt(2.0 * mse / n_ref)],
+            }
+        )
+        return fstat, se, p, crit, table
+
+    stat, se, p, crit, table = decide(alpha)
+    significant = p < alpha
+    same = _same_matrix(k, ii, jj, significant)
+    same_cap = None
+    if alpha_capitals is not None:
+        _, _, p_cap, _, _ = decide(alpha_capitals)
+        same_cap = _same_matrix(k, ii, jj, p_cap < alpha_capitals)
+    pairs = pd.DataFrame(
+        {
+            "treatment_a": [fam.labels[i] for i in ii],
+            "treatment_b": [fam.labels[j] for j in jj],
+            "diff": diff,
+            "se": se,
+            "statistic": stat,
+            "critical_range": crit,
+            "p": p,
+            "significant": significant,
+            "ci_low": diff - crit,
+            "ci_high": diff + crit,
+        }
+    )
+    return _Outcome(pairs, table, same, same_cap, order)
+
+
+def _run_dunnett(
+    fam: _Family,
+    order: list[int],
+    *,
+    mse: float,
+    df: float,
+    alpha: float,
+    alpha_capitals: float | None,
+    control: str | None,
+    alternative: str,
+) -> _Outcome:
+    from . import distributions as _dist
+
+    k = len(fam.labels)
+    c = fam.labels.index(control)  # checked before
+    others = [i for i in range(k) if i != c]
+    n = fam.n
+    diff = fam.means[others] - fam.means[c]
+    se = np.sqrt(mse * (1.0 / n[others] + 1.0 / n[c]))
+    t = diff / se
+    kw = dict(n=n[others], n_control=n[c], df=df, alternative=alternative)
+    p = np.asarray(_dist.dunnett_sf(t, **kw), dtype=float)
+    q = _dist.dunnett_ppf(1.0 - alpha, **kw)
+    crit = q * se
+    if alternative == "two-sided":
+        lo, hi = diff - crit, diff + crit
+    elif alternative == "greater":
+        lo, hi = diff - crit, np.full(len(diff), np.inf)
+    else:
+        lo, hi = np.full(len(diff), -np.inf), diff + crit
+    sig = p < alpha
+    pairs = pd.DataFrame(
+        {
+            "treatment_a": [fam.labels[i] for i in others],
+            "treatment_b": [fam.labels[c]] * len(others),
+            "diff": diff,
+            "se": se,
+            "statistic": t,
+            "critical_range": crit,
+            "p": p,
+            "significant": sig,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+    )
+    n_t = n[others]
+    n_ref = float(n_t[0]) if np.all(n_t == n_t[0]) else _harmonic(n_t)
+    table = pd.DataFrame(
+        {
+            "span": [k],
+            "protection": [1.0 - alpha],
+            "quantile": [q],
+            "critical_range": [q * math.sqrt(mse * (1.0 / n_ref + 1.0 / n[c]))],
+        }
+    )
+    marks = np.ones((k, k), dtype=bool)
+    for i, s in zip(others, sig, strict=True):
+        marks[i, c] = marks[c, i] = not s
+    marks_cap = None
+    if alpha_capitals is not None:
+        cap = p < alpha_capitals
+        marks_cap = np.ones((k, k), dtype=bool)
+        for i, s in zip(others, cap, strict=True):
+            marks_cap[i, c] = marks_cap[c, i] = not s
+    return _Outcome(pairs, table, marks, marks_cap, order)
+
+
+# ---------------------------------------------------------------------------
+# families from summary statistics and from an AnovaResult
+# ---------------------------------------------------------------------------
+def _as_series(values: Any, name: str, labels: list[str] | None) -> pd.Series:
+    if isinstance(values, pd.Series):
+        s = values.copy()
+        s.index = [str(i) for i in s.index]
+    elif isinstance(values, Mapping):
+        s = pd.Series({str(k): v for k, v in values.items()})
+    elif np.ndim(values) == 0:
+        if labels is None:
+            raise FertoptError(f"`{name}` must list one value per treatment.")
+        s = pd.Series([values] * len(labels), index=labels)
+    else:
+        arr = list(values)
+        idx = labels if labels is not None else [str(i + 1) for i in range(len(arr))]
+        if len(arr) != len(idx):
+            raise FertoptError(
+                f"`{name}` has {len(arr)} values but there are {len(idx)} treatments; give one "
+                "value per treatment, in the order of `means`."
+            )
+        s = pd.Series(arr, index=idx)
+    try:
+        s = s.astype(float)
+    except (TypeError, ValueError):
+        raise DataError(f"`{name}` holds values that are not numbers: {list(s)!r}.") from None
+    if labels is not None:
+        missing = [lb for lb in labels if lb not in s.index]
+        if missing:
+            raise FertoptError(
+                f"`{name}` has no value for treatment(s) {', '.join(map(repr, missing))}; give one "
+                "value per treatment of `means`."
+            )
+        s = s.loc[labels]
+    return s
+
+
+def _family_from_means(means, n, sd) -> _Family:
+    m = _as_series(means, "means", None)
+    labels = list(m.index)
+    if len(labels) < 2:
+        raise DesignError("`means` holds fewer than 2 treatments; there is nothing to compare.")
+    if len(set(labels)) != len(labels):
+        raise DataError("`means` names a treatment twice; every treatment needs its own label.")
+    if not np.all(np.isfinite(m.to_numpy())):
+        bad = [lb for lb, v in m.items() if not np.isfinite(v)]
+        raise DataError(f"`means` has missing or infinite values for {', '.join(map(repr, bad))}.")
+    nn = _as_series(n, "n", labels).to_numpy()
+    if np.any(~np.isfinite(nn)) or np.any(nn <= 0):
+        raise DataError("`n` (plots per treatment) must be positive numbers.")
+    sds = (
+        _as_series(sd, "sd", labels).to_numpy() if sd is not None else np.full(len(labels), np.nan)
+    )
+    return _Family(labels, m.to_numpy(dtype=float), nn.astype(float), sds)
+
+
+def _check_replicated(families: list[_Family], where: str) -> None:
+    for fam in families:
+        single = [lb for lb, v in zip(fam.labels, fam.n, strict=True) if v < 2]
+        if single:
+            inside = f" (within {fam.within})" if fam.within else ""
+            raise DesignError(
+                f"treatment {', '.join(map(repr, single))}{inside} has a single plot{where}: its "
+                "mean carries no replication, so comparing it with others rests on the other "
+                "treatments alone. Add its missing replicates (check for plots dropped as "
+                "missing), "
+                "or leave the treatment out of the comparison."
+            )
+
+
+def _check_error(mse: float, df: float, source: str) -> tuple[float, float]:
+    try:
+        mse = float(mse)
+        df = float(df)
+    except (TypeError, ValueError):
+        raise FertoptError("`mse` and `df_resid` must be numbers.") from None
+    if not (df > 0) or math.isnan(df):
+        raise DesignError(
+            f"the {source} has no residual degrees of freedom (df = {format_number(df)}), so there "
+            "is no estimate of experimental error to compare means against. Replicate the "
+            "treatments (or add blocks), or, if an error mean square is known from elsewhere, use "
+            "the *_from_means function with that mse and its df_resid."
+        )
+    if not (mse > 0) or not math.isfinite(mse):
+        raise DesignError(
+            f"the error mean square of the {source} is {format_number(mse)}; it must be a positive "
+            "number. A zero error means every plot equals its fitted value: check for copied "
+            "values or a response column that is constant within treatments."
+        )
+    return mse, df
+
+
+def _terms_in_model(aov) -> list[str]:
+    """Treatment terms of the ANOVA table (blocks, rows, columns and errors left out)."""
+    errors = {str(e) for e in aov.errors["error"]}
+    factors = {str(f) for f in aov.factors}
+    return [
+        str(s)
+        for s in aov.table["source"]
+        if str(s) not in errors and set(str(s).split(":")) <= factors
+    ]
+
+
+def _canonical_term(parts: Sequence[str], factors: Sequence[str]) -> str:
+    ordered = [f for f in factors if f in parts]
+    return ":".join(ordered)
+
+
+def _parse_names(value: Any, role: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(":") if p.strip())
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+@dataclass
+class _Plan:
+    term: str
+    parts: tuple[str, ...]
+    within: tuple[str, ...]
+    mse: float
+    df: float
+    error_term: str
+    notes: list[str]
+    warns: list[tuple[type, str]]
+
+
+def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
+    factors = [str(f) for f in aov.factors]
+    model_terms = _terms_in_model(aov)
+    parts = _parse_names(term, "term")
+    if not parts:
+        if len(factors) == 1:
+            parts = (factors[0],)
+        else:
+            raise DesignError(
+                f"this {aov.design} has several treatment factors ({', '.join(factors)}); name the "
+                f"one to compare, e.g. term={factors[0]!r} for its means, "
+                f"term={':'.join(factors[:2])!r} for the cells of an interaction, or "
+                f"term={factors[0]!r}, within={factors[1]!r} for simple effects."
+            )
+    unknown = [p for p in parts if p not in factors]
+    if unknown or len(set(parts)) != len(parts):
+        raise DesignError(
+            f"term={':'.join(parts)!r} is not a term of this ANOVA; its treatment terms are "
+            f"{', '.join(repr(t) for t in model_terms)}. Pass one of them as term=."
+        )
+    term_name = _canonical_term(parts, factors)
+    if term_name not in model_terms:
+        raise DesignError(
+            f"term={':'.join(parts)!r} is not a term of this ANOVA; its treatment terms are "
+            f"{', '.join(repr(t) for t in model_terms)}. Pass one of them as term=."
+        )
+    within_t = _parse_names(within, "within")
+    bad = [w for w in within_t if w not in factors or w in parts]
+    if bad or len(set(within_t)) != len(within_t):
+        others = [f for f in factors if f not in parts]
+        hint = (
+            f"name another treatment factor of the ANOVA ({', '.join(map(repr, others))})"
+            if others
+            else "this term leaves no other factor to slice by; drop within="
+        )
+        raise DesignError(f"within={within!r} cannot be used with term={term_name!r}: {hint}.")
+    notes: list[str] = []
+    warns: list[tuple[type, str]] = []
+    errors = aov.errors.set_index("error")
+    design = str(aov.design)
+
+    def error_row(name: str) -> tuple[float, float]:
+        row = errors.loc[name]
+        return float(row["ms"]), float(row["df"])
+
+    split = design.startswith("split-plot")
+    if split:
+        main, sub = str(aov.main_plot), str(aov.sub_plot)
+        cells = set(parts) | set(within_t)
+        if set(parts) == {main, sub}:
+            raise DesignError(
+                f"the cells of {term_name!r} in a split-plot mix two error terms (error a between "
+                f"main plots, error b within them). Compare sub-plot levels within each main-plot "
+                f"level with term={sub!r}, within={main!r} (error b), or main-plot levels within "
+                f"each sub-plot level with term={main!r}, within={sub!r} (combined error)."
+            )
+        if parts == (main,) and sub in cells:
+            ea, dfa = _check_error(*error_row("Error a"), "main-plot stratum (Error a)")
+            eb, dfb = _check_error(*error_row("Error b"), "sub-plot stratum (Error b)")
+            b = len(aov.data[sub].cat.categories)
+            mse = (ea + (b - 1) * eb) / b
+            num = (ea + (b - 1) * eb) ** 2
+            den = ea**2 / dfa + ((b - 1) * eb) ** 2 / dfb
+            df = num / den
+            name = "Error a + Error b (Satterthwaite)"
+            notes.append(
+                f"{main} levels within each level of {sub} are compared with the combined error "
+                f"(Ea + (b − 1) Eb) / b = {format_number(mse, 6)} (b = {b}) and Satterthwaite's "
+                f"df = {format_number(df, 6)} (Gomez & Gomez 1984, split-plot comparisons)."
+            )
+        else:
+            name = str(aov.error_of.get(term_name, "Error b"))
+            mse, df = error_row(name)
+            what = "main plots" if name == "Error a" else "sub-plots"
+            notes.append(
+                f"{term_name} is compared with {name} ({what}): MS {format_number(mse, 6)}, "
+                f"df {format_number(df, 6)}."
+            )
+    else:
+        name = (
+            str(aov.error_of.get(term_name, "Residuals"))
+            if getattr(aov, "error_of", None)
+            else "Residuals"
+        )
+        if name in errors.index:
+            mse, df = error_row(name)
+        else:
+            mse, df = float(aov.mse), float(aov.df_resid)
+        if design in ("RCBD", "factorial RCBD"):
+            notes.append(f"The error is block-adjusted ({name}, df {format_number(df, 6)}).")
+        elif design == "Latin square":
+            notes.append(
+                f"The error is adjusted for rows and columns ({name}, df {format_number(df, 6)})."
+            )
+    mse, df = _check_error(mse, df, "ANOVA")
+    # main effects compared while an interaction containing them is significant
+    if not within_t and len(factors) > 1:
+        table = aov.table.set_index("source")
+        for t in model_terms:
+            tparts = set(t.split(":"))
+            if len(tparts) > len(parts) and set(parts) < tparts:
+                pval = table.loc[t, "p"] if t in table.index else np.nan
+                if np.isfinite(pval) and pval < alpha:
+                    others = [f for f in t.split(":") if f not in parts]
+                    warns.append(
+                        (
+                            DesignWarning,
+                            f"the {t} interaction is significant (p = {format_number(pval, 3)}): "
+                            f"means of {term_name} averaged over {':'.join(others)} can hide "
+                            "effects that differ "
+                            f"between its levels. Compare {term_name} within each level with "
+                            f"within={':'.join(others)!r}, or the cells with term={t!r}.",
+                        )
+                    )
+                    break
+    return _Plan(term_name, parts, within_t, mse, df, name, notes, warns)
+
+
+def _label_series(frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
+    out = frame[cols[0]].astype(str)
+    for c in cols[1:]:
+        out = out + ":" + frame[c].astype(str)
+    return out
+
+
+def _families_from_anova(aov, plan: _Plan) -> tuple[list[_Family], int]:
+    data = aov.data
+    response = aov.response
+    cols = list(plan.within) + list(plan.parts)
+    grouped = data.groupby(cols, observed=True, sort=True)[response]
+    stats = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1), "n": grouped.count()})
+    stats = stats.reset_index()
+    stats["_label"] = _label_series(stats, list(plan.parts))
+    families: list[_Family] = []
+    if plan.within:
+        stats["_within"] = _label_series(stats, list(plan.within))
+        for w, sub in stats.groupby("_within", sort=False):
+            families.append(
+                _Family(
+                    list(sub["_label"]),
+                    sub["mean"].to_numpy(float),
+                    sub["n"].to_numpy(float),
+                    sub["sd"].to_numpy(float),
+                    str(w),
+                )
+            )
+    else:
+        families.append(
+            _Family(
+                list(stats["_label"]),
+                stats["mean"].to_numpy(float),
+                stats["n"].to_numpy(float),
+                stats["sd"].to_numpy(float),
+            )
+        )
+    return families, int(grouped.count().sum())
+
+
+# ---------------------------------------------------------------------------
+# assembling the result
+# ---------------------------------------------------------------------------
+def _assemble(
+    test: str,
+    families: list[_Family],
+    *,
+    mse: float,
+    df: float,
+    alpha: float,
+    alpha_capitals: float | None,
+    descending: bool,
+    letters: str,
+    term: str,
+    within: tuple[str, ...],
+    error_term: str,
+    response: str | None,
+    design: str | None,
+    n_obs: int,
+    notes: list[str],
+    warns: list[tuple[type, str]],
+    p_adjust: str | None = None,
+    replication: str | None = None,
+    stepdown: bool = False,
+    control: str | None = None,
+    alternative: str | None = None,
+) -> MultCompResult:
+    group_frames, pair_frames, crit_frames = [], [], []
+    levels = {fam.within if fam.within is not None else "": list(fam.labels) for fam in families}
+    used_methods: set[str] = set()
+    invalid_sweeps = []
+    for fam in families:
+        if len(fam.labels) < 2:
+            where = f" within {fam.within}" if fam.within else ""
+            raise DesignError(
+                f"only one level of {term} is present{where}; at least 2 are needed to "
+                "compare means."
+            )
+        if test == "Dunnett" and control not in fam.labels:
+            where = f" within {fam.within}" if fam.within else ""
+            raise DesignError(
+                f"control={control!r} is not a level of {term}{where}; the levels are "
+                f"{', '.join(map(repr, fam.labels))}. Pass the label of the untreated or standard "
+                "treatment exactly as it appears in the data."
+            )
+        out = _run_family(
+            test,
+            fam,
+            mse=mse,
+            df=df,
+            alpha=alpha,
+            alpha_capitals=alpha_capitals,
+            descending=descending,
+            p_adjust=p_adjust,
+            replication=replication,
+            stepdown=stepdown,
+            control=control,
+            alternative=alternative or "two-sided",
+        )
+        if test == "Dunnett":
+            c = fam.labels.index(control)
+            let = ["" if i == c or out.same[i, c] else "*" for i in range(len(fam.labels))]
+            caps = None
+            if out.same_capitals is not None:
+                caps = [
+                    "" if i == c or out.same_capitals[i, c] else "*" for i in range(len(fam.labels))
+                ]
+        else:
+            let, method = _cld.compact_letters(
+                out.order, out.same, method=letters, pool=_cld.LOWERCASE
+            )
+            used_methods.add(method)
+            if method != letters:
+                invalid_sweeps.append(fam.within)
+            caps = None
+            if out.same_capitals is not None:
+                caps, method_c = _cld.compact_letters(
+                    out.order, out.same_capitals, method=letters, pool=_cld.CAPITALS
+                )
+                used_methods.add(method_c)
+                if method_c != letters:
+                    invalid_sweeps.append(fam.within)
+        se = np.sqrt(mse / fam.n)
+        g = pd.DataFrame(
+            {
+                "treatment": fam.labels,
+                "mean": fam.means,
+                "sd": fam.sd,
+                "se": se,
+                "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
+                "letters": let,
+            }
+        )
+        if caps is not None:
+            g["capitals"] = caps
+        g = g.iloc[out.order].reset_index(drop=True)
+        pairs, crit = out.pairs, out.critical
+        if fam.within is not None:
+            g.insert(0, "within", fam.within)
+            pairs.insert(0, "within", fam.within)
+            crit.insert(0, "within", fam.within)
+        group_frames.append(g)
+        pair_frames.append(pairs)
+        crit_frames.append(crit)
+    groups = pd.concat(group_frames, ignore_index=True)
+    pairs = pd.concat(pair_frames, ignore_index=True)
+    critical = pd.concat(crit_frames, ignore_index=True)
+    if test != "Dunnett" and invalid_sweeps:
+        where = "" if invalid_sweeps == [None] else " (in some slices)"
+        notes.append(
+            "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
+            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
+            "differ "
+            "from agricolae's but follow the decisions exactly."
+        )
+    if test == "Duncan":
+        notes.append(
+            "Duncan's test protects each range at (1 − α)^(p − 1); it does not control the "
+            "experimentwise error rate (Tukey's test does)."
+        )
+    method_used = "piepho" if "piepho" in used_methods else letters
+    warn_texts = tuple(text for _, text in warns)
+    for category, text in warns:
+        warnings.warn(text, category, stacklevel=4)
+    return MultCompResult(
+        test=test,
+        groups=groups,
+        pairs=pairs,
+        critical=critical,
+        term=term,
+        within=within,
+        response=response,
+        mse=mse,
+        df=df,
+        error_term=error_term,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        p_adjust=p_adjust,
+        replication=replication,
+        stepdown=stepdown,
+        descending=descending,
+        letters_method=method_used,
+        control=control,
+        alternative=alternative,
+        design=design,
+        n_obs=n_obs,
+        notes=tuple(notes),
+        warnings=warn_texts,
+        _extra={"levels": levels},
+    )
+
+
+def _replication_warning(
+    families: list[_Family], replication: str | None, test: str
+) -> list[tuple[type, str]]:
+    if replication != "harmonic":
+        return []
+    for fam in families:
+        if not np.all(fam.n == fam.n[0]):
+            lo, hi = fam.n.min(), fam.n.max()
+            return [
+                (
+                    UnbalancedDesignWarning,
+                    f"replication differs between treatments (n = {format_number(lo)} to "
+                    f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
+                    f"({format_number(_harmonic(fam.n), 4)}), as agricolae and SAS do. "
+                    "replication='kramer' uses each pair's own n instead.",
+                )
+            ]
+    return []
+
+
+def _common_checks(alpha, alpha_capitals, descending, letters) -> tuple[float, float | None]:
+    alpha = check_probability(alpha, "alpha")
+    if alpha_capitals is not None:
+        alpha_capitals = check_probability(alpha_capitals, "alpha_capitals")
+        if alpha_capitals >= alpha:
+            raise FertoptError(
+                f"alpha_capitals={alpha_capitals!r} must be smaller than alpha={alpha!r}: capital "
+                "letters mark the stricter level (0.01 beside 0.05 in the usual convention)."
+            )
+    if not isinstance(descending, (bool, np.bool_)):
+        raise FertoptError(f"descending must be True or False, got {descending!r}.")
+    check_choice(letters, "letters", ("agricolae", "piepho"))
+    return alpha, alpha_capitals
+
+
+def _from_anova(
+    test: str, aov, *, alpha, term, within, alpha_capitals, descending, letters, **options
+) -> MultCompResult:
+    if not all(hasattr(aov, a) for a in ("table", "factors", "data", "errors", "design")):
+        raise FertoptError(
+            f"{test.lower()}() takes the result of fertopt.anova(...), got {type(aov).__name__}. "
+            f"For means from a published table use {test.lower()}_from_means(means=..., n=..., "
+            "mse=..., df_resid=...)."
+        )
+    alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
+    plan = _plan(aov, term, within, alpha)
+    families, n_obs = _families_from_anova(aov, plan)
+    _check_replicated(families, " in the analysed data")
+    warns = plan.warns + _replication_warning(families, options.get("replication"), test)
+    notes = list(plan.notes)
+    unbalanced = any(not np.all(f.n == f.n[0]) for f in families)
+    if unbalanced and (
+        len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")
+    ):
+        notes.append(
+            "Replication is unequal: the means are arithmetic means of the plots (as in "
+            "agricolae), not least-squares means."
+        )
+    return _assemble(
+        test,
+        families,
+        mse=plan.mse,
+        df=plan.df,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=bool(descending),
+        letters=letters,
+        term=plan.term,
+        within=plan.within,
+        error_term=plan.error_term,
+        response=str(aov.response),
+        design=str(aov.design),
+        n_obs=n_obs,
+        notes=notes,
+        warns=warns,
+        **options,
+    )
+
+
+def _from_means(
+    test: str, *, means, n, mse, df_resid, sd, alpha, alpha_capitals, descending, letters, **options
+) -> MultCompResult:
+    alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
+    mse, df = _check_error(mse, df_resid, "given error")
+    fam = _family_from_means(means, n, sd)
+    _check_replicated([fam], "")
+    warns = _replication_warning([fam], options.get("replication"), test)
+    return _assemble(
+        test,
+        [fam],
+        mse=mse,
+        df=df,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=bool(descending),
+        letters=letters,
+        term="treatment",
+        within=(),
+        error_term="given",
+        response=None,
+        design=None,
+        n_obs=int(np.sum(fam.n)),
+        notes=[],
+        warns=warns,
+        **options,
+    )
+
+
+# ---------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------
+_PARAMS_AOV = """aov : AnovaResult
+        Result of :func:`fertopt.anova`.  Its error mean square and degrees of
+        freedom are used (block-adjusted for an RCBD, row- and
+        column-adjusted for a Latin square, error a / error b / combined for
+        a split-plot; see the module notes)."""
+_PARAMS_TERM = """term : str, optional
+        Treatment term whose levels are compared: a factor (``"N"``, its
+        marginal means) or an interaction (``"N:P"``, its cell means).
+        Required when the ANOVA has more than one treatment factor.
+    within : str or sequence of str, optional
+        Compare the levels of ``term`` separately at each level of these
+        factors (simple effects), e.g. ``term="N", within="P"``."""
+_PARAMS_COMMON = """alpha : float, default 0.05
+        Significance level of the comparisons and of the lowercase letters.
+    alpha_capitals : float, optional
+        Also give capital letters at this stricter level (the Chinese
+        convention is lowercase at 0.05 and capitals at 0.01), in the
+        column ``capitals``.
+    descending : bool, default True
+        ``a`` on the highest mean; ``False`` puts ``a`` on the lowest (for
+        responses where lower is better, such as disease scores).
+    letters : {"agricolae", "piepho"}, default "agricolae"
+        ``"agricolae"`` gives agricolae's letters whenever they agree with
+        the decisions and Piepho's otherwise; ``"piepho"`` always uses
+        Piepho's algorithm."""
+_PARAMS_MEANS = """means : Series, mapping or sequence
+        Treatment means, labelled by treatment (a sequence is labelled
+        ``"1"``, ``"2"``, …).
+    n : float, sequence or mapping
+        Plots per treatment (one number if all are equal).
+    mse : float
+        Error mean square of the ANOVA.
+    df_resid : float
+        Its degrees of freedom.
+    sd : sequence or mapping, optional
+        Standard deviations of the plots, shown in ``groups``."""
+_RETURNS = """Returns
+    -------
+    MultCompResult
+        ``groups`` (treatment, mean, sd, se, n, letters), ``pairs``
+        (treatment_a, treatment_b, diff, se, statistic, critical_range, p,
+        significant, ci_low, ci_high), ``critical`` (span, protection,
+        quantile, critical_range) and the MSE, df, alpha, error term and
+        options used; see :class:`MultCompResult`."""
+_RAISES = """Raises
+    ------
+    DesignError
+        If ``term`` or ``within`` is not a term of the ANOVA, the ANOVA has no
+        residual degrees of freedom, a treatment has a single plot, or fewer
+        than two levels are compared.
+    FertoptError
+        If ``alpha`` (or ``alpha_capitals``) is not between 0 and 1, or an
+        option is not one of its choices."""
+
+
+def _doc(**parts: str):
+    def deco(func):
+        func.__doc__ = func.__doc__.format(**parts)
+        return func
+
+    return deco
+
+
+@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+def duncan(
+    aov,
+    /,
+    *,
+    alpha: float = 0.05,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    stepdown: bool = False,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    """Duncan's new multiple range test (新复极差法) with letter groups.
+
+    Parameters
+    ----------
+    {aov}
+    {term}
+    stepdown : bool, default False
+        ``False`` judges each pair on its own p-value, as
+        ``agricolae::duncan.test``.  ``True`` tests the ranges of the sorted
+        means from the widest down and declares no difference inside a range
+        found non-significant, as SAS ``MEANS / DUNCAN`` does; ``p`` is then
+        the largest p-value of the ranges containing the pair.
+    replication : {{"harmonic", "kramer"}}, default "harmonic"
+        Standard error under unequal replication: ``√(MSE / n_h)`` with the
+        harmonic mean ``n_h`` of all treatments (agricolae, SAS), or each
+        pair's own ``√(MSE (1/n_i + 1/n_j) / 2)`` (Kramer).
+    {common}
+
+    {returns}
+
+    {raises}
+
+    Warns
+    -----
+    UnbalancedDesignWarning
+        When replication differs and the harmonic mean is used.
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    See Also
+    --------
+    snk : the same range test at a constant level per range.
+    tukey : a single range for all pairs; controls the experimentwise error rate.
+    duncan_from_means : the test from a published table of means.
+
+    Notes
+    -----
+    Critical values ``q_p = Q⁻¹((1 − α)^(p − 1); p, ν)`` for ranges of
+    ``p = 2, …, k`` means (Duncan's protection levels), critical ranges
+    ``R_p = q_p · SE``.  The span of a pair is the number of means from one
+    to the other in the sorted order.  The p-value of a pair spanning ``p``
+    means is ``1 − F_Q(|d| / SE; p, ν)^(1/(p − 1))``.  Without ``stepdown``
+    the p-values, critical ranges and intervals are those of
+    ``agricolae::duncan.test`` 1.3-7, except that agricolae rounds p-values to
+    4 decimals before comparing them with ``α`` (a p of 0.05004 counts as
+    significant there, not here) and that its letters can contradict its
+    p-values (see the module notes).  Studentized range quantiles come from
+    :mod:`fertopt.distributions` (relative error about 1e-12; R's ``qtukey``
+    is accurate to about 1e-6).
+
+    Examples
+    --------
+    An RCBD of 8 nitrogen rates in 4 blocks (bundled Minnesota 2012 trial):
+
+    >>> import fertopt as fo
+    >>> trial = fo.load_dataset("minnesota_2012")
+    >>> aov = fo.anova(trial, response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha",
+    ...                block="rep")
+    >>> mc = fo.duncan(aov)
+    >>> mc.error_term, mc.df
+    ('Residuals', 21.0)
+    >>> mc.groups[["treatment", "mean", "letters"]].round(0)
+      treatment     mean letters
+    0   168.127  13972.0       a
+    1   235.379  13759.0       a
+    2   134.502  13211.0       a
+    3   201.753  13080.0       a
+    4   100.876  12417.0      ab
+    5    67.251  11224.0      bc
+    6   33.6255   9913.0       c
+    7         0   7676.0       d
+
+    From a published table of means:
+
+    >>> mc = fo.duncan_from_means(means={{"T1": 20.1, "T2": 18.3, "T3": 15.0, "T4": 14.2}},
+    ...                           n=4, mse=2.5, df_resid=12)
+    >>> mc.critical.round(3)
+       span  protection  quantile  critical_range
+    0     2       0.950     3.081           2.436
+    1     3       0.902     3.225           2.550
+    2     4       0.857     3.312           2.619
+    >>> mc.groups[["treatment", "mean", "letters"]]
+      treatment  mean letters
+    0        T1  20.1       a
+    1        T2  18.3       a
+    2        T3  15.0       b
+    3        T4  14.2       b
+    """
+    check_choice(replication, "replication", ("harmonic", "kramer"))
+    return _from_anova(
+        "Duncan",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
+
+
+@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+def snk(
+    aov,
+    /,
+    *,
+    alpha: float = 0.05,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    stepdown: bool = False,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    """Student-Newman-Keuls multiple range test (q test) with letter groups.
+
+    Parameters
+    ----------
+    {aov}
+    {term}
+    stepdown : bool, default False
+        ``True`` gives SAS's protected step-down test (``MEANS / SNK``): no
+        difference is declared inside a range found non-significant.
+    replication : {{"harmonic", "kramer"}}, default "harmonic"
+        See :func:`duncan`.
+    {common}
+
+    {returns}
+
+    {raises}
+
+    Warns
+    -----
+    UnbalancedDesignWarning
+        When replication differs and the harmonic mean is used.
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    Notes
+    -----
+    Critical values ``q_p = Q⁻¹(1 − α; p, ν)`` for ranges of ``p`` means; the
+    p-value of a pair spanning ``p`` means is ``1 − F_Q(|d| / SE; p, ν)``, as
+    in ``agricolae::SNK.test`` 1.3-7 (which rounds it to 4 decimals before
+    deciding).  With ``stepdown=True`` the grouping of SAS is reproduced; on
+    Keppel & Wickens' Table 6.1 data SAS prints A, AB, BC, BC, C.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> kw = dict(means={{"g1": 13.2, "g5": 12.3, "g4": 8.8, "g2": 8.7, "g3": 7.2}},
+    ...           n=10, mse=12.68889, df_resid=45)
+    >>> fo.snk_from_means(**kw, stepdown=True).groups["letters"].tolist()   # SAS
+    ['a', 'ab', 'bc', 'bc', 'c']
+
+    Judged pair by pair (agricolae), g5 differs from g4 (span 2) but not from
+    g2 (span 3); agricolae's sweep would print a, a, b, b, b, which separates
+    g5 from g2, so Piepho's valid letters are given instead:
+
+    >>> mc = fo.snk_from_means(**kw)
+    >>> mc.groups["letters"].tolist(), mc.letters_method
+    (['a', 'ab', 'c', 'bc', 'c'], 'piepho')
+    """
+    check_choice(replication, "replication", ("harmonic", "kramer"))
+    return _from_anova(
+        "SNK",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
+
+
+@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+def tukey(
+    aov,
+    /,
+    *,
+    alpha: float = 0.05,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    replication: Replication = "kramer",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    """Tukey's honestly significant difference (Tukey-Kramer) with letter groups.
+
+    Parameters
+    ----------
+    {aov}
+    {term}
+    replication : {{"kramer", "harmonic"}}, default "kramer"
+        ``"kramer"``: each pair's standard error ``√(MSE (1/n_i + 1/n_j) / 2)``
+        (R ``TukeyHSD``, ``agricolae::HSD.test`` default).  ``"harmonic"``:
+        one standard error from the harmonic mean of n
+        (``HSD.test(..., unbalanced = TRUE)``).
+    {common}
+
+    {returns}
+
+    {raises}
+
+    Warns
+    -----
+    UnbalancedDesignWarning
+        With ``replication="harmonic"`` when replication differs.
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    Notes
+    -----
+    ``q = |d| / SE`` against ``Q⁻¹(1 − α; k, ν)``; p-values
+    ``1 − F_Q(q; k, ν)`` and intervals ``d ± Q⁻¹(1 − α; k, ν) · SE`` are
+    those of R's ``TukeyHSD`` (for a one-way layout or the first factor of
+    an additive model) and of ``agricolae::HSD.test``.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.tukey_from_means(means={{"ctrl": 5.032, "trt1": 4.661, "trt2": 5.526}},
+    ...                          n=10, mse=0.3886, df_resid=27)
+    >>> mc.groups[["treatment", "letters"]]
+      treatment letters
+    0      trt2       a
+    1      ctrl      ab
+    2      trt1       b
+    """
+    check_choice(replication, "replication", ("harmonic", "kramer"))
+    return _from_anova(
+        "Tukey",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+    )
+
+
+@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+def lsd(
+    aov,
+    /,
+    *,
+    alpha: float = 0.05,
+    p_adjust: PAdjust | None = None,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    """Fisher's least significant difference, optionally with adjusted p-values.
+
+    Parameters
+    ----------
+    {aov}
+    p_adjust : {{None, "bonferroni", "holm", "sidak", "fdr_bh"}}, default None
+        Adjustment of the p-values over all pairs: Bonferroni, Holm's
+        step-down, Šidák (single-step), Benjamini-Hochberg.
+    {term}
+    {common}
+
+    {returns}
+
+    {raises}
+
+    Warns
+    -----
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    Notes
+    -----
+    ``t = d / √(MSE (1/n_i + 1/n_j))`` with ``ν`` error df, two-sided p-values,
+    adjusted as R's ``p.adjust`` ("bonferroni", "holm", "BH") or by Šidák's
+    ``1 − (1 − p)^m``.  The critical range is ``t_(1 − x/2; ν) · SE`` where
+    ``x`` is the per-comparison level whose adjusted value is ``α`` when all
+    p-values are equal (agricolae's "MSD"): ``α`` without adjustment and for
+    BH, ``α/m`` for Bonferroni and Holm, ``1 − (1 − α)^(1/m)`` for Šidák.
+    For Holm and BH the decisions come from the adjusted p-values, which the
+    critical range only approximates.  Matches ``agricolae::LSD.test`` 1.3-7
+    and, for a one-way layout, R's ``pairwise.t.test(..., pool.sd = TRUE)``.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.lsd_from_means(means={{"A": 2.7, "B": 1.8, "C": 0.2, "D": 0.1}},
+    ...                        n={{"A": 3, "B": 5, "C": 4, "D": 2}}, mse=1.0, df_resid=10)
+    >>> mc.groups["letters"].tolist()    # agricolae's sweep would give a, a, b, b
+    ['a', 'ab', 'c', 'bc']
+    """
+    if p_adjust is not None:
+        check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
+    return _from_anova(
+        "LSD",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        p_adjust=p_adjust,
+    )
+
+
+@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+def scheffe(
+    aov,
+    /,
+    *,
+    alpha: float = 0.05,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    """Scheffé's test for all pairs of means, with letter groups.
+
+    Parameters
+    ----------
+    {aov}
+    {term}
+    {common}
+
+    {returns}
+
+    {raises}
+
+    Warns
+    -----
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    Notes
+    -----
+    ``F = d² / ((k − 1) MSE (1/n_i + 1/n_j))`` against ``F(k − 1, ν)``; the
+    critical range is ``√((k − 1) F_(1−α; k−1, ν)) · √(MSE (1/n_i + 1/n_j))``,
+    as in ``agricolae::scheffe.test`` 1.3-7.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.scheffe_from_means(means=[10.0, 12.0, 15.0], n=5, mse=4.0, df_resid=12)
+    >>> round(float(mc.critical["quantile"].iloc[0]), 4)   # sqrt(2 F(0.95; 2, 12)) = sqrt(2 3.8853)
+    2.7876
+    """
+    return _from_anova(
+        "Scheffe",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+    )
+
+
+@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, returns=_RETURNS, raises=_RAISES)
+def dunnett(
+    aov,
+    /,
+    *,
+    control: Hashable,
+    alternative: Alternative = "two-sided",
+    alpha: float = 0.05,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    alpha_capitals: float | None = None,
+) -> MultCompResult:
+    """Dunnett's test: each treatment against a control, with exact p-values.
+
+    Parameters
+    ----------
+    {aov}
+    control : label
+        The control level of ``term`` (e.g. ``"CK"``, ``0``).
+    alternative : {{"two-sided", "greater", "less"}}, default "two-sided"
+        ``"greater"`` tests whether treatments exceed the control, ``"less"``
+        whether they fall below it.
+    alpha : float, default 0.05
+        Familywise significance level.
+    {term}
+    alpha_capitals : float, optional
+        A stricter level, marked in the column ``capitals``.
+
+    {returns}
+        In ``groups`` the column ``letters`` holds ``*`` for treatments that
+        differ from the control (letter groups need all pairs).
+
+    {raises}
+    DesignError
+        If ``control`` is not a level of the term.
+
+    Notes
+    -----
+    ``t_i = (ȳ_i − ȳ_c) / √(MSE (1/n_i + 1/n_c))``; single-step adjusted
+    p-values and the critical value come from the joint multivariate t
+    distribution of the ``t_i`` (:func:`fertopt.distributions.dunnett_sf`),
+    integrated deterministically.  These are the p-values and intervals of
+    ``multcomp::glht(model, linfct = mcp(trt = "Dunnett"))`` without its
+    Monte-Carlo error (about 1e-5).
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.dunnett_from_means(means={{"CK": 10.0, "N1": 12.5, "N2": 15.0}}, n=4,
+    ...                            mse=2.0, df_resid=9, control="CK")
+    >>> mc.pairs[["treatment_a", "treatment_b", "diff", "p", "significant"]].round(4)
+      treatment_a treatment_b  diff       p  significant
+    0          N1          CK   2.5  0.0600        False
+    1          N2          CK   5.0  0.0014         True
+    """
+    check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
+    return _from_anova(
+        "Dunnett",
+        aov,
+        alpha=alpha,
+        term=term,
+        within=within,
+        alpha_capitals=alpha_capitals,
+        descending=True,
+        letters="agricolae",
+        control=str(control),
+        alternative=alternative,
+    )
+
+
+# --- from published tables ------------------------------------------------
+_FROM_MEANS_DOC = """{title} from treatment means, their replication and an error mean square.
+
+    For tables of means published without the plot data.  Takes the same
+    options as :func:`{name}`, except ``term`` and ``within``.
+
+    Parameters
+    ----------
+    {means}
+    {extra}
+
+    Returns
+    -------
+    MultCompResult
+        As :func:`{name}`; ``error_term`` is ``"given"``.
+
+    Raises
+    ------
+    DesignError
+        If ``df_resid`` is not positive, a treatment has ``n < 2``, or fewer
+        than two means are given.
+    DataError
+        If means or replications are missing or not numbers.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.{name}_from_means(means={{"CK": 30.1, "NPK": 36.2, "NP": 35.0, "PK": 31.0}},
+    ...                        n=3, mse=1.8, df_resid=6{example_extra})
+    >>> mc.groups["treatment"].tolist()
+    ['NPK', 'NP', 'PK', 'CK']
+    """
+
+
+def _means_doc(name: str, title: str, extra: str, example_extra: str = ""):
+    def deco(func):
+        func.__doc__ = _FROM_MEANS_DOC.format(
+            name=name, title=title, means=_PARAMS_MEANS, extra=extra, example_extra=example_extra
+        )
+        return func
+
+    return deco
+
+
+_EXTRA_RANGE = """alpha, stepdown, replication, alpha_capitals, descending, letters :
+        As for :func:`duncan`."""
+
+
+@_means_doc("duncan", "Duncan's multiple range test", _EXTRA_RANGE)
+def duncan_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    stepdown: bool = False,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    check_choice(replication, "replication", ("harmonic", "kramer"))
+    return _from_means(
+        "Duncan",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
+
+
+@_means_doc("snk", "Student-Newman-Keuls test", _EXTRA_RANGE)
+def snk_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    stepdown: bool = False,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    check_choice(replication, "replication", ("harmonic", "kramer"))
+    return _from_means(
+        "SNK",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+        stepdown=bool(stepdown),
+    )
+
+
+@_means_doc(
+    "tukey",
+    "Tukey's HSD",
+    """alpha, replication, alpha_capitals, descending, letters :
+        As for :func:`tukey`.""",
+)
+def tukey_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    replication: Replication = "kramer",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    check_choice(replication, "replication", ("harmonic", "kramer"))
+    return _from_means(
+        "Tukey",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        replication=replication,
+    )
+
+
+@_means_doc(
+    "lsd",
+    "Fisher's LSD",
+    """alpha, p_adjust, alpha_capitals, descending, letters :
+        As for :func:`lsd`.""",
+)
+def lsd_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    p_adjust: PAdjust | None = None,
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    if p_adjust is not None:
+        check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
+    return _from_means(
+        "LSD",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        p_adjust=p_adjust,
+    )
+
+
+@_means_doc(
+    "scheffe",
+    "Scheffé's test",
+    """alpha, alpha_capitals, descending, letters :
+        As for :func:`scheffe`.""",
+)
+def scheffe_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    return _from_means(
+        "Scheffe",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+    )
+
+
+@_means_doc(
+    "dunnett",
+    "Dunnett's test",
+    """control : label
+        The control treatment.
+    alternative, alpha, alpha_capitals :
+        As for :func:`dunnett`.""",
+    ', control="CK"',
+)
+def dunnett_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    control: Hashable,
+    sd=None,
+    alternative: Alternative = "two-sided",
+    alpha: float = 0.05,
+    alpha_capitals: float | None = None,
+) -> MultCompResult:
+    check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
+    return _from_means(
+        "Dunnett",
+        means=means,
+        n=n,
+        mse=mse,
+        df_resid=df_resid,
+        sd=sd,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=True,
+        letters="agricolae",
+        control=str(control),
+        alternative=alternative,
+    )
