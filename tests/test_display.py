@@ -68,6 +68,7 @@ RESULTS = {
     "SurfacePoint": lambda: _welch().assess({"N": 200, "P": 50, "K": 100}),
     "Three414Result": _three414,
     "FieldBook": lambda: fo.design.rcbd(["CK", "N", "NP", "NPK"], reps=3, rng=1),
+    "MultCompResult": lambda: fo.duncan(_aov()),
     "AnovaResult": _aov,
     "TrialReport": _report,
     "ResponseFit": _fit,

@@ -232,6 +232,10 @@ def test_every_figure_renders_to_png(n_fit, tmp_path):
         "residuals": lambda fig: fo.plotting.plot_residuals(_aov(), ax=fig.subplots(1, 2)),
         "response": lambda fig: fo.plotting.plot_response(n_fit, ax=fig.add_subplot(), prices=PRICES),
         "net_return": lambda fig: fo.plotting.plot_net_return(n_fit, ax=fig.add_subplot(), prices=PRICES),
+        "means": lambda fig: fo.plotting.plot_means(fo.duncan(_aov()), ax=fig.add_subplot()),
+        "surface": lambda fig: fo.plotting.plot_surface(
+            fo.fit_surface(fo.load_dataset("welch_bermudagrass"), response="yield",
+                           rates={"N": "n", "P": "p", "K": "k"}), ax=fig.add_subplot()),
     }
     for name, draw in draws.items():
         with fo.plotting.style():
@@ -273,3 +277,39 @@ def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region():
     zh = fo.plotting.plot_surface(surf, prices=PRICES_WC, optimum=opt, lang="zh")
     labels = [t.get_text() for t in zh.get_legend().get_texts()]
     assert "最佳经济施肥量 (正常)" in labels and "试验范围" in labels
+
+
+# ---------------------------------------------------------------------------
+# means with letters
+# ---------------------------------------------------------------------------
+def test_means_figure_letters_match_the_result():
+    mc = fo.duncan(_aov())
+    ax = fo.plotting.plot_means(mc, order="level")
+    bars = ax.patches
+    heights = [b.get_height() for b in bars]
+    centres = [b.get_x() + b.get_width() / 2 for b in bars]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == [str(i) for i in range(1, 9)]  # treatments in level order
+    by_label = mc.groups.set_index(mc.groups["treatment"].astype(str))
+    np.testing.assert_allclose(heights, by_label.loc[ticks, "mean"])
+    texts = {(round(t.get_position()[0], 9)): t.get_text() for t in ax.texts}
+    assert [texts[round(c, 9)] for c in centres] == by_label.loc[ticks, "letters"].tolist()
+    for t, h, se in zip(sorted(ax.texts, key=lambda t: t.get_position()[0]), heights, by_label.loc[ticks, "se"]):
+        assert t.get_position()[1] > h + se  # each letter sits above its error bar
+    assert ax.get_title() == "Duncan (α = 0.05)"
+    assert fo.plotting.plot_means(mc, lang="zh").get_title() == "Duncan 新复极差法 (α = 0.05)"
+
+
+def test_means_figure_with_chinese_treatment_names():
+    mc = fo.duncan_from_means(means={"对照": 1688.6, "配方": 3020.0, "减氮": 3253.4}, n=3, mse=2500.0,
+                              df_resid=8)
+    ax = fo.plotting.plot_means(mc)
+    font = fo.plotting.find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (e.g. apt-get install fonts-noto-cjk)")
+    assert all(font in t.get_fontfamily() for t in ax.get_xticklabels())
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax.figure.canvas.draw()  # no missing-glyph warning

@@ -371,19 +371,22 @@ def _crop(img, box):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_renders_in_headless_chromium(chromium, minnesota, tmp_path, lang):
+    import io
+
     import browser
     from matplotlib import image
 
-    rep = report_of(minnesota, lang=lang)
+    rep = report_of(minnesota, lang=lang, posthoc="duncan", rates={"rate_n_applied_kgha": "N"},
+                    prices=PRICES_MN)
     page = tmp_path / f"report_{lang}.html"
     rep.to_html(page)
     info = browser.probe(chromium, page, tmp_path)
-    # the browser laid out every table with its rows and decoded every figure
-    n_tables = sum(bool(isinstance(b, fo._formatting.Table) and b.title) for s in rep.shown for b in s.blocks)
-    assert len(info["tables"]) == n_tables == 3
-    assert [t["rows"] for t in info["tables"]] == [8, 4, 3]
+    # the browser laid out every table with all its rows, and decoded every figure
+    tables = [b for s in rep.shown for b in s.blocks if isinstance(b, fo._formatting.Table) and b.title]
+    assert [t["rows"] for t in info["tables"]] == [len(t.frame) for t in tables]
+    assert len(tables) == 7  # data, ANOVA, letters, model comparison, parameters, optima, assumptions
     assert info["tables"][1]["caption"] == ("Table 2. Analysis of variance" if lang == "en" else "表 2 方差分析表")
-    assert len(info["images"]) == len(rep.figures) == 1
+    assert len(info["images"]) == len(rep.figures) == 4  # means, response, net return, residuals
     for img, fig in zip(info["images"], rep.figures, strict=True):
         assert img["complete"] and img["natural"] == list(_png_size(fig.data))
         assert img["box"][2] > 300 and img["box"][3] > 100
@@ -396,21 +399,21 @@ def test_report_renders_in_headless_chromium(chromium, minnesota, tmp_path, lang
     assert (gray < 0.9).mean() > 0.03, "the screenshot is blank"
     for table in info["tables"]:
         crop = _crop(pixels, table["box"]).mean(axis=2)
-        # three-line table: a dark full-width rule at the top and at the bottom
+        # three-line table: dark full-width rules at the top, under the header and at the bottom
         dark_rows = np.where((crop < 0.3).mean(axis=1) > 0.9)[0]
         assert dark_rows.size >= 3, table
-        assert (crop < 0.6).mean() > 0.04  # text inside
+        assert (crop < 0.6).mean() > 0.03  # text inside
     for img, fig in zip(info["images"], rep.figures, strict=True):
         crop = _crop(pixels, img["box"])
-        source = image.imread(__import__("io").BytesIO(fig.data))[..., :3]
+        source = image.imread(io.BytesIO(fig.data))[..., :3]
         rows = np.linspace(0, source.shape[0] - 1, crop.shape[0]).astype(int)
         cols = np.linspace(0, source.shape[1] - 1, crop.shape[1]).astype(int)
         scaled = source[rows][:, cols]
         # what the browser shows at the figure's place is the figure (blurred by scaling)
         corr = np.corrcoef(crop.mean(axis=2).ravel(), scaled.mean(axis=2).ravel())[0, 1]
-        assert corr > 0.6, corr
-        blue = (crop[..., 2] > 0.55) & (crop[..., 0] < 0.35)
-        assert blue.sum() > 50  # the residual points, drawn in the palette's blue
+        assert corr > 0.6, (fig.name, corr)
+        blue = (crop[..., 2] > 0.55) & (crop[..., 0] < 0.45)
+        assert blue.sum() > 50, fig.name  # every figure draws in the palette's blue
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -596,3 +599,38 @@ def test_omission_design_cannot_identify_a_surface_and_says_why():
     assert "rate" in sec.reason and ("distinct" in sec.reason or "identify" in sec.reason), sec.reason
     assert rep.section("response").status == "not_applicable"  # two rates per nutrient
     assert rep.section("anova").status == "ok"
+
+
+# ---------------------------------------------------------------------------
+# multiple comparisons
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["duncan", "lsd", "tukey", "snk", "scheffe"])
+def test_comparisons_section_shows_the_letter_groups(minnesota, method):
+    rep = report_of(minnesota, posthoc=method, figures=False)
+    (mc,) = rep.comparisons
+    aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
+    expected = getattr(fo, method)(aov)
+    assert mc.test == expected.test and mc.mse == aov.mse and mc.df == aov.df_resid
+    table = next(b for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table))
+    assert table.frame["letters"].tolist() == expected.groups["letters"].tolist()
+    assert table.frame["treatment"].tolist() == expected.groups["treatment"].astype(str).tolist()
+    np.testing.assert_array_equal(table.frame["mean"], expected.groups["mean"])
+
+
+def test_comparison_findings_and_chinese_method_name(minnesota):
+    rep = report_of(minnesota, posthoc="duncan", lang="zh", figures=False)
+    mc = rep.comparisons[0]
+    best = mc.groups.iloc[mc.groups["mean"].argmax()]
+    assert f"平均值最高的是 {best['treatment']}（" in " ".join(rep.key_findings)
+    page = rep.to_html()
+    assert "Duncan 新复极差法" in page and "差异显著性（α = 0.05）" in page
+
+
+def test_factorial_comparisons_per_factor():
+    rng = np.random.default_rng(3)
+    rows = [{"rep": r, "N": n, "P": p, "yield": 5 + 0.02 * n + 0.01 * p + rng.normal(0, 0.2)}
+            for r in (1, 2, 3) for n in (0, 60, 120) for p in (0, 40)]
+    rep = trial_report(pd.DataFrame(rows), response="yield", treatment=["N", "P"], block="rep", figures=False)
+    assert [mc.term for mc in rep.comparisons] == ["N", "P"]
+    titles = [b.title for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)]
+    assert titles[0].startswith("Factor N: ") and titles[1].startswith("Factor P: ")

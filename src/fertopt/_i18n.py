@@ -132,6 +132,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "series_fixed": ("plots with {fixed}", "{fixed} 的小区"),
     "equation": ("Fitted equation", "拟合方程"),
     "residual_sd": ("Residual SD", "剩余标准差"),
+    "with_df": ("{x} ({df} df)", "{x}（自由度 {df}）"),
     "unbounded": (" (unbounded)", "（无界）"),
     "status_note": ("Status: {status}.", "状态：{status}。"),
     "model_not_fitted": ("{nutrient}: the {model} could not be fitted: {reason}",

@@ -559,36 +559,36 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
         mc = test(aov, alpha=ctx.alpha) if term is None else test(aov, alpha=ctx.alpha, term=term)
         ctx.comparisons.append(mc)
         groups = mc.groups.copy()
-        tcol = groups.columns[0]
-        groups[tcol] = groups[tcol].astype(str)
-        labels = {tcol: ctx.t("treatment") if term is None else str(term),
+        groups["treatment"] = groups["treatment"].astype(str)
+        labels = {"treatment": ctx.t("treatment") if term is None else str(term),
                   "letters": ctx.t("letters_alpha", alpha=f"α = {ctx.alpha:g}")}
         labels.update({k: ctx.t(k) for k in ("mean", "sd", "se", "n")})
         title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
         if term is not None:
             title = f"{ctx.t('factor_term', term=term)}: {title}"
         blocks.append(Table(groups, title=title, labels=labels, formats={"n": "int"}))
-        mse = getattr(mc, "mse", aov.mse)
-        df = getattr(mc, "df_resid", getattr(mc, "df", aov.df_resid))
         blocks.append(Paragraph(ctx.t("letters_sentence", pct=f"{100 * ctx.alpha:g}", method=method,
-                                      mse=ctx.num(mse, ctx.digits + 1), df=format_number(df))))
+                                      mse=ctx.num(mc.mse, ctx.digits + 1), df=format_number(mc.df))))
         best = groups.loc[groups["mean"].idxmax()]
         worst = groups.loc[groups["mean"].idxmin()]
-        ctx.finding("comparisons", ctx.t(
-            "highest_lowest", best=best[tcol], best_mean=ctx.num(best["mean"]),
-            best_letters=best["letters"], worst=worst[tcol], worst_mean=ctx.num(worst["mean"]),
+        prefix = "" if term is None else f"{term}: "
+        ctx.finding("comparisons", prefix + ctx.t(
+            "highest_lowest", best=best["treatment"], best_mean=ctx.num(best["mean"]),
+            best_letters=best["letters"], worst=worst["treatment"], worst_mean=ctx.num(worst["mean"]),
             worst_letters=worst["letters"]))
 
         def draw(fig: Any, lang: str, mc: Any = mc) -> None:
             from . import plotting
 
             ax = fig.add_subplot()
-            plotting.plot_means(mc, ax=ax)
+            plotting.plot_means(mc, ax=ax, order="level", lang=lang)
             ax.set_ylabel(ctx.response_label())
+            if len(ctx.treatment) == 1:
+                ax.set_xlabel(label("treatment", lang))
 
         name = "means" if term is None else f"means_{term}"
         blocks += ctx.figure(name, ctx.t("fig_means", method=method, alpha=f"{ctx.alpha:g}"), draw,
-                             size=(max(4.2, 0.55 * len(groups) + 2.2), 3.6))
+                             size=(min(9.0, max(4.2, 0.5 * len(groups) + 2.0)), 3.6))
     return blocks
 
 
@@ -659,7 +659,7 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
                                   n=fit.n_obs, k=len(levels), series=described)))
     blocks.append(Facts([(ctx.t("equation"), fit._equation(ctx.digits)),
                          (ctx.t("r_squared"), format_number(fit.r2, 4)),
-                         (ctx.t("residual_sd"), f"{ctx.num(fit.sigma)} ({format_number(fit.df_resid)} df)")]))
+                         (ctx.t("residual_sd"), ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)))]))
     table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
     blocks.append(Table(table, title=ctx.t("model_comparison", nutrient=nutrient),
                         labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
@@ -786,7 +786,7 @@ def _sec_surface(ctx: Context) -> list[Any]:
                                          k=surf.n_support))]
     reg = surf.anova.set_index("source")
     facts = [(ctx.t("r_squared"), f"{surf.r2:.4f} ({ctx.t('adjusted')} {surf.adj_r2:.4f})"),
-             (ctx.t("residual_sd"), f"{ctx.num(surf.rmse)} ({format_number(surf.df_resid)} df)")]
+             (ctx.t("residual_sd"), ctx.t("with_df", x=ctx.num(surf.rmse), df=format_number(surf.df_resid)))]
     if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
         row = reg.loc["regression"]
         p_text = format_p(row["p"])
