@@ -172,3 +172,14 @@ def test_debug_shows_the_traceback(tmp_path):
     path.write_text("trt,yield\nA,1\nB,x\n", encoding="utf-8")
     out = run("analyze", str(path), "--debug")
     assert out.returncode != 0 and "Traceback" in out.stderr and "DataError" in out.stderr
+
+
+@pytest.mark.parametrize("layout,needle", [
+    ("full=NPK", "--omission needs the full treatment and at least one minus treatment"),
+    ("NPK,CK", "--omission: 'NPK' is not understood"),
+])
+def test_bad_omission_layout_exits_2(tmp_path, layout, needle):
+    path = tmp_path / "t.csv"
+    path.write_text("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", encoding="utf-8")
+    out = run("analyze", str(path), "--omission", layout)
+    assert out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1

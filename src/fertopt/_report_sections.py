@@ -887,6 +887,10 @@ def _detect_omission(ctx: Context) -> dict[str, Any] | None:
     return spec
 
 
+_OMISSION_ECONOMICS = ("treatment", "yield", "fertilizer_cost", "income", "income_change",
+                       "income_change_pct", "net_return", "value_cost_ratio")
+
+
 def _sec_omission(ctx: Context) -> list[Any]:
     spec = dict(ctx.omission_spec) if ctx.omission_spec else _detect_omission(ctx)
     if spec is None:
@@ -895,14 +899,53 @@ def _sec_omission(ctx: Context) -> list[Any]:
         raise NotApplicable(ctx.t("omission_not_detected"))
     omission = _api("omission")
     kwargs = dict(spec)
-    if ctx.prices is not None:
+    if ctx.rates and "rates" not in kwargs:
+        kwargs["rates"] = {c: n for c, n in ctx.rates.items() if n is not None}
+    if ctx.prices is not None and kwargs.get("rates") is not None:
         kwargs.setdefault("prices", ctx.prices)
-    if ctx.rates:
-        kwargs.setdefault("rates", {c: n for c, n in ctx.rates.items()})
-    result = omission(ctx.data, response=ctx.response, treatment=ctx.treatment[0], block=ctx.block, **kwargs)
+    result = omission(ctx.data, response=ctx.response, treatment=ctx.treatment[0], block=ctx.block,
+                      alpha=ctx.alpha, **kwargs)
     ctx.omission_result = result
-    summary = result.summary(ctx.digits)
-    return [b for b in summary.blocks if not isinstance(b, Notes)]
+    minus = ", ".join(f"{n} → {label}" for n, label in result.minus.items())
+    blocks: list[Any] = [Facts([
+        (ctx.t("om_full"), str(result.full)),
+        (ctx.t("om_minus"), minus),
+        (ctx.t("om_control"), str(result.control) if result.control is not None else ctx.t("none")),
+    ])]
+    indices = result.indices.copy()
+    indices["index"] = [ctx.t(f"ix_{v}") for v in indices["index"]]
+    indices["nutrient"] = [ctx.t("om_all") if v == "all" else v for v in indices["nutrient"]]
+    level = f"{100 * result.confidence_level:g}"
+    blocks.append(Table(indices, title=ctx.t("om_indices", level=level),
+                        labels={k: ctx.t(f"om_col_{k}") for k in indices.columns}))
+    if result.economics is not None:
+        econ = result.economics[[c for c in _OMISSION_ECONOMICS if c in result.economics.columns]]
+        blocks.append(Table(econ, title=ctx.t("om_economics", unit=result.money_unit),
+                            labels={k: ctx.t(f"om_col_{k}") for k in econ.columns}))
+    if len(result.soil_supply):
+        supply = result.soil_supply.copy()
+        blocks.append(Table(supply, title=ctx.t("om_supply"),
+                            labels={k: ctx.t(f"om_col_{k}") for k in supply.columns},
+                            note=ctx.t("om_supply_note")))
+    if ctx.lang == "en" and result.notes:
+        blocks.append(Notes(list(result.notes), title=None))
+    ry = result.indices.loc[result.indices["index"] == "relative_yield"]
+    if len(ry):
+        parts = [ctx.t("om_ry_part", nutrient=r["nutrient"], ry=f"{r['estimate']:.1f}", se=f"{r['se']:.1f}")
+                 for _, r in ry.iterrows()]
+        ctx.finding("omission", ctx.t("om_finding", parts=ctx.t("layout_sep").join(parts)))
+
+        def draw(fig: Any, lang: str) -> None:
+            from . import plotting
+
+            ax = fig.add_subplot()
+            plotting.plot_omission(result, ax=ax, index="relative_yield")
+            ax.set_ylabel(label("ix_relative_yield", lang) + " (%)")
+            ax.set_title("")
+            plotting.tidy_axes(ax)
+
+        blocks += ctx.figure("omission", ctx.t("fig_omission"), draw, size=(4.6, 3.4))
+    return blocks
 
 
 # ---------------------------------------------------------------------------

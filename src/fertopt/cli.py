@@ -119,6 +119,30 @@ def _parse_rates(text: str) -> dict[str, str | None]:
     return out
 
 
+def _parse_omission(text: str) -> dict[str, Any]:
+    """``full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP`` → the omission layout of trial_report."""
+    spec: dict[str, Any] = {"minus": {}}
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not key or not value:
+            raise FertoptError(
+                f"--omission: {item!r} is not understood; write key=treatment pairs, e.g. "
+                "--omission full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP."
+            )
+        if key in ("full", "control"):
+            spec[key] = value
+        else:
+            spec["minus"][key] = value
+    if "full" not in spec or not spec["minus"]:
+        raise FertoptError(
+            "--omission needs the full treatment and at least one minus treatment, e.g. "
+            "--omission full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP."
+        )
+    return spec
+
+
 def _parse_prices(text: str) -> Any:
     """``crop=2.8,N=6.25,P2O5=4.67,currency=yuan`` → fertopt.Prices."""
     import fertopt
@@ -179,7 +203,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     report = trial_report(
         frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"],
         rates=roles["rates"], prices=prices, lang=args.lang, posthoc=args.posthoc, alpha=args.alpha,
-        model=args.model, figures=report_path is not None or args.format == "html",
+        model=args.model, omission=_parse_omission(args.omission) if args.omission else None, figures=report_path is not None or args.format == "html",
         errors="raise" if args.debug else "report",
     )
     analyses = [s for s in report.sections
@@ -324,6 +348,9 @@ def _parser() -> argparse.ArgumentParser:
     ana.add_argument("--model", default="quadratic",
                      help="response model: linear, quadratic (default), linear_plateau, "
                      "quadratic_plateau, mitscherlich, square_root, or best (lowest AICc)")
+    ana.add_argument("--omission", metavar="LAYOUT",
+                     help="omission-plot layout, e.g. full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP "
+                     "(default: recognised from treatment names such as NPK, PK, NK, NP, CK)")
     ana.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report (default: en)")
     ana.add_argument("--report", metavar="FILE", help="also write the full report with figures to FILE (.html or .md)")
     ana.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
