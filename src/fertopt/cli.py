@@ -185,6 +185,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .io import read_trials
     from .reports import trial_report
 
+    # options first: a typo in --prices should not wait for the file to be read
+    prices = _parse_prices(args.prices) if args.prices else None
+    omission = _parse_omission(args.omission) if args.omission else None
+    report_path = Path(args.report) if args.report else None
+    if report_path is not None and report_path.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise FertoptError(f"--report {args.report}: the file name must end in .html or .md.")
     frame = read_trials(args.file, sheet=args.sheet)
     roles, guessed = _guess_roles(frame, args)
     missing = [r for r in ("response", "treatment") if roles[r] is None]
@@ -196,14 +202,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         )
     if guessed:
         print(f"fertopt: guessed {', '.join(guessed)}", file=sys.stderr)
-    prices = _parse_prices(args.prices) if args.prices else None
-    report_path = Path(args.report) if args.report else None
-    if report_path is not None and report_path.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
-        raise FertoptError(f"--report {args.report}: the file name must end in .html or .md.")
     report = trial_report(
         frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"],
         rates=roles["rates"], prices=prices, lang=args.lang, posthoc=args.posthoc, alpha=args.alpha,
-        model=args.model, omission=_parse_omission(args.omission) if args.omission else None, figures=report_path is not None or args.format == "html",
+        model=args.model, omission=omission, figures=report_path is not None or args.format == "html",
         errors="raise" if args.debug else "report",
     )
     analyses = [s for s in report.sections
