@@ -54,12 +54,24 @@ def main() -> None:
 
     base = per_call(lambda: fo.anova(df, **roles), 50)
     rows = [("fo.anova (baseline)", base)]
-    rows.append(("trial_report, no figures", per_call(
-        lambda: fo.trial_report(df, **roles, rates=rates, figures=False), 10)))
-    rows.append(("trial_report, PNG figures (en)", per_call(
-        lambda: fo.trial_report(df, **roles, rates=rates), 5)))
-    rows.append(("trial_report, PNG figures (zh)", per_call(
-        lambda: fo.trial_report(df, **roles, rates=rates, lang="zh"), 5)))
+    rows.append(
+        (
+            "trial_report, no figures",
+            per_call(lambda: fo.trial_report(df, **roles, rates=rates, figures=False), 10),
+        )
+    )
+    rows.append(
+        (
+            "trial_report, PNG figures (en)",
+            per_call(lambda: fo.trial_report(df, **roles, rates=rates), 5),
+        )
+    )
+    rows.append(
+        (
+            "trial_report, PNG figures (zh)",
+            per_call(lambda: fo.trial_report(df, **roles, rates=rates, lang="zh"), 5),
+        )
+    )
     report = fo.trial_report(df, **roles, rates=rates)
     rows.append(("report.to_html()", per_call(report.to_html, 20)))
     rows.append(("report.to_markdown()", per_call(report.to_markdown, 20)))
@@ -72,10 +84,15 @@ def main() -> None:
         df.to_csv(path, index=False)
         t_import = wall(["-c", "import fertopt"])
         t_text = wall(["-m", "fertopt.cli", "analyze", str(path)])
-        t_html = wall(["-m", "fertopt.cli", "analyze", str(path), "--report", str(Path(tmp) / "r.html")])
+        t_html = wall(
+            ["-m", "fertopt.cli", "analyze", str(path), "--report", str(Path(tmp) / "r.html")]
+        )
     print("command line (fresh interpreter, median of 3)")
-    for name, seconds in (('python -c "import fertopt"', t_import), ("fertopt analyze trial.csv", t_text),
-                          ("... --report r.html", t_html)):
+    for name, seconds in (
+        ('python -c "import fertopt"', t_import),
+        ("fertopt analyze trial.csv", t_text),
+        ("... --report r.html", t_html),
+    ):
         print(f"  {name:34s} {seconds * 1000:8.0f} ms   {seconds / t_import:7.1f} x import")
 
 

@@ -21,9 +21,19 @@ import subprocess
 from pathlib import Path
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-          "--force-device-scale-factor=1", "--disable-extensions", "--mute-audio"]
+_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+    "--disable-extensions",
+    "--mute-audio",
+]
 _reason = "no chromium found"
 
 _PROBE = """
@@ -39,7 +49,8 @@ window.addEventListener('load', function () {
               caption: t.caption ? t.caption.textContent : ''}; }),
     images: Array.from(document.querySelectorAll('img')).map(function (i) {
       return {box: box(i), complete: i.complete, natural: [i.naturalWidth, i.naturalHeight]}; }),
-    headings: Array.from(document.querySelectorAll('h2')).map(function (h) { return h.textContent; })
+    headings: Array.from(document.querySelectorAll('h2')).map(function (h) {
+      return h.textContent; })
   };
   var pre = document.createElement('pre'); pre.id = 'fertopt-probe';
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
@@ -90,8 +101,12 @@ def why_no_chromium() -> str:
 
 
 def _run(browser: str, profile: Path, args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run([browser, *_FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [browser, *_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def probe(browser: str, html_path: Path, work: Path, width: int = 1100) -> dict:
@@ -99,21 +114,36 @@ def probe(browser: str, html_path: Path, work: Path, width: int = 1100) -> dict:
     page = html_path.read_text(encoding="utf-8")
     probed = work / f"probe_{html_path.name}"
     probed.write_text(page.replace("</body>", _PROBE + "</body>"), encoding="utf-8")
-    done = _run(browser, work / "profile-probe",
-                [f"--window-size={width},900", "--virtual-time-budget=5000", "--dump-dom",
-                 probed.as_uri()])
+    done = _run(
+        browser,
+        work / "profile-probe",
+        [f"--window-size={width},900", "--virtual-time-budget=5000", "--dump-dom", probed.as_uri()],
+    )
     match = re.search(r'<pre id="fertopt-probe">(.*?)</pre>', done.stdout, re.S)
     if match is None:
         raise AssertionError(f"the browser produced no probe output: {done.stderr[-2000:]}")
-    text = match.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = (
+        match.group(1)
+        .replace("&quot;", '"')
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
     return json.loads(text)
 
 
 def screenshot(browser: str, html_path: Path, out: Path, width: int, height: int) -> Path:
     """PNG screenshot of the whole page (``height`` CSS pixels tall)."""
-    done = _run(browser, out.parent / "profile-shot",
-                [f"--window-size={width},{height}", "--virtual-time-budget=5000",
-                 f"--screenshot={out}", html_path.as_uri()])
+    done = _run(
+        browser,
+        out.parent / "profile-shot",
+        [
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=5000",
+            f"--screenshot={out}",
+            html_path.as_uri(),
+        ],
+    )
     if not out.exists():
         raise AssertionError(f"the browser wrote no screenshot: {done.stderr[-2000:]}")
     return out

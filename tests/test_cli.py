@@ -17,13 +17,22 @@ SRC = str(Path(__file__).parents[1] / "src")
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": SRC}
-    return subprocess.run([sys.executable, "-m", "fertopt.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fertopt.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def chinese_rows(treatments=("CK", "N", "NP", "NPK"), reps=(1, 2, 3)):
-    return ["处理,重复,产量"] + [f"{t},{r},{1000 + 100 * i + 7 * r + (i * r) % 5}"
-                             for r in reps for i, t in enumerate(treatments)]
+    return ["处理,重复,产量"] + [
+        f"{t},{r},{1000 + 100 * i + 7 * r + (i * r) % 5}"
+        for r in reps
+        for i, t in enumerate(treatments)
+    ]
 
 
 @pytest.fixture
@@ -56,11 +65,15 @@ def test_example_runs():
 def test_analyze_csv_text(minnesota_csv):
     out = run("analyze", str(minnesota_csv), "--posthoc", "duncan")
     assert out.returncode == 0, out.stderr
-    assert ("fertopt: guessed response='yld_grain_dry_kgha', treatment='treatment' (column 'trt'), "
-            "block='block' (column 'rep'), rates=rate_n_applied_kgha=N") in out.stderr
+    assert (
+        "fertopt: guessed response='yld_grain_dry_kgha', treatment='treatment' (column 'trt'), "
+        "block='block' (column 'rep'), rates=rate_n_applied_kgha=N"
+    ) in out.stderr
     assert out.stdout.startswith("Field trial report: yld_grain_dry_kgha\n")
     assert "2. Analysis of variance" in out.stdout
-    assert "Treatments (treatment): highly significant (F(7, 21) = 13.20, p < 0.0001)." in out.stdout
+    assert (
+        "Treatments (treatment): highly significant (F(7, 21) = 13.20, p < 0.0001)." in out.stdout
+    )
 
 
 def test_analyze_guesses_roles_from_chinese_headers_in_gbk(tmp_path):
@@ -68,8 +81,10 @@ def test_analyze_guesses_roles_from_chinese_headers_in_gbk(tmp_path):
     path.write_bytes("\n".join(chinese_rows(("对照", "T2", "T3", "T4"))).encode("gbk"))
     out = run("analyze", str(path), "--format", "json")
     assert out.returncode == 0, out.stderr
-    assert ("guessed response='yield' (column '产量'), treatment='treatment' (column '处理'), "
-            "block='block' (column '重复')") in out.stderr
+    assert (
+        "guessed response='yield' (column '产量'), treatment='treatment' (column '处理'), "
+        "block='block' (column '重复')"
+    ) in out.stderr
     result = json.loads(out.stdout)
     assert result["design"] == "RCBD" and result["anova"]["n_obs"] == 12
     assert result["options"]["treatment"] == "treatment"
@@ -84,7 +99,7 @@ def test_analyze_gbk_csv_chinese_html_report(tmp_path):
     assert f"fertopt: wrote {report}" in out.stderr
     page = report.read_text(encoding="utf-8")
     assert "方差分析表" in page and "处理间差异极显著" in page and "对照" in page
-    assert "<img src=\"data:image/png;base64," in page
+    assert '<img src="data:image/png;base64,' in page
     assert not re.search(r"(src|href)=\"(?!data:|#)", page)
     assert "方差分析" in out.stdout  # the text version on stdout is Chinese too
 
@@ -129,37 +144,84 @@ def test_warnings_are_one_line_each(tmp_path):
     assert "Warning" not in out.stderr and "warnings.warn" not in out.stderr
 
 
-@pytest.mark.parametrize("content,args,needle", [
-    ("a,b\n1,2\n", (), "could not tell which column is the response and the treatment"),
-    ("trt,yield\nA,1\nB,x\n", (), "not numbers: row 3 ('x')"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,1,3\nB,1,4\n", (), "block"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--response", "yld"), "Did you mean 'yield'"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--rates", "Nrate"), "rates='Nrate' is not a column"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--prices", "crop:2.8"), "--prices: 'crop:2.8' is not understood"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--prices", "N=6"), "--prices needs the crop price"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--alpha", "5"), "alpha=5.0 is outside (0, 1)"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--report", "out.pdf"), "must end in .html or .md"),
-    ("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", ("--model", "cubic"), "model='cubic' is not a valid option"),
-], ids=["no-roles", "text-in-yield", "single-block", "unknown-column", "unknown-rates",
-        "bad-prices", "no-crop-price", "bad-alpha", "bad-report-suffix", "bad-model"])
+@pytest.mark.parametrize(
+    "content,args,needle",
+    [
+        ("a,b\n1,2\n", (), "could not tell which column is the response and the treatment"),
+        ("trt,yield\nA,1\nB,x\n", (), "not numbers: row 3 ('x')"),
+        ("trt,rep,yield\nA,1,1\nB,1,2\nA,1,3\nB,1,4\n", (), "block"),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--response", "yld"),
+            "Did you mean 'yield'",
+        ),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--rates", "Nrate"),
+            "rates='Nrate' is not a column",
+        ),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--prices", "crop:2.8"),
+            "--prices: 'crop:2.8' is not understood",
+        ),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--prices", "N=6"),
+            "--prices needs the crop price",
+        ),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--alpha", "5"),
+            "alpha=5.0 is outside (0, 1)",
+        ),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--report", "out.pdf"),
+            "must end in .html or .md",
+        ),
+        (
+            "trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n",
+            ("--model", "cubic"),
+            "model='cubic' is not a valid option",
+        ),
+    ],
+    ids=[
+        "no-roles",
+        "text-in-yield",
+        "single-block",
+        "unknown-column",
+        "unknown-rates",
+        "bad-prices",
+        "no-crop-price",
+        "bad-alpha",
+        "bad-report-suffix",
+        "bad-model",
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path, content, args, needle):
     path = tmp_path / "t.csv"
     path.write_text(content, encoding="utf-8")
     out = run("analyze", str(path), *args, cwd=tmp_path)
     assert out.returncode == 2, (out.stdout, out.stderr)
     assert needle in out.stderr and "Traceback" not in out.stderr
-    errors = [line for line in out.stderr.strip().splitlines() if not line.startswith("fertopt: guessed")]
+    errors = [
+        line for line in out.stderr.strip().splitlines() if not line.startswith("fertopt: guessed")
+    ]
     assert len(errors) == 1 and errors[0].startswith("fertopt: error: "), out.stderr
     assert out.stdout == ""
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("analyze", "missing.csv"), "file not found: 'missing.csv'"),
-    (("analyze", "x.csv", "--lang", "fr"), "argument --lang: invalid choice: 'fr'"),
-    (("analyze", "x.csv", "--alpha", "high"), "argument --alpha: invalid float value: 'high'"),
-    (("analyze",), "the following arguments are required: file"),
-    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate'"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("analyze", "missing.csv"), "file not found: 'missing.csv'"),
+        (("analyze", "x.csv", "--lang", "fr"), "argument --lang: invalid choice: 'fr'"),
+        (("analyze", "x.csv", "--alpha", "high"), "argument --alpha: invalid float value: 'high'"),
+        (("analyze",), "the following arguments are required: file"),
+        (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, needle):
     out = run(*args, cwd=tmp_path)
     assert out.returncode == 2
@@ -174,12 +236,17 @@ def test_debug_shows_the_traceback(tmp_path):
     assert out.returncode != 0 and "Traceback" in out.stderr and "DataError" in out.stderr
 
 
-@pytest.mark.parametrize("layout,needle", [
-    ("full=NPK", "--omission needs the full treatment and at least one minus treatment"),
-    ("NPK,CK", "--omission: 'NPK' is not understood"),
-])
+@pytest.mark.parametrize(
+    "layout,needle",
+    [
+        ("full=NPK", "--omission needs the full treatment and at least one minus treatment"),
+        ("NPK,CK", "--omission: 'NPK' is not understood"),
+    ],
+)
 def test_bad_omission_layout_exits_2(tmp_path, layout, needle):
     path = tmp_path / "t.csv"
     path.write_text("trt,rep,yield\nA,1,1\nB,1,2\nA,2,3\nB,2,5\n", encoding="utf-8")
     out = run("analyze", str(path), "--omission", layout)
-    assert out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert (
+        out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    )

@@ -22,13 +22,24 @@ def _aov():
 
 
 def _report():
-    return fo.trial_report(_minnesota(), response="yld_grain_dry_kgha", treatment="trt",
-                           block="rep", posthoc=None, figures=False)
+    return fo.trial_report(
+        _minnesota(),
+        response="yld_grain_dry_kgha",
+        treatment="trt",
+        block="rep",
+        posthoc=None,
+        figures=False,
+    )
 
 
 def _fit(model="quadratic"):
-    return fo.fit_response(_minnesota(), response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                           nutrient="N", model=model)
+    return fo.fit_response(
+        _minnesota(),
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        model=model,
+    )
 
 
 PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
@@ -36,14 +47,19 @@ PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
 
 def _pooled():
     df = fo.load_dataset("bachmaier_nitrogen")
-    fits = {zone: fo.fit_response(part, response="yield", rate="nitro", nutrient="N")
-            for zone, part in df.groupby("zone")}
+    fits = {
+        zone: fo.fit_response(part, response="yield", rate="nitro", nutrient="N")
+        for zone, part in df.groupby("zone")
+    }
     return fo.pool_sites(fits, prices=fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR"))
 
 
 def _welch():
-    return fo.fit_surface(fo.load_dataset("welch_bermudagrass"), response="yield",
-                          rates={"N": "n", "P": "p", "K": "k"})
+    return fo.fit_surface(
+        fo.load_dataset("welch_bermudagrass"),
+        response="yield",
+        rates={"N": "n", "P": "p", "K": "k"},
+    )
 
 
 WELCH_PRICES = {"crop": 25, "N": 0.12, "P": 0.18, "K": 0.07}
@@ -72,8 +88,9 @@ RESULTS = {
     "AnovaResult": _aov,
     "TrialReport": _report,
     "ResponseFit": _fit,
-    "ModelComparison": lambda: fo.compare_models(_minnesota(), response="yld_grain_dry_kgha",
-                                                 rate="rate_n_applied_kgha", nutrient="N"),
+    "ModelComparison": lambda: fo.compare_models(
+        _minnesota(), response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N"
+    ),
     "Optimum": lambda: _fit().optimum(prices=PRICES),
     "NetReturnCurve": lambda: _fit().net_return_curve(prices=PRICES),
     "PriceSensitivity": lambda: _fit().price_sensitivity(prices=PRICES),
@@ -148,8 +165,11 @@ def _escaped(text):
 
 def test_summary_html_escapes_labels_and_keeps_numbers_right_aligned():
     frame = pd.DataFrame({"treatment": ["<b>NPK</b>", "CK & co"], "mean": [3020.5, 1688.25]})
-    s = Summary("Means", [Facts([("Design", "RCBD")]), Table(frame), Notes(["check <this>"])],
-                headline="NPK > CK")
+    s = Summary(
+        "Means",
+        [Facts([("Design", "RCBD")]), Table(frame), Notes(["check <this>"])],
+        headline="NPK > CK",
+    )
     page = s.as_html()
     assert "<b>NPK</b>" not in page and "&lt;b&gt;NPK&lt;/b&gt;" in page and "CK &amp; co" in page
     assert re.search(r'<td class="num">3020</td>', page)
@@ -161,6 +181,9 @@ def test_summary_html_escapes_labels_and_keeps_numbers_right_aligned():
 def test_every_public_result_class_is_covered():
     import inspect
 
-    classes = {name for name, obj in vars(fo).items()
-               if inspect.isclass(obj) and issubclass(obj, fo._formatting.ResultBase)}
+    classes = {
+        name
+        for name, obj in vars(fo).items()
+        if inspect.isclass(obj) and issubclass(obj, fo._formatting.ResultBase)
+    }
     assert classes <= set(RESULTS), classes - set(RESULTS)

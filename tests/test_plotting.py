@@ -59,7 +59,9 @@ def test_residual_plot_in_chinese_and_publication_style():
     assert axes[0].get_xlabel() == "拟合值" and axes[0].get_ylabel() == "残差"
     for ax in axes:
         assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
-    assert axes[0].collections[0].get_facecolor()[0][:3] == pytest.approx((0.0, 0.447, 0.698), abs=2e-3)
+    assert axes[0].collections[0].get_facecolor()[0][:3] == pytest.approx(
+        (0.0, 0.447, 0.698), abs=2e-3
+    )
     if fo.plotting.find_cjk_font() is not None:
         assert fo.plotting.find_cjk_font() in axes[0].title.get_fontfamily()
 
@@ -129,7 +131,9 @@ def test_without_cjk_font_chinese_text_warns_once(monkeypatch):
     monkeypatch.setattr(fo.plotting, "_WARNED", set())
     _, ax = plt.subplots()
     ax.set_title("方差分析")
-    with pytest.warns(fo.DisplayWarning, match="no installed font can draw Chinese characters.*fonts-noto-cjk"):
+    with pytest.warns(
+        fo.DisplayWarning, match="no installed font can draw Chinese characters.*fonts-noto-cjk"
+    ):
         fo.plotting.check_glyphs(ax)
     import warnings
 
@@ -155,10 +159,14 @@ def test_plotting_imports_no_pyplot_at_import():
     import sys
     from pathlib import Path
 
-    code = ("import sys, fertopt.plotting, fertopt.reports; "
-            "print('matplotlib' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
+    code = (
+        "import sys, fertopt.plotting, fertopt.reports; "
+        "print('matplotlib' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
+    )
     env = {"PYTHONPATH": str(Path(__file__).parents[1] / "src"), "PATH": ""}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.split() == ["False", "False"]
 
 
@@ -171,15 +179,16 @@ PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
 @pytest.fixture(scope="module")
 def n_fit():
     df = fo.load_dataset("minnesota_2012")
-    return fo.fit_response(df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                           block="rep", nutrient="N")
+    return fo.fit_response(
+        df, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", block="rep", nutrient="N"
+    )
 
 
 def _vlines(ax):
     """x positions of the vertical lines (axvline) of ``ax``."""
     out = []
     for line in ax.lines:
-        x, y = line.get_xdata(), line.get_ydata()
+        x = line.get_xdata()
         if len(x) == 2 and x[0] == x[1] and line.get_linestyle() == "--":
             out.append(float(x[0]))
     return out
@@ -191,7 +200,9 @@ def test_response_figure_draws_the_optimum_line_at_the_optimum_rate(n_fit):
     ax = fo.plotting.plot_response(n_fit, optimum=econ)
     assert _vlines(ax) == [agro.rate, econ.rate]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert f"economic optimum {econ.rate:.4g}" in labels and f"maximum yield {agro.rate:.4g}" in labels
+    assert (
+        f"economic optimum {econ.rate:.4g}" in labels and f"maximum yield {agro.rate:.4g}" in labels
+    )
     points = next(line for line in ax.lines if line.get_marker() == "o")
     np.testing.assert_array_equal(points.get_xdata(), n_fit.data["rate"])
     np.testing.assert_array_equal(points.get_ydata(), n_fit.data["response"])
@@ -199,7 +210,9 @@ def test_response_figure_draws_the_optimum_line_at_the_optimum_rate(n_fit):
     assert band[:, 0].min() == 0.0  # the confidence band starts at the zero rate
     curve = ax.lines[0]
     i = np.argmax(curve.get_ydata())
-    assert curve.get_xdata()[i] == pytest.approx(agro.rate, abs=2.0)  # the curve peaks at the maximum
+    assert curve.get_xdata()[i] == pytest.approx(
+        agro.rate, abs=2.0
+    )  # the curve peaks at the maximum
     assert not ax.spines["top"].get_visible()
 
 
@@ -217,7 +230,9 @@ def test_net_return_figure(n_fit):
     assert _vlines(ax) == [econ.rate]
     curve = ax.lines[0]
     i = np.argmax(curve.get_ydata())
-    assert curve.get_xdata()[i] == pytest.approx(econ.rate, abs=1.0)  # net return peaks at the optimum
+    assert curve.get_xdata()[i] == pytest.approx(
+        econ.rate, abs=1.0
+    )  # net return peaks at the optimum
     assert ax.get_ylabel() == "net return (USD/ha)"
     ax = fo.plotting.plot_net_return(n_fit, prices=PRICES, lang="zh")
     assert ax.get_ylabel() == "施肥纯收益（USD/ha）"
@@ -230,12 +245,21 @@ def test_every_figure_renders_to_png(n_fit, tmp_path):
 
     draws = {
         "residuals": lambda fig: fo.plotting.plot_residuals(_aov(), ax=fig.subplots(1, 2)),
-        "response": lambda fig: fo.plotting.plot_response(n_fit, ax=fig.add_subplot(), prices=PRICES),
-        "net_return": lambda fig: fo.plotting.plot_net_return(n_fit, ax=fig.add_subplot(), prices=PRICES),
+        "response": lambda fig: fo.plotting.plot_response(
+            n_fit, ax=fig.add_subplot(), prices=PRICES
+        ),
+        "net_return": lambda fig: fo.plotting.plot_net_return(
+            n_fit, ax=fig.add_subplot(), prices=PRICES
+        ),
         "means": lambda fig: fo.plotting.plot_means(fo.duncan(_aov()), ax=fig.add_subplot()),
         "surface": lambda fig: fo.plotting.plot_surface(
-            fo.fit_surface(fo.load_dataset("welch_bermudagrass"), response="yield",
-                           rates={"N": "n", "P": "p", "K": "k"}), ax=fig.add_subplot()),
+            fo.fit_surface(
+                fo.load_dataset("welch_bermudagrass"),
+                response="yield",
+                rates={"N": "n", "P": "p", "K": "k"},
+            ),
+            ax=fig.add_subplot(),
+        ),
     }
     for name, draw in draws.items():
         with fo.plotting.style():
@@ -261,16 +285,24 @@ def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region():
     sys.path.insert(0, str(Path(__file__).parent))
     from test_reports import PRICES_WC, concave, trial_3414
 
-    surf = fo.fit_surface(trial_3414(concave), response="yield", rates=("N", "P2O5", "K2O"), block="rep")
+    surf = fo.fit_surface(
+        trial_3414(concave), response="yield", rates=("N", "P2O5", "K2O"), block="rep"
+    )
     opt = surf.optimum(prices=PRICES_WC)
     can = surf.canonical()
     ax = fo.plotting.plot_surface(surf, prices=PRICES_WC, optimum=opt)
     star = next(line for line in ax.lines if line.get_marker() == "*")
     assert (star.get_xdata()[0], star.get_ydata()[0]) == (opt.rates["N"], opt.rates["P2O5"])
     cross = next(line for line in ax.lines if line.get_marker() == "X")
-    assert (cross.get_xdata()[0], cross.get_ydata()[0]) == (can.stationary_point["N"], can.stationary_point["P2O5"])
+    assert (cross.get_xdata()[0], cross.get_ydata()[0]) == (
+        can.stationary_point["N"],
+        can.stationary_point["P2O5"],
+    )
     box = next(line for line in ax.lines if line.get_linestyle() == "--")
-    assert set(box.get_xdata()) == {0.0, 27.0} and set(box.get_ydata()) == {0.0, 12.0}  # level 3 = 1.5 x level 2
+    assert set(box.get_xdata()) == {0.0, 27.0} and set(box.get_ydata()) == {
+        0.0,
+        12.0,
+    }  # level 3 = 1.5 x level 2
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "economic optimum (ok)" in labels and "stationary point (maximum)" in labels
     assert ax.get_title() == f"K2O = {opt.rates['K2O']:.4g}"
@@ -294,15 +326,18 @@ def test_means_figure_letters_match_the_result():
     np.testing.assert_allclose(heights, by_label.loc[ticks, "mean"])
     texts = {(round(t.get_position()[0], 9)): t.get_text() for t in ax.texts}
     assert [texts[round(c, 9)] for c in centres] == by_label.loc[ticks, "letters"].tolist()
-    for t, h, se in zip(sorted(ax.texts, key=lambda t: t.get_position()[0]), heights, by_label.loc[ticks, "se"]):
+    for t, h, se in zip(  # noqa: B905 - equal lengths checked above
+        sorted(ax.texts, key=lambda t: t.get_position()[0]), heights, by_label.loc[ticks, "se"]
+    ):
         assert t.get_position()[1] > h + se  # each letter sits above its error bar
     assert ax.get_title() == "Duncan (α = 0.05)"
     assert fo.plotting.plot_means(mc, lang="zh").get_title() == "Duncan 新复极差法 (α = 0.05)"
 
 
 def test_means_figure_with_chinese_treatment_names():
-    mc = fo.duncan_from_means(means={"对照": 1688.6, "配方": 3020.0, "减氮": 3253.4}, n=3, mse=2500.0,
-                              df_resid=8)
+    mc = fo.duncan_from_means(
+        means={"对照": 1688.6, "配方": 3020.0, "减氮": 3253.4}, n=3, mse=2500.0, df_resid=8
+    )
     ax = fo.plotting.plot_means(mc)
     font = fo.plotting.find_cjk_font()
     if font is None:

@@ -32,7 +32,9 @@ def report_of(df, **kw):
         # without a CJK font a Chinese report warns once per session (tested on its own below)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", fo.DisplayWarning)
-            return trial_report(df, response="yld_grain_dry_kgha", treatment="trt", block="rep", **kw)
+            return trial_report(
+                df, response="yld_grain_dry_kgha", treatment="trt", block="rep", **kw
+            )
     return trial_report(df, response="yld_grain_dry_kgha", treatment="trt", block="rep", **kw)
 
 
@@ -48,8 +50,11 @@ def zh_report(minnesota):
 
 def rcbd(n_trt=4, n_rep=3, seed=1):
     rng = np.random.default_rng(seed)
-    rows = [{"trt": f"T{i + 1}", "rep": r + 1, "yield": 20 + 2 * i + r + rng.normal(0, 0.5)}
-            for r in range(n_rep) for i in range(n_trt)]
+    rows = [
+        {"trt": f"T{i + 1}", "rep": r + 1, "yield": 20 + 2 * i + r + rng.normal(0, 0.5)}
+        for r in range(n_rep)
+        for i in range(n_trt)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -58,8 +63,17 @@ def rcbd(n_trt=4, n_rep=3, seed=1):
 # ---------------------------------------------------------------------------
 def test_sections_in_agronomist_order(en_report):
     keys = [s.key for s in en_report.sections]
-    assert keys == ["data", "anova", "comparisons", "response", "surface", "omission",
-                    "diagnostics", "warnings", "about"]
+    assert keys == [
+        "data",
+        "anova",
+        "comparisons",
+        "response",
+        "surface",
+        "omission",
+        "diagnostics",
+        "warnings",
+        "about",
+    ]
     assert [s.key for s in en_report.shown] == ["data", "anova", "diagnostics", "warnings", "about"]
     assert isinstance(en_report, TrialReport)
     assert repr(en_report).startswith("<TrialReport ") and "\n" not in repr(en_report)
@@ -67,7 +81,9 @@ def test_sections_in_agronomist_order(en_report):
 
 def test_anova_section_shows_the_anova_numbers(minnesota, en_report):
     aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
-    table = next(b for b in en_report.section("anova").blocks if isinstance(b, fo._formatting.Table))
+    table = next(
+        b for b in en_report.section("anova").blocks if isinstance(b, fo._formatting.Table)
+    )
     frame = table.frame
     # the report composes fo.anova: its rows are the ANOVA's rows, plus a Total row
     np.testing.assert_allclose(frame["ss"].iloc[:3], aov.table["ss"], rtol=0)
@@ -75,8 +91,16 @@ def test_anova_section_shows_the_anova_numbers(minnesota, en_report):
     assert frame["ss"].iloc[3] == pytest.approx(aov.table["ss"].sum(), rel=1e-15)
     # F 0.05 for (7, 21) df is 2.4876 (F table, e.g. Gomez & Gomez 1984 appendix E)
     assert frame.loc[1, "f_05"] == pytest.approx(2.4876, abs=1e-4)
-    assert list(frame["sig"]) == ["", "**", "", np.nan] or list(frame["sig"].fillna("")) == ["", "**", "", ""]
-    assert en_report.key_findings[0] == "Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001)."
+    assert list(frame["sig"]) == ["", "**", "", np.nan] or list(frame["sig"].fillna("")) == [
+        "",
+        "**",
+        "",
+        "",
+    ]
+    assert (
+        en_report.key_findings[0]
+        == "Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001)."
+    )
     text = en_report.to_text()
     assert "CV" in text and "10.09 %" in text
 
@@ -85,7 +109,9 @@ def test_data_section_lists_treatments_and_summary(en_report):
     data = en_report.section("data")
     facts = dict(data.blocks[0].items)
     assert facts["Plots in the data"] == "32" and facts["Plots analysed"] == "32"
-    assert facts["Design"].startswith("randomized complete block design (RCBD): 8 treatments, 4 blocks")
+    assert facts["Design"].startswith(
+        "randomized complete block design (RCBD): 8 treatments, 4 blocks"
+    )
     summary = data.blocks[-1].frame
     assert list(summary.columns[:2]) == ["trt", "n"]
     assert summary["n"].tolist() == [4] * 8
@@ -94,8 +120,10 @@ def test_data_section_lists_treatments_and_summary(en_report):
 def test_dropped_plots_are_reported_with_their_rows(minnesota):
     df = minnesota.copy()
     df.loc[[3, 10], "yld_grain_dry_kgha"] = np.nan
-    with pytest.warns(fo.DataWarning, match="2 plots with no yld_grain_dry_kgha were left out"), \
-            pytest.warns(fo.UnbalancedDesignWarning, match="analysed as an unbalanced RCBD"):
+    with (
+        pytest.warns(fo.DataWarning, match="2 plots with no yld_grain_dry_kgha were left out"),
+        pytest.warns(fo.UnbalancedDesignWarning, match="analysed as an unbalanced RCBD"),
+    ):
         rep = report_of(df, figures=False)
     assert rep.n_dropped == 2 and rep.n_obs == 32
     text = rep.to_text()
@@ -106,8 +134,20 @@ def test_dropped_plots_are_reported_with_their_rows(minnesota):
 
 def test_chinese_report_uses_chinese_labels(zh_report):
     page = zh_report.to_html()
-    for word in ("方差分析", "处理", "重复", "变异来源", "自由度", "平方和", "均方", "变异系数",
-                 "试验设计与数据", "随机区组设计", "残差诊断", "注意事项"):
+    for word in (
+        "方差分析",
+        "处理",
+        "重复",
+        "变异来源",
+        "自由度",
+        "平方和",
+        "均方",
+        "变异系数",
+        "试验设计与数据",
+        "随机区组设计",
+        "残差诊断",
+        "注意事项",
+    ):
         assert word in page, word
     assert zh_report.key_findings[0] == "处理间差异极显著（F(7, 21) = 13.20，P < 0.0001）。"
     assert '<html lang="zh-CN">' in page
@@ -129,7 +169,7 @@ def test_text_report_aligns_chinese_labels(zh_report):
     lines = zh_report.to_text().splitlines()
     i = lines.index("2. 方差分析")
     assert lines[i + 1] == "=" * 11  # "2. " is 3 columns, 方差分析 is 8
-    facts = lines[i + 3:i + 7]
+    facts = lines[i + 3 : i + 7]
     assert facts[0].startswith("总平均") and facts[3].startswith("决定系数 R²")
     # values start in one column although the labels mix Chinese (2 columns each) and Latin
     assert len({_display_start(line) for line in facts}) == 1, facts
@@ -151,7 +191,9 @@ def test_section_that_does_not_apply_is_left_out_with_a_note(en_report):
     assert response.status == "not_applicable"
     assert "No rate columns were given" in response.reason
     about = en_report.section("about").blocks[-1].items
-    assert any(item.startswith("Fertilizer response and optimum rates: No rate columns") for item in about)
+    assert any(
+        item.startswith("Fertilizer response and optimum rates: No rate columns") for item in about
+    )
     assert "Fertilizer response" not in "".join(s.title for s in en_report.shown)
 
 
@@ -164,12 +206,17 @@ def test_failed_anova_is_stated_and_the_rest_renders():
     assert "block" in anova.reason
     assert rep.section("data").status == "ok"
     assert rep.section("comparisons").status == "failed"
-    assert rep.section("comparisons").reason == "Needs the analysis of variance, which could not be completed."
+    assert (
+        rep.section("comparisons").reason
+        == "Needs the analysis of variance, which could not be completed."
+    )
     assert rep.section("diagnostics").status == "failed"
     assert rep.anova is None
     assert rep.key_findings[0] == "Analysis of variance: could not be completed (section 2)."
     page = rep.to_html()
-    assert "This analysis could not be completed: " + anova.reason.split(".")[0] in page.replace("&#x27;", "'")
+    assert "This analysis could not be completed: " + anova.reason.split(".")[0] in page.replace(
+        "&#x27;", "'"
+    )
 
 
 def test_internal_error_in_one_section_does_not_stop_the_report(minnesota, monkeypatch):
@@ -212,15 +259,18 @@ def test_missing_column_is_a_column_error(minnesota):
         report_of(minnesota, rates="Nrate")
 
 
-@pytest.mark.parametrize("kw,message", [
-    ({"lang": "fr"}, "lang='fr' is not available; use 'en'"),
-    ({"posthoc": "bonferroni"}, "posthoc='bonferroni' is not a valid option"),
-    ({"alpha": 1.5}, r"alpha=1.5 is outside \(0, 1\)"),
-    ({"figure_format": "jpg"}, "figure_format='jpg' is not a valid option"),
-    ({"model": "cubic"}, "model='cubic' is not a valid option"),
-    ({"rates": {"rate_n_applied_kgha": "nitrogen"}}, "'nitrogen' is not a nutrient form"),
-    ({"omission": "NPK"}, "omission= must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "kw,message",
+    [
+        ({"lang": "fr"}, "lang='fr' is not available; use 'en'"),
+        ({"posthoc": "bonferroni"}, "posthoc='bonferroni' is not a valid option"),
+        ({"alpha": 1.5}, r"alpha=1.5 is outside \(0, 1\)"),
+        ({"figure_format": "jpg"}, "figure_format='jpg' is not a valid option"),
+        ({"model": "cubic"}, "model='cubic' is not a valid option"),
+        ({"rates": {"rate_n_applied_kgha": "nitrogen"}}, "'nitrogen' is not a nutrient form"),
+        ({"omission": "NPK"}, "omission= must be a mapping"),
+    ],
+)
 def test_bad_options_are_clear_errors(minnesota, kw, message):
     with pytest.raises(fo.FertoptError, match=message):
         report_of(minnesota, **kw)
@@ -308,7 +358,9 @@ def test_to_dict_is_json(en_report):
     assert out["result"] == "TrialReport" and out["design"] == "RCBD"
     assert out["anova"]["design"] == "RCBD"
     assert [s["key"] for s in out["sections"]][:2] == ["data", "anova"]
-    assert out["sections"][6]["figures"] == [{"name": "residuals", "caption": en_report.figures[0].caption}]
+    assert out["sections"][6]["figures"] == [
+        {"name": "residuals", "caption": en_report.figures[0].caption}
+    ]
     assert out["options"]["lang"] == "en"
 
 
@@ -326,7 +378,9 @@ def no_cjk_font(monkeypatch):
     monkeypatch.setattr(plotting, "_WARNED", set())
 
 
-def test_without_cjk_font_chinese_report_warns_once_and_labels_figures_in_english(minnesota, no_cjk_font):
+def test_without_cjk_font_chinese_report_warns_once_and_labels_figures_in_english(
+    minnesota, no_cjk_font
+):
     kw = dict(response="yld_grain_dry_kgha", treatment="trt", block="rep", posthoc=None, lang="zh")
     with pytest.warns(fo.DisplayWarning, match="fonts-noto-cjk.*fonts-wqy-zenhei"):
         rep = trial_report(minnesota, **kw)
@@ -345,7 +399,9 @@ def test_cjk_font_is_found_when_installed():
         pytest.skip("no CJK font installed (e.g. apt-get install fonts-noto-cjk)")
     from matplotlib import font_manager, ft2font
 
-    path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=font), fallback_to_default=False
+    )
     glyphs = ft2font.FT2Font(path)
     assert all(glyphs.get_char_index(ord(c)) for c in "处理产量重复方差分析")
 
@@ -365,7 +421,7 @@ def chromium():
 
 def _crop(img, box):
     x, y, w, h = box
-    return img[y:y + h, x:x + w, :3]
+    return img[y : y + h, x : x + w, :3]
 
 
 @pytest.mark.slow
@@ -373,19 +429,27 @@ def _crop(img, box):
 def test_report_renders_in_headless_chromium(chromium, minnesota, tmp_path, lang):
     import io
 
-    import browser
     from matplotlib import image
 
-    rep = report_of(minnesota, lang=lang, posthoc="duncan", rates={"rate_n_applied_kgha": "N"},
-                    prices=PRICES_MN)
+    import browser
+
+    rep = report_of(
+        minnesota, lang=lang, posthoc="duncan", rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN
+    )
     page = tmp_path / f"report_{lang}.html"
     rep.to_html(page)
     info = browser.probe(chromium, page, tmp_path)
     # the browser laid out every table with all its rows, and decoded every figure
-    tables = [b for s in rep.shown for b in s.blocks if isinstance(b, fo._formatting.Table) and b.title]
+    tables = [
+        b for s in rep.shown for b in s.blocks if isinstance(b, fo._formatting.Table) and b.title
+    ]
     assert [t["rows"] for t in info["tables"]] == [len(t.frame) for t in tables]
-    assert len(tables) == 7  # data, ANOVA, letters, model comparison, parameters, optima, assumptions
-    assert info["tables"][1]["caption"] == ("Table 2. Analysis of variance" if lang == "en" else "表 2 方差分析表")
+    assert (
+        len(tables) == 7
+    )  # data, ANOVA, letters, model comparison, parameters, optima, assumptions
+    assert info["tables"][1]["caption"] == (
+        "Table 2. Analysis of variance" if lang == "en" else "表 2 方差分析表"
+    )
     assert len(info["images"]) == len(rep.figures) == 4  # means, response, net return, residuals
     for img, fig in zip(info["images"], rep.figures, strict=True):
         assert img["complete"] and img["natural"] == list(_png_size(fig.data))
@@ -423,7 +487,9 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_figure_dataclass_uri():
     fig = Figure(name="x", caption="c", data=PNG_MAGIC + b"rest")
-    assert fig.data_uri() == "data:image/png;base64," + base64.b64encode(PNG_MAGIC + b"rest").decode()
+    assert (
+        fig.data_uri() == "data:image/png;base64," + base64.b64encode(PNG_MAGIC + b"rest").decode()
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -463,8 +529,13 @@ def test_response_section_uses_blocks_and_the_chosen_model(minnesota, priced_rep
     assert fit.model == "quadratic" and fit.block == "rep"
     best = report_of(minnesota, rates={"rate_n_applied_kgha": "N"}, model="best", figures=False)
     # lowest AICc among the six models on these plots
-    cmp = fo.compare_models(minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha",
-                            block="rep", nutrient="N")
+    cmp = fo.compare_models(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        block="rep",
+        nutrient="N",
+    )
     assert best.responses["rate_n_applied_kgha"].model == cmp.best("aicc").model
 
 
@@ -478,12 +549,22 @@ def test_response_without_prices_reports_the_maximum_only(minnesota):
 
 
 def test_response_in_chinese(minnesota):
-    rep = report_of(minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang="zh",
-                    figures=False)
+    rep = report_of(
+        minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang="zh", figures=False
+    )
     page = rep.to_html()
-    for word in ("最高产量施肥量", "最佳经济施肥量", "施肥纯收益", "一元二次模型", "拟合方程", "肥料效应与最佳施肥量"):
+    for word in (
+        "最高产量施肥量",
+        "最佳经济施肥量",
+        "施肥纯收益",
+        "一元二次模型",
+        "拟合方程",
+        "肥料效应与最佳施肥量",
+    ):
         assert word in page, word
-    assert any(k.startswith("N：最佳经济施肥量 174.2 kg/ha（95% 置信区间 ") for k in rep.key_findings)
+    assert any(
+        k.startswith("N：最佳经济施肥量 174.2 kg/ha（95% 置信区间 ") for k in rep.key_findings
+    )
 
 
 def _two_nutrient_trial():
@@ -491,7 +572,13 @@ def _two_nutrient_trial():
     rng = np.random.default_rng(7)
     rows = []
     for r in (1, 2, 3):
-        for trt, n, p in (("N0", 0, 40), ("N1", 60, 40), ("N2", 120, 40), ("N3", 180, 40), ("N2P0", 120, 0)):
+        for trt, n, p in (
+            ("N0", 0, 40),
+            ("N1", 60, 40),
+            ("N2", 120, 40),
+            ("N3", 180, 40),
+            ("N2P0", 120, 0),
+        ):
             y = 5 + 0.03 * n - 0.0001 * n * n + (0.4 if p else 0) + rng.normal(0, 0.15)
             rows.append({"trt": trt, "rep": r, "N": n, "P2O5": p, "yield": y})
     return pd.DataFrame(rows)
@@ -501,34 +588,76 @@ def test_nutrient_with_too_few_rates_is_noted_and_the_other_fitted():
     df = _two_nutrient_trial()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.FertoptWarning)  # the surface cannot be identified here
-        rep = trial_report(df, response="yield", treatment="trt", block="rep", rates=["N", "P2O5"],
-                           posthoc=None, figures=False)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5"],
+            posthoc=None,
+            figures=False,
+        )
     sec = rep.section("response")
     assert sec.status == "ok"
     assert list(rep.responses) == ["N"]
     notes = [b.text for b in sec.blocks if isinstance(b, fo._formatting.Paragraph)]
-    assert ("P2O5: only 2 distinct rates (0, 40) with the other nutrients held constant; "
-            "a response curve needs at least 3.") in notes
+    assert (
+        "P2O5: only 2 distinct rates (0, 40) with the other nutrients held constant; "
+        "a response curve needs at least 3."
+    ) in notes
     assert "N: quadratic model fitted to 12 plots at 4 rates (plots with P2O5 = 40)." in notes
     assert rep.responses["N"].n_obs == 12
 
 
 def test_convex_response_has_no_optimum_and_says_so():
-    rows = [{"trt": f"N{n}", "rep": r, "N": n, "yield": 5 + 0.00005 * n * n + 0.01 * r + 0.02 * ((n + r) % 3)}
-            for r in (1, 2, 3) for n in (0, 50, 100, 150)]
+    rows = [
+        {
+            "trt": f"N{n}",
+            "rep": r,
+            "N": n,
+            "yield": 5 + 0.00005 * n * n + 0.01 * r + 0.02 * ((n + r) % 3),
+        }
+        for r in (1, 2, 3)
+        for n in (0, 50, 100, 150)
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.FertoptWarning)
-        rep = trial_report(pd.DataFrame(rows), response="yield", treatment="trt", block="rep", rates="N",
-                           prices=fo.Prices(crop=2.8, N=6.25), posthoc=None, figures=False)
+        rep = trial_report(
+            pd.DataFrame(rows),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates="N",
+            prices=fo.Prices(crop=2.8, N=6.25),
+            posthoc=None,
+            figures=False,
+        )
     agro, econ = rep.optima["N"]
     assert agro.status == econ.status == "no_maximum"
-    assert any(k.startswith("N: no maximum: the fitted curve does not bend down") for k in rep.key_findings)
+    assert any(
+        k.startswith("N: no maximum: the fitted curve does not bend down") for k in rep.key_findings
+    )
 
 
 # ---------------------------------------------------------------------------
 # N-P-K surface
 # ---------------------------------------------------------------------------
-CODES_3414 = ["000", "022", "122", "202", "212", "222", "232", "220", "221", "223", "322", "112", "121", "211"]
+CODES_3414 = [
+    "000",
+    "022",
+    "122",
+    "202",
+    "212",
+    "222",
+    "232",
+    "220",
+    "221",
+    "223",
+    "322",
+    "112",
+    "121",
+    "211",
+]
 LEVEL2 = {"N": 18.0, "P2O5": 8.0, "K2O": 19.0}
 PRICES_WC = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4, currency="yuan")
 
@@ -538,19 +667,30 @@ def trial_3414(surface, sd=20.0, seed=1):
     rows = []
     for rep in (1, 2, 3):
         for i, code in enumerate(CODES_3414):
-            x = {n: LEVEL2[n] * (0, 0.5, 1, 1.5)[int(d)] for n, d in zip(LEVEL2, code)}
-            rows.append({"trt": f"T{i + 1}", "rep": rep, **x, "yield": surface(**x) + rng.normal(0, sd)})
+            x = {n: LEVEL2[n] * (0, 0.5, 1, 1.5)[int(d)] for n, d in zip(LEVEL2, code, strict=True)}
+            rows.append(
+                {"trt": f"T{i + 1}", "rep": rep, **x, "yield": surface(**x) + rng.normal(0, sd)}
+            )
     return pd.DataFrame(rows)
 
 
 def concave(N, P2O5, K2O):
-    return 1700 + 90 * N - 2.5 * N**2 + 120 * P2O5 - 7 * P2O5**2 + 40 * K2O - K2O**2 + 0.5 * N * P2O5
+    return (
+        1700 + 90 * N - 2.5 * N**2 + 120 * P2O5 - 7 * P2O5**2 + 40 * K2O - K2O**2 + 0.5 * N * P2O5
+    )
 
 
 def test_surface_section_on_a_3414_trial():
     df = trial_3414(concave)
-    rep = trial_report(df, response="yield", treatment="trt", block="rep", rates=["N", "P2O5", "K2O"],
-                       prices=PRICES_WC, posthoc=None)
+    rep = trial_report(
+        df,
+        response="yield",
+        treatment="trt",
+        block="rep",
+        rates=["N", "P2O5", "K2O"],
+        prices=PRICES_WC,
+        posthoc=None,
+    )
     sec = rep.section("surface")
     assert sec.status == "ok"
     surf = rep.surface
@@ -559,13 +699,23 @@ def test_surface_section_on_a_3414_trial():
     tables = {b.title: b.frame for b in sec.blocks if isinstance(b, fo._formatting.Table)}
     shown = tables["Economic optimum within the tested rates"]
     assert shown["rate"].tolist() == [opt.rates[n] for n in ("N", "P2O5", "K2O")]
-    assert tables["Coefficients of the surface"]["estimate"].tolist() == surf.coefficients["estimate"].tolist()
+    assert (
+        tables["Coefficients of the surface"]["estimate"].tolist()
+        == surf.coefficients["estimate"].tolist()
+    )
     assert "Typicality: typical" in tables
     finding = next(k for k in rep.key_findings if k.startswith("Surface"))
-    assert finding.startswith("Surface (maximum): economic optimum N ") and finding.endswith("(ok).")
+    assert finding.startswith("Surface (maximum): economic optimum N ") and finding.endswith(
+        "(ok)."
+    )
     assert "surface" in [f.name for f in rep.figures]
     # the univariate curves come from the 3414 subsets: N at P2 K2 is treatments 2, 3, 6, 11
-    assert rep.responses["N"].n_obs == 12 and rep.responses["N"].rate_levels == (0.0, 9.0, 18.0, 27.0)
+    assert rep.responses["N"].n_obs == 12 and rep.responses["N"].rate_levels == (
+        0.0,
+        9.0,
+        18.0,
+        27.0,
+    )
 
 
 def test_saddle_surface_is_a_finding_not_a_recommendation():
@@ -576,8 +726,15 @@ def test_saddle_surface_is_a_finding_not_a_recommendation():
     df = trial_3414(saddle, sd=5.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.FertoptWarning)  # the univariate curves warn as well
-        rep = trial_report(df, response="yield", treatment="trt", block="rep", rates=["N", "P2O5", "K2O"],
-                           posthoc=None, figures=False)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            posthoc=None,
+            figures=False,
+        )
     assert rep.surface.canonical().kind == "saddle"
     text = rep.to_text()
     assert "These rates are a finding, not a recommendation" in text
@@ -587,16 +744,39 @@ def test_saddle_surface_is_a_finding_not_a_recommendation():
 def test_omission_design_cannot_identify_a_surface_and_says_why():
     rows = []
     for rep_ in (1, 2, 3):
-        for trt, n, p, k, y in (("CK", 0, 0, 0, 1690), ("NPK", 18, 8, 19, 3100), ("PK", 0, 8, 19, 2500),
-                                ("NK", 18, 0, 19, 2900), ("NP", 18, 8, 0, 2790)):
-            rows.append({"trt": trt, "rep": rep_, "N": n, "P2O5": p, "K2O": k, "yield": y + 7 * rep_ + (n % 5)})
+        for trt, n, p, k, y in (
+            ("CK", 0, 0, 0, 1690),
+            ("NPK", 18, 8, 19, 3100),
+            ("PK", 0, 8, 19, 2500),
+            ("NK", 18, 0, 19, 2900),
+            ("NP", 18, 8, 0, 2790),
+        ):
+            rows.append(
+                {
+                    "trt": trt,
+                    "rep": rep_,
+                    "N": n,
+                    "P2O5": p,
+                    "K2O": k,
+                    "yield": y + 7 * rep_ + (n % 5),
+                }
+            )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.FertoptWarning)
-        rep = trial_report(pd.DataFrame(rows), response="yield", treatment="trt", block="rep",
-                           rates=["N", "P2O5", "K2O"], posthoc=None, figures=False)
+        rep = trial_report(
+            pd.DataFrame(rows),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            posthoc=None,
+            figures=False,
+        )
     sec = rep.section("surface")
     assert sec.status == "failed"
-    assert "rate" in sec.reason and ("distinct" in sec.reason or "identify" in sec.reason), sec.reason
+    assert "rate" in sec.reason and ("distinct" in sec.reason or "identify" in sec.reason), (
+        sec.reason
+    )
     assert rep.section("response").status == "not_applicable"  # two rates per nutrient
     assert rep.section("anova").status == "ok"
 
@@ -611,7 +791,9 @@ def test_comparisons_section_shows_the_letter_groups(minnesota, method):
     aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
     expected = getattr(fo, method)(aov)
     assert mc.test == expected.test and mc.mse == aov.mse and mc.df == aov.df_resid
-    table = next(b for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table))
+    table = next(
+        b for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)
+    )
     assert table.frame["letters"].tolist() == expected.groups["letters"].tolist()
     assert table.frame["treatment"].tolist() == expected.groups["treatment"].astype(str).tolist()
     np.testing.assert_array_equal(table.frame["mean"], expected.groups["mean"])
@@ -628,9 +810,17 @@ def test_comparison_findings_and_chinese_method_name(minnesota):
 
 def test_factorial_comparisons_per_factor():
     rng = np.random.default_rng(3)
-    rows = [{"rep": r, "N": n, "P": p, "yield": 5 + 0.02 * n + 0.01 * p + rng.normal(0, 0.2)}
-            for r in (1, 2, 3) for n in (0, 60, 120) for p in (0, 40)]
-    rep = trial_report(pd.DataFrame(rows), response="yield", treatment=["N", "P"], block="rep", figures=False)
+    rows = [
+        {"rep": r, "N": n, "P": p, "yield": 5 + 0.02 * n + 0.01 * p + rng.normal(0, 0.2)}
+        for r in (1, 2, 3)
+        for n in (0, 60, 120)
+        for p in (0, 40)
+    ]
+    rep = trial_report(
+        pd.DataFrame(rows), response="yield", treatment=["N", "P"], block="rep", figures=False
+    )
     assert [mc.term for mc in rep.comparisons] == ["N", "P"]
-    titles = [b.title for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)]
+    titles = [
+        b.title for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)
+    ]
     assert titles[0].startswith("Factor N: ") and titles[1].startswith("Factor P: ")

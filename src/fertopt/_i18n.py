@@ -20,8 +20,17 @@ from typing import Any
 
 from .exceptions import FertoptError
 
-__all__ = ["LANGS", "check_lang", "label", "design_name", "method_name", "model_name",
-           "status_text", "significance_word", "translate_figure_text"]
+__all__ = [
+    "LANGS",
+    "check_lang",
+    "label",
+    "design_name",
+    "method_name",
+    "model_name",
+    "status_text",
+    "significance_word",
+    "translate_figure_text",
+]
 
 #: Languages of reports and figures.
 LANGS = ("en", "zh")
@@ -59,8 +68,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "plots_analysed": ("Plots analysed", "参加分析的小区数"),
     "dropped": ("Left out", "剔除"),
     "none": ("none", "无"),
-    "n_plots_dropped": ("{n} plots without a value were left out ({rows}).",
-                        "{n} 个小区缺少观测值，未参加分析（{rows}）。"),
+    "n_plots_dropped": (
+        "{n} plots without a value were left out ({rows}).",
+        "{n} 个小区缺少观测值，未参加分析（{rows}）。",
+    ),
     "levels": ("{n} levels: {names}", "{n} 个水平：{names}"),
     "n": ("n", "重复数"),
     "mean": ("Mean", "平均值"),
@@ -92,42 +103,59 @@ _TEXT: dict[str, tuple[str, str]] = {
     "Error b": ("Error b", "误差 b"),
     "term_is_block": ("{name} (blocks)", "{name}（区组）"),
     "term_is_treatment": ("{name} (treatments)", "{name}（处理）"),
-    "anova_verdict": ("{term}: {word} (F({df1}, {df2}) = {f}, p {p}).",
-                      "{term}间差异{word}（F({df1}, {df2}) = {f}，P {p}）。"),
+    "anova_verdict": (
+        "{term}: {word} (F({df1}, {df2}) = {f}, p {p}).",
+        "{term}间差异{word}（F({df1}, {df2}) = {f}，P {p}）。",
+    ),
     "treatment_effect": ("Treatments ({name})", "处理"),
     "layout_treatments": ("{k} treatments", "{k} 个处理"),
     "layout_levels": ("{sizes} levels", "{sizes} 个水平组合"),
     "layout_blocks": ("{b} blocks", "{b} 个区组"),
     "layout_sep": (", ", "，"),
-    "cv_sentence": ("Coefficient of variation {cv} %, grand mean {mean}.",
-                    "变异系数 {cv}%，总平均 {mean}。"),
+    "cv_sentence": (
+        "Coefficient of variation {cv} %, grand mean {mean}.",
+        "变异系数 {cv}%，总平均 {mean}。",
+    ),
     "highly_significant": ("highly significant", "极显著"),
     "significant": ("significant", "显著"),
     "not_significant": ("not significant", "不显著"),
-    "sig_legend": ("* significant at 5 %, ** at 1 %.", "* 表示差异显著（P < 0.05），** 表示差异极显著（P < 0.01）。"),
+    "sig_legend": (
+        "* significant at 5 %, ** at 1 %.",
+        "* 表示差异显著（P < 0.05），** 表示差异极显著（P < 0.01）。",
+    ),
     "assumptions": ("Assumption checks on the residuals", "残差的前提检验"),
     "test": ("Test", "检验"),
     "statistic": ("Statistic", "统计量"),
     "note": ("Note", "说明"),
     # -- comparisons ----------------------------------------------------------
-    "comparison_table": ("Treatment means and letter groups ({method}, α = {alpha})",
-                         "各处理平均值及差异显著性（{method}，α = {alpha}）"),
-    "letters_sentence": ("Treatments that share a letter do not differ at the {pct} % level "
-                         "({method}; error mean square {mse} on {df} df from the ANOVA).",
-                         "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
-                         "自由度 {df}，取自方差分析）。"),
-    "highest_lowest": ("Highest mean: {best} ({best_mean}, {best_letters}); lowest: {worst} "
-                       "({worst_mean}, {worst_letters}).",
-                       "平均值最高的是 {best}（{best_mean}，{best_letters}），最低的是 {worst}"
-                       "（{worst_mean}，{worst_letters}）。"),
-    "comparisons_skipped_ns": ("The treatment effect is not significant (p {p}); letters are "
-                               "shown for completeness and all treatments may share one.",
-                               "处理效应不显著（P {p}），字母仅供参考。"),
+    "comparison_table": (
+        "Treatment means and letter groups ({method}, α = {alpha})",
+        "各处理平均值及差异显著性（{method}，α = {alpha}）",
+    ),
+    "letters_sentence": (
+        "Treatments that share a letter do not differ at the {pct} % level "
+        "({method}; error mean square {mse} on {df} df from the ANOVA).",
+        "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
+        "自由度 {df}，取自方差分析）。",
+    ),
+    "highest_lowest": (
+        "Highest mean: {best} ({best_mean}, {best_letters}); lowest: {worst} "
+        "({worst_mean}, {worst_letters}).",
+        "平均值最高的是 {best}（{best_mean}，{best_letters}），最低的是 {worst}"
+        "（{worst_mean}，{worst_letters}）。",
+    ),
+    "comparisons_skipped_ns": (
+        "The treatment effect is not significant (p {p}); letters are "
+        "shown for completeness and all treatments may share one.",
+        "处理效应不显著（P {p}），字母仅供参考。",
+    ),
     "factor_term": ("Factor {term}", "因素 {term}"),
     "not_requested": ("not requested (posthoc=None).", "未要求（posthoc=None）。"),
     # -- response ---------------------------------------------------------------
-    "response_model": ("{nutrient}: {model} fitted to {n} plots at {k} rates ({series}).",
-                       "{nutrient}：对 {k} 个施肥水平的 {n} 个小区拟合{model}（{series}）。"),
+    "response_model": (
+        "{nutrient}: {model} fitted to {n} plots at {k} rates ({series}).",
+        "{nutrient}：对 {k} 个施肥水平的 {n} 个小区拟合{model}（{series}）。",
+    ),
     "series_all": ("all plots", "全部小区"),
     "series_fixed": ("plots with {fixed}", "{fixed} 的小区"),
     "equation": ("Fitted equation", "拟合方程"),
@@ -135,10 +163,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "with_df": ("{x} ({df} df)", "{x}（自由度 {df}）"),
     "unbounded": (" (unbounded)", "（无界）"),
     "status_note": ("Status: {status}.", "状态：{status}。"),
-    "model_not_fitted": ("{nutrient}: the {model} could not be fitted: {reason}",
-                         "{nutrient}：{model}无法拟合：{reason}"),
-    "nutrient_failed": ("{nutrient}: the response analysis could not be completed: {reason}",
-                        "{nutrient}：效应分析未能完成：{reason}"),
+    "model_not_fitted": (
+        "{nutrient}: the {model} could not be fitted: {reason}",
+        "{nutrient}：{model}无法拟合：{reason}",
+    ),
+    "nutrient_failed": (
+        "{nutrient}: the response analysis could not be completed: {reason}",
+        "{nutrient}：效应分析未能完成：{reason}",
+    ),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "cmp_model": ("Model", "模型"),
@@ -172,26 +204,39 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status": ("Status", "状态"),
     "price_ratio": ("Price ratio", "价格比"),
     "prices": ("Prices", "价格"),
-    "no_prices": ("No prices given: only the rate of maximum yield is reported. Give prices "
-                  "(prices=Prices(crop=..., N=...)) for the economic optimum.",
-                  "未提供价格，只报告最高产量施肥量；提供价格（prices=Prices(crop=..., N=...)）"
-                  "可求最佳经济施肥量。"),
-    "no_price_for": ("No price for {nutrient}: its economic optimum is not computed.",
-                     "缺少{nutrient}的价格，未计算其最佳经济施肥量。"),
-    "no_rates": ("No rate columns were given (rates=), so no response curves are fitted.",
-                 "未指定施肥量列（rates=），不拟合肥料效应曲线。"),
-    "too_few_rates": ("{nutrient}: only {k} distinct rates ({levels}) with the other nutrients "
-                      "held constant; a response curve needs at least 3.",
-                      "{nutrient}：其他养分固定时只有 {k} 个施用水平（{levels}），拟合效应曲线至少需要 3 个。"),
-    "optimum_sentence_econ": ("{nutrient}: economic optimum {rate} ({ci}), yield {y}; maximum yield "
-                              "at {amax}.",
-                              "{nutrient}：最佳经济施肥量 {rate}（{ci}），产量 {y}；最高产量施肥量 {amax}。"),
-    "optimum_sentence_agro": ("{nutrient}: maximum yield {y} at {rate} ({ci}).",
-                              "{nutrient}：最高产量施肥量 {rate}（{ci}），最高产量 {y}。"),
+    "no_prices": (
+        "No prices given: only the rate of maximum yield is reported. Give prices "
+        "(prices=Prices(crop=..., N=...)) for the economic optimum.",
+        "未提供价格，只报告最高产量施肥量；提供价格（prices=Prices(crop=..., N=...)）"
+        "可求最佳经济施肥量。",
+    ),
+    "no_price_for": (
+        "No price for {nutrient}: its economic optimum is not computed.",
+        "缺少{nutrient}的价格，未计算其最佳经济施肥量。",
+    ),
+    "no_rates": (
+        "No rate columns were given (rates=), so no response curves are fitted.",
+        "未指定施肥量列（rates=），不拟合肥料效应曲线。",
+    ),
+    "too_few_rates": (
+        "{nutrient}: only {k} distinct rates ({levels}) with the other nutrients "
+        "held constant; a response curve needs at least 3.",
+        "{nutrient}：其他养分固定时只有 {k} 个施用水平（{levels}），拟合效应曲线至少需要 3 个。",
+    ),
+    "optimum_sentence_econ": (
+        "{nutrient}: economic optimum {rate} ({ci}), yield {y}; maximum yield at {amax}.",
+        "{nutrient}：最佳经济施肥量 {rate}（{ci}），产量 {y}；最高产量施肥量 {amax}。",
+    ),
+    "optimum_sentence_agro": (
+        "{nutrient}: maximum yield {y} at {rate} ({ci}).",
+        "{nutrient}：最高产量施肥量 {rate}（{ci}），最高产量 {y}。",
+    ),
     "optimum_sentence_status": ("{nutrient}: {status}.", "{nutrient}：{status}。"),
     # -- surface ----------------------------------------------------------------
-    "surface_fit": ("Quadratic surface in {rates} fitted to {n} plots at {k} rate combinations.",
-                    "以 {rates} 为自变量的二次肥料效应函数，{k} 个施肥组合、{n} 个小区。"),
+    "surface_fit": (
+        "Quadratic surface in {rates} fitted to {n} plots at {k} rate combinations.",
+        "以 {rates} 为自变量的二次肥料效应函数，{k} 个施肥组合、{n} 个小区。",
+    ),
     "adjusted": ("adjusted", "校正"),
     "regression_f": ("Regression", "回归显著性"),
     "coefficients": ("Coefficients of the surface", "效应函数回归系数"),
@@ -215,7 +260,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "surface_kind": ("Shape", "曲面类型"),
     "inside_region": ("inside the tested rates", "在试验范围内"),
     "outside_region": ("outside the tested rates", "在试验范围外"),
-    "surface_optimum_econ": ("Economic optimum within the tested rates", "试验范围内的最佳经济施肥量"),
+    "surface_optimum_econ": (
+        "Economic optimum within the tested rates",
+        "试验范围内的最佳经济施肥量",
+    ),
     "surface_optimum_max": ("Maximum yield within the tested rates", "试验范围内的最高产量施肥量"),
     "max_yield_rates": ("maximum yield", "最高产量施肥量"),
     "bind_nutrient": ("Nutrient", "养分"),
@@ -225,9 +273,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "bind_at_bound": ("At bound", "是否在边界"),
     "bound_lower": ("lowest", "下限"),
     "bound_upper": ("highest", "上限"),
-    "surface_not_recommended": ("These rates are a finding, not a recommendation: the surface has no "
-                                "maximum there (see its status).",
-                                "该组合仅为分析结果，不宜作为推荐施肥量：曲面在此处没有极大值（见状态）。"),
+    "surface_not_recommended": (
+        "These rates are a finding, not a recommendation: the surface has no "
+        "maximum there (see its status).",
+        "该组合仅为分析结果，不宜作为推荐施肥量：曲面在此处没有极大值（见状态）。",
+    ),
     "typicality": ("Typicality", "典型性"),
     "rule_1": ("regression significant", "回归显著"),
     "rule_2": ("sign pattern", "系数符号合理"),
@@ -239,30 +289,40 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rule_col_passed": ("Passed", "是否通过"),
     "rule_col_deciding": ("Deciding", "决定性"),
     "rule_col_detail": ("Detail", "说明"),
-    "surface_finding": ("Surface ({kind}): {what} {rates}, yield {y} ({status}).",
-                        "多元效应函数（{kind}）：{what} {rates}，产量 {y}（{status}）。"),
+    "surface_finding": (
+        "Surface ({kind}): {what} {rates}, yield {y} ({status}).",
+        "多元效应函数（{kind}）：{what} {rates}，产量 {y}（{status}）。",
+    ),
     # -- omission ---------------------------------------------------------------
-    "omission_not_detected": ("No omission design was recognised (a full treatment such as "
-                              "'NPK' and at least one treatment lacking a nutrient, e.g. 'PK'); "
-                              "pass omission={{'full': ..., 'minus': {{...}}, 'control': ...}}.",
-                              "未识别出缺素设计（需要全肥处理如 NPK，以及至少一个缺素处理如 PK）；"
-                              "可用 omission={{'full': ..., 'minus': {{...}}, 'control': ...}} 指定。"),
+    "omission_not_detected": (
+        "No omission design was recognised (a full treatment such as "
+        "'NPK' and at least one treatment lacking a nutrient, e.g. 'PK'); "
+        "pass omission={{'full': ..., 'minus': {{...}}, 'control': ...}}.",
+        "未识别出缺素设计（需要全肥处理如 NPK，以及至少一个缺素处理如 PK）；"
+        "可用 omission={{'full': ..., 'minus': {{...}}, 'control': ...}} 指定。",
+    ),
     "om_full": ("Full formula", "全肥（配方）处理"),
     "om_minus": ("Minus plots", "缺素（减素）处理"),
     "om_control": ("Control", "对照（不施肥）"),
     "om_all": ("all fertilizer", "全部肥料"),
-    "om_indices": ("Omission-plot indices with standard errors and {level} % intervals",
-                   "缺素区指标及其标准误与 {level}% 置信区间"),
+    "om_indices": (
+        "Omission-plot indices with standard errors and {level} % intervals",
+        "缺素区指标及其标准误与 {level}% 置信区间",
+    ),
     "om_economics": ("Economics per treatment ({unit})", "各处理经济效益（{unit}）"),
     "om_supply": ("Soil nutrient supply from relative yield", "根据相对产量划分的土壤养分丰缺"),
-    "om_supply_note": ("Relative yield < 50 % very low, 50–75 % low, 75–95 % medium, > 95 % high.",
-                       "相对产量 < 50% 为极低，50%–75% 为低，75%–95% 为中，> 95% 为高。"),
+    "om_supply_note": (
+        "Relative yield < 50 % very low, 50–75 % low, 75–95 % medium, > 95 % high.",
+        "相对产量 < 50% 为极低，50%–75% 为低，75%–95% 为中，> 95% 为高。",
+    ),
     "om_ry_part": ("without {nutrient} {ry} % (SE {se})", "缺{nutrient} {ry}%（标准误 {se}）"),
     "om_finding": ("Relative yield {parts}.", "相对产量：{parts}。"),
-    "fig_omission": ("Relative yield of each minus plot (% of the full formula) with ± 1 SE and the "
-                     "confidence interval; dotted lines at 50, 75 and 95 %.",
-                     "各缺素处理的相对产量（占全肥处理的百分比），误差线为 ±1 标准误及置信区间；"
-                     "虚线为 50%、75%、95%。"),
+    "fig_omission": (
+        "Relative yield of each minus plot (% of the full formula) with ± 1 SE and the "
+        "confidence interval; dotted lines at 50, 75 and 95 %.",
+        "各缺素处理的相对产量（占全肥处理的百分比），误差线为 ±1 标准误及置信区间；"
+        "虚线为 50%、75%、95%。",
+    ),
     "ix_relative_yield": ("relative yield", "相对产量"),
     "ix_contribution_rate": ("contribution rate", "养分贡献率"),
     "ix_yield_increase": ("yield increase", "增产量"),
@@ -298,8 +358,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "residual": ("Residual", "残差"),
     "normal_quantile": ("Normal quantile", "正态分位数"),
     "ordered_residual": ("Ordered residual", "残差（排序）"),
-    "fig_residuals": ("Residuals against fitted values and normal Q-Q plot of the residuals.",
-                      "残差-拟合值图与残差正态 Q-Q 图。"),
+    "fig_residuals": (
+        "Residuals against fitted values and normal Q-Q plot of the residuals.",
+        "残差-拟合值图与残差正态 Q-Q 图。",
+    ),
     "fig_fit": ("{model} fit", "{model}拟合"),
     "fig_confidence_band": ("confidence band", "置信带"),
     "fig_prediction_band": ("prediction band", "预测带"),
@@ -316,38 +378,57 @@ _TEXT: dict[str, tuple[str, str]] = {
     "fig_tested_rates": ("tested rates", "试验点"),
     "fig_tested_other": ("tested (other levels)", "试验点（其他水平）"),
     "fig_stationary": ("stationary point ({kind})", "驻点（{kind}）"),
-    "fig_stationary_outside": ("stationary point ({kind}) outside: {where}", "驻点（{kind}）在范围外：{where}"),
+    "fig_stationary_outside": (
+        "stationary point ({kind}) outside: {where}",
+        "驻点（{kind}）在范围外：{where}",
+    ),
     "fig_max_in_region": ("maximum in region", "范围内最高产量"),
-    "fig_net_return": ("net return", "施肥纯收益"),
-    "fig_means": ("Treatment means ± standard error; treatments sharing a letter do not differ "
-                  "({method}, α = {alpha}).",
-                  "各处理平均值 ± 标准误；字母相同者差异不显著（{method}，α = {alpha}）。"),
-    "fig_response": ("{nutrient}: observed plots, fitted {model} with 95 % confidence band, and "
-                     "optimum rates.",
-                     "{nutrient}：各小区观测值、{model}拟合曲线及其 95% 置信带、最佳施用量。"),
-    "fig_net_return": ("{nutrient}: net return over the unfertilized plots against rate.",
-                       "{nutrient}：施肥纯收益随施用量的变化。"),
-    "fig_surface": ("Predicted yield over {x} and {y}, the other nutrients held at the optimum: tested "
-                    "rates, tested region, stationary point and optimum.",
-                    "{x}、{y} 的产量等值线图（其余养分取最佳用量），含试验点、试验范围、驻点与最佳点。"),
+    "fig_means": (
+        "Treatment means ± standard error; treatments sharing a letter do not differ "
+        "({method}, α = {alpha}).",
+        "各处理平均值 ± 标准误；字母相同者差异不显著（{method}，α = {alpha}）。",
+    ),
+    "fig_response": (
+        "{nutrient}: observed plots, fitted {model} with 95 % confidence band, and optimum rates.",
+        "{nutrient}：各小区观测值、{model}拟合曲线及其 95% 置信带、最佳施用量。",
+    ),
+    "fig_net_return": (
+        "{nutrient}: net return over the unfertilized plots against rate.",
+        "{nutrient}：施肥纯收益随施用量的变化。",
+    ),
+    "fig_surface": (
+        "Predicted yield over {x} and {y}, the other nutrients held at the optimum: tested "
+        "rates, tested region, stationary point and optimum.",
+        "{x}、{y} 的产量等值线图（其余养分取最佳用量），含试验点、试验范围、驻点与最佳点。",
+    ),
     # -- outcome notes ----------------------------------------------------------
     "failed": ("This analysis could not be completed: {reason}", "该项分析未能完成：{reason}"),
-    "internal_error": ("fertopt stopped with an internal error ({error}). The rest of the report is "
-                       "unaffected; please report this with your data.",
-                       "fertopt 内部错误（{error}），报告其余部分不受影响；请连同数据反馈此问题。"),
-    "needs_anova": ("Needs the analysis of variance, which could not be completed.",
-                    "需要方差分析结果，但方差分析未能完成。"),
+    "internal_error": (
+        "fertopt stopped with an internal error ({error}). The rest of the report is "
+        "unaffected; please report this with your data.",
+        "fertopt 内部错误（{error}），报告其余部分不受影响；请连同数据反馈此问题。",
+    ),
+    "needs_anova": (
+        "Needs the analysis of variance, which could not be completed.",
+        "需要方差分析结果，但方差分析未能完成。",
+    ),
     "figure_failed": ("The figure could not be drawn: {reason}", "图未能绘制：{reason}"),
     "no_warnings": ("No warnings.", "无。"),
     "see_section": ("see section {n}", "见第 {n} 节"),
     "n_warnings": ("{n} warnings: see section {sec}.", "共 {n} 条注意事项，见第 {sec} 节。"),
-    "section_failed_finding": ("{title}: could not be completed (section {n}).",
-                               "{title}：未能完成（见第 {n} 节）。"),
-    "labels_in_english": ("Figure labels are in English: no font with Chinese characters is "
-                          "installed (see the warning for what to install).",
-                          "图中标签为英文：系统中没有可显示中文的字体（安装方法见警告信息）。"),
-    "rounding_note": ("Numbers are rounded for display only; every computation uses unrounded values.",
-                      "表中数字仅在显示时取舍，计算均使用未取舍的数值。"),
+    "section_failed_finding": (
+        "{title}: could not be completed (section {n}).",
+        "{title}：未能完成（见第 {n} 节）。",
+    ),
+    "labels_in_english": (
+        "Figure labels are in English: no font with Chinese characters is "
+        "installed (see the warning for what to install).",
+        "图中标签为英文：系统中没有可显示中文的字体（安装方法见警告信息）。",
+    ),
+    "rounding_note": (
+        "Numbers are rounded for display only; every computation uses unrounded values.",
+        "表中数字仅在显示时取舍，计算均使用未取舍的数值。",
+    ),
     "options": ("Options", "分析选项"),
     "software": ("Software", "软件"),
 }
@@ -381,10 +462,14 @@ _MODELS: dict[str, tuple[str, str]] = {
 
 _STATUS: dict[str, tuple[str, str]] = {
     "ok": ("ok", "正常"),
-    "no_maximum": ("no maximum: the fitted curve does not bend down, so no optimum rate exists",
-                   "无最高点：拟合曲线不下凸，不存在最佳施肥量"),
-    "extrapolated": ("beyond the tested rates (extrapolated; not a recommendation)",
-                     "超出试验施肥范围（外推，不宜作为推荐用量）"),
+    "no_maximum": (
+        "no maximum: the fitted curve does not bend down, so no optimum rate exists",
+        "无最高点：拟合曲线不下凸，不存在最佳施肥量",
+    ),
+    "extrapolated": (
+        "beyond the tested rates (extrapolated; not a recommendation)",
+        "超出试验施肥范围（外推，不宜作为推荐用量）",
+    ),
     "at_bound": ("at the edge of the tested rates", "位于试验施肥范围的边界"),
     "saddle": ("saddle point: no maximum", "鞍点：无最高点"),
     "maximum": ("maximum", "极大值"),
@@ -433,8 +518,16 @@ def check_lang(lang: Any) -> str:
     'zh'
     """
     key = str(lang).strip().lower() if isinstance(lang, str) else lang
-    aliases = {"cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "chinese": "zh", "中文": "zh",
-               "english": "en", "en-us": "en", "en-gb": "en"}
+    aliases = {
+        "cn": "zh",
+        "zh-cn": "zh",
+        "zh_cn": "zh",
+        "chinese": "zh",
+        "中文": "zh",
+        "english": "en",
+        "en-us": "en",
+        "en-gb": "en",
+    }
     key = aliases.get(key, key)
     if key not in LANGS:
         raise FertoptError(f"lang={lang!r} is not available; use 'en' (English) or 'zh' (Chinese).")

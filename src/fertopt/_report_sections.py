@@ -39,8 +39,14 @@ __all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS"]
 
 POSTHOC_METHODS = ("duncan", "lsd", "tukey", "snk", "scheffe")
 NUTRIENT_FORMS = ("N", "P2O5", "K2O", "P", "K")
-RESPONSE_MODELS = ("linear", "quadratic", "linear_plateau", "quadratic_plateau", "mitscherlich",
-                   "square_root")
+RESPONSE_MODELS = (
+    "linear",
+    "quadratic",
+    "linear_plateau",
+    "quadratic_plateau",
+    "mitscherlich",
+    "square_root",
+)
 
 
 class NotApplicable(Exception):
@@ -129,10 +135,25 @@ class Context:
 
     # -- set-up ---------------------------------------------------------------
     @classmethod
-    def create(cls, data: Any, *, response: Any, treatment: Any, block: Any, rates: Any,
-               prices: Any, lang: str, posthoc: str | None, alpha: float, model: str,
-               omission: Mapping[str, Any] | None, figures: bool, figure_format: str,
-               digits: int, errors: str) -> Context:
+    def create(
+        cls,
+        data: Any,
+        *,
+        response: Any,
+        treatment: Any,
+        block: Any,
+        rates: Any,
+        prices: Any,
+        lang: str,
+        posthoc: str | None,
+        alpha: float,
+        model: str,
+        omission: Mapping[str, Any] | None,
+        figures: bool,
+        figure_format: str,
+        digits: int,
+        errors: str,
+    ) -> Context:
         frame = _v.require_frame(data)
         _v.require_columns(frame, response=response, treatment=treatment, block=block)
         rate_map = _rates_map(frame, rates)
@@ -144,10 +165,21 @@ class Context:
                 f"'P2O5': 'NK', 'K2O': 'NP'}}, 'control': 'CK'}}, got {type(omission).__name__}."
             )
         return cls(
-            data=frame, response=response, treatment=tuple(_v.as_names(treatment, "treatment")),
-            block=block, rates=rate_map, prices=prices, lang=lang, posthoc=posthoc, alpha=alpha,
-            model=model, omission_spec=omission, figures=bool(figures),
-            figure_format=figure_format, digits=int(digits), errors=errors,
+            data=frame,
+            response=response,
+            treatment=tuple(_v.as_names(treatment, "treatment")),
+            block=block,
+            rates=rate_map,
+            prices=prices,
+            lang=lang,
+            posthoc=posthoc,
+            alpha=alpha,
+            model=model,
+            omission_spec=omission,
+            figures=bool(figures),
+            figure_format=figure_format,
+            digits=int(digits),
+            errors=errors,
         )
 
     def prepare_fonts(self) -> None:
@@ -253,8 +285,13 @@ class Context:
             if issubclass(category, FertoptWarning) and not issubclass(category, DisplayWarning):
                 if message not in texts:
                     texts.append(message)
-        for result in [self.anova, *self.comparisons, *self.fits.values(), self.surface,
-                       self.omission_result]:
+        for result in [
+            self.anova,
+            *self.comparisons,
+            *self.fits.values(),
+            self.surface,
+            self.omission_result,
+        ]:
             for message in getattr(result, "warnings", ()) or ():
                 if str(message) not in texts:
                     texts.append(str(message))
@@ -282,19 +319,34 @@ class Context:
                     _translate_axes(ax, self.fig_lang)
                     plotting.check_glyphs(ax)
                 buf = io.BytesIO()
-                fig.savefig(buf, format=self.figure_format, dpi=200 if self.figure_format == "png" else None,
-                            metadata={"Software": None} if self.figure_format == "png" else {"Date": None})
+                fig.savefig(
+                    buf,
+                    format=self.figure_format,
+                    dpi=200 if self.figure_format == "png" else None,
+                    metadata={"Software": None} if self.figure_format == "png" else {"Date": None},
+                )
         except FertoptError as exc:
             return Paragraph(self.t("figure_failed", reason=str(exc)))
         except Exception as exc:  # a drawing bug must not cost the user the report
             if self.errors == "raise":
                 raise
             return Paragraph(self.t("figure_failed", reason=f"{type(exc).__name__}: {exc}"))
-        return Figure(name=spec.name, caption=spec.caption, data=buf.getvalue(),
-                      format=self.figure_format, width=spec.size[0], height=spec.size[1])
+        return Figure(
+            name=spec.name,
+            caption=spec.caption,
+            data=buf.getvalue(),
+            format=self.figure_format,
+            width=spec.size[0],
+            height=spec.size[1],
+        )
 
-    def figure(self, name: str, caption: str, draw: Callable[[Any, str], None],
-               size: tuple[float, float] = (5.2, 3.6)) -> list[Any]:
+    def figure(
+        self,
+        name: str,
+        caption: str,
+        draw: Callable[[Any, str], None],
+        size: tuple[float, float] = (5.2, 3.6),
+    ) -> list[Any]:
         return [self.render(_Figure(name, caption, draw, size))] if self.figures else []
 
     # -- analyses shared by several sections -------------------------------------
@@ -302,9 +354,14 @@ class Context:
         if self.anova is None and self.anova_error is None:
             anova = _api("anova")
             try:
-                self.anova = anova(self.data, response=self.response,
-                                   treatment=list(self.treatment) if len(self.treatment) > 1
-                                   else self.treatment[0], block=self.block)
+                self.anova = anova(
+                    self.data,
+                    response=self.response,
+                    treatment=list(self.treatment)
+                    if len(self.treatment) > 1
+                    else self.treatment[0],
+                    block=self.block,
+                )
             except FertoptError as exc:
                 self.anova_error = str(exc)
                 raise
@@ -349,14 +406,18 @@ class Context:
                     raise
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 error = f"{type(exc).__name__}: {exc} at {where.name}"
-                sections.append(Section(key, title, "failed", (), self.t("internal_error", error=error)))
+                sections.append(
+                    Section(key, title, "failed", (), self.t("internal_error", error=error))
+                )
                 continue
             sections.append(Section(key, title, "ok", tuple(blocks)))
         # warnings and notes come last: they gather what the analyses said
         items = self.warning_texts()
         block = Notes(items, title=None) if items else Paragraph(self.t("no_warnings"))
         sections.append(Section("warnings", self.t("sec_warnings"), "ok", (block,)))
-        sections.append(Section("about", self.t("sec_about"), "ok", tuple(_about_blocks(self, sections))))
+        sections.append(
+            Section("about", self.t("sec_about"), "ok", tuple(_about_blocks(self, sections)))
+        )
         return sections
 
     def finding(self, key: str, text: str) -> None:
@@ -364,7 +425,9 @@ class Context:
 
     def key_findings(self, sections: Sequence[Any]) -> list[str]:
         out: list[str] = []
-        numbers = {s.key: i for i, s in enumerate([s for s in sections if s.status != "not_applicable"], 1)}
+        numbers = {
+            s.key: i for i, s in enumerate([s for s in sections if s.status != "not_applicable"], 1)
+        }
         for sec in sections:
             if sec.status == "failed":
                 out.append(self.t("section_failed_finding", title=sec.title, n=numbers[sec.key]))
@@ -382,8 +445,11 @@ def _translate_axes(ax: Any, lang: str) -> None:
     """Chinese labels on a figure drawn by a plotting function in English."""
     if lang != "zh":
         return
-    for setter, getter in ((ax.set_title, ax.get_title), (ax.set_xlabel, ax.get_xlabel),
-                           (ax.set_ylabel, ax.get_ylabel)):
+    for setter, getter in (
+        (ax.set_title, ax.get_title),
+        (ax.set_xlabel, ax.get_xlabel),
+        (ax.set_ylabel, ax.get_ylabel),
+    ):
         text = getter()
         new = translate_figure_text(text, lang)
         if new != text:
@@ -402,7 +468,11 @@ def _labels(series: pd.Series, role: str) -> pd.Categorical:
 
 
 def _role_label(role: str, column: Any) -> str:
-    return role if str(column).lower() in (role.lower(), "treatment", "block") else f"{role} ({column})"
+    return (
+        role
+        if str(column).lower() in (role.lower(), "treatment", "block")
+        else f"{role} ({column})"
+    )
 
 
 def _sec_data(ctx: Context) -> list[Any]:
@@ -411,14 +481,24 @@ def _sec_data(ctx: Context) -> list[Any]:
     for col in ctx.treatment:
         levels = _labels(frame[col].dropna(), "treatment").categories
         shown = ", ".join(str(v) for v in levels[:14]) + (" …" if len(levels) > 14 else "")
-        facts.append((_role_label(ctx.t("treatment"), col), ctx.t("levels", n=len(levels), names=shown)))
+        facts.append(
+            (_role_label(ctx.t("treatment"), col), ctx.t("levels", n=len(levels), names=shown))
+        )
     if ctx.block is not None:
         levels = _labels(frame[ctx.block].dropna(), "block").categories
-        facts.append((_role_label(ctx.t("block"), ctx.block),
-                      ctx.t("levels", n=len(levels), names=", ".join(map(str, levels)))))
+        facts.append(
+            (
+                _role_label(ctx.t("block"), ctx.block),
+                ctx.t("levels", n=len(levels), names=", ".join(map(str, levels))),
+            )
+        )
     if ctx.rates:
-        facts.append((ctx.t("rates"), ", ".join(
-            f"{c} = {n}" if n and n != c else str(c) for c, n in ctx.rates.items())))
+        facts.append(
+            (
+                ctx.t("rates"),
+                ", ".join(f"{c} = {n}" if n and n != c else str(c) for c, n in ctx.rates.items()),
+            )
+        )
     try:
         aov = ctx.run_anova()
     except FertoptError:
@@ -445,9 +525,12 @@ def _sec_data(ctx: Context) -> list[Any]:
     shown_rates = [c for c in ctx.rates if c not in keys]
     for i, col in enumerate(shown_rates):
         levels = pd.to_numeric(frame[col], errors="coerce")
-        per = pd.DataFrame({**{c: work[c] for c in keys}, "_r": levels.to_numpy()}, index=frame.index)
+        per = pd.DataFrame(
+            {**{c: work[c] for c in keys}, "_r": levels.to_numpy()}, index=frame.index
+        )
         first = per.groupby(keys, observed=True, sort=True)["_r"].agg(
-            lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan)
+            lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan
+        )
         table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
     labels = {c: (ctx.t("treatment") if len(keys) == 1 else str(c)) for c in keys}
     labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
@@ -499,13 +582,21 @@ def _sec_anova(ctx: Context) -> list[Any]:
     aov = ctx.run_anova()
     errors = aov.errors.set_index("error")
     table = aov.table.copy()
-    err_df = [errors.loc[aov.error_of[s], "df"] if s in aov.error_of else np.nan for s in table["source"]]
-    table["f_05"] = [stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-                     for d1, d2 in zip(table["df"], err_df, strict=True)]
-    table["f_01"] = [stats.f.isf(0.01, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-                     for d1, d2 in zip(table["df"], err_df, strict=True)]
+    err_df = [
+        errors.loc[aov.error_of[s], "df"] if s in aov.error_of else np.nan for s in table["source"]
+    ]
+    table["f_05"] = [
+        stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
+        for d1, d2 in zip(table["df"], err_df, strict=True)
+    ]
+    table["f_01"] = [
+        stats.f.isf(0.01, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
+        for d1, d2 in zip(table["df"], err_df, strict=True)
+    ]
     table["sig"] = [_sig_mark(p) for p in table["p"]]
-    total = pd.DataFrame({"source": ["Total"], "df": [aov.table["df"].sum()], "ss": [aov.table["ss"].sum()]})
+    total = pd.DataFrame(
+        {"source": ["Total"], "df": [aov.table["df"].sum()], "ss": [aov.table["ss"].sum()]}
+    )
     table = pd.concat([table, total], ignore_index=True)
     table["source"] = [_source_name(ctx, aov, s) for s in table["source"]]
     table["sig"] = table["sig"].fillna("").astype(object)
@@ -516,7 +607,9 @@ def _sec_anova(ctx: Context) -> list[Any]:
     for _, e in aov.errors.iterrows():
         name = ctx.t("cv") if len(aov.errors) == 1 else f"{ctx.t('cv')} ({ctx.t(str(e['error']))})"
         facts.append((name, f"{e['cv']:.2f} %"))
-    facts.append((ctx.t("mse_df"), f"{ctx.num(aov.mse, ctx.digits + 1)} ({format_number(aov.df_resid)})"))
+    facts.append(
+        (ctx.t("mse_df"), f"{ctx.num(aov.mse, ctx.digits + 1)} ({format_number(aov.df_resid)})")
+    )
     facts.append((ctx.t("r_squared"), f"{aov.r_squared:.4f}"))
     verdicts = []
     for term in aov._key_terms():
@@ -525,16 +618,30 @@ def _sec_anova(ctx: Context) -> list[Any]:
         f_text = "inf" if not np.isfinite(row["f"]) else f"{row['f']:.2f}"
         p_text = format_p(row["p"])
         p_text = p_text if p_text.startswith("<") else f"= {p_text}"
-        sentence = ctx.t("anova_verdict", term=_term_label(ctx, term), word=significance_word(row["p"], ctx.lang),
-                         df1=format_number(row["df"]), df2=format_number(err["df"]), f=f_text, p=p_text)
+        sentence = ctx.t(
+            "anova_verdict",
+            term=_term_label(ctx, term),
+            word=significance_word(row["p"], ctx.lang),
+            df1=format_number(row["df"]),
+            df2=format_number(err["df"]),
+            f=f_text,
+            p=p_text,
+        )
         verdicts.append(sentence)
         ctx.finding("anova", sentence)
-    cv_sentence = ctx.t("cv_sentence", cv=f"{aov.cv:.2f}", mean=ctx.num(aov.grand_mean, ctx.digits + 1))
+    cv_sentence = ctx.t(
+        "cv_sentence", cv=f"{aov.cv:.2f}", mean=ctx.num(aov.grand_mean, ctx.digits + 1)
+    )
     ctx.finding("anova", cv_sentence)
     return [
         Facts(facts),
-        Table(table, title=ctx.t("anova_table"), labels=labels, note=ctx.t("sig_legend"),
-              formats={"df": "int" if integer_df else None, "p": "p"}),
+        Table(
+            table,
+            title=ctx.t("anova_table"),
+            labels=labels,
+            note=ctx.t("sig_legend"),
+            formats={"df": "int" if integer_df else None, "p": "p"},
+        ),
         Paragraph(" ".join(verdicts)),
     ]
 
@@ -560,22 +667,42 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
         ctx.comparisons.append(mc)
         groups = mc.groups.copy()
         groups["treatment"] = groups["treatment"].astype(str)
-        labels = {"treatment": ctx.t("treatment") if term is None else str(term),
-                  "letters": ctx.t("letters_alpha", alpha=f"α = {ctx.alpha:g}")}
+        labels = {
+            "treatment": ctx.t("treatment") if term is None else str(term),
+            "letters": ctx.t("letters_alpha", alpha=f"α = {ctx.alpha:g}"),
+        }
         labels.update({k: ctx.t(k) for k in ("mean", "sd", "se", "n")})
         title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
         if term is not None:
             title = f"{ctx.t('factor_term', term=term)}: {title}"
         blocks.append(Table(groups, title=title, labels=labels, formats={"n": "int"}))
-        blocks.append(Paragraph(ctx.t("letters_sentence", pct=f"{100 * ctx.alpha:g}", method=method,
-                                      mse=ctx.num(mc.mse, ctx.digits + 1), df=format_number(mc.df))))
+        blocks.append(
+            Paragraph(
+                ctx.t(
+                    "letters_sentence",
+                    pct=f"{100 * ctx.alpha:g}",
+                    method=method,
+                    mse=ctx.num(mc.mse, ctx.digits + 1),
+                    df=format_number(mc.df),
+                )
+            )
+        )
         best = groups.loc[groups["mean"].idxmax()]
         worst = groups.loc[groups["mean"].idxmin()]
         prefix = "" if term is None else f"{term}: "
-        ctx.finding("comparisons", prefix + ctx.t(
-            "highest_lowest", best=best["treatment"], best_mean=ctx.num(best["mean"]),
-            best_letters=best["letters"], worst=worst["treatment"], worst_mean=ctx.num(worst["mean"]),
-            worst_letters=worst["letters"]))
+        ctx.finding(
+            "comparisons",
+            prefix
+            + ctx.t(
+                "highest_lowest",
+                best=best["treatment"],
+                best_mean=ctx.num(best["mean"]),
+                best_letters=best["letters"],
+                worst=worst["treatment"],
+                worst_mean=ctx.num(worst["mean"]),
+                worst_letters=worst["letters"],
+            ),
+        )
 
         def draw(fig: Any, lang: str, mc: Any = mc) -> None:
             from . import plotting
@@ -587,8 +714,12 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
                 ax.set_xlabel(label("treatment", lang))
 
         name = "means" if term is None else f"means_{term}"
-        blocks += ctx.figure(name, ctx.t("fig_means", method=method, alpha=f"{ctx.alpha:g}"), draw,
-                             size=(min(9.0, max(4.2, 0.5 * len(groups) + 2.0)), 3.6))
+        blocks += ctx.figure(
+            name,
+            ctx.t("fig_means", method=method, alpha=f"{ctx.alpha:g}"),
+            draw,
+            size=(min(9.0, max(4.2, 0.5 * len(groups) + 2.0)), 3.6),
+        )
     return blocks
 
 
@@ -596,7 +727,7 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
 # 4. response curves and optima
 # ---------------------------------------------------------------------------
 def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
-    """Plots in which the other rate columns are held constant, with the most rates of ``column``."""
+    """Plots where the other rate columns are constant, with the most rates of ``column``."""
     frame = ctx.data
     others = [c for c in ctx.rates if c != column]
     if not others:
@@ -606,15 +737,23 @@ def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
     rate = pd.to_numeric(frame[column], errors="coerce")
     best_key = max(keys.unique(), key=lambda k: (rate[keys == k].nunique(), int((keys == k).sum())))
     subset = frame.loc[keys == best_key]
-    fixed = ", ".join(f"{ctx.rate_name(c)} = {format_number(values.loc[subset.index[0], c])}" for c in others)
+    fixed = ", ".join(
+        f"{ctx.rate_name(c)} = {format_number(values.loc[subset.index[0], c])}" for c in others
+    )
     return subset, ctx.t("series_fixed", fixed=fixed)
 
 
 def _optimum_row(ctx: Context, opt: Any, kind_key: str) -> dict[str, Any]:
     lo, hi = opt.ci if opt.ci is not None else (np.nan, np.nan)
-    return {"kind": ctx.t(kind_key), "rate": opt.rate, "ci_low": lo, "ci_high": hi,
-            "yield_at_rate": opt.yield_at_rate, "net_return": opt.net_return,
-            "status": status_text(opt.status, ctx.lang)}
+    return {
+        "kind": ctx.t(kind_key),
+        "rate": opt.rate,
+        "ci_low": lo,
+        "ci_high": hi,
+        "yield_at_rate": opt.yield_at_rate,
+        "net_return": opt.net_return,
+        "status": status_text(opt.status, ctx.lang),
+    }
 
 
 def _ci_text(ctx: Context, opt: Any) -> str:
@@ -626,8 +765,18 @@ def _ci_text(ctx: Context, opt: Any) -> str:
     return f"{level} {ctx.num(lo)}–{ctx.num(hi)}{bound}"
 
 
-_COMPARISON_COLUMNS = ("model", "n_params", "converged", "rmse", "r2", "aicc", "delta_aicc", "weight",
-                       "lof_p", "agronomic_rate")
+_COMPARISON_COLUMNS = (
+    "model",
+    "n_params",
+    "converged",
+    "rmse",
+    "r2",
+    "aicc",
+    "delta_aicc",
+    "weight",
+    "lof_p",
+    "agronomic_rate",
+)
 
 
 def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
@@ -638,11 +787,23 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     series, described = _series(ctx, column)
     levels = sorted(pd.to_numeric(series[column], errors="coerce").dropna().unique())
     if len(levels) < 3:
-        raise NotApplicable(ctx.t("too_few_rates", nutrient=nutrient, k=len(levels),
-                                  levels=", ".join(format_number(v) for v in levels)))
+        raise NotApplicable(
+            ctx.t(
+                "too_few_rates",
+                nutrient=nutrient,
+                k=len(levels),
+                levels=", ".join(format_number(v) for v in levels),
+            )
+        )
     compare_models = _api("compare_models")
-    cmp = compare_models(series, response=ctx.response, rate=column, block=ctx.block, nutrient=form,
-                         other_rates=others)
+    cmp = compare_models(
+        series,
+        response=ctx.response,
+        rate=column,
+        block=ctx.block,
+        nutrient=form,
+        other_rates=others,
+    )
     model = ctx.model
     if model == "best":
         fit = cmp.best("aicc")
@@ -652,22 +813,61 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     else:
         row = cmp.table.loc[cmp.table["model"] == model]
         reason = str(row["message"].iloc[0]) if len(row) else ""
-        raise FertoptError(ctx.t("model_not_fitted", nutrient=nutrient, model=model_name(model, ctx.lang),
-                                 reason=reason))
+        raise FertoptError(
+            ctx.t(
+                "model_not_fitted",
+                nutrient=nutrient,
+                model=model_name(model, ctx.lang),
+                reason=reason,
+            )
+        )
     ctx.fits[str(column)] = fit
-    blocks.append(Paragraph(ctx.t("response_model", nutrient=nutrient, model=model_name(model, ctx.lang),
-                                  n=fit.n_obs, k=len(levels), series=described)))
-    blocks.append(Facts([(ctx.t("equation"), fit._equation(ctx.digits)),
-                         (ctx.t("r_squared"), format_number(fit.r2, 4)),
-                         (ctx.t("residual_sd"), ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)))]))
+    blocks.append(
+        Paragraph(
+            ctx.t(
+                "response_model",
+                nutrient=nutrient,
+                model=model_name(model, ctx.lang),
+                n=fit.n_obs,
+                k=len(levels),
+                series=described,
+            )
+        )
+    )
+    blocks.append(
+        Facts(
+            [
+                (ctx.t("equation"), fit._equation(ctx.digits)),
+                (ctx.t("r_squared"), format_number(fit.r2, 4)),
+                (
+                    ctx.t("residual_sd"),
+                    ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),
+                ),
+            ]
+        )
+    )
     table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
-    blocks.append(Table(table, title=ctx.t("model_comparison", nutrient=nutrient),
-                        labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
-                        formats={"lof_p": "p", "n_params": "int", "converged": _yes_no(ctx),
-                                 "model": lambda m: model_name(str(m), ctx.lang)}))
+    blocks.append(
+        Table(
+            table,
+            title=ctx.t("model_comparison", nutrient=nutrient),
+            labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
+            formats={
+                "lof_p": "p",
+                "n_params": "int",
+                "converged": _yes_no(ctx),
+                "model": lambda m: model_name(str(m), ctx.lang),
+            },
+        )
+    )
     params = fit.params.copy()
-    blocks.append(Table(params, title=ctx.t("parameters", nutrient=nutrient, model=model_name(model, ctx.lang)),
-                        labels={c: ctx.t(f"par_{c}") for c in params.columns}))
+    blocks.append(
+        Table(
+            params,
+            title=ctx.t("parameters", nutrient=nutrient, model=model_name(model, ctx.lang)),
+            labels={c: ctx.t(f"par_{c}") for c in params.columns},
+        )
+    )
     agro = fit.optimum()
     optima = [agro]
     rows = [_optimum_row(ctx, agro, "agronomic_optimum")]
@@ -690,22 +890,49 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     notes = [o.message for o in optima if o.message]
     if econ is not None and econ.price_ratio_text:
         notes.append(f"{ctx.t('price_ratio')}: {econ.price_ratio_text}")
-    blocks.append(Table(frame, title=ctx.t("optima_table", nutrient=nutrient), labels=labels,
-                        note=" ".join(notes) or None))
+    blocks.append(
+        Table(
+            frame,
+            title=ctx.t("optima_table", nutrient=nutrient),
+            labels=labels,
+            note=" ".join(notes) or None,
+        )
+    )
     best = econ if econ is not None else agro
     if best.status == "no_maximum" or not np.isfinite(best.rate):
-        ctx.finding("response", ctx.t("optimum_sentence_status", nutrient=nutrient,
-                                      status=status_text(best.status, ctx.lang)))
+        ctx.finding(
+            "response",
+            ctx.t(
+                "optimum_sentence_status",
+                nutrient=nutrient,
+                status=status_text(best.status, ctx.lang),
+            ),
+        )
     elif econ is not None:
-        amax = ctx.rate_num(column, agro.rate) if np.isfinite(agro.rate) else status_text(agro.status, ctx.lang)
-        text = ctx.t("optimum_sentence_econ", nutrient=nutrient, rate=ctx.rate_num(column, econ.rate),
-                     ci=_ci_text(ctx, econ), y=ctx.num(econ.yield_at_rate), amax=amax)
+        amax = (
+            ctx.rate_num(column, agro.rate)
+            if np.isfinite(agro.rate)
+            else status_text(agro.status, ctx.lang)
+        )
+        text = ctx.t(
+            "optimum_sentence_econ",
+            nutrient=nutrient,
+            rate=ctx.rate_num(column, econ.rate),
+            ci=_ci_text(ctx, econ),
+            y=ctx.num(econ.yield_at_rate),
+            amax=amax,
+        )
         if econ.status != "ok":
             text += " " + ctx.t("status_note", status=status_text(econ.status, ctx.lang))
         ctx.finding("response", text)
     else:
-        text = ctx.t("optimum_sentence_agro", nutrient=nutrient, rate=ctx.rate_num(column, agro.rate),
-                     ci=_ci_text(ctx, agro), y=ctx.num(agro.yield_at_rate))
+        text = ctx.t(
+            "optimum_sentence_agro",
+            nutrient=nutrient,
+            rate=ctx.rate_num(column, agro.rate),
+            ci=_ci_text(ctx, agro),
+            y=ctx.num(agro.yield_at_rate),
+        )
         if agro.status != "ok":
             text += " " + ctx.t("status_note", status=status_text(agro.status, ctx.lang))
         ctx.finding("response", text)
@@ -718,9 +945,13 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
         ax.set_xlabel(ctx.rate_label(column))
         ax.set_ylabel(ctx.response_label())
 
-    blocks += ctx.figure(f"response_{nutrient}", ctx.t("fig_response", nutrient=nutrient,
-                                                       model=model_name(model, ctx.lang)), draw)
+    blocks += ctx.figure(
+        f"response_{nutrient}",
+        ctx.t("fig_response", nutrient=nutrient, model=model_name(model, ctx.lang)),
+        draw,
+    )
     if econ is not None and np.isfinite(econ.rate):
+
         def draw_nr(fig: Any, lang: str) -> None:
             from . import plotting
 
@@ -728,7 +959,9 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
             plotting.plot_net_return(fit, prices=ctx.prices, ax=ax, lang=lang)
             ax.set_xlabel(ctx.rate_label(column))
 
-        blocks += ctx.figure(f"net_return_{nutrient}", ctx.t("fig_net_return", nutrient=nutrient), draw_nr)
+        blocks += ctx.figure(
+            f"net_return_{nutrient}", ctx.t("fig_net_return", nutrient=nutrient), draw_nr
+        )
 
 
 def _yes_no(ctx: Context) -> Callable[[Any], str]:
@@ -751,11 +984,15 @@ def _sec_response(ctx: Context) -> list[Any]:
         except FertoptError as exc:
             if ctx.errors == "raise":
                 raise
-            part = [Paragraph(ctx.t("nutrient_failed", nutrient=ctx.rate_name(column), reason=str(exc)))]
+            part = [
+                Paragraph(ctx.t("nutrient_failed", nutrient=ctx.rate_name(column), reason=str(exc)))
+            ]
         else:
             fitted += 1
         if len(ctx.rates) > 1:
-            blocks.append(Paragraph("", title=ctx.t("nutrient_heading", nutrient=ctx.rate_name(column))))
+            blocks.append(
+                Paragraph("", title=ctx.t("nutrient_heading", nutrient=ctx.rate_name(column)))
+            )
         blocks += part
     if not blocks:
         raise NotApplicable(" ".join(skipped))
@@ -779,53 +1016,109 @@ def _sec_surface(ctx: Context) -> list[Any]:
         raise NotApplicable("")
     fit_surface = _api("fit_surface")
     names = {c: ctx.rate_name(c) for c in varying}
-    surf = fit_surface(ctx.data, response=ctx.response, rates={names[c]: c for c in varying},
-                       block=ctx.block)
+    surf = fit_surface(
+        ctx.data, response=ctx.response, rates={names[c]: c for c in varying}, block=ctx.block
+    )
     ctx.surface = surf
-    blocks: list[Any] = [Paragraph(ctx.t("surface_fit", rates=", ".join(surf.nutrients), n=surf.n_obs,
-                                         k=surf.n_support))]
+    blocks: list[Any] = [
+        Paragraph(
+            ctx.t("surface_fit", rates=", ".join(surf.nutrients), n=surf.n_obs, k=surf.n_support)
+        )
+    ]
     reg = surf.anova.set_index("source")
-    facts = [(ctx.t("r_squared"), f"{surf.r2:.4f} ({ctx.t('adjusted')} {surf.adj_r2:.4f})"),
-             (ctx.t("residual_sd"), ctx.t("with_df", x=ctx.num(surf.rmse), df=format_number(surf.df_resid)))]
+    facts = [
+        (ctx.t("r_squared"), f"{surf.r2:.4f} ({ctx.t('adjusted')} {surf.adj_r2:.4f})"),
+        (
+            ctx.t("residual_sd"),
+            ctx.t("with_df", x=ctx.num(surf.rmse), df=format_number(surf.df_resid)),
+        ),
+    ]
     if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
         row = reg.loc["regression"]
         p_text = format_p(row["p"])
-        facts.append((ctx.t("regression_f"), f"F({format_number(row['df'])}, {format_number(surf.df_resid)}) = "
-                       f"{row['f']:.2f}, p {p_text if p_text.startswith('<') else '= ' + p_text}"))
+        facts.append(
+            (
+                ctx.t("regression_f"),
+                f"F({format_number(row['df'])}, {format_number(surf.df_resid)}) = "
+                f"{row['f']:.2f}, p {p_text if p_text.startswith('<') else '= ' + p_text}",
+            )
+        )
     blocks.append(Facts(facts))
-    blocks.append(Table(surf.coefficients, title=ctx.t("coefficients"),
-                        labels={c: ctx.t(f"coef_{c}") for c in surf.coefficients.columns}, formats={"p": "p"}))
+    blocks.append(
+        Table(
+            surf.coefficients,
+            title=ctx.t("coefficients"),
+            labels={c: ctx.t(f"coef_{c}") for c in surf.coefficients.columns},
+            formats={"p": "p"},
+        )
+    )
     if len(surf.anova):
         anova = surf.anova.copy()
         anova["source"] = [ctx.t(f"src_{v}") for v in anova["source"]]
-        blocks.append(Table(anova, title=ctx.t("surface_anova"), formats={"p": "p", "df": "int"},
-                            labels={k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p")}))
+        blocks.append(
+            Table(
+                anova,
+                title=ctx.t("surface_anova"),
+                formats={"p": "p", "df": "int"},
+                labels={k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
+            )
+        )
     # shape, optimum and typicality
     priced = ctx.prices is not None and all(
-        ctx.rates.get(c) is not None and ctx.prices.has(ctx.rates[c]) for c in varying)
+        ctx.rates.get(c) is not None and ctx.prices.has(ctx.rates[c]) for c in varying
+    )
     if surf.second_order:
         can = surf.canonical()
         where = ctx.t("inside_region") if can.inside else ctx.t("outside_region")
-        blocks.append(Facts([
-            (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
-            (ctx.t("stationary_point"), f"{_rates_text(ctx, can.stationary_point)} ({where})"
-             if can.stationary_point else ctx.t("none")),
-            (ctx.t("stationary_yield"), ctx.num(can.stationary_yield) if can.stationary_yield is not None
-             else ctx.t("none")),
-        ], title=ctx.t("canonical")))
+        blocks.append(
+            Facts(
+                [
+                    (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
+                    (
+                        ctx.t("stationary_point"),
+                        f"{_rates_text(ctx, can.stationary_point)} ({where})"
+                        if can.stationary_point
+                        else ctx.t("none"),
+                    ),
+                    (
+                        ctx.t("stationary_yield"),
+                        ctx.num(can.stationary_yield)
+                        if can.stationary_yield is not None
+                        else ctx.t("none"),
+                    ),
+                ],
+                title=ctx.t("canonical"),
+            )
+        )
         if ctx.lang == "en":
             blocks.append(Paragraph(can.message))
-    opt = surf.optimum(prices=ctx.prices, bounds="tested") if priced else surf.maximum(bounds="tested")
+    opt = (
+        surf.optimum(prices=ctx.prices, bounds="tested")
+        if priced
+        else surf.maximum(bounds="tested")
+    )
     binding = opt.binding.copy()
-    blocks.append(Table(binding[["nutrient", "rate", "lower", "upper", "at_bound"]],
-                        title=ctx.t("surface_optimum_econ" if priced else "surface_optimum_max"),
-                        labels={k: ctx.t(f"bind_{k}") for k in ("nutrient", "rate", "lower", "upper", "at_bound")},
-                        formats={"at_bound": lambda v: ctx.t(f"bound_{v}") if v else ""}))
-    facts = [(ctx.t("status"), status_text(opt.status, ctx.lang)),
-             (ctx.t("yield_at_rate"), ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None
-              else ctx.t("none"))]
+    blocks.append(
+        Table(
+            binding[["nutrient", "rate", "lower", "upper", "at_bound"]],
+            title=ctx.t("surface_optimum_econ" if priced else "surface_optimum_max"),
+            labels={
+                k: ctx.t(f"bind_{k}") for k in ("nutrient", "rate", "lower", "upper", "at_bound")
+            },
+            formats={"at_bound": lambda v: ctx.t(f"bound_{v}") if v else ""},
+        )
+    )
+    facts = [
+        (ctx.t("status"), status_text(opt.status, ctx.lang)),
+        (
+            ctx.t("yield_at_rate"),
+            ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else ctx.t("none"),
+        ),
+    ]
     if priced and opt.net_return is not None:
-        facts.append((ctx.t("net_return"), f"{ctx.num(opt.net_return)} {opt.net_return_unit or ''}".rstrip()))
+        facts.append(
+            (ctx.t("net_return"), f"{ctx.num(opt.net_return)} {opt.net_return_unit or ''}".rstrip())
+        )
     blocks.append(Facts(facts))
     if ctx.lang == "en" and opt.message:
         blocks.append(Paragraph(opt.message))
@@ -835,29 +1128,46 @@ def _sec_surface(ctx: Context) -> list[Any]:
         typ = surf.typicality(prices=ctx.prices if priced else None)
         rules = typ.rules.copy()
         rules["name"] = [ctx.t(f"rule_{i}") for i in rules["rule"]]
-        blocks.append(Table(rules, title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
-                            labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
-                            formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"}))
+        blocks.append(
+            Table(
+                rules,
+                title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
+                labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
+                formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"},
+            )
+        )
     kind = status_text(surf.canonical().kind, ctx.lang) if surf.second_order else surf.model
-    ctx.finding("surface", ctx.t("surface_finding", kind=kind,
-                                 what=ctx.t("fig_economic" if priced else "max_yield_rates"),
-                                 rates=_rates_text(ctx, opt.rates), y=ctx.num(opt.yield_at_rates)
-                                 if opt.yield_at_rates is not None else "-",
-                                 status=status_text(opt.status, ctx.lang)))
+    ctx.finding(
+        "surface",
+        ctx.t(
+            "surface_finding",
+            kind=kind,
+            what=ctx.t("fig_economic" if priced else "max_yield_rates"),
+            rates=_rates_text(ctx, opt.rates),
+            y=ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
+            status=status_text(opt.status, ctx.lang),
+        ),
+    )
 
     def draw(fig: Any, lang: str) -> None:
         from . import plotting
 
         ax = fig.add_subplot()
-        plotting.plot_surface(surf, ax=ax, prices=ctx.prices if priced else None, optimum=opt, lang=lang)
+        plotting.plot_surface(
+            surf, ax=ax, prices=ctx.prices if priced else None, optimum=opt, lang=lang
+        )
         ax.set_xlabel(ctx.rate_label(surf.columns[surf.nutrients[0]]))
         ax.set_ylabel(ctx.rate_label(surf.columns[surf.nutrients[1]]))
         for other in fig.axes:
             if other is not ax:  # the colour bar
                 other.set_ylabel(ctx.response_label())
 
-    blocks += ctx.figure("surface", ctx.t("fig_surface", x=surf.nutrients[0], y=surf.nutrients[1]), draw,
-                         size=(5.6, 4.4))
+    blocks += ctx.figure(
+        "surface",
+        ctx.t("fig_surface", x=surf.nutrients[0], y=surf.nutrients[1]),
+        draw,
+        size=(5.6, 4.4),
+    )
     return blocks
 
 
@@ -866,15 +1176,19 @@ def _sec_surface(ctx: Context) -> list[Any]:
 # ---------------------------------------------------------------------------
 _FULL = {"npk", "opt", "全肥", "配方", "配方施肥"}
 _CONTROL = {"ck", "control", "空白", "不施肥", "对照", "0"}
-_MINUS = {"N": {"pk", "-n", "npk-n", "缺n", "无n", "不施n"},
-          "P2O5": {"nk", "-p", "npk-p", "缺p", "无p", "不施p"},
-          "K2O": {"np", "-k", "npk-k", "缺k", "无k", "不施k"}}
+_MINUS = {
+    "N": {"pk", "-n", "npk-n", "缺n", "无n", "不施n"},
+    "P2O5": {"nk", "-p", "npk-p", "缺p", "无p", "不施p"},
+    "K2O": {"np", "-k", "npk-k", "缺k", "无k", "不施k"},
+}
 
 
 def _detect_omission(ctx: Context) -> dict[str, Any] | None:
     if len(ctx.treatment) != 1:
         return None
-    labels = {re.sub(r"\s+", "", str(v)).lower(): v for v in ctx.data[ctx.treatment[0]].dropna().unique()}
+    labels = {
+        re.sub(r"\s+", "", str(v)).lower(): v for v in ctx.data[ctx.treatment[0]].dropna().unique()
+    }
     full = [v for k, v in labels.items() if k in _FULL]
     minus = {n: [v for k, v in labels.items() if k in names] for n, names in _MINUS.items()}
     minus = {n: v[0] for n, v in minus.items() if len(v) == 1}
@@ -887,8 +1201,16 @@ def _detect_omission(ctx: Context) -> dict[str, Any] | None:
     return spec
 
 
-_OMISSION_ECONOMICS = ("treatment", "yield", "fertilizer_cost", "income", "income_change",
-                       "income_change_pct", "net_return", "value_cost_ratio")
+_OMISSION_ECONOMICS = (
+    "treatment",
+    "yield",
+    "fertilizer_cost",
+    "income",
+    "income_change",
+    "income_change_pct",
+    "net_return",
+    "value_cost_ratio",
+)
 
 
 def _sec_omission(ctx: Context) -> list[Any]:
@@ -903,36 +1225,68 @@ def _sec_omission(ctx: Context) -> list[Any]:
         kwargs["rates"] = {c: n for c, n in ctx.rates.items() if n is not None}
     if ctx.prices is not None and kwargs.get("rates") is not None:
         kwargs.setdefault("prices", ctx.prices)
-    result = omission(ctx.data, response=ctx.response, treatment=ctx.treatment[0], block=ctx.block,
-                      alpha=ctx.alpha, **kwargs)
+    result = omission(
+        ctx.data,
+        response=ctx.response,
+        treatment=ctx.treatment[0],
+        block=ctx.block,
+        alpha=ctx.alpha,
+        **kwargs,
+    )
     ctx.omission_result = result
     minus = ", ".join(f"{n} → {label}" for n, label in result.minus.items())
-    blocks: list[Any] = [Facts([
-        (ctx.t("om_full"), str(result.full)),
-        (ctx.t("om_minus"), minus),
-        (ctx.t("om_control"), str(result.control) if result.control is not None else ctx.t("none")),
-    ])]
+    blocks: list[Any] = [
+        Facts(
+            [
+                (ctx.t("om_full"), str(result.full)),
+                (ctx.t("om_minus"), minus),
+                (
+                    ctx.t("om_control"),
+                    str(result.control) if result.control is not None else ctx.t("none"),
+                ),
+            ]
+        )
+    ]
     indices = result.indices.copy()
     indices["index"] = [ctx.t(f"ix_{v}") for v in indices["index"]]
     indices["nutrient"] = [ctx.t("om_all") if v == "all" else v for v in indices["nutrient"]]
     level = f"{100 * result.confidence_level:g}"
-    blocks.append(Table(indices, title=ctx.t("om_indices", level=level),
-                        labels={k: ctx.t(f"om_col_{k}") for k in indices.columns}))
+    blocks.append(
+        Table(
+            indices,
+            title=ctx.t("om_indices", level=level),
+            labels={k: ctx.t(f"om_col_{k}") for k in indices.columns},
+        )
+    )
     if result.economics is not None:
         econ = result.economics[[c for c in _OMISSION_ECONOMICS if c in result.economics.columns]]
-        blocks.append(Table(econ, title=ctx.t("om_economics", unit=result.money_unit),
-                            labels={k: ctx.t(f"om_col_{k}") for k in econ.columns}))
+        blocks.append(
+            Table(
+                econ,
+                title=ctx.t("om_economics", unit=result.money_unit),
+                labels={k: ctx.t(f"om_col_{k}") for k in econ.columns},
+            )
+        )
     if len(result.soil_supply):
         supply = result.soil_supply.copy()
-        blocks.append(Table(supply, title=ctx.t("om_supply"),
-                            labels={k: ctx.t(f"om_col_{k}") for k in supply.columns},
-                            note=ctx.t("om_supply_note")))
+        blocks.append(
+            Table(
+                supply,
+                title=ctx.t("om_supply"),
+                labels={k: ctx.t(f"om_col_{k}") for k in supply.columns},
+                note=ctx.t("om_supply_note"),
+            )
+        )
     if ctx.lang == "en" and result.notes:
         blocks.append(Notes(list(result.notes), title=None))
     ry = result.indices.loc[result.indices["index"] == "relative_yield"]
     if len(ry):
-        parts = [ctx.t("om_ry_part", nutrient=r["nutrient"], ry=f"{r['estimate']:.1f}", se=f"{r['se']:.1f}")
-                 for _, r in ry.iterrows()]
+        parts = [
+            ctx.t(
+                "om_ry_part", nutrient=r["nutrient"], ry=f"{r['estimate']:.1f}", se=f"{r['se']:.1f}"
+            )
+            for _, r in ry.iterrows()
+        ]
         ctx.finding("omission", ctx.t("om_finding", parts=ctx.t("layout_sep").join(parts)))
 
         def draw(fig: Any, lang: str) -> None:
@@ -975,15 +1329,22 @@ def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
 
     opts = [(ctx.t("software"), f"fertopt {__version__}")]
     if ctx.posthoc is not None:
-        opts.append((ctx.t("sec_comparisons"), f"{method_name(ctx.posthoc, ctx.lang)}, α = {ctx.alpha:g}"))
+        opts.append(
+            (ctx.t("sec_comparisons"), f"{method_name(ctx.posthoc, ctx.lang)}, α = {ctx.alpha:g}")
+        )
     if ctx.rates:
-        opts.append((ctx.t("sec_response"), model_name(ctx.model, ctx.lang) if ctx.model != "best"
-                     else "AICc"))
+        opts.append(
+            (
+                ctx.t("sec_response"),
+                model_name(ctx.model, ctx.lang) if ctx.model != "best" else "AICc",
+            )
+        )
     if ctx.prices is not None:
         opts.append((ctx.t("prices"), repr(ctx.prices)))
     blocks: list[Any] = [Facts(opts, title=ctx.t("options"))]
-    skipped = [f"{s.title}: {s.reason}" for s in sections if s.status == "not_applicable" and s.reason]
+    skipped = [
+        f"{s.title}: {s.reason}" for s in sections if s.status == "not_applicable" and s.reason
+    ]
     notes = skipped + list(ctx.display_notes) + [ctx.t("rounding_note")]
     blocks.append(Notes(notes, title=None))
     return blocks
-

@@ -33,9 +33,10 @@ _EPILOG = """examples:
   fertopt design 3414 --level2 N=18,P2O5=8,K2O=19 --reps 3 --seed 1 --out fieldbook.csv
 """
 
-_ANALYZE_EPILOG = """Roles that are not given are guessed from the column names (yield/产量, treatment/处理,
-block/rep/重复, rate columns named N, P2O5, K2O or like 'n_rate'); what was guessed is said on
-stderr.  Exit status: 0 on success, 2 when the input cannot be analysed (one line saying why).
+_ANALYZE_EPILOG = """Roles that are not given are guessed from the column names (yield/产量,
+treatment/处理, block/rep/重复, rate columns named N, P2O5, K2O or like 'n_rate'); what was
+guessed is said on stderr.  Exit status: 0 on success, 2 when the input cannot be analysed
+(one line saying why).
 
 examples:
   fertopt analyze trial.csv
@@ -85,7 +86,8 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
         value = getattr(args, role)
         if value is None:
             taken = {v for v in roles.values() if v is not None}
-            value = canonical if canonical in frame.columns else _unique_match(frame, hints[role], taken)
+            value = (canonical if canonical in frame.columns
+                     else _unique_match(frame, hints[role], taken))
             if value is not None:
                 origin = f" (column {renamed[value]!r})" if value in renamed else ""
                 guessed.append(f"{role}={value!r}{origin}")
@@ -102,7 +104,8 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
                     rates[col] = forms.pop()
         roles["rates"] = rates or None
         if rates:
-            guessed.append("rates=" + ",".join(c if c == f else f"{c}={f}" for c, f in rates.items()))
+            shown = (c if c == f else f"{c}={f}" for c, f in rates.items())
+            guessed.append("rates=" + ",".join(shown))
     return roles, guessed
 
 
@@ -113,7 +116,8 @@ def _parse_rates(text: str) -> dict[str, str | None]:
         if not item:
             continue
         column, _, form = item.partition("=")
-        out[column.strip()] = form.strip() or (column.strip() if column.strip() in _PRICE_NUMBERS[1:] else None)
+        column = column.strip()
+        out[column] = form.strip() or (column if column in _PRICE_NUMBERS[1:] else None)
     if not out:
         raise FertoptError("--rates is empty; give rate columns such as --rates N,P2O5,K2O.")
     return out
@@ -156,7 +160,8 @@ def _parse_prices(text: str) -> Any:
         if not sep or key not in (*_PRICE_NUMBERS, *_PRICE_TEXTS):
             raise FertoptError(
                 f"--prices: {item!r} is not understood; write key=value pairs with keys "
-                f"{', '.join((*_PRICE_NUMBERS, *_PRICE_TEXTS))}, e.g. --prices crop=2.8,N=6.25,currency=yuan."
+                f"{', '.join((*_PRICE_NUMBERS, *_PRICE_TEXTS))}, e.g. "
+                "--prices crop=2.8,N=6.25,currency=yuan."
             )
         if key in _PRICE_NUMBERS:
             try:
@@ -189,7 +194,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     prices = _parse_prices(args.prices) if args.prices else None
     omission = _parse_omission(args.omission) if args.omission else None
     report_path = Path(args.report) if args.report else None
-    if report_path is not None and report_path.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+    suffixes = (".html", ".htm", ".md", ".markdown")
+    if report_path is not None and report_path.suffix.lower() not in suffixes:
         raise FertoptError(f"--report {args.report}: the file name must end in .html or .md.")
     frame = read_trials(args.file, sheet=args.sheet)
     roles, guessed = _guess_roles(frame, args)
@@ -205,7 +211,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     report = trial_report(
         frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"],
         rates=roles["rates"], prices=prices, lang=args.lang, posthoc=args.posthoc, alpha=args.alpha,
-        model=args.model, omission=omission, figures=report_path is not None or args.format == "html",
+        model=args.model, omission=omission,
+        figures=report_path is not None or args.format == "html",
         errors="raise" if args.debug else "report",
     )
     analyses = [s for s in report.sections
@@ -336,25 +343,31 @@ def _parser() -> argparse.ArgumentParser:
         "curves and optimum rates, N-P-K surface, residual checks; in English or Chinese.",
         epilog=_ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ana.add_argument("file", help="trial table, one row per plot (.csv in UTF-8 or GBK, .xlsx, .parquet)")
+    ana.add_argument("file",
+                     help="trial table, one row per plot (.csv in UTF-8 or GBK, .xlsx, .parquet)")
     ana.add_argument("--response", help="response column (default: the column recognised as yield)")
     ana.add_argument("--treatment", help="treatment column (default: recognised from its name)")
     ana.add_argument("--block", help="block/replicate column (default: recognised from its name)")
     ana.add_argument("--rates", metavar="COLS",
-                     help="rate columns, e.g. N,P2O5,K2O or rate_n_applied_kgha=N (column=nutrient)")
+                     help="rate columns, e.g. N,P2O5,K2O or rate_n_applied_kgha=N "
+                     "(column=nutrient)")
     ana.add_argument("--prices", metavar="PRICES",
                      help="prices per kg, e.g. crop=2.8,N=6.25,P2O5=4.67,K2O=10.4,currency=yuan")
-    ana.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe"), default="duncan",
+    ana.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe"),
+                     default="duncan",
                      help="multiple-comparison method for the letters (default: duncan)")
-    ana.add_argument("--alpha", type=float, default=0.05, help="significance level of the letters (default: 0.05)")
+    ana.add_argument("--alpha", type=float, default=0.05,
+                     help="significance level of the letters (default: 0.05)")
     ana.add_argument("--model", default="quadratic",
                      help="response model: linear, quadratic (default), linear_plateau, "
                      "quadratic_plateau, mitscherlich, square_root, or best (lowest AICc)")
     ana.add_argument("--omission", metavar="LAYOUT",
                      help="omission-plot layout, e.g. full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP "
                      "(default: recognised from treatment names such as NPK, PK, NK, NP, CK)")
-    ana.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report (default: en)")
-    ana.add_argument("--report", metavar="FILE", help="also write the full report with figures to FILE (.html or .md)")
+    ana.add_argument("--lang", choices=("en", "zh"), default="en",
+                     help="language of the report (default: en)")
+    ana.add_argument("--report", metavar="FILE",
+                     help="also write the full report with figures to FILE (.html or .md)")
     ana.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
     ana.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text",
                      help="what to print on stdout (default: text)")

@@ -323,7 +323,8 @@ def plot_net_return(
         ax.axvspan(prange[0], prange[1], color=PALETTE[2], alpha=0.12, lw=0,
                    label=label("fig_profitable", lang))
     fit = getattr(result, "_fit", None)
-    ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit) if fit is not None else label("fig_rate", lang))
+    xlabel = _axis_label(fit.rate, fit.rate_unit) if fit is not None else label("fig_rate", lang)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(label("fig_net_return_axis", lang, unit=result.net_return_unit))
     ax.legend(fontsize="small", frameon=False)
     return tidy_axes(ax)
@@ -471,7 +472,8 @@ def plot_surface(
         ax.scatter(sup.loc[on, x], sup.loc[on, y], s=28, color=PALETTE[0], zorder=3,
                    label=label("fig_tested_rates", lang))
         if (~on).any():
-            ax.scatter(sup.loc[~on, x], sup.loc[~on, y], s=28, facecolors="none", edgecolors=PALETTE[0],
+            ax.scatter(sup.loc[~on, x], sup.loc[~on, y], s=28, facecolors="none",
+                       edgecolors=PALETTE[0],
                        zorder=3, label=label("fig_tested_other", lang))
     if surface.second_order:
         can = surface.canonical()
@@ -486,11 +488,13 @@ def plot_surface(
                 kind = can.kind if lang == "en" else status_text(can.kind, lang)
                 where = f"{x} {sx:.4g}, {y} {sy:.4g}"
                 ax.text(0.99, 0.01, label("fig_stationary_outside", lang, kind=kind, where=where),
-                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=PALETTE[1])
+                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                        color=PALETTE[1])
     if opt is not None and opt.rates is not None:
         kind = label("fig_economic" if opt.kind == "economic" else "fig_max_in_region", lang)
         status = opt.status if lang == "en" else status_text(opt.status, lang)
-        ax.plot([opt.rates[x]], [opt.rates[y]], marker="*", ms=14, color=PALETTE[4], mec="k", ls="none",
+        ax.plot([opt.rates[x]], [opt.rates[y]], marker="*", ms=14, color=PALETTE[4], mec="k",
+                ls="none",
                 zorder=5, label=f"{kind} ({status})")
     pad_x, pad_y = 0.03 * ((x1 - x0) or 1.0), 0.03 * ((y1 - y0) or 1.0)
     ax.set_xlim(x0 - pad_x, x1 + pad_x)
@@ -699,7 +703,9 @@ _CJK_FAMILIES = (
 _CJK_HINTS = ("cjk", "hei", "song", "kai", "ming", "han sans", "han serif", "yahei", "wenquanyi",
               "fallback", "gothic", "unicode", " sc", " cn", " tc", " jp")
 _PROBE = "处理产量重复方差"
-_CJK_CHARS = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK_CHARS = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+)
 _WARNED: set[str] = set()
 
 
@@ -721,8 +727,8 @@ def _cjk_font_cached() -> str | None:
     paths: dict[str, str] = {}
     for entry in font_manager.fontManager.ttflist:
         paths.setdefault(entry.name, entry.fname)
-    wanted = [f for f in (*matplotlib.rcParams["font.family"], *matplotlib.rcParams["font.sans-serif"])
-              if f in paths]
+    configured = (*matplotlib.rcParams["font.family"], *matplotlib.rcParams["font.sans-serif"])
+    wanted = [f for f in configured if f in paths]
     wanted += [f for f in _CJK_FAMILIES if f in paths]
     wanted += sorted(n for n in paths if any(h in n.lower() for h in _CJK_HINTS))
     seen: set[str] = set()
@@ -778,7 +784,8 @@ def _no_cjk_message() -> str:
     )
 
 
-def warn_once(key: str, message: str, category: type[Warning] = DisplayWarning, stacklevel: int = 3) -> None:
+def warn_once(key: str, message: str, category: type[Warning] = DisplayWarning,
+              stacklevel: int = 3) -> None:
     """Issue ``message`` once per session for ``key`` (used for display problems)."""
     if key in _WARNED:
         return

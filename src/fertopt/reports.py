@@ -29,7 +29,16 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import _report_sections as _rs
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, _text_table, to_jsonable
+from ._formatting import (
+    Facts,
+    Notes,
+    Paragraph,
+    ResultBase,
+    Summary,
+    Table,
+    _text_table,
+    to_jsonable,
+)
 from ._i18n import check_lang, label
 from ._validation import check_choice, check_probability
 from .exceptions import FertoptError
@@ -239,9 +248,17 @@ class TrialReport(ResultBase):
             "n_dropped": self.n_dropped,
             "key_findings": list(self.key_findings),
             "sections": [
-                {"key": s.key, "title": s.title, "status": s.status, "reason": s.reason,
-                 "figures": [{"name": b.name, "caption": b.caption} for b in s.blocks
-                             if isinstance(b, Figure)]}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "status": s.status,
+                    "reason": s.reason,
+                    "figures": [
+                        {"name": b.name, "caption": b.caption}
+                        for b in s.blocks
+                        if isinstance(b, Figure)
+                    ],
+                }
                 for s in self.sections
             ],
             "warnings": list(self.warnings),
@@ -261,7 +278,11 @@ class TrialReport(ResultBase):
         lines = [self.title, "=" * max(3, _width(self.title))]
         if self.created:
             lines.append(self.created)
-        lines += ["", label("key_findings", self.lang), "-" * _width(label("key_findings", self.lang))]
+        lines += [
+            "",
+            label("key_findings", self.lang),
+            "-" * _width(label("key_findings", self.lang)),
+        ]
         lines += [f"- {k}" for k in self.key_findings]
         for i, sec, items in self._numbered():
             head = f"{i}. {sec.title}"
@@ -321,8 +342,12 @@ class TrialReport(ResultBase):
                         src = f"{fig_dir.name}/{fname}"
                     else:
                         src = block.data_uri()
-                    out += [f"![{_md(tag or '')} {_md(block.caption)}]({src})", "",
-                            f"*{_md(tag or '')} {_md(block.caption)}*", ""]
+                    out += [
+                        f"![{_md(tag or '')} {_md(block.caption)}]({src})",
+                        "",
+                        f"*{_md(tag or '')} {_md(block.caption)}*",
+                        "",
+                    ]
                 else:
                     out += _md_block(block, tag, digits)
         text = "\n".join(out).rstrip() + "\n"
@@ -335,16 +360,23 @@ class TrialReport(ResultBase):
         """The report as an HTML fragment with its own scoped style (for Jupyter)."""
         digits = self.options.get("digits", 4) if digits is None else digits
         esc = html.escape
-        parts = [f"<style>{_REPORT_CSS}</style>", f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">']
+        parts = [
+            f"<style>{_REPORT_CSS}</style>",
+            f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">',
+        ]
         parts.append(f"<h1>{esc(self.title)}</h1>")
         if self.created:
             parts.append(f'<p class="meta">{esc(self.created)}</p>')
         findings = "".join(f"<li>{esc(k)}</li>" for k in self.key_findings)
-        parts.append(f'<div class="findings"><h2>{esc(label("key_findings", self.lang))}</h2>'
-                     f"<ul>{findings}</ul></div>")
+        parts.append(
+            f'<div class="findings"><h2>{esc(label("key_findings", self.lang))}</h2>'
+            f"<ul>{findings}</ul></div>"
+        )
         for i, sec, items in self._numbered():
             cls = "section failed" if sec.status == "failed" else "section"
-            parts.append(f'<section class="{cls}" id="sec-{esc(sec.key)}"><h2>{i}. {esc(sec.title)}</h2>')
+            parts.append(
+                f'<section class="{cls}" id="sec-{esc(sec.key)}"><h2>{i}. {esc(sec.title)}</h2>'
+            )
             reason = _reason_text(sec, self.lang)
             if reason:
                 parts.append(f'<p class="reason">{esc(reason)}</p>')
@@ -367,7 +399,8 @@ class TrialReport(ResultBase):
             The HTML document.
         """
         doc = (
-            f'<!DOCTYPE html>\n<html lang="{_html_lang(self.lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<!DOCTYPE html>\n<html lang="{_html_lang(self.lang)}">\n<head>\n'
+            '<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(self.title)}</title>\n</head>\n<body>\n"
             f"{self.as_html_fragment(digits=digits)}\n</body>\n</html>\n"
@@ -474,8 +507,10 @@ def _html_block(block: Any, tag: str | None, digits: int) -> str:
     if isinstance(block, Figure):
         w = int(round(block.width * 96))
         cap = f"<b>{esc(tag or '')}</b> {esc(block.caption)}"
-        return (f'<figure><img src="{block.data_uri()}" width="{w}" alt="{esc(block.caption)}">'
-                f"<figcaption>{cap}</figcaption></figure>")
+        return (
+            f'<figure><img src="{block.data_uri()}" width="{w}" alt="{esc(block.caption)}">'
+            f"<figcaption>{cap}</figcaption></figure>"
+        )
     if isinstance(block, Table):
         headers, rows, right = block.cells(digits)
         cap = ""
@@ -483,13 +518,19 @@ def _html_block(block: Any, tag: str | None, digits: int) -> str:
             cap = f"<caption><b>{esc(tag or '')}</b> {esc(block.title)}</caption>"
         head = "".join(f"<th>{esc(h)}</th>" for h in headers)
         body = "".join(
-            "<tr>" + "".join(f'<td class="num">{esc(c)}</td>' if r else f"<td>{esc(c)}</td>"
-                             for c, r in zip(row, right, strict=True)) + "</tr>"
+            "<tr>"
+            + "".join(
+                f'<td class="num">{esc(c)}</td>' if r else f"<td>{esc(c)}</td>"
+                for c, r in zip(row, right, strict=True)
+            )
+            + "</tr>"
             for row in rows
         )
         note = f'<p class="tnote">{esc(block.note)}</p>' if block.note else ""
-        return (f'<div class="tbl"><table class="three-line">{cap}<thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table>{note}</div>")
+        return (
+            f'<div class="tbl"><table class="three-line">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>{note}</div>"
+        )
     if isinstance(block, Facts):
         title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
         rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in block.items)
@@ -512,10 +553,12 @@ _REPORT_CSS = (
     "sans-serif;font-size:14px;line-height:1.5;color:#1b1b1b;background:#fff;max-width:980px;"
     "margin:0 auto;padding:12px 24px 32px}"
     ".fertopt-report h1{font-size:1.55em;margin:0 0 2px}"
-    ".fertopt-report h2{font-size:1.2em;margin:26px 0 8px;padding-bottom:2px;border-bottom:1px solid #bbb}"
+    ".fertopt-report h2{font-size:1.2em;margin:26px 0 8px;padding-bottom:2px;"
+    "border-bottom:1px solid #bbb}"
     ".fertopt-report h3{font-size:1.02em;margin:14px 0 4px}"
     ".fertopt-report .meta{color:#555;font-size:.9em;margin:0 0 10px}"
-    ".fertopt-report .findings{background:#eef5fb;border-left:4px solid #0072B2;padding:4px 16px 6px;"
+    ".fertopt-report .findings{background:#eef5fb;border-left:4px solid #0072B2;"
+    "padding:4px 16px 6px;"
     "margin:10px 0 6px}"
     ".fertopt-report .findings h2{border:0;margin:6px 0 2px;font-size:1.1em}"
     ".fertopt-report .findings ul{margin:4px 0;padding-left:20px}"
@@ -538,7 +581,8 @@ _REPORT_CSS = (
     ".fertopt-report #sec-warnings ul.notes li{color:#7a4100}"
     ".fertopt-report .reason{color:#9b1c1c;background:#fdf0f0;border-left:4px solid #c0392b;"
     "padding:6px 12px}"
-    "@media print{.fertopt-report{max-width:none;padding:0}.fertopt-report section{break-inside:auto}"
+    "@media print{.fertopt-report{max-width:none;padding:0}"
+    ".fertopt-report section{break-inside:auto}"
     ".fertopt-report figure,.fertopt-report .tbl{break-inside:avoid}}"
 )
 
@@ -566,7 +610,7 @@ def trial_report(
     digits: int = 4,
     errors: str = "report",
 ) -> TrialReport:
-    """One trial's full analysis as a document (HTML, Markdown, text, Jupyter), in English or Chinese.
+    """One trial's full analysis as a document (HTML, Markdown, text, Jupyter), English or Chinese.
 
     Parameters
     ----------
@@ -667,9 +711,21 @@ def trial_report(
         posthoc = check_choice(str(posthoc).lower(), "posthoc", _rs.POSTHOC_METHODS)
     alpha = check_probability(alpha, "alpha")
     ctx = _rs.Context.create(
-        data, response=response, treatment=treatment, block=block, rates=rates, prices=prices,
-        lang=lang, posthoc=posthoc, alpha=alpha, model=model, omission=omission,
-        figures=figures, figure_format=figure_format, digits=digits, errors=errors,
+        data,
+        response=response,
+        treatment=treatment,
+        block=block,
+        rates=rates,
+        prices=prices,
+        lang=lang,
+        posthoc=posthoc,
+        alpha=alpha,
+        model=model,
+        omission=omission,
+        figures=figures,
+        figure_format=figure_format,
+        digits=digits,
+        errors=errors,
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -704,4 +760,3 @@ def trial_report(
     for category, message in ctx.reissue():
         warnings.warn(message, category, stacklevel=2)
     return report
-
