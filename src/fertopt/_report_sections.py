@@ -1174,12 +1174,47 @@ def _sec_surface(ctx: Context) -> list[Any]:
 # ---------------------------------------------------------------------------
 # 6. omission plots
 # ---------------------------------------------------------------------------
-_FULL = {"npk", "opt", "全肥", "配方", "配方施肥"}
-_CONTROL = {"ck", "control", "空白", "不施肥", "对照", "0"}
+_FULL = {"npk", "opt", "formula", "fullformula", "全肥", "配方", "配方区", "配方施肥", "全肥区"}
+_CONTROL = {
+    "ck",
+    "control",
+    "blank",
+    "nofertilizer",
+    "空白",
+    "空白区",
+    "不施肥",
+    "不施肥区",
+    "对照",
+    "0",
+}
+
+
+def _minus_names(letter: str, zh: str) -> set[str]:
+    return {
+        {"n": "pk", "p": "nk", "k": "np"}[letter],
+        f"-{letter}",
+        f"npk-{letter}",
+        f"reduced{letter}",
+        f"minus{letter}",
+        f"no{letter}",
+        f"缺{letter}",
+        f"无{letter}",
+        f"减{letter}",
+        f"不施{letter}",
+        f"缺{zh}",
+        f"减{zh}",
+        f"无{zh}",
+        f"缺{zh}区",
+        f"减{zh}区",
+        f"无{zh}区",
+        f"不施{zh}",
+    }
+
+
 _MINUS = {
-    "N": {"pk", "-n", "npk-n", "缺n", "无n", "不施n"},
-    "P2O5": {"nk", "-p", "npk-p", "缺p", "无p", "不施p"},
-    "K2O": {"np", "-k", "npk-k", "缺k", "无k", "不施k"},
+    "N": _minus_names("n", "氮"),
+    "P2O5": _minus_names("p", "磷"),
+    "K2O": _minus_names("k", "钾"),
 }
 
 
