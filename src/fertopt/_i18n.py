@@ -219,7 +219,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "未指定施肥量列（rates=），不拟合肥料效应曲线。",
     ),
     "too_few_rates": (
-        "{nutrient}: only {k} distinct rates ({levels}) with the other nutrients "
+        "{nutrient}: only {k} distinct rate{s} ({levels}) with the other nutrients "
         "held constant; a response curve needs at least 3.",
         "{nutrient}：其他养分固定时只有 {k} 个施用水平（{levels}），拟合效应曲线至少需要 3 个。",
     ),
@@ -315,8 +315,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Relative yield < 50 % very low, 50–75 % low, 75–95 % medium, > 95 % high.",
         "相对产量 < 50% 为极低，50%–75% 为低，75%–95% 为中，> 95% 为高。",
     ),
-    "om_ry_part": ("without {nutrient} {ry} % (SE {se})", "缺{nutrient} {ry}%（标准误 {se}）"),
-    "om_finding": ("Relative yield {parts}.", "相对产量：{parts}。"),
+    "om_ry_part": ("{nutrient} {ry} % (SE {se})", "{nutrient} {ry}%（标准误 {se}）"),
+    "om_finding": (
+        "Relative yield of the minus plots (% of the full formula): {parts}.",
+        "缺素区相对产量（占全肥区的百分比）：{parts}。",
+    ),
     "fig_omission": (
         "Relative yield of each minus plot (% of the full formula) with ± 1 SE and the "
         "confidence interval; dotted lines at 50, 75 and 95 %.",

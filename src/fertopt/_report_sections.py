@@ -792,6 +792,7 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
                 "too_few_rates",
                 nutrient=nutrient,
                 k=len(levels),
+                s="" if len(levels) == 1 else "s",
                 levels=", ".join(format_number(v) for v in levels),
             )
         )
