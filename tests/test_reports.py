@@ -824,3 +824,14 @@ def test_factorial_comparisons_per_factor():
         b.title for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)
     ]
     assert titles[0].startswith("Factor N: ") and titles[1].startswith("Factor P: ")
+
+
+def test_chinese_treatment_names_without_cjk_font_warn_once_and_nothing_else(no_cjk_font):
+    df = rcbd()
+    df["trt"] = df["trt"].map({"T1": "对照", "T2": "配方", "T3": "减氮", "T4": "减磷"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rep = trial_report(df, response="yield", treatment="trt", block="rep")
+    assert [w.category for w in caught] == [fo.DisplayWarning]
+    assert "fonts-noto-cjk" in str(caught[0].message)
+    assert len(rep.figures) == 2

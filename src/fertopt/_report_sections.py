@@ -310,8 +310,8 @@ class Context:
 
         try:
             with plotting.style(self.fig_lang), warnings.catch_warnings():
-                if self.fig_lang != self.lang:
-                    # no CJK font: already warned once with what to install
+                if plotting.find_cjk_font() is None:
+                    # Chinese labels cannot be drawn: a DisplayWarning has said what to install
                     warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
                 fig = MplFigure(figsize=spec.size, layout="constrained")
                 spec.draw(fig, self.fig_lang)
