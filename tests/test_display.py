@@ -96,6 +96,16 @@ RESULTS = {
     "PriceSensitivity": lambda: _fit().price_sensitivity(prices=PRICES),
     "PooledSites": _pooled,
 }
+if hasattr(fo, "omission"):  # merged from the omission-plot branch
+    RESULTS["OmissionResult"] = lambda: fo.omission(
+        fo.load_dataset("water_chestnut"),
+        response="yield",
+        treatment="treatment",
+        block="block",
+        full="formula",
+        minus={"P2O5": "reduced P"},
+        control="blank",
+    )
 
 
 class _Html(html.parser.HTMLParser):

@@ -828,10 +828,95 @@ def test_factorial_comparisons_per_factor():
 
 def test_chinese_treatment_names_without_cjk_font_warn_once_and_nothing_else(no_cjk_font):
     df = rcbd()
-    df["trt"] = df["trt"].map({"T1": "对照", "T2": "配方", "T3": "减氮", "T4": "减磷"})
+    df["trt"] = df["trt"].map({"T1": "处理一", "T2": "处理二", "T3": "处理三", "T4": "处理四"})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rep = trial_report(df, response="yield", treatment="trt", block="rep")
     assert [w.category for w in caught] == [fo.DisplayWarning]
     assert "fonts-noto-cjk" in str(caught[0].message)
     assert len(rep.figures) == 2
+
+
+# ---------------------------------------------------------------------------
+# omission plots (fertopt.omission; these tests run once that module is merged)
+# ---------------------------------------------------------------------------
+def _omission_trial(labels=("CK", "NPK", "PK", "NK", "NP")):
+    means = dict(zip(labels, (1690.0, 3100.0, 2500.0, 2900.0, 2790.0), strict=True))
+    rates = dict(
+        zip(labels, ((0, 0, 0), (18, 8, 19), (0, 8, 19), (18, 0, 19), (18, 8, 0)), strict=True)
+    )
+    wobble = (-30.0, 10.0, 20.0)
+    rows = [
+        {
+            "trt": t,
+            "rep": r + 1,
+            "N": rates[t][0],
+            "P2O5": rates[t][1],
+            "K2O": rates[t][2],
+            "yield": means[t] + wobble[(r + i) % 3],
+        }
+        for r in range(3)
+        for i, t in enumerate(labels)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_omission_section_is_recognised_and_reports_the_indices():
+    pytest.importorskip("fertopt.omission")
+    df = _omission_trial()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC,
+            figures=False,
+        )
+    sec = rep.section("omission")
+    assert sec.status == "ok"
+    om = rep.omission
+    assert om.full == "NPK" and om.control == "CK"
+    assert om.minus == {"N": "PK", "P2O5": "NK", "K2O": "NP"}
+    tables = [b for b in sec.blocks if isinstance(b, fo._formatting.Table)]
+    np.testing.assert_array_equal(tables[0].frame["estimate"], om.indices["estimate"])
+    # relative yield of the PK plot: 2500 / 3100 x 100 = 80.645 % (block effects cancel: the
+    # wobble adds the same three values to every treatment)
+    ry = om.index("relative_yield", "N")["estimate"]
+    assert ry == pytest.approx(100 * 2500 / 3100, rel=1e-12)
+    finding = next(k for k in rep.key_findings if k.startswith("Relative yield of the minus plots"))
+    assert "N 80.6 %" in finding
+    assert rep.section("surface").status == "failed"  # five treatments cannot identify a surface
+
+
+def test_omission_layout_given_explicitly_and_in_chinese():
+    pytest.importorskip("fertopt.omission")
+    df = _omission_trial(labels=("空白区", "配方区", "甲", "乙", "丙"))
+    layout = {
+        "full": "配方区",
+        "control": "空白区",
+        "minus": {"N": "甲", "P2O5": "乙", "K2O": "丙"},
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            omission=layout,
+            lang="zh",
+            figures=False,
+        )
+    assert rep.omission.minus == layout["minus"]
+    page = rep.to_html()
+    for word in ("缺素区试验指标", "相对产量", "养分贡献率", "全肥（配方）处理"):
+        assert word in page, word
+
+
+def test_no_omission_layout_means_no_section(minnesota):
+    rep = report_of(minnesota, figures=False)
+    assert rep.section("omission").status == "not_applicable"
+    assert not any(s.startswith("Omission") for s in rep.section("about").blocks[-1].items)
