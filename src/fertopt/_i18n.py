@@ -322,9 +322,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "fig_omission": (
         "Relative yield of each minus plot (% of the full formula) with ± 1 SE and the "
-        "confidence interval; dotted lines at 50, 75 and 95 %.",
-        "各缺素处理的相对产量（占全肥处理的百分比），误差线为 ±1 标准误及置信区间；"
-        "虚线为 50%、75%、95%。",
+        "confidence interval.",
+        "各缺素处理的相对产量（占全肥处理的百分比），误差线为 ±1 标准误及置信区间。",
+    ),
+    "fig_omission_classes": (
+        "Dotted lines at 50, 75 and 95 %: the limits of the soil-supply classes.",
+        "虚线为 50%、75%、95%，即土壤养分丰缺等级的界限。",
     ),
     "ix_relative_yield": ("relative yield", "相对产量"),
     "ix_contribution_rate": ("contribution rate", "养分贡献率"),

@@ -1334,7 +1334,10 @@ def _sec_omission(ctx: Context) -> list[Any]:
             ax.set_title("")
             plotting.tidy_axes(ax)
 
-        blocks += ctx.figure("omission", ctx.t("fig_omission"), draw, size=(4.6, 3.4))
+        caption = ctx.t("fig_omission")
+        if len(result.soil_supply):
+            caption += " " + ctx.t("fig_omission_classes")
+        blocks += ctx.figure("omission", caption, draw, size=(4.6, 3.4))
     return blocks
 
 
