@@ -65,6 +65,7 @@ from .multcomp import (
     tukey,
     tukey_from_means,
 )
+from .reports import TrialReport, trial_report
 
 __all__ = [
     "__version__",
@@ -125,6 +126,8 @@ __all__ = [
     "scheffe_from_means",
     "dunnett_from_means",
     "MultCompResult",
+    "trial_report",
+    "TrialReport",
 ]
 
 
