@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ._formatting import Notes, Paragraph, ResultBase, Summary
+from ._i18n import status_text
 from ._validation import check_choice
+from .exceptions import DesignWarning
 from ._water_chestnut_text import _COLUMNS, _CSS, _CSS_SCOPED, _FIGURE_TEXT, _TEXT, VERDICTS
 
 __all__ = ["audit", "StudyAudit", "VERDICTS"]
@@ -120,6 +122,11 @@ class StudyAudit(ResultBase):
     def figures(self) -> dict[str, Any]:
         """The audit's figures as matplotlib Figures, labelled in ``lang``.
 
+        Drawn with fertopt's figure style (:func:`fertopt.plotting.style`).
+        Chinese labels need a font with Chinese characters; without one the
+        figures are labelled in English and a :class:`~fertopt.DisplayWarning`
+        says what to install.
+
         Returns
         -------
         dict
@@ -130,24 +137,37 @@ class StudyAudit(ResultBase):
             the paper's point, the treatments and the formula's range;
             ``"omission"``: relative yields of the reduced plots with SEs.
         """
+        from . import plotting
+
+        lang = self.lang
+        if lang == "zh" and plotting.cjk_families() is None:
+            lang = "en"
+        with plotting.style(lang):
+            out = self._draw(lang)
+            for fig in out.values():
+                fig.canvas.draw()   # tick labels take the style's fonts now
+        return out
+
+    def _draw(self, lang: str) -> dict[str, Any]:
         import matplotlib.pyplot as plt
 
         from . import plotting
 
-        lang = self.lang
         text = _FIGURE_TEXT[lang]
         out: dict[str, Any] = {}
-        fig, ax = plt.subplots(figsize=(5.6, 3.9))
-        plotting.plot_means(self.comparison, ax=ax)
+        fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
+        plotting.plot_means(self.comparison, ax=ax, lang=lang)
         names = dict(zip(self.data["treatment"], self.data["treatment_zh"], strict=True))
         if lang == "zh":
+            ax.set_xticks(ax.get_xticks())
             ax.set_xticklabels([names.get(t.get_text(), t.get_text()) for t in ax.get_xticklabels()])
         ax.set_ylabel(text["axes"]["y"])
         ax.set_xlabel("")
         ax.set_title(text["means_title"])
+        plotting.check_glyphs(ax)
         out["means"] = fig
         p_opt = self.optima["P2O5"]
-        fig, ax = plt.subplots(figsize=(5.6, 3.9))
+        fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
         eq = self.published["equations"]["P2O5"]
         plotting.plot_reported_points(
             self.curves["P2O5"],
@@ -157,9 +177,10 @@ class StudyAudit(ResultBase):
             x_range=(0.0, 10.5), zoom=((8.7, 9.5), (3178.0, 3200.0)), ax=ax,
             labels=text["axes"] | {"x": "P2O5 (kg/667 m²)"})
         ax.set_title(text["p_title"])
+        plotting.check_glyphs(ax)
         out["p_curve"] = fig
         k_opt = self.optima["K2O"]
-        fig, ax = plt.subplots(figsize=(5.6, 3.9))
+        fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
         eq = self.published["equations"]["K2O"]
         plotting.plot_reported_points(
             self.curves["K2O"],
@@ -169,6 +190,7 @@ class StudyAudit(ResultBase):
             x_range=(-5.0, 22.0), zoom=((-2.8, -0.8), (1670.0, 1700.0)), ax=ax,
             labels=text["axes"] | {"x": "K2O (kg/667 m²)"})
         ax.set_title(text["k_title"])
+        plotting.check_glyphs(ax)
         out["k_curve"] = fig
         fig, ax = plt.subplots(figsize=(5.8, 5.0), layout="constrained")
         rep = self.published["equations"]["ternary"]["reported_maximum"]
@@ -179,14 +201,16 @@ class StudyAudit(ResultBase):
             reported=[(f"{text['paper_point']} ({rep['rates']['N']:g}, 8, {rep['rates']['K2O']:g})",
                        rep["rates"])],
             design=design, boxes=[(text["formula_box"], {n: (0.0, float(v)) for n, v in formula.items()})],
-            labels={"design": text["design"]})
+            labels={"design": text["design"]}, lang=lang)
         ax.set_xlabel("N (kg/667 m²)")
         ax.set_ylabel("K2O (kg/667 m²)")
         ax.set_title(text["surface_title"], fontsize=9)
+        plotting.check_glyphs(ax)
         out["surface"] = fig
-        fig, ax = plt.subplots(figsize=(5.0, 3.6))
-        self.omission.plot(ax=ax)
+        fig, ax = plt.subplots(figsize=(5.0, 3.6), layout="constrained")
+        plotting.plot_omission(self.omission, ax=ax, lang=lang)
         ax.set_title(text["omission_title"])
+        plotting.check_glyphs(ax)
         out["omission"] = fig
         return out
 
@@ -194,9 +218,10 @@ class StudyAudit(ResultBase):
         """The audit as one self-contained HTML page; written to ``path`` when given.
 
         The page holds the audit table (verdicts coloured), the figures
-        (embedded PNG, nothing fetched), the analysis of the reconstructed trial
-        (ANOVA and omission indices) and a note on the reconstruction, in
-        ``lang``.
+        (embedded PNG, nothing fetched), the full trial report of the
+        reconstructed trial (:meth:`trial_report`: ANOVA, Duncan letters,
+        omission indices, economics, diagnostics) and a note on the
+        reconstruction, in ``lang``.
 
         Parameters
         ----------
@@ -215,12 +240,37 @@ class StudyAudit(ResultBase):
         doc = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
                '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
                f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{_CSS}</style>\n'
-               f"</head>\n<body>\n{self._html_fragment(figures=figures)}\n</body>\n</html>\n")
+               f"</head>\n<body>\n{self._html_fragment(figures=figures, report=True)}\n</body>\n</html>\n")
         if path is not None:
             Path(path).write_text(doc, encoding="utf-8")
         return doc
 
-    def _html_fragment(self, *, figures: bool) -> str:
+    def trial_report(self, *, figures: bool = True) -> Any:
+        """The standard trial report (:func:`fertopt.trial_report`) of the reconstructed trial.
+
+        ANOVA, Duncan letters, omission indices and economics, residual
+        diagnostics, in ``lang``, with the study's prices and the inferred
+        rates.
+        """
+        from .reports import trial_report
+
+        data, treatment = self.data, "treatment"
+        names = {"full": "formula", "control": "blank",
+                 "minus": {"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"}}
+        if self.lang == "zh":
+            zh = dict(zip(data["treatment"], data["treatment_zh"], strict=True))
+            data, treatment = data.drop(columns="treatment"), "treatment_zh"
+            names = {"full": zh["formula"], "control": zh["blank"],
+                     "minus": {k: zh[v] for k, v in names["minus"].items()}}
+        with warnings.catch_warnings():
+            # the confounded reduced-N / reduced-K plots are stated in the report itself
+            warnings.simplefilter("ignore", DesignWarning)
+            return trial_report(
+                data, response="yield", treatment=treatment, block="block",
+                rates=("N", "P2O5", "K2O"), prices=self.prices, lang=self.lang, omission=names,
+                title=_t("analysis", self.lang), figures=figures)
+
+    def _html_fragment(self, *, figures: bool, report: bool = False) -> str:
         esc = html.escape
         lang = self.lang
         labels = _TEXT["labels"][lang]
@@ -245,9 +295,12 @@ class StudyAudit(ResultBase):
                 uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
                 parts.append(f'<figure id="fig-{esc(name)}"><img src="{uri}" alt="{esc(caption)}">'
                              f"<figcaption>{esc(caption)}</figcaption></figure>")
-        parts.append(f"<h2>{esc(_t('analysis', lang))}</h2>")
-        for result in (self.anova, self.omission):
-            parts.append(result.summary().as_html(css=False, level=3))
+        if report:
+            parts.append(self.trial_report(figures=figures).as_html_fragment())
+        else:
+            parts.append(f"<h2>{esc(_t('analysis', lang))}</h2>")
+            for result in (self.anova, self.omission):
+                parts.append(result.summary().as_html(css=False, level=3))
         parts.append(f"<h2>{esc(_t('reconstruction', lang))}</h2>")
         parts.append(f"<p>{esc(_t('reconstruction_text', lang))}</p>")
         if self.warnings:
@@ -258,13 +311,17 @@ class StudyAudit(ResultBase):
     def _figure_png(self) -> dict[str, tuple[bytes, str]]:
         import matplotlib.pyplot as plt
 
+        from . import plotting
+
         captions = _FIGURE_TEXT[self.lang]["captions"]
+        lang = self.lang if self.lang == "en" or plotting.cjk_families() is not None else "en"
         out = {}
-        for name, fig in self.figures().items():
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-            plt.close(fig)
-            out[name] = (buf.getvalue(), captions[name])
+        with plotting.style(lang):
+            for name, fig in self._draw(lang).items():
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
+                plt.close(fig)
+                out[name] = (buf.getvalue(), captions[name])
         return out
 
     def _headline(self) -> str:
@@ -478,7 +535,7 @@ def _check_p(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         claim=("Recommended P rate 9.1 kg (conclusion 4.1)", "推荐施磷量 9.1 kg (4.1 节)"),
         paper="9.1", paper_value=9.1,
         fertopt=(f"status {eco.status}: above the highest P rate tested ({hi:g} kg)",
-                 f"状态 {eco.status}: 高于试验的最高施磷量 ({hi:g} kg)"),
+                 f"{status_text(eco.status, 'zh')}: 高于试验的最高施磷量 ({hi:g} kg)"),
         fertopt_value=hi, verdict="extrapolated",
         why=("The trial applied 0, 6 and 8 kg P2O5; 9.1 kg is read off the curve beyond the data, "
              "an extrapolation rather than a tested rate.",
@@ -505,7 +562,7 @@ def _check_k(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         paper=f"{eq['reported_maximum']['rate']} → {eq['reported_maximum']['yield']}",
         paper_value=eq["reported_maximum"]["yield"],
         fertopt=(f"no maximum (status {top.status}); {x_min:.3f} kg → {y_min:.2f} is the minimum",
-                 f"无最高点 (状态 {top.status}); {x_min:.3f} kg → {y_min:.2f} 是最低点"),
+                 f"{status_text(top.status, 'zh')}; {x_min:.3f} kg → {y_min:.2f} 是最低点"),
         fertopt_value=y_min, verdict="misread",
         why=(f"a = {a} > 0: the curve is convex (U-shaped), so b + 2ax = 0 at x = −{b} / (2 × {a}) = "
              f"{x_min:.3f} gives its minimum, {c0} − {b}² / (4 × {a}) = {y_min:.2f}. Yield rises "
@@ -520,7 +577,7 @@ def _check_k(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         paper_value=eq["reported_optimum"]["yield"],
         fertopt=(f"no economic optimum (status {eco.status}); the equation gives {y_eco:.2f} at "
                  f"{x_eco:.3f} kg",
-                 f"无最佳经济施肥量 (状态 {eco.status}); 方程在 {x_eco:.3f} kg 处的值为 {y_eco:.2f}"),
+                 f"{status_text(eco.status, 'zh')}; 方程在 {x_eco:.3f} kg 处的值为 {y_eco:.2f}"),
         fertopt_value=y_eco, verdict="wrong",
         why=(f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} at x = ({ratio:.4f} − {b}) / (2 × {a}) = {x_eco:.3f}, "
              f"where y = {y_eco:.2f}, not 1694.6; on a convex curve this point is no optimum, and a "

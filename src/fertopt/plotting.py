@@ -926,22 +926,13 @@ def style(lang: str = "en") -> Iterator[dict[str, Any]]:
 # --- omission indices ---
 __all__ += ["plot_omission"]
 
-_OMISSION_LABELS = {
-    "relative_yield": "Relative yield (%)",
-    "contribution_rate": "Contribution rate (%)",
-    "yield_increase": "Yield increase",
-    "yield_increase_pct": "Yield increase (%)",
-    "agronomic_efficiency": "Agronomic efficiency (kg/kg)",
-    "partial_factor_productivity": "Partial factor productivity (kg/kg)",
-    "recovery_efficiency": "Recovery efficiency (%)",
-    "value_cost_ratio": "Value-cost ratio",
-    "net_return": "Net return",
-    "fertilizer_contribution": "Fertilizer contribution (%)",
-    "soil_contribution": "Soil-base contribution (%)",
-}
+_OMISSION_UNITS = {"relative_yield": "%", "contribution_rate": "%", "yield_increase_pct": "%",
+                   "recovery_efficiency": "%", "fertilizer_contribution": "%",
+                   "soil_contribution": "%"}
 
 
-def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield", **kwargs: Any) -> Any:
+def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield", lang: str = "en",
+                  **kwargs: Any) -> Any:
     """One omission index per nutrient as bars with ± 1 SE and the confidence interval.
 
     Parameters
@@ -951,44 +942,68 @@ def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield",
     ax : Axes, optional
         Where to draw; a new figure by default.
     index : str, default ``"relative_yield"``
-        A name from ``result.indices["index"]``.  Relative yield gets the
-        soil-supply class limits (50, 75, 95 %) as dotted lines.
+        A name from ``result.indices["index"]``.  Relative yield of true
+        omission plots gets the soil-supply class limits (50, 75, 95 %) as
+        dotted lines.
+    lang : {'en', 'zh'}, default 'en'
+        Language of the labels.
     **kwargs
         Passed to ``Axes.bar`` (``color``, ``width``, ...).
 
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> import fertopt as fo, warnings
+    >>> df = fo.load_dataset("water_chestnut")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", fo.DesignWarning)
+    ...     om = fo.omission(df, response="yield", treatment="treatment", block="block",
+    ...                      full="formula", minus={"N": "reduced N", "P2O5": "reduced P"})
+    >>> ax = fo.plotting.plot_omission(om)
+    >>> [round(float(b.get_height()), 1) for b in ax.patches]
+    [107.3, 94.4]
     """
+    from ._i18n import check_lang, label
+
+    lang = check_lang(lang)
     rows = result.indices.loc[result.indices["index"] == index]
     if rows.empty:
         known = ", ".join(dict.fromkeys(result.indices["index"]))
         raise FertoptError(f"index {index!r} is not in this result; choose one of {known}.")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(5.2, 3.6))
+    ax = _new_axes(ax, (4.8, 3.4))
     x = np.arange(len(rows))
     est = rows["estimate"].to_numpy(dtype=float)
     se = rows["se"].to_numpy(dtype=float)
-    kwargs.setdefault("color", "#1f4e79")
+    kwargs.setdefault("color", _LIGHT_BLUE)
+    kwargs.setdefault("edgecolor", PALETTE[0])
     kwargs.setdefault("width", 0.6)
     ax.bar(x, est, **kwargs)
     if np.isfinite(se).any():
         low = est - rows["ci_low"].to_numpy(dtype=float)
         high = rows["ci_high"].to_numpy(dtype=float) - est
-        ax.errorbar(x, est, yerr=[low, high], fmt="none", ecolor="0.55", elinewidth=1, capsize=6,
-                    label=f"{100 * result.confidence_level:g} % interval")
-        ax.errorbar(x, est, yerr=se, fmt="none", ecolor="black", elinewidth=2.2, capsize=0, label="± 1 SE")
+        interval = (f"{100 * result.confidence_level:g} % interval" if lang == "en"
+                    else f"{100 * result.confidence_level:g}% 置信区间")
+        ax.errorbar(x, est, yerr=[low, high], fmt="none", ecolor=NEUTRAL, elinewidth=1, capsize=6,
+                    label=interval)
+        ax.errorbar(x, est, yerr=se, fmt="none", ecolor="black", elinewidth=2.2, capsize=0,
+                    label="± 1 SE" if lang == "en" else "± 1 标准误")
         ax.legend(frameon=False, fontsize=8)
     if index == "relative_yield" and len(result.soil_supply):
         for limit in (50, 75, 95):
-            ax.axhline(limit, color="0.6", lw=0.8, ls=":")
-    ax.axhline(0.0, color="0.3", lw=0.8)
+            ax.axhline(limit, color=NEUTRAL, lw=0.8, ls=":")
+    ax.axhline(0.0, color=NEUTRAL, lw=0.8)
     ax.set_xticks(x)
-    ax.set_xticklabels([str(n) for n in rows["nutrient"]])
-    ax.set_ylabel(_OMISSION_LABELS.get(index, index))
-    ax.set_title(f"{_OMISSION_LABELS.get(index, index)}, full = {result.full}")
+    names = [label("om_all", lang) if n == "all" else str(n) for n in rows["nutrient"]]
+    ax.set_xticklabels(names)
+    name = label(f"ix_{index}", lang)
+    unit = _OMISSION_UNITS.get(index)
+    ax.set_ylabel(f"{name[:1].upper()}{name[1:]}" + (f" ({unit})" if unit else ""))
+    ax.set_title(f"{name[:1].upper()}{name[1:]}, {result.full}")
+    tidy_axes(ax)
+    check_glyphs(ax)
     return ax
 
 
@@ -1070,11 +1085,8 @@ def plot_reported_points(
         right = max([hi, *xs])
         pad = 0.08 * (right - left)
         x_range = (left - (pad if left < 0 else 0.0), right + pad)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(5.6, 3.9))
-    kwargs.setdefault("color", "#1f4e79")
+    ax = _new_axes(ax, (5.6, 3.9))
+    kwargs.setdefault("color", PALETTE[0])
     kwargs.setdefault("lw", 1.8)
 
     def draw(target: Any, grid_range: tuple[float, float]) -> None:
@@ -1082,11 +1094,11 @@ def plot_reported_points(
         target.axvspan(lo, hi, color="0.88", lw=0)
         target.plot(grid, est["intercept"] + est["linear"] * grid + est["quadratic"] * grid**2, **kwargs)
         for (_, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
-            target.plot([x], [y], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none")
+            target.plot([x], [y], marker, ms=7, mfc="white", mec=PALETTE[0], mew=1.6, ls="none")
         for (_, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
-            target.plot([x], [y], marker, ms=9, mew=2, color="#b03a2e", ls="none")
+            target.plot([x], [y], marker, ms=9, mew=2, color=PALETTE[1], ls="none")
         if grid_range[0] < 0 < grid_range[1]:
-            target.axvline(0.0, color="0.4", lw=0.8, ls=":")
+            target.axvline(0.0, color=NEUTRAL, lw=0.8, ls=":")
 
     draw(ax, x_range)
     # the legend lists the tested range, the paper's points, then fertopt's
@@ -1094,10 +1106,10 @@ def plot_reported_points(
 
     handles = [Patch(facecolor="0.88", edgecolor="none", label=text["tested"])]
     for (name, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
-        handles += ax.plot([], [], marker, ms=9, mew=2, color="#b03a2e", ls="none",
+        handles += ax.plot([], [], marker, ms=9, mew=2, color=PALETTE[1], ls="none",
                            label=f"{name} ({x:.4g}, {y:.1f})")
     for (name, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
-        handles += ax.plot([], [], marker, ms=7, mfc="white", mec="#1f4e79", mew=1.6, ls="none",
+        handles += ax.plot([], [], marker, ms=7, mfc="white", mec=PALETTE[0], mew=1.6, ls="none",
                            label=f"{name} ({x:.4g}, {y:.1f})")
     ax.set_xlim(*x_range)
     ax.set_xlabel(text["x"])
@@ -1110,7 +1122,9 @@ def plot_reported_points(
         inset.set_xlim(zx0, zx1)
         inset.set_ylim(zy0, zy1)
         inset.tick_params(labelsize=6.5)
-        ax.indicate_inset_zoom(inset, edgecolor="0.5")
+        ax.indicate_inset_zoom(inset, edgecolor=NEUTRAL)
+    tidy_axes(ax, grid=None)
+    check_glyphs(ax)
     return ax
 
 
@@ -1179,8 +1193,7 @@ def plot_surface_points(
     for i, (name, box) in enumerate(boxes or []):
         (x0, x1), (y0, y1) = box[x], box[y]
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.4,
-                               ls=(0, (1, 1.5)), ec=("#6c3483", "#117864", "#7d6608")[i % 3],
-                               label=name))
+                               ls=(0, (1, 1.5)), ec=PALETTE[(3 + i) % len(PALETTE)], label=name))
     if design:
         pts = [dict(p) for p in design]
         in_slice = [all(abs(p.get(n, 0.0) - v) < 1e-9 for n, v in held.items()) for p in pts]
@@ -1192,7 +1205,8 @@ def plot_surface_points(
         ax.plot(xs[mask], ys[mask], "o", ms=6, color="black", ls="none", label=text["design"],
                 zorder=5, clip_on=False)
     for (name, point), marker in zip(reported or [], ("D", "P", "s"), strict=False):
-        ax.plot([point[x]], [point[y]], marker, ms=9, mfc="#f1c40f", mec="black", ls="none",
+        ax.plot([point[x]], [point[y]], marker, ms=9, mfc=PALETTE[6], mec="black", ls="none",
                 label=name, clip_on=False, zorder=6)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    check_glyphs(ax)
     return ax
