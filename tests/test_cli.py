@@ -56,10 +56,11 @@ def test_version_and_help():
     assert "examples:" in out.stdout and "--lang zh --report" in out.stdout
 
 
-def test_example_runs():
-    out = run("example")
+def test_example_runs(tmp_path):
+    out = run("example", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "Analysis of variance" in out.stdout and "ANOVA table" in out.stdout
+    assert "The water-chestnut study, reproduced and audited" in out.stdout
+    assert (tmp_path / "water_chestnut_report.html").exists()
 
 
 def test_analyze_csv_text(minnesota_csv):

@@ -39,6 +39,7 @@ from .io import read_trials
 from .units import Prices
 from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
 from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
+from .omission import OmissionResult, omission
 from .surface import (
     CanonicalResult,
     SurfaceFit,
@@ -76,6 +77,8 @@ __all__ = [
     "AnovaResult",
     "load_dataset",
     "list_datasets",
+    "omission",
+    "OmissionResult",
     "FertoptError",
     "ColumnError",
     "DataError",
