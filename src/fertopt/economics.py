@@ -446,7 +446,7 @@ def optimum(
     Raises
     ------
     FertoptError
-        Prices and ratio both given; a ratio ≤ 0 or without units context;
+        Prices and ratio both given; a ratio ≤ 0 or with unreadable units;
         an interval method the model or fit cannot support.
     ConvergenceError
         The fit did not converge.
