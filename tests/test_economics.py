@@ -423,8 +423,11 @@ def test_price_ratio_without_units_context():
         rate_range=(0, 10),
         nutrient="P2O5",
     )
-    with pytest.raises(FertoptError, match="no units context"):
-        fit.optimum(price_ratio=1.67)
+    # a bare ratio without declared units is applied in the data's units and the result says so
+    bare = fit.optimum(price_ratio=1.67)
+    assert_allclose(bare.rate, (1.67 - 328.69) / (2 * -18.052), rtol=1e-12)  # (r - b) / 2a
+    assert any("units were not declared" in n for n in bare._economics.notes)
+    assert "units were not declared" in str(bare)
     opt = fit.optimum(price_ratio=(1.67, "kg/kg"))
     assert_allclose(opt.price_ratio, 1.67)
     assert any("were not declared" in n for n in opt._economics.notes)

@@ -39,6 +39,7 @@ from .io import read_trials
 from .units import Prices
 from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
 from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
+from .omission import OmissionResult, omission
 from .surface import (
     CanonicalResult,
     SurfaceFit,
@@ -64,6 +65,7 @@ from .multcomp import (
     tukey,
     tukey_from_means,
 )
+from .reports import TrialReport, trial_report
 from .batch import BatchResult, run_batch
 
 __all__ = [
@@ -76,6 +78,8 @@ __all__ = [
     "AnovaResult",
     "load_dataset",
     "list_datasets",
+    "omission",
+    "OmissionResult",
     "FertoptError",
     "ColumnError",
     "DataError",
@@ -123,6 +127,8 @@ __all__ = [
     "scheffe_from_means",
     "dunnett_from_means",
     "MultCompResult",
+    "trial_report",
+    "TrialReport",
     "run_batch",
     "BatchResult",
 ]

@@ -231,13 +231,21 @@ Block = Facts | Paragraph | Notes | Table
 # the summary
 # ---------------------------------------------------------------------------
 _CSS = (
-    "<style>.fertopt-summary{font-family:sans-serif;font-size:13px}"
+    # readable in light and dark notebook themes: colours are translucent or inherited
+    "<style>.fertopt-summary{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',"
+    "Arial,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;font-size:13px;line-height:1.45;"
+    "max-width:100%;overflow-x:auto}"
+    ".fertopt-summary h3{font-size:1.15em;margin:2px 0 4px 0}"
+    ".fertopt-summary h4{font-size:1em;margin:10px 0 2px 0}"
     ".fertopt-summary table{border-collapse:collapse;margin:4px 0 10px 0}"
-    ".fertopt-summary th,.fertopt-summary td{padding:2px 8px;border-bottom:1px solid #ddd}"
-    ".fertopt-summary th{text-align:left;background:#f4f4f4}"
-    ".fertopt-summary td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    ".fertopt-summary .headline{font-weight:bold;margin:2px 0 8px 0}"
-    ".fertopt-summary .warn{color:#8a4b00}</style>"
+    ".fertopt-summary th,.fertopt-summary td{padding:2px 10px;text-align:left;"
+    "border-bottom:1px solid rgba(127,127,127,.25)}"
+    ".fertopt-summary thead th{border-bottom:1px solid rgba(127,127,127,.8);"
+    "background:rgba(127,127,127,.10);white-space:nowrap}"
+    ".fertopt-summary td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".fertopt-summary .headline{font-weight:600;margin:4px 0 10px 0;padding:4px 10px;"
+    "border-left:4px solid #0072B2;background:rgba(0,114,178,.08)}"
+    ".fertopt-summary .warn{color:#b35900}</style>"
 )
 
 

@@ -316,7 +316,7 @@ def check_nonnegative_rates(values: pd.Series, role: str) -> None:
     if bad.any():
         raise DataError(
             f"{role} column {values.name!r} has negative rates: "
-            f"{describe_rows(values.index[bad], arr[bad])}. A fertilizer rate is 0 or more; "
+            f"{describe_rows(values.index[bad], arr[bad].tolist())}. A fertilizer rate is 0 or more; "
             "correct these cells."
         )
 

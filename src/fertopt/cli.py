@@ -1,15 +1,22 @@
 """The ``fertopt`` command line (argparse; no statistics here).
 
 Exit codes: 0 success, 2 bad input (one line on stderr, no traceback unless
-``--debug``).
+``--debug``).  Warnings are printed as ``fertopt: warning: ...`` lines on
+stderr; results go to stdout.
+
+Each subcommand is a ``sub.add_parser(...)`` block in :func:`_parser` plus a
+``_cmd_<name>(args) -> int`` handler; a new subcommand is an additive edit.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ._version import __version__
@@ -19,24 +26,155 @@ __all__ = ["main"]
 
 _EPILOG = """examples:
   fertopt example
+  fertopt example --lang zh --report 马蹄.html
   fertopt analyze trial.csv
   fertopt analyze trial.csv --response yield --treatment trt --block rep --format markdown
+  fertopt analyze trial.xlsx --rates N,P2O5,K2O --prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 \\
+      --lang zh --report report.html
   fertopt batch "trials/*.csv" --by site,year --out results.parquet
   fertopt design 3414 --level2 N=18,P2O5=8,K2O=19 --reps 3 --seed 1 --out fieldbook.csv
 """
 
+_ANALYZE_EPILOG = """Roles that are not given are guessed from the column names (yield/产量,
+treatment/处理, block/rep/重复, rate columns named N, P2O5, K2O or like 'n_rate'); what was
+guessed is said on stderr.  Exit status: 0 on success, 2 when the input cannot be analysed
+(one line saying why).
+
+examples:
+  fertopt analyze trial.csv
+  fertopt analyze trial.csv --response yield --treatment trt --block rep --format json
+  fertopt analyze corn.csv --rates rate_n_applied_kgha=N --prices crop=0.157,N=0.88,currency=USD
+  fertopt analyze 3414.xlsx --sheet 2013 --rates N,P2O5,K2O --lang zh --report 报告.html
+  fertopt analyze trial.csv --posthoc lsd --alpha 0.01 --report report.md
+"""
+
+_NUTRIENT_TOKENS = {"n": "N", "nitrogen": "N", "p2o5": "P2O5", "p": "P2O5", "phosphorus": "P2O5",
+                    "k2o": "K2O", "k": "K2O", "potassium": "K2O"}
+_PRICE_NUMBERS = ("crop", "N", "P2O5", "K2O", "P", "K")
+_PRICE_TEXTS = ("currency", "crop_unit", "nutrient_unit", "area")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit status 2)."""
+
+    def error(self, message: str) -> Any:  # noqa: D401 - argparse hook
+        self.exit(2, f"{self.prog}: error: {message}. See '{self.prog} --help'.\n")
+
+
+def _tokens(name: Any) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z\u4e00-\u9fff]+", str(name).lower()) if t]
+
+
+def _unique_match(frame: Any, words: tuple[str, ...], exclude: set[Any]) -> Any:
+    hits = [c for c in frame.columns if c not in exclude
+            and any(w in str(c).lower() for w in words)]
+    return hits[0] if len(hits) == 1 else None
+
 
 def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
-    """Roles given on the command line, else the canonical names read_trials recognised."""
+    """Roles given on the command line, else guessed from the column names.
+
+    read_trials has already renamed recognised headers (产量, trt, 重复 ...) to
+    ``yield``, ``treatment``, ``block``, ``N``, ``P2O5``, ``K2O``; beyond that, a
+    single column whose name contains ``yield``/``yld`` is the response, and
+    columns named like ``n_rate`` are rates.
+    """
+    renamed = {v: k for k, v in frame.attrs.get("fertopt", {}).get("renamed", {}).items()}
     guessed: list[str] = []
     roles: dict[str, Any] = {}
+    hints = {"response": ("yield", "yld", "产量"), "treatment": ("trt", "treat", "处理"),
+             "block": ("block", "blk", "rep", "重复", "区组")}
     for role, canonical in (("response", "yield"), ("treatment", "treatment"), ("block", "block")):
         value = getattr(args, role)
-        if value is None and canonical in frame.columns:
-            value = canonical
-            guessed.append(f"{role}={canonical!r}")
+        if value is None:
+            taken = {v for v in roles.values() if v is not None}
+            value = (canonical if canonical in frame.columns
+                     else _unique_match(frame, hints[role], taken))
+            if value is not None:
+                origin = f" (column {renamed[value]!r})" if value in renamed else ""
+                guessed.append(f"{role}={value!r}{origin}")
         roles[role] = value
+    if args.rates is not None:
+        roles["rates"] = _parse_rates(args.rates)
+    else:
+        rates = {c: c for c in ("N", "P2O5", "K2O") if c in frame.columns}
+        if not rates:
+            for col in frame.columns:
+                toks = _tokens(col)
+                forms = {_NUTRIENT_TOKENS[t] for t in toks if t in _NUTRIENT_TOKENS}
+                if "rate" in toks and len(forms) == 1:
+                    rates[col] = forms.pop()
+        roles["rates"] = rates or None
+        if rates:
+            shown = (c if c == f else f"{c}={f}" for c, f in rates.items())
+            guessed.append("rates=" + ",".join(shown))
     return roles, guessed
+
+
+def _parse_rates(text: str) -> dict[str, str | None]:
+    """``N,P2O5,K2O`` or ``rate_n_applied_kgha=N`` → {column: nutrient form}."""
+    out: dict[str, str | None] = {}
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        column, _, form = item.partition("=")
+        column = column.strip()
+        out[column] = form.strip() or (column if column in _PRICE_NUMBERS[1:] else None)
+    if not out:
+        raise FertoptError("--rates is empty; give rate columns such as --rates N,P2O5,K2O.")
+    return out
+
+
+def _parse_omission(text: str) -> dict[str, Any]:
+    """``full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP`` → the omission layout of trial_report."""
+    spec: dict[str, Any] = {"minus": {}}
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not key or not value:
+            raise FertoptError(
+                f"--omission: {item!r} is not understood; write key=treatment pairs, e.g. "
+                "--omission full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP."
+            )
+        if key in ("full", "control"):
+            spec[key] = value
+        else:
+            spec["minus"][key] = value
+    if "full" not in spec or not spec["minus"]:
+        raise FertoptError(
+            "--omission needs the full treatment and at least one minus treatment, e.g. "
+            "--omission full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP."
+        )
+    return spec
+
+
+def _parse_prices(text: str) -> Any:
+    """``crop=2.8,N=6.25,P2O5=4.67,currency=yuan`` → fertopt.Prices."""
+    import fertopt
+
+    values: dict[str, Any] = {}
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or key not in (*_PRICE_NUMBERS, *_PRICE_TEXTS):
+            raise FertoptError(
+                f"--prices: {item!r} is not understood; write key=value pairs with keys "
+                f"{', '.join((*_PRICE_NUMBERS, *_PRICE_TEXTS))}, e.g. "
+                "--prices crop=2.8,N=6.25,currency=yuan."
+            )
+        if key in _PRICE_NUMBERS:
+            try:
+                values[key] = float(value)
+            except ValueError:
+                raise FertoptError(f"--prices: {key}={value!r} is not a number.") from None
+        else:
+            values[key] = value
+    if "crop" not in values:
+        raise FertoptError("--prices needs the crop price, e.g. --prices crop=2.8,N=6.25.")
+    return fertopt.Prices(**values)
 
 
 def _render(result: Any, fmt: str) -> str:
@@ -51,10 +189,17 @@ def _render(result: Any, fmt: str) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .anova import anova
     from .io import read_trials
+    from .reports import trial_report
 
-    frame = read_trials(args.file)
+    # options first: a typo in --prices should not wait for the file to be read
+    prices = _parse_prices(args.prices) if args.prices else None
+    omission = _parse_omission(args.omission) if args.omission else None
+    report_path = Path(args.report) if args.report else None
+    suffixes = (".html", ".htm", ".md", ".markdown")
+    if report_path is not None and report_path.suffix.lower() not in suffixes:
+        raise FertoptError(f"--report {args.report}: the file name must end in .html or .md.")
+    frame = read_trials(args.file, sheet=args.sheet)
     roles, guessed = _guess_roles(frame, args)
     missing = [r for r in ("response", "treatment") if roles[r] is None]
     if missing:
@@ -65,20 +210,50 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         )
     if guessed:
         print(f"fertopt: guessed {', '.join(guessed)}", file=sys.stderr)
-    result = anova(frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"])
-    print(_render(result, args.format))
+    report = trial_report(
+        frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"],
+        rates=roles["rates"], prices=prices, lang=args.lang, posthoc=args.posthoc, alpha=args.alpha,
+        model=args.model, omission=omission,
+        figures=report_path is not None or args.format == "html",
+        errors="raise" if args.debug else "report",
+    )
+    analyses = [s for s in report.sections
+                if s.key in ("anova", "comparisons", "response", "surface", "omission")]
+    failed = [s for s in analyses if s.status == "failed"]
+    if not any(s.status == "ok" for s in analyses):
+        reason = failed[0].reason if failed else "nothing in the file could be analysed."
+        raise FertoptError(reason)
+    for sec in failed:
+        print(f"fertopt: note: {sec.title} could not be completed: {_one_line(sec.reason)}",
+              file=sys.stderr)
+    if report_path is not None:
+        if report_path.suffix.lower() in (".md", ".markdown"):
+            report.to_markdown(report_path)
+        else:
+            report.to_html(report_path)
+        print(f"fertopt: wrote {report_path}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print(report.to_markdown(), end="")
+    elif args.format == "html":
+        print(report.to_html(), end="")
+    else:
+        print(report.to_text(), end="")
     return 0
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
-    from .anova import anova
-    from .datasets import load_dataset
+    from pathlib import Path
 
-    frame = load_dataset("minnesota_2012")
-    roles = frame.attrs["fertopt"]["roles"]
-    result = anova(frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"])
-    print(f"Bundled trial: {frame.attrs['fertopt']['description']}\n")
-    print(_render(result, args.format))
+    from .datasets import water_chestnut_audit
+
+    audit = water_chestnut_audit(lang=args.lang)
+    path = Path(args.report or f"water_chestnut_report{'_zh' if args.lang == 'zh' else ''}.html")
+    audit.to_html(path)
+    print(_render(audit, args.format))
+    done = "HTML 报告已写入" if args.lang == "zh" else "HTML report written to"
+    print(f"fertopt: {done} {path}", file=sys.stderr)
     return 0
 
 
@@ -221,7 +396,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fertopt",
         description="Analyse fertilizer field trials: ANOVA with letters, response models, optima.",
         epilog=_EPILOG,
@@ -231,12 +406,42 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    ana = sub.add_parser("analyze", help="analyse one trial file (CSV, Excel, Parquet)")
-    ana.add_argument("file", help="trial table, one row per plot")
+    ana = sub.add_parser(
+        "analyze", help="analyse one trial file (CSV, Excel, Parquet) and report it",
+        description="Analyse one trial: design and data, ANOVA with CV, letter groups, response "
+        "curves and optimum rates, N-P-K surface, residual checks; in English or Chinese.",
+        epilog=_ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ana.add_argument("file",
+                     help="trial table, one row per plot (.csv in UTF-8 or GBK, .xlsx, .parquet)")
     ana.add_argument("--response", help="response column (default: the column recognised as yield)")
     ana.add_argument("--treatment", help="treatment column (default: recognised from its name)")
     ana.add_argument("--block", help="block/replicate column (default: recognised from its name)")
-    ana.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    ana.add_argument("--rates", metavar="COLS",
+                     help="rate columns, e.g. N,P2O5,K2O or rate_n_applied_kgha=N "
+                     "(column=nutrient)")
+    ana.add_argument("--prices", metavar="PRICES",
+                     help="prices per kg, e.g. crop=2.8,N=6.25,P2O5=4.67,K2O=10.4,currency=yuan")
+    ana.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe"),
+                     default="duncan",
+                     help="multiple-comparison method for the letters (default: duncan)")
+    ana.add_argument("--alpha", type=float, default=0.05,
+                     help="significance level of the letters (default: 0.05)")
+    ana.add_argument("--model", default="quadratic",
+                     help="response model: linear, quadratic (default), linear_plateau, "
+                     "quadratic_plateau, mitscherlich, square_root, or best (lowest AICc)")
+    ana.add_argument("--omission", metavar="LAYOUT",
+                     help="omission-plot layout, e.g. full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP "
+                     "(default: recognised from treatment names such as NPK, PK, NK, NP, CK)")
+    ana.add_argument("--lang", choices=("en", "zh"), default="en",
+                     help="language of the report (default: en)")
+    ana.add_argument("--report", metavar="FILE",
+                     help="also write the full report with figures to FILE (.html or .md)")
+    ana.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
+    ana.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text",
+                     help="what to print on stdout (default: text)")
+    ana.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                     help="show the full traceback on errors")
     ana.set_defaults(func=_cmd_analyze)
 
     bat = sub.add_parser(
@@ -266,8 +471,18 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--out", help="results.parquet, results.csv or results.xlsx")
     bat.set_defaults(func=_cmd_batch)
 
-    ex = sub.add_parser("example", help="analyse the bundled example trial")
-    ex.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    ex = sub.add_parser(
+        "example", help="audit the water-chestnut study and write its HTML report",
+        description="Reproduce and audit the bundled water-chestnut study (a formula-correction "
+                    "trial, Guangxi 2013): every number the paper printed, what fertopt finds, and "
+                    "a verdict. Prints the audit table and writes a self-contained HTML report with "
+                    "figures and the analysis of the reconstructed trial.")
+    ex.add_argument("--lang", choices=("en", "zh"), default="en", help="language (default: en)")
+    ex.add_argument("--report", metavar="PATH",
+                    help="HTML file to write (default: water_chestnut_report.html, "
+                         "water_chestnut_report_zh.html with --lang zh)")
+    ex.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text",
+                    help="what to print on standard output (default: text)")
     ex.set_defaults(func=_cmd_example)
 
     des = sub.add_parser("design", help="write a randomised field book (CSV)",
@@ -299,16 +514,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("default")
+            warnings.showwarning = _show_warning
             return int(args.func(args))
     except FertoptError as exc:
         if args.debug:
             raise
-        print(f"fertopt: error: {exc}", file=sys.stderr)
+        print(f"fertopt: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                  line: Any = None) -> None:
+    """Warnings as one plain line on stderr: ``fertopt: warning: ...``."""
+    print(f"fertopt: warning: {_one_line(message)}", file=sys.stderr if file is None else file)
 
 
 if __name__ == "__main__":  # pragma: no cover

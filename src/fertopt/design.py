@@ -104,8 +104,9 @@ class FieldBook(ResultBase):
         return None
 
     def _headline(self) -> str:
+        unit = "block" if "block" in self.table else "rep"
         return (f"{self.design} | {self.n_treatments} treatments × {self.reps} "
-                f"{'blocks' if 'block' in self.table else 'reps'} = {self.n_plots} plots | seed {self.seed}")
+                f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}")
 
     def _summary(self, digits: int) -> Summary:
         facts = [("Design", self.design), ("Treatments", str(self.n_treatments)), ("Replicates", str(self.reps)),

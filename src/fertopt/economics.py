@@ -178,13 +178,21 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
     nut = _nutrient_label(fit, fit.nutrient)
     if units_in is None:
         if not known:
-            raise FertoptError(
-                f"price_ratio={r:g} has no units context: fertopt cannot tell whether it is "
-                "kg crop per kg nutrient or, say, t per kg. Declare the data's units "
-                "(fit_response(..., units={'response': 't/ha', 'rate': 'kg/ha'})), give the "
-                f"ratio with its units (price_ratio=({r:g}, 'kg/kg')), or pass "
-                "prices=fo.Prices(...)."
+            # A bare ratio is the slope dY/dx at the optimum, so it is read in the data's
+            # own units; the result says so, because a ratio in kg/kg applied to yields in
+            # t/ha is the classic silent error.
+            text = (
+                f"{format_number(r, 4)} yield units per unit of {fit.rate} {nut} (as given; "
+                "the data's units were not declared)"
             )
+            notes.append(
+                f"price_ratio={r:g} was applied as given, in the data's units (yield per unit of "
+                "rate), because the units were not declared. If the yields are in t/ha and the "
+                "rates in kg/ha, a ratio in kg grain per kg nutrient must be divided by 1000: "
+                f"declare units (fit_response(..., units={{'response': 't/ha', 'rate': 'kg/ha'}})) "
+                f"or give price_ratio=({r:g}, 'kg/kg')."
+            )
+            return _Economics(r, text, 1.0, r, "yield units", fit.nutrient, None, tuple(notes))
         text = (
             f"{format_number(r, 4)} {ymass} yield per {xmass} {nut} (as given, in the data's units)"
         )
@@ -438,7 +446,7 @@ def optimum(
     Raises
     ------
     FertoptError
-        Prices and ratio both given; a ratio ≤ 0 or without units context;
+        Prices and ratio both given; a ratio ≤ 0 or with unreadable units;
         an interval method the model or fit cannot support.
     ConvergenceError
         The fit did not converge.

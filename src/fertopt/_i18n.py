@@ -1,0 +1,599 @@
+"""Labels and sentences of reports and figures, in English and Chinese.
+
+Every user-facing word of a report or a figure goes through :func:`label`, so a
+report in ``lang="zh"`` reads as an agronomist writes in Chinese (处理, 重复,
+产量, 方差分析, 新复极差法, 最高产量施肥量, 最佳经济施肥量 …).  Keys are stable
+snake_case names; a sentence is a :meth:`str.format` template with named
+fields.
+
+Examples
+--------
+>>> label("treatment", "zh"), label("economic_optimum", "zh"), label("block", "en")
+('处理', '最佳经济施肥量', 'Block')
+>>> label("n_plots_dropped", "zh", n=2, rows="rows 7, 12")
+'2 个小区缺少观测值，未参加分析（rows 7, 12）。'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .exceptions import FertoptError
+
+__all__ = [
+    "LANGS",
+    "check_lang",
+    "label",
+    "design_name",
+    "method_name",
+    "model_name",
+    "status_text",
+    "significance_word",
+    "translate_figure_text",
+]
+
+#: Languages of reports and figures.
+LANGS = ("en", "zh")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    # -- report frame -------------------------------------------------------
+    "report_title": ("Field trial report", "田间试验报告"),
+    "report_of": ("Field trial report: {response}", "田间试验报告：{response}"),
+    "key_findings": ("Key findings", "主要结果"),
+    "table": ("Table", "表"),
+    "figure": ("Figure", "图"),
+    "generated": ("fertopt {version}, {date}", "fertopt {version}，{date}"),
+    "data_source": ("Data", "数据来源"),
+    # -- section titles -------------------------------------------------------
+    "sec_data": ("Design and data", "试验设计与数据"),
+    "sec_anova": ("Analysis of variance", "方差分析"),
+    "sec_comparisons": ("Multiple comparisons", "多重比较"),
+    "sec_response": ("Fertilizer response and optimum rates", "肥料效应与最佳施肥量"),
+    "sec_surface": ("N-P-K response surface", "多元肥料效应函数"),
+    "sec_omission": ("Omission-plot indices", "缺素区试验指标"),
+    "sec_diagnostics": ("Residual diagnostics", "残差诊断"),
+    "sec_warnings": ("Warnings", "注意事项"),
+    "sec_about": ("About this report", "报告说明"),
+    # -- roles and columns ----------------------------------------------------
+    "treatment": ("Treatment", "处理"),
+    "treatments": ("Treatments", "处理"),
+    "block": ("Block", "重复"),
+    "yield": ("Yield", "产量"),
+    "response": ("Response", "观测指标"),
+    "rates": ("Rate columns", "施肥量列"),
+    "rate": ("Rate", "施肥量"),
+    "rate_of": ("{nutrient} rate", "{nutrient}施用量"),
+    "design": ("Design", "试验设计"),
+    "plots_in_data": ("Plots in the data", "数据中的小区数"),
+    "plots_analysed": ("Plots analysed", "参加分析的小区数"),
+    "dropped": ("Left out", "剔除"),
+    "none": ("none", "无"),
+    "n_plots_dropped": (
+        "{n} plots without a value were left out ({rows}).",
+        "{n} 个小区缺少观测值，未参加分析（{rows}）。",
+    ),
+    "levels": ("{n} levels: {names}", "{n} 个水平：{names}"),
+    "n": ("n", "重复数"),
+    "mean": ("Mean", "平均值"),
+    "sd": ("SD", "标准差"),
+    "se": ("SE", "标准误"),
+    "min": ("Min", "最小值"),
+    "max": ("Max", "最大值"),
+    "letters": ("Letters", "差异显著性"),
+    "letters_alpha": ("Letters ({alpha})", "差异显著性（{alpha}）"),
+    "grand_mean": ("Grand mean", "总平均"),
+    "cv": ("CV", "变异系数"),
+    "mse_df": ("Error mean square (df)", "误差均方（自由度）"),
+    "r_squared": ("R²", "决定系数 R²"),
+    "sums_of_squares": ("Sums of squares", "平方和类型"),
+    "data_summary": ("Observations per treatment", "各处理观测值"),
+    # -- ANOVA ----------------------------------------------------------------
+    "anova_table": ("Analysis of variance", "方差分析表"),
+    "source": ("Source", "变异来源"),
+    "df": ("df", "自由度"),
+    "ss": ("Sum Sq", "平方和"),
+    "ms": ("Mean Sq", "均方"),
+    "f": ("F", "F 值"),
+    "p": ("p", "P 值"),
+    "f_05": ("F 0.05", "F0.05"),
+    "f_01": ("F 0.01", "F0.01"),
+    "Residuals": ("Residuals", "误差"),
+    "Total": ("Total", "总变异"),
+    "Error a": ("Error a", "误差 a"),
+    "Error b": ("Error b", "误差 b"),
+    "term_is_block": ("{name} (blocks)", "{name}（区组）"),
+    "term_is_treatment": ("{name} (treatments)", "{name}（处理）"),
+    "anova_verdict": (
+        "{term}: {word} (F({df1}, {df2}) = {f}, p {p}).",
+        "{term}间差异{word}（F({df1}, {df2}) = {f}，P {p}）。",
+    ),
+    "treatment_effect": ("Treatments ({name})", "处理"),
+    "layout_treatments": ("{k} treatments", "{k} 个处理"),
+    "layout_levels": ("{sizes} levels", "{sizes} 个水平组合"),
+    "layout_blocks": ("{b} blocks", "{b} 个区组"),
+    "layout_sep": (", ", "，"),
+    "cv_sentence": (
+        "Coefficient of variation {cv} %, grand mean {mean}.",
+        "变异系数 {cv}%，总平均 {mean}。",
+    ),
+    "highly_significant": ("highly significant", "极显著"),
+    "significant": ("significant", "显著"),
+    "not_significant": ("not significant", "不显著"),
+    "sig_legend": (
+        "* significant at 5 %, ** at 1 %.",
+        "* 表示差异显著（P < 0.05），** 表示差异极显著（P < 0.01）。",
+    ),
+    "assumptions": ("Assumption checks on the residuals", "残差的前提检验"),
+    "test": ("Test", "检验"),
+    "statistic": ("Statistic", "统计量"),
+    "note": ("Note", "说明"),
+    # -- comparisons ----------------------------------------------------------
+    "comparison_table": (
+        "Treatment means and letter groups ({method}, α = {alpha})",
+        "各处理平均值及差异显著性（{method}，α = {alpha}）",
+    ),
+    "letters_sentence": (
+        "Treatments that share a letter do not differ at the {pct} % level "
+        "({method}; error mean square {mse} on {df} df from the ANOVA).",
+        "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
+        "自由度 {df}，取自方差分析）。",
+    ),
+    "highest_lowest": (
+        "Highest mean: {best} ({best_mean}, {best_letters}); lowest: {worst} "
+        "({worst_mean}, {worst_letters}).",
+        "平均值最高的是 {best}（{best_mean}，{best_letters}），最低的是 {worst}"
+        "（{worst_mean}，{worst_letters}）。",
+    ),
+    "comparisons_skipped_ns": (
+        "The treatment effect is not significant (p {p}); letters are "
+        "shown for completeness and all treatments may share one.",
+        "处理效应不显著（P {p}），字母仅供参考。",
+    ),
+    "factor_term": ("Factor {term}", "因素 {term}"),
+    "not_requested": ("not requested (posthoc=None).", "未要求（posthoc=None）。"),
+    # -- response ---------------------------------------------------------------
+    "response_model": (
+        "{nutrient}: {model} fitted to {n} plots at {k} rates ({series}).",
+        "{nutrient}：对 {k} 个施肥水平的 {n} 个小区拟合{model}（{series}）。",
+    ),
+    "series_all": ("all plots", "全部小区"),
+    "series_fixed": ("plots with {fixed}", "{fixed} 的小区"),
+    "equation": ("Fitted equation", "拟合方程"),
+    "residual_sd": ("Residual SD", "剩余标准差"),
+    "with_df": ("{x} ({df} df)", "{x}（自由度 {df}）"),
+    "unbounded": (" (unbounded)", "（无界）"),
+    "status_note": ("Status: {status}.", "状态：{status}。"),
+    "model_not_fitted": (
+        "{nutrient}: the {model} could not be fitted: {reason}",
+        "{nutrient}：{model}无法拟合：{reason}",
+    ),
+    "nutrient_failed": (
+        "{nutrient}: the response analysis could not be completed: {reason}",
+        "{nutrient}：效应分析未能完成：{reason}",
+    ),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "cmp_model": ("Model", "模型"),
+    "cmp_n_params": ("Parameters", "参数个数"),
+    "cmp_converged": ("Converged", "收敛"),
+    "cmp_rmse": ("RMSE", "RMSE"),
+    "cmp_r2": ("R²", "R²"),
+    "cmp_aicc": ("AICc", "AICc"),
+    "cmp_delta_aicc": ("ΔAICc", "ΔAICc"),
+    "cmp_weight": ("Akaike weight", "Akaike 权重"),
+    "cmp_lof_p": ("Lack of fit p", "失拟检验 P"),
+    "cmp_agronomic_rate": ("Rate of max. yield", "最高产量施肥量"),
+    "par_term": ("Parameter", "参数"),
+    "par_estimate": ("Estimate", "估计值"),
+    "par_se": ("SE", "标准误"),
+    "par_ci_low": ("CI low", "置信下限"),
+    "par_ci_high": ("CI high", "置信上限"),
+    "model_comparison": ("Model comparison for {nutrient}", "{nutrient}效应模型比较"),
+    "parameters": ("Parameters for {nutrient} ({model})", "{nutrient}效应方程参数（{model}）"),
+    "optima_table": ("Optimum rates for {nutrient}", "{nutrient}最佳施用量"),
+    "kind": ("Optimum", "类型"),
+    "agronomic_optimum": ("Rate of maximum yield", "最高产量施肥量"),
+    "economic_optimum": ("Economic optimum rate", "最佳经济施肥量"),
+    "max_yield": ("Maximum yield", "最高产量"),
+    "economic_yield": ("Yield at economic optimum", "最佳经济产量"),
+    "yield_at_rate": ("Yield at rate", "对应产量"),
+    "net_return": ("Net return", "施肥纯收益"),
+    "ci": ("{level} % CI", "{level}% 置信区间"),
+    "ci_low": ("CI low", "置信下限"),
+    "ci_high": ("CI high", "置信上限"),
+    "status": ("Status", "状态"),
+    "price_ratio": ("Price ratio", "价格比"),
+    "prices": ("Prices", "价格"),
+    "no_prices": (
+        "No prices given: only the rate of maximum yield is reported. Give prices "
+        "(prices=Prices(crop=..., N=...)) for the economic optimum.",
+        "未提供价格，只报告最高产量施肥量；提供价格（prices=Prices(crop=..., N=...)）"
+        "可求最佳经济施肥量。",
+    ),
+    "no_price_for": (
+        "No price for {nutrient}: its economic optimum is not computed.",
+        "缺少{nutrient}的价格，未计算其最佳经济施肥量。",
+    ),
+    "no_rates": (
+        "No rate columns were given (rates=), so no response curves are fitted.",
+        "未指定施肥量列（rates=），不拟合肥料效应曲线。",
+    ),
+    "too_few_rates": (
+        "{nutrient}: only {k} distinct rate{s} ({levels}) with the other nutrients "
+        "held constant; a response curve needs at least 3.",
+        "{nutrient}：其他养分固定时只有 {k} 个施用水平（{levels}），拟合效应曲线至少需要 3 个。",
+    ),
+    "optimum_sentence_econ": (
+        "{nutrient}: economic optimum {rate} ({ci}), yield {y}; maximum yield at {amax}.",
+        "{nutrient}：最佳经济施肥量 {rate}（{ci}），产量 {y}；最高产量施肥量 {amax}。",
+    ),
+    "optimum_sentence_agro": (
+        "{nutrient}: maximum yield {y} at {rate} ({ci}).",
+        "{nutrient}：最高产量施肥量 {rate}（{ci}），最高产量 {y}。",
+    ),
+    "optimum_sentence_status": ("{nutrient}: {status}.", "{nutrient}：{status}。"),
+    # -- surface ----------------------------------------------------------------
+    "surface_fit": (
+        "Quadratic surface in {rates} fitted to {n} plots at {k} rate combinations.",
+        "以 {rates} 为自变量的二次肥料效应函数，{k} 个施肥组合、{n} 个小区。",
+    ),
+    "adjusted": ("adjusted", "校正"),
+    "regression_f": ("Regression", "回归显著性"),
+    "coefficients": ("Coefficients of the surface", "效应函数回归系数"),
+    "coef_term": ("Term", "项"),
+    "coef_estimate": ("Estimate", "估计值"),
+    "coef_se": ("SE", "标准误"),
+    "coef_t": ("t", "t 值"),
+    "coef_p": ("p", "P 值"),
+    "coef_ci_low": ("CI low", "置信下限"),
+    "coef_ci_high": ("CI high", "置信上限"),
+    "surface_anova": ("Analysis of variance of the regression", "回归方差分析"),
+    "src_blocks": ("Blocks", "区组"),
+    "src_regression": ("Regression", "回归"),
+    "src_residual": ("Residual", "剩余"),
+    "src_lack_of_fit": ("Lack of fit", "失拟"),
+    "src_pure_error": ("Pure error", "纯误差"),
+    "src_total": ("Total", "总变异"),
+    "canonical": ("Canonical analysis", "典型分析"),
+    "stationary_point": ("Stationary point", "驻点"),
+    "stationary_yield": ("Yield at the stationary point", "驻点产量"),
+    "surface_kind": ("Shape", "曲面类型"),
+    "inside_region": ("inside the tested rates", "在试验范围内"),
+    "outside_region": ("outside the tested rates", "在试验范围外"),
+    "surface_optimum_econ": (
+        "Economic optimum within the tested rates",
+        "试验范围内的最佳经济施肥量",
+    ),
+    "surface_optimum_max": ("Maximum yield within the tested rates", "试验范围内的最高产量施肥量"),
+    "max_yield_rates": ("maximum yield", "最高产量施肥量"),
+    "bind_nutrient": ("Nutrient", "养分"),
+    "bind_rate": ("Rate", "施肥量"),
+    "bind_lower": ("Lowest tested", "试验下限"),
+    "bind_upper": ("Highest tested", "试验上限"),
+    "bind_at_bound": ("At bound", "是否在边界"),
+    "bound_lower": ("lowest", "下限"),
+    "bound_upper": ("highest", "上限"),
+    "surface_not_recommended": (
+        "These rates are a finding, not a recommendation: the surface has no "
+        "maximum there (see its status).",
+        "该组合仅为分析结果，不宜作为推荐施肥量：曲面在此处没有极大值（见状态）。",
+    ),
+    "typicality": ("Typicality", "典型性"),
+    "rule_1": ("regression significant", "回归显著"),
+    "rule_2": ("sign pattern", "系数符号合理"),
+    "rule_3": ("quadratic part negative definite", "二次型负定"),
+    "rule_4": ("optimum in (0, highest rate]", "最佳点在 (0, 最高施肥量] 内"),
+    "rule_5": ("optimum yield above the unfertilized yield", "最佳点产量高于不施肥产量"),
+    "rule_col_rule": ("Rule", "规则"),
+    "rule_col_name": ("Check", "检验内容"),
+    "rule_col_passed": ("Passed", "是否通过"),
+    "rule_col_deciding": ("Deciding", "决定性"),
+    "rule_col_detail": ("Detail", "说明"),
+    "surface_finding": (
+        "Surface ({kind}): {what} {rates}, yield {y} ({status}).",
+        "多元效应函数（{kind}）：{what} {rates}，产量 {y}（{status}）。",
+    ),
+    # -- omission ---------------------------------------------------------------
+    "omission_not_detected": (
+        "No omission design was recognised (a full treatment such as "
+        "'NPK' and at least one treatment lacking a nutrient, e.g. 'PK'); "
+        "pass omission={{'full': ..., 'minus': {{...}}, 'control': ...}}.",
+        "未识别出缺素设计（需要全肥处理如 NPK，以及至少一个缺素处理如 PK）；"
+        "可用 omission={{'full': ..., 'minus': {{...}}, 'control': ...}} 指定。",
+    ),
+    "om_full": ("Full formula", "全肥（配方）处理"),
+    "om_minus": ("Minus plots", "缺素（减素）处理"),
+    "om_control": ("Control", "对照（不施肥）"),
+    "om_all": ("all fertilizer", "全部肥料"),
+    "om_indices": (
+        "Omission-plot indices with standard errors and {level} % intervals",
+        "缺素区指标及其标准误与 {level}% 置信区间",
+    ),
+    "om_economics": ("Economics per treatment ({unit})", "各处理经济效益（{unit}）"),
+    "om_supply": ("Soil nutrient supply from relative yield", "根据相对产量划分的土壤养分丰缺"),
+    "om_supply_note": (
+        "Relative yield < 50 % very low, 50–75 % low, 75–95 % medium, > 95 % high.",
+        "相对产量 < 50% 为极低，50%–75% 为低，75%–95% 为中，> 95% 为高。",
+    ),
+    "om_ry_part": ("{nutrient} {ry} % (SE {se})", "{nutrient} {ry}%（标准误 {se}）"),
+    "om_finding": (
+        "Relative yield of the minus plots (% of the full formula): {parts}.",
+        "缺素区相对产量（占全肥区的百分比）：{parts}。",
+    ),
+    "fig_omission": (
+        "Relative yield of each minus plot (% of the full formula) with ± 1 SE and the "
+        "confidence interval.",
+        "各缺素处理的相对产量（占全肥处理的百分比），误差线为 ±1 标准误及置信区间。",
+    ),
+    "fig_omission_classes": (
+        "Dotted lines at 50, 75 and 95 %: the limits of the soil-supply classes.",
+        "虚线为 50%、75%、95%，即土壤养分丰缺等级的界限。",
+    ),
+    "ix_relative_yield": ("relative yield", "相对产量"),
+    "ix_contribution_rate": ("contribution rate", "养分贡献率"),
+    "ix_yield_increase": ("yield increase", "增产量"),
+    "ix_yield_increase_pct": ("yield increase (%)", "增产率"),
+    "ix_agronomic_efficiency": ("agronomic efficiency", "农学效率"),
+    "ix_partial_factor_productivity": ("partial factor productivity", "偏生产力"),
+    "ix_recovery_efficiency": ("recovery efficiency", "肥料利用率"),
+    "ix_value_cost_ratio": ("value-cost ratio", "产投比"),
+    "ix_net_return": ("net return", "施肥纯收益"),
+    "ix_fertilizer_contribution": ("fertilizer contribution", "肥料贡献率"),
+    "ix_soil_contribution": ("soil-base contribution", "土壤基础地力贡献率"),
+    "om_col_nutrient": ("Nutrient", "养分"),
+    "om_col_index": ("Index", "指标"),
+    "om_col_estimate": ("Estimate", "估计值"),
+    "om_col_se": ("SE", "标准误"),
+    "om_col_ci_low": ("CI low", "置信下限"),
+    "om_col_ci_high": ("CI high", "置信上限"),
+    "om_col_unit": ("Unit", "单位"),
+    "om_col_treatment": ("Treatment", "处理"),
+    "om_col_yield": ("Yield", "产量"),
+    "om_col_fertilizer_cost": ("Fertilizer cost", "肥料成本"),
+    "om_col_income": ("Income", "收益"),
+    "om_col_income_change": ("Change vs full", "与全肥比较增减"),
+    "om_col_income_change_pct": ("Change (%)", "增减（%）"),
+    "om_col_net_return": ("Net return", "施肥纯收益"),
+    "om_col_value_cost_ratio": ("Value-cost ratio", "产投比"),
+    "om_col_relative_yield": ("Relative yield (%)", "相对产量（%）"),
+    "om_col_supply_class": ("Supply", "丰缺等级"),
+    # -- diagnostics ------------------------------------------------------------
+    "residuals_vs_fitted": ("Residuals vs fitted", "残差与拟合值"),
+    "normal_qq": ("Normal Q-Q", "正态 Q-Q 图"),
+    "fitted_value": ("Fitted value", "拟合值"),
+    "residual": ("Residual", "残差"),
+    "normal_quantile": ("Normal quantile", "正态分位数"),
+    "ordered_residual": ("Ordered residual", "残差（排序）"),
+    "fig_residuals": (
+        "Residuals against fitted values and normal Q-Q plot of the residuals.",
+        "残差-拟合值图与残差正态 Q-Q 图。",
+    ),
+    "fig_fit": ("{model} fit", "{model}拟合"),
+    "fig_confidence_band": ("confidence band", "置信带"),
+    "fig_prediction_band": ("prediction band", "预测带"),
+    "fig_plots": ("plots", "小区观测值"),
+    "fig_maximum": ("maximum yield", "最高产量施肥量"),
+    "fig_economic": ("economic optimum", "最佳经济施肥量"),
+    "fig_extrapolated": (" (extrapolated)", "（外推）"),
+    "fig_profitable": ("profitable range", "盈利区间"),
+    "fig_site_optima": ("site optima", "各试验点最佳施肥量"),
+    "fig_rate": ("rate", "施肥量"),
+    "fig_net_return_axis": ("net return ({unit})", "施肥纯收益（{unit}）"),
+    "nutrient_heading": ("{nutrient}", "{nutrient}"),
+    "fig_tested_region": ("tested region", "试验范围"),
+    "fig_tested_rates": ("tested rates", "试验点"),
+    "fig_tested_other": ("tested (other levels)", "试验点（其他水平）"),
+    "fig_stationary": ("stationary point ({kind})", "驻点（{kind}）"),
+    "fig_stationary_outside": (
+        "stationary point ({kind}) outside: {where}",
+        "驻点（{kind}）在范围外：{where}",
+    ),
+    "fig_max_in_region": ("maximum in region", "范围内最高产量"),
+    "fig_means": (
+        "Treatment means ± standard error; treatments sharing a letter do not differ "
+        "({method}, α = {alpha}).",
+        "各处理平均值 ± 标准误；字母相同者差异不显著（{method}，α = {alpha}）。",
+    ),
+    "fig_response": (
+        "{nutrient}: observed plots, fitted {model} with 95 % confidence band, and optimum rates.",
+        "{nutrient}：各小区观测值、{model}拟合曲线及其 95% 置信带、最佳施用量。",
+    ),
+    "fig_net_return": (
+        "{nutrient}: net return over the unfertilized plots against rate.",
+        "{nutrient}：施肥纯收益随施用量的变化。",
+    ),
+    "fig_surface": (
+        "Predicted yield over {x} and {y}, the other nutrients held at the optimum: tested "
+        "rates, tested region, stationary point and optimum.",
+        "{x}、{y} 的产量等值线图（其余养分取最佳用量），含试验点、试验范围、驻点与最佳点。",
+    ),
+    # -- outcome notes ----------------------------------------------------------
+    "failed": ("This analysis could not be completed: {reason}", "该项分析未能完成：{reason}"),
+    "internal_error": (
+        "fertopt stopped with an internal error ({error}). The rest of the report is "
+        "unaffected; please report this with your data.",
+        "fertopt 内部错误（{error}），报告其余部分不受影响；请连同数据反馈此问题。",
+    ),
+    "needs_anova": (
+        "Needs the analysis of variance, which could not be completed.",
+        "需要方差分析结果，但方差分析未能完成。",
+    ),
+    "figure_failed": ("The figure could not be drawn: {reason}", "图未能绘制：{reason}"),
+    "no_warnings": ("No warnings.", "无。"),
+    "see_section": ("see section {n}", "见第 {n} 节"),
+    "n_warnings": ("{n} warnings: see section {sec}.", "共 {n} 条注意事项，见第 {sec} 节。"),
+    "section_failed_finding": (
+        "{title}: could not be completed (section {n}).",
+        "{title}：未能完成（见第 {n} 节）。",
+    ),
+    "labels_in_english": (
+        "Figure labels are in English: no font with Chinese characters is "
+        "installed (see the warning for what to install).",
+        "图中标签为英文：系统中没有可显示中文的字体（安装方法见警告信息）。",
+    ),
+    "rounding_note": (
+        "Numbers are rounded for display only; every computation uses unrounded values.",
+        "表中数字仅在显示时取舍，计算均使用未取舍的数值。",
+    ),
+    "options": ("Options", "分析选项"),
+    "software": ("Software", "软件"),
+}
+
+_DESIGNS: dict[str, tuple[str, str]] = {
+    "CRD": ("completely randomized design (CRD)", "完全随机设计"),
+    "RCBD": ("randomized complete block design (RCBD)", "随机区组设计"),
+    "Latin square": ("Latin square", "拉丁方设计"),
+    "factorial CRD": ("factorial, completely randomized", "完全随机析因设计"),
+    "factorial RCBD": ("factorial in randomized complete blocks", "随机区组析因设计"),
+    "split-plot RCBD": ("split-plot in randomized complete blocks", "裂区设计（随机区组）"),
+}
+
+_METHODS: dict[str, tuple[str, str]] = {
+    "duncan": ("Duncan's new multiple range test", "Duncan 新复极差法"),
+    "lsd": ("Fisher's least significant difference (LSD)", "最小显著差数法（LSD）"),
+    "tukey": ("Tukey's honestly significant difference (HSD)", "Tukey 固定极差法（HSD）"),
+    "snk": ("Student-Newman-Keuls test (SNK)", "SNK 复极差法（q 检验）"),
+    "scheffe": ("Scheffé's test", "Scheffé 法"),
+    "dunnett": ("Dunnett's test against a control", "Dunnett 法（与对照比较）"),
+}
+
+_MODELS: dict[str, tuple[str, str]] = {
+    "linear": ("linear model", "线性模型"),
+    "quadratic": ("quadratic model", "一元二次模型"),
+    "linear_plateau": ("linear-plateau model", "线性加平台模型"),
+    "quadratic_plateau": ("quadratic-plateau model", "二次加平台模型"),
+    "mitscherlich": ("Mitscherlich model", "米氏（Mitscherlich）模型"),
+    "square_root": ("square-root model", "平方根模型"),
+}
+
+_STATUS: dict[str, tuple[str, str]] = {
+    "ok": ("ok", "正常"),
+    "no_maximum": (
+        "no maximum: the fitted curve does not bend down, so no optimum rate exists",
+        "无最高点：拟合曲线不下凸，不存在最佳施肥量",
+    ),
+    "extrapolated": (
+        "beyond the tested rates (extrapolated; not a recommendation)",
+        "超出试验施肥范围（外推，不宜作为推荐用量）",
+    ),
+    "at_bound": ("at the edge of the tested rates", "位于试验施肥范围的边界"),
+    "saddle": ("saddle point: no maximum", "鞍点：无最高点"),
+    "maximum": ("maximum", "极大值"),
+    "minimum": ("minimum", "极小值"),
+    "ridge": ("ridge", "脊"),
+    "typical": ("typical", "典型"),
+    "atypical": ("atypical", "非典型"),
+}
+
+#: English texts drawn by figure functions and their Chinese translations; the
+#: report relabels figures with these when ``lang="zh"``.
+_FIGURE_TEXT: dict[str, str] = {
+    "Residuals vs fitted": "残差与拟合值",
+    "Normal Q-Q": "正态 Q-Q 图",
+    "Fitted value": "拟合值",
+    "Residual": "残差",
+    "Normal quantile": "正态分位数",
+    "Ordered residual": "残差（排序）",
+    "Treatment": "处理",
+    "Mean": "平均值",
+    "Yield": "产量",
+    "Rate": "施肥量",
+    "Observed": "观测值",
+    "Fitted": "拟合值",
+    "Net return": "施肥纯收益",
+    "Maximum yield": "最高产量",
+    "Rate of maximum yield": "最高产量施肥量",
+    "Agronomic maximum": "最高产量施肥量",
+    "Economic optimum": "最佳经济施肥量",
+    "Economic optimum rate": "最佳经济施肥量",
+    "95 % confidence band": "95% 置信带",
+    "Confidence band": "置信带",
+    "Tested range": "试验范围",
+    "Design points": "试验点",
+    "Stationary point": "驻点",
+    "Optimum": "最佳点",
+}
+
+
+def check_lang(lang: Any) -> str:
+    """Return ``lang`` if it is a supported language, else raise a clear error.
+
+    Examples
+    --------
+    >>> check_lang("ZH")
+    'zh'
+    """
+    key = str(lang).strip().lower() if isinstance(lang, str) else lang
+    aliases = {
+        "cn": "zh",
+        "zh-cn": "zh",
+        "zh_cn": "zh",
+        "chinese": "zh",
+        "中文": "zh",
+        "english": "en",
+        "en-us": "en",
+        "en-gb": "en",
+    }
+    key = aliases.get(key, key)
+    if key not in LANGS:
+        raise FertoptError(f"lang={lang!r} is not available; use 'en' (English) or 'zh' (Chinese).")
+    return key
+
+
+def label(key: str, lang: str = "en", /, **fields: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``fields`` filled in.
+
+    Unknown keys are returned unchanged (a column name shown as is).
+    """
+    pair = _TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[LANGS.index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def _lookup(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = table.get(key)
+    return pair[LANGS.index(lang)] if pair else key
+
+
+def design_name(design: str, lang: str = "en") -> str:
+    """Plain-words name of an ANOVA design (``"RCBD"`` → 随机区组设计)."""
+    return _lookup(_DESIGNS, design, lang)
+
+
+def method_name(method: str, lang: str = "en") -> str:
+    """Name of a multiple-comparison method (``"duncan"`` → Duncan 新复极差法)."""
+    return _lookup(_METHODS, str(method).lower(), lang)
+
+
+def model_name(model: str, lang: str = "en") -> str:
+    """Name of a response model (``"quadratic"`` → 一元二次模型)."""
+    return _lookup(_MODELS, model, lang)
+
+
+def status_text(status: str, lang: str = "en") -> str:
+    """Plain-words meaning of an optimum or surface status."""
+    return _lookup(_STATUS, status, lang)
+
+
+def significance_word(p: float, lang: str = "en") -> str:
+    """``highly significant`` (p ≤ 0.01), ``significant`` (p ≤ 0.05) or ``not significant``.
+
+    Examples
+    --------
+    >>> significance_word(0.003, "zh"), significance_word(0.03), significance_word(0.2, "zh")
+    ('极显著', 'significant', '不显著')
+    """
+    if p <= 0.01:
+        return label("highly_significant", lang)
+    if p <= 0.05:
+        return label("significant", lang)
+    return label("not_significant", lang)
+
+
+def translate_figure_text(text: str, lang: str) -> str:
+    """Chinese text of an English figure label when ``lang="zh"`` (unknown texts unchanged)."""
+    if lang != "zh":
+        return text
+    return _FIGURE_TEXT.get(text, text)

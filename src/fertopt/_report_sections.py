@@ -1,0 +1,1389 @@
+"""Section builders of :func:`fertopt.trial_report` (private).
+
+Each builder takes the :class:`Context` (data, roles, options and the results
+computed so far) and returns the blocks of one section; it raises
+:class:`NotApplicable` when the section does not apply to this trial and lets
+a :class:`~fertopt.FertoptError` propagate when its analysis fails.  The
+caller turns both into a section with a plain-words reason, so one failed
+analysis never stops the report.  Builders reach the analyses through their
+public functions only (``fertopt.anova``, ``fertopt.duncan``, ...).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import traceback
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validation as _v
+from ._formatting import Facts, Notes, Paragraph, Table, format_number, format_p
+from ._i18n import (
+    design_name,
+    label,
+    method_name,
+    model_name,
+    significance_word,
+    status_text,
+    translate_figure_text,
+)
+from .exceptions import DisplayWarning, FertoptError, FertoptWarning
+
+__all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS"]
+
+POSTHOC_METHODS = ("duncan", "lsd", "tukey", "snk", "scheffe")
+NUTRIENT_FORMS = ("N", "P2O5", "K2O", "P", "K")
+RESPONSE_MODELS = (
+    "linear",
+    "quadratic",
+    "linear_plateau",
+    "quadratic_plateau",
+    "mitscherlich",
+    "square_root",
+)
+
+
+class NotApplicable(Exception):
+    """The section does not apply to this trial; the message says why."""
+
+
+def _api(name: str) -> Any:
+    """A public function of fertopt, or a FertoptError saying it is not in this version."""
+    import fertopt
+
+    fn = getattr(fertopt, name, None)
+    if fn is None:
+        raise FertoptError(f"fertopt.{name} is not available in this version of fertopt.")
+    return fn
+
+
+def _nutrient_of(column: Any) -> str | None:
+    from .io import guess_column
+
+    text = str(column)
+    if text in NUTRIENT_FORMS:
+        return text
+    guess = guess_column(text)
+    return guess if guess in NUTRIENT_FORMS else None
+
+
+def _rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
+    if rates is None:
+        return {}
+    if isinstance(rates, Mapping):
+        out: dict[str, str | None] = {}
+        for col, form in rates.items():
+            if form is not None and form not in NUTRIENT_FORMS:
+                raise FertoptError(
+                    f"rates={{{col!r}: {form!r}}}: {form!r} is not a nutrient form; use one of "
+                    f"{', '.join(NUTRIENT_FORMS)}."
+                )
+            out[col] = form
+    else:
+        out = {col: _nutrient_of(col) for col in _v.as_names(rates, "rates")}
+    for col in out:
+        _v.require_column(frame, col, "rates")
+    return out
+
+
+@dataclass
+class _Figure:
+    """A figure to draw: ``draw(fig, lang)`` fills a matplotlib Figure."""
+
+    name: str
+    caption: str
+    draw: Callable[[Any, str], None]
+    size: tuple[float, float] = (5.2, 3.6)
+
+
+@dataclass
+class Context:
+    """Everything a section builder needs, and the results computed so far."""
+
+    data: pd.DataFrame
+    response: str
+    treatment: tuple[str, ...]
+    block: str | None
+    rates: dict[str, str | None]
+    prices: Any
+    lang: str
+    posthoc: str | None
+    alpha: float
+    model: str
+    omission_spec: Mapping[str, Any] | None
+    figures: bool
+    figure_format: str
+    digits: int
+    errors: str
+    fig_lang: str = "en"
+    anova: Any = None
+    anova_error: str | None = None
+    comparisons: list[Any] = field(default_factory=list)
+    fits: dict[str, Any] = field(default_factory=dict)
+    optima: dict[str, list[Any]] = field(default_factory=dict)
+    surface: Any = None
+    omission_result: Any = None
+    display_notes: list[str] = field(default_factory=list)
+    _caught: list[Any] = field(default_factory=list)
+    _findings: dict[str, list[str]] = field(default_factory=dict)
+
+    # -- set-up ---------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        data: Any,
+        *,
+        response: Any,
+        treatment: Any,
+        block: Any,
+        rates: Any,
+        prices: Any,
+        lang: str,
+        posthoc: str | None,
+        alpha: float,
+        model: str,
+        omission: Mapping[str, Any] | None,
+        figures: bool,
+        figure_format: str,
+        digits: int,
+        errors: str,
+    ) -> Context:
+        frame = _v.require_frame(data)
+        _v.require_columns(frame, response=response, treatment=treatment, block=block)
+        rate_map = _rates_map(frame, rates)
+        if model != "best":
+            _v.check_choice(model, "model", (*RESPONSE_MODELS, "best"))
+        if omission is not None and not isinstance(omission, Mapping):
+            raise FertoptError(
+                "omission= must be a mapping such as {'full': 'NPK', 'minus': {'N': 'PK', "
+                f"'P2O5': 'NK', 'K2O': 'NP'}}, 'control': 'CK'}}, got {type(omission).__name__}."
+            )
+        return cls(
+            data=frame,
+            response=response,
+            treatment=tuple(_v.as_names(treatment, "treatment")),
+            block=block,
+            rates=rate_map,
+            prices=prices,
+            lang=lang,
+            posthoc=posthoc,
+            alpha=alpha,
+            model=model,
+            omission_spec=omission,
+            figures=bool(figures),
+            figure_format=figure_format,
+            digits=int(digits),
+            errors=errors,
+        )
+
+    def prepare_fonts(self) -> None:
+        """Figures in Chinese need a CJK font; without one they are labelled in English."""
+        self.fig_lang = self.lang
+        if self.lang == "zh" and self.figures:
+            from . import plotting
+
+            if plotting.cjk_families() is None:
+                self.fig_lang = "en"
+                self.display_notes.append(label("labels_in_english", self.lang))
+
+    # -- small helpers ----------------------------------------------------------
+    def t(self, key: str, **fields: Any) -> str:
+        return label(key, self.lang, **fields)
+
+    def num(self, x: Any, digits: int | None = None) -> str:
+        return format_number(x, self.digits if digits is None else digits)
+
+    @property
+    def units(self) -> dict[str, str]:
+        meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
+        units = meta.get("units", {}) if isinstance(meta, dict) else {}
+        return {str(k): str(v) for k, v in units.items()} if isinstance(units, dict) else {}
+
+    def unit_of(self, column: str) -> str | None:
+        unit = self.units.get(str(column))
+        return unit if unit and unit != "unspecified" else None
+
+    def response_label(self) -> str:
+        name = self.t("yield") if str(self.response) == "yield" else str(self.response)
+        unit = self.unit_of(self.response)
+        return f"{name} ({unit})" if unit else name
+
+    def rate_label(self, column: str) -> str:
+        nutrient = self.rates.get(column) or str(column)
+        unit = self.unit_of(column)
+        text = self.t("rate_of", nutrient=nutrient)
+        return f"{text} ({unit})" if unit else text
+
+    def rate_num(self, column: str, x: Any) -> str:
+        """A rate with its unit: ``174.2 kg/ha``."""
+        unit = self.unit_of(column)
+        return f"{self.num(x)} {unit}" if unit else self.num(x)
+
+    def rate_name(self, column: str) -> str:
+        return self.rates.get(column) or str(column)
+
+    def source_name(self) -> str | None:
+        meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
+        if isinstance(meta, dict):
+            if meta.get("source"):
+                return str(meta["source"])
+            if meta.get("description"):
+                return str(meta["description"])
+        return None
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.data.shape[0])
+
+    @property
+    def n_dropped(self) -> int:
+        if self.anova is not None:
+            return int(self.anova.n_dropped)
+        y = pd.to_numeric(self.data[self.response], errors="coerce")
+        return int(y.isna().sum())
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "response": self.response,
+            "treatment": list(self.treatment) if len(self.treatment) > 1 else self.treatment[0],
+            "block": self.block,
+            "rates": dict(self.rates),
+            "prices": repr(self.prices) if self.prices is not None else None,
+            "posthoc": self.posthoc,
+            "alpha": self.alpha,
+            "model": self.model,
+            "omission": dict(self.omission_spec) if self.omission_spec else None,
+            "lang": self.lang,
+            "figure_format": self.figure_format,
+            "digits": self.digits,
+        }
+
+    # -- warnings ---------------------------------------------------------------
+    def record(self, caught: Sequence[Any]) -> None:
+        self._caught.extend(caught)
+
+    def _unique(self) -> list[tuple[type, str]]:
+        seen: set[tuple[type, str]] = set()
+        out = []
+        for w in self._caught:
+            key = (w.category, str(w.message))
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+        return out
+
+    def warning_texts(self) -> list[str]:
+        """Plain-words warnings of the analyses (display problems are reported apart)."""
+        texts: list[str] = []
+        for category, message in self._unique():
+            if issubclass(category, FertoptWarning) and not issubclass(category, DisplayWarning):
+                if message not in texts:
+                    texts.append(message)
+        for result in [
+            self.anova,
+            *self.comparisons,
+            *self.fits.values(),
+            self.surface,
+            self.omission_result,
+        ]:
+            for message in getattr(result, "warnings", ()) or ():
+                if str(message) not in texts:
+                    texts.append(str(message))
+        return texts
+
+    def reissue(self) -> list[tuple[type, str]]:
+        return self._unique()
+
+    # -- figures ----------------------------------------------------------------
+    def render(self, spec: _Figure) -> Any:
+        """Draw one figure; a figure that cannot be drawn becomes a sentence saying why."""
+        from matplotlib.figure import Figure as MplFigure
+
+        from . import plotting
+        from .reports import Figure
+
+        try:
+            with plotting.style(self.fig_lang), warnings.catch_warnings():
+                if plotting.find_cjk_font() is None:
+                    # Chinese labels cannot be drawn: a DisplayWarning has said what to install
+                    warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+                fig = MplFigure(figsize=spec.size, layout="constrained")
+                spec.draw(fig, self.fig_lang)
+                for ax in fig.axes:
+                    _translate_axes(ax, self.fig_lang)
+                    plotting.check_glyphs(ax)
+                buf = io.BytesIO()
+                fig.savefig(
+                    buf,
+                    format=self.figure_format,
+                    dpi=200 if self.figure_format == "png" else None,
+                    metadata={"Software": None} if self.figure_format == "png" else {"Date": None},
+                )
+        except FertoptError as exc:
+            return Paragraph(self.t("figure_failed", reason=str(exc)))
+        except Exception as exc:  # a drawing bug must not cost the user the report
+            if self.errors == "raise":
+                raise
+            return Paragraph(self.t("figure_failed", reason=f"{type(exc).__name__}: {exc}"))
+        return Figure(
+            name=spec.name,
+            caption=spec.caption,
+            data=buf.getvalue(),
+            format=self.figure_format,
+            width=spec.size[0],
+            height=spec.size[1],
+        )
+
+    def figure(
+        self,
+        name: str,
+        caption: str,
+        draw: Callable[[Any, str], None],
+        size: tuple[float, float] = (5.2, 3.6),
+    ) -> list[Any]:
+        return [self.render(_Figure(name, caption, draw, size))] if self.figures else []
+
+    # -- analyses shared by several sections -------------------------------------
+    def run_anova(self) -> Any:
+        if self.anova is None and self.anova_error is None:
+            anova = _api("anova")
+            try:
+                self.anova = anova(
+                    self.data,
+                    response=self.response,
+                    treatment=list(self.treatment)
+                    if len(self.treatment) > 1
+                    else self.treatment[0],
+                    block=self.block,
+                )
+            except FertoptError as exc:
+                self.anova_error = str(exc)
+                raise
+        if self.anova is None:
+            raise FertoptError(self.anova_error or "")
+        return self.anova
+
+    def require_anova(self) -> Any:
+        try:
+            return self.run_anova()
+        except FertoptError:
+            raise FertoptError(self.t("needs_anova")) from None
+
+    # -- the sections -----------------------------------------------------------
+    def build_sections(self) -> list[Any]:
+        from .reports import Section
+
+        builders: list[tuple[str, str, Callable[[Context], list[Any]]]] = [
+            ("data", "sec_data", _sec_data),
+            ("anova", "sec_anova", _sec_anova),
+            ("comparisons", "sec_comparisons", _sec_comparisons),
+            ("response", "sec_response", _sec_response),
+            ("surface", "sec_surface", _sec_surface),
+            ("omission", "sec_omission", _sec_omission),
+            ("diagnostics", "sec_diagnostics", _sec_diagnostics),
+        ]
+        sections = []
+        for key, title_key, builder in builders:
+            title = self.t(title_key)
+            try:
+                blocks = builder(self)
+            except NotApplicable as na:
+                sections.append(Section(key, title, "not_applicable", (), str(na)))
+                continue
+            except FertoptError as exc:
+                if self.errors == "raise":
+                    raise
+                sections.append(Section(key, title, "failed", (), str(exc)))
+                continue
+            except Exception as exc:
+                if self.errors == "raise":
+                    raise
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                error = f"{type(exc).__name__}: {exc} at {where.name}"
+                sections.append(
+                    Section(key, title, "failed", (), self.t("internal_error", error=error))
+                )
+                continue
+            sections.append(Section(key, title, "ok", tuple(blocks)))
+        # warnings and notes come last: they gather what the analyses said
+        items = self.warning_texts()
+        block = Notes(items, title=None) if items else Paragraph(self.t("no_warnings"))
+        sections.append(Section("warnings", self.t("sec_warnings"), "ok", (block,)))
+        sections.append(
+            Section("about", self.t("sec_about"), "ok", tuple(_about_blocks(self, sections)))
+        )
+        return sections
+
+    def finding(self, key: str, text: str) -> None:
+        self._findings.setdefault(key, []).append(text)
+
+    def key_findings(self, sections: Sequence[Any]) -> list[str]:
+        out: list[str] = []
+        numbers = {
+            s.key: i for i, s in enumerate([s for s in sections if s.status != "not_applicable"], 1)
+        }
+        for sec in sections:
+            if sec.status == "failed":
+                out.append(self.t("section_failed_finding", title=sec.title, n=numbers[sec.key]))
+            out.extend(self._findings.get(sec.key, []))
+        n_warn = len(self.warning_texts())
+        if n_warn:
+            out.append(self.t("n_warnings", n=n_warn, sec=numbers["warnings"]))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# figure relabelling
+# ---------------------------------------------------------------------------
+def _translate_axes(ax: Any, lang: str) -> None:
+    """Chinese labels on a figure drawn by a plotting function in English."""
+    if lang != "zh":
+        return
+    for setter, getter in (
+        (ax.set_title, ax.get_title),
+        (ax.set_xlabel, ax.get_xlabel),
+        (ax.set_ylabel, ax.get_ylabel),
+    ):
+        text = getter()
+        new = translate_figure_text(text, lang)
+        if new != text:
+            setter(new)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in legend.get_texts():
+            text.set_text(translate_figure_text(text.get_text(), lang))
+
+
+# ---------------------------------------------------------------------------
+# 1. design and data
+# ---------------------------------------------------------------------------
+def _labels(series: pd.Series, role: str) -> pd.Categorical:
+    return _v.as_labels(series, role)
+
+
+def _role_label(role: str, column: Any) -> str:
+    return (
+        role
+        if str(column).lower() in (role.lower(), "treatment", "block")
+        else f"{role} ({column})"
+    )
+
+
+def _sec_data(ctx: Context) -> list[Any]:
+    frame = ctx.data
+    facts: list[tuple[str, str]] = [(ctx.t("response"), ctx.response_label())]
+    for col in ctx.treatment:
+        levels = _labels(frame[col].dropna(), "treatment").categories
+        shown = ", ".join(str(v) for v in levels[:14]) + (" …" if len(levels) > 14 else "")
+        facts.append(
+            (_role_label(ctx.t("treatment"), col), ctx.t("levels", n=len(levels), names=shown))
+        )
+    if ctx.block is not None:
+        levels = _labels(frame[ctx.block].dropna(), "block").categories
+        facts.append(
+            (
+                _role_label(ctx.t("block"), ctx.block),
+                ctx.t("levels", n=len(levels), names=", ".join(map(str, levels))),
+            )
+        )
+    if ctx.rates:
+        facts.append(
+            (
+                ctx.t("rates"),
+                ", ".join(f"{c} = {n}" if n and n != c else str(c) for c, n in ctx.rates.items()),
+            )
+        )
+    try:
+        aov = ctx.run_anova()
+    except FertoptError:
+        aov = None
+    if aov is not None:
+        facts.append((ctx.t("design"), _layout(ctx, aov)))
+    facts.append((ctx.t("plots_in_data"), str(ctx.n_rows)))
+    y = pd.to_numeric(frame[ctx.response], errors="coerce")
+    missing = frame.index[y.isna().to_numpy()]
+    analysed = aov.n_obs if aov is not None else int(y.notna().sum())
+    facts.append((ctx.t("plots_analysed"), str(analysed)))
+    blocks: list[Any] = [Facts(facts)]
+    if len(missing):
+        rows = _v.describe_rows(missing)
+        blocks.append(Paragraph(ctx.t("n_plots_dropped", n=len(missing), rows=rows)))
+
+    # observations per treatment
+    keys = list(ctx.treatment)
+    work = pd.DataFrame({c: _labels(frame[c], "treatment") for c in keys}, index=frame.index)
+    work["_y"] = y.to_numpy()
+    grouped = work.groupby(keys, observed=True, sort=True)["_y"]
+    table = grouped.agg(n="count", mean="mean", sd="std", min="min", max="max").reset_index()
+    # the rates of each treatment (when a treatment has one rate of a nutrient)
+    shown_rates = [c for c in ctx.rates if c not in keys]
+    for i, col in enumerate(shown_rates):
+        levels = pd.to_numeric(frame[col], errors="coerce")
+        per = pd.DataFrame(
+            {**{c: work[c] for c in keys}, "_r": levels.to_numpy()}, index=frame.index
+        )
+        first = per.groupby(keys, observed=True, sort=True)["_r"].agg(
+            lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan
+        )
+        table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
+    labels = {c: (ctx.t("treatment") if len(keys) == 1 else str(c)) for c in keys}
+    labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
+    labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
+    blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+# 2. ANOVA
+# ---------------------------------------------------------------------------
+def _layout(ctx: Context, aov: Any) -> str:
+    data = aov.data
+    if len(aov.factors) == 1:
+        parts = [ctx.t("layout_treatments", k=len(data[aov.factors[0]].cat.categories))]
+    else:
+        sizes = " × ".join(str(len(data[f].cat.categories)) for f in aov.factors)
+        parts = [ctx.t("layout_levels", sizes=sizes)]
+    if aov.block is not None:
+        parts.append(ctx.t("layout_blocks", b=len(data[aov.block].cat.categories)))
+    return design_name(aov.design, ctx.lang) + ": " + ctx.t("layout_sep").join(parts)
+
+
+def _term_label(ctx: Context, term: str) -> str:
+    if len(ctx.treatment) == 1 and term == str(ctx.treatment[0]):
+        return ctx.t("treatment_effect", name=term)
+    return term if ctx.lang == "en" or not term.isascii() else f"{term} "
+
+
+def _sig_mark(p: float) -> str:
+    if not np.isfinite(p):
+        return ""
+    return "**" if p <= 0.01 else "*" if p <= 0.05 else ""
+
+
+def _source_name(ctx: Context, aov: Any, source: str) -> str:
+    if source in ("Residuals", "Total", "Error a", "Error b"):
+        return ctx.t(source)
+    if ctx.block is not None and source == str(ctx.block):
+        return ctx.t("term_is_block", name=source)
+    if len(ctx.treatment) == 1 and source == str(ctx.treatment[0]):
+        return ctx.t("term_is_treatment", name=source)
+    return source
+
+
+def _sec_anova(ctx: Context) -> list[Any]:
+    from scipy import stats
+
+    aov = ctx.run_anova()
+    errors = aov.errors.set_index("error")
+    table = aov.table.copy()
+    err_df = [
+        errors.loc[aov.error_of[s], "df"] if s in aov.error_of else np.nan for s in table["source"]
+    ]
+    table["f_05"] = [
+        stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
+        for d1, d2 in zip(table["df"], err_df, strict=True)
+    ]
+    table["f_01"] = [
+        stats.f.isf(0.01, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
+        for d1, d2 in zip(table["df"], err_df, strict=True)
+    ]
+    table["sig"] = [_sig_mark(p) for p in table["p"]]
+    total = pd.DataFrame(
+        {"source": ["Total"], "df": [aov.table["df"].sum()], "ss": [aov.table["ss"].sum()]}
+    )
+    table = pd.concat([table, total], ignore_index=True)
+    table["source"] = [_source_name(ctx, aov, s) for s in table["source"]]
+    table["sig"] = table["sig"].fillna("").astype(object)
+    integer_df = float(aov.table["df"].sum()).is_integer()
+    labels = {k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p", "f_05", "f_01")}
+    labels["sig"] = ""
+    facts = [(ctx.t("grand_mean"), ctx.num(aov.grand_mean, ctx.digits + 1))]
+    for _, e in aov.errors.iterrows():
+        name = ctx.t("cv") if len(aov.errors) == 1 else f"{ctx.t('cv')} ({ctx.t(str(e['error']))})"
+        facts.append((name, f"{e['cv']:.2f} %"))
+    facts.append(
+        (ctx.t("mse_df"), f"{ctx.num(aov.mse, ctx.digits + 1)} ({format_number(aov.df_resid)})")
+    )
+    facts.append((ctx.t("r_squared"), f"{aov.r_squared:.4f}"))
+    verdicts = []
+    for term in aov._key_terms():
+        row = aov.term(term)
+        err = errors.loc[aov.error_of[term]]
+        f_text = "inf" if not np.isfinite(row["f"]) else f"{row['f']:.2f}"
+        p_text = format_p(row["p"])
+        p_text = p_text if p_text.startswith("<") else f"= {p_text}"
+        sentence = ctx.t(
+            "anova_verdict",
+            term=_term_label(ctx, term),
+            word=significance_word(row["p"], ctx.lang),
+            df1=format_number(row["df"]),
+            df2=format_number(err["df"]),
+            f=f_text,
+            p=p_text,
+        )
+        verdicts.append(sentence)
+        ctx.finding("anova", sentence)
+    cv_sentence = ctx.t(
+        "cv_sentence", cv=f"{aov.cv:.2f}", mean=ctx.num(aov.grand_mean, ctx.digits + 1)
+    )
+    ctx.finding("anova", cv_sentence)
+    return [
+        Facts(facts),
+        Table(
+            table,
+            title=ctx.t("anova_table"),
+            labels=labels,
+            note=ctx.t("sig_legend"),
+            formats={"df": "int" if integer_df else None, "p": "p"},
+        ),
+        Paragraph(" ".join(verdicts)),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# 3. multiple comparisons
+# ---------------------------------------------------------------------------
+def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
+    if len(ctx.treatment) == 1:
+        return [None]
+    return [str(t) for t in ctx.treatment]
+
+
+def _sec_comparisons(ctx: Context) -> list[Any]:
+    if ctx.posthoc is None:
+        raise NotApplicable(ctx.t("not_requested"))
+    aov = ctx.require_anova()
+    test = _api(ctx.posthoc)
+    method = method_name(ctx.posthoc, ctx.lang)
+    blocks: list[Any] = []
+    for term in _comparison_terms(ctx, aov):
+        mc = test(aov, alpha=ctx.alpha) if term is None else test(aov, alpha=ctx.alpha, term=term)
+        ctx.comparisons.append(mc)
+        groups = mc.groups.copy()
+        groups["treatment"] = groups["treatment"].astype(str)
+        labels = {
+            "treatment": ctx.t("treatment") if term is None else str(term),
+            "letters": ctx.t("letters_alpha", alpha=f"α = {ctx.alpha:g}"),
+        }
+        labels.update({k: ctx.t(k) for k in ("mean", "sd", "se", "n")})
+        title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
+        if term is not None:
+            title = f"{ctx.t('factor_term', term=term)}: {title}"
+        blocks.append(Table(groups, title=title, labels=labels, formats={"n": "int"}))
+        blocks.append(
+            Paragraph(
+                ctx.t(
+                    "letters_sentence",
+                    pct=f"{100 * ctx.alpha:g}",
+                    method=method,
+                    mse=ctx.num(mc.mse, ctx.digits + 1),
+                    df=format_number(mc.df),
+                )
+            )
+        )
+        best = groups.loc[groups["mean"].idxmax()]
+        worst = groups.loc[groups["mean"].idxmin()]
+        prefix = "" if term is None else f"{term}: "
+        ctx.finding(
+            "comparisons",
+            prefix
+            + ctx.t(
+                "highest_lowest",
+                best=best["treatment"],
+                best_mean=ctx.num(best["mean"]),
+                best_letters=best["letters"],
+                worst=worst["treatment"],
+                worst_mean=ctx.num(worst["mean"]),
+                worst_letters=worst["letters"],
+            ),
+        )
+
+        def draw(fig: Any, lang: str, mc: Any = mc) -> None:
+            from . import plotting
+
+            ax = fig.add_subplot()
+            plotting.plot_means(mc, ax=ax, order="level", lang=lang)
+            ax.set_ylabel(ctx.response_label())
+            if len(ctx.treatment) == 1:
+                ax.set_xlabel(label("treatment", lang))
+
+        name = "means" if term is None else f"means_{term}"
+        blocks += ctx.figure(
+            name,
+            ctx.t("fig_means", method=method, alpha=f"{ctx.alpha:g}"),
+            draw,
+            size=(min(9.0, max(4.2, 0.5 * len(groups) + 2.0)), 3.6),
+        )
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+# 4. response curves and optima
+# ---------------------------------------------------------------------------
+def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
+    """Plots where the other rate columns are constant, with the most rates of ``column``."""
+    frame = ctx.data
+    others = [c for c in ctx.rates if c != column]
+    if not others:
+        return frame, ctx.t("series_all")
+    values = frame[others].apply(pd.to_numeric, errors="coerce")
+    keys = values.round(9).astype(str).agg("|".join, axis=1)
+    rate = pd.to_numeric(frame[column], errors="coerce")
+    best_key = max(keys.unique(), key=lambda k: (rate[keys == k].nunique(), int((keys == k).sum())))
+    subset = frame.loc[keys == best_key]
+    fixed = ", ".join(
+        f"{ctx.rate_name(c)} = {format_number(values.loc[subset.index[0], c])}" for c in others
+    )
+    return subset, ctx.t("series_fixed", fixed=fixed)
+
+
+def _optimum_row(ctx: Context, opt: Any, kind_key: str) -> dict[str, Any]:
+    lo, hi = opt.ci if opt.ci is not None else (np.nan, np.nan)
+    return {
+        "kind": ctx.t(kind_key),
+        "rate": opt.rate,
+        "ci_low": lo,
+        "ci_high": hi,
+        "yield_at_rate": opt.yield_at_rate,
+        "net_return": opt.net_return,
+        "status": status_text(opt.status, ctx.lang),
+    }
+
+
+def _ci_text(ctx: Context, opt: Any) -> str:
+    level = ctx.t("ci", level=f"{100 * opt.confidence_level:g}")
+    if opt.ci is None:
+        return f"{level}: -"
+    lo, hi = opt.ci
+    bound = "" if opt.ci_bounded else ctx.t("unbounded")
+    return f"{level} {ctx.num(lo)}–{ctx.num(hi)}{bound}"
+
+
+_COMPARISON_COLUMNS = (
+    "model",
+    "n_params",
+    "converged",
+    "rmse",
+    "r2",
+    "aicc",
+    "delta_aicc",
+    "weight",
+    "lof_p",
+    "agronomic_rate",
+)
+
+
+def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
+    """Fit, compare and optimise one nutrient; append its blocks."""
+    nutrient = ctx.rate_name(column)
+    form = ctx.rates[column]
+    others = [c for c in ctx.rates if c != column]
+    series, described = _series(ctx, column)
+    levels = sorted(pd.to_numeric(series[column], errors="coerce").dropna().unique())
+    if len(levels) < 3:
+        raise NotApplicable(
+            ctx.t(
+                "too_few_rates",
+                nutrient=nutrient,
+                k=len(levels),
+                s="" if len(levels) == 1 else "s",
+                levels=", ".join(format_number(v) for v in levels),
+            )
+        )
+    compare_models = _api("compare_models")
+    cmp = compare_models(
+        series,
+        response=ctx.response,
+        rate=column,
+        block=ctx.block,
+        nutrient=form,
+        other_rates=others,
+    )
+    model = ctx.model
+    if model == "best":
+        fit = cmp.best("aicc")
+        model = fit.model
+    elif model in cmp.fits:
+        fit = cmp.fits[model]
+    else:
+        row = cmp.table.loc[cmp.table["model"] == model]
+        reason = str(row["message"].iloc[0]) if len(row) else ""
+        raise FertoptError(
+            ctx.t(
+                "model_not_fitted",
+                nutrient=nutrient,
+                model=model_name(model, ctx.lang),
+                reason=reason,
+            )
+        )
+    ctx.fits[str(column)] = fit
+    blocks.append(
+        Paragraph(
+            ctx.t(
+                "response_model",
+                nutrient=nutrient,
+                model=model_name(model, ctx.lang),
+                n=fit.n_obs,
+                k=len(levels),
+                series=described,
+            )
+        )
+    )
+    blocks.append(
+        Facts(
+            [
+                (ctx.t("equation"), fit._equation(ctx.digits)),
+                (ctx.t("r_squared"), format_number(fit.r2, 4)),
+                (
+                    ctx.t("residual_sd"),
+                    ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),
+                ),
+            ]
+        )
+    )
+    table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
+    blocks.append(
+        Table(
+            table,
+            title=ctx.t("model_comparison", nutrient=nutrient),
+            labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
+            formats={
+                "lof_p": "p",
+                "n_params": "int",
+                "converged": _yes_no(ctx),
+                "model": lambda m: model_name(str(m), ctx.lang),
+            },
+        )
+    )
+    params = fit.params.copy()
+    blocks.append(
+        Table(
+            params,
+            title=ctx.t("parameters", nutrient=nutrient, model=model_name(model, ctx.lang)),
+            labels={c: ctx.t(f"par_{c}") for c in params.columns},
+        )
+    )
+    agro = fit.optimum()
+    optima = [agro]
+    rows = [_optimum_row(ctx, agro, "agronomic_optimum")]
+    econ = None
+    if ctx.prices is None:
+        blocks.append(Paragraph(ctx.t("no_prices")))
+    elif form is None or not ctx.prices.has(form):
+        blocks.append(Paragraph(ctx.t("no_price_for", nutrient=nutrient)))
+    else:
+        econ = fit.optimum(prices=ctx.prices)
+        optima.append(econ)
+        rows.append(_optimum_row(ctx, econ, "economic_optimum"))
+    ctx.optima[str(column)] = optima
+    frame = pd.DataFrame(rows)
+    if econ is None:
+        frame = frame.drop(columns="net_return")
+    unit = f" ({econ.net_return_unit})" if econ is not None and econ.net_return_unit else ""
+    labels = {k: ctx.t(k) for k in ("kind", "rate", "ci_low", "ci_high", "yield_at_rate", "status")}
+    labels["net_return"] = ctx.t("net_return") + unit
+    notes = [o.message for o in optima if o.message]
+    if econ is not None and econ.price_ratio_text:
+        notes.append(f"{ctx.t('price_ratio')}: {econ.price_ratio_text}")
+    blocks.append(
+        Table(
+            frame,
+            title=ctx.t("optima_table", nutrient=nutrient),
+            labels=labels,
+            note=" ".join(notes) or None,
+        )
+    )
+    best = econ if econ is not None else agro
+    if best.status == "no_maximum" or not np.isfinite(best.rate):
+        ctx.finding(
+            "response",
+            ctx.t(
+                "optimum_sentence_status",
+                nutrient=nutrient,
+                status=status_text(best.status, ctx.lang),
+            ),
+        )
+    elif econ is not None:
+        amax = (
+            ctx.rate_num(column, agro.rate)
+            if np.isfinite(agro.rate)
+            else status_text(agro.status, ctx.lang)
+        )
+        text = ctx.t(
+            "optimum_sentence_econ",
+            nutrient=nutrient,
+            rate=ctx.rate_num(column, econ.rate),
+            ci=_ci_text(ctx, econ),
+            y=ctx.num(econ.yield_at_rate),
+            amax=amax,
+        )
+        if econ.status != "ok":
+            text += " " + ctx.t("status_note", status=status_text(econ.status, ctx.lang))
+        ctx.finding("response", text)
+    else:
+        text = ctx.t(
+            "optimum_sentence_agro",
+            nutrient=nutrient,
+            rate=ctx.rate_num(column, agro.rate),
+            ci=_ci_text(ctx, agro),
+            y=ctx.num(agro.yield_at_rate),
+        )
+        if agro.status != "ok":
+            text += " " + ctx.t("status_note", status=status_text(agro.status, ctx.lang))
+        ctx.finding("response", text)
+
+    def draw(fig: Any, lang: str) -> None:
+        from . import plotting
+
+        ax = fig.add_subplot()
+        plotting.plot_response(fit, ax=ax, optimum=econ, lang=lang)
+        ax.set_xlabel(ctx.rate_label(column))
+        ax.set_ylabel(ctx.response_label())
+
+    blocks += ctx.figure(
+        f"response_{nutrient}",
+        ctx.t("fig_response", nutrient=nutrient, model=model_name(model, ctx.lang)),
+        draw,
+    )
+    if econ is not None and np.isfinite(econ.rate):
+
+        def draw_nr(fig: Any, lang: str) -> None:
+            from . import plotting
+
+            ax = fig.add_subplot()
+            plotting.plot_net_return(fit, prices=ctx.prices, ax=ax, lang=lang)
+            ax.set_xlabel(ctx.rate_label(column))
+
+        blocks += ctx.figure(
+            f"net_return_{nutrient}", ctx.t("fig_net_return", nutrient=nutrient), draw_nr
+        )
+
+
+def _yes_no(ctx: Context) -> Callable[[Any], str]:
+    return lambda v: ctx.t("yes") if bool(v) else ctx.t("no")
+
+
+def _sec_response(ctx: Context) -> list[Any]:
+    if not ctx.rates:
+        raise NotApplicable(ctx.t("no_rates"))
+    blocks: list[Any] = []
+    skipped: list[str] = []
+    fitted = 0
+    for column in ctx.rates:
+        part: list[Any] = []
+        try:
+            _response_of(ctx, column, part)
+        except NotApplicable as na:
+            skipped.append(str(na))
+            continue
+        except FertoptError as exc:
+            if ctx.errors == "raise":
+                raise
+            part = [
+                Paragraph(ctx.t("nutrient_failed", nutrient=ctx.rate_name(column), reason=str(exc)))
+            ]
+        else:
+            fitted += 1
+        if len(ctx.rates) > 1:
+            blocks.append(
+                Paragraph("", title=ctx.t("nutrient_heading", nutrient=ctx.rate_name(column)))
+            )
+        blocks += part
+    if not blocks:
+        raise NotApplicable(" ".join(skipped))
+    if not fitted:
+        raise FertoptError(" ".join(b.text for b in blocks if isinstance(b, Paragraph) and b.text))
+    return [Paragraph(t) for t in skipped] + blocks
+
+
+# ---------------------------------------------------------------------------
+# 5. N-P-K surface
+# ---------------------------------------------------------------------------
+def _rates_text(ctx: Context, rates: Mapping[str, float] | None) -> str:
+    if not rates:
+        return ctx.t("none")
+    return ", ".join(f"{n} {ctx.num(v)}" for n, v in rates.items())
+
+
+def _sec_surface(ctx: Context) -> list[Any]:
+    varying = [c for c in ctx.rates if pd.to_numeric(ctx.data[c], errors="coerce").nunique() > 1]
+    if len(varying) < 2:
+        raise NotApplicable("")
+    fit_surface = _api("fit_surface")
+    names = {c: ctx.rate_name(c) for c in varying}
+    surf = fit_surface(
+        ctx.data, response=ctx.response, rates={names[c]: c for c in varying}, block=ctx.block
+    )
+    ctx.surface = surf
+    blocks: list[Any] = [
+        Paragraph(
+            ctx.t("surface_fit", rates=", ".join(surf.nutrients), n=surf.n_obs, k=surf.n_support)
+        )
+    ]
+    reg = surf.anova.set_index("source")
+    facts = [
+        (ctx.t("r_squared"), f"{surf.r2:.4f} ({ctx.t('adjusted')} {surf.adj_r2:.4f})"),
+        (
+            ctx.t("residual_sd"),
+            ctx.t("with_df", x=ctx.num(surf.rmse), df=format_number(surf.df_resid)),
+        ),
+    ]
+    if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
+        row = reg.loc["regression"]
+        p_text = format_p(row["p"])
+        facts.append(
+            (
+                ctx.t("regression_f"),
+                f"F({format_number(row['df'])}, {format_number(surf.df_resid)}) = "
+                f"{row['f']:.2f}, p {p_text if p_text.startswith('<') else '= ' + p_text}",
+            )
+        )
+    blocks.append(Facts(facts))
+    blocks.append(
+        Table(
+            surf.coefficients,
+            title=ctx.t("coefficients"),
+            labels={c: ctx.t(f"coef_{c}") for c in surf.coefficients.columns},
+            formats={"p": "p"},
+        )
+    )
+    if len(surf.anova):
+        anova = surf.anova.copy()
+        anova["source"] = [ctx.t(f"src_{v}") for v in anova["source"]]
+        blocks.append(
+            Table(
+                anova,
+                title=ctx.t("surface_anova"),
+                formats={"p": "p", "df": "int"},
+                labels={k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
+            )
+        )
+    # shape, optimum and typicality
+    priced = ctx.prices is not None and all(
+        ctx.rates.get(c) is not None and ctx.prices.has(ctx.rates[c]) for c in varying
+    )
+    if surf.second_order:
+        can = surf.canonical()
+        where = ctx.t("inside_region") if can.inside else ctx.t("outside_region")
+        blocks.append(
+            Facts(
+                [
+                    (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
+                    (
+                        ctx.t("stationary_point"),
+                        f"{_rates_text(ctx, can.stationary_point)} ({where})"
+                        if can.stationary_point
+                        else ctx.t("none"),
+                    ),
+                    (
+                        ctx.t("stationary_yield"),
+                        ctx.num(can.stationary_yield)
+                        if can.stationary_yield is not None
+                        else ctx.t("none"),
+                    ),
+                ],
+                title=ctx.t("canonical"),
+            )
+        )
+        if ctx.lang == "en":
+            blocks.append(Paragraph(can.message))
+    opt = (
+        surf.optimum(prices=ctx.prices, bounds="tested")
+        if priced
+        else surf.maximum(bounds="tested")
+    )
+    binding = opt.binding.copy()
+    blocks.append(
+        Table(
+            binding[["nutrient", "rate", "lower", "upper", "at_bound"]],
+            title=ctx.t("surface_optimum_econ" if priced else "surface_optimum_max"),
+            labels={
+                k: ctx.t(f"bind_{k}") for k in ("nutrient", "rate", "lower", "upper", "at_bound")
+            },
+            formats={"at_bound": lambda v: ctx.t(f"bound_{v}") if v else ""},
+        )
+    )
+    facts = [
+        (ctx.t("status"), status_text(opt.status, ctx.lang)),
+        (
+            ctx.t("yield_at_rate"),
+            ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else ctx.t("none"),
+        ),
+    ]
+    if priced and opt.net_return is not None:
+        facts.append(
+            (ctx.t("net_return"), f"{ctx.num(opt.net_return)} {opt.net_return_unit or ''}".rstrip())
+        )
+    blocks.append(Facts(facts))
+    if ctx.lang == "en" and opt.message:
+        blocks.append(Paragraph(opt.message))
+    if not opt.recommended:
+        blocks.append(Paragraph(ctx.t("surface_not_recommended")))
+    if surf.second_order:
+        typ = surf.typicality(prices=ctx.prices if priced else None)
+        rules = typ.rules.copy()
+        rules["name"] = [ctx.t(f"rule_{i}") for i in rules["rule"]]
+        blocks.append(
+            Table(
+                rules,
+                title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
+                labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
+                formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"},
+            )
+        )
+    kind = status_text(surf.canonical().kind, ctx.lang) if surf.second_order else surf.model
+    ctx.finding(
+        "surface",
+        ctx.t(
+            "surface_finding",
+            kind=kind,
+            what=ctx.t("fig_economic" if priced else "max_yield_rates"),
+            rates=_rates_text(ctx, opt.rates),
+            y=ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
+            status=status_text(opt.status, ctx.lang),
+        ),
+    )
+
+    def draw(fig: Any, lang: str) -> None:
+        from . import plotting
+
+        ax = fig.add_subplot()
+        plotting.plot_surface(
+            surf, ax=ax, prices=ctx.prices if priced else None, optimum=opt, lang=lang
+        )
+        ax.set_xlabel(ctx.rate_label(surf.columns[surf.nutrients[0]]))
+        ax.set_ylabel(ctx.rate_label(surf.columns[surf.nutrients[1]]))
+        for other in fig.axes:
+            if other is not ax:  # the colour bar
+                other.set_ylabel(ctx.response_label())
+
+    blocks += ctx.figure(
+        "surface",
+        ctx.t("fig_surface", x=surf.nutrients[0], y=surf.nutrients[1]),
+        draw,
+        size=(5.6, 4.4),
+    )
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+# 6. omission plots
+# ---------------------------------------------------------------------------
+_FULL = {"npk", "opt", "formula", "fullformula", "全肥", "配方", "配方区", "配方施肥", "全肥区"}
+_CONTROL = {
+    "ck",
+    "control",
+    "blank",
+    "nofertilizer",
+    "空白",
+    "空白区",
+    "不施肥",
+    "不施肥区",
+    "对照",
+    "0",
+}
+
+
+def _minus_names(letter: str, zh: str) -> set[str]:
+    return {
+        {"n": "pk", "p": "nk", "k": "np"}[letter],
+        f"-{letter}",
+        f"npk-{letter}",
+        f"reduced{letter}",
+        f"minus{letter}",
+        f"no{letter}",
+        f"缺{letter}",
+        f"无{letter}",
+        f"减{letter}",
+        f"不施{letter}",
+        f"缺{zh}",
+        f"减{zh}",
+        f"无{zh}",
+        f"缺{zh}区",
+        f"减{zh}区",
+        f"无{zh}区",
+        f"不施{zh}",
+    }
+
+
+_MINUS = {
+    "N": _minus_names("n", "氮"),
+    "P2O5": _minus_names("p", "磷"),
+    "K2O": _minus_names("k", "钾"),
+}
+
+
+def _detect_omission(ctx: Context) -> dict[str, Any] | None:
+    if len(ctx.treatment) != 1:
+        return None
+    labels = {
+        re.sub(r"\s+", "", str(v)).lower(): v for v in ctx.data[ctx.treatment[0]].dropna().unique()
+    }
+    full = [v for k, v in labels.items() if k in _FULL]
+    minus = {n: [v for k, v in labels.items() if k in names] for n, names in _MINUS.items()}
+    minus = {n: v[0] for n, v in minus.items() if len(v) == 1}
+    if len(full) != 1 or not minus:
+        return None
+    spec: dict[str, Any] = {"full": full[0], "minus": minus}
+    control = [v for k, v in labels.items() if k in _CONTROL]
+    if len(control) == 1:
+        spec["control"] = control[0]
+    return spec
+
+
+_OMISSION_ECONOMICS = (
+    "treatment",
+    "yield",
+    "fertilizer_cost",
+    "income",
+    "income_change",
+    "income_change_pct",
+    "net_return",
+    "value_cost_ratio",
+)
+
+
+def _sec_omission(ctx: Context) -> list[Any]:
+    spec = dict(ctx.omission_spec) if ctx.omission_spec else _detect_omission(ctx)
+    if spec is None:
+        if ctx.omission_spec is None:
+            raise NotApplicable("")
+        raise NotApplicable(ctx.t("omission_not_detected"))
+    omission = _api("omission")
+    kwargs = dict(spec)
+    if ctx.rates and "rates" not in kwargs:
+        kwargs["rates"] = {c: n for c, n in ctx.rates.items() if n is not None}
+    if ctx.prices is not None and kwargs.get("rates") is not None:
+        kwargs.setdefault("prices", ctx.prices)
+    result = omission(
+        ctx.data,
+        response=ctx.response,
+        treatment=ctx.treatment[0],
+        block=ctx.block,
+        alpha=ctx.alpha,
+        **kwargs,
+    )
+    ctx.omission_result = result
+    minus = ", ".join(f"{n} → {label}" for n, label in result.minus.items())
+    blocks: list[Any] = [
+        Facts(
+            [
+                (ctx.t("om_full"), str(result.full)),
+                (ctx.t("om_minus"), minus),
+                (
+                    ctx.t("om_control"),
+                    str(result.control) if result.control is not None else ctx.t("none"),
+                ),
+            ]
+        )
+    ]
+    indices = result.indices.copy()
+    indices["index"] = [ctx.t(f"ix_{v}") for v in indices["index"]]
+    indices["nutrient"] = [ctx.t("om_all") if v == "all" else v for v in indices["nutrient"]]
+    level = f"{100 * result.confidence_level:g}"
+    blocks.append(
+        Table(
+            indices,
+            title=ctx.t("om_indices", level=level),
+            labels={k: ctx.t(f"om_col_{k}") for k in indices.columns},
+        )
+    )
+    if result.economics is not None:
+        econ = result.economics[[c for c in _OMISSION_ECONOMICS if c in result.economics.columns]]
+        blocks.append(
+            Table(
+                econ,
+                title=ctx.t("om_economics", unit=result.money_unit),
+                labels={k: ctx.t(f"om_col_{k}") for k in econ.columns},
+            )
+        )
+    if len(result.soil_supply):
+        supply = result.soil_supply.copy()
+        blocks.append(
+            Table(
+                supply,
+                title=ctx.t("om_supply"),
+                labels={k: ctx.t(f"om_col_{k}") for k in supply.columns},
+                note=ctx.t("om_supply_note"),
+            )
+        )
+    if ctx.lang == "en" and result.notes:
+        blocks.append(Notes(list(result.notes), title=None))
+    ry = result.indices.loc[result.indices["index"] == "relative_yield"]
+    if len(ry):
+        parts = [
+            ctx.t(
+                "om_ry_part", nutrient=r["nutrient"], ry=f"{r['estimate']:.1f}", se=f"{r['se']:.1f}"
+            )
+            for _, r in ry.iterrows()
+        ]
+        ctx.finding("omission", ctx.t("om_finding", parts=ctx.t("layout_sep").join(parts)))
+
+        def draw(fig: Any, lang: str) -> None:
+            from . import plotting
+
+            ax = fig.add_subplot()
+            plotting.plot_omission(result, ax=ax, index="relative_yield")
+            ax.set_ylabel(label("ix_relative_yield", lang) + " (%)")
+            ax.set_title("")
+            plotting.tidy_axes(ax)
+
+        caption = ctx.t("fig_omission")
+        if len(result.soil_supply):
+            caption += " " + ctx.t("fig_omission_classes")
+        blocks += ctx.figure("omission", caption, draw, size=(4.6, 3.4))
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+# 7. residual diagnostics
+# ---------------------------------------------------------------------------
+def _sec_diagnostics(ctx: Context) -> list[Any]:
+    aov = ctx.require_anova()
+    assumptions = aov.assumptions.copy()
+    labels = {k: ctx.t(k) for k in ("test", "statistic", "p", "note")}
+    blocks: list[Any] = []
+
+    def draw(fig: Any, lang: str) -> None:
+        from . import plotting
+
+        plotting.plot_residuals(aov, ax=fig.subplots(1, 2), lang=lang)
+
+    blocks += ctx.figure("residuals", ctx.t("fig_residuals"), draw, size=(7.2, 3.1))
+    blocks.append(Table(assumptions, title=ctx.t("assumptions"), labels=labels, formats={"p": "p"}))
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+# about
+# ---------------------------------------------------------------------------
+def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
+    from ._version import __version__
+
+    opts = [(ctx.t("software"), f"fertopt {__version__}")]
+    if ctx.posthoc is not None:
+        opts.append(
+            (ctx.t("sec_comparisons"), f"{method_name(ctx.posthoc, ctx.lang)}, α = {ctx.alpha:g}")
+        )
+    if ctx.rates:
+        opts.append(
+            (
+                ctx.t("sec_response"),
+                model_name(ctx.model, ctx.lang) if ctx.model != "best" else "AICc",
+            )
+        )
+    if ctx.prices is not None:
+        opts.append((ctx.t("prices"), repr(ctx.prices)))
+    blocks: list[Any] = [Facts(opts, title=ctx.t("options"))]
+    skipped = [
+        f"{s.title}: {s.reason}" for s in sections if s.status == "not_applicable" and s.reason
+    ]
+    notes = skipped + list(ctx.display_notes) + [ctx.t("rounding_note")]
+    blocks.append(Notes(notes, title=None))
+    return blocks

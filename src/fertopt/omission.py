@@ -1,0 +1,982 @@
+"""Omission-plot (nutrient-subtraction) and formula-correction trials.
+
+An omission trial compares a full formula (NPK) with plots that leave one
+nutrient out (PK, NK, NP) and, usually, an unfertilized control.  A formula
+correction trial is the same layout with a nutrient *reduced* rather than
+omitted.  :func:`omission` turns the plot yields into the indices agronomists
+report, each with a standard error from the replicates, together with the
+ANOVA of the treatments and their letter groups.
+
+Standard errors
+---------------
+Every index is a smooth function of treatment means.  Its standard error is
+the delta-method error computed from the means' covariance matrix, which comes
+from the ANOVA of the trial: ``MSE / n`` on the diagonal for a balanced trial,
+and the covariance of the block-adjusted (least-squares) means when plots are
+missing.  Confidence limits use Student's t on the error degrees of freedom of
+that ANOVA.  This uses the pooled error of all treatments (8 df in a 5 × 3
+RCBD) rather than per-block ratios (2 df), which is what the ANOVA and the
+multiple comparisons of the same trial use, so the numbers stay consistent
+with each other.  Gradients are taken by complex-step differentiation, exact
+to rounding for these rational functions.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validation as _v
+from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
+from .exceptions import DataError, DesignError, DesignWarning, FertoptError
+
+__all__ = ["omission", "OmissionResult", "SOIL_SUPPLY_CLASSES"]
+
+#: Relative-yield classes of soil nutrient supply (测土配方施肥 abundance index), in percent.
+SOIL_SUPPLY_CLASSES: tuple[tuple[float, str], ...] = (
+    (50.0, "very low"),
+    (75.0, "low"),
+    (95.0, "medium"),
+    (math.inf, "high"),
+)
+
+_NUTRIENT_INDICES = (
+    ("relative_yield", "%"),
+    ("contribution_rate", "%"),
+    ("yield_increase", "yield"),
+    ("yield_increase_pct", "%"),
+    ("agronomic_efficiency", "kg/kg"),
+    ("partial_factor_productivity", "kg/kg"),
+    ("recovery_efficiency", "%"),
+    ("value_cost_ratio", "ratio"),
+    ("net_return", "money"),
+)
+_OVERALL_INDICES = (
+    ("fertilizer_contribution", "%"),
+    ("soil_contribution", "%"),
+    ("yield_increase", "yield"),
+    ("yield_increase_pct", "%"),
+    ("agronomic_efficiency", "kg/kg"),
+    ("partial_factor_productivity", "kg/kg"),
+    ("value_cost_ratio", "ratio"),
+    ("net_return", "money"),
+)
+
+
+# ---------------------------------------------------------------------------
+# result
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class OmissionResult(ResultBase):
+    """Result of :func:`omission`.
+
+    Attributes
+    ----------
+    means : DataFrame
+        ``treatment | role | nutrient | mean | se | n | letters``, one row per
+        treatment in the data: the full formula, the minus plots (in the
+        order of ``minus``), the control, then the other treatments.  ``role`` is ``"full"``, ``"minus"``,
+        ``"control"`` or ``"other"``; ``nutrient`` names the nutrient a
+        minus plot lacks (empty otherwise); ``mean`` is the least-squares
+        (block-adjusted) mean, equal to the arithmetic mean in a complete
+        trial; ``se`` is its standard error; ``letters`` are Duncan's groups
+        at ``alpha`` (``a`` = highest mean).
+    indices : DataFrame
+        ``nutrient | index | estimate | se | ci_low | ci_high | unit``.  One
+        block of rows per omitted nutrient, then ``nutrient == "all"`` for the
+        whole-fertilizer indices against the control.  Indices that need
+        missing inputs (rates, prices, uptake, a control) are absent.
+        ``unit``: ``"%"``, ``"ratio"``, the yield unit (``"kg/mu"``; ``"yield
+        units"`` when the data record none), yield per unit of nutrient
+        (``"kg/kg"``, ``"t/kg"``) and the money unit (``"yuan/mu"``).
+    economics : DataFrame or None
+        With rates and prices, one row per treatment (in the order of
+        ``means``): ``treatment | role |
+        yield | yield_se | fertilizer_cost | gross_value | income | income_se |
+        income_change | income_change_se | income_change_pct |
+        income_change_pct_se | net_return | net_return_se | value_cost_ratio |
+        value_cost_ratio_se``.  ``income`` = yield × crop price − fertilizer
+        cost; ``income_change`` and ``income_change_pct`` compare it with the
+        full formula (the percentage is of the full formula's income);
+        ``net_return`` (施肥纯收益) = (yield − control yield) × crop price −
+        fertilizer cost and ``value_cost_ratio`` (产投比) = (yield − control
+        yield) × crop price / fertilizer cost need a control.
+    soil_supply : DataFrame
+        ``nutrient | relative_yield | supply_class`` for true omission plots
+        (the nutrient not applied at all); empty when every minus plot only
+        reduces the nutrient.
+    rates : DataFrame
+        ``treatment | nutrient | rate``: the rates of each treatment used.
+    anova : AnovaResult or None
+        The ANOVA of all treatments (RCBD when ``block`` is given); None for
+        a trial without replicates.
+    comparison : MultCompResult or None
+        Duncan's multiple range test on that ANOVA (:func:`fertopt.duncan`:
+        arithmetic means, the ANOVA's error, harmonic-mean replication when
+        plots are missing, as agricolae).
+    response, treatment, block : str
+        Column roles.
+    full, control : str or None
+        Treatment labels of the full formula and the control.
+    minus : dict
+        Nutrient → label of the plot lacking (or short of) it.
+    prices : dict or None
+        Money per unit of yield (``crop``) and per unit of each nutrient's
+        rate, as applied (prices per kg converted to the data's units).
+    money_unit : str
+        Unit of the money columns, e.g. ``"yuan/mu"`` (empty without prices).
+    mse, df_resid : float
+        Error mean square and degrees of freedom behind every standard error.
+    confidence_level, alpha : float
+        Level of the t intervals; significance level of the letters.
+    se_method : str
+        ``"delta method on the treatment means with the ANOVA error"``.
+    n_obs, n_dropped : int
+        Plots analysed and plots left out for a missing response.
+    notes : tuple of str
+        How to read the indices for this trial (reductions, negative
+        contributions).
+    warnings : tuple of str
+        Everything the analysis warned about.
+    """
+
+    means: pd.DataFrame
+    indices: pd.DataFrame
+    economics: pd.DataFrame | None
+    soil_supply: pd.DataFrame
+    rates: pd.DataFrame
+    anova: Any = field(repr=False)
+    comparison: Any = field(default=None, repr=False)
+    response: str
+    treatment: str
+    block: str | None
+    full: str
+    control: str | None
+    minus: dict[str, str]
+    prices: dict[str, float] | None
+    money_unit: str
+    mse: float
+    df_resid: float
+    confidence_level: float
+    alpha: float
+    se_method: str
+    n_obs: int
+    n_dropped: int
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def index(self, name: str, nutrient: str | None = None) -> pd.DataFrame | pd.Series:
+        """Rows of ``indices`` for one index (one row when ``nutrient`` is given).
+
+        Examples
+        --------
+        >>> import fertopt as fo
+        >>> om = fo.omission(fo.load_dataset("water_chestnut"), response="yield",
+        ...                  treatment="treatment", block="block", full="formula",
+        ...                  minus={"P2O5": "reduced P"}, control="blank")
+        >>> print(f"{om.index('relative_yield', 'P2O5')['estimate']:.2f}")
+        94.42
+        """
+        rows = self.indices.loc[self.indices["index"] == name]
+        if rows.empty:
+            known = ", ".join(dict.fromkeys(self.indices["index"]))
+            raise FertoptError(f"index {name!r} is not in this result; it has {known}.")
+        if nutrient is None:
+            return rows.reset_index(drop=True)
+        one = rows.loc[rows["nutrient"] == nutrient]
+        if one.empty:
+            raise FertoptError(
+                f"index {name!r} has no row for nutrient {nutrient!r}; nutrients: "
+                f"{', '.join(rows['nutrient'])}."
+            )
+        return one.iloc[0]
+
+    def plot(self, ax: Any = None, *, index: str = "relative_yield", **kwargs: Any) -> Any:
+        """Bar chart of one index per nutrient with ± SE bars; see :mod:`fertopt.plotting`."""
+        from . import plotting
+
+        return plotting.plot_omission(self, ax=ax, index=index, **kwargs)
+
+    # -- display ------------------------------------------------------------
+    def _headline(self) -> str:
+        parts = []
+        ry = self.indices.loc[self.indices["index"] == "relative_yield"]
+        for _, r in ry.iterrows():
+            parts.append(f"RY {r['nutrient']} {r['estimate']:.1f}% (SE {r['se']:.1f})")
+        p = self.anova.term(self.treatment)["p"] if self.anova is not None else math.nan
+        head = f"full={self.full!r}: " + ", ".join(parts) if parts else f"full={self.full!r}"
+        if np.isfinite(p):
+            head += f" | treatments F p {'< 0.0001' if p < 1e-4 else f'= {p:.4f}'}"
+        return head
+
+    def _summary(self, digits: int) -> Summary:
+        level = f"{100 * self.confidence_level:g} %"
+        facts = [
+            ("Response", str(self.response)),
+            ("Design", f"{self.anova.design}: {self.anova._layout()}" if self.anova is not None
+             else f"{len(self.means)} treatments without replicates"),
+            ("Full formula", str(self.full)),
+            ("Minus plots", ", ".join(f"{k}: {v}" for k, v in self.minus.items())),
+            ("Control", str(self.control) if self.control is not None else "none"),
+            ("Plots analysed", str(self.n_obs) + (f" ({self.n_dropped} dropped)" if self.n_dropped else "")),
+            ("Error (MSE, df)", f"{format_number(self.mse, digits + 1)}, {format_number(self.df_resid)}"),
+            ("Standard errors", self.se_method),
+        ]
+        if self.prices:
+            facts.append(("Prices (per unit of yield and of rate)",
+                          ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items())))
+            facts.append(("Money", self.money_unit))
+        means = self.means.copy()
+        blocks: list[Any] = [Facts(facts)]
+        blocks.append(Table(means, title="Treatment means", formats={"n": "int"},
+                            note=(f"Letters: Duncan's multiple range test at alpha = {self.alpha:g}; "
+                                  "means sharing a letter do not differ.") if self.comparison is not None else None))
+        shown = self.indices.copy()
+        blocks.append(Table(shown, title=f"Indices with standard errors and {level} intervals",
+                            labels={"ci_low": "ci low", "ci_high": "ci high"}))
+        if self.economics is not None:
+            econ = self.economics[["treatment", "yield", "fertilizer_cost", "income", "income_se",
+                                   "income_change", "income_change_pct", "net_return",
+                                   "value_cost_ratio"]]
+            blocks.append(Table(econ, title="Economics (per area of the yield unit)"))
+        if len(self.soil_supply):
+            blocks.append(Table(self.soil_supply, title="Soil nutrient supply from relative yield"))
+        blocks.append(Paragraph(
+            "Relative yield = minus / full × 100; contribution rate = (full − minus) / full × 100; "
+            "yield increase % = (full − minus) / minus × 100; agronomic efficiency = (full − minus) / "
+            "nutrient difference; partial factor productivity = full / nutrient rate; value–cost "
+            "ratio = yield gain × crop price / nutrient cost.", title="Definitions"))
+        blocks.append(Notes(list(self.notes), title="Notes"))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary(f"Omission-plot analysis: {self.response}", blocks,
+                       headline=self._headline(), digits=digits)
+
+
+# ---------------------------------------------------------------------------
+# input handling
+# ---------------------------------------------------------------------------
+def _label(value: Any) -> str:
+    """A user-given treatment label in the form :func:`_validation.as_labels` produces."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        return format(value, "g")
+    return str(value).strip()
+
+
+def _check_label(value: Any, role: str, levels: Sequence[str], column: Hashable) -> str:
+    label = _label(value)
+    if label not in levels:
+        raise DesignError(
+            f"{role}={value!r} is not a level of treatment column {column!r}; its levels are "
+            f"{', '.join(repr(v) for v in levels)}. Name the {role} treatment exactly as it is "
+            "written in the data."
+        )
+    return label
+
+
+def _as_prices(prices: Any) -> Any:
+    """``prices`` as a :class:`~fertopt.units.Prices` (a mapping is converted)."""
+    from .units import NUTRIENT_FORMS, Prices
+
+    if isinstance(prices, Prices):
+        return prices
+    if not isinstance(prices, Mapping):
+        raise FertoptError(
+            "prices must be fertopt.Prices(crop=..., N=..., P2O5=..., K2O=...) or a mapping "
+            f"such as {{'crop': 2.8, 'N': 6.25}}, got {type(prices).__name__}."
+        )
+    if "crop" not in prices:
+        raise FertoptError(
+            "prices needs the crop price as 'crop' (per kg of the harvested product), e.g. "
+            "{'crop': 2.8, 'N': 6.25, 'P2O5': 4.67, 'K2O': 10.4}."
+        )
+    unknown = [k for k in prices if k not in ("crop", "currency") and k not in NUTRIENT_FORMS]
+    if unknown:
+        raise FertoptError(
+            f"prices names {', '.join(map(repr, unknown))}, which is not a nutrient form; use "
+            f"'crop' and {', '.join(map(repr, NUTRIENT_FORMS))} (prices per kg of the nutrient)."
+        )
+    return Prices(**{str(k): v for k, v in prices.items()})
+
+
+def _price_table(prices: Any, nutrients: Sequence[str], response_unit: str | None,
+                 rate_units: Mapping[str, str | None]) -> tuple[dict[str, float], str]:
+    """Money per yield unit (``"crop"``) and per rate unit of each nutrient, and the area."""
+    prices = _as_prices(prices)
+    out: dict[str, float] = {}
+    area = prices.area or ""
+    for nut in nutrients:
+        if not prices.has(nut):
+            raise FertoptError(
+                f"prices has no price for {nut!r}, which this trial applies; add {nut}=... "
+                "(price per kg of the nutrient, not of the product)."
+            )
+        units = (response_unit, rate_units.get(nut))
+        if None in units:
+            units = (None, None)
+        value, cost, area = prices.money_factors(nut, response_unit=units[0], rate_unit=units[1])
+        out["crop"] = float(value)
+        out[nut] = float(cost)
+    if not nutrients:
+        out["crop"] = float(prices.crop_per_kg)
+    currency = prices.currency or "money"
+    return out, f"{currency}/{area}" if area else currency
+
+
+def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
+                        needed: Sequence[str]) -> tuple[dict[str, dict[str, float]], list[str], dict]:
+    """Rates of every treatment as ``{treatment: {nutrient: rate}}``, the nutrients in order,
+    and the rate column of each nutrient (empty when the rates were given per treatment)."""
+    levels = [str(c) for c in labels.categories]
+    if isinstance(rates, Mapping) and rates and all(isinstance(v, Mapping) for v in rates.values()):
+        table: dict[str, dict[str, float]] = {}
+        for key, values in rates.items():
+            label = _label(key)
+            if label not in levels:
+                raise DesignError(
+                    f"rates names treatment {key!r}, which is not in the data; treatments: "
+                    f"{', '.join(repr(v) for v in levels)}."
+                )
+            table[label] = {}
+            for nut, v in values.items():
+                try:
+                    x = float(v)
+                except (TypeError, ValueError):
+                    raise DataError(f"rates[{key!r}][{nut!r}] = {v!r} is not a number.") from None
+                if not math.isfinite(x) or x < 0:
+                    raise DataError(f"rates[{key!r}][{nut!r}] = {v!r}: a rate is a number of 0 or more.")
+                table[label][str(nut)] = x
+        nutrients = list(dict.fromkeys(n for t in table.values() for n in t))
+        for label in needed:
+            if label not in table:
+                raise DesignError(
+                    f"rates gives no rates for treatment {label!r}; give the rates of every "
+                    "treatment used (full, minus plots and control)."
+                )
+        for values in table.values():
+            for nut in nutrients:
+                values.setdefault(nut, 0.0)
+        return table, nutrients, {}
+    if isinstance(rates, Mapping):
+        # column -> nutrient, as in trial_report ({"n_kg": "N"}); nutrient -> column is
+        # accepted when only the value is a column of the data
+        columns = {}
+        for k, v in rates.items():
+            if k not in frame.columns and isinstance(v, Hashable) and v in frame.columns:
+                columns[str(k)] = v
+            else:
+                columns[str(v)] = k
+    elif isinstance(rates, (list, tuple)):
+        columns = {str(c): c for c in rates}
+    elif isinstance(rates, str):
+        columns = {rates: rates}
+    else:
+        raise FertoptError(
+            "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'n_rate': 'N', ...}) or "
+            "give the rates of each treatment ({'NPK': {'N': 18, 'P2O5': 8, 'K2O': 19}, ...}); "
+            f"got {type(rates).__name__}."
+        )
+    table = {label: {} for label in levels}
+    for nut, column in columns.items():
+        _v.require_column(frame, column, f"rates[{nut!r}]")
+        values = _v.to_numeric(frame[column], f"rate ({nut})")
+        if values.isna().any():
+            rows = frame.index[values.isna().to_numpy()]
+            raise DataError(
+                f"rate column {column!r} is empty at {_v.describe_rows(rows)}; every plot needs "
+                "its rate (0 when the nutrient was not applied)."
+            )
+        _v.check_nonnegative_rates(values, f"rate ({nut})")
+        for label in levels:
+            these = values.to_numpy()[np.asarray(labels) == label]
+            if these.size == 0:
+                continue
+            if not np.allclose(these, these[0], rtol=0, atol=1e-9 * max(1.0, abs(these[0]))):
+                shown = ", ".join(format_number(v) for v in np.unique(these))
+                raise DataError(
+                    f"treatment {label!r} has different {nut} rates in column {column!r} "
+                    f"({shown}); the plots of one treatment must receive the same rate. Correct "
+                    "the rates or give the treatments different labels."
+                )
+            table[label][nut] = float(these[0])
+    return table, list(columns), columns
+
+
+def _ls_means(y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None,
+              mse: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least-squares treatment means, their covariance and plot counts (additive model)."""
+    codes = np.asarray(trt.codes)
+    k = len(trt.categories)
+    n = y.shape[0]
+    X = np.zeros((n, k))
+    X[np.arange(n), codes] = 1.0
+    if blk is not None:
+        b = np.asarray(blk.codes)
+        m = len(blk.categories)
+        B = np.zeros((n, m - 1))
+        rows = b < m - 1
+        B[np.flatnonzero(rows), b[rows]] = 1.0
+        B[b == m - 1, :] = -1.0          # sum-to-zero: treatment coefficients are LS means
+        X = np.hstack([X, B])
+    XtX_inv = np.linalg.pinv(X.T @ X)
+    beta = XtX_inv @ (X.T @ y)
+    counts = np.bincount(codes, minlength=k)
+    means = beta[:k]
+    # balanced layouts: the arithmetic means are the LS means; use them exactly
+    if blk is None or _v.cell_counts(pd.DataFrame({"t": trt, "b": blk}), ["t", "b"]).nunique() == 1:
+        means = np.array([math.fsum(y[codes == i]) / counts[i] for i in range(k)])
+    cov = mse * XtX_inv[:k, :k]
+    return means, cov, counts
+
+
+def _delta(fun: Callable[[np.ndarray], Any], means: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
+    """Value and delta-method standard error of ``fun(means)`` (complex-step gradient)."""
+    value = float(np.real(fun(means.astype(complex))))
+    h = 1e-30
+    grad = np.empty(means.shape[0])
+    for i in range(means.shape[0]):
+        z = means.astype(complex)
+        z[i] += 1j * h
+        grad[i] = float(np.imag(fun(z))) / h
+    var = float(grad @ cov @ grad)
+    return value, math.sqrt(max(var, 0.0))
+
+
+# ---------------------------------------------------------------------------
+# the analysis
+# ---------------------------------------------------------------------------
+def omission(
+    data: Any,
+    /,
+    *,
+    response: Hashable,
+    treatment: Hashable,
+    full: Any,
+    minus: Mapping[str, Any],
+    control: Any = None,
+    rates: Any = None,
+    prices: Any = None,
+    block: Hashable | None = None,
+    uptake: Mapping[str, Hashable] | None = None,
+    units: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    confidence_level: float = 0.95,
+    nan_policy: str = "omit",
+) -> OmissionResult:
+    """Indices of an omission-plot or formula-correction trial, with standard errors.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot.  Treatments other than the full, minus and control
+        plots may be present (a 3414 trial): they enter the ANOVA and the
+        letters but no index.
+    response : str
+        Yield column (kg per area; indices in "yield" units use it).
+    treatment : str
+        Treatment label column.
+    full : label
+        The full formula (NPK).
+    minus : mapping
+        Nutrient → label of the plot lacking it (or given less of it), e.g.
+        ``{"N": "PK", "P2O5": "NK", "K2O": "NP"}``.  The nutrient names are
+        those of ``rates`` and ``prices``.
+    control : label, optional
+        The unfertilized plot (CK); needed for the fertilizer and soil-base
+        contributions, the net return and the value–cost ratio.
+    rates : sequence, mapping or mapping of mappings, optional
+        Nutrient rates (kg per the yield's area): the rate columns when they
+        are named after the nutrients (``("N", "P2O5", "K2O")``), a mapping
+        column → nutrient (``{"n_kg": "N", "p_kg": "P2O5"}``, as in
+        :func:`fertopt.trial_report`), or the rates of each treatment
+        (``{"NPK": {"N": 18, "P2O5": 8, "K2O": 19}, "PK": {...}, ...}``).
+        Needed for agronomic efficiency, partial factor productivity,
+        recovery efficiency and economics.
+    prices : fertopt.Prices or mapping, optional
+        Crop price and price per kg of each nutrient (``fo.Prices(crop=2.8,
+        N=6.25, P2O5=4.67, K2O=10.4)`` or the same as a mapping).  Needs
+        ``rates``.
+    block : str, optional
+        Block (replicate) column: RCBD analysis; without it, a CRD.
+    uptake : mapping, optional
+        Nutrient → column of that nutrient's uptake (kg per area) per plot,
+        for the recovery efficiency.
+    units : mapping, optional
+        ``{"response": "t/ha", "rate": "kg/ha"}``: units of the yield and
+        rate columns, to turn prices per kg into money per area (default: the
+        units recorded by :func:`fertopt.read_trials` or
+        :func:`fertopt.load_dataset`; without them yields and rates are taken
+        as kg per the same area).
+    alpha : float, default 0.05
+        Significance level of Duncan's letters.
+    confidence_level : float, default 0.95
+        Level of the t intervals of the indices.
+    nan_policy : {'omit', 'raise'}
+        Plots with a missing yield are left out (counted), or refused.
+
+    Returns
+    -------
+    OmissionResult
+        ``means`` (with letters), ``indices`` (``nutrient | index | estimate |
+        se | ci_low | ci_high | unit``), ``economics``, ``soil_supply``,
+        ``rates``, ``anova``, ``comparison`` and the provenance fields listed
+        in :class:`OmissionResult`.  Nutrient indices: ``relative_yield``,
+        ``contribution_rate``, ``yield_increase``, ``yield_increase_pct``,
+        ``agronomic_efficiency``, ``partial_factor_productivity``,
+        ``recovery_efficiency``, ``value_cost_ratio``, ``net_return``; whole
+        fertilizer (``nutrient == "all"``): ``fertilizer_contribution``,
+        ``soil_contribution``, ``yield_increase``, ``yield_increase_pct``,
+        ``agronomic_efficiency``, ``partial_factor_productivity``,
+        ``value_cost_ratio``, ``net_return``.
+
+    Raises
+    ------
+    ColumnError
+        A named column (response, treatment, block, rates, uptake) is missing.
+    DesignError
+        ``full``, a ``minus`` or the ``control`` label is not in the data, a
+        label plays two roles, or a minus plot does not receive less of its
+        nutrient than the full formula.
+    DataError
+        Non-numeric or negative rates, or plots of one treatment with
+        different rates.
+    FertoptError
+        Prices without rates, a price missing for an applied nutrient, bad
+        ``alpha`` / ``confidence_level``.
+
+    Warns
+    -----
+    DesignWarning
+        A minus plot that also differs from the full formula in another
+        nutrient: its difference mixes two effects; or a trial without
+        replicates (no standard errors).
+    Warnings of :func:`fertopt.anova` and :func:`fertopt.duncan` (missing
+    plots, unequal replication).
+
+    Notes
+    -----
+    With :math:`Y_F` the full-formula mean, :math:`Y_{-X}` the mean of the
+    plot short of nutrient X, :math:`Y_0` the control mean, :math:`F_X` the
+    rate of X in the full formula and :math:`\\Delta F_X` = :math:`F_X` −
+    the rate of X in the minus plot (= :math:`F_X` for a true omission):
+
+    * relative yield :math:`RY_X = 100\\,Y_{-X}/Y_F`;
+    * contribution rate (肥料贡献率) :math:`100\\,(Y_F - Y_{-X})/Y_F`;
+    * yield increase :math:`Y_F - Y_{-X}` and, in percent (增产率),
+      :math:`100\\,(Y_F - Y_{-X})/Y_{-X}`;
+    * agronomic efficiency :math:`AE_X = (Y_F - Y_{-X})/\\Delta F_X`;
+    * partial factor productivity :math:`PFP_X = Y_F/F_X`;
+    * recovery efficiency :math:`RE_X = 100\\,(U_F - U_{-X})/\\Delta F_X`
+      from the uptake means :math:`U`;
+    * value–cost ratio of X :math:`(Y_F - Y_{-X})\\,P_y/(\\Delta F_X P_X)` and
+      net return :math:`(Y_F - Y_{-X})\\,P_y - \\Delta F_X P_X`;
+    * whole fertilizer: contribution :math:`100\\,(Y_F - Y_0)/Y_F`, soil base
+      :math:`100\\,Y_0/Y_F`, net return (施肥纯收益, NY/T 3181)
+      :math:`(Y_F - Y_0)P_y - C_F` and value–cost ratio (产投比)
+      :math:`(Y_F - Y_0)P_y / C_F` with :math:`C_F = \\sum_X F_X P_X`.
+
+    Standard errors are delta-method errors from the covariance of the
+    treatment means (``MSE/n`` for a balanced trial; block-adjusted
+    least-squares means when plots are missing), intervals are
+    estimate ± t(1 − (1 − level)/2, error df) × SE.  Linear indices (yield
+    increase, net return, income change) have exact standard errors this way.
+    Relative-yield classes follow the soil-testing programme: < 50 % very
+    low, 50–75 % low, 75–95 % medium, > 95 % high; they are given only for
+    true omission plots.  Definitions after IPNI and NY/T 3181-2018.
+
+    Examples
+    --------
+    >>> import fertopt as fo, warnings
+    >>> df = fo.load_dataset("water_chestnut")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", fo.DesignWarning)   # swapped N/K rates: confounded
+    ...     om = fo.omission(df, response="yield", treatment="treatment", block="block",
+    ...                      full="formula", control="blank",
+    ...                      minus={"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
+    ...                      rates=("N", "P2O5", "K2O"),
+    ...                      prices={"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4})
+    >>> row = om.index("soil_contribution", "all")
+    >>> print(f"soil base {row['estimate']:.2f} % ± {row['se']:.2f}")
+    soil base 52.96 % ± 4.40
+    >>> om.economics[["treatment", "income_change"]].round(2)
+       treatment  income_change
+    0    formula           0.00
+    1  reduced N         645.22
+    2  reduced P        -488.50
+    3  reduced K        -862.78
+    4      blank       -3852.54
+    """
+    _v.check_nan_policy(nan_policy)
+    alpha = _v.check_probability(alpha, "alpha")
+    confidence_level = _v.check_probability(confidence_level, "confidence_level")
+    frame = _v.require_frame(data)
+    _v.require_columns(frame, response=response, treatment=treatment, block=block)
+    if not isinstance(minus, Mapping) or not minus:
+        raise FertoptError(
+            "minus must map each omitted nutrient to its treatment label, e.g. "
+            "minus={'N': 'PK', 'P2O5': 'NK', 'K2O': 'NP'}."
+        )
+    if prices is not None and rates is None:
+        raise FertoptError(
+            "prices were given without rates: the economics need the nutrient rates of each "
+            "treatment. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates per treatment."
+        )
+    uptake = dict(uptake or {})
+    if uptake and rates is None:
+        raise FertoptError(
+            "uptake was given without rates: the recovery efficiency divides the uptake difference "
+            "by the nutrient applied. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates "
+            "per treatment."
+        )
+    for nut, column in uptake.items():
+        _v.require_column(frame, column, f"uptake[{nut!r}]")
+        if str(nut) not in {str(k) for k in minus}:
+            raise FertoptError(
+                f"uptake names nutrient {nut!r}, which has no minus plot; nutrients: "
+                f"{', '.join(map(str, minus))}."
+            )
+
+    from .anova import anova
+
+    issued: list[str] = []
+    y_all = _v.to_numeric(frame[response], "response")
+    t_all = _v.as_labels(frame[treatment], "treatment")
+    present = ~y_all.isna().to_numpy()
+    replicated = bool(np.bincount(np.asarray(t_all.codes)[present]).max(initial=0) > 1)
+    if replicated:
+        aov = anova(frame, response=response, treatment=treatment, block=block, nan_policy=nan_policy)
+        issued.extend(aov.warnings)
+        used = aov.data
+        mse, df_resid = float(aov.mse), float(aov.df_resid)
+        n_obs, n_dropped = int(aov.n_obs), int(aov.n_dropped)
+    else:
+        if not present.all() and nan_policy == "raise":
+            raise DataError(
+                f"response column {response!r} is empty at "
+                f"{_v.describe_rows(frame.index[~present])}. Fill in these yields, or use "
+                "nan_policy='omit' to leave those plots out."
+            )
+        aov = None
+        used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
+        used[treatment] = t_all[present]
+        mse = df_resid = math.nan
+        n_obs, n_dropped = int(present.sum()), int((~present).sum())
+        msg = ("no treatment has more than one plot: without replicates there is no error "
+               "variance, so the indices have no standard errors and no letters. Replicate the "
+               "treatments, or pool sites to judge the uncertainty.")
+        warnings.warn(msg, DesignWarning, stacklevel=2)
+        issued.append(msg)
+
+    labels = pd.Categorical(used[treatment])
+    levels = [str(c) for c in labels.categories]
+    full_label = _check_label(full, "full", levels, treatment)
+    minus_labels = {str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment) for nut, lbl in minus.items()}
+    control_label = _check_label(control, "control", levels, treatment) if control is not None else None
+    roles_seen: dict[str, str] = {full_label: "full"}
+    for nut, lbl in minus_labels.items():
+        if lbl in roles_seen:
+            raise DesignError(
+                f"treatment {lbl!r} is given both as {roles_seen[lbl]} and as minus[{nut!r}]; each "
+                "treatment plays one role."
+            )
+        roles_seen[lbl] = f"minus[{nut!r}]"
+    if control_label is not None and control_label in roles_seen:
+        raise DesignError(
+            f"treatment {control_label!r} is given both as {roles_seen[control_label]} and as "
+            "control; each treatment plays one role."
+        )
+
+    y = used[response].to_numpy(dtype=float)
+    blk = pd.Categorical(used[block]) if (block is not None and aov is not None) else None
+    means_arr, cov, counts = _ls_means(y, labels, blk, mse)
+    pos = {lbl: i for i, lbl in enumerate(levels)}
+    from scipy import stats
+
+    tq = float(stats.t.ppf(0.5 + confidence_level / 2, df_resid)) if aov is not None else math.nan
+
+    # -- rates, prices and uptake -----------------------------------------
+    needed = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
+    rate_table: dict[str, dict[str, float]] | None = None
+    rate_columns: dict[str, Any] = {}
+    nutrients: list[str] = list(minus_labels)
+    design_notes: list[str] = []
+    if rates is not None:
+        source = frame.loc[used.index]
+        rate_table, nutrients, rate_columns = _rates_by_treatment(source, labels, rates, needed)
+        for nut in minus_labels:
+            if nut not in nutrients:
+                raise FertoptError(
+                    f"minus names nutrient {nut!r}, but rates has no {nut!r}; rates give "
+                    f"{', '.join(nutrients)}. Use the same nutrient names in both."
+                )
+        for nut, lbl in minus_labels.items():
+            f_full, f_minus = rate_table[full_label][nut], rate_table[lbl][nut]
+            if f_minus >= f_full:
+                raise DesignError(
+                    f"the minus plot {lbl!r} receives {format_number(f_minus)} of {nut}, not less than "
+                    f"the full formula {full_label!r} ({format_number(f_full)}); a minus plot must "
+                    f"lack {nut} or receive less of it. Check minus= and the rates."
+                )
+            others = [o for o in nutrients if o != nut
+                      and not math.isclose(rate_table[lbl][o], rate_table[full_label][o], abs_tol=1e-9)]
+            if others:
+                diffs = ", ".join(f"{o} {format_number(rate_table[lbl][o])} instead of "
+                                  f"{format_number(rate_table[full_label][o])}" for o in others)
+                msg = (f"minus plot {lbl!r} differs from {full_label!r} not only in {nut} but also in "
+                       f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
+                       "confounded with the other change.")
+                warnings.warn(msg, DesignWarning, stacklevel=2)
+                issued.append(msg)
+            if f_minus > 0:
+                design_notes.append(
+                    f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} {nut} in "
+                    f"{full_label!r}: the {nut} indices describe the last {format_number(f_full - f_minus)} "
+                    f"of {nut}, not the whole dose, and its relative yield is no soil-supply index."
+                )
+    meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
+    known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
+    given = dict(units or {})
+    for key in given:
+        if key not in ("response", "rate"):
+            raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+    response_unit = given.get("response", known.get(str(response)))
+    rate_units = {nut: given.get("rate", known.get(str(rate_columns.get(nut, nut)))) for nut in nutrients}
+    price_table: dict[str, float] | None = None
+    money_unit = ""
+    if prices is not None:
+        price_table, money_unit = _price_table(prices, nutrients, response_unit, rate_units)
+    unit_of = _index_units(response_unit, rate_units, money_unit)
+    uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for nut, column in uptake.items():
+        u_frame = frame.loc[used.index]
+        if aov is None:
+            u = _v.to_numeric(u_frame[column], f"uptake ({nut})").to_numpy()
+            uptake_stats[str(nut)] = (np.array([u[np.asarray(labels) == lbl][0] for lbl in levels]),
+                                      np.full((len(levels), len(levels)), math.nan))
+            continue
+        u_aov = anova(u_frame, response=column, treatment=treatment, block=block, nan_policy="raise")
+        u = u_aov.data[column].to_numpy(dtype=float)
+        u_means, u_cov, _ = _ls_means(u, pd.Categorical(u_aov.data[treatment]),
+                                      pd.Categorical(u_aov.data[block]) if block is not None else None,
+                                      u_aov.mse)
+        uptake_stats[str(nut)] = (u_means, u_cov)
+
+    # -- indices ------------------------------------------------------------
+    rows: list[dict[str, Any]] = []
+
+    def add(nutrient: str, name: str, unit: str, fun: Callable, m: np.ndarray = means_arr,
+            c: np.ndarray = cov) -> None:
+        est, se = _delta(fun, m, c)
+        rows.append({"nutrient": nutrient, "index": name, "estimate": est, "se": se,
+                     "ci_low": est - tq * se, "ci_high": est + tq * se,
+                     "unit": unit_of(unit, nutrient)})
+
+    iF = pos[full_label]
+    for nut, lbl in minus_labels.items():
+        iM = pos[lbl]
+        add(nut, "relative_yield", "%", lambda m, iM=iM: 100 * m[iM] / m[iF])
+        add(nut, "contribution_rate", "%", lambda m, iM=iM: 100 * (m[iF] - m[iM]) / m[iF])
+        add(nut, "yield_increase", "yield", lambda m, iM=iM: m[iF] - m[iM])
+        add(nut, "yield_increase_pct", "%", lambda m, iM=iM: 100 * (m[iF] - m[iM]) / m[iM])
+        if rate_table is not None:
+            d_rate = rate_table[full_label][nut] - rate_table[lbl][nut]
+            f_rate = rate_table[full_label][nut]
+            add(nut, "agronomic_efficiency", "kg/kg", lambda m, iM=iM, d=d_rate: (m[iF] - m[iM]) / d)
+            add(nut, "partial_factor_productivity", "kg/kg", lambda m, f=f_rate: m[iF] / f)
+            if nut in uptake_stats:
+                um, uc = uptake_stats[nut]
+                add(nut, "recovery_efficiency", "%",
+                    lambda m, iM=iM, d=d_rate: 100 * (m[iF] - m[iM]) / d, m=um, c=uc)
+            if price_table is not None:
+                py, px = price_table["crop"], price_table[nut]
+                add(nut, "value_cost_ratio", "ratio",
+                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py / (d * px))
+                add(nut, "net_return", "money",
+                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py - d * px)
+    if control_label is not None:
+        i0 = pos[control_label]
+        add("all", "fertilizer_contribution", "%", lambda m: 100 * (m[iF] - m[i0]) / m[iF])
+        add("all", "soil_contribution", "%", lambda m: 100 * m[i0] / m[iF])
+        add("all", "yield_increase", "yield", lambda m: m[iF] - m[i0])
+        add("all", "yield_increase_pct", "%", lambda m: 100 * (m[iF] - m[i0]) / m[i0])
+        if rate_table is not None:
+            total = math.fsum(rate_table[full_label][n] - rate_table[control_label][n] for n in nutrients)
+            if total > 0:
+                add("all", "agronomic_efficiency", "kg/kg", lambda m, t=total: (m[iF] - m[i0]) / t)
+                applied = math.fsum(rate_table[full_label].values())
+                add("all", "partial_factor_productivity", "kg/kg", lambda m, t=applied: m[iF] / t)
+                if price_table is not None:
+                    py = price_table["crop"]
+                    cost = math.fsum((rate_table[full_label][n] - rate_table[control_label][n])
+                                     * price_table[n] for n in nutrients)
+                    add("all", "value_cost_ratio", "ratio", lambda m, c=cost: (m[iF] - m[i0]) * py / c)
+                    add("all", "net_return", "money", lambda m, c=cost: (m[iF] - m[i0]) * py - c)
+    indices = pd.DataFrame(rows, columns=["nutrient", "index", "estimate", "se", "ci_low", "ci_high", "unit"])
+
+    # -- economics per treatment ---------------------------------------------
+    economics = None
+    if rate_table is not None and price_table is not None:
+        py = price_table["crop"]
+        costs = {lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in nutrients)
+                 for lbl in levels if lbl in rate_table}
+        erows = []
+        i0 = pos[control_label] if control_label is not None else -1
+
+        def income_full(m: np.ndarray) -> Any:
+            return m[iF] * py - costs[full_label]
+
+        for lbl in levels:
+            if lbl not in costs:
+                continue
+            i = pos[lbl]
+            cost = costs[lbl]
+            yv, yse = _delta(lambda m, i=i: m[i], means_arr, cov)
+            inc, inc_se = _delta(lambda m, i=i, c=cost: m[i] * py - c, means_arr, cov)
+            chg, chg_se = _delta(lambda m, i=i, c=cost: (m[i] * py - c) - income_full(m), means_arr, cov)
+            pct, pct_se = _delta(lambda m, i=i, c=cost: 100 * ((m[i] * py - c) - income_full(m)) / income_full(m),
+                                 means_arr, cov)
+            net = net_se = vcr = vcr_se = math.nan
+            if control_label is not None:
+                c_extra = cost - costs[control_label]
+                net, net_se = _delta(lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py - c, means_arr, cov)
+                if c_extra > 0:
+                    vcr, vcr_se = _delta(lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py / c, means_arr, cov)
+            erows.append({"treatment": lbl, "role": _role(lbl, full_label, minus_labels, control_label),
+                          "yield": yv, "yield_se": yse, "fertilizer_cost": cost, "gross_value": yv * py,
+                          "income": inc, "income_se": inc_se, "income_change": chg,
+                          "income_change_se": chg_se, "income_change_pct": pct,
+                          "income_change_pct_se": pct_se, "net_return": net, "net_return_se": net_se,
+                          "value_cost_ratio": vcr, "value_cost_ratio_se": vcr_se})
+        economics = pd.DataFrame(erows)
+
+    # -- means, letters, soil supply, notes ------------------------------------
+    comparison = None
+    letters = [""] * len(levels)
+    if aov is not None:
+        from .multcomp import duncan
+
+        comparison = duncan(aov, alpha=alpha)
+        issued.extend(comparison.warnings)
+        by_label = dict(zip(comparison.groups["treatment"].astype(str), comparison.groups["letters"],
+                            strict=True))
+        letters = [by_label.get(lbl, "") for lbl in levels]
+    nutrient_of = {lbl: nut for nut, lbl in minus_labels.items()}
+    means = pd.DataFrame({
+        "treatment": levels,
+        "role": [_role(lbl, full_label, minus_labels, control_label) for lbl in levels],
+        "nutrient": [nutrient_of.get(lbl, "") for lbl in levels],
+        "mean": means_arr,
+        "se": np.sqrt(np.clip(np.diag(cov), 0, None)),
+        "n": counts.astype(int),
+        "letters": letters,
+    })
+    # full formula first, then the minus plots in the order given, the control, the others
+    shown = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
+    order = shown + [lbl for lbl in levels if lbl not in shown]
+    means = means.set_index("treatment").loc[order].reset_index()
+    if economics is not None:
+        economics = economics.set_index("treatment").loc[[o for o in order if o in set(economics["treatment"])]].reset_index()
+    supply = []
+    for nut, lbl in minus_labels.items():
+        if rate_table is not None and rate_table[lbl][nut] > 0:
+            continue
+        ry = 100 * means_arr[pos[lbl]] / means_arr[iF]
+        supply.append({"nutrient": nut, "relative_yield": ry, "supply_class": _supply_class(ry)})
+    soil_supply = pd.DataFrame(supply, columns=["nutrient", "relative_yield", "supply_class"])
+    notes = list(design_notes)
+    for nut, lbl in minus_labels.items():
+        if means_arr[pos[lbl]] > means_arr[iF]:
+            notes.append(
+                f"{lbl!r} out-yields {full_label!r} by {format_number(means_arr[pos[lbl]] - means_arr[iF])}: "
+                f"the {nut} contribution, yield increase and agronomic efficiency are negative (less "
+                f"{nut} did not cost yield in this trial)."
+            )
+    p_trt = aov.term(treatment)["p"] if aov is not None else math.nan
+    if p_trt > alpha:
+        notes.append(
+            f"the treatments do not differ significantly (ANOVA p = {p_trt:.3f}); read the indices "
+            "with their intervals."
+        )
+    rate_rows = [] if rate_table is None else [
+        {"treatment": lbl, "nutrient": nut, "rate": rate_table[lbl][nut]}
+        for lbl in levels if lbl in rate_table for nut in nutrients
+    ]
+    return OmissionResult(
+        means=means,
+        indices=indices,
+        economics=economics,
+        soil_supply=soil_supply,
+        rates=pd.DataFrame(rate_rows, columns=["treatment", "nutrient", "rate"]),
+        anova=aov,
+        comparison=comparison,
+        response=str(response),
+        treatment=str(treatment),
+        block=None if block is None else str(block),
+        full=full_label,
+        control=control_label,
+        minus=minus_labels,
+        prices=price_table,
+        money_unit=money_unit,
+        mse=mse,
+        df_resid=df_resid,
+        confidence_level=confidence_level,
+        alpha=alpha,
+        se_method="delta method on the treatment means with the ANOVA error",
+        n_obs=n_obs,
+        n_dropped=n_dropped,
+        notes=tuple(notes),
+        warnings=tuple(dict.fromkeys(issued)),
+    )
+
+
+def _index_units(response_unit: str | None, rate_units: Mapping[str, str | None],
+                 money_unit: str) -> Callable[[str, str], str]:
+    """Unit text of an index: ``"%"``, the yield unit, yield per rate unit, ``"ratio"``, money."""
+    from .units import parse_unit
+
+    def unit_of(kind: str, nutrient: str) -> str:
+        if kind in ("%", "ratio"):
+            return kind
+        if kind == "money":
+            return money_unit or "money"
+        if kind == "yield":
+            return response_unit or "yield units"
+        # yield per unit of nutrient: kg/kg when both are kg per the same area
+        if nutrient == "all":
+            distinct = set(rate_units.values())
+            rate_unit = distinct.pop() if len(distinct) == 1 else None
+        else:
+            rate_unit = rate_units.get(nutrient)
+        if response_unit and rate_unit:
+            (ym, ya), (xm, xa) = parse_unit(response_unit), parse_unit(rate_unit)
+            if ya == xa:
+                return f"{ym}/{xm}"
+            return f"({response_unit})/({rate_unit})"
+        return "kg/kg"
+
+    return unit_of
+
+
+def _role(label: str, full: str, minus: Mapping[str, str], control: str | None) -> str:
+    if label == full:
+        return "full"
+    if label in minus.values():
+        return "minus"
+    if label == control:
+        return "control"
+    return "other"
+
+
+def _supply_class(ry: float) -> str:
+    for upper, name in SOIL_SUPPLY_CLASSES:
+        if ry < upper:
+            return name
+    return SOIL_SUPPLY_CLASSES[-1][1]

@@ -1,0 +1,199 @@
+"""Display of every result: one-line repr, text summary, Jupyter HTML with the key finding first."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import fertopt as fo
+from fertopt._formatting import Facts, Notes, Summary, Table
+
+
+def _minnesota():
+    return fo.load_dataset("minnesota_2012")
+
+
+def _aov():
+    return fo.anova(_minnesota(), response="yld_grain_dry_kgha", treatment="trt", block="rep")
+
+
+def _report():
+    return fo.trial_report(
+        _minnesota(),
+        response="yld_grain_dry_kgha",
+        treatment="trt",
+        block="rep",
+        posthoc=None,
+        figures=False,
+    )
+
+
+def _fit(model="quadratic"):
+    return fo.fit_response(
+        _minnesota(),
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        model=model,
+    )
+
+
+PRICES = fo.Prices(crop=0.157, N=0.88, currency="USD")
+
+
+def _pooled():
+    df = fo.load_dataset("bachmaier_nitrogen")
+    fits = {
+        zone: fo.fit_response(part, response="yield", rate="nitro", nutrient="N")
+        for zone, part in df.groupby("zone")
+    }
+    return fo.pool_sites(fits, prices=fo.Prices(crop=110, crop_unit="t", N=0.60, currency="EUR"))
+
+
+def _welch():
+    return fo.fit_surface(
+        fo.load_dataset("welch_bermudagrass"),
+        response="yield",
+        rates={"N": "n", "P": "p", "K": "k"},
+    )
+
+
+WELCH_PRICES = {"crop": 25, "N": 0.12, "P": 0.18, "K": 0.07}
+
+
+def _three414():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_reports import concave, trial_3414
+
+    return fo.three414(trial_3414(concave), response="yield", treatment="trt", block="rep")
+
+
+# one builder per public result class; each returns a result made from bundled data
+RESULTS = {
+    "SurfaceFit": _welch,
+    "CanonicalResult": lambda: _welch().canonical(),
+    "SurfaceOptimum": lambda: _welch().optimum(prices=WELCH_PRICES),
+    "TypicalityResult": lambda: _welch().typicality(),
+    "SurfacePoint": lambda: _welch().assess({"N": 200, "P": 50, "K": 100}),
+    "Three414Result": _three414,
+    "FieldBook": lambda: fo.design.rcbd(["CK", "N", "NP", "NPK"], reps=3, rng=1),
+    "MultCompResult": lambda: fo.duncan(_aov()),
+    "AnovaResult": _aov,
+    "TrialReport": _report,
+    "ResponseFit": _fit,
+    "ModelComparison": lambda: fo.compare_models(
+        _minnesota(), response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N"
+    ),
+    "Optimum": lambda: _fit().optimum(prices=PRICES),
+    "NetReturnCurve": lambda: _fit().net_return_curve(prices=PRICES),
+    "PriceSensitivity": lambda: _fit().price_sensitivity(prices=PRICES),
+    "PooledSites": _pooled,
+}
+if hasattr(fo, "omission"):  # merged from the omission-plot branch
+    RESULTS["OmissionResult"] = lambda: fo.omission(
+        fo.load_dataset("water_chestnut"),
+        response="yield",
+        treatment="treatment",
+        block="block",
+        full="formula",
+        minus={"P2O5": "reduced P"},
+        control="blank",
+    )
+
+
+class _Html(html.parser.HTMLParser):
+    """Collects the text of the page in order, and checks that tags nest."""
+
+    def __init__(self):
+        super().__init__()
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag not in ("br", "img", "meta", "hr", "input"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (self.stack[-3:], tag)
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if data.strip() and (not self.stack or self.stack[-1] != "style"):
+            self.text.append(data.strip())
+
+
+@pytest.fixture(params=sorted(RESULTS), scope="module")
+def result(request):
+    return RESULTS[request.param]()
+
+
+def test_repr_is_one_line(result):
+    text = repr(result)
+    assert "\n" not in text and text.startswith(f"<{type(result).__name__} ") and text.endswith(">")
+
+
+def test_text_summary(result):
+    text = str(result)
+    assert text.count("\n") > 5
+
+
+def test_repr_html_is_a_table_with_the_key_finding_first(result):
+    page = result._repr_html_()
+    assert isinstance(page, str)
+    parser = _Html()
+    parser.feed(page)
+    parser.close()
+    assert not parser.stack, "unclosed tags"
+    assert "table" in parser.tags and "script" not in parser.tags
+    first_table = page.index("<table")
+    if isinstance(result, fo.TrialReport):
+        finding = result.key_findings[0]
+    else:
+        finding = result.summary().headline
+    assert finding and page.index(_escaped(finding)) < first_table
+
+
+def test_to_dict_is_json(result):
+    out = json.loads(json.dumps(result.to_dict()))
+    assert out["result"] == type(result).__name__ and out["fertopt_version"] == fo.__version__
+
+
+def _escaped(text):
+    import html as _h
+
+    return _h.escape(text)
+
+
+def test_summary_html_escapes_labels_and_keeps_numbers_right_aligned():
+    frame = pd.DataFrame({"treatment": ["<b>NPK</b>", "CK & co"], "mean": [3020.5, 1688.25]})
+    s = Summary(
+        "Means",
+        [Facts([("Design", "RCBD")]), Table(frame), Notes(["check <this>"])],
+        headline="NPK > CK",
+    )
+    page = s.as_html()
+    assert "<b>NPK</b>" not in page and "&lt;b&gt;NPK&lt;/b&gt;" in page and "CK &amp; co" in page
+    assert re.search(r'<td class="num">3020</td>', page)
+    assert page.index("NPK &gt; CK") < page.index("<table>")
+    assert "background:rgba(" in page  # readable in dark notebook themes as well
+    assert not re.search(r"(src|href)=", page)
+
+
+def test_every_public_result_class_is_covered():
+    import inspect
+
+    classes = {
+        name
+        for name, obj in vars(fo).items()
+        if inspect.isclass(obj) and issubclass(obj, fo._formatting.ResultBase)
+    }
+    assert classes <= set(RESULTS), classes - set(RESULTS)
