@@ -107,6 +107,14 @@ if hasattr(fo, "omission"):  # merged from the omission-plot branch
         control="blank",
     )
 
+if hasattr(fo, "run_batch"):  # merged from the batch branch
+    RESULTS["BatchResult"] = lambda: fo.run_batch(
+        _minnesota(), by="year", response="yld_grain_dry_kgha", treatment="trt", block="rep"
+    )
+    RESULTS["TrialResult"] = lambda: fo.run_batch(
+        _minnesota(), by="year", response="yld_grain_dry_kgha", treatment="trt", block="rep"
+    ).results[2012]
+
 
 class _Html(html.parser.HTMLParser):
     """Collects the text of the page in order, and checks that tags nest."""

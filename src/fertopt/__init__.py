@@ -66,6 +66,7 @@ from .multcomp import (
     tukey_from_means,
 )
 from .reports import TrialReport, trial_report
+from .batch import BatchResult, run_batch
 
 __all__ = [
     "__version__",
@@ -128,6 +129,8 @@ __all__ = [
     "MultCompResult",
     "trial_report",
     "TrialReport",
+    "run_batch",
+    "BatchResult",
 ]
 
 

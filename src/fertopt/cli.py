@@ -31,6 +31,7 @@ _EPILOG = """examples:
   fertopt analyze trial.csv --response yield --treatment trt --block rep --format markdown
   fertopt analyze trial.xlsx --rates N,P2O5,K2O --prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 \\
       --lang zh --report report.html
+  fertopt batch "trials/*.csv" --by site,year --out results.parquet
   fertopt design 3414 --level2 N=18,P2O5=8,K2O=19 --reps 3 --seed 1 --out fieldbook.csv
 """
 
@@ -256,6 +257,71 @@ def _cmd_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _split_names(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    return names or None
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    """``fertopt batch``: run_batch on a file or glob, write the tables, print one summary line."""
+    from .batch import run_batch
+
+    by = _split_names(args.by)
+    rates = _split_names(args.rates)
+    prices = None
+    if args.prices:
+        from .units import Prices
+
+        items: dict[str, Any] = {}
+        for item in _split_names(args.prices) or []:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise FertoptError(
+                    f"--prices item {item!r} is not name=value; write e.g. "
+                    "--prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 "
+                    "(add crop_unit=t for a price per t)"
+                )
+            try:
+                items[name.strip()] = float(value)
+            except ValueError:
+                items[name.strip()] = value.strip()
+        try:
+            prices = Prices(**items)
+        except TypeError as exc:
+            raise FertoptError(
+                f"--prices: {exc}. Give crop= and nutrient prices N=, P2O5=, K2O= (or P=, K=), "
+                "optionally crop_unit=, nutrient_unit=, currency=."
+            ) from None
+    result = run_batch(
+        args.file,
+        by=by[0] if by and len(by) == 1 else by,
+        response=args.response,
+        treatment=args.treatment,
+        block=None if args.block in ("", "none") else args.block,
+        rates=rates,
+        posthoc=None if args.posthoc == "none" else args.posthoc,
+        alpha=args.alpha,
+        surface=args.surface,
+        model=args.model,
+        prices=prices,
+        engine=args.engine,
+        n_jobs=args.jobs,
+        progress=args.progress,
+    )
+    written = result.to_files(args.out) if args.out else []
+    line = (
+        f"fertopt batch: {result.n_trials} trials, {result.n_analysed} analysed "
+        f"({result.n_vectorized} vectorized), {result.n_failed} failed, "
+        f"{result.n_warned} with warnings, {result.elapsed:.2f} s"
+    )
+    if written:
+        line += " -> " + ", ".join(str(p) for p in written)
+    print(line)
+    return 0
+
+
 def _pairs(text: str, option: str) -> dict[str, float]:
     """``"N=18,P2O5=8"`` → ``{"N": 18.0, "P2O5": 8.0}``."""
     out: dict[str, float] = {}
@@ -377,6 +443,33 @@ def _parser() -> argparse.ArgumentParser:
     ana.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show the full traceback on errors")
     ana.set_defaults(func=_cmd_analyze)
+
+    bat = sub.add_parser(
+        "batch", help="analyse many trials in one table (one row per trial)",
+        description="Analyse every trial of a table (or of files matching a glob) and write the "
+        "trial table, the letter groups, the failures and the warnings.",
+    )
+    bat.add_argument("file", help="a CSV/Excel/Parquet file, or a glob such as 'trials/*.parquet'")
+    bat.add_argument("--by", required=True, help="column(s) identifying a trial, e.g. site,year")
+    bat.add_argument("--response", default="yield", help="response column (default: yield)")
+    bat.add_argument("--treatment", default="treatment",
+                     help="treatment column (default: treatment)")
+    bat.add_argument("--block", default="block",
+                     help="block column (default: block; 'none' for completely randomized trials)")
+    bat.add_argument("--rates", help="nutrient rate columns, e.g. N,P2O5,K2O")
+    bat.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe", "none"),
+                     default="duncan",
+                     help="multiple comparison for the letters (default duncan)")
+    bat.add_argument("--alpha", type=float, default=0.05)
+    bat.add_argument("--surface", choices=("full", "stepwise"))
+    bat.add_argument("--model", help="single-nutrient response model, e.g. quadratic")
+    bat.add_argument("--prices", help="crop and nutrient prices per kg (fertopt.Prices), e.g. "
+                     "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4; crop_unit=t for a crop price per t")
+    bat.add_argument("--engine", choices=("auto", "python", "vectorized", "dask"), default="auto")
+    bat.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    bat.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
+    bat.add_argument("--out", help="results.parquet, results.csv or results.xlsx")
+    bat.set_defaults(func=_cmd_batch)
 
     ex = sub.add_parser(
         "example", help="audit the water-chestnut study and write its HTML report",

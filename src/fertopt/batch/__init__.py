@@ -1,0 +1,761 @@
+"""Batch re-analysis of many trials: one tidy row per trial, no trial lost.
+
+:func:`run_batch` splits a table of plots into trials (``by=``), analyses
+each trial as the single-trial functions would, and returns a
+:class:`BatchResult`.  Regular trials (complete, balanced RCBD or CRD) are
+analysed together as arrays (the *vectorized* engine); every other trial goes
+through the public single-trial functions one at a time (the *per-trial*
+path), with its warnings and errors recorded against it.  Both give the same
+numbers.  A Dask engine spreads the work over a ``dask.distributed`` cluster.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _validation as _v
+from .._formatting import Facts, Notes, ResultBase, Summary, Table
+from ..exceptions import ColumnError, DataError, DisplayWarning, FertoptError
+from ._engine import assemble, read_keeping, run_local
+from ._pertrial import Plan, TrialResult, analyse_trial, table_columns
+
+__all__ = ["run_batch", "BatchResult", "TrialResult"]
+
+_ENGINES = ("auto", "python", "vectorized", "dask")
+_POSTHOC = (None, "duncan", "lsd", "tukey", "snk", "scheffe")
+_SURFACE = (None, "full", "stepwise")
+_LEAD_COLUMNS = ("engine", "status", "n_warnings")
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+class TrialResults(Mapping):
+    """Lazy mapping trial key → :class:`TrialResult`, recomputed on access by the per-trial path.
+
+    Keys are scalars for one ``by`` column and tuples for several, in trial
+    order; every trial of the batch (analysed or failed) is a key.
+    """
+
+    def __init__(
+        self, source: Any, plan: Plan, keys: Callable[[], list[Any]], codes: np.ndarray | None
+    ):
+        self._source = source
+        self._plan = plan
+        self._make_keys = keys
+        self._keys: list[Any] | None = None
+        self._index: dict[Any, int] | None = None
+        self._codes = codes
+        self._cache: dict[Any, TrialResult] = {}
+
+    def _ensure(self) -> tuple[list[Any], dict[Any, int]]:
+        if self._keys is None:
+            self._keys = self._make_keys()
+            self._index = {k: i for i, k in enumerate(self._keys)}
+        return self._keys, self._index
+
+    def __len__(self) -> int:
+        return len(self._ensure()[0])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._ensure()[0])
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._ensure()[1]
+        except TypeError:
+            return False
+
+    def __getitem__(self, key: Any) -> TrialResult:
+        keys, index = self._ensure()
+        if not self.__contains__(key):
+            shown = ", ".join(repr(k) for k in keys[:5])
+            raise KeyError(
+                f"no trial {key!r} in this batch; keys look like {shown}"
+                + (" …" if len(keys) > 5 else "")
+            )
+        if key not in self._cache:
+            if self._codes is not None:
+                frame = self._source.iloc[np.flatnonzero(self._codes == index[key])]
+            else:
+                from ._dask import trial_frame
+
+                frame = trial_frame(self._source, self._plan, key)
+            self._cache[key] = analyse_trial(frame, self._plan, key, keep=True).result
+        return self._cache[key]
+
+    def __repr__(self) -> str:
+        return "<TrialResults: computed on access, one per trial key>"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class BatchResult(ResultBase):
+    """Result of :func:`run_batch`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per analysed trial, in key order: the ``by`` columns, then
+        ``engine`` (``"vectorized"`` or ``"python"``: who computed the
+        ANOVA, letters and surface of the trial), ``status`` (``"ok"``, or
+        ``"partial"`` when a stage failed; its error is in ``warnings``),
+        ``n_warnings``, and
+
+        * ANOVA (:func:`fertopt.anova`): ``design``, ``n_obs``,
+          ``n_dropped``, ``n_treatments``, ``n_blocks``, ``balanced``,
+          ``grand_mean``, ``cv`` (percent), ``mse``, ``df_resid``,
+          ``df_treatment``, ``f``, ``p`` (treatment F test), ``df_block``,
+          ``f_block``, ``p_block``, ``r_squared``;
+        * with ``posthoc``: ``letters_method`` (``"agricolae"``, or
+          ``"piepho"`` where agricolae's letters would contradict the
+          tests) and ``n_letters`` (distinct letters);
+        * with ``surface`` (:func:`fertopt.fit_surface` with the trial's
+          blocks, ``.canonical()``, ``.optimum(prices=..., bounds="tested")``):
+          ``coef_<term>`` for every term of the full quadratic (``coef_N``,
+          ``coef_N^2``, ``coef_N:P2O5`` …; NaN for terms left out by
+          stepwise selection), ``surface_r2``, ``surface_adj_r2``,
+          ``surface_rmse``, ``surface_df_resid``, ``surface_f`` and
+          ``surface_p`` (regression F test), ``surface_lof_p`` (lack of
+          fit), ``surface_kind`` (``maximum``, ``minimum``, ``saddle``,
+          ``ridge``), ``stationary_<nutrient>``, ``stationary_yield``,
+          ``stationary_inside``, ``opt_status`` (``ok``, ``at_bound``,
+          ``saddle``, ``no_maximum``), ``opt_<nutrient>``, ``opt_yield``,
+          ``opt_net_return`` (NaN without prices: the optimum is then the
+          maximum yield) and ``opt_binding`` (``"N:upper, K2O:lower"``);
+        * with ``model`` (:func:`fertopt.fit_response` with the trial's
+          blocks, ``.optimum(prices=...)``): ``model_converged``,
+          ``coef_<parameter>`` (``coef_intercept``, ``coef_linear`` …),
+          ``model_r2``, ``model_sigma``, ``model_aic``, ``opt_status``,
+          ``opt_rate``, ``opt_yield``, ``opt_net_return``, ``opt_ci_low``,
+          ``opt_ci_high``.
+    groups : DataFrame
+        Letters per treatment (long table, with ``posthoc``): the ``by``
+        columns, then ``treatment | mean | sd | se | n | letters`` in the
+        order of the test's ``groups`` (highest mean first); ``treatment``
+        and ``letters`` are categoricals.
+    failures : DataFrame
+        One row per trial for which no stage gave a result: the ``by``
+        columns, then ``stage | error | message`` (the first error).  Rows
+        with an empty key cell appear as one failure with missing key values.
+    warnings : DataFrame
+        The ``by`` columns, then ``stage | category | message``: every
+        warning issued while analysing a trial, the errors of the stages
+        that failed (beyond the first error of a failed trial, which is in
+        ``failures``), and (stage ``"batch"``)
+        a ``DesignWarning`` for a trial lacking treatments that the usual
+        treatment set of the batch (shared by more than half of the trials)
+        has.
+    n_trials, n_analysed, n_failed, n_warned : int
+        Trials found, analysed (rows of ``table``), failed and with warnings.
+    n_vectorized : int
+        Trials analysed by the vectorized engine.
+    engine : str
+        The engine asked for.
+    elapsed : float
+        Wall-clock seconds.
+    options : dict
+        The analysis options used (roles, post-hoc test, alpha, surface, model).
+    notes : tuple of str
+        Messages about the run itself (not about a trial).
+    """
+
+    table: pd.DataFrame
+    groups: pd.DataFrame
+    failures: pd.DataFrame
+    warnings: pd.DataFrame
+    n_trials: int
+    n_analysed: int
+    n_failed: int
+    n_warned: int
+    n_vectorized: int
+    engine: str
+    elapsed: float
+    options: dict[str, Any]
+    notes: tuple[str, ...] = ()
+    _results: TrialResults | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def results(self) -> TrialResults:
+        """Full results of one trial, recomputed on access: ``result.results[key]``."""
+        return self._results
+
+    def _headline(self) -> str:
+        text = (
+            f"{self.n_trials} trials: {self.n_analysed} analysed "
+            f"({self.n_vectorized} vectorized), {self.n_failed} failed, "
+            f"{self.n_warned} with warnings | {self.elapsed:.2f} s"
+        )
+        return text
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Trials", str(self.n_trials)),
+            ("Analysed", f"{self.n_analysed} ({self.n_vectorized} by the vectorized engine)"),
+            ("Failed", str(self.n_failed)),
+            ("With warnings", str(self.n_warned)),
+            ("Engine", self.engine),
+            ("Time", f"{self.elapsed:.2f} s"),
+        ]
+        facts += [
+            (k.replace("_", " ").capitalize(), str(v))
+            for k, v in self.options.items()
+            if v is not None
+        ]
+        blocks: list[Any] = [Facts(facts)]
+        if len(self.failures):
+            counts = (
+                self.failures.groupby(["stage", "error"], sort=True)
+                .size()
+                .rename("trials")
+                .reset_index()
+            )
+            blocks.append(
+                Table(counts, title="Failures by stage and error", formats={"trials": "int"})
+            )
+            head = self.failures.head(10)
+            blocks.append(
+                Table(head, title=f"First failures ({len(head)} of {len(self.failures)})")
+            )
+        if len(self.warnings):
+            counts = (
+                self.warnings.groupby(["stage", "category"], sort=True)
+                .size()
+                .rename("warnings")
+                .reset_index()
+            )
+            blocks.append(
+                Table(counts, title="Warnings by stage and category", formats={"warnings": "int"})
+            )
+        if len(self.table):
+            wanted = ["grand_mean", "cv", "r_squared", "opt_yield", "opt_net_return", "opt_rate"]
+            shown = [c for c in wanted if c in self.table and self.table[c].notna().any()]
+            num = self.table[shown].astype(float).describe().T.reset_index()
+            num = num.rename(
+                columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"}
+            )
+            blocks.append(
+                Table(
+                    num[["column", "count", "mean", "min", "q25", "median", "q75", "max"]],
+                    title="Across analysed trials",
+                    formats={"count": "int"},
+                )
+            )
+            for col, title in (("surface_kind", "Surface kinds"), ("opt_status", "Optimum status")):
+                if col in self.table and self.table[col].notna().any():
+                    counts = self.table[col].value_counts().rename_axis(col).rename("trials")
+                    blocks.append(
+                        Table(counts.reset_index(), title=title, formats={"trials": "int"})
+                    )
+        blocks.append(Notes(list(self.notes)))
+        return Summary("Batch analysis", blocks, headline=self._headline(), digits=digits)
+
+    def to_files(self, path: str | Path) -> list[Path]:
+        """Write ``table``, ``groups``, ``failures`` and ``warnings``.
+
+        ``.xlsx``: one workbook with a sheet per table; ``.csv`` or
+        ``.parquet``: ``path`` holds ``table`` and sibling files
+        ``<stem>_groups``, ``<stem>_failures`` and ``<stem>_warnings`` the
+        others.  Returns the paths written.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        tables = {
+            "table": self.table,
+            "groups": self.groups,
+            "failures": self.failures,
+            "warnings": self.warnings,
+        }
+        if suffix == ".xlsx":
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError:
+                raise FertoptError(
+                    "writing Excel files needs openpyxl: pip install 'fertopt[excel]', or write "
+                    ".csv or .parquet."
+                ) from None
+            with pd.ExcelWriter(path) as writer:
+                for name, frame in tables.items():
+                    _for_file(frame).to_excel(writer, sheet_name=name, index=False)
+            return [path]
+        if suffix not in (".csv", ".parquet"):
+            raise FertoptError(
+                f"cannot write {path.name!r}: use a name ending in .parquet, .csv or .xlsx."
+            )
+        written = []
+        for name, frame in tables.items():
+            target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")
+            if suffix == ".csv":
+                _for_file(frame).to_csv(target, index=False)
+            else:
+                _for_file(frame).to_parquet(target, index=False)
+            written.append(target)
+        return written
+
+
+def _for_file(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain values, so every file format takes them."""
+    out = frame.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(
+                out[c].cat.categories.dtype if len(out[c].cat.categories) else object
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------
+def _as_plan(
+    frame_columns: Sequence[Any],
+    by,
+    response,
+    treatment,
+    block,
+    rates,
+    posthoc,
+    alpha,
+    surface,
+    model,
+    prices,
+) -> Plan:
+    by_names = _v.as_names(by, "by")
+    if not by_names:
+        raise ColumnError(
+            "`by` is required: name the column(s) that identify a trial, e.g. by=('site', 'year')."
+        )
+    if isinstance(treatment, (list, tuple)):
+        raise ColumnError(
+            f"treatment={treatment!r}: batch analysis takes one treatment column. Combine "
+            "factorial treatments into one column (e.g. 'N2P1') first."
+        )
+    rate_names = _v.as_names(rates, "rates")
+    _v.check_choice(posthoc, "posthoc", _POSTHOC)
+    _v.check_choice(surface, "surface", _SURFACE)
+    alpha = _v.check_probability(alpha, "alpha")
+    probe = pd.DataFrame(columns=list(frame_columns))
+    _v.require_columns(
+        probe, by=list(by_names), response=response, treatment=treatment, block=block
+    )
+    for name in rate_names:
+        _v.require_column(probe, name, "rates")
+    if surface is not None and model is not None:
+        raise FertoptError("give surface= (several nutrients) or model= (one nutrient), not both.")
+    if surface is not None and len(rate_names) < 2:
+        raise FertoptError(
+            "surface= needs rates= naming two or three nutrient rate columns, e.g. "
+            "rates=('N', 'P2O5', 'K2O')."
+        )
+    if model is not None:
+        from ..response.models import get_model
+
+        get_model(model)
+    if model is not None and len(rate_names) != 1:
+        raise FertoptError("model= needs rates= naming one rate column, e.g. rates='N'.")
+    if rate_names and surface is None and model is None:
+        raise FertoptError(
+            "rates= is used by surface= or model=; give one of them (for example surface='full'), "
+            "or leave out rates=."
+        )
+    plan = Plan(
+        by=by_names,
+        response=response,
+        treatment=treatment,
+        block=block,
+        rates=rate_names,
+        posthoc=posthoc,
+        alpha=alpha,
+        surface=surface,
+        model=model,
+        prices=prices,
+    )
+    reserved = (
+        set(_LEAD_COLUMNS)
+        | set(table_columns(plan))
+        | {"treatment", "mean", "sd", "se", "n", "letters", "stage", "error", "category", "message"}
+    )
+    clash = [c for c in by_names if str(c) in reserved]
+    if clash:
+        raise ColumnError(
+            f"by column {clash[0]!r} has the name of a result column; rename it (for example to "
+            f"'{clash[0]}_id') before the batch run."
+        )
+    return plan
+
+
+# ---------------------------------------------------------------------------
+# progress
+# ---------------------------------------------------------------------------
+class _Progress:
+    def __init__(self, total: int, enabled: bool):
+        self._bar = None
+        self.note: str | None = None
+        if not enabled:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            self.note = (
+                "progress=True needs the tqdm package (pip install 'fertopt[progress]'); "
+                "the batch ran without a progress bar."
+            )
+            return
+        self._bar = tqdm(total=total, unit="trial", desc="fertopt batch", leave=False)
+
+    def __call__(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    @property
+    def active(self) -> bool:
+        return self._bar is not None
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+# ---------------------------------------------------------------------------
+# the public function
+# ---------------------------------------------------------------------------
+def run_batch(
+    data: Any,
+    /,
+    *,
+    by: Hashable | Sequence[Hashable],
+    response: Hashable,
+    treatment: Hashable,
+    block: Hashable | None = None,
+    rates: Hashable | Sequence[Hashable] | None = None,
+    posthoc: str | None = "duncan",
+    alpha: float = 0.05,
+    surface: str | None = None,
+    model: str | None = None,
+    prices: Any = None,
+    engine: str = "auto",
+    n_jobs: int = 1,
+    progress: bool = False,
+    errors: str = "record",
+) -> BatchResult:
+    """Analyse many trials at once.
+
+    Parameters
+    ----------
+    data : DataFrame, dask DataFrame, str or Path
+        One row per plot.  A path or glob (``"trials/*.parquet"``,
+        ``"all.csv"``) is read with :func:`fertopt.read_trials`
+        (``strict=False``; columns named in the roles keep their names), or
+        by Dask, partition by partition, with ``engine="dask"``.
+    by : str or sequence of str
+        Column(s) identifying a trial, e.g. ``("site", "year")``.
+    response, treatment, block : str
+        Roles as in :func:`fertopt.anova`; ``block=None`` analyses trials as
+        completely randomized.
+    rates : str or sequence of str, optional
+        Nutrient rate columns for ``surface=`` (two or three) or ``model=`` (one).
+    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe', None}, default 'duncan'
+        Multiple comparison giving the letters of ``groups``, with the
+        function's defaults (``fo.duncan(aov, alpha=alpha)`` …; ``None``: no
+        comparison, no ``groups``).
+    alpha : float, default 0.05
+        Significance level of the multiple comparison.
+    surface : {None, 'full', 'stepwise'}
+        Fit a quadratic response surface of the ``rates``: all terms, or
+        Efroymson's stepwise selection with :func:`fertopt.fit_surface`'s
+        criteria (F to enter 4, to remove 3.9, hierarchical).
+    model : str, optional
+        Fit a single-nutrient response model of ``rates``.
+    prices : fertopt.Prices, optional
+        Prices for the economic optimum of the surface or model.
+    engine : {'auto', 'python', 'vectorized', 'dask'}
+        ``vectorized`` analyses the regular trials (complete balanced RCBD or
+        CRD) as arrays and any other trial one at a time; ``python``
+        analyses every trial one at a time with the public functions;
+        ``dask`` runs the vectorized engine on the partitions of a Dask
+        DataFrame (or of the files of a path/glob) on a ``dask.distributed``
+        cluster; ``auto`` is ``dask`` for a Dask DataFrame and ``vectorized``
+        otherwise.
+    n_jobs : int, default 1
+        Worker processes for the per-trial path (and workers of the local
+        cluster the Dask engine starts when no client is active).
+    progress : bool, default False
+        Show a progress bar (needs ``tqdm``).  Nothing is printed otherwise.
+    errors : {'record', 'raise'}
+        Record a failing trial in ``failures`` and go on, or raise the
+        first error (in trial order).
+
+    Returns
+    -------
+    BatchResult
+        ``table``, ``groups``, ``failures``, ``warnings``, ``results`` and
+        counts; see :class:`BatchResult`.
+
+    Raises
+    ------
+    ColumnError
+        A role names a column that is not in the data.
+    FertoptError
+        Invalid options.  Problems of single trials never raise (unless
+        ``errors="raise"``): they are recorded in ``failures`` or ``warnings``.
+
+    Notes
+    -----
+    **What each trial gets.**  The per-trial path is exactly what a user
+    would run on the trial alone: ``fo.anova(trial, response=, treatment=,
+    block=)``, then ``fo.duncan(aov, alpha=)`` (or ``lsd``/``tukey``), then
+    ``fo.fit_surface(trial, response=, rates=, terms=surface, block=)`` with
+    ``.canonical()`` and ``.optimum(prices=, bounds="tested")``, or
+    ``fo.fit_response(trial, response=, rate=, model=, block=,
+    errors="return")`` with ``.optimum(prices=)``.  Each stage runs inside
+    ``warnings.catch_warnings`` and ``try``/``except``.  The letters need the
+    ANOVA; the surface and the response model do not, so an unreplicated
+    3414 trial (which ``fo.anova`` refuses) still gets its surface.  A trial
+    for which some stage failed is in ``table`` with ``status="partial"`` and
+    the errors in ``warnings``; a trial for which every stage failed is in
+    ``failures``.  Every trial appears in exactly one of the two.
+
+    **The vectorized engine.**  A trial is *regular* when every treatment
+    occurs once in every block (or, without blocks, equally often), with at
+    least 2 treatments and 2 blocks (replicates; 1 when a surface or model
+    is fitted), and every cell is a number or label the single-trial
+    functions accept unchanged.  Regular
+    trials are grouped by shape and analysed in chunks of arrays
+    (trials × treatments × blocks): sums of squares of the balanced layout
+    after centring each trial; the multiple comparison decided against
+    critical values computed once per (treatments, error df) by
+    :mod:`fertopt.distributions`, letters by agricolae's sweep run over all
+    trials at once, with Piepho's letters (:mod:`fertopt._cld`) where the
+    sweep's would contradict the tests; the surface by least squares on the
+    treatment means of each coded design (one QR per design and term set;
+    stepwise selection advances all trials together, each on its own path),
+    its canonical analysis by batched eigen-decomposition, and the
+    box-constrained optimum by the same face enumeration as
+    :func:`fertopt._polysurface.box_qp_max`.
+    The numbers equal the per-trial path's to rounding (relative 1e-9 and
+    better in the tests; identical letters, kinds and statuses).  A regular
+    trial on one of the per-trial functions' decision boundaries (a residual
+    at rounding level, a pair at its critical value, two equal means, an
+    eigenvalue at the ridge threshold, two faces of the box giving the same
+    optimum, a partial F at a stepwise criterion, …) is analysed per trial
+    instead.  Response models (``model=``) are always fitted per
+    trial by :func:`fertopt.fit_response` (a few milliseconds each); the
+    ANOVA and letters of regular trials are still vectorized.
+
+    **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, or Parquet
+    or CSV files) are shuffled so that each trial lies in one partition
+    (skipped when the frame is indexed by the trial column with known
+    divisions), and each partition is analysed by the vectorized engine on
+    a worker of the active ``dask.distributed`` client.  To use a cluster,
+    connect to it first: ``from distributed import Client;
+    Client("tcp://scheduler:8786")``; every worker needs fertopt and access
+    to the files; use worker processes with one thread each (the per-trial
+    path captures warnings with :func:`warnings.catch_warnings`, which is
+    process-wide).  Without a client a local cluster of ``n_jobs``
+    single-threaded worker processes is started for the run.
+
+    Trials are the distinct values of the ``by`` columns (exact values; rows
+    with an empty key cell are reported as one failure), in sorted order.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, fertopt as fo
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"site": np.repeat(["A", "B", "C"], 12),
+    ...                    "trt": np.tile(np.repeat(["CK", "N", "NP", "NPK"], 3), 3),
+    ...                    "rep": np.tile([1, 2, 3], 12)})
+    >>> effect = df["trt"].map({"CK": 0, "N": 1, "NP": 1.5, "NPK": 2})
+    >>> df["yield"] = 5 + effect + rng.normal(0, 0.3, 36)
+    >>> df.loc[df["site"] == "C", "yield"] = 7.0          # a trial with constant yields
+    >>> res = fo.run_batch(df, by="site", response="yield", treatment="trt", block="rep")
+    >>> res.table[["site", "engine", "design", "n_obs"]].assign(significant=res.table["p"] < 0.05)
+      site      engine design  n_obs  significant
+    0    A  vectorized   RCBD     12         True
+    1    B  vectorized   RCBD     12         True
+    >>> res.failures[["site", "stage", "error"]]
+      site  stage      error
+    0    C  anova  DataError
+
+    Three sites of a 3414 trial with a known concave response, through the
+    surface and its priced optimum:
+
+    >>> book = fo.design.three414(level2={"N": 180, "P2O5": 90, "K2O": 120}, reps=3, rng=1)
+    >>> plots = pd.concat([book.table.assign(site=s) for s in "ABC"], ignore_index=True)
+    >>> n, p, k = plots["N"], plots["P2O5"], plots["K2O"]
+    >>> plots["yield"] = (6000 + 30 * n - 0.08 * n**2 + 40 * p - 0.2 * p**2 + 20 * k
+    ...                   - 0.07 * k**2 + rng.normal(0, 100, len(plots)))
+    >>> res = fo.run_batch(plots, by="site", response="yield", treatment="treatment",
+    ...                    block="block", rates=("N", "P2O5", "K2O"), surface="full",
+    ...                    prices=fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4))
+    >>> res.table[["site", "engine", "surface_kind", "opt_status"]]
+      site      engine surface_kind opt_status
+    0    A  vectorized      maximum         ok
+    1    B  vectorized      maximum         ok
+    2    C  vectorized      maximum         ok
+
+    The true optimum is where each marginal product equals its price ratio,
+    e.g. N = (30 − 6.25/2.8) / (2 · 0.08) = 173.5; P2O5 = 95.8, K2O = 116.3:
+
+    >>> est = res.table[["opt_N", "opt_P2O5", "opt_K2O"]].to_numpy()
+    >>> bool((abs(est - [173.5, 95.8, 116.3]) < 10).all())
+    True
+    """
+    _v.check_choice(engine, "engine", _ENGINES)
+    _v.check_choice(errors, "errors", ("record", "raise"))
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise FertoptError(f"n_jobs must be a whole number ≥ 1, got {n_jobs!r}.")
+    start = time.perf_counter()
+    is_path = isinstance(data, (str, Path))
+    is_dask = _is_dask_frame(data)
+    if engine == "auto":
+        engine_used = "dask" if is_dask else "vectorized"
+    else:
+        engine_used = engine
+    if engine_used == "dask":
+        from ._dask import open_source, run_dask
+
+        ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
+        plan = _as_plan(
+            columns, by, response, treatment, block, rates, posthoc, alpha, surface, model, prices
+        )
+        _check_prices(plan, pd.DataFrame())
+        parts, notes = run_dask(
+            ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs), progress=progress
+        )
+        source = (ddf, normalise)
+        codes = None
+    else:
+        if is_dask:
+            raise FertoptError(
+                f"engine={engine!r} analyses an in-memory pandas DataFrame; for a Dask DataFrame "
+                "use "
+                "engine='dask' (or 'auto'), or call .compute() first."
+            )
+        if is_path:
+            frame = _read_local(data, _names(by, response, treatment, block, rates))
+        else:
+            frame = _v.require_frame(data)
+        plan = _as_plan(
+            frame.columns,
+            by,
+            response,
+            treatment,
+            block,
+            rates,
+            posthoc,
+            alpha,
+            surface,
+            model,
+            prices,
+        )
+        _check_prices(plan, frame)
+        bar = _Progress(0, progress)
+        if bar.active:
+            bar.close()
+            bar = _Progress(_count_trials(frame, plan), True)
+        try:
+            out = run_local(
+                frame,
+                plan,
+                engine=engine_used,
+                errors=errors,
+                progress=bar if bar.active else None,
+                n_jobs=int(n_jobs),
+            )
+        finally:
+            bar.close()
+        out.index_labels = np.asarray(frame.index)
+        parts = assemble(out, plan)
+        notes = [bar.note] if bar.note else []
+        source = frame
+        codes = out.keys.codes
+    for note in notes:
+        warnings.warn(note, DisplayWarning, stacklevel=2)
+    if codes is not None:
+        trial_keys = out.keys
+
+        def make_keys() -> list[Any]:
+            return [trial_keys.key(t) for t in range(trial_keys.n_trials)]
+    else:
+
+        def make_keys() -> list[Any]:
+            return _all_keys(parts, plan)
+
+    results = TrialResults(source, plan, make_keys, codes)
+    options = {
+        "by": list(plan.by),
+        "response": plan.response,
+        "treatment": plan.treatment,
+        "block": plan.block,
+        "rates": list(plan.rates) or None,
+        "posthoc": plan.posthoc,
+        "alpha": plan.alpha,
+        "surface": plan.surface,
+        "model": plan.model,
+        "prices": plan.prices,
+    }
+    return BatchResult(
+        **parts,
+        engine=engine_used,
+        elapsed=time.perf_counter() - start,
+        options=options,
+        notes=tuple(notes),
+        _results=results,
+    )
+
+
+def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:
+    """Prices that cannot price the surface fail every trial alike: refuse them before the run."""
+    if plan.surface is not None and plan.prices is not None:
+        from ._engine import surface_setup
+
+        surface_setup(plan, frame)
+
+
+def _all_keys(parts: dict[str, Any], plan: Plan) -> list[Any]:
+    frames = [parts["table"][list(plan.by)], parts["failures"][list(plan.by)]]
+    both = pd.concat(frames, ignore_index=True).dropna().sort_values(list(plan.by), kind="stable")
+    keys = []
+    for row in both.itertuples(index=False, name=None):
+        row = tuple(v.item() if isinstance(v, np.generic) else v for v in row)
+        keys.append(row[0] if len(row) == 1 else row)
+    return keys
+
+
+def _count_trials(frame: pd.DataFrame, plan: Plan) -> int:
+    return int(frame[list(plan.by)].drop_duplicates().shape[0])
+
+
+def _is_dask_frame(data: Any) -> bool:
+    module = type(data).__module__
+    return module.startswith("dask") and hasattr(data, "npartitions")
+
+
+def _names(by, response, treatment, block, rates) -> list[Any]:
+    """Column names given for the roles (whatever their validity)."""
+    names: list[Any] = []
+    for value in (by, response, treatment, block, rates):
+        if value is None:
+            continue
+        names += list(value) if isinstance(value, (list, tuple)) else [value]
+    return names
+
+
+def _read_local(path: str | Path, names: list[Any]) -> pd.DataFrame:
+    from glob import glob
+
+    text = str(path)
+    files = sorted(glob(text)) if any(ch in text for ch in "*?[") else [text]
+    if not files:
+        raise DataError(f"no file matches {text!r}. Check the path and the pattern.")
+    frames = [read_keeping(f, names) for f in files]
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,704 @@
+"""Local engines: route every trial to the vectorized or the per-trial path and collect tables.
+
+The output of one run (or of one Dask partition) is a :class:`Output`: the
+trial keys, one row per analysed trial, the letter groups, the failures and
+the warnings, all with a trial number ``t`` that orders them.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _validation as _v
+from ..anova import anova
+from ..exceptions import FertoptError
+from . import _vectorized as _vz
+from . import _vposthoc as _vp
+from . import _vsurface as _vs
+from ._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
+from ._pertrial import (
+    WARNINGS_LOCK,
+    Plan,
+    analyse_trial,
+    binding_text,
+    model_stages,
+    table_columns,
+)
+
+__all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
+
+#: Trials analysed together by the vectorized engine (bounds the memory of intermediates).
+CHUNK_TRIALS = 8192
+
+
+@dataclass
+class Output:
+    """Tables of one local run, before keys are attached.
+
+    Per trial: ``analysed`` (in ``table``), ``engine_of`` (``"vectorized"``
+    or ``"python"``), ``partial`` (a stage failed).  ``groups`` holds arrays
+    (treatment and letter codes into ``names`` and ``book``) with a trial
+    number ``t``; ``failures`` holds ``(t, stage, error, message)`` and
+    ``warnings`` ``(t, stage, category, message)``.
+    """
+
+    keys: TrialKeys
+    plan: Plan
+    columns: dict[str, np.ndarray]
+    analysed: np.ndarray
+    engine_of: np.ndarray
+    partial: np.ndarray
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    book: _vp.LetterBook | None = None
+    groups: list[dict[str, np.ndarray]] = field(default_factory=list)
+    failures: list[tuple[int, str, str, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
+    missing_key_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    index_labels: Any = None
+    _name_code: dict[str, int] | None = None
+
+    def name_code(self, label: Any) -> int:
+        """Code of a treatment label in ``names`` (labels unseen so far are added)."""
+        if self._name_code is None:
+            self._name_code = {str(n): i for i, n in enumerate(self.names)}
+        text = str(label)
+        code = self._name_code.get(text)
+        if code is None:
+            code = self._name_code[text] = len(self.names)
+            self.names = np.append(self.names, text)
+        return code
+
+
+def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
+    """:func:`fertopt.read_trials` (``strict=False``), keeping the column names the user gave.
+
+    ``read_trials`` renames recognised headers (``trt`` → ``treatment``);
+    a column the caller named by its header keeps that name.
+    """
+    from ..io import read_trials
+
+    frame = read_trials(source, strict=False)
+    renamed = frame.attrs.get("fertopt", {}).get("renamed", {})
+    back = {
+        renamed[str(n)]: n
+        for n in names
+        if n not in frame.columns and str(n) in renamed and renamed[str(n)] not in names
+    }
+    return frame.rename(columns=back) if back else frame
+
+
+def _empty_columns(spec: dict[str, str], n: int) -> dict[str, np.ndarray]:
+    cols: dict[str, np.ndarray] = {}
+    for name, dtype in spec.items():
+        if dtype in ("str", "boolean"):
+            cols[name] = np.full(n, None, dtype=object)
+        elif dtype in ("int64", "Int64"):
+            cols[name] = np.full(n, -1, dtype=np.int64)
+        elif dtype == "bool":
+            cols[name] = np.zeros(n, dtype=bool)
+        else:
+            cols[name] = np.full(n, np.nan)
+    return cols
+
+
+@dataclass
+class _Prepared:
+    layout: Layout
+    y: np.ndarray
+    g: np.ndarray
+    g_names: np.ndarray
+    x: np.ndarray | None = None  # (rows, nutrients) rates
+    b: np.ndarray | None = None  # block codes
+    b_names: np.ndarray | None = None
+
+
+def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepared:
+    g, g_names = label_codes(frame[plan.treatment])
+    ok = g >= 0
+    b = b_names = None
+    n_b = 0
+    if plan.block is not None:
+        b, b_names = label_codes(frame[plan.block])
+        ok &= b >= 0
+        n_b = len(b_names)
+    y, refused = parse_numbers(frame[plan.response])
+    ok &= ~refused & np.isfinite(y)
+    rates = []
+    for rate in plan.rates:
+        x, bad = parse_numbers(frame[rate])
+        ok &= ~bad & np.isfinite(x) & (x >= 0)
+        rates.append(x)
+    # unreplicated trials have no ANOVA, but a surface or response model can still be fitted
+    min_reps = 1 if (plan.surface is not None or plan.model is not None) else 2
+    layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok, min_reps)
+    x = np.column_stack(rates) if rates else None
+    return _Prepared(layout, y, g, g_names, x, b, b_names)
+
+
+def run_local(
+    frame: pd.DataFrame,
+    plan: Plan,
+    *,
+    engine: str,
+    errors: str,
+    progress: Callable[[int], None] | None = None,
+    n_jobs: int = 1,
+    expected: tuple[str, ...] | None = None,
+) -> Output:
+    """Analyse every trial of an in-memory frame.
+
+    ``engine="vectorized"`` analyses regular trials as arrays and sends the
+    rest to the per-trial path; ``engine="python"`` sends every trial there.
+    ``progress`` is called with the number of trials just finished.
+    ``expected`` is the usual treatment set of the batch (see
+    :func:`usual_treatments`; ``()`` when it has none); by default it is
+    found in ``frame``.
+    """
+    keys = trial_keys(frame, plan.by)
+    n_trials = keys.n_trials
+    prep = _prepare_codes(frame, plan, keys)
+    out = Output(
+        keys=keys,
+        plan=plan,
+        columns=_empty_columns(table_columns(plan), n_trials),
+        analysed=np.zeros(n_trials, dtype=bool),
+        engine_of=np.full(n_trials, None, dtype=object),
+        partial=np.zeros(n_trials, dtype=bool),
+        names=np.asarray(prep.g_names, dtype=object),
+        book=_vp.LetterBook() if plan.posthoc is not None else None,
+        missing_key_rows=np.flatnonzero(keys.codes < 0),
+    )
+    layout = prep.layout
+    _missing_treatments(out, keys, prep, expected)
+    per_trial = np.ones(n_trials, dtype=bool)
+    if engine == "vectorized":
+        context = _Context(plan, prep, frame, errors)
+        for (k, r), trials in layout.shapes.items():
+            for lo in range(0, len(trials), CHUNK_TRIALS):
+                chunk = trials[lo : lo + CHUNK_TRIALS]
+                # degenerate trials (referred to the per-trial path) may divide by zero
+                # here: their arithmetic must not reach the user as NumPy warnings
+                with np.errstate(all="ignore"):
+                    done = _vectorized_chunk(out, context, chunk, k, r)
+                per_trial[done] = False
+                if progress is not None:
+                    progress(len(done))
+    per_trial &= layout.counts > 0
+    todo = np.flatnonzero(per_trial)
+    _python_trials(out, frame, plan, layout, todo, errors, progress, n_jobs)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# treatments missing from a trial
+# ---------------------------------------------------------------------------
+def _presence(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int) -> np.ndarray | None:
+    """(trials, labels) presence of every treatment label in every trial (None if too large)."""
+    if n_trials * n_g > max(4 * len(t), 1 << 22) or n_trials == 0:
+        return None
+    ok = (t >= 0) & (g >= 0)
+    flat = np.bincount(t[ok].astype(np.int64) * n_g + g[ok], minlength=n_trials * n_g)
+    return flat.reshape(n_trials, n_g) > 0
+
+
+def usual_treatments(presence: np.ndarray, names: np.ndarray) -> tuple[str, ...] | None:
+    """The treatment set shared by more than half of the trials, if there is one."""
+    if presence is None or len(presence) == 0:
+        return None
+    packed = np.packbits(presence, axis=1)
+    rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    codes, uniques = pd.factorize(rows)
+    counts = np.bincount(codes)
+    top = int(np.argmax(counts))
+    if counts[top] * 2 <= len(presence):
+        return None
+    first = int(np.flatnonzero(codes == top)[0])
+    return tuple(str(n) for n in names[presence[first]])
+
+
+def _missing_treatments(
+    out: Output, keys: TrialKeys, prep: _Prepared, expected: tuple[str, ...] | None
+) -> None:
+    """Warn (stage ``batch``) for trials lacking treatments that most trials of the batch have."""
+    presence = _presence(keys.codes, keys.n_trials, prep.g, len(prep.g_names))
+    if presence is None:
+        return
+    if expected is None:
+        expected = usual_treatments(presence, prep.g_names)
+    if not expected:
+        return
+    code = {str(n): i for i, n in enumerate(prep.g_names)}
+    want = np.zeros(len(prep.g_names), dtype=bool)
+    absent = [name for name in expected if name not in code]
+    want[[code[name] for name in expected if name in code]] = True
+    have_extra = (presence & ~want[None, :]).any(axis=1)
+    lacking = (~presence & want[None, :]).any(axis=1) | bool(absent)
+    names = np.asarray(prep.g_names, dtype=object)
+    for t in np.flatnonzero(lacking & ~have_extra & presence.any(axis=1)):
+        missing = [str(n) for n in names[want & ~presence[t]]] + absent
+        shown = ", ".join(repr(m) for m in missing[:6]) + (
+            f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        )
+        plural = len(missing) > 1
+        message = (
+            f"treatment{'s' if plural else ''} {shown} of the usual treatment set of this batch "
+            f"({len(expected)} treatments, shared by most trials) {'are' if plural else 'is'} "
+            "missing from this trial; check that no plots were lost in data entry."
+        )
+        out.warnings.append((int(t), "batch", "DesignWarning", message))
+
+
+# ---------------------------------------------------------------------------
+# vectorized path
+# ---------------------------------------------------------------------------
+class _Context:
+    """What the vectorized chunks of one run share: data, label order, critical values, designs."""
+
+    def __init__(self, plan: Plan, prep: _Prepared, frame: pd.DataFrame, errors: str = "record"):
+        self.plan = plan
+        self.prep = prep
+        self.frame = frame
+        self.errors = errors
+        self._anova_errors: dict[tuple, tuple[str, str] | None] = {}
+        self.label_order = _vp.LabelOrder(prep.g_names) if plan.posthoc is not None else None
+        self._crit: dict[tuple[int, float], np.ndarray] = {}
+        self.surface = surface_setup(plan, frame) if plan.surface is not None else None
+        self.designs = _vs.DesignCache()
+
+    def anova_error(self, k: int, label: int, t: int) -> tuple[str, str] | None:
+        """``(error type, message)`` of fo.anova on an unreplicated trial of this kind."""
+        key = (k, label)
+        if key not in self._anova_errors:
+            frame = self.frame.iloc[self.prep.layout.rows_of(t)]
+            plan = self.plan
+            try:
+                with WARNINGS_LOCK, warnings.catch_warnings(record=True):
+                    warnings.simplefilter("always")
+                    anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block)
+            except FertoptError as exc:
+                self._anova_errors[key] = (type(exc).__name__, str(exc))
+            else:
+                self._anova_errors[key] = None
+        return self._anova_errors[key]
+
+    def critical(self, k: int, df: float) -> np.ndarray:
+        key = (k, df)
+        if key not in self._crit:
+            self._crit[key] = _vp.critical_values(self.plan.posthoc, k, df, self.plan.alpha)
+        return self._crit[key]
+
+
+def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r: int) -> np.ndarray:
+    """Analyse one chunk of regular trials; returns the trials it finished."""
+    if r == 1:
+        return _unreplicated_chunk(out, ctx, trials, k)
+    plan = ctx.plan
+    rows = ctx.prep.layout.cell_rows(trials, k, r)
+    yy = ctx.prep.y[rows]
+    blocked = plan.block is not None
+    aov = _vz.anova_arrays(yy, blocked)
+    refer = aov.refer.copy()
+    mc = None
+    if plan.posthoc is not None:
+        codes = ctx.prep.g[rows[:, :, 0]]
+        base = ctx.label_order.base(codes)
+        crit = ctx.critical(k, aov.df_resid)
+        mc = _vp.posthoc_arrays(plan.posthoc, aov.means, base, aov.mse, r, crit, out.book)
+        refer |= mc.refer
+    surf = None
+    if plan.surface is not None:
+        xr = ctx.prep.x[rows]  # (trials, K, R, nutrients)
+        consistent = (xr == xr[:, :, :1, :]).all(axis=(2, 3))
+        surf = _vs.surface_arrays(
+            ctx.surface,
+            ctx.designs,
+            aov.centred_means,
+            aov.offset,
+            xr[:, :, 0, :],
+            r,
+            blocked,
+            aov.ss_resid,
+            aov.ss_block,
+            aov.ss_total,
+        )
+        refer |= surf.refer | ~consistent.all(axis=1)
+    keep = ~refer
+    t = trials[keep]
+    c = out.columns
+    c["design"][t] = "RCBD" if blocked else "CRD"
+    c["n_obs"][t] = k * r
+    c["n_dropped"][t] = 0
+    c["n_treatments"][t] = k
+    c["n_blocks"][t] = r if blocked else -1
+    c["balanced"][t] = True
+    c["grand_mean"][t] = aov.grand_mean[keep]
+    c["cv"][t] = aov.cv[keep]
+    c["mse"][t] = aov.mse[keep]
+    c["df_resid"][t] = aov.df_resid
+    c["df_treatment"][t] = aov.df_treatment
+    c["f"][t] = aov.f[keep]
+    c["p"][t] = aov.p[keep]
+    c["df_block"][t] = aov.df_block
+    c["f_block"][t] = aov.f_block[keep]
+    c["p_block"][t] = aov.p_block[keep]
+    c["r_squared"][t] = aov.r_squared[keep]
+    if mc is not None:
+        c["letters_method"][t] = mc.method[keep]
+        c["n_letters"][t] = mc.n_letters[keep]
+        order = mc.order[keep]
+        n_keep = len(t)
+        means = np.take_along_axis(aov.means[keep], order, axis=1)
+        sd = np.take_along_axis(aov.sd[keep], order, axis=1)
+        out.groups.append(
+            {
+                "t": np.repeat(t, k),
+                "treatment": np.take_along_axis(codes[keep], order, axis=1).ravel(),
+                "mean": means.ravel(),
+                "sd": sd.ravel(),
+                "se": np.repeat(np.sqrt(aov.mse[keep] / r), k),
+                "n": np.full(n_keep * k, r, dtype=np.int64),
+                "letters": mc.letters[keep].ravel(),
+            }
+        )
+    if surf is not None:
+        _store_surface(c, t, keep, surf, ctx)
+    out.analysed[t] = True
+    out.engine_of[t] = "vectorized"
+    if plan.model is not None:
+        _model_per_trial(out, ctx, t)
+    return t
+
+
+def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) -> np.ndarray:
+    """Trials with one plot per treatment: the ANOVA error, then the surface (and model).
+
+    ``fo.anova`` refuses such a trial (a single block, or no residual degrees
+    of freedom) with a message that depends only on the number of plots and
+    the block label; it is taken from ``fo.anova`` on the first trial of each
+    kind and recorded for all of them.  Trials with constant yields, whose
+    ANOVA fails for another reason, go to the per-trial path.
+    """
+    plan = ctx.plan
+    rows = ctx.prep.layout.cell_rows(trials, k, 1)[:, :, 0]
+    y = ctx.prep.y[rows]
+    refer = ~(np.ptp(y, axis=1) > 0)
+    if ctx.prep.b is not None:
+        labels = ctx.prep.b[rows[:, 0]]
+    else:
+        labels = np.full(len(trials), -1)
+    errors = np.full(len(trials), None, dtype=object)
+    for label in np.unique(labels[~refer]):
+        members = np.flatnonzero((labels == label) & ~refer)
+        error = ctx.anova_error(k, int(label), int(trials[members[0]]))
+        if error is None:
+            refer[members] = True
+        else:
+            errors[members] = [error] * len(members)
+    shift = y[:, 0].copy()
+    d = y - shift[:, None]
+    centre = d.mean(axis=1)
+    e = d - centre[:, None]
+    ss_total = np.einsum("ij,ij->i", e, e)
+    surf = None
+    if plan.surface is not None:
+        x = ctx.prep.x[rows]
+        zero = np.zeros(len(trials))
+        surf = _vs.surface_arrays(
+            ctx.surface, ctx.designs, e, shift + centre, x, 1, False, zero, zero, ss_total
+        )
+        refer |= surf.refer
+    keep = ~refer
+    t = trials[keep]
+    for ti, error in zip(t.tolist(), errors[keep].tolist(), strict=True):
+        out.warnings.append((ti, "anova", error[0], error[1]))
+    out.partial[t] = True
+    if surf is not None:
+        _store_surface(out.columns, t, keep, surf, ctx)
+    out.analysed[t] = True
+    out.engine_of[t] = "vectorized"
+    if plan.model is not None:
+        _model_per_trial(out, ctx, t)
+    return t
+
+
+def _model_per_trial(out: Output, ctx: _Context, trials: np.ndarray) -> None:
+    """The response-model stages of vectorized trials, one trial at a time (fit_response)."""
+    raise_errors = ctx.errors == "raise"
+    for t in trials.tolist():
+        record: list[tuple[str, str, str]] = []
+        errs: list[tuple[str, str, str]] = []
+        frame = ctx.frame.iloc[ctx.prep.layout.rows_of(t)]
+        row, _fit, _opt = model_stages(frame, ctx.plan, record, errs, raise_errors)
+        _store_values(out, t, row)
+        for stage, category, message in record:
+            out.warnings.append((t, stage, category, message))
+        for stage, error, message in errs:
+            out.warnings.append((t, stage, error, message))
+            out.partial[t] = True
+
+
+def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
+    """Terms and prices of the plan's surface (prices resolved as SurfaceFit.optimum does)."""
+    nutrients = tuple(str(r) for r in plan.rates)
+    crop = costs = None
+    if plan.prices is not None:
+        from .._surface_fit import _resolve_units
+        from .._surface_results import _resolve_prices
+
+        columns = {n: r for n, r in zip(nutrients, plan.rates, strict=True)}
+        response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)
+        crop, prices, _money = _resolve_prices(plan.prices, nutrients, response_unit, rate_units)
+        costs = np.array([prices[n] for n in nutrients], dtype=float)
+    return _vs.SurfaceSetup.build(nutrients, crop, costs, stepwise=plan.surface == "stepwise")
+
+
+def _store_surface(
+    c: dict[str, np.ndarray],
+    t: np.ndarray,
+    keep: np.ndarray,
+    surf: _vs.SurfaceArrays,
+    ctx: _Context,
+) -> None:
+    setup = ctx.surface
+    for j, name in enumerate(setup.names):
+        c[f"coef_{name}"][t] = surf.coef[keep, j]
+    c["surface_r2"][t] = surf.r2[keep]
+    c["surface_adj_r2"][t] = surf.adj_r2[keep]
+    c["surface_rmse"][t] = surf.rmse[keep]
+    c["surface_df_resid"][t] = surf.df_resid[keep]
+    c["surface_f"][t] = surf.f[keep]
+    c["surface_p"][t] = surf.p[keep]
+    c["surface_lof_p"][t] = surf.lof_p[keep]
+    c["surface_kind"][t] = surf.kind[keep]
+    for i, n in enumerate(setup.nutrients):
+        c[f"stationary_{n}"][t] = surf.stationary[keep, i]
+        c[f"opt_{n}"][t] = surf.opt_rates[keep, i]
+    c["stationary_yield"][t] = surf.stationary_yield[keep]
+    c["stationary_inside"][t] = surf.stationary_inside[keep]
+    c["opt_status"][t] = surf.opt_status[keep]
+    c["opt_yield"][t] = surf.opt_yield[keep]
+    c["opt_net_return"][t] = surf.opt_net_return[keep]
+    sides = surf.opt_bound[keep]
+    codes = ((sides + 1) * (3 ** np.arange(sides.shape[1]))).sum(axis=1)
+    texts = {}
+    for code in np.unique(codes):
+        digits = [(int(code) // 3**i) % 3 - 1 for i in range(sides.shape[1])]
+        texts[int(code)] = binding_text(list(setup.nutrients), digits)
+    c["opt_binding"][t] = (
+        np.array([texts[int(v)] for v in codes], dtype=object) if len(codes) else []
+    )
+
+
+# ---------------------------------------------------------------------------
+# per-trial path
+# ---------------------------------------------------------------------------
+def _store_row(out: Output, t: int, row: dict[str, Any]) -> None:
+    _store_values(out, t, row)
+    out.analysed[t] = True
+    out.engine_of[t] = "python"
+
+
+def _store_values(out: Output, t: int, row: dict[str, Any]) -> None:
+    for name, value in row.items():
+        column = out.columns[name]
+        if value is None or value is pd.NA:
+            continue
+        if column.dtype == np.int64 and isinstance(value, float) and math.isnan(value):
+            continue
+        column[t] = value
+
+
+def _python_trials(
+    out: Output,
+    frame: pd.DataFrame,
+    plan: Plan,
+    layout: Layout,
+    trials: np.ndarray,
+    errors: str,
+    progress,
+    n_jobs: int,
+) -> None:
+    if len(trials) == 0:
+        return
+    jobs = ((int(t), layout.rows_of(int(t))) for t in trials)
+    if n_jobs > 1 and len(trials) > 1:
+        results = _parallel(frame, plan, out.keys, jobs, errors, n_jobs, len(trials))
+    else:
+        results = (
+            (t, analyse_trial(frame.iloc[rows], plan, out.keys.key(t), errors=errors))
+            for t, rows in jobs
+        )
+    for t, outcome in results:
+        for stage, category, message in outcome.warnings:
+            out.warnings.append((t, stage, category, message))
+        if outcome.failed:
+            stage, error, message = outcome.errors[0]
+            out.failures.append((t, stage, error, message))
+            for stage, error, message in outcome.errors[1:]:  # later stages that failed too
+                out.warnings.append((t, stage, error, message))
+        else:
+            _store_row(out, t, outcome.row)
+            for stage, error, message in outcome.errors:
+                out.warnings.append((t, stage, error, message))
+                out.partial[t] = True
+            if outcome.groups is not None:
+                out.groups.append(_groups_arrays(out, t, outcome.groups))
+        if progress is not None:
+            progress(1)
+
+
+def _groups_arrays(out: Output, t: int, groups: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A per-trial ``groups`` frame as the arrays the vectorized chunks produce."""
+    n = len(groups)
+    return {
+        "t": np.full(n, t, dtype=np.int64),
+        "treatment": np.array([out.name_code(v) for v in groups["treatment"]], dtype=np.int64),
+        "mean": groups["mean"].to_numpy(dtype=float),
+        "sd": groups["sd"].to_numpy(dtype=float),
+        "se": groups["se"].to_numpy(dtype=float),
+        "n": groups["n"].to_numpy(dtype=np.int64),
+        "letters": np.array([out.book.code(str(v)) for v in groups["letters"]], dtype=np.int64),
+    }
+
+
+def _analyse_many(frames: list[tuple[int, pd.DataFrame, Any]], plan: Plan, errors: str):
+    return [(t, analyse_trial(sub, plan, key, errors=errors)) for t, sub, key in frames]
+
+
+def _parallel(frame, plan, keys, jobs, errors, n_jobs, n_total):
+    """Per-trial analyses in worker processes, yielded in trial order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    batch_size = max(1, min(64, math.ceil(n_total / (4 * n_jobs))))
+    batches: list[list[tuple[int, pd.DataFrame, Any]]] = []
+    current: list[tuple[int, pd.DataFrame, Any]] = []
+    for t, rows in jobs:
+        current.append((t, frame.iloc[rows], keys.key(t)))
+        if len(current) == batch_size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    import multiprocessing
+
+    # spawn, not fork: the caller's process may hold threads (a Dask client, a GUI) whose locks
+    # a forked child would inherit in whatever state they are
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+        futures = [pool.submit(_analyse_many, b, plan, errors) for b in batches]
+        for fut in futures:
+            yield from fut.result()
+
+
+# ---------------------------------------------------------------------------
+# assembling the tables
+# ---------------------------------------------------------------------------
+def assemble(out: Output, plan: Plan) -> dict[str, Any]:
+    """The four tables of a run, keyed and ordered."""
+    keys = out.keys.frame
+    by = list(plan.by)
+    n_trials = len(keys)
+
+    warn = pd.DataFrame(out.warnings, columns=["t", "stage", "category", "message"])
+    warn = warn.sort_values("t", kind="stable")
+    n_warn = np.bincount(warn["t"].to_numpy(dtype=np.int64), minlength=n_trials)
+    partial = out.partial
+
+    analysed = np.flatnonzero(out.analysed)
+    table = keys.iloc[analysed].reset_index(drop=True)
+    table["engine"] = out.engine_of[analysed].astype(str)
+    table["status"] = np.where(partial[analysed], "partial", "ok")
+    table["n_warnings"] = n_warn[analysed]
+    for name, dtype in table_columns(plan).items():
+        values = out.columns[name][analysed]
+        if dtype == "Int64":
+            table[name] = pd.array(np.where(values < 0, 0, values), dtype="Int64")
+            table.loc[values < 0, name] = pd.NA
+        elif dtype == "str":
+            table[name] = pd.Series(values, dtype="str")
+        elif dtype == "boolean":
+            table[name] = pd.array(values, dtype="boolean")
+        else:
+            table[name] = values.astype(dtype)
+
+    fail = pd.DataFrame(out.failures, columns=["t", "stage", "error", "message"]).sort_values(
+        "t", kind="stable"
+    )
+    failures = keys.iloc[fail["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
+    failures = pd.concat([failures, fail.drop(columns="t").reset_index(drop=True)], axis=1)
+    if len(out.missing_key_rows):
+        rows = out.missing_key_rows
+        labels = out.index_labels[rows] if out.index_labels is not None else rows
+        failures = pd.concat([failures, missing_key_failure(labels, plan.by)], ignore_index=True)
+    warnings_frame = keys.iloc[warn["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
+    warnings_frame = pd.concat(
+        [warnings_frame, warn.drop(columns="t").reset_index(drop=True)], axis=1
+    )
+
+    groups = _groups_frame(out, keys)
+    del by
+    return {
+        "table": table,
+        "groups": groups,
+        "failures": failures,
+        "warnings": warnings_frame,
+        "n_trials": n_trials + (1 if len(out.missing_key_rows) else 0),
+        "n_analysed": len(analysed),
+        "n_failed": len(failures),
+        "n_warned": int((n_warn > 0).sum()),
+        "n_vectorized": int((out.engine_of == "vectorized").sum()),
+    }
+
+
+def _sorted_categorical(codes: np.ndarray, names: Any) -> pd.Categorical:
+    """Codes into ``names`` as a categorical whose categories are the used names, sorted."""
+    names = np.asarray(names, dtype=object)
+    used = np.unique(codes)
+    labels = names[used]
+    order = np.argsort(labels.astype(str), kind="stable")
+    remap = np.empty(len(names), dtype=np.int64)
+    remap[used[order]] = np.arange(len(used))
+    return pd.Categorical.from_codes(
+        remap[codes], categories=pd.Index(labels[order].astype(str), dtype=object)
+    )
+
+
+def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
+    cols = ["treatment", "mean", "sd", "se", "n", "letters"]
+    if not out.groups:
+        frame = keys.iloc[:0].reset_index(drop=True)
+        for c, dtype in zip(
+            cols, ["category", float, float, float, "int64", "category"], strict=True
+        ):
+            frame[c] = pd.Series(dtype=dtype)
+        return frame
+    parts = {c: np.concatenate([g[c] for g in out.groups]) for c in ["t", *cols]}
+    order = np.argsort(parts["t"], kind="stable")
+    frame = keys.iloc[parts["t"][order]].reset_index(drop=True)
+    frame["treatment"] = _sorted_categorical(parts["treatment"][order], out.names)
+    for c in ("mean", "sd", "se", "n"):
+        frame[c] = parts[c][order]
+    frame["letters"] = _sorted_categorical(parts["letters"][order], out.book.names)
+    return frame
+
+
+def missing_key_failure(labels: Any, by: tuple[Any, ...]) -> pd.DataFrame:
+    """The one ``failures`` row of all rows whose trial key is empty."""
+    n = len(labels)
+    plural = n > 1
+    cols = ", ".join(repr(c) for c in by)
+    message = (
+        f"{n} row{'s' if plural else ''} ha{'ve' if plural else 's'} no value in the trial key "
+        f"column{'s' if len(by) > 1 else ''} {cols} ({_v.describe_rows(labels)}), so they "
+        "belong to no trial. Fill in the key, or drop these rows."
+    )
+    row: dict[Any, list[Any]] = {c: [pd.NA] for c in by}
+    row.update({"stage": ["keys"], "error": ["DataError"], "message": [message]})
+    return pd.DataFrame(row)

@@ -1,0 +1,331 @@
+"""Trial keys, cell values and the array layout of many trials.
+
+Everything here works on whole columns at once (one factorization per column,
+one stable sort of the rows), so that the vectorized engine never loops over
+trials in Python.
+
+Numbers and labels are read with exactly the rules the per-trial functions
+apply (:func:`fertopt._validation.to_numeric` and
+:func:`fertopt._validation.as_labels`), but on the distinct values of a
+column rather than on every cell.  A trial whose cells those rules would
+reject, drop or change is marked *not regular* and goes to the per-trial
+path, which then raises or warns exactly as a single-trial analysis does.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import _validation as _v
+
+__all__ = ["TrialKeys", "trial_keys", "label_codes", "parse_numbers", "Layout", "build_layout"]
+
+
+# ---------------------------------------------------------------------------
+# trial keys
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrialKeys:
+    """Trial code of every row and the key of every trial.
+
+    ``codes[i]`` is the trial of row ``i`` (``-1`` when a key cell is
+    missing); trials are numbered in sorted key order.  ``frame`` holds the
+    key columns, one row per trial.
+    """
+
+    codes: np.ndarray
+    frame: pd.DataFrame
+    by: tuple[Hashable, ...]
+
+    @property
+    def n_trials(self) -> int:
+        return len(self.frame)
+
+    def key(self, t: int) -> object:
+        """The key of trial ``t``: a scalar for one ``by`` column, else a tuple."""
+        values = tuple(self.frame[c].iloc[t] for c in self.by)
+        values = tuple(v.item() if isinstance(v, np.generic) else v for v in values)
+        return values[0] if len(values) == 1 else values
+
+
+def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:  # values that cannot be ordered: keep first appearance
+        codes, uniques = pd.factorize(values, sort=False)
+    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+
+
+def trial_keys(frame: pd.DataFrame, by: Sequence[Hashable]) -> TrialKeys:
+    """Number the trials defined by the ``by`` columns (exact values, sorted)."""
+    by = tuple(by)
+    parts = [_factorize_sorted(frame[c]) for c in by]
+    if len(parts) == 1:
+        codes, uniques = parts[0]
+        keys = pd.DataFrame({by[0]: uniques})
+        return TrialKeys(codes, keys.reset_index(drop=True), by)
+    sizes = tuple(max(len(u), 1) for _, u in parts)
+    missing = np.zeros(len(frame), dtype=bool)
+    for c, _ in parts:
+        missing |= c < 0
+    stacked = [np.where(c < 0, 0, c) for c, _ in parts]
+    if math.prod(sizes) < 2**62:
+        combined = np.ravel_multi_index(stacked, sizes)
+        combined[missing] = -1
+        codes, uniq = pd.factorize(combined, sort=True)
+        uniq = np.asarray(uniq, dtype=np.int64)
+        inner = np.unravel_index(uniq, sizes)
+    else:  # astronomically many distinct values: factorize the tuples of codes
+        tuples = pd.MultiIndex.from_arrays(stacked)
+        codes, uniq = pd.factorize(tuples, sort=True)
+        codes = np.where(missing, -1, codes)
+        inner = [np.asarray(uniq.get_level_values(i)) for i in range(len(by))]
+    codes = np.asarray(codes, dtype=np.int64)
+    if missing.any():
+        codes = np.where(missing, -1, codes)
+    keys = pd.DataFrame({c: u.take(i) for c, (_, u), i in zip(by, parts, inner, strict=True)})
+    return TrialKeys(codes, keys.reset_index(drop=True), by)
+
+
+# ---------------------------------------------------------------------------
+# labels and numbers, read like the per-trial functions read them
+# ---------------------------------------------------------------------------
+def label_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the labels :func:`fertopt._validation.as_labels` would give.
+
+    Returns ``(codes, names)``: ``codes[i]`` indexes ``names`` (``-1`` for an
+    empty cell, which the per-trial path refuses).  Two cells share a code
+    exactly when ``as_labels`` gives them the same text (for example ``1`` and
+    ``1.0`` in a float column, or ``"T1"`` and ``"T1 "`` in a text column).
+    """
+    codes, uniques = pd.factorize(series, sort=False)
+    codes = np.asarray(codes, dtype=np.int64)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        text = [str(v) for v in uniques]
+    elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        text = [format(v, "g") if isinstance(v, (float, np.floating)) else str(v) for v in uniques]
+    else:
+        text = [str(v).strip() for v in uniques]
+    names, remap = np.unique(np.asarray(text, dtype=str), return_inverse=True)
+    remap = np.append(np.asarray(remap, dtype=np.int64).ravel(), -1)  # code -1 stays -1
+    return remap[codes], names
+
+
+def _cell_number(v: object) -> float | None:
+    """One cell as :func:`fertopt._validation.to_numeric` reads it (``None``: not a number)."""
+    if isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_)):
+        return float(v)
+    return _v._parse_number(str(v))
+
+
+def parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Column as floats, and a mask of cells the per-trial path would refuse.
+
+    Refused cells are text that is not a number, infinities, and every cell
+    of a true/false column; they are NaN in the returned array.  Missing
+    markers (``NA``, ``-``, empty) are NaN and *not* refused (the per-trial
+    path drops those plots with a warning).
+    """
+    n = len(series)
+    if pd.api.types.is_bool_dtype(series):
+        return np.full(n, np.nan), np.ones(n, dtype=bool)
+    if pd.api.types.is_numeric_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        return values, np.isinf(values)
+    codes, uniques = pd.factorize(series, sort=False)
+    parsed = np.empty(len(uniques) + 1)
+    refused = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, v in enumerate(uniques):
+        x = _cell_number(v)
+        if x is None:
+            parsed[i], refused[i] = np.nan, True
+        else:
+            parsed[i] = x
+            refused[i] = math.isinf(x)
+    parsed[-1], refused[-1] = np.nan, False  # code -1: missing cell
+    codes = np.asarray(codes, dtype=np.int64)
+    values = parsed[codes]
+    return np.where(refused[codes], np.nan, values), refused[codes]
+
+
+# ---------------------------------------------------------------------------
+# layout
+# ---------------------------------------------------------------------------
+@dataclass
+class Layout:
+    """Rows of every trial, and the regular trials grouped by shape.
+
+    Attributes
+    ----------
+    order : ndarray
+        Row numbers sorted by (trial, treatment, block); rows of trial ``t``
+        are ``order[starts[t]:starts[t] + counts[t]]``.
+    starts, counts : ndarray
+        Per trial.
+    regular : ndarray of bool
+        Per trial: a complete, balanced layout the vectorized engine handles
+        (every treatment once in every block, or the same number of
+        replicates of every treatment in a CRD; at least 2 treatments and 2
+        blocks or replicates; every cell readable).
+    shapes : dict
+        ``(K, R)`` → trial numbers of the regular trials with K treatments and
+        R blocks (replicates), ascending.
+    """
+
+    order: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    regular: np.ndarray
+    shapes: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # row index, treatments, blocks
+
+    def rows_of(self, t: int) -> np.ndarray:
+        """Row numbers of trial ``t`` in their original order."""
+        s = int(self.starts[t])
+        return np.sort(self.order[s : s + int(self.counts[t])])
+
+    def cell_rows(self, trials: np.ndarray, k: int, r: int) -> np.ndarray:
+        """Row numbers of regular trials as a ``(len(trials), k, r)`` array.
+
+        Treatments and blocks are in the order of their label codes.
+        """
+        if self.dense is not None:
+            rowidx, present_g, present_b = self.dense
+            gi = np.nonzero(present_g[trials])[1].reshape(len(trials), k)
+            bi = np.nonzero(present_b[trials])[1].reshape(len(trials), r)
+            return rowidx[trials[:, None, None], gi[:, :, None], bi[:, None, :]]
+        pos = self.starts[trials][:, None] + np.arange(k * r)
+        return self.order[pos].reshape(len(trials), k, r)
+
+
+def _shapes(
+    regular: np.ndarray, n_k: np.ndarray, n_r: np.ndarray
+) -> dict[tuple[int, int], np.ndarray]:
+    shapes: dict[tuple[int, int], np.ndarray] = {}
+    if regular.any():
+        trials = np.flatnonzero(regular)
+        pair = n_k[trials].astype(np.int64) * (int(n_r.max()) + 1) + n_r[trials]
+        for p in np.unique(pair):
+            sel = trials[pair == p]
+            shapes[(int(n_k[sel[0]]), int(n_r[sel[0]]))] = sel
+    return shapes
+
+
+def _dense_layout(
+    t: np.ndarray,
+    n_trials: int,
+    g: np.ndarray,
+    n_g: int,
+    b: np.ndarray,
+    n_b: int,
+    ok: np.ndarray,
+    min_reps: int,
+) -> Layout:
+    """RCBD layout from counts over the (trial, treatment, block) grid: no sort of the cells."""
+    keyed = t >= 0
+    idx = np.flatnonzero(keyed) if not keyed.all() else None
+    order = np.argsort(t if idx is None else t[idx], kind="stable")
+    if idx is not None:
+        order = idx[order]
+    tt = t if idx is None else t[idx]
+    counts = np.bincount(tt, minlength=n_trials).astype(np.int64)
+    starts = np.zeros(n_trials, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    bad = np.bincount(tt, weights=~(ok if idx is None else ok[idx]), minlength=n_trials) > 0
+    gg = np.maximum(g if idx is None else g[idx], 0)
+    bb = np.maximum(b if idx is None else b[idx], 0)
+    key = (tt.astype(np.int64) * n_g + gg) * n_b + bb
+    cells = np.bincount(key, minlength=n_trials * n_g * n_b).reshape(n_trials, n_g, n_b)
+    rowidx = np.zeros(n_trials * n_g * n_b, dtype=np.int64)
+    rowidx[key] = np.arange(len(t))[keyed] if idx is not None else np.arange(len(t))
+    rowidx = rowidx.reshape(n_trials, n_g, n_b)
+    present_g = cells.any(axis=2)
+    present_b = cells.any(axis=1)
+    dup = (cells > 1).any(axis=(1, 2))
+    del cells
+    n_k = present_g.sum(axis=1)
+    n_r = present_b.sum(axis=1)
+    regular = ~bad & ~dup & (n_k >= 2) & (n_r >= min_reps) & (n_k * n_r == counts)
+    return Layout(
+        order,
+        starts,
+        counts,
+        regular,
+        _shapes(regular, n_k, n_r),
+        dense=(rowidx, present_g, present_b),
+    )
+
+
+def build_layout(
+    t: np.ndarray,
+    n_trials: int,
+    g: np.ndarray,
+    n_g: int,
+    b: np.ndarray | None,
+    n_b: int,
+    ok: np.ndarray,
+    min_reps: int = 2,
+) -> Layout:
+    """Find the rows of every trial and the regular trials.
+
+    ``t``, ``g``, ``b``: trial, treatment and block codes per row (``-1`` for
+    missing; ``b`` is None for a CRD); ``ok``: rows whose cells are all
+    usable as they are; ``min_reps``: fewest blocks (replicates) of a regular
+    trial (1 when only a surface or model can be fitted to unreplicated
+    trials).  With blocks and a (trial × treatment × block) grid of
+    modest size the cells are counted on the grid (linear time); otherwise
+    the rows are sorted by trial, treatment and block once.
+    """
+    if b is not None and n_trials * max(n_g, 1) * max(n_b, 1) <= max(4 * len(t), 1 << 22):
+        return _dense_layout(t, n_trials, g, n_g, b, n_b, ok, min_reps)
+    keyed = t >= 0
+    idx = np.flatnonzero(keyed) if not keyed.all() else None
+    gg = np.maximum(g, 0).astype(np.int64)
+    if b is None:
+        key = t.astype(np.int64) * n_g + gg
+    else:
+        key = (t.astype(np.int64) * n_g + gg) * max(n_b, 1) + np.maximum(b, 0)
+    if idx is None:
+        order = np.argsort(key, kind="stable")
+    else:
+        order = idx[np.argsort(key[idx], kind="stable")]
+    del key
+    ts = t[order]
+    counts = np.bincount(ts, minlength=n_trials).astype(np.int64)
+    starts = np.zeros(n_trials, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+
+    bad = np.bincount(ts, weights=~ok[order], minlength=n_trials) > 0
+    gs = g[order]
+    m = len(order)
+    if m == 0:
+        return Layout(order, starts, counts, np.zeros(n_trials, dtype=bool))
+    new_run = np.empty(m, dtype=bool)
+    new_run[0] = True
+    np.not_equal(gs[1:], gs[:-1], out=new_run[1:])
+    new_run[1:] |= ts[1:] != ts[:-1]
+    n_k = np.bincount(ts[new_run], minlength=n_trials)
+    if b is not None:
+        bs = b[order]
+        dup = np.zeros(m, dtype=bool)
+        dup[1:] = (~new_run[1:]) & (bs[1:] == bs[:-1])
+        bad |= np.bincount(ts[dup], minlength=n_trials) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_r = np.where(n_k > 0, counts // np.maximum(n_k, 1), 0)
+    shape_ok = (n_k >= 2) & (n_r >= min_reps) & (n_k * n_r == counts) & ~bad
+    # every run of R rows holds one treatment, and (RCBD) the same blocks in the same order
+    pos = np.arange(m, dtype=np.int64) - starts[ts]
+    r_row = np.maximum(n_r[ts], 1)
+    lead = starts[ts] + (pos // r_row) * r_row
+    row_ok = gs == gs[lead]
+    if b is not None:
+        row_ok &= bs == bs[starts[ts] + pos % r_row]
+    del pos, lead, r_row
+    shape_ok &= np.bincount(ts, weights=~row_ok, minlength=n_trials) == 0
+    return Layout(order, starts, counts, shape_ok, _shapes(shape_ok, n_k, n_r))

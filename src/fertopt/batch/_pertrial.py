@@ -1,0 +1,543 @@
+"""The per-trial ("python") path: the public single-trial functions, one trial at a time.
+
+Each stage of a trial's analysis runs inside ``warnings.catch_warnings`` and
+``try``/``except``, so that whatever one trial does (raise, warn) is recorded
+against that trial and never reaches the others.  The vectorized engine is
+checked against this path: it must give the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
+from ..anova import AnovaResult, anova
+from ..exceptions import FertoptError
+
+__all__ = [
+    "Plan",
+    "TrialResult",
+    "TrialOutcome",
+    "analyse_trial",
+    "ANOVA_COLUMNS",
+    "POSTHOC_COLUMNS",
+    "table_columns",
+]
+
+# catch_warnings changes interpreter-wide state: trials analysed in threads of one
+# process (threaded Dask workers) take turns.
+WARNINGS_LOCK = threading.RLock()
+
+#: ANOVA columns of ``BatchResult.table`` and their dtypes.
+ANOVA_COLUMNS: dict[str, str] = {
+    "design": "str",
+    "n_obs": "Int64",
+    "n_dropped": "Int64",
+    "n_treatments": "Int64",
+    "n_blocks": "Int64",
+    "balanced": "boolean",
+    "grand_mean": "float64",
+    "cv": "float64",
+    "mse": "float64",
+    "df_resid": "float64",
+    "df_treatment": "float64",
+    "f": "float64",
+    "p": "float64",
+    "df_block": "float64",
+    "f_block": "float64",
+    "p_block": "float64",
+    "r_squared": "float64",
+}
+
+
+#: Multiple-comparison columns of ``BatchResult.table``.
+POSTHOC_COLUMNS: dict[str, str] = {
+    "letters_method": "str",
+    "n_letters": "Int64",
+}
+
+_POSTHOC_FUNCTIONS = {
+    "duncan": "duncan",
+    "lsd": "lsd",
+    "tukey": "tukey",
+    "snk": "snk",
+    "scheffe": "scheffe",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to compute for every trial (validated by :func:`fertopt.run_batch`)."""
+
+    by: tuple[Hashable, ...]
+    response: Hashable
+    treatment: Hashable
+    block: Hashable | None = None
+    rates: tuple[Hashable, ...] = ()
+    posthoc: str | None = None
+    alpha: float = 0.05
+    surface: str | None = None
+    model: str | None = None
+    prices: Any = None
+
+    @property
+    def columns(self) -> list[Hashable]:
+        """Data columns the analysis reads (keys first), without repeats."""
+        cols = [*self.by, self.response, self.treatment]
+        if self.block is not None:
+            cols.append(self.block)
+        cols += list(self.rates)
+        return list(dict.fromkeys(cols))
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        out = ["anova"]
+        if self.posthoc is not None:
+            out.append("posthoc")
+        if self.surface is not None:
+            out += ["surface", "canonical", "optimum"]
+        if self.model is not None:
+            out += ["response", "optimum"]
+        return tuple(out)
+
+
+def surface_terms(plan: Plan) -> list[str]:
+    """Names of the candidate terms of the plan's surface (intercept first)."""
+    from .. import _polysurface as _ps
+
+    nutrients = tuple(str(r) for r in plan.rates)
+    return [_ps.term_name(p, nutrients) for p in _ps.candidate_terms(len(nutrients), "quadratic")]
+
+
+def surface_columns(plan: Plan) -> dict[str, str]:
+    """Surface, canonical-analysis and optimum columns of ``BatchResult.table``."""
+    nutrients = [str(r) for r in plan.rates]
+    cols = {f"coef_{t}": "float64" for t in surface_terms(plan)}
+    cols.update(
+        {
+            "surface_r2": "float64",
+            "surface_adj_r2": "float64",
+            "surface_rmse": "float64",
+            "surface_df_resid": "float64",
+            "surface_f": "float64",
+            "surface_p": "float64",
+            "surface_lof_p": "float64",
+            "surface_kind": "str",
+        }
+    )
+    cols.update({f"stationary_{n}": "float64" for n in nutrients})
+    cols.update(
+        {"stationary_yield": "float64", "stationary_inside": "boolean", "opt_status": "str"}
+    )
+    cols.update({f"opt_{n}": "float64" for n in nutrients})
+    cols.update({"opt_yield": "float64", "opt_net_return": "float64", "opt_binding": "str"})
+    return cols
+
+
+def model_columns(plan: Plan) -> dict[str, str]:
+    """Response-model and optimum columns of ``BatchResult.table``."""
+    from ..response.models import get_model
+
+    cols = {"model_converged": "boolean"}
+    cols.update({f"coef_{name}": "float64" for name in get_model(plan.model).params})
+    cols.update(
+        {
+            "model_r2": "float64",
+            "model_sigma": "float64",
+            "model_aic": "float64",
+            "opt_status": "str",
+            "opt_rate": "float64",
+            "opt_yield": "float64",
+            "opt_net_return": "float64",
+            "opt_ci_low": "float64",
+            "opt_ci_high": "float64",
+        }
+    )
+    return cols
+
+
+def table_columns(plan: Plan) -> dict[str, str]:
+    """Result columns of ``BatchResult.table`` (after keys and lead columns), with dtypes."""
+    cols = dict(ANOVA_COLUMNS)
+    if plan.posthoc is not None:
+        cols.update(POSTHOC_COLUMNS)
+    if plan.surface is not None:
+        cols.update(surface_columns(plan))
+    if plan.model is not None:
+        cols.update(model_columns(plan))
+    return cols
+
+
+# ---------------------------------------------------------------------------
+# the full result of one trial
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class TrialResult(ResultBase):
+    """Every result computed for one trial of a batch (from ``BatchResult.results``).
+
+    Attributes
+    ----------
+    key : object
+        The trial's key (a tuple when ``by`` names several columns).
+    anova : AnovaResult or None
+        None when the analysis of variance failed (see ``errors``; an
+        unreplicated trial has no ANOVA, but can have a surface).
+    posthoc : MultCompResult or None
+        Letters and pairwise tests (``posthoc=``).
+    surface : SurfaceFit or None
+        The fitted response surface (``surface=``).
+    canonical : CanonicalResult or None
+        Its canonical analysis.
+    fit : object or None
+        The fitted single-nutrient response model (``model=``).
+    optimum : object or None
+        The optimum of the surface or of the response model.
+    errors : DataFrame
+        ``stage | error | message`` for every stage that raised.
+    warning_records : DataFrame
+        ``stage | category | message`` for every warning issued.
+    warnings : tuple of str
+        The warning messages, prefixed by their stage.
+    """
+
+    key: Any
+    anova: AnovaResult | None = None
+    posthoc: Any = None
+    surface: Any = None
+    canonical: Any = None
+    fit: Any = None
+    optimum: Any = None
+    errors: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["stage", "error", "message"])
+    )
+    warning_records: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["stage", "category", "message"])
+    )
+    warnings: tuple[str, ...] = ()
+
+    def _headline(self) -> str:
+        text = f"trial {self.key!r}"
+        parts = [p for p in (self.anova, self.surface, self.fit) if p is not None]
+        if not parts:
+            first = self.errors.iloc[0] if len(self.errors) else None
+            return text + (
+                f" | failed at {first['stage']}: {first['error']}" if first is not None else ""
+            )
+        text += " | " + parts[0]._headline()
+        if len(self.errors):
+            text += f" | {len(self.errors)} stage(s) failed"
+        return text
+
+    def _summary(self, digits: int) -> Summary:
+        blocks: list[Any] = [Facts([("Trial", str(self.key))])]
+        for part in (
+            self.anova,
+            self.posthoc,
+            self.surface,
+            self.canonical,
+            self.fit,
+            self.optimum,
+        ):
+            if part is None:
+                continue
+            sub = part.summary(digits)
+            blocks.append(Paragraph(sub.headline or "", title=sub.title))
+            blocks += [blk for blk in sub.blocks if not isinstance(blk, Notes)]
+        if len(self.errors):
+            blocks.append(Table(self.errors, title="Stages that failed"))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary(f"Trial {self.key}", blocks, headline=self._headline(), digits=digits)
+
+
+# ---------------------------------------------------------------------------
+# rows of the batch tables
+# ---------------------------------------------------------------------------
+def _term_stats(aov: AnovaResult, name: Hashable) -> tuple[float, float, float]:
+    rows = aov.table.loc[aov.table["source"] == str(name)]
+    if rows.empty:
+        return math.nan, math.nan, math.nan
+    row = rows.iloc[0]
+    return float(row["df"]), float(row["f"]), float(row["p"])
+
+
+def anova_row(aov: AnovaResult, plan: Plan) -> dict[str, Any]:
+    """The ANOVA columns of a trial's row."""
+    df_t, f_t, p_t = _term_stats(aov, plan.treatment)
+    if plan.block is not None:
+        df_b, f_b, p_b = _term_stats(aov, plan.block)
+        n_blocks: Any = len(aov.data[plan.block].cat.categories)
+    else:
+        df_b = f_b = p_b = math.nan
+        n_blocks = pd.NA
+    return {
+        "design": aov.design,
+        "n_obs": aov.n_obs,
+        "n_dropped": aov.n_dropped,
+        "n_treatments": len(aov.data[plan.treatment].cat.categories),
+        "n_blocks": n_blocks,
+        "balanced": bool(aov.balanced),
+        "grand_mean": aov.grand_mean,
+        "cv": aov.cv,
+        "mse": aov.mse,
+        "df_resid": aov.df_resid,
+        "df_treatment": df_t,
+        "f": f_t,
+        "p": p_t,
+        "df_block": df_b,
+        "f_block": f_b,
+        "p_block": p_b,
+        "r_squared": aov.r_squared,
+    }
+
+
+def posthoc_row(mc: Any) -> dict[str, Any]:
+    """The multiple-comparison columns of a trial's row."""
+    letters = set("".join(mc.groups["letters"]))
+    return {"letters_method": mc.letters_method, "n_letters": len(letters)}
+
+
+def binding_text(nutrients: list[str], sides: list[int]) -> str:
+    """``"N:upper, K2O:lower"`` for the bounds an optimum sits on ("" when none)."""
+    words = {-1: "lower", 1: "upper"}
+    return ", ".join(f"{n}:{words[s]}" for n, s in zip(nutrients, sides, strict=True) if s in words)
+
+
+def fit_row(surf: Any, plan: Plan) -> dict[str, Any]:
+    """The surface-fit columns of a trial's row."""
+    est = dict(
+        zip(surf.coefficients["term"], surf.coefficients["estimate"].astype(float), strict=True)
+    )
+    row: dict[str, Any] = {f"coef_{t}": est.get(t, math.nan) for t in surface_terms(plan)}
+    reg = surf.anova.loc[surf.anova["source"] == "regression"]
+    lof = surf.anova.loc[surf.anova["source"] == "lack_of_fit"]
+    row.update(
+        {
+            "surface_r2": surf.r2,
+            "surface_adj_r2": surf.adj_r2,
+            "surface_rmse": surf.rmse,
+            "surface_df_resid": float(surf.df_resid),
+            "surface_f": float(reg["f"].iloc[0]) if len(reg) else math.nan,
+            "surface_p": float(reg["p"].iloc[0]) if len(reg) else math.nan,
+            "surface_lof_p": float(lof["p"].iloc[0]) if len(lof) else math.nan,
+        }
+    )
+    return row
+
+
+def canonical_row(can: Any, plan: Plan) -> dict[str, Any]:
+    """The canonical-analysis columns of a trial's row."""
+    row: dict[str, Any] = {"surface_kind": can.kind}
+    point = can.stationary_point or {}
+    for n in plan.rates:
+        row[f"stationary_{n}"] = float(point.get(str(n), math.nan))
+    row["stationary_yield"] = (
+        math.nan if can.stationary_yield is None else float(can.stationary_yield)
+    )
+    row["stationary_inside"] = bool(can.inside)
+    return row
+
+
+def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
+    """The optimum columns of a trial's row."""
+    rates = opt.rates or {}
+    row: dict[str, Any] = {"opt_status": opt.status}
+    for n in plan.rates:
+        row[f"opt_{n}"] = float(rates.get(str(n), math.nan))
+    row["opt_yield"] = math.nan if opt.yield_at_rates is None else float(opt.yield_at_rates)
+    row["opt_net_return"] = math.nan if opt.net_return is None else float(opt.net_return)
+    sides = {"lower": -1, "upper": 1}
+    row["opt_binding"] = binding_text(
+        [str(n) for n in opt.binding["nutrient"]],
+        [sides.get(v, 0) for v in opt.binding["at_bound"]],
+    )
+    return row
+
+
+def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
+    """The plan's single-nutrient response model fitted to one trial (non-convergence returned)."""
+    from ..response import fit_response
+
+    return fit_response(
+        frame,
+        response=plan.response,
+        rate=plan.rates[0],
+        model=plan.model,
+        block=plan.block,
+        errors="return",
+    )
+
+
+def model_row(fit: Any) -> dict[str, Any]:
+    """The response-model columns of a trial's row."""
+    row: dict[str, Any] = {"model_converged": bool(fit.converged)}
+    for name, value in zip(fit.params["term"], fit.params["estimate"], strict=True):
+        row[f"coef_{name}"] = float(value)
+    row.update(
+        {"model_r2": float(fit.r2), "model_sigma": float(fit.sigma), "model_aic": float(fit.aic)}
+    )
+    return row
+
+
+def model_optimum_row(opt: Any) -> dict[str, Any]:
+    """The optimum columns of a trial's row (single-nutrient model)."""
+    low, high = opt.ci if opt.ci is not None else (math.nan, math.nan)
+    return {
+        "opt_status": opt.status,
+        "opt_rate": float(opt.rate),
+        "opt_yield": float(opt.yield_at_rate),
+        "opt_net_return": float(opt.net_return),
+        "opt_ci_low": float(low),
+        "opt_ci_high": float(high),
+    }
+
+
+def model_stages(
+    frame: pd.DataFrame, plan: Plan, record: list, errs: list, raise_errors: bool
+) -> tuple[dict[str, Any], Any, Any]:
+    """Fit the response model and its optimum; returns (row columns, fit, optimum)."""
+    row: dict[str, Any] = {}
+    fit = _run_stage("response", lambda: run_model(frame, plan), record, errs, raise_errors)
+    opt = None
+    if fit is not None:
+        row.update(model_row(fit))
+        opt = _run_stage(
+            "optimum", lambda: fit.optimum(prices=plan.prices), record, errs, raise_errors
+        )
+        if opt is not None:
+            row.update(model_optimum_row(opt))
+    return row, fit, opt
+
+
+def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
+    """The plan's response surface fitted to one trial."""
+    from ..surface import fit_surface
+
+    return fit_surface(
+        frame, response=plan.response, rates=tuple(plan.rates), terms=plan.surface, block=plan.block
+    )
+
+
+def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
+    """The plan's multiple comparison on one trial's ANOVA."""
+    from .. import multcomp
+
+    test = getattr(multcomp, _POSTHOC_FUNCTIONS[plan.posthoc])
+    return test(aov, alpha=plan.alpha)
+
+
+# ---------------------------------------------------------------------------
+# one trial
+# ---------------------------------------------------------------------------
+@dataclass
+class TrialOutcome:
+    """What the per-trial path produced for one trial (before tables are assembled)."""
+
+    row: dict[str, Any] | None
+    groups: pd.DataFrame | None
+    warnings: list[tuple[str, str, str]]
+    errors: list[tuple[str, str, str]]
+    result: TrialResult | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.row is None
+
+
+def _run_stage(stage: str, func, record: list, errs: list, raise_errors: bool):
+    """Run one stage, recording its warnings and (unless raising) its error."""
+    with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = func()
+        except Exception as exc:
+            if raise_errors:
+                raise
+            value = None
+            errs.append((stage, type(exc).__name__, _message(exc)))
+    for w in caught:
+        record.append((stage, w.category.__name__, str(w.message)))
+    return value
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, FertoptError):
+        return str(exc)
+    text = str(exc)
+    return (
+        f"{text} (an unexpected {type(exc).__name__}; please report it)"
+        if text
+        else (f"an unexpected {type(exc).__name__}; please report it")
+    )
+
+
+def analyse_trial(
+    frame: pd.DataFrame, plan: Plan, key: Any, *, errors: str = "record", keep: bool = False
+) -> TrialOutcome:
+    """Analyse one trial with the public single-trial functions.
+
+    ``keep=True`` also returns the full :class:`TrialResult`.  With
+    ``errors="raise"`` the first exception propagates unchanged.
+    """
+    raise_errors = errors == "raise"
+    record: list[tuple[str, str, str]] = []
+    errs: list[tuple[str, str, str]] = []
+    aov = _run_stage(
+        "anova",
+        lambda: anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block),
+        record,
+        errs,
+        raise_errors,
+    )
+    # stages after the ANOVA: the letters need it, the surface and the response model do not
+    # (an unreplicated 3414 trial has no ANOVA but a surface)
+    row: dict[str, Any] = anova_row(aov, plan) if aov is not None else {}
+    groups = None
+    mc = None
+    if aov is not None and plan.posthoc is not None:
+        mc = _run_stage("posthoc", lambda: run_posthoc(aov, plan), record, errs, raise_errors)
+        if mc is not None:
+            row.update(posthoc_row(mc))
+            groups = mc.groups[["treatment", "mean", "sd", "se", "n", "letters"]]
+    surf = opt = can = None
+    if plan.surface is not None:
+        surf = _run_stage("surface", lambda: run_surface(frame, plan), record, errs, raise_errors)
+        if surf is not None:
+            row.update(fit_row(surf, plan))
+            can = _run_stage("canonical", surf.canonical, record, errs, raise_errors)
+            if can is not None:
+                row.update(canonical_row(can, plan))
+            opt = _run_stage(
+                "optimum",
+                lambda: surf.optimum(prices=plan.prices, bounds="tested"),
+                record,
+                errs,
+                raise_errors,
+            )
+            if opt is not None:
+                row.update(optimum_row(opt, plan))
+    fit = None
+    if plan.model is not None:
+        extra, fit, opt = model_stages(frame, plan, record, errs, raise_errors)
+        row.update(extra)
+    result = None
+    if keep:
+        result = TrialResult(
+            key=key,
+            anova=aov,
+            posthoc=mc,
+            surface=surf,
+            canonical=can,
+            fit=fit,
+            optimum=opt,
+            errors=pd.DataFrame(errs, columns=["stage", "error", "message"]),
+            warning_records=pd.DataFrame(record, columns=["stage", "category", "message"]),
+            warnings=tuple(f"{s}: {m}" for s, _, m in record),
+        )
+    return TrialOutcome(row if row else None, groups, record, errs, result)

@@ -1,0 +1,106 @@
+"""The Dask engine on a dask.distributed LocalCluster: the same tables as the local engines."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import fertopt as fo
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from test_batch import bad_batch, random_trials  # noqa: E402
+from test_batch_posthoc import strong_trials  # noqa: E402
+
+TABLES = ("table", "groups", "failures", "warnings")
+
+
+@pytest.fixture(scope="module")
+def client():
+    # two single-threaded worker processes: each trial's warnings are captured in a process
+    # of its own (Python's warning state is process-wide)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def mixed_batch() -> pd.DataFrame:
+    healthy = random_trials(40, seed=31, degenerate=False, min_blocks=3)
+    healthy["trial"] += 100
+    bad, _ = bad_batch()
+    out = pd.concat([bad.assign(y=lambda d: d["y"].astype(object)), healthy], ignore_index=True)
+    out["y"] = out["y"].astype(object)
+    return out
+
+
+def run(data, **kw):
+    return fo.run_batch(data, by="trial", response="y", treatment="trt", block="rep", **kw)
+
+
+def same(a: fo.BatchResult, b: fo.BatchResult) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    for name in ("n_trials", "n_analysed", "n_failed", "n_warned", "n_vectorized"):
+        assert getattr(a, name) == getattr(b, name), name
+
+
+def test_dask_frame_gives_the_local_tables(client):
+    data = mixed_batch()
+    local = run(data)
+    # rows of a trial spread over partitions: the engine shuffles them together
+    ddf = dd.from_pandas(data.sample(frac=1.0, random_state=2), npartitions=6)
+    res = run(ddf)
+    assert res.engine == "dask"
+    same(res, local)
+    assert res.n_failed == 4 and res.n_analysed == 46
+    # drill-down recomputes one trial from the Dask frame
+    with pytest.warns(fo.UnbalancedDesignWarning):
+        alone = fo.anova(
+            data[data["trial"] == 0].assign(y=lambda d: d["y"].astype(float)),
+            response="y",
+            treatment="trt",
+            block="rep",
+        )
+    pd.testing.assert_frame_equal(res.results[0].anova.table, alone.table)
+
+
+def test_frame_indexed_by_trial_is_not_shuffled(client):
+    data = random_trials(30, seed=32, degenerate=False)
+    ddf = dd.from_pandas(data.set_index("trial").sort_index(), npartitions=4)
+    assert ddf.known_divisions
+    res = run(ddf)
+    same(res, run(data))
+
+
+def test_parquet_glob_and_csv(client, tmp_path):
+    data = random_trials(24, seed=33)
+    cuts = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
+    for i in range(3):
+        data.iloc[cuts[i] : cuts[i + 1]].to_parquet(tmp_path / f"part{i}.parquet")
+    res = run(str(tmp_path / "part*.parquet"), engine="dask")
+    same(res, run(data))
+    data.to_csv(tmp_path / "all.csv", index=False)
+    from_csv = run(str(tmp_path / "all.csv"), engine="dask")
+    local_csv = run(str(tmp_path / "all.csv"))
+    for name in TABLES:
+        pd.testing.assert_frame_equal(
+            getattr(from_csv, name), getattr(local_csv, name), check_exact=False, rtol=1e-12
+        )  # CSV text → float: same values
+
+
+def test_dask_errors_raise(client):
+    data = mixed_batch()
+    with pytest.raises(fo.DataError):
+        run(dd.from_pandas(data, npartitions=3), errors="raise")
+
+
+def test_dask_engine_gives_the_same_letters(client):
+    data = strong_trials(30, seed=44)
+    local = run(data, posthoc="duncan")
+    res = run(dd.from_pandas(data, npartitions=4), posthoc="duncan")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(res, name), getattr(local, name))
