@@ -55,6 +55,7 @@ __all__ = [
     "Summary",
     "ResultBase",
     "to_jsonable",
+    "html_table_rows",
 ]
 
 
@@ -399,6 +400,22 @@ def _block_markdown(block: Block, digits: int, level: int) -> list[str]:
     return out
 
 
+def html_table_rows(headers: list[str], rows: list[list[str]], right: list[bool]) -> tuple[str, str]:
+    """Escaped HTML of a table's header row and body rows (numbers right-aligned)."""
+    esc = html.escape
+    head = "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr>"
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{esc(c)}</td>' if r else f"<td>{esc(c)}</td>"
+            for c, r in zip(row, right, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return head, body
+
+
 def _block_html(block: Block, digits: int, level: int) -> str:
     if isinstance(block, Notes) and not block.items:
         return ""
@@ -415,18 +432,8 @@ def _block_html(block: Block, digits: int, level: int) -> str:
         items = "".join(f'<li class="warn">{esc(i)}</li>' for i in block.items)
         parts.append(f"<ul>{items}</ul>")
     elif isinstance(block, Table):
-        headers, rows, right = block.cells(digits)
-        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td class="num">{esc(c)}</td>' if r else f"<td>{esc(c)}</td>"
-                for c, r in zip(row, right, strict=True)
-            )
-            + "</tr>"
-            for row in rows
-        )
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        head, body = html_table_rows(*block.cells(digits))
+        parts.append(f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")
         if block.note:
             parts.append(f"<p><em>{esc(block.note)}</em></p>")
     return "".join(parts)

@@ -37,6 +37,7 @@ from ._formatting import (
     Summary,
     Table,
     _text_table,
+    html_table_rows,
     to_jsonable,
 )
 from ._i18n import check_lang, label
@@ -516,19 +517,10 @@ def _html_block(block: Any, tag: str | None, digits: int) -> str:
         cap = ""
         if block.title:
             cap = f"<caption><b>{esc(tag or '')}</b> {esc(block.title)}</caption>"
-        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td class="num">{esc(c)}</td>' if r else f"<td>{esc(c)}</td>"
-                for c, r in zip(row, right, strict=True)
-            )
-            + "</tr>"
-            for row in rows
-        )
+        head, body = html_table_rows(headers, rows, right)
         note = f'<p class="tnote">{esc(block.note)}</p>' if block.note else ""
         return (
-            f'<div class="tbl"><table class="three-line">{cap}<thead><tr>{head}</tr></thead>'
+            f'<div class="tbl"><table class="three-line">{cap}<thead>{head}</thead>'
             f"<tbody>{body}</tbody></table>{note}</div>"
         )
     if isinstance(block, Facts):
