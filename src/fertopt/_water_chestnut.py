@@ -430,6 +430,10 @@ def _check_anova(rows: _Rows, pub: dict, aov: Any) -> None:
     )
 
 
+_ZH_TREATMENT = {"blank": "空白区", "formula": "配方区", "reduced K": "减钾区",
+                 "reduced N": "减氮区", "reduced P": "减磷区"}
+
+
 def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series, mc: Any) -> None:
     from scipy import stats
 
@@ -457,7 +461,7 @@ def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series, mc: Any) -> None:
              f"/ F = {aov.mse:.0f}), so the real data give the same critical ranges. Duncan letters "
              f"of all treatments: {', '.join(f'{t} {letters[t]}' for t in order)}.",
              f"误差均方仅由公布的均值和 F 值决定 (MSE = 处理均方 / F = {aov.mse:.0f}), 原始数据的临界值"
-             f"与此相同。新复极差法字母: {', '.join(f'{t} {letters[t]}' for t in order)}。"),
+             f"与此相同。新复极差法字母: {', '.join(f'{_ZH_TREATMENT[t]} {letters[t]}' for t in order)}。"),
     )
 
 
@@ -787,11 +791,9 @@ def _check_economics(rows: _Rows, pub: dict, om: Any) -> None:
              "收益 = 产量 × 2.8 − 按文中养分价格计算的肥料成本 (18 × 6.25 + 8 × 4.67 + 19 × 10.4 = "
              "347.46 元); 三个百分数 (四舍五入) 将其限定在 8580.6 ~ 8584.6 元之间。"),
     )
-    names = {"reduced N": ("Reduced N", "减氮区"), "reduced K": ("Reduced K", "减钾区"),
-             "reduced P": ("Reduced P", "减磷区")}
     for label, r in printed.items():
         got = econ.loc[label]
-        en, zh = names[label]
+        en, zh = label.capitalize(), _ZH_TREATMENT[label]
         dy = float(got["yield"] - econ.loc["formula", "yield"])
         dc = float(got["fertilizer_cost"] - cost_full)
         within = abs(got["income_change"] - r["income_change"]) < 0.005 + 2.8 * 0.05
