@@ -82,10 +82,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _cld
-from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from ._validation import check_choice, check_probability
-from .exceptions import DataError, DesignError, DesignWarning, FertoptError, UnbalancedDesignWarning
+from .. import _cld
+from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from .._validation import check_choice, check_probability
+from ..exceptions import (
+    DataError,
+    DesignError,
+    DesignWarning,
+    FertoptError,
+    UnbalancedDesignWarning,
+)
 
 __all__ = [
     "MultCompResult",
@@ -297,7 +303,7 @@ class MultCompResult(ResultBase):
 
     def plot(self, ax=None, **kwargs):
         """Means ± SE with their letters; see :func:`fertopt.plotting.plot_means`."""
-        from . import plotting
+        from .. import plotting
 
         return plotting.plot_means(self, ax=ax, **kwargs)
 
@@ -450,7 +456,7 @@ def _run_family(
 ) -> _Outcome:
     from scipy import special
 
-    from . import distributions as _dist
+    from .. import distributions as _dist
 
     k = len(fam.labels)
     means, n = fam.means, fam.n
@@ -597,7 +603,7 @@ def _run_dunnett(
     control: str | None,
     alternative: str,
 ) -> _Outcome:
-    from . import distributions as _dist
+    from .. import distributions as _dist
 
     k = len(fam.labels)
     c = fam.labels.index(control)  # checked before
