@@ -92,6 +92,7 @@ from ..exceptions import (
     FertoptError,
     UnbalancedDesignWarning,
 )
+from ._pairwise import Family, compare_family, harmonic_mean
 from ._result import MultCompResult
 
 __all__ = [
@@ -114,357 +115,6 @@ PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
 Replication = Literal["harmonic", "kramer"]
 LetterMethod = Literal["agricolae", "piepho"]
 Alternative = Literal["two-sided", "greater", "less"]
-
-
-# ---------------------------------------------------------------------------
-# small numerical helpers
-# ---------------------------------------------------------------------------
-def _adjust(p: np.ndarray, method: str | None) -> np.ndarray:
-    """p-value adjustment over one family (as R ``p.adjust``; Šidák single-step)."""
-    p = np.asarray(p, dtype=float)
-    m = len(p)
-    if method is None or m == 0:
-        return p.copy()
-    if method == "bonferroni":
-        return np.minimum(1.0, p * m)
-    if method == "sidak":
-        return -np.expm1(m * np.log1p(-np.minimum(p, 1.0)))
-    if method == "holm":
-        order = np.argsort(p, kind="stable")
-        adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
-        out = np.empty(m)
-        out[order] = np.minimum(1.0, adj)
-        return out
-    if method == "fdr_bh":
-        order = np.argsort(p, kind="stable")[::-1]
-        ranks = m - np.arange(m)  # ranks of the decreasing p-values
-        adj = np.minimum.accumulate(m / ranks * p[order])
-        out = np.empty(m)
-        out[order] = np.minimum(1.0, adj)
-        return out
-    raise ValueError(method)  # pragma: no cover - checked before
-
-
-def _per_comparison_level(alpha: float, m: int, method: str | None) -> float:
-    """Per-comparison level whose adjusted value is alpha when all p are equal (agricolae's MSD)."""
-    if method in ("bonferroni", "holm"):
-        return alpha / m
-    if method == "sidak":
-        return -math.expm1(math.log1p(-alpha) / m)
-    return alpha
-
-
-def _t_quantile(prob: float, df: float) -> float:
-    from scipy import special
-
-    return float(special.stdtrit(df, prob)) if math.isfinite(df) else float(special.ndtri(prob))
-
-
-def _t_sf(t: np.ndarray, df: float) -> np.ndarray:
-    from scipy import special
-
-    return special.stdtr(df, -t) if math.isfinite(df) else special.ndtr(-t)
-
-
-def _harmonic(n: np.ndarray) -> float:
-    return float(len(n) / np.sum(1.0 / n))
-
-
-def _tie_key(label: str) -> tuple:
-    """agricolae orders treatments by their sorted labels before sorting means (ties)."""
-    try:
-        return (0, float(label), "")
-    except ValueError:
-        return (1, 0.0, label)
-
-
-def _display_order(means: np.ndarray, labels: Sequence[str], descending: bool) -> list[int]:
-    """Indices sorted by mean; ties keep agricolae's order (labels sorted, numbers numerically)."""
-    numeric = all(_tie_key(lb)[0] == 0 for lb in labels)
-    base = sorted(
-        range(len(labels)), key=lambda i: _tie_key(labels[i]) if numeric else (1, 0.0, labels[i])
-    )
-    sign = -1.0 if descending else 1.0
-    return sorted(base, key=lambda i: sign * means[i])
-
-
-# ---------------------------------------------------------------------------
-# the engine: one family of means
-# ---------------------------------------------------------------------------
-@dataclass
-class _Family:
-    labels: list[str]
-    means: np.ndarray
-    n: np.ndarray
-    sd: np.ndarray
-    within: str | None = None
-
-
-@dataclass
-class _Outcome:
-    pairs: pd.DataFrame
-    critical: pd.DataFrame
-    same: np.ndarray  # k x k: not separated at alpha
-    same_capitals: np.ndarray | None
-    order: list[int]
-
-
-def _range_pairs(fam: _Family, order: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    k = len(fam.labels)
-    rank = np.empty(k, dtype=int)
-    rank[np.asarray(order)] = np.arange(k)
-    ii, jj = np.triu_indices(k, 1)
-    span = np.abs(rank[ii] - rank[jj]) + 1
-    return ii, jj, span
-
-
-def _stepdown(p_pair: np.ndarray, order: list[int], ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-    """Protected p: the largest p of all contiguous ranges (in mean order) containing the pair."""
-    k = len(order)
-    rank = np.empty(k, dtype=int)
-    rank[np.asarray(order)] = np.arange(k)
-    mat = np.zeros((k, k))
-    lo = np.minimum(rank[ii], rank[jj])
-    hi = np.maximum(rank[ii], rank[jj])
-    mat[lo, hi] = p_pair
-    prot = mat.copy()
-    for width in range(k - 1, 0, -1):  # widest ranges first
-        for a in range(0, k - width):
-            b = a + width
-            best = mat[a, b]
-            if a > 0:
-                best = max(best, prot[a - 1, b])
-            if b < k - 1:
-                best = max(best, prot[a, b + 1])
-            prot[a, b] = best
-    return prot[lo, hi]
-
-
-def _same_matrix(k: int, ii: np.ndarray, jj: np.ndarray, separated: np.ndarray) -> np.ndarray:
-    same = np.ones((k, k), dtype=bool)
-    same[ii[separated], jj[separated]] = False
-    same[jj[separated], ii[separated]] = False
-    return same
-
-
-def _run_family(
-    test: str,
-    fam: _Family,
-    *,
-    mse: float,
-    df: float,
-    alpha: float,
-    alpha_capitals: float | None,
-    descending: bool,
-    p_adjust: str | None = None,
-    replication: str | None = None,
-    stepdown: bool = False,
-    control: str | None = None,
-    alternative: str = "two-sided",
-) -> _Outcome:
-    from scipy import special
-
-    from .. import distributions as _dist
-
-    k = len(fam.labels)
-    means, n = fam.means, fam.n
-    order = _display_order(means, fam.labels, descending)
-    n_ref = float(n[0]) if np.all(n == n[0]) else _harmonic(n)
-
-    if test == "Dunnett":
-        return _run_dunnett(
-            fam,
-            order,
-            mse=mse,
-            df=df,
-            alpha=alpha,
-            alpha_capitals=alpha_capitals,
-            control=control,
-            alternative=alternative,
-        )
-
-    ii, jj, span = _range_pairs(fam, order)
-    diff = means[ii] - means[jj]
-    pair_inv = 1.0 / n[ii] + 1.0 / n[jj]
-
-    def decide(level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
-        """statistic, se, p, critical range and the critical-value table at one level."""
-        if test in ("Duncan", "SNK", "Tukey"):
-            if replication == "harmonic":
-                se = np.full(len(ii), math.sqrt(mse / n_ref))
-            else:
-                se = np.sqrt(mse * 0.5 * pair_inv)
-            stat = np.abs(diff) / se
-            if test == "Tukey":
-                q = _dist.tukey_critical_value(k, df, level)
-                sf = np.asarray(_dist.studentized_range_sf(stat, k, df))
-                p = sf
-                crit = q * se
-                table = pd.DataFrame(
-                    {
-                        "span": [k],
-                        "protection": [1.0 - level],
-                        "quantile": [q],
-                        "critical_range": [q * math.sqrt(mse / n_ref)],
-                    }
-                )
-            else:
-                spans = np.arange(2, k + 1)
-                if test == "Duncan":
-                    qs = _dist.duncan_critical_values(k, df, level)
-                    prot = _dist.duncan_protection(k, level)
-                else:
-                    qs = _dist.snk_critical_values(k, df, level)
-                    prot = np.full(k - 1, 1.0 - level)
-                sf = np.asarray(_dist.studentized_range_sf(stat, span, df))
-                if test == "Duncan":
-                    # P = 1 − F(stat; p)^(1/(p−1)), written to keep small p-values exact
-                    with np.errstate(divide="ignore"):  # equal means: sf = 1, p = 1
-                        p = -np.expm1(np.log1p(-np.minimum(sf, 1.0)) / (span - 1.0))
-                else:
-                    p = sf
-                crit = qs[span - 2] * se
-                if stepdown:
-                    p = _stepdown(p, order, ii, jj)
-                table = pd.DataFrame(
-                    {
-                        "span": spans,
-                        "protection": prot,
-                        "quantile": qs,
-                        "critical_range": qs * math.sqrt(mse / n_ref),
-                    }
-                )
-            return stat, se, p, crit, table
-        se = np.sqrt(mse * pair_inv)
-        if test == "LSD":
-            t = diff / se
-            m = len(ii)
-            p = _adjust(2.0 * _t_sf(np.abs(t), df), p_adjust)
-            x = _per_comparison_level(level, m, p_adjust)
-            tq = _t_quantile(1.0 - x / 2.0, df)
-            crit = tq * se
-            table = pd.DataFrame(
-                {
-                    "span": [2],
-                    "protection": [1.0 - x],
-                    "quantile": [tq],
-                    "critical_range": [tq * math.sqrt(2.0 * mse / n_ref)],
-                }
-            )
-            return t, se, p, crit, table
-        # Scheffé
-        fstat = diff**2 / ((k - 1) * se**2)
-        p = (
-            special.fdtrc(k - 1, df, fstat)
-            if math.isfinite(df)
-            else special.chdtrc(k - 1, fstat * (k - 1))
-        )
-        fq = (
-            special.fdtri(k - 1, df, 1.0 - level)
-            if math.isfinite(df)
-            else special.chdtri(k - 1, level) / (k - 1)
-        )
-        sq = math.sqrt((k - 1) * fq)
-        crit = sq * se
-        table = pd.DataFrame(
-            {
-                "span": [k],
-                "protection": [1.0 - level],
-                "quantile": [sq],
-                "critical_range": [sq * math.sqrt(2.0 * mse / n_ref)],
-            }
-        )
-        return fstat, se, p, crit, table
-
-    stat, se, p, crit, table = decide(alpha)
-    significant = p < alpha
-    same = _same_matrix(k, ii, jj, significant)
-    same_cap = None
-    if alpha_capitals is not None:
-        _, _, p_cap, _, _ = decide(alpha_capitals)
-        same_cap = _same_matrix(k, ii, jj, p_cap < alpha_capitals)
-    pairs = pd.DataFrame(
-        {
-            "treatment_a": [fam.labels[i] for i in ii],
-            "treatment_b": [fam.labels[j] for j in jj],
-            "diff": diff,
-            "se": se,
-            "statistic": stat,
-            "critical_range": crit,
-            "p": p,
-            "significant": significant,
-            "ci_low": diff - crit,
-            "ci_high": diff + crit,
-        }
-    )
-    return _Outcome(pairs, table, same, same_cap, order)
-
-
-def _run_dunnett(
-    fam: _Family,
-    order: list[int],
-    *,
-    mse: float,
-    df: float,
-    alpha: float,
-    alpha_capitals: float | None,
-    control: str | None,
-    alternative: str,
-) -> _Outcome:
-    from .. import distributions as _dist
-
-    k = len(fam.labels)
-    c = fam.labels.index(control)  # checked before
-    others = [i for i in range(k) if i != c]
-    n = fam.n
-    diff = fam.means[others] - fam.means[c]
-    se = np.sqrt(mse * (1.0 / n[others] + 1.0 / n[c]))
-    t = diff / se
-    kw = dict(n=n[others], n_control=n[c], df=df, alternative=alternative)
-    p = np.asarray(_dist.dunnett_sf(t, **kw), dtype=float)
-    q = _dist.dunnett_ppf(1.0 - alpha, **kw)
-    crit = q * se
-    if alternative == "two-sided":
-        lo, hi = diff - crit, diff + crit
-    elif alternative == "greater":
-        lo, hi = diff - crit, np.full(len(diff), np.inf)
-    else:
-        lo, hi = np.full(len(diff), -np.inf), diff + crit
-    sig = p < alpha
-    pairs = pd.DataFrame(
-        {
-            "treatment_a": [fam.labels[i] for i in others],
-            "treatment_b": [fam.labels[c]] * len(others),
-            "diff": diff,
-            "se": se,
-            "statistic": t,
-            "critical_range": crit,
-            "p": p,
-            "significant": sig,
-            "ci_low": lo,
-            "ci_high": hi,
-        }
-    )
-    n_t = n[others]
-    n_ref = float(n_t[0]) if np.all(n_t == n_t[0]) else _harmonic(n_t)
-    table = pd.DataFrame(
-        {
-            "span": [k],
-            "protection": [1.0 - alpha],
-            "quantile": [q],
-            "critical_range": [q * math.sqrt(mse * (1.0 / n_ref + 1.0 / n[c]))],
-        }
-    )
-    marks = np.ones((k, k), dtype=bool)
-    for i, s in zip(others, sig, strict=True):
-        marks[i, c] = marks[c, i] = not s
-    marks_cap = None
-    if alpha_capitals is not None:
-        cap = p < alpha_capitals
-        marks_cap = np.ones((k, k), dtype=bool)
-        for i, s in zip(others, cap, strict=True):
-            marks_cap[i, c] = marks_cap[c, i] = not s
-    return _Outcome(pairs, table, marks, marks_cap, order)
 
 
 # ---------------------------------------------------------------------------
@@ -504,7 +154,7 @@ def _as_series(values: Any, name: str, labels: list[str] | None) -> pd.Series:
     return s
 
 
-def _family_from_means(means, n, sd) -> _Family:
+def _family_from_means(means, n, sd) -> Family:
     m = _as_series(means, "means", None)
     labels = list(m.index)
     if len(labels) < 2:
@@ -520,10 +170,10 @@ def _family_from_means(means, n, sd) -> _Family:
     sds = (
         _as_series(sd, "sd", labels).to_numpy() if sd is not None else np.full(len(labels), np.nan)
     )
-    return _Family(labels, m.to_numpy(dtype=float), nn.astype(float), sds)
+    return Family(labels, m.to_numpy(dtype=float), nn.astype(float), sds)
 
 
-def _check_replicated(families: list[_Family], where: str) -> None:
+def _check_replicated(families: list[Family], where: str) -> None:
     for fam in families:
         single = [lb for lb, v in zip(fam.labels, fam.n, strict=True) if v < 2]
         if single:
@@ -722,7 +372,7 @@ def _label_series(frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
     return out
 
 
-def _families_from_anova(aov, plan: _Plan) -> tuple[list[_Family], int]:
+def _families_from_anova(aov, plan: _Plan) -> tuple[list[Family], int]:
     data = aov.data
     response = aov.response
     cols = list(plan.within) + list(plan.parts)
@@ -730,12 +380,12 @@ def _families_from_anova(aov, plan: _Plan) -> tuple[list[_Family], int]:
     stats = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1), "n": grouped.count()})
     stats = stats.reset_index()
     stats["_label"] = _label_series(stats, list(plan.parts))
-    families: list[_Family] = []
+    families: list[Family] = []
     if plan.within:
         stats["_within"] = _label_series(stats, list(plan.within))
         for w, sub in stats.groupby("_within", sort=False):
             families.append(
-                _Family(
+                Family(
                     list(sub["_label"]),
                     sub["mean"].to_numpy(float),
                     sub["n"].to_numpy(float),
@@ -745,7 +395,7 @@ def _families_from_anova(aov, plan: _Plan) -> tuple[list[_Family], int]:
             )
     else:
         families.append(
-            _Family(
+            Family(
                 list(stats["_label"]),
                 stats["mean"].to_numpy(float),
                 stats["n"].to_numpy(float),
@@ -760,7 +410,7 @@ def _families_from_anova(aov, plan: _Plan) -> tuple[list[_Family], int]:
 # ---------------------------------------------------------------------------
 def _assemble(
     test: str,
-    families: list[_Family],
+    families: list[Family],
     *,
     mse: float,
     df: float,
@@ -800,7 +450,7 @@ def _assemble(
                 f"{', '.join(map(repr, fam.labels))}. Pass the label of the untreated or standard "
                 "treatment exactly as it appears in the data."
             )
-        out = _run_family(
+        out = compare_family(
             test,
             fam,
             mse=mse,
@@ -908,7 +558,7 @@ def _assemble(
 
 
 def _replication_warning(
-    families: list[_Family], replication: str | None, test: str
+    families: list[Family], replication: str | None, test: str
 ) -> list[tuple[type, str]]:
     if replication != "harmonic":
         return []
@@ -920,7 +570,7 @@ def _replication_warning(
                     UnbalancedDesignWarning,
                     f"replication differs between treatments (n = {format_number(lo)} to "
                     f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
-                    f"({format_number(_harmonic(fam.n), 4)}), as agricolae and SAS do. "
+                    f"({format_number(harmonic_mean(fam.n), 4)}), as agricolae and SAS do. "
                     "replication='kramer' uses each pair's own n instead.",
                 )
             ]
