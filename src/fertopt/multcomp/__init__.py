@@ -73,11 +73,9 @@ Examples
 
 from __future__ import annotations
 
-import math
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Hashable, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -86,13 +84,13 @@ from .. import _cld
 from .._formatting import format_number
 from .._validation import check_choice, check_probability
 from ..exceptions import (
-    DataError,
     DesignError,
-    DesignWarning,
     FertoptError,
     UnbalancedDesignWarning,
 )
-from ._pairwise import Family, compare_family, harmonic_mean
+from ._error_terms import check_error, plan_comparison
+from ._families import Family, check_replicated, families_from_anova, family_from_means
+from ._pairwise import compare_family, harmonic_mean
 from ._result import MultCompResult
 
 __all__ = [
@@ -115,294 +113,6 @@ PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
 Replication = Literal["harmonic", "kramer"]
 LetterMethod = Literal["agricolae", "piepho"]
 Alternative = Literal["two-sided", "greater", "less"]
-
-
-# ---------------------------------------------------------------------------
-# families from summary statistics and from an AnovaResult
-# ---------------------------------------------------------------------------
-def _as_series(values: Any, name: str, labels: list[str] | None) -> pd.Series:
-    if isinstance(values, pd.Series):
-        s = values.copy()
-        s.index = [str(i) for i in s.index]
-    elif isinstance(values, Mapping):
-        s = pd.Series({str(k): v for k, v in values.items()})
-    elif np.ndim(values) == 0:
-        if labels is None:
-            raise FertoptError(f"`{name}` must list one value per treatment.")
-        s = pd.Series([values] * len(labels), index=labels)
-    else:
-        arr = list(values)
-        idx = labels if labels is not None else [str(i + 1) for i in range(len(arr))]
-        if len(arr) != len(idx):
-            raise FertoptError(
-                f"`{name}` has {len(arr)} values but there are {len(idx)} treatments; give one "
-                "value per treatment, in the order of `means`."
-            )
-        s = pd.Series(arr, index=idx)
-    try:
-        s = s.astype(float)
-    except (TypeError, ValueError):
-        raise DataError(f"`{name}` holds values that are not numbers: {list(s)!r}.") from None
-    if labels is not None:
-        missing = [lb for lb in labels if lb not in s.index]
-        if missing:
-            raise FertoptError(
-                f"`{name}` has no value for treatment(s) {', '.join(map(repr, missing))}; give one "
-                "value per treatment of `means`."
-            )
-        s = s.loc[labels]
-    return s
-
-
-def _family_from_means(means, n, sd) -> Family:
-    m = _as_series(means, "means", None)
-    labels = list(m.index)
-    if len(labels) < 2:
-        raise DesignError("`means` holds fewer than 2 treatments; there is nothing to compare.")
-    if len(set(labels)) != len(labels):
-        raise DataError("`means` names a treatment twice; every treatment needs its own label.")
-    if not np.all(np.isfinite(m.to_numpy())):
-        bad = [lb for lb, v in m.items() if not np.isfinite(v)]
-        raise DataError(f"`means` has missing or infinite values for {', '.join(map(repr, bad))}.")
-    nn = _as_series(n, "n", labels).to_numpy()
-    if np.any(~np.isfinite(nn)) or np.any(nn <= 0):
-        raise DataError("`n` (plots per treatment) must be positive numbers.")
-    sds = (
-        _as_series(sd, "sd", labels).to_numpy() if sd is not None else np.full(len(labels), np.nan)
-    )
-    return Family(labels, m.to_numpy(dtype=float), nn.astype(float), sds)
-
-
-def _check_replicated(families: list[Family], where: str) -> None:
-    for fam in families:
-        single = [lb for lb, v in zip(fam.labels, fam.n, strict=True) if v < 2]
-        if single:
-            inside = f" (within {fam.within})" if fam.within else ""
-            raise DesignError(
-                f"treatment {', '.join(map(repr, single))}{inside} has a single plot{where}: its "
-                "mean carries no replication, so comparing it with others rests on the other "
-                "treatments alone. Add its missing replicates (check for plots dropped as "
-                "missing), "
-                "or leave the treatment out of the comparison."
-            )
-
-
-def _check_error(mse: float, df: float, source: str) -> tuple[float, float]:
-    try:
-        mse = float(mse)
-        df = float(df)
-    except (TypeError, ValueError):
-        raise FertoptError("`mse` and `df_resid` must be numbers.") from None
-    if not (df > 0) or math.isnan(df):
-        raise DesignError(
-            f"the {source} has no residual degrees of freedom (df = {format_number(df)}), so there "
-            "is no estimate of experimental error to compare means against. Replicate the "
-            "treatments (or add blocks), or, if an error mean square is known from elsewhere, use "
-            "the *_from_means function with that mse and its df_resid."
-        )
-    if not (mse > 0) or not math.isfinite(mse):
-        raise DesignError(
-            f"the error mean square of the {source} is {format_number(mse)}; it must be a positive "
-            "number. A zero error means every plot equals its fitted value: check for copied "
-            "values or a response column that is constant within treatments."
-        )
-    return mse, df
-
-
-def _terms_in_model(aov) -> list[str]:
-    """Treatment terms of the ANOVA table (blocks, rows, columns and errors left out)."""
-    errors = {str(e) for e in aov.errors["error"]}
-    factors = {str(f) for f in aov.factors}
-    return [
-        str(s)
-        for s in aov.table["source"]
-        if str(s) not in errors and set(str(s).split(":")) <= factors
-    ]
-
-
-def _canonical_term(parts: Sequence[str], factors: Sequence[str]) -> str:
-    ordered = [f for f in factors if f in parts]
-    return ":".join(ordered)
-
-
-def _parse_names(value: Any, role: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(p.strip() for p in value.split(":") if p.strip())
-    if isinstance(value, Sequence):
-        return tuple(str(v) for v in value)
-    return (str(value),)
-
-
-@dataclass
-class _Plan:
-    term: str
-    parts: tuple[str, ...]
-    within: tuple[str, ...]
-    mse: float
-    df: float
-    error_term: str
-    notes: list[str]
-    warns: list[tuple[type, str]]
-
-
-def _plan(aov, term: Any, within: Any, alpha: float) -> _Plan:
-    factors = [str(f) for f in aov.factors]
-    model_terms = _terms_in_model(aov)
-    parts = _parse_names(term, "term")
-    if not parts:
-        if len(factors) == 1:
-            parts = (factors[0],)
-        else:
-            raise DesignError(
-                f"this {aov.design} has several treatment factors ({', '.join(factors)}); name the "
-                f"one to compare, e.g. term={factors[0]!r} for its means, "
-                f"term={':'.join(factors[:2])!r} for the cells of an interaction, or "
-                f"term={factors[0]!r}, within={factors[1]!r} for simple effects."
-            )
-    unknown = [p for p in parts if p not in factors]
-    if unknown or len(set(parts)) != len(parts):
-        raise DesignError(
-            f"term={':'.join(parts)!r} is not a term of this ANOVA; its treatment terms are "
-            f"{', '.join(repr(t) for t in model_terms)}. Pass one of them as term=."
-        )
-    term_name = _canonical_term(parts, factors)
-    if term_name not in model_terms:
-        raise DesignError(
-            f"term={':'.join(parts)!r} is not a term of this ANOVA; its treatment terms are "
-            f"{', '.join(repr(t) for t in model_terms)}. Pass one of them as term=."
-        )
-    within_t = _parse_names(within, "within")
-    bad = [w for w in within_t if w not in factors or w in parts]
-    if bad or len(set(within_t)) != len(within_t):
-        others = [f for f in factors if f not in parts]
-        hint = (
-            f"name another treatment factor of the ANOVA ({', '.join(map(repr, others))})"
-            if others
-            else "this term leaves no other factor to slice by; drop within="
-        )
-        raise DesignError(f"within={within!r} cannot be used with term={term_name!r}: {hint}.")
-    notes: list[str] = []
-    warns: list[tuple[type, str]] = []
-    errors = aov.errors.set_index("error")
-    design = str(aov.design)
-
-    def error_row(name: str) -> tuple[float, float]:
-        row = errors.loc[name]
-        return float(row["ms"]), float(row["df"])
-
-    split = design.startswith("split-plot")
-    if split:
-        main, sub = str(aov.main_plot), str(aov.sub_plot)
-        cells = set(parts) | set(within_t)
-        if set(parts) == {main, sub}:
-            raise DesignError(
-                f"the cells of {term_name!r} in a split-plot mix two error terms (error a between "
-                f"main plots, error b within them). Compare sub-plot levels within each main-plot "
-                f"level with term={sub!r}, within={main!r} (error b), or main-plot levels within "
-                f"each sub-plot level with term={main!r}, within={sub!r} (combined error)."
-            )
-        if parts == (main,) and sub in cells:
-            ea, dfa = _check_error(*error_row("Error a"), "main-plot stratum (Error a)")
-            eb, dfb = _check_error(*error_row("Error b"), "sub-plot stratum (Error b)")
-            b = len(aov.data[sub].cat.categories)
-            mse = (ea + (b - 1) * eb) / b
-            num = (ea + (b - 1) * eb) ** 2
-            den = ea**2 / dfa + ((b - 1) * eb) ** 2 / dfb
-            df = num / den
-            name = "Error a + Error b (Satterthwaite)"
-            notes.append(
-                f"{main} levels within each level of {sub} are compared with the combined error "
-                f"(Ea + (b − 1) Eb) / b = {format_number(mse, 6)} (b = {b}) and Satterthwaite's "
-                f"df = {format_number(df, 6)} (Gomez & Gomez 1984, split-plot comparisons)."
-            )
-        else:
-            name = str(aov.error_of.get(term_name, "Error b"))
-            mse, df = error_row(name)
-            what = "main plots" if name == "Error a" else "sub-plots"
-            notes.append(
-                f"{term_name} is compared with {name} ({what}): MS {format_number(mse, 6)}, "
-                f"df {format_number(df, 6)}."
-            )
-    else:
-        name = (
-            str(aov.error_of.get(term_name, "Residuals"))
-            if getattr(aov, "error_of", None)
-            else "Residuals"
-        )
-        if name in errors.index:
-            mse, df = error_row(name)
-        else:
-            mse, df = float(aov.mse), float(aov.df_resid)
-        if design in ("RCBD", "factorial RCBD"):
-            notes.append(f"The error is block-adjusted ({name}, df {format_number(df, 6)}).")
-        elif design == "Latin square":
-            notes.append(
-                f"The error is adjusted for rows and columns ({name}, df {format_number(df, 6)})."
-            )
-    mse, df = _check_error(mse, df, "ANOVA")
-    # main effects compared while an interaction containing them is significant
-    if not within_t and len(factors) > 1:
-        table = aov.table.set_index("source")
-        for t in model_terms:
-            tparts = set(t.split(":"))
-            if len(tparts) > len(parts) and set(parts) < tparts:
-                pval = table.loc[t, "p"] if t in table.index else np.nan
-                if np.isfinite(pval) and pval < alpha:
-                    others = [f for f in t.split(":") if f not in parts]
-                    warns.append(
-                        (
-                            DesignWarning,
-                            f"the {t} interaction is significant (p = {format_number(pval, 3)}): "
-                            f"means of {term_name} averaged over {':'.join(others)} can hide "
-                            "effects that differ "
-                            f"between its levels. Compare {term_name} within each level with "
-                            f"within={':'.join(others)!r}, or the cells with term={t!r}.",
-                        )
-                    )
-                    break
-    return _Plan(term_name, parts, within_t, mse, df, name, notes, warns)
-
-
-def _label_series(frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
-    out = frame[cols[0]].astype(str)
-    for c in cols[1:]:
-        out = out + ":" + frame[c].astype(str)
-    return out
-
-
-def _families_from_anova(aov, plan: _Plan) -> tuple[list[Family], int]:
-    data = aov.data
-    response = aov.response
-    cols = list(plan.within) + list(plan.parts)
-    grouped = data.groupby(cols, observed=True, sort=True)[response]
-    stats = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1), "n": grouped.count()})
-    stats = stats.reset_index()
-    stats["_label"] = _label_series(stats, list(plan.parts))
-    families: list[Family] = []
-    if plan.within:
-        stats["_within"] = _label_series(stats, list(plan.within))
-        for w, sub in stats.groupby("_within", sort=False):
-            families.append(
-                Family(
-                    list(sub["_label"]),
-                    sub["mean"].to_numpy(float),
-                    sub["n"].to_numpy(float),
-                    sub["sd"].to_numpy(float),
-                    str(w),
-                )
-            )
-    else:
-        families.append(
-            Family(
-                list(stats["_label"]),
-                stats["mean"].to_numpy(float),
-                stats["n"].to_numpy(float),
-                stats["sd"].to_numpy(float),
-            )
-        )
-    return families, int(grouped.count().sum())
 
 
 # ---------------------------------------------------------------------------
@@ -602,9 +312,9 @@ def _from_anova(
             "mse=..., df_resid=...)."
         )
     alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
-    plan = _plan(aov, term, within, alpha)
-    families, n_obs = _families_from_anova(aov, plan)
-    _check_replicated(families, " in the analysed data")
+    plan = plan_comparison(aov, term, within, alpha)
+    families, n_obs = families_from_anova(aov, plan.parts, plan.within)
+    check_replicated(families, " in the analysed data")
     warns = plan.warns + _replication_warning(families, options.get("replication"), test)
     notes = list(plan.notes)
     unbalanced = any(not np.all(f.n == f.n[0]) for f in families)
@@ -640,9 +350,9 @@ def _from_means(
     test: str, *, means, n, mse, df_resid, sd, alpha, alpha_capitals, descending, letters, **options
 ) -> MultCompResult:
     alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
-    mse, df = _check_error(mse, df_resid, "given error")
-    fam = _family_from_means(means, n, sd)
-    _check_replicated([fam], "")
+    mse, df = check_error(mse, df_resid, "given error")
+    fam = family_from_means(means, n, sd)
+    check_replicated([fam], "")
     warns = _replication_warning([fam], options.get("replication"), test)
     return _assemble(
         test,

@@ -23,18 +23,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["Family", "Outcome", "compare_family", "harmonic_mean"]
+from ._families import Family
 
-
-@dataclass
-class Family:
-    """Means compared together, with their replication and plot standard deviations."""
-
-    labels: list[str]
-    means: np.ndarray
-    n: np.ndarray
-    sd: np.ndarray
-    within: str | None = None
+__all__ = ["Outcome", "compare_family", "harmonic_mean"]
 
 
 @dataclass
