@@ -73,25 +73,12 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable, Sequence
 from typing import Literal
 
-import numpy as np
-import pandas as pd
-
-from .. import _cld
-from .._formatting import format_number
-from .._validation import check_choice, check_probability
-from ..exceptions import (
-    DesignError,
-    FertoptError,
-    UnbalancedDesignWarning,
-)
-from ._error_terms import check_error, plan_comparison
-from ._families import Family, check_replicated, families_from_anova, family_from_means
-from ._pairwise import compare_family, harmonic_mean
+from .._validation import check_choice
 from ._result import MultCompResult
+from ._run import from_anova, from_means
 
 __all__ = [
     "MultCompResult",
@@ -113,266 +100,6 @@ PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
 Replication = Literal["harmonic", "kramer"]
 LetterMethod = Literal["agricolae", "piepho"]
 Alternative = Literal["two-sided", "greater", "less"]
-
-
-# ---------------------------------------------------------------------------
-# assembling the result
-# ---------------------------------------------------------------------------
-def _assemble(
-    test: str,
-    families: list[Family],
-    *,
-    mse: float,
-    df: float,
-    alpha: float,
-    alpha_capitals: float | None,
-    descending: bool,
-    letters: str,
-    term: str,
-    within: tuple[str, ...],
-    error_term: str,
-    response: str | None,
-    design: str | None,
-    n_obs: int,
-    notes: list[str],
-    warns: list[tuple[type, str]],
-    p_adjust: str | None = None,
-    replication: str | None = None,
-    stepdown: bool = False,
-    control: str | None = None,
-    alternative: str | None = None,
-) -> MultCompResult:
-    group_frames, pair_frames, crit_frames = [], [], []
-    levels = {fam.within if fam.within is not None else "": list(fam.labels) for fam in families}
-    used_methods: set[str] = set()
-    invalid_sweeps = []
-    for fam in families:
-        if len(fam.labels) < 2:
-            where = f" within {fam.within}" if fam.within else ""
-            raise DesignError(
-                f"only one level of {term} is present{where}; at least 2 are needed to "
-                "compare means."
-            )
-        if test == "Dunnett" and control not in fam.labels:
-            where = f" within {fam.within}" if fam.within else ""
-            raise DesignError(
-                f"control={control!r} is not a level of {term}{where}; the levels are "
-                f"{', '.join(map(repr, fam.labels))}. Pass the label of the untreated or standard "
-                "treatment exactly as it appears in the data."
-            )
-        out = compare_family(
-            test,
-            fam,
-            mse=mse,
-            df=df,
-            alpha=alpha,
-            alpha_capitals=alpha_capitals,
-            descending=descending,
-            p_adjust=p_adjust,
-            replication=replication,
-            stepdown=stepdown,
-            control=control,
-            alternative=alternative or "two-sided",
-        )
-        if test == "Dunnett":
-            c = fam.labels.index(control)
-            let = ["" if i == c or out.same[i, c] else "*" for i in range(len(fam.labels))]
-            caps = None
-            if out.same_capitals is not None:
-                caps = [
-                    "" if i == c or out.same_capitals[i, c] else "*" for i in range(len(fam.labels))
-                ]
-        else:
-            let, method = _cld.compact_letters(
-                out.order, out.same, method=letters, pool=_cld.LOWERCASE
-            )
-            used_methods.add(method)
-            if method != letters:
-                invalid_sweeps.append(fam.within)
-            caps = None
-            if out.same_capitals is not None:
-                caps, method_c = _cld.compact_letters(
-                    out.order, out.same_capitals, method=letters, pool=_cld.CAPITALS
-                )
-                used_methods.add(method_c)
-                if method_c != letters:
-                    invalid_sweeps.append(fam.within)
-        se = np.sqrt(mse / fam.n)
-        g = pd.DataFrame(
-            {
-                "treatment": fam.labels,
-                "mean": fam.means,
-                "sd": fam.sd,
-                "se": se,
-                "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
-                "letters": let,
-            }
-        )
-        if caps is not None:
-            g["capitals"] = caps
-        g = g.iloc[out.order].reset_index(drop=True)
-        pairs, crit = out.pairs, out.critical
-        if fam.within is not None:
-            g.insert(0, "within", fam.within)
-            pairs.insert(0, "within", fam.within)
-            crit.insert(0, "within", fam.within)
-        group_frames.append(g)
-        pair_frames.append(pairs)
-        crit_frames.append(crit)
-    groups = pd.concat(group_frames, ignore_index=True)
-    pairs = pd.concat(pair_frames, ignore_index=True)
-    critical = pd.concat(crit_frames, ignore_index=True)
-    if test != "Dunnett" and invalid_sweeps:
-        where = "" if invalid_sweeps == [None] else " (in some slices)"
-        notes.append(
-            "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
-            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
-            "differ "
-            "from agricolae's but follow the decisions exactly."
-        )
-    if test == "Duncan":
-        notes.append(
-            "Duncan's test protects each range at (1 − α)^(p − 1); it does not control the "
-            "experimentwise error rate (Tukey's test does)."
-        )
-    method_used = "piepho" if "piepho" in used_methods else letters
-    warn_texts = tuple(text for _, text in warns)
-    for category, text in warns:
-        warnings.warn(text, category, stacklevel=4)
-    return MultCompResult(
-        test=test,
-        groups=groups,
-        pairs=pairs,
-        critical=critical,
-        term=term,
-        within=within,
-        response=response,
-        mse=mse,
-        df=df,
-        error_term=error_term,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        p_adjust=p_adjust,
-        replication=replication,
-        stepdown=stepdown,
-        descending=descending,
-        letters_method=method_used,
-        control=control,
-        alternative=alternative,
-        design=design,
-        n_obs=n_obs,
-        notes=tuple(notes),
-        warnings=warn_texts,
-        _extra={"levels": levels},
-    )
-
-
-def _replication_warning(
-    families: list[Family], replication: str | None, test: str
-) -> list[tuple[type, str]]:
-    if replication != "harmonic":
-        return []
-    for fam in families:
-        if not np.all(fam.n == fam.n[0]):
-            lo, hi = fam.n.min(), fam.n.max()
-            return [
-                (
-                    UnbalancedDesignWarning,
-                    f"replication differs between treatments (n = {format_number(lo)} to "
-                    f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
-                    f"({format_number(harmonic_mean(fam.n), 4)}), as agricolae and SAS do. "
-                    "replication='kramer' uses each pair's own n instead.",
-                )
-            ]
-    return []
-
-
-def _common_checks(alpha, alpha_capitals, descending, letters) -> tuple[float, float | None]:
-    alpha = check_probability(alpha, "alpha")
-    if alpha_capitals is not None:
-        alpha_capitals = check_probability(alpha_capitals, "alpha_capitals")
-        if alpha_capitals >= alpha:
-            raise FertoptError(
-                f"alpha_capitals={alpha_capitals!r} must be smaller than alpha={alpha!r}: capital "
-                "letters mark the stricter level (0.01 beside 0.05 in the usual convention)."
-            )
-    if not isinstance(descending, (bool, np.bool_)):
-        raise FertoptError(f"descending must be True or False, got {descending!r}.")
-    check_choice(letters, "letters", ("agricolae", "piepho"))
-    return alpha, alpha_capitals
-
-
-def _from_anova(
-    test: str, aov, *, alpha, term, within, alpha_capitals, descending, letters, **options
-) -> MultCompResult:
-    if not all(hasattr(aov, a) for a in ("table", "factors", "data", "errors", "design")):
-        raise FertoptError(
-            f"{test.lower()}() takes the result of fertopt.anova(...), got {type(aov).__name__}. "
-            f"For means from a published table use {test.lower()}_from_means(means=..., n=..., "
-            "mse=..., df_resid=...)."
-        )
-    alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
-    plan = plan_comparison(aov, term, within, alpha)
-    families, n_obs = families_from_anova(aov, plan.parts, plan.within)
-    check_replicated(families, " in the analysed data")
-    warns = plan.warns + _replication_warning(families, options.get("replication"), test)
-    notes = list(plan.notes)
-    unbalanced = any(not np.all(f.n == f.n[0]) for f in families)
-    if unbalanced and (
-        len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")
-    ):
-        notes.append(
-            "Replication is unequal: the means are arithmetic means of the plots (as in "
-            "agricolae), not least-squares means."
-        )
-    return _assemble(
-        test,
-        families,
-        mse=plan.mse,
-        df=plan.df,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=bool(descending),
-        letters=letters,
-        term=plan.term,
-        within=plan.within,
-        error_term=plan.error_term,
-        response=str(aov.response),
-        design=str(aov.design),
-        n_obs=n_obs,
-        notes=notes,
-        warns=warns,
-        **options,
-    )
-
-
-def _from_means(
-    test: str, *, means, n, mse, df_resid, sd, alpha, alpha_capitals, descending, letters, **options
-) -> MultCompResult:
-    alpha, alpha_capitals = _common_checks(alpha, alpha_capitals, descending, letters)
-    mse, df = check_error(mse, df_resid, "given error")
-    fam = family_from_means(means, n, sd)
-    check_replicated([fam], "")
-    warns = _replication_warning([fam], options.get("replication"), test)
-    return _assemble(
-        test,
-        [fam],
-        mse=mse,
-        df=df,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=bool(descending),
-        letters=letters,
-        term="treatment",
-        within=(),
-        error_term="given",
-        response=None,
-        design=None,
-        n_obs=int(np.sum(fam.n)),
-        notes=[],
-        warns=warns,
-        **options,
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -545,7 +272,7 @@ def duncan(
     3        T4  14.2       b
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_anova(
+    return from_anova(
         "Duncan",
         aov,
         alpha=alpha,
@@ -623,7 +350,7 @@ def snk(
     (['a', 'ab', 'c', 'bc', 'c'], 'piepho')
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_anova(
+    return from_anova(
         "SNK",
         aov,
         alpha=alpha,
@@ -694,7 +421,7 @@ def tukey(
     2      trt1       b
     """
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_anova(
+    return from_anova(
         "Tukey",
         aov,
         alpha=alpha,
@@ -763,7 +490,7 @@ def lsd(
     """
     if p_adjust is not None:
         check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
-    return _from_anova(
+    return from_anova(
         "LSD",
         aov,
         alpha=alpha,
@@ -819,7 +546,7 @@ def scheffe(
     >>> round(float(mc.critical["quantile"].iloc[0]), 4)   # sqrt(2 F(0.95; 2, 12)) = sqrt(2 3.8853)
     2.7876
     """
-    return _from_anova(
+    return from_anova(
         "Scheffe",
         aov,
         alpha=alpha,
@@ -887,7 +614,7 @@ def dunnett(
     1          N2          CK   5.0  0.0014         True
     """
     check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
-    return _from_anova(
+    return from_anova(
         "Dunnett",
         aov,
         alpha=alpha,
@@ -965,7 +692,7 @@ def duncan_from_means(
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_means(
+    return from_means(
         "Duncan",
         means=means,
         n=n,
@@ -997,7 +724,7 @@ def snk_from_means(
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_means(
+    return from_means(
         "SNK",
         means=means,
         n=n,
@@ -1033,7 +760,7 @@ def tukey_from_means(
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
     check_choice(replication, "replication", ("harmonic", "kramer"))
-    return _from_means(
+    return from_means(
         "Tukey",
         means=means,
         n=n,
@@ -1069,7 +796,7 @@ def lsd_from_means(
 ) -> MultCompResult:
     if p_adjust is not None:
         check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
-    return _from_means(
+    return from_means(
         "LSD",
         means=means,
         n=n,
@@ -1102,7 +829,7 @@ def scheffe_from_means(
     descending: bool = True,
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
-    return _from_means(
+    return from_means(
         "Scheffe",
         means=means,
         n=n,
@@ -1138,7 +865,7 @@ def dunnett_from_means(
     alpha_capitals: float | None = None,
 ) -> MultCompResult:
     check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
-    return _from_means(
+    return from_means(
         "Dunnett",
         means=means,
         n=n,

@@ -12,8 +12,10 @@ degrees of freedom:
   levels within a sub-plot level the combined error ``(Ea + (b − 1) Eb) / b``
   with Satterthwaite's degrees of freedom (Gomez & Gomez 1984, ch. 3).
 
-It also warns when a main effect is compared while an interaction containing
-it is significant.
+For a published table of means (the ``*_from_means`` functions),
+:func:`given_error` checks the error mean square and degrees of freedom
+given.  :func:`plan_comparison` also warns when a main effect is compared
+while an interaction containing it is significant.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pandas as pd
 from .._formatting import format_number
 from ..exceptions import DesignError, DesignWarning, FertoptError
 
-__all__ = ["Plan", "plan_comparison", "check_error"]
+__all__ = ["Plan", "plan_comparison", "given_error"]
 
 
 @dataclass
@@ -254,3 +256,9 @@ def plan_comparison(aov, term: Any, within: Any, alpha: float) -> Plan:
     if not within_t and len(factors) > 1:
         warns = _interaction_warnings(aov, parts, term_name, model_terms, alpha)
     return Plan(term_name, parts, within_t, mse, df, name, notes, warns)
+
+
+def given_error(mse: Any, df_resid: Any) -> Plan:
+    """The plan of the ``*_from_means`` functions: the table's treatments, the error as given."""
+    mse, df = check_error(mse, df_resid, "given error")
+    return Plan("treatment", ("treatment",), (), mse, df, "given", [], [])

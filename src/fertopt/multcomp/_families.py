@@ -31,6 +31,11 @@ class Family:
     sd: np.ndarray
     within: str | None = None
 
+    @property
+    def balanced(self) -> bool:
+        """Whether every treatment has the same number of plots."""
+        return bool(np.all(self.n == self.n[0]))
+
 
 # ---------------------------------------------------------------------------
 # from a published table
