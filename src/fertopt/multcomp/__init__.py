@@ -77,6 +77,7 @@ from collections.abc import Hashable, Sequence
 from typing import Literal
 
 from .._validation import check_choice
+from ._docstrings import EXTRA_RANGE, anova_doc, means_doc
 from ._result import MultCompResult
 from ._run import from_anova, from_means
 
@@ -105,70 +106,7 @@ Alternative = Literal["two-sided", "greater", "less"]
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
-_PARAMS_AOV = """aov : AnovaResult
-        Result of :func:`fertopt.anova`.  Its error mean square and degrees of
-        freedom are used (block-adjusted for an RCBD, row- and
-        column-adjusted for a Latin square, error a / error b / combined for
-        a split-plot; see the module notes)."""
-_PARAMS_TERM = """term : str, optional
-        Treatment term whose levels are compared: a factor (``"N"``, its
-        marginal means) or an interaction (``"N:P"``, its cell means).
-        Required when the ANOVA has more than one treatment factor.
-    within : str or sequence of str, optional
-        Compare the levels of ``term`` separately at each level of these
-        factors (simple effects), e.g. ``term="N", within="P"``."""
-_PARAMS_COMMON = """alpha : float, default 0.05
-        Significance level of the comparisons and of the lowercase letters.
-    alpha_capitals : float, optional
-        Also give capital letters at this stricter level (the Chinese
-        convention is lowercase at 0.05 and capitals at 0.01), in the
-        column ``capitals``.
-    descending : bool, default True
-        ``a`` on the highest mean; ``False`` puts ``a`` on the lowest (for
-        responses where lower is better, such as disease scores).
-    letters : {"agricolae", "piepho"}, default "agricolae"
-        ``"agricolae"`` gives agricolae's letters whenever they agree with
-        the decisions and Piepho's otherwise; ``"piepho"`` always uses
-        Piepho's algorithm."""
-_PARAMS_MEANS = """means : Series, mapping or sequence
-        Treatment means, labelled by treatment (a sequence is labelled
-        ``"1"``, ``"2"``, …).
-    n : float, sequence or mapping
-        Plots per treatment (one number if all are equal).
-    mse : float
-        Error mean square of the ANOVA.
-    df_resid : float
-        Its degrees of freedom.
-    sd : sequence or mapping, optional
-        Standard deviations of the plots, shown in ``groups``."""
-_RETURNS = """Returns
-    -------
-    MultCompResult
-        ``groups`` (treatment, mean, sd, se, n, letters), ``pairs``
-        (treatment_a, treatment_b, diff, se, statistic, critical_range, p,
-        significant, ci_low, ci_high), ``critical`` (span, protection,
-        quantile, critical_range) and the MSE, df, alpha, error term and
-        options used; see :class:`MultCompResult`."""
-_RAISES = """Raises
-    ------
-    DesignError
-        If ``term`` or ``within`` is not a term of the ANOVA, the ANOVA has no
-        residual degrees of freedom, a treatment has a single plot, or fewer
-        than two levels are compared.
-    FertoptError
-        If ``alpha`` (or ``alpha_capitals``) is not between 0 and 1, or an
-        option is not one of its choices."""
-
-
-def _doc(**parts: str):
-    def deco(func):
-        func.__doc__ = func.__doc__.format(**parts)
-        return func
-
-    return deco
-
-
-@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+@anova_doc
 def duncan(
     aov,
     /,
@@ -286,7 +224,7 @@ def duncan(
     )
 
 
-@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+@anova_doc
 def snk(
     aov,
     /,
@@ -364,7 +302,7 @@ def snk(
     )
 
 
-@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+@anova_doc
 def tukey(
     aov,
     /,
@@ -434,7 +372,7 @@ def tukey(
     )
 
 
-@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+@anova_doc
 def lsd(
     aov,
     /,
@@ -503,7 +441,7 @@ def lsd(
     )
 
 
-@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, common=_PARAMS_COMMON, returns=_RETURNS, raises=_RAISES)
+@anova_doc
 def scheffe(
     aov,
     /,
@@ -558,7 +496,7 @@ def scheffe(
     )
 
 
-@_doc(aov=_PARAMS_AOV, term=_PARAMS_TERM, returns=_RETURNS, raises=_RAISES)
+@anova_doc
 def dunnett(
     aov,
     /,
@@ -629,54 +567,7 @@ def dunnett(
 
 
 # --- from published tables ------------------------------------------------
-_FROM_MEANS_DOC = """{title} from treatment means, their replication and an error mean square.
-
-    For tables of means published without the plot data.  Takes the same
-    options as :func:`{name}`, except ``term`` and ``within``.
-
-    Parameters
-    ----------
-    {means}
-    {extra}
-
-    Returns
-    -------
-    MultCompResult
-        As :func:`{name}`; ``error_term`` is ``"given"``.
-
-    Raises
-    ------
-    DesignError
-        If ``df_resid`` is not positive, a treatment has ``n < 2``, or fewer
-        than two means are given.
-    DataError
-        If means or replications are missing or not numbers.
-
-    Examples
-    --------
-    >>> import fertopt as fo
-    >>> mc = fo.{name}_from_means(means={{"CK": 30.1, "NPK": 36.2, "NP": 35.0, "PK": 31.0}},
-    ...                        n=3, mse=1.8, df_resid=6{example_extra})
-    >>> mc.groups["treatment"].tolist()
-    ['NPK', 'NP', 'PK', 'CK']
-    """
-
-
-def _means_doc(name: str, title: str, extra: str, example_extra: str = ""):
-    def deco(func):
-        func.__doc__ = _FROM_MEANS_DOC.format(
-            name=name, title=title, means=_PARAMS_MEANS, extra=extra, example_extra=example_extra
-        )
-        return func
-
-    return deco
-
-
-_EXTRA_RANGE = """alpha, stepdown, replication, alpha_capitals, descending, letters :
-        As for :func:`duncan`."""
-
-
-@_means_doc("duncan", "Duncan's multiple range test", _EXTRA_RANGE)
+@means_doc("duncan", "Duncan's multiple range test", EXTRA_RANGE)
 def duncan_from_means(
     *,
     means,
@@ -708,7 +599,7 @@ def duncan_from_means(
     )
 
 
-@_means_doc("snk", "Student-Newman-Keuls test", _EXTRA_RANGE)
+@means_doc("snk", "Student-Newman-Keuls test", EXTRA_RANGE)
 def snk_from_means(
     *,
     means,
@@ -740,7 +631,7 @@ def snk_from_means(
     )
 
 
-@_means_doc(
+@means_doc(
     "tukey",
     "Tukey's HSD",
     """alpha, replication, alpha_capitals, descending, letters :
@@ -775,7 +666,7 @@ def tukey_from_means(
     )
 
 
-@_means_doc(
+@means_doc(
     "lsd",
     "Fisher's LSD",
     """alpha, p_adjust, alpha_capitals, descending, letters :
@@ -811,7 +702,7 @@ def lsd_from_means(
     )
 
 
-@_means_doc(
+@means_doc(
     "scheffe",
     "Scheffé's test",
     """alpha, alpha_capitals, descending, letters :
@@ -843,7 +734,7 @@ def scheffe_from_means(
     )
 
 
-@_means_doc(
+@means_doc(
     "dunnett",
     "Dunnett's test",
     """control : label
