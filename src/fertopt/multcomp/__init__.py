@@ -76,7 +76,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Literal
 
-from .._validation import check_choice
 from ._docstrings import EXTRA_RANGE, anova_doc, means_doc
 from ._result import MultCompResult
 from ._run import from_anova, from_means
@@ -106,6 +105,10 @@ Alternative = Literal["two-sided", "greater", "less"]
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
+# Each function is its signature and its docstring. Its body hands the
+# arguments on unchanged, as ``**locals()`` (the first and only statement, so
+# it holds exactly the parameters), to from_anova() or from_means() in _run.py,
+# which check the options every test shares and the ones only some take.
 @anova_doc
 def duncan(
     aov,
@@ -209,19 +212,7 @@ def duncan(
     2        T3  15.0       b
     3        T4  14.2       b
     """
-    check_choice(replication, "replication", ("harmonic", "kramer"))
-    return from_anova(
-        "Duncan",
-        aov,
-        alpha=alpha,
-        term=term,
-        within=within,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        replication=replication,
-        stepdown=bool(stepdown),
-    )
+    return from_anova("Duncan", **locals())
 
 
 @anova_doc
@@ -287,19 +278,7 @@ def snk(
     >>> mc.groups["letters"].tolist(), mc.letters_method
     (['a', 'ab', 'c', 'bc', 'c'], 'piepho')
     """
-    check_choice(replication, "replication", ("harmonic", "kramer"))
-    return from_anova(
-        "SNK",
-        aov,
-        alpha=alpha,
-        term=term,
-        within=within,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        replication=replication,
-        stepdown=bool(stepdown),
-    )
+    return from_anova("SNK", **locals())
 
 
 @anova_doc
@@ -358,18 +337,7 @@ def tukey(
     1      ctrl      ab
     2      trt1       b
     """
-    check_choice(replication, "replication", ("harmonic", "kramer"))
-    return from_anova(
-        "Tukey",
-        aov,
-        alpha=alpha,
-        term=term,
-        within=within,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        replication=replication,
-    )
+    return from_anova("Tukey", **locals())
 
 
 @anova_doc
@@ -426,19 +394,7 @@ def lsd(
     >>> mc.groups["letters"].tolist()    # agricolae's sweep would give a, a, b, b
     ['a', 'ab', 'c', 'bc']
     """
-    if p_adjust is not None:
-        check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
-    return from_anova(
-        "LSD",
-        aov,
-        alpha=alpha,
-        term=term,
-        within=within,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        p_adjust=p_adjust,
-    )
+    return from_anova("LSD", **locals())
 
 
 @anova_doc
@@ -484,16 +440,7 @@ def scheffe(
     >>> round(float(mc.critical["quantile"].iloc[0]), 4)   # sqrt(2 F(0.95; 2, 12)) = sqrt(2 3.8853)
     2.7876
     """
-    return from_anova(
-        "Scheffe",
-        aov,
-        alpha=alpha,
-        term=term,
-        within=within,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-    )
+    return from_anova("Scheffe", **locals())
 
 
 @anova_doc
@@ -551,19 +498,7 @@ def dunnett(
     0          N1          CK   2.5  0.0600        False
     1          N2          CK   5.0  0.0014         True
     """
-    check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
-    return from_anova(
-        "Dunnett",
-        aov,
-        alpha=alpha,
-        term=term,
-        within=within,
-        alpha_capitals=alpha_capitals,
-        descending=True,
-        letters="agricolae",
-        control=str(control),
-        alternative=alternative,
-    )
+    return from_anova("Dunnett", **locals())
 
 
 # --- from published tables ------------------------------------------------
@@ -582,21 +517,7 @@ def duncan_from_means(
     descending: bool = True,
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
-    check_choice(replication, "replication", ("harmonic", "kramer"))
-    return from_means(
-        "Duncan",
-        means=means,
-        n=n,
-        mse=mse,
-        df_resid=df_resid,
-        sd=sd,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        replication=replication,
-        stepdown=bool(stepdown),
-    )
+    return from_means("Duncan", **locals())
 
 
 @means_doc("snk", "Student-Newman-Keuls test", EXTRA_RANGE)
@@ -614,21 +535,7 @@ def snk_from_means(
     descending: bool = True,
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
-    check_choice(replication, "replication", ("harmonic", "kramer"))
-    return from_means(
-        "SNK",
-        means=means,
-        n=n,
-        mse=mse,
-        df_resid=df_resid,
-        sd=sd,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        replication=replication,
-        stepdown=bool(stepdown),
-    )
+    return from_means("SNK", **locals())
 
 
 @means_doc(
@@ -650,20 +557,7 @@ def tukey_from_means(
     descending: bool = True,
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
-    check_choice(replication, "replication", ("harmonic", "kramer"))
-    return from_means(
-        "Tukey",
-        means=means,
-        n=n,
-        mse=mse,
-        df_resid=df_resid,
-        sd=sd,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        replication=replication,
-    )
+    return from_means("Tukey", **locals())
 
 
 @means_doc(
@@ -685,21 +579,7 @@ def lsd_from_means(
     descending: bool = True,
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
-    if p_adjust is not None:
-        check_choice(p_adjust, "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh"))
-    return from_means(
-        "LSD",
-        means=means,
-        n=n,
-        mse=mse,
-        df_resid=df_resid,
-        sd=sd,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-        p_adjust=p_adjust,
-    )
+    return from_means("LSD", **locals())
 
 
 @means_doc(
@@ -720,18 +600,7 @@ def scheffe_from_means(
     descending: bool = True,
     letters: LetterMethod = "agricolae",
 ) -> MultCompResult:
-    return from_means(
-        "Scheffe",
-        means=means,
-        n=n,
-        mse=mse,
-        df_resid=df_resid,
-        sd=sd,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=descending,
-        letters=letters,
-    )
+    return from_means("Scheffe", **locals())
 
 
 @means_doc(
@@ -755,18 +624,4 @@ def dunnett_from_means(
     alpha: float = 0.05,
     alpha_capitals: float | None = None,
 ) -> MultCompResult:
-    check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
-    return from_means(
-        "Dunnett",
-        means=means,
-        n=n,
-        mse=mse,
-        df_resid=df_resid,
-        sd=sd,
-        alpha=alpha,
-        alpha_capitals=alpha_capitals,
-        descending=True,
-        letters="agricolae",
-        control=str(control),
-        alternative=alternative,
-    )
+    return from_means("Dunnett", **locals())
