@@ -58,7 +58,9 @@ def shape(g: np.ndarray, h: np.ndarray, half: np.ndarray, ridge_tol: float) -> d
     coord = vec_c.T @ gc
     if kind != "ridge" and np.abs(lam_c).min() > 1e-12 * big:
         zero = np.zeros_like(zero)
-    consistent = bool(np.all(np.abs(coord[zero]) <= 1e-8 * max(1.0, float(np.abs(gc).max(initial=0.0)))))
+    consistent = bool(
+        np.all(np.abs(coord[zero]) <= 1e-8 * max(1.0, float(np.abs(gc).max(initial=0.0))))
+    )
     if consistent:
         inv = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, 2 * lam_c))
         u = -(vec_c @ (inv * coord))
@@ -115,18 +117,30 @@ def canonical(surf: SurfaceFit, ridge_tol: float, radii: Sequence[float] | None)
     _center, half = coded_half(surf)
     found = shape(g, h, half, float(ridge_tol))
     k = len(surf.nutrients)
-    eigen = pd.DataFrame({"axis": np.arange(1, k + 1), "eigenvalue": found["eigenvalues"],
-                          "coded_eigenvalue": found["coded_eigenvalues"]})
+    eigen = pd.DataFrame(
+        {
+            "axis": np.arange(1, k + 1),
+            "eigenvalue": found["eigenvalues"],
+            "coded_eigenvalue": found["coded_eigenvalues"],
+        }
+    )
     for i, n in enumerate(surf.nutrients):
         eigen[n] = found["eigenvectors"][i, :]
     notes = []
     if found["z"] is not None:
         point, value, outside, negative_root = locate(surf, found["z"])
         if negative_root:
-            outside = outside + ("the stationary point lies at a negative square root, which no rate can reach",)
+            outside = outside + (
+                "the stationary point lies at a negative square root, which no rate can reach",
+            )
         inside = not outside
     else:
-        point, value, outside, inside = None, None, ("there is no stationary point (a rising ridge)",), False
+        point, value, outside, inside = (
+            None,
+            None,
+            ("there is no stationary point (a rising ridge)",),
+            False,
+        )
     kind = found["kind"]
     msg = _kind_message(kind, found["has_max"], inside, outside)
     if kind == "maximum":
@@ -163,10 +177,16 @@ def _kind_message(kind: str, has_max: bool, inside: bool, outside: tuple[str, ..
     """The finding of a canonical analysis in plain words."""
     if kind == "maximum":
         msg = "The quadratic part is negative definite, so the surface has a single maximum"
-        return msg + (" inside the tested region." if inside else (
-            ", but it lies outside the tested region: " + "; ".join(outside) + ". Rates there are "
-            "extrapolation; see the ridge analysis and the constrained maximum()."
-        ))
+        return msg + (
+            " inside the tested region."
+            if inside
+            else (
+                ", but it lies outside the tested region: "
+                + "; ".join(outside)
+                + ". Rates there are "
+                "extrapolation; see the ridge analysis and the constrained maximum()."
+            )
+        )
     if kind == "saddle":
         return (
             "The quadratic part has eigenvalues of both signs: the stationary point is a saddle, "

@@ -38,10 +38,14 @@ def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
         try:
             nutrients = tuple(str(r) for r in rates)
         except TypeError:
-            raise FertoptError(f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O').") from None
+            raise FertoptError(
+                f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O')."
+            ) from None
         columns = {str(r): r for r in rates}
     if not nutrients:
-        raise FertoptError("rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O').")
+        raise FertoptError(
+            "rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O')."
+        )
     if len(set(nutrients)) != len(nutrients):
         raise FertoptError(f"rates names a nutrient twice: {list(nutrients)!r}.")
     if len(nutrients) > 5:
@@ -55,7 +59,9 @@ def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     return nutrients, columns
 
 
-def _prepare(frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str):
+def _prepare(
+    frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str
+):
     require_columns(frame, response=response, rates=list(columns.values()), block=block)
     y = to_numeric(frame[response], "response")
     x_cols = []
@@ -120,8 +126,12 @@ def _sse(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     return float(r @ r), matrix_rank(x)
 
 
-def _resolve_units(frame: pd.DataFrame | None, units: Mapping[str, str] | None, response: Any,
-                   columns: Mapping[str, Any]) -> tuple[str | None, dict[str, str | None]]:
+def _resolve_units(
+    frame: pd.DataFrame | None,
+    units: Mapping[str, str] | None,
+    response: Any,
+    columns: Mapping[str, Any],
+) -> tuple[str | None, dict[str, str | None]]:
     """Units of the response and of each rate: given in ``units=``, else recorded by read_trials.
 
     ``units`` keys: ``"response"``, ``"rates"`` (one unit for every rate), a nutrient
@@ -134,7 +144,9 @@ def _resolve_units(frame: pd.DataFrame | None, units: Mapping[str, str] | None, 
         declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
     given = dict(units or {})
     if units is not None and not isinstance(units, Mapping):
-        raise FertoptError("units must be a mapping such as {'response': 't/ha', 'rates': 'kg/ha'}.")
+        raise FertoptError(
+            "units must be a mapping such as {'response': 't/ha', 'rates': 'kg/ha'}."
+        )
     allowed = {"response", "rates", response, *columns, *columns.values()}
     for key in given:
         if key not in allowed:
@@ -145,7 +157,9 @@ def _resolve_units(frame: pd.DataFrame | None, units: Mapping[str, str] | None, 
     response_unit = given.get("response", given.get(response, declared.get(response)))
     rate_units: dict[str, str | None] = {}
     for nutrient, col in columns.items():
-        rate_units[nutrient] = given.get(nutrient, given.get(col, given.get("rates", declared.get(col))))
+        rate_units[nutrient] = given.get(
+            nutrient, given.get(col, given.get("rates", declared.get(col)))
+        )
     for unit in [response_unit, *rate_units.values()]:
         if unit is not None:
             parse_unit(unit)
@@ -164,8 +178,15 @@ class _Coefficients(NamedTuple):
     cov: np.ndarray | None  # covariance of the estimates (None without residual df)
 
 
-def _coefficients(powers: list[tuple[float, ...]], names: list[str], x: np.ndarray, y: np.ndarray,
-                  bcols: np.ndarray, confidence_level: float, warn_list: list[str]) -> _Coefficients:
+def _coefficients(
+    powers: list[tuple[float, ...]],
+    names: list[str],
+    x: np.ndarray,
+    y: np.ndarray,
+    bcols: np.ndarray,
+    confidence_level: float,
+    warn_list: list[str],
+) -> _Coefficients:
     """Least squares of the surface terms with the blocks; the coefficient table.
 
     Warns (DesignWarning, at the caller of fit_surface) when no residual degrees of
@@ -202,17 +223,35 @@ def _coefficients(powers: list[tuple[float, ...]], names: list[str], x: np.ndarr
         se = tval = pval = np.full(len(coef), np.nan)
         tq = math.nan
         cov = None
-        text = (f"The model uses all {n} plots' degrees of freedom ({p_all} coefficients): no error is "
-                "left, so there are no standard errors or tests. Add replicates or rate combinations.")
+        text = (
+            f"The model uses all {n} plots' degrees of freedom ({p_all} coefficients): no error is "
+            "left, so there are no standard errors or tests. Add replicates or rate combinations."
+        )
         warn_list.append(text)
         warnings.warn(text, DesignWarning, stacklevel=3)
-    table = pd.DataFrame({"term": names, "estimate": coef, "se": se, "t": tval, "p": pval,
-                          "ci_low": coef - tq * se, "ci_high": coef + tq * se})
+    table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": coef,
+            "se": se,
+            "t": tval,
+            "p": pval,
+            "ci_low": coef - tq * se,
+            "ci_high": coef + tq * se,
+        }
+    )
     return _Coefficients(table, coef, sse, s2, df_resid, cov)
 
 
-def _anova_table(y: np.ndarray, x: np.ndarray, bcols: np.ndarray, base: np.ndarray, fit: _Coefficients,
-                 df_reg: int, sst: float) -> pd.DataFrame:
+def _anova_table(
+    y: np.ndarray,
+    x: np.ndarray,
+    bcols: np.ndarray,
+    base: np.ndarray,
+    fit: _Coefficients,
+    df_reg: int,
+    sst: float,
+) -> pd.DataFrame:
     """``source, df, ss, ms, f, p``: blocks (first), regression, residual, lack of fit, pure error, total.
 
     Lack of fit and pure error appear when some rate combinations are replicated
@@ -256,12 +295,25 @@ def _anova_table(y: np.ndarray, x: np.ndarray, bcols: np.ndarray, base: np.ndarr
         else:
             f_col.append(math.nan)
             p_col.append(math.nan)
-    return pd.DataFrame({"source": [r[0] for r in rows], "df": np.array([r[1] for r in rows], dtype="int64"),
-                         "ss": [float(r[2]) for r in rows], "ms": ms, "f": f_col, "p": p_col})
+    return pd.DataFrame(
+        {
+            "source": [r[0] for r in rows],
+            "df": np.array([r[1] for r in rows], dtype="int64"),
+            "ss": [float(r[2]) for r in rows],
+            "ms": ms,
+            "f": f_col,
+            "p": p_col,
+        }
+    )
 
 
-def _support_table(x: np.ndarray, y: np.ndarray, powers: list[tuple[float, ...]], coef: np.ndarray,
-                   nutrients: tuple[str, ...]) -> tuple[pd.DataFrame, float, str]:
+def _support_table(
+    x: np.ndarray,
+    y: np.ndarray,
+    powers: list[tuple[float, ...]],
+    coef: np.ndarray,
+    nutrients: tuple[str, ...],
+) -> tuple[pd.DataFrame, float, str]:
     """One row per distinct rate combination (``n``, observed ``mean``, ``fitted``); the CK yield.
 
     The CK (no-fertilizer) yield is the observed mean of the zero-rate plots, else the

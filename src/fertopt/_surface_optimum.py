@@ -34,8 +34,16 @@ __all__ = ["optimise"]
 _BINDING_COLUMNS = ["nutrient", "lower", "upper", "rate", "at_bound", "marginal"]
 
 
-def optimise(surf: SurfaceFit, objective: _ps.Poly, bounds: Any, *, kind: str, crop: float | None,
-             prices: dict[str, float] | None, money: str | None = None) -> SurfaceOptimum:
+def optimise(
+    surf: SurfaceFit,
+    objective: _ps.Poly,
+    bounds: Any,
+    *,
+    kind: str,
+    crop: float | None,
+    prices: dict[str, float] | None,
+    money: str | None = None,
+) -> SurfaceOptimum:
     """Maximise ``objective`` (a polynomial on the surface's working scale) within ``bounds``.
 
     Called by :meth:`SurfaceFit.maximum <fertopt.surface.SurfaceFit.maximum>` (the
@@ -71,18 +79,25 @@ def optimise(surf: SurfaceFit, objective: _ps.Poly, bounds: Any, *, kind: str, c
     # binding table and marginal values at the solution
     rows = []
     for i, n in enumerate(surf.nutrients):
-        rows.append({
-            "nutrient": n,
-            "lower": float(lo[i]) if lo is not None else math.nan,
-            "upper": float(hi[i]) if hi is not None else math.nan,
-            "rate": float(x[i]) if x is not None else math.nan,
-            "at_bound": {-1: "lower", 1: "upper"}.get(int(side[i]), "") if box is not None else "",
-            "marginal": float(_marginal(objective, poly, z, i)),
-        })
+        rows.append(
+            {
+                "nutrient": n,
+                "lower": float(lo[i]) if lo is not None else math.nan,
+                "upper": float(hi[i]) if hi is not None else math.nan,
+                "rate": float(x[i]) if x is not None else math.nan,
+                "at_bound": {-1: "lower", 1: "upper"}.get(int(side[i]), "")
+                if box is not None
+                else "",
+                "marginal": float(_marginal(objective, poly, z, i)),
+            }
+        )
     binding = pd.DataFrame(rows, columns=_BINDING_COLUMNS)
-    scale_m = max(1.0, float(np.abs(binding["marginal"].replace([np.inf, -np.inf], np.nan).fillna(0)).max()))
+    scale_m = max(
+        1.0, float(np.abs(binding["marginal"].replace([np.inf, -np.inf], np.nan).fillna(0)).max())
+    )
     strictly = [
-        r for r in rows
+        r
+        for r in rows
         if (r["at_bound"] == "upper" and r["marginal"] > 1e-9 * scale_m)
         or (r["at_bound"] == "lower" and r["marginal"] < -1e-9 * scale_m)
     ]
@@ -90,12 +105,18 @@ def optimise(surf: SurfaceFit, objective: _ps.Poly, bounds: Any, *, kind: str, c
     extrapolated = bool(where)
     status = _status(u_kind, has_max, extrapolated, strictly)
     if u_kind == "ridge" and has_max:
-        notes.append("The maximum is not unique (a stationary ridge): other rates give the same value.")
+        notes.append(
+            "The maximum is not unique (a stationary ridge): other rates give the same value."
+        )
     what = "yield" if kind == "agronomic" else "net return"
     msg = optimum_message(status, what, strictly, u_kind, u_rates, u_outside, where, box is None)
     y_at = float(poly.value(z)) if z is not None else None
     cost = float(sum(prices[n] * rates[n] for n in surf.nutrients)) if (prices and rates) else None
-    net = (crop * (y_at - surf._zero_yield) - cost) if (crop is not None and y_at is not None and cost is not None) else None
+    net = (
+        (crop * (y_at - surf._zero_yield) - cost)
+        if (crop is not None and y_at is not None and cost is not None)
+        else None
+    )
     if extrapolated:
         text = f"The {what} optimum lies outside the tested region: " + "; ".join(where) + "."
         notes.append(text)
@@ -109,8 +130,11 @@ def optimise(surf: SurfaceFit, objective: _ps.Poly, bounds: Any, *, kind: str, c
         fertilizer_cost=cost,
         extrapolated=extrapolated,
         binding=binding,
-        bounds=(None if box is None else
-                {n: (float(a), float(b)) for n, a, b in zip(surf.nutrients, lo, hi, strict=True)}),
+        bounds=(
+            None
+            if box is None
+            else {n: (float(a), float(b)) for n, a, b in zip(surf.nutrients, lo, hi, strict=True)}
+        ),
         unconstrained_rates=u_rates,
         unconstrained_yield=u_yield,
         unconstrained_kind=u_kind,
@@ -125,8 +149,12 @@ def optimise(surf: SurfaceFit, objective: _ps.Poly, bounds: Any, *, kind: str, c
     )
 
 
-def _solve(objective: _ps.Poly, center: np.ndarray, half: np.ndarray,
-           zbox: tuple[np.ndarray, np.ndarray] | None) -> tuple[str, Any, Any, Any, str | None, bool]:
+def _solve(
+    objective: _ps.Poly,
+    center: np.ndarray,
+    half: np.ndarray,
+    zbox: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[str, Any, Any, Any, str | None, bool]:
     """Maximum within the box and unconstrained stationary point, on the working scale.
 
     Returns ``(method, z, side, z_u, u_kind, has_max)``: the solution in the box and the
@@ -150,8 +178,15 @@ def _solve(objective: _ps.Poly, center: np.ndarray, half: np.ndarray,
         lam = np.linalg.eigvalsh(objective.hess(z_u))
         big = float(np.abs(lam).max(initial=0.0))
         pos, neg = lam > 1e-9 * big, lam < -1e-9 * big
-        u_kind = ("saddle" if pos.any() and neg.any() else "ridge" if not (pos | neg).all()
-                  else "maximum" if neg.all() else "minimum")
+        u_kind = (
+            "saddle"
+            if pos.any() and neg.any()
+            else "ridge"
+            if not (pos | neg).all()
+            else "maximum"
+            if neg.all()
+            else "minimum"
+        )
         has_max = u_kind == "maximum"
     return "numeric", z, side, z_u, u_kind, has_max
 
@@ -170,7 +205,9 @@ def _marginal(objective: _ps.Poly, poly: _ps.Poly, z: np.ndarray | None, i: int)
     return dz / (2 * z[i]) if z[i] > 0 else (math.inf if dz > 0 else -math.inf if dz < 0 else 0.0)
 
 
-def _status(u_kind: str | None, has_max: bool, extrapolated: bool, strictly: list[dict[str, Any]]) -> str:
+def _status(
+    u_kind: str | None, has_max: bool, extrapolated: bool, strictly: list[dict[str, Any]]
+) -> str:
     if u_kind == "saddle":
         return "saddle"
     if not has_max:
@@ -182,39 +219,66 @@ def _status(u_kind: str | None, has_max: bool, extrapolated: bool, strictly: lis
     return "ok"
 
 
-def optimum_message(status: str, what: str, strictly: list[dict[str, Any]], u_kind: str | None,
-                    u_rates: dict[str, float] | None, u_outside: tuple[str, ...], outside: tuple[str, ...],
-                    unbounded: bool) -> str:
+def optimum_message(
+    status: str,
+    what: str,
+    strictly: list[dict[str, Any]],
+    u_kind: str | None,
+    u_rates: dict[str, float] | None,
+    u_outside: tuple[str, ...],
+    outside: tuple[str, ...],
+    unbounded: bool,
+) -> str:
     """The finding of :func:`optimise` in plain words."""
-    bind = ", ".join(f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}" for r in strictly)
+    bind = ", ".join(
+        f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}"
+        for r in strictly
+    )
     if status == "saddle":
-        base = (f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
-                "region. ")
-        return base + ("No optimum exists without bounds." if unbounded else
-                       f"The point shown is only the highest {what} within the bounds, set by them "
-                       f"({bind or 'bounds'}); "
-                       "it is not an optimum and not a recommendation.")
+        base = (
+            f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
+            "region. "
+        )
+        return base + (
+            "No optimum exists without bounds."
+            if unbounded
+            else f"The point shown is only the highest {what} within the bounds, set by them "
+            f"({bind or 'bounds'}); "
+            "it is not an optimum and not a recommendation."
+        )
     if status == "no_maximum":
-        return (f"The {what} surface has no maximum ({u_kind}). "
-                + ("No optimum exists without bounds." if unbounded else
-                   f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); "
-                   "not a recommendation."))
+        return f"The {what} surface has no maximum ({u_kind}). " + (
+            "No optimum exists without bounds."
+            if unbounded
+            else f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); "
+            "not a recommendation."
+        )
     if status == "extrapolated":
-        return (f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
-                "it is an extrapolation, not a recommendation.")
+        return (
+            f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
+            "it is an extrapolation, not a recommendation."
+        )
     if status == "at_bound":
         upper = [r for r in strictly if r["at_bound"] == "upper"]
         lower = [r for r in strictly if r["at_bound"] == "lower"]
         parts = []
         if lower:
             names = ", ".join(r["nutrient"] for r in lower)
-            parts.append(f"{names} stays at its lowest rate: even the first unit would not pay "
-                         f"(it would lower the {what})")
+            parts.append(
+                f"{names} stays at its lowest rate: even the first unit would not pay "
+                f"(it would lower the {what})"
+            )
         if upper:
             names = ", ".join(r["nutrient"] for r in upper)
-            parts.append(f"{names} is held at the highest tested rate, although more would still raise "
-                         f"the {what}: the optimum of the surface lies beyond the tested range, so test "
-                         "higher rates before recommending more")
-        beyond = (" The unconstrained solution: " + "; ".join(u_outside) + ".") if u_outside and upper else ""
+            parts.append(
+                f"{names} is held at the highest tested rate, although more would still raise "
+                f"the {what}: the optimum of the surface lies beyond the tested range, so test "
+                "higher rates before recommending more"
+            )
+        beyond = (
+            (" The unconstrained solution: " + "; ".join(u_outside) + ".")
+            if u_outside and upper
+            else ""
+        )
         return "A bound binds: " + "; ".join(parts) + "." + beyond
     return f"The {what} has a maximum inside the bounds; the rates are the optimum."

@@ -37,19 +37,27 @@ def assess(surf: SurfaceFit, rates: Mapping[str, float], *, prices: Any) -> Surf
     net = marg_net = None
     if prices is not None:
         crop, nprice, _money = surf._prices(prices)
-        net = crop * (value - surf._zero_yield) - sum(nprice[n] * x[i] for i, n in enumerate(surf.nutrients))
+        net = crop * (value - surf._zero_yield) - sum(
+            nprice[n] * x[i] for i, n in enumerate(surf.nutrients)
+        )
         marg_net = {n: crop * marg[n] - nprice[n] for n in surf.nutrients}
     gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
     stationary = gmax <= 1e-6 * max(1.0, abs(value))
     target = "net return" if prices is not None else "response"
-    msg = (f"The {target} is stationary here (all marginal values are zero)." if stationary
-           else f"This point is not a stationary point of the {target}: its marginal values are not all zero.")
+    msg = (
+        f"The {target} is stationary here (all marginal values are zero)."
+        if stationary
+        else f"This point is not a stationary point of the {target}: its marginal values are not all zero."
+    )
     if surf.second_order:
         kind = surf.canonical().kind
         if kind != "maximum":
             msg += f" The surface is a {kind}, so no rate combination is a maximum of it."
-    msg += (" It lies inside the tested region." if not violations
-            else " It lies outside the tested region: " + "; ".join(violations) + ".")
+    msg += (
+        " It lies inside the tested region."
+        if not violations
+        else " It lies outside the tested region: " + "; ".join(violations) + "."
+    )
     return SurfacePoint(
         rates=dict(zip(surf.nutrients, map(float, x), strict=True)),
         predicted=value,

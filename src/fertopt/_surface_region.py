@@ -41,7 +41,11 @@ TOL = 1e-9  # relative tolerance of the tested range (and of a negative square r
 def rates_matrix(surf: SurfaceFit, rates: Any) -> tuple[np.ndarray, bool]:
     """Rates as an (n, k) array from a mapping, a frame or a sequence."""
     if isinstance(rates, pd.DataFrame):
-        missing = [n for n in surf.nutrients if n not in rates.columns and surf.columns.get(n) not in rates.columns]
+        missing = [
+            n
+            for n in surf.nutrients
+            if n not in rates.columns and surf.columns.get(n) not in rates.columns
+        ]
         if missing:
             raise FertoptError(
                 f"the rates lack {', '.join(missing)}; give a column for each of "
@@ -74,11 +78,15 @@ def bound_pair(nutrient: str, pair: Any) -> tuple[float, float]:
     try:
         a, b = (float(v) for v in pair)
     except (TypeError, ValueError):
-        raise FertoptError(f"bounds for {nutrient} must be a pair (low, high), got {pair!r}.") from None
+        raise FertoptError(
+            f"bounds for {nutrient} must be a pair (low, high), got {pair!r}."
+        ) from None
     return a, b
 
 
-def published_region(bounds: Mapping[str, Any], nutrients: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+def published_region(
+    bounds: Mapping[str, Any], nutrients: tuple[str, ...]
+) -> dict[str, tuple[float, float]]:
     """The tested region given to :func:`~fertopt.surface_from_coefficients`, checked."""
     region = {}
     for n in nutrients:
@@ -89,7 +97,9 @@ def published_region(bounds: Mapping[str, Any], nutrients: tuple[str, ...]) -> d
     return region
 
 
-def resolve_box(surf: SurfaceFit, bounds: Any, *, allow_none: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+def resolve_box(
+    surf: SurfaceFit, bounds: Any, *, allow_none: bool = False
+) -> tuple[np.ndarray, np.ndarray] | None:
     """The ``bounds=`` argument of maximum() and optimum() as ``(lower, upper)`` arrays."""
     if bounds is None and allow_none:
         return None
@@ -162,13 +172,19 @@ def outside(surf: SurfaceFit, x: np.ndarray) -> tuple[str, ...]:
         elif surf.bounds is not None:
             lo, hi = surf.bounds[n]
             if v > hi + TOL * max(1.0, abs(hi)):
-                out.append(f"{n} = {format_number(v, 4)} is above the highest tested rate {format_number(hi, 6)}")
+                out.append(
+                    f"{n} = {format_number(v, 4)} is above the highest tested rate {format_number(hi, 6)}"
+                )
             elif v < lo - TOL * max(1.0, abs(lo)):
-                out.append(f"{n} = {format_number(v, 4)} is below the lowest tested rate {format_number(lo, 6)}")
+                out.append(
+                    f"{n} = {format_number(v, 4)} is below the lowest tested rate {format_number(lo, 6)}"
+                )
     return tuple(out)
 
 
-def locate(surf: SurfaceFit, z: np.ndarray) -> tuple[dict[str, float], float, tuple[str, ...], bool]:
+def locate(
+    surf: SurfaceFit, z: np.ndarray
+) -> tuple[dict[str, float], float, tuple[str, ...], bool]:
     """A point of the working scale: its rates, predicted response, why it is outside, negative root.
 
     On a square-root scale a negative working value ``z`` squares to a positive rate;
@@ -179,4 +195,9 @@ def locate(surf: SurfaceFit, z: np.ndarray) -> tuple[dict[str, float], float, tu
     x = poly.to_x(z)
     negative_root = bool(np.any(poly.root & (z < -TOL)))
     why = outside(surf, np.where(poly.root & (z < 0), -x, x))
-    return dict(zip(surf.nutrients, map(float, x), strict=True)), float(poly.value(z)), why, negative_root
+    return (
+        dict(zip(surf.nutrients, map(float, x), strict=True)),
+        float(poly.value(z)),
+        why,
+        negative_root,
+    )

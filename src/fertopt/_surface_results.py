@@ -14,7 +14,16 @@ from typing import Any
 
 import pandas as pd
 
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number, format_p
+from ._formatting import (
+    Facts,
+    Notes,
+    Paragraph,
+    ResultBase,
+    Summary,
+    Table,
+    format_number,
+    format_p,
+)
 from .exceptions import FertoptError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
@@ -65,7 +74,9 @@ def _resolve_prices(
                 f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
                 f"(for example {missing[0]}=<price>)."
             )
-        nutrient_prices = {n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients}
+        nutrient_prices = {
+            n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients
+        }
         return crop, nutrient_prices, "money per unit area of the data"
     if not all(hasattr(prices, a) for a in ("money_factors", "has")):
         raise FertoptError(
@@ -101,7 +112,9 @@ def _resolve_prices(
     costs: dict[str, float] = {}
     area = ""
     for n in nutrients:
-        value, cost, area = prices.money_factors(n, response_unit=response_unit, rate_unit=units.get(n))
+        value, cost, area = prices.money_factors(
+            n, response_unit=response_unit, rate_unit=units.get(n)
+        )
         costs[n] = float(cost)
     currency = getattr(prices, "currency", "") or "money"
     money = f"{currency}/{area}" if area else f"{currency} per unit area of the data"
@@ -172,16 +185,25 @@ class CanonicalResult(ResultBase):
         facts = [
             ("Kind", self.kind),
             ("Finite maximum", "yes" if self.has_maximum else "no"),
-            ("Stationary point", _rates_text(self.stationary_point, digits) if self.stationary_point else "none"),
+            (
+                "Stationary point",
+                _rates_text(self.stationary_point, digits) if self.stationary_point else "none",
+            ),
             ("Response there", format_number(self.stationary_yield, digits)),
             ("In tested region", "yes" if self.inside else "no"),
         ]
         blocks: list[Any] = [Facts(facts), Paragraph(self.message)]
         if self.outside:
             blocks.append(Notes(list(self.outside), title="Outside the tested region"))
-        blocks.append(Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})"))
+        blocks.append(
+            Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})")
+        )
         if self.ridge is not None:
-            blocks.append(Table(self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"))
+            blocks.append(
+                Table(
+                    self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"
+                )
+            )
         blocks.append(Notes(list(self.warnings)))
         return Summary("Canonical analysis", blocks, headline=self._headline(), digits=digits)
 
@@ -279,14 +301,24 @@ class SurfaceOptimum(ResultBase):
         ]
         if self.kind == "economic":
             facts += [
-                ("Net return", f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}".rstrip()),
+                (
+                    "Net return",
+                    f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}".rstrip(),
+                ),
                 ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
                 ("Crop price", format_number(self.crop_price, digits)),
-                ("Price ratios", _rates_text(self.price_ratios, digits) if self.price_ratios else ""),
+                (
+                    "Price ratios",
+                    _rates_text(self.price_ratios, digits) if self.price_ratios else "",
+                ),
             ]
         facts += [
-            ("Unconstrained solution",
-             _rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else "none"),
+            (
+                "Unconstrained solution",
+                _rates_text(self.unconstrained_rates, digits)
+                if self.unconstrained_rates
+                else "none",
+            ),
             ("Unconstrained kind", self.unconstrained_kind or "none"),
             ("Unconstrained in tested region", "yes" if self.unconstrained_inside else "no"),
             ("Method", self.method),
@@ -330,8 +362,10 @@ class TypicalityResult(ResultBase):
     def _summary(self, digits: int) -> Summary:
         return Summary(
             "Typicality",
-            [Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
-             Notes(list(self.warnings))],
+            [
+                Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
+                Notes(list(self.warnings)),
+            ],
             headline=self._headline(),
             digits=digits,
         )
@@ -386,8 +420,11 @@ class SurfacePoint(ResultBase):
                 ("Net return", format_number(self.net_return, digits + 2)),
                 ("Marginal net return", _rates_text(self.marginal_net, digits)),
             ]
-        blocks = [Facts(facts), Paragraph(self.message),
-                  Notes(list(self.violations), title="Outside the tested region")]
+        blocks = [
+            Facts(facts),
+            Paragraph(self.message),
+            Notes(list(self.violations), title="Outside the tested region"),
+        ]
         return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
 
 

@@ -35,15 +35,29 @@ def check_criteria(f_enter: float, f_remove: float) -> tuple[float, float]:
     return f_enter, f_remove
 
 
-def stepwise(cand: list[tuple[float, ...]], names: list[str], cols: np.ndarray, base: np.ndarray, y: np.ndarray,
-              f_enter: float, f_remove: float, hierarchy: bool):
+def stepwise(
+    cand: list[tuple[float, ...]],
+    names: list[str],
+    cols: np.ndarray,
+    base: np.ndarray,
+    y: np.ndarray,
+    f_enter: float,
+    f_remove: float,
+    hierarchy: bool,
+):
     """Efroymson stepwise selection on partial F; returns chosen indices and the log."""
     from scipy import stats
 
     n = len(y)
     pw = np.asarray(cand)
-    parents = {j: [i for i in range(len(cand)) if i != j and pw[i].sum() > 0 and np.all(pw[i] <= pw[j]) and
-                   np.any(pw[i] < pw[j])] for j in range(len(cand))}
+    parents = {
+        j: [
+            i
+            for i in range(len(cand))
+            if i != j and pw[i].sum() > 0 and np.all(pw[i] <= pw[j]) and np.any(pw[i] < pw[j])
+        ]
+        for j in range(len(cand))
+    }
     chosen: list[int] = []
     log = []
     sst = float(((y - y.mean()) ** 2).sum())
@@ -70,8 +84,17 @@ def stepwise(cand: list[tuple[float, ...]], names: list[str], cols: np.ndarray, 
             break
         f, j, sse_cur, df_cur = best
         chosen.append(j)
-        log.append({"action": "enter", "term": names[j], "f": f, "df_num": 1, "df_den": df_cur,
-                    "p": float(stats.f.sf(f, 1, df_cur)) if math.isfinite(f) else 0.0, "r2": 1 - sse_cur / sst})
+        log.append(
+            {
+                "action": "enter",
+                "term": names[j],
+                "f": f,
+                "df_num": 1,
+                "df_den": df_cur,
+                "p": float(stats.f.sf(f, 1, df_cur)) if math.isfinite(f) else 0.0,
+                "r2": 1 - sse_cur / sst,
+            }
+        )
         while True:
             worst = None
             for j in chosen:
@@ -87,8 +110,17 @@ def stepwise(cand: list[tuple[float, ...]], names: list[str], cols: np.ndarray, 
             f_rm, j, sse_red = worst
             chosen.remove(j)
             sse_cur, df_cur = fit(chosen)
-            log.append({"action": "remove", "term": names[j], "f": f_rm, "df_num": 1, "df_den": df_cur + 1,
-                        "p": float(stats.f.sf(f_rm, 1, df_cur + 1)), "r2": 1 - sse_cur / sst})
+            log.append(
+                {
+                    "action": "remove",
+                    "term": names[j],
+                    "f": f_rm,
+                    "df_num": 1,
+                    "df_den": df_cur + 1,
+                    "p": float(stats.f.sf(f_rm, 1, df_cur + 1)),
+                    "r2": 1 - sse_cur / sst,
+                }
+            )
         key = tuple(sorted(chosen))
         if key in seen:
             break

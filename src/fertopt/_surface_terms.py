@@ -21,7 +21,9 @@ __all__ = ["fit_terms", "nutrients_named", "published_terms", "published_model"]
 Powers = tuple[float, ...]
 
 
-def fit_terms(terms: str | Sequence[str], nutrients: tuple[str, ...], model: str) -> tuple[list[Powers], str, str]:
+def fit_terms(
+    terms: str | Sequence[str], nutrients: tuple[str, ...], model: str
+) -> tuple[list[Powers], str, str]:
     """Candidate terms of a fit: ``(powers, selection, model)``.
 
     ``"full"`` and ``"stepwise"`` take every term of the model family; a list gives
@@ -68,7 +70,9 @@ def nutrients_named(items: list[tuple[Any, Any]]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def published_terms(items: list[tuple[Any, Any]], nutrients: tuple[str, ...]) -> tuple[list[Powers], list[float]]:
+def published_terms(
+    items: list[tuple[Any, Any]], nutrients: tuple[str, ...]
+) -> tuple[list[Powers], list[float]]:
     """Powers and values of published coefficients, intercept first (zero when not given)."""
     powers: list[Powers] = [tuple(0.0 for _ in nutrients)]
     values = [0.0]
@@ -102,5 +106,10 @@ def published_terms(items: list[tuple[Any, Any]], nutrients: tuple[str, ...]) ->
 def published_model(powers: list[Powers], k: int) -> str:
     """``quadratic`` or ``square_root`` when the terms lie in that family, else ``custom``."""
     fam = set(powers)
-    return ("quadratic" if fam <= set(_ps.candidate_terms(k, "quadratic"))
-            else "square_root" if fam <= set(_ps.candidate_terms(k, "square_root")) else "custom")
+    return (
+        "quadratic"
+        if fam <= set(_ps.candidate_terms(k, "quadratic"))
+        else "square_root"
+        if fam <= set(_ps.candidate_terms(k, "square_root"))
+        else "custom"
+    )

@@ -32,8 +32,9 @@ __all__ = ["typicality"]
 _NO_MAXIMUM = "not assessed: the surface has no maximum (rule 3)"
 
 
-def typicality(surf: SurfaceFit, *, prices: Any, alpha: float, strict_signs: bool,
-               ck_yield: float | None) -> TypicalityResult:
+def typicality(
+    surf: SurfaceFit, *, prices: Any, alpha: float, strict_signs: bool, ck_yield: float | None
+) -> TypicalityResult:
     """:meth:`SurfaceFit.typicality <fertopt.surface.SurfaceFit.typicality>`."""
     alpha = check_probability(alpha, "alpha")
     rules = [_significance(surf, alpha), _signs(surf, bool(strict_signs))]
@@ -64,7 +65,9 @@ def typicality(surf: SurfaceFit, *, prices: Any, alpha: float, strict_signs: boo
     if any(r["passed"] is None and r["rule"] == 1 for r in rules):
         notes.append("Regression significance was not assessed (no ANOVA).")
     if any(r["passed"] is False and not r["deciding"] for r in rules):
-        notes.append("The sign pattern failed; with product terms this alone does not decide the shape.")
+        notes.append(
+            "The sign pattern failed; with product terms this alone does not decide the shape."
+        )
     typical = not deciding_failed and bool(neg_def)
     return TypicalityResult(
         typical=typical,
@@ -84,11 +87,21 @@ def _significance(surf: SurfaceFit, alpha: float) -> dict[str, Any]:
     reg = surf.anova[surf.anova["source"] == "regression"] if len(surf.anova) else surf.anova
     if len(reg) and np.isfinite(reg["p"].iloc[0]):
         p = float(reg["p"].iloc[0])
-        return _rule(1, "regression significant", p < alpha, True,
-                     f"F({int(reg['df'].iloc[0])}, {surf.df_resid}) = {format_number(reg['f'].iloc[0], 4)}, "
-                     f"{_p_text(p)} ({'<' if p < alpha else '≥'} {alpha:g})")
-    return _rule(1, "regression significant", None, True,
-                 "not assessed: no ANOVA (a published equation or no residual degrees of freedom)")
+        return _rule(
+            1,
+            "regression significant",
+            p < alpha,
+            True,
+            f"F({int(reg['df'].iloc[0])}, {surf.df_resid}) = {format_number(reg['f'].iloc[0], 4)}, "
+            f"{_p_text(p)} ({'<' if p < alpha else '≥'} {alpha:g})",
+        )
+    return _rule(
+        1,
+        "regression significant",
+        None,
+        True,
+        "not assessed: no ANOVA (a published equation or no residual degrees of freedom)",
+    )
 
 
 def _signs(surf: SurfaceFit, strict_signs: bool) -> dict[str, Any]:
@@ -99,11 +112,20 @@ def _signs(surf: SurfaceFit, strict_signs: bool) -> dict[str, Any]:
         lin, sq = (f"sqrt({n})", n) if r else (n, f"{n}^2")
         b, c = params.get(lin, 0.0), params.get(sq, 0.0)
         if not b > 0:
-            bad.append(f"{lin} = {format_number(b, 4)} (not > 0)" if lin in params else f"no {lin} term")
+            bad.append(
+                f"{lin} = {format_number(b, 4)} (not > 0)" if lin in params else f"no {lin} term"
+            )
         if not c < 0:
-            bad.append(f"{sq} = {format_number(c, 4)} (not < 0)" if sq in params else f"no {sq} term")
-    return _rule(2, "sign pattern", not bad, strict_signs,
-                 "linear terms > 0 and squared terms < 0" if not bad else "; ".join(bad))
+            bad.append(
+                f"{sq} = {format_number(c, 4)} (not < 0)" if sq in params else f"no {sq} term"
+            )
+    return _rule(
+        2,
+        "sign pattern",
+        not bad,
+        strict_signs,
+        "linear terms > 0 and squared terms < 0" if not bad else "; ".join(bad),
+    )
 
 
 def _curvature(surf: SurfaceFit) -> tuple[dict[str, Any], bool, SurfaceOptimum | None]:
@@ -114,18 +136,30 @@ def _curvature(surf: SurfaceFit) -> tuple[dict[str, Any], bool, SurfaceOptimum |
             _c0, _g, h = surf._poly.quadratic_form()
             lam = np.linalg.eigvalsh(h)
             neg_def = bool(np.all(lam < 0))
-            rule = _rule(3, "negative definite", neg_def, True,
-                         "eigenvalues of the quadratic part: " + ", ".join(format_number(v, 4) for v in lam))
+            rule = _rule(
+                3,
+                "negative definite",
+                neg_def,
+                True,
+                "eigenvalues of the quadratic part: " + ", ".join(format_number(v, 4) for v in lam),
+            )
             return rule, neg_def, surf.maximum(bounds=None) if neg_def else None
         maximum = surf.maximum(bounds=None)
         neg_def = maximum.unconstrained_kind == "maximum"
-        rule = _rule(3, "negative definite", neg_def, True,
-                     "surface above second order: the stationary point is a local "
-                     f"{maximum.unconstrained_kind or 'none (not found)'}")
+        rule = _rule(
+            3,
+            "negative definite",
+            neg_def,
+            True,
+            "surface above second order: the stationary point is a local "
+            f"{maximum.unconstrained_kind or 'none (not found)'}",
+        )
         return rule, neg_def, maximum if neg_def else None
 
 
-def _within_rates(surf: SurfaceFit, points: list[tuple[str, dict[str, float] | None, float | None]]) -> dict[str, Any]:
+def _within_rates(
+    surf: SurfaceFit, points: list[tuple[str, dict[str, float] | None, float | None]]
+) -> dict[str, Any]:
     """Rule 4: the stationary point and the economic optimum lie in (0, highest tested rate]."""
     issues = []
     for label, rates, _ in points:
@@ -137,13 +171,25 @@ def _within_rates(surf: SurfaceFit, points: list[tuple[str, dict[str, float] | N
             if not v > 0:
                 issues.append(f"{label}: {n} = {format_number(v, 4)} ≤ 0")
             elif v > top * (1 + TOL):
-                issues.append(f"{label}: {n} = {format_number(v, 4)} > top tested rate {format_number(top, 6)}")
-    return _rule(4, "optimum in (0, top rate]", not issues, True,
-                 "; ".join(issues) if issues else "; ".join(f"{lab}: {_rates_text(r)}" for lab, r, _ in points))
+                issues.append(
+                    f"{label}: {n} = {format_number(v, 4)} > top tested rate {format_number(top, 6)}"
+                )
+    return _rule(
+        4,
+        "optimum in (0, top rate]",
+        not issues,
+        True,
+        "; ".join(issues)
+        if issues
+        else "; ".join(f"{lab}: {_rates_text(r)}" for lab, r, _ in points),
+    )
 
 
-def _above_ck(surf: SurfaceFit, point: tuple[str, dict[str, float] | None, float | None],
-              ck_yield: float | None) -> dict[str, Any]:
+def _above_ck(
+    surf: SurfaceFit,
+    point: tuple[str, dict[str, float] | None, float | None],
+    ck_yield: float | None,
+) -> dict[str, Any]:
     """Rule 5: the yield at the optimum exceeds the no-fertilizer (CK) yield."""
     label, _rates, y_opt = point
     if ck_yield is not None:
@@ -155,6 +201,11 @@ def _above_ck(surf: SurfaceFit, point: tuple[str, dict[str, float] | None, float
     if y_opt is None:
         return _rule(5, "optimum yield above CK", False, True, f"{label}: none exists")
     ok = y_opt > ck
-    return _rule(5, "optimum yield above CK", ok, True,
-                 f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield "
-                 f"{format_number(ck, 6)} ({ck_source})")
+    return _rule(
+        5,
+        "optimum yield above CK",
+        ok,
+        True,
+        f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield "
+        f"{format_number(ck, 6)} ({ck_source})",
+    )

@@ -197,12 +197,16 @@ class SurfaceFit(ResultBase):
     # -- basic pieces -----------------------------------------------------------
     @cached_property
     def _poly(self) -> _ps.Poly:
-        return _ps.Poly.from_powers(self._powers, self.coefficients["estimate"].to_numpy(dtype=float))
+        return _ps.Poly.from_powers(
+            self._powers, self.coefficients["estimate"].to_numpy(dtype=float)
+        )
 
     @property
     def params(self) -> dict[str, float]:
         """Coefficients as a ``{term: estimate}`` dictionary."""
-        return dict(zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True))
+        return dict(
+            zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True)
+        )
 
     @property
     def second_order(self) -> bool:
@@ -242,7 +246,9 @@ class SurfaceFit(ResultBase):
         x, single = rates_matrix(self, rates)
         if np.any(x < 0):
             raise DataError("rates cannot be negative.")
-        fitted = _ps.design_columns(self._powers, x) @ self.coefficients["estimate"].to_numpy(dtype=float)
+        fitted = _ps.design_columns(self._powers, x) @ self.coefficients["estimate"].to_numpy(
+            dtype=float
+        )
         if interval == "none":
             return float(fitted[0]) if single else fitted
         if self._cov is None or not np.all(np.isfinite(self._cov)):
@@ -264,7 +270,9 @@ class SurfaceFit(ResultBase):
         return out
 
     # -- canonical analysis -----------------------------------------------------
-    def canonical(self, *, ridge_tol: float = 1e-3, radii: Sequence[float] | None = None) -> CanonicalResult:
+    def canonical(
+        self, *, ridge_tol: float = 1e-3, radii: Sequence[float] | None = None
+    ) -> CanonicalResult:
         """Stationary point, eigen-analysis and kind of the surface; ridge analysis when useful.
 
         Parameters
@@ -324,7 +332,9 @@ class SurfaceFit(ResultBase):
         maximised numerically from a grid of starts and polished by Newton's method on
         the KKT conditions.
         """
-        return _surface_optimum.optimise(self, self._poly, bounds, kind="agronomic", crop=None, prices=None)
+        return _surface_optimum.optimise(
+            self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+        )
 
     def optimum(self, *, prices: Any = None, bounds: Any = "tested") -> SurfaceOptimum:
         """Economic optimum: the rates maximising net return within ``bounds``.
@@ -357,16 +367,25 @@ class SurfaceFit(ResultBase):
         constrained problem is solved exactly as in :meth:`maximum`.
         """
         if prices is None:
-            return _surface_optimum.optimise(self, self._poly, bounds, kind="agronomic", crop=None, prices=None)
+            return _surface_optimum.optimise(
+                self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+            )
         crop, nutrient_prices, money = self._prices(prices)
         costs = np.array([nutrient_prices[n] for n in self.nutrients])
         objective = self._poly.minus_costs(crop, costs)
-        return _surface_optimum.optimise(self, objective, bounds, kind="economic", crop=crop,
-                                         prices=nutrient_prices, money=money)
+        return _surface_optimum.optimise(
+            self, objective, bounds, kind="economic", crop=crop, prices=nutrient_prices, money=money
+        )
 
     # -- typicality -------------------------------------------------------------
-    def typicality(self, *, prices: Any = None, alpha: float = 0.05, strict_signs: bool = False,
-                   ck_yield: float | None = None) -> TypicalityResult:
+    def typicality(
+        self,
+        *,
+        prices: Any = None,
+        alpha: float = 0.05,
+        strict_signs: bool = False,
+        ck_yield: float | None = None,
+    ) -> TypicalityResult:
         """Typical/atypical verdict with every failed rule named.
 
         Rules (anchors of 3414 practice, with response-surface theory):
@@ -397,8 +416,9 @@ class SurfaceFit(ResultBase):
         -------
         TypicalityResult
         """
-        return _surface_typicality.typicality(self, prices=prices, alpha=alpha, strict_signs=strict_signs,
-                                              ck_yield=ck_yield)
+        return _surface_typicality.typicality(
+            self, prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck_yield
+        )
 
     # -- one point ----------------------------------------------------------------
     def assess(self, rates: Mapping[str, float], *, prices: Any = None) -> SurfacePoint:
@@ -416,7 +436,9 @@ class SurfaceFit(ResultBase):
         """Ridge analysis table (see :meth:`canonical`), computed whatever the kind."""
         _surface_canonical.need_second_order(self, "Ridge analysis")
         if self.bounds is None:
-            raise FertoptError("ridge analysis needs the tested region; give bounds= to surface_from_coefficients.")
+            raise FertoptError(
+                "ridge analysis needs the tested region; give bounds= to surface_from_coefficients."
+            )
         return _surface_canonical.ridge_table(self, radii)[0]
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
@@ -437,33 +459,58 @@ class SurfaceFit(ResultBase):
         if len(reg) and np.isfinite(reg["f"].iloc[0]):
             p_text = _p_text(reg["p"].iloc[0]).replace(" ", "")
             test = f" | F({int(reg['df'].iloc[0])},{self.df_resid})={format_number(reg['f'].iloc[0], 3)} {p_text}"
-        return (f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
-                f"R² {format_number(self.r2, 3)}{test}")
+        return (
+            f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
+            f"R² {format_number(self.r2, 3)}{test}"
+        )
 
     def _summary(self, digits: int) -> Summary:
-        facts = [("Response", str(self.response)), ("Nutrients", ", ".join(self.nutrients)),
-                 ("Model", self.model), ("Terms chosen", self.selection)]
+        facts = [
+            ("Response", str(self.response)),
+            ("Nutrients", ", ".join(self.nutrients)),
+            ("Model", self.model),
+            ("Terms chosen", self.selection),
+        ]
         if self.selection == "stepwise":
-            facts.append(("Stepwise criteria", f"F to enter {format_number(self.f_enter)}, F to remove "
-                          f"{format_number(self.f_remove)}, hierarchy {'kept' if self.hierarchy else 'not enforced'}"))
+            facts.append(
+                (
+                    "Stepwise criteria",
+                    f"F to enter {format_number(self.f_enter)}, F to remove "
+                    f"{format_number(self.f_remove)}, hierarchy {'kept' if self.hierarchy else 'not enforced'}",
+                )
+            )
         if self.selection != "published":
-            facts += [("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"), ("Rate combinations", str(self.n_support)),
-                      ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
-                      ("R² / adjusted", f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}"),
-                      ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df")]
+            facts += [
+                ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
+                ("Rate combinations", str(self.n_support)),
+                ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
+                (
+                    "R² / adjusted",
+                    f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}",
+                ),
+                ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df"),
+            ]
         if self.bounds:
-            region = ", ".join(f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items())
+            region = ", ".join(
+                f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items()
+            )
             facts.append(("Tested region", region))
         if self.ck_yield is not None:
-            facts.append(("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})"))
-        blocks: list[Any] = [Facts(facts), Table(self.coefficients, title="Coefficients", formats={"p": "p"})]
+            facts.append(
+                ("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})")
+            )
+        blocks: list[Any] = [
+            Facts(facts),
+            Table(self.coefficients, title="Coefficients", formats={"p": "p"}),
+        ]
         if len(self.anova):
-            blocks.append(Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"}))
+            blocks.append(
+                Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"})
+            )
         if len(self.steps):
             blocks.append(Table(self.steps, title="Stepwise selection", formats={"p": "p"}))
         blocks.append(Notes(list(self.warnings)))
         return Summary("Response surface", blocks, headline=self._headline(), digits=digits)
-
 
 
 def fit_surface(
@@ -582,7 +629,9 @@ def fit_surface(
     steps = pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS))
     if selection == "stepwise":
         cols_all = _ps.design_columns(powers, x)
-        chosen, steps = _surface_stepwise.stepwise(powers, names, cols_all, base, y, f_enter, f_remove, hierarchy)
+        chosen, steps = _surface_stepwise.stepwise(
+            powers, names, cols_all, base, y, f_enter, f_remove, hierarchy
+        )
         powers = [powers[0]] + [powers[j] for j in chosen]
         names = [names[0]] + [names[j] for j in chosen]
     fit = _coefficients(powers, names, x, y, bcols, confidence_level, warn_list)
@@ -590,7 +639,9 @@ def fit_surface(
     sst = float(((y - y.mean()) ** 2).sum())
     anova = _anova_table(y, x, bcols, base, fit, len(powers) - 1, sst)
     r2 = 1 - fit.sse / sst if sst > 0 else math.nan
-    adj_r2 = 1 - (fit.sse / fit.df_resid) / (sst / (n - 1)) if fit.df_resid > 0 and sst > 0 else math.nan
+    adj_r2 = (
+        1 - (fit.sse / fit.df_resid) / (sst / (n - 1)) if fit.df_resid > 0 and sst > 0 else math.nan
+    )
     sup, ck, ck_source = _support_table(x, y, powers, fit.estimates, nutrients)
     bounds = {nm: (float(x[:, i].min()), float(x[:, i].max())) for i, nm in enumerate(nutrients)}
     return SurfaceFit(
@@ -689,7 +740,9 @@ def surface_from_coefficients(
     elif isinstance(coefficients, (Mapping, pd.Series)):
         items = list(coefficients.items())
     else:
-        raise FertoptError("coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}.")
+        raise FertoptError(
+            "coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}."
+        )
     if not items:
         raise FertoptError("no coefficients given.")
     if bounds is not None:
@@ -705,8 +758,17 @@ def surface_from_coefficients(
     response_unit, rate_units = _resolve_units(None, units, response, {n: n for n in nutrients})
     model = _surface_terms.published_model(powers, len(nutrients))
     nan = np.full(len(values), np.nan)
-    coef_table = pd.DataFrame({"term": names, "estimate": np.array(values), "se": nan, "t": nan, "p": nan,
-                               "ci_low": nan, "ci_high": nan})
+    coef_table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": np.array(values),
+            "se": nan,
+            "t": nan,
+            "p": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+        }
+    )
     if ck_yield is not None:
         ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
     else:
