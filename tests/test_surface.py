@@ -512,7 +512,7 @@ def test_stationary_ridge_and_rising_ridge():
 # the exact box optimum
 # ---------------------------------------------------------------------------
 def _brute(c0, g, h, lo, hi, n=21):
-    axes = [np.linspace(a, b, n) for a, b in zip(lo, hi)]
+    axes = [np.linspace(a, b, n) for a, b in zip(lo, hi, strict=True)]
     pts = np.array(list(itertools.product(*axes)))
     return (c0 + pts @ g + np.einsum("ij,jk,ik->i", pts, h, pts)).max()
 

@@ -69,7 +69,11 @@ def describe_rows(index: Iterable[Hashable], values: Iterable[Any] | None = None
         text = prefix + shown
     else:
         values = list(values)
-        text = ", ".join(f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values))
+        # only the first _MAX_SHOWN rows are shown: the truncated index is meant to be
+        # shorter than the full list of values
+        text = ", ".join(
+            f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values, strict=False)
+        )
     if len(index) > _MAX_SHOWN:
         text += f" and {len(index) - _MAX_SHOWN} more"
     return text
@@ -381,7 +385,9 @@ def describe_cells(cells: pd.Series, limit: int = 6) -> str:
     parts = []
     for key in list(cells.index)[:limit]:
         key = key if isinstance(key, tuple) else (key,)
-        parts.append(" × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key)))
+        parts.append(
+            " × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key, strict=True))
+        )
     text = ", ".join(parts)
     if len(cells) > limit:
         text += f" and {len(cells) - limit} more"

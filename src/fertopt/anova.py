@@ -239,11 +239,11 @@ class AnovaResult(ResultBase):
         )
         display["f_05"] = [
             stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-            for d1, d2 in zip(display["df"], err_df)
+            for d1, d2 in zip(display["df"], err_df, strict=True)
         ]
         display["f_01"] = [
             stats.f.isf(0.01, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-            for d1, d2 in zip(display["df"], err_df)
+            for d1, d2 in zip(display["df"], err_df, strict=True)
         ]
         total = pd.DataFrame(
             {"source": ["Total"], "df": [self.table["df"].sum()], "ss": [self.table["ss"].sum()]}
@@ -828,7 +828,7 @@ def anova(
         error_of.pop(err_a_name, None)
     else:
         errors.append((_RESID, df_resid, ss_resid))
-        order = [(nm, pr) for nm, pr in zip(names, parts)] + [(_RESID, None)]
+        order = [(nm, pr) for nm, pr in zip(names, parts, strict=True)] + [(_RESID, None)]
 
     err_ms = {name: ss_ / df_ for name, df_, ss_ in errors}
     err_df = {name: df_ for name, df_, _ in errors}
@@ -884,7 +884,7 @@ def anova(
     fitted = pd.Series(y - resid, index=clean.index, name="fitted")
     groups = np.asarray(
         pd.Series(
-            list(zip(*[clean[f].astype(str) for f in spec.factors])), index=clean.index
+            list(zip(*[clean[f].astype(str) for f in spec.factors], strict=True)), index=clean.index
         ).astype(str)
     )
     assumptions = _assumptions(resid, groups, math.sqrt(ss_total / max(n - 1, 1)))

@@ -416,7 +416,8 @@ def factorial(
     combos = list(itertools.product(*levels.values()))
     labels = [
         ":".join(
-            f"{n}{format_number(v, 6) if isinstance(v, float) else v}" for n, v in zip(levels, c)
+            f"{n}{format_number(v, 6) if isinstance(v, float) else v}"
+            for n, v in zip(levels, c, strict=True)
         )
         for c in combos
     ]
@@ -482,7 +483,7 @@ def split_plot(
             for j in gen.permutation(len(slev)):
                 rows.append((b, mp, mlev[i], slev[j]))
     table = pd.DataFrame(rows, columns=["block", "main_plot", mname, sname])
-    label = [f"{a}:{sname}{c}" for a, c in zip(table[mname], table[sname])]
+    label = [f"{a}:{sname}{c}" for a, c in zip(table[mname], table[sname], strict=True)]
     table.insert(0, "plot", _plot_numbers(table["block"].to_numpy(), plot_numbers))
     table.insert(3, "treatment", label)
     treatments = pd.DataFrame(
@@ -666,7 +667,7 @@ def three414(
             f"{', '.join(rates)}."
         )
     mult = [float(m) for m in multipliers]
-    if len(mult) != 4 or mult[0] != 0 or any(b <= a for a, b in zip(mult, mult[1:])):
+    if len(mult) != 4 or mult[0] != 0 or any(b <= a for a, b in itertools.pairwise(mult)):
         raise FertoptError(
             f"multipliers must be 4 increasing values starting at 0, e.g. (0, 0.5, 1, 1.5); got {tuple(multipliers)!r}."
         )

@@ -17,6 +17,7 @@ Omission plots: 2 (no N), 4 (no P), 8 (no K) against 6 (N2P2K2).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import warnings
@@ -554,7 +555,7 @@ def three414(
             f"a 3414 trial has three nutrients; rates names {len(nutrients)}: {', '.join(nutrients)}."
         )
     mult = [float(m) for m in multipliers]
-    if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in zip(mult, mult[1:])):
+    if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in itertools.pairwise(mult)):
         raise FertoptError(
             f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
         )
