@@ -185,7 +185,8 @@ def to_numeric(series: pd.Series, role: str) -> pd.Series:
     >>> to_numeric(pd.Series(["1.5", "12,5"]), "response")
     Traceback (most recent call last):
     ...
-    fertopt.exceptions.DataError: response column holds values that are not numbers: row 1 ('12,5'). ...
+    fertopt.exceptions.DataError: response column holds values that are not numbers:
+    row 1 ('12,5'). ...
     """
     name = series.name if series.name is not None else role
     if pd.api.types.is_bool_dtype(series):
@@ -324,8 +325,8 @@ def check_nonnegative_rates(values: pd.Series, role: str) -> None:
     if bad.any():
         raise DataError(
             f"{role} column {values.name!r} has negative rates: "
-            f"{describe_rows(values.index[bad], arr[bad].tolist())}. A fertilizer rate is 0 or more; "
-            "correct these cells."
+            f"{describe_rows(values.index[bad], arr[bad].tolist())}. "
+            "A fertilizer rate is 0 or more; correct these cells."
         )
 
 

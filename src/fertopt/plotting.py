@@ -957,7 +957,9 @@ def plot_means(
     Examples
     --------
     >>> import fertopt as fo
-    >>> mc = fo.duncan_from_means(means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6)
+    >>> mc = fo.duncan_from_means(
+    ...     means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6
+    ... )
     >>> ax = fo.plotting.plot_means(mc)
     >>> [t.get_text() for t in ax.texts]
     ['a', 'b', 'b']
