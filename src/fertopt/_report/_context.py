@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as _v
-from ._formatting import Facts, Notes, Paragraph, Table, format_number, format_p
-from ._i18n import (
+from .. import _validation as _v
+from .._formatting import Facts, Notes, Paragraph, Table, format_number, format_p
+from .._i18n import (
     design_name,
     label,
     method_name,
@@ -33,7 +33,7 @@ from ._i18n import (
     status_text,
     translate_figure_text,
 )
-from .exceptions import DisplayWarning, FertoptError, FertoptWarning
+from ..exceptions import DisplayWarning, FertoptError, FertoptWarning
 
 __all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS"]
 
@@ -64,7 +64,7 @@ def _api(name: str) -> Any:
 
 
 def _nutrient_of(column: Any) -> str | None:
-    from .io import guess_column
+    from ..io import guess_column
 
     text = str(column)
     if text in NUTRIENT_FORMS:
@@ -186,7 +186,7 @@ class Context:
         """Figures in Chinese need a CJK font; without one they are labelled in English."""
         self.fig_lang = self.lang
         if self.lang == "zh" and self.figures:
-            from . import plotting
+            from .. import plotting
 
             if plotting.cjk_families() is None:
                 self.fig_lang = "en"
@@ -305,8 +305,8 @@ class Context:
         """Draw one figure; a figure that cannot be drawn becomes a sentence saying why."""
         from matplotlib.figure import Figure as MplFigure
 
-        from . import plotting
-        from .reports import Figure
+        from .. import plotting
+        from ..reports import Figure
 
         try:
             with plotting.style(self.fig_lang), warnings.catch_warnings():
@@ -377,7 +377,7 @@ class Context:
 
     # -- the sections -----------------------------------------------------------
     def build_sections(self) -> list[Any]:
-        from .reports import Section
+        from ..reports import Section
 
         builders: list[tuple[str, str, Callable[[Context], list[Any]]]] = [
             ("data", "sec_data", _sec_data),
@@ -705,7 +705,7 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
         )
 
         def draw(fig: Any, lang: str, mc: Any = mc) -> None:
-            from . import plotting
+            from .. import plotting
 
             ax = fig.add_subplot()
             plotting.plot_means(mc, ax=ax, order="level", lang=lang)
@@ -939,7 +939,7 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
         ctx.finding("response", text)
 
     def draw(fig: Any, lang: str) -> None:
-        from . import plotting
+        from .. import plotting
 
         ax = fig.add_subplot()
         plotting.plot_response(fit, ax=ax, optimum=econ, lang=lang)
@@ -954,7 +954,7 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     if econ is not None and np.isfinite(econ.rate):
 
         def draw_nr(fig: Any, lang: str) -> None:
-            from . import plotting
+            from .. import plotting
 
             ax = fig.add_subplot()
             plotting.plot_net_return(fit, prices=ctx.prices, ax=ax, lang=lang)
@@ -1151,7 +1151,7 @@ def _sec_surface(ctx: Context) -> list[Any]:
     )
 
     def draw(fig: Any, lang: str) -> None:
-        from . import plotting
+        from .. import plotting
 
         ax = fig.add_subplot()
         plotting.plot_surface(
@@ -1326,7 +1326,7 @@ def _sec_omission(ctx: Context) -> list[Any]:
         ctx.finding("omission", ctx.t("om_finding", parts=ctx.t("layout_sep").join(parts)))
 
         def draw(fig: Any, lang: str) -> None:
-            from . import plotting
+            from .. import plotting
 
             ax = fig.add_subplot()
             plotting.plot_omission(result, ax=ax, index="relative_yield")
@@ -1351,7 +1351,7 @@ def _sec_diagnostics(ctx: Context) -> list[Any]:
     blocks: list[Any] = []
 
     def draw(fig: Any, lang: str) -> None:
-        from . import plotting
+        from .. import plotting
 
         plotting.plot_residuals(aov, ax=fig.subplots(1, 2), lang=lang)
 
@@ -1364,7 +1364,7 @@ def _sec_diagnostics(ctx: Context) -> list[Any]:
 # about
 # ---------------------------------------------------------------------------
 def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
-    from ._version import __version__
+    from .._version import __version__
 
     opts = [(ctx.t("software"), f"fertopt {__version__}")]
     if ctx.posthoc is not None:
