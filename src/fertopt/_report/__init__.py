@@ -11,6 +11,7 @@ public functions only (``fertopt.anova``, ``fertopt.duncan``, ...).
 
 from __future__ import annotations
 
-from ._context import NUTRIENT_FORMS, POSTHOC_METHODS, Context, NotApplicable
+from ._common import NUTRIENT_FORMS, POSTHOC_METHODS, NotApplicable
+from ._context import Context
 
 __all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS"]

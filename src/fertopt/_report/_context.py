@@ -34,62 +34,9 @@ from .._i18n import (
     translate_figure_text,
 )
 from ..exceptions import DisplayWarning, FertoptError, FertoptWarning
+from ._common import RESPONSE_MODELS, NotApplicable, _api, _rates_map, _yes_no
 
-__all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS"]
-
-POSTHOC_METHODS = ("duncan", "lsd", "tukey", "snk", "scheffe")
-NUTRIENT_FORMS = ("N", "P2O5", "K2O", "P", "K")
-RESPONSE_MODELS = (
-    "linear",
-    "quadratic",
-    "linear_plateau",
-    "quadratic_plateau",
-    "mitscherlich",
-    "square_root",
-)
-
-
-class NotApplicable(Exception):
-    """The section does not apply to this trial; the message says why."""
-
-
-def _api(name: str) -> Any:
-    """A public function of fertopt, or a FertoptError saying it is not in this version."""
-    import fertopt
-
-    fn = getattr(fertopt, name, None)
-    if fn is None:
-        raise FertoptError(f"fertopt.{name} is not available in this version of fertopt.")
-    return fn
-
-
-def _nutrient_of(column: Any) -> str | None:
-    from ..io import guess_column
-
-    text = str(column)
-    if text in NUTRIENT_FORMS:
-        return text
-    guess = guess_column(text)
-    return guess if guess in NUTRIENT_FORMS else None
-
-
-def _rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
-    if rates is None:
-        return {}
-    if isinstance(rates, Mapping):
-        out: dict[str, str | None] = {}
-        for col, form in rates.items():
-            if form is not None and form not in NUTRIENT_FORMS:
-                raise FertoptError(
-                    f"rates={{{col!r}: {form!r}}}: {form!r} is not a nutrient form; use one of "
-                    f"{', '.join(NUTRIENT_FORMS)}."
-                )
-            out[col] = form
-    else:
-        out = {col: _nutrient_of(col) for col in _v.as_names(rates, "rates")}
-    for col in out:
-        _v.require_column(frame, col, "rates")
-    return out
+__all__ = ["Context"]
 
 
 @dataclass
@@ -963,10 +910,6 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
         blocks += ctx.figure(
             f"net_return_{nutrient}", ctx.t("fig_net_return", nutrient=nutrient), draw_nr
         )
-
-
-def _yes_no(ctx: Context) -> Callable[[Any], str]:
-    return lambda v: ctx.t("yes") if bool(v) else ctx.t("no")
 
 
 def _sec_response(ctx: Context) -> list[Any]:
