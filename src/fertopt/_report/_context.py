@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from .. import _validation as _v
-from .._formatting import Facts, Notes, Paragraph, Table, format_number
+from .._formatting import Facts, Notes, Paragraph, format_number
 from .._i18n import (
     label,
     method_name,
@@ -33,6 +33,7 @@ from ._anova import _sec_anova
 from ._common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
 from ._comparisons import _sec_comparisons
 from ._data import _sec_data
+from ._diagnostics import _sec_diagnostics
 from ._omission import _sec_omission
 from ._response import _sec_response
 from ._surface import _sec_surface
@@ -406,25 +407,6 @@ def _translate_axes(ax: Any, lang: str) -> None:
     if legend is not None:
         for text in legend.get_texts():
             text.set_text(translate_figure_text(text.get_text(), lang))
-
-
-# ---------------------------------------------------------------------------
-# 7. residual diagnostics
-# ---------------------------------------------------------------------------
-def _sec_diagnostics(ctx: Context) -> list[Any]:
-    aov = ctx.require_anova()
-    assumptions = aov.assumptions.copy()
-    labels = {k: ctx.t(k) for k in ("test", "statistic", "p", "note")}
-    blocks: list[Any] = []
-
-    def draw(fig: Any, lang: str) -> None:
-        from .. import plotting
-
-        plotting.plot_residuals(aov, ax=fig.subplots(1, 2), lang=lang)
-
-    blocks += ctx.figure("residuals", ctx.t("fig_residuals"), draw, size=(7.2, 3.1))
-    blocks.append(Table(assumptions, title=ctx.t("assumptions"), labels=labels, formats={"p": "p"}))
-    return blocks
 
 
 # ---------------------------------------------------------------------------
