@@ -21,14 +21,13 @@ from typing import Any
 import pandas as pd
 
 from .. import _validation as _v
-from .._formatting import Facts, Notes, Paragraph, format_number
+from .._formatting import Notes, Paragraph, format_number
 from .._i18n import (
     label,
-    method_name,
-    model_name,
     translate_figure_text,
 )
 from ..exceptions import DisplayWarning, FertoptError, FertoptWarning
+from ._about import _about_blocks
 from ._anova import _sec_anova
 from ._common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
 from ._comparisons import _sec_comparisons
@@ -407,32 +406,3 @@ def _translate_axes(ax: Any, lang: str) -> None:
     if legend is not None:
         for text in legend.get_texts():
             text.set_text(translate_figure_text(text.get_text(), lang))
-
-
-# ---------------------------------------------------------------------------
-# about
-# ---------------------------------------------------------------------------
-def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
-    from .._version import __version__
-
-    opts = [(ctx.t("software"), f"fertopt {__version__}")]
-    if ctx.posthoc is not None:
-        opts.append(
-            (ctx.t("sec_comparisons"), f"{method_name(ctx.posthoc, ctx.lang)}, α = {ctx.alpha:g}")
-        )
-    if ctx.rates:
-        opts.append(
-            (
-                ctx.t("sec_response"),
-                model_name(ctx.model, ctx.lang) if ctx.model != "best" else "AICc",
-            )
-        )
-    if ctx.prices is not None:
-        opts.append((ctx.t("prices"), repr(ctx.prices)))
-    blocks: list[Any] = [Facts(opts, title=ctx.t("options"))]
-    skipped = [
-        f"{s.title}: {s.reason}" for s in sections if s.status == "not_applicable" and s.reason
-    ]
-    notes = skipped + list(ctx.display_notes) + [ctx.t("rounding_note")]
-    blocks.append(Notes(notes, title=None))
-    return blocks
