@@ -224,6 +224,7 @@ def test_internal_error_in_one_section_does_not_stop_the_report(minnesota, monke
     def broken(ctx):
         return 1 / 0
 
+    # Context.build_sections looks its builders up in the namespace of _context
     monkeypatch.setattr(_context, "_sec_diagnostics", broken)
     rep = report_of(minnesota, figures=False)
     diag = rep.section("diagnostics")

@@ -1,12 +1,13 @@
-"""Section builders of :func:`fertopt.trial_report` (private).
+"""The :class:`Context` of one :func:`fertopt.trial_report` call (private).
 
-Each builder takes the :class:`Context` (data, roles, options and the results
-computed so far) and returns the blocks of one section; it raises
-:class:`NotApplicable` when the section does not apply to this trial and lets
-a :class:`~fertopt.FertoptError` propagate when its analysis fails.  The
-caller turns both into a section with a plain-words reason, so one failed
-analysis never stops the report.  Builders reach the analyses through their
-public functions only (``fertopt.anova``, ``fertopt.duncan``, ...).
+The context holds the data, roles and options, the results computed so far
+(ANOVA, comparisons, fits, surface, omission) and the key findings and
+warnings the sections gather; it runs the ANOVA that several sections share,
+draws figures (a figure that cannot be drawn becomes a sentence saying why)
+and, in :meth:`Context.build_sections`, calls the section builders of the
+sibling modules in report order.  A builder that raises
+:class:`NotApplicable` or a :class:`~fertopt.FertoptError` becomes a section
+with a plain-words reason, so one failed analysis never stops the report.
 """
 
 from __future__ import annotations
@@ -22,10 +23,7 @@ import pandas as pd
 
 from .. import _validation as _v
 from .._formatting import Notes, Paragraph, format_number
-from .._i18n import (
-    label,
-    translate_figure_text,
-)
+from .._i18n import label, translate_figure_text
 from ..exceptions import DisplayWarning, FertoptError, FertoptWarning
 from ._about import _about_blocks
 from ._anova import _sec_anova
