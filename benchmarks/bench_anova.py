@@ -29,7 +29,10 @@ def import_time() -> tuple[float, str]:
     runs, flags = [], ""
     for _ in range(5):
         out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
             env={"PYTHONPATH": SRC, "PATH": ""},
         ).stdout.split()
         runs.append(float(out[0]))
@@ -55,10 +58,12 @@ def main() -> None:
     print(f"import fertopt: {t_import * 1000:.0f} ms (median of 5 fresh interpreters); {flags}")
 
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({
-        "trt": np.tile(["CK", "N", "NP", "NK", "NPK"], 3),
-        "rep": np.repeat([1, 2, 3], 5),
-    })
+    df = pd.DataFrame(
+        {
+            "trt": np.tile(["CK", "N", "NP", "NK", "NPK"], 3),
+            "rep": np.repeat([1, 2, 3], 5),
+        }
+    )
     df["yield"] = 3000 + 200 * df["trt"].factorize()[0] + rng.normal(0, 80, len(df))
 
     ours = per_call(lambda: fo.anova(df, response="yield", treatment="trt", block="rep"))
@@ -67,9 +72,13 @@ def main() -> None:
     from statsmodels.stats.anova import anova_lm
 
     base = per_call(lambda: anova_lm(smf.ols("Q('yield') ~ C(rep) + C(trt)", data=df).fit()))
-    print(f"RCBD 5 trt x 3 blocks, after warm-up: fertopt.anova {ours * 1000:.2f} ms per trial "
-          f"(includes validation, design checks and assumption tests)")
-    print(f"baseline statsmodels ols + anova_lm: {base * 1000:.2f} ms; ratio fertopt/baseline = {ours / base:.2f}")
+    print(
+        f"RCBD 5 trt x 3 blocks, after warm-up: fertopt.anova {ours * 1000:.2f} ms per trial "
+        f"(includes validation, design checks and assumption tests)"
+    )
+    print(
+        f"baseline statsmodels ols + anova_lm: {base * 1000:.2f} ms; ratio fertopt/baseline = {ours / base:.2f}"
+    )
 
 
 if __name__ == "__main__":

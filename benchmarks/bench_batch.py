@@ -204,8 +204,10 @@ def main() -> None:
     t0 = time.perf_counter()
     res = pipeline(frame, surface="stepwise")
     t_step = time.perf_counter() - t0
-    print(f"  the same with stepwise surfaces: {t_step:.2f} s ({n / t_step:,.0f} trials/s), "
-          f"{res.n_vectorized} vectorized")
+    print(
+        f"  the same with stepwise surfaces: {t_step:.2f} s ({n / t_step:,.0f} trials/s), "
+        f"{res.n_vectorized} vectorized"
+    )
     del res
     gc.collect()
 

@@ -34,10 +34,13 @@ def main() -> None:
     warnings.simplefilter("ignore", fo.FertoptWarning)
     df = fo.load_dataset("water_chestnut")
     roles = dict(response="yield", treatment="treatment", block="block")
-    full = dict(full="formula", control="blank",
-                minus={"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
-                rates=("N", "P2O5", "K2O"),
-                prices={"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4})
+    full = dict(
+        full="formula",
+        control="blank",
+        minus={"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
+        rates=("N", "P2O5", "K2O"),
+        prices={"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4},
+    )
     t_om = per_call(lambda: fo.omission(df, **roles, **full))
     t_aov = per_call(lambda: fo.anova(df, **roles))
     t_audit = per_call(lambda: fo.datasets.water_chestnut_audit(), repeat=10)

@@ -45,23 +45,31 @@ def main() -> None:
     df = pd.read_csv(ROOT / "tests" / "reference" / "minnesota_2012.csv")
     x = df["rate_n_applied_kgha"].to_numpy(float)
     y = df["yld_grain_dry_kgha"].to_numpy(float)
-    kw = dict(response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", nutrient="N",
-              units={"response": "kg/ha", "rate": "kg/ha"})
+    kw = dict(
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        nutrient="N",
+        units={"response": "kg/ha", "rate": "kg/ha"},
+    )
     prices = fo.Prices(crop=0.157, N=0.88)
 
     X = np.column_stack([np.ones_like(x), x, x * x])
     base_q = best_of(lambda: sm.OLS(y, X).fit())
     fit_q = best_of(lambda: fo.fit_response(df, model="quadratic", **kw))
-    print(f"quadratic fit         {fit_q * 1e3:8.2f} ms   {fit_q / base_q:6.1f} x statsmodels OLS "
-          f"({base_q * 1e3:.2f} ms)")
+    print(
+        f"quadratic fit         {fit_q * 1e3:8.2f} ms   {fit_q / base_q:6.1f} x statsmodels OLS "
+        f"({base_q * 1e3:.2f} ms)"
+    )
 
     def qp(xx, a, b, xs):
         return np.where(xx < xs, a + b * xx - b * xx * xx / (2 * xs), a + b * xs / 2)
 
     base_qp = best_of(lambda: curve_fit(qp, x, y, p0=(7000.0, 60.0, 180.0)))
     fit_qp = best_of(lambda: fo.fit_response(df, model="quadratic_plateau", **kw), number=5)
-    print(f"quadratic-plateau fit {fit_qp * 1e3:8.2f} ms   {fit_qp / base_qp:6.1f} x scipy curve_fit "
-          f"from a good start ({base_qp * 1e3:.2f} ms)")
+    print(
+        f"quadratic-plateau fit {fit_qp * 1e3:8.2f} ms   {fit_qp / base_qp:6.1f} x scipy curve_fit "
+        f"from a good start ({base_qp * 1e3:.2f} ms)"
+    )
 
     for model in ("quadratic", "quadratic_plateau", "mitscherlich"):
         fit = fo.fit_response(df, model=model, **kw)

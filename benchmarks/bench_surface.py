@@ -29,8 +29,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import fertopt as fo  # noqa: E402
 from fertopt import _polysurface as ps  # noqa: E402
 
-TRUE = {"intercept": 1700.0, "N": 120.0, "P2O5": 160.0, "K2O": 60.0, "N^2": -3.2, "P2O5^2": -9.0,
-        "K2O^2": -1.5, "N:P2O5": 0.5, "N:K2O": 0.3, "P2O5:K2O": 1.2}
+TRUE = {
+    "intercept": 1700.0,
+    "N": 120.0,
+    "P2O5": 160.0,
+    "K2O": 60.0,
+    "N^2": -3.2,
+    "P2O5^2": -9.0,
+    "K2O^2": -1.5,
+    "N:P2O5": 0.5,
+    "N:K2O": 0.3,
+    "P2O5:K2O": 1.2,
+}
 PRICES = {"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}
 
 
@@ -46,7 +56,9 @@ def per_call(fn, repeat: int = 200) -> float:
 
 def trial(reps: int):
     book = fo.design.three414(level2={"N": 18, "P2O5": 8, "K2O": 19}, reps=reps, rng=1).table
-    truth = fo.surface_from_coefficients(TRUE, bounds={"N": (0, 27), "P2O5": (0, 12), "K2O": (0, 28.5)})
+    truth = fo.surface_from_coefficients(
+        TRUE, bounds={"N": (0, 27), "P2O5": (0, 12), "K2O": (0, 28.5)}
+    )
     y = truth.predict(book) + np.random.default_rng(2).normal(0, 100, len(book))
     return book.assign(y=y)
 
@@ -62,8 +74,10 @@ def main() -> None:
         ours = per_call(lambda: fo.fit_surface(data, response="y", block=blk))
         form = formula + (" + C(block, Sum)" if blk else "")
         base = per_call(lambda: smf.ols(form, data=data).fit())
-        print(f"fit_surface, 3414 x {reps} rep ({len(data)} plots): {ours * 1e3:.2f} ms; "
-              f"statsmodels formula OLS {base * 1e3:.2f} ms; ratio {ours / base:.2f}")
+        print(
+            f"fit_surface, 3414 x {reps} rep ({len(data)} plots): {ours * 1e3:.2f} ms; "
+            f"statsmodels formula OLS {base * 1e3:.2f} ms; ratio {ours / base:.2f}"
+        )
 
     surf = fo.fit_surface(trial(3), response="y", block="block")
     c0, g, h = surf._poly.minus_costs(2.0, np.array([5.0, 6.0, 5.0])).quadratic_form()
@@ -71,16 +85,25 @@ def main() -> None:
     exact = per_call(lambda: ps.box_qp_max(c0, g, h, lo, hi), repeat=2000)
 
     def lbfgs():
-        return minimize(lambda z: -(c0 + g @ z + z @ h @ z), (lo + hi) / 2, jac=lambda z: -(g + 2 * h @ z),
-                        method="L-BFGS-B", bounds=list(zip(lo, hi)))
+        return minimize(
+            lambda z: -(c0 + g @ z + z @ h @ z),
+            (lo + hi) / 2,
+            jac=lambda z: -(g + 2 * h @ z),
+            method="L-BFGS-B",
+            bounds=list(zip(lo, hi)),
+        )
 
     base = per_call(lbfgs, repeat=500)
     diff = np.abs(ps.box_qp_max(c0, g, h, lo, hi)[0] - lbfgs().x).max()
-    print(f"box_qp_max (27 faces): {exact * 1e6:.0f} µs; scipy L-BFGS-B {base * 1e6:.0f} µs; "
-          f"ratio {exact / base:.2f}; largest difference in the rates {diff:.1e}")
+    print(
+        f"box_qp_max (27 faces): {exact * 1e6:.0f} µs; scipy L-BFGS-B {base * 1e6:.0f} µs; "
+        f"ratio {exact / base:.2f}; largest difference in the rates {diff:.1e}"
+    )
     opt = per_call(lambda: surf.optimum(prices=PRICES), repeat=500)
-    print(f"SurfaceFit.optimum (shape, exact box optimum, result): {opt * 1e3:.2f} ms; "
-          f"ratio to L-BFGS-B alone {opt / base:.1f}")
+    print(
+        f"SurfaceFit.optimum (shape, exact box optimum, result): {opt * 1e3:.2f} ms; "
+        f"ratio to L-BFGS-B alone {opt / base:.1f}"
+    )
 
     try:
         import fertopt.response  # noqa: F401
@@ -88,10 +111,14 @@ def main() -> None:
         print("three414: fertopt.response not available; skipped")
         return
     data = trial(3)
-    full = per_call(lambda: fo.three414(data, response="y", block="block", prices=PRICES), repeat=20)
+    full = per_call(
+        lambda: fo.three414(data, response="y", block="block", prices=PRICES), repeat=20
+    )
     base = per_call(lambda: smf.ols(formula + " + C(block, Sum)", data=data).fit(), repeat=50)
-    print(f"three414, 42 plots (7 fits + typicality + cascade): {full * 1e3:.1f} ms; "
-          f"ratio to one statsmodels ternary OLS {full / base:.1f}")
+    print(
+        f"three414, 42 plots (7 fits + typicality + cascade): {full * 1e3:.1f} ms; "
+        f"ratio to one statsmodels ternary OLS {full / base:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ def read_anova(name: str) -> tuple[list[str], list[str], dict[str, float]]:
     for line in lines[:60]:
         tokens = line.split()
         if line.strip().startswith("Between"):
-            cert["df_between"], cert["ss_between"], cert["ms_between"], cert["f"] = map(float, tokens[-4:])
+            cert["df_between"], cert["ss_between"], cert["ms_between"], cert["f"] = map(
+                float, tokens[-4:]
+            )
         elif line.strip().startswith("Within"):
             cert["df_within"], cert["ss_within"], cert["ms_within"] = map(float, tokens[-3:])
         elif "Certified R-Squared" in line:
@@ -58,7 +60,11 @@ def exact_oneway(groups: list[str], values: list[float]) -> dict[str, float]:
     ssw = sum((y - means[g]) ** 2 for g, v in by.items() for y in v)
     msb, msw = ssb / (k - 1), ssw / (n - k)
     return {
-        "ss_between": float(ssb), "ss_within": float(ssw), "ms_between": float(msb),
-        "ms_within": float(msw), "f": float(msb / msw), "r_squared": float(ssb / (ssb + ssw)),
+        "ss_between": float(ssb),
+        "ss_within": float(ssw),
+        "ms_between": float(msb),
+        "ms_within": float(msw),
+        "f": float(msb / msw),
+        "r_squared": float(ssb / (ssb + ssw)),
         "resid_sd": math.sqrt(msw),
     }

@@ -25,9 +25,13 @@ def _oneway(groups, values):
 def _measured(aov):
     between, within = aov.table.iloc[0], aov.table.iloc[1]
     return {
-        "ss_between": between["ss"], "ms_between": between["ms"], "f": between["f"],
-        "ss_within": within["ss"], "ms_within": within["ms"],
-        "r_squared": aov.r_squared, "resid_sd": np.sqrt(aov.mse),
+        "ss_between": between["ss"],
+        "ms_between": between["ms"],
+        "f": between["f"],
+        "ss_within": within["ss"],
+        "ms_within": within["ms"],
+        "r_squared": aov.r_squared,
+        "resid_sd": np.sqrt(aov.mse),
     }
 
 
@@ -100,8 +104,12 @@ CASES = {
     ("sweetpotato", "I"): lambda d: fo.anova(d["sp"], response="yield", treatment="virus"),
     ("corn", "I"): lambda d: fo.anova(d["corn"], response="observation", treatment="method"),
     ("disease", "I"): lambda d: fo.anova(d["dis"], response="yield", treatment="trt", block="rep"),
-    ("melon", "I"): lambda d: fo.anova(d["mel"], response="yield", treatment="variety", row="row", column="col"),
-    ("chz2006", "I"): lambda d: fo.anova(d["chz"], response="health", treatment=["amendment", "crop"], block="block"),
+    ("melon", "I"): lambda d: fo.anova(
+        d["mel"], response="yield", treatment="variety", row="row", column="col"
+    ),
+    ("chz2006", "I"): lambda d: fo.anova(
+        d["chz"], response="health", treatment=["amendment", "crop"], block="block"
+    ),
     ("plantgrowth", "I"): lambda d: fo.anova(d["pg"], response="weight", treatment="group"),
 }
 
@@ -132,7 +140,10 @@ def test_npk_confounded_interaction_is_aliased(rref):
     with pytest.warns(fo.DesignWarning) as record:
         aov = fo.anova(DATA["npk"], response="yield", treatment=["N", "P", "K"], block="block")
     messages = [str(w.message) for w in record]
-    assert any("incomplete blocks: each block holds 4 of the 8 treatment combinations" in m for m in messages)
+    assert any(
+        "incomplete blocks: each block holds 4 of the 8 treatment combinations" in m
+        for m in messages
+    )
     assert any("N:P:K cannot be estimated: it is confounded" in m for m in messages)
     ref = rref[rref["dataset"] == "npk"]
     assert "N:P:K" not in set(ref["source"]) and "N:P:K" not in set(aov.table["source"])
@@ -143,7 +154,9 @@ def test_npk_confounded_interaction_is_aliased(rref):
 def test_unbalanced_rcbd_missing_plot(rref):
     dis = DATA["dis"]
     dis_m = dis[~((dis["rep"] == 2) & (dis["trt"] == "T3"))]
-    with pytest.warns(fo.UnbalancedDesignWarning, match=r"missing plots: no plot for rep '2' × trt 'T3'"):
+    with pytest.warns(
+        fo.UnbalancedDesignWarning, match=r"missing plots: no plot for rep '2' × trt 'T3'"
+    ):
         aov = fo.anova(dis_m, response="yield", treatment="trt", block="rep")
     _compare(aov, rref[rref["dataset"] == "disease_missing"])
     assert not aov.balanced
@@ -154,7 +167,9 @@ def test_types_on_unbalanced_factorial_rcbd(rref, case):
     chz = DATA["chz"].drop(index=[1, 16, 29])  # R: chz[-c(2, 17, 30), ]
     ss_type = {"I": 1, "II": 2, "III": 3}[case]
     with pytest.warns(fo.UnbalancedDesignWarning):
-        aov = fo.anova(chz, response="health", treatment=["amendment", "crop"], block="block", ss_type=ss_type)
+        aov = fo.anova(
+            chz, response="health", treatment=["amendment", "crop"], block="block", ss_type=ss_type
+        )
     ref = rref[(rref["dataset"] == "chz2006_unbalanced") & (rref["case"] == case)]
     ref = ref[ref["source"] != "(Intercept)"]
     _compare(aov, ref)
@@ -176,7 +191,9 @@ def test_type2_two_way_npk(rref):
     # main effects and block are adjusted for the same terms except the aliased N:P:K.
     with pytest.warns(fo.DesignWarning):
         aov = fo.anova(npk, response="yield", treatment=["N", "P", "K"], block="block", ss_type=2)
-    ref = rref[(rref["dataset"] == "npk_2way") & rref["source"].isin(["N", "P", "K", "N:P", "N:K", "P:K"])]
+    ref = rref[
+        (rref["dataset"] == "npk_2way") & rref["source"].isin(["N", "P", "K", "N:P", "N:K", "P:K"])
+    ]
     by_source = aov.table.set_index("source")
     for _, r in ref.iterrows():
         assert_allclose(by_source.loc[r["source"], "ss"], r["ss"], rtol=1e-10)
@@ -186,7 +203,11 @@ def test_type2_two_way_npk(rref):
     "dataset,frame,kw",
     [
         ("plots", "pl", dict(response="yield", main_plot="A", sub_plot="B", block="block")),
-        ("oats", "oats", dict(response="yield", main_plot="Variety", sub_plot="nitro", block="Block")),
+        (
+            "oats",
+            "oats",
+            dict(response="yield", main_plot="Variety", sub_plot="nitro", block="Block"),
+        ),
     ],
 )
 def test_split_plot_against_r(rref, dataset, frame, kw):
@@ -194,7 +215,14 @@ def test_split_plot_against_r(rref, dataset, frame, kw):
     ref = rref[rref["dataset"] == dataset].set_index("source")
     blk, a, b = kw["block"], kw["main_plot"], kw["sub_plot"]
     t = aov.table.set_index("source")
-    pairs = {blk: blk, a: a, "Error a": f"{blk}:{a}", b: b, f"{a}:{b}": f"{a}:{b}", "Error b": "Residuals"}
+    pairs = {
+        blk: blk,
+        a: a,
+        "Error a": f"{blk}:{a}",
+        b: b,
+        f"{a}:{b}": f"{a}:{b}",
+        "Error b": "Residuals",
+    }
     for ours, theirs in pairs.items():
         assert t.loc[ours, "df"] == ref.loc[theirs, "df"]
         assert_allclose(t.loc[ours, "ss"], ref.loc[theirs, "ss"], rtol=1e-10)
@@ -206,7 +234,9 @@ def test_split_plot_against_r(rref, dataset, frame, kw):
     assert_allclose(errors.loc["Error a", "ms"], ms_a, rtol=1e-10)
     grand = DATA[frame][kw["response"]].mean()
     assert_allclose(errors.loc["Error a", "cv"], 100 * np.sqrt(ms_a) / grand, rtol=1e-10)
-    assert_allclose(errors.loc["Error b", "cv"], 100 * np.sqrt(ref.loc["Residuals", "ms"]) / grand, rtol=1e-10)
+    assert_allclose(
+        errors.loc["Error b", "cv"], 100 * np.sqrt(ref.loc["Residuals", "ms"]) / grand, rtol=1e-10
+    )
     assert aov.design == "split-plot RCBD"
 
 
@@ -227,7 +257,10 @@ def test_result_fields_rcbd():
     assert_allclose(aov.fitted.to_numpy(), (tm + bm - y.mean()).to_numpy(), rtol=1e-12)
     assert_allclose((aov.fitted + aov.residuals).to_numpy(), y, rtol=1e-14)
     assert list(aov.assumptions["test"]) == [
-        "Shapiro-Wilk (normality)", "Levene / Brown-Forsythe (equal variances)", "Bartlett (equal variances)"]
+        "Shapiro-Wilk (normality)",
+        "Levene / Brown-Forsythe (equal variances)",
+        "Bartlett (equal variances)",
+    ]
     assert aov.error_of == {"rep": "Residuals", "trt": "Residuals"}
 
 
@@ -241,12 +274,16 @@ def test_assumption_checks_match_scipy_on_residuals():
     lev = stats.levene(*groups, center="median")
     a = aov.assumptions.set_index("test")
     assert_allclose(a.loc["Shapiro-Wilk (normality)", "p"], w.pvalue, rtol=1e-12)
-    assert_allclose(a.loc["Levene / Brown-Forsythe (equal variances)", "statistic"], lev.statistic, rtol=1e-12)
+    assert_allclose(
+        a.loc["Levene / Brown-Forsythe (equal variances)", "statistic"], lev.statistic, rtol=1e-12
+    )
 
 
 def test_display():
     aov = fo.anova(DATA["dis"], response="yield", treatment="trt", block="rep")
-    assert "\n" not in repr(aov) and repr(aov).startswith("<AnovaResult RCBD 7 treatments, 3 blocks")
+    assert "\n" not in repr(aov) and repr(aov).startswith(
+        "<AnovaResult RCBD 7 treatments, 3 blocks"
+    )
     text = str(aov)
     for needle in ["ANOVA table", "Residuals", "Total", "CV", "Treatment means", "Shapiro-Wilk"]:
         assert needle in text
@@ -264,16 +301,20 @@ def test_display():
 def test_row_order_invariance():
     dis = DATA["dis"]
     a = fo.anova(dis, response="yield", treatment="trt", block="rep")
-    b = fo.anova(dis.sample(frac=1.0, random_state=3), response="yield", treatment="trt", block="rep")
+    b = fo.anova(
+        dis.sample(frac=1.0, random_state=3), response="yield", treatment="trt", block="rep"
+    )
     assert_allclose(a.table["ss"], b.table["ss"], rtol=1e-12)
 
 
 def test_labels_that_pandas_would_read_as_missing():
-    df = pd.DataFrame({
-        "trt": ["None", "NA", "CK", "0"] * 3,
-        "rep": np.repeat([1, 2, 3], 4),
-        "y": [10.0, 12, 15, 11, 10.5, 12.5, 14, 11.2, 9.8, 12.2, 15.5, 10.9],
-    })
+    df = pd.DataFrame(
+        {
+            "trt": ["None", "NA", "CK", "0"] * 3,
+            "rep": np.repeat([1, 2, 3], 4),
+            "y": [10.0, 12, 15, 11, 10.5, 12.5, 14, 11.2, 9.8, 12.2, 15.5, 10.9],
+        }
+    )
     aov = fo.anova(df, response="y", treatment="trt", block="rep")
     assert list(aov.data["trt"].cat.categories) == ["None", "NA", "CK", "0"]
     assert aov.term("trt")["df"] == 3
@@ -288,7 +329,9 @@ def test_missing_responses_are_dropped_and_counted():
             aov = fo.anova(dis, response="yield", treatment="trt", block="rep", ss_type=1)
     assert aov.n_dropped == 2 and aov.n_obs == 19
     assert "2 dropped" in str(aov)
-    with pytest.raises(fo.DataError, match=r"response column 'yield' is empty at rows 0, 5.*nan_policy='omit'"):
+    with pytest.raises(
+        fo.DataError, match=r"response column 'yield' is empty at rows 0, 5.*nan_policy='omit'"
+    ):
         fo.anova(dis, response="yield", treatment="trt", block="rep", nan_policy="raise")
 
 
@@ -296,7 +339,9 @@ def test_missing_responses_are_dropped_and_counted():
 # bad input
 # ---------------------------------------------------------------------------
 def test_missing_column_suggests_close_match():
-    with pytest.raises(fo.ColumnError, match=r"response='yeild' is not a column of `data`. Did you mean 'yield'\?"):
+    with pytest.raises(
+        fo.ColumnError, match=r"response='yeild' is not a column of `data`. Did you mean 'yield'\?"
+    ):
         fo.anova(DATA["dis"], response="yeild", treatment="trt", block="rep")
 
 
@@ -328,14 +373,18 @@ def test_constant_response():
 
 
 def test_single_block():
-    df = pd.DataFrame({"trt": ["A", "B", "C", "A", "B", "C"], "rep": [1] * 6, "y": [1.0, 2, 3, 1.5, 2.5, 3.2]})
+    df = pd.DataFrame(
+        {"trt": ["A", "B", "C", "A", "B", "C"], "rep": [1] * 6, "y": [1.0, 2, 3, 1.5, 2.5, 3.2]}
+    )
     with pytest.raises(fo.DesignError, match="single level.*Leave out block="):
         fo.anova(df, response="y", treatment="trt", block="rep")
 
 
 def test_block_that_is_a_plot_id():
     dis = DATA["dis"]
-    with pytest.raises(fo.DesignError, match=r"block='plots' has 21 levels for 21 rows.*Did you mean block='rep'\?"):
+    with pytest.raises(
+        fo.DesignError, match=r"block='plots' has 21 levels for 21 rows.*Did you mean block='rep'\?"
+    ):
         fo.anova(dis, response="yield", treatment="trt", block="plots")
 
 
@@ -365,7 +414,9 @@ def test_bad_options():
     with pytest.raises(fo.FertoptError, match="nan_policy='drop' is not a valid option"):
         fo.anova(DATA["sp"], response="yield", treatment="virus", nan_policy="drop")
     with pytest.raises(fo.DesignError, match="either treatment= .* or main_plot="):
-        fo.anova(DATA["pl"], response="yield", treatment="A", main_plot="A", sub_plot="B", block="block")
+        fo.anova(
+            DATA["pl"], response="yield", treatment="A", main_plot="A", sub_plot="B", block="block"
+        )
     with pytest.raises(fo.ColumnError, match="both as `treatment` and as `block`"):
         fo.anova(DATA["dis"], response="yield", treatment="trt", block="trt")
 
@@ -380,7 +431,9 @@ def test_no_silent_nan_in_results():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         aov = fo.anova(DATA["corn"], response="observation", treatment="method")
-    assert np.isfinite(aov.table.loc[aov.table["source"] != "Residuals", ["f", "p"]].to_numpy()).all()
+    assert np.isfinite(
+        aov.table.loc[aov.table["source"] != "Residuals", ["f", "p"]].to_numpy()
+    ).all()
     assert np.isfinite([aov.mse, aov.cv, aov.grand_mean, aov.r_squared]).all()
 
 

@@ -237,8 +237,16 @@ def bad_batch() -> tuple[pd.DataFrame, dict[int, str]]:
     data.loc[rows[5][1], "y"] = None  # 5: a missing yield
     data = data[(data["trial"] != 6) | (data["trt"] == "T0")]  # 6: one treatment
     data = data[(data["trial"] != 7) | (data["trt"] != "T2")]  # 7: a treatment missing
-    expected = {0: "warn", 1: "fail", 2: "fail", 3: "fail", 4: "warn", 5: "warn", 6: "fail",
-                7: "warn"}
+    expected = {
+        0: "warn",
+        1: "fail",
+        2: "fail",
+        3: "fail",
+        4: "warn",
+        5: "warn",
+        6: "fail",
+        7: "warn",
+    }
     return data, expected
 
 

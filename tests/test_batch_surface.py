@@ -195,7 +195,7 @@ def test_bad_rates_are_recorded_per_trial():
     assert "'sixty'" in w.loc[2, "message"]
     assert "cannot identify" in w.loc[3, "message"] and w.loc[3, "category"] == "DesignError"
     lacking = res.warnings[res.warnings["stage"] == "batch"]
-    assert list(lacking["trial"]) == [3]          # 9 of the 14 treatments are missing there
+    assert list(lacking["trial"]) == [3]  # 9 of the 14 treatments are missing there
     assert tab.loc[[0, 1, 2, 3], "coef_N"].isna().all()
     # the healthy trials give what they give alone
     healthy = data[data["trial"].isin([4, 5])].astype({"P2O5": float})
@@ -224,12 +224,14 @@ def test_stepwise_surfaces_equal_fit_surface(block):
     assert_same(fast.table, slow.table)
     pd.testing.assert_frame_equal(fast.warnings, slow.warnings)
     chosen = fast.table.filter(like="coef_").notna()
-    assert chosen["coef_intercept"].all() and not chosen.all(axis=None)   # terms were dropped
-    one = fit_surface(data[data["trial"] == 5], response="yield", rates=RATES, terms="stepwise",
-                      block=block)
+    assert chosen["coef_intercept"].all() and not chosen.all(axis=None)  # terms were dropped
+    one = fit_surface(
+        data[data["trial"] == 5], response="yield", rates=RATES, terms="stepwise", block=block
+    )
     row = fast.table.set_index("trial").loc[5]
     assert sorted(t for t in one.terms) == sorted(
-        c[5:] for c in chosen.columns if chosen.set_index(fast.table["trial"]).loc[5, c])
+        c[5:] for c in chosen.columns if chosen.set_index(fast.table["trial"]).loc[5, c]
+    )
     np.testing.assert_allclose(row["surface_r2"], one.r2, rtol=1e-9)
 
 

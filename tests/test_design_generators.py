@@ -12,8 +12,22 @@ from fertopt import design
 
 LEVEL2 = {"N": 18, "P2O5": 8, "K2O": 19}
 # anchors-fert b6 (777doc table): treatment number -> levels of N, P, K
-TABLE_3414 = {1: "000", 2: "022", 3: "122", 4: "202", 5: "212", 6: "222", 7: "232", 8: "220",
-              9: "221", 10: "223", 11: "322", 12: "112", 13: "121", 14: "211"}
+TABLE_3414 = {
+    1: "000",
+    2: "022",
+    3: "122",
+    4: "202",
+    5: "212",
+    6: "222",
+    7: "232",
+    8: "220",
+    9: "221",
+    10: "223",
+    11: "322",
+    12: "112",
+    13: "121",
+    14: "211",
+}
 
 
 def test_crd_counts_and_seed():
@@ -42,7 +56,9 @@ def test_reproducible_from_recorded_seed():
     again = design.rcbd(6, reps=3, rng=first.seed)
     pd.testing.assert_frame_equal(first.table, again.table)
     unseeded = design.three414(level2=LEVEL2, reps=2)
-    pd.testing.assert_frame_equal(unseeded.table, design.three414(level2=LEVEL2, reps=2, rng=unseeded.seed).table)
+    pd.testing.assert_frame_equal(
+        unseeded.table, design.three414(level2=LEVEL2, reps=2, rng=unseeded.seed).table
+    )
     assert list(design.rcbd(6, reps=2).table["treatment"]) != [] and isinstance(unseeded.seed, int)
 
 
@@ -71,7 +87,9 @@ def test_factorial():
     assert list(t.columns) == ["plot", "block", "treatment", "N", "K2O"]
     assert len(book.treatments) == 6 and book.n_plots == 18
     for _, blk in t.groupby("block"):
-        assert sorted(zip(blk["N"], blk["K2O"])) == sorted((n, k) for n in (0, 90, 180) for k in (0, 60))
+        assert sorted(zip(blk["N"], blk["K2O"])) == sorted(
+            (n, k) for n in (0, 90, 180) for k in (0, 60)
+        )
     crd_book = design.factorial({"N": [0, 90], "P2O5": [0, 45]}, reps=2, blocks=False, rng=1)
     assert "rep" in crd_book.table and "block" not in crd_book.table
 
@@ -89,10 +107,19 @@ def test_split_plot():
 def test_omission_designs():
     book = design.omission({"N": 18, "P2O5": 8, "K2O": 19}, reps=3, rng=2013)
     assert list(book.treatments["treatment"]) == ["CK", "NPK", "PK", "NK", "NP"]
-    assert book.n_plots == 15 and list(book.table.columns) == ["plot", "block", "treatment", "N", "P2O5", "K2O"]
+    assert book.n_plots == 15 and list(book.table.columns) == [
+        "plot",
+        "block",
+        "treatment",
+        "N",
+        "P2O5",
+        "K2O",
+    ]
     row = book.table[book.table["treatment"] == "NK"].iloc[0]
     assert (row["N"], row["P2O5"], row["K2O"]) == (18, 0, 19)
-    reduced = design.omission({"N": 18, "P2O5": 8, "K2O": 19}, reduce={"N": 0.3}, control=False, rng=1)
+    reduced = design.omission(
+        {"N": 18, "P2O5": 8, "K2O": 19}, reduce={"N": 0.3}, control=False, rng=1
+    )
     tr = reduced.treatments.set_index("treatment")
     assert list(tr.index) == ["NPK", "NPK-N30%", "NK", "NP"]
     assert tr.loc["NPK-N30%", "N"] == pytest.approx(18 * 0.7)
@@ -107,7 +134,11 @@ def test_three414_table_matches_the_standard():
     mult = [0, 0.5, 1, 1.5]
     for r in tr.itertuples():
         lv = TABLE_3414[r.treatment]
-        assert (r.N, r.P2O5, r.K2O) == (mult[int(lv[0])] * 18, mult[int(lv[1])] * 8, mult[int(lv[2])] * 19)
+        assert (r.N, r.P2O5, r.K2O) == (
+            mult[int(lv[0])] * 18,
+            mult[int(lv[1])] * 8,
+            mult[int(lv[2])] * 19,
+        )
     assert book.n_plots == 42 and book.design == "3414"
     for _, blk in book.table.groupby("block"):
         assert sorted(blk["treatment"]) == list(range(1, 15))
@@ -142,7 +173,10 @@ def test_display():
         (lambda: design.rcbd(["A", "B"], reps=2, rng="x"), "rng must be an integer seed"),
         (lambda: design.three414(level2={"N": 18, "P2O5": 8}), "exactly three nutrients"),
         (lambda: design.three414(level2={"N": 18, "P2O5": 0, "K2O": 19}), "positive rate"),
-        (lambda: design.three414(level2=LEVEL2, multipliers=(0, 1, 0.5, 1.5)), "4 increasing values"),
+        (
+            lambda: design.three414(level2=LEVEL2, multipliers=(0, 1, 0.5, 1.5)),
+            "4 increasing values",
+        ),
         (lambda: design.omission({"N": 18, "P2O5": 8}, reduce=1.5), r"in \(0, 1\]"),
         (lambda: design.omission({"N": 18, "P2O5": 8}, reduce={"S": 0.5}), "does not have"),
         (lambda: design.factorial({"N": [0]}, reps=2), "at least 2 levels"),
@@ -165,23 +199,37 @@ def _cli(*args):
     from pathlib import Path
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    return subprocess.run([sys.executable, "-m", "fertopt.cli", "design", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fertopt.cli", "design", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_cli_design_3414_writes_the_field_book(tmp_path):
     out = tmp_path / "fb.csv"
-    res = _cli("3414", "--level2", "N=18,P2O5=8,K2O=19", "--reps", "3", "--seed", "7", "--out", str(out))
+    res = _cli(
+        "3414", "--level2", "N=18,P2O5=8,K2O=19", "--reps", "3", "--seed", "7", "--out", str(out)
+    )
     assert res.returncode == 0, res.stderr
     assert "seed 7" in res.stderr and "42 plots" in res.stderr
     written = pd.read_csv(out)
-    pd.testing.assert_frame_equal(written, design.three414(level2=LEVEL2, reps=3, rng=7).table, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        written, design.three414(level2=LEVEL2, reps=3, rng=7).table, check_dtype=False
+    )
 
 
 def test_cli_design_other_kinds_and_errors():
-    res = _cli("factorial", "--factor", "N=0,90", "--factor", "K2O=0,60", "--reps", "2", "--seed", "1")
+    res = _cli(
+        "factorial", "--factor", "N=0,90", "--factor", "K2O=0,60", "--reps", "2", "--seed", "1"
+    )
     assert res.returncode == 0, res.stderr
-    assert res.stdout.splitlines()[0] == "plot,block,treatment,N,K2O" and len(res.stdout.splitlines()) == 9
+    assert (
+        res.stdout.splitlines()[0] == "plot,block,treatment,N,K2O"
+        and len(res.stdout.splitlines()) == 9
+    )
     res = _cli("split-plot", "--main", "irr=dry,wet", "--sub", "N=0,60", "--seed", "1")
     assert res.returncode == 0 and res.stdout.startswith("plot,block,main_plot,treatment,irr,N")
     res = _cli("omission", "--formula", "N=18,P2O5=8,K2O=19", "--seed", "1")

@@ -33,7 +33,9 @@ def test_csv_encodings(tmp_path, encoding):
 
 def test_labels_are_never_missing_values(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("trt,rep,yield\nNone,1,10\nNA,1,11\nCK,1,12\n0,1,13\nnan,1,\n", encoding="utf-8")
+    path.write_text(
+        "trt,rep,yield\nNone,1,10\nNA,1,11\nCK,1,12\n0,1,13\nnan,1,\n", encoding="utf-8"
+    )
     df = fo.read_trials(path)
     assert list(df["treatment"]) == ["None", "NA", "CK", "0", "nan"]
     assert df["yield"].isna().tolist() == [False, False, False, False, True]
@@ -45,7 +47,10 @@ def test_bad_numeric_cells_name_row_column_value(tmp_path):
     with pytest.raises(fo.DataError):
         fo.read_trials(path)
     path.write_text("trt;rep;yield\nA;1;10.5\nB;1;lost\nC;1;12\n", encoding="utf-8")
-    with pytest.raises(fo.DataError, match=r"yield column 'yield' holds values that are not numbers: row 3 \('lost'\)"):
+    with pytest.raises(
+        fo.DataError,
+        match=r"yield column 'yield' holds values that are not numbers: row 3 \('lost'\)",
+    ):
         fo.read_trials(path)
     df = fo.read_trials(path, strict=False)  # batch mode: keep the text, report later
     assert df["yield"].tolist() == ["10.5", "lost", "12"]
@@ -80,7 +85,9 @@ def test_explicit_columns_win_over_guessing(tmp_path):
 def test_two_columns_for_one_role(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("处理,treatment,产量\nA,1,10\nB,2,11\n", encoding="utf-8")
-    with pytest.raises(fo.ColumnError, match=r"'处理', 'treatment' all look like 'treatment'.*columns="):
+    with pytest.raises(
+        fo.ColumnError, match=r"'处理', 'treatment' all look like 'treatment'.*columns="
+    ):
         fo.read_trials(path)
 
 
@@ -133,7 +140,13 @@ def test_read_then_anova_end_to_end(tmp_path):
     rows = ["处理,重复,产量"]
     rng = np.random.default_rng(0)
     for rep in (1, 2, 3):
-        for trt, base in (("CK", 1700), ("NPK", 3000), ("减氮", 3200), ("减磷", 2800), ("减钾", 2700)):
+        for trt, base in (
+            ("CK", 1700),
+            ("NPK", 3000),
+            ("减氮", 3200),
+            ("减磷", 2800),
+            ("减钾", 2700),
+        ):
             rows.append(f"{trt},{rep},{base + rng.normal(0, 60):.1f}")
     path = tmp_path / "t.csv"
     path.write_bytes("\n".join(rows).encode("gbk"))
@@ -147,7 +160,9 @@ def test_units_module():
     assert fo.units.unit_factor("kg/mu", "kg/ha") == 15.0
     assert_allclose(fo.units.nutrient_factor("P", "P2O5"), 2.2914, rtol=2e-5)
     assert_allclose(fo.units.nutrient_factor("K", "K2O"), 1.2046, rtol=2e-5)
-    assert_allclose(fo.units.convert(1.0, "lb/acre", "kg/ha"), 0.45359237 / 4046.8564224 * 10000, rtol=1e-15)
+    assert_allclose(
+        fo.units.convert(1.0, "lb/acre", "kg/ha"), 0.45359237 / 4046.8564224 * 10000, rtol=1e-15
+    )
     with pytest.raises(fo.FertoptError, match="different nutrients"):
         fo.units.nutrient_factor("P", "K2O")
     with pytest.raises(fo.FertoptError, match="not of the form 'mass/area'"):
@@ -156,7 +171,12 @@ def test_units_module():
 
 def test_datasets_index_and_load():
     index = fo.list_datasets()
-    assert {"minnesota_2012", "bachmaier_nitrogen", "welch_bermudagrass", "cochran_factorial"} <= set(index["name"])
+    assert {
+        "minnesota_2012",
+        "bachmaier_nitrogen",
+        "welch_bermudagrass",
+        "cochran_factorial",
+    } <= set(index["name"])
     assert index["licence"].str.startswith("MIT").all()
     df = fo.load_dataset("bachmaier_nitrogen")
     assert df.shape == (88, 3) and df.attrs["fertopt"]["units"]["yield"] == "t/ha"
@@ -168,5 +188,7 @@ def test_import_is_light():
     code = "import sys, fertopt; print('matplotlib.pyplot' in sys.modules, 'statsmodels' in sys.modules)"
     src = str(Path(__file__).parents[1] / "src")
     env = {**os.environ, "PYTHONPATH": src}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.split() == ["False", "False"]

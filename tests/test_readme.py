@@ -10,7 +10,8 @@ README = Path(__file__).parents[1] / "README.md"
 
 def test_readme_examples_run():
     result = doctest.testfile(
-        str(README), module_relative=False,
+        str(README),
+        module_relative=False,
         optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS,
     )
     assert result.failed == 0, f"{result.failed} README example(s) failed"

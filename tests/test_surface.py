@@ -71,9 +71,19 @@ def test_welch_table2_coefficients(welch):
     """Welch 1963 Table 2 (3-year model, units of 100 lb), published to 4 significant digits."""
     d100 = welch.assign(n=welch.n / 100, p=welch.p / 100, k=welch.k / 100)
     fit = fo.fit_surface(d100, response="yield", rates=WELCH_RATES, terms=WELCH_NPK)
-    published = {"intercept": 1.943, "N": 2.007, "P": 1.471, "K": 0.6188, "N^2": -0.3315,
-                 "P^2": -1.295, "K^2": -0.3743, "N:P": 0.2078, "N:K": 0.1874, "P:K": 0.2348,
-                 "N:P:K": 0.02789}
+    published = {
+        "intercept": 1.943,
+        "N": 2.007,
+        "P": 1.471,
+        "K": 0.6188,
+        "N^2": -0.3315,
+        "P^2": -1.295,
+        "K^2": -0.3743,
+        "N:P": 0.2078,
+        "N:K": 0.1874,
+        "P:K": 0.2348,
+        "N:P:K": 0.02789,
+    }
     got = fit.params
     # 4 significant digits: a relative rounding error of at most 5e-4 / 1.0 (plus slack)
     assert_allclose([got[t] for t in published], list(published.values()), rtol=6e-4)
@@ -88,10 +98,16 @@ def test_welch_quadratic_matches_lm(welch_quad):
     for src in ("regression", "residual", "total"):
         assert got.loc[src, "df"] == ref.loc[src, "df"]
         assert_allclose(got.loc[src, "ss"], ref.loc[src, "ss"], rtol=1e-10)
-    assert_allclose(got.loc["regression", ["f", "p"]].to_numpy(dtype=float),
-                    ref.loc["regression", ["f", "p"]].to_numpy(dtype=float), rtol=1e-9)
-    assert_allclose([welch_quad.r2, welch_quad.adj_r2, welch_quad.rmse],
-                    ref.loc["regression", ["r2", "adj_r2", "sigma"]].to_numpy(dtype=float), rtol=1e-10)
+    assert_allclose(
+        got.loc["regression", ["f", "p"]].to_numpy(dtype=float),
+        ref.loc["regression", ["f", "p"]].to_numpy(dtype=float),
+        rtol=1e-9,
+    )
+    assert_allclose(
+        [welch_quad.r2, welch_quad.adj_r2, welch_quad.rmse],
+        ref.loc["regression", ["r2", "adj_r2", "sigma"]].to_numpy(dtype=float),
+        rtol=1e-10,
+    )
     assert welch_quad.n_support == 64 and welch_quad.df_resid == 54
     # no replicated combination: no pure error, so no lack-of-fit row
     assert "lack_of_fit" not in set(welch_quad.anova["source"])
@@ -104,7 +120,9 @@ def test_welch_stationary_point_outside_tested_box(welch_quad):
     assert can.kind == "maximum" and can.has_maximum
     assert_allclose([can.stationary_point[n] for n in "NPK"], ref[["N", "P", "K"]], rtol=1e-9)
     assert_allclose(can.stationary_yield, ref["yield"], rtol=1e-10)
-    assert_allclose(np.sort(can.eigen["eigenvalue"]), ref[["eigen1", "eigen2", "eigen3"]], rtol=1e-8)
+    assert_allclose(
+        np.sort(can.eigen["eigenvalue"]), ref[["eigen1", "eigen2", "eigen3"]], rtol=1e-8
+    )
     assert not can.inside
     assert len(can.outside) == 3 and "above the highest tested rate 400" in can.outside[0]
     assert "outside the tested region" in can.message
@@ -118,7 +136,11 @@ def test_welch_priced_optimum(welch_npk):
     ref = _ref("surface_welch_npk_optimum.csv").iloc[0]
     # R: L-BFGS-B then Newton on the gradient; both are converged to rounding error
     assert_allclose([opt.rates[n] for n in "NPK"], ref[["N", "P", "K"]].to_numpy(float), rtol=1e-9)
-    assert_allclose([opt.yield_at_rates, opt.net_return], ref[["yield", "net_return"]].to_numpy(float), rtol=1e-11)
+    assert_allclose(
+        [opt.yield_at_rates, opt.net_return],
+        ref[["yield", "net_return"]].to_numpy(float),
+        rtol=1e-11,
+    )
     assert opt.status == "ok" and opt.recommended and opt.method == "numeric"
     assert (opt.binding["at_bound"] == "").all()
     assert_allclose(opt.price_ratios["N"], 0.12 / 25)
@@ -128,21 +150,41 @@ def test_welch_quadratic_box_optima_match_quadprog(welch_quad):
     ref = _ref("surface_welch_quad_optima.csv").set_index("case")
     best = welch_quad.maximum()
     # quadprog's dual active-set solution is exact up to rounding
-    assert_allclose([best.rates[n] for n in "NPK"], ref.loc["max_tested", ["N", "P", "K"]].to_numpy(float), rtol=1e-10)
+    assert_allclose(
+        [best.rates[n] for n in "NPK"],
+        ref.loc["max_tested", ["N", "P", "K"]].to_numpy(float),
+        rtol=1e-10,
+    )
     assert_allclose(best.yield_at_rates, ref.loc["max_tested", "objective"], rtol=1e-12)
-    assert best.status == "at_bound" and best.recommended  # the best tested rates; the optimum lies beyond
+    assert (
+        best.status == "at_bound" and best.recommended
+    )  # the best tested rates; the optimum lies beyond
     assert "beyond the tested range" in best.message
-    assert best.binding.set_index("nutrient")["at_bound"].to_dict() == {"N": "", "P": "upper", "K": "upper"}
+    assert best.binding.set_index("nutrient")["at_bound"].to_dict() == {
+        "N": "",
+        "P": "upper",
+        "K": "upper",
+    }
     assert best.unconstrained_kind == "maximum" and not best.unconstrained_inside
 
     priced = welch_quad.optimum(prices=WELCH_PRICES)
-    assert_allclose([priced.rates[n] for n in "NPK"], ref.loc["priced_tested", ["N", "P", "K"]].to_numpy(float), rtol=1e-10)
+    assert_allclose(
+        [priced.rates[n] for n in "NPK"],
+        ref.loc["priced_tested", ["N", "P", "K"]].to_numpy(float),
+        rtol=1e-10,
+    )
     assert_allclose(priced.net_return, ref.loc["priced_tested", "net_return"], rtol=1e-10)
     assert priced.status == "ok" and priced.method == "kkt_faces"
-    assert_allclose([priced.unconstrained_rates[n] for n in "NPK"], [priced.rates[n] for n in "NPK"], rtol=1e-10)
+    assert_allclose(
+        [priced.unconstrained_rates[n] for n in "NPK"], [priced.rates[n] for n in "NPK"], rtol=1e-10
+    )
 
     tight = welch_quad.optimum(prices=WELCH_PRICES, bounds={"N": (0, 250), "K": (0, 120)})
-    assert_allclose([tight.rates[n] for n in "NPK"], ref.loc["priced_tight", ["N", "P", "K"]].to_numpy(float), rtol=1e-10)
+    assert_allclose(
+        [tight.rates[n] for n in "NPK"],
+        ref.loc["priced_tight", ["N", "P", "K"]].to_numpy(float),
+        rtol=1e-10,
+    )
     assert tight.status == "at_bound"
     sides = tight.binding.set_index("nutrient")
     assert sides.loc["N", "at_bound"] == "upper" and sides.loc["K", "at_bound"] == "upper"
@@ -212,7 +254,12 @@ def test_study_economic_point_in_box(study):
     assert opt.status == "saddle" and not opt.recommended
     grid = np.linspace(0, 1, 41)
     n, p, k = (a.ravel() for a in np.meshgrid(grid * 18, grid * 8, grid * 19))
-    net = 2.8 * (study.predict({"N": n, "P2O5": p, "K2O": k}) - 1688.61) - 6.25 * n - 4.67 * p - 10.4 * k
+    net = (
+        2.8 * (study.predict({"N": n, "P2O5": p, "K2O": k}) - 1688.61)
+        - 6.25 * n
+        - 4.67 * p
+        - 10.4 * k
+    )
     assert opt.net_return >= net.max() - 1e-9
 
 
@@ -226,12 +273,19 @@ def test_study_typicality(study):
 
 
 def test_omission_design_cannot_identify_ternary_quadratic():
-    omission = pd.DataFrame({"N": [0, 18, 0, 18, 18], "P2O5": [0, 8, 8, 0, 8], "K2O": [0, 19, 19, 19, 0]})
+    omission = pd.DataFrame(
+        {"N": [0, 18, 0, 18, 18], "P2O5": [0, 8, 8, 0, 8], "K2O": [0, 19, 19, 19, 0]}
+    )
     data = pd.concat([omission] * 3, ignore_index=True).assign(yield_=np.arange(15.0))
-    with pytest.raises(fo.DesignError, match=r"10 coefficients .* only 5 distinct N/P2O5/K2O combinations") as err:
+    with pytest.raises(
+        fo.DesignError, match=r"10 coefficients .* only 5 distinct N/P2O5/K2O combinations"
+    ) as err:
         fo.fit_surface(data, response="yield_")
     text = str(err.value)
-    assert "at most 5 coefficients" in text and "replicates of the same combination do not help" in text
+    assert (
+        "at most 5 coefficients" in text
+        and "replicates of the same combination do not help" in text
+    )
     assert "N^2 = 18 × N on every plot" in text and "3414" in text
     with pytest.raises(fo.DesignError, match="Stepwise selection .* refused"):
         fo.fit_surface(data, response="yield_", terms="stepwise")
@@ -251,13 +305,26 @@ def test_blocked_3414_matches_lm(trial3414):
     assert_allclose(got["f"].to_numpy(float), ref["f"].to_numpy(float), rtol=1e-9)
     assert_allclose(got["p"].to_numpy(float), ref["p"].to_numpy(float), rtol=1e-8)
     stats_ref = _ref("surface_3414_full_stats.csv").iloc[0]
-    assert_allclose([fit.r2, fit.adj_r2, fit.rmse], stats_ref[["r2", "adj_r2", "sigma"]].to_numpy(float), rtol=1e-10)
+    assert_allclose(
+        [fit.r2, fit.adj_r2, fit.rmse],
+        stats_ref[["r2", "adj_r2", "sigma"]].to_numpy(float),
+        rtol=1e-10,
+    )
     assert fit.n_blocks == 3 and fit.n_support == 14 and fit.ck_source == "observed"
-    pred = fit.predict(pd.DataFrame({"N": [10, 27, 0], "P2O5": [5, 12, 0], "K2O": [12, 28.5, 0]}), interval="confidence")
+    pred = fit.predict(
+        pd.DataFrame({"N": [10, 27, 0], "P2O5": [5, 12, 0], "K2O": [12, 28.5, 0]}),
+        interval="confidence",
+    )
     pref = _ref("surface_3414_predict.csv")
-    assert_allclose(pred[["fitted", "lower", "upper"]].to_numpy(), pref[["fitted", "conf_low", "conf_high"]].to_numpy(), rtol=1e-10)
+    assert_allclose(
+        pred[["fitted", "lower", "upper"]].to_numpy(),
+        pref[["fitted", "conf_low", "conf_high"]].to_numpy(),
+        rtol=1e-10,
+    )
     pint = fit.predict(pref[["N", "P2O5", "K2O"]], interval="prediction")
-    assert_allclose(pint[["lower", "upper"]].to_numpy(), pref[["pred_low", "pred_high"]].to_numpy(), rtol=1e-10)
+    assert_allclose(
+        pint[["lower", "upper"]].to_numpy(), pref[["pred_low", "pred_high"]].to_numpy(), rtol=1e-10
+    )
 
 
 def test_square_root_surface_matches_lm(trial3414):
@@ -288,7 +355,9 @@ def test_stepwise_matches_r_add1_drop1(trial3414, hierarchy, tag):
     got = fit.params
     assert_allclose([got[t] for t in coef["term"]], coef["estimate"], rtol=1e-9)
     log = _ref(f"surface_3414_stepwise_{tag}_log.csv")
-    assert list(fit.steps["action"]) == list(log["action"]) and list(fit.steps["term"]) == list(log["term"])
+    assert list(fit.steps["action"]) == list(log["action"]) and list(fit.steps["term"]) == list(
+        log["term"]
+    )
     assert_allclose(fit.steps["f"], log["f"], rtol=1e-9)
     assert list(fit.steps["df_den"]) == list(log["df_den"])
     assert fit.selection == "stepwise" and fit.f_enter == 4.0 and fit.f_remove == 3.9
@@ -307,7 +376,9 @@ def test_simulated_typical_3414(trial3414):
     detail = typ.rules.set_index("rule").loc[4, "detail"]
     assert "stationary point: P2O5 = 12" in detail and "> top tested rate 12" in detail
     assert "economic optimum" not in detail  # the economic optimum itself is inside
-    truth = fo.surface_from_coefficients(TRUE_3414, bounds={"N": (0, 27), "P2O5": (0, 12), "K2O": (0, 28.5)})
+    truth = fo.surface_from_coefficients(
+        TRUE_3414, bounds={"N": (0, 27), "P2O5": (0, 12), "K2O": (0, 28.5)}
+    )
     assert truth.typicality(prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}).typical
     opt = fit.optimum(prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0})
     assert opt.status == "ok" and opt.method == "kkt_faces"
@@ -315,17 +386,31 @@ def test_simulated_typical_3414(trial3414):
     c = fit.params
     x = np.array([opt.rates[n] for n in ("N", "P2O5", "K2O")])
     b = np.array([c["N"], c["P2O5"], c["K2O"]])
-    B = np.array([[c["N^2"], c["N:P2O5"] / 2, c["N:K2O"] / 2],
-                  [c["N:P2O5"] / 2, c["P2O5^2"], c["P2O5:K2O"] / 2],
-                  [c["N:K2O"] / 2, c["P2O5:K2O"] / 2, c["K2O^2"]]])
+    B = np.array(
+        [
+            [c["N^2"], c["N:P2O5"] / 2, c["N:K2O"] / 2],
+            [c["N:P2O5"] / 2, c["P2O5^2"], c["P2O5:K2O"] / 2],
+            [c["N:K2O"] / 2, c["P2O5:K2O"] / 2, c["K2O^2"]],
+        ]
+    )
     assert_allclose(b + 2 * B @ x, [2.5, 3.0, 2.5], rtol=1e-10)
 
 
 # ---------------------------------------------------------------------------
 # coverage of coefficient intervals over many simulated 3414 trials
 # ---------------------------------------------------------------------------
-TRUE_3414 = {"intercept": 1700.0, "N": 120.0, "P2O5": 160.0, "K2O": 60.0, "N^2": -3.2, "P2O5^2": -9.0,
-             "K2O^2": -1.5, "N:P2O5": 0.5, "N:K2O": 0.3, "P2O5:K2O": 1.2}
+TRUE_3414 = {
+    "intercept": 1700.0,
+    "N": 120.0,
+    "P2O5": 160.0,
+    "K2O": 60.0,
+    "N^2": -3.2,
+    "P2O5^2": -9.0,
+    "K2O^2": -1.5,
+    "N:P2O5": 0.5,
+    "N:K2O": 0.3,
+    "P2O5:K2O": 1.2,
+}
 
 
 @pytest.mark.parametrize("reps", [1, 3])
@@ -336,7 +421,9 @@ def test_coefficient_ci_coverage_over_400_simulated_trials(reps):
     99.9 % range for each coefficient (a coverage of 90 % or 99 % would fail).
     """
     design = fo.design.three414(level2={"N": 18, "P2O5": 8, "K2O": 19}, reps=reps, rng=1).table
-    truth = fo.surface_from_coefficients(TRUE_3414, bounds={"N": (0, 27), "P2O5": (0, 12), "K2O": (0, 28.5)})
+    truth = fo.surface_from_coefficients(
+        TRUE_3414, bounds={"N": (0, 27), "P2O5": (0, 12), "K2O": (0, 28.5)}
+    )
     mean = truth.predict(design[["N", "P2O5", "K2O"]])
     rng = np.random.default_rng(20240501 + reps)
     covered = dict.fromkeys(TRUE_3414, 0)
@@ -359,12 +446,16 @@ def test_coefficient_ci_coverage_over_400_simulated_trials(reps):
 # ---------------------------------------------------------------------------
 def test_square_root_surface_optima_closed_form():
     # Y = 100 + 20 sqrt(N) - N + 30 sqrt(P) - 2 P is separable; dY/dN = 10/sqrt(N) - 1
-    surf = fo.surface_from_coefficients({"intercept": 100, "sqrt(N)": 20, "N": -1, "sqrt(P)": 30, "P": -2},
-                                        bounds={"N": (0, 150), "P": (0, 80)})
+    surf = fo.surface_from_coefficients(
+        {"intercept": 100, "sqrt(N)": 20, "N": -1, "sqrt(P)": 30, "P": -2},
+        bounds={"N": (0, 150), "P": (0, 80)},
+    )
     can = surf.canonical()
     assert can.kind == "maximum" and can.scale == "square root of rate"
     # maximum at sqrt(N) = 10 (N = 100) and sqrt(P) = 7.5 (P = 56.25)
-    assert_allclose([can.stationary_point["N"], can.stationary_point["P"]], [100, 56.25], rtol=1e-12)
+    assert_allclose(
+        [can.stationary_point["N"], can.stationary_point["P"]], [100, 56.25], rtol=1e-12
+    )
     best = surf.maximum()
     assert best.status == "ok"
     assert_allclose(best.yield_at_rates, 100 + 200 - 100 + 225 - 112.5, rtol=1e-12)
@@ -375,12 +466,18 @@ def test_square_root_surface_optima_closed_form():
     tight = surf.optimum(prices={"crop": 2.0, "N": 1.0, "P": 2.0}, bounds={"N": (0, 30)})
     assert tight.rates["N"] == 30 and tight.status == "at_bound"
     # marginal net return at N = 30: 2*(10/sqrt(30) - 1) - 1
-    assert_allclose(tight.binding.set_index("nutrient").loc["N", "marginal"], 2 * (10 / np.sqrt(30) - 1) - 1, rtol=1e-12)
+    assert_allclose(
+        tight.binding.set_index("nutrient").loc["N", "marginal"],
+        2 * (10 / np.sqrt(30) - 1) - 1,
+        rtol=1e-12,
+    )
 
 
 def test_convex_surface_has_no_maximum():
-    surf = fo.surface_from_coefficients({"intercept": 10, "N": -2, "N^2": 0.1, "P": 1, "P^2": 0.2},
-                                        bounds={"N": (0, 30), "P": (0, 10)})
+    surf = fo.surface_from_coefficients(
+        {"intercept": 10, "N": -2, "N^2": 0.1, "P": 1, "P^2": 0.2},
+        bounds={"N": (0, 30), "P": (0, 10)},
+    )
     assert surf.canonical().kind == "minimum"
     best = surf.maximum()
     assert best.status == "no_maximum"
@@ -391,8 +488,9 @@ def test_convex_surface_has_no_maximum():
 
 def test_stationary_ridge_and_rising_ridge():
     # Y = 10 - (N - P)^2: a ridge of maxima along N = P
-    ridge = fo.surface_from_coefficients({"intercept": 10, "N^2": -1, "P^2": -1, "N:P": 2},
-                                         bounds={"N": (0, 10), "P": (0, 10)})
+    ridge = fo.surface_from_coefficients(
+        {"intercept": 10, "N^2": -1, "P^2": -1, "N:P": 2}, bounds={"N": (0, 10), "P": (0, 10)}
+    )
     can = ridge.canonical()
     assert can.kind == "ridge" and can.has_maximum
     with warnings.catch_warnings():
@@ -401,8 +499,10 @@ def test_stationary_ridge_and_rising_ridge():
     assert_allclose(best.yield_at_rates, 10.0)
     assert any("not unique" in w for w in best.warnings)
     # Y = 10 + N - (N - P)^2 rises without bound along N = P
-    rising = fo.surface_from_coefficients({"intercept": 10, "N": 1, "N^2": -1, "P^2": -1, "N:P": 2},
-                                          bounds={"N": (0, 10), "P": (0, 10)})
+    rising = fo.surface_from_coefficients(
+        {"intercept": 10, "N": 1, "N^2": -1, "P^2": -1, "N:P": 2},
+        bounds={"N": (0, 10), "P": (0, 10)},
+    )
     can = rising.canonical()
     assert can.kind == "ridge" and not can.has_maximum and can.stationary_point is None
     assert rising.maximum().status == "no_maximum"
@@ -486,7 +586,9 @@ def test_aliased_terms():
     # six rate pairs on the parabola P = N^2 / 9: enough pairs and levels, but N^2 = 9 P everywhere
     n = np.array([0.0, 3, 6, 9, 12, 15, 15])
     data = pd.DataFrame({"N": n, "P2O5": n**2 / 9, "y": np.arange(7.0)})
-    with pytest.raises(fo.DesignError, match=r"cannot separate all 6 coefficients .* N\^2 = 9 × P2O5 on every plot"):
+    with pytest.raises(
+        fo.DesignError, match=r"cannot separate all 6 coefficients .* N\^2 = 9 × P2O5 on every plot"
+    ):
         fo.fit_surface(data, response="y", rates=("N", "P2O5"))
 
 
@@ -547,12 +649,19 @@ def test_saturated_fit_warns():
 # display
 # ---------------------------------------------------------------------------
 def test_display_and_json(welch_quad, study):
-    assert "\n" not in repr(welch_quad) and repr(welch_quad).startswith("<SurfaceFit ternary quadratic")
+    assert "\n" not in repr(welch_quad) and repr(welch_quad).startswith(
+        "<SurfaceFit ternary quadratic"
+    )
     text = str(welch_quad)
     assert "Coefficients" in text and "Analysis of variance" in text
     assert "<table" in welch_quad._repr_html_()
-    for result in (welch_quad, welch_quad.canonical(), study.maximum(), study.typicality(),
-                   study.assess({"N": 1, "P2O5": 1, "K2O": 1})):
+    for result in (
+        welch_quad,
+        welch_quad.canonical(),
+        study.maximum(),
+        study.typicality(),
+        study.assess({"N": 1, "P2O5": 1, "K2O": 1}),
+    ):
         json.dumps(result.to_dict())
         assert "\n" not in repr(result)
         assert str(result)
@@ -571,15 +680,22 @@ def test_plot_surface(study, trial3414):
         ax = study.plot(x="P2O5", y="K2O", at={"N": 18})
         lines = {line.get_label(): line for line in ax.get_lines()}
         box = lines["tested region"]
-        assert list(box.get_xdata()) == [0, 8, 8, 0, 0] and list(box.get_ydata()) == [0, 0, 19, 19, 0]
+        assert list(box.get_xdata()) == [0, 8, 8, 0, 0] and list(box.get_ydata()) == [
+            0,
+            0,
+            19,
+            19,
+            0,
+        ]
         star = lines["maximum in region (saddle)"]
         assert (star.get_xdata()[0], star.get_ydata()[0]) == (8.0, 19.0)
         assert "stationary point (saddle)" in lines
         assert ax.get_title() == "N = 18"
         fit = fo.fit_surface(trial3414, response="yield", block="block")
         fig, ax2 = plt.subplots()
-        out = plot_surface(fit, ax=ax2, what="net_return",
-                                       prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0})
+        out = plot_surface(
+            fit, ax=ax2, what="net_return", prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}
+        )
         assert out is ax2
         labels = [line.get_label() for line in ax2.get_lines()]
         assert "economic optimum (ok)" in labels
@@ -603,9 +719,14 @@ def test_prices_object_converts_units_and_forms(welch_npk, study):
     ref = welch_npk.optimum(prices=WELCH_PRICES)  # the same prices in the data's units
     assert_allclose([opt.rates[n] for n in "NPK"], [ref.rates[n] for n in "NPK"], rtol=1e-9)
     assert_allclose(opt.net_return, ref.net_return, rtol=1e-10)
-    assert opt.net_return_unit == "USD/acre" and ref.net_return_unit == "money per unit area of the data"
+    assert (
+        opt.net_return_unit == "USD/acre"
+        and ref.net_return_unit == "money per unit area of the data"
+    )
     # a price per lb P2O5 is the price per lb P divided by 2.2914 (P2O5 = 2.2914 P)
-    oxide = Prices(crop=25, crop_unit="t", N=0.12, P2O5=0.18 / 2.2914, K2O=0.07 / 1.2046, nutrient_unit="lb")
+    oxide = Prices(
+        crop=25, crop_unit="t", N=0.12, P2O5=0.18 / 2.2914, K2O=0.07 / 1.2046, nutrient_unit="lb"
+    )
     again = welch_npk.optimum(prices=oxide)
     # the oxide factors are computed from atomic weights; 2.2914 and 1.2046 are rounded to 5 digits
     assert_allclose([again.rates[n] for n in "NPK"], [opt.rates[n] for n in "NPK"], rtol=1e-4)
@@ -628,8 +749,11 @@ def test_prices_object_needs_consistent_units(trial3414):
     ok = fo.fit_surface(trial3414, response="yield", units={"response": "kg/mu", "rates": "kg/mu"})
     mu = ok.optimum(prices=Prices(crop=2, N=5, P2O5=6, K2O=5, currency="yuan"))
     ref = ok.optimum(prices=PRICES_3414)
-    assert_allclose([mu.rates[n] for n in ("N", "P2O5", "K2O")], [ref.rates[n] for n in ("N", "P2O5", "K2O")],
-                    rtol=1e-12)
+    assert_allclose(
+        [mu.rates[n] for n in ("N", "P2O5", "K2O")],
+        [ref.rates[n] for n in ("N", "P2O5", "K2O")],
+        rtol=1e-12,
+    )
     assert mu.net_return_unit == "yuan/mu"
 
 

@@ -60,25 +60,38 @@ def _kkt_interior(surf, rates, prices):
 def test_fits_use_the_standard_subsets(blocked):
     fits = blocked.fits.set_index("model")
     assert fits.loc["ternary", "n_obs"] == 42
-    for model, key in (("binary N-P2O5", "binary 0-1"), ("binary N-K2O", "binary 0-2"),
-                       ("binary P2O5-K2O", "binary 1-2"), ("quadratic N", "univariate 0"),
-                       ("quadratic P2O5", "univariate 1"), ("quadratic K2O", "univariate 2")):
+    for model, key in (
+        ("binary N-P2O5", "binary 0-1"),
+        ("binary N-K2O", "binary 0-2"),
+        ("binary P2O5-K2O", "binary 1-2"),
+        ("quadratic N", "univariate 0"),
+        ("quadratic P2O5", "univariate 1"),
+        ("quadratic K2O", "univariate 2"),
+    ):
         assert fits.loc[model, "n_obs"] == 3 * len(SUBSETS[key])
     assert SUBSETS["binary 0-1"] == (2, 3, 4, 5, 6, 7, 11, 12)
     assert SUBSETS["binary 0-2"] == (2, 3, 6, 8, 9, 10, 11, 13)
     assert SUBSETS["binary 1-2"] == (4, 5, 6, 7, 8, 9, 10, 14)
     assert (SUBSETS["univariate 0"], SUBSETS["univariate 1"], SUBSETS["univariate 2"]) == (
-        (2, 3, 6, 11), (4, 5, 6, 7), (8, 9, 6, 10))
+        (2, 3, 6, 11),
+        (4, 5, 6, 7),
+        (8, 9, 6, 10),
+    )
 
     full = pd.read_csv(REF / "surface_3414_full_coef.csv")
     assert_allclose(blocked.ternary.coefficients["estimate"], full["estimate"], rtol=1e-9)
     np_ref = pd.read_csv(REF / "surface_3414_binary_np_coef.csv")
-    assert_allclose(blocked.binary["N-P2O5"].coefficients["estimate"], np_ref["estimate"], rtol=1e-9)
+    assert_allclose(
+        blocked.binary["N-P2O5"].coefficients["estimate"], np_ref["estimate"], rtol=1e-9
+    )
     uni = pd.read_csv(REF / "surface_3414_univariate_coef.csv").set_index("nutrient")
     for n in NPK:
         est = blocked.univariate[n].estimates
-        assert_allclose([est["intercept"], est["linear"], est["quadratic"]],
-                        uni.loc[n, ["intercept", "linear", "quadratic"]].to_numpy(float), rtol=1e-8)
+        assert_allclose(
+            [est["intercept"], est["linear"], est["quadratic"]],
+            uni.loc[n, ["intercept", "linear", "quadratic"]].to_numpy(float),
+            rtol=1e-8,
+        )
 
 
 def test_relative_yield_and_abundance(blocked, r3414):
@@ -96,8 +109,19 @@ def test_relative_yield_and_abundance(blocked, r3414):
     assert (design["n"] == 3).all() and blocked.replicated and blocked.n_blocks == 3
 
 
-@pytest.mark.parametrize("ry, label", [(0, "very low"), (49.99, "very low"), (50, "low"), (74.99, "low"),
-                                       (75, "medium"), (95, "medium"), (95.01, "high"), (120, "high")])
+@pytest.mark.parametrize(
+    "ry, label",
+    [
+        (0, "very low"),
+        (49.99, "very low"),
+        (50, "low"),
+        (74.99, "low"),
+        (75, "medium"),
+        (95, "medium"),
+        (95.01, "high"),
+        (120, "high"),
+    ],
+)
 def test_abundance_class_boundaries(ry, label):
     assert abundance_class(ry)[0] == label
 
@@ -123,7 +147,9 @@ def test_typical_ternary_gives_every_rate(book):
 def test_atypical_ternary_falls_back_to_binaries(blocked):
     # the fitted ternary maximum lies just beyond the top P2O5 rate (rule 4)
     assert blocked.typicality["ternary"].failed == ("optimum in (0, top rate]",)
-    assert blocked.typicality["binary N-P2O5"].typical and blocked.typicality["binary N-K2O"].typical
+    assert (
+        blocked.typicality["binary N-P2O5"].typical and blocked.typicality["binary N-K2O"].typical
+    )
     assert not blocked.typicality["binary P2O5-K2O"].typical
     np_opt = blocked.binary["N-P2O5"].optimum(prices=PRICES)
     nk_opt = blocked.binary["N-K2O"].optimum(prices=PRICES)
@@ -143,17 +169,25 @@ def test_univariate_and_linear_plateau_fallbacks(book):
     # N x K interaction strong enough to make every surface with K a saddle
     noise = np.random.default_rng(5).normal(0, 25, len(book))
     k, n = book["K2O"].to_numpy(), book["N"].to_numpy()
-    res = fo.three414(book.assign(y=_base(book) - 90 * k - 1.5 * k**2 + 5 * n * k + noise), response="y",
-                      block="block", prices=PRICES)
-    assert not any(res.typicality[m].typical for m in ("ternary", "binary N-P2O5", "binary N-K2O",
-                                                         "binary P2O5-K2O"))
+    res = fo.three414(
+        book.assign(y=_base(book) - 90 * k - 1.5 * k**2 + 5 * n * k + noise),
+        response="y",
+        block="block",
+        prices=PRICES,
+    )
+    assert not any(
+        res.typicality[m].typical
+        for m in ("ternary", "binary N-P2O5", "binary N-K2O", "binary P2O5-K2O")
+    )
     rec = res.recommendations.set_index("nutrient")
     assert list(rec["source"]) == ["linear_plateau N", "quadratic P2O5", "quadratic K2O"]
     # quadratic economic optimum by hand: x* = (r - b) / (2c)
     for nutrient in ("P2O5", "K2O"):
         est = res.univariate[nutrient].estimates
         r = PRICES[nutrient] / PRICES["crop"]
-        assert_allclose(rec.loc[nutrient, "rate"], (r - est["linear"]) / (2 * est["quadratic"]), rtol=1e-10)
+        assert_allclose(
+            rec.loc[nutrient, "rate"], (r - est["linear"]) / (2 * est["quadratic"]), rtol=1e-10
+        )
         assert rec.loc[nutrient, "status"] == "ok"
     # the N quadratic's optimum is beyond the top rate, so the linear plateau decides: its join
     assert "optimum in (0, top rate]" in res.typicality["quadratic N"].failed
@@ -166,8 +200,12 @@ def test_univariate_and_linear_plateau_fallbacks(book):
 def test_no_usable_fit_leaves_the_rate_open(book):
     noise = np.random.default_rng(5).normal(0, 25, len(book))
     k = book["K2O"].to_numpy()
-    res = fo.three414(book.assign(y=_base(book) + 25 * k + 0.4 * k**2 + noise), response="y", block="block",
-                      prices=PRICES)
+    res = fo.three414(
+        book.assign(y=_base(book) + 25 * k + 0.4 * k**2 + noise),
+        response="y",
+        block="block",
+        prices=PRICES,
+    )
     rec = res.recommendations.set_index("nutrient")
     assert math.isnan(rec.loc["K2O", "rate"]) and rec.loc["K2O", "source"] == "none"
     assert rec.loc["K2O", "status"] == "none" and "abundance class" in rec.loc["K2O", "note"]
@@ -191,7 +229,9 @@ def test_unreplicated_means_with_treatment_codes(r3414):
     ref = pd.read_csv(REF / "surface_3414_means_coef.csv")
     assert_allclose(res.ternary.coefficients["estimate"], ref["estimate"], rtol=1e-9)
     assert not res.replicated and res.n_obs == 14
-    codes = means.assign(code=[f"N{c[0]}P{c[1]}K{c[2]}" for c in means["code"].astype(str).str.zfill(3)])
+    codes = means.assign(
+        code=[f"N{c[0]}P{c[1]}K{c[2]}" for c in means["code"].astype(str).str.zfill(3)]
+    )
     res2 = fo.three414(codes[["code", "yield"]], response="yield", treatment="code", level2=LEVEL2)
     assert_allclose(res2.ternary.coefficients["estimate"], ref["estimate"], rtol=1e-9)
 
@@ -201,10 +241,15 @@ def test_unreplicated_means_with_treatment_codes(r3414):
 # ---------------------------------------------------------------------------
 def test_missing_treatments_are_named(r3414):
     data = r3414[~r3414["treatment"].isin([10, 14])]
-    with pytest.raises(fo.DesignError, match=r"treatments 10 \(N2P2K3: N 18, P2O5 8, K2O 28.5\), "
-                                             r"14 \(N2P1K1: N 18, P2O5 4, K2O 9.5\) have no plot"):
+    with pytest.raises(
+        fo.DesignError,
+        match=r"treatments 10 \(N2P2K3: N 18, P2O5 8, K2O 28.5\), "
+        r"14 \(N2P1K1: N 18, P2O5 4, K2O 9.5\) have no plot",
+    ):
         fo.three414(data, response="yield", block="block")
-    with pytest.raises(fo.DesignError, match=r"treatment 1 \(N0P0K0: N 0, P2O5 0, K2O 0\) has no plot"):
+    with pytest.raises(
+        fo.DesignError, match=r"treatment 1 \(N0P0K0: N 0, P2O5 0, K2O 0\) has no plot"
+    ):
         fo.three414(r3414[r3414["treatment"] != 1], response="yield", level2=LEVEL2)
 
 
@@ -219,11 +264,24 @@ def test_lowest_rate_must_be_zero(r3414):
 
 
 def test_extra_plots_are_left_out(r3414):
-    extra = pd.DataFrame({"block": ["B1"], "treatment": [15], "code": ["org"], "N": [13.0], "P2O5": [8.0],
-                          "K2O": [19.0], "yield": [4000.0]})
+    extra = pd.DataFrame(
+        {
+            "block": ["B1"],
+            "treatment": [15],
+            "code": ["org"],
+            "N": [13.0],
+            "P2O5": [8.0],
+            "K2O": [19.0],
+            "yield": [4000.0],
+        }
+    )
     with pytest.warns(fo.DataWarning, match="not treatments of the 3414 table"):
-        res = fo.three414(pd.concat([r3414, extra], ignore_index=True), response="yield", block="block",
-                          level2=LEVEL2)
+        res = fo.three414(
+            pd.concat([r3414, extra], ignore_index=True),
+            response="yield",
+            block="block",
+            level2=LEVEL2,
+        )
     assert res.n_dropped == 1 and res.n_obs == 42
 
 
@@ -239,7 +297,12 @@ def test_bad_columns_and_labels(r3414):
         fo.three414(r3414.drop(columns=["N"]), response="yield", treatment="code")
     bad = r3414.assign(label=r3414["treatment"].astype(str).replace("6", "T99"))
     with pytest.raises(fo.DataError, match="not 3414 treatments"):
-        fo.three414(bad.drop(columns=["N", "P2O5", "K2O"]), response="yield", treatment="label", level2=LEVEL2)
+        fo.three414(
+            bad.drop(columns=["N", "P2O5", "K2O"]),
+            response="yield",
+            treatment="label",
+            level2=LEVEL2,
+        )
     with pytest.raises(fo.FertoptError, match="three nutrients"):
         fo.three414(r3414, response="yield", rates=("N", "P2O5"))
 
@@ -247,7 +310,9 @@ def test_bad_columns_and_labels(r3414):
 def test_display_and_json(blocked):
     text = str(blocked)
     assert "Recommendations" in text and "Relative yield" in text and "Fits" in text
-    assert "\n" not in repr(blocked) and repr(blocked).startswith("<Three414Result 3414 trial, 3 blocks")
+    assert "\n" not in repr(blocked) and repr(blocked).startswith(
+        "<Three414Result 3414 trial, 3 blocks"
+    )
     payload = json.loads(json.dumps(blocked.to_dict()))
     assert payload["recommendations"][0]["nutrient"] == "N"
     assert "<table" in blocked._repr_html_()
@@ -256,10 +321,21 @@ def test_display_and_json(blocked):
 def test_prices_object_gives_the_same_recommendations(r3414, blocked):
     p = fo.Prices(crop=2, N=5, P2O5=6, K2O=5, currency="yuan")
     res = fo.three414(r3414, response="yield", block="block", prices=p)
-    assert_allclose(res.recommendations["rate"].to_numpy(float), blocked.recommendations["rate"].to_numpy(float),
-                    rtol=1e-10)
+    assert_allclose(
+        res.recommendations["rate"].to_numpy(float),
+        blocked.recommendations["rate"].to_numpy(float),
+        rtol=1e-10,
+    )
     assert list(res.recommendations["source"]) == list(blocked.recommendations["source"])
-    mu = fo.three414(r3414, response="yield", block="block", prices=p,
-                     units={"response": "kg/mu", "rates": "kg/mu"})
-    assert_allclose(mu.recommendations["rate"].to_numpy(float), blocked.recommendations["rate"].to_numpy(float),
-                    rtol=1e-10)
+    mu = fo.three414(
+        r3414,
+        response="yield",
+        block="block",
+        prices=p,
+        units={"response": "kg/mu", "rates": "kg/mu"},
+    )
+    assert_allclose(
+        mu.recommendations["rate"].to_numpy(float),
+        blocked.recommendations["rate"].to_numpy(float),
+        rtol=1e-10,
+    )

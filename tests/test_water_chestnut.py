@@ -42,32 +42,58 @@ def aov(df):
 def test_published_numbers_as_printed():
     pub = fo.datasets.water_chestnut_published()
     # 2.3.2: y=-18.052x2+328.69x+1688.9, R2=0.917 9
-    assert pub["equations"]["P2O5"]["coefficients"] == {"intercept": 1688.9, "linear": 328.69,
-                                                        "quadratic": -18.052}
+    assert pub["equations"]["P2O5"]["coefficients"] == {
+        "intercept": 1688.9,
+        "linear": 328.69,
+        "quadratic": -18.052,
+    }
     assert pub["equations"]["P2O5"]["r_squared"] == 0.9179
     # 2.3.3: Y=3.2568x2+13.338x+1689.3, R2=0.9905; "maximum" -2.0 / 1675.7; "optimum" -1.5 / 1694.6
     k = pub["equations"]["K2O"]
     assert k["coefficients"] == {"intercept": 1689.3, "linear": 13.338, "quadratic": 3.2568}
-    assert (k["reported_maximum"], k["reported_optimum"]) == ({"rate": -2.0, "yield": 1675.7},
-                                                              {"rate": -1.5, "yield": 1694.6})
+    assert (k["reported_maximum"], k["reported_optimum"]) == (
+        {"rate": -2.0, "yield": 1675.7},
+        {"rate": -1.5, "yield": 1694.6},
+    )
     assert k["conclusion"]["yield"] == 1577.2
     # 2.2: Y=1688.61-17.65X2^2+0.064X1X3+16.99X2X3 [F=608.73 Df=3.1 r=0.9989]; 3430.67 at 13.2-8-21
     t = pub["equations"]["ternary"]
-    assert t["coefficients"] == {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99}
+    assert t["coefficients"] == {
+        "intercept": 1688.61,
+        "P2O5^2": -17.65,
+        "N:K2O": 0.064,
+        "P2O5:K2O": 16.99,
+    }
     assert (t["F"], t["r"], t["reported_maximum"]["yield"]) == (608.73, 0.9989, 3430.67)
     assert t["reported_maximum"]["rates"] == {"N": 13.2, "P2O5": 8, "K2O": 21}
     # 2.3.1: N maximum 12.4 / 3522.0, optimum 12.31 / 3521.9
     n = pub["equations"]["N"]
-    assert (n["reported_maximum"], n["reported_optimum"]) == ({"rate": 12.4, "yield": 3522.0},
-                                                              {"rate": 12.31, "yield": 3521.9})
+    assert (n["reported_maximum"], n["reported_optimum"]) == (
+        {"rate": 12.4, "yield": 3522.0},
+        {"rate": 12.31, "yield": 3521.9},
+    )
     # 2.1: F=29.58>F0.05 3.84; 3 / 4.2: economics
     assert (pub["anova"]["F"], pub["anova"]["F_critical"]) == (29.58, 3.84)
-    assert pub["prices"] | {} == {**PRICES, "currency": "yuan", "per": "kg", "quote": pub["prices"]["quote"]}
+    assert pub["prices"] | {} == {
+        **PRICES,
+        "currency": "yuan",
+        "per": "kg",
+        "quote": pub["prices"]["quote"],
+    }
     econ = {r["treatment"]: r for r in pub["economics"]["rows"]}
-    assert (econ["reduced N"]["yield_change"], econ["reduced N"]["income_change"],
-            econ["reduced N"]["income_change_pct"]) == (233.4, 645.13, 7.52)
-    assert (econ["reduced K"]["yield_change"], econ["reduced K"]["income_change"]) == (-311.1, -862.78)
-    assert (econ["reduced P"]["yield_change"], econ["reduced P"]["income_change_pct"]) == (-177.8, -5.69)
+    assert (
+        econ["reduced N"]["yield_change"],
+        econ["reduced N"]["income_change"],
+        econ["reduced N"]["income_change_pct"],
+    ) == (233.4, 645.13, 7.52)
+    assert (econ["reduced K"]["yield_change"], econ["reduced K"]["income_change"]) == (
+        -311.1,
+        -862.78,
+    )
+    assert (econ["reduced P"]["yield_change"], econ["reduced P"]["income_change_pct"]) == (
+        -177.8,
+        -5.69,
+    )
     assert pub["design"]["formula"] == {"N": 18, "P2O5": 8, "K2O": 19}
     # a fresh copy each call
     pub["anova"]["F"] = 0
@@ -78,15 +104,23 @@ def test_bundled_copies_match_the_data_folder():
     if not DATA.exists():
         pytest.skip("the data/ folder is not part of this installation")
     bundled = Path(fo.datasets.__file__).parent
-    assert (bundled / "water_chestnut_published.json").read_bytes() == (DATA / "published.json").read_bytes()
-    assert (bundled / "water_chestnut.csv").read_bytes() == (DATA / "reconstruction.csv").read_bytes()
+    assert (bundled / "water_chestnut_published.json").read_bytes() == (
+        DATA / "published.json"
+    ).read_bytes()
+    assert (bundled / "water_chestnut.csv").read_bytes() == (
+        DATA / "reconstruction.csv"
+    ).read_bytes()
 
 
 def test_reconstruction_script_is_deterministic_and_current():
     if not DATA.exists():
         pytest.skip("the data/ folder is not part of this installation")
-    out = subprocess.run([sys.executable, str(DATA / "make_reconstruction.py"), "--check"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, str(DATA / "make_reconstruction.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -104,7 +138,13 @@ def test_layout(df):
     # RCBD, 5 treatments x 3 blocks, one plot each
     assert df.shape[0] == 15
     assert (df.groupby(["block", "treatment"]).size() == 1).all()
-    assert sorted(df["treatment"].unique()) == ["blank", "formula", "reduced K", "reduced N", "reduced P"]
+    assert sorted(df["treatment"].unique()) == [
+        "blank",
+        "formula",
+        "reduced K",
+        "reduced N",
+        "reduced P",
+    ]
 
 
 def test_anova_reproduces_f_29_58_on_4_and_8_df(aov):
@@ -117,7 +157,7 @@ def test_anova_reproduces_f_29_58_on_4_and_8_df(aov):
 def test_the_three_published_differences(aov):
     m = aov.means().set_index("treatment")["mean"]
     # printed: reduced N +233.4, reduced K -311.1, reduced P -177.8 kg from the formula plot
-    assert_allclose(m["reduced N"] - m["formula"], 233.4, atol=0.05)   # to 0.1 kg
+    assert_allclose(m["reduced N"] - m["formula"], 233.4, atol=0.05)  # to 0.1 kg
     assert_allclose(m["reduced K"] - m["formula"], -311.1, atol=0.05)
     assert_allclose(m["reduced P"] - m["formula"], -177.8, atol=0.05)
 
@@ -141,7 +181,7 @@ def test_formula_mean_is_implied_by_the_income_figures(aov):
     low = max(645.13 / 0.07525, 862.78 / 0.10055, 488.50 / 0.05695)
     high = min(645.13 / 0.07515, 862.78 / 0.10045, 488.50 / 0.05685)
     assert (low, high) == pytest.approx((8580.61, 8584.56), abs=0.01)
-    income = 2.8 * m["formula"] - cost          # 2.8 * 3188.9 - 347.46 = 8581.46
+    income = 2.8 * m["formula"] - cost  # 2.8 * 3188.9 - 347.46 = 8581.46
     assert low <= income <= high
     assert_allclose(income, 8581.46, atol=1e-9)
 
@@ -179,7 +219,7 @@ def test_rates_reproduce_the_published_equations(aov, df):
 
     coef, r2 = fit(quad(P))
     assert np.abs(quad(P) @ coef - quad(P) @ [-18.052, 328.69, 1688.9]).max() < 1.0
-    assert abs(r2 - 0.9179) < 1e-4            # 0.9178: one unit in the last printed digit
+    assert abs(r2 - 0.9179) < 1e-4  # 0.9178: one unit in the last printed digit
     coef, r2 = fit(quad(K))
     assert np.abs(quad(K) @ coef - quad(K) @ [3.2568, 13.338, 1689.3]).max() < 1.0
     assert abs(r2 - 0.9905) < 5e-5
@@ -192,9 +232,11 @@ def test_rates_reproduce_the_published_equations(aov, df):
     X = np.c_[np.ones(5), P**2, N * K, P * K]
     coef, r2 = fit(X)
     assert np.abs(X @ coef - X @ [1688.61, -17.65, 0.064, 16.99]).max() < 1.0
-    assert round(coef[0], 2) == 1688.61 and round(coef[1], 2) == -17.65 and round(coef[3], 2) == 16.99
+    assert (
+        round(coef[0], 2) == 1688.61 and round(coef[1], 2) == -17.65 and round(coef[3], 2) == 16.99
+    )
     f = (r2 / 3) / ((1 - r2) / 1)
-    adj_r = math.sqrt(1 - (1 - r2) * (5 - 1) / (5 - 4))   # the printed r is sqrt(adjusted R^2)
+    adj_r = math.sqrt(1 - (1 - r2) * (5 - 1) / (5 - 4))  # the printed r is sqrt(adjusted R^2)
     assert (round(f, 2), round(adj_r, 4)) == (608.73, 0.9989)
 
 
@@ -203,7 +245,7 @@ def test_error_mean_square_follows_from_the_means_and_f(aov):
     # 3011.1 (grand 2837.8): deviations -1148.9, 351.1, 40.0, 584.5, 173.3, squares summing to
     # 1 816 515.56, SS = 5 449 546.68, MS = 1 362 386.67; MSE = MS / 29.58 = 46 057.7
     assert_allclose(aov.term("treatment")["ss"], 5449546.68, rtol=1e-12)
-    assert_allclose(aov.mse, 1362386.67 / 29.58, rtol=1e-4)   # F printed to 4 digits
+    assert_allclose(aov.mse, 1362386.67 / 29.58, rtol=1e-4)  # F printed to 4 digits
 
 
 # ---------------------------------------------------------------------------
@@ -243,7 +285,7 @@ def test_audit_reduced_k_is_not_significant(audit):
     r3 = studentized_range.ppf(0.95**2, 3, 8) * se
     assert row["verdict"] == "wrong"
     assert_allclose(row["paper_value"], 311.1, atol=1e-9)
-    assert_allclose(row["fertopt_value"], r3, rtol=1e-6)   # scipy's quantile to ~1e-7
+    assert_allclose(row["fertopt_value"], r3, rtol=1e-6)  # scipy's quantile to ~1e-7
     assert "LSD0.05 = 404.1" in row["fertopt"]
     # letters by hand: N-formula 233.4 < R2 = 3.2612*123.91 = 404.1; N-P 411.2 < R3 = 421.1;
     # N-K 544.5 > R4 = 3.4752*123.91 = 430.6; K-blank 1188.9 > R2: a, ab, ab, b, c
@@ -357,8 +399,14 @@ def test_audit_ternary_shape(audit):
     # 0.064N + 16.99P = 0)
     B = np.array([[0, 0, 0.032], [0, -17.65, 8.495], [0.032, 8.495, 0]])
     eig = np.linalg.eigvalsh(B)
-    assert_allclose(eig[[0, 2]], [(-17.65 - math.sqrt(17.65**2 + 4 * 8.495**2)) / 2,
-                                  (-17.65 + math.sqrt(17.65**2 + 4 * 8.495**2)) / 2], rtol=1e-4)
+    assert_allclose(
+        eig[[0, 2]],
+        [
+            (-17.65 - math.sqrt(17.65**2 + 4 * 8.495**2)) / 2,
+            (-17.65 + math.sqrt(17.65**2 + 4 * 8.495**2)) / 2,
+        ],
+        rtol=1e-4,
+    )
     assert_allclose(np.prod(eig), 0.032**2 * 17.65, rtol=1e-9)
     assert_allclose(row["fertopt_value"], eig.max(), rtol=1e-8)
     assert "saddle at (0, 0, 0)" in row["fertopt"]
@@ -404,14 +452,17 @@ def test_audit_income_base(audit):
     assert row["verdict"] == "consistent"
 
 
-@pytest.mark.parametrize("item,printed,expected", [
-    # 2.8 * 233.4 - (16*6.25 + 8*4.67 + 21*10.4 - 347.46) = 653.52 - (355.76 - 347.46) = 645.22
-    ("income_n", 645.13, 653.52 - 8.30),
-    # 2.8 * -311.1 - (20*6.25 + 8*4.67 + 17*10.4 - 347.46) = -871.08 - (339.16 - 347.46) = -862.78
-    ("income_k", -862.78, -871.08 + 8.30),
-    # 2.8 * -177.8 - (18*6.25 + 6*4.67 + 19*10.4 - 347.46) = -497.84 - (338.12 - 347.46) = -488.50
-    ("income_p", -488.50, -497.84 + 9.34),
-])
+@pytest.mark.parametrize(
+    "item,printed,expected",
+    [
+        # 2.8 * 233.4 - (16*6.25 + 8*4.67 + 21*10.4 - 347.46) = 653.52 - (355.76 - 347.46) = 645.22
+        ("income_n", 645.13, 653.52 - 8.30),
+        # 2.8 * -311.1 - (20*6.25 + 8*4.67 + 17*10.4 - 347.46) = -871.08 - (339.16 - 347.46) = -862.78
+        ("income_k", -862.78, -871.08 + 8.30),
+        # 2.8 * -177.8 - (18*6.25 + 6*4.67 + 19*10.4 - 347.46) = -497.84 - (338.12 - 347.46) = -488.50
+        ("income_p", -488.50, -497.84 + 9.34),
+    ],
+)
 def test_audit_income_changes(audit, item, printed, expected):
     row = audit.row(item)
     assert row["paper_value"] == printed
@@ -457,7 +508,7 @@ def test_audit_figures(audit):
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "minimum (convex curve) (-2.048, 1675.6)" in legend
     assert "equation at the paper's x (-1.477, 1676.7)" in legend
-    assert ax.get_xlim()[0] < -2.048   # the negative rates are drawn
+    assert ax.get_xlim()[0] < -2.048  # the negative rates are drawn
     ax = figs["surface"].axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "paper's 'optimum' (13.2, 8, 21)" in legend and "base formula's range" in legend
@@ -478,9 +529,10 @@ def test_notebook_executes(monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(pythonpath))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
-    client.execute()   # raises CellExecutionError naming the cell on any error
+    client = nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()  # raises CellExecutionError naming the cell on any error
 
     def text_of(cell):
         parts = []
@@ -497,7 +549,7 @@ def test_notebook_executes(monkeypatch):
     assert "3431.07" in everything
     assert "<StudyAudit 2" in everything and "saddle" in everything
     assert "image/png" in {k for c in code for o in c.get("outputs", []) for k in o.get("data", {})}
-    for cell in code:   # no warnings except where the notebook expects them
+    for cell in code:  # no warnings except where the notebook expects them
         if "warns" in cell.metadata.get("tags", []):
             continue
         for out in cell.get("outputs", []):
@@ -510,8 +562,14 @@ def test_notebook_executes(monkeypatch):
 # ---------------------------------------------------------------------------
 def run_cli(*args, cwd):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
-    return subprocess.run([sys.executable, "-m", "fertopt.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "fertopt.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=180,
+    )
 
 
 def check_self_contained(page: str) -> None:
@@ -539,7 +597,9 @@ def test_example_english(tmp_path):
 
 @pytest.mark.slow
 def test_example_chinese_and_options(tmp_path):
-    out = run_cli("example", "--lang", "zh", "--report", "马蹄.html", "--format", "json", cwd=tmp_path)
+    out = run_cli(
+        "example", "--lang", "zh", "--report", "马蹄.html", "--format", "json", cwd=tmp_path
+    )
     assert out.returncode == 0, out.stderr
     import json
 
@@ -565,11 +625,30 @@ def test_example_bad_option(tmp_path):
 
 def test_every_audit_row_has_its_own_test(audit):
     # each item below is checked against hand-worked values in a test of this file
-    tested = {"anova_f", "anova_wording", "reduced_k_vs_formula", "p_max_rate", "p_max_yield",
-              "p_opt_rate", "p_opt_yield", "p_recommendation", "k_maximum", "k_optimum",
-              "k_conclusion", "n_points", "ternary_value", "ternary_shape", "ternary_range",
-              "ternary_design", "ternary_fit", "income_base", "income_n", "income_k", "income_p",
-              "vcr_claim"}
+    tested = {
+        "anova_f",
+        "anova_wording",
+        "reduced_k_vs_formula",
+        "p_max_rate",
+        "p_max_yield",
+        "p_opt_rate",
+        "p_opt_yield",
+        "p_recommendation",
+        "k_maximum",
+        "k_optimum",
+        "k_conclusion",
+        "n_points",
+        "ternary_value",
+        "ternary_shape",
+        "ternary_range",
+        "ternary_design",
+        "ternary_fit",
+        "income_base",
+        "income_n",
+        "income_k",
+        "income_p",
+        "vcr_claim",
+    }
     assert set(audit.table["item"]) == tested
     assert audit.table["item"].is_unique
     assert set(audit.table["verdict"]) <= set(fo._water_chestnut.VERDICTS)

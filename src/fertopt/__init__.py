@@ -16,6 +16,11 @@ from __future__ import annotations
 
 from . import design, units
 from ._version import __version__
+from .anova import AnovaResult, anova
+from .batch import BatchResult, run_batch
+from .datasets import list_datasets, load_dataset
+from .design import FieldBook
+from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
 from .exceptions import (
     AssumptionWarning,
     ColumnError,
@@ -32,24 +37,7 @@ from .exceptions import (
     PriceWarning,
     UnbalancedDesignWarning,
 )
-from .anova import AnovaResult, anova
-from .datasets import list_datasets, load_dataset
-from .design import FieldBook
 from .io import read_trials
-from .units import Prices
-from .response import ModelComparison, ResponseFit, compare_models, fit_response, response_from_coefficients
-from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
-from .omission import OmissionResult, omission
-from .surface import (
-    CanonicalResult,
-    SurfaceFit,
-    SurfaceOptimum,
-    SurfacePoint,
-    TypicalityResult,
-    fit_surface,
-    surface_from_coefficients,
-)
-from .three414 import Three414Result, three414
 from .multcomp import (
     MultCompResult,
     duncan,
@@ -65,8 +53,26 @@ from .multcomp import (
     tukey,
     tukey_from_means,
 )
+from .omission import OmissionResult, omission
 from .reports import TrialReport, trial_report
-from .batch import BatchResult, run_batch
+from .response import (
+    ModelComparison,
+    ResponseFit,
+    compare_models,
+    fit_response,
+    response_from_coefficients,
+)
+from .surface import (
+    CanonicalResult,
+    SurfaceFit,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    fit_surface,
+    surface_from_coefficients,
+)
+from .three414 import Three414Result, three414
+from .units import Prices
 
 __all__ = [
     "__version__",

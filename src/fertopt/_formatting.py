@@ -400,7 +400,9 @@ def _block_markdown(block: Block, digits: int, level: int) -> list[str]:
     return out
 
 
-def html_table_rows(headers: list[str], rows: list[list[str]], right: list[bool]) -> tuple[str, str]:
+def html_table_rows(
+    headers: list[str], rows: list[list[str]], right: list[bool]
+) -> tuple[str, str]:
     """Escaped HTML of a table's header row and body rows (numbers right-aligned)."""
     esc = html.escape
     head = "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr>"

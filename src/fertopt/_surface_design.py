@@ -37,7 +37,9 @@ def matrix_rank(cols: np.ndarray) -> int:
     return int((s > _RANK_TOL * s[0]).sum()) if s[0] > 0 else 0
 
 
-def aliased_terms(cols: np.ndarray, names: Sequence[str]) -> list[tuple[str, list[tuple[float, str]]]]:
+def aliased_terms(
+    cols: np.ndarray, names: Sequence[str]
+) -> list[tuple[str, list[tuple[float, str]]]]:
     """Columns that are linear combinations of earlier ones, with the combination.
 
     Columns are taken in order; a column whose residual after regression on
@@ -57,7 +59,9 @@ def aliased_terms(cols: np.ndarray, names: Sequence[str]) -> list[tuple[str, lis
             resid = col - basis @ coef
             if np.abs(resid).max() <= 1e-8 * scale:
                 big = np.abs(coef) * np.abs(basis).max(axis=0) > 1e-8 * scale
-                out.append((names[j], [(float(c), names[kept[i]]) for i, c in enumerate(coef) if big[i]]))
+                out.append(
+                    (names[j], [(float(c), names[kept[i]]) for i, c in enumerate(coef) if big[i]])
+                )
                 continue
         kept.append(j)
     return out
@@ -179,16 +183,20 @@ def check_identifiable(
             "design, compare the treatments by ANOVA and omission-plot indices instead of "
             "fitting a surface; or fit fewer terms."
         )
-        listed = " ".join(f"({i + 1}) {t}" for i, t in enumerate(problems)) if len(problems) > 1 else problems[0]
-        raise DesignError(
-            f"This design cannot identify {what}: {listed}{advice}{tail}"
+        listed = (
+            " ".join(f"({i + 1}) {t}" for i, t in enumerate(problems))
+            if len(problems) > 1
+            else problems[0]
         )
+        raise DesignError(f"This design cannot identify {what}: {listed}{advice}{tail}")
 
     # (e) the model matrix on the support points must have full rank
     cols = design_columns(pw, support)
     if matrix_rank(cols) < len(powers):
         relations = [_relation(t, c) for t, c in aliased_terms(cols, names)]
-        shown = "; ".join(relations[:4]) + (f"; and {len(relations) - 4} more" if len(relations) > 4 else "")
+        shown = "; ".join(relations[:4]) + (
+            f"; and {len(relations) - 4} more" if len(relations) > 4 else ""
+        )
         raise DesignError(
             f"The {len(support)} distinct {combos} combinations cannot separate all {len(powers)} "
             f"coefficients of {what}: {shown}. Terms that are combinations of other terms on "

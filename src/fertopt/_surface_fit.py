@@ -1,19 +1,28 @@
-"""Fitting machinery of :mod:`fertopt.surface`: data preparation, least squares, stepwise selection."""
+"""Fitting machinery of :mod:`fertopt.surface`: data preparation, least squares and its tables.
+
+Stepwise selection of the terms is in :mod:`fertopt._surface_stepwise`.
+"""
 
 from __future__ import annotations
 
 import math
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from . import _polysurface as _ps
 from ._surface_design import matrix_rank
-from ._validation import as_labels, check_nonnegative_rates, describe_rows, require_columns, to_numeric
-from .exceptions import DataError, DataWarning, FertoptError
+from ._validation import (
+    as_labels,
+    check_nonnegative_rates,
+    describe_rows,
+    require_columns,
+    to_numeric,
+)
+from .exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
 
 __all__: list[str] = []
 
@@ -29,10 +38,14 @@ def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
         try:
             nutrients = tuple(str(r) for r in rates)
         except TypeError:
-            raise FertoptError(f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O').") from None
+            raise FertoptError(
+                f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O')."
+            ) from None
         columns = {str(r): r for r in rates}
     if not nutrients:
-        raise FertoptError("rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O').")
+        raise FertoptError(
+            "rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O')."
+        )
     if len(set(nutrients)) != len(nutrients):
         raise FertoptError(f"rates names a nutrient twice: {list(nutrients)!r}.")
     if len(nutrients) > 5:
@@ -46,7 +59,9 @@ def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     return nutrients, columns
 
 
-def _prepare(frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str):
+def _prepare(
+    frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str
+):
     require_columns(frame, response=response, rates=list(columns.values()), block=block)
     y = to_numeric(frame[response], "response")
     x_cols = []
@@ -111,73 +126,12 @@ def _sse(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     return float(r @ r), matrix_rank(x)
 
 
-def _stepwise(cand: list[tuple[float, ...]], names: list[str], cols: np.ndarray, base: np.ndarray, y: np.ndarray,
-              f_enter: float, f_remove: float, hierarchy: bool):
-    """Efroymson stepwise selection on partial F; returns chosen indices and the log."""
-    from scipy import stats
-
-    n = len(y)
-    pw = np.asarray(cand)
-    parents = {j: [i for i in range(len(cand)) if i != j and pw[i].sum() > 0 and np.all(pw[i] <= pw[j]) and
-                   np.any(pw[i] < pw[j])] for j in range(len(cand))}
-    chosen: list[int] = []
-    log = []
-    sst = float(((y - y.mean()) ** 2).sum())
-
-    def fit(idx: list[int]) -> tuple[float, int]:
-        x = np.column_stack([base] + [cols[:, i] for i in idx]) if idx else base
-        sse, rank = _sse(x, y)
-        return sse, n - rank
-
-    seen = set()
-    sse_cur, df_cur = fit(chosen)
-    for _ in range(4 * len(cand) + 4):
-        best = None
-        for j in range(1, len(cand)):
-            if j in chosen or (hierarchy and any(p not in chosen for p in parents[j])):
-                continue
-            sse_new, df_new = fit(chosen + [j])
-            if df_new <= 0 or df_new >= df_cur:
-                continue
-            f = (sse_cur - sse_new) / (sse_new / df_new) if sse_new > 0 else math.inf
-            if best is None or f > best[0]:
-                best = (f, j, sse_new, df_new)
-        if best is None or not best[0] >= f_enter:
-            break
-        f, j, sse_cur, df_cur = best
-        chosen.append(j)
-        log.append({"action": "enter", "term": names[j], "f": f, "df_num": 1, "df_den": df_cur,
-                    "p": float(stats.f.sf(f, 1, df_cur)) if math.isfinite(f) else 0.0, "r2": 1 - sse_cur / sst})
-        while True:
-            worst = None
-            for j in chosen:
-                if hierarchy and any(j in parents[c] for c in chosen):
-                    continue
-                rest = [c for c in chosen if c != j]
-                sse_red, _df_red = fit(rest)
-                f_rm = (sse_red - sse_cur) / (sse_cur / df_cur) if sse_cur > 0 else math.inf
-                if worst is None or f_rm < worst[0]:
-                    worst = (f_rm, j, sse_red)
-            if worst is None or not worst[0] < f_remove:
-                break
-            f_rm, j, sse_red = worst
-            chosen.remove(j)
-            sse_cur, df_cur = fit(chosen)
-            log.append({"action": "remove", "term": names[j], "f": f_rm, "df_num": 1, "df_den": df_cur + 1,
-                        "p": float(stats.f.sf(f_rm, 1, df_cur + 1)), "r2": 1 - sse_cur / sst})
-        key = tuple(sorted(chosen))
-        if key in seen:
-            break
-        seen.add(key)
-    steps = pd.DataFrame(log, columns=["action", "term", "f", "df_num", "df_den", "p", "r2"])
-    steps.insert(0, "step", np.arange(1, len(steps) + 1))
-    return sorted(chosen), steps
-
-
-
-
-def _resolve_units(frame: pd.DataFrame | None, units: Mapping[str, str] | None, response: Any,
-                   columns: Mapping[str, Any]) -> tuple[str | None, dict[str, str | None]]:
+def _resolve_units(
+    frame: pd.DataFrame | None,
+    units: Mapping[str, str] | None,
+    response: Any,
+    columns: Mapping[str, Any],
+) -> tuple[str | None, dict[str, str | None]]:
     """Units of the response and of each rate: given in ``units=``, else recorded by read_trials.
 
     ``units`` keys: ``"response"``, ``"rates"`` (one unit for every rate), a nutrient
@@ -190,7 +144,9 @@ def _resolve_units(frame: pd.DataFrame | None, units: Mapping[str, str] | None, 
         declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
     given = dict(units or {})
     if units is not None and not isinstance(units, Mapping):
-        raise FertoptError("units must be a mapping such as {'response': 't/ha', 'rates': 'kg/ha'}.")
+        raise FertoptError(
+            "units must be a mapping such as {'response': 't/ha', 'rates': 'kg/ha'}."
+        )
     allowed = {"response", "rates", response, *columns, *columns.values()}
     for key in given:
         if key not in allowed:
@@ -201,8 +157,176 @@ def _resolve_units(frame: pd.DataFrame | None, units: Mapping[str, str] | None, 
     response_unit = given.get("response", given.get(response, declared.get(response)))
     rate_units: dict[str, str | None] = {}
     for nutrient, col in columns.items():
-        rate_units[nutrient] = given.get(nutrient, given.get(col, given.get("rates", declared.get(col))))
+        rate_units[nutrient] = given.get(
+            nutrient, given.get(col, given.get("rates", declared.get(col)))
+        )
     for unit in [response_unit, *rate_units.values()]:
         if unit is not None:
             parse_unit(unit)
     return response_unit, rate_units
+
+
+# ---------------------------------------------------------------------------
+# the fit and its tables
+# ---------------------------------------------------------------------------
+class _Coefficients(NamedTuple):
+    table: pd.DataFrame  # term, estimate, se, t, p, ci_low, ci_high
+    estimates: np.ndarray  # intercept and surface terms (block effects left out)
+    sse: float
+    s2: float  # residual mean square (NaN without residual degrees of freedom)
+    df_resid: int
+    cov: np.ndarray | None  # covariance of the estimates (None without residual df)
+
+
+def _coefficients(
+    powers: list[tuple[float, ...]],
+    names: list[str],
+    x: np.ndarray,
+    y: np.ndarray,
+    bcols: np.ndarray,
+    confidence_level: float,
+    warn_list: list[str],
+) -> _Coefficients:
+    """Least squares of the surface terms with the blocks; the coefficient table.
+
+    Warns (DesignWarning, at the caller of fit_surface) when no residual degrees of
+    freedom are left, and appends the text to ``warn_list``.
+    """
+    from scipy import stats
+
+    surf_cols = _ps.design_columns(powers, x)
+    full = np.column_stack([surf_cols[:, :1], bcols, surf_cols[:, 1:]]) if bcols.size else surf_cols
+    if matrix_rank(full) < full.shape[1]:
+        raise DesignError(
+            "the blocks are confounded with the rates: within the blocks, the rate combinations "
+            "do not vary enough to separate block effects from the surface. Check the block "
+            "column, or fit without block=."
+        )
+    beta, xtx_inv, resid = _ols(full, y)
+    n = len(y)
+    p_all = full.shape[1]
+    df_resid = n - p_all
+    sse = float(resid @ resid)
+    nb = bcols.shape[1] if bcols.size else 0
+    order = [0] + list(range(1 + nb, p_all))
+    coef = beta[order]
+    cov_unscaled = xtx_inv[np.ix_(order, order)]
+    if df_resid > 0:
+        s2 = sse / df_resid
+        se = np.sqrt(np.diag(cov_unscaled) * s2)
+        tval = coef / se
+        pval = 2 * stats.t.sf(np.abs(tval), df_resid)
+        tq = stats.t.ppf(0.5 + confidence_level / 2, df_resid)
+        cov = cov_unscaled * s2
+    else:
+        s2 = math.nan
+        se = tval = pval = np.full(len(coef), np.nan)
+        tq = math.nan
+        cov = None
+        text = (
+            f"The model uses all {n} plots' degrees of freedom ({p_all} coefficients): no error is "
+            "left, so there are no standard errors or tests. Add replicates or rate combinations."
+        )
+        warn_list.append(text)
+        warnings.warn(text, DesignWarning, stacklevel=3)
+    table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": coef,
+            "se": se,
+            "t": tval,
+            "p": pval,
+            "ci_low": coef - tq * se,
+            "ci_high": coef + tq * se,
+        }
+    )
+    return _Coefficients(table, coef, sse, s2, df_resid, cov)
+
+
+def _anova_table(
+    y: np.ndarray,
+    x: np.ndarray,
+    bcols: np.ndarray,
+    base: np.ndarray,
+    fit: _Coefficients,
+    df_reg: int,
+    sst: float,
+) -> pd.DataFrame:
+    """``source, df, ss, ms, f, p``: blocks (first), regression, residual, lack of fit, pure error, total.
+
+    Lack of fit and pure error appear when some rate combinations are replicated
+    (within blocks) and the residual has degrees of freedom beyond them.
+    """
+    from scipy import stats
+
+    n = len(y)
+    nb = bcols.shape[1] if bcols.size else 0
+    sse, s2, df_resid = fit.sse, fit.s2, fit.df_resid
+    sse_b, _ = _sse(base, y)
+    rows = []
+    if nb:
+        ss_b = sst - sse_b
+        rows.append(("blocks", nb, ss_b))
+    rows.append(("regression", df_reg, sse_b - sse))
+    rows.append(("residual", df_resid, sse))
+    combos, inverse = np.unique(x, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    cells = np.zeros((n, len(combos)))
+    cells[np.arange(n), inverse] = 1.0
+    sat = np.column_stack([bcols, cells]) if nb else cells
+    sse_pe, rank_pe = _sse(sat, y)
+    df_pe = n - rank_pe
+    df_lof = df_resid - df_pe
+    if df_pe > 0 and df_lof > 0:
+        rows.append(("lack_of_fit", df_lof, sse - sse_pe))
+        rows.append(("pure_error", df_pe, sse_pe))
+    rows.append(("total", n - 1, sst))
+    ms = [ss / df if df > 0 and src != "total" else math.nan for src, df, ss in rows]
+    f_col, p_col = [], []
+    for (src, df, _ss), m in zip(rows, ms, strict=True):
+        if src in ("blocks", "regression") and df > 0 and df_resid > 0:
+            f = m / s2
+            f_col.append(f)
+            p_col.append(float(stats.f.sf(f, df, df_resid)))
+        elif src == "lack_of_fit":
+            f = m / (sse_pe / df_pe)
+            f_col.append(f)
+            p_col.append(float(stats.f.sf(f, df_lof, df_pe)))
+        else:
+            f_col.append(math.nan)
+            p_col.append(math.nan)
+    return pd.DataFrame(
+        {
+            "source": [r[0] for r in rows],
+            "df": np.array([r[1] for r in rows], dtype="int64"),
+            "ss": [float(r[2]) for r in rows],
+            "ms": ms,
+            "f": f_col,
+            "p": p_col,
+        }
+    )
+
+
+def _support_table(
+    x: np.ndarray,
+    y: np.ndarray,
+    powers: list[tuple[float, ...]],
+    coef: np.ndarray,
+    nutrients: tuple[str, ...],
+) -> tuple[pd.DataFrame, float, str]:
+    """One row per distinct rate combination (``n``, observed ``mean``, ``fitted``); the CK yield.
+
+    The CK (no-fertilizer) yield is the observed mean of the zero-rate plots, else the
+    intercept (the prediction at zero).
+    """
+    support, inverse = np.unique(x, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    fitted_support = _ps.design_columns(powers, support) @ coef
+    sup = pd.DataFrame(support, columns=list(nutrients))
+    sup["n"] = np.bincount(inverse, minlength=len(support))
+    sup["mean"] = np.bincount(inverse, weights=y, minlength=len(support)) / sup["n"].to_numpy()
+    sup["fitted"] = fitted_support
+    zero = np.all(support == 0, axis=1)
+    if zero.any():
+        return sup, float(sup.loc[zero, "mean"].iloc[0]), "observed"
+    return sup, float(coef[0]), "predicted"

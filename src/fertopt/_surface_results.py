@@ -1,8 +1,8 @@
 """Result objects of :mod:`fertopt.surface` and the arithmetic they share.
 
-Holds the canonical-analysis, optimum, typicality and point results, the
-shape classification of a second-order polynomial, and the one adapter that
-turns a price object into numbers in the units of the data.
+Holds the canonical-analysis, optimum, typicality and point results, their
+text helpers, and the one adapter that turns a price object into numbers in
+the units of the data.
 """
 
 from __future__ import annotations
@@ -12,10 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number, format_p
+from ._formatting import (
+    Facts,
+    Notes,
+    Paragraph,
+    ResultBase,
+    Summary,
+    Table,
+    format_number,
+    format_p,
+)
 from .exceptions import FertoptError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
@@ -66,7 +74,9 @@ def _resolve_prices(
                 f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
                 f"(for example {missing[0]}=<price>)."
             )
-        nutrient_prices = {n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients}
+        nutrient_prices = {
+            n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients
+        }
         return crop, nutrient_prices, "money per unit area of the data"
     if not all(hasattr(prices, a) for a in ("money_factors", "has")):
         raise FertoptError(
@@ -102,7 +112,9 @@ def _resolve_prices(
     costs: dict[str, float] = {}
     area = ""
     for n in nutrients:
-        value, cost, area = prices.money_factors(n, response_unit=response_unit, rate_unit=units.get(n))
+        value, cost, area = prices.money_factors(
+            n, response_unit=response_unit, rate_unit=units.get(n)
+        )
         costs[n] = float(cost)
     currency = getattr(prices, "currency", "") or "money"
     money = f"{currency}/{area}" if area else f"{currency} per unit area of the data"
@@ -117,59 +129,6 @@ def _positive(value: Any, what: str, allow_zero: bool = False) -> float:
     if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
         raise FertoptError(f"{what} must be a positive number, got {value!r}.")
     return x
-
-
-# ---------------------------------------------------------------------------
-# shape of a second-order polynomial
-# ---------------------------------------------------------------------------
-def _shape(g: np.ndarray, h: np.ndarray, half: np.ndarray, ridge_tol: float) -> dict[str, Any]:
-    """Kind, stationary point and eigen-decomposition of ``gᵀz + zᵀHz``.
-
-    The kind is decided on coded eigenvalues (``D H D`` with ``D`` the box
-    half-widths), so that "near zero" does not depend on the units.
-    """
-    half = np.where(half > 0, half, 1.0)
-    hc = (h * half).T * half
-    lam_c, vec_c = np.linalg.eigh(hc)
-    big = float(np.abs(lam_c).max(initial=0.0))
-    thresh = ridge_tol * big
-    pos = lam_c > thresh
-    neg = lam_c < -thresh
-    zero = ~(pos | neg)
-    if big == 0:
-        kind = "ridge"
-    elif pos.any() and neg.any():
-        kind = "saddle"
-    elif zero.any():
-        kind = "ridge"
-    elif neg.all():
-        kind = "maximum"
-    else:
-        kind = "minimum"
-    gc = half * g
-    # stationary point in coded units: the exact solution when the quadratic part is
-    # non-singular; for a ridge the minimum-norm solution on the non-zero eigen-directions
-    coord = vec_c.T @ gc
-    if kind != "ridge" and np.abs(lam_c).min() > 1e-12 * big:
-        zero = np.zeros_like(zero)
-    consistent = bool(np.all(np.abs(coord[zero]) <= 1e-8 * max(1.0, float(np.abs(gc).max(initial=0.0)))))
-    if consistent:
-        inv = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, 2 * lam_c))
-        u = -(vec_c @ (inv * coord))
-        z_s = half * u
-    else:
-        z_s = None
-    has_max = kind == "maximum" or (kind == "ridge" and not pos.any() and consistent and big > 0)
-    lam, vec = np.linalg.eigh(h)
-    return {
-        "kind": kind,
-        "has_max": has_max,
-        "z": z_s,
-        "eigenvalues": lam,
-        "eigenvectors": vec,
-        "coded_eigenvalues": lam_c,
-        "unique": kind in ("maximum", "minimum", "saddle"),
-    }
 
 
 # ---------------------------------------------------------------------------
@@ -226,16 +185,25 @@ class CanonicalResult(ResultBase):
         facts = [
             ("Kind", self.kind),
             ("Finite maximum", "yes" if self.has_maximum else "no"),
-            ("Stationary point", _rates_text(self.stationary_point, digits) if self.stationary_point else "none"),
+            (
+                "Stationary point",
+                _rates_text(self.stationary_point, digits) if self.stationary_point else "none",
+            ),
             ("Response there", format_number(self.stationary_yield, digits)),
             ("In tested region", "yes" if self.inside else "no"),
         ]
         blocks: list[Any] = [Facts(facts), Paragraph(self.message)]
         if self.outside:
             blocks.append(Notes(list(self.outside), title="Outside the tested region"))
-        blocks.append(Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})"))
+        blocks.append(
+            Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})")
+        )
         if self.ridge is not None:
-            blocks.append(Table(self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"))
+            blocks.append(
+                Table(
+                    self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"
+                )
+            )
         blocks.append(Notes(list(self.warnings)))
         return Summary("Canonical analysis", blocks, headline=self._headline(), digits=digits)
 
@@ -333,14 +301,24 @@ class SurfaceOptimum(ResultBase):
         ]
         if self.kind == "economic":
             facts += [
-                ("Net return", f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}".rstrip()),
+                (
+                    "Net return",
+                    f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}".rstrip(),
+                ),
                 ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
                 ("Crop price", format_number(self.crop_price, digits)),
-                ("Price ratios", _rates_text(self.price_ratios, digits) if self.price_ratios else ""),
+                (
+                    "Price ratios",
+                    _rates_text(self.price_ratios, digits) if self.price_ratios else "",
+                ),
             ]
         facts += [
-            ("Unconstrained solution",
-             _rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else "none"),
+            (
+                "Unconstrained solution",
+                _rates_text(self.unconstrained_rates, digits)
+                if self.unconstrained_rates
+                else "none",
+            ),
             ("Unconstrained kind", self.unconstrained_kind or "none"),
             ("Unconstrained in tested region", "yes" if self.unconstrained_inside else "no"),
             ("Method", self.method),
@@ -384,8 +362,10 @@ class TypicalityResult(ResultBase):
     def _summary(self, digits: int) -> Summary:
         return Summary(
             "Typicality",
-            [Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
-             Notes(list(self.warnings))],
+            [
+                Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
+                Notes(list(self.warnings)),
+            ],
             headline=self._headline(),
             digits=digits,
         )
@@ -440,8 +420,11 @@ class SurfacePoint(ResultBase):
                 ("Net return", format_number(self.net_return, digits + 2)),
                 ("Marginal net return", _rates_text(self.marginal_net, digits)),
             ]
-        blocks = [Facts(facts), Paragraph(self.message),
-                  Notes(list(self.violations), title="Outside the tested region")]
+        blocks = [
+            Facts(facts),
+            Paragraph(self.message),
+            Notes(list(self.violations), title="Outside the tested region"),
+        ]
         return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
 
 
@@ -458,42 +441,3 @@ def _rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
     if not rates:
         return ""
     return ", ".join(f"{k} {format_number(v, digits)}" for k, v in rates.items())
-
-
-def _optimum_message(status: str, what: str, strictly: list[dict[str, Any]], u_kind: str | None,
-                     u_rates: dict[str, float] | None, u_outside: tuple[str, ...], outside: tuple[str, ...],
-                     unbounded: bool) -> str:
-    bind = ", ".join(f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}" for r in strictly)
-    if status == "saddle":
-        base = (f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
-                "region. ")
-        return base + ("No optimum exists without bounds." if unbounded else
-                       f"The point shown is only the highest {what} within the bounds, set by them "
-                       f"({bind or 'bounds'}); "
-                       "it is not an optimum and not a recommendation.")
-    if status == "no_maximum":
-        return (f"The {what} surface has no maximum ({u_kind}). "
-                + ("No optimum exists without bounds." if unbounded else
-                   f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); "
-                   "not a recommendation."))
-    if status == "extrapolated":
-        return (f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
-                "it is an extrapolation, not a recommendation.")
-    if status == "at_bound":
-        upper = [r for r in strictly if r["at_bound"] == "upper"]
-        lower = [r for r in strictly if r["at_bound"] == "lower"]
-        parts = []
-        if lower:
-            names = ", ".join(r["nutrient"] for r in lower)
-            parts.append(f"{names} stays at its lowest rate: even the first unit would not pay "
-                         f"(it would lower the {what})")
-        if upper:
-            names = ", ".join(r["nutrient"] for r in upper)
-            parts.append(f"{names} is held at the highest tested rate, although more would still raise "
-                         f"the {what}: the optimum of the surface lies beyond the tested range, so test "
-                         "higher rates before recommending more")
-        beyond = (" The unconstrained solution: " + "; ".join(u_outside) + ".") if u_outside and upper else ""
-        return "A bound binds: " + "; ".join(parts) + "." + beyond
-    return f"The {what} has a maximum inside the bounds; the rates are the optimum."
-
-

@@ -120,7 +120,9 @@ def require_column(frame: pd.DataFrame, column: Any, role: str) -> Hashable:
     if not isinstance(column, Hashable) or isinstance(column, (list, tuple)):
         raise ColumnError(f"`{role}` must be one column name, got {column!r}.")
     if column not in frame.columns:
-        raise ColumnError(f"{role}={column!r} is not a column of `data`." + suggest_columns(column, frame.columns))
+        raise ColumnError(
+            f"{role}={column!r} is not a column of `data`." + suggest_columns(column, frame.columns)
+        )
     return column
 
 
@@ -259,7 +261,9 @@ def as_labels(series: pd.Series, role: str) -> pd.Categorical:
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy()
         levels = np.unique(values)
-        text = {v: format(v, "g") if isinstance(v, (float, np.floating)) else str(v) for v in levels}
+        text = {
+            v: format(v, "g") if isinstance(v, (float, np.floating)) else str(v) for v in levels
+        }
         return pd.Categorical([text[v] for v in values], categories=[text[v] for v in levels])
     labels = [str(v).strip() for v in series.astype(object)]
     levels = list(dict.fromkeys(labels))
@@ -338,11 +342,12 @@ def require_levels(labels: pd.Categorical, role: str, column: Any, minimum: int 
         )
 
 
-
 # ---------------------------------------------------------------------------
 # design layouts (used by anova and the design checks of other analyses)
 # ---------------------------------------------------------------------------
-def check_blocks(blocks: pd.Categorical, column: Any, n_rows: int, others: Sequence[str] = ()) -> None:
+def check_blocks(
+    blocks: pd.Categorical, column: Any, n_rows: int, others: Sequence[str] = ()
+) -> None:
     """A block factor needs at least two levels and must group several plots."""
     k = len(blocks.categories)
     if k < 2:
@@ -365,7 +370,9 @@ def cell_counts(frame: pd.DataFrame, columns: Sequence[Any]) -> pd.Series:
     shape = tuple(len(frame[c].cat.categories) for c in columns)
     flat = np.ravel_multi_index(codes, shape) if codes else np.zeros(len(frame), dtype=int)
     counts = np.bincount(flat, minlength=int(np.prod(shape)))
-    index = pd.MultiIndex.from_product([frame[c].cat.categories for c in columns], names=list(columns))
+    index = pd.MultiIndex.from_product(
+        [frame[c].cat.categories for c in columns], names=list(columns)
+    )
     return pd.Series(counts, index=index)
 
 

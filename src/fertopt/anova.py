@@ -30,7 +30,15 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as _v
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number, format_p
+from ._formatting import (
+    Facts,
+    Notes,
+    ResultBase,
+    Summary,
+    Table,
+    format_number,
+    format_p,
+)
 from .exceptions import (
     DataError,
     DataWarning,
@@ -223,7 +231,11 @@ class AnovaResult(ResultBase):
             verdicts.append(f"{name}: {word} at the 5 % level ({self._test_text(name)})")
         display = self.table.copy()
         err_df = display["source"].map(
-            lambda s: self.errors.set_index("error").loc[self.error_of[s], "df"] if s in self.error_of else np.nan
+            lambda s: (
+                self.errors.set_index("error").loc[self.error_of[s], "df"]
+                if s in self.error_of
+                else np.nan
+            )
         )
         display["f_05"] = [
             stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
@@ -240,22 +252,46 @@ class AnovaResult(ResultBase):
         facts = [
             ("Response", str(self.response)),
             ("Design", f"{self.design}: {self._layout()}"),
-            ("Plots analysed", f"{self.n_obs}" + (f" ({self.n_dropped} dropped: no response)" if self.n_dropped else "")),
+            (
+                "Plots analysed",
+                f"{self.n_obs}"
+                + (f" ({self.n_dropped} dropped: no response)" if self.n_dropped else ""),
+            ),
             ("Grand mean", format_number(self.grand_mean, digits + 1)),
         ]
         for _, e in self.errors.iterrows():
             label = "CV" if len(self.errors) == 1 else f"CV ({e['error']})"
             facts.append((label, f"{e['cv']:.2f} %"))
-        facts.append(("MSE (df)", f"{format_number(self.mse, digits + 1)} ({format_number(self.df_resid)})"))
-        facts.append(("Sums of squares", {1: "type I (sequential)", 2: "type II", 3: "type III (sum-to-zero contrasts)"}[self.ss_type]))
+        facts.append(
+            ("MSE (df)", f"{format_number(self.mse, digits + 1)} ({format_number(self.df_resid)})")
+        )
+        facts.append(
+            (
+                "Sums of squares",
+                {1: "type I (sequential)", 2: "type II", 3: "type III (sum-to-zero contrasts)"}[
+                    self.ss_type
+                ],
+            )
+        )
         blocks: list[Any] = [
             Facts(facts),
             Table(
                 display,
                 title="ANOVA table",
-                formats={"df": "int" if float(self.table["df"].sum()).is_integer() else None, "p": "p"},
-                labels={"source": "Source", "df": "df", "ss": "Sum Sq", "ms": "Mean Sq", "f": "F",
-                        "p": "Pr(>F)", "f_05": "F 0.05", "f_01": "F 0.01"},
+                formats={
+                    "df": "int" if float(self.table["df"].sum()).is_integer() else None,
+                    "p": "p",
+                },
+                labels={
+                    "source": "Source",
+                    "df": "df",
+                    "ss": "Sum Sq",
+                    "ms": "Mean Sq",
+                    "f": "F",
+                    "p": "Pr(>F)",
+                    "f_05": "F 0.05",
+                    "f_01": "F 0.01",
+                },
             ),
             Table(self.means(), title="Treatment means", formats={"n": "int"}),
             Table(self.assumptions, title="Assumption checks (residuals)", formats={"p": "p"}),
@@ -332,8 +368,9 @@ def _shift(y: np.ndarray) -> np.ndarray:
     return d - math.fsum(d) / d.shape[0]
 
 
-def _fit(e: np.ndarray, terms: Sequence[Term], codings_t: dict, codings_s: dict,
-         ss_type: int) -> tuple[list[tuple[float, float]], np.ndarray, int]:
+def _fit(
+    e: np.ndarray, terms: Sequence[Term], codings_t: dict, codings_s: dict, ss_type: int
+) -> tuple[list[tuple[float, float]], np.ndarray, int]:
     """(df, ss) per term, residual vector and model rank, for centred response ``e``."""
     n = e.shape[0]
     columns_t = [_term_columns(t, codings_t) for t in terms]
@@ -395,9 +432,17 @@ def _design_of(treatment, block, row, column, main_plot, sub_plot) -> _Spec:
                 "a split-plot is analysed in randomized complete blocks: name the block "
                 "(replicate) column with block=."
             )
-        return _Spec("split-plot RCBD", (main_plot, sub_plot), block=block, main_plot=main_plot, sub_plot=sub_plot)
+        return _Spec(
+            "split-plot RCBD",
+            (main_plot, sub_plot),
+            block=block,
+            main_plot=main_plot,
+            sub_plot=sub_plot,
+        )
     if treatment is None:
-        raise DesignError("treatment= is required: name the column (or columns) holding the treatments.")
+        raise DesignError(
+            "treatment= is required: name the column (or columns) holding the treatments."
+        )
     factors = _v.as_names(treatment, "treatment")
     if len(factors) > 3:
         raise DesignError(
@@ -405,24 +450,37 @@ def _design_of(treatment, block, row, column, main_plot, sub_plot) -> _Spec:
             "Combine factors into one treatment column for a one-way analysis."
         )
     if (row is None) != (column is None):
-        raise DesignError("a Latin square needs both row= and column= (the two blocking directions).")
+        raise DesignError(
+            "a Latin square needs both row= and column= (the two blocking directions)."
+        )
     if row is not None:
         if block is not None:
-            raise DesignError("give row= and column= for a Latin square, or block= for an RCBD, not both.")
+            raise DesignError(
+                "give row= and column= for a Latin square, or block= for an RCBD, not both."
+            )
         if len(factors) != 1:
-            raise DesignError("a Latin square is analysed for one treatment factor; give treatment= one column.")
+            raise DesignError(
+                "a Latin square is analysed for one treatment factor; give treatment= one column."
+            )
         return _Spec("Latin square", factors, row=row, column=column)
     if len(factors) > 1:
-        return _Spec("factorial RCBD" if block is not None else "factorial CRD", factors, block=block)
+        return _Spec(
+            "factorial RCBD" if block is not None else "factorial CRD", factors, block=block
+        )
     return _Spec("RCBD" if block is not None else "CRD", factors, block=block)
 
 
 def _prepare(data, response, spec: _Spec, nan_policy: str) -> tuple[pd.DataFrame, int]:
     frame = _v.require_frame(data)
     _v.require_columns(
-        frame, response=response, treatment=None if spec.main_plot else list(spec.factors),
-        block=spec.block, row=spec.row, column=spec.column,
-        main_plot=spec.main_plot, sub_plot=spec.sub_plot,
+        frame,
+        response=response,
+        treatment=None if spec.main_plot else list(spec.factors),
+        block=spec.block,
+        row=spec.row,
+        column=spec.column,
+        main_plot=spec.main_plot,
+        sub_plot=spec.sub_plot,
     )
     y = _v.to_numeric(frame[response], "response")
     missing = y.isna().to_numpy()
@@ -455,11 +513,19 @@ def _check_layout(clean: pd.DataFrame, response, spec: _Spec, all_columns: Seque
     """Design checks; returns whether the layout is balanced."""
     n = len(clean)
     for f in spec.factors:
-        role = "treatment" if spec.main_plot is None else ("main_plot" if f == spec.main_plot else "sub_plot")
+        role = (
+            "treatment"
+            if spec.main_plot is None
+            else ("main_plot" if f == spec.main_plot else "sub_plot")
+        )
         _v.require_levels(clean[f].values, role, f)
     if spec.block is not None:
-        others = [c for c in all_columns if c not in (response, spec.block, *spec.factors)
-                  and str(c).lower() in ("rep", "block", "replicate", "重复", "区组")]
+        others = [
+            c
+            for c in all_columns
+            if c not in (response, spec.block, *spec.factors)
+            and str(c).lower() in ("rep", "block", "replicate", "重复", "区组")
+        ]
         _v.check_blocks(clean[spec.block].values, spec.block, n, others)
     y = clean[response].to_numpy()
     if np.all(y == y[0]):
@@ -474,7 +540,12 @@ def _check_layout(clean: pd.DataFrame, response, spec: _Spec, all_columns: Seque
         by_block = _v.cell_counts(clean, [spec.block, *spec.factors])
         empty = by_block[by_block == 0]
         per_block = clean.groupby(spec.block, observed=True).size()
-        if len(empty) and per_block.nunique() == 1 and (by_block <= 1).all() and len(empty) * 2 >= len(by_block):
+        if (
+            len(empty)
+            and per_block.nunique() == 1
+            and (by_block <= 1).all()
+            and len(empty) * 2 >= len(by_block)
+        ):
             spec.warn(
                 UnbalancedDesignWarning,
                 f"incomplete blocks: each block holds {int(per_block.iloc[0])} of the "
@@ -519,8 +590,11 @@ def _check_layout(clean: pd.DataFrame, response, spec: _Spec, all_columns: Seque
             raise DesignError(
                 "a split-plot needs every main-plot level in every block and every sub-plot level "
                 "once in every main plot; "
-                + (f"missing: {_v.describe_cells(sub[sub == 0])}." if (sub == 0).any() else
-                   f"repeated: {_v.describe_cells(sub[sub > 1])}.")
+                + (
+                    f"missing: {_v.describe_cells(sub[sub == 0])}."
+                    if (sub == 0).any()
+                    else f"repeated: {_v.describe_cells(sub[sub > 1])}."
+                )
                 + " Complete or correct these plots (unbalanced split-plots need a mixed model)."
             )
     if spec.design.startswith("factorial") and (cells == 0).any():
@@ -562,9 +636,18 @@ def _assumptions(resid: np.ndarray, groups: np.ndarray, scale: float) -> pd.Data
     spread = float(np.ptp(resid)) if resid.size else 0.0
     degenerate = spread <= 1e-12 * max(scale, 1e-300)
     if resid.size < 3 or degenerate:
-        rows.append(("Shapiro-Wilk (normality)", np.nan, np.nan, "not computed: too few or constant residuals"))
+        rows.append(
+            (
+                "Shapiro-Wilk (normality)",
+                np.nan,
+                np.nan,
+                "not computed: too few or constant residuals",
+            )
+        )
     elif resid.size > 5000:
-        rows.append(("Shapiro-Wilk (normality)", np.nan, np.nan, "not computed: more than 5000 residuals"))
+        rows.append(
+            ("Shapiro-Wilk (normality)", np.nan, np.nan, "not computed: more than 5000 residuals")
+        )
     else:
         w = stats.shapiro(resid)
         rows.append(("Shapiro-Wilk (normality)", float(w.statistic), float(w.pvalue), ""))
@@ -586,7 +669,14 @@ def _assumptions(resid: np.ndarray, groups: np.ndarray, scale: float) -> pd.Data
             stat, p, note = np.nan, np.nan, "not computed: needs 3 or more plots per treatment"
         rows.append(("Levene / Brown-Forsythe (equal variances)", stat, p, note))
         if any(np.ptp(s) <= 1e-12 * scale for s in samples):
-            rows.append(("Bartlett (equal variances)", np.nan, np.nan, "not computed: a treatment has no spread"))
+            rows.append(
+                (
+                    "Bartlett (equal variances)",
+                    np.nan,
+                    np.nan,
+                    "not computed: a treatment has no spread",
+                )
+            )
         else:
             bar = stats.bartlett(*samples)
             rows.append(("Bartlett (equal variances)", float(bar.statistic), float(bar.pvalue), ""))
@@ -690,11 +780,15 @@ def anova(
     """
     ss = _SS_TYPES.get(ss_type)
     if ss is None:
-        raise FertoptError(f"ss_type={ss_type!r} is not valid; use 1, 2 or 3 (or 'I', 'II', 'III').")
+        raise FertoptError(
+            f"ss_type={ss_type!r} is not valid; use 1, 2 or 3 (or 'I', 'II', 'III')."
+        )
     nan_policy = _v.check_nan_policy(nan_policy)
     spec = _design_of(treatment, block, row, column, main_plot, sub_plot)
     if spec.design == "split-plot RCBD" and ss != 1:
-        raise DesignError("a split-plot is analysed with sequential (type 1) sums of squares; drop ss_type=.")
+        raise DesignError(
+            "a split-plot is analysed with sequential (type 1) sums of squares; drop ss_type=."
+        )
     clean, n_dropped = _prepare(data, response, spec, nan_policy)
     balanced = _check_layout(clean, response, spec, list(data.columns))
     terms, error_of = _terms_of(spec)
@@ -723,8 +817,14 @@ def anova(
         df_a, ss_a = parts[2]
         errors.append((_ERROR_A, df_a, ss_a))
         errors.append((_ERROR_B, df_resid, ss_resid))
-        order = [(names[0], parts[0]), (names[1], parts[1]), (_ERROR_A, None),
-                 (names[3], parts[3]), (names[4], parts[4]), (_ERROR_B, None)]
+        order = [
+            (names[0], parts[0]),
+            (names[1], parts[1]),
+            (_ERROR_A, None),
+            (names[3], parts[3]),
+            (names[4], parts[4]),
+            (_ERROR_B, None),
+        ]
         error_of.pop(err_a_name, None)
     else:
         errors.append((_RESID, df_resid, ss_resid))
@@ -783,7 +883,9 @@ def anova(
     residuals = pd.Series(resid, index=clean.index, name="residual")
     fitted = pd.Series(y - resid, index=clean.index, name="fitted")
     groups = np.asarray(
-        pd.Series(list(zip(*[clean[f].astype(str) for f in spec.factors])), index=clean.index).astype(str)
+        pd.Series(
+            list(zip(*[clean[f].astype(str) for f in spec.factors])), index=clean.index
+        ).astype(str)
     )
     assumptions = _assumptions(resid, groups, math.sqrt(ss_total / max(n - 1, 1)))
 

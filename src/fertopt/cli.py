@@ -48,8 +48,16 @@ examples:
   fertopt analyze trial.csv --posthoc lsd --alpha 0.01 --report report.md
 """
 
-_NUTRIENT_TOKENS = {"n": "N", "nitrogen": "N", "p2o5": "P2O5", "p": "P2O5", "phosphorus": "P2O5",
-                    "k2o": "K2O", "k": "K2O", "potassium": "K2O"}
+_NUTRIENT_TOKENS = {
+    "n": "N",
+    "nitrogen": "N",
+    "p2o5": "P2O5",
+    "p": "P2O5",
+    "phosphorus": "P2O5",
+    "k2o": "K2O",
+    "k": "K2O",
+    "potassium": "K2O",
+}
 _PRICE_NUMBERS = ("crop", "N", "P2O5", "K2O", "P", "K")
 _PRICE_TEXTS = ("currency", "crop_unit", "nutrient_unit", "area")
 
@@ -66,8 +74,9 @@ def _tokens(name: Any) -> list[str]:
 
 
 def _unique_match(frame: Any, words: tuple[str, ...], exclude: set[Any]) -> Any:
-    hits = [c for c in frame.columns if c not in exclude
-            and any(w in str(c).lower() for w in words)]
+    hits = [
+        c for c in frame.columns if c not in exclude and any(w in str(c).lower() for w in words)
+    ]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -82,14 +91,20 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
     renamed = {v: k for k, v in frame.attrs.get("fertopt", {}).get("renamed", {}).items()}
     guessed: list[str] = []
     roles: dict[str, Any] = {}
-    hints = {"response": ("yield", "yld", "产量"), "treatment": ("trt", "treat", "处理"),
-             "block": ("block", "blk", "rep", "重复", "区组")}
+    hints = {
+        "response": ("yield", "yld", "产量"),
+        "treatment": ("trt", "treat", "处理"),
+        "block": ("block", "blk", "rep", "重复", "区组"),
+    }
     for role, canonical in (("response", "yield"), ("treatment", "treatment"), ("block", "block")):
         value = getattr(args, role)
         if value is None:
             taken = {v for v in roles.values() if v is not None}
-            value = (canonical if canonical in frame.columns
-                     else _unique_match(frame, hints[role], taken))
+            value = (
+                canonical
+                if canonical in frame.columns
+                else _unique_match(frame, hints[role], taken)
+            )
             if value is not None:
                 origin = f" (column {renamed[value]!r})" if value in renamed else ""
                 guessed.append(f"{role}={value!r}{origin}")
@@ -211,21 +226,34 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if guessed:
         print(f"fertopt: guessed {', '.join(guessed)}", file=sys.stderr)
     report = trial_report(
-        frame, response=roles["response"], treatment=roles["treatment"], block=roles["block"],
-        rates=roles["rates"], prices=prices, lang=args.lang, posthoc=args.posthoc, alpha=args.alpha,
-        model=args.model, omission=omission,
+        frame,
+        response=roles["response"],
+        treatment=roles["treatment"],
+        block=roles["block"],
+        rates=roles["rates"],
+        prices=prices,
+        lang=args.lang,
+        posthoc=args.posthoc,
+        alpha=args.alpha,
+        model=args.model,
+        omission=omission,
         figures=report_path is not None or args.format == "html",
         errors="raise" if args.debug else "report",
     )
-    analyses = [s for s in report.sections
-                if s.key in ("anova", "comparisons", "response", "surface", "omission")]
+    analyses = [
+        s
+        for s in report.sections
+        if s.key in ("anova", "comparisons", "response", "surface", "omission")
+    ]
     failed = [s for s in analyses if s.status == "failed"]
     if not any(s.status == "ok" for s in analyses):
         reason = failed[0].reason if failed else "nothing in the file could be analysed."
         raise FertoptError(reason)
     for sec in failed:
-        print(f"fertopt: note: {sec.title} could not be completed: {_one_line(sec.reason)}",
-              file=sys.stderr)
+        print(
+            f"fertopt: note: {sec.title} could not be completed: {_one_line(sec.reason)}",
+            file=sys.stderr,
+        )
     if report_path is not None:
         if report_path.suffix.lower() in (".md", ".markdown"):
             report.to_markdown(report_path)
@@ -332,8 +360,10 @@ def _pairs(text: str, option: str) -> dict[str, float]:
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
-            raise FertoptError(f"{option} takes NAME=RATE pairs separated by commas, e.g. N=18,P2O5=8,K2O=19; "
-                               f"could not read {item!r}.") from None
+            raise FertoptError(
+                f"{option} takes NAME=RATE pairs separated by commas, e.g. N=18,P2O5=8,K2O=19; "
+                f"could not read {item!r}."
+            ) from None
     return out
 
 
@@ -341,7 +371,9 @@ def _factor(text: str, option: str) -> dict[str, list[Any]]:
     """``"N=0,90,180"`` → ``{"N": [0, 90, 180]}`` (numbers where they parse)."""
     name, sep, values = text.partition("=")
     if not sep or not name.strip() or not values:
-        raise FertoptError(f"{option} takes NAME=LEVEL,LEVEL,..., e.g. {option} N=0,90,180; got {text!r}.")
+        raise FertoptError(
+            f"{option} takes NAME=LEVEL,LEVEL,..., e.g. {option} N=0,90,180; got {text!r}."
+        )
     levels: list[Any] = []
     for v in values.split(","):
         try:
@@ -356,10 +388,24 @@ def _cmd_design(args: argparse.Namespace) -> int:
 
     seed = args.seed
     kind = args.kind
-    needs = {"crd": "--treatments", "rcbd": "--treatments", "latin": "--treatments", "3414": "--level2",
-             "omission": "--formula", "factorial": "--factor", "split-plot": "--main and --sub"}
-    given = {"crd": args.treatments, "rcbd": args.treatments, "latin": args.treatments, "3414": args.level2,
-             "omission": args.formula, "factorial": args.factor, "split-plot": args.main and args.sub}
+    needs = {
+        "crd": "--treatments",
+        "rcbd": "--treatments",
+        "latin": "--treatments",
+        "3414": "--level2",
+        "omission": "--formula",
+        "factorial": "--factor",
+        "split-plot": "--main and --sub",
+    }
+    given = {
+        "crd": args.treatments,
+        "rcbd": args.treatments,
+        "latin": args.treatments,
+        "3414": args.level2,
+        "omission": args.formula,
+        "factorial": args.factor,
+        "split-plot": args.main and args.sub,
+    }
     if not given[kind]:
         raise FertoptError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
     treatments = [t.strip() for t in args.treatments.split(",")] if args.treatments else None
@@ -371,27 +417,44 @@ def _cmd_design(args: argparse.Namespace) -> int:
     elif kind == "latin":
         book = design.latin_square(treatments, rng=seed)
     elif kind == "3414":
-        book = design.three414(level2=_pairs(args.level2, "--level2"), reps=reps or 1, rng=seed,
-                               plot_numbers=args.plot_numbers)
+        book = design.three414(
+            level2=_pairs(args.level2, "--level2"),
+            reps=reps or 1,
+            rng=seed,
+            plot_numbers=args.plot_numbers,
+        )
     elif kind == "omission":
         reduce: Any = "omit" if args.reduce in (None, "omit") else float(args.reduce)
-        book = design.omission(_pairs(args.formula, "--formula"), reduce=reduce, reps=reps or 3,
-                               control=not args.no_control, rng=seed, plot_numbers=args.plot_numbers)
+        book = design.omission(
+            _pairs(args.formula, "--formula"),
+            reduce=reduce,
+            reps=reps or 3,
+            control=not args.no_control,
+            rng=seed,
+            plot_numbers=args.plot_numbers,
+        )
     elif kind == "factorial":
         factors: dict[str, list[Any]] = {}
         for f in args.factor:
             factors.update(_factor(f, "--factor"))
         book = design.factorial(factors, reps=reps or 3, rng=seed, plot_numbers=args.plot_numbers)
     else:
-        book = design.split_plot(_factor(args.main, "--main"), _factor(args.sub, "--sub"), reps=reps or 3,
-                                 rng=seed, plot_numbers=args.plot_numbers)
+        book = design.split_plot(
+            _factor(args.main, "--main"),
+            _factor(args.sub, "--sub"),
+            reps=reps or 3,
+            rng=seed,
+            plot_numbers=args.plot_numbers,
+        )
     if args.out:
         book.to_csv(args.out)
     else:
         sys.stdout.write(book.to_csv())
-    print(f"fertopt: {book.design} field book, {book.n_plots} plots, seed {book.seed} "
-          f"(reproduce with --seed {book.seed})" + (f"; written to {args.out}" if args.out else ""),
-          file=sys.stderr)
+    print(
+        f"fertopt: {book.design} field book, {book.n_plots} plots, seed {book.seed} "
+        f"(reproduce with --seed {book.seed})" + (f"; written to {args.out}" if args.out else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -407,64 +470,108 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ana = sub.add_parser(
-        "analyze", help="analyse one trial file (CSV, Excel, Parquet) and report it",
+        "analyze",
+        help="analyse one trial file (CSV, Excel, Parquet) and report it",
         description="Analyse one trial: design and data, ANOVA with CV, letter groups, response "
         "curves and optimum rates, N-P-K surface, residual checks; in English or Chinese.",
-        epilog=_ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_ANALYZE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ana.add_argument("file",
-                     help="trial table, one row per plot (.csv in UTF-8 or GBK, .xlsx, .parquet)")
+    ana.add_argument(
+        "file", help="trial table, one row per plot (.csv in UTF-8 or GBK, .xlsx, .parquet)"
+    )
     ana.add_argument("--response", help="response column (default: the column recognised as yield)")
     ana.add_argument("--treatment", help="treatment column (default: recognised from its name)")
     ana.add_argument("--block", help="block/replicate column (default: recognised from its name)")
-    ana.add_argument("--rates", metavar="COLS",
-                     help="rate columns, e.g. N,P2O5,K2O or rate_n_applied_kgha=N "
-                     "(column=nutrient)")
-    ana.add_argument("--prices", metavar="PRICES",
-                     help="prices per kg, e.g. crop=2.8,N=6.25,P2O5=4.67,K2O=10.4,currency=yuan")
-    ana.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe"),
-                     default="duncan",
-                     help="multiple-comparison method for the letters (default: duncan)")
-    ana.add_argument("--alpha", type=float, default=0.05,
-                     help="significance level of the letters (default: 0.05)")
-    ana.add_argument("--model", default="quadratic",
-                     help="response model: linear, quadratic (default), linear_plateau, "
-                     "quadratic_plateau, mitscherlich, square_root, or best (lowest AICc)")
-    ana.add_argument("--omission", metavar="LAYOUT",
-                     help="omission-plot layout, e.g. full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP "
-                     "(default: recognised from treatment names such as NPK, PK, NK, NP, CK)")
-    ana.add_argument("--lang", choices=("en", "zh"), default="en",
-                     help="language of the report (default: en)")
-    ana.add_argument("--report", metavar="FILE",
-                     help="also write the full report with figures to FILE (.html or .md)")
+    ana.add_argument(
+        "--rates",
+        metavar="COLS",
+        help="rate columns, e.g. N,P2O5,K2O or rate_n_applied_kgha=N (column=nutrient)",
+    )
+    ana.add_argument(
+        "--prices",
+        metavar="PRICES",
+        help="prices per kg, e.g. crop=2.8,N=6.25,P2O5=4.67,K2O=10.4,currency=yuan",
+    )
+    ana.add_argument(
+        "--posthoc",
+        choices=("duncan", "lsd", "tukey", "snk", "scheffe"),
+        default="duncan",
+        help="multiple-comparison method for the letters (default: duncan)",
+    )
+    ana.add_argument(
+        "--alpha",
+        type=float,
+        default=0.05,
+        help="significance level of the letters (default: 0.05)",
+    )
+    ana.add_argument(
+        "--model",
+        default="quadratic",
+        help="response model: linear, quadratic (default), linear_plateau, "
+        "quadratic_plateau, mitscherlich, square_root, or best (lowest AICc)",
+    )
+    ana.add_argument(
+        "--omission",
+        metavar="LAYOUT",
+        help="omission-plot layout, e.g. full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP "
+        "(default: recognised from treatment names such as NPK, PK, NK, NP, CK)",
+    )
+    ana.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language of the report (default: en)"
+    )
+    ana.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the full report with figures to FILE (.html or .md)",
+    )
     ana.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
-    ana.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text",
-                     help="what to print on stdout (default: text)")
-    ana.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                     help="show the full traceback on errors")
+    ana.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "html"),
+        default="text",
+        help="what to print on stdout (default: text)",
+    )
+    ana.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback on errors",
+    )
     ana.set_defaults(func=_cmd_analyze)
 
     bat = sub.add_parser(
-        "batch", help="analyse many trials in one table (one row per trial)",
+        "batch",
+        help="analyse many trials in one table (one row per trial)",
         description="Analyse every trial of a table (or of files matching a glob) and write the "
         "trial table, the letter groups, the failures and the warnings.",
     )
     bat.add_argument("file", help="a CSV/Excel/Parquet file, or a glob such as 'trials/*.parquet'")
     bat.add_argument("--by", required=True, help="column(s) identifying a trial, e.g. site,year")
     bat.add_argument("--response", default="yield", help="response column (default: yield)")
-    bat.add_argument("--treatment", default="treatment",
-                     help="treatment column (default: treatment)")
-    bat.add_argument("--block", default="block",
-                     help="block column (default: block; 'none' for completely randomized trials)")
+    bat.add_argument(
+        "--treatment", default="treatment", help="treatment column (default: treatment)"
+    )
+    bat.add_argument(
+        "--block",
+        default="block",
+        help="block column (default: block; 'none' for completely randomized trials)",
+    )
     bat.add_argument("--rates", help="nutrient rate columns, e.g. N,P2O5,K2O")
-    bat.add_argument("--posthoc", choices=("duncan", "lsd", "tukey", "snk", "scheffe", "none"),
-                     default="duncan",
-                     help="multiple comparison for the letters (default duncan)")
+    bat.add_argument(
+        "--posthoc",
+        choices=("duncan", "lsd", "tukey", "snk", "scheffe", "none"),
+        default="duncan",
+        help="multiple comparison for the letters (default duncan)",
+    )
     bat.add_argument("--alpha", type=float, default=0.05)
     bat.add_argument("--surface", choices=("full", "stepwise"))
     bat.add_argument("--model", help="single-nutrient response model, e.g. quadratic")
-    bat.add_argument("--prices", help="crop and nutrient prices per kg (fertopt.Prices), e.g. "
-                     "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4; crop_unit=t for a crop price per t")
+    bat.add_argument(
+        "--prices",
+        help="crop and nutrient prices per kg (fertopt.Prices), e.g. "
+        "crop=2.8,N=6.25,P2O5=4.67,K2O=10.4; crop_unit=t for a crop price per t",
+    )
     bat.add_argument("--engine", choices=("auto", "python", "vectorized", "dask"), default="auto")
     bat.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     bat.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
@@ -472,35 +579,59 @@ def _parser() -> argparse.ArgumentParser:
     bat.set_defaults(func=_cmd_batch)
 
     ex = sub.add_parser(
-        "example", help="audit the water-chestnut study and write its HTML report",
+        "example",
+        help="audit the water-chestnut study and write its HTML report",
         description="Reproduce and audit the bundled water-chestnut study (a formula-correction "
-                    "trial, Guangxi 2013): every number the paper printed, what fertopt finds, and "
-                    "a verdict. Prints the audit table and writes a self-contained HTML report with "
-                    "figures and the analysis of the reconstructed trial.")
+        "trial, Guangxi 2013): every number the paper printed, what fertopt finds, and "
+        "a verdict. Prints the audit table and writes a self-contained HTML report with "
+        "figures and the analysis of the reconstructed trial.",
+    )
     ex.add_argument("--lang", choices=("en", "zh"), default="en", help="language (default: en)")
-    ex.add_argument("--report", metavar="PATH",
-                    help="HTML file to write (default: water_chestnut_report.html, "
-                         "water_chestnut_report_zh.html with --lang zh)")
-    ex.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text",
-                    help="what to print on standard output (default: text)")
+    ex.add_argument(
+        "--report",
+        metavar="PATH",
+        help="HTML file to write (default: water_chestnut_report.html, "
+        "water_chestnut_report_zh.html with --lang zh)",
+    )
+    ex.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "html"),
+        default="text",
+        help="what to print on standard output (default: text)",
+    )
     ex.set_defaults(func=_cmd_example)
 
-    des = sub.add_parser("design", help="write a randomised field book (CSV)",
-                         description="Write a randomised field book as CSV (stdout or --out); the seed is "
-                                     "reported so the layout can be reproduced with --seed.")
-    des.add_argument("kind", choices=("3414", "omission", "rcbd", "crd", "latin", "factorial", "split-plot"))
+    des = sub.add_parser(
+        "design",
+        help="write a randomised field book (CSV)",
+        description="Write a randomised field book as CSV (stdout or --out); the seed is "
+        "reported so the layout can be reproduced with --seed.",
+    )
+    des.add_argument(
+        "kind", choices=("3414", "omission", "rcbd", "crd", "latin", "factorial", "split-plot")
+    )
     des.add_argument("--level2", help="3414: level-2 rates, e.g. N=18,P2O5=8,K2O=19")
     des.add_argument("--formula", help="omission: full formula rates, e.g. N=18,P2O5=8,K2O=19")
-    des.add_argument("--reduce", help="omission: 'omit' (default) or the fraction removed, e.g. 0.3")
-    des.add_argument("--no-control", action="store_true", help="omission: leave out the CK treatment")
+    des.add_argument(
+        "--reduce", help="omission: 'omit' (default) or the fraction removed, e.g. 0.3"
+    )
+    des.add_argument(
+        "--no-control", action="store_true", help="omission: leave out the CK treatment"
+    )
     des.add_argument("--treatments", help="crd/rcbd/latin: treatment labels, e.g. CK,N,NP,NPK")
-    des.add_argument("--factor", action="append", help="factorial: NAME=LEVELS, repeatable (N=0,90,180)")
+    des.add_argument(
+        "--factor", action="append", help="factorial: NAME=LEVELS, repeatable (N=0,90,180)"
+    )
     des.add_argument("--main", help="split-plot: main-plot factor NAME=LEVELS")
     des.add_argument("--sub", help="split-plot: sub-plot factor NAME=LEVELS")
     des.add_argument("--reps", type=int, help="blocks/replicates (default 1 for 3414, else 3)")
     des.add_argument("--seed", type=int, help="randomisation seed (default: a fresh one, reported)")
-    des.add_argument("--plot-numbers", choices=("sequential", "block"), default="sequential",
-                     help="plot numbers 1, 2, ... or 101, 102, ..., 201, ...")
+    des.add_argument(
+        "--plot-numbers",
+        choices=("sequential", "block"),
+        default="sequential",
+        help="plot numbers 1, 2, ... or 101, 102, ..., 201, ...",
+    )
     des.add_argument("--out", help="CSV file to write (default: standard output)")
     des.set_defaults(func=_cmd_design)
     return parser
@@ -529,8 +660,9 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
-                  line: Any = None) -> None:
+def _show_warning(
+    message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
     """Warnings as one plain line on stderr: ``fertopt: warning: ...``."""
     print(f"fertopt: warning: {_one_line(message)}", file=sys.stderr if file is None else file)
 

@@ -51,8 +51,20 @@ __all__ = [
 
 #: The 14 treatments of the 3414 design as level codes of (N, P, K), treatment 1 first.
 THREE414_LEVELS: tuple[tuple[int, int, int], ...] = (
-    (0, 0, 0), (0, 2, 2), (1, 2, 2), (2, 0, 2), (2, 1, 2), (2, 2, 2), (2, 3, 2),
-    (2, 2, 0), (2, 2, 1), (2, 2, 3), (3, 2, 2), (1, 1, 2), (1, 2, 1), (2, 1, 1),
+    (0, 0, 0),
+    (0, 2, 2),
+    (1, 2, 2),
+    (2, 0, 2),
+    (2, 1, 2),
+    (2, 2, 2),
+    (2, 3, 2),
+    (2, 2, 0),
+    (2, 2, 1),
+    (2, 2, 3),
+    (3, 2, 2),
+    (1, 1, 2),
+    (1, 2, 1),
+    (2, 1, 1),
 )
 
 
@@ -105,16 +117,31 @@ class FieldBook(ResultBase):
 
     def _headline(self) -> str:
         unit = "block" if "block" in self.table else "rep"
-        return (f"{self.design} | {self.n_treatments} treatments × {self.reps} "
-                f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}")
+        return (
+            f"{self.design} | {self.n_treatments} treatments × {self.reps} "
+            f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}"
+        )
 
     def _summary(self, digits: int) -> Summary:
-        facts = [("Design", self.design), ("Treatments", str(self.n_treatments)), ("Replicates", str(self.reps)),
-                 ("Plots", str(self.n_plots)), ("Seed", str(self.seed)),
-                 ("Randomised", "yes" if self.randomised else "no")]
-        return Summary("Field book", [Facts(facts), Table(self.treatments, title="Treatments"),
-                                      Table(self.table, title="Plots"), Notes(list(self.warnings))],
-                       headline=self._headline(), digits=digits)
+        facts = [
+            ("Design", self.design),
+            ("Treatments", str(self.n_treatments)),
+            ("Replicates", str(self.reps)),
+            ("Plots", str(self.n_plots)),
+            ("Seed", str(self.seed)),
+            ("Randomised", "yes" if self.randomised else "no"),
+        ]
+        return Summary(
+            "Field book",
+            [
+                Facts(facts),
+                Table(self.treatments, title="Treatments"),
+                Table(self.table, title="Plots"),
+                Notes(list(self.warnings)),
+            ],
+            headline=self._headline(),
+            digits=digits,
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -171,13 +198,20 @@ def _plot_numbers(blocks: np.ndarray, style: str) -> np.ndarray:
     return blocks * width + within
 
 
-def _blocked(labels: Sequence[str], reps: int, gen: np.random.Generator, style: str) -> pd.DataFrame:
+def _blocked(
+    labels: Sequence[str], reps: int, gen: np.random.Generator, style: str
+) -> pd.DataFrame:
     """Every treatment once per block, independently shuffled in each block."""
     t = len(labels)
     order = np.concatenate([gen.permutation(t) for _ in range(reps)])
     blocks = np.repeat(np.arange(1, reps + 1), t)
-    return pd.DataFrame({"plot": _plot_numbers(blocks, style), "block": blocks,
-                         "treatment": [labels[i] for i in order]})
+    return pd.DataFrame(
+        {
+            "plot": _plot_numbers(blocks, style),
+            "block": blocks,
+            "treatment": [labels[i] for i in order],
+        }
+    )
 
 
 def _attach(table: pd.DataFrame, treatments: pd.DataFrame) -> pd.DataFrame:
@@ -187,10 +221,24 @@ def _attach(table: pd.DataFrame, treatments: pd.DataFrame) -> pd.DataFrame:
     return table.merge(treatments, on="treatment", how="left", sort=False)
 
 
-def _book(design: str, table: pd.DataFrame, treatments: pd.DataFrame, reps: int, seed: int,
-          randomised: bool = True) -> FieldBook:
-    return FieldBook(design=design, table=table.reset_index(drop=True), treatments=treatments.reset_index(drop=True),
-                     n_plots=len(table), n_treatments=len(treatments), reps=reps, seed=seed, randomised=randomised)
+def _book(
+    design: str,
+    table: pd.DataFrame,
+    treatments: pd.DataFrame,
+    reps: int,
+    seed: int,
+    randomised: bool = True,
+) -> FieldBook:
+    return FieldBook(
+        design=design,
+        table=table.reset_index(drop=True),
+        treatments=treatments.reset_index(drop=True),
+        n_plots=len(table),
+        n_treatments=len(treatments),
+        reps=reps,
+        seed=seed,
+        randomised=randomised,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -225,13 +273,24 @@ def crd(treatments: Sequence[str] | int, /, *, reps: int, rng: Any = None) -> Fi
     base = np.tile(np.arange(len(labels)), reps)
     rep_no = np.repeat(np.arange(1, reps + 1), len(labels))
     perm = gen.permutation(len(base))
-    table = pd.DataFrame({"plot": np.arange(1, len(base) + 1), "rep": rep_no[perm],
-                          "treatment": [labels[i] for i in base[perm]]})
+    table = pd.DataFrame(
+        {
+            "plot": np.arange(1, len(base) + 1),
+            "rep": rep_no[perm],
+            "treatment": [labels[i] for i in base[perm]],
+        }
+    )
     return _book("CRD", table, pd.DataFrame({"treatment": labels}), reps, seed)
 
 
-def rcbd(treatments: Sequence[str] | int, /, *, reps: int, rng: Any = None,
-         plot_numbers: Literal["sequential", "block"] = "sequential") -> FieldBook:
+def rcbd(
+    treatments: Sequence[str] | int,
+    /,
+    *,
+    reps: int,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
     """Randomised complete block design: every treatment once in each block, shuffled per block.
 
     Parameters
@@ -253,7 +312,13 @@ def rcbd(treatments: Sequence[str] | int, /, *, reps: int, rng: Any = None,
     labels = _labels(treatments)
     reps = _reps(reps)
     gen, seed = _seeded(rng)
-    return _book("RCBD", _blocked(labels, reps, gen, plot_numbers), pd.DataFrame({"treatment": labels}), reps, seed)
+    return _book(
+        "RCBD",
+        _blocked(labels, reps, gen, plot_numbers),
+        pd.DataFrame({"treatment": labels}),
+        reps,
+        seed,
+    )
 
 
 def latin_square(treatments: Sequence[str] | int, /, *, rng: Any = None) -> FieldBook:
@@ -277,20 +342,30 @@ def latin_square(treatments: Sequence[str] | int, /, *, rng: Any = None) -> Fiel
     labels = _labels(treatments)
     t = len(labels)
     if t > 12:
-        raise FertoptError(f"a Latin square with {t} treatments needs {t * t} plots; use an RCBD instead.")
+        raise FertoptError(
+            f"a Latin square with {t} treatments needs {t * t} plots; use an RCBD instead."
+        )
     gen, seed = _seeded(rng)
     cyclic = (np.arange(t)[:, None] + np.arange(t)[None, :]) % t
     square = cyclic[gen.permutation(t)][:, gen.permutation(t)]
     relabel = gen.permutation(t)
     rows, cols = np.meshgrid(np.arange(1, t + 1), np.arange(1, t + 1), indexing="ij")
-    table = pd.DataFrame({"plot": np.arange(1, t * t + 1), "row": rows.ravel(), "column": cols.ravel(),
-                          "treatment": [labels[relabel[v]] for v in square.ravel()]})
+    table = pd.DataFrame(
+        {
+            "plot": np.arange(1, t * t + 1),
+            "row": rows.ravel(),
+            "column": cols.ravel(),
+            "treatment": [labels[relabel[v]] for v in square.ravel()],
+        }
+    )
     return _book("Latin square", table, pd.DataFrame({"treatment": labels}), t, seed)
 
 
 def _factor_levels(factors: Any, role: str) -> dict[str, list[Any]]:
     if not isinstance(factors, Mapping) or not factors:
-        raise FertoptError(f"{role} must be a mapping {{factor name: [levels]}}, e.g. {{'N': [0, 90, 180]}}.")
+        raise FertoptError(
+            f"{role} must be a mapping {{factor name: [levels]}}, e.g. {{'N': [0, 90, 180]}}."
+        )
     out = {}
     for name, levels in factors.items():
         if isinstance(levels, str) or not isinstance(levels, Sequence | np.ndarray | pd.Index):
@@ -304,8 +379,15 @@ def _factor_levels(factors: Any, role: str) -> dict[str, list[Any]]:
     return out
 
 
-def factorial(factors: Mapping[str, Sequence[Any]], /, *, reps: int, blocks: bool = True, rng: Any = None,
-              plot_numbers: Literal["sequential", "block"] = "sequential") -> FieldBook:
+def factorial(
+    factors: Mapping[str, Sequence[Any]],
+    /,
+    *,
+    reps: int,
+    blocks: bool = True,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
     """Full factorial: every combination of the factor levels, in blocks (RCBD) or completely at random.
 
     Parameters
@@ -332,8 +414,12 @@ def factorial(factors: Mapping[str, Sequence[Any]], /, *, reps: int, blocks: boo
     """
     levels = _factor_levels(factors, "factors")
     combos = list(itertools.product(*levels.values()))
-    labels = [":".join(f"{n}{format_number(v, 6) if isinstance(v, float) else v}" for n, v in zip(levels, c))
-              for c in combos]
+    labels = [
+        ":".join(
+            f"{n}{format_number(v, 6) if isinstance(v, float) else v}" for n, v in zip(levels, c)
+        )
+        for c in combos
+    ]
     treatments = pd.DataFrame({"treatment": labels})
     for i, name in enumerate(levels):
         treatments[name] = [c[i] for c in combos]
@@ -346,8 +432,15 @@ def factorial(factors: Mapping[str, Sequence[Any]], /, *, reps: int, blocks: boo
     return _book("factorial", _attach(table, treatments), treatments, reps, seed)
 
 
-def split_plot(main: Mapping[str, Sequence[Any]], sub: Mapping[str, Sequence[Any]], /, *, reps: int,
-               rng: Any = None, plot_numbers: Literal["sequential", "block"] = "sequential") -> FieldBook:
+def split_plot(
+    main: Mapping[str, Sequence[Any]],
+    sub: Mapping[str, Sequence[Any]],
+    /,
+    *,
+    reps: int,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
     """Split-plot in randomised complete blocks.
 
     Main-plot levels are randomised within each block, sub-plot levels within each
@@ -375,7 +468,9 @@ def split_plot(main: Mapping[str, Sequence[Any]], sub: Mapping[str, Sequence[Any
     m = _factor_levels(main, "main")
     s = _factor_levels(sub, "sub")
     if len(m) != 1 or len(s) != 1:
-        raise FertoptError("main and sub each take one factor, e.g. main={'irrigation': [...]}, sub={'N': [...]}.")
+        raise FertoptError(
+            "main and sub each take one factor, e.g. main={'irrigation': [...]}, sub={'N': [...]}."
+        )
     (mname, mlev), (sname, slev) = next(iter(m.items())), next(iter(s.items()))
     if mname == sname:
         raise FertoptError("the main-plot and sub-plot factors need different names.")
@@ -390,8 +485,9 @@ def split_plot(main: Mapping[str, Sequence[Any]], sub: Mapping[str, Sequence[Any
     label = [f"{a}:{sname}{c}" for a, c in zip(table[mname], table[sname])]
     table.insert(0, "plot", _plot_numbers(table["block"].to_numpy(), plot_numbers))
     table.insert(3, "treatment", label)
-    treatments = pd.DataFrame([(f"{a}:{sname}{c}", a, c) for a in mlev for c in slev],
-                              columns=["treatment", mname, sname])
+    treatments = pd.DataFrame(
+        [(f"{a}:{sname}{c}", a, c) for a in mlev for c in slev], columns=["treatment", mname, sname]
+    )
     return _book("split-plot", table, treatments, reps, seed)
 
 
@@ -400,7 +496,9 @@ def split_plot(main: Mapping[str, Sequence[Any]], sub: Mapping[str, Sequence[Any
 # ---------------------------------------------------------------------------
 def _rates(mapping: Any, role: str) -> dict[str, float]:
     if not isinstance(mapping, Mapping) or not mapping:
-        raise FertoptError(f"{role} must be a mapping of nutrient rates, e.g. {{'N': 18, 'P2O5': 8, 'K2O': 19}}.")
+        raise FertoptError(
+            f"{role} must be a mapping of nutrient rates, e.g. {{'N': 18, 'P2O5': 8, 'K2O': 19}}."
+        )
     out = {}
     for name, value in mapping.items():
         try:
@@ -413,9 +511,17 @@ def _rates(mapping: Any, role: str) -> dict[str, float]:
     return out
 
 
-def omission(formula: Mapping[str, float], /, *, reduce: Any = "omit", reps: int = 3, control: bool = True,
-             blocks: bool = True, rng: Any = None,
-             plot_numbers: Literal["sequential", "block"] = "sequential") -> FieldBook:
+def omission(
+    formula: Mapping[str, float],
+    /,
+    *,
+    reduce: Any = "omit",
+    reps: int = 3,
+    control: bool = True,
+    blocks: bool = True,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
     """Omission (缺素) or formula-check design: the full formula, and the formula minus one nutrient.
 
     Parameters
@@ -468,13 +574,17 @@ def omission(formula: Mapping[str, float], /, *, reduce: Any = "omit", reps: int
     elif isinstance(reduce, Mapping):
         unknown = [k for k in reduce if k not in rates]
         if unknown:
-            raise FertoptError(f"reduce names {', '.join(map(str, unknown))}, which the formula does not have.")
+            raise FertoptError(
+                f"reduce names {', '.join(map(str, unknown))}, which the formula does not have."
+            )
         fractions = {n: float(reduce.get(n, 1.0)) for n in names}
     else:
         try:
             fractions = dict.fromkeys(names, float(reduce))
         except (TypeError, ValueError):
-            raise FertoptError(f"reduce must be 'omit', a fraction or a mapping, got {reduce!r}.") from None
+            raise FertoptError(
+                f"reduce must be 'omit', a fraction or a mapping, got {reduce!r}."
+            ) from None
     for n, f in fractions.items():
         if not 0 < f <= 1:
             raise FertoptError(f"the fraction of {n} removed must be in (0, 1], got {f!r}.")
@@ -493,13 +603,23 @@ def omission(formula: Mapping[str, float], /, *, reduce: Any = "omit", reps: int
     labels = list(treatments["treatment"])
     reps = _reps(reps)
     gen, seed = _seeded(rng)
-    table = _blocked(labels, reps, gen, plot_numbers) if blocks else crd(labels, reps=reps, rng=seed).table
+    table = (
+        _blocked(labels, reps, gen, plot_numbers)
+        if blocks
+        else crd(labels, reps=reps, rng=seed).table
+    )
     return _book("omission", _attach(table, treatments), treatments, reps, seed)
 
 
-def three414(*, level2: Mapping[str, float], reps: int = 1, multipliers: Sequence[float] = (0.0, 0.5, 1.0, 1.5),
-             blocks: bool = True, rng: Any = None,
-             plot_numbers: Literal["sequential", "block"] = "sequential") -> FieldBook:
+def three414(
+    *,
+    level2: Mapping[str, float],
+    reps: int = 1,
+    multipliers: Sequence[float] = (0.0, 0.5, 1.0, 1.5),
+    blocks: bool = True,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
     """The 3414 design: 3 nutrients, 4 levels, 14 treatments.
 
     Level 0 is no fertilizer, level 2 the local recommended rate, level 1 half of it
@@ -562,6 +682,10 @@ def three414(*, level2: Mapping[str, float], reps: int = 1, multipliers: Sequenc
     reps = _reps(reps)
     gen, seed = _seeded(rng)
     labels = list(treatments["treatment"].astype(str))
-    table = _blocked(labels, reps, gen, plot_numbers) if blocks else crd(labels, reps=reps, rng=seed).table
+    table = (
+        _blocked(labels, reps, gen, plot_numbers)
+        if blocks
+        else crd(labels, reps=reps, rng=seed).table
+    )
     table["treatment"] = table["treatment"].astype(int)
     return _book("3414", _attach(table, treatments), treatments, reps, seed)

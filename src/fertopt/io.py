@@ -28,12 +28,45 @@ __all__ = ["read_trials", "COLUMN_ALIASES", "guess_column"]
 #: Canonical column names and the header texts recognised for each
 #: (compared after lower-casing and removing spaces, ``_``, ``-`` and ``.``).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "treatment": ("treatment", "trt", "treat", "tr", "treatments", "处理", "处理号", "处理名称",
-                  "处理编号", "处理代号"),
-    "block": ("block", "blk", "rep", "reps", "replicate", "replication", "repetition", "区组",
-              "重复", "重复号", "区组号"),
-    "yield": ("yield", "yld", "grainyield", "yields", "产量", "小区产量", "亩产", "亩产量",
-              "折合亩产", "折合产量", "单产", "鲜重产量"),
+    "treatment": (
+        "treatment",
+        "trt",
+        "treat",
+        "tr",
+        "treatments",
+        "处理",
+        "处理号",
+        "处理名称",
+        "处理编号",
+        "处理代号",
+    ),
+    "block": (
+        "block",
+        "blk",
+        "rep",
+        "reps",
+        "replicate",
+        "replication",
+        "repetition",
+        "区组",
+        "重复",
+        "重复号",
+        "区组号",
+    ),
+    "yield": (
+        "yield",
+        "yld",
+        "grainyield",
+        "yields",
+        "产量",
+        "小区产量",
+        "亩产",
+        "亩产量",
+        "折合亩产",
+        "折合产量",
+        "单产",
+        "鲜重产量",
+    ),
     "N": ("n", "nitrogen", "nrate", "raten", "氮", "氮肥", "施氮量", "n用量", "氮用量", "纯氮"),
     "P2O5": ("p2o5", "p2o5rate", "磷", "磷肥", "施磷量", "p2o5用量", "磷用量", "五氧化二磷"),
     "K2O": ("k2o", "k2orate", "钾", "钾肥", "施钾量", "k2o用量", "钾用量", "氧化钾"),
@@ -45,7 +78,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _ROLE_NUMERIC = {"yield", "N", "P2O5", "K2O"}
-_UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?)\s*[\(\[（【]\s*(?P<unit>[^)\]）】]+?)\s*[\)\]）】]\s*$")
+_UNIT_IN_HEADER = re.compile(
+    r"^(?P<name>.*?)\s*[\(\[（【]\s*(?P<unit>[^)\]）】]+?)\s*[\)\]）】]\s*$"
+)
 
 
 def _key(text: str) -> str:
@@ -114,15 +149,20 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None, decimal: str) -
             sep = ";"
     try:
         return pd.read_csv(
-            _io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+            _io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
             skipinitialspace=True,
         )
     except pd.errors.ParserError as exc:
         raise DataError(f"{path.name} is not a well-formed table: {exc}") from None
 
 
-def _read_file(path: Path, *, sheet: Any, encoding: str | None, sep: str | None,
-               decimal: str) -> pd.DataFrame:
+def _read_file(
+    path: Path, *, sheet: Any, encoding: str | None, sep: str | None, decimal: str
+) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"file not found: {str(path)!r}. Check the path and the file name.")
     suffix = path.suffix.lower()
@@ -294,7 +334,8 @@ def read_trials(
     for col in declared:
         if col not in frame.columns:
             raise ColumnError(
-                f"units= names {col!r}, which is not a column." + suggest_columns(col, frame.columns)
+                f"units= names {col!r}, which is not a column."
+                + suggest_columns(col, frame.columns)
             )
         _units.parse_unit(declared[col])
     for col, target in dict(convert or {}).items():

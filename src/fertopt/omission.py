@@ -220,43 +220,90 @@ class OmissionResult(ResultBase):
         level = f"{100 * self.confidence_level:g} %"
         facts = [
             ("Response", str(self.response)),
-            ("Design", f"{self.anova.design}: {self.anova._layout()}" if self.anova is not None
-             else f"{len(self.means)} treatments without replicates"),
+            (
+                "Design",
+                f"{self.anova.design}: {self.anova._layout()}"
+                if self.anova is not None
+                else f"{len(self.means)} treatments without replicates",
+            ),
             ("Full formula", str(self.full)),
             ("Minus plots", ", ".join(f"{k}: {v}" for k, v in self.minus.items())),
             ("Control", str(self.control) if self.control is not None else "none"),
-            ("Plots analysed", str(self.n_obs) + (f" ({self.n_dropped} dropped)" if self.n_dropped else "")),
-            ("Error (MSE, df)", f"{format_number(self.mse, digits + 1)}, {format_number(self.df_resid)}"),
+            (
+                "Plots analysed",
+                str(self.n_obs) + (f" ({self.n_dropped} dropped)" if self.n_dropped else ""),
+            ),
+            (
+                "Error (MSE, df)",
+                f"{format_number(self.mse, digits + 1)}, {format_number(self.df_resid)}",
+            ),
             ("Standard errors", self.se_method),
         ]
         if self.prices:
-            facts.append(("Prices (per unit of yield and of rate)",
-                          ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items())))
+            facts.append(
+                (
+                    "Prices (per unit of yield and of rate)",
+                    ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items()),
+                )
+            )
             facts.append(("Money", self.money_unit))
         means = self.means.copy()
         blocks: list[Any] = [Facts(facts)]
-        blocks.append(Table(means, title="Treatment means", formats={"n": "int"},
-                            note=(f"Letters: Duncan's multiple range test at alpha = {self.alpha:g}; "
-                                  "means sharing a letter do not differ.") if self.comparison is not None else None))
+        blocks.append(
+            Table(
+                means,
+                title="Treatment means",
+                formats={"n": "int"},
+                note=(
+                    f"Letters: Duncan's multiple range test at alpha = {self.alpha:g}; "
+                    "means sharing a letter do not differ."
+                )
+                if self.comparison is not None
+                else None,
+            )
+        )
         shown = self.indices.copy()
-        blocks.append(Table(shown, title=f"Indices with standard errors and {level} intervals",
-                            labels={"ci_low": "ci low", "ci_high": "ci high"}))
+        blocks.append(
+            Table(
+                shown,
+                title=f"Indices with standard errors and {level} intervals",
+                labels={"ci_low": "ci low", "ci_high": "ci high"},
+            )
+        )
         if self.economics is not None:
-            econ = self.economics[["treatment", "yield", "fertilizer_cost", "income", "income_se",
-                                   "income_change", "income_change_pct", "net_return",
-                                   "value_cost_ratio"]]
+            econ = self.economics[
+                [
+                    "treatment",
+                    "yield",
+                    "fertilizer_cost",
+                    "income",
+                    "income_se",
+                    "income_change",
+                    "income_change_pct",
+                    "net_return",
+                    "value_cost_ratio",
+                ]
+            ]
             blocks.append(Table(econ, title="Economics (per area of the yield unit)"))
         if len(self.soil_supply):
             blocks.append(Table(self.soil_supply, title="Soil nutrient supply from relative yield"))
-        blocks.append(Paragraph(
-            "Relative yield = minus / full × 100; contribution rate = (full − minus) / full × 100; "
-            "yield increase % = (full − minus) / minus × 100; agronomic efficiency = (full − minus) / "
-            "nutrient difference; partial factor productivity = full / nutrient rate; value–cost "
-            "ratio = yield gain × crop price / nutrient cost.", title="Definitions"))
+        blocks.append(
+            Paragraph(
+                "Relative yield = minus / full × 100; contribution rate = (full − minus) / full × 100; "
+                "yield increase % = (full − minus) / minus × 100; agronomic efficiency = (full − minus) / "
+                "nutrient difference; partial factor productivity = full / nutrient rate; value–cost "
+                "ratio = yield gain × crop price / nutrient cost.",
+                title="Definitions",
+            )
+        )
         blocks.append(Notes(list(self.notes), title="Notes"))
         blocks.append(Notes(list(self.warnings)))
-        return Summary(f"Omission-plot analysis: {self.response}", blocks,
-                       headline=self._headline(), digits=digits)
+        return Summary(
+            f"Omission-plot analysis: {self.response}",
+            blocks,
+            headline=self._headline(),
+            digits=digits,
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -307,8 +354,12 @@ def _as_prices(prices: Any) -> Any:
     return Prices(**{str(k): v for k, v in prices.items()})
 
 
-def _price_table(prices: Any, nutrients: Sequence[str], response_unit: str | None,
-                 rate_units: Mapping[str, str | None]) -> tuple[dict[str, float], str]:
+def _price_table(
+    prices: Any,
+    nutrients: Sequence[str],
+    response_unit: str | None,
+    rate_units: Mapping[str, str | None],
+) -> tuple[dict[str, float], str]:
     """Money per yield unit (``"crop"``) and per rate unit of each nutrient, and the area."""
     prices = _as_prices(prices)
     out: dict[str, float] = {}
@@ -331,8 +382,9 @@ def _price_table(prices: Any, nutrients: Sequence[str], response_unit: str | Non
     return out, f"{currency}/{area}" if area else currency
 
 
-def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
-                        needed: Sequence[str]) -> tuple[dict[str, dict[str, float]], list[str], dict]:
+def _rates_by_treatment(
+    frame: pd.DataFrame, labels: pd.Categorical, rates: Any, needed: Sequence[str]
+) -> tuple[dict[str, dict[str, float]], list[str], dict]:
     """Rates of every treatment as ``{treatment: {nutrient: rate}}``, the nutrients in order,
     and the rate column of each nutrient (empty when the rates were given per treatment)."""
     levels = [str(c) for c in labels.categories]
@@ -352,7 +404,9 @@ def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
                 except (TypeError, ValueError):
                     raise DataError(f"rates[{key!r}][{nut!r}] = {v!r} is not a number.") from None
                 if not math.isfinite(x) or x < 0:
-                    raise DataError(f"rates[{key!r}][{nut!r}] = {v!r}: a rate is a number of 0 or more.")
+                    raise DataError(
+                        f"rates[{key!r}][{nut!r}] = {v!r}: a rate is a number of 0 or more."
+                    )
                 table[label][str(nut)] = x
         nutrients = list(dict.fromkeys(n for t in table.values() for n in t))
         for label in needed:
@@ -410,8 +464,9 @@ def _rates_by_treatment(frame: pd.DataFrame, labels: pd.Categorical, rates: Any,
     return table, list(columns), columns
 
 
-def _ls_means(y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None,
-              mse: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ls_means(
+    y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None, mse: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least-squares treatment means, their covariance and plot counts (additive model)."""
     codes = np.asarray(trt.codes)
     k = len(trt.categories)
@@ -424,7 +479,7 @@ def _ls_means(y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None,
         B = np.zeros((n, m - 1))
         rows = b < m - 1
         B[np.flatnonzero(rows), b[rows]] = 1.0
-        B[b == m - 1, :] = -1.0          # sum-to-zero: treatment coefficients are LS means
+        B[b == m - 1, :] = -1.0  # sum-to-zero: treatment coefficients are LS means
         X = np.hstack([X, B])
     XtX_inv = np.linalg.pinv(X.T @ X)
     beta = XtX_inv @ (X.T @ y)
@@ -437,7 +492,9 @@ def _ls_means(y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None,
     return means, cov, counts
 
 
-def _delta(fun: Callable[[np.ndarray], Any], means: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
+def _delta(
+    fun: Callable[[np.ndarray], Any], means: np.ndarray, cov: np.ndarray
+) -> tuple[float, float]:
     """Value and delta-method standard error of ``fun(means)`` (complex-step gradient)."""
     value = float(np.real(fun(means.astype(complex))))
     h = 1e-30
@@ -652,7 +709,9 @@ def omission(
     present = ~y_all.isna().to_numpy()
     replicated = bool(np.bincount(np.asarray(t_all.codes)[present]).max(initial=0) > 1)
     if replicated:
-        aov = anova(frame, response=response, treatment=treatment, block=block, nan_policy=nan_policy)
+        aov = anova(
+            frame, response=response, treatment=treatment, block=block, nan_policy=nan_policy
+        )
         issued.extend(aov.warnings)
         used = aov.data
         mse, df_resid = float(aov.mse), float(aov.df_resid)
@@ -669,17 +728,24 @@ def omission(
         used[treatment] = t_all[present]
         mse = df_resid = math.nan
         n_obs, n_dropped = int(present.sum()), int((~present).sum())
-        msg = ("no treatment has more than one plot: without replicates there is no error "
-               "variance, so the indices have no standard errors and no letters. Replicate the "
-               "treatments, or pool sites to judge the uncertainty.")
+        msg = (
+            "no treatment has more than one plot: without replicates there is no error "
+            "variance, so the indices have no standard errors and no letters. Replicate the "
+            "treatments, or pool sites to judge the uncertainty."
+        )
         warnings.warn(msg, DesignWarning, stacklevel=2)
         issued.append(msg)
 
     labels = pd.Categorical(used[treatment])
     levels = [str(c) for c in labels.categories]
     full_label = _check_label(full, "full", levels, treatment)
-    minus_labels = {str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment) for nut, lbl in minus.items()}
-    control_label = _check_label(control, "control", levels, treatment) if control is not None else None
+    minus_labels = {
+        str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment)
+        for nut, lbl in minus.items()
+    }
+    control_label = (
+        _check_label(control, "control", levels, treatment) if control is not None else None
+    )
     roles_seen: dict[str, str] = {full_label: "full"}
     for nut, lbl in minus_labels.items():
         if lbl in roles_seen:
@@ -725,14 +791,23 @@ def omission(
                     f"the full formula {full_label!r} ({format_number(f_full)}); a minus plot must "
                     f"lack {nut} or receive less of it. Check minus= and the rates."
                 )
-            others = [o for o in nutrients if o != nut
-                      and not math.isclose(rate_table[lbl][o], rate_table[full_label][o], abs_tol=1e-9)]
+            others = [
+                o
+                for o in nutrients
+                if o != nut
+                and not math.isclose(rate_table[lbl][o], rate_table[full_label][o], abs_tol=1e-9)
+            ]
             if others:
-                diffs = ", ".join(f"{o} {format_number(rate_table[lbl][o])} instead of "
-                                  f"{format_number(rate_table[full_label][o])}" for o in others)
-                msg = (f"minus plot {lbl!r} differs from {full_label!r} not only in {nut} but also in "
-                       f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
-                       "confounded with the other change.")
+                diffs = ", ".join(
+                    f"{o} {format_number(rate_table[lbl][o])} instead of "
+                    f"{format_number(rate_table[full_label][o])}"
+                    for o in others
+                )
+                msg = (
+                    f"minus plot {lbl!r} differs from {full_label!r} not only in {nut} but also in "
+                    f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
+                    "confounded with the other change."
+                )
                 warnings.warn(msg, DesignWarning, stacklevel=2)
                 issued.append(msg)
             if f_minus > 0:
@@ -748,7 +823,9 @@ def omission(
         if key not in ("response", "rate"):
             raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
     response_unit = given.get("response", known.get(str(response)))
-    rate_units = {nut: given.get("rate", known.get(str(rate_columns.get(nut, nut)))) for nut in nutrients}
+    rate_units = {
+        nut: given.get("rate", known.get(str(rate_columns.get(nut, nut)))) for nut in nutrients
+    }
     price_table: dict[str, float] | None = None
     money_unit = ""
     if prices is not None:
@@ -759,25 +836,46 @@ def omission(
         u_frame = frame.loc[used.index]
         if aov is None:
             u = _v.to_numeric(u_frame[column], f"uptake ({nut})").to_numpy()
-            uptake_stats[str(nut)] = (np.array([u[np.asarray(labels) == lbl][0] for lbl in levels]),
-                                      np.full((len(levels), len(levels)), math.nan))
+            uptake_stats[str(nut)] = (
+                np.array([u[np.asarray(labels) == lbl][0] for lbl in levels]),
+                np.full((len(levels), len(levels)), math.nan),
+            )
             continue
-        u_aov = anova(u_frame, response=column, treatment=treatment, block=block, nan_policy="raise")
+        u_aov = anova(
+            u_frame, response=column, treatment=treatment, block=block, nan_policy="raise"
+        )
         u = u_aov.data[column].to_numpy(dtype=float)
-        u_means, u_cov, _ = _ls_means(u, pd.Categorical(u_aov.data[treatment]),
-                                      pd.Categorical(u_aov.data[block]) if block is not None else None,
-                                      u_aov.mse)
+        u_means, u_cov, _ = _ls_means(
+            u,
+            pd.Categorical(u_aov.data[treatment]),
+            pd.Categorical(u_aov.data[block]) if block is not None else None,
+            u_aov.mse,
+        )
         uptake_stats[str(nut)] = (u_means, u_cov)
 
     # -- indices ------------------------------------------------------------
     rows: list[dict[str, Any]] = []
 
-    def add(nutrient: str, name: str, unit: str, fun: Callable, m: np.ndarray = means_arr,
-            c: np.ndarray = cov) -> None:
+    def add(
+        nutrient: str,
+        name: str,
+        unit: str,
+        fun: Callable,
+        m: np.ndarray = means_arr,
+        c: np.ndarray = cov,
+    ) -> None:
         est, se = _delta(fun, m, c)
-        rows.append({"nutrient": nutrient, "index": name, "estimate": est, "se": se,
-                     "ci_low": est - tq * se, "ci_high": est + tq * se,
-                     "unit": unit_of(unit, nutrient)})
+        rows.append(
+            {
+                "nutrient": nutrient,
+                "index": name,
+                "estimate": est,
+                "se": se,
+                "ci_low": est - tq * se,
+                "ci_high": est + tq * se,
+                "unit": unit_of(unit, nutrient),
+            }
+        )
 
     iF = pos[full_label]
     for nut, lbl in minus_labels.items():
@@ -789,18 +887,34 @@ def omission(
         if rate_table is not None:
             d_rate = rate_table[full_label][nut] - rate_table[lbl][nut]
             f_rate = rate_table[full_label][nut]
-            add(nut, "agronomic_efficiency", "kg/kg", lambda m, iM=iM, d=d_rate: (m[iF] - m[iM]) / d)
+            add(
+                nut, "agronomic_efficiency", "kg/kg", lambda m, iM=iM, d=d_rate: (m[iF] - m[iM]) / d
+            )
             add(nut, "partial_factor_productivity", "kg/kg", lambda m, f=f_rate: m[iF] / f)
             if nut in uptake_stats:
                 um, uc = uptake_stats[nut]
-                add(nut, "recovery_efficiency", "%",
-                    lambda m, iM=iM, d=d_rate: 100 * (m[iF] - m[iM]) / d, m=um, c=uc)
+                add(
+                    nut,
+                    "recovery_efficiency",
+                    "%",
+                    lambda m, iM=iM, d=d_rate: 100 * (m[iF] - m[iM]) / d,
+                    m=um,
+                    c=uc,
+                )
             if price_table is not None:
                 py, px = price_table["crop"], price_table[nut]
-                add(nut, "value_cost_ratio", "ratio",
-                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py / (d * px))
-                add(nut, "net_return", "money",
-                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py - d * px)
+                add(
+                    nut,
+                    "value_cost_ratio",
+                    "ratio",
+                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py / (d * px),
+                )
+                add(
+                    nut,
+                    "net_return",
+                    "money",
+                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py - d * px,
+                )
     if control_label is not None:
         i0 = pos[control_label]
         add("all", "fertilizer_contribution", "%", lambda m: 100 * (m[iF] - m[i0]) / m[iF])
@@ -808,25 +922,39 @@ def omission(
         add("all", "yield_increase", "yield", lambda m: m[iF] - m[i0])
         add("all", "yield_increase_pct", "%", lambda m: 100 * (m[iF] - m[i0]) / m[i0])
         if rate_table is not None:
-            total = math.fsum(rate_table[full_label][n] - rate_table[control_label][n] for n in nutrients)
+            total = math.fsum(
+                rate_table[full_label][n] - rate_table[control_label][n] for n in nutrients
+            )
             if total > 0:
                 add("all", "agronomic_efficiency", "kg/kg", lambda m, t=total: (m[iF] - m[i0]) / t)
                 applied = math.fsum(rate_table[full_label].values())
                 add("all", "partial_factor_productivity", "kg/kg", lambda m, t=applied: m[iF] / t)
                 if price_table is not None:
                     py = price_table["crop"]
-                    cost = math.fsum((rate_table[full_label][n] - rate_table[control_label][n])
-                                     * price_table[n] for n in nutrients)
-                    add("all", "value_cost_ratio", "ratio", lambda m, c=cost: (m[iF] - m[i0]) * py / c)
+                    cost = math.fsum(
+                        (rate_table[full_label][n] - rate_table[control_label][n]) * price_table[n]
+                        for n in nutrients
+                    )
+                    add(
+                        "all",
+                        "value_cost_ratio",
+                        "ratio",
+                        lambda m, c=cost: (m[iF] - m[i0]) * py / c,
+                    )
                     add("all", "net_return", "money", lambda m, c=cost: (m[iF] - m[i0]) * py - c)
-    indices = pd.DataFrame(rows, columns=["nutrient", "index", "estimate", "se", "ci_low", "ci_high", "unit"])
+    indices = pd.DataFrame(
+        rows, columns=["nutrient", "index", "estimate", "se", "ci_low", "ci_high", "unit"]
+    )
 
     # -- economics per treatment ---------------------------------------------
     economics = None
     if rate_table is not None and price_table is not None:
         py = price_table["crop"]
-        costs = {lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in nutrients)
-                 for lbl in levels if lbl in rate_table}
+        costs = {
+            lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in nutrients)
+            for lbl in levels
+            if lbl in rate_table
+        }
         erows = []
         i0 = pos[control_label] if control_label is not None else -1
 
@@ -840,21 +968,44 @@ def omission(
             cost = costs[lbl]
             yv, yse = _delta(lambda m, i=i: m[i], means_arr, cov)
             inc, inc_se = _delta(lambda m, i=i, c=cost: m[i] * py - c, means_arr, cov)
-            chg, chg_se = _delta(lambda m, i=i, c=cost: (m[i] * py - c) - income_full(m), means_arr, cov)
-            pct, pct_se = _delta(lambda m, i=i, c=cost: 100 * ((m[i] * py - c) - income_full(m)) / income_full(m),
-                                 means_arr, cov)
+            chg, chg_se = _delta(
+                lambda m, i=i, c=cost: (m[i] * py - c) - income_full(m), means_arr, cov
+            )
+            pct, pct_se = _delta(
+                lambda m, i=i, c=cost: 100 * ((m[i] * py - c) - income_full(m)) / income_full(m),
+                means_arr,
+                cov,
+            )
             net = net_se = vcr = vcr_se = math.nan
             if control_label is not None:
                 c_extra = cost - costs[control_label]
-                net, net_se = _delta(lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py - c, means_arr, cov)
+                net, net_se = _delta(
+                    lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py - c, means_arr, cov
+                )
                 if c_extra > 0:
-                    vcr, vcr_se = _delta(lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py / c, means_arr, cov)
-            erows.append({"treatment": lbl, "role": _role(lbl, full_label, minus_labels, control_label),
-                          "yield": yv, "yield_se": yse, "fertilizer_cost": cost, "gross_value": yv * py,
-                          "income": inc, "income_se": inc_se, "income_change": chg,
-                          "income_change_se": chg_se, "income_change_pct": pct,
-                          "income_change_pct_se": pct_se, "net_return": net, "net_return_se": net_se,
-                          "value_cost_ratio": vcr, "value_cost_ratio_se": vcr_se})
+                    vcr, vcr_se = _delta(
+                        lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py / c, means_arr, cov
+                    )
+            erows.append(
+                {
+                    "treatment": lbl,
+                    "role": _role(lbl, full_label, minus_labels, control_label),
+                    "yield": yv,
+                    "yield_se": yse,
+                    "fertilizer_cost": cost,
+                    "gross_value": yv * py,
+                    "income": inc,
+                    "income_se": inc_se,
+                    "income_change": chg,
+                    "income_change_se": chg_se,
+                    "income_change_pct": pct,
+                    "income_change_pct_se": pct_se,
+                    "net_return": net,
+                    "net_return_se": net_se,
+                    "value_cost_ratio": vcr,
+                    "value_cost_ratio_se": vcr_se,
+                }
+            )
         economics = pd.DataFrame(erows)
 
     # -- means, letters, soil supply, notes ------------------------------------
@@ -865,25 +1016,36 @@ def omission(
 
         comparison = duncan(aov, alpha=alpha)
         issued.extend(comparison.warnings)
-        by_label = dict(zip(comparison.groups["treatment"].astype(str), comparison.groups["letters"],
-                            strict=True))
+        by_label = dict(
+            zip(
+                comparison.groups["treatment"].astype(str),
+                comparison.groups["letters"],
+                strict=True,
+            )
+        )
         letters = [by_label.get(lbl, "") for lbl in levels]
     nutrient_of = {lbl: nut for nut, lbl in minus_labels.items()}
-    means = pd.DataFrame({
-        "treatment": levels,
-        "role": [_role(lbl, full_label, minus_labels, control_label) for lbl in levels],
-        "nutrient": [nutrient_of.get(lbl, "") for lbl in levels],
-        "mean": means_arr,
-        "se": np.sqrt(np.clip(np.diag(cov), 0, None)),
-        "n": counts.astype(int),
-        "letters": letters,
-    })
+    means = pd.DataFrame(
+        {
+            "treatment": levels,
+            "role": [_role(lbl, full_label, minus_labels, control_label) for lbl in levels],
+            "nutrient": [nutrient_of.get(lbl, "") for lbl in levels],
+            "mean": means_arr,
+            "se": np.sqrt(np.clip(np.diag(cov), 0, None)),
+            "n": counts.astype(int),
+            "letters": letters,
+        }
+    )
     # full formula first, then the minus plots in the order given, the control, the others
     shown = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
     order = shown + [lbl for lbl in levels if lbl not in shown]
     means = means.set_index("treatment").loc[order].reset_index()
     if economics is not None:
-        economics = economics.set_index("treatment").loc[[o for o in order if o in set(economics["treatment"])]].reset_index()
+        economics = (
+            economics.set_index("treatment")
+            .loc[[o for o in order if o in set(economics["treatment"])]]
+            .reset_index()
+        )
     supply = []
     for nut, lbl in minus_labels.items():
         if rate_table is not None and rate_table[lbl][nut] > 0:
@@ -905,10 +1067,16 @@ def omission(
             f"the treatments do not differ significantly (ANOVA p = {p_trt:.3f}); read the indices "
             "with their intervals."
         )
-    rate_rows = [] if rate_table is None else [
-        {"treatment": lbl, "nutrient": nut, "rate": rate_table[lbl][nut]}
-        for lbl in levels if lbl in rate_table for nut in nutrients
-    ]
+    rate_rows = (
+        []
+        if rate_table is None
+        else [
+            {"treatment": lbl, "nutrient": nut, "rate": rate_table[lbl][nut]}
+            for lbl in levels
+            if lbl in rate_table
+            for nut in nutrients
+        ]
+    )
     return OmissionResult(
         means=means,
         indices=indices,
@@ -937,8 +1105,9 @@ def omission(
     )
 
 
-def _index_units(response_unit: str | None, rate_units: Mapping[str, str | None],
-                 money_unit: str) -> Callable[[str, str], str]:
+def _index_units(
+    response_unit: str | None, rate_units: Mapping[str, str | None], money_unit: str
+) -> Callable[[str, str], str]:
     """Unit text of an index: ``"%"``, the yield unit, yield per rate unit, ``"ratio"``, money."""
     from .units import parse_unit
 

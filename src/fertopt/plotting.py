@@ -87,14 +87,48 @@ _RC = {
 
 #: Families known to carry simplified-Chinese glyphs, most preferred first.
 _CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-    "Noto Sans CJK JP", "Noto Sans CJK TC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti",
-    "Sarasa Gothic SC", "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC",
-    "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback", "Arial Unicode MS",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Sarasa Gothic SC",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "SimSun",
+    "Songti SC",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
 )
-_CJK_HINTS = ("cjk", "hei", "song", "kai", "ming", "han sans", "han serif", "yahei", "wenquanyi",
-              "fallback", "gothic", "unicode", " sc", " cn", " tc", " jp")
+_CJK_HINTS = (
+    "cjk",
+    "hei",
+    "song",
+    "kai",
+    "ming",
+    "han sans",
+    "han serif",
+    "yahei",
+    "wenquanyi",
+    "fallback",
+    "gothic",
+    "unicode",
+    " sc",
+    " cn",
+    " tc",
+    " jp",
+)
 _PROBE = "处理产量重复方差"
 _CJK_CHARS = re.compile(
     "[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
@@ -177,8 +211,9 @@ def _no_cjk_message() -> str:
     )
 
 
-def warn_once(key: str, message: str, category: type[Warning] = DisplayWarning,
-              stacklevel: int = 3) -> None:
+def warn_once(
+    key: str, message: str, category: type[Warning] = DisplayWarning, stacklevel: int = 3
+) -> None:
     """Issue ``message`` once per session for ``key`` (used for display problems)."""
     if key in _WARNED:
         return
@@ -212,13 +247,23 @@ def check_glyphs(ax: Any) -> Any:
     Axes
         ``ax``.
     """
-    texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts,
-             *ax.get_xticklabels(), *ax.get_yticklabels()]
+    texts = [
+        ax.title,
+        ax._left_title,
+        ax._right_title,
+        ax.xaxis.label,
+        ax.yaxis.label,
+        *ax.texts,
+        *ax.get_xticklabels(),
+        *ax.get_yticklabels(),
+    ]
     legend = ax.get_legend()
     if legend is not None:
         texts += [*legend.get_texts(), legend.get_title()]
-    tick_cjk = any(_CJK_CHARS.search(t.get_text() or "") for t in
-                   [*ax.get_xticklabels(), *ax.get_yticklabels()])
+    tick_cjk = any(
+        _CJK_CHARS.search(t.get_text() or "")
+        for t in [*ax.get_xticklabels(), *ax.get_yticklabels()]
+    )
     hits = [t for t in texts if _CJK_CHARS.search(t.get_text() or "")]
     if not hits:
         return ax
@@ -373,7 +418,9 @@ def plot_residuals(result: Any, ax: Any = None, *, lang: str = "en", **kwargs: A
     else:
         axes = np.asarray(ax).ravel()
         if axes.size != 2:
-            raise FertoptError("plot_residuals draws two panels: pass two Axes (e.g. from plt.subplots(1, 2)).")
+            raise FertoptError(
+                "plot_residuals draws two panels: pass two Axes (e.g. from plt.subplots(1, 2))."
+            )
     fitted = np.asarray(result.fitted, dtype=float)
     resid = np.asarray(result.residuals, dtype=float)
     kwargs.setdefault("color", PALETTE[0])
@@ -521,8 +568,14 @@ def plot_response(
         ax.plot(grid[~inside], fitted[~inside], color=kwargs["color"], ls=":", lw=1)
     if fit.source == "data" and len(fit.data):
         ax.plot(
-            fit.data["rate"], fit.data["response"], "o", color="0.25", ms=4, alpha=0.8,
-            mec="none", label=label("fig_plots", lang),
+            fit.data["rate"],
+            fit.data["response"],
+            "o",
+            color="0.25",
+            ms=4,
+            alpha=0.8,
+            mec="none",
+            label=label("fig_plots", lang),
         )
     colours = {"agronomic": PALETTE[1], "economic": PALETTE[2]}
     for o in opts:
@@ -612,8 +665,14 @@ def plot_net_return(
     if math.isfinite(best):
         ax.axvline(best, color=PALETTE[2], ls="--", lw=1.2, label=f"{text} {best:.4g}")
     if prange is not None:
-        ax.axvspan(prange[0], prange[1], color=PALETTE[2], alpha=0.12, lw=0,
-                   label=label("fig_profitable", lang))
+        ax.axvspan(
+            prange[0],
+            prange[1],
+            color=PALETTE[2],
+            alpha=0.12,
+            lw=0,
+            label=label("fig_profitable", lang),
+        )
     fit = getattr(result, "_fit", None)
     xlabel = _axis_label(fit.rate, fit.rate_unit) if fit is not None else label("fig_rate", lang)
     ax.set_xlabel(xlabel)
@@ -695,7 +754,9 @@ def plot_surface(
 
     lang = check_lang(lang)
     if not isinstance(surface, SurfaceFit):
-        raise FertoptError("plot_surface draws a SurfaceFit (from fit_surface or surface_from_coefficients).")
+        raise FertoptError(
+            "plot_surface draws a SurfaceFit (from fit_surface or surface_from_coefficients)."
+        )
     if what not in ("yield", "net_return"):
         raise FertoptError(f"what={what!r} is not valid; use 'yield' or 'net_return'.")
     if what == "net_return" and prices is None:
@@ -707,15 +768,21 @@ def plot_surface(
     y = y or next(n for n in nutrients if n != x)
     for name in (x, y):
         if name not in nutrients:
-            raise FertoptError(f"{name!r} is not a nutrient of this surface ({', '.join(nutrients)}).")
+            raise FertoptError(
+                f"{name!r} is not a nutrient of this surface ({', '.join(nutrients)})."
+            )
     if x == y:
         raise FertoptError("x and y must be two different nutrients.")
     if surface.bounds is None:
-        raise FertoptError("the tested region is unknown; give bounds= to surface_from_coefficients.")
+        raise FertoptError(
+            "the tested region is unknown; give bounds= to surface_from_coefficients."
+        )
     opt = None
     if isinstance(optimum, str):
         if optimum != "auto":
-            raise FertoptError(f"optimum={optimum!r} is not valid; use 'auto', None or a SurfaceOptimum.")
+            raise FertoptError(
+                f"optimum={optimum!r} is not valid; use 'auto', None or a SurfaceOptimum."
+            )
         opt = surface.optimum(prices=prices) if prices is not None else surface.maximum()
     elif optimum is not None:
         opt = optimum
@@ -728,7 +795,9 @@ def plot_surface(
         elif opt is not None and opt.rates is not None:
             held[n] = float(opt.rates[n])
         else:
-            tested = sorted(set(surface.support[n])) if len(surface.support) else list(surface.bounds[n])
+            tested = (
+                sorted(set(surface.support[n])) if len(surface.support) else list(surface.bounds[n])
+            )
             held[n] = float(tested[len(tested) // 2])
     if ax is None:
         import matplotlib.pyplot as plt
@@ -742,8 +811,9 @@ def plot_surface(
     if what == "net_return":
         from ._surface_results import _resolve_prices
 
-        crop, costs, money = _resolve_prices(prices, surface.nutrients, surface.response_unit,
-                                             surface.rate_units)
+        crop, costs, money = _resolve_prices(
+            prices, surface.nutrients, surface.response_unit, surface.rate_units
+        )
         y_zero = float(surface.predict({n: 0.0 for n in nutrients}))
         z = crop * (z - y_zero) - sum(costs[n] * grid[n] for n in nutrients)
         label_z = label("fig_net_return_axis", lang, unit=money)
@@ -754,19 +824,37 @@ def plot_surface(
     lines = ax.contour(gx, gy, z, levels=filled.levels, colors="0.3", linewidths=0.5)
     ax.clabel(lines, fontsize=7, fmt="%.4g")
     ax.figure.colorbar(filled, ax=ax, label=label_z)
-    ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], ls="--", color="0.2", lw=1,
-            label=label("fig_tested_region", lang))
+    ax.plot(
+        [x0, x1, x1, x0, x0],
+        [y0, y0, y1, y1, y0],
+        ls="--",
+        color="0.2",
+        lw=1,
+        label=label("fig_tested_region", lang),
+    )
     if show_points and len(surface.support):
         sup = surface.support
         on = np.ones(len(sup), dtype=bool)
         for n, v in held.items():
             on &= np.isclose(sup[n].to_numpy(dtype=float), v)
-        ax.scatter(sup.loc[on, x], sup.loc[on, y], s=28, color=PALETTE[0], zorder=3,
-                   label=label("fig_tested_rates", lang))
+        ax.scatter(
+            sup.loc[on, x],
+            sup.loc[on, y],
+            s=28,
+            color=PALETTE[0],
+            zorder=3,
+            label=label("fig_tested_rates", lang),
+        )
         if (~on).any():
-            ax.scatter(sup.loc[~on, x], sup.loc[~on, y], s=28, facecolors="none",
-                       edgecolors=PALETTE[0],
-                       zorder=3, label=label("fig_tested_other", lang))
+            ax.scatter(
+                sup.loc[~on, x],
+                sup.loc[~on, y],
+                s=28,
+                facecolors="none",
+                edgecolors=PALETTE[0],
+                zorder=3,
+                label=label("fig_tested_other", lang),
+            )
     if surface.second_order:
         can = surface.canonical()
         if can.stationary_point is not None:
@@ -774,20 +862,43 @@ def plot_surface(
             wx, wy = (x1 - x0) or 1.0, (y1 - y0) or 1.0
             if x0 - 0.25 * wx <= sx <= x1 + 0.25 * wx and y0 - 0.25 * wy <= sy <= y1 + 0.25 * wy:
                 kind = can.kind if lang == "en" else status_text(can.kind, lang)
-                ax.plot([sx], [sy], marker="X", ms=9, color=PALETTE[1], ls="none", zorder=4,
-                        label=label("fig_stationary", lang, kind=kind))
+                ax.plot(
+                    [sx],
+                    [sy],
+                    marker="X",
+                    ms=9,
+                    color=PALETTE[1],
+                    ls="none",
+                    zorder=4,
+                    label=label("fig_stationary", lang, kind=kind),
+                )
             else:
                 kind = can.kind if lang == "en" else status_text(can.kind, lang)
                 where = f"{x} {sx:.4g}, {y} {sy:.4g}"
-                ax.text(0.99, 0.01, label("fig_stationary_outside", lang, kind=kind, where=where),
-                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
-                        color=PALETTE[1])
+                ax.text(
+                    0.99,
+                    0.01,
+                    label("fig_stationary_outside", lang, kind=kind, where=where),
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="bottom",
+                    fontsize=7,
+                    color=PALETTE[1],
+                )
     if opt is not None and opt.rates is not None:
         kind = label("fig_economic" if opt.kind == "economic" else "fig_max_in_region", lang)
         status = opt.status if lang == "en" else status_text(opt.status, lang)
-        ax.plot([opt.rates[x]], [opt.rates[y]], marker="*", ms=14, color=PALETTE[4], mec="k",
-                ls="none",
-                zorder=5, label=f"{kind} ({status})")
+        ax.plot(
+            [opt.rates[x]],
+            [opt.rates[y]],
+            marker="*",
+            ms=14,
+            color=PALETTE[4],
+            mec="k",
+            ls="none",
+            zorder=5,
+            label=f"{kind} ({status})",
+        )
     pad_x, pad_y = 0.03 * ((x1 - x0) or 1.0), 0.03 * ((y1 - y0) or 1.0)
     ax.set_xlim(x0 - pad_x, x1 + pad_x)
     ax.set_ylim(y0 - pad_y, y1 + pad_y)
@@ -873,7 +984,9 @@ def plot_means(
     if order == "level":
         levels = result._extra.get("levels", {})
         pos = {(w, t): i for w, labels in levels.items() for i, t in enumerate(labels)}
-        groups["_rank"] = [pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"])]
+        groups["_rank"] = [
+            pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"])
+        ]
         groups = groups.sort_values("_rank", kind="stable")
         slices = list(dict.fromkeys(result.groups["within"])) if has_within else [""]
         groups = pd.concat([groups[groups["within"] == w] for w in slices], ignore_index=True)
@@ -919,8 +1032,11 @@ def plot_means(
                 ax.text(xi, top + offset, text.strip(), ha="center", va="bottom", fontsize=10)
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(means + spread)) + 4 * offset))
     ax.set_xticks(x)
-    ax.set_xticklabels(groups["treatment"].astype(str), rotation=0 if len(groups) <= 8 else 45,
-                       ha="center" if len(groups) <= 8 else "right")
+    ax.set_xticklabels(
+        groups["treatment"].astype(str),
+        rotation=0 if len(groups) <= 8 else 45,
+        ha="center" if len(groups) <= 8 else "right",
+    )
     ax.set_ylabel(str(result.response) if result.response is not None else "mean")
     within_text = f" within {':'.join(result.within)}" if result.within else ""
     ax.set_xlabel(f"{result.term}{within_text}")
@@ -929,21 +1045,35 @@ def plot_means(
     if has_within:
         for w, start in starts.items():
             count = int((groups["within"] == w).sum())
-            ax.annotate(f"{':'.join(result.within)} = {w}", xy=(start + (count - 1) / 2, 1.0),
-                        xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=8, color="#555555")
+            ax.annotate(
+                f"{':'.join(result.within)} = {w}",
+                xy=(start + (count - 1) / 2, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="#555555",
+            )
     return tidy_axes(ax)
 
 
 # --- omission indices ---
 
-_OMISSION_UNITS = {"relative_yield": "%", "contribution_rate": "%", "yield_increase_pct": "%",
-                   "recovery_efficiency": "%", "fertilizer_contribution": "%",
-                   "soil_contribution": "%"}
+_OMISSION_UNITS = {
+    "relative_yield": "%",
+    "contribution_rate": "%",
+    "yield_increase_pct": "%",
+    "recovery_efficiency": "%",
+    "fertilizer_contribution": "%",
+    "soil_contribution": "%",
+}
 
 
-def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield", lang: str = "en",
-                  **kwargs: Any) -> Any:
+def plot_omission(
+    result: Any, ax: Any = None, *, index: str = "relative_yield", lang: str = "en", **kwargs: Any
+) -> Any:
     """One omission index per nutrient as bars with ± 1 SE and the confidence interval.
 
     Parameters
@@ -995,12 +1125,31 @@ def plot_omission(result: Any, ax: Any = None, *, index: str = "relative_yield",
     if np.isfinite(se).any():
         low = est - rows["ci_low"].to_numpy(dtype=float)
         high = rows["ci_high"].to_numpy(dtype=float) - est
-        interval = (f"{100 * result.confidence_level:g} % interval" if lang == "en"
-                    else f"{100 * result.confidence_level:g}% 置信区间")
-        ax.errorbar(x, est, yerr=[low, high], fmt="none", ecolor=NEUTRAL, elinewidth=1, capsize=6,
-                    label=interval)
-        ax.errorbar(x, est, yerr=se, fmt="none", ecolor="black", elinewidth=2.2, capsize=0,
-                    label="± 1 SE" if lang == "en" else "± 1 标准误")
+        interval = (
+            f"{100 * result.confidence_level:g} % interval"
+            if lang == "en"
+            else f"{100 * result.confidence_level:g}% 置信区间"
+        )
+        ax.errorbar(
+            x,
+            est,
+            yerr=[low, high],
+            fmt="none",
+            ecolor=NEUTRAL,
+            elinewidth=1,
+            capsize=6,
+            label=interval,
+        )
+        ax.errorbar(
+            x,
+            est,
+            yerr=se,
+            fmt="none",
+            ecolor="black",
+            elinewidth=2.2,
+            capsize=0,
+            label="± 1 SE" if lang == "en" else "± 1 标准误",
+        )
         ax.legend(frameon=False, fontsize=8)
     if index == "relative_yield" and len(result.soil_supply):
         for limit in (50, 75, 95):
@@ -1076,18 +1225,25 @@ def plot_reported_points(
     >>> [t.get_text() for t in ax.get_legend().get_texts()][1:]
     ['paper: maximum (-2, 1675.7)', 'minimum (-2.048, 1675.6)']
     """
-    text = {"tested": "tested rates",
-            "x": f"{getattr(fit, 'rate', 'rate')} (kg/mu)", "y": "yield (kg/mu)"}
+    text = {
+        "tested": "tested rates",
+        "x": f"{getattr(fit, 'rate', 'rate')} (kg/mu)",
+        "y": "yield (kg/mu)",
+    }
     text.update(labels or {})
     reported = [tuple(p) for p in (reported or [])]
     found = [tuple(p) for p in (found or [])]
     for name, pts in (("reported", reported), ("found", found)):
         for p in pts:
             if len(p) != 3:
-                raise FertoptError(f"{name} points must be (label, rate, yield) triples, got {p!r}.")
+                raise FertoptError(
+                    f"{name} points must be (label, rate, yield) triples, got {p!r}."
+                )
     est = fit.estimates
     if set(est) != {"intercept", "linear", "quadratic"}:
-        raise FertoptError(f"plot_reported_points draws quadratic equations; this fit is {fit.model!r}.")
+        raise FertoptError(
+            f"plot_reported_points draws quadratic equations; this fit is {fit.model!r}."
+        )
     lo, hi = fit.rate_range
     xs = [x for _, x, _ in reported + found]
     if x_range is None:
@@ -1102,7 +1258,9 @@ def plot_reported_points(
     def draw(target: Any, grid_range: tuple[float, float]) -> None:
         grid = np.linspace(grid_range[0], grid_range[1], 300)
         target.axvspan(lo, hi, color="0.88", lw=0)
-        target.plot(grid, est["intercept"] + est["linear"] * grid + est["quadratic"] * grid**2, **kwargs)
+        target.plot(
+            grid, est["intercept"] + est["linear"] * grid + est["quadratic"] * grid**2, **kwargs
+        )
         for (_, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
             target.plot([x], [y], marker, ms=7, mfc="white", mec=PALETTE[0], mew=1.6, ls="none")
         for (_, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
@@ -1116,11 +1274,28 @@ def plot_reported_points(
 
     handles = [Patch(facecolor="0.88", edgecolor="none", label=text["tested"])]
     for (name, x, y), marker in zip(reported, ("x", "P", "X", "+"), strict=False):
-        handles += ax.plot([], [], marker, ms=9, mew=2, color=PALETTE[1], ls="none",
-                           label=f"{name} ({x:.4g}, {y:.1f})")
+        handles += ax.plot(
+            [],
+            [],
+            marker,
+            ms=9,
+            mew=2,
+            color=PALETTE[1],
+            ls="none",
+            label=f"{name} ({x:.4g}, {y:.1f})",
+        )
     for (name, x, y), marker in zip(found, ("o", "s", "D", "^"), strict=False):
-        handles += ax.plot([], [], marker, ms=7, mfc="white", mec=PALETTE[0], mew=1.6, ls="none",
-                           label=f"{name} ({x:.4g}, {y:.1f})")
+        handles += ax.plot(
+            [],
+            [],
+            marker,
+            ms=7,
+            mfc="white",
+            mec=PALETTE[0],
+            mew=1.6,
+            ls="none",
+            label=f"{name} ({x:.4g}, {y:.1f})",
+        )
     ax.set_xlim(*x_range)
     ax.set_xlabel(text["x"])
     ax.set_ylabel(text["y"])
@@ -1199,8 +1374,18 @@ def plot_surface_points(
     held = dict(at or {})
     for i, (name, box) in enumerate(boxes or []):
         (x0, x1), (y0, y1) = box[x], box[y]
-        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.4,
-                               ls=(0, (1, 1.5)), ec=PALETTE[(3 + i) % len(PALETTE)], label=name))
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fill=False,
+                lw=1.4,
+                ls=(0, (1, 1.5)),
+                ec=PALETTE[(3 + i) % len(PALETTE)],
+                label=name,
+            )
+        )
     if design:
         pts = [dict(p) for p in design]
         in_slice = [all(abs(p.get(n, 0.0) - v) < 1e-9 for n, v in held.items()) for p in pts]
@@ -1209,11 +1394,30 @@ def plot_surface_points(
         mask = np.array(in_slice)
         if (~mask).any():
             ax.plot(xs[~mask], ys[~mask], "o", ms=6, mfc="white", mec="black", ls="none", zorder=5)
-        ax.plot(xs[mask], ys[mask], "o", ms=6, color="black", ls="none", label=text["design"],
-                zorder=5, clip_on=False)
+        ax.plot(
+            xs[mask],
+            ys[mask],
+            "o",
+            ms=6,
+            color="black",
+            ls="none",
+            label=text["design"],
+            zorder=5,
+            clip_on=False,
+        )
     for (name, point), marker in zip(reported or [], ("D", "P", "s"), strict=False):
-        ax.plot([point[x]], [point[y]], marker, ms=9, mfc=PALETTE[6], mec="black", ls="none",
-                label=name, clip_on=False, zorder=6)
+        ax.plot(
+            [point[x]],
+            [point[y]],
+            marker,
+            ms=9,
+            mfc=PALETTE[6],
+            mec="black",
+            ls="none",
+            label=name,
+            clip_on=False,
+            zorder=6,
+        )
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     check_glyphs(ax)
     return ax

@@ -19,12 +19,21 @@ asks of a fertilizer-effect function:
 
 Terms are named ``intercept``, ``N``, ``N^2``, ``N:P2O5``, ``sqrt(N)``
 (and ``N:P2O5:K2O`` for a three-way product).
+
+This module holds the public functions and the result class; the work is
+done in private modules, one concept each: ``_surface_terms`` (term names),
+``_surface_design`` (can the design identify the surface), ``_surface_fit``
+(data, least squares, ANOVA), ``_surface_stepwise``, ``_surface_region``
+(rates and the tested box), ``_surface_canonical`` (shape, stationary point,
+ridge), ``_surface_optimum`` (the exact box-constrained optimum),
+``_surface_typicality``, ``_surface_point`` (:meth:`SurfaceFit.assess`),
+``_surface_results`` (the result classes and prices) and ``_polysurface``
+(the polynomial arithmetic, shared with the batch engine).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,23 +43,37 @@ import numpy as np
 import pandas as pd
 
 from . import _polysurface as _ps
+from . import (
+    _surface_canonical,
+    _surface_optimum,
+    _surface_point,
+    _surface_stepwise,
+    _surface_terms,
+    _surface_typicality,
+)
 from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from ._surface_design import check_identifiable, matrix_rank
-from ._surface_fit import _block_columns, _ols, _prepare, _resolve_rates, _resolve_units, _sse, _stepwise
+from ._surface_design import check_identifiable
+from ._surface_fit import (
+    _anova_table,
+    _block_columns,
+    _coefficients,
+    _prepare,
+    _resolve_rates,
+    _resolve_units,
+    _support_table,
+)
+from ._surface_region import published_region, rates_matrix
 from ._surface_results import (
     CanonicalResult,
     SurfaceOptimum,
     SurfacePoint,
     TypicalityResult,
-    _optimum_message,
     _p_text,
     _positive,
-    _rates_text,
     _resolve_prices,
-    _shape,
 )
 from ._validation import check_choice, check_nan_policy, check_probability, require_frame
-from .exceptions import DataError, DesignError, DesignWarning, ExtrapolationWarning, FertoptError
+from .exceptions import DataError, FertoptError
 
 __all__ = [
     "fit_surface",
@@ -63,7 +86,6 @@ __all__ = [
 ]
 
 _NAMES_BY_K = {1: "univariate", 2: "binary", 3: "ternary"}
-_TOL = 1e-9
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -175,12 +197,16 @@ class SurfaceFit(ResultBase):
     # -- basic pieces -----------------------------------------------------------
     @cached_property
     def _poly(self) -> _ps.Poly:
-        return _ps.Poly.from_powers(self._powers, self.coefficients["estimate"].to_numpy(dtype=float))
+        return _ps.Poly.from_powers(
+            self._powers, self.coefficients["estimate"].to_numpy(dtype=float)
+        )
 
     @property
     def params(self) -> dict[str, float]:
         """Coefficients as a ``{term: estimate}`` dictionary."""
-        return dict(zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True))
+        return dict(
+            zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True)
+        )
 
     @property
     def second_order(self) -> bool:
@@ -191,32 +217,14 @@ class SurfaceFit(ResultBase):
     def scale(self) -> str:
         return "square root of rate" if self._poly.root.any() else "rate"
 
-    def _x(self, rates: Any) -> tuple[np.ndarray, bool]:
-        """Rates as an (n, k) array from a mapping, a frame or a sequence."""
-        if isinstance(rates, pd.DataFrame):
-            missing = [n for n in self.nutrients if n not in rates.columns and self.columns.get(n) not in rates.columns]
-            if missing:
-                raise FertoptError(
-                    f"the rates lack {', '.join(missing)}; give a column for each of "
-                    f"{', '.join(self.nutrients)}."
-                )
-            cols = [rates[n] if n in rates.columns else rates[self.columns[n]] for n in self.nutrients]
-            return np.column_stack([np.asarray(c, dtype=float) for c in cols]), False
-        if isinstance(rates, Mapping):
-            missing = [n for n in self.nutrients if n not in rates]
-            if missing:
-                raise FertoptError(
-                    f"the rates lack {', '.join(missing)}; give a rate for each of {', '.join(self.nutrients)}."
-                )
-            arrays = [np.atleast_1d(np.asarray(rates[n], dtype=float)) for n in self.nutrients]
-            single = all(np.ndim(rates[n]) == 0 for n in self.nutrients)
-            return np.column_stack(np.broadcast_arrays(*arrays)), single
-        arr = np.asarray(rates, dtype=float)
-        if arr.ndim == 1 and arr.shape[0] == len(self.nutrients):
-            return arr[None, :], True
-        if arr.ndim == 2 and arr.shape[1] == len(self.nutrients):
-            return arr, False
-        raise FertoptError(f"rates must give one value for each of {', '.join(self.nutrients)}.")
+    @property
+    def _zero_yield(self) -> float:
+        """Predicted response without fertilizer (every rate 0)."""
+        return float(self._poly.value(np.zeros(len(self.nutrients))))
+
+    def _prices(self, prices: Any) -> tuple[float, dict[str, float], str]:
+        """Crop value, nutrient prices and money unit in the units of this surface's data."""
+        return _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
 
     def predict(self, rates: Any, *, interval: str = "none") -> Any:
         """Predicted response at ``rates``.
@@ -235,10 +243,12 @@ class SurfaceFit(ResultBase):
         float, ndarray or DataFrame
         """
         check_choice(interval, "interval", ("none", "confidence", "prediction"))
-        x, single = self._x(rates)
+        x, single = rates_matrix(self, rates)
         if np.any(x < 0):
             raise DataError("rates cannot be negative.")
-        fitted = _ps.design_columns(self._powers, x) @ self.coefficients["estimate"].to_numpy(dtype=float)
+        fitted = _ps.design_columns(self._powers, x) @ self.coefficients["estimate"].to_numpy(
+            dtype=float
+        )
         if interval == "none":
             return float(fitted[0]) if single else fitted
         if self._cov is None or not np.all(np.isfinite(self._cov)):
@@ -259,87 +269,10 @@ class SurfaceFit(ResultBase):
         out["upper"] = fitted + t * np.sqrt(var)
         return out
 
-    # -- region -----------------------------------------------------------------
-    def _box(self, bounds: Any, *, allow_none: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
-        if bounds is None and allow_none:
-            return None
-        if isinstance(bounds, str):
-            check_choice(bounds, "bounds", ("tested",))
-            if self.bounds is None:
-                raise FertoptError(
-                    "the tested region of this surface is unknown; give bounds= to "
-                    "surface_from_coefficients, or pass bounds={'N': (low, high), ...} here."
-                )
-            lo = np.array([self.bounds[n][0] for n in self.nutrients], dtype=float)
-            hi = np.array([self.bounds[n][1] for n in self.nutrients], dtype=float)
-            return lo, hi
-        if isinstance(bounds, Mapping):
-            unknown = [k for k in bounds if k not in self.nutrients]
-            if unknown:
-                raise FertoptError(
-                    f"bounds name {', '.join(map(str, unknown))}, which the surface does not have; "
-                    f"its nutrients are {', '.join(self.nutrients)}."
-                )
-            lo, hi = [], []
-            for n in self.nutrients:
-                if n in bounds:
-                    pair = bounds[n]
-                elif self.bounds is not None:
-                    pair = self.bounds[n]
-                else:
-                    raise FertoptError(
-                        f"bounds lack {n}, and the tested region is unknown; give bounds for every nutrient."
-                    )
-                try:
-                    a, b = (float(v) for v in pair)
-                except (TypeError, ValueError):
-                    raise FertoptError(f"bounds for {n} must be a pair (low, high), got {pair!r}.") from None
-                if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b < a:
-                    raise FertoptError(
-                        f"bounds for {n} must satisfy 0 ≤ low ≤ high, got "
-                        f"({format_number(a)}, {format_number(b)}); "
-                        "fertilizer rates cannot be negative."
-                    )
-                lo.append(a)
-                hi.append(b)
-            return np.array(lo), np.array(hi)
-        raise FertoptError(
-            f"bounds={bounds!r} is not valid; use 'tested', None (unconstrained) or a "
-            "mapping {'N': (low, high), ...}."
-        )
-
-    def _outside(self, x: np.ndarray) -> tuple[str, ...]:
-        out = []
-        for n, v in zip(self.nutrients, x, strict=True):
-            if v < 0 and not (v > -_TOL * (1 + abs(v))):
-                out.append(f"{n} = {format_number(v, 4)} is negative, which is not a rate")
-            elif self.bounds is not None:
-                lo, hi = self.bounds[n]
-                if v > hi + _TOL * max(1.0, abs(hi)):
-                    out.append(f"{n} = {format_number(v, 4)} is above the highest tested rate {format_number(hi, 6)}")
-                elif v < lo - _TOL * max(1.0, abs(lo)):
-                    out.append(f"{n} = {format_number(v, 4)} is below the lowest tested rate {format_number(lo, 6)}")
-        return tuple(out)
-
-    def _coded_half(self) -> tuple[np.ndarray, np.ndarray]:
-        """Centre and half-width of the tested box on the working scale (unit box if unknown)."""
-        if self.bounds is None:
-            k = len(self.nutrients)
-            return np.zeros(k), np.ones(k)
-        lo = self._poly.to_z(np.array([self.bounds[n][0] for n in self.nutrients]))
-        hi = self._poly.to_z(np.array([self.bounds[n][1] for n in self.nutrients]))
-        return (lo + hi) / 2, np.where(hi > lo, (hi - lo) / 2, 1.0)
-
-    def _need_second_order(self, what: str) -> None:
-        if not self.second_order:
-            high = [t for t, e in zip(self.terms, self._poly.exps, strict=True) if e.sum() > 2]
-            raise FertoptError(
-                f"{what} needs a second-order surface; this one has the higher-order term(s) "
-                f"{', '.join(high)}. Use maximum() or optimum(), which handle any polynomial surface."
-            )
-
     # -- canonical analysis -----------------------------------------------------
-    def canonical(self, *, ridge_tol: float = 1e-3, radii: Sequence[float] | None = None) -> CanonicalResult:
+    def canonical(
+        self, *, ridge_tol: float = 1e-3, radii: Sequence[float] | None = None
+    ) -> CanonicalResult:
         """Stationary point, eigen-analysis and kind of the surface; ridge analysis when useful.
 
         Parameters
@@ -369,97 +302,7 @@ class SurfaceFit(ResultBase):
         analysis (Hoerl) maximises ``f`` on spheres of growing radius around the centre
         of the tested region, in coded units.
         """
-        self._need_second_order("Canonical analysis")
-        poly = self._poly
-        c0, g, h = poly.quadratic_form()
-        center, half = self._coded_half()
-        shape = _shape(g, h, half, float(ridge_tol))
-        k = len(self.nutrients)
-        eigen = pd.DataFrame({"axis": np.arange(1, k + 1), "eigenvalue": shape["eigenvalues"],
-                              "coded_eigenvalue": shape["coded_eigenvalues"]})
-        for i, n in enumerate(self.nutrients):
-            eigen[n] = shape["eigenvectors"][i, :]
-        z_s = shape["z"]
-        notes = []
-        if z_s is not None:
-            x_s = poly.to_x(z_s)
-            negative_root = bool(np.any(poly.root & (z_s < -_TOL)))
-            point = dict(zip(self.nutrients, map(float, x_s), strict=True))
-            value = float(poly.value(z_s))
-            outside = self._outside(np.where(poly.root & (z_s < 0), -x_s, x_s))
-            if negative_root:
-                outside = outside + ("the stationary point lies at a negative square root, which no rate can reach",)
-            inside = not outside
-        else:
-            point, value, outside, inside = None, None, ("there is no stationary point (a rising ridge)",), False
-        kind = shape["kind"]
-        if kind == "maximum":
-            msg = "The quadratic part is negative definite, so the surface has a single maximum"
-            msg += " inside the tested region." if inside else (
-                ", but it lies outside the tested region: " + "; ".join(outside) + ". Rates there are "
-                "extrapolation; see the ridge analysis and the constrained maximum()."
-            )
-        elif kind == "saddle":
-            msg = (
-                "The quadratic part has eigenvalues of both signs: the stationary point is a saddle, "
-                "not a maximum. The response rises without bound along the eigen-direction(s) with a "
-                "positive eigenvalue, so the surface has no finite maximum and solving "
-                "'gradient = 0' or 'gradient = price ratio' gives no optimum. Within the tested region "
-                "the highest response lies on its boundary (see maximum())."
-            )
-        elif kind == "minimum":
-            msg = (
-                "The quadratic part is positive definite: the stationary point is a minimum and the "
-                "surface has no maximum (convex response). Within the tested region the highest "
-                "response lies at a corner (see maximum())."
-            )
-        elif shape["has_max"]:
-            msg = (
-                "The quadratic part is singular (a stationary ridge): the maximum is reached along a "
-                "line or plane, so no single maximum exists; the point shown is the one nearest the "
-                "design centre."
-            )
-        else:
-            msg = (
-                "The quadratic part is singular or flat with the response still rising along it "
-                "(a rising ridge): the surface has no finite maximum."
-            )
-        if kind == "maximum":
-            small = np.abs(shape["coded_eigenvalues"])
-            if small.min() < 0.05 * small.max():
-                notes.append(
-                    "One eigenvalue is less than 5 % of the largest (coded units): the maximum is "
-                    "poorly determined along that eigen-direction (close to a ridge)."
-                )
-        ridge = None
-        if not (kind == "maximum" and inside) and self.bounds is not None:
-            if radii is None:
-                top = math.ceil(math.sqrt(k) * 10 - 1e-9) / 10
-                radii = np.round(np.arange(0.0, top + 1e-9, 0.1), 10)
-            zr, vr, _mu = _ps.ridge_path(c0, g, h, center, half, radii)
-            xr = poly.to_x(zr)
-            ridge = pd.DataFrame({"radius": np.asarray(radii, dtype=float)})
-            for i, n in enumerate(self.nutrients):
-                ridge[n] = xr[:, i]
-            ridge["predicted"] = vr
-            lo = np.array([self.bounds[n][0] for n in self.nutrients])
-            hi = np.array([self.bounds[n][1] for n in self.nutrients])
-            ok_root = np.all(~poly.root | (zr >= -_TOL), axis=1)
-            within = (xr >= lo - _TOL * (1 + np.abs(lo))) & (xr <= hi + _TOL * (1 + np.abs(hi)))
-            ridge["inside"] = np.all(within, axis=1) & ok_root
-        return CanonicalResult(
-            kind=kind,
-            has_maximum=bool(shape["has_max"]),
-            stationary_point=point,
-            stationary_yield=value,
-            inside=inside,
-            outside=outside,
-            eigen=eigen,
-            scale=self.scale,
-            ridge=ridge,
-            message=msg,
-            warnings=tuple(notes),
-        )
+        return _surface_canonical.canonical(self, ridge_tol, radii)
 
     # -- optima -----------------------------------------------------------------
     def maximum(self, *, bounds: Any = "tested") -> SurfaceOptimum:
@@ -489,7 +332,9 @@ class SurfaceFit(ResultBase):
         maximised numerically from a grid of starts and polished by Newton's method on
         the KKT conditions.
         """
-        return self._optimise(self._poly, bounds, kind="agronomic", crop=None, prices=None)
+        return _surface_optimum.optimise(
+            self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+        )
 
     def optimum(self, *, prices: Any = None, bounds: Any = "tested") -> SurfaceOptimum:
         """Economic optimum: the rates maximising net return within ``bounds``.
@@ -522,141 +367,25 @@ class SurfaceFit(ResultBase):
         constrained problem is solved exactly as in :meth:`maximum`.
         """
         if prices is None:
-            return self._optimise(self._poly, bounds, kind="agronomic", crop=None, prices=None)
-        crop, nutrient_prices, money = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
+            return _surface_optimum.optimise(
+                self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+            )
+        crop, nutrient_prices, money = self._prices(prices)
         costs = np.array([nutrient_prices[n] for n in self.nutrients])
         objective = self._poly.minus_costs(crop, costs)
-        return self._optimise(objective, bounds, kind="economic", crop=crop, prices=nutrient_prices, money=money)
-
-    def _optimise(self, objective: _ps.Poly, bounds: Any, *, kind: str, crop: float | None,
-                  prices: dict[str, float] | None, money: str | None = None) -> SurfaceOptimum:
-        poly = self._poly
-        box = self._box(bounds, allow_none=True)
-        center, half = self._coded_half()
-        notes: list[str] = []
-        # unconstrained stationary point of the objective and its kind
-        if box is not None:
-            lo, hi = box
-            zlo, zhi = poly.to_z(lo), poly.to_z(hi)
-        else:
-            lo = hi = None
-        if objective.degree <= 2:
-            method = "kkt_faces"
-            c0, g, h = objective.quadratic_form()
-            shape = _shape(g, h, half, 1e-3)
-            u_kind, has_max, z_u = shape["kind"], shape["has_max"], shape["z"]
-            if box is not None:
-                z, _v, side = _ps.box_qp_max(c0, g, h, zlo, zhi)
-        else:
-            method = "numeric"
-            starts = [center]
-            if box is not None:
-                z, _v, side = _ps.poly_box_max(objective, zlo, zhi)
-                starts = [z, center]
-            z_u = _ps.poly_stationary(objective, starts)
-            u_kind, has_max = None, False
-            if z_u is not None:
-                lam = np.linalg.eigvalsh(objective.hess(z_u))
-                big = float(np.abs(lam).max(initial=0.0))
-                pos, neg = lam > 1e-9 * big, lam < -1e-9 * big
-                u_kind = ("saddle" if pos.any() and neg.any() else "ridge" if not (pos | neg).all()
-                          else "maximum" if neg.all() else "minimum")
-                has_max = u_kind == "maximum"
-            notes.append(
-                "The surface has terms above second order: the optimum was found numerically, and "
-                "the kind of the unconstrained stationary point is local (from the curvature there)."
-            )
-        if box is None:
-            side = np.zeros(len(self.nutrients), dtype=int)
-            z = z_u if (has_max and z_u is not None) else None
-        x = poly.to_x(z) if z is not None else None
-        rates = dict(zip(self.nutrients, map(float, x), strict=True)) if x is not None else None
-        # unconstrained solution for reporting
-        if z_u is not None:
-            x_u = poly.to_x(z_u)
-            neg_root = bool(np.any(poly.root & (z_u < -_TOL)))
-            u_outside = self._outside(np.where(poly.root & (z_u < 0), -x_u, x_u))
-            u_inside = not u_outside and not neg_root
-            u_rates = dict(zip(self.nutrients, map(float, x_u), strict=True))
-            u_yield = float(poly.value(z_u))
-        else:
-            u_rates, u_yield, u_inside, u_outside = None, None, False, ()
-        # binding table and marginal values at the solution
-        rows = []
-        for i, n in enumerate(self.nutrients):
-            marginal = math.nan
-            if z is not None:
-                dz = objective.grad(z)[i]
-                if poly.root[i]:
-                    marginal = dz / (2 * z[i]) if z[i] > 0 else (math.inf if dz > 0 else -math.inf if dz < 0 else 0.0)
-                else:
-                    marginal = dz
-            rows.append({
-                "nutrient": n,
-                "lower": float(lo[i]) if lo is not None else math.nan,
-                "upper": float(hi[i]) if hi is not None else math.nan,
-                "rate": float(x[i]) if x is not None else math.nan,
-                "at_bound": {-1: "lower", 1: "upper"}.get(int(side[i]), "") if box is not None else "",
-                "marginal": float(marginal),
-            })
-        binding = pd.DataFrame(rows, columns=["nutrient", "lower", "upper", "rate", "at_bound", "marginal"])
-        scale_m = max(1.0, float(np.abs(binding["marginal"].replace([np.inf, -np.inf], np.nan).fillna(0)).max()))
-        strictly = [
-            r for r in rows
-            if (r["at_bound"] == "upper" and r["marginal"] > 1e-9 * scale_m)
-            or (r["at_bound"] == "lower" and r["marginal"] < -1e-9 * scale_m)
-        ]
-        outside = self._outside(x) if x is not None else ()
-        extrapolated = bool(outside)
-        if u_kind == "saddle":
-            status = "saddle"
-        elif not has_max:
-            status = "no_maximum"
-        elif extrapolated:
-            status = "extrapolated"
-        elif strictly:
-            status = "at_bound"
-        else:
-            status = "ok"
-        if u_kind == "ridge" and has_max:
-            notes.append("The maximum is not unique (a stationary ridge): other rates give the same value.")
-        what = "yield" if kind == "agronomic" else "net return"
-        msg = _optimum_message(status, what, strictly, u_kind, u_rates, u_outside, outside, box is None)
-        y_at = float(poly.value(z)) if z is not None else None
-        cost = float(sum(prices[n] * rates[n] for n in self.nutrients)) if (prices and rates) else None
-        y0 = float(poly.value(np.zeros(len(self.nutrients))))
-        net = (crop * (y_at - y0) - cost) if (crop is not None and y_at is not None and cost is not None) else None
-        if extrapolated:
-            text = f"The {what} optimum lies outside the tested region: " + "; ".join(outside) + "."
-            notes.append(text)
-            warnings.warn(text, ExtrapolationWarning, stacklevel=3)
-        return SurfaceOptimum(
-            kind=kind,
-            status=status,
-            rates=rates,
-            yield_at_rates=y_at,
-            net_return=net,
-            fertilizer_cost=cost,
-            extrapolated=extrapolated,
-            binding=binding,
-            bounds=(None if box is None else
-                    {n: (float(a), float(b)) for n, a, b in zip(self.nutrients, lo, hi, strict=True)}),
-            unconstrained_rates=u_rates,
-            unconstrained_yield=u_yield,
-            unconstrained_kind=u_kind,
-            unconstrained_inside=u_inside,
-            crop_price=crop,
-            nutrient_prices=prices,
-            price_ratios=(None if prices is None else {n: prices[n] / crop for n in self.nutrients}),
-            net_return_unit=money,
-            method=method,
-            message=msg,
-            warnings=tuple(notes),
+        return _surface_optimum.optimise(
+            self, objective, bounds, kind="economic", crop=crop, prices=nutrient_prices, money=money
         )
 
     # -- typicality -------------------------------------------------------------
-    def typicality(self, *, prices: Any = None, alpha: float = 0.05, strict_signs: bool = False,
-                   ck_yield: float | None = None) -> TypicalityResult:
+    def typicality(
+        self,
+        *,
+        prices: Any = None,
+        alpha: float = 0.05,
+        strict_signs: bool = False,
+        ck_yield: float | None = None,
+    ) -> TypicalityResult:
         """Typical/atypical verdict with every failed rule named.
 
         Rules (anchors of 3414 practice, with response-surface theory):
@@ -687,112 +416,8 @@ class SurfaceFit(ResultBase):
         -------
         TypicalityResult
         """
-        alpha = check_probability(alpha, "alpha")
-        poly = self._poly
-        rules: list[dict[str, Any]] = []
-
-        def add(no: int, name: str, passed: bool | None, deciding: bool, detail: str) -> None:
-            rules.append({"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail})
-
-        # 1 significance
-        reg = self.anova[self.anova["source"] == "regression"] if len(self.anova) else self.anova
-        if len(reg) and np.isfinite(reg["p"].iloc[0]):
-            p = float(reg["p"].iloc[0])
-            add(1, "regression significant", p < alpha, True,
-                f"F({int(reg['df'].iloc[0])}, {self.df_resid}) = {format_number(reg['f'].iloc[0], 4)}, "
-                f"{_p_text(p)} ({'<' if p < alpha else '≥'} {alpha:g})")
-        else:
-            add(1, "regression significant", None, True,
-                "not assessed: no ANOVA (a published equation or no residual degrees of freedom)")
-        # 2 signs
-        params = self.params
-        bad = []
-        for n, r in zip(self.nutrients, poly.root, strict=True):
-            lin, sq = (f"sqrt({n})", n) if r else (n, f"{n}^2")
-            b, c = params.get(lin, 0.0), params.get(sq, 0.0)
-            if not b > 0:
-                bad.append(f"{lin} = {format_number(b, 4)} (not > 0)" if lin in params else f"no {lin} term")
-            if not c < 0:
-                bad.append(f"{sq} = {format_number(c, 4)} (not < 0)" if sq in params else f"no {sq} term")
-        add(2, "sign pattern", not bad, bool(strict_signs),
-            "linear terms > 0 and squared terms < 0" if not bad else "; ".join(bad))
-        # 3 curvature
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ExtrapolationWarning)
-            if self.second_order:
-                c0, g, h = poly.quadratic_form()
-                lam = np.linalg.eigvalsh(h)
-                neg_def = bool(np.all(lam < 0))
-                add(3, "negative definite", neg_def, True,
-                    "eigenvalues of the quadratic part: " + ", ".join(format_number(v, 4) for v in lam))
-                maximum = self.maximum(bounds=None) if neg_def else None
-            else:
-                maximum = self.maximum(bounds=None)
-                neg_def = maximum.unconstrained_kind == "maximum"
-                add(3, "negative definite", neg_def, True,
-                    "surface above second order: the stationary point is a local "
-                    f"{maximum.unconstrained_kind or 'none (not found)'}")
-                if not neg_def:
-                    maximum = None
-        points: list[tuple[str, dict[str, float] | None, float | None]] = []
-        if maximum is not None:
-            points.append(("stationary point", maximum.rates, maximum.yield_at_rates))
-        econ = None
-        if prices is not None and neg_def:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ExtrapolationWarning)
-                econ = self.optimum(prices=prices, bounds=None)
-            points.append(("economic optimum", econ.rates, econ.yield_at_rates))
-        elif prices is not None:
-            _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
-        if not neg_def:
-            add(4, "optimum in (0, top rate]", None, True, "not assessed: the surface has no maximum (rule 3)")
-            add(5, "optimum yield above CK", None, True, "not assessed: the surface has no maximum (rule 3)")
-        else:
-            issues = []
-            for label, rates, _ in points:
-                if rates is None:
-                    issues.append(f"{label}: none exists")
-                    continue
-                for n, v in rates.items():
-                    top = self.bounds[n][1] if self.bounds else math.inf
-                    if not v > 0:
-                        issues.append(f"{label}: {n} = {format_number(v, 4)} ≤ 0")
-                    elif v > top * (1 + _TOL):
-                        issues.append(f"{label}: {n} = {format_number(v, 4)} > top tested rate {format_number(top, 6)}")
-            add(4, "optimum in (0, top rate]", not issues, True,
-                "; ".join(issues) if issues else "; ".join(f"{lab}: {_rates_text(r)}" for lab, r, _ in points))
-            label, rates, y_opt = points[-1]
-            if ck_yield is not None:
-                ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
-            elif self.ck_yield is not None:
-                ck, ck_source = self.ck_yield, self.ck_source
-            else:
-                ck, ck_source = float(poly.value(np.zeros(len(self.nutrients)))), "predicted"
-            if y_opt is None:
-                add(5, "optimum yield above CK", False, True, f"{label}: none exists")
-            else:
-                ok = y_opt > ck
-                add(5, "optimum yield above CK", ok, True,
-                    f"{label} yield {format_number(y_opt, 6)} {'>' if ok else '≤'} CK yield "
-                    f"{format_number(ck, 6)} ({ck_source})")
-        table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"])
-        table = table.sort_values("rule", kind="stable").reset_index(drop=True)
-        table["passed"] = table["passed"].astype(object)
-        failed = tuple(r["name"] for r in rules if r["passed"] is False)
-        deciding_failed = any(r["passed"] is False and r["deciding"] for r in rules)
-        notes = []
-        if any(r["passed"] is None and r["rule"] == 1 for r in rules):
-            notes.append("Regression significance was not assessed (no ANOVA).")
-        if any(r["passed"] is False and not r["deciding"] for r in rules):
-            notes.append("The sign pattern failed; with product terms this alone does not decide the shape.")
-        typical = not deciding_failed and bool(neg_def)
-        return TypicalityResult(
-            typical=typical,
-            verdict="typical" if typical else "atypical",
-            rules=table,
-            failed=failed,
-            warnings=tuple(notes),
+        return _surface_typicality.typicality(
+            self, prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck_yield
         )
 
     # -- one point ----------------------------------------------------------------
@@ -805,65 +430,16 @@ class SurfaceFit(ResultBase):
         -------
         SurfacePoint
         """
-        x, _ = self._x(rates)
-        x = x[0]
-        poly = self._poly
-        z = poly.to_z(x)
-        value = float(poly.value(z))
-        gz = poly.grad(z)
-        marg = {}
-        for i, n in enumerate(self.nutrients):
-            if not poly.root[i]:
-                marg[n] = float(gz[i])
-            else:  # dY/dx = dY/dz / (2 z): infinite at a square-root term's zero rate
-                marg[n] = float(gz[i] / (2 * z[i])) if z[i] > 0 else math.inf
-        violations = self._outside(x)
-        net = marg_net = None
-        if prices is not None:
-            crop, nprice, _money = _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
-            y0 = float(poly.value(np.zeros(len(self.nutrients))))
-            net = crop * (value - y0) - sum(nprice[n] * x[i] for i, n in enumerate(self.nutrients))
-            marg_net = {n: crop * marg[n] - nprice[n] for n in self.nutrients}
-        gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
-        stationary = gmax <= 1e-6 * max(1.0, abs(value))
-        target = "net return" if prices is not None else "response"
-        msg = (f"The {target} is stationary here (all marginal values are zero)." if stationary
-               else f"This point is not a stationary point of the {target}: its marginal values are not all zero.")
-        if self.second_order:
-            kind = self.canonical().kind
-            if kind != "maximum":
-                msg += f" The surface is a {kind}, so no rate combination is a maximum of it."
-        msg += (" It lies inside the tested region." if not violations
-                else " It lies outside the tested region: " + "; ".join(violations) + ".")
-        return SurfacePoint(
-            rates=dict(zip(self.nutrients, map(float, x), strict=True)),
-            predicted=value,
-            inside=not violations,
-            violations=violations,
-            marginal=marg,
-            net_return=net,
-            marginal_net=marg_net,
-            message=msg,
-        )
+        return _surface_point.assess(self, rates, prices=prices)
 
     def ridge(self, radii: Sequence[float] | None = None) -> pd.DataFrame:
         """Ridge analysis table (see :meth:`canonical`), computed whatever the kind."""
-        self._need_second_order("Ridge analysis")
+        _surface_canonical.need_second_order(self, "Ridge analysis")
         if self.bounds is None:
-            raise FertoptError("ridge analysis needs the tested region; give bounds= to surface_from_coefficients.")
-        k = len(self.nutrients)
-        if radii is None:
-            top = math.ceil(math.sqrt(k) * 10 - 1e-9) / 10
-            radii = np.round(np.arange(0.0, top + 1e-9, 0.1), 10)
-        c0, g, h = self._poly.quadratic_form()
-        center, half = self._coded_half()
-        zr, vr, _ = _ps.ridge_path(c0, g, h, center, half, radii)
-        xr = self._poly.to_x(zr)
-        out = pd.DataFrame({"radius": np.asarray(radii, dtype=float)})
-        for i, n in enumerate(self.nutrients):
-            out[n] = xr[:, i]
-        out["predicted"] = vr
-        return out
+            raise FertoptError(
+                "ridge analysis needs the tested region; give bounds= to surface_from_coefficients."
+            )
+        return _surface_canonical.ridge_table(self, radii)[0]
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Contour plot of the surface; see :func:`fertopt.plotting.plot_surface`."""
@@ -883,33 +459,58 @@ class SurfaceFit(ResultBase):
         if len(reg) and np.isfinite(reg["f"].iloc[0]):
             p_text = _p_text(reg["p"].iloc[0]).replace(" ", "")
             test = f" | F({int(reg['df'].iloc[0])},{self.df_resid})={format_number(reg['f'].iloc[0], 3)} {p_text}"
-        return (f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
-                f"R² {format_number(self.r2, 3)}{test}")
+        return (
+            f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
+            f"R² {format_number(self.r2, 3)}{test}"
+        )
 
     def _summary(self, digits: int) -> Summary:
-        facts = [("Response", str(self.response)), ("Nutrients", ", ".join(self.nutrients)),
-                 ("Model", self.model), ("Terms chosen", self.selection)]
+        facts = [
+            ("Response", str(self.response)),
+            ("Nutrients", ", ".join(self.nutrients)),
+            ("Model", self.model),
+            ("Terms chosen", self.selection),
+        ]
         if self.selection == "stepwise":
-            facts.append(("Stepwise criteria", f"F to enter {format_number(self.f_enter)}, F to remove "
-                          f"{format_number(self.f_remove)}, hierarchy {'kept' if self.hierarchy else 'not enforced'}"))
+            facts.append(
+                (
+                    "Stepwise criteria",
+                    f"F to enter {format_number(self.f_enter)}, F to remove "
+                    f"{format_number(self.f_remove)}, hierarchy {'kept' if self.hierarchy else 'not enforced'}",
+                )
+            )
         if self.selection != "published":
-            facts += [("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"), ("Rate combinations", str(self.n_support)),
-                      ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
-                      ("R² / adjusted", f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}"),
-                      ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df")]
+            facts += [
+                ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
+                ("Rate combinations", str(self.n_support)),
+                ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
+                (
+                    "R² / adjusted",
+                    f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}",
+                ),
+                ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df"),
+            ]
         if self.bounds:
-            region = ", ".join(f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items())
+            region = ", ".join(
+                f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items()
+            )
             facts.append(("Tested region", region))
         if self.ck_yield is not None:
-            facts.append(("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})"))
-        blocks: list[Any] = [Facts(facts), Table(self.coefficients, title="Coefficients", formats={"p": "p"})]
+            facts.append(
+                ("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})")
+            )
+        blocks: list[Any] = [
+            Facts(facts),
+            Table(self.coefficients, title="Coefficients", formats={"p": "p"}),
+        ]
         if len(self.anova):
-            blocks.append(Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"}))
+            blocks.append(
+                Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"})
+            )
         if len(self.steps):
             blocks.append(Table(self.steps, title="Stepwise selection", formats={"p": "p"}))
         blocks.append(Notes(list(self.warnings)))
         return Summary("Response surface", blocks, headline=self._headline(), digits=digits)
-
 
 
 def fit_surface(
@@ -1017,136 +618,31 @@ def fit_surface(
     y, x, blocks, n_dropped, warn_list = _prepare(frame, response, columns, block, nan_policy)
     response_unit, rate_units = _resolve_units(frame, units, response, columns)
     k = len(nutrients)
-    cand = _ps.candidate_terms(k, model)
-    if isinstance(terms, str):
-        terms = check_choice(terms, "terms", ("full", "stepwise"))
-        selection = terms
-        powers = cand
-    else:
-        selection = "given"
-        powers = [tuple(0.0 for _ in nutrients)]
-        for t in terms:
-            try:
-                pw = _ps.parse_term(t, nutrients)
-            except KeyError as exc:
-                raise FertoptError(
-                    f"term {t!r} names {exc.args[0]!r}, which is not a nutrient of this surface "
-                    f"({', '.join(nutrients)}). Name terms like 'N', 'N^2', 'N:P2O5', 'sqrt(N)'."
-                ) from None
-            except ValueError as exc:
-                raise FertoptError(f"term {t!r} is not valid: {exc}.") from None
-            if pw in powers:
-                if any(pw):
-                    raise FertoptError(f"term {t!r} is given twice.")
-                continue
-            powers.append(pw)
-        model = "custom" if set(powers) - set(cand) else model
+    powers, selection, model = _surface_terms.fit_terms(terms, nutrients, model)
     if selection == "stepwise":
-        f_enter = float(f_enter)
-        f_remove = float(f_remove)
-        if not (math.isfinite(f_enter) and f_enter > 0 and 0 <= f_remove <= f_enter):
-            raise FertoptError(
-                f"stepwise criteria must satisfy 0 ≤ f_remove ≤ f_enter (got f_enter={f_enter}, "
-                f"f_remove={f_remove}); otherwise a term could enter and leave forever."
-            )
+        f_enter, f_remove = _surface_stepwise.check_criteria(f_enter, f_remove)
     what = f"the {_NAMES_BY_K.get(k, f'{k}-nutrient')} {model.replace('_', '-')} surface"
     check_identifiable(powers, x, nutrients, what=what, stepwise=selection == "stepwise")
     bcols = _block_columns(blocks)
     base = np.column_stack([np.ones(len(y)), bcols]) if bcols.size else np.ones((len(y), 1))
     names = [_ps.term_name(p, nutrients) for p in powers]
-    steps = pd.DataFrame(columns=["step", "action", "term", "f", "df_num", "df_den", "p", "r2"])
+    steps = pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS))
     if selection == "stepwise":
         cols_all = _ps.design_columns(powers, x)
-        chosen, steps = _stepwise(powers, names, cols_all, base, y, f_enter, f_remove, hierarchy)
+        chosen, steps = _surface_stepwise.stepwise(
+            powers, names, cols_all, base, y, f_enter, f_remove, hierarchy
+        )
         powers = [powers[0]] + [powers[j] for j in chosen]
         names = [names[0]] + [names[j] for j in chosen]
-    surf_cols = _ps.design_columns(powers, x)
-    full = np.column_stack([surf_cols[:, :1], bcols, surf_cols[:, 1:]]) if bcols.size else surf_cols
-    if matrix_rank(full) < full.shape[1]:
-        raise DesignError(
-            "the blocks are confounded with the rates: within the blocks, the rate combinations "
-            "do not vary enough to separate block effects from the surface. Check the block "
-            "column, or fit without block=."
-        )
-    beta, xtx_inv, resid = _ols(full, y)
+    fit = _coefficients(powers, names, x, y, bcols, confidence_level, warn_list)
     n = len(y)
-    p_all = full.shape[1]
-    df_resid = n - p_all
-    sse = float(resid @ resid)
-    nb = bcols.shape[1] if bcols.size else 0
-    order = [0] + list(range(1 + nb, p_all))
-    coef = beta[order]
-    cov_unscaled = xtx_inv[np.ix_(order, order)]
-    from scipy import stats
-
-    if df_resid > 0:
-        s2 = sse / df_resid
-        se = np.sqrt(np.diag(cov_unscaled) * s2)
-        tval = coef / se
-        pval = 2 * stats.t.sf(np.abs(tval), df_resid)
-        tq = stats.t.ppf(0.5 + confidence_level / 2, df_resid)
-        cov = cov_unscaled * s2
-    else:
-        s2 = math.nan
-        se = tval = pval = np.full(len(coef), np.nan)
-        tq = math.nan
-        cov = None
-        text = (f"The model uses all {n} plots' degrees of freedom ({p_all} coefficients): no error is "
-                "left, so there are no standard errors or tests. Add replicates or rate combinations.")
-        warn_list.append(text)
-        warnings.warn(text, DesignWarning, stacklevel=2)
-    coefficients = pd.DataFrame({"term": names, "estimate": coef, "se": se, "t": tval, "p": pval,
-                                 "ci_low": coef - tq * se, "ci_high": coef + tq * se})
-    # ANOVA
     sst = float(((y - y.mean()) ** 2).sum())
-    sse_b, _ = _sse(base, y)
-    rows = []
-    if nb:
-        ss_b = sst - sse_b
-        rows.append(("blocks", nb, ss_b))
-    df_reg = len(powers) - 1
-    rows.append(("regression", df_reg, sse_b - sse))
-    rows.append(("residual", df_resid, sse))
-    support, inverse = np.unique(x, axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).ravel()
-    cells = np.zeros((n, len(support)))
-    cells[np.arange(n), inverse] = 1.0
-    sat = np.column_stack([bcols, cells]) if nb else cells
-    sse_pe, rank_pe = _sse(sat, y)
-    df_pe = n - rank_pe
-    df_lof = df_resid - df_pe
-    if df_pe > 0 and df_lof > 0:
-        rows.append(("lack_of_fit", df_lof, sse - sse_pe))
-        rows.append(("pure_error", df_pe, sse_pe))
-    rows.append(("total", n - 1, sst))
-    ms = [ss / df if df > 0 and src != "total" else math.nan for src, df, ss in rows]
-    f_col, p_col = [], []
-    for (src, df, _ss), m in zip(rows, ms, strict=True):
-        if src in ("blocks", "regression") and df > 0 and df_resid > 0:
-            f = m / s2
-            f_col.append(f)
-            p_col.append(float(stats.f.sf(f, df, df_resid)))
-        elif src == "lack_of_fit":
-            f = m / (sse_pe / df_pe)
-            f_col.append(f)
-            p_col.append(float(stats.f.sf(f, df_lof, df_pe)))
-        else:
-            f_col.append(math.nan)
-            p_col.append(math.nan)
-    anova = pd.DataFrame({"source": [r[0] for r in rows], "df": np.array([r[1] for r in rows], dtype="int64"),
-                          "ss": [float(r[2]) for r in rows], "ms": ms, "f": f_col, "p": p_col})
-    r2 = 1 - sse / sst if sst > 0 else math.nan
-    adj_r2 = 1 - (sse / df_resid) / (sst / (n - 1)) if df_resid > 0 and sst > 0 else math.nan
-    fitted_support = _ps.design_columns(powers, support) @ coef
-    sup = pd.DataFrame(support, columns=list(nutrients))
-    sup["n"] = np.bincount(inverse, minlength=len(support))
-    sup["mean"] = np.bincount(inverse, weights=y, minlength=len(support)) / sup["n"].to_numpy()
-    sup["fitted"] = fitted_support
-    zero = np.all(support == 0, axis=1)
-    if zero.any():
-        ck, ck_source = float(sup.loc[zero, "mean"].iloc[0]), "observed"
-    else:
-        ck, ck_source = float(coef[0]), "predicted"
+    anova = _anova_table(y, x, bcols, base, fit, len(powers) - 1, sst)
+    r2 = 1 - fit.sse / sst if sst > 0 else math.nan
+    adj_r2 = (
+        1 - (fit.sse / fit.df_resid) / (sst / (n - 1)) if fit.df_resid > 0 and sst > 0 else math.nan
+    )
+    sup, ck, ck_source = _support_table(x, y, powers, fit.estimates, nutrients)
     bounds = {nm: (float(x[:, i].min()), float(x[:, i].max())) for i, nm in enumerate(nutrients)}
     return SurfaceFit(
         response=str(response),
@@ -1155,18 +651,18 @@ def fit_surface(
         model=model,
         selection=selection,
         terms=tuple(names),
-        coefficients=coefficients,
+        coefficients=fit.table,
         anova=anova,
         steps=steps,
         support=sup,
         bounds=bounds,
         r2=r2,
         adj_r2=adj_r2,
-        rmse=math.sqrt(s2) if df_resid > 0 else math.nan,
-        df_resid=int(df_resid),
+        rmse=math.sqrt(fit.s2) if fit.df_resid > 0 else math.nan,
+        df_resid=int(fit.df_resid),
         n_obs=int(n),
         n_dropped=n_dropped,
-        n_support=len(support),
+        n_support=len(sup),
         n_blocks=len(blocks.categories) if blocks is not None else 0,
         ck_yield=ck,
         ck_source=ck_source,
@@ -1178,7 +674,7 @@ def fit_surface(
         confidence_level=confidence_level,
         warnings=tuple(warn_list),
         _powers=tuple(tuple(p) for p in powers),
-        _cov=cov,
+        _cov=fit.cov,
         _points=x,
     )
 
@@ -1244,7 +740,9 @@ def surface_from_coefficients(
     elif isinstance(coefficients, (Mapping, pd.Series)):
         items = list(coefficients.items())
     else:
-        raise FertoptError("coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}.")
+        raise FertoptError(
+            "coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}."
+        )
     if not items:
         raise FertoptError("no coefficients given.")
     if bounds is not None:
@@ -1252,66 +750,25 @@ def surface_from_coefficients(
             raise FertoptError("bounds must be a mapping {'N': (low, high), ...}.")
         nutrients = tuple(str(n) for n in bounds)
     else:
-        found: list[str] = []
-        for name, _ in items:
-            if str(name).strip().lower() in _ps.INTERCEPT_NAMES:
-                continue
-            for factor in str(name).split(":"):
-                f = factor.strip()
-                for pattern in (_ps._SQRT, _ps._POWER):
-                    m = pattern.match(f)
-                    if m:
-                        f = m.group(1).strip()
-                if f not in found:
-                    found.append(f)
-        nutrients = tuple(found)
+        nutrients = _surface_terms.nutrients_named(items)
     _resolve_rates(nutrients)
-    powers: list[tuple[float, ...]] = [tuple(0.0 for _ in nutrients)]
-    values = [0.0]
-    for name, value in items:
-        try:
-            pw = _ps.parse_term(str(name), nutrients)
-        except KeyError as exc:
-            raise FertoptError(
-                f"coefficient {name!r} names {exc.args[0]!r}, which is not among the nutrients "
-                f"with bounds ({', '.join(nutrients)}). Give bounds for every nutrient, with names "
-                "spelled as in the coefficient names."
-            ) from None
-        except ValueError as exc:
-            raise FertoptError(f"coefficient {name!r} is not a valid term: {exc}.") from None
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            raise FertoptError(f"coefficient {name!r} must be a number, got {value!r}.") from None
-        if not math.isfinite(v):
-            raise FertoptError(f"coefficient {name!r} must be finite, got {value!r}.")
-        if pw in powers:
-            if any(pw) or values[0] != 0.0:
-                raise FertoptError(f"coefficient {name!r} is given twice.")
-            values[0] = v
-            continue
-        powers.append(pw)
-        values.append(v)
-    bdict = None
-    if bounds is not None:
-        bdict = {}
-        for n in nutrients:
-            try:
-                a, b = (float(v) for v in bounds[n])
-            except (TypeError, ValueError):
-                raise FertoptError(f"bounds for {n} must be a pair (low, high), got {bounds[n]!r}.") from None
-            if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b <= a:
-                raise FertoptError(f"bounds for {n} must satisfy 0 ≤ low < high, got {bounds[n]!r}.")
-            bdict[n] = (a, b)
+    powers, values = _surface_terms.published_terms(items, nutrients)
+    bdict = published_region(bounds, nutrients) if bounds is not None else None
     names = [_ps.term_name(p, nutrients) for p in powers]
     response_unit, rate_units = _resolve_units(None, units, response, {n: n for n in nutrients})
-    k = len(nutrients)
-    fam = set(powers)
-    model = ("quadratic" if fam <= set(_ps.candidate_terms(k, "quadratic"))
-             else "square_root" if fam <= set(_ps.candidate_terms(k, "square_root")) else "custom")
+    model = _surface_terms.published_model(powers, len(nutrients))
     nan = np.full(len(values), np.nan)
-    coef_table = pd.DataFrame({"term": names, "estimate": np.array(values), "se": nan, "t": nan, "p": nan,
-                               "ci_low": nan, "ci_high": nan})
+    coef_table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": np.array(values),
+            "se": nan,
+            "t": nan,
+            "p": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+        }
+    )
     if ck_yield is not None:
         ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
     else:
@@ -1325,7 +782,7 @@ def surface_from_coefficients(
         terms=tuple(names),
         coefficients=coef_table,
         anova=pd.DataFrame(columns=["source", "df", "ss", "ms", "f", "p"]),
-        steps=pd.DataFrame(columns=["step", "action", "term", "f", "df_num", "df_den", "p", "r2"]),
+        steps=pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS)),
         support=pd.DataFrame(columns=[*nutrients, "n", "mean", "fitted"]),
         bounds=bdict,
         r2=math.nan,

@@ -27,7 +27,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number, format_p
+from ._formatting import (
+    Facts,
+    Notes,
+    Paragraph,
+    ResultBase,
+    Summary,
+    Table,
+    format_number,
+    format_p,
+)
 from ._surface_fit import _resolve_rates, _resolve_units
 from ._surface_results import TypicalityResult, _passed_text, _positive, _resolve_prices
 from ._validation import (
@@ -154,25 +163,42 @@ class Three414Result(ResultBase):
         for r in self.recommendations.itertuples():
             rate = "none" if not math.isfinite(r.rate) else format_number(r.rate, 4)
             parts.append(f"{r.nutrient} {rate} ({r.source})")
-        reps = f"{self.n_blocks} blocks" if self.n_blocks else ("replicated" if self.replicated else "unreplicated")
+        reps = (
+            f"{self.n_blocks} blocks"
+            if self.n_blocks
+            else ("replicated" if self.replicated else "unreplicated")
+        )
         what = "economic" if self.economic else "maximum-yield"
         return f"3414 trial, {reps} | {what} rates: " + ", ".join(parts)
 
     def _summary(self, digits: int) -> Summary:
-        facts = [("Nutrients", ", ".join(f"{n} ({', '.join(format_number(v, 4) for v in self.levels[n])})"
-                                         for n in self.nutrients)),
-                 ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
-                 ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
-                 ("CK yield", format_number(self.ck_yield, digits + 1)),
-                 ("Rates", "economic optima" if self.economic else "maximum-yield rates")]
+        facts = [
+            (
+                "Nutrients",
+                ", ".join(
+                    f"{n} ({', '.join(format_number(v, 4) for v in self.levels[n])})"
+                    for n in self.nutrients
+                ),
+            ),
+            ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
+            ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
+            ("CK yield", format_number(self.ck_yield, digits + 1)),
+            ("Rates", "economic optima" if self.economic else "maximum-yield rates"),
+        ]
         fits = self.fits.drop(columns=["message"])
         blocks: list[Any] = [
             Facts(facts),
             Table(self.recommendations, title="Recommendations", formats={"relative_yield": ".1f"}),
-            Table(self.relative_yield, title="Relative yield and soil-nutrient abundance",
-                  formats={"relative_yield": ".1f"}),
-            Table(fits, title="Fits (ternary → binary → univariate → linear-plateau)",
-                  formats={"typical": _passed_text}),
+            Table(
+                self.relative_yield,
+                title="Relative yield and soil-nutrient abundance",
+                formats={"relative_yield": ".1f"},
+            ),
+            Table(
+                fits,
+                title="Fits (ternary → binary → univariate → linear-plateau)",
+                formats={"typical": _passed_text},
+            ),
             Table(self.design, title="Treatment means"),
         ]
         if self._notes:
@@ -217,14 +243,23 @@ def _code_text(code: Sequence[int], nutrients: Sequence[str]) -> str:
     return "".join(f"{letters[i]}{code[i]}" for i in range(3))
 
 
-def _levels(x: np.ndarray, nutrients: Sequence[str], level2: Mapping[str, float] | None,
-            multipliers: Sequence[float]) -> tuple[dict[str, tuple[float, ...]], list[str]]:
+def _levels(
+    x: np.ndarray,
+    nutrients: Sequence[str],
+    level2: Mapping[str, float] | None,
+    multipliers: Sequence[float],
+) -> tuple[dict[str, tuple[float, ...]], list[str]]:
     notes = []
     if level2 is not None:
         missing = [n for n in nutrients if n not in level2]
         if missing:
-            raise FertoptError(f"level2 lacks {', '.join(missing)}; give the level-2 rate of every nutrient.")
-        return {n: tuple(m * _positive(level2[n], f"level2[{n!r}]") for m in multipliers) for n in nutrients}, notes
+            raise FertoptError(
+                f"level2 lacks {', '.join(missing)}; give the level-2 rate of every nutrient."
+            )
+        return {
+            n: tuple(m * _positive(level2[n], f"level2[{n!r}]") for m in multipliers)
+            for n in nutrients
+        }, notes
     out = {}
     for i, n in enumerate(nutrients):
         distinct = np.unique(x[:, i])
@@ -281,7 +316,11 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
     if prices is None:
         return {}
     if isinstance(prices, Mapping):
-        crop = _positive(prices.get("crop"), "the crop price") if prices.get("crop") is not None else None
+        crop = (
+            _positive(prices.get("crop"), "the crop price")
+            if prices.get("crop") is not None
+            else None
+        )
         if crop is None:
             raise FertoptError("prices lack the crop price: give crop=<price per unit of yield>.")
         if prices.get(nutrient) is None:
@@ -292,8 +331,9 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
     return {"prices": prices}
 
 
-def _curve_typicality(fit: Any, opt_max: Any, opt_econ: Any, alpha: float, strict_signs: bool,
-                      ck: float) -> TypicalityResult:
+def _curve_typicality(
+    fit: Any, opt_max: Any, opt_econ: Any, alpha: float, strict_signs: bool, ck: float
+) -> TypicalityResult:
     """The five rules of :meth:`SurfaceFit.typicality` for a univariate quadratic."""
     from scipy import stats
 
@@ -302,12 +342,19 @@ def _curve_typicality(fit: Any, opt_max: Any, opt_econ: Any, alpha: float, stric
     rules: list[dict[str, Any]] = []
 
     def add(no: int, name: str, passed: bool | None, deciding: bool, detail: str) -> None:
-        rules.append({"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail})
+        rules.append(
+            {"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail}
+        )
 
     d = fit.data
     y = d["response"].to_numpy(dtype=float)
     if fit.block is not None and "block" in d:
-        sst = float(sum(((g - g.mean()) ** 2).sum() for _, g in d.groupby("block", observed=True)["response"]))
+        sst = float(
+            sum(
+                ((g - g.mean()) ** 2).sum()
+                for _, g in d.groupby("block", observed=True)["response"]
+            )
+        )
     else:
         sst = float(((y - y.mean()) ** 2).sum())
     df = int(fit.df_resid)
@@ -315,44 +362,86 @@ def _curve_typicality(fit: Any, opt_max: Any, opt_econ: Any, alpha: float, stric
         f = ((sst - fit.sse) / 2) / (fit.sse / df)
         p = float(stats.f.sf(f, 2, df))
         text = format_p(p)
-        add(1, "regression significant", p < alpha, True,
-            f"F(2, {df}) = {format_number(f, 4)}, p {'' if text.startswith('<') else '= '}{text}")
+        add(
+            1,
+            "regression significant",
+            p < alpha,
+            True,
+            f"F(2, {df}) = {format_number(f, 4)}, p {'' if text.startswith('<') else '= '}{text}",
+        )
     else:
         add(1, "regression significant", None, True, "not assessed: no residual degrees of freedom")
     bad = [f"linear = {format_number(b, 4)} (not > 0)"] if not b > 0 else []
     bad += [f"quadratic = {format_number(c, 4)} (not < 0)"] if not c < 0 else []
-    add(2, "sign pattern", not bad, bool(strict_signs), "; ".join(bad) or "linear > 0 and quadratic < 0")
+    add(
+        2,
+        "sign pattern",
+        not bad,
+        bool(strict_signs),
+        "; ".join(bad) or "linear > 0 and quadratic < 0",
+    )
     add(3, "negative definite", bool(c < 0), True, f"quadratic coefficient {format_number(c, 4)}")
     if not c < 0:
-        add(4, "optimum in (0, top rate]", None, True, "not assessed: the curve has no maximum (rule 3)")
-        add(5, "optimum yield above CK", None, True, "not assessed: the curve has no maximum (rule 3)")
+        add(
+            4,
+            "optimum in (0, top rate]",
+            None,
+            True,
+            "not assessed: the curve has no maximum (rule 3)",
+        )
+        add(
+            5,
+            "optimum yield above CK",
+            None,
+            True,
+            "not assessed: the curve has no maximum (rule 3)",
+        )
     else:
         top = fit.rate_range[1]
         issues = []
-        points = [("maximum", opt_max)] + ([("economic optimum", opt_econ)] if opt_econ is not None else [])
+        points = [("maximum", opt_max)] + (
+            [("economic optimum", opt_econ)] if opt_econ is not None else []
+        )
         for label, opt in points:
             if not math.isfinite(opt.rate):
                 issues.append(f"{label}: none")
             elif not opt.rate > 0:
                 issues.append(f"{label}: {format_number(opt.rate, 4)} ≤ 0")
             elif opt.rate > top * (1 + 1e-9):
-                issues.append(f"{label}: {format_number(opt.rate, 4)} > top tested rate {format_number(top, 6)}")
-        add(4, "optimum in (0, top rate]", not issues, True,
-            "; ".join(issues) or "; ".join(f"{lab}: {format_number(o.rate, 4)}" for lab, o in points))
+                issues.append(
+                    f"{label}: {format_number(opt.rate, 4)} > top tested rate {format_number(top, 6)}"
+                )
+        add(
+            4,
+            "optimum in (0, top rate]",
+            not issues,
+            True,
+            "; ".join(issues)
+            or "; ".join(f"{lab}: {format_number(o.rate, 4)}" for lab, o in points),
+        )
         label, last = points[-1]
         if math.isfinite(last.yield_at_rate):
             ok = last.yield_at_rate > ck
-            add(5, "optimum yield above CK", ok, True,
+            add(
+                5,
+                "optimum yield above CK",
+                ok,
+                True,
                 f"{label} yield {format_number(last.yield_at_rate, 6)} {'>' if ok else '≤'} CK yield "
-                f"{format_number(ck, 6)}")
+                f"{format_number(ck, 6)}",
+            )
         else:
             add(5, "optimum yield above CK", False, True, f"{label}: none")
     table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"])
     table["passed"] = table["passed"].astype(object)
     failed = tuple(r["name"] for r in rules if r["passed"] is False)
     typical = not any(r["passed"] is False and r["deciding"] for r in rules) and c < 0
-    return TypicalityResult(typical=bool(typical), verdict="typical" if typical else "atypical", rules=table,
-                            failed=failed)
+    return TypicalityResult(
+        typical=bool(typical),
+        verdict="typical" if typical else "atypical",
+        rules=table,
+        failed=failed,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -461,10 +550,14 @@ def three414(
     nan_policy = check_nan_policy(nan_policy)
     nutrients, columns = _resolve_rates(rates)
     if len(nutrients) != 3:
-        raise FertoptError(f"a 3414 trial has three nutrients; rates names {len(nutrients)}: {', '.join(nutrients)}.")
+        raise FertoptError(
+            f"a 3414 trial has three nutrients; rates names {len(nutrients)}: {', '.join(nutrients)}."
+        )
     mult = [float(m) for m in multipliers]
     if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in zip(mult, mult[1:])):
-        raise FertoptError(f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}.")
+        raise FertoptError(
+            f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
+        )
     have_rates = all(c in frame.columns for c in columns.values())
     if not have_rates and treatment is None:
         missing = [str(c) for c in columns.values() if c not in frame.columns]
@@ -472,8 +565,13 @@ def three414(
             f"rate column(s) {', '.join(missing)} are not in the data. Name the rate columns with "
             "rates=(...), or give the treatment column (treatment=) and the level-2 rates (level2=)."
         )
-    require_columns(frame, response=response, block=block, treatment=treatment,
-                    rates=list(columns.values()) if have_rates else None)
+    require_columns(
+        frame,
+        response=response,
+        block=block,
+        treatment=treatment,
+        rates=list(columns.values()) if have_rates else None,
+    )
     notes: list[str] = []
     warn_list: list[str] = []
 
@@ -481,8 +579,10 @@ def three414(
     keep = ~y.isna().to_numpy()
     if not keep.all():
         if nan_policy == "raise":
-            raise DataError(f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
-                            "these cells in, or pass nan_policy='omit'.")
+            raise DataError(
+                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
+                "these cells in, or pass nan_policy='omit'."
+            )
         msg = f"{int((~keep).sum())} plot(s) without a response were left out ({describe_rows(y.index[~keep])})."
         warn_list.append(msg)
         warnings.warn(msg, DataWarning, stacklevel=2)
@@ -495,8 +595,10 @@ def three414(
         for n, c in columns.items():
             series = to_numeric(sub[c], f"rate ({n})")
             if series.isna().any():
-                raise DataError(f"rate column {c!r} ({n}) is empty at {describe_rows(series.index[series.isna()])}; "
-                                "fill these cells in (0 for none).")
+                raise DataError(
+                    f"rate column {c!r} ({n}) is empty at {describe_rows(series.index[series.isna()])}; "
+                    "fill these cells in (0 for none)."
+                )
             check_nonnegative_rates(series, f"rate ({n})")
             cols.append(series.to_numpy())
         x = np.column_stack(cols)
@@ -517,17 +619,23 @@ def three414(
                 f"{describe_rows(bad, sub.loc[bad, treatment].tolist())}. Use numbers 1–14 or level codes "
                 "such as N2P2K2."
             )
-        x = np.array([[levels[n][c[i]] for i, n in enumerate(nutrients)] for c in codes], dtype=float)
+        x = np.array(
+            [[levels[n][c[i]] for i, n in enumerate(nutrients)] for c in codes], dtype=float
+        )
 
     idx = np.column_stack([_level_index(x[:, i], levels[n]) for i, n in enumerate(nutrients)])
     lookup = {lv: i + 1 for i, lv in enumerate(THREE414_LEVELS)}
-    trt = np.array([lookup.get(tuple(int(v) for v in row), 0) if (row >= 0).all() else 0 for row in idx])
+    trt = np.array(
+        [lookup.get(tuple(int(v) for v in row), 0) if (row >= 0).all() else 0 for row in idx]
+    )
     extra = trt == 0
     if extra.any():
         rows = sub.index[extra]
         shown = [tuple(format_number(v, 6) for v in x[i]) for i in np.flatnonzero(extra)]
-        msg = (f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out of the "
-               f"analysis: {describe_rows(rows, shown)}.")
+        msg = (
+            f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out of the "
+            f"analysis: {describe_rows(rows, shown)}."
+        )
         warn_list.append(msg)
         warnings.warn(msg, DataWarning, stacklevel=2)
         n_dropped += int(extra.sum())
@@ -537,7 +645,9 @@ def three414(
         desc = []
         for t in missing_trt:
             code = THREE414_LEVELS[t - 1]
-            rates_text = ", ".join(f"{n} {format_number(levels[n][code[i]], 6)}" for i, n in enumerate(nutrients))
+            rates_text = ", ".join(
+                f"{n} {format_number(levels[n][code[i]], 6)}" for i, n in enumerate(nutrients)
+            )
             desc.append(f"{t} ({_code_text(code, nutrients)}: {rates_text})")
         uses = sorted({name for name, ts in SUBSETS.items() for t in missing_trt if t in ts})
         raise DesignError(
@@ -563,9 +673,12 @@ def three414(
     unit_map = {k: v for k, v in {response: response_unit, **rate_units}.items() if v is not None}
     internal.attrs["fertopt"] = {"units": unit_map}
 
-    means = internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
-    design = pd.DataFrame({"treatment": np.arange(1, 15),
-                           "code": [_code_text(c, nutrients) for c in THREE414_LEVELS]})
+    means = (
+        internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
+    )
+    design = pd.DataFrame(
+        {"treatment": np.arange(1, 15), "code": [_code_text(c, nutrients) for c in THREE414_LEVELS]}
+    )
     for i, n in enumerate(nutrients):
         design[n] = [levels[n][c[i]] for c in THREE414_LEVELS]
     design["n"] = means["count"].to_numpy(dtype="int64")
@@ -582,8 +695,18 @@ def three414(
         omitted = float(design.loc[t - 1, "mean"])
         ry = 100.0 * omitted / full if full > 0 else math.nan
         en, zh = abundance_class(ry)
-        ry_rows.append({"nutrient": n, "treatment": t, "code": design.loc[t - 1, "code"], "yield_omitted": omitted,
-                        "yield_full": full, "relative_yield": ry, "abundance": en, "abundance_zh": zh})
+        ry_rows.append(
+            {
+                "nutrient": n,
+                "treatment": t,
+                "code": design.loc[t - 1, "code"],
+                "yield_omitted": omitted,
+                "yield_full": full,
+                "relative_yield": ry,
+                "abundance": en,
+                "abundance_zh": zh,
+            }
+        )
     relative = pd.DataFrame(ry_rows)
 
     # fits
@@ -592,19 +715,34 @@ def three414(
     optima: dict[str, Any] = {}
     captured: list[str] = []
 
-    def record(name: str, treatments: Sequence[int], n_obs: int, fitted: bool, result: Any,
-               opt: Any, verdict: TypicalityResult | None, message: str) -> None:
-        row: dict[str, Any] = {"model": name, "treatments": _treatment_text(treatments), "n_obs": n_obs,
-                               "fitted": fitted, "typical": None if verdict is None else verdict.typical,
-                               "failed_rules": "" if verdict is None else "; ".join(verdict.failed),
-                               "status": "" if opt is None else opt.status}
+    def record(
+        name: str,
+        treatments: Sequence[int],
+        n_obs: int,
+        fitted: bool,
+        result: Any,
+        opt: Any,
+        verdict: TypicalityResult | None,
+        message: str,
+    ) -> None:
+        row: dict[str, Any] = {
+            "model": name,
+            "treatments": _treatment_text(treatments),
+            "n_obs": n_obs,
+            "fitted": fitted,
+            "typical": None if verdict is None else verdict.typical,
+            "failed_rules": "" if verdict is None else "; ".join(verdict.failed),
+            "status": "" if opt is None else opt.status,
+        }
         for n in nutrients:
             row[n] = math.nan
         if opt is not None:
             if hasattr(opt, "rates"):
                 for n, v in (opt.rates or {}).items():
                     row[n] = v
-                row["yield_at_optimum"] = opt.yield_at_rates if opt.yield_at_rates is not None else math.nan
+                row["yield_at_optimum"] = (
+                    opt.yield_at_rates if opt.yield_at_rates is not None else math.nan
+                )
             else:
                 row[opt.nutrient if opt.nutrient in nutrients else result.rate] = opt.rate
                 row["yield_at_optimum"] = opt.yield_at_rate
@@ -624,7 +762,9 @@ def three414(
             try:
                 fit = fit_surface(part, response=response, rates=rate_names, block=block)
                 opt = fit.optimum(prices=prices) if prices is not None else fit.maximum()
-                verdict = fit.typicality(prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck)
+                verdict = fit.typicality(
+                    prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck
+                )
             except FertoptError as exc:
                 record(label, SUBSETS[name], len(part), False, None, None, None, str(exc))
                 return None
@@ -644,11 +784,30 @@ def three414(
     plateau: dict[str, Any] = {}
     uni_opt: dict[str, Any] = {}
     for i, n in enumerate(nutrients):
-        fit, opt, verdict = _univariate(subset(f"univariate {i}"), n, response, block, prices, alpha,
-                                        strict_signs, ck, "quadratic", captured)
+        fit, opt, verdict = _univariate(
+            subset(f"univariate {i}"),
+            n,
+            response,
+            block,
+            prices,
+            alpha,
+            strict_signs,
+            ck,
+            "quadratic",
+            captured,
+        )
         label = f"quadratic {n}"
         if fit is None:
-            record(label, SUBSETS[f"univariate {i}"], len(subset(f"univariate {i}")), False, None, None, None, opt)
+            record(
+                label,
+                SUBSETS[f"univariate {i}"],
+                len(subset(f"univariate {i}")),
+                False,
+                None,
+                None,
+                None,
+                opt,
+            )
             continue
         univariate[n] = fit
         typ[label] = verdict
@@ -661,51 +820,121 @@ def three414(
     for i, n in enumerate(nutrients):
         ry = relative.loc[i, "relative_yield"]
         en = relative.loc[i, "abundance"]
-        row = {"nutrient": n, "rate": math.nan, "source": "none", "status": "none", "yield_at_rate": math.nan,
-               "relative_yield": ry, "abundance": en, "note": ""}
+        row = {
+            "nutrient": n,
+            "rate": math.nan,
+            "source": "none",
+            "status": "none",
+            "yield_at_rate": math.nan,
+            "relative_yield": ry,
+            "abundance": en,
+            "note": "",
+        }
         if ternary_ok:
             opt = optima["ternary"]
-            row.update(rate=opt.rates[n], source="ternary", status=opt.status, yield_at_rate=opt.yield_at_rates)
+            row.update(
+                rate=opt.rates[n],
+                source="ternary",
+                status=opt.status,
+                yield_at_rate=opt.yield_at_rates,
+            )
         else:
-            usable = [lab for lab in binary_labels(nutrients, n)
-                      if lab in typ and typ[lab].typical and optima[lab].rates is not None]
+            usable = [
+                lab
+                for lab in binary_labels(nutrients, n)
+                if lab in typ and typ[lab].typical and optima[lab].rates is not None
+            ]
             if usable:
                 rates_ = [optima[lab].rates[n] for lab in usable]
                 statuses = [optima[lab].status for lab in usable]
-                row.update(rate=float(np.mean(rates_)), status=_worst(statuses),
-                           yield_at_rate=float(np.mean([optima[lab].yield_at_rates for lab in usable])),
-                           source=usable[0] if len(usable) == 1 else " + ".join(usable) + " (mean)")
+                row.update(
+                    rate=float(np.mean(rates_)),
+                    status=_worst(statuses),
+                    yield_at_rate=float(np.mean([optima[lab].yield_at_rates for lab in usable])),
+                    source=usable[0] if len(usable) == 1 else " + ".join(usable) + " (mean)",
+                )
                 if len(usable) > 1:
                     row["note"] = "mean of " + ", ".join(
-                        f"{lab}: {format_number(r, 4)}" for lab, r in zip(usable, rates_, strict=True))
+                        f"{lab}: {format_number(r, 4)}"
+                        for lab, r in zip(usable, rates_, strict=True)
+                    )
             elif n in univariate and typ[f"quadratic {n}"].typical:
                 opt = uni_opt[n]
-                row.update(rate=opt.rate, source=f"quadratic {n}", status=opt.status, yield_at_rate=opt.yield_at_rate)
+                row.update(
+                    rate=opt.rate,
+                    source=f"quadratic {n}",
+                    status=opt.status,
+                    yield_at_rate=opt.yield_at_rate,
+                )
             else:
-                lp, lp_opt, message = _plateau(subset(f"univariate {i}"), n, response, block, prices, captured)
+                lp, lp_opt, message = _plateau(
+                    subset(f"univariate {i}"), n, response, block, prices, captured
+                )
                 label = f"linear_plateau {n}"
                 if lp is not None:
                     plateau[n] = lp
                     usable_lp = lp_opt is not None and lp_opt.recommended
-                    record(label, SUBSETS[f"univariate {i}"], lp.n_obs, True, lp, lp_opt, None, message)
+                    record(
+                        label, SUBSETS[f"univariate {i}"], lp.n_obs, True, lp, lp_opt, None, message
+                    )
                     if usable_lp:
-                        row.update(rate=lp_opt.rate, source=label, status=lp_opt.status,
-                                   yield_at_rate=lp_opt.yield_at_rate)
+                        row.update(
+                            rate=lp_opt.rate,
+                            source=label,
+                            status=lp_opt.status,
+                            yield_at_rate=lp_opt.yield_at_rate,
+                        )
                 else:
-                    record(label, SUBSETS[f"univariate {i}"], len(subset(f"univariate {i}")), False, None, None,
-                           None, message)
+                    record(
+                        label,
+                        SUBSETS[f"univariate {i}"],
+                        len(subset(f"univariate {i}")),
+                        False,
+                        None,
+                        None,
+                        None,
+                        message,
+                    )
                 if row["source"] == "none":
-                    row["note"] = (f"no fit gives a usable {n} rate; judge from the abundance class "
-                                   f"({en}, relative yield {format_number(ry, 3)} %) and local experience")
+                    row["note"] = (
+                        f"no fit gives a usable {n} rate; judge from the abundance class "
+                        f"({en}, relative yield {format_number(ry, 3)} %) and local experience"
+                    )
         rec_rows.append(row)
-    recommendations = pd.DataFrame(rec_rows, columns=["nutrient", "rate", "source", "status", "yield_at_rate",
-                                                      "relative_yield", "abundance", "note"])
-    fits = pd.DataFrame(fit_rows, columns=["model", "treatments", "n_obs", "fitted", "typical", "failed_rules",
-                                           "status", *nutrients, "yield_at_optimum", "message"])
+    recommendations = pd.DataFrame(
+        rec_rows,
+        columns=[
+            "nutrient",
+            "rate",
+            "source",
+            "status",
+            "yield_at_rate",
+            "relative_yield",
+            "abundance",
+            "note",
+        ],
+    )
+    fits = pd.DataFrame(
+        fit_rows,
+        columns=[
+            "model",
+            "treatments",
+            "n_obs",
+            "fitted",
+            "typical",
+            "failed_rules",
+            "status",
+            *nutrients,
+            "yield_at_optimum",
+            "message",
+        ],
+    )
     fits["typical"] = fits["typical"].astype(object)
     if not replicated:
-        notes.append("The trial has one plot per treatment: fits use the 14 treatment yields, and typicality "
-                     "rule 1 rests on few residual degrees of freedom.")
+        notes.append(
+            "The trial has one plot per treatment: fits use the 14 treatment yields, and typicality "
+            "rule 1 rests on few residual degrees of freedom."
+        )
     return Three414Result(
         nutrients=tuple(nutrients),
         levels={n: tuple(float(v) for v in levels[n]) for n in nutrients},
@@ -761,8 +990,18 @@ def _worst(statuses: Sequence[str]) -> str:
     return max(statuses, key=lambda s: _ORDER.index(s) if s in _ORDER else len(_ORDER))
 
 
-def _univariate(part: pd.DataFrame, nutrient: str, response: str, block: str | None, prices: Any, alpha: float,
-                strict_signs: bool, ck: float, model: str, captured: list[str]):
+def _univariate(
+    part: pd.DataFrame,
+    nutrient: str,
+    response: str,
+    block: str | None,
+    prices: Any,
+    alpha: float,
+    strict_signs: bool,
+    ck: float,
+    model: str,
+    captured: list[str],
+):
     """Quadratic fit of one nutrient's series through fertopt.fit_response, with typicality."""
     from .response import fit_response
 
@@ -770,11 +1009,21 @@ def _univariate(part: pd.DataFrame, nutrient: str, response: str, block: str | N
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fit = fit_response(part, response=response, rate=nutrient, model=model, block=block,
-                               nutrient=nutrient if nutrient in _FORMS else None, other_rates=[])
+            fit = fit_response(
+                part,
+                response=response,
+                rate=nutrient,
+                model=model,
+                block=block,
+                nutrient=nutrient if nutrient in _FORMS else None,
+                other_rates=[],
+            )
             opt_max = fit.optimum(ci=None)
-            opt_econ = (fit.optimum(ci=None, **_curve_price_kwargs(prices, nutrient, fit))
-                        if prices is not None else None)
+            opt_econ = (
+                fit.optimum(ci=None, **_curve_price_kwargs(prices, nutrient, fit))
+                if prices is not None
+                else None
+            )
         except FertoptError as exc:
             return None, str(exc), None
     captured.extend(f"{label}: {w.message}" for w in caught)
@@ -782,8 +1031,14 @@ def _univariate(part: pd.DataFrame, nutrient: str, response: str, block: str | N
     return fit, (opt_econ if opt_econ is not None else opt_max), verdict
 
 
-def _plateau(part: pd.DataFrame, nutrient: str, response: str, block: str | None, prices: Any,
-             captured: list[str]):
+def _plateau(
+    part: pd.DataFrame,
+    nutrient: str,
+    response: str,
+    block: str | None,
+    prices: Any,
+    captured: list[str],
+):
     """Linear-plateau fallback through fertopt.fit_response; ``(fit, optimum, message)``."""
     from .response import fit_response
 
@@ -791,9 +1046,16 @@ def _plateau(part: pd.DataFrame, nutrient: str, response: str, block: str | None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fit = fit_response(part, response=response, rate=nutrient, model="linear_plateau", block=block,
-                               nutrient=nutrient if nutrient in _FORMS else None, other_rates=[],
-                               errors="return")
+            fit = fit_response(
+                part,
+                response=response,
+                rate=nutrient,
+                model="linear_plateau",
+                block=block,
+                nutrient=nutrient if nutrient in _FORMS else None,
+                other_rates=[],
+                errors="return",
+            )
         except FertoptError as exc:
             return None, None, str(exc)
         if not fit.converged:

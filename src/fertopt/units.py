@@ -118,7 +118,9 @@ def parse_unit(unit: str) -> tuple[str, str]:
         mass_lower = {k.lower(): k for k in MASS_KG}
         mass = mass_lower.get(mass.lower(), mass)
     if mass not in MASS_KG:
-        raise FertoptError(f"unknown mass unit {mass!r} in {unit!r}; use one of {', '.join(MASS_KG)}.")
+        raise FertoptError(
+            f"unknown mass unit {mass!r} in {unit!r}; use one of {', '.join(MASS_KG)}."
+        )
     if area not in AREA_M2 and area != "plot":
         raise FertoptError(
             f"unknown area unit {area!r} in {unit!r}; use one of {', '.join(AREA_M2)} or 'plot'."
@@ -175,7 +177,9 @@ def nutrient_factor(from_form: str, to_form: str) -> float:
     e1, f1 = NUTRIENT_FORMS[from_form]
     e2, f2 = NUTRIENT_FORMS[to_form]
     if e1 != e2:
-        raise FertoptError(f"cannot convert {from_form} to {to_form}: they are different nutrients.")
+        raise FertoptError(
+            f"cannot convert {from_form} to {to_form}: they are different nutrients."
+        )
     return f1 / f2
 
 
@@ -495,9 +499,7 @@ class Prices:
             prices[form] = price / grade
             unit = _mass_unit(options.get("nutrient_unit", "kg"), "nutrient_unit")
             name = _product_key(product) if isinstance(product, str) else "product"
-            sources.append(
-                f"{form}: {price:g} per {unit} of {name} at {grade * 100:g} % {form}"
-            )
+            sources.append(f"{form}: {price:g} per {unit} of {name} at {grade * 100:g} % {form}")
         return cls(crop=crop, **prices, sources=tuple(sources), **options)
 
     def replace(self, **changes: Any) -> Prices:
@@ -744,5 +746,7 @@ class Prices:
 
     def to_dict(self) -> dict[str, Any]:
         """Fields as a JSON-safe dict."""
-        return {f.name: getattr(self, f.name) if f.name != "sources" else list(self.sources)
-                for f in dataclasses.fields(self)}
+        return {
+            f.name: getattr(self, f.name) if f.name != "sources" else list(self.sources)
+            for f in dataclasses.fields(self)
+        }

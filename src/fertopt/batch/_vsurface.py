@@ -49,7 +49,7 @@ __all__ = ["SurfaceSetup", "SurfaceArrays", "surface_arrays", "box_qp_max_many",
 _FUZZ = 1e-9  # relative width of a decision boundary treated as undecidable here
 _BAND = 1e-11  # box_qp_max keeps the first of candidates within 1e-12: ties closer than this
 _RIDGE_TOL = 1e-3  # SurfaceFit.canonical() and optimum(): coded eigenvalue counted as zero
-_TOL = 1e-9  # SurfaceFit._outside(): tolerance of the tested range
+_TOL = 1e-9  # _surface_region.outside(): tolerance of the tested range
 
 
 @dataclass
@@ -248,7 +248,7 @@ def _shape_many(
     half: np.ndarray,
     eig: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Kind, finite maximum and stationary point as ``_surface_results._shape``, per trial.
+    """Kind, finite maximum and stationary point as ``_surface_canonical.shape``, per trial.
 
     Returns ``(kind, has_max, z, refer)``; ``z`` is NaN where there is no
     stationary point (a rising ridge).  Referred: an eigenvalue at the ridge
@@ -298,7 +298,7 @@ def _shape_many(
 
 
 def _outside_flags(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each point is outside the tested box (as SurfaceFit._outside), and whether
+    """Whether each point is outside the tested box (as _surface_region.outside), and whether
     a coordinate sits at the edge of its tolerance (1e-9), too close to call."""
     tol_hi = _TOL * np.maximum(1.0, np.abs(hi))
     tol_lo = _TOL * np.maximum(1.0, np.abs(lo))
@@ -429,7 +429,7 @@ def _stepwise_many(
     r: int,
     base_rank: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Efroymson's selection (``_surface_fit._stepwise``) for the trials of one design.
+    """Efroymson's selection (``_surface_stepwise.stepwise``) for the trials of one design.
 
     ``means`` are the centred treatment means; the plots' residual sum of
     squares of a term set S is ``extra + r · SSE_means(S)`` (blocks are

@@ -23,8 +23,14 @@ import pandas as pd
 
 from .._validation import check_choice
 
-__all__ = ["load_dataset", "list_datasets", "DatasetInfo", "DATASETS", "water_chestnut_published",
-           "water_chestnut_audit"]
+__all__ = [
+    "load_dataset",
+    "list_datasets",
+    "DatasetInfo",
+    "DATASETS",
+    "water_chestnut_published",
+    "water_chestnut_audit",
+]
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,18 @@ DATASETS: dict[str, DatasetInfo] = {
             file="minnesota_2012.csv",
             description="Corn grain yield response to pre-plant nitrogen, Minnesota 2012: 8 N rates x 4 replicates.",
             design="RCBD",
-            units={"rate_n_applied_kgha": "kg/ha", "yld_grain_dry_kgha": "kg/ha",
-                   "nup_total_kgha": "kg/ha", "soil_plus_fert_n_kgha": "kg/ha"},
-            roles={"response": "yld_grain_dry_kgha", "treatment": "trt", "block": "rep",
-                   "rate": "rate_n_applied_kgha"},
+            units={
+                "rate_n_applied_kgha": "kg/ha",
+                "yld_grain_dry_kgha": "kg/ha",
+                "nup_total_kgha": "kg/ha",
+                "soil_plus_fert_n_kgha": "kg/ha",
+            },
+            roles={
+                "response": "yld_grain_dry_kgha",
+                "treatment": "trt",
+                "block": "rep",
+                "rate": "rate_n_applied_kgha",
+            },
             source="tnigon/eonr, eonr/examples/data/minnesota_2012.csv (Nigon et al., EONR tutorial)",
             licence="MIT (tnigon/eonr)",
             notes="Tutorial prices: grain $0.157/kg, N $0.88/kg.",
@@ -100,9 +114,15 @@ DATASETS: dict[str, DatasetInfo] = {
             ),
             design="RCBD",
             units={"N": "kg/mu", "P2O5": "kg/mu", "K2O": "kg/mu", "yield": "kg/mu"},
-            roles={"response": "yield", "treatment": "treatment", "block": "block",
-                   "rates": "N,P2O5,K2O", "full": "formula", "control": "blank",
-                   "minus": "N=reduced N,P2O5=reduced P,K2O=reduced K"},
+            roles={
+                "response": "yield",
+                "treatment": "treatment",
+                "block": "block",
+                "rates": "N,P2O5,K2O",
+                "full": "formula",
+                "control": "blank",
+                "minus": "N=reduced N,P2O5=reduced P,K2O=reduced K",
+            },
             source=(
                 "Reconstructed by fertopt (data/water_chestnut/make_reconstruction.py) from the "
                 "numbers published in 马蹄肥料配方校正试验 (Huadiao town agricultural service centre, "
@@ -124,7 +144,11 @@ DATASETS: dict[str, DatasetInfo] = {
 def list_datasets() -> pd.DataFrame:
     """The index of bundled datasets: ``name | description | design | source | licence``."""
     rows = [
-        {k: v for k, v in asdict(info).items() if k in ("name", "description", "design", "source", "licence")}
+        {
+            k: v
+            for k, v in asdict(info).items()
+            if k in ("name", "description", "design", "source", "licence")
+        }
         for info in DATASETS.values()
     ]
     return pd.DataFrame(rows)

@@ -1,0 +1,316 @@
+"""Running a test: the checks all tests share, each family tested and lettered, the result.
+
+Every public function of :mod:`fertopt.multcomp` hands its own arguments to
+:func:`from_anova` or :func:`from_means` unchanged.  These check the
+options, find what is compared and with which error (``_error_terms``),
+gather the means (``_families``), test each family (``_pairwise``), give
+the letters (:mod:`fertopt._cld`; ``*`` marks for Dunnett's test) and build
+the :class:`MultCompResult` with its notes and warnings.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _cld
+from .._formatting import format_number
+from .._validation import check_choice, check_probability
+from ..exceptions import DesignError, FertoptError, UnbalancedDesignWarning
+from ._error_terms import Plan, given_error, plan_comparison
+from ._families import Family, check_replicated, families_from_anova, family_from_means
+from ._pairwise import Outcome, compare_family, harmonic_mean
+from ._result import MultCompResult
+
+__all__ = ["from_anova", "from_means"]
+
+
+# ---------------------------------------------------------------------------
+# checks shared by all tests
+# ---------------------------------------------------------------------------
+def _check_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The options only some tests take, checked and normalised."""
+    if "replication" in options:
+        check_choice(options["replication"], "replication", ("harmonic", "kramer"))
+    if options.get("p_adjust") is not None:
+        check_choice(
+            options["p_adjust"], "p_adjust", (None, "bonferroni", "holm", "sidak", "fdr_bh")
+        )
+    if "alternative" in options:
+        check_choice(options["alternative"], "alternative", ("two-sided", "greater", "less"))
+    if "stepdown" in options:
+        options["stepdown"] = bool(options["stepdown"])
+    if "control" in options:
+        options["control"] = str(options["control"])
+    return options
+
+
+def _common_checks(alpha, alpha_capitals, descending, letters) -> tuple[float, float | None, bool]:
+    alpha = check_probability(alpha, "alpha")
+    if alpha_capitals is not None:
+        alpha_capitals = check_probability(alpha_capitals, "alpha_capitals")
+        if alpha_capitals >= alpha:
+            raise FertoptError(
+                f"alpha_capitals={alpha_capitals!r} must be smaller than alpha={alpha!r}: capital "
+                "letters mark the stricter level (0.01 beside 0.05 in the usual convention)."
+            )
+    if not isinstance(descending, (bool, np.bool_)):
+        raise FertoptError(f"descending must be True or False, got {descending!r}.")
+    check_choice(letters, "letters", ("agricolae", "piepho"))
+    return alpha, alpha_capitals, bool(descending)
+
+
+def _replication_warning(
+    families: list[Family], replication: str | None, test: str
+) -> list[tuple[type, str]]:
+    if replication != "harmonic":
+        return []
+    for fam in families:
+        if not fam.balanced:
+            lo, hi = fam.n.min(), fam.n.max()
+            return [
+                (
+                    UnbalancedDesignWarning,
+                    f"replication differs between treatments (n = {format_number(lo)} to "
+                    f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
+                    f"({format_number(harmonic_mean(fam.n), 4)}), as agricolae and SAS do. "
+                    "replication='kramer' uses each pair's own n instead.",
+                )
+            ]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# one family: tested, lettered, tabled
+# ---------------------------------------------------------------------------
+def _control_marks(same: np.ndarray, c: int) -> list[str]:
+    """Dunnett's display: ``*`` for each treatment separated from the control ``c``."""
+    return ["" if i == c or same[i, c] else "*" for i in range(len(same))]
+
+
+def _groups_table(
+    test: str, fam: Family, out: Outcome, *, mse: float, letters: str, control: str | None
+) -> tuple[pd.DataFrame, int]:
+    """Means with their letters, in display order, and how often Piepho's letters replaced
+    agricolae's sweep (lowercase and capitals counted apart)."""
+    shown: dict[str, list[str]] = {}
+    fell_back = 0
+    for column, same, pool in (
+        ("letters", out.same, _cld.LOWERCASE),
+        ("capitals", out.same_capitals, _cld.CAPITALS),
+    ):
+        if same is None:
+            continue
+        if test == "Dunnett":
+            shown[column] = _control_marks(same, fam.labels.index(control))
+        else:
+            shown[column], method = _cld.compact_letters(out.order, same, method=letters, pool=pool)
+            fell_back += method != letters
+    g = pd.DataFrame(
+        {
+            "treatment": fam.labels,
+            "mean": fam.means,
+            "sd": fam.sd,
+            "se": np.sqrt(mse / fam.n),
+            "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
+            **shown,
+        }
+    )
+    return g.iloc[out.order].reset_index(drop=True), fell_back
+
+
+# ---------------------------------------------------------------------------
+# all families: the result
+# ---------------------------------------------------------------------------
+def _assemble(
+    test: str,
+    families: list[Family],
+    plan: Plan,
+    *,
+    notes: list[str],
+    response: str | None,
+    design: str | None,
+    n_obs: int,
+    alpha: float,
+    alpha_capitals: float | None,
+    descending: bool,
+    letters: str,
+    p_adjust: str | None = None,
+    replication: str | None = None,
+    stepdown: bool = False,
+    control: str | None = None,
+    alternative: str | None = None,
+) -> MultCompResult:
+    group_frames, pair_frames, crit_frames = [], [], []
+    levels = {fam.within if fam.within is not None else "": list(fam.labels) for fam in families}
+    invalid_sweeps = []
+    for fam in families:
+        where = f" within {fam.within}" if fam.within else ""
+        if len(fam.labels) < 2:
+            raise DesignError(
+                f"only one level of {plan.term} is present{where}; at least 2 are needed to "
+                "compare means."
+            )
+        if test == "Dunnett" and control not in fam.labels:
+            raise DesignError(
+                f"control={control!r} is not a level of {plan.term}{where}; the levels are "
+                f"{', '.join(map(repr, fam.labels))}. Pass the label of the untreated or standard "
+                "treatment exactly as it appears in the data."
+            )
+        out = compare_family(
+            test,
+            fam,
+            mse=plan.mse,
+            df=plan.df,
+            alpha=alpha,
+            alpha_capitals=alpha_capitals,
+            descending=descending,
+            p_adjust=p_adjust,
+            replication=replication,
+            stepdown=stepdown,
+            control=control,
+            alternative=alternative or "two-sided",
+        )
+        g, fell_back = _groups_table(test, fam, out, mse=plan.mse, letters=letters, control=control)
+        invalid_sweeps += [fam.within] * fell_back
+        pairs, crit = out.pairs, out.critical
+        if fam.within is not None:
+            g.insert(0, "within", fam.within)
+            pairs.insert(0, "within", fam.within)
+            crit.insert(0, "within", fam.within)
+        group_frames.append(g)
+        pair_frames.append(pairs)
+        crit_frames.append(crit)
+    notes = list(notes)
+    if invalid_sweeps:
+        where = "" if invalid_sweeps == [None] else " (in some slices)"
+        notes.append(
+            "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
+            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
+            "differ "
+            "from agricolae's but follow the decisions exactly."
+        )
+    if test == "Duncan":
+        notes.append(
+            "Duncan's test protects each range at (1 − α)^(p − 1); it does not control the "
+            "experimentwise error rate (Tukey's test does)."
+        )
+    warns = plan.warns + _replication_warning(families, replication, test)
+    for category, text in warns:
+        warnings.warn(text, category, stacklevel=4)  # the caller of the public function
+    return MultCompResult(
+        test=test,
+        groups=pd.concat(group_frames, ignore_index=True),
+        pairs=pd.concat(pair_frames, ignore_index=True),
+        critical=pd.concat(crit_frames, ignore_index=True),
+        term=plan.term,
+        within=plan.within,
+        response=response,
+        mse=plan.mse,
+        df=plan.df,
+        error_term=plan.error_term,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        p_adjust=p_adjust,
+        replication=replication,
+        stepdown=stepdown,
+        descending=descending,
+        letters_method="piepho" if invalid_sweeps else letters,
+        control=control,
+        alternative=alternative,
+        design=design,
+        n_obs=n_obs,
+        notes=tuple(notes),
+        warnings=tuple(text for _, text in warns),
+        _extra={"levels": levels},
+    )
+
+
+# ---------------------------------------------------------------------------
+# the two entry points
+# ---------------------------------------------------------------------------
+def from_anova(
+    test: str,
+    aov,
+    *,
+    alpha,
+    term,
+    within,
+    alpha_capitals,
+    descending=True,
+    letters="agricolae",
+    **options,
+) -> MultCompResult:
+    """Run ``test`` on an ANOVA result; the keywords are those of the public function."""
+    options = _check_options(options)
+    if not all(hasattr(aov, a) for a in ("table", "factors", "data", "errors", "design")):
+        raise FertoptError(
+            f"{test.lower()}() takes the result of fertopt.anova(...), got {type(aov).__name__}. "
+            f"For means from a published table use {test.lower()}_from_means(means=..., n=..., "
+            "mse=..., df_resid=...)."
+        )
+    alpha, alpha_capitals, descending = _common_checks(alpha, alpha_capitals, descending, letters)
+    plan = plan_comparison(aov, term, within, alpha)
+    families, n_obs = families_from_anova(aov, plan.parts, plan.within)
+    check_replicated(families, " in the analysed data")
+    notes = list(plan.notes)
+    if not all(f.balanced for f in families) and (
+        len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")
+    ):
+        notes.append(
+            "Replication is unequal: the means are arithmetic means of the plots (as in "
+            "agricolae), not least-squares means."
+        )
+    return _assemble(
+        test,
+        families,
+        plan,
+        notes=notes,
+        response=str(aov.response),
+        design=str(aov.design),
+        n_obs=n_obs,
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        **options,
+    )
+
+
+def from_means(
+    test: str,
+    *,
+    means,
+    n,
+    mse,
+    df_resid,
+    sd,
+    alpha,
+    alpha_capitals,
+    descending=True,
+    letters="agricolae",
+    **options,
+) -> MultCompResult:
+    """Run ``test`` on a table of means; the keywords are those of the public function."""
+    options = _check_options(options)
+    alpha, alpha_capitals, descending = _common_checks(alpha, alpha_capitals, descending, letters)
+    plan = given_error(mse, df_resid)
+    fam = family_from_means(means, n, sd)
+    check_replicated([fam], "")
+    return _assemble(
+        test,
+        [fam],
+        plan,
+        notes=[],
+        response=None,
+        design=None,
+        n_obs=int(np.sum(fam.n)),
+        alpha=alpha,
+        alpha_capitals=alpha_capitals,
+        descending=descending,
+        letters=letters,
+        **options,
+    )
