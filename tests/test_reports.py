@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
-from fertopt import _report_sections, plotting
+from fertopt import plotting
+from fertopt._report import _context
 from fertopt.reports import Figure, TrialReport, trial_report
 
 HERE = Path(__file__).parent
@@ -223,7 +224,8 @@ def test_internal_error_in_one_section_does_not_stop_the_report(minnesota, monke
     def broken(ctx):
         return 1 / 0
 
-    monkeypatch.setattr(_report_sections, "_sec_diagnostics", broken)
+    # Context.build_sections looks its builders up in the namespace of _context
+    monkeypatch.setattr(_context, "_sec_diagnostics", broken)
     rep = report_of(minnesota, figures=False)
     diag = rep.section("diagnostics")
     assert diag.status == "failed"

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import _report_sections as _rs
+from . import _report as _rs
 from ._formatting import (
     Facts,
     Notes,
