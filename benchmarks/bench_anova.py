@@ -24,7 +24,8 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 def import_time() -> tuple[float, str]:
     code = (
         "import time, sys; t = time.perf_counter(); import fertopt; "
-        "print(time.perf_counter() - t, 'matplotlib.pyplot' in sys.modules, 'statsmodels' in sys.modules)"
+        "print(time.perf_counter() - t, 'matplotlib.pyplot' in sys.modules, "
+        "'statsmodels' in sys.modules)"
     )
     runs, flags = [], ""
     for _ in range(5):
@@ -77,7 +78,8 @@ def main() -> None:
         f"(includes validation, design checks and assumption tests)"
     )
     print(
-        f"baseline statsmodels ols + anova_lm: {base * 1000:.2f} ms; ratio fertopt/baseline = {ours / base:.2f}"
+        f"baseline statsmodels ols + anova_lm: {base * 1000:.2f} ms; "
+        f"ratio fertopt/baseline = {ours / base:.2f}"
     )
 
 

@@ -71,9 +71,10 @@ def main() -> None:
     for reps in (1, 3):
         data = trial(reps)
         blk = "block" if reps > 1 else None
-        ours = per_call(lambda: fo.fit_surface(data, response="y", block=blk))
+        # the loop variables are bound as defaults so each closure keeps its own trial
+        ours = per_call(lambda data=data, blk=blk: fo.fit_surface(data, response="y", block=blk))
         form = formula + (" + C(block, Sum)" if blk else "")
-        base = per_call(lambda: smf.ols(form, data=data).fit())
+        base = per_call(lambda form=form, data=data: smf.ols(form, data=data).fit())
         print(
             f"fit_surface, 3414 x {reps} rep ({len(data)} plots): {ours * 1e3:.2f} ms; "
             f"statsmodels formula OLS {base * 1e3:.2f} ms; ratio {ours / base:.2f}"
@@ -90,7 +91,7 @@ def main() -> None:
             (lo + hi) / 2,
             jac=lambda z: -(g + 2 * h @ z),
             method="L-BFGS-B",
-            bounds=list(zip(lo, hi)),
+            bounds=list(zip(lo, hi, strict=True)),
         )
 
     base = per_call(lbfgs, repeat=500)

@@ -51,7 +51,7 @@ def exact_oneway(groups: list[str], values: list[float]) -> dict[str, float]:
     """One-way ANOVA of the given doubles in exact rational arithmetic."""
     ys = [Fraction(v) for v in values]
     by: dict[str, list[Fraction]] = {}
-    for g, y in zip(groups, ys):
+    for g, y in zip(groups, ys, strict=True):
         by.setdefault(g, []).append(y)
     n, k = len(ys), len(by)
     grand = sum(ys) / n

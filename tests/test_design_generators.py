@@ -87,7 +87,7 @@ def test_factorial():
     assert list(t.columns) == ["plot", "block", "treatment", "N", "K2O"]
     assert len(book.treatments) == 6 and book.n_plots == 18
     for _, blk in t.groupby("block"):
-        assert sorted(zip(blk["N"], blk["K2O"])) == sorted(
+        assert sorted(zip(blk["N"], blk["K2O"], strict=True)) == sorted(
             (n, k) for n in (0, 90, 180) for k in (0, 60)
         )
     crd_book = design.factorial({"N": [0, 90], "P2O5": [0, 45]}, reps=2, blocks=False, rng=1)

@@ -14,7 +14,12 @@ from numpy.testing import assert_allclose
 
 import fertopt as fo
 
-CHINESE = "处理,重复,产量(kg/亩),N,P2O5,K2O\nCK,1,1688.5,0,0,0\nNPK,1,3020.0,18,8,19\n减氮,1,3250.4,12,8,19\n"
+CHINESE = (
+    "处理,重复,产量(kg/亩),N,P2O5,K2O\n"
+    "CK,1,1688.5,0,0,0\n"
+    "NPK,1,3020.0,18,8,19\n"
+    "减氮,1,3250.4,12,8,19\n"
+)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -185,7 +190,10 @@ def test_datasets_index_and_load():
 
 
 def test_import_is_light():
-    code = "import sys, fertopt; print('matplotlib.pyplot' in sys.modules, 'statsmodels' in sys.modules)"
+    code = (
+        "import sys, fertopt; "
+        "print('matplotlib.pyplot' in sys.modules, 'statsmodels' in sys.modules)"
+    )
     src = str(Path(__file__).parents[1] / "src")
     env = {**os.environ, "PYTHONPATH": src}
     out = subprocess.run(

@@ -114,7 +114,10 @@ def test_welch_quadratic_matches_lm(welch_quad):
 
 
 def test_welch_stationary_point_outside_tested_box(welch_quad):
-    """The pure quadratic's maximum (412 / 117 / 234 lb) lies beyond the design maxima 400 / 88 / 168."""
+    """The pure quadratic's maximum (412 / 117 / 234 lb) lies beyond the tested box.
+
+    The design maxima are 400 / 88 / 168 lb of N / P / K.
+    """
     can = welch_quad.canonical()
     ref = _ref("surface_welch_quad_canonical.csv").set_index("quantity")["value"]
     assert can.kind == "maximum" and can.has_maximum
@@ -512,7 +515,7 @@ def test_stationary_ridge_and_rising_ridge():
 # the exact box optimum
 # ---------------------------------------------------------------------------
 def _brute(c0, g, h, lo, hi, n=21):
-    axes = [np.linspace(a, b, n) for a, b in zip(lo, hi)]
+    axes = [np.linspace(a, b, n) for a, b in zip(lo, hi, strict=True)]
     pts = np.array(list(itertools.product(*axes)))
     return (c0 + pts @ g + np.einsum("ij,jk,ik->i", pts, h, pts)).max()
 

@@ -1,4 +1,4 @@
-"""The 3414 workflow: subsets against R lm, relative yields by hand, the fallback cascade, bad input."""
+"""The 3414 workflow: subsets against R lm, relative yields by hand, fallback cascade, bad input."""
 
 from __future__ import annotations
 

@@ -133,7 +133,11 @@ def format_value(x: Any, digits: int = 4, kind: str | Callable[[Any], str] | Non
 
     Examples
     --------
-    >>> format_value(7.5123, kind="pct"), format_value(2.0, kind="int"), format_value(0.1234, kind=".1f")
+    >>> (
+    ...     format_value(7.5123, kind="pct"),
+    ...     format_value(2.0, kind="int"),
+    ...     format_value(0.1234, kind=".1f"),
+    ... )
     ('7.51 %', '2', '0.1')
     """
     if callable(kind):
@@ -233,9 +237,9 @@ Block = Facts | Paragraph | Notes | Table
 # ---------------------------------------------------------------------------
 _CSS = (
     # readable in light and dark notebook themes: colours are translucent or inherited
-    "<style>.fertopt-summary{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',"
-    "Arial,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;font-size:13px;line-height:1.45;"
-    "max-width:100%;overflow-x:auto}"
+    "<style>.fertopt-summary{font-family:system-ui,-apple-system,'Segoe UI',Roboto,"
+    "'Helvetica Neue',Arial,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
+    "font-size:13px;line-height:1.45;max-width:100%;overflow-x:auto}"
     ".fertopt-summary h3{font-size:1.15em;margin:2px 0 4px 0}"
     ".fertopt-summary h4{font-size:1em;margin:10px 0 2px 0}"
     ".fertopt-summary table{border-collapse:collapse;margin:4px 0 10px 0}"

@@ -506,7 +506,9 @@ def poly_box_max(poly: Poly, lo: np.ndarray, hi: np.ndarray, n_grid: int = 7):
 
     lo = np.asarray(lo, dtype=float)
     hi = np.asarray(hi, dtype=float)
-    axes = [np.linspace(a, b, n_grid) if b > a else np.array([a]) for a, b in zip(lo, hi)]
+    axes = [
+        np.linspace(a, b, n_grid) if b > a else np.array([a]) for a, b in zip(lo, hi, strict=True)
+    ]
     grid = np.array(list(itertools.product(*axes)))
     vals = poly.value(grid)
     order = np.argsort(-vals, kind="stable")[:8]
@@ -518,7 +520,7 @@ def poly_box_max(poly: Poly, lo: np.ndarray, hi: np.ndarray, n_grid: int = 7):
             (start - lo) / width,
             jac=lambda u: -poly.grad(lo + u * width) * width,
             method="L-BFGS-B",
-            bounds=[(0.0, 1.0) if b > a else (0.0, 0.0) for a, b in zip(lo, hi)],
+            bounds=[(0.0, 1.0) if b > a else (0.0, 0.0) for a, b in zip(lo, hi, strict=True)],
             options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 500},
         )
         z = np.clip(lo + res.x * width, lo, hi)

@@ -91,7 +91,7 @@ def need_second_order(surf: SurfaceFit, what: str) -> None:
 
 
 def ridge_table(surf: SurfaceFit, radii: Sequence[float] | None) -> tuple[pd.DataFrame, np.ndarray]:
-    """Ridge analysis: ``radius``, the rates and ``predicted`` on each sphere; and the working-scale path.
+    """Ridge analysis: ``radius``, rates and ``predicted`` per sphere, and the working-scale path.
 
     The default radii run from 0 by 0.1 to the corner of the coded box (√k).
     """

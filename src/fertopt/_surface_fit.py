@@ -70,8 +70,9 @@ def _prepare(
         missing = series.isna().to_numpy()
         if missing.any():
             raise DataError(
-                f"rate column {col!r} ({nutrient}) is empty at {describe_rows(series.index[missing])}. "
-                "Every plot needs its rates; fill these cells in (0 for no fertilizer) or drop the rows."
+                f"rate column {col!r} ({nutrient}) is empty at "
+                f"{describe_rows(series.index[missing])}. Every plot needs its rates; fill these "
+                "cells in (0 for no fertilizer) or drop the rows."
             )
         check_nonnegative_rates(series, f"rate ({nutrient})")
         x_cols.append(series.to_numpy())
@@ -82,10 +83,13 @@ def _prepare(
     if n_dropped:
         if nan_policy == "raise":
             raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill these "
-                "cells in, or pass nan_policy='omit' to leave those plots out."
+                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; "
+                "fill these cells in, or pass nan_policy='omit' to leave those plots out."
             )
-        text = f"{n_dropped} plot(s) without a response value were left out ({describe_rows(y.index[~keep])})."
+        text = (
+            f"{n_dropped} plot(s) without a response value were left out "
+            f"({describe_rows(y.index[~keep])})."
+        )
         warn_list.append(text)
         warnings.warn(text, DataWarning, stacklevel=3)
     blocks = None
@@ -151,8 +155,8 @@ def _resolve_units(
     for key in given:
         if key not in allowed:
             raise FertoptError(
-                f"units= has an unknown key {key!r}; use 'response', 'rates' or a nutrient name, e.g. "
-                "units={'response': 't/ha', 'rates': 'kg/ha'}."
+                f"units= has an unknown key {key!r}; use 'response', 'rates' or a nutrient name, "
+                "e.g. units={'response': 't/ha', 'rates': 'kg/ha'}."
             )
     response_unit = given.get("response", given.get(response, declared.get(response)))
     rate_units: dict[str, str | None] = {}
@@ -252,7 +256,7 @@ def _anova_table(
     df_reg: int,
     sst: float,
 ) -> pd.DataFrame:
-    """``source, df, ss, ms, f, p``: blocks (first), regression, residual, lack of fit, pure error, total.
+    """``source, df, ss, ms, f, p``: blocks, regression, residual, lack of fit, pure error, total.
 
     Lack of fit and pure error appear when some rate combinations are replicated
     (within blocks) and the residual has degrees of freedom beyond them.

@@ -236,8 +236,8 @@ def optimum_message(
     )
     if status == "saddle":
         base = (
-            f"The {what} surface is a saddle: it has no maximum, and rises without bound outside the "
-            "region. "
+            f"The {what} surface is a saddle: it has no maximum, and rises without bound "
+            "outside the region. "
         )
         return base + (
             "No optimum exists without bounds."
@@ -250,8 +250,8 @@ def optimum_message(
         return f"The {what} surface has no maximum ({u_kind}). " + (
             "No optimum exists without bounds."
             if unbounded
-            else f"The point shown is only the highest {what} within the bounds ({bind or 'bounds'}); "
-            "not a recommendation."
+            else f"The point shown is only the highest {what} within the bounds "
+            f"({bind or 'bounds'}); not a recommendation."
         )
     if status == "extrapolated":
         return (

@@ -47,7 +47,8 @@ def assess(surf: SurfaceFit, rates: Mapping[str, float], *, prices: Any) -> Surf
     msg = (
         f"The {target} is stationary here (all marginal values are zero)."
         if stationary
-        else f"This point is not a stationary point of the {target}: its marginal values are not all zero."
+        else f"This point is not a stationary point of the {target}: its marginal values "
+        "are not all zero."
     )
     if surf.second_order:
         kind = surf.canonical().kind

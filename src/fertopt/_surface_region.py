@@ -57,7 +57,8 @@ def rates_matrix(surf: SurfaceFit, rates: Any) -> tuple[np.ndarray, bool]:
         missing = [n for n in surf.nutrients if n not in rates]
         if missing:
             raise FertoptError(
-                f"the rates lack {', '.join(missing)}; give a rate for each of {', '.join(surf.nutrients)}."
+                f"the rates lack {', '.join(missing)}; "
+                f"give a rate for each of {', '.join(surf.nutrients)}."
             )
         arrays = [np.atleast_1d(np.asarray(rates[n], dtype=float)) for n in surf.nutrients]
         single = all(np.ndim(rates[n]) == 0 for n in surf.nutrients)
@@ -126,7 +127,8 @@ def resolve_box(
                 pair = surf.bounds[n]
             else:
                 raise FertoptError(
-                    f"bounds lack {n}, and the tested region is unknown; give bounds for every nutrient."
+                    f"bounds lack {n}, and the tested region is unknown; "
+                    "give bounds for every nutrient."
                 )
             a, b = bound_pair(n, pair)
             if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b < a:
@@ -173,11 +175,13 @@ def outside(surf: SurfaceFit, x: np.ndarray) -> tuple[str, ...]:
             lo, hi = surf.bounds[n]
             if v > hi + TOL * max(1.0, abs(hi)):
                 out.append(
-                    f"{n} = {format_number(v, 4)} is above the highest tested rate {format_number(hi, 6)}"
+                    f"{n} = {format_number(v, 4)} is above the highest tested rate "
+                    f"{format_number(hi, 6)}"
                 )
             elif v < lo - TOL * max(1.0, abs(lo)):
                 out.append(
-                    f"{n} = {format_number(v, 4)} is below the lowest tested rate {format_number(lo, 6)}"
+                    f"{n} = {format_number(v, 4)} is below the lowest tested rate "
+                    f"{format_number(lo, 6)}"
                 )
     return tuple(out)
 
@@ -185,7 +189,7 @@ def outside(surf: SurfaceFit, x: np.ndarray) -> tuple[str, ...]:
 def locate(
     surf: SurfaceFit, z: np.ndarray
 ) -> tuple[dict[str, float], float, tuple[str, ...], bool]:
-    """A point of the working scale: its rates, predicted response, why it is outside, negative root.
+    """A working-scale point: its rates, predicted response, why it is outside, negative root.
 
     On a square-root scale a negative working value ``z`` squares to a positive rate;
     such a point is judged at ``-rate`` (so it reads as negative) and flagged, since

@@ -88,7 +88,8 @@ def _resolve_prices(
         raise FertoptError(
             f"the rates {', '.join(unknown)} are not named by a nutrient form (N, P2O5, K2O, P or "
             "K), so a Prices object cannot price them. Name the nutrients by their form, e.g. "
-            "rates={'N': 'n_col', 'P2O5': 'p_col'}, or give prices as a mapping in the data's units."
+            "rates={'N': 'n_col', 'P2O5': 'p_col'}, or give prices as a mapping in the data's "
+            "units."
         )
     missing = [n for n in nutrients if not prices.has(n)]
     if missing:
@@ -303,7 +304,9 @@ class SurfaceOptimum(ResultBase):
             facts += [
                 (
                     "Net return",
-                    f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}".rstrip(),
+                    (
+                        f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}"
+                    ).rstrip(),
                 ),
                 ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
                 ("Crop price", format_number(self.crop_price, digits)),
@@ -406,7 +409,10 @@ class SurfacePoint(ResultBase):
 
     def _headline(self) -> str:
         where = "inside" if self.inside else "outside"
-        return f"{_rates_text(self.rates)} → {format_number(self.predicted, 6)} ({where} the tested region)"
+        return (
+            f"{_rates_text(self.rates)} → {format_number(self.predicted, 6)} "
+            f"({where} the tested region)"
+        )
 
     def _summary(self, digits: int) -> Summary:
         facts = [

@@ -172,7 +172,8 @@ def _within_rates(
                 issues.append(f"{label}: {n} = {format_number(v, 4)} ≤ 0")
             elif v > top * (1 + TOL):
                 issues.append(
-                    f"{label}: {n} = {format_number(v, 4)} > top tested rate {format_number(top, 6)}"
+                    f"{label}: {n} = {format_number(v, 4)} > top tested rate "
+                    f"{format_number(top, 6)}"
                 )
     return _rule(
         4,

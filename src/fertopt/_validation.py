@@ -69,7 +69,11 @@ def describe_rows(index: Iterable[Hashable], values: Iterable[Any] | None = None
         text = prefix + shown
     else:
         values = list(values)
-        text = ", ".join(f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values))
+        # only the first _MAX_SHOWN rows are shown: the truncated index is meant to be
+        # shorter than the full list of values
+        text = ", ".join(
+            f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values, strict=False)
+        )
     if len(index) > _MAX_SHOWN:
         text += f" and {len(index) - _MAX_SHOWN} more"
     return text
@@ -181,7 +185,8 @@ def to_numeric(series: pd.Series, role: str) -> pd.Series:
     >>> to_numeric(pd.Series(["1.5", "12,5"]), "response")
     Traceback (most recent call last):
     ...
-    fertopt.exceptions.DataError: response column holds values that are not numbers: row 1 ('12,5'). ...
+    fertopt.exceptions.DataError: response column holds values that are not numbers:
+    row 1 ('12,5'). ...
     """
     name = series.name if series.name is not None else role
     if pd.api.types.is_bool_dtype(series):
@@ -320,8 +325,8 @@ def check_nonnegative_rates(values: pd.Series, role: str) -> None:
     if bad.any():
         raise DataError(
             f"{role} column {values.name!r} has negative rates: "
-            f"{describe_rows(values.index[bad], arr[bad].tolist())}. A fertilizer rate is 0 or more; "
-            "correct these cells."
+            f"{describe_rows(values.index[bad], arr[bad].tolist())}. "
+            "A fertilizer rate is 0 or more; correct these cells."
         )
 
 
@@ -381,7 +386,9 @@ def describe_cells(cells: pd.Series, limit: int = 6) -> str:
     parts = []
     for key in list(cells.index)[:limit]:
         key = key if isinstance(key, tuple) else (key,)
-        parts.append(" × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key)))
+        parts.append(
+            " × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key, strict=True))
+        )
     text = ", ".join(parts)
     if len(cells) > limit:
         text += f" and {len(cells) - limit} more"

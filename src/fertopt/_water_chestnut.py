@@ -273,7 +273,8 @@ class StudyAudit(ResultBase):
             f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
             '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
             f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{_CSS}</style>\n'
-            f"</head>\n<body>\n{self._html_fragment(figures=figures, report=True)}\n</body>\n</html>\n"
+            "</head>\n<body>\n"
+            f"{self._html_fragment(figures=figures, report=True)}\n</body>\n</html>\n"
         )
         if path is not None:
             Path(path).write_text(doc, encoding="utf-8")
@@ -338,7 +339,10 @@ class StudyAudit(ResultBase):
             f'<p class="headline">{esc(self._headline())}</p>',
             f"<p>{esc(_t('about', lang))}</p>",
             f"<h2>{esc(_t('audit_table', lang))}</h2>",
-            f'<table class="audit"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+            (
+                f'<table class="audit"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>"
+            ),
         ]
         if figures:
             parts.append(f"<h2>{esc(_t('figures', lang))}</h2>")
@@ -497,7 +501,8 @@ def _check_anova(rows: _Rows, pub: dict, aov: Any) -> None:
         why=(
             "3.84 is the 5 % point of F(4, 8): 5 treatments in 3 blocks leave 8 error df. The "
             "reconstruction is built to F = 29.58.",
-            "3.84 为 F(4, 8) 的 5% 临界值: 5 个处理、3 个区组, 误差自由度 8。重建数据按 F = 29.58 构建。",
+            "3.84 为 F(4, 8) 的 5% 临界值: 5 个处理、3 个区组, 误差自由度 8。"
+            "重建数据按 F = 29.58 构建。",
         ),
     )
     rows.add(
@@ -565,8 +570,9 @@ def _check_reduced_k(rows: _Rows, aov: Any, means: pd.Series, mc: Any) -> None:
             f"The error mean square follows from the printed means and F alone (MSE = MS_treatment "
             f"/ F = {aov.mse:.0f}), so the real data give the same critical ranges. Duncan letters "
             f"of all treatments: {', '.join(f'{t} {letters[t]}' for t in order)}.",
-            f"误差均方仅由公布的均值和 F 值决定 (MSE = 处理均方 / F = {aov.mse:.0f}), 原始数据的临界值"
-            f"与此相同。新复极差法字母: {', '.join(f'{_ZH_TREATMENT[t]} {letters[t]}' for t in order)}。",
+            f"误差均方仅由公布的均值和 F 值决定 (MSE = 处理均方 / F = {aov.mse:.0f}), "
+            "原始数据的临界值与此相同。新复极差法字母: "
+            f"{', '.join(f'{_ZH_TREATMENT[t]} {letters[t]}' for t in order)}。",
         ),
     )
 
@@ -681,7 +687,8 @@ def _check_p(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         why=(
             "The trial applied 0, 6 and 8 kg P2O5; 9.1 kg is read off the curve beyond the data, "
             "an extrapolation rather than a tested rate.",
-            "试验施磷量为 0、6、8 kg; 9.1 kg 是在数据范围之外由曲线外推得到的, 并非试验验证的用量。",
+            "试验施磷量为 0、6、8 kg; 9.1 kg 是在数据范围之外由曲线外推得到的, "
+            "并非试验验证的用量。",
         ),
     )
     return {"maximum": top, "optimum": eco}
@@ -715,11 +722,13 @@ def _check_k(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         fertopt_value=y_min,
         verdict="misread",
         why=(
-            f"a = {a} > 0: the curve is convex (U-shaped), so b + 2ax = 0 at x = −{b} / (2 × {a}) = "
-            f"{x_min:.3f} gives its minimum, {c0} − {b}² / (4 × {a}) = {y_min:.2f}. Yield rises "
-            "without bound with K: no maximum exists.",
+            f"a = {a} > 0: the curve is convex (U-shaped), so b + 2ax = 0 at "
+            f"x = −{b} / (2 × {a}) = {x_min:.3f} gives its minimum, "
+            f"{c0} − {b}² / (4 × {a}) = {y_min:.2f}. Yield rises without bound with K: "
+            "no maximum exists.",
             f"a = {a} > 0, 曲线开口向上 (U 型), b + 2ax = 0 处 x = −{b} / (2 × {a}) = {x_min:.3f} "
-            f"是最低点, 产量 {c0} − {b}² / (4 × {a}) = {y_min:.2f}。产量随施钾量无限增加, 不存在最高点。",
+            f"是最低点, 产量 {c0} − {b}² / (4 × {a}) = {y_min:.2f}。"
+            "产量随施钾量无限增加, 不存在最高点。",
         ),
     )
     rows.add(
@@ -739,11 +748,12 @@ def _check_k(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         fertopt_value=y_eco,
         verdict="wrong",
         why=(
-            f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} at x = ({ratio:.4f} − {b}) / (2 × {a}) = {x_eco:.3f}, "
-            f"where y = {y_eco:.2f}, not 1694.6; on a convex curve this point is no optimum, and a "
-            "negative rate is meaningless.",
-            f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} 时 x = ({ratio:.4f} − {b}) / (2 × {a}) = {x_eco:.3f}, "
-            f"y = {y_eco:.2f}, 而非 1694.6; 对开口向上的曲线该点不是最佳点, 负施肥量也没有意义。",
+            f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} at x = ({ratio:.4f} − {b}) / (2 × {a}) = "
+            f"{x_eco:.3f}, where y = {y_eco:.2f}, not 1694.6; on a convex curve this point is "
+            "no optimum, and a negative rate is meaningless.",
+            f"b + 2ax = 10.4 / 2.8 = {ratio:.4f} 时 x = ({ratio:.4f} − {b}) / (2 × {a}) = "
+            f"{x_eco:.3f}, y = {y_eco:.2f}, 而非 1694.6; "
+            "对开口向上的曲线该点不是最佳点, 负施肥量也没有意义。",
         ),
     )
     rows.add(
@@ -761,7 +771,8 @@ def _check_k(rows: _Rows, pub: dict, fit: Any, prices: Any) -> dict[str, Any]:
         why=(
             "A convex curve never falls below its minimum, so no rate gives 1577.2; the number "
             "matches neither the equation nor the other reported points.",
-            "开口向上的曲线不会低于其最小值, 任何施钾量都得不到 1577.2; 该数值与方程及文中其他结果均不符。",
+            "开口向上的曲线不会低于其最小值, 任何施钾量都得不到 1577.2; "
+            "该数值与方程及文中其他结果均不符。",
         ),
     )
     return {
@@ -798,10 +809,10 @@ def _check_n(rows: _Rows, pub: dict, prices: dict, refit: tuple) -> None:
         fertopt_value=gap,
         verdict="consistent",
         why=(
-            f"With Px/Py = 6.25 / 2.8 = {ratio:.3f}, b + 2a·12.4 = 0 and b + 2a·12.31 = {ratio:.3f} "
-            f"give a = {ratio:.3f} / (2 × (12.31 − 12.4)) = {a:.2f}, and the two yields differ by "
-            f"−a × 0.09² = {gap:.2f}. Refitted on the reconstruction: maximum {x_max:.2f} kg "
-            f"→ {rc - rb * rb / (4 * ra):.1f}.",
+            f"With Px/Py = 6.25 / 2.8 = {ratio:.3f}, b + 2a·12.4 = 0 and "
+            f"b + 2a·12.31 = {ratio:.3f} give a = {ratio:.3f} / (2 × (12.31 − 12.4)) = {a:.2f}, "
+            f"and the two yields differ by −a × 0.09² = {gap:.2f}. Refitted on the "
+            f"reconstruction: maximum {x_max:.2f} kg → {rc - rb * rb / (4 * ra):.1f}.",
             f"Px/Py = 6.25 / 2.8 = {ratio:.3f}, 由 b + 2a·12.4 = 0 与 b + 2a·12.31 = {ratio:.3f} "
             f"得 a = {a:.2f}, 两产量之差 −a × 0.09² = {gap:.2f}。用重建数据拟合: 最高施氮量 "
             f"{x_max:.2f} kg, 产量 {rc - rb * rb / (4 * ra):.1f}。",
@@ -883,10 +894,12 @@ def _check_ternary(
         fertopt_value=float(eig.max()),
         verdict="wrong",
         why=(
-            f"∂Y/∂N = {coef['N:K2O']} K2O > 0 and ∂Y/∂K2O = {coef['N:K2O']} N + {coef['P2O5:K2O']} P2O5 "
+            f"∂Y/∂N = {coef['N:K2O']} K2O > 0 and "
+            f"∂Y/∂K2O = {coef['N:K2O']} N + {coef['P2O5:K2O']} P2O5 "
             "> 0 for any positive rates: yield rises without bound with N and K. The quadratic "
             "part has eigenvalues of both signs (a saddle), so no rate combination is a maximum.",
-            f"∂Y/∂N = {coef['N:K2O']} K2O > 0, ∂Y/∂K2O = {coef['N:K2O']} N + {coef['P2O5:K2O']} P2O5 "
+            f"∂Y/∂N = {coef['N:K2O']} K2O > 0, "
+            f"∂Y/∂K2O = {coef['N:K2O']} N + {coef['P2O5:K2O']} P2O5 "
             "> 0: 产量随 N、K 用量无限增加。二次型特征值有正有负 (鞍点), 不存在最高产量组合。",
         ),
     )
@@ -942,7 +955,8 @@ def _check_ternary(
         fertopt=(
             f"10 coefficients, {n_support} treatment combinations: not identifiable; the "
             "stepwise fit keeps 4 terms with 1 residual df",
-            f"10 个系数, 仅 {n_support} 个处理组合: 无法估计; 逐步回归保留 4 项, 仅剩 1 个剩余自由度",
+            f"10 个系数, 仅 {n_support} 个处理组合: 无法估计; "
+            "逐步回归保留 4 项, 仅剩 1 个剩余自由度",
         ),
         fertopt_value=float(n_support),
         verdict="unsupported",
@@ -1012,7 +1026,8 @@ def _check_economics(rows: _Rows, pub: dict, om: Any) -> None:
         fertopt=(
             f"formula income 2.8 × {y_full:.1f} − {cost_full:.2f} = {base:.2f} yuan; the three "
             f"percentages imply {', '.join(f'{v:.1f}' for v in implied)}",
-            f"配方区收益 2.8 × {y_full:.1f} − {cost_full:.2f} = {base:.2f} 元; 三个百分数分别推算出 "
+            f"配方区收益 2.8 × {y_full:.1f} − {cost_full:.2f} = {base:.2f} 元; "
+            "三个百分数分别推算出 "
             f"{', '.join(f'{v:.1f}' for v in implied)}",
         ),
         fertopt_value=base,
@@ -1052,7 +1067,8 @@ def _check_economics(rows: _Rows, pub: dict, om: Any) -> None:
                 f"2.8 × {dy:+.1f} − ({dc:+.2f} fertilizer cost) = {2.8 * dy - dc:+.2f}; the rates "
                 "are the inferred Table 1 (2 kg steps; reduced N and reduced K swap 2 kg between N "
                 "and K2O).",
-                f"2.8 × {dy:+.1f} − ({dc:+.2f} 肥料成本差) = {2.8 * dy - dc:+.2f}; 施肥量为推断的表 1 "
+                f"2.8 × {dy:+.1f} − ({dc:+.2f} 肥料成本差) = {2.8 * dy - dc:+.2f}; "
+                "施肥量为推断的表 1 "
                 "(每次调整 2 kg; 减氮区与减钾区在 N 与 K2O 之间互换 2 kg)。",
             ),
         )

@@ -184,7 +184,7 @@ class AnovaResult(ResultBase):
         return out.rename(columns={"std": "sd", "count": "n"})
 
     def plot_residuals(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Residual diagnostics (residuals vs fitted and normal Q–Q); see :mod:`fertopt.plotting`."""
+        """Residual diagnostics (residuals vs fitted, normal Q–Q); see :mod:`fertopt.plotting`."""
         from . import plotting
 
         return plotting.plot_residuals(self, ax=ax, **kwargs)
@@ -214,7 +214,10 @@ class AnovaResult(ResultBase):
         row = self.term(name)
         err = self.errors.set_index("error").loc[self.error_of[name]]
         f = "inf" if math.isinf(row["f"]) else f"{row['f']:.2f}"
-        return f"{name} F({format_number(row['df'])}, {format_number(err['df'])}) = {f}, p {_p_phrase(row['p'])}"
+        return (
+            f"{name} F({format_number(row['df'])}, {format_number(err['df'])}) = {f}, "
+            f"p {_p_phrase(row['p'])}"
+        )
 
     def _headline(self) -> str:
         first = self._key_terms()[0]
@@ -239,11 +242,11 @@ class AnovaResult(ResultBase):
         )
         display["f_05"] = [
             stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-            for d1, d2 in zip(display["df"], err_df)
+            for d1, d2 in zip(display["df"], err_df, strict=True)
         ]
         display["f_01"] = [
             stats.f.isf(0.01, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-            for d1, d2 in zip(display["df"], err_df)
+            for d1, d2 in zip(display["df"], err_df, strict=True)
         ]
         total = pd.DataFrame(
             {"source": ["Total"], "df": [self.table["df"].sum()], "ss": [self.table["ss"].sum()]}
@@ -488,15 +491,17 @@ def _prepare(data, response, spec: _Spec, nan_policy: str) -> tuple[pd.DataFrame
     if n_dropped:
         if nan_policy == "raise":
             raise DataError(
-                f"response column {response!r} is empty at {_v.describe_rows(frame.index[missing])}. "
-                "Fill in these yields, or use nan_policy='omit' to leave those plots out."
+                f"response column {response!r} is empty at "
+                f"{_v.describe_rows(frame.index[missing])}. Fill in these yields, or use "
+                "nan_policy='omit' to leave those plots out."
             )
         if n_dropped == len(frame):
             raise DataError(f"response column {response!r} holds no numbers at all.")
         spec.warn(
             DataWarning,
             f"{n_dropped} plot{'s' if n_dropped > 1 else ''} with no {response} "
-            f"{'were' if n_dropped > 1 else 'was'} left out ({_v.describe_rows(frame.index[missing])}).",
+            f"{'were' if n_dropped > 1 else 'was'} left out "
+            f"({_v.describe_rows(frame.index[missing])}).",
         )
     roles = {c: "treatment" for c in spec.factors}
     roles.update({spec.block: "block", spec.row: "row", spec.column: "column"})
@@ -556,17 +561,18 @@ def _check_layout(clean: pd.DataFrame, response, spec: _Spec, all_columns: Seque
         elif len(empty):
             spec.warn(
                 UnbalancedDesignWarning,
-                f"missing plots: no plot for {_v.describe_cells(empty)}. The trial is analysed as an "
-                "unbalanced RCBD: treatments are tested after adjusting for blocks (sequential sums "
-                "of squares, blocks first) and means are arithmetic means of the plots present.",
+                f"missing plots: no plot for {_v.describe_cells(empty)}. The trial is analysed "
+                "as an unbalanced RCBD: treatments are tested after adjusting for blocks "
+                "(sequential sums of squares, blocks first) and means are arithmetic means of the "
+                "plots present.",
             )
         extra = by_block[by_block > 1]
         if len(extra):
             spec.warn(
                 DesignWarning,
-                f"{_v.describe_cells(extra)} hold{'s' if len(extra) == 1 else ''} more than one plot; "
-                "analysed as an RCBD with replication within blocks. If these are duplicated rows, "
-                "remove them.",
+                f"{_v.describe_cells(extra)} hold{'s' if len(extra) == 1 else ''} more than one "
+                "plot; analysed as an RCBD with replication within blocks. If these are "
+                "duplicated rows, remove them.",
             )
         balanced = balanced and bool(by_block.min() > 0 and by_block.nunique() == 1)
     elif spec.design == "Latin square":
@@ -578,9 +584,9 @@ def _check_layout(clean: pd.DataFrame, response, spec: _Spec, all_columns: Seque
         if not (t == r == c and n == t * t and (once_r == 1).all() and (once_c == 1).all()):
             spec.warn(
                 DesignWarning,
-                f"the layout is not a Latin square ({t} treatments, {r} rows, {c} columns, {n} plots; "
-                "each treatment should appear once in every row and column). Analysed as rows + "
-                "columns + treatments, additive.",
+                f"the layout is not a Latin square ({t} treatments, {r} rows, {c} columns, "
+                f"{n} plots; each treatment should appear once in every row and column). "
+                "Analysed as rows + columns + treatments, additive.",
             )
             balanced = False
     elif spec.design == "split-plot RCBD":
@@ -828,7 +834,7 @@ def anova(
         error_of.pop(err_a_name, None)
     else:
         errors.append((_RESID, df_resid, ss_resid))
-        order = [(nm, pr) for nm, pr in zip(names, parts)] + [(_RESID, None)]
+        order = [(nm, pr) for nm, pr in zip(names, parts, strict=True)] + [(_RESID, None)]
 
     err_ms = {name: ss_ / df_ for name, df_, ss_ in errors}
     err_df = {name: df_ for name, df_, _ in errors}
@@ -884,7 +890,7 @@ def anova(
     fitted = pd.Series(y - resid, index=clean.index, name="fitted")
     groups = np.asarray(
         pd.Series(
-            list(zip(*[clean[f].astype(str) for f in spec.factors])), index=clean.index
+            list(zip(*[clean[f].astype(str) for f in spec.factors], strict=True)), index=clean.index
         ).astype(str)
     )
     assumptions = _assumptions(resid, groups, math.sqrt(ss_total / max(n - 1, 1)))

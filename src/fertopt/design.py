@@ -169,7 +169,8 @@ def _labels(treatments: Any) -> list[str]:
         return [f"T{i}" for i in range(1, int(treatments) + 1)]
     if isinstance(treatments, str) or not isinstance(treatments, Sequence | pd.Index | np.ndarray):
         raise FertoptError(
-            "treatments must be a list of treatment labels (e.g. ['CK', 'NPK', 'PK']) or their number."
+            "treatments must be a list of treatment labels (e.g. ['CK', 'NPK', 'PK']) or their "
+            "number."
         )
     labels = [str(t) for t in treatments]
     if len(labels) < 2:
@@ -388,7 +389,7 @@ def factorial(
     rng: Any = None,
     plot_numbers: Literal["sequential", "block"] = "sequential",
 ) -> FieldBook:
-    """Full factorial: every combination of the factor levels, in blocks (RCBD) or completely at random.
+    """Full factorial: every combination of factor levels, in blocks (RCBD) or completely at random.
 
     Parameters
     ----------
@@ -416,7 +417,8 @@ def factorial(
     combos = list(itertools.product(*levels.values()))
     labels = [
         ":".join(
-            f"{n}{format_number(v, 6) if isinstance(v, float) else v}" for n, v in zip(levels, c)
+            f"{n}{format_number(v, 6) if isinstance(v, float) else v}"
+            for n, v in zip(levels, c, strict=True)
         )
         for c in combos
     ]
@@ -482,7 +484,7 @@ def split_plot(
             for j in gen.permutation(len(slev)):
                 rows.append((b, mp, mlev[i], slev[j]))
     table = pd.DataFrame(rows, columns=["block", "main_plot", mname, sname])
-    label = [f"{a}:{sname}{c}" for a, c in zip(table[mname], table[sname])]
+    label = [f"{a}:{sname}{c}" for a, c in zip(table[mname], table[sname], strict=True)]
     table.insert(0, "plot", _plot_numbers(table["block"].to_numpy(), plot_numbers))
     table.insert(3, "treatment", label)
     treatments = pd.DataFrame(
@@ -522,7 +524,7 @@ def omission(
     rng: Any = None,
     plot_numbers: Literal["sequential", "block"] = "sequential",
 ) -> FieldBook:
-    """Omission (缺素) or formula-check design: the full formula, and the formula minus one nutrient.
+    """Omission (缺素) or formula-check design: the full formula and the formula minus one nutrient.
 
     Parameters
     ----------
@@ -662,13 +664,14 @@ def three414(
     rates = _rates(level2, "level2")
     if len(rates) != 3:
         raise FertoptError(
-            f"level2 must give the level-2 rates of exactly three nutrients (N, P, K), got {len(rates)}: "
-            f"{', '.join(rates)}."
+            "level2 must give the level-2 rates of exactly three nutrients (N, P, K), "
+            f"got {len(rates)}: {', '.join(rates)}."
         )
     mult = [float(m) for m in multipliers]
-    if len(mult) != 4 or mult[0] != 0 or any(b <= a for a, b in zip(mult, mult[1:])):
+    if len(mult) != 4 or mult[0] != 0 or any(b <= a for a, b in itertools.pairwise(mult)):
         raise FertoptError(
-            f"multipliers must be 4 increasing values starting at 0, e.g. (0, 0.5, 1, 1.5); got {tuple(multipliers)!r}."
+            "multipliers must be 4 increasing values starting at 0, e.g. (0, 0.5, 1, 1.5); "
+            f"got {tuple(multipliers)!r}."
         )
     names = list(rates)
     letters = [n[0].upper() for n in names]

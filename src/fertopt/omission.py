@@ -82,8 +82,8 @@ class OmissionResult(ResultBase):
     means : DataFrame
         ``treatment | role | nutrient | mean | se | n | letters``, one row per
         treatment in the data: the full formula, the minus plots (in the
-        order of ``minus``), the control, then the other treatments.  ``role`` is ``"full"``, ``"minus"``,
-        ``"control"`` or ``"other"``; ``nutrient`` names the nutrient a
+        order of ``minus``), the control, then the other treatments.  ``role`` is
+        ``"full"``, ``"minus"``, ``"control"`` or ``"other"``; ``nutrient`` names the nutrient a
         minus plot lacks (empty otherwise); ``mean`` is the least-squares
         (block-adjusted) mean, equal to the arithmetic mean in a complete
         trial; ``se`` is its standard error; ``letters`` are Duncan's groups
@@ -289,10 +289,12 @@ class OmissionResult(ResultBase):
             blocks.append(Table(self.soil_supply, title="Soil nutrient supply from relative yield"))
         blocks.append(
             Paragraph(
-                "Relative yield = minus / full × 100; contribution rate = (full − minus) / full × 100; "
-                "yield increase % = (full − minus) / minus × 100; agronomic efficiency = (full − minus) / "
-                "nutrient difference; partial factor productivity = full / nutrient rate; value–cost "
-                "ratio = yield gain × crop price / nutrient cost.",
+                "Relative yield = minus / full × 100; "
+                "contribution rate = (full − minus) / full × 100; "
+                "yield increase % = (full − minus) / minus × 100; "
+                "agronomic efficiency = (full − minus) / nutrient difference; "
+                "partial factor productivity = full / nutrient rate; "
+                "value–cost ratio = yield gain × crop price / nutrient cost.",
                 title="Definitions",
             )
         )
@@ -787,9 +789,9 @@ def omission(
             f_full, f_minus = rate_table[full_label][nut], rate_table[lbl][nut]
             if f_minus >= f_full:
                 raise DesignError(
-                    f"the minus plot {lbl!r} receives {format_number(f_minus)} of {nut}, not less than "
-                    f"the full formula {full_label!r} ({format_number(f_full)}); a minus plot must "
-                    f"lack {nut} or receive less of it. Check minus= and the rates."
+                    f"the minus plot {lbl!r} receives {format_number(f_minus)} of {nut}, not less "
+                    f"than the full formula {full_label!r} ({format_number(f_full)}); a minus plot "
+                    f"must lack {nut} or receive less of it. Check minus= and the rates."
                 )
             others = [
                 o
@@ -812,9 +814,10 @@ def omission(
                 issued.append(msg)
             if f_minus > 0:
                 design_notes.append(
-                    f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} {nut} in "
-                    f"{full_label!r}: the {nut} indices describe the last {format_number(f_full - f_minus)} "
-                    f"of {nut}, not the whole dose, and its relative yield is no soil-supply index."
+                    f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} "
+                    f"{nut} in {full_label!r}: the {nut} indices describe the last "
+                    f"{format_number(f_full - f_minus)} of {nut}, not the whole dose, and its "
+                    "relative yield is no soil-supply index."
                 )
     meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
     known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
@@ -1057,9 +1060,10 @@ def omission(
     for nut, lbl in minus_labels.items():
         if means_arr[pos[lbl]] > means_arr[iF]:
             notes.append(
-                f"{lbl!r} out-yields {full_label!r} by {format_number(means_arr[pos[lbl]] - means_arr[iF])}: "
-                f"the {nut} contribution, yield increase and agronomic efficiency are negative (less "
-                f"{nut} did not cost yield in this trial)."
+                f"{lbl!r} out-yields {full_label!r} by "
+                f"{format_number(means_arr[pos[lbl]] - means_arr[iF])}: the {nut} contribution, "
+                "yield increase and agronomic efficiency are negative "
+                f"(less {nut} did not cost yield in this trial)."
             )
     p_trt = aov.term(treatment)["p"] if aov is not None else math.nan
     if p_trt > alpha:

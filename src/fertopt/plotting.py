@@ -957,7 +957,9 @@ def plot_means(
     Examples
     --------
     >>> import fertopt as fo
-    >>> mc = fo.duncan_from_means(means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6)
+    >>> mc = fo.duncan_from_means(
+    ...     means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6
+    ... )
     >>> ax = fo.plotting.plot_means(mc)
     >>> [t.get_text() for t in ax.texts]
     ['a', 'b', 'b']
@@ -985,7 +987,7 @@ def plot_means(
         levels = result._extra.get("levels", {})
         pos = {(w, t): i for w, labels in levels.items() for i, t in enumerate(labels)}
         groups["_rank"] = [
-            pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"])
+            pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"], strict=True)
         ]
         groups = groups.sort_values("_rank", kind="stable")
         slices = list(dict.fromkeys(result.groups["within"])) if has_within else [""]
@@ -1027,7 +1029,7 @@ def plot_means(
         texts = groups["letters"].astype(str)
         if "capitals" in groups.columns:
             texts = texts + " " + groups["capitals"].astype(str)
-        for xi, top, text in zip(x, means + spread, texts):
+        for xi, top, text in zip(x, means + spread, texts, strict=True):
             if text.strip():
                 ax.text(xi, top + offset, text.strip(), ha="center", va="bottom", fontsize=10)
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(means + spread)) + 4 * offset))

@@ -458,7 +458,10 @@ class SurfaceFit(ResultBase):
         test = ""
         if len(reg) and np.isfinite(reg["f"].iloc[0]):
             p_text = _p_text(reg["p"].iloc[0]).replace(" ", "")
-            test = f" | F({int(reg['df'].iloc[0])},{self.df_resid})={format_number(reg['f'].iloc[0], 3)} {p_text}"
+            test = (
+                f" | F({int(reg['df'].iloc[0])},{self.df_resid})="
+                f"{format_number(reg['f'].iloc[0], 3)} {p_text}"
+            )
         return (
             f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
             f"R² {format_number(self.r2, 3)}{test}"
@@ -476,7 +479,8 @@ class SurfaceFit(ResultBase):
                 (
                     "Stepwise criteria",
                     f"F to enter {format_number(self.f_enter)}, F to remove "
-                    f"{format_number(self.f_remove)}, hierarchy {'kept' if self.hierarchy else 'not enforced'}",
+                    f"{format_number(self.f_remove)}, "
+                    f"hierarchy {'kept' if self.hierarchy else 'not enforced'}",
                 )
             )
         if self.selection != "published":

@@ -17,6 +17,7 @@ Omission plots: 2 (no N), 4 (no P), 8 (no K) against 6 (N2P2K2).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import warnings
@@ -265,31 +266,32 @@ def _levels(
         distinct = np.unique(x[:, i])
         if len(distinct) == 1:
             raise DesignError(
-                f"{n} has a single rate ({format_number(distinct[0], 6)}) on every plot, but a 3414 trial "
-                f"applies four rates of each nutrient (0, level 1, level 2, level 3). Check that the right "
-                f"column was named for {n}, or that the data hold the whole trial."
+                f"{n} has a single rate ({format_number(distinct[0], 6)}) on every plot, but a "
+                "3414 trial applies four rates of each nutrient (0, level 1, level 2, level 3). "
+                f"Check that the right column was named for {n}, or that the data hold the whole "
+                "trial."
             )
         if len(distinct) == 4:
             if distinct[0] != 0:
                 raise DesignError(
-                    f"the lowest {n} rate is {format_number(distinct[0], 6)}, but level 0 of a 3414 trial is "
-                    f"no {n} at all (treatments 1, 2 …). Check the {n} column, or pass level2= with the "
-                    "level-2 rates."
+                    f"the lowest {n} rate is {format_number(distinct[0], 6)}, but level 0 of a "
+                    f"3414 trial is no {n} at all (treatments 1, 2 …). Check the {n} column, or "
+                    "pass level2= with the level-2 rates."
                 )
             out[n] = tuple(float(v) for v in distinct)
             continue
         nonzero = x[:, i][x[:, i] > 0]
         if len(nonzero) == 0:
             raise DesignError(
-                f"no plot has any {n}: a 3414 trial applies four rates of each nutrient (0, level 1, "
-                "level 2, level 3). Check that the right rate column was named."
+                f"no plot has any {n}: a 3414 trial applies four rates of each nutrient "
+                "(0, level 1, level 2, level 3). Check that the right rate column was named."
             )
         values, counts = np.unique(nonzero, return_counts=True)
         l2 = float(values[np.argmax(counts)])
         out[n] = tuple(m * l2 for m in multipliers)
         notes.append(
-            f"{n} has {len(distinct)} distinct rates instead of 4; level 2 was taken as its most frequent "
-            f"rate ({format_number(l2, 6)}), so levels 0–3 are "
+            f"{n} has {len(distinct)} distinct rates instead of 4; level 2 was taken as its most "
+            f"frequent rate ({format_number(l2, 6)}), so levels 0–3 are "
             f"{', '.join(format_number(v, 6) for v in out[n])}."
         )
     return out, notes
@@ -409,7 +411,8 @@ def _curve_typicality(
                 issues.append(f"{label}: {format_number(opt.rate, 4)} ≤ 0")
             elif opt.rate > top * (1 + 1e-9):
                 issues.append(
-                    f"{label}: {format_number(opt.rate, 4)} > top tested rate {format_number(top, 6)}"
+                    f"{label}: {format_number(opt.rate, 4)} > top tested rate "
+                    f"{format_number(top, 6)}"
                 )
         add(
             4,
@@ -427,8 +430,8 @@ def _curve_typicality(
                 "optimum yield above CK",
                 ok,
                 True,
-                f"{label} yield {format_number(last.yield_at_rate, 6)} {'>' if ok else '≤'} CK yield "
-                f"{format_number(ck, 6)}",
+                f"{label} yield {format_number(last.yield_at_rate, 6)} {'>' if ok else '≤'} "
+                f"CK yield {format_number(ck, 6)}",
             )
         else:
             add(5, "optimum yield above CK", False, True, f"{label}: none")
@@ -551,10 +554,11 @@ def three414(
     nutrients, columns = _resolve_rates(rates)
     if len(nutrients) != 3:
         raise FertoptError(
-            f"a 3414 trial has three nutrients; rates names {len(nutrients)}: {', '.join(nutrients)}."
+            f"a 3414 trial has three nutrients; rates names {len(nutrients)}: "
+            f"{', '.join(nutrients)}."
         )
     mult = [float(m) for m in multipliers]
-    if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in zip(mult, mult[1:])):
+    if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in itertools.pairwise(mult)):
         raise FertoptError(
             f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
         )
@@ -562,8 +566,9 @@ def three414(
     if not have_rates and treatment is None:
         missing = [str(c) for c in columns.values() if c not in frame.columns]
         raise ColumnError(
-            f"rate column(s) {', '.join(missing)} are not in the data. Name the rate columns with "
-            "rates=(...), or give the treatment column (treatment=) and the level-2 rates (level2=)."
+            f"rate column(s) {', '.join(missing)} are not in the data. Name the rate columns "
+            "with rates=(...), or give the treatment column (treatment=) and the level-2 rates "
+            "(level2=)."
         )
     require_columns(
         frame,
@@ -583,7 +588,10 @@ def three414(
                 f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
                 "these cells in, or pass nan_policy='omit'."
             )
-        msg = f"{int((~keep).sum())} plot(s) without a response were left out ({describe_rows(y.index[~keep])})."
+        msg = (
+            f"{int((~keep).sum())} plot(s) without a response were left out "
+            f"({describe_rows(y.index[~keep])})."
+        )
         warn_list.append(msg)
         warnings.warn(msg, DataWarning, stacklevel=2)
     n_dropped = int((~keep).sum())
@@ -596,7 +604,8 @@ def three414(
             series = to_numeric(sub[c], f"rate ({n})")
             if series.isna().any():
                 raise DataError(
-                    f"rate column {c!r} ({n}) is empty at {describe_rows(series.index[series.isna()])}; "
+                    f"rate column {c!r} ({n}) is empty at "
+                    f"{describe_rows(series.index[series.isna()])}; "
                     "fill these cells in (0 for none)."
                 )
             check_nonnegative_rates(series, f"rate ({n})")
@@ -607,8 +616,8 @@ def three414(
     else:
         if level2 is None:
             raise FertoptError(
-                "without rate columns the rates come from the treatment codes and the level-2 rates: pass "
-                "level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
+                "without rate columns the rates come from the treatment codes and the level-2 "
+                "rates: pass level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
             )
         levels, _ = _levels(np.zeros((0, 3)), nutrients, level2, mult)
         codes = [_parse_treatment(v) for v in sub[treatment]]
@@ -616,8 +625,8 @@ def three414(
         if bad:
             raise DataError(
                 f"treatment column {treatment!r} has labels that are not 3414 treatments: "
-                f"{describe_rows(bad, sub.loc[bad, treatment].tolist())}. Use numbers 1–14 or level codes "
-                "such as N2P2K2."
+                f"{describe_rows(bad, sub.loc[bad, treatment].tolist())}. Use numbers 1–14 or "
+                "level codes such as N2P2K2."
             )
         x = np.array(
             [[levels[n][c[i]] for i, n in enumerate(nutrients)] for c in codes], dtype=float
@@ -633,8 +642,8 @@ def three414(
         rows = sub.index[extra]
         shown = [tuple(format_number(v, 6) for v in x[i]) for i in np.flatnonzero(extra)]
         msg = (
-            f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out of the "
-            f"analysis: {describe_rows(rows, shown)}."
+            f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out "
+            f"of the analysis: {describe_rows(rows, shown)}."
         )
         warn_list.append(msg)
         warnings.warn(msg, DataWarning, stacklevel=2)
@@ -651,11 +660,12 @@ def three414(
             desc.append(f"{t} ({_code_text(code, nutrients)}: {rates_text})")
         uses = sorted({name for name, ts in SUBSETS.items() for t in missing_trt if t in ts})
         raise DesignError(
-            f"The 3414 table is incomplete: treatment{'s' if len(desc) > 1 else ''} {', '.join(desc)} "
-            f"{'have' if len(desc) > 1 else 'has'} no plot. Every one of the 14 treatments is needed: "
-            f"the missing ones feed the {', '.join(_fit_label(u, nutrients) for u in uses)} fit(s). Check "
-            "the rates (levels are 0, ½, 1 and 1.5 × level 2 unless multipliers= says otherwise) or add "
-            "the missing plots."
+            f"The 3414 table is incomplete: treatment{'s' if len(desc) > 1 else ''} "
+            f"{', '.join(desc)} {'have' if len(desc) > 1 else 'has'} no plot. Every one of the 14 "
+            "treatments is needed: the missing ones feed the "
+            f"{', '.join(_fit_label(u, nutrients) for u in uses)} fit(s). Check the rates (levels "
+            "are 0, ½, 1 and 1.5 × level 2 unless multipliers= says otherwise) or add the missing "
+            "plots."
         )
     x, yv, trt = x[~extra], yv[~extra], trt[~extra]
     kept = sub.loc[~extra]
@@ -932,8 +942,8 @@ def three414(
     fits["typical"] = fits["typical"].astype(object)
     if not replicated:
         notes.append(
-            "The trial has one plot per treatment: fits use the 14 treatment yields, and typicality "
-            "rule 1 rests on few residual degrees of freedom."
+            "The trial has one plot per treatment: fits use the 14 treatment yields, and "
+            "typicality rule 1 rests on few residual degrees of freedom."
         )
     return Three414Result(
         nutrients=tuple(nutrients),

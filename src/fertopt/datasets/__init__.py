@@ -54,7 +54,10 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo(
             name="minnesota_2012",
             file="minnesota_2012.csv",
-            description="Corn grain yield response to pre-plant nitrogen, Minnesota 2012: 8 N rates x 4 replicates.",
+            description=(
+                "Corn grain yield response to pre-plant nitrogen, Minnesota 2012: "
+                "8 N rates x 4 replicates."
+            ),
             design="RCBD",
             units={
                 "rate_n_applied_kgha": "kg/ha",
@@ -68,25 +71,39 @@ DATASETS: dict[str, DatasetInfo] = {
                 "block": "rep",
                 "rate": "rate_n_applied_kgha",
             },
-            source="tnigon/eonr, eonr/examples/data/minnesota_2012.csv (Nigon et al., EONR tutorial)",
+            source=(
+                "tnigon/eonr, eonr/examples/data/minnesota_2012.csv (Nigon et al., EONR tutorial)"
+            ),
             licence="MIT (tnigon/eonr)",
             notes="Tutorial prices: grain $0.157/kg, N $0.88/kg.",
         ),
         DatasetInfo(
             name="bachmaier_nitrogen",
             file="bachmaier_nitrogen.csv",
-            description="Winter wheat yield at 11 N rates x 4 blocks in each of two fertility zones (Germany).",
+            description=(
+                "Winter wheat yield at 11 N rates x 4 blocks in each of two fertility zones "
+                "(Germany)."
+            ),
             design="RCBD per zone (block labels not recorded)",
             units={"nitro": "kg/ha", "yield": "t/ha"},
             roles={"response": "yield", "rate": "nitro", "group": "zone"},
-            source="kwstat/agridat, data/bachmaier.nitrogen.txt (Bachmaier 2009, Statistical Papers 50:649-660)",
+            source=(
+                "kwstat/agridat, data/bachmaier.nitrogen.txt "
+                "(Bachmaier 2009, Statistical Papers 50:649-660)"
+            ),
             licence="MIT (kwstat/agridat)",
-            notes="Prices in the source: N 0.60 EUR/kg, wheat 110 EUR/t (price ratio 0.005454 t per kg N).",
+            notes=(
+                "Prices in the source: N 0.60 EUR/kg, wheat 110 EUR/t "
+                "(price ratio 0.005454 t per kg N)."
+            ),
         ),
         DatasetInfo(
             name="welch_bermudagrass",
             file="welch_bermudagrass.csv",
-            description="Coastal bermudagrass: 4 x 4 x 4 N x P x K factorial, means of 3 years x 3 replicates.",
+            description=(
+                "Coastal bermudagrass: 4 x 4 x 4 N x P x K factorial, "
+                "means of 3 years x 3 replicates."
+            ),
             design="factorial (means)",
             units={"n": "lb/acre", "p": "lb/acre", "k": "lb/acre", "yield": "t/acre"},
             roles={"response": "yield", "rates": "n,p,k"},
@@ -97,7 +114,9 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo(
             name="cochran_factorial",
             file="cochran_factorial.csv",
-            description="Beans: 2^4 factorial of dung, N, P, K in 2 replicates of two blocks of 8 plots.",
+            description=(
+                "Beans: 2^4 factorial of dung, N, P, K in 2 replicates of two blocks of 8 plots."
+            ),
             design="factorial in incomplete blocks (4-factor interaction confounded with blocks)",
             units={"yield": "unspecified"},
             roles={"response": "yield", "treatment": "trt", "block": "block"},
@@ -109,8 +128,9 @@ DATASETS: dict[str, DatasetInfo] = {
             name="water_chestnut",
             file="water_chestnut.csv",
             description=(
-                "RECONSTRUCTED plot yields (not the original data) of a water-chestnut fertilizer "
-                "formula-correction trial, Lipu, Guangxi, 2013: 5 treatments x 3 blocks, 20 m2 plots."
+                "RECONSTRUCTED plot yields (not the original data) of a water-chestnut "
+                "fertilizer formula-correction trial, Lipu, Guangxi, 2013: 5 treatments x 3 "
+                "blocks, 20 m2 plots."
             ),
             design="RCBD",
             units={"N": "kg/mu", "P2O5": "kg/mu", "K2O": "kg/mu", "yield": "kg/mu"},
@@ -125,16 +145,17 @@ DATASETS: dict[str, DatasetInfo] = {
             },
             source=(
                 "Reconstructed by fertopt (data/water_chestnut/make_reconstruction.py) from the "
-                "numbers published in 马蹄肥料配方校正试验 (Huadiao town agricultural service centre, "
-                "Lipu county, 2013); see fertopt.datasets.water_chestnut_published()"
+                "numbers published in 马蹄肥料配方校正试验 (Huadiao town agricultural service "
+                "centre, Lipu county, 2013); see fertopt.datasets.water_chestnut_published()"
             ),
             licence="MIT (fertopt); the published numbers are facts quoted from the study",
             notes=(
-                "The plot yields and the treatment rates are lost. The means reproduce the published "
-                "differences (+233.4, -311.1, -177.8 kg/mu from the formula plot) and the treatment "
-                "F = 29.58 on (4, 8) df; the rates 18-8-19 (formula), 20-8-17 (reduced K), 16-8-21 "
-                "(reduced N), 18-6-19 (reduced P) are inferred, and the block and error components "
-                "are constructed. mu = 667 m2. Prices: crop 2.8, N 6.25, P2O5 4.67, K2O 10.4 yuan/kg."
+                "The plot yields and the treatment rates are lost. The means reproduce the "
+                "published differences (+233.4, -311.1, -177.8 kg/mu from the formula plot) and "
+                "the treatment F = 29.58 on (4, 8) df; the rates 18-8-19 (formula), 20-8-17 "
+                "(reduced K), 16-8-21 (reduced N), 18-6-19 (reduced P) are inferred, and the block "
+                "and error components are constructed. mu = 667 m2. Prices: crop 2.8, N 6.25, "
+                "P2O5 4.67, K2O 10.4 yuan/kg."
             ),
         ),
     ]
