@@ -448,6 +448,57 @@ def _curve_typicality(
 
 
 # ---------------------------------------------------------------------------
+# checking the call
+# ---------------------------------------------------------------------------
+def _three_nutrients(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The three nutrients and their rate columns, from ``rates=``."""
+    nutrients, columns = _resolve_rates(rates)
+    if len(nutrients) != 3:
+        raise FertoptError(
+            f"a 3414 trial has three nutrients; rates names {len(nutrients)}: "
+            f"{', '.join(nutrients)}."
+        )
+    return nutrients, columns
+
+
+def _check_multipliers(multipliers: Sequence[float]) -> list[float]:
+    """Levels 0–3 as multiples of level 2, checked: 4 increasing floats starting at 0."""
+    mult = [float(m) for m in multipliers]
+    if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in itertools.pairwise(mult)):
+        raise FertoptError(
+            f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
+        )
+    return mult
+
+
+def _check_columns(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    response: str,
+    block: str | None,
+    treatment: str | None,
+) -> bool:
+    """Whether the data have the rate columns; every named column is checked to exist."""
+    have_rates = all(c in frame.columns for c in columns.values())
+    if not have_rates and treatment is None:
+        missing = [str(c) for c in columns.values() if c not in frame.columns]
+        raise ColumnError(
+            f"rate column(s) {', '.join(missing)} are not in the data. Name the rate columns "
+            "with rates=(...), or give the treatment column (treatment=) and the level-2 rates "
+            "(level2=)."
+        )
+    require_columns(
+        frame,
+        response=response,
+        block=block,
+        treatment=treatment,
+        rates=list(columns.values()) if have_rates else None,
+    )
+    return have_rates
+
+
+# ---------------------------------------------------------------------------
 # the analysis
 # ---------------------------------------------------------------------------
 def three414(
@@ -551,32 +602,9 @@ def three414(
     frame = require_frame(data)
     alpha = check_probability(alpha, "alpha")
     nan_policy = check_nan_policy(nan_policy)
-    nutrients, columns = _resolve_rates(rates)
-    if len(nutrients) != 3:
-        raise FertoptError(
-            f"a 3414 trial has three nutrients; rates names {len(nutrients)}: "
-            f"{', '.join(nutrients)}."
-        )
-    mult = [float(m) for m in multipliers]
-    if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in itertools.pairwise(mult)):
-        raise FertoptError(
-            f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
-        )
-    have_rates = all(c in frame.columns for c in columns.values())
-    if not have_rates and treatment is None:
-        missing = [str(c) for c in columns.values() if c not in frame.columns]
-        raise ColumnError(
-            f"rate column(s) {', '.join(missing)} are not in the data. Name the rate columns "
-            "with rates=(...), or give the treatment column (treatment=) and the level-2 rates "
-            "(level2=)."
-        )
-    require_columns(
-        frame,
-        response=response,
-        block=block,
-        treatment=treatment,
-        rates=list(columns.values()) if have_rates else None,
-    )
+    nutrients, columns = _three_nutrients(rates)
+    mult = _check_multipliers(multipliers)
+    have_rates = _check_columns(frame, columns, response=response, block=block, treatment=treatment)
     notes: list[str] = []
     warn_list: list[str] = []
 
