@@ -306,6 +306,169 @@ def _level_index(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
+# reading the plots: responses, rates, treatments
+# ---------------------------------------------------------------------------
+# The helpers that warn are called by three414() itself: stacklevel=3 names the caller's line.
+def _drop_missing_responses(
+    frame: pd.DataFrame, response: str, nan_policy: str, warn_list: list[str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The plots that have a response, and their responses; the others are left out or refused."""
+    y = to_numeric(frame[response], "response")
+    keep = ~y.isna().to_numpy()
+    if not keep.all():
+        if nan_policy == "raise":
+            raise DataError(
+                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
+                "these cells in, or pass nan_policy='omit'."
+            )
+        msg = (
+            f"{int((~keep).sum())} plot(s) without a response were left out "
+            f"({describe_rows(y.index[~keep])})."
+        )
+        warn_list.append(msg)
+        warnings.warn(msg, DataWarning, stacklevel=3)
+    return frame.loc[keep], y.to_numpy()[keep]
+
+
+def _rates_from_columns(
+    sub: pd.DataFrame,
+    columns: Mapping[str, str],
+    nutrients: Sequence[str],
+    level2: Mapping[str, float] | None,
+    multipliers: Sequence[float],
+) -> tuple[np.ndarray, dict[str, tuple[float, ...]], list[str]]:
+    """The rates of every plot (plots × nutrients) read from the rate columns, levels and notes."""
+    cols = []
+    for n, c in columns.items():
+        series = to_numeric(sub[c], f"rate ({n})")
+        if series.isna().any():
+            raise DataError(
+                f"rate column {c!r} ({n}) is empty at "
+                f"{describe_rows(series.index[series.isna()])}; "
+                "fill these cells in (0 for none)."
+            )
+        check_nonnegative_rates(series, f"rate ({n})")
+        cols.append(series.to_numpy())
+    x = np.column_stack(cols)
+    levels, notes = _levels(x, nutrients, level2, multipliers)
+    return x, levels, notes
+
+
+def _rates_from_treatments(
+    sub: pd.DataFrame,
+    treatment: str | None,
+    nutrients: Sequence[str],
+    level2: Mapping[str, float] | None,
+    multipliers: Sequence[float],
+) -> tuple[np.ndarray, dict[str, tuple[float, ...]], list[str]]:
+    """The rates of every plot computed from its treatment label and the level-2 rates."""
+    if level2 is None:
+        raise FertoptError(
+            "without rate columns the rates come from the treatment codes and the level-2 "
+            "rates: pass level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
+        )
+    levels, _ = _levels(np.zeros((0, 3)), nutrients, level2, multipliers)
+    codes = [_parse_treatment(v) for v in sub[treatment]]
+    bad = [i for i, c in zip(sub.index, codes, strict=True) if c is None]
+    if bad:
+        raise DataError(
+            f"treatment column {treatment!r} has labels that are not 3414 treatments: "
+            f"{describe_rows(bad, sub.loc[bad, treatment].tolist())}. Use numbers 1–14 or "
+            "level codes such as N2P2K2."
+        )
+    x = np.array([[levels[n][c[i]] for i, n in enumerate(nutrients)] for c in codes], dtype=float)
+    return x, levels, []
+
+
+def _recognise_treatments(
+    sub: pd.DataFrame,
+    x: np.ndarray,
+    levels: Mapping[str, Sequence[float]],
+    nutrients: Sequence[str],
+    warn_list: list[str],
+) -> np.ndarray:
+    """The treatment number (1–14) of every plot, 0 for a plot outside the 3414 table."""
+    idx = np.column_stack([_level_index(x[:, i], levels[n]) for i, n in enumerate(nutrients)])
+    lookup = {lv: i + 1 for i, lv in enumerate(THREE414_LEVELS)}
+    trt = np.array(
+        [lookup.get(tuple(int(v) for v in row), 0) if (row >= 0).all() else 0 for row in idx]
+    )
+    extra = trt == 0
+    if extra.any():
+        rows = sub.index[extra]
+        shown = [tuple(format_number(v, 6) for v in x[i]) for i in np.flatnonzero(extra)]
+        msg = (
+            f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out "
+            f"of the analysis: {describe_rows(rows, shown)}."
+        )
+        warn_list.append(msg)
+        warnings.warn(msg, DataWarning, stacklevel=3)
+    _check_complete(set(trt[~extra].tolist()), levels, nutrients)
+    return trt
+
+
+def _check_complete(
+    present: set[int], levels: Mapping[str, Sequence[float]], nutrients: Sequence[str]
+) -> None:
+    """Nothing, or a DesignError naming every treatment of the table that has no plot."""
+    missing_trt = [t for t in range(1, 15) if t not in present]
+    if not missing_trt:
+        return
+    desc = []
+    for t in missing_trt:
+        code = THREE414_LEVELS[t - 1]
+        rates_text = ", ".join(
+            f"{n} {format_number(levels[n][code[i]], 6)}" for i, n in enumerate(nutrients)
+        )
+        desc.append(f"{t} ({_code_text(code, nutrients)}: {rates_text})")
+    uses = sorted({name for name, ts in SUBSETS.items() for t in missing_trt if t in ts})
+    raise DesignError(
+        f"The 3414 table is incomplete: treatment{'s' if len(desc) > 1 else ''} "
+        f"{', '.join(desc)} {'have' if len(desc) > 1 else 'has'} no plot. Every one of the 14 "
+        "treatments is needed: the missing ones feed the "
+        f"{', '.join(_fit_label(u, nutrients) for u in uses)} fit(s). Check the rates (levels "
+        "are 0, ½, 1 and 1.5 × level 2 unless multipliers= says otherwise) or add the missing "
+        "plots."
+    )
+
+
+def _plot_table(
+    kept: pd.DataFrame,
+    x: np.ndarray,
+    yv: np.ndarray,
+    trt: np.ndarray,
+    nutrients: Sequence[str],
+    response: str,
+    block: str | None,
+) -> tuple[pd.DataFrame, int]:
+    """The analysed plots (rates, response, ``treatment``, block) and the number of blocks."""
+    internal = pd.DataFrame({n: x[:, i] for i, n in enumerate(nutrients)})
+    internal[response] = yv
+    internal["treatment"] = trt
+    n_blocks = 0
+    if block is not None:
+        labels = as_labels(kept[block], "block")
+        internal[block] = np.asarray(labels.astype(str))
+        n_blocks = len(labels.categories)
+    return internal, n_blocks
+
+
+def _data_units(
+    frame: pd.DataFrame,
+    units: Mapping[str, str] | None,
+    response: str,
+    columns: Mapping[str, str],
+    prices: Any,
+    nutrients: Sequence[str],
+) -> dict[str, str]:
+    """Column → declared unit of the response and rates; the prices are checked against them."""
+    response_unit, rate_units = _resolve_units(frame, units, response, columns)
+    if prices is not None:  # a missing or invalid price is an error of the call, not a failed fit
+        _resolve_prices(prices, nutrients, response_unit, rate_units)
+    return {k: v for k, v in {response: response_unit, **rate_units}.items() if v is not None}
+
+
+# ---------------------------------------------------------------------------
 # univariate fits: typicality and optimum through fertopt.fit_response
 # ---------------------------------------------------------------------------
 def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
@@ -605,111 +768,21 @@ def three414(
     nutrients, columns = _three_nutrients(rates)
     mult = _check_multipliers(multipliers)
     have_rates = _check_columns(frame, columns, response=response, block=block, treatment=treatment)
-    notes: list[str] = []
     warn_list: list[str] = []
-
-    y = to_numeric(frame[response], "response")
-    keep = ~y.isna().to_numpy()
-    if not keep.all():
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
-                "these cells in, or pass nan_policy='omit'."
-            )
-        msg = (
-            f"{int((~keep).sum())} plot(s) without a response were left out "
-            f"({describe_rows(y.index[~keep])})."
-        )
-        warn_list.append(msg)
-        warnings.warn(msg, DataWarning, stacklevel=2)
-    n_dropped = int((~keep).sum())
-    sub = frame.loc[keep]
-    yv = y.to_numpy()[keep]
-
+    sub, yv = _drop_missing_responses(frame, response, nan_policy, warn_list)
     if have_rates:
-        cols = []
-        for n, c in columns.items():
-            series = to_numeric(sub[c], f"rate ({n})")
-            if series.isna().any():
-                raise DataError(
-                    f"rate column {c!r} ({n}) is empty at "
-                    f"{describe_rows(series.index[series.isna()])}; "
-                    "fill these cells in (0 for none)."
-                )
-            check_nonnegative_rates(series, f"rate ({n})")
-            cols.append(series.to_numpy())
-        x = np.column_stack(cols)
-        levels, level_notes = _levels(x, nutrients, level2, mult)
-        notes += level_notes
+        x, levels, notes = _rates_from_columns(sub, columns, nutrients, level2, mult)
     else:
-        if level2 is None:
-            raise FertoptError(
-                "without rate columns the rates come from the treatment codes and the level-2 "
-                "rates: pass level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
-            )
-        levels, _ = _levels(np.zeros((0, 3)), nutrients, level2, mult)
-        codes = [_parse_treatment(v) for v in sub[treatment]]
-        bad = [i for i, c in zip(sub.index, codes, strict=True) if c is None]
-        if bad:
-            raise DataError(
-                f"treatment column {treatment!r} has labels that are not 3414 treatments: "
-                f"{describe_rows(bad, sub.loc[bad, treatment].tolist())}. Use numbers 1–14 or "
-                "level codes such as N2P2K2."
-            )
-        x = np.array(
-            [[levels[n][c[i]] for i, n in enumerate(nutrients)] for c in codes], dtype=float
-        )
-
-    idx = np.column_stack([_level_index(x[:, i], levels[n]) for i, n in enumerate(nutrients)])
-    lookup = {lv: i + 1 for i, lv in enumerate(THREE414_LEVELS)}
-    trt = np.array(
-        [lookup.get(tuple(int(v) for v in row), 0) if (row >= 0).all() else 0 for row in idx]
+        x, levels, notes = _rates_from_treatments(sub, treatment, nutrients, level2, mult)
+    trt = _recognise_treatments(sub, x, levels, nutrients, warn_list)
+    on_table = trt > 0
+    internal, n_blocks = _plot_table(
+        sub.loc[on_table], x[on_table], yv[on_table], trt[on_table], nutrients, response, block
     )
-    extra = trt == 0
-    if extra.any():
-        rows = sub.index[extra]
-        shown = [tuple(format_number(v, 6) for v in x[i]) for i in np.flatnonzero(extra)]
-        msg = (
-            f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out "
-            f"of the analysis: {describe_rows(rows, shown)}."
-        )
-        warn_list.append(msg)
-        warnings.warn(msg, DataWarning, stacklevel=2)
-        n_dropped += int(extra.sum())
-    present = set(trt[~extra].tolist())
-    missing_trt = [t for t in range(1, 15) if t not in present]
-    if missing_trt:
-        desc = []
-        for t in missing_trt:
-            code = THREE414_LEVELS[t - 1]
-            rates_text = ", ".join(
-                f"{n} {format_number(levels[n][code[i]], 6)}" for i, n in enumerate(nutrients)
-            )
-            desc.append(f"{t} ({_code_text(code, nutrients)}: {rates_text})")
-        uses = sorted({name for name, ts in SUBSETS.items() for t in missing_trt if t in ts})
-        raise DesignError(
-            f"The 3414 table is incomplete: treatment{'s' if len(desc) > 1 else ''} "
-            f"{', '.join(desc)} {'have' if len(desc) > 1 else 'has'} no plot. Every one of the 14 "
-            "treatments is needed: the missing ones feed the "
-            f"{', '.join(_fit_label(u, nutrients) for u in uses)} fit(s). Check the rates (levels "
-            "are 0, ½, 1 and 1.5 × level 2 unless multipliers= says otherwise) or add the missing "
-            "plots."
-        )
-    x, yv, trt = x[~extra], yv[~extra], trt[~extra]
-    kept = sub.loc[~extra]
-    internal = pd.DataFrame({n: x[:, i] for i, n in enumerate(nutrients)})
-    internal[response] = yv
-    internal["treatment"] = trt
-    n_blocks = 0
-    if block is not None:
-        labels = as_labels(kept[block], "block")
-        internal[block] = np.asarray(labels.astype(str))
-        n_blocks = len(labels.categories)
-    response_unit, rate_units = _resolve_units(frame, units, response, columns)
-    if prices is not None:  # a missing or invalid price is an error of the call, not a failed fit
-        _resolve_prices(prices, nutrients, response_unit, rate_units)
-    unit_map = {k: v for k, v in {response: response_unit, **rate_units}.items() if v is not None}
-    internal.attrs["fertopt"] = {"units": unit_map}
+    n_dropped = len(frame) - len(internal)
+    internal.attrs["fertopt"] = {
+        "units": _data_units(frame, units, response, columns, prices, nutrients)
+    }
 
     means = (
         internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
