@@ -469,6 +469,54 @@ def _data_units(
 
 
 # ---------------------------------------------------------------------------
+# treatment means, relative yields and abundance classes
+# ---------------------------------------------------------------------------
+def _treatment_means(
+    internal: pd.DataFrame,
+    response: str,
+    nutrients: Sequence[str],
+    levels: Mapping[str, Sequence[float]],
+) -> pd.DataFrame:
+    """One row per treatment: ``treatment``, ``code``, rates, ``n``, ``mean`` and ``sd``."""
+    means = (
+        internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
+    )
+    design = pd.DataFrame(
+        {"treatment": np.arange(1, 15), "code": [_code_text(c, nutrients) for c in THREE414_LEVELS]}
+    )
+    for i, n in enumerate(nutrients):
+        design[n] = [levels[n][c[i]] for c in THREE414_LEVELS]
+    design["n"] = means["count"].to_numpy(dtype="int64")
+    design["mean"] = means["mean"].to_numpy()
+    design["sd"] = means["std"].to_numpy()
+    return design
+
+
+def _relative_yields(design: pd.DataFrame, nutrients: Sequence[str]) -> pd.DataFrame:
+    """One row per nutrient: its omission plot's mean over N2P2K2's (%) and abundance class."""
+    full = float(design.loc[_FULL - 1, "mean"])
+    ry_rows = []
+    for i, n in enumerate(nutrients):
+        t = _OMISSION[i]
+        omitted = float(design.loc[t - 1, "mean"])
+        ry = 100.0 * omitted / full if full > 0 else math.nan
+        en, zh = abundance_class(ry)
+        ry_rows.append(
+            {
+                "nutrient": n,
+                "treatment": t,
+                "code": design.loc[t - 1, "code"],
+                "yield_omitted": omitted,
+                "yield_full": full,
+                "relative_yield": ry,
+                "abundance": en,
+                "abundance_zh": zh,
+            }
+        )
+    return pd.DataFrame(ry_rows)
+
+
+# ---------------------------------------------------------------------------
 # univariate fits: typicality and optimum through fertopt.fit_response
 # ---------------------------------------------------------------------------
 def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
@@ -784,41 +832,10 @@ def three414(
         "units": _data_units(frame, units, response, columns, prices, nutrients)
     }
 
-    means = (
-        internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
-    )
-    design = pd.DataFrame(
-        {"treatment": np.arange(1, 15), "code": [_code_text(c, nutrients) for c in THREE414_LEVELS]}
-    )
-    for i, n in enumerate(nutrients):
-        design[n] = [levels[n][c[i]] for c in THREE414_LEVELS]
-    design["n"] = means["count"].to_numpy(dtype="int64")
-    design["mean"] = means["mean"].to_numpy()
-    design["sd"] = means["std"].to_numpy()
+    design = _treatment_means(internal, response, nutrients, levels)
     replicated = bool((design["n"] > 1).any())
     ck = float(design.loc[0, "mean"])
-
-    # relative yield and abundance classes
-    full = float(design.loc[_FULL - 1, "mean"])
-    ry_rows = []
-    for i, n in enumerate(nutrients):
-        t = _OMISSION[i]
-        omitted = float(design.loc[t - 1, "mean"])
-        ry = 100.0 * omitted / full if full > 0 else math.nan
-        en, zh = abundance_class(ry)
-        ry_rows.append(
-            {
-                "nutrient": n,
-                "treatment": t,
-                "code": design.loc[t - 1, "code"],
-                "yield_omitted": omitted,
-                "yield_full": full,
-                "relative_yield": ry,
-                "abundance": en,
-                "abundance_zh": zh,
-            }
-        )
-    relative = pd.DataFrame(ry_rows)
+    relative = _relative_yields(design, nutrients)
 
     # fits
     fit_rows: list[dict[str, Any]] = []
