@@ -517,6 +517,167 @@ def _relative_yields(design: pd.DataFrame, nutrients: Sequence[str]) -> pd.DataF
 
 
 # ---------------------------------------------------------------------------
+# the fits on the standard subsets
+# ---------------------------------------------------------------------------
+@dataclass
+class _SubsetFits:
+    """The fits of one trial on the standard subsets, with what each gave, in the order tried.
+
+    ``rows`` are the rows of the fits table; ``typicality`` and ``optima`` are keyed by fit label
+    (``"ternary"``, ``"binary N-P2O5"``, ``"quadratic N"``) and hold the fits that ran;
+    ``captured`` holds the warnings of the fits, each prefixed with its fit's label.
+    """
+
+    plots: pd.DataFrame
+    nutrients: tuple[str, ...]
+    response: str
+    block: str | None
+    prices: Any
+    alpha: float
+    strict_signs: bool
+    ck: float
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    typicality: dict[str, TypicalityResult] = field(default_factory=dict)
+    optima: dict[str, Any] = field(default_factory=dict)
+    univariate: dict[str, Any] = field(default_factory=dict)
+    quadratic_optima: dict[str, Any] = field(default_factory=dict)
+    captured: list[str] = field(default_factory=list)
+
+    def subset(self, key: str) -> pd.DataFrame:
+        """The plots of the treatments ``SUBSETS[key]``, renumbered from 0."""
+        plots = self.plots
+        return plots[plots["treatment"].isin(SUBSETS[key])].reset_index(drop=True)
+
+    def record(
+        self,
+        label: str,
+        key: str,
+        n_obs: int,
+        fit: Any,
+        opt: Any,
+        verdict: TypicalityResult | None,
+        message: str,
+    ) -> None:
+        """Nothing: appends the fits-table row of one fit (``fit`` is None when it failed)."""
+        row: dict[str, Any] = {
+            "model": label,
+            "treatments": _treatment_text(SUBSETS[key]),
+            "n_obs": n_obs,
+            "fitted": fit is not None,
+            "typical": None if verdict is None else verdict.typical,
+            "failed_rules": "" if verdict is None else "; ".join(verdict.failed),
+            "status": "" if opt is None else opt.status,
+        }
+        for n in self.nutrients:
+            row[n] = math.nan
+        if opt is not None:
+            if hasattr(opt, "rates"):
+                for n, v in (opt.rates or {}).items():
+                    row[n] = v
+                row["yield_at_optimum"] = (
+                    opt.yield_at_rates if opt.yield_at_rates is not None else math.nan
+                )
+            else:
+                row[opt.nutrient if opt.nutrient in self.nutrients else fit.rate] = opt.rate
+                row["yield_at_optimum"] = opt.yield_at_rate
+        else:
+            row["yield_at_optimum"] = math.nan
+        row["message"] = message
+        self.rows.append(row)
+
+    def surface(self, key: str, rate_names: tuple[str, ...]) -> Any:
+        """The quadratic surface on ``SUBSETS[key]``, judged and recorded; None if it failed."""
+        from .surface import fit_surface
+
+        part = self.subset(key)
+        label = _fit_label(key, self.nutrients)
+        prices = self.prices
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                fit = fit_surface(part, response=self.response, rates=rate_names, block=self.block)
+                opt = fit.optimum(prices=prices) if prices is not None else fit.maximum()
+                verdict = fit.typicality(
+                    prices=prices,
+                    alpha=self.alpha,
+                    strict_signs=self.strict_signs,
+                    ck_yield=self.ck,
+                )
+            except FertoptError as exc:
+                self.record(label, key, len(part), None, None, None, str(exc))
+                return None
+        self.captured.extend(f"{label}: {w.message}" for w in caught)
+        self.typicality[label] = verdict
+        self.optima[label] = opt
+        self.record(label, key, len(part), fit, opt, verdict, opt.message)
+        return fit
+
+    def binaries(self) -> dict[str, Any]:
+        """Pair (``"N-P2O5"``) → its binary surface (None if it failed), in the standard order."""
+        binary = {}
+        for key, pair in (("binary 0-1", (0, 1)), ("binary 0-2", (0, 2)), ("binary 1-2", (1, 2))):
+            names = (self.nutrients[pair[0]], self.nutrients[pair[1]])
+            binary[f"{names[0]}-{names[1]}"] = self.surface(key, names)
+        return binary
+
+    def quadratic(self, i: int) -> None:
+        """Nothing: fits, judges and records the univariate quadratic of the i-th nutrient."""
+        from .response import fit_response
+
+        nutrient, key = self.nutrients[i], f"univariate {i}"
+        label = f"quadratic {nutrient}"
+        part = self.subset(key)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                fit = fit_response(
+                    part,
+                    response=self.response,
+                    rate=nutrient,
+                    model="quadratic",
+                    block=self.block,
+                    nutrient=nutrient if nutrient in _FORMS else None,
+                    other_rates=[],
+                )
+                opt_max = fit.optimum(ci=None)
+                opt_econ = (
+                    fit.optimum(ci=None, **_curve_price_kwargs(self.prices, nutrient, fit))
+                    if self.prices is not None
+                    else None
+                )
+            except FertoptError as exc:
+                self.record(label, key, len(part), None, None, None, str(exc))
+                return
+        self.captured.extend(f"{label}: {w.message}" for w in caught)
+        verdict = _curve_typicality(fit, opt_max, opt_econ, self.alpha, self.strict_signs, self.ck)
+        opt = opt_econ if opt_econ is not None else opt_max
+        self.univariate[nutrient] = fit
+        self.typicality[label] = verdict
+        self.quadratic_optima[nutrient] = opt
+        self.record(label, key, fit.n_obs, fit, opt, verdict, opt.message)
+
+    def table(self) -> pd.DataFrame:
+        """The fits table: one row per fit tried, in the order tried."""
+        fits = pd.DataFrame(
+            self.rows,
+            columns=[
+                "model",
+                "treatments",
+                "n_obs",
+                "fitted",
+                "typical",
+                "failed_rules",
+                "status",
+                *self.nutrients,
+                "yield_at_optimum",
+                "message",
+            ],
+        )
+        fits["typical"] = fits["typical"].astype(object)
+        return fits
+
+
+# ---------------------------------------------------------------------------
 # univariate fits: typicality and optimum through fertopt.fit_response
 # ---------------------------------------------------------------------------
 def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
@@ -808,8 +969,6 @@ def three414(
     >>> list(res.recommendations["source"])
     ['ternary', 'ternary', 'ternary']
     """
-    from .surface import fit_surface
-
     frame = require_frame(data)
     alpha = check_probability(alpha, "alpha")
     nan_policy = check_nan_policy(nan_policy)
@@ -837,110 +996,26 @@ def three414(
     ck = float(design.loc[0, "mean"])
     relative = _relative_yields(design, nutrients)
 
-    # fits
-    fit_rows: list[dict[str, Any]] = []
-    typ: dict[str, TypicalityResult] = {}
-    optima: dict[str, Any] = {}
-    captured: list[str] = []
-
-    def record(
-        name: str,
-        treatments: Sequence[int],
-        n_obs: int,
-        fitted: bool,
-        result: Any,
-        opt: Any,
-        verdict: TypicalityResult | None,
-        message: str,
-    ) -> None:
-        row: dict[str, Any] = {
-            "model": name,
-            "treatments": _treatment_text(treatments),
-            "n_obs": n_obs,
-            "fitted": fitted,
-            "typical": None if verdict is None else verdict.typical,
-            "failed_rules": "" if verdict is None else "; ".join(verdict.failed),
-            "status": "" if opt is None else opt.status,
-        }
-        for n in nutrients:
-            row[n] = math.nan
-        if opt is not None:
-            if hasattr(opt, "rates"):
-                for n, v in (opt.rates or {}).items():
-                    row[n] = v
-                row["yield_at_optimum"] = (
-                    opt.yield_at_rates if opt.yield_at_rates is not None else math.nan
-                )
-            else:
-                row[opt.nutrient if opt.nutrient in nutrients else result.rate] = opt.rate
-                row["yield_at_optimum"] = opt.yield_at_rate
-        else:
-            row["yield_at_optimum"] = math.nan
-        row["message"] = message
-        fit_rows.append(row)
-
-    def subset(name: str) -> pd.DataFrame:
-        return internal[internal["treatment"].isin(SUBSETS[name])].reset_index(drop=True)
-
-    def surface(name: str, rate_names: tuple[str, ...]) -> Any:
-        part = subset(name)
-        label = _fit_label(name, nutrients)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                fit = fit_surface(part, response=response, rates=rate_names, block=block)
-                opt = fit.optimum(prices=prices) if prices is not None else fit.maximum()
-                verdict = fit.typicality(
-                    prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck
-                )
-            except FertoptError as exc:
-                record(label, SUBSETS[name], len(part), False, None, None, None, str(exc))
-                return None
-        captured.extend(f"{label}: {w.message}" for w in caught)
-        typ[label] = verdict
-        optima[label] = opt
-        record(label, SUBSETS[name], len(part), True, fit, opt, verdict, opt.message)
-        return fit
-
-    ternary = surface("ternary", tuple(nutrients))
-    binary = {}
-    for key, pair in (("binary 0-1", (0, 1)), ("binary 0-2", (0, 2)), ("binary 1-2", (1, 2))):
-        names = (nutrients[pair[0]], nutrients[pair[1]])
-        binary[f"{names[0]}-{names[1]}"] = surface(key, names)
-
-    univariate: dict[str, Any] = {}
+    fits = _SubsetFits(
+        internal,
+        tuple(nutrients),
+        response=response,
+        block=block,
+        prices=prices,
+        alpha=alpha,
+        strict_signs=strict_signs,
+        ck=ck,
+    )
+    ternary = fits.surface("ternary", tuple(nutrients))
+    binary = fits.binaries()
+    for i in range(3):
+        fits.quadratic(i)
+    univariate = fits.univariate
+    uni_opt = fits.quadratic_optima
+    typ = fits.typicality
+    optima = fits.optima
+    captured = fits.captured
     plateau: dict[str, Any] = {}
-    uni_opt: dict[str, Any] = {}
-    for i, n in enumerate(nutrients):
-        fit, opt, verdict = _univariate(
-            subset(f"univariate {i}"),
-            n,
-            response,
-            block,
-            prices,
-            alpha,
-            strict_signs,
-            ck,
-            "quadratic",
-            captured,
-        )
-        label = f"quadratic {n}"
-        if fit is None:
-            record(
-                label,
-                SUBSETS[f"univariate {i}"],
-                len(subset(f"univariate {i}")),
-                False,
-                None,
-                None,
-                None,
-                opt,
-            )
-            continue
-        univariate[n] = fit
-        typ[label] = verdict
-        uni_opt[n] = opt
-        record(label, SUBSETS[f"univariate {i}"], fit.n_obs, True, fit, opt, verdict, opt.message)
 
     # the cascade
     rec_rows = []
@@ -996,15 +1071,13 @@ def three414(
                 )
             else:
                 lp, lp_opt, message = _plateau(
-                    subset(f"univariate {i}"), n, response, block, prices, captured
+                    fits.subset(f"univariate {i}"), n, response, block, prices, captured
                 )
                 label = f"linear_plateau {n}"
                 if lp is not None:
                     plateau[n] = lp
                     usable_lp = lp_opt is not None and lp_opt.recommended
-                    record(
-                        label, SUBSETS[f"univariate {i}"], lp.n_obs, True, lp, lp_opt, None, message
-                    )
+                    fits.record(label, f"univariate {i}", lp.n_obs, lp, lp_opt, None, message)
                     if usable_lp:
                         row.update(
                             rate=lp_opt.rate,
@@ -1013,11 +1086,10 @@ def three414(
                             yield_at_rate=lp_opt.yield_at_rate,
                         )
                 else:
-                    record(
+                    fits.record(
                         label,
-                        SUBSETS[f"univariate {i}"],
-                        len(subset(f"univariate {i}")),
-                        False,
+                        f"univariate {i}",
+                        len(fits.subset(f"univariate {i}")),
                         None,
                         None,
                         None,
@@ -1042,22 +1114,6 @@ def three414(
             "note",
         ],
     )
-    fits = pd.DataFrame(
-        fit_rows,
-        columns=[
-            "model",
-            "treatments",
-            "n_obs",
-            "fitted",
-            "typical",
-            "failed_rules",
-            "status",
-            *nutrients,
-            "yield_at_optimum",
-            "message",
-        ],
-    )
-    fits["typical"] = fits["typical"].astype(object)
     if not replicated:
         notes.append(
             "The trial has one plot per treatment: fits use the 14 treatment yields, and "
@@ -1068,7 +1124,7 @@ def three414(
         levels={n: tuple(float(v) for v in levels[n]) for n in nutrients},
         design=design,
         relative_yield=relative,
-        fits=fits,
+        fits=fits.table(),
         recommendations=recommendations,
         ternary=ternary,
         binary=binary,
@@ -1116,47 +1172,6 @@ _ORDER = ("ok", "at_bound", "extrapolated", "saddle", "no_maximum")
 
 def _worst(statuses: Sequence[str]) -> str:
     return max(statuses, key=lambda s: _ORDER.index(s) if s in _ORDER else len(_ORDER))
-
-
-def _univariate(
-    part: pd.DataFrame,
-    nutrient: str,
-    response: str,
-    block: str | None,
-    prices: Any,
-    alpha: float,
-    strict_signs: bool,
-    ck: float,
-    model: str,
-    captured: list[str],
-):
-    """Quadratic fit of one nutrient's series through fertopt.fit_response, with typicality."""
-    from .response import fit_response
-
-    label = f"quadratic {nutrient}"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = fit_response(
-                part,
-                response=response,
-                rate=nutrient,
-                model=model,
-                block=block,
-                nutrient=nutrient if nutrient in _FORMS else None,
-                other_rates=[],
-            )
-            opt_max = fit.optimum(ci=None)
-            opt_econ = (
-                fit.optimum(ci=None, **_curve_price_kwargs(prices, nutrient, fit))
-                if prices is not None
-                else None
-            )
-        except FertoptError as exc:
-            return None, str(exc), None
-    captured.extend(f"{label}: {w.message}" for w in caught)
-    verdict = _curve_typicality(fit, opt_max, opt_econ, alpha, strict_signs, ck)
-    return fit, (opt_econ if opt_econ is not None else opt_max), verdict
 
 
 def _plateau(
