@@ -541,6 +541,7 @@ class _SubsetFits:
     optima: dict[str, Any] = field(default_factory=dict)
     univariate: dict[str, Any] = field(default_factory=dict)
     quadratic_optima: dict[str, Any] = field(default_factory=dict)
+    plateaus: dict[str, Any] = field(default_factory=dict)
     captured: list[str] = field(default_factory=list)
 
     def subset(self, key: str) -> pd.DataFrame:
@@ -655,6 +656,49 @@ class _SubsetFits:
         self.typicality[label] = verdict
         self.quadratic_optima[nutrient] = opt
         self.record(label, key, fit.n_obs, fit, opt, verdict, opt.message)
+
+    def linear_plateau(self, i: int) -> Any:
+        """The i-th nutrient's linear-plateau optimum if usable, else None; the fit is recorded."""
+        nutrient, key = self.nutrients[i], f"univariate {i}"
+        label = f"linear_plateau {nutrient}"
+        part = self.subset(key)
+        fit, opt, message = self._fit_plateau(part, nutrient)
+        if fit is None:
+            self.record(label, key, len(part), None, None, None, message)
+            return None
+        self.plateaus[nutrient] = fit
+        self.record(label, key, fit.n_obs, fit, opt, None, message)
+        return opt if opt is not None and opt.recommended else None
+
+    def _fit_plateau(self, part: pd.DataFrame, nutrient: str) -> tuple[Any, Any, str]:
+        """``(fit, optimum, message)`` of the linear-plateau fallback; None for what failed."""
+        from .response import fit_response
+
+        label = f"linear_plateau {nutrient}"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                fit = fit_response(
+                    part,
+                    response=self.response,
+                    rate=nutrient,
+                    model="linear_plateau",
+                    block=self.block,
+                    nutrient=nutrient if nutrient in _FORMS else None,
+                    other_rates=[],
+                    errors="return",
+                )
+            except FertoptError as exc:
+                return None, None, str(exc)
+            if not fit.converged:
+                self.captured.extend(f"{label}: {w.message}" for w in caught)
+                return fit, None, f"the linear-plateau fit did not converge: {fit.message}"
+            try:
+                opt = fit.optimum(ci=None, **_curve_price_kwargs(self.prices, nutrient, fit))
+            except FertoptError as exc:
+                return fit, None, str(exc)
+        self.captured.extend(f"{label}: {w.message}" for w in caught)
+        return fit, opt, opt.message
 
     def table(self) -> pd.DataFrame:
         """The fits table: one row per fit tried, in the order tried."""
@@ -1010,110 +1054,7 @@ def three414(
     binary = fits.binaries()
     for i in range(3):
         fits.quadratic(i)
-    univariate = fits.univariate
-    uni_opt = fits.quadratic_optima
-    typ = fits.typicality
-    optima = fits.optima
-    captured = fits.captured
-    plateau: dict[str, Any] = {}
-
-    # the cascade
-    rec_rows = []
-    ternary_ok = ternary is not None and typ["ternary"].typical
-    for i, n in enumerate(nutrients):
-        ry = relative.loc[i, "relative_yield"]
-        en = relative.loc[i, "abundance"]
-        row = {
-            "nutrient": n,
-            "rate": math.nan,
-            "source": "none",
-            "status": "none",
-            "yield_at_rate": math.nan,
-            "relative_yield": ry,
-            "abundance": en,
-            "note": "",
-        }
-        if ternary_ok:
-            opt = optima["ternary"]
-            row.update(
-                rate=opt.rates[n],
-                source="ternary",
-                status=opt.status,
-                yield_at_rate=opt.yield_at_rates,
-            )
-        else:
-            usable = [
-                lab
-                for lab in binary_labels(nutrients, n)
-                if lab in typ and typ[lab].typical and optima[lab].rates is not None
-            ]
-            if usable:
-                rates_ = [optima[lab].rates[n] for lab in usable]
-                statuses = [optima[lab].status for lab in usable]
-                row.update(
-                    rate=float(np.mean(rates_)),
-                    status=_worst(statuses),
-                    yield_at_rate=float(np.mean([optima[lab].yield_at_rates for lab in usable])),
-                    source=usable[0] if len(usable) == 1 else " + ".join(usable) + " (mean)",
-                )
-                if len(usable) > 1:
-                    row["note"] = "mean of " + ", ".join(
-                        f"{lab}: {format_number(r, 4)}"
-                        for lab, r in zip(usable, rates_, strict=True)
-                    )
-            elif n in univariate and typ[f"quadratic {n}"].typical:
-                opt = uni_opt[n]
-                row.update(
-                    rate=opt.rate,
-                    source=f"quadratic {n}",
-                    status=opt.status,
-                    yield_at_rate=opt.yield_at_rate,
-                )
-            else:
-                lp, lp_opt, message = _plateau(
-                    fits.subset(f"univariate {i}"), n, response, block, prices, captured
-                )
-                label = f"linear_plateau {n}"
-                if lp is not None:
-                    plateau[n] = lp
-                    usable_lp = lp_opt is not None and lp_opt.recommended
-                    fits.record(label, f"univariate {i}", lp.n_obs, lp, lp_opt, None, message)
-                    if usable_lp:
-                        row.update(
-                            rate=lp_opt.rate,
-                            source=label,
-                            status=lp_opt.status,
-                            yield_at_rate=lp_opt.yield_at_rate,
-                        )
-                else:
-                    fits.record(
-                        label,
-                        f"univariate {i}",
-                        len(fits.subset(f"univariate {i}")),
-                        None,
-                        None,
-                        None,
-                        message,
-                    )
-                if row["source"] == "none":
-                    row["note"] = (
-                        f"no fit gives a usable {n} rate; judge from the abundance class "
-                        f"({en}, relative yield {format_number(ry, 3)} %) and local experience"
-                    )
-        rec_rows.append(row)
-    recommendations = pd.DataFrame(
-        rec_rows,
-        columns=[
-            "nutrient",
-            "rate",
-            "source",
-            "status",
-            "yield_at_rate",
-            "relative_yield",
-            "abundance",
-            "note",
-        ],
-    )
+    recommendations = _recommendations(fits, relative)
     if not replicated:
         notes.append(
             "The trial has one plot per treatment: fits use the 14 treatment yields, and "
@@ -1128,9 +1069,9 @@ def three414(
         recommendations=recommendations,
         ternary=ternary,
         binary=binary,
-        univariate=univariate,
-        linear_plateau=plateau,
-        typicality=typ,
+        univariate=fits.univariate,
+        linear_plateau=fits.plateaus,
+        typicality=fits.typicality,
         ck_yield=ck,
         replicated=replicated,
         n_obs=int(len(internal)),
@@ -1138,9 +1079,117 @@ def three414(
         n_blocks=n_blocks,
         alpha=alpha,
         economic=prices is not None,
-        warnings=tuple(warn_list + captured),
+        warnings=tuple(warn_list + fits.captured),
         _notes=tuple(notes),
     )
+
+
+# ---------------------------------------------------------------------------
+# the recommendation cascade: ternary → binary → univariate → linear-plateau
+# ---------------------------------------------------------------------------
+def _recommendations(fits: _SubsetFits, relative: pd.DataFrame) -> pd.DataFrame:
+    """One row per nutrient: the rate of the first usable fit of the cascade, or none."""
+    rows = []
+    for i, n in enumerate(fits.nutrients):
+        ry = relative.loc[i, "relative_yield"]
+        en = relative.loc[i, "abundance"]
+        row = {
+            "nutrient": n,
+            "rate": math.nan,
+            "source": "none",
+            "status": "none",
+            "yield_at_rate": math.nan,
+            "relative_yield": ry,
+            "abundance": en,
+            "note": "",
+        }
+        found = (
+            _from_ternary(fits, n)
+            or _from_binaries(fits, n)
+            or _from_quadratic(fits, n)
+            or _from_linear_plateau(fits, i)
+        )
+        row.update(found or {})
+        if row["source"] == "none":
+            row["note"] = (
+                f"no fit gives a usable {n} rate; judge from the abundance class "
+                f"({en}, relative yield {format_number(ry, 3)} %) and local experience"
+            )
+        rows.append(row)
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "nutrient",
+            "rate",
+            "source",
+            "status",
+            "yield_at_rate",
+            "relative_yield",
+            "abundance",
+            "note",
+        ],
+    )
+
+
+def _from_ternary(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
+    """The nutrient's rate at the ternary optimum if the ternary fit is typical, else None."""
+    if "ternary" not in fits.typicality or not fits.typicality["ternary"].typical:
+        return None
+    opt = fits.optima["ternary"]
+    return {
+        "rate": opt.rates[nutrient],
+        "source": "ternary",
+        "status": opt.status,
+        "yield_at_rate": opt.yield_at_rates,
+    }
+
+
+def _from_binaries(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
+    """The mean of the nutrient's rates at the typical binary optima, or None if none is."""
+    typ, optima = fits.typicality, fits.optima
+    usable = [
+        lab
+        for lab in binary_labels(fits.nutrients, nutrient)
+        if lab in typ and typ[lab].typical and optima[lab].rates is not None
+    ]
+    if not usable:
+        return None
+    rates_ = [optima[lab].rates[nutrient] for lab in usable]
+    found = {
+        "rate": float(np.mean(rates_)),
+        "status": _worst([optima[lab].status for lab in usable]),
+        "yield_at_rate": float(np.mean([optima[lab].yield_at_rates for lab in usable])),
+        "source": usable[0] if len(usable) == 1 else " + ".join(usable) + " (mean)",
+    }
+    if len(usable) > 1:
+        found["note"] = "mean of " + ", ".join(
+            f"{lab}: {format_number(r, 4)}" for lab, r in zip(usable, rates_, strict=True)
+        )
+    return found
+
+
+def _from_quadratic(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
+    """The univariate quadratic's optimum if that fit is typical, else None."""
+    label = f"quadratic {nutrient}"
+    if nutrient not in fits.univariate or not fits.typicality[label].typical:
+        return None
+    return _curve_rate(fits.quadratic_optima[nutrient], label)
+
+
+def _from_linear_plateau(fits: _SubsetFits, i: int) -> dict[str, Any] | None:
+    """The linear-plateau optimum of the i-th nutrient (fitted now) if usable, else None."""
+    opt = fits.linear_plateau(i)
+    return None if opt is None else _curve_rate(opt, f"linear_plateau {fits.nutrients[i]}")
+
+
+def _curve_rate(opt: Any, source: str) -> dict[str, Any]:
+    """Rate, source, status and yield of a single-nutrient optimum, for a recommendation row."""
+    return {
+        "rate": opt.rate,
+        "source": source,
+        "status": opt.status,
+        "yield_at_rate": opt.yield_at_rate,
+    }
 
 
 def _fit_label(key: str, nutrients: Sequence[str]) -> str:
@@ -1172,41 +1221,3 @@ _ORDER = ("ok", "at_bound", "extrapolated", "saddle", "no_maximum")
 
 def _worst(statuses: Sequence[str]) -> str:
     return max(statuses, key=lambda s: _ORDER.index(s) if s in _ORDER else len(_ORDER))
-
-
-def _plateau(
-    part: pd.DataFrame,
-    nutrient: str,
-    response: str,
-    block: str | None,
-    prices: Any,
-    captured: list[str],
-):
-    """Linear-plateau fallback through fertopt.fit_response; ``(fit, optimum, message)``."""
-    from .response import fit_response
-
-    label = f"linear_plateau {nutrient}"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = fit_response(
-                part,
-                response=response,
-                rate=nutrient,
-                model="linear_plateau",
-                block=block,
-                nutrient=nutrient if nutrient in _FORMS else None,
-                other_rates=[],
-                errors="return",
-            )
-        except FertoptError as exc:
-            return None, None, str(exc)
-        if not fit.converged:
-            captured.extend(f"{label}: {w.message}" for w in caught)
-            return fit, None, f"the linear-plateau fit did not converge: {fit.message}"
-        try:
-            opt = fit.optimum(ci=None, **_curve_price_kwargs(prices, nutrient, fit))
-        except FertoptError as exc:
-            return fit, None, str(exc)
-    captured.extend(f"{label}: {w.message}" for w in caught)
-    return fit, opt, opt.message
