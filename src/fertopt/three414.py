@@ -753,16 +753,39 @@ def _curve_typicality(
     fit: Any, opt_max: Any, opt_econ: Any, alpha: float, strict_signs: bool, ck: float
 ) -> TypicalityResult:
     """The five rules of :meth:`SurfaceFit.typicality` for a univariate quadratic."""
+    b, c = fit.estimates["linear"], fit.estimates["quadratic"]
+    rules = [
+        _rule_significant(fit, alpha),
+        _rule_signs(b, c, strict_signs),
+        _rule(
+            3,
+            "negative definite",
+            bool(c < 0),
+            True,
+            f"quadratic coefficient {format_number(c, 4)}",
+        ),
+        *_rules_at_optimum(fit, opt_max, opt_econ, ck, has_maximum=c < 0),
+    ]
+    table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"])
+    table["passed"] = table["passed"].astype(object)
+    failed = tuple(r["name"] for r in rules if r["passed"] is False)
+    typical = not any(r["passed"] is False and r["deciding"] for r in rules) and c < 0
+    return TypicalityResult(
+        typical=bool(typical),
+        verdict="typical" if typical else "atypical",
+        rules=table,
+        failed=failed,
+    )
+
+
+def _rule(no: int, name: str, passed: bool | None, deciding: bool, detail: str) -> dict[str, Any]:
+    """One row of a typicality table (``passed`` None when the rule could not be assessed)."""
+    return {"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail}
+
+
+def _rule_significant(fit: Any, alpha: float) -> dict[str, Any]:
+    """Rule 1: the F test of the curve against the mean (within blocks) at level ``alpha``."""
     from scipy import stats
-
-    est = fit.estimates
-    b, c = est["linear"], est["quadratic"]
-    rules: list[dict[str, Any]] = []
-
-    def add(no: int, name: str, passed: bool | None, deciding: bool, detail: str) -> None:
-        rules.append(
-            {"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail}
-        )
 
     d = fit.data
     y = d["response"].to_numpy(dtype=float)
@@ -776,90 +799,84 @@ def _curve_typicality(
     else:
         sst = float(((y - y.mean()) ** 2).sum())
     df = int(fit.df_resid)
-    if df > 0 and fit.sse > 0:
-        f = ((sst - fit.sse) / 2) / (fit.sse / df)
-        p = float(stats.f.sf(f, 2, df))
-        text = format_p(p)
-        add(
-            1,
-            "regression significant",
-            p < alpha,
-            True,
-            f"F(2, {df}) = {format_number(f, 4)}, p {'' if text.startswith('<') else '= '}{text}",
+    if not (df > 0 and fit.sse > 0):
+        return _rule(
+            1, "regression significant", None, True, "not assessed: no residual degrees of freedom"
         )
-    else:
-        add(1, "regression significant", None, True, "not assessed: no residual degrees of freedom")
+    f = ((sst - fit.sse) / 2) / (fit.sse / df)
+    p = float(stats.f.sf(f, 2, df))
+    text = format_p(p)
+    return _rule(
+        1,
+        "regression significant",
+        p < alpha,
+        True,
+        f"F(2, {df}) = {format_number(f, 4)}, p {'' if text.startswith('<') else '= '}{text}",
+    )
+
+
+def _rule_signs(b: float, c: float, strict_signs: bool) -> dict[str, Any]:
+    """Rule 2: linear coefficient > 0 and quadratic < 0 (deciding only with ``strict_signs``)."""
     bad = [f"linear = {format_number(b, 4)} (not > 0)"] if not b > 0 else []
     bad += [f"quadratic = {format_number(c, 4)} (not < 0)"] if not c < 0 else []
-    add(
+    return _rule(
         2,
         "sign pattern",
         not bad,
         bool(strict_signs),
         "; ".join(bad) or "linear > 0 and quadratic < 0",
     )
-    add(3, "negative definite", bool(c < 0), True, f"quadratic coefficient {format_number(c, 4)}")
-    if not c < 0:
-        add(
-            4,
-            "optimum in (0, top rate]",
-            None,
-            True,
-            "not assessed: the curve has no maximum (rule 3)",
-        )
-        add(
-            5,
-            "optimum yield above CK",
-            None,
-            True,
-            "not assessed: the curve has no maximum (rule 3)",
-        )
-    else:
-        top = fit.rate_range[1]
-        issues = []
-        points = [("maximum", opt_max)] + (
-            [("economic optimum", opt_econ)] if opt_econ is not None else []
-        )
-        for label, opt in points:
-            if not math.isfinite(opt.rate):
-                issues.append(f"{label}: none")
-            elif not opt.rate > 0:
-                issues.append(f"{label}: {format_number(opt.rate, 4)} ≤ 0")
-            elif opt.rate > top * (1 + 1e-9):
-                issues.append(
-                    f"{label}: {format_number(opt.rate, 4)} > top tested rate "
-                    f"{format_number(top, 6)}"
-                )
-        add(
-            4,
-            "optimum in (0, top rate]",
-            not issues,
-            True,
-            "; ".join(issues)
-            or "; ".join(f"{lab}: {format_number(o.rate, 4)}" for lab, o in points),
-        )
-        label, last = points[-1]
-        if math.isfinite(last.yield_at_rate):
-            ok = last.yield_at_rate > ck
-            add(
-                5,
-                "optimum yield above CK",
-                ok,
-                True,
-                f"{label} yield {format_number(last.yield_at_rate, 6)} {'>' if ok else '≤'} "
-                f"CK yield {format_number(ck, 6)}",
+
+
+def _rules_at_optimum(
+    fit: Any, opt_max: Any, opt_econ: Any, ck: float, *, has_maximum: bool
+) -> list[dict[str, Any]]:
+    """Rules 4 and 5 on the maximum and economic optimum; not assessed without a maximum."""
+    if not has_maximum:
+        unassessed = "not assessed: the curve has no maximum (rule 3)"
+        return [
+            _rule(4, "optimum in (0, top rate]", None, True, unassessed),
+            _rule(5, "optimum yield above CK", None, True, unassessed),
+        ]
+    points = [("maximum", opt_max)] + (
+        [("economic optimum", opt_econ)] if opt_econ is not None else []
+    )
+    return [_rule_in_range(points, fit.rate_range[1]), _rule_above_ck(*points[-1], ck)]
+
+
+def _rule_in_range(points: Sequence[tuple[str, Any]], top: float) -> dict[str, Any]:
+    """Rule 4: every optimum (maximum, economic optimum) in (0, top tested rate]."""
+    issues = []
+    for label, opt in points:
+        if not math.isfinite(opt.rate):
+            issues.append(f"{label}: none")
+        elif not opt.rate > 0:
+            issues.append(f"{label}: {format_number(opt.rate, 4)} ≤ 0")
+        elif opt.rate > top * (1 + 1e-9):
+            issues.append(
+                f"{label}: {format_number(opt.rate, 4)} > top tested rate {format_number(top, 6)}"
             )
-        else:
-            add(5, "optimum yield above CK", False, True, f"{label}: none")
-    table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"])
-    table["passed"] = table["passed"].astype(object)
-    failed = tuple(r["name"] for r in rules if r["passed"] is False)
-    typical = not any(r["passed"] is False and r["deciding"] for r in rules) and c < 0
-    return TypicalityResult(
-        typical=bool(typical),
-        verdict="typical" if typical else "atypical",
-        rules=table,
-        failed=failed,
+    return _rule(
+        4,
+        "optimum in (0, top rate]",
+        not issues,
+        True,
+        "; ".join(issues) or "; ".join(f"{lab}: {format_number(o.rate, 4)}" for lab, o in points),
+    )
+
+
+def _rule_above_ck(label: str, opt: Any, ck: float) -> dict[str, Any]:
+    """Rule 5: the yield at the recommended optimum above the CK (no fertilizer) yield."""
+    if not math.isfinite(opt.yield_at_rate):
+        return _rule(5, "optimum yield above CK", False, True, f"{label}: none")
+    ok = opt.yield_at_rate > ck
+    return _rule(
+        5,
+        "optimum yield above CK",
+        ok,
+        True,
+        f"{label} yield {format_number(opt.yield_at_rate, 6)} {'>' if ok else '≤'} "
+        f"CK yield {format_number(ck, 6)}",
     )
 
 
