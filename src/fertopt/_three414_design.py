@@ -40,6 +40,7 @@ SUBSETS: dict[str, tuple[int, ...]] = {
 
 
 def _fit_label(key: str, nutrients: Sequence[str]) -> str:
+    """The fit's label from its SUBSETS key: ``"binary 0-1"`` → ``"binary N-P2O5"``."""
     if key == "ternary":
         return "ternary"
     kind, pos = key.split(" ")
@@ -77,6 +78,7 @@ def _parse_treatment(label: Any) -> tuple[int, int, int] | None:
 
 
 def _code_text(code: Sequence[int], nutrients: Sequence[str]) -> str:
+    """The level code as text, ``N2P2K2``, in the nutrients' initials (N, P, K if they clash)."""
     letters = [n[0].upper() for n in nutrients]
     if len(set(letters)) < 3:
         letters = ["N", "P", "K"]
@@ -89,6 +91,7 @@ def _levels(
     level2: Mapping[str, float] | None,
     multipliers: Sequence[float],
 ) -> tuple[dict[str, tuple[float, ...]], list[str]]:
+    """Nutrient → rates of levels 0–3, from ``level2`` or the plots' rates, and notes on them."""
     notes = []
     if level2 is not None:
         missing = [n for n in nutrients if n not in level2]
@@ -137,6 +140,7 @@ def _levels(
 
 
 def _level_index(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
+    """The level (0–3) of each rate, -1 for a rate that is none of the four levels."""
     lv = np.asarray(levels, dtype=float)
     diff = np.abs(values[:, None] - lv[None, :])
     idx = diff.argmin(axis=1)

@@ -235,6 +235,7 @@ class _SubsetFits:
 
 
 def _treatment_text(ts: Sequence[int]) -> str:
+    """Treatment numbers as text: ``"2–7"`` for a run of three or more, else ``"2, 3, 6, 11"``."""
     ts = sorted(ts)
     if ts == list(range(ts[0], ts[-1] + 1)) and len(ts) > 2:
         return f"{ts[0]}–{ts[-1]}"
@@ -521,4 +522,5 @@ _ORDER = ("ok", "at_bound", "extrapolated", "saddle", "no_maximum")
 
 
 def _worst(statuses: Sequence[str]) -> str:
+    """The least favourable optimum status, by ``_ORDER`` (a status not in it counts as worst)."""
     return max(statuses, key=lambda s: _ORDER.index(s) if s in _ORDER else len(_ORDER))

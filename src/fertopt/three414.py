@@ -13,6 +13,13 @@ Subsets (anchors of 3414 practice): binary N-P at K level 2: treatments
 2–7, 11, 12; N-K at P level 2: 2, 3, 6, 8, 9, 10, 11, 13; P-K at N level 2:
 4–10, 14; univariate N: 2, 3, 6, 11; P: 4, 5, 6, 7; K: 8, 9, 6, 10.
 Omission plots: 2 (no N), 4 (no P), 8 (no K) against 6 (N2P2K2).
+
+This module holds :func:`three414`, the result class and the checks of the
+call; :func:`three414` reads as the sequence of its steps, which live in two
+private modules: ``_three414_design`` (reading the plots: responses, rates,
+levels, recognising the 14 treatments, :data:`SUBSETS`) and ``_three414_fits``
+(the fits on the subsets, the typicality of the univariate quadratics and the
+recommendation cascade).
 """
 
 from __future__ import annotations
@@ -26,15 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-)
+from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
 from ._surface_fit import _resolve_rates, _resolve_units
 from ._surface_results import TypicalityResult, _passed_text, _resolve_prices
 from ._three414_design import (
@@ -47,12 +46,7 @@ from ._three414_design import (
     _recognise_treatments,
 )
 from ._three414_fits import _recommendations, _SubsetFits
-from ._validation import (
-    check_nan_policy,
-    check_probability,
-    require_columns,
-    require_frame,
-)
+from ._validation import check_nan_policy, check_probability, require_columns, require_frame
 from .design import THREE414_LEVELS
 from .exceptions import ColumnError, FertoptError
 
@@ -299,12 +293,15 @@ def three414(
     >>> list(res.recommendations["source"])
     ['ternary', 'ternary', 'ternary']
     """
+    # the call
     frame = require_frame(data)
     alpha = check_probability(alpha, "alpha")
     nan_policy = check_nan_policy(nan_policy)
     nutrients, columns = _three_nutrients(rates)
     mult = _check_multipliers(multipliers)
     have_rates = _check_columns(frame, columns, response=response, block=block, treatment=treatment)
+
+    # the plots: responses, rates and levels, the 14 treatments (plots off the table left out)
     warn_list: list[str] = []
     sub, yv = _drop_missing_responses(frame, response, nan_policy, warn_list)
     if have_rates:
@@ -321,11 +318,13 @@ def three414(
         "units": _data_units(frame, units, response, columns, prices, nutrients)
     }
 
+    # treatment means, relative yields and abundance classes
     design = _treatment_means(internal, response, nutrients, levels)
     replicated = bool((design["n"] > 1).any())
     ck = float(design.loc[0, "mean"])
     relative = _relative_yields(design, nutrients)
 
+    # the fits on the standard subsets, then each nutrient's rate by the cascade
     fits = _SubsetFits(
         internal,
         tuple(nutrients),
@@ -341,6 +340,7 @@ def three414(
     for i in range(3):
         fits.quadratic(i)
     recommendations = _recommendations(fits, relative)
+
     if not replicated:
         notes.append(
             "The trial has one plot per treatment: fits use the 14 treatment yields, and "
