@@ -36,9 +36,12 @@ _FORMS = ("N", "P2O5", "K2O", "P", "K")
 class _SubsetFits:
     """The fits of one trial on the standard subsets, with what each gave, in the order tried.
 
-    ``rows`` are the rows of the fits table; ``typicality`` and ``optima`` are keyed by fit label
-    (``"ternary"``, ``"binary N-P2O5"``, ``"quadratic N"``) and hold the fits that ran;
-    ``captured`` holds the warnings of the fits, each prefixed with its fit's label.
+    The first fields are the plots and the options; the others fill up as the fits run:
+    ``rows`` (the rows of the fits table), ``typicality`` (fit label → verdict of every fit
+    judged: ``"ternary"``, ``"binary N-P2O5"``, ``"quadratic N"``), ``optima`` (surface label →
+    optimum), ``univariate`` and ``quadratic_optima`` (nutrient → quadratic fit, its optimum),
+    ``plateaus`` (nutrient → linear-plateau fit) and ``captured`` (the warnings of the fits,
+    each prefixed with its fit's label).
     """
 
     plots: pd.DataFrame
