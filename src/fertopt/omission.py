@@ -677,31 +677,16 @@ def omission(
     alpha = _v.check_probability(alpha, "alpha")
     confidence_level = _v.check_probability(confidence_level, "confidence_level")
     frame = _v.require_frame(data)
-    _v.require_columns(frame, response=response, treatment=treatment, block=block)
-    if not isinstance(minus, Mapping) or not minus:
-        raise FertoptError(
-            "minus must map each omitted nutrient to its treatment label, e.g. "
-            "minus={'N': 'PK', 'P2O5': 'NK', 'K2O': 'NP'}."
-        )
-    if prices is not None and rates is None:
-        raise FertoptError(
-            "prices were given without rates: the economics need the nutrient rates of each "
-            "treatment. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates per treatment."
-        )
-    uptake = dict(uptake or {})
-    if uptake and rates is None:
-        raise FertoptError(
-            "uptake was given without rates: the recovery efficiency divides the uptake difference "
-            "by the nutrient applied. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates "
-            "per treatment."
-        )
-    for nut, column in uptake.items():
-        _v.require_column(frame, column, f"uptake[{nut!r}]")
-        if str(nut) not in {str(k) for k in minus}:
-            raise FertoptError(
-                f"uptake names nutrient {nut!r}, which has no minus plot; nutrients: "
-                f"{', '.join(map(str, minus))}."
-            )
+    uptake = _check_arguments(
+        frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        minus=minus,
+        rates=rates,
+        prices=prices,
+        uptake=uptake,
+    )
 
     from .anova import anova
 
@@ -1107,6 +1092,49 @@ def omission(
         notes=tuple(notes),
         warnings=tuple(dict.fromkeys(issued)),
     )
+
+
+# ---------------------------------------------------------------------------
+# the steps of omission(), in the order it takes them
+# ---------------------------------------------------------------------------
+def _check_arguments(
+    frame: pd.DataFrame,
+    *,
+    response: Hashable,
+    treatment: Hashable,
+    block: Hashable | None,
+    minus: Any,
+    rates: Any,
+    prices: Any,
+    uptake: Mapping[str, Hashable] | None,
+) -> dict[Any, Hashable]:
+    """The uptake columns as a dict, once the columns and the options that go together pass."""
+    _v.require_columns(frame, response=response, treatment=treatment, block=block)
+    if not isinstance(minus, Mapping) or not minus:
+        raise FertoptError(
+            "minus must map each omitted nutrient to its treatment label, e.g. "
+            "minus={'N': 'PK', 'P2O5': 'NK', 'K2O': 'NP'}."
+        )
+    if prices is not None and rates is None:
+        raise FertoptError(
+            "prices were given without rates: the economics need the nutrient rates of each "
+            "treatment. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates per treatment."
+        )
+    uptake = dict(uptake or {})
+    if uptake and rates is None:
+        raise FertoptError(
+            "uptake was given without rates: the recovery efficiency divides the uptake difference "
+            "by the nutrient applied. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates "
+            "per treatment."
+        )
+    for nut, column in uptake.items():
+        _v.require_column(frame, column, f"uptake[{nut!r}]")
+        if str(nut) not in {str(k) for k in minus}:
+            raise FertoptError(
+                f"uptake names nutrient {nut!r}, which has no minus plot; nutrients: "
+                f"{', '.join(map(str, minus))}."
+            )
+    return uptake
 
 
 def _index_units(
