@@ -688,72 +688,30 @@ def omission(
         uptake=uptake,
     )
 
+    trial = _fit_trial(
+        frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        full=full,
+        minus=minus,
+        control=control,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+    )
     from .anova import anova
 
-    issued: list[str] = []
-    y_all = _v.to_numeric(frame[response], "response")
-    t_all = _v.as_labels(frame[treatment], "treatment")
-    present = ~y_all.isna().to_numpy()
-    replicated = bool(np.bincount(np.asarray(t_all.codes)[present]).max(initial=0) > 1)
-    if replicated:
-        aov = anova(
-            frame, response=response, treatment=treatment, block=block, nan_policy=nan_policy
-        )
-        issued.extend(aov.warnings)
-        used = aov.data
-        mse, df_resid = float(aov.mse), float(aov.df_resid)
-        n_obs, n_dropped = int(aov.n_obs), int(aov.n_dropped)
-    else:
-        if not present.all() and nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at "
-                f"{_v.describe_rows(frame.index[~present])}. Fill in these yields, or use "
-                "nan_policy='omit' to leave those plots out."
-            )
-        aov = None
-        used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
-        used[treatment] = t_all[present]
-        mse = df_resid = math.nan
-        n_obs, n_dropped = int(present.sum()), int((~present).sum())
-        msg = (
-            "no treatment has more than one plot: without replicates there is no error "
-            "variance, so the indices have no standard errors and no letters. Replicate the "
-            "treatments, or pool sites to judge the uncertainty."
-        )
-        warnings.warn(msg, DesignWarning, stacklevel=2)
-        issued.append(msg)
-
-    labels = pd.Categorical(used[treatment])
-    levels = [str(c) for c in labels.categories]
-    full_label = _check_label(full, "full", levels, treatment)
-    minus_labels = {
-        str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment)
-        for nut, lbl in minus.items()
-    }
-    control_label = (
-        _check_label(control, "control", levels, treatment) if control is not None else None
+    aov, used = trial.plots.aov, trial.plots.used
+    mse, df_resid = trial.plots.mse, trial.plots.df_resid
+    n_obs, n_dropped = trial.plots.n_obs, trial.plots.n_dropped
+    issued = list(trial.plots.warnings)
+    labels, levels, pos = trial.labels, trial.levels, trial.pos
+    full_label, minus_labels, control_label = (
+        trial.roles.full,
+        trial.roles.minus,
+        trial.roles.control,
     )
-    roles_seen: dict[str, str] = {full_label: "full"}
-    for nut, lbl in minus_labels.items():
-        if lbl in roles_seen:
-            raise DesignError(
-                f"treatment {lbl!r} is given both as {roles_seen[lbl]} and as minus[{nut!r}]; each "
-                "treatment plays one role."
-            )
-        roles_seen[lbl] = f"minus[{nut!r}]"
-    if control_label is not None and control_label in roles_seen:
-        raise DesignError(
-            f"treatment {control_label!r} is given both as {roles_seen[control_label]} and as "
-            "control; each treatment plays one role."
-        )
-
-    y = used[response].to_numpy(dtype=float)
-    blk = pd.Categorical(used[block]) if (block is not None and aov is not None) else None
-    means_arr, cov, counts = _ls_means(y, labels, blk, mse)
-    pos = {lbl: i for i, lbl in enumerate(levels)}
-    from scipy import stats
-
-    tq = float(stats.t.ppf(0.5 + confidence_level / 2, df_resid)) if aov is not None else math.nan
+    means_arr, cov, counts, tq = trial.means, trial.cov, trial.counts, trial.tq
 
     # -- rates, prices and uptake -----------------------------------------
     needed = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
@@ -1135,6 +1093,186 @@ def _check_arguments(
                 f"{', '.join(map(str, minus))}."
             )
     return uptake
+
+
+@dataclass(frozen=True)
+class _Plots:
+    """The plots analysed and the error of their ANOVA."""
+
+    aov: Any  # AnovaResult of all treatments; None when no treatment is replicated
+    used: pd.DataFrame  # the plots with a yield (response, treatment and block columns)
+    mse: float  # NaN without replicates, as df_resid
+    df_resid: float
+    n_obs: int
+    n_dropped: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """Treatment labels of the full formula, the minus plots and the control."""
+
+    full: str
+    minus: dict[str, str]  # nutrient -> label of the plot lacking (or short of) it
+    control: str | None
+
+    @property
+    def labelled(self) -> list[str]:
+        """The full formula, the minus plots in the order given, then the control."""
+        return [self.full, *self.minus.values()] + ([self.control] if self.control else [])
+
+    def of(self, label: str) -> str:
+        """``"full"``, ``"minus"``, ``"control"`` or ``"other"``: the role of a treatment."""
+        return _role(label, self.full, self.minus, self.control)
+
+
+@dataclass(frozen=True)
+class _Trial:
+    """What the later steps read: the data, the plots analysed, the roles and the means."""
+
+    frame: pd.DataFrame  # the data as given
+    response: Hashable
+    treatment: Hashable
+    block: Hashable | None
+    plots: _Plots
+    roles: _Roles
+    labels: pd.Categorical  # treatment of each plot analysed
+    levels: list[str]  # the treatments, in the order of means, cov and counts
+    pos: dict[str, int]  # treatment -> its position in levels
+    means: np.ndarray  # least-squares (block-adjusted) means
+    cov: np.ndarray  # their covariance
+    counts: np.ndarray  # plots per treatment
+    tq: float  # t quantile of the intervals; NaN without replicates
+
+    @property
+    def source(self) -> pd.DataFrame:
+        """The rows of the data that were analysed, with all their columns."""
+        return self.frame.loc[self.plots.used.index]
+
+
+def _fit_trial(
+    frame: pd.DataFrame,
+    *,
+    response: Hashable,
+    treatment: Hashable,
+    block: Hashable | None,
+    full: Any,
+    minus: Mapping[str, Any],
+    control: Any,
+    confidence_level: float,
+    nan_policy: str,
+) -> _Trial:
+    """The plots analysed, the roles of their treatments and the treatment means."""
+    plots = _analysed_plots(frame, response, treatment, block, nan_policy)
+    used, aov = plots.used, plots.aov
+    labels = pd.Categorical(used[treatment])
+    levels = [str(c) for c in labels.categories]
+    roles = _resolve_roles(levels, treatment, full=full, minus=minus, control=control)
+    y = used[response].to_numpy(dtype=float)
+    blk = pd.Categorical(used[block]) if (block is not None and aov is not None) else None
+    means, cov, counts = _ls_means(y, labels, blk, plots.mse)
+    from scipy import stats
+
+    tq = (
+        float(stats.t.ppf(0.5 + confidence_level / 2, plots.df_resid))
+        if aov is not None
+        else math.nan
+    )
+    return _Trial(
+        frame=frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        plots=plots,
+        roles=roles,
+        labels=labels,
+        levels=levels,
+        pos={lbl: i for i, lbl in enumerate(levels)},
+        means=means,
+        cov=cov,
+        counts=counts,
+        tq=tq,
+    )
+
+
+def _analysed_plots(
+    frame: pd.DataFrame,
+    response: Hashable,
+    treatment: Hashable,
+    block: Hashable | None,
+    nan_policy: str,
+) -> _Plots:
+    """The ANOVA of all treatments, or the plots alone when no treatment is replicated."""
+    from .anova import anova
+
+    y_all = _v.to_numeric(frame[response], "response")
+    t_all = _v.as_labels(frame[treatment], "treatment")
+    present = ~y_all.isna().to_numpy()
+    replicated = bool(np.bincount(np.asarray(t_all.codes)[present]).max(initial=0) > 1)
+    if replicated:
+        aov = anova(
+            frame, response=response, treatment=treatment, block=block, nan_policy=nan_policy
+        )
+        return _Plots(
+            aov=aov,
+            used=aov.data,
+            mse=float(aov.mse),
+            df_resid=float(aov.df_resid),
+            n_obs=int(aov.n_obs),
+            n_dropped=int(aov.n_dropped),
+            warnings=tuple(aov.warnings),
+        )
+    if not present.all() and nan_policy == "raise":
+        raise DataError(
+            f"response column {response!r} is empty at "
+            f"{_v.describe_rows(frame.index[~present])}. Fill in these yields, or use "
+            "nan_policy='omit' to leave those plots out."
+        )
+    used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
+    used[treatment] = t_all[present]
+    msg = (
+        "no treatment has more than one plot: without replicates there is no error "
+        "variance, so the indices have no standard errors and no letters. Replicate the "
+        "treatments, or pool sites to judge the uncertainty."
+    )
+    warnings.warn(msg, DesignWarning, stacklevel=4)  # the caller of omission()
+    return _Plots(
+        aov=None,
+        used=used,
+        mse=math.nan,
+        df_resid=math.nan,
+        n_obs=int(present.sum()),
+        n_dropped=int((~present).sum()),
+        warnings=(msg,),
+    )
+
+
+def _resolve_roles(
+    levels: Sequence[str], treatment: Hashable, *, full: Any, minus: Mapping[str, Any], control: Any
+) -> _Roles:
+    """The labels of the full formula, minus plots and control, each a level playing one role."""
+    full_label = _check_label(full, "full", levels, treatment)
+    minus_labels = {
+        str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment)
+        for nut, lbl in minus.items()
+    }
+    control_label = (
+        _check_label(control, "control", levels, treatment) if control is not None else None
+    )
+    roles_seen: dict[str, str] = {full_label: "full"}
+    for nut, lbl in minus_labels.items():
+        if lbl in roles_seen:
+            raise DesignError(
+                f"treatment {lbl!r} is given both as {roles_seen[lbl]} and as minus[{nut!r}]; each "
+                "treatment plays one role."
+            )
+        roles_seen[lbl] = f"minus[{nut!r}]"
+    if control_label is not None and control_label in roles_seen:
+        raise DesignError(
+            f"treatment {control_label!r} is given both as {roles_seen[control_label]} and as "
+            "control; each treatment plays one role."
+        )
+    return _Roles(full=full_label, minus=minus_labels, control=control_label)
 
 
 def _index_units(
