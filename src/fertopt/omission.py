@@ -713,55 +713,10 @@ def omission(
     )
     means_arr, cov, counts, tq = trial.means, trial.cov, trial.counts, trial.tq
 
-    # -- rates, prices and uptake -----------------------------------------
-    needed = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
-    rate_table: dict[str, dict[str, float]] | None = None
-    rate_columns: dict[str, Any] = {}
-    nutrients: list[str] = list(minus_labels)
-    design_notes: list[str] = []
-    if rates is not None:
-        source = frame.loc[used.index]
-        rate_table, nutrients, rate_columns = _rates_by_treatment(source, labels, rates, needed)
-        for nut in minus_labels:
-            if nut not in nutrients:
-                raise FertoptError(
-                    f"minus names nutrient {nut!r}, but rates has no {nut!r}; rates give "
-                    f"{', '.join(nutrients)}. Use the same nutrient names in both."
-                )
-        for nut, lbl in minus_labels.items():
-            f_full, f_minus = rate_table[full_label][nut], rate_table[lbl][nut]
-            if f_minus >= f_full:
-                raise DesignError(
-                    f"the minus plot {lbl!r} receives {format_number(f_minus)} of {nut}, not less "
-                    f"than the full formula {full_label!r} ({format_number(f_full)}); a minus plot "
-                    f"must lack {nut} or receive less of it. Check minus= and the rates."
-                )
-            others = [
-                o
-                for o in nutrients
-                if o != nut
-                and not math.isclose(rate_table[lbl][o], rate_table[full_label][o], abs_tol=1e-9)
-            ]
-            if others:
-                diffs = ", ".join(
-                    f"{o} {format_number(rate_table[lbl][o])} instead of "
-                    f"{format_number(rate_table[full_label][o])}"
-                    for o in others
-                )
-                msg = (
-                    f"minus plot {lbl!r} differs from {full_label!r} not only in {nut} but also in "
-                    f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
-                    "confounded with the other change."
-                )
-                warnings.warn(msg, DesignWarning, stacklevel=2)
-                issued.append(msg)
-            if f_minus > 0:
-                design_notes.append(
-                    f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} "
-                    f"{nut} in {full_label!r}: the {nut} indices describe the last "
-                    f"{format_number(f_full - f_minus)} of {nut}, not the whole dose, and its "
-                    "relative yield is no soil-supply index."
-                )
+    dose = _dose(trial, rates)
+    rate_table, nutrients, rate_columns = dose.table, dose.nutrients, dose.columns
+    design_notes = list(dose.notes)
+    issued.extend(dose.warnings)
     meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
     known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
     given = dict(units or {})
@@ -1273,6 +1228,91 @@ def _resolve_roles(
             "control; each treatment plays one role."
         )
     return _Roles(full=full_label, minus=minus_labels, control=control_label)
+
+
+@dataclass(frozen=True)
+class _Dose:
+    """The nutrient rates of each treatment and what the minus plots' rates imply."""
+
+    table: dict[str, dict[str, float]] | None  # treatment -> nutrient -> rate; None without rates
+    nutrients: list[str]  # in the order of the rates (of minus when no rates are given)
+    columns: dict[str, Any]  # nutrient -> rate column; empty for rates given per treatment
+    notes: tuple[str, ...]  # minus plots that reduce their nutrient rather than omit it
+    warnings: tuple[str, ...]  # minus plots that also change another nutrient
+
+
+def _dose(trial: _Trial, rates: Any) -> _Dose:
+    """The rates of each treatment, checked against the role of each minus plot."""
+    minus = trial.roles.minus
+    if rates is None:
+        return _Dose(table=None, nutrients=list(minus), columns={}, notes=(), warnings=())
+    table, nutrients, columns = _rates_by_treatment(
+        trial.source, trial.labels, rates, trial.roles.labelled
+    )
+    for nut in minus:
+        if nut not in nutrients:
+            raise FertoptError(
+                f"minus names nutrient {nut!r}, but rates has no {nut!r}; rates give "
+                f"{', '.join(nutrients)}. Use the same nutrient names in both."
+            )
+    notes: list[str] = []
+    issued: list[str] = []
+    for nut, lbl in minus.items():
+        warning, note = _check_minus_plot(table, nutrients, trial.roles.full, nut, lbl)
+        if warning is not None:
+            issued.append(warning)
+        if note is not None:
+            notes.append(note)
+    return _Dose(
+        table=table,
+        nutrients=nutrients,
+        columns=columns,
+        notes=tuple(notes),
+        warnings=tuple(issued),
+    )
+
+
+def _check_minus_plot(
+    table: Mapping[str, Mapping[str, float]],
+    nutrients: Sequence[str],
+    full: str,
+    nut: str,
+    lbl: str,
+) -> tuple[str | None, str | None]:
+    """The confounding warning and the reduction note of one minus plot (None when none)."""
+    f_full, f_minus = table[full][nut], table[lbl][nut]
+    if f_minus >= f_full:
+        raise DesignError(
+            f"the minus plot {lbl!r} receives {format_number(f_minus)} of {nut}, not less "
+            f"than the full formula {full!r} ({format_number(f_full)}); a minus plot "
+            f"must lack {nut} or receive less of it. Check minus= and the rates."
+        )
+    others = [
+        o
+        for o in nutrients
+        if o != nut and not math.isclose(table[lbl][o], table[full][o], abs_tol=1e-9)
+    ]
+    warning = None
+    if others:
+        diffs = ", ".join(
+            f"{o} {format_number(table[lbl][o])} instead of {format_number(table[full][o])}"
+            for o in others
+        )
+        warning = (
+            f"minus plot {lbl!r} differs from {full!r} not only in {nut} but also in "
+            f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
+            "confounded with the other change."
+        )
+        warnings.warn(warning, DesignWarning, stacklevel=4)  # the caller of omission()
+    note = None
+    if f_minus > 0:
+        note = (
+            f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} "
+            f"{nut} in {full!r}: the {nut} indices describe the last "
+            f"{format_number(f_full - f_minus)} of {nut}, not the whole dose, and its "
+            "relative yield is no soil-supply index."
+        )
+    return warning, note
 
 
 def _index_units(
