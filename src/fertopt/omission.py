@@ -699,13 +699,11 @@ def omission(
         confidence_level=confidence_level,
         nan_policy=nan_policy,
     )
-    from .anova import anova
-
-    aov, used = trial.plots.aov, trial.plots.used
+    aov = trial.plots.aov
     mse, df_resid = trial.plots.mse, trial.plots.df_resid
     n_obs, n_dropped = trial.plots.n_obs, trial.plots.n_dropped
     issued = list(trial.plots.warnings)
-    labels, levels, pos = trial.labels, trial.levels, trial.pos
+    levels, pos = trial.levels, trial.pos
     full_label, minus_labels, control_label = (
         trial.roles.full,
         trial.roles.minus,
@@ -714,45 +712,12 @@ def omission(
     means_arr, cov, counts, tq = trial.means, trial.cov, trial.counts, trial.tq
 
     dose = _dose(trial, rates)
-    rate_table, nutrients, rate_columns = dose.table, dose.nutrients, dose.columns
+    rate_table, nutrients = dose.table, dose.nutrients
     design_notes = list(dose.notes)
     issued.extend(dose.warnings)
-    meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
-    known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
-    given = dict(units or {})
-    for key in given:
-        if key not in ("response", "rate"):
-            raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
-    response_unit = given.get("response", known.get(str(response)))
-    rate_units = {
-        nut: given.get("rate", known.get(str(rate_columns.get(nut, nut)))) for nut in nutrients
-    }
-    price_table: dict[str, float] | None = None
-    money_unit = ""
-    if prices is not None:
-        price_table, money_unit = _price_table(prices, nutrients, response_unit, rate_units)
-    unit_of = _index_units(response_unit, rate_units, money_unit)
-    uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for nut, column in uptake.items():
-        u_frame = frame.loc[used.index]
-        if aov is None:
-            u = _v.to_numeric(u_frame[column], f"uptake ({nut})").to_numpy()
-            uptake_stats[str(nut)] = (
-                np.array([u[np.asarray(labels) == lbl][0] for lbl in levels]),
-                np.full((len(levels), len(levels)), math.nan),
-            )
-            continue
-        u_aov = anova(
-            u_frame, response=column, treatment=treatment, block=block, nan_policy="raise"
-        )
-        u = u_aov.data[column].to_numpy(dtype=float)
-        u_means, u_cov, _ = _ls_means(
-            u,
-            pd.Categorical(u_aov.data[treatment]),
-            pd.Categorical(u_aov.data[block]) if block is not None else None,
-            u_aov.mse,
-        )
-        uptake_stats[str(nut)] = (u_means, u_cov)
+    pricing = _pricing(trial, dose, prices, units)
+    price_table, money_unit, unit_of = pricing.prices, pricing.money_unit, pricing.unit_of
+    uptake_stats = _uptake_means(trial, uptake)
 
     # -- indices ------------------------------------------------------------
     rows: list[dict[str, Any]] = []
@@ -1313,6 +1278,74 @@ def _check_minus_plot(
             "relative yield is no soil-supply index."
         )
     return warning, note
+
+
+@dataclass(frozen=True)
+class _Pricing:
+    """Prices in the units of the data, the money unit and the unit text of each index."""
+
+    prices: dict[str, float] | None  # "crop" and each nutrient: money per yield and rate unit
+    money_unit: str  # e.g. "yuan/mu"; empty without prices
+    unit_of: Callable[[str, str], str]  # (kind of unit, nutrient) -> unit text of an index
+
+
+def _pricing(trial: _Trial, dose: _Dose, prices: Any, units: Mapping[str, str] | None) -> _Pricing:
+    """The prices per unit of yield and of rate, the money unit and the units of the indices."""
+    frame = trial.frame
+    meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
+    known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
+    given = dict(units or {})
+    for key in given:
+        if key not in ("response", "rate"):
+            raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+    response_unit = given.get("response", known.get(str(trial.response)))
+    rate_units = {
+        nut: given.get("rate", known.get(str(dose.columns.get(nut, nut)))) for nut in dose.nutrients
+    }
+    price_table: dict[str, float] | None = None
+    money_unit = ""
+    if prices is not None:
+        price_table, money_unit = _price_table(prices, dose.nutrients, response_unit, rate_units)
+    return _Pricing(
+        prices=price_table,
+        money_unit=money_unit,
+        unit_of=_index_units(response_unit, rate_units, money_unit),
+    )
+
+
+def _uptake_means(
+    trial: _Trial, uptake: Mapping[Any, Hashable]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Nutrient -> the treatment means of its uptake and their covariance (NaN if unreplicated)."""
+    from .anova import anova
+
+    levels = trial.levels
+    uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for nut, column in uptake.items():
+        u_frame = trial.source
+        if trial.plots.aov is None:
+            u = _v.to_numeric(u_frame[column], f"uptake ({nut})").to_numpy()
+            uptake_stats[str(nut)] = (
+                np.array([u[np.asarray(trial.labels) == lbl][0] for lbl in levels]),
+                np.full((len(levels), len(levels)), math.nan),
+            )
+            continue
+        u_aov = anova(
+            u_frame,
+            response=column,
+            treatment=trial.treatment,
+            block=trial.block,
+            nan_policy="raise",
+        )
+        u = u_aov.data[column].to_numpy(dtype=float)
+        u_means, u_cov, _ = _ls_means(
+            u,
+            pd.Categorical(u_aov.data[trial.treatment]),
+            pd.Categorical(u_aov.data[trial.block]) if trial.block is not None else None,
+            u_aov.mse,
+        )
+        uptake_stats[str(nut)] = (u_means, u_cov)
+    return uptake_stats
 
 
 def _index_units(
