@@ -709,108 +709,18 @@ def omission(
         trial.roles.minus,
         trial.roles.control,
     )
-    means_arr, cov, counts, tq = trial.means, trial.cov, trial.counts, trial.tq
+    means_arr, cov, counts = trial.means, trial.cov, trial.counts
+    iF = pos[full_label]
 
     dose = _dose(trial, rates)
     rate_table, nutrients = dose.table, dose.nutrients
     design_notes = list(dose.notes)
     issued.extend(dose.warnings)
     pricing = _pricing(trial, dose, prices, units)
-    price_table, money_unit, unit_of = pricing.prices, pricing.money_unit, pricing.unit_of
+    price_table, money_unit = pricing.prices, pricing.money_unit
     uptake_stats = _uptake_means(trial, uptake)
 
-    # -- indices ------------------------------------------------------------
-    rows: list[dict[str, Any]] = []
-
-    def add(
-        nutrient: str,
-        name: str,
-        unit: str,
-        fun: Callable,
-        m: np.ndarray = means_arr,
-        c: np.ndarray = cov,
-    ) -> None:
-        est, se = _delta(fun, m, c)
-        rows.append(
-            {
-                "nutrient": nutrient,
-                "index": name,
-                "estimate": est,
-                "se": se,
-                "ci_low": est - tq * se,
-                "ci_high": est + tq * se,
-                "unit": unit_of(unit, nutrient),
-            }
-        )
-
-    iF = pos[full_label]
-    for nut, lbl in minus_labels.items():
-        iM = pos[lbl]
-        add(nut, "relative_yield", "%", lambda m, iM=iM: 100 * m[iM] / m[iF])
-        add(nut, "contribution_rate", "%", lambda m, iM=iM: 100 * (m[iF] - m[iM]) / m[iF])
-        add(nut, "yield_increase", "yield", lambda m, iM=iM: m[iF] - m[iM])
-        add(nut, "yield_increase_pct", "%", lambda m, iM=iM: 100 * (m[iF] - m[iM]) / m[iM])
-        if rate_table is not None:
-            d_rate = rate_table[full_label][nut] - rate_table[lbl][nut]
-            f_rate = rate_table[full_label][nut]
-            add(
-                nut, "agronomic_efficiency", "kg/kg", lambda m, iM=iM, d=d_rate: (m[iF] - m[iM]) / d
-            )
-            add(nut, "partial_factor_productivity", "kg/kg", lambda m, f=f_rate: m[iF] / f)
-            if nut in uptake_stats:
-                um, uc = uptake_stats[nut]
-                add(
-                    nut,
-                    "recovery_efficiency",
-                    "%",
-                    lambda m, iM=iM, d=d_rate: 100 * (m[iF] - m[iM]) / d,
-                    m=um,
-                    c=uc,
-                )
-            if price_table is not None:
-                py, px = price_table["crop"], price_table[nut]
-                add(
-                    nut,
-                    "value_cost_ratio",
-                    "ratio",
-                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py / (d * px),
-                )
-                add(
-                    nut,
-                    "net_return",
-                    "money",
-                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py - d * px,
-                )
-    if control_label is not None:
-        i0 = pos[control_label]
-        add("all", "fertilizer_contribution", "%", lambda m: 100 * (m[iF] - m[i0]) / m[iF])
-        add("all", "soil_contribution", "%", lambda m: 100 * m[i0] / m[iF])
-        add("all", "yield_increase", "yield", lambda m: m[iF] - m[i0])
-        add("all", "yield_increase_pct", "%", lambda m: 100 * (m[iF] - m[i0]) / m[i0])
-        if rate_table is not None:
-            total = math.fsum(
-                rate_table[full_label][n] - rate_table[control_label][n] for n in nutrients
-            )
-            if total > 0:
-                add("all", "agronomic_efficiency", "kg/kg", lambda m, t=total: (m[iF] - m[i0]) / t)
-                applied = math.fsum(rate_table[full_label].values())
-                add("all", "partial_factor_productivity", "kg/kg", lambda m, t=applied: m[iF] / t)
-                if price_table is not None:
-                    py = price_table["crop"]
-                    cost = math.fsum(
-                        (rate_table[full_label][n] - rate_table[control_label][n]) * price_table[n]
-                        for n in nutrients
-                    )
-                    add(
-                        "all",
-                        "value_cost_ratio",
-                        "ratio",
-                        lambda m, c=cost: (m[iF] - m[i0]) * py / c,
-                    )
-                    add("all", "net_return", "money", lambda m, c=cost: (m[iF] - m[i0]) * py - c)
-    indices = pd.DataFrame(
-        rows, columns=["nutrient", "index", "estimate", "se", "ci_low", "ci_high", "unit"]
-    )
+    indices = _indices(trial, dose, pricing, uptake_stats)
 
     # -- economics per treatment ---------------------------------------------
     economics = None
@@ -1346,6 +1256,125 @@ def _uptake_means(
         )
         uptake_stats[str(nut)] = (u_means, u_cov)
     return uptake_stats
+
+
+class _IndexRows:
+    """The rows of the ``indices`` table: estimates with delta-method errors and t intervals."""
+
+    def __init__(self, trial: _Trial, unit_of: Callable[[str, str], str]) -> None:
+        self.trial = trial
+        self.unit_of = unit_of
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        nutrient: str,
+        name: str,
+        unit: str,
+        fun: Callable,
+        m: np.ndarray | None = None,
+        c: np.ndarray | None = None,
+    ) -> None:
+        """Append ``fun`` of the treatment means (or of the means ``m`` with covariance ``c``)."""
+        means = self.trial.means if m is None else m
+        est, se = _delta(fun, means, self.trial.cov if c is None else c)
+        tq = self.trial.tq
+        self.rows.append(
+            {
+                "nutrient": nutrient,
+                "index": name,
+                "estimate": est,
+                "se": se,
+                "ci_low": est - tq * se,
+                "ci_high": est + tq * se,
+                "unit": self.unit_of(unit, nutrient),
+            }
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as the ``indices`` table."""
+        return pd.DataFrame(
+            self.rows, columns=["nutrient", "index", "estimate", "se", "ci_low", "ci_high", "unit"]
+        )
+
+
+def _indices(
+    trial: _Trial,
+    dose: _Dose,
+    pricing: _Pricing,
+    uptake_stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
+) -> pd.DataFrame:
+    """The ``indices`` table: the indices of each minus plot, then of the whole fertilizer."""
+    out = _IndexRows(trial, pricing.unit_of)
+    for nut, lbl in trial.roles.minus.items():
+        _add_nutrient_indices(out, trial, dose, pricing.prices, uptake_stats, nut, lbl)
+    if trial.roles.control is not None:
+        _add_fertilizer_indices(out, trial, dose, pricing.prices, trial.roles.control)
+    return out.frame()
+
+
+def _add_nutrient_indices(
+    out: _IndexRows,
+    trial: _Trial,
+    dose: _Dose,
+    price_table: Mapping[str, float] | None,
+    uptake_stats: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    nut: str,
+    lbl: str,
+) -> None:
+    """Append the indices of nutrient ``nut`` from its minus plot ``lbl`` to ``out``."""
+    full, rate_table = trial.roles.full, dose.table
+    iF, iM = trial.pos[full], trial.pos[lbl]
+    add = out.add
+    add(nut, "relative_yield", "%", lambda m: 100 * m[iM] / m[iF])
+    add(nut, "contribution_rate", "%", lambda m: 100 * (m[iF] - m[iM]) / m[iF])
+    add(nut, "yield_increase", "yield", lambda m: m[iF] - m[iM])
+    add(nut, "yield_increase_pct", "%", lambda m: 100 * (m[iF] - m[iM]) / m[iM])
+    if rate_table is None:
+        return
+    d_rate = rate_table[full][nut] - rate_table[lbl][nut]
+    f_rate = rate_table[full][nut]
+    add(nut, "agronomic_efficiency", "kg/kg", lambda m: (m[iF] - m[iM]) / d_rate)
+    add(nut, "partial_factor_productivity", "kg/kg", lambda m: m[iF] / f_rate)
+    if nut in uptake_stats:
+        um, uc = uptake_stats[nut]
+        add(nut, "recovery_efficiency", "%", lambda m: 100 * (m[iF] - m[iM]) / d_rate, m=um, c=uc)
+    if price_table is not None:
+        py, px = price_table["crop"], price_table[nut]
+        add(nut, "value_cost_ratio", "ratio", lambda m: (m[iF] - m[iM]) * py / (d_rate * px))
+        add(nut, "net_return", "money", lambda m: (m[iF] - m[iM]) * py - d_rate * px)
+
+
+def _add_fertilizer_indices(
+    out: _IndexRows,
+    trial: _Trial,
+    dose: _Dose,
+    price_table: Mapping[str, float] | None,
+    control: str,
+) -> None:
+    """Append the whole-fertilizer indices (full formula against ``control``) to ``out``."""
+    full, rate_table = trial.roles.full, dose.table
+    iF, i0 = trial.pos[full], trial.pos[control]
+    add = out.add
+    add("all", "fertilizer_contribution", "%", lambda m: 100 * (m[iF] - m[i0]) / m[iF])
+    add("all", "soil_contribution", "%", lambda m: 100 * m[i0] / m[iF])
+    add("all", "yield_increase", "yield", lambda m: m[iF] - m[i0])
+    add("all", "yield_increase_pct", "%", lambda m: 100 * (m[iF] - m[i0]) / m[i0])
+    if rate_table is None:
+        return
+    total = math.fsum(rate_table[full][n] - rate_table[control][n] for n in dose.nutrients)
+    if not total > 0:
+        return
+    add("all", "agronomic_efficiency", "kg/kg", lambda m: (m[iF] - m[i0]) / total)
+    applied = math.fsum(rate_table[full].values())
+    add("all", "partial_factor_productivity", "kg/kg", lambda m: m[iF] / applied)
+    if price_table is not None:
+        py = price_table["crop"]
+        cost = math.fsum(
+            (rate_table[full][n] - rate_table[control][n]) * price_table[n] for n in dose.nutrients
+        )
+        add("all", "value_cost_ratio", "ratio", lambda m: (m[iF] - m[i0]) * py / cost)
+        add("all", "net_return", "money", lambda m: (m[iF] - m[i0]) * py - cost)
 
 
 def _index_units(
