@@ -722,67 +722,7 @@ def omission(
 
     indices = _indices(trial, dose, pricing, uptake_stats)
 
-    # -- economics per treatment ---------------------------------------------
-    economics = None
-    if rate_table is not None and price_table is not None:
-        py = price_table["crop"]
-        costs = {
-            lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in nutrients)
-            for lbl in levels
-            if lbl in rate_table
-        }
-        erows = []
-        i0 = pos[control_label] if control_label is not None else -1
-
-        def income_full(m: np.ndarray) -> Any:
-            return m[iF] * py - costs[full_label]
-
-        for lbl in levels:
-            if lbl not in costs:
-                continue
-            i = pos[lbl]
-            cost = costs[lbl]
-            yv, yse = _delta(lambda m, i=i: m[i], means_arr, cov)
-            inc, inc_se = _delta(lambda m, i=i, c=cost: m[i] * py - c, means_arr, cov)
-            chg, chg_se = _delta(
-                lambda m, i=i, c=cost: (m[i] * py - c) - income_full(m), means_arr, cov
-            )
-            pct, pct_se = _delta(
-                lambda m, i=i, c=cost: 100 * ((m[i] * py - c) - income_full(m)) / income_full(m),
-                means_arr,
-                cov,
-            )
-            net = net_se = vcr = vcr_se = math.nan
-            if control_label is not None:
-                c_extra = cost - costs[control_label]
-                net, net_se = _delta(
-                    lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py - c, means_arr, cov
-                )
-                if c_extra > 0:
-                    vcr, vcr_se = _delta(
-                        lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py / c, means_arr, cov
-                    )
-            erows.append(
-                {
-                    "treatment": lbl,
-                    "role": _role(lbl, full_label, minus_labels, control_label),
-                    "yield": yv,
-                    "yield_se": yse,
-                    "fertilizer_cost": cost,
-                    "gross_value": yv * py,
-                    "income": inc,
-                    "income_se": inc_se,
-                    "income_change": chg,
-                    "income_change_se": chg_se,
-                    "income_change_pct": pct,
-                    "income_change_pct_se": pct_se,
-                    "net_return": net,
-                    "net_return_se": net_se,
-                    "value_cost_ratio": vcr,
-                    "value_cost_ratio_se": vcr_se,
-                }
-            )
-        economics = pd.DataFrame(erows)
+    economics = _economics(trial, dose, pricing.prices)
 
     # -- means, letters, soil supply, notes ------------------------------------
     comparison = None
@@ -816,12 +756,6 @@ def omission(
     shown = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
     order = shown + [lbl for lbl in levels if lbl not in shown]
     means = means.set_index("treatment").loc[order].reset_index()
-    if economics is not None:
-        economics = (
-            economics.set_index("treatment")
-            .loc[[o for o in order if o in set(economics["treatment"])]]
-            .reset_index()
-        )
     supply = []
     for nut, lbl in minus_labels.items():
         if rate_table is not None and rate_table[lbl][nut] > 0:
@@ -973,6 +907,12 @@ class _Trial:
     cov: np.ndarray  # their covariance
     counts: np.ndarray  # plots per treatment
     tq: float  # t quantile of the intervals; NaN without replicates
+
+    @property
+    def display_order(self) -> list[str]:
+        """The treatments as the tables show them: full, minus plots, control, the others."""
+        shown = self.roles.labelled
+        return shown + [lbl for lbl in self.levels if lbl not in shown]
 
     @property
     def source(self) -> pd.DataFrame:
@@ -1375,6 +1315,76 @@ def _add_fertilizer_indices(
         )
         add("all", "value_cost_ratio", "ratio", lambda m: (m[iF] - m[i0]) * py / cost)
         add("all", "net_return", "money", lambda m: (m[iF] - m[i0]) * py - cost)
+
+
+def _economics(
+    trial: _Trial, dose: _Dose, price_table: Mapping[str, float] | None
+) -> pd.DataFrame | None:
+    """The ``economics`` table in the order of ``means``; None without rates and prices."""
+    rate_table = dose.table
+    if rate_table is None or price_table is None:
+        return None
+    costs = {
+        lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in dose.nutrients)
+        for lbl in trial.levels
+        if lbl in rate_table
+    }
+    rows = [
+        _economics_row(trial, lbl, costs, price_table["crop"])
+        for lbl in trial.levels
+        if lbl in costs
+    ]
+    economics = pd.DataFrame(rows)
+    return (
+        economics.set_index("treatment")
+        .loc[[o for o in trial.display_order if o in set(economics["treatment"])]]
+        .reset_index()
+    )
+
+
+def _economics_row(
+    trial: _Trial, lbl: str, costs: Mapping[str, float], py: float
+) -> dict[str, Any]:
+    """One treatment's row of ``economics``: yield, cost, income and returns with their SEs."""
+    means, cov, pos = trial.means, trial.cov, trial.pos
+    full, control = trial.roles.full, trial.roles.control
+    iF, i = pos[full], pos[lbl]
+    i0 = pos[control] if control is not None else -1
+    cost = costs[lbl]
+
+    def income_full(m: np.ndarray) -> Any:
+        return m[iF] * py - costs[full]
+
+    yv, yse = _delta(lambda m: m[i], means, cov)
+    inc, inc_se = _delta(lambda m: m[i] * py - cost, means, cov)
+    chg, chg_se = _delta(lambda m: (m[i] * py - cost) - income_full(m), means, cov)
+    pct, pct_se = _delta(
+        lambda m: 100 * ((m[i] * py - cost) - income_full(m)) / income_full(m), means, cov
+    )
+    net = net_se = vcr = vcr_se = math.nan
+    if control is not None:
+        c_extra = cost - costs[control]
+        net, net_se = _delta(lambda m: (m[i] - m[i0]) * py - c_extra, means, cov)
+        if c_extra > 0:
+            vcr, vcr_se = _delta(lambda m: (m[i] - m[i0]) * py / c_extra, means, cov)
+    return {
+        "treatment": lbl,
+        "role": trial.roles.of(lbl),
+        "yield": yv,
+        "yield_se": yse,
+        "fertilizer_cost": cost,
+        "gross_value": yv * py,
+        "income": inc,
+        "income_se": inc_se,
+        "income_change": chg,
+        "income_change_se": chg_se,
+        "income_change_pct": pct,
+        "income_change_pct_se": pct_se,
+        "net_return": net,
+        "net_return_se": net_se,
+        "value_cost_ratio": vcr,
+        "value_cost_ratio_se": vcr_se,
+    }
 
 
 def _index_units(
