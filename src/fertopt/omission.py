@@ -687,7 +687,6 @@ def omission(
         prices=prices,
         uptake=uptake,
     )
-
     trial = _fit_trial(
         frame,
         response=response,
@@ -699,119 +698,39 @@ def omission(
         confidence_level=confidence_level,
         nan_policy=nan_policy,
     )
-    aov = trial.plots.aov
-    mse, df_resid = trial.plots.mse, trial.plots.df_resid
-    n_obs, n_dropped = trial.plots.n_obs, trial.plots.n_dropped
-    issued = list(trial.plots.warnings)
-    levels, pos = trial.levels, trial.pos
-    full_label, minus_labels, control_label = (
-        trial.roles.full,
-        trial.roles.minus,
-        trial.roles.control,
-    )
-    means_arr, cov, counts = trial.means, trial.cov, trial.counts
-    iF = pos[full_label]
-
     dose = _dose(trial, rates)
-    rate_table, nutrients = dose.table, dose.nutrients
-    design_notes = list(dose.notes)
-    issued.extend(dose.warnings)
     pricing = _pricing(trial, dose, prices, units)
-    price_table, money_unit = pricing.prices, pricing.money_unit
     uptake_stats = _uptake_means(trial, uptake)
-
     indices = _indices(trial, dose, pricing, uptake_stats)
-
     economics = _economics(trial, dose, pricing.prices)
-
-    # -- means, letters, soil supply, notes ------------------------------------
-    comparison = None
-    letters = [""] * len(levels)
-    if aov is not None:
-        from .multcomp import duncan
-
-        comparison = duncan(aov, alpha=alpha)
+    issued = [*trial.plots.warnings, *dose.warnings]
+    comparison, letters = _duncan_letters(trial, alpha)
+    if comparison is not None:
         issued.extend(comparison.warnings)
-        by_label = dict(
-            zip(
-                comparison.groups["treatment"].astype(str),
-                comparison.groups["letters"],
-                strict=True,
-            )
-        )
-        letters = [by_label.get(lbl, "") for lbl in levels]
-    nutrient_of = {lbl: nut for nut, lbl in minus_labels.items()}
-    means = pd.DataFrame(
-        {
-            "treatment": levels,
-            "role": [_role(lbl, full_label, minus_labels, control_label) for lbl in levels],
-            "nutrient": [nutrient_of.get(lbl, "") for lbl in levels],
-            "mean": means_arr,
-            "se": np.sqrt(np.clip(np.diag(cov), 0, None)),
-            "n": counts.astype(int),
-            "letters": letters,
-        }
-    )
-    # full formula first, then the minus plots in the order given, the control, the others
-    shown = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
-    order = shown + [lbl for lbl in levels if lbl not in shown]
-    means = means.set_index("treatment").loc[order].reset_index()
-    supply = []
-    for nut, lbl in minus_labels.items():
-        if rate_table is not None and rate_table[lbl][nut] > 0:
-            continue
-        ry = 100 * means_arr[pos[lbl]] / means_arr[iF]
-        supply.append({"nutrient": nut, "relative_yield": ry, "supply_class": _supply_class(ry)})
-    soil_supply = pd.DataFrame(supply, columns=["nutrient", "relative_yield", "supply_class"])
-    notes = list(design_notes)
-    for nut, lbl in minus_labels.items():
-        if means_arr[pos[lbl]] > means_arr[iF]:
-            notes.append(
-                f"{lbl!r} out-yields {full_label!r} by "
-                f"{format_number(means_arr[pos[lbl]] - means_arr[iF])}: the {nut} contribution, "
-                "yield increase and agronomic efficiency are negative "
-                f"(less {nut} did not cost yield in this trial)."
-            )
-    p_trt = aov.term(treatment)["p"] if aov is not None else math.nan
-    if p_trt > alpha:
-        notes.append(
-            f"the treatments do not differ significantly (ANOVA p = {p_trt:.3f}); read the indices "
-            "with their intervals."
-        )
-    rate_rows = (
-        []
-        if rate_table is None
-        else [
-            {"treatment": lbl, "nutrient": nut, "rate": rate_table[lbl][nut]}
-            for lbl in levels
-            if lbl in rate_table
-            for nut in nutrients
-        ]
-    )
     return OmissionResult(
-        means=means,
+        means=_means_table(trial, letters),
         indices=indices,
         economics=economics,
-        soil_supply=soil_supply,
-        rates=pd.DataFrame(rate_rows, columns=["treatment", "nutrient", "rate"]),
-        anova=aov,
+        soil_supply=_soil_supply(trial, dose),
+        rates=_rates_table(trial, dose),
+        anova=trial.plots.aov,
         comparison=comparison,
         response=str(response),
         treatment=str(treatment),
         block=None if block is None else str(block),
-        full=full_label,
-        control=control_label,
-        minus=minus_labels,
-        prices=price_table,
-        money_unit=money_unit,
-        mse=mse,
-        df_resid=df_resid,
+        full=trial.roles.full,
+        control=trial.roles.control,
+        minus=trial.roles.minus,
+        prices=pricing.prices,
+        money_unit=pricing.money_unit,
+        mse=trial.plots.mse,
+        df_resid=trial.plots.df_resid,
         confidence_level=confidence_level,
         alpha=alpha,
         se_method="delta method on the treatment means with the ANOVA error",
-        n_obs=n_obs,
-        n_dropped=n_dropped,
-        notes=tuple(notes),
+        n_obs=trial.plots.n_obs,
+        n_dropped=trial.plots.n_dropped,
+        notes=_notes(trial, dose, alpha),
         warnings=tuple(dict.fromkeys(issued)),
     )
 
@@ -887,7 +806,13 @@ class _Roles:
 
     def of(self, label: str) -> str:
         """``"full"``, ``"minus"``, ``"control"`` or ``"other"``: the role of a treatment."""
-        return _role(label, self.full, self.minus, self.control)
+        if label == self.full:
+            return "full"
+        if label in self.minus.values():
+            return "minus"
+        if label == self.control:
+            return "control"
+        return "other"
 
 
 @dataclass(frozen=True)
@@ -1387,6 +1312,94 @@ def _economics_row(
     }
 
 
+def _duncan_letters(trial: _Trial, alpha: float) -> tuple[Any, list[str]]:
+    """Duncan's test on the ANOVA and each treatment's letters (None and blanks without one)."""
+    aov = trial.plots.aov
+    if aov is None:
+        return None, [""] * len(trial.levels)
+    from .multcomp import duncan
+
+    comparison = duncan(aov, alpha=alpha)
+    by_label = dict(
+        zip(
+            comparison.groups["treatment"].astype(str),
+            comparison.groups["letters"],
+            strict=True,
+        )
+    )
+    return comparison, [by_label.get(lbl, "") for lbl in trial.levels]
+
+
+def _means_table(trial: _Trial, letters: Sequence[str]) -> pd.DataFrame:
+    """The ``means`` table: full formula, minus plots in the order given, control, the others."""
+    levels, roles = trial.levels, trial.roles
+    nutrient_of = {lbl: nut for nut, lbl in roles.minus.items()}
+    means = pd.DataFrame(
+        {
+            "treatment": levels,
+            "role": [roles.of(lbl) for lbl in levels],
+            "nutrient": [nutrient_of.get(lbl, "") for lbl in levels],
+            "mean": trial.means,
+            "se": np.sqrt(np.clip(np.diag(trial.cov), 0, None)),
+            "n": trial.counts.astype(int),
+            "letters": letters,
+        }
+    )
+    return means.set_index("treatment").loc[trial.display_order].reset_index()
+
+
+def _soil_supply(trial: _Trial, dose: _Dose) -> pd.DataFrame:
+    """The ``soil_supply`` table: relative yield and supply class of each true omission plot."""
+    m, pos = trial.means, trial.pos
+    iF = pos[trial.roles.full]
+    supply = []
+    for nut, lbl in trial.roles.minus.items():
+        if dose.table is not None and dose.table[lbl][nut] > 0:
+            continue
+        ry = 100 * m[pos[lbl]] / m[iF]
+        supply.append({"nutrient": nut, "relative_yield": ry, "supply_class": _supply_class(ry)})
+    return pd.DataFrame(supply, columns=["nutrient", "relative_yield", "supply_class"])
+
+
+def _notes(trial: _Trial, dose: _Dose, alpha: float) -> tuple[str, ...]:
+    """How to read the indices: reductions, minus plots out-yielding the full formula, no F."""
+    notes = list(dose.notes)
+    m, pos, full = trial.means, trial.pos, trial.roles.full
+    iF = pos[full]
+    for nut, lbl in trial.roles.minus.items():
+        if m[pos[lbl]] > m[iF]:
+            notes.append(
+                f"{lbl!r} out-yields {full!r} by "
+                f"{format_number(m[pos[lbl]] - m[iF])}: the {nut} contribution, "
+                "yield increase and agronomic efficiency are negative "
+                f"(less {nut} did not cost yield in this trial)."
+            )
+    aov = trial.plots.aov
+    p_trt = aov.term(trial.treatment)["p"] if aov is not None else math.nan
+    if p_trt > alpha:
+        notes.append(
+            f"the treatments do not differ significantly (ANOVA p = {p_trt:.3f}); read the indices "
+            "with their intervals."
+        )
+    return tuple(notes)
+
+
+def _rates_table(trial: _Trial, dose: _Dose) -> pd.DataFrame:
+    """The ``rates`` table: each treatment's rate of each nutrient (empty without rates)."""
+    rate_table = dose.table
+    rate_rows = (
+        []
+        if rate_table is None
+        else [
+            {"treatment": lbl, "nutrient": nut, "rate": rate_table[lbl][nut]}
+            for lbl in trial.levels
+            if lbl in rate_table
+            for nut in dose.nutrients
+        ]
+    )
+    return pd.DataFrame(rate_rows, columns=["treatment", "nutrient", "rate"])
+
+
 def _index_units(
     response_unit: str | None, rate_units: Mapping[str, str | None], money_unit: str
 ) -> Callable[[str, str], str]:
@@ -1414,16 +1427,6 @@ def _index_units(
         return "kg/kg"
 
     return unit_of
-
-
-def _role(label: str, full: str, minus: Mapping[str, str], control: str | None) -> str:
-    if label == full:
-        return "full"
-    if label in minus.values():
-        return "minus"
-    if label == control:
-        return "control"
-    return "other"
 
 
 def _supply_class(ry: float) -> str:
