@@ -47,28 +47,6 @@ SOIL_SUPPLY_CLASSES: tuple[tuple[float, str], ...] = (
     (math.inf, "high"),
 )
 
-_NUTRIENT_INDICES = (
-    ("relative_yield", "%"),
-    ("contribution_rate", "%"),
-    ("yield_increase", "yield"),
-    ("yield_increase_pct", "%"),
-    ("agronomic_efficiency", "kg/kg"),
-    ("partial_factor_productivity", "kg/kg"),
-    ("recovery_efficiency", "%"),
-    ("value_cost_ratio", "ratio"),
-    ("net_return", "money"),
-)
-_OVERALL_INDICES = (
-    ("fertilizer_contribution", "%"),
-    ("soil_contribution", "%"),
-    ("yield_increase", "yield"),
-    ("yield_increase_pct", "%"),
-    ("agronomic_efficiency", "kg/kg"),
-    ("partial_factor_productivity", "kg/kg"),
-    ("value_cost_ratio", "ratio"),
-    ("net_return", "money"),
-)
-
 
 # ---------------------------------------------------------------------------
 # result
