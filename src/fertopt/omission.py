@@ -369,36 +369,50 @@ def _rates_by_treatment(
     and the rate column of each nutrient (empty when the rates were given per treatment)."""
     levels = [str(c) for c in labels.categories]
     if isinstance(rates, Mapping) and rates and all(isinstance(v, Mapping) for v in rates.values()):
-        table: dict[str, dict[str, float]] = {}
-        for key, values in rates.items():
-            label = _label(key)
-            if label not in levels:
-                raise DesignError(
-                    f"rates names treatment {key!r}, which is not in the data; treatments: "
-                    f"{', '.join(repr(v) for v in levels)}."
-                )
-            table[label] = {}
-            for nut, v in values.items():
-                try:
-                    x = float(v)
-                except (TypeError, ValueError):
-                    raise DataError(f"rates[{key!r}][{nut!r}] = {v!r} is not a number.") from None
-                if not math.isfinite(x) or x < 0:
-                    raise DataError(
-                        f"rates[{key!r}][{nut!r}] = {v!r}: a rate is a number of 0 or more."
-                    )
-                table[label][str(nut)] = x
-        nutrients = list(dict.fromkeys(n for t in table.values() for n in t))
-        for label in needed:
-            if label not in table:
-                raise DesignError(
-                    f"rates gives no rates for treatment {label!r}; give the rates of every "
-                    "treatment used (full, minus plots and control)."
-                )
-        for values in table.values():
-            for nut in nutrients:
-                values.setdefault(nut, 0.0)
+        table, nutrients = _rates_given_per_treatment(rates, levels, needed)
         return table, nutrients, {}
+    columns = _rate_columns(frame, rates)
+    return _rates_from_columns(frame, labels, columns), list(columns), columns
+
+
+def _rates_given_per_treatment(
+    rates: Mapping[Any, Mapping[Any, Any]], levels: Sequence[str], needed: Sequence[str]
+) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """``{treatment: {nutrient: rate}}`` from rates given per treatment, and the nutrients."""
+    table: dict[str, dict[str, float]] = {}
+    for key, values in rates.items():
+        label = _label(key)
+        if label not in levels:
+            raise DesignError(
+                f"rates names treatment {key!r}, which is not in the data; treatments: "
+                f"{', '.join(repr(v) for v in levels)}."
+            )
+        table[label] = {}
+        for nut, v in values.items():
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                raise DataError(f"rates[{key!r}][{nut!r}] = {v!r} is not a number.") from None
+            if not math.isfinite(x) or x < 0:
+                raise DataError(
+                    f"rates[{key!r}][{nut!r}] = {v!r}: a rate is a number of 0 or more."
+                )
+            table[label][str(nut)] = x
+    nutrients = list(dict.fromkeys(n for t in table.values() for n in t))
+    for label in needed:
+        if label not in table:
+            raise DesignError(
+                f"rates gives no rates for treatment {label!r}; give the rates of every "
+                "treatment used (full, minus plots and control)."
+            )
+    for values in table.values():
+        for nut in nutrients:
+            values.setdefault(nut, 0.0)
+    return table, nutrients
+
+
+def _rate_columns(frame: pd.DataFrame, rates: Any) -> dict[str, Any]:
+    """``{nutrient: column}`` from ``rates`` naming the rate columns in one of its forms."""
     if isinstance(rates, Mapping):
         # column -> nutrient, as in trial_report ({"n_kg": "N"}); nutrient -> column is
         # accepted when only the value is a column of the data
@@ -408,17 +422,24 @@ def _rates_by_treatment(
                 columns[str(k)] = v
             else:
                 columns[str(v)] = k
-    elif isinstance(rates, (list, tuple)):
-        columns = {str(c): c for c in rates}
-    elif isinstance(rates, str):
-        columns = {rates: rates}
-    else:
-        raise FertoptError(
-            "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'n_rate': 'N', ...}) or "
-            "give the rates of each treatment ({'NPK': {'N': 18, 'P2O5': 8, 'K2O': 19}, ...}); "
-            f"got {type(rates).__name__}."
-        )
-    table = {label: {} for label in levels}
+        return columns
+    if isinstance(rates, (list, tuple)):
+        return {str(c): c for c in rates}
+    if isinstance(rates, str):
+        return {rates: rates}
+    raise FertoptError(
+        "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'n_rate': 'N', ...}) or "
+        "give the rates of each treatment ({'NPK': {'N': 18, 'P2O5': 8, 'K2O': 19}, ...}); "
+        f"got {type(rates).__name__}."
+    )
+
+
+def _rates_from_columns(
+    frame: pd.DataFrame, labels: pd.Categorical, columns: Mapping[str, Any]
+) -> dict[str, dict[str, float]]:
+    """``{treatment: {nutrient: rate}}`` from rate columns that are constant within treatments."""
+    levels = [str(c) for c in labels.categories]
+    table: dict[str, dict[str, float]] = {label: {} for label in levels}
     for nut, column in columns.items():
         _v.require_column(frame, column, f"rates[{nut!r}]")
         values = _v.to_numeric(frame[column], f"rate ({nut})")
@@ -441,7 +462,7 @@ def _rates_by_treatment(
                     "the rates or give the treatments different labels."
                 )
             table[label][nut] = float(these[0])
-    return table, list(columns), columns
+    return table
 
 
 def _ls_means(
