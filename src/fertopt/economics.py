@@ -108,56 +108,69 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
     y_unit, x_unit = fit.response_unit, fit.rate_unit
     known = y_unit is not None and x_unit is not None
     ymass, xmass = (_mass_label(y_unit), _mass_label(x_unit)) if known else ("kg", "kg")
-    notes: list[str] = []
     if prices is not None:
-        if not isinstance(prices, Prices):
-            raise FertoptError(
-                f"prices must be a fertopt.Prices object, got {type(prices).__name__}; for "
-                "example prices=fo.Prices(crop=2.8, N=6.25). For a bare ratio use price_ratio=."
-            )
-        form = fit.nutrient
-        if form is None:
-            if len(prices.forms) == 1:
-                form = prices.forms[0]
-                notes.append(
-                    f"the rate column {fit.rate!r} was not named as a nutrient; the only "
-                    f"nutrient price given ({form}) was used"
-                )
-            else:
-                raise FertoptError(
-                    f"which nutrient is the rate column {fit.rate!r}? These prices give "
-                    f"{', '.join(prices.forms)}; pass nutrient= to fit_response (e.g. "
-                    "nutrient='N') or give only that nutrient's price."
-                )
-        if not prices.has(form):
-            raise FertoptError(
-                f"the prices have no price for {form} (they give "
-                f"{', '.join(prices.forms) or 'none'}); "
-                f"add it, e.g. Prices(crop={prices.crop:g}, {form}=...)."
-            )
-        px = prices.nutrient_price(form)
-        py = prices.crop_per_kg
-        if known:
-            value, cost, area = prices.money_factors(form, response_unit=y_unit, rate_unit=x_unit)
-        else:
-            value, cost, area = prices.money_factors(form)
-            notes.append(
-                "the units of yield and rate were not declared: both were taken as kg per "
-                "the same area (declare units= in fit_response to convert t/ha, kg/mu …)"
-            )
-        ratio = cost / value
-        cur = prices.currency or "money"
-        money = f"{cur}/{area}" if area else f"{cur} per unit area of the data"
-        nut = _nutrient_label(fit, form)
-        text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} ("
-        if (ymass, xmass) != ("kg", "kg"):
-            text += f"= {format_number(px / py, 4)} kg per kg: "
-        text += f"{form} {format_number(px, 4)} ÷ crop {format_number(py, 4)} {cur} per kg)"
-        for s in prices.sources:
-            notes.append(f"nutrient price from a product price: {s}")
-        return _Economics(ratio, text, value, cost, money, form, prices, tuple(notes))
+        return _from_prices(fit, prices, known, ymass, xmass)
+    return _from_ratio(fit, price_ratio, known, ymass, xmass)
 
-    # a bare price ratio
+
+def _from_prices(fit: ResponseFit, prices: Any, known: bool, ymass: str, xmass: str) -> _Economics:
+    """Price ratio and money conversions from a :class:`~fertopt.units.Prices`."""
+    y_unit, x_unit = fit.response_unit, fit.rate_unit
+    notes: list[str] = []
+    if not isinstance(prices, Prices):
+        raise FertoptError(
+            f"prices must be a fertopt.Prices object, got {type(prices).__name__}; for "
+            "example prices=fo.Prices(crop=2.8, N=6.25). For a bare ratio use price_ratio=."
+        )
+    form = fit.nutrient
+    if form is None:
+        if len(prices.forms) == 1:
+            form = prices.forms[0]
+            notes.append(
+                f"the rate column {fit.rate!r} was not named as a nutrient; the only "
+                f"nutrient price given ({form}) was used"
+            )
+        else:
+            raise FertoptError(
+                f"which nutrient is the rate column {fit.rate!r}? These prices give "
+                f"{', '.join(prices.forms)}; pass nutrient= to fit_response (e.g. "
+                "nutrient='N') or give only that nutrient's price."
+            )
+    if not prices.has(form):
+        raise FertoptError(
+            f"the prices have no price for {form} (they give "
+            f"{', '.join(prices.forms) or 'none'}); "
+            f"add it, e.g. Prices(crop={prices.crop:g}, {form}=...)."
+        )
+    px = prices.nutrient_price(form)
+    py = prices.crop_per_kg
+    if known:
+        value, cost, area = prices.money_factors(form, response_unit=y_unit, rate_unit=x_unit)
+    else:
+        value, cost, area = prices.money_factors(form)
+        notes.append(
+            "the units of yield and rate were not declared: both were taken as kg per "
+            "the same area (declare units= in fit_response to convert t/ha, kg/mu …)"
+        )
+    ratio = cost / value
+    cur = prices.currency or "money"
+    money = f"{cur}/{area}" if area else f"{cur} per unit area of the data"
+    nut = _nutrient_label(fit, form)
+    text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} ("
+    if (ymass, xmass) != ("kg", "kg"):
+        text += f"= {format_number(px / py, 4)} kg per kg: "
+    text += f"{form} {format_number(px, 4)} ÷ crop {format_number(py, 4)} {cur} per kg)"
+    for s in prices.sources:
+        notes.append(f"nutrient price from a product price: {s}")
+    return _Economics(ratio, text, value, cost, money, form, prices, tuple(notes))
+
+
+def _from_ratio(
+    fit: ResponseFit, price_ratio: Any, known: bool, ymass: str, xmass: str
+) -> _Economics:
+    """Price ratio given bare (data's units) or as ``(value, 'crop mass/nutrient mass')``."""
+    y_unit, x_unit = fit.response_unit, fit.rate_unit
+    notes: list[str] = []
     value_in, units_in = price_ratio, None
     if isinstance(price_ratio, (tuple, list)):
         if len(price_ratio) != 2 or not isinstance(price_ratio[1], str):
