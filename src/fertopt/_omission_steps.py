@@ -167,7 +167,11 @@ def _fit_trial(
     used, aov = plots.used, plots.aov
     labels = pd.Categorical(used[treatment])
     levels = [str(c) for c in labels.categories]
-    roles = _resolve_roles(levels, treatment, full=full, minus=minus, control=control)
+    in_data = _v.as_labels(frame[treatment], "treatment").categories
+    emptied = [str(c) for c in in_data if str(c) not in levels]
+    roles = _resolve_roles(
+        levels, treatment, full=full, minus=minus, control=control, emptied=emptied
+    )
     y = used[response].to_numpy(dtype=float)
     blk = pd.Categorical(used[block]) if (block is not None and aov is not None) else None
     means, cov, counts = _ls_means(y, labels, blk, plots.mse)
@@ -229,7 +233,7 @@ def _analysed_plots(
             "nan_policy='omit' to leave those plots out."
         )
     used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
-    used[treatment] = t_all[present]
+    used[treatment] = t_all[present].remove_unused_categories()  # as anova() drops them
     msg = (
         "no treatment has more than one plot: without replicates there is no error "
         "variance, so the indices have no standard errors and no letters. Replicate the "
@@ -248,16 +252,27 @@ def _analysed_plots(
 
 
 def _resolve_roles(
-    levels: Sequence[str], treatment: Hashable, *, full: Any, minus: Mapping[str, Any], control: Any
+    levels: Sequence[str],
+    treatment: Hashable,
+    *,
+    full: Any,
+    minus: Mapping[str, Any],
+    control: Any,
+    emptied: Sequence[str] = (),
 ) -> _Roles:
-    """The labels of the full formula, minus plots and control, each a level playing one role."""
-    full_label = _check_label(full, "full", levels, treatment)
+    """The labels of the full formula, minus plots and control, each a level playing one role.
+
+    ``emptied`` are treatments of the data none of whose plots has a yield left.
+    """
+    full_label = _check_label(full, "full", levels, treatment, emptied)
     minus_labels = {
-        str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment)
+        str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment, emptied)
         for nut, lbl in minus.items()
     }
     control_label = (
-        _check_label(control, "control", levels, treatment) if control is not None else None
+        _check_label(control, "control", levels, treatment, emptied)
+        if control is not None
+        else None
     )
     roles_seen: dict[str, str] = {full_label: "full"}
     for nut, lbl in minus_labels.items():
@@ -717,9 +732,17 @@ def _label(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_label(value: Any, role: str, levels: Sequence[str], column: Hashable) -> str:
-    """The label of ``value`` for a role, checked to be a level of the treatment column."""
+def _check_label(
+    value: Any, role: str, levels: Sequence[str], column: Hashable, emptied: Sequence[str] = ()
+) -> str:
+    """The label of ``value`` for a role, checked to be an analysed treatment level."""
     label = _label(value)
+    if label in emptied:
+        raise DataError(
+            f"the {role} treatment {label!r} has no yield left: every plot of it has an empty "
+            "response, so the indices that need it cannot be computed. Fill in its yields, or "
+            f"leave {role} out of the call if the trial has no such treatment."
+        )
     if label not in levels:
         raise DesignError(
             f"{role}={value!r} is not a level of treatment column {column!r}; its levels are "
