@@ -239,8 +239,9 @@ def test_linear_plateau_corner(minnesota):
 # ---------------------------------------------------------------------------
 def test_reference_study_phosphorus():
     p = chestnut("P", 8, "P2O5")
-    with pytest.warns(ExtrapolationWarning, match="above the highest tested rate"):
+    with pytest.warns(ExtrapolationWarning, match="above the highest tested rate") as record:
         top = p.optimum()
+    assert record[0].filename == __file__  # the warning points at the caller
     with pytest.warns(ExtrapolationWarning):
         eco = p.optimum(prices=CHESTNUT_PRICES)
     # worked by hand: x = 328.69 / (2·18.052) = 9.10397; y = 1688.9 + 328.69² / (4·18.052) = 3185.09

@@ -322,6 +322,38 @@ def test_unreplicated_trial_gives_indices_without_se():
     assert "without replicates" in str(om)
 
 
+def test_unreplicated_trial_with_an_emptied_extra_treatment():
+    # block 1 plus an extra treatment "X" whose only plot has no yield: X is left out, the
+    # indices are those of block 1 alone (they do not involve X)
+    df = trial("a").query("block == 1").astype({"yield": "float64"})
+    extra = df.iloc[[0]].assign(treatment="X", **{"yield": np.nan})
+    with pytest.warns(fo.DesignWarning, match="without replicates"):
+        om = fo.omission(
+            pd.concat([df, extra], ignore_index=True),
+            response="yield",
+            treatment="treatment",
+            full="NPK",
+            minus=MINUS,
+            control="CK",
+            rates=("N", "P2O5", "K2O"),
+            nan_policy="omit",
+        )
+    assert_allclose(om.index("relative_yield", "N")["estimate"], 100 * 4590 / 6120, rtol=1e-13)
+    assert "X" not in set(om.means["treatment"]) and om.n_dropped == 1
+
+
+@pytest.mark.parametrize("replicated", [True, False])
+def test_a_role_treatment_without_any_yield_is_named(replicated):
+    df = trial("a").astype({"yield": "float64"})
+    if not replicated:
+        df = df.query("block == 1").copy()
+    df.loc[df["treatment"] == "NP", "yield"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.exceptions.FertoptWarning)
+        with pytest.raises(fo.DataError, match=r"minus\['K2O'\] treatment 'NP' has no yield left"):
+            run(df, block="block" if replicated else None, uptake=None, nan_policy="omit")
+
+
 def test_reduction_plots_note_and_confounding_warning():
     df = fo.load_dataset("water_chestnut")
     with pytest.warns(fo.DesignWarning) as record:

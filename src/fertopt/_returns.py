@@ -458,6 +458,96 @@ class PooledSites(ResultBase):
         return plotting.plot_net_return(self, ax=ax, **kwargs)
 
 
+def _checked_sites(fits: Any) -> list[tuple[Any, Any]]:
+    """``(site, fit)`` pairs, checked: two or more converged fits of one nutrient in one unit."""
+    if isinstance(fits, dict):
+        items = list(fits.items())
+    else:
+        try:
+            items = [(f"site {i + 1}", f) for i, f in enumerate(fits)]
+        except TypeError:
+            raise FertoptError("fits must be a dict {site: fit} or a list of fits.") from None
+    if len(items) < 2:
+        raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
+    from .response.fit import ResponseFit
+
+    for name, f in items:
+        if not isinstance(f, ResponseFit):
+            raise FertoptError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
+        if not f.converged:
+            raise DesignError(
+                f"site {name!r}: the {f.model} fit did not converge; drop the site or use "
+                "another model."
+            )
+    first = items[0][1]
+    for name, f in items[1:]:
+        if (f.nutrient, f.response_unit, f.rate_unit) != (
+            first.nutrient,
+            first.response_unit,
+            first.rate_unit,
+        ):
+            raise DesignError(
+                f"site {name!r} has nutrient {f.nutrient!r} and units "
+                f"({f.response_unit}, {f.rate_unit}) but the first site has {first.nutrient!r} "
+                f"and ({first.response_unit}, {first.rate_unit}); "
+                "pool sites of the same nutrient in the same units."
+            )
+    return items
+
+
+def _refine_mrtn(
+    items: list[tuple[Any, Any]], econ: Any, grid: np.ndarray, at: int, mrtn: float, best: float
+) -> tuple[float, float]:
+    """The grid maximum of the mean net return refined between its neighbouring grid rates."""
+    from scipy.optimize import minimize_scalar
+
+    def neg(x: float) -> float:
+        xs = np.array([x])
+        g = np.mean(
+            [
+                f._spec.curve(xs, f._theta)[0] - f._spec.curve(np.array([0.0]), f._theta)[0]
+                for _, f in items
+            ]
+        )
+        return -(econ.value_per_yield * g - econ.cost_per_rate * x)
+
+    res = minimize_scalar(
+        neg,
+        bounds=(grid[at - 1], grid[at + 1]),
+        method="bounded",
+        options={"xatol": 1e-10 * max(grid[-1], 1.0)},
+    )
+    if -res.fun >= best:
+        return float(res.x), float(-res.fun)
+    return mrtn, best
+
+
+def _site_optima(items: list[tuple[Any, Any]], prices: Any, price_ratio: Any) -> pd.DataFrame:
+    """Each site's own economic optimum, for comparison with the pooled MRTN."""
+    from .economics import optimum
+
+    rows = []
+    for name, f in items:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExtrapolationWarning)
+            o = optimum(f, prices=prices, price_ratio=price_ratio, ci=None)
+        rows.append(
+            {
+                "site": str(name),
+                "model": f.model,
+                "rate": o.rate,
+                "status": o.status,
+                "extrapolated": o.extrapolated,
+                "net_return": o.net_return,
+                "yield_at_rate": o.yield_at_rate,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["site", "model", "rate", "status", "extrapolated", "net_return", "yield_at_rate"],
+    )
+
+
 def pool_sites(
     fits: Any,
     /,
@@ -510,40 +600,10 @@ def pool_sites(
     >>> round(pooled.mrtn_rate, 1)     # 0.157·(50 − 0.28 x) = 0.88
     158.6
     """
-    from .economics import _resolve, optimum
+    from .economics import _resolve
 
-    if isinstance(fits, dict):
-        items = list(fits.items())
-    else:
-        try:
-            items = [(f"site {i + 1}", f) for i, f in enumerate(fits)]
-        except TypeError:
-            raise FertoptError("fits must be a dict {site: fit} or a list of fits.") from None
-    if len(items) < 2:
-        raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
-    from .response.fit import ResponseFit
-
-    for name, f in items:
-        if not isinstance(f, ResponseFit):
-            raise FertoptError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
-        if not f.converged:
-            raise DesignError(
-                f"site {name!r}: the {f.model} fit did not converge; drop the site or use "
-                "another model."
-            )
+    items = _checked_sites(fits)
     first = items[0][1]
-    for name, f in items[1:]:
-        if (f.nutrient, f.response_unit, f.rate_unit) != (
-            first.nutrient,
-            first.response_unit,
-            first.rate_unit,
-        ):
-            raise DesignError(
-                f"site {name!r} has nutrient {f.nutrient!r} and units "
-                f"({f.response_unit}, {f.rate_unit}) but the first site has {first.nutrient!r} "
-                f"and ({first.response_unit}, {first.rate_unit}); "
-                "pool sites of the same nutrient in the same units."
-            )
     econ = _resolve(first, prices, price_ratio)
     if econ is None:
         raise FertoptError("pooling returns needs prices= or price_ratio=.")
@@ -569,26 +629,7 @@ def pool_sites(
     at = int(np.argmax(rtn))
     mrtn, best = float(grid[at]), float(rtn[at])
     if 0 < at < len(grid) - 1:  # refine between the neighbouring grid rates
-        from scipy.optimize import minimize_scalar
-
-        def neg(x: float) -> float:
-            xs = np.array([x])
-            g = np.mean(
-                [
-                    f._spec.curve(xs, f._theta)[0] - f._spec.curve(np.array([0.0]), f._theta)[0]
-                    for _, f in items
-                ]
-            )
-            return -(econ.value_per_yield * g - econ.cost_per_rate * x)
-
-        res = minimize_scalar(
-            neg,
-            bounds=(grid[at - 1], grid[at + 1]),
-            method="bounded",
-            options={"xatol": 1e-10 * max(grid[-1], 1.0)},
-        )
-        if -res.fun >= best:
-            mrtn, best = float(res.x), float(-res.fun)
+        mrtn, best = _refine_mrtn(items, econ, grid, at, mrtn, best)
     w = float(within)
     if not math.isfinite(w) or w < 0:
         raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
@@ -602,26 +643,7 @@ def pool_sites(
     table = pd.DataFrame(
         {"rate": grid, "mean_yield_gain": mean_gain, "net_return": rtn, "pct_max_yield": pct}
     )
-    rows = []
-    for name, f in items:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ExtrapolationWarning)
-            o = optimum(f, prices=prices, price_ratio=price_ratio, ci=None)
-        rows.append(
-            {
-                "site": str(name),
-                "model": f.model,
-                "rate": o.rate,
-                "status": o.status,
-                "extrapolated": o.extrapolated,
-                "net_return": o.net_return,
-                "yield_at_rate": o.yield_at_rate,
-            }
-        )
-    site_optima = pd.DataFrame(
-        rows,
-        columns=["site", "model", "rate", "status", "extrapolated", "net_return", "yield_at_rate"],
-    )
+    site_optima = _site_optima(items, prices, price_ratio)
     if at == len(grid) - 1:
         warn.append("the return still rises at the end of the rate grid: the MRTN may lie above it")
     return PooledSites(

@@ -108,56 +108,69 @@ def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | No
     y_unit, x_unit = fit.response_unit, fit.rate_unit
     known = y_unit is not None and x_unit is not None
     ymass, xmass = (_mass_label(y_unit), _mass_label(x_unit)) if known else ("kg", "kg")
-    notes: list[str] = []
     if prices is not None:
-        if not isinstance(prices, Prices):
-            raise FertoptError(
-                f"prices must be a fertopt.Prices object, got {type(prices).__name__}; for "
-                "example prices=fo.Prices(crop=2.8, N=6.25). For a bare ratio use price_ratio=."
-            )
-        form = fit.nutrient
-        if form is None:
-            if len(prices.forms) == 1:
-                form = prices.forms[0]
-                notes.append(
-                    f"the rate column {fit.rate!r} was not named as a nutrient; the only "
-                    f"nutrient price given ({form}) was used"
-                )
-            else:
-                raise FertoptError(
-                    f"which nutrient is the rate column {fit.rate!r}? These prices give "
-                    f"{', '.join(prices.forms)}; pass nutrient= to fit_response (e.g. "
-                    "nutrient='N') or give only that nutrient's price."
-                )
-        if not prices.has(form):
-            raise FertoptError(
-                f"the prices have no price for {form} (they give "
-                f"{', '.join(prices.forms) or 'none'}); "
-                f"add it, e.g. Prices(crop={prices.crop:g}, {form}=...)."
-            )
-        px = prices.nutrient_price(form)
-        py = prices.crop_per_kg
-        if known:
-            value, cost, area = prices.money_factors(form, response_unit=y_unit, rate_unit=x_unit)
-        else:
-            value, cost, area = prices.money_factors(form)
-            notes.append(
-                "the units of yield and rate were not declared: both were taken as kg per "
-                "the same area (declare units= in fit_response to convert t/ha, kg/mu …)"
-            )
-        ratio = cost / value
-        cur = prices.currency or "money"
-        money = f"{cur}/{area}" if area else f"{cur} per unit area of the data"
-        nut = _nutrient_label(fit, form)
-        text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} ("
-        if (ymass, xmass) != ("kg", "kg"):
-            text += f"= {format_number(px / py, 4)} kg per kg: "
-        text += f"{form} {format_number(px, 4)} ÷ crop {format_number(py, 4)} {cur} per kg)"
-        for s in prices.sources:
-            notes.append(f"nutrient price from a product price: {s}")
-        return _Economics(ratio, text, value, cost, money, form, prices, tuple(notes))
+        return _from_prices(fit, prices, known, ymass, xmass)
+    return _from_ratio(fit, price_ratio, known, ymass, xmass)
 
-    # a bare price ratio
+
+def _from_prices(fit: ResponseFit, prices: Any, known: bool, ymass: str, xmass: str) -> _Economics:
+    """Price ratio and money conversions from a :class:`~fertopt.units.Prices`."""
+    y_unit, x_unit = fit.response_unit, fit.rate_unit
+    notes: list[str] = []
+    if not isinstance(prices, Prices):
+        raise FertoptError(
+            f"prices must be a fertopt.Prices object, got {type(prices).__name__}; for "
+            "example prices=fo.Prices(crop=2.8, N=6.25). For a bare ratio use price_ratio=."
+        )
+    form = fit.nutrient
+    if form is None:
+        if len(prices.forms) == 1:
+            form = prices.forms[0]
+            notes.append(
+                f"the rate column {fit.rate!r} was not named as a nutrient; the only "
+                f"nutrient price given ({form}) was used"
+            )
+        else:
+            raise FertoptError(
+                f"which nutrient is the rate column {fit.rate!r}? These prices give "
+                f"{', '.join(prices.forms)}; pass nutrient= to fit_response (e.g. "
+                "nutrient='N') or give only that nutrient's price."
+            )
+    if not prices.has(form):
+        raise FertoptError(
+            f"the prices have no price for {form} (they give "
+            f"{', '.join(prices.forms) or 'none'}); "
+            f"add it, e.g. Prices(crop={prices.crop:g}, {form}=...)."
+        )
+    px = prices.nutrient_price(form)
+    py = prices.crop_per_kg
+    if known:
+        value, cost, area = prices.money_factors(form, response_unit=y_unit, rate_unit=x_unit)
+    else:
+        value, cost, area = prices.money_factors(form)
+        notes.append(
+            "the units of yield and rate were not declared: both were taken as kg per "
+            "the same area (declare units= in fit_response to convert t/ha, kg/mu …)"
+        )
+    ratio = cost / value
+    cur = prices.currency or "money"
+    money = f"{cur}/{area}" if area else f"{cur} per unit area of the data"
+    nut = _nutrient_label(fit, form)
+    text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} ("
+    if (ymass, xmass) != ("kg", "kg"):
+        text += f"= {format_number(px / py, 4)} kg per kg: "
+    text += f"{form} {format_number(px, 4)} ÷ crop {format_number(py, 4)} {cur} per kg)"
+    for s in prices.sources:
+        notes.append(f"nutrient price from a product price: {s}")
+    return _Economics(ratio, text, value, cost, money, form, prices, tuple(notes))
+
+
+def _from_ratio(
+    fit: ResponseFit, price_ratio: Any, known: bool, ymass: str, xmass: str
+) -> _Economics:
+    """Price ratio given bare (data's units) or as ``(value, 'crop mass/nutrient mass')``."""
+    y_unit, x_unit = fit.response_unit, fit.rate_unit
+    notes: list[str] = []
     value_in, units_in = price_ratio, None
     if isinstance(price_ratio, (tuple, list)):
         if len(price_ratio) != 2 or not isinstance(price_ratio[1], str):
@@ -495,121 +508,38 @@ def optimum(
     check_choice(bootstrap, "bootstrap", BOOTSTRAP_TYPES)
     econ = _resolve(fit, prices, price_ratio)
     r = 0.0 if econ is None else econ.ratio
-    spec = fit._spec
-    sol = spec.solve(fit._theta, r)
+    sol = fit._spec.solve(fit._theta, r)
     lo, hi = fit.rate_range
-    warn: list[str] = []
     rate = float(sol.rate) if math.isfinite(sol.rate) else math.nan
-    extrapolated = bool(
-        math.isfinite(rate)
-        and (rate > hi * (1 + 1e-9) + 1e-12 or rate < lo - 1e-9 * max(abs(lo), 1))
-    )
-    if sol.case == "none":
-        status = "no_maximum"
-    elif sol.case in ("corner", "zero"):
-        status = "at_bound"
-    else:
-        status = "extrapolated" if extrapolated else "ok"
-    message = sol.message
-    if extrapolated:
-        side = "above the highest" if rate > hi else "below the lowest"
-        text = (
-            f"the optimum {format_number(rate, 4)} lies {side} tested rate "
-            f"({format_number(hi if rate > hi else lo, 4)}): it is an extrapolation of the "
-            "fitted curve, not a recommendation; test a wider range of rates"
-        )
-        message = f"{message}; {text}" if message else text
-        warn.append(text)
-        warnings.warn(text[0].upper() + text[1:] + ".", ExtrapolationWarning, stacklevel=3)
-    y_at = float(spec.curve(np.array([rate]), fit._theta)[0]) if math.isfinite(rate) else math.nan
-    if econ is not None and math.isfinite(rate):
-        gain = y_at - float(spec.curve(np.array([0.0]), fit._theta)[0])
-        net = econ.value_per_yield * gain - econ.cost_per_rate * rate
-    else:
-        net = math.nan
-
-    # intervals
+    status, extrapolated, message, warn = _status(sol, rate, lo, hi)
+    y_at, net = _yield_and_net_return(fit, econ, rate)
     se = _iv.delta_se(fit, r) if sol.case in ("interior", "corner") else math.nan
-    ci_pair = None
-    ci_set = None
-    bounded = True
-    seed = None
-    boot_info = None
-    method = None
-    has_data = fit._fitdata is not None
+    iv = _Interval()
     if ci is not None and sol.case in ("interior", "corner"):
-        if ci in ("profile", "bootstrap") and not has_data:
-            raise FertoptError(
-                f"ci='{ci}' refits the model and needs the plot data; fits from published "
-                "coefficients support ci='delta' or ci='fieller' (with vcov=)."
-            )
-        if fit._vcov is None and ci != "bootstrap":
-            if explicit_ci:
-                raise FertoptError(
-                    "no interval: these coefficients carry no standard errors. Pass vcov= (and "
-                    "df_resid=) to response_from_coefficients, or fit the plot data."
-                )
-        elif ci == "delta":
-            q = _iv.t_quantile(level, fit.df_resid)
-            ci_pair = (rate - q * se, rate + q * se)
-            method = "delta"
-        elif ci == "fieller":
-            if not spec.fieller:
-                raise FertoptError(
-                    f"Fieller intervals need an optimum that solves an equation linear in the "
-                    f"parameters (quadratic, square_root); the {spec.name} optimum does not. Use "
-                    "ci='profile' or ci='delta'."
-                )
-            ci_set, bounded = _iv.fieller(fit, r, level)
-            ci_set = tuple((float(a), float(b)) for a, b in ci_set)
-            ci_pair = (min(a for a, _ in ci_set), max(b for _, b in ci_set))
-            method = "fieller"
-            if not bounded:
-                warn.append(
-                    "the Fieller confidence set is unbounded: the curvature is not "
-                    "significantly different from zero, so the data cannot pin down the optimum"
-                )
-        elif ci in ("profile", "bootstrap"):
-            if ci == "profile":
-                ci_pair = _iv.profile(fit, r, rate, level, se)
-                bounded = all(math.isfinite(v) for v in ci_pair)
-                method = "profile"
-                if not bounded:
-                    warn.append(
-                        "the profile-likelihood interval is unbounded on one side: the data "
-                        "cannot rule out much lower or higher optima"
-                    )
-            else:
-                n_boot = int(n_boot)
-                if n_boot < 10:
-                    raise FertoptError(f"n_boot must be at least 10, got {n_boot}.")
-                ci_pair, boot_info, seed = _iv.bootstrap(fit, r, level, n_boot, rng, bootstrap)
-                method = "bootstrap"
-                if ci_pair is None:
-                    warn.append(
-                        f"only {boot_info['n_valid']} of {n_boot} bootstrap refits gave an "
-                        "optimum: no bootstrap interval"
-                    )
-                elif boot_info["n_no_maximum"] + boot_info["n_failed"] > (1 - level) / 2 * n_boot:
-                    warn.append(
-                        f"{boot_info['n_no_maximum'] + boot_info['n_failed']} of {n_boot} "
-                        "bootstrap "
-                        "refits had no optimum or failed and were left out: the interval is too "
-                        "narrow"
-                    )
-        if ci_pair is not None and ci_set is None:
-            ci_set = (ci_pair,)
+        iv = _interval(
+            fit,
+            ci,
+            explicit=explicit_ci,
+            ratio=r,
+            rate=rate,
+            se=se,
+            level=level,
+            n_boot=n_boot,
+            rng=rng,
+            bootstrap=bootstrap,
+        )
     elif ci is not None and sol.case == "zero":
         warn.append("no interval for a rate of 0 (a corner where no fertilizer pays)")
+    warn.extend(iv.warnings)
     return Optimum(
         kind="agronomic" if econ is None else "economic",
         rate=rate,
         yield_at_rate=y_at,
         net_return=float(net),
-        ci=ci_pair,
-        ci_method=method if ci_pair is not None else None,
-        ci_set=ci_set,
-        ci_bounded=bounded,
+        ci=iv.pair,
+        ci_method=iv.method if iv.pair is not None else None,
+        ci_set=iv.pieces,
+        ci_bounded=iv.bounded,
         confidence_level=level,
         se=se,
         status=status,
@@ -624,12 +554,159 @@ def optimum(
         rate_unit=fit.rate_unit,
         response_unit=fit.response_unit,
         tested_range=(lo, hi),
-        seed=seed,
-        bootstrap=boot_info,
+        seed=iv.seed,
+        bootstrap=iv.boot_info,
         warnings=tuple(warn),
         _fit=fit,
         _economics=econ,
     )
+
+
+def _status(sol: Any, rate: float, lo: float, hi: float) -> tuple[str, bool, str, list[str]]:
+    """Status, whether the rate is extrapolated, the message and the warnings so far."""
+    extrapolated = bool(
+        math.isfinite(rate)
+        and (rate > hi * (1 + 1e-9) + 1e-12 or rate < lo - 1e-9 * max(abs(lo), 1))
+    )
+    if sol.case == "none":
+        status = "no_maximum"
+    elif sol.case in ("corner", "zero"):
+        status = "at_bound"
+    else:
+        status = "extrapolated" if extrapolated else "ok"
+    message = sol.message
+    warn: list[str] = []
+    if extrapolated:
+        side = "above the highest" if rate > hi else "below the lowest"
+        text = (
+            f"the optimum {format_number(rate, 4)} lies {side} tested rate "
+            f"({format_number(hi if rate > hi else lo, 4)}): it is an extrapolation of the "
+            "fitted curve, not a recommendation; test a wider range of rates"
+        )
+        message = f"{message}; {text}" if message else text
+        warn.append(text)
+        # stacklevel 4: this helper, optimum(), ResponseFit.optimum(), the user's call
+        warnings.warn(text[0].upper() + text[1:] + ".", ExtrapolationWarning, stacklevel=4)
+    return status, extrapolated, message, warn
+
+
+def _yield_and_net_return(fit: ResponseFit, econ: Any, rate: float) -> tuple[float, float]:
+    """Response at ``rate`` and the net return of that rate over no fertilizer (NaN unpriced)."""
+    spec = fit._spec
+    if not math.isfinite(rate):
+        return math.nan, math.nan
+    y_at = float(spec.curve(np.array([rate]), fit._theta)[0])
+    if econ is None:
+        return y_at, math.nan
+    gain = y_at - float(spec.curve(np.array([0.0]), fit._theta)[0])
+    return y_at, econ.value_per_yield * gain - econ.cost_per_rate * rate
+
+
+@dataclass
+class _Interval:
+    """A confidence interval of an optimum rate, and what computing it found."""
+
+    pair: tuple[float, float] | None = None
+    pieces: tuple[tuple[float, float], ...] | None = None
+    bounded: bool = True
+    method: str | None = None
+    seed: Any = None
+    boot_info: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _interval(
+    fit: ResponseFit,
+    ci: str,
+    *,
+    explicit: bool,
+    ratio: float,
+    rate: float,
+    se: float,
+    level: float,
+    n_boot: int,
+    rng: Any,
+    bootstrap: str,
+) -> _Interval:
+    """The ``ci`` interval of an interior or corner optimum at ``rate``."""
+    if ci in ("profile", "bootstrap") and fit._fitdata is None:
+        raise FertoptError(
+            f"ci='{ci}' refits the model and needs the plot data; fits from published "
+            "coefficients support ci='delta' or ci='fieller' (with vcov=)."
+        )
+    iv = _Interval()
+    if fit._vcov is None and ci != "bootstrap":
+        if explicit:
+            raise FertoptError(
+                "no interval: these coefficients carry no standard errors. Pass vcov= (and "
+                "df_resid=) to response_from_coefficients, or fit the plot data."
+            )
+    elif ci == "delta":
+        q = _iv.t_quantile(level, fit.df_resid)
+        iv.pair, iv.method = (rate - q * se, rate + q * se), "delta"
+    elif ci == "fieller":
+        _fieller(fit, ratio, level, iv)
+    elif ci == "profile":
+        iv.pair, iv.method = _iv.profile(fit, ratio, rate, level, se), "profile"
+        iv.bounded = all(math.isfinite(v) for v in iv.pair)
+        if not iv.bounded:
+            iv.warnings.append(
+                "the profile-likelihood interval is unbounded on one side: the data "
+                "cannot rule out much lower or higher optima"
+            )
+    else:
+        _bootstrap(fit, ratio, level, n_boot, rng, bootstrap, iv)
+    if iv.pair is not None and iv.pieces is None:
+        iv.pieces = (iv.pair,)
+    return iv
+
+
+def _fieller(fit: ResponseFit, ratio: float, level: float, iv: _Interval) -> None:
+    """Fill ``iv`` with Fieller's confidence set (models whose optimum is linear in θ)."""
+    if not fit._spec.fieller:
+        raise FertoptError(
+            f"Fieller intervals need an optimum that solves an equation linear in the "
+            f"parameters (quadratic, square_root); the {fit._spec.name} optimum does not. Use "
+            "ci='profile' or ci='delta'."
+        )
+    pieces, iv.bounded = _iv.fieller(fit, ratio, level)
+    iv.pieces = tuple((float(a), float(b)) for a, b in pieces)
+    iv.pair = (min(a for a, _ in iv.pieces), max(b for _, b in iv.pieces))
+    iv.method = "fieller"
+    if not iv.bounded:
+        iv.warnings.append(
+            "the Fieller confidence set is unbounded: the curvature is not "
+            "significantly different from zero, so the data cannot pin down the optimum"
+        )
+
+
+def _bootstrap(
+    fit: ResponseFit,
+    ratio: float,
+    level: float,
+    n_boot: int,
+    rng: Any,
+    kind: str,
+    iv: _Interval,
+) -> None:
+    """Fill ``iv`` with a bootstrap percentile interval from ``n_boot`` refits."""
+    n_boot = int(n_boot)
+    if n_boot < 10:
+        raise FertoptError(f"n_boot must be at least 10, got {n_boot}.")
+    iv.pair, iv.boot_info, iv.seed = _iv.bootstrap(fit, ratio, level, n_boot, rng, kind)
+    iv.method = "bootstrap"
+    info = iv.boot_info
+    if iv.pair is None:
+        iv.warnings.append(
+            f"only {info['n_valid']} of {n_boot} bootstrap refits gave an "
+            "optimum: no bootstrap interval"
+        )
+    elif info["n_no_maximum"] + info["n_failed"] > (1 - level) / 2 * n_boot:
+        iv.warnings.append(
+            f"{info['n_no_maximum'] + info['n_failed']} of {n_boot} bootstrap "
+            "refits had no optimum or failed and were left out: the interval is too "
+            "narrow"
+        )
 
 
 # net-return curves, price sensitivity and MRTN pooling live in a private module

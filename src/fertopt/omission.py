@@ -24,9 +24,7 @@ to rounding for these rational functions.
 from __future__ import annotations
 
 import math
-import numbers
-import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,39 +33,24 @@ import pandas as pd
 
 from . import _validation as _v
 from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
-from .exceptions import DataError, DesignError, DesignWarning, FertoptError
+from ._omission_steps import (
+    SOIL_SUPPLY_CLASSES,
+    _check_arguments,
+    _dose,
+    _duncan_letters,
+    _economics,
+    _fit_trial,
+    _indices,
+    _means_table,
+    _notes,
+    _pricing,
+    _rates_table,
+    _soil_supply,
+    _uptake_means,
+)
+from .exceptions import FertoptError
 
 __all__ = ["omission", "OmissionResult", "SOIL_SUPPLY_CLASSES"]
-
-#: Relative-yield classes of soil nutrient supply (测土配方施肥 abundance index), in percent.
-SOIL_SUPPLY_CLASSES: tuple[tuple[float, str], ...] = (
-    (50.0, "very low"),
-    (75.0, "low"),
-    (95.0, "medium"),
-    (math.inf, "high"),
-)
-
-_NUTRIENT_INDICES = (
-    ("relative_yield", "%"),
-    ("contribution_rate", "%"),
-    ("yield_increase", "yield"),
-    ("yield_increase_pct", "%"),
-    ("agronomic_efficiency", "kg/kg"),
-    ("partial_factor_productivity", "kg/kg"),
-    ("recovery_efficiency", "%"),
-    ("value_cost_ratio", "ratio"),
-    ("net_return", "money"),
-)
-_OVERALL_INDICES = (
-    ("fertilizer_contribution", "%"),
-    ("soil_contribution", "%"),
-    ("yield_increase", "yield"),
-    ("yield_increase_pct", "%"),
-    ("agronomic_efficiency", "kg/kg"),
-    ("partial_factor_productivity", "kg/kg"),
-    ("value_cost_ratio", "ratio"),
-    ("net_return", "money"),
-)
 
 
 # ---------------------------------------------------------------------------
@@ -309,207 +292,6 @@ class OmissionResult(ResultBase):
 
 
 # ---------------------------------------------------------------------------
-# input handling
-# ---------------------------------------------------------------------------
-def _label(value: Any) -> str:
-    """A user-given treatment label in the form :func:`_validation.as_labels` produces."""
-    if isinstance(value, (bool, np.bool_)):
-        return str(value)
-    if isinstance(value, numbers.Real):
-        return format(value, "g")
-    return str(value).strip()
-
-
-def _check_label(value: Any, role: str, levels: Sequence[str], column: Hashable) -> str:
-    label = _label(value)
-    if label not in levels:
-        raise DesignError(
-            f"{role}={value!r} is not a level of treatment column {column!r}; its levels are "
-            f"{', '.join(repr(v) for v in levels)}. Name the {role} treatment exactly as it is "
-            "written in the data."
-        )
-    return label
-
-
-def _as_prices(prices: Any) -> Any:
-    """``prices`` as a :class:`~fertopt.units.Prices` (a mapping is converted)."""
-    from .units import NUTRIENT_FORMS, Prices
-
-    if isinstance(prices, Prices):
-        return prices
-    if not isinstance(prices, Mapping):
-        raise FertoptError(
-            "prices must be fertopt.Prices(crop=..., N=..., P2O5=..., K2O=...) or a mapping "
-            f"such as {{'crop': 2.8, 'N': 6.25}}, got {type(prices).__name__}."
-        )
-    if "crop" not in prices:
-        raise FertoptError(
-            "prices needs the crop price as 'crop' (per kg of the harvested product), e.g. "
-            "{'crop': 2.8, 'N': 6.25, 'P2O5': 4.67, 'K2O': 10.4}."
-        )
-    unknown = [k for k in prices if k not in ("crop", "currency") and k not in NUTRIENT_FORMS]
-    if unknown:
-        raise FertoptError(
-            f"prices names {', '.join(map(repr, unknown))}, which is not a nutrient form; use "
-            f"'crop' and {', '.join(map(repr, NUTRIENT_FORMS))} (prices per kg of the nutrient)."
-        )
-    return Prices(**{str(k): v for k, v in prices.items()})
-
-
-def _price_table(
-    prices: Any,
-    nutrients: Sequence[str],
-    response_unit: str | None,
-    rate_units: Mapping[str, str | None],
-) -> tuple[dict[str, float], str]:
-    """Money per yield unit (``"crop"``) and per rate unit of each nutrient, and the area."""
-    prices = _as_prices(prices)
-    out: dict[str, float] = {}
-    area = prices.area or ""
-    for nut in nutrients:
-        if not prices.has(nut):
-            raise FertoptError(
-                f"prices has no price for {nut!r}, which this trial applies; add {nut}=... "
-                "(price per kg of the nutrient, not of the product)."
-            )
-        units = (response_unit, rate_units.get(nut))
-        if None in units:
-            units = (None, None)
-        value, cost, area = prices.money_factors(nut, response_unit=units[0], rate_unit=units[1])
-        out["crop"] = float(value)
-        out[nut] = float(cost)
-    if not nutrients:
-        out["crop"] = float(prices.crop_per_kg)
-    currency = prices.currency or "money"
-    return out, f"{currency}/{area}" if area else currency
-
-
-def _rates_by_treatment(
-    frame: pd.DataFrame, labels: pd.Categorical, rates: Any, needed: Sequence[str]
-) -> tuple[dict[str, dict[str, float]], list[str], dict]:
-    """Rates of every treatment as ``{treatment: {nutrient: rate}}``, the nutrients in order,
-    and the rate column of each nutrient (empty when the rates were given per treatment)."""
-    levels = [str(c) for c in labels.categories]
-    if isinstance(rates, Mapping) and rates and all(isinstance(v, Mapping) for v in rates.values()):
-        table: dict[str, dict[str, float]] = {}
-        for key, values in rates.items():
-            label = _label(key)
-            if label not in levels:
-                raise DesignError(
-                    f"rates names treatment {key!r}, which is not in the data; treatments: "
-                    f"{', '.join(repr(v) for v in levels)}."
-                )
-            table[label] = {}
-            for nut, v in values.items():
-                try:
-                    x = float(v)
-                except (TypeError, ValueError):
-                    raise DataError(f"rates[{key!r}][{nut!r}] = {v!r} is not a number.") from None
-                if not math.isfinite(x) or x < 0:
-                    raise DataError(
-                        f"rates[{key!r}][{nut!r}] = {v!r}: a rate is a number of 0 or more."
-                    )
-                table[label][str(nut)] = x
-        nutrients = list(dict.fromkeys(n for t in table.values() for n in t))
-        for label in needed:
-            if label not in table:
-                raise DesignError(
-                    f"rates gives no rates for treatment {label!r}; give the rates of every "
-                    "treatment used (full, minus plots and control)."
-                )
-        for values in table.values():
-            for nut in nutrients:
-                values.setdefault(nut, 0.0)
-        return table, nutrients, {}
-    if isinstance(rates, Mapping):
-        # column -> nutrient, as in trial_report ({"n_kg": "N"}); nutrient -> column is
-        # accepted when only the value is a column of the data
-        columns = {}
-        for k, v in rates.items():
-            if k not in frame.columns and isinstance(v, Hashable) and v in frame.columns:
-                columns[str(k)] = v
-            else:
-                columns[str(v)] = k
-    elif isinstance(rates, (list, tuple)):
-        columns = {str(c): c for c in rates}
-    elif isinstance(rates, str):
-        columns = {rates: rates}
-    else:
-        raise FertoptError(
-            "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'n_rate': 'N', ...}) or "
-            "give the rates of each treatment ({'NPK': {'N': 18, 'P2O5': 8, 'K2O': 19}, ...}); "
-            f"got {type(rates).__name__}."
-        )
-    table = {label: {} for label in levels}
-    for nut, column in columns.items():
-        _v.require_column(frame, column, f"rates[{nut!r}]")
-        values = _v.to_numeric(frame[column], f"rate ({nut})")
-        if values.isna().any():
-            rows = frame.index[values.isna().to_numpy()]
-            raise DataError(
-                f"rate column {column!r} is empty at {_v.describe_rows(rows)}; every plot needs "
-                "its rate (0 when the nutrient was not applied)."
-            )
-        _v.check_nonnegative_rates(values, f"rate ({nut})")
-        for label in levels:
-            these = values.to_numpy()[np.asarray(labels) == label]
-            if these.size == 0:
-                continue
-            if not np.allclose(these, these[0], rtol=0, atol=1e-9 * max(1.0, abs(these[0]))):
-                shown = ", ".join(format_number(v) for v in np.unique(these))
-                raise DataError(
-                    f"treatment {label!r} has different {nut} rates in column {column!r} "
-                    f"({shown}); the plots of one treatment must receive the same rate. Correct "
-                    "the rates or give the treatments different labels."
-                )
-            table[label][nut] = float(these[0])
-    return table, list(columns), columns
-
-
-def _ls_means(
-    y: np.ndarray, trt: pd.Categorical, blk: pd.Categorical | None, mse: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Least-squares treatment means, their covariance and plot counts (additive model)."""
-    codes = np.asarray(trt.codes)
-    k = len(trt.categories)
-    n = y.shape[0]
-    X = np.zeros((n, k))
-    X[np.arange(n), codes] = 1.0
-    if blk is not None:
-        b = np.asarray(blk.codes)
-        m = len(blk.categories)
-        B = np.zeros((n, m - 1))
-        rows = b < m - 1
-        B[np.flatnonzero(rows), b[rows]] = 1.0
-        B[b == m - 1, :] = -1.0  # sum-to-zero: treatment coefficients are LS means
-        X = np.hstack([X, B])
-    XtX_inv = np.linalg.pinv(X.T @ X)
-    beta = XtX_inv @ (X.T @ y)
-    counts = np.bincount(codes, minlength=k)
-    means = beta[:k]
-    # balanced layouts: the arithmetic means are the LS means; use them exactly
-    if blk is None or _v.cell_counts(pd.DataFrame({"t": trt, "b": blk}), ["t", "b"]).nunique() == 1:
-        means = np.array([math.fsum(y[codes == i]) / counts[i] for i in range(k)])
-    cov = mse * XtX_inv[:k, :k]
-    return means, cov, counts
-
-
-def _delta(
-    fun: Callable[[np.ndarray], Any], means: np.ndarray, cov: np.ndarray
-) -> tuple[float, float]:
-    """Value and delta-method standard error of ``fun(means)`` (complex-step gradient)."""
-    value = float(np.real(fun(means.astype(complex))))
-    h = 1e-30
-    grad = np.empty(means.shape[0])
-    for i in range(means.shape[0]):
-        z = means.astype(complex)
-        z[i] += 1j * h
-        grad[i] = float(np.imag(fun(z))) / h
-    var = float(grad @ cov @ grad)
-    return value, math.sqrt(max(var, 0.0))
-
-
-# ---------------------------------------------------------------------------
 # the analysis
 # ---------------------------------------------------------------------------
 def omission(
@@ -677,479 +459,59 @@ def omission(
     alpha = _v.check_probability(alpha, "alpha")
     confidence_level = _v.check_probability(confidence_level, "confidence_level")
     frame = _v.require_frame(data)
-    _v.require_columns(frame, response=response, treatment=treatment, block=block)
-    if not isinstance(minus, Mapping) or not minus:
-        raise FertoptError(
-            "minus must map each omitted nutrient to its treatment label, e.g. "
-            "minus={'N': 'PK', 'P2O5': 'NK', 'K2O': 'NP'}."
-        )
-    if prices is not None and rates is None:
-        raise FertoptError(
-            "prices were given without rates: the economics need the nutrient rates of each "
-            "treatment. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates per treatment."
-        )
-    uptake = dict(uptake or {})
-    if uptake and rates is None:
-        raise FertoptError(
-            "uptake was given without rates: the recovery efficiency divides the uptake difference "
-            "by the nutrient applied. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates "
-            "per treatment."
-        )
-    for nut, column in uptake.items():
-        _v.require_column(frame, column, f"uptake[{nut!r}]")
-        if str(nut) not in {str(k) for k in minus}:
-            raise FertoptError(
-                f"uptake names nutrient {nut!r}, which has no minus plot; nutrients: "
-                f"{', '.join(map(str, minus))}."
-            )
-
-    from .anova import anova
-
-    issued: list[str] = []
-    y_all = _v.to_numeric(frame[response], "response")
-    t_all = _v.as_labels(frame[treatment], "treatment")
-    present = ~y_all.isna().to_numpy()
-    replicated = bool(np.bincount(np.asarray(t_all.codes)[present]).max(initial=0) > 1)
-    if replicated:
-        aov = anova(
-            frame, response=response, treatment=treatment, block=block, nan_policy=nan_policy
-        )
-        issued.extend(aov.warnings)
-        used = aov.data
-        mse, df_resid = float(aov.mse), float(aov.df_resid)
-        n_obs, n_dropped = int(aov.n_obs), int(aov.n_dropped)
-    else:
-        if not present.all() and nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at "
-                f"{_v.describe_rows(frame.index[~present])}. Fill in these yields, or use "
-                "nan_policy='omit' to leave those plots out."
-            )
-        aov = None
-        used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
-        used[treatment] = t_all[present]
-        mse = df_resid = math.nan
-        n_obs, n_dropped = int(present.sum()), int((~present).sum())
-        msg = (
-            "no treatment has more than one plot: without replicates there is no error "
-            "variance, so the indices have no standard errors and no letters. Replicate the "
-            "treatments, or pool sites to judge the uncertainty."
-        )
-        warnings.warn(msg, DesignWarning, stacklevel=2)
-        issued.append(msg)
-
-    labels = pd.Categorical(used[treatment])
-    levels = [str(c) for c in labels.categories]
-    full_label = _check_label(full, "full", levels, treatment)
-    minus_labels = {
-        str(nut): _check_label(lbl, f"minus[{nut!r}]", levels, treatment)
-        for nut, lbl in minus.items()
-    }
-    control_label = (
-        _check_label(control, "control", levels, treatment) if control is not None else None
+    uptake = _check_arguments(
+        frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        minus=minus,
+        rates=rates,
+        prices=prices,
+        uptake=uptake,
     )
-    roles_seen: dict[str, str] = {full_label: "full"}
-    for nut, lbl in minus_labels.items():
-        if lbl in roles_seen:
-            raise DesignError(
-                f"treatment {lbl!r} is given both as {roles_seen[lbl]} and as minus[{nut!r}]; each "
-                "treatment plays one role."
-            )
-        roles_seen[lbl] = f"minus[{nut!r}]"
-    if control_label is not None and control_label in roles_seen:
-        raise DesignError(
-            f"treatment {control_label!r} is given both as {roles_seen[control_label]} and as "
-            "control; each treatment plays one role."
-        )
-
-    y = used[response].to_numpy(dtype=float)
-    blk = pd.Categorical(used[block]) if (block is not None and aov is not None) else None
-    means_arr, cov, counts = _ls_means(y, labels, blk, mse)
-    pos = {lbl: i for i, lbl in enumerate(levels)}
-    from scipy import stats
-
-    tq = float(stats.t.ppf(0.5 + confidence_level / 2, df_resid)) if aov is not None else math.nan
-
-    # -- rates, prices and uptake -----------------------------------------
-    needed = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
-    rate_table: dict[str, dict[str, float]] | None = None
-    rate_columns: dict[str, Any] = {}
-    nutrients: list[str] = list(minus_labels)
-    design_notes: list[str] = []
-    if rates is not None:
-        source = frame.loc[used.index]
-        rate_table, nutrients, rate_columns = _rates_by_treatment(source, labels, rates, needed)
-        for nut in minus_labels:
-            if nut not in nutrients:
-                raise FertoptError(
-                    f"minus names nutrient {nut!r}, but rates has no {nut!r}; rates give "
-                    f"{', '.join(nutrients)}. Use the same nutrient names in both."
-                )
-        for nut, lbl in minus_labels.items():
-            f_full, f_minus = rate_table[full_label][nut], rate_table[lbl][nut]
-            if f_minus >= f_full:
-                raise DesignError(
-                    f"the minus plot {lbl!r} receives {format_number(f_minus)} of {nut}, not less "
-                    f"than the full formula {full_label!r} ({format_number(f_full)}); a minus plot "
-                    f"must lack {nut} or receive less of it. Check minus= and the rates."
-                )
-            others = [
-                o
-                for o in nutrients
-                if o != nut
-                and not math.isclose(rate_table[lbl][o], rate_table[full_label][o], abs_tol=1e-9)
-            ]
-            if others:
-                diffs = ", ".join(
-                    f"{o} {format_number(rate_table[lbl][o])} instead of "
-                    f"{format_number(rate_table[full_label][o])}"
-                    for o in others
-                )
-                msg = (
-                    f"minus plot {lbl!r} differs from {full_label!r} not only in {nut} but also in "
-                    f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
-                    "confounded with the other change."
-                )
-                warnings.warn(msg, DesignWarning, stacklevel=2)
-                issued.append(msg)
-            if f_minus > 0:
-                design_notes.append(
-                    f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} "
-                    f"{nut} in {full_label!r}: the {nut} indices describe the last "
-                    f"{format_number(f_full - f_minus)} of {nut}, not the whole dose, and its "
-                    "relative yield is no soil-supply index."
-                )
-    meta = frame.attrs.get("fertopt", {}) if isinstance(frame.attrs, dict) else {}
-    known = dict(meta.get("units", {})) if isinstance(meta, dict) else {}
-    given = dict(units or {})
-    for key in given:
-        if key not in ("response", "rate"):
-            raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
-    response_unit = given.get("response", known.get(str(response)))
-    rate_units = {
-        nut: given.get("rate", known.get(str(rate_columns.get(nut, nut)))) for nut in nutrients
-    }
-    price_table: dict[str, float] | None = None
-    money_unit = ""
-    if prices is not None:
-        price_table, money_unit = _price_table(prices, nutrients, response_unit, rate_units)
-    unit_of = _index_units(response_unit, rate_units, money_unit)
-    uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for nut, column in uptake.items():
-        u_frame = frame.loc[used.index]
-        if aov is None:
-            u = _v.to_numeric(u_frame[column], f"uptake ({nut})").to_numpy()
-            uptake_stats[str(nut)] = (
-                np.array([u[np.asarray(labels) == lbl][0] for lbl in levels]),
-                np.full((len(levels), len(levels)), math.nan),
-            )
-            continue
-        u_aov = anova(
-            u_frame, response=column, treatment=treatment, block=block, nan_policy="raise"
-        )
-        u = u_aov.data[column].to_numpy(dtype=float)
-        u_means, u_cov, _ = _ls_means(
-            u,
-            pd.Categorical(u_aov.data[treatment]),
-            pd.Categorical(u_aov.data[block]) if block is not None else None,
-            u_aov.mse,
-        )
-        uptake_stats[str(nut)] = (u_means, u_cov)
-
-    # -- indices ------------------------------------------------------------
-    rows: list[dict[str, Any]] = []
-
-    def add(
-        nutrient: str,
-        name: str,
-        unit: str,
-        fun: Callable,
-        m: np.ndarray = means_arr,
-        c: np.ndarray = cov,
-    ) -> None:
-        est, se = _delta(fun, m, c)
-        rows.append(
-            {
-                "nutrient": nutrient,
-                "index": name,
-                "estimate": est,
-                "se": se,
-                "ci_low": est - tq * se,
-                "ci_high": est + tq * se,
-                "unit": unit_of(unit, nutrient),
-            }
-        )
-
-    iF = pos[full_label]
-    for nut, lbl in minus_labels.items():
-        iM = pos[lbl]
-        add(nut, "relative_yield", "%", lambda m, iM=iM: 100 * m[iM] / m[iF])
-        add(nut, "contribution_rate", "%", lambda m, iM=iM: 100 * (m[iF] - m[iM]) / m[iF])
-        add(nut, "yield_increase", "yield", lambda m, iM=iM: m[iF] - m[iM])
-        add(nut, "yield_increase_pct", "%", lambda m, iM=iM: 100 * (m[iF] - m[iM]) / m[iM])
-        if rate_table is not None:
-            d_rate = rate_table[full_label][nut] - rate_table[lbl][nut]
-            f_rate = rate_table[full_label][nut]
-            add(
-                nut, "agronomic_efficiency", "kg/kg", lambda m, iM=iM, d=d_rate: (m[iF] - m[iM]) / d
-            )
-            add(nut, "partial_factor_productivity", "kg/kg", lambda m, f=f_rate: m[iF] / f)
-            if nut in uptake_stats:
-                um, uc = uptake_stats[nut]
-                add(
-                    nut,
-                    "recovery_efficiency",
-                    "%",
-                    lambda m, iM=iM, d=d_rate: 100 * (m[iF] - m[iM]) / d,
-                    m=um,
-                    c=uc,
-                )
-            if price_table is not None:
-                py, px = price_table["crop"], price_table[nut]
-                add(
-                    nut,
-                    "value_cost_ratio",
-                    "ratio",
-                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py / (d * px),
-                )
-                add(
-                    nut,
-                    "net_return",
-                    "money",
-                    lambda m, iM=iM, d=d_rate, py=py, px=px: (m[iF] - m[iM]) * py - d * px,
-                )
-    if control_label is not None:
-        i0 = pos[control_label]
-        add("all", "fertilizer_contribution", "%", lambda m: 100 * (m[iF] - m[i0]) / m[iF])
-        add("all", "soil_contribution", "%", lambda m: 100 * m[i0] / m[iF])
-        add("all", "yield_increase", "yield", lambda m: m[iF] - m[i0])
-        add("all", "yield_increase_pct", "%", lambda m: 100 * (m[iF] - m[i0]) / m[i0])
-        if rate_table is not None:
-            total = math.fsum(
-                rate_table[full_label][n] - rate_table[control_label][n] for n in nutrients
-            )
-            if total > 0:
-                add("all", "agronomic_efficiency", "kg/kg", lambda m, t=total: (m[iF] - m[i0]) / t)
-                applied = math.fsum(rate_table[full_label].values())
-                add("all", "partial_factor_productivity", "kg/kg", lambda m, t=applied: m[iF] / t)
-                if price_table is not None:
-                    py = price_table["crop"]
-                    cost = math.fsum(
-                        (rate_table[full_label][n] - rate_table[control_label][n]) * price_table[n]
-                        for n in nutrients
-                    )
-                    add(
-                        "all",
-                        "value_cost_ratio",
-                        "ratio",
-                        lambda m, c=cost: (m[iF] - m[i0]) * py / c,
-                    )
-                    add("all", "net_return", "money", lambda m, c=cost: (m[iF] - m[i0]) * py - c)
-    indices = pd.DataFrame(
-        rows, columns=["nutrient", "index", "estimate", "se", "ci_low", "ci_high", "unit"]
+    trial = _fit_trial(
+        frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        full=full,
+        minus=minus,
+        control=control,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
     )
-
-    # -- economics per treatment ---------------------------------------------
-    economics = None
-    if rate_table is not None and price_table is not None:
-        py = price_table["crop"]
-        costs = {
-            lbl: math.fsum(rate_table[lbl][n] * price_table[n] for n in nutrients)
-            for lbl in levels
-            if lbl in rate_table
-        }
-        erows = []
-        i0 = pos[control_label] if control_label is not None else -1
-
-        def income_full(m: np.ndarray) -> Any:
-            return m[iF] * py - costs[full_label]
-
-        for lbl in levels:
-            if lbl not in costs:
-                continue
-            i = pos[lbl]
-            cost = costs[lbl]
-            yv, yse = _delta(lambda m, i=i: m[i], means_arr, cov)
-            inc, inc_se = _delta(lambda m, i=i, c=cost: m[i] * py - c, means_arr, cov)
-            chg, chg_se = _delta(
-                lambda m, i=i, c=cost: (m[i] * py - c) - income_full(m), means_arr, cov
-            )
-            pct, pct_se = _delta(
-                lambda m, i=i, c=cost: 100 * ((m[i] * py - c) - income_full(m)) / income_full(m),
-                means_arr,
-                cov,
-            )
-            net = net_se = vcr = vcr_se = math.nan
-            if control_label is not None:
-                c_extra = cost - costs[control_label]
-                net, net_se = _delta(
-                    lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py - c, means_arr, cov
-                )
-                if c_extra > 0:
-                    vcr, vcr_se = _delta(
-                        lambda m, i=i, c=c_extra: (m[i] - m[i0]) * py / c, means_arr, cov
-                    )
-            erows.append(
-                {
-                    "treatment": lbl,
-                    "role": _role(lbl, full_label, minus_labels, control_label),
-                    "yield": yv,
-                    "yield_se": yse,
-                    "fertilizer_cost": cost,
-                    "gross_value": yv * py,
-                    "income": inc,
-                    "income_se": inc_se,
-                    "income_change": chg,
-                    "income_change_se": chg_se,
-                    "income_change_pct": pct,
-                    "income_change_pct_se": pct_se,
-                    "net_return": net,
-                    "net_return_se": net_se,
-                    "value_cost_ratio": vcr,
-                    "value_cost_ratio_se": vcr_se,
-                }
-            )
-        economics = pd.DataFrame(erows)
-
-    # -- means, letters, soil supply, notes ------------------------------------
-    comparison = None
-    letters = [""] * len(levels)
-    if aov is not None:
-        from .multcomp import duncan
-
-        comparison = duncan(aov, alpha=alpha)
+    dose = _dose(trial, rates)
+    pricing = _pricing(trial, dose, prices, units)
+    uptake_stats = _uptake_means(trial, uptake)
+    indices = _indices(trial, dose, pricing, uptake_stats)
+    economics = _economics(trial, dose, pricing.prices)
+    issued = [*trial.plots.warnings, *dose.warnings]
+    comparison, letters = _duncan_letters(trial, alpha)
+    if comparison is not None:
         issued.extend(comparison.warnings)
-        by_label = dict(
-            zip(
-                comparison.groups["treatment"].astype(str),
-                comparison.groups["letters"],
-                strict=True,
-            )
-        )
-        letters = [by_label.get(lbl, "") for lbl in levels]
-    nutrient_of = {lbl: nut for nut, lbl in minus_labels.items()}
-    means = pd.DataFrame(
-        {
-            "treatment": levels,
-            "role": [_role(lbl, full_label, minus_labels, control_label) for lbl in levels],
-            "nutrient": [nutrient_of.get(lbl, "") for lbl in levels],
-            "mean": means_arr,
-            "se": np.sqrt(np.clip(np.diag(cov), 0, None)),
-            "n": counts.astype(int),
-            "letters": letters,
-        }
-    )
-    # full formula first, then the minus plots in the order given, the control, the others
-    shown = [full_label, *minus_labels.values()] + ([control_label] if control_label else [])
-    order = shown + [lbl for lbl in levels if lbl not in shown]
-    means = means.set_index("treatment").loc[order].reset_index()
-    if economics is not None:
-        economics = (
-            economics.set_index("treatment")
-            .loc[[o for o in order if o in set(economics["treatment"])]]
-            .reset_index()
-        )
-    supply = []
-    for nut, lbl in minus_labels.items():
-        if rate_table is not None and rate_table[lbl][nut] > 0:
-            continue
-        ry = 100 * means_arr[pos[lbl]] / means_arr[iF]
-        supply.append({"nutrient": nut, "relative_yield": ry, "supply_class": _supply_class(ry)})
-    soil_supply = pd.DataFrame(supply, columns=["nutrient", "relative_yield", "supply_class"])
-    notes = list(design_notes)
-    for nut, lbl in minus_labels.items():
-        if means_arr[pos[lbl]] > means_arr[iF]:
-            notes.append(
-                f"{lbl!r} out-yields {full_label!r} by "
-                f"{format_number(means_arr[pos[lbl]] - means_arr[iF])}: the {nut} contribution, "
-                "yield increase and agronomic efficiency are negative "
-                f"(less {nut} did not cost yield in this trial)."
-            )
-    p_trt = aov.term(treatment)["p"] if aov is not None else math.nan
-    if p_trt > alpha:
-        notes.append(
-            f"the treatments do not differ significantly (ANOVA p = {p_trt:.3f}); read the indices "
-            "with their intervals."
-        )
-    rate_rows = (
-        []
-        if rate_table is None
-        else [
-            {"treatment": lbl, "nutrient": nut, "rate": rate_table[lbl][nut]}
-            for lbl in levels
-            if lbl in rate_table
-            for nut in nutrients
-        ]
-    )
     return OmissionResult(
-        means=means,
+        means=_means_table(trial, letters),
         indices=indices,
         economics=economics,
-        soil_supply=soil_supply,
-        rates=pd.DataFrame(rate_rows, columns=["treatment", "nutrient", "rate"]),
-        anova=aov,
+        soil_supply=_soil_supply(trial, dose),
+        rates=_rates_table(trial, dose),
+        anova=trial.plots.aov,
         comparison=comparison,
         response=str(response),
         treatment=str(treatment),
         block=None if block is None else str(block),
-        full=full_label,
-        control=control_label,
-        minus=minus_labels,
-        prices=price_table,
-        money_unit=money_unit,
-        mse=mse,
-        df_resid=df_resid,
+        full=trial.roles.full,
+        control=trial.roles.control,
+        minus=trial.roles.minus,
+        prices=pricing.prices,
+        money_unit=pricing.money_unit,
+        mse=trial.plots.mse,
+        df_resid=trial.plots.df_resid,
         confidence_level=confidence_level,
         alpha=alpha,
         se_method="delta method on the treatment means with the ANOVA error",
-        n_obs=n_obs,
-        n_dropped=n_dropped,
-        notes=tuple(notes),
+        n_obs=trial.plots.n_obs,
+        n_dropped=trial.plots.n_dropped,
+        notes=_notes(trial, dose, alpha),
         warnings=tuple(dict.fromkeys(issued)),
     )
-
-
-def _index_units(
-    response_unit: str | None, rate_units: Mapping[str, str | None], money_unit: str
-) -> Callable[[str, str], str]:
-    """Unit text of an index: ``"%"``, the yield unit, yield per rate unit, ``"ratio"``, money."""
-    from .units import parse_unit
-
-    def unit_of(kind: str, nutrient: str) -> str:
-        if kind in ("%", "ratio"):
-            return kind
-        if kind == "money":
-            return money_unit or "money"
-        if kind == "yield":
-            return response_unit or "yield units"
-        # yield per unit of nutrient: kg/kg when both are kg per the same area
-        if nutrient == "all":
-            distinct = set(rate_units.values())
-            rate_unit = distinct.pop() if len(distinct) == 1 else None
-        else:
-            rate_unit = rate_units.get(nutrient)
-        if response_unit and rate_unit:
-            (ym, ya), (xm, xa) = parse_unit(response_unit), parse_unit(rate_unit)
-            if ya == xa:
-                return f"{ym}/{xm}"
-            return f"({response_unit})/({rate_unit})"
-        return "kg/kg"
-
-    return unit_of
-
-
-def _role(label: str, full: str, minus: Mapping[str, str], control: str | None) -> str:
-    if label == full:
-        return "full"
-    if label in minus.values():
-        return "minus"
-    if label == control:
-        return "control"
-    return "other"
-
-
-def _supply_class(ry: float) -> str:
-    for upper, name in SOIL_SUPPLY_CLASSES:
-        if ry < upper:
-            return name
-    return SOIL_SUPPLY_CLASSES[-1][1]

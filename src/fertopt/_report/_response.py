@@ -72,8 +72,6 @@ _COMPARISON_COLUMNS = (
 def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     """Fit, compare and optimise one nutrient; append its blocks."""
     nutrient = ctx.rate_name(column)
-    form = ctx.rates[column]
-    others = [c for c in ctx.rates if c != column]
     series, described = _series(ctx, column)
     levels = sorted(pd.to_numeric(series[column], errors="coerce").dropna().unique())
     if len(levels) < 3:
@@ -86,79 +84,92 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
                 levels=", ".join(format_number(v) for v in levels),
             )
         )
-    compare_models = _api("compare_models")
-    cmp = compare_models(
-        series,
-        response=ctx.response,
-        rate=column,
-        block=ctx.block,
-        nutrient=form,
-        other_rates=others,
-    )
-    model = ctx.model
-    if model == "best":
-        fit = cmp.best("aicc")
-        model = fit.model
-    elif model in cmp.fits:
-        fit = cmp.fits[model]
-    else:
-        row = cmp.table.loc[cmp.table["model"] == model]
-        reason = str(row["message"].iloc[0]) if len(row) else ""
-        raise FertoptError(
-            ctx.t(
-                "model_not_fitted",
-                nutrient=nutrient,
-                model=model_name(model, ctx.lang),
-                reason=reason,
-            )
-        )
+    cmp, fit = _chosen_fit(ctx, column, series)
     ctx.fits[str(column)] = fit
+    name = model_name(fit.model, ctx.lang)
     blocks.append(
         Paragraph(
             ctx.t(
                 "response_model",
                 nutrient=nutrient,
-                model=model_name(model, ctx.lang),
+                model=name,
                 n=fit.n_obs,
                 k=len(levels),
                 series=described,
             )
         )
     )
-    blocks.append(
-        Facts(
-            [
-                (ctx.t("equation"), fit._equation(ctx.digits)),
-                (ctx.t("r_squared"), format_number(fit.r2, 4)),
-                (
-                    ctx.t("residual_sd"),
-                    ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),
-                ),
-            ]
+    blocks += _fit_blocks(ctx, cmp, fit, nutrient)
+    agro, econ = _optima(ctx, column, fit, blocks)
+    _optimum_finding(ctx, column, agro, econ)
+    blocks += _response_figures(ctx, column, fit, econ)
+
+
+def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, Any]:
+    """All candidate models compared, and the fit of the model the report asks for."""
+    compare_models = _api("compare_models")
+    cmp = compare_models(
+        series,
+        response=ctx.response,
+        rate=column,
+        block=ctx.block,
+        nutrient=ctx.rates[column],
+        other_rates=[c for c in ctx.rates if c != column],
+    )
+    model = ctx.model
+    if model == "best":
+        return cmp, cmp.best("aicc")
+    if model in cmp.fits:
+        return cmp, cmp.fits[model]
+    row = cmp.table.loc[cmp.table["model"] == model]
+    reason = str(row["message"].iloc[0]) if len(row) else ""
+    raise FertoptError(
+        ctx.t(
+            "model_not_fitted",
+            nutrient=ctx.rate_name(column),
+            model=model_name(model, ctx.lang),
+            reason=reason,
         )
+    )
+
+
+def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
+    """The fitted equation with its goodness of fit, the model comparison and the parameters."""
+    facts = Facts(
+        [
+            (ctx.t("equation"), fit._equation(ctx.digits)),
+            (ctx.t("r_squared"), format_number(fit.r2, 4)),
+            (
+                ctx.t("residual_sd"),
+                ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),
+            ),
+        ]
     )
     table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
-    blocks.append(
-        Table(
-            table,
-            title=ctx.t("model_comparison", nutrient=nutrient),
-            labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
-            formats={
-                "lof_p": "p",
-                "n_params": "int",
-                "converged": _yes_no(ctx),
-                "model": lambda m: model_name(str(m), ctx.lang),
-            },
-        )
+    comparison = Table(
+        table,
+        title=ctx.t("model_comparison", nutrient=nutrient),
+        labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
+        formats={
+            "lof_p": "p",
+            "n_params": "int",
+            "converged": _yes_no(ctx),
+            "model": lambda m: model_name(str(m), ctx.lang),
+        },
     )
     params = fit.params.copy()
-    blocks.append(
-        Table(
-            params,
-            title=ctx.t("parameters", nutrient=nutrient, model=model_name(model, ctx.lang)),
-            labels={c: ctx.t(f"par_{c}") for c in params.columns},
-        )
+    parameters = Table(
+        params,
+        title=ctx.t("parameters", nutrient=nutrient, model=model_name(fit.model, ctx.lang)),
+        labels={c: ctx.t(f"par_{c}") for c in params.columns},
     )
+    return [facts, comparison, parameters]
+
+
+def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any, Any]:
+    """Agronomic and (with a price for the nutrient) economic optimum; appends their table."""
+    nutrient = ctx.rate_name(column)
+    form = ctx.rates[column]
     agro = fit.optimum()
     optima = [agro]
     rows = [_optimum_row(ctx, agro, "agronomic_optimum")]
@@ -189,6 +200,12 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
             note=" ".join(notes) or None,
         )
     )
+    return agro, econ
+
+
+def _optimum_finding(ctx: Context, column: str, agro: Any, econ: Any) -> None:
+    """The key-findings sentence on the recommended rate (economic when priced)."""
+    nutrient = ctx.rate_name(column)
     best = econ if econ is not None else agro
     if best.status == "no_maximum" or not np.isfinite(best.rate):
         ctx.finding(
@@ -199,7 +216,8 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
                 status=status_text(best.status, ctx.lang),
             ),
         )
-    elif econ is not None:
+        return
+    if econ is not None:
         amax = (
             ctx.rate_num(column, agro.rate)
             if np.isfinite(agro.rate)
@@ -213,9 +231,6 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
             y=ctx.num(econ.yield_at_rate),
             amax=amax,
         )
-        if econ.status != "ok":
-            text += " " + ctx.t("status_note", status=status_text(econ.status, ctx.lang))
-        ctx.finding("response", text)
     else:
         text = ctx.t(
             "optimum_sentence_agro",
@@ -224,9 +239,14 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
             ci=_ci_text(ctx, agro),
             y=ctx.num(agro.yield_at_rate),
         )
-        if agro.status != "ok":
-            text += " " + ctx.t("status_note", status=status_text(agro.status, ctx.lang))
-        ctx.finding("response", text)
+    if best.status != "ok":
+        text += " " + ctx.t("status_note", status=status_text(best.status, ctx.lang))
+    ctx.finding("response", text)
+
+
+def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[Any]:
+    """The response curve with its optima and, when priced, the net-return curve."""
+    nutrient = ctx.rate_name(column)
 
     def draw(fig: Any, lang: str) -> None:
         from .. import plotting
@@ -236,11 +256,8 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
         ax.set_xlabel(ctx.rate_label(column))
         ax.set_ylabel(ctx.response_label())
 
-    blocks += ctx.figure(
-        f"response_{nutrient}",
-        ctx.t("fig_response", nutrient=nutrient, model=model_name(model, ctx.lang)),
-        draw,
-    )
+    caption = ctx.t("fig_response", nutrient=nutrient, model=model_name(fit.model, ctx.lang))
+    figures = ctx.figure(f"response_{nutrient}", caption, draw)
     if econ is not None and np.isfinite(econ.rate):
 
         def draw_nr(fig: Any, lang: str) -> None:
@@ -250,9 +267,10 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
             plotting.plot_net_return(fit, prices=ctx.prices, ax=ax, lang=lang)
             ax.set_xlabel(ctx.rate_label(column))
 
-        blocks += ctx.figure(
+        figures += ctx.figure(
             f"net_return_{nutrient}", ctx.t("fig_net_return", nutrient=nutrient), draw_nr
         )
+    return figures
 
 
 def _sec_response(ctx: Context) -> list[Any]:

@@ -32,6 +32,37 @@ def _sec_surface(ctx: Context) -> list[Any]:
         ctx.data, response=ctx.response, rates={names[c]: c for c in varying}, block=ctx.block
     )
     ctx.surface = surf
+    priced = ctx.prices is not None and all(
+        ctx.rates.get(c) is not None and ctx.prices.has(ctx.rates[c]) for c in varying
+    )
+    blocks = _fit_blocks(ctx, surf)
+    if surf.second_order:
+        blocks += _canonical_blocks(ctx, surf)
+    opt = (
+        surf.optimum(prices=ctx.prices, bounds="tested")
+        if priced
+        else surf.maximum(bounds="tested")
+    )
+    blocks += _optimum_blocks(ctx, opt, priced)
+    if surf.second_order:
+        blocks.append(_typicality_table(ctx, surf, priced))
+    kind = status_text(surf.canonical().kind, ctx.lang) if surf.second_order else surf.model
+    ctx.finding(
+        "surface",
+        ctx.t(
+            "surface_finding",
+            kind=kind,
+            what=ctx.t("fig_economic" if priced else "max_yield_rates"),
+            rates=_rates_text(ctx, opt.rates),
+            y=ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
+            status=status_text(opt.status, ctx.lang),
+        ),
+    )
+    return blocks + _surface_figure(ctx, surf, opt, priced)
+
+
+def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
+    """What was fitted, its goodness of fit, coefficients and regression ANOVA."""
     blocks: list[Any] = [
         Paragraph(
             ctx.t("surface_fit", rates=", ".join(surf.nutrients), n=surf.n_obs, k=surf.n_support)
@@ -75,42 +106,42 @@ def _sec_surface(ctx: Context) -> list[Any]:
                 labels={k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
             )
         )
-    # shape, optimum and typicality
-    priced = ctx.prices is not None and all(
-        ctx.rates.get(c) is not None and ctx.prices.has(ctx.rates[c]) for c in varying
-    )
-    if surf.second_order:
-        can = surf.canonical()
-        where = ctx.t("inside_region") if can.inside else ctx.t("outside_region")
-        blocks.append(
-            Facts(
-                [
-                    (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
-                    (
-                        ctx.t("stationary_point"),
-                        f"{_rates_text(ctx, can.stationary_point)} ({where})"
-                        if can.stationary_point
-                        else ctx.t("none"),
-                    ),
-                    (
-                        ctx.t("stationary_yield"),
-                        ctx.num(can.stationary_yield)
-                        if can.stationary_yield is not None
-                        else ctx.t("none"),
-                    ),
-                ],
-                title=ctx.t("canonical"),
-            )
+    return blocks
+
+
+def _canonical_blocks(ctx: Context, surf: Any) -> list[Any]:
+    """Shape of a second-order surface and its stationary point."""
+    can = surf.canonical()
+    where = ctx.t("inside_region") if can.inside else ctx.t("outside_region")
+    blocks: list[Any] = [
+        Facts(
+            [
+                (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
+                (
+                    ctx.t("stationary_point"),
+                    f"{_rates_text(ctx, can.stationary_point)} ({where})"
+                    if can.stationary_point
+                    else ctx.t("none"),
+                ),
+                (
+                    ctx.t("stationary_yield"),
+                    ctx.num(can.stationary_yield)
+                    if can.stationary_yield is not None
+                    else ctx.t("none"),
+                ),
+            ],
+            title=ctx.t("canonical"),
         )
-        if ctx.lang == "en":
-            blocks.append(Paragraph(can.message))
-    opt = (
-        surf.optimum(prices=ctx.prices, bounds="tested")
-        if priced
-        else surf.maximum(bounds="tested")
-    )
+    ]
+    if ctx.lang == "en":
+        blocks.append(Paragraph(can.message))
+    return blocks
+
+
+def _optimum_blocks(ctx: Context, opt: Any, priced: bool) -> list[Any]:
+    """The optimum (or maximum) in the tested region: rates, bounds, status, yield."""
     binding = opt.binding.copy()
-    blocks.append(
+    blocks: list[Any] = [
         Table(
             binding[["nutrient", "rate", "lower", "upper", "at_bound"]],
             title=ctx.t("surface_optimum_econ" if priced else "surface_optimum_max"),
@@ -119,7 +150,7 @@ def _sec_surface(ctx: Context) -> list[Any]:
             },
             formats={"at_bound": lambda v: ctx.t(f"bound_{v}") if v else ""},
         )
-    )
+    ]
     facts = [
         (ctx.t("status"), status_text(opt.status, ctx.lang)),
         (
@@ -136,30 +167,24 @@ def _sec_surface(ctx: Context) -> list[Any]:
         blocks.append(Paragraph(opt.message))
     if not opt.recommended:
         blocks.append(Paragraph(ctx.t("surface_not_recommended")))
-    if surf.second_order:
-        typ = surf.typicality(prices=ctx.prices if priced else None)
-        rules = typ.rules.copy()
-        rules["name"] = [ctx.t(f"rule_{i}") for i in rules["rule"]]
-        blocks.append(
-            Table(
-                rules,
-                title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
-                labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
-                formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"},
-            )
-        )
-    kind = status_text(surf.canonical().kind, ctx.lang) if surf.second_order else surf.model
-    ctx.finding(
-        "surface",
-        ctx.t(
-            "surface_finding",
-            kind=kind,
-            what=ctx.t("fig_economic" if priced else "max_yield_rates"),
-            rates=_rates_text(ctx, opt.rates),
-            y=ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
-            status=status_text(opt.status, ctx.lang),
-        ),
+    return blocks
+
+
+def _typicality_table(ctx: Context, surf: Any, priced: bool) -> Table:
+    """The typicality rules of a second-order surface with their verdict."""
+    typ = surf.typicality(prices=ctx.prices if priced else None)
+    rules = typ.rules.copy()
+    rules["name"] = [ctx.t(f"rule_{i}") for i in rules["rule"]]
+    return Table(
+        rules,
+        title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
+        labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
+        formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"},
     )
+
+
+def _surface_figure(ctx: Context, surf: Any, opt: Any, priced: bool) -> list[Any]:
+    """Contour plot of the surface with its optimum and tested region."""
 
     def draw(fig: Any, lang: str) -> None:
         from .. import plotting
@@ -174,10 +199,9 @@ def _sec_surface(ctx: Context) -> list[Any]:
             if other is not ax:  # the colour bar
                 other.set_ylabel(ctx.response_label())
 
-    blocks += ctx.figure(
+    return ctx.figure(
         "surface",
         ctx.t("fig_surface", x=surf.nutrients[0], y=surf.nutrients[1]),
         draw,
         size=(5.6, 4.4),
     )
-    return blocks
