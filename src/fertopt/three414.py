@@ -13,14 +13,19 @@ Subsets (anchors of 3414 practice): binary N-P at K level 2: treatments
 2–7, 11, 12; N-K at P level 2: 2, 3, 6, 8, 9, 10, 11, 13; P-K at N level 2:
 4–10, 14; univariate N: 2, 3, 6, 11; P: 4, 5, 6, 7; K: 8, 9, 6, 10.
 Omission plots: 2 (no N), 4 (no P), 8 (no K) against 6 (N2P2K2).
+
+This module holds :func:`three414`, the result class and the checks of the
+call; :func:`three414` reads as the sequence of its steps, which live in two
+private modules: ``_three414_design`` (reading the plots: responses, rates,
+levels, recognising the 14 treatments, :data:`SUBSETS`) and ``_three414_fits``
+(the fits on the subsets, the typicality of the univariate quadratics and the
+recommendation cascade).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,46 +33,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-    format_p,
-)
+from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
 from ._surface_fit import _resolve_rates, _resolve_units
-from ._surface_results import TypicalityResult, _passed_text, _positive, _resolve_prices
-from ._validation import (
-    as_labels,
-    check_nan_policy,
-    check_nonnegative_rates,
-    check_probability,
-    describe_rows,
-    require_columns,
-    require_frame,
-    to_numeric,
+from ._surface_results import TypicalityResult, _passed_text, _resolve_prices
+from ._three414_design import (
+    SUBSETS,
+    _code_text,
+    _drop_missing_responses,
+    _plot_table,
+    _rates_from_columns,
+    _rates_from_treatments,
+    _recognise_treatments,
 )
+from ._three414_fits import _recommendations, _SubsetFits
+from ._validation import check_nan_policy, check_probability, require_columns, require_frame
 from .design import THREE414_LEVELS
-from .exceptions import ColumnError, DataError, DataWarning, DesignError, FertoptError
+from .exceptions import ColumnError, FertoptError
 
 __all__ = ["three414", "Three414Result", "SUBSETS"]
 
-#: Treatments of each fit, by the anchors of 3414 practice.
-SUBSETS: dict[str, tuple[int, ...]] = {
-    "ternary": tuple(range(1, 15)),
-    "binary 0-1": (2, 3, 4, 5, 6, 7, 11, 12),
-    "binary 0-2": (2, 3, 6, 8, 9, 10, 11, 13),
-    "binary 1-2": (4, 5, 6, 7, 8, 9, 10, 14),
-    "univariate 0": (2, 3, 6, 11),
-    "univariate 1": (4, 5, 6, 7),
-    "univariate 2": (8, 9, 6, 10),
-}
 _OMISSION = {0: 2, 1: 4, 2: 8}
 _FULL = 6
-_FORMS = ("N", "P2O5", "K2O", "P", "K")
 
 
 def abundance_class(relative_yield: float) -> tuple[str, str]:
@@ -209,245 +195,6 @@ class Three414Result(ResultBase):
 
 
 # ---------------------------------------------------------------------------
-# recognising the 14 treatments
-# ---------------------------------------------------------------------------
-_CODE_LETTERS = re.compile(r"^[^\d]*?(\d)\D+(\d)\D+(\d)$")
-_CODE_DIGITS = re.compile(r"^([0-3])([0-3])([0-3])$")
-_NUMBER = re.compile(r"^\D*?(\d{1,2})$")
-
-
-def _parse_treatment(label: Any) -> tuple[int, int, int] | None:
-    """Level code of a treatment label: 6, "6", "T6", "处理6", "222", "N2P2K2"."""
-    if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
-        return THREE414_LEVELS[int(label) - 1] if 1 <= int(label) <= 14 else None
-    if isinstance(label, float) and label.is_integer():
-        return _parse_treatment(int(label))
-    text = str(label).strip().replace(" ", "")
-    m = _CODE_DIGITS.match(text)
-    if m:
-        return tuple(int(g) for g in m.groups())  # type: ignore[return-value]
-    m = _CODE_LETTERS.match(text)
-    if m and not text.isdigit():
-        code = tuple(int(g) for g in m.groups())
-        if all(0 <= c <= 3 for c in code):
-            return code  # type: ignore[return-value]
-    m = _NUMBER.match(text)
-    if m and 1 <= int(m.group(1)) <= 14:
-        return THREE414_LEVELS[int(m.group(1)) - 1]
-    return None
-
-
-def _code_text(code: Sequence[int], nutrients: Sequence[str]) -> str:
-    letters = [n[0].upper() for n in nutrients]
-    if len(set(letters)) < 3:
-        letters = ["N", "P", "K"]
-    return "".join(f"{letters[i]}{code[i]}" for i in range(3))
-
-
-def _levels(
-    x: np.ndarray,
-    nutrients: Sequence[str],
-    level2: Mapping[str, float] | None,
-    multipliers: Sequence[float],
-) -> tuple[dict[str, tuple[float, ...]], list[str]]:
-    notes = []
-    if level2 is not None:
-        missing = [n for n in nutrients if n not in level2]
-        if missing:
-            raise FertoptError(
-                f"level2 lacks {', '.join(missing)}; give the level-2 rate of every nutrient."
-            )
-        return {
-            n: tuple(m * _positive(level2[n], f"level2[{n!r}]") for m in multipliers)
-            for n in nutrients
-        }, notes
-    out = {}
-    for i, n in enumerate(nutrients):
-        distinct = np.unique(x[:, i])
-        if len(distinct) == 1:
-            raise DesignError(
-                f"{n} has a single rate ({format_number(distinct[0], 6)}) on every plot, but a "
-                "3414 trial applies four rates of each nutrient (0, level 1, level 2, level 3). "
-                f"Check that the right column was named for {n}, or that the data hold the whole "
-                "trial."
-            )
-        if len(distinct) == 4:
-            if distinct[0] != 0:
-                raise DesignError(
-                    f"the lowest {n} rate is {format_number(distinct[0], 6)}, but level 0 of a "
-                    f"3414 trial is no {n} at all (treatments 1, 2 …). Check the {n} column, or "
-                    "pass level2= with the level-2 rates."
-                )
-            out[n] = tuple(float(v) for v in distinct)
-            continue
-        nonzero = x[:, i][x[:, i] > 0]
-        if len(nonzero) == 0:
-            raise DesignError(
-                f"no plot has any {n}: a 3414 trial applies four rates of each nutrient "
-                "(0, level 1, level 2, level 3). Check that the right rate column was named."
-            )
-        values, counts = np.unique(nonzero, return_counts=True)
-        l2 = float(values[np.argmax(counts)])
-        out[n] = tuple(m * l2 for m in multipliers)
-        notes.append(
-            f"{n} has {len(distinct)} distinct rates instead of 4; level 2 was taken as its most "
-            f"frequent rate ({format_number(l2, 6)}), so levels 0–3 are "
-            f"{', '.join(format_number(v, 6) for v in out[n])}."
-        )
-    return out, notes
-
-
-def _level_index(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
-    lv = np.asarray(levels, dtype=float)
-    diff = np.abs(values[:, None] - lv[None, :])
-    idx = diff.argmin(axis=1)
-    ok = diff[np.arange(len(values)), idx] <= 1e-6 * np.maximum(1.0, np.abs(lv[idx]))
-    return np.where(ok, idx, -1)
-
-
-# ---------------------------------------------------------------------------
-# univariate fits: typicality and optimum through fertopt.fit_response
-# ---------------------------------------------------------------------------
-def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
-    """How a single-nutrient fit takes the prices: a Prices object, or a ratio in data units.
-
-    Mapping prices are per unit of the data's response and rates, so their ratio is in
-    yield units per rate unit; without declared units that is kg per kg (both in kg per
-    the same area), which is how it is passed on.
-    """
-    if prices is None:
-        return {}
-    if isinstance(prices, Mapping):
-        crop = (
-            _positive(prices.get("crop"), "the crop price")
-            if prices.get("crop") is not None
-            else None
-        )
-        if crop is None:
-            raise FertoptError("prices lack the crop price: give crop=<price per unit of yield>.")
-        if prices.get(nutrient) is None:
-            raise FertoptError(f"prices lack a price for {nutrient}.")
-        ratio = _positive(prices[nutrient], f"the price of {nutrient}", allow_zero=True) / crop
-        known = fit.response_unit is not None and fit.rate_unit is not None
-        return {"price_ratio": ratio if known else (ratio, "kg/kg")}
-    return {"prices": prices}
-
-
-def _curve_typicality(
-    fit: Any, opt_max: Any, opt_econ: Any, alpha: float, strict_signs: bool, ck: float
-) -> TypicalityResult:
-    """The five rules of :meth:`SurfaceFit.typicality` for a univariate quadratic."""
-    from scipy import stats
-
-    est = fit.estimates
-    b, c = est["linear"], est["quadratic"]
-    rules: list[dict[str, Any]] = []
-
-    def add(no: int, name: str, passed: bool | None, deciding: bool, detail: str) -> None:
-        rules.append(
-            {"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail}
-        )
-
-    d = fit.data
-    y = d["response"].to_numpy(dtype=float)
-    if fit.block is not None and "block" in d:
-        sst = float(
-            sum(
-                ((g - g.mean()) ** 2).sum()
-                for _, g in d.groupby("block", observed=True)["response"]
-            )
-        )
-    else:
-        sst = float(((y - y.mean()) ** 2).sum())
-    df = int(fit.df_resid)
-    if df > 0 and fit.sse > 0:
-        f = ((sst - fit.sse) / 2) / (fit.sse / df)
-        p = float(stats.f.sf(f, 2, df))
-        text = format_p(p)
-        add(
-            1,
-            "regression significant",
-            p < alpha,
-            True,
-            f"F(2, {df}) = {format_number(f, 4)}, p {'' if text.startswith('<') else '= '}{text}",
-        )
-    else:
-        add(1, "regression significant", None, True, "not assessed: no residual degrees of freedom")
-    bad = [f"linear = {format_number(b, 4)} (not > 0)"] if not b > 0 else []
-    bad += [f"quadratic = {format_number(c, 4)} (not < 0)"] if not c < 0 else []
-    add(
-        2,
-        "sign pattern",
-        not bad,
-        bool(strict_signs),
-        "; ".join(bad) or "linear > 0 and quadratic < 0",
-    )
-    add(3, "negative definite", bool(c < 0), True, f"quadratic coefficient {format_number(c, 4)}")
-    if not c < 0:
-        add(
-            4,
-            "optimum in (0, top rate]",
-            None,
-            True,
-            "not assessed: the curve has no maximum (rule 3)",
-        )
-        add(
-            5,
-            "optimum yield above CK",
-            None,
-            True,
-            "not assessed: the curve has no maximum (rule 3)",
-        )
-    else:
-        top = fit.rate_range[1]
-        issues = []
-        points = [("maximum", opt_max)] + (
-            [("economic optimum", opt_econ)] if opt_econ is not None else []
-        )
-        for label, opt in points:
-            if not math.isfinite(opt.rate):
-                issues.append(f"{label}: none")
-            elif not opt.rate > 0:
-                issues.append(f"{label}: {format_number(opt.rate, 4)} ≤ 0")
-            elif opt.rate > top * (1 + 1e-9):
-                issues.append(
-                    f"{label}: {format_number(opt.rate, 4)} > top tested rate "
-                    f"{format_number(top, 6)}"
-                )
-        add(
-            4,
-            "optimum in (0, top rate]",
-            not issues,
-            True,
-            "; ".join(issues)
-            or "; ".join(f"{lab}: {format_number(o.rate, 4)}" for lab, o in points),
-        )
-        label, last = points[-1]
-        if math.isfinite(last.yield_at_rate):
-            ok = last.yield_at_rate > ck
-            add(
-                5,
-                "optimum yield above CK",
-                ok,
-                True,
-                f"{label} yield {format_number(last.yield_at_rate, 6)} {'>' if ok else '≤'} "
-                f"CK yield {format_number(ck, 6)}",
-            )
-        else:
-            add(5, "optimum yield above CK", False, True, f"{label}: none")
-    table = pd.DataFrame(rules, columns=["rule", "name", "passed", "deciding", "detail"])
-    table["passed"] = table["passed"].astype(object)
-    failed = tuple(r["name"] for r in rules if r["passed"] is False)
-    typical = not any(r["passed"] is False and r["deciding"] for r in rules) and c < 0
-    return TypicalityResult(
-        typical=bool(typical),
-        verdict="typical" if typical else "atypical",
-        rules=table,
-        failed=failed,
-    )
-
-
-# ---------------------------------------------------------------------------
 # the analysis
 # ---------------------------------------------------------------------------
 def three414(
@@ -546,22 +293,116 @@ def three414(
     >>> list(res.recommendations["source"])
     ['ternary', 'ternary', 'ternary']
     """
-    from .surface import fit_surface
-
+    # the call
     frame = require_frame(data)
     alpha = check_probability(alpha, "alpha")
     nan_policy = check_nan_policy(nan_policy)
+    nutrients, columns = _three_nutrients(rates)
+    mult = _check_multipliers(multipliers)
+    have_rates = _check_columns(frame, columns, response=response, block=block, treatment=treatment)
+
+    # the plots: responses, rates and levels, the 14 treatments (plots off the table left out)
+    warn_list: list[str] = []
+    sub, yv = _drop_missing_responses(frame, response, nan_policy, warn_list)
+    if have_rates:
+        x, levels, notes = _rates_from_columns(sub, columns, nutrients, level2, mult)
+    else:
+        x, levels, notes = _rates_from_treatments(sub, treatment, nutrients, level2, mult)
+    trt = _recognise_treatments(sub, x, levels, nutrients, warn_list)
+    on_table = trt > 0
+    internal, n_blocks = _plot_table(
+        sub.loc[on_table], x[on_table], yv[on_table], trt[on_table], nutrients, response, block
+    )
+    n_dropped = len(frame) - len(internal)
+    internal.attrs["fertopt"] = {
+        "units": _data_units(frame, units, response, columns, prices, nutrients)
+    }
+
+    # treatment means, relative yields and abundance classes
+    design = _treatment_means(internal, response, nutrients, levels)
+    replicated = bool((design["n"] > 1).any())
+    ck = float(design.loc[0, "mean"])
+    relative = _relative_yields(design, nutrients)
+
+    # the fits on the standard subsets, then each nutrient's rate by the cascade
+    fits = _SubsetFits(
+        internal,
+        tuple(nutrients),
+        response=response,
+        block=block,
+        prices=prices,
+        alpha=alpha,
+        strict_signs=strict_signs,
+        ck=ck,
+    )
+    ternary = fits.surface("ternary", tuple(nutrients))
+    binary = fits.binaries()
+    for i in range(3):
+        fits.quadratic(i)
+    recommendations = _recommendations(fits, relative)
+
+    if not replicated:
+        notes.append(
+            "The trial has one plot per treatment: fits use the 14 treatment yields, and "
+            "typicality rule 1 rests on few residual degrees of freedom."
+        )
+    return Three414Result(
+        nutrients=tuple(nutrients),
+        levels={n: tuple(float(v) for v in levels[n]) for n in nutrients},
+        design=design,
+        relative_yield=relative,
+        fits=fits.table(),
+        recommendations=recommendations,
+        ternary=ternary,
+        binary=binary,
+        univariate=fits.univariate,
+        linear_plateau=fits.plateaus,
+        typicality=fits.typicality,
+        ck_yield=ck,
+        replicated=replicated,
+        n_obs=int(len(internal)),
+        n_dropped=n_dropped,
+        n_blocks=n_blocks,
+        alpha=alpha,
+        economic=prices is not None,
+        warnings=tuple(warn_list + fits.captured),
+        _notes=tuple(notes),
+    )
+
+
+# ---------------------------------------------------------------------------
+# its steps: checking the call
+# ---------------------------------------------------------------------------
+def _three_nutrients(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The three nutrients and their rate columns, from ``rates=``."""
     nutrients, columns = _resolve_rates(rates)
     if len(nutrients) != 3:
         raise FertoptError(
             f"a 3414 trial has three nutrients; rates names {len(nutrients)}: "
             f"{', '.join(nutrients)}."
         )
+    return nutrients, columns
+
+
+def _check_multipliers(multipliers: Sequence[float]) -> list[float]:
+    """Levels 0–3 as multiples of level 2, checked: 4 increasing floats starting at 0."""
     mult = [float(m) for m in multipliers]
     if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in itertools.pairwise(mult)):
         raise FertoptError(
             f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
         )
+    return mult
+
+
+def _check_columns(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    response: str,
+    block: str | None,
+    treatment: str | None,
+) -> bool:
+    """Whether the data have the rate columns; every named column is checked to exist."""
     have_rates = all(c in frame.columns for c in columns.values())
     if not have_rates and treatment is None:
         missing = [str(c) for c in columns.values() if c not in frame.columns]
@@ -577,112 +418,34 @@ def three414(
         treatment=treatment,
         rates=list(columns.values()) if have_rates else None,
     )
-    notes: list[str] = []
-    warn_list: list[str] = []
+    return have_rates
 
-    y = to_numeric(frame[response], "response")
-    keep = ~y.isna().to_numpy()
-    if not keep.all():
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
-                "these cells in, or pass nan_policy='omit'."
-            )
-        msg = (
-            f"{int((~keep).sum())} plot(s) without a response were left out "
-            f"({describe_rows(y.index[~keep])})."
-        )
-        warn_list.append(msg)
-        warnings.warn(msg, DataWarning, stacklevel=2)
-    n_dropped = int((~keep).sum())
-    sub = frame.loc[keep]
-    yv = y.to_numpy()[keep]
 
-    if have_rates:
-        cols = []
-        for n, c in columns.items():
-            series = to_numeric(sub[c], f"rate ({n})")
-            if series.isna().any():
-                raise DataError(
-                    f"rate column {c!r} ({n}) is empty at "
-                    f"{describe_rows(series.index[series.isna()])}; "
-                    "fill these cells in (0 for none)."
-                )
-            check_nonnegative_rates(series, f"rate ({n})")
-            cols.append(series.to_numpy())
-        x = np.column_stack(cols)
-        levels, level_notes = _levels(x, nutrients, level2, mult)
-        notes += level_notes
-    else:
-        if level2 is None:
-            raise FertoptError(
-                "without rate columns the rates come from the treatment codes and the level-2 "
-                "rates: pass level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
-            )
-        levels, _ = _levels(np.zeros((0, 3)), nutrients, level2, mult)
-        codes = [_parse_treatment(v) for v in sub[treatment]]
-        bad = [i for i, c in zip(sub.index, codes, strict=True) if c is None]
-        if bad:
-            raise DataError(
-                f"treatment column {treatment!r} has labels that are not 3414 treatments: "
-                f"{describe_rows(bad, sub.loc[bad, treatment].tolist())}. Use numbers 1–14 or "
-                "level codes such as N2P2K2."
-            )
-        x = np.array(
-            [[levels[n][c[i]] for i, n in enumerate(nutrients)] for c in codes], dtype=float
-        )
-
-    idx = np.column_stack([_level_index(x[:, i], levels[n]) for i, n in enumerate(nutrients)])
-    lookup = {lv: i + 1 for i, lv in enumerate(THREE414_LEVELS)}
-    trt = np.array(
-        [lookup.get(tuple(int(v) for v in row), 0) if (row >= 0).all() else 0 for row in idx]
-    )
-    extra = trt == 0
-    if extra.any():
-        rows = sub.index[extra]
-        shown = [tuple(format_number(v, 6) for v in x[i]) for i in np.flatnonzero(extra)]
-        msg = (
-            f"{int(extra.sum())} plot(s) are not treatments of the 3414 table and were left out "
-            f"of the analysis: {describe_rows(rows, shown)}."
-        )
-        warn_list.append(msg)
-        warnings.warn(msg, DataWarning, stacklevel=2)
-        n_dropped += int(extra.sum())
-    present = set(trt[~extra].tolist())
-    missing_trt = [t for t in range(1, 15) if t not in present]
-    if missing_trt:
-        desc = []
-        for t in missing_trt:
-            code = THREE414_LEVELS[t - 1]
-            rates_text = ", ".join(
-                f"{n} {format_number(levels[n][code[i]], 6)}" for i, n in enumerate(nutrients)
-            )
-            desc.append(f"{t} ({_code_text(code, nutrients)}: {rates_text})")
-        uses = sorted({name for name, ts in SUBSETS.items() for t in missing_trt if t in ts})
-        raise DesignError(
-            f"The 3414 table is incomplete: treatment{'s' if len(desc) > 1 else ''} "
-            f"{', '.join(desc)} {'have' if len(desc) > 1 else 'has'} no plot. Every one of the 14 "
-            "treatments is needed: the missing ones feed the "
-            f"{', '.join(_fit_label(u, nutrients) for u in uses)} fit(s). Check the rates (levels "
-            "are 0, ½, 1 and 1.5 × level 2 unless multipliers= says otherwise) or add the missing "
-            "plots."
-        )
-    x, yv, trt = x[~extra], yv[~extra], trt[~extra]
-    kept = sub.loc[~extra]
-    internal = pd.DataFrame({n: x[:, i] for i, n in enumerate(nutrients)})
-    internal[response] = yv
-    internal["treatment"] = trt
-    n_blocks = 0
-    if block is not None:
-        labels = as_labels(kept[block], "block")
-        internal[block] = np.asarray(labels.astype(str))
-        n_blocks = len(labels.categories)
+def _data_units(
+    frame: pd.DataFrame,
+    units: Mapping[str, str] | None,
+    response: str,
+    columns: Mapping[str, str],
+    prices: Any,
+    nutrients: Sequence[str],
+) -> dict[str, str]:
+    """Column → declared unit of the response and rates; the prices are checked against them."""
     response_unit, rate_units = _resolve_units(frame, units, response, columns)
     if prices is not None:  # a missing or invalid price is an error of the call, not a failed fit
         _resolve_prices(prices, nutrients, response_unit, rate_units)
-    unit_map = {k: v for k, v in {response: response_unit, **rate_units}.items() if v is not None}
-    internal.attrs["fertopt"] = {"units": unit_map}
+    return {k: v for k, v in {response: response_unit, **rate_units}.items() if v is not None}
 
+
+# ---------------------------------------------------------------------------
+# its steps: treatment means, relative yields and abundance classes
+# ---------------------------------------------------------------------------
+def _treatment_means(
+    internal: pd.DataFrame,
+    response: str,
+    nutrients: Sequence[str],
+    levels: Mapping[str, Sequence[float]],
+) -> pd.DataFrame:
+    """One row per treatment: ``treatment``, ``code``, rates, ``n``, ``mean`` and ``sd``."""
     means = (
         internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
     )
@@ -694,10 +457,11 @@ def three414(
     design["n"] = means["count"].to_numpy(dtype="int64")
     design["mean"] = means["mean"].to_numpy()
     design["sd"] = means["std"].to_numpy()
-    replicated = bool((design["n"] > 1).any())
-    ck = float(design.loc[0, "mean"])
+    return design
 
-    # relative yield and abundance classes
+
+def _relative_yields(design: pd.DataFrame, nutrients: Sequence[str]) -> pd.DataFrame:
+    """One row per nutrient: its omission plot's mean over N2P2K2's (%) and abundance class."""
     full = float(design.loc[_FULL - 1, "mean"])
     ry_rows = []
     for i, n in enumerate(nutrients):
@@ -717,363 +481,4 @@ def three414(
                 "abundance_zh": zh,
             }
         )
-    relative = pd.DataFrame(ry_rows)
-
-    # fits
-    fit_rows: list[dict[str, Any]] = []
-    typ: dict[str, TypicalityResult] = {}
-    optima: dict[str, Any] = {}
-    captured: list[str] = []
-
-    def record(
-        name: str,
-        treatments: Sequence[int],
-        n_obs: int,
-        fitted: bool,
-        result: Any,
-        opt: Any,
-        verdict: TypicalityResult | None,
-        message: str,
-    ) -> None:
-        row: dict[str, Any] = {
-            "model": name,
-            "treatments": _treatment_text(treatments),
-            "n_obs": n_obs,
-            "fitted": fitted,
-            "typical": None if verdict is None else verdict.typical,
-            "failed_rules": "" if verdict is None else "; ".join(verdict.failed),
-            "status": "" if opt is None else opt.status,
-        }
-        for n in nutrients:
-            row[n] = math.nan
-        if opt is not None:
-            if hasattr(opt, "rates"):
-                for n, v in (opt.rates or {}).items():
-                    row[n] = v
-                row["yield_at_optimum"] = (
-                    opt.yield_at_rates if opt.yield_at_rates is not None else math.nan
-                )
-            else:
-                row[opt.nutrient if opt.nutrient in nutrients else result.rate] = opt.rate
-                row["yield_at_optimum"] = opt.yield_at_rate
-        else:
-            row["yield_at_optimum"] = math.nan
-        row["message"] = message
-        fit_rows.append(row)
-
-    def subset(name: str) -> pd.DataFrame:
-        return internal[internal["treatment"].isin(SUBSETS[name])].reset_index(drop=True)
-
-    def surface(name: str, rate_names: tuple[str, ...]) -> Any:
-        part = subset(name)
-        label = _fit_label(name, nutrients)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                fit = fit_surface(part, response=response, rates=rate_names, block=block)
-                opt = fit.optimum(prices=prices) if prices is not None else fit.maximum()
-                verdict = fit.typicality(
-                    prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck
-                )
-            except FertoptError as exc:
-                record(label, SUBSETS[name], len(part), False, None, None, None, str(exc))
-                return None
-        captured.extend(f"{label}: {w.message}" for w in caught)
-        typ[label] = verdict
-        optima[label] = opt
-        record(label, SUBSETS[name], len(part), True, fit, opt, verdict, opt.message)
-        return fit
-
-    ternary = surface("ternary", tuple(nutrients))
-    binary = {}
-    for key, pair in (("binary 0-1", (0, 1)), ("binary 0-2", (0, 2)), ("binary 1-2", (1, 2))):
-        names = (nutrients[pair[0]], nutrients[pair[1]])
-        binary[f"{names[0]}-{names[1]}"] = surface(key, names)
-
-    univariate: dict[str, Any] = {}
-    plateau: dict[str, Any] = {}
-    uni_opt: dict[str, Any] = {}
-    for i, n in enumerate(nutrients):
-        fit, opt, verdict = _univariate(
-            subset(f"univariate {i}"),
-            n,
-            response,
-            block,
-            prices,
-            alpha,
-            strict_signs,
-            ck,
-            "quadratic",
-            captured,
-        )
-        label = f"quadratic {n}"
-        if fit is None:
-            record(
-                label,
-                SUBSETS[f"univariate {i}"],
-                len(subset(f"univariate {i}")),
-                False,
-                None,
-                None,
-                None,
-                opt,
-            )
-            continue
-        univariate[n] = fit
-        typ[label] = verdict
-        uni_opt[n] = opt
-        record(label, SUBSETS[f"univariate {i}"], fit.n_obs, True, fit, opt, verdict, opt.message)
-
-    # the cascade
-    rec_rows = []
-    ternary_ok = ternary is not None and typ["ternary"].typical
-    for i, n in enumerate(nutrients):
-        ry = relative.loc[i, "relative_yield"]
-        en = relative.loc[i, "abundance"]
-        row = {
-            "nutrient": n,
-            "rate": math.nan,
-            "source": "none",
-            "status": "none",
-            "yield_at_rate": math.nan,
-            "relative_yield": ry,
-            "abundance": en,
-            "note": "",
-        }
-        if ternary_ok:
-            opt = optima["ternary"]
-            row.update(
-                rate=opt.rates[n],
-                source="ternary",
-                status=opt.status,
-                yield_at_rate=opt.yield_at_rates,
-            )
-        else:
-            usable = [
-                lab
-                for lab in binary_labels(nutrients, n)
-                if lab in typ and typ[lab].typical and optima[lab].rates is not None
-            ]
-            if usable:
-                rates_ = [optima[lab].rates[n] for lab in usable]
-                statuses = [optima[lab].status for lab in usable]
-                row.update(
-                    rate=float(np.mean(rates_)),
-                    status=_worst(statuses),
-                    yield_at_rate=float(np.mean([optima[lab].yield_at_rates for lab in usable])),
-                    source=usable[0] if len(usable) == 1 else " + ".join(usable) + " (mean)",
-                )
-                if len(usable) > 1:
-                    row["note"] = "mean of " + ", ".join(
-                        f"{lab}: {format_number(r, 4)}"
-                        for lab, r in zip(usable, rates_, strict=True)
-                    )
-            elif n in univariate and typ[f"quadratic {n}"].typical:
-                opt = uni_opt[n]
-                row.update(
-                    rate=opt.rate,
-                    source=f"quadratic {n}",
-                    status=opt.status,
-                    yield_at_rate=opt.yield_at_rate,
-                )
-            else:
-                lp, lp_opt, message = _plateau(
-                    subset(f"univariate {i}"), n, response, block, prices, captured
-                )
-                label = f"linear_plateau {n}"
-                if lp is not None:
-                    plateau[n] = lp
-                    usable_lp = lp_opt is not None and lp_opt.recommended
-                    record(
-                        label, SUBSETS[f"univariate {i}"], lp.n_obs, True, lp, lp_opt, None, message
-                    )
-                    if usable_lp:
-                        row.update(
-                            rate=lp_opt.rate,
-                            source=label,
-                            status=lp_opt.status,
-                            yield_at_rate=lp_opt.yield_at_rate,
-                        )
-                else:
-                    record(
-                        label,
-                        SUBSETS[f"univariate {i}"],
-                        len(subset(f"univariate {i}")),
-                        False,
-                        None,
-                        None,
-                        None,
-                        message,
-                    )
-                if row["source"] == "none":
-                    row["note"] = (
-                        f"no fit gives a usable {n} rate; judge from the abundance class "
-                        f"({en}, relative yield {format_number(ry, 3)} %) and local experience"
-                    )
-        rec_rows.append(row)
-    recommendations = pd.DataFrame(
-        rec_rows,
-        columns=[
-            "nutrient",
-            "rate",
-            "source",
-            "status",
-            "yield_at_rate",
-            "relative_yield",
-            "abundance",
-            "note",
-        ],
-    )
-    fits = pd.DataFrame(
-        fit_rows,
-        columns=[
-            "model",
-            "treatments",
-            "n_obs",
-            "fitted",
-            "typical",
-            "failed_rules",
-            "status",
-            *nutrients,
-            "yield_at_optimum",
-            "message",
-        ],
-    )
-    fits["typical"] = fits["typical"].astype(object)
-    if not replicated:
-        notes.append(
-            "The trial has one plot per treatment: fits use the 14 treatment yields, and "
-            "typicality rule 1 rests on few residual degrees of freedom."
-        )
-    return Three414Result(
-        nutrients=tuple(nutrients),
-        levels={n: tuple(float(v) for v in levels[n]) for n in nutrients},
-        design=design,
-        relative_yield=relative,
-        fits=fits,
-        recommendations=recommendations,
-        ternary=ternary,
-        binary=binary,
-        univariate=univariate,
-        linear_plateau=plateau,
-        typicality=typ,
-        ck_yield=ck,
-        replicated=replicated,
-        n_obs=int(len(internal)),
-        n_dropped=n_dropped,
-        n_blocks=n_blocks,
-        alpha=alpha,
-        economic=prices is not None,
-        warnings=tuple(warn_list + captured),
-        _notes=tuple(notes),
-    )
-
-
-def _fit_label(key: str, nutrients: Sequence[str]) -> str:
-    if key == "ternary":
-        return "ternary"
-    kind, pos = key.split(" ")
-    names = [nutrients[int(p)] for p in pos.split("-")]
-    return f"binary {names[0]}-{names[1]}" if kind == "binary" else f"quadratic {names[0]}"
-
-
-def binary_labels(nutrients: Sequence[str], nutrient: str) -> list[str]:
-    """Labels of the binary fits that contain ``nutrient``, in the standard order."""
-    out = []
-    for a, b in ((0, 1), (0, 2), (1, 2)):
-        if nutrient in (nutrients[a], nutrients[b]):
-            out.append(f"binary {nutrients[a]}-{nutrients[b]}")
-    return out
-
-
-def _treatment_text(ts: Sequence[int]) -> str:
-    ts = sorted(ts)
-    if ts == list(range(ts[0], ts[-1] + 1)) and len(ts) > 2:
-        return f"{ts[0]}–{ts[-1]}"
-    return ", ".join(map(str, ts))
-
-
-_ORDER = ("ok", "at_bound", "extrapolated", "saddle", "no_maximum")
-
-
-def _worst(statuses: Sequence[str]) -> str:
-    return max(statuses, key=lambda s: _ORDER.index(s) if s in _ORDER else len(_ORDER))
-
-
-def _univariate(
-    part: pd.DataFrame,
-    nutrient: str,
-    response: str,
-    block: str | None,
-    prices: Any,
-    alpha: float,
-    strict_signs: bool,
-    ck: float,
-    model: str,
-    captured: list[str],
-):
-    """Quadratic fit of one nutrient's series through fertopt.fit_response, with typicality."""
-    from .response import fit_response
-
-    label = f"quadratic {nutrient}"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = fit_response(
-                part,
-                response=response,
-                rate=nutrient,
-                model=model,
-                block=block,
-                nutrient=nutrient if nutrient in _FORMS else None,
-                other_rates=[],
-            )
-            opt_max = fit.optimum(ci=None)
-            opt_econ = (
-                fit.optimum(ci=None, **_curve_price_kwargs(prices, nutrient, fit))
-                if prices is not None
-                else None
-            )
-        except FertoptError as exc:
-            return None, str(exc), None
-    captured.extend(f"{label}: {w.message}" for w in caught)
-    verdict = _curve_typicality(fit, opt_max, opt_econ, alpha, strict_signs, ck)
-    return fit, (opt_econ if opt_econ is not None else opt_max), verdict
-
-
-def _plateau(
-    part: pd.DataFrame,
-    nutrient: str,
-    response: str,
-    block: str | None,
-    prices: Any,
-    captured: list[str],
-):
-    """Linear-plateau fallback through fertopt.fit_response; ``(fit, optimum, message)``."""
-    from .response import fit_response
-
-    label = f"linear_plateau {nutrient}"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = fit_response(
-                part,
-                response=response,
-                rate=nutrient,
-                model="linear_plateau",
-                block=block,
-                nutrient=nutrient if nutrient in _FORMS else None,
-                other_rates=[],
-                errors="return",
-            )
-        except FertoptError as exc:
-            return None, None, str(exc)
-        if not fit.converged:
-            captured.extend(f"{label}: {w.message}" for w in caught)
-            return fit, None, f"the linear-plateau fit did not converge: {fit.message}"
-        try:
-            opt = fit.optimum(ci=None, **_curve_price_kwargs(prices, nutrient, fit))
-        except FertoptError as exc:
-            return fit, None, str(exc)
-    captured.extend(f"{label}: {w.message}" for w in caught)
-    return fit, opt, opt.message
+    return pd.DataFrame(ry_rows)
