@@ -39,31 +39,15 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import fertopt as fo  # noqa: E402
+from fertopt.design import THREE414_LEVELS  # noqa: E402
 
-#: The 3414 treatments as levels (0–3) of N, P2O5 and K2O; level 2 is the local optimum.
-LEVELS = [
-    (0, 0, 0),
-    (0, 2, 2),
-    (1, 2, 2),
-    (2, 0, 2),
-    (2, 1, 2),
-    (2, 2, 2),
-    (2, 3, 2),
-    (2, 2, 0),
-    (2, 2, 1),
-    (2, 2, 3),
-    (3, 2, 2),
-    (1, 1, 2),
-    (1, 2, 1),
-    (2, 1, 1),
-]
 PRICES = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4)  # yuan per kg
 
 
 def three414(n_trials: int, seed: int = 2024, reps: int = 3) -> pd.DataFrame:
     """N synthetic 3414 trials with a known surface (kg/ha), block effects and noise."""
     rng = np.random.default_rng(seed)
-    k = len(LEVELS)
+    k = len(THREE414_LEVELS)
     level2 = np.column_stack(
         [
             rng.choice([150.0, 180.0, 210.0], n_trials),
@@ -71,7 +55,7 @@ def three414(n_trials: int, seed: int = 2024, reps: int = 3) -> pd.DataFrame:
             rng.choice([90.0, 120.0, 150.0], n_trials),
         ]
     )
-    levels = np.asarray(LEVELS, dtype=float) / 2.0  # 0, 0.5, 1, 1.5
+    levels = np.asarray(THREE414_LEVELS, dtype=float) / 2.0  # 0, 0.5, 1, 1.5
     rates = levels[None, :, :] * level2[:, None, :]  # (trials, 14, 3)
     # yield = base + Σ b_i x_i − c_i x_i² + small interactions; each site its own response
     base = rng.normal(5500, 600, n_trials)

@@ -8,24 +8,9 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
+from fertopt.design import THREE414_LEVELS
 from fertopt.surface import fit_surface
 
-LEVELS = [
-    (0, 0, 0),
-    (0, 2, 2),
-    (1, 2, 2),
-    (2, 0, 2),
-    (2, 1, 2),
-    (2, 2, 2),
-    (2, 3, 2),
-    (2, 2, 0),
-    (2, 2, 1),
-    (2, 2, 3),
-    (3, 2, 2),
-    (1, 1, 2),
-    (1, 2, 1),
-    (2, 1, 1),
-]
 PRICES = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4)
 RATES = ("N", "P2O5", "K2O")
 STRINGS = ["design", "surface_kind", "opt_status", "opt_binding", "status"]
@@ -34,7 +19,7 @@ STRINGS = ["design", "surface_kind", "opt_status", "opt_binding", "status"]
 def three414(n_trials: int, seed: int) -> pd.DataFrame:
     """3414 trials, 3 blocks; site rates and response shapes vary (maxima, saddles, ridges)."""
     rng = np.random.default_rng(seed)
-    lv = np.asarray(LEVELS, dtype=float) / 2
+    lv = np.asarray(THREE414_LEVELS, dtype=float) / 2
     frames = []
     for t in range(n_trials):
         level2 = np.array(
