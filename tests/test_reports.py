@@ -864,7 +864,6 @@ def _omission_trial(labels=("CK", "NPK", "PK", "NK", "NP")):
 
 
 def test_omission_section_is_recognised_and_reports_the_indices():
-    pytest.importorskip("fertopt.omission")
     df = _omission_trial()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.FertoptWarning)
@@ -894,7 +893,6 @@ def test_omission_section_is_recognised_and_reports_the_indices():
 
 
 def test_omission_layout_given_explicitly_and_in_chinese():
-    pytest.importorskip("fertopt.omission")
     df = _omission_trial(labels=("空白区", "配方区", "甲", "乙", "丙"))
     layout = {
         "full": "配方区",
