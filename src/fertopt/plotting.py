@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ._i18n import check_lang, label, method_name, model_name, status_text
 from .exceptions import DisplayWarning, FertoptError
 
 __all__ = [
@@ -345,8 +346,6 @@ def style(lang: str = "en") -> Iterator[dict[str, Any]]:
     import matplotlib
     from cycler import cycler
 
-    from ._i18n import check_lang
-
     lang = check_lang(lang)
     rc: dict[str, Any] = {**_RC, "axes.prop_cycle": cycler(color=list(PALETTE))}
     if lang == "zh":
@@ -407,8 +406,6 @@ def plot_residuals(result: Any, ax: Any = None, *, lang: str = "en", **kwargs: A
     ['Residuals vs fitted', 'Normal Q-Q']
     """
     from scipy import stats
-
-    from ._i18n import check_lang, label
 
     lang = check_lang(lang)
     if ax is None:
@@ -520,7 +517,6 @@ def plot_response(
     """
     import warnings
 
-    from ._i18n import check_lang, label, model_name
     from .exceptions import ExtrapolationWarning
 
     lang = check_lang(lang)
@@ -635,7 +631,6 @@ def plot_net_return(
     >>> ax.get_ylabel()
     'net return (yuan per unit area of the data)'
     """
-    from ._i18n import check_lang, label
     from .economics import NetReturnCurve, PooledSites
 
     lang = check_lang(lang)
@@ -749,7 +744,6 @@ def plot_surface(
     ['tested region', 'stationary point (saddle)', 'maximum in region (saddle)']
     >>> plt.close("all")
     """
-    from ._i18n import check_lang
     from .surface import SurfaceFit
 
     lang = check_lang(lang)
@@ -791,7 +785,7 @@ def plot_surface(
         ls="--",
         color="0.2",
         lw=1,
-        label=_label("fig_tested_region", lang),
+        label=label("fig_tested_region", lang),
     )
     if show_points and len(surface.support):
         _mark_support(ax, surface, x, y, held, lang)
@@ -811,15 +805,8 @@ def plot_surface(
     return tidy_axes(ax, grid=None)
 
 
-def _label(key: str, lang: str, **kw: Any) -> str:
-    from ._i18n import label
-
-    return label(key, lang, **kw)
-
-
 def _status_text(status: str, lang: str) -> str:
-    from ._i18n import status_text
-
+    """A status word as the figure shows it: English as is, else translated."""
     return status if lang == "en" else status_text(status, lang)
 
 
@@ -885,7 +872,7 @@ def _surface_values(
         )
         y_zero = float(surface.predict({n: 0.0 for n in surface.nutrients}))
         z = crop * (z - y_zero) - sum(costs[n] * grid[n] for n in surface.nutrients)
-        label_z = _label("fig_net_return_axis", lang, unit=money)
+        label_z = label("fig_net_return_axis", lang, unit=money)
     return z.reshape(gx.shape), label_z
 
 
@@ -901,7 +888,7 @@ def _mark_support(ax: Any, surface: Any, x: str, y: str, held: dict[str, float],
         s=28,
         color=PALETTE[0],
         zorder=3,
-        label=_label("fig_tested_rates", lang),
+        label=label("fig_tested_rates", lang),
     )
     if (~on).any():
         ax.scatter(
@@ -911,7 +898,7 @@ def _mark_support(ax: Any, surface: Any, x: str, y: str, held: dict[str, float],
             facecolors="none",
             edgecolors=PALETTE[0],
             zorder=3,
-            label=_label("fig_tested_other", lang),
+            label=label("fig_tested_other", lang),
         )
 
 
@@ -933,14 +920,14 @@ def _mark_stationary(ax: Any, surface: Any, x: str, y: str, lang: str) -> None:
             color=PALETTE[1],
             ls="none",
             zorder=4,
-            label=_label("fig_stationary", lang, kind=kind),
+            label=label("fig_stationary", lang, kind=kind),
         )
         return
     where = f"{x} {sx:.4g}, {y} {sy:.4g}"
     ax.text(
         0.99,
         0.01,
-        _label("fig_stationary_outside", lang, kind=kind, where=where),
+        label("fig_stationary_outside", lang, kind=kind, where=where),
         transform=ax.transAxes,
         ha="right",
         va="bottom",
@@ -951,7 +938,7 @@ def _mark_stationary(ax: Any, surface: Any, x: str, y: str, lang: str) -> None:
 
 def _mark_optimum(ax: Any, opt: Any, x: str, y: str, lang: str) -> None:
     """The optimum (or maximum in the region) as a star, its status in the legend."""
-    kind = _label("fig_economic" if opt.kind == "economic" else "fig_max_in_region", lang)
+    kind = label("fig_economic" if opt.kind == "economic" else "fig_max_in_region", lang)
     ax.plot(
         [opt.rates[x]],
         [opt.rates[y]],
@@ -1019,8 +1006,6 @@ def plot_means(
     ['a', 'b', 'b']
     """
     import pandas as pd
-
-    from ._i18n import check_lang, method_name
 
     lang = check_lang(lang)
     if kind not in ("bars", "points"):
@@ -1163,7 +1148,6 @@ def plot_omission(
     >>> [round(float(b.get_height()), 1) for b in ax.patches]
     [107.3, 94.4]
     """
-    from ._i18n import check_lang, label
 
     lang = check_lang(lang)
     rows = result.indices.loc[result.indices["index"] == index]
