@@ -12,11 +12,11 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import per_call
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -39,16 +39,6 @@ def import_time() -> tuple[float, str]:
         runs.append(float(out[0]))
         flags = f"pyplot imported: {out[1]}, statsmodels imported: {out[2]}"
     return statistics.median(runs), flags
-
-
-def per_call(fn, repeat: int = 200) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:

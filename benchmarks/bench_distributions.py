@@ -16,7 +16,6 @@ Prints, for a Duncan test on 14 treatments with 26 error df (an RCBD of 14 treat
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,18 +24,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _timing import per_call  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from fertopt import distributions as D  # noqa: E402
-
-
-def timed(fn, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def cold(k: int, df: float, alpha: float = 0.05) -> float:
@@ -44,7 +35,7 @@ def cold(k: int, df: float, alpha: float = 0.05) -> float:
         D.clear_cache()
         D.duncan_critical_values(k, df, alpha)
 
-    return timed(run, 15)
+    return per_call(run, 15, warm_up=False)
 
 
 def main() -> None:
@@ -54,7 +45,7 @@ def main() -> None:
     D.duncan_critical_values(3, 10)  # imports and quadrature nodes
     t_cold = cold(k, df)
     D.duncan_critical_values(k, df)
-    t_cached = timed(lambda: D.duncan_critical_values(k, df), 2000)
+    t_cached = per_call(lambda: D.duncan_critical_values(k, df), 2000, warm_up=False)
     t0 = time.perf_counter()
     ref = np.array(
         [stats.studentized_range.ppf(p, int(s), df) for p, s in zip(probs, spans, strict=False)]
@@ -77,7 +68,7 @@ def main() -> None:
     ii, jj = np.triu_indices(k, 1)
     span = jj - ii + 1
     q = rng.uniform(0.5, 6.0, len(ii))
-    t_ours = timed(lambda: D.studentized_range_sf(q, span, df), 20)
+    t_ours = per_call(lambda: D.studentized_range_sf(q, span, df), 20, warm_up=False)
     sample = rng.choice(len(ii), 10, replace=False)
     t0 = time.perf_counter()
     sref = np.array([stats.studentized_range.sf(q[i], int(span[i]), df) for i in sample])

@@ -9,25 +9,15 @@ time of the whole study audit (fertopt.datasets.water_chestnut_audit()).
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _timing import per_call  # noqa: E402
+
 import fertopt as fo  # noqa: E402
-
-
-def per_call(fn, repeat: int = 50) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -41,8 +31,8 @@ def main() -> None:
         rates=("N", "P2O5", "K2O"),
         prices={"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4},
     )
-    t_om = per_call(lambda: fo.omission(df, **roles, **full))
-    t_aov = per_call(lambda: fo.anova(df, **roles))
+    t_om = per_call(lambda: fo.omission(df, **roles, **full), repeat=50)
+    t_aov = per_call(lambda: fo.anova(df, **roles), repeat=50)
     t_audit = per_call(lambda: fo.datasets.water_chestnut_audit(), repeat=10)
     print(f"omission (all indices, SEs, economics):  {1e3 * t_om:8.2f} ms")
     print(f"anova baseline (same trial):             {1e3 * t_aov:8.2f} ms")

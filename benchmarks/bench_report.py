@@ -20,17 +20,9 @@ import time
 import warnings
 from pathlib import Path
 
+from _timing import per_call
+
 SRC = str(Path(__file__).resolve().parents[1] / "src")
-
-
-def per_call(fn, repeat: int) -> float:
-    fn()  # warm-up (imports, caches)
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def wall(args: list[str], repeat: int = 3) -> float:

@@ -17,14 +17,14 @@ Prints, after warm-up (median of repeated calls in this process):
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from _timing import per_call  # noqa: E402
 
 import fertopt as fo  # noqa: E402
 from fertopt import _polysurface as ps  # noqa: E402
@@ -42,16 +42,6 @@ TRUE = {
     "P2O5:K2O": 1.2,
 }
 PRICES = {"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}
-
-
-def per_call(fn, repeat: int = 200) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def trial(reps: int):
