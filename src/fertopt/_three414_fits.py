@@ -139,23 +139,13 @@ class _SubsetFits:
 
     def quadratic(self, i: int) -> None:
         """Nothing: fits, judges and records the univariate quadratic of the i-th nutrient."""
-        from .response import fit_response
-
         nutrient, key = self.nutrients[i], f"univariate {i}"
         label = f"quadratic {nutrient}"
         part = self.subset(key)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fit = fit_response(
-                    part,
-                    response=self.response,
-                    rate=nutrient,
-                    model="quadratic",
-                    block=self.block,
-                    nutrient=nutrient if nutrient in _FORMS else None,
-                    other_rates=[],
-                )
+                fit = self._fit_curve(part, nutrient, "quadratic")
                 opt_max = fit.optimum(ci=None)
                 opt_econ = (
                     fit.optimum(ci=None, **_curve_price_kwargs(self.prices, nutrient, fit))
@@ -188,22 +178,11 @@ class _SubsetFits:
 
     def _fit_plateau(self, part: pd.DataFrame, nutrient: str) -> tuple[Any, Any, str]:
         """``(fit, optimum, message)`` of the linear-plateau fallback; None for what failed."""
-        from .response import fit_response
-
         label = f"linear_plateau {nutrient}"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fit = fit_response(
-                    part,
-                    response=self.response,
-                    rate=nutrient,
-                    model="linear_plateau",
-                    block=self.block,
-                    nutrient=nutrient if nutrient in _FORMS else None,
-                    other_rates=[],
-                    errors="return",
-                )
+                fit = self._fit_curve(part, nutrient, "linear_plateau", errors="return")
             except FertoptError as exc:
                 return None, None, str(exc)
             if not fit.converged:
@@ -215,6 +194,21 @@ class _SubsetFits:
                 return fit, None, str(exc)
         self.captured.extend(f"{label}: {w.message}" for w in caught)
         return fit, opt, opt.message
+
+    def _fit_curve(self, part: pd.DataFrame, nutrient: str, model: str, **options: Any) -> Any:
+        """``fit_response`` of one nutrient on its univariate subset, with the trial's roles."""
+        from .response import fit_response
+
+        return fit_response(
+            part,
+            response=self.response,
+            rate=nutrient,
+            model=model,
+            block=self.block,
+            nutrient=nutrient if nutrient in _FORMS else None,
+            other_rates=[],
+            **options,
+        )
 
     def table(self) -> pd.DataFrame:
         """The fits table: one row per fit tried, in the order tried."""
