@@ -704,8 +704,7 @@ def _bootstrap(
     elif info["n_no_maximum"] + info["n_failed"] > (1 - level) / 2 * n_boot:
         iv.warnings.append(
             f"{info['n_no_maximum'] + info['n_failed']} of {n_boot} bootstrap "
-            "refits had no optimum or failed and were left out: the interval is too "
-            "narrow"
+            "refits had no optimum or failed and were left out: the interval is too narrow"
         )
 
 

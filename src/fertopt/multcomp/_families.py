@@ -104,8 +104,7 @@ def check_replicated(families: list[Family], where: str) -> None:
                 f"treatment {', '.join(map(repr, single))}{inside} has a single plot{where}: its "
                 "mean carries no replication, so comparing it with others rests on the other "
                 "treatments alone. Add its missing replicates (check for plots dropped as "
-                "missing), "
-                "or leave the treatment out of the comparison."
+                "missing), or leave the treatment out of the comparison."
             )
 
 

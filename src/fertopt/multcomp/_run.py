@@ -190,8 +190,7 @@ def _assemble(
         notes.append(
             "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
             f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
-            "differ "
-            "from agricolae's but follow the decisions exactly."
+            "differ from agricolae's but follow the decisions exactly."
         )
     if test == "Duncan":
         notes.append(

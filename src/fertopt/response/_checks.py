@@ -58,8 +58,8 @@ def _resolve_units(
         if key not in ("response", "rate", response, rate):
             raise FertoptError(
                 f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column "
-                "names "
-                f"{response!r}, {rate!r}), e.g. units={{'response': 't/ha', 'rate': 'kg/ha'}}."
+                f"names {response!r}, {rate!r}), e.g. "
+                "units={'response': 't/ha', 'rate': 'kg/ha'}."
             )
     out = []
     for role, col in (("response", response), ("rate", rate)):
@@ -147,9 +147,9 @@ def _prepare(
             where = describe_rows(vals.index[differs.to_numpy()], vals[differs].tolist())
             msg = (
                 f"the {rate!r} series is confounded with {col!r}: these plots differ in {col} "
-                "as well "
-                f"(most plots have {col} = {ref:g}): {where}. Their yield differences cannot be "
-                f"credited to {rate} alone; fit the plots with a constant {col}, or a surface"
+                f"as well (most plots have {col} = {ref:g}): {where}. Their yield differences "
+                f"cannot be credited to {rate} alone; fit the plots with a constant {col}, "
+                "or a surface"
             )
             warn.append(msg)
             warnings.warn(msg + ".", DesignWarning, stacklevel=3)

@@ -413,9 +413,8 @@ def _fit_prepared(
     if spec.name == "quadratic_plateau" and est.theta[2] > data.levels[-1]:
         msg = (
             f"the quadratic-plateau join ({format_number(est.theta[2], 4)}) lies beyond the "
-            "highest "
-            f"tested rate ({format_number(data.levels[-1], 4)}): no plateau was observed, and "
-            "within the tested rates the curve is a plain quadratic"
+            f"highest tested rate ({format_number(data.levels[-1], 4)}): no plateau was "
+            "observed, and within the tested rates the curve is a plain quadratic"
         )
         fit_warnings.append(msg)
         warnings.warn(msg + ".", ExtrapolationWarning, stacklevel=3)
