@@ -290,6 +290,16 @@ def test_prices_missing_a_nutrient(r3414):
         fo.three414(r3414, response="yield", prices={"crop": 2, "N": 5, "P2O5": 6})
 
 
+def test_empty_and_negative_rate_cells_are_named(r3414):
+    df = r3414.astype({"N": "float64"})
+    df.loc[df.index[4], "N"] = np.nan
+    with pytest.raises(fo.DataError, match=r"rate column 'N' is empty at row 4: every plot needs"):
+        fo.three414(df, response="yield")
+    df.loc[df.index[4], "N"] = -1.0
+    with pytest.raises(fo.DataError, match=r"negative rates: row 4 \(-1.0\)"):
+        fo.three414(df, response="yield")
+
+
 def test_bad_columns_and_labels(r3414):
     with pytest.raises(fo.ColumnError, match="give the treatment column"):
         fo.three414(r3414.drop(columns=["N"]), response="yield")

@@ -832,14 +832,7 @@ def _rates_from_columns(
     table: dict[str, dict[str, float]] = {label: {} for label in levels}
     for nut, column in columns.items():
         _v.require_column(frame, column, f"rates[{nut!r}]")
-        values = _v.to_numeric(frame[column], f"rate ({nut})")
-        if values.isna().any():
-            rows = frame.index[values.isna().to_numpy()]
-            raise DataError(
-                f"rate column {column!r} is empty at {_v.describe_rows(rows)}; every plot needs "
-                "its rate (0 when the nutrient was not applied)."
-            )
-        _v.check_nonnegative_rates(values, f"rate ({nut})")
+        values = _v.rate_values(frame, column, nut)
         for label in levels:
             these = values.to_numpy()[np.asarray(labels) == label]
             if these.size == 0:

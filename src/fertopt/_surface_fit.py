@@ -17,8 +17,8 @@ from . import _polysurface as _ps
 from ._surface_design import matrix_rank
 from ._validation import (
     as_labels,
-    check_nonnegative_rates,
     describe_rows,
+    rate_values,
     require_columns,
     to_numeric,
 )
@@ -66,16 +66,7 @@ def _prepare(
     y = to_numeric(frame[response], "response")
     x_cols = []
     for nutrient, col in columns.items():
-        series = to_numeric(frame[col], f"rate ({nutrient})")
-        missing = series.isna().to_numpy()
-        if missing.any():
-            raise DataError(
-                f"rate column {col!r} ({nutrient}) is empty at "
-                f"{describe_rows(series.index[missing])}. Every plot needs its rates; fill these "
-                "cells in (0 for no fertilizer) or drop the rows."
-            )
-        check_nonnegative_rates(series, f"rate ({nutrient})")
-        x_cols.append(series.to_numpy())
+        x_cols.append(rate_values(frame, col, nutrient).to_numpy())
     rates = np.column_stack(x_cols)
     keep = ~y.isna().to_numpy()
     warn_list = []

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ._formatting import format_number
 from ._surface_results import _positive
-from ._validation import as_labels, check_nonnegative_rates, describe_rows, to_numeric
+from ._validation import as_labels, describe_rows, rate_values, to_numeric
 from .design import THREE414_LEVELS
 from .exceptions import DataError, DataWarning, DesignError, FertoptError
 
@@ -182,15 +182,7 @@ def _rates_from_columns(
     """The rates of every plot (plots × nutrients) read from the rate columns, levels and notes."""
     cols = []
     for n, c in columns.items():
-        series = to_numeric(sub[c], f"rate ({n})")
-        if series.isna().any():
-            raise DataError(
-                f"rate column {c!r} ({n}) is empty at "
-                f"{describe_rows(series.index[series.isna()])}; "
-                "fill these cells in (0 for none)."
-            )
-        check_nonnegative_rates(series, f"rate ({n})")
-        cols.append(series.to_numpy())
+        cols.append(rate_values(sub, c, n).to_numpy())
     x = np.column_stack(cols)
     levels, notes = _levels(x, nutrients, level2, multipliers)
     return x, levels, notes

@@ -35,6 +35,7 @@ __all__ = [
     "check_probability",
     "check_positive",
     "check_nonnegative_rates",
+    "rate_values",
     "check_nan_policy",
     "require_levels",
     "describe_rows",
@@ -328,6 +329,20 @@ def check_nonnegative_rates(values: pd.Series, role: str) -> None:
             f"{describe_rows(values.index[bad], arr[bad].tolist())}. "
             "A fertilizer rate is 0 or more; correct these cells."
         )
+
+
+def rate_values(frame: pd.DataFrame, column: Any, nutrient: str) -> pd.Series:
+    """A nutrient's rate column as numbers: every plot has one, and none is negative."""
+    values = to_numeric(frame[column], f"rate ({nutrient})")
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise DataError(
+            f"rate column {column!r} is empty at {describe_rows(values.index[missing])}: every "
+            f"plot needs its {nutrient} rate; fill these cells in (0 when none was applied) or "
+            "drop the rows."
+        )
+    check_nonnegative_rates(values, f"rate ({nutrient})")
+    return values
 
 
 def check_nan_policy(value: Any) -> str:
