@@ -14,14 +14,14 @@ Examples
 
 from __future__ import annotations
 
-from . import design, units
-from ._version import __version__
-from .anova import AnovaResult, anova
-from .batch import BatchResult, run_batch
-from .datasets import list_datasets, load_dataset
-from .design import FieldBook
-from .economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
-from .exceptions import (
+from fertopt import design, units
+from fertopt._version import __version__
+from fertopt.anova import AnovaResult, anova
+from fertopt.batch import BatchResult, run_batch
+from fertopt.datasets import list_datasets, load_dataset
+from fertopt.design import FieldBook
+from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity, pool_sites
+from fertopt.exceptions import (
     AssumptionWarning,
     ColumnError,
     ConvergenceError,
@@ -37,8 +37,8 @@ from .exceptions import (
     PriceWarning,
     UnbalancedDesignWarning,
 )
-from .io import read_trials
-from .multcomp import (
+from fertopt.io import read_trials
+from fertopt.multcomp import (
     MultCompResult,
     duncan,
     duncan_from_means,
@@ -53,16 +53,16 @@ from .multcomp import (
     tukey,
     tukey_from_means,
 )
-from .omission import OmissionResult, omission
-from .reports import TrialReport, trial_report
-from .response import (
+from fertopt.omission import OmissionResult, omission
+from fertopt.reports import TrialReport, trial_report
+from fertopt.response import (
     ModelComparison,
     ResponseFit,
     compare_models,
     fit_response,
     response_from_coefficients,
 )
-from .surface import (
+from fertopt.surface import (
     CanonicalResult,
     SurfaceFit,
     SurfaceOptimum,
@@ -71,8 +71,8 @@ from .surface import (
     fit_surface,
     surface_from_coefficients,
 )
-from .three414 import Three414Result, three414
-from .units import Prices
+from fertopt.three414 import Three414Result, three414
+from fertopt.units import Prices
 
 __all__ = [
     "__version__",

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .exceptions import DesignError
+from fertopt.exceptions import DesignError
 
 __all__ = [
     "LOWERCASE",

@@ -526,7 +526,7 @@ class ResultBase(abc.ABC):
 
     def to_dict(self) -> dict[str, Any]:
         """Public fields as JSON-safe Python objects (frames become lists of records)."""
-        from ._version import __version__
+        from fertopt._version import __version__
 
         out: dict[str, Any] = {"result": type(self).__name__, "fertopt_version": __version__}
         if dataclasses.is_dataclass(self):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exceptions import FertoptError
+from fertopt.exceptions import FertoptError
 
 __all__ = [
     "LANGS",

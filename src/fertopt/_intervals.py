@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .exceptions import FertoptError
+from fertopt.exceptions import FertoptError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .response.fit import ResponseFit
+    from fertopt.response.fit import ResponseFit
 
 __all__ = ["t_quantile", "delta_se", "fieller", "profile", "bootstrap"]
 
@@ -86,7 +86,7 @@ def profile(
 ) -> tuple[float, float]:
     from scipy import optimize, stats
 
-    from .response._engine import profile_sse
+    from fertopt.response._engine import profile_sse
 
     spec, data = fit._spec, fit._fitdata
     s2 = fit.sse / fit.df_resid
@@ -124,7 +124,7 @@ def profile(
 
 
 def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, kind: str):
-    from .response._engine import FitFailure, estimate
+    from fertopt.response._engine import FitFailure, estimate
 
     if isinstance(rng, np.random.Generator):
         seed = int(rng.integers(0, 2**63 - 1))
@@ -160,8 +160,8 @@ def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, k
                     for b in range(data.blocks.n_blocks)
                 ]
             )
-            from .response._engine import FitData
-            from .response.models import Blocks
+            from fertopt.response._engine import FitData
+            from fertopt.response.models import Blocks
 
             sample = FitData(data.x[idx], data.y[idx], Blocks(codes[idx], len(idx)))
             if len(sample.levels) < spec.n_params:

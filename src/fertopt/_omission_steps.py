@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as _v
-from ._formatting import format_number
-from .exceptions import DataError, DesignError, DesignWarning, FertoptError
+from fertopt import _validation as _v
+from fertopt._formatting import format_number
+from fertopt.exceptions import DataError, DesignError, DesignWarning, FertoptError
 
 #: Relative-yield classes of soil nutrient supply (测土配方施肥 abundance index), in percent.
 SOIL_SUPPLY_CLASSES: tuple[tuple[float, str], ...] = (
@@ -207,7 +207,7 @@ def _analysed_plots(
     nan_policy: str,
 ) -> _Plots:
     """The ANOVA of all treatments, or the plots alone when no treatment is replicated."""
-    from .anova import anova
+    from fertopt.anova import anova
 
     y_all = _v.to_numeric(frame[response], "response")
     t_all = _v.as_labels(frame[treatment], "treatment")
@@ -412,7 +412,7 @@ def _uptake_means(
     trial: _Trial, uptake: Mapping[Any, Hashable]
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Nutrient -> the treatment means of its uptake and their covariance (NaN if unreplicated)."""
-    from .anova import anova
+    from fertopt.anova import anova
 
     levels = trial.levels
     uptake_stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -637,7 +637,7 @@ def _duncan_letters(trial: _Trial, alpha: float) -> tuple[Any, list[str]]:
     aov = trial.plots.aov
     if aov is None:
         return None, [""] * len(trial.levels)
-    from .multcomp import duncan
+    from fertopt.multcomp import duncan
 
     comparison = duncan(aov, alpha=alpha)
     by_label = dict(
@@ -853,7 +853,7 @@ def _rates_from_columns(
 # ---------------------------------------------------------------------------
 def _as_prices(prices: Any) -> Any:
     """``prices`` as a :class:`~fertopt.units.Prices` (a mapping is converted)."""
-    from .units import NUTRIENT_FORMS, Prices
+    from fertopt.units import NUTRIENT_FORMS, Prices
 
     if isinstance(prices, Prices):
         return prices
@@ -908,7 +908,7 @@ def _index_units(
     response_unit: str | None, rate_units: Mapping[str, str | None], money_unit: str
 ) -> Callable[[str, str], str]:
     """Unit text of an index: ``"%"``, the yield unit, yield per rate unit, ``"ratio"``, money."""
-    from .units import parse_unit
+    from fertopt.units import parse_unit
 
     def unit_of(kind: str, nutrient: str) -> str:
         if kind in ("%", "ratio"):

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from .exceptions import DesignError, ExtrapolationWarning, FertoptError
-from .units import NUTRIENT_FORMS, Prices
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt.exceptions import DesignError, ExtrapolationWarning, FertoptError
+from fertopt.units import NUTRIENT_FORMS, Prices
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .economics import Optimum
-    from .response.fit import ResponseFit
+    from fertopt.economics import Optimum
+    from fertopt.response.fit import ResponseFit
 
 __all__ = [
     "NetReturnCurve",
@@ -102,7 +102,7 @@ class NetReturnCurve(ResultBase):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Net return against rate (see :func:`fertopt.plotting.plot_net_return`)."""
-        from . import plotting
+        from fertopt import plotting
 
         return plotting.plot_net_return(self, ax=ax, **kwargs)
 
@@ -153,7 +153,7 @@ def net_return_curve(
     >>> curve.profitable_range
     (7.92, 8.0)
     """
-    from .economics import _resolve, optimum
+    from fertopt.economics import _resolve, optimum
 
     econ = _resolve(fit, prices, price_ratio)
     if econ is None:
@@ -292,7 +292,7 @@ def price_sensitivity(
     0            4.67  9.058     ok
     1            9.34  9.012     ok
     """
-    from .economics import _resolve, optimum
+    from fertopt.economics import _resolve, optimum
 
     rows = []
     warn: list[str] = []
@@ -453,7 +453,7 @@ class PooledSites(ResultBase):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Return-to-nutrient curve with the MRTN and profitable range."""
-        from . import plotting
+        from fertopt import plotting
 
         return plotting.plot_net_return(self, ax=ax, **kwargs)
 
@@ -469,7 +469,7 @@ def _checked_sites(fits: Any) -> list[tuple[Any, Any]]:
             raise FertoptError("fits must be a dict {site: fit} or a list of fits.") from None
     if len(items) < 2:
         raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
-    from .response.fit import ResponseFit
+    from fertopt.response.fit import ResponseFit
 
     for name, f in items:
         if not isinstance(f, ResponseFit):
@@ -524,7 +524,7 @@ def _refine_mrtn(
 
 def _site_optima(items: list[tuple[Any, Any]], prices: Any, price_ratio: Any) -> pd.DataFrame:
     """Each site's own economic optimum, for comparison with the pooled MRTN."""
-    from .economics import optimum
+    from fertopt.economics import optimum
 
     rows = []
     for name, f in items:
@@ -600,7 +600,7 @@ def pool_sites(
     >>> round(pooled.mrtn_rate, 1)     # 0.157·(50 − 0.28 x) = 0.88
     158.6
     """
-    from .economics import _resolve
+    from fertopt.economics import _resolve
 
     items = _checked_sites(fits)
     first = items[0][1]

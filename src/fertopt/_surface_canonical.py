@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _polysurface as _ps
-from ._surface_region import TOL, coded_half, locate, region_box
-from ._surface_results import CanonicalResult
-from .exceptions import FertoptError
+from fertopt import _polysurface as _ps
+from fertopt._surface_region import TOL, coded_half, locate, region_box
+from fertopt._surface_results import CanonicalResult
+from fertopt.exceptions import FertoptError
 
 if TYPE_CHECKING:
-    from .surface import SurfaceFit
+    from fertopt.surface import SurfaceFit
 
 __all__ = ["shape", "need_second_order", "canonical", "ridge_table"]
 

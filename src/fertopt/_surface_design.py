@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._formatting import format_number
-from ._polysurface import design_columns, term_name
-from .exceptions import DesignError
+from fertopt._formatting import format_number
+from fertopt._polysurface import design_columns, term_name
+from fertopt.exceptions import DesignError
 
 __all__ = ["check_identifiable", "aliased_terms", "matrix_rank"]
 

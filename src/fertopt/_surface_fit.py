@@ -13,16 +13,16 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import _polysurface as _ps
-from ._surface_design import matrix_rank
-from ._validation import (
+from fertopt import _polysurface as _ps
+from fertopt._surface_design import matrix_rank
+from fertopt._validation import (
     as_labels,
     describe_rows,
     rate_values,
     require_columns,
     to_numeric,
 )
-from .exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
+from fertopt.exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
 
 __all__: list[str] = []
 
@@ -132,7 +132,7 @@ def _resolve_units(
     ``units`` keys: ``"response"``, ``"rates"`` (one unit for every rate), a nutrient
     name or a column name.  Values are ``"mass/area"`` strings such as ``"kg/ha"``.
     """
-    from .units import parse_unit
+    from fertopt.units import parse_unit
 
     declared: dict[Any, str] = {}
     if frame is not None:

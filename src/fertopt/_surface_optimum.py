@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _polysurface as _ps
-from ._formatting import format_number
-from ._surface_canonical import shape
-from ._surface_region import coded_half, locate, outside, resolve_box
-from ._surface_results import SurfaceOptimum
-from .exceptions import ExtrapolationWarning
+from fertopt import _polysurface as _ps
+from fertopt._formatting import format_number
+from fertopt._surface_canonical import shape
+from fertopt._surface_region import coded_half, locate, outside, resolve_box
+from fertopt._surface_results import SurfaceOptimum
+from fertopt.exceptions import ExtrapolationWarning
 
 if TYPE_CHECKING:
-    from .surface import SurfaceFit
+    from fertopt.surface import SurfaceFit
 
 __all__ = ["optimise"]
 

@@ -10,11 +10,11 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._surface_region import outside, rates_matrix
-from ._surface_results import SurfacePoint
+from fertopt._surface_region import outside, rates_matrix
+from fertopt._surface_results import SurfacePoint
 
 if TYPE_CHECKING:
-    from .surface import SurfaceFit
+    from fertopt.surface import SurfaceFit
 
 __all__ = ["assess"]
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import format_number
-from ._validation import check_choice
-from .exceptions import FertoptError
+from fertopt._formatting import format_number
+from fertopt._validation import check_choice
+from fertopt.exceptions import FertoptError
 
 if TYPE_CHECKING:
-    from .surface import SurfaceFit
+    from fertopt.surface import SurfaceFit
 
 __all__ = [
     "TOL",

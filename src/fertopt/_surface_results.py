@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._formatting import (
+from fertopt._formatting import (
     Facts,
     Notes,
     Paragraph,
@@ -24,7 +24,7 @@ from ._formatting import (
     format_number,
     format_p,
 )
-from .exceptions import FertoptError
+from fertopt.exceptions import FertoptError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
 

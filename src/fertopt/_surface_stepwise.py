@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._surface_fit import _sse
-from .exceptions import FertoptError
+from fertopt._surface_fit import _sse
+from fertopt.exceptions import FertoptError
 
 __all__ = ["STEP_COLUMNS", "check_criteria", "stepwise"]
 

@@ -12,9 +12,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from . import _polysurface as _ps
-from ._validation import check_choice
-from .exceptions import FertoptError
+from fertopt import _polysurface as _ps
+from fertopt._validation import check_choice
+from fertopt.exceptions import FertoptError
 
 __all__ = ["fit_terms", "nutrients_named", "published_terms", "published_model"]
 

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import format_number
-from ._surface_region import TOL
-from ._surface_results import TypicalityResult, _p_text, _positive, _rates_text
-from ._validation import check_probability
-from .exceptions import ExtrapolationWarning
+from fertopt._formatting import format_number
+from fertopt._surface_region import TOL
+from fertopt._surface_results import TypicalityResult, _p_text, _positive, _rates_text
+from fertopt._validation import check_probability
+from fertopt.exceptions import ExtrapolationWarning
 
 if TYPE_CHECKING:
-    from ._surface_results import SurfaceOptimum
-    from .surface import SurfaceFit
+    from fertopt._surface_results import SurfaceOptimum
+    from fertopt.surface import SurfaceFit
 
 __all__ = ["typicality"]
 

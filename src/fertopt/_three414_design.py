@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import format_number
-from ._surface_results import _positive
-from ._validation import as_labels, describe_rows, rate_values, to_numeric
-from .design import THREE414_LEVELS
-from .exceptions import DataError, DataWarning, DesignError, FertoptError
+from fertopt._formatting import format_number
+from fertopt._surface_results import _positive
+from fertopt._validation import as_labels, describe_rows, rate_values, to_numeric
+from fertopt.design import THREE414_LEVELS
+from fertopt.exceptions import DataError, DataWarning, DesignError, FertoptError
 
 #: Treatments of each fit, by the anchors of 3414 practice.
 SUBSETS: dict[str, tuple[int, ...]] = {

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import format_number, format_p
-from ._surface_results import TypicalityResult, _positive
-from ._three414_design import SUBSETS, _fit_label
-from .exceptions import FertoptError
+from fertopt._formatting import format_number, format_p
+from fertopt._surface_results import TypicalityResult, _positive
+from fertopt._three414_design import SUBSETS, _fit_label
+from fertopt.exceptions import FertoptError
 
 _FORMS = ("N", "P2O5", "K2O", "P", "K")
 
@@ -104,7 +104,7 @@ class _SubsetFits:
 
     def surface(self, key: str, rate_names: tuple[str, ...]) -> Any:
         """The quadratic surface on ``SUBSETS[key]``, judged and recorded; None if it failed."""
-        from .surface import fit_surface
+        from fertopt.surface import fit_surface
 
         part = self.subset(key)
         label = _fit_label(key, self.nutrients)
@@ -197,7 +197,7 @@ class _SubsetFits:
 
     def _fit_curve(self, part: pd.DataFrame, nutrient: str, model: str, **options: Any) -> Any:
         """``fit_response`` of one nutrient on its univariate subset, with the trial's roles."""
-        from .response import fit_response
+        from fertopt.response import fit_response
 
         return fit_response(
             part,

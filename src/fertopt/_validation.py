@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import ColumnError, DataError, DesignError, FertoptError
+from fertopt.exceptions import ColumnError, DataError, DesignError, FertoptError
 
 __all__ = [
     "MISSING_MARKERS",

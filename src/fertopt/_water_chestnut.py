@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from ._formatting import Notes, Paragraph, ResultBase, Summary
-from ._validation import check_choice
-from ._water_chestnut_checks import (
+from fertopt._formatting import Notes, Paragraph, ResultBase, Summary
+from fertopt._validation import check_choice
+from fertopt._water_chestnut_checks import (
     Rows,
     check_anova,
     check_economics,
@@ -36,8 +36,8 @@ from ._water_chestnut_checks import (
     refit_equations,
     treatment_means,
 )
-from ._water_chestnut_text import _CSS, _CSS_SCOPED, _FIGURE_TEXT, _TEXT, VERDICTS
-from .exceptions import DesignWarning
+from fertopt._water_chestnut_text import _CSS, _CSS_SCOPED, _FIGURE_TEXT, _TEXT, VERDICTS
+from fertopt.exceptions import DesignWarning
 
 __all__ = ["audit", "StudyAudit", "VERDICTS"]
 
@@ -127,7 +127,7 @@ class StudyAudit(ResultBase):
         """The audit row of one ``item`` key."""
         rows = self.table.loc[self.table["item"] == item]
         if rows.empty:
-            from .exceptions import FertoptError
+            from fertopt.exceptions import FertoptError
 
             raise FertoptError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
         return rows.iloc[0]
@@ -150,7 +150,7 @@ class StudyAudit(ResultBase):
             the paper's point, the treatments and the formula's range;
             ``"omission"``: relative yields of the reduced plots with SEs.
         """
-        from . import plotting
+        from fertopt import plotting
 
         lang = self.lang
         if lang == "zh" and plotting.cjk_families() is None:
@@ -164,7 +164,7 @@ class StudyAudit(ResultBase):
     def _draw(self, lang: str) -> dict[str, Any]:
         import matplotlib.pyplot as plt
 
-        from . import plotting
+        from fertopt import plotting
 
         text = _FIGURE_TEXT[lang]
         out: dict[str, Any] = {}
@@ -299,7 +299,7 @@ class StudyAudit(ResultBase):
         diagnostics, in ``lang``, with the study's prices and the inferred
         rates.
         """
-        from .reports import trial_report
+        from fertopt.reports import trial_report
 
         data, treatment = self.data, "treatment"
         names = {
@@ -380,7 +380,7 @@ class StudyAudit(ResultBase):
     def _figure_png(self) -> dict[str, tuple[bytes, str]]:
         import matplotlib.pyplot as plt
 
-        from . import plotting
+        from fertopt import plotting
 
         captions = _FIGURE_TEXT[self.lang]["captions"]
         lang = self.lang if self.lang == "en" or plotting.cjk_families() is not None else "en"
@@ -470,11 +470,11 @@ def audit(lang: str = "en") -> StudyAudit:
     ('confirmed', 'contradictory')
     """
     check_choice(lang, "lang", ("en", "zh"))
-    from .anova import anova
-    from .datasets import load_dataset, water_chestnut_published
-    from .multcomp import duncan
-    from .omission import omission
-    from .units import Prices
+    from fertopt.anova import anova
+    from fertopt.datasets import load_dataset, water_chestnut_published
+    from fertopt.multcomp import duncan
+    from fertopt.omission import omission
+    from fertopt.units import Prices
 
     pub = water_chestnut_published()
     data = load_dataset("water_chestnut")

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._i18n import status_text
-from ._water_chestnut_text import _COLUMNS, VERDICTS
+from fertopt._i18n import status_text
+from fertopt._water_chestnut_text import _COLUMNS, VERDICTS
 
 __all__ = [
     "Rows",
@@ -210,7 +210,7 @@ def check_reduced_k(rows: Rows, aov: Any, means: pd.Series, mc: Any) -> None:
 
 def published_curves(pub: dict, rates: pd.DataFrame) -> dict[str, Any]:
     """The printed P and K equations as response curves over the rates the trial applied."""
-    from .response import response_from_coefficients
+    from fertopt.response import response_from_coefficients
 
     curves = {}
     for nut in ("P2O5", "K2O"):
@@ -453,7 +453,7 @@ def check_n(rows: Rows, pub: dict, prices: dict, refit: tuple) -> None:
 
 def published_surface(pub: dict, rates: pd.DataFrame) -> Any:
     """The printed ternary equation over the box of the rates the trial applied."""
-    from .surface import surface_from_coefficients
+    from fertopt.surface import surface_from_coefficients
 
     bounds = {n: (0.0, float(rates[n].max())) for n in ("N", "P2O5", "K2O")}
     return surface_from_coefficients(
@@ -477,8 +477,8 @@ def _in_hull(point: np.ndarray, vertices: np.ndarray) -> bool:
 def check_ternary(
     rows: Rows, pub: dict, surf: Any, data: pd.DataFrame, rates: pd.DataFrame
 ) -> dict:
-    from .exceptions import DesignError
-    from .surface import fit_surface
+    from fertopt.exceptions import DesignError
+    from fertopt.surface import fit_surface
 
     eq = pub["equations"]["ternary"]
     coef = eq["coefficients"]

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as _v
-from ._formatting import (
+from fertopt import _validation as _v
+from fertopt._formatting import (
     Facts,
     Notes,
     ResultBase,
@@ -39,7 +39,7 @@ from ._formatting import (
     format_number,
     format_p,
 )
-from .exceptions import (
+from fertopt.exceptions import (
     DataError,
     DataWarning,
     DesignError,
@@ -185,7 +185,7 @@ class AnovaResult(ResultBase):
 
     def plot_residuals(self, ax: Any = None, **kwargs: Any) -> Any:
         """Residual diagnostics (residuals vs fitted, normal Q–Q); see :mod:`fertopt.plotting`."""
-        from . import plotting
+        from fertopt import plotting
 
         return plotting.plot_residuals(self, ax=ax, **kwargs)
 

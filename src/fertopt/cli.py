@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
-from .exceptions import FertoptError
+from fertopt._version import __version__
+from fertopt.exceptions import FertoptError
 
 __all__ = ["main"]
 
@@ -204,8 +204,8 @@ def _render(result: Any, fmt: str) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .io import read_trials
-    from .reports import trial_report
+    from fertopt.io import read_trials
+    from fertopt.reports import trial_report
 
     # options first: a typo in --prices should not wait for the file to be read
     prices = _parse_prices(args.prices) if args.prices else None
@@ -274,7 +274,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 def _cmd_example(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .datasets import water_chestnut_audit
+    from fertopt.datasets import water_chestnut_audit
 
     audit = water_chestnut_audit(lang=args.lang)
     path = Path(args.report or f"water_chestnut_report{'_zh' if args.lang == 'zh' else ''}.html")
@@ -294,13 +294,13 @@ def _split_names(text: str | None) -> list[str] | None:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     """``fertopt batch``: run_batch on a file or glob, write the tables, print one summary line."""
-    from .batch import run_batch
+    from fertopt.batch import run_batch
 
     by = _split_names(args.by)
     rates = _split_names(args.rates)
     prices = None
     if args.prices:
-        from .units import Prices
+        from fertopt.units import Prices
 
         items: dict[str, Any] = {}
         for item in _split_names(args.prices) or []:
@@ -384,7 +384,7 @@ def _factor(text: str, option: str) -> dict[str, list[Any]]:
 
 
 def _cmd_design(args: argparse.Namespace) -> int:
-    from . import design
+    from fertopt import design
 
     seed = args.seed
     kind = args.kind

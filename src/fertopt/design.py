@@ -33,9 +33,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from ._validation import check_choice
-from .exceptions import FertoptError
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._validation import check_choice
+from fertopt.exceptions import FertoptError
 
 __all__ = [
     "FieldBook",

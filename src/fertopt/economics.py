@@ -41,14 +41,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _intervals as _iv
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, format_number
-from ._validation import check_choice, check_probability
-from .exceptions import ExtrapolationWarning, FertoptError
-from .units import MASS_KG, Prices, parse_unit, unit_factor
+from fertopt import _intervals as _iv
+from fertopt._formatting import Facts, Notes, Paragraph, ResultBase, Summary, format_number
+from fertopt._validation import check_choice, check_probability
+from fertopt.exceptions import ExtrapolationWarning, FertoptError
+from fertopt.units import MASS_KG, Prices, parse_unit, unit_factor
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .response.fit import ResponseFit
+    from fertopt.response.fit import ResponseFit
 
 __all__ = [
     "Optimum",
@@ -224,7 +224,7 @@ def _from_ratio(
         raise FertoptError(
             f"price_ratio units {units_in!r} must be 'crop mass/nutrient mass', e.g. 'kg/kg'."
         )
-    from .units import _mass_unit
+    from fertopt.units import _mass_unit
 
     num = _mass_unit(parts[0].strip(), "price_ratio crop mass")
     den = _mass_unit(parts[1].strip(), "price_ratio nutrient mass")
@@ -405,7 +405,7 @@ class Optimum(ResultBase):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Response curve with this optimum and its interval (see ``plotting.plot_response``)."""
-        from . import plotting
+        from fertopt import plotting
 
         return plotting.plot_response(self._fit, ax=ax, optimum=self, **kwargs)
 
@@ -495,7 +495,7 @@ def optimum(
     >>> fit.optimum().status                  # maximum yield, no prices
     'ok'
     """
-    from .exceptions import ConvergenceError
+    from fertopt.exceptions import ConvergenceError
 
     if not fit.converged:
         raise ConvergenceError(f"the {fit.model} fit did not converge ({fit.message}); no optimum.")
@@ -709,7 +709,7 @@ def _bootstrap(
 
 
 # net-return curves, price sensitivity and MRTN pooling live in a private module
-from ._returns import (  # noqa: E402
+from fertopt._returns import (  # noqa: E402
     NetReturnCurve,
     PooledSites,
     PriceSensitivity,

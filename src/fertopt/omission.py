@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as _v
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
-from ._omission_steps import (
+from fertopt import _validation as _v
+from fertopt._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
+from fertopt._omission_steps import (
     SOIL_SUPPLY_CLASSES,
     _check_arguments,
     _dose,
@@ -48,7 +48,7 @@ from ._omission_steps import (
     _soil_supply,
     _uptake_means,
 )
-from .exceptions import FertoptError
+from fertopt.exceptions import FertoptError
 
 __all__ = ["omission", "OmissionResult", "SOIL_SUPPLY_CLASSES"]
 
@@ -183,7 +183,7 @@ class OmissionResult(ResultBase):
 
     def plot(self, ax: Any = None, *, index: str = "relative_yield", **kwargs: Any) -> Any:
         """Bar chart of one index per nutrient with ± SE bars; see :mod:`fertopt.plotting`."""
-        from . import plotting
+        from fertopt import plotting
 
         return plotting.plot_omission(self, ax=ax, index=index, **kwargs)
 

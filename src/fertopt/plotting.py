@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ._i18n import check_lang, label, method_name, model_name, status_text
-from .exceptions import DisplayWarning, FertoptError
+from fertopt._i18n import check_lang, label, method_name, model_name, status_text
+from fertopt.exceptions import DisplayWarning, FertoptError
 
 __all__ = [
     "plot_residuals",
@@ -517,7 +517,7 @@ def plot_response(
     """
     import warnings
 
-    from .exceptions import ExtrapolationWarning
+    from fertopt.exceptions import ExtrapolationWarning
 
     lang = check_lang(lang)
     ax = _response_axes(ax)
@@ -631,7 +631,7 @@ def plot_net_return(
     >>> ax.get_ylabel()
     'net return (yuan per unit area of the data)'
     """
-    from .economics import NetReturnCurve, PooledSites
+    from fertopt.economics import NetReturnCurve, PooledSites
 
     lang = check_lang(lang)
     ax = _response_axes(ax)
@@ -744,7 +744,7 @@ def plot_surface(
     ['tested region', 'stationary point (saddle)', 'maximum in region (saddle)']
     >>> plt.close("all")
     """
-    from .surface import SurfaceFit
+    from fertopt.surface import SurfaceFit
 
     lang = check_lang(lang)
     if not isinstance(surface, SurfaceFit):
@@ -865,7 +865,7 @@ def _surface_values(
     z = np.asarray(surface.predict(grid), dtype=float)
     label_z = surface.response
     if what == "net_return":
-        from ._surface_results import _resolve_prices
+        from fertopt._surface_results import _resolve_prices
 
         crop, costs, money = _resolve_prices(
             prices, surface.nutrients, surface.response_unit, surface.rate_units

@@ -28,8 +28,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import _report as _rs
-from ._formatting import (
+from fertopt import _report as _rs
+from fertopt._formatting import (
     Facts,
     Notes,
     Paragraph,
@@ -40,9 +40,9 @@ from ._formatting import (
     html_table_rows,
     to_jsonable,
 )
-from ._i18n import check_lang, label
-from ._validation import check_choice, check_probability
-from .exceptions import FertoptError
+from fertopt._i18n import check_lang, label
+from fertopt._validation import check_choice, check_probability
+from fertopt.exceptions import FertoptError
 
 __all__ = ["trial_report", "TrialReport", "Section", "Figure"]
 
@@ -235,7 +235,7 @@ class TrialReport(ResultBase):
 
         Figures are listed by name and caption only.
         """
-        from ._version import __version__
+        from fertopt._version import __version__
 
         out: dict[str, Any] = {
             "result": "TrialReport",
@@ -725,7 +725,7 @@ def trial_report(
         sections = ctx.build_sections()
     ctx.record(caught)
     findings = ctx.key_findings(sections)
-    from ._version import __version__
+    from fertopt._version import __version__
 
     created = label("generated", lang, version=__version__, date=_dt.date.today().isoformat())
     source = ctx.source_name()

@@ -42,8 +42,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _polysurface as _ps
-from . import (
+from fertopt import _polysurface as _ps
+from fertopt import (
     _surface_canonical,
     _surface_optimum,
     _surface_point,
@@ -51,9 +51,9 @@ from . import (
     _surface_terms,
     _surface_typicality,
 )
-from ._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from ._surface_design import check_identifiable
-from ._surface_fit import (
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._surface_design import check_identifiable
+from fertopt._surface_fit import (
     _anova_table,
     _block_columns,
     _coefficients,
@@ -62,8 +62,8 @@ from ._surface_fit import (
     _resolve_units,
     _support_table,
 )
-from ._surface_region import published_region, rates_matrix
-from ._surface_results import (
+from fertopt._surface_region import published_region, rates_matrix
+from fertopt._surface_results import (
     CanonicalResult,
     SurfaceOptimum,
     SurfacePoint,
@@ -72,8 +72,8 @@ from ._surface_results import (
     _positive,
     _resolve_prices,
 )
-from ._validation import check_choice, check_nan_policy, check_probability, require_frame
-from .exceptions import DataError, FertoptError
+from fertopt._validation import check_choice, check_nan_policy, check_probability, require_frame
+from fertopt.exceptions import DataError, FertoptError
 
 __all__ = [
     "fit_surface",
@@ -443,7 +443,7 @@ class SurfaceFit(ResultBase):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Contour plot of the surface; see :func:`fertopt.plotting.plot_surface`."""
-        from . import plotting
+        from fertopt import plotting
 
         return plotting.plot_surface(self, ax=ax, **kwargs)
 

@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
-from ._surface_fit import _resolve_rates, _resolve_units
-from ._surface_results import TypicalityResult, _passed_text, _resolve_prices
-from ._three414_design import (
+from fertopt._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table, format_number
+from fertopt._surface_fit import _resolve_rates, _resolve_units
+from fertopt._surface_results import TypicalityResult, _passed_text, _resolve_prices
+from fertopt._three414_design import (
     SUBSETS,
     _code_text,
     _drop_missing_responses,
@@ -45,10 +45,10 @@ from ._three414_design import (
     _rates_from_treatments,
     _recognise_treatments,
 )
-from ._three414_fits import _recommendations, _SubsetFits
-from ._validation import check_nan_policy, check_probability, require_columns, require_frame
-from .design import THREE414_LEVELS
-from .exceptions import ColumnError, FertoptError
+from fertopt._three414_fits import _recommendations, _SubsetFits
+from fertopt._validation import check_nan_policy, check_probability, require_columns, require_frame
+from fertopt.design import THREE414_LEVELS
+from fertopt.exceptions import ColumnError, FertoptError
 
 __all__ = ["three414", "Three414Result", "SUBSETS"]
 

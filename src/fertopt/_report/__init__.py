@@ -26,7 +26,7 @@ _about
 
 from __future__ import annotations
 
-from ._common import NUTRIENT_FORMS, POSTHOC_METHODS, NotApplicable
-from ._context import Context
+from fertopt._report._common import NUTRIENT_FORMS, POSTHOC_METHODS, NotApplicable
+from fertopt._report._context import Context
 
 __all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS"]

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._formatting import Facts, Notes
-from .._i18n import method_name, model_name
+from fertopt._formatting import Facts, Notes
+from fertopt._i18n import method_name, model_name
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
-    from .._version import __version__
+    from fertopt._version import __version__
 
     opts = [(ctx.t("software"), f"fertopt {__version__}")]
     if ctx.posthoc is not None:

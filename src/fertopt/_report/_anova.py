@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._formatting import Facts, Paragraph, Table, format_number, format_p
-from .._i18n import design_name, significance_word
+from fertopt._formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._i18n import design_name, significance_word
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _layout(ctx: Context, aov: Any) -> str:

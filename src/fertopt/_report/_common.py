@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import _validation as _v
-from ..exceptions import FertoptError
+from fertopt import _validation as _v
+from fertopt.exceptions import FertoptError
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 __all__ = ["NUTRIENT_FORMS", "NotApplicable", "POSTHOC_METHODS", "RESPONSE_MODELS"]
 
@@ -42,7 +42,7 @@ def _api(name: str) -> Any:
 
 
 def _nutrient_of(column: Any) -> str | None:
-    from ..io import guess_column
+    from fertopt.io import guess_column
 
     text = str(column)
     if text in NUTRIENT_FORMS:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._formatting import Paragraph, Table, format_number
-from .._i18n import label, method_name
-from ._common import NotApplicable, _api
+from fertopt._formatting import Paragraph, Table, format_number
+from fertopt._i18n import label, method_name
+from fertopt._report._common import NotApplicable, _api
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
@@ -68,7 +68,7 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
         )
 
         def draw(fig: Any, lang: str, mc: Any = mc) -> None:
-            from .. import plotting
+            from fertopt import plotting
 
             ax = fig.add_subplot()
             plotting.plot_means(mc, ax=ax, order="level", lang=lang)

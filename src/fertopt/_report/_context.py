@@ -21,19 +21,19 @@ from typing import Any
 
 import pandas as pd
 
-from .. import _validation as _v
-from .._formatting import Notes, Paragraph, format_number
-from .._i18n import label, translate_figure_text
-from ..exceptions import DisplayWarning, FertoptError, FertoptWarning
-from ._about import _about_blocks
-from ._anova import _sec_anova
-from ._common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
-from ._comparisons import _sec_comparisons
-from ._data import _sec_data
-from ._diagnostics import _sec_diagnostics
-from ._omission import _sec_omission
-from ._response import _sec_response
-from ._surface import _sec_surface
+from fertopt import _validation as _v
+from fertopt._formatting import Notes, Paragraph, format_number
+from fertopt._i18n import label, translate_figure_text
+from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
+from fertopt._report._about import _about_blocks
+from fertopt._report._anova import _sec_anova
+from fertopt._report._common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
+from fertopt._report._comparisons import _sec_comparisons
+from fertopt._report._data import _sec_data
+from fertopt._report._diagnostics import _sec_diagnostics
+from fertopt._report._omission import _sec_omission
+from fertopt._report._response import _sec_response
+from fertopt._report._surface import _sec_surface
 
 __all__ = ["Context"]
 
@@ -132,7 +132,7 @@ class Context:
         """Figures in Chinese need a CJK font; without one they are labelled in English."""
         self.fig_lang = self.lang
         if self.lang == "zh" and self.figures:
-            from .. import plotting
+            from fertopt import plotting
 
             if plotting.cjk_families() is None:
                 self.fig_lang = "en"
@@ -251,8 +251,8 @@ class Context:
         """Draw one figure; a figure that cannot be drawn becomes a sentence saying why."""
         from matplotlib.figure import Figure as MplFigure
 
-        from .. import plotting
-        from ..reports import Figure
+        from fertopt import plotting
+        from fertopt.reports import Figure
 
         try:
             with plotting.style(self.fig_lang), warnings.catch_warnings():
@@ -323,7 +323,7 @@ class Context:
 
     # -- the sections -----------------------------------------------------------
     def build_sections(self) -> list[Any]:
-        from ..reports import Section
+        from fertopt.reports import Section
 
         builders: list[tuple[str, str, Callable[[Context], list[Any]]]] = [
             ("data", "sec_data", _sec_data),

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import _validation as _v
-from .._formatting import Facts, Paragraph, Table
-from ..exceptions import FertoptError
-from ._anova import _layout
+from fertopt import _validation as _v
+from fertopt._formatting import Facts, Paragraph, Table
+from fertopt.exceptions import FertoptError
+from fertopt._report._anova import _layout
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _labels(series: pd.Series, role: str) -> pd.Categorical:

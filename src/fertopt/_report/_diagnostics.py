@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._formatting import Table
+from fertopt._formatting import Table
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _sec_diagnostics(ctx: Context) -> list[Any]:
@@ -17,7 +17,7 @@ def _sec_diagnostics(ctx: Context) -> list[Any]:
     blocks: list[Any] = []
 
     def draw(fig: Any, lang: str) -> None:
-        from .. import plotting
+        from fertopt import plotting
 
         plotting.plot_residuals(aov, ax=fig.subplots(1, 2), lang=lang)
 

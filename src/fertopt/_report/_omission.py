@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .._formatting import Facts, Notes, Table
-from .._i18n import label
-from ._common import NotApplicable, _api
+from fertopt._formatting import Facts, Notes, Table
+from fertopt._i18n import label
+from fertopt._report._common import NotApplicable, _api
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 _FULL = {"npk", "opt", "formula", "fullformula", "全肥", "配方", "配方区", "配方施肥", "全肥区"}
@@ -168,7 +168,7 @@ def _sec_omission(ctx: Context) -> list[Any]:
         ctx.finding("omission", ctx.t("om_finding", parts=ctx.t("layout_sep").join(parts)))
 
         def draw(fig: Any, lang: str) -> None:
-            from .. import plotting
+            from fertopt import plotting
 
             ax = fig.add_subplot()
             plotting.plot_omission(result, ax=ax, index="relative_yield")

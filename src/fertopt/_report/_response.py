@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._formatting import Facts, Paragraph, Table, format_number
-from .._i18n import model_name, status_text
-from ..exceptions import FertoptError
-from ._common import NotApplicable, _api, _yes_no
+from fertopt._formatting import Facts, Paragraph, Table, format_number
+from fertopt._i18n import model_name, status_text
+from fertopt.exceptions import FertoptError
+from fertopt._report._common import NotApplicable, _api, _yes_no
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
@@ -249,7 +249,7 @@ def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[An
     nutrient = ctx.rate_name(column)
 
     def draw(fig: Any, lang: str) -> None:
-        from .. import plotting
+        from fertopt import plotting
 
         ax = fig.add_subplot()
         plotting.plot_response(fit, ax=ax, optimum=econ, lang=lang)
@@ -261,7 +261,7 @@ def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[An
     if econ is not None and np.isfinite(econ.rate):
 
         def draw_nr(fig: Any, lang: str) -> None:
-            from .. import plotting
+            from fertopt import plotting
 
             ax = fig.add_subplot()
             plotting.plot_net_return(fit, prices=ctx.prices, ax=ax, lang=lang)

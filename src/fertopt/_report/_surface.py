@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._formatting import Facts, Paragraph, Table, format_number, format_p
-from .._i18n import status_text
-from ._common import NotApplicable, _api, _yes_no
+from fertopt._formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._i18n import status_text
+from fertopt._report._common import NotApplicable, _api, _yes_no
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from fertopt._report._context import Context
 
 
 def _rates_text(ctx: Context, rates: Mapping[str, float] | None) -> str:
@@ -187,7 +187,7 @@ def _surface_figure(ctx: Context, surf: Any, opt: Any, priced: bool) -> list[Any
     """Contour plot of the surface with its optimum and tested region."""
 
     def draw(fig: Any, lang: str) -> None:
-        from .. import plotting
+        from fertopt import plotting
 
         ax = fig.add_subplot()
         plotting.plot_surface(

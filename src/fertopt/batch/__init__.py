@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _validation as _v
-from .._formatting import Facts, Notes, ResultBase, Summary, Table
-from ..exceptions import ColumnError, DataError, DisplayWarning, FertoptError
-from ._engine import assemble, read_keeping, run_local
-from ._pertrial import Plan, TrialResult, analyse_trial, table_columns
+from fertopt import _validation as _v
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError
+from fertopt.batch._engine import assemble, read_keeping, run_local
+from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
 
 __all__ = ["run_batch", "BatchResult", "TrialResult"]
 
@@ -86,7 +86,7 @@ class TrialResults(Mapping):
             if self._codes is not None:
                 frame = self._source.iloc[np.flatnonzero(self._codes == index[key])]
             else:
-                from ._dask import trial_frame
+                from fertopt.batch._dask import trial_frame
 
                 frame = trial_frame(self._source, self._plan, key)
             self._cache[key] = analyse_trial(frame, self._plan, key, keep=True).result
@@ -355,7 +355,7 @@ def _as_plan(
             "rates=('N', 'P2O5', 'K2O')."
         )
     if model is not None:
-        from ..response.models import get_model
+        from fertopt.response.models import get_model
 
         get_model(model)
     if model is not None and len(rate_names) != 1:
@@ -619,7 +619,7 @@ def run_batch(
     else:
         engine_used = engine
     if engine_used == "dask":
-        from ._dask import open_source, run_dask
+        from fertopt.batch._dask import open_source, run_dask
 
         ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
         plan = _as_plan(
@@ -714,7 +714,7 @@ def run_batch(
 def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:
     """Prices that cannot price the surface fail every trial alike: refuse them before the run."""
     if plan.surface is not None and plan.prices is not None:
-        from ._engine import surface_setup
+        from fertopt.batch._engine import surface_setup
 
         surface_setup(plan, frame)
 

@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataError, FertoptError
-from ._engine import assemble, missing_key_failure, read_keeping, run_local
-from ._pertrial import WARNINGS_LOCK, Plan
+from fertopt.exceptions import DataError, FertoptError
+from fertopt.batch._engine import assemble, missing_key_failure, read_keeping, run_local
+from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
 
 __all__ = ["open_source", "run_dask", "trial_frame"]
 
@@ -207,8 +207,8 @@ def run_dask(
 
 def _usual_treatments(ddf: Any, plan: Plan, normalise: bool) -> tuple[str, ...] | None:
     """The usual treatment set of the whole batch (one pass over the key and treatment columns)."""
-    from ._engine import _presence, usual_treatments
-    from ._layout import label_codes, trial_keys
+    from fertopt.batch._engine import _presence, usual_treatments
+    from fertopt.batch._layout import label_codes, trial_keys
 
     cols = [*plan.by, plan.treatment]
     if normalise:

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _validation as _v
-from ..anova import anova
-from ..exceptions import FertoptError
-from . import _vectorized as _vz
-from . import _vposthoc as _vp
-from . import _vsurface as _vs
-from ._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
-from ._pertrial import (
+from fertopt import _validation as _v
+from fertopt.anova import anova
+from fertopt.exceptions import FertoptError
+from fertopt.batch import _vectorized as _vz
+from fertopt.batch import _vposthoc as _vp
+from fertopt.batch import _vsurface as _vs
+from fertopt.batch._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
+from fertopt.batch._pertrial import (
     WARNINGS_LOCK,
     Plan,
     analyse_trial,
@@ -82,7 +82,7 @@ def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
     ``read_trials`` renames recognised headers (``trt`` → ``treatment``);
     a column the caller named by its header keeps that name.
     """
-    from ..io import read_trials
+    from fertopt.io import read_trials
 
     frame = read_trials(source, strict=False)
     renamed = frame.attrs.get("fertopt", {}).get("renamed", {})
@@ -449,8 +449,8 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
     nutrients = tuple(str(r) for r in plan.rates)
     crop = costs = None
     if plan.prices is not None:
-        from .._surface_fit import _resolve_units
-        from .._surface_results import _resolve_prices
+        from fertopt._surface_fit import _resolve_units
+        from fertopt._surface_results import _resolve_prices
 
         columns = {n: r for n, r in zip(nutrients, plan.rates, strict=True)}
         response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import _validation as _v
+from fertopt import _validation as _v
 
 __all__ = ["TrialKeys", "trial_keys", "label_codes", "parse_numbers", "Layout", "build_layout"]
 

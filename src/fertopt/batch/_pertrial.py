@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from .._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
-from ..anova import AnovaResult, anova
-from ..exceptions import FertoptError
+from fertopt._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
+from fertopt.anova import AnovaResult, anova
+from fertopt.exceptions import FertoptError
 
 __all__ = [
     "Plan",
@@ -110,7 +110,7 @@ class Plan:
 
 def surface_terms(plan: Plan) -> list[str]:
     """Names of the candidate terms of the plan's surface (intercept first)."""
-    from .. import _polysurface as _ps
+    from fertopt import _polysurface as _ps
 
     nutrients = tuple(str(r) for r in plan.rates)
     return [_ps.term_name(p, nutrients) for p in _ps.candidate_terms(len(nutrients), "quadratic")]
@@ -143,7 +143,7 @@ def surface_columns(plan: Plan) -> dict[str, str]:
 
 def model_columns(plan: Plan) -> dict[str, str]:
     """Response-model and optimum columns of ``BatchResult.table``."""
-    from ..response.models import get_model
+    from fertopt.response.models import get_model
 
     cols = {"model_converged": "boolean"}
     cols.update({f"coef_{name}": "float64" for name in get_model(plan.model).params})
@@ -362,7 +362,7 @@ def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
 
 def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's single-nutrient response model fitted to one trial (non-convergence returned)."""
-    from ..response import fit_response
+    from fertopt.response import fit_response
 
     return fit_response(
         frame,
@@ -417,7 +417,7 @@ def model_stages(
 
 def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's response surface fitted to one trial."""
-    from ..surface import fit_surface
+    from fertopt.surface import fit_surface
 
     return fit_surface(
         frame, response=plan.response, rates=tuple(plan.rates), terms=plan.surface, block=plan.block
@@ -426,7 +426,7 @@ def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
 
 def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
     """The plan's multiple comparison on one trial's ANOVA."""
-    from .. import multcomp
+    from fertopt import multcomp
 
     test = getattr(multcomp, _POSTHOC_FUNCTIONS[plan.posthoc])
     return test(aov, alpha=plan.alpha)

@@ -43,7 +43,7 @@ def critical_values(test: str, k: int, df: float, alpha: float) -> np.ndarray:
     for every span; Scheffé: ``√(2 (k − 1) F(1 − α; k − 1, df))`` for every
     span (its pairs use ``√(2 MSE / n)``, and ``F = d² / ((k − 1) · 2 MSE / n)``).
     """
-    from .. import distributions as dist
+    from fertopt import distributions as dist
 
     if test == "duncan":
         return np.asarray(dist.duncan_critical_values(k, df, alpha), dtype=float)
@@ -67,7 +67,7 @@ class LetterBook:
     """Letter strings of bitsets, and Piepho letters of sweep-invalid patterns, cached."""
 
     def __init__(self) -> None:
-        from .. import _cld
+        from fertopt import _cld
 
         self._cld = _cld
         self._text: dict[int, str] = {}

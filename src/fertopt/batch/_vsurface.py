@@ -75,7 +75,7 @@ class SurfaceSetup:
         costs: np.ndarray | None,
         stepwise: bool = False,
     ) -> SurfaceSetup:
-        from .. import _polysurface as _ps
+        from fertopt import _polysurface as _ps
 
         powers = _ps.candidate_terms(len(nutrients), "quadratic")
         names = [_ps.term_name(p, nutrients) for p in powers]
@@ -148,9 +148,9 @@ class DesignCache:
 
 
 def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _Design | None:
-    from .. import _polysurface as _ps
-    from .._surface_design import check_identifiable
-    from ..exceptions import FertoptError
+    from fertopt import _polysurface as _ps
+    from fertopt._surface_design import check_identifiable
+    from fertopt.exceptions import FertoptError
 
     k = coded.shape[0]
     _support, which = np.unique(coded, axis=0, return_inverse=True)

@@ -21,7 +21,7 @@ from importlib import resources
 
 import pandas as pd
 
-from .._validation import check_choice
+from fertopt._validation import check_choice
 
 __all__ = [
     "load_dataset",
@@ -261,6 +261,6 @@ def water_chestnut_audit(lang: str = "en"):
     >>> a.row("income_p")["fertopt"]
     '-488.50 yuan (-5.69 %)'
     """
-    from .._water_chestnut import audit
+    from fertopt._water_chestnut import audit
 
     return audit(lang=lang)

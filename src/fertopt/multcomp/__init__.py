@@ -76,9 +76,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Literal
 
-from ._docstrings import EXTRA_RANGE, anova_doc, means_doc
-from ._result import MultCompResult
-from ._run import from_anova, from_means
+from fertopt.multcomp._docstrings import EXTRA_RANGE, anova_doc, means_doc
+from fertopt.multcomp._result import MultCompResult
+from fertopt.multcomp._run import from_anova, from_means
 
 __all__ = [
     "MultCompResult",

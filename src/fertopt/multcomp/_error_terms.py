@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._formatting import format_number
-from ..exceptions import DesignError, DesignWarning, FertoptError
+from fertopt._formatting import format_number
+from fertopt.exceptions import DesignError, DesignWarning, FertoptError
 
 __all__ = ["Plan", "plan_comparison", "given_error"]
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataError, DesignError, FertoptError
+from fertopt.exceptions import DataError, DesignError, FertoptError
 
 __all__ = ["Family", "family_from_means", "families_from_anova", "check_replicated"]
 

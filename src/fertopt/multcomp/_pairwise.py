@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._families import Family
+from fertopt.multcomp._families import Family
 
 __all__ = ["Outcome", "compare_family", "harmonic_mean"]
 
@@ -220,7 +220,7 @@ def _multiple_range(
     stepdown: bool,
 ) -> _Decisions:
     """Duncan's and the Student-Newman-Keuls test: one critical range per span of means."""
-    from .. import distributions as _dist
+    from fertopt import distributions as _dist
 
     k, span = pairs.k, pairs.span
     se = _range_se(pairs, mse, replication)
@@ -250,7 +250,7 @@ def _tukey(
     pairs: _PairSet, *, mse: float, df: float, alpha: float, replication: str | None
 ) -> _Decisions:
     """Tukey's HSD: one studentized-range critical value for all pairs."""
-    from .. import distributions as _dist
+    from fertopt import distributions as _dist
 
     k = pairs.k
     se = _range_se(pairs, mse, replication)
@@ -306,7 +306,7 @@ def _dunnett(
     pairs: _PairSet, *, mse: float, df: float, alpha: float, alternative: str
 ) -> _Decisions:
     """Dunnett's test: each treatment against the control (``b`` is the control in every pair)."""
-    from .. import distributions as _dist
+    from fertopt import distributions as _dist
 
     n, c = pairs.fam.n, pairs.b[0]
     n_t = n[pairs.a]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 
 __all__ = ["MultCompResult"]
 
@@ -201,6 +201,6 @@ class MultCompResult(ResultBase):
 
     def plot(self, ax=None, **kwargs):
         """Means ± SE with their letters; see :func:`fertopt.plotting.plot_means`."""
-        from .. import plotting
+        from fertopt import plotting
 
         return plotting.plot_means(self, ax=ax, **kwargs)

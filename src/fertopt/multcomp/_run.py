@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _cld
-from .._formatting import format_number
-from .._validation import check_choice, check_probability
-from ..exceptions import DesignError, FertoptError, UnbalancedDesignWarning
-from ._error_terms import Plan, given_error, plan_comparison
-from ._families import Family, check_replicated, families_from_anova, family_from_means
-from ._pairwise import Outcome, compare_family, harmonic_mean
-from ._result import MultCompResult
+from fertopt import _cld
+from fertopt._formatting import format_number
+from fertopt._validation import check_choice, check_probability
+from fertopt.exceptions import DesignError, FertoptError, UnbalancedDesignWarning
+from fertopt.multcomp._error_terms import Plan, given_error, plan_comparison
+from fertopt.multcomp._families import Family, check_replicated, families_from_anova, family_from_means
+from fertopt.multcomp._pairwise import Outcome, compare_family, harmonic_mean
+from fertopt.multcomp._result import MultCompResult
 
 __all__ = ["from_anova", "from_means"]
 

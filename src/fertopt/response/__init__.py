@@ -9,14 +9,14 @@ Examples
 
 from __future__ import annotations
 
-from .fit import (
+from fertopt.response.fit import (
     ModelComparison,
     ResponseFit,
     compare_models,
     fit_response,
     response_from_coefficients,
 )
-from .models import MODEL_NAMES, MODELS, ModelSpec
+from fertopt.response.models import MODEL_NAMES, MODELS, ModelSpec
 
 __all__ = [
     "fit_response",

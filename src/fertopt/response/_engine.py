@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .models import Blocks, ModelSpec, qp_basis, sse_fixed, sse_free
+from fertopt.response.models import Blocks, ModelSpec, qp_basis, sse_fixed, sse_free
 
 __all__ = ["FitData", "Estimate", "FitFailure", "estimate", "profile_sse", "covariance"]
 

@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._formatting import Facts, Notes, ResultBase, Summary, Table
-from .._validation import check_choice, check_probability
-from ..exceptions import ConvergenceError, DesignError, FertoptError
-from ._checks import _check_design, _prepare
-from ._engine import FitFailure
-from .fit import ResponseFit, _fit_prepared
-from .models import MODEL_NAMES, get_model
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt._validation import check_choice, check_probability
+from fertopt.exceptions import ConvergenceError, DesignError, FertoptError
+from fertopt.response._checks import _check_design, _prepare
+from fertopt.response._engine import FitFailure
+from fertopt.response.fit import ResponseFit, _fit_prepared
+from fertopt.response.models import MODEL_NAMES, get_model
 
 __all__ = ["ModelComparison", "compare_models"]
 
@@ -86,7 +86,7 @@ class ModelComparison(ResultBase):
         DataFrame
             ``model, rate, status, extrapolated, yield_at_rate, net_return, ci_low, ci_high``.
         """
-        from ..exceptions import ExtrapolationWarning
+        from fertopt.exceptions import ExtrapolationWarning
 
         rows = []
         for name, fit in self.fits.items():

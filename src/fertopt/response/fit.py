@@ -16,24 +16,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import economics as _econ
-from .._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from .._intervals import t_quantile
-from .._validation import (
+from fertopt import economics as _econ
+from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._intervals import t_quantile
+from fertopt._validation import (
     check_choice,
     check_probability,
 )
-from ..exceptions import (
+from fertopt.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
     DataError,
     ExtrapolationWarning,
     FertoptError,
 )
-from ..units import NUTRIENT_FORMS, parse_unit
-from ._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
-from ._engine import FitData, FitFailure, covariance, estimate
-from .models import ModelSpec, get_model
+from fertopt.units import NUTRIENT_FORMS, parse_unit
+from fertopt.response._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
+from fertopt.response._engine import FitData, FitFailure, covariance, estimate
+from fertopt.response.models import ModelSpec, get_model
 
 __all__ = [
     "ResponseFit",
@@ -272,7 +272,7 @@ class ResponseFit(ResultBase):
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Data, fitted curve and band (see :func:`fertopt.plotting.plot_response`)."""
-        from .. import plotting
+        from fertopt import plotting
 
         return plotting.plot_response(self, ax=ax, **kwargs)
 
@@ -797,4 +797,4 @@ def response_from_coefficients(
 
 
 # the comparison of several models lives in its own module; it is part of this interface
-from .compare import ModelComparison, compare_models  # noqa: E402
+from fertopt.response.compare import ModelComparison, compare_models  # noqa: E402

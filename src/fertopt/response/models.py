@@ -593,7 +593,7 @@ MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 
 def get_model(name: str) -> ModelSpec:
     """The specification of a model by name (raises a clear error for unknown names)."""
-    from .._validation import check_choice
+    from fertopt._validation import check_choice
 
     check_choice(name, "model", MODEL_NAMES)
     return MODELS[name]
