@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
-from fertopt import _cld
 from fertopt.batch import _vposthoc
+from fertopt.multcomp import _letters as _cld
 from fertopt.multcomp import duncan
 from test_batch import random_trials
 from test_batch_surface import PRICES, assert_same, three414

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
-from fertopt._formatting import Facts, Notes, Summary, Table
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
 
 
 def _minnesota():
@@ -202,6 +202,6 @@ def test_every_public_result_class_is_covered():
     classes = {
         name
         for name, obj in vars(fo).items()
-        if inspect.isclass(obj) and issubclass(obj, fo._formatting.ResultBase)
+        if inspect.isclass(obj) and issubclass(obj, ResultBase)
     }
     assert classes <= set(RESULTS), classes - set(RESULTS)

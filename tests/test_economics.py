@@ -335,7 +335,7 @@ def test_profile_contains_delta_centre_and_handles_mitscherlich(minnesota):
     # at the ends of the interval the SSE has risen by s²·F(0.95; 1, df)
     from scipy import stats
 
-    from fertopt.response._engine import profile_sse
+    from fertopt.curves.engine import profile_sse
 
     s2 = fit.sse / fit.df_resid
     for end in opt.ci:

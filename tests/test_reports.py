@@ -15,8 +15,9 @@ import pytest
 
 import fertopt as fo
 from fertopt import plotting
-from fertopt._report import _context
+from fertopt._core import formatting as _formatting
 from fertopt.reports import Figure, TrialReport, trial_report
+from fertopt.reports.sections import context as _context
 
 HERE = Path(__file__).parent
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -82,9 +83,7 @@ def test_sections_in_agronomist_order(en_report):
 
 def test_anova_section_shows_the_anova_numbers(minnesota, en_report):
     aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
-    table = next(
-        b for b in en_report.section("anova").blocks if isinstance(b, fo._formatting.Table)
-    )
+    table = next(b for b in en_report.section("anova").blocks if isinstance(b, _formatting.Table))
     frame = table.frame
     # the report composes fo.anova: its rows are the ANOVA's rows, plus a Total row
     np.testing.assert_allclose(frame["ss"].iloc[:3], aov.table["ss"], rtol=0)
@@ -156,7 +155,7 @@ def test_chinese_report_uses_chinese_labels(zh_report):
 
 
 def test_chinese_method_and_optimum_labels():
-    from fertopt._i18n import label, method_name, model_name, status_text
+    from fertopt._core.i18n import label, method_name, model_name, status_text
 
     assert method_name("duncan", "zh") == "Duncan 新复极差法"
     assert label("agronomic_optimum", "zh") == "最高产量施肥量"
@@ -443,7 +442,7 @@ def test_report_renders_in_headless_chromium(chromium, minnesota, tmp_path, lang
     info = browser.probe(chromium, page, tmp_path)
     # the browser laid out every table with all its rows, and decoded every figure
     tables = [
-        b for s in rep.shown for b in s.blocks if isinstance(b, fo._formatting.Table) and b.title
+        b for s in rep.shown for b in s.blocks if isinstance(b, _formatting.Table) and b.title
     ]
     assert [t["rows"] for t in info["tables"]] == [len(t.frame) for t in tables]
     assert (
@@ -514,7 +513,7 @@ def test_response_section_reports_the_published_eonr_optima(priced_report):
     assert econ.kind == "economic" and econ.rate == pytest.approx(174.24, abs=0.005)
     assert agro.kind == "agronomic" and agro.rate == pytest.approx(191.58, abs=0.005)
     assert econ.status == agro.status == "ok"
-    tables = {b.title: b.frame for b in sec.blocks if isinstance(b, fo._formatting.Table)}
+    tables = {b.title: b.frame for b in sec.blocks if isinstance(b, _formatting.Table)}
     optima = tables["Optimum rates for N"]
     assert optima["rate"].tolist() == [agro.rate, econ.rate]
     assert optima["ci_low"].tolist() == [agro.ci[0], econ.ci[0]]
@@ -602,7 +601,7 @@ def test_nutrient_with_too_few_rates_is_noted_and_the_other_fitted():
     sec = rep.section("response")
     assert sec.status == "ok"
     assert list(rep.responses) == ["N"]
-    notes = [b.text for b in sec.blocks if isinstance(b, fo._formatting.Paragraph)]
+    notes = [b.text for b in sec.blocks if isinstance(b, _formatting.Paragraph)]
     assert (
         "P2O5: only 2 distinct rates (0, 40) with the other nutrients held constant; "
         "a response curve needs at least 3."
@@ -698,7 +697,7 @@ def test_surface_section_on_a_3414_trial():
     surf = rep.surface
     assert surf.nutrients == ("N", "P2O5", "K2O") and surf.n_obs == 42 and surf.n_support == 14
     opt = surf.optimum(prices=PRICES_WC)
-    tables = {b.title: b.frame for b in sec.blocks if isinstance(b, fo._formatting.Table)}
+    tables = {b.title: b.frame for b in sec.blocks if isinstance(b, _formatting.Table)}
     shown = tables["Economic optimum within the tested rates"]
     assert shown["rate"].tolist() == [opt.rates[n] for n in ("N", "P2O5", "K2O")]
     assert (
@@ -793,9 +792,7 @@ def test_comparisons_section_shows_the_letter_groups(minnesota, method):
     aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
     expected = getattr(fo, method)(aov)
     assert mc.test == expected.test and mc.mse == aov.mse and mc.df == aov.df_resid
-    table = next(
-        b for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)
-    )
+    table = next(b for b in rep.section("comparisons").blocks if isinstance(b, _formatting.Table))
     assert table.frame["letters"].tolist() == expected.groups["letters"].tolist()
     assert table.frame["treatment"].tolist() == expected.groups["treatment"].astype(str).tolist()
     np.testing.assert_array_equal(table.frame["mean"], expected.groups["mean"])
@@ -823,7 +820,7 @@ def test_factorial_comparisons_per_factor():
     )
     assert [mc.term for mc in rep.comparisons] == ["N", "P"]
     titles = [
-        b.title for b in rep.section("comparisons").blocks if isinstance(b, fo._formatting.Table)
+        b.title for b in rep.section("comparisons").blocks if isinstance(b, _formatting.Table)
     ]
     assert titles[0].startswith("Factor N: ") and titles[1].startswith("Factor P: ")
 
@@ -881,7 +878,7 @@ def test_omission_section_is_recognised_and_reports_the_indices():
     om = rep.omission
     assert om.full == "NPK" and om.control == "CK"
     assert om.minus == {"N": "PK", "P2O5": "NK", "K2O": "NP"}
-    tables = [b for b in sec.blocks if isinstance(b, fo._formatting.Table)]
+    tables = [b for b in sec.blocks if isinstance(b, _formatting.Table)]
     np.testing.assert_array_equal(tables[0].frame["estimate"], om.indices["estimate"])
     # relative yield of the PK plot: 2500 / 3100 x 100 = 80.645 % (block effects cancel: the
     # wobble adds the same three values to every treatment)

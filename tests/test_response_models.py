@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from fertopt.curves.models import MODELS, Blocks, get_model
 from fertopt.exceptions import FertoptError
-from fertopt.response.models import MODELS, Blocks, get_model
 
 THETA = {
     "linear": np.array([5.0, 0.02]),

@@ -16,7 +16,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import fertopt as fo
-from fertopt import _polysurface as ps
+from fertopt.surface import poly as ps
 
 REF = Path(__file__).parent / "reference"
 WELCH_RATES = {"N": "n", "P": "p", "K": "k"}

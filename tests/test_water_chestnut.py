@@ -19,6 +19,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import fertopt as fo
+from fertopt.studies import water_chestnut
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "data" / "water_chestnut"
@@ -654,4 +655,4 @@ def test_every_audit_row_has_its_own_test(audit):
     }
     assert set(audit.table["item"]) == tested
     assert audit.table["item"].is_unique
-    assert set(audit.table["verdict"]) <= set(fo._water_chestnut.VERDICTS)
+    assert set(audit.table["verdict"]) <= set(water_chestnut.VERDICTS)

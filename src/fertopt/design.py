@@ -33,8 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from fertopt._validation import check_choice
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.validation import check_choice
 from fertopt.exceptions import FertoptError
 
 __all__ = [

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt import units as _units
-from fertopt._validation import describe_rows, require_frame, suggest_columns, to_numeric
+from fertopt._core.validation import describe_rows, require_frame, suggest_columns, to_numeric
 from fertopt.exceptions import ColumnError, DataError, FertoptError
 
 __all__ = ["read_trials", "COLUMN_ALIASES", "guess_column"]

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt import _validation as _v
-from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table
-from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError
+from fertopt._core import validation as _v
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
 from fertopt.batch._engine import assemble, read_keeping, run_local
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
+from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError
 
 __all__ = ["run_batch", "BatchResult", "TrialResult"]
 
@@ -355,7 +355,7 @@ def _as_plan(
             "rates=('N', 'P2O5', 'K2O')."
         )
     if model is not None:
-        from fertopt.response.models import get_model
+        from fertopt.curves.models import get_model
 
         get_model(model)
     if model is not None and len(rate_names) != 1:
@@ -532,13 +532,13 @@ def run_batch(
     after centring each trial; the multiple comparison decided against
     critical values computed once per (treatments, error df) by
     :mod:`fertopt.distributions`, letters by agricolae's sweep run over all
-    trials at once, with Piepho's letters (:mod:`fertopt._cld`) where the
+    trials at once, with Piepho's letters (:mod:`fertopt.multcomp._letters`) where the
     sweep's would contradict the tests; the surface by least squares on the
     treatment means of each coded design (one QR per design and term set;
     stepwise selection advances all trials together, each on its own path),
     its canonical analysis by batched eigen-decomposition, and the
     box-constrained optimum by the same face enumeration as
-    :func:`fertopt._polysurface.box_qp_max`.
+    :func:`fertopt.surface.poly.box_qp_max`.
     The numbers equal the per-trial path's to rounding (relative 1e-9 and
     better in the tests; identical letters, kinds and statuses).  A regular
     trial on one of the per-trial functions' decision boundaries (a residual

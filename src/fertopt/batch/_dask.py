@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import DataError, FertoptError
 from fertopt.batch._engine import assemble, missing_key_failure, read_keeping, run_local
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
+from fertopt.exceptions import DataError, FertoptError
 
 __all__ = ["open_source", "run_dask", "trial_frame"]
 

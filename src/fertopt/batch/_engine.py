@@ -16,13 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt import _validation as _v
+from fertopt._core import validation as _v
 from fertopt.anova import anova
-from fertopt.exceptions import FertoptError
 from fertopt.batch import _vectorized as _vz
 from fertopt.batch import _vposthoc as _vp
 from fertopt.batch import _vsurface as _vs
-from fertopt.batch._layout import Layout, TrialKeys, build_layout, label_codes, parse_numbers, trial_keys
+from fertopt.batch._layout import (
+    Layout,
+    TrialKeys,
+    build_layout,
+    label_codes,
+    parse_numbers,
+    trial_keys,
+)
 from fertopt.batch._pertrial import (
     WARNINGS_LOCK,
     Plan,
@@ -31,6 +37,7 @@ from fertopt.batch._pertrial import (
     model_stages,
     table_columns,
 )
+from fertopt.exceptions import FertoptError
 
 __all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
 
@@ -449,8 +456,8 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
     nutrients = tuple(str(r) for r in plan.rates)
     crop = costs = None
     if plan.prices is not None:
-        from fertopt._surface_fit import _resolve_units
-        from fertopt._surface_results import _resolve_prices
+        from fertopt.surface.fit import _resolve_units
+        from fertopt.surface.results import _resolve_prices
 
         columns = {n: r for n, r in zip(nutrients, plan.rates, strict=True)}
         response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)

@@ -5,8 +5,8 @@ one stable sort of the rows), so that the vectorized engine never loops over
 trials in Python.
 
 Numbers and labels are read with exactly the rules the per-trial functions
-apply (:func:`fertopt._validation.to_numeric` and
-:func:`fertopt._validation.as_labels`), but on the distinct values of a
+apply (:func:`fertopt._core.validation.to_numeric` and
+:func:`fertopt._core.validation.as_labels`), but on the distinct values of a
 column rather than on every cell.  A trial whose cells those rules would
 reject, drop or change is marked *not regular* and goes to the per-trial
 path, which then raises or warns exactly as a single-trial analysis does.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fertopt import _validation as _v
+from fertopt._core import validation as _v
 
 __all__ = ["TrialKeys", "trial_keys", "label_codes", "parse_numbers", "Layout", "build_layout"]
 
@@ -97,7 +97,7 @@ def trial_keys(frame: pd.DataFrame, by: Sequence[Hashable]) -> TrialKeys:
 # labels and numbers, read like the per-trial functions read them
 # ---------------------------------------------------------------------------
 def label_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the labels :func:`fertopt._validation.as_labels` would give.
+    """Codes of the labels :func:`fertopt._core.validation.as_labels` would give.
 
     Returns ``(codes, names)``: ``codes[i]`` indexes ``names`` (``-1`` for an
     empty cell, which the per-trial path refuses).  Two cells share a code
@@ -118,7 +118,7 @@ def label_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cell_number(v: object) -> float | None:
-    """One cell as :func:`fertopt._validation.to_numeric` reads it (``None``: not a number)."""
+    """One cell as :func:`fertopt._core.validation.to_numeric` reads it (``None``: not a number)."""
     if isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_)):
         return float(v)
     return _v._parse_number(str(v))

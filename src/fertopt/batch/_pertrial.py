@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
+from fertopt._core.formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
 from fertopt.anova import AnovaResult, anova
 from fertopt.exceptions import FertoptError
 
@@ -110,7 +110,7 @@ class Plan:
 
 def surface_terms(plan: Plan) -> list[str]:
     """Names of the candidate terms of the plan's surface (intercept first)."""
-    from fertopt import _polysurface as _ps
+    from fertopt.surface import poly as _ps
 
     nutrients = tuple(str(r) for r in plan.rates)
     return [_ps.term_name(p, nutrients) for p in _ps.candidate_terms(len(nutrients), "quadratic")]
@@ -143,7 +143,7 @@ def surface_columns(plan: Plan) -> dict[str, str]:
 
 def model_columns(plan: Plan) -> dict[str, str]:
     """Response-model and optimum columns of ``BatchResult.table``."""
-    from fertopt.response.models import get_model
+    from fertopt.curves.models import get_model
 
     cols = {"model_converged": "boolean"}
     cols.update({f"coef_{name}": "float64" for name in get_model(plan.model).params})

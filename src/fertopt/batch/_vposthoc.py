@@ -5,7 +5,7 @@ each trial are sorted exactly as :func:`fertopt.multcomp.duncan` sorts them
 (by mean, ties in label order), every pair is decided against a critical
 value computed once per ``(K, df)`` by :mod:`fertopt.distributions`, and the
 letters come from agricolae's sweep run in lock-step over the trials, with
-Piepho's letters (from :mod:`fertopt._cld`) where the sweep's letters would
+Piepho's letters (from :mod:`fertopt.multcomp._letters`) where the sweep's letters would
 contradict the decisions.
 
 Equivalence with the per-trial tests
@@ -67,7 +67,7 @@ class LetterBook:
     """Letter strings of bitsets, and Piepho letters of sweep-invalid patterns, cached."""
 
     def __init__(self) -> None:
-        from fertopt import _cld
+        from fertopt.multcomp import _letters as _cld
 
         self._cld = _cld
         self._text: dict[int, str] = {}
@@ -141,7 +141,7 @@ def _maximal_cliques(adjacent: list[int], n: int) -> list[int]:
 
 
 def piepho_bits(separated: np.ndarray, pool) -> list[str] | None:
-    """:func:`fertopt._cld.piepho_letters` with display order = position, on bit masks.
+    """:func:`fertopt.multcomp._letters.piepho_letters` with display order = position, on bit masks.
 
     Piepho's insert-absorb leaves exactly the maximal groups of treatments
     with no separated pair, the maximal cliques of the "not separated"
@@ -175,7 +175,9 @@ def piepho_bits(separated: np.ndarray, pool) -> list[str] | None:
 
 
 def _sweep(sep: np.ndarray) -> np.ndarray:
-    """agricolae's orderPvalue sweep (as :func:`fertopt._cld.sweep_letters`) on many trials.
+    """agricolae's orderPvalue sweep (as :func:`fertopt.multcomp._letters.sweep_letters`), batched.
+
+    Many trials at once.
 
     ``sep`` is (trials, K, K), True where two sorted positions are separated.
     Returns letter bitsets per position.  A letter is appended to a position

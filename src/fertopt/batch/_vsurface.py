@@ -16,7 +16,7 @@ plus ``R`` times the lack of fit of the means; ``(XᵀX)⁻¹`` of the plots is
 ``(X̄ᵀX̄)⁻¹ / R`` of the means.  Rates are coded per trial (each nutrient
 divided by its highest tested rate), so trials whose designs differ only by
 their rate levels share one coded design: its QR factorisation and its
-identifiability check (:func:`fertopt._surface_design.check_identifiable`) are
+identifiability check (:func:`fertopt.surface.design.check_identifiable`) are
 done once, and the coefficients of all its trials are one matrix product,
 then scaled back.  Stepwise selection needs the residual sum of squares of
 many term sets: each is ``ANOVA residual + R · SSE`` of the means on that
@@ -27,7 +27,7 @@ Canonical analysis and optimum
 Eigenvalues of the coded quadratic part (batched ``eigh``) give the kind;
 the stationary point solves ``2Hz = −g``.  The box-constrained maximum
 enumerates the faces of the tested box exactly as
-:func:`fertopt._polysurface.box_qp_max` does (free sets by size, then
+:func:`fertopt.surface.poly.box_qp_max` does (free sets by size, then
 combinations, then the fixed bounds), solving the stationarity conditions of
 every face for every trial at once.
 
@@ -75,7 +75,7 @@ class SurfaceSetup:
         costs: np.ndarray | None,
         stepwise: bool = False,
     ) -> SurfaceSetup:
-        from fertopt import _polysurface as _ps
+        from fertopt.surface import poly as _ps
 
         powers = _ps.candidate_terms(len(nutrients), "quadratic")
         names = [_ps.term_name(p, nutrients) for p in powers]
@@ -148,9 +148,9 @@ class DesignCache:
 
 
 def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _Design | None:
-    from fertopt import _polysurface as _ps
-    from fertopt._surface_design import check_identifiable
     from fertopt.exceptions import FertoptError
+    from fertopt.surface import poly as _ps
+    from fertopt.surface.design import check_identifiable
 
     k = coded.shape[0]
     _support, which = np.unique(coded, axis=0, return_inverse=True)
@@ -330,7 +330,7 @@ def _smallest_abs_eigenvalue(a: np.ndarray) -> np.ndarray:
 def box_qp_max_many(
     c0: np.ndarray, g: np.ndarray, h: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`fertopt._polysurface.box_qp_max` for every trial at once.
+    """:func:`fertopt.surface.poly.box_qp_max` for every trial at once.
 
     Returns ``(z, value, side, refer)``.  The per-trial function keeps the
     first candidate (in its enumeration order) not beaten by more than 1e-12

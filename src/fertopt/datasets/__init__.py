@@ -21,7 +21,7 @@ from importlib import resources
 
 import pandas as pd
 
-from fertopt._validation import check_choice
+from fertopt._core.validation import check_choice
 
 __all__ = [
     "load_dataset",
@@ -250,7 +250,7 @@ def water_chestnut_audit(lang: str = "en"):
     Returns
     -------
     StudyAudit
-        See :func:`fertopt._water_chestnut.audit`: ``table`` (``item | topic |
+        See :func:`fertopt.studies.water_chestnut.audit`: ``table`` (``item | topic |
         claim | paper | paper_value | fertopt | fertopt_value | verdict |
         verdict_text | explanation``) and the analyses behind it.
 
@@ -261,6 +261,6 @@ def water_chestnut_audit(lang: str = "en"):
     >>> a.row("income_p")["fertopt"]
     '-488.50 yuan (-5.69 %)'
     """
-    from fertopt._water_chestnut import audit
+    from fertopt.studies.water_chestnut import audit
 
     return audit(lang=lang)

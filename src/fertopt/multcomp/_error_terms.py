@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._formatting import format_number
+from fertopt._core.formatting import format_number
 from fertopt.exceptions import DesignError, DesignWarning, FertoptError
 
 __all__ = ["Plan", "plan_comparison", "given_error"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 
 __all__ = ["MultCompResult"]
 

@@ -4,7 +4,7 @@ Every public function of :mod:`fertopt.multcomp` hands its own arguments to
 :func:`from_anova` or :func:`from_means` unchanged.  These check the
 options, find what is compared and with which error (``_error_terms``),
 gather the means (``_families``), test each family (``_pairwise``), give
-the letters (:mod:`fertopt._cld`; ``*`` marks for Dunnett's test) and build
+the letters (:mod:`fertopt.multcomp._letters`; ``*`` marks for Dunnett's test) and build
 the :class:`MultCompResult` with its notes and warnings.
 """
 
@@ -16,12 +16,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt import _cld
-from fertopt._formatting import format_number
-from fertopt._validation import check_choice, check_probability
+from fertopt._core.formatting import format_number
+from fertopt._core.validation import check_choice, check_probability
 from fertopt.exceptions import DesignError, FertoptError, UnbalancedDesignWarning
+from fertopt.multcomp import _letters as _cld
 from fertopt.multcomp._error_terms import Plan, given_error, plan_comparison
-from fertopt.multcomp._families import Family, check_replicated, families_from_anova, family_from_means
+from fertopt.multcomp._families import (
+    Family,
+    check_replicated,
+    families_from_anova,
+    family_from_means,
+)
 from fertopt.multcomp._pairwise import Outcome, compare_family, harmonic_mean
 from fertopt.multcomp._result import MultCompResult
 

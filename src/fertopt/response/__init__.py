@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+from fertopt.curves.models import MODEL_NAMES, MODELS, ModelSpec
 from fertopt.response.fit import (
     ModelComparison,
     ResponseFit,
@@ -16,7 +17,6 @@ from fertopt.response.fit import (
     fit_response,
     response_from_coefficients,
 )
-from fertopt.response.models import MODEL_NAMES, MODELS, ModelSpec
 
 __all__ = [
     "fit_response",

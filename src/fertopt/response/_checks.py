@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._formatting import format_number
-from fertopt._intervals import t_quantile
-from fertopt._validation import (
+from fertopt._core.formatting import format_number
+from fertopt._core.validation import (
     as_labels,
     as_names,
     check_blocks,
@@ -24,10 +23,11 @@ from fertopt._validation import (
     require_frame,
     to_numeric,
 )
+from fertopt.curves.engine import FitData
+from fertopt.curves.models import MODEL_NAMES, Blocks, ModelSpec, get_model
+from fertopt.economics.intervals import t_quantile
 from fertopt.exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
 from fertopt.units import NUTRIENT_FORMS, parse_unit
-from fertopt.response._engine import FitData
-from fertopt.response.models import MODEL_NAMES, Blocks, ModelSpec, get_model
 
 _NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
 

@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table
-from fertopt._validation import check_choice, check_probability
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt._core.validation import check_choice, check_probability
+from fertopt.curves.engine import FitFailure
+from fertopt.curves.models import MODEL_NAMES, get_model
 from fertopt.exceptions import ConvergenceError, DesignError, FertoptError
 from fertopt.response._checks import _check_design, _prepare
-from fertopt.response._engine import FitFailure
 from fertopt.response.fit import ResponseFit, _fit_prepared
-from fertopt.response.models import MODEL_NAMES, get_model
 
 __all__ = ["ModelComparison", "compare_models"]
 

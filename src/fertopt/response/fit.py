@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from fertopt import economics as _econ
-from fertopt._formatting import Facts, Notes, ResultBase, Summary, Table, format_number
-from fertopt._intervals import t_quantile
-from fertopt._validation import (
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.validation import (
     check_choice,
     check_probability,
 )
+from fertopt.curves.engine import FitData, FitFailure, covariance, estimate
+from fertopt.curves.models import ModelSpec, get_model
+from fertopt.economics.intervals import t_quantile
 from fertopt.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -30,10 +32,8 @@ from fertopt.exceptions import (
     ExtrapolationWarning,
     FertoptError,
 )
-from fertopt.units import NUTRIENT_FORMS, parse_unit
 from fertopt.response._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
-from fertopt.response._engine import FitData, FitFailure, covariance, estimate
-from fertopt.response.models import ModelSpec, get_model
+from fertopt.units import NUTRIENT_FORMS, parse_unit
 
 __all__ = [
     "ResponseFit",
@@ -534,7 +534,7 @@ def fit_response(
     model : str, default 'quadratic'
         ``'linear'``, ``'quadratic'``, ``'square_root'``, ``'linear_plateau'``,
         ``'quadratic_plateau'`` or ``'mitscherlich'``.
-        See :mod:`fertopt.response.models`.
+        See :mod:`fertopt.curves.models`.
     block : str, optional
         Block (replicate) column, fitted as additive fixed effects; the
         intercept is then the average over blocks.

@@ -1,0 +1,661 @@
+"""Net-return curves, price-sensitivity tables and MRTN pooling over sites.
+
+The public names are re-exported by :mod:`fertopt.economics`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt.exceptions import DesignError, ExtrapolationWarning, FertoptError
+from fertopt.units import NUTRIENT_FORMS, Prices
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fertopt.economics import Optimum
+    from fertopt.response.fit import ResponseFit
+
+__all__ = [
+    "NetReturnCurve",
+    "PriceSensitivity",
+    "PooledSites",
+    "net_return_curve",
+    "price_sensitivity",
+    "pool_sites",
+]
+
+
+# ---------------------------------------------------------------------------
+# net-return curve
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class NetReturnCurve(ResultBase):
+    """Net return over a grid of rates.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``rate, yield, yield_gain, value_gain, cost, net_return``: fitted
+        yield, its gain over the zero rate, the value of that gain, the
+        nutrient cost and their difference (money per area, or yield units
+        when only a price ratio was given).
+    optimum : Optimum
+        The economic optimum of the same fit and prices.
+    profitable_range : tuple of float or None
+        Lowest and highest grid rate whose net return is within ``within`` of
+        the best (the flat top of the curve); None when ``within`` is None.
+    within : float or None
+    net_return_unit, price_ratio_text : str
+    """
+
+    table: pd.DataFrame
+    optimum: Optimum
+    profitable_range: tuple[float, float] | None
+    within: float | None
+    net_return_unit: str
+    price_ratio_text: str
+    warnings: tuple[str, ...] = ()
+    _fit: Any = field(default=None, repr=False, compare=False)
+
+    def _headline(self) -> str:
+        best = self.table.loc[self.table["net_return"].idxmax()]
+        text = (
+            f"best net return {format_number(best['net_return'], 4)} {self.net_return_unit} "
+            f"at {format_number(best['rate'], 4)}"
+        )
+        if self.profitable_range is not None:
+            lo, hi = self.profitable_range
+            within = format_number(self.within, 3)
+            text += f" | within {within}: {format_number(lo, 4)} – {format_number(hi, 4)}"
+        return text
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Price ratio applied", self.price_ratio_text),
+            ("Economic optimum", self.optimum._headline()),
+        ]
+        if self.profitable_range is not None:
+            lo, hi = self.profitable_range
+            facts.append(
+                (
+                    f"Profitable range (within {format_number(self.within, 3)})",
+                    f"{format_number(lo, digits)} – {format_number(hi, digits)}",
+                )
+            )
+        step = max(len(self.table) // 10, 1)
+        return Summary(
+            "Net return curve",
+            [
+                Facts(facts),
+                Table(self.table.iloc[::step].reset_index(drop=True)),
+                Notes(list(self.warnings)),
+            ],
+            headline=self._headline(),
+            digits=digits,
+        )
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Net return against rate (see :func:`fertopt.plotting.plot_net_return`)."""
+        from fertopt import plotting
+
+        return plotting.plot_net_return(self, ax=ax, **kwargs)
+
+
+def _contiguous_range(rates: np.ndarray, ok: np.ndarray, at: int) -> tuple[float, float]:
+    lo = hi = at
+    while lo > 0 and ok[lo - 1]:
+        lo -= 1
+    while hi < len(rates) - 1 and ok[hi + 1]:
+        hi += 1
+    return float(rates[lo]), float(rates[hi])
+
+
+def net_return_curve(
+    fit: ResponseFit,
+    /,
+    *,
+    prices: Prices | None = None,
+    price_ratio: Any = None,
+    rates: Any = None,
+    within: float | None = None,
+) -> NetReturnCurve:
+    """Net return ``Py·(Ŷ(x) − Ŷ(0)) − Px·x`` over a grid of rates.
+
+    Parameters
+    ----------
+    fit : ResponseFit
+    prices, price_ratio
+        As for :func:`optimum` (one is required).
+    rates : array-like, optional
+        Rates to evaluate; by default 201 points from 0 to the highest tested rate.
+    within : float, optional
+        Width of the profitable range: rates whose net return is within this
+        amount (money per area, MRTN's "$1 per acre") of the best.
+
+    Returns
+    -------
+    NetReturnCurve
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69,
+    ...                                     quadratic=-18.052, rate_range=(0, 8), nutrient="P2O5")
+    >>> curve = fit.net_return_curve(prices=fo.Prices(crop=2.8, P2O5=4.67), within=10)
+    >>> curve.table.columns.tolist()
+    ['rate', 'yield', 'yield_gain', 'value_gain', 'cost', 'net_return']
+    >>> curve.profitable_range
+    (7.92, 8.0)
+    """
+    from fertopt.economics import _resolve, optimum
+
+    econ = _resolve(fit, prices, price_ratio)
+    if econ is None:
+        raise FertoptError("a net return needs prices= or price_ratio=.")
+    lo, hi = fit.rate_range
+    grid = np.linspace(0.0, hi, 201) if rates is None else np.asarray(rates, float).ravel()
+    if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
+        raise FertoptError("rates must be finite rates of 0 or more.")
+    spec, th = fit._spec, fit._theta
+    yhat = spec.curve(grid, th)
+    y0 = float(spec.curve(np.array([0.0]), th)[0])
+    gain = yhat - y0
+    value = econ.value_per_yield * gain
+    cost = econ.cost_per_rate * grid
+    table = pd.DataFrame(
+        {
+            "rate": grid,
+            "yield": yhat,
+            "yield_gain": gain,
+            "value_gain": value,
+            "cost": cost,
+            "net_return": value - cost,
+        }
+    )
+    warn = []
+    if np.any(grid > hi * (1 + 1e-12)):
+        warn.append(
+            f"rates above the highest tested rate ({format_number(hi, 4)}) are extrapolated"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExtrapolationWarning)
+        opt = optimum(fit, prices=prices, price_ratio=price_ratio, ci=None)
+    prange = None
+    if within is not None:
+        w = float(within)
+        if not math.isfinite(w) or w < 0:
+            raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
+        nr = table["net_return"].to_numpy()
+        at = int(np.argmax(nr))
+        prange = _contiguous_range(grid, nr >= nr[at] - w, at)
+    return NetReturnCurve(
+        table=table,
+        optimum=opt,
+        profitable_range=prange,
+        within=None if within is None else float(within),
+        net_return_unit=econ.money,
+        price_ratio_text=econ.ratio_text,
+        warnings=tuple(warn),
+        _fit=fit,
+    )
+
+
+# ---------------------------------------------------------------------------
+# price sensitivity
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class PriceSensitivity(ResultBase):
+    """Optimum rate over a grid of prices or price ratios.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``crop_price, nutrient_price, price_ratio, rate, status, extrapolated,
+        yield_at_rate, net_return, ci_low, ci_high`` (prices NaN when the grid
+        was given as ratios).
+    nutrient : str or None
+    net_return_unit : str
+    """
+
+    table: pd.DataFrame
+    nutrient: str | None
+    net_return_unit: str
+    ci_method: str | None
+    warnings: tuple[str, ...] = ()
+
+    def _headline(self) -> str:
+        rates = self.table["rate"].dropna()
+        if rates.empty:
+            return f"{len(self.table)} price scenarios | no optimum"
+        return (
+            f"{len(self.table)} price scenarios | optimum {format_number(rates.min(), 4)} – "
+            f"{format_number(rates.max(), 4)}"
+        )
+
+    def _summary(self, digits: int) -> Summary:
+        return Summary(
+            "Price sensitivity of the optimum",
+            [Table(self.table), Notes(list(self.warnings))],
+            headline=self._headline(),
+            digits=digits,
+        )
+
+
+def price_sensitivity(
+    fit: ResponseFit,
+    /,
+    *,
+    prices: Prices | None = None,
+    crop: Any = None,
+    nutrient_prices: Any = None,
+    price_ratios: Any = None,
+    ci: str | None = None,
+    confidence_level: float = 0.95,
+) -> PriceSensitivity:
+    """Economic optimum over a grid of crop and nutrient prices (or of price ratios).
+
+    Parameters
+    ----------
+    fit : ResponseFit
+    prices : Prices, optional
+        The base prices; the grid varies its crop price and the price of the
+        fit's nutrient.
+    crop, nutrient_prices : sequence of float, optional
+        Crop prices and nutrient prices to combine (all pairs).  By default
+        the base prices × (0.75, 1, 1.25) for the crop and × (0.5, 0.75, 1,
+        1.25, 1.5) for the nutrient.
+    price_ratios : sequence, optional
+        Instead of prices: ratios in the data's units (needs declared units).
+    ci : str, optional
+        Interval method for each row (``'delta'``, ``'fieller'``, ``'profile'``).
+    confidence_level : float, default 0.95
+
+    Returns
+    -------
+    PriceSensitivity
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> fit = fo.response_from_coefficients("quadratic", intercept=1688.9, linear=328.69,
+    ...                                     quadratic=-18.052, rate_range=(0, 10), nutrient="P2O5")
+    >>> tab = fit.price_sensitivity(prices=fo.Prices(crop=2.8, P2O5=4.67),
+    ...                             crop=[2.8], nutrient_prices=[4.67, 9.34]).table
+    >>> tab[["nutrient_price", "rate", "status"]].round(3)
+       nutrient_price   rate status
+    0            4.67  9.058     ok
+    1            9.34  9.012     ok
+    """
+    from fertopt.economics import _resolve, optimum
+
+    rows = []
+    warn: list[str] = []
+    if price_ratios is not None:
+        if prices is not None or crop is not None or nutrient_prices is not None:
+            raise FertoptError(
+                "give either price_ratios= or prices (with crop=/nutrient_prices=), not both."
+            )
+        scenarios = [(math.nan, math.nan, {"price_ratio": v}) for v in np.atleast_1d(price_ratios)]
+        if (
+            isinstance(price_ratios, tuple)
+            and len(price_ratios) == 2
+            and isinstance(price_ratios[1], str)
+        ):
+            scenarios = [(math.nan, math.nan, {"price_ratio": price_ratios})]
+    else:
+        if prices is None:
+            raise FertoptError(
+                "price_sensitivity needs prices= (with optional crop=/nutrient_prices=) "
+                "or price_ratios=."
+            )
+        base = _resolve(fit, prices, None)
+        form = base.form
+        given = next(
+            (f for f in prices.forms if NUTRIENT_FORMS[f][0] == NUTRIENT_FORMS[form][0]), form
+        )
+        crops = np.atleast_1d(
+            crop if crop is not None else prices.crop * np.array([0.75, 1.0, 1.25])
+        )
+        nuts = np.atleast_1d(
+            nutrient_prices
+            if nutrient_prices is not None
+            else getattr(prices, given) * np.array([0.5, 0.75, 1.0, 1.25, 1.5])
+        )
+        scenarios = [
+            (float(c), float(n), {"prices": prices.replace(crop=float(c), **{given: float(n)})})
+            for c in crops
+            for n in nuts
+        ]
+    unit = ""
+    for cp, npr, kw in scenarios:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExtrapolationWarning)
+            opt = optimum(fit, ci=ci, confidence_level=confidence_level, **kw)
+        unit = opt.net_return_unit
+        lo, hi = opt.ci if opt.ci is not None else (math.nan, math.nan)
+        rows.append(
+            {
+                "crop_price": cp,
+                "nutrient_price": npr,
+                "price_ratio": opt.price_ratio,
+                "rate": opt.rate,
+                "status": opt.status,
+                "extrapolated": opt.extrapolated,
+                "yield_at_rate": opt.yield_at_rate,
+                "net_return": opt.net_return,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "crop_price",
+            "nutrient_price",
+            "price_ratio",
+            "rate",
+            "status",
+            "extrapolated",
+            "yield_at_rate",
+            "net_return",
+            "ci_low",
+            "ci_high",
+        ],
+    )
+    if table["extrapolated"].any():
+        warn.append("some optima lie outside the tested rates (extrapolated = True)")
+    return PriceSensitivity(
+        table=table, nutrient=fit.nutrient, net_return_unit=unit, ci_method=ci, warnings=tuple(warn)
+    )
+
+
+# ---------------------------------------------------------------------------
+# MRTN pooling over sites
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class PooledSites(ResultBase):
+    """Maximum return to nutrient (MRTN) over several sites.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``rate, mean_yield_gain, net_return, pct_max_yield`` on the rate grid:
+        the mean fitted yield gain over the zero rate across sites, the
+        return to nutrient ``Py·gain − Px·rate`` and the mean fitted yield as
+        a percentage of its maximum on the grid.
+    mrtn_rate : float
+        Rate of the maximum return to nutrient.
+    net_return_at_mrtn : float
+    profitable_range : tuple of float
+        Rates whose return is within ``within`` of the maximum.
+    within : float
+    pct_max_yield : float
+        Mean fitted yield at the MRTN rate as % of the maximum mean yield.
+    site_optima : DataFrame
+        ``site, model, rate, status, extrapolated, net_return, yield_at_rate``:
+        each site's own economic optimum (its distribution).
+    n_sites : int
+    net_return_unit, price_ratio_text : str
+    """
+
+    table: pd.DataFrame
+    mrtn_rate: float
+    net_return_at_mrtn: float
+    profitable_range: tuple[float, float]
+    within: float
+    pct_max_yield: float
+    site_optima: pd.DataFrame
+    n_sites: int
+    net_return_unit: str
+    price_ratio_text: str
+    warnings: tuple[str, ...] = ()
+
+    def _headline(self) -> str:
+        lo, hi = self.profitable_range
+        return (
+            f"MRTN {format_number(self.mrtn_rate, 4)} over {self.n_sites} sites | return "
+            f"{format_number(self.net_return_at_mrtn, 4)} {self.net_return_unit} | profitable "
+            f"{format_number(lo, 4)} – {format_number(hi, 4)}"
+        )
+
+    def _summary(self, digits: int) -> Summary:
+        lo, hi = self.profitable_range
+        facts = [
+            ("Sites", str(self.n_sites)),
+            ("Price ratio applied", self.price_ratio_text),
+            ("MRTN rate", format_number(self.mrtn_rate, digits)),
+            (
+                "Net return at MRTN",
+                f"{format_number(self.net_return_at_mrtn, digits)} {self.net_return_unit}",
+            ),
+            (
+                f"Profitable range (within {format_number(self.within, 3)})",
+                f"{format_number(lo, digits)} – {format_number(hi, digits)}",
+            ),
+            ("% of maximum yield at MRTN", format_number(self.pct_max_yield, digits)),
+        ]
+        return Summary(
+            "Maximum return to nutrient over sites",
+            [
+                Facts(facts),
+                Table(self.site_optima, title="Site optima"),
+                Notes(list(self.warnings)),
+            ],
+            headline=self._headline(),
+            digits=digits,
+        )
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Return-to-nutrient curve with the MRTN and profitable range."""
+        from fertopt import plotting
+
+        return plotting.plot_net_return(self, ax=ax, **kwargs)
+
+
+def _checked_sites(fits: Any) -> list[tuple[Any, Any]]:
+    """``(site, fit)`` pairs, checked: two or more converged fits of one nutrient in one unit."""
+    if isinstance(fits, dict):
+        items = list(fits.items())
+    else:
+        try:
+            items = [(f"site {i + 1}", f) for i, f in enumerate(fits)]
+        except TypeError:
+            raise FertoptError("fits must be a dict {site: fit} or a list of fits.") from None
+    if len(items) < 2:
+        raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
+    from fertopt.response.fit import ResponseFit
+
+    for name, f in items:
+        if not isinstance(f, ResponseFit):
+            raise FertoptError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
+        if not f.converged:
+            raise DesignError(
+                f"site {name!r}: the {f.model} fit did not converge; drop the site or use "
+                "another model."
+            )
+    first = items[0][1]
+    for name, f in items[1:]:
+        if (f.nutrient, f.response_unit, f.rate_unit) != (
+            first.nutrient,
+            first.response_unit,
+            first.rate_unit,
+        ):
+            raise DesignError(
+                f"site {name!r} has nutrient {f.nutrient!r} and units "
+                f"({f.response_unit}, {f.rate_unit}) but the first site has {first.nutrient!r} "
+                f"and ({first.response_unit}, {first.rate_unit}); "
+                "pool sites of the same nutrient in the same units."
+            )
+    return items
+
+
+def _refine_mrtn(
+    items: list[tuple[Any, Any]], econ: Any, grid: np.ndarray, at: int, mrtn: float, best: float
+) -> tuple[float, float]:
+    """The grid maximum of the mean net return refined between its neighbouring grid rates."""
+    from scipy.optimize import minimize_scalar
+
+    def neg(x: float) -> float:
+        xs = np.array([x])
+        g = np.mean(
+            [
+                f._spec.curve(xs, f._theta)[0] - f._spec.curve(np.array([0.0]), f._theta)[0]
+                for _, f in items
+            ]
+        )
+        return -(econ.value_per_yield * g - econ.cost_per_rate * x)
+
+    res = minimize_scalar(
+        neg,
+        bounds=(grid[at - 1], grid[at + 1]),
+        method="bounded",
+        options={"xatol": 1e-10 * max(grid[-1], 1.0)},
+    )
+    if -res.fun >= best:
+        return float(res.x), float(-res.fun)
+    return mrtn, best
+
+
+def _site_optima(items: list[tuple[Any, Any]], prices: Any, price_ratio: Any) -> pd.DataFrame:
+    """Each site's own economic optimum, for comparison with the pooled MRTN."""
+    from fertopt.economics import optimum
+
+    rows = []
+    for name, f in items:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExtrapolationWarning)
+            o = optimum(f, prices=prices, price_ratio=price_ratio, ci=None)
+        rows.append(
+            {
+                "site": str(name),
+                "model": f.model,
+                "rate": o.rate,
+                "status": o.status,
+                "extrapolated": o.extrapolated,
+                "net_return": o.net_return,
+                "yield_at_rate": o.yield_at_rate,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["site", "model", "rate", "status", "extrapolated", "net_return", "yield_at_rate"],
+    )
+
+
+def pool_sites(
+    fits: Any,
+    /,
+    *,
+    prices: Prices | None = None,
+    price_ratio: Any = None,
+    rates: Any = None,
+    within: float = 1.0,
+) -> PooledSites:
+    """MRTN pooling: mean return-to-nutrient curve over sites (Sawyer et al. 2006).
+
+    Parameters
+    ----------
+    fits : mapping of site -> ResponseFit, or sequence of ResponseFit
+        One fitted response per site (models may differ between sites), all
+        for the same nutrient in the same units.
+    prices, price_ratio
+        As for :func:`optimum` (one is required).
+    rates : array-like, optional
+        Rate grid; by default 0 to the lowest of the sites' highest tested
+        rates in 401 steps, so that no site is extrapolated.
+    within : float, default 1.0
+        Width of the profitable range in return units (MRTN uses $1/acre).
+
+    Returns
+    -------
+    PooledSites
+
+    Raises
+    ------
+    DesignError
+        Fewer than two sites, or sites with different nutrients or units.
+
+    Notes
+    -----
+    ``RTN(x) = Py · mean_s[Ŷ_s(x) − Ŷ_s(0)] − Px · x``; the MRTN rate maximises
+    it on the grid; the profitable range is ``{x : RTN(x) ≥ RTN(MRTN) − within}``
+    around the MRTN.  Averaging response curves (not site optima) is the MRTN
+    method of the Corn Nitrogen Rate Calculator.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> kg = {"response": "kg/ha", "rate": "kg/ha"}
+    >>> a = fo.response_from_coefficients("quadratic", intercept=7000, linear=60, quadratic=-0.16,
+    ...                                   rate_range=(0, 240), nutrient="N", units=kg)
+    >>> b = fo.response_from_coefficients("quadratic", intercept=8000, linear=40, quadratic=-0.12,
+    ...                                   rate_range=(0, 240), nutrient="N", units=kg)
+    >>> pooled = fo.pool_sites({"A": a, "B": b}, prices=fo.Prices(crop=0.157, N=0.88))
+    >>> round(pooled.mrtn_rate, 1)     # 0.157·(50 − 0.28 x) = 0.88
+    158.6
+    """
+    from fertopt.economics import _resolve
+
+    items = _checked_sites(fits)
+    first = items[0][1]
+    econ = _resolve(first, prices, price_ratio)
+    if econ is None:
+        raise FertoptError("pooling returns needs prices= or price_ratio=.")
+    top = min(f.rate_range[1] for _, f in items)
+    grid = np.linspace(0.0, top, 401) if rates is None else np.asarray(rates, float).ravel()
+    if grid.size < 2 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
+        raise FertoptError("rates must be at least two finite rates of 0 or more.")
+    grid = np.unique(grid)
+    warn = []
+    over = [name for name, f in items if grid.max() > f.rate_range[1] * (1 + 1e-12)]
+    if over:
+        warn.append(
+            f"the rate grid extrapolates beyond the tested rates of {', '.join(map(str, over))}"
+        )
+    gains, levels = [], []
+    for _, f in items:
+        yhat = f._spec.curve(grid, f._theta)
+        gains.append(yhat - float(f._spec.curve(np.array([0.0]), f._theta)[0]))
+        levels.append(yhat)
+    mean_gain = np.mean(gains, axis=0)
+    mean_yield = np.mean(levels, axis=0)
+    rtn = econ.value_per_yield * mean_gain - econ.cost_per_rate * grid
+    at = int(np.argmax(rtn))
+    mrtn, best = float(grid[at]), float(rtn[at])
+    if 0 < at < len(grid) - 1:  # refine between the neighbouring grid rates
+        mrtn, best = _refine_mrtn(items, econ, grid, at, mrtn, best)
+    w = float(within)
+    if not math.isfinite(w) or w < 0:
+        raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
+    prange = _contiguous_range(grid, rtn >= best - w, at)
+    pct = 100 * mean_yield / mean_yield.max()
+    pct_at = (
+        100
+        * float(np.mean([f._spec.curve(np.array([mrtn]), f._theta)[0] for _, f in items]))
+        / mean_yield.max()
+    )
+    table = pd.DataFrame(
+        {"rate": grid, "mean_yield_gain": mean_gain, "net_return": rtn, "pct_max_yield": pct}
+    )
+    site_optima = _site_optima(items, prices, price_ratio)
+    if at == len(grid) - 1:
+        warn.append("the return still rises at the end of the rate grid: the MRTN may lie above it")
+    return PooledSites(
+        table=table,
+        mrtn_rate=mrtn,
+        net_return_at_mrtn=best,
+        profitable_range=prange,
+        within=w,
+        pct_max_yield=pct_at,
+        site_optima=site_optima,
+        n_sites=len(items),
+        net_return_unit=econ.money,
+        price_ratio_text=econ.ratio_text,
+        warnings=tuple(warn),
+    )

@@ -1,0 +1,525 @@
+"""Omission-plot (nutrient-subtraction) and formula-correction trials.
+
+An omission trial compares a full formula (NPK) with plots that leave one
+nutrient out (PK, NK, NP) and, usually, an unfertilized control.  A formula
+correction trial is the same layout with a nutrient *reduced* rather than
+omitted.  :func:`omission` turns the plot yields into the indices agronomists
+report, each with a standard error from the replicates, together with the
+ANOVA of the treatments and their letter groups.
+
+Standard errors
+---------------
+Every index is a smooth function of treatment means.  Its standard error is
+the delta-method error computed from the means' covariance matrix, which comes
+from the ANOVA of the trial: ``MSE / n`` on the diagonal for a balanced trial,
+and the covariance of the block-adjusted (least-squares) means when plots are
+missing.  Confidence limits use Student's t on the error degrees of freedom of
+that ANOVA.  This uses the pooled error of all treatments (8 df in a 5 × 3
+RCBD) rather than per-block ratios (2 df), which is what the ANOVA and the
+multiple comparisons of the same trial use, so the numbers stay consistent
+with each other.  Gradients are taken by complex-step differentiation, exact
+to rounding for these rational functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core import validation as _v
+from fertopt._core.formatting import (
+    Facts,
+    Notes,
+    Paragraph,
+    ResultBase,
+    Summary,
+    Table,
+    format_number,
+)
+from fertopt.exceptions import FertoptError
+from fertopt.omission.steps import (
+    SOIL_SUPPLY_CLASSES,
+    _check_arguments,
+    _dose,
+    _duncan_letters,
+    _economics,
+    _fit_trial,
+    _indices,
+    _means_table,
+    _notes,
+    _pricing,
+    _rates_table,
+    _soil_supply,
+    _uptake_means,
+)
+
+__all__ = ["omission", "OmissionResult", "SOIL_SUPPLY_CLASSES"]
+
+
+# ---------------------------------------------------------------------------
+# result
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class OmissionResult(ResultBase):
+    """Result of :func:`omission`.
+
+    Attributes
+    ----------
+    means : DataFrame
+        ``treatment | role | nutrient | mean | se | n | letters``, one row per
+        treatment in the data: the full formula, the minus plots (in the
+        order of ``minus``), the control, then the other treatments.  ``role`` is
+        ``"full"``, ``"minus"``, ``"control"`` or ``"other"``; ``nutrient`` names the nutrient a
+        minus plot lacks (empty otherwise); ``mean`` is the least-squares
+        (block-adjusted) mean, equal to the arithmetic mean in a complete
+        trial; ``se`` is its standard error; ``letters`` are Duncan's groups
+        at ``alpha`` (``a`` = highest mean).
+    indices : DataFrame
+        ``nutrient | index | estimate | se | ci_low | ci_high | unit``.  One
+        block of rows per omitted nutrient, then ``nutrient == "all"`` for the
+        whole-fertilizer indices against the control.  Indices that need
+        missing inputs (rates, prices, uptake, a control) are absent.
+        ``unit``: ``"%"``, ``"ratio"``, the yield unit (``"kg/mu"``; ``"yield
+        units"`` when the data record none), yield per unit of nutrient
+        (``"kg/kg"``, ``"t/kg"``) and the money unit (``"yuan/mu"``).
+    economics : DataFrame or None
+        With rates and prices, one row per treatment (in the order of
+        ``means``): ``treatment | role |
+        yield | yield_se | fertilizer_cost | gross_value | income | income_se |
+        income_change | income_change_se | income_change_pct |
+        income_change_pct_se | net_return | net_return_se | value_cost_ratio |
+        value_cost_ratio_se``.  ``income`` = yield × crop price − fertilizer
+        cost; ``income_change`` and ``income_change_pct`` compare it with the
+        full formula (the percentage is of the full formula's income);
+        ``net_return`` (施肥纯收益) = (yield − control yield) × crop price −
+        fertilizer cost and ``value_cost_ratio`` (产投比) = (yield − control
+        yield) × crop price / fertilizer cost need a control.
+    soil_supply : DataFrame
+        ``nutrient | relative_yield | supply_class`` for true omission plots
+        (the nutrient not applied at all); empty when every minus plot only
+        reduces the nutrient.
+    rates : DataFrame
+        ``treatment | nutrient | rate``: the rates of each treatment used.
+    anova : AnovaResult or None
+        The ANOVA of all treatments (RCBD when ``block`` is given); None for
+        a trial without replicates.
+    comparison : MultCompResult or None
+        Duncan's multiple range test on that ANOVA (:func:`fertopt.duncan`:
+        arithmetic means, the ANOVA's error, harmonic-mean replication when
+        plots are missing, as agricolae).
+    response, treatment, block : str
+        Column roles.
+    full, control : str or None
+        Treatment labels of the full formula and the control.
+    minus : dict
+        Nutrient → label of the plot lacking (or short of) it.
+    prices : dict or None
+        Money per unit of yield (``crop``) and per unit of each nutrient's
+        rate, as applied (prices per kg converted to the data's units).
+    money_unit : str
+        Unit of the money columns, e.g. ``"yuan/mu"`` (empty without prices).
+    mse, df_resid : float
+        Error mean square and degrees of freedom behind every standard error.
+    confidence_level, alpha : float
+        Level of the t intervals; significance level of the letters.
+    se_method : str
+        ``"delta method on the treatment means with the ANOVA error"``.
+    n_obs, n_dropped : int
+        Plots analysed and plots left out for a missing response.
+    notes : tuple of str
+        How to read the indices for this trial (reductions, negative
+        contributions).
+    warnings : tuple of str
+        Everything the analysis warned about.
+    """
+
+    means: pd.DataFrame
+    indices: pd.DataFrame
+    economics: pd.DataFrame | None
+    soil_supply: pd.DataFrame
+    rates: pd.DataFrame
+    anova: Any = field(repr=False)
+    comparison: Any = field(default=None, repr=False)
+    response: str
+    treatment: str
+    block: str | None
+    full: str
+    control: str | None
+    minus: dict[str, str]
+    prices: dict[str, float] | None
+    money_unit: str
+    mse: float
+    df_resid: float
+    confidence_level: float
+    alpha: float
+    se_method: str
+    n_obs: int
+    n_dropped: int
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def index(self, name: str, nutrient: str | None = None) -> pd.DataFrame | pd.Series:
+        """Rows of ``indices`` for one index (one row when ``nutrient`` is given).
+
+        Examples
+        --------
+        >>> import fertopt as fo
+        >>> om = fo.omission(fo.load_dataset("water_chestnut"), response="yield",
+        ...                  treatment="treatment", block="block", full="formula",
+        ...                  minus={"P2O5": "reduced P"}, control="blank")
+        >>> print(f"{om.index('relative_yield', 'P2O5')['estimate']:.2f}")
+        94.42
+        """
+        rows = self.indices.loc[self.indices["index"] == name]
+        if rows.empty:
+            known = ", ".join(dict.fromkeys(self.indices["index"]))
+            raise FertoptError(f"index {name!r} is not in this result; it has {known}.")
+        if nutrient is None:
+            return rows.reset_index(drop=True)
+        one = rows.loc[rows["nutrient"] == nutrient]
+        if one.empty:
+            raise FertoptError(
+                f"index {name!r} has no row for nutrient {nutrient!r}; nutrients: "
+                f"{', '.join(rows['nutrient'])}."
+            )
+        return one.iloc[0]
+
+    def plot(self, ax: Any = None, *, index: str = "relative_yield", **kwargs: Any) -> Any:
+        """Bar chart of one index per nutrient with ± SE bars; see :mod:`fertopt.plotting`."""
+        from fertopt import plotting
+
+        return plotting.plot_omission(self, ax=ax, index=index, **kwargs)
+
+    # -- display ------------------------------------------------------------
+    def _headline(self) -> str:
+        parts = []
+        ry = self.indices.loc[self.indices["index"] == "relative_yield"]
+        for _, r in ry.iterrows():
+            parts.append(f"RY {r['nutrient']} {r['estimate']:.1f}% (SE {r['se']:.1f})")
+        p = self.anova.term(self.treatment)["p"] if self.anova is not None else math.nan
+        head = f"full={self.full!r}: " + ", ".join(parts) if parts else f"full={self.full!r}"
+        if np.isfinite(p):
+            head += f" | treatments F p {'< 0.0001' if p < 1e-4 else f'= {p:.4f}'}"
+        return head
+
+    def _summary(self, digits: int) -> Summary:
+        level = f"{100 * self.confidence_level:g} %"
+        facts = [
+            ("Response", str(self.response)),
+            (
+                "Design",
+                f"{self.anova.design}: {self.anova._layout()}"
+                if self.anova is not None
+                else f"{len(self.means)} treatments without replicates",
+            ),
+            ("Full formula", str(self.full)),
+            ("Minus plots", ", ".join(f"{k}: {v}" for k, v in self.minus.items())),
+            ("Control", str(self.control) if self.control is not None else "none"),
+            (
+                "Plots analysed",
+                str(self.n_obs) + (f" ({self.n_dropped} dropped)" if self.n_dropped else ""),
+            ),
+            (
+                "Error (MSE, df)",
+                f"{format_number(self.mse, digits + 1)}, {format_number(self.df_resid)}",
+            ),
+            ("Standard errors", self.se_method),
+        ]
+        if self.prices:
+            facts.append(
+                (
+                    "Prices (per unit of yield and of rate)",
+                    ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items()),
+                )
+            )
+            facts.append(("Money", self.money_unit))
+        means = self.means.copy()
+        blocks: list[Any] = [Facts(facts)]
+        blocks.append(
+            Table(
+                means,
+                title="Treatment means",
+                formats={"n": "int"},
+                note=(
+                    f"Letters: Duncan's multiple range test at alpha = {self.alpha:g}; "
+                    "means sharing a letter do not differ."
+                )
+                if self.comparison is not None
+                else None,
+            )
+        )
+        shown = self.indices.copy()
+        blocks.append(
+            Table(
+                shown,
+                title=f"Indices with standard errors and {level} intervals",
+                labels={"ci_low": "ci low", "ci_high": "ci high"},
+            )
+        )
+        if self.economics is not None:
+            econ = self.economics[
+                [
+                    "treatment",
+                    "yield",
+                    "fertilizer_cost",
+                    "income",
+                    "income_se",
+                    "income_change",
+                    "income_change_pct",
+                    "net_return",
+                    "value_cost_ratio",
+                ]
+            ]
+            blocks.append(Table(econ, title="Economics (per area of the yield unit)"))
+        if len(self.soil_supply):
+            blocks.append(Table(self.soil_supply, title="Soil nutrient supply from relative yield"))
+        blocks.append(
+            Paragraph(
+                "Relative yield = minus / full × 100; "
+                "contribution rate = (full − minus) / full × 100; "
+                "yield increase % = (full − minus) / minus × 100; "
+                "agronomic efficiency = (full − minus) / nutrient difference; "
+                "partial factor productivity = full / nutrient rate; "
+                "value–cost ratio = yield gain × crop price / nutrient cost.",
+                title="Definitions",
+            )
+        )
+        blocks.append(Notes(list(self.notes), title="Notes"))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary(
+            f"Omission-plot analysis: {self.response}",
+            blocks,
+            headline=self._headline(),
+            digits=digits,
+        )
+
+
+# ---------------------------------------------------------------------------
+# the analysis
+# ---------------------------------------------------------------------------
+def omission(
+    data: Any,
+    /,
+    *,
+    response: Hashable,
+    treatment: Hashable,
+    full: Any,
+    minus: Mapping[str, Any],
+    control: Any = None,
+    rates: Any = None,
+    prices: Any = None,
+    block: Hashable | None = None,
+    uptake: Mapping[str, Hashable] | None = None,
+    units: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    confidence_level: float = 0.95,
+    nan_policy: str = "omit",
+) -> OmissionResult:
+    """Indices of an omission-plot or formula-correction trial, with standard errors.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot.  Treatments other than the full, minus and control
+        plots may be present (a 3414 trial): they enter the ANOVA and the
+        letters but no index.
+    response : str
+        Yield column (kg per area; indices in "yield" units use it).
+    treatment : str
+        Treatment label column.
+    full : label
+        The full formula (NPK).
+    minus : mapping
+        Nutrient → label of the plot lacking it (or given less of it), e.g.
+        ``{"N": "PK", "P2O5": "NK", "K2O": "NP"}``.  The nutrient names are
+        those of ``rates`` and ``prices``.
+    control : label, optional
+        The unfertilized plot (CK); needed for the fertilizer and soil-base
+        contributions, the net return and the value–cost ratio.
+    rates : sequence, mapping or mapping of mappings, optional
+        Nutrient rates (kg per the yield's area): the rate columns when they
+        are named after the nutrients (``("N", "P2O5", "K2O")``), a mapping
+        column → nutrient (``{"n_kg": "N", "p_kg": "P2O5"}``, as in
+        :func:`fertopt.trial_report`), or the rates of each treatment
+        (``{"NPK": {"N": 18, "P2O5": 8, "K2O": 19}, "PK": {...}, ...}``).
+        Needed for agronomic efficiency, partial factor productivity,
+        recovery efficiency and economics.
+    prices : fertopt.Prices or mapping, optional
+        Crop price and price per kg of each nutrient (``fo.Prices(crop=2.8,
+        N=6.25, P2O5=4.67, K2O=10.4)`` or the same as a mapping).  Needs
+        ``rates``.
+    block : str, optional
+        Block (replicate) column: RCBD analysis; without it, a CRD.
+    uptake : mapping, optional
+        Nutrient → column of that nutrient's uptake (kg per area) per plot,
+        for the recovery efficiency.
+    units : mapping, optional
+        ``{"response": "t/ha", "rate": "kg/ha"}``: units of the yield and
+        rate columns, to turn prices per kg into money per area (default: the
+        units recorded by :func:`fertopt.read_trials` or
+        :func:`fertopt.load_dataset`; without them yields and rates are taken
+        as kg per the same area).
+    alpha : float, default 0.05
+        Significance level of Duncan's letters.
+    confidence_level : float, default 0.95
+        Level of the t intervals of the indices.
+    nan_policy : {'omit', 'raise'}
+        Plots with a missing yield are left out (counted), or refused.
+
+    Returns
+    -------
+    OmissionResult
+        ``means`` (with letters), ``indices`` (``nutrient | index | estimate |
+        se | ci_low | ci_high | unit``), ``economics``, ``soil_supply``,
+        ``rates``, ``anova``, ``comparison`` and the provenance fields listed
+        in :class:`OmissionResult`.  Nutrient indices: ``relative_yield``,
+        ``contribution_rate``, ``yield_increase``, ``yield_increase_pct``,
+        ``agronomic_efficiency``, ``partial_factor_productivity``,
+        ``recovery_efficiency``, ``value_cost_ratio``, ``net_return``; whole
+        fertilizer (``nutrient == "all"``): ``fertilizer_contribution``,
+        ``soil_contribution``, ``yield_increase``, ``yield_increase_pct``,
+        ``agronomic_efficiency``, ``partial_factor_productivity``,
+        ``value_cost_ratio``, ``net_return``.
+
+    Raises
+    ------
+    ColumnError
+        A named column (response, treatment, block, rates, uptake) is missing.
+    DesignError
+        ``full``, a ``minus`` or the ``control`` label is not in the data, a
+        label plays two roles, or a minus plot does not receive less of its
+        nutrient than the full formula.
+    DataError
+        Non-numeric or negative rates, or plots of one treatment with
+        different rates.
+    FertoptError
+        Prices without rates, a price missing for an applied nutrient, bad
+        ``alpha`` / ``confidence_level``.
+
+    Warns
+    -----
+    DesignWarning
+        A minus plot that also differs from the full formula in another
+        nutrient: its difference mixes two effects; or a trial without
+        replicates (no standard errors).
+    Warnings of :func:`fertopt.anova` and :func:`fertopt.duncan` (missing
+    plots, unequal replication).
+
+    Notes
+    -----
+    With :math:`Y_F` the full-formula mean, :math:`Y_{-X}` the mean of the
+    plot short of nutrient X, :math:`Y_0` the control mean, :math:`F_X` the
+    rate of X in the full formula and :math:`\\Delta F_X` = :math:`F_X` −
+    the rate of X in the minus plot (= :math:`F_X` for a true omission):
+
+    * relative yield :math:`RY_X = 100\\,Y_{-X}/Y_F`;
+    * contribution rate (肥料贡献率) :math:`100\\,(Y_F - Y_{-X})/Y_F`;
+    * yield increase :math:`Y_F - Y_{-X}` and, in percent (增产率),
+      :math:`100\\,(Y_F - Y_{-X})/Y_{-X}`;
+    * agronomic efficiency :math:`AE_X = (Y_F - Y_{-X})/\\Delta F_X`;
+    * partial factor productivity :math:`PFP_X = Y_F/F_X`;
+    * recovery efficiency :math:`RE_X = 100\\,(U_F - U_{-X})/\\Delta F_X`
+      from the uptake means :math:`U`;
+    * value–cost ratio of X :math:`(Y_F - Y_{-X})\\,P_y/(\\Delta F_X P_X)` and
+      net return :math:`(Y_F - Y_{-X})\\,P_y - \\Delta F_X P_X`;
+    * whole fertilizer: contribution :math:`100\\,(Y_F - Y_0)/Y_F`, soil base
+      :math:`100\\,Y_0/Y_F`, net return (施肥纯收益, NY/T 3181)
+      :math:`(Y_F - Y_0)P_y - C_F` and value–cost ratio (产投比)
+      :math:`(Y_F - Y_0)P_y / C_F` with :math:`C_F = \\sum_X F_X P_X`.
+
+    Standard errors are delta-method errors from the covariance of the
+    treatment means (``MSE/n`` for a balanced trial; block-adjusted
+    least-squares means when plots are missing), intervals are
+    estimate ± t(1 − (1 − level)/2, error df) × SE.  Linear indices (yield
+    increase, net return, income change) have exact standard errors this way.
+    Relative-yield classes follow the soil-testing programme: < 50 % very
+    low, 50–75 % low, 75–95 % medium, > 95 % high; they are given only for
+    true omission plots.  Definitions after IPNI and NY/T 3181-2018.
+
+    Examples
+    --------
+    >>> import fertopt as fo, warnings
+    >>> df = fo.load_dataset("water_chestnut")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", fo.DesignWarning)   # swapped N/K rates: confounded
+    ...     om = fo.omission(df, response="yield", treatment="treatment", block="block",
+    ...                      full="formula", control="blank",
+    ...                      minus={"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
+    ...                      rates=("N", "P2O5", "K2O"),
+    ...                      prices={"crop": 2.8, "N": 6.25, "P2O5": 4.67, "K2O": 10.4})
+    >>> row = om.index("soil_contribution", "all")
+    >>> print(f"soil base {row['estimate']:.2f} % ± {row['se']:.2f}")
+    soil base 52.96 % ± 4.40
+    >>> om.economics[["treatment", "income_change"]].round(2)
+       treatment  income_change
+    0    formula           0.00
+    1  reduced N         645.22
+    2  reduced P        -488.50
+    3  reduced K        -862.78
+    4      blank       -3852.54
+    """
+    _v.check_nan_policy(nan_policy)
+    alpha = _v.check_probability(alpha, "alpha")
+    confidence_level = _v.check_probability(confidence_level, "confidence_level")
+    frame = _v.require_frame(data)
+    uptake = _check_arguments(
+        frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        minus=minus,
+        rates=rates,
+        prices=prices,
+        uptake=uptake,
+    )
+    trial = _fit_trial(
+        frame,
+        response=response,
+        treatment=treatment,
+        block=block,
+        full=full,
+        minus=minus,
+        control=control,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+    )
+    dose = _dose(trial, rates)
+    pricing = _pricing(trial, dose, prices, units)
+    uptake_stats = _uptake_means(trial, uptake)
+    indices = _indices(trial, dose, pricing, uptake_stats)
+    economics = _economics(trial, dose, pricing.prices)
+    issued = [*trial.plots.warnings, *dose.warnings]
+    comparison, letters = _duncan_letters(trial, alpha)
+    if comparison is not None:
+        issued.extend(comparison.warnings)
+    return OmissionResult(
+        means=_means_table(trial, letters),
+        indices=indices,
+        economics=economics,
+        soil_supply=_soil_supply(trial, dose),
+        rates=_rates_table(trial, dose),
+        anova=trial.plots.aov,
+        comparison=comparison,
+        response=str(response),
+        treatment=str(treatment),
+        block=None if block is None else str(block),
+        full=trial.roles.full,
+        control=trial.roles.control,
+        minus=trial.roles.minus,
+        prices=pricing.prices,
+        money_unit=pricing.money_unit,
+        mse=trial.plots.mse,
+        df_resid=trial.plots.df_resid,
+        confidence_level=confidence_level,
+        alpha=alpha,
+        se_method="delta method on the treatment means with the ANOVA error",
+        n_obs=trial.plots.n_obs,
+        n_dropped=trial.plots.n_dropped,
+        notes=_notes(trial, dose, alpha),
+        warnings=tuple(dict.fromkeys(issued)),
+    )

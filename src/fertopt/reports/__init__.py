@@ -1,0 +1,754 @@
+"""One trial's full analysis as a document: :func:`trial_report`.
+
+The report follows the order in which an agronomist writes up a trial:
+design and data (with the plots left out), the analysis of variance with its
+CV, multiple comparisons with letter groups, fertilizer response curves with
+the rate of maximum yield and the economic optimum (intervals and status), the
+N-P-K surface, omission-plot indices where the design has them, residual
+diagnostics, and every warning in plain words.  It renders as a self-contained
+HTML page (figures embedded, nothing fetched), as Markdown with the figures
+written beside it, as plain text, and in Jupyter; in English or Chinese.
+
+A section that does not apply (no rate columns → no response curves) is left
+out with a note; a section whose analysis fails says why and the rest of the
+report is still produced.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import html
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from fertopt._core.formatting import (
+    Facts,
+    Notes,
+    Paragraph,
+    ResultBase,
+    Summary,
+    Table,
+    _text_table,
+    html_table_rows,
+    to_jsonable,
+)
+from fertopt._core.i18n import check_lang, label
+from fertopt._core.validation import check_choice, check_probability
+from fertopt.exceptions import FertoptError
+from fertopt.reports import sections as _rs
+
+__all__ = ["trial_report", "TrialReport", "Section", "Figure"]
+
+
+# ---------------------------------------------------------------------------
+# pieces of a report
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure of a report.
+
+    Attributes
+    ----------
+    name : str
+        Short file-name stem (``"means"``, ``"response_N"``).
+    caption : str
+        Caption in the report's language (numbered when rendered).
+    data : bytes
+        The image: PNG bytes, or SVG text encoded as UTF-8.
+    format : {'png', 'svg'}
+    width, height : float
+        Size in inches.
+    """
+
+    name: str
+    caption: str
+    data: bytes = field(repr=False)
+    format: str = "png"
+    width: float = 5.0
+    height: float = 3.6
+
+    @property
+    def mime(self) -> str:
+        return "image/png" if self.format == "png" else "image/svg+xml"
+
+    def data_uri(self) -> str:
+        """The image as a ``data:`` URI (embedded, no file needed)."""
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report.
+
+    Attributes
+    ----------
+    key : str
+        ``data``, ``anova``, ``comparisons``, ``response``, ``surface``,
+        ``omission``, ``diagnostics``, ``warnings`` or ``about``.
+    title : str
+        Heading in the report's language.
+    status : {'ok', 'not_applicable', 'failed'}
+        ``not_applicable`` sections are left out of the document (their
+        ``reason`` is listed under "About this report"); ``failed`` sections are
+        shown with their ``reason``.
+    blocks : tuple
+        Facts, Table, Paragraph, Notes and Figure blocks, in order.
+    reason : str or None
+        Why the section does not apply or why its analysis failed, in plain
+        words (the error's message for a failure).
+    """
+
+    key: str
+    title: str
+    status: Literal["ok", "not_applicable", "failed"] = "ok"
+    blocks: tuple[Any, ...] = ()
+    reason: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# the report
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class TrialReport(ResultBase):
+    """Result of :func:`trial_report`: one trial's analysis as a document.
+
+    Attributes
+    ----------
+    title : str
+        Title of the document.
+    lang : {'en', 'zh'}
+        Language of labels and text.
+    key_findings : tuple of str
+        The main results in one sentence each, shown first.
+    sections : tuple of Section
+        The sections in order (including the ones that do not apply).
+    anova : AnovaResult or None
+        The analysis of variance (``None`` if it failed).
+    comparisons : tuple
+        One ``MultCompResult`` per compared term (empty if none).
+    responses : dict
+        Rate column → fitted response curve.
+    optima : dict
+        Rate column → tuple of optima (rate of maximum yield, economic optimum).
+    surface : object or None
+        The N-P-K surface fit, when the rates support one.
+    omission : object or None
+        The omission-plot analysis, when the design has one.
+    options : dict
+        The options used (roles, rates, prices, method, alpha, model, language).
+    n_obs, n_dropped : int
+        Plots in the data, and plots left out for a missing response.
+    warnings : tuple of str
+        Every warning of every analysis, in plain words, without repeats.
+    """
+
+    title: str
+    lang: str
+    key_findings: tuple[str, ...]
+    sections: tuple[Section, ...]
+    anova: Any = None
+    comparisons: tuple[Any, ...] = ()
+    responses: dict[str, Any] = field(default_factory=dict)
+    optima: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    surface: Any = None
+    omission: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+    n_obs: int = 0
+    n_dropped: int = 0
+    warnings: tuple[str, ...] = ()
+    created: str = ""
+    display_notes: tuple[str, ...] = ()
+
+    # -- structure ------------------------------------------------------------
+    @property
+    def shown(self) -> tuple[Section, ...]:
+        """Sections that appear in the document (everything but ``not_applicable``)."""
+        return tuple(s for s in self.sections if s.status != "not_applicable")
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """All figures, in order."""
+        return tuple(b for s in self.shown for b in s.blocks if isinstance(b, Figure))
+
+    def section(self, key: str) -> Section:
+        """The section with ``key`` (``"anova"``, ``"comparisons"``, ...)."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        keys = ", ".join(s.key for s in self.sections)
+        raise FertoptError(f"this report has no section {key!r}; its sections are {keys}.")
+
+    def _numbered(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
+        """Shown sections with their number, and blocks with their number label."""
+        out = []
+        n_table = n_fig = 0
+        for i, sec in enumerate(self.shown, start=1):
+            blocks: list[tuple[Any, str | None]] = []
+            for block in sec.blocks:
+                tag = None
+                if isinstance(block, Table) and block.title:
+                    n_table += 1
+                    tag = _caption_tag("table", n_table, self.lang)
+                elif isinstance(block, Figure):
+                    n_fig += 1
+                    tag = _caption_tag("figure", n_fig, self.lang)
+                blocks.append((block, tag))
+            out.append((i, sec, blocks))
+        return out
+
+    # -- ResultBase hooks ----------------------------------------------------
+    def _headline(self) -> str:
+        failed = sum(s.status == "failed" for s in self.sections)
+        text = f"{self.title!r} | {len(self.shown)} sections"
+        if failed:
+            text += f" ({failed} failed)"
+        return text + f" | {len(self.figures)} figures | lang={self.lang}"
+
+    def _summary(self, digits: int) -> Summary:
+        blocks: list[Any] = [Notes(list(self.key_findings), title=label("key_findings", self.lang))]
+        for i, sec, items in self._numbered():
+            blocks.append(Paragraph(_reason_text(sec, self.lang), title=f"{i}. {sec.title}"))
+            for block, tag in items:
+                if isinstance(block, Figure):
+                    blocks.append(Paragraph(f"[{tag} {block.caption}]"))
+                elif isinstance(block, Table) and tag:
+                    blocks.append(dataclasses.replace(block, title=f"{tag} {block.title}"))
+                else:
+                    blocks.append(block)
+        return Summary(self.title, blocks, digits=digits)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return self.as_html_fragment()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Options, key findings, sections, warnings and every analysis result as JSON-safe data.
+
+        Figures are listed by name and caption only.
+        """
+        from fertopt._version import __version__
+
+        out: dict[str, Any] = {
+            "result": "TrialReport",
+            "fertopt_version": __version__,
+            "title": self.title,
+            "lang": self.lang,
+            "created": self.created,
+            "options": to_jsonable(self.options),
+            "design": getattr(self.anova, "design", None),
+            "n_obs": self.n_obs,
+            "n_dropped": self.n_dropped,
+            "key_findings": list(self.key_findings),
+            "sections": [
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "status": s.status,
+                    "reason": s.reason,
+                    "figures": [
+                        {"name": b.name, "caption": b.caption}
+                        for b in s.blocks
+                        if isinstance(b, Figure)
+                    ],
+                }
+                for s in self.sections
+            ],
+            "warnings": list(self.warnings),
+            "anova": _result_dict(self.anova),
+            "comparisons": [_result_dict(c) for c in self.comparisons],
+            "responses": {k: _result_dict(v) for k, v in self.responses.items()},
+            "optima": {k: [_result_dict(o) for o in v] for k, v in self.optima.items()},
+            "surface": _result_dict(self.surface),
+            "omission": _result_dict(self.omission),
+        }
+        return out
+
+    # -- text -----------------------------------------------------------------
+    def to_text(self, digits: int | None = None) -> str:
+        """The report as plain text (figures are named, not drawn)."""
+        digits = self.options.get("digits", 4) if digits is None else digits
+        lines = [self.title, "=" * max(3, _width(self.title))]
+        if self.created:
+            lines.append(self.created)
+        lines += [
+            "",
+            label("key_findings", self.lang),
+            "-" * _width(label("key_findings", self.lang)),
+        ]
+        lines += [f"- {k}" for k in self.key_findings]
+        for i, sec, items in self._numbered():
+            head = f"{i}. {sec.title}"
+            lines += ["", "", head, "=" * _width(head)]
+            reason = _reason_text(sec, self.lang)
+            if reason:
+                lines.append(reason)
+            for block, tag in items:
+                lines.append("")
+                lines += _text_block(block, tag, digits)
+        return "\n".join(lines).rstrip() + "\n"
+
+    # -- markdown -------------------------------------------------------------
+    def to_markdown(self, path: str | Path | None = None, *, digits: int | None = None) -> str:
+        """The report as Markdown; with ``path``, write it and its figures beside it.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            Where to write the ``.md`` file.  Figures are written to a folder
+            ``<stem>_figures`` next to it and linked relatively, so the folder
+            can be moved or zipped together with the file.  Without a path the
+            figures are embedded as ``data:`` URIs (shown by Jupyter, VS Code
+            and most Markdown editors).
+        digits : int, optional
+            Significant digits in tables (default: the report's).
+
+        Returns
+        -------
+        str
+            The Markdown text.
+        """
+        digits = self.options.get("digits", 4) if digits is None else digits
+        fig_dir: Path | None = None
+        if path is not None:
+            path = Path(path)
+            fig_dir = path.parent / f"{path.stem}_figures"
+            if self.figures:
+                fig_dir.mkdir(parents=True, exist_ok=True)
+        out = [f"# {_md(self.title)}", ""]
+        if self.created:
+            out += [f"*{_md(self.created)}*", ""]
+        out += [f"## {label('key_findings', self.lang)}", ""]
+        out += [f"- {_md(k)}" for k in self.key_findings] + [""]
+        n_fig = 0
+        for i, sec, items in self._numbered():
+            out += [f"## {i}. {_md(sec.title)}", ""]
+            reason = _reason_text(sec, self.lang)
+            if reason:
+                out += [f"> {_md(reason)}", ""]
+            for block, tag in items:
+                if isinstance(block, Figure):
+                    n_fig += 1
+                    if fig_dir is not None:
+                        fname = f"fig{n_fig}_{block.name}.{block.format}"
+                        (fig_dir / fname).write_bytes(block.data)
+                        src = f"{fig_dir.name}/{fname}"
+                    else:
+                        src = block.data_uri()
+                    out += [
+                        f"![{_md(tag or '')} {_md(block.caption)}]({src})",
+                        "",
+                        f"*{_md(tag or '')} {_md(block.caption)}*",
+                        "",
+                    ]
+                else:
+                    out += _md_block(block, tag, digits)
+        text = "\n".join(out).rstrip() + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    # -- html -----------------------------------------------------------------
+    def as_html_fragment(self, *, digits: int | None = None) -> str:
+        """The report as an HTML fragment with its own scoped style (for Jupyter)."""
+        digits = self.options.get("digits", 4) if digits is None else digits
+        esc = html.escape
+        parts = [
+            f"<style>{_REPORT_CSS}</style>",
+            f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">',
+        ]
+        parts.append(f"<h1>{esc(self.title)}</h1>")
+        if self.created:
+            parts.append(f'<p class="meta">{esc(self.created)}</p>')
+        findings = "".join(f"<li>{esc(k)}</li>" for k in self.key_findings)
+        parts.append(
+            f'<div class="findings"><h2>{esc(label("key_findings", self.lang))}</h2>'
+            f"<ul>{findings}</ul></div>"
+        )
+        for i, sec, items in self._numbered():
+            cls = "section failed" if sec.status == "failed" else "section"
+            parts.append(
+                f'<section class="{cls}" id="sec-{esc(sec.key)}"><h2>{i}. {esc(sec.title)}</h2>'
+            )
+            reason = _reason_text(sec, self.lang)
+            if reason:
+                parts.append(f'<p class="reason">{esc(reason)}</p>')
+            for block, tag in items:
+                parts.append(_html_block(block, tag, digits))
+            parts.append("</section>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def to_html(self, path: str | Path | None = None, *, digits: int | None = None) -> str:
+        """The report as one self-contained HTML page; write it to ``path`` when given.
+
+        Figures are embedded as ``data:`` URIs and the style is inline: the file
+        references nothing outside itself (no web fonts, scripts or images), so
+        it can be mailed, archived and opened offline.
+
+        Returns
+        -------
+        str
+            The HTML document.
+        """
+        doc = (
+            f'<!DOCTYPE html>\n<html lang="{_html_lang(self.lang)}">\n<head>\n'
+            '<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(self.title)}</title>\n</head>\n<body>\n"
+            f"{self.as_html_fragment(digits=digits)}\n</body>\n</html>\n"
+        )
+        if path is not None:
+            Path(path).write_text(doc, encoding="utf-8")
+        return doc
+
+
+def _result_dict(result: Any) -> Any:
+    if result is None:
+        return None
+    if hasattr(result, "to_dict"):
+        return to_jsonable(result.to_dict())
+    return to_jsonable(result)
+
+
+def _width(text: str) -> int:
+    """Display width of a heading (CJK characters take two columns)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _caption_tag(kind: str, n: int, lang: str) -> str:
+    return f"{label(kind, lang)} {n}" if lang == "zh" else f"{label(kind, lang)} {n}."
+
+
+def _html_lang(lang: str) -> str:
+    return "zh-CN" if lang == "zh" else "en"
+
+
+def _reason_text(sec: Section, lang: str) -> str:
+    if sec.status == "failed" and sec.reason:
+        return label("failed", lang, reason=sec.reason)
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# renderers of blocks
+# ---------------------------------------------------------------------------
+def _text_block(block: Any, tag: str | None, digits: int) -> list[str]:
+    if isinstance(block, Figure):
+        return [f"[{tag} {block.caption}]"]
+    if isinstance(block, Table):
+        out = [f"{tag} {block.title}" if tag else (block.title or "")]
+        out = [o for o in out if o]
+        out += _text_table(*block.cells(digits))
+        if block.note:
+            out.append(block.note)
+        return out
+    if isinstance(block, Facts):
+        out = [block.title] if block.title else []
+        width = max((_width(k) for k, _ in block.items), default=0)
+        out += [f"{k}{' ' * (width - _width(k))}  {v}".rstrip() for k, v in block.items]
+        return out
+    if isinstance(block, Paragraph):
+        return ([block.title] if block.title else []) + ([block.text] if block.text else [])
+    if isinstance(block, Notes):
+        return ([block.title] if block.title else []) + [f"- {i}" for i in block.items]
+    return [str(block)]
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def _md_block(block: Any, tag: str | None, digits: int) -> list[str]:
+    out: list[str] = []
+    if isinstance(block, Table):
+        if block.title:
+            out += [f"**{_md(tag or '')} {_md(block.title)}**".replace("** ", "**", 1), ""]
+        headers, rows, right = block.cells(digits)
+        out.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
+        out.append("|" + "|".join("---:" if r else ":---" for r in right) + "|")
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+        if block.note:
+            out += ["", f"*{_md(block.note)}*"]
+    elif isinstance(block, Facts):
+        if block.title:
+            out += [f"**{_md(block.title)}**", ""]
+        out += [f"- **{_md(k)}**: {_md(v)}" for k, v in block.items]
+    elif isinstance(block, Paragraph):
+        if block.title:
+            out += [f"### {_md(block.title)}", ""]
+        if block.text:
+            out.append(_md(block.text))
+    elif isinstance(block, Notes):
+        if not block.items:
+            return []
+        if block.title:
+            out += [f"**{_md(block.title)}**", ""]
+        out += [f"- {_md(i)}" for i in block.items]
+    out.append("")
+    return out
+
+
+def _html_block(block: Any, tag: str | None, digits: int) -> str:
+    esc = html.escape
+    if isinstance(block, Figure):
+        w = int(round(block.width * 96))
+        cap = f"<b>{esc(tag or '')}</b> {esc(block.caption)}"
+        return (
+            f'<figure><img src="{block.data_uri()}" width="{w}" alt="{esc(block.caption)}">'
+            f"<figcaption>{cap}</figcaption></figure>"
+        )
+    if isinstance(block, Table):
+        headers, rows, right = block.cells(digits)
+        cap = ""
+        if block.title:
+            cap = f"<caption><b>{esc(tag or '')}</b> {esc(block.title)}</caption>"
+        head, body = html_table_rows(headers, rows, right)
+        note = f'<p class="tnote">{esc(block.note)}</p>' if block.note else ""
+        return (
+            f'<div class="tbl"><table class="three-line">{cap}<thead>{head}</thead>'
+            f"<tbody>{body}</tbody></table>{note}</div>"
+        )
+    if isinstance(block, Facts):
+        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
+        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in block.items)
+        return f'{title}<table class="facts">{rows}</table>'
+    if isinstance(block, Paragraph):
+        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
+        return title + (f"<p>{esc(block.text)}</p>" if block.text else "")
+    if isinstance(block, Notes):
+        if not block.items:
+            return ""
+        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
+        items = "".join(f"<li>{esc(i)}</li>" for i in block.items)
+        return f'{title}<ul class="notes">{items}</ul>'
+    return f"<p>{esc(str(block))}</p>"
+
+
+_REPORT_CSS = (
+    ".fertopt-report{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
+    "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Zen Hei',"
+    "sans-serif;font-size:14px;line-height:1.5;color:#1b1b1b;background:#fff;max-width:980px;"
+    "margin:0 auto;padding:12px 24px 32px}"
+    ".fertopt-report h1{font-size:1.55em;margin:0 0 2px}"
+    ".fertopt-report h2{font-size:1.2em;margin:26px 0 8px;padding-bottom:2px;"
+    "border-bottom:1px solid #bbb}"
+    ".fertopt-report h3{font-size:1.02em;margin:14px 0 4px}"
+    ".fertopt-report .meta{color:#555;font-size:.9em;margin:0 0 10px}"
+    ".fertopt-report .findings{background:#eef5fb;border-left:4px solid #0072B2;"
+    "padding:4px 16px 6px;"
+    "margin:10px 0 6px}"
+    ".fertopt-report .findings h2{border:0;margin:6px 0 2px;font-size:1.1em}"
+    ".fertopt-report .findings ul{margin:4px 0;padding-left:20px}"
+    ".fertopt-report table{border-collapse:collapse;margin:6px 0 4px;font-size:.93em}"
+    ".fertopt-report table.three-line{border-top:2px solid #222;border-bottom:2px solid #222}"
+    ".fertopt-report table.three-line thead th{border-bottom:1px solid #222;text-align:left;"
+    "font-weight:600;padding:4px 10px}"
+    ".fertopt-report table.three-line td{padding:2px 10px}"
+    ".fertopt-report caption{caption-side:top;text-align:left;padding:2px 0 6px;font-size:1.02em}"
+    ".fertopt-report td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".fertopt-report .tbl{margin:10px 0 14px;overflow-x:auto}"
+    ".fertopt-report .tnote{font-size:.88em;color:#444;margin:2px 0 0}"
+    ".fertopt-report table.facts th{text-align:left;font-weight:600;padding:1px 14px 1px 0;"
+    "vertical-align:top;white-space:nowrap}"
+    ".fertopt-report table.facts td{padding:1px 0}"
+    ".fertopt-report figure{margin:12px 0 18px}"
+    ".fertopt-report figure img{max-width:100%;height:auto;display:block}"
+    ".fertopt-report figcaption{font-size:.9em;color:#333;margin-top:4px;max-width:720px}"
+    ".fertopt-report ul.notes li{margin:2px 0}"
+    ".fertopt-report #sec-warnings ul.notes li{color:#7a4100}"
+    ".fertopt-report .reason{color:#9b1c1c;background:#fdf0f0;border-left:4px solid #c0392b;"
+    "padding:6px 12px}"
+    "@media print{.fertopt-report{max-width:none;padding:0}"
+    ".fertopt-report section{break-inside:auto}"
+    ".fertopt-report figure,.fertopt-report .tbl{break-inside:avoid}}"
+)
+
+
+# ---------------------------------------------------------------------------
+# the public function
+# ---------------------------------------------------------------------------
+def trial_report(
+    data: pd.DataFrame,
+    /,
+    *,
+    response: str,
+    treatment: str | Sequence[str],
+    block: str | None = None,
+    rates: str | Sequence[str] | Mapping[str, str] | None = None,
+    prices: Any = None,
+    lang: str = "en",
+    posthoc: str | None = "duncan",
+    alpha: float = 0.05,
+    model: str = "quadratic",
+    omission: Mapping[str, Any] | None = None,
+    title: str | None = None,
+    figures: bool = True,
+    figure_format: str = "png",
+    digits: int = 4,
+    errors: str = "report",
+) -> TrialReport:
+    """One trial's full analysis as a document (HTML, Markdown, text, Jupyter), English or Chinese.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot (from :func:`fertopt.read_trials` or
+        :func:`fertopt.load_dataset`; units recorded there are shown).
+    response : str
+        Response column (yield).
+    treatment : str or list of str
+        Treatment column, or two or three factor columns of a factorial.
+    block : str, optional
+        Block (replicate) column.
+    rates : str, list of str or mapping, optional
+        Rate columns for response curves and surfaces.  A column named ``N``,
+        ``P2O5``, ``K2O``, ``P`` or ``K`` is that nutrient; otherwise give a
+        mapping ``{"rate_n_applied_kgha": "N"}`` so that prices can be matched.
+    prices : Prices, optional
+        Crop and nutrient prices; with them the economic optima, net returns
+        and value-cost ratios are reported.
+    lang : {'en', 'zh'}, default 'en'
+        Language of the report and of figure labels.
+    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe'} or None, default 'duncan'
+        Multiple-comparison method for the letter groups; ``None`` leaves the
+        section out.
+    alpha : float, default 0.05
+        Significance level of the letter groups.
+    model : str, default 'quadratic'
+        Response model (``linear``, ``quadratic``, ``linear_plateau``,
+        ``quadratic_plateau``, ``mitscherlich``, ``square_root``), or
+        ``"best"`` for the lowest AICc among those that converge.  Every
+        model is compared in a table either way.
+    omission : mapping, optional
+        Omission-plot layout passed to :func:`fertopt.omission`: ``full``,
+        ``minus`` (nutrient → treatment lacking it) and ``control``.  When
+        omitted, treatments named ``NPK`` / ``PK`` / ``NK`` / ``NP`` / ``CK``
+        are recognised.
+    title : str, optional
+        Document title (default: "Field trial report: <response>").
+    figures : bool, default True
+        Draw the figures (``False`` is faster for text or JSON output).
+    figure_format : {'png', 'svg'}, default 'png'
+        How figures are embedded and written.
+    digits : int, default 4
+        Significant digits in tables (display only).
+    errors : {'report', 'raise'}, default 'report'
+        ``report`` states a failed analysis in its section and carries on;
+        ``raise`` lets the error propagate (for debugging).
+
+    Returns
+    -------
+    TrialReport
+        ``to_html(path)``, ``to_markdown(path)``, ``to_text()``, ``to_dict()``,
+        Jupyter display; the analysis results in ``anova``, ``comparisons``,
+        ``responses``, ``optima``, ``surface``, ``omission``; ``sections``,
+        ``key_findings`` and ``warnings``.
+
+    Raises
+    ------
+    ColumnError
+        A role names a column that is not in ``data`` (close matches suggested).
+    FertoptError
+        An option is not valid (language, method, figure format, alpha).
+
+    Warns
+    -----
+    FertoptWarning
+        Every warning of the analyses, re-issued once each (they are also
+        listed in the report).
+    DisplayWarning
+        ``lang="zh"`` but no installed font can draw Chinese characters:
+        figure labels fall back to English; the message says what to install.
+
+    Notes
+    -----
+    Each analysis is the library's own function, with the ANOVA's error term
+    reused by the comparisons: :func:`fertopt.anova`, the chosen multiple
+    comparison, :func:`fertopt.fit_response` and ``optimum()`` per rate
+    column (plots in which the other nutrients are held constant),
+    :func:`fertopt.fit_surface` for two or three rate columns, and
+    :func:`fertopt.omission`.  The numbers in the report are those of the
+    result objects, rounded for display only.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> df = fo.load_dataset("minnesota_2012")
+    >>> rep = fo.trial_report(df, response="yld_grain_dry_kgha", treatment="trt",
+    ...                       block="rep", figures=False)
+    >>> rep.key_findings[0]
+    'Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001).'
+    >>> [s.key for s in rep.shown]
+    ['data', 'anova', 'comparisons', 'diagnostics', 'warnings', 'about']
+    """
+    lang = check_lang(lang)
+    check_choice(figure_format, "figure_format", ("png", "svg"))
+    check_choice(errors, "errors", ("report", "raise"))
+    if posthoc is not None:
+        posthoc = check_choice(str(posthoc).lower(), "posthoc", _rs.POSTHOC_METHODS)
+    alpha = check_probability(alpha, "alpha")
+    ctx = _rs.Context.create(
+        data,
+        response=response,
+        treatment=treatment,
+        block=block,
+        rates=rates,
+        prices=prices,
+        lang=lang,
+        posthoc=posthoc,
+        alpha=alpha,
+        model=model,
+        omission=omission,
+        figures=figures,
+        figure_format=figure_format,
+        digits=digits,
+        errors=errors,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ctx.prepare_fonts()
+        sections = ctx.build_sections()
+    ctx.record(caught)
+    findings = ctx.key_findings(sections)
+    from fertopt._version import __version__
+
+    created = label("generated", lang, version=__version__, date=_dt.date.today().isoformat())
+    source = ctx.source_name()
+    if source:
+        created = f"{label('data_source', lang)}: {source} · {created}"
+    report = TrialReport(
+        title=title or label("report_of", lang, response=ctx.response_label()),
+        lang=lang,
+        key_findings=tuple(findings),
+        sections=tuple(sections),
+        anova=ctx.anova,
+        comparisons=tuple(ctx.comparisons),
+        responses=dict(ctx.fits),
+        optima={k: tuple(v) for k, v in ctx.optima.items()},
+        surface=ctx.surface,
+        omission=ctx.omission_result,
+        options=ctx.options(),
+        n_obs=ctx.n_rows,
+        n_dropped=ctx.n_dropped,
+        warnings=tuple(ctx.warning_texts()),
+        created=created,
+        display_notes=tuple(ctx.display_notes),
+    )
+    for category, message in ctx.reissue():
+        warnings.warn(message, category, stacklevel=2)
+    return report

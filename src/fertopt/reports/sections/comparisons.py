@@ -1,0 +1,86 @@
+"""Section 3 of the report: multiple comparisons (letters table, sentence and means figure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fertopt._core.formatting import Paragraph, Table, format_number
+from fertopt._core.i18n import label, method_name
+from fertopt.reports.sections.common import NotApplicable, _api
+
+if TYPE_CHECKING:
+    from fertopt.reports.sections.context import Context
+
+
+def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
+    if len(ctx.treatment) == 1:
+        return [None]
+    return [str(t) for t in ctx.treatment]
+
+
+def _sec_comparisons(ctx: Context) -> list[Any]:
+    if ctx.posthoc is None:
+        raise NotApplicable(ctx.t("not_requested"))
+    aov = ctx.require_anova()
+    test = _api(ctx.posthoc)
+    method = method_name(ctx.posthoc, ctx.lang)
+    blocks: list[Any] = []
+    for term in _comparison_terms(ctx, aov):
+        mc = test(aov, alpha=ctx.alpha) if term is None else test(aov, alpha=ctx.alpha, term=term)
+        ctx.comparisons.append(mc)
+        groups = mc.groups.copy()
+        groups["treatment"] = groups["treatment"].astype(str)
+        labels = {
+            "treatment": ctx.t("treatment") if term is None else str(term),
+            "letters": ctx.t("letters_alpha", alpha=f"α = {ctx.alpha:g}"),
+        }
+        labels.update({k: ctx.t(k) for k in ("mean", "sd", "se", "n")})
+        title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
+        if term is not None:
+            title = f"{ctx.t('factor_term', term=term)}: {title}"
+        blocks.append(Table(groups, title=title, labels=labels, formats={"n": "int"}))
+        blocks.append(
+            Paragraph(
+                ctx.t(
+                    "letters_sentence",
+                    pct=f"{100 * ctx.alpha:g}",
+                    method=method,
+                    mse=ctx.num(mc.mse, ctx.digits + 1),
+                    df=format_number(mc.df),
+                )
+            )
+        )
+        best = groups.loc[groups["mean"].idxmax()]
+        worst = groups.loc[groups["mean"].idxmin()]
+        prefix = "" if term is None else f"{term}: "
+        ctx.finding(
+            "comparisons",
+            prefix
+            + ctx.t(
+                "highest_lowest",
+                best=best["treatment"],
+                best_mean=ctx.num(best["mean"]),
+                best_letters=best["letters"],
+                worst=worst["treatment"],
+                worst_mean=ctx.num(worst["mean"]),
+                worst_letters=worst["letters"],
+            ),
+        )
+
+        def draw(fig: Any, lang: str, mc: Any = mc) -> None:
+            from fertopt import plotting
+
+            ax = fig.add_subplot()
+            plotting.plot_means(mc, ax=ax, order="level", lang=lang)
+            ax.set_ylabel(ctx.response_label())
+            if len(ctx.treatment) == 1:
+                ax.set_xlabel(label("treatment", lang))
+
+        name = "means" if term is None else f"means_{term}"
+        blocks += ctx.figure(
+            name,
+            ctx.t("fig_means", method=method, alpha=f"{ctx.alpha:g}"),
+            draw,
+            size=(min(9.0, max(4.2, 0.5 * len(groups) + 2.0)), 3.6),
+        )
+    return blocks

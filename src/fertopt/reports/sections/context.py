@@ -1,0 +1,406 @@
+"""The :class:`Context` of one :func:`fertopt.trial_report` call (private).
+
+The context holds the data, roles and options, the results computed so far
+(ANOVA, comparisons, fits, surface, omission) and the key findings and
+warnings the sections gather; it runs the ANOVA that several sections share,
+draws figures (a figure that cannot be drawn becomes a sentence saying why)
+and, in :meth:`Context.build_sections`, calls the section builders of the
+sibling modules in report order.  A builder that raises
+:class:`NotApplicable` or a :class:`~fertopt.FertoptError` becomes a section
+with a plain-words reason, so one failed analysis never stops the report.
+"""
+
+from __future__ import annotations
+
+import io
+import traceback
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from fertopt._core import validation as _v
+from fertopt._core.formatting import Notes, Paragraph, format_number
+from fertopt._core.i18n import label, translate_figure_text
+from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
+from fertopt.reports.sections.about import _about_blocks
+from fertopt.reports.sections.anova import _sec_anova
+from fertopt.reports.sections.common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
+from fertopt.reports.sections.comparisons import _sec_comparisons
+from fertopt.reports.sections.data import _sec_data
+from fertopt.reports.sections.diagnostics import _sec_diagnostics
+from fertopt.reports.sections.omission import _sec_omission
+from fertopt.reports.sections.response import _sec_response
+from fertopt.reports.sections.surface import _sec_surface
+
+__all__ = ["Context"]
+
+
+@dataclass
+class _Figure:
+    """A figure to draw: ``draw(fig, lang)`` fills a matplotlib Figure."""
+
+    name: str
+    caption: str
+    draw: Callable[[Any, str], None]
+    size: tuple[float, float] = (5.2, 3.6)
+
+
+@dataclass
+class Context:
+    """Everything a section builder needs, and the results computed so far."""
+
+    data: pd.DataFrame
+    response: str
+    treatment: tuple[str, ...]
+    block: str | None
+    rates: dict[str, str | None]
+    prices: Any
+    lang: str
+    posthoc: str | None
+    alpha: float
+    model: str
+    omission_spec: Mapping[str, Any] | None
+    figures: bool
+    figure_format: str
+    digits: int
+    errors: str
+    fig_lang: str = "en"
+    anova: Any = None
+    anova_error: str | None = None
+    comparisons: list[Any] = field(default_factory=list)
+    fits: dict[str, Any] = field(default_factory=dict)
+    optima: dict[str, list[Any]] = field(default_factory=dict)
+    surface: Any = None
+    omission_result: Any = None
+    display_notes: list[str] = field(default_factory=list)
+    _caught: list[Any] = field(default_factory=list)
+    _findings: dict[str, list[str]] = field(default_factory=dict)
+
+    # -- set-up ---------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        data: Any,
+        *,
+        response: Any,
+        treatment: Any,
+        block: Any,
+        rates: Any,
+        prices: Any,
+        lang: str,
+        posthoc: str | None,
+        alpha: float,
+        model: str,
+        omission: Mapping[str, Any] | None,
+        figures: bool,
+        figure_format: str,
+        digits: int,
+        errors: str,
+    ) -> Context:
+        frame = _v.require_frame(data)
+        _v.require_columns(frame, response=response, treatment=treatment, block=block)
+        rate_map = _rates_map(frame, rates)
+        if model != "best":
+            _v.check_choice(model, "model", (*RESPONSE_MODELS, "best"))
+        if omission is not None and not isinstance(omission, Mapping):
+            raise FertoptError(
+                "omission= must be a mapping such as {'full': 'NPK', 'minus': {'N': 'PK', "
+                f"'P2O5': 'NK', 'K2O': 'NP'}}, 'control': 'CK'}}, got {type(omission).__name__}."
+            )
+        return cls(
+            data=frame,
+            response=response,
+            treatment=tuple(_v.as_names(treatment, "treatment")),
+            block=block,
+            rates=rate_map,
+            prices=prices,
+            lang=lang,
+            posthoc=posthoc,
+            alpha=alpha,
+            model=model,
+            omission_spec=omission,
+            figures=bool(figures),
+            figure_format=figure_format,
+            digits=int(digits),
+            errors=errors,
+        )
+
+    def prepare_fonts(self) -> None:
+        """Figures in Chinese need a CJK font; without one they are labelled in English."""
+        self.fig_lang = self.lang
+        if self.lang == "zh" and self.figures:
+            from fertopt import plotting
+
+            if plotting.cjk_families() is None:
+                self.fig_lang = "en"
+                self.display_notes.append(label("labels_in_english", self.lang))
+
+    # -- small helpers ----------------------------------------------------------
+    def t(self, key: str, **fields: Any) -> str:
+        return label(key, self.lang, **fields)
+
+    def num(self, x: Any, digits: int | None = None) -> str:
+        return format_number(x, self.digits if digits is None else digits)
+
+    @property
+    def units(self) -> dict[str, str]:
+        meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
+        units = meta.get("units", {}) if isinstance(meta, dict) else {}
+        return {str(k): str(v) for k, v in units.items()} if isinstance(units, dict) else {}
+
+    def unit_of(self, column: str) -> str | None:
+        unit = self.units.get(str(column))
+        return unit if unit and unit != "unspecified" else None
+
+    def response_label(self) -> str:
+        name = self.t("yield") if str(self.response) == "yield" else str(self.response)
+        unit = self.unit_of(self.response)
+        return f"{name} ({unit})" if unit else name
+
+    def rate_label(self, column: str) -> str:
+        nutrient = self.rates.get(column) or str(column)
+        unit = self.unit_of(column)
+        text = self.t("rate_of", nutrient=nutrient)
+        return f"{text} ({unit})" if unit else text
+
+    def rate_num(self, column: str, x: Any) -> str:
+        """A rate with its unit: ``174.2 kg/ha``."""
+        unit = self.unit_of(column)
+        return f"{self.num(x)} {unit}" if unit else self.num(x)
+
+    def rate_name(self, column: str) -> str:
+        return self.rates.get(column) or str(column)
+
+    def source_name(self) -> str | None:
+        meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
+        if isinstance(meta, dict):
+            if meta.get("source"):
+                return str(meta["source"])
+            if meta.get("description"):
+                return str(meta["description"])
+        return None
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.data.shape[0])
+
+    @property
+    def n_dropped(self) -> int:
+        if self.anova is not None:
+            return int(self.anova.n_dropped)
+        y = pd.to_numeric(self.data[self.response], errors="coerce")
+        return int(y.isna().sum())
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "response": self.response,
+            "treatment": list(self.treatment) if len(self.treatment) > 1 else self.treatment[0],
+            "block": self.block,
+            "rates": dict(self.rates),
+            "prices": repr(self.prices) if self.prices is not None else None,
+            "posthoc": self.posthoc,
+            "alpha": self.alpha,
+            "model": self.model,
+            "omission": dict(self.omission_spec) if self.omission_spec else None,
+            "lang": self.lang,
+            "figure_format": self.figure_format,
+            "digits": self.digits,
+        }
+
+    # -- warnings ---------------------------------------------------------------
+    def record(self, caught: Sequence[Any]) -> None:
+        self._caught.extend(caught)
+
+    def _unique(self) -> list[tuple[type, str]]:
+        seen: set[tuple[type, str]] = set()
+        out = []
+        for w in self._caught:
+            key = (w.category, str(w.message))
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+        return out
+
+    def warning_texts(self) -> list[str]:
+        """Plain-words warnings of the analyses (display problems are reported apart)."""
+        texts: list[str] = []
+        for category, message in self._unique():
+            if issubclass(category, FertoptWarning) and not issubclass(category, DisplayWarning):
+                if message not in texts:
+                    texts.append(message)
+        for result in [
+            self.anova,
+            *self.comparisons,
+            *self.fits.values(),
+            self.surface,
+            self.omission_result,
+        ]:
+            for message in getattr(result, "warnings", ()) or ():
+                if str(message) not in texts:
+                    texts.append(str(message))
+        return texts
+
+    def reissue(self) -> list[tuple[type, str]]:
+        return self._unique()
+
+    # -- figures ----------------------------------------------------------------
+    def render(self, spec: _Figure) -> Any:
+        """Draw one figure; a figure that cannot be drawn becomes a sentence saying why."""
+        from matplotlib.figure import Figure as MplFigure
+
+        from fertopt import plotting
+        from fertopt.reports import Figure
+
+        try:
+            with plotting.style(self.fig_lang), warnings.catch_warnings():
+                if plotting.find_cjk_font() is None:
+                    # Chinese labels cannot be drawn: a DisplayWarning has said what to install
+                    warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+                fig = MplFigure(figsize=spec.size, layout="constrained")
+                spec.draw(fig, self.fig_lang)
+                for ax in fig.axes:
+                    _translate_axes(ax, self.fig_lang)
+                    plotting.check_glyphs(ax)
+                buf = io.BytesIO()
+                fig.savefig(
+                    buf,
+                    format=self.figure_format,
+                    dpi=200 if self.figure_format == "png" else None,
+                    metadata={"Software": None} if self.figure_format == "png" else {"Date": None},
+                )
+        except FertoptError as exc:
+            return Paragraph(self.t("figure_failed", reason=str(exc)))
+        except Exception as exc:  # a drawing bug must not cost the user the report
+            if self.errors == "raise":
+                raise
+            return Paragraph(self.t("figure_failed", reason=f"{type(exc).__name__}: {exc}"))
+        return Figure(
+            name=spec.name,
+            caption=spec.caption,
+            data=buf.getvalue(),
+            format=self.figure_format,
+            width=spec.size[0],
+            height=spec.size[1],
+        )
+
+    def figure(
+        self,
+        name: str,
+        caption: str,
+        draw: Callable[[Any, str], None],
+        size: tuple[float, float] = (5.2, 3.6),
+    ) -> list[Any]:
+        return [self.render(_Figure(name, caption, draw, size))] if self.figures else []
+
+    # -- analyses shared by several sections -------------------------------------
+    def run_anova(self) -> Any:
+        if self.anova is None and self.anova_error is None:
+            anova = _api("anova")
+            try:
+                self.anova = anova(
+                    self.data,
+                    response=self.response,
+                    treatment=list(self.treatment)
+                    if len(self.treatment) > 1
+                    else self.treatment[0],
+                    block=self.block,
+                )
+            except FertoptError as exc:
+                self.anova_error = str(exc)
+                raise
+        if self.anova is None:
+            raise FertoptError(self.anova_error or "")
+        return self.anova
+
+    def require_anova(self) -> Any:
+        try:
+            return self.run_anova()
+        except FertoptError:
+            raise FertoptError(self.t("needs_anova")) from None
+
+    # -- the sections -----------------------------------------------------------
+    def build_sections(self) -> list[Any]:
+        from fertopt.reports import Section
+
+        builders: list[tuple[str, str, Callable[[Context], list[Any]]]] = [
+            ("data", "sec_data", _sec_data),
+            ("anova", "sec_anova", _sec_anova),
+            ("comparisons", "sec_comparisons", _sec_comparisons),
+            ("response", "sec_response", _sec_response),
+            ("surface", "sec_surface", _sec_surface),
+            ("omission", "sec_omission", _sec_omission),
+            ("diagnostics", "sec_diagnostics", _sec_diagnostics),
+        ]
+        sections = []
+        for key, title_key, builder in builders:
+            title = self.t(title_key)
+            try:
+                blocks = builder(self)
+            except NotApplicable as na:
+                sections.append(Section(key, title, "not_applicable", (), str(na)))
+                continue
+            except FertoptError as exc:
+                if self.errors == "raise":
+                    raise
+                sections.append(Section(key, title, "failed", (), str(exc)))
+                continue
+            except Exception as exc:
+                if self.errors == "raise":
+                    raise
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                error = f"{type(exc).__name__}: {exc} at {where.name}"
+                sections.append(
+                    Section(key, title, "failed", (), self.t("internal_error", error=error))
+                )
+                continue
+            sections.append(Section(key, title, "ok", tuple(blocks)))
+        # warnings and notes come last: they gather what the analyses said
+        items = self.warning_texts()
+        block = Notes(items, title=None) if items else Paragraph(self.t("no_warnings"))
+        sections.append(Section("warnings", self.t("sec_warnings"), "ok", (block,)))
+        sections.append(
+            Section("about", self.t("sec_about"), "ok", tuple(_about_blocks(self, sections)))
+        )
+        return sections
+
+    def finding(self, key: str, text: str) -> None:
+        self._findings.setdefault(key, []).append(text)
+
+    def key_findings(self, sections: Sequence[Any]) -> list[str]:
+        out: list[str] = []
+        numbers = {
+            s.key: i for i, s in enumerate([s for s in sections if s.status != "not_applicable"], 1)
+        }
+        for sec in sections:
+            if sec.status == "failed":
+                out.append(self.t("section_failed_finding", title=sec.title, n=numbers[sec.key]))
+            out.extend(self._findings.get(sec.key, []))
+        n_warn = len(self.warning_texts())
+        if n_warn:
+            out.append(self.t("n_warnings", n=n_warn, sec=numbers["warnings"]))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# figure relabelling
+# ---------------------------------------------------------------------------
+def _translate_axes(ax: Any, lang: str) -> None:
+    """Chinese labels on a figure drawn by a plotting function in English."""
+    if lang != "zh":
+        return
+    for setter, getter in (
+        (ax.set_title, ax.get_title),
+        (ax.set_xlabel, ax.get_xlabel),
+        (ax.set_ylabel, ax.get_ylabel),
+    ):
+        text = getter()
+        new = translate_figure_text(text, lang)
+        if new != text:
+            setter(new)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in legend.get_texts():
+            text.set_text(translate_figure_text(text.get_text(), lang))

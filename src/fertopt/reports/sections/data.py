@@ -1,0 +1,92 @@
+"""Section 1 of the report: the design and the data (roles, levels, plots per treatment)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core import validation as _v
+from fertopt._core.formatting import Facts, Paragraph, Table
+from fertopt.exceptions import FertoptError
+from fertopt.reports.sections.anova import _layout
+
+if TYPE_CHECKING:
+    from fertopt.reports.sections.context import Context
+
+
+def _labels(series: pd.Series, role: str) -> pd.Categorical:
+    return _v.as_labels(series, role)
+
+
+def _role_label(role: str, column: Any) -> str:
+    return (
+        role
+        if str(column).lower() in (role.lower(), "treatment", "block")
+        else f"{role} ({column})"
+    )
+
+
+def _sec_data(ctx: Context) -> list[Any]:
+    frame = ctx.data
+    facts: list[tuple[str, str]] = [(ctx.t("response"), ctx.response_label())]
+    for col in ctx.treatment:
+        levels = _labels(frame[col].dropna(), "treatment").categories
+        shown = ", ".join(str(v) for v in levels[:14]) + (" …" if len(levels) > 14 else "")
+        facts.append(
+            (_role_label(ctx.t("treatment"), col), ctx.t("levels", n=len(levels), names=shown))
+        )
+    if ctx.block is not None:
+        levels = _labels(frame[ctx.block].dropna(), "block").categories
+        facts.append(
+            (
+                _role_label(ctx.t("block"), ctx.block),
+                ctx.t("levels", n=len(levels), names=", ".join(map(str, levels))),
+            )
+        )
+    if ctx.rates:
+        facts.append(
+            (
+                ctx.t("rates"),
+                ", ".join(f"{c} = {n}" if n and n != c else str(c) for c, n in ctx.rates.items()),
+            )
+        )
+    try:
+        aov = ctx.run_anova()
+    except FertoptError:
+        aov = None
+    if aov is not None:
+        facts.append((ctx.t("design"), _layout(ctx, aov)))
+    facts.append((ctx.t("plots_in_data"), str(ctx.n_rows)))
+    y = pd.to_numeric(frame[ctx.response], errors="coerce")
+    missing = frame.index[y.isna().to_numpy()]
+    analysed = aov.n_obs if aov is not None else int(y.notna().sum())
+    facts.append((ctx.t("plots_analysed"), str(analysed)))
+    blocks: list[Any] = [Facts(facts)]
+    if len(missing):
+        rows = _v.describe_rows(missing)
+        blocks.append(Paragraph(ctx.t("n_plots_dropped", n=len(missing), rows=rows)))
+
+    # observations per treatment
+    keys = list(ctx.treatment)
+    work = pd.DataFrame({c: _labels(frame[c], "treatment") for c in keys}, index=frame.index)
+    work["_y"] = y.to_numpy()
+    grouped = work.groupby(keys, observed=True, sort=True)["_y"]
+    table = grouped.agg(n="count", mean="mean", sd="std", min="min", max="max").reset_index()
+    # the rates of each treatment (when a treatment has one rate of a nutrient)
+    shown_rates = [c for c in ctx.rates if c not in keys]
+    for i, col in enumerate(shown_rates):
+        levels = pd.to_numeric(frame[col], errors="coerce")
+        per = pd.DataFrame(
+            {**{c: work[c] for c in keys}, "_r": levels.to_numpy()}, index=frame.index
+        )
+        first = per.groupby(keys, observed=True, sort=True)["_r"].agg(
+            lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan
+        )
+        table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
+    labels = {c: (ctx.t("treatment") if len(keys) == 1 else str(c)) for c in keys}
+    labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
+    labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
+    blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))
+    return blocks

@@ -1,0 +1,306 @@
+"""Section 4 of the report: response curves, model comparison and optima, one per nutrient."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core.formatting import Facts, Paragraph, Table, format_number
+from fertopt._core.i18n import model_name, status_text
+from fertopt.exceptions import FertoptError
+from fertopt.reports.sections.common import NotApplicable, _api, _yes_no
+
+if TYPE_CHECKING:
+    from fertopt.reports.sections.context import Context
+
+
+def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
+    """Plots where the other rate columns are constant, with the most rates of ``column``."""
+    frame = ctx.data
+    others = [c for c in ctx.rates if c != column]
+    if not others:
+        return frame, ctx.t("series_all")
+    values = frame[others].apply(pd.to_numeric, errors="coerce")
+    keys = values.round(9).astype(str).agg("|".join, axis=1)
+    rate = pd.to_numeric(frame[column], errors="coerce")
+    best_key = max(keys.unique(), key=lambda k: (rate[keys == k].nunique(), int((keys == k).sum())))
+    subset = frame.loc[keys == best_key]
+    fixed = ", ".join(
+        f"{ctx.rate_name(c)} = {format_number(values.loc[subset.index[0], c])}" for c in others
+    )
+    return subset, ctx.t("series_fixed", fixed=fixed)
+
+
+def _optimum_row(ctx: Context, opt: Any, kind_key: str) -> dict[str, Any]:
+    lo, hi = opt.ci if opt.ci is not None else (np.nan, np.nan)
+    return {
+        "kind": ctx.t(kind_key),
+        "rate": opt.rate,
+        "ci_low": lo,
+        "ci_high": hi,
+        "yield_at_rate": opt.yield_at_rate,
+        "net_return": opt.net_return,
+        "status": status_text(opt.status, ctx.lang),
+    }
+
+
+def _ci_text(ctx: Context, opt: Any) -> str:
+    level = ctx.t("ci", level=f"{100 * opt.confidence_level:g}")
+    if opt.ci is None:
+        return f"{level}: -"
+    lo, hi = opt.ci
+    bound = "" if opt.ci_bounded else ctx.t("unbounded")
+    return f"{level} {ctx.num(lo)}–{ctx.num(hi)}{bound}"
+
+
+_COMPARISON_COLUMNS = (
+    "model",
+    "n_params",
+    "converged",
+    "rmse",
+    "r2",
+    "aicc",
+    "delta_aicc",
+    "weight",
+    "lof_p",
+    "agronomic_rate",
+)
+
+
+def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
+    """Fit, compare and optimise one nutrient; append its blocks."""
+    nutrient = ctx.rate_name(column)
+    series, described = _series(ctx, column)
+    levels = sorted(pd.to_numeric(series[column], errors="coerce").dropna().unique())
+    if len(levels) < 3:
+        raise NotApplicable(
+            ctx.t(
+                "too_few_rates",
+                nutrient=nutrient,
+                k=len(levels),
+                s="" if len(levels) == 1 else "s",
+                levels=", ".join(format_number(v) for v in levels),
+            )
+        )
+    cmp, fit = _chosen_fit(ctx, column, series)
+    ctx.fits[str(column)] = fit
+    name = model_name(fit.model, ctx.lang)
+    blocks.append(
+        Paragraph(
+            ctx.t(
+                "response_model",
+                nutrient=nutrient,
+                model=name,
+                n=fit.n_obs,
+                k=len(levels),
+                series=described,
+            )
+        )
+    )
+    blocks += _fit_blocks(ctx, cmp, fit, nutrient)
+    agro, econ = _optima(ctx, column, fit, blocks)
+    _optimum_finding(ctx, column, agro, econ)
+    blocks += _response_figures(ctx, column, fit, econ)
+
+
+def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, Any]:
+    """All candidate models compared, and the fit of the model the report asks for."""
+    compare_models = _api("compare_models")
+    cmp = compare_models(
+        series,
+        response=ctx.response,
+        rate=column,
+        block=ctx.block,
+        nutrient=ctx.rates[column],
+        other_rates=[c for c in ctx.rates if c != column],
+    )
+    model = ctx.model
+    if model == "best":
+        return cmp, cmp.best("aicc")
+    if model in cmp.fits:
+        return cmp, cmp.fits[model]
+    row = cmp.table.loc[cmp.table["model"] == model]
+    reason = str(row["message"].iloc[0]) if len(row) else ""
+    raise FertoptError(
+        ctx.t(
+            "model_not_fitted",
+            nutrient=ctx.rate_name(column),
+            model=model_name(model, ctx.lang),
+            reason=reason,
+        )
+    )
+
+
+def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
+    """The fitted equation with its goodness of fit, the model comparison and the parameters."""
+    facts = Facts(
+        [
+            (ctx.t("equation"), fit._equation(ctx.digits)),
+            (ctx.t("r_squared"), format_number(fit.r2, 4)),
+            (
+                ctx.t("residual_sd"),
+                ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),
+            ),
+        ]
+    )
+    table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
+    comparison = Table(
+        table,
+        title=ctx.t("model_comparison", nutrient=nutrient),
+        labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
+        formats={
+            "lof_p": "p",
+            "n_params": "int",
+            "converged": _yes_no(ctx),
+            "model": lambda m: model_name(str(m), ctx.lang),
+        },
+    )
+    params = fit.params.copy()
+    parameters = Table(
+        params,
+        title=ctx.t("parameters", nutrient=nutrient, model=model_name(fit.model, ctx.lang)),
+        labels={c: ctx.t(f"par_{c}") for c in params.columns},
+    )
+    return [facts, comparison, parameters]
+
+
+def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any, Any]:
+    """Agronomic and (with a price for the nutrient) economic optimum; appends their table."""
+    nutrient = ctx.rate_name(column)
+    form = ctx.rates[column]
+    agro = fit.optimum()
+    optima = [agro]
+    rows = [_optimum_row(ctx, agro, "agronomic_optimum")]
+    econ = None
+    if ctx.prices is None:
+        blocks.append(Paragraph(ctx.t("no_prices")))
+    elif form is None or not ctx.prices.has(form):
+        blocks.append(Paragraph(ctx.t("no_price_for", nutrient=nutrient)))
+    else:
+        econ = fit.optimum(prices=ctx.prices)
+        optima.append(econ)
+        rows.append(_optimum_row(ctx, econ, "economic_optimum"))
+    ctx.optima[str(column)] = optima
+    frame = pd.DataFrame(rows)
+    if econ is None:
+        frame = frame.drop(columns="net_return")
+    unit = f" ({econ.net_return_unit})" if econ is not None and econ.net_return_unit else ""
+    labels = {k: ctx.t(k) for k in ("kind", "rate", "ci_low", "ci_high", "yield_at_rate", "status")}
+    labels["net_return"] = ctx.t("net_return") + unit
+    notes = [o.message for o in optima if o.message]
+    if econ is not None and econ.price_ratio_text:
+        notes.append(f"{ctx.t('price_ratio')}: {econ.price_ratio_text}")
+    blocks.append(
+        Table(
+            frame,
+            title=ctx.t("optima_table", nutrient=nutrient),
+            labels=labels,
+            note=" ".join(notes) or None,
+        )
+    )
+    return agro, econ
+
+
+def _optimum_finding(ctx: Context, column: str, agro: Any, econ: Any) -> None:
+    """The key-findings sentence on the recommended rate (economic when priced)."""
+    nutrient = ctx.rate_name(column)
+    best = econ if econ is not None else agro
+    if best.status == "no_maximum" or not np.isfinite(best.rate):
+        ctx.finding(
+            "response",
+            ctx.t(
+                "optimum_sentence_status",
+                nutrient=nutrient,
+                status=status_text(best.status, ctx.lang),
+            ),
+        )
+        return
+    if econ is not None:
+        amax = (
+            ctx.rate_num(column, agro.rate)
+            if np.isfinite(agro.rate)
+            else status_text(agro.status, ctx.lang)
+        )
+        text = ctx.t(
+            "optimum_sentence_econ",
+            nutrient=nutrient,
+            rate=ctx.rate_num(column, econ.rate),
+            ci=_ci_text(ctx, econ),
+            y=ctx.num(econ.yield_at_rate),
+            amax=amax,
+        )
+    else:
+        text = ctx.t(
+            "optimum_sentence_agro",
+            nutrient=nutrient,
+            rate=ctx.rate_num(column, agro.rate),
+            ci=_ci_text(ctx, agro),
+            y=ctx.num(agro.yield_at_rate),
+        )
+    if best.status != "ok":
+        text += " " + ctx.t("status_note", status=status_text(best.status, ctx.lang))
+    ctx.finding("response", text)
+
+
+def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[Any]:
+    """The response curve with its optima and, when priced, the net-return curve."""
+    nutrient = ctx.rate_name(column)
+
+    def draw(fig: Any, lang: str) -> None:
+        from fertopt import plotting
+
+        ax = fig.add_subplot()
+        plotting.plot_response(fit, ax=ax, optimum=econ, lang=lang)
+        ax.set_xlabel(ctx.rate_label(column))
+        ax.set_ylabel(ctx.response_label())
+
+    caption = ctx.t("fig_response", nutrient=nutrient, model=model_name(fit.model, ctx.lang))
+    figures = ctx.figure(f"response_{nutrient}", caption, draw)
+    if econ is not None and np.isfinite(econ.rate):
+
+        def draw_nr(fig: Any, lang: str) -> None:
+            from fertopt import plotting
+
+            ax = fig.add_subplot()
+            plotting.plot_net_return(fit, prices=ctx.prices, ax=ax, lang=lang)
+            ax.set_xlabel(ctx.rate_label(column))
+
+        figures += ctx.figure(
+            f"net_return_{nutrient}", ctx.t("fig_net_return", nutrient=nutrient), draw_nr
+        )
+    return figures
+
+
+def _sec_response(ctx: Context) -> list[Any]:
+    if not ctx.rates:
+        raise NotApplicable(ctx.t("no_rates"))
+    blocks: list[Any] = []
+    skipped: list[str] = []
+    fitted = 0
+    for column in ctx.rates:
+        part: list[Any] = []
+        try:
+            _response_of(ctx, column, part)
+        except NotApplicable as na:
+            skipped.append(str(na))
+            continue
+        except FertoptError as exc:
+            if ctx.errors == "raise":
+                raise
+            part = [
+                Paragraph(ctx.t("nutrient_failed", nutrient=ctx.rate_name(column), reason=str(exc)))
+            ]
+        else:
+            fitted += 1
+        if len(ctx.rates) > 1:
+            blocks.append(
+                Paragraph("", title=ctx.t("nutrient_heading", nutrient=ctx.rate_name(column)))
+            )
+        blocks += part
+    if not blocks:
+        raise NotApplicable(" ".join(skipped))
+    if not fitted:
+        raise FertoptError(" ".join(b.text for b in blocks if isinstance(b, Paragraph) and b.text))
+    return [Paragraph(t) for t in skipped] + blocks

@@ -1,0 +1,207 @@
+"""Section 5 of the report: the N-P-K response surface, its optimum and typicality checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core.formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._core.i18n import status_text
+from fertopt.reports.sections.common import NotApplicable, _api, _yes_no
+
+if TYPE_CHECKING:
+    from fertopt.reports.sections.context import Context
+
+
+def _rates_text(ctx: Context, rates: Mapping[str, float] | None) -> str:
+    if not rates:
+        return ctx.t("none")
+    return ", ".join(f"{n} {ctx.num(v)}" for n, v in rates.items())
+
+
+def _sec_surface(ctx: Context) -> list[Any]:
+    varying = [c for c in ctx.rates if pd.to_numeric(ctx.data[c], errors="coerce").nunique() > 1]
+    if len(varying) < 2:
+        raise NotApplicable("")
+    fit_surface = _api("fit_surface")
+    names = {c: ctx.rate_name(c) for c in varying}
+    surf = fit_surface(
+        ctx.data, response=ctx.response, rates={names[c]: c for c in varying}, block=ctx.block
+    )
+    ctx.surface = surf
+    priced = ctx.prices is not None and all(
+        ctx.rates.get(c) is not None and ctx.prices.has(ctx.rates[c]) for c in varying
+    )
+    blocks = _fit_blocks(ctx, surf)
+    if surf.second_order:
+        blocks += _canonical_blocks(ctx, surf)
+    opt = (
+        surf.optimum(prices=ctx.prices, bounds="tested")
+        if priced
+        else surf.maximum(bounds="tested")
+    )
+    blocks += _optimum_blocks(ctx, opt, priced)
+    if surf.second_order:
+        blocks.append(_typicality_table(ctx, surf, priced))
+    kind = status_text(surf.canonical().kind, ctx.lang) if surf.second_order else surf.model
+    ctx.finding(
+        "surface",
+        ctx.t(
+            "surface_finding",
+            kind=kind,
+            what=ctx.t("fig_economic" if priced else "max_yield_rates"),
+            rates=_rates_text(ctx, opt.rates),
+            y=ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
+            status=status_text(opt.status, ctx.lang),
+        ),
+    )
+    return blocks + _surface_figure(ctx, surf, opt, priced)
+
+
+def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
+    """What was fitted, its goodness of fit, coefficients and regression ANOVA."""
+    blocks: list[Any] = [
+        Paragraph(
+            ctx.t("surface_fit", rates=", ".join(surf.nutrients), n=surf.n_obs, k=surf.n_support)
+        )
+    ]
+    reg = surf.anova.set_index("source")
+    facts = [
+        (ctx.t("r_squared"), f"{surf.r2:.4f} ({ctx.t('adjusted')} {surf.adj_r2:.4f})"),
+        (
+            ctx.t("residual_sd"),
+            ctx.t("with_df", x=ctx.num(surf.rmse), df=format_number(surf.df_resid)),
+        ),
+    ]
+    if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
+        row = reg.loc["regression"]
+        p_text = format_p(row["p"])
+        facts.append(
+            (
+                ctx.t("regression_f"),
+                f"F({format_number(row['df'])}, {format_number(surf.df_resid)}) = "
+                f"{row['f']:.2f}, p {p_text if p_text.startswith('<') else '= ' + p_text}",
+            )
+        )
+    blocks.append(Facts(facts))
+    blocks.append(
+        Table(
+            surf.coefficients,
+            title=ctx.t("coefficients"),
+            labels={c: ctx.t(f"coef_{c}") for c in surf.coefficients.columns},
+            formats={"p": "p"},
+        )
+    )
+    if len(surf.anova):
+        anova = surf.anova.copy()
+        anova["source"] = [ctx.t(f"src_{v}") for v in anova["source"]]
+        blocks.append(
+            Table(
+                anova,
+                title=ctx.t("surface_anova"),
+                formats={"p": "p", "df": "int"},
+                labels={k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
+            )
+        )
+    return blocks
+
+
+def _canonical_blocks(ctx: Context, surf: Any) -> list[Any]:
+    """Shape of a second-order surface and its stationary point."""
+    can = surf.canonical()
+    where = ctx.t("inside_region") if can.inside else ctx.t("outside_region")
+    blocks: list[Any] = [
+        Facts(
+            [
+                (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
+                (
+                    ctx.t("stationary_point"),
+                    f"{_rates_text(ctx, can.stationary_point)} ({where})"
+                    if can.stationary_point
+                    else ctx.t("none"),
+                ),
+                (
+                    ctx.t("stationary_yield"),
+                    ctx.num(can.stationary_yield)
+                    if can.stationary_yield is not None
+                    else ctx.t("none"),
+                ),
+            ],
+            title=ctx.t("canonical"),
+        )
+    ]
+    if ctx.lang == "en":
+        blocks.append(Paragraph(can.message))
+    return blocks
+
+
+def _optimum_blocks(ctx: Context, opt: Any, priced: bool) -> list[Any]:
+    """The optimum (or maximum) in the tested region: rates, bounds, status, yield."""
+    binding = opt.binding.copy()
+    blocks: list[Any] = [
+        Table(
+            binding[["nutrient", "rate", "lower", "upper", "at_bound"]],
+            title=ctx.t("surface_optimum_econ" if priced else "surface_optimum_max"),
+            labels={
+                k: ctx.t(f"bind_{k}") for k in ("nutrient", "rate", "lower", "upper", "at_bound")
+            },
+            formats={"at_bound": lambda v: ctx.t(f"bound_{v}") if v else ""},
+        )
+    ]
+    facts = [
+        (ctx.t("status"), status_text(opt.status, ctx.lang)),
+        (
+            ctx.t("yield_at_rate"),
+            ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else ctx.t("none"),
+        ),
+    ]
+    if priced and opt.net_return is not None:
+        facts.append(
+            (ctx.t("net_return"), f"{ctx.num(opt.net_return)} {opt.net_return_unit or ''}".rstrip())
+        )
+    blocks.append(Facts(facts))
+    if ctx.lang == "en" and opt.message:
+        blocks.append(Paragraph(opt.message))
+    if not opt.recommended:
+        blocks.append(Paragraph(ctx.t("surface_not_recommended")))
+    return blocks
+
+
+def _typicality_table(ctx: Context, surf: Any, priced: bool) -> Table:
+    """The typicality rules of a second-order surface with their verdict."""
+    typ = surf.typicality(prices=ctx.prices if priced else None)
+    rules = typ.rules.copy()
+    rules["name"] = [ctx.t(f"rule_{i}") for i in rules["rule"]]
+    return Table(
+        rules,
+        title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
+        labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
+        formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"},
+    )
+
+
+def _surface_figure(ctx: Context, surf: Any, opt: Any, priced: bool) -> list[Any]:
+    """Contour plot of the surface with its optimum and tested region."""
+
+    def draw(fig: Any, lang: str) -> None:
+        from fertopt import plotting
+
+        ax = fig.add_subplot()
+        plotting.plot_surface(
+            surf, ax=ax, prices=ctx.prices if priced else None, optimum=opt, lang=lang
+        )
+        ax.set_xlabel(ctx.rate_label(surf.columns[surf.nutrients[0]]))
+        ax.set_ylabel(ctx.rate_label(surf.columns[surf.nutrients[1]]))
+        for other in fig.axes:
+            if other is not ax:  # the colour bar
+                other.set_ylabel(ctx.response_label())
+
+    return ctx.figure(
+        "surface",
+        ctx.t("fig_surface", x=surf.nutrients[0], y=surf.nutrients[1]),
+        draw,
+        size=(5.6, 4.4),
+    )

@@ -1,0 +1,532 @@
+"""The audit of the water-chestnut study: what the paper says, what fertopt finds, a verdict.
+
+The study (a formula-correction trial on water chestnut, Lipu, Guangxi, 2013) is fertopt's
+reference case.  :func:`audit` re-derives every number of it that can be re-derived from its
+printed equations, prices and economics, analyses the reconstructed plot data
+(``load_dataset("water_chestnut")``) and tabulates the result, in English or Chinese.  It is
+what ``fertopt example`` runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fertopt._core.formatting import Notes, Paragraph, ResultBase, Summary
+from fertopt._core.validation import check_choice
+from fertopt.exceptions import DesignWarning
+from fertopt.studies.water_chestnut.checks import (
+    Rows,
+    check_anova,
+    check_economics,
+    check_k,
+    check_n,
+    check_p,
+    check_reduced_k,
+    check_ternary,
+    check_ternary_stats,
+    published_curves,
+    published_surface,
+    refit_equations,
+    treatment_means,
+)
+from fertopt.studies.water_chestnut.text import _CSS, _CSS_SCOPED, _FIGURE_TEXT, _TEXT, VERDICTS
+
+__all__ = ["audit", "StudyAudit", "VERDICTS"]
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    text = _TEXT[key][lang]
+    return text.format(**kw) if kw else text
+
+
+def _n(x: float, decimals: int) -> str:
+    """A number with fixed decimals, the way the paper prints them."""
+    return f"{x:,.{decimals}f}".replace(",", " ") if abs(x) >= 10000 else f"{x:.{decimals}f}"
+
+
+# ---------------------------------------------------------------------------
+# result
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class StudyAudit(ResultBase):
+    """Result of :func:`audit`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per checked number: ``item`` (a stable key such as
+        ``"p_max_yield"``), ``topic``, ``claim`` (what the paper states),
+        ``paper`` (its number as printed, text), ``paper_value`` (float or
+        NaN), ``fertopt`` (what fertopt finds, text), ``fertopt_value``
+        (float or NaN), ``verdict`` (a key of :data:`VERDICTS`),
+        ``verdict_text`` and ``explanation`` (the arithmetic), in ``lang``.
+    lang : {'en', 'zh'}
+    published : dict
+        The printed numbers (:func:`fertopt.datasets.water_chestnut_published`).
+    data : DataFrame
+        The reconstructed plot data.
+    anova : AnovaResult
+        RCBD ANOVA of the reconstruction.
+    comparison : MultCompResult
+        Duncan's multiple range test at 5 % on that ANOVA (as the paper used).
+    omission : OmissionResult
+        Omission indices and economics of the reconstruction.
+    curves : dict
+        ``"P2O5"``, ``"K2O"`` → the printed single-nutrient equations as
+        :class:`~fertopt.ResponseFit` (:func:`fertopt.response_from_coefficients`,
+        tested range = the rates of the reconstructed Table 1).
+    surface : SurfaceFit
+        The printed ternary equation (:func:`fertopt.surface_from_coefficients`),
+        tested region = the box of the rates applied.
+    optima : dict
+        ``"P2O5"``, ``"K2O"`` → ``{"maximum": Optimum, "optimum": Optimum, ...}``
+        as found by fertopt (K: also ``"minimum"`` and ``"paper_point"``, the
+        (rate, yield) pairs of the stationary point and of the paper's
+        economic point); ``"ternary"`` → canonical analysis, the maxima in the
+        formula's box and in the box of applied rates, the equation's value
+        at the paper's point and whether that point lies in the region the
+        treatments span.
+    prices : Prices
+        The study's prices.
+    refits : dict
+        Least-squares refits of the printed equations to the reconstructed
+        treatment means: ``"P2O5"``, ``"K2O"``, ``"N"`` → ``(a, b, c, r2)`` of
+        ``y = a x² + b x + c``; ``"ternary"`` → coefficients, F and
+        √(adjusted R²).
+    warnings : tuple of str
+        Warnings raised by the analyses, in English.
+    """
+
+    table: pd.DataFrame
+    lang: str
+    published: dict = field(repr=False)
+    data: pd.DataFrame = field(repr=False)
+    anova: Any = field(repr=False)
+    comparison: Any = field(repr=False)
+    omission: Any = field(repr=False)
+    curves: dict = field(repr=False)
+    surface: Any = field(repr=False)
+    optima: dict = field(repr=False)
+    prices: Any = field(repr=False)
+    refits: dict = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    def verdicts(self) -> pd.Series:
+        """Number of rows per verdict key."""
+        return self.table["verdict"].value_counts().reindex(list(VERDICTS)).dropna().astype(int)
+
+    def row(self, item: str) -> pd.Series:
+        """The audit row of one ``item`` key."""
+        rows = self.table.loc[self.table["item"] == item]
+        if rows.empty:
+            from fertopt.exceptions import FertoptError
+
+            raise FertoptError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
+        return rows.iloc[0]
+
+    def figures(self) -> dict[str, Any]:
+        """The audit's figures as matplotlib Figures, labelled in ``lang``.
+
+        Drawn with fertopt's figure style (:func:`fertopt.plotting.style`).
+        Chinese labels need a font with Chinese characters; without one the
+        figures are labelled in English and a :class:`~fertopt.DisplayWarning`
+        says what to install.
+
+        Returns
+        -------
+        dict
+            ``"means"``: treatment means with Duncan's letters;
+            ``"p_curve"`` and ``"k_curve"``: the printed P and K equations with
+            the paper's points (crosses) and fertopt's (circles);
+            ``"surface"``: the ternary equation at P2O5 = 8 over N and K2O, with
+            the paper's point, the treatments and the formula's range;
+            ``"omission"``: relative yields of the reduced plots with SEs.
+        """
+        from fertopt import plotting
+
+        lang = self.lang
+        if lang == "zh" and plotting.cjk_families() is None:
+            lang = "en"
+        with plotting.style(lang):
+            out = self._draw(lang)
+            for fig in out.values():
+                fig.canvas.draw()  # tick labels take the style's fonts now
+        return out
+
+    def _draw(self, lang: str) -> dict[str, Any]:
+        import matplotlib.pyplot as plt
+
+        from fertopt import plotting
+
+        text = _FIGURE_TEXT[lang]
+        out: dict[str, Any] = {}
+        fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
+        plotting.plot_means(self.comparison, ax=ax, lang=lang)
+        names = dict(zip(self.data["treatment"], self.data["treatment_zh"], strict=True))
+        if lang == "zh":
+            ax.set_xticks(ax.get_xticks())
+            ax.set_xticklabels(
+                [names.get(t.get_text(), t.get_text()) for t in ax.get_xticklabels()]
+            )
+        ax.set_ylabel(text["axes"]["y"])
+        ax.set_xlabel("")
+        ax.set_title(text["means_title"])
+        plotting.check_glyphs(ax)
+        out["means"] = fig
+        p_opt = self.optima["P2O5"]
+        fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
+        eq = self.published["equations"]["P2O5"]
+        plotting.plot_reported_points(
+            self.curves["P2O5"],
+            [(text["paper_max"], eq["reported_maximum"]["rate"], eq["reported_maximum"]["yield"])],
+            found=[
+                (text["max"], p_opt["maximum"].rate, p_opt["maximum"].yield_at_rate),
+                (text["opt"], p_opt["optimum"].rate, p_opt["optimum"].yield_at_rate),
+            ],
+            x_range=(0.0, 10.5),
+            zoom=((8.7, 9.5), (3178.0, 3200.0)),
+            ax=ax,
+            labels=text["axes"] | {"x": "P2O5 (kg/667 m²)"},
+        )
+        ax.set_title(text["p_title"])
+        plotting.check_glyphs(ax)
+        out["p_curve"] = fig
+        k_opt = self.optima["K2O"]
+        fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
+        eq = self.published["equations"]["K2O"]
+        plotting.plot_reported_points(
+            self.curves["K2O"],
+            [
+                (
+                    text["paper_max"],
+                    eq["reported_maximum"]["rate"],
+                    eq["reported_maximum"]["yield"],
+                ),
+                (
+                    text["paper_opt"],
+                    eq["reported_optimum"]["rate"],
+                    eq["reported_optimum"]["yield"],
+                ),
+            ],
+            found=[(text["min"], *k_opt["minimum"]), (text["eq_at"], *k_opt["paper_point"])],
+            x_range=(-5.0, 22.0),
+            zoom=((-2.8, -0.8), (1670.0, 1700.0)),
+            ax=ax,
+            labels=text["axes"] | {"x": "K2O (kg/667 m²)"},
+        )
+        ax.set_title(text["k_title"])
+        plotting.check_glyphs(ax)
+        out["k_curve"] = fig
+        fig, ax = plt.subplots(figsize=(5.8, 5.0), layout="constrained")
+        rep = self.published["equations"]["ternary"]["reported_maximum"]
+        formula = self.published["design"]["formula"]
+        design = self.data.groupby("treatment")[["N", "P2O5", "K2O"]].first().to_dict("records")
+        plotting.plot_surface_points(
+            self.surface,
+            x="N",
+            y="K2O",
+            at={"P2O5": 8.0},
+            ax=ax,
+            reported=[
+                (
+                    f"{text['paper_point']} ({rep['rates']['N']:g}, 8, {rep['rates']['K2O']:g})",
+                    rep["rates"],
+                )
+            ],
+            design=design,
+            boxes=[(text["formula_box"], {n: (0.0, float(v)) for n, v in formula.items()})],
+            labels={"design": text["design"]},
+            lang=lang,
+        )
+        ax.set_xlabel("N (kg/667 m²)")
+        ax.set_ylabel("K2O (kg/667 m²)")
+        ax.set_title(text["surface_title"], fontsize=9)
+        plotting.check_glyphs(ax)
+        out["surface"] = fig
+        fig, ax = plt.subplots(figsize=(5.0, 3.6), layout="constrained")
+        plotting.plot_omission(self.omission, ax=ax, lang=lang)
+        ax.set_title(text["omission_title"])
+        plotting.check_glyphs(ax)
+        out["omission"] = fig
+        return out
+
+    def to_html(self, path: str | Path | None = None, *, figures: bool = True) -> str:
+        """The audit as one self-contained HTML page; written to ``path`` when given.
+
+        The page holds the audit table (verdicts coloured), the figures
+        (embedded PNG, nothing fetched), the full trial report of the
+        reconstructed trial (:meth:`trial_report`: ANOVA, Duncan letters,
+        omission indices, economics, diagnostics) and a note on the
+        reconstruction, in ``lang``.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            Where to write the page.
+        figures : bool, default True
+            Draw and embed the figures.
+
+        Returns
+        -------
+        str
+            The HTML document.
+        """
+        esc = html.escape
+        lang = self.lang
+        doc = (
+            f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+            '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
+            f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{_CSS}</style>\n'
+            "</head>\n<body>\n"
+            f"{self._html_fragment(figures=figures, report=True)}\n</body>\n</html>\n"
+        )
+        if path is not None:
+            Path(path).write_text(doc, encoding="utf-8")
+        return doc
+
+    def trial_report(self, *, figures: bool = True) -> Any:
+        """The standard trial report (:func:`fertopt.trial_report`) of the reconstructed trial.
+
+        ANOVA, Duncan letters, omission indices and economics, residual
+        diagnostics, in ``lang``, with the study's prices and the inferred
+        rates.
+        """
+        from fertopt.reports import trial_report
+
+        data, treatment = self.data, "treatment"
+        names = {
+            "full": "formula",
+            "control": "blank",
+            "minus": {"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
+        }
+        if self.lang == "zh":
+            zh = dict(zip(data["treatment"], data["treatment_zh"], strict=True))
+            data, treatment = data.drop(columns="treatment"), "treatment_zh"
+            names = {
+                "full": zh["formula"],
+                "control": zh["blank"],
+                "minus": {k: zh[v] for k, v in names["minus"].items()},
+            }
+        with warnings.catch_warnings():
+            # the confounded reduced-N / reduced-K plots are stated in the report itself
+            warnings.simplefilter("ignore", DesignWarning)
+            return trial_report(
+                data,
+                response="yield",
+                treatment=treatment,
+                block="block",
+                rates=("N", "P2O5", "K2O"),
+                prices=self.prices,
+                lang=self.lang,
+                omission=names,
+                title=_t("analysis", self.lang),
+                figures=figures,
+            )
+
+    def _html_fragment(self, *, figures: bool, report: bool = False) -> str:
+        esc = html.escape
+        lang = self.lang
+        labels = _TEXT["labels"][lang]
+        cols = ["topic", "claim", "paper", "fertopt", "verdict_text", "explanation"]
+        head = "".join(f"<th>{esc(labels[c])}</th>" for c in cols)
+        body = []
+        for _, r in self.table.iterrows():
+            cells = "".join(
+                f'<td class="v-{esc(r["verdict"])}">{esc(str(r[c]))}</td>'
+                if c == "verdict_text"
+                else f"<td>{esc(str(r[c]))}</td>"
+                for c in cols
+            )
+            body.append(f"<tr>{cells}</tr>")
+        parts = [
+            f"<h1>{esc(_t('title', lang))}</h1>",
+            f'<p class="headline">{esc(self._headline())}</p>',
+            f"<p>{esc(_t('about', lang))}</p>",
+            f"<h2>{esc(_t('audit_table', lang))}</h2>",
+            (
+                f'<table class="audit"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>"
+            ),
+        ]
+        if figures:
+            parts.append(f"<h2>{esc(_t('figures', lang))}</h2>")
+            for name, (data, caption) in self._figure_png().items():
+                uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+                parts.append(
+                    f'<figure id="fig-{esc(name)}"><img src="{uri}" alt="{esc(caption)}">'
+                    f"<figcaption>{esc(caption)}</figcaption></figure>"
+                )
+        if report:
+            parts.append(self.trial_report(figures=figures).as_html_fragment())
+        else:
+            parts.append(f"<h2>{esc(_t('analysis', lang))}</h2>")
+            for result in (self.anova, self.omission):
+                parts.append(result.summary().as_html(css=False, level=3))
+        parts.append(f"<h2>{esc(_t('reconstruction', lang))}</h2>")
+        parts.append(f"<p>{esc(_t('reconstruction_text', lang))}</p>")
+        if self.warnings:
+            items = "".join(f"<li>{esc(w)}</li>" for w in self.warnings)
+            parts.append(f'<h2>{esc(_t("warnings", lang))}</h2><ul class="warn">{items}</ul>')
+        return f'<div class="fertopt-audit">{"".join(parts)}</div>'
+
+    def _figure_png(self) -> dict[str, tuple[bytes, str]]:
+        import matplotlib.pyplot as plt
+
+        from fertopt import plotting
+
+        captions = _FIGURE_TEXT[self.lang]["captions"]
+        lang = self.lang if self.lang == "en" or plotting.cjk_families() is not None else "en"
+        out = {}
+        with plotting.style(lang):
+            for name, fig in self._draw(lang).items():
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
+                plt.close(fig)
+                out[name] = (buf.getvalue(), captions[name])
+        return out
+
+    def _headline(self) -> str:
+        counts = ", ".join(f"{n} {VERDICTS[k][self.lang]}" for k, n in self.verdicts().items())
+        return _t("headline", self.lang, n=len(self.table), counts=counts)
+
+    def _summary(self, digits: int) -> Summary:
+        blocks: list[Any] = [Paragraph(_t("about", self.lang))]
+        for topic in dict.fromkeys(self.table["topic"]):
+            rows = self.table.loc[self.table["topic"] == topic]
+            items = [
+                f"[{r['verdict_text']}] {r['claim']} | {_t('paper_says', self.lang)}: "
+                f"{r['paper']} | fertopt: {r['fertopt']}. {r['explanation']}"
+                for _, r in rows.iterrows()
+            ]
+            blocks.append(Notes(items, title=topic))
+        blocks.append(Notes(list(self.warnings), title=_t("warnings", self.lang)))
+        return Summary(_t("title", self.lang), blocks, headline=self._headline(), digits=digits)
+
+    def _repr_html_(self) -> str:
+        return f"<style>{_CSS_SCOPED}</style>" + self._html_fragment(figures=False)
+
+
+# ---------------------------------------------------------------------------
+# entry point
+# ---------------------------------------------------------------------------
+def audit(lang: str = "en") -> StudyAudit:
+    """Re-derive, check and tabulate every reproducible number of the water-chestnut study.
+
+    Parameters
+    ----------
+    lang : {'en', 'zh'}
+        Language of the table's texts (the numbers are the same).
+
+    Returns
+    -------
+    StudyAudit
+        ``table`` (``item | topic | claim | paper | paper_value | fertopt |
+        fertopt_value | verdict | verdict_text | explanation``), the analyses
+        behind it (``anova``, ``omission``, ``refits``), the printed numbers
+        and the reconstructed data.
+
+    Notes
+    -----
+    Checks made (``item`` keys), each with its arithmetic in ``explanation``:
+
+    * ANOVA: the F test and its critical value (``anova_f``); the paper's two
+      contradictory wordings (``anova_wording``); its claim that reduced K
+      differs from the formula, against Duncan's test with the error the
+      printed means and F imply (``reduced_k_vs_formula``).
+    * The printed P2O5 equation through :func:`fertopt.response_from_coefficients`:
+      rate and yield of the maximum and of the economic optimum
+      (``p_max_rate``, ``p_max_yield``, ``p_opt_rate``, ``p_opt_yield``) and
+      the recommendation beyond the tested rates (``p_recommendation``).
+    * The printed K2O equation (convex): the "maximum" that is a minimum
+      (``k_maximum``), the "optimum" (``k_optimum``), the conclusion's 1577.2
+      (``k_conclusion``).
+    * The N points: consistency of maximum and optimum (``n_points``).
+    * The ternary equation through :func:`fertopt.surface_from_coefficients`:
+      its value at the reported point (``ternary_value``), its shape
+      (``ternary_shape``), the point against the tested rates
+      (``ternary_range``), identifiability from five treatments
+      (``ternary_design``), its fit statistics (``ternary_fit``).
+    * Economics: the income base behind the percentages (``income_base``),
+      the three changes against the formula (``income_n``, ``income_k``,
+      ``income_p``), the value–cost-ratio claim (``vcr_claim``).
+
+    Values from the reconstructed plot data (ANOVA, letters, economics) use
+    the inferred rates of Table 1; see ``data/water_chestnut/README.md`` in
+    the source repository.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> a = fo.datasets.water_chestnut_audit()
+    >>> a.row("anova_f")["verdict"], a.row("anova_wording")["verdict"]
+    ('confirmed', 'contradictory')
+    """
+    check_choice(lang, "lang", ("en", "zh"))
+    from fertopt.anova import anova
+    from fertopt.datasets import load_dataset, water_chestnut_published
+    from fertopt.multcomp import duncan
+    from fertopt.omission import omission
+    from fertopt.units import Prices
+
+    pub = water_chestnut_published()
+    data = load_dataset("water_chestnut")
+    roles = data.attrs["fertopt"]["roles"]
+    caught_texts: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aov = anova(
+            data, response=roles["response"], treatment=roles["treatment"], block=roles["block"]
+        )
+        om = omission(
+            data,
+            response="yield",
+            treatment="treatment",
+            block="block",
+            full="formula",
+            control="blank",
+            minus={"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
+            rates=("N", "P2O5", "K2O"),
+            prices={k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")},
+        )
+    caught_texts.extend(str(w.message) for w in caught)
+    means = treatment_means(aov)
+    rates = data.groupby("treatment")[["N", "P2O5", "K2O"]].first().loc[means.index]
+    refits = refit_equations(means, rates)
+    prices = Prices(**{k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")}, currency="yuan")
+    curves = published_curves(pub, rates)
+    rows = Rows(lang)
+    check_anova(rows, pub["anova"], aov)
+    comparison = duncan(aov, alpha=0.05)
+    check_reduced_k(rows, aov, means, comparison)
+    optima = {
+        "P2O5": check_p(rows, pub, curves["P2O5"], prices),
+        "K2O": check_k(rows, pub, curves["K2O"], prices),
+    }
+    check_n(rows, pub, pub["prices"], refits["N"])
+    surface = published_surface(pub, rates)
+    optima["ternary"] = check_ternary(rows, pub, surface, data, rates)
+    check_ternary_stats(rows, pub, refits["ternary"])
+    check_economics(rows, pub, om)
+    return StudyAudit(
+        table=rows.frame(),
+        lang=lang,
+        published=pub,
+        data=data,
+        anova=aov,
+        comparison=comparison,
+        omission=om,
+        curves=curves,
+        surface=surface,
+        optima=optima,
+        prices=prices,
+        refits=refits,
+        warnings=tuple(dict.fromkeys(caught_texts)),
+    )

@@ -1,0 +1,808 @@
+"""N-P-K response surfaces: fitting, canonical analysis, optima and typicality.
+
+:func:`fit_surface` fits a binary or ternary quadratic (or square-root)
+surface to plot data, with all terms, a given term list, or stepwise
+selection; :func:`surface_from_coefficients` wraps a published equation.
+Both return a :class:`SurfaceFit`, which answers the questions an analyst
+asks of a fertilizer-effect function:
+
+* :meth:`SurfaceFit.canonical` – is there a maximum at all (eigenvalues of
+  the quadratic part), where is the stationary point, is it inside the tested
+  region; ridge analysis when it is not;
+* :meth:`SurfaceFit.maximum` and :meth:`SurfaceFit.optimum` – the highest
+  yield or net return inside bounds (the tested box by default), which
+  bounds bind, and the unconstrained solution alongside;
+* :meth:`SurfaceFit.typicality` – the typical/atypical verdict of 3414
+  practice with every failed rule named;
+* :meth:`SurfaceFit.assess` – audit one rate combination (a published
+  "optimum", say).
+
+Terms are named ``intercept``, ``N``, ``N^2``, ``N:P2O5``, ``sqrt(N)``
+(and ``N:P2O5:K2O`` for a three-way product).
+
+This module holds the public functions and the result class; the work is
+done in private modules, one concept each: ``_surface_terms`` (term names),
+``_surface_design`` (can the design identify the surface), ``_surface_fit``
+(data, least squares, ANOVA), ``_surface_stepwise``, ``_surface_region``
+(rates and the tested box), ``_surface_canonical`` (shape, stationary point,
+ridge), ``_surface_optimum`` (the exact box-constrained optimum),
+``_surface_typicality``, ``_surface_point`` (:meth:`SurfaceFit.assess`),
+``_surface_results`` (the result classes and prices) and ``_polysurface``
+(the polynomial arithmetic, shared with the batch engine).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.validation import (
+    check_choice,
+    check_nan_policy,
+    check_probability,
+    require_frame,
+)
+from fertopt.exceptions import DataError, FertoptError
+from fertopt.surface import canonical as _surface_canonical
+from fertopt.surface import optimum as _surface_optimum
+from fertopt.surface import point as _surface_point
+from fertopt.surface import poly as _ps
+from fertopt.surface import stepwise as _surface_stepwise
+from fertopt.surface import terms as _surface_terms
+from fertopt.surface import typicality as _surface_typicality
+from fertopt.surface.design import check_identifiable
+from fertopt.surface.fit import (
+    _anova_table,
+    _block_columns,
+    _coefficients,
+    _prepare,
+    _resolve_rates,
+    _resolve_units,
+    _support_table,
+)
+from fertopt.surface.region import published_region, rates_matrix
+from fertopt.surface.results import (
+    CanonicalResult,
+    SurfaceOptimum,
+    SurfacePoint,
+    TypicalityResult,
+    _p_text,
+    _positive,
+    _resolve_prices,
+)
+
+__all__ = [
+    "fit_surface",
+    "surface_from_coefficients",
+    "SurfaceFit",
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
+]
+
+_NAMES_BY_K = {1: "univariate", 2: "binary", 3: "ternary"}
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class SurfaceFit(ResultBase):
+    """A fitted (or published) N-P-K response surface.
+
+    Attributes
+    ----------
+    response : str
+        Name of the response (yield) column.
+    nutrients : tuple of str
+        Names of the rates, in order; coefficient names use them.
+    columns : dict
+        Nutrient → data column.
+    model : {"quadratic", "square_root", "custom"}
+        The term family (``custom`` for terms outside both families, such as ``N:P:K``).
+    selection : {"full", "given", "stepwise", "published"}
+        How the terms were chosen.
+    terms : tuple of str
+        Terms in the model, intercept first.
+    coefficients : DataFrame
+        ``term, estimate, se, t, p, ci_low, ci_high`` (NaN where there is no error estimate).
+    anova : DataFrame
+        ``source, df, ss, ms, f, p`` with sources ``blocks`` (when blocked), ``regression``,
+        ``residual``, ``lack_of_fit`` and ``pure_error`` (when some rate combinations are
+        replicated), ``total``.  Empty for a published surface.
+    steps : DataFrame
+        Stepwise log: ``step, action, term, f, df_num, df_den, p, r2``; empty otherwise.
+    support : DataFrame
+        One row per distinct rate combination: the nutrient columns, ``n``, ``mean``
+        (observed) and ``fitted``.
+    bounds : dict or None
+        Tested region: nutrient → (lowest, highest) rate.
+    r2, adj_r2, rmse : float
+        Coefficient of determination (of the whole model, blocks included, as R's
+        ``summary.lm``), its adjusted form and the residual standard deviation.
+    df_resid : int
+    n_obs, n_dropped, n_support, n_blocks : int
+    ck_yield : float or None
+        Yield without fertilizer: the observed mean of zero-rate plots, else the
+        prediction at zero.
+    ck_source : str
+        ``"observed"``, ``"predicted"`` or ``"given"``.
+    f_enter, f_remove : float or None
+        Stepwise criteria (partial F to enter, to remove).
+    hierarchy : bool
+        Whether stepwise kept the model hierarchical.
+    response_unit : str or None
+        Unit of the response (``"t/ha"``), when declared.
+    rate_units : dict or None
+        Nutrient → unit of its rate, when declared.
+    confidence_level : float
+    warnings : tuple of str
+        Problems met while fitting (plots left out, no residual degrees of freedom).
+
+    Methods
+    -------
+    predict, canonical, ridge, maximum, optimum, typicality, assess, plot
+
+    Examples
+    --------
+    Welch et al. (1963): the pure quadratic's maximum lies beyond the tested rates.
+
+    >>> import fertopt as fo
+    >>> welch = fo.load_dataset("welch_bermudagrass")        # lb/acre, t/acre
+    >>> surf = fo.fit_surface(welch, response="yield", rates={"N": "n", "P": "p", "K": "k"})
+    >>> surf
+    <SurfaceFit ternary quadratic surface in N, P, K | 10 terms | R² 0.978 | F(9,54)=272 p<0.0001>
+    >>> can = surf.canonical()
+    >>> can.kind, can.inside, {n: round(v) for n, v in can.stationary_point.items()}
+    ('maximum', False, {'N': 412, 'P': 117, 'K': 234})
+    >>> opt = surf.optimum(prices={"crop": 25, "N": 0.12, "P": 0.18, "K": 0.07})
+    >>> {n: round(v, 1) for n, v in opt.rates.items()}, opt.status
+    ({'N': 297.6, 'P': 70.1, 'K': 148.1}, 'ok')
+    """
+
+    response: str
+    nutrients: tuple[str, ...]
+    columns: dict[str, str]
+    model: str
+    selection: str
+    terms: tuple[str, ...]
+    coefficients: pd.DataFrame
+    anova: pd.DataFrame
+    steps: pd.DataFrame
+    support: pd.DataFrame
+    bounds: dict[str, tuple[float, float]] | None
+    r2: float
+    adj_r2: float
+    rmse: float
+    df_resid: int
+    n_obs: int
+    n_dropped: int
+    n_support: int
+    n_blocks: int
+    ck_yield: float | None
+    ck_source: str
+    response_unit: str | None = None
+    rate_units: dict[str, str | None] | None = None
+    f_enter: float | None = None
+    f_remove: float | None = None
+    hierarchy: bool = True
+    confidence_level: float = 0.95
+    warnings: tuple[str, ...] = ()
+    _powers: tuple[tuple[float, ...], ...] = field(default=(), repr=False, compare=False)
+    _cov: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _points: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    # -- basic pieces -----------------------------------------------------------
+    @cached_property
+    def _poly(self) -> _ps.Poly:
+        return _ps.Poly.from_powers(
+            self._powers, self.coefficients["estimate"].to_numpy(dtype=float)
+        )
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Coefficients as a ``{term: estimate}`` dictionary."""
+        return dict(
+            zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True)
+        )
+
+    @property
+    def second_order(self) -> bool:
+        """Whether the surface is a second-order polynomial in its working scale."""
+        return self._poly.degree <= 2
+
+    @property
+    def scale(self) -> str:
+        return "square root of rate" if self._poly.root.any() else "rate"
+
+    @property
+    def _zero_yield(self) -> float:
+        """Predicted response without fertilizer (every rate 0)."""
+        return float(self._poly.value(np.zeros(len(self.nutrients))))
+
+    def _prices(self, prices: Any) -> tuple[float, dict[str, float], str]:
+        """Crop value, nutrient prices and money unit in the units of this surface's data."""
+        return _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
+
+    def predict(self, rates: Any, *, interval: str = "none") -> Any:
+        """Predicted response at ``rates``.
+
+        Parameters
+        ----------
+        rates : mapping, DataFrame or array
+            ``{"N": 13.2, "P2O5": 8, "K2O": 21}`` (scalars or arrays), a frame with a
+            column per nutrient, or an array with one column per nutrient.
+        interval : {"none", "confidence", "prediction"}
+            With an interval, a DataFrame with the nutrient columns, ``fitted``,
+            ``lower`` and ``upper`` (at ``confidence_level``; blocks averaged).
+
+        Returns
+        -------
+        float, ndarray or DataFrame
+        """
+        check_choice(interval, "interval", ("none", "confidence", "prediction"))
+        x, single = rates_matrix(self, rates)
+        if np.any(x < 0):
+            raise DataError("rates cannot be negative.")
+        fitted = _ps.design_columns(self._powers, x) @ self.coefficients["estimate"].to_numpy(
+            dtype=float
+        )
+        if interval == "none":
+            return float(fitted[0]) if single else fitted
+        if self._cov is None or not np.all(np.isfinite(self._cov)):
+            raise FertoptError(
+                "this surface has no coefficient covariance (a published equation, or a fit "
+                "without residual degrees of freedom), so no interval can be computed."
+            )
+        from scipy import stats
+
+        cols = _ps.design_columns(self._powers, x)
+        var = np.einsum("ij,jk,ik->i", cols, self._cov, cols)
+        if interval == "prediction":
+            var = var + self.rmse**2
+        t = stats.t.ppf(0.5 + self.confidence_level / 2, self.df_resid)
+        out = pd.DataFrame(x, columns=list(self.nutrients))
+        out["fitted"] = fitted
+        out["lower"] = fitted - t * np.sqrt(var)
+        out["upper"] = fitted + t * np.sqrt(var)
+        return out
+
+    # -- canonical analysis -----------------------------------------------------
+    def canonical(
+        self, *, ridge_tol: float = 1e-3, radii: Sequence[float] | None = None
+    ) -> CanonicalResult:
+        """Stationary point, eigen-analysis and kind of the surface; ridge analysis when useful.
+
+        Parameters
+        ----------
+        ridge_tol : float, default 1e-3
+            An eigenvalue whose size, in coded units (each tested range mapped to −1…1),
+            is below ``ridge_tol`` times the largest counts as zero (a ridge).
+        radii : sequence of float, optional
+            Radii (coded units) for the ridge analysis; default 0, 0.1, … up to the box corner.
+
+        Returns
+        -------
+        CanonicalResult
+
+        Raises
+        ------
+        FertoptError
+            For a surface with terms above second order (use :meth:`maximum`).
+
+        Notes
+        -----
+        With ``f(z) = b0 + bᵀz + zᵀBz`` (``B`` symmetric, squared-term coefficients on
+        the diagonal, half of each product coefficient off it), the stationary point is
+        ``z_s = −½ B⁻¹ b``.  Eigenvalues all negative: maximum; all positive: minimum;
+        mixed: saddle (no maximum: the response rises without bound along some
+        direction); some zero: ridge.  For square-root surfaces ``z = √rate``.  Ridge
+        analysis (Hoerl) maximises ``f`` on spheres of growing radius around the centre
+        of the tested region, in coded units.
+        """
+        return _surface_canonical.canonical(self, ridge_tol, radii)
+
+    # -- optima -----------------------------------------------------------------
+    def maximum(self, *, bounds: Any = "tested") -> SurfaceOptimum:
+        """Highest predicted response within ``bounds``, with its status.
+
+        Parameters
+        ----------
+        bounds : "tested", mapping or None
+            ``"tested"`` (the tested box), ``{"N": (0, 20), ...}`` (nutrients not named
+            keep their tested range), or ``None`` for the unconstrained stationary point.
+
+        Returns
+        -------
+        SurfaceOptimum
+
+        Warns
+        -----
+        ExtrapolationWarning
+            If the returned rates lie outside the tested region.
+
+        Notes
+        -----
+        For a second-order surface the maximum within the box is computed exactly by
+        enumerating the faces of the box and solving the stationarity (KKT) conditions
+        on each (module :mod:`fertopt.surface.poly`); this is exact for concave and for
+        saddle-shaped surfaces alike.  Surfaces with higher-order terms (``N:P:K``) are
+        maximised numerically from a grid of starts and polished by Newton's method on
+        the KKT conditions.
+        """
+        return _surface_optimum.optimise(
+            self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+        )
+
+    def optimum(self, *, prices: Any = None, bounds: Any = "tested") -> SurfaceOptimum:
+        """Economic optimum: the rates maximising net return within ``bounds``.
+
+        Net return = crop price × predicted response − Σ nutrient price × rate.  Without
+        prices this is :meth:`maximum`.
+
+        Parameters
+        ----------
+        prices : fertopt.Prices or mapping
+            Crop price per unit of response and a price per unit of every nutrient in the
+            surface, in the units of the data, e.g. ``{"crop": 2.8, "N": 6.25, "P2O5": 4.67,
+            "K2O": 10.4}``.
+        bounds : "tested", mapping or None
+            As for :meth:`maximum`.
+
+        Returns
+        -------
+        SurfaceOptimum
+
+        Raises
+        ------
+        FertoptError
+            If a nutrient of the surface has no price, or a price is not a positive number.
+
+        Notes
+        -----
+        At an interior optimum the marginal products equal the price ratios:
+        ``∂Y/∂x_i = p_i / p_crop`` (for a quadratic, ``x* = ½ B⁻¹ (r − b)``).  The
+        constrained problem is solved exactly as in :meth:`maximum`.
+        """
+        if prices is None:
+            return _surface_optimum.optimise(
+                self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+            )
+        crop, nutrient_prices, money = self._prices(prices)
+        costs = np.array([nutrient_prices[n] for n in self.nutrients])
+        objective = self._poly.minus_costs(crop, costs)
+        return _surface_optimum.optimise(
+            self, objective, bounds, kind="economic", crop=crop, prices=nutrient_prices, money=money
+        )
+
+    # -- typicality -------------------------------------------------------------
+    def typicality(
+        self,
+        *,
+        prices: Any = None,
+        alpha: float = 0.05,
+        strict_signs: bool = False,
+        ck_yield: float | None = None,
+    ) -> TypicalityResult:
+        """Typical/atypical verdict with every failed rule named.
+
+        Rules (anchors of 3414 practice, with response-surface theory):
+
+        1. the regression is significant (F test of the ANOVA at ``alpha``);
+        2. sign pattern: every linear (or square-root) coefficient > 0 and every squared
+           (or linear, for square-root surfaces) coefficient < 0;
+        3. the quadratic part is negative definite (a maximum exists);
+        4. the stationary point and, with prices, the economic optimum lie in
+           (0, highest tested rate] for every nutrient;
+        5. the predicted yield at the optimum (economic with prices, else the maximum)
+           exceeds the no-fertilizer (CK) yield.
+
+        Parameters
+        ----------
+        prices : fertopt.Prices or mapping, optional
+            When given, rule 4 and 5 also check the economic optimum.
+        alpha : float, default 0.05
+            Significance level of rule 1.
+        strict_signs : bool, default False
+            Rule 2 decides the verdict only when True.  With product terms the signs of the
+            single coefficients do not determine the shape (rules 3–5 do), so by default a
+            sign failure is reported but does not make the surface atypical.
+        ck_yield : float, optional
+            No-fertilizer yield for rule 5 (default: ``self.ck_yield``).
+
+        Returns
+        -------
+        TypicalityResult
+        """
+        return _surface_typicality.typicality(
+            self, prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck_yield
+        )
+
+    # -- one point ----------------------------------------------------------------
+    def assess(self, rates: Mapping[str, float], *, prices: Any = None) -> SurfacePoint:
+        """Audit one rate combination: predicted response, marginal products, inside or not.
+
+        Useful for a published "optimum": ``surf.assess({"N": 13.2, "P2O5": 8, "K2O": 21})``.
+
+        Returns
+        -------
+        SurfacePoint
+        """
+        return _surface_point.assess(self, rates, prices=prices)
+
+    def ridge(self, radii: Sequence[float] | None = None) -> pd.DataFrame:
+        """Ridge analysis table (see :meth:`canonical`), computed whatever the kind."""
+        _surface_canonical.need_second_order(self, "Ridge analysis")
+        if self.bounds is None:
+            raise FertoptError(
+                "ridge analysis needs the tested region; give bounds= to surface_from_coefficients."
+            )
+        return _surface_canonical.ridge_table(self, radii)[0]
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Contour plot of the surface; see :func:`fertopt.plotting.plot_surface`."""
+        from fertopt import plotting
+
+        return plotting.plot_surface(self, ax=ax, **kwargs)
+
+    # -- display ----------------------------------------------------------------
+    def _headline(self) -> str:
+        k = len(self.nutrients)
+        family = {"quadratic": "quadratic", "square_root": "square-root"}.get(self.model, "")
+        name = f"{_NAMES_BY_K.get(k, f'{k}-nutrient')} {family} surface".replace("  ", " ")
+        if self.selection == "published":
+            return f"published {name} in {', '.join(self.nutrients)} | {len(self.terms)} terms"
+        reg = self.anova[self.anova["source"] == "regression"]
+        test = ""
+        if len(reg) and np.isfinite(reg["f"].iloc[0]):
+            p_text = _p_text(reg["p"].iloc[0]).replace(" ", "")
+            test = (
+                f" | F({int(reg['df'].iloc[0])},{self.df_resid})="
+                f"{format_number(reg['f'].iloc[0], 3)} {p_text}"
+            )
+        return (
+            f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
+            f"R² {format_number(self.r2, 3)}{test}"
+        )
+
+    def _summary(self, digits: int) -> Summary:
+        facts = [
+            ("Response", str(self.response)),
+            ("Nutrients", ", ".join(self.nutrients)),
+            ("Model", self.model),
+            ("Terms chosen", self.selection),
+        ]
+        if self.selection == "stepwise":
+            facts.append(
+                (
+                    "Stepwise criteria",
+                    f"F to enter {format_number(self.f_enter)}, F to remove "
+                    f"{format_number(self.f_remove)}, "
+                    f"hierarchy {'kept' if self.hierarchy else 'not enforced'}",
+                )
+            )
+        if self.selection != "published":
+            facts += [
+                ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
+                ("Rate combinations", str(self.n_support)),
+                ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
+                (
+                    "R² / adjusted",
+                    f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}",
+                ),
+                ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df"),
+            ]
+        if self.bounds:
+            region = ", ".join(
+                f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items()
+            )
+            facts.append(("Tested region", region))
+        if self.ck_yield is not None:
+            facts.append(
+                ("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})")
+            )
+        blocks: list[Any] = [
+            Facts(facts),
+            Table(self.coefficients, title="Coefficients", formats={"p": "p"}),
+        ]
+        if len(self.anova):
+            blocks.append(
+                Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"})
+            )
+        if len(self.steps):
+            blocks.append(Table(self.steps, title="Stepwise selection", formats={"p": "p"}))
+        blocks.append(Notes(list(self.warnings)))
+        return Summary("Response surface", blocks, headline=self._headline(), digits=digits)
+
+
+def fit_surface(
+    data: Any,
+    /,
+    *,
+    response: str,
+    rates: Sequence[str] | Mapping[str, str] = ("N", "P2O5", "K2O"),
+    model: Literal["quadratic", "square_root"] = "quadratic",
+    terms: str | Sequence[str] = "full",
+    block: str | None = None,
+    f_enter: float = 4.0,
+    f_remove: float = 3.9,
+    hierarchy: bool = True,
+    confidence_level: float = 0.95,
+    units: Mapping[str, str] | None = None,
+    nan_policy: Literal["omit", "raise"] = "omit",
+) -> SurfaceFit:
+    """Fit a binary or ternary quadratic (or square-root) response surface to plot data.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot.
+    response : str
+        Column with the response (yield).
+    rates : sequence of str or mapping, default ("N", "P2O5", "K2O")
+        Rate columns, which also name the nutrients; or ``{"N": "n_rate", ...}`` to give
+        nutrient names different from the columns.
+    model : {"quadratic", "square_root"}
+        Term family: quadratic ``N, N^2, N:P…``; square-root ``sqrt(N), N,
+        sqrt(N):sqrt(P)…`` (Heady's surface).
+    terms : "full", "stepwise" or list of str
+        All terms of the family; stepwise selection among them; or an explicit list in the
+        naming convention (for example Welch's ``[..., "N:P:K"]``).
+    block : str, optional
+        Block column; blocks enter with sum-to-zero coding, so the intercept is the
+        average over blocks.
+    f_enter, f_remove : float, default 4.0 and 3.9
+        Stepwise criteria: a term enters when its partial F (on 1 and the new residual df)
+        is at least ``f_enter`` and leaves when its partial F falls below ``f_remove``
+        (Efroymson's procedure, as in DPS; ``f_remove ≤ f_enter`` prevents cycling).
+    hierarchy : bool, default True
+        In stepwise selection, a square or product enters only after the terms it
+        contains (``N^2`` after ``N``; ``N:P`` after ``N`` and ``P``) and those cannot
+        leave while it is in the model.
+    confidence_level : float, default 0.95
+        For coefficient intervals.
+    units : mapping, optional
+        ``{"response": "t/ha", "rates": "kg/ha"}`` (or a unit per nutrient); by default the
+        units recorded by :func:`fertopt.read_trials` or :func:`fertopt.load_dataset`.  A
+        :class:`fertopt.Prices` uses them to convert prices to the data's scale.
+    nan_policy : {"omit", "raise"}
+        Plots without a response value are left out (counted) or refused.
+
+    Returns
+    -------
+    SurfaceFit
+        See the class for every field; ``coefficients`` has the columns ``term, estimate,
+        se, t, p, ci_low, ci_high``; ``anova`` has ``source, df, ss, ms, f, p``.
+
+    Raises
+    ------
+    ColumnError
+        If a named column is missing.
+    DataError
+        For non-numeric or negative rates, or rates missing.
+    DesignError
+        When the design cannot identify the surface: a nutrient with one rate, nutrients
+        whose rates move together, too few rates for a nutrient's curvature, fewer
+        distinct rate combinations than coefficients, or aliased terms.  The message says
+        which, in plain words.
+
+    Warns
+    -----
+    DataWarning
+        When plots without a response are left out.
+    DesignWarning
+        When no residual degrees of freedom are left.
+
+    Notes
+    -----
+    Least squares by QR on unit-scaled columns.  ANOVA: blocks (sequential, first),
+    regression (all surface terms, adjusted for blocks), residual; the residual splits
+    into lack of fit and pure error (replicates of a rate combination, within blocks)
+    when there is pure error.  Coefficients, SEs and the ANOVA match R's ``lm`` with
+    ``contr.sum`` block coding (``tests/reference/surface_*.R``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, fertopt as fo
+    >>> g = np.array([0., 9., 18., 27.])
+    >>> n, p = [a.ravel() for a in np.meshgrid(g, g / 2)]
+    >>> y = 1700 + 60 * n + 80 * p - 2 * n**2 - 6 * p**2 + 0.5 * n * p
+    >>> surf = fo.fit_surface(pd.DataFrame({"N": n, "P2O5": p, "yield": y + np.tile([3., -3.], 8)}),
+    ...                       response="yield", rates=("N", "P2O5"))
+    >>> surf.canonical().kind
+    'maximum'
+    """
+    frame = require_frame(data)
+    nutrients, columns = _resolve_rates(rates)
+    model = check_choice(model, "model", ("quadratic", "square_root"))
+    nan_policy = check_nan_policy(nan_policy)
+    confidence_level = check_probability(confidence_level, "confidence_level")
+    y, x, blocks, n_dropped, warn_list = _prepare(frame, response, columns, block, nan_policy)
+    response_unit, rate_units = _resolve_units(frame, units, response, columns)
+    k = len(nutrients)
+    powers, selection, model = _surface_terms.fit_terms(terms, nutrients, model)
+    if selection == "stepwise":
+        f_enter, f_remove = _surface_stepwise.check_criteria(f_enter, f_remove)
+    what = f"the {_NAMES_BY_K.get(k, f'{k}-nutrient')} {model.replace('_', '-')} surface"
+    check_identifiable(powers, x, nutrients, what=what, stepwise=selection == "stepwise")
+    bcols = _block_columns(blocks)
+    base = np.column_stack([np.ones(len(y)), bcols]) if bcols.size else np.ones((len(y), 1))
+    names = [_ps.term_name(p, nutrients) for p in powers]
+    steps = pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS))
+    if selection == "stepwise":
+        cols_all = _ps.design_columns(powers, x)
+        chosen, steps = _surface_stepwise.stepwise(
+            powers, names, cols_all, base, y, f_enter, f_remove, hierarchy
+        )
+        powers = [powers[0]] + [powers[j] for j in chosen]
+        names = [names[0]] + [names[j] for j in chosen]
+    fit = _coefficients(powers, names, x, y, bcols, confidence_level, warn_list)
+    n = len(y)
+    sst = float(((y - y.mean()) ** 2).sum())
+    anova = _anova_table(y, x, bcols, base, fit, len(powers) - 1, sst)
+    r2 = 1 - fit.sse / sst if sst > 0 else math.nan
+    adj_r2 = (
+        1 - (fit.sse / fit.df_resid) / (sst / (n - 1)) if fit.df_resid > 0 and sst > 0 else math.nan
+    )
+    sup, ck, ck_source = _support_table(x, y, powers, fit.estimates, nutrients)
+    bounds = {nm: (float(x[:, i].min()), float(x[:, i].max())) for i, nm in enumerate(nutrients)}
+    return SurfaceFit(
+        response=str(response),
+        nutrients=nutrients,
+        columns={k_: str(v) for k_, v in columns.items()},
+        model=model,
+        selection=selection,
+        terms=tuple(names),
+        coefficients=fit.table,
+        anova=anova,
+        steps=steps,
+        support=sup,
+        bounds=bounds,
+        r2=r2,
+        adj_r2=adj_r2,
+        rmse=math.sqrt(fit.s2) if fit.df_resid > 0 else math.nan,
+        df_resid=int(fit.df_resid),
+        n_obs=int(n),
+        n_dropped=n_dropped,
+        n_support=len(sup),
+        n_blocks=len(blocks.categories) if blocks is not None else 0,
+        ck_yield=ck,
+        ck_source=ck_source,
+        response_unit=response_unit,
+        rate_units=rate_units,
+        f_enter=f_enter if selection == "stepwise" else None,
+        f_remove=f_remove if selection == "stepwise" else None,
+        hierarchy=bool(hierarchy),
+        confidence_level=confidence_level,
+        warnings=tuple(warn_list),
+        _powers=tuple(tuple(p) for p in powers),
+        _cov=fit.cov,
+        _points=x,
+    )
+
+
+def surface_from_coefficients(
+    coefficients: Mapping[str, float] | pd.Series | pd.DataFrame,
+    /,
+    *,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    ck_yield: float | None = None,
+    response: str = "yield",
+    units: Mapping[str, str] | None = None,
+) -> SurfaceFit:
+    """A published surface, audited through the same interface as a fitted one.
+
+    Parameters
+    ----------
+    coefficients : mapping, Series or DataFrame
+        ``{"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99}``;
+        terms not given are zero.  A DataFrame needs ``term`` and ``estimate`` columns.
+    bounds : mapping, optional
+        The tested region ``{"N": (0, 18), ...}``; its keys (in order) name the
+        nutrients.  Without it the nutrients come from the term names and nothing can be
+        checked against a tested region.
+    ck_yield : float, optional
+        Observed no-fertilizer yield, for the typicality rule 5 (default: the intercept).
+    response : str
+        Name of the response, for display.
+    units : mapping, optional
+        ``{"response": "kg/mu", "rates": "kg/mu"}``, needed when the surface is priced with a
+        :class:`fertopt.Prices` whose units differ from kg per the same area.
+
+    Returns
+    -------
+    SurfaceFit
+        With ``selection="published"``, no standard errors and an empty ANOVA.
+
+    Raises
+    ------
+    FertoptError
+        For a term naming an unknown nutrient, a repeated term, or invalid bounds.
+
+    Examples
+    --------
+    The reference study's stepwise ternary equation:
+
+    >>> import fertopt as fo
+    >>> surf = fo.surface_from_coefficients(
+    ...     {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99},
+    ...     bounds={"N": (0, 18), "P2O5": (0, 8), "K2O": (0, 19)})
+    >>> round(surf.predict({"N": 13.2, "P2O5": 8, "K2O": 21}), 2)
+    3431.07
+    >>> surf.canonical().kind
+    'saddle'
+    >>> best = surf.maximum(bounds="tested")
+    >>> best.rates, round(best.yield_at_rates, 1), best.status
+    ({'N': 18.0, 'P2O5': 8.0, 'K2O': 19.0}, 3163.4, 'saddle')
+    """
+    if isinstance(coefficients, pd.DataFrame):
+        if not {"term", "estimate"} <= set(coefficients.columns):
+            raise FertoptError("a coefficient table needs the columns 'term' and 'estimate'.")
+        items = list(zip(coefficients["term"], coefficients["estimate"], strict=True))
+    elif isinstance(coefficients, (Mapping, pd.Series)):
+        items = list(coefficients.items())
+    else:
+        raise FertoptError(
+            "coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}."
+        )
+    if not items:
+        raise FertoptError("no coefficients given.")
+    if bounds is not None:
+        if not isinstance(bounds, Mapping) or not bounds:
+            raise FertoptError("bounds must be a mapping {'N': (low, high), ...}.")
+        nutrients = tuple(str(n) for n in bounds)
+    else:
+        nutrients = _surface_terms.nutrients_named(items)
+    _resolve_rates(nutrients)
+    powers, values = _surface_terms.published_terms(items, nutrients)
+    bdict = published_region(bounds, nutrients) if bounds is not None else None
+    names = [_ps.term_name(p, nutrients) for p in powers]
+    response_unit, rate_units = _resolve_units(None, units, response, {n: n for n in nutrients})
+    model = _surface_terms.published_model(powers, len(nutrients))
+    nan = np.full(len(values), np.nan)
+    coef_table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": np.array(values),
+            "se": nan,
+            "t": nan,
+            "p": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+        }
+    )
+    if ck_yield is not None:
+        ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
+    else:
+        ck, ck_source = float(values[0]), "predicted"
+    return SurfaceFit(
+        response=str(response),
+        nutrients=nutrients,
+        columns={n: n for n in nutrients},
+        model=model,
+        selection="published",
+        terms=tuple(names),
+        coefficients=coef_table,
+        anova=pd.DataFrame(columns=["source", "df", "ss", "ms", "f", "p"]),
+        steps=pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS)),
+        support=pd.DataFrame(columns=[*nutrients, "n", "mean", "fitted"]),
+        bounds=bdict,
+        r2=math.nan,
+        adj_r2=math.nan,
+        rmse=math.nan,
+        df_resid=0,
+        n_obs=0,
+        n_dropped=0,
+        n_support=0,
+        n_blocks=0,
+        ck_yield=ck,
+        ck_source=ck_source,
+        response_unit=response_unit,
+        rate_units=rate_units,
+        _powers=tuple(powers),
+    )

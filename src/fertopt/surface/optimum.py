@@ -1,0 +1,284 @@
+"""The highest yield or net return of a surface within bounds, with its status.
+
+A second-order objective (yield, or net return = crop price × yield − costs)
+is maximised exactly over the box by :func:`fertopt.surface.poly.box_qp_max`
+(enumeration of the faces of the box, KKT conditions on each); a surface with
+higher-order terms is maximised numerically.  The unconstrained stationary
+point is reported alongside, and the status says whether the rates are an
+optimum (``ok``), held by a bound (``at_bound``), outside the tested region
+(``extrapolated``), or only the best point of a surface without a maximum
+(``saddle``, ``no_maximum``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core.formatting import format_number
+from fertopt.exceptions import ExtrapolationWarning
+from fertopt.surface import poly as _ps
+from fertopt.surface.canonical import shape
+from fertopt.surface.region import coded_half, locate, outside, resolve_box
+from fertopt.surface.results import SurfaceOptimum
+
+if TYPE_CHECKING:
+    from fertopt.surface import SurfaceFit
+
+__all__ = ["optimise"]
+
+_BINDING_COLUMNS = ["nutrient", "lower", "upper", "rate", "at_bound", "marginal"]
+
+
+def optimise(
+    surf: SurfaceFit,
+    objective: _ps.Poly,
+    bounds: Any,
+    *,
+    kind: str,
+    crop: float | None,
+    prices: dict[str, float] | None,
+    money: str | None = None,
+) -> SurfaceOptimum:
+    """Maximise ``objective`` (a polynomial on the surface's working scale) within ``bounds``.
+
+    Called by :meth:`SurfaceFit.maximum <fertopt.surface.SurfaceFit.maximum>` (the
+    objective is the surface) and :meth:`~fertopt.surface.SurfaceFit.optimum` (net
+    return), and warns from there: the ExtrapolationWarning points at the user's call.
+    """
+    poly = surf._poly
+    box = resolve_box(surf, bounds, allow_none=True)
+    center, half = coded_half(surf)
+    notes: list[str] = []
+    if box is not None:
+        lo, hi = box
+        zbox = (poly.to_z(lo), poly.to_z(hi))
+    else:
+        lo = hi = zbox = None
+    method, z, side, z_u, u_kind, has_max = _solve(objective, center, half, zbox)
+    if method == "numeric":
+        notes.append(
+            "The surface has terms above second order: the optimum was found numerically, and "
+            "the kind of the unconstrained stationary point is local (from the curvature there)."
+        )
+    if box is None:
+        side = np.zeros(len(surf.nutrients), dtype=int)
+        z = z_u if (has_max and z_u is not None) else None
+    x = poly.to_x(z) if z is not None else None
+    rates = dict(zip(surf.nutrients, map(float, x), strict=True)) if x is not None else None
+    # unconstrained solution for reporting
+    if z_u is not None:
+        u_rates, u_yield, u_outside, neg_root = locate(surf, z_u)
+        u_inside = not u_outside and not neg_root
+    else:
+        u_rates, u_yield, u_inside, u_outside = None, None, False, ()
+    # binding table and marginal values at the solution
+    rows = []
+    for i, n in enumerate(surf.nutrients):
+        rows.append(
+            {
+                "nutrient": n,
+                "lower": float(lo[i]) if lo is not None else math.nan,
+                "upper": float(hi[i]) if hi is not None else math.nan,
+                "rate": float(x[i]) if x is not None else math.nan,
+                "at_bound": {-1: "lower", 1: "upper"}.get(int(side[i]), "")
+                if box is not None
+                else "",
+                "marginal": float(_marginal(objective, poly, z, i)),
+            }
+        )
+    binding = pd.DataFrame(rows, columns=_BINDING_COLUMNS)
+    scale_m = max(
+        1.0, float(np.abs(binding["marginal"].replace([np.inf, -np.inf], np.nan).fillna(0)).max())
+    )
+    strictly = [
+        r
+        for r in rows
+        if (r["at_bound"] == "upper" and r["marginal"] > 1e-9 * scale_m)
+        or (r["at_bound"] == "lower" and r["marginal"] < -1e-9 * scale_m)
+    ]
+    where = outside(surf, x) if x is not None else ()
+    extrapolated = bool(where)
+    status = _status(u_kind, has_max, extrapolated, strictly)
+    if u_kind == "ridge" and has_max:
+        notes.append(
+            "The maximum is not unique (a stationary ridge): other rates give the same value."
+        )
+    what = "yield" if kind == "agronomic" else "net return"
+    msg = optimum_message(status, what, strictly, u_kind, u_rates, u_outside, where, box is None)
+    y_at = float(poly.value(z)) if z is not None else None
+    cost = float(sum(prices[n] * rates[n] for n in surf.nutrients)) if (prices and rates) else None
+    net = (
+        (crop * (y_at - surf._zero_yield) - cost)
+        if (crop is not None and y_at is not None and cost is not None)
+        else None
+    )
+    if extrapolated:
+        text = f"The {what} optimum lies outside the tested region: " + "; ".join(where) + "."
+        notes.append(text)
+        warnings.warn(text, ExtrapolationWarning, stacklevel=3)
+    return SurfaceOptimum(
+        kind=kind,
+        status=status,
+        rates=rates,
+        yield_at_rates=y_at,
+        net_return=net,
+        fertilizer_cost=cost,
+        extrapolated=extrapolated,
+        binding=binding,
+        bounds=(
+            None
+            if box is None
+            else {n: (float(a), float(b)) for n, a, b in zip(surf.nutrients, lo, hi, strict=True)}
+        ),
+        unconstrained_rates=u_rates,
+        unconstrained_yield=u_yield,
+        unconstrained_kind=u_kind,
+        unconstrained_inside=u_inside,
+        crop_price=crop,
+        nutrient_prices=prices,
+        price_ratios=(None if prices is None else {n: prices[n] / crop for n in surf.nutrients}),
+        net_return_unit=money,
+        method=method,
+        message=msg,
+        warnings=tuple(notes),
+    )
+
+
+def _solve(
+    objective: _ps.Poly,
+    center: np.ndarray,
+    half: np.ndarray,
+    zbox: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[str, Any, Any, Any, str | None, bool]:
+    """Maximum within the box and unconstrained stationary point, on the working scale.
+
+    Returns ``(method, z, side, z_u, u_kind, has_max)``: the solution in the box and the
+    bound each rate sits at (``None`` without a box), the unconstrained stationary point,
+    its kind and whether the objective has a finite maximum.
+    """
+    z = side = None
+    if objective.degree <= 2:
+        c0, g, h = objective.quadratic_form()
+        found = shape(g, h, half, 1e-3)
+        if zbox is not None:
+            z, _v, side = _ps.box_qp_max(c0, g, h, *zbox)
+        return "kkt_faces", z, side, found["z"], found["kind"], found["has_max"]
+    starts = [center]
+    if zbox is not None:
+        z, _v, side = _ps.poly_box_max(objective, *zbox)
+        starts = [z, center]
+    z_u = _ps.poly_stationary(objective, starts)
+    u_kind, has_max = None, False
+    if z_u is not None:
+        lam = np.linalg.eigvalsh(objective.hess(z_u))
+        big = float(np.abs(lam).max(initial=0.0))
+        pos, neg = lam > 1e-9 * big, lam < -1e-9 * big
+        u_kind = (
+            "saddle"
+            if pos.any() and neg.any()
+            else "ridge"
+            if not (pos | neg).all()
+            else "maximum"
+            if neg.all()
+            else "minimum"
+        )
+        has_max = u_kind == "maximum"
+    return "numeric", z, side, z_u, u_kind, has_max
+
+
+def _marginal(objective: _ps.Poly, poly: _ps.Poly, z: np.ndarray | None, i: int) -> float:
+    """Derivative of the objective with respect to rate ``i`` at ``z`` (NaN without a solution).
+
+    On a square-root scale ``d/dx = d/dz / (2 z)``, infinite at a zero rate (with the
+    sign of ``d/dz``).
+    """
+    if z is None:
+        return math.nan
+    dz = objective.grad(z)[i]
+    if not poly.root[i]:
+        return dz
+    return dz / (2 * z[i]) if z[i] > 0 else (math.inf if dz > 0 else -math.inf if dz < 0 else 0.0)
+
+
+def _status(
+    u_kind: str | None, has_max: bool, extrapolated: bool, strictly: list[dict[str, Any]]
+) -> str:
+    if u_kind == "saddle":
+        return "saddle"
+    if not has_max:
+        return "no_maximum"
+    if extrapolated:
+        return "extrapolated"
+    if strictly:
+        return "at_bound"
+    return "ok"
+
+
+def optimum_message(
+    status: str,
+    what: str,
+    strictly: list[dict[str, Any]],
+    u_kind: str | None,
+    u_rates: dict[str, float] | None,
+    u_outside: tuple[str, ...],
+    outside: tuple[str, ...],
+    unbounded: bool,
+) -> str:
+    """The finding of :func:`optimise` in plain words."""
+    bind = ", ".join(
+        f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}"
+        for r in strictly
+    )
+    if status == "saddle":
+        base = (
+            f"The {what} surface is a saddle: it has no maximum, and rises without bound "
+            "outside the region. "
+        )
+        return base + (
+            "No optimum exists without bounds."
+            if unbounded
+            else f"The point shown is only the highest {what} within the bounds, set by them "
+            f"({bind or 'bounds'}); "
+            "it is not an optimum and not a recommendation."
+        )
+    if status == "no_maximum":
+        return f"The {what} surface has no maximum ({u_kind}). " + (
+            "No optimum exists without bounds."
+            if unbounded
+            else f"The point shown is only the highest {what} within the bounds "
+            f"({bind or 'bounds'}); not a recommendation."
+        )
+    if status == "extrapolated":
+        return (
+            f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
+            "it is an extrapolation, not a recommendation."
+        )
+    if status == "at_bound":
+        upper = [r for r in strictly if r["at_bound"] == "upper"]
+        lower = [r for r in strictly if r["at_bound"] == "lower"]
+        parts = []
+        if lower:
+            names = ", ".join(r["nutrient"] for r in lower)
+            parts.append(
+                f"{names} stays at its lowest rate: even the first unit would not pay "
+                f"(it would lower the {what})"
+            )
+        if upper:
+            names = ", ".join(r["nutrient"] for r in upper)
+            parts.append(
+                f"{names} is held at the highest tested rate, although more would still raise "
+                f"the {what}: the optimum of the surface lies beyond the tested range, so test "
+                "higher rates before recommending more"
+            )
+        beyond = (
+            (" The unconstrained solution: " + "; ".join(u_outside) + ".")
+            if u_outside and upper
+            else ""
+        )
+        return "A bound binds: " + "; ".join(parts) + "." + beyond
+    return f"The {what} has a maximum inside the bounds; the rates are the optimum."

@@ -1,0 +1,71 @@
+"""One rate combination audited on a surface (a published "optimum", say).
+
+Predicted response, marginal products (and marginal net returns with prices),
+whether the point is stationary, and whether it lies in the tested region.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from fertopt.surface.region import outside, rates_matrix
+from fertopt.surface.results import SurfacePoint
+
+if TYPE_CHECKING:
+    from fertopt.surface import SurfaceFit
+
+__all__ = ["assess"]
+
+
+def assess(surf: SurfaceFit, rates: Mapping[str, float], *, prices: Any) -> SurfacePoint:
+    """:meth:`SurfaceFit.assess <fertopt.surface.SurfaceFit.assess>`."""
+    x, _ = rates_matrix(surf, rates)
+    x = x[0]
+    poly = surf._poly
+    z = poly.to_z(x)
+    value = float(poly.value(z))
+    gz = poly.grad(z)
+    marg = {}
+    for i, n in enumerate(surf.nutrients):
+        if not poly.root[i]:
+            marg[n] = float(gz[i])
+        else:  # dY/dx = dY/dz / (2 z): infinite at a square-root term's zero rate
+            marg[n] = float(gz[i] / (2 * z[i])) if z[i] > 0 else math.inf
+    violations = outside(surf, x)
+    net = marg_net = None
+    if prices is not None:
+        crop, nprice, _money = surf._prices(prices)
+        net = crop * (value - surf._zero_yield) - sum(
+            nprice[n] * x[i] for i, n in enumerate(surf.nutrients)
+        )
+        marg_net = {n: crop * marg[n] - nprice[n] for n in surf.nutrients}
+    gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
+    stationary = gmax <= 1e-6 * max(1.0, abs(value))
+    target = "net return" if prices is not None else "response"
+    msg = (
+        f"The {target} is stationary here (all marginal values are zero)."
+        if stationary
+        else f"This point is not a stationary point of the {target}: its marginal values "
+        "are not all zero."
+    )
+    if surf.second_order:
+        kind = surf.canonical().kind
+        if kind != "maximum":
+            msg += f" The surface is a {kind}, so no rate combination is a maximum of it."
+    msg += (
+        " It lies inside the tested region."
+        if not violations
+        else " It lies outside the tested region: " + "; ".join(violations) + "."
+    )
+    return SurfacePoint(
+        rates=dict(zip(surf.nutrients, map(float, x), strict=True)),
+        predicted=value,
+        inside=not violations,
+        violations=violations,
+        marginal=marg,
+        net_return=net,
+        marginal_net=marg_net,
+        message=msg,
+    )
