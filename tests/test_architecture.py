@@ -1,0 +1,234 @@
+"""Architecture: the layer contract, no import cycles, no reaching into another module's privates.
+
+The layers are declared once, in ``[tool.importlinter]`` of ``pyproject.toml`` (CONTRIBUTING.md
+draws the same picture). These tests read the source with :mod:`ast` and the import graph with
+grimp (which import-linter brings), so they see every import: module-level, inside functions and
+under ``if TYPE_CHECKING:``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "fertopt"
+
+#: modules that ``import fertopt`` does not load, so that importing them inside a function
+#: defers real work (matplotlib; the numerical integration behind the studentized range)
+DEFERRED = ("fertopt.plotting", "fertopt.distributions")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _absolute(module: str, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    package = module.split(".")
+    if MODULES[module].name != "__init__.py":
+        package.pop()
+    base = package[: len(package) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _imports(module: str):
+    """``(node, imported module, imported name or None, inside a function)`` of fertopt."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    in_function = set()
+    for func in ast.walk(tree):
+        if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            in_function.update(id(n) for n in ast.walk(func) if n is not func)
+    for node in ast.walk(tree):
+        nested = id(node) in in_function
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "fertopt":
+                    yield node, alias.name, None, nested
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(module, node)
+            if base.split(".")[0] != "fertopt":
+                continue
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                if full in MODULES:
+                    yield node, full, None, nested
+                else:
+                    yield node, base, alias.name, nested
+
+
+def _where(module: str, node: ast.AST) -> str:
+    return f"{MODULES[module].relative_to(ROOT)}:{node.lineno}"
+
+
+def test_layer_contract_holds():
+    if importlib.util.find_spec("importlinter") is None:
+        pytest.fail(
+            "import-linter is not installed, so the layer contract cannot be checked; install "
+            "the dev extra: pip install -e '.[dev]'",
+            pytrace=False,
+        )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command;"
+            " sys.exit(lint_imports_command(['--no-cache']))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        report = result.stdout[result.stdout.find("Broken contracts") :] or result.stdout
+        pytest.fail(
+            "an import breaks the layer contract in pyproject.toml ([tool.importlinter]); "
+            f"move the code down a layer or the import up:\n{report}{result.stderr}",
+            pytrace=False,
+        )
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {m: set() for m in MODULES}
+    for module in MODULES:
+        for _node, target, _name, _nested in _imports(module):
+            if target in MODULES and target != module:
+                graph[module].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles_eager_lazy_or_typing_only():
+    cycles = _cycles(_graph())
+    assert not cycles, "modules that import each other, directly or around a loop:\n" + "\n".join(
+        " <-> ".join(c) for c in cycles
+    )
+
+
+def test_the_cycle_check_finds_a_cycle():
+    # the check itself must be able to fail
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_the_fertopt_package_itself():
+    bad = [
+        _where(m, node)
+        for m in MODULES
+        for node, target, name, _nested in _imports(m)
+        if target == "fertopt" and (name is None or f"fertopt.{name}" not in MODULES)
+    ]
+    assert not bad, f"`import fertopt` inside the package hides a dependency: {bad}"
+
+
+def test_function_level_imports_only_defer_heavy_modules():
+    bad = [
+        f"{_where(m, node)} imports {target}"
+        for m in MODULES
+        for node, target, _name, nested in _imports(m)
+        if nested and not target.startswith(DEFERRED)
+    ]
+    assert not bad, (
+        "these function-level imports load modules that `import fertopt` has already loaded; "
+        "import them at the top of the module:\n" + "\n".join(bad)
+    )
+
+
+def test_no_underscore_names_imported_from_another_module():
+    bad = [
+        f"{_where(m, node)} imports {name} from {target}"
+        for m in MODULES
+        for node, target, name, _nested in _imports(m)
+        if name is not None and name.startswith("_") and not name.startswith("__")
+    ]
+    assert not bad, (
+        "a name another module needs is part of its interface: give it a name without a "
+        "leading underscore (inside a package) or use the public API:\n" + "\n".join(bad)
+    )
+
+
+def test_underscore_modules_are_used_only_inside_their_package():
+    bad = []
+    for m in MODULES:
+        for node, target, _name, _nested in _imports(m):
+            parts = target.split(".")
+            private = [i for i, p in enumerate(parts) if p.startswith("_") and i > 0]
+            if not private or parts[1] in ("_core", "_version"):
+                continue
+            owner = ".".join(parts[: private[0]])
+            if not (m == owner or m.startswith(owner + ".")):
+                bad.append(f"{_where(m, node)} imports {target}")
+    assert not bad, "private modules used from outside their package:\n" + "\n".join(bad)
+
+
+def test_importing_fertopt_loads_neither_pyplot_nor_the_deferred_modules():
+    code = (
+        "import sys, fertopt; "
+        f"print(sorted(m for m in sys.modules if m in {('matplotlib.pyplot', *DEFERRED)!r}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
+    ).stdout.strip()
+    assert out == "[]", out
