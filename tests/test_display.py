@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase
 
 
 def _minnesota():

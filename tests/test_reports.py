@@ -15,7 +15,7 @@ import pytest
 
 import fertopt as fo
 from fertopt import plotting
-from fertopt._core import formatting as _formatting
+from fertopt._core import document as _formatting
 from fertopt.reports import Figure, TrialReport, trial_report
 from fertopt.reports.sections import context as _context
 

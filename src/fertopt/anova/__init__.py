@@ -30,15 +30,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-    format_p,
-)
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number, format_p
 from fertopt.exceptions import (
     DataError,
     DataWarning,

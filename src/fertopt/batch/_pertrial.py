@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase
 from fertopt.anova import AnovaResult, anova
 from fertopt.exceptions import FertoptError
 

@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fertopt._core.formatting import Facts, Notes, Paragraph, ResultBase, Summary, format_number
+from fertopt._core.document import Facts, Notes, Paragraph, Summary
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.economics import intervals as _iv
 from fertopt.exceptions import ExtrapolationWarning, FertoptError

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt import economics as _econ
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
     check_choice,
     check_probability,

@@ -14,16 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-    format_p,
-)
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number, format_p
 from fertopt.exceptions import FertoptError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]

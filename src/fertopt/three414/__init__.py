@@ -33,15 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-)
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
     check_nan_policy,
     check_probability,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Facts, Notes
+from fertopt._core.document import Facts, Notes
 from fertopt._core.i18n import method_name, model_name
 
 if TYPE_CHECKING:

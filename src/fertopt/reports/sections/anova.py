@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import format_number, format_p
 from fertopt._core.i18n import design_name, significance_word
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Paragraph, Table, format_number
+from fertopt._core.document import Paragraph, Table
+from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, method_name
 from fertopt.reports.sections.common import NotApplicable, _api
 

@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import Notes, Paragraph, format_number
+from fertopt._core.document import Notes, Paragraph
+from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, translate_figure_text
 from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
 from fertopt.reports.sections.about import _about_blocks
@@ -252,7 +253,7 @@ class Context:
         from matplotlib.figure import Figure as MplFigure
 
         from fertopt import plotting
-        from fertopt.reports import Figure
+        from fertopt.reports.document import Figure
 
         try:
             with plotting.style(self.fig_lang), warnings.catch_warnings():
@@ -323,7 +324,7 @@ class Context:
 
     # -- the sections -----------------------------------------------------------
     def build_sections(self) -> list[Any]:
-        from fertopt.reports import Section
+        from fertopt.reports.document import Section
 
         builders: list[tuple[str, str, Callable[[Context], list[Any]]]] = [
             ("data", "sec_data", _sec_data),

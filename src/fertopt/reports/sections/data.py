@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import Facts, Paragraph, Table
+from fertopt._core.document import Facts, Paragraph, Table
 from fertopt.exceptions import FertoptError
 from fertopt.reports.sections.anova import _layout
 

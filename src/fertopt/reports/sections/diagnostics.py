@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Table
+from fertopt._core.document import Table
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Facts, Notes, Table
+from fertopt._core.document import Facts, Notes, Table
 from fertopt._core.i18n import label
 from fertopt.reports.sections.common import NotApplicable, _api
 

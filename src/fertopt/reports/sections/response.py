@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Paragraph, Table, format_number
+from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import format_number
 from fertopt._core.i18n import model_name, status_text
 from fertopt.exceptions import FertoptError
 from fertopt.reports.sections.common import NotApplicable, _api, _yes_no

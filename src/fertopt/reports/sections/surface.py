@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import format_number, format_p
 from fertopt._core.i18n import status_text
 from fertopt.reports.sections.common import NotApplicable, _api, _yes_no
 

@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import Notes, Paragraph, ResultBase, Summary
+from fertopt._core.document import Notes, Paragraph, Summary
+from fertopt._core.formatting import ResultBase
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import DesignWarning
 from fertopt.studies.water_chestnut.checks import (
