@@ -183,7 +183,8 @@ class AnovaResult(ResultBase):
         return plotting.plot_residuals(self, ax=ax, **kwargs)
 
     # -- display ------------------------------------------------------------
-    def _layout(self) -> str:
+    def layout(self) -> str:
+        """The layout in words: ``8 treatments, 4 blocks``."""
         if self.design == "split-plot RCBD":
             k1 = len(self.data[self.main_plot].cat.categories)
             k2 = len(self.data[self.sub_plot].cat.categories)
@@ -198,7 +199,8 @@ class AnovaResult(ResultBase):
             text += f"{len(self.data[self.column].cat.categories)} columns"
         return text
 
-    def _key_terms(self) -> list[str]:
+    def key_terms(self) -> list[str]:
+        """The terms whose test is the finding: the treatment, or every non-block term."""
         if len(self.factors) == 1:
             return [str(self.factors[0])]
         return [s for s in self.terms if s not in (self.block, self.row, self.column)]
@@ -213,13 +215,13 @@ class AnovaResult(ResultBase):
         )
 
     def _headline(self) -> str:
-        first = self._key_terms()[0]
-        return f"{self.design} {self._layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
+        first = self.key_terms()[0]
+        return f"{self.design} {self.layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
 
     def _summary(self, digits: int) -> Summary:
         from scipy import stats
 
-        key = self._key_terms()
+        key = self.key_terms()
         verdicts = []
         for name in key:
             p = self.term(name)["p"]
@@ -247,7 +249,7 @@ class AnovaResult(ResultBase):
         display = pd.concat([display, total], ignore_index=True)
         facts = [
             ("Response", str(self.response)),
-            ("Design", f"{self.design}: {self._layout()}"),
+            ("Design", f"{self.design}: {self.layout()}"),
             (
                 "Plots analysed",
                 f"{self.n_obs}"

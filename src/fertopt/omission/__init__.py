@@ -206,7 +206,7 @@ class OmissionResult(ResultBase):
             ("Response", str(self.response)),
             (
                 "Design",
-                f"{self.anova.design}: {self.anova._layout()}"
+                f"{self.anova.design}: {self.anova.layout()}"
                 if self.anova is not None
                 else f"{len(self.means)} treatments without replicates",
             ),

@@ -551,7 +551,7 @@ def trial_report(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ctx.prepare_fonts()
-        sections = ctx.build_sections()
+        sections = _rs.build_sections(ctx)
     ctx.record(caught)
     findings = ctx.key_findings(sections)
     from fertopt._version import __version__

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
+def about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
     from fertopt._version import __version__
 
     opts = [(ctx.t("software"), f"fertopt {__version__}")]

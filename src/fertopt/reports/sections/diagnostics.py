@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _sec_diagnostics(ctx: Context) -> list[Any]:
+def diagnostics_section(ctx: Context) -> list[Any]:
     aov = ctx.require_anova()
     assumptions = aov.assumptions.copy()
     labels = {k: ctx.t(k) for k in ("test", "statistic", "p", "note")}
