@@ -123,7 +123,7 @@ class FieldBook(ResultBase):
             f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Design", self.design),
             ("Treatments", str(self.n_treatments)),

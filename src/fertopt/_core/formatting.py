@@ -33,10 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.i18n import check_lang
+
 __all__ = [
     "format_number",
     "format_p",
     "format_value",
+    "p_phrase",
+    "f_test_text",
     "ResultBase",
     "to_jsonable",
 ]
@@ -105,6 +109,29 @@ def format_p(p: Any, digits: int = 4) -> str:
     if p < limit:
         return f"< {limit:.{digits}f}"
     return f"{p:.{digits}f}"
+
+
+def p_phrase(p: Any, digits: int = 4) -> str:
+    """The p-value after "p": ``= 0.0412``, or ``< 0.0001`` below the display limit.
+
+    Examples
+    --------
+    >>> p_phrase(0.0412345), p_phrase(3e-9)
+    ('= 0.0412', '< 0.0001')
+    """
+    text = format_p(p, digits)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def f_test_text(df1: str, df2: str, f: str, p: Any) -> str:
+    """An F test in words: ``F(2, 21) = 13.20, p < 0.0001`` (degrees of freedom and F formatted).
+
+    Examples
+    --------
+    >>> f_test_text("7", "21", "13.20", 3e-9)
+    'F(7, 21) = 13.20, p < 0.0001'
+    """
+    return f"F({df1}, {df2}) = {f}, p {p_phrase(p)}"
 
 
 def format_value(x: Any, digits: int = 4, kind: str | Callable[[Any], str] | None = None) -> str:
@@ -214,7 +241,7 @@ class ResultBase(abc.ABC):
         ``digits`` significant digits in tables (display only); ``lang`` is
         ``"en"`` or ``"zh"``.
         """
-        return self._summary(digits)
+        return self._summary(digits, check_lang(lang))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._headline()}>"

@@ -31,7 +31,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Notes, Summary, Table
-from fertopt._core.formatting import ResultBase, format_number, format_p
+from fertopt._core.formatting import ResultBase, f_test_text, format_number
 from fertopt.exceptions import (
     DataError,
     DataWarning,
@@ -210,15 +210,14 @@ class AnovaResult(ResultBase):
         err = self.errors.set_index("error").loc[self.error_of[name]]
         f = "inf" if math.isinf(row["f"]) else f"{row['f']:.2f}"
         return (
-            f"{name} F({format_number(row['df'])}, {format_number(err['df'])}) = {f}, "
-            f"p {_p_phrase(row['p'])}"
+            f"{name} {f_test_text(format_number(row['df']), format_number(err['df']), f, row['p'])}"
         )
 
     def _headline(self) -> str:
         first = self.key_terms()[0]
         return f"{self.design} {self.layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         from scipy import stats
 
         key = self.key_terms()
@@ -301,11 +300,6 @@ class AnovaResult(ResultBase):
             headline="; ".join(verdicts),
             digits=digits,
         )
-
-
-def _p_phrase(p: float) -> str:
-    text = format_p(p)
-    return text if text.startswith("<") else f"= {text}"
 
 
 # ---------------------------------------------------------------------------

@@ -196,7 +196,7 @@ class BatchResult(ResultBase):
         )
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Trials", str(self.n_trials)),
             ("Analysed", f"{self.n_analysed} ({self.n_vectorized} by the vectorized engine)"),

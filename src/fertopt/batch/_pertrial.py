@@ -236,7 +236,7 @@ class TrialResult(ResultBase):
             text += f" | {len(self.errors)} stage(s) failed"
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         blocks: list[Any] = [Facts([("Trial", str(self.key))])]
         for part in (
             self.anova,

@@ -366,7 +366,7 @@ class Optimum(ResultBase):
         ci = f" | CI {self._ci_text(4)}" if self.ci is not None else ""
         return f"{what} at {self._rate_text(4)}{ci} | status {self.status}"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         title = (
             "Economic optimum" if self.kind == "economic" else "Agronomic optimum (maximum yield)"
         )

@@ -76,7 +76,7 @@ class NetReturnCurve(ResultBase):
             text += f" | within {within}: {format_number(lo, 4)} – {format_number(hi, 4)}"
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Price ratio applied", self.price_ratio_text),
             ("Economic optimum", self.optimum._headline()),
@@ -239,7 +239,7 @@ class PriceSensitivity(ResultBase):
             f"{format_number(rates.max(), 4)}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
             "Price sensitivity of the optimum",
             [Table(self.table), Notes(list(self.warnings))],
@@ -425,7 +425,7 @@ class PooledSites(ResultBase):
             f"{format_number(lo, 4)} – {format_number(hi, 4)}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         lo, hi = self.profitable_range
         facts = [
             ("Sites", str(self.n_sites)),

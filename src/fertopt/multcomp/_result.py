@@ -149,7 +149,7 @@ class MultCompResult(ResultBase):
                 )
         return " | ".join(parts)
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [("Response", str(self.response))] if self.response is not None else []
         facts += [
             ("Compared", self.term + (f" within {':'.join(self.within)}" if self.within else "")),

@@ -200,7 +200,7 @@ class OmissionResult(ResultBase):
             head += f" | treatments F p {'< 0.0001' if p < 1e-4 else f'= {p:.4f}'}"
         return head
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         level = f"{100 * self.confidence_level:g} %"
         facts = [
             ("Response", str(self.response)),

@@ -148,7 +148,7 @@ class TrialReport(ResultBase):
             text += f" ({failed} failed)"
         return text + f" | {len(self.figures)} figures | lang={self.lang}"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         blocks: list[Any] = [Notes(list(self.key_findings), title=label("key_findings", self.lang))]
         for i, sec, items in self._numbered():
             blocks.append(Paragraph(_reason_text(sec, self.lang), title=f"{i}. {sec.title}"))

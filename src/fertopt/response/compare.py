@@ -134,7 +134,7 @@ class ModelComparison(ResultBase):
         best = ok.sort_values("aicc", kind="stable")["model"].iloc[0]
         return f"{len(ok)} of {len(self.table)} models converged | lowest AICc: {best}"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         cols = [
             "model",
             "n_params",

@@ -317,7 +317,7 @@ class ResponseFit(ResultBase):
             text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         title = f"{self.model.replace('_', '-')} response of {self.response} to {self.rate}"
         facts = [("Model", self._spec.formula), ("Equation", self._equation(digits))]
         if self.source == "data":

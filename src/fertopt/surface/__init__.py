@@ -471,7 +471,7 @@ class SurfaceFit(ResultBase):
             f"R² {format_number(self.r2, 3)}{test}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Response", str(self.response)),
             ("Nutrients", ", ".join(self.nutrients)),

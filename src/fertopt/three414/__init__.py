@@ -164,7 +164,7 @@ class Three414Result(ResultBase):
         what = "economic" if self.economic else "maximum-yield"
         return f"3414 trial, {reps} | {what} rates: " + ", ".join(parts)
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             (
                 "Nutrients",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Paragraph, Table
-from fertopt._core.formatting import format_number, format_p
+from fertopt._core.formatting import format_number, p_phrase
 from fertopt._core.i18n import design_name, significance_word
 
 if TYPE_CHECKING:
@@ -92,8 +92,7 @@ def anova_section(ctx: Context) -> list[Any]:
         row = aov.term(term)
         err = errors.loc[aov.error_of[term]]
         f_text = "inf" if not np.isfinite(row["f"]) else f"{row['f']:.2f}"
-        p_text = format_p(row["p"])
-        p_text = p_text if p_text.startswith("<") else f"= {p_text}"
+        p_text = p_phrase(row["p"])
         sentence = ctx.t(
             "anova_verdict",
             term=_term_label(ctx, term),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Paragraph, Table
-from fertopt._core.formatting import format_number, format_p
+from fertopt._core.formatting import f_test_text, format_number
 from fertopt._core.i18n import status_text
 from fertopt.reports.sections.common import NotApplicable, yes_no
 from fertopt.surface import fit_surface
@@ -79,12 +79,15 @@ def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
     ]
     if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
         row = reg.loc["regression"]
-        p_text = format_p(row["p"])
         facts.append(
             (
                 ctx.t("regression_f"),
-                f"F({format_number(row['df'])}, {format_number(surf.df_resid)}) = "
-                f"{row['f']:.2f}, p {p_text if p_text.startswith('<') else '= ' + p_text}",
+                f_test_text(
+                    format_number(row["df"]),
+                    format_number(surf.df_resid),
+                    f"{row['f']:.2f}",
+                    row["p"],
+                ),
             )
         )
     blocks.append(Facts(facts))

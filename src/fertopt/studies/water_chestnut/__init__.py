@@ -398,7 +398,7 @@ class StudyAudit(ResultBase):
         counts = ", ".join(f"{n} {VERDICTS[k][self.lang]}" for k, n in self.verdicts().items())
         return _t("headline", self.lang, n=len(self.table), counts=counts)
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         blocks: list[Any] = [Paragraph(_t("about", self.lang))]
         for topic in dict.fromkeys(self.table["topic"]):
             rows = self.table.loc[self.table["topic"] == topic]
