@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase
 
 
 def _minnesota():
@@ -205,3 +206,24 @@ def test_every_public_result_class_is_covered():
         if inspect.isclass(obj) and issubclass(obj, ResultBase)
     }
     assert classes <= set(RESULTS), classes - set(RESULTS)
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_summary_in_english_is_the_default(name):
+    result = RESULTS[name]()
+    default, english = result.summary(), result.summary(lang="en")
+    assert english.as_text() == default.as_text()
+    assert english.as_markdown() == default.as_markdown()
+    assert english.as_html() == default.as_html()
+
+
+def test_summary_rejects_an_unknown_language():
+    with pytest.raises(fo.FertoptError, match="lang='fr' is not available"):
+        _aov().summary(lang="fr")
+
+
+def test_text_tables_align_chinese_by_display_width():
+    from fertopt._core.document import text_table, text_width
+
+    lines = text_table(["处理", "产量"], [["对照", "1"], ["N", "12"]], [False, True])
+    assert len({text_width(line) for line in lines}) == 1

@@ -15,9 +15,9 @@ import pytest
 
 import fertopt as fo
 from fertopt import plotting
-from fertopt._core import formatting as _formatting
+from fertopt._core import document as _formatting
 from fertopt.reports import Figure, TrialReport, trial_report
-from fertopt.reports.sections import context as _context
+from fertopt.reports import sections as _sections
 
 HERE = Path(__file__).parent
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -223,8 +223,12 @@ def test_internal_error_in_one_section_does_not_stop_the_report(minnesota, monke
     def broken(ctx):
         return 1 / 0
 
-    # Context.build_sections looks its builders up in the namespace of _context
-    monkeypatch.setattr(_context, "_sec_diagnostics", broken)
+    # build_sections calls the builders listed in sections.BUILDERS
+    builders = tuple(
+        (key, title, broken if key == "diagnostics" else builder)
+        for key, title, builder in _sections.BUILDERS
+    )
+    monkeypatch.setattr(_sections, "BUILDERS", builders)
     rep = report_of(minnesota, figures=False)
     diag = rep.section("diagnostics")
     assert diag.status == "failed"

@@ -33,7 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import FertoptError
 
@@ -122,7 +123,7 @@ class FieldBook(ResultBase):
             f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Design", self.design),
             ("Treatments", str(self.n_treatments)),

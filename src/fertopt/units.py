@@ -706,7 +706,7 @@ class Prices:
         """Table of the prices per kg and the price ratios (kg crop per kg nutrient)."""
         import pandas as pd
 
-        from fertopt._core.formatting import Facts, Notes, Summary, Table
+        from fertopt._core.document import Facts, Notes, Summary, Table
 
         rows = []
         for form in ("N", "P2O5", "K2O", "P", "K"):

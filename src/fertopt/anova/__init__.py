@@ -30,15 +30,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-    format_p,
-)
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, f_test_text, format_number
 from fertopt.exceptions import (
     DataError,
     DataWarning,
@@ -190,7 +183,8 @@ class AnovaResult(ResultBase):
         return plotting.plot_residuals(self, ax=ax, **kwargs)
 
     # -- display ------------------------------------------------------------
-    def _layout(self) -> str:
+    def layout(self) -> str:
+        """The layout in words: ``8 treatments, 4 blocks``."""
         if self.design == "split-plot RCBD":
             k1 = len(self.data[self.main_plot].cat.categories)
             k2 = len(self.data[self.sub_plot].cat.categories)
@@ -205,7 +199,8 @@ class AnovaResult(ResultBase):
             text += f"{len(self.data[self.column].cat.categories)} columns"
         return text
 
-    def _key_terms(self) -> list[str]:
+    def key_terms(self) -> list[str]:
+        """The terms whose test is the finding: the treatment, or every non-block term."""
         if len(self.factors) == 1:
             return [str(self.factors[0])]
         return [s for s in self.terms if s not in (self.block, self.row, self.column)]
@@ -215,18 +210,17 @@ class AnovaResult(ResultBase):
         err = self.errors.set_index("error").loc[self.error_of[name]]
         f = "inf" if math.isinf(row["f"]) else f"{row['f']:.2f}"
         return (
-            f"{name} F({format_number(row['df'])}, {format_number(err['df'])}) = {f}, "
-            f"p {_p_phrase(row['p'])}"
+            f"{name} {f_test_text(format_number(row['df']), format_number(err['df']), f, row['p'])}"
         )
 
     def _headline(self) -> str:
-        first = self._key_terms()[0]
-        return f"{self.design} {self._layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
+        first = self.key_terms()[0]
+        return f"{self.design} {self.layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         from scipy import stats
 
-        key = self._key_terms()
+        key = self.key_terms()
         verdicts = []
         for name in key:
             p = self.term(name)["p"]
@@ -254,7 +248,7 @@ class AnovaResult(ResultBase):
         display = pd.concat([display, total], ignore_index=True)
         facts = [
             ("Response", str(self.response)),
-            ("Design", f"{self.design}: {self._layout()}"),
+            ("Design", f"{self.design}: {self.layout()}"),
             (
                 "Plots analysed",
                 f"{self.n_obs}"
@@ -306,11 +300,6 @@ class AnovaResult(ResultBase):
             headline="; ".join(verdicts),
             digits=digits,
         )
-
-
-def _p_phrase(p: float) -> str:
-    text = format_p(p)
-    return text if text.startswith("<") else f"= {text}"
 
 
 # ---------------------------------------------------------------------------

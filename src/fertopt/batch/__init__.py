@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase
 from fertopt.batch._engine import assemble, read_keeping, run_local
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
 from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError
@@ -195,7 +196,7 @@ class BatchResult(ResultBase):
         )
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Trials", str(self.n_trials)),
             ("Analysed", f"{self.n_analysed} ({self.n_vectorized} by the vectorized engine)"),

@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, Paragraph, ResultBase, Summary, Table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase
 from fertopt.anova import AnovaResult, anova
 from fertopt.exceptions import FertoptError
 
@@ -235,7 +236,7 @@ class TrialResult(ResultBase):
             text += f" | {len(self.errors)} stage(s) failed"
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         blocks: list[Any] = [Facts([("Trial", str(self.key))])]
         for part in (
             self.anova,

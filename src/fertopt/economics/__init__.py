@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fertopt._core.formatting import Facts, Notes, Paragraph, ResultBase, Summary, format_number
+from fertopt._core.document import Facts, Notes, Paragraph, Summary
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.economics import intervals as _iv
 from fertopt.exceptions import ExtrapolationWarning, FertoptError
@@ -365,7 +366,7 @@ class Optimum(ResultBase):
         ci = f" | CI {self._ci_text(4)}" if self.ci is not None else ""
         return f"{what} at {self._rate_text(4)}{ci} | status {self.status}"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         title = (
             "Economic optimum" if self.kind == "economic" else "Agronomic optimum (maximum yield)"
         )

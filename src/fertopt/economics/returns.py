@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt.exceptions import DesignError, ExtrapolationWarning, FertoptError
 from fertopt.units import NUTRIENT_FORMS, Prices
 
@@ -75,7 +76,7 @@ class NetReturnCurve(ResultBase):
             text += f" | within {within}: {format_number(lo, 4)} – {format_number(hi, 4)}"
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Price ratio applied", self.price_ratio_text),
             ("Economic optimum", self.optimum._headline()),
@@ -238,7 +239,7 @@ class PriceSensitivity(ResultBase):
             f"{format_number(rates.max(), 4)}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
             "Price sensitivity of the optimum",
             [Table(self.table), Notes(list(self.warnings))],
@@ -424,7 +425,7 @@ class PooledSites(ResultBase):
             f"{format_number(lo, 4)} – {format_number(hi, 4)}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         lo, hi = self.profitable_range
         facts = [
             ("Sites", str(self.n_sites)),

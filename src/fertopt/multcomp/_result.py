@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 
 __all__ = ["MultCompResult"]
 
@@ -148,7 +149,7 @@ class MultCompResult(ResultBase):
                 )
         return " | ".join(parts)
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [("Response", str(self.response))] if self.response is not None else []
         facts += [
             ("Compared", self.term + (f" within {':'.join(self.within)}" if self.within else "")),

@@ -32,15 +32,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-)
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt.exceptions import FertoptError
 from fertopt.omission.steps import (
     SOIL_SUPPLY_CLASSES,
@@ -207,13 +200,13 @@ class OmissionResult(ResultBase):
             head += f" | treatments F p {'< 0.0001' if p < 1e-4 else f'= {p:.4f}'}"
         return head
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         level = f"{100 * self.confidence_level:g} %"
         facts = [
             ("Response", str(self.response)),
             (
                 "Design",
-                f"{self.anova.design}: {self.anova._layout()}"
+                f"{self.anova.design}: {self.anova.layout()}"
                 if self.anova is not None
                 else f"{len(self.means)} treatments without replicates",
             ),

@@ -16,7 +16,6 @@ report is still produced.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as _dt
 import html
@@ -24,92 +23,30 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import (
-    Facts,
+from fertopt._core.document import (
+    REPORT_STYLE,
     Notes,
     Paragraph,
-    ResultBase,
     Summary,
     Table,
-    _text_table,
-    html_table_rows,
-    to_jsonable,
+    block_html,
+    block_markdown,
+    block_text,
+    md_escape,
+    text_width,
 )
+from fertopt._core.formatting import ResultBase, to_jsonable
 from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.exceptions import FertoptError
 from fertopt.reports import sections as _rs
+from fertopt.reports.document import Figure, Section
 
 __all__ = ["trial_report", "TrialReport", "Section", "Figure"]
-
-
-# ---------------------------------------------------------------------------
-# pieces of a report
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Figure:
-    """A rendered figure of a report.
-
-    Attributes
-    ----------
-    name : str
-        Short file-name stem (``"means"``, ``"response_N"``).
-    caption : str
-        Caption in the report's language (numbered when rendered).
-    data : bytes
-        The image: PNG bytes, or SVG text encoded as UTF-8.
-    format : {'png', 'svg'}
-    width, height : float
-        Size in inches.
-    """
-
-    name: str
-    caption: str
-    data: bytes = field(repr=False)
-    format: str = "png"
-    width: float = 5.0
-    height: float = 3.6
-
-    @property
-    def mime(self) -> str:
-        return "image/png" if self.format == "png" else "image/svg+xml"
-
-    def data_uri(self) -> str:
-        """The image as a ``data:`` URI (embedded, no file needed)."""
-        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of a report.
-
-    Attributes
-    ----------
-    key : str
-        ``data``, ``anova``, ``comparisons``, ``response``, ``surface``,
-        ``omission``, ``diagnostics``, ``warnings`` or ``about``.
-    title : str
-        Heading in the report's language.
-    status : {'ok', 'not_applicable', 'failed'}
-        ``not_applicable`` sections are left out of the document (their
-        ``reason`` is listed under "About this report"); ``failed`` sections are
-        shown with their ``reason``.
-    blocks : tuple
-        Facts, Table, Paragraph, Notes and Figure blocks, in order.
-    reason : str or None
-        Why the section does not apply or why its analysis failed, in plain
-        words (the error's message for a failure).
-    """
-
-    key: str
-    title: str
-    status: Literal["ok", "not_applicable", "failed"] = "ok"
-    blocks: tuple[Any, ...] = ()
-    reason: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -211,7 +148,7 @@ class TrialReport(ResultBase):
             text += f" ({failed} failed)"
         return text + f" | {len(self.figures)} figures | lang={self.lang}"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         blocks: list[Any] = [Notes(list(self.key_findings), title=label("key_findings", self.lang))]
         for i, sec, items in self._numbered():
             blocks.append(Paragraph(_reason_text(sec, self.lang), title=f"{i}. {sec.title}"))
@@ -276,24 +213,24 @@ class TrialReport(ResultBase):
     def to_text(self, digits: int | None = None) -> str:
         """The report as plain text (figures are named, not drawn)."""
         digits = self.options.get("digits", 4) if digits is None else digits
-        lines = [self.title, "=" * max(3, _width(self.title))]
+        lines = [self.title, "=" * max(3, text_width(self.title))]
         if self.created:
             lines.append(self.created)
         lines += [
             "",
             label("key_findings", self.lang),
-            "-" * _width(label("key_findings", self.lang)),
+            "-" * text_width(label("key_findings", self.lang)),
         ]
         lines += [f"- {k}" for k in self.key_findings]
         for i, sec, items in self._numbered():
             head = f"{i}. {sec.title}"
-            lines += ["", "", head, "=" * _width(head)]
+            lines += ["", "", head, "=" * text_width(head)]
             reason = _reason_text(sec, self.lang)
             if reason:
                 lines.append(reason)
             for block, tag in items:
                 lines.append("")
-                lines += _text_block(block, tag, digits)
+                lines += block_text(block, digits, tag=tag, style=REPORT_STYLE)
         return "\n".join(lines).rstrip() + "\n"
 
     # -- markdown -------------------------------------------------------------
@@ -323,34 +260,32 @@ class TrialReport(ResultBase):
             fig_dir = path.parent / f"{path.stem}_figures"
             if self.figures:
                 fig_dir.mkdir(parents=True, exist_ok=True)
-        out = [f"# {_md(self.title)}", ""]
+        out = [f"# {md_escape(self.title)}", ""]
         if self.created:
-            out += [f"*{_md(self.created)}*", ""]
+            out += [f"*{md_escape(self.created)}*", ""]
         out += [f"## {label('key_findings', self.lang)}", ""]
-        out += [f"- {_md(k)}" for k in self.key_findings] + [""]
+        out += [f"- {md_escape(k)}" for k in self.key_findings] + [""]
         n_fig = 0
+
+        def figure_src(figure: Figure) -> str:
+            """Write the figure beside the file (or embed it) and return its link."""
+            nonlocal n_fig
+            n_fig += 1
+            if fig_dir is None:
+                return figure.data_uri()
+            fname = f"fig{n_fig}_{figure.name}.{figure.format}"
+            (fig_dir / fname).write_bytes(figure.data)
+            return f"{fig_dir.name}/{fname}"
+
         for i, sec, items in self._numbered():
-            out += [f"## {i}. {_md(sec.title)}", ""]
+            out += [f"## {i}. {md_escape(sec.title)}", ""]
             reason = _reason_text(sec, self.lang)
             if reason:
-                out += [f"> {_md(reason)}", ""]
+                out += [f"> {md_escape(reason)}", ""]
             for block, tag in items:
-                if isinstance(block, Figure):
-                    n_fig += 1
-                    if fig_dir is not None:
-                        fname = f"fig{n_fig}_{block.name}.{block.format}"
-                        (fig_dir / fname).write_bytes(block.data)
-                        src = f"{fig_dir.name}/{fname}"
-                    else:
-                        src = block.data_uri()
-                    out += [
-                        f"![{_md(tag or '')} {_md(block.caption)}]({src})",
-                        "",
-                        f"*{_md(tag or '')} {_md(block.caption)}*",
-                        "",
-                    ]
-                else:
-                    out += _md_block(block, tag, digits)
+                out += block_markdown(
+                    block, digits, level=3, tag=tag, style=REPORT_STYLE, figure_src=figure_src
+                )
         text = "\n".join(out).rstrip() + "\n"
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
@@ -382,7 +317,7 @@ class TrialReport(ResultBase):
             if reason:
                 parts.append(f'<p class="reason">{esc(reason)}</p>')
             for block, tag in items:
-                parts.append(_html_block(block, tag, digits))
+                parts.append(block_html(block, digits, level=3, tag=tag, style=REPORT_STYLE))
             parts.append("</section>")
         parts.append("</div>")
         return "".join(parts)
@@ -419,13 +354,6 @@ def _result_dict(result: Any) -> Any:
     return to_jsonable(result)
 
 
-def _width(text: str) -> int:
-    """Display width of a heading (CJK characters take two columns)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _caption_tag(kind: str, n: int, lang: str) -> str:
     return f"{label(kind, lang)} {n}" if lang == "zh" else f"{label(kind, lang)} {n}."
 
@@ -438,105 +366,6 @@ def _reason_text(sec: Section, lang: str) -> str:
     if sec.status == "failed" and sec.reason:
         return label("failed", lang, reason=sec.reason)
     return ""
-
-
-# ---------------------------------------------------------------------------
-# renderers of blocks
-# ---------------------------------------------------------------------------
-def _text_block(block: Any, tag: str | None, digits: int) -> list[str]:
-    if isinstance(block, Figure):
-        return [f"[{tag} {block.caption}]"]
-    if isinstance(block, Table):
-        out = [f"{tag} {block.title}" if tag else (block.title or "")]
-        out = [o for o in out if o]
-        out += _text_table(*block.cells(digits))
-        if block.note:
-            out.append(block.note)
-        return out
-    if isinstance(block, Facts):
-        out = [block.title] if block.title else []
-        width = max((_width(k) for k, _ in block.items), default=0)
-        out += [f"{k}{' ' * (width - _width(k))}  {v}".rstrip() for k, v in block.items]
-        return out
-    if isinstance(block, Paragraph):
-        return ([block.title] if block.title else []) + ([block.text] if block.text else [])
-    if isinstance(block, Notes):
-        return ([block.title] if block.title else []) + [f"- {i}" for i in block.items]
-    return [str(block)]
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
-
-
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|")
-
-
-def _md_block(block: Any, tag: str | None, digits: int) -> list[str]:
-    out: list[str] = []
-    if isinstance(block, Table):
-        if block.title:
-            out += [f"**{_md(tag or '')} {_md(block.title)}**".replace("** ", "**", 1), ""]
-        headers, rows, right = block.cells(digits)
-        out.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
-        out.append("|" + "|".join("---:" if r else ":---" for r in right) + "|")
-        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-        if block.note:
-            out += ["", f"*{_md(block.note)}*"]
-    elif isinstance(block, Facts):
-        if block.title:
-            out += [f"**{_md(block.title)}**", ""]
-        out += [f"- **{_md(k)}**: {_md(v)}" for k, v in block.items]
-    elif isinstance(block, Paragraph):
-        if block.title:
-            out += [f"### {_md(block.title)}", ""]
-        if block.text:
-            out.append(_md(block.text))
-    elif isinstance(block, Notes):
-        if not block.items:
-            return []
-        if block.title:
-            out += [f"**{_md(block.title)}**", ""]
-        out += [f"- {_md(i)}" for i in block.items]
-    out.append("")
-    return out
-
-
-def _html_block(block: Any, tag: str | None, digits: int) -> str:
-    esc = html.escape
-    if isinstance(block, Figure):
-        w = int(round(block.width * 96))
-        cap = f"<b>{esc(tag or '')}</b> {esc(block.caption)}"
-        return (
-            f'<figure><img src="{block.data_uri()}" width="{w}" alt="{esc(block.caption)}">'
-            f"<figcaption>{cap}</figcaption></figure>"
-        )
-    if isinstance(block, Table):
-        headers, rows, right = block.cells(digits)
-        cap = ""
-        if block.title:
-            cap = f"<caption><b>{esc(tag or '')}</b> {esc(block.title)}</caption>"
-        head, body = html_table_rows(headers, rows, right)
-        note = f'<p class="tnote">{esc(block.note)}</p>' if block.note else ""
-        return (
-            f'<div class="tbl"><table class="three-line">{cap}<thead>{head}</thead>'
-            f"<tbody>{body}</tbody></table>{note}</div>"
-        )
-    if isinstance(block, Facts):
-        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
-        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in block.items)
-        return f'{title}<table class="facts">{rows}</table>'
-    if isinstance(block, Paragraph):
-        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
-        return title + (f"<p>{esc(block.text)}</p>" if block.text else "")
-    if isinstance(block, Notes):
-        if not block.items:
-            return ""
-        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""
-        items = "".join(f"<li>{esc(i)}</li>" for i in block.items)
-        return f'{title}<ul class="notes">{items}</ul>'
-    return f"<p>{esc(str(block))}</p>"
 
 
 _REPORT_CSS = (
@@ -722,7 +551,7 @@ def trial_report(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ctx.prepare_fonts()
-        sections = ctx.build_sections()
+        sections = _rs.build_sections(ctx)
     ctx.record(caught)
     findings = ctx.key_findings(sections)
     from fertopt._version import __version__

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
@@ -133,7 +134,7 @@ class ModelComparison(ResultBase):
         best = ok.sort_values("aicc", kind="stable")["model"].iloc[0]
         return f"{len(ok)} of {len(self.table)} models converged | lowest AICc: {best}"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         cols = [
             "model",
             "n_params",

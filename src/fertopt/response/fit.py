@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt import economics as _econ
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
     check_choice,
     check_probability,
@@ -316,7 +317,7 @@ class ResponseFit(ResultBase):
             text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
         return text
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         title = f"{self.model.replace('_', '-')} response of {self.response} to {self.rate}"
         facts = [("Model", self._spec.formula), ("Equation", self._equation(digits))]
         if self.source == "data":

@@ -42,7 +42,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
     check_choice,
     check_nan_policy,
@@ -470,7 +471,7 @@ class SurfaceFit(ResultBase):
             f"R² {format_number(self.r2, 3)}{test}"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Response", str(self.response)),
             ("Nutrients", ", ".join(self.nutrients)),

@@ -14,16 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-    format_p,
-)
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number, p_phrase
 from fertopt.exceptions import FertoptError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
@@ -182,7 +174,7 @@ class CanonicalResult(ResultBase):
         point = _rates_text(self.stationary_point) if self.stationary_point else "none"
         return f"{self.kind} | stationary point {point} ({where} the tested region)"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Kind", self.kind),
             ("Finite maximum", "yes" if self.has_maximum else "no"),
@@ -294,7 +286,7 @@ class SurfaceOptimum(ResultBase):
         value = "" if self.yield_at_rates is None else f" → {format_number(self.yield_at_rates, 5)}"
         return f"{what} {rates}{value} ({self.status})"
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Status", self.status),
             ("Rates", _rates_text(self.rates, digits) if self.rates else "none"),
@@ -362,7 +354,7 @@ class TypicalityResult(ResultBase):
     def _headline(self) -> str:
         return self.verdict + (f" (failed: {', '.join(self.failed)})" if self.failed else "")
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
             "Typicality",
             [
@@ -414,7 +406,7 @@ class SurfacePoint(ResultBase):
             f"({where} the tested region)"
         )
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Rates", _rates_text(self.rates, digits)),
             ("Predicted", format_number(self.predicted, digits + 2)),
@@ -435,8 +427,7 @@ class SurfacePoint(ResultBase):
 
 
 def _p_text(p: float) -> str:
-    text = format_p(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
+    return f"p {p_phrase(p)}"
 
 
 def _passed_text(value: Any) -> str:

@@ -33,15 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import (
-    Facts,
-    Notes,
-    Paragraph,
-    ResultBase,
-    Summary,
-    Table,
-    format_number,
-)
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
     check_nan_policy,
     check_probability,
@@ -171,7 +164,7 @@ class Three414Result(ResultBase):
         what = "economic" if self.economic else "maximum-yield"
         return f"3414 trial, {reps} | {what} rates: " + ", ".join(parts)
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             (
                 "Nutrients",

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import format_number, format_p
+from fertopt._core.formatting import f_test_text, format_number
 from fertopt.exceptions import FertoptError
 from fertopt.surface.results import TypicalityResult, _positive
 from fertopt.three414.design import SUBSETS, _fit_label
@@ -323,13 +323,12 @@ def _rule_significant(fit: Any, alpha: float) -> dict[str, Any]:
         )
     f = ((sst - fit.sse) / 2) / (fit.sse / df)
     p = float(stats.f.sf(f, 2, df))
-    text = format_p(p)
     return _rule(
         1,
         "regression significant",
         p < alpha,
         True,
-        f"F(2, {df}) = {format_number(f, 4)}, p {'' if text.startswith('<') else '= '}{text}",
+        f_test_text("2", f"{df}", format_number(f, 4), p),
     )
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Facts, Notes
+from fertopt._core.document import Facts, Notes
 from fertopt._core.i18n import method_name, model_name
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
+def about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
     from fertopt._version import __version__
 
     opts = [(ctx.t("software"), f"fertopt {__version__}")]

@@ -1,6 +1,6 @@
 """Section 2 of the report: the analysis of variance table, CV and verdicts in words.
 
-Also the design line (``_layout``) that the data section shows.
+Also the design line (``layout_text``) that the data section shows.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import format_number, p_phrase
 from fertopt._core.i18n import design_name, significance_word
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _layout(ctx: Context, aov: Any) -> str:
+def layout_text(ctx: Context, aov: Any) -> str:
     data = aov.data
     if len(aov.factors) == 1:
         parts = [ctx.t("layout_treatments", k=len(data[aov.factors[0]].cat.categories))]
@@ -51,7 +52,7 @@ def _source_name(ctx: Context, aov: Any, source: str) -> str:
     return source
 
 
-def _sec_anova(ctx: Context) -> list[Any]:
+def anova_section(ctx: Context) -> list[Any]:
     from scipy import stats
 
     aov = ctx.run_anova()
@@ -87,12 +88,11 @@ def _sec_anova(ctx: Context) -> list[Any]:
     )
     facts.append((ctx.t("r_squared"), f"{aov.r_squared:.4f}"))
     verdicts = []
-    for term in aov._key_terms():
+    for term in aov.key_terms():
         row = aov.term(term)
         err = errors.loc[aov.error_of[term]]
         f_text = "inf" if not np.isfinite(row["f"]) else f"{row['f']:.2f}"
-        p_text = format_p(row["p"])
-        p_text = p_text if p_text.startswith("<") else f"= {p_text}"
+        p_text = p_phrase(row["p"])
         sentence = ctx.t(
             "anova_verdict",
             term=_term_label(ctx, term),

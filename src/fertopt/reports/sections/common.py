@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from fertopt._core import validation as _v
+from fertopt._core.i18n import label
 from fertopt.exceptions import FertoptError
+from fertopt.io import guess_column
 
-if TYPE_CHECKING:
-    from fertopt.reports.sections.context import Context
-
-__all__ = ["NUTRIENT_FORMS", "NotApplicable", "POSTHOC_METHODS", "RESPONSE_MODELS"]
+__all__ = [
+    "NUTRIENT_FORMS",
+    "NotApplicable",
+    "POSTHOC_METHODS",
+    "RESPONSE_MODELS",
+    "rates_map",
+    "yes_no",
+]
 
 POSTHOC_METHODS = ("duncan", "lsd", "tukey", "snk", "scheffe")
 NUTRIENT_FORMS = ("N", "P2O5", "K2O", "P", "K")
@@ -31,19 +37,7 @@ class NotApplicable(Exception):
     """The section does not apply to this trial; the message says why."""
 
 
-def _api(name: str) -> Any:
-    """A public function of fertopt, or a FertoptError saying it is not in this version."""
-    import fertopt
-
-    fn = getattr(fertopt, name, None)
-    if fn is None:
-        raise FertoptError(f"fertopt.{name} is not available in this version of fertopt.")
-    return fn
-
-
-def _nutrient_of(column: Any) -> str | None:
-    from fertopt.io import guess_column
-
+def nutrient_of(column: Any) -> str | None:
     text = str(column)
     if text in NUTRIENT_FORMS:
         return text
@@ -51,7 +45,7 @@ def _nutrient_of(column: Any) -> str | None:
     return guess if guess in NUTRIENT_FORMS else None
 
 
-def _rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
+def rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
     if rates is None:
         return {}
     if isinstance(rates, Mapping):
@@ -64,11 +58,12 @@ def _rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
                 )
             out[col] = form
     else:
-        out = {col: _nutrient_of(col) for col in _v.as_names(rates, "rates")}
+        out = {col: nutrient_of(col) for col in _v.as_names(rates, "rates")}
     for col in out:
         _v.require_column(frame, col, "rates")
     return out
 
 
-def _yes_no(ctx: Context) -> Callable[[Any], str]:
-    return lambda v: ctx.t("yes") if bool(v) else ctx.t("no")
+def yes_no(lang: str) -> Callable[[Any], str]:
+    """Cell format of a true/false column: "yes" or "no" in ``lang``."""
+    return lambda v: label("yes", lang) if bool(v) else label("no", lang)

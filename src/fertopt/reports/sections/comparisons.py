@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Paragraph, Table, format_number
+from fertopt._core.document import Paragraph, Table
+from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, method_name
-from fertopt.reports.sections.common import NotApplicable, _api
+from fertopt.multcomp import duncan, lsd, scheffe, snk, tukey
+from fertopt.reports.sections.common import NotApplicable
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
+
+#: The multiple comparison of each ``posthoc=`` choice.
+_TESTS = {"duncan": duncan, "lsd": lsd, "tukey": tukey, "snk": snk, "scheffe": scheffe}
 
 
 def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
@@ -18,11 +23,11 @@ def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
     return [str(t) for t in ctx.treatment]
 
 
-def _sec_comparisons(ctx: Context) -> list[Any]:
+def comparisons_section(ctx: Context) -> list[Any]:
     if ctx.posthoc is None:
         raise NotApplicable(ctx.t("not_requested"))
     aov = ctx.require_anova()
-    test = _api(ctx.posthoc)
+    test = _TESTS[ctx.posthoc]
     method = method_name(ctx.posthoc, ctx.lang)
     blocks: list[Any] = []
     for term in _comparison_terms(ctx, aov):

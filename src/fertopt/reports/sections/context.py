@@ -3,17 +3,14 @@
 The context holds the data, roles and options, the results computed so far
 (ANOVA, comparisons, fits, surface, omission) and the key findings and
 warnings the sections gather; it runs the ANOVA that several sections share,
-draws figures (a figure that cannot be drawn becomes a sentence saying why)
-and, in :meth:`Context.build_sections`, calls the section builders of the
-sibling modules in report order.  A builder that raises
-:class:`NotApplicable` or a :class:`~fertopt.FertoptError` becomes a section
-with a plain-words reason, so one failed analysis never stops the report.
+and draws figures (a figure that cannot be drawn becomes a sentence saying
+why).  :func:`fertopt.reports.sections.build_sections` calls the section
+builders with it in report order.
 """
 
 from __future__ import annotations
 
 import io
-import traceback
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,18 +19,13 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import Notes, Paragraph, format_number
+from fertopt._core.document import Paragraph
+from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, translate_figure_text
+from fertopt.anova import anova
 from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
-from fertopt.reports.sections.about import _about_blocks
-from fertopt.reports.sections.anova import _sec_anova
-from fertopt.reports.sections.common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
-from fertopt.reports.sections.comparisons import _sec_comparisons
-from fertopt.reports.sections.data import _sec_data
-from fertopt.reports.sections.diagnostics import _sec_diagnostics
-from fertopt.reports.sections.omission import _sec_omission
-from fertopt.reports.sections.response import _sec_response
-from fertopt.reports.sections.surface import _sec_surface
+from fertopt.reports.document import Figure
+from fertopt.reports.sections.common import RESPONSE_MODELS, rates_map
 
 __all__ = ["Context"]
 
@@ -102,7 +94,7 @@ class Context:
     ) -> Context:
         frame = _v.require_frame(data)
         _v.require_columns(frame, response=response, treatment=treatment, block=block)
-        rate_map = _rates_map(frame, rates)
+        rate_map = rates_map(frame, rates)
         if model != "best":
             _v.check_choice(model, "model", (*RESPONSE_MODELS, "best"))
         if omission is not None and not isinstance(omission, Mapping):
@@ -252,7 +244,6 @@ class Context:
         from matplotlib.figure import Figure as MplFigure
 
         from fertopt import plotting
-        from fertopt.reports import Figure
 
         try:
             with plotting.style(self.fig_lang), warnings.catch_warnings():
@@ -298,7 +289,6 @@ class Context:
     # -- analyses shared by several sections -------------------------------------
     def run_anova(self) -> Any:
         if self.anova is None and self.anova_error is None:
-            anova = _api("anova")
             try:
                 self.anova = anova(
                     self.data,
@@ -320,51 +310,6 @@ class Context:
             return self.run_anova()
         except FertoptError:
             raise FertoptError(self.t("needs_anova")) from None
-
-    # -- the sections -----------------------------------------------------------
-    def build_sections(self) -> list[Any]:
-        from fertopt.reports import Section
-
-        builders: list[tuple[str, str, Callable[[Context], list[Any]]]] = [
-            ("data", "sec_data", _sec_data),
-            ("anova", "sec_anova", _sec_anova),
-            ("comparisons", "sec_comparisons", _sec_comparisons),
-            ("response", "sec_response", _sec_response),
-            ("surface", "sec_surface", _sec_surface),
-            ("omission", "sec_omission", _sec_omission),
-            ("diagnostics", "sec_diagnostics", _sec_diagnostics),
-        ]
-        sections = []
-        for key, title_key, builder in builders:
-            title = self.t(title_key)
-            try:
-                blocks = builder(self)
-            except NotApplicable as na:
-                sections.append(Section(key, title, "not_applicable", (), str(na)))
-                continue
-            except FertoptError as exc:
-                if self.errors == "raise":
-                    raise
-                sections.append(Section(key, title, "failed", (), str(exc)))
-                continue
-            except Exception as exc:
-                if self.errors == "raise":
-                    raise
-                where = traceback.extract_tb(exc.__traceback__)[-1]
-                error = f"{type(exc).__name__}: {exc} at {where.name}"
-                sections.append(
-                    Section(key, title, "failed", (), self.t("internal_error", error=error))
-                )
-                continue
-            sections.append(Section(key, title, "ok", tuple(blocks)))
-        # warnings and notes come last: they gather what the analyses said
-        items = self.warning_texts()
-        block = Notes(items, title=None) if items else Paragraph(self.t("no_warnings"))
-        sections.append(Section("warnings", self.t("sec_warnings"), "ok", (block,)))
-        sections.append(
-            Section("about", self.t("sec_about"), "ok", tuple(_about_blocks(self, sections)))
-        )
-        return sections
 
     def finding(self, key: str, text: str) -> None:
         self._findings.setdefault(key, []).append(text)

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import Facts, Paragraph, Table
+from fertopt._core.document import Facts, Paragraph, Table
 from fertopt.exceptions import FertoptError
-from fertopt.reports.sections.anova import _layout
+from fertopt.reports.sections.anova import layout_text
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -28,7 +28,7 @@ def _role_label(role: str, column: Any) -> str:
     )
 
 
-def _sec_data(ctx: Context) -> list[Any]:
+def data_section(ctx: Context) -> list[Any]:
     frame = ctx.data
     facts: list[tuple[str, str]] = [(ctx.t("response"), ctx.response_label())]
     for col in ctx.treatment:
@@ -57,7 +57,7 @@ def _sec_data(ctx: Context) -> list[Any]:
     except FertoptError:
         aov = None
     if aov is not None:
-        facts.append((ctx.t("design"), _layout(ctx, aov)))
+        facts.append((ctx.t("design"), layout_text(ctx, aov)))
     facts.append((ctx.t("plots_in_data"), str(ctx.n_rows)))
     y = pd.to_numeric(frame[ctx.response], errors="coerce")
     missing = frame.index[y.isna().to_numpy()]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Table
+from fertopt._core.document import Table
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _sec_diagnostics(ctx: Context) -> list[Any]:
+def diagnostics_section(ctx: Context) -> list[Any]:
     aov = ctx.require_anova()
     assumptions = aov.assumptions.copy()
     labels = {k: ctx.t(k) for k in ("test", "statistic", "p", "note")}

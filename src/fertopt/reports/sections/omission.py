@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.formatting import Facts, Notes, Table
+from fertopt._core.document import Facts, Notes, Table
 from fertopt._core.i18n import label
-from fertopt.reports.sections.common import NotApplicable, _api
+from fertopt.omission import omission
+from fertopt.reports.sections.common import NotApplicable
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -91,13 +92,12 @@ _OMISSION_ECONOMICS = (
 )
 
 
-def _sec_omission(ctx: Context) -> list[Any]:
+def omission_section(ctx: Context) -> list[Any]:
     spec = dict(ctx.omission_spec) if ctx.omission_spec else _detect_omission(ctx)
     if spec is None:
         if ctx.omission_spec is None:
             raise NotApplicable("")
         raise NotApplicable(ctx.t("omission_not_detected"))
-    omission = _api("omission")
     kwargs = dict(spec)
     if ctx.rates and "rates" not in kwargs:
         kwargs["rates"] = {c: n for c, n in ctx.rates.items() if n is not None}

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Paragraph, Table, format_number
+from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import format_number
 from fertopt._core.i18n import model_name, status_text
 from fertopt.exceptions import FertoptError
-from fertopt.reports.sections.common import NotApplicable, _api, _yes_no
+from fertopt.reports.sections.common import NotApplicable, yes_no
+from fertopt.response import compare_models
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -107,7 +109,6 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
 
 def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, Any]:
     """All candidate models compared, and the fit of the model the report asks for."""
-    compare_models = _api("compare_models")
     cmp = compare_models(
         series,
         response=ctx.response,
@@ -153,7 +154,7 @@ def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
         formats={
             "lof_p": "p",
             "n_params": "int",
-            "converged": _yes_no(ctx),
+            "converged": yes_no(ctx.lang),
             "model": lambda m: model_name(str(m), ctx.lang),
         },
     )
@@ -273,7 +274,7 @@ def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[An
     return figures
 
 
-def _sec_response(ctx: Context) -> list[Any]:
+def response_section(ctx: Context) -> list[Any]:
     if not ctx.rates:
         raise NotApplicable(ctx.t("no_rates"))
     blocks: list[Any] = []

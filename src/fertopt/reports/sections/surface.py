@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import Facts, Paragraph, Table, format_number, format_p
+from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import f_test_text, format_number
 from fertopt._core.i18n import status_text
-from fertopt.reports.sections.common import NotApplicable, _api, _yes_no
+from fertopt.reports.sections.common import NotApplicable, yes_no
+from fertopt.surface import fit_surface
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -22,11 +24,10 @@ def _rates_text(ctx: Context, rates: Mapping[str, float] | None) -> str:
     return ", ".join(f"{n} {ctx.num(v)}" for n, v in rates.items())
 
 
-def _sec_surface(ctx: Context) -> list[Any]:
+def surface_section(ctx: Context) -> list[Any]:
     varying = [c for c in ctx.rates if pd.to_numeric(ctx.data[c], errors="coerce").nunique() > 1]
     if len(varying) < 2:
         raise NotApplicable("")
-    fit_surface = _api("fit_surface")
     names = {c: ctx.rate_name(c) for c in varying}
     surf = fit_surface(
         ctx.data, response=ctx.response, rates={names[c]: c for c in varying}, block=ctx.block
@@ -78,12 +79,15 @@ def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
     ]
     if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
         row = reg.loc["regression"]
-        p_text = format_p(row["p"])
         facts.append(
             (
                 ctx.t("regression_f"),
-                f"F({format_number(row['df'])}, {format_number(surf.df_resid)}) = "
-                f"{row['f']:.2f}, p {p_text if p_text.startswith('<') else '= ' + p_text}",
+                f_test_text(
+                    format_number(row["df"]),
+                    format_number(surf.df_resid),
+                    f"{row['f']:.2f}",
+                    row["p"],
+                ),
             )
         )
     blocks.append(Facts(facts))
@@ -179,7 +183,7 @@ def _typicality_table(ctx: Context, surf: Any, priced: bool) -> Table:
         rules,
         title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
         labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
-        formats={"passed": _yes_no(ctx), "deciding": _yes_no(ctx), "rule": "int"},
+        formats={"passed": yes_no(ctx.lang), "deciding": yes_no(ctx.lang), "rule": "int"},
     )
 
 

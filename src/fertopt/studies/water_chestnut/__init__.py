@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.formatting import Notes, Paragraph, ResultBase, Summary
+from fertopt._core.document import Notes, Paragraph, Summary
+from fertopt._core.formatting import ResultBase
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import DesignWarning
 from fertopt.studies.water_chestnut.checks import (
@@ -397,7 +398,7 @@ class StudyAudit(ResultBase):
         counts = ", ".join(f"{n} {VERDICTS[k][self.lang]}" for k, n in self.verdicts().items())
         return _t("headline", self.lang, n=len(self.table), counts=counts)
 
-    def _summary(self, digits: int) -> Summary:
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         blocks: list[Any] = [Paragraph(_t("about", self.lang))]
         for topic in dict.fromkeys(self.table["topic"]):
             rows = self.table.loc[self.table["topic"] == topic]

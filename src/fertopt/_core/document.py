@@ -1,0 +1,508 @@
+"""The document model of fertopt's display: blocks, :class:`Summary` and one renderer.
+
+A result's summary and a trial report are both sequences of blocks
+(:class:`Facts`, :class:`Paragraph`, :class:`Notes`, :class:`Table` and, in a
+report, :class:`Figure`).  This module renders one block as plain text,
+Markdown or HTML; :class:`Summary` and :class:`fertopt.reports.TrialReport`
+put the rendered blocks in order.  The two differ only in markup, which a
+:class:`Style` names: a summary underlines block titles and uses headings, a
+report numbers its tables and figures (the ``tag``), puts table titles in
+bold or in an HTML ``<caption>`` and draws three-line tables.
+
+Text output measures display width, so Chinese labels (two columns per
+character) line up in aligned lists and tables.  Markdown escapes ``|``,
+``*`` and ``_`` in running text and ``|`` in table cells.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from fertopt._core.formatting import format_number
+>>> s = Summary("Example", [Facts([("Mean", format_number(3.14159, 3))]),
+...                         Table(pd.DataFrame({"term": ["N"], "p": [0.00001]}),
+...                               formats={"p": "p"})])
+>>> print(s)
+Example
+=======
+Mean  3.14
+<BLANKLINE>
+term         p
+   N  < 0.0001
+>>> text_width("产量 yield")
+10
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fertopt._core.formatting import format_value
+
+__all__ = [
+    "Facts",
+    "Paragraph",
+    "Notes",
+    "Table",
+    "Figure",
+    "Block",
+    "Summary",
+    "Style",
+    "SUMMARY_STYLE",
+    "REPORT_STYLE",
+    "text_width",
+    "text_table",
+    "md_escape",
+    "md_cell",
+    "html_table_rows",
+    "block_text",
+    "block_markdown",
+    "block_html",
+]
+
+
+# ---------------------------------------------------------------------------
+# blocks
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Facts:
+    """Label/value pairs shown as an aligned list (values already formatted)."""
+
+    items: Sequence[tuple[str, str]]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain text."""
+
+    text: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Warnings or remarks, shown as a bulleted list (nothing is shown when empty)."""
+
+    items: Sequence[str]
+    title: str | None = "Warnings"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data frame shown with per-column formats and display labels.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Raw values; never rounded in place.
+    title : str, optional
+        Heading above the table.
+    formats : mapping, optional
+        Column → ``kind`` accepted by :func:`~fertopt._core.formatting.format_value`.
+    labels : mapping, optional
+        Column → header text (the stored columns keep their snake_case names).
+    note : str, optional
+        A line printed under the table.
+    """
+
+    frame: pd.DataFrame
+    title: str | None = None
+    formats: Mapping[str, Any] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+    def cells(self, digits: int) -> tuple[list[str], list[list[str]], list[bool]]:
+        """Header texts, formatted cell texts and a right-alignment flag per column."""
+        frame = self.frame
+        headers = [str(self.labels.get(c, c)) for c in frame.columns]
+        rows: list[list[str]] = []
+        for values in frame.itertuples(index=False, name=None):
+            rows.append(
+                [
+                    format_value(v, digits, self.formats.get(col))
+                    for col, v in zip(frame.columns, values, strict=True)
+                ]
+            )
+        right = [
+            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+            for c in frame.columns
+        ]
+        return headers, rows, right
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure of a report.
+
+    Attributes
+    ----------
+    name : str
+        Short file-name stem (``"means"``, ``"response_N"``).
+    caption : str
+        Caption in the report's language (numbered when rendered).
+    data : bytes
+        The image: PNG bytes, or SVG text encoded as UTF-8.
+    format : {'png', 'svg'}
+    width, height : float
+        Size in inches.
+    """
+
+    name: str
+    caption: str
+    data: bytes = field(repr=False)
+    format: str = "png"
+    width: float = 5.0
+    height: float = 3.6
+
+    @property
+    def mime(self) -> str:
+        return "image/png" if self.format == "png" else "image/svg+xml"
+
+    def data_uri(self) -> str:
+        """The image as a ``data:`` URI (embedded, no file needed)."""
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+Block = Facts | Paragraph | Notes | Table | Figure
+
+
+@dataclass(frozen=True)
+class Style:
+    """Markup of a document's blocks.
+
+    Attributes
+    ----------
+    underline : bool
+        Text: underline block titles with dashes (a summary) or not (a report).
+    bold_titles : bool
+        Markdown: titles of tables, facts and notes in bold, paragraph titles as
+        headings (a report); otherwise every block title is a heading.
+    report_html : bool
+        HTML: three-line tables with the title as ``<caption>``, classed facts
+        and notes lists and no empty paragraphs (a report); otherwise every
+        block title is a heading and warnings are marked ``class="warn"``.
+    """
+
+    underline: bool = True
+    bold_titles: bool = False
+    report_html: bool = False
+
+
+#: How a result's :class:`Summary` is marked up.
+SUMMARY_STYLE = Style()
+#: How a :class:`fertopt.reports.TrialReport` is marked up.
+REPORT_STYLE = Style(underline=False, bold_titles=True, report_html=True)
+
+
+# ---------------------------------------------------------------------------
+# text
+# ---------------------------------------------------------------------------
+def text_width(text: str) -> int:
+    """Display width of ``text`` in a monospaced terminal (CJK characters take two columns)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(width - text_width(text), 0)
+    return space + text if right else text + space
+
+
+def text_table(headers: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
+    """Lines of an aligned text table (numbers right-aligned, display widths measured)."""
+    widths = [text_width(h) for h in headers]
+    for row in rows:
+        widths = [max(w, text_width(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            _pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    return [line(headers)] + [line(r) for r in rows]
+
+
+def _title(block: Any, tag: str | None) -> str:
+    title = block.title or ""
+    return f"{tag} {title}" if tag and title else title
+
+
+def block_text(
+    block: Block, digits: int, *, tag: str | None = None, style: Style = SUMMARY_STYLE
+) -> list[str]:
+    """Lines of one block as plain text; ``tag`` numbers a table or figure ("Table 2.")."""
+    if isinstance(block, Figure):
+        return [f"[{tag} {block.caption}]"]
+    if isinstance(block, Notes) and not block.items:
+        return []
+    out: list[str] = []
+    title = _title(block, tag if isinstance(block, Table) else None)
+    if title:
+        out.append(title)
+        if style.underline:
+            out.append("-" * text_width(title))
+    if isinstance(block, Facts):
+        width = max((text_width(k) for k, _ in block.items), default=0)
+        out += [f"{_pad(k, width)}  {v}".rstrip() for k, v in block.items]
+    elif isinstance(block, Paragraph):
+        if block.text or style.underline:
+            out.append(block.text)
+    elif isinstance(block, Notes):
+        out += [f"- {item}" for item in block.items]
+    elif isinstance(block, Table):
+        out += text_table(*block.cells(digits))
+        if block.note:
+            out.append(block.note)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# markdown
+# ---------------------------------------------------------------------------
+def md_escape(text: str) -> str:
+    """Running text for Markdown: ``|``, ``*`` and ``_`` escaped."""
+    return str(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def md_cell(text: str) -> str:
+    """A Markdown table cell: ``|`` escaped."""
+    return str(text).replace("|", "\\|")
+
+
+def block_markdown(
+    block: Block,
+    digits: int,
+    *,
+    level: int = 4,
+    tag: str | None = None,
+    style: Style = SUMMARY_STYLE,
+    figure_src: Callable[[Figure], str] | None = None,
+) -> list[str]:
+    """Lines of one block as Markdown, ending with a blank line.
+
+    ``level`` is the heading level of block titles; ``figure_src`` gives the
+    link of a figure (default: the image embedded as a ``data:`` URI).
+    """
+    if isinstance(block, Figure):
+        src = figure_src(block) if figure_src is not None else block.data_uri()
+        caption = f"{md_escape(tag or '')} {md_escape(block.caption)}"
+        return [f"![{caption}]({src})", "", f"*{caption}*", ""]
+    if isinstance(block, Notes) and not block.items:
+        return []
+    out: list[str] = []
+    if block.title:
+        if style.bold_titles and not isinstance(block, Paragraph):
+            tagged = tag if isinstance(block, Table) else None
+            text = f"{md_escape(tagged or '')} {md_escape(block.title)}" if tagged else None
+            out += [f"**{text or md_escape(block.title)}**", ""]
+        else:
+            out += [f"{'#' * level} {md_escape(block.title)}", ""]
+    if isinstance(block, Facts):
+        out += [f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in block.items]
+    elif isinstance(block, Paragraph):
+        if block.text or not style.bold_titles:
+            out.append(md_escape(block.text))
+    elif isinstance(block, Notes):
+        out += [f"- {md_escape(item)}" for item in block.items]
+    elif isinstance(block, Table):
+        headers, rows, right = block.cells(digits)
+        out.append("| " + " | ".join(md_cell(h) for h in headers) + " |")
+        out.append("|" + "|".join("---:" if r else ":---" for r in right) + "|")
+        out += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+        if block.note:
+            out += ["", f"*{md_escape(block.note)}*"]
+    out.append("")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# html
+# ---------------------------------------------------------------------------
+def html_table_rows(
+    headers: list[str], rows: list[list[str]], right: list[bool]
+) -> tuple[str, str]:
+    """Escaped HTML of a table's header row and body rows (numbers right-aligned)."""
+    esc = html.escape
+    head = "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr>"
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{esc(c)}</td>' if r else f"<td>{esc(c)}</td>"
+            for c, r in zip(row, right, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return head, body
+
+
+def _html_table(block: Table, digits: int, tag: str | None, style: Style) -> str:
+    esc = html.escape
+    head, body = html_table_rows(*block.cells(digits))
+    if not style.report_html:
+        note = f"<p><em>{esc(block.note)}</em></p>" if block.note else ""
+        return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>{note}"
+    cap = ""
+    if block.title:
+        cap = f"<caption><b>{esc(tag or '')}</b> {esc(block.title)}</caption>"
+    note = f'<p class="tnote">{esc(block.note)}</p>' if block.note else ""
+    return (
+        f'<div class="tbl"><table class="three-line">{cap}<thead>{head}</thead>'
+        f"<tbody>{body}</tbody></table>{note}</div>"
+    )
+
+
+def block_html(
+    block: Block,
+    digits: int,
+    *,
+    level: int = 4,
+    tag: str | None = None,
+    style: Style = SUMMARY_STYLE,
+) -> str:
+    """One block as an HTML fragment; ``level`` is the heading level of its title."""
+    esc = html.escape
+    if isinstance(block, Figure):
+        w = int(round(block.width * 96))
+        cap = f"<b>{esc(tag or '')}</b> {esc(block.caption)}"
+        return (
+            f'<figure><img src="{block.data_uri()}" width="{w}" alt="{esc(block.caption)}">'
+            f"<figcaption>{cap}</figcaption></figure>"
+        )
+    if isinstance(block, Notes) and not block.items:
+        return ""
+    report = style.report_html
+    title = ""
+    if block.title and not (report and isinstance(block, Table)):
+        title = f"<h{level}>{esc(block.title)}</h{level}>"
+    if isinstance(block, Facts):
+        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in block.items)
+        return title + (
+            f'<table class="facts">{rows}</table>' if report else f"<table>{rows}</table>"
+        )
+    if isinstance(block, Paragraph):
+        return title + (f"<p>{esc(block.text)}</p>" if block.text or not report else "")
+    if isinstance(block, Notes):
+        if report:
+            items = "".join(f"<li>{esc(i)}</li>" for i in block.items)
+            return f'{title}<ul class="notes">{items}</ul>'
+        items = "".join(f'<li class="warn">{esc(i)}</li>' for i in block.items)
+        return f"{title}<ul>{items}</ul>"
+    return title + _html_table(block, digits, tag, style)
+
+
+# ---------------------------------------------------------------------------
+# the summary of a result
+# ---------------------------------------------------------------------------
+_CSS = (
+    # readable in light and dark notebook themes: colours are translucent or inherited
+    "<style>.fertopt-summary{font-family:system-ui,-apple-system,'Segoe UI',Roboto,"
+    "'Helvetica Neue',Arial,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
+    "font-size:13px;line-height:1.45;max-width:100%;overflow-x:auto}"
+    ".fertopt-summary h3{font-size:1.15em;margin:2px 0 4px 0}"
+    ".fertopt-summary h4{font-size:1em;margin:10px 0 2px 0}"
+    ".fertopt-summary table{border-collapse:collapse;margin:4px 0 10px 0}"
+    ".fertopt-summary th,.fertopt-summary td{padding:2px 10px;text-align:left;"
+    "border-bottom:1px solid rgba(127,127,127,.25)}"
+    ".fertopt-summary thead th{border-bottom:1px solid rgba(127,127,127,.8);"
+    "background:rgba(127,127,127,.10);white-space:nowrap}"
+    ".fertopt-summary td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".fertopt-summary .headline{font-weight:600;margin:4px 0 10px 0;padding:4px 10px;"
+    "border-left:4px solid #0072B2;background:rgba(0,114,178,.08)}"
+    ".fertopt-summary .warn{color:#b35900}</style>"
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A printable report of one result: text (``str``), HTML and Markdown.
+
+    Parameters
+    ----------
+    title : str
+        Heading of the report.
+    blocks : sequence of Facts, Table, Paragraph or Notes
+        The content, in order.
+    headline : str, optional
+        The key finding, shown first.
+    digits : int
+        Significant digits used for numbers in tables.
+    """
+
+    title: str
+    blocks: Sequence[Block]
+    headline: str | None = None
+    digits: int = 4
+
+    # -- text ---------------------------------------------------------------
+    def as_text(self) -> str:
+        """The report as plain text."""
+        out = [self.title, "=" * max(text_width(self.title), 3)]
+        if self.headline:
+            out.append(self.headline)
+        for block in self.blocks:
+            text = block_text(block, self.digits)
+            if text:
+                if out[-1] != "":
+                    out.append("")
+                out.extend(text)
+        while out and out[-1] == "":
+            out.pop()
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    # -- markdown -----------------------------------------------------------
+    def as_markdown(self, level: int = 3) -> str:
+        """The report as GitHub-flavoured Markdown; ``level`` is the heading level."""
+        out = [f"{'#' * level} {md_escape(self.title)}", ""]
+        if self.headline:
+            out += [f"**{md_escape(self.headline)}**", ""]
+        for block in self.blocks:
+            out += block_markdown(block, self.digits, level=level + 1)
+        while out and out[-1] == "":
+            out.pop()
+        return "\n".join(out) + "\n"
+
+    def to_markdown(self, path: str | Path | None = None) -> str:
+        """Return the Markdown text, and write it to ``path`` when given."""
+        text = self.as_markdown()
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    # -- html ---------------------------------------------------------------
+    def as_html(self, *, css: bool = True, level: int = 3) -> str:
+        """The report as an HTML fragment (no external resources)."""
+        parts = [_CSS if css else "", '<div class="fertopt-summary">']
+        parts.append(f"<h{level}>{html.escape(self.title)}</h{level}>")
+        if self.headline:
+            parts.append(f'<p class="headline">{html.escape(self.headline)}</p>')
+        for block in self.blocks:
+            parts.append(block_html(block, self.digits, level=level + 1))
+        parts.append("</div>")
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """Return a complete HTML document, and write it to ``path`` when given."""
+        doc = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f"<title>{html.escape(self.title)}</title></head><body>"
+            f"{self.as_html()}</body></html>"
+        )
+        if path is not None:
+            Path(path).write_text(doc, encoding="utf-8")
+        return doc
