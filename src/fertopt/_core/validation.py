@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import ColumnError, DataError, DesignError, FertoptError
+from fertopt.exceptions import ColumnError, DataError, DesignError, OptionError
 
 __all__ = [
     "MISSING_MARKERS",
@@ -287,7 +287,7 @@ def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
     if value not in choices:
         near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise FertoptError(
+        raise OptionError(
             f"{name}={value!r} is not a valid option; choose one of "
             f"{', '.join(repr(c) for c in choices)}.{hint}"
         )
@@ -299,10 +299,10 @@ def check_probability(value: Any, name: str = "alpha") -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FertoptError(f"{name} must be a number between 0 and 1, got {value!r}.") from None
+        raise OptionError(f"{name} must be a number between 0 and 1, got {value!r}.") from None
     if not 0.0 < x < 1.0:
         example = "0.05" if name == "alpha" else "0.95"
-        raise FertoptError(
+        raise OptionError(
             f"{name}={value!r} is outside (0, 1); give a probability such as {example}."
         )
     return x
@@ -313,9 +313,9 @@ def check_positive(value: Any, name: str) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FertoptError(f"{name} must be a positive number, got {value!r}.") from None
+        raise OptionError(f"{name} must be a positive number, got {value!r}.") from None
     if not math.isfinite(x) or x <= 0:
-        raise FertoptError(f"{name} must be a positive number, got {value!r}.")
+        raise OptionError(f"{name} must be a positive number, got {value!r}.")
     return x
 
 

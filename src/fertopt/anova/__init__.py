@@ -44,7 +44,7 @@ from fertopt.exceptions import (
     DataWarning,
     DesignError,
     DesignWarning,
-    FertoptError,
+    OptionError,
     UnbalancedDesignWarning,
 )
 
@@ -148,7 +148,7 @@ class AnovaResult(ResultBase):
         """The ``table`` row of one term (``df, ss, ms, f, p``)."""
         rows = self.table.loc[self.table["source"] == name]
         if rows.empty:
-            raise FertoptError(
+            raise OptionError(
                 f"term {name!r} is not in this ANOVA; its terms are {', '.join(self.terms)}."
             )
         return rows.iloc[0]
@@ -176,7 +176,7 @@ class AnovaResult(ResultBase):
         known = set(self.factors) | {self.block, self.row, self.column} - {None}
         for c in cols:
             if c not in known:
-                raise FertoptError(
+                raise OptionError(
                     f"{c!r} is not a factor of this ANOVA; use one of {', '.join(map(str, known))}."
                 )
         grouped = self.data.groupby(cols, observed=True, sort=True)[self.response]
@@ -859,9 +859,7 @@ def anova(
     """
     ss = _SS_TYPES.get(ss_type)
     if ss is None:
-        raise FertoptError(
-            f"ss_type={ss_type!r} is not valid; use 1, 2 or 3 (or 'I', 'II', 'III')."
-        )
+        raise OptionError(f"ss_type={ss_type!r} is not valid; use 1, 2 or 3 (or 'I', 'II', 'III').")
     nan_policy = _v.check_nan_policy(nan_policy)
     spec = _design_of(treatment, block, row, column, main_plot, sub_plot)
     if spec.design == "split-plot RCBD" and ss != 1:

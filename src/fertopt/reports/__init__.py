@@ -41,7 +41,7 @@ from fertopt._core.formatting import (
 )
 from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice, check_probability
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 from fertopt.reports import sections as _rs
 
 __all__ = ["trial_report", "TrialReport", "Section", "Figure"]
@@ -183,7 +183,7 @@ class TrialReport(ResultBase):
             if s.key == key:
                 return s
         keys = ", ".join(s.key for s in self.sections)
-        raise FertoptError(f"this report has no section {key!r}; its sections are {keys}.")
+        raise OptionError(f"this report has no section {key!r}; its sections are {keys}.")
 
     def _numbered(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
         """Shown sections with their number, and blocks with their number label."""
@@ -663,7 +663,7 @@ def trial_report(
     ------
     ColumnError
         A role names a column that is not in ``data`` (close matches suggested).
-    FertoptError
+    OptionError
         An option is not valid (language, method, figure format, alpha).
 
     Warns

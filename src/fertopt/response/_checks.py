@@ -26,7 +26,13 @@ from fertopt._core.validation import (
 from fertopt.curves.engine import FitData
 from fertopt.curves.models import MODEL_NAMES, Blocks, ModelSpec, get_model
 from fertopt.economics.intervals import t_quantile
-from fertopt.exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
+from fertopt.exceptions import (
+    DataError,
+    DataWarning,
+    DesignError,
+    DesignWarning,
+    OptionError,
+)
 from fertopt.units import NUTRIENT_FORMS, parse_unit
 
 _NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
@@ -56,7 +62,7 @@ def _resolve_units(
     given = dict(units or {})
     for key in given:
         if key not in ("response", "rate", response, rate):
-            raise FertoptError(
+            raise OptionError(
                 f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column "
                 f"names {response!r}, {rate!r}), e.g. "
                 "units={'response': 't/ha', 'rate': 'kg/ha'}."
@@ -157,7 +163,7 @@ def _prepare(
     if nutrient is None:
         nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
     elif nutrient not in NUTRIENT_FORMS:
-        raise FertoptError(
+        raise OptionError(
             f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}."
         )
     return _Prepared(

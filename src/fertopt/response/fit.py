@@ -30,7 +30,7 @@ from fertopt.exceptions import (
     ConvergenceWarning,
     DataError,
     ExtrapolationWarning,
-    FertoptError,
+    OptionError,
 )
 from fertopt.response._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
 from fertopt.units import NUTRIENT_FORMS, parse_unit
@@ -189,7 +189,7 @@ class ResponseFit(ResultBase):
         check_choice(interval, "interval", _INTERVALS)
         xs = np.atleast_1d(np.asarray(x, dtype=float)).ravel()
         if not np.all(np.isfinite(xs)):
-            raise FertoptError("x must hold finite rates.")
+            raise OptionError("x must hold finite rates.")
         if np.any(xs < 0):
             raise DataError(f"rates cannot be negative: {xs[xs < 0][:5].tolist()}.")
         fitted = self._spec.curve(xs, self._theta)
@@ -197,7 +197,7 @@ class ResponseFit(ResultBase):
         if interval == "none":
             return out
         if self._vcov is None:
-            raise FertoptError(
+            raise OptionError(
                 "no interval: this curve carries no standard errors (published coefficients "
                 "without vcov=). Use interval='none'."
             )
@@ -209,7 +209,7 @@ class ResponseFit(ResultBase):
         var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
         if interval == "prediction":
             if not math.isfinite(self.sigma):
-                raise FertoptError("a prediction interval needs the residual SD (sigma=).")
+                raise OptionError("a prediction interval needs the residual SD (sigma=).")
             var = var + self.sigma**2
         se = np.sqrt(np.maximum(var, 0.0))
         q = t_quantile(level, self.df_resid)
@@ -713,7 +713,7 @@ def response_from_coefficients(
             if spec.name == "quadratic"
             else ""
         )
-        raise FertoptError(
+        raise OptionError(
             f"the {spec.name} model takes the coefficients {', '.join(expected)}{hint}; "
             + (f"missing: {', '.join(missing)}" if missing else "")
             + ("; " if missing and extra else "")
@@ -722,17 +722,17 @@ def response_from_coefficients(
         )
     theta = np.array([float(coefficients[p]) for p in expected])
     if not np.all(np.isfinite(theta)):
-        raise FertoptError("coefficients must be finite numbers.")
+        raise OptionError("coefficients must be finite numbers.")
     try:
         lo, hi = (float(v) for v in rate_range)
     except (TypeError, ValueError):
-        raise FertoptError(
+        raise OptionError(
             f"rate_range must be (lowest, highest) tested rate, got {rate_range!r}."
         ) from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi <= lo:
-        raise FertoptError(f"rate_range must be two rates 0 ≤ low < high, got {rate_range!r}.")
+        raise OptionError(f"rate_range must be two rates 0 ≤ low < high, got {rate_range!r}.")
     if nutrient is not None and nutrient not in NUTRIENT_FORMS:
-        raise FertoptError(
+        raise OptionError(
             f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}."
         )
     rate_name = rate or nutrient or "x"
@@ -740,7 +740,7 @@ def response_from_coefficients(
     if units:
         for key in units:
             if key not in ("response", "rate"):
-                raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+                raise OptionError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
         y_unit, x_unit = units.get("response"), units.get("rate")
         for u in (y_unit, x_unit):
             if u is not None:
@@ -750,7 +750,7 @@ def response_from_coefficients(
         V = np.asarray(vcov, dtype=float)
         p = spec.n_params
         if V.shape != (p, p) or not np.allclose(V, V.T) or np.any(np.diag(V) < 0):
-            raise FertoptError(
+            raise OptionError(
                 f"vcov must be a symmetric {p}×{p} covariance matrix in the order "
                 f"{', '.join(expected)}."
             )

@@ -49,7 +49,7 @@ from fertopt._core.validation import (
     check_probability,
     require_frame,
 )
-from fertopt.exceptions import DataError, FertoptError
+from fertopt.exceptions import DataError, OptionError
 from fertopt.surface import canonical as _surface_canonical
 from fertopt.surface import optimum as _surface_optimum
 from fertopt.surface import point as _surface_point
@@ -255,7 +255,7 @@ class SurfaceFit(ResultBase):
         if interval == "none":
             return float(fitted[0]) if single else fitted
         if self._cov is None or not np.all(np.isfinite(self._cov)):
-            raise FertoptError(
+            raise OptionError(
                 "this surface has no coefficient covariance (a published equation, or a fit "
                 "without residual degrees of freedom), so no interval can be computed."
             )
@@ -292,7 +292,7 @@ class SurfaceFit(ResultBase):
 
         Raises
         ------
-        FertoptError
+        OptionError
             For a surface with terms above second order (use :meth:`maximum`).
 
         Notes
@@ -360,7 +360,7 @@ class SurfaceFit(ResultBase):
 
         Raises
         ------
-        FertoptError
+        OptionError
             If a nutrient of the surface has no price, or a price is not a positive number.
 
         Notes
@@ -439,7 +439,7 @@ class SurfaceFit(ResultBase):
         """Ridge analysis table (see :meth:`canonical`), computed whatever the kind."""
         _surface_canonical.need_second_order(self, "Ridge analysis")
         if self.bounds is None:
-            raise FertoptError(
+            raise OptionError(
                 "ridge analysis needs the tested region; give bounds= to surface_from_coefficients."
             )
         return _surface_canonical.ridge_table(self, radii)[0]
@@ -721,7 +721,7 @@ def surface_from_coefficients(
 
     Raises
     ------
-    FertoptError
+    OptionError
         For a term naming an unknown nutrient, a repeated term, or invalid bounds.
 
     Examples
@@ -742,19 +742,19 @@ def surface_from_coefficients(
     """
     if isinstance(coefficients, pd.DataFrame):
         if not {"term", "estimate"} <= set(coefficients.columns):
-            raise FertoptError("a coefficient table needs the columns 'term' and 'estimate'.")
+            raise OptionError("a coefficient table needs the columns 'term' and 'estimate'.")
         items = list(zip(coefficients["term"], coefficients["estimate"], strict=True))
     elif isinstance(coefficients, (Mapping, pd.Series)):
         items = list(coefficients.items())
     else:
-        raise FertoptError(
+        raise OptionError(
             "coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}."
         )
     if not items:
-        raise FertoptError("no coefficients given.")
+        raise OptionError("no coefficients given.")
     if bounds is not None:
         if not isinstance(bounds, Mapping) or not bounds:
-            raise FertoptError("bounds must be a mapping {'N': (low, high), ...}.")
+            raise OptionError("bounds must be a mapping {'N': (low, high), ...}.")
         nutrients = tuple(str(n) for n in bounds)
     else:
         nutrients = _surface_terms.nutrients_named(items)

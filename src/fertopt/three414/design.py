@@ -24,7 +24,7 @@ import pandas as pd
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import as_labels, describe_rows, rate_values, to_numeric
 from fertopt.design import THREE414_LEVELS
-from fertopt.exceptions import DataError, DataWarning, DesignError, FertoptError
+from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
 from fertopt.surface.results import _positive
 
 #: Treatments of each fit, by the anchors of 3414 practice.
@@ -96,7 +96,7 @@ def _levels(
     if level2 is not None:
         missing = [n for n in nutrients if n not in level2]
         if missing:
-            raise FertoptError(
+            raise OptionError(
                 f"level2 lacks {', '.join(missing)}; give the level-2 rate of every nutrient."
             )
         return {
@@ -197,7 +197,7 @@ def _rates_from_treatments(
 ) -> tuple[np.ndarray, dict[str, tuple[float, ...]], list[str]]:
     """The rates of every plot computed from its treatment label and the level-2 rates."""
     if level2 is None:
-        raise FertoptError(
+        raise OptionError(
             "without rate columns the rates come from the treatment codes and the level-2 "
             "rates: pass level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
         )

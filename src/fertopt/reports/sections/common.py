@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import FertoptError, OptionError
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -58,7 +58,7 @@ def _rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for col, form in rates.items():
             if form is not None and form not in NUTRIENT_FORMS:
-                raise FertoptError(
+                raise OptionError(
                     f"rates={{{col!r}: {form!r}}}: {form!r} is not a nutrient form; use one of "
                     f"{', '.join(NUTRIENT_FORMS)}."
                 )

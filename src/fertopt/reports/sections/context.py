@@ -24,7 +24,7 @@ import pandas as pd
 from fertopt._core import validation as _v
 from fertopt._core.formatting import Notes, Paragraph, format_number
 from fertopt._core.i18n import label, translate_figure_text
-from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
+from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning, OptionError
 from fertopt.reports.sections.about import _about_blocks
 from fertopt.reports.sections.anova import _sec_anova
 from fertopt.reports.sections.common import RESPONSE_MODELS, NotApplicable, _api, _rates_map
@@ -106,7 +106,7 @@ class Context:
         if model != "best":
             _v.check_choice(model, "model", (*RESPONSE_MODELS, "best"))
         if omission is not None and not isinstance(omission, Mapping):
-            raise FertoptError(
+            raise OptionError(
                 "omission= must be a mapping such as {'full': 'NPK', 'minus': {'N': 'PK', "
                 f"'P2O5': 'NK', 'K2O': 'NP'}}, 'control': 'CK'}}, got {type(omission).__name__}."
             )
