@@ -27,7 +27,7 @@ from fertopt.batch._engine import assemble, read_keeping, run_local
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
 from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
 
-__all__ = ["run_batch", "BatchResult", "TrialResult"]
+__all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
 
 _ENGINES = ("auto", "python", "vectorized", "dask")
 _POSTHOC = (None, "duncan", "lsd", "tukey", "snk", "scheffe")
