@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from fertopt._core.deprecation import renamed
 from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 
 __all__ = ["MultCompResult"]
@@ -68,8 +69,8 @@ class MultCompResult(ResultBase):
         Factors within whose levels the comparisons were made (empty if none).
     response : str or None
         Name of the response column.
-    mse, df : float
-        Error mean square and degrees of freedom used.
+    mse, df_resid : float
+        Error mean square and degrees of freedom used (``df_resid`` was formerly ``df``).
     error_term : str
         Name of the error (``"Residuals"``, ``"Error a"``, ``"Error b"``,
         ``"Error a + Error b (Satterthwaite)"``, or ``"given"`` for
@@ -101,7 +102,7 @@ class MultCompResult(ResultBase):
     within: tuple[str, ...] = ()
     response: str | None = None
     mse: float
-    df: float
+    df_resid: float
     error_term: str
     alpha: float
     alpha_capitals: float | None = None
@@ -118,6 +119,8 @@ class MultCompResult(ResultBase):
     warnings: tuple[str, ...] = ()
     _extra: dict = field(default_factory=dict, repr=False, compare=False)
 
+    df = renamed("df_resid")
+
     # -- display ----------------------------------------------------------
     def _headline(self) -> str:
         g = self.groups
@@ -132,7 +135,7 @@ class MultCompResult(ResultBase):
         parts = [
             f"{self.test} α={format_number(self.alpha, 3)}",
             what,
-            f"{self.error_term} df {format_number(self.df, 4)}",
+            f"{self.error_term} df {format_number(self.df_resid, 4)}",
         ]
         if self.test == "Dunnett":
             nsig = int(self.pairs["significant"].sum())
@@ -155,7 +158,7 @@ class MultCompResult(ResultBase):
             (
                 "Error term",
                 f"{self.error_term}: MS {format_number(self.mse, digits + 2)}, "
-                f"df {format_number(self.df, digits + 2)}",
+                f"df {format_number(self.df_resid, digits + 2)}",
             ),
             (
                 "alpha",

@@ -214,7 +214,7 @@ def _assemble(
         within=plan.within,
         response=response,
         mse=plan.mse,
-        df=plan.df,
+        df_resid=plan.df,
         error_term=plan.error_term,
         alpha=alpha,
         alpha_capitals=alpha_capitals,

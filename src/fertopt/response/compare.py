@@ -243,7 +243,7 @@ def compare_models(
             sse=fit.sse,
             sigma=fit.sigma,
             rmse=fit.rmse,
-            r2=fit.r2,
+            r2=fit.r_squared,
             aic=fit.aic,
             aicc=fit.aicc,
             bic=fit.bic,

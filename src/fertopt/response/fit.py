@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt import economics as _econ
+from fertopt._core.deprecation import renamed
 from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 from fertopt._core.validation import (
     check_choice,
@@ -66,8 +67,9 @@ class ResponseFit(ResultBase):
         Residual standard deviation ``√(SSE / df_resid)``.
     df_resid : int
         Residual degrees of freedom ``n − p − (blocks − 1)``.
-    sse, r2, rmse : float
-        Residual sum of squares, ``1 − SSE/SST`` and ``√(SSE/n)``.
+    sse, r_squared, rmse : float
+        Residual sum of squares, ``1 − SSE/SST`` and ``√(SSE/n)``.  ``r_squared`` was
+        formerly ``r2``.
     loglik, aic, aicc, bic : float
         Gaussian log-likelihood and information criteria counting every mean
         parameter, the block effects and σ (as R's ``AIC(lm)``/``AIC(nls)``).
@@ -106,7 +108,7 @@ class ResponseFit(ResultBase):
     sigma: float
     df_resid: float
     sse: float
-    r2: float
+    r_squared: float
     rmse: float
     loglik: float
     aic: float
@@ -136,6 +138,8 @@ class ResponseFit(ResultBase):
     _vcov: np.ndarray | None = field(default=None, repr=False, compare=False)
     _fitdata: FitData | None = field(default=None, repr=False, compare=False)
     _resid: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    r2 = renamed("r_squared")
 
     # -- values ------------------------------------------------------------
     @property
@@ -312,7 +316,7 @@ class ResponseFit(ResultBase):
             return f"{self.model}: did not converge ({self.message})"
         text = self._equation(4)
         if self.source == "data":
-            r2, sigma = format_number(self.r2, 3), format_number(self.sigma, 4)
+            r2, sigma = format_number(self.r_squared, 3), format_number(self.sigma, 4)
             text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
         return text
 
@@ -327,7 +331,7 @@ class ResponseFit(ResultBase):
                     "Residual SD",
                     f"{format_number(self.sigma, digits)} on {format_number(self.df_resid)} df",
                 ),
-                ("R²", format_number(self.r2, digits)),
+                ("R²", format_number(self.r_squared, digits)),
                 (
                     "AIC / AICc / BIC",
                     " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic)),
@@ -425,7 +429,7 @@ def _fit_prepared(
         sigma=math.sqrt(s2),
         df_resid=df,
         sse=sse,
-        r2=1 - sse / sst if sst > 0 else math.nan,
+        r_squared=1 - sse / sst if sst > 0 else math.nan,
         rmse=math.sqrt(sse / n),
         loglik=loglik,
         aic=aic,
@@ -476,7 +480,7 @@ def _failed_fit(
         sigma=nan,
         df_resid=nan,
         sse=nan,
-        r2=nan,
+        r_squared=nan,
         rmse=nan,
         loglik=nan,
         aic=nan,
@@ -765,7 +769,7 @@ def response_from_coefficients(
         sigma=sig,
         df_resid=df,
         sse=nan,
-        r2=nan,
+        r_squared=nan,
         rmse=nan,
         loglik=nan,
         aic=nan,

@@ -46,7 +46,7 @@ def _sec_comparisons(ctx: Context) -> list[Any]:
                     pct=f"{100 * ctx.alpha:g}",
                     method=method,
                     mse=ctx.num(mc.mse, ctx.digits + 1),
-                    df=format_number(mc.df),
+                    df=format_number(mc.df_resid),
                 )
             )
         )
