@@ -125,3 +125,44 @@ def test_to_dict_uses_new_names_without_warning(welch, curve, duncan):
     assert "r_squared" in d_fit and "r2" not in d_fit
     assert "df_resid" in d_mc and "df" not in d_mc
     assert np.isclose(d_surf["sigma"], welch.sigma)
+
+
+def test_errors_vocabulary_is_raise_or_record():
+    data = fo.load_dataset("minnesota_2012")
+    kw = dict(response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", model="quadratic")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = fo.fit_response(data, errors="return", **kw)
+        fo.fit_response(data, errors="return", **kw)
+    future = [w for w in caught if issubclass(w.category, FutureWarning)]
+    assert len(future) == 1
+    assert str(future[0].message) == (
+        "fit_response(errors='return') is deprecated; use errors='record' (record the failure "
+        "in the result instead of raising)."
+    )
+    assert future[0].filename == __file__  # points at the caller
+    new = fo.fit_response(data, errors="record", **kw)
+    assert old.r_squared == new.r_squared
+    roles = dict(response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha")
+    calls = (
+        lambda: fo.fit_response(data, errors="ignore", **kw),
+        lambda: fo.trial_report(data, errors="ignore", figures=False, **roles),
+        lambda: fo.run_batch(data, by="rep", errors="ignore", **roles),
+    )
+    for call in calls:
+        with pytest.raises(fo.OptionError, match="choose one of 'raise', 'record'"):
+            call()
+
+
+def test_trial_report_and_run_batch_accept_record():
+    data = fo.load_dataset("minnesota_2012")
+    with pytest.warns(FutureWarning, match=r"trial_report\(errors='report'\) is deprecated"):
+        fo.trial_report(
+            data, response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha", block="rep",
+            figures=False, errors="report",
+        )  # fmt: skip
+    with pytest.raises(fo.OptionError, match="choose one of 'raise', 'record'"):
+        fo.run_batch(
+            data, by="rep", response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha",
+            errors="report",
+        )  # fmt: skip

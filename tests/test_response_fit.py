@@ -316,7 +316,7 @@ def test_errors_return_gives_converged_false():
     df = pd.DataFrame({"N": x, "y": y})
     with pytest.raises(ConvergenceError, match="no plateau within the tested rates"):
         fo.fit_response(df, response="y", rate="N", model="linear_plateau")
-    fit = fo.fit_response(df, response="y", rate="N", model="linear_plateau", errors="return")
+    fit = fo.fit_response(df, response="y", rate="N", model="linear_plateau", errors="record")
     assert fit.converged is False and "no plateau" in fit.message
     assert fit.params["estimate"].isna().all()
     with pytest.raises(ConvergenceError, match="did not converge"):

@@ -238,7 +238,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         model=args.model,
         omission=omission,
         figures=report_path is not None or args.format == "html",
-        errors="raise" if args.debug else "report",
+        errors="raise" if args.debug else "record",
     )
     analyses = [
         s

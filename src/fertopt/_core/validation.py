@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.deprecation import warn_once
 from fertopt.exceptions import ColumnError, DataError, DesignError, OptionError
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "check_nonnegative_rates",
     "rate_values",
     "check_nan_policy",
+    "check_errors",
     "require_levels",
     "describe_rows",
     "suggest_columns",
@@ -348,6 +350,24 @@ def rate_values(frame: pd.DataFrame, column: Any, nutrient: str) -> pd.Series:
 def check_nan_policy(value: Any) -> str:
     """``"omit"`` (drop rows with a missing response, counted) or ``"raise"``."""
     return check_choice(value, "nan_policy", ("omit", "raise"))
+
+
+def check_errors(value: Any, function: str, former: Iterable[str] = ()) -> str:
+    """``errors=``: ``"raise"`` the failure, or ``"record"`` it in the result and carry on.
+
+    ``former`` are the spellings ``function`` accepted before (``"return"``, ``"report"``):
+    they still mean ``"record"`` and warn once with a :class:`FutureWarning`.
+    """
+    former = tuple(former)
+    if value in former:
+        warn_once(
+            f"{function}(errors={value!r})",
+            f"{function}(errors={value!r}) is deprecated; use errors='record' (record the "
+            "failure in the result instead of raising).",
+            stacklevel=4,
+        )
+        return "record"
+    return check_choice(value, "errors", ("raise", "record"))
 
 
 def require_levels(labels: pd.Categorical, role: str, column: Any, minimum: int = 2) -> None:

@@ -514,7 +514,7 @@ def run_batch(
     ``fo.fit_surface(trial, response=, rates=, terms=surface, block=)`` with
     ``.canonical()`` and ``.optimum(prices=, bounds="tested")``, or
     ``fo.fit_response(trial, response=, rate=, model=, block=,
-    errors="return")`` with ``.optimum(prices=)``.  Each stage runs inside
+    errors="record")`` with ``.optimum(prices=)``.  Each stage runs inside
     ``warnings.catch_warnings`` and ``try``/``except``.  The letters need the
     ANOVA; the surface and the response model do not, so an unreplicated
     3414 trial (which ``fo.anova`` refuses) still gets its surface.  A trial
@@ -608,7 +608,7 @@ def run_batch(
     True
     """
     _v.check_choice(engine, "engine", _ENGINES)
-    _v.check_choice(errors, "errors", ("record", "raise"))
+    errors = _v.check_errors(errors, "run_batch")
     if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
         raise OptionError(f"n_jobs must be a whole number ≥ 1, got {n_jobs!r}.")
     start = time.perf_counter()

@@ -370,7 +370,7 @@ def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
         rate=plan.rates[0],
         model=plan.model,
         block=plan.block,
-        errors="return",
+        errors="record",
     )
 
 

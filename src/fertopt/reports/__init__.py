@@ -40,7 +40,7 @@ from fertopt._core.formatting import (
     to_jsonable,
 )
 from fertopt._core.i18n import check_lang, label
-from fertopt._core.validation import check_choice, check_probability
+from fertopt._core.validation import check_choice, check_errors, check_probability
 from fertopt.exceptions import OptionError
 from fertopt.reports import sections as _rs
 
@@ -600,7 +600,7 @@ def trial_report(
     figures: bool = True,
     figure_format: str = "png",
     digits: int = 4,
-    errors: str = "report",
+    errors: str = "record",
 ) -> TrialReport:
     """One trial's full analysis as a document (HTML, Markdown, text, Jupyter), English or Chinese.
 
@@ -647,9 +647,10 @@ def trial_report(
         How figures are embedded and written.
     digits : int, default 4
         Significant digits in tables (display only).
-    errors : {'report', 'raise'}, default 'report'
-        ``report`` states a failed analysis in its section and carries on;
-        ``raise`` lets the error propagate (for debugging).
+    errors : {'record', 'raise'}, default 'record'
+        ``record`` states a failed analysis in its section and carries on;
+        ``raise`` lets the error propagate (for debugging).  ``'report'``, the former
+        spelling of ``'record'``, is deprecated.
 
     Returns
     -------
@@ -698,7 +699,7 @@ def trial_report(
     """
     lang = check_lang(lang)
     check_choice(figure_format, "figure_format", ("png", "svg"))
-    check_choice(errors, "errors", ("report", "raise"))
+    errors = check_errors(errors, "trial_report", former=("report",))
     if posthoc is not None:
         posthoc = check_choice(str(posthoc).lower(), "posthoc", _rs.POSTHOC_METHODS)
     alpha = check_probability(alpha, "alpha")

@@ -21,6 +21,7 @@ from fertopt._core.deprecation import renamed
 from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table, format_number
 from fertopt._core.validation import (
     check_choice,
+    check_errors,
     check_probability,
 )
 from fertopt.curves.engine import FitData, FitFailure, covariance, estimate
@@ -559,9 +560,10 @@ def fit_response(
         warning) or raise.
     confidence_level : float, default 0.95
         Level of the parameter intervals in ``params``.
-    errors : {'raise', 'return'}
+    errors : {'raise', 'record'}
         On a fit that cannot converge: raise :class:`ConvergenceError`, or
-        return a result with ``converged=False`` (for batch runs).
+        record the failure in a result with ``converged=False`` (for batch runs).
+        ``'return'``, the former spelling of ``'record'``, is deprecated.
 
     Returns
     -------
@@ -634,7 +636,7 @@ def fit_response(
     """
     spec = get_model(model)
     level = check_probability(confidence_level, "confidence_level")
-    check_choice(errors, "errors", ("raise", "return"))
+    errors = check_errors(errors, "fit_response", former=("return",))
     prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
     _check_design(spec, prep)
     try:

@@ -182,7 +182,7 @@ class _SubsetFits:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fit = self._fit_curve(part, nutrient, "linear_plateau", errors="return")
+                fit = self._fit_curve(part, nutrient, "linear_plateau", errors="record")
             except FertoptError as exc:
                 return None, None, str(exc)
             if not fit.converged:
