@@ -15,6 +15,7 @@ import difflib
 import math
 import numbers
 import unicodedata
+import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.deprecation import warn_once
-from fertopt.exceptions import ColumnError, DataError, DesignError, OptionError
+from fertopt.exceptions import ColumnError, DataError, DataWarning, DesignError, OptionError
 
 __all__ = [
     "MISSING_MARKERS",
@@ -39,6 +40,8 @@ __all__ = [
     "rate_values",
     "check_nan_policy",
     "check_errors",
+    "drop_missing",
+    "RESPONSE_EMPTY",
     "require_levels",
     "describe_rows",
     "suggest_columns",
@@ -350,6 +353,67 @@ def rate_values(frame: pd.DataFrame, column: Any, nutrient: str) -> pd.Series:
 def check_nan_policy(value: Any) -> str:
     """``"omit"`` (drop rows with a missing response, counted) or ``"raise"``."""
     return check_choice(value, "nan_policy", ("omit", "raise"))
+
+
+#: The refusal of empty response cells shared by anova() and omission().
+RESPONSE_EMPTY = (
+    "response column {column!r} is empty at {rows}. Fill in these yields, or use "
+    "nan_policy='omit' to leave those plots out."
+)
+
+
+def drop_missing(
+    values: Sequence[pd.Series],
+    nan_policy: str,
+    *,
+    refuse: str,
+    left_out: str | None = None,
+    column: Any = None,
+    warn_list: list[str] | None = None,
+    issue: bool = True,
+    stop: str = "",
+    stacklevel: int = 2,
+) -> tuple[np.ndarray, str | None]:
+    """The ``nan_policy`` step: find plots with a missing value, refuse them or leave them out.
+
+    ``values`` are numeric columns of one frame (same index); a plot is missing when any of
+    them is NaN.  With ``nan_policy="raise"`` a :class:`DataError` says ``refuse``; otherwise
+    ``left_out`` (when given) is appended to ``warn_list`` and, with ``issue``, warned as a
+    :class:`DataWarning` (followed by ``stop``) at ``stacklevel`` as seen from the caller.
+    Both texts are format templates with the fields ``n`` (plots missing), ``rows`` (which),
+    ``plots`` (``plot``/``plots``), ``were`` (``was``/``were``) and ``column``.
+
+    Returns
+    -------
+    keep : ndarray of bool
+        The plots that have every value.
+    text : str or None
+        The ``left_out`` message, or None when nothing was missing.
+    """
+    index = values[0].index
+    missing = np.zeros(len(index), dtype=bool)
+    for v in values:
+        missing |= v.isna().to_numpy()
+    if not missing.any():
+        return ~missing, None
+    n = int(missing.sum())
+    fields = {
+        "n": n,
+        "rows": describe_rows(index[missing]),
+        "plots": "plots" if n > 1 else "plot",
+        "were": "were" if n > 1 else "was",
+        "column": column,
+    }
+    if nan_policy == "raise":
+        raise DataError(refuse.format(**fields))
+    if left_out is None:
+        return ~missing, None
+    text = left_out.format(**fields)
+    if warn_list is not None:
+        warn_list.append(text)
+    if issue:
+        warnings.warn(text + stop, DataWarning, stacklevel=stacklevel + 1)
+    return ~missing, text
 
 
 def check_errors(value: Any, function: str, former: Iterable[str] = ()) -> str:

@@ -486,23 +486,20 @@ def _prepare(data, response, spec: _Spec, nan_policy: str) -> tuple[pd.DataFrame
         sub_plot=spec.sub_plot,
     )
     y = _v.to_numeric(frame[response], "response")
-    missing = y.isna().to_numpy()
+    keep, text = _v.drop_missing(
+        [y],
+        nan_policy,
+        refuse=_v.RESPONSE_EMPTY,
+        left_out="{n} {plots} with no {column} {were} left out ({rows}).",
+        column=response,
+        issue=False,
+    )
+    missing = ~keep
     n_dropped = int(missing.sum())
     if n_dropped:
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at "
-                f"{_v.describe_rows(frame.index[missing])}. Fill in these yields, or use "
-                "nan_policy='omit' to leave those plots out."
-            )
         if n_dropped == len(frame):
             raise DataError(f"response column {response!r} holds no numbers at all.")
-        spec.warn(
-            DataWarning,
-            f"{n_dropped} plot{'s' if n_dropped > 1 else ''} with no {response} "
-            f"{'were' if n_dropped > 1 else 'was'} left out "
-            f"({_v.describe_rows(frame.index[missing])}).",
-        )
+        spec.warn(DataWarning, text)
     roles = {c: "treatment" for c in spec.factors}
     roles.update({spec.block: "block", spec.row: "row", spec.column: "column"})
     if spec.main_plot:

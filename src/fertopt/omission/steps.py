@@ -226,12 +226,7 @@ def _analysed_plots(
             n_dropped=int(aov.n_dropped),
             warnings=tuple(aov.warnings),
         )
-    if not present.all() and nan_policy == "raise":
-        raise DataError(
-            f"response column {response!r} is empty at "
-            f"{_v.describe_rows(frame.index[~present])}. Fill in these yields, or use "
-            "nan_policy='omit' to leave those plots out."
-        )
+    _v.drop_missing([y_all], nan_policy, refuse=_v.RESPONSE_EMPTY, column=response)
     used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
     used[treatment] = t_all[present].remove_unused_categories()  # as anova() drops them
     msg = (

@@ -15,14 +15,12 @@ import pandas as pd
 
 from fertopt._core.validation import (
     as_labels,
-    describe_rows,
+    drop_missing,
     rate_values,
     require_columns,
     to_numeric,
 )
 from fertopt.exceptions import (
-    DataError,
-    DataWarning,
     DesignError,
     DesignWarning,
     OptionError,
@@ -74,21 +72,18 @@ def _prepare(
     for nutrient, col in columns.items():
         x_cols.append(rate_values(frame, col, nutrient).to_numpy())
     rates = np.column_stack(x_cols)
-    keep = ~y.isna().to_numpy()
-    warn_list = []
+    warn_list: list[str] = []
+    keep, _ = drop_missing(
+        [y],
+        nan_policy,
+        refuse="response column {column!r} is empty at {rows}; fill these cells in, or pass "
+        "nan_policy='omit' to leave those plots out.",
+        left_out="{n} plot(s) without a response value were left out ({rows}).",
+        column=response,
+        warn_list=warn_list,
+        stacklevel=3,
+    )
     n_dropped = int((~keep).sum())
-    if n_dropped:
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; "
-                "fill these cells in, or pass nan_policy='omit' to leave those plots out."
-            )
-        text = (
-            f"{n_dropped} plot(s) without a response value were left out "
-            f"({describe_rows(y.index[~keep])})."
-        )
-        warn_list.append(text)
-        warnings.warn(text, DataWarning, stacklevel=3)
     blocks = None
     if block is not None:
         blocks = as_labels(frame[block][keep], "block")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
-from fertopt._core.validation import as_labels, describe_rows, rate_values, to_numeric
+from fertopt._core.validation import as_labels, describe_rows, drop_missing, rate_values, to_numeric
 from fertopt.design import THREE414_LEVELS
 from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
 from fertopt.surface.results import _positive
@@ -156,19 +156,16 @@ def _drop_missing_responses(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The plots that have a response, and their responses; the others are left out or refused."""
     y = to_numeric(frame[response], "response")
-    keep = ~y.isna().to_numpy()
-    if not keep.all():
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
-                "these cells in, or pass nan_policy='omit'."
-            )
-        msg = (
-            f"{int((~keep).sum())} plot(s) without a response were left out "
-            f"({describe_rows(y.index[~keep])})."
-        )
-        warn_list.append(msg)
-        warnings.warn(msg, DataWarning, stacklevel=3)
+    keep, _ = drop_missing(
+        [y],
+        nan_policy,
+        refuse="response column {column!r} is empty at {rows}; fill these cells in, or pass "
+        "nan_policy='omit'.",
+        left_out="{n} plot(s) without a response were left out ({rows}).",
+        column=response,
+        warn_list=warn_list,
+        stacklevel=3,
+    )
     return frame.loc[keep], y.to_numpy()[keep]
 
 
