@@ -48,7 +48,7 @@ def test_model_columns_equal_fit_response_on_each_trial(model):
     for key, row in res.table.set_index("site").iterrows():
         sub = data[data["site"] == key]
         fit = fo.fit_response(
-            sub, response="yield", rate="N", model=model, block="rep", errors="return"
+            sub, response="yield", rate="N", model=model, block="rep", errors="record"
         )
         est = dict(zip(fit.params["term"], fit.params["estimate"], strict=True))
         for name, value in est.items():

@@ -129,7 +129,7 @@ def test_one_trial_against_the_single_trial_functions():
         atol=1e-9,
     )
     np.testing.assert_allclose(row["opt_net_return"], opt.net_return, rtol=1e-9)
-    np.testing.assert_allclose(row["surface_r2"], surf.r2, rtol=1e-12)
+    np.testing.assert_allclose(row["surface_r2"], surf.r_squared, rtol=1e-12)
 
 
 def test_shared_rates_and_inconsistent_rates():
@@ -217,7 +217,7 @@ def test_stepwise_surfaces_equal_fit_surface(block):
     assert sorted(t for t in one.terms) == sorted(
         c[5:] for c in chosen.columns if chosen.set_index(fast.table["trial"]).loc[5, c]
     )
-    np.testing.assert_allclose(row["surface_r2"], one.r2, rtol=1e-9)
+    np.testing.assert_allclose(row["surface_r2"], one.r_squared, rtol=1e-9)
 
 
 def test_cli_batch_with_a_priced_surface(tmp_path):
@@ -283,7 +283,7 @@ def test_unreplicated_trials_get_a_surface_without_an_anova(block):
     assert (fast.table["surface_df_resid"] == 4).all()
     alone = fit_surface(data[data["trial"] == 7], response="yield", rates=RATES, block=block)
     np.testing.assert_allclose(
-        fast.table.set_index("trial").loc[7, "coef_N"], alone.params["N"], rtol=1e-9
+        fast.table.set_index("trial").loc[7, "coef_N"], alone.estimates["N"], rtol=1e-9
     )
     # with only an ANOVA asked for, such trials are failures
     only = run(data, block=block, surface=None, rates=None)

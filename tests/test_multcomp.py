@@ -128,7 +128,7 @@ def test_against_r(aovs, ref, dataset, analysis):
         mc = _run(fn, aov, warn, alpha=alpha, **tw, **opts)
         where = f"{dataset} {analysis} {test} {variant} {alpha}"
         # error term: mean square and df (split-plot combined error with Satterthwaite df)
-        assert_allclose([mc.mse, mc.df], [rerr["mse"], rerr["df"]], rtol=1e-10, err_msg=where)
+        assert_allclose([mc.mse, mc.df_resid], [rerr["mse"], rerr["df"]], rtol=1e-10, err_msg=where)
         if rerr["error"] == "combined":
             assert mc.error_term.startswith("Error a + Error b")
         else:
@@ -153,7 +153,7 @@ def test_against_r(aovs, ref, dataset, analysis):
         assert_allclose(
             mine["statistic"] * (flip if signed else 1), rp["statistic"], rtol=1e-11, err_msg=where
         )
-        small_df = mc.df < 5
+        small_df = mc.df_resid < 5
         if test in ("duncan", "snk", "tukey"):
             # R's ptukey: about 3e-7 absolute from 5 df on, 1e-5 below; qtukey: about 1e-6
             # relative from 5 df on, but 1e-2 at 2 df (qtukey(0.99, 2, 2) = 9.396 against the
@@ -182,7 +182,7 @@ def test_against_r(aovs, ref, dataset, analysis):
             tol = 1e-10 if test in ("lsd", "scheffe") else 2e-6
             if small_df and test not in ("lsd", "scheffe"):
                 exact = stats.studentized_range.ppf(
-                    crit["protection"].to_numpy(), crit["span"].to_numpy(), mc.df
+                    crit["protection"].to_numpy(), crit["span"].to_numpy(), mc.df_resid
                 )
                 assert_allclose(crit["quantile"], exact, rtol=1e-9, err_msg=where)
             else:
@@ -417,9 +417,9 @@ def test_split_plot_error_terms(aovs):
     ea = aov.errors.set_index("error").loc["Error a"]
     eb = aov.errors.set_index("error").loc["Error b"]
     main = fo.lsd(aov, term="Variety")
-    assert main.error_term == "Error a" and main.df == ea["df"] and main.mse == ea["ms"]
+    assert main.error_term == "Error a" and main.df_resid == ea["df"] and main.mse == ea["ms"]
     sub = fo.lsd(aov, term="nitro")
-    assert sub.error_term == "Error b" and sub.df == eb["df"]
+    assert sub.error_term == "Error b" and sub.df_resid == eb["df"]
     sub_in_main = fo.lsd(aov, term="nitro", within="Variety")
     assert sub_in_main.error_term == "Error b" and sub_in_main.within == ("Variety",)
     comb = fo.lsd(aov, term="Variety", within="nitro")
@@ -428,7 +428,7 @@ def test_split_plot_error_terms(aovs):
     df = (ea["ms"] + (b - 1) * eb["ms"]) ** 2 / (
         ea["ms"] ** 2 / ea["df"] + ((b - 1) * eb["ms"]) ** 2 / eb["df"]
     )
-    assert_allclose([comb.mse, comb.df], [ms, df], rtol=1e-14)
+    assert_allclose([comb.mse, comb.df_resid], [ms, df], rtol=1e-14)
     assert "Satterthwaite" in comb.error_term and "Satterthwaite" in str(comb.summary())
     # the SE of a difference is sqrt(2 ms / r) with r = 6 blocks (Gomez & Gomez 1984)
     assert_allclose(comb.pairs["se"], math.sqrt(2 * ms / 6), rtol=1e-14)

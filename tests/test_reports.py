@@ -795,7 +795,7 @@ def test_comparisons_section_shows_the_letter_groups(minnesota, method):
     (mc,) = rep.comparisons
     aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
     expected = getattr(fo, method)(aov)
-    assert mc.test == expected.test and mc.mse == aov.mse and mc.df == aov.df_resid
+    assert mc.test == expected.test and mc.mse == aov.mse and mc.df_resid == aov.df_resid
     table = next(b for b in rep.section("comparisons").blocks if isinstance(b, _formatting.Table))
     assert table.frame["letters"].tolist() == expected.groups["letters"].tolist()
     assert table.frame["treatment"].tolist() == expected.groups["treatment"].astype(str).tolist()

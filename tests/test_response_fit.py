@@ -76,7 +76,7 @@ def test_nist_norris_linear():
     assert_allclose(fit.params["estimate"], [-0.262323073774029, 1.00211681802045], rtol=1e-9)
     assert_allclose(fit.params["se"], [0.232818234301152, 0.429796848199937e-03], rtol=1e-9)
     assert_allclose(fit.sigma, 0.884796396144373, rtol=1e-9)
-    assert_allclose(fit.r2, 0.999993745883712, rtol=1e-9)
+    assert_allclose(fit.r_squared, 0.999993745883712, rtol=1e-9)
     assert fit.df_resid == 34
 
 
@@ -96,7 +96,7 @@ def test_nist_pontius_quadratic_ill_conditioned():
         rtol=1e-9,
     )
     assert_allclose(fit.sigma, 0.205177424076185e-03, rtol=1e-9)
-    assert_allclose(fit.r2, 0.999999900178537, rtol=1e-9)
+    assert_allclose(fit.r_squared, 0.999999900178537, rtol=1e-9)
 
 
 # ---------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_models_match_r(dataset, model, minnesota, bachmaier, potassium):
     assert_allclose(fit.sse, ref["sse"], rtol=1e-9 if linear else 1e-10)
     assert_allclose(fit.sigma, ref["sigma"], rtol=1e-9 if linear else 1e-10)
     assert fit.df_resid == ref["df_resid"]
-    assert_allclose(fit.r2, ref["r2"], rtol=1e-9)
+    assert_allclose(fit.r_squared, ref["r2"], rtol=1e-9)
     # AIC/BIC as R's AIC()/BIC(): same count of parameters (mean parameters + sigma)
     assert_allclose(
         [fit.aic, fit.bic, fit.loglik], [ref["aic"], ref["bic"], ref["loglik"]], rtol=1e-9
@@ -316,7 +316,7 @@ def test_errors_return_gives_converged_false():
     df = pd.DataFrame({"N": x, "y": y})
     with pytest.raises(ConvergenceError, match="no plateau within the tested rates"):
         fo.fit_response(df, response="y", rate="N", model="linear_plateau")
-    fit = fo.fit_response(df, response="y", rate="N", model="linear_plateau", errors="return")
+    fit = fo.fit_response(df, response="y", rate="N", model="linear_plateau", errors="record")
     assert fit.converged is False and "no plateau" in fit.message
     assert fit.params["estimate"].isna().all()
     with pytest.raises(ConvergenceError, match="did not converge"):

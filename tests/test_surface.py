@@ -84,7 +84,7 @@ def test_welch_table2_coefficients(welch):
         "P:K": 0.2348,
         "N:P:K": 0.02789,
     }
-    got = fit.params
+    got = fit.estimates
     # 4 significant digits: a relative rounding error of at most 5e-4 / 1.0 (plus slack)
     assert_allclose([got[t] for t in published], list(published.values()), rtol=6e-4)
     # and R's lm to rounding error of the QR solution
@@ -104,7 +104,7 @@ def test_welch_quadratic_matches_lm(welch_quad):
         rtol=1e-9,
     )
     assert_allclose(
-        [welch_quad.r2, welch_quad.adj_r2, welch_quad.rmse],
+        [welch_quad.r_squared, welch_quad.adj_r_squared, welch_quad.sigma],
         ref.loc["regression", ["r2", "adj_r2", "sigma"]].to_numpy(dtype=float),
         rtol=1e-10,
     )
@@ -309,7 +309,7 @@ def test_blocked_3414_matches_lm(trial3414):
     assert_allclose(got["p"].to_numpy(float), ref["p"].to_numpy(float), rtol=1e-8)
     stats_ref = _ref("surface_3414_full_stats.csv").iloc[0]
     assert_allclose(
-        [fit.r2, fit.adj_r2, fit.rmse],
+        [fit.r_squared, fit.adj_r_squared, fit.sigma],
         stats_ref[["r2", "adj_r2", "sigma"]].to_numpy(float),
         rtol=1e-10,
     )
@@ -355,7 +355,7 @@ def test_stepwise_matches_r_add1_drop1(trial3414, hierarchy, tag):
     fit = fo.fit_surface(means, response="yield", terms="stepwise", hierarchy=hierarchy)
     coef = _ref(f"surface_3414_stepwise_{tag}_coef.csv")
     assert set(fit.terms) == set(coef["term"])
-    got = fit.params
+    got = fit.estimates
     assert_allclose([got[t] for t in coef["term"]], coef["estimate"], rtol=1e-9)
     log = _ref(f"surface_3414_stepwise_{tag}_log.csv")
     assert list(fit.steps["action"]) == list(log["action"]) and list(fit.steps["term"]) == list(
@@ -386,7 +386,7 @@ def test_simulated_typical_3414(trial3414):
     opt = fit.optimum(prices={"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0})
     assert opt.status == "ok" and opt.method == "kkt_faces"
     # interior optimum: marginal product = price ratio, i.e. b + 2 B x = r
-    c = fit.params
+    c = fit.estimates
     x = np.array([opt.rates[n] for n in ("N", "P2O5", "K2O")])
     b = np.array([c["N"], c["P2O5"], c["K2O"]])
     B = np.array(

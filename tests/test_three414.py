@@ -43,7 +43,7 @@ def _base(t):
 
 def _kkt_interior(surf, rates, prices):
     """b + 2 B x = price ratio at an interior optimum of a quadratic surface."""
-    c = surf.params
+    c = surf.estimates
     names = surf.nutrients
     x = np.array([rates[n] for n in names])
     b = np.array([c.get(n, 0.0) for n in names])

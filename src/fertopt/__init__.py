@@ -34,6 +34,7 @@ from fertopt.exceptions import (
     ExtrapolationWarning,
     FertoptError,
     FertoptWarning,
+    OptionError,
     PriceWarning,
     UnbalancedDesignWarning,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "DataError",
     "DesignError",
     "ConvergenceError",
+    "OptionError",
     "FertoptWarning",
     "DataWarning",
     "DesignWarning",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fertopt._version import __version__
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import FertoptError, OptionError
 
 __all__ = ["main"]
 
@@ -136,7 +136,7 @@ def _parse_rates(text: str) -> dict[str, str | None]:
         column = column.strip()
         out[column] = form.strip() or (column if column in _PRICE_NUMBERS[1:] else None)
     if not out:
-        raise FertoptError("--rates is empty; give rate columns such as --rates N,P2O5,K2O.")
+        raise OptionError("--rates is empty; give rate columns such as --rates N,P2O5,K2O.")
     return out
 
 
@@ -148,7 +148,7 @@ def _parse_omission(text: str) -> dict[str, Any]:
             continue
         key, sep, value = (part.strip() for part in item.partition("="))
         if not sep or not key or not value:
-            raise FertoptError(
+            raise OptionError(
                 f"--omission: {item!r} is not understood; write key=treatment pairs, e.g. "
                 "--omission full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP."
             )
@@ -157,7 +157,7 @@ def _parse_omission(text: str) -> dict[str, Any]:
         else:
             spec["minus"][key] = value
     if "full" not in spec or not spec["minus"]:
-        raise FertoptError(
+        raise OptionError(
             "--omission needs the full treatment and at least one minus treatment, e.g. "
             "--omission full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP."
         )
@@ -175,7 +175,7 @@ def _parse_prices(text: str) -> Any:
         key, sep, value = item.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or key not in (*_PRICE_NUMBERS, *_PRICE_TEXTS):
-            raise FertoptError(
+            raise OptionError(
                 f"--prices: {item!r} is not understood; write key=value pairs with keys "
                 f"{', '.join((*_PRICE_NUMBERS, *_PRICE_TEXTS))}, e.g. "
                 "--prices crop=2.8,N=6.25,currency=yuan."
@@ -184,11 +184,11 @@ def _parse_prices(text: str) -> Any:
             try:
                 values[key] = float(value)
             except ValueError:
-                raise FertoptError(f"--prices: {key}={value!r} is not a number.") from None
+                raise OptionError(f"--prices: {key}={value!r} is not a number.") from None
         else:
             values[key] = value
     if "crop" not in values:
-        raise FertoptError("--prices needs the crop price, e.g. --prices crop=2.8,N=6.25.")
+        raise OptionError("--prices needs the crop price, e.g. --prices crop=2.8,N=6.25.")
     return fertopt.Prices(**values)
 
 
@@ -213,12 +213,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     report_path = Path(args.report) if args.report else None
     suffixes = (".html", ".htm", ".md", ".markdown")
     if report_path is not None and report_path.suffix.lower() not in suffixes:
-        raise FertoptError(f"--report {args.report}: the file name must end in .html or .md.")
+        raise OptionError(f"--report {args.report}: the file name must end in .html or .md.")
     frame = read_trials(args.file, sheet=args.sheet)
     roles, guessed = _guess_roles(frame, args)
     missing = [r for r in ("response", "treatment") if roles[r] is None]
     if missing:
-        raise FertoptError(
+        raise OptionError(
             f"could not tell which column is the {' and the '.join(missing)}: pass "
             + " ".join(f"--{m} COLUMN" for m in missing)
             + f". Columns: {', '.join(map(str, frame.columns))}"
@@ -238,7 +238,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         model=args.model,
         omission=omission,
         figures=report_path is not None or args.format == "html",
-        errors="raise" if args.debug else "report",
+        errors="raise" if args.debug else "record",
     )
     analyses = [
         s
@@ -306,7 +306,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         for item in _split_names(args.prices) or []:
             name, sep, value = item.partition("=")
             if not sep or not name.strip():
-                raise FertoptError(
+                raise OptionError(
                     f"--prices item {item!r} is not name=value; write e.g. "
                     "--prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 "
                     "(add crop_unit=t for a price per t)"
@@ -318,7 +318,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         try:
             prices = Prices(**items)
         except TypeError as exc:
-            raise FertoptError(
+            raise OptionError(
                 f"--prices: {exc}. Give crop= and nutrient prices N=, P2O5=, K2O= (or P=, K=), "
                 "optionally crop_unit=, nutrient_unit=, currency=."
             ) from None
@@ -360,7 +360,7 @@ def _pairs(text: str, option: str) -> dict[str, float]:
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
-            raise FertoptError(
+            raise OptionError(
                 f"{option} takes NAME=RATE pairs separated by commas, e.g. N=18,P2O5=8,K2O=19; "
                 f"could not read {item!r}."
             ) from None
@@ -371,7 +371,7 @@ def _factor(text: str, option: str) -> dict[str, list[Any]]:
     """``"N=0,90,180"`` → ``{"N": [0, 90, 180]}`` (numbers where they parse)."""
     name, sep, values = text.partition("=")
     if not sep or not name.strip() or not values:
-        raise FertoptError(
+        raise OptionError(
             f"{option} takes NAME=LEVEL,LEVEL,..., e.g. {option} N=0,90,180; got {text!r}."
         )
     levels: list[Any] = []
@@ -407,7 +407,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
         "split-plot": args.main and args.sub,
     }
     if not given[kind]:
-        raise FertoptError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
+        raise OptionError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
     treatments = [t.strip() for t in args.treatments.split(",")] if args.treatments else None
     reps = args.reps
     if kind == "crd":

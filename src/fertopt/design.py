@@ -36,7 +36,7 @@ import pandas as pd
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import check_choice
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 
 __all__ = [
     "FieldBook",
@@ -156,35 +156,35 @@ def _seeded(rng: Any) -> tuple[np.random.Generator, int]:
         seed = int(rng.integers(0, 2**32))
     elif isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
         if rng < 0:
-            raise FertoptError(f"rng={rng} must be a non-negative integer seed.")
+            raise OptionError(f"rng={rng} must be a non-negative integer seed.")
         seed = int(rng)
     else:
-        raise FertoptError(f"rng must be an integer seed, a numpy Generator or None, got {rng!r}.")
+        raise OptionError(f"rng must be an integer seed, a numpy Generator or None, got {rng!r}.")
     return np.random.default_rng(seed), seed
 
 
 def _labels(treatments: Any) -> list[str]:
     if isinstance(treatments, (int, np.integer)) and not isinstance(treatments, bool):
         if treatments < 2:
-            raise FertoptError(f"a trial needs at least 2 treatments, got {treatments}.")
+            raise OptionError(f"a trial needs at least 2 treatments, got {treatments}.")
         return [f"T{i}" for i in range(1, int(treatments) + 1)]
     if isinstance(treatments, str) or not isinstance(treatments, Sequence | pd.Index | np.ndarray):
-        raise FertoptError(
+        raise OptionError(
             "treatments must be a list of treatment labels (e.g. ['CK', 'NPK', 'PK']) or their "
             "number."
         )
     labels = [str(t) for t in treatments]
     if len(labels) < 2:
-        raise FertoptError("a trial needs at least 2 treatments.")
+        raise OptionError("a trial needs at least 2 treatments.")
     dup = sorted({t for t in labels if labels.count(t) > 1})
     if dup:
-        raise FertoptError(f"treatment labels must be unique; repeated: {', '.join(dup)}.")
+        raise OptionError(f"treatment labels must be unique; repeated: {', '.join(dup)}.")
     return labels
 
 
 def _reps(reps: Any, minimum: int = 1) -> int:
     if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < minimum:
-        raise FertoptError(f"reps must be a whole number ≥ {minimum}, got {reps!r}.")
+        raise OptionError(f"reps must be a whole number ≥ {minimum}, got {reps!r}.")
     return int(reps)
 
 
@@ -344,7 +344,7 @@ def latin_square(treatments: Sequence[str] | int, /, *, rng: Any = None) -> Fiel
     labels = _labels(treatments)
     t = len(labels)
     if t > 12:
-        raise FertoptError(
+        raise OptionError(
             f"a Latin square with {t} treatments needs {t * t} plots; use an RCBD instead."
         )
     gen, seed = _seeded(rng)
@@ -365,18 +365,18 @@ def latin_square(treatments: Sequence[str] | int, /, *, rng: Any = None) -> Fiel
 
 def _factor_levels(factors: Any, role: str) -> dict[str, list[Any]]:
     if not isinstance(factors, Mapping) or not factors:
-        raise FertoptError(
+        raise OptionError(
             f"{role} must be a mapping {{factor name: [levels]}}, e.g. {{'N': [0, 90, 180]}}."
         )
     out = {}
     for name, levels in factors.items():
         if isinstance(levels, str) or not isinstance(levels, Sequence | np.ndarray | pd.Index):
-            raise FertoptError(f"levels of factor {name!r} must be a list, got {levels!r}.")
+            raise OptionError(f"levels of factor {name!r} must be a list, got {levels!r}.")
         levels = list(levels)
         if len(levels) < 2:
-            raise FertoptError(f"factor {name!r} needs at least 2 levels, got {levels!r}.")
+            raise OptionError(f"factor {name!r} needs at least 2 levels, got {levels!r}.")
         if len({str(v) for v in levels}) != len(levels):
-            raise FertoptError(f"factor {name!r} has repeated levels: {levels!r}.")
+            raise OptionError(f"factor {name!r} has repeated levels: {levels!r}.")
         out[str(name)] = levels
     return out
 
@@ -471,12 +471,12 @@ def split_plot(
     m = _factor_levels(main, "main")
     s = _factor_levels(sub, "sub")
     if len(m) != 1 or len(s) != 1:
-        raise FertoptError(
+        raise OptionError(
             "main and sub each take one factor, e.g. main={'irrigation': [...]}, sub={'N': [...]}."
         )
     (mname, mlev), (sname, slev) = next(iter(m.items())), next(iter(s.items()))
     if mname == sname:
-        raise FertoptError("the main-plot and sub-plot factors need different names.")
+        raise OptionError("the main-plot and sub-plot factors need different names.")
     reps = _reps(reps)
     gen, seed = _seeded(rng)
     rows = []
@@ -499,7 +499,7 @@ def split_plot(
 # ---------------------------------------------------------------------------
 def _rates(mapping: Any, role: str) -> dict[str, float]:
     if not isinstance(mapping, Mapping) or not mapping:
-        raise FertoptError(
+        raise OptionError(
             f"{role} must be a mapping of nutrient rates, e.g. {{'N': 18, 'P2O5': 8, 'K2O': 19}}."
         )
     out = {}
@@ -507,9 +507,9 @@ def _rates(mapping: Any, role: str) -> dict[str, float]:
         try:
             v = float(value)
         except (TypeError, ValueError):
-            raise FertoptError(f"{role}[{name!r}] must be a rate, got {value!r}.") from None
+            raise OptionError(f"{role}[{name!r}] must be a rate, got {value!r}.") from None
         if not math.isfinite(v) or v <= 0:
-            raise FertoptError(f"{role}[{name!r}] must be a positive rate, got {value!r}.")
+            raise OptionError(f"{role}[{name!r}] must be a positive rate, got {value!r}.")
         out[str(name)] = v
     return out
 
@@ -565,7 +565,7 @@ def omission(
     """
     rates = _rates(formula, "formula")
     if len(rates) < 2:
-        raise FertoptError("an omission design needs a formula with at least 2 nutrients.")
+        raise OptionError("an omission design needs a formula with at least 2 nutrients.")
     names = list(rates)
     short = {n: (n[0] if n[0] in "NPK" else n) for n in names}
     if len(set(short.values())) < len(names):
@@ -577,7 +577,7 @@ def omission(
     elif isinstance(reduce, Mapping):
         unknown = [k for k in reduce if k not in rates]
         if unknown:
-            raise FertoptError(
+            raise OptionError(
                 f"reduce names {', '.join(map(str, unknown))}, which the formula does not have."
             )
         fractions = {n: float(reduce.get(n, 1.0)) for n in names}
@@ -585,12 +585,12 @@ def omission(
         try:
             fractions = dict.fromkeys(names, float(reduce))
         except (TypeError, ValueError):
-            raise FertoptError(
+            raise OptionError(
                 f"reduce must be 'omit', a fraction or a mapping, got {reduce!r}."
             ) from None
     for n, f in fractions.items():
         if not 0 < f <= 1:
-            raise FertoptError(f"the fraction of {n} removed must be in (0, 1], got {f!r}.")
+            raise OptionError(f"the fraction of {n} removed must be in (0, 1], got {f!r}.")
     rows = []
     if control:
         rows.append(("CK", *[0.0] * len(names)))
@@ -664,13 +664,13 @@ def three414(
     """
     rates = _rates(level2, "level2")
     if len(rates) != 3:
-        raise FertoptError(
+        raise OptionError(
             "level2 must give the level-2 rates of exactly three nutrients (N, P, K), "
             f"got {len(rates)}: {', '.join(rates)}."
         )
     mult = [float(m) for m in multipliers]
     if len(mult) != 4 or mult[0] != 0 or any(b <= a for a, b in itertools.pairwise(mult)):
-        raise FertoptError(
+        raise OptionError(
             "multipliers must be 4 increasing values starting at 0, e.g. (0, 0.5, 1, 1.5); "
             f"got {tuple(multipliers)!r}."
         )

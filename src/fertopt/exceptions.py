@@ -10,6 +10,8 @@ Examples
 >>> import fertopt as fo
 >>> issubclass(fo.ColumnError, KeyError), issubclass(fo.DataError, ValueError)
 (True, True)
+>>> issubclass(fo.OptionError, ValueError)
+True
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ __all__ = [
     "DataError",
     "DesignError",
     "ConvergenceError",
+    "OptionError",
     "FertoptWarning",
     "DataWarning",
     "DesignWarning",
@@ -49,6 +52,12 @@ class DataError(FertoptError, ValueError):
 
 class DesignError(FertoptError, ValueError):
     """The layout of the trial cannot support the requested analysis."""
+
+
+class OptionError(FertoptError, ValueError):
+    """An argument is not usable: an option outside its set, ``alpha`` outside (0, 1), a
+    non-positive number where a positive one is needed, an argument of the wrong type, or two
+    arguments that contradict each other.  The data may be fine; change the call."""
 
 
 class ConvergenceError(FertoptError, RuntimeError):

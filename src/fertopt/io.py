@@ -21,7 +21,7 @@ import pandas as pd
 
 from fertopt import units as _units
 from fertopt._core.validation import describe_rows, require_frame, suggest_columns, to_numeric
-from fertopt.exceptions import ColumnError, DataError, FertoptError
+from fertopt.exceptions import ColumnError, DataError, FertoptError, OptionError
 
 __all__ = ["read_trials", "COLUMN_ALIASES", "guess_column"]
 
@@ -342,7 +342,7 @@ def read_trials(
         if col not in frame.columns:
             raise ColumnError(f"convert= names {col!r}, which is not a column.")
         if col not in declared:
-            raise FertoptError(
+            raise OptionError(
                 f"cannot convert {col!r} to {target}: its unit is unknown. Give it with "
                 f"units={{{col!r}: 'kg/plot'}} (or whatever it is), or write it in the header."
             )

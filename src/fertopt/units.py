@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from fertopt.exceptions import FertoptError, PriceWarning
+from fertopt.exceptions import OptionError, PriceWarning
 
 __all__ = [
     "AREA_M2",
@@ -109,7 +109,7 @@ def parse_unit(unit: str) -> tuple[str, str]:
     (('kg', 'mu'), ('t', 'ha'))
     """
     if not isinstance(unit, str) or unit.count("/") != 1:
-        raise FertoptError(
+        raise OptionError(
             f"unit {unit!r} is not of the form 'mass/area'; use for example 'kg/ha', "
             "'t/ha', 'kg/mu' or 'kg/plot'."
         )
@@ -118,11 +118,11 @@ def parse_unit(unit: str) -> tuple[str, str]:
         mass_lower = {k.lower(): k for k in MASS_KG}
         mass = mass_lower.get(mass.lower(), mass)
     if mass not in MASS_KG:
-        raise FertoptError(
+        raise OptionError(
             f"unknown mass unit {mass!r} in {unit!r}; use one of {', '.join(MASS_KG)}."
         )
     if area not in AREA_M2 and area != "plot":
-        raise FertoptError(
+        raise OptionError(
             f"unknown area unit {area!r} in {unit!r}; use one of {', '.join(AREA_M2)} or 'plot'."
         )
     return mass, area
@@ -144,12 +144,12 @@ def unit_factor(from_unit: str, to_unit: str, *, plot_area: float | None = None)
     for a in (a1, a2):
         if a == "plot":
             if plot_area is None:
-                raise FertoptError(
+                raise OptionError(
                     "converting a per-plot value needs the plot area: pass plot_area= in m² "
                     "(for example plot_area=20 for a 20 m² plot)."
                 )
             if not np.isfinite(plot_area) or plot_area <= 0:
-                raise FertoptError(f"plot_area must be a positive area in m², got {plot_area!r}.")
+                raise OptionError(f"plot_area must be a positive area in m², got {plot_area!r}.")
             areas.append(float(plot_area))
         else:
             areas.append(AREA_M2[a])
@@ -171,15 +171,13 @@ def nutrient_factor(from_form: str, to_form: str) -> float:
     """
     for form in (from_form, to_form):
         if form not in NUTRIENT_FORMS:
-            raise FertoptError(
+            raise OptionError(
                 f"unknown nutrient form {form!r}; use one of {', '.join(NUTRIENT_FORMS)}."
             )
     e1, f1 = NUTRIENT_FORMS[from_form]
     e2, f2 = NUTRIENT_FORMS[to_form]
     if e1 != e2:
-        raise FertoptError(
-            f"cannot convert {from_form} to {to_form}: they are different nutrients."
-        )
+        raise OptionError(f"cannot convert {from_form} to {to_form}: they are different nutrients.")
     return f1 / f2
 
 
@@ -248,12 +246,12 @@ _PRODUCT_PRICE_SUSPECT = 0.35
 
 def _mass_unit(unit: Any, name: str) -> str:
     if not isinstance(unit, str):
-        raise FertoptError(f"{name} must be a mass unit such as 'kg' or 't', got {unit!r}.")
+        raise OptionError(f"{name} must be a mass unit such as 'kg' or 't', got {unit!r}.")
     canon = _canonical(unit)
     lower = {k.lower(): k for k in MASS_KG}
     canon = canon if canon in MASS_KG else lower.get(canon.lower(), canon)
     if canon not in MASS_KG:
-        raise FertoptError(
+        raise OptionError(
             f"{name}={unit!r} is not a known mass unit; use one of {', '.join(MASS_KG)} "
             "(the price is per this mass, e.g. crop_unit='t' for a price per tonne)."
         )
@@ -264,14 +262,14 @@ def _positive_price(value: Any, name: str) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FertoptError(f"price {name} must be a positive number, got {value!r}.") from None
+        raise OptionError(f"price {name} must be a positive number, got {value!r}.") from None
     if not np.isfinite(x) or x <= 0:
         hint = (
             " For the rate of maximum yield leave the prices out: fit.optimum()."
             if name != "crop"
             else ""
         )
-        raise FertoptError(f"price {name} must be a positive number, got {value!r}.{hint}")
+        raise OptionError(f"price {name} must be a positive number, got {value!r}.{hint}")
     return x
 
 
@@ -295,14 +293,14 @@ def product_grade(product: Any, form: str) -> float:
     if isinstance(product, str):
         key = _product_key(product)
         if key not in PRODUCT_GRADES:
-            raise FertoptError(
+            raise OptionError(
                 f"unknown fertilizer product {product!r}; give its grade as a number instead "
                 f"(e.g. 0.46 or 46 for 46 % {form}), or use one of: "
                 f"{', '.join(PRODUCT_GRADES)}."
             )
         prod_form, grade = PRODUCT_GRADES[key]
         if prod_form != form:
-            raise FertoptError(
+            raise OptionError(
                 f"{product!r} supplies {prod_form}, not {form}; give it for {prod_form} "
                 f"(e.g. {prod_form}=(price, {product!r}))."
             )
@@ -310,11 +308,9 @@ def product_grade(product: Any, form: str) -> float:
     try:
         grade = float(product)
     except (TypeError, ValueError):
-        raise FertoptError(
-            f"a product grade must be a name or a number, got {product!r}."
-        ) from None
+        raise OptionError(f"a product grade must be a name or a number, got {product!r}.") from None
     if not np.isfinite(grade) or grade <= 0 or grade > 100:
-        raise FertoptError(
+        raise OptionError(
             f"product grade {product!r} is not a fraction in (0, 1] or a percentage in (1, 100]."
         )
     return grade / 100.0 if grade > 1 else grade
@@ -356,7 +352,7 @@ class Prices:
 
     Raises
     ------
-    FertoptError
+    OptionError
         A price that is not a positive number, an unknown unit, or both ``P``
         and ``P2O5`` (or ``K`` and ``K2O``) given.
 
@@ -418,12 +414,12 @@ class Prices:
             if value is not None:
                 set_(self, form, _positive_price(value, form))
         if self.P is not None and self.P2O5 is not None:
-            raise FertoptError(
+            raise OptionError(
                 "give the phosphorus price once: either P= (per kg P) or P2O5= (per kg P2O5), "
                 "not both; fertopt converts between them (P2O5 = 2.2914 P)."
             )
         if self.K is not None and self.K2O is not None:
-            raise FertoptError(
+            raise OptionError(
                 "give the potassium price once: either K= (per kg K) or K2O= (per kg K2O), "
                 "not both; fertopt converts between them (K2O = 1.2046 K)."
             )
@@ -432,12 +428,12 @@ class Prices:
         if self.area is not None:
             area = _canonical(str(self.area))
             if area not in AREA_M2:
-                raise FertoptError(
+                raise OptionError(
                     f"area={self.area!r} is not a known area unit; use one of {', '.join(AREA_M2)}."
                 )
             set_(self, "area", area)
         if not isinstance(self.currency, str):
-            raise FertoptError(
+            raise OptionError(
                 f"currency must be a text label such as 'yuan', got {self.currency!r}."
             )
         set_(self, "sources", tuple(str(s) for s in self.sources))
@@ -489,7 +485,7 @@ class Prices:
             if given is None:
                 continue
             if not isinstance(given, (tuple, list)) or len(given) != 2:
-                raise FertoptError(
+                raise OptionError(
                     f"{form}= must be a pair (product price, product name or grade), for "
                     f"example {form}=(2.2, 'urea') or {form}=(2.2, 0.46); got {given!r}."
                 )
@@ -532,11 +528,11 @@ class Prices:
 
         Raises
         ------
-        FertoptError
+        OptionError
             If no price was given for that nutrient.
         """
         if form not in NUTRIENT_FORMS:
-            raise FertoptError(
+            raise OptionError(
                 f"unknown nutrient form {form!r}; use one of {', '.join(NUTRIENT_FORMS)}."
             )
         element = NUTRIENT_FORMS[form][0]
@@ -546,7 +542,7 @@ class Prices:
                 # 1 kg of `form` holds nutrient_factor(form, given) kg of `given`
                 return per_unit_given * nutrient_factor(form, given)
         have = ", ".join(self.forms) or "none"
-        raise FertoptError(
+        raise OptionError(
             f"no price for {form}: these Prices give {have}. Add it, e.g. "
             f"Prices(crop={self.crop:g}, {form}=...)."
         )
@@ -580,7 +576,7 @@ class Prices:
 
         Raises
         ------
-        FertoptError
+        OptionError
             Only one of the units given; yields or rates per plot; no price for ``form``.
 
         Examples
@@ -595,13 +591,13 @@ class Prices:
         if response_unit is None and rate_unit is None:
             return py, px, self.area or ""
         if response_unit is None or rate_unit is None:
-            raise FertoptError(
+            raise OptionError(
                 "give both response_unit and rate_unit (for example 't/ha' and 'kg/ha'), or "
                 "neither when yield and rate are both in kg per the same area."
             )
         for unit in (response_unit, rate_unit):
             if parse_unit(unit)[1] == "plot":
-                raise FertoptError(
+                raise OptionError(
                     f"prices need yields and rates per area, not {unit!r}; convert them first "
                     "(read_trials(..., convert={'yield': 'kg/ha'}, plot_area=...))."
                 )
@@ -657,7 +653,7 @@ class Prices:
             return self.crop_per_kg, self.area or ""
         mass, area = parse_unit(response_unit)
         if area == "plot":
-            raise FertoptError(
+            raise OptionError(
                 f"prices need yields per area, not {response_unit!r}; convert them first "
                 "(read_trials(..., convert={'yield': 'kg/ha'}, plot_area=...))."
             )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 
 __all__ = [
     "LANGS",
@@ -536,7 +536,7 @@ def check_lang(lang: Any) -> str:
     }
     key = aliases.get(key, key)
     if key not in LANGS:
-        raise FertoptError(f"lang={lang!r} is not available; use 'en' (English) or 'zh' (Chinese).")
+        raise OptionError(f"lang={lang!r} is not available; use 'en' (English) or 'zh' (Chinese).")
     return key
 
 

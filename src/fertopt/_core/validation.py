@@ -15,13 +15,15 @@ import difflib
 import math
 import numbers
 import unicodedata
+import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import ColumnError, DataError, DesignError, FertoptError
+from fertopt._core.deprecation import warn_once
+from fertopt.exceptions import ColumnError, DataError, DataWarning, DesignError, OptionError
 
 __all__ = [
     "MISSING_MARKERS",
@@ -37,6 +39,9 @@ __all__ = [
     "check_nonnegative_rates",
     "rate_values",
     "check_nan_policy",
+    "check_errors",
+    "drop_missing",
+    "RESPONSE_EMPTY",
     "require_levels",
     "describe_rows",
     "suggest_columns",
@@ -287,7 +292,7 @@ def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
     if value not in choices:
         near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise FertoptError(
+        raise OptionError(
             f"{name}={value!r} is not a valid option; choose one of "
             f"{', '.join(repr(c) for c in choices)}.{hint}"
         )
@@ -299,10 +304,10 @@ def check_probability(value: Any, name: str = "alpha") -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FertoptError(f"{name} must be a number between 0 and 1, got {value!r}.") from None
+        raise OptionError(f"{name} must be a number between 0 and 1, got {value!r}.") from None
     if not 0.0 < x < 1.0:
         example = "0.05" if name == "alpha" else "0.95"
-        raise FertoptError(
+        raise OptionError(
             f"{name}={value!r} is outside (0, 1); give a probability such as {example}."
         )
     return x
@@ -313,9 +318,9 @@ def check_positive(value: Any, name: str) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FertoptError(f"{name} must be a positive number, got {value!r}.") from None
+        raise OptionError(f"{name} must be a positive number, got {value!r}.") from None
     if not math.isfinite(x) or x <= 0:
-        raise FertoptError(f"{name} must be a positive number, got {value!r}.")
+        raise OptionError(f"{name} must be a positive number, got {value!r}.")
     return x
 
 
@@ -348,6 +353,85 @@ def rate_values(frame: pd.DataFrame, column: Any, nutrient: str) -> pd.Series:
 def check_nan_policy(value: Any) -> str:
     """``"omit"`` (drop rows with a missing response, counted) or ``"raise"``."""
     return check_choice(value, "nan_policy", ("omit", "raise"))
+
+
+#: The refusal of empty response cells shared by anova() and omission().
+RESPONSE_EMPTY = (
+    "response column {column!r} is empty at {rows}. Fill in these yields, or use "
+    "nan_policy='omit' to leave those plots out."
+)
+
+
+def drop_missing(
+    values: Sequence[pd.Series],
+    nan_policy: str,
+    *,
+    refuse: str,
+    left_out: str | None = None,
+    column: Any = None,
+    warn_list: list[str] | None = None,
+    issue: bool = True,
+    stop: str = "",
+    stacklevel: int = 2,
+) -> tuple[np.ndarray, str | None]:
+    """The ``nan_policy`` step: find plots with a missing value, refuse them or leave them out.
+
+    ``values`` are numeric columns of one frame (same index); a plot is missing when any of
+    them is NaN.  With ``nan_policy="raise"`` a :class:`DataError` says ``refuse``; otherwise
+    ``left_out`` (when given) is appended to ``warn_list`` and, with ``issue``, warned as a
+    :class:`DataWarning` (followed by ``stop``) at ``stacklevel`` as seen from the caller.
+    Both texts are format templates with the fields ``n`` (plots missing), ``rows`` (which),
+    ``plots`` (``plot``/``plots``), ``were`` (``was``/``were``) and ``column``.
+
+    Returns
+    -------
+    keep : ndarray of bool
+        The plots that have every value.
+    text : str or None
+        The ``left_out`` message, or None when nothing was missing.
+    """
+    index = values[0].index
+    missing = np.zeros(len(index), dtype=bool)
+    for v in values:
+        missing |= v.isna().to_numpy()
+    if not missing.any():
+        return ~missing, None
+    n = int(missing.sum())
+    fields = {
+        "n": n,
+        "rows": describe_rows(index[missing]),
+        "plots": "plots" if n > 1 else "plot",
+        "were": "were" if n > 1 else "was",
+        "column": column,
+    }
+    if nan_policy == "raise":
+        raise DataError(refuse.format(**fields))
+    if left_out is None:
+        return ~missing, None
+    text = left_out.format(**fields)
+    if warn_list is not None:
+        warn_list.append(text)
+    if issue:
+        warnings.warn(text + stop, DataWarning, stacklevel=stacklevel + 1)
+    return ~missing, text
+
+
+def check_errors(value: Any, function: str, former: Iterable[str] = ()) -> str:
+    """``errors=``: ``"raise"`` the failure, or ``"record"`` it in the result and carry on.
+
+    ``former`` are the spellings ``function`` accepted before (``"return"``, ``"report"``):
+    they still mean ``"record"`` and warn once with a :class:`FutureWarning`.
+    """
+    former = tuple(former)
+    if value in former:
+        warn_once(
+            f"{function}(errors={value!r})",
+            f"{function}(errors={value!r}) is deprecated; use errors='record' (record the "
+            "failure in the result instead of raising).",
+            stacklevel=4,
+        )
+        return "record"
+    return check_choice(value, "errors", ("raise", "record"))
 
 
 def require_levels(labels: pd.Categorical, role: str, column: Any, minimum: int = 2) -> None:

@@ -37,7 +37,7 @@ from fertopt.exceptions import (
     DataWarning,
     DesignError,
     DesignWarning,
-    FertoptError,
+    OptionError,
     UnbalancedDesignWarning,
 )
 
@@ -141,7 +141,7 @@ class AnovaResult(ResultBase):
         """The ``table`` row of one term (``df, ss, ms, f, p``)."""
         rows = self.table.loc[self.table["source"] == name]
         if rows.empty:
-            raise FertoptError(
+            raise OptionError(
                 f"term {name!r} is not in this ANOVA; its terms are {', '.join(self.terms)}."
             )
         return rows.iloc[0]
@@ -169,7 +169,7 @@ class AnovaResult(ResultBase):
         known = set(self.factors) | {self.block, self.row, self.column} - {None}
         for c in cols:
             if c not in known:
-                raise FertoptError(
+                raise OptionError(
                     f"{c!r} is not a factor of this ANOVA; use one of {', '.join(map(str, known))}."
                 )
         grouped = self.data.groupby(cols, observed=True, sort=True)[self.response]
@@ -475,23 +475,20 @@ def _prepare(data, response, spec: _Spec, nan_policy: str) -> tuple[pd.DataFrame
         sub_plot=spec.sub_plot,
     )
     y = _v.to_numeric(frame[response], "response")
-    missing = y.isna().to_numpy()
+    keep, text = _v.drop_missing(
+        [y],
+        nan_policy,
+        refuse=_v.RESPONSE_EMPTY,
+        left_out="{n} {plots} with no {column} {were} left out ({rows}).",
+        column=response,
+        issue=False,
+    )
+    missing = ~keep
     n_dropped = int(missing.sum())
     if n_dropped:
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at "
-                f"{_v.describe_rows(frame.index[missing])}. Fill in these yields, or use "
-                "nan_policy='omit' to leave those plots out."
-            )
         if n_dropped == len(frame):
             raise DataError(f"response column {response!r} holds no numbers at all.")
-        spec.warn(
-            DataWarning,
-            f"{n_dropped} plot{'s' if n_dropped > 1 else ''} with no {response} "
-            f"{'were' if n_dropped > 1 else 'was'} left out "
-            f"({_v.describe_rows(frame.index[missing])}).",
-        )
+        spec.warn(DataWarning, text)
     roles = {c: "treatment" for c in spec.factors}
     roles.update({spec.block: "block", spec.row: "row", spec.column: "column"})
     if spec.main_plot:
@@ -848,9 +845,7 @@ def anova(
     """
     ss = _SS_TYPES.get(ss_type)
     if ss is None:
-        raise FertoptError(
-            f"ss_type={ss_type!r} is not valid; use 1, 2 or 3 (or 'I', 'II', 'III')."
-        )
+        raise OptionError(f"ss_type={ss_type!r} is not valid; use 1, 2 or 3 (or 'I', 'II', 'III').")
     nan_policy = _v.check_nan_policy(nan_policy)
     spec = _design_of(treatment, block, row, column, main_plot, sub_plot)
     if spec.design == "split-plot RCBD" and ss != 1:

@@ -26,9 +26,9 @@ from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase
 from fertopt.batch._engine import assemble, read_keeping, run_local
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
-from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError
+from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
 
-__all__ = ["run_batch", "BatchResult", "TrialResult"]
+__all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
 
 _ENGINES = ("auto", "python", "vectorized", "dask")
 _POSTHOC = (None, "duncan", "lsd", "tukey", "snk", "scheffe")
@@ -287,7 +287,7 @@ class BatchResult(ResultBase):
                     _for_file(frame).to_excel(writer, sheet_name=name, index=False)
             return [path]
         if suffix not in (".csv", ".parquet"):
-            raise FertoptError(
+            raise OptionError(
                 f"cannot write {path.name!r}: use a name ending in .parquet, .csv or .xlsx."
             )
         written = []
@@ -349,9 +349,9 @@ def _as_plan(
     for name in rate_names:
         _v.require_column(probe, name, "rates")
     if surface is not None and model is not None:
-        raise FertoptError("give surface= (several nutrients) or model= (one nutrient), not both.")
+        raise OptionError("give surface= (several nutrients) or model= (one nutrient), not both.")
     if surface is not None and len(rate_names) < 2:
-        raise FertoptError(
+        raise OptionError(
             "surface= needs rates= naming two or three nutrient rate columns, e.g. "
             "rates=('N', 'P2O5', 'K2O')."
         )
@@ -360,9 +360,9 @@ def _as_plan(
 
         get_model(model)
     if model is not None and len(rate_names) != 1:
-        raise FertoptError("model= needs rates= naming one rate column, e.g. rates='N'.")
+        raise OptionError("model= needs rates= naming one rate column, e.g. rates='N'.")
     if rate_names and surface is None and model is None:
-        raise FertoptError(
+        raise OptionError(
             "rates= is used by surface= or model=; give one of them (for example surface='full'), "
             "or leave out rates=."
         )
@@ -503,7 +503,7 @@ def run_batch(
     ------
     ColumnError
         A role names a column that is not in the data.
-    FertoptError
+    OptionError
         Invalid options.  Problems of single trials never raise (unless
         ``errors="raise"``): they are recorded in ``failures`` or ``warnings``.
 
@@ -515,7 +515,7 @@ def run_batch(
     ``fo.fit_surface(trial, response=, rates=, terms=surface, block=)`` with
     ``.canonical()`` and ``.optimum(prices=, bounds="tested")``, or
     ``fo.fit_response(trial, response=, rate=, model=, block=,
-    errors="return")`` with ``.optimum(prices=)``.  Each stage runs inside
+    errors="record")`` with ``.optimum(prices=)``.  Each stage runs inside
     ``warnings.catch_warnings`` and ``try``/``except``.  The letters need the
     ANOVA; the surface and the response model do not, so an unreplicated
     3414 trial (which ``fo.anova`` refuses) still gets its surface.  A trial
@@ -609,9 +609,9 @@ def run_batch(
     True
     """
     _v.check_choice(engine, "engine", _ENGINES)
-    _v.check_choice(errors, "errors", ("record", "raise"))
+    errors = _v.check_errors(errors, "run_batch")
     if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise FertoptError(f"n_jobs must be a whole number ≥ 1, got {n_jobs!r}.")
+        raise OptionError(f"n_jobs must be a whole number ≥ 1, got {n_jobs!r}.")
     start = time.perf_counter()
     is_path = isinstance(data, (str, Path))
     is_dask = _is_dask_frame(data)
@@ -634,7 +634,7 @@ def run_batch(
         codes = None
     else:
         if is_dask:
-            raise FertoptError(
+            raise OptionError(
                 f"engine={engine!r} analyses an in-memory pandas DataFrame; for a Dask DataFrame "
                 "use "
                 "engine='dask' (or 'auto'), or call .compute() first."

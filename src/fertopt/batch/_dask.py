@@ -43,7 +43,7 @@ import pandas as pd
 
 from fertopt.batch._engine import assemble, missing_key_failure, read_keeping, run_local
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
-from fertopt.exceptions import DataError, FertoptError
+from fertopt.exceptions import DataError, FertoptError, OptionError
 
 __all__ = ["open_source", "run_dask", "trial_frame"]
 
@@ -108,7 +108,7 @@ def open_source(data: Any, names: list[Any]) -> tuple[Any, bool, list[Any]]:
         head = ddf.head(5, npartitions=1)
         columns = list(read_keeping(head, names).columns) if len(head) else list(ddf.columns)
         return ddf, True, columns
-    raise FertoptError(
+    raise OptionError(
         f"the Dask engine reads Parquet (.parquet) or text (.csv, .tsv) files, not "
         f"{', '.join(sorted(suffixes))}; convert them, or use engine='vectorized'."
     )

@@ -320,9 +320,9 @@ def fit_row(surf: Any, plan: Plan) -> dict[str, Any]:
     lof = surf.anova.loc[surf.anova["source"] == "lack_of_fit"]
     row.update(
         {
-            "surface_r2": surf.r2,
-            "surface_adj_r2": surf.adj_r2,
-            "surface_rmse": surf.rmse,
+            "surface_r2": surf.r_squared,
+            "surface_adj_r2": surf.adj_r_squared,
+            "surface_rmse": surf.sigma,
             "surface_df_resid": float(surf.df_resid),
             "surface_f": float(reg["f"].iloc[0]) if len(reg) else math.nan,
             "surface_p": float(reg["p"].iloc[0]) if len(reg) else math.nan,
@@ -371,7 +371,7 @@ def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
         rate=plan.rates[0],
         model=plan.model,
         block=plan.block,
-        errors="return",
+        errors="record",
     )
 
 
@@ -381,7 +381,11 @@ def model_row(fit: Any) -> dict[str, Any]:
     for name, value in zip(fit.params["term"], fit.params["estimate"], strict=True):
         row[f"coef_{name}"] = float(value)
     row.update(
-        {"model_r2": float(fit.r2), "model_sigma": float(fit.sigma), "model_aic": float(fit.aic)}
+        {
+            "model_r2": float(fit.r_squared),
+            "model_sigma": float(fit.sigma),
+            "model_aic": float(fit.aic),
+        }
     )
     return row
 

@@ -45,7 +45,7 @@ from fertopt._core.document import Facts, Notes, Paragraph, Summary
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.economics import intervals as _iv
-from fertopt.exceptions import ExtrapolationWarning, FertoptError
+from fertopt.exceptions import ExtrapolationWarning, OptionError
 from fertopt.units import MASS_KG, Prices, parse_unit, unit_factor
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,7 +103,7 @@ def _nutrient_label(fit: ResponseFit, form: str | None) -> str:
 def _resolve(fit: ResponseFit, prices: Any, price_ratio: Any) -> _Economics | None:
     """Price ratio and money conversions for ``fit`` (None for the agronomic optimum)."""
     if prices is not None and price_ratio is not None:
-        raise FertoptError("give either prices= or price_ratio=, not both.")
+        raise OptionError("give either prices= or price_ratio=, not both.")
     if prices is None and price_ratio is None:
         return None
     y_unit, x_unit = fit.response_unit, fit.rate_unit
@@ -119,7 +119,7 @@ def _from_prices(fit: ResponseFit, prices: Any, known: bool, ymass: str, xmass: 
     y_unit, x_unit = fit.response_unit, fit.rate_unit
     notes: list[str] = []
     if not isinstance(prices, Prices):
-        raise FertoptError(
+        raise OptionError(
             f"prices must be a fertopt.Prices object, got {type(prices).__name__}; for "
             "example prices=fo.Prices(crop=2.8, N=6.25). For a bare ratio use price_ratio=."
         )
@@ -132,13 +132,13 @@ def _from_prices(fit: ResponseFit, prices: Any, known: bool, ymass: str, xmass: 
                 f"nutrient price given ({form}) was used"
             )
         else:
-            raise FertoptError(
+            raise OptionError(
                 f"which nutrient is the rate column {fit.rate!r}? These prices give "
                 f"{', '.join(prices.forms)}; pass nutrient= to fit_response (e.g. "
                 "nutrient='N') or give only that nutrient's price."
             )
     if not prices.has(form):
-        raise FertoptError(
+        raise OptionError(
             f"the prices have no price for {form} (they give "
             f"{', '.join(prices.forms) or 'none'}); "
             f"add it, e.g. Prices(crop={prices.crop:g}, {form}=...)."
@@ -175,7 +175,7 @@ def _from_ratio(
     value_in, units_in = price_ratio, None
     if isinstance(price_ratio, (tuple, list)):
         if len(price_ratio) != 2 or not isinstance(price_ratio[1], str):
-            raise FertoptError(
+            raise OptionError(
                 "price_ratio must be a number in the data's units, or a pair such as "
                 f"(5.6, 'kg/kg') (kg crop per kg nutrient); got {price_ratio!r}."
             )
@@ -183,9 +183,9 @@ def _from_ratio(
     try:
         r = float(value_in)
     except (TypeError, ValueError):
-        raise FertoptError(f"price_ratio must be a positive number, got {value_in!r}.") from None
+        raise OptionError(f"price_ratio must be a positive number, got {value_in!r}.") from None
     if not math.isfinite(r) or r <= 0:
-        raise FertoptError(
+        raise OptionError(
             f"price_ratio must be a positive number, got {value_in!r}; for the rate of "
             "maximum yield call optimum() without prices."
         )
@@ -222,7 +222,7 @@ def _from_ratio(
         )
     parts = units_in.split("/")
     if len(parts) != 2:
-        raise FertoptError(
+        raise OptionError(
             f"price_ratio units {units_in!r} must be 'crop mass/nutrient mass', e.g. 'kg/kg'."
         )
     from fertopt.units import _mass_unit
@@ -459,7 +459,7 @@ def optimum(
 
     Raises
     ------
-    FertoptError
+    OptionError
         Prices and ratio both given; a ratio ≤ 0 or with unreadable units;
         an interval method the model or fit cannot support.
     ConvergenceError
@@ -631,14 +631,14 @@ def _interval(
 ) -> _Interval:
     """The ``ci`` interval of an interior or corner optimum at ``rate``."""
     if ci in ("profile", "bootstrap") and fit._fitdata is None:
-        raise FertoptError(
+        raise OptionError(
             f"ci='{ci}' refits the model and needs the plot data; fits from published "
             "coefficients support ci='delta' or ci='fieller' (with vcov=)."
         )
     iv = _Interval()
     if fit._vcov is None and ci != "bootstrap":
         if explicit:
-            raise FertoptError(
+            raise OptionError(
                 "no interval: these coefficients carry no standard errors. Pass vcov= (and "
                 "df_resid=) to response_from_coefficients, or fit the plot data."
             )
@@ -665,7 +665,7 @@ def _interval(
 def _fieller(fit: ResponseFit, ratio: float, level: float, iv: _Interval) -> None:
     """Fill ``iv`` with Fieller's confidence set (models whose optimum is linear in θ)."""
     if not fit._spec.fieller:
-        raise FertoptError(
+        raise OptionError(
             f"Fieller intervals need an optimum that solves an equation linear in the "
             f"parameters (quadratic, square_root); the {fit._spec.name} optimum does not. Use "
             "ci='profile' or ci='delta'."
@@ -693,7 +693,7 @@ def _bootstrap(
     """Fill ``iv`` with a bootstrap percentile interval from ``n_boot`` refits."""
     n_boot = int(n_boot)
     if n_boot < 10:
-        raise FertoptError(f"n_boot must be at least 10, got {n_boot}.")
+        raise OptionError(f"n_boot must be at least 10, got {n_boot}.")
     iv.pair, iv.boot_info, iv.seed = _iv.bootstrap(fit, ratio, level, n_boot, rng, kind)
     iv.method = "bootstrap"
     info = iv.boot_info

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from fertopt.response.fit import ResponseFit
@@ -134,11 +134,11 @@ def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, k
         try:
             seed = int(rng)
         except (TypeError, ValueError):
-            raise FertoptError(
+            raise OptionError(
                 f"rng must be an integer seed, a numpy Generator or None, got {rng!r}."
             ) from None
         if seed < 0:
-            raise FertoptError(f"rng seed must be 0 or more, got {seed}.")
+            raise OptionError(f"rng seed must be 0 or more, got {seed}.")
     gen = np.random.default_rng(seed)
     spec, data = fit._spec, fit._fitdata
     fitted = data.y - fit._resid

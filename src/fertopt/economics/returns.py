@@ -15,7 +15,7 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt.exceptions import DesignError, ExtrapolationWarning, FertoptError
+from fertopt.exceptions import DesignError, ExtrapolationWarning, OptionError
 from fertopt.units import NUTRIENT_FORMS, Prices
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -158,11 +158,11 @@ def net_return_curve(
 
     econ = _resolve(fit, prices, price_ratio)
     if econ is None:
-        raise FertoptError("a net return needs prices= or price_ratio=.")
+        raise OptionError("a net return needs prices= or price_ratio=.")
     lo, hi = fit.rate_range
     grid = np.linspace(0.0, hi, 201) if rates is None else np.asarray(rates, float).ravel()
     if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
-        raise FertoptError("rates must be finite rates of 0 or more.")
+        raise OptionError("rates must be finite rates of 0 or more.")
     spec, th = fit._spec, fit._theta
     yhat = spec.curve(grid, th)
     y0 = float(spec.curve(np.array([0.0]), th)[0])
@@ -191,7 +191,7 @@ def net_return_curve(
     if within is not None:
         w = float(within)
         if not math.isfinite(w) or w < 0:
-            raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
+            raise OptionError(f"within must be an amount of 0 or more, got {within!r}.")
         nr = table["net_return"].to_numpy()
         at = int(np.argmax(nr))
         prange = _contiguous_range(grid, nr >= nr[at] - w, at)
@@ -299,7 +299,7 @@ def price_sensitivity(
     warn: list[str] = []
     if price_ratios is not None:
         if prices is not None or crop is not None or nutrient_prices is not None:
-            raise FertoptError(
+            raise OptionError(
                 "give either price_ratios= or prices (with crop=/nutrient_prices=), not both."
             )
         scenarios = [(math.nan, math.nan, {"price_ratio": v}) for v in np.atleast_1d(price_ratios)]
@@ -311,7 +311,7 @@ def price_sensitivity(
             scenarios = [(math.nan, math.nan, {"price_ratio": price_ratios})]
     else:
         if prices is None:
-            raise FertoptError(
+            raise OptionError(
                 "price_sensitivity needs prices= (with optional crop=/nutrient_prices=) "
                 "or price_ratios=."
             )
@@ -467,14 +467,14 @@ def _checked_sites(fits: Any) -> list[tuple[Any, Any]]:
         try:
             items = [(f"site {i + 1}", f) for i, f in enumerate(fits)]
         except TypeError:
-            raise FertoptError("fits must be a dict {site: fit} or a list of fits.") from None
+            raise OptionError("fits must be a dict {site: fit} or a list of fits.") from None
     if len(items) < 2:
         raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
     from fertopt.response.fit import ResponseFit
 
     for name, f in items:
         if not isinstance(f, ResponseFit):
-            raise FertoptError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
+            raise OptionError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
         if not f.converged:
             raise DesignError(
                 f"site {name!r}: the {f.model} fit did not converge; drop the site or use "
@@ -607,11 +607,11 @@ def pool_sites(
     first = items[0][1]
     econ = _resolve(first, prices, price_ratio)
     if econ is None:
-        raise FertoptError("pooling returns needs prices= or price_ratio=.")
+        raise OptionError("pooling returns needs prices= or price_ratio=.")
     top = min(f.rate_range[1] for _, f in items)
     grid = np.linspace(0.0, top, 401) if rates is None else np.asarray(rates, float).ravel()
     if grid.size < 2 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
-        raise FertoptError("rates must be at least two finite rates of 0 or more.")
+        raise OptionError("rates must be at least two finite rates of 0 or more.")
     grid = np.unique(grid)
     warn = []
     over = [name for name, f in items if grid.max() > f.rate_range[1] * (1 + 1e-12)]
@@ -633,7 +633,7 @@ def pool_sites(
         mrtn, best = _refine_mrtn(items, econ, grid, at, mrtn, best)
     w = float(within)
     if not math.isfinite(w) or w < 0:
-        raise FertoptError(f"within must be an amount of 0 or more, got {within!r}.")
+        raise OptionError(f"within must be an amount of 0 or more, got {within!r}.")
     prange = _contiguous_range(grid, rtn >= best - w, at)
     pct = 100 * mean_yield / mean_yield.max()
     pct_at = (

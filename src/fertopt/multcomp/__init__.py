@@ -183,7 +183,7 @@ def duncan(
     >>> aov = fo.anova(trial, response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha",
     ...                block="rep")
     >>> mc = fo.duncan(aov)
-    >>> mc.error_term, mc.df
+    >>> mc.error_term, mc.df_resid
     ('Residuals', 21.0)
     >>> mc.groups[["treatment", "mean", "letters"]].round(0)
       treatment     mean letters

@@ -60,7 +60,7 @@ _RAISES = """Raises
         If ``term`` or ``within`` is not a term of the ANOVA, the ANOVA has no
         residual degrees of freedom, a treatment has a single plot, or fewer
         than two levels are compared.
-    FertoptError
+    OptionError
         If ``alpha`` (or ``alpha_capitals``) is not between 0 and 1, or an
         option is not one of its choices."""
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
-from fertopt.exceptions import DesignError, DesignWarning, FertoptError
+from fertopt.exceptions import DesignError, DesignWarning, OptionError
 
 __all__ = ["Plan", "plan_comparison", "given_error"]
 
@@ -54,7 +54,7 @@ def check_error(mse: float, df: float, source: str) -> tuple[float, float]:
         mse = float(mse)
         df = float(df)
     except (TypeError, ValueError):
-        raise FertoptError("`mse` and `df_resid` must be numbers.") from None
+        raise OptionError("`mse` and `df_resid` must be numbers.") from None
     if not (df > 0) or math.isnan(df):
         raise DesignError(
             f"the {source} has no residual degrees of freedom (df = {format_number(df)}), so there "

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import DataError, DesignError, FertoptError
+from fertopt.exceptions import DataError, DesignError, OptionError
 
 __all__ = ["Family", "family_from_means", "families_from_anova", "check_replicated"]
 
@@ -48,13 +48,13 @@ def _as_series(values: Any, name: str, labels: list[str] | None) -> pd.Series:
         s = pd.Series({str(k): v for k, v in values.items()})
     elif np.ndim(values) == 0:
         if labels is None:
-            raise FertoptError(f"`{name}` must list one value per treatment.")
+            raise OptionError(f"`{name}` must list one value per treatment.")
         s = pd.Series([values] * len(labels), index=labels)
     else:
         arr = list(values)
         idx = labels if labels is not None else [str(i + 1) for i in range(len(arr))]
         if len(arr) != len(idx):
-            raise FertoptError(
+            raise OptionError(
                 f"`{name}` has {len(arr)} values but there are {len(idx)} treatments; give one "
                 "value per treatment, in the order of `means`."
             )
@@ -66,7 +66,7 @@ def _as_series(values: Any, name: str, labels: list[str] | None) -> pd.Series:
     if labels is not None:
         missing = [lb for lb in labels if lb not in s.index]
         if missing:
-            raise FertoptError(
+            raise OptionError(
                 f"`{name}` has no value for treatment(s) {', '.join(map(repr, missing))}; give one "
                 "value per treatment of `means`."
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
 
@@ -69,8 +70,8 @@ class MultCompResult(ResultBase):
         Factors within whose levels the comparisons were made (empty if none).
     response : str or None
         Name of the response column.
-    mse, df : float
-        Error mean square and degrees of freedom used.
+    mse, df_resid : float
+        Error mean square and degrees of freedom used (``df_resid`` was formerly ``df``).
     error_term : str
         Name of the error (``"Residuals"``, ``"Error a"``, ``"Error b"``,
         ``"Error a + Error b (Satterthwaite)"``, or ``"given"`` for
@@ -102,7 +103,7 @@ class MultCompResult(ResultBase):
     within: tuple[str, ...] = ()
     response: str | None = None
     mse: float
-    df: float
+    df_resid: float
     error_term: str
     alpha: float
     alpha_capitals: float | None = None
@@ -119,6 +120,8 @@ class MultCompResult(ResultBase):
     warnings: tuple[str, ...] = ()
     _extra: dict = field(default_factory=dict, repr=False, compare=False)
 
+    df = renamed("df_resid")
+
     # -- display ----------------------------------------------------------
     def _headline(self) -> str:
         g = self.groups
@@ -133,7 +136,7 @@ class MultCompResult(ResultBase):
         parts = [
             f"{self.test} α={format_number(self.alpha, 3)}",
             what,
-            f"{self.error_term} df {format_number(self.df, 4)}",
+            f"{self.error_term} df {format_number(self.df_resid, 4)}",
         ]
         if self.test == "Dunnett":
             nsig = int(self.pairs["significant"].sum())
@@ -156,7 +159,7 @@ class MultCompResult(ResultBase):
             (
                 "Error term",
                 f"{self.error_term}: MS {format_number(self.mse, digits + 2)}, "
-                f"df {format_number(self.df, digits + 2)}",
+                f"df {format_number(self.df_resid, digits + 2)}",
             ),
             (
                 "alpha",

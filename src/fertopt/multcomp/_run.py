@@ -18,7 +18,7 @@ import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_choice, check_probability
-from fertopt.exceptions import DesignError, FertoptError, UnbalancedDesignWarning
+from fertopt.exceptions import DesignError, OptionError, UnbalancedDesignWarning
 from fertopt.multcomp import _letters as _cld
 from fertopt.multcomp._error_terms import Plan, given_error, plan_comparison
 from fertopt.multcomp._families import (
@@ -58,12 +58,12 @@ def _common_checks(alpha, alpha_capitals, descending, letters) -> tuple[float, f
     if alpha_capitals is not None:
         alpha_capitals = check_probability(alpha_capitals, "alpha_capitals")
         if alpha_capitals >= alpha:
-            raise FertoptError(
+            raise OptionError(
                 f"alpha_capitals={alpha_capitals!r} must be smaller than alpha={alpha!r}: capital "
                 "letters mark the stricter level (0.01 beside 0.05 in the usual convention)."
             )
     if not isinstance(descending, (bool, np.bool_)):
-        raise FertoptError(f"descending must be True or False, got {descending!r}.")
+        raise OptionError(f"descending must be True or False, got {descending!r}.")
     check_choice(letters, "letters", ("agricolae", "piepho"))
     return alpha, alpha_capitals, bool(descending)
 
@@ -214,7 +214,7 @@ def _assemble(
         within=plan.within,
         response=response,
         mse=plan.mse,
-        df=plan.df,
+        df_resid=plan.df,
         error_term=plan.error_term,
         alpha=alpha,
         alpha_capitals=alpha_capitals,
@@ -251,7 +251,7 @@ def from_anova(
     """Run ``test`` on an ANOVA result; the keywords are those of the public function."""
     options = _check_options(options)
     if not all(hasattr(aov, a) for a in ("table", "factors", "data", "errors", "design")):
-        raise FertoptError(
+        raise OptionError(
             f"{test.lower()}() takes the result of fertopt.anova(...), got {type(aov).__name__}. "
             f"For means from a published table use {test.lower()}_from_means(means=..., n=..., "
             "mse=..., df_resid=...)."

@@ -34,7 +34,7 @@ import pandas as pd
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 from fertopt.omission.steps import (
     SOIL_SUPPLY_CLASSES,
     _check_arguments,
@@ -171,12 +171,12 @@ class OmissionResult(ResultBase):
         rows = self.indices.loc[self.indices["index"] == name]
         if rows.empty:
             known = ", ".join(dict.fromkeys(self.indices["index"]))
-            raise FertoptError(f"index {name!r} is not in this result; it has {known}.")
+            raise OptionError(f"index {name!r} is not in this result; it has {known}.")
         if nutrient is None:
             return rows.reset_index(drop=True)
         one = rows.loc[rows["nutrient"] == nutrient]
         if one.empty:
-            raise FertoptError(
+            raise OptionError(
                 f"index {name!r} has no row for nutrient {nutrient!r}; nutrients: "
                 f"{', '.join(rows['nutrient'])}."
             )
@@ -390,7 +390,7 @@ def omission(
     DataError
         Non-numeric or negative rates, or plots of one treatment with
         different rates.
-    FertoptError
+    OptionError
         Prices without rates, a price missing for an applied nutrient, bad
         ``alpha`` / ``confidence_level``.
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.formatting import format_number
-from fertopt.exceptions import DataError, DesignError, DesignWarning, FertoptError
+from fertopt.exceptions import DataError, DesignError, DesignWarning, OptionError
 
 #: Relative-yield classes of soil nutrient supply (测土配方施肥 abundance index), in percent.
 SOIL_SUPPLY_CLASSES: tuple[tuple[float, str], ...] = (
@@ -57,18 +57,18 @@ def _check_arguments(
     """The uptake columns as a dict, once the columns and the options that go together pass."""
     _v.require_columns(frame, response=response, treatment=treatment, block=block)
     if not isinstance(minus, Mapping) or not minus:
-        raise FertoptError(
+        raise OptionError(
             "minus must map each omitted nutrient to its treatment label, e.g. "
             "minus={'N': 'PK', 'P2O5': 'NK', 'K2O': 'NP'}."
         )
     if prices is not None and rates is None:
-        raise FertoptError(
+        raise OptionError(
             "prices were given without rates: the economics need the nutrient rates of each "
             "treatment. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates per treatment."
         )
     uptake = dict(uptake or {})
     if uptake and rates is None:
-        raise FertoptError(
+        raise OptionError(
             "uptake was given without rates: the recovery efficiency divides the uptake difference "
             "by the nutrient applied. Pass rates=('N', 'P2O5', 'K2O') (rate columns) or the rates "
             "per treatment."
@@ -76,7 +76,7 @@ def _check_arguments(
     for nut, column in uptake.items():
         _v.require_column(frame, column, f"uptake[{nut!r}]")
         if str(nut) not in {str(k) for k in minus}:
-            raise FertoptError(
+            raise OptionError(
                 f"uptake names nutrient {nut!r}, which has no minus plot; nutrients: "
                 f"{', '.join(map(str, minus))}."
             )
@@ -226,12 +226,7 @@ def _analysed_plots(
             n_dropped=int(aov.n_dropped),
             warnings=tuple(aov.warnings),
         )
-    if not present.all() and nan_policy == "raise":
-        raise DataError(
-            f"response column {response!r} is empty at "
-            f"{_v.describe_rows(frame.index[~present])}. Fill in these yields, or use "
-            "nan_policy='omit' to leave those plots out."
-        )
+    _v.drop_missing([y_all], nan_policy, refuse=_v.RESPONSE_EMPTY, column=response)
     used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
     used[treatment] = t_all[present].remove_unused_categories()  # as anova() drops them
     msg = (
@@ -311,7 +306,7 @@ def _dose(trial: _Trial, rates: Any) -> _Dose:
     )
     for nut in minus:
         if nut not in nutrients:
-            raise FertoptError(
+            raise OptionError(
                 f"minus names nutrient {nut!r}, but rates has no {nut!r}; rates give "
                 f"{', '.join(nutrients)}. Use the same nutrient names in both."
             )
@@ -392,7 +387,7 @@ def _pricing(trial: _Trial, dose: _Dose, prices: Any, units: Mapping[str, str] |
     given = dict(units or {})
     for key in given:
         if key not in ("response", "rate"):
-            raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+            raise OptionError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
     response_unit = given.get("response", known.get(str(trial.response)))
     rate_units = {
         nut: given.get("rate", known.get(str(dose.columns.get(nut, nut)))) for nut in dose.nutrients
@@ -817,7 +812,7 @@ def _rate_columns(frame: pd.DataFrame, rates: Any) -> dict[str, Any]:
         return {str(c): c for c in rates}
     if isinstance(rates, str):
         return {rates: rates}
-    raise FertoptError(
+    raise OptionError(
         "rates must name the rate columns (('N', 'P2O5', 'K2O') or {'n_rate': 'N', ...}) or "
         "give the rates of each treatment ({'NPK': {'N': 18, 'P2O5': 8, 'K2O': 19}, ...}); "
         f"got {type(rates).__name__}."
@@ -858,18 +853,18 @@ def _as_prices(prices: Any) -> Any:
     if isinstance(prices, Prices):
         return prices
     if not isinstance(prices, Mapping):
-        raise FertoptError(
+        raise OptionError(
             "prices must be fertopt.Prices(crop=..., N=..., P2O5=..., K2O=...) or a mapping "
             f"such as {{'crop': 2.8, 'N': 6.25}}, got {type(prices).__name__}."
         )
     if "crop" not in prices:
-        raise FertoptError(
+        raise OptionError(
             "prices needs the crop price as 'crop' (per kg of the harvested product), e.g. "
             "{'crop': 2.8, 'N': 6.25, 'P2O5': 4.67, 'K2O': 10.4}."
         )
     unknown = [k for k in prices if k not in ("crop", "currency") and k not in NUTRIENT_FORMS]
     if unknown:
-        raise FertoptError(
+        raise OptionError(
             f"prices names {', '.join(map(repr, unknown))}, which is not a nutrient form; use "
             f"'crop' and {', '.join(map(repr, NUTRIENT_FORMS))} (prices per kg of the nutrient)."
         )
@@ -888,7 +883,7 @@ def _price_table(
     area = prices.area or ""
     for nut in nutrients:
         if not prices.has(nut):
-            raise FertoptError(
+            raise OptionError(
                 f"prices has no price for {nut!r}, which this trial applies; add {nut}=... "
                 "(price per kg of the nutrient, not of the product)."
             )

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from fertopt._core.i18n import check_lang, label, method_name, model_name, status_text
-from fertopt.exceptions import DisplayWarning, FertoptError
+from fertopt.exceptions import DisplayWarning, OptionError
 
 __all__ = [
     "plot_residuals",
@@ -385,7 +385,7 @@ def plot_residuals(result: Any, ax: Any = None, *, lang: str = "en", **kwargs: A
 
     Raises
     ------
-    FertoptError
+    OptionError
         ``ax`` is not two Axes.
 
     Notes
@@ -415,7 +415,7 @@ def plot_residuals(result: Any, ax: Any = None, *, lang: str = "en", **kwargs: A
     else:
         axes = np.asarray(ax).ravel()
         if axes.size != 2:
-            raise FertoptError(
+            raise OptionError(
                 "plot_residuals draws two panels: pass two Axes (e.g. from plt.subplots(1, 2))."
             )
     fitted = np.asarray(result.fitted, dtype=float)
@@ -748,18 +748,18 @@ def plot_surface(
 
     lang = check_lang(lang)
     if not isinstance(surface, SurfaceFit):
-        raise FertoptError(
+        raise OptionError(
             "plot_surface draws a SurfaceFit (from fit_surface or surface_from_coefficients)."
         )
     if what not in ("yield", "net_return"):
-        raise FertoptError(f"what={what!r} is not valid; use 'yield' or 'net_return'.")
+        raise OptionError(f"what={what!r} is not valid; use 'yield' or 'net_return'.")
     if what == "net_return" and prices is None:
-        raise FertoptError("what='net_return' needs prices=.")
+        raise OptionError("what='net_return' needs prices=.")
     x, y = _surface_axes(surface, x, y)
     opt = None
     if isinstance(optimum, str):
         if optimum != "auto":
-            raise FertoptError(
+            raise OptionError(
                 f"optimum={optimum!r} is not valid; use 'auto', None or a SurfaceOptimum."
             )
         opt = surface.optimum(prices=prices) if prices is not None else surface.maximum()
@@ -814,18 +814,18 @@ def _surface_axes(surface: Any, x: str | None, y: str | None) -> tuple[str, str]
     """The two nutrients on the axes, checked (defaults: the first two of the surface)."""
     nutrients = list(surface.nutrients)
     if len(nutrients) < 2:
-        raise FertoptError("plot_surface needs a surface in at least two nutrients.")
+        raise OptionError("plot_surface needs a surface in at least two nutrients.")
     x = x or nutrients[0]
     y = y or next(n for n in nutrients if n != x)
     for name in (x, y):
         if name not in nutrients:
-            raise FertoptError(
+            raise OptionError(
                 f"{name!r} is not a nutrient of this surface ({', '.join(nutrients)})."
             )
     if x == y:
-        raise FertoptError("x and y must be two different nutrients.")
+        raise OptionError("x and y must be two different nutrients.")
     if surface.bounds is None:
-        raise FertoptError(
+        raise OptionError(
             "the tested region is unknown; give bounds= to surface_from_coefficients."
         )
     return x, y
@@ -1009,11 +1009,11 @@ def plot_means(
 
     lang = check_lang(lang)
     if kind not in ("bars", "points"):
-        raise FertoptError(f"kind={kind!r} is not a valid option; choose 'bars' or 'points'.")
+        raise OptionError(f"kind={kind!r} is not a valid option; choose 'bars' or 'points'.")
     if order not in ("mean", "level"):
-        raise FertoptError(f"order={order!r} is not a valid option; choose 'mean' or 'level'.")
+        raise OptionError(f"order={order!r} is not a valid option; choose 'mean' or 'level'.")
     if error not in ("se", "sd", "none"):
-        raise FertoptError(f"error={error!r} is not a valid option; choose 'se', 'sd' or 'none'.")
+        raise OptionError(f"error={error!r} is not a valid option; choose 'se', 'sd' or 'none'.")
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -1153,7 +1153,7 @@ def plot_omission(
     rows = result.indices.loc[result.indices["index"] == index]
     if rows.empty:
         known = ", ".join(dict.fromkeys(result.indices["index"]))
-        raise FertoptError(f"index {index!r} is not in this result; choose one of {known}.")
+        raise OptionError(f"index {index!r} is not in this result; choose one of {known}.")
     ax = _new_axes(ax, (4.8, 3.4))
     x = np.arange(len(rows))
     est = rows["estimate"].to_numpy(dtype=float)
@@ -1276,12 +1276,10 @@ def plot_reported_points(
     for name, pts in (("reported", reported), ("found", found)):
         for p in pts:
             if len(p) != 3:
-                raise FertoptError(
-                    f"{name} points must be (label, rate, yield) triples, got {p!r}."
-                )
+                raise OptionError(f"{name} points must be (label, rate, yield) triples, got {p!r}.")
     est = fit.estimates
     if set(est) != {"intercept", "linear", "quadratic"}:
-        raise FertoptError(
+        raise OptionError(
             f"plot_reported_points draws quadratic equations; this fit is {fit.model!r}."
         )
     lo, hi = fit.rate_range

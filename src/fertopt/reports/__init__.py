@@ -41,8 +41,8 @@ from fertopt._core.document import (
 )
 from fertopt._core.formatting import ResultBase, to_jsonable
 from fertopt._core.i18n import check_lang, label
-from fertopt._core.validation import check_choice, check_probability
-from fertopt.exceptions import FertoptError
+from fertopt._core.validation import check_choice, check_errors, check_probability
+from fertopt.exceptions import OptionError
 from fertopt.reports import sections as _rs
 from fertopt.reports.document import Figure, Section
 
@@ -120,7 +120,7 @@ class TrialReport(ResultBase):
             if s.key == key:
                 return s
         keys = ", ".join(s.key for s in self.sections)
-        raise FertoptError(f"this report has no section {key!r}; its sections are {keys}.")
+        raise OptionError(f"this report has no section {key!r}; its sections are {keys}.")
 
     def _numbered(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
         """Shown sections with their number, and blocks with their number label."""
@@ -429,7 +429,7 @@ def trial_report(
     figures: bool = True,
     figure_format: str = "png",
     digits: int = 4,
-    errors: str = "report",
+    errors: str = "record",
 ) -> TrialReport:
     """One trial's full analysis as a document (HTML, Markdown, text, Jupyter), English or Chinese.
 
@@ -476,9 +476,10 @@ def trial_report(
         How figures are embedded and written.
     digits : int, default 4
         Significant digits in tables (display only).
-    errors : {'report', 'raise'}, default 'report'
-        ``report`` states a failed analysis in its section and carries on;
-        ``raise`` lets the error propagate (for debugging).
+    errors : {'record', 'raise'}, default 'record'
+        ``record`` states a failed analysis in its section and carries on;
+        ``raise`` lets the error propagate (for debugging).  ``'report'``, the former
+        spelling of ``'record'``, is deprecated.
 
     Returns
     -------
@@ -492,7 +493,7 @@ def trial_report(
     ------
     ColumnError
         A role names a column that is not in ``data`` (close matches suggested).
-    FertoptError
+    OptionError
         An option is not valid (language, method, figure format, alpha).
 
     Warns
@@ -527,7 +528,7 @@ def trial_report(
     """
     lang = check_lang(lang)
     check_choice(figure_format, "figure_format", ("png", "svg"))
-    check_choice(errors, "errors", ("report", "raise"))
+    errors = check_errors(errors, "trial_report", former=("report",))
     if posthoc is not None:
         posthoc = check_choice(str(posthoc).lower(), "posthoc", _rs.POSTHOC_METHODS)
     alpha = check_probability(alpha, "alpha")

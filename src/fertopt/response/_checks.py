@@ -19,6 +19,7 @@ from fertopt._core.validation import (
     check_nan_policy,
     check_nonnegative_rates,
     describe_rows,
+    drop_missing,
     require_columns,
     require_frame,
     to_numeric,
@@ -26,7 +27,12 @@ from fertopt._core.validation import (
 from fertopt.curves.engine import FitData
 from fertopt.curves.models import MODEL_NAMES, Blocks, ModelSpec, get_model
 from fertopt.economics.intervals import t_quantile
-from fertopt.exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
+from fertopt.exceptions import (
+    DataError,
+    DesignError,
+    DesignWarning,
+    OptionError,
+)
 from fertopt.units import NUTRIENT_FORMS, parse_unit
 
 _NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
@@ -56,7 +62,7 @@ def _resolve_units(
     given = dict(units or {})
     for key in given:
         if key not in ("response", "rate", response, rate):
-            raise FertoptError(
+            raise OptionError(
                 f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column "
                 f"names {response!r}, {rate!r}), e.g. "
                 "units={'response': 't/ha', 'rate': 'kg/ha'}."
@@ -102,18 +108,16 @@ def _prepare(
     y = to_numeric(frame[response], "response")
     x = to_numeric(frame[rate], "rate")
     warn: list[str] = []
-    missing = x.isna() | y.isna()
-    if missing.any():
-        rows = describe_rows(frame.index[missing.to_numpy()])
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(missing.sum())} plot(s) have no rate or response ({rows}); fill them in, or "
-                "pass nan_policy='omit' to leave them out."
-            )
-        msg = f"{int(missing.sum())} plot(s) without a rate or response were left out ({rows})"
-        warn.append(msg)
-        warnings.warn(msg + ".", DataWarning, stacklevel=3)
-    keep = ~missing.to_numpy()
+    keep, _ = drop_missing(
+        [x, y],
+        nan_policy,
+        refuse="{n} plot(s) have no rate or response ({rows}); fill them in, or pass "
+        "nan_policy='omit' to leave them out.",
+        left_out="{n} plot(s) without a rate or response were left out ({rows})",
+        warn_list=warn,
+        stop=".",
+        stacklevel=3,
+    )
     x, y = x[keep], y[keep]
     sub = frame.loc[keep]
     check_nonnegative_rates(x, "rate")
@@ -157,11 +161,11 @@ def _prepare(
     if nutrient is None:
         nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
     elif nutrient not in NUTRIENT_FORMS:
-        raise FertoptError(
+        raise OptionError(
             f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}."
         )
     return _Prepared(
-        xv, yv, blocks, labels, sub.index, int(missing.sum()), y_unit, x_unit, nutrient, warn
+        xv, yv, blocks, labels, sub.index, int((~keep).sum()), y_unit, x_unit, nutrient, warn
     )
 
 

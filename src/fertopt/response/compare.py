@@ -16,7 +16,7 @@ from fertopt._core.formatting import ResultBase
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
-from fertopt.exceptions import ConvergenceError, DesignError, FertoptError
+from fertopt.exceptions import ConvergenceError, DesignError, OptionError
 from fertopt.response._checks import _check_design, _prepare
 from fertopt.response.fit import ResponseFit, _fit_prepared
 
@@ -221,7 +221,7 @@ def compare_models(
         models = (models,)
     models = tuple(models)
     if not models:
-        raise FertoptError("models is empty; name at least one model.")
+        raise OptionError("models is empty; name at least one model.")
     for m in models:
         check_choice(m, "model", MODEL_NAMES)
     prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
@@ -244,7 +244,7 @@ def compare_models(
             sse=fit.sse,
             sigma=fit.sigma,
             rmse=fit.rmse,
-            r2=fit.r2,
+            r2=fit.r_squared,
             aic=fit.aic,
             aicc=fit.aicc,
             bic=fit.bic,

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from fertopt import economics as _econ
+from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
     check_choice,
+    check_errors,
     check_probability,
 )
 from fertopt.curves.engine import FitData, FitFailure, covariance, estimate
@@ -31,7 +33,7 @@ from fertopt.exceptions import (
     ConvergenceWarning,
     DataError,
     ExtrapolationWarning,
-    FertoptError,
+    OptionError,
 )
 from fertopt.response._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
 from fertopt.units import NUTRIENT_FORMS, parse_unit
@@ -67,8 +69,9 @@ class ResponseFit(ResultBase):
         Residual standard deviation ``√(SSE / df_resid)``.
     df_resid : int
         Residual degrees of freedom ``n − p − (blocks − 1)``.
-    sse, r2, rmse : float
-        Residual sum of squares, ``1 − SSE/SST`` and ``√(SSE/n)``.
+    sse, r_squared, rmse : float
+        Residual sum of squares, ``1 − SSE/SST`` and ``√(SSE/n)``.  ``r_squared`` was
+        formerly ``r2``.
     loglik, aic, aicc, bic : float
         Gaussian log-likelihood and information criteria counting every mean
         parameter, the block effects and σ (as R's ``AIC(lm)``/``AIC(nls)``).
@@ -107,7 +110,7 @@ class ResponseFit(ResultBase):
     sigma: float
     df_resid: float
     sse: float
-    r2: float
+    r_squared: float
     rmse: float
     loglik: float
     aic: float
@@ -137,6 +140,8 @@ class ResponseFit(ResultBase):
     _vcov: np.ndarray | None = field(default=None, repr=False, compare=False)
     _fitdata: FitData | None = field(default=None, repr=False, compare=False)
     _resid: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    r2 = renamed("r_squared")
 
     # -- values ------------------------------------------------------------
     @property
@@ -190,7 +195,7 @@ class ResponseFit(ResultBase):
         check_choice(interval, "interval", _INTERVALS)
         xs = np.atleast_1d(np.asarray(x, dtype=float)).ravel()
         if not np.all(np.isfinite(xs)):
-            raise FertoptError("x must hold finite rates.")
+            raise OptionError("x must hold finite rates.")
         if np.any(xs < 0):
             raise DataError(f"rates cannot be negative: {xs[xs < 0][:5].tolist()}.")
         fitted = self._spec.curve(xs, self._theta)
@@ -198,7 +203,7 @@ class ResponseFit(ResultBase):
         if interval == "none":
             return out
         if self._vcov is None:
-            raise FertoptError(
+            raise OptionError(
                 "no interval: this curve carries no standard errors (published coefficients "
                 "without vcov=). Use interval='none'."
             )
@@ -210,7 +215,7 @@ class ResponseFit(ResultBase):
         var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
         if interval == "prediction":
             if not math.isfinite(self.sigma):
-                raise FertoptError("a prediction interval needs the residual SD (sigma=).")
+                raise OptionError("a prediction interval needs the residual SD (sigma=).")
             var = var + self.sigma**2
         se = np.sqrt(np.maximum(var, 0.0))
         q = t_quantile(level, self.df_resid)
@@ -313,7 +318,7 @@ class ResponseFit(ResultBase):
             return f"{self.model}: did not converge ({self.message})"
         text = self._equation(4)
         if self.source == "data":
-            r2, sigma = format_number(self.r2, 3), format_number(self.sigma, 4)
+            r2, sigma = format_number(self.r_squared, 3), format_number(self.sigma, 4)
             text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
         return text
 
@@ -328,7 +333,7 @@ class ResponseFit(ResultBase):
                     "Residual SD",
                     f"{format_number(self.sigma, digits)} on {format_number(self.df_resid)} df",
                 ),
-                ("R²", format_number(self.r2, digits)),
+                ("R²", format_number(self.r_squared, digits)),
                 (
                     "AIC / AICc / BIC",
                     " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic)),
@@ -426,7 +431,7 @@ def _fit_prepared(
         sigma=math.sqrt(s2),
         df_resid=df,
         sse=sse,
-        r2=1 - sse / sst if sst > 0 else math.nan,
+        r_squared=1 - sse / sst if sst > 0 else math.nan,
         rmse=math.sqrt(sse / n),
         loglik=loglik,
         aic=aic,
@@ -477,7 +482,7 @@ def _failed_fit(
         sigma=nan,
         df_resid=nan,
         sse=nan,
-        r2=nan,
+        r_squared=nan,
         rmse=nan,
         loglik=nan,
         aic=nan,
@@ -556,9 +561,10 @@ def fit_response(
         warning) or raise.
     confidence_level : float, default 0.95
         Level of the parameter intervals in ``params``.
-    errors : {'raise', 'return'}
+    errors : {'raise', 'record'}
         On a fit that cannot converge: raise :class:`ConvergenceError`, or
-        return a result with ``converged=False`` (for batch runs).
+        record the failure in a result with ``converged=False`` (for batch runs).
+        ``'return'``, the former spelling of ``'record'``, is deprecated.
 
     Returns
     -------
@@ -631,7 +637,7 @@ def fit_response(
     """
     spec = get_model(model)
     level = check_probability(confidence_level, "confidence_level")
-    check_choice(errors, "errors", ("raise", "return"))
+    errors = check_errors(errors, "fit_response", former=("return",))
     prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
     _check_design(spec, prep)
     try:
@@ -714,7 +720,7 @@ def response_from_coefficients(
             if spec.name == "quadratic"
             else ""
         )
-        raise FertoptError(
+        raise OptionError(
             f"the {spec.name} model takes the coefficients {', '.join(expected)}{hint}; "
             + (f"missing: {', '.join(missing)}" if missing else "")
             + ("; " if missing and extra else "")
@@ -723,17 +729,17 @@ def response_from_coefficients(
         )
     theta = np.array([float(coefficients[p]) for p in expected])
     if not np.all(np.isfinite(theta)):
-        raise FertoptError("coefficients must be finite numbers.")
+        raise OptionError("coefficients must be finite numbers.")
     try:
         lo, hi = (float(v) for v in rate_range)
     except (TypeError, ValueError):
-        raise FertoptError(
+        raise OptionError(
             f"rate_range must be (lowest, highest) tested rate, got {rate_range!r}."
         ) from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi <= lo:
-        raise FertoptError(f"rate_range must be two rates 0 ≤ low < high, got {rate_range!r}.")
+        raise OptionError(f"rate_range must be two rates 0 ≤ low < high, got {rate_range!r}.")
     if nutrient is not None and nutrient not in NUTRIENT_FORMS:
-        raise FertoptError(
+        raise OptionError(
             f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}."
         )
     rate_name = rate or nutrient or "x"
@@ -741,7 +747,7 @@ def response_from_coefficients(
     if units:
         for key in units:
             if key not in ("response", "rate"):
-                raise FertoptError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
+                raise OptionError(f"units= takes the keys 'response' and 'rate', got {key!r}.")
         y_unit, x_unit = units.get("response"), units.get("rate")
         for u in (y_unit, x_unit):
             if u is not None:
@@ -751,7 +757,7 @@ def response_from_coefficients(
         V = np.asarray(vcov, dtype=float)
         p = spec.n_params
         if V.shape != (p, p) or not np.allclose(V, V.T) or np.any(np.diag(V) < 0):
-            raise FertoptError(
+            raise OptionError(
                 f"vcov must be a symmetric {p}×{p} covariance matrix in the order "
                 f"{', '.join(expected)}."
             )
@@ -766,7 +772,7 @@ def response_from_coefficients(
         sigma=sig,
         df_resid=df,
         sse=nan,
-        r2=nan,
+        r_squared=nan,
         rmse=nan,
         loglik=nan,
         aic=nan,

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.validation import (
@@ -50,7 +51,7 @@ from fertopt._core.validation import (
     check_probability,
     require_frame,
 )
-from fertopt.exceptions import DataError, FertoptError
+from fertopt.exceptions import DataError, OptionError
 from fertopt.surface import canonical as _surface_canonical
 from fertopt.surface import optimum as _surface_optimum
 from fertopt.surface import point as _surface_point
@@ -112,6 +113,8 @@ class SurfaceFit(ResultBase):
         Terms in the model, intercept first.
     coefficients : DataFrame
         ``term, estimate, se, t, p, ci_low, ci_high`` (NaN where there is no error estimate).
+        :attr:`params` is its ``term, estimate, se, ci_low, ci_high`` part and
+        :attr:`estimates` the ``{term: estimate}`` dictionary.
     anova : DataFrame
         ``source, df, ss, ms, f, p`` with sources ``blocks`` (when blocked), ``regression``,
         ``residual``, ``lack_of_fit`` and ``pure_error`` (when some rate combinations are
@@ -123,9 +126,14 @@ class SurfaceFit(ResultBase):
         (observed) and ``fitted``.
     bounds : dict or None
         Tested region: nutrient → (lowest, highest) rate.
-    r2, adj_r2, rmse : float
+    r_squared, adj_r_squared : float
         Coefficient of determination (of the whole model, blocks included, as R's
-        ``summary.lm``), its adjusted form and the residual standard deviation.
+        ``summary.lm``) and its adjusted form.  Formerly ``r2`` and ``adj_r2``.
+    sigma : float
+        Residual standard deviation ``√(SSE / df_resid)`` (R's ``sigma(lm)``).
+    rmse : float
+        Root mean squared error ``√(SSE / n)``, as on :class:`~fertopt.ResponseFit`.
+        (Before fertopt 0.2 ``rmse`` held what is now ``sigma``.)
     df_resid : int
     n_obs, n_dropped, n_support, n_blocks : int
     ck_yield : float or None
@@ -177,8 +185,9 @@ class SurfaceFit(ResultBase):
     steps: pd.DataFrame
     support: pd.DataFrame
     bounds: dict[str, tuple[float, float]] | None
-    r2: float
-    adj_r2: float
+    r_squared: float
+    adj_r_squared: float
+    sigma: float
     rmse: float
     df_resid: int
     n_obs: int
@@ -198,6 +207,9 @@ class SurfaceFit(ResultBase):
     _cov: np.ndarray | None = field(default=None, repr=False, compare=False)
     _points: np.ndarray | None = field(default=None, repr=False, compare=False)
 
+    r2 = renamed("r_squared")
+    adj_r2 = renamed("adj_r_squared")
+
     # -- basic pieces -----------------------------------------------------------
     @cached_property
     def _poly(self) -> _ps.Poly:
@@ -206,8 +218,13 @@ class SurfaceFit(ResultBase):
         )
 
     @property
-    def params(self) -> dict[str, float]:
-        """Coefficients as a ``{term: estimate}`` dictionary."""
+    def params(self) -> pd.DataFrame:
+        """``term, estimate, se, ci_low, ci_high``, as :attr:`ResponseFit.params`."""
+        return self.coefficients[["term", "estimate", "se", "ci_low", "ci_high"]].copy()
+
+    @property
+    def estimates(self) -> dict[str, float]:
+        """Coefficients as a ``{term: estimate}`` dictionary (``params`` before fertopt 0.2)."""
         return dict(
             zip(self.coefficients["term"], self.coefficients["estimate"].astype(float), strict=True)
         )
@@ -256,7 +273,7 @@ class SurfaceFit(ResultBase):
         if interval == "none":
             return float(fitted[0]) if single else fitted
         if self._cov is None or not np.all(np.isfinite(self._cov)):
-            raise FertoptError(
+            raise OptionError(
                 "this surface has no coefficient covariance (a published equation, or a fit "
                 "without residual degrees of freedom), so no interval can be computed."
             )
@@ -265,7 +282,7 @@ class SurfaceFit(ResultBase):
         cols = _ps.design_columns(self._powers, x)
         var = np.einsum("ij,jk,ik->i", cols, self._cov, cols)
         if interval == "prediction":
-            var = var + self.rmse**2
+            var = var + self.sigma**2
         t = stats.t.ppf(0.5 + self.confidence_level / 2, self.df_resid)
         out = pd.DataFrame(x, columns=list(self.nutrients))
         out["fitted"] = fitted
@@ -293,7 +310,7 @@ class SurfaceFit(ResultBase):
 
         Raises
         ------
-        FertoptError
+        OptionError
             For a surface with terms above second order (use :meth:`maximum`).
 
         Notes
@@ -361,7 +378,7 @@ class SurfaceFit(ResultBase):
 
         Raises
         ------
-        FertoptError
+        OptionError
             If a nutrient of the surface has no price, or a price is not a positive number.
 
         Notes
@@ -440,7 +457,7 @@ class SurfaceFit(ResultBase):
         """Ridge analysis table (see :meth:`canonical`), computed whatever the kind."""
         _surface_canonical.need_second_order(self, "Ridge analysis")
         if self.bounds is None:
-            raise FertoptError(
+            raise OptionError(
                 "ridge analysis needs the tested region; give bounds= to surface_from_coefficients."
             )
         return _surface_canonical.ridge_table(self, radii)[0]
@@ -468,7 +485,7 @@ class SurfaceFit(ResultBase):
             )
         return (
             f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
-            f"R² {format_number(self.r2, 3)}{test}"
+            f"R² {format_number(self.r_squared, 3)}{test}"
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
@@ -494,9 +511,10 @@ class SurfaceFit(ResultBase):
                 ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
                 (
                     "R² / adjusted",
-                    f"{format_number(self.r2, digits)} / {format_number(self.adj_r2, digits)}",
+                    f"{format_number(self.r_squared, digits)} / "
+                    f"{format_number(self.adj_r_squared, digits)}",
                 ),
-                ("Residual SD", f"{format_number(self.rmse, digits)} on {self.df_resid} df"),
+                ("Residual SD", f"{format_number(self.sigma, digits)} on {self.df_resid} df"),
             ]
         if self.bounds:
             region = ", ".join(
@@ -664,9 +682,10 @@ def fit_surface(
         steps=steps,
         support=sup,
         bounds=bounds,
-        r2=r2,
-        adj_r2=adj_r2,
-        rmse=math.sqrt(fit.s2) if fit.df_resid > 0 else math.nan,
+        r_squared=r2,
+        adj_r_squared=adj_r2,
+        sigma=math.sqrt(fit.s2) if fit.df_resid > 0 else math.nan,
+        rmse=math.sqrt(fit.sse / n),
         df_resid=int(fit.df_resid),
         n_obs=int(n),
         n_dropped=n_dropped,
@@ -722,7 +741,7 @@ def surface_from_coefficients(
 
     Raises
     ------
-    FertoptError
+    OptionError
         For a term naming an unknown nutrient, a repeated term, or invalid bounds.
 
     Examples
@@ -743,19 +762,19 @@ def surface_from_coefficients(
     """
     if isinstance(coefficients, pd.DataFrame):
         if not {"term", "estimate"} <= set(coefficients.columns):
-            raise FertoptError("a coefficient table needs the columns 'term' and 'estimate'.")
+            raise OptionError("a coefficient table needs the columns 'term' and 'estimate'.")
         items = list(zip(coefficients["term"], coefficients["estimate"], strict=True))
     elif isinstance(coefficients, (Mapping, pd.Series)):
         items = list(coefficients.items())
     else:
-        raise FertoptError(
+        raise OptionError(
             "coefficients must be a mapping {term: value}, e.g. {'intercept': 1688.61, 'N': 25.3}."
         )
     if not items:
-        raise FertoptError("no coefficients given.")
+        raise OptionError("no coefficients given.")
     if bounds is not None:
         if not isinstance(bounds, Mapping) or not bounds:
-            raise FertoptError("bounds must be a mapping {'N': (low, high), ...}.")
+            raise OptionError("bounds must be a mapping {'N': (low, high), ...}.")
         nutrients = tuple(str(n) for n in bounds)
     else:
         nutrients = _surface_terms.nutrients_named(items)
@@ -793,8 +812,9 @@ def surface_from_coefficients(
         steps=pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS)),
         support=pd.DataFrame(columns=[*nutrients, "n", "mean", "fitted"]),
         bounds=bdict,
-        r2=math.nan,
-        adj_r2=math.nan,
+        r_squared=math.nan,
+        adj_r_squared=math.nan,
+        sigma=math.nan,
         rmse=math.nan,
         df_resid=0,
         n_obs=0,

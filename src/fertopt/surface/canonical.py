@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 from fertopt.surface import poly as _ps
 from fertopt.surface.region import TOL, coded_half, locate, region_box
 from fertopt.surface.results import CanonicalResult
@@ -84,7 +84,7 @@ def need_second_order(surf: SurfaceFit, what: str) -> None:
     """Refuse a surface with terms above second order (``N:P:K``) for ``what``."""
     if not surf.second_order:
         high = [t for t, e in zip(surf.terms, surf._poly.exps, strict=True) if e.sum() > 2]
-        raise FertoptError(
+        raise OptionError(
             f"{what} needs a second-order surface; this one has the higher-order term(s) "
             f"{', '.join(high)}. Use maximum() or optimum(), which handle any polynomial surface."
         )

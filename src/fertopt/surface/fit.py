@@ -15,12 +15,16 @@ import pandas as pd
 
 from fertopt._core.validation import (
     as_labels,
-    describe_rows,
+    drop_missing,
     rate_values,
     require_columns,
     to_numeric,
 )
-from fertopt.exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
+from fertopt.exceptions import (
+    DesignError,
+    DesignWarning,
+    OptionError,
+)
 from fertopt.surface import poly as _ps
 from fertopt.surface.design import matrix_rank
 
@@ -38,21 +42,21 @@ def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
         try:
             nutrients = tuple(str(r) for r in rates)
         except TypeError:
-            raise FertoptError(
+            raise OptionError(
                 f"rates={rates!r} must name the rate columns, e.g. ('N', 'P2O5', 'K2O')."
             ) from None
         columns = {str(r): r for r in rates}
     if not nutrients:
-        raise FertoptError(
+        raise OptionError(
             "rates is empty; name at least two rate columns, e.g. ('N', 'P2O5', 'K2O')."
         )
     if len(set(nutrients)) != len(nutrients):
-        raise FertoptError(f"rates names a nutrient twice: {list(nutrients)!r}.")
+        raise OptionError(f"rates names a nutrient twice: {list(nutrients)!r}.")
     if len(nutrients) > 5:
-        raise FertoptError("fit_surface handles at most 5 nutrients.")
+        raise OptionError("fit_surface handles at most 5 nutrients.")
     for n in nutrients:
         if any(ch in n for ch in ":^()") or n.lower() in _ps.INTERCEPT_NAMES:
-            raise FertoptError(
+            raise OptionError(
                 f"the nutrient name {n!r} cannot be used in term names; give rates as a mapping "
                 "{'N': 'column name', ...} with plain nutrient names."
             )
@@ -68,21 +72,18 @@ def _prepare(
     for nutrient, col in columns.items():
         x_cols.append(rate_values(frame, col, nutrient).to_numpy())
     rates = np.column_stack(x_cols)
-    keep = ~y.isna().to_numpy()
-    warn_list = []
+    warn_list: list[str] = []
+    keep, _ = drop_missing(
+        [y],
+        nan_policy,
+        refuse="response column {column!r} is empty at {rows}; fill these cells in, or pass "
+        "nan_policy='omit' to leave those plots out.",
+        left_out="{n} plot(s) without a response value were left out ({rows}).",
+        column=response,
+        warn_list=warn_list,
+        stacklevel=3,
+    )
     n_dropped = int((~keep).sum())
-    if n_dropped:
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; "
-                "fill these cells in, or pass nan_policy='omit' to leave those plots out."
-            )
-        text = (
-            f"{n_dropped} plot(s) without a response value were left out "
-            f"({describe_rows(y.index[~keep])})."
-        )
-        warn_list.append(text)
-        warnings.warn(text, DataWarning, stacklevel=3)
     blocks = None
     if block is not None:
         blocks = as_labels(frame[block][keep], "block")
@@ -139,13 +140,11 @@ def _resolve_units(
         declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
     given = dict(units or {})
     if units is not None and not isinstance(units, Mapping):
-        raise FertoptError(
-            "units must be a mapping such as {'response': 't/ha', 'rates': 'kg/ha'}."
-        )
+        raise OptionError("units must be a mapping such as {'response': 't/ha', 'rates': 'kg/ha'}.")
     allowed = {"response", "rates", response, *columns, *columns.values()}
     for key in given:
         if key not in allowed:
-            raise FertoptError(
+            raise OptionError(
                 f"units= has an unknown key {key!r}; use 'response', 'rates' or a nutrient name, "
                 "e.g. units={'response': 't/ha', 'rates': 'kg/ha'}."
             )

@@ -18,7 +18,7 @@ import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_choice
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 
 if TYPE_CHECKING:
     from fertopt.surface import SurfaceFit
@@ -47,7 +47,7 @@ def rates_matrix(surf: SurfaceFit, rates: Any) -> tuple[np.ndarray, bool]:
             if n not in rates.columns and surf.columns.get(n) not in rates.columns
         ]
         if missing:
-            raise FertoptError(
+            raise OptionError(
                 f"the rates lack {', '.join(missing)}; give a column for each of "
                 f"{', '.join(surf.nutrients)}."
             )
@@ -56,7 +56,7 @@ def rates_matrix(surf: SurfaceFit, rates: Any) -> tuple[np.ndarray, bool]:
     if isinstance(rates, Mapping):
         missing = [n for n in surf.nutrients if n not in rates]
         if missing:
-            raise FertoptError(
+            raise OptionError(
                 f"the rates lack {', '.join(missing)}; "
                 f"give a rate for each of {', '.join(surf.nutrients)}."
             )
@@ -68,18 +68,18 @@ def rates_matrix(surf: SurfaceFit, rates: Any) -> tuple[np.ndarray, bool]:
         return arr[None, :], True
     if arr.ndim == 2 and arr.shape[1] == len(surf.nutrients):
         return arr, False
-    raise FertoptError(f"rates must give one value for each of {', '.join(surf.nutrients)}.")
+    raise OptionError(f"rates must give one value for each of {', '.join(surf.nutrients)}.")
 
 
 # ---------------------------------------------------------------------------
 # bounds
 # ---------------------------------------------------------------------------
 def bound_pair(nutrient: str, pair: Any) -> tuple[float, float]:
-    """``(low, high)`` as floats, or a FertoptError saying the bounds are not a pair."""
+    """``(low, high)`` as floats, or an OptionError saying the bounds are not a pair."""
     try:
         a, b = (float(v) for v in pair)
     except (TypeError, ValueError):
-        raise FertoptError(
+        raise OptionError(
             f"bounds for {nutrient} must be a pair (low, high), got {pair!r}."
         ) from None
     return a, b
@@ -93,7 +93,7 @@ def published_region(
     for n in nutrients:
         a, b = bound_pair(n, bounds[n])
         if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b <= a:
-            raise FertoptError(f"bounds for {n} must satisfy 0 ≤ low < high, got {bounds[n]!r}.")
+            raise OptionError(f"bounds for {n} must satisfy 0 ≤ low < high, got {bounds[n]!r}.")
         region[n] = (a, b)
     return region
 
@@ -107,7 +107,7 @@ def resolve_box(
     if isinstance(bounds, str):
         check_choice(bounds, "bounds", ("tested",))
         if surf.bounds is None:
-            raise FertoptError(
+            raise OptionError(
                 "the tested region of this surface is unknown; give bounds= to "
                 "surface_from_coefficients, or pass bounds={'N': (low, high), ...} here."
             )
@@ -115,7 +115,7 @@ def resolve_box(
     if isinstance(bounds, Mapping):
         unknown = [k for k in bounds if k not in surf.nutrients]
         if unknown:
-            raise FertoptError(
+            raise OptionError(
                 f"bounds name {', '.join(map(str, unknown))}, which the surface does not have; "
                 f"its nutrients are {', '.join(surf.nutrients)}."
             )
@@ -126,13 +126,13 @@ def resolve_box(
             elif surf.bounds is not None:
                 pair = surf.bounds[n]
             else:
-                raise FertoptError(
+                raise OptionError(
                     f"bounds lack {n}, and the tested region is unknown; "
                     "give bounds for every nutrient."
                 )
             a, b = bound_pair(n, pair)
             if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b < a:
-                raise FertoptError(
+                raise OptionError(
                     f"bounds for {n} must satisfy 0 ≤ low ≤ high, got "
                     f"({format_number(a)}, {format_number(b)}); "
                     "fertilizer rates cannot be negative."
@@ -140,7 +140,7 @@ def resolve_box(
             lo.append(a)
             hi.append(b)
         return np.array(lo), np.array(hi)
-    raise FertoptError(
+    raise OptionError(
         f"bounds={bounds!r} is not valid; use 'tested', None (unconstrained) or a "
         "mapping {'N': (low, high), ...}."
     )

@@ -16,7 +16,7 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number, p_phrase
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
 
@@ -50,18 +50,18 @@ def _resolve_prices(
     ``prices[n] × rate`` in the same money per area, and that unit as text.
     """
     if prices is None:
-        raise FertoptError("prices are required for an economic optimum.")
+        raise OptionError("prices are required for an economic optimum.")
     if isinstance(prices, Mapping):
         crop = prices.get("crop")
         if crop is None:
-            raise FertoptError(
+            raise OptionError(
                 "prices lack the crop price: give crop=<price per unit of yield>, for example "
                 "{'crop': 2.8, 'N': 6.25, ...}."
             )
         crop = _positive(crop, "the crop price")
         missing = [n for n in nutrients if prices.get(n) is None]
         if missing:
-            raise FertoptError(
+            raise OptionError(
                 f"prices lack a price for {', '.join(missing)}; the surface has rates of "
                 f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
                 f"(for example {missing[0]}=<price>)."
@@ -71,13 +71,13 @@ def _resolve_prices(
         }
         return crop, nutrient_prices, "money per unit area of the data"
     if not all(hasattr(prices, a) for a in ("money_factors", "has")):
-        raise FertoptError(
+        raise OptionError(
             f"prices must be a fertopt.Prices or a mapping {{'crop': ..., 'N': ...}}, got "
             f"{type(prices).__name__}."
         )
     unknown = [n for n in nutrients if n not in _FORMS]
     if unknown:
-        raise FertoptError(
+        raise OptionError(
             f"the rates {', '.join(unknown)} are not named by a nutrient form (N, P2O5, K2O, P or "
             "K), so a Prices object cannot price them. Name the nutrients by their form, e.g. "
             "rates={'N': 'n_col', 'P2O5': 'p_col'}, or give prices as a mapping in the data's "
@@ -86,7 +86,7 @@ def _resolve_prices(
     missing = [n for n in nutrients if not prices.has(n)]
     if missing:
         have = ", ".join(getattr(prices, "forms", ())) or "none"
-        raise FertoptError(
+        raise OptionError(
             f"prices lack a price for {', '.join(missing)}; the surface has rates of "
             f"{', '.join(nutrients)} and these Prices give {have}. Add the missing price, e.g. "
             f"fo.Prices(crop=..., {', '.join(f'{m}=...' for m in missing)})."
@@ -96,7 +96,7 @@ def _resolve_prices(
     if (response_unit is None) != (not declared) or 0 < len(declared) < len(nutrients):
         lacking = ["the response"] if response_unit is None else []
         lacking += [n for n in nutrients if n not in declared]
-        raise FertoptError(
+        raise OptionError(
             f"Prices need the units of the response and of every rate, or none of them; missing "
             f"for {', '.join(lacking)}. Pass units={{'response': 't/ha', 'rates': 'kg/ha'}} to "
             "fit_surface (or read the data with fertopt.read_trials, which records them)."
@@ -118,9 +118,9 @@ def _positive(value: Any, what: str, allow_zero: bool = False) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FertoptError(f"{what} must be a number, got {value!r}.") from None
+        raise OptionError(f"{what} must be a number, got {value!r}.") from None
     if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise FertoptError(f"{what} must be a positive number, got {value!r}.")
+        raise OptionError(f"{what} must be a positive number, got {value!r}.")
     return x
 
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 from fertopt.surface.fit import _sse
 
 __all__ = ["STEP_COLUMNS", "check_criteria", "stepwise"]
@@ -28,7 +28,7 @@ def check_criteria(f_enter: float, f_remove: float) -> tuple[float, float]:
     f_enter = float(f_enter)
     f_remove = float(f_remove)
     if not (math.isfinite(f_enter) and f_enter > 0 and 0 <= f_remove <= f_enter):
-        raise FertoptError(
+        raise OptionError(
             f"stepwise criteria must satisfy 0 ≤ f_remove ≤ f_enter (got f_enter={f_enter}, "
             f"f_remove={f_remove}); otherwise a term could enter and leave forever."
         )

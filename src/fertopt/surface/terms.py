@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fertopt._core.validation import check_choice
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 from fertopt.surface import poly as _ps
 
 __all__ = ["fit_terms", "nutrients_named", "published_terms", "published_model"]
@@ -39,15 +39,15 @@ def fit_terms(
         try:
             pw = _ps.parse_term(t, nutrients)
         except KeyError as exc:
-            raise FertoptError(
+            raise OptionError(
                 f"term {t!r} names {exc.args[0]!r}, which is not a nutrient of this surface "
                 f"({', '.join(nutrients)}). Name terms like 'N', 'N^2', 'N:P2O5', 'sqrt(N)'."
             ) from None
         except ValueError as exc:
-            raise FertoptError(f"term {t!r} is not valid: {exc}.") from None
+            raise OptionError(f"term {t!r} is not valid: {exc}.") from None
         if pw in powers:
             if any(pw):
-                raise FertoptError(f"term {t!r} is given twice.")
+                raise OptionError(f"term {t!r} is given twice.")
             continue
         powers.append(pw)
     return powers, "given", "custom" if set(powers) - set(cand) else model
@@ -80,22 +80,22 @@ def published_terms(
         try:
             pw = _ps.parse_term(str(name), nutrients)
         except KeyError as exc:
-            raise FertoptError(
+            raise OptionError(
                 f"coefficient {name!r} names {exc.args[0]!r}, which is not among the nutrients "
                 f"with bounds ({', '.join(nutrients)}). Give bounds for every nutrient, with names "
                 "spelled as in the coefficient names."
             ) from None
         except ValueError as exc:
-            raise FertoptError(f"coefficient {name!r} is not a valid term: {exc}.") from None
+            raise OptionError(f"coefficient {name!r} is not a valid term: {exc}.") from None
         try:
             v = float(value)
         except (TypeError, ValueError):
-            raise FertoptError(f"coefficient {name!r} must be a number, got {value!r}.") from None
+            raise OptionError(f"coefficient {name!r} must be a number, got {value!r}.") from None
         if not math.isfinite(v):
-            raise FertoptError(f"coefficient {name!r} must be finite, got {value!r}.")
+            raise OptionError(f"coefficient {name!r} must be finite, got {value!r}.")
         if pw in powers:
             if any(pw) or values[0] != 0.0:
-                raise FertoptError(f"coefficient {name!r} is given twice.")
+                raise OptionError(f"coefficient {name!r} is given twice.")
             values[0] = v
             continue
         powers.append(pw)

@@ -106,7 +106,7 @@ def _significance(surf: SurfaceFit, alpha: float) -> dict[str, Any]:
 
 def _signs(surf: SurfaceFit, strict_signs: bool) -> dict[str, Any]:
     """Rule 2: linear (or square-root) terms > 0, squared (or linear) terms < 0."""
-    params = surf.params
+    params = surf.estimates
     bad = []
     for n, r in zip(surf.nutrients, surf._poly.root, strict=True):
         lin, sq = (f"sqrt({n})", n) if r else (n, f"{n}^2")

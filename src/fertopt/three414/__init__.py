@@ -42,7 +42,7 @@ from fertopt._core.validation import (
     require_frame,
 )
 from fertopt.design import THREE414_LEVELS
-from fertopt.exceptions import ColumnError, FertoptError
+from fertopt.exceptions import ColumnError, OptionError
 from fertopt.surface.fit import _resolve_rates, _resolve_units
 from fertopt.surface.results import TypicalityResult, _passed_text, _resolve_prices
 from fertopt.three414.design import (
@@ -383,7 +383,7 @@ def _three_nutrients(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     """The three nutrients and their rate columns, from ``rates=``."""
     nutrients, columns = _resolve_rates(rates)
     if len(nutrients) != 3:
-        raise FertoptError(
+        raise OptionError(
             f"a 3414 trial has three nutrients; rates names {len(nutrients)}: "
             f"{', '.join(nutrients)}."
         )
@@ -394,7 +394,7 @@ def _check_multipliers(multipliers: Sequence[float]) -> list[float]:
     """Levels 0–3 as multiples of level 2, checked: 4 increasing floats starting at 0."""
     mult = [float(m) for m in multipliers]
     if len(mult) != 4 or mult[0] != 0 or any(b_ <= a_ for a_, b_ in itertools.pairwise(mult)):
-        raise FertoptError(
+        raise OptionError(
             f"multipliers must be 4 increasing values starting at 0, got {tuple(multipliers)!r}."
         )
     return mult

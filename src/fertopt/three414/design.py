@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
-from fertopt._core.validation import as_labels, describe_rows, rate_values, to_numeric
+from fertopt._core.validation import as_labels, describe_rows, drop_missing, rate_values, to_numeric
 from fertopt.design import THREE414_LEVELS
-from fertopt.exceptions import DataError, DataWarning, DesignError, FertoptError
+from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
 from fertopt.surface.results import _positive
 
 #: Treatments of each fit, by the anchors of 3414 practice.
@@ -96,7 +96,7 @@ def _levels(
     if level2 is not None:
         missing = [n for n in nutrients if n not in level2]
         if missing:
-            raise FertoptError(
+            raise OptionError(
                 f"level2 lacks {', '.join(missing)}; give the level-2 rate of every nutrient."
             )
         return {
@@ -156,19 +156,16 @@ def _drop_missing_responses(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The plots that have a response, and their responses; the others are left out or refused."""
     y = to_numeric(frame[response], "response")
-    keep = ~y.isna().to_numpy()
-    if not keep.all():
-        if nan_policy == "raise":
-            raise DataError(
-                f"response column {response!r} is empty at {describe_rows(y.index[~keep])}; fill "
-                "these cells in, or pass nan_policy='omit'."
-            )
-        msg = (
-            f"{int((~keep).sum())} plot(s) without a response were left out "
-            f"({describe_rows(y.index[~keep])})."
-        )
-        warn_list.append(msg)
-        warnings.warn(msg, DataWarning, stacklevel=3)
+    keep, _ = drop_missing(
+        [y],
+        nan_policy,
+        refuse="response column {column!r} is empty at {rows}; fill these cells in, or pass "
+        "nan_policy='omit'.",
+        left_out="{n} plot(s) without a response were left out ({rows}).",
+        column=response,
+        warn_list=warn_list,
+        stacklevel=3,
+    )
     return frame.loc[keep], y.to_numpy()[keep]
 
 
@@ -197,7 +194,7 @@ def _rates_from_treatments(
 ) -> tuple[np.ndarray, dict[str, tuple[float, ...]], list[str]]:
     """The rates of every plot computed from its treatment label and the level-2 rates."""
     if level2 is None:
-        raise FertoptError(
+        raise OptionError(
             "without rate columns the rates come from the treatment codes and the level-2 "
             "rates: pass level2={'N': ..., 'P2O5': ..., 'K2O': ...}."
         )

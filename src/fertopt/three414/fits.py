@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import f_test_text, format_number
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import FertoptError, OptionError
 from fertopt.surface.results import TypicalityResult, _positive
 from fertopt.three414.design import SUBSETS, _fit_label
 
@@ -182,7 +182,7 @@ class _SubsetFits:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fit = self._fit_curve(part, nutrient, "linear_plateau", errors="return")
+                fit = self._fit_curve(part, nutrient, "linear_plateau", errors="record")
             except FertoptError as exc:
                 return None, None, str(exc)
             if not fit.converged:
@@ -258,9 +258,9 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
             else None
         )
         if crop is None:
-            raise FertoptError("prices lack the crop price: give crop=<price per unit of yield>.")
+            raise OptionError("prices lack the crop price: give crop=<price per unit of yield>.")
         if prices.get(nutrient) is None:
-            raise FertoptError(f"prices lack a price for {nutrient}.")
+            raise OptionError(f"prices lack a price for {nutrient}.")
         ratio = _positive(prices[nutrient], f"the price of {nutrient}", allow_zero=True) / crop
         known = fit.response_unit is not None and fit.rate_unit is not None
         return {"price_ratio": ratio if known else (ratio, "kg/kg")}

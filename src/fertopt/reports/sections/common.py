@@ -9,7 +9,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.i18n import label
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import OptionError
 from fertopt.io import guess_column
 
 __all__ = [
@@ -52,7 +52,7 @@ def rates_map(frame: pd.DataFrame, rates: Any) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for col, form in rates.items():
             if form is not None and form not in NUTRIENT_FORMS:
-                raise FertoptError(
+                raise OptionError(
                     f"rates={{{col!r}: {form!r}}}: {form!r} is not a nutrient form; use one of "
                     f"{', '.join(NUTRIENT_FORMS)}."
                 )

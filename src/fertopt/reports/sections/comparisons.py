@@ -51,7 +51,7 @@ def comparisons_section(ctx: Context) -> list[Any]:
                     pct=f"{100 * ctx.alpha:g}",
                     method=method,
                     mse=ctx.num(mc.mse, ctx.digits + 1),
-                    df=format_number(mc.df),
+                    df=format_number(mc.df_resid),
                 )
             )
         )

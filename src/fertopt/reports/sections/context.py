@@ -23,7 +23,7 @@ from fertopt._core.document import Paragraph
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, translate_figure_text
 from fertopt.anova import anova
-from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
+from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning, OptionError
 from fertopt.reports.document import Figure
 from fertopt.reports.sections.common import RESPONSE_MODELS, rates_map
 
@@ -98,7 +98,7 @@ class Context:
         if model != "best":
             _v.check_choice(model, "model", (*RESPONSE_MODELS, "best"))
         if omission is not None and not isinstance(omission, Mapping):
-            raise FertoptError(
+            raise OptionError(
                 "omission= must be a mapping such as {'full': 'NPK', 'minus': {'N': 'PK', "
                 f"'P2O5': 'NK', 'K2O': 'NP'}}, 'control': 'CK'}}, got {type(omission).__name__}."
             )

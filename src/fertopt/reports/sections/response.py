@@ -139,7 +139,7 @@ def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
     facts = Facts(
         [
             (ctx.t("equation"), fit._equation(ctx.digits)),
-            (ctx.t("r_squared"), format_number(fit.r2, 4)),
+            (ctx.t("r_squared"), format_number(fit.r_squared, 4)),
             (
                 ctx.t("residual_sd"),
                 ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),

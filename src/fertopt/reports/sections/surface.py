@@ -71,10 +71,13 @@ def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
     ]
     reg = surf.anova.set_index("source")
     facts = [
-        (ctx.t("r_squared"), f"{surf.r2:.4f} ({ctx.t('adjusted')} {surf.adj_r2:.4f})"),
+        (
+            ctx.t("r_squared"),
+            f"{surf.r_squared:.4f} ({ctx.t('adjusted')} {surf.adj_r_squared:.4f})",
+        ),
         (
             ctx.t("residual_sd"),
-            ctx.t("with_df", x=ctx.num(surf.rmse), df=format_number(surf.df_resid)),
+            ctx.t("with_df", x=ctx.num(surf.sigma), df=format_number(surf.df_resid)),
         ),
     ]
     if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):

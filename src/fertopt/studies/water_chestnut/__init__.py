@@ -128,9 +128,9 @@ class StudyAudit(ResultBase):
         """The audit row of one ``item`` key."""
         rows = self.table.loc[self.table["item"] == item]
         if rows.empty:
-            from fertopt.exceptions import FertoptError
+            from fertopt.exceptions import OptionError
 
-            raise FertoptError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
+            raise OptionError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
         return rows.iloc[0]
 
     def figures(self) -> dict[str, Any]:
