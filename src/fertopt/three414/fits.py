@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number, format_p
+from fertopt.economics.prices import positive_number
 from fertopt.exceptions import FertoptError
-from fertopt.surface.results import TypicalityResult, _positive
+from fertopt.surface.results import TypicalityResult
 from fertopt.three414.design import SUBSETS, _fit_label
 
 _FORMS = ("N", "P2O5", "K2O", "P", "K")
@@ -253,7 +254,7 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
         return {}
     if isinstance(prices, Mapping):
         crop = (
-            _positive(prices.get("crop"), "the crop price")
+            positive_number(prices.get("crop"), "the crop price")
             if prices.get("crop") is not None
             else None
         )
@@ -261,7 +262,9 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
             raise FertoptError("prices lack the crop price: give crop=<price per unit of yield>.")
         if prices.get(nutrient) is None:
             raise FertoptError(f"prices lack a price for {nutrient}.")
-        ratio = _positive(prices[nutrient], f"the price of {nutrient}", allow_zero=True) / crop
+        ratio = (
+            positive_number(prices[nutrient], f"the price of {nutrient}", allow_zero=True) / crop
+        )
         known = fit.response_unit is not None and fit.rate_unit is not None
         return {"price_ratio": ratio if known else (ratio, "kg/kg")}
     return {"prices": prices}
