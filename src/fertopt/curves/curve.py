@@ -17,7 +17,7 @@ Examples
 >>> curve.model, curve.nutrient, curve.rate_range
 ('quadratic', 'P2O5', (0.0, 12.0))
 >>> round(float(curve.value([0.0, 9.0])[1]), 2)
-3185.05
+3184.9
 >>> curve.equation(4)
 'y = 1689 + 328.7·P2O5 − 18.05·P2O5²'
 """

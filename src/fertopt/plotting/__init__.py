@@ -251,13 +251,13 @@ def check_glyphs(ax: Any) -> Any:
     Axes
         ``ax``.
     """
+    from matplotlib.text import Text
+
     texts = [
-        ax.title,
-        ax._left_title,
-        ax._right_title,
+        # the three titles (centre, left, right) and the annotations are the Axes' Text children
+        *(child for child in ax.get_children() if isinstance(child, Text)),
         ax.xaxis.label,
         ax.yaxis.label,
-        *ax.texts,
         *ax.get_xticklabels(),
         *ax.get_yticklabels(),
     ]
