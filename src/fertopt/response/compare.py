@@ -15,7 +15,7 @@ from fertopt._core.formatting import Facts, Notes, ResultBase, Summary, Table
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
-from fertopt.exceptions import ConvergenceError, DesignError, FertoptError
+from fertopt.exceptions import ConvergenceError, DesignError, ExtrapolationWarning, FertoptError
 from fertopt.response.checks import check_design, prepare
 from fertopt.response.fit import ResponseFit, fit_prepared
 
@@ -86,8 +86,6 @@ class ModelComparison(ResultBase):
         DataFrame
             ``model, rate, status, extrapolated, yield_at_rate, net_return, ci_low, ci_high``.
         """
-        from fertopt.exceptions import ExtrapolationWarning
-
         rows = []
         for name, fit in self.fits.items():
             with warnings.catch_warnings():

@@ -93,6 +93,9 @@ class ResponseFit(ResultBase):
     confidence_level : float
     source : {'data', 'coefficients'}
     warnings : tuple of str
+    curve : Curve
+        (property) The fitted curve as one frozen value: model, parameter vector,
+        covariance, residuals and data; what optima, net returns and figures use.
     """
 
     model: str

@@ -143,6 +143,10 @@ class SurfaceFit(ResultBase):
     confidence_level : float
     warnings : tuple of str
         Problems met while fitting (plots left out, no residual degrees of freedom).
+    poly : Poly
+        (property) The fitted polynomial (:mod:`fertopt.surface.poly`), in its working scale.
+    zero_yield : float
+        (property) Predicted response without fertilizer (every rate 0).
 
     Methods
     -------

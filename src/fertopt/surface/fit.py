@@ -23,6 +23,7 @@ from fertopt._core.validation import (
 from fertopt.exceptions import DataError, DataWarning, DesignError, DesignWarning, FertoptError
 from fertopt.surface import poly as _ps
 from fertopt.surface.design import matrix_rank
+from fertopt.units import parse_unit
 
 __all__: list[str] = []
 
@@ -132,8 +133,6 @@ def resolve_units(
     ``units`` keys: ``"response"``, ``"rates"`` (one unit for every rate), a nutrient
     name or a column name.  Values are ``"mass/area"`` strings such as ``"kg/ha"``.
     """
-    from fertopt.units import parse_unit
-
     declared: dict[Any, str] = {}
     if frame is not None:
         declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})

@@ -24,6 +24,8 @@ import pandas as pd
 from fertopt._core.formatting import format_number, format_p
 from fertopt.economics.prices import positive_number
 from fertopt.exceptions import FertoptError
+from fertopt.response import fit_response
+from fertopt.surface import fit_surface
 from fertopt.surface.results import TypicalityResult
 from fertopt.three414.design import SUBSETS, _fit_label
 
@@ -105,8 +107,6 @@ class _SubsetFits:
 
     def surface(self, key: str, rate_names: tuple[str, ...]) -> Any:
         """The quadratic surface on ``SUBSETS[key]``, judged and recorded; None if it failed."""
-        from fertopt.surface import fit_surface
-
         part = self.subset(key)
         label = _fit_label(key, self.nutrients)
         prices = self.prices
@@ -198,8 +198,6 @@ class _SubsetFits:
 
     def _fit_curve(self, part: pd.DataFrame, nutrient: str, model: str, **options: Any) -> Any:
         """``fit_response`` of one nutrient on its univariate subset, with the trial's roles."""
-        from fertopt.response import fit_response
-
         return fit_response(
             part,
             response=self.response,
