@@ -90,6 +90,7 @@ _RUN_DATE = _dt.date.today().isoformat()  # today's date (reports print it), mas
 
 _ADDR = re.compile(r" at 0x[0-9a-fA-F]+")
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{6,}")
+_FUNC = re.compile(r"<function [\w.<>]+ at 0x[0-9a-fA-F]+>")  # a function's repr: its (private) name
 _B64 = re.compile(r"(data:[a-zA-Z0-9/+.-]+;base64,)[A-Za-z0-9+/=\s]+")
 _TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
 _DURATION = re.compile(r"\b\d+(\.\d+)?\s?(ms|seconds|s)\b(?= elapsed| wall| taken)")
@@ -101,6 +102,7 @@ def mask(text: str) -> str:
         for variant in {TMP_ROOT, os.path.realpath(TMP_ROOT), TMP_ROOT.replace("\\", "/")}:
             text = text.replace(variant, "<TMP>")
     text = _B64.sub(lambda m: m.group(1) + "<base64>", text)
+    text = _FUNC.sub("<function>", text)
     text = _ADDR.sub(" at 0xADDR", text)
     text = _HEX_ID.sub("0xADDR", text)
     text = _TIME.sub("<TIMESTAMP>", text)
@@ -130,6 +132,27 @@ def frame_text(df) -> str:
     if df.attrs:
         extra = "attrs: " + json.dumps(df.attrs, sort_keys=True, default=repr, ensure_ascii=False) + "\n"
     return f"DataFrame shape={df.shape} index={type(df.index).__name__} dtypes: {dtypes}\n{extra}" + df.to_csv()
+
+
+def block_text(obj, depth: int = 0) -> str:
+    """A display block (table, facts, paragraph ...) by its content, not its repr.
+
+    Callables held by a block (cell formatters) are shown as ``<callable>``: their
+    names are implementation details, what they produce is in the rendered text.
+    """
+    pd = _pd()
+    if callable(obj) and not isinstance(obj, (pd.DataFrame, pd.Series, type)):
+        return "<callable>"
+    if isinstance(obj, dict):
+        return "{" + ", ".join(f"{k!r}: {block_text(v, depth + 1)}" for k, v in obj.items()) + "}"
+    if isinstance(obj, (list, tuple)) and depth < 3:
+        return "[" + ", ".join(block_text(v, depth + 1) for v in obj) + "]"
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not is_result(obj):
+        parts = []
+        for f in dataclasses.fields(obj):
+            parts.append(f"  {f.name}: {block_text(getattr(obj, f.name), depth + 1)}")
+        return f"{type(obj).__name__}(\n" + "\n".join(parts) + "\n)"
+    return plain(obj, depth)
 
 
 def is_result(obj) -> bool:
@@ -990,28 +1013,28 @@ def _read_file_case(filename: str, payload: bytes, **kw):
 for _enc in ("utf-8", "utf-8-sig", "gbk", "gb18030"):
     add_case(f"io.csv.{_enc}", _read_file_case("trial.csv", CHINESE_CSV.encode(_enc)))
 add_case("io.csv.gbk_explicit_encoding", _read_file_case("t.csv", CHINESE_CSV.encode("gbk"), encoding="gbk"))
-add_case("io.csv.gbk_wrong_encoding", _read_file_case("t.csv", CHINESE_CSV.encode("gbk"), encoding="utf-8"))
+add_case("io.error.csv_gbk_wrong_encoding", _read_file_case("t.csv", CHINESE_CSV.encode("gbk"), encoding="utf-8"))
 add_case("io.csv.labels_never_missing", _read_file_case(
     "t.csv", b"trt,rep,yield\nNone,1,10\nNA,1,11\nCK,1,12\n0,1,13\nnan,1,\n"))
-add_case("io.csv.bad_cells_comma", _read_file_case(
+add_case("io.error.csv_bad_cells_comma", _read_file_case(
     "t.csv", b"trt,rep,yield\nA,1,10.5\nB,1,lost\nC,1,12\nD,1,1,234\n"))
-add_case("io.csv.bad_cells_semicolon", _read_file_case(
+add_case("io.error.csv_bad_cells_semicolon", _read_file_case(
     "t.csv", b"trt;rep;yield\nA;1;10.5\nB;1;lost\nC;1;12\n"))
 add_case("io.csv.bad_cells_not_strict", _read_file_case(
     "t.csv", b"trt;rep;yield\nA;1;10.5\nB;1;lost\nC;1;12\n", strict=False))
-add_case("io.csv.decimal_comma_refused", _read_file_case("t.csv", b"trt;rep;yield\nA;1;10,5\nB;1;11,25\n"))
+add_case("io.error.csv_decimal_comma_refused", _read_file_case("t.csv", b"trt;rep;yield\nA;1;10,5\nB;1;11,25\n"))
 add_case("io.csv.decimal_comma", _read_file_case("t.csv", b"trt;rep;yield\nA;1;10,5\nB;1;11,25\n", decimal=","))
 add_case("io.csv.tab", _read_file_case("t.tsv", b"Treatment\tRep\tYield (t/ha)\nCK\t1\t5.5\nN\t1\t7.25\n"))
 add_case("io.csv.explicit_columns", _read_file_case(
     "t.csv", b"trt,variety,yield,grain\nA,v1,10,5\nB,v1,11,6\n", columns={"grain": "yield", "yield": "straw"}))
-add_case("io.csv.two_columns_one_role", _read_file_case("t.csv", "处理,treatment,产量\nA,1,10\nB,2,11\n".encode()))
+add_case("io.error.csv_two_columns_one_role", _read_file_case("t.csv", "处理,treatment,产量\nA,1,10\nB,2,11\n".encode()))
 add_case("io.csv.units_header_convert", _read_file_case(
     "t.csv", "处理,重复,产量(kg/亩),N(kg/亩)\nCK,1,400,0\nN,1,520,12\n".encode(),
     convert={"yield": "kg/ha", "N": "kg/ha"}))
-add_case("io.csv.empty_file", _read_file_case("t.csv", b""))
-add_case("io.csv.header_only", _read_file_case("t.csv", b"trt,rep,yield\n"))
-add_case("io.csv.binary_garbage", _read_file_case("t.csv", bytes(range(256)) * 3))
-add_case("io.unknown_extension", _read_file_case("t.json", b"{}"))
+add_case("io.error.csv_empty_file", _read_file_case("t.csv", b""))
+add_case("io.error.csv_header_only", _read_file_case("t.csv", b"trt,rep,yield\n"))
+add_case("io.error.csv_binary_garbage", _read_file_case("t.csv", bytes(range(256)) * 3))
+add_case("io.error.unknown_extension", _read_file_case("t.json", b"{}"))
 
 
 @case("io.frame.full_width_and_markers")
@@ -1021,7 +1044,7 @@ def _(rec):
     rec.call("read_trials", fo.read_trials, raw)
 
 
-@case("io.frame.decimal_comma_cells")
+@case("io.error.frame_decimal_comma_cells")
 def _(rec):
     pd = _pd()
     raw = pd.DataFrame({"trt": ["A", "B"], "yield": ["10,5", "11,25"]})
@@ -1029,7 +1052,7 @@ def _(rec):
     rec.call("read_trials decimal=','", fo.read_trials, raw, decimal=",")
 
 
-@case("io.frame.unknown_columns_mapping")
+@case("io.error.frame_unknown_columns_mapping")
 def _(rec):
     pd = _pd()
     raw = pd.DataFrame({"yield": [1.0], "trt": ["A"]})
@@ -1058,7 +1081,7 @@ def _(rec):
     rec.call("read_trials sheet='nope'", fo.read_trials, path, sheet="nope")
 
 
-@case("io.excel.bad_cells")
+@case("io.error.excel_bad_cells")
 def _(rec):
     pd = _pd()
     raw = pd.DataFrame({"trt": ["A", "B", "C"], "rep": [1, 1, 1], "yield": [10.0, "lost", "12,5"]})
@@ -1077,7 +1100,7 @@ def _(rec):
     rec.call("read_trials", fo.read_trials, path)
 
 
-@case("io.missing_file_and_wrong_type")
+@case("io.error.missing_file_and_wrong_type")
 def _(rec):
     rec.call("missing", fo.read_trials, Path.cwd() / "nope.csv")
     rec.call("int", fo.read_trials, 42)
@@ -1165,7 +1188,7 @@ for _t in (2, 3):
     anova_case(f"anova.rcbd.missing_plot.ss{_t}", _dis_missing, response="yield", treatment="trt", block="rep",
                ss_type=_t)
 anova_case("anova.rcbd.missing_responses", _dis_missing_responses, response="yield", treatment="trt", block="rep")
-anova_case("anova.rcbd.missing_responses_raise", _dis_missing_responses, response="yield", treatment="trt",
+anova_case("anova.error.missing_responses_raise", _dis_missing_responses, response="yield", treatment="trt",
            block="rep", nan_policy="raise")
 anova_case("anova.rcbd.cotton", lambda: data("cotton"), response="yield", treatment="lineage", block="block")
 anova_case("anova.rcbd.minnesota", lambda: dataset("minnesota_2012"), response="yld_grain_dry_kgha",
@@ -1194,11 +1217,11 @@ anova_case("anova.splitplot.plots", lambda: data("splitplot"), plot=True, respon
            sub_plot="B", block="block")
 anova_case("anova.splitplot.oats", lambda: data("oats"), response="yield", main_plot="Variety",
            sub_plot="nitro", block="Block")
-anova_case("anova.splitplot.incomplete", lambda: data("splitplot").iloc[1:], response="yield", main_plot="A",
+anova_case("anova.error.splitplot_incomplete", lambda: data("splitplot").iloc[1:], response="yield", main_plot="A",
            sub_plot="B", block="block")
-anova_case("anova.splitplot.ss2", lambda: data("splitplot"), response="yield", main_plot="A", sub_plot="B",
+anova_case("anova.error.splitplot_ss2", lambda: data("splitplot"), response="yield", main_plot="A", sub_plot="B",
            block="block", ss_type=2)
-anova_case("anova.splitplot.no_block", lambda: data("splitplot"), response="yield", main_plot="A", sub_plot="B")
+anova_case("anova.error.splitplot_no_block", lambda: data("splitplot"), response="yield", main_plot="A", sub_plot="B")
 
 
 def _frame(**cols):
@@ -1398,7 +1421,7 @@ def mc_error_case(case_id: str, fn) -> None:
 mc_error_case("multcomp.error.unknown_control", lambda: fo.dunnett(_crd9(), control="CK"))
 mc_error_case("multcomp.error.alpha5", lambda: fo.duncan(_crd9(), alpha=5))
 mc_error_case("multcomp.error.alpha0", lambda: fo.lsd(_crd9(), alpha=0))
-mc_error_case("multcomp.error.alpha_text", lambda: fo.tukey(_crd9(), alpha="0.05"))
+mc_error_case("multcomp.alpha_text_accepted", lambda: fo.tukey(_crd9(), alpha="0.05"))
 mc_error_case("multcomp.error.term_not_in_anova", lambda: fo.tukey(_crd9(), term="N"))
 mc_error_case("multcomp.error.p_adjust", lambda: fo.lsd(_crd9(), p_adjust="bonf"))
 mc_error_case("multcomp.error.replication", lambda: fo.tukey(_crd9(), replication="mean"))
@@ -1684,7 +1707,7 @@ def _(rec):
     rec.call("plotting.plot_net_return(fit, prices)", lambda: fo.plotting.plot_net_return(fit, prices=mn_prices()))
 
 
-@case("response.optimum_errors")
+@case("response.error.optimum_arguments")
 def _(rec):
     fit = fo.fit_response(dataset("minnesota_2012"), model="quadratic", **RESPONSE_SETS["minnesota"][1])
     for bad in (0, -1.0, float("nan"), "cheap"):
@@ -1773,7 +1796,7 @@ _resp_err("response.error.equal_yields", lambda: fo.fit_response(_small().assign
                                                                  response="yield", rate="N"))
 _resp_err("response.error.too_few_rates", lambda: fo.fit_response(_small().query("N < 100"), response="yield",
                                                                   rate="N", model="quadratic"))
-_resp_err("response.error.too_few_rates_mitscherlich", lambda: fo.fit_response(
+_resp_err("response.mitscherlich_three_rates", lambda: fo.fit_response(
     _small(), response="yield", rate="N", model="mitscherlich"))
 _resp_err("response.error.no_resid_df", lambda: fo.fit_response(
     _pd().DataFrame({"N": [0, 60, 120], "yield": [5.0, 7.0, 7.5]}), response="yield", rate="N"))
@@ -1828,7 +1851,7 @@ def _(rec):
              _full=False)
 
 
-@case("response.convergence")
+@case("response.error.convergence")
 def _(rec):
     np, pd = _np(), _pd()
     x = np.repeat([0.0, 50, 100, 150], 2)
@@ -1927,7 +1950,7 @@ def _(rec):
             rec.call(f"{model} predict", fit.predict, [0.0, 100.0, 240.0])
 
 
-@case("response.coefficients.errors")
+@case("response.error.coefficients")
 def _(rec):
     rec.call("wrong names", fo.response_from_coefficients, "quadratic", intercept=1688.9, linear=328.69,
              a=-18.05, rate_range=(0, 8))
@@ -2231,7 +2254,7 @@ def _(rec):
     rec.call("kg/mu with Prices", ok.optimum, prices=fo.Prices(crop=2, N=5, P2O5=6, K2O=5, currency="yuan"))
 
 
-@case("surface.errors")
+@case("surface.error.inputs")
 def _(rec):
     np, pd = _np(), _pd()
     t = three414_trial()
@@ -2740,7 +2763,7 @@ def report_followups(rec: Recorder, rep, write: bool = False) -> None:
     rec.call("rep.shown", lambda: [(s.key, s.title, s.status, s.reason) for s in rep.shown])
     rec.call("rep.sections", lambda: [(s.key, s.title, s.status, s.reason, len(s.blocks)) for s in rep.sections])
     for s in rep.sections:
-        rec.call(f"rep.section({s.key!r}) blocks", lambda s=s: [plain(b) for b in s.blocks])
+        rec.call(f"rep.section({s.key!r}) blocks", lambda s=s: "\n".join(block_text(b) for b in s.blocks), _text=True)
     if write:
         rec.call("rep.section('nope')", rep.section, "nope")
     rec.call("rep.figures", lambda: "\n".join(figure_digest(f) for f in rep.figures), _text=True)
@@ -2848,7 +2871,7 @@ report_case("report.minnesota.dropped_plots", lambda: dataset("minnesota_2012").
     yld_grain_dry_kgha=lambda d: d["yld_grain_dry_kgha"].where(~d.index.isin([3, 17]))), figures=False, **MN_REPORT)
 report_case("report.failed_anova", lambda: _rcbd().assign(rep=1), response="yield", treatment="trt", block="rep",
             posthoc="duncan")
-report_case("report.failed_anova.raise", lambda: _rcbd().assign(rep=1), response="yield", treatment="trt",
+report_case("report.error.failed_anova_raise", lambda: _rcbd().assign(rep=1), response="yield", treatment="trt",
             block="rep", errors="raise", figures=False)
 report_case("report.rcbd_chinese_names", lambda: _rcbd().assign(
     trt=lambda d: d["trt"].map({"T1": "处理一", "T2": "处理二", "T3": "处理三", "T4": "处理四"})),
@@ -3011,7 +3034,7 @@ batch_case("batch.two_keys", lambda: random_trials(6, seed=16, degenerate=False)
     by=("site", "year"), response="y", treatment="trt", block="rep")
 batch_case("batch.bad_trials.vectorized", bad_batch, posthoc=None, engine="vectorized", n_results=10, **BATCH)
 batch_case("batch.bad_trials.python", bad_batch, posthoc=None, engine="python", **BATCH)
-batch_case("batch.bad_trials.errors_raise", bad_batch, posthoc=None, errors="raise", **BATCH)
+batch_case("batch.error.bad_trials_raise", bad_batch, posthoc=None, errors="raise", **BATCH)
 batch_case("batch.no_key_rows", lambda: random_trials(4, seed=2, degenerate=False).assign(
     trial=lambda d: d["trial"].astype(float).where(d.index % 17 != 3)), posthoc=None, **BATCH)
 batch_case("batch.surface.full", lambda: batch_3414(6, seed=1), by="trial", response="yield", treatment="trt",
@@ -3625,7 +3648,7 @@ def main(argv=None) -> int:
     if not args.outdir:
         p.error("OUTDIR is required (or --compare DIR_A DIR_B)")
     # string hashing must not vary between runs (set order of labels)
-    if os.environ.get("PYTHONHASHSEED") != "0":
+    if os.environ.get("PYTHONHASHSEED") != "0" and not os.environ.get("FINGERPRINT_NO_REEXEC"):
         env = dict(os.environ, PYTHONHASHSEED="0")
         os.execve(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]], env)
     return run_all(Path(args.outdir), args.only)

@@ -244,7 +244,14 @@ _PRICE_FORMS = ("N", "P2O5", "K2O", "P", "K")
 _PRODUCT_PRICE_SUSPECT = 0.35
 
 
-def _mass_unit(unit: Any, name: str) -> str:
+def mass_unit(unit: Any, name: str) -> str:
+    """The canonical spelling of a mass unit (``'kg'``, ``'t'`` …), read case-insensitively.
+
+    Raises
+    ------
+    FertoptError
+        ``unit`` is not a string or not a known mass unit; the message names ``name``.
+    """
     if not isinstance(unit, str):
         raise OptionError(f"{name} must be a mass unit such as 'kg' or 't', got {unit!r}.")
     canon = _canonical(unit)
@@ -423,8 +430,8 @@ class Prices:
                 "give the potassium price once: either K= (per kg K) or K2O= (per kg K2O), "
                 "not both; fertopt converts between them (K2O = 1.2046 K)."
             )
-        set_(self, "crop_unit", _mass_unit(self.crop_unit, "crop_unit"))
-        set_(self, "nutrient_unit", _mass_unit(self.nutrient_unit, "nutrient_unit"))
+        set_(self, "crop_unit", mass_unit(self.crop_unit, "crop_unit"))
+        set_(self, "nutrient_unit", mass_unit(self.nutrient_unit, "nutrient_unit"))
         if self.area is not None:
             area = _canonical(str(self.area))
             if area not in AREA_M2:
@@ -493,7 +500,7 @@ class Prices:
             price = _positive_price(price, f"{form} product")
             grade = product_grade(product, form)
             prices[form] = price / grade
-            unit = _mass_unit(options.get("nutrient_unit", "kg"), "nutrient_unit")
+            unit = mass_unit(options.get("nutrient_unit", "kg"), "nutrient_unit")
             name = _product_key(product) if isinstance(product, str) else "product"
             sources.append(f"{form}: {price:g} per {unit} of {name} at {grade * 100:g} % {form}")
         return cls(crop=crop, **prices, sources=tuple(sources), **options)

@@ -37,7 +37,9 @@ from fertopt.batch._pertrial import (
     model_stages,
     table_columns,
 )
+from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import FertoptError
+from fertopt.surface.fit import resolve_units
 
 __all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
 
@@ -456,12 +458,11 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
     nutrients = tuple(str(r) for r in plan.rates)
     crop = costs = None
     if plan.prices is not None:
-        from fertopt.surface.fit import _resolve_units
-        from fertopt.surface.results import _resolve_prices
-
         columns = {n: r for n, r in zip(nutrients, plan.rates, strict=True)}
-        response_unit, rate_units = _resolve_units(frame, None, plan.response, columns)
-        crop, prices, _money = _resolve_prices(plan.prices, nutrients, response_unit, rate_units)
+        response_unit, rate_units = resolve_units(frame, None, plan.response, columns)
+        crop, prices, _money = resolve_surface_prices(
+            plan.prices, nutrients, response_unit, rate_units
+        )
         costs = np.array([prices[n] for n in nutrients], dtype=float)
     return _vs.SurfaceSetup.build(nutrients, crop, costs, stepwise=plan.surface == "stepwise")
 

@@ -20,7 +20,11 @@ import pandas as pd
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
 from fertopt._core.formatting import ResultBase
 from fertopt.anova import AnovaResult, anova
+from fertopt.curves.models import get_model
 from fertopt.exceptions import FertoptError
+from fertopt.response import fit_response
+from fertopt.surface import fit_surface
+from fertopt.surface import poly as _ps
 
 __all__ = [
     "Plan",
@@ -111,8 +115,6 @@ class Plan:
 
 def surface_terms(plan: Plan) -> list[str]:
     """Names of the candidate terms of the plan's surface (intercept first)."""
-    from fertopt.surface import poly as _ps
-
     nutrients = tuple(str(r) for r in plan.rates)
     return [_ps.term_name(p, nutrients) for p in _ps.candidate_terms(len(nutrients), "quadratic")]
 
@@ -144,8 +146,6 @@ def surface_columns(plan: Plan) -> dict[str, str]:
 
 def model_columns(plan: Plan) -> dict[str, str]:
     """Response-model and optimum columns of ``BatchResult.table``."""
-    from fertopt.curves.models import get_model
-
     cols = {"model_converged": "boolean"}
     cols.update({f"coef_{name}": "float64" for name in get_model(plan.model).params})
     cols.update(
@@ -363,8 +363,6 @@ def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
 
 def run_model(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's single-nutrient response model fitted to one trial (non-convergence returned)."""
-    from fertopt.response import fit_response
-
     return fit_response(
         frame,
         response=plan.response,
@@ -422,8 +420,6 @@ def model_stages(
 
 def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's response surface fitted to one trial."""
-    from fertopt.surface import fit_surface
-
     return fit_surface(
         frame, response=plan.response, rates=tuple(plan.rates), terms=plan.surface, block=plan.block
     )

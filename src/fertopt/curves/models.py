@@ -47,6 +47,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from fertopt._core.validation import check_choice
+
 __all__ = ["ModelSpec", "Solution", "MODELS", "MODEL_NAMES", "get_model", "Blocks"]
 
 
@@ -593,7 +595,5 @@ MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 
 def get_model(name: str) -> ModelSpec:
     """The specification of a model by name (raises a clear error for unknown names)."""
-    from fertopt._core.validation import check_choice
-
     check_choice(name, "model", MODEL_NAMES)
     return MODELS[name]

@@ -1,19 +1,20 @@
 """Confidence intervals of an optimum rate: delta method, Fieller, profile likelihood, bootstrap.
 
-Private helpers of :mod:`fertopt.economics`; see :func:`fertopt.economics.optimum`.
+Helpers of :func:`fertopt.economics.optimum`; each works on a
+:class:`~fertopt.curves.curve.Curve`.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from fertopt.curves.curve import Curve
+from fertopt.curves.engine import FitData, FitFailure, estimate, profile_sse
+from fertopt.curves.models import Blocks
 from fertopt.exceptions import OptionError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from fertopt.response.fit import ResponseFit
 
 __all__ = ["t_quantile", "delta_se", "fieller", "profile", "bootstrap"]
 
@@ -26,26 +27,24 @@ def t_quantile(level: float, df: float | None) -> float:
     return float(stats.t.ppf(0.5 + level / 2, df))
 
 
-def delta_se(fit: ResponseFit, r: float) -> float:
-    if fit._vcov is None:
+def delta_se(curve: Curve, r: float) -> float:
+    if curve.vcov is None:
         return math.nan
-    g = fit._spec.rate_gradient(fit._theta, r)
-    var = float(g @ fit._vcov @ g)
+    g = curve.spec.rate_gradient(curve.theta, r)
+    var = float(g @ curve.vcov @ g)
     return math.sqrt(var) if var >= 0 else math.nan
 
 
-def fieller(
-    fit: ResponseFit, r: float, level: float
-) -> tuple[tuple[tuple[float, float], ...], bool]:
+def fieller(curve: Curve, r: float, level: float) -> tuple[tuple[tuple[float, float], ...], bool]:
     """Fieller (Bachmaier 2009) confidence set for the root of u0 + v·u1 = 0."""
-    spec, th, V = fit._spec, fit._theta, fit._vcov
+    spec, th, V = curve.spec, curve.theta, curve.vcov
     b, c = th[1], th[2]
     if spec.name == "quadratic":
         u0, u1 = b - r, 2 * c
     else:  # square_root: b + 2 s (c - r) = 0 with s = sqrt(x)
         u0, u1 = b, 2 * (c - r)
     v00, v01, v11 = V[1, 1], 2 * V[1, 2], 4 * V[2, 2]
-    t2 = t_quantile(level, fit.df_resid) ** 2
+    t2 = t_quantile(level, curve.df_resid) ** 2
     A = u1 * u1 - t2 * v11
     B = 2 * (u0 * u1 - t2 * v01)
     C = u0 * u0 - t2 * v00
@@ -81,23 +80,19 @@ def fieller(
     return pieces, bounded
 
 
-def profile(
-    fit: ResponseFit, r: float, rate: float, level: float, se: float
-) -> tuple[float, float]:
+def profile(curve: Curve, r: float, rate: float, level: float, se: float) -> tuple[float, float]:
     from scipy import optimize, stats
 
-    from fertopt.curves.engine import profile_sse
-
-    spec, data = fit._spec, fit._fitdata
-    s2 = fit.sse / fit.df_resid
-    crit = float(stats.f.ppf(level, 1, fit.df_resid))
+    spec, data = curve.spec, curve.data
+    s2 = curve.sse / curve.df_resid
+    crit = float(stats.f.ppf(level, 1, curve.df_resid))
     theta_hat = rate
 
     def h(t: float) -> float:
         val = profile_sse(spec, data, t, r)
         if not math.isfinite(val):
             return 1e6
-        return min((val - fit.sse) / s2 - crit, 1e6)
+        return min((val - curve.sse) / s2 - crit, 1e6)
 
     top = float(data.levels[-1]) or 1.0
     step0 = se if math.isfinite(se) and se > 0 else 0.05 * top
@@ -123,9 +118,7 @@ def profile(
     return bounds[0], bounds[1]
 
 
-def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, kind: str):
-    from fertopt.curves.engine import FitFailure, estimate
-
+def bootstrap(curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind: str):
     if isinstance(rng, np.random.Generator):
         seed = int(rng.integers(0, 2**63 - 1))
     elif rng is None:
@@ -140,9 +133,9 @@ def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, k
         if seed < 0:
             raise OptionError(f"rng seed must be 0 or more, got {seed}.")
     gen = np.random.default_rng(seed)
-    spec, data = fit._spec, fit._fitdata
-    fitted = data.y - fit._resid
-    resid = fit._resid - fit._resid.mean()
+    spec, data = curve.spec, curve.data
+    fitted = data.y - curve.resid
+    resid = curve.resid - curve.resid.mean()
     codes = data.blocks.codes
     rates, failed, none = [], 0, 0
     n = data.n
@@ -151,7 +144,7 @@ def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, k
             ystar = fitted + resid[gen.integers(0, n, n)]
             sample = data.with_y(ystar)
         elif kind == "wild":
-            ystar = fitted + fit._resid * gen.choice((-1.0, 1.0), n)
+            ystar = fitted + curve.resid * gen.choice((-1.0, 1.0), n)
             sample = data.with_y(ystar)
         else:
             idx = np.concatenate(
@@ -160,9 +153,6 @@ def bootstrap(fit: ResponseFit, r: float, level: float, n_boot: int, rng: Any, k
                     for b in range(data.blocks.n_blocks)
                 ]
             )
-            from fertopt.curves.engine import FitData
-            from fertopt.curves.models import Blocks
-
             sample = FitData(data.x[idx], data.y[idx], Blocks(codes[idx], len(idx)))
             if len(sample.levels) < spec.n_params:
                 failed += 1

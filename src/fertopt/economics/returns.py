@@ -8,19 +8,18 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt.curves.curve import Curve
+from fertopt.economics.optimum import Optimum, as_curve, optimum, optimum_headline
+from fertopt.economics.prices import resolve_curve_prices
 from fertopt.exceptions import DesignError, ExtrapolationWarning, OptionError
 from fertopt.units import NUTRIENT_FORMS, Prices
-
-if TYPE_CHECKING:  # pragma: no cover
-    from fertopt.economics import Optimum
-    from fertopt.response.fit import ResponseFit
 
 __all__ = [
     "NetReturnCurve",
@@ -64,6 +63,11 @@ class NetReturnCurve(ResultBase):
     warnings: tuple[str, ...] = ()
     _fit: Any = field(default=None, repr=False, compare=False)
 
+    @property
+    def source_curve(self) -> Curve | None:
+        """The response curve whose net returns these are (its rate name and units label plots)."""
+        return None if self._fit is None else as_curve(self._fit)
+
     def _headline(self) -> str:
         best = self.table.loc[self.table["net_return"].idxmax()]
         text = (
@@ -79,7 +83,7 @@ class NetReturnCurve(ResultBase):
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Price ratio applied", self.price_ratio_text),
-            ("Economic optimum", self.optimum._headline()),
+            ("Economic optimum", optimum_headline(self.optimum)),
         ]
         if self.profitable_range is not None:
             lo, hi = self.profitable_range
@@ -118,7 +122,7 @@ def _contiguous_range(rates: np.ndarray, ok: np.ndarray, at: int) -> tuple[float
 
 
 def net_return_curve(
-    fit: ResponseFit,
+    fit: Any,
     /,
     *,
     prices: Prices | None = None,
@@ -130,7 +134,7 @@ def net_return_curve(
 
     Parameters
     ----------
-    fit : ResponseFit
+    fit : ResponseFit or Curve
     prices, price_ratio
         As for :func:`optimum` (one is required).
     rates : array-like, optional
@@ -154,16 +158,15 @@ def net_return_curve(
     >>> curve.profitable_range
     (7.92, 8.0)
     """
-    from fertopt.economics import _resolve, optimum
-
-    econ = _resolve(fit, prices, price_ratio)
+    curve = as_curve(fit)
+    econ = resolve_curve_prices(curve, prices, price_ratio)
     if econ is None:
         raise OptionError("a net return needs prices= or price_ratio=.")
-    lo, hi = fit.rate_range
+    lo, hi = curve.rate_range
     grid = np.linspace(0.0, hi, 201) if rates is None else np.asarray(rates, float).ravel()
     if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
         raise OptionError("rates must be finite rates of 0 or more.")
-    spec, th = fit._spec, fit._theta
+    spec, th = curve.spec, curve.theta
     yhat = spec.curve(grid, th)
     y0 = float(spec.curve(np.array([0.0]), th)[0])
     gain = yhat - y0
@@ -249,7 +252,7 @@ class PriceSensitivity(ResultBase):
 
 
 def price_sensitivity(
-    fit: ResponseFit,
+    fit: Any,
     /,
     *,
     prices: Prices | None = None,
@@ -263,7 +266,7 @@ def price_sensitivity(
 
     Parameters
     ----------
-    fit : ResponseFit
+    fit : ResponseFit or Curve
     prices : Prices, optional
         The base prices; the grid varies its crop price and the price of the
         fit's nutrient.
@@ -293,8 +296,6 @@ def price_sensitivity(
     0            4.67  9.058     ok
     1            9.34  9.012     ok
     """
-    from fertopt.economics import _resolve, optimum
-
     rows = []
     warn: list[str] = []
     if price_ratios is not None:
@@ -315,7 +316,7 @@ def price_sensitivity(
                 "price_sensitivity needs prices= (with optional crop=/nutrient_prices=) "
                 "or price_ratios=."
             )
-        base = _resolve(fit, prices, None)
+        base = resolve_curve_prices(as_curve(fit), prices, None)
         form = base.form
         given = next(
             (f for f in prices.forms if NUTRIENT_FORMS[f][0] == NUTRIENT_FORMS[form][0]), form
@@ -372,7 +373,11 @@ def price_sensitivity(
     if table["extrapolated"].any():
         warn.append("some optima lie outside the tested rates (extrapolated = True)")
     return PriceSensitivity(
-        table=table, nutrient=fit.nutrient, net_return_unit=unit, ci_method=ci, warnings=tuple(warn)
+        table=table,
+        nutrient=as_curve(fit).nutrient,
+        net_return_unit=unit,
+        ci_method=ci,
+        warnings=tuple(warn),
     )
 
 
@@ -459,8 +464,8 @@ class PooledSites(ResultBase):
         return plotting.plot_net_return(self, ax=ax, **kwargs)
 
 
-def _checked_sites(fits: Any) -> list[tuple[Any, Any]]:
-    """``(site, fit)`` pairs, checked: two or more converged fits of one nutrient in one unit."""
+def _checked_sites(fits: Any) -> list[tuple[Any, Curve]]:
+    """``(site, curve)`` pairs, checked: two or more converged fits of one nutrient in one unit."""
     if isinstance(fits, dict):
         items = list(fits.items())
     else:
@@ -470,16 +475,18 @@ def _checked_sites(fits: Any) -> list[tuple[Any, Any]]:
             raise OptionError("fits must be a dict {site: fit} or a list of fits.") from None
     if len(items) < 2:
         raise DesignError(f"pooling needs at least two sites, got {len(items)}.")
-    from fertopt.response.fit import ResponseFit
-
-    for name, f in items:
-        if not isinstance(f, ResponseFit):
-            raise OptionError(f"site {name!r} is not a ResponseFit (got {type(f).__name__}).")
+    curves = []
+    for name, fit in items:
+        f = as_curve(fit)
+        if not isinstance(f, Curve):
+            raise OptionError(f"site {name!r} is not a ResponseFit (got {type(fit).__name__}).")
         if not f.converged:
             raise DesignError(
                 f"site {name!r}: the {f.model} fit did not converge; drop the site or use "
                 "another model."
             )
+        curves.append((name, f))
+    items = curves
     first = items[0][1]
     for name, f in items[1:]:
         if (f.nutrient, f.response_unit, f.rate_unit) != (
@@ -506,7 +513,7 @@ def _refine_mrtn(
         xs = np.array([x])
         g = np.mean(
             [
-                f._spec.curve(xs, f._theta)[0] - f._spec.curve(np.array([0.0]), f._theta)[0]
+                f.spec.curve(xs, f.theta)[0] - f.spec.curve(np.array([0.0]), f.theta)[0]
                 for _, f in items
             ]
         )
@@ -525,8 +532,6 @@ def _refine_mrtn(
 
 def _site_optima(items: list[tuple[Any, Any]], prices: Any, price_ratio: Any) -> pd.DataFrame:
     """Each site's own economic optimum, for comparison with the pooled MRTN."""
-    from fertopt.economics import optimum
-
     rows = []
     for name, f in items:
         with warnings.catch_warnings():
@@ -563,6 +568,7 @@ def pool_sites(
     Parameters
     ----------
     fits : mapping of site -> ResponseFit, or sequence of ResponseFit
+        (a :class:`~fertopt.curves.curve.Curve` serves as well)
         One fitted response per site (models may differ between sites), all
         for the same nutrient in the same units.
     prices, price_ratio
@@ -601,11 +607,9 @@ def pool_sites(
     >>> round(pooled.mrtn_rate, 1)     # 0.157·(50 − 0.28 x) = 0.88
     158.6
     """
-    from fertopt.economics import _resolve
-
     items = _checked_sites(fits)
     first = items[0][1]
-    econ = _resolve(first, prices, price_ratio)
+    econ = resolve_curve_prices(first, prices, price_ratio)
     if econ is None:
         raise OptionError("pooling returns needs prices= or price_ratio=.")
     top = min(f.rate_range[1] for _, f in items)
@@ -621,8 +625,8 @@ def pool_sites(
         )
     gains, levels = [], []
     for _, f in items:
-        yhat = f._spec.curve(grid, f._theta)
-        gains.append(yhat - float(f._spec.curve(np.array([0.0]), f._theta)[0]))
+        yhat = f.spec.curve(grid, f.theta)
+        gains.append(yhat - float(f.spec.curve(np.array([0.0]), f.theta)[0]))
         levels.append(yhat)
     mean_gain = np.mean(gains, axis=0)
     mean_yield = np.mean(levels, axis=0)
@@ -638,7 +642,7 @@ def pool_sites(
     pct = 100 * mean_yield / mean_yield.max()
     pct_at = (
         100
-        * float(np.mean([f._spec.curve(np.array([mrtn]), f._theta)[0] for _, f in items]))
+        * float(np.mean([f.spec.curve(np.array([mrtn]), f.theta)[0] for _, f in items]))
         / mean_yield.max()
     )
     table = pd.DataFrame(

@@ -19,7 +19,10 @@ from typing import Any
 import numpy as np
 
 from fertopt._core.i18n import check_lang, label, method_name, model_name, status_text
-from fertopt.exceptions import DisplayWarning, OptionError
+from fertopt.economics import NetReturnCurve, PooledSites
+from fertopt.economics.prices import resolve_surface_prices
+from fertopt.exceptions import DisplayWarning, ExtrapolationWarning, OptionError
+from fertopt.surface import SurfaceFit
 
 __all__ = [
     "plot_residuals",
@@ -248,13 +251,13 @@ def check_glyphs(ax: Any) -> Any:
     Axes
         ``ax``.
     """
+    from matplotlib.text import Text
+
     texts = [
-        ax.title,
-        ax._left_title,
-        ax._right_title,
+        # the three titles (centre, left, right) and the annotations are the Axes' Text children
+        *(child for child in ax.get_children() if isinstance(child, Text)),
         ax.xaxis.label,
         ax.yaxis.label,
-        *ax.texts,
         *ax.get_xticklabels(),
         *ax.get_yticklabels(),
     ]
@@ -515,10 +518,6 @@ def plot_response(
     >>> ax.get_xlabel()
     'P2O5'
     """
-    import warnings
-
-    from fertopt.exceptions import ExtrapolationWarning
-
     lang = check_lang(lang)
     ax = _response_axes(ax)
     lo, hi = fit.rate_range
@@ -527,13 +526,15 @@ def plot_response(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExtrapolationWarning)
         if show_maximum:
-            opts.append(fit.optimum(ci=ci if fit._vcov is not None else None))
+            opts.append(fit.optimum(ci=ci if fit.curve.vcov is not None else None))
         if optimum is not None:
             opts.append(optimum)
         elif prices is not None or price_ratio is not None:
             opts.append(
                 fit.optimum(
-                    prices=prices, price_ratio=price_ratio, ci=ci if fit._vcov is not None else None
+                    prices=prices,
+                    price_ratio=price_ratio,
+                    ci=ci if fit.curve.vcov is not None else None,
                 )
             )
     for o in opts:
@@ -544,7 +545,7 @@ def plot_response(
     kwargs.setdefault("label", label("fig_fit", lang, model=model))
     if (
         band is not None
-        and fit._vcov is not None
+        and fit.curve.vcov is not None
         and not (band == "prediction" and not math.isfinite(fit.sigma))
     ):
         pred = fit.predict(grid, interval=band, confidence_level=confidence_level)
@@ -631,8 +632,6 @@ def plot_net_return(
     >>> ax.get_ylabel()
     'net return (yuan per unit area of the data)'
     """
-    from fertopt.economics import NetReturnCurve, PooledSites
-
     lang = check_lang(lang)
     ax = _response_axes(ax)
     if not isinstance(result, (NetReturnCurve, PooledSites)):
@@ -668,8 +667,10 @@ def plot_net_return(
             lw=0,
             label=label("fig_profitable", lang),
         )
-    fit = getattr(result, "_fit", None)
-    xlabel = _axis_label(fit.rate, fit.rate_unit) if fit is not None else label("fig_rate", lang)
+    curve = getattr(result, "source_curve", None)
+    xlabel = (
+        _axis_label(curve.rate, curve.rate_unit) if curve is not None else label("fig_rate", lang)
+    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(label("fig_net_return_axis", lang, unit=result.net_return_unit))
     ax.legend(fontsize="small", frameon=False)
@@ -744,8 +745,6 @@ def plot_surface(
     ['tested region', 'stationary point (saddle)', 'maximum in region (saddle)']
     >>> plt.close("all")
     """
-    from fertopt.surface import SurfaceFit
-
     lang = check_lang(lang)
     if not isinstance(surface, SurfaceFit):
         raise OptionError(
@@ -865,9 +864,7 @@ def _surface_values(
     z = np.asarray(surface.predict(grid), dtype=float)
     label_z = surface.response
     if what == "net_return":
-        from fertopt.surface.results import _resolve_prices
-
-        crop, costs, money = _resolve_prices(
+        crop, costs, money = resolve_surface_prices(
             prices, surface.nutrients, surface.response_unit, surface.rate_units
         )
         y_zero = float(surface.predict({n: 0.0 for n in surface.nutrients}))

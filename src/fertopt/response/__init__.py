@@ -10,13 +10,8 @@ Examples
 from __future__ import annotations
 
 from fertopt.curves.models import MODEL_NAMES, MODELS, ModelSpec
-from fertopt.response.fit import (
-    ModelComparison,
-    ResponseFit,
-    compare_models,
-    fit_response,
-    response_from_coefficients,
-)
+from fertopt.response.compare import ModelComparison, compare_models
+from fertopt.response.fit import ResponseFit, fit_response, response_from_coefficients
 
 __all__ = [
     "fit_response",

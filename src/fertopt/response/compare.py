@@ -16,9 +16,14 @@ from fertopt._core.formatting import ResultBase
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
-from fertopt.exceptions import ConvergenceError, DesignError, OptionError
-from fertopt.response._checks import _check_design, _prepare
-from fertopt.response.fit import ResponseFit, _fit_prepared
+from fertopt.exceptions import (
+    ConvergenceError,
+    DesignError,
+    ExtrapolationWarning,
+    OptionError,
+)
+from fertopt.response.checks import check_design, prepare
+from fertopt.response.fit import ResponseFit, fit_prepared
 
 __all__ = ["ModelComparison", "compare_models"]
 
@@ -87,13 +92,11 @@ class ModelComparison(ResultBase):
         DataFrame
             ``model, rate, status, extrapolated, yield_at_rate, net_return, ci_low, ci_high``.
         """
-        from fertopt.exceptions import ExtrapolationWarning
-
         rows = []
         for name, fit in self.fits.items():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ExtrapolationWarning)
-                use_ci = ci if not (ci == "fieller" and not fit._spec.fieller) else "delta"
+                use_ci = ci if not (ci == "fieller" and not fit.curve.spec.fieller) else "delta"
                 o = fit.optimum(
                     prices=prices,
                     price_ratio=price_ratio,
@@ -224,20 +227,20 @@ def compare_models(
         raise OptionError("models is empty; name at least one model.")
     for m in models:
         check_choice(m, "model", MODEL_NAMES)
-    prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
+    prep = prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
     rows, fits = [], {}
     for name in models:
         spec = get_model(name)
         row = {"model": name, "n_params": spec.n_params, "converged": False}
         try:
-            _check_design(spec, prep)
-            fit = _fit_prepared(spec, prep, response, rate, block, level)
+            check_design(spec, prep)
+            fit = fit_prepared(spec, prep, response, rate, block, level)
         except (DesignError, FitFailure) as exc:
             row["message"] = str(exc)
             rows.append(row)
             continue
         fits[name] = fit
-        sol = spec.solve(fit._theta, 0.0)
+        sol = spec.solve(fit.curve.theta, 0.0)
         lof = fit.lack_of_fit
         row.update(
             converged=True,

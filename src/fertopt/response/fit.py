@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt import economics as _econ
+from fertopt import economics
 from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
@@ -25,6 +25,7 @@ from fertopt._core.validation import (
     check_errors,
     check_probability,
 )
+from fertopt.curves.curve import Curve
 from fertopt.curves.engine import FitData, FitFailure, covariance, estimate
 from fertopt.curves.models import ModelSpec, get_model
 from fertopt.economics.intervals import t_quantile
@@ -35,16 +36,10 @@ from fertopt.exceptions import (
     ExtrapolationWarning,
     OptionError,
 )
-from fertopt.response._checks import _check_design, _lack_of_fit, _params_table, _prepare, _Prepared
+from fertopt.response.checks import Prepared, check_design, lack_of_fit_table, params_table, prepare
 from fertopt.units import NUTRIENT_FORMS, parse_unit
 
-__all__ = [
-    "ResponseFit",
-    "ModelComparison",
-    "fit_response",
-    "compare_models",
-    "response_from_coefficients",
-]
+__all__ = ["ResponseFit", "fit_response", "response_from_coefficients"]
 
 _INTERVALS = ("none", "confidence", "prediction")
 
@@ -102,6 +97,9 @@ class ResponseFit(ResultBase):
     confidence_level : float
     source : {'data', 'coefficients'}
     warnings : tuple of str
+    curve : Curve
+        (property) The fitted curve as one frozen value: model, parameter vector,
+        covariance, residuals and data; what optima, net returns and figures use.
     """
 
     model: str
@@ -135,15 +133,41 @@ class ResponseFit(ResultBase):
     confidence_level: float
     source: str
     warnings: tuple[str, ...] = ()
-    _spec: ModelSpec = field(default=None, repr=False, compare=False)
-    _theta: np.ndarray = field(default=None, repr=False, compare=False)
-    _vcov: np.ndarray | None = field(default=None, repr=False, compare=False)
-    _fitdata: FitData | None = field(default=None, repr=False, compare=False)
-    _resid: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _curve: Curve = field(default=None, repr=False, compare=False)
 
     r2 = renamed("r_squared")
 
     # -- values ------------------------------------------------------------
+    @property
+    def curve(self) -> Curve:
+        """The fitted curve as one value (model, parameters, covariance, data, units).
+
+        What optima, net returns, pooling, figures and reports read; see
+        :class:`fertopt.curves.curve.Curve`.
+        """
+        return self._curve
+
+    # the curve's parts under their former private names, for code written against them
+    @property
+    def _spec(self) -> ModelSpec:
+        return self._curve.spec
+
+    @property
+    def _theta(self) -> np.ndarray:
+        return self._curve.theta
+
+    @property
+    def _vcov(self) -> np.ndarray | None:
+        return self._curve.vcov
+
+    @property
+    def _fitdata(self) -> FitData | None:
+        return self._curve.data
+
+    @property
+    def _resid(self) -> np.ndarray | None:
+        return self._curve.resid
+
     @property
     def estimates(self) -> dict[str, float]:
         """Parameter estimates by name."""
@@ -198,11 +222,12 @@ class ResponseFit(ResultBase):
             raise OptionError("x must hold finite rates.")
         if np.any(xs < 0):
             raise DataError(f"rates cannot be negative: {xs[xs < 0][:5].tolist()}.")
-        fitted = self._spec.curve(xs, self._theta)
+        curve = self.curve
+        fitted = curve.spec.curve(xs, curve.theta)
         out = pd.DataFrame({"rate": xs, "fitted": fitted})
         if interval == "none":
             return out
-        if self._vcov is None:
+        if curve.vcov is None:
             raise OptionError(
                 "no interval: this curve carries no standard errors (published coefficients "
                 "without vcov=). Use interval='none'."
@@ -211,8 +236,8 @@ class ResponseFit(ResultBase):
             self.confidence_level if confidence_level is None else confidence_level,
             "confidence_level",
         )
-        J = self._spec.jacobian(xs, self._theta)
-        var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
+        J = curve.spec.jacobian(xs, curve.theta)
+        var = np.einsum("ij,jk,ik->i", J, curve.vcov, J)
         if interval == "prediction":
             if not math.isfinite(self.sigma):
                 raise OptionError("a prediction interval needs the residual SD (sigma=).")
@@ -229,12 +254,12 @@ class ResponseFit(ResultBase):
         *,
         prices: Any = None,
         price_ratio: Any = None,
-        ci: Any = _econ._DEFAULT,
+        ci: Any = economics.DEFAULT_CI,
         confidence_level: float = 0.95,
         n_boot: int = 999,
         bootstrap: str = "residual",
         rng: Any = None,
-    ) -> _econ.Optimum:
+    ) -> economics.Optimum:
         """Agronomic (no prices) or economic optimum; see :func:`fertopt.economics.optimum`.
 
         Examples
@@ -246,7 +271,7 @@ class ResponseFit(ResultBase):
         >>> opt.status, opt.rate
         ('no_maximum', nan)
         """
-        return _econ.optimum(
+        return economics.optimum(
             self,
             prices=prices,
             price_ratio=price_ratio,
@@ -264,17 +289,17 @@ class ResponseFit(ResultBase):
         price_ratio: Any = None,
         rates: Any = None,
         within: float | None = None,
-    ) -> _econ.NetReturnCurve:
+    ) -> economics.NetReturnCurve:
         """Net return over rates; see :func:`fertopt.economics.net_return_curve`."""
         self._check_converged()
-        return _econ.net_return_curve(
+        return economics.net_return_curve(
             self, prices=prices, price_ratio=price_ratio, rates=rates, within=within
         )
 
-    def price_sensitivity(self, **kwargs: Any) -> _econ.PriceSensitivity:
+    def price_sensitivity(self, **kwargs: Any) -> economics.PriceSensitivity:
         """Optimum over a grid of prices; see :func:`fertopt.economics.price_sensitivity`."""
         self._check_converged()
-        return _econ.price_sensitivity(self, **kwargs)
+        return economics.price_sensitivity(self, **kwargs)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Data, fitted curve and band (see :func:`fertopt.plotting.plot_response`)."""
@@ -283,40 +308,14 @@ class ResponseFit(ResultBase):
         return plotting.plot_response(self, ax=ax, **kwargs)
 
     # -- display -------------------------------------------------------------
-    def _equation(self, digits: int = 4) -> str:
-        e = self.estimates
-        x = str(self.rate)
-
-        def num(v: float) -> str:
-            return format_number(v, digits)
-
-        def terms(first: float, *rest: tuple[float, str]) -> str:
-            out = num(first)
-            for value, what in rest:
-                sign = "−" if value < 0 else "+"
-                out += f" {sign} {num(abs(value))}·{what}"
-            return out
-
-        if self.model == "linear":
-            return "y = " + terms(e["intercept"], (e["slope"], x))
-        if self.model == "quadratic":
-            return "y = " + terms(e["intercept"], (e["linear"], x), (e["quadratic"], f"{x}²"))
-        if self.model == "square_root":
-            return "y = " + terms(e["intercept"], (e["sqrt"], f"√{x}"), (e["linear"], x))
-        if self.model == "linear_plateau":
-            return "y = " + terms(e["intercept"], (e["slope"], f"min({x}, {num(e['join'])})"))
-        if self.model == "quadratic_plateau":
-            return (
-                "y = "
-                + terms(e["intercept"], (e["linear"], f"({x} − {x}²/(2·{num(e['join'])}))"))
-                + f", plateau beyond {num(e['join'])}"
-            )
-        return f"y = {num(e['asymptote'])}·(1 − exp(−{num(e['rate'])}·({x} + {num(e['shift'])})))"
+    def equation(self, digits: int = 4) -> str:
+        """The fitted equation in words (see :meth:`fertopt.curves.curve.Curve.equation`)."""
+        return self._curve.equation(digits)
 
     def _headline(self) -> str:
         if not self.converged:
             return f"{self.model}: did not converge ({self.message})"
-        text = self._equation(4)
+        text = self.equation(4)
         if self.source == "data":
             r2, sigma = format_number(self.r_squared, 3), format_number(self.sigma, 4)
             text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
@@ -324,7 +323,7 @@ class ResponseFit(ResultBase):
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         title = f"{self.model.replace('_', '-')} response of {self.response} to {self.rate}"
-        facts = [("Model", self._spec.formula), ("Equation", self._equation(digits))]
+        facts = [("Model", self.curve.spec.formula), ("Equation", self.equation(digits))]
         if self.source == "data":
             facts += [
                 ("Plots", f"{self.n_obs} used, {self.n_dropped} dropped"),
@@ -370,9 +369,40 @@ class ResponseFit(ResultBase):
         return Summary(title, blocks, headline=self._headline(), digits=digits)
 
 
-def _fit_prepared(
+def _response_fit(
     spec: ModelSpec,
-    prep: _Prepared,
+    *,
+    theta: np.ndarray,
+    cov: np.ndarray | None = None,
+    fitdata: FitData | None = None,
+    resid: np.ndarray | None = None,
+    **fields: Any,
+) -> ResponseFit:
+    """A :class:`ResponseFit` of ``fields`` carrying its :class:`Curve`."""
+    curve = Curve(
+        spec=spec,
+        theta=theta,
+        vcov=cov,
+        data=fitdata,
+        resid=resid,
+        sse=fields["sse"],
+        df_resid=fields["df_resid"],
+        sigma=fields["sigma"],
+        model=fields["model"],
+        rate=fields["rate"],
+        nutrient=fields["nutrient"],
+        response_unit=fields["response_unit"],
+        rate_unit=fields["rate_unit"],
+        rate_range=fields["rate_range"],
+        converged=fields["converged"],
+        message=fields["message"],
+    )
+    return ResponseFit(**fields, _curve=curve)
+
+
+def fit_prepared(
+    spec: ModelSpec,
+    prep: Prepared,
     response: Hashable,
     rate: Hashable,
     block: Hashable | None,
@@ -424,9 +454,10 @@ def _fit_prepared(
         )
         fit_warnings.append(msg)
         warnings.warn(msg + ".", ExtrapolationWarning, stacklevel=3)
-    return ResponseFit(
+    return _response_fit(
+        spec,
         model=spec.name,
-        params=_params_table(spec, est.theta, vcov, df, level),
+        params=params_table(spec, est.theta, vcov, df, level),
         vcov=pd.DataFrame(vcov, index=list(spec.params), columns=list(spec.params)),
         sigma=math.sqrt(s2),
         df_resid=df,
@@ -437,7 +468,7 @@ def _fit_prepared(
         aic=aic,
         aicc=aicc,
         bic=bic,
-        lack_of_fit=_lack_of_fit(data, sse, df),
+        lack_of_fit=lack_of_fit_table(data, sse, df),
         converged=True,
         message="converged",
         method=est.method,
@@ -456,17 +487,16 @@ def _fit_prepared(
         confidence_level=level,
         source="data",
         warnings=tuple(fit_warnings),
-        _spec=spec,
-        _theta=est.theta,
-        _vcov=vcov,
-        _fitdata=data,
-        _resid=resid,
+        theta=est.theta,
+        cov=vcov,
+        fitdata=data,
+        resid=resid,
     )
 
 
 def _failed_fit(
     spec: ModelSpec,
-    prep: _Prepared,
+    prep: Prepared,
     response: Hashable,
     rate: Hashable,
     block: Hashable | None,
@@ -475,9 +505,10 @@ def _failed_fit(
 ) -> ResponseFit:
     nan = math.nan
     theta = np.full(spec.n_params, nan)
-    return ResponseFit(
+    return _response_fit(
+        spec,
         model=spec.name,
-        params=_params_table(spec, theta, None, nan, level),
+        params=params_table(spec, theta, None, nan, level),
         vcov=None,
         sigma=nan,
         df_resid=nan,
@@ -507,8 +538,7 @@ def _failed_fit(
         confidence_level=level,
         source="data",
         warnings=tuple(prep.warnings) + (message,),
-        _spec=spec,
-        _theta=theta,
+        theta=theta,
     )
 
 
@@ -638,10 +668,10 @@ def fit_response(
     spec = get_model(model)
     level = check_probability(confidence_level, "confidence_level")
     errors = check_errors(errors, "fit_response", former=("return",))
-    prep = _prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
-    _check_design(spec, prep)
+    prep = prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
+    check_design(spec, prep)
     try:
-        return _fit_prepared(spec, prep, response, rate, block, level)
+        return fit_prepared(spec, prep, response, rate, block, level)
     except FitFailure as exc:
         message = f"the {spec.name} model cannot be fitted: {exc}"
         if errors == "raise":
@@ -765,9 +795,10 @@ def response_from_coefficients(
     sig = float(sigma) if sigma is not None else math.nan
     level = 0.95
     nan = math.nan
-    return ResponseFit(
+    return _response_fit(
+        spec,
         model=spec.name,
-        params=_params_table(spec, theta, V, df, level),
+        params=params_table(spec, theta, V, df, level),
         vcov=None if V is None else pd.DataFrame(V, index=expected, columns=expected),
         sigma=sig,
         df_resid=df,
@@ -797,11 +828,6 @@ def response_from_coefficients(
         confidence_level=level,
         source="coefficients",
         warnings=(),
-        _spec=spec,
-        _theta=theta,
-        _vcov=V,
+        theta=theta,
+        cov=V,
     )
-
-
-# the comparison of several models lives in its own module; it is part of this interface
-from fertopt.response.compare import ModelComparison, compare_models  # noqa: E402

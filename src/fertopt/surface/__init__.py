@@ -51,6 +51,7 @@ from fertopt._core.validation import (
     check_probability,
     require_frame,
 )
+from fertopt.economics.prices import positive_number, resolve_surface_prices
 from fertopt.exceptions import DataError, OptionError
 from fertopt.surface import canonical as _surface_canonical
 from fertopt.surface import optimum as _surface_optimum
@@ -61,23 +62,22 @@ from fertopt.surface import terms as _surface_terms
 from fertopt.surface import typicality as _surface_typicality
 from fertopt.surface.design import check_identifiable
 from fertopt.surface.fit import (
-    _anova_table,
-    _block_columns,
-    _coefficients,
-    _prepare,
-    _resolve_rates,
-    _resolve_units,
-    _support_table,
+    anova_table,
+    block_columns,
+    fit_coefficients,
+    prepare_data,
+    resolve_rates,
+    resolve_units,
+    support_table,
 )
+from fertopt.surface.poly import Poly
 from fertopt.surface.region import published_region, rates_matrix
 from fertopt.surface.results import (
     CanonicalResult,
     SurfaceOptimum,
     SurfacePoint,
     TypicalityResult,
-    _p_text,
-    _positive,
-    _resolve_prices,
+    p_text,
 )
 
 __all__ = [
@@ -152,6 +152,10 @@ class SurfaceFit(ResultBase):
     confidence_level : float
     warnings : tuple of str
         Problems met while fitting (plots left out, no residual degrees of freedom).
+    poly : Poly
+        (property) The fitted polynomial (:mod:`fertopt.surface.poly`), in its working scale.
+    zero_yield : float
+        (property) Predicted response without fertilizer (every rate 0).
 
     Methods
     -------
@@ -212,10 +216,17 @@ class SurfaceFit(ResultBase):
 
     # -- basic pieces -----------------------------------------------------------
     @cached_property
-    def _poly(self) -> _ps.Poly:
-        return _ps.Poly.from_powers(
-            self._powers, self.coefficients["estimate"].to_numpy(dtype=float)
-        )
+    def poly(self) -> Poly:
+        """The fitted polynomial (:class:`fertopt.surface.poly.Poly`): values, gradients, shape.
+
+        The surface's working form, in rate or square-root-of-rate scale, used by the
+        canonical analysis, the optima and the typicality rules.
+        """
+        return Poly.from_powers(self._powers, self.coefficients["estimate"].to_numpy(dtype=float))
+
+    @property
+    def _poly(self) -> Poly:  # the former private name, for code written against it
+        return self.poly
 
     @property
     def params(self) -> pd.DataFrame:
@@ -232,20 +243,16 @@ class SurfaceFit(ResultBase):
     @property
     def second_order(self) -> bool:
         """Whether the surface is a second-order polynomial in its working scale."""
-        return self._poly.degree <= 2
+        return self.poly.degree <= 2
 
     @property
     def scale(self) -> str:
-        return "square root of rate" if self._poly.root.any() else "rate"
+        return "square root of rate" if self.poly.root.any() else "rate"
 
     @property
-    def _zero_yield(self) -> float:
+    def zero_yield(self) -> float:
         """Predicted response without fertilizer (every rate 0)."""
-        return float(self._poly.value(np.zeros(len(self.nutrients))))
-
-    def _prices(self, prices: Any) -> tuple[float, dict[str, float], str]:
-        """Crop value, nutrient prices and money unit in the units of this surface's data."""
-        return _resolve_prices(prices, self.nutrients, self.response_unit, self.rate_units)
+        return float(self.poly.value(np.zeros(len(self.nutrients))))
 
     def predict(self, rates: Any, *, interval: str = "none") -> Any:
         """Predicted response at ``rates``.
@@ -354,7 +361,7 @@ class SurfaceFit(ResultBase):
         the KKT conditions.
         """
         return _surface_optimum.optimise(
-            self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+            self, self.poly, bounds, kind="agronomic", crop=None, prices=None
         )
 
     def optimum(self, *, prices: Any = None, bounds: Any = "tested") -> SurfaceOptimum:
@@ -389,11 +396,13 @@ class SurfaceFit(ResultBase):
         """
         if prices is None:
             return _surface_optimum.optimise(
-                self, self._poly, bounds, kind="agronomic", crop=None, prices=None
+                self, self.poly, bounds, kind="agronomic", crop=None, prices=None
             )
-        crop, nutrient_prices, money = self._prices(prices)
+        crop, nutrient_prices, money = resolve_surface_prices(
+            prices, self.nutrients, self.response_unit, self.rate_units
+        )
         costs = np.array([nutrient_prices[n] for n in self.nutrients])
-        objective = self._poly.minus_costs(crop, costs)
+        objective = self.poly.minus_costs(crop, costs)
         return _surface_optimum.optimise(
             self, objective, bounds, kind="economic", crop=crop, prices=nutrient_prices, money=money
         )
@@ -478,10 +487,10 @@ class SurfaceFit(ResultBase):
         reg = self.anova[self.anova["source"] == "regression"]
         test = ""
         if len(reg) and np.isfinite(reg["f"].iloc[0]):
-            p_text = _p_text(reg["p"].iloc[0]).replace(" ", "")
+            p_shown = p_text(reg["p"].iloc[0]).replace(" ", "")
             test = (
                 f" | F({int(reg['df'].iloc[0])},{self.df_resid})="
-                f"{format_number(reg['f'].iloc[0], 3)} {p_text}"
+                f"{format_number(reg['f'].iloc[0], 3)} {p_shown}"
             )
         return (
             f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
@@ -637,19 +646,19 @@ def fit_surface(
     'maximum'
     """
     frame = require_frame(data)
-    nutrients, columns = _resolve_rates(rates)
+    nutrients, columns = resolve_rates(rates)
     model = check_choice(model, "model", ("quadratic", "square_root"))
     nan_policy = check_nan_policy(nan_policy)
     confidence_level = check_probability(confidence_level, "confidence_level")
-    y, x, blocks, n_dropped, warn_list = _prepare(frame, response, columns, block, nan_policy)
-    response_unit, rate_units = _resolve_units(frame, units, response, columns)
+    y, x, blocks, n_dropped, warn_list = prepare_data(frame, response, columns, block, nan_policy)
+    response_unit, rate_units = resolve_units(frame, units, response, columns)
     k = len(nutrients)
     powers, selection, model = _surface_terms.fit_terms(terms, nutrients, model)
     if selection == "stepwise":
         f_enter, f_remove = _surface_stepwise.check_criteria(f_enter, f_remove)
     what = f"the {_NAMES_BY_K.get(k, f'{k}-nutrient')} {model.replace('_', '-')} surface"
     check_identifiable(powers, x, nutrients, what=what, stepwise=selection == "stepwise")
-    bcols = _block_columns(blocks)
+    bcols = block_columns(blocks)
     base = np.column_stack([np.ones(len(y)), bcols]) if bcols.size else np.ones((len(y), 1))
     names = [_ps.term_name(p, nutrients) for p in powers]
     steps = pd.DataFrame(columns=list(_surface_stepwise.STEP_COLUMNS))
@@ -660,15 +669,15 @@ def fit_surface(
         )
         powers = [powers[0]] + [powers[j] for j in chosen]
         names = [names[0]] + [names[j] for j in chosen]
-    fit = _coefficients(powers, names, x, y, bcols, confidence_level, warn_list)
+    fit = fit_coefficients(powers, names, x, y, bcols, confidence_level, warn_list)
     n = len(y)
     sst = float(((y - y.mean()) ** 2).sum())
-    anova = _anova_table(y, x, bcols, base, fit, len(powers) - 1, sst)
+    anova = anova_table(y, x, bcols, base, fit, len(powers) - 1, sst)
     r2 = 1 - fit.sse / sst if sst > 0 else math.nan
     adj_r2 = (
         1 - (fit.sse / fit.df_resid) / (sst / (n - 1)) if fit.df_resid > 0 and sst > 0 else math.nan
     )
-    sup, ck, ck_source = _support_table(x, y, powers, fit.estimates, nutrients)
+    sup, ck, ck_source = support_table(x, y, powers, fit.estimates, nutrients)
     bounds = {nm: (float(x[:, i].min()), float(x[:, i].max())) for i, nm in enumerate(nutrients)}
     return SurfaceFit(
         response=str(response),
@@ -778,11 +787,11 @@ def surface_from_coefficients(
         nutrients = tuple(str(n) for n in bounds)
     else:
         nutrients = _surface_terms.nutrients_named(items)
-    _resolve_rates(nutrients)
+    resolve_rates(nutrients)
     powers, values = _surface_terms.published_terms(items, nutrients)
     bdict = published_region(bounds, nutrients) if bounds is not None else None
     names = [_ps.term_name(p, nutrients) for p in powers]
-    response_unit, rate_units = _resolve_units(None, units, response, {n: n for n in nutrients})
+    response_unit, rate_units = resolve_units(None, units, response, {n: n for n in nutrients})
     model = _surface_terms.published_model(powers, len(nutrients))
     nan = np.full(len(values), np.nan)
     coef_table = pd.DataFrame(
@@ -797,7 +806,7 @@ def surface_from_coefficients(
         }
     )
     if ck_yield is not None:
-        ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
+        ck, ck_source = positive_number(ck_yield, "ck_yield", allow_zero=True), "given"
     else:
         ck, ck_source = float(values[0]), "predicted"
     return SurfaceFit(

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fertopt.exceptions import OptionError
 from fertopt.surface import poly as _ps
+from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import TOL, coded_half, locate, region_box
 from fertopt.surface.results import CanonicalResult
-
-if TYPE_CHECKING:
-    from fertopt.surface import SurfaceFit
 
 __all__ = ["shape", "need_second_order", "canonical", "ridge_table"]
 
@@ -80,17 +78,19 @@ def shape(g: np.ndarray, h: np.ndarray, half: np.ndarray, ridge_tol: float) -> d
     }
 
 
-def need_second_order(surf: SurfaceFit, what: str) -> None:
+def need_second_order(surf: FittedSurface, what: str) -> None:
     """Refuse a surface with terms above second order (``N:P:K``) for ``what``."""
     if not surf.second_order:
-        high = [t for t, e in zip(surf.terms, surf._poly.exps, strict=True) if e.sum() > 2]
+        high = [t for t, e in zip(surf.terms, surf.poly.exps, strict=True) if e.sum() > 2]
         raise OptionError(
             f"{what} needs a second-order surface; this one has the higher-order term(s) "
             f"{', '.join(high)}. Use maximum() or optimum(), which handle any polynomial surface."
         )
 
 
-def ridge_table(surf: SurfaceFit, radii: Sequence[float] | None) -> tuple[pd.DataFrame, np.ndarray]:
+def ridge_table(
+    surf: FittedSurface, radii: Sequence[float] | None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Ridge analysis: ``radius``, rates and ``predicted`` per sphere, and the working-scale path.
 
     The default radii run from 0 by 0.1 to the corner of the coded box (√k).
@@ -98,10 +98,10 @@ def ridge_table(surf: SurfaceFit, radii: Sequence[float] | None) -> tuple[pd.Dat
     if radii is None:
         top = math.ceil(math.sqrt(len(surf.nutrients)) * 10 - 1e-9) / 10
         radii = np.round(np.arange(0.0, top + 1e-9, 0.1), 10)
-    c0, g, h = surf._poly.quadratic_form()
+    c0, g, h = surf.poly.quadratic_form()
     center, half = coded_half(surf)
     zr, vr, _mu = _ps.ridge_path(c0, g, h, center, half, radii)
-    xr = surf._poly.to_x(zr)
+    xr = surf.poly.to_x(zr)
     table = pd.DataFrame({"radius": np.asarray(radii, dtype=float)})
     for i, n in enumerate(surf.nutrients):
         table[n] = xr[:, i]
@@ -109,10 +109,12 @@ def ridge_table(surf: SurfaceFit, radii: Sequence[float] | None) -> tuple[pd.Dat
     return table, zr
 
 
-def canonical(surf: SurfaceFit, ridge_tol: float, radii: Sequence[float] | None) -> CanonicalResult:
+def canonical(
+    surf: FittedSurface, ridge_tol: float, radii: Sequence[float] | None
+) -> CanonicalResult:
     """:meth:`SurfaceFit.canonical <fertopt.surface.SurfaceFit.canonical>`."""
     need_second_order(surf, "Canonical analysis")
-    poly = surf._poly
+    poly = surf.poly
     _c0, g, h = poly.quadratic_form()
     _center, half = coded_half(surf)
     found = shape(g, h, half, float(ridge_tol))

@@ -27,12 +27,13 @@ from fertopt.exceptions import (
 )
 from fertopt.surface import poly as _ps
 from fertopt.surface.design import matrix_rank
+from fertopt.units import parse_unit
 
 __all__: list[str] = []
 
 
 # ---------------------------------------------------------------------------
-def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+def resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     if isinstance(rates, Mapping):
         nutrients = tuple(str(k) for k in rates)
         columns = {str(k): v for k, v in rates.items()}
@@ -63,7 +64,7 @@ def _resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     return nutrients, columns
 
 
-def _prepare(
+def prepare_data(
     frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str
 ):
     require_columns(frame, response=response, rates=list(columns.values()), block=block)
@@ -90,7 +91,7 @@ def _prepare(
     return y.to_numpy()[keep], rates[keep], blocks, n_dropped, warn_list
 
 
-def _block_columns(blocks: pd.Categorical | None) -> np.ndarray:
+def block_columns(blocks: pd.Categorical | None) -> np.ndarray:
     """Sum-to-zero (deviation) coding: the intercept is the average over blocks."""
     if blocks is None:
         return np.zeros((0, 0))
@@ -114,7 +115,7 @@ def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return beta, xtx_inv, y - x @ beta
 
 
-def _sse(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
+def residual_ss(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     if x.shape[1] == 0:
         return float(y @ y), 0
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
@@ -122,7 +123,7 @@ def _sse(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     return float(r @ r), matrix_rank(x)
 
 
-def _resolve_units(
+def resolve_units(
     frame: pd.DataFrame | None,
     units: Mapping[str, str] | None,
     response: Any,
@@ -133,8 +134,6 @@ def _resolve_units(
     ``units`` keys: ``"response"``, ``"rates"`` (one unit for every rate), a nutrient
     name or a column name.  Values are ``"mass/area"`` strings such as ``"kg/ha"``.
     """
-    from fertopt.units import parse_unit
-
     declared: dict[Any, str] = {}
     if frame is not None:
         declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
@@ -163,7 +162,7 @@ def _resolve_units(
 # ---------------------------------------------------------------------------
 # the fit and its tables
 # ---------------------------------------------------------------------------
-class _Coefficients(NamedTuple):
+class Coefficients(NamedTuple):
     table: pd.DataFrame  # term, estimate, se, t, p, ci_low, ci_high
     estimates: np.ndarray  # intercept and surface terms (block effects left out)
     sse: float
@@ -172,7 +171,7 @@ class _Coefficients(NamedTuple):
     cov: np.ndarray | None  # covariance of the estimates (None without residual df)
 
 
-def _coefficients(
+def fit_coefficients(
     powers: list[tuple[float, ...]],
     names: list[str],
     x: np.ndarray,
@@ -180,7 +179,7 @@ def _coefficients(
     bcols: np.ndarray,
     confidence_level: float,
     warn_list: list[str],
-) -> _Coefficients:
+) -> Coefficients:
     """Least squares of the surface terms with the blocks; the coefficient table.
 
     Warns (DesignWarning, at the caller of fit_surface) when no residual degrees of
@@ -234,15 +233,15 @@ def _coefficients(
             "ci_high": coef + tq * se,
         }
     )
-    return _Coefficients(table, coef, sse, s2, df_resid, cov)
+    return Coefficients(table, coef, sse, s2, df_resid, cov)
 
 
-def _anova_table(
+def anova_table(
     y: np.ndarray,
     x: np.ndarray,
     bcols: np.ndarray,
     base: np.ndarray,
-    fit: _Coefficients,
+    fit: Coefficients,
     df_reg: int,
     sst: float,
 ) -> pd.DataFrame:
@@ -256,7 +255,7 @@ def _anova_table(
     n = len(y)
     nb = bcols.shape[1] if bcols.size else 0
     sse, s2, df_resid = fit.sse, fit.s2, fit.df_resid
-    sse_b, _ = _sse(base, y)
+    sse_b, _ = residual_ss(base, y)
     rows = []
     if nb:
         ss_b = sst - sse_b
@@ -268,7 +267,7 @@ def _anova_table(
     cells = np.zeros((n, len(combos)))
     cells[np.arange(n), inverse] = 1.0
     sat = np.column_stack([bcols, cells]) if nb else cells
-    sse_pe, rank_pe = _sse(sat, y)
+    sse_pe, rank_pe = residual_ss(sat, y)
     df_pe = n - rank_pe
     df_lof = df_resid - df_pe
     if df_pe > 0 and df_lof > 0:
@@ -301,7 +300,7 @@ def _anova_table(
     )
 
 
-def _support_table(
+def support_table(
     x: np.ndarray,
     y: np.ndarray,
     powers: list[tuple[float, ...]],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,9 @@ from fertopt._core.formatting import format_number
 from fertopt.exceptions import ExtrapolationWarning
 from fertopt.surface import poly as _ps
 from fertopt.surface.canonical import shape
+from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import coded_half, locate, outside, resolve_box
 from fertopt.surface.results import SurfaceOptimum
-
-if TYPE_CHECKING:
-    from fertopt.surface import SurfaceFit
 
 __all__ = ["optimise"]
 
@@ -35,7 +33,7 @@ _BINDING_COLUMNS = ["nutrient", "lower", "upper", "rate", "at_bound", "marginal"
 
 
 def optimise(
-    surf: SurfaceFit,
+    surf: FittedSurface,
     objective: _ps.Poly,
     bounds: Any,
     *,
@@ -50,7 +48,7 @@ def optimise(
     objective is the surface) and :meth:`~fertopt.surface.SurfaceFit.optimum` (net
     return), and warns from there: the ExtrapolationWarning points at the user's call.
     """
-    poly = surf._poly
+    poly = surf.poly
     box = resolve_box(surf, bounds, allow_none=True)
     center, half = coded_half(surf)
     notes: list[str] = []
@@ -113,7 +111,7 @@ def optimise(
     y_at = float(poly.value(z)) if z is not None else None
     cost = float(sum(prices[n] * rates[n] for n in surf.nutrients)) if (prices and rates) else None
     net = (
-        (crop * (y_at - surf._zero_yield) - cost)
+        (crop * (y_at - surf.zero_yield) - cost)
         if (crop is not None and y_at is not None and cost is not None)
         else None
     )

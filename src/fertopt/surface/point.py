@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from fertopt.economics.prices import resolve_surface_prices
+from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import outside, rates_matrix
 from fertopt.surface.results import SurfacePoint
-
-if TYPE_CHECKING:
-    from fertopt.surface import SurfaceFit
 
 __all__ = ["assess"]
 
 
-def assess(surf: SurfaceFit, rates: Mapping[str, float], *, prices: Any) -> SurfacePoint:
+def assess(surf: FittedSurface, rates: Mapping[str, float], *, prices: Any) -> SurfacePoint:
     """:meth:`SurfaceFit.assess <fertopt.surface.SurfaceFit.assess>`."""
     x, _ = rates_matrix(surf, rates)
     x = x[0]
-    poly = surf._poly
+    poly = surf.poly
     z = poly.to_z(x)
     value = float(poly.value(z))
     gz = poly.grad(z)
@@ -36,8 +35,10 @@ def assess(surf: SurfaceFit, rates: Mapping[str, float], *, prices: Any) -> Surf
     violations = outside(surf, x)
     net = marg_net = None
     if prices is not None:
-        crop, nprice, _money = surf._prices(prices)
-        net = crop * (value - surf._zero_yield) - sum(
+        crop, nprice, _money = resolve_surface_prices(
+            prices, surf.nutrients, surf.response_unit, surf.rate_units
+        )
+        net = crop * (value - surf.zero_yield) - sum(
             nprice[n] * x[i] for i, n in enumerate(surf.nutrients)
         )
         marg_net = {n: crop * marg[n] - nprice[n] for n in surf.nutrients}

@@ -56,8 +56,10 @@ __all__ = [
     "poly_stationary",
 ]
 
-_SQRT = re.compile(r"^sqrt\s*\((.+)\)$", re.IGNORECASE)
-_POWER = re.compile(r"^(.+?)\s*\^\s*(\d+)$")
+#: A square-root factor of a term name, ``sqrt(N)``; group 1 is the nutrient.
+SQRT_TERM = re.compile(r"^sqrt\s*\((.+)\)$", re.IGNORECASE)
+#: A power factor of a term name, ``N^2``; groups are the nutrient and the power.
+POWER_TERM = re.compile(r"^(.+?)\s*\^\s*(\d+)$")
 _R_I = re.compile(r"^I\s*\((.+)\)$")
 INTERCEPT_NAMES = ("intercept", "(intercept)", "const", "constant", "b0")
 
@@ -71,11 +73,11 @@ def _factor_power(text: str, nutrients: Sequence[str]) -> tuple[str, float]:
     m = _R_I.match(text)
     if m:
         text = m.group(1).strip()
-    m = _SQRT.match(text)
+    m = SQRT_TERM.match(text)
     if m:
         name, power = m.group(1).strip(), 0.5
     else:
-        m = _POWER.match(text)
+        m = POWER_TERM.match(text)
         if m:
             name, power = m.group(1).strip(), float(m.group(2))
         else:

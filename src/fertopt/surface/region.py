@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,9 +19,7 @@ import pandas as pd
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import OptionError
-
-if TYPE_CHECKING:
-    from fertopt.surface import SurfaceFit
+from fertopt.surface.protocol import FittedSurface
 
 __all__ = [
     "TOL",
@@ -38,7 +36,7 @@ __all__ = [
 TOL = 1e-9  # relative tolerance of the tested range (and of a negative square root)
 
 
-def rates_matrix(surf: SurfaceFit, rates: Any) -> tuple[np.ndarray, bool]:
+def rates_matrix(surf: FittedSurface, rates: Any) -> tuple[np.ndarray, bool]:
     """Rates as an (n, k) array from a mapping, a frame or a sequence."""
     if isinstance(rates, pd.DataFrame):
         missing = [
@@ -99,7 +97,7 @@ def published_region(
 
 
 def resolve_box(
-    surf: SurfaceFit, bounds: Any, *, allow_none: bool = False
+    surf: FittedSurface, bounds: Any, *, allow_none: bool = False
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The ``bounds=`` argument of maximum() and optimum() as ``(lower, upper)`` arrays."""
     if bounds is None and allow_none:
@@ -146,26 +144,26 @@ def resolve_box(
     )
 
 
-def region_box(surf: SurfaceFit) -> tuple[np.ndarray, np.ndarray]:
+def region_box(surf: FittedSurface) -> tuple[np.ndarray, np.ndarray]:
     """Lowest and highest tested rate of each nutrient, in the order of ``surf.nutrients``."""
     lo = np.array([surf.bounds[n][0] for n in surf.nutrients], dtype=float)
     hi = np.array([surf.bounds[n][1] for n in surf.nutrients], dtype=float)
     return lo, hi
 
 
-def coded_half(surf: SurfaceFit) -> tuple[np.ndarray, np.ndarray]:
+def coded_half(surf: FittedSurface) -> tuple[np.ndarray, np.ndarray]:
     """Centre and half-width of the tested box on the working scale (unit box if unknown)."""
     if surf.bounds is None:
         k = len(surf.nutrients)
         return np.zeros(k), np.ones(k)
-    lo, hi = (surf._poly.to_z(v) for v in region_box(surf))
+    lo, hi = (surf.poly.to_z(v) for v in region_box(surf))
     return (lo + hi) / 2, np.where(hi > lo, (hi - lo) / 2, 1.0)
 
 
 # ---------------------------------------------------------------------------
 # inside or outside
 # ---------------------------------------------------------------------------
-def outside(surf: SurfaceFit, x: np.ndarray) -> tuple[str, ...]:
+def outside(surf: FittedSurface, x: np.ndarray) -> tuple[str, ...]:
     """Why the rates ``x`` are not in the tested region (empty when they are)."""
     out = []
     for n, v in zip(surf.nutrients, x, strict=True):
@@ -187,7 +185,7 @@ def outside(surf: SurfaceFit, x: np.ndarray) -> tuple[str, ...]:
 
 
 def locate(
-    surf: SurfaceFit, z: np.ndarray
+    surf: FittedSurface, z: np.ndarray
 ) -> tuple[dict[str, float], float, tuple[str, ...], bool]:
     """A working-scale point: its rates, predicted response, why it is outside, negative root.
 
@@ -195,7 +193,7 @@ def locate(
     such a point is judged at ``-rate`` (so it reads as negative) and flagged, since
     no rate reaches it.
     """
-    poly = surf._poly
+    poly = surf.poly
     x = poly.to_x(z)
     negative_root = bool(np.any(poly.root & (z < -TOL)))
     why = outside(surf, np.where(poly.root & (z < 0), -x, x))

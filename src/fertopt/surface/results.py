@@ -1,14 +1,12 @@
 """Result objects of :mod:`fertopt.surface` and the arithmetic they share.
 
-Holds the canonical-analysis, optimum, typicality and point results, their
-text helpers, and the one adapter that turns a price object into numbers in
-the units of the data.
+Holds the canonical-analysis, optimum, typicality and point results and their
+text helpers (prices become numbers in :mod:`fertopt.economics.prices`).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,112 +14,8 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number, p_phrase
-from fertopt.exceptions import OptionError
 
 __all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
-
-
-# ---------------------------------------------------------------------------
-# prices: the one place where a price object becomes numbers
-# ---------------------------------------------------------------------------
-_FORMS = ("N", "P2O5", "K2O", "P", "K")
-
-
-def _resolve_prices(
-    prices: Any,
-    nutrients: Sequence[str],
-    response_unit: str | None = None,
-    rate_units: Mapping[str, str | None] | None = None,
-) -> tuple[float, dict[str, float], str]:
-    """Crop value per unit of response, nutrient prices per unit of rate, and the money unit.
-
-    This is the one place where a price object becomes numbers.  Two forms:
-
-    * a :class:`fertopt.Prices`: nutrient prices are per mass of the nutrient form that
-      names each rate (``N``, ``P2O5``, ``K2O``, ``P``, ``K``; P↔P2O5 and K↔K2O are
-      converted), the crop price per mass of crop; :meth:`fertopt.Prices.money_factors`
-      converts them with the units of the response and rates (``"t/acre"``,
-      ``"lb/acre"`` …), exactly as for single-nutrient optima.  Without declared units,
-      yield and rates are taken to be in kg per the same area.
-    * a mapping ``{"crop": ..., "N": ..., ...}``: prices already per unit of the data's
-      response and rate columns (no conversion).
-
-    Returns ``(crop_value, prices, money)`` with ``crop_value × response`` and
-    ``prices[n] × rate`` in the same money per area, and that unit as text.
-    """
-    if prices is None:
-        raise OptionError("prices are required for an economic optimum.")
-    if isinstance(prices, Mapping):
-        crop = prices.get("crop")
-        if crop is None:
-            raise OptionError(
-                "prices lack the crop price: give crop=<price per unit of yield>, for example "
-                "{'crop': 2.8, 'N': 6.25, ...}."
-            )
-        crop = _positive(crop, "the crop price")
-        missing = [n for n in nutrients if prices.get(n) is None]
-        if missing:
-            raise OptionError(
-                f"prices lack a price for {', '.join(missing)}; the surface has rates of "
-                f"{', '.join(nutrients)}, and every nutrient needs a price per unit of nutrient "
-                f"(for example {missing[0]}=<price>)."
-            )
-        nutrient_prices = {
-            n: _positive(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients
-        }
-        return crop, nutrient_prices, "money per unit area of the data"
-    if not all(hasattr(prices, a) for a in ("money_factors", "has")):
-        raise OptionError(
-            f"prices must be a fertopt.Prices or a mapping {{'crop': ..., 'N': ...}}, got "
-            f"{type(prices).__name__}."
-        )
-    unknown = [n for n in nutrients if n not in _FORMS]
-    if unknown:
-        raise OptionError(
-            f"the rates {', '.join(unknown)} are not named by a nutrient form (N, P2O5, K2O, P or "
-            "K), so a Prices object cannot price them. Name the nutrients by their form, e.g. "
-            "rates={'N': 'n_col', 'P2O5': 'p_col'}, or give prices as a mapping in the data's "
-            "units."
-        )
-    missing = [n for n in nutrients if not prices.has(n)]
-    if missing:
-        have = ", ".join(getattr(prices, "forms", ())) or "none"
-        raise OptionError(
-            f"prices lack a price for {', '.join(missing)}; the surface has rates of "
-            f"{', '.join(nutrients)} and these Prices give {have}. Add the missing price, e.g. "
-            f"fo.Prices(crop=..., {', '.join(f'{m}=...' for m in missing)})."
-        )
-    units = dict(rate_units or {})
-    declared = [n for n in nutrients if units.get(n) is not None]
-    if (response_unit is None) != (not declared) or 0 < len(declared) < len(nutrients):
-        lacking = ["the response"] if response_unit is None else []
-        lacking += [n for n in nutrients if n not in declared]
-        raise OptionError(
-            f"Prices need the units of the response and of every rate, or none of them; missing "
-            f"for {', '.join(lacking)}. Pass units={{'response': 't/ha', 'rates': 'kg/ha'}} to "
-            "fit_surface (or read the data with fertopt.read_trials, which records them)."
-        )
-    value = 0.0
-    costs: dict[str, float] = {}
-    area = ""
-    for n in nutrients:
-        value, cost, area = prices.money_factors(
-            n, response_unit=response_unit, rate_unit=units.get(n)
-        )
-        costs[n] = float(cost)
-    currency = getattr(prices, "currency", "") or "money"
-    money = f"{currency}/{area}" if area else f"{currency} per unit area of the data"
-    return float(value), costs, money
-
-
-def _positive(value: Any, what: str, allow_zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise OptionError(f"{what} must be a number, got {value!r}.") from None
-    if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise OptionError(f"{what} must be a positive number, got {value!r}.")
-    return x
 
 
 # ---------------------------------------------------------------------------
@@ -171,7 +65,7 @@ class CanonicalResult(ResultBase):
 
     def _headline(self) -> str:
         where = "inside" if self.inside else "outside"
-        point = _rates_text(self.stationary_point) if self.stationary_point else "none"
+        point = rates_text(self.stationary_point) if self.stationary_point else "none"
         return f"{self.kind} | stationary point {point} ({where} the tested region)"
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
@@ -180,7 +74,7 @@ class CanonicalResult(ResultBase):
             ("Finite maximum", "yes" if self.has_maximum else "no"),
             (
                 "Stationary point",
-                _rates_text(self.stationary_point, digits) if self.stationary_point else "none",
+                rates_text(self.stationary_point, digits) if self.stationary_point else "none",
             ),
             ("Response there", format_number(self.stationary_yield, digits)),
             ("In tested region", "yes" if self.inside else "no"),
@@ -282,14 +176,14 @@ class SurfaceOptimum(ResultBase):
 
     def _headline(self) -> str:
         what = "maximum yield" if self.kind == "agronomic" else "economic optimum"
-        rates = _rates_text(self.rates) if self.rates else "none"
+        rates = rates_text(self.rates) if self.rates else "none"
         value = "" if self.yield_at_rates is None else f" → {format_number(self.yield_at_rates, 5)}"
         return f"{what} {rates}{value} ({self.status})"
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
             ("Status", self.status),
-            ("Rates", _rates_text(self.rates, digits) if self.rates else "none"),
+            ("Rates", rates_text(self.rates, digits) if self.rates else "none"),
             ("Response at rates", format_number(self.yield_at_rates, digits)),
         ]
         if self.kind == "economic":
@@ -304,13 +198,13 @@ class SurfaceOptimum(ResultBase):
                 ("Crop price", format_number(self.crop_price, digits)),
                 (
                     "Price ratios",
-                    _rates_text(self.price_ratios, digits) if self.price_ratios else "",
+                    rates_text(self.price_ratios, digits) if self.price_ratios else "",
                 ),
             ]
         facts += [
             (
                 "Unconstrained solution",
-                _rates_text(self.unconstrained_rates, digits)
+                rates_text(self.unconstrained_rates, digits)
                 if self.unconstrained_rates
                 else "none",
             ),
@@ -358,7 +252,7 @@ class TypicalityResult(ResultBase):
         return Summary(
             "Typicality",
             [
-                Table(self.rules, formats={"passed": _passed_text, "deciding": _passed_text}),
+                Table(self.rules, formats={"passed": passed_text, "deciding": passed_text}),
                 Notes(list(self.warnings)),
             ],
             headline=self._headline(),
@@ -402,21 +296,21 @@ class SurfacePoint(ResultBase):
     def _headline(self) -> str:
         where = "inside" if self.inside else "outside"
         return (
-            f"{_rates_text(self.rates)} → {format_number(self.predicted, 6)} "
+            f"{rates_text(self.rates)} → {format_number(self.predicted, 6)} "
             f"({where} the tested region)"
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         facts = [
-            ("Rates", _rates_text(self.rates, digits)),
+            ("Rates", rates_text(self.rates, digits)),
             ("Predicted", format_number(self.predicted, digits + 2)),
             ("In tested region", "yes" if self.inside else "no"),
-            ("Marginal response", _rates_text(self.marginal, digits)),
+            ("Marginal response", rates_text(self.marginal, digits)),
         ]
         if self.net_return is not None:
             facts += [
                 ("Net return", format_number(self.net_return, digits + 2)),
-                ("Marginal net return", _rates_text(self.marginal_net, digits)),
+                ("Marginal net return", rates_text(self.marginal_net, digits)),
             ]
         blocks = [
             Facts(facts),
@@ -426,15 +320,21 @@ class SurfacePoint(ResultBase):
         return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
 
 
-def _p_text(p: float) -> str:
+# ---------------------------------------------------------------------------
+# text helpers, shared with the surface modules and three414
+# ---------------------------------------------------------------------------
+def p_text(p: float) -> str:
+    """``'p = 0.012'`` or ``'p <0.0001'`` (the p-value as the summaries print it)."""
     return f"p {p_phrase(p)}"
 
 
-def _passed_text(value: Any) -> str:
+def passed_text(value: Any) -> str:
+    """``'yes'``, ``'no'`` or ``'not assessed'`` for a rule that passed, failed or was skipped."""
     return "not assessed" if value is None or value is pd.NA else ("yes" if value else "no")
 
 
-def _rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
+def rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
+    """``'N 120, P2O5 60'``: rates by nutrient with ``digits`` significant digits."""
     if not rates:
         return ""
     return ", ".join(f"{k} {format_number(v, digits)}" for k, v in rates.items())

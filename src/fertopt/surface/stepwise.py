@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt.exceptions import OptionError
-from fertopt.surface.fit import _sse
+from fertopt.surface.fit import residual_ss
 
 __all__ = ["STEP_COLUMNS", "check_criteria", "stepwise"]
 
@@ -64,7 +64,7 @@ def stepwise(
 
     def fit(idx: list[int]) -> tuple[float, int]:
         x = np.column_stack([base] + [cols[:, i] for i in idx]) if idx else base
-        sse, rank = _sse(x, y)
+        sse, rank = residual_ss(x, y)
         return sse, n - rank
 
     seen = set()

@@ -61,7 +61,7 @@ def nutrients_named(items: list[tuple[Any, Any]]) -> tuple[str, ...]:
             continue
         for factor in str(name).split(":"):
             f = factor.strip()
-            for pattern in (_ps._SQRT, _ps._POWER):
+            for pattern in (_ps.SQRT_TERM, _ps.POWER_TERM):
                 m = pattern.match(f)
                 if m:
                     f = m.group(1).strip()

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_probability
+from fertopt.economics.prices import positive_number, resolve_surface_prices
 from fertopt.exceptions import ExtrapolationWarning
+from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import TOL
-from fertopt.surface.results import TypicalityResult, _p_text, _positive, _rates_text
-
-if TYPE_CHECKING:
-    from fertopt.surface import SurfaceFit
-    from fertopt.surface.results import SurfaceOptimum
+from fertopt.surface.results import SurfaceOptimum, TypicalityResult, p_text, rates_text
 
 __all__ = ["typicality"]
 
@@ -33,7 +31,7 @@ _NO_MAXIMUM = "not assessed: the surface has no maximum (rule 3)"
 
 
 def typicality(
-    surf: SurfaceFit, *, prices: Any, alpha: float, strict_signs: bool, ck_yield: float | None
+    surf: FittedSurface, *, prices: Any, alpha: float, strict_signs: bool, ck_yield: float | None
 ) -> TypicalityResult:
     """:meth:`SurfaceFit.typicality <fertopt.surface.SurfaceFit.typicality>`."""
     alpha = check_probability(alpha, "alpha")
@@ -48,8 +46,8 @@ def typicality(
             warnings.simplefilter("ignore", ExtrapolationWarning)
             econ = surf.optimum(prices=prices, bounds=None)
         points.append(("economic optimum", econ.rates, econ.yield_at_rates))
-    elif prices is not None:
-        surf._prices(prices)  # refuse bad prices even when there is no optimum to price
+    elif prices is not None:  # refuse bad prices even when there is no optimum to price
+        resolve_surface_prices(prices, surf.nutrients, surf.response_unit, surf.rate_units)
     if not neg_def:
         rules.append(_rule(4, "optimum in (0, top rate]", None, True, _NO_MAXIMUM))
         rules.append(_rule(5, "optimum yield above CK", None, True, _NO_MAXIMUM))
@@ -82,7 +80,7 @@ def _rule(no: int, name: str, passed: bool | None, deciding: bool, detail: str) 
     return {"rule": no, "name": name, "passed": passed, "deciding": deciding, "detail": detail}
 
 
-def _significance(surf: SurfaceFit, alpha: float) -> dict[str, Any]:
+def _significance(surf: FittedSurface, alpha: float) -> dict[str, Any]:
     """Rule 1: the regression F test of the ANOVA at ``alpha``."""
     reg = surf.anova[surf.anova["source"] == "regression"] if len(surf.anova) else surf.anova
     if len(reg) and np.isfinite(reg["p"].iloc[0]):
@@ -93,7 +91,7 @@ def _significance(surf: SurfaceFit, alpha: float) -> dict[str, Any]:
             p < alpha,
             True,
             f"F({int(reg['df'].iloc[0])}, {surf.df_resid}) = {format_number(reg['f'].iloc[0], 4)}, "
-            f"{_p_text(p)} ({'<' if p < alpha else '≥'} {alpha:g})",
+            f"{p_text(p)} ({'<' if p < alpha else '≥'} {alpha:g})",
         )
     return _rule(
         1,
@@ -104,11 +102,11 @@ def _significance(surf: SurfaceFit, alpha: float) -> dict[str, Any]:
     )
 
 
-def _signs(surf: SurfaceFit, strict_signs: bool) -> dict[str, Any]:
+def _signs(surf: FittedSurface, strict_signs: bool) -> dict[str, Any]:
     """Rule 2: linear (or square-root) terms > 0, squared (or linear) terms < 0."""
     params = surf.estimates
     bad = []
-    for n, r in zip(surf.nutrients, surf._poly.root, strict=True):
+    for n, r in zip(surf.nutrients, surf.poly.root, strict=True):
         lin, sq = (f"sqrt({n})", n) if r else (n, f"{n}^2")
         b, c = params.get(lin, 0.0), params.get(sq, 0.0)
         if not b > 0:
@@ -128,12 +126,12 @@ def _signs(surf: SurfaceFit, strict_signs: bool) -> dict[str, Any]:
     )
 
 
-def _curvature(surf: SurfaceFit) -> tuple[dict[str, Any], bool, SurfaceOptimum | None]:
+def _curvature(surf: FittedSurface) -> tuple[dict[str, Any], bool, SurfaceOptimum | None]:
     """Rule 3: the quadratic part is negative definite; with the unconstrained maximum if so."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExtrapolationWarning)
         if surf.second_order:
-            _c0, _g, h = surf._poly.quadratic_form()
+            _c0, _g, h = surf.poly.quadratic_form()
             lam = np.linalg.eigvalsh(h)
             neg_def = bool(np.all(lam < 0))
             rule = _rule(
@@ -158,7 +156,7 @@ def _curvature(surf: SurfaceFit) -> tuple[dict[str, Any], bool, SurfaceOptimum |
 
 
 def _within_rates(
-    surf: SurfaceFit, points: list[tuple[str, dict[str, float] | None, float | None]]
+    surf: FittedSurface, points: list[tuple[str, dict[str, float] | None, float | None]]
 ) -> dict[str, Any]:
     """Rule 4: the stationary point and the economic optimum lie in (0, highest tested rate]."""
     issues = []
@@ -182,23 +180,23 @@ def _within_rates(
         True,
         "; ".join(issues)
         if issues
-        else "; ".join(f"{lab}: {_rates_text(r)}" for lab, r, _ in points),
+        else "; ".join(f"{lab}: {rates_text(r)}" for lab, r, _ in points),
     )
 
 
 def _above_ck(
-    surf: SurfaceFit,
+    surf: FittedSurface,
     point: tuple[str, dict[str, float] | None, float | None],
     ck_yield: float | None,
 ) -> dict[str, Any]:
     """Rule 5: the yield at the optimum exceeds the no-fertilizer (CK) yield."""
     label, _rates, y_opt = point
     if ck_yield is not None:
-        ck, ck_source = _positive(ck_yield, "ck_yield", allow_zero=True), "given"
+        ck, ck_source = positive_number(ck_yield, "ck_yield", allow_zero=True), "given"
     elif surf.ck_yield is not None:
         ck, ck_source = surf.ck_yield, surf.ck_source
     else:
-        ck, ck_source = surf._zero_yield, "predicted"
+        ck, ck_source = surf.zero_yield, "predicted"
     if y_opt is None:
         return _rule(5, "optimum yield above CK", False, True, f"{label}: none exists")
     ok = y_opt > ck

@@ -42,9 +42,10 @@ from fertopt._core.validation import (
     require_frame,
 )
 from fertopt.design import THREE414_LEVELS
+from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import ColumnError, OptionError
-from fertopt.surface.fit import _resolve_rates, _resolve_units
-from fertopt.surface.results import TypicalityResult, _passed_text, _resolve_prices
+from fertopt.surface.fit import resolve_rates, resolve_units
+from fertopt.surface.results import TypicalityResult, passed_text
 from fertopt.three414.design import (
     SUBSETS,
     _code_text,
@@ -190,7 +191,7 @@ class Three414Result(ResultBase):
             Table(
                 fits,
                 title="Fits (ternary → binary → univariate → linear-plateau)",
-                formats={"typical": _passed_text},
+                formats={"typical": passed_text},
             ),
             Table(self.design, title="Treatment means"),
         ]
@@ -381,7 +382,7 @@ def three414(
 # ---------------------------------------------------------------------------
 def _three_nutrients(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
     """The three nutrients and their rate columns, from ``rates=``."""
-    nutrients, columns = _resolve_rates(rates)
+    nutrients, columns = resolve_rates(rates)
     if len(nutrients) != 3:
         raise OptionError(
             f"a 3414 trial has three nutrients; rates names {len(nutrients)}: "
@@ -436,9 +437,9 @@ def _data_units(
     nutrients: Sequence[str],
 ) -> dict[str, str]:
     """Column → declared unit of the response and rates; the prices are checked against them."""
-    response_unit, rate_units = _resolve_units(frame, units, response, columns)
+    response_unit, rate_units = resolve_units(frame, units, response, columns)
     if prices is not None:  # a missing or invalid price is an error of the call, not a failed fit
-        _resolve_prices(prices, nutrients, response_unit, rate_units)
+        resolve_surface_prices(prices, nutrients, response_unit, rate_units)
     return {k: v for k, v in {response: response_unit, **rate_units}.items() if v is not None}
 
 

@@ -24,8 +24,8 @@ import pandas as pd
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import as_labels, describe_rows, drop_missing, rate_values, to_numeric
 from fertopt.design import THREE414_LEVELS
+from fertopt.economics.prices import positive_number
 from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
-from fertopt.surface.results import _positive
 
 #: Treatments of each fit, by the anchors of 3414 practice.
 SUBSETS: dict[str, tuple[int, ...]] = {
@@ -100,7 +100,7 @@ def _levels(
                 f"level2 lacks {', '.join(missing)}; give the level-2 rate of every nutrient."
             )
         return {
-            n: tuple(m * _positive(level2[n], f"level2[{n!r}]") for m in multipliers)
+            n: tuple(m * positive_number(level2[n], f"level2[{n!r}]") for m in multipliers)
             for n in nutrients
         }, notes
     out = {}

@@ -22,8 +22,11 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import f_test_text, format_number
+from fertopt.economics.prices import positive_number
 from fertopt.exceptions import FertoptError, OptionError
-from fertopt.surface.results import TypicalityResult, _positive
+from fertopt.response import fit_response
+from fertopt.surface import fit_surface
+from fertopt.surface.results import TypicalityResult
 from fertopt.three414.design import SUBSETS, _fit_label
 
 _FORMS = ("N", "P2O5", "K2O", "P", "K")
@@ -104,8 +107,6 @@ class _SubsetFits:
 
     def surface(self, key: str, rate_names: tuple[str, ...]) -> Any:
         """The quadratic surface on ``SUBSETS[key]``, judged and recorded; None if it failed."""
-        from fertopt.surface import fit_surface
-
         part = self.subset(key)
         label = _fit_label(key, self.nutrients)
         prices = self.prices
@@ -197,8 +198,6 @@ class _SubsetFits:
 
     def _fit_curve(self, part: pd.DataFrame, nutrient: str, model: str, **options: Any) -> Any:
         """``fit_response`` of one nutrient on its univariate subset, with the trial's roles."""
-        from fertopt.response import fit_response
-
         return fit_response(
             part,
             response=self.response,
@@ -253,7 +252,7 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
         return {}
     if isinstance(prices, Mapping):
         crop = (
-            _positive(prices.get("crop"), "the crop price")
+            positive_number(prices.get("crop"), "the crop price")
             if prices.get("crop") is not None
             else None
         )
@@ -261,7 +260,9 @@ def _curve_price_kwargs(prices: Any, nutrient: str, fit: Any) -> dict[str, Any]:
             raise OptionError("prices lack the crop price: give crop=<price per unit of yield>.")
         if prices.get(nutrient) is None:
             raise OptionError(f"prices lack a price for {nutrient}.")
-        ratio = _positive(prices[nutrient], f"the price of {nutrient}", allow_zero=True) / crop
+        ratio = (
+            positive_number(prices[nutrient], f"the price of {nutrient}", allow_zero=True) / crop
+        )
         known = fit.response_unit is not None and fit.rate_unit is not None
         return {"price_ratio": ratio if known else (ratio, "kg/kg")}
     return {"prices": prices}

@@ -138,7 +138,7 @@ def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
     """The fitted equation with its goodness of fit, the model comparison and the parameters."""
     facts = Facts(
         [
-            (ctx.t("equation"), fit._equation(ctx.digits)),
+            (ctx.t("equation"), fit.equation(ctx.digits)),
             (ctx.t("r_squared"), format_number(fit.r_squared, 4)),
             (
                 ctx.t("residual_sd"),

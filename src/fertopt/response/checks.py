@@ -42,7 +42,7 @@ _NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
 # input checks
 # ---------------------------------------------------------------------------
 @dataclass
-class _Prepared:
+class Prepared:
     x: np.ndarray
     y: np.ndarray
     blocks: Blocks
@@ -76,7 +76,7 @@ def _resolve_units(
     return out[0], out[1]
 
 
-def _prepare(
+def prepare(
     data: Any,
     response: Hashable,
     rate: Hashable,
@@ -85,7 +85,7 @@ def _prepare(
     nan_policy: str,
     units: Any,
     nutrient: str | None,
-) -> _Prepared:
+) -> Prepared:
     frame = require_frame(data)
     nan_policy = check_nan_policy(nan_policy)
     if other_rates is None:
@@ -164,12 +164,12 @@ def _prepare(
         raise OptionError(
             f"nutrient={nutrient!r} is not a nutrient form; use one of {', '.join(NUTRIENT_FORMS)}."
         )
-    return _Prepared(
+    return Prepared(
         xv, yv, blocks, labels, sub.index, int((~keep).sum()), y_unit, x_unit, nutrient, warn
     )
 
 
-def _check_design(spec: ModelSpec, prep: _Prepared) -> None:
+def check_design(spec: ModelSpec, prep: Prepared) -> None:
     levels = np.unique(prep.x)
     p = spec.n_params
     if len(levels) < p:
@@ -191,7 +191,7 @@ def _check_design(spec: ModelSpec, prep: _Prepared) -> None:
 # ---------------------------------------------------------------------------
 # fitting
 # ---------------------------------------------------------------------------
-def _lack_of_fit(data: FitData, sse: float, df_resid: int) -> pd.DataFrame | None:
+def lack_of_fit_table(data: FitData, sse: float, df_resid: int) -> pd.DataFrame | None:
     from scipy import stats
 
     levels, codes = np.unique(data.x, return_inverse=True)
@@ -223,7 +223,7 @@ def _lack_of_fit(data: FitData, sse: float, df_resid: int) -> pd.DataFrame | Non
     )
 
 
-def _params_table(
+def params_table(
     spec: ModelSpec, theta: np.ndarray, vcov: np.ndarray | None, df: float, level: float
 ) -> pd.DataFrame:
     se = np.sqrt(np.diag(vcov)) if vcov is not None else np.full(len(theta), np.nan)
