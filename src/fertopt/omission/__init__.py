@@ -41,6 +41,7 @@ from fertopt._core.formatting import (
     Table,
     format_number,
 )
+from fertopt.anova.result import layout_text
 from fertopt.exceptions import FertoptError
 from fertopt.omission.steps import (
     SOIL_SUPPLY_CLASSES,
@@ -213,7 +214,7 @@ class OmissionResult(ResultBase):
             ("Response", str(self.response)),
             (
                 "Design",
-                f"{self.anova.design}: {self.anova._layout()}"
+                f"{self.anova.design}: {layout_text(self.anova)}"
                 if self.anova is not None
                 else f"{len(self.means)} treatments without replicates",
             ),
