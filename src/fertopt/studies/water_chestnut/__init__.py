@@ -23,7 +23,7 @@ from fertopt._core.formatting import Notes, Paragraph, ResultBase, Summary
 from fertopt._core.validation import check_choice
 from fertopt.anova import anova
 from fertopt.datasets import load_dataset, water_chestnut_published
-from fertopt.exceptions import DesignWarning
+from fertopt.exceptions import DesignWarning, FertoptError
 from fertopt.multcomp import duncan
 from fertopt.omission import omission
 from fertopt.reports import trial_report
@@ -133,8 +133,6 @@ class StudyAudit(ResultBase):
         """The audit row of one ``item`` key."""
         rows = self.table.loc[self.table["item"] == item]
         if rows.empty:
-            from fertopt.exceptions import FertoptError
-
             raise FertoptError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
         return rows.iloc[0]
 
