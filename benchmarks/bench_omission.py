@@ -4,7 +4,7 @@ Run:  python benchmarks/bench_omission.py
 Prints the time of fertopt.omission() on the bundled water-chestnut trial (5 treatments x
 3 blocks, all indices, economics and standard errors) after warm-up, the time of the
 fertopt.anova() call inside it (baseline, same process, same data), their ratio, and the
-time of the whole study audit (fertopt.datasets.water_chestnut_audit()).
+time of the whole study audit (fertopt.studies.water_chestnut.audit()).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def main() -> None:
     )
     t_om = per_call(lambda: fo.omission(df, **roles, **full), repeat=50)
     t_aov = per_call(lambda: fo.anova(df, **roles), repeat=50)
-    t_audit = per_call(lambda: fo.datasets.water_chestnut_audit(), repeat=10)
+    t_audit = per_call(lambda: fo.studies.water_chestnut.audit(), repeat=10)
     print(f"omission (all indices, SEs, economics):  {1e3 * t_om:8.2f} ms")
     print(f"anova baseline (same trial):             {1e3 * t_aov:8.2f} ms")
     print(f"ratio omission / anova:                  {t_om / t_aov:8.2f}")

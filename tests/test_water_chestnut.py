@@ -254,7 +254,7 @@ def test_error_mean_square_follows_from_the_means_and_f(aov):
 # ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def audit():
-    return fo.datasets.water_chestnut_audit()
+    return water_chestnut.audit()
 
 
 def test_audit_anova_f(audit):
@@ -486,14 +486,20 @@ def test_audit_vcr_claim(audit):
 
 
 def test_audit_in_chinese(audit):
-    zh = fo.datasets.water_chestnut_audit(lang="zh")
+    zh = water_chestnut.audit(lang="zh")
     assert list(zh.table["item"]) == list(audit.table["item"])
     assert list(zh.table["verdict"]) == list(audit.table["verdict"])
     assert zh.row("reduced_k_vs_formula")["verdict_text"] == "错误"
     assert "减钾区与原配方区差异显著" in zh.row("reduced_k_vs_formula")["claim"]
     assert "复核" in str(zh)
     with pytest.raises(fo.FertoptError, match="lang='fr' is not a valid option"):
-        fo.datasets.water_chestnut_audit(lang="fr")
+        water_chestnut.audit(lang="fr")
+
+
+def test_old_audit_spelling_still_works_and_warns(audit):
+    with pytest.warns(FutureWarning, match=r"use fertopt\.studies\.water_chestnut\.audit\(\)"):
+        old = fo.datasets.water_chestnut_audit()
+    pd.testing.assert_frame_equal(old.table, audit.table)
 
 
 def test_audit_figures(audit):

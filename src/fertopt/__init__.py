@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
-from fertopt import design, units
+import warnings
+
+from fertopt import datasets, design, studies, units
 from fertopt._version import __version__
 from fertopt.anova import AnovaResult, anova
 from fertopt.batch import BatchResult, run_batch
@@ -140,6 +142,31 @@ __all__ = [
     "run_batch",
     "BatchResult",
 ]
+
+
+# ---------------------------------------------------------------------------
+# deprecated spellings
+# ---------------------------------------------------------------------------
+# The water-chestnut audit moved from the data layer to its study package: datasets holds data
+# only and may not import the study above it, so the old spelling is installed here, once both
+# are imported.
+def _water_chestnut_audit(lang: str = "en") -> studies.water_chestnut.StudyAudit:
+    """Deprecated spelling of :func:`fertopt.studies.water_chestnut.audit`.
+
+    Emits a :class:`FutureWarning`; call ``fertopt.studies.water_chestnut.audit(lang)``
+    instead.
+    """
+    warnings.warn(
+        "fertopt.datasets.water_chestnut_audit() is deprecated and will be removed; use "
+        "fertopt.studies.water_chestnut.audit() instead.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return studies.water_chestnut.audit(lang=lang)
+
+
+_water_chestnut_audit.__name__ = _water_chestnut_audit.__qualname__ = "water_chestnut_audit"
+datasets.water_chestnut_audit = _water_chestnut_audit
 
 
 def __getattr__(name: str):

@@ -19,8 +19,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fertopt import design
 from fertopt._version import __version__
+from fertopt.batch import run_batch
 from fertopt.exceptions import FertoptError, OptionError
+from fertopt.io import read_trials
+from fertopt.reports import trial_report
+from fertopt.studies import water_chestnut
+from fertopt.units import Prices
 
 __all__ = ["main"]
 
@@ -166,8 +172,6 @@ def _parse_omission(text: str) -> dict[str, Any]:
 
 def _parse_prices(text: str) -> Any:
     """``crop=2.8,N=6.25,P2O5=4.67,currency=yuan`` → fertopt.Prices."""
-    import fertopt
-
     values: dict[str, Any] = {}
     for item in (i.strip() for i in text.split(",")):
         if not item:
@@ -189,7 +193,7 @@ def _parse_prices(text: str) -> Any:
             values[key] = value
     if "crop" not in values:
         raise OptionError("--prices needs the crop price, e.g. --prices crop=2.8,N=6.25.")
-    return fertopt.Prices(**values)
+    return Prices(**values)
 
 
 def _render(result: Any, fmt: str) -> str:
@@ -204,9 +208,6 @@ def _render(result: Any, fmt: str) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from fertopt.io import read_trials
-    from fertopt.reports import trial_report
-
     # options first: a typo in --prices should not wait for the file to be read
     prices = _parse_prices(args.prices) if args.prices else None
     omission = _parse_omission(args.omission) if args.omission else None
@@ -272,11 +273,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from fertopt.datasets import water_chestnut_audit
-
-    audit = water_chestnut_audit(lang=args.lang)
+    audit = water_chestnut.audit(lang=args.lang)
     path = Path(args.report or f"water_chestnut_report{'_zh' if args.lang == 'zh' else ''}.html")
     audit.to_html(path)
     print(_render(audit, args.format))
@@ -294,14 +291,10 @@ def _split_names(text: str | None) -> list[str] | None:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     """``fertopt batch``: run_batch on a file or glob, write the tables, print one summary line."""
-    from fertopt.batch import run_batch
-
     by = _split_names(args.by)
     rates = _split_names(args.rates)
     prices = None
     if args.prices:
-        from fertopt.units import Prices
-
         items: dict[str, Any] = {}
         for item in _split_names(args.prices) or []:
             name, sep, value = item.partition("=")
@@ -384,8 +377,6 @@ def _factor(text: str, option: str) -> dict[str, list[Any]]:
 
 
 def _cmd_design(args: argparse.Namespace) -> int:
-    from fertopt import design
-
     seed = args.seed
     kind = args.kind
     needs = {

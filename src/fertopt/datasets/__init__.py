@@ -29,7 +29,6 @@ __all__ = [
     "DatasetInfo",
     "DATASETS",
     "water_chestnut_published",
-    "water_chestnut_audit",
 ]
 
 
@@ -237,30 +236,3 @@ def water_chestnut_published() -> dict:
 
     with resources.files(__package__).joinpath("water_chestnut_published.json").open("rb") as fh:
         return json.load(fh)
-
-
-def water_chestnut_audit(lang: str = "en"):
-    """Audit of the water-chestnut study: each reproducible number, what fertopt finds, a verdict.
-
-    Parameters
-    ----------
-    lang : {'en', 'zh'}
-        Language of the table's texts.
-
-    Returns
-    -------
-    StudyAudit
-        See :func:`fertopt.studies.water_chestnut.audit`: ``table`` (``item | topic |
-        claim | paper | paper_value | fertopt | fertopt_value | verdict |
-        verdict_text | explanation``) and the analyses behind it.
-
-    Examples
-    --------
-    >>> import fertopt as fo
-    >>> a = fo.datasets.water_chestnut_audit()
-    >>> a.row("income_p")["fertopt"]
-    '-488.50 yuan (-5.69 %)'
-    """
-    from fertopt.studies.water_chestnut import audit
-
-    return audit(lang=lang)

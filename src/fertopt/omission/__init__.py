@@ -34,22 +34,18 @@ import pandas as pd
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt.anova.result import layout_text
 from fertopt.exceptions import OptionError
-from fertopt.omission.steps import (
+from fertopt.omission.economics import economics_table, pricing_of
+from fertopt.omission.indices import (
     SOIL_SUPPLY_CLASSES,
-    _check_arguments,
-    _dose,
-    _duncan_letters,
-    _economics,
-    _fit_trial,
-    _indices,
-    _means_table,
-    _notes,
-    _pricing,
-    _rates_table,
-    _soil_supply,
-    _uptake_means,
+    indices_table,
+    notes_of,
+    soil_supply,
+    uptake_means,
 )
+from fertopt.omission.rates import dose_of, rates_table
+from fertopt.omission.trial import check_arguments, duncan_letters, fit_trial, means_table
 
 __all__ = ["omission", "OmissionResult", "SOIL_SUPPLY_CLASSES"]
 
@@ -206,7 +202,7 @@ class OmissionResult(ResultBase):
             ("Response", str(self.response)),
             (
                 "Design",
-                f"{self.anova.design}: {self.anova.layout()}"
+                f"{self.anova.design}: {layout_text(self.anova)}"
                 if self.anova is not None
                 else f"{len(self.means)} treatments without replicates",
             ),
@@ -460,7 +456,7 @@ def omission(
     alpha = _v.check_probability(alpha, "alpha")
     confidence_level = _v.check_probability(confidence_level, "confidence_level")
     frame = _v.require_frame(data)
-    uptake = _check_arguments(
+    uptake = check_arguments(
         frame,
         response=response,
         treatment=treatment,
@@ -470,7 +466,7 @@ def omission(
         prices=prices,
         uptake=uptake,
     )
-    trial = _fit_trial(
+    trial = fit_trial(
         frame,
         response=response,
         treatment=treatment,
@@ -481,21 +477,21 @@ def omission(
         confidence_level=confidence_level,
         nan_policy=nan_policy,
     )
-    dose = _dose(trial, rates)
-    pricing = _pricing(trial, dose, prices, units)
-    uptake_stats = _uptake_means(trial, uptake)
-    indices = _indices(trial, dose, pricing, uptake_stats)
-    economics = _economics(trial, dose, pricing.prices)
+    dose = dose_of(trial, rates)
+    pricing = pricing_of(trial, dose, prices, units)
+    uptake_stats = uptake_means(trial, uptake)
+    indices = indices_table(trial, dose, pricing, uptake_stats)
+    economics = economics_table(trial, dose, pricing.prices)
     issued = [*trial.plots.warnings, *dose.warnings]
-    comparison, letters = _duncan_letters(trial, alpha)
+    comparison, letters = duncan_letters(trial, alpha)
     if comparison is not None:
         issued.extend(comparison.warnings)
     return OmissionResult(
-        means=_means_table(trial, letters),
+        means=means_table(trial, letters),
         indices=indices,
         economics=economics,
-        soil_supply=_soil_supply(trial, dose),
-        rates=_rates_table(trial, dose),
+        soil_supply=soil_supply(trial, dose),
+        rates=rates_table(trial, dose),
         anova=trial.plots.aov,
         comparison=comparison,
         response=str(response),
@@ -513,6 +509,6 @@ def omission(
         se_method="delta method on the treatment means with the ANOVA error",
         n_obs=trial.plots.n_obs,
         n_dropped=trial.plots.n_dropped,
-        notes=_notes(trial, dose, alpha),
+        notes=notes_of(trial, dose, alpha),
         warnings=tuple(dict.fromkeys(issued)),
     )

@@ -3,12 +3,14 @@
 The helper modules (canonical analysis, optima, typicality, points, the tested
 region) work on a :class:`fertopt.surface.SurfaceFit` but cannot import it: the
 class imports them.  :class:`FittedSurface` names the public fields and methods
-they use, so that they depend on this interface and nothing private.
+they use, so that they depend on this interface and nothing private.  It is
+runtime-checkable: plotting recognises a surface with ``isinstance`` without
+importing the class whose ``plot()`` method calls it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -17,6 +19,7 @@ from fertopt.surface.poly import Poly
 __all__ = ["FittedSurface"]
 
 
+@runtime_checkable
 class FittedSurface(Protocol):
     """The public face of a :class:`~fertopt.surface.SurfaceFit` used by the surface helpers.
 

@@ -48,14 +48,14 @@ from fertopt.surface.fit import resolve_rates, resolve_units
 from fertopt.surface.results import TypicalityResult, passed_text
 from fertopt.three414.design import (
     SUBSETS,
-    _code_text,
-    _drop_missing_responses,
-    _plot_table,
-    _rates_from_columns,
-    _rates_from_treatments,
-    _recognise_treatments,
+    code_text,
+    drop_missing_responses,
+    plot_table,
+    rates_from_columns,
+    rates_from_treatments,
+    recognise_treatments,
 )
-from fertopt.three414.fits import _recommendations, _SubsetFits
+from fertopt.three414.fits import SubsetFits, recommendations_table
 
 __all__ = ["three414", "Three414Result", "SUBSETS"]
 
@@ -310,14 +310,14 @@ def three414(
 
     # the plots: responses, rates and levels, the 14 treatments (plots off the table left out)
     warn_list: list[str] = []
-    sub, yv = _drop_missing_responses(frame, response, nan_policy, warn_list)
+    sub, yv = drop_missing_responses(frame, response, nan_policy, warn_list)
     if have_rates:
-        x, levels, notes = _rates_from_columns(sub, columns, nutrients, level2, mult)
+        x, levels, notes = rates_from_columns(sub, columns, nutrients, level2, mult)
     else:
-        x, levels, notes = _rates_from_treatments(sub, treatment, nutrients, level2, mult)
-    trt = _recognise_treatments(sub, x, levels, nutrients, warn_list)
+        x, levels, notes = rates_from_treatments(sub, treatment, nutrients, level2, mult)
+    trt = recognise_treatments(sub, x, levels, nutrients, warn_list)
     on_table = trt > 0
-    internal, n_blocks = _plot_table(
+    internal, n_blocks = plot_table(
         sub.loc[on_table], x[on_table], yv[on_table], trt[on_table], nutrients, response, block
     )
     n_dropped = len(frame) - len(internal)
@@ -332,7 +332,7 @@ def three414(
     relative = _relative_yields(design, nutrients)
 
     # the fits on the standard subsets, then each nutrient's rate by the cascade
-    fits = _SubsetFits(
+    fits = SubsetFits(
         internal,
         tuple(nutrients),
         response=response,
@@ -346,7 +346,7 @@ def three414(
     binary = fits.binaries()
     for i in range(3):
         fits.quadratic(i)
-    recommendations = _recommendations(fits, relative)
+    recommendations = recommendations_table(fits, relative)
 
     if not replicated:
         notes.append(
@@ -457,7 +457,7 @@ def _treatment_means(
         internal.groupby("treatment")[response].agg(["count", "mean", "std"]).reindex(range(1, 15))
     )
     design = pd.DataFrame(
-        {"treatment": np.arange(1, 15), "code": [_code_text(c, nutrients) for c in THREE414_LEVELS]}
+        {"treatment": np.arange(1, 15), "code": [code_text(c, nutrients) for c in THREE414_LEVELS]}
     )
     for i, n in enumerate(nutrients):
         design[n] = [levels[n][c[i]] for c in THREE414_LEVELS]

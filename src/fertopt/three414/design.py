@@ -39,7 +39,7 @@ SUBSETS: dict[str, tuple[int, ...]] = {
 }
 
 
-def _fit_label(key: str, nutrients: Sequence[str]) -> str:
+def fit_label(key: str, nutrients: Sequence[str]) -> str:
     """The fit's label from its SUBSETS key: ``"binary 0-1"`` → ``"binary N-P2O5"``."""
     if key == "ternary":
         return "ternary"
@@ -77,7 +77,7 @@ def _parse_treatment(label: Any) -> tuple[int, int, int] | None:
     return None
 
 
-def _code_text(code: Sequence[int], nutrients: Sequence[str]) -> str:
+def code_text(code: Sequence[int], nutrients: Sequence[str]) -> str:
     """The level code as text, ``N2P2K2``, in the nutrients' initials (N, P, K if they clash)."""
     letters = [n[0].upper() for n in nutrients]
     if len(set(letters)) < 3:
@@ -151,7 +151,7 @@ def _level_index(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # reading the plots, in the order three414() calls these
 # ---------------------------------------------------------------------------
-def _drop_missing_responses(
+def drop_missing_responses(
     frame: pd.DataFrame, response: str, nan_policy: str, warn_list: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The plots that have a response, and their responses; the others are left out or refused."""
@@ -169,7 +169,7 @@ def _drop_missing_responses(
     return frame.loc[keep], y.to_numpy()[keep]
 
 
-def _rates_from_columns(
+def rates_from_columns(
     sub: pd.DataFrame,
     columns: Mapping[str, str],
     nutrients: Sequence[str],
@@ -185,7 +185,7 @@ def _rates_from_columns(
     return x, levels, notes
 
 
-def _rates_from_treatments(
+def rates_from_treatments(
     sub: pd.DataFrame,
     treatment: str | None,
     nutrients: Sequence[str],
@@ -211,7 +211,7 @@ def _rates_from_treatments(
     return x, levels, []
 
 
-def _recognise_treatments(
+def recognise_treatments(
     sub: pd.DataFrame,
     x: np.ndarray,
     levels: Mapping[str, Sequence[float]],
@@ -251,19 +251,19 @@ def _check_complete(
         rates_text = ", ".join(
             f"{n} {format_number(levels[n][code[i]], 6)}" for i, n in enumerate(nutrients)
         )
-        desc.append(f"{t} ({_code_text(code, nutrients)}: {rates_text})")
+        desc.append(f"{t} ({code_text(code, nutrients)}: {rates_text})")
     uses = sorted({name for name, ts in SUBSETS.items() for t in missing_trt if t in ts})
     raise DesignError(
         f"The 3414 table is incomplete: treatment{'s' if len(desc) > 1 else ''} "
         f"{', '.join(desc)} {'have' if len(desc) > 1 else 'has'} no plot. Every one of the 14 "
         "treatments is needed: the missing ones feed the "
-        f"{', '.join(_fit_label(u, nutrients) for u in uses)} fit(s). Check the rates (levels "
+        f"{', '.join(fit_label(u, nutrients) for u in uses)} fit(s). Check the rates (levels "
         "are 0, ½, 1 and 1.5 × level 2 unless multipliers= says otherwise) or add the missing "
         "plots."
     )
 
 
-def _plot_table(
+def plot_table(
     kept: pd.DataFrame,
     x: np.ndarray,
     yv: np.ndarray,

@@ -1,11 +1,11 @@
 """The fits of a 3414 trial on its standard subsets, and the recommendation cascade.
 
-:class:`_SubsetFits` runs the fits :func:`fertopt.three414` asks for (the ternary and binary
+:class:`SubsetFits` runs the fits :func:`fertopt.three414` asks for (the ternary and binary
 quadratic surfaces through :func:`fertopt.fit_surface`, the univariate quadratics and, on
 demand, the linear-plateau fallback through :func:`fertopt.fit_response`), judges each one
 typical or atypical, and keeps the rows of the fits table, the verdicts, the optima and the
 warnings of the fits.  The univariate quadratics are judged here by the five rules of
-:meth:`fertopt.SurfaceFit.typicality`, one function per rule.  :func:`_recommendations`
+:meth:`fertopt.SurfaceFit.typicality`, one function per rule.  :func:`recommendations_table`
 then takes each nutrient's rate from the first usable fit of the cascade
 ternary → binary → univariate quadratic → linear-plateau.
 """
@@ -27,7 +27,7 @@ from fertopt.exceptions import FertoptError, OptionError
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
 from fertopt.surface.results import TypicalityResult
-from fertopt.three414.design import SUBSETS, _fit_label
+from fertopt.three414.design import SUBSETS, fit_label
 
 _FORMS = ("N", "P2O5", "K2O", "P", "K")
 
@@ -36,7 +36,7 @@ _FORMS = ("N", "P2O5", "K2O", "P", "K")
 # the fits on the standard subsets
 # ---------------------------------------------------------------------------
 @dataclass
-class _SubsetFits:
+class SubsetFits:
     """The fits of one trial on the standard subsets, with what each gave, in the order tried.
 
     The first fields are the plots and the options; the others fill up as the fits run:
@@ -108,7 +108,7 @@ class _SubsetFits:
     def surface(self, key: str, rate_names: tuple[str, ...]) -> Any:
         """The quadratic surface on ``SUBSETS[key]``, judged and recorded; None if it failed."""
         part = self.subset(key)
-        label = _fit_label(key, self.nutrients)
+        label = fit_label(key, self.nutrients)
         prices = self.prices
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -401,7 +401,7 @@ def _rule_above_ck(label: str, opt: Any, ck: float) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # the recommendation cascade: ternary → binary → univariate → linear-plateau
 # ---------------------------------------------------------------------------
-def _recommendations(fits: _SubsetFits, relative: pd.DataFrame) -> pd.DataFrame:
+def recommendations_table(fits: SubsetFits, relative: pd.DataFrame) -> pd.DataFrame:
     """One row per nutrient: the rate of the first usable fit of the cascade, or none."""
     rows = []
     for i, n in enumerate(fits.nutrients):
@@ -445,7 +445,7 @@ def _recommendations(fits: _SubsetFits, relative: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _from_ternary(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
+def _from_ternary(fits: SubsetFits, nutrient: str) -> dict[str, Any] | None:
     """The nutrient's rate at the ternary optimum if the ternary fit is typical, else None."""
     if "ternary" not in fits.typicality or not fits.typicality["ternary"].typical:
         return None
@@ -458,7 +458,7 @@ def _from_ternary(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
     }
 
 
-def _from_binaries(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
+def _from_binaries(fits: SubsetFits, nutrient: str) -> dict[str, Any] | None:
     """The mean of the nutrient's rates at the typical binary optima, or None if none is."""
     typ, optima = fits.typicality, fits.optima
     usable = [
@@ -482,7 +482,7 @@ def _from_binaries(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
     return found
 
 
-def _from_quadratic(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
+def _from_quadratic(fits: SubsetFits, nutrient: str) -> dict[str, Any] | None:
     """The univariate quadratic's optimum if that fit is typical, else None."""
     label = f"quadratic {nutrient}"
     if nutrient not in fits.univariate or not fits.typicality[label].typical:
@@ -490,7 +490,7 @@ def _from_quadratic(fits: _SubsetFits, nutrient: str) -> dict[str, Any] | None:
     return _curve_rate(fits.quadratic_optima[nutrient], label)
 
 
-def _from_linear_plateau(fits: _SubsetFits, i: int) -> dict[str, Any] | None:
+def _from_linear_plateau(fits: SubsetFits, i: int) -> dict[str, Any] | None:
     """The linear-plateau optimum of the i-th nutrient (fitted now) if usable, else None."""
     opt = fits.linear_plateau(i)
     return None if opt is None else _curve_rate(opt, f"linear_plateau {fits.nutrients[i]}")

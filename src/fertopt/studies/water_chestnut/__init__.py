@@ -22,7 +22,12 @@ import pandas as pd
 from fertopt._core.document import Notes, Paragraph, Summary
 from fertopt._core.formatting import ResultBase
 from fertopt._core.validation import check_choice
-from fertopt.exceptions import DesignWarning
+from fertopt.anova import anova
+from fertopt.datasets import load_dataset, water_chestnut_published
+from fertopt.exceptions import DesignWarning, OptionError
+from fertopt.multcomp import duncan
+from fertopt.omission import omission
+from fertopt.reports import trial_report
 from fertopt.studies.water_chestnut.checks import (
     Rows,
     check_anova,
@@ -38,13 +43,14 @@ from fertopt.studies.water_chestnut.checks import (
     refit_equations,
     treatment_means,
 )
-from fertopt.studies.water_chestnut.text import _CSS, _CSS_SCOPED, _FIGURE_TEXT, _TEXT, VERDICTS
+from fertopt.studies.water_chestnut.text import CSS, CSS_SCOPED, FIGURE_TEXT, TEXT, VERDICTS
+from fertopt.units import Prices
 
 __all__ = ["audit", "StudyAudit", "VERDICTS"]
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    text = _TEXT[key][lang]
+    text = TEXT[key][lang]
     return text.format(**kw) if kw else text
 
 
@@ -128,8 +134,6 @@ class StudyAudit(ResultBase):
         """The audit row of one ``item`` key."""
         rows = self.table.loc[self.table["item"] == item]
         if rows.empty:
-            from fertopt.exceptions import OptionError
-
             raise OptionError(f"no audit item {item!r}; items: {', '.join(self.table['item'])}.")
         return rows.iloc[0]
 
@@ -167,7 +171,7 @@ class StudyAudit(ResultBase):
 
         from fertopt import plotting
 
-        text = _FIGURE_TEXT[lang]
+        text = FIGURE_TEXT[lang]
         out: dict[str, Any] = {}
         fig, ax = plt.subplots(figsize=(5.6, 3.9), layout="constrained")
         plotting.plot_means(self.comparison, ax=ax, lang=lang)
@@ -285,7 +289,7 @@ class StudyAudit(ResultBase):
         doc = (
             f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
             '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
-            f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{_CSS}</style>\n'
+            f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{CSS}</style>\n'
             "</head>\n<body>\n"
             f"{self._html_fragment(figures=figures, report=True)}\n</body>\n</html>\n"
         )
@@ -300,8 +304,6 @@ class StudyAudit(ResultBase):
         diagnostics, in ``lang``, with the study's prices and the inferred
         rates.
         """
-        from fertopt.reports import trial_report
-
         data, treatment = self.data, "treatment"
         names = {
             "full": "formula",
@@ -335,7 +337,7 @@ class StudyAudit(ResultBase):
     def _html_fragment(self, *, figures: bool, report: bool = False) -> str:
         esc = html.escape
         lang = self.lang
-        labels = _TEXT["labels"][lang]
+        labels = TEXT["labels"][lang]
         cols = ["topic", "claim", "paper", "fertopt", "verdict_text", "explanation"]
         head = "".join(f"<th>{esc(labels[c])}</th>" for c in cols)
         body = []
@@ -383,7 +385,7 @@ class StudyAudit(ResultBase):
 
         from fertopt import plotting
 
-        captions = _FIGURE_TEXT[self.lang]["captions"]
+        captions = FIGURE_TEXT[self.lang]["captions"]
         lang = self.lang if self.lang == "en" or plotting.cjk_families() is not None else "en"
         out = {}
         with plotting.style(lang):
@@ -412,7 +414,7 @@ class StudyAudit(ResultBase):
         return Summary(_t("title", self.lang), blocks, headline=self._headline(), digits=digits)
 
     def _repr_html_(self) -> str:
-        return f"<style>{_CSS_SCOPED}</style>" + self._html_fragment(figures=False)
+        return f"<style>{CSS_SCOPED}</style>" + self._html_fragment(figures=False)
 
 
 # ---------------------------------------------------------------------------
@@ -466,17 +468,11 @@ def audit(lang: str = "en") -> StudyAudit:
     Examples
     --------
     >>> import fertopt as fo
-    >>> a = fo.datasets.water_chestnut_audit()
+    >>> a = fo.studies.water_chestnut.audit()
     >>> a.row("anova_f")["verdict"], a.row("anova_wording")["verdict"]
     ('confirmed', 'contradictory')
     """
     check_choice(lang, "lang", ("en", "zh"))
-    from fertopt.anova import anova
-    from fertopt.datasets import load_dataset, water_chestnut_published
-    from fertopt.multcomp import duncan
-    from fertopt.omission import omission
-    from fertopt.units import Prices
-
     pub = water_chestnut_published()
     data = load_dataset("water_chestnut")
     roles = data.attrs["fertopt"]["roles"]

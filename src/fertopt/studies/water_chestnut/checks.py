@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.i18n import status_text
-from fertopt.studies.water_chestnut.text import _COLUMNS, VERDICTS
+from fertopt.exceptions import DesignError
+from fertopt.response import response_from_coefficients
+from fertopt.studies.water_chestnut.text import COLUMNS, VERDICTS
+from fertopt.surface import fit_surface, surface_from_coefficients
 
 __all__ = [
     "Rows",
@@ -73,7 +76,7 @@ class Rows:
         )
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=_COLUMNS)
+        return pd.DataFrame(self.rows, columns=COLUMNS)
 
 
 def treatment_means(aov: Any) -> pd.Series:
@@ -210,8 +213,6 @@ def check_reduced_k(rows: Rows, aov: Any, means: pd.Series, mc: Any) -> None:
 
 def published_curves(pub: dict, rates: pd.DataFrame) -> dict[str, Any]:
     """The printed P and K equations as response curves over the rates the trial applied."""
-    from fertopt.response import response_from_coefficients
-
     curves = {}
     for nut in ("P2O5", "K2O"):
         coefs = pub["equations"][nut]["coefficients"]
@@ -453,8 +454,6 @@ def check_n(rows: Rows, pub: dict, prices: dict, refit: tuple) -> None:
 
 def published_surface(pub: dict, rates: pd.DataFrame) -> Any:
     """The printed ternary equation over the box of the rates the trial applied."""
-    from fertopt.surface import surface_from_coefficients
-
     bounds = {n: (0.0, float(rates[n].max())) for n in ("N", "P2O5", "K2O")}
     return surface_from_coefficients(
         pub["equations"]["ternary"]["coefficients"],
@@ -477,9 +476,6 @@ def _in_hull(point: np.ndarray, vertices: np.ndarray) -> bool:
 def check_ternary(
     rows: Rows, pub: dict, surf: Any, data: pd.DataFrame, rates: pd.DataFrame
 ) -> dict:
-    from fertopt.exceptions import DesignError
-    from fertopt.surface import fit_surface
-
     eq = pub["equations"]["ternary"]
     coef = eq["coefficients"]
     rep = eq["reported_maximum"]

@@ -15,7 +15,7 @@ VERDICTS: dict[str, dict[str, str]] = {
     "unsupported": {"en": "not supported by the design", "zh": "试验设计不支持"},
 }
 
-_COLUMNS = [
+COLUMNS = [
     "item",
     "topic",
     "claim",
@@ -28,7 +28,7 @@ _COLUMNS = [
     "explanation",
 ]
 
-_TEXT = {
+TEXT = {
     "title": {
         "en": "The water-chestnut study, reproduced and audited",
         "zh": "马蹄肥料配方校正试验: 复核与审查",
@@ -106,7 +106,7 @@ _TEXT = {
 }
 
 
-_FIGURE_TEXT = {
+FIGURE_TEXT = {
     "en": {
         "paper_max": "paper: maximum",
         "paper_opt": "paper: optimum",
@@ -169,7 +169,7 @@ _FIGURE_TEXT = {
 }
 
 
-_CSS = (
+CSS = (
     "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',"
     "sans-serif;font-size:14px;line-height:1.45;margin:24px auto;max-width:1180px;color:#1b1b1b;"
     "padding:0 16px}"
@@ -186,7 +186,7 @@ _CSS = (
 )
 
 
-_CSS_SCOPED = (
+CSS_SCOPED = (
     ".fertopt-audit table{border-collapse:collapse;margin:6px 0 14px 0}"
     ".fertopt-audit th,.fertopt-audit td{padding:3px 8px;border-bottom:1px solid #ddd;"
     "vertical-align:top;text-align:left}.fertopt-audit th{background:rgba(128,128,128,.12)}"

@@ -1,0 +1,165 @@
+"""The numerical core of :func:`fertopt.anova.anova`: factor coding, orthogonal projections.
+
+Each term's columns are orthogonalised against the terms before it (:func:`increment`) and
+reduced by a singular value decomposition; a term's sum of squares is the squared length of
+the response's projection on them (:func:`fit_terms`, types I, II and III).  Also the
+assumption checks on the residuals (:func:`assumption_checks`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+Term = tuple[Hashable, ...]
+
+
+def term_name(term: Term) -> str:
+    return ":".join(str(t) for t in term)
+
+
+def coding(cat: pd.Categorical, contrasts: str) -> np.ndarray:
+    """Treatment (first level dropped) or sum-to-zero coding of one factor."""
+    codes = np.asarray(cat.codes)
+    k = len(cat.categories)
+    n = codes.shape[0]
+    X = np.zeros((n, k - 1))
+    if contrasts == "treatment":
+        rows = codes > 0
+        X[np.flatnonzero(rows), codes[rows] - 1] = 1.0
+    else:
+        rows = codes < k - 1
+        X[np.flatnonzero(rows), codes[rows]] = 1.0
+        X[codes == k - 1, :] = -1.0
+    return X
+
+
+def term_columns(term: Term, codings: dict[Hashable, np.ndarray]) -> np.ndarray:
+    """Columns of a term: products of the columns of its factors."""
+    X = codings[term[0]]
+    for factor in term[1:]:
+        Y = codings[factor]
+        X = (X[:, :, None] * Y[:, None, :]).reshape(X.shape[0], -1)
+    return X
+
+
+def increment(Q: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Orthonormal basis of the part of span(X) orthogonal to span(Q)."""
+    if X.shape[1] == 0:
+        return X
+    Z = X - Q @ (Q.T @ X)
+    Z -= Q @ (Q.T @ Z)  # second pass keeps orthogonality to working precision
+    scale = float(np.sqrt((X * X).sum(axis=0)).max())
+    U, s, _ = np.linalg.svd(Z, full_matrices=False)
+    return U[:, s > 1e-9 * max(scale, 1.0)]
+
+
+def basis(n: int, blocks: Sequence[np.ndarray]) -> np.ndarray:
+    Q = np.full((n, 1), 1.0 / math.sqrt(n))
+    for X in blocks:
+        U = increment(Q, X)
+        Q = np.hstack([Q, U])
+    return Q
+
+
+def squared_norm(v: np.ndarray) -> float:
+    return math.fsum(float(x) for x in (v * v).ravel())
+
+
+def shift(y: np.ndarray) -> np.ndarray:
+    """Centre y accurately: subtract a data value (exact), then the mean of the rest."""
+    c = np.sort(y)[y.shape[0] // 2]
+    d = y - c
+    return d - math.fsum(d) / d.shape[0]
+
+
+def fit_terms(
+    e: np.ndarray, terms: Sequence[Term], codings_t: dict, codings_s: dict, ss_type: int
+) -> tuple[list[tuple[float, float]], np.ndarray, int]:
+    """(df, ss) per term, residual vector and model rank, for centred response ``e``."""
+    n = e.shape[0]
+    columns_t = [term_columns(t, codings_t) for t in terms]
+    Q = np.full((n, 1), 1.0 / math.sqrt(n))
+    seq = []
+    for X in columns_t:
+        U = increment(Q, X)
+        seq.append((float(U.shape[1]), squared_norm(U.T @ e)))
+        Q = np.hstack([Q, U])
+    resid = e - Q @ (Q.T @ e)
+    resid -= Q @ (Q.T @ resid)
+    rank = Q.shape[1]
+    if ss_type == 1:
+        return seq, resid, rank
+    out = []
+    if ss_type == 2:
+        for i, t in enumerate(terms):
+            base = [columns_t[j] for j, s in enumerate(terms) if j != i and not set(t) <= set(s)]
+            U = increment(basis(n, base), columns_t[i])
+            out.append((float(U.shape[1]), squared_norm(U.T @ e)))
+    else:
+        columns_s = [term_columns(t, codings_s) for t in terms]
+        for i in range(len(terms)):
+            base = [columns_s[j] for j in range(len(terms)) if j != i]
+            U = increment(basis(n, base), columns_s[i])
+            out.append((float(U.shape[1]), squared_norm(U.T @ e)))
+    return out, resid, rank
+
+
+# ---------------------------------------------------------------------------
+# assumption checks
+# ---------------------------------------------------------------------------
+def assumption_checks(resid: np.ndarray, groups: np.ndarray, scale: float) -> pd.DataFrame:
+    from scipy import stats
+
+    rows = []
+    spread = float(np.ptp(resid)) if resid.size else 0.0
+    degenerate = spread <= 1e-12 * max(scale, 1e-300)
+    if resid.size < 3 or degenerate:
+        rows.append(
+            (
+                "Shapiro-Wilk (normality)",
+                np.nan,
+                np.nan,
+                "not computed: too few or constant residuals",
+            )
+        )
+    elif resid.size > 5000:
+        rows.append(
+            ("Shapiro-Wilk (normality)", np.nan, np.nan, "not computed: more than 5000 residuals")
+        )
+    else:
+        w = stats.shapiro(resid)
+        rows.append(("Shapiro-Wilk (normality)", float(w.statistic), float(w.pvalue), ""))
+    labels = np.unique(groups)
+    samples = [resid[groups == g] for g in labels]
+    small = min(len(s) for s in samples) < 2
+    if len(samples) < 2 or small or degenerate:
+        note = "not computed: a treatment has fewer than 2 plots" if small else "not computed"
+        rows.append(("Levene / Brown-Forsythe (equal variances)", np.nan, np.nan, note))
+        rows.append(("Bartlett (equal variances)", np.nan, np.nan, note))
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lev = stats.levene(*samples, center="median")
+        stat, p = float(lev.statistic), float(lev.pvalue)
+        note = ""
+        if not np.isfinite(stat):
+            # with two plots per treatment both lie equally far from their median,
+            # so the deviations have no spread within treatments and the test is undefined
+            stat, p, note = np.nan, np.nan, "not computed: needs 3 or more plots per treatment"
+        rows.append(("Levene / Brown-Forsythe (equal variances)", stat, p, note))
+        if any(np.ptp(s) <= 1e-12 * scale for s in samples):
+            rows.append(
+                (
+                    "Bartlett (equal variances)",
+                    np.nan,
+                    np.nan,
+                    "not computed: a treatment has no spread",
+                )
+            )
+        else:
+            bar = stats.bartlett(*samples)
+            rows.append(("Bartlett (equal variances)", float(bar.statistic), float(bar.pvalue), ""))
+    return pd.DataFrame(rows, columns=["test", "statistic", "p", "note"])

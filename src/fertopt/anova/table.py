@@ -1,0 +1,85 @@
+"""The ANOVA table of :func:`fertopt.anova.anova`: each term tested against its error."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt.anova.layout import ERROR_A, ERROR_B, RESID, Spec
+from fertopt.exceptions import DataWarning, DesignWarning
+
+
+def anova_table(
+    spec: Spec,
+    names: list[str],
+    parts: list[tuple[float, float]],
+    error_of: dict[str, str],
+    *,
+    df_resid: float,
+    ss_resid: float,
+    ss_total: float,
+) -> tuple[pd.DataFrame, list[tuple[str, float, float]], list[tuple[str, Any]]]:
+    """The ANOVA table, the error terms ``(name, df, ss)`` and the table's row order.
+
+    Each term is tested against its own error (error a or b of a split-plot,
+    else the residual); a term confounded with earlier ones (0 df) is left out
+    with a warning, and a zero error gives F = inf.  The whole-plot error of a
+    split-plot is removed from ``error_of``: it is an error, not a tested term.
+    """
+    rows, errors = [], []
+    if spec.design == "split-plot RCBD":
+        err_a_name = names[2]
+        df_a, ss_a = parts[2]
+        errors.append((ERROR_A, df_a, ss_a))
+        errors.append((ERROR_B, df_resid, ss_resid))
+        order = [
+            (names[0], parts[0]),
+            (names[1], parts[1]),
+            (ERROR_A, None),
+            (names[3], parts[3]),
+            (names[4], parts[4]),
+            (ERROR_B, None),
+        ]
+        error_of.pop(err_a_name, None)
+    else:
+        errors.append((RESID, df_resid, ss_resid))
+        order = [(nm, pr) for nm, pr in zip(names, parts, strict=True)] + [(RESID, None)]
+
+    err_ms = {name: ss_ / df_ for name, df_, ss_ in errors}
+    err_df = {name: df_ for name, df_, _ in errors}
+    err_ss = {name: ss_ for name, _, ss_ in errors}
+    perfect = ss_resid <= 1e-13 * ss_total
+    if perfect:
+        spec.warn(
+            DataWarning,
+            "the residual variation is zero: every plot equals its fitted value, so F is infinite. "
+            "This happens with copied or made-up values; check the data.",
+        )
+    from scipy import stats
+
+    for name, part in order:
+        if part is None:
+            rows.append((name, err_df[name], err_ss[name], err_ms[name], np.nan, np.nan))
+            continue
+        df_t, ss_t = part
+        err = error_of[name]
+        ms_t = ss_t / df_t if df_t > 0 else np.nan
+        ms_e = err_ms[err]
+        if df_t == 0:
+            spec.warn(
+                DesignWarning,
+                f"{name} cannot be estimated: it is confounded with earlier terms of the model "
+                "(for example with blocks) and is left out of the table.",
+            )
+            continue
+        if ms_e <= 1e-13 * ss_total / max(err_df[err], 1):
+            f_val, p_val = (math.inf, 0.0) if ss_t > 0 else (np.nan, np.nan)
+        else:
+            f_val = ms_t / ms_e
+            p_val = float(stats.f.sf(f_val, df_t, err_df[err]))
+        rows.append((name, df_t, ss_t, ms_t, f_val, p_val))
+    table = pd.DataFrame(rows, columns=["source", "df", "ss", "ms", "f", "p"])
+    return table, errors, order
