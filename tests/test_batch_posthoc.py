@@ -8,8 +8,8 @@ import pytest
 
 import fertopt as fo
 from fertopt.batch import _vposthoc
-from fertopt.multcomp import _letters as _cld
 from fertopt.multcomp import duncan
+from fertopt.multcomp import letters as _cld
 from test_batch import random_trials
 from test_batch_surface import PRICES, assert_same, three414
 from test_batch_surface import run as run_surface

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from fertopt import DesignError
-from fertopt.multcomp._letters import (
+from fertopt.multcomp.letters import (
     CAPITALS,
     LOWERCASE,
     compact_letters,

@@ -18,7 +18,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import fertopt as fo
-from fertopt.multcomp._letters import letters_valid
+from fertopt.multcomp.letters import letters_valid
 
 REF = Path(__file__).parent / "reference"
 

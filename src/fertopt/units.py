@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt.exceptions import OptionError, PriceWarning
 
 __all__ = [
@@ -708,8 +709,6 @@ class Prices:
     def summary(self, digits: int = 4) -> Any:
         """Table of the prices per kg and the price ratios (kg crop per kg nutrient)."""
         import pandas as pd
-
-        from fertopt._core.document import Facts, Notes, Summary, Table
 
         rows = []
         for form in ("N", "P2O5", "K2O", "P", "K"):

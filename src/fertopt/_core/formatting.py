@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.i18n import check_lang
+from fertopt._version import __version__
 
 __all__ = [
     "format_number",
@@ -243,6 +244,10 @@ class ResultBase(abc.ABC):
         """
         return self._summary(digits, check_lang(lang))
 
+    def headline(self) -> str:
+        """The key finding in one line, as the ``repr`` shows it."""
+        return self._headline()
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._headline()}>"
 
@@ -254,8 +259,6 @@ class ResultBase(abc.ABC):
 
     def to_dict(self) -> dict[str, Any]:
         """Public fields as JSON-safe Python objects (frames become lists of records)."""
-        from fertopt._version import __version__
-
         out: dict[str, Any] = {"result": type(self).__name__, "fertopt_version": __version__}
         if dataclasses.is_dataclass(self):
             for f in dataclasses.fields(self):

@@ -166,7 +166,7 @@ def require_columns(frame: pd.DataFrame, **roles: Any) -> None:
 # ---------------------------------------------------------------------------
 # cells
 # ---------------------------------------------------------------------------
-def _parse_number(text: str) -> float | None:
+def parse_number(text: str) -> float | None:
     """Parse one cell; ``None`` when it is not a number.  NFKC folds full-width digits."""
     cleaned = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
     if cleaned.lower() in MISSING_MARKERS:
@@ -208,7 +208,7 @@ def to_numeric(series: pd.Series, role: str) -> pd.Series:
             elif isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_)):
                 values.append(float(v))
             else:
-                parsed = _parse_number(str(v))
+                parsed = parse_number(str(v))
                 if parsed is None:
                     bad_index.append(idx)
                     bad_values.append(v)

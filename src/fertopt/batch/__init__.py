@@ -24,8 +24,10 @@ import pandas as pd
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase
-from fertopt.batch._engine import assemble, read_keeping, run_local
+from fertopt.batch._dask import open_source, run_dask, trial_frame
+from fertopt.batch._engine import assemble, read_keeping, run_local, surface_setup
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
+from fertopt.curves.models import get_model
 from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
 
 __all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
@@ -87,8 +89,6 @@ class TrialResults(Mapping):
             if self._codes is not None:
                 frame = self._source.iloc[np.flatnonzero(self._codes == index[key])]
             else:
-                from fertopt.batch._dask import trial_frame
-
                 frame = trial_frame(self._source, self._plan, key)
             self._cache[key] = analyse_trial(frame, self._plan, key, keep=True).result
         return self._cache[key]
@@ -356,8 +356,6 @@ def _as_plan(
             "rates=('N', 'P2O5', 'K2O')."
         )
     if model is not None:
-        from fertopt.curves.models import get_model
-
         get_model(model)
     if model is not None and len(rate_names) != 1:
         raise OptionError("model= needs rates= naming one rate column, e.g. rates='N'.")
@@ -533,7 +531,7 @@ def run_batch(
     after centring each trial; the multiple comparison decided against
     critical values computed once per (treatments, error df) by
     :mod:`fertopt.distributions`, letters by agricolae's sweep run over all
-    trials at once, with Piepho's letters (:mod:`fertopt.multcomp._letters`) where the
+    trials at once, with Piepho's letters (:mod:`fertopt.multcomp.letters`) where the
     sweep's would contradict the tests; the surface by least squares on the
     treatment means of each coded design (one QR per design and term set;
     stepwise selection advances all trials together, each on its own path),
@@ -620,8 +618,6 @@ def run_batch(
     else:
         engine_used = engine
     if engine_used == "dask":
-        from fertopt.batch._dask import open_source, run_dask
-
         ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
         plan = _as_plan(
             columns, by, response, treatment, block, rates, posthoc, alpha, surface, model, prices
@@ -715,8 +711,6 @@ def run_batch(
 def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:
     """Prices that cannot price the surface fail every trial alike: refuse them before the run."""
     if plan.surface is not None and plan.prices is not None:
-        from fertopt.batch._engine import surface_setup
-
         surface_setup(plan, frame)
 
 

@@ -41,7 +41,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt.batch._engine import assemble, missing_key_failure, read_keeping, run_local
+from fertopt.batch._engine import (
+    assemble,
+    missing_key_failure,
+    presence_of,
+    read_keeping,
+    run_local,
+    usual_treatments,
+)
+from fertopt.batch._layout import label_codes, trial_keys
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
 from fertopt.exceptions import DataError, FertoptError, OptionError
 
@@ -207,8 +215,6 @@ def run_dask(
 
 def _usual_treatments(ddf: Any, plan: Plan, normalise: bool) -> tuple[str, ...] | None:
     """The usual treatment set of the whole batch (one pass over the key and treatment columns)."""
-    from fertopt.batch._engine import _presence, usual_treatments
-    from fertopt.batch._layout import label_codes, trial_keys
 
     cols = [*plan.by, plan.treatment]
     if normalise:
@@ -219,7 +225,7 @@ def _usual_treatments(ddf: Any, plan: Plan, normalise: bool) -> tuple[str, ...] 
     pairs = ddf[list(dict.fromkeys(cols))].drop_duplicates().compute()
     keys = trial_keys(pairs, plan.by)
     g, names = label_codes(pairs[plan.treatment])
-    return usual_treatments(_presence(keys.codes, keys.n_trials, g, len(names)), names)
+    return usual_treatments(presence_of(keys.codes, keys.n_trials, g, len(names)), names)
 
 
 def merge(results: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:

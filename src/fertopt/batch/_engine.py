@@ -39,6 +39,7 @@ from fertopt.batch._pertrial import (
 )
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import FertoptError
+from fertopt.io import read_trials
 from fertopt.surface.fit import resolve_units
 
 __all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
@@ -91,8 +92,6 @@ def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
     ``read_trials`` renames recognised headers (``trt`` → ``treatment``);
     a column the caller named by its header keeps that name.
     """
-    from fertopt.io import read_trials
-
     frame = read_trials(source, strict=False)
     renamed = frame.attrs.get("fertopt", {}).get("renamed", {})
     back = {
@@ -208,7 +207,7 @@ def run_local(
 # ---------------------------------------------------------------------------
 # treatments missing from a trial
 # ---------------------------------------------------------------------------
-def _presence(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int) -> np.ndarray | None:
+def presence_of(t: np.ndarray, n_trials: int, g: np.ndarray, n_g: int) -> np.ndarray | None:
     """(trials, labels) presence of every treatment label in every trial (None if too large)."""
     if n_trials * n_g > max(4 * len(t), 1 << 22) or n_trials == 0:
         return None
@@ -236,7 +235,7 @@ def _missing_treatments(
     out: Output, keys: TrialKeys, prep: _Prepared, expected: tuple[str, ...] | None
 ) -> None:
     """Warn (stage ``batch``) for trials lacking treatments that most trials of the batch have."""
-    presence = _presence(keys.codes, keys.n_trials, prep.g, len(prep.g_names))
+    presence = presence_of(keys.codes, keys.n_trials, prep.g, len(prep.g_names))
     if presence is None:
         return
     if expected is None:

@@ -121,7 +121,7 @@ def _cell_number(v: object) -> float | None:
     """One cell as :func:`fertopt._core.validation.to_numeric` reads it (``None``: not a number)."""
     if isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_)):
         return float(v)
-    return _v._parse_number(str(v))
+    return _v.parse_number(str(v))
 
 
 def parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:

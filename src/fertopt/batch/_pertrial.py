@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from fertopt import multcomp
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
 from fertopt._core.formatting import ResultBase
 from fertopt.anova import AnovaResult, anova
@@ -231,7 +232,7 @@ class TrialResult(ResultBase):
             return text + (
                 f" | failed at {first['stage']}: {first['error']}" if first is not None else ""
             )
-        text += " | " + parts[0]._headline()
+        text += " | " + parts[0].headline()
         if len(self.errors):
             text += f" | {len(self.errors)} stage(s) failed"
         return text
@@ -427,8 +428,6 @@ def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
 
 def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
     """The plan's multiple comparison on one trial's ANOVA."""
-    from fertopt import multcomp
-
     test = getattr(multcomp, _POSTHOC_FUNCTIONS[plan.posthoc])
     return test(aov, alpha=plan.alpha)
 

@@ -5,7 +5,7 @@ each trial are sorted exactly as :func:`fertopt.multcomp.duncan` sorts them
 (by mean, ties in label order), every pair is decided against a critical
 value computed once per ``(K, df)`` by :mod:`fertopt.distributions`, and the
 letters come from agricolae's sweep run in lock-step over the trials, with
-Piepho's letters (from :mod:`fertopt.multcomp._letters`) where the sweep's letters would
+Piepho's letters (from :mod:`fertopt.multcomp.letters`) where the sweep's letters would
 contradict the decisions.
 
 Equivalence with the per-trial tests
@@ -27,6 +27,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from fertopt.multcomp import letters as cld  # compact letter display
 
 __all__ = ["PosthocArrays", "posthoc_arrays", "critical_values", "LetterBook", "LabelOrder"]
 
@@ -67,9 +69,6 @@ class LetterBook:
     """Letter strings of bitsets, and Piepho letters of sweep-invalid patterns, cached."""
 
     def __init__(self) -> None:
-        from fertopt.multcomp import _letters as _cld
-
-        self._cld = _cld
         self._text: dict[int, str] = {}
         self._piepho: dict[bytes, list[str]] = {}
         self.names: list[str] = []
@@ -85,7 +84,7 @@ class LetterBook:
     def codes_of_bits(self, bits: np.ndarray) -> np.ndarray:
         """Letter-string codes of bitsets (bit i = letter i of agricolae's pool)."""
         uniq, inverse = np.unique(bits, return_inverse=True)
-        pool = self._cld.LOWERCASE
+        pool = cld.LOWERCASE
         codes = np.empty(len(uniq), dtype=np.int64)
         for i, b in enumerate(uniq.tolist()):
             text = self._text.get(b)
@@ -101,10 +100,10 @@ class LetterBook:
         letters = self._piepho.get(key)
         if letters is None:
             k = separated.shape[0]
-            pool = self._cld.LOWERCASE
+            pool = cld.LOWERCASE
             letters = piepho_bits(separated, pool) if k < 63 else None
-            if letters is None:  # more letters than symbols: _cld says so in its own words
-                letters, _ = self._cld.compact_letters(list(range(k)), ~separated)
+            if letters is None:  # more letters than symbols: the letters module explains
+                letters, _ = cld.compact_letters(list(range(k)), ~separated)
             self._piepho[key] = letters
         return np.array([self.code(t) for t in letters], dtype=np.int64)
 
@@ -141,15 +140,15 @@ def _maximal_cliques(adjacent: list[int], n: int) -> list[int]:
 
 
 def piepho_bits(separated: np.ndarray, pool) -> list[str] | None:
-    """:func:`fertopt.multcomp._letters.piepho_letters` with display order = position, on bit masks.
+    """:func:`fertopt.multcomp.letters.piepho_letters` with display order = position, on bit masks.
 
     Piepho's insert-absorb leaves exactly the maximal groups of treatments
     with no separated pair, the maximal cliques of the "not separated"
     graph, in an order that the following steps do not depend on (they sort
     the columns first); the cliques are found here directly
     (Bron–Kerbosch).  The sweep of redundant memberships and the ordering
-    are those of ``_cld``, on bit masks.  Equal letters, tested against
-    ``_cld`` on random patterns.  ``None`` when more letters than symbols
+    are those of :mod:`fertopt.multcomp.letters`, on bit masks.  Equal letters, tested against
+    :mod:`fertopt.multcomp.letters` on random patterns.  ``None`` when more letters than symbols
     would be needed.
     """
     n = separated.shape[0]
@@ -175,7 +174,7 @@ def piepho_bits(separated: np.ndarray, pool) -> list[str] | None:
 
 
 def _sweep(sep: np.ndarray) -> np.ndarray:
-    """agricolae's orderPvalue sweep (as :func:`fertopt.multcomp._letters.sweep_letters`), batched.
+    """agricolae's orderPvalue sweep (as :func:`fertopt.multcomp.letters.sweep_letters`), batched.
 
     Many trials at once.
 

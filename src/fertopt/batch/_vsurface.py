@@ -44,6 +44,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fertopt.exceptions import FertoptError
+from fertopt.surface import poly as _ps
+from fertopt.surface.design import check_identifiable
+
 __all__ = ["SurfaceSetup", "SurfaceArrays", "surface_arrays", "box_qp_max_many", "DesignCache"]
 
 _FUZZ = 1e-9  # relative width of a decision boundary treated as undecidable here
@@ -75,8 +79,6 @@ class SurfaceSetup:
         costs: np.ndarray | None,
         stepwise: bool = False,
     ) -> SurfaceSetup:
-        from fertopt.surface import poly as _ps
-
         powers = _ps.candidate_terms(len(nutrients), "quadratic")
         names = [_ps.term_name(p, nutrients) for p in powers]
         exps = np.rint(np.asarray(powers, dtype=float)).astype(np.int64)
@@ -148,10 +150,6 @@ class DesignCache:
 
 
 def _make_design(setup: SurfaceSetup, coded: np.ndarray, rates: np.ndarray) -> _Design | None:
-    from fertopt.exceptions import FertoptError
-    from fertopt.surface import poly as _ps
-    from fertopt.surface.design import check_identifiable
-
     k = coded.shape[0]
     _support, which = np.unique(coded, axis=0, return_inverse=True)
     try:

@@ -122,6 +122,11 @@ class MultCompResult(ResultBase):
 
     df = renamed("df_resid")
 
+    @property
+    def level_order(self) -> dict:
+        """The treatment levels in their factor order, per ``within`` group (for plotting)."""
+        return self._extra.get("levels", {})
+
     # -- display ----------------------------------------------------------
     def _headline(self) -> str:
         g = self.groups

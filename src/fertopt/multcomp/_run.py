@@ -4,7 +4,7 @@ Every public function of :mod:`fertopt.multcomp` hands its own arguments to
 :func:`from_anova` or :func:`from_means` unchanged.  These check the
 options, find what is compared and with which error (``_error_terms``),
 gather the means (``_families``), test each family (``_pairwise``), give
-the letters (:mod:`fertopt.multcomp._letters`; ``*`` marks for Dunnett's test) and build
+the letters (:mod:`fertopt.multcomp.letters`; ``*`` marks for Dunnett's test) and build
 the :class:`MultCompResult` with its notes and warnings.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.exceptions import DesignError, OptionError, UnbalancedDesignWarning
-from fertopt.multcomp import _letters as _cld
+from fertopt.multcomp import letters as _cld
 from fertopt.multcomp._error_terms import Plan, given_error, plan_comparison
 from fertopt.multcomp._families import (
     Family,

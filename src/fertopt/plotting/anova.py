@@ -164,7 +164,7 @@ def plot_means(
     if not has_within:
         groups.insert(0, "within", "")
     if order == "level":
-        levels = result._extra.get("levels", {})
+        levels = result.level_order
         pos = {(w, t): i for w, labels in levels.items() for i, t in enumerate(labels)}
         groups["_rank"] = [
             pos.get((w, t), 0) for w, t in zip(groups["within"], groups["treatment"], strict=True)

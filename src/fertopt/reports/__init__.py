@@ -42,6 +42,7 @@ from fertopt._core.document import (
 from fertopt._core.formatting import ResultBase, to_jsonable
 from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice, check_errors, check_probability
+from fertopt._version import __version__
 from fertopt.exceptions import OptionError
 from fertopt.reports import sections as _rs
 from fertopt.reports.document import Figure, Section
@@ -172,8 +173,6 @@ class TrialReport(ResultBase):
 
         Figures are listed by name and caption only.
         """
-        from fertopt._version import __version__
-
         out: dict[str, Any] = {
             "result": "TrialReport",
             "fertopt_version": __version__,
@@ -555,8 +554,6 @@ def trial_report(
         sections = _rs.build_sections(ctx)
     ctx.record(caught)
     findings = ctx.key_findings(sections)
-    from fertopt._version import __version__
-
     created = label("generated", lang, version=__version__, date=_dt.date.today().isoformat())
     source = ctx.source_name()
     if source:

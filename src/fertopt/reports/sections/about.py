@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from fertopt._core.document import Facts, Notes
 from fertopt._core.i18n import method_name, model_name
+from fertopt._version import __version__
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
 def about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
-    from fertopt._version import __version__
-
     opts = [(ctx.t("software"), f"fertopt {__version__}")]
     if ctx.posthoc is not None:
         opts.append(
