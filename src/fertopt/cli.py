@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fertopt import design
+from fertopt._core.roles import NAME_HINTS, NUTRIENT_TOKENS
 from fertopt._version import __version__
 from fertopt.batch import run_batch
 from fertopt.exceptions import FertoptError, OptionError
@@ -54,16 +55,6 @@ examples:
   fertopt analyze trial.csv --posthoc lsd --alpha 0.01 --report report.md
 """
 
-_NUTRIENT_TOKENS = {
-    "n": "N",
-    "nitrogen": "N",
-    "p2o5": "P2O5",
-    "p": "P2O5",
-    "phosphorus": "P2O5",
-    "k2o": "K2O",
-    "k": "K2O",
-    "potassium": "K2O",
-}
 _PRICE_NUMBERS = ("crop", "N", "P2O5", "K2O", "P", "K")
 _PRICE_TEXTS = ("currency", "crop_unit", "nutrient_unit", "area")
 
@@ -97,11 +88,6 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
     renamed = {v: k for k, v in frame.attrs.get("fertopt", {}).get("renamed", {}).items()}
     guessed: list[str] = []
     roles: dict[str, Any] = {}
-    hints = {
-        "response": ("yield", "yld", "产量"),
-        "treatment": ("trt", "treat", "处理"),
-        "block": ("block", "blk", "rep", "重复", "区组"),
-    }
     for role, canonical in (("response", "yield"), ("treatment", "treatment"), ("block", "block")):
         value = getattr(args, role)
         if value is None:
@@ -109,7 +95,7 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
             value = (
                 canonical
                 if canonical in frame.columns
-                else _unique_match(frame, hints[role], taken)
+                else _unique_match(frame, NAME_HINTS[role], taken)
             )
             if value is not None:
                 origin = f" (column {renamed[value]!r})" if value in renamed else ""
@@ -122,7 +108,7 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
         if not rates:
             for col in frame.columns:
                 toks = _tokens(col)
-                forms = {_NUTRIENT_TOKENS[t] for t in toks if t in _NUTRIENT_TOKENS}
+                forms = {NUTRIENT_TOKENS[t] for t in toks if t in NUTRIENT_TOKENS}
                 if "rate" in toks and len(forms) == 1:
                     rates[col] = forms.pop()
         roles["rates"] = rates or None

@@ -20,62 +20,11 @@ from typing import Any
 import pandas as pd
 
 from fertopt import units as _units
+from fertopt._core.roles import COLUMN_ALIASES
 from fertopt._core.validation import describe_rows, require_frame, suggest_columns, to_numeric
 from fertopt.exceptions import ColumnError, DataError, FertoptError, OptionError
 
 __all__ = ["read_trials", "COLUMN_ALIASES", "guess_column"]
-
-#: Canonical column names and the header texts recognised for each
-#: (compared after lower-casing and removing spaces, ``_``, ``-`` and ``.``).
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "treatment": (
-        "treatment",
-        "trt",
-        "treat",
-        "tr",
-        "treatments",
-        "处理",
-        "处理号",
-        "处理名称",
-        "处理编号",
-        "处理代号",
-    ),
-    "block": (
-        "block",
-        "blk",
-        "rep",
-        "reps",
-        "replicate",
-        "replication",
-        "repetition",
-        "区组",
-        "重复",
-        "重复号",
-        "区组号",
-    ),
-    "yield": (
-        "yield",
-        "yld",
-        "grainyield",
-        "yields",
-        "产量",
-        "小区产量",
-        "亩产",
-        "亩产量",
-        "折合亩产",
-        "折合产量",
-        "单产",
-        "鲜重产量",
-    ),
-    "N": ("n", "nitrogen", "nrate", "raten", "氮", "氮肥", "施氮量", "n用量", "氮用量", "纯氮"),
-    "P2O5": ("p2o5", "p2o5rate", "磷", "磷肥", "施磷量", "p2o5用量", "磷用量", "五氧化二磷"),
-    "K2O": ("k2o", "k2orate", "钾", "钾肥", "施钾量", "k2o用量", "钾用量", "氧化钾"),
-    "site": ("site", "location", "loc", "地点", "试验点", "点位", "试验地点"),
-    "year": ("year", "年份", "年度", "年"),
-    "plot": ("plot", "plotid", "小区", "小区号", "小区编号"),
-    "row": ("row", "行", "行区组"),
-    "column": ("col", "column", "列", "列区组"),
-}
 
 _ROLE_NUMERIC = {"yield", "N", "P2O5", "K2O"}
 _UNIT_IN_HEADER = re.compile(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.formatting import format_number
+from fertopt._core.roles import BLOCK_NAMES
 from fertopt.anova.projections import Term, term_name
 from fertopt.exceptions import (
     DataError,
@@ -149,8 +150,7 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
         others = [
             c
             for c in all_columns
-            if c not in (response, spec.block, *spec.factors)
-            and str(c).lower() in ("rep", "block", "replicate", "重复", "区组")
+            if c not in (response, spec.block, *spec.factors) and str(c).lower() in BLOCK_NAMES
         ]
         _v.check_blocks(clean[spec.block].values, spec.block, n, others)
     y = clean[response].to_numpy()
