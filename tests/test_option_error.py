@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import fertopt as fo
@@ -67,3 +69,13 @@ def test_data_problems_keep_their_classes():
     data = fo.load_dataset("cochran_factorial")
     with pytest.raises(fo.ColumnError):
         fo.anova(data, response="yeild", treatment="trt")
+
+
+def test_a_missing_optional_package_is_a_dependency_error(monkeypatch, tmp_path):
+    # importing a module that sys.modules maps to None raises ImportError, as when it is absent
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    path = tmp_path / "trial.xlsx"
+    path.write_bytes(b"")
+    with pytest.raises(fo.DependencyError, match=r"fertopt\[excel\]") as info:
+        fo.read_trials(path)
+    assert isinstance(info.value, ImportError) and isinstance(info.value, fo.FertoptError)

@@ -10,8 +10,8 @@ Examples
 >>> import fertopt as fo
 >>> issubclass(fo.ColumnError, KeyError), issubclass(fo.DataError, ValueError)
 (True, True)
->>> issubclass(fo.OptionError, ValueError)
-True
+>>> issubclass(fo.OptionError, ValueError), issubclass(fo.DependencyError, ImportError)
+(True, True)
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ __all__ = [
     "DesignError",
     "ConvergenceError",
     "OptionError",
+    "DependencyError",
     "FertoptWarning",
     "DataWarning",
     "DesignWarning",
@@ -58,6 +59,11 @@ class OptionError(FertoptError, ValueError):
     """An argument is not usable: an option outside its set, ``alpha`` outside (0, 1), a
     non-positive number where a positive one is needed, an argument of the wrong type, or two
     arguments that contradict each other.  The data may be fine; change the call."""
+
+
+class DependencyError(FertoptError, ImportError):
+    """An optional package that this task needs is not installed; the message names the extra
+    to install (``pip install 'fertopt[excel]'``) or another way round."""
 
 
 class ConvergenceError(FertoptError, RuntimeError):

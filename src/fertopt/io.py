@@ -22,7 +22,7 @@ import pandas as pd
 from fertopt import units as _units
 from fertopt._core.roles import COLUMN_ALIASES
 from fertopt._core.validation import describe_rows, require_frame, suggest_columns, to_numeric
-from fertopt.exceptions import ColumnError, DataError, FertoptError, OptionError
+from fertopt.exceptions import ColumnError, DataError, DependencyError, FertoptError, OptionError
 
 __all__ = ["read_trials", "COLUMN_ALIASES", "guess_column"]
 
@@ -119,7 +119,7 @@ def _read_file(
         try:
             import openpyxl  # noqa: F401
         except ImportError:
-            raise FertoptError(
+            raise DependencyError(
                 "reading Excel files needs openpyxl: pip install 'fertopt[excel]', "
                 "or save the sheet as CSV."
             ) from None
@@ -131,7 +131,7 @@ def _read_file(
         try:
             return pd.read_parquet(path)
         except ImportError:
-            raise FertoptError(
+            raise DependencyError(
                 "reading Parquet files needs pyarrow: pip install 'fertopt[parquet]'."
             ) from None
     return _read_csv(path, encoding, sep, decimal)

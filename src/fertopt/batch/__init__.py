@@ -28,7 +28,13 @@ from fertopt.batch._dask import open_source, run_dask, trial_frame
 from fertopt.batch._engine import assemble, read_keeping, run_local, surface_setup
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
 from fertopt.curves.models import get_model
-from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
+from fertopt.exceptions import (
+    ColumnError,
+    DataError,
+    DependencyError,
+    DisplayWarning,
+    OptionError,
+)
 
 __all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
 
@@ -278,7 +284,7 @@ class BatchResult(ResultBase):
             try:
                 import openpyxl  # noqa: F401
             except ImportError:
-                raise FertoptError(
+                raise DependencyError(
                     "writing Excel files needs openpyxl: pip install 'fertopt[excel]', or write "
                     ".csv or .parquet."
                 ) from None

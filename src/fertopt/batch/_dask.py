@@ -51,7 +51,7 @@ from fertopt.batch._engine import (
 )
 from fertopt.batch._layout import label_codes, trial_keys
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
-from fertopt.exceptions import DataError, FertoptError, OptionError
+from fertopt.exceptions import DataError, DependencyError, OptionError
 
 __all__ = ["open_source", "run_dask", "trial_frame"]
 
@@ -64,7 +64,7 @@ def _require_dask():
         import dask.dataframe as dd
         import distributed  # noqa: F401
     except ImportError:
-        raise FertoptError(
+        raise DependencyError(
             "engine='dask' needs dask and distributed: pip install 'fertopt[dask]'."
         ) from None
     return dd
