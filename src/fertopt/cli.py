@@ -4,8 +4,8 @@ Exit codes: 0 success, 2 bad input (one line on stderr, no traceback unless
 ``--debug``).  Warnings are printed as ``fertopt: warning: ...`` lines on
 stderr; results go to stdout.
 
-Each subcommand is a ``sub.add_parser(...)`` block in :func:`_parser` plus a
-``_cmd_<name>(args) -> int`` handler; a new subcommand is an additive edit.
+Each subcommand is an ``_add_<name>(sub)`` function that declares its options
+plus a ``_cmd_<name>(args) -> int`` handler; a new subcommand is an additive edit.
 """
 
 from __future__ import annotations
@@ -435,17 +435,8 @@ def _cmd_design(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="fertopt",
-        description="Analyse fertilizer field trials: ANOVA with letters, response models, optima.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"fertopt {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_analyze(sub: Any) -> None:
+    """The ``analyze`` subcommand: one trial file, analysed and reported."""
     ana = sub.add_parser(
         "analyze",
         help="analyse one trial file (CSV, Excel, Parquet) and report it",
@@ -517,6 +508,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     ana.set_defaults(func=_cmd_analyze)
 
+
+def _add_batch(sub: Any) -> None:
+    """The ``batch`` subcommand: many trials from files, one table out."""
     bat = sub.add_parser(
         "batch",
         help="analyse many trials in one table (one row per trial)",
@@ -555,6 +549,9 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--out", help="results.parquet, results.csv or results.xlsx")
     bat.set_defaults(func=_cmd_batch)
 
+
+def _add_example(sub: Any) -> None:
+    """The ``example`` subcommand: the water-chestnut audit and report."""
     ex = sub.add_parser(
         "example",
         help="audit the water-chestnut study and write its HTML report",
@@ -578,6 +575,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.set_defaults(func=_cmd_example)
 
+
+def _add_design(sub: Any) -> None:
+    """The ``design`` subcommand: a randomised field book."""
     des = sub.add_parser(
         "design",
         help="write a randomised field book (CSV)",
@@ -611,6 +611,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     des.add_argument("--out", help="CSV file to write (default: standard output)")
     des.set_defaults(func=_cmd_design)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fertopt",
+        description="Analyse fertilizer field trials: ANOVA with letters, response models, optima.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"fertopt {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    for add in (_add_analyze, _add_batch, _add_example, _add_design):
+        add(sub)
     return parser
 
 
