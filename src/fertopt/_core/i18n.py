@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fertopt.exceptions import OptionError
@@ -30,6 +31,8 @@ __all__ = [
     "status_text",
     "significance_word",
     "translate_figure_text",
+    "column_label",
+    "translate_message",
 ]
 
 #: Languages of reports and figures.
@@ -112,6 +115,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "layout_levels": ("{sizes} levels", "{sizes} 个水平组合"),
     "layout_blocks": ("{b} blocks", "{b} 个区组"),
     "layout_sep": (", ", "，"),
+    "layout_split_plot": (
+        "{k1} main plots × {k2} sub-plots × {b} blocks",
+        "{k1} 个主区处理 × {k2} 个副区处理 × {b} 个区组",
+    ),
+    "layout_rows_columns": ("{r} rows × {c} columns", "{r} 行 × {c} 列"),
     "cv_sentence": (
         "Coefficient of variation {cv} %, grand mean {mean}.",
         "变异系数 {cv}%，总平均 {mean}。",
@@ -437,6 +445,189 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "options": ("Options", "分析选项"),
     "software": ("Software", "软件"),
+    # -- result summaries -----------------------------------------------------
+    "sm_response": ("Response", "观测指标"),
+    "sm_design": ("Design", "试验设计"),
+    "sm_plots_analysed": ("Plots analysed", "参加分析的小区数"),
+    "sm_dropped_no_response": (" ({n} dropped: no response)", "（{n} 个缺少观测值，已剔除）"),
+    "sm_grand_mean": ("Grand mean", "总平均"),
+    "sm_cv_of": ("CV ({error})", "CV（{error}）"),
+    "sm_mse_df": ("MSE (df)", "误差均方（自由度）"),
+    "sm_ss_type": ("Sums of squares", "平方和类型"),
+    "ss_type_1": ("type I (sequential)", "第 I 类（序贯）"),
+    "ss_type_2": ("type II", "第 II 类"),
+    "ss_type_3": ("type III (sum-to-zero contrasts)", "第 III 类（和为零对比）"),
+    "sm_anova_table": ("ANOVA table", "方差分析表"),
+    "sm_pr_f": ("Pr(>F)", "P 值"),
+    "sm_treatment_means": ("Treatment means", "各处理平均值"),
+    "sm_assumptions": ("Assumption checks (residuals)", "残差的前提检验"),
+    "sm_anova_title": ("Analysis of variance: {response}", "方差分析：{response}"),
+    "sm_verdict": (
+        "{name}: {word} at the 5 % level ({test})",
+        "{name}：在 5% 水平上{word}（{test}）",
+    ),
+    "sm_significant": ("significant", "差异显著"),
+    "sm_not_significant": ("not significant", "差异不显著"),
+    "sm_f_test": ("F({df1}, {df2}) = {f}, p {p}", "F({df1}, {df2}) = {f}，p {p}"),
+    "sm_anova_headline": (
+        "{design} {layout} | {test} | CV {cv}%",
+        "{design}，{layout} | {test} | CV {cv}%",
+    ),
+    "test_shapiro": ("Shapiro-Wilk (normality)", "Shapiro-Wilk 正态性检验"),
+    "test_levene": (
+        "Levene / Brown-Forsythe (equal variances)",
+        "Levene / Brown-Forsythe 方差齐性检验",
+    ),
+    "test_bartlett": ("Bartlett (equal variances)", "Bartlett 方差齐性检验"),
+    # multiple comparisons
+    "mc_compared": ("Compared", "比较对象"),
+    "mc_within": (" within {within}", "（在 {within} 各水平内）"),
+    "mc_error_term": ("Error term", "误差项"),
+    "mc_error_value": ("{name}: MS {ms}, df {df}", "{name}：均方 {ms}，自由度 {df}"),
+    "mc_alpha": ("alpha", "显著水平 α"),
+    "mc_capitals": (" (capitals {alpha})", "（大写字母 {alpha}）"),
+    "mc_p_adjust": ("p-value adjustment", "p 值校正"),
+    "mc_replication": ("Replication rule", "重复数规则"),
+    "mc_protection": ("Protection", "保护方式"),
+    "mc_stepdown": ("step-down (SAS)", "逐步下降（SAS）"),
+    "mc_per_pair": ("per pair (agricolae)", "逐对（agricolae）"),
+    "mc_control": ("Control", "对照"),
+    "mc_letters": ("Letters", "字母标记法"),
+    "mc_plots": ("Plots", "小区数"),
+    "mc_same_letter": (
+        "Means with the same letter are not significantly different.",
+        "字母相同的平均值间差异不显著。",
+    ),
+    "mc_differs_control": ("* differs from the control.", "* 表示与对照差异显著。"),
+    "mc_means": ("Means", "平均值"),
+    "mc_critical": ("Critical values", "临界值"),
+    "mc_pairs": ("Pairwise comparisons", "两两比较"),
+    "mc_notes": ("Notes", "说明"),
+    "mc_headline_within": (
+        "{term} within {slices} levels of {within} ({k} means each)",
+        "{term} 在 {within} 的 {slices} 个水平内（各 {k} 个平均值）",
+    ),
+    "mc_headline_means": ("{k} means of {term}", "{term} 的 {k} 个平均值"),
+    "mc_headline_df": ("{error} df {df}", "{error} 自由度 {df}"),
+    "mc_headline_dunnett": (
+        "{k} of {n} differ from {control}",
+        "{n} 个比较中 {k} 个与 {control} 差异显著",
+    ),
+    "mc_headline_groups": ("{k} letter group{s}", "{k} 个字母组"),
+    "mc_headline_top": ("top: {t} (mean {m}, {letters})", "最高：{t}（{m}，{letters}）"),
+    "mc_headline_lowest": ("lowest: {t} (mean {m}, {letters})", "最低：{t}（{m}，{letters}）"),
+}
+
+#: Column of a result table → the key of its Chinese header (a column not
+#: listed uses the key ``col_<column>``).  English summaries show the column
+#: names themselves.
+_COLUMN_KEYS: dict[str, str] = {
+    "treatment": "treatment",
+    "block": "block",
+    "mean": "mean",
+    "sd": "sd",
+    "se": "se",
+    "n": "n",
+    "min": "min",
+    "max": "max",
+    "letters": "letters",
+    "source": "source",
+    "df": "df",
+    "ss": "ss",
+    "ms": "ms",
+    "f": "f",
+    "p": "p",
+    "f_05": "f_05",
+    "f_01": "f_01",
+    "test": "test",
+    "statistic": "statistic",
+    "note": "note",
+    "status": "status",
+    "rate": "rate",
+    "yield": "yield",
+    "net_return": "net_return",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "price_ratio": "price_ratio",
+    "term": "par_term",
+    "estimate": "par_estimate",
+    "nutrient": "bind_nutrient",
+    "lower": "bind_lower",
+    "upper": "bind_upper",
+    "at_bound": "bind_at_bound",
+    "t": "coef_t",
+    "model": "cmp_model",
+    "n_params": "cmp_n_params",
+    "converged": "cmp_converged",
+    "rmse": "cmp_rmse",
+    "r2": "cmp_r2",
+    "aicc": "cmp_aicc",
+    "delta_aicc": "cmp_delta_aicc",
+    "weight": "cmp_weight",
+    "lof_p": "cmp_lof_p",
+    "agronomic_rate": "cmp_agronomic_rate",
+    "rule": "rule_col_rule",
+    "name": "rule_col_name",
+    "passed": "rule_col_passed",
+    "deciding": "rule_col_deciding",
+    "detail": "rule_col_detail",
+    "index": "om_col_index",
+    "unit": "om_col_unit",
+    "relative_yield": "om_col_relative_yield",
+    "supply_class": "om_col_supply_class",
+    "yield_at_rate": "yield_at_rate",
+    "fertilizer_cost": "om_col_fertilizer_cost",
+    "income": "om_col_income",
+    "value_cost_ratio": "om_col_value_cost_ratio",
+}
+
+#: Chinese headers of result-table columns that the report does not show.
+_COLUMN_ZH: dict[str, str] = {
+    "aic": "AIC",
+    "bic": "BIC",
+    "axis": "主轴",
+    "eigenvalue": "特征值",
+    "coded_eigenvalue": "特征值（编码）",
+    "radius": "半径",
+    "predicted": "预测值",
+    "inside": "在试验范围内",
+    "marginal": "边际效应",
+    "critical_range": "临界极差",
+    "span": "秩次距",
+    "protection": "保护水平",
+    "quantile": "分位数",
+    "treatment_a": "处理 A",
+    "treatment_b": "处理 B",
+    "diff": "差值",
+    "significant": "显著",
+    "plot": "小区",
+    "role": "角色",
+    "code": "编码",
+    "abundance": "丰缺等级",
+    "abundance_zh": "丰缺等级（中文）",
+    "yield_omitted": "缺素区产量",
+    "yield_full": "全肥区产量",
+    "yield_at_optimum": "最佳点产量",
+    "fitted": "已拟合",
+    "typical": "典型",
+    "failed_rules": "未通过的规则",
+    "treatments": "处理",
+    "n_obs": "小区数",
+    "count": "个数",
+    "median": "中位数",
+    "q25": "下四分位数",
+    "q75": "上四分位数",
+    "column": "指标",
+    "crop_price": "作物价格",
+    "nutrient_price": "养分价格",
+    "extrapolated": "外推",
+    "yield_gain": "增产量",
+    "value_gain": "增产值",
+    "cost": "肥料成本",
+    "site": "试验点",
+    "trial": "试验",
+    "error": "误差",
+    "message": "信息",
 }
 
 _DESIGNS: dict[str, tuple[str, str]] = {
@@ -590,6 +781,50 @@ def significance_word(p: float, lang: str = "en") -> str:
     if p <= 0.05:
         return label("significant", lang)
     return label("not_significant", lang)
+
+
+def column_label(column: Any, lang: str = "en") -> str:
+    """Header of a result-table column: the column name in English, its Chinese name in Chinese.
+
+    Examples
+    --------
+    >>> column_label("delta_aicc"), column_label("mean", "zh"), column_label("span", "zh")
+    ('delta_aicc', '平均值', '秩次距')
+    """
+    name = str(column)
+    if lang == "en":
+        return name
+    if name in _COLUMN_KEYS:
+        return label(_COLUMN_KEYS[name], lang)
+    return _COLUMN_ZH.get(name, name)
+
+
+#: Notes and warnings that analyses store as English sentences, as patterns
+#: with their Chinese wording (named groups are carried over).
+_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"The error is block-adjusted \((?P<name>.+), df (?P<df>[^)]+)\)\."),
+        "误差已扣除区组效应（{name}，自由度 {df}）。",
+    ),
+    (
+        re.compile(
+            r"Duncan's test protects each range at \(1 − α\)\^\(p − 1\); it does not control "
+            r"the experimentwise error rate \(Tukey's test does\)\."
+        ),
+        "Duncan 法对每个极差的保护水平为 (1 − α)^(p − 1)，不控制试验总体误差率（Tukey 法控制）。",
+    ),
+]
+
+
+def translate_message(text: str, lang: str) -> str:
+    """Chinese wording of a stored note or warning when ``lang="zh"`` (unknown texts unchanged)."""
+    if lang != "zh":
+        return text
+    for pattern, template in _MESSAGES:
+        match = pattern.fullmatch(text)
+        if match:
+            return template.format(**{k: label(v, lang) for k, v in match.groupdict().items()})
+    return text
 
 
 def translate_figure_text(text: str, lang: str) -> str:
