@@ -490,6 +490,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mc_replication": ("Replication rule", "重复数规则"),
     "mc_protection": ("Protection", "保护方式"),
     "mc_stepdown": ("step-down (SAS)", "逐步下降（SAS）"),
+    "mc_rep_harmonic": ("harmonic", "调和平均数"),
+    "mc_rep_kramer": ("kramer", "Tukey-Kramer 法（各对的重复数）"),
     "mc_per_pair": ("per pair (agricolae)", "逐对（agricolae）"),
     "mc_control": ("Control", "对照"),
     "mc_letters": ("Letters", "字母标记法"),
