@@ -490,6 +490,55 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mc_replication": ("Replication rule", "重复数规则"),
     "mc_protection": ("Protection", "保护方式"),
     "mc_stepdown": ("step-down (SAS)", "逐步下降（SAS）"),
+    # optimum of a response curve
+    "op_economic_title": ("Economic optimum", "最佳经济施肥量"),
+    "op_agronomic_title": ("Agronomic optimum (maximum yield)", "最高产量施肥量"),
+    "op_model": ("Model", "模型"),
+    "op_status": ("Status", "状态"),
+    "op_rate": ("Rate", "施肥量"),
+    "op_yield_at_rate": ("Yield at rate", "对应产量"),
+    "op_net_return": ("Net return", "施肥纯收益"),
+    "op_ci": ("Confidence interval", "置信区间"),
+    "op_se": ("Standard error (delta)", "标准误（Delta 法）"),
+    "ci_method_delta": ("delta", "Delta 法"),
+    "ci_method_fieller": ("fieller", "Fieller 法"),
+    "ci_method_profile": ("profile", "轮廓似然法"),
+    "ci_method_bootstrap": ("bootstrap", "自助法"),
+    "op_price_ratio": ("Price ratio applied", "所用价格比"),
+    "op_tested": ("Tested rates", "试验施肥量范围"),
+    "op_bootstrap": ("Bootstrap", "自助法（bootstrap）"),
+    "op_bootstrap_text": (
+        "{type}, {valid} of {n} refits used, seed {seed}",
+        "{type}，{n} 次重拟合中用了 {valid} 次，随机种子 {seed}",
+    ),
+    "op_not_computed": ("not computed", "未计算"),
+    "op_ci_text": ("{lo} – {hi} ({level}, {method})", "{lo} – {hi}（{level}，{method}）"),
+    "op_ci_union": (
+        "{pieces} ({level}, {method}; unbounded)",
+        "{pieces}（{level}，{method}；无界）",
+    ),
+    "op_status_ok": ("a maximum inside the tested rates", "试验范围内的最高点"),
+    "op_status_extrapolated": (
+        "outside the tested rates: not a recommendation",
+        "超出试验施肥范围，不宜作为推荐用量",
+    ),
+    "op_status_at_bound": ("a corner solution", "边界解"),
+    "op_status_no_maximum": (
+        "no maximum exists: no rate is recommended",
+        "不存在最高点，不推荐施肥量",
+    ),
+    "op_headline_economic": ("economic optimum", "最佳经济施肥量"),
+    "op_headline_agronomic": ("maximum yield", "最高产量施肥量"),
+    "op_headline_none": (
+        "{what}: none ({model}) | status no_maximum",
+        "{what}：无（{model}）| 状态：无最高点",
+    ),
+    "op_headline": ("{what} at {rate}{ci} | status {status}", "{what} {rate}{ci} | 状态：{status}"),
+    "op_headline_ci": (" | CI {ci}", " | 置信区间 {ci}"),
+    "status_ok": ("ok", "正常"),
+    "status_extrapolated": ("extrapolated", "外推"),
+    "status_at_bound": ("at_bound", "在边界"),
+    "status_no_maximum": ("no_maximum", "无最高点"),
     "mc_rep_harmonic": ("harmonic", "调和平均数"),
     "mc_rep_kramer": ("kramer", "Tukey-Kramer 法（各对的重复数）"),
     "mc_per_pair": ("per pair (agricolae)", "逐对（agricolae）"),
@@ -815,6 +864,21 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         ),
         "Duncan 法对每个极差的保护水平为 (1 − α)^(p − 1)，不控制试验总体误差率（Tukey 法控制）。",
     ),
+    (
+        re.compile(
+            r"(?P<r>\S+) (?P<ym>\S+) yield per (?P<xm>\S+) (?P<nut>\S+) \("
+            r"(?:= (?P<kg>\S+) kg per kg: )?(?P<form>\S+) (?P<px>\S+) ÷ crop (?P<py>\S+) "
+            r"(?P<cur>\S+) per kg\)"
+        ),
+        "每 {xm} {nut} 折合 {r} {ym} 产量（{form} {px} ÷ 作物 {py} {cur}/kg）",
+    ),
+    (
+        re.compile(
+            r"(?P<r>\S+) (?P<ym>\S+) yield per (?P<xm>\S+) (?P<nut>\S+) "
+            r"\(as given, in the data's units\)"
+        ),
+        "每 {xm} {nut} 折合 {r} {ym} 产量（按给定值，数据单位）",
+    ),
 ]
 
 
@@ -825,7 +889,8 @@ def translate_message(text: str, lang: str) -> str:
     for pattern, template in _MESSAGES:
         match = pattern.fullmatch(text)
         if match:
-            return template.format(**{k: label(v, lang) for k, v in match.groupdict().items()})
+            fields = {k: label(v, lang) if v else "" for k, v in match.groupdict().items()}
+            return template.format(**fields)
     return text
 
 
