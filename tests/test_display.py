@@ -243,7 +243,7 @@ ALLOWED_LATIN = {
     # conventional abbreviations and names of methods
     *("Duncan", "LSD", "Tukey", "SNK", "Scheffé", "Dunnett", "AIC", "AICc", "BIC", "CV"),
     *("RMSE", "HSD", "Akaike", "Shapiro", "Wilk", "Levene", "Brown", "Forsythe", "Bartlett"),
-    *("Kramer", "agricolae", "SAS", "MRTN", "fertopt", "Delta", "Fieller", "Mitscherlich"),
+    *("Kramer", "agricolae", "SAS", "MRTN", "fertopt", "Delta", "Fieller", "Mitscherlich", "exp", "min", "OLS", "statsmodels"),
 }
 #: ASCII words are N, P2O5 … (nutrient names), single letters (symbols) and the
 #: two-letter words above; runs of 3 or more letters must be allowed by name.

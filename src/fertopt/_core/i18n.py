@@ -33,6 +33,7 @@ __all__ = [
     "translate_figure_text",
     "column_label",
     "translate_message",
+    "model_words",
 ]
 
 #: Languages of reports and figures.
@@ -539,6 +540,35 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status_extrapolated": ("extrapolated", "外推"),
     "status_at_bound": ("at_bound", "在边界"),
     "status_no_maximum": ("no_maximum", "无最高点"),
+    # response fits
+    "rf_title": ("{model} response of {response} to {rate}", "{response}对{rate}的{model}"),
+    "rf_model": ("Model", "模型"),
+    "rf_equation": ("Equation", "方程"),
+    "rf_plots": ("Plots", "小区数"),
+    "rf_plots_text": ("{n} used, {d} dropped", "参加分析 {n} 个，剔除 {d} 个"),
+    "rf_tested": ("Tested rates", "试验施肥量"),
+    "rf_residual_sd": ("Residual SD", "剩余标准差"),
+    "rf_on_df": ("{x} on {df} df", "{x}（自由度 {df}）"),
+    "rf_fitted_by": ("Fitted by", "拟合方法"),
+    "rf_blocks": ("Blocks", "区组"),
+    "rf_blocks_text": ("{block} as additive fixed effects", "{block} 作为可加固定效应"),
+    "rf_source": ("Source", "来源"),
+    "rf_published": (
+        "published coefficients; tested rates {lo} – {hi}",
+        "已发表的系数；试验施肥量 {lo} – {hi}",
+    ),
+    "rf_units": ("Units", "单位"),
+    "rf_units_text": ("yield {y}, rate {x}", "产量 {y}，施肥量 {x}"),
+    "rf_params": ("Parameters ({level} Wald intervals)", "参数估计（{level} Wald 置信区间）"),
+    "rf_lof": ("Lack of fit against pure error", "失拟检验（对纯误差）"),
+    "rf_not_converged": ("{model}: did not converge ({message})", "{model}：未收敛（{message}）"),
+    "rf_headline_stats": (" | n={n}, R²={r2}, σ={sigma}", " | n={n}，R²={r2}，σ={sigma}"),
+    "cm_title": ("Comparison of response models", "效应模型比较"),
+    "cm_none": ("{k} models, none converged", "{k} 个模型均未收敛"),
+    "cm_headline": (
+        "{ok} of {k} models converged | lowest AICc: {best}",
+        "{k} 个模型中 {ok} 个收敛 | AICc 最小：{best}",
+    ),
     "mc_rep_harmonic": ("harmonic", "调和平均数"),
     "mc_rep_kramer": ("kramer", "Tukey-Kramer 法（各对的重复数）"),
     "mc_per_pair": ("per pair (agricolae)", "逐对（agricolae）"),
@@ -880,6 +910,43 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         "每 {xm} {nut} 折合 {r} {ym} 产量（按给定值，数据单位）",
     ),
 ]
+
+
+#: Words of model formulas and equations (parameter names) in Chinese.
+_MODEL_WORDS: dict[str, str] = {
+    "yield": "产量",
+    "intercept": "截距",
+    "slope": "斜率",
+    "linear": "一次项系数",
+    "quadratic": "二次项系数",
+    "sqrt": "平方根项系数",
+    "join": "转折点",
+    "asymptote": "渐近线",
+    "rate": "速率",
+    "shift": "平移量",
+    "regression": "回归",
+    "residual": "剩余",
+    "total": "总变异",
+    "lack_of_fit": "失拟",
+    "pure_error": "纯误差",
+    "for": "当",
+    "beyond": "之后",
+    "plateau": "平台",
+}
+_MODEL_WORD = re.compile(r"\b(" + "|".join(sorted(_MODEL_WORDS, key=len, reverse=True)) + r")\b")
+
+
+def model_words(text: str, lang: str) -> str:
+    """A model formula, equation or term name with its English words in ``lang``.
+
+    Examples
+    --------
+    >>> model_words("yield = intercept + slope·x", "zh")
+    '产量 = 截距 + 斜率·x'
+    """
+    if lang == "en":
+        return text
+    return _MODEL_WORD.sub(lambda m: _MODEL_WORDS[m.group()], text)
 
 
 def translate_message(text: str, lang: str) -> str:
