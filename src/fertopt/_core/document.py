@@ -44,6 +44,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core.formatting import format_value
+from fertopt._core.i18n import column_label, label
 
 __all__ = [
     "Facts",
@@ -64,6 +65,7 @@ __all__ = [
     "block_text",
     "block_markdown",
     "block_html",
+    "localized_table",
 ]
 
 
@@ -135,6 +137,59 @@ class Table:
             for c in frame.columns
         ]
         return headers, rows, right
+
+
+def localized_table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str | None = None,
+    formats: Mapping[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
+    note: str | None = None,
+    cells: Mapping[str, Callable[[Any], Any]] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Table:
+    """A result table shown in ``lang``.
+
+    In English the table is shown as given (``labels``, default the column
+    names).  In Chinese every header is :func:`~fertopt._core.i18n.column_label`
+    of its column (or ``label(keys[column])``), ``True``/``False`` and
+    ``"yes"``/``"no"`` cells read 是/否, and ``cells`` maps the values of a
+    column (the stored frame is never changed).
+    """
+    if lang == "en":
+        return Table(frame, title=title, formats=formats or {}, labels=labels or {}, note=note)
+    shown = frame.copy()
+    kinds = dict(formats or {})
+    for col, kind in list(kinds.items()):
+        if callable(kind) and col in shown.columns:
+            shown[col] = shown[col].map(kind).astype(object)
+            del kinds[col]
+    yes, no = label("yes", lang), label("no", lang)
+    words = {"yes": yes, "no": no}
+    for col in shown.columns:
+        series = shown[col]
+        if pd.api.types.is_bool_dtype(series):
+            shown[col] = series.map({True: yes, False: no}).astype(object)
+        elif not pd.api.types.is_numeric_dtype(series):
+            shown[col] = series.map(
+                lambda v: (
+                    (yes if v else no)
+                    if isinstance(v, bool)
+                    else words.get(v, v)
+                    if isinstance(v, str)
+                    else v
+                )
+            ).astype(object)
+    for col, func in (cells or {}).items():
+        if col in shown.columns:
+            shown[col] = shown[col].map(func).astype(object)
+    heads = {
+        col: label(keys[col], lang) if keys and col in keys else column_label(col, lang)
+        for col in shown.columns
+    }
+    return Table(shown, title=title, formats=kinds, labels=heads, note=note)
 
 
 @dataclass(frozen=True)

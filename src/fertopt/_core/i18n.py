@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fertopt.exceptions import OptionError
@@ -30,6 +31,9 @@ __all__ = [
     "status_text",
     "significance_word",
     "translate_figure_text",
+    "column_label",
+    "translate_message",
+    "model_words",
 ]
 
 #: Languages of reports and figures.
@@ -112,6 +116,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "layout_levels": ("{sizes} levels", "{sizes} 个水平组合"),
     "layout_blocks": ("{b} blocks", "{b} 个区组"),
     "layout_sep": (", ", "，"),
+    "layout_split_plot": (
+        "{k1} main plots × {k2} sub-plots × {b} blocks",
+        "{k1} 个主区处理 × {k2} 个副区处理 × {b} 个区组",
+    ),
+    "layout_rows_columns": ("{r} rows × {c} columns", "{r} 行 × {c} 列"),
     "cv_sentence": (
         "Coefficient of variation {cv} %, grand mean {mean}.",
         "变异系数 {cv}%，总平均 {mean}。",
@@ -437,6 +446,306 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "options": ("Options", "分析选项"),
     "software": ("Software", "软件"),
+    # -- result summaries -----------------------------------------------------
+    "sm_response": ("Response", "观测指标"),
+    "sm_design": ("Design", "试验设计"),
+    "sm_plots_analysed": ("Plots analysed", "参加分析的小区数"),
+    "sm_dropped_no_response": (" ({n} dropped: no response)", "（{n} 个缺少观测值，已剔除）"),
+    "sm_grand_mean": ("Grand mean", "总平均"),
+    "sm_cv_of": ("CV ({error})", "CV（{error}）"),
+    "sm_mse_df": ("MSE (df)", "误差均方（自由度）"),
+    "sm_ss_type": ("Sums of squares", "平方和类型"),
+    "ss_type_1": ("type I (sequential)", "第 I 类（序贯）"),
+    "ss_type_2": ("type II", "第 II 类"),
+    "ss_type_3": ("type III (sum-to-zero contrasts)", "第 III 类（和为零对比）"),
+    "sm_anova_table": ("ANOVA table", "方差分析表"),
+    "sm_pr_f": ("Pr(>F)", "P 值"),
+    "sm_treatment_means": ("Treatment means", "各处理平均值"),
+    "sm_assumptions": ("Assumption checks (residuals)", "残差的前提检验"),
+    "sm_anova_title": ("Analysis of variance: {response}", "方差分析：{response}"),
+    "sm_verdict": (
+        "{name}: {word} at the 5 % level ({test})",
+        "{name}：在 5% 水平上{word}（{test}）",
+    ),
+    "sm_significant": ("significant", "差异显著"),
+    "sm_not_significant": ("not significant", "差异不显著"),
+    "sm_f_test": ("F({df1}, {df2}) = {f}, p {p}", "F({df1}, {df2}) = {f}，p {p}"),
+    "sm_anova_headline": (
+        "{design} {layout} | {test} | CV {cv}%",
+        "{design}，{layout} | {test} | CV {cv}%",
+    ),
+    "test_shapiro": ("Shapiro-Wilk (normality)", "Shapiro-Wilk 正态性检验"),
+    "test_levene": (
+        "Levene / Brown-Forsythe (equal variances)",
+        "Levene / Brown-Forsythe 方差齐性检验",
+    ),
+    "test_bartlett": ("Bartlett (equal variances)", "Bartlett 方差齐性检验"),
+    # multiple comparisons
+    "mc_compared": ("Compared", "比较对象"),
+    "mc_within": (" within {within}", "（在 {within} 各水平内）"),
+    "mc_error_term": ("Error term", "误差项"),
+    "mc_error_value": ("{name}: MS {ms}, df {df}", "{name}：均方 {ms}，自由度 {df}"),
+    "mc_alpha": ("alpha", "显著水平 α"),
+    "mc_capitals": (" (capitals {alpha})", "（大写字母 {alpha}）"),
+    "mc_p_adjust": ("p-value adjustment", "p 值校正"),
+    "mc_replication": ("Replication rule", "重复数规则"),
+    "mc_protection": ("Protection", "保护方式"),
+    "mc_stepdown": ("step-down (SAS)", "逐步下降（SAS）"),
+    # optimum of a response curve
+    "op_economic_title": ("Economic optimum", "最佳经济施肥量"),
+    "op_agronomic_title": ("Agronomic optimum (maximum yield)", "最高产量施肥量"),
+    "op_model": ("Model", "模型"),
+    "op_status": ("Status", "状态"),
+    "op_rate": ("Rate", "施肥量"),
+    "op_yield_at_rate": ("Yield at rate", "对应产量"),
+    "op_net_return": ("Net return", "施肥纯收益"),
+    "op_ci": ("Confidence interval", "置信区间"),
+    "op_se": ("Standard error (delta)", "标准误（Delta 法）"),
+    "ci_method_delta": ("delta", "Delta 法"),
+    "ci_method_fieller": ("fieller", "Fieller 法"),
+    "ci_method_profile": ("profile", "轮廓似然法"),
+    "ci_method_bootstrap": ("bootstrap", "自助法"),
+    "op_price_ratio": ("Price ratio applied", "所用价格比"),
+    "op_tested": ("Tested rates", "试验施肥量范围"),
+    "op_bootstrap": ("Bootstrap", "自助法（bootstrap）"),
+    "op_bootstrap_text": (
+        "{type}, {valid} of {n} refits used, seed {seed}",
+        "{type}，{n} 次重拟合中用了 {valid} 次，随机种子 {seed}",
+    ),
+    "op_not_computed": ("not computed", "未计算"),
+    "op_ci_text": ("{lo} – {hi} ({level}, {method})", "{lo} – {hi}（{level}，{method}）"),
+    "op_ci_union": (
+        "{pieces} ({level}, {method}; unbounded)",
+        "{pieces}（{level}，{method}；无界）",
+    ),
+    "op_status_ok": ("a maximum inside the tested rates", "试验范围内的最高点"),
+    "op_status_extrapolated": (
+        "outside the tested rates: not a recommendation",
+        "超出试验施肥范围，不宜作为推荐用量",
+    ),
+    "op_status_at_bound": ("a corner solution", "边界解"),
+    "op_status_no_maximum": (
+        "no maximum exists: no rate is recommended",
+        "不存在最高点，不推荐施肥量",
+    ),
+    "op_headline_economic": ("economic optimum", "最佳经济施肥量"),
+    "op_headline_agronomic": ("maximum yield", "最高产量施肥量"),
+    "op_headline_none": (
+        "{what}: none ({model}) | status no_maximum",
+        "{what}：无（{model}）| 状态：无最高点",
+    ),
+    "op_headline": ("{what} at {rate}{ci} | status {status}", "{what} {rate}{ci} | 状态：{status}"),
+    "op_headline_ci": (" | CI {ci}", " | 置信区间 {ci}"),
+    "status_ok": ("ok", "正常"),
+    "status_extrapolated": ("extrapolated", "外推"),
+    "status_at_bound": ("at_bound", "在边界"),
+    "status_no_maximum": ("no_maximum", "无最高点"),
+    # response fits
+    "rf_title": ("{model} response of {response} to {rate}", "{response}对{rate}的{model}"),
+    "rf_model": ("Model", "模型"),
+    "rf_equation": ("Equation", "方程"),
+    "rf_plots": ("Plots", "小区数"),
+    "rf_plots_text": ("{n} used, {d} dropped", "参加分析 {n} 个，剔除 {d} 个"),
+    "rf_tested": ("Tested rates", "试验施肥量"),
+    "rf_residual_sd": ("Residual SD", "剩余标准差"),
+    "rf_on_df": ("{x} on {df} df", "{x}（自由度 {df}）"),
+    "rf_fitted_by": ("Fitted by", "拟合方法"),
+    "rf_blocks": ("Blocks", "区组"),
+    "rf_blocks_text": ("{block} as additive fixed effects", "{block} 作为可加固定效应"),
+    "rf_source": ("Source", "来源"),
+    "rf_published": (
+        "published coefficients; tested rates {lo} – {hi}",
+        "已发表的系数；试验施肥量 {lo} – {hi}",
+    ),
+    "rf_units": ("Units", "单位"),
+    "rf_units_text": ("yield {y}, rate {x}", "产量 {y}，施肥量 {x}"),
+    "rf_params": ("Parameters ({level} Wald intervals)", "参数估计（{level} Wald 置信区间）"),
+    "rf_lof": ("Lack of fit against pure error", "失拟检验（对纯误差）"),
+    "rf_not_converged": ("{model}: did not converge ({message})", "{model}：未收敛（{message}）"),
+    "rf_headline_stats": (" | n={n}, R²={r2}, σ={sigma}", " | n={n}，R²={r2}，σ={sigma}"),
+    "cm_title": ("Comparison of response models", "效应模型比较"),
+    "cm_none": ("{k} models, none converged", "{k} 个模型均未收敛"),
+    "cm_headline": (
+        "{ok} of {k} models converged | lowest AICc: {best}",
+        "{k} 个模型中 {ok} 个收敛 | AICc 最小：{best}",
+    ),
+    # response surfaces
+    "sf_title": ("Response surface", "多元肥料效应函数"),
+    "sf_family_quadratic": ("quadratic", "二次"),
+    "sf_family_square_root": ("square-root", "平方根"),
+    "sf_name": ("{family} surface", "{k}元{family}肥料效应函数"),
+    "sf_headline": (
+        "{name} in {nutrients} | {k} terms | R² {r2}{test}",
+        "{name}（{nutrients}）| {k} 项 | R² {r2}{test}",
+    ),
+    "sf_headline_published": (
+        "published {name} in {nutrients} | {k} terms",
+        "已发表的{name}（{nutrients}）| {k} 项",
+    ),
+    "sf_nutrients": ("Nutrients", "养分"),
+    "sf_terms_chosen": ("Terms chosen", "方程的项"),
+    "sf_sel_full": ("full", "全部项"),
+    "sf_sel_stepwise": ("stepwise", "逐步回归选择"),
+    "sf_sel_published": ("published", "已发表"),
+    "sf_stepwise": ("Stepwise criteria", "逐步回归标准"),
+    "sf_stepwise_text": (
+        "F to enter {enter}, F to remove {remove}, hierarchy {hierarchy}",
+        "引入 F 值 {enter}，剔除 F 值 {remove}，层次原则{hierarchy}",
+    ),
+    "sf_kept": ("kept", "保持"),
+    "sf_not_enforced": ("not enforced", "不强制"),
+    "sf_plots_text": ("{n} ({d} dropped)", "{n}（剔除 {d} 个）"),
+    "sf_combinations": ("Rate combinations", "施肥组合数"),
+    "sf_r2_adjusted": ("R² / adjusted", "R² / 校正 R²"),
+    "sf_tested_region": ("Tested region", "试验范围"),
+    "sf_ck_yield": ("CK yield", "CK 产量"),
+    "sf_ck_text": ("{y} ({source})", "{y}（{source}）"),
+    "sf_ck_observed": ("observed", "实测"),
+    "sf_ck_predicted": ("predicted", "预测"),
+    "sf_ck_given": ("given", "给定"),
+    "sf_coefficients": ("Coefficients", "回归系数"),
+    "sf_anova": ("Analysis of variance", "回归方差分析"),
+    "sf_steps": ("Stepwise selection", "逐步回归过程"),
+    "mc_rep_harmonic": ("harmonic", "调和平均数"),
+    "mc_rep_kramer": ("kramer", "Tukey-Kramer 法（各对的重复数）"),
+    "mc_per_pair": ("per pair (agricolae)", "逐对（agricolae）"),
+    "mc_control": ("Control", "对照"),
+    "mc_letters": ("Letters", "字母标记法"),
+    "mc_plots": ("Plots", "小区数"),
+    "mc_same_letter": (
+        "Means with the same letter are not significantly different.",
+        "字母相同的平均值间差异不显著。",
+    ),
+    "mc_differs_control": ("* differs from the control.", "* 表示与对照差异显著。"),
+    "mc_means": ("Means", "平均值"),
+    "mc_critical": ("Critical values", "临界值"),
+    "mc_pairs": ("Pairwise comparisons", "两两比较"),
+    "mc_notes": ("Notes", "说明"),
+    "mc_headline_within": (
+        "{term} within {slices} levels of {within} ({k} means each)",
+        "{term} 在 {within} 的 {slices} 个水平内（各 {k} 个平均值）",
+    ),
+    "mc_headline_means": ("{k} means of {term}", "{term} 的 {k} 个平均值"),
+    "mc_headline_df": ("{error} df {df}", "{error} 自由度 {df}"),
+    "mc_headline_dunnett": (
+        "{k} of {n} differ from {control}",
+        "{n} 个比较中 {k} 个与 {control} 差异显著",
+    ),
+    "mc_headline_groups": ("{k} letter group{s}", "{k} 个字母组"),
+    "mc_headline_top": ("top: {t} (mean {m}, {letters})", "最高：{t}（{m}，{letters}）"),
+    "mc_headline_lowest": ("lowest: {t} (mean {m}, {letters})", "最低：{t}（{m}，{letters}）"),
+}
+
+#: Column of a result table → the key of its Chinese header (a column not
+#: listed uses the key ``col_<column>``).  English summaries show the column
+#: names themselves.
+_COLUMN_KEYS: dict[str, str] = {
+    "treatment": "treatment",
+    "block": "block",
+    "mean": "mean",
+    "sd": "sd",
+    "se": "se",
+    "n": "n",
+    "min": "min",
+    "max": "max",
+    "letters": "letters",
+    "source": "source",
+    "df": "df",
+    "ss": "ss",
+    "ms": "ms",
+    "f": "f",
+    "p": "p",
+    "f_05": "f_05",
+    "f_01": "f_01",
+    "test": "test",
+    "statistic": "statistic",
+    "note": "note",
+    "status": "status",
+    "rate": "rate",
+    "yield": "yield",
+    "net_return": "net_return",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "price_ratio": "price_ratio",
+    "term": "par_term",
+    "estimate": "par_estimate",
+    "nutrient": "bind_nutrient",
+    "lower": "bind_lower",
+    "upper": "bind_upper",
+    "at_bound": "bind_at_bound",
+    "t": "coef_t",
+    "model": "cmp_model",
+    "n_params": "cmp_n_params",
+    "converged": "cmp_converged",
+    "rmse": "cmp_rmse",
+    "r2": "cmp_r2",
+    "aicc": "cmp_aicc",
+    "delta_aicc": "cmp_delta_aicc",
+    "weight": "cmp_weight",
+    "lof_p": "cmp_lof_p",
+    "agronomic_rate": "cmp_agronomic_rate",
+    "rule": "rule_col_rule",
+    "name": "rule_col_name",
+    "passed": "rule_col_passed",
+    "deciding": "rule_col_deciding",
+    "detail": "rule_col_detail",
+    "index": "om_col_index",
+    "unit": "om_col_unit",
+    "relative_yield": "om_col_relative_yield",
+    "supply_class": "om_col_supply_class",
+    "yield_at_rate": "yield_at_rate",
+    "fertilizer_cost": "om_col_fertilizer_cost",
+    "income": "om_col_income",
+    "value_cost_ratio": "om_col_value_cost_ratio",
+}
+
+#: Chinese headers of result-table columns that the report does not show.
+_COLUMN_ZH: dict[str, str] = {
+    "aic": "AIC",
+    "bic": "BIC",
+    "axis": "主轴",
+    "eigenvalue": "特征值",
+    "coded_eigenvalue": "特征值（编码）",
+    "radius": "半径",
+    "predicted": "预测值",
+    "inside": "在试验范围内",
+    "marginal": "边际效应",
+    "critical_range": "临界极差",
+    "span": "秩次距",
+    "protection": "保护水平",
+    "quantile": "分位数",
+    "treatment_a": "处理 A",
+    "treatment_b": "处理 B",
+    "diff": "差值",
+    "significant": "显著",
+    "plot": "小区",
+    "role": "角色",
+    "code": "编码",
+    "abundance": "丰缺等级",
+    "abundance_zh": "丰缺等级（中文）",
+    "yield_omitted": "缺素区产量",
+    "yield_full": "全肥区产量",
+    "yield_at_optimum": "最佳点产量",
+    "fitted": "已拟合",
+    "typical": "典型",
+    "failed_rules": "未通过的规则",
+    "treatments": "处理",
+    "n_obs": "小区数",
+    "count": "个数",
+    "median": "中位数",
+    "q25": "下四分位数",
+    "q75": "上四分位数",
+    "column": "指标",
+    "crop_price": "作物价格",
+    "nutrient_price": "养分价格",
+    "extrapolated": "外推",
+    "yield_gain": "增产量",
+    "value_gain": "增产值",
+    "cost": "肥料成本",
+    "site": "试验点",
+    "trial": "试验",
+    "error": "误差",
+    "message": "信息",
 }
 
 _DESIGNS: dict[str, tuple[str, str]] = {
@@ -590,6 +899,103 @@ def significance_word(p: float, lang: str = "en") -> str:
     if p <= 0.05:
         return label("significant", lang)
     return label("not_significant", lang)
+
+
+def column_label(column: Any, lang: str = "en") -> str:
+    """Header of a result-table column: the column name in English, its Chinese name in Chinese.
+
+    Examples
+    --------
+    >>> column_label("delta_aicc"), column_label("mean", "zh"), column_label("span", "zh")
+    ('delta_aicc', '平均值', '秩次距')
+    """
+    name = str(column)
+    if lang == "en":
+        return name
+    if name in _COLUMN_KEYS:
+        return label(_COLUMN_KEYS[name], lang)
+    return _COLUMN_ZH.get(name, name)
+
+
+#: Notes and warnings that analyses store as English sentences, as patterns
+#: with their Chinese wording (named groups are carried over).
+_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"The error is block-adjusted \((?P<name>.+), df (?P<df>[^)]+)\)\."),
+        "误差已扣除区组效应（{name}，自由度 {df}）。",
+    ),
+    (
+        re.compile(
+            r"Duncan's test protects each range at \(1 − α\)\^\(p − 1\); it does not control "
+            r"the experimentwise error rate \(Tukey's test does\)\."
+        ),
+        "Duncan 法对每个极差的保护水平为 (1 − α)^(p − 1)，不控制试验总体误差率（Tukey 法控制）。",
+    ),
+    (
+        re.compile(
+            r"(?P<r>\S+) (?P<ym>\S+) yield per (?P<xm>\S+) (?P<nut>\S+) \("
+            r"(?:= (?P<kg>\S+) kg per kg: )?(?P<form>\S+) (?P<px>\S+) ÷ crop (?P<py>\S+) "
+            r"(?P<cur>\S+) per kg\)"
+        ),
+        "每 {xm} {nut} 折合 {r} {ym} 产量（{form} {px} ÷ 作物 {py} {cur}/kg）",
+    ),
+    (
+        re.compile(
+            r"(?P<r>\S+) (?P<ym>\S+) yield per (?P<xm>\S+) (?P<nut>\S+) "
+            r"\(as given, in the data's units\)"
+        ),
+        "每 {xm} {nut} 折合 {r} {ym} 产量（按给定值，数据单位）",
+    ),
+]
+
+
+#: Words of model formulas and equations (parameter names) in Chinese.
+_MODEL_WORDS: dict[str, str] = {
+    "yield": "产量",
+    "intercept": "截距",
+    "slope": "斜率",
+    "linear": "一次项系数",
+    "quadratic": "二次项系数",
+    "sqrt": "平方根项系数",
+    "join": "转折点",
+    "asymptote": "渐近线",
+    "rate": "速率",
+    "shift": "平移量",
+    "regression": "回归",
+    "residual": "剩余",
+    "total": "总变异",
+    "lack_of_fit": "失拟",
+    "pure_error": "纯误差",
+    "for": "当",
+    "beyond": "之后",
+    "plateau": "平台",
+}
+_MODEL_WORD = re.compile(r"\b(" + "|".join(sorted(_MODEL_WORDS, key=len, reverse=True)) + r")\b")
+
+
+def model_words(text: str, lang: str) -> str:
+    """A model formula, equation or term name with its English words in ``lang``.
+
+    Examples
+    --------
+    >>> model_words("yield = intercept + slope·x", "zh")
+    '产量 = 截距 + 斜率·x'
+    """
+    if lang == "en":
+        return text
+    return _MODEL_WORD.sub(lambda m: _MODEL_WORDS[m.group()], text)
+
+
+def translate_message(text: str, lang: str) -> str:
+    """Chinese wording of a stored note or warning when ``lang="zh"`` (unknown texts unchanged)."""
+    if lang != "zh":
+        return text
+    for pattern, template in _MESSAGES:
+        match = pattern.fullmatch(text)
+        if match:
+            fields = {k: label(v, lang) if v else "" for k, v in match.groupdict().items()}
+            return template.format(**fields)
+    return text
 
 
 def translate_figure_text(text: str, lang: str) -> str:

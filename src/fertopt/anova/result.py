@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, Table
-from fertopt._core.formatting import ResultBase, f_test_text, format_number
+from fertopt._core.document import Facts, Notes, Summary, Table, localized_table
+from fertopt._core.formatting import ResultBase, f_test_text, format_number, p_phrase
+from fertopt._core.i18n import design_name, label, translate_message
 from fertopt.exceptions import OptionError
 
 
@@ -146,25 +147,36 @@ class AnovaResult(ResultBase):
         return plotting.plot_residuals(self, ax=ax, **kwargs)
 
     # -- display ------------------------------------------------------------
-    def layout(self) -> str:
+    def layout(self, lang: str = "en") -> str:
         """The layout in words: ``8 treatments, 4 blocks``."""
-        return layout_text(self)
+        return layout_text(self, lang)
 
     def key_terms(self) -> list[str]:
         """The terms whose test is the finding: the treatment, or every non-block term."""
         return key_terms(self)
 
-    def _test_text(self, name: str) -> str:
+    def _test_text(self, name: str, lang: str = "en") -> str:
         row = self.term(name)
         err = self.errors.set_index("error").loc[self.error_of[name]]
         f = "inf" if math.isinf(row["f"]) else f"{row['f']:.2f}"
-        return (
-            f"{name} {f_test_text(format_number(row['df']), format_number(err['df']), f, row['p'])}"
-        )
+        df1, df2 = format_number(row["df"]), format_number(err["df"])
+        if lang == "en":
+            return f"{name} {f_test_text(df1, df2, f, row['p'])}"
+        test = label("sm_f_test", lang, df1=df1, df2=df2, f=f, p=p_phrase(row["p"]))
+        return f"{name} {test}"
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         first = self.key_terms()[0]
-        return f"{self.design} {self.layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
+        if lang == "en":
+            return f"{self.design} {self.layout()} | {self._test_text(first)} | CV {self.cv:.1f}%"
+        return label(
+            "sm_anova_headline",
+            lang,
+            design=design_name(self.design, lang),
+            layout=self.layout(lang),
+            test=self._test_text(first, lang),
+            cv=f"{self.cv:.1f}",
+        )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         from scipy import stats
@@ -173,8 +185,12 @@ class AnovaResult(ResultBase):
         verdicts = []
         for name in key:
             p = self.term(name)["p"]
-            word = "significant" if p <= 0.05 else "not significant"
-            verdicts.append(f"{name}: {word} at the 5 % level ({self._test_text(name)})")
+            word = label("sm_significant" if p <= 0.05 else "sm_not_significant", lang)
+            if lang == "en":
+                word = "significant" if p <= 0.05 else "not significant"
+            verdicts.append(
+                label("sm_verdict", lang, name=name, word=word, test=self._test_text(name, lang))
+            )
         display = self.table.copy()
         err_df = display["source"].map(
             lambda s: (
@@ -195,76 +211,101 @@ class AnovaResult(ResultBase):
             {"source": ["Total"], "df": [self.table["df"].sum()], "ss": [self.table["ss"].sum()]}
         )
         display = pd.concat([display, total], ignore_index=True)
+        design = f"{self.design}: {self.layout()}"
+        if lang != "en":
+            design = f"{design_name(self.design, lang)}：{self.layout(lang)}"
+        dropped = label("sm_dropped_no_response", lang, n=self.n_dropped) if self.n_dropped else ""
         facts = [
-            ("Response", str(self.response)),
-            ("Design", f"{self.design}: {self.layout()}"),
-            (
-                "Plots analysed",
-                f"{self.n_obs}"
-                + (f" ({self.n_dropped} dropped: no response)" if self.n_dropped else ""),
-            ),
-            ("Grand mean", format_number(self.grand_mean, digits + 1)),
+            (label("sm_response", lang), str(self.response)),
+            (label("sm_design", lang), design),
+            (label("sm_plots_analysed", lang), f"{self.n_obs}{dropped}"),
+            (label("sm_grand_mean", lang), format_number(self.grand_mean, digits + 1)),
         ]
         for _, e in self.errors.iterrows():
-            label = "CV" if len(self.errors) == 1 else f"CV ({e['error']})"
-            facts.append((label, f"{e['cv']:.2f} %"))
-        facts.append(
-            ("MSE (df)", f"{format_number(self.mse, digits + 1)} ({format_number(self.df_resid)})")
-        )
+            name = (
+                "CV"
+                if len(self.errors) == 1
+                else label("sm_cv_of", lang, error=label(str(e["error"]), lang))
+            )
+            facts.append((name, f"{e['cv']:.2f} %"))
         facts.append(
             (
-                "Sums of squares",
-                {1: "type I (sequential)", 2: "type II", 3: "type III (sum-to-zero contrasts)"}[
-                    self.ss_type
-                ],
+                label("sm_mse_df", lang),
+                f"{format_number(self.mse, digits + 1)} ({format_number(self.df_resid)})",
             )
         )
+        facts.append((label("sm_ss_type", lang), label(f"ss_type_{self.ss_type}", lang)))
+        keys = {k: k for k in ("source", "df", "ss", "ms", "f", "f_05", "f_01")}
+        keys["p"] = "sm_pr_f"
+        if lang != "en":
+            display["source"] = [
+                label(s, lang) if s in _ERROR_NAMES else s for s in display["source"]
+            ]
+        assumptions = self.assumptions
+        if lang != "en":
+            assumptions = assumptions.assign(
+                test=[label(_TEST_KEYS.get(t, t), lang) for t in assumptions["test"]],
+                note=[translate_message(str(t), lang) for t in assumptions["note"]],
+            )
         blocks: list[Any] = [
             Facts(facts),
             Table(
                 display,
-                title="ANOVA table",
+                title=label("sm_anova_table", lang),
                 formats={
                     "df": "int" if float(self.table["df"].sum()).is_integer() else None,
                     "p": "p",
                 },
-                labels={
-                    "source": "Source",
-                    "df": "df",
-                    "ss": "Sum Sq",
-                    "ms": "Mean Sq",
-                    "f": "F",
-                    "p": "Pr(>F)",
-                    "f_05": "F 0.05",
-                    "f_01": "F 0.01",
-                },
+                labels={k: label(v, lang) for k, v in keys.items()},
             ),
-            Table(self.means(), title="Treatment means", formats={"n": "int"}),
-            Table(self.assumptions, title="Assumption checks (residuals)", formats={"p": "p"}),
-            Notes(list(self.warnings)),
+            localized_table(
+                self.means(), lang, title=label("sm_treatment_means", lang), formats={"n": "int"}
+            ),
+            localized_table(
+                assumptions, lang, title=label("sm_assumptions", lang), formats={"p": "p"}
+            ),
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title=label("sec_warnings", lang) if lang != "en" else "Warnings",
+            ),
         ]
         return Summary(
-            f"Analysis of variance: {self.response}",
+            label("sm_anova_title", lang, response=self.response),
             blocks,
             headline="; ".join(verdicts),
             digits=digits,
         )
 
 
-def layout_text(aov: AnovaResult) -> str:
+#: Error rows of an ANOVA table, named in the report language.
+_ERROR_NAMES = ("Residuals", "Total", "Error a", "Error b")
+#: Assumption checks → the keys of their names.
+_TEST_KEYS = {
+    "Shapiro-Wilk (normality)": "test_shapiro",
+    "Levene / Brown-Forsythe (equal variances)": "test_levene",
+    "Bartlett (equal variances)": "test_bartlett",
+}
+
+
+def layout_text(aov: AnovaResult, lang: str = "en") -> str:
     """The layout in words, e.g. ``"4 treatments, 3 blocks"`` (headline, summary, reports)."""
+
+    def count(col: Any) -> int:
+        return len(aov.data[col].cat.categories)
+
     if aov.design == "split-plot RCBD":
-        k1 = len(aov.data[aov.main_plot].cat.categories)
-        k2 = len(aov.data[aov.sub_plot].cat.categories)
-        nb = len(aov.data[aov.block].cat.categories)
-        return f"{k1} main plots × {k2} sub-plots × {nb} blocks"
-    sizes = " × ".join(str(len(aov.data[f].cat.categories)) for f in aov.factors)
-    text = f"{sizes} {'treatments' if len(aov.factors) == 1 else 'levels'}"
+        k1, k2, nb = count(aov.main_plot), count(aov.sub_plot), count(aov.block)
+        return label("layout_split_plot", lang, k1=k1, k2=k2, b=nb)
+    if len(aov.factors) == 1:
+        text = label("layout_treatments", lang, k=count(aov.factors[0]))
+    else:
+        sizes = " × ".join(str(count(f)) for f in aov.factors)
+        text = label("layout_levels", lang, sizes=sizes)
+    sep = label("layout_sep", lang)
     if aov.block is not None:
-        text += f", {len(aov.data[aov.block].cat.categories)} blocks"
+        text += sep + label("layout_blocks", lang, b=count(aov.block))
     if aov.row is not None:
-        text += f", {len(aov.data[aov.row].cat.categories)} rows × "
-        text += f"{len(aov.data[aov.column].cat.categories)} columns"
+        text += sep + label("layout_rows_columns", lang, r=count(aov.row), c=count(aov.column))
     return text
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from fertopt._core.document import Facts, Notes, Paragraph, Summary
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import label, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.curve import Curve
 from fertopt.economics import intervals
@@ -141,46 +142,66 @@ class Optimum(ResultBase):
         """True when ``rate`` can be used as a recommendation (``ok`` or ``at_bound``, in range)."""
         return self.status in ("ok", "at_bound") and not self.extrapolated
 
-    def _headline(self) -> str:
-        return optimum_headline(self)
+    def _headline(self, lang: str = "en") -> str:
+        return optimum_headline(self, lang)
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
-        title = (
-            "Economic optimum" if self.kind == "economic" else "Agronomic optimum (maximum yield)"
-        )
-        facts = [("Model", self.model), ("Status", f"{self.status} — {_STATUS_TEXT[self.status]}")]
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        title = t("op_economic_title" if self.kind == "economic" else "op_agronomic_title")
+        status = f"{self.status} — {_STATUS_TEXT[self.status]}"
+        if lang != "en":
+            status = f"{t('status_' + self.status)}：{t('op_status_' + self.status)}"
+        facts = [(t("op_model"), _model_text(self.model, lang)), (t("op_status"), status)]
         if self.status != "no_maximum":
-            facts.append(("Rate", _rate_text(self, digits)))
-            facts.append(("Yield at rate", format_number(self.yield_at_rate, digits)))
+            facts.append((t("op_rate"), _rate_text(self, digits)))
+            facts.append((t("op_yield_at_rate"), format_number(self.yield_at_rate, digits)))
             if self.kind == "economic":
                 facts.append(
                     (
-                        "Net return",
+                        t("op_net_return"),
                         f"{format_number(self.net_return, digits)} {self.net_return_unit}",
                     )
                 )
-            facts.append(("Confidence interval", _ci_text(self, digits)))
+            facts.append((t("op_ci"), _ci_text(self, digits, lang)))
             if math.isfinite(self.se):
-                facts.append(("Standard error (delta)", format_number(self.se, digits)))
+                facts.append((t("op_se"), format_number(self.se, digits)))
         if self.kind == "economic":
-            facts.append(("Price ratio applied", self.price_ratio_text))
+            facts.append((t("op_price_ratio"), translate_message(self.price_ratio_text, lang)))
         lo, hi = self.tested_range
-        facts.append(("Tested rates", f"{format_number(lo, digits)} – {format_number(hi, digits)}"))
+        facts.append((t("op_tested"), f"{format_number(lo, digits)} – {format_number(hi, digits)}"))
         if self.seed is not None and self.bootstrap is not None:
             b = self.bootstrap
             facts.append(
                 (
-                    "Bootstrap",
-                    f"{b['type']}, {b['n_valid']} of {b['n_boot']} refits used, seed {self.seed}",
+                    t("op_bootstrap"),
+                    t(
+                        "op_bootstrap_text",
+                        type=b["type"],
+                        valid=b["n_valid"],
+                        n=b["n_boot"],
+                        seed=self.seed,
+                    ),
                 )
             )
         blocks: list[Any] = [Facts(facts)]
         if self.message:
-            blocks.append(Paragraph(self.message))
-        blocks.append(Notes(list(self.warnings)))
+            blocks.append(Paragraph(translate_message(self.message, lang)))
+        blocks.append(
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if lang == "en" else t("sec_warnings"),
+            )
+        )
         if self._economics is not None:
-            blocks.append(Notes(list(self._economics.notes), title="Notes"))
-        return Summary(title, blocks, headline=self._headline(), digits=digits)
+            blocks.append(
+                Notes(
+                    [translate_message(n, lang) for n in self._economics.notes],
+                    title=t("mc_notes"),
+                )
+            )
+        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Response curve with this optimum and its interval (see ``plotting.plot_response``)."""
@@ -194,26 +215,43 @@ def _rate_text(opt: Optimum, digits: int = 4) -> str:
     return f"{format_number(opt.rate, digits)}{unit}"
 
 
-def _ci_text(opt: Optimum, digits: int = 4) -> str:
+def _model_text(model: str, lang: str) -> str:
+    return model if lang == "en" else model_name(model, lang)
+
+
+def _ci_text(opt: Optimum, digits: int = 4, lang: str = "en") -> str:
     if opt.ci is None:
-        return "not computed"
-    level = f"{opt.confidence_level * 100:g} %"
+        return label("op_not_computed", lang)
+    level = (
+        f"{opt.confidence_level * 100:g} %" if lang == "en" else f"{opt.confidence_level * 100:g}%"
+    )
+    method = opt.ci_method if lang == "en" else label(f"ci_method_{opt.ci_method}", lang)
     if opt.ci_set is not None and len(opt.ci_set) > 1:
         pieces = " ∪ ".join(
             f"[{format_number(a, digits)}, {format_number(b, digits)}]" for a, b in opt.ci_set
         )
-        return f"{pieces} ({level}, {opt.ci_method}; unbounded)"
+        return label("op_ci_union", lang, pieces=pieces, level=level, method=method)
     lo, hi = opt.ci
-    return f"{format_number(lo, digits)} – {format_number(hi, digits)} ({level}, {opt.ci_method})"
+    return label(
+        "op_ci_text",
+        lang,
+        lo=format_number(lo, digits),
+        hi=format_number(hi, digits),
+        level=level,
+        method=method,
+    )
 
 
-def optimum_headline(opt: Optimum) -> str:
+def optimum_headline(opt: Optimum, lang: str = "en") -> str:
     """The one-line finding of an optimum (its ``repr``; quoted by net-return curves)."""
-    what = "economic optimum" if opt.kind == "economic" else "maximum yield"
+    what = label(
+        "op_headline_economic" if opt.kind == "economic" else "op_headline_agronomic", lang
+    )
     if opt.status == "no_maximum":
-        return f"{what}: none ({opt.model}) | status no_maximum"
-    ci = f" | CI {_ci_text(opt, 4)}" if opt.ci is not None else ""
-    return f"{what} at {_rate_text(opt, 4)}{ci} | status {opt.status}"
+        return label("op_headline_none", lang, what=what, model=_model_text(opt.model, lang))
+    ci = label("op_headline_ci", lang, ci=_ci_text(opt, 4, lang)) if opt.ci is not None else ""
+    status = opt.status if lang == "en" else label(f"status_{opt.status}", lang)
+    return label("op_headline", lang, what=what, rate=_rate_text(opt, 4), ci=ci, status=status)
 
 
 def as_curve(fit: Any) -> Curve:

@@ -8,12 +8,14 @@ its plot are defined here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import design_name, label, method_name, translate_message
 
 __all__ = ["MultCompResult"]
 
@@ -128,85 +130,118 @@ class MultCompResult(ResultBase):
         return self._extra.get("levels", {})
 
     # -- display ----------------------------------------------------------
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         g = self.groups
         if self.within:
             slices = g["within"].nunique()
-            what = (
-                f"{self.term} within {slices} levels of {':'.join(self.within)} "
-                f"({len(g) // max(slices, 1)} means each)"
+            what = label(
+                "mc_headline_within",
+                lang,
+                term=self.term,
+                slices=slices,
+                within=":".join(self.within),
+                k=len(g) // max(slices, 1),
             )
         else:
-            what = f"{len(g)} means of {self.term}"
+            what = label("mc_headline_means", lang, k=len(g), term=self.term)
+        error = self.error_term if lang == "en" else label(self.error_term, lang)
         parts = [
             f"{self.test} α={format_number(self.alpha, 3)}",
             what,
-            f"{self.error_term} df {format_number(self.df_resid, 4)}",
+            label("mc_headline_df", lang, error=error, df=format_number(self.df_resid, 4)),
         ]
         if self.test == "Dunnett":
             nsig = int(self.pairs["significant"].sum())
-            parts.append(f"{nsig} of {len(self.pairs)} differ from {self.control}")
+            parts.append(
+                label("mc_headline_dunnett", lang, k=nsig, n=len(self.pairs), control=self.control)
+            )
         else:
             letters = sorted(set("".join(g["letters"])))
-            parts.append(f"{len(letters)} letter group{'s' if len(letters) != 1 else ''}")
+            s = "s" if len(letters) != 1 else ""
+            parts.append(label("mc_headline_groups", lang, k=len(letters), s=s))
             if not self.within and len(g):
                 top = g.iloc[0]
                 parts.append(
-                    f"{'top' if self.descending else 'lowest'}: {top['treatment']} "
-                    f"(mean {format_number(top['mean'], 4)}, {top['letters']})"
+                    label(
+                        "mc_headline_top" if self.descending else "mc_headline_lowest",
+                        lang,
+                        t=top["treatment"],
+                        m=format_number(top["mean"], 4),
+                        letters=top["letters"],
+                    )
                 )
         return " | ".join(parts)
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
-        facts = [("Response", str(self.response))] if self.response is not None else []
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        error = self.error_term if lang == "en" else t(self.error_term)
+        facts = [(t("sm_response"), str(self.response))] if self.response is not None else []
         facts += [
-            ("Compared", self.term + (f" within {':'.join(self.within)}" if self.within else "")),
             (
-                "Error term",
-                f"{self.error_term}: MS {format_number(self.mse, digits + 2)}, "
-                f"df {format_number(self.df_resid, digits + 2)}",
+                t("mc_compared"),
+                self.term + (t("mc_within", within=":".join(self.within)) if self.within else ""),
             ),
             (
-                "alpha",
+                t("mc_error_term"),
+                t(
+                    "mc_error_value",
+                    name=error,
+                    ms=format_number(self.mse, digits + 2),
+                    df=format_number(self.df_resid, digits + 2),
+                ),
+            ),
+            (
+                t("mc_alpha"),
                 format_number(self.alpha, 3)
                 + (
-                    f" (capitals {format_number(self.alpha_capitals, 3)})"
+                    t("mc_capitals", alpha=format_number(self.alpha_capitals, 3))
                     if self.alpha_capitals
                     else ""
                 ),
             ),
         ]
         if self.p_adjust:
-            facts.append(("p-value adjustment", self.p_adjust))
+            facts.append((t("mc_p_adjust"), self.p_adjust))
         if self.replication:
-            facts.append(("Replication rule", self.replication))
+            rule = t(f"mc_rep_{self.replication}")
+            if lang == "en" or rule.startswith("mc_rep_"):
+                rule = self.replication
+            facts.append((t("mc_replication"), rule))
         if self.test in ("Duncan", "SNK"):
-            facts.append(
-                ("Protection", "step-down (SAS)" if self.stepdown else "per pair (agricolae)")
-            )
+            facts.append((t("mc_protection"), t("mc_stepdown" if self.stepdown else "mc_per_pair")))
         if self.control is not None:
-            facts.append(("Control", f"{self.control} ({self.alternative})"))
+            facts.append((t("mc_control"), f"{self.control} ({self.alternative})"))
         if self.test != "Dunnett":
-            facts.append(("Letters", self.letters_method))
+            facts.append((t("mc_letters"), self.letters_method))
         if self.design:
-            facts.append(("Design", self.design))
-        facts.append(("Plots", str(self.n_obs)))
+            facts.append(
+                (t("sm_design"), self.design if lang == "en" else design_name(self.design, lang))
+            )
+        facts.append((t("mc_plots"), str(self.n_obs)))
         fmt = {"n": "int", "p": "p", "span": "int"}
         blocks: list = [Facts(facts)]
-        note = (
-            "Means with the same letter are not significantly different."
-            if self.test != "Dunnett"
-            else "* differs from the control."
+        note = t("mc_same_letter") if self.test != "Dunnett" else t("mc_differs_control")
+        blocks.append(
+            localized_table(self.groups, lang, title=t("mc_means"), formats=fmt, note=note)
         )
-        blocks.append(Table(self.groups, title="Means", formats=fmt, note=note))
-        blocks.append(Table(self.critical, title="Critical values", formats=fmt))
-        blocks.append(Table(self.pairs, title="Pairwise comparisons", formats=fmt))
+        blocks.append(localized_table(self.critical, lang, title=t("mc_critical"), formats=fmt))
+        blocks.append(localized_table(self.pairs, lang, title=t("mc_pairs"), formats=fmt))
         if self.notes:
-            blocks.append(Notes(list(self.notes), title="Notes"))
-        blocks.append(Notes(list(self.warnings)))
-        return Summary(
-            _TEST_TITLES.get(self.test, self.test), blocks, headline=self._headline(), digits=digits
+            blocks.append(
+                Notes([translate_message(n, lang) for n in self.notes], title=t("mc_notes"))
+            )
+        blocks.append(
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if lang == "en" else t("sec_warnings"),
+            )
         )
+        title = _TEST_TITLES.get(self.test, self.test)
+        if lang != "en":
+            title = method_name(self.test if self.test != "Scheffe" else "scheffe", lang)
+        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
 
     def plot(self, ax=None, **kwargs):
         """Means ± SE with their letters; see :func:`fertopt.plotting.plot_means`."""

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase
+from fertopt._core.i18n import label, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
@@ -130,12 +131,14 @@ class ModelComparison(ResultBase):
             ],
         )
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         ok = self.table[self.table["converged"]]
         if ok.empty:
-            return f"{len(self.table)} models, none converged"
+            return label("cm_none", lang, k=len(self.table))
         best = ok.sort_values("aicc", kind="stable")["model"].iloc[0]
-        return f"{len(ok)} of {len(self.table)} models converged | lowest AICc: {best}"
+        if lang != "en":
+            best = model_name(best, lang)
+        return label("cm_headline", lang, ok=len(ok), k=len(self.table), best=best)
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         cols = [
@@ -152,12 +155,18 @@ class ModelComparison(ResultBase):
             "lof_p",
             "agronomic_rate",
         ]
+        plots = label("rf_plots_text", lang, n=self.n_obs, d=self.n_dropped)
         blocks = [
-            Facts([("Plots", f"{self.n_obs} used, {self.n_dropped} dropped")]),
-            Table(self.table[cols], formats={"lof_p": "p"}),
+            Facts([(label("rf_plots", lang), plots)]),
+            localized_table(
+                self.table[cols],
+                lang,
+                formats={"lof_p": "p"},
+                cells={"model": lambda m: model_name(m, lang)},
+            ),
             Notes(
                 [
-                    f"{m}: {msg}"
+                    f"{m if lang == 'en' else model_name(m, lang)}: {translate_message(msg, lang)}"
                     for m, msg, c in zip(
                         self.table["model"],
                         self.table["message"],
@@ -166,11 +175,12 @@ class ModelComparison(ResultBase):
                     )
                     if not c
                 ]
-                + list(self.warnings)
+                + [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if lang == "en" else label("sec_warnings", lang),
             ),
         ]
         return Summary(
-            "Comparison of response models", blocks, headline=self._headline(), digits=digits
+            label("cm_title", lang), blocks, headline=self._headline(lang), digits=digits
         )
 
 

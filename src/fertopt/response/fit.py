@@ -18,8 +18,9 @@ import pandas as pd
 
 from fertopt import economics
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import label, model_name, model_words, translate_message
 from fertopt._core.validation import (
     check_choice,
     check_errors,
@@ -312,61 +313,96 @@ class ResponseFit(ResultBase):
         """The fitted equation in words (see :meth:`fertopt.curves.curve.Curve.equation`)."""
         return self._curve.equation(digits)
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         if not self.converged:
-            return f"{self.model}: did not converge ({self.message})"
-        text = self.equation(4)
+            model = self.model if lang == "en" else model_name(self.model, lang)
+            return label("rf_not_converged", lang, model=model, message=self.message)
+        text = model_words(self.equation(4), lang)
         if self.source == "data":
             r2, sigma = format_number(self.r_squared, 3), format_number(self.sigma, 4)
-            text += f" | n={self.n_obs}, R²={r2}, σ={sigma}"
+            text += label("rf_headline_stats", lang, n=self.n_obs, r2=r2, sigma=sigma)
         return text
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
-        title = f"{self.model.replace('_', '-')} response of {self.response} to {self.rate}"
-        facts = [("Model", self.curve.spec.formula), ("Equation", self.equation(digits))]
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        model = self.model.replace("_", "-") if lang == "en" else model_name(self.model, lang)
+        title = t("rf_title", model=model, response=self.response, rate=self.rate)
+        formula = self.curve.spec.formula
+        if lang != "en":
+            formula = f"{model}：{model_words(formula, lang)}"
+        facts = [
+            (t("rf_model"), formula),
+            (t("rf_equation"), model_words(self.equation(digits), lang)),
+        ]
         if self.source == "data":
             facts += [
-                ("Plots", f"{self.n_obs} used, {self.n_dropped} dropped"),
-                ("Tested rates", ", ".join(format_number(v, 4) for v in self.rate_levels)),
+                (t("rf_plots"), t("rf_plots_text", n=self.n_obs, d=self.n_dropped)),
+                (t("rf_tested"), ", ".join(format_number(v, 4) for v in self.rate_levels)),
                 (
-                    "Residual SD",
-                    f"{format_number(self.sigma, digits)} on {format_number(self.df_resid)} df",
+                    t("rf_residual_sd"),
+                    t(
+                        "rf_on_df",
+                        x=format_number(self.sigma, digits),
+                        df=format_number(self.df_resid),
+                    ),
                 ),
                 ("R²", format_number(self.r_squared, digits)),
                 (
                     "AIC / AICc / BIC",
                     " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic)),
                 ),
-                ("Fitted by", self.method),
+                (t("rf_fitted_by"), self.method),
             ]
             if self.block is not None:
-                facts.append(("Blocks", f"{self.block!r} as additive fixed effects"))
+                facts.append((t("rf_blocks"), t("rf_blocks_text", block=repr(self.block))))
         else:
             lo, hi = self.rate_range
             facts.append(
                 (
-                    "Source",
-                    f"published coefficients; tested rates {format_number(lo, 4)} – "
-                    f"{format_number(hi, 4)}",
+                    t("rf_source"),
+                    t("rf_published", lo=format_number(lo, 4), hi=format_number(hi, 4)),
                 )
             )
         if self.response_unit or self.rate_unit:
             facts.append(
-                ("Units", f"yield {self.response_unit or '?'}, rate {self.rate_unit or '?'}")
+                (
+                    t("rf_units"),
+                    t("rf_units_text", y=self.response_unit or "?", x=self.rate_unit or "?"),
+                )
             )
         level = f"{self.confidence_level * 100:g} %"
+        if lang != "en":
+            level = level.replace(" ", "")
+        words = {"term": lambda v: model_words(str(v), lang)}
         blocks: list[Any] = [
             Facts(facts),
-            Table(
-                self.params, title=f"Parameters ({level} Wald intervals)", formats={"term": None}
+            localized_table(
+                self.params,
+                lang,
+                title=t("rf_params", level=level),
+                formats={"term": None},
+                cells=words,
             ),
         ]
         if self.lack_of_fit is not None:
             blocks.append(
-                Table(self.lack_of_fit, title="Lack of fit against pure error", formats={"p": "p"})
+                localized_table(
+                    self.lack_of_fit,
+                    lang,
+                    title=t("rf_lof"),
+                    formats={"p": "p"},
+                    cells={"source": words["term"]},
+                )
             )
-        blocks.append(Notes(list(self.warnings)))
-        return Summary(title, blocks, headline=self._headline(), digits=digits)
+        blocks.append(
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if lang == "en" else t("sec_warnings"),
+            )
+        )
+        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
 
 
 def _response_fit(

@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import label, model_words, translate_message
 from fertopt._core.validation import (
     check_choice,
     check_nan_policy,
@@ -478,12 +479,19 @@ class SurfaceFit(ResultBase):
         return plotting.plot_surface(self, ax=ax, **kwargs)
 
     # -- display ----------------------------------------------------------------
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         k = len(self.nutrients)
-        family = {"quadratic": "quadratic", "square_root": "square-root"}.get(self.model, "")
-        name = f"{_NAMES_BY_K.get(k, f'{k}-nutrient')} {family} surface".replace("  ", " ")
+        if lang == "en":
+            family = {"quadratic": "quadratic", "square_root": "square-root"}.get(self.model, "")
+            name = f"{_NAMES_BY_K.get(k, f'{k}-nutrient')} {family} surface".replace("  ", " ")
+        else:
+            family = label(f"sf_family_{self.model}", lang)
+            name = label("sf_name", lang, k=_ZH_COUNT.get(k, str(k)), family=family)
+        nutrients = ", ".join(self.nutrients)
         if self.selection == "published":
-            return f"published {name} in {', '.join(self.nutrients)} | {len(self.terms)} terms"
+            return label(
+                "sf_headline_published", lang, name=name, nutrients=nutrients, k=len(self.terms)
+            )
         reg = self.anova[self.anova["source"] == "regression"]
         test = ""
         if len(reg) and np.isfinite(reg["f"].iloc[0]):
@@ -492,60 +500,107 @@ class SurfaceFit(ResultBase):
                 f" | F({int(reg['df'].iloc[0])},{self.df_resid})="
                 f"{format_number(reg['f'].iloc[0], 3)} {p_shown}"
             )
-        return (
-            f"{name} in {', '.join(self.nutrients)} | {len(self.terms)} terms | "
-            f"R² {format_number(self.r_squared, 3)}{test}"
+        return label(
+            "sf_headline",
+            lang,
+            name=name,
+            nutrients=nutrients,
+            k=len(self.terms),
+            r2=format_number(self.r_squared, 3),
+            test=test,
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        model = self.model if lang == "en" else label(f"sf_family_{self.model}", lang)
         facts = [
-            ("Response", str(self.response)),
-            ("Nutrients", ", ".join(self.nutrients)),
-            ("Model", self.model),
-            ("Terms chosen", self.selection),
+            (t("sm_response"), str(self.response)),
+            (t("sf_nutrients"), ", ".join(self.nutrients)),
+            (t("rf_model"), model),
+            (
+                t("sf_terms_chosen"),
+                self.selection if lang == "en" else t(f"sf_sel_{self.selection}"),
+            ),
         ]
         if self.selection == "stepwise":
             facts.append(
                 (
-                    "Stepwise criteria",
-                    f"F to enter {format_number(self.f_enter)}, F to remove "
-                    f"{format_number(self.f_remove)}, "
-                    f"hierarchy {'kept' if self.hierarchy else 'not enforced'}",
+                    t("sf_stepwise"),
+                    t(
+                        "sf_stepwise_text",
+                        enter=format_number(self.f_enter),
+                        remove=format_number(self.f_remove),
+                        hierarchy=t("sf_kept" if self.hierarchy else "sf_not_enforced"),
+                    ),
                 )
             )
         if self.selection != "published":
             facts += [
-                ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
-                ("Rate combinations", str(self.n_support)),
-                ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
+                (t("rf_plots"), t("sf_plots_text", n=self.n_obs, d=self.n_dropped)),
+                (t("sf_combinations"), str(self.n_support)),
+                (t("rf_blocks"), str(self.n_blocks) if self.n_blocks else t("none")),
                 (
-                    "R² / adjusted",
+                    t("sf_r2_adjusted"),
                     f"{format_number(self.r_squared, digits)} / "
                     f"{format_number(self.adj_r_squared, digits)}",
                 ),
-                ("Residual SD", f"{format_number(self.sigma, digits)} on {self.df_resid} df"),
+                (
+                    t("rf_residual_sd"),
+                    t("rf_on_df", x=format_number(self.sigma, digits), df=self.df_resid),
+                ),
             ]
         if self.bounds:
             region = ", ".join(
                 f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items()
             )
-            facts.append(("Tested region", region))
+            facts.append((t("sf_tested_region"), region))
         if self.ck_yield is not None:
+            source = self.ck_source if lang == "en" else t(f"sf_ck_{self.ck_source}")
             facts.append(
-                ("CK yield", f"{format_number(self.ck_yield, digits + 1)} ({self.ck_source})")
+                (
+                    t("sf_ck_yield"),
+                    t("sf_ck_text", y=format_number(self.ck_yield, digits + 1), source=source),
+                )
             )
+        words = {"term": lambda v: model_words(str(v), lang)}
         blocks: list[Any] = [
             Facts(facts),
-            Table(self.coefficients, title="Coefficients", formats={"p": "p"}),
+            localized_table(
+                self.coefficients,
+                lang,
+                title=t("sf_coefficients"),
+                formats={"p": "p"},
+                cells=words,
+                keys={"term": "coef_term"},
+            ),
         ]
         if len(self.anova):
             blocks.append(
-                Table(self.anova, title="Analysis of variance", formats={"p": "p", "df": "int"})
+                localized_table(
+                    self.anova,
+                    lang,
+                    title=t("sf_anova"),
+                    formats={"p": "p", "df": "int"},
+                    cells={"source": words["term"]},
+                )
             )
         if len(self.steps):
-            blocks.append(Table(self.steps, title="Stepwise selection", formats={"p": "p"}))
-        blocks.append(Notes(list(self.warnings)))
-        return Summary("Response surface", blocks, headline=self._headline(), digits=digits)
+            blocks.append(
+                localized_table(self.steps, lang, title=t("sf_steps"), formats={"p": "p"})
+            )
+        blocks.append(
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if lang == "en" else t("sec_warnings"),
+            )
+        )
+        return Summary(t("sf_title"), blocks, headline=self._headline(lang), digits=digits)
+
+
+#: Number of nutrients in Chinese (一元, 二元, 三元 …).
+_ZH_COUNT = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 def fit_surface(
