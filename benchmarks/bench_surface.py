@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from _timing import per_call  # noqa: E402
 
 import fertopt as fo  # noqa: E402
-from fertopt import _polysurface as ps  # noqa: E402
+from fertopt.surface import poly as ps  # noqa: E402
 
 TRUE = {
     "intercept": 1700.0,

@@ -127,8 +127,8 @@ def test_chinese_tick_labels_get_the_cjk_font():
 
 
 def test_without_cjk_font_chinese_text_warns_once(monkeypatch):
-    monkeypatch.setattr(fo.plotting, "find_cjk_font", lambda: None)
-    monkeypatch.setattr(fo.plotting, "_WARNED", set())
+    monkeypatch.setattr(fo.plotting.styling, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fo.plotting.styling, "WARNED", set())
     _, ax = plt.subplots()
     ax.set_title("方差分析")
     with pytest.warns(
@@ -147,11 +147,11 @@ def test_find_cjk_font_rejects_fonts_without_chinese_glyphs(monkeypatch):
 
     latin = [f for f in font_manager.fontManager.ttflist if f.name.startswith("DejaVu")]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
-    fo.plotting._cjk_font_cached.cache_clear()
+    fo.plotting.styling.cjk_font_cached.cache_clear()
     try:
         assert fo.plotting.find_cjk_font() is None
     finally:
-        fo.plotting._cjk_font_cached.cache_clear()
+        fo.plotting.styling.cjk_font_cached.cache_clear()
 
 
 def test_plotting_imports_no_pyplot_at_import():

@@ -379,8 +379,8 @@ def test_figures_off_gives_no_figures(minnesota):
 # ---------------------------------------------------------------------------
 @pytest.fixture
 def no_cjk_font(monkeypatch):
-    monkeypatch.setattr(plotting, "find_cjk_font", lambda: None)
-    monkeypatch.setattr(plotting, "_WARNED", set())
+    monkeypatch.setattr(plotting.styling, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(plotting.styling, "WARNED", set())
 
 
 def test_without_cjk_font_chinese_report_warns_once_and_labels_figures_in_english(

@@ -4,15 +4,15 @@ Every function takes the result to draw and an optional ``ax`` (a new figure
 is made when it is omitted), never shows or saves anything, and returns the
 Axes it drew on (or an array of Axes for multi-panel figures).  matplotlib is
 imported inside the functions, so ``import fertopt`` stays free of pyplot.
+
+One module per figure family (``anova``, ``response``, ``surface``,
+``omission``, ``published``) on the shared look in ``styling``, which also
+holds the CJK font look-up (:func:`find_cjk_font`) and the display warnings
+already issued (``styling.WARNED``): replace them there.
 """
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
-
-from fertopt.plotting import styling
 from fertopt.plotting.anova import plot_means, plot_residuals
 from fertopt.plotting.omission import plot_omission
 from fertopt.plotting.published import plot_reported_points, plot_surface_points
@@ -45,21 +45,3 @@ __all__ = [
     "plot_reported_points",
     "plot_surface_points",
 ]
-
-# One module per figure family (anova, response, surface, omission, published) on the shared
-# look in ``styling``.  The font look-up and the set of display warnings already issued live in
-# ``styling``; replacing them on this package (``find_cjk_font``, ``_WARNED``), as tests and
-# users without a CJK font do, replaces them where the figures read them.
-_WARNED = styling.WARNED
-_cjk_font_cached = styling.cjk_font_cached
-_SHARED_WITH_STYLING = {"find_cjk_font": "find_cjk_font", "_WARNED": "WARNED"}
-
-
-class _PlottingModule(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHARED_WITH_STYLING:
-            setattr(styling, _SHARED_WITH_STYLING[name], value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _PlottingModule

@@ -247,7 +247,7 @@ class Context:
 
         try:
             with plotting.style(self.fig_lang), warnings.catch_warnings():
-                if plotting.find_cjk_font() is None:
+                if plotting.styling.find_cjk_font() is None:
                     # Chinese labels cannot be drawn: a DisplayWarning has said what to install
                     warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
                 fig = MplFigure(figsize=spec.size, layout="constrained")
