@@ -761,3 +761,17 @@ def test_prices_object_needs_consistent_units(trial3414):
 
 
 PRICES_3414 = {"crop": 2.0, "N": 5.0, "P2O5": 6.0, "K2O": 5.0}
+
+
+def test_the_tested_region_is_a_frozen_value_matching_bounds():
+    import dataclasses
+
+    surf = fo.surface_from_coefficients(
+        {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99},
+        bounds={"N": (0, 18), "P2O5": (0, 8), "K2O": (0, 19)},
+    )
+    region = surf.region
+    assert region.nutrients == surf.nutrients
+    assert region.as_dict() == {n: (float(a), float(b)) for n, (a, b) in surf.bounds.items()}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        region.upper = (1.0, 1.0, 1.0)

@@ -19,10 +19,11 @@ import pandas as pd
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import OptionError
-from fertopt.surface.protocol import FittedSurface
+from fertopt.surface.protocol import FittedSurface, Region
 
 __all__ = [
     "TOL",
+    "Region",
     "rates_matrix",
     "bound_pair",
     "published_region",
@@ -146,9 +147,7 @@ def resolve_box(
 
 def region_box(surf: FittedSurface) -> tuple[np.ndarray, np.ndarray]:
     """Lowest and highest tested rate of each nutrient, in the order of ``surf.nutrients``."""
-    lo = np.array([surf.bounds[n][0] for n in surf.nutrients], dtype=float)
-    hi = np.array([surf.bounds[n][1] for n in surf.nutrients], dtype=float)
-    return lo, hi
+    return surf.region.arrays()
 
 
 def coded_half(surf: FittedSurface) -> tuple[np.ndarray, np.ndarray]:

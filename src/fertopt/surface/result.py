@@ -30,7 +30,7 @@ from fertopt.surface import point as _surface_point
 from fertopt.surface import poly as _ps
 from fertopt.surface import typicality as _surface_typicality
 from fertopt.surface.poly import Poly
-from fertopt.surface.region import rates_matrix
+from fertopt.surface.region import Region, rates_matrix
 from fertopt.surface.results import (
     CanonicalResult,
     SurfaceOptimum,
@@ -199,6 +199,11 @@ class SurfaceFit(ResultBase):
     @property
     def scale(self) -> str:
         return "square root of rate" if self.poly.root.any() else "rate"
+
+    @property
+    def region(self) -> Region | None:
+        """The tested region, a frozen :class:`~fertopt.surface.protocol.Region` (None if unknown)."""
+        return None if self.bounds is None else Region.from_bounds(self.nutrients, self.bounds)
 
     @property
     def zero_yield(self) -> float:
