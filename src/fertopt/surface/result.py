@@ -202,7 +202,7 @@ class SurfaceFit(ResultBase):
 
     @property
     def region(self) -> Region | None:
-        """The tested region, a frozen :class:`~fertopt.surface.protocol.Region` (None if unknown)."""
+        """The tested region as a frozen :class:`~fertopt.surface.protocol.Region` (or None)."""
         return None if self.bounds is None else Region.from_bounds(self.nutrients, self.bounds)
 
     @property
