@@ -634,6 +634,35 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mc_headline_groups": ("{k} letter group{s}", "{k} 个字母组"),
     "mc_headline_top": ("top: {t} (mean {m}, {letters})", "最高：{t}（{m}，{letters}）"),
     "mc_headline_lowest": ("lowest: {t} (mean {m}, {letters})", "最低：{t}（{m}，{letters}）"),
+    # -- CanonicalResult, SurfaceOptimum, TypicalityResult, SurfacePoint, NetReturnCurve,
+    # -- PriceSensitivity, PooledSites ----------------------------------------------
+    # net-return curves, price sensitivity, MRTN pooling
+    "nr_title": ("Net return curve", "施肥纯收益曲线"),
+    "nr_profitable": (
+        "Profitable range (within {within})",
+        "盈利区间（与最高值相差 {within} 以内）",
+    ),
+    "nr_headline": (
+        "best net return {best} {unit} at {rate}",
+        "最高施肥纯收益 {best} {unit}，施肥量 {rate}",
+    ),
+    "nr_headline_within": (" | within {within}: {lo} – {hi}", " | 相差 {within} 以内：{lo} – {hi}"),
+    "ps_title": ("Price sensitivity of the optimum", "最佳经济施肥量的价格敏感性"),
+    "ps_headline": (
+        "{n} price scenarios | optimum {lo} – {hi}",
+        "{n} 种价格情景 | 最佳经济施肥量 {lo} – {hi}",
+    ),
+    "ps_headline_none": ("{n} price scenarios | no optimum", "{n} 种价格情景 | 无最佳经济施肥量"),
+    "mrtn_title": ("Maximum return to nutrient over sites", "多点试验的最大养分收益（MRTN）"),
+    "mrtn_sites": ("Sites", "试验点数"),
+    "mrtn_rate": ("MRTN rate", "MRTN 施肥量"),
+    "mrtn_net_return": ("Net return at MRTN", "MRTN 施肥量下的施肥纯收益"),
+    "mrtn_pct_max": ("% of maximum yield at MRTN", "MRTN 施肥量下产量占最高产量的百分比"),
+    "mrtn_site_optima": ("Site optima", "各试验点的最佳经济施肥量"),
+    "mrtn_headline": (
+        "MRTN {rate} over {n} sites | return {ret} {unit} | profitable {lo} – {hi}",
+        "{n} 个试验点的 MRTN {rate} | 纯收益 {ret} {unit} | 盈利区间 {lo} – {hi}",
+    ),
 }
 
 #: Column of a result table → the key of its Chinese header (a column not
@@ -945,6 +974,33 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
             r"\(as given, in the data's units\)"
         ),
         "每 {xm} {nut} 折合 {r} {ym} 产量（按给定值，数据单位）",
+    ),
+]
+
+# -- CanonicalResult, SurfaceOptimum, TypicalityResult, SurfacePoint, NetReturnCurve,
+# -- PriceSensitivity, PooledSites: their stored notes, warnings and money units
+_MESSAGES += [
+    (re.compile(r"money per unit area of the data"), "货币单位/数据单位面积"),
+    (re.compile(r"(?P<cur>\S+) per unit area of the data"), "{cur}/数据单位面积"),
+    (re.compile(r"(?P<y>\S+) yield/(?P<area>\S+)"), "{y} 产量/{area}"),
+    (re.compile(r"yield units"), "产量单位"),
+    (
+        re.compile(r"rates above the highest tested rate \((?P<hi>[^)]+)\) are extrapolated"),
+        "高于最高试验施肥量（{hi}）的施肥量为外推值",
+    ),
+    (
+        re.compile(r"some optima lie outside the tested rates \(extrapolated = True\)"),
+        "部分最佳施肥量超出试验施肥范围（外推）",
+    ),
+    (
+        re.compile(r"the rate grid extrapolates beyond the tested rates of (?P<sites>.+)"),
+        "施肥量网格超出了 {sites} 的试验施肥范围（外推）",
+    ),
+    (
+        re.compile(
+            r"the return still rises at the end of the rate grid: the MRTN may lie above it"
+        ),
+        "收益在施肥量网格末端仍在上升：MRTN 可能高于网格上限",
     ),
 ]
 
