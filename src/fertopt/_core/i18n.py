@@ -634,6 +634,188 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mc_headline_groups": ("{k} letter group{s}", "{k} 个字母组"),
     "mc_headline_top": ("top: {t} (mean {m}, {letters})", "最高：{t}（{m}，{letters}）"),
     "mc_headline_lowest": ("lowest: {t} (mean {m}, {letters})", "最低：{t}（{m}，{letters}）"),
+    # -- CanonicalResult, SurfaceOptimum, TypicalityResult, SurfacePoint, NetReturnCurve,
+    # -- PriceSensitivity, PooledSites ----------------------------------------------
+    # net-return curves, price sensitivity, MRTN pooling
+    "nr_title": ("Net return curve", "施肥纯收益曲线"),
+    "nr_profitable": (
+        "Profitable range (within {within})",
+        "盈利区间（与最高值相差 {within} 以内）",
+    ),
+    "nr_headline": (
+        "best net return {best} {unit} at {rate}",
+        "最高施肥纯收益 {best} {unit}，施肥量 {rate}",
+    ),
+    "nr_headline_within": (" | within {within}: {lo} – {hi}", " | 相差 {within} 以内：{lo} – {hi}"),
+    "ps_title": ("Price sensitivity of the optimum", "最佳经济施肥量的价格敏感性"),
+    "ps_headline": (
+        "{n} price scenarios | optimum {lo} – {hi}",
+        "{n} 种价格情景 | 最佳经济施肥量 {lo} – {hi}",
+    ),
+    "ps_headline_none": ("{n} price scenarios | no optimum", "{n} 种价格情景 | 无最佳经济施肥量"),
+    "mrtn_title": ("Maximum return to nutrient over sites", "多点试验的最大养分收益（MRTN）"),
+    "mrtn_sites": ("Sites", "试验点数"),
+    "mrtn_rate": ("MRTN rate", "MRTN 施肥量"),
+    "mrtn_net_return": ("Net return at MRTN", "MRTN 施肥量下的施肥纯收益"),
+    "mrtn_pct_max": ("% of maximum yield at MRTN", "MRTN 施肥量下产量占最高产量的百分比"),
+    "mrtn_site_optima": ("Site optima", "各试验点的最佳经济施肥量"),
+    "mrtn_headline": (
+        "MRTN {rate} over {n} sites | return {ret} {unit} | profitable {lo} – {hi}",
+        "{n} 个试验点的 MRTN {rate} | 纯收益 {ret} {unit} | 盈利区间 {lo} – {hi}",
+    ),
+    # canonical analysis, optimum, typicality and points of a response surface
+    "kind_maximum": ("maximum", "极大值"),
+    "kind_minimum": ("minimum", "极小值"),
+    "kind_saddle": ("saddle", "鞍点"),
+    "kind_ridge": ("ridge", "脊"),
+    "status_saddle": ("saddle", "鞍点"),
+    "cr_kind": ("Kind", "曲面类型"),
+    "cr_finite_maximum": ("Finite maximum", "有有限极大值"),
+    "cr_response_there": ("Response there", "驻点产量"),
+    "cr_in_region": ("In tested region", "在试验范围内"),
+    "cr_inside": ("inside the tested region", "在试验范围内"),
+    "cr_outside": ("outside the tested region", "在试验范围外"),
+    "cr_headline": (
+        "{kind} | stationary point {point} ({where})",
+        "{kind} | 驻点 {point}（{where}）",
+    ),
+    "cr_outside_title": ("Outside the tested region", "超出试验范围"),
+    "cr_eigen_title": (
+        "Eigen-analysis of the quadratic part ({scale})",
+        "二次型的特征分析（{scale}）",
+    ),
+    "cr_scale_rate": ("rate", "施肥量"),
+    "cr_scale_root": ("square root of rate", "施肥量的平方根"),
+    "cr_ridge_title": (
+        "Ridge analysis (maximum on spheres around the design centre)",
+        "岭分析（以试验设计中心为球心的各球面上的最高产量）",
+    ),
+    "cr_msg_max_inside": (
+        "The quadratic part is negative definite, so the surface has a single maximum"
+        " inside the tested region.",
+        "二次型负定，曲面有唯一的极大值，且位于试验范围内。",
+    ),
+    "cr_msg_max_outside": (
+        "The quadratic part is negative definite, so the surface has a single maximum"
+        ", but it lies outside the tested region: {items}. Rates there are "
+        "extrapolation; see the ridge analysis and the constrained maximum().",
+        "二次型负定，曲面有唯一的极大值，但位于试验范围外：{items}。该处施肥量属于外推；"
+        "请参看岭分析和试验范围内的最高产量施肥量。",
+    ),
+    "cr_msg_saddle": (
+        "The quadratic part has eigenvalues of both signs: the stationary point is a saddle, "
+        "not a maximum. The response rises without bound along the eigen-direction(s) with a "
+        "positive eigenvalue, so the surface has no finite maximum and solving "
+        "'gradient = 0' or 'gradient = price ratio' gives no optimum. Within the tested region "
+        "the highest response lies on its boundary (see maximum()).",
+        "二次型的特征值有正有负：驻点是鞍点，不是极大值。沿正特征值的特征方向产量无限上升，"
+        "曲面没有有限的极大值，令“梯度 = 0”或“梯度 = 价格比”都求不出最佳施肥量。"
+        "试验范围内的最高产量位于其边界上（见试验范围内的最高产量施肥量）。",
+    ),
+    "cr_msg_minimum": (
+        "The quadratic part is positive definite: the stationary point is a minimum and the "
+        "surface has no maximum (convex response). Within the tested region the highest "
+        "response lies at a corner (see maximum()).",
+        "二次型正定：驻点是极小值，曲面没有极大值（下凸的效应曲面）。"
+        "试验范围内的最高产量位于其顶点上（见试验范围内的最高产量施肥量）。",
+    ),
+    "cr_msg_stationary_ridge": (
+        "The quadratic part is singular (a stationary ridge): the maximum is reached along a "
+        "line or plane, so no single maximum exists; the point shown is the one nearest the "
+        "design centre.",
+        "二次型奇异（平稳脊）：极大值沿一条直线或一个平面取得，不存在唯一的极大值；"
+        "所示点是其中最接近试验设计中心的点。",
+    ),
+    "cr_msg_rising_ridge": (
+        "The quadratic part is singular or flat with the response still rising along it "
+        "(a rising ridge): the surface has no finite maximum.",
+        "二次型奇异或平坦，且产量沿该方向仍在上升（上升脊）：曲面没有有限的极大值。",
+    ),
+    "so_title_agronomic": ("Maximum yield", "最高产量施肥量"),
+    "so_headline": ("{what} {rates}{value} ({status})", "{what} {rates}{value}（{status}）"),
+    "so_rates": ("Rates", "施肥量"),
+    "so_response_at_rates": ("Response at rates", "对应产量"),
+    "so_crop_price": ("Crop price", "作物价格"),
+    "so_price_ratios": ("Price ratios", "价格比"),
+    "so_unconstrained": ("Unconstrained solution", "无约束解"),
+    "so_unconstrained_kind": ("Unconstrained kind", "无约束驻点类型"),
+    "so_unconstrained_inside": ("Unconstrained in tested region", "无约束解在试验范围内"),
+    "so_method": ("Method", "求解方法"),
+    "so_method_kkt_faces": ("kkt_faces", "逐个边界面求精确解"),
+    "so_method_numeric": ("numeric", "数值优化"),
+    "so_bounds": ("Bounds", "施肥量上下限"),
+    "so_what_yield": ("yield", "产量"),
+    "so_what_net_return": ("net return", "施肥纯收益"),
+    "so_bind": ("{nutrient} at its {side} bound {rate}", "{nutrient} 在{side} {rate}"),
+    "so_bounds_word": ("bounds", "上下限"),
+    "so_msg_saddle": (
+        "The {what} surface is a saddle: it has no maximum, and rises without bound "
+        "outside the region. ",
+        "{what}曲面为鞍点型：没有极大值，在试验范围外无限上升。",
+    ),
+    "so_msg_no_optimum": ("No optimum exists without bounds.", "不设上下限时不存在最佳点。"),
+    "so_msg_saddle_bounded": (
+        "The point shown is only the highest {what} within the bounds, set by them "
+        "({bind}); it is not an optimum and not a recommendation.",
+        "所示点只是上下限内{what}最高的点，由上下限决定（{bind}）；它不是最佳点，"
+        "不宜作为推荐施肥量。",
+    ),
+    "so_msg_no_maximum": (
+        "The {what} surface has no maximum ({kind}). ",
+        "{what}曲面没有极大值（{kind}）。",
+    ),
+    "so_msg_no_maximum_bounded": (
+        "The point shown is only the highest {what} within the bounds ({bind}); "
+        "not a recommendation.",
+        "所示点只是上下限内{what}最高的点（{bind}），不宜作为推荐施肥量。",
+    ),
+    "so_msg_extrapolated": (
+        "The {what} maximum lies outside the tested region ({items}); "
+        "it is an extrapolation, not a recommendation.",
+        "{what}的最高点位于试验范围外（{items}）；属于外推，不宜作为推荐施肥量。",
+    ),
+    "so_msg_lower": (
+        "{names} stays at its lowest rate: even the first unit would not pay "
+        "(it would lower the {what})",
+        "{names} 保持在最低施肥量：即使施用第一个单位也不合算（会降低{what}）",
+    ),
+    "so_msg_upper": (
+        "{names} is held at the highest tested rate, although more would still raise "
+        "the {what}: the optimum of the surface lies beyond the tested range, so test "
+        "higher rates before recommending more",
+        "{names} 被限制在最高试验施肥量，但继续增施仍能提高{what}：曲面的最佳点超出试验范围，"
+        "推荐更高用量之前应先试验更高的施肥量",
+    ),
+    "so_msg_beyond": (" The unconstrained solution: {items}.", "无约束解：{items}。"),
+    "so_msg_at_bound": ("A bound binds: {parts}.{beyond}", "上下限起约束作用：{parts}。{beyond}"),
+    "so_msg_ok": (
+        "The {what} has a maximum inside the bounds; the rates are the optimum.",
+        "{what}在上下限内有极大值，该施肥量即为最佳施肥量。",
+    ),
+    "ty_headline_failed": (" (failed: {names})", "（未通过：{names}）"),
+    "ty_not_assessed": ("not assessed", "未评估"),
+    "pt_title": ("Point on the surface", "效应曲面上的施肥组合"),
+    "pt_headline": ("{rates} → {y} ({where})", "{rates} → {y}（{where}）"),
+    "pt_predicted": ("Predicted", "预测产量"),
+    "pt_marginal": ("Marginal response", "边际产量"),
+    "pt_marginal_net": ("Marginal net return", "边际纯收益"),
+    "pt_target_net": ("net return", "施肥纯收益"),
+    "pt_target_response": ("response", "产量"),
+    "pt_stationary": (
+        "The {target} is stationary here (all marginal values are zero).",
+        "{target}在此处取驻点（各边际值均为零）。",
+    ),
+    "pt_not_stationary": (
+        "This point is not a stationary point of the {target}: its marginal values "
+        "are not all zero.",
+        "该点不是{target}的驻点：其边际值不全为零。",
+    ),
+    "pt_kind": (
+        " The surface is a {kind}, so no rate combination is a maximum of it.",
+        "曲面为{kind}型，任何施肥组合都不是它的极大值。",
+    ),
+    "pt_inside": (" It lies inside the tested region.", "该点在试验范围内。"),
+    "pt_outside": (" It lies outside the tested region: {items}.", "该点在试验范围外：{items}。"),
 }
 
 #: Column of a result table → the key of its Chinese header (a column not
@@ -948,6 +1130,153 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
+# -- CanonicalResult, SurfaceOptimum, TypicalityResult, SurfacePoint, NetReturnCurve,
+# -- PriceSensitivity, PooledSites: their stored notes, warnings and money units
+_MESSAGES += [
+    (re.compile(r"money per unit area of the data"), "货币单位/数据单位面积"),
+    (re.compile(r"(?P<cur>\S+) per unit area of the data"), "{cur}/数据单位面积"),
+    (re.compile(r"(?P<y>\S+) yield/(?P<area>\S+)"), "{y} 产量/{area}"),
+    (re.compile(r"yield units"), "产量单位"),
+    (
+        re.compile(r"rates above the highest tested rate \((?P<hi>[^)]+)\) are extrapolated"),
+        "高于最高试验施肥量（{hi}）的施肥量为外推值",
+    ),
+    (
+        re.compile(r"some optima lie outside the tested rates \(extrapolated = True\)"),
+        "部分最佳施肥量超出试验施肥范围（外推）",
+    ),
+    (
+        re.compile(r"the rate grid extrapolates beyond the tested rates of (?P<sites>.+)"),
+        "施肥量网格超出了 {sites} 的试验施肥范围（外推）",
+    ),
+    (
+        re.compile(
+            r"the return still rises at the end of the rate grid: the MRTN may lie above it"
+        ),
+        "收益在施肥量网格末端仍在上升：MRTN 可能高于网格上限",
+    ),
+    # rates outside the tested region
+    (
+        re.compile(r"(?P<n>\S+) = (?P<v>\S+) is negative, which is not a rate"),
+        "{n} = {v} 为负值，不是施肥量",
+    ),
+    (
+        re.compile(r"(?P<n>\S+) = (?P<v>\S+) is above the highest tested rate (?P<x>\S+)"),
+        "{n} = {v} 高于最高试验施肥量 {x}",
+    ),
+    (
+        re.compile(r"(?P<n>\S+) = (?P<v>\S+) is below the lowest tested rate (?P<x>\S+)"),
+        "{n} = {v} 低于最低试验施肥量 {x}",
+    ),
+    (
+        re.compile(r"the stationary point lies at a negative square root, which no rate can reach"),
+        "驻点位于负的平方根处，任何施肥量都达不到",
+    ),
+    (
+        re.compile(r"there is no stationary point \(a rising ridge\)"),
+        "不存在驻点（上升脊）",
+    ),
+    # notes of canonical analyses, optima and typicality
+    (
+        re.compile(
+            r"One eigenvalue is less than 5 % of the largest \(coded units\): the maximum is "
+            r"poorly determined along that eigen-direction \(close to a ridge\)\."
+        ),
+        "有一个特征值不到最大特征值的 5%（编码单位）：沿该特征方向极大值的位置难以确定（接近脊）。",
+    ),
+    (
+        re.compile(
+            r"The surface has terms above second order: the optimum was found numerically, and "
+            r"the kind of the unconstrained stationary point is local \(from the curvature "
+            r"there\)\."
+        ),
+        "曲面含二阶以上的项：最佳点由数值方法求得，无约束驻点的类型是局部的（由该处的曲率判断）。",
+    ),
+    (
+        re.compile(
+            r"The maximum is not unique \(a stationary ridge\): other rates give the same value\."
+        ),
+        "极大值不唯一（平稳脊）：其他施肥量也能得到相同的值。",
+    ),
+    (
+        re.compile(r"The yield optimum lies outside the tested region: (?P<items>.+)\."),
+        "产量的最佳点位于试验范围外：{items}。",
+    ),
+    (
+        re.compile(r"The net return optimum lies outside the tested region: (?P<items>.+)\."),
+        "施肥纯收益的最佳点位于试验范围外：{items}。",
+    ),
+    (
+        re.compile(r"Regression significance was not assessed \(no ANOVA\)\."),
+        "未评估回归的显著性（没有方差分析）。",
+    ),
+    (
+        re.compile(
+            r"The sign pattern failed; with product terms this alone does not decide the shape\."
+        ),
+        "系数符号检验未通过；方程含交互项时，仅凭系数符号不能判定曲面形状。",
+    ),
+    # details of the typicality rules
+    (
+        re.compile(
+            r"not assessed: no ANOVA \(a published equation or no residual degrees of freedom\)"
+        ),
+        "未评估：没有方差分析（已发表的方程，或剩余自由度为零）",
+    ),
+    (re.compile(r"linear terms > 0 and squared terms < 0"), "一次项系数 > 0，二次项系数 < 0"),
+    (re.compile(r"sqrt\((?P<n>[^)]+)\) = (?P<v>\S+) \(not > 0\)"), "√{n} = {v}（不大于 0）"),
+    (re.compile(r"(?P<t>\S+) = (?P<v>\S+) \(not > 0\)"), "{t} = {v}（不大于 0）"),
+    (re.compile(r"(?P<t>\S+) = (?P<v>\S+) \(not < 0\)"), "{t} = {v}（不小于 0）"),
+    (re.compile(r"no sqrt\((?P<n>[^)]+)\) term"), "没有 √{n} 项"),
+    (re.compile(r"no (?P<t>\S+) term"), "没有 {t} 项"),
+    (
+        re.compile(r"eigenvalues of the quadratic part: (?P<v>.+)"),
+        "二次型的特征值：{v}",
+    ),
+    (
+        re.compile(r"quadratic coefficient (?P<v>\S+)"),
+        "二次项系数 {v}",
+    ),
+    (
+        re.compile(r"not assessed: the surface has no maximum \(rule 3\)"),
+        "未评估：曲面没有极大值（规则 3）",
+    ),
+]
+for _en, _zh in {"maximum": "极大值", "minimum": "极小值", "saddle": "鞍点", "ridge": "脊"}.items():
+    _MESSAGES.append(
+        (
+            re.compile(f"surface above second order: the stationary point is a local {_en}"),
+            f"曲面高于二阶：驻点为局部{_zh}",
+        )
+    )
+_MESSAGES.append(
+    (
+        re.compile(
+            r"surface above second order: the stationary point is a local none \(not found\)"
+        ),
+        "曲面高于二阶：未找到驻点",
+    )
+)
+for _en, _zh in {"stationary point": "驻点", "economic optimum": "最佳经济施肥量"}.items():
+    _MESSAGES += [
+        (re.compile(f"{_en}: none exists"), f"{_zh}：不存在"),
+        (re.compile(f"{_en}: (?P<n>\\S+) = (?P<v>\\S+) ≤ 0"), f"{_zh}：{{n}} = {{v}} ≤ 0"),
+        (
+            re.compile(f"{_en}: (?P<n>\\S+) = (?P<v>\\S+) > top tested rate (?P<x>\\S+)"),
+            f"{_zh}：{{n}} = {{v}} > 最高试验施肥量 {{x}}",
+        ),
+        (re.compile(f"{_en}: (?P<rates>.+)"), f"{_zh}：{{rates}}"),
+    ]
+    for _src, _src_zh in {"observed": "实测", "predicted": "预测", "given": "给定"}.items():
+        _MESSAGES.append(
+            (
+                re.compile(
+                    f"{_en} yield (?P<y>\\S+) (?P<cmp>[>≤]) CK yield (?P<ck>\\S+) \\({_src}\\)"
+                ),
+                f"{_zh}处产量 {{y}} {{cmp}} CK 产量 {{ck}}（{_src_zh}）",
+            )
+        )
+
 
 #: Words of model formulas and equations (parameter names) in Chinese.
 _MODEL_WORDS: dict[str, str] = {
@@ -993,9 +1322,18 @@ def translate_message(text: str, lang: str) -> str:
     for pattern, template in _MESSAGES:
         match = pattern.fullmatch(text)
         if match:
-            fields = {k: label(v, lang) if v else "" for k, v in match.groupdict().items()}
+            fields = {k: _message_field(k, v, lang) for k, v in match.groupdict().items()}
             return template.format(**fields)
     return text
+
+
+def _message_field(name: str, value: str | None, lang: str) -> str:
+    """A field of a stored message in ``lang``; ``items`` is a list of messages joined by "; "."""
+    if not value:
+        return ""
+    if name == "items":
+        return "；".join(translate_message(part, lang) for part in value.split("; "))
+    return label(value, lang)
 
 
 def translate_figure_text(text: str, lang: str) -> str:

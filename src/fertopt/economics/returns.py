@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import label, model_name, translate_message
 from fertopt.curves.curve import Curve
 from fertopt.economics.optimum import Optimum, as_curve, optimum, optimum_headline
 from fertopt.economics.prices import resolve_curve_prices
@@ -68,40 +69,51 @@ class NetReturnCurve(ResultBase):
         """The response curve whose net returns these are (its rate name and units label plots)."""
         return None if self._fit is None else as_curve(self._fit)
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         best = self.table.loc[self.table["net_return"].idxmax()]
-        text = (
-            f"best net return {format_number(best['net_return'], 4)} {self.net_return_unit} "
-            f"at {format_number(best['rate'], 4)}"
+        text = label(
+            "nr_headline",
+            lang,
+            best=format_number(best["net_return"], 4),
+            unit=translate_message(self.net_return_unit, lang),
+            rate=format_number(best["rate"], 4),
         )
         if self.profitable_range is not None:
             lo, hi = self.profitable_range
-            within = format_number(self.within, 3)
-            text += f" | within {within}: {format_number(lo, 4)} – {format_number(hi, 4)}"
+            text += label(
+                "nr_headline_within",
+                lang,
+                within=format_number(self.within, 3),
+                lo=format_number(lo, 4),
+                hi=format_number(hi, 4),
+            )
         return text
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
         facts = [
-            ("Price ratio applied", self.price_ratio_text),
-            ("Economic optimum", optimum_headline(self.optimum)),
+            (t("op_price_ratio"), translate_message(self.price_ratio_text, lang)),
+            (t("op_economic_title"), optimum_headline(self.optimum, lang)),
         ]
         if self.profitable_range is not None:
             lo, hi = self.profitable_range
             facts.append(
                 (
-                    f"Profitable range (within {format_number(self.within, 3)})",
+                    t("nr_profitable", within=format_number(self.within, 3)),
                     f"{format_number(lo, digits)} – {format_number(hi, digits)}",
                 )
             )
         step = max(len(self.table) // 10, 1)
         return Summary(
-            "Net return curve",
+            t("nr_title"),
             [
                 Facts(facts),
-                Table(self.table.iloc[::step].reset_index(drop=True)),
-                Notes(list(self.warnings)),
+                localized_table(self.table.iloc[::step].reset_index(drop=True), lang),
+                _warnings(self.warnings, lang),
             ],
-            headline=self._headline(),
+            headline=self._headline(lang),
             digits=digits,
         )
 
@@ -233,22 +245,40 @@ class PriceSensitivity(ResultBase):
     ci_method: str | None
     warnings: tuple[str, ...] = ()
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         rates = self.table["rate"].dropna()
         if rates.empty:
-            return f"{len(self.table)} price scenarios | no optimum"
-        return (
-            f"{len(self.table)} price scenarios | optimum {format_number(rates.min(), 4)} – "
-            f"{format_number(rates.max(), 4)}"
+            return label("ps_headline_none", lang, n=len(self.table))
+        return label(
+            "ps_headline",
+            lang,
+            n=len(self.table),
+            lo=format_number(rates.min(), 4),
+            hi=format_number(rates.max(), 4),
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
-            "Price sensitivity of the optimum",
-            [Table(self.table), Notes(list(self.warnings))],
-            headline=self._headline(),
+            label("ps_title", lang),
+            [
+                localized_table(self.table, lang, cells={"status": _status_cell(lang)}),
+                _warnings(self.warnings, lang),
+            ],
+            headline=self._headline(lang),
             digits=digits,
         )
+
+
+def _status_cell(lang: str) -> Any:
+    """Chinese name of an optimum's status in a table cell (``ok`` → 正常)."""
+    return lambda v: label(f"status_{v}", lang) if isinstance(v, str) and v else v
+
+
+def _warnings(items: tuple[str, ...], lang: str) -> Notes:
+    """The warnings block, in ``lang``."""
+    if lang == "en":
+        return Notes(list(items))
+    return Notes([translate_message(w, lang) for w in items], title=label("sec_warnings", lang))
 
 
 def price_sensitivity(
@@ -422,38 +452,45 @@ class PooledSites(ResultBase):
     price_ratio_text: str
     warnings: tuple[str, ...] = ()
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         lo, hi = self.profitable_range
-        return (
-            f"MRTN {format_number(self.mrtn_rate, 4)} over {self.n_sites} sites | return "
-            f"{format_number(self.net_return_at_mrtn, 4)} {self.net_return_unit} | profitable "
-            f"{format_number(lo, 4)} – {format_number(hi, 4)}"
+        return label(
+            "mrtn_headline",
+            lang,
+            rate=format_number(self.mrtn_rate, 4),
+            n=self.n_sites,
+            ret=format_number(self.net_return_at_mrtn, 4),
+            unit=translate_message(self.net_return_unit, lang),
+            lo=format_number(lo, 4),
+            hi=format_number(hi, 4),
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
         lo, hi = self.profitable_range
+        unit = translate_message(self.net_return_unit, lang)
         facts = [
-            ("Sites", str(self.n_sites)),
-            ("Price ratio applied", self.price_ratio_text),
-            ("MRTN rate", format_number(self.mrtn_rate, digits)),
+            (t("mrtn_sites"), str(self.n_sites)),
+            (t("op_price_ratio"), translate_message(self.price_ratio_text, lang)),
+            (t("mrtn_rate"), format_number(self.mrtn_rate, digits)),
+            (t("mrtn_net_return"), f"{format_number(self.net_return_at_mrtn, digits)} {unit}"),
             (
-                "Net return at MRTN",
-                f"{format_number(self.net_return_at_mrtn, digits)} {self.net_return_unit}",
-            ),
-            (
-                f"Profitable range (within {format_number(self.within, 3)})",
+                t("nr_profitable", within=format_number(self.within, 3)),
                 f"{format_number(lo, digits)} – {format_number(hi, digits)}",
             ),
-            ("% of maximum yield at MRTN", format_number(self.pct_max_yield, digits)),
+            (t("mrtn_pct_max"), format_number(self.pct_max_yield, digits)),
         ]
+        models = {"model": lambda v: model_name(str(v), lang), "status": _status_cell(lang)}
         return Summary(
-            "Maximum return to nutrient over sites",
+            t("mrtn_title"),
             [
                 Facts(facts),
-                Table(self.site_optima, title="Site optima"),
-                Notes(list(self.warnings)),
+                localized_table(self.site_optima, lang, title=t("mrtn_site_optima"), cells=models),
+                _warnings(self.warnings, lang),
             ],
-            headline=self._headline(),
+            headline=self._headline(lang),
             digits=digits,
         )
 

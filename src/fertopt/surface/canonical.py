@@ -21,7 +21,7 @@ from fertopt.exceptions import OptionError
 from fertopt.surface import poly as _ps
 from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import TOL, coded_half, locate, region_box
-from fertopt.surface.results import CanonicalResult
+from fertopt.surface.results import CanonicalResult, kind_message
 
 __all__ = ["shape", "need_second_order", "canonical", "ridge_table"]
 
@@ -144,7 +144,7 @@ def canonical(
             False,
         )
     kind = found["kind"]
-    msg = _kind_message(kind, found["has_max"], inside, outside)
+    msg = kind_message(kind, found["has_max"], inside, outside, "en")
     if kind == "maximum":
         small = np.abs(found["coded_eigenvalues"])
         if small.min() < 0.05 * small.max():
@@ -172,44 +172,4 @@ def canonical(
         ridge=ridge,
         message=msg,
         warnings=tuple(notes),
-    )
-
-
-def _kind_message(kind: str, has_max: bool, inside: bool, outside: tuple[str, ...]) -> str:
-    """The finding of a canonical analysis in plain words."""
-    if kind == "maximum":
-        msg = "The quadratic part is negative definite, so the surface has a single maximum"
-        return msg + (
-            " inside the tested region."
-            if inside
-            else (
-                ", but it lies outside the tested region: "
-                + "; ".join(outside)
-                + ". Rates there are "
-                "extrapolation; see the ridge analysis and the constrained maximum()."
-            )
-        )
-    if kind == "saddle":
-        return (
-            "The quadratic part has eigenvalues of both signs: the stationary point is a saddle, "
-            "not a maximum. The response rises without bound along the eigen-direction(s) with a "
-            "positive eigenvalue, so the surface has no finite maximum and solving "
-            "'gradient = 0' or 'gradient = price ratio' gives no optimum. Within the tested region "
-            "the highest response lies on its boundary (see maximum())."
-        )
-    if kind == "minimum":
-        return (
-            "The quadratic part is positive definite: the stationary point is a minimum and the "
-            "surface has no maximum (convex response). Within the tested region the highest "
-            "response lies at a corner (see maximum())."
-        )
-    if has_max:
-        return (
-            "The quadratic part is singular (a stationary ridge): the maximum is reached along a "
-            "line or plane, so no single maximum exists; the point shown is the one nearest the "
-            "design centre."
-        )
-    return (
-        "The quadratic part is singular or flat with the response still rising along it "
-        "(a rising ridge): the surface has no finite maximum."
     )

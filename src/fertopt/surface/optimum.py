@@ -19,13 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import format_number
 from fertopt.exceptions import ExtrapolationWarning
 from fertopt.surface import poly as _ps
 from fertopt.surface.canonical import shape
 from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import coded_half, locate, outside, resolve_box
-from fertopt.surface.results import SurfaceOptimum
+from fertopt.surface.results import SurfaceOptimum, optimum_message
 
 __all__ = ["optimise"]
 
@@ -144,6 +143,9 @@ def optimise(
         method=method,
         message=msg,
         warnings=tuple(notes),
+        _binds=tuple(strictly),
+        _unconstrained_outside=tuple(u_outside),
+        _outside=tuple(where),
     )
 
 
@@ -215,68 +217,3 @@ def _status(
     if strictly:
         return "at_bound"
     return "ok"
-
-
-def optimum_message(
-    status: str,
-    what: str,
-    strictly: list[dict[str, Any]],
-    u_kind: str | None,
-    u_rates: dict[str, float] | None,
-    u_outside: tuple[str, ...],
-    outside: tuple[str, ...],
-    unbounded: bool,
-) -> str:
-    """The finding of :func:`optimise` in plain words."""
-    bind = ", ".join(
-        f"{r['nutrient']} at its {r['at_bound']} bound {format_number(r['rate'], 6)}"
-        for r in strictly
-    )
-    if status == "saddle":
-        base = (
-            f"The {what} surface is a saddle: it has no maximum, and rises without bound "
-            "outside the region. "
-        )
-        return base + (
-            "No optimum exists without bounds."
-            if unbounded
-            else f"The point shown is only the highest {what} within the bounds, set by them "
-            f"({bind or 'bounds'}); "
-            "it is not an optimum and not a recommendation."
-        )
-    if status == "no_maximum":
-        return f"The {what} surface has no maximum ({u_kind}). " + (
-            "No optimum exists without bounds."
-            if unbounded
-            else f"The point shown is only the highest {what} within the bounds "
-            f"({bind or 'bounds'}); not a recommendation."
-        )
-    if status == "extrapolated":
-        return (
-            f"The {what} maximum lies outside the tested region ({'; '.join(outside)}); "
-            "it is an extrapolation, not a recommendation."
-        )
-    if status == "at_bound":
-        upper = [r for r in strictly if r["at_bound"] == "upper"]
-        lower = [r for r in strictly if r["at_bound"] == "lower"]
-        parts = []
-        if lower:
-            names = ", ".join(r["nutrient"] for r in lower)
-            parts.append(
-                f"{names} stays at its lowest rate: even the first unit would not pay "
-                f"(it would lower the {what})"
-            )
-        if upper:
-            names = ", ".join(r["nutrient"] for r in upper)
-            parts.append(
-                f"{names} is held at the highest tested rate, although more would still raise "
-                f"the {what}: the optimum of the surface lies beyond the tested range, so test "
-                "higher rates before recommending more"
-            )
-        beyond = (
-            (" The unconstrained solution: " + "; ".join(u_outside) + ".")
-            if u_outside and upper
-            else ""
-        )
-        return "A bound binds: " + "; ".join(parts) + "." + beyond
-    return f"The {what} has a maximum inside the bounds; the rates are the optimum."

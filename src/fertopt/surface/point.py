@@ -13,7 +13,7 @@ from typing import Any
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import outside, rates_matrix
-from fertopt.surface.results import SurfacePoint
+from fertopt.surface.results import SurfacePoint, point_message
 
 __all__ = ["assess"]
 
@@ -44,22 +44,9 @@ def assess(surf: FittedSurface, rates: Mapping[str, float], *, prices: Any) -> S
         marg_net = {n: crop * marg[n] - nprice[n] for n in surf.nutrients}
     gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
     stationary = gmax <= 1e-6 * max(1.0, abs(value))
-    target = "net return" if prices is not None else "response"
-    msg = (
-        f"The {target} is stationary here (all marginal values are zero)."
-        if stationary
-        else f"This point is not a stationary point of the {target}: its marginal values "
-        "are not all zero."
-    )
-    if surf.second_order:
-        kind = surf.canonical().kind
-        if kind != "maximum":
-            msg += f" The surface is a {kind}, so no rate combination is a maximum of it."
-    msg += (
-        " It lies inside the tested region."
-        if not violations
-        else " It lies outside the tested region: " + "; ".join(violations) + "."
-    )
+    kind = surf.canonical().kind if surf.second_order else None
+    kind = None if kind == "maximum" else kind
+    msg = point_message(prices is not None, stationary, kind, violations, "en")
     return SurfacePoint(
         rates=dict(zip(surf.nutrients, map(float, x), strict=True)),
         predicted=value,
@@ -69,4 +56,6 @@ def assess(surf: FittedSurface, rates: Mapping[str, float], *, prices: Any) -> S
         net_return=net,
         marginal_net=marg_net,
         message=msg,
+        _stationary=stationary,
+        _surface_kind=kind,
     )

@@ -6,16 +6,27 @@ text helpers (prices become numbers in :mod:`fertopt.economics.prices`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, format_number, p_phrase
+from fertopt._core.i18n import label, status_text, translate_message
 
-__all__ = ["CanonicalResult", "SurfaceOptimum", "TypicalityResult", "SurfacePoint"]
+__all__ = [
+    "CanonicalResult",
+    "SurfaceOptimum",
+    "TypicalityResult",
+    "SurfacePoint",
+    "kind_message",
+    "optimum_message",
+    "point_message",
+    "rule_name",
+    "detail_text",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -63,36 +74,49 @@ class CanonicalResult(ResultBase):
     message: str
     warnings: tuple[str, ...] = ()
 
-    def _headline(self) -> str:
-        where = "inside" if self.inside else "outside"
-        point = rates_text(self.stationary_point) if self.stationary_point else "none"
-        return f"{self.kind} | stationary point {point} ({where} the tested region)"
+    def _headline(self, lang: str = "en") -> str:
+        point = rates_text(self.stationary_point) if self.stationary_point else label("none", lang)
+        return label(
+            "cr_headline",
+            lang,
+            kind=_kind(self.kind, lang),
+            point=point,
+            where=label("cr_inside" if self.inside else "cr_outside", lang),
+        )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        none = t("none")
         facts = [
-            ("Kind", self.kind),
-            ("Finite maximum", "yes" if self.has_maximum else "no"),
+            (t("cr_kind"), _kind(self.kind, lang)),
+            (t("cr_finite_maximum"), t("yes" if self.has_maximum else "no")),
             (
-                "Stationary point",
-                rates_text(self.stationary_point, digits) if self.stationary_point else "none",
+                t("stationary_point"),
+                rates_text(self.stationary_point, digits) if self.stationary_point else none,
             ),
-            ("Response there", format_number(self.stationary_yield, digits)),
-            ("In tested region", "yes" if self.inside else "no"),
+            (t("cr_response_there"), format_number(self.stationary_yield, digits)),
+            (t("cr_in_region"), t("yes" if self.inside else "no")),
         ]
-        blocks: list[Any] = [Facts(facts), Paragraph(self.message)]
+        message = self.message
+        if lang != "en":
+            message = kind_message(self.kind, self.has_maximum, self.inside, self.outside, lang)
+        blocks: list[Any] = [Facts(facts), Paragraph(message)]
         if self.outside:
-            blocks.append(Notes(list(self.outside), title="Outside the tested region"))
-        blocks.append(
-            Table(self.eigen, title=f"Eigen-analysis of the quadratic part ({self.scale})")
-        )
-        if self.ridge is not None:
             blocks.append(
-                Table(
-                    self.ridge, title="Ridge analysis (maximum on spheres around the design centre)"
+                Notes(
+                    [translate_message(o, lang) for o in self.outside], title=t("cr_outside_title")
                 )
             )
-        blocks.append(Notes(list(self.warnings)))
-        return Summary("Canonical analysis", blocks, headline=self._headline(), digits=digits)
+        scale = self.scale
+        if lang != "en":
+            scale = t("cr_scale_root" if self.scale == "square root of rate" else "cr_scale_rate")
+        blocks.append(localized_table(self.eigen, lang, title=t("cr_eigen_title", scale=scale)))
+        if self.ridge is not None:
+            blocks.append(localized_table(self.ridge, lang, title=t("cr_ridge_title")))
+        blocks.append(_warnings(self.warnings, lang))
+        return Summary(t("canonical"), blocks, headline=self._headline(lang), digits=digits)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -168,58 +192,84 @@ class SurfaceOptimum(ResultBase):
     method: str
     message: str
     warnings: tuple[str, ...] = ()
+    # what ``message`` was made from, to say it in another language
+    _binds: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+    _unconstrained_outside: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    _outside: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def recommended(self) -> bool:
         """Whether the rates can be used as a recommendation (``ok`` or ``at_bound``)."""
         return self.status in ("ok", "at_bound")
 
-    def _headline(self) -> str:
-        what = "maximum yield" if self.kind == "agronomic" else "economic optimum"
-        rates = rates_text(self.rates) if self.rates else "none"
+    def _headline(self, lang: str = "en") -> str:
+        what = label(
+            "op_headline_agronomic" if self.kind == "agronomic" else "op_headline_economic", lang
+        )
+        rates = rates_text(self.rates) if self.rates else label("none", lang)
         value = "" if self.yield_at_rates is None else f" → {format_number(self.yield_at_rates, 5)}"
-        return f"{what} {rates}{value} ({self.status})"
+        status = self.status if lang == "en" else label(f"status_{self.status}", lang)
+        return label("so_headline", lang, what=what, rates=rates, value=value, status=status)
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        none = t("none")
+        status = self.status if lang == "en" else t(f"status_{self.status}")
         facts = [
-            ("Status", self.status),
-            ("Rates", rates_text(self.rates, digits) if self.rates else "none"),
-            ("Response at rates", format_number(self.yield_at_rates, digits)),
+            (t("op_status"), status),
+            (t("so_rates"), rates_text(self.rates, digits) if self.rates else none),
+            (t("so_response_at_rates"), format_number(self.yield_at_rates, digits)),
         ]
         if self.kind == "economic":
+            unit = translate_message(self.net_return_unit or "", lang)
             facts += [
+                (t("op_net_return"), f"{format_number(self.net_return, digits)} {unit}".rstrip()),
+                (t("om_col_fertilizer_cost"), format_number(self.fertilizer_cost, digits)),
+                (t("so_crop_price"), format_number(self.crop_price, digits)),
                 (
-                    "Net return",
-                    (
-                        f"{format_number(self.net_return, digits)} {self.net_return_unit or ''}"
-                    ).rstrip(),
-                ),
-                ("Fertilizer cost", format_number(self.fertilizer_cost, digits)),
-                ("Crop price", format_number(self.crop_price, digits)),
-                (
-                    "Price ratios",
+                    t("so_price_ratios"),
                     rates_text(self.price_ratios, digits) if self.price_ratios else "",
                 ),
             ]
+        u_kind = self.unconstrained_kind
         facts += [
             (
-                "Unconstrained solution",
-                rates_text(self.unconstrained_rates, digits)
-                if self.unconstrained_rates
-                else "none",
+                t("so_unconstrained"),
+                rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else none,
             ),
-            ("Unconstrained kind", self.unconstrained_kind or "none"),
-            ("Unconstrained in tested region", "yes" if self.unconstrained_inside else "no"),
-            ("Method", self.method),
+            (t("so_unconstrained_kind"), _kind(u_kind, lang) if u_kind else none),
+            (t("so_unconstrained_inside"), t("yes" if self.unconstrained_inside else "no")),
+            (t("so_method"), self.method if lang == "en" else t(f"so_method_{self.method}")),
         ]
-        title = "Maximum yield" if self.kind == "agronomic" else "Economic optimum"
+        title = t("so_title_agronomic" if self.kind == "agronomic" else "op_economic_title")
+        message = self.message
+        if lang != "en":
+            message = optimum_message(
+                self.status,
+                "yield" if self.kind == "agronomic" else "net return",
+                list(self._binds),
+                self.unconstrained_kind,
+                self.unconstrained_rates,
+                self._unconstrained_outside,
+                self._outside,
+                self.bounds is None,
+                lang,
+            )
+        sides = {"lower": t("bound_lower"), "upper": t("bound_upper")}
         blocks = [
             Facts(facts),
-            Paragraph(self.message),
-            Table(self.binding, title="Bounds"),
-            Notes(list(self.warnings)),
+            Paragraph(message),
+            localized_table(
+                self.binding,
+                lang,
+                title=t("so_bounds"),
+                cells={"at_bound": lambda v: sides.get(v, v)},
+            ),
+            _warnings(self.warnings, lang),
         ]
-        return Summary(title, blocks, headline=self._headline(), digits=digits)
+        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -245,17 +295,36 @@ class TypicalityResult(ResultBase):
     failed: tuple[str, ...]
     warnings: tuple[str, ...] = ()
 
-    def _headline(self) -> str:
-        return self.verdict + (f" (failed: {', '.join(self.failed)})" if self.failed else "")
+    def _headline(self, lang: str = "en") -> str:
+        if lang == "en":
+            return self.verdict + (f" (failed: {', '.join(self.failed)})" if self.failed else "")
+        names = "、".join(rule_name(n, lang) for n in self.failed)
+        failed = label("ty_headline_failed", lang, names=names) if self.failed else ""
+        return status_text(self.verdict, lang) + failed
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        if lang == "en":
+            table = Table(self.rules, formats={"passed": passed_text, "deciding": passed_text})
+        else:
+
+            def passed(value: Any) -> str:
+                if value is None or value is pd.NA:
+                    return label("ty_not_assessed", lang)
+                return label("yes" if value else "no", lang)
+
+            table = localized_table(
+                self.rules,
+                lang,
+                formats={"passed": passed, "deciding": passed},
+                cells={
+                    "name": lambda v: rule_name(str(v), lang),
+                    "detail": lambda v: detail_text(str(v), lang),
+                },
+            )
         return Summary(
-            "Typicality",
-            [
-                Table(self.rules, formats={"passed": passed_text, "deciding": passed_text}),
-                Notes(list(self.warnings)),
-            ],
-            headline=self._headline(),
+            label("typicality", lang),
+            [table, _warnings(self.warnings, lang)],
+            headline=self._headline(lang),
             digits=digits,
         )
 
@@ -292,32 +361,52 @@ class SurfacePoint(ResultBase):
     marginal_net: dict[str, float] | None
     message: str
     warnings: tuple[str, ...] = ()
+    # what ``message`` was made from, to say it in another language
+    _stationary: bool = field(default=False, repr=False, compare=False)
+    _surface_kind: str | None = field(default=None, repr=False, compare=False)
 
-    def _headline(self) -> str:
-        where = "inside" if self.inside else "outside"
-        return (
-            f"{rates_text(self.rates)} → {format_number(self.predicted, 6)} "
-            f"({where} the tested region)"
+    def _headline(self, lang: str = "en") -> str:
+        return label(
+            "pt_headline",
+            lang,
+            rates=rates_text(self.rates),
+            y=format_number(self.predicted, 6),
+            where=label("cr_inside" if self.inside else "cr_outside", lang),
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
         facts = [
-            ("Rates", rates_text(self.rates, digits)),
-            ("Predicted", format_number(self.predicted, digits + 2)),
-            ("In tested region", "yes" if self.inside else "no"),
-            ("Marginal response", rates_text(self.marginal, digits)),
+            (t("so_rates"), rates_text(self.rates, digits)),
+            (t("pt_predicted"), format_number(self.predicted, digits + 2)),
+            (t("cr_in_region"), t("yes" if self.inside else "no")),
+            (t("pt_marginal"), rates_text(self.marginal, digits)),
         ]
         if self.net_return is not None:
             facts += [
-                ("Net return", format_number(self.net_return, digits + 2)),
-                ("Marginal net return", rates_text(self.marginal_net, digits)),
+                (t("op_net_return"), format_number(self.net_return, digits + 2)),
+                (t("pt_marginal_net"), rates_text(self.marginal_net, digits)),
             ]
+        message = self.message
+        if lang != "en":
+            message = point_message(
+                self.net_return is not None,
+                self._stationary,
+                self._surface_kind,
+                self.violations,
+                lang,
+            )
         blocks = [
             Facts(facts),
-            Paragraph(self.message),
-            Notes(list(self.violations), title="Outside the tested region"),
+            Paragraph(message),
+            Notes(
+                [translate_message(v, lang) for v in self.violations],
+                title=t("cr_outside_title"),
+            ),
         ]
-        return Summary("Point on the surface", blocks, headline=self._headline(), digits=digits)
+        return Summary(t("pt_title"), blocks, headline=self._headline(lang), digits=digits)
 
 
 # ---------------------------------------------------------------------------
@@ -338,3 +427,132 @@ def rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
     if not rates:
         return ""
     return ", ".join(f"{k} {format_number(v, digits)}" for k, v in rates.items())
+
+
+# ---------------------------------------------------------------------------
+# the findings in words, in English or Chinese
+# ---------------------------------------------------------------------------
+def _kind(kind: str, lang: str) -> str:
+    """``maximum``, ``saddle`` … in ``lang`` (极大值, 鞍点 …)."""
+    return kind if lang == "en" else label(f"kind_{kind}", lang)
+
+
+def _items(items: Sequence[str], lang: str) -> str:
+    """Stored English phrases (rates outside the region …) joined, in ``lang``."""
+    if lang == "en":
+        return "; ".join(items)
+    return "；".join(translate_message(i, lang) for i in items)
+
+
+def _warnings(items: Sequence[str], lang: str) -> Notes:
+    """The warnings block, in ``lang``."""
+    if lang == "en":
+        return Notes(list(items))
+    return Notes([translate_message(w, lang) for w in items], title=label("sec_warnings", lang))
+
+
+#: Typicality rule names as stored → the keys of their wording.
+_RULE_KEYS = {
+    "regression significant": "rule_1",
+    "sign pattern": "rule_2",
+    "negative definite": "rule_3",
+    "optimum in (0, top rate]": "rule_4",
+    "optimum yield above CK": "rule_5",
+}
+
+
+def rule_name(name: str, lang: str) -> str:
+    """Name of a typicality rule in ``lang`` (unknown names unchanged)."""
+    return label(_RULE_KEYS[name], lang) if lang != "en" and name in _RULE_KEYS else name
+
+
+def detail_text(detail: str, lang: str) -> str:
+    """The detail of a typicality rule in ``lang``: each "; "-separated part translated."""
+    return _items(detail.split("; "), lang)
+
+
+def kind_message(kind: str, has_max: bool, inside: bool, outside: Sequence[str], lang: str) -> str:
+    """The finding of a canonical analysis in plain words."""
+    if kind == "maximum":
+        if inside:
+            return label("cr_msg_max_inside", lang)
+        return label("cr_msg_max_outside", lang, items=_items(outside, lang))
+    if kind in ("saddle", "minimum"):
+        return label(f"cr_msg_{kind}", lang)
+    return label("cr_msg_stationary_ridge" if has_max else "cr_msg_rising_ridge", lang)
+
+
+def optimum_message(
+    status: str,
+    what: str,
+    strictly: list[dict[str, Any]],
+    u_kind: str | None,
+    u_rates: dict[str, float] | None,
+    u_outside: Sequence[str],
+    outside: Sequence[str],
+    unbounded: bool,
+    lang: str = "en",
+) -> str:
+    """The finding of a surface optimum in plain words (``what`` is "yield" or "net return")."""
+
+    def t(key: str, **fields: Any) -> str:
+        return label(key, lang, **fields)
+
+    sep = "; " if lang == "en" else "；"
+    sides = {"lower": "lower", "upper": "upper"}
+    if lang != "en":
+        sides = {"lower": t("bound_lower"), "upper": t("bound_upper")}
+    bind = (", " if lang == "en" else "，").join(
+        t(
+            "so_bind",
+            nutrient=r["nutrient"],
+            side=sides.get(r["at_bound"], r["at_bound"]),
+            rate=format_number(r["rate"], 6),
+        )
+        for r in strictly
+    )
+    bind = bind or t("so_bounds_word")
+    word = what if lang == "en" else t("so_what_" + what.replace(" ", "_"))
+    if status == "saddle":
+        base = t("so_msg_saddle", what=word)
+        if unbounded:
+            return base + t("so_msg_no_optimum")
+        return base + t("so_msg_saddle_bounded", what=word, bind=bind)
+    if status == "no_maximum":
+        kind = u_kind if lang == "en" or u_kind is None else _kind(u_kind, lang)
+        base = t("so_msg_no_maximum", what=word, kind=kind)
+        if unbounded:
+            return base + t("so_msg_no_optimum")
+        return base + t("so_msg_no_maximum_bounded", what=word, bind=bind)
+    if status == "extrapolated":
+        return t("so_msg_extrapolated", what=word, items=_items(outside, lang))
+    if status == "at_bound":
+        upper = [r for r in strictly if r["at_bound"] == "upper"]
+        lower = [r for r in strictly if r["at_bound"] == "lower"]
+        parts = []
+        if lower:
+            names = ", ".join(r["nutrient"] for r in lower)
+            parts.append(t("so_msg_lower", names=names, what=word))
+        if upper:
+            names = ", ".join(r["nutrient"] for r in upper)
+            parts.append(t("so_msg_upper", names=names, what=word))
+        beyond = t("so_msg_beyond", items=_items(u_outside, lang)) if u_outside and upper else ""
+        return t("so_msg_at_bound", parts=sep.join(parts), beyond=beyond)
+    return t("so_msg_ok", what=word)
+
+
+def point_message(
+    net: bool, stationary: bool, kind: str | None, violations: Sequence[str], lang: str = "en"
+) -> str:
+    """The finding of :func:`fertopt.surface.point.assess` in plain words.
+
+    ``net``: prices were given (the target is the net return); ``kind``: the shape of a
+    second-order surface that is not a maximum (None otherwise).
+    """
+    target = label("pt_target_net" if net else "pt_target_response", lang)
+    msg = label("pt_stationary" if stationary else "pt_not_stationary", lang, target=target)
+    if kind is not None:
+        msg += label("pt_kind", lang, kind=_kind(kind, lang))
+    if not violations:
+        return msg + label("pt_inside", lang)
+    return msg + label("pt_outside", lang, items=_items(violations, lang))
