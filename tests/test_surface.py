@@ -775,3 +775,14 @@ def test_the_tested_region_is_a_frozen_value_matching_bounds():
     assert region.as_dict() == {n: (float(a), float(b)) for n, (a, b) in surf.bounds.items()}
     with pytest.raises(dataclasses.FrozenInstanceError):
         region.upper = (1.0, 1.0, 1.0)
+
+
+def test_assess_at_zero_rates_of_a_square_root_surface_is_not_stationary():
+    # dY/dN = 10 / (2 sqrt(N)) - 0.5 is infinite at N = 0: the yield still rises steeply there
+    surf = fo.surface_from_coefficients(
+        {"intercept": 100, "sqrt(N)": 10, "N": -0.5}, bounds={"N": (0, 100)}
+    )
+    point = surf.assess({"N": 0})
+    assert point.marginal["N"] == np.inf
+    assert point.predicted == 100
+    assert "not a stationary point" in point.message

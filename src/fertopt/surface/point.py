@@ -42,7 +42,9 @@ def assess(surf: FittedSurface, rates: Mapping[str, float], *, prices: Any) -> S
             nprice[n] * x[i] for i, n in enumerate(surf.nutrients)
         )
         marg_net = {n: crop * marg[n] - nprice[n] for n in surf.nutrients}
-    gmax = max(abs(v) for v in (marg_net or marg).values() if math.isfinite(v)) if marg else 0.0
+    # a square-root term at a zero rate has an infinite slope: such a point is not stationary
+    slopes = [abs(v) for v in (marg_net or marg).values() if math.isfinite(v)]
+    gmax = max(slopes, default=math.inf) if marg else 0.0
     stationary = gmax <= 1e-6 * max(1.0, abs(value))
     kind = surf.canonical().kind if surf.second_order else None
     kind = None if kind == "maximum" else kind
