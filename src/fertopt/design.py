@@ -33,8 +33,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import design_name, label, translate_message
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import OptionError
 
@@ -116,33 +117,60 @@ class FieldBook(ResultBase):
         self.table.to_csv(path, encoding=kwargs.pop("encoding", "utf-8"), **kwargs)
         return None
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         unit = "block" if "block" in self.table else "rep"
-        return (
-            f"{self.design} | {self.n_treatments} treatments × {self.reps} "
-            f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}"
+        if lang == "en":
+            return (
+                f"{self.design} | {self.n_treatments} treatments × {self.reps} "
+                f"{unit}{'s' if self.reps != 1 else ''} = {self.n_plots} plots | seed {self.seed}"
+            )
+        return label(
+            "fb_headline",
+            lang,
+            design=_design_text(self.design, lang),
+            k=self.n_treatments,
+            reps=self.reps,
+            unit=unit,
+            n=self.n_plots,
+            seed=self.seed,
         )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str) -> str:
+            return label(key, lang)
+
+        yes_no = "yes" if self.randomised else "no"
         facts = [
-            ("Design", self.design),
-            ("Treatments", str(self.n_treatments)),
-            ("Replicates", str(self.reps)),
-            ("Plots", str(self.n_plots)),
-            ("Seed", str(self.seed)),
-            ("Randomised", "yes" if self.randomised else "no"),
+            (t("fb_design"), _design_text(self.design, lang)),
+            (t("fb_treatments"), str(self.n_treatments)),
+            (t("fb_replicates"), str(self.reps)),
+            (t("fb_plots"), str(self.n_plots)),
+            (t("fb_seed"), str(self.seed)),
+            (t("fb_randomised"), t(yes_no)),
         ]
+        keys = {c: f"col_{c}" for c in ("code", "rep", "row", "column", "main_plot")}
         return Summary(
-            "Field book",
+            t("fb_title"),
             [
                 Facts(facts),
-                Table(self.treatments, title="Treatments"),
-                Table(self.table, title="Plots"),
-                Notes(list(self.warnings)),
+                localized_table(self.treatments, lang, title=t("fb_treatment_list"), keys=keys),
+                localized_table(self.table, lang, title=t("fb_plot_list"), keys=keys),
+                Notes(
+                    [translate_message(w, lang) for w in self.warnings],
+                    title="Warnings" if lang == "en" else t("sec_warnings"),
+                ),
             ],
-            headline=self._headline(),
+            headline=self._headline(lang),
             digits=digits,
         )
+
+
+def _design_text(design: str, lang: str) -> str:
+    """The design's name in ``lang`` (as stored in English)."""
+    if lang == "en":
+        return design
+    key = f"fb_design_{design}"
+    return label(key, lang) if label(key, lang) != key else design_name(design, lang)
 
 
 # ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ __all__ = [
     "column_label",
     "translate_message",
     "model_words",
+    "three414_fit_name",
 ]
 
 #: Languages of reports and figures.
@@ -366,6 +367,190 @@ _TEXT: dict[str, tuple[str, str]] = {
     "om_col_value_cost_ratio": ("Value-cost ratio", "产投比"),
     "om_col_relative_yield": ("Relative yield (%)", "相对产量（%）"),
     "om_col_supply_class": ("Supply", "丰缺等级"),
+    # -- result summaries: OmissionResult, Three414Result, FieldBook, BatchResult,
+    # -- TrialResult, StudyAudit ------------------------------------------------
+    "om_title": ("Omission-plot analysis: {response}", "缺素区试验分析：{response}"),
+    "om_headline": ("full={full}: {parts}", "全肥处理 {full}：{parts}"),
+    "om_headline_full": ("full={full}", "全肥处理 {full}"),
+    "om_headline_ry": ("RY {nutrient} {ry}% (SE {se})", "{nutrient} 相对产量 {ry}%（标准误 {se}）"),
+    "om_headline_f": (" | treatments F p {p}", " | 处理间 F 检验 P {p}"),
+    "om_unreplicated": (
+        "{k} treatments without replicates",
+        "{k} 个处理，无重复",
+    ),
+    "om_error": ("Error (MSE, df)", "误差均方，自由度"),
+    "om_se_method": ("Standard errors", "标准误"),
+    "om_se_delta": (
+        "delta method on the treatment means with the ANOVA error",
+        "由各处理平均值及方差分析误差按 Delta 法计算",
+    ),
+    "om_prices": ("Prices (per unit of yield and of rate)", "价格（每单位产量和每单位施肥量）"),
+    "om_money": ("Money", "货币单位"),
+    "om_unit_money": ("money", "货币"),
+    "om_unit_ratio": ("ratio", "比值"),
+    "om_price_crop": ("crop", "作物"),
+    "om_dropped": (" ({n} dropped)", "（剔除 {n} 个）"),
+    "om_letters_note": (
+        "Letters: Duncan's multiple range test at alpha = {alpha}; "
+        "means sharing a letter do not differ.",
+        "字母：Duncan 新复极差法，α = {alpha}；字母相同的平均值间差异不显著。",
+    ),
+    "om_role": ("Role", "处理类型"),
+    "om_role_full": ("full", "全肥"),
+    "om_role_minus": ("minus", "缺素"),
+    "om_role_control": ("control", "对照"),
+    "om_role_other": ("other", "其他"),
+    "om_econ_title": ("Economics (per area of the yield unit)", "经济效益（按产量单位的面积计）"),
+    "om_col_income_se": ("Income SE", "收益标准误"),
+    "om_definitions": ("Definitions", "指标定义"),
+    "om_definitions_text": (
+        "Relative yield = minus / full × 100; "
+        "contribution rate = (full − minus) / full × 100; "
+        "yield increase % = (full − minus) / minus × 100; "
+        "agronomic efficiency = (full − minus) / nutrient difference; "
+        "partial factor productivity = full / nutrient rate; "
+        "value–cost ratio = yield gain × crop price / nutrient cost.",
+        "相对产量 = 缺素区产量 / 全肥区产量 × 100；养分贡献率 = (全肥区 − 缺素区) / 全肥区 × 100；"
+        "增产率 = (全肥区 − 缺素区) / 缺素区 × 100；农学效率 = (全肥区 − 缺素区) / 养分用量差；"
+        "偏生产力 = 全肥区产量 / 养分用量；产投比 = 增产量 × 作物价格 / 肥料成本。",
+    ),
+    "supply_very low": ("very low", "极低"),
+    "supply_low": ("low", "低"),
+    "supply_medium": ("medium", "中"),
+    "supply_high": ("high", "高"),
+    "t4_title": ("3414 trial analysis", "3414 试验分析"),
+    "t4_headline": (
+        "3414 trial, {reps} | {what} rates: {parts}",
+        "3414 试验，{reps} | {what}：{parts}",
+    ),
+    "t4_blocks": ("{n} blocks", "{n} 次重复"),
+    "t4_replicated": ("replicated", "有重复"),
+    "t4_unreplicated": ("unreplicated", "无重复"),
+    "t4_economic": ("economic", "最佳经济施肥量"),
+    "t4_maximum": ("maximum-yield", "最高产量施肥量"),
+    "t4_part": ("{nutrient} {rate} ({source})", "{nutrient} {rate}（{source}）"),
+    "t4_nutrients": ("Nutrients", "养分（0–3 水平施肥量）"),
+    "t4_plots": ("Plots", "小区数"),
+    "t4_plots_text": ("{n} ({d} dropped)", "{n}（剔除 {d} 个）"),
+    "t4_blocks_fact": ("Blocks", "重复数"),
+    "t4_ck_yield": ("CK yield", "CK（不施肥）产量"),
+    "t4_rates": ("Rates", "推荐依据"),
+    "t4_rates_economic": ("economic optima", "最佳经济施肥量"),
+    "t4_rates_maximum": ("maximum-yield rates", "最高产量施肥量"),
+    "t4_recommendations": ("Recommendations", "推荐施肥量"),
+    "t4_relative_yield": ("Relative yield and soil-nutrient abundance", "相对产量与土壤养分丰缺"),
+    "t4_fits": (
+        "Fits (ternary → binary → univariate → linear-plateau)",
+        "肥料效应函数拟合（三元 → 二元 → 一元 → 线性加平台）",
+    ),
+    "t4_means": ("Treatment means", "各处理平均值"),
+    "t4_source": ("Source", "推荐来源"),
+    "t4_none": ("none", "无"),
+    "t4_ternary": ("ternary", "三元二次肥料效应函数"),
+    "t4_binary": ("binary {pair}", "{pair} 二元二次肥料效应函数"),
+    "t4_quadratic": ("quadratic {nutrient}", "{nutrient} 一元二次肥料效应函数"),
+    "t4_linear_plateau": ("linear_plateau {nutrient}", "{nutrient} 线性加平台模型"),
+    "t4_mean_of": ("{sources} (mean)", "{sources}（平均）"),
+    "t4_note_mean": ("mean of {parts}", "取平均：{parts}"),
+    "not_assessed": ("not assessed", "未评定"),
+    "status_saddle": ("saddle", "鞍点"),
+    "status_none": ("none", "无"),
+    "col_code": ("code", "处理编码"),
+    "col_rep": ("rep", "重复"),
+    "col_row": ("row", "行"),
+    "col_column": ("column", "列"),
+    "col_main_plot": ("main_plot", "主区"),
+    "fb_title": ("Field book", "田间排列表"),
+    "fb_headline": (
+        "{design} | {k} treatments × {reps} {unit} = {n} plots | seed {seed}",
+        "{design} | {k} 个处理 × {reps} 次重复 = {n} 个小区 | 随机种子 {seed}",
+    ),
+    "fb_design": ("Design", "试验设计"),
+    "fb_treatments": ("Treatments", "处理数"),
+    "fb_replicates": ("Replicates", "重复数"),
+    "fb_plots": ("Plots", "小区数"),
+    "fb_seed": ("Seed", "随机种子"),
+    "fb_randomised": ("Randomised", "随机排列"),
+    "fb_treatment_list": ("Treatments", "处理"),
+    "fb_plot_list": ("Plots", "田间排列（按小区顺序）"),
+    "fb_design_factorial": ("factorial", "析因设计"),
+    "fb_design_split-plot": ("split-plot", "裂区设计"),
+    "fb_design_omission": ("omission", "缺素（减素）试验"),
+    "fb_design_3414": ("3414", "3414 试验"),
+    "bt_title": ("Batch analysis", "批量分析"),
+    "bt_headline": (
+        "{n} trials: {ok} analysed ({vec} vectorized), {failed} failed, "
+        "{warned} with warnings | {time} s",
+        "共 {n} 个试验：分析 {ok} 个（其中向量化 {vec} 个），失败 {failed} 个，"
+        "有警告 {warned} 个 | 用时 {time} 秒",
+    ),
+    "bt_trials": ("Trials", "试验数"),
+    "bt_analysed": ("Analysed", "已分析"),
+    "bt_analysed_text": (
+        "{ok} ({vec} by the vectorized engine)",
+        "{ok}（其中 {vec} 个由向量化引擎分析）",
+    ),
+    "bt_failed": ("Failed", "失败"),
+    "bt_warned": ("With warnings", "有警告"),
+    "bt_engine": ("Engine", "计算引擎"),
+    "bt_time": ("Time", "用时"),
+    "bt_time_text": ("{time} s", "{time} 秒"),
+    "bt_engine_vectorized": ("vectorized", "向量化"),
+    "bt_engine_python": ("python", "逐个试验"),
+    "bt_engine_dask": ("dask", "分布式（Dask）"),
+    "bt_opt_by": ("By", "分组列"),
+    "bt_opt_response": ("Response", "观测指标"),
+    "bt_opt_treatment": ("Treatment", "处理列"),
+    "bt_opt_block": ("Block", "重复列"),
+    "bt_opt_rates": ("Rates", "施肥量列"),
+    "bt_opt_posthoc": ("Posthoc", "多重比较"),
+    "bt_opt_alpha": ("Alpha", "显著水平 α"),
+    "bt_opt_surface": ("Surface", "效应曲面"),
+    "bt_opt_model": ("Model", "模型"),
+    "bt_opt_prices": ("Prices", "价格"),
+    "bt_failures": ("Failures by stage and error", "按步骤和错误类型统计的失败"),
+    "bt_first_failures": ("First failures ({k} of {n})", "前几个失败（{n} 个中的 {k} 个）"),
+    "bt_warnings": ("Warnings by stage and category", "按步骤和类别统计的警告"),
+    "bt_across": ("Across analysed trials", "已分析试验的汇总"),
+    "bt_surface_kinds": ("Surface kinds", "曲面类型"),
+    "bt_opt_status": ("Optimum status", "最佳施肥量状态"),
+    "bt_col_trials": ("trials", "试验数"),
+    "bt_col_warnings": ("warnings", "警告数"),
+    "bt_col_stage": ("stage", "步骤"),
+    "bt_col_category": ("category", "类别"),
+    "bt_col_error": ("error", "错误类型"),
+    "bt_col_grand_mean": ("grand_mean", "总平均"),
+    "bt_col_cv": ("cv", "变异系数"),
+    "bt_col_r_squared": ("r_squared", "决定系数 R²"),
+    "bt_col_opt_yield": ("opt_yield", "最佳点产量"),
+    "bt_col_opt_net_return": ("opt_net_return", "施肥纯收益"),
+    "bt_col_opt_rate": ("opt_rate", "最佳施肥量"),
+    "bt_col_surface_kind": ("surface_kind", "曲面类型"),
+    "bt_col_opt_status": ("opt_status", "最佳施肥量状态"),
+    "stage_keys": ("keys", "分组"),
+    "stage_anova": ("anova", "方差分析"),
+    "stage_posthoc": ("posthoc", "多重比较"),
+    "stage_surface": ("surface", "效应曲面"),
+    "stage_canonical": ("canonical", "典型分析"),
+    "stage_response": ("response", "效应曲线"),
+    "stage_optimum": ("optimum", "最佳施肥量"),
+    "err_DataError": ("DataError", "数据错误"),
+    "err_ColumnError": ("ColumnError", "列错误"),
+    "err_DesignError": ("DesignError", "试验设计错误"),
+    "err_ConvergenceError": ("ConvergenceError", "不收敛"),
+    "err_OptionError": ("OptionError", "参数错误"),
+    "err_FertoptError": ("FertoptError", "分析错误"),
+    "err_FertoptWarning": ("FertoptWarning", "分析警告"),
+    "err_DesignWarning": ("DesignWarning", "试验设计警告"),
+    "err_DataWarning": ("DataWarning", "数据警告"),
+    "err_ConvergenceWarning": ("ConvergenceWarning", "收敛警告"),
+    "err_DisplayWarning": ("DisplayWarning", "显示警告"),
+    "tr_title": ("Trial {key}", "试验 {key}"),
+    "tr_trial": ("Trial", "试验"),
+    "tr_headline": ("trial {key}", "试验 {key}"),
+    "tr_failed_at": (" | failed at {stage}: {error}", " | 在{stage}步骤失败：{error}"),
+    "tr_stages_failed": (" | {n} stage(s) failed", " | {n} 个步骤失败"),
+    "tr_failed_stages": ("Stages that failed", "失败的步骤"),
     # -- diagnostics ------------------------------------------------------------
     "residuals_vs_fitted": ("Residuals vs fitted", "残差与拟合值"),
     "normal_qq": ("Normal Q-Q", "正态 Q-Q 图"),
@@ -668,7 +853,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kind_minimum": ("minimum", "极小值"),
     "kind_saddle": ("saddle", "鞍点"),
     "kind_ridge": ("ridge", "脊"),
-    "status_saddle": ("saddle", "鞍点"),
     "cr_kind": ("Kind", "曲面类型"),
     "cr_finite_maximum": ("Finite maximum", "有有限极大值"),
     "cr_response_there": ("Response there", "驻点产量"),
@@ -1101,7 +1285,7 @@ def column_label(column: Any, lang: str = "en") -> str:
 
 #: Notes and warnings that analyses store as English sentences, as patterns
 #: with their Chinese wording (named groups are carried over).
-_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (
         re.compile(r"The error is block-adjusted \((?P<name>.+), df (?P<df>[^)]+)\)\."),
         "误差已扣除区组效应（{name}，自由度 {df}）。",
@@ -1278,6 +1462,131 @@ for _en, _zh in {"stationary point": "驻点", "economic optimum": "最佳经济
         )
 
 
+# -- stored texts of OmissionResult, Three414Result, BatchResult and StudyAudit ----------
+def three414_fit_name(name: str, lang: str) -> str:
+    """A 3414 fit or recommendation source (``"binary N-P2O5"``, ``"none"``) in ``lang``.
+
+    Examples
+    --------
+    >>> three414_fit_name("binary N-P2O5 + binary N-K2O (mean)", "zh")
+    'N-P2O5 二元二次肥料效应函数 + N-K2O 二元二次肥料效应函数（平均）'
+    """
+    if lang == "en" or not name:
+        return name
+    if name.endswith(" (mean)"):
+        parts = [three414_fit_name(p, lang) for p in name[: -len(" (mean)")].split(" + ")]
+        return label("t4_mean_of", lang, sources=" + ".join(parts))
+    kind, _, rest = name.partition(" ")
+    if kind == "binary":
+        return label("t4_binary", lang, pair=rest)
+    if kind in ("quadratic", "linear_plateau"):
+        return label(f"t4_{kind}", lang, nutrient=rest)
+    return label(f"t4_{name}", lang) if f"t4_{name}" in _TEXT else name
+
+
+def _mean_of(g: dict[str, str]) -> str:
+    parts = []
+    for part in g["parts"].split(", binary "):
+        lab, _, rate = part.rpartition(": ")
+        lab = lab if lab.startswith("binary ") else f"binary {lab}"
+        parts.append(f"{three414_fit_name(lab, 'zh')}：{rate}")
+    return label("t4_note_mean", "zh", parts="；".join(parts))
+
+
+def _instead(g: dict[str, str]) -> str:
+    diffs = re.sub(r"(\S+) (\S+) instead of (\S+)", r"\1（\2，而非 \3）", g["diffs"])
+    return (
+        f"缺素处理“{g['lbl']}”与“{g['full']}”相比，除 {g['nut']} 外 {diffs.replace(', ', '、')}"
+        f"也不同：其产量差异混合了几种效应，{g['nut']} 的各项指标受其他变化的干扰。"
+    )
+
+
+def _supply_word(word: str) -> str:
+    return label(f"supply_{word}", "zh") if f"supply_{word}" in _TEXT else word
+
+
+#: Stored English notes and warnings of these results → Chinese (a template, or a function of
+#: the matched groups for texts whose parts need translating too).
+_RESULT_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(
+            r"'(?P<lbl>.+)' out-yields '(?P<full>.+)' by (?P<by>\S+): the (?P<nut>\S+) "
+            r"contribution, yield increase and agronomic efficiency are negative "
+            r"\(less (?P=nut) did not cost yield in this trial\)\."
+        ),
+        "“{lbl}”比“{full}”增产 {by}：{nut} 的贡献率、增产量和农学效率为负值"
+        "（本试验中减少 {nut} 并未减产）。",
+    ),
+    (
+        re.compile(
+            r"the treatments do not differ significantly \(ANOVA p = (?P<p>\S+)\); read the "
+            r"indices with their intervals\."
+        ),
+        "处理间差异不显著（方差分析 P = {p}），各项指标应结合其置信区间解读。",
+    ),
+    (
+        re.compile(
+            r"'(?P<lbl>.+)' receives (?P<a>\S+) of the (?P<b>\S+) (?P<nut>\S+) in "
+            r"'(?P<full>.+)': the (?P=nut) indices describe the last (?P<c>\S+) of (?P=nut), "
+            r"not the whole dose, and its relative yield is no soil-supply index\."
+        ),
+        "“{lbl}”施 {nut} {a}，“{full}”施 {nut} {b}：{nut} 的各项指标只反映最后 {c} 的 {nut}"
+        "的效果，而非全部用量，其相对产量也不能作为土壤养分丰缺指标。",
+    ),
+    (
+        re.compile(
+            r"minus plot '(?P<lbl>.+)' differs from '(?P<full>.+)' not only in (?P<nut>\S+) "
+            r"but also in (?P<diffs>.+): its yield difference mixes the effects, so the "
+            r"(?P=nut) indices are confounded with the other change\."
+        ),
+        _instead,
+    ),
+    (
+        re.compile(
+            r"no treatment has more than one plot: without replicates there is no error "
+            r"variance, so the indices have no standard errors and no letters\. Replicate the "
+            r"treatments, or pool sites to judge the uncertainty\."
+        ),
+        "所有处理都只有一个小区：没有重复就没有误差方差，各项指标没有标准误，也不标字母。"
+        "请设置重复，或合并多个试验点来判断不确定性。",
+    ),
+    (
+        re.compile(
+            r"The trial has one plot per treatment: fits use the 14 treatment yields, and "
+            r"typicality rule 1 rests on few residual degrees of freedom\."
+        ),
+        "每个处理只有一个小区：拟合使用 14 个处理的产量，典型性规则 1 的剩余自由度很少。",
+    ),
+    (
+        re.compile(
+            r"(?P<nut>\S+) has (?P<k>\d+) distinct rates instead of 4; level 2 was taken as its "
+            r"most frequent rate \((?P<l2>\S+)\), so levels 0–3 are (?P<levels>.+)\."
+        ),
+        "{nut}有 {k} 个不同的施用量而不是 4 个；以出现最多的施用量（{l2}）作为 2 水平，"
+        "0–3 水平为 {levels}。",
+    ),
+    (
+        re.compile(
+            r"no fit gives a usable (?P<nut>\S+) rate; judge from the abundance class "
+            r"\((?P<cls>[a-z ]*), relative yield (?P<ry>\S+) %\) and local experience"
+        ),
+        lambda g: (
+            f"没有可用的拟合给出{g['nut']}推荐施肥量；请根据丰缺等级（{_supply_word(g['cls'])}，"
+            f"相对产量 {g['ry']}%）并结合当地经验确定"
+        ),
+    ),
+    (re.compile(r"mean of binary (?P<parts>.+)"), _mean_of),
+    (
+        re.compile(
+            r"progress=True needs the tqdm package \(pip install 'fertopt\[progress\]'\); "
+            r"the batch ran without a progress bar\."
+        ),
+        "progress=True 需要 tqdm 包（pip install 'fertopt[progress]'），本次批量分析未显示进度条。",
+    ),
+]
+_MESSAGES += _RESULT_MESSAGES
+
+
 #: Words of model formulas and equations (parameter names) in Chinese.
 _MODEL_WORDS: dict[str, str] = {
     "yield": "产量",
@@ -1321,6 +1630,8 @@ def translate_message(text: str, lang: str) -> str:
         return text
     for pattern, template in _MESSAGES:
         match = pattern.fullmatch(text)
+        if match and callable(template):
+            return template(match.groupdict())
         if match:
             fields = {k: _message_field(k, v, lang) for k, v in match.groupdict().items()}
             return template.format(**fields)

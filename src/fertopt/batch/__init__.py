@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.document import Facts, Notes, Summary, Table
+from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase
+from fertopt._core.i18n import label, method_name, model_name, translate_message
 from fertopt.batch._dask import open_source, run_dask, trial_frame
 from fertopt.batch._engine import assemble, read_keeping, run_local, surface_setup
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial, table_columns
@@ -101,6 +102,19 @@ class TrialResults(Mapping):
 
     def __repr__(self) -> str:
         return "<TrialResults: computed on access, one per trial key>"
+
+
+def _option_text(key: str, value: Any, lang: str) -> str:
+    """An option of the batch as the summary shows it (the method and the model named)."""
+    if lang == "en":
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value))
+    if not isinstance(value, str):
+        return str(value)
+    if key == "posthoc":
+        return method_name(value, lang)
+    return model_name(value, lang) if key == "model" else value
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -194,28 +208,50 @@ class BatchResult(ResultBase):
         """Full results of one trial, recomputed on access: ``result.results[key]``."""
         return self._results
 
-    def _headline(self) -> str:
-        text = (
-            f"{self.n_trials} trials: {self.n_analysed} analysed "
-            f"({self.n_vectorized} vectorized), {self.n_failed} failed, "
-            f"{self.n_warned} with warnings | {self.elapsed:.2f} s"
+    def _headline(self, lang: str = "en") -> str:
+        return label(
+            "bt_headline",
+            lang,
+            n=self.n_trials,
+            ok=self.n_analysed,
+            vec=self.n_vectorized,
+            failed=self.n_failed,
+            warned=self.n_warned,
+            time=f"{self.elapsed:.2f}",
         )
-        return text
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        en = lang == "en"
+        engine = self.engine if en else t(f"bt_engine_{self.engine}")
         facts = [
-            ("Trials", str(self.n_trials)),
-            ("Analysed", f"{self.n_analysed} ({self.n_vectorized} by the vectorized engine)"),
-            ("Failed", str(self.n_failed)),
-            ("With warnings", str(self.n_warned)),
-            ("Engine", self.engine),
-            ("Time", f"{self.elapsed:.2f} s"),
+            (t("bt_trials"), str(self.n_trials)),
+            (t("bt_analysed"), t("bt_analysed_text", ok=self.n_analysed, vec=self.n_vectorized)),
+            (t("bt_failed"), str(self.n_failed)),
+            (t("bt_warned"), str(self.n_warned)),
+            (t("bt_engine"), engine),
+            (t("bt_time"), t("bt_time_text", time=f"{self.elapsed:.2f}")),
         ]
         facts += [
-            (k.replace("_", " ").capitalize(), str(v))
+            (k.replace("_", " ").capitalize() if en else t(f"bt_opt_{k}"), _option_text(k, v, lang))
             for k, v in self.options.items()
             if v is not None
         ]
+        keys = {
+            c: f"bt_col_{c}"
+            for c in ("trials", "warnings", "stage", "category", "error", "surface_kind")
+        }
+        keys["opt_status"] = "bt_col_opt_status"
+        cells = {
+            "stage": lambda v: t(f"stage_{v}"),
+            "error": lambda v: t(f"err_{v}"),
+            "category": lambda v: t(f"err_{v}"),
+            "message": lambda v: translate_message(v, lang) if isinstance(v, str) else v,
+            "column": lambda v: t(f"bt_col_{v}"),
+            "opt_status": lambda v: t(f"status_{v}"),
+        }
         blocks: list[Any] = [Facts(facts)]
         if len(self.failures):
             counts = (
@@ -225,11 +261,24 @@ class BatchResult(ResultBase):
                 .reset_index()
             )
             blocks.append(
-                Table(counts, title="Failures by stage and error", formats={"trials": "int"})
+                localized_table(
+                    counts,
+                    lang,
+                    title=t("bt_failures"),
+                    formats={"trials": "int"},
+                    cells=cells,
+                    keys=keys,
+                )
             )
             head = self.failures.head(10)
             blocks.append(
-                Table(head, title=f"First failures ({len(head)} of {len(self.failures)})")
+                localized_table(
+                    head,
+                    lang,
+                    title=t("bt_first_failures", k=len(head), n=len(self.failures)),
+                    cells=cells,
+                    keys=keys,
+                )
             )
         if len(self.warnings):
             counts = (
@@ -239,7 +288,14 @@ class BatchResult(ResultBase):
                 .reset_index()
             )
             blocks.append(
-                Table(counts, title="Warnings by stage and category", formats={"warnings": "int"})
+                localized_table(
+                    counts,
+                    lang,
+                    title=t("bt_warnings"),
+                    formats={"warnings": "int"},
+                    cells=cells,
+                    keys=keys,
+                )
             )
         if len(self.table):
             wanted = ["grand_mean", "cv", "r_squared", "opt_yield", "opt_net_return", "opt_rate"]
@@ -249,20 +305,37 @@ class BatchResult(ResultBase):
                 columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"}
             )
             blocks.append(
-                Table(
+                localized_table(
                     num[["column", "count", "mean", "min", "q25", "median", "q75", "max"]],
-                    title="Across analysed trials",
+                    lang,
+                    title=t("bt_across"),
                     formats={"count": "int"},
+                    cells=cells,
                 )
             )
-            for col, title in (("surface_kind", "Surface kinds"), ("opt_status", "Optimum status")):
+            for col, title in (
+                ("surface_kind", "bt_surface_kinds"),
+                ("opt_status", "bt_opt_status"),
+            ):
                 if col in self.table and self.table[col].notna().any():
                     counts = self.table[col].value_counts().rename_axis(col).rename("trials")
                     blocks.append(
-                        Table(counts.reset_index(), title=title, formats={"trials": "int"})
+                        localized_table(
+                            counts.reset_index(),
+                            lang,
+                            title=t(title),
+                            formats={"trials": "int"},
+                            cells=cells,
+                            keys=keys,
+                        )
                     )
-        blocks.append(Notes(list(self.notes)))
-        return Summary("Batch analysis", blocks, headline=self._headline(), digits=digits)
+        blocks.append(
+            Notes(
+                [translate_message(n, lang) for n in self.notes],
+                title="Warnings" if en else t("sec_warnings"),
+            )
+        )
+        return Summary(t("bt_title"), blocks, headline=self._headline(lang), digits=digits)
 
     def to_files(self, path: str | Path) -> list[Path]:
         """Write ``table``, ``groups``, ``failures`` and ``warnings``.

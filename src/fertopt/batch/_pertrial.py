@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from fertopt import multcomp
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table
 from fertopt._core.formatting import ResultBase
+from fertopt._core.i18n import label, translate_message
 from fertopt.anova import AnovaResult, anova
 from fertopt.curves.models import get_model
 from fertopt.exceptions import FertoptError
@@ -224,21 +225,31 @@ class TrialResult(ResultBase):
     )
     warnings: tuple[str, ...] = ()
 
-    def _headline(self) -> str:
-        text = f"trial {self.key!r}"
+    def _headline(self, lang: str = "en") -> str:
+        def t(name: str, **fields: Any) -> str:
+            return label(name, lang, **fields)
+
+        text = t("tr_headline", key=repr(self.key) if lang == "en" else self.key)
         parts = [p for p in (self.anova, self.surface, self.fit) if p is not None]
         if not parts:
             first = self.errors.iloc[0] if len(self.errors) else None
-            return text + (
-                f" | failed at {first['stage']}: {first['error']}" if first is not None else ""
-            )
-        text += " | " + parts[0].headline()
+            if first is None:
+                return text
+            stage, error = first["stage"], first["error"]
+            if lang != "en":
+                stage, error = t(f"stage_{stage}"), t(f"err_{error}")
+            return text + t("tr_failed_at", stage=stage, error=error)
+        first_line = parts[0].headline() if lang == "en" else parts[0].summary(lang=lang).headline
+        text += " | " + first_line
         if len(self.errors):
-            text += f" | {len(self.errors)} stage(s) failed"
+            text += t("tr_stages_failed", n=len(self.errors))
         return text
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
-        blocks: list[Any] = [Facts([("Trial", str(self.key))])]
+        def t(name: str, **fields: Any) -> str:
+            return label(name, lang, **fields)
+
+        blocks: list[Any] = [Facts([(t("tr_trial"), str(self.key))])]
         for part in (
             self.anova,
             self.posthoc,
@@ -249,13 +260,32 @@ class TrialResult(ResultBase):
         ):
             if part is None:
                 continue
-            sub = part.summary(digits)
+            sub = part.summary(digits) if lang == "en" else part.summary(digits, lang)
             blocks.append(Paragraph(sub.headline or "", title=sub.title))
             blocks += [blk for blk in sub.blocks if not isinstance(blk, Notes)]
         if len(self.errors):
-            blocks.append(Table(self.errors, title="Stages that failed"))
-        blocks.append(Notes(list(self.warnings)))
-        return Summary(f"Trial {self.key}", blocks, headline=self._headline(), digits=digits)
+            blocks.append(
+                localized_table(
+                    self.errors,
+                    lang,
+                    title=t("tr_failed_stages"),
+                    cells={
+                        "stage": lambda v: t(f"stage_{v}"),
+                        "error": lambda v: t(f"err_{v}"),
+                        "message": lambda v: translate_message(v, lang),
+                    },
+                    keys={"stage": "bt_col_stage", "error": "bt_col_error"},
+                )
+            )
+        blocks.append(
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if lang == "en" else t("sec_warnings"),
+            )
+        )
+        return Summary(
+            t("tr_title", key=self.key), blocks, headline=self._headline(lang), digits=digits
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ to rounding for these rational functions.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import design_name, label, translate_message
 from fertopt.anova.result import layout_text
 from fertopt.exceptions import OptionError
 from fertopt.omission.economics import economics_table, pricing_of
@@ -185,71 +187,110 @@ class OmissionResult(ResultBase):
         return plotting.plot_omission(self, ax=ax, index=index, **kwargs)
 
     # -- display ------------------------------------------------------------
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
         parts = []
         ry = self.indices.loc[self.indices["index"] == "relative_yield"]
         for _, r in ry.iterrows():
-            parts.append(f"RY {r['nutrient']} {r['estimate']:.1f}% (SE {r['se']:.1f})")
+            parts.append(
+                label(
+                    "om_headline_ry",
+                    lang,
+                    nutrient=r["nutrient"],
+                    ry=f"{r['estimate']:.1f}",
+                    se=f"{r['se']:.1f}",
+                )
+            )
         p = self.anova.term(self.treatment)["p"] if self.anova is not None else math.nan
-        head = f"full={self.full!r}: " + ", ".join(parts) if parts else f"full={self.full!r}"
+        full = repr(self.full) if lang == "en" else str(self.full)
+        head = (
+            label("om_headline", lang, full=full, parts=label("layout_sep", lang).join(parts))
+            if parts
+            else label("om_headline_full", lang, full=full)
+        )
         if np.isfinite(p):
-            head += f" | treatments F p {'< 0.0001' if p < 1e-4 else f'= {p:.4f}'}"
+            head += label("om_headline_f", lang, p="< 0.0001" if p < 1e-4 else f"= {p:.4f}")
         return head
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        en = lang == "en"
         level = f"{100 * self.confidence_level:g} %"
+        if self.anova is None:
+            design = t("om_unreplicated", k=len(self.means))
+        elif en:
+            design = f"{self.anova.design}: {layout_text(self.anova)}"
+        else:
+            design = f"{design_name(self.anova.design, lang)}：{layout_text(self.anova, lang)}"
+        se_method = self.se_method
+        if not en and se_method == label("om_se_delta", "en"):
+            se_method = t("om_se_delta")
         facts = [
-            ("Response", str(self.response)),
+            (t("sm_response"), str(self.response)),
+            (t("sm_design"), design),
+            (t("om_full"), str(self.full)),
+            (t("om_minus"), t("layout_sep").join(f"{k}: {v}" for k, v in self.minus.items())),
+            (t("om_control"), str(self.control) if self.control is not None else t("none")),
             (
-                "Design",
-                f"{self.anova.design}: {layout_text(self.anova)}"
-                if self.anova is not None
-                else f"{len(self.means)} treatments without replicates",
-            ),
-            ("Full formula", str(self.full)),
-            ("Minus plots", ", ".join(f"{k}: {v}" for k, v in self.minus.items())),
-            ("Control", str(self.control) if self.control is not None else "none"),
-            (
-                "Plots analysed",
-                str(self.n_obs) + (f" ({self.n_dropped} dropped)" if self.n_dropped else ""),
+                t("sm_plots_analysed"),
+                str(self.n_obs) + (t("om_dropped", n=self.n_dropped) if self.n_dropped else ""),
             ),
             (
-                "Error (MSE, df)",
+                t("om_error"),
                 f"{format_number(self.mse, digits + 1)}, {format_number(self.df_resid)}",
             ),
-            ("Standard errors", self.se_method),
+            (t("om_se_method"), se_method),
         ]
         if self.prices:
             facts.append(
                 (
-                    "Prices (per unit of yield and of rate)",
-                    ", ".join(f"{k} {format_number(v)}" for k, v in self.prices.items()),
+                    t("om_prices"),
+                    ", ".join(
+                        f"{t('om_price_crop') if k == 'crop' else k} {format_number(v)}"
+                        for k, v in self.prices.items()
+                    ),
                 )
             )
-            facts.append(("Money", self.money_unit))
+            facts.append((t("om_money"), _unit_text(self.money_unit, lang)))
         means = self.means.copy()
         blocks: list[Any] = [Facts(facts)]
         blocks.append(
-            Table(
+            localized_table(
                 means,
-                title="Treatment means",
+                lang,
+                title=t("sm_treatment_means"),
                 formats={"n": "int"},
-                note=(
-                    f"Letters: Duncan's multiple range test at alpha = {self.alpha:g}; "
-                    "means sharing a letter do not differ."
-                )
+                note=t("om_letters_note", alpha=f"{self.alpha:g}")
                 if self.comparison is not None
                 else None,
+                cells={"role": lambda v: t(f"om_role_{v}") if f"{v}" else v},
+                keys={"role": "om_role", "nutrient": "om_col_nutrient"},
             )
         )
         shown = self.indices.copy()
-        blocks.append(
-            Table(
-                shown,
-                title=f"Indices with standard errors and {level} intervals",
-                labels={"ci_low": "ci low", "ci_high": "ci high"},
+        if en:
+            blocks.append(
+                Table(
+                    shown,
+                    title=f"Indices with standard errors and {level} intervals",
+                    labels={"ci_low": "ci low", "ci_high": "ci high"},
+                )
             )
-        )
+        else:
+            blocks.append(
+                localized_table(
+                    shown,
+                    lang,
+                    title=t("om_indices", level=f"{100 * self.confidence_level:g}"),
+                    cells={
+                        "index": lambda v: t(f"ix_{v}"),
+                        "nutrient": lambda v: t("om_all") if v == "all" else v,
+                        "unit": lambda v: _unit_text(v, lang),
+                    },
+                    keys={k: f"om_col_{k}" for k in shown.columns},
+                )
+            )
         if self.economics is not None:
             econ = self.economics[
                 [
@@ -264,28 +305,45 @@ class OmissionResult(ResultBase):
                     "value_cost_ratio",
                 ]
             ]
-            blocks.append(Table(econ, title="Economics (per area of the yield unit)"))
+            blocks.append(
+                localized_table(
+                    econ,
+                    lang,
+                    title=t("om_econ_title"),
+                    keys={k: f"om_col_{k}" for k in econ.columns},
+                )
+            )
         if len(self.soil_supply):
-            blocks.append(Table(self.soil_supply, title="Soil nutrient supply from relative yield"))
+            blocks.append(
+                localized_table(
+                    self.soil_supply,
+                    lang,
+                    title=t("om_supply"),
+                    cells={"supply_class": lambda v: t(f"supply_{v}")},
+                    keys={k: f"om_col_{k}" for k in self.soil_supply.columns},
+                )
+            )
+        blocks.append(Paragraph(t("om_definitions_text"), title=t("om_definitions")))
+        blocks.append(Notes([translate_message(n, lang) for n in self.notes], title=t("mc_notes")))
         blocks.append(
-            Paragraph(
-                "Relative yield = minus / full × 100; "
-                "contribution rate = (full − minus) / full × 100; "
-                "yield increase % = (full − minus) / minus × 100; "
-                "agronomic efficiency = (full − minus) / nutrient difference; "
-                "partial factor productivity = full / nutrient rate; "
-                "value–cost ratio = yield gain × crop price / nutrient cost.",
-                title="Definitions",
+            Notes(
+                [translate_message(w, lang) for w in self.warnings],
+                title="Warnings" if en else t("sec_warnings"),
             )
         )
-        blocks.append(Notes(list(self.notes), title="Notes"))
-        blocks.append(Notes(list(self.warnings)))
         return Summary(
-            f"Omission-plot analysis: {self.response}",
+            t("om_title", response=self.response),
             blocks,
-            headline=self._headline(),
+            headline=self._headline(lang),
             digits=digits,
         )
+
+
+def _unit_text(unit: Any, lang: str) -> Any:
+    """An index unit in ``lang``: the placeholder words ``money`` and ``ratio`` translated."""
+    if lang == "en" or not isinstance(unit, str):
+        return unit
+    return re.sub(r"\b(money|ratio)\b", lambda m: label(f"om_unit_{m.group()}", lang), unit)
 
 
 # ---------------------------------------------------------------------------

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.i18n import label, three414_fit_name, translate_message
 from fertopt._core.validation import (
     check_nan_policy,
     check_probability,
@@ -152,53 +153,139 @@ class Three414Result(ResultBase):
     warnings: tuple[str, ...] = ()
     _notes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
-    def _headline(self) -> str:
+    def _headline(self, lang: str = "en") -> str:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
         parts = []
         for r in self.recommendations.itertuples():
-            rate = "none" if not math.isfinite(r.rate) else format_number(r.rate, 4)
-            parts.append(f"{r.nutrient} {rate} ({r.source})")
+            rate = t("t4_none") if not math.isfinite(r.rate) else format_number(r.rate, 4)
+            parts.append(
+                t(
+                    "t4_part",
+                    nutrient=r.nutrient,
+                    rate=rate,
+                    source=three414_fit_name(r.source, lang),
+                )
+            )
         reps = (
-            f"{self.n_blocks} blocks"
+            t("t4_blocks", n=self.n_blocks)
             if self.n_blocks
-            else ("replicated" if self.replicated else "unreplicated")
+            else t("t4_replicated" if self.replicated else "t4_unreplicated")
         )
-        what = "economic" if self.economic else "maximum-yield"
-        return f"3414 trial, {reps} | {what} rates: " + ", ".join(parts)
+        what = t("t4_economic" if self.economic else "t4_maximum")
+        return t("t4_headline", reps=reps, what=what, parts=t("layout_sep").join(parts))
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        def status(v: Any) -> Any:
+            return t(f"status_{v}") if isinstance(v, str) and v else v
+
+        def fit_name(v: Any) -> Any:
+            return three414_fit_name(v, lang) if isinstance(v, str) else v
+
+        en = lang == "en"
         facts = [
             (
-                "Nutrients",
-                ", ".join(
+                t("t4_nutrients"),
+                t("layout_sep").join(
                     f"{n} ({', '.join(format_number(v, 4) for v in self.levels[n])})"
                     for n in self.nutrients
                 ),
             ),
-            ("Plots", f"{self.n_obs} ({self.n_dropped} dropped)"),
-            ("Blocks", str(self.n_blocks) if self.n_blocks else "none"),
-            ("CK yield", format_number(self.ck_yield, digits + 1)),
-            ("Rates", "economic optima" if self.economic else "maximum-yield rates"),
+            (t("t4_plots"), t("t4_plots_text", n=self.n_obs, d=self.n_dropped)),
+            (t("t4_blocks_fact"), str(self.n_blocks) if self.n_blocks else t("t4_none")),
+            (t("t4_ck_yield"), format_number(self.ck_yield, digits + 1)),
+            (t("t4_rates"), t("t4_rates_economic" if self.economic else "t4_rates_maximum")),
         ]
         fits = self.fits.drop(columns=["message"])
+        relative = self.relative_yield if en else self.relative_yield.drop(columns=["abundance"])
+        supply = {"abundance": lambda v: t(f"supply_{v}") if v else v}
         blocks: list[Any] = [
             Facts(facts),
-            Table(self.recommendations, title="Recommendations", formats={"relative_yield": ".1f"}),
-            Table(
-                self.relative_yield,
-                title="Relative yield and soil-nutrient abundance",
+            localized_table(
+                self.recommendations,
+                lang,
+                title=t("t4_recommendations"),
                 formats={"relative_yield": ".1f"},
+                cells={
+                    "source": fit_name,
+                    "status": status,
+                    "note": lambda v: translate_message(v, lang),
+                    **supply,
+                },
+                keys={"source": "t4_source", "relative_yield": "om_col_relative_yield"},
             ),
-            Table(
+            localized_table(
+                relative,
+                lang,
+                title=t("t4_relative_yield"),
+                formats={"relative_yield": ".1f"},
+                keys={
+                    "abundance_zh": "om_col_supply_class",
+                    "relative_yield": "om_col_relative_yield",
+                },
+            ),
+            localized_table(
                 fits,
-                title="Fits (ternary → binary → univariate → linear-plateau)",
-                formats={"typical": passed_text},
+                lang,
+                title=t("t4_fits"),
+                formats={"typical": passed_text if en else _passed_zh},
+                cells={
+                    "model": fit_name,
+                    "status": status,
+                    "failed_rules": lambda v: _failed_rules_zh(v, lang),
+                },
+                keys={"treatments": "treatments", "n_obs": "rf_plots"},
             ),
-            Table(self.design, title="Treatment means"),
+            localized_table(self.design, lang, title=t("t4_means"), keys={"code": "col_code"}),
         ]
         if self._notes:
-            blocks.append(Paragraph(" ".join(self._notes)))
-        blocks.append(Notes(list(self.warnings)))
-        return Summary("3414 trial analysis", blocks, headline=self._headline(), digits=digits)
+            notes = [translate_message(n, lang) for n in self._notes]
+            blocks.append(Paragraph((" " if en else "").join(notes)))
+        blocks.append(
+            Notes(
+                [_warning_zh(w, lang) for w in self.warnings],
+                title="Warnings" if en else t("sec_warnings"),
+            )
+        )
+        return Summary(t("t4_title"), blocks, headline=self._headline(lang), digits=digits)
+
+
+#: Names of the typicality rules → the keys of their Chinese names.
+_RULE_KEYS = {
+    "regression significant": "rule_1",
+    "sign pattern": "rule_2",
+    "negative definite": "rule_3",
+    "optimum in (0, top rate]": "rule_4",
+    "optimum yield above CK": "rule_5",
+}
+
+
+def _passed_zh(value: Any) -> str:
+    """是、否 or 未评定 for a rule that passed, failed or was skipped."""
+    text = passed_text(value)
+    return label("not_assessed" if text == "not assessed" else text, "zh")
+
+
+def _failed_rules_zh(value: Any, lang: str) -> Any:
+    """The failed rules of a fit (``"sign pattern; negative definite"``) in ``lang``."""
+    if not isinstance(value, str) or not value:
+        return value
+    return "；".join(label(_RULE_KEYS.get(r, r), lang) for r in value.split("; "))
+
+
+def _warning_zh(text: str, lang: str) -> str:
+    """A stored warning in ``lang``; a fit's warning keeps its text after the fit's name."""
+    name, sep, rest = text.partition(": ")
+    if lang == "en" or not sep:
+        return translate_message(text, lang)
+    shown = three414_fit_name(name, lang)
+    if shown == name:
+        return translate_message(text, lang)
+    return f"{shown}：{translate_message(rest, lang)}"
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import pandas as pd
 
 from fertopt._core.document import Notes, Paragraph, Summary
 from fertopt._core.formatting import ResultBase
+from fertopt._core.i18n import translate_message
 from fertopt._core.validation import check_choice
 from fertopt.anova import anova
 from fertopt.datasets import load_dataset, water_chestnut_published
@@ -396,22 +397,38 @@ class StudyAudit(ResultBase):
                 out[name] = (buf.getvalue(), captions[name])
         return out
 
-    def _headline(self) -> str:
-        counts = ", ".join(f"{n} {VERDICTS[k][self.lang]}" for k, n in self.verdicts().items())
-        return _t("headline", self.lang, n=len(self.table), counts=counts)
+    def _headline(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        table = self._table(lang)
+        counts = table["verdict"].value_counts().reindex(list(VERDICTS)).dropna().astype(int)
+        parts = ", ".join(f"{n} {VERDICTS[k][lang]}" for k, n in counts.items())
+        return _t("headline", lang, n=len(table), counts=parts)
+
+    def _table(self, lang: str) -> pd.DataFrame:
+        """The audit table in ``lang`` (rebuilt from the analyses for another language)."""
+        if lang == self.lang:
+            return self.table
+        return _check_all(lang, self.published, self.data, self.anova, self.omission)["table"]
+
+    def summary(self, digits: int = 4, lang: str | None = None) -> Summary:
+        """Full report of the audit; ``lang`` defaults to the language it was built in."""
+        return super().summary(digits, self.lang if lang is None else lang)
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
-        blocks: list[Any] = [Paragraph(_t("about", self.lang))]
-        for topic in dict.fromkeys(self.table["topic"]):
-            rows = self.table.loc[self.table["topic"] == topic]
+        table = self._table(lang)
+        blocks: list[Any] = [Paragraph(_t("about", lang))]
+        for topic in dict.fromkeys(table["topic"]):
+            rows = table.loc[table["topic"] == topic]
             items = [
-                f"[{r['verdict_text']}] {r['claim']} | {_t('paper_says', self.lang)}: "
+                f"[{r['verdict_text']}] {r['claim']} | {_t('paper_says', lang)}: "
                 f"{r['paper']} | fertopt: {r['fertopt']}. {r['explanation']}"
                 for _, r in rows.iterrows()
             ]
             blocks.append(Notes(items, title=topic))
-        blocks.append(Notes(list(self.warnings), title=_t("warnings", self.lang)))
-        return Summary(_t("title", self.lang), blocks, headline=self._headline(), digits=digits)
+        blocks.append(
+            Notes([translate_message(w, lang) for w in self.warnings], title=_t("warnings", lang))
+        )
+        return Summary(_t("title", lang), blocks, headline=self._headline(lang), digits=digits)
 
     def _repr_html_(self) -> str:
         return f"<style>{CSS_SCOPED}</style>" + self._html_fragment(figures=False)
@@ -494,6 +511,20 @@ def audit(lang: str = "en") -> StudyAudit:
             prices={k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")},
         )
     caught_texts.extend(str(w.message) for w in caught)
+    checked = _check_all(lang, pub, data, aov, om)
+    return StudyAudit(
+        **checked,
+        lang=lang,
+        published=pub,
+        data=data,
+        anova=aov,
+        omission=om,
+        warnings=tuple(dict.fromkeys(caught_texts)),
+    )
+
+
+def _check_all(lang: str, pub: dict, data: pd.DataFrame, aov: Any, om: Any) -> dict[str, Any]:
+    """The audit table in ``lang`` and the analyses behind it, from the ANOVA and omission."""
     means = treatment_means(aov)
     rates = data.groupby("treatment")[["N", "P2O5", "K2O"]].first().loc[means.index]
     refits = refit_equations(means, rates)
@@ -512,18 +543,12 @@ def audit(lang: str = "en") -> StudyAudit:
     optima["ternary"] = check_ternary(rows, pub, surface, data, rates)
     check_ternary_stats(rows, pub, refits["ternary"])
     check_economics(rows, pub, om)
-    return StudyAudit(
-        table=rows.frame(),
-        lang=lang,
-        published=pub,
-        data=data,
-        anova=aov,
-        comparison=comparison,
-        omission=om,
-        curves=curves,
-        surface=surface,
-        optima=optima,
-        prices=prices,
-        refits=refits,
-        warnings=tuple(dict.fromkeys(caught_texts)),
-    )
+    return {
+        "table": rows.frame(),
+        "comparison": comparison,
+        "curves": curves,
+        "surface": surface,
+        "optima": optima,
+        "prices": prices,
+        "refits": refits,
+    }
