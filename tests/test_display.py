@@ -300,7 +300,7 @@ def _report_zh():
 NOT_YET_IN_CHINESE = {
     *("BatchResult", "CanonicalResult", "FieldBook", "NetReturnCurve", "OmissionResult"),
     *("PooledSites", "PriceSensitivity", "SurfaceOptimum", "SurfacePoint", "Three414Result"),
-    *("TrialReport", "TrialResult", "TypicalityResult"),
+    *("TrialResult", "TypicalityResult"),
 }
 
 
