@@ -965,3 +965,25 @@ def test_anova_section_embeds_the_anova_summary_blocks(minnesota, lang):
         b for b in rep.section("diagnostics").blocks if isinstance(b, _formatting.Table)
     ]
     assert _rendered(assumptions) == _rendered(parts["assumptions"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_response_section_embeds_the_fit_summary_blocks(minnesota, lang):
+    rep = report_of(
+        minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang=lang, figures=False
+    )
+    fit = rep.responses["rate_n_applied_kgha"]
+    parts = fit.summary_parts(lang=lang)
+    blocks = rep.section("response").blocks
+    facts = [b for b in blocks if isinstance(b, _formatting.Facts)]
+    assert [_rendered(b) for b in facts] == [_rendered(parts["fit"])]
+    (params,) = [
+        b
+        for b in blocks
+        if isinstance(b, _formatting.Table)
+        and b.frame is not None
+        and list(b.frame.columns) == list(parts["params"].frame.columns)
+    ]
+    assert _rendered(dataclasses.replace(params, title=parts["params"].title)) == _rendered(
+        parts["params"]
+    )
