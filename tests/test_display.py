@@ -299,13 +299,6 @@ def _report_zh():
         )
 
 
-#: Results whose summaries are not yet translated (each must still fail, so the
-#: list shrinks as they are done).
-NOT_YET_IN_CHINESE = {
-    "TrialReport",
-}
-
-
 @pytest.mark.parametrize("name", sorted(RESULTS))
 def test_summary_in_chinese_renders(name):
     summary = _zh_summary(name)
@@ -313,15 +306,7 @@ def test_summary_in_chinese_renders(name):
     assert summary.as_markdown() and summary.as_html()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="not yet translated"))
-        if n in NOT_YET_IN_CHINESE
-        else n
-        for n in sorted(RESULTS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(RESULTS))
 def test_summary_in_chinese_has_no_english_words(name):
     text = _zh_summary(name).as_text()
     assert not latin_words(text), latin_words(text)

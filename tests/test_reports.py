@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html.parser
 import json
 import re
@@ -921,3 +922,68 @@ def test_no_omission_layout_means_no_section(minnesota):
     rep = report_of(minnesota, figures=False)
     assert rep.section("omission").status == "not_applicable"
     assert not any(s.startswith("Omission") for s in rep.section("about").blocks[-1].items)
+
+
+# ---------------------------------------------------------------------------
+# one display pipeline: the report embeds the results' own blocks
+# ---------------------------------------------------------------------------
+def _rendered(block, digits=4):
+    """A block as text, Markdown and HTML (blocks hold frames, so compare what they show)."""
+    return (
+        _formatting.block_text(block, digits),
+        _formatting.block_markdown(block, digits),
+        _formatting.block_html(block, digits),
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_anova_section_embeds_the_anova_summary_blocks(minnesota, lang):
+    rep = report_of(minnesota, lang=lang, figures=False)
+    aov = rep.anova
+    summary = aov.summary(lang=lang)
+    parts = aov.summary_parts(lang=lang)
+    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    statistics, table, verdicts = rep.section("anova").blocks
+    # the statistics are the summary's block as it is
+    assert _rendered(statistics) == _rendered(parts["statistics"])
+    # the table is the summary's, under the report's caption
+    assert table.frame.equals(parts["table"].frame)
+    assert (table.labels, table.formats, table.note) == (
+        parts["table"].labels,
+        parts["table"].formats,
+        parts["table"].note,
+    )
+    assert _rendered(dataclasses.replace(table, title=parts["table"].title)) == _rendered(
+        parts["table"]
+    )
+    # the verdicts are the summary's headline and the report's key finding
+    assert verdicts.text == summary.headline == " ".join(aov.verdicts(lang))
+    assert rep.key_findings[0] == aov.verdicts(lang)[0]
+    # the assumption checks of the diagnostics section are the summary's block as well
+    (assumptions,) = [
+        b for b in rep.section("diagnostics").blocks if isinstance(b, _formatting.Table)
+    ]
+    assert _rendered(assumptions) == _rendered(parts["assumptions"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_response_section_embeds_the_fit_summary_blocks(minnesota, lang):
+    rep = report_of(
+        minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang=lang, figures=False
+    )
+    fit = rep.responses["rate_n_applied_kgha"]
+    parts = fit.summary_parts(lang=lang)
+    blocks = rep.section("response").blocks
+    facts = [b for b in blocks if isinstance(b, _formatting.Facts)]
+    assert [_rendered(b) for b in facts] == [_rendered(parts["fit"])]
+    (params,) = [
+        b
+        for b in blocks
+        if isinstance(b, _formatting.Table)
+        and b.frame is not None
+        and list(b.frame.columns) == list(parts["params"].frame.columns)
+    ]
+    assert _rendered(dataclasses.replace(params, title=parts["params"].title)) == _rendered(
+        parts["params"]
+    )

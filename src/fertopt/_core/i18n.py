@@ -160,7 +160,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "处理效应不显著（P {p}），字母仅供参考。",
     ),
     "factor_term": ("Factor {term}", "因素 {term}"),
-    "not_requested": ("not requested (posthoc=None).", "未要求（posthoc=None）。"),
+    "not_requested": ("not requested (posthoc=None).", "未要求进行多重比较。"),
     # -- response ---------------------------------------------------------------
     "response_model": (
         "{nutrient}: {model} fitted to {n} plots at {k} rates ({series}).",
@@ -226,7 +226,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_rates": (
         "No rate columns were given (rates=), so no response curves are fitted.",
-        "未指定施肥量列（rates=），不拟合肥料效应曲线。",
+        "未指定施肥量列，不拟合肥料效应曲线。",
     ),
     "too_few_rates": (
         "{nutrient}: only {k} distinct rate{s} ({levels}) with the other nutrients "

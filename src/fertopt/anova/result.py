@@ -12,7 +12,13 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, f_test_text, format_number, p_phrase
-from fertopt._core.i18n import design_name, label, translate_message
+from fertopt._core.i18n import (
+    check_lang,
+    design_name,
+    label,
+    significance_word,
+    translate_message,
+)
 from fertopt.exceptions import OptionError
 
 
@@ -178,103 +184,155 @@ class AnovaResult(ResultBase):
             cv=f"{self.cv:.1f}",
         )
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
-        from scipy import stats
+    def verdicts(self, lang: str = "en") -> list[str]:
+        """The F test of each key term in one sentence, with its significance in words.
 
-        key = self.key_terms()
-        verdicts = []
-        for name in key:
-            p = self.term(name)["p"]
-            word = label("sm_significant" if p <= 0.05 else "sm_not_significant", lang)
-            if lang == "en":
-                word = "significant" if p <= 0.05 else "not significant"
-            verdicts.append(
-                label("sm_verdict", lang, name=name, word=word, test=self._test_text(name, lang))
+        ``"Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001)."``
+        (highly significant at p ≤ 0.01, significant at p ≤ 0.05).  The summary's
+        headline, and the verdict and key findings of a trial report.
+        """
+        errors = self.errors.set_index("error")
+        out = []
+        for term in self.key_terms():
+            row = self.term(term)
+            if len(self.factors) == 1 and term == str(self.factors[0]):
+                name = label("treatment_effect", lang, name=term)
+            else:
+                name = term if lang == "en" or not term.isascii() else f"{term} "
+            out.append(
+                label(
+                    "anova_verdict",
+                    lang,
+                    term=name,
+                    word=significance_word(row["p"], lang),
+                    df1=format_number(row["df"]),
+                    df2=format_number(errors.loc[self.error_of[term], "df"]),
+                    f="inf" if not np.isfinite(row["f"]) else f"{row['f']:.2f}",
+                    p=p_phrase(row["p"]),
+                )
             )
-        display = self.table.copy()
-        err_df = display["source"].map(
-            lambda s: (
-                self.errors.set_index("error").loc[self.error_of[s], "df"]
-                if s in self.error_of
-                else np.nan
-            )
-        )
-        display["f_05"] = [
-            stats.f.isf(0.05, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-            for d1, d2 in zip(display["df"], err_df, strict=True)
-        ]
-        display["f_01"] = [
-            stats.f.isf(0.01, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
-            for d1, d2 in zip(display["df"], err_df, strict=True)
-        ]
-        total = pd.DataFrame(
-            {"source": ["Total"], "df": [self.table["df"].sum()], "ss": [self.table["ss"].sum()]}
-        )
-        display = pd.concat([display, total], ignore_index=True)
+        return out
+
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``design`` (response, design, plots), ``statistics`` (grand mean, CV, MSE,
+        R², type of sums of squares), ``table`` (the ANOVA table with F 0.05,
+        F 0.01 and significance stars), ``means``, ``assumptions`` and
+        ``warnings``.  A trial report embeds some of them as they are.
+        """
+        lang = check_lang(lang)
+        dropped = label("sm_dropped_no_response", lang, n=self.n_dropped) if self.n_dropped else ""
         design = f"{self.design}: {self.layout()}"
         if lang != "en":
             design = f"{design_name(self.design, lang)}：{self.layout(lang)}"
-        dropped = label("sm_dropped_no_response", lang, n=self.n_dropped) if self.n_dropped else ""
-        facts = [
-            (label("sm_response", lang), str(self.response)),
-            (label("sm_design", lang), design),
-            (label("sm_plots_analysed", lang), f"{self.n_obs}{dropped}"),
-            (label("sm_grand_mean", lang), format_number(self.grand_mean, digits + 1)),
-        ]
+        stats_facts = [(label("sm_grand_mean", lang), format_number(self.grand_mean, digits + 1))]
         for _, e in self.errors.iterrows():
             name = (
-                "CV"
+                label("cv", lang)
                 if len(self.errors) == 1
                 else label("sm_cv_of", lang, error=label(str(e["error"]), lang))
             )
-            facts.append((name, f"{e['cv']:.2f} %"))
-        facts.append(
+            stats_facts.append((name, f"{e['cv']:.2f} %"))
+        stats_facts += [
             (
                 label("sm_mse_df", lang),
                 f"{format_number(self.mse, digits + 1)} ({format_number(self.df_resid)})",
-            )
-        )
-        facts.append((label("sm_ss_type", lang), label(f"ss_type_{self.ss_type}", lang)))
-        keys = {k: k for k in ("source", "df", "ss", "ms", "f", "f_05", "f_01")}
-        keys["p"] = "sm_pr_f"
-        if lang != "en":
-            display["source"] = [
-                label(s, lang) if s in _ERROR_NAMES else s for s in display["source"]
-            ]
+            ),
+            (label("r_squared", lang), f"{self.r_squared:.4f}"),
+            (label("sm_ss_type", lang), label(f"ss_type_{self.ss_type}", lang)),
+        ]
         assumptions = self.assumptions
         if lang != "en":
             assumptions = assumptions.assign(
                 test=[label(_TEST_KEYS.get(t, t), lang) for t in assumptions["test"]],
                 note=[translate_message(str(t), lang) for t in assumptions["note"]],
             )
-        blocks: list[Any] = [
-            Facts(facts),
-            Table(
-                display,
-                title=label("sm_anova_table", lang),
-                formats={
-                    "df": "int" if float(self.table["df"].sum()).is_integer() else None,
-                    "p": "p",
-                },
-                labels={k: label(v, lang) for k, v in keys.items()},
+        return {
+            "design": Facts(
+                [
+                    (label("sm_response", lang), str(self.response)),
+                    (label("sm_design", lang), design),
+                    (label("sm_plots_analysed", lang), f"{self.n_obs}{dropped}"),
+                ]
             ),
-            localized_table(
+            "statistics": Facts(stats_facts),
+            "table": self._anova_table(lang),
+            "means": localized_table(
                 self.means(), lang, title=label("sm_treatment_means", lang), formats={"n": "int"}
             ),
-            localized_table(
-                assumptions, lang, title=label("sm_assumptions", lang), formats={"p": "p"}
+            "assumptions": localized_table(
+                assumptions,
+                lang,
+                title=label("sm_assumptions", lang),
+                formats={"p": "p"},
+                labels={k: label(k, lang) for k in assumptions.columns},
             ),
-            Notes(
+            "warnings": Notes(
                 [translate_message(w, lang) for w in self.warnings],
                 title=label("sec_warnings", lang) if lang != "en" else "Warnings",
             ),
+        }
+
+    def _anova_table(self, lang: str) -> Table:
+        """The ANOVA table with F 0.05, F 0.01, significance stars and a Total row."""
+        from scipy import stats
+
+        errors = self.errors.set_index("error")
+        display = self.table.copy()
+        err_df = [
+            errors.loc[self.error_of[s], "df"] if s in self.error_of else np.nan
+            for s in display["source"]
         ]
+        for col, level in (("f_05", 0.05), ("f_01", 0.01)):
+            display[col] = [
+                stats.f.isf(level, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
+                for d1, d2 in zip(display["df"], err_df, strict=True)
+            ]
+        display["sig"] = [_sig_mark(p) for p in display["p"]]
+        total = pd.DataFrame(
+            {"source": ["Total"], "df": [self.table["df"].sum()], "ss": [self.table["ss"].sum()]}
+        )
+        display = pd.concat([display, total], ignore_index=True)
+        display["sig"] = display["sig"].fillna("").astype(object)
+        display["source"] = [self._source_name(s, lang) for s in display["source"]]
+        labels = {k: label(k, lang) for k in ("source", "df", "ss", "ms", "f", "p", "f_05", "f_01")}
+        labels["sig"] = ""
+        return Table(
+            display,
+            title=label("sm_anova_table", lang),
+            formats={
+                "df": "int" if float(self.table["df"].sum()).is_integer() else None,
+                "p": "p",
+            },
+            labels=labels,
+            note=label("sig_legend", lang),
+        )
+
+    def _source_name(self, source: str, lang: str) -> str:
+        """A row of the ANOVA table: errors named in ``lang``, block and treatment labelled."""
+        if source in _ERROR_NAMES:
+            return label(source, lang)
+        if self.block is not None and source == str(self.block):
+            return label("term_is_block", lang, name=source)
+        if len(self.factors) == 1 and source == str(self.factors[0]):
+            return label("term_is_treatment", lang, name=source)
+        return source
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
             label("sm_anova_title", lang, response=self.response),
-            blocks,
-            headline="; ".join(verdicts),
+            list(self.summary_parts(digits, lang).values()),
+            headline=" ".join(self.verdicts(lang)),
             digits=digits,
         )
+
+
+def _sig_mark(p: float) -> str:
+    """``**`` at p ≤ 0.01, ``*`` at p ≤ 0.05, else nothing (also for a missing p)."""
+    if not np.isfinite(p):
+        return ""
+    return "**" if p <= 0.01 else "*" if p <= 0.05 else ""
 
 
 #: Error rows of an ANOVA table, named in the report language.

@@ -19,7 +19,7 @@ from fertopt import economics
 from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Notes, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import label, model_name, model_words, translate_message
+from fertopt._core.i18n import check_lang, label, model_name, model_words, translate_message
 from fertopt._core.validation import (
     check_choice,
     check_probability,
@@ -312,23 +312,35 @@ class ResponseFit(ResultBase):
             text += label("rf_headline_stats", lang, n=self.n_obs, r2=r2, sigma=sigma)
         return text
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``model`` (formula, plots, tested rates, method, blocks, units), ``fit``
+        (equation, residual SD, R², information criteria), ``params``,
+        ``lack_of_fit`` (when the rates are replicated) and ``warnings``.  A trial
+        report embeds ``fit`` and ``params`` as they are.
+        """
+        lang = check_lang(lang)
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
         model = self.model.replace("_", "-") if lang == "en" else model_name(self.model, lang)
-        title = t("rf_title", model=model, response=self.response, rate=self.rate)
         formula = self.curve.spec.formula
         if lang != "en":
             formula = f"{model}：{model_words(formula, lang)}"
-        facts = [
-            (t("rf_model"), formula),
-            (t("rf_equation"), model_words(self.equation(digits), lang)),
-        ]
+        about = [(t("rf_model"), formula)]
+        fit = [(t("equation"), model_words(self.equation(digits), lang))]
         if self.source == "data":
-            facts += [
+            about += [
                 (t("rf_plots"), t("rf_plots_text", n=self.n_obs, d=self.n_dropped)),
                 (t("rf_tested"), ", ".join(format_number(v, 4) for v in self.rate_levels)),
+                (t("rf_fitted_by"), self.method),
+            ]
+            if self.block is not None:
+                about.append((t("rf_blocks"), t("rf_blocks_text", block=repr(self.block))))
+            fit += [
+                ("R²", format_number(self.r_squared, digits)),
                 (
                     t("rf_residual_sd"),
                     t(
@@ -337,25 +349,21 @@ class ResponseFit(ResultBase):
                         df=format_number(self.df_resid),
                     ),
                 ),
-                ("R²", format_number(self.r_squared, digits)),
                 (
                     "AIC / AICc / BIC",
                     " / ".join(format_number(v, digits) for v in (self.aic, self.aicc, self.bic)),
                 ),
-                (t("rf_fitted_by"), self.method),
             ]
-            if self.block is not None:
-                facts.append((t("rf_blocks"), t("rf_blocks_text", block=repr(self.block))))
         else:
             lo, hi = self.rate_range
-            facts.append(
+            about.append(
                 (
                     t("rf_source"),
                     t("rf_published", lo=format_number(lo, 4), hi=format_number(hi, 4)),
                 )
             )
         if self.response_unit or self.rate_unit:
-            facts.append(
+            about.append(
                 (
                     t("rf_units"),
                     t("rf_units_text", y=self.response_unit or "?", x=self.rate_unit or "?"),
@@ -365,30 +373,38 @@ class ResponseFit(ResultBase):
         if lang != "en":
             level = level.replace(" ", "")
         words = {"term": lambda v: model_words(str(v), lang)}
-        blocks: list[Any] = [
-            Facts(facts),
-            localized_table(
+        parts: dict[str, Any] = {
+            "model": Facts(about),
+            "fit": Facts(fit),
+            "params": localized_table(
                 self.params,
                 lang,
                 title=t("rf_params", level=level),
                 formats={"term": None},
+                labels={c: label(f"par_{c}", lang) for c in self.params.columns},
                 cells=words,
             ),
-        ]
+        }
         if self.lack_of_fit is not None:
-            blocks.append(
-                localized_table(
-                    self.lack_of_fit,
-                    lang,
-                    title=t("rf_lof"),
-                    formats={"p": "p"},
-                    cells={"source": words["term"]},
-                )
+            parts["lack_of_fit"] = localized_table(
+                self.lack_of_fit,
+                lang,
+                title=t("rf_lof"),
+                formats={"p": "p"},
+                cells={"source": words["term"]},
             )
-        blocks.append(
-            Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if lang == "en" else t("sec_warnings"),
-            )
+        parts["warnings"] = Notes(
+            [translate_message(w, lang) for w in self.warnings],
+            title="Warnings" if lang == "en" else t("sec_warnings"),
         )
-        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
+        return parts
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
+        model = self.model.replace("_", "-") if lang == "en" else model_name(self.model, lang)
+        title = label("rf_title", lang, model=model, response=self.response, rate=self.rate)
+        return Summary(
+            title,
+            list(self.summary_parts(digits, lang).values()),
+            headline=self._headline(lang),
+            digits=digits,
+        )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.document import Paragraph, Table
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import model_name, status_text
 from fertopt.exceptions import FertoptError
@@ -136,16 +137,7 @@ def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, A
 
 def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
     """The fitted equation with its goodness of fit, the model comparison and the parameters."""
-    facts = Facts(
-        [
-            (ctx.t("equation"), fit.equation(ctx.digits)),
-            (ctx.t("r_squared"), format_number(fit.r_squared, 4)),
-            (
-                ctx.t("residual_sd"),
-                ctx.t("with_df", x=ctx.num(fit.sigma), df=format_number(fit.df_resid)),
-            ),
-        ]
-    )
+    parts = fit.summary_parts(ctx.digits, ctx.lang)
     table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
     comparison = Table(
         table,
@@ -158,13 +150,12 @@ def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
             "model": lambda m: model_name(str(m), ctx.lang),
         },
     )
-    params = fit.params.copy()
-    parameters = Table(
-        params,
+    # the fit's own parameter table, under the report's caption
+    parameters = dataclasses.replace(
+        parts["params"],
         title=ctx.t("parameters", nutrient=nutrient, model=model_name(fit.model, ctx.lang)),
-        labels={c: ctx.t(f"par_{c}") for c in params.columns},
     )
-    return [facts, comparison, parameters]
+    return [parts["fit"], comparison, parameters]
 
 
 def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any, Any]:
