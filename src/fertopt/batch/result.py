@@ -1,0 +1,372 @@
+"""The results of a batch run: :class:`BatchResult` (tables, failures, warnings, files) and
+the lazy per-trial :class:`TrialResults`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.formatting import ResultBase
+from fertopt._core.i18n import label, method_name, model_name, translate_message
+from fertopt.batch._dask import trial_frame
+from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial
+from fertopt.exceptions import DependencyError, OptionError
+
+LEAD_COLUMNS = ("engine", "status", "n_warnings")
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+class TrialResults(Mapping):
+    """Lazy mapping trial key → :class:`TrialResult`, recomputed on access by the per-trial path.
+
+    Keys are scalars for one ``by`` column and tuples for several, in trial
+    order; every trial of the batch (analysed or failed) is a key.
+    """
+
+    def __init__(
+        self, source: Any, plan: Plan, keys: Callable[[], list[Any]], codes: np.ndarray | None
+    ):
+        self._source = source
+        self._plan = plan
+        self._make_keys = keys
+        self._keys: list[Any] | None = None
+        self._index: dict[Any, int] | None = None
+        self._codes = codes
+        self._cache: dict[Any, TrialResult] = {}
+
+    def _ensure(self) -> tuple[list[Any], dict[Any, int]]:
+        if self._keys is None:
+            self._keys = self._make_keys()
+            self._index = {k: i for i, k in enumerate(self._keys)}
+        return self._keys, self._index
+
+    def __len__(self) -> int:
+        return len(self._ensure()[0])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._ensure()[0])
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._ensure()[1]
+        except TypeError:
+            return False
+
+    def __getitem__(self, key: Any) -> TrialResult:
+        keys, index = self._ensure()
+        if not self.__contains__(key):
+            shown = ", ".join(repr(k) for k in keys[:5])
+            raise KeyError(
+                f"no trial {key!r} in this batch; keys look like {shown}"
+                + (" …" if len(keys) > 5 else "")
+            )
+        if key not in self._cache:
+            if self._codes is not None:
+                frame = self._source.iloc[np.flatnonzero(self._codes == index[key])]
+            else:
+                frame = trial_frame(self._source, self._plan, key)
+            self._cache[key] = analyse_trial(frame, self._plan, key, keep=True).result
+        return self._cache[key]
+
+    def __repr__(self) -> str:
+        return "<TrialResults: computed on access, one per trial key>"
+
+
+def option_text(key: str, value: Any, lang: str) -> str:
+    """An option of the batch as the summary shows it (the method and the model named)."""
+    if lang == "en":
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value))
+    if not isinstance(value, str):
+        return str(value)
+    if key == "posthoc":
+        return method_name(value, lang)
+    return model_name(value, lang) if key == "model" else value
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class BatchResult(ResultBase):
+    """Result of :func:`run_batch`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per analysed trial, in key order: the ``by`` columns, then
+        ``engine`` (``"vectorized"`` or ``"python"``: who computed the
+        ANOVA, letters and surface of the trial), ``status`` (``"ok"``, or
+        ``"partial"`` when a stage failed; its error is in ``warnings``),
+        ``n_warnings``, and
+
+        * ANOVA (:func:`fertopt.anova`): ``design``, ``n_obs``,
+          ``n_dropped``, ``n_treatments``, ``n_blocks``, ``balanced``,
+          ``grand_mean``, ``cv`` (percent), ``mse``, ``df_resid``,
+          ``df_treatment``, ``f``, ``p`` (treatment F test), ``df_block``,
+          ``f_block``, ``p_block``, ``r_squared``;
+        * with ``posthoc``: ``letters_method`` (``"agricolae"``, or
+          ``"piepho"`` where agricolae's letters would contradict the
+          tests) and ``n_letters`` (distinct letters);
+        * with ``surface`` (:func:`fertopt.fit_surface` with the trial's
+          blocks, ``.canonical()``, ``.optimum(prices=..., bounds="tested")``):
+          ``coef_<term>`` for every term of the full quadratic (``coef_N``,
+          ``coef_N^2``, ``coef_N:P2O5`` …; NaN for terms left out by
+          stepwise selection), ``surface_r2``, ``surface_adj_r2``,
+          ``surface_rmse``, ``surface_df_resid``, ``surface_f`` and
+          ``surface_p`` (regression F test), ``surface_lof_p`` (lack of
+          fit), ``surface_kind`` (``maximum``, ``minimum``, ``saddle``,
+          ``ridge``), ``stationary_<nutrient>``, ``stationary_yield``,
+          ``stationary_inside``, ``opt_status`` (``ok``, ``at_bound``,
+          ``saddle``, ``no_maximum``), ``opt_<nutrient>``, ``opt_yield``,
+          ``opt_net_return`` (NaN without prices: the optimum is then the
+          maximum yield) and ``opt_binding`` (``"N:upper, K2O:lower"``);
+        * with ``model`` (:func:`fertopt.fit_response` with the trial's
+          blocks, ``.optimum(prices=...)``): ``model_converged``,
+          ``coef_<parameter>`` (``coef_intercept``, ``coef_linear`` …),
+          ``model_r2``, ``model_sigma``, ``model_aic``, ``opt_status``,
+          ``opt_rate``, ``opt_yield``, ``opt_net_return``, ``opt_ci_low``,
+          ``opt_ci_high``.
+    groups : DataFrame
+        Letters per treatment (long table, with ``posthoc``): the ``by``
+        columns, then ``treatment | mean | sd | se | n | letters`` in the
+        order of the test's ``groups`` (highest mean first); ``treatment``
+        and ``letters`` are categoricals.
+    failures : DataFrame
+        One row per trial for which no stage gave a result: the ``by``
+        columns, then ``stage | error | message`` (the first error).  Rows
+        with an empty key cell appear as one failure with missing key values.
+    warnings : DataFrame
+        The ``by`` columns, then ``stage | category | message``: every
+        warning issued while analysing a trial, the errors of the stages
+        that failed (beyond the first error of a failed trial, which is in
+        ``failures``), and (stage ``"batch"``)
+        a ``DesignWarning`` for a trial lacking treatments that the usual
+        treatment set of the batch (shared by more than half of the trials)
+        has.
+    n_trials, n_analysed, n_failed, n_warned : int
+        Trials found, analysed (rows of ``table``), failed and with warnings.
+    n_vectorized : int
+        Trials analysed by the vectorized engine.
+    engine : str
+        The engine asked for.
+    elapsed : float
+        Wall-clock seconds.
+    options : dict
+        The analysis options used (roles, post-hoc test, alpha, surface, model).
+    notes : tuple of str
+        Messages about the run itself (not about a trial).
+    """
+
+    table: pd.DataFrame
+    groups: pd.DataFrame
+    failures: pd.DataFrame
+    warnings: pd.DataFrame
+    n_trials: int
+    n_analysed: int
+    n_failed: int
+    n_warned: int
+    n_vectorized: int
+    engine: str
+    elapsed: float
+    options: dict[str, Any]
+    notes: tuple[str, ...] = ()
+    _results: TrialResults | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def results(self) -> TrialResults:
+        """Full results of one trial, recomputed on access: ``result.results[key]``."""
+        return self._results
+
+    def _headline(self, lang: str = "en") -> str:
+        return label(
+            "bt_headline",
+            lang,
+            n=self.n_trials,
+            ok=self.n_analysed,
+            vec=self.n_vectorized,
+            failed=self.n_failed,
+            warned=self.n_warned,
+            time=f"{self.elapsed:.2f}",
+        )
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        en = lang == "en"
+        engine = self.engine if en else t(f"bt_engine_{self.engine}")
+        facts = [
+            (t("bt_trials"), str(self.n_trials)),
+            (t("bt_analysed"), t("bt_analysed_text", ok=self.n_analysed, vec=self.n_vectorized)),
+            (t("bt_failed"), str(self.n_failed)),
+            (t("bt_warned"), str(self.n_warned)),
+            (t("bt_engine"), engine),
+            (t("bt_time"), t("bt_time_text", time=f"{self.elapsed:.2f}")),
+        ]
+        facts += [
+            (k.replace("_", " ").capitalize() if en else t(f"bt_opt_{k}"), option_text(k, v, lang))
+            for k, v in self.options.items()
+            if v is not None
+        ]
+        keys = {
+            c: f"bt_col_{c}"
+            for c in ("trials", "warnings", "stage", "category", "error", "surface_kind")
+        }
+        keys["opt_status"] = "bt_col_opt_status"
+        cells = {
+            "stage": lambda v: t(f"stage_{v}"),
+            "error": lambda v: t(f"err_{v}"),
+            "category": lambda v: t(f"err_{v}"),
+            "message": lambda v: translate_message(v, lang) if isinstance(v, str) else v,
+            "column": lambda v: t(f"bt_col_{v}"),
+            "opt_status": lambda v: t(f"status_{v}"),
+        }
+        blocks: list[Any] = [Facts(facts)]
+        if len(self.failures):
+            counts = (
+                self.failures.groupby(["stage", "error"], sort=True)
+                .size()
+                .rename("trials")
+                .reset_index()
+            )
+            blocks.append(
+                localized_table(
+                    counts,
+                    lang,
+                    title=t("bt_failures"),
+                    formats={"trials": "int"},
+                    cells=cells,
+                    keys=keys,
+                )
+            )
+            head = self.failures.head(10)
+            blocks.append(
+                localized_table(
+                    head,
+                    lang,
+                    title=t("bt_first_failures", k=len(head), n=len(self.failures)),
+                    cells=cells,
+                    keys=keys,
+                )
+            )
+        if len(self.warnings):
+            counts = (
+                self.warnings.groupby(["stage", "category"], sort=True)
+                .size()
+                .rename("warnings")
+                .reset_index()
+            )
+            blocks.append(
+                localized_table(
+                    counts,
+                    lang,
+                    title=t("bt_warnings"),
+                    formats={"warnings": "int"},
+                    cells=cells,
+                    keys=keys,
+                )
+            )
+        if len(self.table):
+            wanted = ["grand_mean", "cv", "r_squared", "opt_yield", "opt_net_return", "opt_rate"]
+            shown = [c for c in wanted if c in self.table and self.table[c].notna().any()]
+            num = self.table[shown].astype(float).describe().T.reset_index()
+            num = num.rename(
+                columns={"index": "column", "25%": "q25", "50%": "median", "75%": "q75"}
+            )
+            blocks.append(
+                localized_table(
+                    num[["column", "count", "mean", "min", "q25", "median", "q75", "max"]],
+                    lang,
+                    title=t("bt_across"),
+                    formats={"count": "int"},
+                    cells=cells,
+                )
+            )
+            for col, title in (
+                ("surface_kind", "bt_surface_kinds"),
+                ("opt_status", "bt_opt_status"),
+            ):
+                if col in self.table and self.table[col].notna().any():
+                    counts = self.table[col].value_counts().rename_axis(col).rename("trials")
+                    blocks.append(
+                        localized_table(
+                            counts.reset_index(),
+                            lang,
+                            title=t(title),
+                            formats={"trials": "int"},
+                            cells=cells,
+                            keys=keys,
+                        )
+                    )
+        blocks.append(
+            Notes(
+                [translate_message(n, lang) for n in self.notes],
+                title="Warnings" if en else t("sec_warnings"),
+            )
+        )
+        return Summary(t("bt_title"), blocks, headline=self._headline(lang), digits=digits)
+
+    def to_files(self, path: str | Path) -> list[Path]:
+        """Write ``table``, ``groups``, ``failures`` and ``warnings``.
+
+        ``.xlsx``: one workbook with a sheet per table; ``.csv`` or
+        ``.parquet``: ``path`` holds ``table`` and sibling files
+        ``<stem>_groups``, ``<stem>_failures`` and ``<stem>_warnings`` the
+        others.  Returns the paths written.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        tables = {
+            "table": self.table,
+            "groups": self.groups,
+            "failures": self.failures,
+            "warnings": self.warnings,
+        }
+        if suffix == ".xlsx":
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError:
+                raise DependencyError(
+                    "writing Excel files needs openpyxl: pip install 'fertopt[excel]', or write "
+                    ".csv or .parquet."
+                ) from None
+            with pd.ExcelWriter(path) as writer:
+                for name, frame in tables.items():
+                    for_file(frame).to_excel(writer, sheet_name=name, index=False)
+            return [path]
+        if suffix not in (".csv", ".parquet"):
+            raise OptionError(
+                f"cannot write {path.name!r}: use a name ending in .parquet, .csv or .xlsx."
+            )
+        written = []
+        for name, frame in tables.items():
+            target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")
+            if suffix == ".csv":
+                for_file(frame).to_csv(target, index=False)
+            else:
+                for_file(frame).to_parquet(target, index=False)
+            written.append(target)
+        return written
+
+
+def for_file(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain values, so every file format takes them."""
+    out = frame.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(
+                out[c].cat.categories.dtype if len(out[c].cat.categories) else object
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------
