@@ -987,3 +987,35 @@ def test_response_section_embeds_the_fit_summary_blocks(minnesota, lang):
     assert _rendered(dataclasses.replace(params, title=parts["params"].title)) == _rendered(
         parts["params"]
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_surface_section_embeds_the_surface_summary_blocks(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.DisplayWarning)  # a Chinese report without a CJK font
+        rep = trial_report(
+            trial_3414(concave),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            posthoc=None,
+            lang=lang,
+            figures=False,
+        )
+    surf = rep.surface
+    summary = surf.summary(lang=lang)
+    parts = surf.summary_parts(lang=lang)
+    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    blocks = rep.section("surface").blocks
+    # the goodness of fit (R² with adjusted R², residual SD, regression F) is the fit's block
+    assert [_rendered(b) for b in blocks if isinstance(b, _formatting.Facts)][0] == _rendered(
+        parts["fit"]
+    )
+    # the coefficients and the regression ANOVA are the fit's tables, under the report's captions
+    tables = [b for b in blocks if isinstance(b, _formatting.Table)]
+    for name, shown in zip(("coefficients", "anova"), tables[:2], strict=True):
+        assert _rendered(dataclasses.replace(shown, title=parts[name].title)) == _rendered(
+            parts[name]
+        )
