@@ -1019,3 +1019,19 @@ def test_surface_section_embeds_the_surface_summary_blocks(lang):
         assert _rendered(dataclasses.replace(shown, title=parts[name].title)) == _rendered(
             parts[name]
         )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_comparisons_section_embeds_the_letters_table_and_sentence(minnesota, lang):
+    rep = report_of(minnesota, posthoc="duncan", lang=lang, figures=False)
+    (mc,) = rep.comparisons
+    summary = mc.summary(lang=lang)
+    parts = mc.summary_parts(lang=lang)
+    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    table, sentence = rep.section("comparisons").blocks[:2]
+    # the letters table is the test's own, under the report's caption; the sentence as it is
+    assert _rendered(dataclasses.replace(table, title=parts["means"].title)) == _rendered(
+        parts["means"]
+    )
+    assert _rendered(sentence) == _rendered(parts["sentence"])

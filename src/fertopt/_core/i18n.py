@@ -143,10 +143,15 @@ _TEXT: dict[str, tuple[str, str]] = {
         "各处理平均值及差异显著性（{method}，α = {alpha}）",
     ),
     "letters_sentence": (
-        "Treatments that share a letter do not differ at the {pct} % level "
+        "Means with the same letter are not significantly different at the {pct} % level "
         "({method}; error mean square {mse} on {df} df from the ANOVA).",
         "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
         "自由度 {df}，取自方差分析）。",
+    ),
+    "letters_sentence_given": (
+        "Means with the same letter are not significantly different at the {pct} % level "
+        "({method}; error mean square {mse} on {df} df).",
+        "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，自由度 {df}）。",
     ),
     "highest_lowest": (
         "Highest mean: {best} ({best_mean}, {best_letters}); lowest: {worst} "
@@ -795,10 +800,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mc_control": ("Control", "对照"),
     "mc_letters": ("Letters", "字母标记法"),
     "mc_plots": ("Plots", "小区数"),
-    "mc_same_letter": (
-        "Means with the same letter are not significantly different.",
-        "字母相同的平均值间差异不显著。",
-    ),
     "mc_differs_control": ("* differs from the control.", "* 表示与对照差异显著。"),
     "mc_means": ("Means", "平均值"),
     "mc_critical": ("Critical values", "临界值"),
