@@ -1035,3 +1035,37 @@ def test_comparisons_section_embeds_the_letters_table_and_sentence(minnesota, la
         parts["means"]
     )
     assert _rendered(sentence) == _rendered(parts["sentence"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_response_section_embeds_the_model_comparison_table(minnesota, lang):
+    rep = report_of(
+        minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang=lang, figures=False
+    )
+    cmp = fo.compare_models(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        block="rep",
+        nutrient="N",
+    )
+    summary = cmp.summary(lang=lang)
+    for ours, theirs in zip(summary.blocks, cmp.summary_parts(lang=lang).values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    table = cmp.summary_parts(lang=lang, criteria="aicc")["table"]
+    (shown,) = [
+        b
+        for b in rep.section("response").blocks
+        if isinstance(b, _formatting.Table) and "delta_aicc" in b.frame.columns
+    ]
+    # the comparison's own table (AICc only), under the report's caption
+    assert _rendered(dataclasses.replace(shown, title=table.title)) == _rendered(table)
+    assert "aic" not in table.frame.columns and "aic" in cmp.summary_parts()["table"].frame
+
+
+def test_model_comparison_criteria_is_checked(minnesota):
+    cmp = fo.compare_models(
+        minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", models=["linear"]
+    )
+    with pytest.raises(fo.OptionError, match="criteria"):
+        cmp.summary_parts(criteria="bic")
