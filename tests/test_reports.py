@@ -1069,3 +1069,31 @@ def test_model_comparison_criteria_is_checked(minnesota):
     )
     with pytest.raises(fo.OptionError, match="criteria"):
         cmp.summary_parts(criteria="bic")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_omission_section_embeds_the_omission_summary_blocks(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _omission_trial(),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC,
+            lang=lang,
+            figures=False,
+        )
+    om = rep.omission
+    summary = om.summary(lang=lang)
+    for ours, theirs in zip(summary.blocks, om.summary_parts(lang=lang).values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    parts = om.summary_parts(lang=lang, income_se=False, index_names="words")
+    tables = [b for b in rep.section("omission").blocks if isinstance(b, _formatting.Table)]
+    # the indices (in words), the economics (without the SE of income) and the soil supply
+    assert [_rendered(b) for b in tables] == [
+        _rendered(parts[k]) for k in ("indices", "economics", "soil_supply")
+    ]
+    assert "income_se" not in parts["economics"].frame
+    assert "income_se" in om.summary_parts(lang=lang)["economics"].frame

@@ -406,7 +406,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "om_role_minus": ("minus", "缺素"),
     "om_role_control": ("control", "对照"),
     "om_role_other": ("other", "其他"),
-    "om_econ_title": ("Economics (per area of the yield unit)", "经济效益（按产量单位的面积计）"),
     "om_col_income_se": ("Income SE", "收益标准误"),
     "om_definitions": ("Definitions", "指标定义"),
     "om_definitions_text": (
@@ -1531,8 +1530,8 @@ _RESULT_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
             r"'(?P<full>.+)': the (?P=nut) indices describe the last (?P<c>\S+) of (?P=nut), "
             r"not the whole dose, and its relative yield is no soil-supply index\."
         ),
-        "“{lbl}”施 {nut} {a}，“{full}”施 {nut} {b}：{nut} 的各项指标只反映最后 {c} 的 {nut}"
-        "的效果，而非全部用量，其相对产量也不能作为土壤养分丰缺指标。",
+        "“{lbl}”施 {nut} {a}，“{full}”施 {nut} {b}：{nut} 的各项指标只反映最后 {c} 个单位"
+        " {nut} 的效果，而非全部用量，其相对产量也不能作为土壤养分丰缺指标。",
     ),
     (
         re.compile(
