@@ -1097,3 +1097,27 @@ def test_omission_section_embeds_the_omission_summary_blocks(lang):
     ]
     assert "income_se" not in parts["economics"].frame
     assert "income_se" in om.summary_parts(lang=lang)["economics"].frame
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_data_section_design_line_is_the_anova_layout(minnesota, lang):
+    rep = report_of(minnesota, lang=lang, figures=False)
+    from fertopt._core.i18n import label
+
+    facts = dict(rep.section("data").blocks[0].items)
+    assert facts[label("design", lang)].endswith(": " + rep.anova.layout(lang))
+
+
+def test_split_plot_cv_labels_read_in_chinese():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame(
+        [
+            {"block": b, "A": a, "B": s, "yield": 10 + a + 0.5 * s + rng.normal(0, 1)}
+            for b in (1, 2, 3, 4)
+            for a in (0, 1, 2)
+            for s in (0, 1, 2, 3)
+        ]
+    )
+    aov = fo.anova(df, response="yield", main_plot="A", sub_plot="B", block="block")
+    facts = dict(aov.summary_parts(lang="zh")["statistics"].items)
+    assert "变异系数（误差 a）" in facts and "变异系数（误差 b）" in facts
