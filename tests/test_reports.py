@@ -987,3 +987,137 @@ def test_response_section_embeds_the_fit_summary_blocks(minnesota, lang):
     assert _rendered(dataclasses.replace(params, title=parts["params"].title)) == _rendered(
         parts["params"]
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_surface_section_embeds_the_surface_summary_blocks(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.DisplayWarning)  # a Chinese report without a CJK font
+        rep = trial_report(
+            trial_3414(concave),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            posthoc=None,
+            lang=lang,
+            figures=False,
+        )
+    surf = rep.surface
+    summary = surf.summary(lang=lang)
+    parts = surf.summary_parts(lang=lang)
+    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    blocks = rep.section("surface").blocks
+    # the goodness of fit (R² with adjusted R², residual SD, regression F) is the fit's block
+    assert [_rendered(b) for b in blocks if isinstance(b, _formatting.Facts)][0] == _rendered(
+        parts["fit"]
+    )
+    # the coefficients and the regression ANOVA are the fit's tables, under the report's captions
+    tables = [b for b in blocks if isinstance(b, _formatting.Table)]
+    for name, shown in zip(("coefficients", "anova"), tables[:2], strict=True):
+        assert _rendered(dataclasses.replace(shown, title=parts[name].title)) == _rendered(
+            parts[name]
+        )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_comparisons_section_embeds_the_letters_table_and_sentence(minnesota, lang):
+    rep = report_of(minnesota, posthoc="duncan", lang=lang, figures=False)
+    (mc,) = rep.comparisons
+    summary = mc.summary(lang=lang)
+    parts = mc.summary_parts(lang=lang)
+    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    table, sentence = rep.section("comparisons").blocks[:2]
+    # the letters table is the test's own, under the report's caption; the sentence as it is
+    assert _rendered(dataclasses.replace(table, title=parts["means"].title)) == _rendered(
+        parts["means"]
+    )
+    assert _rendered(sentence) == _rendered(parts["sentence"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_response_section_embeds_the_model_comparison_table(minnesota, lang):
+    rep = report_of(
+        minnesota, rates={"rate_n_applied_kgha": "N"}, prices=PRICES_MN, lang=lang, figures=False
+    )
+    cmp = fo.compare_models(
+        minnesota,
+        response="yld_grain_dry_kgha",
+        rate="rate_n_applied_kgha",
+        block="rep",
+        nutrient="N",
+    )
+    summary = cmp.summary(lang=lang)
+    for ours, theirs in zip(summary.blocks, cmp.summary_parts(lang=lang).values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    table = cmp.summary_parts(lang=lang, criteria="aicc")["table"]
+    (shown,) = [
+        b
+        for b in rep.section("response").blocks
+        if isinstance(b, _formatting.Table) and "delta_aicc" in b.frame.columns
+    ]
+    # the comparison's own table (AICc only), under the report's caption
+    assert _rendered(dataclasses.replace(shown, title=table.title)) == _rendered(table)
+    assert "aic" not in table.frame.columns and "aic" in cmp.summary_parts()["table"].frame
+
+
+def test_model_comparison_criteria_is_checked(minnesota):
+    cmp = fo.compare_models(
+        minnesota, response="yld_grain_dry_kgha", rate="rate_n_applied_kgha", models=["linear"]
+    )
+    with pytest.raises(fo.OptionError, match="criteria"):
+        cmp.summary_parts(criteria="bic")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_omission_section_embeds_the_omission_summary_blocks(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _omission_trial(),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC,
+            lang=lang,
+            figures=False,
+        )
+    om = rep.omission
+    summary = om.summary(lang=lang)
+    for ours, theirs in zip(summary.blocks, om.summary_parts(lang=lang).values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    parts = om.summary_parts(lang=lang, income_se=False, index_names="words")
+    tables = [b for b in rep.section("omission").blocks if isinstance(b, _formatting.Table)]
+    # the indices (in words), the economics (without the SE of income) and the soil supply
+    assert [_rendered(b) for b in tables] == [
+        _rendered(parts[k]) for k in ("indices", "economics", "soil_supply")
+    ]
+    assert "income_se" not in parts["economics"].frame
+    assert "income_se" in om.summary_parts(lang=lang)["economics"].frame
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_data_section_design_line_is_the_anova_layout(minnesota, lang):
+    rep = report_of(minnesota, lang=lang, figures=False)
+    from fertopt._core.i18n import label
+
+    facts = dict(rep.section("data").blocks[0].items)
+    assert facts[label("design", lang)].endswith(": " + rep.anova.layout(lang))
+
+
+def test_split_plot_cv_labels_read_in_chinese():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame(
+        [
+            {"block": b, "A": a, "B": s, "yield": 10 + a + 0.5 * s + rng.normal(0, 1)}
+            for b in (1, 2, 3, 4)
+            for a in (0, 1, 2)
+            for s in (0, 1, 2, 3)
+        ]
+    )
+    aov = fo.anova(df, response="yield", main_plot="A", sub_plot="B", block="block")
+    facts = dict(aov.summary_parts(lang="zh")["statistics"].items)
+    assert "变异系数（误差 a）" in facts and "变异系数（误差 b）" in facts

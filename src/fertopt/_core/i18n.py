@@ -143,10 +143,15 @@ _TEXT: dict[str, tuple[str, str]] = {
         "各处理平均值及差异显著性（{method}，α = {alpha}）",
     ),
     "letters_sentence": (
-        "Treatments that share a letter do not differ at the {pct} % level "
+        "Means with the same letter are not significantly different at the {pct} % level "
         "({method}; error mean square {mse} on {df} df from the ANOVA).",
         "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
         "自由度 {df}，取自方差分析）。",
+    ),
+    "letters_sentence_given": (
+        "Means with the same letter are not significantly different at the {pct} % level "
+        "({method}; error mean square {mse} on {df} df).",
+        "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，自由度 {df}）。",
     ),
     "highest_lowest": (
         "Highest mean: {best} ({best_mean}, {best_letters}); lowest: {worst} "
@@ -170,7 +175,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "series_fixed": ("plots with {fixed}", "{fixed} 的小区"),
     "equation": ("Fitted equation", "拟合方程"),
     "residual_sd": ("Residual SD", "剩余标准差"),
-    "with_df": ("{x} ({df} df)", "{x}（自由度 {df}）"),
     "unbounded": (" (unbounded)", "（无界）"),
     "status_note": ("Status: {status}.", "状态：{status}。"),
     "model_not_fitted": (
@@ -188,7 +192,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "cmp_converged": ("Converged", "收敛"),
     "cmp_rmse": ("RMSE", "RMSE"),
     "cmp_r2": ("R²", "R²"),
+    "cmp_aic": ("AIC", "AIC"),
     "cmp_aicc": ("AICc", "AICc"),
+    "cmp_bic": ("BIC", "BIC"),
     "cmp_delta_aicc": ("ΔAICc", "ΔAICc"),
     "cmp_weight": ("Akaike weight", "Akaike 权重"),
     "cmp_lof_p": ("Lack of fit p", "失拟检验 P"),
@@ -247,7 +253,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Quadratic surface in {rates} fitted to {n} plots at {k} rate combinations.",
         "以 {rates} 为自变量的二次肥料效应函数，{k} 个施肥组合、{n} 个小区。",
     ),
-    "adjusted": ("adjusted", "校正"),
+    "r2_adjusted_text": ("{r2} (adjusted {adj})", "{r2}（校正 R² {adj}）"),
     "regression_f": ("Regression", "回归显著性"),
     "coefficients": ("Coefficients of the surface", "效应函数回归系数"),
     "coef_term": ("Term", "项"),
@@ -400,7 +406,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "om_role_minus": ("minus", "缺素"),
     "om_role_control": ("control", "对照"),
     "om_role_other": ("other", "其他"),
-    "om_econ_title": ("Economics (per area of the yield unit)", "经济效益（按产量单位的面积计）"),
     "om_col_income_se": ("Income SE", "收益标准误"),
     "om_definitions": ("Definitions", "指标定义"),
     "om_definitions_text": (
@@ -637,14 +642,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sm_plots_analysed": ("Plots analysed", "参加分析的小区数"),
     "sm_dropped_no_response": (" ({n} dropped: no response)", "（{n} 个缺少观测值，已剔除）"),
     "sm_grand_mean": ("Grand mean", "总平均"),
-    "sm_cv_of": ("CV ({error})", "CV（{error}）"),
+    "sm_cv_of": ("CV ({error})", "变异系数（{error}）"),
     "sm_mse_df": ("MSE (df)", "误差均方（自由度）"),
     "sm_ss_type": ("Sums of squares", "平方和类型"),
     "ss_type_1": ("type I (sequential)", "第 I 类（序贯）"),
     "ss_type_2": ("type II", "第 II 类"),
     "ss_type_3": ("type III (sum-to-zero contrasts)", "第 III 类（和为零对比）"),
     "sm_anova_table": ("ANOVA table", "方差分析表"),
-    "sm_pr_f": ("Pr(>F)", "P 值"),
     "sm_treatment_means": ("Treatment means", "各处理平均值"),
     "sm_assumptions": ("Assumption checks (residuals)", "残差的前提检验"),
     "sm_anova_title": ("Analysis of variance: {response}", "方差分析：{response}"),
@@ -781,7 +785,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sf_not_enforced": ("not enforced", "不强制"),
     "sf_plots_text": ("{n} ({d} dropped)", "{n}（剔除 {d} 个）"),
     "sf_combinations": ("Rate combinations", "施肥组合数"),
-    "sf_r2_adjusted": ("R² / adjusted", "R² / 校正 R²"),
     "sf_tested_region": ("Tested region", "试验范围"),
     "sf_ck_yield": ("CK yield", "CK 产量"),
     "sf_ck_text": ("{y} ({source})", "{y}（{source}）"),
@@ -797,10 +800,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mc_control": ("Control", "对照"),
     "mc_letters": ("Letters", "字母标记法"),
     "mc_plots": ("Plots", "小区数"),
-    "mc_same_letter": (
-        "Means with the same letter are not significantly different.",
-        "字母相同的平均值间差异不显著。",
-    ),
     "mc_differs_control": ("* differs from the control.", "* 表示与对照差异显著。"),
     "mc_means": ("Means", "平均值"),
     "mc_critical": ("Critical values", "临界值"),
@@ -1530,8 +1529,8 @@ _RESULT_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
             r"'(?P<full>.+)': the (?P=nut) indices describe the last (?P<c>\S+) of (?P=nut), "
             r"not the whole dose, and its relative yield is no soil-supply index\."
         ),
-        "“{lbl}”施 {nut} {a}，“{full}”施 {nut} {b}：{nut} 的各项指标只反映最后 {c} 的 {nut}"
-        "的效果，而非全部用量，其相对产量也不能作为土壤养分丰缺指标。",
+        "“{lbl}”施 {nut} {a}，“{full}”施 {nut} {b}：{nut} 的各项指标只反映最后 {c} 个单位"
+        " {nut} 的效果，而非全部用量，其相对产量也不能作为土壤养分丰缺指标。",
     ),
     (
         re.compile(

@@ -7,15 +7,16 @@ its plot are defined here and nowhere else.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import design_name, label, method_name, translate_message
+from fertopt._core.i18n import check_lang, design_name, label, method_name, translate_message
 
 __all__ = ["MultCompResult"]
 
@@ -172,7 +173,84 @@ class MultCompResult(ResultBase):
                 )
         return " | ".join(parts)
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``about`` (response, compared term, error term, α and the options used),
+        ``means`` (the means with their letters, labelled columns), ``sentence``
+        (what the letters mean, with the test and the error mean square; not for
+        Dunnett's test, whose table notes what ``*`` marks), ``critical``,
+        ``pairs``, ``notes`` and ``warnings``.  A trial report embeds ``means``
+        and ``sentence`` as they are.
+        """
+        lang = check_lang(lang)
+
+        def t(key: str, **fields: Any) -> str:
+            return label(key, lang, **fields)
+
+        fmt = {"n": "int", "p": "p", "span": "int"}
+        parts: dict[str, Any] = {
+            "about": Facts(self._about(digits, lang)),
+            "means": self._means_table(lang),
+        }
+        if self.test != "Dunnett":
+            key = "letters_sentence" if self.design is not None else "letters_sentence_given"
+            parts["sentence"] = Paragraph(
+                t(
+                    key,
+                    pct=f"{100 * self.alpha:g}",
+                    method=self._method(lang),
+                    mse=format_number(self.mse, digits + 1),
+                    df=format_number(self.df_resid),
+                )
+            )
+        parts["critical"] = localized_table(
+            self.critical, lang, title=t("mc_critical"), formats=fmt
+        )
+        parts["pairs"] = localized_table(self.pairs, lang, title=t("mc_pairs"), formats=fmt)
+        parts["notes"] = Notes(
+            [translate_message(n, lang) for n in self.notes], title=t("mc_notes")
+        )
+        parts["warnings"] = Notes(
+            [translate_message(w, lang) for w in self.warnings],
+            title="Warnings" if lang == "en" else t("sec_warnings"),
+        )
+        return parts
+
+    def _method(self, lang: str) -> str:
+        """The test's name in ``lang`` (``Duncan's new multiple range test``)."""
+        return method_name(self.test, lang)
+
+    def _means_table(self, lang: str) -> Table:
+        """The means with their letters: treatment, mean, SD, SE, n, letters (α), capitals.
+
+        The first column is headed *Treatment*, or the factor's name when one factor of
+        a factorial or split-plot trial is compared.
+        """
+        groups = self.groups.assign(treatment=self.groups["treatment"].astype(str))
+        factor = (
+            self.design is not None
+            and ("factorial" in self.design or "split" in self.design)
+            and ":" not in self.term
+        )
+        heads = {k: label(k, lang) for k in ("mean", "sd", "se", "n")}
+        heads["treatment"] = self.term if factor else label("treatment", lang)
+        heads["letters"] = label("letters_alpha", lang, alpha=f"α = {self.alpha:g}")
+        if self.alpha_capitals:
+            heads["capitals"] = label("letters_alpha", lang, alpha=f"α = {self.alpha_capitals:g}")
+        table = localized_table(
+            groups,
+            lang,
+            title=label("mc_means", lang),
+            formats={"n": "int"},
+            labels=heads,
+            note=label("mc_differs_control", lang) if self.test == "Dunnett" else None,
+        )
+        return dataclasses.replace(table, labels={**table.labels, **heads})
+
+    def _about(self, digits: int, lang: str) -> list[tuple[str, str]]:
+        """Response, compared term, error term, α and the options the test used."""
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
@@ -220,28 +298,18 @@ class MultCompResult(ResultBase):
                 (t("sm_design"), self.design if lang == "en" else design_name(self.design, lang))
             )
         facts.append((t("mc_plots"), str(self.n_obs)))
-        fmt = {"n": "int", "p": "p", "span": "int"}
-        blocks: list = [Facts(facts)]
-        note = t("mc_same_letter") if self.test != "Dunnett" else t("mc_differs_control")
-        blocks.append(
-            localized_table(self.groups, lang, title=t("mc_means"), formats=fmt, note=note)
-        )
-        blocks.append(localized_table(self.critical, lang, title=t("mc_critical"), formats=fmt))
-        blocks.append(localized_table(self.pairs, lang, title=t("mc_pairs"), formats=fmt))
-        if self.notes:
-            blocks.append(
-                Notes([translate_message(n, lang) for n in self.notes], title=t("mc_notes"))
-            )
-        blocks.append(
-            Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if lang == "en" else t("sec_warnings"),
-            )
-        )
+        return facts
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         title = _TEST_TITLES.get(self.test, self.test)
         if lang != "en":
-            title = method_name(self.test if self.test != "Scheffe" else "scheffe", lang)
-        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
+            title = self._method(lang)
+        return Summary(
+            title,
+            list(self.summary_parts(digits, lang).values()),
+            headline=self._headline(lang),
+            digits=digits,
+        )
 
     def plot(self, ax=None, **kwargs):
         """Means ± SE with their letters; see :func:`fertopt.plotting.plot_means`."""

@@ -35,7 +35,7 @@ import pandas as pd
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import design_name, label, translate_message
+from fertopt._core.i18n import check_lang, design_name, label, translate_message
 from fertopt.anova.result import layout_text
 from fertopt.exceptions import OptionError
 from fertopt.omission.economics import economics_table, pricing_of
@@ -211,12 +211,41 @@ class OmissionResult(ResultBase):
             head += label("om_headline_f", lang, p="< 0.0001" if p < 1e-4 else f"= {p:.4f}")
         return head
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(
+        self,
+        digits: int = 4,
+        lang: str = "en",
+        *,
+        income_se: bool = True,
+        index_names: str = "keys",
+    ) -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``about`` (response, design, layout, plots, error, prices), ``means`` (with
+        Duncan's letters), ``indices``, ``economics`` (with prices), ``soil_supply``
+        (for true omission plots), ``definitions``, ``notes`` and ``warnings``.  A
+        trial report embeds ``indices``, ``economics``, ``soil_supply`` and ``notes``
+        as they are.
+
+        Parameters
+        ----------
+        digits : int, default 4
+        lang : {"en", "zh"}
+        income_se : bool, default True
+            Show the standard error of the income in the economics table (the same
+            for every treatment of a balanced trial); a trial report leaves it out.
+        index_names : {"keys", "words"}, default "keys"
+            How the indices table names the indices in English: by the names that
+            :meth:`index` takes (``relative_yield``) or in words (``relative yield``),
+            as a trial report does.  In Chinese they are always named in words.
+        """
+        lang = check_lang(lang)
+        _v.check_choice(index_names, "index_names", ("keys", "words"))
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
         en = lang == "en"
-        level = f"{100 * self.confidence_level:g} %"
         if self.anova is None:
             design = t("om_unreplicated", k=len(self.means))
         elif en:
@@ -254,9 +283,9 @@ class OmissionResult(ResultBase):
             )
             facts.append((t("om_money"), _unit_text(self.money_unit, lang)))
         means = self.means.copy()
-        blocks: list[Any] = [Facts(facts)]
-        blocks.append(
-            localized_table(
+        parts: dict[str, Any] = {
+            "about": Facts(facts),
+            "means": localized_table(
                 means,
                 lang,
                 title=t("sm_treatment_means"),
@@ -266,77 +295,81 @@ class OmissionResult(ResultBase):
                 else None,
                 cells={"role": lambda v: t(f"om_role_{v}") if f"{v}" else v},
                 keys={"role": "om_role", "nutrient": "om_col_nutrient"},
-            )
-        )
-        shown = self.indices.copy()
-        if en:
-            blocks.append(
-                Table(
-                    shown,
-                    title=f"Indices with standard errors and {level} intervals",
-                    labels={"ci_low": "ci low", "ci_high": "ci high"},
-                )
-            )
-        else:
-            blocks.append(
-                localized_table(
-                    shown,
-                    lang,
-                    title=t("om_indices", level=f"{100 * self.confidence_level:g}"),
-                    cells={
-                        "index": lambda v: t(f"ix_{v}"),
-                        "nutrient": lambda v: t("om_all") if v == "all" else v,
-                        "unit": lambda v: _unit_text(v, lang),
-                    },
-                    keys={k: f"om_col_{k}" for k in shown.columns},
-                )
-            )
+            ),
+            "indices": self._indices_table(lang, words=index_names == "words"),
+        }
         if self.economics is not None:
-            econ = self.economics[
-                [
-                    "treatment",
-                    "yield",
-                    "fertilizer_cost",
-                    "income",
-                    "income_se",
-                    "income_change",
-                    "income_change_pct",
-                    "net_return",
-                    "value_cost_ratio",
-                ]
-            ]
-            blocks.append(
-                localized_table(
-                    econ,
-                    lang,
-                    title=t("om_econ_title"),
-                    keys={k: f"om_col_{k}" for k in econ.columns},
-                )
-            )
+            parts["economics"] = self._economics_table(lang, income_se=income_se)
         if len(self.soil_supply):
-            blocks.append(
-                localized_table(
-                    self.soil_supply,
-                    lang,
-                    title=t("om_supply"),
-                    cells={"supply_class": lambda v: t(f"supply_{v}")},
-                    keys={k: f"om_col_{k}" for k in self.soil_supply.columns},
-                )
+            supply = self.soil_supply.assign(
+                supply_class=[t(f"supply_{v}") for v in self.soil_supply["supply_class"]]
             )
-        blocks.append(Paragraph(t("om_definitions_text"), title=t("om_definitions")))
-        blocks.append(Notes([translate_message(n, lang) for n in self.notes], title=t("mc_notes")))
-        blocks.append(
-            Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if en else t("sec_warnings"),
+            parts["soil_supply"] = _labelled(
+                supply, lang, title=t("om_supply"), note=t("om_supply_note")
             )
+        parts["definitions"] = Paragraph(t("om_definitions_text"), title=t("om_definitions"))
+        parts["notes"] = Notes(
+            [translate_message(n, lang) for n in self.notes], title=t("mc_notes")
         )
+        parts["warnings"] = Notes(
+            [translate_message(w, lang) for w in self.warnings],
+            title="Warnings" if en else t("sec_warnings"),
+        )
+        return parts
+
+    def _indices_table(self, lang: str, *, words: bool) -> Table:
+        """The indices: nutrient (or all fertilizer), index and unit in ``lang``, labelled columns.
+
+        In English the indices keep their stored names unless ``words``.
+        """
+        names = self.indices["index"]
+        shown = self.indices.assign(
+            index=[label(f"ix_{v}", lang) for v in names] if words or lang != "en" else names,
+            nutrient=[label("om_all", lang) if v == "all" else v for v in self.indices["nutrient"]],
+            unit=[_unit_text(v, lang) for v in self.indices["unit"]],
+        )
+        level = f"{100 * self.confidence_level:g}"
+        return _labelled(shown, lang, title=label("om_indices", lang, level=level))
+
+    def _economics_table(self, lang: str, *, income_se: bool) -> Table:
+        """Yield, cost, income (and its SE), change against the full formula, net return, VCR."""
+        cols = [c for c in _ECONOMICS_COLUMNS if income_se or c != "income_se"]
+        econ = self.economics[[c for c in cols if c in self.economics.columns]]
+        return _labelled(econ, lang, title=label("om_economics", lang, unit=self.money_unit))
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
-            t("om_title", response=self.response),
-            blocks,
+            label("om_title", lang, response=self.response),
+            list(self.summary_parts(digits, lang).values()),
             headline=self._headline(lang),
             digits=digits,
         )
+
+
+#: The columns of the economics table, in order (``income_se`` optional).
+_ECONOMICS_COLUMNS = (
+    "treatment",
+    "yield",
+    "fertilizer_cost",
+    "income",
+    "income_se",
+    "income_change",
+    "income_change_pct",
+    "net_return",
+    "value_cost_ratio",
+)
+
+
+def _labelled(frame: pd.DataFrame, lang: str, *, title: str, note: str | None = None) -> Table:
+    """A table of the omission analysis with its columns named by the ``om_col_`` labels."""
+    return localized_table(
+        frame,
+        lang,
+        title=title,
+        labels={k: label(f"om_col_{k}", lang) for k in frame.columns},
+        keys={k: f"om_col_{k}" for k in frame.columns},
+        note=note,
+    )
 
 
 def _unit_text(unit: Any, lang: str) -> Any:

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase
-from fertopt._core.i18n import label, model_name, translate_message
+from fertopt._core.i18n import check_lang, label, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
@@ -140,48 +140,78 @@ class ModelComparison(ResultBase):
             best = model_name(best, lang)
         return label("cm_headline", lang, ok=len(ok), k=len(self.table), best=best)
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
-        cols = [
-            "model",
-            "n_params",
-            "converged",
-            "rmse",
-            "r2",
-            "aic",
-            "aicc",
-            "bic",
-            "delta_aicc",
-            "weight",
-            "lof_p",
-            "agronomic_rate",
-        ]
+    def summary_parts(
+        self, digits: int = 4, lang: str = "en", *, criteria: str = "all"
+    ) -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``plots`` (plots used and dropped), ``table`` (one row per model, labelled
+        columns, the models named in words) and ``warnings`` (models that did not
+        converge, and the warnings).  A trial report embeds ``table`` as it is.
+
+        Parameters
+        ----------
+        digits : int, default 4
+            Significant digits of the numbers.
+        lang : {"en", "zh"}
+        criteria : {"all", "aicc"}, default "all"
+            The information criteria the table shows: AIC, AICc and BIC, or only AICc
+            (with its Δ and Akaike weight, from which :meth:`best` chooses), as a trial
+            report does.
+        """
+        lang = check_lang(lang)
+        check_choice(criteria, "criteria", ("all", "aicc"))
+        cols = [c for c in _TABLE_COLUMNS if criteria == "all" or c not in ("aic", "bic")]
+        shown = self.table[cols].assign(model=[model_name(m, lang) for m in self.table["model"]])
         plots = label("rf_plots_text", lang, n=self.n_obs, d=self.n_dropped)
-        blocks = [
-            Facts([(label("rf_plots", lang), plots)]),
-            localized_table(
-                self.table[cols],
-                lang,
-                formats={"lof_p": "p"},
-                cells={"model": lambda m: model_name(m, lang)},
+        failed = [
+            f"{m if lang == 'en' else model_name(m, lang)}: {translate_message(msg, lang)}"
+            for m, msg, c in zip(
+                self.table["model"], self.table["message"], self.table["converged"], strict=True
+            )
+            if not c
+        ]
+        return {
+            "plots": Facts([(label("rf_plots", lang), plots)]),
+            "table": Table(
+                shown,
+                formats={
+                    "lof_p": "p",
+                    "n_params": "int",
+                    "converged": lambda v: label("yes" if v else "no", lang),
+                },
+                labels={c: label(f"cmp_{c}", lang) for c in cols},
             ),
-            Notes(
-                [
-                    f"{m if lang == 'en' else model_name(m, lang)}: {translate_message(msg, lang)}"
-                    for m, msg, c in zip(
-                        self.table["model"],
-                        self.table["message"],
-                        self.table["converged"],
-                        strict=True,
-                    )
-                    if not c
-                ]
-                + [translate_message(w, lang) for w in self.warnings],
+            "warnings": Notes(
+                failed + [translate_message(w, lang) for w in self.warnings],
                 title="Warnings" if lang == "en" else label("sec_warnings", lang),
             ),
-        ]
+        }
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
-            label("cm_title", lang), blocks, headline=self._headline(lang), digits=digits
+            label("cm_title", lang),
+            list(self.summary_parts(digits, lang).values()),
+            headline=self._headline(lang),
+            digits=digits,
         )
+
+
+#: The columns of the comparison table that a summary shows, in order.
+_TABLE_COLUMNS = (
+    "model",
+    "n_params",
+    "converged",
+    "rmse",
+    "r2",
+    "aic",
+    "aicc",
+    "bic",
+    "delta_aicc",
+    "weight",
+    "lof_p",
+    "agronomic_rate",
+)
 
 
 def compare_models(

@@ -17,8 +17,8 @@ import pandas as pd
 
 from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Notes, Summary, localized_table
-from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import label, model_words, translate_message
+from fertopt._core.formatting import ResultBase, f_test_text, format_number
+from fertopt._core.i18n import check_lang, label, model_words, translate_message
 from fertopt._core.validation import (
     check_choice,
 )
@@ -465,12 +465,23 @@ class SurfaceFit(ResultBase):
             test=test,
         )
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``model`` (response, nutrients, model, terms chosen, plots, rate combinations,
+        blocks, tested region, CK yield), ``fit`` (R² with adjusted R², residual SD,
+        the F test of the regression; not for a published surface),
+        ``coefficients``, ``anova`` (the regression ANOVA, when there is one),
+        ``steps`` (stepwise log, when stepwise) and ``warnings``.  A trial report
+        embeds ``fit``, ``coefficients`` and ``anova`` as they are.
+        """
+        lang = check_lang(lang)
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
-        model = self.model if lang == "en" else label(f"sf_family_{self.model}", lang)
-        facts = [
+        model = self.model if lang == "en" else t(f"sf_family_{self.model}")
+        about = [
             (t("sm_response"), str(self.response)),
             (t("sf_nutrients"), ", ".join(self.nutrients)),
             (t("rf_model"), model),
@@ -480,7 +491,7 @@ class SurfaceFit(ResultBase):
             ),
         ]
         if self.selection == "stepwise":
-            facts.append(
+            about.append(
                 (
                     t("sf_stepwise"),
                     t(
@@ -492,63 +503,93 @@ class SurfaceFit(ResultBase):
                 )
             )
         if self.selection != "published":
-            facts += [
+            about += [
                 (t("rf_plots"), t("sf_plots_text", n=self.n_obs, d=self.n_dropped)),
                 (t("sf_combinations"), str(self.n_support)),
                 (t("rf_blocks"), str(self.n_blocks) if self.n_blocks else t("none")),
-                (
-                    t("sf_r2_adjusted"),
-                    f"{format_number(self.r_squared, digits)} / "
-                    f"{format_number(self.adj_r_squared, digits)}",
-                ),
-                (
-                    t("rf_residual_sd"),
-                    t("rf_on_df", x=format_number(self.sigma, digits), df=self.df_resid),
-                ),
             ]
         if self.bounds:
             region = ", ".join(
                 f"{n} {format_number(a)}–{format_number(b)}" for n, (a, b) in self.bounds.items()
             )
-            facts.append((t("sf_tested_region"), region))
+            about.append((t("sf_tested_region"), region))
         if self.ck_yield is not None:
             source = self.ck_source if lang == "en" else t(f"sf_ck_{self.ck_source}")
-            facts.append(
+            about.append(
                 (
                     t("sf_ck_yield"),
                     t("sf_ck_text", y=format_number(self.ck_yield, digits + 1), source=source),
                 )
             )
+        parts: dict[str, Any] = {"model": Facts(about)}
+        if self.selection != "published":
+            parts["fit"] = Facts(self._fit_facts(digits, lang))
         words = {"term": lambda v: model_words(str(v), lang)}
-        blocks: list[Any] = [
-            Facts(facts),
-            localized_table(
-                self.coefficients,
-                lang,
-                title=t("sf_coefficients"),
-                formats={"p": "p"},
-                cells=words,
-                keys={"term": "coef_term"},
-            ),
-        ]
+        parts["coefficients"] = localized_table(
+            self.coefficients,
+            lang,
+            title=t("sf_coefficients"),
+            formats={"p": "p"},
+            labels={c: t(f"coef_{c}") for c in self.coefficients.columns},
+            cells=words,
+            keys={"term": "coef_term"},
+        )
         if len(self.anova):
-            blocks.append(
-                localized_table(
-                    self.anova,
-                    lang,
-                    title=t("sf_anova"),
-                    formats={"p": "p", "df": "int"},
-                    cells={"source": words["term"]},
-                )
+            anova = self.anova.assign(source=[t(f"src_{v}") for v in self.anova["source"]])
+            parts["anova"] = localized_table(
+                anova,
+                lang,
+                title=t("sf_anova"),
+                formats={"p": "p", "df": "int"},
+                labels={k: t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
             )
         if len(self.steps):
-            blocks.append(
-                localized_table(self.steps, lang, title=t("sf_steps"), formats={"p": "p"})
+            parts["steps"] = localized_table(
+                self.steps, lang, title=t("sf_steps"), formats={"p": "p"}
             )
-        blocks.append(
-            Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if lang == "en" else t("sec_warnings"),
-            )
+        parts["warnings"] = Notes(
+            [translate_message(w, lang) for w in self.warnings],
+            title="Warnings" if lang == "en" else t("sec_warnings"),
         )
-        return Summary(t("sf_title"), blocks, headline=self._headline(lang), digits=digits)
+        return parts
+
+    def _fit_facts(self, digits: int, lang: str) -> list[tuple[str, str]]:
+        """R² with adjusted R² (4 decimals, as the ANOVA's R²), residual SD, the regression F."""
+        facts = [
+            (
+                label("r_squared", lang),
+                label(
+                    "r2_adjusted_text",
+                    lang,
+                    r2=f"{self.r_squared:.4f}",
+                    adj=f"{self.adj_r_squared:.4f}",
+                ),
+            ),
+            (
+                label("rf_residual_sd", lang),
+                label("rf_on_df", lang, x=format_number(self.sigma, digits), df=self.df_resid),
+            ),
+        ]
+        reg = self.anova.loc[self.anova["source"] == "regression"]
+        if len(reg) and np.isfinite(reg["f"].iloc[0]):
+            row = reg.iloc[0]
+            facts.append(
+                (
+                    label("regression_f", lang),
+                    f_test_text(
+                        format_number(row["df"]),
+                        format_number(self.df_resid),
+                        f"{row['f']:.2f}",
+                        row["p"],
+                    ),
+                )
+            )
+        return facts
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
+        return Summary(
+            label("sf_title", lang),
+            list(self.summary_parts(digits, lang).values()),
+            headline=self._headline(lang),
+            digits=digits,
+        )

@@ -1,7 +1,4 @@
-"""Section 2 of the report: the ANOVA's statistics and table (its summary's blocks), verdicts.
-
-Also the design line (``layout_text``) that the data section shows.
-"""
+"""Section 2 of the report: the ANOVA's statistics and table (its summary's blocks), verdicts."""
 
 from __future__ import annotations
 
@@ -9,22 +6,9 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from fertopt._core.document import Paragraph
-from fertopt._core.i18n import design_name
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
-
-
-def layout_text(ctx: Context, aov: Any) -> str:
-    data = aov.data
-    if len(aov.factors) == 1:
-        parts = [ctx.t("layout_treatments", k=len(data[aov.factors[0]].cat.categories))]
-    else:
-        sizes = " × ".join(str(len(data[f].cat.categories)) for f in aov.factors)
-        parts = [ctx.t("layout_levels", sizes=sizes)]
-    if aov.block is not None:
-        parts.append(ctx.t("layout_blocks", b=len(data[aov.block].cat.categories)))
-    return design_name(aov.design, ctx.lang) + ": " + ctx.t("layout_sep").join(parts)
 
 
 def anova_section(ctx: Context) -> list[Any]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.document import Paragraph, Table
-from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, method_name
 from fertopt.multcomp import duncan, lsd, scheffe, snk, tukey
 from fertopt.reports.sections.common import NotApplicable
@@ -33,28 +32,13 @@ def comparisons_section(ctx: Context) -> list[Any]:
     for term in _comparison_terms(ctx, aov):
         mc = test(aov, alpha=ctx.alpha) if term is None else test(aov, alpha=ctx.alpha, term=term)
         ctx.comparisons.append(mc)
-        groups = mc.groups.copy()
-        groups["treatment"] = groups["treatment"].astype(str)
-        labels = {
-            "treatment": ctx.t("treatment") if term is None else str(term),
-            "letters": ctx.t("letters_alpha", alpha=f"α = {ctx.alpha:g}"),
-        }
-        labels.update({k: ctx.t(k) for k in ("mean", "sd", "se", "n")})
+        parts = mc.summary_parts(ctx.digits, ctx.lang)
+        groups = mc.groups.assign(treatment=mc.groups["treatment"].astype(str))
         title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
         if term is not None:
             title = f"{ctx.t('factor_term', term=term)}: {title}"
-        blocks.append(Table(groups, title=title, labels=labels, formats={"n": "int"}))
-        blocks.append(
-            Paragraph(
-                ctx.t(
-                    "letters_sentence",
-                    pct=f"{100 * ctx.alpha:g}",
-                    method=method,
-                    mse=ctx.num(mc.mse, ctx.digits + 1),
-                    df=format_number(mc.df_resid),
-                )
-            )
-        )
+        # the means with their letters and what the letters mean, under the report's caption
+        blocks += [dataclasses.replace(parts["means"], title=title), parts["sentence"]]
         best = groups.loc[groups["mean"].idxmax()]
         worst = groups.loc[groups["mean"].idxmin()]
         prefix = "" if term is None else f"{term}: "

@@ -9,8 +9,8 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.i18n import design_name
 from fertopt.exceptions import FertoptError
-from fertopt.reports.sections.anova import layout_text
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -57,7 +57,10 @@ def data_section(ctx: Context) -> list[Any]:
     except FertoptError:
         aov = None
     if aov is not None:
-        facts.append((ctx.t("design"), layout_text(ctx, aov)))
+        # the design in words and the ANOVA's own layout ("8 treatments, 4 blocks")
+        facts.append(
+            (ctx.t("design"), f"{design_name(aov.design, ctx.lang)}: {aov.layout(ctx.lang)}")
+        )
     facts.append((ctx.t("plots_in_data"), str(ctx.n_rows)))
     y = pd.to_numeric(frame[ctx.response], errors="coerce")
     missing = frame.index[y.isna().to_numpy()]

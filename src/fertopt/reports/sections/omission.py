@@ -6,10 +6,11 @@ English and Chinese names (``NPK``/``PK``/``CK``, ``配方``/``缺氮``/``空白
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.document import Facts, Notes, Table
+from fertopt._core.document import Facts
 from fertopt._core.i18n import label
 from fertopt.omission import omission
 from fertopt.reports.sections.common import NotApplicable
@@ -80,18 +81,6 @@ def _detect_omission(ctx: Context) -> dict[str, Any] | None:
     return spec
 
 
-_OMISSION_ECONOMICS = (
-    "treatment",
-    "yield",
-    "fertilizer_cost",
-    "income",
-    "income_change",
-    "income_change_pct",
-    "net_return",
-    "value_cost_ratio",
-)
-
-
 def omission_section(ctx: Context) -> list[Any]:
     spec = dict(ctx.omission_spec) if ctx.omission_spec else _detect_omission(ctx)
     if spec is None:
@@ -125,38 +114,12 @@ def omission_section(ctx: Context) -> list[Any]:
             ]
         )
     ]
-    indices = result.indices.copy()
-    indices["index"] = [ctx.t(f"ix_{v}") for v in indices["index"]]
-    indices["nutrient"] = [ctx.t("om_all") if v == "all" else v for v in indices["nutrient"]]
-    level = f"{100 * result.confidence_level:g}"
-    blocks.append(
-        Table(
-            indices,
-            title=ctx.t("om_indices", level=level),
-            labels={k: ctx.t(f"om_col_{k}") for k in indices.columns},
-        )
-    )
-    if result.economics is not None:
-        econ = result.economics[[c for c in _OMISSION_ECONOMICS if c in result.economics.columns]]
-        blocks.append(
-            Table(
-                econ,
-                title=ctx.t("om_economics", unit=result.money_unit),
-                labels={k: ctx.t(f"om_col_{k}") for k in econ.columns},
-            )
-        )
-    if len(result.soil_supply):
-        supply = result.soil_supply.copy()
-        blocks.append(
-            Table(
-                supply,
-                title=ctx.t("om_supply"),
-                labels={k: ctx.t(f"om_col_{k}") for k in supply.columns},
-                note=ctx.t("om_supply_note"),
-            )
-        )
-    if ctx.lang == "en" and result.notes:
-        blocks.append(Notes(list(result.notes), title=None))
+    # the analysis's own tables (indices named in words, the economics without the SE of
+    # income) and notes
+    parts = result.summary_parts(ctx.digits, ctx.lang, income_se=False, index_names="words")
+    blocks += [parts[k] for k in ("indices", "economics", "soil_supply") if k in parts]
+    if parts["notes"].items:
+        blocks.append(dataclasses.replace(parts["notes"], title=None))
     ry = result.indices.loc[result.indices["index"] == "relative_yield"]
     if len(ry):
         parts = [

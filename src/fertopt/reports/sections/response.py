@@ -12,7 +12,7 @@ from fertopt._core.document import Paragraph, Table
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import model_name, status_text
 from fertopt.exceptions import FertoptError
-from fertopt.reports.sections.common import NotApplicable, yes_no
+from fertopt.reports.sections.common import NotApplicable
 from fertopt.response import compare_models
 
 if TYPE_CHECKING:
@@ -56,20 +56,6 @@ def _ci_text(ctx: Context, opt: Any) -> str:
     lo, hi = opt.ci
     bound = "" if opt.ci_bounded else ctx.t("unbounded")
     return f"{level} {ctx.num(lo)}–{ctx.num(hi)}{bound}"
-
-
-_COMPARISON_COLUMNS = (
-    "model",
-    "n_params",
-    "converged",
-    "rmse",
-    "r2",
-    "aicc",
-    "delta_aicc",
-    "weight",
-    "lof_p",
-    "agronomic_rate",
-)
 
 
 def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
@@ -138,19 +124,12 @@ def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, A
 def _fit_blocks(ctx: Context, cmp: Any, fit: Any, nutrient: str) -> list[Any]:
     """The fitted equation with its goodness of fit, the model comparison and the parameters."""
     parts = fit.summary_parts(ctx.digits, ctx.lang)
-    table = cmp.table[[c for c in _COMPARISON_COLUMNS if c in cmp.table.columns]]
-    comparison = Table(
-        table,
+    # the comparison's own table (AICc only, the criterion the report chooses by) and the fit's
+    # parameter table, under the report's captions
+    comparison = dataclasses.replace(
+        cmp.summary_parts(ctx.digits, ctx.lang, criteria="aicc")["table"],
         title=ctx.t("model_comparison", nutrient=nutrient),
-        labels={c: ctx.t(f"cmp_{c}") for c in table.columns},
-        formats={
-            "lof_p": "p",
-            "n_params": "int",
-            "converged": yes_no(ctx.lang),
-            "model": lambda m: model_name(str(m), ctx.lang),
-        },
     )
-    # the fit's own parameter table, under the report's caption
     parameters = dataclasses.replace(
         parts["params"],
         title=ctx.t("parameters", nutrient=nutrient, model=model_name(fit.model, ctx.lang)),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Paragraph, Table
-from fertopt._core.formatting import f_test_text, format_number
 from fertopt._core.i18n import status_text
 from fertopt.reports.sections.common import NotApplicable, yes_no
 from fertopt.surface import fit_surface
@@ -63,56 +62,18 @@ def surface_section(ctx: Context) -> list[Any]:
 
 
 def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
-    """What was fitted, its goodness of fit, coefficients and regression ANOVA."""
+    """What was fitted, and the fit's own goodness of fit, coefficients and regression ANOVA."""
+    parts = surf.summary_parts(ctx.digits, ctx.lang)
     blocks: list[Any] = [
         Paragraph(
             ctx.t("surface_fit", rates=", ".join(surf.nutrients), n=surf.n_obs, k=surf.n_support)
-        )
-    ]
-    reg = surf.anova.set_index("source")
-    facts = [
-        (
-            ctx.t("r_squared"),
-            f"{surf.r_squared:.4f} ({ctx.t('adjusted')} {surf.adj_r_squared:.4f})",
         ),
-        (
-            ctx.t("residual_sd"),
-            ctx.t("with_df", x=ctx.num(surf.sigma), df=format_number(surf.df_resid)),
-        ),
+        parts["fit"],
+        # the coefficients and the regression ANOVA under the report's captions
+        dataclasses.replace(parts["coefficients"], title=ctx.t("coefficients")),
     ]
-    if "regression" in reg.index and np.isfinite(reg.loc["regression", "f"]):
-        row = reg.loc["regression"]
-        facts.append(
-            (
-                ctx.t("regression_f"),
-                f_test_text(
-                    format_number(row["df"]),
-                    format_number(surf.df_resid),
-                    f"{row['f']:.2f}",
-                    row["p"],
-                ),
-            )
-        )
-    blocks.append(Facts(facts))
-    blocks.append(
-        Table(
-            surf.coefficients,
-            title=ctx.t("coefficients"),
-            labels={c: ctx.t(f"coef_{c}") for c in surf.coefficients.columns},
-            formats={"p": "p"},
-        )
-    )
-    if len(surf.anova):
-        anova = surf.anova.copy()
-        anova["source"] = [ctx.t(f"src_{v}") for v in anova["source"]]
-        blocks.append(
-            Table(
-                anova,
-                title=ctx.t("surface_anova"),
-                formats={"p": "p", "df": "int"},
-                labels={k: ctx.t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
-            )
-        )
+    if "anova" in parts:
+        blocks.append(dataclasses.replace(parts["anova"], title=ctx.t("surface_anova")))
     return blocks
 
 
