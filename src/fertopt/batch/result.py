@@ -229,23 +229,15 @@ class BatchResult(ResultBase):
             "opt_status": lambda v: t(f"status_{v}"),
         }
         blocks: list[Any] = [Facts(facts)]
+
+        def counted(frame: pd.DataFrame, by: list[str], name: str, title: str) -> Any:
+            counts = frame.groupby(by, sort=True).size().rename(name).reset_index()
+            return localized_table(
+                counts, lang, title=title, formats={name: "int"}, cells=cells, keys=keys
+            )
+
         if len(self.failures):
-            counts = (
-                self.failures.groupby(["stage", "error"], sort=True)
-                .size()
-                .rename("trials")
-                .reset_index()
-            )
-            blocks.append(
-                localized_table(
-                    counts,
-                    lang,
-                    title=t("bt_failures"),
-                    formats={"trials": "int"},
-                    cells=cells,
-                    keys=keys,
-                )
-            )
+            blocks.append(counted(self.failures, ["stage", "error"], "trials", t("bt_failures")))
             head = self.failures.head(10)
             blocks.append(
                 localized_table(
@@ -257,21 +249,8 @@ class BatchResult(ResultBase):
                 )
             )
         if len(self.warnings):
-            counts = (
-                self.warnings.groupby(["stage", "category"], sort=True)
-                .size()
-                .rename("warnings")
-                .reset_index()
-            )
             blocks.append(
-                localized_table(
-                    counts,
-                    lang,
-                    title=t("bt_warnings"),
-                    formats={"warnings": "int"},
-                    cells=cells,
-                    keys=keys,
-                )
+                counted(self.warnings, ["stage", "category"], "warnings", t("bt_warnings"))
             )
         if len(self.table):
             wanted = ["grand_mean", "cv", "r_squared", "opt_yield", "opt_net_return", "opt_rate"]
