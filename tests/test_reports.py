@@ -1022,6 +1022,58 @@ def test_surface_section_embeds_the_surface_summary_blocks(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("shape", [concave, "saddle"])
+def test_surface_section_embeds_the_canonical_optimum_and_typicality_blocks(lang, shape):
+    def saddle(N, P2O5, K2O):
+        return 1688.61 - 17.65 * P2O5**2 + 0.064 * N * K2O + 16.99 * P2O5 * K2O
+
+    df = trial_3414(concave) if shape is concave else trial_3414(saddle, sd=5.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC if shape is concave else None,
+            posthoc=None,
+            lang=lang,
+            figures=False,
+        )
+    surf = rep.surface
+    can = surf.canonical()
+    opt = (
+        surf.optimum(prices=PRICES_WC, bounds="tested")
+        if shape is concave
+        else surf.maximum(bounds="tested")
+    )
+    typ = surf.typicality(prices=PRICES_WC if shape is concave else None)
+    for result in (can, opt, typ):
+        summary = result.summary(lang=lang)
+        for ours, theirs in zip(
+            summary.blocks, result.summary_parts(lang=lang).values(), strict=True
+        ):
+            assert _rendered(ours) == _rendered(theirs)
+    blocks = [
+        _rendered(dataclasses.replace(b, title=None))
+        for b in rep.section("surface").blocks
+        if not isinstance(b, Figure)
+    ]
+    c, o, ty = (
+        can.summary_parts(lang=lang),
+        opt.summary_parts(lang=lang, marginal=False),
+        typ.summary_parts(lang=lang),
+    )
+    expected = [c["facts"], c["message"], o["bounds"], o["result"], o["message"], ty["rules"]]
+    rendered = [_rendered(dataclasses.replace(b, title=None)) for b in expected]
+    # each block shows up in the section, in order, under the report's captions
+    at = [blocks.index(r) for r in rendered]
+    assert at == sorted(at)
+    assert "marginal" not in o["bounds"].frame and "marginal" in opt.summary_parts()["bounds"].frame
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_comparisons_section_embeds_the_letters_table_and_sentence(minnesota, lang):
     rep = report_of(minnesota, posthoc="duncan", lang=lang, figures=False)
     (mc,) = rep.comparisons

@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table
 from fertopt._core.formatting import ResultBase, format_number, p_phrase
-from fertopt._core.i18n import label, status_text, translate_message
+from fertopt._core.i18n import check_lang, label, status_text, translate_message
 
 __all__ = [
     "CanonicalResult",
@@ -25,6 +25,7 @@ __all__ = [
     "optimum_message",
     "point_message",
     "rule_name",
+    "check_name",
     "detail_text",
 ]
 
@@ -84,39 +85,59 @@ class CanonicalResult(ResultBase):
             where=label("cr_inside" if self.inside else "cr_outside", lang),
         )
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``facts`` (shape, finite maximum, stationary point, yield there, in the tested
+        region), ``message`` (the finding in words), ``outside`` (why the stationary point
+        is outside the tested region, when it is), ``eigen``, ``ridge`` (when there is a
+        ridge analysis) and ``warnings``.  A trial report embeds ``facts`` and ``message``.
+        """
+        lang = check_lang(lang)
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
         none = t("none")
         facts = [
-            (t("cr_kind"), _kind(self.kind, lang)),
+            (t("surface_kind"), status_text(self.kind, lang)),
             (t("cr_finite_maximum"), t("yes" if self.has_maximum else "no")),
             (
                 t("stationary_point"),
                 rates_text(self.stationary_point, digits) if self.stationary_point else none,
             ),
-            (t("cr_response_there"), format_number(self.stationary_yield, digits)),
+            (
+                t("stationary_yield"),
+                format_number(self.stationary_yield, digits)
+                if self.stationary_yield is not None
+                else none,
+            ),
             (t("cr_in_region"), t("yes" if self.inside else "no")),
         ]
         message = self.message
         if lang != "en":
             message = kind_message(self.kind, self.has_maximum, self.inside, self.outside, lang)
-        blocks: list[Any] = [Facts(facts), Paragraph(message)]
+        parts: dict[str, Any] = {"facts": Facts(facts), "message": Paragraph(message)}
         if self.outside:
-            blocks.append(
-                Notes(
-                    [translate_message(o, lang) for o in self.outside], title=t("cr_outside_title")
-                )
+            parts["outside"] = Notes(
+                [translate_message(o, lang) for o in self.outside], title=t("cr_outside_title")
             )
         scale = self.scale
         if lang != "en":
             scale = t("cr_scale_root" if self.scale == "square root of rate" else "cr_scale_rate")
-        blocks.append(localized_table(self.eigen, lang, title=t("cr_eigen_title", scale=scale)))
+        parts["eigen"] = localized_table(self.eigen, lang, title=t("cr_eigen_title", scale=scale))
         if self.ridge is not None:
-            blocks.append(localized_table(self.ridge, lang, title=t("cr_ridge_title")))
-        blocks.append(_warnings(self.warnings, lang))
-        return Summary(t("canonical"), blocks, headline=self._headline(lang), digits=digits)
+            parts["ridge"] = localized_table(self.ridge, lang, title=t("cr_ridge_title"))
+        parts["warnings"] = _warnings(self.warnings, lang)
+        return parts
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
+        return Summary(
+            label("canonical", lang),
+            list(self.summary_parts(digits, lang).values()),
+            headline=self._headline(lang),
+            digits=digits,
+        )
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -211,39 +232,75 @@ class SurfaceOptimum(ResultBase):
         status = self.status if lang == "en" else label(f"status_{self.status}", lang)
         return label("so_headline", lang, what=what, rates=rates, value=value, status=status)
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(
+        self, digits: int = 4, lang: str = "en", *, marginal: bool = True
+    ) -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``result`` (status, rates, yield at the rates, net return of an economic optimum),
+        ``prices`` (fertilizer cost, crop price and price ratios; economic optima only),
+        ``unconstrained`` (the stationary point of the objective without bounds, its kind,
+        whether it is in the tested region, the method), ``message`` (the finding in
+        words), ``bounds`` (rate, bounds and which one binds, per nutrient) and
+        ``warnings``.  A trial report embeds ``bounds`` (without ``marginal``), ``result``
+        and ``message``.
+
+        Parameters
+        ----------
+        digits : int, default 4
+        lang : {"en", "zh"}
+        marginal : bool, default True
+            Show the derivative of the objective at the solution in the bounds table.
+        """
+        lang = check_lang(lang)
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
         none = t("none")
-        status = self.status if lang == "en" else t(f"status_{self.status}")
-        facts = [
-            (t("op_status"), status),
+        result = [
+            (t("op_status"), status_text(self.status, lang)),
             (t("so_rates"), rates_text(self.rates, digits) if self.rates else none),
-            (t("so_response_at_rates"), format_number(self.yield_at_rates, digits)),
+            (
+                t("yield_at_rate"),
+                format_number(self.yield_at_rates, digits)
+                if self.yield_at_rates is not None
+                else none,
+            ),
         ]
+        parts: dict[str, Any] = {}
         if self.kind == "economic":
             unit = translate_message(self.net_return_unit or "", lang)
-            facts += [
-                (t("op_net_return"), f"{format_number(self.net_return, digits)} {unit}".rstrip()),
-                (t("om_col_fertilizer_cost"), format_number(self.fertilizer_cost, digits)),
-                (t("so_crop_price"), format_number(self.crop_price, digits)),
-                (
-                    t("so_price_ratios"),
-                    rates_text(self.price_ratios, digits) if self.price_ratios else "",
-                ),
-            ]
+            result.append(
+                (t("op_net_return"), f"{format_number(self.net_return, digits)} {unit}".rstrip())
+            )
+            parts["result"] = Facts(result)
+            parts["prices"] = Facts(
+                [
+                    (t("om_col_fertilizer_cost"), format_number(self.fertilizer_cost, digits)),
+                    (t("so_crop_price"), format_number(self.crop_price, digits)),
+                    (
+                        t("so_price_ratios"),
+                        rates_text(self.price_ratios, digits) if self.price_ratios else "",
+                    ),
+                ]
+            )
+        else:
+            parts["result"] = Facts(result)
         u_kind = self.unconstrained_kind
-        facts += [
-            (
-                t("so_unconstrained"),
-                rates_text(self.unconstrained_rates, digits) if self.unconstrained_rates else none,
-            ),
-            (t("so_unconstrained_kind"), _kind(u_kind, lang) if u_kind else none),
-            (t("so_unconstrained_inside"), t("yes" if self.unconstrained_inside else "no")),
-            (t("so_method"), self.method if lang == "en" else t(f"so_method_{self.method}")),
-        ]
-        title = t("so_title_agronomic" if self.kind == "agronomic" else "op_economic_title")
+        parts["unconstrained"] = Facts(
+            [
+                (
+                    t("so_unconstrained"),
+                    rates_text(self.unconstrained_rates, digits)
+                    if self.unconstrained_rates
+                    else none,
+                ),
+                (t("so_unconstrained_kind"), _kind(u_kind, lang) if u_kind else none),
+                (t("so_unconstrained_inside"), t("yes" if self.unconstrained_inside else "no")),
+                (t("so_method"), self.method if lang == "en" else t(f"so_method_{self.method}")),
+            ]
+        )
         message = self.message
         if lang != "en":
             message = optimum_message(
@@ -257,19 +314,28 @@ class SurfaceOptimum(ResultBase):
                 self.bounds is None,
                 lang,
             )
-        sides = {"lower": t("bound_lower"), "upper": t("bound_upper")}
-        blocks = [
-            Facts(facts),
-            Paragraph(message),
-            localized_table(
-                self.binding,
-                lang,
-                title=t("so_bounds"),
-                cells={"at_bound": lambda v: sides.get(v, v)},
-            ),
-            _warnings(self.warnings, lang),
-        ]
-        return Summary(title, blocks, headline=self._headline(lang), digits=digits)
+        parts["message"] = Paragraph(message)
+        columns = ["nutrient", "rate", "lower", "upper", "at_bound"]
+        if marginal:
+            columns.append("marginal")
+        parts["bounds"] = localized_table(
+            self.binding[columns],
+            lang,
+            title=t("so_bounds"),
+            formats={"at_bound": lambda v: t(f"bound_{v}") if v else ""},
+            labels={c: t(f"bind_{c}") for c in columns if c != "marginal"},
+        )
+        parts["warnings"] = _warnings(self.warnings, lang)
+        return parts
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
+        title = "so_title_agronomic" if self.kind == "agronomic" else "op_economic_title"
+        return Summary(
+            label(title, lang),
+            list(self.summary_parts(digits, lang).values()),
+            headline=self._headline(lang),
+            digits=digits,
+        )
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -302,28 +368,34 @@ class TypicalityResult(ResultBase):
         failed = label("ty_headline_failed", lang, names=names) if self.failed else ""
         return status_text(self.verdict, lang) + failed
 
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``rules`` (each rule with its check in words, whether it passed, whether it decides,
+        and what was checked) and ``warnings``.  A trial report embeds ``rules``.
+        """
+        lang = check_lang(lang)
+
+        def passed(value: Any) -> str:
+            if value is None or value is pd.NA:
+                return label("ty_not_assessed", lang)
+            return label("yes" if value else "no", lang)
+
+        # the checks in words (as the report names them), in either language
+        shown = self.rules.assign(name=[check_name(str(v), lang) for v in self.rules["name"]])
+        rules = localized_table(
+            shown,
+            lang,
+            formats={"passed": passed, "deciding": passed, "rule": "int"},
+            labels={c: label(f"rule_col_{c}", lang) for c in shown.columns},
+            cells={"detail": lambda v: detail_text(str(v), lang)},
+        )
+        return {"rules": rules, "warnings": _warnings(self.warnings, lang)}
+
     def _summary(self, digits: int, lang: str = "en") -> Summary:
-        if lang == "en":
-            table = Table(self.rules, formats={"passed": passed_text, "deciding": passed_text})
-        else:
-
-            def passed(value: Any) -> str:
-                if value is None or value is pd.NA:
-                    return label("ty_not_assessed", lang)
-                return label("yes" if value else "no", lang)
-
-            table = localized_table(
-                self.rules,
-                lang,
-                formats={"passed": passed, "deciding": passed},
-                cells={
-                    "name": lambda v: rule_name(str(v), lang),
-                    "detail": lambda v: detail_text(str(v), lang),
-                },
-            )
         return Summary(
             label("typicality", lang),
-            [table, _warnings(self.warnings, lang)],
+            list(self.summary_parts(digits, lang).values()),
             headline=self._headline(lang),
             digits=digits,
         )
@@ -464,6 +536,11 @@ _RULE_KEYS = {
 def rule_name(name: str, lang: str) -> str:
     """Name of a typicality rule in ``lang`` (unknown names unchanged)."""
     return label(_RULE_KEYS[name], lang) if lang != "en" and name in _RULE_KEYS else name
+
+
+def check_name(name: str, lang: str) -> str:
+    """What a typicality rule checks, in words, in ``lang`` (unknown names unchanged)."""
+    return label(_RULE_KEYS[name], lang) if name in _RULE_KEYS else name
 
 
 def detail_text(detail: str, lang: str) -> str:

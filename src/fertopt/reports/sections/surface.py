@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.document import Paragraph
 from fertopt._core.i18n import status_text
-from fertopt.reports.sections.common import NotApplicable, yes_no
+from fertopt.reports.sections.common import NotApplicable
 from fertopt.surface import fit_surface
 
 if TYPE_CHECKING:
@@ -78,76 +78,33 @@ def _fit_blocks(ctx: Context, surf: Any) -> list[Any]:
 
 
 def _canonical_blocks(ctx: Context, surf: Any) -> list[Any]:
-    """Shape of a second-order surface and its stationary point."""
-    can = surf.canonical()
-    where = ctx.t("inside_region") if can.inside else ctx.t("outside_region")
-    blocks: list[Any] = [
-        Facts(
-            [
-                (ctx.t("surface_kind"), status_text(can.kind, ctx.lang)),
-                (
-                    ctx.t("stationary_point"),
-                    f"{_rates_text(ctx, can.stationary_point)} ({where})"
-                    if can.stationary_point
-                    else ctx.t("none"),
-                ),
-                (
-                    ctx.t("stationary_yield"),
-                    ctx.num(can.stationary_yield)
-                    if can.stationary_yield is not None
-                    else ctx.t("none"),
-                ),
-            ],
-            title=ctx.t("canonical"),
-        )
-    ]
-    if ctx.lang == "en":
-        blocks.append(Paragraph(can.message))
-    return blocks
+    """Shape of a second-order surface and its stationary point: the analysis's own blocks."""
+    parts = surf.canonical().summary_parts(ctx.digits, ctx.lang)
+    return [dataclasses.replace(parts["facts"], title=ctx.t("canonical")), parts["message"]]
 
 
 def _optimum_blocks(ctx: Context, opt: Any, priced: bool) -> list[Any]:
-    """The optimum (or maximum) in the tested region: rates, bounds, status, yield."""
-    binding = opt.binding.copy()
+    """The optimum (or maximum) in the tested region: the optimum's own bounds, facts, finding."""
+    parts = opt.summary_parts(ctx.digits, ctx.lang, marginal=False)
     blocks: list[Any] = [
-        Table(
-            binding[["nutrient", "rate", "lower", "upper", "at_bound"]],
+        dataclasses.replace(
+            parts["bounds"],
             title=ctx.t("surface_optimum_econ" if priced else "surface_optimum_max"),
-            labels={
-                k: ctx.t(f"bind_{k}") for k in ("nutrient", "rate", "lower", "upper", "at_bound")
-            },
-            formats={"at_bound": lambda v: ctx.t(f"bound_{v}") if v else ""},
-        )
-    ]
-    facts = [
-        (ctx.t("status"), status_text(opt.status, ctx.lang)),
-        (
-            ctx.t("yield_at_rate"),
-            ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else ctx.t("none"),
         ),
+        parts["result"],
+        parts["message"],
     ]
-    if priced and opt.net_return is not None:
-        facts.append(
-            (ctx.t("net_return"), f"{ctx.num(opt.net_return)} {opt.net_return_unit or ''}".rstrip())
-        )
-    blocks.append(Facts(facts))
-    if ctx.lang == "en" and opt.message:
-        blocks.append(Paragraph(opt.message))
     if not opt.recommended:
         blocks.append(Paragraph(ctx.t("surface_not_recommended")))
     return blocks
 
 
-def _typicality_table(ctx: Context, surf: Any, priced: bool) -> Table:
-    """The typicality rules of a second-order surface with their verdict."""
+def _typicality_table(ctx: Context, surf: Any, priced: bool) -> Any:
+    """The typicality rules of a second-order surface, under a caption with the verdict."""
     typ = surf.typicality(prices=ctx.prices if priced else None)
-    rules = typ.rules.copy()
-    rules["name"] = [ctx.t(f"rule_{i}") for i in rules["rule"]]
-    return Table(
-        rules,
-        title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}",
-        labels={k: ctx.t(f"rule_col_{k}") for k in rules.columns},
-        formats={"passed": yes_no(ctx.lang), "deciding": yes_no(ctx.lang), "rule": "int"},
+    rules = typ.summary_parts(ctx.digits, ctx.lang)["rules"]
+    return dataclasses.replace(
+        rules, title=f"{ctx.t('typicality')}: {status_text(typ.verdict, ctx.lang)}"
     )
 
 
