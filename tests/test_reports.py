@@ -1152,6 +1152,27 @@ def test_omission_section_embeds_the_omission_summary_blocks(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_omission_section_embeds_the_omission_layout_block(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _omission_trial(),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC,
+            lang=lang,
+            figures=False,
+        )
+    parts = rep.omission.summary_parts(lang=lang)
+    facts = [b for b in rep.section("omission").blocks if isinstance(b, _formatting.Facts)]
+    # the full, minus and control treatments are the analysis's layout block, as it is
+    assert [_rendered(b) for b in facts] == [_rendered(parts["layout"])]
+    assert "N → PK" in "\n".join(_rendered(parts["layout"])[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_data_section_design_line_is_the_anova_layout(minnesota, lang):
     rep = report_of(minnesota, lang=lang, figures=False)
     from fertopt._core.i18n import label

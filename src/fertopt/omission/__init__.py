@@ -221,11 +221,11 @@ class OmissionResult(ResultBase):
     ) -> dict[str, Any]:
         """The blocks of :meth:`summary`, by name, in order.
 
-        ``about`` (response, design, layout, plots, error, prices), ``means`` (with
-        Duncan's letters), ``indices``, ``economics`` (with prices), ``soil_supply``
-        (for true omission plots), ``definitions``, ``notes`` and ``warnings``.  A
-        trial report embeds ``indices``, ``economics``, ``soil_supply`` and ``notes``
-        as they are.
+        ``about`` (response, design), ``layout`` (full, minus and control treatments),
+        ``data`` (plots, error, SE method, prices), ``means`` (with Duncan's letters),
+        ``indices``, ``economics`` (with prices), ``soil_supply`` (for true omission
+        plots), ``definitions``, ``notes`` and ``warnings``.  A trial report embeds
+        ``layout``, ``indices``, ``economics``, ``soil_supply`` and ``notes`` as they are.
 
         Parameters
         ----------
@@ -255,12 +255,13 @@ class OmissionResult(ResultBase):
         se_method = self.se_method
         if not en and se_method == label("om_se_delta", "en"):
             se_method = t("om_se_delta")
-        facts = [
-            (t("sm_response"), str(self.response)),
-            (t("sm_design"), design),
+        about = [(t("sm_response"), str(self.response)), (t("sm_design"), design)]
+        layout = [
             (t("om_full"), str(self.full)),
-            (t("om_minus"), t("layout_sep").join(f"{k}: {v}" for k, v in self.minus.items())),
+            (t("om_minus"), t("layout_sep").join(f"{k} → {v}" for k, v in self.minus.items())),
             (t("om_control"), str(self.control) if self.control is not None else t("none")),
+        ]
+        facts = [
             (
                 t("sm_plots_analysed"),
                 str(self.n_obs) + (t("om_dropped", n=self.n_dropped) if self.n_dropped else ""),
@@ -284,7 +285,9 @@ class OmissionResult(ResultBase):
             facts.append((t("om_money"), _unit_text(self.money_unit, lang)))
         means = self.means.copy()
         parts: dict[str, Any] = {
-            "about": Facts(facts),
+            "about": Facts(about),
+            "layout": Facts(layout),
+            "data": Facts(facts),
             "means": localized_table(
                 means,
                 lang,

@@ -10,7 +10,6 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.document import Facts
 from fertopt._core.i18n import label
 from fertopt.omission import omission
 from fertopt.reports.sections.common import NotApplicable
@@ -101,22 +100,10 @@ def omission_section(ctx: Context) -> list[Any]:
         **kwargs,
     )
     ctx.omission_result = result
-    minus = ", ".join(f"{n} → {label}" for n, label in result.minus.items())
-    blocks: list[Any] = [
-        Facts(
-            [
-                (ctx.t("om_full"), str(result.full)),
-                (ctx.t("om_minus"), minus),
-                (
-                    ctx.t("om_control"),
-                    str(result.control) if result.control is not None else ctx.t("none"),
-                ),
-            ]
-        )
-    ]
-    # the analysis's own tables (indices named in words, the economics without the SE of
-    # income) and notes
+    # the analysis's own layout, tables (indices named in words, the economics without the SE
+    # of income) and notes
     parts = result.summary_parts(ctx.digits, ctx.lang, income_se=False, index_names="words")
+    blocks: list[Any] = [parts["layout"]]
     blocks += [parts[k] for k in ("indices", "economics", "soil_supply") if k in parts]
     if parts["notes"].items:
         blocks.append(dataclasses.replace(parts["notes"], title=None))
