@@ -1123,8 +1123,7 @@ def test_model_comparison_criteria_is_checked(minnesota):
         cmp.summary_parts(criteria="bic")
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_omission_section_embeds_the_omission_summary_blocks(lang):
+def _priced_omission_report(lang):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.FertoptWarning)
         rep = trial_report(
@@ -1137,6 +1136,12 @@ def test_omission_section_embeds_the_omission_summary_blocks(lang):
             lang=lang,
             figures=False,
         )
+    return rep
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_omission_section_embeds_the_omission_summary_blocks(lang):
+    rep = _priced_omission_report(lang)
     om = rep.omission
     summary = om.summary(lang=lang)
     for ours, theirs in zip(summary.blocks, om.summary_parts(lang=lang).values(), strict=True):
@@ -1153,18 +1158,7 @@ def test_omission_section_embeds_the_omission_summary_blocks(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_omission_section_embeds_the_omission_layout_block(lang):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", fo.FertoptWarning)
-        rep = trial_report(
-            _omission_trial(),
-            response="yield",
-            treatment="trt",
-            block="rep",
-            rates=["N", "P2O5", "K2O"],
-            prices=PRICES_WC,
-            lang=lang,
-            figures=False,
-        )
+    rep = _priced_omission_report(lang)
     parts = rep.omission.summary_parts(lang=lang)
     facts = [b for b in rep.section("omission").blocks if isinstance(b, _formatting.Facts)]
     # the full, minus and control treatments are the analysis's layout block, as it is
