@@ -71,7 +71,7 @@ def main() -> None:
         )
 
     surf = fo.fit_surface(trial(3), response="y", block="block")
-    c0, g, h = surf._poly.minus_costs(2.0, np.array([5.0, 6.0, 5.0])).quadratic_form()
+    c0, g, h = surf.poly.minus_costs(2.0, np.array([5.0, 6.0, 5.0])).quadratic_form()
     lo, hi = np.zeros(3), np.array([27.0, 12.0, 28.5])
     exact = per_call(lambda: ps.box_qp_max(c0, g, h, lo, hi), repeat=2000)
 

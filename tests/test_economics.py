@@ -339,7 +339,7 @@ def test_profile_contains_delta_centre_and_handles_mitscherlich(minnesota):
 
     s2 = fit.sse / fit.df_resid
     for end in opt.ci:
-        rise = (profile_sse(fit._spec, fit._fitdata, end, opt.price_ratio) - fit.sse) / s2
+        rise = (profile_sse(fit.curve.spec, fit.curve.data, end, opt.price_ratio) - fit.sse) / s2
         assert_allclose(rise, stats.f.ppf(0.95, 1, fit.df_resid), rtol=1e-6)
     with pytest.raises(FertoptError, match="Fieller intervals need"):
         fit.optimum(prices=MN_PRICES, ci="fieller")

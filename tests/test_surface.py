@@ -555,7 +555,7 @@ def test_box_qp_is_deterministic_and_order_independent():
 
 def test_ridge_analysis_maximises_on_spheres(welch_quad):
     ridge = welch_quad.ridge(radii=[0.5, 1.0, 1.5])
-    c0, g, h = welch_quad._poly.quadratic_form()
+    c0, g, h = welch_quad.poly.quadratic_form()
     lo = np.array([0.0, 0.0, 0.0])
     hi = np.array([400.0, 88.0, 168.0])
     center, half = (lo + hi) / 2, (hi - lo) / 2

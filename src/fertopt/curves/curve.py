@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -63,8 +62,6 @@ class Curve:
         ``df_resid=``, NaN for a failed fit).
     sigma : float
         Residual standard deviation ``√(SSE / df_resid)`` (NaN when unknown).
-    model : str
-        Model name (``spec.name``).
     rate : hashable
         Name of the rate column (used in equations and axis labels).
     nutrient : str or None
@@ -87,7 +84,6 @@ class Curve:
     sse: float
     df_resid: float
     sigma: float
-    model: str
     rate: Hashable
     nutrient: str | None
     response_unit: str | None
@@ -97,11 +93,9 @@ class Curve:
     message: str
 
     @property
-    def residual_variance(self) -> float:
-        """``SSE / df_resid`` (NaN when either is unknown)."""
-        if not (math.isfinite(self.sse) and math.isfinite(self.df_resid)) or self.df_resid <= 0:
-            return math.nan
-        return self.sse / self.df_resid
+    def model(self) -> str:
+        """Model name (``spec.name``)."""
+        return self.spec.name
 
     @property
     def estimates(self) -> dict[str, float]:

@@ -58,7 +58,6 @@ def _response_fit(
         sse=fields["sse"],
         df_resid=fields["df_resid"],
         sigma=fields["sigma"],
-        model=fields["model"],
         rate=fields["rate"],
         nutrient=fields["nutrient"],
         response_unit=fields["response_unit"],

@@ -25,8 +25,6 @@ from fertopt._core.validation import (
     check_probability,
 )
 from fertopt.curves.curve import Curve
-from fertopt.curves.engine import FitData
-from fertopt.curves.models import ModelSpec
 from fertopt.economics.intervals import t_quantile
 from fertopt.exceptions import (
     ConvergenceError,
@@ -136,27 +134,6 @@ class ResponseFit(ResultBase):
         :class:`fertopt.curves.curve.Curve`.
         """
         return self._curve
-
-    # the curve's parts under their former private names, for code written against them
-    @property
-    def _spec(self) -> ModelSpec:
-        return self._curve.spec
-
-    @property
-    def _theta(self) -> np.ndarray:
-        return self._curve.theta
-
-    @property
-    def _vcov(self) -> np.ndarray | None:
-        return self._curve.vcov
-
-    @property
-    def _fitdata(self) -> FitData | None:
-        return self._curve.data
-
-    @property
-    def _resid(self) -> np.ndarray | None:
-        return self._curve.resid
 
     @property
     def estimates(self) -> dict[str, float]:

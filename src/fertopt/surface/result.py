@@ -176,10 +176,6 @@ class SurfaceFit(ResultBase):
         return Poly.from_powers(self._powers, self.coefficients["estimate"].to_numpy(dtype=float))
 
     @property
-    def _poly(self) -> Poly:  # the former private name, for code written against it
-        return self.poly
-
-    @property
     def params(self) -> pd.DataFrame:
         """``term, estimate, se, ci_low, ci_high``, as :attr:`ResponseFit.params`."""
         return self.coefficients[["term", "estimate", "se", "ci_low", "ci_high"]].copy()
