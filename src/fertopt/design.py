@@ -33,9 +33,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import design_name, label, translate_message
+from fertopt._core.i18n import design_name, label
 from fertopt._core.validation import check_choice
 from fertopt.exceptions import OptionError
 
@@ -155,10 +155,7 @@ class FieldBook(ResultBase):
                 Facts(facts),
                 localized_table(self.treatments, lang, title=t("fb_treatment_list"), keys=keys),
                 localized_table(self.table, lang, title=t("fb_plot_list"), keys=keys),
-                Notes(
-                    [translate_message(w, lang) for w in self.warnings],
-                    title="Warnings" if lang == "en" else t("sec_warnings"),
-                ),
+                warnings_notes(self.warnings, lang),
             ],
             headline=self._headline(lang),
             digits=digits,

@@ -44,9 +44,10 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core.formatting import format_value
-from fertopt._core.i18n import column_label, label
+from fertopt._core.i18n import column_label, label, translate_message
 
 __all__ = [
+    "warnings_notes",
     "Facts",
     "Paragraph",
     "Notes",
@@ -94,6 +95,11 @@ class Notes:
 
     items: Sequence[str]
     title: str | None = "Warnings"
+
+
+def warnings_notes(items: Sequence[str], lang: str = "en") -> Notes:
+    """The warnings block of a summary: stored warnings (English) shown in ``lang``."""
+    return Notes([translate_message(w, lang) for w in items], title=label("sec_warnings", lang))
 
 
 @dataclass(frozen=True)

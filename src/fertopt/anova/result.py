@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, Table, localized_table
+from fertopt._core.document import Facts, Summary, Table, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, f_test_text, format_number, p_phrase
 from fertopt._core.i18n import (
     check_lang,
@@ -268,10 +268,7 @@ class AnovaResult(ResultBase):
                 formats={"p": "p"},
                 labels={k: label(k, lang) for k in assumptions.columns},
             ),
-            "warnings": Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title=label("sec_warnings", lang) if lang != "en" else "Warnings",
-            ),
+            "warnings": warnings_notes(self.warnings, lang),
         }
 
     def _anova_table(self, lang: str) -> Table:

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt import multcomp
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, translate_message
 from fertopt.anova import AnovaResult, anova
@@ -277,12 +277,7 @@ class TrialResult(ResultBase):
                     keys={"stage": "bt_col_stage", "error": "bt_col_error"},
                 )
             )
-        blocks.append(
-            Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if lang == "en" else t("sec_warnings"),
-            )
-        )
+        blocks.append(warnings_notes(self.warnings, lang))
         return Summary(
             t("tr_title", key=self.key), blocks, headline=self._headline(lang), digits=digits
         )

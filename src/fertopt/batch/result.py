@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, method_name, model_name, translate_message
 from fertopt.batch._dask import trial_frame
@@ -284,12 +284,7 @@ class BatchResult(ResultBase):
                             keys=keys,
                         )
                     )
-        blocks.append(
-            Notes(
-                [translate_message(n, lang) for n in self.notes],
-                title="Warnings" if en else t("sec_warnings"),
-            )
-        )
+        blocks.append(warnings_notes(self.notes, lang))
         return Summary(t("bt_title"), blocks, headline=self._headline(lang), digits=digits)
 
     def to_files(self, path: str | Path) -> list[Path]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from fertopt._core.document import Facts, Notes, Paragraph, Summary
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import label, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
@@ -188,12 +188,7 @@ class Optimum(ResultBase):
         blocks: list[Any] = [Facts(facts)]
         if self.message:
             blocks.append(Paragraph(translate_message(self.message, lang)))
-        blocks.append(
-            Notes(
-                [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if lang == "en" else t("sec_warnings"),
-            )
-        )
+        blocks.append(warnings_notes(self.warnings, lang))
         if self._economics is not None:
             blocks.append(
                 Notes(

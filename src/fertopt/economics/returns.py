@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import label, model_name, translate_message
 from fertopt.curves.curve import Curve
@@ -111,7 +111,7 @@ class NetReturnCurve(ResultBase):
             [
                 Facts(facts),
                 localized_table(self.table.iloc[::step].reset_index(drop=True), lang),
-                _warnings(self.warnings, lang),
+                warnings_notes(self.warnings, lang),
             ],
             headline=self._headline(lang),
             digits=digits,
@@ -262,7 +262,7 @@ class PriceSensitivity(ResultBase):
             label("ps_title", lang),
             [
                 localized_table(self.table, lang, cells={"status": _status_cell(lang)}),
-                _warnings(self.warnings, lang),
+                warnings_notes(self.warnings, lang),
             ],
             headline=self._headline(lang),
             digits=digits,
@@ -272,13 +272,6 @@ class PriceSensitivity(ResultBase):
 def _status_cell(lang: str) -> Any:
     """Chinese name of an optimum's status in a table cell (``ok`` → 正常)."""
     return lambda v: label(f"status_{v}", lang) if isinstance(v, str) and v else v
-
-
-def _warnings(items: tuple[str, ...], lang: str) -> Notes:
-    """The warnings block, in ``lang``."""
-    if lang == "en":
-        return Notes(list(items))
-    return Notes([translate_message(w, lang) for w in items], title=label("sec_warnings", lang))
 
 
 def price_sensitivity(
@@ -488,7 +481,7 @@ class PooledSites(ResultBase):
             [
                 Facts(facts),
                 localized_table(self.site_optima, lang, title=t("mrtn_site_optima"), cells=models),
-                _warnings(self.warnings, lang),
+                warnings_notes(self.warnings, lang),
             ],
             headline=self._headline(lang),
             digits=digits,

@@ -14,7 +14,15 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
+from fertopt._core.document import (
+    Facts,
+    Notes,
+    Paragraph,
+    Summary,
+    Table,
+    localized_table,
+    warnings_notes,
+)
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import check_lang, design_name, label, method_name, translate_message
 
@@ -211,10 +219,7 @@ class MultCompResult(ResultBase):
         parts["notes"] = Notes(
             [translate_message(n, lang) for n in self.notes], title=t("mc_notes")
         )
-        parts["warnings"] = Notes(
-            [translate_message(w, lang) for w in self.warnings],
-            title="Warnings" if lang == "en" else t("sec_warnings"),
-        )
+        parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
     def _method(self, lang: str) -> str:

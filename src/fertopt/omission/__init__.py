@@ -33,7 +33,15 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, Table, localized_table
+from fertopt._core.document import (
+    Facts,
+    Notes,
+    Paragraph,
+    Summary,
+    Table,
+    localized_table,
+    warnings_notes,
+)
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import check_lang, design_name, label, translate_message
 from fertopt.anova.result import layout_text
@@ -314,10 +322,7 @@ class OmissionResult(ResultBase):
         parts["notes"] = Notes(
             [translate_message(n, lang) for n in self.notes], title=t("mc_notes")
         )
-        parts["warnings"] = Notes(
-            [translate_message(w, lang) for w in self.warnings],
-            title="Warnings" if en else t("sec_warnings"),
-        )
+        parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
     def _indices_table(self, lang: str, *, words: bool) -> Table:

@@ -184,7 +184,7 @@ class ModelComparison(ResultBase):
             ),
             "warnings": Notes(
                 failed + [translate_message(w, lang) for w in self.warnings],
-                title="Warnings" if lang == "en" else label("sec_warnings", lang),
+                title=label("sec_warnings", lang),
             ),
         }
 

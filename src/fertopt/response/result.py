@@ -17,9 +17,9 @@ import pandas as pd
 
 from fertopt import economics
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import check_lang, label, model_name, model_words, translate_message
+from fertopt._core.i18n import check_lang, label, model_name, model_words
 from fertopt._core.validation import (
     check_choice,
     check_probability,
@@ -370,10 +370,7 @@ class ResponseFit(ResultBase):
                 formats={"p": "p"},
                 cells={"source": words["term"]},
             )
-        parts["warnings"] = Notes(
-            [translate_message(w, lang) for w in self.warnings],
-            title="Warnings" if lang == "en" else t("sec_warnings"),
-        )
+        parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:

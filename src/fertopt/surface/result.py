@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.deprecation import renamed
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, f_test_text, format_number
-from fertopt._core.i18n import check_lang, label, model_words, translate_message
+from fertopt._core.i18n import check_lang, label, model_words
 from fertopt._core.validation import (
     check_choice,
 )
@@ -543,10 +543,7 @@ class SurfaceFit(ResultBase):
             parts["steps"] = localized_table(
                 self.steps, lang, title=t("sf_steps"), formats={"p": "p"}
             )
-        parts["warnings"] = Notes(
-            [translate_message(w, lang) for w in self.warnings],
-            title="Warnings" if lang == "en" else t("sec_warnings"),
-        )
+        parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
     def _fit_facts(self, digits: int, lang: str) -> list[tuple[str, str]]:

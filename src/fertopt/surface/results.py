@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table
+from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number, p_phrase
 from fertopt._core.i18n import check_lang, label, status_text, translate_message
 
@@ -128,7 +128,7 @@ class CanonicalResult(ResultBase):
         parts["eigen"] = localized_table(self.eigen, lang, title=t("cr_eigen_title", scale=scale))
         if self.ridge is not None:
             parts["ridge"] = localized_table(self.ridge, lang, title=t("cr_ridge_title"))
-        parts["warnings"] = _warnings(self.warnings, lang)
+        parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
@@ -325,7 +325,7 @@ class SurfaceOptimum(ResultBase):
             formats={"at_bound": lambda v: t(f"bound_{v}") if v else ""},
             labels={c: t(f"bind_{c}") for c in columns if c != "marginal"},
         )
-        parts["warnings"] = _warnings(self.warnings, lang)
+        parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
@@ -390,7 +390,7 @@ class TypicalityResult(ResultBase):
             labels={c: label(f"rule_col_{c}", lang) for c in shown.columns},
             cells={"detail": lambda v: detail_text(str(v), lang)},
         )
-        return {"rules": rules, "warnings": _warnings(self.warnings, lang)}
+        return {"rules": rules, "warnings": warnings_notes(self.warnings, lang)}
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
@@ -514,13 +514,6 @@ def _items(items: Sequence[str], lang: str) -> str:
     if lang == "en":
         return "; ".join(items)
     return "；".join(translate_message(i, lang) for i in items)
-
-
-def _warnings(items: Sequence[str], lang: str) -> Notes:
-    """The warnings block, in ``lang``."""
-    if lang == "en":
-        return Notes(list(items))
-    return Notes([translate_message(w, lang) for w in items], title=label("sec_warnings", lang))
 
 
 #: Typicality rule names as stored → the keys of their wording.

@@ -248,7 +248,7 @@ class Three414Result(ResultBase):
         blocks.append(
             Notes(
                 [_warning_zh(w, lang) for w in self.warnings],
-                title="Warnings" if en else t("sec_warnings"),
+                title=label("sec_warnings", lang),
             )
         )
         return Summary(t("t4_title"), blocks, headline=self._headline(lang), digits=digits)
