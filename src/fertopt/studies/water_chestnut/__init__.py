@@ -399,10 +399,9 @@ class StudyAudit(ResultBase):
 
     def _headline(self, lang: str | None = None) -> str:
         lang = lang or self.lang
-        table = self._table(lang)
-        counts = table["verdict"].value_counts().reindex(list(VERDICTS)).dropna().astype(int)
-        parts = ", ".join(f"{n} {VERDICTS[k][lang]}" for k, n in counts.items())
-        return _t("headline", lang, n=len(table), counts=parts)
+        # the verdict keys do not depend on the language: no need to redo the audit in ``lang``
+        parts = ", ".join(f"{n} {VERDICTS[k][lang]}" for k, n in self.verdicts().items())
+        return _t("headline", lang, n=len(self.table), counts=parts)
 
     def _table(self, lang: str) -> pd.DataFrame:
         """The audit table in ``lang`` (rebuilt from the analyses for another language)."""
