@@ -260,7 +260,7 @@ class TrialResult(ResultBase):
         ):
             if part is None:
                 continue
-            sub = part.summary(digits) if lang == "en" else part.summary(digits, lang)
+            sub = part.summary(digits, lang)
             blocks.append(Paragraph(sub.headline or "", title=sub.title))
             blocks += [blk for blk in sub.blocks if not isinstance(blk, Notes)]
         if len(self.errors):

@@ -526,14 +526,14 @@ _RULE_KEYS = {
 }
 
 
-def rule_name(name: str, lang: str) -> str:
-    """Name of a typicality rule in ``lang`` (unknown names unchanged)."""
-    return label(_RULE_KEYS[name], lang) if lang != "en" and name in _RULE_KEYS else name
-
-
 def check_name(name: str, lang: str) -> str:
     """What a typicality rule checks, in words, in ``lang`` (unknown names unchanged)."""
     return label(_RULE_KEYS[name], lang) if name in _RULE_KEYS else name
+
+
+def rule_name(name: str, lang: str) -> str:
+    """Name of a typicality rule: as stored in English, in words in another language."""
+    return name if lang == "en" else check_name(name, lang)
 
 
 def detail_text(detail: str, lang: str) -> str:

@@ -46,7 +46,7 @@ from fertopt.design import THREE414_LEVELS
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import ColumnError, OptionError
 from fertopt.surface.fit import resolve_rates, resolve_units
-from fertopt.surface.results import TypicalityResult, passed_text
+from fertopt.surface.results import TypicalityResult, check_name, passed_text
 from fertopt.three414.design import (
     SUBSETS,
     code_text,
@@ -236,7 +236,7 @@ class Three414Result(ResultBase):
                 cells={
                     "model": fit_name,
                     "status": status,
-                    "failed_rules": lambda v: _failed_rules_zh(v, lang),
+                    "failed_rules": lambda v: _failed_rules_text(v, lang),
                 },
                 keys={"treatments": "treatments", "n_obs": "rf_plots"},
             ),
@@ -254,27 +254,17 @@ class Three414Result(ResultBase):
         return Summary(t("t4_title"), blocks, headline=self._headline(lang), digits=digits)
 
 
-#: Names of the typicality rules → the keys of their Chinese names.
-_RULE_KEYS = {
-    "regression significant": "rule_1",
-    "sign pattern": "rule_2",
-    "negative definite": "rule_3",
-    "optimum in (0, top rate]": "rule_4",
-    "optimum yield above CK": "rule_5",
-}
-
-
 def _passed_zh(value: Any) -> str:
     """是、否 or 未评定 for a rule that passed, failed or was skipped."""
     text = passed_text(value)
     return label("not_assessed" if text == "not assessed" else text, "zh")
 
 
-def _failed_rules_zh(value: Any, lang: str) -> Any:
-    """The failed rules of a fit (``"sign pattern; negative definite"``) in ``lang``."""
+def _failed_rules_text(value: Any, lang: str) -> Any:
+    """The failed rules of a fit (``"sign pattern; negative definite"``) in words, in ``lang``."""
     if not isinstance(value, str) or not value:
         return value
-    return "；".join(label(_RULE_KEYS.get(r, r), lang) for r in value.split("; "))
+    return "；".join(check_name(r, lang) for r in value.split("; "))
 
 
 def _warning_zh(text: str, lang: str) -> str:
