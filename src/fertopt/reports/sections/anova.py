@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def anova_section(ctx: Context) -> list[Any]:
     """The ANOVA's own statistics and table (from its summary) and its verdicts."""
     aov = ctx.run_anova()
-    parts = aov.summary_parts(ctx.digits, ctx.lang)
+    parts = ctx.anova_parts()
     verdicts = aov.verdicts(ctx.lang)
     for sentence in verdicts:
         ctx.finding("anova", sentence)

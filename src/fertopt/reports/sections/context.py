@@ -69,6 +69,7 @@ class Context:
     omission_result: Any = None
     display_notes: list[str] = field(default_factory=list)
     _caught: list[Any] = field(default_factory=list)
+    _anova_parts: dict[str, Any] | None = None
     _findings: dict[str, list[str]] = field(default_factory=dict)
 
     # -- set-up ---------------------------------------------------------------
@@ -304,6 +305,15 @@ class Context:
         if self.anova is None:
             raise FertoptError(self.anova_error or "")
         return self.anova
+
+    def anova_parts(self) -> dict[str, Any]:
+        """The ANOVA summary's blocks by name, in the report's language (built once).
+
+        The ANOVA and the diagnostics sections both show some of them.
+        """
+        if self._anova_parts is None:
+            self._anova_parts = self.run_anova().summary_parts(self.digits, self.lang)
+        return self._anova_parts
 
     def require_anova(self) -> Any:
         try:

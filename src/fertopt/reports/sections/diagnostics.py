@@ -18,5 +18,5 @@ def diagnostics_section(ctx: Context) -> list[Any]:
         plotting.plot_residuals(aov, ax=fig.subplots(1, 2), lang=lang)
 
     blocks += ctx.figure("residuals", ctx.t("fig_residuals"), draw, size=(7.2, 3.1))
-    blocks.append(aov.summary_parts(ctx.digits, ctx.lang)["assumptions"])
+    blocks.append(ctx.anova_parts()["assumptions"])
     return blocks
