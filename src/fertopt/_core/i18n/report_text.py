@@ -8,7 +8,6 @@ from __future__ import annotations
 
 REPORT_TEXT: dict[str, tuple[str, str]] = {
     # -- report frame -------------------------------------------------------
-    "report_title": ("Field trial report", "田间试验报告"),
     "report_of": ("Field trial report: {response}", "田间试验报告：{response}"),
     "key_findings": ("Key findings", "主要结果"),
     "table": ("Table", "表"),
@@ -37,7 +36,6 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "design": ("Design", "试验设计"),
     "plots_in_data": ("Plots in the data", "数据中的小区数"),
     "plots_analysed": ("Plots analysed", "参加分析的小区数"),
-    "dropped": ("Left out", "剔除"),
     "none": ("none", "无"),
     "n_plots_dropped": (
         "{n} plots without a value were left out ({rows}).",
@@ -54,9 +52,7 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "letters_alpha": ("Letters ({alpha})", "差异显著性（{alpha}）"),
     "grand_mean": ("Grand mean", "总平均"),
     "cv": ("CV", "变异系数"),
-    "mse_df": ("Error mean square (df)", "误差均方（自由度）"),
     "r_squared": ("R²", "决定系数 R²"),
-    "sums_of_squares": ("Sums of squares", "平方和类型"),
     "data_summary": ("Observations per treatment", "各处理观测值"),
     # -- ANOVA ----------------------------------------------------------------
     "anova_table": ("Analysis of variance", "方差分析表"),
@@ -125,11 +121,6 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "平均值最高的是 {best}（{best_mean}，{best_letters}），最低的是 {worst}"
         "（{worst_mean}，{worst_letters}）。",
     ),
-    "comparisons_skipped_ns": (
-        "The treatment effect is not significant (p {p}); letters are "
-        "shown for completeness and all treatments may share one.",
-        "处理效应不显著（P {p}），字母仅供参考。",
-    ),
     "factor_term": ("Factor {term}", "因素 {term}"),
     "not_requested": ("not requested (posthoc=None).", "未要求进行多重比较。"),
     # -- response ---------------------------------------------------------------
@@ -140,7 +131,6 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "series_all": ("all plots", "全部小区"),
     "series_fixed": ("plots with {fixed}", "{fixed} 的小区"),
     "equation": ("Fitted equation", "拟合方程"),
-    "residual_sd": ("Residual SD", "剩余标准差"),
     "unbounded": (" (unbounded)", "（无界）"),
     "status_note": ("Status: {status}.", "状态：{status}。"),
     "model_not_fitted": (
@@ -176,8 +166,6 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "kind": ("Optimum", "类型"),
     "agronomic_optimum": ("Rate of maximum yield", "最高产量施肥量"),
     "economic_optimum": ("Economic optimum rate", "最佳经济施肥量"),
-    "max_yield": ("Maximum yield", "最高产量"),
-    "economic_yield": ("Yield at economic optimum", "最佳经济产量"),
     "yield_at_rate": ("Yield at rate", "对应产量"),
     "net_return": ("Net return", "施肥纯收益"),
     "ci": ("{level} % CI", "{level}% 置信区间"),
@@ -240,8 +228,6 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "stationary_point": ("Stationary point", "驻点"),
     "stationary_yield": ("Yield at the stationary point", "驻点产量"),
     "surface_kind": ("Shape", "曲面类型"),
-    "inside_region": ("inside the tested rates", "在试验范围内"),
-    "outside_region": ("outside the tested rates", "在试验范围外"),
     "surface_optimum_econ": (
         "Economic optimum within the tested rates",
         "试验范围内的最佳经济施肥量",
@@ -585,7 +571,6 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     ),
     "figure_failed": ("The figure could not be drawn: {reason}", "图未能绘制：{reason}"),
     "no_warnings": ("No warnings.", "无。"),
-    "see_section": ("see section {n}", "见第 {n} 节"),
     "n_warnings": ("{n} warnings: see section {sec}.", "共 {n} 条注意事项，见第 {sec} 节。"),
     "section_failed_finding": (
         "{title}: could not be completed (section {n}).",

@@ -22,12 +22,6 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
     "sm_treatment_means": ("Treatment means", "各处理平均值"),
     "sm_assumptions": ("Assumption checks (residuals)", "残差的前提检验"),
     "sm_anova_title": ("Analysis of variance: {response}", "方差分析：{response}"),
-    "sm_verdict": (
-        "{name}: {word} at the 5 % level ({test})",
-        "{name}：在 5% 水平上{word}（{test}）",
-    ),
-    "sm_significant": ("significant", "差异显著"),
-    "sm_not_significant": ("not significant", "差异不显著"),
     "sm_f_test": ("F({df1}, {df2}) = {f}, p {p}", "F({df1}, {df2}) = {f}，p {p}"),
     "sm_anova_headline": (
         "{design} {layout} | {test} | CV {cv}%",
@@ -102,7 +96,6 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
     # response fits
     "rf_title": ("{model} response of {response} to {rate}", "{response}对{rate}的{model}"),
     "rf_model": ("Model", "模型"),
-    "rf_equation": ("Equation", "方程"),
     "rf_plots": ("Plots", "小区数"),
     "rf_plots_text": ("{n} used, {d} dropped", "参加分析 {n} 个，剔除 {d} 个"),
     "rf_tested": ("Tested rates", "试验施肥量"),
@@ -222,9 +215,7 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
     "kind_minimum": ("minimum", "极小值"),
     "kind_saddle": ("saddle", "鞍点"),
     "kind_ridge": ("ridge", "脊"),
-    "cr_kind": ("Kind", "曲面类型"),
     "cr_finite_maximum": ("Finite maximum", "有有限极大值"),
-    "cr_response_there": ("Response there", "驻点产量"),
     "cr_in_region": ("In tested region", "在试验范围内"),
     "cr_inside": ("inside the tested region", "在试验范围内"),
     "cr_outside": ("outside the tested region", "在试验范围外"),
@@ -287,7 +278,6 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
     "so_title_agronomic": ("Maximum yield", "最高产量施肥量"),
     "so_headline": ("{what} {rates}{value} ({status})", "{what} {rates}{value}（{status}）"),
     "so_rates": ("Rates", "施肥量"),
-    "so_response_at_rates": ("Response at rates", "对应产量"),
     "so_crop_price": ("Crop price", "作物价格"),
     "so_price_ratios": ("Price ratios", "价格比"),
     "so_unconstrained": ("Unconstrained solution", "无约束解"),
