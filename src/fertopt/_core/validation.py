@@ -26,6 +26,7 @@ from fertopt._core.deprecation import warn_once
 from fertopt.exceptions import ColumnError, DataError, DataWarning, DesignError, OptionError
 
 __all__ = [
+    "positive_number",
     "MISSING_MARKERS",
     "require_frame",
     "require_column",
@@ -321,6 +322,24 @@ def check_positive(value: Any, name: str) -> float:
         raise OptionError(f"{name} must be a positive number, got {value!r}.") from None
     if not math.isfinite(x) or x <= 0:
         raise OptionError(f"{name} must be a positive number, got {value!r}.")
+    return x
+
+
+def positive_number(value: Any, what: str, allow_zero: bool = False) -> float:
+    """``value`` as a float of 0 or more (more than 0 unless ``allow_zero``).
+
+    Raises
+    ------
+    OptionError
+        Not a number, not finite, negative, or zero when zero is not allowed; the
+        message names ``what``.
+    """
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise OptionError(f"{what} must be a number, got {value!r}.") from None
+    if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
+        raise OptionError(f"{what} must be a positive number, got {value!r}.")
     return x
 
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fertopt._core.formatting import format_number
+from fertopt._core.validation import positive_number
 from fertopt.curves.curve import Curve
 from fertopt.exceptions import OptionError
 from fertopt.units import MASS_KG, Prices, mass_unit, parse_unit, unit_factor
 
-__all__ = ["CurvePrices", "resolve_curve_prices", "resolve_surface_prices", "positive_number"]
+__all__ = ["CurvePrices", "resolve_curve_prices", "resolve_surface_prices"]
 
 _FORMS = ("N", "P2O5", "K2O", "P", "K")
 
@@ -322,21 +323,3 @@ def resolve_surface_prices(
     currency = getattr(prices, "currency", "") or "money"
     money = f"{currency}/{area}" if area else f"{currency} per unit area of the data"
     return float(value), costs, money
-
-
-def positive_number(value: Any, what: str, allow_zero: bool = False) -> float:
-    """``value`` as a float of 0 or more (more than 0 unless ``allow_zero``).
-
-    Raises
-    ------
-    FertoptError
-        Not a number, not finite, negative, or zero when zero is not allowed; the
-        message names ``what``.
-    """
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise OptionError(f"{what} must be a number, got {value!r}.") from None
-    if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise OptionError(f"{what} must be a positive number, got {value!r}.")
-    return x

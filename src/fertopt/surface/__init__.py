@@ -44,9 +44,9 @@ from fertopt._core.validation import (
     check_choice,
     check_nan_policy,
     check_probability,
+    positive_number,
     require_frame,
 )
-from fertopt.economics.prices import positive_number
 from fertopt.exceptions import OptionError
 from fertopt.surface import poly as _ps
 from fertopt.surface import stepwise as _surface_stepwise

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
-from fertopt._core.validation import check_probability
-from fertopt.economics.prices import positive_number, resolve_surface_prices
+from fertopt._core.validation import check_probability, positive_number
+from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import ExtrapolationWarning
 from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import TOL

@@ -22,9 +22,15 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
-from fertopt._core.validation import as_labels, describe_rows, drop_missing, rate_values, to_numeric
+from fertopt._core.validation import (
+    as_labels,
+    describe_rows,
+    drop_missing,
+    positive_number,
+    rate_values,
+    to_numeric,
+)
 from fertopt.design import THREE414_LEVELS
-from fertopt.economics.prices import positive_number
 from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
 
 #: Treatments of each fit, by the anchors of 3414 practice.

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import f_test_text, format_number
-from fertopt.economics.prices import positive_number
+from fertopt._core.validation import positive_number
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
