@@ -250,7 +250,7 @@ def mass_unit(unit: Any, name: str) -> str:
 
     Raises
     ------
-    FertoptError
+    OptionError
         ``unit`` is not a string or not a known mass unit; the message names ``name``.
     """
     if not isinstance(unit, str):

@@ -319,6 +319,7 @@ def price_sensitivity(
     0            4.67  9.058     ok
     1            9.34  9.012     ok
     """
+    curve = as_curve(fit)
     rows = []
     warn: list[str] = []
     if price_ratios is not None:
@@ -339,7 +340,7 @@ def price_sensitivity(
                 "price_sensitivity needs prices= (with optional crop=/nutrient_prices=) "
                 "or price_ratios=."
             )
-        base = resolve_curve_prices(as_curve(fit), prices, None)
+        base = resolve_curve_prices(curve, prices, None)
         form = base.form
         given = next(
             (f for f in prices.forms if NUTRIENT_FORMS[f][0] == NUTRIENT_FORMS[form][0]), form
@@ -397,7 +398,7 @@ def price_sensitivity(
         warn.append("some optima lie outside the tested rates (extrapolated = True)")
     return PriceSensitivity(
         table=table,
-        nutrient=as_curve(fit).nutrient,
+        nutrient=curve.nutrient,
         net_return_unit=unit,
         ci_method=ci,
         warnings=tuple(warn),

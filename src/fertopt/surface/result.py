@@ -196,7 +196,7 @@ class SurfaceFit(ResultBase):
     def scale(self) -> str:
         return "square root of rate" if self.poly.root.any() else "rate"
 
-    @property
+    @cached_property
     def region(self) -> Region | None:
         """The tested region as a frozen :class:`~fertopt.surface.protocol.Region` (or None)."""
         return None if self.bounds is None else Region.from_bounds(self.nutrients, self.bounds)

@@ -274,7 +274,8 @@ class SurfaceOptimum(ResultBase):
             result.append(
                 (t("op_net_return"), f"{format_number(self.net_return, digits)} {unit}".rstrip())
             )
-            parts["result"] = Facts(result)
+        parts["result"] = Facts(result)
+        if self.kind == "economic":
             parts["prices"] = Facts(
                 [
                     (t("om_col_fertilizer_cost"), format_number(self.fertilizer_cost, digits)),
@@ -285,8 +286,6 @@ class SurfaceOptimum(ResultBase):
                     ),
                 ]
             )
-        else:
-            parts["result"] = Facts(result)
         u_kind = self.unconstrained_kind
         parts["unconstrained"] = Facts(
             [
