@@ -27,11 +27,12 @@ from fertopt.batch._pertrial import Plan, TrialResult, table_columns
 from fertopt.batch.result import LEAD_COLUMNS, BatchResult, TrialResults
 from fertopt.curves.models import get_model
 from fertopt.exceptions import ColumnError, DataError, DisplayWarning, OptionError
+from fertopt.multcomp import LETTER_TESTS
 
 __all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
 
 _ENGINES = ("auto", "python", "vectorized", "dask")
-_POSTHOC = (None, "duncan", "lsd", "tukey", "snk", "scheffe")
+_POSTHOC = (None, *LETTER_TESTS)
 _SURFACE = (None, "full", "stepwise")
 
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt import multcomp
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, translate_message
 from fertopt.anova import AnovaResult, anova
 from fertopt.curves.models import get_model
 from fertopt.exceptions import FertoptError
+from fertopt.multcomp import LETTER_TESTS
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
 from fertopt.surface import poly as _ps
@@ -68,14 +68,6 @@ ANOVA_COLUMNS: dict[str, str] = {
 POSTHOC_COLUMNS: dict[str, str] = {
     "letters_method": "str",
     "n_letters": "Int64",
-}
-
-_POSTHOC_FUNCTIONS = {
-    "duncan": "duncan",
-    "lsd": "lsd",
-    "tukey": "tukey",
-    "snk": "snk",
-    "scheffe": "scheffe",
 }
 
 
@@ -453,7 +445,7 @@ def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
 
 def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
     """The plan's multiple comparison on one trial's ANOVA."""
-    test = getattr(multcomp, _POSTHOC_FUNCTIONS[plan.posthoc])
+    test = LETTER_TESTS[plan.posthoc]
     return test(aov, alpha=plan.alpha)
 
 

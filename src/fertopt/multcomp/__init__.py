@@ -94,6 +94,7 @@ __all__ = [
     "snk_from_means",
     "scheffe_from_means",
     "dunnett_from_means",
+    "LETTER_TESTS",
 ]
 
 PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
@@ -625,3 +626,8 @@ def dunnett_from_means(
     alpha_capitals: float | None = None,
 ) -> MultCompResult:
     return from_means("Dunnett", **locals())
+
+
+#: The tests that give letter groups from an ANOVA, by the name ``posthoc=`` takes (reports,
+#: batch runs and the command line offer these, in this order).
+LETTER_TESTS = {"duncan": duncan, "lsd": lsd, "tukey": tukey, "snk": snk, "scheffe": scheffe}

@@ -11,6 +11,7 @@ from fertopt._core import validation as _v
 from fertopt._core.i18n import label
 from fertopt.exceptions import OptionError
 from fertopt.io import guess_column
+from fertopt.multcomp import LETTER_TESTS
 
 __all__ = [
     "NUTRIENT_FORMS",
@@ -21,7 +22,7 @@ __all__ = [
     "yes_no",
 ]
 
-POSTHOC_METHODS = ("duncan", "lsd", "tukey", "snk", "scheffe")
+POSTHOC_METHODS = tuple(LETTER_TESTS)
 NUTRIENT_FORMS = ("N", "P2O5", "K2O", "P", "K")
 RESPONSE_MODELS = (
     "linear",

@@ -6,14 +6,11 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from fertopt._core.i18n import label, method_name
-from fertopt.multcomp import duncan, lsd, scheffe, snk, tukey
+from fertopt.multcomp import LETTER_TESTS
 from fertopt.reports.sections.common import NotApplicable
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
-
-#: The multiple comparison of each ``posthoc=`` choice.
-_TESTS = {"duncan": duncan, "lsd": lsd, "tukey": tukey, "snk": snk, "scheffe": scheffe}
 
 
 def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
@@ -26,7 +23,7 @@ def comparisons_section(ctx: Context) -> list[Any]:
     if ctx.posthoc is None:
         raise NotApplicable(ctx.t("not_requested"))
     aov = ctx.require_anova()
-    test = _TESTS[ctx.posthoc]
+    test = LETTER_TESTS[ctx.posthoc]
     method = method_name(ctx.posthoc, ctx.lang)
     blocks: list[Any] = []
     for term in _comparison_terms(ctx, aov):
