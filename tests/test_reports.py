@@ -936,14 +936,20 @@ def _rendered(block, digits=4):
     )
 
 
+def _summary_is_its_parts(result, lang):
+    """Check that ``result``'s summary is exactly its named parts; return the parts."""
+    parts = result.summary_parts(lang=lang)
+    blocks = result.summary(lang=lang).blocks
+    for ours, theirs in zip(blocks, parts.values(), strict=True):
+        assert _rendered(ours) == _rendered(theirs)
+    return parts
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_anova_section_embeds_the_anova_summary_blocks(minnesota, lang):
     rep = report_of(minnesota, lang=lang, figures=False)
     aov = rep.anova
-    summary = aov.summary(lang=lang)
-    parts = aov.summary_parts(lang=lang)
-    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
-        assert _rendered(ours) == _rendered(theirs)
+    parts = _summary_is_its_parts(aov, lang)
     statistics, table, verdicts = rep.section("anova").blocks
     # the statistics are the summary's block as it is
     assert _rendered(statistics) == _rendered(parts["statistics"])
@@ -958,7 +964,7 @@ def test_anova_section_embeds_the_anova_summary_blocks(minnesota, lang):
         parts["table"]
     )
     # the verdicts are the summary's headline and the report's key finding
-    assert verdicts.text == summary.headline == " ".join(aov.verdicts(lang))
+    assert verdicts.text == aov.summary(lang=lang).headline == " ".join(aov.verdicts(lang))
     assert rep.key_findings[0] == aov.verdicts(lang)[0]
     # the assumption checks of the diagnostics section are the summary's block as well
     (assumptions,) = [
@@ -1004,10 +1010,7 @@ def test_surface_section_embeds_the_surface_summary_blocks(lang):
             figures=False,
         )
     surf = rep.surface
-    summary = surf.summary(lang=lang)
-    parts = surf.summary_parts(lang=lang)
-    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
-        assert _rendered(ours) == _rendered(theirs)
+    parts = _summary_is_its_parts(surf, lang)
     blocks = rep.section("surface").blocks
     # the goodness of fit (R² with adjusted R², residual SD, regression F) is the fit's block
     assert [_rendered(b) for b in blocks if isinstance(b, _formatting.Facts)][0] == _rendered(
@@ -1050,11 +1053,7 @@ def test_surface_section_embeds_the_canonical_optimum_and_typicality_blocks(lang
     )
     typ = surf.typicality(prices=PRICES_WC if shape is concave else None)
     for result in (can, opt, typ):
-        summary = result.summary(lang=lang)
-        for ours, theirs in zip(
-            summary.blocks, result.summary_parts(lang=lang).values(), strict=True
-        ):
-            assert _rendered(ours) == _rendered(theirs)
+        _summary_is_its_parts(result, lang)
     blocks = [
         _rendered(dataclasses.replace(b, title=None))
         for b in rep.section("surface").blocks
@@ -1077,10 +1076,7 @@ def test_surface_section_embeds_the_canonical_optimum_and_typicality_blocks(lang
 def test_comparisons_section_embeds_the_letters_table_and_sentence(minnesota, lang):
     rep = report_of(minnesota, posthoc="duncan", lang=lang, figures=False)
     (mc,) = rep.comparisons
-    summary = mc.summary(lang=lang)
-    parts = mc.summary_parts(lang=lang)
-    for ours, theirs in zip(summary.blocks, parts.values(), strict=True):
-        assert _rendered(ours) == _rendered(theirs)
+    parts = _summary_is_its_parts(mc, lang)
     table, sentence = rep.section("comparisons").blocks[:2]
     # the letters table is the test's own, under the report's caption; the sentence as it is
     assert _rendered(dataclasses.replace(table, title=parts["means"].title)) == _rendered(
@@ -1101,9 +1097,7 @@ def test_response_section_embeds_the_model_comparison_table(minnesota, lang):
         block="rep",
         nutrient="N",
     )
-    summary = cmp.summary(lang=lang)
-    for ours, theirs in zip(summary.blocks, cmp.summary_parts(lang=lang).values(), strict=True):
-        assert _rendered(ours) == _rendered(theirs)
+    _summary_is_its_parts(cmp, lang)
     table = cmp.summary_parts(lang=lang, criteria="aicc")["table"]
     (shown,) = [
         b
@@ -1143,9 +1137,7 @@ def _priced_omission_report(lang):
 def test_omission_section_embeds_the_omission_summary_blocks(lang):
     rep = _priced_omission_report(lang)
     om = rep.omission
-    summary = om.summary(lang=lang)
-    for ours, theirs in zip(summary.blocks, om.summary_parts(lang=lang).values(), strict=True):
-        assert _rendered(ours) == _rendered(theirs)
+    _summary_is_its_parts(om, lang)
     parts = om.summary_parts(lang=lang, income_se=False, index_names="words")
     tables = [b for b in rep.section("omission").blocks if isinstance(b, _formatting.Table)]
     # the indices (in words), the economics (without the SE of income) and the soil supply
