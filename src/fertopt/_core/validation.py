@@ -103,13 +103,25 @@ def require_frame(data: Any, name: str = "data") -> pd.DataFrame:
             f"`{name}` must be a pandas DataFrame with one row per plot, got "
             f"{type(data).__name__}. Read a file with fertopt.read_trials(path) first."
         )
+    if isinstance(frame.columns, pd.MultiIndex):
+        shown = ", ".join(repr(c) for c in list(frame.columns)[:3])
+        raise DataError(
+            f"`{name}` has column names of {frame.columns.nlevels} levels ({shown} …); fertopt "
+            "needs one name per column. Flatten them first, e.g. data.columns = "
+            "[' '.join(str(p) for p in c if str(p) != '').strip() for c in data.columns], "
+            "or read the file with fertopt.read_trials(path, header=[1, 2]) to join two header "
+            "rows."
+        )
     if frame.shape[0] == 0:
         raise DataError(f"`{name}` has no rows; there is nothing to analyse.")
     if not frame.columns.is_unique:
-        dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        dup = next(c for c in frame.columns if (frame.columns == c).sum() > 1)
+        where = [i for i, c in enumerate(frame.columns) if c == dup]
+        numbers = ", ".join(str(i + 1) for i in where[:-1]) + f" and {where[-1] + 1}"
         raise ColumnError(
-            f"`{name}` has duplicated column names: {', '.join(dup)}. "
-            "Rename them so that every column name is unique."
+            f"`{name}` has the column name {dup!r} {len(where)} times: columns {numbers} "
+            f"(counting from 1; data.iloc[:, {where}]). Rename them so that every column "
+            "name is used once, or drop the extra column."
         )
     return frame
 

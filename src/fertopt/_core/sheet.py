@@ -1,0 +1,459 @@
+"""A trial file as a grid of cells with the spreadsheet's own row numbers and column letters.
+
+:func:`fertopt.read_trials` reads a CSV/TSV text file or an Excel sheet into a :class:`Grid`
+first, then finds the header row in it and builds the table.  The grid keeps the numbers a
+user sees in Excel or LibreOffice: row 7 is row 7 of the sheet (a blank row above it does not
+shift it) and column ``C`` is column C, so every message can point at a cell.
+
+Text files are decoded without silent guesses (:func:`decode_text`): UTF-8 (with or without a
+byte-order mark), UTF-16 with its mark, and GB18030 (the superset of GBK written by Chinese
+Excel) only when the decoded text is plausible Chinese; anything else is refused with a message
+that names the file, the first line that reads wrongly and the ``encoding=`` to pass.
+
+Examples
+--------
+>>> text = decode_text("处理,产量\\nCK,10\\n".encode("gbk"), None, "t.csv")
+>>> grid = text_grid(text, sep=None, decimal=".", suffix=".csv")
+>>> grid.rows, grid.numbers, grid.letters
+([['处理', '产量'], ['CK', '10']], [1, 2], ['A', 'B'])
+>>> decode_text("Gülle,1,10\\n".encode("latin-1"), None, "t.csv")
+Traceback (most recent call last):
+...
+fertopt.exceptions.DataError: t.csv is not UTF-8 text, and read as Chinese (GBK/GB18030) ...
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fertopt.exceptions import DataError, DependencyError, OptionError
+
+__all__ = [
+    "Grid",
+    "column_letter",
+    "decode_text",
+    "gb18030_plausible",
+    "text_grid",
+    "excel_grid",
+    "EXCEL_ERRORS",
+    "is_date",
+    "shown_cells",
+]
+
+#: Error values a formula leaves in an Excel cell.
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
+)
+
+_SHOWN = 8
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 → ``A``, 27 → ``AB``.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(27)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Grid:
+    """The cells of a sheet: blank rows and columns left out, numbers and letters kept.
+
+    Attributes
+    ----------
+    rows : list of lists
+        Cell values (``None`` for an empty cell; text stripped of surrounding spaces), every
+        row as long as ``letters``.
+    numbers : list of int
+        The sheet row number of each row (1 = the first line of the file or sheet).
+    letters : list of str
+        The sheet column letter of each column.
+    source : str
+        How messages name the file: ``"trial.csv"`` or ``"trial.xlsx, sheet '2013'"``.
+    notes : list of str
+        What was done while reading (merged cells filled), for the frame's provenance.
+    """
+
+    rows: list[list[Any]]
+    numbers: list[int]
+    letters: list[str]
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    def cell(self, i: int, j: int) -> str:
+        """The reference of cell ``(i, j)`` of the grid, e.g. ``"C7"``."""
+        return f"{self.letters[j]}{self.numbers[i]}"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _tidy(rows: list[list[Any]], source: str, notes: list[str] | None = None) -> Grid:
+    """Pad rows to one width, then leave out blank rows and columns (numbers kept)."""
+    width = max((len(r) for r in rows), default=0)
+    padded = [[_clean(v) for v in r] + [None] * (width - len(r)) for r in rows]
+    numbers = [i + 1 for i, r in enumerate(padded) if any(v is not None for v in r)]
+    kept_rows = [padded[n - 1] for n in numbers]
+    used = [j for j in range(width) if any(r[j] is not None for r in kept_rows)]
+    return Grid(
+        rows=[[r[j] for j in used] for r in kept_rows],
+        numbers=numbers,
+        letters=[column_letter(j) for j in used],
+        source=source,
+        notes=list(notes or []),
+    )
+
+
+# ---------------------------------------------------------------------------
+# text encodings
+# ---------------------------------------------------------------------------
+def _ideograph(char: str) -> bool:
+    code = ord(char)
+    return 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+
+
+def _rare(char: str) -> bool:
+    """An ideograph outside GB2312 (the 6763 characters of everyday Chinese), or a private-use
+    character: what bytes of another encoding turn into when read as GBK."""
+    code = ord(char)
+    if 0xE000 <= code <= 0xF8FF:
+        return True
+    if not _ideograph(char):
+        return False
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def gb18030_plausible(text: str) -> tuple[bool, int | None]:
+    """Whether text decoded as GB18030 reads as Chinese, and the first line that does not.
+
+    Text written in GBK by Chinese software uses the characters of everyday Chinese (GB2312)
+    almost exclusively.  Latin-1, cp1252 or Shift-JIS bytes read as GBK turn into rare
+    ideographs, often inside a Latin word (``Gülle`` → ``G黮le``).  The text is plausible
+    when at most one ideograph in ten is rare (a personal or place name may use one).
+
+    Returns
+    -------
+    plausible : bool
+    line : int or None
+        The 1-based line of the first rare character (``None`` when there is none).
+
+    Examples
+    --------
+    >>> gb18030_plausible("处理,产量\\n减氮,10\\n")
+    (True, None)
+    >>> gb18030_plausible("trt,yield\\nG黮le,10\\n")
+    (False, 2)
+    """
+    ideographs = rare = 0
+    first: int | None = None
+    line = 1
+    for char in text:
+        if char == "\n":
+            line += 1
+            continue
+        if ord(char) < 128:
+            continue
+        if _ideograph(char) or 0xE000 <= ord(char) <= 0xF8FF:
+            ideographs += 1
+        if _rare(char):
+            rare += 1
+            if first is None:
+                first = line
+    return rare * 10 <= ideographs, first
+
+
+def _likely_encoding(raw: bytes) -> str:
+    """The encoding to suggest for bytes that are neither UTF-8 nor plausible GBK."""
+    try:
+        text = raw.decode("cp932")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if any(0x3040 <= ord(c) <= 0x30FF for c in text):
+            return "cp932"
+    if any(0x80 <= b <= 0x9F for b in raw):
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "cp1252"
+    return "latin-1"
+
+
+_ENCODING_NAMES = {
+    "cp932": "Japanese Shift-JIS",
+    "cp1252": "Western European Windows-1252",
+    "latin-1": "Western European Latin-1",
+}
+
+
+def _line_of(raw: bytes, position: int) -> int:
+    return raw.count(b"\n", 0, position) + 1
+
+
+def _line_text(text: str, line: int) -> str:
+    lines = text.splitlines()
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _fix(encoding: str) -> str:
+    return (
+        f"pass encoding={encoding!r} to read_trials (--encoding {encoding} on the command "
+        "line), or save the file from Excel as 'CSV UTF-8'."
+    )
+
+
+def decode_text(raw: bytes, encoding: str | None, name: str) -> str:
+    """The text of a file: with ``encoding`` when given, else detected without guessing.
+
+    Detection: a byte-order mark (UTF-8, UTF-16, UTF-32) decides; then UTF-8; then GB18030
+    when the text is plausible Chinese (:func:`gb18030_plausible`).  Anything else raises
+    :class:`DataError` naming ``name``, the first line that cannot be read (or reads as
+    unlikely characters) and the ``encoding=`` to pass.
+    """
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except LookupError:
+            raise OptionError(
+                f"encoding={encoding!r} is not an encoding Python knows; use a name such as "
+                "'utf-8', 'gbk', 'latin-1' or 'cp932'."
+            ) from None
+        except UnicodeDecodeError as exc:
+            line = _line_of(raw, exc.start)
+            raise DataError(
+                f"{name} cannot be read as {encoding}: line {line} holds the byte "
+                f"0x{raw[exc.start]:02x}, which is not {encoding} text. Pass the encoding the "
+                "file was saved in, or save it from Excel as 'CSV UTF-8'."
+            ) from None
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError as exc:
+                line = _line_of(raw, exc.start)
+                raise DataError(
+                    f"{name} starts with the mark of {enc.upper()} text but line {line} is not "
+                    f"{enc.upper()}; save the file again from Excel as 'CSV UTF-8'."
+                ) from None
+    if b"\x00" in raw[:4096]:
+        _refuse_binary(raw, name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_line = _line_of(raw, exc.start)
+    likely = _likely_encoding(raw)
+    as_likely = raw.decode(likely, errors="replace")
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = min(_line_of(raw, exc.start), utf8_line)
+        raise DataError(
+            f"{name} is neither UTF-8 nor Chinese GBK/GB18030 text: line {line} cannot be read "
+            f"in either. It looks like {_ENCODING_NAMES[likely]} text "
+            f"({_line_text(as_likely, line)!r}): " + _fix(likely)
+        ) from None
+    plausible, line = gb18030_plausible(text)
+    if plausible:
+        return text
+    line = line or utf8_line
+    raise DataError(
+        f"{name} is not UTF-8 text, and read as Chinese (GBK/GB18030) it gives unlikely "
+        f"characters: line {line} reads {_line_text(text, line)!r}. It looks like "
+        f"{_ENCODING_NAMES[likely]} text ({_line_text(as_likely, line)!r}): " + _fix(likely)
+    )
+
+
+def _refuse_binary(raw: bytes, name: str) -> None:
+    sample = raw[:4096]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd > len(sample) // 4 and even == 0:
+        enc = "utf-16-le"
+    elif even > len(sample) // 4 and odd == 0:
+        enc = "utf-16-be"
+    else:
+        enc = None
+    if enc is not None:
+        raise DataError(f"{name} looks like UTF-16 text without a byte-order mark: " + _fix(enc))
+    if raw.startswith(b"PK\x03\x04"):
+        raise DataError(
+            f"{name} is not a text table but a zip archive (an Excel .xlsx workbook is one): "
+            "if it is a workbook, give it the .xlsx ending; otherwise save the table as CSV."
+        )
+    raise DataError(
+        f"{name} is not a text table (it holds binary data). Save the trial table as CSV "
+        "(UTF-8) or .xlsx and read that file."
+    )
+
+
+# ---------------------------------------------------------------------------
+# text files
+# ---------------------------------------------------------------------------
+def _sniff(text: str, suffix: str, decimal: str) -> str:
+    """The field separator among comma, semicolon and tab: the one that splits the first lines
+    into the same number (more than one) of fields most consistently."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    best: tuple[float, int, int] | None = None
+    chosen = "\t" if suffix in (".tsv", ".tab") else ","
+    for rank, sep in enumerate((",", ";", "\t")):
+        counts = [len(r) for r in csv.reader(lines, delimiter=sep) if r]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        if mode < 2:
+            continue
+        share = counts.count(mode) / len(counts)
+        score = (share, mode, -rank)
+        if best is None or score > best:
+            best, chosen = score, sep
+    if chosen == "," and decimal == ",":
+        chosen = ";"
+    return chosen
+
+
+def text_grid(text: str, *, sep: str | None, decimal: str, suffix: str, name: str = "") -> Grid:
+    """The grid of a delimited text file; ``sep`` is sniffed when ``None``."""
+    if sep is None:
+        sep = _sniff(text, suffix, decimal)
+    try:
+        rows = list(csv.reader(text.splitlines(), delimiter=sep, skipinitialspace=True))
+    except csv.Error as exc:
+        raise DataError(f"{name} is not a well-formed table: {exc}") from None
+    return _tidy(rows, name)
+
+
+# ---------------------------------------------------------------------------
+# Excel
+# ---------------------------------------------------------------------------
+def _sheet(book: Any, sheet: Any, name: str) -> Any:
+    names = list(book.sheetnames)
+    shown = ", ".join(repr(s) for s in names)
+    if sheet is None:
+        return book[names[0]]
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(names):
+            return book[names[sheet]]
+        raise OptionError(
+            f"sheet={sheet} is not a sheet of {name}: it has {len(names)} sheet"
+            f"{'s' if len(names) != 1 else ''} ({shown}), numbered from 0. Pass sheet= a name "
+            "or a number from that list."
+        )
+    if sheet in names:
+        return book[sheet]
+    near = [s for s in names if s.strip().lower() == str(sheet).strip().lower()]
+    hint = f" Did you mean {near[0]!r}?" if near else ""
+    raise OptionError(
+        f"{name} has no sheet named {sheet!r}; its sheets are {shown}. Pass sheet= one of "
+        f"them (--sheet on the command line).{hint}"
+    )
+
+
+def _header_value(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def excel_grid(path: Path, sheet: Any) -> Grid:
+    """The grid of one sheet of an ``.xlsx`` workbook (values as Excel last saved them).
+
+    A merged range counts as its value in every cell it covers.  A formula whose value was
+    never saved (a workbook written by a program, not by Excel) raises :class:`DataError`
+    naming the cells, since its value cannot be known without calculating the workbook.
+    """
+    try:
+        import openpyxl
+    except ImportError:
+        raise DependencyError(
+            "reading Excel files needs openpyxl: pip install 'fertopt[excel]', "
+            "or save the sheet as CSV."
+        ) from None
+    name = path.name
+    try:
+        values_book = openpyxl.load_workbook(path, data_only=True)
+        formula_book = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike
+        raise DataError(
+            f"{name} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). "
+            "Open it in Excel or LibreOffice and save it again as .xlsx, or save the sheet "
+            "as CSV."
+        ) from None
+    ws = _sheet(values_book, sheet, name)
+    wf = formula_book[ws.title]
+    source = f"{name}, sheet {ws.title!r}" if len(values_book.sheetnames) > 1 else name
+    rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+    uncached = []
+    for frow, vrow in zip(
+        wf.iter_rows(min_row=1, min_col=1), rows, strict=False
+    ):  # the two loads read the same sheet: same size
+        for cell in frow:
+            if cell.data_type == "f" and vrow[cell.column - 1] is None:
+                uncached.append((cell.coordinate, str(cell.value)))
+    if uncached:
+        shown = ", ".join(f"{ref} ({formula})" for ref, formula in uncached[:_SHOWN])
+        more = f" and {len(uncached) - _SHOWN} more" if len(uncached) > _SHOWN else ""
+        raise DataError(
+            f"{source}: cells {shown}{more} hold formulas whose values were never calculated "
+            "and saved (the workbook was written by a program), so they would read as empty. "
+            "Open the file in Excel or LibreOffice and save it, which stores the values, or "
+            "replace the formulas by their values."
+        )
+    notes = []
+    merged = list(ws.merged_cells.ranges)
+    for rng in merged:
+        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if r <= len(rows) and c <= len(rows[r - 1]):
+                    rows[r - 1][c - 1] = top
+    if merged:
+        refs = ", ".join(str(rng) for rng in merged[:_SHOWN])
+        notes.append(f"merged cells {refs} read as their value in every cell they cover")
+    rows = [[_header_value(v) if isinstance(v, float) else v for v in r] for r in rows]
+    return _tidy(rows, source, notes)
+
+
+def is_date(value: Any) -> bool:
+    """A cell Excel stored as a date or time."""
+    return isinstance(value, (_dt.date, _dt.time, _dt.timedelta))
+
+
+def shown_cells(grid_refs: Sequence[str], values: Sequence[Any]) -> str:
+    """``C3 ('x'), C5 ('y') and 2 more``."""
+    text = ", ".join(
+        f"{ref} ({v!r})" for ref, v in zip(grid_refs[:_SHOWN], values, strict=False)
+    )  # only the first few are shown
+    if len(grid_refs) > _SHOWN:
+        text += f" and {len(grid_refs) - _SHOWN} more"
+    return text
