@@ -132,6 +132,20 @@ def _parse_rates(text: str) -> dict[str, str | None]:
     return out
 
 
+def _header_rows(text: str | None) -> int | list[int] | None:
+    """``--header 3`` or ``--header 3,4`` → the ``header=`` of read_trials."""
+    if text is None:
+        return None
+    try:
+        rows = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise OptionError(
+            f"--header {text}: give the header's row number as the spreadsheet shows it "
+            "(--header 3), or two rows to join (--header 3,4)."
+        ) from None
+    return rows[0] if len(rows) == 1 else rows
+
+
 def _parse_omission(text: str) -> dict[str, Any]:
     """``full=NPK,control=CK,N=PK,P2O5=NK,K2O=NP`` → the omission layout of trial_report."""
     spec: dict[str, Any] = {"minus": {}}
@@ -201,7 +215,13 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     suffixes = (".html", ".htm", ".md", ".markdown")
     if report_path is not None and report_path.suffix.lower() not in suffixes:
         raise OptionError(f"--report {args.report}: the file name must end in .html or .md.")
-    frame = read_trials(args.file, sheet=args.sheet)
+    frame = read_trials(
+        args.file,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        header=_header_rows(args.header),
+        layout=args.layout,
+    )
     roles, guessed = _guess_roles(frame, args)
     missing = [r for r in ("response", "treatment") if roles[r] is None]
     if missing:
@@ -494,6 +514,24 @@ def _add_analyze(sub: Any) -> None:
         help="also write the full report with figures to FILE (.html or .md)",
     )
     ana.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
+    ana.add_argument(
+        "--encoding",
+        help="text encoding of a CSV file, e.g. latin-1 or cp932 (default: UTF-8, or GBK "
+        "when the text reads as Chinese)",
+    )
+    ana.add_argument(
+        "--header",
+        metavar="ROW",
+        help="row number of the header as the spreadsheet shows it, or two rows to join "
+        "(3,4) (default: found under any title rows)",
+    )
+    ana.add_argument(
+        "--layout",
+        choices=("auto", "long", "wide"),
+        default="auto",
+        help="long: one row per plot; wide: one row per treatment, replicates in columns "
+        "(default: auto)",
+    )
     ana.add_argument(
         "--format",
         choices=("text", "json", "markdown", "html"),

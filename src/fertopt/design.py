@@ -33,6 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fertopt._core.cells import inert_frame
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import design_name, label
@@ -110,11 +111,16 @@ class FieldBook(ResultBase):
     warnings: tuple[str, ...] = ()
 
     def to_csv(self, path: str | Path | None = None, **kwargs: Any) -> str | None:
-        """Write the field book as CSV (UTF-8); return the text when ``path`` is None."""
+        """Write the field book as CSV (UTF-8); return the text when ``path`` is None.
+
+        A label that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is
+        written with a ``'`` in front, so that opening the file runs nothing.
+        """
         kwargs.setdefault("index", False)
+        table = inert_frame(self.table)
         if path is None:
-            return self.table.to_csv(**kwargs)
-        self.table.to_csv(path, encoding=kwargs.pop("encoding", "utf-8"), **kwargs)
+            return table.to_csv(**kwargs)
+        table.to_csv(path, encoding=kwargs.pop("encoding", "utf-8"), **kwargs)
         return None
 
     def _headline(self, lang: str = "en") -> str:

@@ -171,21 +171,31 @@ def _known(value: Any) -> bool:
 
 
 def _header_like(row: list[Any]) -> bool:
+    """Two or more cells, no numbers but replicate names 1, 2, … k (a wide table's header)."""
     cells = [v for v in row if v is not None]
-    return len(cells) >= 2 and all(not _is_number(v) or rep_name(v) is not None for v in cells)
+    numbers = [v for v in cells if _is_number(v)]
+    if numbers:
+        reps = [rep_name(v) for v in numbers]
+        if None in reps or sorted(r[2] for r in reps if r) != list(range(1, len(reps) + 1)):
+            return False
+        if len(reps) < 2:
+            return False
+    return len(cells) >= 2
 
 
 def find_header(grid: Grid) -> int:
     """The grid index of the header row under any title rows.
 
     The first of the top rows that has two or more recognised column names (``处理``,
-    ``yield``, ``Ⅰ``…) and no plain numbers; else the first row of two or more text cells
-    that is about as wide as the rows below it; else the first row.
+    ``yield``, ``Ⅰ``…; replicate numbers 1, 2, … only beside a name) and no other numbers;
+    else the first row of two or more text cells that is about as wide as the rows below it;
+    else the first row.
     """
     top = range(min(len(grid.rows), _SCAN))
     for i in top:
         row = grid.rows[i]
-        if _header_like(row) and sum(_known(v) for v in row) >= 2:
+        known = [v for v in row if _known(v)]
+        if _header_like(row) and len(known) >= 2 and not all(_is_number(v) for v in known):
             return i
     width = [sum(v is not None for v in r) for r in grid.rows]
     for i in top:
@@ -265,8 +275,8 @@ def header_rows(grid: Grid, header: Any) -> tuple[list[int], list[str]]:
             messages.append(
                 f"{grid.source}: the header is row {grid.numbers[h]}; {rows} above it "
                 f"({first[:40]!r}) looked like a title and {'was' if h == 1 else 'were'} left "
-                f"out. Pass header={grid.numbers[h]} to confirm this, or header= another row "
-                "number."
+                f"out. Pass header={grid.numbers[h]} (--header {grid.numbers[h]} on the command "
+                "line) to confirm this, or another row number."
             )
         return [h], messages
     wanted = list(header) if isinstance(header, (list, tuple)) else [header]
@@ -506,7 +516,8 @@ def wide_to_long(
         f"columns): reshaped to one row per plot with the columns "
         f"{', '.join(map(str, [*ids, 'block', *responses]))}"
         + (" (the values are taken as yields)" if "yield" in responses else "")
-        + ". Pass layout='wide' to confirm this, or layout='long' to keep the table as it is."
+        + ". Pass layout='wide' (--layout wide) to confirm this, or layout='long' to keep the "
+        "table as it is."
     )
     return long, message
 

@@ -10,8 +10,10 @@ report numbers its tables and figures (the ``tag``), puts table titles in
 bold or in an HTML ``<caption>`` and draws three-line tables.
 
 Text output measures display width, so Chinese labels (two columns per
-character) line up in aligned lists and tables.  Markdown escapes ``|``,
-``*`` and ``_`` in running text and ``|`` in table cells.
+character) line up in aligned lists and tables.  Markdown is escaped as the
+HTML is: ``<``, ``>`` and ``&`` become entities and backslashes, backticks,
+brackets and ``|`` are escaped everywhere (``*`` and ``_`` too in running
+text), so no raw HTML, code span or link written in a label survives.
 
 Examples
 --------
@@ -326,14 +328,39 @@ def block_text(
 # ---------------------------------------------------------------------------
 # markdown
 # ---------------------------------------------------------------------------
-def md_escape(text: str) -> str:
-    """Running text for Markdown: ``|``, ``*`` and ``_`` escaped."""
-    return str(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+#: What makes user text live in Markdown: raw HTML (``<script>``, ``<img onerror>``), entities,
+#: code spans and links or images (``[x](javascript:…)``); escaped so that it shows as typed.
+_MD_INERT = str.maketrans(
+    {
+        "\\": "\\\\",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "`": "\\`",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+    }
+)
 
 
 def md_cell(text: str) -> str:
-    """A Markdown table cell: ``|`` escaped."""
-    return str(text).replace("|", "\\|")
+    """A Markdown table cell, shown exactly as typed: no raw HTML, entity, code span or link.
+
+    ``<``, ``>`` and ``&`` become entities; backslashes, backticks, brackets and ``|`` are
+    escaped with a backslash.  The rendered text reads as the original.
+
+    Examples
+    --------
+    >>> md_cell("<script>alert(1)</script> | [x](javascript:alert(1))")
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\\\| \\\\[x\\\\](javascript:alert(1))'
+    """
+    return str(text).translate(_MD_INERT)
+
+
+def md_escape(text: str) -> str:
+    """Running text for Markdown: as :func:`md_cell`, and ``*`` and ``_`` escaped too."""
+    return md_cell(text).replace("*", "\\*").replace("_", "\\_")
 
 
 def block_markdown(

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.cells import inert_frame
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, method_name, model_name, translate_message
@@ -313,7 +314,7 @@ class BatchResult(ResultBase):
                 ) from None
             with pd.ExcelWriter(path) as writer:
                 for name, frame in tables.items():
-                    for_file(frame).to_excel(writer, sheet_name=name, index=False)
+                    inert_frame(for_file(frame)).to_excel(writer, sheet_name=name, index=False)
             return [path]
         if suffix not in (".csv", ".parquet"):
             raise OptionError(
@@ -323,7 +324,7 @@ class BatchResult(ResultBase):
         for name, frame in tables.items():
             target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")
             if suffix == ".csv":
-                for_file(frame).to_csv(target, index=False)
+                inert_frame(for_file(frame)).to_csv(target, index=False)
             else:
                 for_file(frame).to_parquet(target, index=False)
             written.append(target)
