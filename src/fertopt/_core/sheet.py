@@ -294,16 +294,25 @@ def decode_text(raw: bytes, encoding: str | None, name: str) -> str:
     )
 
 
+def _utf16(raw: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the bytes read as a text table in it (no byte-order mark)."""
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw[: len(raw) // 2 * 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:2000]
+        if (
+            "\n" in sample
+            and any(sep in sample for sep in ",;\t")
+            and all(c.isprintable() or c in "\r\n\t" for c in sample)
+        ):
+            return enc
+    return None
+
+
 def _refuse_binary(raw: bytes, name: str) -> None:
-    sample = raw[:4096]
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    if odd > len(sample) // 4 and even == 0:
-        enc = "utf-16-le"
-    elif even > len(sample) // 4 and odd == 0:
-        enc = "utf-16-be"
-    else:
-        enc = None
+    enc = _utf16(raw)
     if enc is not None:
         raise DataError(f"{name} looks like UTF-16 text without a byte-order mark: " + _fix(enc))
     if raw.startswith(b"PK\x03\x04"):
