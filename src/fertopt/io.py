@@ -170,17 +170,21 @@ def _known(value: Any) -> bool:
     return value is not None and (guess_column(value) is not None or rep_name(value) is not None)
 
 
+def _only_rep_numbers(cells: list[Any]) -> bool:
+    """No numbers among ``cells`` but replicate names 1, 2, … k (k ≥ 2) of a wide header."""
+    numbers = [v for v in cells if _is_number(v)]
+    if not numbers:
+        return True
+    reps = [rep_name(v) for v in numbers]
+    if None in reps or len(reps) < 2:
+        return False
+    return sorted(r[2] for r in reps if r) == list(range(1, len(reps) + 1))
+
+
 def _header_like(row: list[Any]) -> bool:
     """Two or more cells, no numbers but replicate names 1, 2, … k (a wide table's header)."""
     cells = [v for v in row if v is not None]
-    numbers = [v for v in cells if _is_number(v)]
-    if numbers:
-        reps = [rep_name(v) for v in numbers]
-        if None in reps or sorted(r[2] for r in reps if r) != list(range(1, len(reps) + 1)):
-            return False
-        if len(reps) < 2:
-            return False
-    return len(cells) >= 2
+    return len(cells) >= 2 and _only_rep_numbers(cells)
 
 
 def find_header(grid: Grid) -> int:
@@ -230,10 +234,7 @@ def second_header(grid: Grid, h: int) -> bool:
         return False
     if all(_unit_text(v) for _, v in cells):
         return True
-    reps = [v for _, v in cells if rep_name(v) is not None]
-    if not all(not _is_number(v) or rep_name(v) is not None for _, v in cells):
-        return False
-    if any(_is_number(v) for _, v in cells) and len(reps) < 2:
+    if not _only_rep_numbers([v for _, v in cells]):
         return False
     grouped = any(
         top[j] is None
