@@ -675,8 +675,10 @@ def read_trials(
     messages: list[str] = []
     letters: list[str] | None = None
     header_row: list[int] | None = None
+    excel = False
     if isinstance(source, (str, Path)):
         path = Path(source)
+        excel = path.suffix.lower() in _EXCEL
         grid = read_grid(path, sheet=sheet, encoding=encoding, sep=sep, decimal=decimal)
         if isinstance(grid, Grid):
             if not grid.rows:
@@ -684,7 +686,7 @@ def read_trials(
             rows, titles = header_rows(grid, header)
             for text in titles:
                 warnings.warn(text, DataWarning, stacklevel=2)
-            frame, letters = grid_frame(grid, rows, csv_file=path.suffix.lower() not in _EXCEL)
+            frame, letters = grid_frame(grid, rows, csv_file=not excel)
             header_row = [grid.numbers[r] for r in rows]
             origin = grid.source
             messages += titles + grid.notes
@@ -751,13 +753,15 @@ def read_trials(
         if pd.api.types.is_numeric_dtype(series):
             continue
         if col in _LABEL_COLUMNS:
-            frame[col] = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+            if letters is None:  # a file's cells are stripped already
+                frame[col] = series.map(lambda v: v.strip() if isinstance(v, str) else v)
             continue
         if decimal == ",":
             series = series.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
         if col in _ROLE_NUMERIC or col in (units or {}):
             try:
-                _excel_values(frame, col, letter_of)
+                if excel:
+                    _excel_values(frame, col, letter_of)
                 frame[col] = to_numeric(series, "yield" if col == "yield" else "rate")
             except DataError:
                 if strict:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,22 +101,21 @@ class Grid:
         return f"{self.letters[j]}{self.numbers[i]}"
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
 def _tidy(rows: list[list[Any]], source: str, notes: list[str] | None = None) -> Grid:
-    """Pad rows to one width, then leave out blank rows and columns (numbers kept)."""
+    """Strip text, pad rows to one width, then leave out blank rows and columns (the sheet's
+    row numbers and column letters kept)."""
     width = max((len(r) for r in rows), default=0)
-    padded = [[_clean(v) for v in r] + [None] * (width - len(r)) for r in rows]
-    numbers = [i + 1 for i, r in enumerate(padded) if any(v is not None for v in r)]
+    padded = [
+        [(v.strip() or None) if v.__class__ is str else v for v in r] + [None] * (width - len(r))
+        for r in rows
+    ]
+    numbers = [i + 1 for i, r in enumerate(padded) if r.count(None) < width]
     kept_rows = [padded[n - 1] for n in numbers]
-    used = [j for j in range(width) if any(r[j] is not None for r in kept_rows)]
+    used = [j for j, col in enumerate(zip(*kept_rows, strict=True)) if col.count(None) < len(col)]
+    if len(used) < width:
+        kept_rows = [[r[j] for j in used] for r in kept_rows]
     return Grid(
-        rows=[[r[j] for j in used] for r in kept_rows],
+        rows=kept_rows,
         numbers=numbers,
         letters=[column_letter(j) for j in used],
         source=source,
@@ -394,6 +395,20 @@ def _header_value(value: Any) -> Any:
     return value
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (its XML has an ``<f>``)."""
+    with zipfile.ZipFile(path) as archive:
+        for item in archive.namelist():
+            if item.startswith("xl/worksheets/") and item.endswith(".xml"):
+                with archive.open(item) as handle:
+                    if _FORMULA_TAG.search(handle.read()):
+                        return True
+    return False
+
+
 def excel_grid(path: Path, sheet: Any) -> Grid:
     """The grid of one sheet of an ``.xlsx`` workbook (values as Excel last saved them).
 
@@ -411,7 +426,10 @@ def excel_grid(path: Path, sheet: Any) -> Grid:
     name = path.name
     try:
         values_book = openpyxl.load_workbook(path, data_only=True)
-        formula_book = openpyxl.load_workbook(path, data_only=False)
+        # the formulas themselves only when the workbook has any (a second, slower load)
+        formula_book = (
+            openpyxl.load_workbook(path, data_only=False) if _has_formulas(path) else None
+        )
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike
         raise DataError(
             f"{name} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). "
@@ -419,16 +437,14 @@ def excel_grid(path: Path, sheet: Any) -> Grid:
             "as CSV."
         ) from None
     ws = _sheet(values_book, sheet, name)
-    wf = formula_book[ws.title]
     source = f"{name}, sheet {ws.title!r}" if len(values_book.sheetnames) > 1 else name
     rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
     uncached = []
-    for frow, vrow in zip(
-        wf.iter_rows(min_row=1, min_col=1), rows, strict=False
-    ):  # the two loads read the same sheet: same size
-        for cell in frow:
-            if cell.data_type == "f" and vrow[cell.column - 1] is None:
-                uncached.append((cell.coordinate, str(cell.value)))
+    if formula_book is not None:
+        for frow in formula_book[ws.title].iter_rows(min_row=1, min_col=1):
+            for cell in frow:
+                if cell.data_type == "f" and rows[cell.row - 1][cell.column - 1] is None:
+                    uncached.append((cell.coordinate, str(cell.value)))
     if uncached:
         shown = ", ".join(f"{ref} ({formula})" for ref, formula in uncached[:_SHOWN])
         more = f" and {len(uncached) - _SHOWN} more" if len(uncached) > _SHOWN else ""
