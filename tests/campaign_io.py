@@ -504,6 +504,31 @@ CASES = [
         check=frame_is(WIDE_TRTS, ["I", "II", "III"] * 4, WIDE_YIELDS),
     ),
     Case(
+        "io-two-level-numbered-reps",
+        "api",
+        read(
+            _xlsx(
+                "n.xlsx",
+                [["处理", "产量", None], [None, 1, 2], ["CK", 10.0, 11.0], ["N", 12.0, 13.0]],
+                merge=("B1:C1", "A1:A2"),
+            )
+        ),
+        raises=fo.DataError,
+        match=r"rows 1 and 2 both look like header rows",
+    ),
+    Case(
+        "io-unnamed-column-not-a-second-header",
+        "api",
+        read(_write("t.csv", "trt,,yield\nA,1,2\nB,1,3\n")),
+        check=frame_is(["A", "B"], yields=[2.0, 3.0], columns=["treatment", "unnamed_B", "yield"]),
+    ),
+    Case(
+        "io-bom-with-encoding-given",
+        "api",
+        read(_write("t.csv", CSV, "utf-8-sig"), encoding="utf-8"),
+        check=BASE_FRAME,
+    ),
+    Case(
         "io-two-level-units-row",
         "api",
         read(_write("t.csv", "处理,重复,产量\n,,kg/亩\nCK,1,10\nN,1,12\n")),

@@ -236,6 +236,10 @@ def second_header(grid: Grid, h: int) -> bool:
         return True
     if not _only_rep_numbers([v for _, v in cells]):
         return False
+    if any(_is_number(v) for _, v in cells) and any(
+        not _is_number(v) and v != top[j] for j, v in cells
+    ):  # replicate numbers beside a label of their own: a data row such as "A, 1, 2"
+        return False
     grouped = any(
         top[j] is None
         or (j > 0 and top[j] == top[j - 1])

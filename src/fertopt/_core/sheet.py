@@ -238,7 +238,7 @@ def decode_text(raw: bytes, encoding: str | None, name: str) -> str:
     """
     if encoding is not None:
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding).removeprefix("\ufeff")
         except LookupError:
             raise OptionError(
                 f"encoding={encoding!r} is not an encoding Python knows; use a name such as "

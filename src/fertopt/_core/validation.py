@@ -5,8 +5,8 @@ say how to fix the problem.  Functions here raise :mod:`fertopt.exceptions`
 errors; they never use ``assert``.
 
 Row references use the labels of the data frame's index; for frames made by
-:func:`fertopt.read_trials` that is the 0-based data row (the file line is
-``row + 2`` with one header line).
+:func:`fertopt.read_trials` from a file that is the spreadsheet row number (the
+first line is row 1), or the cell (``C7``) of a reshaped wide table.
 """
 
 from __future__ import annotations
