@@ -307,6 +307,13 @@ CASES = [
         match=r"jp\.csv .*line 1.*処理.*encoding='cp932'",
     ),
     Case(
+        "io-big5",
+        "api",
+        read(_write("tw.csv", "處理,重複,產量\n對照,1,10\n氮肥,1,12\n有機肥,2,9\n", "big5")),
+        raises=fo.DataError,
+        match=r"tw\.csv .*line 1.*處理.*encoding='big5'",
+    ),
+    Case(
         "io-latin1-given",
         "api",
         read(_write("feld.csv", GERMAN, "latin-1"), encoding="latin-1"),

@@ -185,6 +185,9 @@ def gb18030_plausible(text: str) -> tuple[bool, int | None]:
     return rare * 10 <= ideographs, first
 
 
+_LATIN_AROUND_IDEOGRAPH = re.compile(r"[A-Za-z][\u3400-\u9fff\uf900-\ufaff]+[A-Za-z]")
+
+
 def _likely_encoding(raw: bytes) -> str:
     """The encoding to suggest for bytes that are neither UTF-8 nor plausible GBK."""
     try:
@@ -194,6 +197,14 @@ def _likely_encoding(raw: bytes) -> str:
     else:
         if any(0x3040 <= ord(c) <= 0x30FF for c in text):
             return "cp932"
+    try:
+        text = raw.decode("big5")
+    except UnicodeDecodeError:
+        pass
+    else:
+        # traditional Chinese; Latin-1 read as Big5 puts ideographs inside Latin words
+        if any(_ideograph(c) for c in text) and not _LATIN_AROUND_IDEOGRAPH.search(text):
+            return "big5"
     if any(0x80 <= b <= 0x9F for b in raw):
         try:
             raw.decode("cp1252")
@@ -206,6 +217,7 @@ def _likely_encoding(raw: bytes) -> str:
 
 _ENCODING_NAMES = {
     "cp932": "Japanese Shift-JIS",
+    "big5": "traditional Chinese Big5",
     "cp1252": "Western European Windows-1252",
     "latin-1": "Western European Latin-1",
 }
