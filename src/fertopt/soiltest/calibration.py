@@ -36,7 +36,14 @@ from fertopt.exceptions import (
     OptionError,
 )
 from fertopt.response import fit_response
-from fertopt.soiltest.checks import MIN_SITES_CURVE, check_boot, check_target, prepare, seeded
+from fertopt.soiltest.checks import (
+    MIN_SITES_CURVE,
+    check_boot,
+    check_rng,
+    check_target,
+    prepare,
+    seeded,
+)
 from fertopt.soiltest.display import boot_text, interval_text, level_text, sites_text, translator
 from fertopt.soiltest.inverse import plateau_of, stv_at
 
@@ -480,6 +487,7 @@ def fit_calibration(
     model = check_choice(model, "model", CALIBRATION_MODELS)
     level = check_probability(confidence, "confidence")
     n_boot = check_boot(n_boot)
+    check_rng(rng)
     if target is not None:
         target = check_target(target)
     elif model in ("mitscherlich", "log"):

@@ -53,6 +53,7 @@ __all__ = [
     "RY_MAX",
     "check_target",
     "check_boot",
+    "check_rng",
     "seeded",
 ]
 
@@ -147,9 +148,9 @@ def prepare(
     if bad.any():
         raise DataError(
             f"relative yield column {ry!r} holds values outside 0–{RY_MAX:g} %: "
-            f"{_v.describe_rows(y_s.index[bad], y[bad])}. Relative yield is the yield of the "
-            "unfertilized (or omission) plot as a percent of the fully fertilized one; check "
-            "these sites."
+            f"{_v.describe_rows(y_s.index[bad], y[bad].tolist())}. Relative yield is the "
+            "yield of the unfertilized (or omission) plot as a percent of the fully fertilized "
+            "one; check these sites."
         )
     neg = (x <= 0) if positive else (x < 0)
     if neg.any():
@@ -161,8 +162,8 @@ def prepare(
         raise DataError(
             f"soil-test value column {stv!r} holds "
             f"{'values ≤ 0' if positive else 'negative values'}: "
-            f"{_v.describe_rows(x_s.index[neg], x[neg])}; {need}. Correct these sites or leave "
-            "them out."
+            f"{_v.describe_rows(x_s.index[neg], x[neg].tolist())}; {need}. Correct these sites "
+            "or leave them out."
         )
     if len(x) < minimum:
         raise DataError(
@@ -191,6 +192,17 @@ def check_target(target: Any, name: str = "target") -> float:
             f"{value * 100:g}."
         )
     return value
+
+
+def check_rng(rng: Any) -> None:
+    """``rng``: None, a numpy Generator or a non-negative integer seed (checked, not used)."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        return
+    raise OptionError(
+        f"rng must be a non-negative integer seed, a numpy Generator or None, got {rng!r}."
+    )
 
 
 def seeded(rng: Any) -> tuple[np.random.Generator, int]:

@@ -35,7 +35,7 @@ from fertopt.soiltest.calibration import (
     boot_thetas,
     fit_calibration,
 )
-from fertopt.soiltest.checks import RY_MAX, check_boot
+from fertopt.soiltest.checks import RY_MAX, check_boot, check_rng
 from fertopt.soiltest.display import boot_text, level_text, sites_text, translator
 from fertopt.soiltest.inverse import stv_at
 
@@ -336,6 +336,7 @@ def abundance_classes(
     model = check_choice(model, "model", CALIBRATION_MODELS)
     level = check_probability(confidence, "confidence")
     n_boot = check_boot(n_boot)
+    check_rng(rng)
     target = None if model in ("linear_plateau", "quadratic_plateau") else values[-1]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -19,7 +19,7 @@ from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_probability
 from fertopt.soiltest.catenelson import cn1965_split, cn1971_split, quadrant_counts, split_fit
-from fertopt.soiltest.checks import check_boot, check_target, prepare, seeded
+from fertopt.soiltest.checks import check_boot, check_rng, check_target, prepare, seeded
 from fertopt.soiltest.display import boot_text, interval_text, level_text, sites_text, translator
 
 __all__ = ["CateNelsonResult", "cate_nelson_1965", "cate_nelson_1971"]
@@ -352,6 +352,7 @@ def cate_nelson_1965(
     level = check_probability(confidence, "confidence")
     target = check_target(target)
     n_boot = check_boot(n_boot)
+    check_rng(rng)
     prep = prepare(data, stv, ry, minimum=5, what="cate_nelson_1965")
     cstv = cn1965_split(prep.x, prep.y, target)
 
@@ -451,6 +452,7 @@ def cate_nelson_1971(
     """
     level = check_probability(confidence, "confidence")
     n_boot = check_boot(n_boot)
+    check_rng(rng)
     prep = prepare(data, stv, ry, minimum=5, what="cate_nelson_1971")
     cstv, cryv = cn1971_split(prep.x, prep.y)
     boot, ci, seed = _bootstrap(prep.x, prep.y, cn1971_split, n_boot, rng, level)
