@@ -50,23 +50,44 @@ cn_quadrants <- function(dataset, method, res) {
   }
 }
 
-nls_extra <- function(dataset, method, model) {
-  # unrounded quantities from the nlsLM object soiltestcorr fits
+nls_extra <- function(dataset, method, model, tight = TRUE) {
+  # unrounded quantities from the nlsLM object soiltestcorr fits, then the same least-squares
+  # problem solved to convergence: nlsLM restarted from soiltestcorr's estimate with tolerances
+  # near machine precision (soiltestcorr's default tolerances stop about 1e-5 short)
+  put_fit(dataset, method, model, "")
+  if (tight) {
+    tight_model <- minpack.lm::nlsLM(
+      formula(model), data = model$data_for_refit, start = coef(model),
+      lower = model$lower_for_refit, upper = model$upper_for_refit,
+      control = minpack.lm::nls.lm.control(ftol = 1e-15, ptol = 1e-15, maxiter = 1000)
+    )
+    put_fit(dataset, method, tight_model, "tight_")
+  }
+}
+
+put_fit <- function(dataset, method, model, prefix) {
   co <- coef(model)
   se <- sqrt(diag(vcov(model)))
   ci <- nlstools::confint2(model, level = 0.95)
   for (i in seq_along(co)) {
-    put(dataset, method, paste0("coef_", names(co)[i]), co[[i]])
-    put(dataset, method, paste0("se_", names(co)[i]), se[[i]])
-    put(dataset, method, paste0("lower_", names(co)[i]), ci[i, 1])
-    put(dataset, method, paste0("upper_", names(co)[i]), ci[i, 2])
+    put(dataset, method, paste0(prefix, "coef_", names(co)[i]), co[[i]])
+    put(dataset, method, paste0(prefix, "se_", names(co)[i]), se[[i]])
+    put(dataset, method, paste0(prefix, "lower_", names(co)[i]), ci[i, 1])
+    put(dataset, method, paste0(prefix, "upper_", names(co)[i]), ci[i, 2])
   }
-  put(dataset, method, "rss", deviance(model))
-  put(dataset, method, "sigma", summary(model)$sigma)
-  put(dataset, method, "df_resid", df.residual(model))
-  put(dataset, method, "AIC_unrounded", AIC(model))
-  put(dataset, method, "AICc_unrounded", AICcmodavg::AICc(model))
-  put(dataset, method, "BIC_unrounded", BIC(model))
+  put(dataset, method, paste0(prefix, "rss"), deviance(model))
+  put(dataset, method, paste0(prefix, "sigma"), summary(model)$sigma)
+  put(dataset, method, paste0(prefix, "df_resid"), df.residual(model))
+  put(dataset, method, paste0(prefix, "AIC_unrounded"), AIC(model))
+  put(dataset, method, paste0(prefix, "AICc_unrounded"), AICcmodavg::AICc(model))
+  put(dataset, method, paste0(prefix, "BIC_unrounded"), BIC(model))
+}
+
+with_refit <- function(model, d, lower = NULL, upper = NULL) {
+  model$data_for_refit <- d
+  model$lower_for_refit <- if (is.null(lower)) rep(-Inf, length(coef(model))) else lower
+  model$upper_for_refit <- if (is.null(upper)) rep(Inf, length(coef(model))) else upper
+  model
 }
 
 run_all <- function(name, d) {
@@ -102,7 +123,7 @@ run_all <- function(name, d) {
     put(name, m, q, r[[q]][[1]])
   }
   lp <- minpack.lm::nlsLM(ry ~ SS_LP(stv, a, b, jp), data = d)
-  nls_extra(name, m, lp)
+  nls_extra(name, m, with_refit(lp, d))
   r <- linear_plateau(data = d, stv = stv, ry = ry, target = 80)
   put(name, m, "STVt_80_rounded", r$STVt[[1]])
 
@@ -114,7 +135,7 @@ run_all <- function(name, d) {
     put(name, m, q, r[[q]][[1]])
   }
   qp <- minpack.lm::nlsLM(ry ~ SS_QP(stv, a, b, jp), data = d)
-  nls_extra(name, m, qp)
+  nls_extra(name, m, with_refit(qp, d))
   a <- coef(qp)[[1]]; b <- coef(qp)[[2]]; jp <- coef(qp)[[3]]; cq <- -0.5 * b / jp
   for (target in c(80, 90)) {
     stvt <- (-b + sqrt(b^2 - 4 * cq * (a - target))) / (2 * cq)   # soiltestcorr's STVt formula
@@ -130,6 +151,13 @@ run_all <- function(name, d) {
       put(name, m, q, r[[q]][[1]])
     }
   }
+  # the same nlsLM call as soiltestcorr's mitscherlich(type = 1), for its unrounded companions
+  lo <- c(a = min(d$ry), b = -max(d$stv), c = 1e-7)
+  hi <- c(a = Inf, b = 1e3, c = 10)
+  start_c <- (max(d$ry) - min(d$ry)) / (max(d$stv) - min(d$stv)) / 10
+  mit <- minpack.lm::nlsLM(ry ~ mits_formula_1(stv, a, b, c), data = d,
+                           start = list(a = max(d$ry), b = 0, c = start_c), lower = lo, upper = hi)
+  nls_extra(name, "mitscherlich", with_refit(mit, d, lo, hi))
 
   # modified arcsine-log calibration curve, target 90 and 80, confidence 0.95 and 0.90
   for (target in c(90, 80)) {
@@ -147,6 +175,19 @@ run_all <- function(name, d) {
 
 run_all("freitas1966", fr)
 run_all("data_test", dt)
+
+# soiltestcorr 2.2.1 has no remove2x option: the sensitivity analysis its warnings suggest is
+# mod_alcc() rerun without the sites above twice the CSTV at 90 % RY that reach 100 % RY
+for (nm in c("freitas1966", "data_test")) {
+  d <- if (nm == "freitas1966") fr else dt
+  c90 <- suppressWarnings(mod_alcc(data = d, stv = stv, ry = ry, target = 90))$CSTV90[[1]]
+  kept <- d[!(d$stv > 2 * c90 & d$ry >= 100), ]
+  r <- suppressWarnings(mod_alcc(data = kept, stv = stv, ry = ry, target = 90, confidence = 0.95))
+  put(nm, "mod_alcc_remove2x", "n_removed", nrow(d) - nrow(kept))
+  for (q in c("n", "r", "CSTV", "LL", "UL", "CSTV90", "n.90x2", "CSTV100", "n.100")) {
+    put(nm, "mod_alcc_remove2x", q, r[[q]][[1]])
+  }
+}
 
 # the linear-plateau residual sum of squares on freitas1966 at soiltestcorr's join and on a
 # fine grid of joins (closed-form least squares of ry on min(stv, join) at each join)
