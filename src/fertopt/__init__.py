@@ -76,6 +76,7 @@ from fertopt.soiltest import (
     cate_nelson_1971,
     fit_calibration,
     mod_alcc,
+    soiltest_report,
 )
 from fertopt.surface import (
     CanonicalResult,
@@ -159,6 +160,7 @@ __all__ = [
     "fit_calibration",
     "mod_alcc",
     "abundance_classes",
+    "soiltest_report",
     "CateNelsonResult",
     "CalibrationFit",
     "ALCCResult",

@@ -35,6 +35,7 @@ from fertopt.soiltest.alcc import ALCCResult, mod_alcc
 from fertopt.soiltest.calibration import CALIBRATION_MODELS, CalibrationFit, fit_calibration
 from fertopt.soiltest.classes import AbundanceClasses, abundance_classes
 from fertopt.soiltest.quadrants import CateNelsonResult, cate_nelson_1965, cate_nelson_1971
+from fertopt.soiltest.report import soiltest_report
 
 __all__ = [
     "cate_nelson_1965",
@@ -42,6 +43,7 @@ __all__ = [
     "fit_calibration",
     "mod_alcc",
     "abundance_classes",
+    "soiltest_report",
     "CateNelsonResult",
     "CalibrationFit",
     "ALCCResult",

@@ -163,6 +163,29 @@ CORRELATION_TEXT: dict[str, tuple[str, str]] = {
         "relative yield from {rlo} to {rhi} %.",
         "共 {n} 个试验点有土壤测试值和相对产量；土壤测试值 {lo}～{hi}，相对产量 {rlo}%～{rhi}%。",
     ),
+    "st_interp_cn": (
+        "Sites testing below {cstv} are expected to respond to the nutrient (relative yield below "
+        "{ry} %); {k} of {n} sites ({pct} %) agree with that rule.",
+        "土壤测试值低于 {cstv} 的试验点预期施肥有效（相对产量低于 {ry}%）；{n} 个点中 {k} 个"
+        "（{pct}%）符合这一规律。",
+    ),
+    "st_interp_cal": (
+        "The fitted curve reaches {where} at a soil test of {cstv} (interval {ci}); sites testing "
+        "below it are expected to respond to the nutrient.",
+        "拟合曲线在土壤测试值 {cstv} 处达到{where}（区间 {ci}）；低于该值的试验点预期施肥有效。",
+    ),
+    "st_interp_alcc": (
+        "At a soil test of {cstv} the expected relative yield is {target} % (interval {ci}); "
+        "{k} sites may pull the line (leverage) and are listed below.",
+        "土壤测试值为 {cstv} 时预期相对产量为 {target}%（区间 {ci}）；{k} 个点可能影响回归线"
+        "（高杠杆），列于下表。",
+    ),
+    "st_reach_join": ("its plateau", "平台"),
+    "st_reach_target": ("{target} % relative yield", "相对产量 {target}%"),
+    "st_interp_classes": ("Classes: {items}.", "分级：{items}。"),
+    "st_interp_below": ("{name} below {v}", "{name}：低于 {v}"),
+    "st_interp_between": ("{name} {lo}–{hi}", "{name}：{lo}～{hi}"),
+    "st_interp_above": ("{name} from {v}", "{name}：不低于 {v}"),
     # figure
     "st_fig_stv": ("Soil-test value", "土壤测试值"),
     "st_fig_ry": ("Relative yield (%)", "相对产量（%）"),
