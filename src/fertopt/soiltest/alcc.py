@@ -170,7 +170,7 @@ class ALCCResult(ResultBase):
     def curve(self, step: float = 0.2) -> pd.DataFrame:
         """The curve as soiltestcorr draws it: ``ry`` from the lowest RY to 100 by ``step``."""
         lo = float(self.data.loc[~self.data["removed"], "ry_used"].min())
-        ry = np.arange(lo, 100 + 1e-9, step)
+        ry = np.minimum(np.arange(lo, 100 + 1e-9, step), 100.0)
         stv = np.exp(self.intercept + self.slope * _arc(ry, self.target))
         return pd.DataFrame({"ry": ry, "stv": stv})
 

@@ -194,7 +194,11 @@ class AbundanceClasses(ResultBase):
             shown,
             lang,
             title=t("st_class_table"),
-            formats={"class_index": "int", "n": "int"},
+            formats={
+                "class_index": "int",
+                "n": "int",
+                **dict.fromkeys(("stv_low", "stv_high", "ry_low", "ry_high"), _open_end(digits)),
+            },
             keys={
                 "class_index": "st_col_class_index",
                 "class": "st_col_class",
@@ -219,6 +223,11 @@ class AbundanceClasses(ResultBase):
             headline=self._headline(lang),
             digits=digits,
         )
+
+
+def _open_end(digits: int) -> Any:
+    """Cell format of a class edge: the number, or ``–`` for an open end (±inf)."""
+    return lambda v: "–" if math.isinf(v) else format_number(v, digits)
 
 
 def _check_thresholds(thresholds: Any) -> tuple[float, ...]:

@@ -124,8 +124,8 @@ CORRELATION_TEXT: dict[str, tuple[str, str]] = {
     # abundance classes
     "st_classes_title": ("Abundance classes (丰缺指标)", "土壤养分丰缺指标"),
     "st_method_classes": (
-        "classes of relative yield read off a {model} calibration",
-        "由{model}校准曲线按相对产量分级",
+        "classes of relative yield read off the calibration curve ({model})",
+        "按相对产量分级，校准曲线：{model}",
     ),
     "st_classes_headline": (
         "{k} classes at RY {thresholds} %: STV {bounds} | n={n}",
