@@ -147,3 +147,16 @@ def test_report_refuses_other_results():
                 )
             ]
         )
+
+
+def test_help_lists_the_methods(capsys):
+    from fertopt.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["soiltest", "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "cate_nelson_1971" in out and "--thresholds" in out and "examples:" in out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "soiltest" in capsys.readouterr().out

@@ -689,7 +689,7 @@ def _add_soiltest(sub: Any) -> None:
     """The ``soiltest`` subcommand: critical soil-test values from a table of sites."""
     st = sub.add_parser(
         "soiltest",
-        help="critical soil-test values and abundance classes from sites (STV, RY %)",
+        help="critical soil-test values and abundance classes from sites (STV, RY in percent)",
         description="Soil-test correlation on a table with one row per site: a soil-test value "
         "column and a relative-yield column in percent (0-150).",
         epilog="examples:\n"

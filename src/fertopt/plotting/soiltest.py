@@ -40,7 +40,7 @@ def _axes_labels(ax: Any, result: Any, lang: str) -> None:
     ax.set_ylabel(label("st_fig_ry", lang))
 
 
-def _cstv_line(ax: Any, value: float, ci: Any, level: float, lang: str) -> None:
+def _cstv_line(ax: Any, value: float, ci: Any, level: float, lang: str, kind: str = "") -> None:
     if not math.isfinite(value):
         return
     if ci is not None and all(math.isfinite(v) for v in ci):
@@ -50,7 +50,12 @@ def _cstv_line(ax: Any, value: float, ci: Any, level: float, lang: str) -> None:
             color=_VERMILLION,
             alpha=0.13,
             lw=0,
-            label=label("st_fig_ci", lang, level=_level(level, lang)),
+            label=label(
+                "st_fig_ci",
+                lang,
+                level=_level(level, lang),
+                kind=label("st_fig_kind", lang, kind=label(kind, lang)) if kind else "",
+            ),
         )
     ax.axvline(
         value,
@@ -91,7 +96,7 @@ def _quadrants(ax: Any, res: Any, lang: str) -> None:
         zorder=3,
         label=label("st_fig_negative", lang),
     )
-    _cstv_line(ax, res.cstv, res.cstv_ci, res.confidence, lang)
+    _cstv_line(ax, res.cstv, res.cstv_ci, res.confidence, lang, "st_ci_boot")
     _target_line(
         ax, res.cryv, lang, "st_fig_target" if res.target is not None else "st_fig_critical_ry"
     )
@@ -144,8 +149,9 @@ def _calibration(ax: Any, res: Any, lang: str) -> None:
     ax.plot(
         grid, res.predict(grid), color="0.15", lw=1.8, zorder=4, label=label("st_fig_curve", lang)
     )
-    ci = res.cstv_boot_ci if res.cstv_boot_ci is not None else res.cstv_ci
-    _cstv_line(ax, res.cstv, ci, res.confidence, lang)
+    boot = res.cstv_boot_ci is not None
+    ci = res.cstv_boot_ci if boot else res.cstv_ci
+    _cstv_line(ax, res.cstv, ci, res.confidence, lang, "st_ci_boot" if boot else "st_ci_wald")
     _target_line(ax, res.target, lang)
     ax.set_title(label("st_cal_title", lang, model=label(f"st_model_{res.model}", lang)))
 
@@ -181,7 +187,7 @@ def _alcc(ax: Any, res: Any, lang: str) -> None:
     ax.plot(
         curve["stv"], curve["ry"], color="0.15", lw=1.8, zorder=4, label=label("st_fig_curve", lang)
     )
-    _cstv_line(ax, res.cstv, res.cstv_ci, res.confidence, lang)
+    _cstv_line(ax, res.cstv, res.cstv_ci, res.confidence, lang, "st_ci_sma")
     _target_line(ax, res.target, lang)
     ax.set_title(label("st_alcc_title", lang))
 
