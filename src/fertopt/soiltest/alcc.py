@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number, format_p
@@ -44,6 +43,8 @@ def _cstv_at(u: np.ndarray, ry_used: np.ndarray, target: float) -> float:
 
 def alcc_core(x: np.ndarray, ry: np.ndarray, target: float, level: float) -> dict[str, float]:
     """Every number of soiltestcorr 2.2.1 ``mod_alcc()`` for STVs ``x`` and RYs ``ry`` (%)."""
+    from scipy import stats  # here: import fertopt stays free of scipy.stats
+
     y = np.minimum(ry, 100.0)
     n = len(x)
     df = n - 2

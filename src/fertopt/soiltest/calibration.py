@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
@@ -54,6 +53,7 @@ __all__ = [
     "fit_log",
     "LogFit",
     "boot_thetas",
+    "t_quantile",
 ]
 
 #: Models accepted by ``fit_calibration(model=...)``.
@@ -313,7 +313,9 @@ class CalibrationFit(ResultBase):
 # ---------------------------------------------------------------------------
 # fitting
 # ---------------------------------------------------------------------------
-def _t_quantile(level: float, df: float) -> float:
+def t_quantile(level: float, df: float) -> float:
+    from scipy import stats  # here: import fertopt stays free of scipy.stats
+
     return float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else math.nan
 
 
@@ -508,7 +510,7 @@ def fit_calibration(
         lf = fit_log(x, y)
         theta, cov, sse, df, fitted = lf.theta, lf.vcov, lf.sse, float(lf.df_resid), lf.fitted
         se = np.sqrt(np.diag(cov))
-        q = _t_quantile(level, df)
+        q = t_quantile(level, df)
         params = pd.DataFrame(
             {
                 "term": list(_PARAMS[model]),
@@ -561,7 +563,7 @@ def fit_calibration(
         elif "linear-plateau join" in text:
             warnings.warn(text + ".", ConvergenceWarning, stacklevel=2)
     se_c = float(math.sqrt(grad @ cov @ grad)) if np.all(np.isfinite(grad)) else math.nan
-    q = _t_quantile(level, df)
+    q = t_quantile(level, df)
     wald = (cstv - q * se_c, cstv + q * se_c)
     boot, seed, boot_ci = None, None, None
     if n_boot:

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
@@ -34,6 +33,7 @@ from fertopt.soiltest.calibration import (
     CalibrationFit,
     boot_thetas,
     fit_calibration,
+    t_quantile,
 )
 from fertopt.soiltest.checks import RY_MAX, check_boot, check_rng
 from fertopt.soiltest.display import boot_text, level_text, sites_text, translator
@@ -358,7 +358,7 @@ def abundance_classes(
         warnings.warn(str(w.message), w.category, stacklevel=2)
     theta = np.asarray(cal.params["estimate"], dtype=float)
     cov = cal.vcov.to_numpy()
-    q = float(stats.t.ppf(0.5 + level / 2, cal.df_resid))
+    q = t_quantile(level, cal.df_resid)
     rows = []
     for th in values:
         x, grad, note = stv_at(model, theta, th)
