@@ -349,9 +349,14 @@ def mod_alcc(
     >>> import pandas as pd, fertopt as fo
     >>> sites = pd.DataFrame({"stv": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
     ...                       "ry": [65, 80, 85, 88, 90, 94, 93, 96, 97, 95, 98, 100, 99, 99, 100]})
-    >>> alcc = fo.mod_alcc(sites, stv="stv", ry="ry", target=90)
-    >>> round(alcc.cstv, 2), round(alcc.r, 3)
-    (4.78, 0.951)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     alcc = fo.mod_alcc(sites, stv="stv", ry="ry", target=90)
+    >>> round(alcc.cstv, 2), round(alcc.r, 3), alcc.n_90x2
+    (4.48, 0.968, 7)
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    7 sites have a soil-test value above twice the CSTV at 90 % RY (8.957): they may have ...
     """
     level = check_probability(confidence, "confidence")
     target = check_target(target)
