@@ -118,6 +118,29 @@ if hasattr(fo, "run_batch"):  # merged from the batch branch
         _minnesota(), by="year", response="yld_grain_dry_kgha", treatment="trt", block="rep"
     ).results[2012]
 
+if hasattr(fo, "cate_nelson_1971"):  # the soil-test correlation methods
+
+    def _freitas():
+        from pathlib import Path
+
+        return pd.read_csv(Path(__file__).parent / "reference" / "soiltest" / "freitas1966.csv")
+
+    def _alcc():
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", fo.DataWarning)  # RY > 100 and leverage: expected
+            return fo.mod_alcc(_freitas(), stv="STK", ry="RY")
+
+    RESULTS["CateNelsonResult"] = lambda: fo.cate_nelson_1971(
+        _freitas(), stv="STK", ry="RY", n_boot=100, rng=1
+    )
+    RESULTS["CalibrationFit"] = lambda: fo.fit_calibration(
+        _freitas(), stv="STK", ry="RY", model="quadratic_plateau", n_boot=100, rng=1
+    )
+    RESULTS["ALCCResult"] = _alcc
+    RESULTS["AbundanceClasses"] = lambda: fo.abundance_classes(_freitas(), stv="STK", ry="RY")
+
 
 class _Html(html.parser.HTMLParser):
     """Collects the text of the page in order, and checks that tags nest."""
@@ -262,6 +285,10 @@ ALLOWED_LATIN = {
     ),
     # the error mean square and the least significant difference as Chinese papers write them
     *("MSE", "LSD0"),
+    # soil-test correlation: the fixture's column and the method names papers write in Latin
+    *("STK", "CSTV", "CSTV90", "CSTV100", "Cate", "Nelson", "ALCC", "SMA", "Correndo", "STV"),
+    *("Pearson", "asin", "remove2x", "n_boot", "True"),  # an argument as the user types it
+    "III",  # quadrant III: Cate–Nelson quadrants are numbered in Roman numerals
 }
 #: ASCII words are N, P2O5 … (nutrient names), single letters (symbols) and the
 #: two-letter words above; runs of 3 or more letters must be allowed by name.

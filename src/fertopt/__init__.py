@@ -66,6 +66,18 @@ from fertopt.response import (
     fit_response,
     response_from_coefficients,
 )
+from fertopt.soiltest import (
+    AbundanceClasses,
+    ALCCResult,
+    CalibrationFit,
+    CateNelsonResult,
+    abundance_classes,
+    cate_nelson_1965,
+    cate_nelson_1971,
+    fit_calibration,
+    mod_alcc,
+    soiltest_report,
+)
 from fertopt.surface import (
     CanonicalResult,
     SurfaceFit,
@@ -143,6 +155,16 @@ __all__ = [
     "TrialReport",
     "run_batch",
     "BatchResult",
+    "cate_nelson_1965",
+    "cate_nelson_1971",
+    "fit_calibration",
+    "mod_alcc",
+    "abundance_classes",
+    "soiltest_report",
+    "CateNelsonResult",
+    "CalibrationFit",
+    "ALCCResult",
+    "AbundanceClasses",
 ]
 
 

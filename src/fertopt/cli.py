@@ -26,6 +26,14 @@ from fertopt.batch import run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
 from fertopt.reports import trial_report
+from fertopt.soiltest import (
+    abundance_classes,
+    cate_nelson_1965,
+    cate_nelson_1971,
+    fit_calibration,
+    mod_alcc,
+    soiltest_report,
+)
 from fertopt.studies import water_chestnut
 from fertopt.units import Prices
 
@@ -651,6 +659,110 @@ def _add_design(sub: Any) -> None:
     des.set_defaults(func=_cmd_design)
 
 
+_SOILTEST_METHODS = (
+    "cate_nelson_1965",
+    "cate_nelson_1971",
+    "linear_plateau",
+    "quadratic_plateau",
+    "mitscherlich",
+    "log",
+    "mod_alcc",
+    "classes",
+)
+#: The relative yield (%) each method reads the CSTV at when --target is not given.
+_SOILTEST_TARGET = {"cate_nelson_1965": 90.0, "mitscherlich": 95.0, "log": 90.0, "mod_alcc": 90.0}
+
+
+def _cmd_soiltest(args: argparse.Namespace) -> int:
+    """``fertopt soiltest``: one correlation method on a table of sites, printed and reported."""
+    report_path = Path(args.report) if args.report else None
+    if report_path is not None and report_path.suffix.lower() not in (".html", ".htm", ".md"):
+        raise OptionError(f"--report {args.report}: the file name must end in .html or .md.")
+    if (args.boot or 0) < 0:
+        raise OptionError(f"--boot {args.boot}: give a number of resamples (200 or more), or 0.")
+    thresholds = None
+    if args.thresholds:
+        try:
+            thresholds = tuple(float(v) for v in args.thresholds.split(",") if v.strip())
+        except ValueError:
+            raise OptionError(
+                f"--thresholds {args.thresholds!r}: give relative yields in percent separated by "
+                "commas, e.g. --thresholds 50,75,90,95."
+            ) from None
+    frame = read_trials(args.file, sheet=args.sheet)
+    roles = {"stv": args.stv, "ry": args.ry}
+    boot = {"n_boot": args.boot or 0, "rng": args.seed}
+    method = args.method
+    target = args.target if args.target is not None else _SOILTEST_TARGET.get(method)
+    if method == "cate_nelson_1965":
+        result: Any = cate_nelson_1965(frame, **roles, target=target, **boot)
+    elif method == "cate_nelson_1971":
+        result = cate_nelson_1971(frame, **roles, **boot)
+    elif method == "mod_alcc":
+        if args.boot:
+            raise OptionError("--boot does not apply to mod_alcc (its interval is the SMA's).")
+        result = mod_alcc(frame, **roles, target=target)
+    elif method == "classes":
+        extra = {"thresholds": thresholds} if thresholds else {}
+        result = abundance_classes(frame, **roles, **extra, **boot)
+    else:
+        result = fit_calibration(frame, **roles, model=method, target=target, **boot)
+    if report_path is not None:
+        report = soiltest_report([result], lang=args.lang)
+        if report_path.suffix.lower() == ".md":
+            report.to_markdown(report_path)
+        else:
+            report.to_html(report_path)
+        print(f"fertopt: wrote {report_path}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print(result.summary(lang=args.lang).as_markdown(), end="")
+    else:
+        print(result.summary(lang=args.lang).as_text())
+    return 0
+
+
+def _add_soiltest(sub: Any) -> None:
+    """The ``soiltest`` subcommand: critical soil-test values from a table of sites."""
+    st = sub.add_parser(
+        "soiltest",
+        help="critical soil-test values and abundance classes from sites (STV, RY in percent)",
+        description="Soil-test correlation on a table with one row per site: a soil-test value "
+        "column and a relative-yield column in percent (0-150).",
+        epilog="examples:\n"
+        "  fertopt soiltest sites.csv --stv olsen_p --ry ry --method cate_nelson_1971\n"
+        "  fertopt soiltest sites.csv --stv olsen_p --ry ry --method quadratic_plateau "
+        "--boot 1000 --seed 1\n"
+        "  fertopt soiltest sites.xlsx --stv olsen_p --ry ry --method classes "
+        "--thresholds 50,75,95 --lang zh --report 丰缺指标.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    st.add_argument("file", help="CSV or Excel file, one row per site")
+    st.add_argument("--sheet", help="Excel sheet (name or number)")
+    st.add_argument("--stv", required=True, help="soil-test value column")
+    st.add_argument("--ry", required=True, help="relative-yield column, in percent")
+    st.add_argument("--method", choices=_SOILTEST_METHODS, default="cate_nelson_1971")
+    st.add_argument(
+        "--target",
+        type=float,
+        help="relative yield (%%) of the CSTV (default: 90; 95 for mitscherlich; the join for "
+        "the plateau models)",
+    )
+    st.add_argument("--thresholds", help="classes: RY thresholds in %%, e.g. 50,75,90,95")
+    st.add_argument("--boot", type=int, help="bootstrap resamples of the sites (e.g. 1000)")
+    st.add_argument("--seed", type=int, help="seed of the bootstrap (reported in the output)")
+    st.add_argument("--lang", choices=("en", "zh"), default="en", help="language (default: en)")
+    st.add_argument("--report", metavar="PATH", help="write a report (.html or .md)")
+    st.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="what to print on standard output (default: text)",
+    )
+    st.set_defaults(func=_cmd_soiltest)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fertopt",
@@ -662,7 +774,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for add in (_add_analyze, _add_batch, _add_example, _add_design):
+    for add in (_add_analyze, _add_batch, _add_example, _add_design, _add_soiltest):
         add(sub)
     return parser
 

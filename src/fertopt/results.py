@@ -35,6 +35,10 @@ BatchResult            :func:`fertopt.run_batch`
 TrialResult            one trial of a batch (``BatchResult.trials[key]``)
 TrialResults           ``BatchResult.trials``
 StudyAudit             :func:`fertopt.studies.water_chestnut.audit`
+CateNelsonResult       :func:`fertopt.cate_nelson_1965`, :func:`fertopt.cate_nelson_1971`
+CalibrationFit         :func:`fertopt.fit_calibration`
+ALCCResult             :func:`fertopt.mod_alcc`
+AbundanceClasses       :func:`fertopt.abundance_classes`
 =====================  ================================================================
 
 This module sits at the top of the package (it imports the batch engine and the studies), so
@@ -61,6 +65,7 @@ from fertopt.multcomp import MultCompResult
 from fertopt.omission import OmissionResult
 from fertopt.reports import TrialReport
 from fertopt.response import ModelComparison, ResponseFit
+from fertopt.soiltest import AbundanceClasses, ALCCResult, CalibrationFit, CateNelsonResult
 from fertopt.studies.water_chestnut import StudyAudit
 from fertopt.surface import (
     CanonicalResult,
@@ -94,4 +99,8 @@ __all__ = [
     "TrialResult",
     "TrialResults",
     "StudyAudit",
+    "CateNelsonResult",
+    "CalibrationFit",
+    "ALCCResult",
+    "AbundanceClasses",
 ]

@@ -17,6 +17,7 @@ from fertopt.plotting.anova import plot_means, plot_residuals
 from fertopt.plotting.omission import plot_omission
 from fertopt.plotting.published import plot_reported_points, plot_surface_points
 from fertopt.plotting.response import plot_net_return, plot_response
+from fertopt.plotting.soiltest import plot_soiltest
 from fertopt.plotting.styling import (  # noqa: F401 (public, not in __all__)
     NEUTRAL,
     PALETTE,
@@ -44,4 +45,5 @@ __all__ = [
     "plot_omission",
     "plot_reported_points",
     "plot_surface_points",
+    "plot_soiltest",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -51,7 +52,7 @@ __all__ = [
 #: Languages of reports and figures.
 LANGS = ("en", "zh")
 
-_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT}
+_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT, **CORRELATION_TEXT}
 
 
 def check_lang(lang: Any) -> str:
@@ -449,6 +450,7 @@ _RESULT_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     ),
 ]
 _MESSAGES += _RESULT_MESSAGES
+_MESSAGES += CORRELATION_MESSAGES
 
 
 #: Words of model formulas and equations (parameter names) in Chinese.
