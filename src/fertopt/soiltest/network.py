@@ -449,13 +449,13 @@ def relative_yields(
     if not by_names:
         raise ColumnError("`by` is required: name the column(s) that identify a trial.")
     econ = as_prices(prices)
+    if design == "omission":
+        _check_omission(treatment, full, minus, econ)
     nutrients, rate_columns = _nutrients(design, rates, minus)
     if soil is None:
         soil = {n: c for n, c in _DEFAULT_SOIL.items() if n in nutrients}
     soil = dict(_check_soil(soil))
     _check_soil_nutrients(soil, nutrients, design)
-    if design == "omission":
-        _check_omission(treatment, full, minus, econ)
     frame = _as_frame(
         trials,
         engine,
@@ -1032,21 +1032,18 @@ def _batch_optima(
         optimum=opt,
         opt_status=fitted["opt_status"].fillna("").to_numpy(dtype=object)[at],
     )
-    # trials that failed, and trials in the table without an optimum
-    failed = res.failures.set_index(list(by))
+    # trials whose fit failed, and trials in the table without an optimum
+    errors = _batch_errors(res, by)
     lost = []
-    failed_keys = set(failed.index)
     for n in soil_nutrients:
-        part = table[(table["nutrient"] == n)]
-        gone = part["optimum"].isna().to_numpy()
-        for idx in np.flatnonzero(gone):
+        part = table[table["nutrient"] == n]
+        for idx in np.flatnonzero(part["optimum"].isna().to_numpy()):
             row = part.iloc[idx]
             key = tuple(row[c] for c in by)
-            k = key[0] if len(key) == 1 else key
-            if k in failed_keys:
-                f = failed.loc[[k]].iloc[0]
+            error = errors.get(key[0] if len(key) == 1 else key)
+            if error is not None:
                 reason = "batch_failed"
-                text = f"the batch analysis failed at its {f['stage']} stage: {f['message']}"
+                text = f"the batch fit failed at its {error[0]} stage ({error[1]}): {error[2]}"
             else:
                 reason = "no_optimum"
                 text = (
@@ -1072,6 +1069,19 @@ def _batch_optima(
         "elapsed": res.elapsed,
     }
     return table, fitted, batch, lost_frame
+
+
+def _batch_errors(res: Any, by: tuple[Hashable, ...]) -> dict[Any, tuple[str, str, str]]:
+    """Trial key → (stage, error, message) of the first error of the batch run's fits."""
+    found: dict[Any, tuple[str, str, str]] = {}
+    errs = res.warnings[~res.warnings["category"].astype(str).str.endswith("Warning")]
+    for frame, kind in ((res.failures, "error"), (errs, "category")):
+        keys = list(frame[list(by)].itertuples(index=False, name=None))
+        what = zip(frame["stage"], frame[kind], frame["message"], strict=True)
+        for key, (stage, error, message) in zip(keys, what, strict=True):
+            k = key[0] if len(by) == 1 else key
+            found.setdefault(k, (str(stage), str(error), str(message)))
+    return found
 
 
 def _slice_curves(

@@ -450,6 +450,7 @@ def recommend_by_class(
     curves = _fits_by_row(frame, fits, trial)
     if nutrient is None:
         nutrient = next((c.nutrient for c in curves if c is not None and c.nutrient), None)
+    name = nutrient or str(stv)  # what the warnings call the nutrient
     cls = spec.classify(s)
     k = len(spec.boundaries) + 1
     warn: list[tuple[str, dict[str, Any]]] = []
@@ -478,7 +479,7 @@ def recommend_by_class(
                 warn.append(
                     (
                         "nw_warn_mrtn",
-                        {"nutrient": nutrient or "", "cls": spec.names_en[c], "message": str(exc)},
+                        {"nutrient": name, "cls": spec.names_en[c], "message": str(exc)},
                     )
                 )
             else:
@@ -494,9 +495,7 @@ def recommend_by_class(
             row["flag"] = "empty"
         elif n < _MIN_TRIALS:
             row["flag"] = "few_trials"
-            warn.append(
-                ("nw_warn_few", {"nutrient": nutrient or "", "cls": spec.names_en[c], "n": n})
-            )
+            warn.append(("nw_warn_few", {"nutrient": name, "cls": spec.names_en[c], "n": n}))
         elif optimum is not None and m == 0:
             row["flag"] = "no_optimum"
         else:
@@ -506,10 +505,8 @@ def recommend_by_class(
     classified = int((cls >= 0).sum())
     occupied = table.loc[table["n"] > 0, "class_en"].tolist()
     if classified >= _MIN_TRIALS and len(occupied) == 1:
-        warn.append(
-            ("nw_warn_one_class", {"nutrient": nutrient or "", "n": classified, "cls": occupied[0]})
-        )
-    regression = _regression(s, opt, nutrient, frame.index, warn)
+        warn.append(("nw_warn_one_class", {"nutrient": name, "n": classified, "cls": occupied[0]}))
+    regression = _regression(s, opt, name, frame.index, warn)
     texts = tuple(label(key, "en", **fields) for key, fields in warn)
     for text in texts:
         warnings.warn(text, DataWarning, stacklevel=2)

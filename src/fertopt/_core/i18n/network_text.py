@@ -117,8 +117,9 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
     "nw_rec_interval_text": ("t interval, {level} %", "t 区间，{level}%"),
     "nw_rec_mrtn": ("Pooled rate (MRTN)", "合并推荐量（MRTN）"),
     "nw_rec_mrtn_text": (
-        "mean response of the class's trials (Sawyer et al. 2006), prices {ratio}",
-        "该等级各试验的平均效应曲线（Sawyer 等 2006），价格比 {ratio}",
+        "maximum return to nutrient of the mean response of the class's trials, price ratio "
+        "{ratio}",
+        "该等级各试验平均效应曲线的最大养分收益，价格比 {ratio}",
     ),
     "nw_rec_no_mrtn": ("not computed (no fits or no prices)", "未计算（没有拟合曲线或价格）"),
     "nw_rec_regression": ("Optimum on ln(STV)", "最佳施肥量对 ln(土壤测试值) 的回归"),
