@@ -440,3 +440,19 @@ def fo_calibrate_small(plots):
         prices=fo.Prices(**PRICES),
         thresholds=(60, 90),
     )
+
+
+@pytest.mark.slow
+def test_the_dask_engine_gives_the_same_optima():
+    pytest.importorskip("distributed")
+    import warnings
+
+    plots, _ = three414_network(30, seed=6)
+    roles = dict(by="site", response="yield", treatment="treatment", block="block", soil=SOIL)
+    local = relative_yields(plots, **roles, prices=PRICES)
+    with warnings.catch_warnings():  # the local cluster's own start-up messages
+        warnings.simplefilter("ignore")
+        spread = relative_yields(plots, **roles, prices=PRICES, engine="dask", n_jobs=2)
+    # the same per-trial code on the workers: equal to rounding
+    np.testing.assert_allclose(spread.table["optimum"], local.table["optimum"], rtol=1e-12)
+    assert spread.batch["engine"] == "dask"

@@ -36,7 +36,13 @@ from fertopt.batch import run_batch
 from fertopt.curves.curve import Curve
 from fertopt.curves.models import get_model
 from fertopt.design import THREE414_LEVELS
-from fertopt.exceptions import ColumnError, DataError, DataWarning, OptionError
+from fertopt.exceptions import (
+    ColumnError,
+    DataError,
+    DataWarning,
+    DependencyError,
+    OptionError,
+)
 from fertopt.soiltest.rates import (
     RATE_KEYS,
     ClassRecommendation,
@@ -994,8 +1000,12 @@ def _batch_optima(
         plots[block] = frame.loc[use, block].to_numpy()
     data: Any = plots
     if engine == "dask":
-        import dask.dataframe as dd
-
+        try:
+            import dask.dataframe as dd
+        except ImportError:
+            raise DependencyError(
+                "engine='dask' needs dask and distributed: pip install 'fertopt[dask]'."
+            ) from None
         data = dd.from_pandas(plots, npartitions=max(1, n_jobs))
     res = run_batch(
         data,
