@@ -7,4 +7,23 @@ The package sits above ``reports | batch`` (it pools many trials through ``run_b
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from fertopt.soiltest.network import (
+    LogClasses,
+    NetworkCalibration,
+    RelativeYields,
+    calibrate_network,
+    log_classes,
+    relative_yields,
+)
+from fertopt.soiltest.rates import ClassRecommendation, recommend_by_class
+
+__all__: list[str] = [
+    "relative_yields",
+    "RelativeYields",
+    "recommend_by_class",
+    "ClassRecommendation",
+    "calibrate_network",
+    "NetworkCalibration",
+    "log_classes",
+    "LogClasses",
+]
