@@ -39,6 +39,9 @@ CateNelsonResult       :func:`fertopt.cate_nelson_1965`, :func:`fertopt.cate_nel
 CalibrationFit         :func:`fertopt.fit_calibration`
 ALCCResult             :func:`fertopt.mod_alcc`
 AbundanceClasses       :func:`fertopt.abundance_classes`
+RelativeYields         :func:`fertopt.soiltest.relative_yields`
+ClassRecommendation    :func:`fertopt.soiltest.recommend_by_class`
+NetworkCalibration     :func:`fertopt.soiltest.calibrate_network`
 =====================  ================================================================
 
 This module sits at the top of the package (it imports the batch engine and the studies), so
@@ -65,7 +68,15 @@ from fertopt.multcomp import MultCompResult
 from fertopt.omission import OmissionResult
 from fertopt.reports import TrialReport
 from fertopt.response import ModelComparison, ResponseFit
-from fertopt.soiltest import AbundanceClasses, ALCCResult, CalibrationFit, CateNelsonResult
+from fertopt.soiltest import (
+    AbundanceClasses,
+    ALCCResult,
+    CalibrationFit,
+    CateNelsonResult,
+    ClassRecommendation,
+    NetworkCalibration,
+    RelativeYields,
+)
 from fertopt.studies.water_chestnut import StudyAudit
 from fertopt.surface import (
     CanonicalResult,
@@ -103,4 +114,7 @@ __all__ = [
     "CalibrationFit",
     "ALCCResult",
     "AbundanceClasses",
+    "RelativeYields",
+    "ClassRecommendation",
+    "NetworkCalibration",
 ]

@@ -34,7 +34,16 @@ from __future__ import annotations
 from fertopt.soiltest.alcc import ALCCResult, mod_alcc
 from fertopt.soiltest.calibration import CALIBRATION_MODELS, CalibrationFit, fit_calibration
 from fertopt.soiltest.classes import AbundanceClasses, abundance_classes
+from fertopt.soiltest.network import (
+    LogClasses,
+    NetworkCalibration,
+    RelativeYields,
+    calibrate_network,
+    log_classes,
+    relative_yields,
+)
 from fertopt.soiltest.quadrants import CateNelsonResult, cate_nelson_1965, cate_nelson_1971
+from fertopt.soiltest.rates import ClassRecommendation, recommend_by_class
 from fertopt.soiltest.report import soiltest_report
 
 __all__ = [
@@ -43,10 +52,18 @@ __all__ = [
     "fit_calibration",
     "mod_alcc",
     "abundance_classes",
+    "relative_yields",
+    "recommend_by_class",
+    "calibrate_network",
+    "log_classes",
     "soiltest_report",
     "CateNelsonResult",
     "CalibrationFit",
     "ALCCResult",
     "AbundanceClasses",
+    "RelativeYields",
+    "ClassRecommendation",
+    "NetworkCalibration",
+    "LogClasses",
     "CALIBRATION_MODELS",
 ]

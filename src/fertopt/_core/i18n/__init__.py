@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
+from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -52,7 +53,12 @@ __all__ = [
 #: Languages of reports and figures.
 LANGS = ("en", "zh")
 
-_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT, **CORRELATION_TEXT}
+_TEXT: dict[str, tuple[str, str]] = {
+    **REPORT_TEXT,
+    **RESULT_TEXT,
+    **CORRELATION_TEXT,
+    **NETWORK_TEXT,
+}
 
 
 def check_lang(lang: Any) -> str:
