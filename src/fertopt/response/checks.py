@@ -22,6 +22,7 @@ from fertopt._core.validation import (
     drop_missing,
     require_columns,
     require_frame,
+    response_values,
     to_numeric,
 )
 from fertopt.curves.engine import FitData
@@ -85,6 +86,7 @@ def prepare(
     nan_policy: str,
     units: Any,
     nutrient: str | None,
+    allow_negative: bool = False,
 ) -> Prepared:
     frame = require_frame(data)
     nan_policy = check_nan_policy(nan_policy)
@@ -105,7 +107,7 @@ def prepare(
         block=block,
         other_rates=list(others) if others else None,
     )
-    y = to_numeric(frame[response], "response")
+    y = response_values(frame, response, allow_negative=allow_negative)
     x = to_numeric(frame[rate], "rate")
     warn: list[str] = []
     keep, _ = drop_missing(

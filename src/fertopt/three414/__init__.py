@@ -49,12 +49,14 @@ from fertopt.surface.fit import resolve_rates, resolve_units
 from fertopt.surface.results import TypicalityResult, check_name, passed_text
 from fertopt.three414.design import (
     SUBSETS,
+    check_codes,
     code_text,
     drop_missing_responses,
     plot_table,
     rates_from_columns,
     rates_from_treatments,
     recognise_treatments,
+    treatment_codes,
 )
 from fertopt.three414.fits import SubsetFits, recommendations_table
 
@@ -392,6 +394,18 @@ def three414(
         x, levels, notes = rates_from_columns(sub, columns, nutrients, level2, mult)
     else:
         x, levels, notes = rates_from_treatments(sub, treatment, nutrients, level2, mult)
+    if have_rates and treatment is not None:
+        codes = treatment_codes(sub[treatment].tolist())
+        if codes is not None:
+            check_codes(
+                codes,
+                x,
+                nutrients,
+                list(columns.values()),
+                list(sub.index),
+                sub[treatment].tolist(),
+                treatment,
+            )
     trt = recognise_treatments(sub, x, levels, nutrients, warn_list)
     on_table = trt > 0
     internal, n_blocks = plot_table(

@@ -23,12 +23,14 @@ import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import (
+    CONSTANT_RELATIVE,
     as_labels,
+    check_variation,
     describe_rows,
     drop_missing,
     positive_number,
     rate_values,
-    to_numeric,
+    response_values,
 )
 from fertopt.design import THREE414_LEVELS
 from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
@@ -161,7 +163,7 @@ def drop_missing_responses(
     frame: pd.DataFrame, response: str, nan_policy: str, warn_list: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The plots that have a response, and their responses; the others are left out or refused."""
-    y = to_numeric(frame[response], "response")
+    y = response_values(frame, response)
     keep, _ = drop_missing(
         [y],
         nan_policy,
@@ -172,6 +174,7 @@ def drop_missing_responses(
         warn_list=warn_list,
         stacklevel=3,
     )
+    check_variation(y.to_numpy()[keep], response, CONSTANT_RELATIVE)
     return frame.loc[keep], y.to_numpy()[keep]
 
 
@@ -288,3 +291,92 @@ def plot_table(
         internal[block] = np.asarray(labels.astype(str))
         n_blocks = len(labels.categories)
     return internal, n_blocks
+
+
+# ---------------------------------------------------------------------------
+# treatment codes against the rate columns
+# ---------------------------------------------------------------------------
+def treatment_codes(labels: Sequence[Any]) -> np.ndarray | None:
+    """The level code (plots × 3, levels 0–3) of every treatment label; None unless all are codes.
+
+    Labels are 3414 treatment numbers (1–14, ``"T6"``, ``"处理6"``) or level codes
+    (``"222"``, ``"N2P2K2"``); a column with any other label is not read as codes.
+    """
+    codes = [_parse_treatment(v) for v in labels]
+    if not codes or any(c is None for c in codes):
+        return None
+    return np.array(codes, dtype=int)
+
+
+def code_conflicts(codes: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Plots whose rates disagree with their treatment codes (bool per plot).
+
+    ``codes`` and ``x`` are (plots × nutrients).  Two plots disagree when, for some
+    nutrient, the one with the higher level code does not have more of it, or two plots of
+    the same level have different rates: rates must rise with the level codes.  The plots
+    blamed are found greedily: the plot in most disagreements first, until none is left.
+    """
+    c = codes[:, None, :] - codes[None, :, :]
+    d = x[:, None, :] - x[None, :, :]
+    same = np.abs(d) <= 1e-9 * np.maximum(np.abs(x).max(axis=0), 1.0)
+    wrong = ((c == 0) & ~same) | ((c > 0) & ((d < 0) | same)) | ((c < 0) & ((d > 0) | same))
+    pairs = wrong.any(axis=2)
+    blamed = np.zeros(len(codes), dtype=bool)
+    while pairs.any():
+        worst = int(np.argmax(pairs.sum(axis=1)))
+        blamed[worst] = True
+        pairs[worst, :] = pairs[:, worst] = False
+    return blamed
+
+
+def check_codes(
+    codes: np.ndarray,
+    x: np.ndarray,
+    nutrients: Sequence[str],
+    columns: Sequence[Any],
+    rows: Sequence[Any],
+    labels: Sequence[Any],
+    treatment: Any,
+) -> None:
+    """Nothing, or a DataError naming the plots whose treatment codes disagree with the rates.
+
+    When exchanging two rate columns makes every plot agree, the message says so: the
+    columns were most likely swapped.
+    """
+    conflict = code_conflicts(codes, x)
+    if not conflict.any():
+        return
+    swap = None
+    for i in range(len(nutrients)):
+        for j in range(i + 1, len(nutrients)):
+            perm = list(range(len(nutrients)))
+            perm[i], perm[j] = j, i
+            if not code_conflicts(codes, x[:, perm]).any():
+                swap = (i, j)
+                break
+        if swap:
+            break
+    idx = np.flatnonzero(conflict)
+    shown = [
+        f"treatment {labels[k]!r} ({code_text(codes[k], nutrients)}) with "
+        + ", ".join(f"{n} {format_number(x[k, m], 6)}" for m, n in enumerate(nutrients))
+        for k in idx
+    ]
+    head = (
+        f"the treatment codes of column {treatment!r} disagree with the rate columns "
+        f"{', '.join(repr(c) for c in columns)} at {describe_rows([rows[k] for k in idx], shown)}"
+    )
+    if swap is not None:
+        a, b = (columns[swap[0]], columns[swap[1]])
+        na, nb = nutrients[swap[0]], nutrients[swap[1]]
+        raise DataError(
+            f"{head}. With the columns {a!r} and {b!r} exchanged every plot matches its code: "
+            f"the two columns look swapped, and the analysis would recommend {na} rates for "
+            f"{nb}. Swap them (name {b!r} as the {na} column and {a!r} as the {nb} column) or "
+            "correct the headers."
+        )
+    raise DataError(
+        f"{head}. The code says which level (0–3) of each nutrient a treatment receives "
+        "(treatment 6 = N2P2K2, 2 = N0P2K2 …), and rates must rise with the levels. Correct "
+        "the treatment labels or the rates of these plots."
+    )
