@@ -62,6 +62,7 @@ def unit_mismatch(
     rate: float = math.nan,
     top: float = math.nan,
     rate_key: str = "'rate'",
+    finding: str = "the economic optimum is at the lowest tested rate",
 ) -> str | None:
     """The unit-trap warning for an economic optimum, or None when nothing looks wrong.
 
@@ -81,6 +82,8 @@ def unit_mismatch(
     rate_key : str
         How the rate is named in ``units=`` (``"'rate'"`` for curves, ``"'rates'"`` for
         surfaces), for the fix.
+    finding : str
+        What "no fertilizer pays" means for this analysis, in words.
 
     Returns
     -------
@@ -111,7 +114,7 @@ def unit_mismatch(
                 "make the price ratio 15 (or 1000) times too large"
             )
         return (
-            "no fertilizer pays (the economic optimum is at the lowest tested rate) although "
+            f"no fertilizer pays ({finding}) although "
             f"the fitted yield rises by {format_number(gain, 4)} ({share:.0f} % of the yield "
             "without fertilizer): with undeclared units this is the sign of a unit mismatch "
             f"between yields, rates and prices. Likely cause: {cause}. {fix}"

@@ -308,6 +308,68 @@ def treatment_codes(labels: Sequence[Any]) -> np.ndarray | None:
     return np.array(codes, dtype=int)
 
 
+def disagreeing_pairs(codes: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """(…, plots, plots): whether two plots' rates contradict their level codes.
+
+    ``codes`` and ``x`` are (…, plots, nutrients), with any leading (trial) axes.  Two plots
+    contradict each other when, for some nutrient, the one with the higher level code does
+    not have more of it, or two plots of the same level have different rates.
+    """
+    c = codes[..., :, None, :] - codes[..., None, :, :]
+    d = x[..., :, None, :] - x[..., None, :, :]
+    scale = np.maximum(np.abs(x).max(axis=-2), 1.0)[..., None, None, :]
+    same = np.abs(d) <= 1e-9 * scale
+    wrong = ((c == 0) & ~same) | ((c > 0) & ((d < 0) | same)) | ((c < 0) & ((d > 0) | same))
+    return wrong.any(axis=-1)
+
+
+def check_treatment_codes(
+    frame: pd.DataFrame, treatment: Any, columns: Mapping[str, Any], *, swaps_only: bool = False
+) -> None:
+    """Nothing, or a DataError when the 3414 codes of ``treatment`` disagree with the rates.
+
+    ``columns`` maps the three nutrients to their rate columns.  Labels that are not all 3414
+    codes (1–14, ``N2P2K2``) are not checked.  With ``swaps_only`` only two swapped rate
+    columns are refused (every plot agrees with its code once they are exchanged): labels
+    such as ``T1`` … ``T14`` need not be 3414 codes, but a swap that explains every plot is.
+    """
+    codes = treatment_codes(frame[treatment].tolist())
+    if codes is None or len(columns) != 3:
+        return
+    x = np.column_stack(
+        [pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in columns.values()]
+    )
+    if not np.isfinite(x).all() or (x < 0).any():
+        return  # unreadable rates are refused, with their cells named, where they are read
+    check_codes(
+        codes,
+        x,
+        list(columns),
+        list(columns.values()),
+        list(frame.index),
+        frame[treatment].tolist(),
+        treatment,
+        swaps_only=swaps_only,
+    )
+
+
+def swapped_columns(codes: np.ndarray, x: np.ndarray) -> tuple[int, int] | None:
+    """The two rate columns whose exchange makes every plot agree with its code, if any.
+
+    ``codes`` and ``x`` are (plots × nutrients); None when the plots agree as they are, or
+    when no single exchange makes them agree.
+    """
+    if not disagreeing_pairs(codes, x).any():
+        return None
+    for i in range(x.shape[1]):
+        for j in range(i + 1, x.shape[1]):
+            perm = list(range(x.shape[1]))
+            perm[i], perm[j] = j, i
+            if not disagreeing_pairs(codes, x[:, perm]).any():
+                return i, j
+    return None
+
+
 def code_conflicts(codes: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Plots whose rates disagree with their treatment codes (bool per plot).
 
@@ -316,11 +378,7 @@ def code_conflicts(codes: np.ndarray, x: np.ndarray) -> np.ndarray:
     the same level have different rates: rates must rise with the level codes.  The plots
     blamed are found greedily: the plot in most disagreements first, until none is left.
     """
-    c = codes[:, None, :] - codes[None, :, :]
-    d = x[:, None, :] - x[None, :, :]
-    same = np.abs(d) <= 1e-9 * np.maximum(np.abs(x).max(axis=0), 1.0)
-    wrong = ((c == 0) & ~same) | ((c > 0) & ((d < 0) | same)) | ((c < 0) & ((d > 0) | same))
-    pairs = wrong.any(axis=2)
+    pairs = disagreeing_pairs(codes, x)
     blamed = np.zeros(len(codes), dtype=bool)
     while pairs.any():
         worst = int(np.argmax(pairs.sum(axis=1)))
@@ -337,6 +395,8 @@ def check_codes(
     rows: Sequence[Any],
     labels: Sequence[Any],
     treatment: Any,
+    *,
+    swaps_only: bool = False,
 ) -> None:
     """Nothing, or a DataError naming the plots whose treatment codes disagree with the rates.
 
@@ -346,16 +406,9 @@ def check_codes(
     conflict = code_conflicts(codes, x)
     if not conflict.any():
         return
-    swap = None
-    for i in range(len(nutrients)):
-        for j in range(i + 1, len(nutrients)):
-            perm = list(range(len(nutrients)))
-            perm[i], perm[j] = j, i
-            if not code_conflicts(codes, x[:, perm]).any():
-                swap = (i, j)
-                break
-        if swap:
-            break
+    swap = swapped_columns(codes, x)
+    if swap is None and swaps_only:
+        return
     idx = np.flatnonzero(conflict)
     shown = [
         f"treatment {labels[k]!r} ({code_text(codes[k], nutrients)}) with "
