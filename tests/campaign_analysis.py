@@ -1334,6 +1334,27 @@ CASES: list[Case] = [
         match=r"reps.*0.*reps=3",
     ),
     Case(
+        "fr-huge-rates",
+        "api",
+        lambda p: fo.fit_response(
+            minnesota().assign(N=lambda d: d["N"] * 1e298),
+            response="yield",
+            rate="N",
+            model="linear_plateau",
+        ),
+        raises=DataError,
+        match=r"rate column 'N'.*Rescale",
+    ),
+    Case(
+        "sf-huge-rates",
+        "api",
+        lambda p: fo.fit_surface(
+            three414_trial().assign(N=lambda d: d["N"] * 1e299), response="yield"
+        ),
+        raises=DataError,
+        match=r"rate column 'N'.*Rescale",
+    ),
+    Case(
         "dg-cli-reps-0",
         "cli",
         lambda p: ["design", "rcbd", "--treatments", "A,B", "--reps", "0"],

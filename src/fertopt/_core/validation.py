@@ -53,6 +53,7 @@ __all__ = [
     "CONSTANT_RELATIVE",
     "response_values",
     "check_variation",
+    "check_scale",
 ]
 
 #: Cell texts read as a missing *number* (never applied to label columns).
@@ -405,6 +406,7 @@ def rate_values(frame: pd.DataFrame, column: Any, nutrient: str) -> pd.Series:
             "drop the rows."
         )
     check_nonnegative_rates(values, f"rate ({nutrient})")
+    check_scale(values, column, "rate")
     return values
 
 
@@ -599,18 +601,30 @@ def response_values(frame: pd.DataFrame, column: Any, *, allow_negative: bool = 
                 "cannot be negative: correct these cells. If the column holds differences or "
                 "yield gains, pass allow_negative=True."
             )
+    check_scale(values, column, "response")
+    return values
+
+
+def check_scale(values: pd.Series, column: Any, role: str) -> None:
+    """Refuse a numeric column whose largest magnitude lies outside :data:`RESPONSE_SCALE`.
+
+    Raises
+    ------
+    DataError
+        The values are too large or too small to square (the message says to rescale).
+    """
+    arr = values.to_numpy(dtype=float)
     finite = arr[np.isfinite(arr)]
     size = float(np.abs(finite).max()) if len(finite) else 0.0
     low, high = RESPONSE_SCALE
     if size > high or 0 < size < low:
         raise DataError(
-            f"response column {column!r} holds values as {'large' if size > high else 'small'} "
+            f"{role} column {column!r} holds values as {'large' if size > high else 'small'} "
             f"as {size:.3g}; sums of squares of such numbers "
             f"{'overflow' if size > high else 'underflow to zero'}. Rescale the column (for "
             "example to t/ha or kg/ha) so that its values lie between 1e-100 and 1e100, and "
             "analyse it again."
         )
-    return values
 
 
 def check_variation(y: np.ndarray, column: Any, relative: float = 0.0) -> None:

@@ -18,6 +18,7 @@ from fertopt._core.validation import (
     check_blocks,
     check_nan_policy,
     check_nonnegative_rates,
+    check_scale,
     describe_rows,
     drop_missing,
     require_columns,
@@ -123,6 +124,7 @@ def prepare(
     x, y = x[keep], y[keep]
     sub = frame.loc[keep]
     check_nonnegative_rates(x, "rate")
+    check_scale(x, rate, "rate")
     xv, yv = x.to_numpy(float), y.to_numpy(float)
     if len(xv) == 0:
         raise DataError("no plot has both a rate and a response; there is nothing to fit.")
