@@ -55,20 +55,21 @@ def random_trials(
             k, r = shape
         trt = np.repeat(np.arange(k), r)
         rep = np.tile(np.arange(r), k)
-        y = rng.normal(0, 1, k * r) + rng.normal(0, 2, k)[trt] + rng.normal(0, 1, r)[rep]
+        # yields around 20 (8 SDs above zero: a yield is never negative)
+        y = 20 + rng.normal(0, 1, k * r) + rng.normal(0, 2, k)[trt] + rng.normal(0, 1, r)[rep]
         kind = t % 8 if degenerate else 0
         if kind == 1:
             y = 1e9 + y * 1e-3  # large offset: digits live far right
         elif kind == 2:
             y = np.round(y)  # ties between plots and between means
         elif kind == 3:
-            y = rng.normal(0, 1, k)[trt] + rng.normal(0, 1, r)[rep]  # additive: zero residual
+            y = 20 + rng.normal(0, 1, k)[trt] + rng.normal(0, 1, r)[rep]  # additive: zero residual
         elif kind == 4:
-            y = y - y.reshape(k, r).mean(axis=1)[trt]  # equal treatment means
+            y = 20 + y - y.reshape(k, r).mean(axis=1)[trt]  # equal treatment means
         elif kind == 5:
             y = y * 1e-8  # tiny values
         elif kind == 6:
-            y = -y * 1e6  # large negative values
+            y = y * 1e6  # large values
         frames.append(
             pd.DataFrame({"trial": t, "trt": [f"T{i}" for i in trt], "rep": rep + 1, "y": y})
         )

@@ -577,17 +577,23 @@ def test_letters_valid_and_invariant(sizes, spread, seed, which):
     means = rng.normal(0, spread, len(sizes))
     data = _random_crd(sizes, means, seed)
     fn, opts = TESTS[which]
-    aov = fo.anova(data, response="y", treatment="trt")
+    # normal scores around 0, not yields: negative values are allowed
+    aov = fo.anova(data, response="y", treatment="trt", allow_negative=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fo.UnbalancedDesignWarning)
         mc = fn(aov, **opts)
         assert _decisions_match_letters(mc)
         # row order does not matter
-        shuffled = fo.anova(data.sample(frac=1.0, random_state=seed), response="y", treatment="trt")
+        shuffled = fo.anova(
+            data.sample(frac=1.0, random_state=seed),
+            response="y",
+            treatment="trt",
+            allow_negative=True,
+        )
         mc2 = fn(shuffled, **opts)
         # nor does a change of origin and unit (e.g. kg/plot -> t/ha)
         scaled = data.assign(y=data["y"] * 7.5 + 120.0)
-        mc3 = fn(fo.anova(scaled, response="y", treatment="trt"), **opts)
+        mc3 = fn(fo.anova(scaled, response="y", treatment="trt", allow_negative=True), **opts)
     key = ["treatment", "letters"]
     assert mc2.groups[key].equals(mc.groups[key])
     assert mc3.groups[key].equals(mc.groups[key])

@@ -414,17 +414,18 @@ def _cmd_design(args: argparse.Namespace) -> int:
     if not given[kind]:
         raise OptionError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
     treatments = [t.strip() for t in args.treatments.split(",")] if args.treatments else None
-    reps = args.reps
+    # --reps 0 is refused by the generator, not replaced by the default
+    reps = args.reps if args.reps is not None else (1 if kind == "3414" else 3)
     if kind == "crd":
-        book = design.crd(treatments, reps=reps or 3, rng=seed)
+        book = design.crd(treatments, reps=reps, rng=seed)
     elif kind == "rcbd":
-        book = design.rcbd(treatments, reps=reps or 3, rng=seed, plot_numbers=args.plot_numbers)
+        book = design.rcbd(treatments, reps=reps, rng=seed, plot_numbers=args.plot_numbers)
     elif kind == "latin":
         book = design.latin_square(treatments, rng=seed)
     elif kind == "3414":
         book = design.three414(
             level2=_pairs(args.level2, "--level2"),
-            reps=reps or 1,
+            reps=reps,
             rng=seed,
             plot_numbers=args.plot_numbers,
         )
@@ -433,7 +434,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
         book = design.omission(
             _pairs(args.formula, "--formula"),
             reduce=reduce,
-            reps=reps or 3,
+            reps=reps,
             control=not args.no_control,
             rng=seed,
             plot_numbers=args.plot_numbers,
@@ -442,12 +443,12 @@ def _cmd_design(args: argparse.Namespace) -> int:
         factors: dict[str, list[Any]] = {}
         for f in args.factor:
             factors.update(_factor(f, "--factor"))
-        book = design.factorial(factors, reps=reps or 3, rng=seed, plot_numbers=args.plot_numbers)
+        book = design.factorial(factors, reps=reps, rng=seed, plot_numbers=args.plot_numbers)
     else:
         book = design.split_plot(
             _factor(args.main, "--main"),
             _factor(args.sub, "--sub"),
-            reps=reps or 3,
+            reps=reps,
             rng=seed,
             plot_numbers=args.plot_numbers,
         )

@@ -214,8 +214,15 @@ def _labels(treatments: Any) -> list[str]:
 
 
 def _reps(reps: Any, minimum: int = 1) -> int:
-    if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < minimum:
-        raise OptionError(f"reps must be a whole number ≥ {minimum}, got {reps!r}.")
+    """``reps`` as an int: a whole number (``3`` or ``3.0``) of at least ``minimum``."""
+    whole = isinstance(reps, (int, np.integer)) or (
+        isinstance(reps, (float, np.floating)) and math.isfinite(reps) and float(reps).is_integer()
+    )
+    if isinstance(reps, bool) or not whole or reps < minimum:
+        raise OptionError(
+            f"reps must be a whole number of at least {minimum} (the number of blocks or "
+            f"replicates), got {reps!r}; for example reps=3."
+        )
     return int(reps)
 
 
@@ -408,6 +415,19 @@ def _factor_levels(factors: Any, role: str) -> dict[str, list[Any]]:
             raise OptionError(f"factor {name!r} needs at least 2 levels, got {levels!r}.")
         if len({str(v) for v in levels}) != len(levels):
             raise OptionError(f"factor {name!r} has repeated levels: {levels!r}.")
+        negative = [
+            v
+            for v in levels
+            if isinstance(v, (int, float, np.integer, np.floating))
+            and not isinstance(v, bool)
+            and v < 0
+        ]
+        if negative:
+            raise OptionError(
+                f"factor {name!r} has negative levels {negative!r}: a rate is 0 or more. Give "
+                f"its levels as rates (e.g. {{{str(name)!r}: [0, 60, 120]}}), or as text labels "
+                "when they are not rates."
+            )
         out[str(name)] = levels
     return out
 

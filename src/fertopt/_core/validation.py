@@ -49,6 +49,11 @@ __all__ = [
     "check_blocks",
     "cell_counts",
     "describe_cells",
+    "RESPONSE_SCALE",
+    "CONSTANT_RELATIVE",
+    "response_values",
+    "check_variation",
+    "check_scale",
 ]
 
 #: Cell texts read as a missing *number* (never applied to label columns).
@@ -249,6 +254,33 @@ def to_numeric(series: pd.Series, role: str) -> pd.Series:
     return out
 
 
+def _rounding_twins(
+    levels: np.ndarray, text: dict, name: Any, role: str, notes: list[str] | None
+) -> dict:
+    """Labels of numeric levels some of which print alike: merged when equal to rounding."""
+    out = dict(text)
+    merged = []
+    for label in {t for t in text.values() if list(text.values()).count(t) > 1}:
+        twins = [v for v in levels if text[v] == label]
+        spread = float(max(twins)) - float(min(twins))
+        if spread <= 1e-9 * max(abs(float(v)) for v in twins):
+            merged.append(f"{', '.join(repr(float(v)) for v in twins)} as {label}")
+        else:
+            for v in twins:
+                out[v] = repr(float(v))
+    if merged:
+        message = (
+            f"{role} column {name!r} holds numbers that differ only by rounding; they were "
+            f"taken as one level: {'; '.join(sorted(merged))}. Round the column (e.g. "
+            "df[col].round(6)) to make this explicit."
+        )
+        if notes is None:
+            warnings.warn(message, DataWarning, stacklevel=4)
+        else:
+            notes.append(message)
+    return out
+
+
 def _natural_key(label: str) -> tuple:
     try:
         return (0, float(label), label)
@@ -256,13 +288,18 @@ def _natural_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
-def as_labels(series: pd.Series, role: str) -> pd.Categorical:
+def as_labels(series: pd.Series, role: str, notes: list[str] | None = None) -> pd.Categorical:
     """Read a treatment/block column as labels, keeping a meaningful level order.
 
     Numbers stay numbers in the order (0, 30, 60, 120 — not "0", "120", "30");
     categoricals keep their category order (unused categories are dropped);
     text keeps the order of first appearance.  A label such as ``"None"``,
     ``"NA"``, ``"CK"`` or ``"0"`` is a label, never a missing value.
+
+    Two numbers that differ only by rounding (``0.3`` and ``0.1 + 0.2``, equal within
+    1e-9 relative) are one level, with a :class:`DataWarning` (appended to ``notes``
+    instead when it is given); numbers that print alike but differ more keep all
+    their digits.
 
     Raises
     ------
@@ -288,7 +325,10 @@ def as_labels(series: pd.Series, role: str) -> pd.Categorical:
         text = {
             v: format(v, "g") if isinstance(v, (float, np.floating)) else str(v) for v in levels
         }
-        return pd.Categorical([text[v] for v in values], categories=[text[v] for v in levels])
+        if len(set(text.values())) < len(levels):
+            text = _rounding_twins(levels, text, name, role, notes)
+        categories = list(dict.fromkeys(text[v] for v in levels))
+        return pd.Categorical([text[v] for v in values], categories=categories)
     labels = [str(v).strip() for v in series.astype(object)]
     levels = list(dict.fromkeys(labels))
     if all(_natural_key(lv)[0] == 0 for lv in levels):
@@ -378,6 +418,7 @@ def rate_values(frame: pd.DataFrame, column: Any, nutrient: str) -> pd.Series:
             "drop the rows."
         )
     check_nonnegative_rates(values, f"rate ({nutrient})")
+    check_scale(values, column, "rate")
     return values
 
 
@@ -523,3 +564,100 @@ def describe_cells(cells: pd.Series, limit: int = 6) -> str:
     if len(cells) > limit:
         text += f" and {len(cells) - limit} more"
     return text
+
+
+# ---------------------------------------------------------------------------
+# responses (the one entry point of every analysis that reads yields)
+# ---------------------------------------------------------------------------
+#: Responses are analysed between these magnitudes: squares and sums of squares of larger
+#: numbers overflow, and of smaller ones underflow to zero.
+RESPONSE_SCALE = (1e-100, 1e100)
+
+#: Responses whose range is below this share of their magnitude do not vary: what is left is
+#: rounding noise, and a least-squares surface fitted to it has an F and a shape decided by it.
+CONSTANT_RELATIVE = 1e-9
+
+
+def response_values(frame: pd.DataFrame, column: Any, *, allow_negative: bool = False) -> pd.Series:
+    """The response column as numbers (NaN where empty), checked for sign and magnitude.
+
+    Every analysis that reads yields calls this: :func:`to_numeric` (text, booleans and
+    infinite values are refused), then no negative value unless ``allow_negative`` (a yield
+    cannot be negative; differences and yield gains can), then magnitudes within
+    :data:`RESPONSE_SCALE`.
+
+    Raises
+    ------
+    DataError
+        A cell is not a number or is infinite; a value is negative (the message names the
+        rows and says ``allow_negative=True`` is for differences); the values are too large
+        or too small to square (the message says to rescale).
+
+    Examples
+    --------
+    >>> response_values(pd.DataFrame({"yield": [5.1, -0.2]}), "yield")
+    Traceback (most recent call last):
+    ...
+    fertopt.exceptions.DataError: response column 'yield' has negative values: row 1 (-0.2). ...
+    >>> response_values(pd.DataFrame({"gain": [5.1, -0.2]}), "gain", allow_negative=True).tolist()
+    [5.1, -0.2]
+    """
+    values = to_numeric(frame[column], "response")
+    arr = values.to_numpy()
+    if not allow_negative:
+        negative = arr < 0
+        if negative.any():
+            raise DataError(
+                f"response column {column!r} has negative values: "
+                f"{describe_rows(values.index[negative], arr[negative].tolist())}. A yield "
+                "cannot be negative: correct these cells. If the column holds differences or "
+                "yield gains, pass allow_negative=True."
+            )
+    check_scale(values, column, "response")
+    return values
+
+
+def check_scale(values: pd.Series, column: Any, role: str) -> None:
+    """Refuse a numeric column whose largest magnitude lies outside :data:`RESPONSE_SCALE`.
+
+    Raises
+    ------
+    DataError
+        The values are too large or too small to square (the message says to rescale).
+    """
+    arr = values.to_numpy(dtype=float)
+    finite = arr[np.isfinite(arr)]
+    size = float(np.abs(finite).max()) if len(finite) else 0.0
+    low, high = RESPONSE_SCALE
+    if size > high or 0 < size < low:
+        raise DataError(
+            f"{role} column {column!r} holds values as {'large' if size > high else 'small'} "
+            f"as {size:.3g}; sums of squares of such numbers "
+            f"{'overflow' if size > high else 'underflow to zero'}. Rescale the column (for "
+            "example to t/ha or kg/ha) so that its values lie between 1e-100 and 1e100, and "
+            "analyse it again."
+        )
+
+
+def check_variation(y: np.ndarray, column: Any, relative: float = 0.0) -> None:
+    """Refuse a response without variation: all values equal, or within ``relative`` of each other.
+
+    ``relative`` is the largest range, as a share of the largest magnitude, that is still
+    no variation (rounding noise): 0 for exact equality, 1e-9 for least-squares surfaces.
+
+    Raises
+    ------
+    DataError
+        The values do not vary (the message gives their value and says to check the column).
+    """
+    y = np.asarray(y, dtype=float)
+    if len(y) == 0:
+        return
+    spread = float(np.ptp(y))
+    if spread > relative * float(np.abs(y).max()):
+        return
+    close = "equal" if spread == 0 else f"equal to within {spread:.3g} (rounding noise)"
+    raise DataError(
+        f"all {len(y)} values of {column!r} are {close} ({y[0]:.6g}); there is no variation to "
+        "analyse. Check that the right column was named as response."
+    )

@@ -61,6 +61,7 @@ def anova(
     sub_plot: str | None = None,
     ss_type: int | str = 1,
     nan_policy: str = "omit",
+    allow_negative: bool = False,
 ) -> AnovaResult:
     """Analysis of variance of a field trial.
 
@@ -85,6 +86,9 @@ def anova(
     nan_policy : {'omit', 'raise'}
         Plots with a missing response are left out and counted (``omit``), or
         refused (``raise``).
+    allow_negative : bool, default False
+        Accept negative responses (differences, yield gains); yields cannot be negative,
+        so by default a negative value is refused as a data-entry mistake.
 
     Returns
     -------
@@ -99,7 +103,10 @@ def anova(
     ColumnError
         A named column is missing (close matches are suggested).
     DataError
-        Non-numeric or all-equal responses, unlabelled plots.
+        Non-numeric, negative (unless ``allow_negative``), all-equal or unmanageably large or
+        small responses (beyond 1e±100), unlabelled plots.
+    OptionError
+        ``block`` given as several columns (a Latin square takes ``row=`` and ``column=``).
     DesignError
         One treatment level, a single block, no residual degrees of freedom,
         an incomplete split-plot.
@@ -144,7 +151,7 @@ def anova(
     nan_policy = _v.check_nan_policy(nan_policy)
     spec = design_of(treatment, block, row, column, main_plot, sub_plot)
     _check_ss_type_for(spec, ss)
-    clean, n_dropped = prepare(data, response, spec, nan_policy)
+    clean, n_dropped = prepare(data, response, spec, nan_policy, allow_negative)
     balanced = check_layout(clean, response, spec, list(data.columns))
     terms, error_of = terms_of(spec)
     model = _fit_model(clean[response].to_numpy(dtype=float), clean, terms, ss)

@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.formatting import format_number
 from fertopt._core.roles import BLOCK_NAMES
 from fertopt.anova.projections import Term, term_name
 from fertopt.exceptions import (
@@ -25,6 +23,7 @@ from fertopt.exceptions import (
     DataWarning,
     DesignError,
     DesignWarning,
+    OptionError,
     UnbalancedDesignWarning,
 )
 
@@ -47,6 +46,16 @@ class Spec:
 
 
 def design_of(treatment, block, row, column, main_plot, sub_plot) -> Spec:
+    if isinstance(block, (list, tuple)):
+        raise OptionError(
+            f"block={block!r} names {len(block)} columns, but block= takes one column (the "
+            "replicate). For a Latin square give its two blocking directions as "
+            f"row={block[0]!r}, column={block[-1]!r}; to block by a combination of columns, join "
+            "them into one column first."
+            if len(block) == 2
+            else f"block={block!r} names several columns, but block= takes one column (the "
+            "replicate); for a Latin square give row= and column=."
+        )
     if main_plot is not None or sub_plot is not None:
         if treatment is not None:
             raise DesignError(
@@ -98,7 +107,9 @@ def design_of(treatment, block, row, column, main_plot, sub_plot) -> Spec:
     return Spec("RCBD" if block is not None else "CRD", factors, block=block)
 
 
-def prepare(data, response, spec: Spec, nan_policy: str) -> tuple[pd.DataFrame, int]:
+def prepare(
+    data, response, spec: Spec, nan_policy: str, allow_negative: bool = False
+) -> tuple[pd.DataFrame, int]:
     frame = _v.require_frame(data)
     _v.require_columns(
         frame,
@@ -110,7 +121,7 @@ def prepare(data, response, spec: Spec, nan_policy: str) -> tuple[pd.DataFrame, 
         main_plot=spec.main_plot,
         sub_plot=spec.sub_plot,
     )
-    y = _v.to_numeric(frame[response], "response")
+    y = _v.response_values(frame, response, allow_negative=allow_negative)
     keep, text = _v.drop_missing(
         [y],
         nan_policy,
@@ -131,8 +142,11 @@ def prepare(data, response, spec: Spec, nan_policy: str) -> tuple[pd.DataFrame, 
         roles.update({spec.main_plot: "main_plot", spec.sub_plot: "sub_plot"})
     roles.pop(None, None)
     clean = pd.DataFrame({response: y.to_numpy()[~missing]}, index=frame.index[~missing])
+    merged: list[str] = []
     for column, role in roles.items():
-        clean[column] = _v.as_labels(frame.loc[~missing, column], role)
+        clean[column] = _v.as_labels(frame.loc[~missing, column], role, merged)
+    for message in merged:
+        spec.warn(DataWarning, message)
     return clean, n_dropped
 
 
@@ -153,12 +167,7 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
             if c not in (response, spec.block, *spec.factors) and str(c).lower() in BLOCK_NAMES
         ]
         _v.check_blocks(clean[spec.block].values, spec.block, n, others)
-    y = clean[response].to_numpy()
-    if np.all(y == y[0]):
-        raise DataError(
-            f"all {n} values of {response!r} are equal ({format_number(y[0])}); there is no "
-            "variation to analyse. Check that the right column was named as response."
-        )
+    _v.check_variation(clean[response].to_numpy(), response)
 
     cells = _v.cell_counts(clean, list(spec.factors))
     balanced = bool(cells.min() > 0 and cells.nunique() == 1)

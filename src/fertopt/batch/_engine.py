@@ -36,6 +36,7 @@ from fertopt.batch._pertrial import (
     binding_text,
     model_stages,
     table_columns,
+    uses_3414_codes,
 )
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import FertoptError
@@ -279,6 +280,7 @@ class _Context:
         self._crit: dict[tuple[int, float], np.ndarray] = {}
         self.surface = surface_setup(plan, frame) if plan.surface is not None else None
         self.designs = _vs.DesignCache()
+        self.codes_3414 = _vs.label_codes_3414(prep.g_names) if uses_3414_codes(plan) else None
 
     def anova_error(self, k: int, label: int, t: int) -> tuple[str, str] | None:
         """``(error type, message)`` of fo.anova on an unreplicated trial of this kind."""
@@ -337,6 +339,9 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
             aov.ss_total,
         )
         refer |= surf.refer | ~consistent.all(axis=1)
+        if ctx.codes_3414 is not None:
+            level_codes = ctx.codes_3414[ctx.prep.g[rows[:, :, 0]]]
+            refer |= _vs.codes_swapped(level_codes, xr[:, :, 0, :])
     keep = ~refer
     t = trials[keep]
     c = out.columns
@@ -396,7 +401,8 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
     plan = ctx.plan
     rows = ctx.prep.layout.cell_rows(trials, k, 1)[:, :, 0]
     y = ctx.prep.y[rows]
-    refer = ~(np.ptp(y, axis=1) > 0)
+    # constant or negative yields: the per-trial path refuses them with its message
+    refer = ~(np.ptp(y, axis=1) > 0) | (y < 0).any(axis=1)
     if ctx.prep.b is not None:
         labels = ctx.prep.b[rows[:, 0]]
     else:
@@ -422,6 +428,8 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
             ctx.surface, ctx.designs, e, shift + centre, x, 1, False, zero, zero, ss_total
         )
         refer |= surf.refer
+        if ctx.codes_3414 is not None:
+            refer |= _vs.codes_swapped(ctx.codes_3414[ctx.prep.g[rows]], x)
     keep = ~refer
     t = trials[keep]
     for ti, error in zip(t.tolist(), errors[keep].tolist(), strict=True):
@@ -456,6 +464,7 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
     """Terms and prices of the plan's surface (prices resolved as SurfaceFit.optimum does)."""
     nutrients = tuple(str(r) for r in plan.rates)
     crop = costs = None
+    undeclared = False
     if plan.prices is not None:
         columns = {n: r for n, r in zip(nutrients, plan.rates, strict=True)}
         response_unit, rate_units = resolve_units(frame, None, plan.response, columns)
@@ -463,7 +472,10 @@ def surface_setup(plan: Plan, frame: pd.DataFrame) -> _vs.SurfaceSetup:
             plan.prices, nutrients, response_unit, rate_units
         )
         costs = np.array([prices[n] for n in nutrients], dtype=float)
-    return _vs.SurfaceSetup.build(nutrients, crop, costs, stepwise=plan.surface == "stepwise")
+        undeclared = response_unit is None or any(u is None for u in rate_units.values())
+    return _vs.SurfaceSetup.build(
+        nutrients, crop, costs, stepwise=plan.surface == "stepwise", check_units=undeclared
+    )
 
 
 def _store_surface(
@@ -501,6 +513,8 @@ def _store_surface(
     c["opt_binding"][t] = (
         np.array([texts[int(v)] for v in codes], dtype=object) if len(codes) else []
     )
+    # trials that might be the unit trap were handed to the per-trial path
+    c["unit_warning"][t] = ""
 
 
 # ---------------------------------------------------------------------------

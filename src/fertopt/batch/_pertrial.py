@@ -27,6 +27,7 @@ from fertopt.multcomp import LETTER_TESTS
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
 from fertopt.surface import poly as _ps
+from fertopt.three414 import check_treatment_codes
 
 __all__ = [
     "Plan",
@@ -135,6 +136,7 @@ def surface_columns(plan: Plan) -> dict[str, str]:
     )
     cols.update({f"opt_{n}": "float64" for n in nutrients})
     cols.update({"opt_yield": "float64", "opt_net_return": "float64", "opt_binding": "str"})
+    cols["unit_warning"] = "str"
     return cols
 
 
@@ -153,6 +155,7 @@ def model_columns(plan: Plan) -> dict[str, str]:
             "opt_net_return": "float64",
             "opt_ci_low": "float64",
             "opt_ci_high": "float64",
+            "unit_warning": "str",
         }
     )
     return cols
@@ -376,6 +379,7 @@ def optimum_row(opt: Any, plan: Plan) -> dict[str, Any]:
         [str(n) for n in opt.binding["nutrient"]],
         [sides.get(v, 0) for v in opt.binding["at_bound"]],
     )
+    row["unit_warning"] = opt.unit_warning or ""
     return row
 
 
@@ -416,6 +420,7 @@ def model_optimum_row(opt: Any) -> dict[str, Any]:
         "opt_net_return": float(opt.net_return),
         "opt_ci_low": float(low),
         "opt_ci_high": float(high),
+        "unit_warning": opt.unit_warning or "",
     }
 
 
@@ -434,6 +439,17 @@ def model_stages(
         if opt is not None:
             row.update(model_optimum_row(opt))
     return row, fit, opt
+
+
+def uses_3414_codes(plan: Plan) -> bool:
+    """Whether the trials' treatment labels are checked as 3414 codes (a 3-nutrient surface)."""
+    return plan.surface is not None and len(plan.rates) == 3
+
+
+def check_codes_of(frame: pd.DataFrame, plan: Plan) -> None:
+    """:func:`fertopt.three414.check_treatment_codes` on one trial of the plan."""
+    columns = {str(r): r for r in plan.rates}
+    check_treatment_codes(frame, plan.treatment, columns, swaps_only=True)
 
 
 def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
@@ -505,6 +521,19 @@ def analyse_trial(
     raise_errors = errors == "raise"
     record: list[tuple[str, str, str]] = []
     errs: list[tuple[str, str, str]] = []
+    if uses_3414_codes(plan):
+        # treatment codes 1–14 (or N2P2K2) that every plot matches once two rate columns are
+        # exchanged: swapped columns would give each nutrient the other's recommendation
+        _run_stage("treatments", lambda: check_codes_of(frame, plan), record, errs, raise_errors)
+        if errs:
+            result = None
+            if keep:
+                result = TrialResult(
+                    key=key,
+                    errors=pd.DataFrame(errs, columns=["stage", "error", "message"]),
+                    warning_records=pd.DataFrame(record, columns=["stage", "category", "message"]),
+                )
+            return TrialOutcome(None, None, record, errs, result)
     aov = _run_stage(
         "anova",
         lambda: anova(frame, response=plan.response, treatment=plan.treatment, block=plan.block),

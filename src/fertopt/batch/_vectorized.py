@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fertopt._core.validation import RESPONSE_SCALE
+
 __all__ = ["AnovaArrays", "anova_arrays"]
 
 # A residual below this share of the total sum of squares is "zero" for
@@ -102,6 +104,10 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
     # gives NaN for an exactly zero mean): such trials go to the per-trial path
     size = np.abs(y).max(axis=(1, 2))
     refer = ~(ss_res > _PERFECT_MARGIN * ss_tot) | ~(np.abs(grand) > 1e-9 * size)
+    # negative yields (refused unless allow_negative) and magnitudes fertopt.anova refuses:
+    # the per-trial path gives the trial its message
+    low, high = RESPONSE_SCALE
+    refer |= (y < 0).any(axis=(1, 2)) | (size > high) | ((size < low) & (size > 0))
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (ss_t / df_t) / mse
         p = special.fdtrc(df_t, df_res, f)

@@ -44,11 +44,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fertopt._core.validation import CONSTANT_RELATIVE
+from fertopt.economics.units_check import RESPONSE_SHARE
 from fertopt.exceptions import FertoptError
 from fertopt.surface import poly as _ps
 from fertopt.surface.design import check_identifiable
+from fertopt.three414 import disagreeing_pairs, treatment_codes
 
-__all__ = ["SurfaceSetup", "SurfaceArrays", "surface_arrays", "box_qp_max_many", "DesignCache"]
+__all__ = [
+    "SurfaceSetup",
+    "SurfaceArrays",
+    "surface_arrays",
+    "box_qp_max_many",
+    "DesignCache",
+    "label_codes_3414",
+    "codes_swapped",
+]
 
 _FUZZ = 1e-9  # relative width of a decision boundary treated as undecidable here
 _BAND = 1e-11  # box_qp_max keeps the first of candidates within 1e-12: ties closer than this
@@ -70,6 +81,9 @@ class SurfaceSetup:
     f_enter: float = 4.0
     f_remove: float = 3.9
     hierarchy: bool = True
+    # prices applied to data of undeclared units: an optimum at the lowest rates may be the
+    # unit trap (fertopt.economics.units_check), which the per-trial path judges
+    check_units: bool = False
 
     @classmethod
     def build(
@@ -78,11 +92,14 @@ class SurfaceSetup:
         crop: float | None,
         costs: np.ndarray | None,
         stepwise: bool = False,
+        check_units: bool = False,
     ) -> SurfaceSetup:
         powers = _ps.candidate_terms(len(nutrients), "quadratic")
         names = [_ps.term_name(p, nutrients) for p in powers]
         exps = np.rint(np.asarray(powers, dtype=float)).astype(np.int64)
-        return cls(tuple(nutrients), powers, names, exps, crop, costs, stepwise)
+        return cls(
+            tuple(nutrients), powers, names, exps, crop, costs, stepwise, check_units=check_units
+        )
 
     @property
     def m(self) -> int:
@@ -552,6 +569,58 @@ def _same_rows(flat: np.ndarray) -> list[np.ndarray]:
     return groups
 
 
+def label_codes_3414(names: np.ndarray) -> np.ndarray:
+    """(labels, 3) level codes of treatment labels read as 3414 codes; -1 rows for others."""
+    out = np.full((len(names), 3), -1, dtype=np.int64)
+    for i, name in enumerate(names):
+        codes = treatment_codes([name])
+        if codes is not None:
+            out[i] = codes[0]
+    return out
+
+
+def codes_swapped(codes: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """(trials,) whether every label of a trial is a 3414 code (``codes``: trials, K, 3) and
+    the codes contradict the rates (trials, K, 3) until two rate columns are exchanged, as
+    :func:`fertopt.three414.swapped_columns` finds: the per-trial path refuses such trials."""
+    out = (codes >= 0).all(axis=(1, 2))
+    if not out.any():
+        return out
+    c, x = codes[out], rates[out]
+    swapped = np.zeros(len(c), dtype=bool)
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        perm = [0, 1, 2]
+        perm[i], perm[j] = j, i
+        swapped |= ~disagreeing_pairs(c, x[:, :, perm]).any(axis=(1, 2))
+    out[out] = disagreeing_pairs(c, x).any(axis=(1, 2)) & swapped
+    return out
+
+
+def _unit_trap_candidates(
+    setup: SurfaceSetup,
+    coef0: np.ndarray,
+    c0: np.ndarray,
+    g: np.ndarray,
+    h: np.ndarray,
+    lo: np.ndarray,
+    top: np.ndarray,
+    side: np.ndarray,
+) -> np.ndarray:
+    """Trials whose economic optimum may be the unit trap (fertopt.economics.units_check):
+    every rate at its lowest and a yield gain near or above the rule's share of the yield
+    there.  The per-trial path judges them; the others have no unit warning."""
+    out = (side == -1).all(axis=1)
+    if not out.any():
+        return out
+    idx = np.flatnonzero(out)
+    z, _v, _side, _ref = box_qp_max_many(c0[idx], g[idx], h[idx], lo[idx], top[idx])
+    low = poly_value(setup, coef0[idx], lo[idx])
+    gain = poly_value(setup, coef0[idx], z) - low
+    # half the rule's share: near-ties of the box maximum and rounding never decide here
+    out[idx] = ~np.isfinite(gain) | ((low > 0) & (gain >= 0.5 * RESPONSE_SHARE * low))
+    return out
+
+
 def surface_arrays(
     setup: SurfaceSetup,
     cache: DesignCache,
@@ -579,6 +648,10 @@ def surface_arrays(
     top = rates.max(axis=1)
     lo = rates.min(axis=1)
     refer |= ~(top > 0).all(axis=1)
+    # yields that (nearly) do not vary: fit_surface refuses them (CONSTANT_RELATIVE of their
+    # size); every trial within ten times that limit is decided by the per-trial path
+    size = np.abs(offset) + np.abs(centred_means).max(axis=1)
+    refer |= ~(ss_total > k * r * (10 * CONSTANT_RELATIVE * size) ** 2)
     coded = rates / np.where(top > 0, top, 1.0)[:, None, :]
     coef_c = np.full((n_t, p), np.nan)
     fitted = np.full((n_t, k), np.nan)
@@ -671,6 +744,8 @@ def surface_arrays(
     refer |= ref_u
     z, _v, side, ref_box = box_qp_max_many(oc0, og, oh, lo, top)
     refer |= ref_box
+    if setup.check_units and setup.crop is not None:
+        refer |= _unit_trap_candidates(setup, coef0, c0, g, h, lo, top, side)
     marginal = og + 2 * np.einsum("tij,tj->ti", oh, z)
     scale_m = np.maximum(1.0, np.abs(marginal).max(axis=1))
     limit = 1e-9 * scale_m[:, None]

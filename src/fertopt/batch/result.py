@@ -127,13 +127,26 @@ class BatchResult(ResultBase):
           ``stationary_inside``, ``opt_status`` (``ok``, ``at_bound``,
           ``saddle``, ``no_maximum``), ``opt_<nutrient>``, ``opt_yield``,
           ``opt_net_return`` (NaN without prices: the optimum is then the
-          maximum yield) and ``opt_binding`` (``"N:upper, K2O:lower"``);
+          maximum yield), ``opt_binding`` (``"N:upper, K2O:lower"``) and
+          ``unit_warning`` (below);
         * with ``model`` (:func:`fertopt.fit_response` with the trial's
           blocks, ``.optimum(prices=...)``): ``model_converged``,
           ``coef_<parameter>`` (``coef_intercept``, ``coef_linear`` …),
           ``model_r2``, ``model_sigma``, ``model_aic``, ``opt_status``,
           ``opt_rate``, ``opt_yield``, ``opt_net_return``, ``opt_ci_low``,
-          ``opt_ci_high``.
+          ``opt_ci_high`` and ``unit_warning``;
+        * ``unit_warning``: ``""``, or the likely unit mismatch of a priced
+          optimum when the data's units were not declared (no fertilizer pays
+          although the crop responded by 10 % or more, or an optimum far
+          beyond the tested rates; see :mod:`fertopt.economics.units_check`),
+          so that ``table[table["unit_warning"] != ""]`` lists the trials to
+          check.  The same text is a ``PriceWarning`` in ``warnings``.
+
+        A trial whose yields are negative fails (stage ``anova``) with the
+        message of :func:`fertopt.anova`; with a 3-nutrient surface and
+        treatment labels that are all 3414 codes (1–14, ``N2P2K2``), a trial
+        whose codes match its rates only once two rate columns are exchanged
+        fails at stage ``treatments`` (the columns look swapped).
     groups : DataFrame
         Letters per treatment (long table, with ``posthoc``): the ``by``
         columns, then ``treatment | mean | sd | se | n | letters`` in the

@@ -19,6 +19,7 @@ from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.curve import Curve
 from fertopt.economics import intervals
 from fertopt.economics.prices import CurvePrices, resolve_curve_prices
+from fertopt.economics.units_check import unit_mismatch, warn_unit_mismatch
 from fertopt.exceptions import ConvergenceError, ExtrapolationWarning, OptionError
 from fertopt.units import Prices
 
@@ -106,6 +107,10 @@ class Optimum(ResultBase):
     bootstrap : dict or None
         ``n_boot``, ``type``, ``n_valid``, ``n_failed`` (refits that did not
         converge) and ``n_no_maximum`` (refits without an optimum).
+    unit_warning : str or None
+        The likely unit mismatch between yields, rates and prices (undeclared units and
+        an optimum of 0 despite a real response, or far beyond the tested rates), as
+        warned with a :class:`~fertopt.exceptions.PriceWarning`; None when none.
     warnings : tuple of str
     """
 
@@ -133,6 +138,7 @@ class Optimum(ResultBase):
     tested_range: tuple[float, float]
     seed: int | None = None
     bootstrap: dict | None = None
+    unit_warning: str | None = None
     warnings: tuple[str, ...] = ()
     _fit: Any = field(default=None, repr=False, compare=False)
     _economics: Any = field(default=None, repr=False, compare=False)
@@ -377,6 +383,13 @@ def optimum(
     elif ci is not None and sol.case == "zero":
         warn.append("no interval for a rate of 0 (a corner where no fertilizer pays)")
     warn.extend(iv.warnings)
+    unit = None
+    if econ is not None:
+        unit = _unit_check(curve, rate, lo, hi)
+        if unit is not None:
+            warn.append(unit)
+            # stacklevel 3: optimum(), ResponseFit.optimum(), the user's call
+            warn_unit_mismatch(unit, stacklevel=3)
     return Optimum(
         kind="agronomic" if econ is None else "economic",
         rate=rate,
@@ -402,9 +415,25 @@ def optimum(
         tested_range=(lo, hi),
         seed=iv.seed,
         bootstrap=iv.boot_info,
+        unit_warning=unit,
         warnings=tuple(warn),
         _fit=fit,
         _economics=econ,
+    )
+
+
+def _unit_check(curve: Curve, rate: float, lo: float, hi: float) -> str | None:
+    """The unit-trap warning of an economic optimum at ``rate`` (see :mod:`.units_check`)."""
+    grid = np.linspace(lo, hi, 201)
+    fitted = curve.spec.curve(grid, curve.theta)
+    low = float(fitted[0])
+    return unit_mismatch(
+        declared=curve.response_unit is not None and curve.rate_unit is not None,
+        at_lowest=bool(math.isfinite(rate) and rate <= lo + 1e-9 * max(abs(hi), 1.0)),
+        yield_low=low,
+        gain=float(np.nanmax(fitted)) - low,
+        rate=rate,
+        top=hi,
     )
 
 

@@ -19,7 +19,8 @@ from fertopt._core.i18n import label, model_name, translate_message
 from fertopt.curves.curve import Curve
 from fertopt.economics.optimum import Optimum, as_curve, optimum, optimum_headline
 from fertopt.economics.prices import resolve_curve_prices
-from fertopt.exceptions import DesignError, ExtrapolationWarning, OptionError
+from fertopt.economics.units_check import unit_mismatch, warn_unit_mismatch
+from fertopt.exceptions import DesignError, ExtrapolationWarning, OptionError, PriceWarning
 from fertopt.units import NUTRIENT_FORMS, Prices
 
 __all__ = [
@@ -567,6 +568,7 @@ def _site_optima(items: list[tuple[Any, Any]], prices: Any, price_ratio: Any) ->
     for name, f in items:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ExtrapolationWarning)
+            warnings.simplefilter("ignore", PriceWarning)  # said once, of the pooled curve
             o = optimum(f, prices=prices, price_ratio=price_ratio, ci=None)
         rows.append(
             {
@@ -682,6 +684,16 @@ def pool_sites(
     site_optima = _site_optima(items, prices, price_ratio)
     if at == len(grid) - 1:
         warn.append("the return still rises at the end of the rate grid: the MRTN may lie above it")
+    unit = unit_mismatch(
+        declared=first.response_unit is not None and first.rate_unit is not None,
+        at_lowest=bool(mrtn <= grid[0] + 1e-9 * max(abs(grid[-1]), 1.0)),
+        yield_low=float(mean_yield[0]),
+        gain=float(mean_yield.max() - mean_yield[0]),
+        finding="the MRTN rate is the lowest rate of the grid",
+    )
+    if unit is not None:
+        warn.append(unit)
+        warn_unit_mismatch(unit, stacklevel=2)
     return PooledSites(
         table=table,
         mrtn_rate=mrtn,

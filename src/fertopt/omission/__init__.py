@@ -45,8 +45,9 @@ from fertopt._core.document import (
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import check_lang, design_name, label, translate_message
 from fertopt.anova.result import layout_text
+from fertopt.economics.units_check import warn_unit_mismatch
 from fertopt.exceptions import OptionError
-from fertopt.omission.economics import economics_table, pricing_of
+from fertopt.omission.economics import economics_table, pricing_of, unit_trap
 from fertopt.omission.indices import (
     SOIL_SUPPLY_CLASSES,
     indices_table,
@@ -582,6 +583,10 @@ def omission(
     indices = indices_table(trial, dose, pricing, uptake_stats)
     economics = economics_table(trial, dose, pricing.prices)
     issued = [*trial.plots.warnings, *dose.warnings]
+    unit = unit_trap(trial, economics, pricing)
+    if unit is not None:
+        warn_unit_mismatch(unit, stacklevel=2)
+        issued.append(unit)
     comparison, letters = duncan_letters(trial, alpha)
     if comparison is not None:
         issued.extend(comparison.warnings)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt.economics.units_check import unit_mismatch
 from fertopt.exceptions import OptionError
 from fertopt.omission.rates import Dose
 from fertopt.omission.trial import Trial, delta
@@ -28,6 +29,7 @@ class Pricing:
     prices: dict[str, float] | None  # "crop" and each nutrient: money per yield and rate unit
     money_unit: str  # e.g. "yuan/mu"; empty without prices
     unit_of: Callable[[str, str], str]  # (kind of unit, nutrient) -> unit text of an index
+    declared: bool = False  # the units of the yield and of every rate are known
 
 
 def pricing_of(trial: Trial, dose: Dose, prices: Any, units: Mapping[str, str] | None) -> Pricing:
@@ -51,6 +53,7 @@ def pricing_of(trial: Trial, dose: Dose, prices: Any, units: Mapping[str, str] |
         prices=price_table,
         money_unit=money_unit,
         unit_of=_index_units(response_unit, rate_units, money_unit),
+        declared=response_unit is not None and all(u is not None for u in rate_units.values()),
     )
 
 
@@ -155,6 +158,29 @@ def economics_table(
         economics.set_index("treatment")
         .loc[[o for o in trial.display_order if o in set(economics["treatment"])]]
         .reset_index()
+    )
+
+
+def unit_trap(trial: Trial, economics: pd.DataFrame | None, pricing: Pricing) -> str | None:
+    """The unit-trap warning (see :mod:`fertopt.economics.units_check`), or None.
+
+    Judged on the full treatment against the control: its net return over the control is
+    0 or less although its yield is at least 10 % above the control's.
+    """
+    control, full = trial.roles.control, trial.roles.full
+    if economics is None or control is None:
+        return None
+    rows = economics.set_index("treatment")
+    if full not in rows.index or control not in rows.index:
+        return None
+    low = float(rows.loc[control, "yield"])
+    return unit_mismatch(
+        declared=pricing.declared,
+        at_lowest=bool(rows.loc[full, "net_return"] <= 0),
+        yield_low=low,
+        gain=float(rows.loc[full, "yield"]) - low,
+        finding=f"the full treatment {full!r} returns no more than its fertilizer costs over the "
+        f"control {control!r}",
     )
 
 

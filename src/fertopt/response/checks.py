@@ -18,10 +18,12 @@ from fertopt._core.validation import (
     check_blocks,
     check_nan_policy,
     check_nonnegative_rates,
+    check_scale,
     describe_rows,
     drop_missing,
     require_columns,
     require_frame,
+    response_values,
     to_numeric,
 )
 from fertopt.curves.engine import FitData
@@ -85,6 +87,7 @@ def prepare(
     nan_policy: str,
     units: Any,
     nutrient: str | None,
+    allow_negative: bool = False,
 ) -> Prepared:
     frame = require_frame(data)
     nan_policy = check_nan_policy(nan_policy)
@@ -105,7 +108,7 @@ def prepare(
         block=block,
         other_rates=list(others) if others else None,
     )
-    y = to_numeric(frame[response], "response")
+    y = response_values(frame, response, allow_negative=allow_negative)
     x = to_numeric(frame[rate], "rate")
     warn: list[str] = []
     keep, _ = drop_missing(
@@ -121,6 +124,7 @@ def prepare(
     x, y = x[keep], y[keep]
     sub = frame.loc[keep]
     check_nonnegative_rates(x, "rate")
+    check_scale(x, rate, "rate")
     xv, yv = x.to_numpy(float), y.to_numpy(float)
     if len(xv) == 0:
         raise DataError("no plot has both a rate and a response; there is nothing to fit.")

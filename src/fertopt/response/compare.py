@@ -15,16 +15,14 @@ from fertopt._core.document import Facts, Notes, Summary, Table
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import check_lang, label, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
-from fertopt.curves.engine import FitFailure
 from fertopt.curves.models import MODEL_NAMES, get_model
 from fertopt.exceptions import (
     ConvergenceError,
-    DesignError,
     ExtrapolationWarning,
     OptionError,
 )
-from fertopt.response.checks import check_design, prepare
-from fertopt.response.fit import ResponseFit, fit_prepared
+from fertopt.response.checks import prepare
+from fertopt.response.fit import CRITERIA, ResponseFit, fit_models, select_best
 
 __all__ = ["ModelComparison", "compare_models"]
 
@@ -71,12 +69,10 @@ class ModelComparison(ResultBase):
 
         Choosing by R² is not offered: it always favours more parameters.
         """
-        check_choice(criterion, "criterion", ("aicc", "aic", "bic", "rmse"))
-        ok = self.table[self.table["converged"]]
-        if ok.empty:
+        check_choice(criterion, "criterion", CRITERIA)
+        if not self.fits:
             raise ConvergenceError("no model converged; see the message column of the table.")
-        name = ok.sort_values(criterion, kind="stable")["model"].iloc[0]
-        return self.fits[name]
+        return select_best(self.fits, criterion)
 
     def optima(
         self,
@@ -227,6 +223,7 @@ def compare_models(
     other_rates: Any = None,
     nan_policy: str = "omit",
     confidence_level: float = 0.95,
+    allow_negative: bool = False,
 ) -> ModelComparison:
     """Fit several response models to the same plots and compare them.
 
@@ -267,19 +264,19 @@ def compare_models(
         raise OptionError("models is empty; name at least one model.")
     for m in models:
         check_choice(m, "model", MODEL_NAMES)
-    prep = prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
-    rows, fits = [], {}
+    prep = prepare(
+        data, response, rate, block, other_rates, nan_policy, units, nutrient, allow_negative
+    )
+    fits, failed = fit_models(prep, models, response, rate, block, level)
+    rows = []
     for name in models:
         spec = get_model(name)
         row = {"model": name, "n_params": spec.n_params, "converged": False}
-        try:
-            check_design(spec, prep)
-            fit = fit_prepared(spec, prep, response, rate, block, level)
-        except (DesignError, FitFailure) as exc:
-            row["message"] = str(exc)
+        if name in failed:
+            row["message"] = failed[name]
             rows.append(row)
             continue
-        fits[name] = fit
+        fit = fits[name]
         sol = spec.solve(fit.curve.theta, 0.0)
         lof = fit.lack_of_fit
         row.update(

@@ -7,6 +7,7 @@ be audited through the same interface (optimum, status, net return).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Hashable, Mapping
@@ -17,15 +18,17 @@ import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import (
+    check_choice,
     check_errors,
     check_probability,
 )
 from fertopt.curves.curve import Curve
 from fertopt.curves.engine import FitData, FitFailure, covariance, estimate
-from fertopt.curves.models import ModelSpec, get_model
+from fertopt.curves.models import MODEL_NAMES, ModelSpec, get_model
 from fertopt.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
+    DesignError,
     ExtrapolationWarning,
     OptionError,
 )
@@ -33,7 +36,17 @@ from fertopt.response.checks import Prepared, check_design, lack_of_fit_table, p
 from fertopt.response.result import ResponseFit
 from fertopt.units import NUTRIENT_FORMS, parse_unit
 
-__all__ = ["ResponseFit", "fit_response", "response_from_coefficients"]
+__all__ = [
+    "ResponseFit",
+    "fit_response",
+    "response_from_coefficients",
+    "fit_models",
+    "select_best",
+    "CRITERIA",
+]
+
+#: Criteria a best model is chosen by (never R², which always favours more parameters).
+CRITERIA = ("aicc", "aic", "bic", "rmse")
 
 
 # ---------------------------------------------------------------------------
@@ -163,6 +176,73 @@ def fit_prepared(
     )
 
 
+def fit_models(
+    prep: Prepared,
+    models: tuple[str, ...],
+    response: Hashable,
+    rate: Hashable,
+    block: Hashable | None,
+    level: float,
+) -> tuple[dict[str, ResponseFit], dict[str, str]]:
+    """Fit each of ``models`` to the same plots: the fits that worked, and why the others failed.
+
+    A model that needs more distinct rates than the data have, or cannot be fitted, is a
+    failure with its reason; it does not stop the others.
+    """
+    fits: dict[str, ResponseFit] = {}
+    failed: dict[str, str] = {}
+    for name in models:
+        spec = get_model(name)
+        try:
+            check_design(spec, prep)
+            fits[name] = fit_prepared(spec, prep, response, rate, block, level)
+        except (DesignError, FitFailure) as exc:
+            failed[name] = str(exc)
+    return fits, failed
+
+
+def select_best(fits: Mapping[str, ResponseFit], criterion: str = "aicc") -> ResponseFit:
+    """The fit with the smallest ``criterion`` (the first of ties, in the order given).
+
+    The one rule by which ``fit_response(model="best")``, :meth:`ModelComparison.best`, the
+    trial report and ``fertopt analyze --model best`` choose a model.
+    """
+    check_choice(criterion, "criterion", CRITERIA)
+    if not fits:
+        raise ConvergenceError("no model converged; there is no best model.")
+
+    def value(fit: ResponseFit) -> float:
+        v = float(getattr(fit, criterion))
+        return v if not math.isnan(v) else math.inf
+
+    return min(fits.values(), key=value)
+
+
+def _best(
+    prep: Prepared,
+    response: Hashable,
+    rate: Hashable,
+    block: Hashable | None,
+    level: float,
+) -> ResponseFit:
+    """``fit_response(model="best")``: every model fitted, the one of lowest AICc returned."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fits, failed = fit_models(prep, MODEL_NAMES, response, rate, block, level)
+    if not fits:
+        reasons = "; ".join(f"{m}: {r}" for m, r in failed.items())
+        raise ConvergenceError(f"no response model could be fitted to these plots ({reasons}).")
+    best = select_best(fits, "aicc")
+    # the warnings of the chosen model only: the others are not the answer
+    own = {w.rstrip(".") for w in best.warnings}
+    for w in caught:
+        if str(w.message).rstrip(".") in own:
+            warnings.warn(w.message, w.category, stacklevel=4)
+    ranking = sorted(((m, float(f.aicc)) for m, f in fits.items()), key=lambda p: p[1])
+    ranking.sort(key=lambda p: p[0] != best.model)  # the chosen first (ties keep it first)
+    return dataclasses.replace(best, chosen_by="aicc", candidates=tuple(ranking))
+
+
 def _failed_fit(
     spec: ModelSpec,
     prep: Prepared,
@@ -225,6 +305,7 @@ def fit_response(
     nan_policy: str = "omit",
     confidence_level: float = 0.95,
     errors: str = "raise",
+    allow_negative: bool = False,
 ) -> ResponseFit:
     """Fit a yield-response model to plot data (one row per plot, not treatment means).
 
@@ -238,7 +319,10 @@ def fit_response(
         Rate column of the nutrient (0 or more).
     model : str, default 'quadratic'
         ``'linear'``, ``'quadratic'``, ``'square_root'``, ``'linear_plateau'``,
-        ``'quadratic_plateau'`` or ``'mitscherlich'``.
+        ``'quadratic_plateau'`` or ``'mitscherlich'``, or ``'best'``: every model is
+        fitted and the one of lowest AICc among those that converge is returned (as
+        ``fertopt analyze --model best`` and :meth:`ModelComparison.best` choose), with
+        ``chosen_by='aicc'`` and the ranking in ``candidates`` (shown in the summary).
         See :mod:`fertopt.curves.models`.
     block : str, optional
         Block (replicate) column, fitted as additive fixed effects; the
@@ -264,6 +348,9 @@ def fit_response(
         On a fit that cannot converge: raise :class:`ConvergenceError`, or
         record the failure in a result with ``converged=False`` (for batch runs).
         ``'return'``, the former spelling of ``'record'``, is deprecated.
+    allow_negative : bool, default False
+        Accept negative responses (yield gains, differences); a negative yield is
+        otherwise refused as a data-entry mistake.
 
     Returns
     -------
@@ -276,13 +363,15 @@ def fit_response(
     ColumnError
         A named column is missing.
     DataError
-        Text in numeric columns, negative rates, all responses equal, missing
+        Text in numeric columns, negative rates, negative responses (unless
+        ``allow_negative``), all responses equal, responses beyond 1e±100, missing
         values with ``nan_policy='raise'``.
     DesignError
         A single distinct rate; fewer distinct rates than the model has
         parameters; no residual degrees of freedom.
     ConvergenceError
-        The model cannot be identified from the data (with ``errors='raise'``).
+        The model cannot be identified from the data (with ``errors='raise'``); with
+        ``model='best'``, no model converged.
 
     Warns
     -----
@@ -334,10 +423,16 @@ def fit_response(
     ...            confidence_level=0.9)
     <Optimum economic optimum at 162.3 kg/ha | CI 123.1 – 214.9 (90 %, profile) | status ok>
     """
-    spec = get_model(model)
+    check_choice(model, "model", (*MODEL_NAMES, "best"))
+    if model != "best":
+        spec = get_model(model)
     level = check_probability(confidence_level, "confidence_level")
     errors = check_errors(errors, "fit_response", former=("return",))
-    prep = prepare(data, response, rate, block, other_rates, nan_policy, units, nutrient)
+    prep = prepare(
+        data, response, rate, block, other_rates, nan_policy, units, nutrient, allow_negative
+    )
+    if model == "best":
+        return _best(prep, response, rate, block, level)
     check_design(spec, prep)
     try:
         return fit_prepared(spec, prep, response, rate, block, level)

@@ -84,6 +84,12 @@ class ResponseFit(ResultBase):
         Plots used, and plots dropped for a missing rate or response.
     confidence_level : float
     source : {'data', 'coefficients'}
+    chosen_by : str or None
+        ``"aicc"`` for ``fit_response(model="best")`` (the model of lowest AICc among those
+        that converged); None when the model was named.
+    candidates : tuple of (str, float)
+        With ``chosen_by``: every model that converged and its AICc, lowest first (the
+        chosen model first); the summary lists them under "Model chosen".
     warnings : tuple of str
     curve : Curve
         (property) The fitted curve as one frozen value: model, parameter vector,
@@ -120,6 +126,8 @@ class ResponseFit(ResultBase):
     n_dropped: int
     confidence_level: float
     source: str
+    chosen_by: str | None = None
+    candidates: tuple[tuple[str, float], ...] = ()
     warnings: tuple[str, ...] = ()
     _curve: Curve = field(default=None, repr=False, compare=False)
 
@@ -307,6 +315,14 @@ class ResponseFit(ResultBase):
         if lang != "en":
             formula = f"{model}：{model_words(formula, lang)}"
         about = [(t("rf_model"), formula)]
+        if self.chosen_by is not None:
+            ranking = ", ".join(
+                f"{name if lang == 'en' else model_name(name, lang)} {format_number(v, digits)}"
+                for name, v in self.candidates
+            )
+            about.append(
+                (t("rf_chosen"), t("rf_chosen_text", k=len(self.candidates), ranking=ranking))
+            )
         fit = [(t("equation"), model_words(self.equation(digits), lang))]
         if self.source == "data":
             about += [

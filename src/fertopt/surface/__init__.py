@@ -91,6 +91,7 @@ def fit_surface(
     confidence_level: float = 0.95,
     units: Mapping[str, str] | None = None,
     nan_policy: Literal["omit", "raise"] = "omit",
+    allow_negative: bool = False,
 ) -> SurfaceFit:
     """Fit a binary or ternary quadratic (or square-root) response surface to plot data.
 
@@ -128,6 +129,9 @@ def fit_surface(
         :class:`fertopt.Prices` uses them to convert prices to the data's scale.
     nan_policy : {"omit", "raise"}
         Plots without a response value are left out (counted) or refused.
+    allow_negative : bool, default False
+        Accept negative responses (yield gains, differences); a negative yield is otherwise
+        refused as a data-entry mistake.
 
     Returns
     -------
@@ -140,7 +144,10 @@ def fit_surface(
     ColumnError
         If a named column is missing.
     DataError
-        For non-numeric or negative rates, or rates missing.
+        For non-numeric or negative rates, or rates missing; for negative responses (unless
+        ``allow_negative``), responses beyond 1e±100, or responses that do not vary (all
+        equal, or equal to within 1e-9 of their size: rounding noise, on which a surface's F
+        and shape would be decided by chance).
     DesignError
         When the design cannot identify the surface: a nutrient with one rate, nutrients
         whose rates move together, too few rates for a nutrient's curvature, fewer
@@ -178,7 +185,9 @@ def fit_surface(
     model = check_choice(model, "model", ("quadratic", "square_root"))
     nan_policy = check_nan_policy(nan_policy)
     confidence_level = check_probability(confidence_level, "confidence_level")
-    y, x, blocks, n_dropped, warn_list = prepare_data(frame, response, columns, block, nan_policy)
+    y, x, blocks, n_dropped, warn_list = prepare_data(
+        frame, response, columns, block, nan_policy, allow_negative
+    )
     response_unit, rate_units = resolve_units(frame, units, response, columns)
     k = len(nutrients)
     powers, selection, model = _surface_terms.fit_terms(terms, nutrients, model)

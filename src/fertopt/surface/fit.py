@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.validation import (
+    CONSTANT_RELATIVE,
     as_labels,
+    check_variation,
     drop_missing,
     rate_values,
     require_columns,
-    to_numeric,
+    response_values,
 )
 from fertopt.exceptions import (
     DesignError,
@@ -65,10 +67,15 @@ def resolve_rates(rates: Any) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 def prepare_data(
-    frame: pd.DataFrame, response: Any, columns: Mapping[str, Any], block: Any, nan_policy: str
+    frame: pd.DataFrame,
+    response: Any,
+    columns: Mapping[str, Any],
+    block: Any,
+    nan_policy: str,
+    allow_negative: bool = False,
 ):
     require_columns(frame, response=response, rates=list(columns.values()), block=block)
-    y = to_numeric(frame[response], "response")
+    y = response_values(frame, response, allow_negative=allow_negative)
     x_cols = []
     for nutrient, col in columns.items():
         x_cols.append(rate_values(frame, col, nutrient).to_numpy())
@@ -85,6 +92,7 @@ def prepare_data(
         stacklevel=3,
     )
     n_dropped = int((~keep).sum())
+    check_variation(y.to_numpy()[keep], response, CONSTANT_RELATIVE)
     blocks = None
     if block is not None:
         blocks = as_labels(frame[block][keep], "block")

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt.exceptions import ExtrapolationWarning
+from fertopt.economics.units_check import unit_mismatch, warn_unit_mismatch
+from fertopt.exceptions import DesignWarning, ExtrapolationWarning
 from fertopt.surface import poly as _ps
 from fertopt.surface.canonical import shape
 from fertopt.surface.protocol import FittedSurface
@@ -118,6 +119,20 @@ def optimise(
         text = f"The {what} optimum lies outside the tested region: " + "; ".join(where) + "."
         notes.append(text)
         warnings.warn(text, ExtrapolationWarning, stacklevel=3)
+    unit = _unit_check(surf, rates) if kind == "economic" else None
+    if unit is not None:
+        notes.append(unit)
+        warn_unit_mismatch(unit, stacklevel=3)
+    interpolates = len(surf.anova) > 0 and surf.df_resid == 0
+    if interpolates:
+        text = (
+            "The surface interpolates the data exactly (no residual degrees of freedom): it "
+            "passes through every observed point, nothing measures its error, and its optimum "
+            "is not a recommendation. Replicate the treatments, add rate combinations, or fit "
+            "fewer terms (terms='stepwise')."
+        )
+        notes.append(text)
+        warnings.warn(text, DesignWarning, stacklevel=3)
     return SurfaceOptimum(
         kind=kind,
         status=status,
@@ -142,10 +157,44 @@ def optimise(
         net_return_unit=money,
         method=method,
         message=msg,
+        unit_warning=unit,
+        interpolates=interpolates,
         warnings=tuple(notes),
         _binds=tuple(strictly),
         _unconstrained_outside=tuple(u_outside),
         _outside=tuple(where),
+    )
+
+
+def _unit_check(surf: FittedSurface, rates: dict[str, float] | None) -> str | None:
+    """The unit-trap warning of an economic optimum at ``rates`` (see
+    :mod:`fertopt.economics.units_check`), judged on the tested region."""
+    if rates is None or not surf.bounds:
+        return None
+    lo = np.array([surf.bounds[n][0] for n in surf.nutrients], dtype=float)
+    hi = np.array([surf.bounds[n][1] for n in surf.nutrients], dtype=float)
+    poly = surf.poly
+    zbox = (poly.to_z(lo), poly.to_z(hi))
+    if poly.degree <= 2:
+        z, _v, _side = _ps.box_qp_max(*poly.quadratic_form(), *zbox)
+    else:
+        z, _v, _side = _ps.poly_box_max(poly, *zbox)
+    low = float(poly.value(zbox[0]))
+    x = np.array([rates[n] for n in surf.nutrients], dtype=float)
+    units = surf.rate_units or {}
+    declared = surf.response_unit is not None and all(
+        units.get(n) is not None for n in surf.nutrients
+    )
+    beyond = x / np.where(hi > 0, hi, np.nan)
+    worst = int(np.nanargmax(beyond)) if np.isfinite(beyond).any() else 0
+    return unit_mismatch(
+        declared=declared,
+        at_lowest=bool(np.all(x <= lo + 1e-9 * np.maximum(np.abs(hi), 1.0))),
+        yield_low=low,
+        gain=float(poly.value(z)) - low,
+        rate=float(x[worst]),
+        top=float(hi[worst]),
+        rate_key="'rates'",
     )
 
 

@@ -340,6 +340,16 @@ class SurfaceFit(ResultBase):
         OptionError
             If a nutrient of the surface has no price, or a price is not a positive number.
 
+        Warns
+        -----
+        PriceWarning
+            Units of the data not declared and the optimum at the lowest tested rates
+            although the surface responds by 10 % or more, or far beyond the tested rates:
+            the likely unit mismatch and its fix (also in ``unit_warning``).
+        DesignWarning
+            The surface interpolates the data exactly (no residual degrees of freedom): the
+            optimum is reported with ``interpolates=True`` and is not recommended.
+
         Notes
         -----
         At an interior optimum the marginal products equal the price ratios:
@@ -397,6 +407,12 @@ class SurfaceFit(ResultBase):
         Returns
         -------
         TypicalityResult
+
+        Raises
+        ------
+        DesignError
+            For a fitted surface without residual degrees of freedom: it interpolates the
+            data exactly, and no rule can be judged.
         """
         return _surface_typicality.typicality(
             self, prices=prices, alpha=alpha, strict_signs=strict_signs, ck_yield=ck_yield

@@ -167,7 +167,7 @@ class SurfaceOptimum(ResultBase):
         True for ``ok`` and ``at_bound`` (a corner solution within the tested region: a
         nutrient that does not pay stays at 0, or one that still pays is held at the highest
         tested rate); ``saddle``, ``no_maximum`` and ``extrapolated`` are findings, not
-        recommendations.
+        recommendations, and neither is the optimum of a surface that ``interpolates``.
     binding : DataFrame
         ``nutrient, lower, upper, rate, at_bound`` (``"lower"``, ``"upper"`` or ``""``)
         and ``marginal``: the derivative of the objective with respect to the rate at
@@ -191,6 +191,14 @@ class SurfaceOptimum(ResultBase):
         Exact face enumeration for second-order objectives, numerical otherwise.
     message : str
         The finding in plain words.
+    unit_warning : str or None
+        Economic optima of data whose units were not declared: the likely unit mismatch
+        (no fertilizer pays although the crop responded, or an optimum far beyond the tested
+        rates), as warned with a :class:`~fertopt.exceptions.PriceWarning`; None when none.
+    interpolates : bool
+        The fitted surface has no residual degrees of freedom: it passes through every
+        observed point, nothing measures its error, and the rates are not recommended
+        (``recommended`` is False whatever the status).
     """
 
     kind: str
@@ -212,6 +220,8 @@ class SurfaceOptimum(ResultBase):
     net_return_unit: str | None
     method: str
     message: str
+    unit_warning: str | None = None
+    interpolates: bool = False
     warnings: tuple[str, ...] = ()
     # what ``message`` was made from, to say it in another language
     _binds: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
@@ -220,8 +230,9 @@ class SurfaceOptimum(ResultBase):
 
     @property
     def recommended(self) -> bool:
-        """Whether the rates can be used as a recommendation (``ok`` or ``at_bound``)."""
-        return self.status in ("ok", "at_bound")
+        """Whether the rates can be used as a recommendation (``ok`` or ``at_bound``, on a
+        surface that does not merely interpolate the data)."""
+        return self.status in ("ok", "at_bound") and not self.interpolates
 
     def _headline(self, lang: str = "en") -> str:
         what = label(

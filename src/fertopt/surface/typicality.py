@@ -20,7 +20,7 @@ import pandas as pd
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import check_probability, positive_number
 from fertopt.economics.prices import resolve_surface_prices
-from fertopt.exceptions import ExtrapolationWarning
+from fertopt.exceptions import DesignError, ExtrapolationWarning
 from fertopt.surface.protocol import FittedSurface
 from fertopt.surface.region import TOL
 from fertopt.surface.results import SurfaceOptimum, TypicalityResult, p_text, rates_text
@@ -35,6 +35,13 @@ def typicality(
 ) -> TypicalityResult:
     """:meth:`SurfaceFit.typicality <fertopt.surface.SurfaceFit.typicality>`."""
     alpha = check_probability(alpha, "alpha")
+    if len(surf.anova) and surf.df_resid == 0:
+        raise DesignError(
+            "no typicality verdict: the surface interpolates the data exactly (as many "
+            "coefficients as degrees of freedom, none left for the error), so neither its "
+            "regression F test nor its shape can be judged. Replicate the treatments, add rate "
+            "combinations, or fit fewer terms (terms='stepwise')."
+        )
     rules = [_significance(surf, alpha), _signs(surf, bool(strict_signs))]
     curvature, neg_def, maximum = _curvature(surf)
     rules.append(curvature)

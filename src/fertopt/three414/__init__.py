@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,21 +45,34 @@ from fertopt._core.validation import (
 )
 from fertopt.design import THREE414_LEVELS
 from fertopt.economics.prices import resolve_surface_prices
-from fertopt.exceptions import ColumnError, OptionError
+from fertopt.exceptions import ColumnError, OptionError, PriceWarning
 from fertopt.surface.fit import resolve_rates, resolve_units
 from fertopt.surface.results import TypicalityResult, check_name, passed_text
 from fertopt.three414.design import (
     SUBSETS,
+    check_codes,
+    check_treatment_codes,
     code_text,
+    disagreeing_pairs,
     drop_missing_responses,
     plot_table,
     rates_from_columns,
     rates_from_treatments,
     recognise_treatments,
+    swapped_columns,
+    treatment_codes,
 )
 from fertopt.three414.fits import SubsetFits, recommendations_table
 
-__all__ = ["three414", "Three414Result", "SUBSETS"]
+__all__ = [
+    "three414",
+    "Three414Result",
+    "SUBSETS",
+    "check_treatment_codes",
+    "treatment_codes",
+    "disagreeing_pairs",
+    "swapped_columns",
+]
 
 _OMISSION = {0: 2, 1: 4, 2: 8}
 _FULL = 6
@@ -344,11 +358,19 @@ def three414(
     ColumnError
         A named column is missing, or neither rate columns nor ``treatment`` are given.
     DataError
-        Negative or non-numeric rates, unreadable treatment labels.
+        Negative or non-numeric rates or yields, yields that do not vary, unreadable
+        treatment labels; treatment codes (1–14 or ``N2P2K2``) that disagree with the rate
+        columns (the message names the plots, and the two columns when they look swapped).
     DesignError
         A treatment of the 3414 table has no plot (the message names each missing
         treatment with its code and rates), a nutrient has a single rate, or the lowest
         rate of a nutrient is not 0.
+
+    Warns
+    -----
+    PriceWarning
+        Prices given, units not declared, and a fit's economic optimum looks like a unit
+        mismatch (see :mod:`fertopt.economics.units_check`).
 
     Notes
     -----
@@ -392,6 +414,18 @@ def three414(
         x, levels, notes = rates_from_columns(sub, columns, nutrients, level2, mult)
     else:
         x, levels, notes = rates_from_treatments(sub, treatment, nutrients, level2, mult)
+    if have_rates and treatment is not None:
+        codes = treatment_codes(sub[treatment].tolist())
+        if codes is not None:
+            check_codes(
+                codes,
+                x,
+                nutrients,
+                list(columns.values()),
+                list(sub.index),
+                sub[treatment].tolist(),
+                treatment,
+            )
     trt = recognise_treatments(sub, x, levels, nutrients, warn_list)
     on_table = trt > 0
     internal, n_blocks = plot_table(
@@ -424,6 +458,8 @@ def three414(
     for i in range(3):
         fits.quadratic(i)
     recommendations = recommendations_table(fits, relative)
+    if fits.unit_warnings:  # the fits' warnings are kept in the result; this one reaches the user
+        warnings.warn(fits.unit_warnings[0], PriceWarning, stacklevel=2)
 
     if not replicated:
         notes.append(

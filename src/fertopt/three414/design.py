@@ -23,12 +23,14 @@ import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.validation import (
+    CONSTANT_RELATIVE,
     as_labels,
+    check_variation,
     describe_rows,
     drop_missing,
     positive_number,
     rate_values,
-    to_numeric,
+    response_values,
 )
 from fertopt.design import THREE414_LEVELS
 from fertopt.exceptions import DataError, DataWarning, DesignError, OptionError
@@ -161,7 +163,7 @@ def drop_missing_responses(
     frame: pd.DataFrame, response: str, nan_policy: str, warn_list: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The plots that have a response, and their responses; the others are left out or refused."""
-    y = to_numeric(frame[response], "response")
+    y = response_values(frame, response)
     keep, _ = drop_missing(
         [y],
         nan_policy,
@@ -172,6 +174,7 @@ def drop_missing_responses(
         warn_list=warn_list,
         stacklevel=3,
     )
+    check_variation(y.to_numpy()[keep], response, CONSTANT_RELATIVE)
     return frame.loc[keep], y.to_numpy()[keep]
 
 
@@ -288,3 +291,145 @@ def plot_table(
         internal[block] = np.asarray(labels.astype(str))
         n_blocks = len(labels.categories)
     return internal, n_blocks
+
+
+# ---------------------------------------------------------------------------
+# treatment codes against the rate columns
+# ---------------------------------------------------------------------------
+def treatment_codes(labels: Sequence[Any]) -> np.ndarray | None:
+    """The level code (plots × 3, levels 0–3) of every treatment label; None unless all are codes.
+
+    Labels are 3414 treatment numbers (1–14, ``"T6"``, ``"处理6"``) or level codes
+    (``"222"``, ``"N2P2K2"``); a column with any other label is not read as codes.
+    """
+    codes = [_parse_treatment(v) for v in labels]
+    if not codes or any(c is None for c in codes):
+        return None
+    return np.array(codes, dtype=int)
+
+
+def disagreeing_pairs(codes: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """(…, plots, plots): whether two plots' rates contradict their level codes.
+
+    ``codes`` and ``x`` are (…, plots, nutrients), with any leading (trial) axes.  Two plots
+    contradict each other when, for some nutrient, the one with the higher level code does
+    not have more of it, or two plots of the same level have different rates.
+    """
+    c = codes[..., :, None, :] - codes[..., None, :, :]
+    d = x[..., :, None, :] - x[..., None, :, :]
+    scale = np.maximum(np.abs(x).max(axis=-2), 1.0)[..., None, None, :]
+    same = np.abs(d) <= 1e-9 * scale
+    wrong = ((c == 0) & ~same) | ((c > 0) & ((d < 0) | same)) | ((c < 0) & ((d > 0) | same))
+    return wrong.any(axis=-1)
+
+
+def check_treatment_codes(
+    frame: pd.DataFrame, treatment: Any, columns: Mapping[str, Any], *, swaps_only: bool = False
+) -> None:
+    """Nothing, or a DataError when the 3414 codes of ``treatment`` disagree with the rates.
+
+    ``columns`` maps the three nutrients to their rate columns.  Labels that are not all 3414
+    codes (1–14, ``N2P2K2``) are not checked.  With ``swaps_only`` only two swapped rate
+    columns are refused (every plot agrees with its code once they are exchanged): labels
+    such as ``T1`` … ``T14`` need not be 3414 codes, but a swap that explains every plot is.
+    """
+    codes = treatment_codes(frame[treatment].tolist())
+    if codes is None or len(columns) != 3:
+        return
+    x = np.column_stack(
+        [pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in columns.values()]
+    )
+    if not np.isfinite(x).all() or (x < 0).any():
+        return  # unreadable rates are refused, with their cells named, where they are read
+    check_codes(
+        codes,
+        x,
+        list(columns),
+        list(columns.values()),
+        list(frame.index),
+        frame[treatment].tolist(),
+        treatment,
+        swaps_only=swaps_only,
+    )
+
+
+def swapped_columns(codes: np.ndarray, x: np.ndarray) -> tuple[int, int] | None:
+    """The two rate columns whose exchange makes every plot agree with its code, if any.
+
+    ``codes`` and ``x`` are (plots × nutrients); None when the plots agree as they are, or
+    when no single exchange makes them agree.
+    """
+    if not disagreeing_pairs(codes, x).any():
+        return None
+    for i in range(x.shape[1]):
+        for j in range(i + 1, x.shape[1]):
+            perm = list(range(x.shape[1]))
+            perm[i], perm[j] = j, i
+            if not disagreeing_pairs(codes, x[:, perm]).any():
+                return i, j
+    return None
+
+
+def code_conflicts(codes: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Plots whose rates disagree with their treatment codes (bool per plot).
+
+    ``codes`` and ``x`` are (plots × nutrients).  Two plots disagree when, for some
+    nutrient, the one with the higher level code does not have more of it, or two plots of
+    the same level have different rates: rates must rise with the level codes.  The plots
+    blamed are found greedily: the plot in most disagreements first, until none is left.
+    """
+    pairs = disagreeing_pairs(codes, x)
+    blamed = np.zeros(len(codes), dtype=bool)
+    while pairs.any():
+        worst = int(np.argmax(pairs.sum(axis=1)))
+        blamed[worst] = True
+        pairs[worst, :] = pairs[:, worst] = False
+    return blamed
+
+
+def check_codes(
+    codes: np.ndarray,
+    x: np.ndarray,
+    nutrients: Sequence[str],
+    columns: Sequence[Any],
+    rows: Sequence[Any],
+    labels: Sequence[Any],
+    treatment: Any,
+    *,
+    swaps_only: bool = False,
+) -> None:
+    """Nothing, or a DataError naming the plots whose treatment codes disagree with the rates.
+
+    When exchanging two rate columns makes every plot agree, the message says so: the
+    columns were most likely swapped.
+    """
+    conflict = code_conflicts(codes, x)
+    if not conflict.any():
+        return
+    swap = swapped_columns(codes, x)
+    if swap is None and swaps_only:
+        return
+    idx = np.flatnonzero(conflict)
+    shown = [
+        f"treatment {labels[k]!r} ({code_text(codes[k], nutrients)}) with "
+        + ", ".join(f"{n} {format_number(x[k, m], 6)}" for m, n in enumerate(nutrients))
+        for k in idx
+    ]
+    head = (
+        f"the treatment codes of column {treatment!r} disagree with the rate columns "
+        f"{', '.join(repr(c) for c in columns)} at {describe_rows([rows[k] for k in idx], shown)}"
+    )
+    if swap is not None:
+        a, b = (columns[swap[0]], columns[swap[1]])
+        na, nb = nutrients[swap[0]], nutrients[swap[1]]
+        raise DataError(
+            f"{head}. With the columns {a!r} and {b!r} exchanged every plot matches its code: "
+            f"the two columns look swapped, and the analysis would recommend {na} rates for "
+            f"{nb}. Swap them (name {b!r} as the {na} column and {a!r} as the {nb} column) or "
+            "correct the headers."
+        )
+    raise DataError(
+        f"{head}. The code says which level (0–3) of each nutrient a treatment receives "
+        "(treatment 6 = N2P2K2, 2 = N0P2K2 …), and rates must rise with the levels. Correct "
+        "the treatment labels or the rates of these plots."
+    )

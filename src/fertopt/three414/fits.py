@@ -23,7 +23,7 @@ import pandas as pd
 
 from fertopt._core.formatting import f_test_text, format_number
 from fertopt._core.validation import positive_number
-from fertopt.exceptions import FertoptError, OptionError
+from fertopt.exceptions import FertoptError, OptionError, PriceWarning
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
 from fertopt.surface.results import TypicalityResult
@@ -62,6 +62,14 @@ class SubsetFits:
     quadratic_optima: dict[str, Any] = field(default_factory=dict)
     plateaus: dict[str, Any] = field(default_factory=dict)
     captured: list[str] = field(default_factory=list)
+    unit_warnings: list[str] = field(default_factory=list)
+
+    def keep_warnings(self, label: str, caught: list[warnings.WarningMessage]) -> None:
+        """Store the warnings of one fit (prefixed by its label); keep unit traps apart."""
+        for w in caught:
+            self.captured.append(f"{label}: {w.message}")
+            if issubclass(w.category, PriceWarning) and not self.unit_warnings:
+                self.unit_warnings.append(str(w.message))
 
     def subset(self, key: str) -> pd.DataFrame:
         """The plots of the treatments ``SUBSETS[key]``, renumbered from 0."""
@@ -124,7 +132,7 @@ class SubsetFits:
             except FertoptError as exc:
                 self.record(label, key, len(part), None, None, None, str(exc))
                 return None
-        self.captured.extend(f"{label}: {w.message}" for w in caught)
+        self.keep_warnings(label, caught)
         self.typicality[label] = verdict
         self.optima[label] = opt
         self.record(label, key, len(part), fit, opt, verdict, opt.message)
@@ -156,7 +164,7 @@ class SubsetFits:
             except FertoptError as exc:
                 self.record(label, key, len(part), None, None, None, str(exc))
                 return
-        self.captured.extend(f"{label}: {w.message}" for w in caught)
+        self.keep_warnings(label, caught)
         verdict = _curve_typicality(fit, opt_max, opt_econ, self.alpha, self.strict_signs, self.ck)
         opt = opt_econ if opt_econ is not None else opt_max
         self.univariate[nutrient] = fit
@@ -187,13 +195,13 @@ class SubsetFits:
             except FertoptError as exc:
                 return None, None, str(exc)
             if not fit.converged:
-                self.captured.extend(f"{label}: {w.message}" for w in caught)
+                self.keep_warnings(label, caught)
                 return fit, None, f"the linear-plateau fit did not converge: {fit.message}"
             try:
                 opt = fit.optimum(ci=None, **_curve_price_kwargs(self.prices, nutrient, fit))
             except FertoptError as exc:
                 return fit, None, str(exc)
-        self.captured.extend(f"{label}: {w.message}" for w in caught)
+        self.keep_warnings(label, caught)
         return fit, opt, opt.message
 
     def _fit_curve(self, part: pd.DataFrame, nutrient: str, model: str, **options: Any) -> Any:

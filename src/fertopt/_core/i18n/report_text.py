@@ -486,6 +486,7 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "bt_col_opt_status": ("opt_status", "最佳施肥量状态"),
     "stage_keys": ("keys", "分组"),
     "stage_anova": ("anova", "方差分析"),
+    "stage_treatments": ("treatments", "处理编码"),
     "stage_posthoc": ("posthoc", "多重比较"),
     "stage_surface": ("surface", "效应曲面"),
     "stage_canonical": ("canonical", "典型分析"),

@@ -110,6 +110,11 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
         "已发表的系数；试验施肥量 {lo} – {hi}",
     ),
     "rf_units": ("Units", "单位"),
+    "rf_chosen": ("Model chosen", "模型选择"),
+    "rf_chosen_text": (
+        "lowest AICc of the {k} models that converged: {ranking}",
+        "在收敛的 {k} 个模型中 AICc 最小：{ranking}",
+    ),
     "rf_units_text": ("yield {y}, rate {x}", "产量 {y}，施肥量 {x}"),
     "rf_params": ("Parameters ({level} Wald intervals)", "参数估计（{level} Wald 置信区间）"),
     "rf_lof": ("Lack of fit against pure error", "失拟检验（对纯误差）"),
