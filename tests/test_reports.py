@@ -70,9 +70,11 @@ def test_sections_in_agronomist_order(en_report):
         "data",
         "anova",
         "comparisons",
+        "three414",
         "response",
         "surface",
         "omission",
+        "reduced",
         "diagnostics",
         "warnings",
         "about",
@@ -364,7 +366,8 @@ def test_to_dict_is_json(en_report):
     assert out["result"] == "TrialReport" and out["design"] == "RCBD"
     assert out["anova"]["design"] == "RCBD"
     assert [s["key"] for s in out["sections"]][:2] == ["data", "anova"]
-    assert out["sections"][6]["figures"] == [
+    diagnostics = next(s for s in out["sections"] if s["key"] == "diagnostics")
+    assert diagnostics["figures"] == [
         {"name": "residuals", "caption": en_report.figures[0].caption}
     ]
     assert out["options"]["lang"] == "en"
@@ -694,6 +697,7 @@ def test_surface_section_on_a_3414_trial():
         treatment="trt",
         block="rep",
         rates=["N", "P2O5", "K2O"],
+        design="rate",  # the surface of a 3414 layout; the 3414 analysis has its own section
         prices=PRICES_WC,
         posthoc=None,
     )
@@ -738,6 +742,7 @@ def test_saddle_surface_is_a_finding_not_a_recommendation():
             treatment="trt",
             block="rep",
             rates=["N", "P2O5", "K2O"],
+            design="rate",
             posthoc=None,
             figures=False,
         )
@@ -779,10 +784,10 @@ def test_omission_design_cannot_identify_a_surface_and_says_why():
             figures=False,
         )
     sec = rep.section("surface")
-    assert sec.status == "failed"
-    assert "rate" in sec.reason and ("distinct" in sec.reason or "identify" in sec.reason), (
-        sec.reason
-    )
+    # the plan knows an omission trial before any fit: two rates per nutrient, no surface
+    assert rep.plan.design == "omission"
+    assert sec.status == "not_applicable"
+    assert "too few rates" in sec.reason, sec.reason
     assert rep.section("response").status == "not_applicable"  # two rates per nutrient
     assert rep.section("anova").status == "ok"
 
@@ -823,11 +828,18 @@ def test_factorial_comparisons_per_factor():
     rep = trial_report(
         pd.DataFrame(rows), response="yield", treatment=["N", "P"], block="rep", figures=False
     )
-    assert [mc.term for mc in rep.comparisons] == ["N", "P"]
+    # each factor, then each factor within the levels of the other (simple effects)
+    assert [(mc.term, mc.within) for mc in rep.comparisons] == [
+        ("N", ()),
+        ("P", ()),
+        ("N", ("P",)),
+        ("P", ("N",)),
+    ]
     titles = [
         b.title for b in rep.section("comparisons").blocks if isinstance(b, _formatting.Table)
     ]
     assert titles[0].startswith("Factor N: ") and titles[1].startswith("Factor P: ")
+    assert titles[2].startswith("N within each level of P: ")
 
 
 def test_chinese_treatment_names_without_cjk_font_warn_once_and_nothing_else(no_cjk_font):
@@ -891,7 +903,8 @@ def test_omission_section_is_recognised_and_reports_the_indices():
     assert ry == pytest.approx(100 * 2500 / 3100, rel=1e-12)
     finding = next(k for k in rep.key_findings if k.startswith("Relative yield of the minus plots"))
     assert "N 80.6 %" in finding
-    assert rep.section("surface").status == "failed"  # five treatments cannot identify a surface
+    # five treatments cannot identify a surface: the plan says so instead of trying
+    assert rep.section("surface").status == "not_applicable"
 
 
 def test_omission_layout_given_explicitly_and_in_chinese():
@@ -1005,6 +1018,7 @@ def test_surface_section_embeds_the_surface_summary_blocks(lang):
             treatment="trt",
             block="rep",
             rates=["N", "P2O5", "K2O"],
+            design="rate",
             posthoc=None,
             lang=lang,
             figures=False,
@@ -1039,6 +1053,7 @@ def test_surface_section_embeds_the_canonical_optimum_and_typicality_blocks(lang
             treatment="trt",
             block="rep",
             rates=["N", "P2O5", "K2O"],
+            design="rate",
             prices=PRICES_WC if shape is concave else None,
             posthoc=None,
             lang=lang,

@@ -61,18 +61,20 @@ def data_section(ctx: Context) -> list[Any]:
         facts.append(
             (ctx.t("design"), f"{design_name(aov.design, ctx.lang)}: {aov.layout(ctx.lang)}")
         )
+    facts.append((ctx.t("recognised_as"), ctx.plan.describe(ctx.lang)))
     facts.append((ctx.t("plots_in_data"), str(ctx.n_rows)))
     y = pd.to_numeric(frame[ctx.response], errors="coerce")
     missing = frame.index[y.isna().to_numpy()]
     analysed = aov.n_obs if aov is not None else int(y.notna().sum())
     facts.append((ctx.t("plots_analysed"), str(analysed)))
     blocks: list[Any] = [Facts(facts)]
+    blocks += [Paragraph(note) for note in ctx.plan.notes_in(ctx.lang)]
     if len(missing):
         rows = _v.describe_rows(missing)
         blocks.append(Paragraph(ctx.t("n_plots_dropped", n=len(missing), rows=rows)))
 
     # observations per treatment
-    keys = list(ctx.treatment)
+    keys = list(ctx.treatment) or list(ctx.rates)
     work = pd.DataFrame({c: _labels(frame[c], "treatment") for c in keys}, index=frame.index)
     work["_y"] = y.to_numpy()
     grouped = work.groupby(keys, observed=True, sort=True)["_y"]
@@ -88,7 +90,12 @@ def data_section(ctx: Context) -> list[Any]:
             lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan
         )
         table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
-    labels = {c: (ctx.t("treatment") if len(keys) == 1 else str(c)) for c in keys}
+    labels = {
+        c: ctx.rate_label(c)
+        if c in ctx.rates
+        else (ctx.t("treatment") if len(keys) == 1 else str(c))
+        for c in keys
+    }
     labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
     labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
     blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))

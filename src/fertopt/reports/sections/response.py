@@ -247,6 +247,8 @@ def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[An
 def response_section(ctx: Context) -> list[Any]:
     if not ctx.rates:
         raise NotApplicable(ctx.t("no_rates"))
+    if ctx.plan.design == "3414":
+        raise NotApplicable(ctx.t("t4_rates_in_section"))
     blocks: list[Any] = []
     skipped: list[str] = []
     fitted = 0
