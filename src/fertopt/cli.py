@@ -85,6 +85,17 @@ def _unique_match(frame: Any, words: tuple[str, ...], exclude: set[Any]) -> Any:
     return hits[0] if len(hits) == 1 else None
 
 
+def _as_read(frame: Any, name: str | None) -> str | None:
+    """A column named on the command line as the file's header, under the name it was read as.
+
+    read_trials renames recognised headers (``rep`` → ``block``); ``--block rep`` still means
+    that column.
+    """
+    if name is None or name in frame.columns:
+        return name
+    return frame.attrs.get("fertopt", {}).get("renamed", {}).get(name, name)
+
+
 def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
     """Roles given on the command line, else guessed from the column names.
 
@@ -97,7 +108,7 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
     guessed: list[str] = []
     roles: dict[str, Any] = {}
     for role, canonical in (("response", "yield"), ("treatment", "treatment"), ("block", "block")):
-        value = getattr(args, role)
+        value = _as_read(frame, getattr(args, role))
         if value is None:
             taken = {v for v in roles.values() if v is not None}
             value = (
@@ -110,7 +121,7 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
                 guessed.append(f"{role}={value!r}{origin}")
         roles[role] = value
     if args.rates is not None:
-        roles["rates"] = _parse_rates(args.rates)
+        roles["rates"] = {_as_read(frame, c): f for c, f in _parse_rates(args.rates).items()}
     else:
         rates = {c: c for c in ("N", "P2O5", "K2O") if c in frame.columns}
         if not rates:
@@ -205,13 +216,15 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     # options first: a typo in --prices should not wait for the file to be read
     prices = _parse_prices(args.prices) if args.prices else None
     omission = _parse_omission(args.omission) if args.omission else None
-    factors = _split_names(args.factors)
     report_path = Path(args.report) if args.report else None
     suffixes = (".html", ".htm", ".md", ".markdown")
     if report_path is not None and report_path.suffix.lower() not in suffixes:
         raise OptionError(f"--report {args.report}: the file name must end in .html or .md.")
     frame = read_trials(args.file, sheet=args.sheet)
     roles, guessed = _guess_roles(frame, args)
+    factors = [_as_read(frame, f) for f in _split_names(args.factors) or []] or None
+    for role in ("main_plot", "sub_plot", "row", "column"):
+        setattr(args, role, _as_read(frame, getattr(args, role)))
     missing = [r for r in ("response", "treatment") if roles[r] is None]
     if roles["rates"] or factors or args.main_plot:  # the plan can work without a treatment column
         missing = [r for r in missing if r != "treatment"]

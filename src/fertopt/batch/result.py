@@ -132,7 +132,11 @@ class BatchResult(ResultBase):
           ``coef_<parameter>`` (``coef_intercept``, ``coef_linear`` …),
           ``model_r2``, ``model_sigma``, ``model_aic``, ``opt_status``,
           ``opt_rate``, ``opt_yield``, ``opt_net_return``, ``opt_ci_low``,
-          ``opt_ci_high``.
+          ``opt_ci_high``;
+        * for 3414 trials (:func:`fertopt.three414`, the analysis of the report's 3414
+          section): per nutrient ``rec_<nutrient>`` (the recommended rate),
+          ``rec_source_<nutrient>`` (the fit it comes from), ``rec_status_<nutrient>``,
+          ``relative_yield_<nutrient>`` and ``abundance_<nutrient>``.
     groups : DataFrame
         Letters per treatment (long table, with ``posthoc``): the ``by``
         columns, then ``treatment | mean | sd | se | n | letters`` in the

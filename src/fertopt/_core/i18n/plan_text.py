@@ -163,6 +163,9 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
         "Reduced-rate plots against {full}: {parts}.",
         "减量处理与 {full} 相比：{parts}。",
     ),
+    # -- the batch ---------------------------------------------------------------------
+    "bt_opt_design": ("Design", "试验设计"),
+    "stage_three414": ("three414", "3414 分析"),
     # -- the 3414 section ----------------------------------------------------------------
     "sec_three414": ("3414 analysis and recommended rates", "3414 试验分析与推荐施肥量"),
     "t4_intro": (
