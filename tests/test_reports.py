@@ -94,15 +94,11 @@ def test_anova_section_shows_the_anova_numbers(minnesota, en_report):
     assert frame["ss"].iloc[3] == pytest.approx(aov.table["ss"].sum(), rel=1e-15)
     # F 0.05 for (7, 21) df is 2.4876 (F table, e.g. Gomez & Gomez 1984 appendix E)
     assert frame.loc[1, "f_05"] == pytest.approx(2.4876, abs=1e-4)
-    assert list(frame["sig"]) == ["", "**", "", np.nan] or list(frame["sig"].fillna("")) == [
-        "",
-        "**",
-        "",
-        "",
-    ]
+    # blocks p = 0.0987: ns; treatments p < 0.0001: **; the error and total rows: no test
+    assert list(frame["sig"].fillna("")) == ["ns", "**", "", ""]
     assert (
         en_report.key_findings[0]
-        == "Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001)."
+        == "Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001)."
     )
     text = en_report.to_text()
     assert "CV" in text and "10.09 %" in text
@@ -152,7 +148,7 @@ def test_chinese_report_uses_chinese_labels(zh_report):
         "注意事项",
     ):
         assert word in page, word
-    assert zh_report.key_findings[0] == "处理间差异极显著（F(7, 21) = 13.20，P < 0.0001）。"
+    assert zh_report.key_findings[0] == "处理间差异极显著（**，F(7, 21) = 13.20，P < 0.0001）。"
     assert '<html lang="zh-CN">' in page
     assert "表 1" in page and "图 1" in page
 
@@ -1195,3 +1191,141 @@ def test_split_plot_cv_labels_read_in_chinese():
     aov = fo.anova(df, response="yield", main_plot="A", sub_plot="B", block="block")
     facts = dict(aov.summary_parts(lang="zh")["statistics"].items)
     assert "变异系数（误差 a）" in facts and "变异系数（误差 b）" in facts
+
+
+# ---------------------------------------------------------------------------
+# headlines that cannot mislead
+# ---------------------------------------------------------------------------
+def _np_factorial(seed=7):
+    """3 N × 3 P2O5 in 4 blocks, no treatment column; P2O5 responds more where N is high."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        {
+            "rep": r,
+            "N": n,
+            "P2O5": p,
+            "yield": 5000
+            + 8 * n
+            - 0.02 * n * n
+            + 30 * p
+            - 0.2 * p * p
+            + 0.05 * n * p
+            + rng.normal(0, 200),
+        }
+        for r in (1, 2, 3, 4)
+        for n in (0, 90, 180)
+        for p in (0, 45, 90)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_key_findings_name_the_slice_a_curve_was_fitted_on():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _np_factorial(), response="yield", block="rep", rates=["N", "P2O5"], figures=False
+        )
+    fit = rep.responses["P2O5"]
+    # the P2O5 curve is fitted on the 12 plots without N, and the finding says so
+    assert fit.n_obs == 12
+    finding = next(k for k in rep.key_findings if k.startswith("P2O5 ("))
+    assert finding.startswith("P2O5 (at N = 0): maximum yield "), finding
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        zh = trial_report(
+            _np_factorial(),
+            response="yield",
+            block="rep",
+            rates=["N", "P2O5"],
+            figures=False,
+            lang="zh",
+            posthoc=None,
+        )
+    assert any(k.startswith("P2O5（N = 0 时）：") for k in zh.key_findings)
+
+
+def _plateau_trial(seed=3):
+    """Yield rises 30 kg per kg N up to 120 kg N, then stays flat (a linear plateau)."""
+    rng = np.random.default_rng(seed)
+    rates = (0, 40, 80, 120, 160, 200, 240)
+    rows = [
+        {"trt": f"N{n}", "rep": r, "N": n, "yield": 5000 + 30 * min(n, 120) + rng.normal(0, 60)}
+        for r in (1, 2, 3, 4)
+        for n in rates
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_a_clearly_better_model_is_named_with_its_optimum():
+    df = _plateau_trial()
+    prices = fo.Prices(crop=0.2, N=1.0)  # ratio 5 kg per kg N, far below the slope of 30
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates="N",
+            prices=prices,
+            figures=False,
+            posthoc=None,
+        )
+        lp = fo.fit_response(df, response="yield", rate="N", block="rep", model="linear_plateau")
+    # the true join is 120: the linear plateau finds it, and its economic optimum is the join
+    assert abs(lp.estimates["join"] - 120) < 10
+    finding = next(k for k in rep.key_findings if k.startswith("N:"))
+    assert "The linear-plateau model fits clearly better than the quadratic model" in finding
+    rate = fo._core.formatting.format_number(lp.optimum(prices=prices).rate)
+    assert f"its economic optimum is {rate}." in finding, finding
+    # the response section says the same beside the model table
+    texts = [b.text for b in rep.section("response").blocks if isinstance(b, _formatting.Paragraph)]
+    assert any(t.startswith("The linear-plateau model fits clearly better") for t in texts)
+
+
+def test_a_plateau_join_inside_the_tested_rates_is_not_at_the_edge():
+    df = _plateau_trial()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates="N",
+            model="linear_plateau",
+            prices=fo.Prices(crop=0.2, N=1.0),
+            figures=False,
+            posthoc=None,
+        )
+    agro, econ = rep.optima["N"]
+    assert 0 < econ.rate < 240 and econ.status == "ok"
+    assert "edge of the tested rates" not in rep.to_text()
+
+
+def test_the_warning_count_in_the_findings_is_the_warnings_section():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _np_factorial(), response="yield", block="rep", rates=["N", "P2O5"], figures=False
+        )
+    (block,) = rep.section("warnings").blocks
+    listed = list(block.items)
+    number = [i for i, s in enumerate(rep.shown, 1) if s.key == "warnings"][0]
+    assert listed and listed == list(rep.warnings)
+    assert f"{len(listed)} warnings: see section {number}." in rep.key_findings
+
+
+def test_significance_reads_the_same_in_the_anova_and_the_report(minnesota):
+    aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
+    rep = report_of(minnesota, figures=False)
+    verdict = "Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001)."
+    assert str(aov).splitlines()[2] == verdict and rep.key_findings[0] == verdict
+    table = rep.section("anova").blocks[1]
+    marks = dict(zip(aov.table["source"], table.frame["sig"], strict=False))
+    # blocks p = 0.0987: not significant, marked ns as the legend says; treatments **
+    assert marks == {"rep": "ns", "trt": "**", "Residuals": ""}
+    assert (
+        table.note
+        == "** highly significant (p ≤ 0.01), * significant (p ≤ 0.05), ns not significant."
+    )

@@ -548,7 +548,7 @@ def trial_report(
     >>> rep = fo.trial_report(df, response="yld_grain_dry_kgha", treatment="trt",
     ...                       block="rep", figures=False)
     >>> rep.key_findings[0]
-    'Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001).'
+    'Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001).'
     >>> [s.key for s in rep.shown]
     ['data', 'anova', 'comparisons', 'diagnostics', 'warnings', 'about']
     """
@@ -587,9 +587,11 @@ def trial_report(
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # the context reads this list as it fills: the warnings section, built after the
+        # analyses, and the key findings' count list the same warnings
+        ctx.record(caught)
         ctx.prepare_fonts()
         sections = _rs.build_sections(ctx)
-    ctx.record(caught)
     findings = ctx.key_findings(sections)
     created = label("generated", lang, version=__version__, date=_dt.date.today().isoformat())
     source = ctx.source_name()

@@ -126,10 +126,12 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
         "No plot omits a nutrient (the reduced-rate plots are in their own section).",
         "没有不施某种养分的处理（减量处理另见专节）。",
     ),
-    "sig_ns": ("ns", "不显著"),
+    "sig_ns": ("ns", ""),
     "sig_marks_legend": (
-        "** p ≤ 0.01, * p ≤ 0.05, ns not significant (t test on the error of the ANOVA).",
-        "** P ≤ 0.01，* P ≤ 0.05，不显著：P > 0.05（按方差分析误差作 t 检验）。",
+        "** highly significant (p ≤ 0.01), * significant (p ≤ 0.05), ns not significant; t test "
+        "on the error of the ANOVA.",
+        "** 表示差异极显著（P ≤ 0.01），* 表示差异显著（P ≤ 0.05），未标注表示差异不显著；"
+        "按方差分析的误差作 t 检验。",
     ),
     # -- reduced-rate plots ------------------------------------------------------------
     "sec_reduced": ("Reduced-rate plots", "减量处理"),
@@ -163,6 +165,22 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
         "Reduced-rate plots against {full}: {parts}.",
         "减量处理与 {full} 相比：{parts}。",
     ),
+    # -- headlines that name what they rest on -------------------------------------------
+    "nutrient_at_slice": ("{nutrient} (at {fixed})", "{nutrient}（{fixed} 时）"),
+    "better_model": (
+        "The {better} fits clearly better than the {shown} (ΔAICc {delta} for the {shown}, "
+        "Akaike weight {weight} for the {better}); its {what} is {rate}.",
+        "{better}的拟合明显优于{shown}（{shown}的 ΔAICc 为 {delta}），按{better}计算的{what}为 "
+        "{rate}。",
+    ),
+    "better_model_no_rate": (
+        "The {better} fits clearly better than the {shown} (ΔAICc {delta} for the {shown}, "
+        "Akaike weight {weight} for the {better}); it gives no {what} either: {rate}.",
+        "{better}的拟合明显优于{shown}（{shown}的 ΔAICc 为 {delta}），但{better}也不能给出{what}："
+        "{rate}。",
+    ),
+    "better_what_econ": ("economic optimum", "最佳经济施肥量"),
+    "better_what_agro": ("rate of maximum yield", "最高产量施肥量"),
     # -- the batch ---------------------------------------------------------------------
     "bt_opt_design": ("Design", "试验设计"),
     "stage_three414": ("three414", "3414 分析"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,6 @@ __all__ = [
     "NotApplicable",
     "POSTHOC_METHODS",
     "RESPONSE_MODELS",
-    "significance_mark",
     "yes_no",
 ]
 
@@ -37,14 +35,3 @@ class NotApplicable(Exception):
 def yes_no(lang: str) -> Callable[[Any], str]:
     """Cell format of a true/false column: "yes" or "no" in ``lang``."""
     return lambda v: label("yes", lang) if bool(v) else label("no", lang)
-
-
-def significance_mark(p: float, lang: str) -> str:
-    """``**`` (p ≤ 0.01), ``*`` (p ≤ 0.05) or ``ns`` (不显著 in Chinese); empty for a missing p."""
-    if not math.isfinite(p):
-        return ""
-    if p <= 0.01:
-        return "**"
-    if p <= 0.05:
-        return "*"
-    return label("sig_ns", lang)

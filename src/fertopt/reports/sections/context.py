@@ -201,13 +201,18 @@ class Context:
         }
 
     # -- warnings ---------------------------------------------------------------
-    def record(self, caught: Sequence[Any]) -> None:
-        self._caught.extend(caught)
+    def record(self, caught: list[Any]) -> None:
+        """Read the warnings the analyses issue from ``caught`` (the list of a live
+        ``warnings.catch_warnings(record=True)``, which fills while the sections are built).
+
+        The warnings section and the key findings' count then read the same list.
+        """
+        self._caught.append(caught)
 
     def _unique(self) -> list[tuple[type, str]]:
         seen: set[tuple[type, str]] = set()
         out = []
-        for w in self._caught:
+        for w in (w for caught in self._caught for w in caught):
             key = (w.category, str(w.message))
             if key not in seen:
                 seen.add(key)

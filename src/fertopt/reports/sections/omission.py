@@ -18,9 +18,9 @@ import pandas as pd
 
 from fertopt._core.document import Paragraph, Table
 from fertopt._core.formatting import format_p
-from fertopt._core.i18n import label
+from fertopt._core.i18n import label, significance_mark
 from fertopt.omission import omission
-from fertopt.reports.sections.common import NotApplicable, significance_mark
+from fertopt.reports.sections.common import NotApplicable
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
