@@ -255,3 +255,25 @@ def test_the_reason_reads_in_chinese_with_only_the_users_labels_in_latin_letters
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", plan.describe("zh")))
     assert words <= {"formula", "reduced", "N", "P", "K", "P2O5", "K2O", "block"}, words
     assert str(plan.summary(lang="zh")).startswith("分析方案")
+
+
+def test_a_layout_given_by_name_is_still_checked_against_the_rates():
+    wc = fo.load_dataset("water_chestnut")
+    given = {
+        "full": "formula",
+        "control": "blank",
+        "minus": {"N": "reduced N", "P2O5": "reduced P", "K2O": "reduced K"},
+    }
+    plan = fo.plan_analysis(
+        wc,
+        response="yield",
+        treatment="treatment",
+        block="block",
+        rates=["N", "P2O5", "K2O"],
+        omission=given,
+    )
+    assert plan.design == "omission" and plan.omission is None
+    assert plan.reduced == given["minus"] and plan.full == "formula"
+    # without rates the names given are taken at their word
+    plan = fo.plan_analysis(wc, response="yield", treatment="treatment", omission=given)
+    assert plan.omission == given and plan.reduced == {}

@@ -1329,3 +1329,72 @@ def test_significance_reads_the_same_in_the_anova_and_the_report(minnesota):
         table.note
         == "** highly significant (p ≤ 0.01), * significant (p ≤ 0.05), ns not significant."
     )
+
+
+# ---------------------------------------------------------------------------
+# omission indices only for true omission contrasts
+# ---------------------------------------------------------------------------
+def test_reduced_rate_plots_get_no_omission_indices():
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    wc = fo.load_dataset("water_chestnut")  # 'reduced N' gets 16 kg N where the formula gets 18
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            wc,
+            response="yield",
+            treatment="treatment",
+            block="block",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC,
+            figures=False,
+        )
+    text = rep.to_text()
+    # the issue's numbers: an 'N agronomic efficiency' of -116.7 kg/kg, a VCR of -52.28 and a
+    # 'relative yield of the minus plots' of 107.3 % for plots that got N
+    assert rep.omission is None and rep.section("omission").status == "not_applicable"
+    for wrong in ("-116.7", "-52.28", "107.3", "minus plots (%"):
+        assert wrong not in text, wrong
+    assert not any(k.startswith("Relative yield of the minus plots") for k in rep.key_findings)
+    # the reduced-rate contrasts, in their own words: the yield difference from the formula
+    # with the ANOVA's error (reference: statsmodels' RCBD fit and Student's t)
+    sec = rep.section("reduced")
+    (table,) = [b for b in sec.blocks if isinstance(b, _formatting.Table)]
+    frame = table.frame.set_index("treatment")
+    means = wc.groupby("treatment")["yield"].mean()
+    ols = smf.ols("Q('yield') ~ C(block) + C(treatment)", data=wc).fit()
+    se = np.sqrt(ols.mse_resid * (1 / 3 + 1 / 3))
+    for label_, nutrient, rate in (("reduced N", "N", 16), ("reduced K", "K2O", 17)):
+        diff = means[label_] - means["formula"]
+        # exact least squares and exact means: only rounding separates the two computations
+        np.testing.assert_allclose(frame.loc[label_, "difference"], diff, rtol=1e-10)
+        np.testing.assert_allclose(frame.loc[label_, "se"], se, rtol=1e-10)
+        p = 2 * stats.t.sf(abs(diff) / se, ols.df_resid)
+        np.testing.assert_allclose(frame.loc[label_, "p"], p, rtol=1e-8)
+        assert frame.loc[label_, "nutrient"] == nutrient and frame.loc[label_, "rate"] == rate
+    assert frame.loc["reduced N", "sig"] == "ns"  # +233 kg on an SE of 175: not significant
+    finding = next(k for k in rep.key_findings if k.startswith("Reduced-rate plots"))
+    assert "reduced N (N 16 instead of 18): +233.4 (p 0.2196, ns)" in finding, finding
+
+
+def test_a_trial_with_both_minus_and_reduced_plots_gets_indices_for_the_minus_plots_only():
+    labels = ("CK", "NPK", "PK", "NK", "NP")
+    rates = ((0, 0, 0), (18, 8, 19), (9, 8, 19), (18, 0, 19), (18, 8, 0))  # PK still gets 9 N
+    df = _omission_trial(labels)
+    df["N"] = [dict(zip(labels, rates, strict=True))[t][0] for t in df["trt"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            figures=False,
+            posthoc=None,
+        )
+    assert rep.plan.reduced == {"N": "PK"}
+    assert rep.omission.minus == {"P2O5": "NK", "K2O": "NP"}
+    assert set(rep.omission.indices["nutrient"]) == {"P2O5", "K2O", "all"}
+    assert rep.section("reduced").status == "ok"

@@ -13,6 +13,7 @@ The steps (:mod:`fertopt.plan.structure`) only look at the plots; nothing is fit
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,8 @@ from fertopt.exceptions import OptionError
 from fertopt.plan.result import DESIGNS, AnalysisPlan, sentence
 from fertopt.plan.structure import (
     NUTRIENT_FORMS,
+    OmissionLayout,
+    classify_by_rates,
     combination_count,
     crossed,
     is_latin_square,
@@ -33,6 +36,7 @@ from fertopt.plan.structure import (
     rates_map,
     three414_codes,
     three414_order,
+    treatment_rates,
     varying_within,
 )
 
@@ -449,13 +453,16 @@ class _Call:
                     "full=NPK,N=PK,P2O5=NK,K2O=NP,control=CK)."
                 )
             return None
+        return self._omission_plan(layout)
+
+    def _omission_plan(self, layout: OmissionLayout) -> AnalysisPlan:
         self._check_pooled((self.treatment,))
         full = str(layout.full)
         how = {"key": f"plan_by_{layout.by}"}
         minus = [str(v) for v in layout.minus.values()]
         reduced = [str(v) for v in layout.reduced.values()]
         if layout.minus:
-            fields = {
+            fields: dict[str, Any] = {
                 "full": full,
                 "minus": minus,
                 "nutrients": list(layout.minus),
@@ -498,22 +505,23 @@ class _Call:
             if plan is None:  # pragma: no cover - _omission raises when asked
                 raise OptionError("design='omission' does not fit these treatments.")
             return plan
+        # a layout given by name: its minus plots are still checked against the rates, so a
+        # plot that only lowers its nutrient gets no omission indices
         spec = self.omission_spec
-        minus = dict(spec.get("minus") or {})
-        fields = {
-            "full": str(spec.get("full")),
-            "minus": [str(v) for v in minus.values()],
-            "nutrients": [str(n) for n in minus],
-            "how": {"key": "plan_by_given"},
-        }
-        return self.plan(
-            "omission",
-            "plan_omission",
-            fields,
-            factors=(self.treatment,),
-            omission=spec,
+        layout = OmissionLayout(
             full=spec.get("full"),
+            minus=dict(spec.get("minus") or {}),
+            control=spec.get("control"),
+            by="given",
         )
+        per = treatment_rates(self.frame, self.treatment, self.rates)
+        if per:
+            classify_by_rates(layout, per)
+        plan = self._omission_plan(layout)
+        if plan.omission is not None:
+            # the layout as given, with whatever else it holds (uptake columns, ...)
+            plan = dataclasses.replace(plan, omission={**spec, "minus": dict(layout.minus)})
+        return plan
 
     # -- rate trials and treatment comparisons -----------------------------------------------
     def _design_rate(self) -> AnalysisPlan:

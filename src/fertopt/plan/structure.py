@@ -36,6 +36,8 @@ __all__ = [
     "rate_frame",
     "rates_map",
     "three414_codes",
+    "treatment_rates",
+    "classify_by_rates",
     "varying_within",
 ]
 
@@ -255,7 +257,7 @@ class OmissionLayout:
         return out
 
 
-def _treatment_rates(
+def treatment_rates(
     frame: pd.DataFrame, treatment: Hashable, rates: Mapping[Hashable, str | None]
 ) -> dict[Any, dict[str, float]] | None:
     """Treatment → {nutrient: rate}, when each treatment has one rate of each nutrient."""
@@ -286,13 +288,13 @@ def omission_layout(
     """
     if treatment is None:
         return None
-    per = _treatment_rates(frame, treatment, rates)
+    per = treatment_rates(frame, treatment, rates)
     found = _by_names(frame, treatment) or (_by_rates(per) if per else None)
     if found is None:
         return None
     if per:
         found.rates = per
-        _classify_by_rates(found, per)
+        classify_by_rates(found, per)
     return found
 
 
@@ -337,7 +339,7 @@ def _by_rates(per: Mapping[Any, Mapping[str, float]]) -> OmissionLayout | None:
     return best
 
 
-def _classify_by_rates(layout: OmissionLayout, per: Mapping[Any, Mapping[str, float]]) -> None:
+def classify_by_rates(layout: OmissionLayout, per: Mapping[Any, Mapping[str, float]]) -> None:
     """Move a named minus plot whose nutrient is not at 0 to ``reduced`` (and the reverse)."""
     full = per.get(layout.full, {})
     for nutrient, label in list(layout.minus.items()) + list(layout.reduced.items()):

@@ -144,7 +144,7 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
         "最后几个单位养分的效果，而非该养分的全部效果，故不计算其相对产量、农学效率和产投比。",
     ),
     "rd_table": (
-        "Reduced-rate plots against the full formula {full}",
+        "Reduced-rate plots compared with {full}",
         "减量处理与配方处理 {full} 的比较",
     ),
     "rd_treatment": ("Treatment", "处理"),
@@ -156,11 +156,13 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
     "rd_difference": ("Difference", "差值"),
     "rd_se": ("SE", "标准误"),
     "rd_p": ("p", "P 值"),
-    "rd_rates": (" ({rate} instead of {full})", "（{rate}，配方为 {full}）"),
+    "rd_rates": (" {rate} instead of {full}", " {rate}，配方 {full}"),
     "rd_part": (
-        "{treatment} ({nutrient}{rates}) {diff} (p {p}, {sig})",
-        "{treatment}（{nutrient}{rates}）{diff}（P {p}，{sig}）",
+        "{treatment} ({nutrient}{rates}): {diff} ({test})",
+        "{treatment}（{nutrient}{rates}）：{diff}（{test}）",
     ),
+    "rd_test": ("p {p}", "P {p}"),
+    "rd_test_sig": ("p {p}, {sig}", "P {p}，{sig}"),
     "rd_finding": (
         "Reduced-rate plots against {full}: {parts}.",
         "减量处理与 {full} 相比：{parts}。",

@@ -156,8 +156,9 @@ def reduced_section(ctx: Context) -> list[Any]:
                 nutrient=r["nutrient"],
                 rates=rates,
                 diff=f"{r['difference']:+.1f}",
-                p=format_p(r["p"]),
-                sig=r["sig"],
+                test=ctx.t(
+                    "rd_test_sig" if r["sig"] else "rd_test", p=format_p(r["p"]), sig=r["sig"]
+                ),
             )
         )
     ctx.finding(
