@@ -144,7 +144,7 @@ def plot_three414(
         a.set_xlim(-0.04 * top, 1.04 * top)
         if i == 0:
             a.set_ylabel(label("yield", lang))
-        a.legend(frameon=False, fontsize=8, loc="lower right")
+        a.legend(frameon=False, fontsize=9, loc="lower right")
         tidy_axes(a)
         check_glyphs(a)
     return axes

@@ -49,8 +49,11 @@ def comparisons_section(ctx: Context) -> list[Any]:
             title = (
                 f"{ctx.t('simple_effect_term', term=term, within=_within_text(within))}: {title}"
             )
-            # simple effects: the letters of one factor at each level of the other, no figure
-            blocks += [dataclasses.replace(parts["means"], title=title), parts["sentence"]]
+            # simple effects: the letters of one factor at each level of the other, no figure;
+            # the column of the other factor's levels is headed by its name
+            means = parts["means"]
+            labels = {**means.labels, "within": _within_text(within)}
+            blocks += [dataclasses.replace(means, title=title, labels=labels), parts["sentence"]]
             continue
         if term is not None:
             title = f"{ctx.t('factor_term', term=term)}: {title}"
