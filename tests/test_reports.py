@@ -1398,3 +1398,16 @@ def test_a_trial_with_both_minus_and_reduced_plots_gets_indices_for_the_minus_pl
     assert rep.omission.minus == {"P2O5": "NK", "K2O": "NP"}
     assert set(rep.omission.indices["nutrient"]) == {"P2O5", "K2O", "all"}
     assert rep.section("reduced").status == "ok"
+
+
+def test_a_factor_named_like_a_summary_column_keeps_the_data_section():
+    cf = fo.load_dataset("cochran_factorial")  # factors d, n, p, k: 'n' is also the count column
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)  # 2 plots per cell and block
+        rep = trial_report(
+            cf, response="yield", factors=["d", "n", "p"], block="rep", figures=False, posthoc=None
+        )
+    assert rep.section("data").status == "ok"
+    table = rep.section("data").blocks[-1]
+    assert table.frame["n"].tolist() == [4] * 8  # 32 plots in 8 cells of d × n × p
+    assert [table.labels[c] for c in table.frame.columns[:3]] == ["d", "n", "p"]

@@ -74,13 +74,18 @@ def data_section(ctx: Context) -> list[Any]:
         blocks.append(Paragraph(ctx.t("n_plots_dropped", n=len(missing), rows=rows)))
 
     # observations per treatment
-    keys = list(ctx.treatment) or list(ctx.rates)
-    work = pd.DataFrame({c: _labels(frame[c], "treatment") for c in keys}, index=frame.index)
+    columns = list(ctx.treatment) or list(ctx.rates)
+    # the user's columns under names of their own (a factor may be called 'n' or 'mean')
+    keys = [f"key::{c}" for c in columns]
+    work = pd.DataFrame(
+        {k: _labels(frame[c], "treatment") for k, c in zip(keys, columns, strict=True)},
+        index=frame.index,
+    )
     work["_y"] = y.to_numpy()
     grouped = work.groupby(keys, observed=True, sort=True)["_y"]
     table = grouped.agg(n="count", mean="mean", sd="std", min="min", max="max").reset_index()
     # the rates of each treatment (when a treatment has one rate of a nutrient)
-    shown_rates = [c for c in ctx.rates if c not in keys]
+    shown_rates = [c for c in ctx.rates if c not in columns]
     for i, col in enumerate(shown_rates):
         levels = pd.to_numeric(frame[col], errors="coerce")
         per = pd.DataFrame(
@@ -91,12 +96,20 @@ def data_section(ctx: Context) -> list[Any]:
         )
         table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
     labels = {
-        c: ctx.rate_label(c)
+        k: ctx.rate_label(c)
         if c in ctx.rates
         else (ctx.t("treatment") if len(keys) == 1 else str(c))
-        for c in keys
+        for k, c in zip(keys, columns, strict=True)
     }
     labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
     labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
+    # the factors keep their own names where they do not clash with the summary's columns
+    back = {
+        k: c
+        for k, c in zip(keys, columns, strict=True)
+        if c not in table.columns and not str(c).startswith("rate::")
+    }
+    table = table.rename(columns=back)
+    labels = {back.get(k, k): v for k, v in labels.items()}
     blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))
     return blocks
