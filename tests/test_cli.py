@@ -72,9 +72,8 @@ def test_analyze_csv_text(minnesota_csv):
     ) in out.stderr
     assert out.stdout.startswith("Field trial report: yld_grain_dry_kgha\n")
     assert "2. Analysis of variance" in out.stdout
-    assert (
-        "Treatments (treatment): highly significant (F(7, 21) = 13.20, p < 0.0001)." in out.stdout
-    )
+    verdict = "Treatments (treatment): highly significant (**; F(7, 21) = 13.20, p < 0.0001)."
+    assert verdict in out.stdout
 
 
 def test_analyze_guesses_roles_from_chinese_headers_in_gbk(tmp_path):
@@ -251,3 +250,89 @@ def test_bad_omission_layout_exits_2(tmp_path, layout, needle):
     assert (
         out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1
     )
+
+
+# ---------------------------------------------------------------------------
+# designs: the recogniser behind analyze
+# ---------------------------------------------------------------------------
+def _np_factorial_csv(path):
+    """3 N × 3 P2O5 in 4 blocks, no treatment column; P2O5's effect depends on N."""
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    rows = [
+        {
+            "block": b,
+            "N": n,
+            "P2O5": p,
+            "yield": 5000 + 8 * n + 25 * p + 0.08 * n * p + rng.normal(0, 150),
+        }
+        for b in (1, 2, 3, 4)
+        for n in (0, 90, 180)
+        for p in (0, 45, 90)
+    ]
+    frame = pd.DataFrame(rows)
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_analyze_factorial_without_treatment_column_is_the_factorial_anova(tmp_path):
+    import numpy as np
+    import statsmodels.formula.api as smf
+
+    path = tmp_path / "np_factorial.csv"
+    frame = _np_factorial_csv(path)
+    out = run("analyze", str(path), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert (
+        "fertopt: design: Factorial N × P2O5: the rate columns are crossed (3 × 3 rates, all 9 "
+        "combinations present, no treatment column), in 4 blocks (block)."
+    ) in out.stderr
+    report = json.loads(out.stdout)
+    assert report["plan"]["design"] == "factorial" and report["design"] == "factorial RCBD"
+    sources = [row["source"] for row in report["anova"]["table"]]
+    assert sources == ["block", "N", "P2O5", "N:P2O5", "Residuals"]
+    # the reference: statsmodels' factorial OLS with blocks
+    ols = smf.ols("Q('yield') ~ C(block) + C(N) * C(P2O5)", data=frame).fit()
+    cv = 100 * np.sqrt(ols.mse_resid) / frame["yield"].mean()
+    # 1e-9: both are exact least squares on 36 plots; only rounding separates them
+    np.testing.assert_allclose(report["anova"]["cv"], cv, rtol=1e-9)
+    np.testing.assert_allclose(report["anova"]["df_resid"], ols.df_resid, rtol=0)
+    # simple effects: the letters of each factor within each level of the other; with effects
+    # of 700+ between N levels (SE of a difference about 106), every N level differs at every
+    # P2O5 level, so the letters are a, b, c from the highest mean down
+    within = {(c["term"], tuple(c["within"])): c for c in report["comparisons"] if c["within"]}
+    assert set(within) == {("N", ("P2O5",)), ("P2O5", ("N",))}
+    for level in ("0", "45", "90"):
+        groups = [g for g in within[("N", ("P2O5",))]["groups"] if g["within"] == level]
+        assert [g["treatment"] for g in groups] == ["180", "90", "0"]
+        assert [g["letters"] for g in groups] == ["a", "b", "c"]
+
+
+def test_analyze_pooling_a_factor_stops_and_names_the_options(tmp_path):
+    path = tmp_path / "np_factorial.csv"
+    _np_factorial_csv(path)
+    out = run("analyze", str(path), "--treatment", "N")
+    assert out.returncode == 2
+    assert "P2O5 varies within the treatments of N" in out.stderr
+    assert "--factors N,P2O5" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_analyze_split_plot_and_latin_square_options(tmp_path):
+    path = tmp_path / "np_factorial.csv"
+    _np_factorial_csv(path)
+    out = run("analyze", str(path), "--main-plot", "N", "--sub-plot", "P2O5", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["design"] == "split-plot RCBD"
+    assert [e["error"] for e in report["anova"]["errors"]] == ["Error a", "Error b"]
+    import fertopt as fo
+
+    book = fo.design.latin_square(["A", "B", "C", "D"], rng=5).table
+    book["yield"] = [10.0 + i % 3 + 2 * (t == "A") for i, t in enumerate(book["treatment"])]
+    latin = tmp_path / "latin.csv"
+    book.to_csv(latin, index=False)
+    out = run("analyze", str(latin), "--row", "row", "--column", "column", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["design"] == "Latin square"
+    assert "fertopt: design: Latin square: 4 treatments in 4 rows (row)" in out.stderr

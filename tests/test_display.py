@@ -96,6 +96,13 @@ RESULTS = {
     "NetReturnCurve": lambda: _fit().net_return_curve(prices=PRICES),
     "PriceSensitivity": lambda: _fit().price_sensitivity(prices=PRICES),
     "PooledSites": _pooled,
+    "AnalysisPlan": lambda: fo.plan_analysis(
+        _minnesota(),
+        response="yld_grain_dry_kgha",
+        treatment="trt",
+        block="rep",
+        rates={"rate_n_applied_kgha": "N"},
+    ),
 }
 if hasattr(fo, "omission"):  # merged from the omission-plot branch
     RESULTS["OmissionResult"] = lambda: fo.omission(

@@ -217,7 +217,9 @@ def test_linear_plateau_corner(minnesota):
         model="linear_plateau",
     )
     opt = fit.optimum(prices=MN_PRICES, ci="profile")
-    assert opt.status == "at_bound" and opt.rate == fit.estimates["join"]
+    # the join lies inside the tested rates (0-235 kg N): a corner of the curve, not an edge of
+    # the tested rates, so the status is ok
+    assert opt.status == "ok" and opt.rate == fit.estimates["join"]
     assert "corner solution" in opt.message
     # delta SE of a corner optimum is the SE of the join (R nls)
     assert_allclose(

@@ -70,9 +70,11 @@ def test_sections_in_agronomist_order(en_report):
         "data",
         "anova",
         "comparisons",
+        "three414",
         "response",
         "surface",
         "omission",
+        "reduced",
         "diagnostics",
         "warnings",
         "about",
@@ -92,15 +94,11 @@ def test_anova_section_shows_the_anova_numbers(minnesota, en_report):
     assert frame["ss"].iloc[3] == pytest.approx(aov.table["ss"].sum(), rel=1e-15)
     # F 0.05 for (7, 21) df is 2.4876 (F table, e.g. Gomez & Gomez 1984 appendix E)
     assert frame.loc[1, "f_05"] == pytest.approx(2.4876, abs=1e-4)
-    assert list(frame["sig"]) == ["", "**", "", np.nan] or list(frame["sig"].fillna("")) == [
-        "",
-        "**",
-        "",
-        "",
-    ]
+    # blocks p = 0.0987: ns; treatments p < 0.0001: **; the error and total rows: no test
+    assert list(frame["sig"].fillna("")) == ["ns", "**", "", ""]
     assert (
         en_report.key_findings[0]
-        == "Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001)."
+        == "Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001)."
     )
     text = en_report.to_text()
     assert "CV" in text and "10.09 %" in text
@@ -150,7 +148,7 @@ def test_chinese_report_uses_chinese_labels(zh_report):
         "注意事项",
     ):
         assert word in page, word
-    assert zh_report.key_findings[0] == "处理间差异极显著（F(7, 21) = 13.20，P < 0.0001）。"
+    assert zh_report.key_findings[0] == "处理间差异极显著（**，F(7, 21) = 13.20，P < 0.0001）。"
     assert '<html lang="zh-CN">' in page
     assert "表 1" in page and "图 1" in page
 
@@ -364,7 +362,8 @@ def test_to_dict_is_json(en_report):
     assert out["result"] == "TrialReport" and out["design"] == "RCBD"
     assert out["anova"]["design"] == "RCBD"
     assert [s["key"] for s in out["sections"]][:2] == ["data", "anova"]
-    assert out["sections"][6]["figures"] == [
+    diagnostics = next(s for s in out["sections"] if s["key"] == "diagnostics")
+    assert diagnostics["figures"] == [
         {"name": "residuals", "caption": en_report.figures[0].caption}
     ]
     assert out["options"]["lang"] == "en"
@@ -694,6 +693,7 @@ def test_surface_section_on_a_3414_trial():
         treatment="trt",
         block="rep",
         rates=["N", "P2O5", "K2O"],
+        design="rate",  # the surface of a 3414 layout; the 3414 analysis has its own section
         prices=PRICES_WC,
         posthoc=None,
     )
@@ -738,6 +738,7 @@ def test_saddle_surface_is_a_finding_not_a_recommendation():
             treatment="trt",
             block="rep",
             rates=["N", "P2O5", "K2O"],
+            design="rate",
             posthoc=None,
             figures=False,
         )
@@ -779,10 +780,10 @@ def test_omission_design_cannot_identify_a_surface_and_says_why():
             figures=False,
         )
     sec = rep.section("surface")
-    assert sec.status == "failed"
-    assert "rate" in sec.reason and ("distinct" in sec.reason or "identify" in sec.reason), (
-        sec.reason
-    )
+    # the plan knows an omission trial before any fit: two rates per nutrient, no surface
+    assert rep.plan.design == "omission"
+    assert sec.status == "not_applicable"
+    assert "too few rates" in sec.reason, sec.reason
     assert rep.section("response").status == "not_applicable"  # two rates per nutrient
     assert rep.section("anova").status == "ok"
 
@@ -823,11 +824,18 @@ def test_factorial_comparisons_per_factor():
     rep = trial_report(
         pd.DataFrame(rows), response="yield", treatment=["N", "P"], block="rep", figures=False
     )
-    assert [mc.term for mc in rep.comparisons] == ["N", "P"]
+    # each factor, then each factor within the levels of the other (simple effects)
+    assert [(mc.term, mc.within) for mc in rep.comparisons] == [
+        ("N", ()),
+        ("P", ()),
+        ("N", ("P",)),
+        ("P", ("N",)),
+    ]
     titles = [
         b.title for b in rep.section("comparisons").blocks if isinstance(b, _formatting.Table)
     ]
     assert titles[0].startswith("Factor N: ") and titles[1].startswith("Factor P: ")
+    assert titles[2].startswith("N within each level of P: ")
 
 
 def test_chinese_treatment_names_without_cjk_font_warn_once_and_nothing_else(no_cjk_font):
@@ -891,7 +899,8 @@ def test_omission_section_is_recognised_and_reports_the_indices():
     assert ry == pytest.approx(100 * 2500 / 3100, rel=1e-12)
     finding = next(k for k in rep.key_findings if k.startswith("Relative yield of the minus plots"))
     assert "N 80.6 %" in finding
-    assert rep.section("surface").status == "failed"  # five treatments cannot identify a surface
+    # five treatments cannot identify a surface: the plan says so instead of trying
+    assert rep.section("surface").status == "not_applicable"
 
 
 def test_omission_layout_given_explicitly_and_in_chinese():
@@ -1005,6 +1014,7 @@ def test_surface_section_embeds_the_surface_summary_blocks(lang):
             treatment="trt",
             block="rep",
             rates=["N", "P2O5", "K2O"],
+            design="rate",
             posthoc=None,
             lang=lang,
             figures=False,
@@ -1039,6 +1049,7 @@ def test_surface_section_embeds_the_canonical_optimum_and_typicality_blocks(lang
             treatment="trt",
             block="rep",
             rates=["N", "P2O5", "K2O"],
+            design="rate",
             prices=PRICES_WC if shape is concave else None,
             posthoc=None,
             lang=lang,
@@ -1180,3 +1191,223 @@ def test_split_plot_cv_labels_read_in_chinese():
     aov = fo.anova(df, response="yield", main_plot="A", sub_plot="B", block="block")
     facts = dict(aov.summary_parts(lang="zh")["statistics"].items)
     assert "变异系数（误差 a）" in facts and "变异系数（误差 b）" in facts
+
+
+# ---------------------------------------------------------------------------
+# headlines that cannot mislead
+# ---------------------------------------------------------------------------
+def _np_factorial(seed=7):
+    """3 N × 3 P2O5 in 4 blocks, no treatment column; P2O5 responds more where N is high."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        {
+            "rep": r,
+            "N": n,
+            "P2O5": p,
+            "yield": 5000
+            + 8 * n
+            - 0.02 * n * n
+            + 30 * p
+            - 0.2 * p * p
+            + 0.05 * n * p
+            + rng.normal(0, 200),
+        }
+        for r in (1, 2, 3, 4)
+        for n in (0, 90, 180)
+        for p in (0, 45, 90)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_key_findings_name_the_slice_a_curve_was_fitted_on():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _np_factorial(), response="yield", block="rep", rates=["N", "P2O5"], figures=False
+        )
+    fit = rep.responses["P2O5"]
+    # the P2O5 curve is fitted on the 12 plots without N, and the finding says so
+    assert fit.n_obs == 12
+    finding = next(k for k in rep.key_findings if k.startswith("P2O5 ("))
+    assert finding.startswith("P2O5 (at N = 0): maximum yield "), finding
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        zh = trial_report(
+            _np_factorial(),
+            response="yield",
+            block="rep",
+            rates=["N", "P2O5"],
+            figures=False,
+            lang="zh",
+            posthoc=None,
+        )
+    assert any(k.startswith("P2O5（N = 0 时）：") for k in zh.key_findings)
+
+
+def _plateau_trial(seed=3):
+    """Yield rises 30 kg per kg N up to 120 kg N, then stays flat (a linear plateau)."""
+    rng = np.random.default_rng(seed)
+    rates = (0, 40, 80, 120, 160, 200, 240)
+    rows = [
+        {"trt": f"N{n}", "rep": r, "N": n, "yield": 5000 + 30 * min(n, 120) + rng.normal(0, 60)}
+        for r in (1, 2, 3, 4)
+        for n in rates
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_a_clearly_better_model_is_named_with_its_optimum():
+    df = _plateau_trial()
+    prices = fo.Prices(crop=0.2, N=1.0)  # ratio 5 kg per kg N, far below the slope of 30
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates="N",
+            prices=prices,
+            figures=False,
+            posthoc=None,
+        )
+        lp = fo.fit_response(df, response="yield", rate="N", block="rep", model="linear_plateau")
+    # the true join is 120: the linear plateau finds it, and its economic optimum is the join
+    assert abs(lp.estimates["join"] - 120) < 10
+    finding = next(k for k in rep.key_findings if k.startswith("N:"))
+    assert "The linear-plateau model fits clearly better than the quadratic model" in finding
+    rate = fo._core.formatting.format_number(lp.optimum(prices=prices).rate)
+    assert f"its economic optimum is {rate}." in finding, finding
+    # the response section says the same beside the model table
+    texts = [b.text for b in rep.section("response").blocks if isinstance(b, _formatting.Paragraph)]
+    assert any(t.startswith("The linear-plateau model fits clearly better") for t in texts)
+
+
+def test_a_plateau_join_inside_the_tested_rates_is_not_at_the_edge():
+    df = _plateau_trial()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates="N",
+            model="linear_plateau",
+            prices=fo.Prices(crop=0.2, N=1.0),
+            figures=False,
+            posthoc=None,
+        )
+    agro, econ = rep.optima["N"]
+    assert 0 < econ.rate < 240 and econ.status == "ok"
+    assert "edge of the tested rates" not in rep.to_text()
+
+
+def test_the_warning_count_in_the_findings_is_the_warnings_section():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            _np_factorial(), response="yield", block="rep", rates=["N", "P2O5"], figures=False
+        )
+    (block,) = rep.section("warnings").blocks
+    listed = list(block.items)
+    number = [i for i, s in enumerate(rep.shown, 1) if s.key == "warnings"][0]
+    assert listed and listed == list(rep.warnings)
+    assert f"{len(listed)} warnings: see section {number}." in rep.key_findings
+
+
+def test_significance_reads_the_same_in_the_anova_and_the_report(minnesota):
+    aov = fo.anova(minnesota, response="yld_grain_dry_kgha", treatment="trt", block="rep")
+    rep = report_of(minnesota, figures=False)
+    verdict = "Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001)."
+    assert str(aov).splitlines()[2] == verdict and rep.key_findings[0] == verdict
+    table = rep.section("anova").blocks[1]
+    marks = dict(zip(aov.table["source"], table.frame["sig"], strict=False))
+    # blocks p = 0.0987: not significant, marked ns as the legend says; treatments **
+    assert marks == {"rep": "ns", "trt": "**", "Residuals": ""}
+    assert (
+        table.note
+        == "** highly significant (p ≤ 0.01), * significant (p ≤ 0.05), ns not significant."
+    )
+
+
+# ---------------------------------------------------------------------------
+# omission indices only for true omission contrasts
+# ---------------------------------------------------------------------------
+def test_reduced_rate_plots_get_no_omission_indices():
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    wc = fo.load_dataset("water_chestnut")  # 'reduced N' gets 16 kg N where the formula gets 18
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            wc,
+            response="yield",
+            treatment="treatment",
+            block="block",
+            rates=["N", "P2O5", "K2O"],
+            prices=PRICES_WC,
+            figures=False,
+        )
+    text = rep.to_text()
+    # the issue's numbers: an 'N agronomic efficiency' of -116.7 kg/kg, a VCR of -52.28 and a
+    # 'relative yield of the minus plots' of 107.3 % for plots that got N
+    assert rep.omission is None and rep.section("omission").status == "not_applicable"
+    for wrong in ("-116.7", "-52.28", "107.3", "minus plots (%"):
+        assert wrong not in text, wrong
+    assert not any(k.startswith("Relative yield of the minus plots") for k in rep.key_findings)
+    # the reduced-rate contrasts, in their own words: the yield difference from the formula
+    # with the ANOVA's error (reference: statsmodels' RCBD fit and Student's t)
+    sec = rep.section("reduced")
+    (table,) = [b for b in sec.blocks if isinstance(b, _formatting.Table)]
+    frame = table.frame.set_index("treatment")
+    means = wc.groupby("treatment")["yield"].mean()
+    ols = smf.ols("Q('yield') ~ C(block) + C(treatment)", data=wc).fit()
+    se = np.sqrt(ols.mse_resid * (1 / 3 + 1 / 3))
+    for label_, nutrient, rate in (("reduced N", "N", 16), ("reduced K", "K2O", 17)):
+        diff = means[label_] - means["formula"]
+        # exact least squares and exact means: only rounding separates the two computations
+        np.testing.assert_allclose(frame.loc[label_, "difference"], diff, rtol=1e-10)
+        np.testing.assert_allclose(frame.loc[label_, "se"], se, rtol=1e-10)
+        p = 2 * stats.t.sf(abs(diff) / se, ols.df_resid)
+        np.testing.assert_allclose(frame.loc[label_, "p"], p, rtol=1e-8)
+        assert frame.loc[label_, "nutrient"] == nutrient and frame.loc[label_, "rate"] == rate
+    assert frame.loc["reduced N", "sig"] == "ns"  # +233 kg on an SE of 175: not significant
+    finding = next(k for k in rep.key_findings if k.startswith("Reduced-rate plots"))
+    assert "reduced N (N 16 instead of 18): +233.4 (p 0.2196, ns)" in finding, finding
+
+
+def test_a_trial_with_both_minus_and_reduced_plots_gets_indices_for_the_minus_plots_only():
+    labels = ("CK", "NPK", "PK", "NK", "NP")
+    rates = ((0, 0, 0), (18, 8, 19), (9, 8, 19), (18, 0, 19), (18, 8, 0))  # PK still gets 9 N
+    df = _omission_trial(labels)
+    df["N"] = [dict(zip(labels, rates, strict=True))[t][0] for t in df["trt"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)
+        rep = trial_report(
+            df,
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=["N", "P2O5", "K2O"],
+            figures=False,
+            posthoc=None,
+        )
+    assert rep.plan.reduced == {"N": "PK"}
+    assert rep.omission.minus == {"P2O5": "NK", "K2O": "NP"}
+    assert set(rep.omission.indices["nutrient"]) == {"P2O5", "K2O", "all"}
+    assert rep.section("reduced").status == "ok"
+
+
+def test_a_factor_named_like_a_summary_column_keeps_the_data_section():
+    cf = fo.load_dataset("cochran_factorial")  # factors d, n, p, k: 'n' is also the count column
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.FertoptWarning)  # 2 plots per cell and block
+        rep = trial_report(
+            cf, response="yield", factors=["d", "n", "p"], block="rep", figures=False, posthoc=None
+        )
+    assert rep.section("data").status == "ok"
+    table = rep.section("data").blocks[-1]
+    assert table.frame["n"].tolist() == [4] * 8  # 32 plots in 8 cells of d × n × p
+    assert [table.labels[c] for c in table.frame.columns[:3]] == ["d", "n", "p"]

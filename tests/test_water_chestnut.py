@@ -597,8 +597,9 @@ def test_example_english(tmp_path):
     page = (tmp_path / "water_chestnut_report.html").read_text(encoding="utf-8")
     check_self_contained(page)
     assert '<html lang="en">' in page
-    # 5 audit figures, and the trial report's own (means with letters, omission, residuals)
-    assert page.count('<figure id="fig-') == 5 and page.count("<img ") >= 8
+    # 5 audit figures, and the trial report's own (means with letters, residuals; its reduced-
+    # rate plots omit no nutrient, so they get a contrast table and no omission figure)
+    assert page.count('<figure id="fig-') == 5 and page.count("<img ") >= 7
     assert "Analysis of the reconstructed trial" in page
     assert "3185.09 kg" in page and "3431.07 kg" in page and "not significant" in page
     assert "[wrong] Maximum yield 3195.9 kg" in out.stdout

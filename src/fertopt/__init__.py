@@ -58,6 +58,7 @@ from fertopt.multcomp import (
     tukey_from_means,
 )
 from fertopt.omission import OmissionResult, omission
+from fertopt.plan import AnalysisPlan, plan_analysis
 from fertopt.reports import TrialReport, trial_report
 from fertopt.response import (
     ModelComparison,
@@ -91,6 +92,8 @@ from fertopt.three414 import Three414Result, three414
 from fertopt.units import Prices
 
 __all__ = [
+    "plan_analysis",
+    "AnalysisPlan",
     "__version__",
     "units",
     "design",

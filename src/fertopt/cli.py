@@ -25,6 +25,7 @@ from fertopt._version import __version__
 from fertopt.batch import run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
+from fertopt.plan import DESIGNS, plan_analysis
 from fertopt.reports import trial_report
 from fertopt.soiltest import (
     abundance_classes,
@@ -52,8 +53,12 @@ _EPILOG = """examples:
 
 _ANALYZE_EPILOG = """Roles that are not given are guessed from the column names (yield/产量,
 treatment/处理, block/rep/重复, rate columns named N, P2O5, K2O or like 'n_rate'); what was
-guessed is said on stderr.  Exit status: 0 on success, 2 when the input cannot be analysed
-(one line saying why).
+guessed is said on stderr.  The design (3414, omission or formula-check, factorial,
+split-plot, Latin square, rate trial, treatment comparison) is recognised from the columns
+and the treatments, and said in one line on stderr ("fertopt: design: ..."); where the table
+leaves it open, fertopt stops and names the option that settles it (--design, --factors,
+--main-plot/--sub-plot, --row/--column).  Exit status: 0 on success, 2 when the input cannot
+be analysed (one line saying why).
 
 examples:
   fertopt analyze trial.csv
@@ -61,6 +66,9 @@ examples:
   fertopt analyze corn.csv --rates rate_n_applied_kgha=N --prices crop=0.157,N=0.88,currency=USD
   fertopt analyze 3414.xlsx --sheet 2013 --rates N,P2O5,K2O --lang zh --report 报告.html
   fertopt analyze trial.csv --posthoc lsd --alpha 0.01 --report report.md
+  fertopt analyze np_factorial.csv --factors N,P2O5 --block rep
+  fertopt analyze split.csv --main-plot N --sub-plot variety --block rep
+  fertopt analyze latin.csv --row row --column col --treatment trt
 """
 
 _PRICE_NUMBERS = ("crop", "N", "P2O5", "K2O", "P", "K")
@@ -85,6 +93,17 @@ def _unique_match(frame: Any, words: tuple[str, ...], exclude: set[Any]) -> Any:
     return hits[0] if len(hits) == 1 else None
 
 
+def _as_read(frame: Any, name: str | None) -> str | None:
+    """A column named on the command line as the file's header, under the name it was read as.
+
+    read_trials renames recognised headers (``rep`` → ``block``); ``--block rep`` still means
+    that column.
+    """
+    if name is None or name in frame.columns:
+        return name
+    return frame.attrs.get("fertopt", {}).get("renamed", {}).get(name, name)
+
+
 def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
     """Roles given on the command line, else guessed from the column names.
 
@@ -97,7 +116,7 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
     guessed: list[str] = []
     roles: dict[str, Any] = {}
     for role, canonical in (("response", "yield"), ("treatment", "treatment"), ("block", "block")):
-        value = getattr(args, role)
+        value = _as_read(frame, getattr(args, role))
         if value is None:
             taken = {v for v in roles.values() if v is not None}
             value = (
@@ -110,7 +129,7 @@ def _guess_roles(frame: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
                 guessed.append(f"{role}={value!r}{origin}")
         roles[role] = value
     if args.rates is not None:
-        roles["rates"] = _parse_rates(args.rates)
+        roles["rates"] = {_as_read(frame, c): f for c, f in _parse_rates(args.rates).items()}
     else:
         rates = {c: c for c in ("N", "P2O5", "K2O") if c in frame.columns}
         if not rates:
@@ -231,21 +250,49 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         layout=args.layout,
     )
     roles, guessed = _guess_roles(frame, args)
+    factors = [_as_read(frame, f) for f in _split_names(args.factors) or []] or None
+    for role in ("main_plot", "sub_plot", "row", "column"):
+        setattr(args, role, _as_read(frame, getattr(args, role)))
     missing = [r for r in ("response", "treatment") if roles[r] is None]
+    if roles["rates"] or factors or args.main_plot:  # the plan can work without a treatment column
+        missing = [r for r in missing if r != "treatment"]
     if missing:
         raise OptionError(
             f"could not tell which column is the {' and the '.join(missing)}: pass "
             + " ".join(f"--{m} COLUMN" for m in missing)
+            + (" (or crossed factors with --factors N,P2O5)" if "treatment" in missing else "")
             + f". Columns: {', '.join(map(str, frame.columns))}"
         )
     if guessed:
         print(f"fertopt: guessed {', '.join(guessed)}", file=sys.stderr)
+    # one recogniser for the CLI, the report and the batch: it says what it found, or stops
+    # naming the option that settles the design
+    plan = plan_analysis(
+        frame,
+        response=roles["response"],
+        treatment=roles["treatment"],
+        block=roles["block"],
+        rates=roles["rates"],
+        factors=factors,
+        main_plot=args.main_plot,
+        sub_plot=args.sub_plot,
+        row=args.row,
+        column=args.column,
+        design=args.design,
+        omission=omission,
+    )
     report = trial_report(
         frame,
         response=roles["response"],
         treatment=roles["treatment"],
         block=roles["block"],
         rates=roles["rates"],
+        factors=factors,
+        main_plot=args.main_plot,
+        sub_plot=args.sub_plot,
+        row=args.row,
+        column=args.column,
+        design=args.design,
         prices=prices,
         lang=args.lang,
         posthoc=args.posthoc,
@@ -258,12 +305,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     analyses = [
         s
         for s in report.sections
-        if s.key in ("anova", "comparisons", "response", "surface", "omission")
+        if s.key
+        in ("anova", "comparisons", "three414", "response", "surface", "omission", "reduced")
     ]
     failed = [s for s in analyses if s.status == "failed"]
     if not any(s.status == "ok" for s in analyses):
         reason = failed[0].reason if failed else "nothing in the file could be analysed."
         raise FertoptError(reason)
+    print(f"fertopt: design: {plan.describe(args.lang)}", file=sys.stderr)
     for sec in failed:
         print(
             f"fertopt: note: {sec.title} could not be completed: {_one_line(sec.reason)}",
@@ -508,6 +557,20 @@ def _add_analyze(sub: Any) -> None:
         help="response model: linear, quadratic (default), linear_plateau, "
         "quadratic_plateau, mitscherlich, square_root, or best (lowest AICc)",
     )
+    ana.add_argument(
+        "--design",
+        choices=DESIGNS,
+        help="the design, when it should not be recognised from the table",
+    )
+    ana.add_argument(
+        "--factors",
+        metavar="COLS",
+        help="crossed factors of a factorial, e.g. N,P2O5 (default: crossed rate columns)",
+    )
+    ana.add_argument("--main-plot", metavar="COL", help="split-plot: the main-plot factor")
+    ana.add_argument("--sub-plot", metavar="COL", help="split-plot: the sub-plot factor")
+    ana.add_argument("--row", metavar="COL", help="Latin square: the row column")
+    ana.add_argument("--column", metavar="COL", help="Latin square: the column column")
     ana.add_argument(
         "--omission",
         metavar="LAYOUT",

@@ -30,6 +30,7 @@ SurfacePoint           ``SurfaceFit.at()``
 OmissionResult         :func:`fertopt.omission`
 Three414Result         :func:`fertopt.three414`
 FieldBook              the generators of :mod:`fertopt.design`
+AnalysisPlan           :func:`fertopt.plan_analysis`
 TrialReport            :func:`fertopt.trial_report`
 BatchResult            :func:`fertopt.run_batch`
 TrialResult            one trial of a batch (``BatchResult.trials[key]``)
@@ -66,6 +67,7 @@ from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
 from fertopt.multcomp import MultCompResult
 from fertopt.omission import OmissionResult
+from fertopt.plan import AnalysisPlan
 from fertopt.reports import TrialReport
 from fertopt.response import ModelComparison, ResponseFit
 from fertopt.soiltest import (
@@ -103,6 +105,7 @@ __all__ = [
     "TypicalityResult",
     "SurfacePoint",
     "OmissionResult",
+    "AnalysisPlan",
     "Three414Result",
     "FieldBook",
     "TrialReport",

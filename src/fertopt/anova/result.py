@@ -16,6 +16,7 @@ from fertopt._core.i18n import (
     check_lang,
     design_name,
     label,
+    significance_mark,
     significance_word,
     translate_message,
 )
@@ -187,7 +188,7 @@ class AnovaResult(ResultBase):
     def verdicts(self, lang: str = "en") -> list[str]:
         """The F test of each key term in one sentence, with its significance in words.
 
-        ``"Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001)."``
+        ``"Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001)."``
         (highly significant at p ≤ 0.01, significant at p ≤ 0.05).  The summary's
         headline, and the verdict and key findings of a trial report.
         """
@@ -205,6 +206,7 @@ class AnovaResult(ResultBase):
                     lang,
                     term=name,
                     word=significance_word(row["p"], lang),
+                    mark=_mark_text(row["p"], lang),
                     df1=format_number(row["df"]),
                     df2=format_number(errors.loc[self.error_of[term], "df"]),
                     f="inf" if not np.isfinite(row["f"]) else f"{row['f']:.2f}",
@@ -286,7 +288,7 @@ class AnovaResult(ResultBase):
                 stats.f.isf(level, d1, d2) if np.isfinite(d2) and d2 > 0 else np.nan
                 for d1, d2 in zip(display["df"], err_df, strict=True)
             ]
-        display["sig"] = [_sig_mark(p) for p in display["p"]]
+        display["sig"] = [significance_mark(p, lang) for p in display["p"]]
         total = pd.DataFrame(
             {"source": ["Total"], "df": [self.table["df"].sum()], "ss": [self.table["ss"].sum()]}
         )
@@ -325,11 +327,10 @@ class AnovaResult(ResultBase):
         )
 
 
-def _sig_mark(p: float) -> str:
-    """``**`` at p ≤ 0.01, ``*`` at p ≤ 0.05, else nothing (also for a missing p)."""
-    if not np.isfinite(p):
-        return ""
-    return "**" if p <= 0.01 else "*" if p <= 0.05 else ""
+def _mark_text(p: float, lang: str) -> str:
+    """The mark of a verdict with its separator: ``**; `` (nothing for an unmarked result)."""
+    mark = significance_mark(p, lang)
+    return f"{mark}; " if lang == "en" and mark else (f"{mark}，" if mark else "")
 
 
 #: Error rows of an ANOVA table, named in the report language.

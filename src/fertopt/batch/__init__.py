@@ -26,8 +26,9 @@ from fertopt.batch._engine import assemble, read_keeping, run_local, surface_set
 from fertopt.batch._pertrial import Plan, TrialResult, table_columns
 from fertopt.batch.result import LEAD_COLUMNS, BatchResult, TrialResults
 from fertopt.curves.models import get_model
-from fertopt.exceptions import ColumnError, DataError, DisplayWarning, OptionError
+from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
 from fertopt.multcomp import LETTER_TESTS
+from fertopt.plan import DESIGNS, nutrient_of, plan_analysis
 
 __all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
 
@@ -48,6 +49,7 @@ def _as_plan(
     surface,
     model,
     prices,
+    three414: tuple[tuple[str, Any], ...] = (),
 ) -> Plan:
     by_names = _v.as_names(by, "by")
     if not by_names:
@@ -80,10 +82,10 @@ def _as_plan(
         get_model(model)
     if model is not None and len(rate_names) != 1:
         raise OptionError("model= needs rates= naming one rate column, e.g. rates='N'.")
-    if rate_names and surface is None and model is None:
+    if rate_names and surface is None and model is None and not three414:
         raise OptionError(
-            "rates= is used by surface= or model=; give one of them (for example surface='full'), "
-            "or leave out rates=."
+            "rates= is used by surface= or model=, or by the 3414 analysis of 3414 trials; give "
+            "one of them (for example surface='full', or design='3414'), or leave out rates=."
         )
     plan = Plan(
         by=by_names,
@@ -96,6 +98,7 @@ def _as_plan(
         surface=surface,
         model=model,
         prices=prices,
+        three414=tuple(three414),
     )
     reserved = (
         set(LEAD_COLUMNS)
@@ -160,6 +163,7 @@ def run_batch(
     surface: str | None = None,
     model: str | None = None,
     prices: Any = None,
+    design: str | None = None,
     engine: str = "auto",
     n_jobs: int = 1,
     progress: bool = False,
@@ -194,7 +198,19 @@ def run_batch(
     model : str, optional
         Fit a single-nutrient response model of ``rates``.
     prices : fertopt.Prices, optional
-        Prices for the economic optimum of the surface or model.
+        Prices for the economic optimum of the surface or model (and the 3414 analysis).
+    design : {None, '3414', ...}, optional
+        The design of the trials, as :func:`fertopt.plan_analysis` names it.  ``None``
+        recognises it from the first trial with :func:`fertopt.plan_analysis` (the recogniser
+        of ``fertopt analyze`` and :func:`fertopt.trial_report`) when ``rates`` names three
+        columns and neither ``surface`` nor ``model`` is given; ``"3414"`` asks for the 3414
+        analysis (also beside a surface).  3414 trials get
+        :func:`fertopt.three414` (one trial at a time, a few tenths of a second each, where
+        the vectorized surface takes microseconds): its recommended rate of each nutrient
+        and where it comes from (``rec_<nutrient>``, ``rec_source_<nutrient>``,
+        ``rec_status_<nutrient>``), the relative yield and abundance class
+        (``relative_yield_<nutrient>``, ``abundance_<nutrient>``), the same numbers as the
+        report's 3414 section.  Any other design: no 3414 analysis.
     engine : {'auto', 'python', 'vectorized', 'dask'}
         ``vectorized`` analyses the regular trials (complete balanced RCBD or
         CRD) as arrays and any other trial one at a time; ``python``
@@ -338,10 +354,24 @@ def run_batch(
         engine_used = "dask" if is_dask else "vectorized"
     else:
         engine_used = engine
+    if design is not None:
+        design = _v.check_choice(str(design).lower().replace("-", "_"), "design", DESIGNS)
     if engine_used == "dask":
         ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
+        t4 = _three414_rates(None, by, response, treatment, block, rates, design, surface, model)
         plan = _as_plan(
-            columns, by, response, treatment, block, rates, posthoc, alpha, surface, model, prices
+            columns,
+            by,
+            response,
+            treatment,
+            block,
+            rates,
+            posthoc,
+            alpha,
+            surface,
+            model,
+            prices,
+            t4,
         )
         _check_prices(plan, pd.DataFrame())
         parts, notes = run_dask(
@@ -360,6 +390,7 @@ def run_batch(
             frame = _read_local(data, _names(by, response, treatment, block, rates))
         else:
             frame = _v.require_frame(data)
+        t4 = _three414_rates(frame, by, response, treatment, block, rates, design, surface, model)
         plan = _as_plan(
             frame.columns,
             by,
@@ -372,6 +403,7 @@ def run_batch(
             surface,
             model,
             prices,
+            t4,
         )
         _check_prices(plan, frame)
         bar = _Progress(0, progress)
@@ -418,6 +450,7 @@ def run_batch(
         "surface": plan.surface,
         "model": plan.model,
         "prices": plan.prices,
+        "design": "3414" if plan.three414 else design,
     }
     return BatchResult(
         **parts,
@@ -427,6 +460,49 @@ def run_batch(
         notes=tuple(notes),
         _results=results,
     )
+
+
+def _three414_rates(
+    frame: pd.DataFrame | None, by, response, treatment, block, rates, design, surface, model
+) -> tuple[tuple[str, Any], ...]:
+    """(nutrient, column) of the 3414 analysis, N, P, K, when the trials are 3414 trials.
+
+    The design is ``design``, or the one :func:`fertopt.plan_analysis` gives the first trial
+    when the rates are asked for nothing else (no ``surface=``, no ``model=``): the 3414
+    analysis runs one trial at a time, and a batch that asks for the vectorized surface keeps
+    its speed unless it asks for the 3414 analysis too.  A Dask source (not read here) gets it
+    only with ``design="3414"``.
+    """
+    names = list(_v.as_names(rates, "rates")) if rates is not None else []
+    if design is None and (surface is not None or model is not None):
+        return ()
+    if design not in (None, "3414") or len(names) != 3:
+        if design == "3414":
+            raise OptionError(
+                "design='3414' needs rates= naming the three rate columns in N, P, K order, e.g. "
+                "rates=('N', 'P2O5', 'K2O')."
+            )
+        return ()
+    if frame is None or design == "3414":
+        return tuple((nutrient_of(c) or str(c), c) for c in names)
+    by_names = list(_v.as_names(by, "by"))
+    if not by_names or any(c not in frame.columns for c in [*by_names, response, *names]):
+        return ()  # the roles are checked, with their messages, by _as_plan
+    keys = frame[by_names].iloc[:1]
+    first = frame.loc[(frame[by_names] == keys.to_numpy()[0]).all(axis=1)]
+    try:
+        plan = plan_analysis(
+            first,
+            response=response,
+            treatment=treatment if not isinstance(treatment, (list, tuple)) else None,
+            block=block,
+            rates=names,
+        )
+    except FertoptError:
+        return ()
+    if plan.design != "3414":
+        return ()
+    return tuple((plan.rates[c] or str(c), c) for c in list(plan.rates)[:3])
 
 
 def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:

@@ -34,7 +34,7 @@ from fertopt.batch._pertrial import (
     Plan,
     analyse_trial,
     binding_text,
-    model_stages,
+    extra_stages,
     table_columns,
     uses_3414_codes,
 )
@@ -145,7 +145,8 @@ def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepare
         ok &= ~bad & np.isfinite(x) & (x >= 0)
         rates.append(x)
     # unreplicated trials have no ANOVA, but a surface or response model can still be fitted
-    min_reps = 1 if (plan.surface is not None or plan.model is not None) else 2
+    fitted = plan.surface is not None or plan.model is not None or bool(plan.three414)
+    min_reps = 1 if fitted else 2
     layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok, min_reps)
     x = np.column_stack(rates) if rates else None
     return _Prepared(layout, y, g, g_names, x, b, b_names)
@@ -384,7 +385,7 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         _store_surface(c, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
-    if plan.model is not None:
+    if plan.model is not None or plan.three414:
         _model_per_trial(out, ctx, t)
     return t
 
@@ -439,19 +440,19 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
         _store_surface(out.columns, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
-    if plan.model is not None:
+    if plan.model is not None or plan.three414:
         _model_per_trial(out, ctx, t)
     return t
 
 
 def _model_per_trial(out: Output, ctx: _Context, trials: np.ndarray) -> None:
-    """The response-model stages of vectorized trials, one trial at a time (fit_response)."""
+    """The response-model and 3414 stages of vectorized trials, one trial at a time."""
     raise_errors = ctx.errors == "raise"
     for t in trials.tolist():
         record: list[tuple[str, str, str]] = []
         errs: list[tuple[str, str, str]] = []
         frame = ctx.frame.iloc[ctx.prep.layout.rows_of(t)]
-        row, _fit, _opt = model_stages(frame, ctx.plan, record, errs, raise_errors)
+        row, _fit, _opt, _t4 = extra_stages(frame, ctx.plan, record, errs, raise_errors)
         _store_values(out, t, row)
         for stage, category, message in record:
             out.warnings.append((t, stage, category, message))

@@ -27,7 +27,7 @@ from fertopt.multcomp import LETTER_TESTS
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
 from fertopt.surface import poly as _ps
-from fertopt.three414 import check_treatment_codes
+from fertopt.three414 import check_treatment_codes, three414
 
 __all__ = [
     "Plan",
@@ -37,6 +37,7 @@ __all__ = [
     "ANOVA_COLUMNS",
     "POSTHOC_COLUMNS",
     "table_columns",
+    "extra_stages",
 ]
 
 # catch_warnings changes interpreter-wide state: trials analysed in threads of one
@@ -86,6 +87,9 @@ class Plan:
     surface: str | None = None
     model: str | None = None
     prices: Any = None
+    #: (nutrient, rate column) in N, P, K order when the trials are 3414 trials (the plan of
+    #: fertopt.plan_analysis), whose rates then come from fertopt.three414; empty otherwise
+    three414: tuple[tuple[str, Hashable], ...] = ()
 
     @property
     def columns(self) -> list[Hashable]:
@@ -105,6 +109,8 @@ class Plan:
             out += ["surface", "canonical", "optimum"]
         if self.model is not None:
             out += ["response", "optimum"]
+        if self.three414:
+            out.append("three414")
         return tuple(out)
 
 
@@ -161,6 +167,22 @@ def model_columns(plan: Plan) -> dict[str, str]:
     return cols
 
 
+def three414_columns(plan: Plan) -> dict[str, str]:
+    """The 3414 recommendation columns of ``BatchResult.table``."""
+    cols: dict[str, str] = {}
+    for nutrient, _column in plan.three414:
+        cols.update(
+            {
+                f"rec_{nutrient}": "float64",
+                f"rec_source_{nutrient}": "str",
+                f"rec_status_{nutrient}": "str",
+                f"relative_yield_{nutrient}": "float64",
+                f"abundance_{nutrient}": "str",
+            }
+        )
+    return cols
+
+
 def table_columns(plan: Plan) -> dict[str, str]:
     """Result columns of ``BatchResult.table`` (after keys and lead columns), with dtypes."""
     cols = dict(ANOVA_COLUMNS)
@@ -170,6 +192,8 @@ def table_columns(plan: Plan) -> dict[str, str]:
         cols.update(surface_columns(plan))
     if plan.model is not None:
         cols.update(model_columns(plan))
+    if plan.three414:
+        cols.update(three414_columns(plan))
     return cols
 
 
@@ -197,6 +221,8 @@ class TrialResult(ResultBase):
         The fitted single-nutrient response model (``model=``).
     optimum : object or None
         The optimum of the surface or of the response model.
+    three414 : Three414Result or None
+        The 3414 analysis, when the trials are 3414 trials.
     errors : DataFrame
         ``stage | error | message`` for every stage that raised.
     warning_records : DataFrame
@@ -212,6 +238,7 @@ class TrialResult(ResultBase):
     canonical: Any = None
     fit: Any = None
     optimum: Any = None
+    three414: Any = None
     errors: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["stage", "error", "message"])
     )
@@ -225,7 +252,7 @@ class TrialResult(ResultBase):
             return label(name, lang, **fields)
 
         text = t("tr_headline", key=repr(self.key) if lang == "en" else self.key)
-        parts = [p for p in (self.anova, self.surface, self.fit) if p is not None]
+        parts = [p for p in (self.anova, self.surface, self.fit, self.three414) if p is not None]
         if not parts:
             first = self.errors.iloc[0] if len(self.errors) else None
             if first is None:
@@ -252,6 +279,7 @@ class TrialResult(ResultBase):
             self.canonical,
             self.fit,
             self.optimum,
+            self.three414,
         ):
             if part is None:
                 continue
@@ -452,6 +480,55 @@ def check_codes_of(frame: pd.DataFrame, plan: Plan) -> None:
     check_treatment_codes(frame, plan.treatment, columns, swaps_only=True)
 
 
+def run_three414(frame: pd.DataFrame, plan: Plan) -> Any:
+    """:func:`fertopt.three414` on one trial, with the roles and prices of the batch.
+
+    The same call as the 3414 section of :func:`fertopt.trial_report`, so a trial gets the
+    same recommended rates from the batch as from its report.
+    """
+    return three414(
+        frame,
+        response=plan.response,
+        rates=dict(plan.three414),
+        block=plan.block,
+        prices=plan.prices,
+        alpha=plan.alpha,
+    )
+
+
+def three414_row(result: Any) -> dict[str, Any]:
+    """The 3414 recommendation columns of a trial's row."""
+    row: dict[str, Any] = {}
+    classes = result.relative_yield.set_index("nutrient")
+    for r in result.recommendations.itertuples():
+        n = r.nutrient
+        row[f"rec_{n}"] = float(r.rate)
+        row[f"rec_source_{n}"] = r.source
+        row[f"rec_status_{n}"] = r.status
+        row[f"relative_yield_{n}"] = float(classes.loc[n, "relative_yield"])
+        row[f"abundance_{n}"] = classes.loc[n, "abundance"]
+    return row
+
+
+def extra_stages(
+    frame: pd.DataFrame, plan: Plan, record: list, errs: list, raise_errors: bool
+) -> tuple[dict[str, Any], Any, Any, Any]:
+    """The stages always run one trial at a time: the response model and the 3414 analysis.
+
+    Returns (row columns, response fit, its optimum, 3414 result).
+    """
+    row: dict[str, Any] = {}
+    fit = opt = t4 = None
+    if plan.model is not None:
+        extra, fit, opt = model_stages(frame, plan, record, errs, raise_errors)
+        row.update(extra)
+    if plan.three414:
+        t4 = _run_stage("three414", lambda: run_three414(frame, plan), record, errs, raise_errors)
+        if t4 is not None:
+            row.update(three414_row(t4))
+    return row, fit, opt, t4
+
+
 def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
     """The plan's response surface fitted to one trial."""
     return fit_surface(
@@ -568,10 +645,10 @@ def analyse_trial(
             )
             if opt is not None:
                 row.update(optimum_row(opt, plan))
-    fit = None
+    extra, fit, model_opt, t4 = extra_stages(frame, plan, record, errs, raise_errors)
+    row.update(extra)
     if plan.model is not None:
-        extra, fit, opt = model_stages(frame, plan, record, errs, raise_errors)
-        row.update(extra)
+        opt = model_opt
     result = None
     if keep:
         result = TrialResult(
@@ -582,6 +659,7 @@ def analyse_trial(
             canonical=can,
             fit=fit,
             optimum=opt,
+            three414=t4,
             errors=pd.DataFrame(errs, columns=["stage", "error", "message"]),
             warning_records=pd.DataFrame(record, columns=["stage", "category", "message"]),
             warnings=tuple(f"{s}: {m}" for s, _, m in record),

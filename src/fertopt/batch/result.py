@@ -140,7 +140,11 @@ class BatchResult(ResultBase):
           although the crop responded by 10 % or more, or an optimum far
           beyond the tested rates; see :mod:`fertopt.economics.units_check`),
           so that ``table[table["unit_warning"] != ""]`` lists the trials to
-          check.  The same text is a ``PriceWarning`` in ``warnings``.
+          check.  The same text is a ``PriceWarning`` in ``warnings``;
+        * for 3414 trials (:func:`fertopt.three414`, the analysis of the report's 3414
+          section): per nutrient ``rec_<nutrient>`` (the recommended rate),
+          ``rec_source_<nutrient>`` (the fit it comes from), ``rec_status_<nutrient>``,
+          ``relative_yield_<nutrient>`` and ``abundance_<nutrient>``.
 
         A trial whose yields are negative fails (stage ``anova``) with the
         message of :func:`fertopt.anova`; with a 3-nutrient surface and

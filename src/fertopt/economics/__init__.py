@@ -6,13 +6,14 @@ itself, ``dY/dx = r`` with ``r`` the nutrient : crop price ratio in the data's
 units (yield units per rate unit).  Every optimum is a finding with a status:
 
 ``ok``
-    a maximum of (net) yield inside the tested rates;
+    a maximum of (net) yield inside the tested rates (for a linear plateau its
+    join, a corner of the curve inside the tested rates);
 ``extrapolated``
     the maximum lies outside the tested rates: reported, flagged, not a
     recommendation;
 ``at_bound``
-    a corner solution: the join of a linear plateau, or rate 0 when not even
-    the first unit of nutrient pays;
+    at the edge of the tested rates: rate 0 when not even the first unit of
+    nutrient pays;
 ``no_maximum``
     the fitted curve has none (convex, straight line, asymptotic Mitscherlich
     without prices); ``rate`` is NaN, never a negative or meaningless number.

@@ -51,7 +51,7 @@ DEFAULT_CI = DefaultCI("delta")
 _STATUS_TEXT = {
     "ok": "a maximum inside the tested rates",
     "extrapolated": "outside the tested rates: not a recommendation",
-    "at_bound": "a corner solution",
+    "at_bound": "at the lowest tested rate: no fertilizer pays",
     "no_maximum": "no maximum exists: no rate is recommended",
 }
 
@@ -87,6 +87,9 @@ class Optimum(ResultBase):
     se : float
         Delta-method standard error of ``rate`` (NaN when not available).
     status : {'ok', 'extrapolated', 'at_bound', 'no_maximum'}
+        ``ok``: a maximum inside the tested rates (for a linear plateau the join, a corner of
+        the curve); ``extrapolated``: outside them; ``at_bound``: the lowest rate, because
+        no fertilizer pays; ``no_maximum``: the curve does not bend down.
     extrapolated : bool
         ``rate`` lies outside the tested rates.
     price_ratio : float
@@ -445,9 +448,11 @@ def _status(sol: Any, rate: float, lo: float, hi: float) -> tuple[str, bool, str
     )
     if sol.case == "none":
         status = "no_maximum"
-    elif sol.case in ("corner", "zero"):
+    elif sol.case == "zero":  # no fertilizer pays: the optimum is the lowest rate, an edge
         status = "at_bound"
     else:
+        # an interior maximum, or the join of a linear plateau (a corner of the curve, not an
+        # edge of the tested rates): ok inside the tested rates
         status = "extrapolated" if extrapolated else "ok"
     message = sol.message
     warn: list[str] = []

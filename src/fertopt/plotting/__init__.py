@@ -6,7 +6,7 @@ Axes it drew on (or an array of Axes for multi-panel figures).  matplotlib is
 imported inside the functions, so ``import fertopt`` stays free of pyplot.
 
 One module per figure family (``anova``, ``response``, ``surface``,
-``omission``, ``published``) on the shared look in ``styling``, which also
+``omission``, ``three414``, ``published``) on the shared look in ``styling``, which also
 holds the CJK font look-up (:func:`find_cjk_font`) and the display warnings
 already issued (``styling.WARNED``): replace them there.
 """
@@ -29,6 +29,7 @@ from fertopt.plotting.styling import (  # noqa: F401 (public, not in __all__)
     warn_once,
 )
 from fertopt.plotting.surface import plot_surface
+from fertopt.plotting.three414 import plot_three414
 
 __all__ = [
     "plot_residuals",
@@ -43,6 +44,7 @@ __all__ = [
     "plot_net_return",
     "plot_means",
     "plot_omission",
+    "plot_three414",
     "plot_reported_points",
     "plot_surface_points",
     "plot_soiltest",

@@ -44,6 +44,7 @@ from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice, check_errors, check_probability
 from fertopt._version import __version__
 from fertopt.exceptions import OptionError
+from fertopt.plan import plan_analysis
 from fertopt.reports import sections as _rs
 from fertopt.reports.document import Figure, Section
 
@@ -79,6 +80,10 @@ class TrialReport(ResultBase):
         The N-P-K surface fit, when the rates support one.
     omission : object or None
         The omission-plot analysis, when the design has one.
+    three414 : Three414Result or None
+        The 3414 analysis, when the trial is a 3414 trial.
+    plan : AnalysisPlan or None
+        What the table was recognised as (:func:`fertopt.plan_analysis`).
     options : dict
         The options used (roles, rates, prices, method, alpha, model, language).
     n_obs, n_dropped : int
@@ -97,6 +102,8 @@ class TrialReport(ResultBase):
     optima: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     surface: Any = None
     omission: Any = None
+    three414: Any = None
+    plan: Any = None
     options: dict[str, Any] = field(default_factory=dict)
     n_obs: int = 0
     n_dropped: int = 0
@@ -205,6 +212,8 @@ class TrialReport(ResultBase):
             "optima": {k: [_result_dict(o) for o in v] for k, v in self.optima.items()},
             "surface": _result_dict(self.surface),
             "omission": _result_dict(self.omission),
+            "three414": _result_dict(self.three414),
+            "plan": _result_dict(self.plan),
         }
         return out
 
@@ -415,9 +424,15 @@ def trial_report(
     /,
     *,
     response: str,
-    treatment: str | Sequence[str],
+    treatment: str | Sequence[str] | None = None,
     block: str | None = None,
     rates: str | Sequence[str] | Mapping[str, str] | None = None,
+    factors: Sequence[str] | None = None,
+    main_plot: str | None = None,
+    sub_plot: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    design: str | None = None,
     prices: Any = None,
     lang: str = "en",
     posthoc: str | None = "duncan",
@@ -439,14 +454,21 @@ def trial_report(
         :func:`fertopt.load_dataset`; units recorded there are shown).
     response : str
         Response column (yield).
-    treatment : str or list of str
-        Treatment column, or two or three factor columns of a factorial.
+    treatment : str or list of str, optional
+        Treatment column, or two or three factor columns of a factorial.  A
+        factorial whose rate columns are crossed needs no treatment column.
     block : str, optional
         Block (replicate) column.
     rates : str, list of str or mapping, optional
         Rate columns for response curves and surfaces.  A column named ``N``,
         ``P2O5``, ``K2O``, ``P`` or ``K`` is that nutrient; otherwise give a
         mapping ``{"rate_n_applied_kgha": "N"}`` so that prices can be matched.
+    factors, main_plot, sub_plot, row, column, design : optional
+        The design, when it should not be recognised from the table: crossed
+        factors of a factorial, the factors of a split-plot, the rows and
+        columns of a Latin square, or ``design=`` by name (see
+        :func:`fertopt.plan_analysis`, which recognises the design and whose
+        one-line reason the report shows in its design section).
     prices : Prices, optional
         Crop and nutrient prices; with them the economic optima, net returns
         and value-cost ratios are reported.
@@ -466,7 +488,8 @@ def trial_report(
         Omission-plot layout passed to :func:`fertopt.omission`: ``full``,
         ``minus`` (nutrient → treatment lacking it) and ``control``.  When
         omitted, treatments named ``NPK`` / ``PK`` / ``NK`` / ``NP`` / ``CK``
-        are recognised.
+        (or full and minus-one rates) are recognised; a plot that only lowers
+        a nutrient is a reduced-rate plot and gets no omission indices.
     title : str, optional
         Document title (default: "Field trial report: <response>").
     figures : bool, default True
@@ -493,7 +516,9 @@ def trial_report(
     ColumnError
         A role names a column that is not in ``data`` (close matches suggested).
     OptionError
-        An option is not valid (language, method, figure format, alpha).
+        An option is not valid (language, method, figure format, alpha), or the
+        table leaves the design open (the message names the option that
+        settles it).
 
     Warns
     -----
@@ -511,8 +536,10 @@ def trial_report(
     comparison, :func:`fertopt.fit_response` and ``optimum()`` per rate
     column (plots in which the other nutrients are held constant),
     :func:`fertopt.fit_surface` for two or three rate columns, and
-    :func:`fertopt.omission`.  The numbers in the report are those of the
-    result objects, rounded for display only.
+    :func:`fertopt.omission`; a 3414 trial gets :func:`fertopt.three414`
+    instead of the response curves and the surface, so the report recommends
+    the rates that ``three414`` recommends.  The numbers in the report are
+    those of the result objects, rounded for display only.
 
     Examples
     --------
@@ -521,7 +548,7 @@ def trial_report(
     >>> rep = fo.trial_report(df, response="yld_grain_dry_kgha", treatment="trt",
     ...                       block="rep", figures=False)
     >>> rep.key_findings[0]
-    'Treatments (trt): highly significant (F(7, 21) = 13.20, p < 0.0001).'
+    'Treatments (trt): highly significant (**; F(7, 21) = 13.20, p < 0.0001).'
     >>> [s.key for s in rep.shown]
     ['data', 'anova', 'comparisons', 'diagnostics', 'warnings', 'about']
     """
@@ -531,18 +558,28 @@ def trial_report(
     if posthoc is not None:
         posthoc = check_choice(str(posthoc).lower(), "posthoc", _rs.POSTHOC_METHODS)
     alpha = check_probability(alpha, "alpha")
-    ctx = _rs.Context.create(
+    plan = plan_analysis(
         data,
         response=response,
         treatment=treatment,
         block=block,
         rates=rates,
+        factors=factors,
+        main_plot=main_plot,
+        sub_plot=sub_plot,
+        row=row,
+        column=column,
+        design=design,
+        omission=omission,
+    )
+    ctx = _rs.Context.create(
+        data,
+        plan=plan,
         prices=prices,
         lang=lang,
         posthoc=posthoc,
         alpha=alpha,
         model=model,
-        omission=omission,
         figures=figures,
         figure_format=figure_format,
         digits=digits,
@@ -550,9 +587,11 @@ def trial_report(
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # the context reads this list as it fills: the warnings section, built after the
+        # analyses, and the key findings' count list the same warnings
+        ctx.record(caught)
         ctx.prepare_fonts()
         sections = _rs.build_sections(ctx)
-    ctx.record(caught)
     findings = ctx.key_findings(sections)
     created = label("generated", lang, version=__version__, date=_dt.date.today().isoformat())
     source = ctx.source_name()
@@ -569,6 +608,8 @@ def trial_report(
         optima={k: tuple(v) for k, v in ctx.optima.items()},
         surface=ctx.surface,
         omission=ctx.omission_result,
+        three414=ctx.three414,
+        plan=plan,
         options=ctx.options(),
         n_obs=ctx.n_rows,
         n_dropped=ctx.n_dropped,

@@ -190,7 +190,17 @@ class Three414Result(ResultBase):
         what = t("t4_economic" if self.economic else "t4_maximum")
         return t("t4_headline", reps=reps, what=what, parts=t("layout_sep").join(parts))
 
-    def _summary(self, digits: int, lang: str = "en") -> Summary:
+    def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
+        """The blocks of :meth:`summary`, by name, in order.
+
+        ``facts`` (nutrients and levels, plots, blocks, CK yield, kind of rates),
+        ``recommendations`` (each nutrient's rate and the fit it comes from),
+        ``cascade`` (the verdict of each level of ternary → binary → univariate →
+        linear-plateau), ``relative_yield`` (relative yields and abundance classes), ``fits``
+        (every fit with its typicality and optimum), ``means`` (treatment means), ``notes``
+        and ``warnings``.  A trial report embeds some of them as they are.
+        """
+
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
@@ -215,15 +225,21 @@ class Three414Result(ResultBase):
             (t("t4_rates"), t("t4_rates_economic" if self.economic else "t4_rates_maximum")),
         ]
         fits = self.fits.drop(columns=["message"])
-        relative = self.relative_yield if en else self.relative_yield.drop(columns=["abundance"])
+        relative = self.relative_yield.drop(columns=["abundance_zh" if en else "abundance"])
         supply = {"abundance": lambda v: t(f"supply_{v}") if v else v}
-        blocks: list[Any] = [
-            Facts(facts),
-            localized_table(
+
+        def heads(frame: pd.DataFrame) -> dict[str, str]:
+            """English column headers (a Chinese table takes its headers from the keys)."""
+            return {c: t(f"t4_col_{c}") for c in frame.columns if f"t4_col_{c}" != t(f"t4_col_{c}")}
+
+        parts: dict[str, Any] = {
+            "facts": Facts(facts),
+            "recommendations": localized_table(
                 self.recommendations,
                 lang,
                 title=t("t4_recommendations"),
                 formats={"relative_yield": ".1f"},
+                labels=heads(self.recommendations),
                 cells={
                     "source": fit_name,
                     "status": status,
@@ -232,21 +248,24 @@ class Three414Result(ResultBase):
                 },
                 keys={"source": "t4_source", "relative_yield": "om_col_relative_yield"},
             ),
-            localized_table(
+            "cascade": Facts(self._cascade(lang), title=t("t4_cascade")),
+            "relative_yield": localized_table(
                 relative,
                 lang,
                 title=t("t4_relative_yield"),
                 formats={"relative_yield": ".1f"},
+                labels=heads(relative),
                 keys={
                     "abundance_zh": "om_col_supply_class",
                     "relative_yield": "om_col_relative_yield",
                 },
             ),
-            localized_table(
+            "fits": localized_table(
                 fits,
                 lang,
                 title=t("t4_fits"),
                 formats={"typical": passed_text if en else _passed_zh},
+                labels=heads(fits),
                 cells={
                     "model": fit_name,
                     "status": status,
@@ -254,18 +273,81 @@ class Three414Result(ResultBase):
                 },
                 keys={"treatments": "treatments", "n_obs": "rf_plots"},
             ),
-            localized_table(self.design, lang, title=t("t4_means"), keys={"code": "col_code"}),
-        ]
-        if self._notes:
-            notes = [translate_message(n, lang) for n in self._notes]
-            blocks.append(Paragraph((" " if en else "").join(notes)))
-        blocks.append(
-            Notes(
+            "means": localized_table(
+                self.design,
+                lang,
+                title=t("t4_means"),
+                keys={"code": "col_code"},
+                labels=heads(self.design),
+            ),
+            "notes": Paragraph(
+                (" " if en else "").join(translate_message(n, lang) for n in self._notes)
+            ),
+            "warnings": Notes(
                 [_warning_zh(w, lang) for w in self.warnings],
                 title=label("sec_warnings", lang),
-            )
+            ),
+        }
+        return parts
+
+    def _cascade(self, lang: str) -> list[tuple[str, str]]:
+        """Each level of the cascade and what it gave: typical, atypical (why) or failed."""
+
+        def verdict(row: Any) -> str:
+            name = three414_fit_name(str(row["model"]), lang)
+            if not row["fitted"]:
+                return label("t4_fit_failed", lang, name=name)
+            if row["typical"] is None or row["typical"] is pd.NA:
+                return label("t4_fit_not_judged", lang, name=name)
+            if row["typical"]:
+                return label("t4_fit_typical", lang, name=name)
+            rules = _failed_rules_text(row["failed_rules"], lang) or ""
+            return label("t4_fit_atypical", lang, name=name, rules=rules)
+
+        levels = (
+            ("t4_level_ternary", lambda m: m == "ternary"),
+            ("t4_level_binary", lambda m: m.startswith("binary ")),
+            ("t4_level_univariate", lambda m: m.startswith("quadratic ")),
+            ("t4_level_plateau", lambda m: m.startswith("linear_plateau ")),
         )
-        return Summary(t("t4_title"), blocks, headline=self._headline(lang), digits=digits)
+        sep = "；" if lang == "zh" else "; "
+        out = []
+        for key, member in levels:
+            rows = [r for _, r in self.fits.iterrows() if member(str(r["model"]))]
+            if rows:
+                out.append((label(key, lang), sep.join(verdict(r) for r in rows)))
+        used = [
+            label(
+                "t4_used",
+                lang,
+                nutrient=r.nutrient,
+                source=three414_fit_name(r.source, lang)
+                if isinstance(r.source, str) and r.source != "none"
+                else label("t4_none", lang),
+            )
+            for r in self.recommendations.itertuples()
+        ]
+        out.append((label("t4_level_used", lang), sep.join(used)))
+        return out
+
+    def _summary(self, digits: int, lang: str = "en") -> Summary:
+        parts = self.summary_parts(digits, lang)
+        blocks = [v for k, v in parts.items() if k != "notes" or self._notes]
+        return Summary(
+            label("t4_title", lang), blocks, headline=self._headline(lang), digits=digits
+        )
+
+    def plot(self, ax: Any = None, *, lang: str = "en", **kwargs: Any) -> Any:
+        """The curves or surface of the level of the cascade each rate comes from, rates marked.
+
+        One panel per nutrient: the fitted response of the fit its recommended rate comes from
+        (the ternary or binary surface along that nutrient with the others at their
+        recommended rates, or the univariate curve), the treatment means of its subset, and the
+        recommended rate.  See :func:`fertopt.plotting.plot_three414`.
+        """
+        from fertopt import plotting
+
+        return plotting.plot_three414(self, ax=ax, lang=lang, **kwargs)
 
 
 def _passed_zh(value: Any) -> str:

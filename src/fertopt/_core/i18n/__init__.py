@@ -21,6 +21,7 @@ from typing import Any
 
 from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
+from fertopt._core.i18n.plan_text import PLAN_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -43,6 +44,7 @@ __all__ = [
     "model_name",
     "status_text",
     "significance_word",
+    "significance_mark",
     "translate_figure_text",
     "column_label",
     "translate_message",
@@ -58,6 +60,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **RESULT_TEXT,
     **CORRELATION_TEXT,
     **NETWORK_TEXT,
+    **PLAN_TEXT,
 }
 
 
@@ -136,6 +139,28 @@ def significance_word(p: float, lang: str = "en") -> str:
     if p <= 0.05:
         return label("significant", lang)
     return label("not_significant", lang)
+
+
+def significance_mark(p: float, lang: str = "en") -> str:
+    """``**`` (p ≤ 0.01), ``*`` (p ≤ 0.05) or ``ns``, the marks of :func:`significance_word`.
+
+    In Chinese a difference that is not significant is left unmarked, as Chinese tables do;
+    a missing p gives no mark.
+
+    Examples
+    --------
+    >>> significance_mark(0.003), significance_mark(0.03), significance_mark(0.2)
+    ('**', '*', 'ns')
+    >>> significance_mark(0.2, "zh"), significance_mark(float("nan"))
+    ('', '')
+    """
+    if p is None or not p == p:  # NaN: no test
+        return ""
+    if p <= 0.01:
+        return "**"
+    if p <= 0.05:
+        return "*"
+    return label("sig_ns", lang)
 
 
 def column_label(column: Any, lang: str = "en") -> str:

@@ -71,8 +71,8 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "term_is_block": ("{name} (blocks)", "{name}（区组）"),
     "term_is_treatment": ("{name} (treatments)", "{name}（处理）"),
     "anova_verdict": (
-        "{term}: {word} (F({df1}, {df2}) = {f}, p {p}).",
-        "{term}间差异{word}（F({df1}, {df2}) = {f}，P {p}）。",
+        "{term}: {word} ({mark}F({df1}, {df2}) = {f}, p {p}).",
+        "{term}间差异{word}（{mark}F({df1}, {df2}) = {f}，P {p}）。",
     ),
     "treatment_effect": ("Treatments ({name})", "处理"),
     "layout_treatments": ("{k} treatments", "{k} 个处理"),
@@ -92,8 +92,8 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "significant": ("significant", "显著"),
     "not_significant": ("not significant", "不显著"),
     "sig_legend": (
-        "* significant at 5 %, ** at 1 %.",
-        "* 表示差异显著（P < 0.05），** 表示差异极显著（P < 0.01）。",
+        "** highly significant (p ≤ 0.01), * significant (p ≤ 0.05), ns not significant.",
+        "** 表示差异极显著（P ≤ 0.01），* 表示差异显著（P ≤ 0.05），未标注表示差异不显著。",
     ),
     "assumptions": ("Assumption checks on the residuals", "残差的前提检验"),
     "test": ("Test", "检验"),

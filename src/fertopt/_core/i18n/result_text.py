@@ -76,7 +76,10 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
         "outside the tested rates: not a recommendation",
         "超出试验施肥范围，不宜作为推荐用量",
     ),
-    "op_status_at_bound": ("a corner solution", "边界解"),
+    "op_status_at_bound": (
+        "at the lowest tested rate: no fertilizer pays",
+        "位于最低试验施肥量：施肥不划算",
+    ),
     "op_status_no_maximum": (
         "no maximum exists: no rate is recommended",
         "不存在最高点，不推荐施肥量",

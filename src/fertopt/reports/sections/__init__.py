@@ -16,10 +16,10 @@ common
     :class:`NotApplicable` and small helpers shared by the builders.
 context
     :class:`Context`: options, shared results, figures and key findings.
-data, anova, comparisons, response, surface, omission, diagnostics
-    Sections 1 to 7: design and data, analysis of variance, multiple
-    comparisons, response curves and optima, N-P-K surface, omission plots,
-    residual diagnostics.
+data, anova, comparisons, three414, response, surface, omission, diagnostics
+    The sections in order: design and data, analysis of variance, multiple
+    comparisons, the 3414 analysis, response curves and optima, N-P-K
+    surface, omission plots and reduced-rate plots, residual diagnostics.
 about
     The closing section: software, options and notes.
 """
@@ -40,9 +40,10 @@ from fertopt.reports.sections.comparisons import comparisons_section
 from fertopt.reports.sections.context import Context
 from fertopt.reports.sections.data import data_section
 from fertopt.reports.sections.diagnostics import diagnostics_section
-from fertopt.reports.sections.omission import omission_section
+from fertopt.reports.sections.omission import omission_section, reduced_section
 from fertopt.reports.sections.response import response_section
 from fertopt.reports.sections.surface import surface_section
+from fertopt.reports.sections.three414 import three414_section
 
 __all__ = ["Context", "NotApplicable", "POSTHOC_METHODS", "NUTRIENT_FORMS", "build_sections"]
 
@@ -51,9 +52,11 @@ BUILDERS: tuple[tuple[str, str, Callable[[Context], list[Any]]], ...] = (
     ("data", "sec_data", data_section),
     ("anova", "sec_anova", anova_section),
     ("comparisons", "sec_comparisons", comparisons_section),
+    ("three414", "sec_three414", three414_section),
     ("response", "sec_response", response_section),
     ("surface", "sec_surface", surface_section),
     ("omission", "sec_omission", omission_section),
+    ("reduced", "sec_reduced", reduced_section),
     ("diagnostics", "sec_diagnostics", diagnostics_section),
 )
 

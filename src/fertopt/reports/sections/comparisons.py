@@ -13,10 +13,18 @@ if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _comparison_terms(ctx: Context, aov: Any) -> list[str | None]:
+def _comparison_terms(ctx: Context) -> list[tuple[str | None, Any]]:
+    """``(term, within)`` of each comparison: the treatments, or each factor and simple effects."""
     if len(ctx.treatment) == 1:
-        return [None]
-    return [str(t) for t in ctx.treatment]
+        return [(None, None)]
+    terms: list[tuple[str | None, Any]] = [(str(t), None) for t in ctx.treatment]
+    for term, within in ctx.plan.simple_effects:
+        terms.append((str(term), within))
+    return terms
+
+
+def _within_text(within: Any) -> str:
+    return " × ".join(map(str, within)) if isinstance(within, (list, tuple)) else str(within)
 
 
 def comparisons_section(ctx: Context) -> list[Any]:
@@ -26,12 +34,27 @@ def comparisons_section(ctx: Context) -> list[Any]:
     test = LETTER_TESTS[ctx.posthoc]
     method = method_name(ctx.posthoc, ctx.lang)
     blocks: list[Any] = []
-    for term in _comparison_terms(ctx, aov):
-        mc = test(aov, alpha=ctx.alpha) if term is None else test(aov, alpha=ctx.alpha, term=term)
+    for term, within in _comparison_terms(ctx):
+        if term is None:
+            mc = test(aov, alpha=ctx.alpha)
+        elif within is None:
+            mc = test(aov, alpha=ctx.alpha, term=term)
+        else:
+            mc = test(aov, alpha=ctx.alpha, term=term, within=within)
         ctx.comparisons.append(mc)
         parts = mc.summary_parts(ctx.digits, ctx.lang)
         groups = mc.groups.assign(treatment=mc.groups["treatment"].astype(str))
         title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
+        if within is not None:
+            title = (
+                f"{ctx.t('simple_effect_term', term=term, within=_within_text(within))}: {title}"
+            )
+            # simple effects: the letters of one factor at each level of the other, no figure;
+            # the column of the other factor's levels is headed by its name
+            means = parts["means"]
+            labels = {**means.labels, "within": _within_text(within)}
+            blocks += [dataclasses.replace(means, title=title, labels=labels), parts["sentence"]]
+            continue
         if term is not None:
             title = f"{ctx.t('factor_term', term=term)}: {title}"
         # the means with their letters and what the letters mean, under the report's caption

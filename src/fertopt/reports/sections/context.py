@@ -23,9 +23,10 @@ from fertopt._core.document import Paragraph
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import label, translate_figure_text
 from fertopt.anova import anova
-from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning, OptionError
+from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
+from fertopt.plan import AnalysisPlan
 from fertopt.reports.document import Figure
-from fertopt.reports.sections.common import RESPONSE_MODELS, rates_map
+from fertopt.reports.sections.common import RESPONSE_MODELS
 
 __all__ = ["Context"]
 
@@ -68,6 +69,8 @@ class Context:
     surface: Any = None
     omission_result: Any = None
     display_notes: list[str] = field(default_factory=list)
+    plan: Any = None
+    three414: Any = None
     _caught: list[Any] = field(default_factory=list)
     _anova_parts: dict[str, Any] | None = None
     _findings: dict[str, list[str]] = field(default_factory=dict)
@@ -78,47 +81,38 @@ class Context:
         cls,
         data: Any,
         *,
-        response: Any,
-        treatment: Any,
-        block: Any,
-        rates: Any,
+        plan: AnalysisPlan,
         prices: Any,
         lang: str,
         posthoc: str | None,
         alpha: float,
         model: str,
-        omission: Mapping[str, Any] | None,
         figures: bool,
         figure_format: str,
         digits: int,
         errors: str,
     ) -> Context:
+        """The context of one report on the plan :func:`fertopt.plan_analysis` made of ``data``."""
         frame = _v.require_frame(data)
-        _v.require_columns(frame, response=response, treatment=treatment, block=block)
-        rate_map = rates_map(frame, rates)
         if model != "best":
             _v.check_choice(model, "model", (*RESPONSE_MODELS, "best"))
-        if omission is not None and not isinstance(omission, Mapping):
-            raise OptionError(
-                "omission= must be a mapping such as {'full': 'NPK', 'minus': {'N': 'PK', "
-                f"'P2O5': 'NK', 'K2O': 'NP'}}, 'control': 'CK'}}, got {type(omission).__name__}."
-            )
         return cls(
             data=frame,
-            response=response,
-            treatment=tuple(_v.as_names(treatment, "treatment")),
-            block=block,
-            rates=rate_map,
+            response=plan.response,
+            treatment=tuple(plan.factors),
+            block=plan.block,
+            rates=dict(plan.rates),
             prices=prices,
             lang=lang,
             posthoc=posthoc,
             alpha=alpha,
             model=model,
-            omission_spec=omission,
+            omission_spec=plan.omission,
             figures=bool(figures),
             figure_format=figure_format,
             digits=int(digits),
             errors=errors,
+            plan=plan,
         )
 
     def prepare_fonts(self) -> None:
@@ -190,7 +184,10 @@ class Context:
     def options(self) -> dict[str, Any]:
         return {
             "response": self.response,
-            "treatment": list(self.treatment) if len(self.treatment) > 1 else self.treatment[0],
+            "treatment": self.plan.treatment,
+            "factors": list(self.treatment),
+            "design": self.plan.design,
+            "plan": self.plan.reason,
             "block": self.block,
             "rates": dict(self.rates),
             "prices": repr(self.prices) if self.prices is not None else None,
@@ -204,13 +201,18 @@ class Context:
         }
 
     # -- warnings ---------------------------------------------------------------
-    def record(self, caught: Sequence[Any]) -> None:
-        self._caught.extend(caught)
+    def record(self, caught: list[Any]) -> None:
+        """Read the warnings the analyses issue from ``caught`` (the list of a live
+        ``warnings.catch_warnings(record=True)``, which fills while the sections are built).
+
+        The warnings section and the key findings' count then read the same list.
+        """
+        self._caught.append(caught)
 
     def _unique(self) -> list[tuple[type, str]]:
         seen: set[tuple[type, str]] = set()
         out = []
-        for w in self._caught:
+        for w in (w for caught in self._caught for w in caught):
             key = (w.category, str(w.message))
             if key not in seen:
                 seen.add(key)
@@ -230,6 +232,7 @@ class Context:
             *self.fits.values(),
             self.surface,
             self.omission_result,
+            self.three414,
         ]:
             for message in getattr(result, "warnings", ()) or ():
                 if str(message) not in texts:
@@ -290,15 +293,11 @@ class Context:
     # -- analyses shared by several sections -------------------------------------
     def run_anova(self) -> Any:
         if self.anova is None and self.anova_error is None:
+            roles = self.plan.anova_roles()
             try:
-                self.anova = anova(
-                    self.data,
-                    response=self.response,
-                    treatment=list(self.treatment)
-                    if len(self.treatment) > 1
-                    else self.treatment[0],
-                    block=self.block,
-                )
+                if not roles:
+                    raise FertoptError(self.t("no_treatment_column"))
+                self.anova = anova(self.data, **roles)
             except FertoptError as exc:
                 self.anova_error = str(exc)
                 raise

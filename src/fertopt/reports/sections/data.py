@@ -61,24 +61,31 @@ def data_section(ctx: Context) -> list[Any]:
         facts.append(
             (ctx.t("design"), f"{design_name(aov.design, ctx.lang)}: {aov.layout(ctx.lang)}")
         )
+    facts.append((ctx.t("recognised_as"), ctx.plan.describe(ctx.lang)))
     facts.append((ctx.t("plots_in_data"), str(ctx.n_rows)))
     y = pd.to_numeric(frame[ctx.response], errors="coerce")
     missing = frame.index[y.isna().to_numpy()]
     analysed = aov.n_obs if aov is not None else int(y.notna().sum())
     facts.append((ctx.t("plots_analysed"), str(analysed)))
     blocks: list[Any] = [Facts(facts)]
+    blocks += [Paragraph(note) for note in ctx.plan.notes_in(ctx.lang)]
     if len(missing):
         rows = _v.describe_rows(missing)
         blocks.append(Paragraph(ctx.t("n_plots_dropped", n=len(missing), rows=rows)))
 
     # observations per treatment
-    keys = list(ctx.treatment)
-    work = pd.DataFrame({c: _labels(frame[c], "treatment") for c in keys}, index=frame.index)
+    columns = list(ctx.treatment) or list(ctx.rates)
+    # the user's columns under names of their own (a factor may be called 'n' or 'mean')
+    keys = [f"key::{c}" for c in columns]
+    work = pd.DataFrame(
+        {k: _labels(frame[c], "treatment") for k, c in zip(keys, columns, strict=True)},
+        index=frame.index,
+    )
     work["_y"] = y.to_numpy()
     grouped = work.groupby(keys, observed=True, sort=True)["_y"]
     table = grouped.agg(n="count", mean="mean", sd="std", min="min", max="max").reset_index()
     # the rates of each treatment (when a treatment has one rate of a nutrient)
-    shown_rates = [c for c in ctx.rates if c not in keys]
+    shown_rates = [c for c in ctx.rates if c not in columns]
     for i, col in enumerate(shown_rates):
         levels = pd.to_numeric(frame[col], errors="coerce")
         per = pd.DataFrame(
@@ -88,8 +95,21 @@ def data_section(ctx: Context) -> list[Any]:
             lambda s: s.iloc[0] if s.nunique() <= 1 else np.nan
         )
         table.insert(len(keys) + i, f"rate::{col}", first.to_numpy())
-    labels = {c: (ctx.t("treatment") if len(keys) == 1 else str(c)) for c in keys}
+    labels = {
+        k: ctx.rate_label(c)
+        if c in ctx.rates
+        else (ctx.t("treatment") if len(keys) == 1 else str(c))
+        for k, c in zip(keys, columns, strict=True)
+    }
     labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
     labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
+    # the factors keep their own names where they do not clash with the summary's columns
+    back = {
+        k: c
+        for k, c in zip(keys, columns, strict=True)
+        if c not in table.columns and not str(c).startswith("rate::")
+    }
+    table = table.rename(columns=back)
+    labels = {back.get(k, k): v for k, v in labels.items()}
     blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))
     return blocks

@@ -1,16 +1,24 @@
-"""Section 6 of the report: omission plots (detected from treatment names or given).
+"""Section 6 of the report: omission plots (true minus plots) and reduced-rate plots.
 
-``_detect_omission`` recognises the full, minus-one and control treatments by their usual
-English and Chinese names (``NPK``/``PK``/``CK``, ``配方``/``缺氮``/``空白`` ...).
+The plan (:func:`fertopt.plan_analysis`) says which treatments are the full formula, the minus
+plots (the nutrient not applied) and the control, recognised from their names or rates, and
+which plots only lower a nutrient.  Omission indices (relative yield, agronomic efficiency,
+value-cost ratio ...) are computed for the true minus plots only; a reduced-rate plot gets its
+own section: its yield difference from the full formula with the ANOVA's standard error.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import math
 from typing import TYPE_CHECKING, Any
 
-from fertopt._core.i18n import label
+import numpy as np
+import pandas as pd
+
+from fertopt._core.document import Paragraph, Table
+from fertopt._core.formatting import format_p
+from fertopt._core.i18n import label, significance_mark
 from fertopt.omission import omission
 from fertopt.reports.sections.common import NotApplicable
 
@@ -18,74 +26,10 @@ if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-_FULL = {"npk", "opt", "formula", "fullformula", "全肥", "配方", "配方区", "配方施肥", "全肥区"}
-_CONTROL = {
-    "ck",
-    "control",
-    "blank",
-    "nofertilizer",
-    "空白",
-    "空白区",
-    "不施肥",
-    "不施肥区",
-    "对照",
-    "0",
-}
-
-
-def _minus_names(letter: str, zh: str) -> set[str]:
-    return {
-        {"n": "pk", "p": "nk", "k": "np"}[letter],
-        f"-{letter}",
-        f"npk-{letter}",
-        f"reduced{letter}",
-        f"minus{letter}",
-        f"no{letter}",
-        f"缺{letter}",
-        f"无{letter}",
-        f"减{letter}",
-        f"不施{letter}",
-        f"缺{zh}",
-        f"减{zh}",
-        f"无{zh}",
-        f"缺{zh}区",
-        f"减{zh}区",
-        f"无{zh}区",
-        f"不施{zh}",
-    }
-
-
-_MINUS = {
-    "N": _minus_names("n", "氮"),
-    "P2O5": _minus_names("p", "磷"),
-    "K2O": _minus_names("k", "钾"),
-}
-
-
-def _detect_omission(ctx: Context) -> dict[str, Any] | None:
-    if len(ctx.treatment) != 1:
-        return None
-    labels = {
-        re.sub(r"\s+", "", str(v)).lower(): v for v in ctx.data[ctx.treatment[0]].dropna().unique()
-    }
-    full = [v for k, v in labels.items() if k in _FULL]
-    minus = {n: [v for k, v in labels.items() if k in names] for n, names in _MINUS.items()}
-    minus = {n: v[0] for n, v in minus.items() if len(v) == 1}
-    if len(full) != 1 or not minus:
-        return None
-    spec: dict[str, Any] = {"full": full[0], "minus": minus}
-    control = [v for k, v in labels.items() if k in _CONTROL]
-    if len(control) == 1:
-        spec["control"] = control[0]
-    return spec
-
-
 def omission_section(ctx: Context) -> list[Any]:
-    spec = dict(ctx.omission_spec) if ctx.omission_spec else _detect_omission(ctx)
+    spec = ctx.plan.omission
     if spec is None:
-        if ctx.omission_spec is None:
-            raise NotApplicable("")
-        raise NotApplicable(ctx.t("omission_not_detected"))
+        raise NotApplicable(ctx.t("omission_only_reduced") if ctx.plan.reduced else "")
     kwargs = dict(spec)
     if ctx.rates and "rates" not in kwargs:
         kwargs["rates"] = {c: n for c, n in ctx.rates.items() if n is not None}
@@ -131,3 +75,93 @@ def omission_section(ctx: Context) -> list[Any]:
             caption += " " + ctx.t("fig_omission_classes")
         blocks += ctx.figure("omission", caption, draw, size=(4.6, 3.4))
     return blocks
+
+
+# ---------------------------------------------------------------------------
+# reduced-rate plots
+# ---------------------------------------------------------------------------
+def _rate_of(ctx: Context, label_: Any, nutrient: str) -> float:
+    """The rate of ``nutrient`` in the plots of treatment ``label_`` (NaN when unknown)."""
+    column = next(
+        (c for c, form in ctx.rates.items() if (form or str(c)) == nutrient or str(c) == nutrient),
+        None,
+    )
+    if column is None:
+        return math.nan
+    values = pd.to_numeric(
+        ctx.data.loc[ctx.data[ctx.treatment[0]] == label_, column], errors="coerce"
+    ).dropna()
+    return float(values.iloc[0]) if len(values) else math.nan
+
+
+def reduced_section(ctx: Context) -> list[Any]:
+    """Plots that lower a nutrient without omitting it: the yield difference, and no indices."""
+    reduced = ctx.plan.reduced
+    full = ctx.plan.full
+    if not reduced or full is None:
+        raise NotApplicable("")
+    aov = ctx.require_anova()
+    from scipy import stats
+
+    means = aov.means()
+    term = str(ctx.treatment[0])
+    by_label = {str(r[term]): r for _, r in means.iterrows()}
+    top = by_label.get(str(full))
+    rows = []
+    for nutrient, label_ in reduced.items():
+        row = by_label.get(str(label_))
+        if row is None or top is None:
+            continue
+        diff = float(row["mean"]) - float(top["mean"])
+        se = math.sqrt(aov.mse * (1.0 / float(row["n"]) + 1.0 / float(top["n"])))
+        p = float(2 * stats.t.sf(abs(diff) / se, aov.df_resid)) if se > 0 else math.nan
+        rows.append(
+            {
+                "treatment": str(label_),
+                "nutrient": nutrient,
+                "rate": _rate_of(ctx, label_, nutrient),
+                "full_rate": _rate_of(ctx, full, nutrient),
+                "mean": float(row["mean"]),
+                "full_mean": float(top["mean"]),
+                "difference": diff,
+                "se": se,
+                "p": p,
+                "sig": significance_mark(p, ctx.lang),
+            }
+        )
+    if not rows:
+        raise NotApplicable("")
+    frame = pd.DataFrame(rows)
+    labels = {k: ctx.t(f"rd_{k}") for k in frame.columns}
+    labels["sig"] = ""
+    labels["treatment"] = ctx.t("treatment")
+    table = Table(
+        frame,
+        title=ctx.t("rd_table", full=str(full)),
+        labels=labels,
+        formats={"p": "p"},
+        note=ctx.t("sig_marks_legend"),
+    )
+    parts = []
+    for r in rows:
+        rates = (
+            ctx.t("rd_rates", rate=ctx.num(r["rate"]), full=ctx.num(r["full_rate"]))
+            if np.isfinite(r["rate"]) and np.isfinite(r["full_rate"])
+            else ""
+        )
+        parts.append(
+            ctx.t(
+                "rd_part",
+                treatment=r["treatment"],
+                nutrient=r["nutrient"],
+                rates=rates,
+                diff=f"{r['difference']:+.1f}",
+                test=ctx.t(
+                    "rd_test_sig" if r["sig"] else "rd_test", p=format_p(r["p"]), sig=r["sig"]
+                ),
+            )
+        )
+    ctx.finding(
+        "reduced", ctx.t("rd_finding", full=str(full), parts=ctx.t("layout_sep").join(parts))
+    )
+    return [Paragraph(ctx.t("rd_intro")), table]

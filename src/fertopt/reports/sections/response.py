@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,12 +20,16 @@ if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
 
 
-def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
-    """Plots where the other rate columns are constant, with the most rates of ``column``."""
+def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str, str]:
+    """Plots where the other rate columns are constant, with the most rates of ``column``.
+
+    Returns the plots, the series in words (``plots with P2O5 = 0``) and the slice alone
+    (``P2O5 = 0``; empty when there are no other rate columns).
+    """
     frame = ctx.data
     others = [c for c in ctx.rates if c != column]
     if not others:
-        return frame, ctx.t("series_all")
+        return frame, ctx.t("series_all"), ""
     values = frame[others].apply(pd.to_numeric, errors="coerce")
     keys = values.round(9).astype(str).agg("|".join, axis=1)
     rate = pd.to_numeric(frame[column], errors="coerce")
@@ -33,7 +38,7 @@ def _series(ctx: Context, column: str) -> tuple[pd.DataFrame, str]:
     fixed = ", ".join(
         f"{ctx.rate_name(c)} = {format_number(values.loc[subset.index[0], c])}" for c in others
     )
-    return subset, ctx.t("series_fixed", fixed=fixed)
+    return subset, ctx.t("series_fixed", fixed=fixed), fixed
 
 
 def _optimum_row(ctx: Context, opt: Any, kind_key: str) -> dict[str, Any]:
@@ -61,7 +66,7 @@ def _ci_text(ctx: Context, opt: Any) -> str:
 def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     """Fit, compare and optimise one nutrient; append its blocks."""
     nutrient = ctx.rate_name(column)
-    series, described = _series(ctx, column)
+    series, described, fixed = _series(ctx, column)
     levels = sorted(pd.to_numeric(series[column], errors="coerce").dropna().unique())
     if len(levels) < 3:
         raise NotApplicable(
@@ -90,7 +95,10 @@ def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
     )
     blocks += _fit_blocks(ctx, cmp, fit, nutrient)
     agro, econ = _optima(ctx, column, fit, blocks)
-    _optimum_finding(ctx, column, agro, econ)
+    better = _better_model(ctx, cmp, fit, column)
+    if better:
+        blocks.append(Paragraph(better))
+    _optimum_finding(ctx, column, agro, econ, fixed, better)
     blocks += _response_figures(ctx, column, fit, econ)
 
 
@@ -174,19 +182,62 @@ def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any
     return agro, econ
 
 
-def _optimum_finding(ctx: Context, column: str, agro: Any, econ: Any) -> None:
-    """The key-findings sentence on the recommended rate (economic when priced)."""
+def _better_model(ctx: Context, cmp: Any, fit: Any, column: str) -> str:
+    """A sentence when another model fits clearly better (ΔAICc ≥ 2), with its optimum; else ""."""
+    table = cmp.table.set_index("model")
+    if fit.model not in table.index or not np.isfinite(table.loc[fit.model, "delta_aicc"]):
+        return ""
+    delta = float(table.loc[fit.model, "delta_aicc"])
+    if delta < 2:
+        return ""
+    best = cmp.best("aicc")
+    priced = ctx.prices is not None and ctx.rates.get(column) and ctx.prices.has(ctx.rates[column])
+    with warnings.catch_warnings():
+        # the better model's optimum is quoted, not reported: its warnings would repeat the
+        # model comparison's
+        warnings.simplefilter("ignore")
+        opt = best.optimum(prices=ctx.prices) if priced else best.optimum()
+    what = ctx.t("better_what_econ" if priced else "better_what_agro")
+    rate = (
+        ctx.rate_num(column, opt.rate)
+        if np.isfinite(opt.rate)
+        else status_text(opt.status, ctx.lang)
+    )
+    if np.isfinite(opt.rate) and opt.status != "ok":
+        rate += " " + ctx.t("status_note", status=status_text(opt.status, ctx.lang))
+    return ctx.t(
+        "better_model" if np.isfinite(opt.rate) else "better_model_no_rate",
+        better=model_name(best.model, ctx.lang),
+        shown=model_name(fit.model, ctx.lang),
+        delta=f"{delta:.1f}",
+        weight=f"{float(table.loc[best.model, 'weight']):.2f}",
+        what=what,
+        rate=rate,
+    )
+
+
+def _joined(ctx: Context, *sentences: str) -> str:
+    """Sentences one after the other (a space between them in English, none in Chinese)."""
+    return ("" if ctx.lang == "zh" else " ").join(s for s in sentences if s)
+
+
+def _optimum_finding(
+    ctx: Context, column: str, agro: Any, econ: Any, fixed: str = "", better: str = ""
+) -> None:
+    """The key-findings sentence on the recommended rate (economic when priced).
+
+    It names the slice the curve was fitted on (``P2O5 (at N = 0)``) and, when another model
+    fits clearly better, says so with that model's optimum.
+    """
     nutrient = ctx.rate_name(column)
+    if fixed:
+        nutrient = ctx.t("nutrient_at_slice", nutrient=nutrient, fixed=fixed)
     best = econ if econ is not None else agro
     if best.status == "no_maximum" or not np.isfinite(best.rate):
-        ctx.finding(
-            "response",
-            ctx.t(
-                "optimum_sentence_status",
-                nutrient=nutrient,
-                status=status_text(best.status, ctx.lang),
-            ),
+        text = ctx.t(
+            "optimum_sentence_status", nutrient=nutrient, status=status_text(best.status, ctx.lang)
         )
+        ctx.finding("response", _joined(ctx, text, better))
         return
     if econ is not None:
         amax = (
@@ -212,7 +263,7 @@ def _optimum_finding(ctx: Context, column: str, agro: Any, econ: Any) -> None:
         )
     if best.status != "ok":
         text += " " + ctx.t("status_note", status=status_text(best.status, ctx.lang))
-    ctx.finding("response", text)
+    ctx.finding("response", _joined(ctx, text, better))
 
 
 def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[Any]:
@@ -247,6 +298,8 @@ def _response_figures(ctx: Context, column: str, fit: Any, econ: Any) -> list[An
 def response_section(ctx: Context) -> list[Any]:
     if not ctx.rates:
         raise NotApplicable(ctx.t("no_rates"))
+    if ctx.plan.design == "3414":
+        raise NotApplicable(ctx.t("t4_rates_in_section"))
     blocks: list[Any] = []
     skipped: list[str] = []
     fitted = 0

@@ -27,6 +27,10 @@ def surface_section(ctx: Context) -> list[Any]:
     varying = [c for c in ctx.rates if pd.to_numeric(ctx.data[c], errors="coerce").nunique() > 1]
     if len(varying) < 2:
         raise NotApplicable("")
+    if ctx.plan.design == "3414":
+        raise NotApplicable(ctx.t("t4_rates_in_section"))
+    if ctx.plan.design == "omission":
+        raise NotApplicable(ctx.t("omission_no_surface"))
     names = {c: ctx.rate_name(c) for c in varying}
     surf = fit_surface(
         ctx.data, response=ctx.response, rates={names[c]: c for c in varying}, block=ctx.block

@@ -301,9 +301,10 @@ class StudyAudit(ResultBase):
     def trial_report(self, *, figures: bool = True) -> Any:
         """The standard trial report (:func:`fertopt.trial_report`) of the reconstructed trial.
 
-        ANOVA, Duncan letters, omission indices and economics, residual
-        diagnostics, in ``lang``, with the study's prices and the inferred
-        rates.
+        ANOVA, Duncan letters, the reduced-rate plots against the formula
+        (they lower a nutrient without omitting it, so no omission indices),
+        residual diagnostics, in ``lang``, with the study's prices and the
+        inferred rates.
         """
         data, treatment = self.data, "treatment"
         names = {
