@@ -637,3 +637,12 @@ def test_field_book_outputs_hold_no_formulas(tmp_path):
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
     book = fo.design.rcbd(["CK", "=1+1"], reps=2, rng=1)
     assert "'=1+1" in book.to_csv() and ",=1+1" not in book.to_csv()
+
+
+def test_zero_padded_codes_stay_text(tmp_path):
+    # 3414 level codes ("000", "022") are labels: as numbers they would read 0 and 22
+    path = tmp_path / "codes.csv"
+    path.write_text("block,code,N,yield\nB1,000,0,1.5\nB1,022,0,2.5\nB1,222,18,3.5\n")
+    frame = fo.read_trials(path)
+    assert frame["code"].tolist() == ["000", "022", "222"]
+    assert frame["N"].tolist() == [0.0, 0.0, 18.0]

@@ -770,6 +770,8 @@ def read_trials(
             except DataError:
                 if strict:
                     raise
+        elif _zero_padded(series):
+            continue  # codes such as 3414's "022": numbers would lose the leading zero
         else:
             try:
                 frame[col] = to_numeric(series, str(col))
@@ -811,3 +813,9 @@ def read_trials(
         "messages": messages,
     }
     return frame
+
+
+def _zero_padded(series: pd.Series) -> bool:
+    """Whether a text column holds zero-padded codes (``"000"``, ``"022"``), kept as text."""
+    text = series.dropna().astype(str).str.strip()
+    return bool(text.str.match(r"^0\d").any())
