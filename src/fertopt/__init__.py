@@ -42,6 +42,7 @@ from fertopt.exceptions import (
     UnbalancedDesignWarning,
 )
 from fertopt.io import read_trials
+from fertopt.mixed import CombinedAnovaResult, MixedModelResult, combined_anova, mixed_model
 from fertopt.multcomp import (
     MultCompResult,
     duncan,
@@ -86,6 +87,10 @@ __all__ = [
     "read_trials",
     "anova",
     "AnovaResult",
+    "combined_anova",
+    "CombinedAnovaResult",
+    "mixed_model",
+    "MixedModelResult",
     "load_dataset",
     "list_datasets",
     "omission",

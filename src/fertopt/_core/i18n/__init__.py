@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fertopt._core.i18n.mixed_text import MIXED_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -51,7 +52,7 @@ __all__ = [
 #: Languages of reports and figures.
 LANGS = ("en", "zh")
 
-_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT}
+_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT, **MIXED_TEXT}
 
 
 def check_lang(lang: Any) -> str:
