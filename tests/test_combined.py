@@ -204,3 +204,35 @@ def test_site_year_environments_and_display():
     assert "\n" not in repr(ca)
     zh = ca.summary(lang="zh").as_text()
     assert "联合方差分析表" in zh and "误差方差" in zh
+
+
+def test_report_section_in_both_languages():
+    ca = fo.combined_anova(
+        fo.load_dataset("hernandez_3sites"),
+        response="yield",
+        treatment="N",
+        block="rep",
+        site="site",
+    )
+    en = fo.combined_report(ca)
+    sec = en.section("combined")
+    titles = [getattr(b, "title", None) for b in sec.blocks]
+    assert "Per-environment analyses" in titles and "Combined ANOVA table" in titles
+    # the section embeds the result's own blocks
+    parts = ca.summary_parts(4, "en")
+    assert parts["homogeneity"] in sec.blocks and parts["design"] in sec.blocks
+    letters = sec.blocks[-2].frame if hasattr(sec.blocks[-2], "frame") else sec.blocks[-1].frame
+    assert set(letters.columns) >= {"level", "lsmean", "se", "letters"}
+    assert en.comparisons[0].error_term == "site:N"
+    zh = str(fo.combined_report(ca, lang="zh"))
+    assert "各环境的方差分析" in zh and "联合方差分析表" in zh and "最小二乘均值" in zh
+    assert "Residuals" not in zh
+    with pytest.raises(OptionError, match="combined_anova"):
+        fo.combined_report(
+            fo.anova(
+                _data("hernandez").query("site == 'S1'"),
+                response="yield",
+                treatment="N",
+                block="rep",
+            )
+        )

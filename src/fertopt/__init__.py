@@ -59,7 +59,7 @@ from fertopt.multcomp import (
     tukey_from_means,
 )
 from fertopt.omission import OmissionResult, omission
-from fertopt.reports import TrialReport, trial_report
+from fertopt.reports import TrialReport, combined_report, trial_report
 from fertopt.response import (
     ModelComparison,
     ResponseFit,
@@ -145,6 +145,7 @@ __all__ = [
     "dunnett_from_means",
     "MultCompResult",
     "trial_report",
+    "combined_report",
     "TrialReport",
     "run_batch",
     "BatchResult",

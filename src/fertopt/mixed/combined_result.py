@@ -171,12 +171,18 @@ class CombinedAnovaResult(ResultBase):
         method = "ca_method_ems" if self.balanced else "ca_method_reml"
         notes = list(self.notes) + list(self.warnings) if lang == "en" else list(self._zh_notes)
         table = self.table.copy()
+        if lang != "en":  # the error rows in words; sources named after columns stay
+            table["source"] = [label(s, lang) if s == "Residuals" else s for s in table["source"]]
+            table["error"] = [label(e, lang) if e == "Residuals" else e for e in table["error"]]
         return {
             "design": Facts(
                 [
                     (label("sm_response", lang), self.response),
                     (label("ca_design", lang), self.layout(lang)),
-                    (label("ca_effects_" + self.site_effects, lang), ""),
+                    (
+                        label("ca_site_effects", lang),
+                        label("ca_effects_" + self.site_effects, lang),
+                    ),
                     (label("ca_method", lang), label(method, lang)),
                     (label("sm_plots_analysed", lang), str(self.n_obs)),
                 ]

@@ -46,8 +46,9 @@ MIXED_TEXT: dict[str, tuple[str, str]] = {
         "{t} treatments × {e} environments ({env}), {b} blocks per environment",
         "{t} 个处理 × {e} 个环境（{env}），每个环境 {b} 个区组",
     ),
-    "ca_effects_random": ("environments random", "环境为随机效应"),
-    "ca_effects_fixed": ("environments fixed", "环境为固定效应"),
+    "ca_site_effects": ("Environments", "环境效应"),
+    "ca_effects_random": ("random", "随机"),
+    "ca_effects_fixed": ("fixed", "固定"),
     "ca_method_ems": ("balanced: expected mean squares", "平衡数据：期望均方法"),
     "ca_method_reml": (
         "unbalanced: treatments tested by REML (Kenward–Roger)",
