@@ -195,7 +195,12 @@ class CombinedAnovaResult(ResultBase):
                 labels=table_labels(table.columns, lang),
             ),
             "variance_components": Table(
-                self.variance_components,
+                self.variance_components.assign(
+                    group=[
+                        label("Residuals", lang) if g == "Residual" and lang != "en" else g
+                        for g in self.variance_components["group"]
+                    ]
+                ),
                 title=label("ca_varcomp", lang),
                 labels=table_labels(self.variance_components.columns, lang),
             ),

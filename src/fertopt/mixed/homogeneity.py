@@ -96,6 +96,7 @@ class HomogeneityResult(ResultBase):
         return Summary(
             label("ca_homogeneity", lang),
             list(self.summary_parts(digits, lang).values()),
+            headline=self.verdict(lang),
             digits=digits,
         )
 

@@ -108,6 +108,16 @@ class MixedModelResult(ResultBase):
         notes = [label("mm_boundary", lang, groups=", ".join(boundary))] if boundary else []
         if lang == "en":
             notes = list(self.warnings)
+        vc, params = self.variance_components, self.params
+        if lang != "en":
+            vc = vc.assign(
+                group=[label("Residuals", lang) if g == "Residual" else g for g in vc["group"]]
+            )
+            params = params.assign(
+                name=[
+                    label("mm_intercept", lang) if n == "(Intercept)" else n for n in params["name"]
+                ]
+            )
         return {
             "model": Facts(
                 [
@@ -126,12 +136,12 @@ class MixedModelResult(ResultBase):
                 labels=table_labels(self.anova.columns, lang),
             ),
             "variance_components": Table(
-                self.variance_components,
+                vc,
                 title=label("mm_varcomp", lang),
                 labels=table_labels(self.variance_components.columns, lang),
             ),
             "params": Table(
-                self.params,
+                params,
                 title=label("mm_params", lang),
                 labels=table_labels(self.params.columns, lang),
             ),

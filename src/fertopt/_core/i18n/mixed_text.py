@@ -9,6 +9,7 @@ MIXED_TEXT: dict[str, tuple[str, str]] = {
     # mixed models
     "mm_title": ("Linear mixed model (REML): {response}", "线性混合模型（REML）：{response}"),
     "mm_fixed": ("Fixed effects", "固定效应"),
+    "mm_intercept": ("(Intercept)", "截距"),
     "mm_random": ("Random effects", "随机效应"),
     "mm_ddf": ("Denominator df", "分母自由度"),
     "mm_ddf_kenward-roger": ("Kenward–Roger", "Kenward–Roger 法"),
