@@ -117,6 +117,26 @@ if hasattr(fo, "omission"):  # merged from the omission-plot branch
 
 RESULTS["StudyAudit"] = lambda: fo.studies.water_chestnut.audit()
 
+
+def _combined():
+    return fo.combined_anova(
+        fo.load_dataset("hernandez_3sites"),
+        response="yield",
+        treatment="N",
+        block="rep",
+        site="site",
+    )
+
+
+RESULTS["CombinedAnovaResult"] = _combined
+RESULTS["HomogeneityResult"] = lambda: _combined().homogeneity
+RESULTS["MixedModelResult"] = lambda: fo.mixed_model(
+    fo.load_dataset("hernandez_3sites"),
+    response="yield",
+    fixed="N",
+    random=["site", "site:rep", "site:N"],
+)
+
 if hasattr(fo, "run_batch"):  # merged from the batch branch
     RESULTS["BatchResult"] = lambda: fo.run_batch(
         _minnesota(), by="year", response="yld_grain_dry_kgha", treatment="trt", block="rep"
@@ -271,7 +291,9 @@ ALLOWED_LATIN = {
     # column names and labels of the fixture data
     *("yld_grain_dry_kgha", "rate_n_applied_kgha", "trt", "rep", "yield", "year"),
     *("formula", "reduced", "blank", "high", "low", "nitro", "zone", "treatment", "block"),
-    *("CK", "NPK", "kg", "mu", "ha", "USD", "EUR"),
+    *("CK", "NPK", "kg", "mu", "ha", "USD", "EUR", "site"),
+    # mixed models and combined analyses: method names
+    *("REML", "Kenward", "Roger", "Satterthwaite", "Hartley", "Fmax"),
     # conventional abbreviations and names of methods
     *("Duncan", "LSD", "Tukey", "SNK", "Scheffé", "Dunnett", "AIC", "AICc", "BIC", "CV"),
     *("RMSE", "HSD", "Akaike", "Shapiro", "Wilk", "Levene", "Brown", "Forsythe", "Bartlett"),

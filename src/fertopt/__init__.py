@@ -42,6 +42,7 @@ from fertopt.exceptions import (
     UnbalancedDesignWarning,
 )
 from fertopt.io import read_trials
+from fertopt.mixed import CombinedAnovaResult, MixedModelResult, combined_anova, mixed_model
 from fertopt.multcomp import (
     MultCompResult,
     duncan,
@@ -59,7 +60,7 @@ from fertopt.multcomp import (
 )
 from fertopt.omission import OmissionResult, omission
 from fertopt.plan import AnalysisPlan, plan_analysis
-from fertopt.reports import TrialReport, trial_report
+from fertopt.reports import TrialReport, combined_report, trial_report
 from fertopt.response import (
     ModelComparison,
     ResponseFit,
@@ -101,6 +102,10 @@ __all__ = [
     "read_trials",
     "anova",
     "AnovaResult",
+    "combined_anova",
+    "CombinedAnovaResult",
+    "mixed_model",
+    "MixedModelResult",
     "load_dataset",
     "list_datasets",
     "omission",
@@ -155,6 +160,7 @@ __all__ = [
     "dunnett_from_means",
     "MultCompResult",
     "trial_report",
+    "combined_report",
     "TrialReport",
     "run_batch",
     "BatchResult",

@@ -16,6 +16,9 @@ Class                  Returned by
 AnovaResult            :func:`fertopt.anova`
 MultCompResult         :func:`fertopt.duncan`, ``lsd``, ``tukey``, ``snk``, ``scheffe``,
                        ``dunnett`` and their ``*_from_means`` forms
+CombinedAnovaResult    :func:`fertopt.combined_anova`
+HomogeneityResult      ``CombinedAnovaResult.homogeneity``
+MixedModelResult       :func:`fertopt.mixed_model`
 ResponseFit            :func:`fertopt.fit_response`, :func:`fertopt.response_from_coefficients`
 ModelComparison        :func:`fertopt.compare_models`
 Optimum                ``ResponseFit.optimum()``
@@ -65,6 +68,7 @@ from fertopt.anova import AnovaResult
 from fertopt.batch import BatchResult, TrialResult, TrialResults
 from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
+from fertopt.mixed import CombinedAnovaResult, HomogeneityResult, MixedModelResult
 from fertopt.multcomp import MultCompResult
 from fertopt.omission import OmissionResult
 from fertopt.plan import AnalysisPlan
@@ -92,6 +96,9 @@ from fertopt.three414 import Three414Result
 __all__ = [
     "ResultBase",
     "AnovaResult",
+    "CombinedAnovaResult",
+    "HomogeneityResult",
+    "MixedModelResult",
     "MultCompResult",
     "ResponseFit",
     "ModelComparison",

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.roles import BLOCK_NAMES
+from fertopt._core.roles import BLOCK_NAMES, COLUMN_ALIASES
 from fertopt.anova.projections import Term, term_name
 from fertopt.exceptions import (
     DataError,
@@ -167,6 +167,7 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
             if c not in (response, spec.block, *spec.factors) and str(c).lower() in BLOCK_NAMES
         ]
         _v.check_blocks(clean[spec.block].values, spec.block, n, others)
+        _refuse_crossed_site_blocks(clean, spec)
     _v.check_variation(clean[response].to_numpy(), response)
 
     cells = _v.cell_counts(clean, list(spec.factors))
@@ -240,6 +241,30 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
             "squares cover only the estimable contrasts.",
         )
     return balanced
+
+
+def _refuse_crossed_site_blocks(clean: pd.DataFrame, spec: Spec) -> None:
+    """A site (or year) given as a treatment with block labels repeated at every site.
+
+    The reps of different sites are different blocks; read as crossed with the site, they
+    would leave 3 block df where 9 belong (3 sites × 4 reps) and test every term against the
+    plot residual, as issue 14 shows.
+    """
+    places = {*COLUMN_ALIASES["site"], *COLUMN_ALIASES["year"], "env", "environment"}
+    for f in spec.factors:
+        if str(f).lower().replace(" ", "").replace("_", "") not in places:
+            continue
+        shared = clean.groupby(spec.block, observed=True)[f].nunique()
+        if (shared > 1).any():
+            raise DesignError(
+                f"{f!r} is given as a treatment and the block labels of {spec.block!r} repeat "
+                f"across its levels ({', '.join(map(str, shared[shared > 1].index[:4]))} …): "
+                f"the blocks of each {f} are different blocks, nested in it, and sites are "
+                f"usually a sample whose treatment × {f} interaction is the error for "
+                "treatments. Use fertopt.combined_anova(data, response=..., "
+                f"treatment=..., block={spec.block!r}, site={f!r}) for the combined analysis, "
+                f"or analyse each {f} alone."
+            )
 
 
 def terms_of(spec: Spec) -> tuple[list[Term], dict[str, str]]:

@@ -124,6 +124,22 @@ DATASETS: dict[str, DatasetInfo] = {
             notes="The 0/1 columns d, n, p, k are 0 when the factor IS applied; use trt.",
         ),
         DatasetInfo(
+            name="hernandez_3sites",
+            file="hernandez_3sites.csv",
+            description=(
+                "Corn yield at 7 N rates x 4 replicates at each of three Minnesota sites, 2006 "
+                "(the sites of hernandez.nitrogen that share their N rates)."
+            ),
+            design="RCBD at each site (replicate labels R1-R4 repeat across sites)",
+            units={"N": "kg/ha", "yield": "Mg/ha"},
+            roles={"response": "yield", "treatment": "N", "block": "rep", "site": "site"},
+            source=(
+                "kwstat/agridat, data/hernandez.nitrogen.txt, sites S1-S3 "
+                "(Hernandez & Mulla 2008, Agronomy Journal 100:1221-1229)"
+            ),
+            licence="MIT (kwstat/agridat)",
+        ),
+        DatasetInfo(
             name="water_chestnut",
             file="water_chestnut.csv",
             description=(

@@ -170,6 +170,13 @@ def _residual_error(aov, term_name: str) -> tuple[float, float, str, list[str]]:
         notes.append(
             f"The error is adjusted for rows and columns ({name}, df {format_number(df, 6)})."
         )
+    elif design.startswith("combined"):
+        # a combined analysis over environments (fertopt.combined_anova) names, per term,
+        # the error its treatment test used: treatment × environment or the pooled residual
+        notes.append(
+            f"Combined analysis over environments: means are compared with the error of the "
+            f"{term_name} test ({name}, df {format_number(df, 6)})."
+        )
     return mse, df, name, notes
 
 

@@ -47,8 +47,9 @@ from fertopt.exceptions import OptionError
 from fertopt.plan import plan_analysis
 from fertopt.reports import sections as _rs
 from fertopt.reports.document import Figure, Section
+from fertopt.reports.sections.combined import combined_blocks
 
-__all__ = ["trial_report", "TrialReport", "Section", "Figure"]
+__all__ = ["trial_report", "combined_report", "TrialReport", "Section", "Figure"]
 
 
 # ---------------------------------------------------------------------------
@@ -620,3 +621,81 @@ def trial_report(
     for category, message in ctx.reissue():
         warnings.warn(message, category, stacklevel=2)
     return report
+
+
+def combined_report(
+    result: Any,
+    /,
+    *,
+    posthoc: str = "duncan",
+    alpha: float = 0.05,
+    lang: str = "en",
+    title: str | None = None,
+    digits: int = 4,
+) -> TrialReport:
+    """The report of a combined analysis over environments.
+
+    Parameters
+    ----------
+    result : CombinedAnovaResult
+        From :func:`fertopt.combined_anova`.
+    posthoc : {"duncan", "lsd", "tukey", "snk", "scheffe"}
+        Test behind the letters of the LS-means; it uses the error the treatments were
+        tested against (treatment × environment when environments are random).
+    alpha : float
+        Level of the letters.
+    lang : {"en", "zh"}
+    title : str, optional
+    digits : int
+        Significant digits of the tables.
+
+    Returns
+    -------
+    TrialReport
+        One section ``"combined"``: the per-environment table (each environment's own
+        ANOVA: plots, mean, error df and mean square, CV, treatment F and p), the verdict
+        on the homogeneity of the error variances, the combined ANOVA table, the REML
+        variance components and the LS-means with their letters; then the warnings.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> ca = fo.combined_anova(fo.load_dataset("hernandez_3sites"), response="yield",
+    ...                        treatment="N", block="rep", site="site")
+    >>> rep = fo.combined_report(ca, lang="zh")
+    >>> [s.key for s in rep.sections]
+    ['combined', 'warnings']
+    """
+    lang = check_lang(lang)
+    check_choice(posthoc, "posthoc", ("duncan", "lsd", "tukey", "snk", "scheffe"))
+    alpha = check_probability(alpha, "alpha")
+    if not all(hasattr(result, a) for a in ("site_anovas", "homogeneity", "lsmeans")):
+        raise OptionError(
+            f"combined_report() takes the result of fertopt.combined_anova(...), got "
+            f"{type(result).__name__}; for one trial use fertopt.trial_report(data, ...)."
+        )
+    blocks, mc = combined_blocks(result, posthoc=posthoc, alpha=alpha, lang=lang, digits=digits)
+    items = list(dict.fromkeys([*result.warnings, *mc.warnings]))
+    notes = Notes(items, title=None) if items else Paragraph(label("no_warnings", lang))
+    sections = (
+        Section("combined", label("rpt_combined", lang), "ok", tuple(blocks)),
+        Section("warnings", label("sec_warnings", lang), "ok", (notes,)),
+    )
+    findings = (result.homogeneity.verdict(lang), result.summary(digits, lang).headline or "")
+    return TrialReport(
+        title=title or label("ca_title", lang, response=result.response),
+        lang=lang,
+        key_findings=tuple(f for f in findings if f),
+        sections=sections,
+        comparisons=(mc,),
+        options={
+            "posthoc": posthoc,
+            "alpha": alpha,
+            "lang": lang,
+            "site_effects": result.site_effects,
+        },
+        n_obs=result.n_obs,
+        n_dropped=result.n_dropped,
+        warnings=tuple(items),
+        created=_dt.date.today().isoformat(),
+    )
