@@ -28,3 +28,9 @@ def test_campaign_ids_are_unique():
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_campaign(case: Case, tmp_path: Path) -> None:
     run_case(case, tmp_path)
+
+
+def test_campaign_covers_at_least_200_inputs():
+    # issue 19: the campaign re-measures at least 200 distinct bad or awkward inputs on every run
+    assert len(CASES) >= 200, len(CASES)
+    assert {c.entry for c in CASES} == {"api", "cli"}
