@@ -21,15 +21,37 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt.batch._dask import open_source, run_dask
-from fertopt.batch._engine import assemble, read_keeping, run_local, surface_setup
+from fertopt.batch._dask import (
+    dask_columns,
+    dask_session,
+    files_frame,
+    frame_by_trial,
+    open_remote,
+    read_files,
+    run_dask,
+    workers_of,
+)
+from fertopt.batch._engine import assemble, run_local, surface_setup
+from fertopt.batch._layout import trial_keys
 from fertopt.batch._pertrial import Plan, TrialResult, table_columns
-from fertopt.batch.result import LEAD_COLUMNS, BatchResult, TrialResults
+from fertopt.batch.result import LEAD_COLUMNS, BatchResult, TrialResults, check_output
+from fertopt.batch.sources import (
+    FILE_COLUMN,
+    FileRead,
+    combine,
+    file_failures,
+    label_rows,
+    list_files,
+    missing_columns,
+    no_usable_file,
+    raise_failure,
+    read_file,
+)
 from fertopt.curves.models import get_model
-from fertopt.exceptions import ColumnError, DataError, DisplayWarning, OptionError
+from fertopt.exceptions import ColumnError, DisplayWarning, OptionError
 from fertopt.multcomp import LETTER_TESTS
 
-__all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
+__all__ = ["run_batch", "check_output", "BatchResult", "TrialResult", "TrialResults"]
 
 _ENGINES = ("auto", "python", "vectorized", "dask")
 _POSTHOC = (None, *LETTER_TESTS)
@@ -164,6 +186,7 @@ def run_batch(
     n_jobs: int = 1,
     progress: bool = False,
     errors: str = "record",
+    sheet: Any = None,
 ) -> BatchResult:
     """Analyse many trials at once.
 
@@ -334,21 +357,54 @@ def run_batch(
     start = time.perf_counter()
     is_path = isinstance(data, (str, Path))
     is_dask = _is_dask_frame(data)
-    if engine == "auto":
-        engine_used = "dask" if is_dask else "vectorized"
-    else:
-        engine_used = engine
+    if sheet is not None and not is_path:
+        raise OptionError(
+            f"sheet={sheet!r} names an Excel sheet of the files to read; it needs a path or a "
+            "glob as data, not a table."
+        )
+    roles = (by, response, treatment, block, rates, posthoc, alpha, surface, model, prices)
+    names = _names(by, response, treatment, block, rates)
+    engine_used = ("dask" if is_dask else "vectorized") if engine == "auto" else engine
+    reads: list[FileRead] = []
+    codes = None
     if engine_used == "dask":
-        ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
-        plan = _as_plan(
-            columns, by, response, treatment, block, rates, posthoc, alpha, surface, model, prices
-        )
-        _check_prices(plan, pd.DataFrame())
-        parts, notes = run_dask(
-            ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs), progress=progress
-        )
-        source = (ddf, normalise)
-        codes = None
+        with dask_session(int(n_jobs)) as client:
+            by_trial = False
+            normalise = False
+            if is_path and "://" in str(data):
+                ddf, normalise, columns = open_remote(str(data), names)
+                plan = _as_plan(columns, *roles)
+                lazy = ddf
+            elif is_path:
+                heads, held, later = read_files(client, list_files(data), names, sheet)
+                plan, reads = _usable_files(heads, data, roles, errors)
+                good = [i for i, r in enumerate(reads) if r.ok]
+                meta = combine([heads[i].frame for i in good])
+                meta = meta[[*plan.columns, FILE_COLUMN]].iloc[:0]
+                ddf = files_frame([held[i] for i in good], meta)
+                lazy = files_frame([later[i] for i in good], meta)
+            elif is_dask:
+                plan = _as_plan(dask_columns(data), *roles)
+                ddf = lazy = data
+            else:
+                frame = _v.require_frame(data)
+                plan = _as_plan(frame.columns, *roles)
+                ddf = frame_by_trial(frame, plan, 2 * workers_of(client))
+                by_trial = True
+                lazy = None
+                keys = trial_keys(frame, plan.by)
+                codes = keys.codes
+            _check_prices(plan, pd.DataFrame())
+            parts, notes = run_dask(
+                ddf,
+                normalise,
+                plan,
+                errors=errors,
+                client=client,
+                progress=progress,
+                by_trial=by_trial,
+            )
+        source = frame if codes is not None else (lazy, normalise)
     else:
         if is_dask:
             raise OptionError(
@@ -357,22 +413,12 @@ def run_batch(
                 "engine='dask' (or 'auto'), or call .compute() first."
             )
         if is_path:
-            frame = _read_local(data, _names(by, response, treatment, block, rates))
+            heads = [read_file(f, names, sheet) for f in list_files(data)]
+            plan, reads = _usable_files(heads, data, roles, errors)
+            frame = label_rows(combine([r.frame for r in reads if r.ok]), plan.by)
         else:
             frame = _v.require_frame(data)
-        plan = _as_plan(
-            frame.columns,
-            by,
-            response,
-            treatment,
-            block,
-            rates,
-            posthoc,
-            alpha,
-            surface,
-            model,
-            prices,
-        )
+            plan = _as_plan(frame.columns, *roles)
         _check_prices(plan, frame)
         bar = _Progress(0, progress)
         if bar.active:
@@ -393,14 +439,15 @@ def run_batch(
         parts = assemble(out, plan)
         notes = [bar.note] if bar.note else []
         source = frame
-        codes = out.keys.codes
+        keys = out.keys
+        codes = keys.codes
     for note in notes:
         warnings.warn(note, DisplayWarning, stacklevel=2)
+    _add_file_failures(parts, reads, plan)
     if codes is not None:
-        trial_keys = out.keys
 
         def make_keys() -> list[Any]:
-            return [trial_keys.key(t) for t in range(trial_keys.n_trials)]
+            return [keys.key(t) for t in range(keys.n_trials)]
     else:
 
         def make_keys() -> list[Any]:
@@ -427,6 +474,46 @@ def run_batch(
         notes=tuple(notes),
         _results=results,
     )
+
+
+def _usable_files(
+    reads: list[FileRead], pattern: Any, roles: tuple[Any, ...], errors: str
+) -> tuple[Plan, list[FileRead]]:
+    """The plan, and every file checked for the columns it names (a file lacking one fails).
+
+    A column that no readable file has is a wrong argument (ColumnError, as
+    for a table); a column that only some files lack fails those files.
+    """
+    readable = [r for r in reads if r.ok]
+    if errors == "raise" and len(readable) < len(reads):
+        raise_failure(next(r for r in reads if not r.ok))
+    if not readable:
+        raise no_usable_file(reads, pattern)
+    columns = list(dict.fromkeys(c for r in readable for c in r.columns))
+    plan = _as_plan(columns, *roles)
+    needed = {
+        "by": plan.by,
+        "response": (plan.response,),
+        "treatment": (plan.treatment,),
+        "block": () if plan.block is None else (plan.block,),
+        "rates": plan.rates,
+    }
+    reads = [missing_columns(r, needed) for r in reads]
+    failed = [r for r in reads if not r.ok]
+    if errors == "raise" and failed:
+        raise_failure(failed[0])
+    if len(failed) == len(reads):
+        raise no_usable_file(reads, pattern)
+    return plan, reads
+
+
+def _add_file_failures(parts: dict[str, Any], reads: list[FileRead], plan: Plan) -> None:
+    """The files that could not be used, as rows of ``failures`` (after the trials)."""
+    parts["n_files"] = len(reads)
+    bad = file_failures(reads, plan.by)
+    parts["n_failed_files"] = len(bad)
+    if len(bad):
+        parts["failures"] = pd.concat([parts["failures"], bad], ignore_index=True)
 
 
 def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:
@@ -462,16 +549,3 @@ def _names(by, response, treatment, block, rates) -> list[Any]:
             continue
         names += list(value) if isinstance(value, (list, tuple)) else [value]
     return names
-
-
-def _read_local(path: str | Path, names: list[Any]) -> pd.DataFrame:
-    from glob import glob
-
-    text = str(path)
-    files = sorted(glob(text)) if any(ch in text for ch in "*?[") else [text]
-    if not files:
-        raise DataError(f"no file matches {text!r}. Check the path and the pattern.")
-    frames = [read_keeping(f, names) for f in files]
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)
