@@ -187,7 +187,8 @@ def _unreadable(path: str, sheet: Any, exc: Exception) -> str:
     suffix = Path(path).suffix.lower()
     if sheet is not None and suffix in (".xlsx", ".xlsm") and "not found" in detail.lower():
         try:
-            sheets = pd.ExcelFile(path).sheet_names
+            with pd.ExcelFile(path) as book:
+                sheets = book.sheet_names
         except Exception:  # noqa: BLE001 - the sheet list is a courtesy
             sheets = []
         shown = f" Its sheets: {', '.join(map(str, sheets))}." if sheets else ""
