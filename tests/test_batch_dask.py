@@ -19,9 +19,10 @@ TABLES = ("table", "groups", "failures", "warnings")
 @pytest.fixture(scope="module")
 def client():
     # two single-threaded worker processes: each trial's warnings are captured in a process
-    # of its own (Python's warning state is process-wide)
+    # of its own (Python's warning state is process-wide); web pages on a free port (":0"),
+    # since with None distributed still takes 8787 and warns when another program holds it
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with distributed.Client(cluster) as c:
         yield c

@@ -376,6 +376,17 @@ def _factor(text: str, option: str) -> dict[str, list[Any]]:
     return {name.strip(): levels}
 
 
+def _fraction(text: str) -> float:
+    """``--reduce``: a number (the fraction of each rate removed)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise OptionError(
+            f"--reduce {text!r} is not understood; give 'omit' (leave the nutrient out) or the "
+            "fraction removed, e.g. --reduce 0.3."
+        ) from None
+
+
 def _cmd_design(args: argparse.Namespace) -> int:
     seed = args.seed
     kind = args.kind
@@ -399,6 +410,11 @@ def _cmd_design(args: argparse.Namespace) -> int:
     }
     if not given[kind]:
         raise OptionError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
+    if kind == "latin" and args.reps is not None:
+        raise OptionError(
+            f"--reps {args.reps}: a Latin square has as many rows (replicates) as treatments; "
+            "leave out --reps."
+        )
     if args.out:
         check_writable(args.out, "--out")
     treatments = [t.strip() for t in args.treatments.split(",")] if args.treatments else None
@@ -418,7 +434,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
             plot_numbers=args.plot_numbers,
         )
     elif kind == "omission":
-        reduce: Any = "omit" if args.reduce in (None, "omit") else float(args.reduce)
+        reduce: Any = "omit" if args.reduce in (None, "omit") else _fraction(args.reduce)
         book = design.omission(
             _pairs(args.formula, "--formula"),
             reduce=reduce,

@@ -222,16 +222,17 @@ def read_files(
     """
     import dask
 
-    lazy = [dask.delayed(read_file, pure=True)(f, names, sheet) for f in files]
-    held = client.persist(lazy)
+    held = client.persist([dask.delayed(read_file)(f, names, sheet) for f in files])
     heads = client.compute([dask.delayed(FileRead.without_rows)(h) for h in held], sync=True)
-    return list(heads), list(held), lazy
+    # tasks of their own (not pure: new keys), so that they never stand for the held results
+    later = [dask.delayed(read_file)(f, names, sheet) for f in files]
+    return list(heads), list(held), later
 
 
 def _conform(read: FileRead, meta: pd.DataFrame) -> pd.DataFrame:
     """The rows of one file with the columns and dtypes of ``meta`` (as a concat would give)."""
     frame = read.frame[list(meta.columns)]
-    return frame.astype(meta.dtypes.to_dict(), copy=False)
+    return frame.astype(meta.dtypes.to_dict())
 
 
 def files_frame(reads: list[Any], meta: pd.DataFrame) -> Any:
@@ -240,7 +241,7 @@ def files_frame(reads: list[Any], meta: pd.DataFrame) -> Any:
 
     dd = require_dask()
     with _no_string_conversion():
-        parts = [dask.delayed(_conform, pure=True)(r, meta) for r in reads]
+        parts = [dask.delayed(_conform)(r, meta) for r in reads]
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
 

@@ -82,6 +82,8 @@ def check_output(path: str | Path, option: str = "path") -> Path:
     fertopt.exceptions.OptionError: cannot write 'results.json': use a name ending in ...
     """
     path = Path(path)
+    if path.is_dir():
+        check_writable(path, option)  # says: a folder, give a file name in it
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise OptionError(
