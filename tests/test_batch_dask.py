@@ -69,6 +69,21 @@ def test_dask_frame_gives_the_local_tables(client):
     pd.testing.assert_frame_equal(res.results[0].anova.table, alone.table)
 
 
+def test_a_pandas_frame_on_the_dask_engine_gives_the_local_tables(client):
+    # a pandas frame is dealt into partitions of whole trials (no shuffle): the same tables,
+    # the same row labels in messages (rows 0, 5 without a key), the same drill-down
+    data = mixed_batch().sample(frac=1.0, random_state=5)
+    data["trial"] = data["trial"].astype(object)
+    data.loc[data.index[[0, 5]], "trial"] = None
+    local = run(data)
+    res = run(data, engine="dask")
+    assert res.engine == "dask"
+    same(res, local)
+    assert res.failures.iloc[-1]["stage"] == "keys"
+    pd.testing.assert_frame_equal(res.results[101].anova.table, local.results[101].anova.table)
+    assert list(res.results) == list(local.results)
+
+
 def test_frame_indexed_by_trial_is_not_shuffled(client):
     data = random_trials(30, seed=32, degenerate=False)
     ddf = dd.from_pandas(data.set_index("trial").sort_index(), npartitions=4)

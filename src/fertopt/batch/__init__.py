@@ -193,10 +193,13 @@ def run_batch(
     Parameters
     ----------
     data : DataFrame, dask DataFrame, str or Path
-        One row per plot.  A path or glob (``"trials/*.parquet"``,
-        ``"all.csv"``) is read with :func:`fertopt.read_trials`
-        (``strict=False``; columns named in the roles keep their names), or
-        by Dask, partition by partition, with ``engine="dask"``.
+        One row per plot.  A path, a folder (its ``.csv``, ``.tsv``, ``.txt``,
+        ``.xlsx`` and ``.parquet`` files) or a glob (``"trials/*.csv"``) is
+        read file by file with :func:`fertopt.read_trials` (``strict=False``;
+        columns named in the roles keep their names), by the Dask workers
+        with ``engine="dask"``.  Every file is a unit of failure: a file that
+        cannot be read, or lacks a column named in the roles, is one row of
+        ``failures`` and the other files are analysed (see Notes).
     by : str or sequence of str
         Column(s) identifying a trial, e.g. ``("site", "year")``.
     response, treatment, block : str
@@ -232,8 +235,12 @@ def run_batch(
     progress : bool, default False
         Show a progress bar (needs ``tqdm``).  Nothing is printed otherwise.
     errors : {'record', 'raise'}
-        Record a failing trial in ``failures`` and go on, or raise the
-        first error (in trial order).
+        Record a failing trial (or file) in ``failures`` and go on, or raise
+        the first error (files in file order first, then trials in trial
+        order).
+    sheet : str or int, optional
+        Excel sheet to read from every ``.xlsx`` file of ``data`` (default:
+        the first); a workbook without it is a failure.
 
     Returns
     -------
@@ -244,10 +251,16 @@ def run_batch(
     Raises
     ------
     ColumnError
-        A role names a column that is not in the data.
+        A role names a column that is not in the data (for files: in none of
+        the readable files).
+    DataError
+        No file matches the path or glob, or none of its files can be used.
     OptionError
-        Invalid options.  Problems of single trials never raise (unless
-        ``errors="raise"``): they are recorded in ``failures`` or ``warnings``.
+        Invalid options.  Problems of single trials or files never raise
+        (unless ``errors="raise"``): they are recorded in ``failures`` or
+        ``warnings``.
+    DependencyError
+        ``engine="dask"`` without dask and distributed installed.
 
     Notes
     -----
@@ -292,11 +305,13 @@ def run_batch(
     trial by :func:`fertopt.fit_response` (a few milliseconds each); the
     ANOVA and letters of regular trials are still vectorized.
 
-    **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, or Parquet
-    or CSV files) are shuffled so that each trial lies in one partition
-    (skipped when the frame is indexed by the trial column with known
-    divisions), and each partition is analysed by the vectorized engine on
-    a worker of the active ``dask.distributed`` client.  To use a cluster,
+    **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, the files
+    of a path or glob, read on the workers one partition per file, or a
+    pandas DataFrame, dealt into partitions of whole trials) are shuffled so
+    that each trial lies in one partition (skipped for a pandas frame and
+    when the frame is indexed by the trial column with known divisions), and
+    each partition is analysed by the vectorized engine on a worker of the
+    active ``dask.distributed`` client.  To use a cluster,
     connect to it first: ``from distributed import Client;
     Client("tcp://scheduler:8786")``; every worker needs fertopt and access
     to the files; use worker processes with one thread each (the per-trial
@@ -304,8 +319,21 @@ def run_batch(
     process-wide).  Without a client a local cluster of ``n_jobs``
     single-threaded worker processes is started for the run.
 
+    **Files.**  Each file of a path or glob is read on its own.  One that
+    cannot be read (empty, binary, not UTF-8 or GBK text, a folder the glob
+    matches, no read permission, a missing sheet) is a ``failures`` row of
+    stage ``"read"``, one lacking a column named in the roles a row of stage
+    ``"columns"``; both have empty keys, come after the trials, and say which
+    file and how to fix it.  Rows keep the row numbers of their file (the
+    header is row 1), and every failure and warning of a trial starts with
+    its file (``"trials/b.csv: … row 3 ('twelve')"``; the rows of a trial
+    spread over several files are named ``file:row``).  Both engines read
+    files with the same reader and give the same ``failures``;
+    ``n_files`` and ``n_failed_files`` count the files.
+
     Trials are the distinct values of the ``by`` columns (exact values; rows
-    with an empty key cell are reported as one failure), in sorted order.
+    with an empty key cell are reported as one failure, one per file for
+    files), in sorted order.
 
     Examples
     --------
@@ -379,8 +407,7 @@ def run_batch(
                 heads, held, later = read_files(client, list_files(data), names, sheet)
                 plan, reads = _usable_files(heads, data, roles, errors)
                 good = [i for i, r in enumerate(reads) if r.ok]
-                meta = combine([heads[i].frame for i in good])
-                meta = meta[[*plan.columns, FILE_COLUMN]].iloc[:0]
+                meta = combine(reads)[[*plan.columns, FILE_COLUMN]].iloc[:0]
                 ddf = files_frame([held[i] for i in good], meta)
                 lazy = files_frame([later[i] for i in good], meta)
             elif is_dask:
@@ -415,7 +442,7 @@ def run_batch(
         if is_path:
             heads = [read_file(f, names, sheet) for f in list_files(data)]
             plan, reads = _usable_files(heads, data, roles, errors)
-            frame = label_rows(combine([r.frame for r in reads if r.ok]), plan.by)
+            frame = label_rows(combine(reads), plan.by)
         else:
             frame = _v.require_frame(data)
             plan = _as_plan(frame.columns, *roles)

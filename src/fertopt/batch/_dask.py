@@ -1,8 +1,13 @@
 """The Dask engine: the vectorized engine on the partitions of a Dask DataFrame.
 
-Rows are first brought together by trial (a hash shuffle on the ``by``
-columns, skipped when the frame is already indexed by the single trial
-column with known divisions), then every partition is analysed by
+The data are a Dask DataFrame; the files of a path or glob, read on the
+workers by :func:`fertopt.batch.sources.read_file` (one partition per file:
+the local engines' reader, so the same files fail with the same messages);
+files behind a URL, read by Dask's own readers; or a pandas DataFrame, dealt
+into partitions of whole trials.  Rows are first brought together by trial
+(a hash shuffle on the ``by`` columns, skipped for a pandas frame and when
+the frame is already indexed by the single trial column with known
+divisions), then every partition is analysed by
 :func:`fertopt.batch._engine.run_local` on a worker of a ``dask.distributed``
 cluster, and the tables of all partitions are merged in key order.  The
 numbers are those of the local engines: a trial is analysed by the same code
@@ -20,8 +25,8 @@ fertopt uses the active ``distributed`` client.  Connect one before calling
 
 Every worker needs fertopt installed (``pip install "fertopt[dask]"``) and
 read access to the files.  Without an active client, fertopt starts a local
-cluster of ``n_jobs`` single-threaded worker processes for the run and shuts
-it down afterwards.
+cluster of ``n_jobs`` single-threaded worker processes for the run (its web
+pages on a free port) and shuts it down afterwards.
 
 Prefer worker processes with one thread each (``dask worker --nthreads 1``,
 ``LocalCluster(threads_per_worker=1)``): the warnings of a trial analysed
@@ -51,7 +56,14 @@ from fertopt.batch._engine import (
 )
 from fertopt.batch._layout import label_codes, trial_keys
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
-from fertopt.batch.sources import FileRead, label_rows, read_file, read_keeping
+from fertopt.batch.sources import (
+    FILE_COLUMN,
+    FileRead,
+    label_rows,
+    read_file,
+    read_keeping,
+    with_file,
+)
 from fertopt.exceptions import DataError, DependencyError, OptionError
 
 __all__ = [
@@ -231,7 +243,7 @@ def read_files(
 
 def _conform(read: FileRead, meta: pd.DataFrame) -> pd.DataFrame:
     """The rows of one file with the columns and dtypes of ``meta`` (as a concat would give)."""
-    frame = read.frame[list(meta.columns)]
+    frame = with_file(read, [c for c in meta.columns if c != FILE_COLUMN])
     return frame.astype(meta.dtypes.to_dict())
 
 

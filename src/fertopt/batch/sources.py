@@ -41,6 +41,7 @@ __all__ = [
     "read_keeping",
     "missing_columns",
     "combine",
+    "with_file",
     "label_rows",
     "files_of_trials",
     "file_failures",
@@ -176,9 +177,7 @@ def read_file(path: str, names: Sequence[Any], sheet: Any = None) -> FileRead:
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's failure
         message = _unreadable(path, sheet, exc)
         return FileRead(path, error=("read", "DataError", message))
-    frame = frame.copy()
-    frame[FILE_COLUMN] = path
-    return FileRead(path, frame=frame, columns=tuple(c for c in frame.columns if c != FILE_COLUMN))
+    return FileRead(path, frame=frame, columns=tuple(frame.columns))
 
 
 def _unreadable(path: str, sheet: Any, exc: Exception) -> str:
@@ -220,11 +219,24 @@ def missing_columns(read: FileRead, roles: dict[str, Sequence[Hashable]]) -> Fil
     return read
 
 
-def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows of all good files, in file order, each keeping its own row number."""
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames)
+def combine(reads: list[FileRead]) -> pd.DataFrame:
+    """The rows of the good files, in file order, each keeping its own row number and its file.
+
+    The file of every row is in :data:`FILE_COLUMN` (one column for all the rows at once:
+    setting it file by file costs more than reading a small file).
+    """
+    good = [r for r in reads if r.ok]
+    frame = good[0].frame.copy() if len(good) == 1 else pd.concat([r.frame for r in good])
+    sizes = [len(r.frame) for r in good]
+    frame[FILE_COLUMN] = np.repeat(np.array([r.path for r in good], dtype=object), sizes)
+    return frame
+
+
+def with_file(read: FileRead, columns: Sequence[Hashable]) -> pd.DataFrame:
+    """The ``columns`` of one good file's rows, and its path in :data:`FILE_COLUMN`."""
+    frame = read.frame[list(columns)].copy()
+    frame[FILE_COLUMN] = np.repeat(np.array([read.path], dtype=object), len(frame))
+    return frame
 
 
 def label_rows(frame: pd.DataFrame, by: Sequence[Hashable]) -> pd.DataFrame:
