@@ -250,8 +250,10 @@ def label_rows(frame: pd.DataFrame, by: Sequence[Hashable]) -> pd.DataFrame:
         return frame
     if any(c not in frame.columns for c in by):
         return frame
+    files, names = pd.factorize(frame[FILE_COLUMN])
+    if len(names) < 2:  # rows of one file: no trial can be spread
+        return frame
     codes = trial_keys(frame, by).codes
-    files, _names = pd.factorize(frame[FILE_COLUMN])
     ok = codes >= 0
     pairs = pd.DataFrame({"t": codes[ok], "f": files[ok]}).drop_duplicates()
     spread = pairs["t"].value_counts()
