@@ -212,14 +212,17 @@ def dask_session(n_jobs: int) -> Iterator[Any]:
 
 
 def _no_string_conversion():
-    """Dask settings keeping object columns as they are (no conversion to Arrow strings).
+    """Dask settings of fertopt's graphs: object columns kept as they are, task-based shuffles.
 
     A yield column holding numbers and a stray text cell must reach the
-    analysis as the local engines see it, not as text.
+    analysis as the local engines see it, not as Arrow text.  Shuffles (of
+    the trials, and of the distinct treatments of each trial) move small
+    frames: the task-based method needs no scheduler plugin, which would
+    log a line on stderr for every shuffle.
     """
     import dask
 
-    return dask.config.set({"dataframe.convert-string": False})
+    return dask.config.set({"dataframe.convert-string": False, "dataframe.shuffle.method": "tasks"})
 
 
 def read_files(
