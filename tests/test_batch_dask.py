@@ -19,9 +19,10 @@ TABLES = ("table", "groups", "failures", "warnings")
 @pytest.fixture(scope="module")
 def client():
     # two single-threaded worker processes: each trial's warnings are captured in a process
-    # of its own (Python's warning state is process-wide)
+    # of its own (Python's warning state is process-wide); web pages on a free port (":0"),
+    # since with None distributed still takes 8787 and warns when another program holds it
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with distributed.Client(cluster) as c:
         yield c
@@ -68,6 +69,21 @@ def test_dask_frame_gives_the_local_tables(client):
     pd.testing.assert_frame_equal(res.results[0].anova.table, alone.table)
 
 
+def test_a_pandas_frame_on_the_dask_engine_gives_the_local_tables(client):
+    # a pandas frame is dealt into partitions of whole trials (no shuffle): the same tables,
+    # the same row labels in messages (rows 0, 5 without a key), the same drill-down
+    data = mixed_batch().sample(frac=1.0, random_state=5)
+    data["trial"] = data["trial"].astype(object)
+    data.loc[data.index[[0, 5]], "trial"] = None
+    local = run(data)
+    res = run(data, engine="dask")
+    assert res.engine == "dask"
+    same(res, local)
+    assert res.failures.iloc[-1]["stage"] == "keys"
+    pd.testing.assert_frame_equal(res.results[101].anova.table, local.results[101].anova.table)
+    assert list(res.results) == list(local.results)
+
+
 def test_frame_indexed_by_trial_is_not_shuffled(client):
     data = random_trials(30, seed=32, degenerate=False)
     ddf = dd.from_pandas(data.set_index("trial").sort_index(), npartitions=4)
@@ -82,7 +98,8 @@ def test_parquet_glob_and_csv(client, tmp_path):
     for i in range(3):
         data.iloc[cuts[i] : cuts[i + 1]].to_parquet(tmp_path / f"part{i}.parquet")
     res = run(str(tmp_path / "part*.parquet"), engine="dask")
-    same(res, run(data))
+    same(res, run(str(tmp_path / "part*.parquet")))  # messages start with the file's name
+    pd.testing.assert_frame_equal(res.table, run(data).table)
     data.to_csv(tmp_path / "all.csv", index=False)
     from_csv = run(str(tmp_path / "all.csv"), engine="dask")
     local_csv = run(str(tmp_path / "all.csv"))

@@ -25,9 +25,20 @@ def test_notebook_runs(path, monkeypatch):
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     client.execute()  # raises CellExecutionError, naming the cell, on any error
+    # without a font for Chinese characters, a Chinese figure says so once (and is drawn with
+    # English labels): that warning is expected there, and only there
+    from fertopt import plotting
+
+    no_font = "no installed font can draw Chinese characters"
+    expected = () if plotting.find_cjk_font() is not None else (no_font,)
     for cell in nb.cells:
         if cell.cell_type != "code" or "warns" in cell.metadata.get("tags", []):
             continue
         for output in cell.get("outputs", []):
             if output.get("name") == "stderr":
-                assert "Warning" not in output["text"], (cell.source, output["text"])
+                text = "\n".join(
+                    line
+                    for line in output["text"].splitlines()
+                    if not any(e in line for e in expected)
+                )
+                assert "Warning" not in text, (cell.source, output["text"])

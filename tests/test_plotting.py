@@ -53,7 +53,7 @@ def test_qq_line_passes_through_the_quartiles():
     np.testing.assert_allclose(axes[1].collections[0].get_offsets(), np.column_stack([osm, osr]))
 
 
-def test_residual_plot_in_chinese_and_publication_style():
+def test_residual_plot_in_chinese_and_publication_style(cjk_font):
     axes = _aov().plot_residuals(lang="zh")
     assert [a.get_title() for a in axes] == ["残差与拟合值", "正态 Q-Q 图"]
     assert axes[0].get_xlabel() == "拟合值" and axes[0].get_ylabel() == "残差"
@@ -216,7 +216,7 @@ def test_response_figure_draws_the_optimum_line_at_the_optimum_rate(n_fit):
     assert not ax.spines["top"].get_visible()
 
 
-def test_response_figure_in_chinese(n_fit):
+def test_response_figure_in_chinese(n_fit, cjk_font):
     econ = n_fit.optimum(prices=PRICES)
     ax = fo.plotting.plot_response(n_fit, optimum=econ, lang="zh")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -224,7 +224,7 @@ def test_response_figure_in_chinese(n_fit):
     assert "一元二次模型拟合" in labels and "置信带" in labels
 
 
-def test_net_return_figure(n_fit):
+def test_net_return_figure(n_fit, require_cjk_font):
     econ = n_fit.optimum(prices=PRICES)
     ax = fo.plotting.plot_net_return(n_fit, prices=PRICES)
     assert _vlines(ax) == [econ.rate]
@@ -234,6 +234,7 @@ def test_net_return_figure(n_fit):
         econ.rate, abs=1.0
     )  # net return peaks at the optimum
     assert ax.get_ylabel() == "net return (USD/ha)"
+    require_cjk_font()
     ax = fo.plotting.plot_net_return(n_fit, prices=PRICES, lang="zh")
     assert ax.get_ylabel() == "施肥纯收益（USD/ha）"
 
@@ -278,7 +279,7 @@ def test_every_figure_renders_to_png(n_fit, tmp_path):
 # ---------------------------------------------------------------------------
 # response surface
 # ---------------------------------------------------------------------------
-def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region():
+def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region(require_cjk_font):
     import sys
     from pathlib import Path
 
@@ -306,6 +307,7 @@ def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "economic optimum (ok)" in labels and "stationary point (maximum)" in labels
     assert ax.get_title() == f"K2O = {opt.rates['K2O']:.4g}"
+    require_cjk_font()
     zh = fo.plotting.plot_surface(surf, prices=PRICES_WC, optimum=opt, lang="zh")
     labels = [t.get_text() for t in zh.get_legend().get_texts()]
     assert "最佳经济施肥量 (正常)" in labels and "试验范围" in labels
@@ -314,7 +316,7 @@ def test_surface_figure_marks_the_optimum_stationary_point_and_tested_region():
 # ---------------------------------------------------------------------------
 # means with letters
 # ---------------------------------------------------------------------------
-def test_means_figure_letters_match_the_result():
+def test_means_figure_letters_match_the_result(require_cjk_font):
     mc = fo.duncan(_aov())
     ax = fo.plotting.plot_means(mc, order="level")
     bars = ax.patches
@@ -331,18 +333,16 @@ def test_means_figure_letters_match_the_result():
     ):
         assert t.get_position()[1] > h + se  # each letter sits above its error bar
     assert ax.get_title() == "Duncan (α = 0.05)"
+    require_cjk_font()
     assert fo.plotting.plot_means(mc, lang="zh").get_title() == "Duncan 新复极差法 (α = 0.05)"
 
 
-def test_means_figure_with_chinese_treatment_names():
+def test_means_figure_with_chinese_treatment_names(cjk_font):
     mc = fo.duncan_from_means(
         means={"对照": 1688.6, "配方": 3020.0, "减氮": 3253.4}, n=3, mse=2500.0, df_resid=8
     )
     ax = fo.plotting.plot_means(mc)
-    font = fo.plotting.find_cjk_font()
-    if font is None:
-        pytest.skip("no CJK font installed (e.g. apt-get install fonts-noto-cjk)")
-    assert all(font in t.get_fontfamily() for t in ax.get_xticklabels())
+    assert all(cjk_font in t.get_fontfamily() for t in ax.get_xticklabels())
     import warnings
 
     with warnings.catch_warnings():

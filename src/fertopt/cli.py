@@ -1,7 +1,11 @@
 """The ``fertopt`` command line (argparse; no statistics here).
 
-Exit codes: 0 success, 2 bad input (one line on stderr, no traceback unless
-``--debug``).  Warnings are printed as ``fertopt: warning: ...`` lines on
+Exit codes: 0 success, 2 any error (one line ``fertopt: error: ...`` on
+stderr, no traceback unless ``--debug``; an error that is not a fertopt
+error is called an unexpected internal error, to be reported), 130
+interrupted (Ctrl-C).  Output files (``--out``, ``--report``) are checked
+before any trial is read, so a long run is never lost to a file that cannot
+be written.  Warnings are printed as ``fertopt: warning: ...`` lines on
 stderr; results go to stdout.
 
 Each subcommand is an ``_add_<name>(sub)`` function that declares its options
@@ -21,8 +25,9 @@ from typing import Any
 
 from fertopt import design
 from fertopt._core.roles import NAME_HINTS, NUTRIENT_TOKENS
+from fertopt._core.validation import check_writable
 from fertopt._version import __version__
-from fertopt.batch import run_batch
+from fertopt.batch import check_output, run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
 from fertopt.plan import DESIGNS, plan_analysis
@@ -242,6 +247,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     suffixes = (".html", ".htm", ".md", ".markdown")
     if report_path is not None and report_path.suffix.lower() not in suffixes:
         raise OptionError(f"--report {args.report}: the file name must end in .html or .md.")
+    if report_path is not None:
+        check_writable(report_path, "--report")
     frame = read_trials(
         args.file,
         sheet=args.sheet,
@@ -336,8 +343,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
-    audit = water_chestnut.audit(lang=args.lang)
     path = Path(args.report or f"water_chestnut_report{'_zh' if args.lang == 'zh' else ''}.html")
+    check_writable(path, "--report")
+    audit = water_chestnut.audit(lang=args.lang)
     audit.to_html(path)
     print(_render(audit, args.format))
     done = "HTML 报告已写入" if args.lang == "zh" else "HTML report written to"
@@ -354,6 +362,8 @@ def _split_names(text: str | None) -> list[str] | None:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     """``fertopt batch``: run_batch on a file or glob, write the tables, print one summary line."""
+    if args.out:  # before any trial is read: a long run must not be lost to a bad --out
+        check_output(args.out, "--out")
     by = _split_names(args.by)
     rates = _split_names(args.rates)
     prices = None
@@ -393,13 +403,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         engine=args.engine,
         n_jobs=args.jobs,
         progress=args.progress,
+        sheet=args.sheet,
     )
     written = result.to_files(args.out) if args.out else []
     line = (
         f"fertopt batch: {result.n_trials} trials, {result.n_analysed} analysed "
         f"({result.n_vectorized} vectorized), {result.n_failed} failed, "
-        f"{result.n_warned} with warnings, {result.elapsed:.2f} s"
+        f"{result.n_warned} with warnings"
     )
+    if result.n_failed_files:
+        line += f", {result.n_failed_files} of {result.n_files} files could not be used"
+    line += f", {result.elapsed:.2f} s"
     if written:
         line += " -> " + ", ".join(str(p) for p in written)
     print(line)
@@ -439,6 +453,17 @@ def _factor(text: str, option: str) -> dict[str, list[Any]]:
     return {name.strip(): levels}
 
 
+def _fraction(text: str) -> float:
+    """``--reduce``: a number (the fraction of each rate removed)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise OptionError(
+            f"--reduce {text!r} is not understood; give 'omit' (leave the nutrient out) or the "
+            "fraction removed, e.g. --reduce 0.3."
+        ) from None
+
+
 def _cmd_design(args: argparse.Namespace) -> int:
     seed = args.seed
     kind = args.kind
@@ -462,6 +487,13 @@ def _cmd_design(args: argparse.Namespace) -> int:
     }
     if not given[kind]:
         raise OptionError(f"a {kind} design needs {needs[kind]}; see fertopt design --help.")
+    if kind == "latin" and args.reps is not None:
+        raise OptionError(
+            f"--reps {args.reps}: a Latin square has as many rows (replicates) as treatments; "
+            "leave out --reps."
+        )
+    if args.out:
+        check_writable(args.out, "--out")
     treatments = [t.strip() for t in args.treatments.split(",")] if args.treatments else None
     # --reps 0 is refused by the generator, not replaced by the default
     reps = args.reps if args.reps is not None else (1 if kind == "3414" else 3)
@@ -479,7 +511,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
             plot_numbers=args.plot_numbers,
         )
     elif kind == "omission":
-        reduce: Any = "omit" if args.reduce in (None, "omit") else float(args.reduce)
+        reduce: Any = "omit" if args.reduce in (None, "omit") else _fraction(args.reduce)
         book = design.omission(
             _pairs(args.formula, "--formula"),
             reduce=reduce,
@@ -511,6 +543,16 @@ def _cmd_design(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _add_debug(parser: Any) -> None:
+    """``--debug`` after the subcommand too (``fertopt batch ... --debug``)."""
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback on errors",
+    )
 
 
 def _add_analyze(sub: Any) -> None:
@@ -610,12 +652,7 @@ def _add_analyze(sub: Any) -> None:
         default="text",
         help="what to print on stdout (default: text)",
     )
-    ana.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="show the full traceback on errors",
-    )
+    _add_debug(ana)
     ana.set_defaults(func=_cmd_analyze)
 
 
@@ -656,7 +693,12 @@ def _add_batch(sub: Any) -> None:
     bat.add_argument("--engine", choices=("auto", "python", "vectorized", "dask"), default="auto")
     bat.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     bat.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
-    bat.add_argument("--out", help="results.parquet, results.csv or results.xlsx")
+    bat.add_argument("--sheet", help="Excel sheet of every .xlsx file (default: the first sheet)")
+    bat.add_argument(
+        "--out",
+        help="results.parquet, results.csv or results.xlsx (checked before the trials are read)",
+    )
+    _add_debug(bat)
     bat.set_defaults(func=_cmd_batch)
 
 
@@ -683,6 +725,7 @@ def _add_example(sub: Any) -> None:
         default="text",
         help="what to print on standard output (default: text)",
     )
+    _add_debug(ex)
     ex.set_defaults(func=_cmd_example)
 
 
@@ -720,6 +763,7 @@ def _add_design(sub: Any) -> None:
         help="plot numbers 1, 2, ... or 101, 102, ..., 201, ...",
     )
     des.add_argument("--out", help="CSV file to write (default: standard output)")
+    _add_debug(des)
     des.set_defaults(func=_cmd_design)
 
 
@@ -844,21 +888,45 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``fertopt`` console script."""
+    """Entry point of the ``fertopt`` console script.
+
+    Every error ends the run with one line on stderr and exit status 2: a
+    fertopt error says what is wrong and how to fix it; any other exception
+    is an unexpected internal error, named with its type and message, with
+    the advice to re-run with ``--debug`` (which shows the traceback) and
+    report it.  Ctrl-C ends the run with exit status 130.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
+    debug = bool(getattr(args, "debug", False))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning
             return int(args.func(args))
     except FertoptError as exc:
-        if args.debug:
+        if debug:
             raise
         print(f"fertopt: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("fertopt: interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place every other error is reported
+        if debug:
+            raise
+        detail = _one_line(exc) or "(no message)"
+        print(
+            f"fertopt: error: unexpected internal error ({type(exc).__name__}: {detail}). "
+            f"Re-run the same command with --debug to see the traceback, and please report it "
+            f"with that traceback to the fertopt maintainers.",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import os
+import tempfile
 import unicodedata
 import warnings
 from collections.abc import Hashable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -661,3 +664,59 @@ def check_variation(y: np.ndarray, column: Any, relative: float = 0.0) -> None:
         f"all {len(y)} values of {column!r} are {close} ({y[0]:.6g}); there is no variation to "
         "analyse. Check that the right column was named as response."
     )
+
+
+# ---------------------------------------------------------------------------
+# output files
+# ---------------------------------------------------------------------------
+def check_writable(path: Any, option: str = "path") -> Path:
+    """Check, before any work, that a file can be written at ``path``; returns it as a Path.
+
+    The folder must exist and take a new file (a probe file is created in it
+    and removed), ``path`` must not be a folder, and a file already there must
+    be writable.  ``option`` names the argument in the message (``"--out"``).
+
+    Raises
+    ------
+    OptionError
+        What is wrong with the place, and how to fix it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = tempfile.mkdtemp()
+    >>> check_writable(pathlib.Path(folder) / "results.csv", "--out").name
+    'results.csv'
+    >>> check_writable(pathlib.Path(folder) / "missing" / "results.csv", "--out")
+    Traceback (most recent call last):
+    ...
+    fertopt.exceptions.OptionError: --out ...: the folder ... does not exist. Create it ...
+    """
+    path = Path(path)
+    folder = path.parent
+    where = f"{option} {str(path)!r}"
+    if path.is_dir():
+        raise OptionError(
+            f"{where} is a folder; give a file name in it, e.g. {str(path / 'results.csv')!r}."
+        )
+    if not folder.exists():
+        raise OptionError(
+            f"{where}: the folder {str(folder)!r} does not exist. Create it first, or write to "
+            "a folder that exists."
+        )
+    if not folder.is_dir():
+        raise OptionError(f"{where}: {str(folder)!r} is a file, not a folder. Write elsewhere.")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".fertopt-check-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OptionError(
+            f"{where}: cannot write in the folder {str(folder)!r} ({reason}). Choose a folder "
+            "you can write to."
+        ) from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OptionError(
+            f"{where}: the file exists and is read-only. Choose another name, or make it writable."
+        )
+    return path

@@ -21,16 +21,38 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt.batch._dask import open_source, run_dask
-from fertopt.batch._engine import assemble, read_keeping, run_local, surface_setup
+from fertopt.batch._dask import (
+    dask_columns,
+    dask_session,
+    files_frame,
+    frame_by_trial,
+    open_remote,
+    read_files,
+    run_dask,
+    workers_of,
+)
+from fertopt.batch._engine import assemble, run_local, surface_setup
+from fertopt.batch._layout import trial_keys
 from fertopt.batch._pertrial import Plan, TrialResult, table_columns
-from fertopt.batch.result import LEAD_COLUMNS, BatchResult, TrialResults
+from fertopt.batch.result import LEAD_COLUMNS, BatchResult, TrialResults, check_output
+from fertopt.batch.sources import (
+    FILE_COLUMN,
+    FileRead,
+    combine,
+    file_failures,
+    label_rows,
+    list_files,
+    missing_columns,
+    no_usable_file,
+    raise_failure,
+    read_file,
+)
 from fertopt.curves.models import get_model
 from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
 from fertopt.multcomp import LETTER_TESTS
 from fertopt.plan import DESIGNS, nutrient_of, plan_analysis
 
-__all__ = ["run_batch", "BatchResult", "TrialResult", "TrialResults"]
+__all__ = ["run_batch", "check_output", "BatchResult", "TrialResult", "TrialResults"]
 
 _ENGINES = ("auto", "python", "vectorized", "dask")
 _POSTHOC = (None, *LETTER_TESTS)
@@ -168,16 +190,20 @@ def run_batch(
     n_jobs: int = 1,
     progress: bool = False,
     errors: str = "record",
+    sheet: Any = None,
 ) -> BatchResult:
     """Analyse many trials at once.
 
     Parameters
     ----------
     data : DataFrame, dask DataFrame, str or Path
-        One row per plot.  A path or glob (``"trials/*.parquet"``,
-        ``"all.csv"``) is read with :func:`fertopt.read_trials`
-        (``strict=False``; columns named in the roles keep their names), or
-        by Dask, partition by partition, with ``engine="dask"``.
+        One row per plot.  A path, a folder (its ``.csv``, ``.tsv``, ``.txt``,
+        ``.xlsx`` and ``.parquet`` files) or a glob (``"trials/*.csv"``) is
+        read file by file with :func:`fertopt.read_trials` (``strict=False``;
+        columns named in the roles keep their names), by the Dask workers
+        with ``engine="dask"``.  Every file is a unit of failure: a file that
+        cannot be read, or lacks a column named in the roles, is one row of
+        ``failures`` and the other files are analysed (see Notes).
     by : str or sequence of str
         Column(s) identifying a trial, e.g. ``("site", "year")``.
     response, treatment, block : str
@@ -225,8 +251,12 @@ def run_batch(
     progress : bool, default False
         Show a progress bar (needs ``tqdm``).  Nothing is printed otherwise.
     errors : {'record', 'raise'}
-        Record a failing trial in ``failures`` and go on, or raise the
-        first error (in trial order).
+        Record a failing trial (or file) in ``failures`` and go on, or raise
+        the first error (files in file order first, then trials in trial
+        order).
+    sheet : str or int, optional
+        Excel sheet to read from every ``.xlsx`` file of ``data`` (default:
+        the first); a workbook without it is a failure.
 
     Returns
     -------
@@ -237,10 +267,16 @@ def run_batch(
     Raises
     ------
     ColumnError
-        A role names a column that is not in the data.
+        A role names a column that is not in the data (for files: in none of
+        the readable files).
+    DataError
+        No file matches the path or glob, or none of its files can be used.
     OptionError
-        Invalid options.  Problems of single trials never raise (unless
-        ``errors="raise"``): they are recorded in ``failures`` or ``warnings``.
+        Invalid options.  Problems of single trials or files never raise
+        (unless ``errors="raise"``): they are recorded in ``failures`` or
+        ``warnings``.
+    DependencyError
+        ``engine="dask"`` without dask and distributed installed.
 
     Notes
     -----
@@ -285,11 +321,13 @@ def run_batch(
     trial by :func:`fertopt.fit_response` (a few milliseconds each); the
     ANOVA and letters of regular trials are still vectorized.
 
-    **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, or Parquet
-    or CSV files) are shuffled so that each trial lies in one partition
-    (skipped when the frame is indexed by the trial column with known
-    divisions), and each partition is analysed by the vectorized engine on
-    a worker of the active ``dask.distributed`` client.  To use a cluster,
+    **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, the files
+    of a path or glob, read on the workers one partition per file, or a
+    pandas DataFrame, dealt into partitions of whole trials) are shuffled so
+    that each trial lies in one partition (skipped for a pandas frame and
+    when the frame is indexed by the trial column with known divisions), and
+    each partition is analysed by the vectorized engine on a worker of the
+    active ``dask.distributed`` client.  To use a cluster,
     connect to it first: ``from distributed import Client;
     Client("tcp://scheduler:8786")``; every worker needs fertopt and access
     to the files; use worker processes with one thread each (the per-trial
@@ -297,8 +335,21 @@ def run_batch(
     process-wide).  Without a client a local cluster of ``n_jobs``
     single-threaded worker processes is started for the run.
 
+    **Files.**  Each file of a path or glob is read on its own.  One that
+    cannot be read (empty, binary, not UTF-8 or GBK text, a folder the glob
+    matches, no read permission, a missing sheet) is a ``failures`` row of
+    stage ``"read"``, one lacking a column named in the roles a row of stage
+    ``"columns"``; both have empty keys, come after the trials, and say which
+    file and how to fix it.  Rows keep the row numbers of their file (the
+    header is row 1), and every failure and warning of a trial starts with
+    its file (``"trials/b.csv: … row 3 ('twelve')"``; the rows of a trial
+    spread over several files are named ``file:row``).  Both engines read
+    files with the same reader and give the same ``failures``;
+    ``n_files`` and ``n_failed_files`` count the files.
+
     Trials are the distinct values of the ``by`` columns (exact values; rows
-    with an empty key cell are reported as one failure), in sorted order.
+    with an empty key cell are reported as one failure, one per file for
+    files), in sorted order.
 
     Examples
     --------
@@ -350,35 +401,58 @@ def run_batch(
     start = time.perf_counter()
     is_path = isinstance(data, (str, Path))
     is_dask = _is_dask_frame(data)
-    if engine == "auto":
-        engine_used = "dask" if is_dask else "vectorized"
-    else:
-        engine_used = engine
+    if sheet is not None and not is_path:
+        raise OptionError(
+            f"sheet={sheet!r} names an Excel sheet of the files to read; it needs a path or a "
+            "glob as data, not a table."
+        )
     if design is not None:
         design = _v.check_choice(str(design).lower().replace("-", "_"), "design", DESIGNS)
+    # the 3414 analysis (N, P, K columns) before any table is read: only with design="3414";
+    # an in-memory or local table may also be recognised as 3414 from its first trial (below)
+    t4 = _three414_rates(None, by, response, treatment, block, rates, design, surface, model)
+    roles = (by, response, treatment, block, rates, posthoc, alpha, surface, model, prices, t4)
+    names = _names(by, response, treatment, block, rates)
+    engine_used = ("dask" if is_dask else "vectorized") if engine == "auto" else engine
+    reads: list[FileRead] = []
+    codes = None
     if engine_used == "dask":
-        ddf, normalise, columns = open_source(data, _names(by, response, treatment, block, rates))
-        t4 = _three414_rates(None, by, response, treatment, block, rates, design, surface, model)
-        plan = _as_plan(
-            columns,
-            by,
-            response,
-            treatment,
-            block,
-            rates,
-            posthoc,
-            alpha,
-            surface,
-            model,
-            prices,
-            t4,
-        )
-        _check_prices(plan, pd.DataFrame())
-        parts, notes = run_dask(
-            ddf, normalise, plan, errors=errors, n_jobs=int(n_jobs), progress=progress
-        )
-        source = (ddf, normalise)
-        codes = None
+        with dask_session(int(n_jobs)) as client:
+            by_trial = False
+            normalise = False
+            if is_path and "://" in str(data):
+                ddf, normalise, columns = open_remote(str(data), names)
+                plan = _as_plan(columns, *roles)
+                lazy = ddf
+            elif is_path:
+                heads, held, later = read_files(client, list_files(data), names, sheet)
+                plan, reads = _usable_files(heads, data, roles, errors)
+                good = [i for i, r in enumerate(reads) if r.ok]
+                meta = combine(reads)[[*plan.columns, FILE_COLUMN]].iloc[:0]
+                ddf = files_frame([held[i] for i in good], meta)
+                lazy = files_frame([later[i] for i in good], meta)
+            elif is_dask:
+                plan = _as_plan(dask_columns(data), *roles)
+                ddf = lazy = data
+            else:
+                frame = _v.require_frame(data)
+                plan = _as_plan(frame.columns, *roles)
+                ddf = frame_by_trial(frame, plan, 2 * workers_of(client))
+                by_trial = True
+                lazy = None
+                keys = trial_keys(frame, plan.by)
+                codes = keys.codes
+            _check_prices(plan, pd.DataFrame())
+            parts, notes = run_dask(
+                ddf,
+                normalise,
+                plan,
+                errors=errors,
+                client=client,
+                progress=progress,
+                by_trial=by_trial,
+            )
+        source = frame if codes is not None else (lazy, normalise)
     else:
         if is_dask:
             raise OptionError(
@@ -387,24 +461,17 @@ def run_batch(
                 "engine='dask' (or 'auto'), or call .compute() first."
             )
         if is_path:
-            frame = _read_local(data, _names(by, response, treatment, block, rates))
+            heads = [read_file(f, names, sheet) for f in list_files(data)]
+            plan, reads = _usable_files(heads, data, roles, errors)
+            frame = label_rows(combine(reads), plan.by)
         else:
             frame = _v.require_frame(data)
-        t4 = _three414_rates(frame, by, response, treatment, block, rates, design, surface, model)
-        plan = _as_plan(
-            frame.columns,
-            by,
-            response,
-            treatment,
-            block,
-            rates,
-            posthoc,
-            alpha,
-            surface,
-            model,
-            prices,
-            t4,
-        )
+        if not t4:
+            t4 = _three414_rates(
+                frame, by, response, treatment, block, rates, design, surface, model
+            )
+            roles = (*roles[:-1], t4)
+        plan = _as_plan(frame.columns, *roles)
         _check_prices(plan, frame)
         bar = _Progress(0, progress)
         if bar.active:
@@ -425,14 +492,15 @@ def run_batch(
         parts = assemble(out, plan)
         notes = [bar.note] if bar.note else []
         source = frame
-        codes = out.keys.codes
+        keys = out.keys
+        codes = keys.codes
     for note in notes:
         warnings.warn(note, DisplayWarning, stacklevel=2)
+    _add_file_failures(parts, reads, plan)
     if codes is not None:
-        trial_keys = out.keys
 
         def make_keys() -> list[Any]:
-            return [trial_keys.key(t) for t in range(trial_keys.n_trials)]
+            return [keys.key(t) for t in range(keys.n_trials)]
     else:
 
         def make_keys() -> list[Any]:
@@ -505,6 +573,46 @@ def _three414_rates(
     return tuple((plan.rates[c] or str(c), c) for c in list(plan.rates)[:3])
 
 
+def _usable_files(
+    reads: list[FileRead], pattern: Any, roles: tuple[Any, ...], errors: str
+) -> tuple[Plan, list[FileRead]]:
+    """The plan, and every file checked for the columns it names (a file lacking one fails).
+
+    A column that no readable file has is a wrong argument (ColumnError, as
+    for a table); a column that only some files lack fails those files.
+    """
+    readable = [r for r in reads if r.ok]
+    if errors == "raise" and len(readable) < len(reads):
+        raise_failure(next(r for r in reads if not r.ok))
+    if not readable:
+        raise no_usable_file(reads, pattern)
+    columns = list(dict.fromkeys(c for r in readable for c in r.columns))
+    plan = _as_plan(columns, *roles)
+    needed = {
+        "by": plan.by,
+        "response": (plan.response,),
+        "treatment": (plan.treatment,),
+        "block": () if plan.block is None else (plan.block,),
+        "rates": plan.rates,
+    }
+    reads = [missing_columns(r, needed) for r in reads]
+    failed = [r for r in reads if not r.ok]
+    if errors == "raise" and failed:
+        raise_failure(failed[0])
+    if len(failed) == len(reads):
+        raise no_usable_file(reads, pattern)
+    return plan, reads
+
+
+def _add_file_failures(parts: dict[str, Any], reads: list[FileRead], plan: Plan) -> None:
+    """The files that could not be used, as rows of ``failures`` (after the trials)."""
+    parts["n_files"] = len(reads)
+    bad = file_failures(reads, plan.by)
+    parts["n_failed_files"] = len(bad)
+    if len(bad):
+        parts["failures"] = pd.concat([parts["failures"], bad], ignore_index=True)
+
+
 def _check_prices(plan: Plan, frame: pd.DataFrame) -> None:
     """Prices that cannot price the surface fail every trial alike: refuse them before the run."""
     if plan.surface is not None and plan.prices is not None:
@@ -538,16 +646,3 @@ def _names(by, response, treatment, block, rates) -> list[Any]:
             continue
         names += list(value) if isinstance(value, (list, tuple)) else [value]
     return names
-
-
-def _read_local(path: str | Path, names: list[Any]) -> pd.DataFrame:
-    from glob import glob
-
-    text = str(path)
-    files = sorted(glob(text)) if any(ch in text for ch in "*?[") else [text]
-    if not files:
-        raise DataError(f"no file matches {text!r}. Check the path and the pattern.")
-    frames = [read_keeping(f, names) for f in files]
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)

@@ -1,8 +1,13 @@
 """The Dask engine: the vectorized engine on the partitions of a Dask DataFrame.
 
-Rows are first brought together by trial (a hash shuffle on the ``by``
-columns, skipped when the frame is already indexed by the single trial
-column with known divisions), then every partition is analysed by
+The data are a Dask DataFrame; the files of a path or glob, read on the
+workers by :func:`fertopt.batch.sources.read_file` (one partition per file:
+the local engines' reader, so the same files fail with the same messages);
+files behind a URL, read by Dask's own readers; or a pandas DataFrame, dealt
+into partitions of whole trials.  Rows are first brought together by trial
+(a hash shuffle on the ``by`` columns, skipped for a pandas frame and when
+the frame is already indexed by the single trial column with known
+divisions), then every partition is analysed by
 :func:`fertopt.batch._engine.run_local` on a worker of a ``dask.distributed``
 cluster, and the tables of all partitions are merged in key order.  The
 numbers are those of the local engines: a trial is analysed by the same code
@@ -20,8 +25,8 @@ fertopt uses the active ``distributed`` client.  Connect one before calling
 
 Every worker needs fertopt installed (``pip install "fertopt[dask]"``) and
 read access to the files.  Without an active client, fertopt starts a local
-cluster of ``n_jobs`` single-threaded worker processes for the run and shuts
-it down afterwards.
+cluster of ``n_jobs`` single-threaded worker processes for the run (its web
+pages on a free port) and shuts it down afterwards.
 
 Prefer worker processes with one thread each (``dask worker --nthreads 1``,
 ``LocalCluster(threads_per_worker=1)``): the warnings of a trial analysed
@@ -33,7 +38,8 @@ library in another thread of the same process could reach the wrong place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 from typing import Any
@@ -45,21 +51,38 @@ from fertopt.batch._engine import (
     assemble,
     missing_key_failure,
     presence_of,
-    read_keeping,
     run_local,
     usual_treatments,
 )
 from fertopt.batch._layout import label_codes, trial_keys
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
+from fertopt.batch.sources import (
+    FILE_COLUMN,
+    FileRead,
+    label_rows,
+    read_file,
+    read_keeping,
+    with_file,
+)
 from fertopt.exceptions import DataError, DependencyError, OptionError
 
-__all__ = ["open_source", "run_dask", "trial_frame"]
+__all__ = [
+    "require_dask",
+    "dask_session",
+    "open_remote",
+    "read_files",
+    "files_frame",
+    "frame_by_trial",
+    "run_dask",
+    "trial_frame",
+]
 
 _PARQUET = (".parquet", ".pq")
 _TEXT = (".csv", ".tsv", ".txt")
 
 
-def _require_dask():
+def require_dask():
+    """``dask.dataframe``, or a DependencyError naming the extra to install."""
     try:
         import dask.dataframe as dd
         import distributed  # noqa: F401
@@ -70,33 +93,33 @@ def _require_dask():
     return dd
 
 
-def _files(path: str | Path) -> list[str]:
-    text = str(path)
-    if any(ch in text for ch in "*?["):
-        files = sorted(glob(text))
-    elif Path(text).is_dir():
-        files = sorted(str(p) for p in Path(text).iterdir() if p.suffix.lower() in _PARQUET + _TEXT)
-    else:
-        files = [text] if Path(text).exists() or "://" in text else []
+def _remote_files(path: str) -> list[str]:
+    files = sorted(glob(path)) if "://" not in path and any(ch in path for ch in "*?[") else [path]
     if not files:
-        raise DataError(f"no file matches {text!r}. Check the path and the pattern.")
+        raise DataError(f"no file matches {path!r}. Check the path and the pattern.")
     return files
 
 
-def open_source(data: Any, names: list[Any]) -> tuple[Any, bool, list[Any]]:
-    """``(dask frame, normalise, columns)`` for a Dask DataFrame or a path/glob.
+def dask_columns(ddf: Any) -> list[Any]:
+    """Columns of a Dask DataFrame, its index name included (a trial key may be the index)."""
+    columns = list(ddf.columns)
+    if ddf.index.name is not None:
+        columns.append(ddf.index.name)
+    return columns
 
-    ``normalise`` is True for text files: their partitions are read as text
-    and passed through :func:`fertopt.read_trials` (column names recognised
-    in English and Chinese, numbers read as fertopt reads them).
+
+def open_remote(data: str, names: list[Any]) -> tuple[Any, bool, list[Any]]:
+    """``(dask frame, normalise, columns)`` for files at a URL (``s3://…``), read by Dask.
+
+    Local files are read file by file (:func:`read_files`); files behind a
+    URL, which :func:`fertopt.read_trials` cannot open, are read by Dask's
+    own readers, partition by partition.  ``normalise`` is True for text
+    files: their partitions are read as text and passed through
+    :func:`fertopt.read_trials` (column names recognised in English and
+    Chinese, numbers read as fertopt reads them).
     """
-    dd = _require_dask()
-    if not isinstance(data, (str, Path)):
-        columns = list(data.columns)
-        if data.index.name is not None:
-            columns.append(data.index.name)
-        return data, False, columns
-    files = _files(data)
+    dd = require_dask()
+    files = _remote_files(data)
     suffixes = {Path(f).suffix.lower() for f in files}
     if suffixes <= set(_PARQUET):
         ddf = dd.read_parquet(files)
@@ -144,11 +167,15 @@ def _analyse_partition(
         frame = _normalised(frame, normalise, plan)
         if len(frame) == 0:
             return {"empty": True}
+        frame = label_rows(frame, plan.by)
         out = run_local(frame, plan, engine="vectorized", errors=errors, expected=expected)
         missing = np.asarray(frame.index)[out.missing_key_rows]
+        files = out.missing_key_files
         out.missing_key_rows = np.zeros(0, dtype=np.int64)
+        out.missing_key_files = None
         parts = assemble(out, plan)
         parts["missing_labels"] = missing
+        parts["missing_files"] = files
         return parts
 
 
@@ -156,38 +183,148 @@ def _partitioned_by_trial(ddf: Any, by: Sequence[Any]) -> bool:
     return len(by) == 1 and ddf.index.name == by[0] and bool(ddf.known_divisions)
 
 
-def _client(n_jobs: int):
+@contextmanager
+def dask_session(n_jobs: int) -> Iterator[Any]:
+    """The active ``distributed`` client, or a local cluster of ``n_jobs`` workers for the run.
+
+    The local cluster's web server listens on a free port (never the
+    default 8787, which another cluster or program may hold).
+    """
+    require_dask()
     from distributed import Client, LocalCluster, get_client
 
     try:
-        return get_client(), None
+        active = get_client()
     except ValueError:
-        cluster = LocalCluster(
-            n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        active = None
+    if active is not None:
+        yield active
+        return
+    cluster = LocalCluster(
+        n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _no_string_conversion():
+    """Dask settings of fertopt's graphs: object columns kept as they are, task-based shuffles.
+
+    A yield column holding numbers and a stray text cell must reach the
+    analysis as the local engines see it, not as Arrow text.  Shuffles (of
+    the trials, and of the distinct treatments of each trial) move small
+    frames: the task-based method needs no scheduler plugin, which would
+    log a line on stderr for every shuffle.
+    """
+    import dask
+
+    return dask.config.set({"dataframe.convert-string": False, "dataframe.shuffle.method": "tasks"})
+
+
+def read_files(
+    client: Any, files: list[str], names: list[Any], sheet: Any
+) -> tuple[list[FileRead], list[Any], list[Any]]:
+    """Read every file on the cluster's workers, file by file.
+
+    Returns the reads without their rows (what the client needs to check
+    columns and report failures), the reads held on the workers for the run,
+    and the same reads as lazy tasks (for recomputing one trial later, when
+    the cluster may be gone).
+    """
+    import dask
+
+    held = client.persist([dask.delayed(read_file)(f, names, sheet) for f in files])
+    heads = client.compute([dask.delayed(FileRead.without_rows)(h) for h in held], sync=True)
+    # tasks of their own (not pure: new keys), so that they never stand for the held results
+    later = [dask.delayed(read_file)(f, names, sheet) for f in files]
+    return list(heads), list(held), later
+
+
+def _conform(read: FileRead, meta: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one file with the columns and dtypes of ``meta`` (as a concat would give)."""
+    frame = with_file(read, [c for c in meta.columns if c != FILE_COLUMN])
+    return frame.astype(meta.dtypes.to_dict())
+
+
+def files_frame(reads: list[Any], meta: pd.DataFrame) -> Any:
+    """A Dask DataFrame of the good files (one partition each) from their read tasks."""
+    import dask
+
+    dd = require_dask()
+    with _no_string_conversion():
+        parts = [dask.delayed(_conform)(r, meta) for r in reads]
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+
+def frame_by_trial(frame: pd.DataFrame, plan: Plan, n_parts: int) -> Any:
+    """A pandas frame as a Dask DataFrame whose partitions hold whole trials.
+
+    Trials (in key order) are dealt into ``n_parts`` partitions of about
+    equal rows; the rows keep their labels and their order within each
+    trial, and rows without a trial key go, in their order, to the last one.
+    """
+    import dask
+
+    dd = require_dask()
+    codes = trial_keys(frame, plan.by).codes
+    n_trials = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
+    n_parts = max(1, min(n_parts, n_trials))
+    order = np.argsort(np.where(codes < 0, n_trials, codes), kind="stable")
+    sizes = np.bincount(codes[codes >= 0], minlength=n_trials)
+    ends = np.cumsum(sizes)
+    cuts = [0]
+    for i in range(1, n_parts):
+        t = int(np.searchsorted(ends, len(order) * i / n_parts)) if n_trials else 0
+        cuts.append(max(cuts[-1], int(ends[min(t, n_trials - 1)]) if n_trials else 0))
+    cuts.append(len(order))
+    pieces = [frame.iloc[order[a:b]] for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
+    with _no_string_conversion():
+        return dd.from_delayed(
+            [dask.delayed(p) for p in pieces], meta=frame.iloc[:0], verify_meta=False
         )
-        return Client(cluster), cluster
+
+
+def workers_of(client: Any) -> int:
+    """Number of workers of the cluster (at least 1)."""
+    return max(1, len(client.nthreads()))
 
 
 def run_dask(
-    ddf: Any, normalise: bool, plan: Plan, *, errors: str, n_jobs: int, progress: bool
+    ddf: Any,
+    normalise: bool,
+    plan: Plan,
+    *,
+    errors: str,
+    client: Any,
+    progress: bool,
+    by_trial: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Analyse every trial of a Dask DataFrame on the active (or a local) cluster."""
+    """Analyse every trial of a Dask DataFrame on ``client``'s cluster.
+
+    ``by_trial``: the partitions already hold whole trials (no shuffle).
+    """
     import dask
     from distributed import as_completed
 
     notes: list[str] = []
-    if not _partitioned_by_trial(ddf, plan.by):
-        if normalise:
-            meta = read_keeping(ddf.head(5, npartitions=1), plan.columns).iloc[:0]
-            ddf = ddf.map_partitions(_normalised, True, plan, meta=meta)
-            normalise = False
-        on = [c for c in plan.by if c in ddf.columns]
-        if len(on) == len(plan.by):
-            ddf = ddf.shuffle(on=on, shuffle_method="tasks")
-    expected = _usual_treatments(ddf, plan, normalise) or ()  # () : the batch has none
-    parts = ddf.to_delayed()
-    tasks = [dask.delayed(_analyse_partition)(p, plan, errors, normalise, expected) for p in parts]
-    client, cluster = _client(n_jobs)
+    with _no_string_conversion():
+        if not by_trial and not _partitioned_by_trial(ddf, plan.by):
+            if normalise:
+                meta = read_keeping(ddf.head(5, npartitions=1), plan.columns).iloc[:0]
+                ddf = ddf.map_partitions(_normalised, True, plan, meta=meta)
+                normalise = False
+            on = [c for c in plan.by if c in ddf.columns]
+            if len(on) == len(plan.by):
+                ddf = ddf.shuffle(on=on, shuffle_method="tasks")
+        expected = _usual_treatments(ddf, plan, normalise) or ()  # () : the batch has none
+        parts = ddf.to_delayed()
+        tasks = [
+            dask.delayed(_analyse_partition)(p, plan, errors, normalise, expected) for p in parts
+        ]
     bar = None
     try:
         futures = client.compute(tasks)
@@ -207,9 +344,6 @@ def run_dask(
     finally:
         if bar is not None:
             bar.close()
-        if cluster is not None:
-            client.close()
-            cluster.close()
     return merge(results, plan), notes
 
 
@@ -250,9 +384,16 @@ def merge(results: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:
         groups[col] = pd.Categorical(
             values, categories=pd.Index(sorted(set(values.dropna())), dtype=object)
         )
-    labels = np.concatenate([np.asarray(r["missing_labels"]) for r in done])
+    labels = np.concatenate([np.asarray(r["missing_labels"], dtype=object) for r in done])
+    files = None
+    if any(r["missing_files"] is not None for r in done):
+        files = np.concatenate(
+            [np.asarray(r["missing_files"], dtype=object) for r in done if len(r["missing_labels"])]
+            or [np.zeros(0, dtype=object)]
+        )
     if len(labels):
-        failures = pd.concat([failures, missing_key_failure(labels, plan.by)], ignore_index=True)
+        keyless = missing_key_failure(labels, plan.by, files)
+        failures = pd.concat([failures, keyless], ignore_index=True)
     return {
         "table": table,
         "groups": groups,
@@ -281,7 +422,7 @@ def trial_frame(source: tuple[Any, bool], plan: Plan, key: Any) -> pd.DataFrame:
         for c, v in zip(names, values, strict=True):
             cond = ddf[c] == v
             mask = cond if mask is None else mask & cond
-        return ddf[mask].compute()
+        return label_rows(ddf[mask].compute(), by)
     mask = np.ones(len(frame), dtype=bool)
     for c, v in zip(by, values, strict=True):
         mask &= (frame[c] == v).to_numpy()

@@ -38,12 +38,12 @@ from fertopt.batch._pertrial import (
     table_columns,
     uses_3414_codes,
 )
+from fertopt.batch.sources import FILE_COLUMN, files_of_trials
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import FertoptError
-from fertopt.io import read_trials
 from fertopt.surface.fit import resolve_units
 
-__all__ = ["Output", "run_local", "assemble", "read_keeping", "CHUNK_TRIALS"]
+__all__ = ["Output", "run_local", "assemble", "missing_key_failure", "CHUNK_TRIALS"]
 
 #: Trials analysed together by the vectorized engine (bounds the memory of intermediates).
 CHUNK_TRIALS = 8192
@@ -72,6 +72,7 @@ class Output:
     failures: list[tuple[int, str, str, str]] = field(default_factory=list)
     warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
     missing_key_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    missing_key_files: np.ndarray | None = None
     index_labels: Any = None
     _name_code: dict[str, int] | None = None
 
@@ -85,22 +86,6 @@ class Output:
             code = self._name_code[text] = len(self.names)
             self.names = np.append(self.names, text)
         return code
-
-
-def read_keeping(source: Any, names: list[Any]) -> pd.DataFrame:
-    """:func:`fertopt.read_trials` (``strict=False``), keeping the column names the user gave.
-
-    ``read_trials`` renames recognised headers (``trt`` → ``treatment``);
-    a column the caller named by its header keeps that name.
-    """
-    frame = read_trials(source, strict=False)
-    renamed = frame.attrs.get("fertopt", {}).get("renamed", {})
-    back = {
-        renamed[str(n)]: n
-        for n in names
-        if n not in frame.columns and str(n) in renamed and renamed[str(n)] not in names
-    }
-    return frame.rename(columns=back) if back else frame
 
 
 def _empty_columns(spec: dict[str, str], n: int) -> dict[str, np.ndarray]:
@@ -203,7 +188,17 @@ def run_local(
     per_trial &= layout.counts > 0
     todo = np.flatnonzero(per_trial)
     _python_trials(out, frame, plan, layout, todo, errors, progress, n_jobs)
+    if FILE_COLUMN in frame.columns:
+        _name_files(out, frame)
     return out
+
+
+def _name_files(out: Output, frame: pd.DataFrame) -> None:
+    """Start every failure and warning with the file(s) of its trial (rows read from files)."""
+    prefix = files_of_trials(frame, out.keys.codes, out.keys.n_trials)
+    out.failures = [(t, s, e, f"{prefix[t]}: {m}") for t, s, e, m in out.failures]
+    out.warnings = [(t, s, c, f"{prefix[t]}: {m}") for t, s, c, m in out.warnings]
+    out.missing_key_files = frame[FILE_COLUMN].to_numpy(dtype=object)[out.missing_key_rows]
 
 
 # ---------------------------------------------------------------------------
@@ -655,10 +650,15 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     )
     failures = keys.iloc[fail["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
     failures = pd.concat([failures, fail.drop(columns="t").reset_index(drop=True)], axis=1)
-    if len(out.missing_key_rows):
-        rows = out.missing_key_rows
-        labels = out.index_labels[rows] if out.index_labels is not None else rows
-        failures = pd.concat([failures, missing_key_failure(labels, plan.by)], ignore_index=True)
+    keyless = missing_key_failure(
+        out.index_labels[out.missing_key_rows]
+        if out.index_labels is not None
+        else out.missing_key_rows,
+        plan.by,
+        out.missing_key_files,
+    )
+    if len(keyless):
+        failures = pd.concat([failures, keyless], ignore_index=True)
     warnings_frame = keys.iloc[warn["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
     warnings_frame = pd.concat(
         [warnings_frame, warn.drop(columns="t").reset_index(drop=True)], axis=1
@@ -671,7 +671,7 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
         "groups": groups,
         "failures": failures,
         "warnings": warnings_frame,
-        "n_trials": n_trials + (1 if len(out.missing_key_rows) else 0),
+        "n_trials": n_trials + len(keyless),
         "n_analysed": len(analysed),
         "n_failed": len(failures),
         "n_warned": int((n_warn > 0).sum()),
@@ -711,16 +711,43 @@ def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def missing_key_failure(labels: Any, by: tuple[Any, ...]) -> pd.DataFrame:
-    """The one ``failures`` row of all rows whose trial key is empty."""
-    n = len(labels)
-    plural = n > 1
+def _row_order(label: Any) -> tuple[int, Any]:
+    """Row numbers in numeric order (labels that are not numbers after them)."""
+    if isinstance(label, (int, np.integer)):
+        return (0, int(label))
+    return (1, str(label))
+
+
+def missing_key_failure(labels: Any, by: tuple[Any, ...], files: Any = None) -> pd.DataFrame:
+    """The ``failures`` rows of the rows whose trial key is empty: one, or one per file.
+
+    With ``files`` (the file of every row, for a batch read from files) the
+    rows are counted file by file and named by their row numbers in that file.
+    """
+    labels = list(labels)
+    if files is None:
+        groups = [("", labels)] if labels else []
+    else:
+        by_file: dict[str, list[Any]] = {}
+        for f, lab in zip(files, labels, strict=True):
+            by_file.setdefault(str(f), []).append(lab)
+        groups = [(f"{f}: ", sorted(by_file[f], key=_row_order)) for f in sorted(by_file)]
     cols = ", ".join(repr(c) for c in by)
-    message = (
-        f"{n} row{'s' if plural else ''} ha{'ve' if plural else 's'} no value in the trial key "
-        f"column{'s' if len(by) > 1 else ''} {cols} ({_v.describe_rows(labels)}), so they "
-        "belong to no trial. Fill in the key, or drop these rows."
+    messages = []
+    for prefix, rows in groups:
+        n = len(rows)
+        plural = n > 1
+        messages.append(
+            f"{prefix}{n} row{'s' if plural else ''} ha{'ve' if plural else 's'} no value in the "
+            f"trial key column{'s' if len(by) > 1 else ''} {cols} ({_v.describe_rows(rows)}), so "
+            "they belong to no trial. Fill in the key, or drop these rows."
+        )
+    row: dict[Any, list[Any]] = {c: [pd.NA] * len(messages) for c in by}
+    row.update(
+        {
+            "stage": ["keys"] * len(messages),
+            "error": ["DataError"] * len(messages),
+            "message": messages,
+        }
     )
-    row: dict[Any, list[Any]] = {c: [pd.NA] for c in by}
-    row.update({"stage": ["keys"], "error": ["DataError"], "message": [message]})
     return pd.DataFrame(row)

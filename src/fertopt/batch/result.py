@@ -3,6 +3,7 @@ the lazy per-trial :class:`TrialResults`."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,90 @@ from fertopt._core.cells import inert_frame
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, method_name, model_name, translate_message
+from fertopt._core.validation import check_writable
 from fertopt.batch._dask import trial_frame
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial
 from fertopt.exceptions import DependencyError, OptionError
 
 LEAD_COLUMNS = ("engine", "status", "n_warnings")
+
+#: File formats of :meth:`BatchResult.to_files`: suffix → (module needed, extra that installs it).
+OUTPUT_FORMATS: dict[str, tuple[str, str] | None] = {
+    ".csv": None,
+    ".parquet": ("pyarrow", "parquet"),
+    ".xlsx": ("openpyxl", "excel"),
+}
+
+
+def output_paths(path: Path) -> list[Path]:
+    """The files :meth:`BatchResult.to_files` writes for ``path`` (one workbook, or four files)."""
+    if path.suffix.lower() == ".xlsx":
+        return [path]
+    return [path] + [
+        path.with_name(f"{path.stem}_{name}{path.suffix}")
+        for name in ("groups", "failures", "warnings")
+    ]
+
+
+def check_output(path: str | Path, option: str = "path") -> Path:
+    """Check, before a batch runs, that its tables can be written to ``path``.
+
+    The format must be known (``.parquet``, ``.csv`` or ``.xlsx``), the
+    library that writes it installed (pyarrow, openpyxl), the folder must
+    exist and take new files, and files already there must be writable, so
+    that a long analysis is never lost to a file it cannot write.
+    :meth:`BatchResult.to_files` and ``fertopt batch --out`` run this check
+    first.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file name given to :meth:`BatchResult.to_files`.
+    option : str, default 'path'
+        How the message names the argument (``"--out"`` on the command line).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OptionError
+        Unknown format, missing folder, a folder where a file is expected,
+        or a place that cannot be written.
+    DependencyError
+        The format's library is not installed (the message names the extra).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, fertopt as fo
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> fo.batch.check_output(folder / "results.csv").name
+    'results.csv'
+    >>> fo.batch.check_output(folder / "results.json")
+    Traceback (most recent call last):
+    ...
+    fertopt.exceptions.OptionError: cannot write 'results.json': use a name ending in ...
+    """
+    path = Path(path)
+    if path.is_dir():
+        check_writable(path, option)  # says: a folder, give a file name in it
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise OptionError(
+            f"cannot write {path.name!r}: use a name ending in .parquet, .csv or .xlsx."
+        )
+    need = OUTPUT_FORMATS[suffix]
+    if need is not None and importlib.util.find_spec(need[0]) is None:
+        what = "Excel files" if suffix == ".xlsx" else "Parquet files"
+        raise DependencyError(
+            f"writing {what} needs {need[0]}: pip install 'fertopt[{need[1]}]', or write "
+            + ("a .csv or .parquet file." if suffix == ".xlsx" else "a .csv or .xlsx file.")
+        )
+    for target in output_paths(path):
+        check_writable(target, option)
+    return path
 
 
 # ---------------------------------------------------------------------------
@@ -159,7 +239,14 @@ class BatchResult(ResultBase):
     failures : DataFrame
         One row per trial for which no stage gave a result: the ``by``
         columns, then ``stage | error | message`` (the first error).  Rows
-        with an empty key cell appear as one failure with missing key values.
+        with an empty key cell appear as one failure with missing key values
+        (one per file for a batch read from files).  For a batch read from
+        files, the messages start with the trial's file, and row numbers are
+        those of that file (header row 1); a file that could not be used is
+        one row with missing key values, stage ``"read"`` (empty, binary,
+        undecodable, a folder, no permission, a missing sheet) or
+        ``"columns"`` (a column named in the roles is missing), after the
+        trials.
     warnings : DataFrame
         The ``by`` columns, then ``stage | category | message``: every
         warning issued while analysing a trial, the errors of the stages
@@ -169,7 +256,9 @@ class BatchResult(ResultBase):
         treatment set of the batch (shared by more than half of the trials)
         has.
     n_trials, n_analysed, n_failed, n_warned : int
-        Trials found, analysed (rows of ``table``), failed and with warnings.
+        Trials found, analysed (rows of ``table``), failed and with warnings
+        (files that could not be used are not trials: they are counted by
+        ``n_failed_files``).
     n_vectorized : int
         Trials analysed by the vectorized engine.
     engine : str
@@ -180,6 +269,9 @@ class BatchResult(ResultBase):
         The analysis options used (roles, post-hoc test, alpha, surface, model).
     notes : tuple of str
         Messages about the run itself (not about a trial).
+    n_files, n_failed_files : int
+        Files read (0 when the data were a table) and files that could not
+        be used (their rows in ``failures``).
     """
 
     table: pd.DataFrame
@@ -195,6 +287,8 @@ class BatchResult(ResultBase):
     elapsed: float
     options: dict[str, Any]
     notes: tuple[str, ...] = ()
+    n_files: int = 0
+    n_failed_files: int = 0
     _results: TrialResults | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -203,7 +297,7 @@ class BatchResult(ResultBase):
         return self._results
 
     def _headline(self, lang: str = "en") -> str:
-        return label(
+        text = label(
             "bt_headline",
             lang,
             n=self.n_trials,
@@ -213,6 +307,10 @@ class BatchResult(ResultBase):
             warned=self.n_warned,
             time=f"{self.elapsed:.2f}",
         )
+        if self.n_failed_files:
+            files = label("bt_headline_files", lang, bad=self.n_failed_files, files=self.n_files)
+            text += f" | {files}"
+        return text
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         def t(key: str, **fields: Any) -> str:
@@ -224,6 +322,11 @@ class BatchResult(ResultBase):
             (t("bt_trials"), str(self.n_trials)),
             (t("bt_analysed"), t("bt_analysed_text", ok=self.n_analysed, vec=self.n_vectorized)),
             (t("bt_failed"), str(self.n_failed)),
+            *(
+                [(t("bt_files"), t("bt_files_text", files=self.n_files, bad=self.n_failed_files))]
+                if self.n_files
+                else []
+            ),
             (t("bt_warned"), str(self.n_warned)),
             (t("bt_engine"), engine),
             (t("bt_time"), t("bt_time_text", time=f"{self.elapsed:.2f}")),
@@ -255,6 +358,7 @@ class BatchResult(ResultBase):
             )
 
         if len(self.failures):
+            # a file that could not be used counts as one (it is one row of failures)
             blocks.append(counted(self.failures, ["stage", "error"], "trials", t("bt_failures")))
             head = self.failures.head(10)
             blocks.append(
@@ -311,9 +415,17 @@ class BatchResult(ResultBase):
         ``.xlsx``: one workbook with a sheet per table; ``.csv`` or
         ``.parquet``: ``path`` holds ``table`` and sibling files
         ``<stem>_groups``, ``<stem>_failures`` and ``<stem>_warnings`` the
-        others.  Returns the paths written.
+        others.  Returns the paths written.  The place is checked first
+        (:func:`check_output`): nothing is written when a file cannot be.
+
+        Raises
+        ------
+        OptionError
+            Unknown format, or a folder that is missing or cannot be written.
+        DependencyError
+            The format's library (pyarrow, openpyxl) is not installed.
         """
-        path = Path(path)
+        path = check_output(path)
         suffix = path.suffix.lower()
         tables = {
             "table": self.table,
@@ -322,21 +434,10 @@ class BatchResult(ResultBase):
             "warnings": self.warnings,
         }
         if suffix == ".xlsx":
-            try:
-                import openpyxl  # noqa: F401
-            except ImportError:
-                raise DependencyError(
-                    "writing Excel files needs openpyxl: pip install 'fertopt[excel]', or write "
-                    ".csv or .parquet."
-                ) from None
             with pd.ExcelWriter(path) as writer:
                 for name, frame in tables.items():
                     inert_frame(for_file(frame)).to_excel(writer, sheet_name=name, index=False)
             return [path]
-        if suffix not in (".csv", ".parquet"):
-            raise OptionError(
-                f"cannot write {path.name!r}: use a name ending in .parquet, .csv or .xlsx."
-            )
         written = []
         for name, frame in tables.items():
             target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")

@@ -441,7 +441,13 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "共 {n} 个试验：分析 {ok} 个（其中向量化 {vec} 个），失败 {failed} 个，"
         "有警告 {warned} 个 | 用时 {time} 秒",
     ),
+    "bt_headline_files": (
+        "{bad} of {files} files could not be used",
+        "{files} 个文件中 {bad} 个无法使用",
+    ),
     "bt_trials": ("Trials", "试验数"),
+    "bt_files": ("Files", "文件数"),
+    "bt_files_text": ("{files} ({bad} could not be used)", "{files} 个（{bad} 个无法使用）"),
     "bt_analysed": ("Analysed", "已分析"),
     "bt_analysed_text": (
         "{ok} ({vec} by the vectorized engine)",
@@ -485,6 +491,8 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "bt_col_surface_kind": ("surface_kind", "曲面类型"),
     "bt_col_opt_status": ("opt_status", "最佳施肥量状态"),
     "stage_keys": ("keys", "分组"),
+    "stage_read": ("read", "读取文件"),
+    "stage_columns": ("columns", "检查列"),
     "stage_anova": ("anova", "方差分析"),
     "stage_treatments": ("treatments", "处理编码"),
     "stage_posthoc": ("posthoc", "多重比较"),
@@ -497,6 +505,7 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "err_DesignError": ("DesignError", "试验设计错误"),
     "err_ConvergenceError": ("ConvergenceError", "不收敛"),
     "err_OptionError": ("OptionError", "参数错误"),
+    "err_DependencyError": ("DependencyError", "缺少软件包"),
     "err_FertoptError": ("FertoptError", "分析错误"),
     "err_FertoptWarning": ("FertoptWarning", "分析警告"),
     "err_DesignWarning": ("DesignWarning", "试验设计警告"),
