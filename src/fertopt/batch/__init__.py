@@ -48,7 +48,7 @@ from fertopt.batch.sources import (
     read_file,
 )
 from fertopt.curves.models import get_model
-from fertopt.exceptions import ColumnError, DataError, DisplayWarning, FertoptError, OptionError
+from fertopt.exceptions import ColumnError, DisplayWarning, FertoptError, OptionError
 from fertopt.multcomp import LETTER_TESTS
 from fertopt.plan import DESIGNS, nutrient_of, plan_analysis
 
