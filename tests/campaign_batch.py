@@ -221,7 +221,8 @@ def _sheets_check(res: fo.BatchResult) -> None:
     _known_anova(res, {"A", "C"})
     row = res.failures.iloc[0]
     assert (
-        row["stage"] == "read" and "D.xlsx has no sheet '2013'. Its sheets: 2014" in row["message"]
+        row["stage"] == "read"
+        and "D.xlsx has no sheet named '2013'; its sheets are '2014'" in row["message"]
     )
 
 
@@ -606,7 +607,7 @@ CASES = [
             ["batch", str(tmp / "books" / "*.xlsx"), *CLI_ROLES, "--sheet", "2099"],
         )[1],
         raises=fo.DataError,
-        match=r"none of the 3 files .*has no sheet '2099'",
+        match=r"none of the 3 files .*has no sheet named '2099'",
     ),
     Case(
         "cli-batch-no-file",
@@ -663,14 +664,14 @@ CASES = [
         "cli",
         _cli("design", "rcbd", "--treatments", "A,B", "--reps", "0"),
         raises=fo.OptionError,
-        match=r"reps must be a whole number ≥ 1, got 0",
+        match=r"reps must be a whole number of at least 1.*got 0",
     ),
     Case(
         "cli-design-crd-reps-negative",
         "cli",
         _cli("design", "crd", "--treatments", "A,B", "--reps", "-2"),
         raises=fo.OptionError,
-        match=r"reps must be a whole number ≥ 1, got -2",
+        match=r"reps must be a whole number of at least 1.*got -2",
     ),
     Case(
         "cli-design-3414-reps-zero",

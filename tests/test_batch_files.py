@@ -202,7 +202,9 @@ def test_a_missing_excel_sheet_fails_that_workbook(engine, tmp_path, request):
     res = run(tmp_path / "*.xlsx", engine, request, sheet="2013")
     row = res.failures.iloc[-1]
     assert row["stage"] == "read"
-    assert re.search(r"z_other\.xlsx has no sheet '2013'\. Its sheets: 2014", row["message"])
+    assert re.search(
+        r"z_other\.xlsx has no sheet named '2013'; its sheets are '2014'", row["message"]
+    )
     assert res.n_failed_files == 1 and set(res.table["site"]) == {"A", "C"}
     assert "row 3 ('twelve')" in res.failures.set_index("site").loc["B", "message"]
 

@@ -175,26 +175,14 @@ def read_file(path: str, names: Sequence[Any], sheet: Any = None) -> FileRead:
         message = f"{path} cannot be read: {reason}. Check the file, or remove it from the batch."
         return FileRead(path, error=("read", "DataError", message))
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's failure
-        message = _unreadable(path, sheet, exc)
+        message = _unreadable(path, exc)
         return FileRead(path, error=("read", "DataError", message))
     return FileRead(path, frame=frame, columns=tuple(frame.columns))
 
 
-def _unreadable(path: str, sheet: Any, exc: Exception) -> str:
+def _unreadable(path: str, exc: Exception) -> str:
     """The message for a file the readers refused with a non-fertopt error."""
     detail = " ".join(str(exc).split()) or type(exc).__name__
-    suffix = Path(path).suffix.lower()
-    if sheet is not None and suffix in (".xlsx", ".xlsm") and "not found" in detail.lower():
-        try:
-            with pd.ExcelFile(path) as book:
-                sheets = book.sheet_names
-        except Exception:  # noqa: BLE001 - the sheet list is a courtesy
-            sheets = []
-        shown = f" Its sheets: {', '.join(map(str, sheets))}." if sheets else ""
-        return (
-            f"{path} has no sheet {sheet!r}.{shown} Give the sheet that holds the trials, or "
-            "remove the file from the batch."
-        )
     return (
         f"{path} could not be read as a trial table ({type(exc).__name__}: {detail}). Check "
         "that it is a CSV, Excel (.xlsx) or Parquet file of one row per plot, or remove it "
