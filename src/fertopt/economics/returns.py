@@ -534,37 +534,44 @@ def _checked_sites(fits: Any) -> list[tuple[Any, Curve]]:
     return items
 
 
-def _curve_values(curves: list[Curve], x: np.ndarray, *, per_curve: bool = False) -> np.ndarray:
-    """Every curve at the rates ``x``: ``(n_curves, len(x))``, or one rate per curve.
+class _SiteCurves:
+    """The sites' curves, grouped by model for evaluation as arrays.
 
     The curves of one model that is linear in its parameters (linear, quadratic, square root:
-    ``Σ θ_j·x^p_j``) are evaluated in one array operation, the parameter rows stacked against
+    ``Σ θ_j·x^p_j``) are evaluated in one array operation, their parameter rows stacked against
     the rates, so that each value is the same arithmetic as the curve evaluated alone; the
-    curves of the other models one by one.  With ``per_curve`` ``x`` holds one rate per curve
-    and the result is a vector.
+    curves of the other models one by one.
     """
-    x = np.asarray(x, dtype=float)
-    m = len(curves)
-    out = np.empty((m, 1 if per_curve else x.size))
-    groups: dict[int, list[int]] = {}
-    for i, f in enumerate(curves):
-        groups.setdefault(id(f.spec), []).append(i)
-    for idx in groups.values():
-        spec = curves[idx[0]].spec
-        at = np.asarray(idx)
-        if spec.linear:
+
+    def __init__(self, curves: list[Curve]):
+        self.curves = curves
+        groups: dict[int, list[int]] = {}
+        for i, f in enumerate(curves):
+            groups.setdefault(id(f.spec), []).append(i)
+        self.groups = []
+        for idx in groups.values():
+            spec = curves[idx[0]].spec
             theta = np.stack([curves[i].theta for i in idx], axis=1)[:, :, None]  # (p, k, 1)
-            values = spec.curve(x[at, None] if per_curve else x[None, :], theta)
-            if np.shape(values) == (len(idx), out.shape[1]):
-                out[at] = values
-                continue
-        for i in idx:
-            out[i] = spec.curve(x[i : i + 1] if per_curve else x, curves[i].theta)
-    return out[:, 0] if per_curve else out
+            self.groups.append((spec, np.asarray(idx), theta if spec.linear else None))
+
+    def values(self, x: Any, *, per_curve: bool = False) -> np.ndarray:
+        """Every curve at the rates ``x``: ``(n_curves, len(x))``; with ``per_curve``, ``x``
+        holds one rate per curve and the result is a vector."""
+        x = np.asarray(x, dtype=float)
+        out = np.empty((len(self.curves), 1 if per_curve else x.size))
+        for spec, at, theta in self.groups:
+            if theta is not None:
+                values = spec.curve(x[at, None] if per_curve else x[None, :], theta)
+                if np.shape(values) == (len(at), out.shape[1]):
+                    out[at] = values
+                    continue
+            for i in at:
+                out[i] = spec.curve(x[i : i + 1] if per_curve else x, self.curves[i].theta)
+        return out[:, 0] if per_curve else out
 
 
 def _refine_mrtn(
-    curves: list[Curve],
+    curves: _SiteCurves,
     y0: np.ndarray,
     econ: Any,
     grid: np.ndarray,
@@ -575,11 +582,11 @@ def _refine_mrtn(
     """The grid maximum of the mean net return refined between its neighbouring grid rates."""
     from scipy.optimize import minimize_scalar
 
-    xs = np.empty(len(curves))
+    xs = np.empty(len(y0))
 
     def neg(x: float) -> float:
         xs.fill(x)
-        g = np.mean(_curve_values(curves, xs, per_curve=True) - y0)
+        g = np.mean(curves.values(xs, per_curve=True) - y0)
         return -(econ.value_per_yield * g - econ.cost_per_rate * x)
 
     res = minimize_scalar(
@@ -593,13 +600,14 @@ def _refine_mrtn(
     return mrtn, best
 
 
-def _site_optima(names: list[Any], curves: list[Curve], y0: np.ndarray, econ: Any) -> pd.DataFrame:
+def _site_optima(names: list[Any], sites: _SiteCurves, y0: np.ndarray, econ: Any) -> pd.DataFrame:
     """Each site's own economic optimum, for comparison with the pooled MRTN.
 
     The values of :func:`optimum` with ``ci=None`` for every site at once: the rate where the
     slope equals the price ratio (``spec.solve``), its status, the yield there and the net
     return over no fertilizer (the sites share the nutrient and units, so the price ratio).
     """
+    curves = sites.curves
     sols = [f.spec.solve(f.theta, econ.ratio) for f in curves]
     rate = np.array([s.rate if math.isfinite(s.rate) else math.nan for s in sols], dtype=float)
     lo = np.array([f.rate_range[0] for f in curves], dtype=float)
@@ -619,7 +627,7 @@ def _site_optima(names: list[Any], curves: list[Curve], y0: np.ndarray, econ: An
         else "ok"
         for s, out in zip(sols, extrapolated, strict=True)
     ]
-    y_at = _curve_values(curves, np.where(finite, rate, 0.0), per_curve=True)
+    y_at = sites.values(np.where(finite, rate, 0.0), per_curve=True)
     y_at[~finite] = math.nan
     net = econ.value_per_yield * (y_at - y0) - econ.cost_per_rate * rate
     return pd.DataFrame(
@@ -706,9 +714,9 @@ def pool_sites(
             f"the rate grid extrapolates beyond the tested rates of {', '.join(map(str, over))}"
         )
     names = [name for name, _ in items]
-    curves = [f for _, f in items]
-    levels = _curve_values(curves, grid)  # (sites, rates)
-    y0 = _curve_values(curves, np.zeros(len(curves)), per_curve=True)
+    curves = _SiteCurves([f for _, f in items])
+    levels = curves.values(grid)  # (sites, rates)
+    y0 = curves.values(np.zeros(len(items)), per_curve=True)
     gains = levels - y0[:, None]
     mean_gain = np.mean(gains, axis=0)
     mean_yield = np.mean(levels, axis=0)
@@ -722,7 +730,7 @@ def pool_sites(
         raise OptionError(f"within must be an amount of 0 or more, got {within!r}.")
     prange = _contiguous_range(grid, rtn >= best - w, at)
     pct = 100 * mean_yield / mean_yield.max()
-    at_mrtn = _curve_values(curves, np.full(len(curves), mrtn), per_curve=True)
+    at_mrtn = curves.values(np.full(len(items), mrtn), per_curve=True)
     pct_at = 100 * float(np.mean(at_mrtn)) / mean_yield.max()
     table = pd.DataFrame(
         {"rate": grid, "mean_yield_gain": mean_gain, "net_return": rtn, "pct_max_yield": pct}
