@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import fertopt as fo  # noqa: E402
-from fertopt.soiltest.network import calibrate_network, relative_yields  # noqa: E402
+from fertopt.soiltest import calibrate_network, relative_yields  # noqa: E402
 from network_sim import PRICES, TRUTH, three414_network  # noqa: E402
 
 SOIL = {n: t[4] for n, t in TRUTH.items()}

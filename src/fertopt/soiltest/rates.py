@@ -25,25 +25,17 @@ from fertopt._core.i18n import label, translate_message
 from fertopt.economics import pool_sites
 from fertopt.economics.intervals import t_quantile
 from fertopt.exceptions import DataWarning, FertoptError, OptionError
+from fertopt.soiltest.classes import class_names
 from fertopt.units import Prices
 
 __all__ = [
     "recommend_by_class",
     "ClassRecommendation",
-    "class_names",
     "as_prices",
     "flag_text",
     "CLASS_COLUMNS",
     "RATE_KEYS",
 ]
-
-#: English names of k classes (k = 2 … 5); other counts are numbered (class 1, class 2 …).
-_NAMES: dict[int, tuple[str, ...]] = {
-    2: ("low", "high"),
-    3: ("low", "medium", "high"),
-    4: ("very low", "low", "medium", "high"),
-    5: ("very low", "low", "medium", "high", "very high"),
-}
 
 #: Columns of :attr:`ClassRecommendation.table`.
 CLASS_COLUMNS = (
@@ -68,25 +60,6 @@ CLASS_COLUMNS = (
 )
 
 _MIN_TRIALS = 3
-
-
-def class_names(k: int, lang: str = "en") -> tuple[str, ...]:
-    """Names of ``k`` soil-test classes, lowest first, in ``lang``.
-
-    Four boundaries make five classes: very low, low, medium, high, very high (极低, 低, 中,
-    高, 极高); three make four (very low … high), two make three (low, medium, high), one
-    makes two (low, high); other counts are numbered.
-
-    Examples
-    --------
-    >>> class_names(5, "zh")
-    ('极低', '低', '中', '高', '极高')
-    >>> class_names(3)
-    ('low', 'medium', 'high')
-    """
-    if k in _NAMES:
-        return tuple(label(f"nw_class_{name}", lang) for name in _NAMES[k])
-    return tuple(label("nw_class_number", lang, k=i + 1) for i in range(k))
 
 
 def as_prices(prices: Any) -> Prices | None:
@@ -370,7 +343,7 @@ def recommend_by_class(
         Ascending soil-test boundaries (k boundaries make k + 1 classes, named by count: four
         make very low / low / medium / high / very high, 极低 / 低 / 中 / 高 / 极高), or an
         object with ``boundaries``, ``classify(stv_values)`` and ``class_names(lang)``, such as
-        the result of :func:`fertopt.soiltest.abundance_classes` or of :func:`log_classes`.
+        the result of :func:`fertopt.soiltest.abundance_classes`.
         A value on a boundary belongs to the upper class.
     fits : mapping or sequence, optional
         Each trial's fitted response to the nutrient (:class:`fertopt.ResponseFit` or its

@@ -123,6 +123,10 @@ CORRELATION_TEXT: dict[str, tuple[str, str]] = {
     "st_col_ry": ("RY (%)", "相对产量（%）"),
     # abundance classes
     "st_classes_title": ("Abundance classes (丰缺指标)", "土壤养分丰缺指标"),
+    "st_net_panel_title": (
+        "{nutrient}: abundance classes, {n} trials",
+        "{nutrient}：丰缺指标，{n} 个试验",
+    ),
     "st_method_classes": (
         "classes of relative yield read off the calibration curve ({model})",
         "按相对产量分级，校准曲线：{model}",
