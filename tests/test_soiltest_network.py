@@ -621,3 +621,52 @@ def test_a_network_goes_from_plots_to_classes_and_rates_in_one_call():
 def test_ten_thousand_trials_go_from_plots_to_classes_and_rates_in_one_call():
     cal = _check_one_call(10_000, seed=12)
     assert cal.relative_yields.n_plots == 10_000 * 14 * 3
+
+
+# ---------------------------------------------------------------------------
+# figure and report of a network calibration
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_network_calibration_plot_draws_each_nutrient_with_its_classes(calibration, lang):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():  # a machine without a CJK font says so once
+        warnings.simplefilter("ignore", fo.DisplayWarning)
+        axes = calibration.plot(lang=lang)
+        one = calibration.plot("P2O5", lang=lang)
+    assert len(axes) == 3
+    for ax, nutrient in zip(axes, calibration.nutrients, strict=True):
+        assert ax.get_title().startswith(f"{nutrient}")
+        texts = {t.get_text() for t in ax.texts}
+        # the class names above the plot, and each boundary's value at its line
+        assert set(calibration.classes[nutrient].class_names(lang)) <= texts
+        assert len(ax.get_lines()) >= 1 + 2 * len(calibration.thresholds)
+    assert SOIL["P2O5"] in one.get_xlabel()
+    with pytest.raises(OptionError, match="give nutrient= to draw one on ax"):
+        calibration.plot(ax=one)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_soiltest_report_renders_a_network_calibration(calibration, lang):
+    from test_display import ALLOWED_LATIN, latin_words
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.DisplayWarning)
+        report = fo.soiltest_report(calibration, lang=lang)
+    keys = [s.key for s in report.sections]
+    assert keys == ["data", "calibration", "nutrient_N", "nutrient_P2O5", "nutrient_K2O", "about"]
+    for section in report.sections[2:5]:
+        kinds = [type(b).__name__ for b in section.blocks]
+        assert kinds.count("Figure") == 1 and kinds.count("Table") >= 4  # classes, rates
+    assert len(report.key_findings) == 4
+    html = report.to_html()
+    assert html.count("data:image/png;base64") == 3
+    if lang == "zh":
+        allowed = ALLOWED_LATIN | {"site", "alkali_n", "olsen_p", "avail_k", "money"}
+        assert not (latin_words(report.to_text()) - allowed)
+    with pytest.raises(OptionError, match="pass the NetworkCalibration alone"):
+        fo.soiltest_report([calibration, calibration.classes["N"]])

@@ -30,7 +30,6 @@ from fertopt._core.document import (
     Paragraph,
     Summary,
     Table,
-    localized_table,
     warnings_notes,
 )
 from fertopt._core.formatting import ResultBase, format_number
@@ -38,10 +37,9 @@ from fertopt._core.i18n import label, model_words
 from fertopt.exceptions import DataError, DataWarning
 from fertopt.soiltest.classes import AbundanceClasses, abundance_classes
 from fertopt.soiltest.rates import (
-    RATE_KEYS,
     ClassRecommendation,
     as_prices,
-    flag_text,
+    rate_tables,
     recommend_by_class,
 )
 from fertopt.soiltest.relative import RelativeYields, relative_yields
@@ -174,19 +172,12 @@ class NetworkCalibration(ResultBase):
             labels=heads,
         )
 
-    def rates_table(self, lang: str = "en") -> Table:
-        """The rates per class of every nutrient, as shown."""
-        rates = self.table.drop(columns=["class_index", "class_en", "class_zh"])
-        rates.insert(1, "class", self.table["class_en" if lang == "en" else "class_zh"])
-        rates["flag"] = [flag_text(f, lang) for f in rates["flag"]]
-        rates = rates.rename(columns={"flag": "note"})
-        return localized_table(
-            rates,
-            lang,
-            title=label("nw_cal_rates", lang),
-            formats={"n": "int", "n_optimum": "int", "n_mrtn": "int"},
-            keys=RATE_KEYS,
-        )
+    def rates_tables(self, lang: str = "en") -> tuple[Table, Table]:
+        """The rates per class of every nutrient, as shown: the mean of the trial optima, and
+        their range with the pooled MRTN."""
+        shown = self.table.drop(columns=["class_index", "class_en", "class_zh"])
+        shown.insert(1, "class", self.table["class_en" if lang == "en" else "class_zh"])
+        return rate_tables(shown, lang)
 
     def warnings_in(self, lang: str = "en") -> list[str]:
         """Every warning of the calibration in ``lang`` (those of its steps included)."""
@@ -203,14 +194,15 @@ class NetworkCalibration(ResultBase):
         )
 
     def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
-        """The blocks by name: ``facts``, ``fits``, ``note``, ``rates``, ``by_nutrient``,
-        ``unusable`` (when any), ``warnings``."""
+        """The blocks by name: ``facts``, ``fits``, ``note``, ``rates``, ``pooled``,
+        ``by_nutrient``, ``unusable`` (when any), ``warnings``."""
 
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
 
         ry = self.relative_yields.summary_parts(digits, lang)
-        facts = list(ry["facts"].items)
+        time_text = t("nw_time_text", t=f"{self.elapsed:.2f}")  # of the whole calibration
+        facts = [(k, time_text if k == t("nw_time") else v) for k, v in ry["facts"].items]
         facts.append((t("nw_cal_model"), t(f"st_model_{self.model}")))
         facts.append(
             (
@@ -221,11 +213,13 @@ class NetworkCalibration(ResultBase):
         if self.n_boot:
             first = next(iter(self.classes.values()))
             facts.append((t("nw_cal_boot"), t("nw_cal_boot_text", n=self.n_boot, seed=first.seed)))
+        rates, pooled = self.rates_tables(lang)
         parts = {
             "facts": Facts(facts),
             "fits": self.fits_table(digits, lang),
             "note": Paragraph(t("nw_cal_fit_note")),
-            "rates": self.rates_table(lang),
+            "rates": rates,
+            "pooled": pooled,
             "by_nutrient": ry["by_nutrient"],
         }
         if "unusable" in ry:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Notes, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import label, translate_message
 from fertopt.economics import pool_sites
@@ -33,6 +33,7 @@ __all__ = [
     "ClassRecommendation",
     "as_prices",
     "flag_text",
+    "rate_tables",
     "CLASS_COLUMNS",
     "RATE_KEYS",
 ]
@@ -207,7 +208,8 @@ class ClassRecommendation(ResultBase):
         )
 
     def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
-        """The blocks of the summary by name: ``facts``, ``rates``, ``warnings``."""
+        """The blocks of the summary by name: ``facts``, ``rates`` (the mean of the trial
+        optima), ``pooled`` (their range and the pooled MRTN), ``warnings``."""
 
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
@@ -257,17 +259,9 @@ class ClassRecommendation(ResultBase):
         facts.append((t("nw_rec_regression"), text))
         shown = self.table.drop(columns=["class_index", "class_en", "class_zh"])
         shown.insert(0, "class", names)
-        shown["flag"] = [flag_text(f, lang) for f in shown["flag"]]
-        shown = shown.rename(columns={"flag": "note"})
-        rates = localized_table(
-            shown,
-            lang,
-            title=t("nw_rec_table"),
-            formats={"n": "int", "n_optimum": "int", "n_mrtn": "int"},
-            keys=RATE_KEYS,
-        )
+        rates, pooled = rate_tables(shown, lang)
         notes = Notes(self.warnings_in(lang), title=t("sec_warnings"))
-        return {"facts": Facts(facts), "rates": rates, "warnings": notes}
+        return {"facts": Facts(facts), "rates": rates, "pooled": pooled, "warnings": notes}
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         parts = self.summary_parts(digits, lang)
@@ -305,6 +299,55 @@ RATE_KEYS: dict[str, str] = {
     "max_optimum": "nw_col_max",
     "mrtn_rate": "nw_col_mrtn",
 }
+
+
+#: The two halves of a rates-per-class table as shown (one table would be too wide to read).
+_MEAN_COLUMNS = (
+    "nutrient",
+    "class",
+    "stv_low",
+    "stv_high",
+    "n",
+    "n_optimum",
+    "mean_optimum",
+    "sd_optimum",
+    "ci_low",
+    "ci_high",
+    "note",
+)
+_POOLED_COLUMNS = (
+    "nutrient",
+    "class",
+    "min_optimum",
+    "max_optimum",
+    "mrtn_rate",
+    "mrtn_low",
+    "mrtn_high",
+    "n_mrtn",
+)
+
+
+def rate_tables(shown: pd.DataFrame, lang: str = "en") -> tuple[Table, Table]:
+    """A rates-per-class table (a ``class`` column in words, ``flag`` as stored) shown as two
+    tables: the mean of the trial optima with its interval, and their range with the MRTN."""
+    shown = shown.assign(flag=[flag_text(f, lang) for f in shown["flag"]])
+    shown = shown.rename(columns={"flag": "note"})
+    counts = {"n": "int", "n_optimum": "int", "n_mrtn": "int"}
+    means = localized_table(
+        shown[[c for c in _MEAN_COLUMNS if c in shown]],
+        lang,
+        title=label("nw_rec_table", lang),
+        formats=counts,
+        keys=RATE_KEYS,
+    )
+    pooled = localized_table(
+        shown[[c for c in _POOLED_COLUMNS if c in shown]],
+        lang,
+        title=label("nw_rec_pooled_table", lang),
+        formats=counts,
+        keys=RATE_KEYS,
+    )
+    return means, pooled
 
 
 def flag_text(flag: str, lang: str = "en") -> str:

@@ -124,7 +124,14 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
         "fewer than 3 trials with an optimum",
         "有最佳施肥量的试验少于 3 个",
     ),
-    "nw_rec_table": ("Rates per class", "各等级推荐施肥量"),
+    "nw_rec_table": (
+        "Rates per class: mean of the trial optima",
+        "各等级推荐施肥量：单试验最佳施肥量的平均",
+    ),
+    "nw_rec_pooled_table": (
+        "Rates per class: range of the trial optima and pooled rate (MRTN)",
+        "各等级推荐施肥量：单试验最佳施肥量的范围与合并推荐量（MRTN）",
+    ),
     "nw_flag_empty": ("no trial in this class", "该等级没有试验"),
     "nw_flag_few": ("fewer than 3 trials: a weak recommendation", "试验少于 3 个：推荐量可靠性低"),
     "nw_flag_no_optimum": ("no trial of the class has an optimum", "该等级没有试验给出最佳施肥量"),
