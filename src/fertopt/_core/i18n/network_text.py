@@ -191,7 +191,6 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
         "每个养分对试验重抽样 {n} 次，随机种子 {seed}",
     ),
     "nw_col_equation": ("curve", "曲线"),
-    "nw_cal_rates": ("Rates per class", "各等级推荐施肥量"),
     "nw_cal_thresholds": ("Thresholds (RY %)", "相对产量界限（%）"),
     "nw_cal_fit_note": (
         "Boundaries: the STV at which the least-squares curve of RY on STV reaches each "
