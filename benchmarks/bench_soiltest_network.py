@@ -13,8 +13,9 @@ on a small part):
 * the baseline: ``fertopt.run_batch`` on the same frame with the options the calibration
   uses (ternary surface, priced optimum, no letters);
 * ``relative_yields`` without prices (plot means only) and with prices (plus the batch run);
-* ``calibrate_network``: relative yields, the log lines and boundaries, and the rates per
-  class (means of the trial optima, MRTN by ``fertopt.pool_sites``) of the three nutrients;
+* ``calibrate_network``: relative yields, the classes (``abundance_classes``: the log curves
+  and boundaries), and the rates per class (means of the trial optima, MRTN by
+  ``fertopt.pool_sites``) of the three nutrients;
 
 each as seconds, a ratio to the baseline, and plots and trials per second; then
 ``relative_yields`` on ``--large`` trials (10⁵ by default).
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import fertopt as fo  # noqa: E402
-from fertopt.soiltest.network import calibrate_network, relative_yields  # noqa: E402
+from fertopt.soiltest import calibrate_network, relative_yields  # noqa: E402
 from network_sim import PRICES, TRUTH, three414_network  # noqa: E402
 
 SOIL = {n: t[4] for n, t in TRUTH.items()}

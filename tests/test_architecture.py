@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import graphlib
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,8 @@ def test_layer_contract_holds():
             " sys.exit(lint_imports_command(['--no-cache']))",
         ],
         cwd=ROOT,
+        # this checkout's package, whichever fertopt the environment has installed
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         capture_output=True,
         text=True,
         check=False,

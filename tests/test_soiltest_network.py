@@ -1,12 +1,13 @@
-"""fertopt.soiltest network functions: relative yields over a trial network, log classes,
-rates per class and the one-call calibration, on simulated networks with a known truth
-(``tests/network_sim.py``) and on small hand-made cases."""
+"""fertopt.soiltest network functions: relative yields over a trial network, the classes of
+abundance_classes, rates per class and the one-call calibration, on simulated networks with a
+known truth (``tests/network_sim.py``) and on small hand-made cases."""
 
 from __future__ import annotations
 
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +17,19 @@ from scipy import stats
 
 import fertopt as fo
 from fertopt.exceptions import ColumnError, DataError, DataWarning, OptionError
-from fertopt.soiltest.network import calibrate_network, log_classes, relative_yields
-from fertopt.soiltest.rates import recommend_by_class
+from fertopt.soiltest import (
+    AbundanceClasses,
+    abundance_classes,
+    calibrate_network,
+    recommend_by_class,
+    relative_yields,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from network_sim import (  # noqa: E402
     LEVEL2,
+    LEVELS,
+    NUTRIENTS,
     PRICES,
     TRUTH,
     omission_network,
@@ -125,27 +133,28 @@ def test_omission_design():
 # ---------------------------------------------------------------------------
 # the log line and the class boundaries against the truth
 # ---------------------------------------------------------------------------
-def test_log_line_and_boundaries_recover_the_truth(network, calibration):
-    """The simulation's RY noise is known, so the sampling SE of a, b and of each boundary
-    follows from the design: OLS weights w_i with the per-trial SD of RY,
-    sd_i = 100·noise·√((1 + R_i²)/reps) (delta method for the ratio of two means of `reps`
-    plots with SD noise·Ymax; the block effects cancel), and the boundary's SE by the delta
-    method.  Each estimate must lie within 4 SE of the truth (a chance failure has probability
-    below 1e-4 per quantity; the ratio's second-order bias, ≈ R·noise²/reps = 0.03 RY points,
-    is far below the SE).  The seed is fixed, so the test is deterministic."""
-    _, truth = network
-    fits = calibration.fits.set_index("nutrient")
+def _boundary_checks(cal, truth, noise, reps):
+    """Each estimate of a, b and of every boundary within 4 SE of the simulation's truth.
+
+    The simulation's RY noise is known, so the sampling SE of a, b and of each boundary follows
+    from the design: OLS weights w_i with the per-trial SD of RY,
+    sd_i = 100·noise·√((1 + R_i²)/reps) (delta method for the ratio of two means of `reps` plots
+    with SD noise·Ymax; the block effects cancel), and the boundary's SE by the delta method.
+    A chance failure has probability below 1e-4 per quantity; the ratio's second-order bias,
+    ≈ R·noise²/reps = 0.03 RY points, is about one SE of the intercept at 10 000 trials, well
+    inside the 4 SE.  The seeds are fixed, so the tests are deterministic."""
+    est = cal.parameters.pivot(index="nutrient", columns="term", values="estimate")
     for nutrient, (a, b, *_rest, column) in TRUTH.items():
         u = np.log(truth[column].to_numpy())
         r = truth[f"ry_{nutrient}"].to_numpy() / 100
-        sd = 100 * NOISE * np.sqrt((1 + r**2) / REPS)
+        sd = 100 * noise * np.sqrt((1 + r**2) / reps)
         n, um = len(u), u.mean()
         w = (u - um) / np.sum((u - um) ** 2)
         wa = 1 / n - um * w
         var_b, var_a, cov = np.sum(w**2 * sd**2), np.sum(wa**2 * sd**2), np.sum(wa * w * sd**2)
-        assert abs(fits.loc[nutrient, "slope"] - b) < 4 * math.sqrt(var_b)
-        assert abs(fits.loc[nutrient, "intercept"] - a) < 4 * math.sqrt(var_a)
-        bounds = calibration.classes[nutrient].boundaries
+        assert abs(est.loc[nutrient, "slope"] - b) < 4 * math.sqrt(var_b)
+        assert abs(est.loc[nutrient, "intercept"] - a) < 4 * math.sqrt(var_a)
+        bounds = cal.classes[nutrient].boundaries
         for t, got in zip(THRESHOLDS, bounds, strict=True):
             x = math.exp((t - a) / b)
             da, db = -x / b, -x * (t - a) / b**2
@@ -153,16 +162,66 @@ def test_log_line_and_boundaries_recover_the_truth(network, calibration):
             assert abs(got - x) < 4 * se, (nutrient, t, got, x, se)
 
 
-def test_log_classes_of_a_published_line_are_exact():
+def test_log_line_and_boundaries_recover_the_truth(network, calibration):
+    _, truth = network
+    _boundary_checks(calibration, truth, NOISE, REPS)
+    assert calibration.model == "log" and calibration.fits["model"].eq("log").all()
+    assert all(isinstance(c, AbundanceClasses) for c in calibration.classes.values())
+
+
+def test_abundance_classes_of_a_published_line_are_exact():
     # the CAU slide's RY = 30.96 ln x − 13.498 (thresholds 7.8 / 17.4 / 33.3 mg/kg)
     x = np.array([3.0, 5, 8, 12, 20, 30, 45])
-    cls = log_classes(x, 30.96 * np.log(x) - 13.498, (50, 75, 95))
+    sites = pd.DataFrame({"stv": x, "ry": 30.96 * np.log(x) - 13.498})
+    cls = abundance_classes(sites, stv="stv", ry="ry", thresholds=(50, 75, 95))
     # exact data: least squares returns the line to rounding
-    np.testing.assert_allclose([cls.intercept, cls.slope], [-13.498, 30.96], rtol=1e-12)
+    np.testing.assert_allclose(cls.calibration.params["estimate"], [-13.498, 30.96], rtol=1e-12)
     expected = [math.exp((t + 13.498) / 30.96) for t in (50, 75, 95)]
     np.testing.assert_allclose(cls.boundaries, expected, rtol=1e-12)  # closed form, as above
     assert cls.table["n"].tolist() == [2, 2, 2, 1]  # 3, 5 | 8, 12 | 20, 30 | 45
     assert list(cls.classify([7.7, expected[0], np.nan])) == [0, 1, -1]
+
+
+def test_recommend_by_class_takes_abundance_classes():
+    # the line RY = 30.96 ln x − 13.498 exactly: boundaries exp((t + 13.498)/30.96) at 50 / 75
+    x = np.array([3.0, 4, 6, 9, 12, 15, 20, 25, 30])
+    sites = pd.DataFrame({"stv": x, "ry": 30.96 * np.log(x) - 13.498, "opt": 120 - 3 * x})
+    cls = abundance_classes(sites, stv="stv", ry="ry", thresholds=(50, 75))
+    rec = recommend_by_class(sites, stv="stv", optimum="opt", classes=cls, nutrient="P2O5")
+    b1, b2 = (math.exp((t + 13.498) / 30.96) for t in (50, 75))  # 7.78, 17.43
+    assert rec.boundaries == pytest.approx((b1, b2), rel=1e-12)  # closed form, rounding only
+    # by hand: 3, 4, 6 | 9, 12, 15 | 20, 25, 30; optimum 120 − 3x
+    assert rec.table["n"].tolist() == [3, 3, 3]
+    assert rec.table["mean_optimum"].tolist() == pytest.approx([107.0, 84.0, 45.0], rel=1e-12)
+    assert rec.table["class_zh"].tolist() == list(cls.class_names("zh")) == ["低", "中", "高"]
+
+
+def test_the_calibration_passes_model_and_bootstrap_through(network):
+    plots, _ = network
+    plots = plots[plots["site"] < 60]
+    roles = dict(by="site", response="yield", treatment="treatment", block="block")
+    cal = calibrate_network(
+        plots, **roles, soil={"P2O5": "olsen_p"}, thresholds=(60, 80), n_boot=200, rng=7
+    )
+    cls = cal.classes["P2O5"]
+    assert cls.n_boot == 200 and cls.seed == 7 and cls.stv == "olsen_p"
+    assert cal.boundaries[["boot_low", "boot_high"]].notna().all().all()
+    assert (cal.boundaries["boot_low"] < cal.boundaries["stv"]).all()
+    # the same resamples again: the same intervals
+    again = abundance_classes(
+        cal.relative_yields.for_nutrient("P2O5"),
+        stv="stv",
+        ry="ry",
+        thresholds=(60, 80),
+        n_boot=200,
+        rng=7,
+    )
+    np.testing.assert_array_equal(cls.boundary_table["boot_low"], again.boundary_table["boot_low"])
+    mit = calibrate_network(
+        plots, **roles, soil={"P2O5": "olsen_p"}, thresholds=(60, 80), model="mitscherlich"
+    )
+    assert mit.fits["model"].tolist() == ["mitscherlich"]
+    assert set(mit.parameters["term"]) == set(mit.classes["P2O5"].calibration.params["term"])
 
 
 # ---------------------------------------------------------------------------
@@ -368,7 +427,7 @@ def test_non_positive_soil_test_stops_the_log_fit_naming_trial_and_value(network
     plots, _ = network
     plots = plots[plots["site"] < 30].copy()
     plots.loc[plots["site"] == 17, "olsen_p"] = 0.0
-    with pytest.raises(DataError, match=r"trial 17 \(STV 0\)"):
+    with pytest.raises(DataError, match=r"of P2O5 needs.*trial 17 \(STV 0\).*model="):
         calibrate_network(plots, by="site", response="yield", soil={"P2O5": "olsen_p"})
 
 
@@ -445,8 +504,6 @@ def fo_calibrate_small(plots):
 @pytest.mark.slow
 def test_the_dask_engine_gives_the_same_optima():
     pytest.importorskip("distributed")
-    import warnings
-
     plots, _ = three414_network(30, seed=6)
     roles = dict(by="site", response="yield", treatment="treatment", block="block", soil=SOIL)
     local = relative_yields(plots, **roles, prices=PRICES)
@@ -456,3 +513,160 @@ def test_the_dask_engine_gives_the_same_optima():
     # the same per-trial code on the workers: equal to rounding
     np.testing.assert_allclose(spread.table["optimum"], local.table["optimum"], rtol=1e-12)
     assert spread.batch["engine"] == "dask"
+
+
+# ---------------------------------------------------------------------------
+# the whole pipeline in one call, against the simulation's truth
+# ---------------------------------------------------------------------------
+def _pseudo_true_slices(truth, nutrient, noise, reps):
+    """Per trial: the slice coefficients (c1, c2) of the ternary quadratic surface that least
+    squares converges to (the projection of the simulation's expected yields onto the model),
+    and their sampling covariance from the known noise.
+
+    The expected yield of the 14 treatments follows network_sim's generating model; the
+    quadratic surface cannot reproduce it exactly, so the surface the batch estimates is its
+    least-squares projection onto the 10 terms (fitted to the treatment means of a complete
+    RCBD, whose block effects cancel).  Its slice at level 2 of the other nutrients has
+    c1 = β_i + Σ_o β_io·L_o and c2 = β_ii, with covariance (σ²/reps)·a'(X'X)⁻¹a,
+    σ = noise·Ymax of the trial."""
+    rates = np.array([0.0, 0.5, 1.0, 1.5])[np.asarray(LEVELS)] * np.array(
+        [LEVEL2[n] for n in NUTRIENTS]
+    )
+    u = rates / np.array([LEVEL2[n] for n in NUTRIENTS])
+    r = truth[[f"ry_{n}" for n in NUTRIENTS]].to_numpy() / 100
+    g = r[:, None, :] + (1 - r[:, None, :]) * (2 * u[None] - u[None] ** 2)
+    ymax = truth["ymax"].to_numpy()
+    expected = ymax[:, None] * g.prod(axis=2)  # (trials, 14)
+    n_, p_, k_ = rates.T
+    x = np.column_stack(
+        [np.ones(14), n_, p_, k_, n_ * n_, p_ * p_, k_ * k_, n_ * p_, n_ * k_, p_ * k_]
+    )
+    beta = np.linalg.lstsq(x, expected.T, rcond=None)[0]  # (10, trials)
+    i = NUTRIENTS.index(nutrient)
+    others = [j for j in range(3) if j != i]
+    pair = {(0, 1): 7, (0, 2): 8, (1, 2): 9}
+    a1 = np.zeros(10)
+    a1[1 + i] = 1.0
+    for j in others:
+        a1[pair[tuple(sorted((i, j)))]] = LEVEL2[NUTRIENTS[j]]
+    a2 = np.zeros(10)
+    a2[4 + i] = 1.0
+    xtx = np.linalg.inv(x.T @ x)
+    var = (noise * ymax) ** 2 / reps
+    return a1 @ beta, a2 @ beta, var * (a1 @ xtx @ a1), var * (a2 @ xtx @ a2), var * (a1 @ xtx @ a2)
+
+
+def _check_one_call(n_trials, seed):
+    noise, reps = 0.03, 3
+    plots, truth = three414_network(n_trials, reps=reps, noise=noise, seed=seed)
+    with warnings.catch_warnings():  # a class with few trials, a boundary beyond the data
+        warnings.simplefilter("ignore", DataWarning)
+        cal = fo.soiltest.calibrate_network(
+            plots,
+            by="site",
+            response="yield",
+            treatment="treatment",
+            block="block",
+            soil=SOIL,
+            prices=fo.Prices(**PRICES),
+        )
+    # plots → every trial used, one row per nutrient × class in the rates table
+    assert cal.relative_yields.n_trials == n_trials and cal.relative_yields.unusable.empty
+    assert len(cal.table) == 3 * 5
+    # the class table: boundaries within 4 SE of the generating lines, and the trials of each
+    # class counted from the simulation's own soil tests
+    _boundary_checks(cal, truth, noise, reps)
+    checked = 0
+    for nutrient, (*_, column) in TRUTH.items():
+        cls = cal.classes[nutrient]
+        assert cls.class_names("zh") == ("极低", "低", "中", "高", "极高")
+        stv = truth[column].to_numpy()
+        cut = pd.cut(stv, [-np.inf, *cls.boundaries, np.inf], right=False, labels=False)
+        counts = np.bincount(cut, minlength=5)
+        np.testing.assert_array_equal(cls.table["n"], counts)
+        rates = cal.table[cal.table["nutrient"] == nutrient].reset_index(drop=True)
+        np.testing.assert_array_equal(rates["n"], counts)
+        # rates per class: the pooled MRTN of a class is the optimum (r − c̄1)/(2 c̄2) of the
+        # mean of its trials' slices; against the pseudo-true slices within 4 SE (delta method
+        # on the means of c1 and c2 over the class's trials)
+        c1, c2, v1, v2, v12 = _pseudo_true_slices(truth, nutrient, noise, reps)
+        ratio = PRICES[nutrient] / PRICES["crop"]
+        top = 1.5 * LEVEL2[nutrient]
+        for c in range(5):
+            at = cut == c
+            m = int(at.sum())
+            m1, m2 = c1[at].mean(), c2[at].mean()
+            x = (ratio - m1) / (2 * m2)
+            if not (m >= 20 and m2 < 0 and 0.05 * top < x < 0.95 * top):
+                continue  # too few trials, or an optimum at the edge of the rates: not compared
+            d1, d2 = -1 / (2 * m2), -(ratio - m1) / (2 * m2**2)
+            var = (d1**2 * v1[at].sum() + d2**2 * v2[at].sum() + 2 * d1 * d2 * v12[at].sum()) / (
+                m**2
+            )
+            got = rates.loc[c, "mrtn_rate"]
+            assert abs(got - x) < 4 * math.sqrt(var), (nutrient, c, got, x, math.sqrt(var))
+            assert rates.loc[c, "n_mrtn"] == m
+            checked += 1
+        # the trials' own optima fall from the lowest class to the highest, as in the truth
+        assert rates["mean_optimum"].iloc[0] > rates["mean_optimum"].iloc[-1]
+    assert checked >= 9
+    return cal
+
+
+def test_a_network_goes_from_plots_to_classes_and_rates_in_one_call():
+    _check_one_call(500, seed=11)
+
+
+@pytest.mark.slow
+def test_ten_thousand_trials_go_from_plots_to_classes_and_rates_in_one_call():
+    cal = _check_one_call(10_000, seed=12)
+    assert cal.relative_yields.n_plots == 10_000 * 14 * 3
+
+
+# ---------------------------------------------------------------------------
+# figure and report of a network calibration
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_network_calibration_plot_draws_each_nutrient_with_its_classes(calibration, lang):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():  # a machine without a CJK font says so once
+        warnings.simplefilter("ignore", fo.DisplayWarning)
+        axes = calibration.plot(lang=lang)
+        one = calibration.plot("P2O5", lang=lang)
+    assert len(axes) == 3
+    for ax, nutrient in zip(axes, calibration.nutrients, strict=True):
+        assert ax.get_title().startswith(f"{nutrient}")
+        texts = {t.get_text() for t in ax.texts}
+        # the class names above the plot, and each boundary's value at its line
+        assert set(calibration.classes[nutrient].class_names(lang)) <= texts
+        assert len(ax.get_lines()) >= 1 + 2 * len(calibration.thresholds)
+    assert SOIL["P2O5"] in one.get_xlabel()
+    with pytest.raises(OptionError, match="give nutrient= to draw one on ax"):
+        calibration.plot(ax=one)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_soiltest_report_renders_a_network_calibration(calibration, lang):
+    from test_display import ALLOWED_LATIN, latin_words
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fo.DisplayWarning)
+        report = fo.soiltest_report(calibration, lang=lang)
+    keys = [s.key for s in report.sections]
+    assert keys == ["data", "calibration", "nutrient_N", "nutrient_P2O5", "nutrient_K2O", "about"]
+    for section in report.sections[2:5]:
+        kinds = [type(b).__name__ for b in section.blocks]
+        assert kinds.count("Figure") == 1 and kinds.count("Table") >= 4  # classes, rates
+    assert len(report.key_findings) == 4
+    html = report.to_html()
+    assert html.count("data:image/png;base64") == 3
+    if lang == "zh":
+        allowed = ALLOWED_LATIN | {"site", "alkali_n", "olsen_p", "avail_k", "money"}
+        assert not (latin_words(report.to_text()) - allowed)
+    with pytest.raises(OptionError, match="pass the NetworkCalibration alone"):
+        fo.soiltest_report([calibration, calibration.classes["N"]])

@@ -440,20 +440,27 @@ def _unit_check(curve: Curve, rate: float, lo: float, hi: float) -> str | None:
     )
 
 
+def optimum_status(case: str, extrapolated: bool) -> str:
+    """The status of an optimum from the kind of solution (``sol.case``) and its place.
+
+    ``"none"``: no_maximum; ``"zero"`` (no fertilizer pays: the lowest rate, an edge):
+    at_bound; an interior maximum or the join of a linear plateau (a corner of the curve, not
+    an edge of the tested rates): ok inside the tested rates, else extrapolated.
+    """
+    if case == "none":
+        return "no_maximum"
+    if case == "zero":
+        return "at_bound"
+    return "extrapolated" if extrapolated else "ok"
+
+
 def _status(sol: Any, rate: float, lo: float, hi: float) -> tuple[str, bool, str, list[str]]:
     """Status, whether the rate is extrapolated, the message and the warnings so far."""
     extrapolated = bool(
         math.isfinite(rate)
         and (rate > hi * (1 + 1e-9) + 1e-12 or rate < lo - 1e-9 * max(abs(lo), 1))
     )
-    if sol.case == "none":
-        status = "no_maximum"
-    elif sol.case == "zero":  # no fertilizer pays: the optimum is the lowest rate, an edge
-        status = "at_bound"
-    else:
-        # an interior maximum, or the join of a linear plateau (a corner of the curve, not an
-        # edge of the tested rates): ok inside the tested rates
-        status = "extrapolated" if extrapolated else "ok"
+    status = optimum_status(sol.case, extrapolated)
     message = sol.message
     warn: list[str] = []
     if extrapolated:

@@ -17,10 +17,16 @@ from fertopt._core.document import Facts, Summary, localized_table, warnings_not
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import label, model_name, translate_message
 from fertopt.curves.curve import Curve
-from fertopt.economics.optimum import Optimum, as_curve, optimum, optimum_headline
+from fertopt.economics.optimum import (
+    Optimum,
+    as_curve,
+    optimum,
+    optimum_headline,
+    optimum_status,
+)
 from fertopt.economics.prices import resolve_curve_prices
 from fertopt.economics.units_check import unit_mismatch, warn_unit_mismatch
-from fertopt.exceptions import DesignError, ExtrapolationWarning, OptionError, PriceWarning
+from fertopt.exceptions import DesignError, ExtrapolationWarning, OptionError
 from fertopt.units import NUTRIENT_FORMS, Prices
 
 __all__ = [
@@ -535,20 +541,59 @@ def _checked_sites(fits: Any) -> list[tuple[Any, Curve]]:
     return items
 
 
+class _SiteCurves:
+    """The sites' curves, grouped by model for evaluation as arrays.
+
+    The curves of one model that is linear in its parameters (linear, quadratic, square root:
+    ``Σ θ_j·x^p_j``) are evaluated in one array operation, their parameter rows stacked against
+    the rates, so that each value is the same arithmetic as the curve evaluated alone; the
+    curves of the other models one by one.
+    """
+
+    def __init__(self, curves: list[Curve]):
+        self.curves = curves
+        groups: dict[int, list[int]] = {}
+        for i, f in enumerate(curves):
+            groups.setdefault(id(f.spec), []).append(i)
+        self.groups = []
+        for idx in groups.values():
+            spec = curves[idx[0]].spec
+            theta = np.stack([curves[i].theta for i in idx], axis=1)[:, :, None]  # (p, k, 1)
+            self.groups.append((spec, np.asarray(idx), theta if spec.linear else None))
+
+    def values(self, x: Any, *, per_curve: bool = False) -> np.ndarray:
+        """Every curve at the rates ``x``: ``(n_curves, len(x))``; with ``per_curve``, ``x``
+        holds one rate per curve and the result is a vector."""
+        x = np.asarray(x, dtype=float)
+        out = np.empty((len(self.curves), 1 if per_curve else x.size))
+        for spec, at, theta in self.groups:
+            if theta is not None:
+                values = spec.curve(x[at, None] if per_curve else x[None, :], theta)
+                if np.shape(values) == (len(at), out.shape[1]):
+                    out[at] = values
+                    continue
+            for i in at:
+                out[i] = spec.curve(x[i : i + 1] if per_curve else x, self.curves[i].theta)
+        return out[:, 0] if per_curve else out
+
+
 def _refine_mrtn(
-    items: list[tuple[Any, Any]], econ: Any, grid: np.ndarray, at: int, mrtn: float, best: float
+    curves: _SiteCurves,
+    y0: np.ndarray,
+    econ: Any,
+    grid: np.ndarray,
+    at: int,
+    mrtn: float,
+    best: float,
 ) -> tuple[float, float]:
     """The grid maximum of the mean net return refined between its neighbouring grid rates."""
     from scipy.optimize import minimize_scalar
 
+    xs = np.empty(len(y0))
+
     def neg(x: float) -> float:
-        xs = np.array([x])
-        g = np.mean(
-            [
-                f.spec.curve(xs, f.theta)[0] - f.spec.curve(np.array([0.0]), f.theta)[0]
-                for _, f in items
-            ]
-        )
+        xs.fill(x)
+        g = np.mean(curves.values(xs, per_curve=True) - y0)
         return -(econ.value_per_yield * g - econ.cost_per_rate * x)
 
     res = minimize_scalar(
@@ -562,27 +607,37 @@ def _refine_mrtn(
     return mrtn, best
 
 
-def _site_optima(items: list[tuple[Any, Any]], prices: Any, price_ratio: Any) -> pd.DataFrame:
-    """Each site's own economic optimum, for comparison with the pooled MRTN."""
-    rows = []
-    for name, f in items:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ExtrapolationWarning)
-            warnings.simplefilter("ignore", PriceWarning)  # said once, of the pooled curve
-            o = optimum(f, prices=prices, price_ratio=price_ratio, ci=None)
-        rows.append(
-            {
-                "site": str(name),
-                "model": f.model,
-                "rate": o.rate,
-                "status": o.status,
-                "extrapolated": o.extrapolated,
-                "net_return": o.net_return,
-                "yield_at_rate": o.yield_at_rate,
-            }
+def _site_optima(names: list[Any], sites: _SiteCurves, y0: np.ndarray, econ: Any) -> pd.DataFrame:
+    """Each site's own economic optimum, for comparison with the pooled MRTN.
+
+    The values of :func:`optimum` with ``ci=None`` for every site at once: the rate where the
+    slope equals the price ratio (``spec.solve``), its status, the yield there and the net
+    return over no fertilizer (the sites share the nutrient and units, so the price ratio).
+    """
+    curves = sites.curves
+    sols = [f.spec.solve(f.theta, econ.ratio) for f in curves]
+    rate = np.array([s.rate if math.isfinite(s.rate) else math.nan for s in sols], dtype=float)
+    lo = np.array([f.rate_range[0] for f in curves], dtype=float)
+    hi = np.array([f.rate_range[1] for f in curves], dtype=float)
+    finite = np.isfinite(rate)
+    with np.errstate(invalid="ignore"):
+        extrapolated = finite & (
+            (rate > hi * (1 + 1e-9) + 1e-12) | (rate < lo - 1e-9 * np.maximum(np.abs(lo), 1))
         )
+    status = [optimum_status(s.case, bool(out)) for s, out in zip(sols, extrapolated, strict=True)]
+    y_at = sites.values(np.where(finite, rate, 0.0), per_curve=True)
+    y_at[~finite] = math.nan
+    net = econ.value_per_yield * (y_at - y0) - econ.cost_per_rate * rate
     return pd.DataFrame(
-        rows,
+        {
+            "site": [str(n) for n in names],
+            "model": [f.model for f in curves],
+            "rate": rate,
+            "status": status,
+            "extrapolated": extrapolated,
+            "net_return": net,
+            "yield_at_rate": y_at,
+        },
         columns=["site", "model", "rate", "status", "extrapolated", "net_return", "yield_at_rate"],
     )
 
@@ -656,32 +711,29 @@ def pool_sites(
         warn.append(
             f"the rate grid extrapolates beyond the tested rates of {', '.join(map(str, over))}"
         )
-    gains, levels = [], []
-    for _, f in items:
-        yhat = f.spec.curve(grid, f.theta)
-        gains.append(yhat - float(f.spec.curve(np.array([0.0]), f.theta)[0]))
-        levels.append(yhat)
+    names = [name for name, _ in items]
+    curves = _SiteCurves([f for _, f in items])
+    levels = curves.values(grid)  # (sites, rates)
+    y0 = curves.values(np.zeros(len(items)), per_curve=True)
+    gains = levels - y0[:, None]
     mean_gain = np.mean(gains, axis=0)
     mean_yield = np.mean(levels, axis=0)
     rtn = econ.value_per_yield * mean_gain - econ.cost_per_rate * grid
     at = int(np.argmax(rtn))
     mrtn, best = float(grid[at]), float(rtn[at])
     if 0 < at < len(grid) - 1:  # refine between the neighbouring grid rates
-        mrtn, best = _refine_mrtn(items, econ, grid, at, mrtn, best)
+        mrtn, best = _refine_mrtn(curves, y0, econ, grid, at, mrtn, best)
     w = float(within)
     if not math.isfinite(w) or w < 0:
         raise OptionError(f"within must be an amount of 0 or more, got {within!r}.")
     prange = _contiguous_range(grid, rtn >= best - w, at)
     pct = 100 * mean_yield / mean_yield.max()
-    pct_at = (
-        100
-        * float(np.mean([f.spec.curve(np.array([mrtn]), f.theta)[0] for _, f in items]))
-        / mean_yield.max()
-    )
+    at_mrtn = curves.values(np.full(len(items), mrtn), per_curve=True)
+    pct_at = 100 * float(np.mean(at_mrtn)) / mean_yield.max()
     table = pd.DataFrame(
         {"rate": grid, "mean_yield_gain": mean_gain, "net_return": rtn, "pct_max_yield": pct}
     )
-    site_optima = _site_optima(items, prices, price_ratio)
+    site_optima = _site_optima(names, curves, y0, econ)
     if at == len(grid) - 1:
         warn.append("the return still rises at the end of the rate grid: the MRTN may lie above it")
     unit = unit_mismatch(

@@ -129,15 +129,21 @@ def _grid(xmin: float, xmax: float, log: bool = False) -> np.ndarray:
 
 
 def _points(ax: Any, x: Any, y: Any, lang: str) -> None:
+    n = len(x)
+    # a network of hundreds or thousands of trials: smaller, lighter points so the curve and the
+    # density stay visible
+    size, alpha, edge = (30, 1.0, 0.5) if n <= 150 else (12, 0.6, 0.0) if n <= 1500 else (4, 0.3, 0)
     ax.scatter(
         x,
         y,
-        s=30,
+        s=size,
+        alpha=alpha,
         color=_BLUE,
         edgecolor="white",
-        lw=0.5,
+        lw=edge,
         zorder=3,
         label=label("st_fig_sites", lang),
+        rasterized=n > 1500,
     )
 
 
@@ -254,16 +260,57 @@ def _classes(ax: Any, res: Any, lang: str) -> None:
     ax.set_title(label("st_classes_title", lang), pad=18)
 
 
-def plot_soiltest(result: Any, *, ax: Any = None, lang: str = "en") -> Any:
+def _network(result: Any, nutrient: str | None, ax: Any, lang: str) -> Any:
+    """One panel per nutrient of a network calibration (or the panel of ``nutrient``)."""
+    names = list(result.classes)
+    if nutrient is not None and nutrient not in result.classes:
+        raise OptionError(
+            f"no classes of {nutrient!r} in this calibration; it has {', '.join(names)}."
+        )
+    if nutrient is None and len(names) > 1 and ax is not None:
+        raise OptionError(
+            f"this calibration has {len(names)} nutrients ({', '.join(names)}), one panel each: "
+            "leave out ax= for a figure of all panels, or give nutrient= to draw one on ax."
+        )
+    chosen = [nutrient] if nutrient is not None else names
+    if ax is None and len(chosen) > 1:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(
+            len(chosen), 1, figsize=(_SIZE[0], 4.6 * len(chosen)), layout="constrained"
+        )
+        fig.get_layout_engine().set(h_pad=0.12)
+    else:
+        axes = [new_axes(ax, _SIZE)]
+    for n, panel in zip(chosen, axes, strict=True):
+        plot_soiltest(result.classes[n], ax=panel, lang=lang)
+        panel.set_title(
+            label(
+                "st_net_panel_title",
+                lang,
+                nutrient=n,
+                n=result.classes[n].n_obs,
+            ),
+            pad=18,
+        )
+    return axes[0] if len(chosen) == 1 else np.asarray(axes)
+
+
+def plot_soiltest(
+    result: Any, *, ax: Any = None, lang: str = "en", nutrient: str | None = None
+) -> Any:
     """Relative yield against soil-test value for a result of :mod:`fertopt.soiltest`.
 
     Parameters
     ----------
-    result : CateNelsonResult, CalibrationFit, ALCCResult or AbundanceClasses
+    result : CateNelsonResult, CalibrationFit, ALCCResult, AbundanceClasses or NetworkCalibration
     ax : matplotlib Axes, optional
         A new 8.4 × 5 in figure is made when omitted.
     lang : {'en', 'zh'}, default 'en'
         Language of the labels and legend.
+    nutrient : str, optional
+        A network calibration: draw only this nutrient's panel (on ``ax`` when given);
+        without it, a figure with one panel per nutrient, stacked.
 
     Returns
     -------
@@ -272,7 +319,8 @@ def plot_soiltest(result: Any, *, ax: Any = None, lang: str = "en") -> Any:
         ones as crosses, counts in the corners); for a curve the fitted curve, the CSTV (dashed)
         with its interval shaded (bootstrap when computed, else Wald or SMA) and the target RY;
         for the ALCC the leverage points ringed; for the classes the boundaries with the class
-        names above the plot (log STV axis for the log model).
+        names above the plot (log STV axis for the log model).  A network calibration
+        draws the classes of each nutrient in its own panel and returns the array of Axes.
 
     Examples
     --------
@@ -284,6 +332,8 @@ def plot_soiltest(result: Any, *, ax: Any = None, lang: str = "en") -> Any:
     'Relative yield (%)'
     """
     lang = check_lang(lang)
+    if hasattr(result, "classes") and hasattr(result, "recommendations"):
+        return _network(result, nutrient, ax, lang)
     ax = new_axes(ax, _SIZE)
     if hasattr(result, "quadrants") and hasattr(result, "cryv"):
         _quadrants(ax, result, lang)

@@ -17,6 +17,14 @@ Every function takes one row per site (trial) with a soil-test value (STV) and a
 :func:`soiltest_report`    one HTML/Markdown/text page with the tables, figures and findings
 =========================  ====================================================================
 
+Over a network of 3414 or omission trials (one row per plot):
+
+=========================  ====================================================================
+:func:`relative_yields`    each trial's RY per nutrient beside its soil test, and its optimum
+:func:`recommend_by_class` the rate of each soil-test class from the trials in it
+:func:`calibrate_network`  both with :func:`abundance_classes` in one call, every nutrient
+=========================  ====================================================================
+
 The package sits above ``reports | batch`` (it pools many trials through ``run_batch``) and below
 ``studies``.
 
@@ -34,16 +42,10 @@ from __future__ import annotations
 from fertopt.soiltest.alcc import ALCCResult, mod_alcc
 from fertopt.soiltest.calibration import CALIBRATION_MODELS, CalibrationFit, fit_calibration
 from fertopt.soiltest.classes import AbundanceClasses, abundance_classes
-from fertopt.soiltest.network import (
-    LogClasses,
-    NetworkCalibration,
-    RelativeYields,
-    calibrate_network,
-    log_classes,
-    relative_yields,
-)
+from fertopt.soiltest.pipeline import NetworkCalibration, calibrate_network
 from fertopt.soiltest.quadrants import CateNelsonResult, cate_nelson_1965, cate_nelson_1971
 from fertopt.soiltest.rates import ClassRecommendation, recommend_by_class
+from fertopt.soiltest.relative import RelativeYields, relative_yields
 from fertopt.soiltest.report import soiltest_report
 
 __all__ = [
@@ -55,7 +57,6 @@ __all__ = [
     "relative_yields",
     "recommend_by_class",
     "calibrate_network",
-    "log_classes",
     "soiltest_report",
     "CateNelsonResult",
     "CalibrationFit",
@@ -64,6 +65,5 @@ __all__ = [
     "RelativeYields",
     "ClassRecommendation",
     "NetworkCalibration",
-    "LogClasses",
     "CALIBRATION_MODELS",
 ]

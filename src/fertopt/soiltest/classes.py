@@ -174,8 +174,11 @@ class AbundanceClasses(ResultBase):
                 (t("st_bootstrap"), boot_text(self.n_boot_valid, self.n_boot, self.seed, lang))
             )
         level = level_text(self.confidence, lang)
+        shown_bounds = self.boundary_table
+        if not self.n_boot:  # no bootstrap: no empty interval columns
+            shown_bounds = shown_bounds.drop(columns=["boot_low", "boot_high"])
         bounds = localized_table(
-            self.boundary_table,
+            shown_bounds,
             lang,
             title=t("st_boundaries") + f" ({level})",
             keys={

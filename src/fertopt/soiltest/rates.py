@@ -19,31 +19,24 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt._core.document import Facts, Notes, Summary, localized_table
+from fertopt._core.document import Facts, Notes, Summary, Table, localized_table
 from fertopt._core.formatting import ResultBase, format_number
 from fertopt._core.i18n import label, translate_message
 from fertopt.economics import pool_sites
 from fertopt.economics.intervals import t_quantile
 from fertopt.exceptions import DataWarning, FertoptError, OptionError
+from fertopt.soiltest.classes import class_names
 from fertopt.units import Prices
 
 __all__ = [
     "recommend_by_class",
     "ClassRecommendation",
-    "class_names",
     "as_prices",
     "flag_text",
+    "rate_tables",
     "CLASS_COLUMNS",
     "RATE_KEYS",
 ]
-
-#: English names of k classes (k = 2 … 5); other counts are numbered (class 1, class 2 …).
-_NAMES: dict[int, tuple[str, ...]] = {
-    2: ("low", "high"),
-    3: ("low", "medium", "high"),
-    4: ("very low", "low", "medium", "high"),
-    5: ("very low", "low", "medium", "high", "very high"),
-}
 
 #: Columns of :attr:`ClassRecommendation.table`.
 CLASS_COLUMNS = (
@@ -68,25 +61,6 @@ CLASS_COLUMNS = (
 )
 
 _MIN_TRIALS = 3
-
-
-def class_names(k: int, lang: str = "en") -> tuple[str, ...]:
-    """Names of ``k`` soil-test classes, lowest first, in ``lang``.
-
-    Four boundaries make five classes: very low, low, medium, high, very high (极低, 低, 中,
-    高, 极高); three make four (very low … high), two make three (low, medium, high), one
-    makes two (low, high); other counts are numbered.
-
-    Examples
-    --------
-    >>> class_names(5, "zh")
-    ('极低', '低', '中', '高', '极高')
-    >>> class_names(3)
-    ('low', 'medium', 'high')
-    """
-    if k in _NAMES:
-        return tuple(label(f"nw_class_{name}", lang) for name in _NAMES[k])
-    return tuple(label("nw_class_number", lang, k=i + 1) for i in range(k))
 
 
 def as_prices(prices: Any) -> Prices | None:
@@ -234,7 +208,8 @@ class ClassRecommendation(ResultBase):
         )
 
     def summary_parts(self, digits: int = 4, lang: str = "en") -> dict[str, Any]:
-        """The blocks of the summary by name: ``facts``, ``rates``, ``warnings``."""
+        """The blocks of the summary by name: ``facts``, ``rates`` (the mean of the trial
+        optima), ``pooled`` (their range and the pooled MRTN), ``warnings``."""
 
         def t(key: str, **fields: Any) -> str:
             return label(key, lang, **fields)
@@ -284,17 +259,9 @@ class ClassRecommendation(ResultBase):
         facts.append((t("nw_rec_regression"), text))
         shown = self.table.drop(columns=["class_index", "class_en", "class_zh"])
         shown.insert(0, "class", names)
-        shown["flag"] = [flag_text(f, lang) for f in shown["flag"]]
-        shown = shown.rename(columns={"flag": "note"})
-        rates = localized_table(
-            shown,
-            lang,
-            title=t("nw_rec_table"),
-            formats={"n": "int", "n_optimum": "int", "n_mrtn": "int"},
-            keys=RATE_KEYS,
-        )
+        rates, pooled = rate_tables(shown, lang)
         notes = Notes(self.warnings_in(lang), title=t("sec_warnings"))
-        return {"facts": Facts(facts), "rates": rates, "warnings": notes}
+        return {"facts": Facts(facts), "rates": rates, "pooled": pooled, "warnings": notes}
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         parts = self.summary_parts(digits, lang)
@@ -334,6 +301,55 @@ RATE_KEYS: dict[str, str] = {
 }
 
 
+#: The two halves of a rates-per-class table as shown (one table would be too wide to read).
+_MEAN_COLUMNS = (
+    "nutrient",
+    "class",
+    "stv_low",
+    "stv_high",
+    "n",
+    "n_optimum",
+    "mean_optimum",
+    "sd_optimum",
+    "ci_low",
+    "ci_high",
+    "note",
+)
+_POOLED_COLUMNS = (
+    "nutrient",
+    "class",
+    "min_optimum",
+    "max_optimum",
+    "mrtn_rate",
+    "mrtn_low",
+    "mrtn_high",
+    "n_mrtn",
+)
+
+
+def rate_tables(shown: pd.DataFrame, lang: str = "en") -> tuple[Table, Table]:
+    """A rates-per-class table (a ``class`` column in words, ``flag`` as stored) shown as two
+    tables: the mean of the trial optima with its interval, and their range with the MRTN."""
+    shown = shown.assign(flag=[flag_text(f, lang) for f in shown["flag"]])
+    shown = shown.rename(columns={"flag": "note"})
+    counts = {"n": "int", "n_optimum": "int", "n_mrtn": "int"}
+    means = localized_table(
+        shown[[c for c in _MEAN_COLUMNS if c in shown]],
+        lang,
+        title=label("nw_rec_table", lang),
+        formats=counts,
+        keys=RATE_KEYS,
+    )
+    pooled = localized_table(
+        shown[[c for c in _POOLED_COLUMNS if c in shown]],
+        lang,
+        title=label("nw_rec_pooled_table", lang),
+        formats=counts,
+        keys=RATE_KEYS,
+    )
+    return means, pooled
+
+
 def flag_text(flag: str, lang: str = "en") -> str:
     """A class's flag (``"few_trials"`` …) in words; ``""`` stays empty."""
     return label(f"nw_flag_{_FLAG_KEYS[flag]}", lang) if flag else ""
@@ -370,7 +386,7 @@ def recommend_by_class(
         Ascending soil-test boundaries (k boundaries make k + 1 classes, named by count: four
         make very low / low / medium / high / very high, 极低 / 低 / 中 / 高 / 极高), or an
         object with ``boundaries``, ``classify(stv_values)`` and ``class_names(lang)``, such as
-        the result of :func:`fertopt.soiltest.abundance_classes` or of :func:`log_classes`.
+        the result of :func:`fertopt.soiltest.abundance_classes`.
         A value on a boundary belongs to the upper class.
     fits : mapping or sequence, optional
         Each trial's fitted response to the nutrient (:class:`fertopt.ResponseFit` or its

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from fertopt._core.document import Paragraph
+from fertopt._core.document import Notes, Paragraph
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice
@@ -26,6 +26,7 @@ from fertopt.soiltest.alcc import ALCCResult
 from fertopt.soiltest.calibration import CalibrationFit
 from fertopt.soiltest.classes import AbundanceClasses
 from fertopt.soiltest.display import interval_text
+from fertopt.soiltest.pipeline import NetworkCalibration
 from fertopt.soiltest.quadrants import CateNelsonResult
 
 __all__ = ["soiltest_report"]
@@ -34,7 +35,7 @@ _RESULTS = (CateNelsonResult, CalibrationFit, ALCCResult, AbundanceClasses)
 _SIZE = (8.4, 5.0)
 
 
-def _figure(result: Any, name: str, caption: str, lang: str) -> Any:
+def _figure(result: Any, name: str, caption: str, lang: str, **kwargs: Any) -> Any:
     """The result's figure as a report Figure (PNG), drawn in the report's language."""
     from matplotlib.figure import Figure as MplFigure
 
@@ -44,7 +45,7 @@ def _figure(result: Any, name: str, caption: str, lang: str) -> Any:
         if plotting.find_cjk_font() is None:
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
         fig = MplFigure(figsize=_SIZE, layout="constrained")
-        plotting.plot_soiltest(result, ax=fig.add_subplot(), lang=lang)
+        plotting.plot_soiltest(result, ax=fig.add_subplot(), lang=lang, **kwargs)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
     return Figure(
@@ -120,7 +121,10 @@ def soiltest_report(
     ----------
     results : result or sequence of results
         :class:`CateNelsonResult`, :class:`CalibrationFit`, :class:`ALCCResult` or
-        :class:`AbundanceClasses`, fitted to the same sites (the first one describes them).
+        :class:`AbundanceClasses`, fitted to the same sites (the first one describes them);
+        or one :class:`NetworkCalibration` (:func:`calibrate_network`): the trials, the curve
+        and boundaries of every nutrient, then per nutrient its class table, figure and rates
+        per class.
     lang : {'en', 'zh'}, default 'en'
         Language of every word of the document and its figures.
     title : str, optional
@@ -157,11 +161,19 @@ def soiltest_report(
     items = list(results) if isinstance(results, Sequence) else [results]
     if not items:
         raise OptionError("soiltest_report needs at least one result of fertopt.soiltest.")
+    if any(isinstance(r, NetworkCalibration) for r in items):
+        if len(items) > 1:
+            raise OptionError(
+                "a network calibration makes a report of its own: pass the NetworkCalibration "
+                "alone (its classes already hold each nutrient's curve)."
+            )
+        return _network_report(items[0], lang=lang, title=title, figures=figures, digits=digits)
     for r in items:
         if not isinstance(r, _RESULTS):
             raise OptionError(
                 "soiltest_report takes results of cate_nelson_1965, cate_nelson_1971, "
-                f"fit_calibration, mod_alcc or abundance_classes; got {type(r).__name__}."
+                "fit_calibration, mod_alcc, abundance_classes or calibrate_network; got "
+                f"{type(r).__name__}."
             )
     first = items[0]
     data = first.calibration.data if isinstance(first, AbundanceClasses) else first.data
@@ -218,5 +230,64 @@ def soiltest_report(
         n_obs=int(first.n_obs),
         n_dropped=int(first.n_dropped),
         warnings=tuple(all_warnings),
+        created=created,
+    )
+
+
+def _network_report(
+    cal: NetworkCalibration, *, lang: str, title: str | None, figures: bool, digits: int
+) -> TrialReport:
+    """The page of a network calibration: trials, curves, then classes and rates by nutrient."""
+    ry = cal.relative_yields
+    ry_parts = ry.summary_parts(digits, lang)
+    cal_parts = cal.summary_parts(digits, lang)
+    data_blocks = [cal_parts["facts"], ry_parts["by_nutrient"]]
+    if "unusable" in ry_parts:
+        data_blocks += [ry_parts["unusable"], ry_parts["first_unusable"]]
+    sections = [
+        Section(key="data", title=label("st_sec_network", lang), blocks=tuple(data_blocks)),
+        Section(
+            key="calibration",
+            title=label("nw_cal_fits", lang),
+            blocks=(cal_parts["fits"], cal_parts["note"]),
+        ),
+    ]
+    findings = [cal.summary(lang=lang).headline]
+    for i, (n, cls) in enumerate(cal.classes.items()):
+        rec = cal.recommendations[n]
+        cls_parts = cls.summary_parts(digits, lang)
+        rec_parts = rec.summary_parts(digits, lang)
+        name = label("st_sec_nutrient", lang, nutrient=n)
+        blocks: list[Any] = [
+            Paragraph(_interpretation(cls, lang)),
+            cls_parts["boundaries"],
+            cls_parts["classes"],
+        ]
+        if figures:
+            caption = label("st_network_caption", lang, nutrient=n, soil=str(cls.stv))
+            blocks.append(_figure(cal, f"soiltest_{i + 1}", caption, lang, nutrient=n))
+        blocks += [rec_parts["facts"], rec_parts["rates"], rec_parts["pooled"]]
+        notes = [*cls_parts["warnings"].items, *rec_parts["warnings"].items]
+        if notes:
+            blocks.append(Notes(notes, title=label("sec_warnings", lang)))
+        sections.append(Section(key=f"nutrient_{n}", title=name, blocks=tuple(blocks)))
+        findings.append(rec.summary(lang=lang).headline)
+    sections.append(
+        Section(
+            key="about",
+            title=label("st_sec_about", lang),
+            blocks=(Paragraph(label("st_about_network", lang, version=__version__)),),
+        )
+    )
+    created = label("generated", lang, version=__version__, date=_dt.date.today().isoformat())
+    return TrialReport(
+        title=title or label("st_network_title", lang, n=ry.n_trials),
+        lang=lang,
+        key_findings=tuple(findings),
+        sections=tuple(sections),
+        options={"digits": digits, "lang": lang, "figures": figures},
+        n_obs=int(ry.n_trials),
+        n_dropped=int((ry.unusable["scope"] == "ry").sum()),
+        warnings=tuple(cal.warnings),
         created=created,
     )

@@ -123,6 +123,10 @@ CORRELATION_TEXT: dict[str, tuple[str, str]] = {
     "st_col_ry": ("RY (%)", "相对产量（%）"),
     # abundance classes
     "st_classes_title": ("Abundance classes (丰缺指标)", "土壤养分丰缺指标"),
+    "st_net_panel_title": (
+        "{nutrient}: abundance classes, {n} trials",
+        "{nutrient}：丰缺指标，{n} 个试验",
+    ),
     "st_method_classes": (
         "classes of relative yield read off the calibration curve ({model})",
         "按相对产量分级，校准曲线：{model}",
@@ -148,6 +152,29 @@ CORRELATION_TEXT: dict[str, tuple[str, str]] = {
     "st_sec_data": ("Sites", "试验点"),
     "st_sec_method": ("{name}", "{name}"),
     "st_sec_about": ("About this report", "关于本报告"),
+    "st_sec_network": ("Trials and relative yields", "试验与相对产量"),
+    "st_sec_nutrient": (
+        "{nutrient}: classes and rates per class",
+        "{nutrient}：丰缺等级与各等级推荐施肥量",
+    ),
+    "st_network_title": (
+        "Soil-test calibration of a network of {n} trials",
+        "{n} 个田间试验的土壤养分丰缺指标与推荐施肥量",
+    ),
+    "st_network_caption": (
+        "{nutrient}: relative yield against soil test {soil}, the fitted curve and the class "
+        "boundaries",
+        "{nutrient}：相对产量与土壤测试值 {soil}、拟合曲线和丰缺等级界限",
+    ),
+    "st_about_network": (
+        "Made by fertopt {version}. Relative yield of a trial = minus-plot mean ÷ full-fertilizer "
+        "mean × 100; the class boundaries are the soil-test values at which the calibration "
+        "curve reaches the relative-yield thresholds; the rate of a class is the mean of its "
+        "trials' economic optima and the pooled MRTN of their responses.",
+        "由 fertopt {version} 生成。试验的相对产量 = 缺素区平均产量 ÷ 全肥区平均产量 × 100；"
+        "丰缺等级界限为校验曲线达到各相对产量界限处的土壤测试值；各等级推荐施肥量为该等级试验"
+        "最佳经济施肥量的平均值及其效应曲线合并后的最大养分收益施肥量（MRTN）。",
+    ),
     "st_figure_caption": (
         "Relative yield against soil-test value: {name}",
         "相对产量与土壤测试值：{name}",

@@ -86,13 +86,6 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
         "{k} 个相对产量超出 0–150% 的范围，缺素区很少出现这种情况：{items}。"
         "请检查这些试验的产量（处理标签是否对调、单位是否有误）。",
     ),
-    # -- classes ----------------------------------------------------------------
-    "nw_class_very low": ("very low", "极低"),
-    "nw_class_low": ("low", "低"),
-    "nw_class_medium": ("medium", "中"),
-    "nw_class_high": ("high", "高"),
-    "nw_class_very high": ("very high", "极高"),
-    "nw_class_number": ("class {k}", "第 {k} 级"),
     # -- ClassRecommendation ----------------------------------------------------
     "nw_rec_title": (
         "Recommended rates by soil-test class: {nutrient}",
@@ -131,7 +124,14 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
         "fewer than 3 trials with an optimum",
         "有最佳施肥量的试验少于 3 个",
     ),
-    "nw_rec_table": ("Rates per class", "各等级推荐施肥量"),
+    "nw_rec_table": (
+        "Rates per class: mean of the trial optima",
+        "各等级推荐施肥量：单试验最佳施肥量的平均",
+    ),
+    "nw_rec_pooled_table": (
+        "Rates per class: range of the trial optima and pooled rate (MRTN)",
+        "各等级推荐施肥量：单试验最佳施肥量的范围与合并推荐量（MRTN）",
+    ),
     "nw_flag_empty": ("no trial in this class", "该等级没有试验"),
     "nw_flag_few": ("fewer than 3 trials: a weak recommendation", "试验少于 3 个：推荐量可靠性低"),
     "nw_flag_no_optimum": ("no trial of the class has an optimum", "该等级没有试验给出最佳施肥量"),
@@ -171,7 +171,7 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
         "{nutrient} class '{cls}': the pooled rate could not be computed: {message}",
         "{nutrient} 的“{cls}”等级：无法计算合并推荐量：{message}",
     ),
-    # -- log classes and NetworkCalibration -----------------------------------
+    # -- NetworkCalibration -----------------------------------------------------
     "nw_cal_title": (
         "Soil-test calibration of a trial network",
         "多点试验的土壤养分丰缺指标与推荐施肥量",
@@ -180,14 +180,23 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
         "{design}: {n} trials; boundaries at RY {thresholds} %: {parts}",
         "{design}：{n} 个试验；相对产量 {thresholds}% 处的界限：{parts}",
     ),
-    "nw_cal_fits": ("RY = a + b·ln(STV) by nutrient", "各养分的 RY = a + b·ln(土壤测试值)"),
-    "nw_cal_rates": ("Rates per class", "各等级推荐施肥量"),
+    "nw_cal_fits": (
+        "Calibration curve and class boundaries by nutrient",
+        "各养分的校验曲线与丰缺等级界限",
+    ),
+    "nw_cal_model": ("Calibration curve", "校验曲线"),
+    "nw_cal_boot": ("Bootstrap of the boundaries", "等级界限的自助法"),
+    "nw_cal_boot_text": (
+        "{n} resamples of the trials per nutrient, seed {seed}",
+        "每个养分对试验重抽样 {n} 次，随机种子 {seed}",
+    ),
+    "nw_col_equation": ("curve", "曲线"),
     "nw_cal_thresholds": ("Thresholds (RY %)", "相对产量界限（%）"),
     "nw_cal_fit_note": (
-        "Boundaries: the STV at which the least-squares line RY = a + b·ln(STV) reaches each "
-        "threshold, STV = exp((RY − a) / b).",
-        "等级界限：最小二乘直线 RY = a + b·ln(土壤测试值) 达到各相对产量界限处的土壤测试值，"
-        "即 exp((RY − a) / b)。",
+        "Boundaries: the STV at which the least-squares curve of RY on STV reaches each "
+        "threshold (for the log curve RY = a + b·ln(STV): STV = exp((RY − a) / b)).",
+        "等级界限：相对产量对土壤测试值的最小二乘曲线达到各相对产量界限处的土壤测试值"
+        "（对数曲线 RY = a + b·ln(土壤测试值) 时即 exp((RY − a) / b)）。",
     ),
     "nw_col_intercept": ("a", "a"),
     "nw_col_slope": ("b", "b"),
@@ -199,8 +208,8 @@ NETWORK_TEXT: dict[str, tuple[str, str]] = {
     "nw_col_boundary_at": ("STV at RY {t} %", "相对产量 {t}% 处的土壤测试值"),
     "nw_warn_outside": (
         "{nutrient}: the boundary at RY {t} % (STV {stv}) lies outside the tested soil-test "
-        "values ({lo} – {hi}); it is extrapolated by the log line.",
+        "values ({lo} – {hi}); it is extrapolated by the fitted curve.",
         "{nutrient}：相对产量 {t}% 处的界限（土壤测试值 {stv}）超出了试验的土壤测试值范围"
-        "（{lo} – {hi}），由对数直线外推得到。",
+        "（{lo} – {hi}），由拟合曲线外推得到。",
     ),
 }
