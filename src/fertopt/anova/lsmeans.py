@@ -448,10 +448,10 @@ def lsmeans(result: Any, /, *, term: str | Sequence[str], level: float = 0.95) -
     [20.2, 25.2, 27.767, 30.6]
     """
     level = check_probability(level, "level")
+    if callable(getattr(result, "lsmeans", None)):
+        return _from_table(result, term if isinstance(term, str) else ":".join(term), level)
     is_anova = all(hasattr(result, a) for a in ("table", "factors", "data", "errors", "design"))
     if not is_anova:
-        if callable(getattr(result, "lsmeans", None)):
-            return _from_table(result, ":".join(term) if not isinstance(term, str) else term, level)
         raise OptionError(
             f"lsmeans() takes the result of fertopt.anova(...) or a result with its own "
             f"LS-means (a mixed model), got {type(result).__name__}."

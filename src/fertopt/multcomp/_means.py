@@ -94,7 +94,9 @@ def select_means(aov, parts: tuple[str, ...], within: tuple[str, ...], means: st
     """The families of means compared by a test on ``aov``: LS-means or arithmetic means."""
     arithmetic, n_obs = families_from_anova(aov, parts, within)
     design = str(aov.design)
-    if design.startswith("split-plot") or design == "CRD":
+    if design.startswith("split-plot") or design == "CRD" or aov.balanced:
+        # complete split-plots, one-way CRDs and balanced layouts: LS-means are the arithmetic
+        # means and their covariance is MSE · diag(1/n)
         return MeansChoice(arithmetic, n_obs, means, True)
     ls, coincide = _ls_families(aov, parts, within, arithmetic)
     if coincide:
