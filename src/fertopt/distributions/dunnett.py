@@ -257,14 +257,39 @@ def dunnett_ppf(
     if cached is not None:
         return cached
 
-    def resid(x: float) -> float:
-        return float(law.cdf(np.array([x]), dfv, two_sided)[0]) - target
+    def solve(offset: float) -> float:
+        """``x`` with exact product-form probability + ``offset`` = ``target``."""
 
-    # bracket between the unadjusted and the Bonferroni quantiles of t
+        def resid(x: float) -> float:
+            return float(_dunnett_core(np.array([x]), lam, dfv, two_sided)[0]) + offset - target
+
+        return _illinois(resid, target, dfv, len(lam), two_sided)
+
+    if law.general is None:
+        x = solve(0.0)
+    else:
+        # the lattice part is a small, slowly varying correction: a fixed point on it needs
+        # a few lattice evaluations where a root search on the whole would need dozens
+        offset = 0.0
+        for _ in range(20):
+            x = solve(offset)
+            new = float(law.cdf(np.array([x]), dfv, two_sided)[0]) - float(
+                _dunnett_core(np.array([x]), lam, dfv, two_sided)[0]
+            )
+            if abs(new - offset) <= 1e-14:
+                break
+            offset = new
+    cache_put(key, x)
+    return x
+
+
+def _illinois(resid, target: float, dfv: float, m: int, two_sided: bool) -> float:
+    """The root of the increasing ``resid``, bracketed between the unadjusted and the
+    Bonferroni quantiles of t, by the Illinois method (modified regula falsi)."""
     sides = 2.0 if two_sided else 1.0
     dfin = dfv if math.isfinite(dfv) else 1e12
     x0 = float(-special.stdtrit(dfin, (1.0 - target) / sides))
-    x1 = float(-special.stdtrit(dfin, (1.0 - target) / (sides * len(lam))))
+    x1 = float(-special.stdtrit(dfin, (1.0 - target) / (sides * m)))
     x0 = max(x0 - 0.5, 1e-6) if two_sided else x0 - 0.5
     x1 = x1 + 0.5
     f0, f1 = resid(x0), resid(x1)
@@ -274,7 +299,6 @@ def dunnett_ppf(
     while f1 < 0:
         x1 += 1.0
         f1 = resid(x1)
-    # Illinois (modified regula falsi): superlinear and always bracketed
     x, side = x1, 0
     for _ in range(200):
         x = x1 - f1 * (x1 - x0) / (f1 - f0)
@@ -293,5 +317,4 @@ def dunnett_ppf(
             side = -1
         if abs(fx) < 1e-16:
             break
-    cache_put(key, x)
     return x
