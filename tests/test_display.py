@@ -87,6 +87,7 @@ RESULTS = {
     "FieldBook": lambda: fo.design.rcbd(["CK", "N", "NP", "NPK"], reps=3, rng=1),
     "MultCompResult": lambda: fo.duncan(_aov()),
     "AnovaResult": _aov,
+    "LSMeansResult": lambda: fo.lsmeans(_aov(), term="trt"),
     "TrialReport": _report,
     "ResponseFit": _fit,
     "ModelComparison": lambda: fo.compare_models(

@@ -18,7 +18,7 @@ import warnings
 
 from fertopt import datasets, design, studies, units
 from fertopt._version import __version__
-from fertopt.anova import AnovaResult, anova
+from fertopt.anova import AnovaResult, LSMeansResult, anova, lsmeans
 from fertopt.batch import BatchResult, run_batch
 from fertopt.datasets import list_datasets, load_dataset
 from fertopt.design import FieldBook
@@ -106,6 +106,8 @@ __all__ = [
     "CombinedAnovaResult",
     "mixed_model",
     "MixedModelResult",
+    "lsmeans",
+    "LSMeansResult",
     "load_dataset",
     "list_datasets",
     "omission",

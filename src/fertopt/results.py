@@ -14,6 +14,7 @@ except :class:`TrialResults`, the read-only mapping of per-trial results in a
 Class                  Returned by
 =====================  ================================================================
 AnovaResult            :func:`fertopt.anova`
+LSMeansResult          :func:`fertopt.lsmeans`
 MultCompResult         :func:`fertopt.duncan`, ``lsd``, ``tukey``, ``snk``, ``scheffe``,
                        ``dunnett`` and their ``*_from_means`` forms
 CombinedAnovaResult    :func:`fertopt.combined_anova`
@@ -64,7 +65,7 @@ Examples
 from __future__ import annotations
 
 from fertopt._core.formatting import ResultBase
-from fertopt.anova import AnovaResult
+from fertopt.anova import AnovaResult, LSMeansResult
 from fertopt.batch import BatchResult, TrialResult, TrialResults
 from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
@@ -99,6 +100,7 @@ __all__ = [
     "CombinedAnovaResult",
     "HomogeneityResult",
     "MixedModelResult",
+    "LSMeansResult",
     "MultCompResult",
     "ResponseFit",
     "ModelComparison",

@@ -30,6 +30,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt.anova.layout import Spec, check_layout, design_of, prepare, terms_of
+from fertopt.anova.lsmeans import LSMeans, LSMeansResult, least_squares_means, lsmeans
 from fertopt.anova.projections import (
     Term,
     assumption_checks,
@@ -43,7 +44,7 @@ from fertopt.anova.result import AnovaResult
 from fertopt.anova.table import anova_table
 from fertopt.exceptions import DesignError, OptionError
 
-__all__ = ["anova", "AnovaResult"]
+__all__ = ["anova", "AnovaResult", "lsmeans", "LSMeansResult", "least_squares_means", "LSMeans"]
 
 _SS_TYPES = {1: 1, "1": 1, "I": 1, 2: 2, "2": 2, "II": 2, 3: 3, "3": 3, "III": 3}
 

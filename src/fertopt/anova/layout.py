@@ -194,8 +194,8 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
                 UnbalancedDesignWarning,
                 f"missing plots: no plot for {_v.describe_cells(empty)}. The trial is analysed "
                 "as an unbalanced RCBD: treatments are tested after adjusting for blocks "
-                "(sequential sums of squares, blocks first) and means are arithmetic means of the "
-                "plots present.",
+                "(sequential sums of squares, blocks first); fo.lsmeans and the multiple "
+                "comparisons compare block-adjusted least-squares means.",
             )
         extra = by_block[by_block > 1]
         if len(extra):

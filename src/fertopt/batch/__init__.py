@@ -293,6 +293,10 @@ def run_batch(
     for which some stage failed is in ``table`` with ``status="partial"`` and
     the errors in ``warnings``; a trial for which every stage failed is in
     ``failures``.  Every trial appears in exactly one of the two.
+    The tests run with their defaults, so a trial with missing plots gets
+    its letters on least-squares means (``means="ls"``), with ``mean`` and
+    ``se`` in ``groups`` those of the LS-means; in a regular trial LS-means
+    and arithmetic means are the same, which the vectorized engine uses.
 
     **The vectorized engine.**  A trial is *regular* when every treatment
     occurs once in every block (or, without blocks, equally often), with at

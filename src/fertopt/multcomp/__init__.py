@@ -24,6 +24,24 @@ The mean square and degrees of freedom come from the design:
   ``(Ea + (b − 1) Eb)² / (Ea²/df_a + ((b − 1) Eb)²/df_b)``
   (Gomez & Gomez 1984, ch. 3).
 
+Means
+-----
+By default (``means="ls"``) the tests compare least-squares means
+(:func:`fertopt.lsmeans`: block-adjusted, equal weights over the other
+factors, as ``emmeans`` and SAS ``LSMEANS``), and the standard error of each
+difference comes from their covariance: Tukey's test is then
+``emmeans``' ``pairs(..., adjust = "tukey")``, LSD ``adjust = "none"``,
+Scheffé ``adjust = "scheffe"``, Dunnett's test
+``multcomp::glht(..., mcp(trt = "Dunnett"))``; Duncan's and the SNK test use
+each pair's standard error (``replication="kramer"``) or one from the average
+variance of the differences (``"harmonic"``).  ``means="arithmetic"``
+compares the arithmetic means of the plots with ``MSE (1/n_i + 1/n_j)``, as
+``agricolae``.  In balanced trials, one-way CRDs and complete split-plots the
+two are the same means with the same standard errors, and the results are
+identical; they differ with missing plots or unequal replication in blocked,
+Latin-square or factorial trials.  Every result says which were compared
+(``means``, and a line of its summary).
+
 Letters
 -------
 ``a`` goes to the highest mean (the lowest with ``descending=False``).  By
@@ -52,6 +70,9 @@ Where results can differ from agricolae 1.3-7
 * agricolae drops its table of critical ranges when replication is unequal;
   here it is kept and computed with the harmonic mean of the replications,
   which is what the tests use.
+* With missing plots or unequal replication in a blocked or factorial
+  trial the default compares least-squares means, as ``emmeans``;
+  ``means="arithmetic"`` gives agricolae's numbers.
 * agricolae has no Dunnett test; :func:`dunnett` matches
   ``multcomp::glht``.  agricolae's split-plot analysis leaves the error terms
   to the user; here they follow the design.
@@ -101,6 +122,7 @@ PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
 Replication = Literal["harmonic", "kramer"]
 LetterMethod = Literal["agricolae", "piepho"]
 Alternative = Literal["two-sided", "greater", "less"]
+MeansKind = Literal["ls", "arithmetic"]
 
 
 # ---------------------------------------------------------------------------
@@ -123,6 +145,7 @@ def duncan(
     alpha_capitals: float | None = None,
     descending: bool = True,
     letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
 ) -> MultCompResult:
     """Duncan's new multiple range test (新复极差法) with letter groups.
 
@@ -141,6 +164,7 @@ def duncan(
         harmonic mean ``n_h`` of all treatments (agricolae, SAS), or each
         pair's own ``√(MSE (1/n_i + 1/n_j) / 2)`` (Kramer).
     {common}
+    {means}
 
     {returns}
 
@@ -229,6 +253,7 @@ def snk(
     alpha_capitals: float | None = None,
     descending: bool = True,
     letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
 ) -> MultCompResult:
     """Student-Newman-Keuls multiple range test (q test) with letter groups.
 
@@ -242,6 +267,7 @@ def snk(
     replication : {{"harmonic", "kramer"}}, default "harmonic"
         See :func:`duncan`.
     {common}
+    {means}
 
     {returns}
 
@@ -294,6 +320,7 @@ def tukey(
     alpha_capitals: float | None = None,
     descending: bool = True,
     letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
 ) -> MultCompResult:
     """Tukey's honestly significant difference (Tukey-Kramer) with letter groups.
 
@@ -307,6 +334,7 @@ def tukey(
         one standard error from the harmonic mean of n
         (``HSD.test(..., unbalanced = TRUE)``).
     {common}
+    {means}
 
     {returns}
 
@@ -325,7 +353,9 @@ def tukey(
     ``q = |d| / SE`` against ``Q⁻¹(1 − α; k, ν)``; p-values
     ``1 − F_Q(q; k, ν)`` and intervals ``d ± Q⁻¹(1 − α; k, ν) · SE`` are
     those of R's ``TukeyHSD`` (for a one-way layout or the first factor of
-    an additive model) and of ``agricolae::HSD.test``.
+    an additive model) and of ``agricolae::HSD.test``.  On LS-means
+    ``SE = √(Var(d) / 2)`` from their covariance, and ``q = |t| √2`` is
+    ``emmeans``' Tukey adjustment (``pairs(emm, adjust = "tukey")``).
 
     Examples
     --------
@@ -353,6 +383,7 @@ def lsd(
     alpha_capitals: float | None = None,
     descending: bool = True,
     letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
 ) -> MultCompResult:
     """Fisher's least significant difference, optionally with adjusted p-values.
 
@@ -364,6 +395,7 @@ def lsd(
         step-down, Šidák (single-step), Benjamini-Hochberg.
     {term}
     {common}
+    {means}
 
     {returns}
 
@@ -409,6 +441,7 @@ def scheffe(
     alpha_capitals: float | None = None,
     descending: bool = True,
     letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
 ) -> MultCompResult:
     """Scheffé's test for all pairs of means, with letter groups.
 
@@ -417,6 +450,7 @@ def scheffe(
     {aov}
     {term}
     {common}
+    {means}
 
     {returns}
 
@@ -455,6 +489,7 @@ def dunnett(
     term: str | None = None,
     within: str | Sequence[str] | None = None,
     alpha_capitals: float | None = None,
+    means: MeansKind = "ls",
 ) -> MultCompResult:
     """Dunnett's test: each treatment against a control, with exact p-values.
 
@@ -471,6 +506,7 @@ def dunnett(
     {term}
     alpha_capitals : float, optional
         A stricter level, marked in the column ``capitals``.
+    {means}
 
     {returns}
         In ``groups`` the column ``letters`` holds ``*`` for treatments that
@@ -482,12 +518,18 @@ def dunnett(
 
     Notes
     -----
-    ``t_i = (ȳ_i − ȳ_c) / √(MSE (1/n_i + 1/n_c))``; single-step adjusted
-    p-values and the critical value come from the joint multivariate t
-    distribution of the ``t_i`` (:func:`fertopt.distributions.dunnett_sf`),
-    integrated deterministically.  These are the p-values and intervals of
-    ``multcomp::glht(model, linfct = mcp(trt = "Dunnett"))`` without its
-    Monte-Carlo error (about 1e-5).
+    ``t_i = (m_i − m_c) / SE_i``; single-step adjusted p-values and the
+    critical value come from the joint multivariate t distribution of the
+    ``t_i`` (:func:`fertopt.distributions.dunnett_sf`).  For arithmetic means
+    ``SE_i = √(MSE (1/n_i + 1/n_c))`` and the correlations ``λ_i λ_j`` give a
+    deterministic integral; for LS-means the SEs and correlations come from
+    their covariance and the probability adds a lattice estimate (fixed seed)
+    of the departure from that form.  These are the estimates, p-values and
+    intervals of ``multcomp::glht(model, linfct = mcp(trt = "Dunnett"))``
+    (of ``glht`` on ``emmeans``' ``trt.vs.ctrl`` contrasts when the model has
+    interactions): estimates and SEs to rounding, p-values to about 1e-5,
+    which is mvtnorm's own randomised error at tight settings (its default in
+    ``glht`` is 1e-3).
 
     Examples
     --------

@@ -35,6 +35,17 @@ _PARAMS_COMMON = """alpha : float, default 0.05
         ``"agricolae"`` gives agricolae's letters whenever they agree with
         the decisions and Piepho's otherwise; ``"piepho"`` always uses
         Piepho's algorithm."""
+_PARAMS_MEANS_KIND = """means : {"ls", "arithmetic"}, default "ls"
+        ``"ls"`` compares least-squares means (block-adjusted, equal weights
+        over the other factors: ``emmeans``, SAS ``LSMEANS``) with standard
+        errors of the differences from their covariance; ``"arithmetic"``
+        compares the arithmetic means of the plots with ``MSE (1/n_i + 1/n_j)``,
+        as ``agricolae``.  The two are the same in balanced trials, one-way
+        CRDs and complete split-plots; they differ with missing plots or
+        unequal replication in blocked, Latin-square or factorial trials.  The
+        result's ``means`` says which were compared.  When a least-squares
+        mean cannot be estimated (an empty factorial cell) the arithmetic
+        means are compared, with a ``DesignWarning``."""
 _PARAMS_MEANS = """means : Series, mapping or sequence
         Treatment means, labelled by treatment (a sequence is labelled
         ``"1"``, ``"2"``, …).
@@ -66,11 +77,12 @@ _RAISES = """Raises
 
 
 def anova_doc(func):
-    """Fill ``{aov}``, ``{term}``, ``{common}``, ``{returns}`` and ``{raises}`` in a docstring."""
+    """Fill ``{aov}``, ``{term}``, ``{common}``, ``{means}``, ``{returns}`` and ``{raises}``."""
     func.__doc__ = func.__doc__.format(
         aov=_PARAMS_AOV,
         term=_PARAMS_TERM,
         common=_PARAMS_COMMON,
+        means=_PARAMS_MEANS_KIND,
         returns=_RETURNS,
         raises=_RAISES,
     )

@@ -23,13 +23,18 @@ __all__ = ["Family", "family_from_means", "families_from_anova", "check_replicat
 
 @dataclass
 class Family:
-    """Means compared together, with their replication and plot standard deviations."""
+    """Means compared together, with their replication and plot standard deviations.
+
+    ``cov`` is the covariance of least-squares means (it includes the error mean square);
+    ``None`` for arithmetic means, whose covariance is ``MSE · diag(1/n)``.
+    """
 
     labels: list[str]
     means: np.ndarray
     n: np.ndarray
     sd: np.ndarray
     within: str | None = None
+    cov: np.ndarray | None = None
 
     @property
     def balanced(self) -> bool:

@@ -187,6 +187,26 @@ class _PairSet:
         """``1/n_a + 1/n_b`` of each pair."""
         return 1.0 / self.fam.n[self.a] + 1.0 / self.fam.n[self.b]
 
+    def var_diff(self, mse: float) -> np.ndarray:
+        """Variance of each pair's difference: ``MSE (1/n_a + 1/n_b)`` for arithmetic means,
+        ``V_aa + V_bb − 2 V_ab`` from the covariance of least-squares means."""
+        cov = self.fam.cov
+        if cov is None:
+            return mse * self.inverse_n
+        a, b = self.a, self.b
+        return cov[a, a] + cov[b, b] - 2.0 * cov[a, b]
+
+    def common_var(self, mse: float) -> float:
+        """Variance of one mean for the table of critical ranges: ``MSE / n`` for the common
+        (or harmonic-mean) replication; for LS-means half the average variance of the
+        differences of all pairs, which is ``MSE / n_h`` again for arithmetic means."""
+        cov = self.fam.cov
+        if cov is None:
+            return mse / _reference_n(self.fam.n)
+        k = self.k
+        ii, jj = np.triu_indices(k, 1)
+        return float(np.mean(cov[ii, ii] + cov[jj, jj] - 2.0 * cov[ii, jj])) / 2.0
+
     @property
     def span(self) -> np.ndarray:
         """Number of means from a to b in the sorted order, both included."""
@@ -203,10 +223,16 @@ class _Decisions(NamedTuple):
 
 
 def _range_se(pairs: _PairSet, mse: float, replication: str | None) -> np.ndarray:
-    """SE of the studentized range: harmonic-mean replication or each pair's own (Kramer)."""
+    """SE of the studentized range: harmonic-mean replication or each pair's own (Kramer).
+
+    For LS-means the "harmonic" SE is one for all pairs, from the average variance of the
+    differences, and Kramer's is each pair's own ``√(Var(d) / 2)`` (emmeans' Tukey test).
+    """
     if replication == "harmonic":
-        return np.full(len(pairs.a), math.sqrt(mse / _reference_n(pairs.fam.n)))
-    return np.sqrt(mse * 0.5 * pairs.inverse_n)
+        return np.full(len(pairs.a), math.sqrt(pairs.common_var(mse)))
+    if pairs.fam.cov is None:
+        return np.sqrt(mse * 0.5 * pairs.inverse_n)
+    return np.sqrt(0.5 * pairs.var_diff(mse))
 
 
 def _multiple_range(
@@ -241,7 +267,7 @@ def _multiple_range(
     if stepdown:
         p = _stepdown(p, pairs.order, pairs.a, pairs.b)
     table = _critical_table(
-        np.arange(2, k + 1), protection, qs, qs * math.sqrt(mse / _reference_n(pairs.fam.n))
+        np.arange(2, k + 1), protection, qs, qs * math.sqrt(pairs.common_var(mse))
     )
     return _Decisions(stat, se, p, qs[span - 2] * se, table)
 
@@ -257,9 +283,7 @@ def _tukey(
     stat = np.abs(pairs.diff) / se
     q = _dist.tukey_critical_value(k, df, alpha)
     p = np.asarray(_dist.studentized_range_sf(stat, k, df))
-    table = _critical_table(
-        [k], [1.0 - alpha], [q], [q * math.sqrt(mse / _reference_n(pairs.fam.n))]
-    )
+    table = _critical_table([k], [1.0 - alpha], [q], [q * math.sqrt(pairs.common_var(mse))])
     return _Decisions(stat, se, p, q * se, table)
 
 
@@ -267,14 +291,12 @@ def _lsd(
     pairs: _PairSet, *, mse: float, df: float, alpha: float, p_adjust: str | None
 ) -> _Decisions:
     """Fisher's LSD: t tests, p-values adjusted over the family."""
-    se = np.sqrt(mse * pairs.inverse_n)
+    se = np.sqrt(pairs.var_diff(mse))
     t = pairs.diff / se
     p = _adjust(2.0 * _t_sf(np.abs(t), df), p_adjust)
     x = _per_comparison_level(alpha, len(pairs.a), p_adjust)
     tq = _t_quantile(1.0 - x / 2.0, df)
-    table = _critical_table(
-        [2], [1.0 - x], [tq], [tq * math.sqrt(2.0 * mse / _reference_n(pairs.fam.n))]
-    )
+    table = _critical_table([2], [1.0 - x], [tq], [tq * math.sqrt(2.0 * pairs.common_var(mse))])
     return _Decisions(t, se, p, tq * se, table)
 
 
@@ -283,7 +305,7 @@ def _scheffe(pairs: _PairSet, *, mse: float, df: float, alpha: float) -> _Decisi
     from scipy import special
 
     k = pairs.k
-    se = np.sqrt(mse * pairs.inverse_n)
+    se = np.sqrt(pairs.var_diff(mse))
     fstat = pairs.diff**2 / ((k - 1) * se**2)
     p = (
         special.fdtrc(k - 1, df, fstat)
@@ -296,9 +318,7 @@ def _scheffe(pairs: _PairSet, *, mse: float, df: float, alpha: float) -> _Decisi
         else special.chdtri(k - 1, alpha) / (k - 1)
     )
     sq = math.sqrt((k - 1) * fq)
-    table = _critical_table(
-        [k], [1.0 - alpha], [sq], [sq * math.sqrt(2.0 * mse / _reference_n(pairs.fam.n))]
-    )
+    table = _critical_table([k], [1.0 - alpha], [sq], [sq * math.sqrt(2.0 * pairs.common_var(mse))])
     return _Decisions(fstat, se, p, sq * se, table)
 
 
@@ -310,17 +330,22 @@ def _dunnett(
 
     n, c = pairs.fam.n, pairs.b[0]
     n_t = n[pairs.a]
-    se = np.sqrt(mse * pairs.inverse_n)
+    var = pairs.var_diff(mse)
+    se = np.sqrt(var)
     t = pairs.diff / se
-    kw = dict(n=n_t, n_control=n[c], df=df, alternative=alternative)
+    cov = pairs.fam.cov
+    if cov is None:
+        kw = dict(n=n_t, n_control=n[c], df=df, alternative=alternative)
+        typical = mse * (1.0 / _reference_n(n_t) + 1.0 / n[c])
+    else:
+        # covariance of the contrasts m_a − m_c, then their correlation
+        a = pairs.a
+        cc = cov[np.ix_(a, a)] - cov[a, c][:, None] - cov[c, a][None, :] + cov[c, c]
+        kw = dict(corr=cc / np.outer(se, se), df=df, alternative=alternative)
+        typical = float(np.mean(var))
     p = np.asarray(_dist.dunnett_sf(t, **kw), dtype=float)
     q = _dist.dunnett_ppf(1.0 - alpha, **kw)
-    table = _critical_table(
-        [pairs.k],
-        [1.0 - alpha],
-        [q],
-        [q * math.sqrt(mse * (1.0 / _reference_n(n_t) + 1.0 / n[c]))],
-    )
+    table = _critical_table([pairs.k], [1.0 - alpha], [q], [q * math.sqrt(typical)])
     return _Decisions(t, se, p, q * se, table)
 
 

@@ -49,9 +49,10 @@ class MultCompResult(ResultBase):
     groups : DataFrame
         One row per treatment, sorted by mean (highest first unless
         ``descending=False``): ``treatment`` (label; cells of an interaction
-        are joined by ``:``), ``mean``, ``sd`` (standard deviation of the
-        plots), ``se`` (standard error of the mean from the error term used,
-        ``sqrt(ms / n)``), ``n`` (plots), ``letters`` (``a`` = highest mean;
+        are joined by ``:``), ``mean`` (the least-squares or arithmetic mean,
+        see ``means``), ``sd`` (standard deviation of the plots), ``se``
+        (standard error of the mean: ``sqrt(ms / n)`` from the error term used,
+        or from the covariance of the LS-means), ``n`` (plots), ``letters`` (``a`` = highest mean;
         for Dunnett's test ``*`` marks treatments that differ from the
         control) and, when ``alpha_capitals`` was given, ``capitals``.  With
         ``within``, a first column ``within`` holds the level(s) of the
@@ -95,6 +96,11 @@ class MultCompResult(ResultBase):
         The options used (``None`` where they do not apply).
         ``letters_method`` is the algorithm that produced the letters
         (``"agricolae"`` or ``"piepho"``).
+    means : str
+        The means compared: ``"ls"`` (least-squares means, as ``emmeans``),
+        ``"arithmetic"`` (means of the plots, as ``agricolae``) or ``"given"``
+        (the ``*_from_means`` functions).  :attr:`means_coincide` tells whether
+        the two kinds were the same for these data.
     design : str or None
         Design of the ANOVA.
     n_obs : int
@@ -127,11 +133,18 @@ class MultCompResult(ResultBase):
     alternative: str | None = None
     design: str | None = None
     n_obs: int = 0
+    means: str = "given"
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     _extra: dict = field(default_factory=dict, repr=False, compare=False)
 
     df = renamed("df_resid")
+
+    @property
+    def means_coincide(self) -> bool:
+        """Whether LS-means and arithmetic means (and their standard errors) are the same here
+        (balanced trials, one-way CRDs, complete split-plots), so that either gives this result."""
+        return bool(self._extra.get("means_coincide", False))
 
     @property
     def level_order(self) -> dict:
@@ -261,11 +274,13 @@ class MultCompResult(ResultBase):
 
         error = self.error_term if lang == "en" else t(self.error_term)
         facts = [(t("sm_response"), str(self.response))] if self.response is not None else []
+        kind = f"mc_means_{self.means}" + ("_same" if self.means_coincide else "")
         facts += [
             (
                 t("mc_compared"),
                 self.term + (t("mc_within", within=":".join(self.within)) if self.within else ""),
             ),
+            (t("mc_means_used"), t(kind)),
             (
                 t("mc_error_term"),
                 t(

@@ -21,12 +21,8 @@ from fertopt._core.validation import check_choice, check_probability
 from fertopt.exceptions import DesignError, OptionError, UnbalancedDesignWarning
 from fertopt.multcomp import letters as _cld
 from fertopt.multcomp._error_terms import Plan, given_error, plan_comparison
-from fertopt.multcomp._families import (
-    Family,
-    check_replicated,
-    families_from_anova,
-    family_from_means,
-)
+from fertopt.multcomp._families import Family, check_replicated, family_from_means
+from fertopt.multcomp._means import select_means
 from fertopt.multcomp._pairwise import Outcome, compare_family, harmonic_mean
 from fertopt.multcomp._result import MultCompResult
 
@@ -74,6 +70,19 @@ def _replication_warning(
     if replication != "harmonic":
         return []
     for fam in families:
+        if not fam.balanced and fam.cov is not None:
+            lo, hi = fam.n.min(), fam.n.max()
+            return [
+                (
+                    UnbalancedDesignWarning,
+                    f"replication differs between treatments (n = {format_number(lo)} to "
+                    f"{format_number(hi)}); {test}'s critical ranges use one standard error "
+                    "for all pairs, from the average variance of the differences between the "
+                    "least-squares means (for arithmetic means, the harmonic mean of n that "
+                    "agricolae and SAS use). replication='kramer' uses each pair's own "
+                    "standard error.",
+                )
+            ]
         if not fam.balanced:
             lo, hi = fam.n.min(), fam.n.max()
             return [
@@ -114,12 +123,13 @@ def _groups_table(
         else:
             shown[column], method = _cld.compact_letters(out.order, same, method=letters, pool=pool)
             fell_back += method != letters
+    se = np.sqrt(mse / fam.n) if fam.cov is None else np.sqrt(np.diag(fam.cov))
     g = pd.DataFrame(
         {
             "treatment": fam.labels,
             "mean": fam.means,
             "sd": fam.sd,
-            "se": np.sqrt(mse / fam.n),
+            "se": se,
             "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
             **shown,
         }
@@ -143,6 +153,8 @@ def _assemble(
     alpha_capitals: float | None,
     descending: bool,
     letters: str,
+    means: str = "given",
+    means_coincide: bool = False,
     p_adjust: str | None = None,
     replication: str | None = None,
     stepdown: bool = False,
@@ -227,9 +239,10 @@ def _assemble(
         alternative=alternative,
         design=design,
         n_obs=n_obs,
+        means=means,
         notes=tuple(notes),
         warnings=tuple(text for _, text in warns),
-        _extra={"levels": levels},
+        _extra={"levels": levels, "means_coincide": means_coincide},
     )
 
 
@@ -246,10 +259,12 @@ def from_anova(
     alpha_capitals,
     descending=True,
     letters="agricolae",
+    means="ls",
     **options,
 ) -> MultCompResult:
     """Run ``test`` on an ANOVA result; the keywords are those of the public function."""
     options = _check_options(options)
+    check_choice(means, "means", ("ls", "arithmetic"))
     if not all(hasattr(aov, a) for a in ("table", "factors", "data", "errors", "design")):
         raise OptionError(
             f"{test.lower()}() takes the result of fertopt.anova(...), got {type(aov).__name__}. "
@@ -258,24 +273,19 @@ def from_anova(
         )
     alpha, alpha_capitals, descending = _common_checks(alpha, alpha_capitals, descending, letters)
     plan = plan_comparison(aov, term, within, alpha)
-    families, n_obs = families_from_anova(aov, plan.parts, plan.within)
-    check_replicated(families, " in the analysed data")
-    notes = list(plan.notes)
-    if not all(f.balanced for f in families) and (
-        len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")
-    ):
-        notes.append(
-            "Replication is unequal: the means are arithmetic means of the plots (as in "
-            "agricolae), not least-squares means."
-        )
+    chosen = select_means(aov, plan.parts, plan.within, means)
+    check_replicated(chosen.families, " in the analysed data")
+    plan.warns += chosen.warns
     return _assemble(
         test,
-        families,
+        chosen.families,
         plan,
-        notes=notes,
+        notes=[*plan.notes, *chosen.notes],
+        means=chosen.kind,
+        means_coincide=chosen.coincide,
         response=str(aov.response),
         design=str(aov.design),
-        n_obs=n_obs,
+        n_obs=chosen.n_obs,
         alpha=alpha,
         alpha_capitals=alpha_capitals,
         descending=descending,

@@ -67,6 +67,8 @@ COLUMN_KEYS: dict[str, str] = {
 
 #: Chinese headers of result-table columns that the report does not show.
 COLUMN_ZH: dict[str, str] = {
+    "level": "水平",
+    "lsmean": "最小二乘均值",
     "aic": "AIC",
     "bic": "BIC",
     "axis": "主轴",
