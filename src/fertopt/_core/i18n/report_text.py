@@ -110,6 +110,12 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
         "自由度 {df}，取自方差分析）。",
     ),
+    "letters_sentence_waller": (
+        "Means with the same letter are not significantly different by the Waller–Duncan "
+        "k-ratio t test at K = {k} (error mean square {mse} on {df} df).",
+        "标有相同字母的处理间差异不显著（Waller–Duncan K 比值 t 检验，K = {k}；误差均方 {mse}，"
+        "自由度 {df}）。",
+    ),
     "letters_sentence_given": (
         "Means with the same letter are not significantly different at the {pct} % level "
         "({method}; error mean square {mse} on {df} df).",

@@ -79,6 +79,8 @@ COLUMN_ZH: dict[str, str] = {
     "critical_range": "临界极差",
     "span": "秩次距",
     "protection": "保护水平",
+    "k_ratio": "K 比值",
+    "f_value": "F 值",
     "quantile": "分位数",
     "treatment_a": "处理 A",
     "treatment_b": "处理 B",
@@ -130,6 +132,11 @@ METHODS: dict[str, tuple[str, str]] = {
     "snk": ("Student-Newman-Keuls test (SNK)", "SNK 复极差法（q 检验）"),
     "scheffe": ("Scheffé's test", "Scheffé 法"),
     "dunnett": ("Dunnett's test against a control", "Dunnett 法（与对照比较）"),
+    "regwq": (
+        "Ryan–Einot–Gabriel–Welsch multiple range test (REGWQ)",
+        "REGWQ 复极差法（Ryan–Einot–Gabriel–Welsch）",
+    ),
+    "waller": ("Waller–Duncan k-ratio t test", "Waller–Duncan K 比值 t 检验"),
 }
 
 MODELS: dict[str, tuple[str, str]] = {
