@@ -315,7 +315,8 @@ def from_anova(
             "mse=..., df_resid=...)."
         )
     alpha, alpha_capitals, descending = _common_checks(alpha, alpha_capitals, descending, letters)
-    plan = plan_comparison(aov, term, within, alpha)
+    # Waller–Duncan has no alpha: interactions are judged at 5 % for its warning
+    plan = plan_comparison(aov, term, within, 0.05 if np.isnan(alpha) else alpha)
     families, n_obs = families_from_anova(aov, plan.parts, plan.within)
     check_replicated(families, " in the analysed data")
     notes = list(plan.notes)

@@ -27,7 +27,8 @@ if (requireNamespace("agricolae", quietly = TRUE)) {
   library(agricolae)
   agricolae_source <- paste("installed agricolae", packageVersion("agricolae"))
 } else {
-  src <- if (length(args)) args[1] else "/tmp/agricolae"
+  if (!length(args)) stop("agricolae is not installed: give the path of its source tree")
+  src <- args[1]
   for (f in c("REGW.test", "waller.test", "waller", "orderPvalue", "lastC", "tapply.stat"))
     source(file.path(src, "R", paste0(f, ".R")))
   agricolae_source <- "agricolae 1.3-7 source files (cran/agricolae@06e4e366)"

@@ -123,6 +123,14 @@ DESIGNS: dict[str, tuple[str, str]] = {
     "factorial CRD": ("factorial, completely randomized", "完全随机析因设计"),
     "factorial RCBD": ("factorial in randomized complete blocks", "随机区组析因设计"),
     "split-plot RCBD": ("split-plot in randomized complete blocks", "裂区设计（随机区组）"),
+    "split-split-plot RCBD": (
+        "split-split-plot in randomized complete blocks",
+        "裂裂区设计（随机区组）",
+    ),
+    "strip-plot RCBD": (
+        "strip-plot (split-block) in randomized complete blocks",
+        "条区设计（随机区组）",
+    ),
 }
 
 METHODS: dict[str, tuple[str, str]] = {
