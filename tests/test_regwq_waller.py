@@ -5,6 +5,7 @@ References (tests/reference/designs/):
 - ``regwq_waller.R``: agricolae ``REGW.test`` / ``waller.test`` / ``waller`` on sweetpotato,
   InsectSprays, chickwts (unequal replication) and the Minnesota 2012 RCBD, plus the script's own
   implementation of SAS's REGWQ definition (monotone critical values, step-down protection).
+- ``waller_t_mpmath.py``: ``t_B(K, F, q, f)`` solved at 30 digits with mpmath.
 """
 
 from __future__ import annotations
@@ -171,6 +172,13 @@ def test_regwq_spans_follow_the_means_not_the_labels():
 # ---------------------------------------------------------------------------
 # Waller–Duncan
 # ---------------------------------------------------------------------------
+def test_waller_t_matches_arbitrary_precision():
+    ref = pd.read_csv(DES / "waller_t_mpmath.csv")
+    got = [waller_t(r.K, r.q, r.f, r.fval) for r in ref.itertuples()]
+    # double-exponential quadrature and Brent's root against 30-digit mpmath: 1e-10 covers both
+    assert_allclose(got, ref["waller_t"], rtol=1e-10)
+
+
 def test_waller_t_matches_agricolae_to_its_precision():
     ref = pd.read_csv(DES / "waller_t_agricolae.csv")
     got = np.array([waller_t(r.K, r.q, r.f, r.fval) for r in ref.itertuples()])
