@@ -261,7 +261,7 @@ class MultCompResult(ResultBase):
         groups = self.groups.assign(treatment=self.groups["treatment"].astype(str))
         factor = (
             self.design is not None
-            and ("factorial" in self.design or "split" in self.design)
+            and any(word in self.design for word in ("factorial", "split", "strip"))
             and ":" not in self.term
         )
         heads = {k: label(k, lang) for k in ("mean", "sd", "se", "n")}
