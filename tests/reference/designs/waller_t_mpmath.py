@@ -17,12 +17,8 @@ arguments (K = 100, q = 30, f = 200, F = 1.01) it is off by 7e-4 in t_B.
 import csv
 import itertools
 
-import mpmath as mp
 
-mp.mp.dps = 30
-
-
-def log_ratio(t, k_ratio, q, f, fval):
+def log_ratio(mp, t, k_ratio, q, f, fval):
     nu = mp.mpf(f + q)
     c = mp.gamma((nu + 1) / 2) / mp.gamma(nu / 2) / mp.sqrt(nu * mp.pi)
 
@@ -44,16 +40,34 @@ def log_ratio(t, k_ratio, q, f, fval):
     return mp.log(upper / lower) - mp.log(k_ratio)
 
 
-rows = []
-for k_ratio, q, f, fval in itertools.product((50, 100, 500), (1, 3, 13), (4, 30, 120), (1.2, 10)):
-    args = (k_ratio, q, f, mp.mpf(fval))
-    t = mp.findroot(lambda t, args=args: log_ratio(t, *args), mp.mpf(2.5))
-    rows.append((k_ratio, q, f, fval, mp.nstr(t, 17)))
-rows.append((100, 4, 20, 5, mp.nstr(mp.findroot(lambda t: log_ratio(t, 100, 4, 20, 5), 2.5), 17)))
-rows.append(
-    (100, 30, 200, 1.01, mp.nstr(mp.findroot(lambda t: log_ratio(t, 100, 30, 200, 1.01), 4), 17))
-)
-with open("waller_t_mpmath.csv", "w", newline="") as fh:
-    out = csv.writer(fh)
-    out.writerow(["K", "q", "f", "fval", "waller_t"])
-    out.writerows(rows)
+def main():
+    import mpmath as mp
+
+    mp.mp.dps = 30
+    rows = []
+    for k_ratio, q, f, fval in itertools.product(
+        (50, 100, 500), (1, 3, 13), (4, 30, 120), (1.2, 10)
+    ):
+        args = (k_ratio, q, f, mp.mpf(fval))
+        t = mp.findroot(lambda t, args=args: log_ratio(mp, t, *args), mp.mpf(2.5))
+        rows.append((k_ratio, q, f, fval, mp.nstr(t, 17)))
+    rows.append(
+        (100, 4, 20, 5, mp.nstr(mp.findroot(lambda t: log_ratio(mp, t, 100, 4, 20, 5), 2.5), 17))
+    )
+    rows.append(
+        (
+            100,
+            30,
+            200,
+            1.01,
+            mp.nstr(mp.findroot(lambda t: log_ratio(mp, t, 100, 30, 200, 1.01), 4), 17),
+        )
+    )
+    with open("waller_t_mpmath.csv", "w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["K", "q", "f", "fval", "waller_t"])
+        out.writerows(rows)
+
+
+if __name__ == "__main__":  # imported by pytest's doctest collection: run only as a script
+    main()
