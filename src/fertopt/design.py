@@ -1,11 +1,12 @@
 """Field books for fertilizer trials: randomised layouts with the seed recorded.
 
 Generators: :func:`crd`, :func:`rcbd`, :func:`latin_square`, :func:`factorial`,
-:func:`split_plot`, :func:`omission` (formula check / nutrient omission) and
-:func:`three414` (the 3-nutrient, 4-level, 14-treatment design).  Each returns a
-:class:`FieldBook` whose ``table`` has one row per plot in field order, with the
-plot number, its block (or row and column), the treatment and, for fertilizer
-designs, the rate of every nutrient.  ``FieldBook.to_csv`` writes it out.
+:func:`split_plot`, :func:`split_split_plot`, :func:`strip_plot`, :func:`omission`
+(formula check / nutrient omission) and :func:`three414` (the 3-nutrient, 4-level,
+14-treatment design).  Each returns a :class:`FieldBook` whose ``table`` has one row
+per plot in field order, with the plot number, its block (or row and column), the
+treatment and, for fertilizer designs, the rate of every nutrient.
+``FieldBook.to_csv`` writes it out.
 
 Randomisation takes ``rng`` (an integer seed, a ``numpy.random.Generator`` or
 ``None``) and the seed actually used is stored in ``FieldBook.seed``: passing
@@ -47,6 +48,8 @@ __all__ = [
     "latin_square",
     "factorial",
     "split_plot",
+    "split_split_plot",
+    "strip_plot",
     "omission",
     "three414",
     "THREE414_LEVELS",
@@ -82,15 +85,18 @@ class FieldBook(ResultBase):
     ----------
     design : str
         ``"CRD"``, ``"RCBD"``, ``"Latin square"``, ``"factorial"``, ``"split-plot"``,
-        ``"omission"`` or ``"3414"``.
+        ``"split-split-plot"``, ``"strip-plot"``, ``"omission"`` or ``"3414"``.
     table : DataFrame
         One row per plot in field order.  Always ``plot`` (1, 2, … or 101, 102, …,
         201, … with ``plot_numbers="block"``) and ``treatment``; then by design:
         ``rep`` (CRD: replicate number of the treatment), ``block`` (RCBD, factorial,
         split-plot, omission, 3414), ``row`` and ``column`` (Latin square),
-        ``main_plot`` (split-plot: main plot number within its block), one column per
-        factor (factorial, split-plot), ``code`` (3414: ``N2P2K2``) and one column per
-        nutrient rate (omission, 3414).
+        ``main_plot`` (split-plot and split-split-plot: main plot number within its
+        block), ``sub_plot`` (split-split-plot: sub-plot number within its main plot),
+        ``h_strip`` and ``v_strip`` (strip-plot: the horizontal and vertical strip of the
+        plot within its block), one column per factor (factorial, split-plots,
+        strip-plot), ``code`` (3414: ``N2P2K2``) and one column per nutrient rate
+        (omission, 3414).
     treatments : DataFrame
         The treatment list (``treatment`` and, where they exist, ``code``, factor or
         rate columns), in the standard order.
@@ -154,7 +160,10 @@ class FieldBook(ResultBase):
             (t("fb_seed"), str(self.seed)),
             (t("fb_randomised"), t(yes_no)),
         ]
-        keys = {c: f"col_{c}" for c in ("code", "rep", "row", "column", "main_plot")}
+        keys = {
+            c: f"col_{c}"
+            for c in ("code", "rep", "row", "column", "main_plot", "sub_plot", "h_strip", "v_strip")
+        }
         return Summary(
             t("fb_title"),
             [
@@ -543,6 +552,181 @@ def split_plot(
         [(f"{a}:{sname}{c}", a, c) for a in mlev for c in slev], columns=["treatment", mname, sname]
     )
     return _book("split-plot", table, treatments, reps, seed)
+
+
+def _one_factor(mapping: Any, role: str) -> tuple[str, list[Any]]:
+    """The single ``{name: levels}`` item of a split-plot or strip-plot argument."""
+    levels = _factor_levels(mapping, role)
+    if len(levels) != 1:
+        raise OptionError(
+            f"{role} takes one factor, e.g. {role}={{'N': [0, 60, 120]}}; got {len(levels)}: "
+            f"{', '.join(map(repr, levels))}."
+        )
+    return next(iter(levels.items()))
+
+
+def _distinct_names(*names: str) -> None:
+    if len(set(names)) != len(names):
+        raise OptionError(
+            f"the factors need different names; got {', '.join(map(repr, names))}. Rename one."
+        )
+
+
+def _level_text(name: str, value: Any) -> str:
+    """A level in a treatment label: numbers behind the factor's name (``N60``), words alone."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return f"{name}{format_number(value, 6) if isinstance(value, float) else value}"
+    return str(value)
+
+
+def split_split_plot(
+    main: Mapping[str, Sequence[Any]],
+    sub: Mapping[str, Sequence[Any]],
+    sub_sub: Mapping[str, Sequence[Any]],
+    /,
+    *,
+    reps: int,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
+    """Split-split-plot in randomised complete blocks.
+
+    Main-plot levels are randomised within each block, sub-plot levels within each
+    main plot and sub-sub-plot levels within each sub-plot (the classical N rate ×
+    variety × management layout).  Analyse it with
+    ``fo.anova(book.table.assign(yield_=...), response=..., main_plot=..., sub_plot=...,
+    sub_sub_plot=..., block="block")``.
+
+    Parameters
+    ----------
+    main, sub, sub_sub : mapping with one item
+        ``{"N": [0, 60, 120]}``, ``{"variety": ["V1", "V2"]}``,
+        ``{"management": ["low", "high"]}``.
+    reps : int
+        Number of blocks.
+    rng : int, numpy Generator or None
+        Seed of the randomisation (stored in ``FieldBook.seed``).
+    plot_numbers : {"sequential", "block"}, default "sequential"
+        1, 2, … over the field, or 101, 102, …, 201, … by block.
+
+    Returns
+    -------
+    FieldBook
+        ``table``: ``plot, block, main_plot, sub_plot, treatment`` (``"N60:V1:high"``)
+        and the three factor columns, in field order (block, main plot, sub-plot,
+        sub-sub-plot).
+
+    Examples
+    --------
+    >>> book = split_split_plot({"N": [0, 60]}, {"variety": ["V1", "V2", "V3"]},
+    ...                         {"mgmt": ["low", "high"]}, reps=2, rng=7)
+    >>> book.n_plots, book.seed
+    (24, 7)
+    >>> book.table.groupby(["block", "main_plot"])["N"].nunique().eq(1).all()
+    np.True_
+    >>> book.table.groupby(["block", "main_plot", "sub_plot"])["variety"].nunique().eq(1).all()
+    np.True_
+    """
+    (mname, mlev), (sname, slev) = _one_factor(main, "main"), _one_factor(sub, "sub")
+    tname, tlev = _one_factor(sub_sub, "sub_sub")
+    _distinct_names(mname, sname, tname)
+    reps = _reps(reps)
+    gen, seed = _seeded(rng)
+    rows = []
+    for b in range(1, reps + 1):
+        for mp, i in enumerate(gen.permutation(len(mlev)), start=1):
+            for sp, j in enumerate(gen.permutation(len(slev)), start=1):
+                for k in gen.permutation(len(tlev)):
+                    rows.append((b, mp, sp, mlev[i], slev[j], tlev[k]))
+    table = pd.DataFrame(rows, columns=["block", "main_plot", "sub_plot", mname, sname, tname])
+
+    def label(a: Any, b_: Any, c: Any) -> str:
+        return ":".join(_level_text(n, v) for n, v in ((mname, a), (sname, b_), (tname, c)))
+
+    table.insert(0, "plot", _plot_numbers(table["block"].to_numpy(), plot_numbers))
+    table.insert(
+        4,
+        "treatment",
+        [label(*r) for r in zip(table[mname], table[sname], table[tname], strict=True)],
+    )
+    treatments = pd.DataFrame(
+        [(label(a, b_, c), a, b_, c) for a in mlev for b_ in slev for c in tlev],
+        columns=["treatment", mname, sname, tname],
+    )
+    return _book("split-split-plot", table, treatments, reps, seed)
+
+
+def strip_plot(
+    horizontal: Mapping[str, Sequence[Any]],
+    vertical: Mapping[str, Sequence[Any]],
+    /,
+    *,
+    reps: int,
+    rng: Any = None,
+    plot_numbers: Literal["sequential", "block"] = "sequential",
+) -> FieldBook:
+    """Strip-plot (split-block) in randomised complete blocks.
+
+    In each block the levels of the horizontal factor are randomised to horizontal
+    strips and, independently, the levels of the vertical factor to vertical strips
+    across them; each plot is the crossing of one horizontal and one vertical strip
+    (Gomez & Gomez 1984, ch. 3).  Analyse it with ``fo.anova(..., horizontal=...,
+    vertical=..., block="block")``.
+
+    Parameters
+    ----------
+    horizontal, vertical : mapping with one item
+        ``{"variety": ["V1", "V2", "V3"]}`` and ``{"N": [0, 60, 120]}``.
+    reps : int
+        Number of blocks.
+    rng : int, numpy Generator or None
+        Seed of the randomisation (stored in ``FieldBook.seed``).
+    plot_numbers : {"sequential", "block"}, default "sequential"
+        1, 2, … over the field, or 101, 102, …, 201, … by block.
+
+    Returns
+    -------
+    FieldBook
+        ``table``: ``plot, block, h_strip, v_strip, treatment`` (``"V2:N60"``) and the
+        two factor columns, in field order (block, horizontal strip, vertical strip).
+
+    Examples
+    --------
+    >>> book = strip_plot({"variety": ["V1", "V2", "V3"]}, {"N": [0, 60]}, reps=2, rng=3)
+    >>> book.n_plots, book.n_treatments
+    (12, 6)
+    >>> book.table.groupby(["block", "h_strip"])["variety"].nunique().eq(1).all()
+    np.True_
+    >>> book.table.groupby(["block", "v_strip"])["N"].nunique().eq(1).all()
+    np.True_
+    """
+    (hname, hlev), (vname, vlev) = (
+        _one_factor(horizontal, "horizontal"),
+        _one_factor(vertical, "vertical"),
+    )
+    _distinct_names(hname, vname)
+    reps = _reps(reps)
+    gen, seed = _seeded(rng)
+    rows = []
+    for b in range(1, reps + 1):
+        h_order = gen.permutation(len(hlev))
+        v_order = gen.permutation(len(vlev))
+        for hs, i in enumerate(h_order, start=1):
+            for vs, j in enumerate(v_order, start=1):
+                rows.append((b, hs, vs, hlev[i], vlev[j]))
+    table = pd.DataFrame(rows, columns=["block", "h_strip", "v_strip", hname, vname])
+
+    def label(a: Any, b_: Any) -> str:
+        return f"{_level_text(hname, a)}:{_level_text(vname, b_)}"
+
+    table.insert(0, "plot", _plot_numbers(table["block"].to_numpy(), plot_numbers))
+    table.insert(
+        4, "treatment", [label(a, b_) for a, b_ in zip(table[hname], table[vname], strict=True)]
+    )
+    treatments = pd.DataFrame(
+        [(label(a, b_), a, b_) for a in hlev for b_ in vlev], columns=["treatment", hname, vname]
+    )
+    return _book("strip-plot", table, treatments, reps, seed)
 
 
 # ---------------------------------------------------------------------------

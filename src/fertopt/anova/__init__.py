@@ -2,7 +2,8 @@
 
 :func:`anova` handles completely randomized designs (balanced or not),
 randomized complete blocks, Latin squares, factorials of two or three factors
-with or without blocks, and split-plots in randomized complete blocks.
+with or without blocks, and split-plots, split-split-plots and strip-plots
+(split-blocks) in randomized complete blocks.
 
 Numerical method
 ----------------
@@ -29,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
-from fertopt.anova.layout import Spec, check_layout, design_of, prepare, terms_of
+from fertopt.anova.layout import (
+    STRATA_DESIGNS,
+    Spec,
+    check_layout,
+    design_of,
+    prepare,
+    terms_of,
+)
 from fertopt.anova.lsmeans import LSMeans, LSMeansResult, least_squares_means, lsmeans
 from fertopt.anova.projections import (
     Term,
@@ -60,6 +68,9 @@ def anova(
     column: str | None = None,
     main_plot: str | None = None,
     sub_plot: str | None = None,
+    sub_sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
     ss_type: int | str = 1,
     nan_policy: str = "omit",
     allow_negative: bool = False,
@@ -81,9 +92,17 @@ def anova(
     main_plot, sub_plot : str, optional
         Factors of a split-plot in randomized complete blocks (with ``block``);
         used instead of ``treatment``.
+    sub_sub_plot : str, optional
+        With ``main_plot`` and ``sub_plot``: the third factor of a
+        split-split-plot in randomized complete blocks (three error strata).
+    horizontal, vertical : str, optional
+        Factors of a strip-plot (split-block) in randomized complete blocks:
+        the factor laid out in horizontal strips across each block and the
+        one in vertical strips (three error strata).
     ss_type : {1, 2, 3}, default 1
         Sequential sums of squares as R's ``aov`` (1), or type II / type III
-        (with sum-to-zero contrasts) as ``car::Anova``.  Split-plots use type 1.
+        (with sum-to-zero contrasts) as ``car::Anova``.  Split-plots,
+        split-split-plots and strip-plots use type 1.
     nan_policy : {'omit', 'raise'}
         Plots with a missing response are left out and counted (``omit``), or
         refused (``raise``).
@@ -110,7 +129,7 @@ def anova(
         ``block`` given as several columns (a Latin square takes ``row=`` and ``column=``).
     DesignError
         One treatment level, a single block, no residual degrees of freedom,
-        an incomplete split-plot.
+        an incomplete split-plot, split-split-plot or strip-plot.
 
     Warns
     -----
@@ -129,8 +148,17 @@ def anova(
     of squares is therefore adjusted for blocks.  A split-plot is fitted as
     ``block + A + block:A + B + A:B``; block and A are tested against error a
     (block × A), B and A:B against error b, as in ``agricolae::sp.plot`` and
-    Gomez & Gomez (1984).  Tables match R's ``aov``/``anova`` (type I) and
-    ``car::Anova`` (types II and III with ``contr.sum``) to 1e-10 relative.
+    Gomez & Gomez (1984).  A split-split-plot adds the sub-sub-plot factor C:
+    block and A against error a (block × A), B and A:B against error b
+    (block × B within A), C, A:C, B:C and A:B:C against error c (the
+    residual), as ``aov(y ~ A*B*C + Error(block/A/B))`` and Gomez & Gomez
+    (1984, ch. 4).  A strip-plot of H (horizontal) and V (vertical) tests H
+    against error a (block × H), V against error b (block × V) and H:V against
+    error c (the residual), as ``aov(y ~ H*V + Error(block/(H*V)))`` and
+    Gomez & Gomez (1984, ch. 3); its blocks have no error to be tested
+    against.  ``errors`` gives each stratum with its CV (CV(a), CV(b), CV(c)).
+    Tables match R's ``aov``/``anova`` (type I) and ``car::Anova`` (types II
+    and III with ``contr.sum``) to 1e-10 relative.
 
     Examples
     --------
@@ -150,7 +178,9 @@ def anova(
     """
     ss = _ss_type_of(ss_type)
     nan_policy = _v.check_nan_policy(nan_policy)
-    spec = design_of(treatment, block, row, column, main_plot, sub_plot)
+    spec = design_of(
+        treatment, block, row, column, main_plot, sub_plot, sub_sub_plot, horizontal, vertical
+    )
     _check_ss_type_for(spec, ss)
     clean, n_dropped = prepare(data, response, spec, nan_policy, allow_negative)
     balanced = check_layout(clean, response, spec, list(data.columns))
@@ -184,6 +214,9 @@ def anova(
         column=spec.column,
         main_plot=spec.main_plot,
         sub_plot=spec.sub_plot,
+        sub_sub_plot=spec.sub_sub_plot,
+        horizontal=spec.horizontal,
+        vertical=spec.vertical,
         mse=float(mse),
         df_resid=model.df_resid,
         cv=_cv(mse, grand_mean),
@@ -215,10 +248,11 @@ def _ss_type_of(ss_type: int | str) -> int:
 
 
 def _check_ss_type_for(spec: Spec, ss: int) -> None:
-    """A split-plot takes sequential sums of squares only."""
-    if spec.design == "split-plot RCBD" and ss != 1:
+    """A split-plot (split-split-plot, strip-plot) takes sequential sums of squares only."""
+    if spec.design in STRATA_DESIGNS and ss != 1:
+        name = spec.design.removesuffix(" RCBD")
         raise DesignError(
-            "a split-plot is analysed with sequential (type 1) sums of squares; drop ss_type=."
+            f"a {name} is analysed with sequential (type 1) sums of squares; drop ss_type=."
         )
 
 
@@ -275,7 +309,7 @@ def _errors_frame(errors: list[tuple[str, float, float]], grand_mean: float) -> 
 
 def _r_squared(spec: Spec, ss: int, order: list[tuple[str, Any]], model: _Model) -> float:
     """Share of the total sum of squares explained by the model terms."""
-    if ss == 1 and spec.design != "split-plot RCBD":
+    if ss == 1 and spec.design not in STRATA_DESIGNS:
         return math.fsum(part[1] for _, part in order if part is not None) / model.ss_total
     return 1.0 - model.ss_resid / model.ss_total
 

@@ -27,7 +27,10 @@ from fertopt.exceptions import (
     UnbalancedDesignWarning,
 )
 
-ERROR_A, ERROR_B, RESID = "Error a", "Error b", "Residuals"
+ERROR_A, ERROR_B, ERROR_C, RESID = "Error a", "Error b", "Error c", "Residuals"
+SPLIT_PLOT, SPLIT_SPLIT, STRIP = "split-plot RCBD", "split-split-plot RCBD", "strip-plot RCBD"
+#: Designs with several error strata (each treatment term tested against its own error).
+STRATA_DESIGNS = (SPLIT_PLOT, SPLIT_SPLIT, STRIP)
 
 
 @dataclass
@@ -39,13 +42,38 @@ class Spec:
     column: Any = None
     main_plot: Any = None
     sub_plot: Any = None
+    sub_sub_plot: Any = None
+    horizontal: Any = None
+    vertical: Any = None
     notes: list[tuple[type, str]] = field(default_factory=list)
+
+    @property
+    def roles(self) -> dict[Any, str]:
+        """Factor column → its role name (``treatment``, ``main_plot``, … ``vertical``)."""
+        named = {
+            self.main_plot: "main_plot",
+            self.sub_plot: "sub_plot",
+            self.sub_sub_plot: "sub_sub_plot",
+            self.horizontal: "horizontal",
+            self.vertical: "vertical",
+        }
+        return {f: named.get(f, "treatment") for f in self.factors}
 
     def warn(self, category: type, message: str) -> None:
         self.notes.append((category, message))
 
 
-def design_of(treatment, block, row, column, main_plot, sub_plot) -> Spec:
+def design_of(
+    treatment,
+    block,
+    row,
+    column,
+    main_plot,
+    sub_plot,
+    sub_sub_plot=None,
+    horizontal=None,
+    vertical=None,
+) -> Spec:
     if isinstance(block, (list, tuple)):
         raise OptionError(
             f"block={block!r} names {len(block)} columns, but block= takes one column (the "
@@ -55,6 +83,41 @@ def design_of(treatment, block, row, column, main_plot, sub_plot) -> Spec:
             if len(block) == 2
             else f"block={block!r} names several columns, but block= takes one column (the "
             "replicate); for a Latin square give row= and column=."
+        )
+    if horizontal is not None or vertical is not None:
+        return _strip_design(
+            treatment, block, main_plot, sub_plot, sub_sub_plot, horizontal, vertical
+        )
+    if sub_sub_plot is not None:
+        if treatment is not None:
+            raise DesignError(
+                "give either treatment= or main_plot=, sub_plot= and sub_sub_plot= "
+                "(split-split-plot), not both."
+            )
+        if main_plot is None or sub_plot is None:
+            raise DesignError(
+                "a split-split-plot needs main_plot=, sub_plot= and sub_sub_plot= columns; "
+                f"sub_sub_plot={sub_sub_plot!r} was given without "
+                + (
+                    "main_plot= and sub_plot=."
+                    if main_plot is None and sub_plot is None
+                    else "main_plot=."
+                    if main_plot is None
+                    else "sub_plot=."
+                )
+            )
+        if block is None:
+            raise DesignError(
+                "a split-split-plot is analysed in randomized complete blocks: name the block "
+                "(replicate) column with block=."
+            )
+        return Spec(
+            SPLIT_SPLIT,
+            (main_plot, sub_plot, sub_sub_plot),
+            block=block,
+            main_plot=main_plot,
+            sub_plot=sub_plot,
+            sub_sub_plot=sub_sub_plot,
         )
     if main_plot is not None or sub_plot is not None:
         if treatment is not None:
@@ -107,6 +170,30 @@ def design_of(treatment, block, row, column, main_plot, sub_plot) -> Spec:
     return Spec("RCBD" if block is not None else "CRD", factors, block=block)
 
 
+def _strip_design(
+    treatment, block, main_plot, sub_plot, sub_sub_plot, horizontal, vertical
+) -> Spec:
+    """The strip-plot (split-block) of ``horizontal=`` and ``vertical=`` in complete blocks."""
+    if any(v is not None for v in (treatment, main_plot, sub_plot, sub_sub_plot)):
+        raise DesignError(
+            "give horizontal= and vertical= for a strip-plot without treatment=, main_plot=, "
+            "sub_plot= or sub_sub_plot=: the two strip factors are the treatments."
+        )
+    if horizontal is None or vertical is None:
+        raise DesignError(
+            "a strip-plot needs both horizontal= (the factor of the horizontal strips) and "
+            "vertical= (the factor of the vertical strips)."
+        )
+    if block is None:
+        raise DesignError(
+            "a strip-plot is analysed in randomized complete blocks: name the block (replicate) "
+            "column with block=."
+        )
+    return Spec(
+        STRIP, (horizontal, vertical), block=block, horizontal=horizontal, vertical=vertical
+    )
+
+
 def prepare(
     data, response, spec: Spec, nan_policy: str, allow_negative: bool = False
 ) -> tuple[pd.DataFrame, int]:
@@ -114,12 +201,15 @@ def prepare(
     _v.require_columns(
         frame,
         response=response,
-        treatment=None if spec.main_plot else list(spec.factors),
+        treatment=[f for f, r in spec.roles.items() if r == "treatment"] or None,
         block=spec.block,
         row=spec.row,
         column=spec.column,
         main_plot=spec.main_plot,
         sub_plot=spec.sub_plot,
+        sub_sub_plot=spec.sub_sub_plot,
+        horizontal=spec.horizontal,
+        vertical=spec.vertical,
     )
     y = _v.response_values(frame, response, allow_negative=allow_negative)
     keep, text = _v.drop_missing(
@@ -136,10 +226,8 @@ def prepare(
         if n_dropped == len(frame):
             raise DataError(f"response column {response!r} holds no numbers at all.")
         spec.warn(DataWarning, text)
-    roles = {c: "treatment" for c in spec.factors}
+    roles = dict(spec.roles)
     roles.update({spec.block: "block", spec.row: "row", spec.column: "column"})
-    if spec.main_plot:
-        roles.update({spec.main_plot: "main_plot", spec.sub_plot: "sub_plot"})
     roles.pop(None, None)
     clean = pd.DataFrame({response: y.to_numpy()[~missing]}, index=frame.index[~missing])
     merged: list[str] = []
@@ -153,12 +241,7 @@ def prepare(
 def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequence) -> bool:
     """Design checks; returns whether the layout is balanced."""
     n = len(clean)
-    for f in spec.factors:
-        role = (
-            "treatment"
-            if spec.main_plot is None
-            else ("main_plot" if f == spec.main_plot else "sub_plot")
-        )
+    for f, role in spec.roles.items():
         _v.require_levels(clean[f].values, role, f)
     if spec.block is not None:
         others = [
@@ -234,6 +317,25 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
                 )
                 + " Complete or correct these plots (unbalanced split-plots need a mixed model)."
             )
+    elif spec.design in (SPLIT_SPLIT, STRIP):
+        cells = _v.cell_counts(clean, [spec.block, *spec.factors])
+        if (cells != 1).any():
+            what = (
+                "every main-plot level in every block, every sub-plot level once in every main "
+                "plot and every sub-sub-plot level once in every sub-plot"
+                if spec.design == SPLIT_SPLIT
+                else "every combination of the horizontal and vertical levels once in every block"
+            )
+            name = "split-split-plot" if spec.design == SPLIT_SPLIT else "strip-plot"
+            raise DesignError(
+                f"a {name} needs {what}; "
+                + (
+                    f"missing: {_v.describe_cells(cells[cells == 0])}."
+                    if (cells == 0).any()
+                    else f"repeated: {_v.describe_cells(cells[cells > 1])}."
+                )
+                + f" Complete or correct these plots (an unbalanced {name} needs a mixed model)."
+            )
     if spec.design.startswith("factorial") and (cells == 0).any():
         spec.warn(
             DesignWarning,
@@ -269,6 +371,18 @@ def _refuse_crossed_site_blocks(clean: pd.DataFrame, spec: Spec) -> None:
 
 def terms_of(spec: Spec) -> tuple[list[Term], dict[str, str]]:
     """Model terms in order and the error each is tested against."""
+    blk = spec.block
+    if spec.design == SPLIT_SPLIT:
+        a, b, c = spec.factors
+        terms = [(blk,), (a,), (blk, a), (b,), (a, b), (blk, b), (blk, a, b)]
+        terms += [(c,), (a, c), (b, c), (a, b, c)]
+        error_of = {str(blk): ERROR_A, str(a): ERROR_A, str(b): ERROR_B, f"{a}:{b}": ERROR_B}
+        error_of.update({term_name(t): ERROR_C for t in terms[7:]})
+        return terms, error_of
+    if spec.design == STRIP:
+        h, v = spec.factors
+        terms = [(blk,), (h,), (blk, h), (v,), (blk, v), (h, v)]
+        return terms, {str(h): ERROR_A, str(v): ERROR_B, f"{h}:{v}": ERROR_C}
     if spec.design == "split-plot RCBD":
         a, b, blk = spec.main_plot, spec.sub_plot, spec.block
         terms = [(blk,), (a,), (blk, a), (b,), (a, b)]
@@ -285,6 +399,21 @@ def terms_of(spec: Spec) -> tuple[list[Term], dict[str, str]]:
     ]
     terms = lead + effects
     return terms, {term_name(t): RESID for t in terms}
+
+
+def error_strata(spec: Spec) -> tuple[dict[str, list[str]], str]:
+    """The errors of a design with several strata: each error's model terms, and the name of
+    the residual's stratum (``{}, "Residuals"`` for the other designs)."""
+    blk = str(spec.block)
+    if spec.design == SPLIT_PLOT:
+        return {ERROR_A: [f"{blk}:{spec.main_plot}"]}, ERROR_B
+    if spec.design == SPLIT_SPLIT:
+        a, b, _ = spec.factors
+        return {ERROR_A: [f"{blk}:{a}"], ERROR_B: [f"{blk}:{b}", f"{blk}:{a}:{b}"]}, ERROR_C
+    if spec.design == STRIP:
+        h, v = spec.factors
+        return {ERROR_A: [f"{blk}:{h}"], ERROR_B: [f"{blk}:{v}"]}, ERROR_C
+    return {}, RESID
 
 
 # ---------------------------------------------------------------------------

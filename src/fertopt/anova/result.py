@@ -35,18 +35,24 @@ class AnovaResult(ResultBase):
     table : DataFrame
         ``source | df | ss | ms | f | p``: model terms in order, then the error
         rows (``"Residuals"``, or ``"Error a"`` and ``"Error b"`` for a
-        split-plot; their ``f`` and ``p`` are NaN).  Unrounded.
+        split-plot, each after the terms it tests, and ``"Error c"`` for a
+        split-split-plot or strip-plot; their ``f`` and ``p`` are NaN).
+        Unrounded.
     design : str
         ``"CRD"``, ``"RCBD"``, ``"Latin square"``, ``"factorial CRD"``,
-        ``"factorial RCBD"`` or ``"split-plot RCBD"``.
+        ``"factorial RCBD"``, ``"split-plot RCBD"``,
+        ``"split-split-plot RCBD"`` or ``"strip-plot RCBD"``.
     response : str
         Name of the response column.
     factors : tuple of str
-        Treatment factors (``(main_plot, sub_plot)`` for a split-plot).
-    block, row, column, main_plot, sub_plot : str or None
+        Treatment factors (``(main_plot, sub_plot)`` for a split-plot,
+        ``(main_plot, sub_plot, sub_sub_plot)`` for a split-split-plot,
+        ``(horizontal, vertical)`` for a strip-plot).
+    block, row, column, main_plot, sub_plot, sub_sub_plot, horizontal, vertical : str or None
         Columns that played these roles.
     mse, df_resid : float
-        Residual mean square and degrees of freedom (error b of a split-plot).
+        Residual mean square and degrees of freedom (error b of a split-plot,
+        error c of a split-split-plot or strip-plot).
     cv : float
         Coefficient of variation, ``100·√MSE / grand mean`` (percent).
     grand_mean : float
@@ -54,7 +60,8 @@ class AnovaResult(ResultBase):
     r_squared : float
         Share of the total sum of squares explained by the model terms.
     errors : DataFrame
-        ``error | df | ss | ms | cv``, one row per error stratum.
+        ``error | df | ss | ms | cv``, one row per error stratum (CV(a), CV(b),
+        CV(c) of the multi-stratum designs).
     error_of : dict
         Model term → name of the error row its F test used.
     n_obs, n_dropped : int
@@ -100,6 +107,9 @@ class AnovaResult(ResultBase):
     data: pd.DataFrame = field(repr=False)
     fitted: pd.Series = field(repr=False)
     residuals: pd.Series = field(repr=False)
+    sub_sub_plot: str | None = None
+    horizontal: str | None = None
+    vertical: str | None = None
     warnings: tuple[str, ...] = ()
 
     # -- derived ------------------------------------------------------------
@@ -334,7 +344,7 @@ def _mark_text(p: float, lang: str) -> str:
 
 
 #: Error rows of an ANOVA table, named in the report language.
-_ERROR_NAMES = ("Residuals", "Total", "Error a", "Error b")
+_ERROR_NAMES = ("Residuals", "Total", "Error a", "Error b", "Error c")
 #: Assumption checks → the keys of their names.
 _TEST_KEYS = {
     "Shapiro-Wilk (normality)": "test_shapiro",
@@ -352,6 +362,12 @@ def layout_text(aov: AnovaResult, lang: str = "en") -> str:
     if aov.design == "split-plot RCBD":
         k1, k2, nb = count(aov.main_plot), count(aov.sub_plot), count(aov.block)
         return label("layout_split_plot", lang, k1=k1, k2=k2, b=nb)
+    if aov.design == "split-split-plot RCBD":
+        k1, k2, k3 = (count(f) for f in aov.factors)
+        return label("layout_split_split_plot", lang, k1=k1, k2=k2, k3=k3, b=count(aov.block))
+    if aov.design == "strip-plot RCBD":
+        kh, kv = (count(f) for f in aov.factors)
+        return label("layout_strip_plot", lang, kh=kh, kv=kv, b=count(aov.block))
     if len(aov.factors) == 1:
         text = label("layout_treatments", lang, k=count(aov.factors[0]))
     else:

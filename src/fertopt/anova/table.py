@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt.anova.layout import ERROR_A, ERROR_B, RESID, Spec
+from fertopt.anova.layout import RESID, Spec, error_strata
 from fertopt.exceptions import DataWarning, DesignWarning
 
 
@@ -24,26 +24,38 @@ def anova_table(
 ) -> tuple[pd.DataFrame, list[tuple[str, float, float]], list[tuple[str, Any]]]:
     """The ANOVA table, the error terms ``(name, df, ss)`` and the table's row order.
 
-    Each term is tested against its own error (error a or b of a split-plot,
-    else the residual); a term confounded with earlier ones (0 df) is left out
-    with a warning, and a zero error gives F = inf.  The whole-plot error of a
-    split-plot is removed from ``error_of``: it is an error, not a tested term.
+    Each term is tested against its own error (errors a, b (and c) of a split-plot,
+    split-split-plot or strip-plot, else the residual); a term confounded with earlier
+    ones (0 df) is left out with a warning, and a zero error gives F = inf.  The
+    terms that make up an error (block × main plot, …) are removed from ``error_of``:
+    they are errors, not tested terms.  A term without an error (the blocks of a
+    strip-plot) is shown without F.
     """
     rows, errors = [], []
-    if spec.design == "split-plot RCBD":
-        err_a_name = names[2]
-        df_a, ss_a = parts[2]
-        errors.append((ERROR_A, df_a, ss_a))
-        errors.append((ERROR_B, df_resid, ss_resid))
-        order = [
-            (names[0], parts[0]),
-            (names[1], parts[1]),
-            (ERROR_A, None),
-            (names[3], parts[3]),
-            (names[4], parts[4]),
-            (ERROR_B, None),
-        ]
-        error_of.pop(err_a_name, None)
+    strata, resid_name = error_strata(spec)
+    if strata:
+        # each error row takes the place of the last of its terms; the residual closes the table
+        part_of = dict(zip(names, parts, strict=True))
+        last = {terms[-1]: err for err, terms in strata.items()}
+        in_error = {t for terms in strata.values() for t in terms}
+        order = []
+        for nm in names:
+            if nm in last:
+                err = last[nm]
+                errors.append(
+                    (
+                        err,
+                        math.fsum(part_of[t][0] for t in strata[err]),
+                        math.fsum(part_of[t][1] for t in strata[err]),
+                    )
+                )
+                order.append((err, None))
+            elif nm not in in_error:
+                order.append((nm, part_of[nm]))
+            if nm in in_error:
+                error_of.pop(nm, None)
+        errors.append((resid_name, df_resid, ss_resid))
+        order.append((resid_name, None))
     else:
         errors.append((RESID, df_resid, ss_resid))
         order = [(nm, pr) for nm, pr in zip(names, parts, strict=True)] + [(RESID, None)]
@@ -65,8 +77,11 @@ def anova_table(
             rows.append((name, err_df[name], err_ss[name], err_ms[name], np.nan, np.nan))
             continue
         df_t, ss_t = part
-        err = error_of[name]
+        err = error_of.get(name)
         ms_t = ss_t / df_t if df_t > 0 else np.nan
+        if err is None:  # a term with no error to test it against (blocks of a strip-plot)
+            rows.append((name, df_t, ss_t, ms_t, np.nan, np.nan))
+            continue
         ms_e = err_ms[err]
         if df_t == 0:
             spec.warn(

@@ -2,6 +2,7 @@
 
 Duncan's new multiple range test (新复极差法), Fisher's LSD (with optional
 p-value adjustment), Tukey's HSD (Tukey-Kramer), Student-Newman-Keuls,
+Ryan–Einot–Gabriel–Welsch (REGWQ), the Waller–Duncan k-ratio t test,
 Scheffé and Dunnett, each taking an :class:`~fertopt.anova.AnovaResult` and
 using the error term of the fitted design, or summary statistics from a
 published table (``*_from_means``).  Every test returns a
@@ -109,12 +110,16 @@ __all__ = [
     "snk",
     "scheffe",
     "dunnett",
+    "regwq",
+    "waller",
     "duncan_from_means",
     "lsd_from_means",
     "tukey_from_means",
     "snk_from_means",
     "scheffe_from_means",
     "dunnett_from_means",
+    "regwq_from_means",
+    "waller_from_means",
     "LETTER_TESTS",
 ]
 
@@ -544,6 +549,185 @@ def dunnett(
     return from_anova("Dunnett", **locals())
 
 
+@anova_doc
+def regwq(
+    aov,
+    /,
+    *,
+    alpha: float = 0.05,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    stepdown: bool = True,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
+) -> MultCompResult:
+    """Ryan–Einot–Gabriel–Welsch multiple range test (REGWQ) with letter groups.
+
+    A multiple range test like SNK whose ranges are tested at levels that
+    keep the maximum experimentwise error rate at ``alpha`` (SAS
+    ``MEANS / REGWQ``): more powerful than Tukey's test, stricter than SNK
+    and Duncan.
+
+    Parameters
+    ----------
+    {aov}
+    {term}
+    stepdown : bool, default True
+        ``True`` tests the ranges of the sorted means from the widest down and
+        declares no difference inside a range found non-significant, as SAS
+        does (this protection is part of the test's error control).
+        ``False`` judges each pair on its own range, as
+        ``agricolae::REGW.test``.
+    replication : {{"harmonic", "kramer"}}, default "harmonic"
+        See :func:`duncan`.
+    {common}
+    {means}
+
+    {returns}
+
+    {raises}
+
+    Warns
+    -----
+    UnbalancedDesignWarning
+        When replication differs and the harmonic mean is used.
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    See Also
+    --------
+    snk : every range at the level ``alpha``.
+    tukey : the widest range's critical value for every pair.
+
+    Notes
+    -----
+    A range of ``p`` of the ``k`` sorted means is tested at
+    ``α_p = 1 − (1 − α)^(p/k)`` for ``p < k − 1`` and at ``α`` for
+    ``p ≥ k − 1``, with the critical value ``q_p = Q⁻¹(1 − α_p; p, ν)``
+    made non-decreasing in ``p``.  The p-value of a pair spanning ``p``
+    means is ``max over s ≤ p`` of ``1 − F_Q(q; s, ν)^(k/s)`` (``s < k − 1``)
+    or ``1 − F_Q(q; s, ν)`` (``s ≥ k − 1``), which is below ``α`` exactly when
+    the pair's studentized range exceeds ``q_p``; with ``stepdown`` it is the
+    largest p-value of the ranges containing the pair.
+
+    Differences from ``agricolae::REGW.test`` 1.3-7 (``stepdown=False``):
+    agricolae takes the span of a pair from the alphabetical order of the
+    treatment labels instead of the order of the means (a bug; the results
+    agree when labels sort like the means), makes only the last two
+    critical values monotone, rounds p-values to 4 decimals, and drops its
+    critical-range table under unequal replication.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.regwq_from_means(means={{"A": 24.0, "B": 21.5, "C": 20.9, "D": 17.0}},
+    ...                          n=5, mse=3.2, df_resid=16)
+    >>> mc.critical[["span", "quantile"]].round(4)   # R: qtukey(1 - c(.0253, .05, .05), 2:4, 16)
+       span  quantile
+    0     2    3.4882
+    1     3    3.6491
+    2     4    4.0461
+    >>> mc.groups[["treatment", "letters"]]
+      treatment letters
+    0         A       a
+    1         B      ab
+    2         C       b
+    3         D       c
+    """
+    return from_anova("REGWQ", **locals())
+
+
+@anova_doc
+def waller(
+    aov,
+    /,
+    *,
+    k: float = 100,
+    term: str | None = None,
+    within: str | Sequence[str] | None = None,
+    replication: Replication = "kramer",
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+    means: MeansKind = "ls",
+) -> MultCompResult:
+    """Waller–Duncan k-ratio t test with letter groups.
+
+    A Bayesian test (Waller & Duncan 1969; SAS ``MEANS / WALLER``): two
+    means differ when ``|ȳ_i − ȳ_j| > t_B · SE``, where ``t_B`` depends on
+    the k-ratio and on the F ratio of the treatments: the smaller the F, the
+    larger ``t_B``, so the test adapts to how different the treatments are
+    as a whole.
+
+    Parameters
+    ----------
+    {aov}
+    k : float, default 100
+        The k-ratio: how much more serious a Type I error is than a Type II
+        error.  50, 100 and 500 correspond roughly, for two means, to
+        α = 0.10, 0.05 and 0.01.
+    {term}
+    replication : {{"kramer", "harmonic"}}, default "kramer"
+        Standard error of each difference: ``√(MSE (1/n_i + 1/n_j))`` from
+        the pair's own replication (``agricolae::waller.test``), or
+        ``√(2 MSE / n_h)`` with the harmonic mean of the replications (SAS).
+        They agree when replication is equal.
+    descending, letters :
+        As for :func:`duncan`.
+    {means}
+
+    {returns}
+        ``alpha`` is NaN and ``p`` is empty: the test has no level and no
+        p-values; ``k_ratio`` holds ``k``, and ``critical`` the F ratio and
+        ``t_B``.
+
+    {raises}
+
+    Warns
+    -----
+    DesignWarning
+        When a main effect is compared while an interaction containing it is
+        significant.
+
+    Notes
+    -----
+    ``t_B(K, F, q, f)`` solves Waller & Kemp's (1976) equation (see
+    :mod:`fertopt.multcomp.waller`) with ``q = k − 1`` treatment and ``f``
+    error degrees of freedom; ``F`` is the term's F in the ANOVA table when
+    a whole term is compared against its own error (as
+    ``agricolae::waller.test``), else the F ratio of the means compared,
+    ``Σ n_i (ȳ_i − ȳ)² / (k − 1) / MSE``.  ``t_B`` is solved to about
+    1e-12; agricolae's ``waller`` bisects to 5e-4, rounds to 3 decimals and
+    its numerical integrals can be off by up to about 1e-3, so its critical
+    differences differ in the third decimal (and, rarely, a borderline
+    decision).
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> mc = fo.waller_from_means(means={{"A": 24.0, "B": 21.5, "C": 20.9, "D": 17.0}},
+    ...                           n=5, mse=3.2, df_resid=16)
+    >>> mc.critical[["k_ratio", "f_value", "quantile"]].round(3)
+       k_ratio  f_value  quantile
+    0    100.0   13.109     2.005
+    >>> mc.groups[["treatment", "letters"]]
+      treatment letters
+    0         A       a
+    1         B       b
+    2         C       b
+    3         D       c
+    """
+    return from_anova("Waller", k_ratio=k, **_without(locals(), "k"))
+
+
+def _without(values: dict, *names: str) -> dict:
+    """``values`` less ``names`` (a public function's own arguments, handed on renamed)."""
+    return {key: v for key, v in values.items() if key not in names}
+
+
 # --- from published tables ------------------------------------------------
 @means_doc("duncan", "Duncan's multiple range test", EXTRA_RANGE)
 def duncan_from_means(
@@ -668,6 +852,50 @@ def dunnett_from_means(
     alpha_capitals: float | None = None,
 ) -> MultCompResult:
     return from_means("Dunnett", **locals())
+
+
+@means_doc("regwq", "The REGWQ multiple range test", EXTRA_RANGE.replace("duncan", "regwq"))
+def regwq_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    alpha: float = 0.05,
+    stepdown: bool = True,
+    replication: Replication = "harmonic",
+    alpha_capitals: float | None = None,
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    return from_means("REGWQ", **locals())
+
+
+@means_doc(
+    "waller",
+    "The Waller–Duncan k-ratio t test",
+    """k, replication, descending, letters :
+        As for :func:`waller`.
+    f_value : float, optional
+        F ratio of the treatments in the ANOVA; by default the F ratio of the
+        means given, ``Σ n_i (ȳ_i − ȳ)² / (k − 1) / mse`` (the ANOVA's F for a
+        one-way or balanced RCBD layout).""",
+)
+def waller_from_means(
+    *,
+    means,
+    n,
+    mse: float,
+    df_resid: float,
+    sd=None,
+    k: float = 100,
+    f_value: float | None = None,
+    replication: Replication = "kramer",
+    descending: bool = True,
+    letters: LetterMethod = "agricolae",
+) -> MultCompResult:
+    return from_means("Waller", k_ratio=k, **_without(locals(), "k"))
 
 
 #: The tests that give letter groups from an ANOVA, by the name ``posthoc=`` takes (reports,

@@ -11,6 +11,10 @@ degrees of freedom:
   factor and for sub-plot levels within a main plot, and for main-plot
   levels within a sub-plot level the combined error ``(Ea + (b − 1) Eb) / b``
   with Satterthwaite's degrees of freedom (Gomez & Gomez 1984, ch. 3).
+* Split-split-plots and strip-plots: each factor against its own error, each
+  simple effect against the error (or Satterthwaite's combination of errors)
+  of its standard error in Gomez & Gomez (1984, ch. 3–4), found in general by
+  :func:`fertopt.multcomp.strata.error_weights`.
 
 For a published table of means (the ``*_from_means`` functions),
 :func:`given_error` checks the error mean square and degrees of freedom
@@ -30,6 +34,7 @@ import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt.exceptions import DesignError, DesignWarning, OptionError
+from fertopt.multcomp.strata import error_weights
 
 __all__ = ["Plan", "plan_comparison", "given_error"]
 
@@ -217,6 +222,50 @@ def _split_plot_error(
     return mse, df, name, [note]
 
 
+def _strata_error(
+    aov, parts: tuple[str, ...], within: tuple[str, ...], term_name: str
+) -> tuple[float, float, str, list[str]]:
+    """Split-split-plot and strip-plot: the error, or combination of errors, of the comparison."""
+    errors = aov.errors.set_index("error")
+    factors = [str(f) for f in aov.factors]
+    levels = [len(aov.data[f].cat.categories) for f in aov.factors]
+    treatment_errors = {
+        t: str(e) for t, e in aov.error_of.items() if set(t.split(":")) <= set(factors)
+    }
+    combo = error_weights(factors, levels, treatment_errors, parts, within)
+    if combo.weights is None:
+        first = parts[0]
+        slice_by = ":".join(f for f in factors if f != first and (f in parts or f in within))
+        raise DesignError(
+            f"the means of {term_name!r} in this {aov.design} are compared with different errors "
+            "depending on the pair (some pairs differ between main plots or strips, others "
+            "within them), so no single error serves them all. Compare one factor at a time "
+            f"within the levels of the others, e.g. term={first!r}, within={slice_by!r}."
+        )
+    weights = combo.weights
+    used = {e: check_error(*_error_row(errors, e), f"{e} stratum") for e in weights}
+    if len(weights) == 1:
+        (name,) = weights
+        mse, df = used[name]
+        note = (
+            f"{term_name}{' within ' + ':'.join(within) if within else ''} is compared with "
+            f"{name}: MS {format_number(mse, 6)}, df {format_number(df, 6)}."
+        )
+        return mse, df, name, [note]
+    parts_ms = {e: weights[e] * used[e][0] for e in weights}
+    mse = math.fsum(parts_ms.values())
+    df = mse**2 / math.fsum(parts_ms[e] ** 2 / used[e][1] for e in weights)
+    names = sorted(weights)
+    combination = " + ".join(f"{format_number(weights[e], 6)}·{e}" for e in names)
+    note = (
+        f"{term_name} within each level of {':'.join(within)} is compared with the combined "
+        f"error {combination} = {format_number(mse, 6)} and Satterthwaite's "
+        f"df = {format_number(df, 6)} (Gomez & Gomez 1984, standard errors of the "
+        "split-split-plot and strip-plot)."
+    )
+    return mse, df, " + ".join(names) + " (Satterthwaite)", [note]
+
+
 # ---------------------------------------------------------------------------
 # the plan
 # ---------------------------------------------------------------------------
@@ -242,7 +291,12 @@ def _interaction_warnings(
                         f"means of {term_name} averaged over {':'.join(others)} can hide "
                         "effects that differ "
                         f"between its levels. Compare {term_name} within each level with "
-                        f"within={':'.join(others)!r}, or the cells with term={t!r}.",
+                        f"within={':'.join(others)!r}"
+                        + (
+                            "."
+                            if str(aov.design) in ("split-split-plot RCBD", "strip-plot RCBD")
+                            else f", or the cells with term={t!r}."
+                        ),
                     )
                 ]
     return []
@@ -256,6 +310,8 @@ def plan_comparison(aov, term: Any, within: Any, alpha: float) -> Plan:
     within_t = _resolve_within(within, parts, term_name, factors)
     if str(aov.design).startswith("split-plot"):
         mse, df, name, notes = _split_plot_error(aov, parts, within_t, term_name)
+    elif str(aov.design) in ("split-split-plot RCBD", "strip-plot RCBD"):
+        mse, df, name, notes = _strata_error(aov, parts, within_t, term_name)
     else:
         mse, df, name, notes = _residual_error(aov, term_name)
     mse, df = check_error(mse, df, "ANOVA")

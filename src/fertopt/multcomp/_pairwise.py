@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from fertopt.multcomp._families import Family
+from fertopt.multcomp.regwq import regwq_critical_values, regwq_levels, regwq_p_values
+from fertopt.multcomp.waller import waller_t
 
 __all__ = ["Outcome", "compare_family", "harmonic_mean"]
 
@@ -220,6 +222,7 @@ class _Decisions(NamedTuple):
     p: np.ndarray
     critical_range: np.ndarray  # of each pair, at alpha
     critical: pd.DataFrame  # the table of critical values
+    decided: np.ndarray | None = None  # decisions not made from p (Waller–Duncan)
 
 
 def _range_se(pairs: _PairSet, mse: float, replication: str | None) -> np.ndarray:
@@ -285,6 +288,51 @@ def _tukey(
     p = np.asarray(_dist.studentized_range_sf(stat, k, df))
     table = _critical_table([k], [1.0 - alpha], [q], [q * math.sqrt(pairs.common_var(mse))])
     return _Decisions(stat, se, p, q * se, table)
+
+
+def _regwq(
+    pairs: _PairSet,
+    *,
+    mse: float,
+    df: float,
+    alpha: float,
+    replication: str | None,
+    stepdown: bool,
+) -> _Decisions:
+    """REGWQ: the SNK ranges at the levels 1 − (1 − α)^(p/k), critical values made monotone."""
+    k, span = pairs.k, pairs.span
+    se = _range_se(pairs, mse, replication)
+    stat = np.abs(pairs.diff) / se
+    _, qs = regwq_critical_values(k, df, alpha)
+    p = regwq_p_values(stat, span, k, df)
+    if stepdown:
+        p = _stepdown(p, pairs.order, pairs.a, pairs.b)
+    table = _critical_table(
+        np.arange(2, k + 1),
+        1.0 - regwq_levels(k, alpha),
+        qs,
+        qs * math.sqrt(mse / _reference_n(pairs.fam.n)),
+    )
+    return _Decisions(stat, se, p, qs[span - 2] * se, table)
+
+
+def _waller(
+    pairs: _PairSet, *, mse: float, df: float, k_ratio: float, f_value: float, replication: str
+) -> _Decisions:
+    """Waller–Duncan: t tests against the Bayesian critical t_B(K, F, k − 1, ν)."""
+    t_b = waller_t(k_ratio, pairs.k - 1, df, f_value)
+    if replication == "harmonic":
+        se = np.full(len(pairs.a), math.sqrt(2.0 * mse / _reference_n(pairs.fam.n)))
+    else:
+        se = np.sqrt(mse * pairs.inverse_n)
+    t = pairs.diff / se
+    table = _critical_table(
+        [pairs.k], [np.nan], [t_b], [t_b * math.sqrt(2.0 * mse / _reference_n(pairs.fam.n))]
+    )
+    table = table.drop(columns="protection")
+    table.insert(1, "k_ratio", float(k_ratio))
+    table.insert(2, "f_value", float(f_value))
+    return _Decisions(t, se, np.full(len(t), np.nan), t_b * se, table, np.abs(t) > t_b)
 
 
 def _lsd(
@@ -366,6 +414,8 @@ def compare_family(
     stepdown: bool = False,
     control: str | None = None,
     alternative: str = "two-sided",
+    k_ratio: float | None = None,
+    f_value: float | None = None,
 ) -> Outcome:
     """Test every pair of one family at ``alpha`` (and ``alpha_capitals``)."""
     k = len(fam.labels)
@@ -380,6 +430,17 @@ def compare_family(
     error = dict(mse=mse, df=df, alpha=alpha)
     if test in ("Duncan", "SNK"):
         tested = _multiple_range(test, pairs, **error, replication=replication, stepdown=stepdown)
+    elif test == "REGWQ":
+        tested = _regwq(pairs, **error, replication=replication, stepdown=stepdown)
+    elif test == "Waller":
+        tested = _waller(
+            pairs,
+            mse=mse,
+            df=df,
+            k_ratio=float(k_ratio),
+            f_value=float(f_value),
+            replication=str(replication),
+        )
     elif test == "Tukey":
         tested = _tukey(pairs, **error, replication=replication)
     elif test == "LSD":
@@ -394,7 +455,7 @@ def compare_family(
         ci_high = np.full(len(diff), np.inf)
     elif alternative == "less":
         ci_low = np.full(len(diff), -np.inf)
-    significant = tested.p < alpha
+    significant = tested.decided if tested.decided is not None else tested.p < alpha
     table = pd.DataFrame(
         {
             "treatment_a": [fam.labels[i] for i in a],
@@ -410,6 +471,6 @@ def compare_family(
         }
     )
     same_capitals = None
-    if alpha_capitals is not None:
+    if alpha_capitals is not None and tested.decided is None:
         same_capitals = _same_matrix(k, a, b, tested.p < alpha_capitals)
     return Outcome(table, tested.critical, _same_matrix(k, a, b, significant), same_capitals, order)

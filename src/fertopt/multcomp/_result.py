@@ -35,6 +35,8 @@ _TEST_TITLES = {
     "LSD": "Fisher's least significant difference (LSD)",
     "Scheffe": "Scheffé's test",
     "Dunnett": "Dunnett's test (comparisons with a control)",
+    "REGWQ": "Ryan–Einot–Gabriel–Welsch multiple range test (REGWQ)",
+    "Waller": "Waller–Duncan k-ratio t test",
 }
 
 
@@ -45,7 +47,8 @@ class MultCompResult(ResultBase):
     Attributes
     ----------
     test : str
-        ``"Duncan"``, ``"LSD"``, ``"Tukey"``, ``"SNK"``, ``"Scheffe"`` or ``"Dunnett"``.
+        ``"Duncan"``, ``"LSD"``, ``"Tukey"``, ``"SNK"``, ``"Scheffe"``, ``"Dunnett"``,
+        ``"REGWQ"`` or ``"Waller"``.
     groups : DataFrame
         One row per treatment, sorted by mean (highest first unless
         ``descending=False``): ``treatment`` (label; cells of an interaction
@@ -65,7 +68,9 @@ class MultCompResult(ResultBase):
         ``critical_range`` (least difference that would be significant),
         ``p`` (the p-value the decision is based on: adjusted for LSD with
         ``p_adjust``, protected by the containing ranges with
-        ``stepdown=True``), ``significant`` (``p < alpha``), ``ci_low`` and
+        ``stepdown=True``; NaN for Waller–Duncan, which has none),
+        ``significant`` (``p < alpha``; for Waller–Duncan
+        ``|statistic| > t_B``), ``ci_low`` and
         ``ci_high`` (``diff ∓ critical_range``; one-sided bounds are infinite
         for one-sided Dunnett tests).  With ``within``, a first column
         ``within``.
@@ -75,7 +80,9 @@ class MultCompResult(ResultBase):
         ``(1 − alpha)^(span − 1)`` for Duncan), ``quantile`` (studentized
         range, t, √((k − 1) F) or Dunnett's value) and ``critical_range``
         (``quantile × se`` for the common or harmonic-mean replication).
-        With ``within``, a first column ``within``.
+        Waller–Duncan: ``span``, ``k_ratio``, ``f_value`` (the F ratio behind
+        ``t_B``), ``quantile`` (``t_B``) and ``critical_range``
+        (``t_B √(2 MSE / n)``).  With ``within``, a first column ``within``.
     term : str
         The term whose levels are compared (``"N"``, ``"N:P"``).
     within : tuple of str
@@ -89,7 +96,8 @@ class MultCompResult(ResultBase):
         ``"Error a + Error b (Satterthwaite)"``, or ``"given"`` for
         ``*_from_means``).
     alpha : float
-        Significance level of the lowercase letters and of ``significant``.
+        Significance level of the lowercase letters and of ``significant``
+        (NaN for Waller–Duncan, which works at the k-ratio ``k_ratio``).
     alpha_capitals : float or None
         Level of the capital letters, if requested.
     p_adjust, replication, stepdown, descending, letters_method, control, alternative :
@@ -101,6 +109,8 @@ class MultCompResult(ResultBase):
         ``"arithmetic"`` (means of the plots, as ``agricolae``) or ``"given"``
         (the ``*_from_means`` functions).  :attr:`means_coincide` tells whether
         the two kinds were the same for these data.
+    k_ratio : float or None
+        The k-ratio of a Waller–Duncan test.
     design : str or None
         Design of the ANOVA.
     n_obs : int
@@ -131,6 +141,7 @@ class MultCompResult(ResultBase):
     letters_method: str = "agricolae"
     control: str | None = None
     alternative: str | None = None
+    k_ratio: float | None = None
     design: str | None = None
     n_obs: int = 0
     means: str = "given"
@@ -168,7 +179,7 @@ class MultCompResult(ResultBase):
             what = label("mc_headline_means", lang, k=len(g), term=self.term)
         error = self.error_term if lang == "en" else label(self.error_term, lang)
         parts = [
-            f"{self.test} α={format_number(self.alpha, 3)}",
+            f"{self.test} {self._level_text()}",
             what,
             label("mc_headline_df", lang, error=error, df=format_number(self.df_resid, 4)),
         ]
@@ -214,7 +225,16 @@ class MultCompResult(ResultBase):
             "about": Facts(self._about(digits, lang)),
             "means": self._means_table(lang),
         }
-        if self.test != "Dunnett":
+        if self.test == "Waller":
+            parts["sentence"] = Paragraph(
+                t(
+                    "letters_sentence_waller",
+                    k=format_number(self.k_ratio),
+                    mse=format_number(self.mse, digits + 1),
+                    df=format_number(self.df_resid),
+                )
+            )
+        elif self.test != "Dunnett":
             key = "letters_sentence" if self.design is not None else "letters_sentence_given"
             parts["sentence"] = Paragraph(
                 t(
@@ -235,6 +255,12 @@ class MultCompResult(ResultBase):
         parts["warnings"] = warnings_notes(self.warnings, lang)
         return parts
 
+    def _level_text(self) -> str:
+        """``α=0.05``, or ``K=100`` for the Waller–Duncan test."""
+        if self.k_ratio is not None:
+            return f"K={format_number(self.k_ratio)}"
+        return f"α={format_number(self.alpha, 3)}"
+
     def _method(self, lang: str) -> str:
         """The test's name in ``lang`` (``Duncan's new multiple range test``)."""
         return method_name(self.test, lang)
@@ -248,12 +274,13 @@ class MultCompResult(ResultBase):
         groups = self.groups.assign(treatment=self.groups["treatment"].astype(str))
         factor = (
             self.design is not None
-            and ("factorial" in self.design or "split" in self.design)
+            and any(word in self.design for word in ("factorial", "split", "strip"))
             and ":" not in self.term
         )
         heads = {k: label(k, lang) for k in ("mean", "sd", "se", "n")}
         heads["treatment"] = self.term if factor else label("treatment", lang)
-        heads["letters"] = label("letters_alpha", lang, alpha=f"α = {self.alpha:g}")
+        level = f"K = {self.k_ratio:g}" if self.k_ratio is not None else f"α = {self.alpha:g}"
+        heads["letters"] = label("letters_alpha", lang, alpha=level)
         if self.alpha_capitals:
             heads["capitals"] = label("letters_alpha", lang, alpha=f"α = {self.alpha_capitals:g}")
         table = localized_table(
@@ -291,6 +318,11 @@ class MultCompResult(ResultBase):
                 ),
             ),
             (
+                t("mc_k_ratio"),
+                format_number(self.k_ratio),
+            )
+            if self.k_ratio is not None
+            else (
                 t("mc_alpha"),
                 format_number(self.alpha, 3)
                 + (
@@ -307,7 +339,7 @@ class MultCompResult(ResultBase):
             if lang == "en" or rule.startswith("mc_rep_"):
                 rule = self.replication
             facts.append((t("mc_replication"), rule))
-        if self.test in ("Duncan", "SNK"):
+        if self.test in ("Duncan", "SNK", "REGWQ"):
             facts.append((t("mc_protection"), t("mc_stepdown" if self.stepdown else "mc_per_pair")))
         if self.control is not None:
             facts.append((t("mc_control"), f"{self.control} ({self.alternative})"))

@@ -25,6 +25,7 @@ from fertopt.multcomp._families import Family, check_replicated, family_from_mea
 from fertopt.multcomp._means import select_means
 from fertopt.multcomp._pairwise import Outcome, compare_family, harmonic_mean
 from fertopt.multcomp._result import MultCompResult
+from fertopt.multcomp.waller import family_f
 
 __all__ = ["from_anova", "from_means"]
 
@@ -46,11 +47,34 @@ def _check_options(options: dict[str, Any]) -> dict[str, Any]:
         options["stepdown"] = bool(options["stepdown"])
     if "control" in options:
         options["control"] = str(options["control"])
+    if "k_ratio" in options:
+        k = options["k_ratio"]
+        if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)):
+            raise OptionError(f"k={k!r} must be a number, the k-ratio (50, 100 or 500).")
+        if not (np.isfinite(k) and k > 1):
+            raise OptionError(
+                f"k={k!r} is not a usable k-ratio: it must be a number greater than 1 (the "
+                "seriousness of a Type I error relative to a Type II error; 50, 100 and 500 are "
+                "usual, roughly the two-mean alpha of 0.10, 0.05 and 0.01)."
+            )
+        options["k_ratio"] = float(k)
+    if options.get("f_value") is not None:
+        fv = options["f_value"]
+        try:
+            fv = float(fv)
+        except (TypeError, ValueError):
+            raise OptionError(f"f_value={fv!r} must be a number (the treatment F ratio).") from None
+        if not (np.isfinite(fv) and fv >= 0):
+            raise OptionError(
+                f"f_value={fv!r} must be a non-negative number: the F ratio of the treatments "
+                "in the ANOVA (treatment mean square / error mean square)."
+            )
+        options["f_value"] = fv
     return options
 
 
 def _common_checks(alpha, alpha_capitals, descending, letters) -> tuple[float, float | None, bool]:
-    alpha = check_probability(alpha, "alpha")
+    alpha = np.nan if alpha is None else check_probability(alpha, "alpha")  # None: Waller
     if alpha_capitals is not None:
         alpha_capitals = check_probability(alpha_capitals, "alpha_capitals")
         if alpha_capitals >= alpha:
@@ -90,7 +114,8 @@ def _replication_warning(
                     UnbalancedDesignWarning,
                     f"replication differs between treatments (n = {format_number(lo)} to "
                     f"{format_number(hi)}); {test}'s critical ranges use the harmonic mean of n "
-                    f"({format_number(harmonic_mean(fam.n), 4)}), as agricolae and SAS do. "
+                    f"({format_number(harmonic_mean(fam.n), 4)}), as "
+                    f"{'SAS does' if test == 'Waller' else 'agricolae and SAS do'}. "
                     "replication='kramer' uses each pair's own n instead.",
                 )
             ]
@@ -160,11 +185,13 @@ def _assemble(
     stepdown: bool = False,
     control: str | None = None,
     alternative: str | None = None,
+    k_ratio: float | None = None,
+    f_values: list[float] | None = None,
 ) -> MultCompResult:
     group_frames, pair_frames, crit_frames = [], [], []
     levels = {fam.within if fam.within is not None else "": list(fam.labels) for fam in families}
     invalid_sweeps = []
-    for fam in families:
+    for i, fam in enumerate(families):
         where = f" within {fam.within}" if fam.within else ""
         if len(fam.labels) < 2:
             raise DesignError(
@@ -190,6 +217,8 @@ def _assemble(
             stepdown=stepdown,
             control=control,
             alternative=alternative or "two-sided",
+            k_ratio=k_ratio,
+            f_value=None if f_values is None else f_values[i],
         )
         g, fell_back = _groups_table(test, fam, out, mse=plan.mse, letters=letters, control=control)
         invalid_sweeps += [fam.within] * fell_back
@@ -214,6 +243,11 @@ def _assemble(
             "Duncan's test protects each range at (1 − α)^(p − 1); it does not control the "
             "experimentwise error rate (Tukey's test does)."
         )
+    if test == "Waller":
+        notes.append(
+            "The Waller–Duncan test minimises the Bayes risk at the k-ratio given; its critical "
+            "t grows as the treatment F shrinks, and it has no p-values (the column p is empty)."
+        )
     warns = plan.warns + _replication_warning(families, replication, test)
     for category, text in warns:
         warnings.warn(text, category, stacklevel=4)  # the caller of the public function
@@ -237,12 +271,36 @@ def _assemble(
         letters_method="piepho" if invalid_sweeps else letters,
         control=control,
         alternative=alternative,
+        k_ratio=k_ratio,
         design=design,
         n_obs=n_obs,
         means=means,
         notes=tuple(notes),
         warnings=tuple(text for _, text in warns),
         _extra={"levels": levels, "means_coincide": means_coincide},
+    )
+
+
+def _waller_f_values(aov, plan: Plan, families: list[Family]) -> tuple[list[float], str]:
+    """The F ratio behind each family's Waller–Duncan t, and a note saying where it came from.
+
+    A whole term compared against its own error takes the F of the ANOVA table (as
+    ``agricolae::waller.test``); a slice (``within=``) or a combined error takes the F of the
+    family's own means, ``Σ n_i (ȳ_i − ȳ)² / (k − 1) / MSE``.
+    """
+    table = aov.table.set_index("source")
+    own = getattr(aov, "error_of", {}).get(plan.term)
+    if not plan.within and plan.term in table.index and own == plan.error_term:
+        fval = float(table.loc[plan.term, "f"])
+        if np.isfinite(fval):
+            return [fval] * len(families), (
+                f"The Waller–Duncan t uses F = {format_number(fval, 6)} of {plan.term} in the "
+                "ANOVA table."
+            )
+    values = [family_f(f.means, f.n, plan.mse) for f in families]
+    return values, (
+        "The Waller–Duncan t uses the F ratio of the means compared, "
+        "Σ n (mean − grand mean)² / (k − 1) / MSE, with the error used here."
     )
 
 
@@ -253,10 +311,10 @@ def from_anova(
     test: str,
     aov,
     *,
-    alpha,
     term,
     within,
-    alpha_capitals,
+    alpha=None,
+    alpha_capitals=None,
     descending=True,
     letters="agricolae",
     means="ls",
@@ -272,15 +330,20 @@ def from_anova(
             "mse=..., df_resid=...)."
         )
     alpha, alpha_capitals, descending = _common_checks(alpha, alpha_capitals, descending, letters)
-    plan = plan_comparison(aov, term, within, alpha)
+    # Waller–Duncan has no alpha: interactions are judged at 5 % for its warning
+    plan = plan_comparison(aov, term, within, 0.05 if np.isnan(alpha) else alpha)
     chosen = select_means(aov, plan.parts, plan.within, means)
     check_replicated(chosen.families, " in the analysed data")
     plan.warns += chosen.warns
+    notes = [*plan.notes, *chosen.notes]
+    if test == "Waller":
+        options["f_values"], note = _waller_f_values(aov, plan, chosen.families)
+        notes.append(note)
     return _assemble(
         test,
         chosen.families,
         plan,
-        notes=[*plan.notes, *chosen.notes],
+        notes=notes,
         means=chosen.kind,
         means_coincide=chosen.coincide,
         response=str(aov.response),
@@ -302,8 +365,8 @@ def from_means(
     mse,
     df_resid,
     sd,
-    alpha,
-    alpha_capitals,
+    alpha=None,
+    alpha_capitals=None,
     descending=True,
     letters="agricolae",
     **options,
@@ -314,6 +377,9 @@ def from_means(
     plan = given_error(mse, df_resid)
     fam = family_from_means(means, n, sd)
     check_replicated([fam], "")
+    if test == "Waller":
+        given = options.pop("f_value", None)
+        options["f_values"] = [family_f(fam.means, fam.n, plan.mse) if given is None else given]
     return _assemble(
         test,
         [fam],

@@ -533,6 +533,31 @@ _RESULT_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
 _MESSAGES += _RESULT_MESSAGES
 _MESSAGES += CORRELATION_MESSAGES
 
+#: Notes of the REGWQ and Waller–Duncan tests and of the error terms of multi-stratum designs.
+_MESSAGES += [
+    (
+        re.compile(
+            r"The Waller–Duncan test minimises the Bayes risk at the k-ratio given; its critical "
+            r"t grows as the treatment F shrinks, and it has no p-values \(the column p is "
+            r"empty\)\."
+        ),
+        "Waller–Duncan 检验在给定的 K 比值下使贝叶斯风险最小；处理 F 值越小，临界 t 值越大；"
+        "该检验没有 P 值（P 值列为空）。",
+    ),
+    (
+        re.compile(r"The Waller–Duncan t uses F = (?P<f>\S+) of (?P<term>.+) in the ANOVA table\."),
+        "Waller–Duncan 临界 t 值采用方差分析表中 {term} 的 F 值（F = {f}）。",
+    ),
+    (
+        re.compile(
+            r"The Waller–Duncan t uses the F ratio of the means compared, Σ n \(mean − grand "
+            r"mean\)² / \(k − 1\) / MSE, with the error used here\."
+        ),
+        "Waller–Duncan 临界 t 值采用所比较平均值的 F 值："
+        "Σ n (平均值 − 总平均)² / (k − 1) / 误差均方。",
+    ),
+]
+
 
 #: Words of model formulas and equations (parameter names) in Chinese.
 _MODEL_WORDS: dict[str, str] = {

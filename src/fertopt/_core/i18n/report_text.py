@@ -68,6 +68,7 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "Total": ("Total", "总变异"),
     "Error a": ("Error a", "误差 a"),
     "Error b": ("Error b", "误差 b"),
+    "Error c": ("Error c", "误差 c"),
     "term_is_block": ("{name} (blocks)", "{name}（区组）"),
     "term_is_treatment": ("{name} (treatments)", "{name}（处理）"),
     "anova_verdict": (
@@ -82,6 +83,14 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "layout_split_plot": (
         "{k1} main plots × {k2} sub-plots × {b} blocks",
         "{k1} 个主区处理 × {k2} 个副区处理 × {b} 个区组",
+    ),
+    "layout_split_split_plot": (
+        "{k1} main plots × {k2} sub-plots × {k3} sub-sub-plots × {b} blocks",
+        "{k1} 个主区处理 × {k2} 个副区处理 × {k3} 个副副区处理 × {b} 个区组",
+    ),
+    "layout_strip_plot": (
+        "{kh} horizontal × {kv} vertical strips × {b} blocks",
+        "{kh} 个横条处理 × {kv} 个纵条处理 × {b} 个区组",
     ),
     "layout_rows_columns": ("{r} rows × {c} columns", "{r} 行 × {c} 列"),
     "cv_sentence": (
@@ -109,6 +118,12 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "({method}; error mean square {mse} on {df} df from the ANOVA).",
         "标有相同字母的处理间差异不显著（{method}，{pct}% 水平；误差均方 {mse}，"
         "自由度 {df}，取自方差分析）。",
+    ),
+    "letters_sentence_waller": (
+        "Means with the same letter are not significantly different by the Waller–Duncan "
+        "k-ratio t test at K = {k} (error mean square {mse} on {df} df).",
+        "标有相同字母的处理间差异不显著（Waller–Duncan K 比值 t 检验，K = {k}；误差均方 {mse}，"
+        "自由度 {df}）。",
     ),
     "letters_sentence_given": (
         "Means with the same letter are not significantly different at the {pct} % level "
@@ -417,6 +432,9 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "col_row": ("row", "行"),
     "col_column": ("column", "列"),
     "col_main_plot": ("main_plot", "主区"),
+    "col_sub_plot": ("sub_plot", "副区"),
+    "col_h_strip": ("h_strip", "横条"),
+    "col_v_strip": ("v_strip", "纵条"),
     "fb_title": ("Field book", "田间排列表"),
     "fb_headline": (
         "{design} | {k} treatments × {reps} {unit} = {n} plots | seed {seed}",
@@ -432,6 +450,8 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "fb_plot_list": ("Plots", "田间排列（按小区顺序）"),
     "fb_design_factorial": ("factorial", "析因设计"),
     "fb_design_split-plot": ("split-plot", "裂区设计"),
+    "fb_design_split-split-plot": ("split-split-plot", "裂裂区设计"),
+    "fb_design_strip-plot": ("strip-plot", "条区设计"),
     "fb_design_omission": ("omission", "缺素（减素）试验"),
     "fb_design_3414": ("3414", "3414 试验"),
     "bt_title": ("Batch analysis", "批量分析"),

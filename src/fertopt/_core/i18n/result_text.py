@@ -39,6 +39,10 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
     "mc_error_term": ("Error term", "误差项"),
     "mc_error_value": ("{name}: MS {ms}, df {df}", "{name}：均方 {ms}，自由度 {df}"),
     "mc_alpha": ("alpha", "显著水平 α"),
+    "mc_k_ratio": (
+        "k-ratio (Type I / Type II seriousness)",
+        "K 比值（第一类与第二类错误的损失比）",
+    ),
     "mc_capitals": (" (capitals {alpha})", "（大写字母 {alpha}）"),
     "mc_p_adjust": ("p-value adjustment", "p 值校正"),
     "mc_replication": ("Replication rule", "重复数规则"),

@@ -81,6 +81,8 @@ COLUMN_ZH: dict[str, str] = {
     "critical_range": "临界极差",
     "span": "秩次距",
     "protection": "保护水平",
+    "k_ratio": "K 比值",
+    "f_value": "F 值",
     "quantile": "分位数",
     "treatment_a": "处理 A",
     "treatment_b": "处理 B",
@@ -123,6 +125,14 @@ DESIGNS: dict[str, tuple[str, str]] = {
     "factorial CRD": ("factorial, completely randomized", "完全随机析因设计"),
     "factorial RCBD": ("factorial in randomized complete blocks", "随机区组析因设计"),
     "split-plot RCBD": ("split-plot in randomized complete blocks", "裂区设计（随机区组）"),
+    "split-split-plot RCBD": (
+        "split-split-plot in randomized complete blocks",
+        "裂裂区设计（随机区组）",
+    ),
+    "strip-plot RCBD": (
+        "strip-plot (split-block) in randomized complete blocks",
+        "条区设计（随机区组）",
+    ),
 }
 
 METHODS: dict[str, tuple[str, str]] = {
@@ -132,6 +142,11 @@ METHODS: dict[str, tuple[str, str]] = {
     "snk": ("Student-Newman-Keuls test (SNK)", "SNK 复极差法（q 检验）"),
     "scheffe": ("Scheffé's test", "Scheffé 法"),
     "dunnett": ("Dunnett's test against a control", "Dunnett 法（与对照比较）"),
+    "regwq": (
+        "Ryan–Einot–Gabriel–Welsch multiple range test (REGWQ)",
+        "REGWQ 复极差法（Ryan–Einot–Gabriel–Welsch）",
+    ),
+    "waller": ("Waller–Duncan k-ratio t test", "Waller–Duncan K 比值 t 检验"),
 }
 
 MODELS: dict[str, tuple[str, str]] = {
