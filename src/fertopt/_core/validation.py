@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.deprecation import warn_once
+from fertopt._core.i18n import Items, message
 from fertopt.exceptions import ColumnError, DataError, DataWarning, DesignError, OptionError
 
 __all__ = [
@@ -62,27 +63,34 @@ _MAX_SHOWN = 8
 def describe_rows(index: Iterable[Hashable], values: Iterable[Any] | None = None) -> str:
     """Describe offending rows compactly: ``row 3 ('n/a'), row 7 ('12,5') and 4 more``.
 
+    The text is a keyed message, so a Chinese report shows it in Chinese.
+
     Examples
     --------
     >>> describe_rows([3, 7], ["n/a", "12,5"])
     "row 3 ('n/a'), row 7 ('12,5')"
     >>> describe_rows(range(10))
     'rows 0, 1, 2, 3, 4, 5, 6, 7 and 2 more'
+    >>> describe_rows([7, 12]).render("zh")
+    '第 7、12 行'
     """
     index = list(index)
     if values is None:
-        shown = ", ".join(str(i) for i in index[:_MAX_SHOWN])
-        prefix = "row " if len(index) == 1 else "rows "
-        text = prefix + shown
+        shown = Items(str(i) for i in index[:_MAX_SHOWN])
+        text = message("row" if len(index) == 1 else "rows", rows=shown)
     else:
         values = list(values)
         # only the first _MAX_SHOWN rows are shown: the truncated index is meant to be
         # shorter than the full list of values
-        text = ", ".join(
-            f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values, strict=False)
+        text = message(
+            "listed",
+            parts=Items(
+                message("row_value", row=str(i), value=repr(v))
+                for i, v in zip(index[:_MAX_SHOWN], values, strict=False)
+            ),
         )
     if len(index) > _MAX_SHOWN:
-        text += f" and {len(index) - _MAX_SHOWN} more"
+        text = message("and_more", items=text, k=str(len(index) - _MAX_SHOWN))
     return text
 
 
@@ -427,7 +435,8 @@ def drop_missing(
         raise DataError(refuse.format(**fields))
     if left_out is None:
         return ~missing, None
-    text = left_out.format(**fields)
+    # a message key ("left_out_response") gives a text that reports show in any language
+    text = message(left_out, **fields) if " " not in left_out else left_out.format(**fields)
     if warn_list is not None:
         warn_list.append(text)
     if issue:
@@ -500,14 +509,17 @@ def cell_counts(frame: pd.DataFrame, columns: Sequence[Any]) -> pd.Series:
 
 
 def describe_cells(cells: pd.Series, limit: int = 6) -> str:
-    """``block 2 × treatment 'NPK'``-style description of the first few cells of a count Series."""
+    """``block 2 × treatment 'NPK'``-style description of the first few cells of a count Series.
+
+    A keyed message (see :func:`describe_rows`).
+    """
     parts = []
     for key in list(cells.index)[:limit]:
         key = key if isinstance(key, tuple) else (key,)
         parts.append(
             " × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key, strict=True))
         )
-    text = ", ".join(parts)
+    text = message("listed", parts=Items(parts))
     if len(cells) > limit:
-        text += f" and {len(cells) - limit} more"
+        text = message("and_more", items=text, k=str(len(cells) - limit))
     return text

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import format_number
+from fertopt._core.formatting import data_decimals, format_number
+from fertopt._core.i18n import message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.exceptions import DesignError, OptionError, UnbalancedDesignWarning
 from fertopt.multcomp import letters as _cld
@@ -143,6 +144,7 @@ def _assemble(
     alpha_capitals: float | None,
     descending: bool,
     letters: str,
+    decimals: int | None = None,
     p_adjust: str | None = None,
     replication: str | None = None,
     stepdown: bool = False,
@@ -193,15 +195,10 @@ def _assemble(
     if invalid_sweeps:
         where = "" if invalid_sweeps == [None] else " (in some slices)"
         notes.append(
-            "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
-            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
-            "differ from agricolae's but follow the decisions exactly."
+            message("mc_piepho_some" if invalid_sweeps != [None] else "mc_piepho", where=where)
         )
     if test == "Duncan":
-        notes.append(
-            "Duncan's test protects each range at (1 − α)^(p − 1); it does not control the "
-            "experimentwise error rate (Tukey's test does)."
-        )
+        notes.append(message("mc_duncan_protection"))
     warns = plan.warns + _replication_warning(families, replication, test)
     for category, text in warns:
         warnings.warn(text, category, stacklevel=4)  # the caller of the public function
@@ -229,7 +226,7 @@ def _assemble(
         n_obs=n_obs,
         notes=tuple(notes),
         warnings=tuple(text for _, text in warns),
-        _extra={"levels": levels},
+        _extra={"levels": levels, "decimals": decimals},
     )
 
 
@@ -264,10 +261,7 @@ def from_anova(
     if not all(f.balanced for f in families) and (
         len(plan.parts) < len(aov.factors) or str(aov.design) not in ("CRD", "factorial CRD")
     ):
-        notes.append(
-            "Replication is unequal: the means are arithmetic means of the plots (as in "
-            "agricolae), not least-squares means."
-        )
+        notes.append(message("mc_unequal_replication"))
     return _assemble(
         test,
         families,
@@ -280,6 +274,7 @@ def from_anova(
         alpha_capitals=alpha_capitals,
         descending=descending,
         letters=letters,
+        decimals=data_decimals(aov.data[aov.response]),
         **options,
     )
 
@@ -316,5 +311,6 @@ def from_means(
         alpha_capitals=alpha_capitals,
         descending=descending,
         letters=letters,
+        decimals=data_decimals(fam.means),
         **options,
     )

@@ -113,7 +113,7 @@ def prepare(
         nan_policy,
         refuse="{n} plot(s) have no rate or response ({rows}); fill them in, or pass "
         "nan_policy='omit' to leave them out.",
-        left_out="{n} plot(s) without a rate or response were left out ({rows})",
+        left_out="left_out_no_rate",
         warn_list=warn,
         stop=".",
         stacklevel=3,

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fertopt._core.i18n.message_text import MESSAGE_TEXT
+from fertopt._core.i18n.messages import Items, Message, Unit, as_message, message, render, unit_text
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -46,12 +48,18 @@ __all__ = [
     "translate_message",
     "model_words",
     "three414_fit_name",
+    "Items",
+    "Message",
+    "Unit",
+    "message",
+    "as_message",
+    "unit_text",
 ]
 
 #: Languages of reports and figures.
 LANGS = ("en", "zh")
 
-_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT}
+_TEXT: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT, **MESSAGE_TEXT}
 
 
 def check_lang(lang: Any) -> str:
@@ -88,7 +96,11 @@ def label(key: str, lang: str = "en", /, **fields: Any) -> str:
     if pair is None:
         return key
     text = pair[LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(
+        **{k: render(v, lang) if isinstance(v, (Message, Unit)) else v for k, v in fields.items()}
+    )
 
 
 def _lookup(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -489,7 +501,13 @@ def model_words(text: str, lang: str) -> str:
 
 
 def translate_message(text: str, lang: str) -> str:
-    """Chinese wording of a stored note or warning when ``lang="zh"`` (unknown texts unchanged)."""
+    """A stored note or warning in ``lang``.
+
+    A :class:`Message` is rendered from its key; an older plain English text is
+    matched against the known sentences (unknown texts are returned unchanged).
+    """
+    if isinstance(text, Message):
+        return text.render(lang)
     if lang != "zh":
         return text
     for pattern, template in _MESSAGES:

@@ -21,7 +21,7 @@ import pandas as pd
 from fertopt._core import validation as _v
 from fertopt._core.document import Paragraph
 from fertopt._core.formatting import format_number
-from fertopt._core.i18n import label, translate_figure_text
+from fertopt._core.i18n import as_message, label, translate_figure_text
 from fertopt.anova import anova
 from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning, OptionError
 from fertopt.reports.document import Figure
@@ -211,7 +211,7 @@ class Context:
         seen: set[tuple[type, str]] = set()
         out = []
         for w in self._caught:
-            key = (w.category, str(w.message))
+            key = (w.category, as_message(w.message))
             if key not in seen:
                 seen.add(key)
                 out.append(key)
@@ -220,10 +220,18 @@ class Context:
     def warning_texts(self) -> list[str]:
         """Plain-words warnings of the analyses (display problems are reported apart)."""
         texts: list[str] = []
+        seen: set[str] = set()
+
+        def add(text: str) -> None:
+            # a warning as issued ("The optimum … rates.") and as stored ("the optimum … rates")
+            same = str(text).rstrip(".").lower()
+            if same not in seen:
+                seen.add(same)
+                texts.append(text)
+
         for category, message in self._unique():
             if issubclass(category, FertoptWarning) and not issubclass(category, DisplayWarning):
-                if message not in texts:
-                    texts.append(message)
+                add(message)
         for result in [
             self.anova,
             *self.comparisons,
@@ -232,8 +240,7 @@ class Context:
             self.omission_result,
         ]:
             for message in getattr(result, "warnings", ()) or ():
-                if str(message) not in texts:
-                    texts.append(str(message))
+                add(message if isinstance(message, str) else str(message))
         return texts
 
     def reissue(self) -> list[tuple[type, str]]:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Paragraph, Table
+from fertopt._core.document import Notes, Paragraph, Table
 from fertopt._core.formatting import format_number
-from fertopt._core.i18n import model_name, status_text
+from fertopt._core.i18n import model_name, status_text, translate_message, unit_text
 from fertopt.exceptions import FertoptError
 from fertopt.reports.sections.common import NotApplicable
 from fertopt.response import compare_models
@@ -157,20 +157,27 @@ def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any
     frame = pd.DataFrame(rows)
     if econ is None:
         frame = frame.drop(columns="net_return")
-    unit = f" ({econ.net_return_unit})" if econ is not None and econ.net_return_unit else ""
+    unit = ""
+    if econ is not None and econ.net_return_unit:
+        unit = f" ({unit_text(econ.net_return_unit, ctx.lang)})"
     labels = {k: ctx.t(k) for k in ("kind", "rate", "ci_low", "ci_high", "yield_at_rate", "status")}
     labels["net_return"] = ctx.t("net_return") + unit
-    notes = [o.message for o in optima if o.message]
+    note = None
     if econ is not None and econ.price_ratio_text:
-        notes.append(f"{ctx.t('price_ratio')}: {econ.price_ratio_text}")
+        note = f"{ctx.t('price_ratio')}: {translate_message(econ.price_ratio_text, ctx.lang)}"
     blocks.append(
         Table(
             frame,
             title=ctx.t("optima_table", nutrient=nutrient),
             labels=labels,
-            note=" ".join(notes) or None,
+            formats={"rate": "rate", "ci_low": "rate", "ci_high": "rate"},
+            note=note,
         )
     )
+    # one note per line, each in the report's language
+    messages = [translate_message(o.message, ctx.lang) for o in optima if o.message]
+    if messages:
+        blocks.append(Notes(list(dict.fromkeys(messages)), title=None))
     return agro, econ
 
 
