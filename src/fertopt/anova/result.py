@@ -336,8 +336,12 @@ class AnovaResult(ResultBase):
         if source in _ERROR_NAMES:
             return label(source, lang)
         if self.block is not None and source == str(self.block):
+            if source.lower() in _GENERIC_NAMES:  # a column named "block" is the block
+                return label("sm_blocks", lang)
             return label("term_is_block", lang, name=source)
         if len(self.factors) == 1 and source == str(self.factors[0]):
+            if source.lower() in _GENERIC_NAMES:
+                return label("treatments", lang)
             return label("term_is_treatment", lang, name=source)
         return source
 
@@ -357,6 +361,8 @@ def _sig_mark(p: float) -> str:
     return "**" if p <= 0.01 else "*" if p <= 0.05 else ""
 
 
+#: Column names that only say their role: the ANOVA table names the role alone.
+_GENERIC_NAMES = {"block", "blocks", "treatment", "treatments", "区组", "处理"}
 #: Error rows of an ANOVA table, named in the report language.
 _ERROR_NAMES = ("Residuals", "Total", "Error a", "Error b")
 #: Assumption checks → the keys of their names.

@@ -24,7 +24,6 @@ to rounding for these rational functions.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +42,7 @@ from fertopt._core.document import (
     warnings_notes,
 )
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import check_lang, design_name, label, translate_message
+from fertopt._core.i18n import check_lang, design_name, label, translate_message, unit_text
 from fertopt.anova.result import layout_text
 from fertopt.exceptions import OptionError
 from fertopt.omission.economics import economics_table, pricing_of
@@ -343,7 +342,9 @@ class OmissionResult(ResultBase):
         """Yield, cost, income (and its SE), change against the full formula, net return, VCR."""
         cols = [c for c in _ECONOMICS_COLUMNS if income_se or c != "income_se"]
         econ = self.economics[[c for c in cols if c in self.economics.columns]]
-        return _labelled(econ, lang, title=label("om_economics", lang, unit=self.money_unit))
+        return _labelled(
+            econ, lang, title=label("om_economics", lang, unit=_unit_text(self.money_unit, lang))
+        )
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
@@ -381,10 +382,10 @@ def _labelled(frame: pd.DataFrame, lang: str, *, title: str, note: str | None = 
 
 
 def _unit_text(unit: Any, lang: str) -> Any:
-    """An index unit in ``lang``: the placeholder words ``money`` and ``ratio`` translated."""
+    """An index unit in ``lang``: ``kg/mu`` → ``kg/亩``, ``money`` and ``ratio`` translated."""
     if lang == "en" or not isinstance(unit, str):
         return unit
-    return re.sub(r"\b(money|ratio)\b", lambda m: label(f"om_unit_{m.group()}", lang), unit)
+    return unit_text(unit, lang)
 
 
 # ---------------------------------------------------------------------------

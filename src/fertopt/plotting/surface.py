@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from fertopt._core.i18n import check_lang, label, status_text
+from fertopt._core.i18n import check_lang, label, status_text, unit_text
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import OptionError
 from fertopt.plotting.styling import PALETTE, tidy_axes
@@ -197,14 +197,15 @@ def _surface_values(
     """Yield or net return on the grid, and the colour bar's label."""
     grid = {x: gx.ravel(), y: gy.ravel(), **{n: np.full(gx.size, v) for n, v in held.items()}}
     z = np.asarray(surface.predict(grid), dtype=float)
-    label_z = surface.response
+    response = str(surface.response)
+    label_z = label("yield", lang) if response.lower() == "yield" else response
     if what == "net_return":
         crop, costs, money = resolve_surface_prices(
             prices, surface.nutrients, surface.response_unit, surface.rate_units
         )
         y_zero = float(surface.predict({n: 0.0 for n in surface.nutrients}))
         z = crop * (z - y_zero) - sum(costs[n] * grid[n] for n in surface.nutrients)
-        label_z = label("fig_net_return_axis", lang, unit=money)
+        label_z = label("fig_net_return_axis", lang, unit=unit_text(money, lang))
     return z.reshape(gx.shape), label_z
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core.document import (
+    PAGE_CSS,
     REPORT_STYLE,
     Notes,
     Paragraph,
@@ -36,6 +37,7 @@ from fertopt._core.document import (
     block_html,
     block_markdown,
     block_text,
+    html_page,
     md_escape,
     text_width,
 )
@@ -291,32 +293,40 @@ class TrialReport(ResultBase):
         return text
 
     # -- html -----------------------------------------------------------------
-    def as_html_fragment(self, *, digits: int | None = None) -> str:
-        """The report as an HTML fragment with its own scoped style (for Jupyter)."""
+    def as_html_fragment(
+        self, *, digits: int | None = None, css: bool = True, level: int = 1
+    ) -> str:
+        """The report as an HTML fragment with its own scoped style (for Jupyter).
+
+        ``css=False`` leaves the style out and ``level`` is the heading level of the
+        title (sections one below), for a page that embeds the report under its own
+        headings and style (:func:`fertopt._core.document.html_page`).
+        """
         digits = self.options.get("digits", 4) if digits is None else digits
         esc = html.escape
-        parts = [
-            f"<style>{_REPORT_CSS}</style>",
-            f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">',
-        ]
-        parts.append(f"<h1>{esc(self.title)}</h1>")
+        h1, h2, h3 = (f"h{min(level + i, 6)}" for i in range(3))
+        parts = [f"<style>{PAGE_CSS}</style>"] if css else []
+        parts.append(f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">')
+        parts.append(f"<{h1}>{esc(self.title)}</{h1}>")
         if self.created:
             parts.append(f'<p class="meta">{esc(self.created)}</p>')
         findings = "".join(f"<li>{esc(k)}</li>" for k in self.key_findings)
         parts.append(
-            f'<div class="findings"><h2>{esc(label("key_findings", self.lang))}</h2>'
+            f'<div class="findings"><{h2}>{esc(label("key_findings", self.lang))}</{h2}>'
             f"<ul>{findings}</ul></div>"
         )
         for i, sec, items in self._numbered():
             cls = "section failed" if sec.status == "failed" else "section"
             parts.append(
-                f'<section class="{cls}" id="sec-{esc(sec.key)}"><h2>{i}. {esc(sec.title)}</h2>'
+                f'<section class="{cls}" id="sec-{esc(sec.key)}"><{h2}>{i}. {esc(sec.title)}</{h2}>'
             )
             reason = _reason_text(sec, self.lang)
             if reason:
                 parts.append(f'<p class="reason">{esc(reason)}</p>')
             for block, tag in items:
-                parts.append(block_html(block, digits, level=3, tag=tag, style=REPORT_STYLE))
+                parts.append(
+                    block_html(block, digits, level=int(h3[1]), tag=tag, style=REPORT_STYLE)
+                )
             parts.append("</section>")
         parts.append("</div>")
         return "".join(parts)
@@ -333,13 +343,7 @@ class TrialReport(ResultBase):
         str
             The HTML document.
         """
-        doc = (
-            f'<!DOCTYPE html>\n<html lang="{_html_lang(self.lang)}">\n<head>\n'
-            '<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(self.title)}</title>\n</head>\n<body>\n"
-            f"{self.as_html_fragment(digits=digits)}\n</body>\n</html>\n"
-        )
+        doc = html_page(self.title, self.as_html_fragment(digits=digits, css=False), self.lang)
         if path is not None:
             Path(path).write_text(doc, encoding="utf-8")
         return doc
@@ -365,46 +369,6 @@ def _reason_text(sec: Section, lang: str) -> str:
     if sec.status == "failed" and sec.reason:
         return label("failed", lang, reason=sec.reason)
     return ""
-
-
-_REPORT_CSS = (
-    ".fertopt-report{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
-    "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Zen Hei',"
-    "sans-serif;font-size:14px;line-height:1.5;color:#1b1b1b;background:#fff;max-width:980px;"
-    "margin:0 auto;padding:12px 24px 32px}"
-    ".fertopt-report h1{font-size:1.55em;margin:0 0 2px}"
-    ".fertopt-report h2{font-size:1.2em;margin:26px 0 8px;padding-bottom:2px;"
-    "border-bottom:1px solid #bbb}"
-    ".fertopt-report h3{font-size:1.02em;margin:14px 0 4px}"
-    ".fertopt-report .meta{color:#555;font-size:.9em;margin:0 0 10px}"
-    ".fertopt-report .findings{background:#eef5fb;border-left:4px solid #0072B2;"
-    "padding:4px 16px 6px;"
-    "margin:10px 0 6px}"
-    ".fertopt-report .findings h2{border:0;margin:6px 0 2px;font-size:1.1em}"
-    ".fertopt-report .findings ul{margin:4px 0;padding-left:20px}"
-    ".fertopt-report table{border-collapse:collapse;margin:6px 0 4px;font-size:.93em}"
-    ".fertopt-report table.three-line{border-top:2px solid #222;border-bottom:2px solid #222}"
-    ".fertopt-report table.three-line thead th{border-bottom:1px solid #222;text-align:left;"
-    "font-weight:600;padding:4px 10px}"
-    ".fertopt-report table.three-line td{padding:2px 10px}"
-    ".fertopt-report caption{caption-side:top;text-align:left;padding:2px 0 6px;font-size:1.02em}"
-    ".fertopt-report td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    ".fertopt-report .tbl{margin:10px 0 14px;overflow-x:auto}"
-    ".fertopt-report .tnote{font-size:.88em;color:#444;margin:2px 0 0}"
-    ".fertopt-report table.facts th{text-align:left;font-weight:600;padding:1px 14px 1px 0;"
-    "vertical-align:top;white-space:nowrap}"
-    ".fertopt-report table.facts td{padding:1px 0}"
-    ".fertopt-report figure{margin:12px 0 18px}"
-    ".fertopt-report figure img{max-width:100%;height:auto;display:block}"
-    ".fertopt-report figcaption{font-size:.9em;color:#333;margin-top:4px;max-width:720px}"
-    ".fertopt-report ul.notes li{margin:2px 0}"
-    ".fertopt-report #sec-warnings ul.notes li{color:#7a4100}"
-    ".fertopt-report .reason{color:#9b1c1c;background:#fdf0f0;border-left:4px solid #c0392b;"
-    "padding:6px 12px}"
-    "@media print{.fertopt-report{max-width:none;padding:0}"
-    ".fertopt-report section{break-inside:auto}"
-    ".fertopt-report figure,.fertopt-report .tbl{break-inside:avoid}}"
-)
 
 
 # ---------------------------------------------------------------------------

@@ -28,8 +28,20 @@ from typing import Any
 from fertopt._core.i18n.message_text import MESSAGE_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
+from fertopt._core.i18n.tables import MODELS
 
-__all__ = ["Items", "Message", "Unit", "message", "render", "unit_text", "as_message"]
+__all__ = [
+    "Items",
+    "Message",
+    "ModelName",
+    "Sentences",
+    "Unit",
+    "message",
+    "keyed",
+    "render",
+    "unit_text",
+    "as_message",
+]
 
 _LANGS = ("en", "zh")
 _TEMPLATES: dict[str, tuple[str, str]] = {**REPORT_TEXT, **RESULT_TEXT, **MESSAGE_TEXT}
@@ -42,11 +54,23 @@ class Unit(str):
         return (Unit, (str(self),))
 
 
+class ModelName(str):
+    """A response model inside a message: its code in English (``quadratic_plateau``), its
+    name in Chinese (二次加平台模型)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ModelName, (str(self),))
+
+
 class Items(tuple):
     """A list inside a message: joined by ", " in English and "、" in Chinese.
 
     (A plain tuple or list field is a list of clauses, joined by "; " and "；".)
     """
+
+
+class Sentences(tuple):
+    """Sentences inside a message: joined by a space in English and directly in Chinese."""
 
 
 class Message(str):
@@ -80,10 +104,10 @@ class Message(str):
         text = template.format(**{k: render(v, lang) for k, v in self.fields.items()})
         return text + "。" if self.full_stop and not text.endswith("。") else text
 
-    def sentence(self) -> Message:
+    def sentence(self, capital: bool = True) -> Message:
         """The message as a sentence: capitalised with a full stop (as a warning is issued)."""
         text = str(self)
-        text = text[:1].upper() + text[1:]
+        text = text[:1].upper() + text[1:] if capital else text
         return Message(text if text.endswith(".") else text + ".", self.key, self.fields, True)
 
 
@@ -93,6 +117,11 @@ def render(value: Any, lang: str) -> str:
         return value.render(lang)
     if isinstance(value, Unit):
         return unit_text(value, lang)
+    if isinstance(value, ModelName):
+        pair = MODELS.get(str(value))
+        return pair[_LANGS.index(lang)] if pair and lang != "en" else str(value)
+    if isinstance(value, Sentences):
+        return ("" if lang == "zh" else " ").join(render(v, lang) for v in value)
     if isinstance(value, Items):
         return ("、" if lang == "zh" else ", ").join(render(v, lang) for v in value)
     if isinstance(value, (list, tuple)):
@@ -105,6 +134,14 @@ def message(key: str, /, **fields: Any) -> Message:
     """The message ``key`` with ``fields`` (already formatted numbers, units, messages)."""
     template = _TEMPLATES[key][0]
     return Message(template.format(**{k: render(v, "en") for k, v in fields.items()}), key, fields)
+
+
+def keyed(name: str) -> Any:
+    """``name`` as a message when the catalogue has a label for it ("Residuals" → 误差).
+
+    A field such as the name of an error term is then shown in each language.
+    """
+    return message(name) if name in _TEMPLATES and "{" not in _TEMPLATES[name][0] else name
 
 
 def as_message(value: Any) -> Any:

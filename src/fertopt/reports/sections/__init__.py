@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fertopt._core.document import Notes, Paragraph
-from fertopt._core.i18n import translate_message
+from fertopt._core.i18n import as_message, translate_message
 from fertopt.exceptions import FertoptError
 from fertopt.reports.document import Section
 from fertopt.reports.sections.about import about_blocks
@@ -79,7 +79,8 @@ def _build(ctx: Context, key: str, title: str, builder: Callable[[Context], list
     except FertoptError as exc:
         if ctx.errors == "raise":
             raise
-        return Section(key, title, "failed", (), str(exc))
+        # an error raised with a keyed message is shown in the report's language
+        return Section(key, title, "failed", (), translate_message(as_message(exc), ctx.lang))
     except Exception as exc:
         if ctx.errors == "raise":
             raise

@@ -20,8 +20,14 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.document import Paragraph
-from fertopt._core.formatting import format_number
-from fertopt._core.i18n import as_message, label, translate_figure_text
+from fertopt._core.formatting import format_number, format_value
+from fertopt._core.i18n import (
+    as_message,
+    label,
+    translate_figure_text,
+    translate_message,
+    unit_text,
+)
 from fertopt.anova import anova
 from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning, OptionError
 from fertopt.reports.document import Figure
@@ -148,28 +154,39 @@ class Context:
         unit = self.units.get(str(column))
         return unit if unit and unit != "unspecified" else None
 
+    def unit_text(self, column: str) -> str | None:
+        """The unit of a column as written in the report's language (``kg/亩``)."""
+        unit = self.unit_of(column)
+        return unit_text(unit, self.lang) if unit else None
+
     def response_label(self) -> str:
-        name = self.t("yield") if str(self.response) == "yield" else str(self.response)
-        unit = self.unit_of(self.response)
+        name = self.t("yield") if str(self.response).lower() == "yield" else str(self.response)
+        unit = self.unit_text(self.response)
         return f"{name} ({unit})" if unit else name
 
     def rate_label(self, column: str) -> str:
         nutrient = self.rates.get(column) or str(column)
-        unit = self.unit_of(column)
+        unit = self.unit_text(column)
         text = self.t("rate_of", nutrient=nutrient)
         return f"{text} ({unit})" if unit else text
 
     def rate_num(self, column: str, x: Any) -> str:
-        """A rate with its unit: ``174.2 kg/ha``."""
-        unit = self.unit_of(column)
-        return f"{self.num(x)} {unit}" if unit else self.num(x)
+        """A rate with its unit: ``174.2 kg/ha`` (rates to 0.1)."""
+        unit = self.unit_text(column)
+        text = format_value(x, kind="rate")
+        return f"{text} {unit}" if unit else text
 
     def rate_name(self, column: str) -> str:
         return self.rates.get(column) or str(column)
 
     def source_name(self) -> str | None:
+        """Where the data come from: a file, or a bundled dataset described in the language."""
         meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
         if isinstance(meta, dict):
+            key = f"dataset_{meta.get('name')}"
+            if self.lang != "en" and label(key, self.lang) != key:
+                description = label(key, self.lang)
+                return self.t("bundled_dataset", name=meta["name"], description=description)
             if meta.get("source"):
                 return str(meta["source"])
             if meta.get("description"):
@@ -271,7 +288,8 @@ class Context:
                     metadata={"Software": None} if self.figure_format == "png" else {"Date": None},
                 )
         except FertoptError as exc:
-            return Paragraph(self.t("figure_failed", reason=str(exc)))
+            reason = translate_message(as_message(exc), self.lang)
+            return Paragraph(self.t("figure_failed", reason=reason))
         except Exception as exc:  # a drawing bug must not cost the user the report
             if self.errors == "raise":
                 raise
@@ -307,7 +325,7 @@ class Context:
                     block=self.block,
                 )
             except FertoptError as exc:
-                self.anova_error = str(exc)
+                self.anova_error = as_message(exc)  # a keyed message stays one
                 raise
         if self.anova is None:
             raise FertoptError(self.anova_error or "")

@@ -10,7 +10,13 @@ import pandas as pd
 
 from fertopt._core.document import Notes, Paragraph, Table
 from fertopt._core.formatting import format_number
-from fertopt._core.i18n import model_name, status_text, translate_message, unit_text
+from fertopt._core.i18n import (
+    as_message,
+    model_name,
+    status_text,
+    translate_message,
+    unit_text,
+)
 from fertopt.exceptions import FertoptError
 from fertopt.reports.sections.common import NotApplicable
 from fertopt.response import compare_models
@@ -110,7 +116,7 @@ def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, A
     if model in cmp.fits:
         return cmp, cmp.fits[model]
     row = cmp.table.loc[cmp.table["model"] == model]
-    reason = str(row["message"].iloc[0]) if len(row) else ""
+    reason = translate_message(row["message"].iloc[0], ctx.lang) if len(row) else ""
     raise FertoptError(
         ctx.t(
             "model_not_fitted",
@@ -268,7 +274,13 @@ def response_section(ctx: Context) -> list[Any]:
             if ctx.errors == "raise":
                 raise
             part = [
-                Paragraph(ctx.t("nutrient_failed", nutrient=ctx.rate_name(column), reason=str(exc)))
+                Paragraph(
+                    ctx.t(
+                        "nutrient_failed",
+                        nutrient=ctx.rate_name(column),
+                        reason=translate_message(as_message(exc), ctx.lang),
+                    )
+                )
             ]
         else:
             fitted += 1
