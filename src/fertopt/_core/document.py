@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,6 +121,9 @@ class Table:
         Column → header text (the stored columns keep their snake_case names).
     note : str, optional
         A line printed under the table.
+    row_formats : mapping, optional
+        Column → one ``kind`` per row, for a column whose rows are different
+        quantities (an index in %, in kg/kg, in money); overrides ``formats``.
     """
 
     frame: pd.DataFrame
@@ -127,24 +131,45 @@ class Table:
     formats: Mapping[str, Any] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
+    row_formats: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+
+    def kind(self, column: Any, row: int) -> Any:
+        """The format ``kind`` of one cell (see :func:`~fertopt._core.formatting.format_value`)."""
+        if column in self.row_formats:
+            return self.row_formats[column][row]
+        return self.formats.get(column)
 
     def cells(self, digits: int) -> tuple[list[str], list[list[str]], list[bool]]:
         """Header texts, formatted cell texts and a right-alignment flag per column."""
         frame = self.frame
         headers = [str(self.labels.get(c, c)) for c in frame.columns]
         rows: list[list[str]] = []
-        for values in frame.itertuples(index=False, name=None):
+        for i, values in enumerate(frame.itertuples(index=False, name=None)):
             rows.append(
                 [
-                    format_value(v, digits, self.formats.get(col))
+                    format_value(v, digits, self.kind(col, i))
                     for col, v in zip(frame.columns, values, strict=True)
                 ]
             )
         right = [
-            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+            (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))
+            or _all_numbers(frame[c])
             for c in frame.columns
         ]
         return headers, rows, right
+
+
+_NUMBER_TEXT = re.compile(r"^[-−+]?(\d+(\.\d*)?|\.\d+|∞)( %)?$|^< 0\.0+1$")
+
+
+def _all_numbers(column: pd.Series) -> bool:
+    """A column of numbers already formatted as text (rounded row by row) is aligned as numbers."""
+    values = [v for v in column if isinstance(v, str) and v]
+    return (
+        bool(values)
+        and len(values) == column.notna().sum()
+        and all(_NUMBER_TEXT.match(v) for v in values)
+    )
 
 
 def localized_table(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 import unicodedata
 import warnings
 from collections.abc import Hashable, Iterable, Sequence
@@ -35,6 +36,7 @@ __all__ = [
     "as_names",
     "to_numeric",
     "as_labels",
+    "natural_order",
     "check_choice",
     "check_probability",
     "check_positive",
@@ -252,13 +254,64 @@ def _natural_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
+#: The 14 treatments of a 3414 trial as (N, P, K) level codes, treatment 1 first (the same
+#: as :data:`fertopt.design.THREE414_LEVELS`, which lives above this module).
+THREE414_ORDER = (
+    "000", "022", "122", "202", "212", "222", "232", "220", "221", "223", "322", "112", "121", "211"
+)  # fmt: skip
+#: Labels of an untreated control, listed first.
+CONTROL_LABELS = {"ck", "control", "check", "blank", "none", "对照", "空白", "空白区", "不施肥"}
+_DIGITS = re.compile(r"(\d+(?:\.\d+)?)")
+_CODE = re.compile(r"^\D*?([0-3])\D*?([0-3])\D*?([0-3])$")
+
+
+def _text_key(label: str) -> tuple:
+    """Sort key of a label with numbers in it: "T2" before "T10", "N60" before "N120"."""
+    parts = _DIGITS.split(label)
+    return tuple((0, float(p), p) if i % 2 else (1, 0.0, p) for i, p in enumerate(parts))
+
+
+def natural_order(levels: Sequence[str]) -> list[str]:
+    """Treatment labels in the order a trial is written up.
+
+    Numbers ascending (0, 30, 60, 120); the 14 treatments of a 3414 trial in their
+    standard order when labelled by level codes (``"000"``, ``"N2P2K2"``); labels
+    with numbers in natural order with the control first (CK, T1, T2, …, T10, never
+    the random field order T3, T6, T5); other text with the control first, then in
+    order of first appearance.
+
+    Examples
+    --------
+    >>> natural_order(["T3", "T10", "CK", "T1"])
+    ['CK', 'T1', 'T3', 'T10']
+    >>> natural_order(["N2P2K2", "N0P0K0", "N0P2K2"])
+    ['N0P0K0', 'N0P2K2', 'N2P2K2']
+    >>> natural_order(["formula", "blank", "reduced N"])
+    ['blank', 'formula', 'reduced N']
+    """
+    levels = list(levels)
+    codes = [_CODE.match(lv.replace(" ", "")) for lv in levels]
+    if all(codes) and len(levels) > 2:
+        found = ["".join(m.groups()) for m in codes if m]
+        if len(set(found)) == len(found) and set(found) <= set(THREE414_ORDER):
+            return sorted(levels, key=lambda lv: THREE414_ORDER.index(found[levels.index(lv)]))
+    if all(_natural_key(lv)[0] == 0 for lv in levels):
+        return sorted(levels, key=_natural_key)
+    control = [lv for lv in levels if lv.strip().lower() in CONTROL_LABELS]
+    rest = [lv for lv in levels if lv not in control]
+    if rest and all(_DIGITS.search(lv) for lv in rest):
+        rest = sorted(rest, key=_text_key)
+    return control + rest
+
+
 def as_labels(series: pd.Series, role: str) -> pd.Categorical:
     """Read a treatment/block column as labels, keeping a meaningful level order.
 
     Numbers stay numbers in the order (0, 30, 60, 120 — not "0", "120", "30");
     categoricals keep their category order (unused categories are dropped);
-    text keeps the order of first appearance.  A label such as ``"None"``,
-    ``"NA"``, ``"CK"`` or ``"0"`` is a label, never a missing value.
+    text is put in its natural order (:func:`natural_order`: the control first,
+    T2 before T10, a 3414 trial's codes in the standard order).  A label such as
+    ``"None"``, ``"NA"``, ``"CK"`` or ``"0"`` is a label, never a missing value.
 
     Raises
     ------
@@ -286,9 +339,7 @@ def as_labels(series: pd.Series, role: str) -> pd.Categorical:
         }
         return pd.Categorical([text[v] for v in values], categories=[text[v] for v in levels])
     labels = [str(v).strip() for v in series.astype(object)]
-    levels = list(dict.fromkeys(labels))
-    if all(_natural_key(lv)[0] == 0 for lv in levels):
-        levels = sorted(levels, key=_natural_key)
+    levels = natural_order(list(dict.fromkeys(labels)))
     return pd.Categorical(labels, categories=levels)
 
 

@@ -203,15 +203,17 @@ class MultCompResult(ResultBase):
         }
         if self.test != "Dunnett":
             key = "letters_sentence" if self.design is not None else "letters_sentence_given"
-            parts["sentence"] = Paragraph(
-                t(
-                    key,
-                    pct=f"{100 * self.alpha:g}",
-                    method=self._method(lang),
-                    mse=format_number(self.mse, digits + 1),
-                    df=format_number(self.df_resid),
-                )
+            sentence = t(
+                key,
+                pct=f"{100 * self.alpha:g}",
+                method=self._method(lang),
+                mse=format_number(self.mse, digits + 1),
+                df=format_number(self.df_resid),
             )
+            if self.alpha_capitals:
+                capitals = t("capitals_sentence", pct=f"{100 * self.alpha_capitals:g}")
+                sentence = f"{sentence}{'' if lang == 'zh' else ' '}{capitals}"
+            parts["sentence"] = Paragraph(sentence)
         parts["critical"] = localized_table(
             self.critical, lang, title=t("mc_critical"), formats=fmt
         )

@@ -10,7 +10,7 @@ import numpy as np
 
 from fertopt._core.i18n import check_lang, label, model_name
 from fertopt.exceptions import ExtrapolationWarning
-from fertopt.plotting.styling import NEUTRAL, PALETTE, tidy_axes
+from fertopt.plotting.styling import NEUTRAL, PALETTE, SMALL_TEXT, tidy_axes
 
 
 def _response_axes(ax: Any) -> Any:
@@ -152,7 +152,7 @@ def plot_response(
             ax.axvspan(left, right, color=colour, alpha=0.10, lw=0)
     ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit))
     ax.set_ylabel(_axis_label(fit.response, fit.response_unit))
-    ax.legend(fontsize="small", frameon=False)
+    ax.legend(fontsize=SMALL_TEXT, frameon=False)
     return tidy_axes(ax)
 
 
@@ -235,5 +235,5 @@ def plot_net_return(
     )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(label("fig_net_return_axis", lang, unit=result.net_return_unit))
-    ax.legend(fontsize="small", frameon=False)
+    ax.legend(fontsize=SMALL_TEXT, frameon=False)
     return tidy_axes(ax)

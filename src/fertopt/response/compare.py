@@ -179,6 +179,15 @@ class ModelComparison(ResultBase):
                     "lof_p": "p",
                     "n_params": "int",
                     "converged": lambda v: label("yes" if v else "no", lang),
+                    # the rounding policy: weights like p-values (no 4.342e-06), criteria
+                    # to 0.01, R² to 4 decimals, rates to 0.1
+                    "weight": "prob",
+                    "aicc": ".2f",
+                    "aic": ".2f",
+                    "bic": ".2f",
+                    "delta_aicc": ".2f",
+                    "r2": ".4f",
+                    "agronomic_rate": "rate",
                 },
                 labels={c: label(f"cmp_{c}", lang) for c in cols},
             ),

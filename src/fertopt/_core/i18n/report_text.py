@@ -128,6 +128,10 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "Treatment means and letter groups ({method}, α = {alpha})",
         "各处理平均值及差异显著性（{method}，α = {alpha}）",
     ),
+    "capitals_sentence": (
+        "Capital letters mean the same at the {pct} % level.",
+        "大写字母表示 {pct}% 水平上的差异显著性。",
+    ),
     "letters_sentence": (
         "Means with the same letter are not significantly different at the {pct} % level "
         "({method}; error mean square {mse} on {df} df from the ANOVA).",

@@ -20,7 +20,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.document import Paragraph
-from fertopt._core.formatting import format_number, format_value
+from fertopt._core.formatting import data_decimals, fixed, format_number, format_value
 from fertopt._core.i18n import (
     as_message,
     label,
@@ -143,6 +143,16 @@ class Context:
 
     def num(self, x: Any, digits: int | None = None) -> str:
         return format_number(x, self.digits if digits is None else digits)
+
+    @property
+    def yield_kind(self) -> str:
+        """Format of a yield: the response's own decimals (fertopt._core.formatting)."""
+        y = pd.to_numeric(self.data[self.response], errors="coerce")
+        return fixed(data_decimals(y))
+
+    def yield_num(self, x: Any) -> str:
+        """A yield (mean, predicted yield) at the data's decimals."""
+        return format_value(x, kind=self.yield_kind)
 
     @property
     def units(self) -> dict[str, str]:
@@ -284,7 +294,7 @@ class Context:
                 fig.savefig(
                     buf,
                     format=self.figure_format,
-                    dpi=200 if self.figure_format == "png" else None,
+                    dpi=150 if self.figure_format == "png" else None,
                     metadata={"Software": None} if self.figure_format == "png" else {"Date": None},
                 )
         except FertoptError as exc:
@@ -310,7 +320,11 @@ class Context:
         draw: Callable[[Any, str], None],
         size: tuple[float, float] = (5.2, 3.6),
     ) -> list[Any]:
-        return [self.render(_Figure(name, caption, draw, size))] if self.figures else []
+        if not self.figures:
+            return []
+        from fertopt import plotting
+
+        return [self.render(_Figure(name, caption, draw, plotting.page_size(size)))]
 
     # -- analyses shared by several sections -------------------------------------
     def run_anova(self) -> Any:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Notes, Paragraph, Table
-from fertopt._core.formatting import format_number
+from fertopt._core.formatting import format_number, format_value
 from fertopt._core.i18n import (
     as_message,
     model_name,
@@ -61,7 +61,8 @@ def _ci_text(ctx: Context, opt: Any) -> str:
         return f"{level}: -"
     lo, hi = opt.ci
     bound = "" if opt.ci_bounded else ctx.t("unbounded")
-    return f"{level} {ctx.num(lo)}–{ctx.num(hi)}{bound}"
+    rate = "rate"  # rates to 0.1 (fertopt._core.formatting)
+    return f"{level} {format_value(lo, kind=rate)}–{format_value(hi, kind=rate)}{bound}"
 
 
 def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
@@ -176,7 +177,13 @@ def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any
             frame,
             title=ctx.t("optima_table", nutrient=nutrient),
             labels=labels,
-            formats={"rate": "rate", "ci_low": "rate", "ci_high": "rate"},
+            formats={
+                "rate": "rate",
+                "ci_low": "rate",
+                "ci_high": "rate",
+                "yield_at_rate": ctx.yield_kind,
+                "net_return": "money",
+            },
             note=note,
         )
     )
@@ -212,7 +219,7 @@ def _optimum_finding(ctx: Context, column: str, agro: Any, econ: Any) -> None:
             nutrient=nutrient,
             rate=ctx.rate_num(column, econ.rate),
             ci=_ci_text(ctx, econ),
-            y=ctx.num(econ.yield_at_rate),
+            y=ctx.yield_num(econ.yield_at_rate),
             amax=amax,
         )
     else:
@@ -221,7 +228,7 @@ def _optimum_finding(ctx: Context, column: str, agro: Any, econ: Any) -> None:
             nutrient=nutrient,
             rate=ctx.rate_num(column, agro.rate),
             ci=_ci_text(ctx, agro),
-            y=ctx.num(agro.yield_at_rate),
+            y=ctx.yield_num(agro.yield_at_rate),
         )
     if best.status != "ok":
         text += " " + ctx.t("status_note", status=status_text(best.status, ctx.lang))

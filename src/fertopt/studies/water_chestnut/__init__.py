@@ -366,9 +366,10 @@ class StudyAudit(ResultBase):
             parts.append(f"<h2>{esc(_t('figures', lang))}</h2>")
             for name, (data, caption) in self._figure_png().items():
                 uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+                width = _png_width(data) * 96 // 150  # saved at 150 dpi, shown at 96 px/in
                 parts.append(
-                    f'<figure id="fig-{esc(name)}"><img src="{uri}" alt="{esc(caption)}">'
-                    f"<figcaption>{esc(caption)}</figcaption></figure>"
+                    f'<figure id="fig-{esc(name)}"><img src="{uri}" width="{width}" '
+                    f'alt="{esc(caption)}"><figcaption>{esc(caption)}</figcaption></figure>'
                 )
         if report:
             # the report lists every warning of the analysis in its own section
@@ -397,8 +398,10 @@ class StudyAudit(ResultBase):
         out = {}
         with plotting.style(lang):
             for name, fig in self._draw(lang).items():
+                # as wide as a report's figures, so its legends read at their size
+                fig.set_size_inches(plotting.page_size(tuple(fig.get_size_inches())))
                 buf = io.BytesIO()
-                fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
+                fig.savefig(buf, format="png", dpi=150)
                 plt.close(fig)
                 out[name] = (buf.getvalue(), captions[name])
         return out
@@ -437,6 +440,11 @@ class StudyAudit(ResultBase):
 
     def _repr_html_(self) -> str:
         return f"<style>{CSS_SCOPED}</style>" + self._html_fragment(figures=False)
+
+
+def _png_width(data: bytes) -> int:
+    """Width in pixels of a PNG image (from its header)."""
+    return int.from_bytes(data[16:20], "big")
 
 
 # ---------------------------------------------------------------------------
