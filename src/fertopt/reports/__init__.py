@@ -47,7 +47,7 @@ from fertopt._core.validation import check_choice, check_errors, check_probabili
 from fertopt._version import __version__
 from fertopt.exceptions import OptionError
 from fertopt.reports import sections as _rs
-from fertopt.reports.document import Figure, Section
+from fertopt.reports.document import Figure, Section, write_docx, write_excel
 
 __all__ = ["trial_report", "TrialReport", "Section", "Figure"]
 
@@ -87,6 +87,9 @@ class TrialReport(ResultBase):
         Plots in the data, and plots left out for a missing response.
     warnings : tuple of str
         Every warning of every analysis, in plain words, without repeats.
+    data : DataFrame or None
+        The data the report was made from (written to the first sheet of
+        :meth:`to_excel`).
     """
 
     title: str
@@ -105,6 +108,7 @@ class TrialReport(ResultBase):
     warnings: tuple[str, ...] = ()
     created: str = ""
     display_notes: tuple[str, ...] = ()
+    data: Any = field(default=None, repr=False)
 
     # -- structure ------------------------------------------------------------
     @property
@@ -124,6 +128,18 @@ class TrialReport(ResultBase):
                 return s
         keys = ", ".join(s.key for s in self.sections)
         raise OptionError(f"this report has no section {key!r}; its sections are {keys}.")
+
+    def numbered_blocks(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
+        """Shown sections with their numbers, and their blocks with the page's numbering.
+
+        ``[(1, section, [(block, "Table 1."), (block, None), ...]), ...]``: what every
+        output (HTML, Markdown, text, Excel, Word) numbers alike.
+        """
+        return self._numbered()
+
+    def reason_text(self, section: Section) -> str:
+        """Why a failed section could not be completed, in the report's language ("" if not)."""
+        return _reason_text(section, self.lang)
 
     def _numbered(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
         """Shown sections with their number, and blocks with their number label."""
@@ -330,6 +346,72 @@ class TrialReport(ResultBase):
             parts.append("</section>")
         parts.append("</div>")
         return "".join(parts)
+
+    def to_excel(self, path: str | Path, *, digits: int | None = None) -> Path:
+        """Write the report as one Excel workbook, the tables ready to paste into a paper.
+
+        The first sheet holds the data (units in the headers); then one sheet per section
+        with tables (design and data, ANOVA, multiple comparisons, response, surface,
+        omission or 3414 indices, diagnostics, as the report has them), each table under
+        its numbered caption with a bold header between the rules of a three-line table,
+        in the report's language.  Numbers stay numbers, shown by the report's rounding
+        (yields at the data's decimals, rates to 0.1, p to 4 decimals, ``< 0.0001`` below).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file to write.
+        digits : int, optional
+            Significant digits of numbers without a rounding rule (default: the report's).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        DependencyError
+            openpyxl is not installed: ``pip install 'fertopt[excel]'``.
+
+        Examples
+        --------
+        >>> import fertopt as fo, tempfile, pathlib, openpyxl
+        >>> rep = fo.trial_report(fo.load_dataset("minnesota_2012"), response="yld_grain_dry_kgha",
+        ...                       treatment="trt", block="rep", figures=False)
+        >>> out = rep.to_excel(pathlib.Path(tempfile.mkdtemp()) / "report.xlsx")
+        >>> print(*openpyxl.load_workbook(out).sheetnames, sep="; ")
+        Data; Design and data; Analysis of variance; Multiple comparisons; Residual diagnostics
+        """
+        digits = self.options.get("digits", 4) if digits is None else digits
+        return write_excel(self, path, digits=digits)
+
+    def to_docx(self, path: str | Path, *, digits: int | None = None) -> Path:
+        """Write the report as a Word document: headings, key findings, tables and figures.
+
+        Sections are numbered headings, tables three-line tables under their numbered
+        captions, figures the report's PNG images with their captions, in the report's
+        language (a Chinese font for ``lang="zh"``).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.docx`` file to write.
+        digits : int, optional
+            Significant digits of numbers without a rounding rule (default: the report's).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        DependencyError
+            python-docx is not installed: ``pip install 'fertopt[docx]'``.
+        """
+        digits = self.options.get("digits", 4) if digits is None else digits
+        return write_docx(self, path, digits=digits)
 
     def to_html(self, path: str | Path | None = None, *, digits: int | None = None) -> str:
         """The report as one self-contained HTML page; write it to ``path`` when given.
@@ -539,6 +621,7 @@ def trial_report(
         warnings=tuple(ctx.warning_texts()),
         created=created,
         display_notes=tuple(ctx.display_notes),
+        data=ctx.data,
     )
     for category, message in ctx.reissue():
         warnings.warn(message, category, stacklevel=2)

@@ -14,6 +14,14 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "figure": ("Figure", "图"),
     "generated": ("fertopt {version}, {date}", "fertopt {version}，{date}"),
     "data_source": ("Data", "数据来源"),
+    "xl_data": ("Data", "数据"),
+    "xl_data_title": ("The data, one row per plot", "试验数据（每行一个小区）"),
+    "docx_svg_figure": (
+        "(An SVG figure: Word shows PNG figures only; see the HTML report, or make the report "
+        "with figure_format='png'.)",
+        "（SVG 格式的图：Word 只能显示 PNG 图；请查看 HTML 报告，"
+        "或以 figure_format='png' 生成报告。）",
+    ),
     "bundled_dataset": ("{source}", "fertopt 内置数据集 {name}：{description}"),
     "dataset_minnesota_2012": (
         "",
