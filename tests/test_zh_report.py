@@ -163,7 +163,8 @@ def _water_chestnut():
 def _trial_3414():
     df = pd.read_csv(REF / "surface_3414_data.csv")
     kw = dict(response="yield", treatment="treatment", block="block")
-    kw |= dict(rates=("N", "P2O5", "K2O"), prices=fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4))
+    prices = fo.Prices(crop=2.8, N=6.25, P2O5=4.67, K2O=10.4, currency="yuan")
+    kw |= dict(rates=("N", "P2O5", "K2O"), prices=prices)
     return df, kw
 
 

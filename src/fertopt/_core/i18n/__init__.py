@@ -428,6 +428,8 @@ def translate_message(text: str, lang: str) -> str:
     """
     if isinstance(text, Message):
         return text.render(lang)
+    if isinstance(text, Unit):
+        return unit_text(text, lang)
     if lang != "zh":
         return text
     for pattern, template in _MESSAGES:
