@@ -144,7 +144,9 @@ def plot_response(
         text = label("fig_maximum" if o.kind == "agronomic" else "fig_economic", lang)
         if o.extrapolated:
             text += label("fig_extrapolated", lang)
-        ax.axvline(o.rate, color=colour, ls="--", lw=1.2, label=f"{text} {o.rate:.4g}")
+        ax.axvline(
+            o.rate, color=colour, ls="--", lw=1.2, label=f"{text} {o.rate:.1f}"
+        )  # rates to 0.1
         if o.ci is not None:
             a, b = o.ci
             left = a if math.isfinite(a) else ax.get_xlim()[0]
@@ -219,7 +221,9 @@ def plot_net_return(
         best, text = result.optimum.rate, label("fig_economic", lang)
         prange = result.profitable_range
     if math.isfinite(best):
-        ax.axvline(best, color=PALETTE[2], ls="--", lw=1.2, label=f"{text} {best:.4g}")
+        ax.axvline(
+            best, color=PALETTE[2], ls="--", lw=1.2, label=f"{text} {best:.1f}"
+        )  # rates to 0.1
     if prange is not None:
         ax.axvspan(
             prange[0],
