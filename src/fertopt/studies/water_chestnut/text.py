@@ -40,7 +40,7 @@ TEXT = {
     "about": {
         "en": (
             "Water chestnut fertilizer formula-correction trial, Lipu county, Guangxi, 2013: "
-            "5 treatments (blank, formula 18-8-19 kg/667 m2 N-P2O5-K2O, reduced K, reduced N, "
+            "5 treatments (blank, formula 18-8-19 kg/667 m² N-P2O5-K2O, reduced K, reduced N, "
             "reduced P) in 3 randomized complete blocks. The plot data are lost; the analysis "
             "uses fertopt's reconstruction, which reproduces every published treatment "
             "difference and F = 29.58. Verdicts that depend only on the printed equations, "
@@ -81,7 +81,7 @@ TEXT = {
             "The study printed no plot data. fertopt's reconstruction (data/water_chestnut in the "
             "source repository; fertopt.load_dataset('water_chestnut')) keeps every published fact "
             "that pins the data down: 5 treatments x 3 blocks; blank 1688.9 and formula 3188.9 "
-            "kg/667 m2 (from the printed P equation and the income figures); differences of "
+            "kg/667 m² (from the printed P equation and the income figures); differences of "
             "+233.4 (reduced N), -311.1 (reduced K) and -177.8 (reduced P) kg from the formula; "
             "treatment F = 29.58 on (4, 8) df. The rates of Table 1 are inferred: 2 kg steps, "
             "reduced N = 16-8-21 and reduced K = 20-8-17 (N and K2O swap 2 kg), reduced P = "
