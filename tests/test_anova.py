@@ -316,7 +316,8 @@ def test_labels_that_pandas_would_read_as_missing():
         }
     )
     aov = fo.anova(df, response="y", treatment="trt", block="rep")
-    assert list(aov.data["trt"].cat.categories) == ["None", "NA", "CK", "0"]
+    # four labels, none of them missing; the controls ("None", "CK") are listed first
+    assert list(aov.data["trt"].cat.categories) == ["None", "CK", "NA", "0"]
     assert aov.term("trt")["df"] == 3
 
 

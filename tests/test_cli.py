@@ -60,7 +60,35 @@ def test_example_runs(tmp_path):
     out = run("example", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "The water-chestnut study, reproduced and audited" in out.stdout
-    assert (tmp_path / "water_chestnut_report.html").exists()
+    written = tmp_path / "water_chestnut_report.html"
+    assert written.exists()
+    # it says where, in full, so the file is found from any folder
+    assert f"HTML report written to {written.resolve()}" in out.stderr
+
+
+def test_example_writes_its_report_where_it_says(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    out = run("example", "--lang", "zh", "--report", str(folder), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    written = folder / "water_chestnut_report_zh.html"
+    assert written.exists() and f"HTML 报告已写入 {written.resolve()}" in out.stderr
+    nested = tmp_path / "new" / "sub" / "马蹄.html"  # folders that do not exist yet
+    out = run("example", "--report", str(nested), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert nested.exists()
+    assert "findfont" not in out.stderr  # no font-manager noise with a CJK font
+
+
+def test_the_example_report_is_ignored_by_git():
+    root = Path(__file__).parents[1]
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in ("water_chestnut_report.html", "water_chestnut_report_zh.html"):
+        out = subprocess.run(
+            ["git", "check-ignore", "-q", name], cwd=root, capture_output=True, timeout=30
+        )
+        assert out.returncode == 0, f"{name} is not ignored by .gitignore"
 
 
 def test_analyze_csv_text(minnesota_csv):

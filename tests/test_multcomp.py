@@ -637,7 +637,9 @@ def test_plot_returns_axes(aovs, tmp_path, monkeypatch):
     mc = fo.duncan(aovs["sweetpotato"])
     ax = mc.plot()
     assert ax.get_ylabel() == "yield"
-    assert [t.get_text() for t in ax.texts] == list(mc.groups["letters"])
+    # the means in the treatments' order (plot_means' default order="level")
+    by_level = mc.groups.set_index("treatment").loc[mc.level_order[""], "letters"]
+    assert [t.get_text() for t in ax.texts] == list(by_level)
     fig, axes = plt.subplots(1, 2)
     out = fo.plotting.plot_means(
         fo.lsd(aovs["oats"], term="nitro", within="Variety"), ax=axes[1], kind="points"

@@ -42,3 +42,16 @@ def test_notebook_runs(path, monkeypatch):
                     if not any(e in line for e in expected)
                 )
                 assert "Warning" not in text, (cell.source, output["text"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_committed_with_its_outputs(path):
+    """A notebook reads on GitHub without running: every code cell ran, figures included."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(c.get("execution_count") for c in code), "run the notebook and save it"
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "no figure in the outputs"

@@ -95,7 +95,7 @@ def test_style_context_sets_publication_defaults_and_restores():
         colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
         assert colors[:2] == ["#0072B2", "#D55E00"]
     assert matplotlib.rcParams["axes.spines.top"] == before
-    assert rc["font.size"] == 9.0
+    assert rc["font.size"] == 10.0 and rc["legend.fontsize"] >= 9  # legible on a report page
     with pytest.raises(fo.FertoptError, match="lang='de' is not available"):
         with fo.plotting.style("de"):
             pass
@@ -236,7 +236,7 @@ def test_net_return_figure(n_fit, require_cjk_font):
     assert ax.get_ylabel() == "net return (USD/ha)"
     require_cjk_font()
     ax = fo.plotting.plot_net_return(n_fit, prices=PRICES, lang="zh")
-    assert ax.get_ylabel() == "施肥纯收益（USD/ha）"
+    assert ax.get_ylabel() == "施肥纯收益（USD/hm²）"  # ha as Chinese papers write it
 
 
 def test_every_figure_renders_to_png(n_fit, tmp_path):

@@ -343,13 +343,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
-    path = Path(args.report or f"water_chestnut_report{'_zh' if args.lang == 'zh' else ''}.html")
-    check_writable(path, "--report")
     audit = water_chestnut.audit(lang=args.lang)
+    name = f"water_chestnut_report{'_zh' if args.lang == 'zh' else ''}.html"
+    path = Path(args.report or name)
+    if path.is_dir() or str(args.report or "").endswith(("/", "\\")):
+        path = path / name  # --report a folder: the report goes into it
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(path, "--report")
     audit.to_html(path)
     print(_render(audit, args.format))
     done = "HTML 报告已写入" if args.lang == "zh" else "HTML report written to"
-    print(f"fertopt: {done} {path}", file=sys.stderr)
+    # the full path: the file is where the message says, whatever the working folder
+    print(f"fertopt: {done} {path.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -716,8 +721,8 @@ def _add_example(sub: Any) -> None:
     ex.add_argument(
         "--report",
         metavar="PATH",
-        help="HTML file to write (default: water_chestnut_report.html, "
-        "water_chestnut_report_zh.html with --lang zh)",
+        help="HTML file (or folder) to write (default: water_chestnut_report.html, "
+        "water_chestnut_report_zh.html with --lang zh, in the current folder)",
     )
     ex.add_argument(
         "--format",

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from fertopt._core.formatting import format_value
 from fertopt._core.i18n import column_label, label, translate_message
 
 __all__ = [
+    "PAGE_CSS",
+    "html_page",
     "warnings_notes",
     "Facts",
     "Paragraph",
@@ -120,6 +123,9 @@ class Table:
         Column → header text (the stored columns keep their snake_case names).
     note : str, optional
         A line printed under the table.
+    row_formats : mapping, optional
+        Column → one ``kind`` per row, for a column whose rows are different
+        quantities (an index in %, in kg/kg, in money); overrides ``formats``.
     """
 
     frame: pd.DataFrame
@@ -127,24 +133,45 @@ class Table:
     formats: Mapping[str, Any] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
+    row_formats: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+
+    def kind(self, column: Any, row: int) -> Any:
+        """The format ``kind`` of one cell (see :func:`~fertopt._core.formatting.format_value`)."""
+        if column in self.row_formats:
+            return self.row_formats[column][row]
+        return self.formats.get(column)
 
     def cells(self, digits: int) -> tuple[list[str], list[list[str]], list[bool]]:
         """Header texts, formatted cell texts and a right-alignment flag per column."""
         frame = self.frame
         headers = [str(self.labels.get(c, c)) for c in frame.columns]
         rows: list[list[str]] = []
-        for values in frame.itertuples(index=False, name=None):
+        for i, values in enumerate(frame.itertuples(index=False, name=None)):
             rows.append(
                 [
-                    format_value(v, digits, self.formats.get(col))
+                    format_value(v, digits, self.kind(col, i))
                     for col, v in zip(frame.columns, values, strict=True)
                 ]
             )
         right = [
-            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+            (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))
+            or _all_numbers(frame[c])
             for c in frame.columns
         ]
         return headers, rows, right
+
+
+_NUMBER_TEXT = re.compile(r"^[-−+]?(\d+(\.\d*)?|\.\d+|∞)( %)?$|^< 0\.0+1$")
+
+
+def _all_numbers(column: pd.Series) -> bool:
+    """A column of numbers already formatted as text (rounded row by row) is aligned as numbers."""
+    values = [v for v in column if isinstance(v, str) and v]
+    return (
+        bool(values)
+        and len(values) == column.notna().sum()
+        and all(_NUMBER_TEXT.match(v) for v in values)
+    )
 
 
 def localized_table(
@@ -483,6 +510,70 @@ def block_html(
         items = "".join(f'<li class="warn">{esc(i)}</li>' for i in block.items)
         return f"{title}<ul>{items}</ul>"
     return title + _html_table(block, digits, tag, style)
+
+
+# ---------------------------------------------------------------------------
+# the page of a report
+# ---------------------------------------------------------------------------
+#: The one style of fertopt's HTML pages (a trial report, the example study), scoped to
+#: ``.fertopt-report``: system fonts with the common CJK fonts, three-line tables, numbered
+#: captions, figures as wide as the text.
+PAGE_CSS = (
+    ".fertopt-report{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
+    "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Zen Hei',"
+    "sans-serif;font-size:14px;line-height:1.5;color:#1b1b1b;background:#fff;max-width:980px;"
+    "margin:0 auto;padding:12px 24px 32px}"
+    ".fertopt-report .fertopt-report{max-width:none;margin:0;padding:0}"
+    ".fertopt-report h1{font-size:1.55em;margin:0 0 2px}"
+    ".fertopt-report h2{font-size:1.2em;margin:26px 0 8px;padding-bottom:2px;"
+    "border-bottom:1px solid #bbb}"
+    ".fertopt-report h3{font-size:1.02em;margin:14px 0 4px}"
+    ".fertopt-report .meta{color:#555;font-size:.9em;margin:0 0 10px}"
+    ".fertopt-report .findings{background:#eef5fb;border-left:4px solid #0072B2;"
+    "padding:4px 16px 6px;"
+    "margin:10px 0 6px}"
+    ".fertopt-report .findings h2{border:0;margin:6px 0 2px;font-size:1.1em}"
+    ".fertopt-report .findings ul{margin:4px 0;padding-left:20px}"
+    ".fertopt-report table{border-collapse:collapse;margin:6px 0 4px;font-size:.93em}"
+    ".fertopt-report table.three-line{border-top:2px solid #222;border-bottom:2px solid #222}"
+    ".fertopt-report table.three-line thead th{border-bottom:1px solid #222;text-align:left;"
+    "font-weight:600;padding:4px 10px}"
+    ".fertopt-report table.three-line td{padding:2px 10px}"
+    ".fertopt-report caption{caption-side:top;text-align:left;padding:2px 0 6px;font-size:1.02em}"
+    ".fertopt-report td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".fertopt-report .tbl{margin:10px 0 14px;overflow-x:auto}"
+    ".fertopt-report .tnote{font-size:.88em;color:#444;margin:2px 0 0}"
+    ".fertopt-report table.facts th{text-align:left;font-weight:600;padding:1px 14px 1px 0;"
+    "vertical-align:top;white-space:nowrap}"
+    ".fertopt-report table.facts td{padding:1px 0}"
+    ".fertopt-report figure{margin:12px 0 18px}"
+    ".fertopt-report figure img{max-width:100%;height:auto;display:block}"
+    ".fertopt-report figcaption{font-size:.9em;color:#333;margin-top:4px;max-width:720px}"
+    ".fertopt-report ul.notes li{margin:2px 0}"
+    ".fertopt-report #sec-warnings ul.notes li{color:#7a4100}"
+    ".fertopt-report .reason{color:#9b1c1c;background:#fdf0f0;border-left:4px solid #c0392b;"
+    "padding:6px 12px}"
+    "@media print{.fertopt-report{max-width:none;padding:0}"
+    ".fertopt-report section{break-inside:auto}"
+    ".fertopt-report figure,.fertopt-report .tbl{break-inside:avoid}}"
+)
+
+
+def html_page(title: str, body: str, lang: str, *, extra_css: str = "") -> str:
+    """A complete, self-contained HTML document around ``body`` (a ``.fertopt-report`` div).
+
+    The style is :data:`PAGE_CSS` (and ``extra_css`` for what only this page has),
+    inline, once per page; nothing is fetched.
+    """
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{PAGE_CSS}{extra_css}</style>\n"
+        "</head>\n<body>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -15,10 +15,35 @@ A result class supplies two hooks:
 ``summary()``, ``str()``, ``_repr_html_()`` and ``to_dict()`` are derived
 from them.
 
+Rounding policy
+---------------
+One rule per quantity, so that a number reads the same in every table, summary
+and report (:func:`format_value` ``kind``):
+
+========================  =====================================================
+quantity                  shown as
+========================  =====================================================
+yields, means, SD, SE     the data's own decimals (:func:`data_decimals`): the
+                          decimals the values were recorded with, at most five
+                          significant digits (``fixed(d)``)
+sums of squares, squares  the same decimals as the yields
+rates                     0.1 (``"rate"``: 7.6 kg, not 7.574)
+percentages, CV           0.1 % (``"pct"``)
+p-values, weights         4 decimals, ``< 0.0001`` below (``"p"``, ``"prob"``)
+F                         2 decimals (``"f"``)
+money                     0.1 (``"money"``)
+anything else             ``digits`` significant digits, never in scientific
+                          notation inside a table
+========================  =====================================================
+
 Examples
 --------
 >>> format_number(3.14159, 3), format_p(0.00001)
 ('3.14', '< 0.0001')
+>>> format_value(4.342e-06, kind="prob"), format_value(7.574, kind="rate")
+('< 0.0001', '7.6')
+>>> format_value(3159.267, kind=fixed(data_decimals([1657.7, 3107.3])))
+'3159.3'
 """
 
 from __future__ import annotations
@@ -37,6 +62,8 @@ from fertopt._core.i18n import check_lang
 from fertopt._version import __version__
 
 __all__ = [
+    "data_decimals",
+    "fixed",
     "format_number",
     "format_p",
     "format_value",
@@ -59,18 +86,21 @@ def _is_missing(x: Any) -> bool:
         return False
 
 
-def format_number(x: Any, digits: int = 4) -> str:
+def format_number(x: Any, digits: int = 4, *, scientific: bool = True) -> str:
     """Format a number with ``digits`` significant digits, without exponent where sensible.
 
     Integers print as integers; large or tiny magnitudes switch to scientific
-    notation; missing values print as an empty string.
+    notation (unless ``scientific=False``, as in tables); infinities print as
+    ``∞``; missing values print as an empty string.
 
     Examples
     --------
     >>> format_number(3185.0912, 4), format_number(0.000123456, 3), format_number(12)
     ('3185', '0.000123', '12')
-    >>> format_number(float("inf")), format_number(None)
-    ('inf', '')
+    >>> format_number(float("inf")), format_number(None), format_number(-float("inf"))
+    ('∞', '', '−∞')
+    >>> format_number(4.342e-06), format_number(4.342e-06, scientific=False)
+    ('4.342e-06', '0.000004342')
     """
     if _is_missing(x):
         return ""
@@ -82,17 +112,60 @@ def format_number(x: Any, digits: int = 4) -> str:
         return str(x)
     x = float(x)
     if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
+        return "∞" if x > 0 else "−∞"
     if x == 0:
         return "0"
     magnitude = math.floor(math.log10(abs(x)))
-    if magnitude >= 9 or magnitude < -5:
+    if scientific and (magnitude >= 9 or magnitude < -5):
         return f"{x:.{max(digits - 1, 0)}e}"
     decimals = max(digits - 1 - magnitude, 0)
     text = f"{x:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def data_decimals(values: Any, significant: int = 5) -> int:
+    """The decimals a column of data was recorded with, at most ``significant`` digits.
+
+    The smallest number of decimals (0–6) that reproduces every value, capped so
+    that a typical value (the median magnitude) shows at most ``significant``
+    significant digits: yields of 1657.7 keep 1 decimal, yields of
+    12410.916200 (converted units) keep none, yields of 4.488764 t/ha keep 4.
+
+    Examples
+    --------
+    >>> data_decimals([1657.7, 3107.3]), data_decimals([45, 52]), data_decimals([1.98, 2.3])
+    (1, 0, 2)
+    >>> data_decimals([12410.9162, 10627.946]), data_decimals([4.488764, 3.355364])
+    (0, 4)
+    """
+    arr = np.asarray(pd.to_numeric(pd.Series(np.ravel(values)), errors="coerce"), dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return 0
+    scale = np.maximum(np.abs(arr), 1.0)
+    decimals = 6
+    for d in range(7):
+        if np.all(np.abs(arr - np.round(arr, d)) <= 1e-9 * scale):
+            decimals = d
+            break
+    typical = float(np.median(np.abs(arr)))
+    if typical > 0:
+        cap = max(significant - 1 - math.floor(math.log10(typical)), 0)
+        decimals = min(decimals, cap)
+    return int(decimals)
+
+
+def fixed(decimals: int) -> str:
+    """The table format of a number with ``decimals`` decimals (a ``kind`` of :func:`format_value`).
+
+    Examples
+    --------
+    >>> fixed(2), format_value(3.14159, kind=fixed(2))
+    ('.2f', '3.14')
+    """
+    return f".{int(decimals)}f"
 
 
 def format_p(p: Any, digits: int = 4) -> str:
@@ -136,11 +209,14 @@ def f_test_text(df1: str, df2: str, f: str, p: Any) -> str:
 
 
 def format_value(x: Any, digits: int = 4, kind: str | Callable[[Any], str] | None = None) -> str:
-    """Format one cell according to ``kind``.
+    """Format one cell according to ``kind`` (the rounding policy of the module docstring).
 
-    ``kind`` is ``None`` (automatic), ``"p"`` (p-value), ``"int"``, ``"pct"``
-    (a percentage stored as a percentage), a format spec such as ``".2f"``, or
-    a callable.
+    ``kind`` is ``None`` (automatic: ``digits`` significant digits, no
+    exponent), ``"p"`` (p-value), ``"prob"`` (a probability or Akaike weight,
+    like a p-value), ``"int"``, ``"pct"`` (a percentage stored as a percentage,
+    0.1), ``"rate"`` (a fertilizer rate, 0.1), ``"f"`` (an F statistic, 2
+    decimals), ``"money"`` (0.1), a format spec such as ``".2f"`` (see
+    :func:`fixed`), or a callable.
 
     Examples
     --------
@@ -148,26 +224,43 @@ def format_value(x: Any, digits: int = 4, kind: str | Callable[[Any], str] | Non
     ...     format_value(7.5123, kind="pct"),
     ...     format_value(2.0, kind="int"),
     ...     format_value(0.1234, kind=".1f"),
+    ...     format_value(13.2034, kind="f"),
     ... )
-    ('7.51 %', '2', '0.1')
+    ('7.5 %', '2', '0.1', '13.20')
+    >>> format_value(0.00003606), format_value(float("inf"), kind="f")
+    ('0.00003606', '∞')
     """
     if callable(kind):
         return kind(x)
     if _is_missing(x):
         return ""
-    if kind == "p":
-        return format_p(x, digits)
+    if kind in ("p", "prob"):
+        return format_p(x, 4 if kind == "prob" else digits)
     if kind == "int":
         return str(int(round(float(x))))
-    if kind == "pct":
-        return f"{format_number(x, max(digits - 1, 1))} %"
-    if isinstance(kind, str) and kind:
-        return format(x, kind)
+    if isinstance(x, (numbers.Real, np.floating)) and not isinstance(x, (bool, np.bool_)):
+        if math.isinf(float(x)):
+            return format_number(x)
+        if kind == "pct":
+            return f"{float(x):.1f} %"
+        if kind in _DECIMALS:
+            return _no_minus_zero(f"{float(x):.{_DECIMALS[kind]}f}")
+        if isinstance(kind, str) and kind:
+            return _no_minus_zero(format(x, kind))
     if isinstance(x, str):
         return x
     if isinstance(x, (tuple, list)):
-        return "(" + ", ".join(format_value(v, digits) for v in x) + ")"
-    return format_number(x, digits)
+        return "(" + ", ".join(format_value(v, digits, kind) for v in x) + ")"
+    return format_number(x, digits, scientific=False)
+
+
+#: Decimals of the named kinds of :func:`format_value`.
+_DECIMALS = {"rate": 1, "f": 2, "money": 1}
+
+
+def _no_minus_zero(text: str) -> str:
+    """``-0.0`` → ``0.0`` (a rounded tiny negative number is shown as zero)."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import difflib
 import math
 import numbers
 import os
+import re
 import tempfile
 import unicodedata
 import warnings
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.deprecation import warn_once
+from fertopt._core.i18n import Items, message
 from fertopt.exceptions import ColumnError, DataError, DataWarning, DesignError, OptionError
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "as_names",
     "to_numeric",
     "as_labels",
+    "natural_order",
     "check_choice",
     "check_probability",
     "check_positive",
@@ -70,27 +73,34 @@ _MAX_SHOWN = 8
 def describe_rows(index: Iterable[Hashable], values: Iterable[Any] | None = None) -> str:
     """Describe offending rows compactly: ``row 3 ('n/a'), row 7 ('12,5') and 4 more``.
 
+    The text is a keyed message, so a Chinese report shows it in Chinese.
+
     Examples
     --------
     >>> describe_rows([3, 7], ["n/a", "12,5"])
     "row 3 ('n/a'), row 7 ('12,5')"
     >>> describe_rows(range(10))
     'rows 0, 1, 2, 3, 4, 5, 6, 7 and 2 more'
+    >>> describe_rows([7, 12]).render("zh")
+    '第 7、12 行'
     """
     index = list(index)
     if values is None:
-        shown = ", ".join(str(i) for i in index[:_MAX_SHOWN])
-        prefix = "row " if len(index) == 1 else "rows "
-        text = prefix + shown
+        shown = Items(str(i) for i in index[:_MAX_SHOWN])
+        text = message("row" if len(index) == 1 else "rows", rows=shown)
     else:
         values = list(values)
         # only the first _MAX_SHOWN rows are shown: the truncated index is meant to be
         # shorter than the full list of values
-        text = ", ".join(
-            f"row {i} ({v!r})" for i, v in zip(index[:_MAX_SHOWN], values, strict=False)
+        text = message(
+            "listed",
+            parts=Items(
+                message("row_value", row=str(i), value=repr(v))
+                for i, v in zip(index[:_MAX_SHOWN], values, strict=False)
+            ),
         )
     if len(index) > _MAX_SHOWN:
-        text += f" and {len(index) - _MAX_SHOWN} more"
+        text = message("and_more", items=text, k=str(len(index) - _MAX_SHOWN))
     return text
 
 
@@ -291,13 +301,64 @@ def _natural_key(label: str) -> tuple:
         return (1, 0.0, label)
 
 
+#: The 14 treatments of a 3414 trial as (N, P, K) level codes, treatment 1 first (the same
+#: as :data:`fertopt.design.THREE414_LEVELS`, which lives above this module).
+THREE414_ORDER = (
+    "000", "022", "122", "202", "212", "222", "232", "220", "221", "223", "322", "112", "121", "211"
+)  # fmt: skip
+#: Labels of an untreated control, listed first.
+CONTROL_LABELS = {"ck", "control", "check", "blank", "none", "对照", "空白", "空白区", "不施肥"}
+_DIGITS = re.compile(r"(\d+(?:\.\d+)?)")
+_CODE = re.compile(r"^\D*?([0-3])\D*?([0-3])\D*?([0-3])$")
+
+
+def _text_key(label: str) -> tuple:
+    """Sort key of a label with numbers in it: "T2" before "T10", "N60" before "N120"."""
+    parts = _DIGITS.split(label)
+    return tuple((0, float(p), p) if i % 2 else (1, 0.0, p) for i, p in enumerate(parts))
+
+
+def natural_order(levels: Sequence[str]) -> list[str]:
+    """Treatment labels in the order a trial is written up.
+
+    Numbers ascending (0, 30, 60, 120); the 14 treatments of a 3414 trial in their
+    standard order when labelled by level codes (``"000"``, ``"N2P2K2"``); labels
+    with numbers in natural order with the control first (CK, T1, T2, …, T10, never
+    the random field order T3, T6, T5); other text with the control first, then in
+    order of first appearance.
+
+    Examples
+    --------
+    >>> natural_order(["T3", "T10", "CK", "T1"])
+    ['CK', 'T1', 'T3', 'T10']
+    >>> natural_order(["N2P2K2", "N0P0K0", "N0P2K2"])
+    ['N0P0K0', 'N0P2K2', 'N2P2K2']
+    >>> natural_order(["formula", "blank", "reduced N"])
+    ['blank', 'formula', 'reduced N']
+    """
+    levels = list(levels)
+    codes = [_CODE.match(lv.replace(" ", "")) for lv in levels]
+    if all(codes) and len(levels) > 2:
+        found = ["".join(m.groups()) for m in codes if m]
+        if len(set(found)) == len(found) and set(found) <= set(THREE414_ORDER):
+            return sorted(levels, key=lambda lv: THREE414_ORDER.index(found[levels.index(lv)]))
+    if all(_natural_key(lv)[0] == 0 for lv in levels):
+        return sorted(levels, key=_natural_key)
+    control = [lv for lv in levels if lv.strip().lower() in CONTROL_LABELS]
+    rest = [lv for lv in levels if lv not in control]
+    if rest and all(_DIGITS.search(lv) for lv in rest):
+        rest = sorted(rest, key=_text_key)
+    return control + rest
+
+
 def as_labels(series: pd.Series, role: str, notes: list[str] | None = None) -> pd.Categorical:
     """Read a treatment/block column as labels, keeping a meaningful level order.
 
     Numbers stay numbers in the order (0, 30, 60, 120 — not "0", "120", "30");
     categoricals keep their category order (unused categories are dropped);
-    text keeps the order of first appearance.  A label such as ``"None"``,
-    ``"NA"``, ``"CK"`` or ``"0"`` is a label, never a missing value.
+    text is put in its natural order (:func:`natural_order`: the control first,
+    T2 before T10, a 3414 trial's codes in the standard order).  A label such as
+    ``"None"``, ``"NA"``, ``"CK"`` or ``"0"`` is a label, never a missing value.
 
     Two numbers that differ only by rounding (``0.3`` and ``0.1 + 0.2``, equal within
     1e-9 relative) are one level, with a :class:`DataWarning` (appended to ``notes``
@@ -333,9 +394,7 @@ def as_labels(series: pd.Series, role: str, notes: list[str] | None = None) -> p
         categories = list(dict.fromkeys(text[v] for v in levels))
         return pd.Categorical([text[v] for v in values], categories=categories)
     labels = [str(v).strip() for v in series.astype(object)]
-    levels = list(dict.fromkeys(labels))
-    if all(_natural_key(lv)[0] == 0 for lv in levels):
-        levels = sorted(levels, key=_natural_key)
+    levels = natural_order(list(dict.fromkeys(labels)))
     return pd.Categorical(labels, categories=levels)
 
 
@@ -483,7 +542,8 @@ def drop_missing(
         raise DataError(refuse.format(**fields))
     if left_out is None:
         return ~missing, None
-    text = left_out.format(**fields)
+    # a message key ("left_out_response") gives a text that reports show in any language
+    text = message(left_out, **fields) if " " not in left_out else left_out.format(**fields)
     if warn_list is not None:
         warn_list.append(text)
     if issue:
@@ -556,16 +616,19 @@ def cell_counts(frame: pd.DataFrame, columns: Sequence[Any]) -> pd.Series:
 
 
 def describe_cells(cells: pd.Series, limit: int = 6) -> str:
-    """``block 2 × treatment 'NPK'``-style description of the first few cells of a count Series."""
+    """``block 2 × treatment 'NPK'``-style description of the first few cells of a count Series.
+
+    A keyed message (see :func:`describe_rows`).
+    """
     parts = []
     for key in list(cells.index)[:limit]:
         key = key if isinstance(key, tuple) else (key,)
         parts.append(
             " × ".join(f"{name} {lvl!r}" for name, lvl in zip(cells.index.names, key, strict=True))
         )
-    text = ", ".join(parts)
+    text = message("listed", parts=Items(parts))
     if len(cells) > limit:
-        text += f" and {len(cells) - limit} more"
+        text = message("and_more", items=text, k=str(len(cells) - limit))
     return text
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
+from fertopt._core.i18n import message
 from fertopt.anova.layout import (
     STRATA_DESIGNS,
     Spec,
@@ -200,9 +201,9 @@ def anova(
     assumptions = _check_assumptions(clean, spec, model)
 
     messages = []
-    for category, message in spec.notes:
-        warnings.warn(message, category, stacklevel=2)
-        messages.append(message)
+    for category, text in spec.notes:
+        warnings.warn(text, category, stacklevel=2)
+        messages.append(text)
 
     return AnovaResult(
         table=table,
@@ -285,9 +286,11 @@ def _fit_model(y: np.ndarray, clean: pd.DataFrame, terms: list[Term], ss: int) -
     ss_total = squared_norm(e)
     if df_resid < 1:
         raise DesignError(
-            f"no residual degrees of freedom: the model uses all {n} plots "
-            f"({', '.join(term_name(t) for t in terms)}), so the error cannot be estimated. "
-            "Add replicates, or leave out a term (for example an interaction)."
+            message(
+                "no_residual_df",
+                n=str(n),
+                terms=", ".join(term_name(t) for t in terms),
+            )
         )
     return _Model(
         y=y, parts=parts, resid=resid, df_resid=df_resid, ss_resid=ss_resid, ss_total=ss_total

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core import validation as _v
+from fertopt._core.i18n import message
 from fertopt._core.roles import BLOCK_NAMES, COLUMN_ALIASES
 from fertopt.anova.projections import Term, term_name
 from fertopt.exceptions import (
@@ -216,7 +217,7 @@ def prepare(
         [y],
         nan_policy,
         refuse=_v.RESPONSE_EMPTY,
-        left_out="{n} {plots} with no {column} {were} left out ({rows}).",
+        left_out="left_out_no_column",
         column=response,
         issue=False,
     )
@@ -233,8 +234,8 @@ def prepare(
     merged: list[str] = []
     for column, role in roles.items():
         clean[column] = _v.as_labels(frame.loc[~missing, column], role, merged)
-    for message in merged:
-        spec.warn(DataWarning, message)
+    for text in merged:
+        spec.warn(DataWarning, text)
     return clean, n_dropped
 
 
@@ -267,26 +268,22 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
         ):
             spec.warn(
                 UnbalancedDesignWarning,
-                f"incomplete blocks: each block holds {int(per_block.iloc[0])} of the "
-                f"{len(cells)} treatment combinations (a confounded factorial or an incomplete "
-                "block design). Effects confounded with blocks cannot be estimated; treatments are "
-                "tested after adjusting for blocks.",
+                message("incomplete_blocks", k=str(int(per_block.iloc[0])), n=str(len(cells))),
             )
         elif len(empty):
             spec.warn(
                 UnbalancedDesignWarning,
-                f"missing plots: no plot for {_v.describe_cells(empty)}. The trial is analysed "
-                "as an unbalanced RCBD: treatments are tested after adjusting for blocks "
-                "(sequential sums of squares, blocks first); fo.lsmeans and the multiple "
-                "comparisons compare block-adjusted least-squares means.",
+                message("missing_plots", cells=_v.describe_cells(empty)),
             )
         extra = by_block[by_block > 1]
         if len(extra):
             spec.warn(
                 DesignWarning,
-                f"{_v.describe_cells(extra)} hold{'s' if len(extra) == 1 else ''} more than one "
-                "plot; analysed as an RCBD with replication within blocks. If these are "
-                "duplicated rows, remove them.",
+                message(
+                    "replicated_in_block",
+                    cells=_v.describe_cells(extra),
+                    s="s" if len(extra) == 1 else "",
+                ),
             )
         balanced = balanced and bool(by_block.min() > 0 and by_block.nunique() == 1)
     elif spec.design == "Latin square":
@@ -298,9 +295,7 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
         if not (t == r == c and n == t * t and (once_r == 1).all() and (once_c == 1).all()):
             spec.warn(
                 DesignWarning,
-                f"the layout is not a Latin square ({t} treatments, {r} rows, {c} columns, "
-                f"{n} plots; each treatment should appear once in every row and column). "
-                "Analysed as rows + columns + treatments, additive.",
+                message("not_latin_square", t=str(t), r=str(r), c=str(c), n=str(n)),
             )
             balanced = False
     elif spec.design == "split-plot RCBD":
@@ -339,8 +334,7 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
     if spec.design.startswith("factorial") and (cells == 0).any():
         spec.warn(
             DesignWarning,
-            f"empty factorial cells: {_v.describe_cells(cells[cells == 0])}. Interaction sums of "
-            "squares cover only the estimable contrasts.",
+            message("empty_cells", cells=_v.describe_cells(cells[cells == 0])),
         )
     return balanced
 

@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Summary, Table, localized_table, warnings_notes
-from fertopt._core.formatting import ResultBase, f_test_text, format_number, p_phrase
+from fertopt._core.formatting import (
+    ResultBase,
+    data_decimals,
+    f_test_text,
+    fixed,
+    format_number,
+    format_value,
+    p_phrase,
+)
 from fertopt._core.i18n import (
     check_lang,
     design_name,
@@ -157,6 +165,14 @@ class AnovaResult(ResultBase):
         out = grouped.agg(["mean", "std", "count"]).reset_index()
         return out.rename(columns={"std": "sd", "count": "n"})
 
+    @property
+    def decimals(self) -> int:
+        """Decimals of the response as recorded (:func:`~fertopt._core.formatting.data_decimals`).
+
+        Means, standard deviations and sums of squares are shown with them.
+        """
+        return data_decimals(self.data[self.response])
+
     def plot_residuals(self, ax: Any = None, **kwargs: Any) -> Any:
         """Residual diagnostics (residuals vs fitted, normal Q–Q); see :mod:`fertopt.plotting`."""
         from fertopt import plotting
@@ -234,22 +250,23 @@ class AnovaResult(ResultBase):
         ``warnings``.  A trial report embeds some of them as they are.
         """
         lang = check_lang(lang)
+        number = fixed(self.decimals)
         dropped = label("sm_dropped_no_response", lang, n=self.n_dropped) if self.n_dropped else ""
         design = f"{self.design}: {self.layout()}"
         if lang != "en":
             design = f"{design_name(self.design, lang)}：{self.layout(lang)}"
-        stats_facts = [(label("sm_grand_mean", lang), format_number(self.grand_mean, digits + 1))]
+        stats_facts = [(label("sm_grand_mean", lang), format_value(self.grand_mean, kind=number))]
         for _, e in self.errors.iterrows():
             name = (
                 label("cv", lang)
                 if len(self.errors) == 1
                 else label("sm_cv_of", lang, error=label(str(e["error"]), lang))
             )
-            stats_facts.append((name, f"{e['cv']:.2f} %"))
+            stats_facts.append((name, format_value(e["cv"], kind="pct")))
         stats_facts += [
             (
                 label("sm_mse_df", lang),
-                f"{format_number(self.mse, digits + 1)} ({format_number(self.df_resid)})",
+                f"{format_value(self.mse, kind=number)} ({format_number(self.df_resid)})",
             ),
             (label("r_squared", lang), f"{self.r_squared:.4f}"),
             (label("sm_ss_type", lang), label(f"ss_type_{self.ss_type}", lang)),
@@ -271,13 +288,16 @@ class AnovaResult(ResultBase):
             "statistics": Facts(stats_facts),
             "table": self._anova_table(lang),
             "means": localized_table(
-                self.means(), lang, title=label("sm_treatment_means", lang), formats={"n": "int"}
+                self.means(),
+                lang,
+                title=label("sm_treatment_means", lang),
+                formats={"n": "int", "mean": number, "sd": number},
             ),
             "assumptions": localized_table(
                 assumptions,
                 lang,
                 title=label("sm_assumptions", lang),
-                formats={"p": "p"},
+                formats={"p": "p", "statistic": ".4f"},
                 labels={k: label(k, lang) for k in assumptions.columns},
             ),
             "warnings": warnings_notes(self.warnings, lang),
@@ -313,6 +333,11 @@ class AnovaResult(ResultBase):
             formats={
                 "df": "int" if float(self.table["df"].sum()).is_integer() else None,
                 "p": "p",
+                "ss": fixed(self.decimals),
+                "ms": fixed(self.decimals),
+                "f": "f",
+                "f_05": "f",
+                "f_01": "f",
             },
             labels=labels,
             note=label("sig_legend", lang),
@@ -323,8 +348,12 @@ class AnovaResult(ResultBase):
         if source in _ERROR_NAMES:
             return label(source, lang)
         if self.block is not None and source == str(self.block):
+            if source.lower() in _GENERIC_NAMES:  # a column named "block" is the block
+                return label("sm_blocks", lang)
             return label("term_is_block", lang, name=source)
         if len(self.factors) == 1 and source == str(self.factors[0]):
+            if source.lower() in _GENERIC_NAMES:
+                return label("treatments", lang)
             return label("term_is_treatment", lang, name=source)
         return source
 
@@ -343,6 +372,8 @@ def _mark_text(p: float, lang: str) -> str:
     return f"{mark}; " if lang == "en" and mark else (f"{mark}，" if mark else "")
 
 
+#: Column names that only say their role: the ANOVA table names the role alone.
+_GENERIC_NAMES = {"block", "blocks", "treatment", "treatments", "区组", "处理"}
 #: Error rows of an ANOVA table, named in the report language.
 _ERROR_NAMES = ("Residuals", "Total", "Error a", "Error b", "Error c")
 #: Assumption checks → the keys of their names.

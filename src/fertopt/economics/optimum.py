@@ -14,7 +14,7 @@ import numpy as np
 
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import label, model_name, translate_message
+from fertopt._core.i18n import label, message, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.curve import Curve
 from fertopt.economics import intervals
@@ -461,20 +461,19 @@ def _status(sol: Any, rate: float, lo: float, hi: float) -> tuple[str, bool, str
         and (rate > hi * (1 + 1e-9) + 1e-12 or rate < lo - 1e-9 * max(abs(lo), 1))
     )
     status = optimum_status(sol.case, extrapolated)
-    message = sol.message
+    note = sol.message
     warn: list[str] = []
     if extrapolated:
-        side = "above the highest" if rate > hi else "below the lowest"
-        text = (
-            f"the optimum {format_number(rate, 4)} lies {side} tested rate "
-            f"({format_number(hi if rate > hi else lo, 4)}): it is an extrapolation of the "
-            "fitted curve, not a recommendation; test a wider range of rates"
+        text = message(
+            "extrapolated_above" if rate > hi else "extrapolated_below",
+            rate=format_number(rate, 4),
+            limit=format_number(hi if rate > hi else lo, 4),
         )
-        message = f"{message}; {text}" if message else text
+        note = message("joined", parts=(note, text)) if note else text
         warn.append(text)
         # stacklevel 4: this helper, optimum(), ResponseFit.optimum(), the user's call
-        warnings.warn(text[0].upper() + text[1:] + ".", ExtrapolationWarning, stacklevel=4)
-    return status, extrapolated, message, warn
+        warnings.warn(text.sentence(), ExtrapolationWarning, stacklevel=4)
+    return status, extrapolated, note, warn
 
 
 def _yield_and_net_return(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import Unit, message
 from fertopt._core.validation import positive_number
 from fertopt.curves.curve import Curve
 from fertopt.exceptions import OptionError
@@ -145,12 +146,22 @@ def _from_prices(curve: Curve, prices: Any, known: bool, ymass: str, xmass: str)
         )
     ratio = cost / value
     cur = prices.currency or "money"
-    money = f"{cur}/{area}" if area else f"{cur} per unit area of the data"
+    money = Unit(f"{cur}/{area}" if area else f"{cur} per unit area of the data")
     nut = _nutrient_label(curve, form)
-    text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} ("
+    fields = {
+        "ratio": format_number(ratio, 4),
+        "ymass": Unit(ymass),
+        "xmass": Unit(xmass),
+        "nut": nut,
+        "form": form,
+        "px": format_number(px, 4),
+        "py": format_number(py, 4),
+        "cur": Unit(cur),
+    }
     if (ymass, xmass) != ("kg", "kg"):
-        text += f"= {format_number(px / py, 4)} kg per kg: "
-    text += f"{form} {format_number(px, 4)} ÷ crop {format_number(py, 4)} {cur} per kg)"
+        text = message("price_ratio_converted", kg=format_number(px / py, 4), **fields)
+    else:
+        text = message("price_ratio_prices", **fields)
     for s in prices.sources:
         notes.append(f"nutrient price from a product price: {s}")
     return CurvePrices(ratio, text, value, cost, money, form, prices, tuple(notes))
@@ -183,9 +194,8 @@ def _from_ratio(curve: Curve, price_ratio: Any, known: bool, ymass: str, xmass: 
             # A bare ratio is the slope dY/dx at the optimum, so it is read in the data's
             # own units; the result says so, because a ratio in kg/kg applied to yields in
             # t/ha is the classic silent error.
-            text = (
-                f"{format_number(r, 4)} yield units per unit of {curve.rate} {nut} (as given; "
-                "the data's units were not declared)"
+            text = message(
+                "price_ratio_undeclared", ratio=format_number(r, 4), rate=str(curve.rate), nut=nut
             )
             notes.append(
                 f"price_ratio={r:g} was applied as given, in the data's units (yield per unit of "
@@ -194,16 +204,24 @@ def _from_ratio(curve: Curve, price_ratio: Any, known: bool, ymass: str, xmass: 
                 f"declare units (fit_response(..., units={{'response': 't/ha', 'rate': 'kg/ha'}})) "
                 f"or give price_ratio=({r:g}, 'kg/kg')."
             )
-            return CurvePrices(r, text, 1.0, r, "yield units", curve.nutrient, None, tuple(notes))
-        text = (
-            f"{format_number(r, 4)} {ymass} yield per {xmass} {nut} (as given, in the data's units)"
+            return CurvePrices(
+                r, text, 1.0, r, Unit("yield units"), curve.nutrient, None, tuple(notes)
+            )
+        text = message(
+            "price_ratio_as_given",
+            ratio=format_number(r, 4),
+            ymass=Unit(ymass),
+            xmass=Unit(xmass),
+            nut=nut,
         )
         return CurvePrices(
             r,
             text,
             1.0,
             r,
-            f"{y_unit.split('/')[0]} yield/{y_unit.split('/')[1]}",
+            message(
+                "yield_per_area", mass=Unit(y_unit.split("/")[0]), area=Unit(y_unit.split("/")[1])
+            ),
             curve.nutrient,
             None,
             (),
@@ -218,14 +236,24 @@ def _from_ratio(curve: Curve, price_ratio: Any, known: bool, ymass: str, xmass: 
     kg_per_kg = r * MASS_KG[num] / MASS_KG[den]
     if known:
         ratio = kg_per_kg * unit_factor(x_unit, "kg/ha") / unit_factor(y_unit, "kg/ha")
-        money = f"{y_unit.split('/')[0]} yield/{y_unit.split('/')[1]}"
+        money = message(
+            "yield_per_area", mass=Unit(y_unit.split("/")[0]), area=Unit(y_unit.split("/")[1])
+        )
     else:
         ratio = kg_per_kg
-        money = "yield units"
+        money = Unit("yield units")
         notes.append(
             "the units of yield and rate were not declared: both were taken as kg per the same area"
         )
-    text = f"{format_number(ratio, 4)} {ymass} yield per {xmass} {nut} (given as {r:g} {units_in})"
+    text = message(
+        "price_ratio_given_as",
+        ratio=format_number(ratio, 4),
+        ymass=Unit(ymass),
+        xmass=Unit(xmass),
+        nut=nut,
+        given=f"{r:g}",
+        units=Unit(units_in),
+    )
     return CurvePrices(ratio, text, 1.0, ratio, money, curve.nutrient, None, tuple(notes))
 
 
@@ -280,7 +308,7 @@ def resolve_surface_prices(
         nutrient_prices = {
             n: positive_number(prices[n], f"the price of {n}", allow_zero=True) for n in nutrients
         }
-        return crop, nutrient_prices, "money per unit area of the data"
+        return crop, nutrient_prices, Unit("money per unit area of the data")
     if not all(hasattr(prices, a) for a in ("money_factors", "has")):
         raise OptionError(
             f"prices must be a fertopt.Prices or a mapping {{'crop': ..., 'N': ...}}, got "
@@ -321,5 +349,5 @@ def resolve_surface_prices(
         )
         costs[n] = float(cost)
     currency = getattr(prices, "currency", "") or "money"
-    money = f"{currency}/{area}" if area else f"{currency} per unit area of the data"
+    money = Unit(f"{currency}/{area}" if area else f"{currency} per unit area of the data")
     return float(value), costs, money

@@ -15,7 +15,7 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import label, model_name, translate_message
+from fertopt._core.i18n import label, message, model_name, translate_message
 from fertopt.curves.curve import Curve
 from fertopt.economics.optimum import (
     Optimum,
@@ -203,9 +203,7 @@ def net_return_curve(
     )
     warn = []
     if np.any(grid > hi * (1 + 1e-12)):
-        warn.append(
-            f"rates above the highest tested rate ({format_number(hi, 4)}) are extrapolated"
-        )
+        warn.append(message("nr_grid_extrapolated", hi=format_number(hi, 4)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExtrapolationWarning)
         opt = optimum(fit, prices=prices, price_ratio=price_ratio, ci=None)
@@ -402,7 +400,7 @@ def price_sensitivity(
         ],
     )
     if table["extrapolated"].any():
-        warn.append("some optima lie outside the tested rates (extrapolated = True)")
+        warn.append(message("nr_some_extrapolated"))
     return PriceSensitivity(
         table=table,
         nutrient=curve.nutrient,
@@ -708,9 +706,7 @@ def pool_sites(
     warn = []
     over = [name for name, f in items if grid.max() > f.rate_range[1] * (1 + 1e-12)]
     if over:
-        warn.append(
-            f"the rate grid extrapolates beyond the tested rates of {', '.join(map(str, over))}"
-        )
+        warn.append(message("mrtn_grid_extrapolates", sites=", ".join(map(str, over))))
     names = [name for name, _ in items]
     curves = _SiteCurves([f for _, f in items])
     levels = curves.values(grid)  # (sites, rates)
@@ -735,7 +731,7 @@ def pool_sites(
     )
     site_optima = _site_optima(names, curves, y0, econ)
     if at == len(grid) - 1:
-        warn.append("the return still rises at the end of the rate grid: the MRTN may lie above it")
+        warn.append(message("mrtn_still_rising"))
     unit = unit_mismatch(
         declared=first.response_unit is not None and first.rate_unit is not None,
         at_lowest=bool(mrtn <= grid[0] + 1e-9 * max(abs(grid[-1]), 1.0)),

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import keyed, message
 from fertopt.exceptions import DesignError, DesignWarning, OptionError
 from fertopt.multcomp.strata import error_weights
 
@@ -170,11 +171,9 @@ def _residual_error(aov, term_name: str) -> tuple[float, float, str, list[str]]:
         mse, df = float(aov.mse), float(aov.df_resid)
     notes = []
     if design in ("RCBD", "factorial RCBD"):
-        notes.append(f"The error is block-adjusted ({name}, df {format_number(df, 6)}).")
+        notes.append(message("mc_block_adjusted", name=keyed(name), df=format_number(df, 6)))
     elif design == "Latin square":
-        notes.append(
-            f"The error is adjusted for rows and columns ({name}, df {format_number(df, 6)})."
-        )
+        notes.append(message("mc_rows_columns_adjusted", name=keyed(name), df=format_number(df, 6)))
     elif design.startswith("combined"):
         # a combined analysis over environments (fertopt.combined_anova) names, per term,
         # the error its treatment test used: treatment × environment or the pooled residual

@@ -126,9 +126,9 @@ def _label_series(frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
 def _family(stats: pd.DataFrame, within: str | None = None) -> Family:
     return Family(
         list(stats["_label"]),
-        stats["mean"].to_numpy(float),
-        stats["n"].to_numpy(float),
-        stats["sd"].to_numpy(float),
+        stats["_mean"].to_numpy(float),
+        stats["_n"].to_numpy(float),
+        stats["_sd"].to_numpy(float),
         within,
     )
 
@@ -139,7 +139,10 @@ def families_from_anova(
     """Means of the levels of ``parts`` (one family per level of ``within``) and the plot count."""
     cols = list(within) + list(parts)
     grouped = aov.data.groupby(cols, observed=True, sort=True)[aov.response]
-    stats = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1), "n": grouped.count()})
+    # underscored names: a factor may be called "n" or "mean"
+    stats = pd.DataFrame(
+        {"_mean": grouped.mean(), "_sd": grouped.std(ddof=1), "_n": grouped.count()}
+    )
     stats = stats.reset_index()
     stats["_label"] = _label_series(stats, list(parts))
     if within:

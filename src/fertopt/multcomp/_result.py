@@ -23,7 +23,7 @@ from fertopt._core.document import (
     localized_table,
     warnings_notes,
 )
-from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.formatting import ResultBase, fixed, format_number
 from fertopt._core.i18n import check_lang, design_name, label, method_name, translate_message
 
 __all__ = ["MultCompResult"]
@@ -236,15 +236,17 @@ class MultCompResult(ResultBase):
             )
         elif self.test != "Dunnett":
             key = "letters_sentence" if self.design is not None else "letters_sentence_given"
-            parts["sentence"] = Paragraph(
-                t(
-                    key,
-                    pct=f"{100 * self.alpha:g}",
-                    method=self._method(lang),
-                    mse=format_number(self.mse, digits + 1),
-                    df=format_number(self.df_resid),
-                )
+            sentence = t(
+                key,
+                pct=f"{100 * self.alpha:g}",
+                method=self._method(lang),
+                mse=format_number(self.mse, digits + 1),
+                df=format_number(self.df_resid),
             )
+            if self.alpha_capitals:
+                capitals = t("capitals_sentence", pct=f"{100 * self.alpha_capitals:g}")
+                sentence = f"{sentence}{'' if lang == 'zh' else ' '}{capitals}"
+            parts["sentence"] = Paragraph(sentence)
         parts["critical"] = localized_table(
             self.critical, lang, title=t("mc_critical"), formats=fmt
         )
@@ -269,9 +271,12 @@ class MultCompResult(ResultBase):
         """The means with their letters: treatment, mean, SD, SE, n, letters (α), capitals.
 
         The first column is headed *Treatment*, or the factor's name when one factor of
-        a factorial or split-plot trial is compared.
+        a factorial or split-plot trial is compared.  The rows are in the treatments'
+        natural order (control first, rates ascending: :attr:`level_order`), as a
+        trial is written up; ``groups`` itself stays sorted by mean.
         """
-        groups = self.groups.assign(treatment=self.groups["treatment"].astype(str))
+        groups = self._in_level_order()
+        groups = groups.assign(treatment=groups["treatment"].astype(str))
         factor = (
             self.design is not None
             and any(word in self.design for word in ("factorial", "split", "strip"))
@@ -283,15 +288,40 @@ class MultCompResult(ResultBase):
         heads["letters"] = label("letters_alpha", lang, alpha=level)
         if self.alpha_capitals:
             heads["capitals"] = label("letters_alpha", lang, alpha=f"α = {self.alpha_capitals:g}")
+        decimals = self._extra.get("decimals")
+        number = fixed(decimals) if decimals is not None else None
         table = localized_table(
             groups,
             lang,
             title=label("mc_means", lang),
-            formats={"n": "int"},
+            formats={"n": "int", "mean": number, "sd": number, "se": number},
             labels=heads,
             note=label("mc_differs_control", lang) if self.test == "Dunnett" else None,
         )
         return dataclasses.replace(table, labels={**table.labels, **heads})
+
+    def _in_level_order(self) -> pd.DataFrame:
+        """``groups`` in the treatments' natural order (within each slice)."""
+        groups = self.groups
+        order = self.level_order
+        if not order:
+            return groups
+        rank = {}
+        for within, levels in order.items():
+            for i, level in enumerate(levels):
+                rank[(str(within), str(level))] = i
+        slice_of = (
+            groups["within"].astype(str) if "within" in groups else pd.Series("", groups.index)
+        )
+        keys = [
+            rank.get((w, str(t)), len(rank))
+            for w, t in zip(slice_of, groups["treatment"], strict=True)
+        ]
+        first = {w: i for i, w in enumerate(dict.fromkeys(slice_of))}
+        position = pd.Series([(first[w], k) for w, k in zip(slice_of, keys, strict=True)])
+        return groups.iloc[sorted(range(len(groups)), key=lambda i: position[i])].reset_index(
+            drop=True
+        )
 
     def _about(self, digits: int, lang: str) -> list[tuple[str, str]]:
         """Response, compared term, error term, α and the options the test used."""

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import format_number
+from fertopt._core.formatting import data_decimals, format_number
+from fertopt._core.i18n import message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.exceptions import DesignError, OptionError, UnbalancedDesignWarning
 from fertopt.multcomp import letters as _cld
@@ -180,6 +181,7 @@ def _assemble(
     letters: str,
     means: str = "given",
     means_coincide: bool = False,
+    decimals: int | None = None,
     p_adjust: str | None = None,
     replication: str | None = None,
     stepdown: bool = False,
@@ -234,15 +236,10 @@ def _assemble(
     if invalid_sweeps:
         where = "" if invalid_sweeps == [None] else " (in some slices)"
         notes.append(
-            "agricolae's letter sweep (orderPvalue) would have given letters that contradict the "
-            f"pairwise decisions{where}; Piepho's algorithm was used instead, so the letters "
-            "differ from agricolae's but follow the decisions exactly."
+            message("mc_piepho_some" if invalid_sweeps != [None] else "mc_piepho", where=where)
         )
     if test == "Duncan":
-        notes.append(
-            "Duncan's test protects each range at (1 − α)^(p − 1); it does not control the "
-            "experimentwise error rate (Tukey's test does)."
-        )
+        notes.append(message("mc_duncan_protection"))
     if test == "Waller":
         notes.append(
             "The Waller–Duncan test minimises the Bayes risk at the k-ratio given; its critical "
@@ -277,7 +274,7 @@ def _assemble(
         means=means,
         notes=tuple(notes),
         warnings=tuple(text for _, text in warns),
-        _extra={"levels": levels, "means_coincide": means_coincide},
+        _extra={"levels": levels, "means_coincide": means_coincide, "decimals": decimals},
     )
 
 
@@ -353,6 +350,7 @@ def from_anova(
         alpha_capitals=alpha_capitals,
         descending=descending,
         letters=letters,
+        decimals=data_decimals(aov.data[aov.response]),
         **options,
     )
 
@@ -392,5 +390,6 @@ def from_means(
         alpha_capitals=alpha_capitals,
         descending=descending,
         letters=letters,
+        decimals=data_decimals(fam.means),
         **options,
     )

@@ -23,8 +23,8 @@ to rounding for these rational functions.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +42,13 @@ from fertopt._core.document import (
     localized_table,
     warnings_notes,
 )
-from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import check_lang, design_name, label, translate_message
+from fertopt._core.formatting import (
+    ResultBase,
+    data_decimals,
+    fixed,
+    format_number,
+)
+from fertopt._core.i18n import check_lang, design_name, label, translate_message, unit_text
 from fertopt.anova.result import layout_text
 from fertopt.economics.units_check import warn_unit_mismatch
 from fertopt.exceptions import OptionError
@@ -337,14 +342,35 @@ class OmissionResult(ResultBase):
             nutrient=[label("om_all", lang) if v == "all" else v for v in self.indices["nutrient"]],
             unit=[_unit_text(v, lang) for v in self.indices["unit"]],
         )
+        # each row rounded as its quantity (the rounding policy of fertopt._core.formatting)
+        kinds = [fixed(self._decimals_of(u)) for u in self.indices["unit"]]
         level = f"{100 * self.confidence_level:g}"
-        return _labelled(shown, lang, title=label("om_indices", lang, level=level))
+        table = _labelled(shown, lang, title=label("om_indices", lang, level=level))
+        by_row = {c: kinds for c in ("estimate", "se", "ci_low", "ci_high") if c in shown.columns}
+        return dataclasses.replace(table, row_formats=by_row)
+
+    def _decimals_of(self, unit: Any) -> int:
+        """Decimals of an index in ``unit``: % and kg/kg 0.1, ratios 0.01, yields as the data."""
+        text = str(unit)
+        if text == "ratio":
+            return 2
+        if text == "%" or text.endswith("/kg") or "money" in text or text == self.money_unit:
+            return 1
+        if self.anova is not None and hasattr(self.anova, "decimals"):
+            return int(self.anova.decimals)
+        return data_decimals(self.means["mean"])
 
     def _economics_table(self, lang: str, *, income_se: bool) -> Table:
         """Yield, cost, income (and its SE), change against the full formula, net return, VCR."""
         cols = [c for c in _ECONOMICS_COLUMNS if income_se or c != "income_se"]
         econ = self.economics[[c for c in cols if c in self.economics.columns]]
-        return _labelled(econ, lang, title=label("om_economics", lang, unit=self.money_unit))
+        table = _labelled(
+            econ, lang, title=label("om_economics", lang, unit=_unit_text(self.money_unit, lang))
+        )
+        number = fixed(self._decimals_of(None))
+        formats = {c: "money" for c in econ.columns if c not in ("treatment", "yield")}
+        formats |= {"yield": number, "value_cost_ratio": ".2f", "income_change_pct": ".1f"}
+        return dataclasses.replace(table, formats={**formats, **table.formats})
 
     def _summary(self, digits: int, lang: str = "en") -> Summary:
         return Summary(
@@ -382,10 +408,10 @@ def _labelled(frame: pd.DataFrame, lang: str, *, title: str, note: str | None = 
 
 
 def _unit_text(unit: Any, lang: str) -> Any:
-    """An index unit in ``lang``: the placeholder words ``money`` and ``ratio`` translated."""
+    """An index unit in ``lang``: ``kg/mu`` → ``kg/亩``, ``money`` and ``ratio`` translated."""
     if lang == "en" or not isinstance(unit, str):
         return unit
-    return re.sub(r"\b(money|ratio)\b", lambda m: label(f"om_unit_{m.group()}", lang), unit)
+    return unit_text(unit, lang)
 
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import message
 from fertopt.anova import anova
 from fertopt.omission.economics import Pricing
 from fertopt.omission.rates import Dose
@@ -213,16 +214,16 @@ def notes_of(trial: Trial, dose: Dose, alpha: float) -> tuple[str, ...]:
     for nut, lbl in trial.roles.minus.items():
         if m[pos[lbl]] > m[iF]:
             notes.append(
-                f"{lbl!r} out-yields {full!r} by "
-                f"{format_number(m[pos[lbl]] - m[iF])}: the {nut} contribution, "
-                "yield increase and agronomic efficiency are negative "
-                f"(less {nut} did not cost yield in this trial)."
+                message(
+                    "om_out_yields",
+                    lbl=repr(lbl),
+                    full=repr(full),
+                    by=format_number(m[pos[lbl]] - m[iF]),
+                    nut=nut,
+                )
             )
     aov = trial.plots.aov
     p_trt = aov.term(trial.treatment)["p"] if aov is not None else math.nan
     if p_trt > alpha:
-        notes.append(
-            f"the treatments do not differ significantly (ANOVA p = {p_trt:.3f}); read the indices "
-            "with their intervals."
-        )
+        notes.append(message("om_not_significant", p=f"{p_trt:.3f}"))
     return tuple(notes)

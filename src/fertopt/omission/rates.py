@@ -18,6 +18,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import Items, message
 from fertopt.exceptions import DataError, DesignError, DesignWarning, OptionError
 from fertopt.omission.trial import Trial, label_of
 
@@ -86,23 +87,27 @@ def _check_minus_plot(
     ]
     warning = None
     if others:
-        diffs = ", ".join(
-            f"{o} {format_number(table[lbl][o])} instead of {format_number(table[full][o])}"
+        diffs = Items(
+            message(
+                "om_instead_of",
+                nutrient=o,
+                rate=format_number(table[lbl][o]),
+                full=format_number(table[full][o]),
+            )
             for o in others
         )
-        warning = (
-            f"minus plot {lbl!r} differs from {full!r} not only in {nut} but also in "
-            f"{diffs}: its yield difference mixes the effects, so the {nut} indices are "
-            "confounded with the other change."
-        )
+        warning = message("om_confounded", lbl=repr(lbl), full=repr(full), nut=nut, diffs=diffs)
         warnings.warn(warning, DesignWarning, stacklevel=4)  # the caller of omission()
     note = None
     if f_minus > 0:
-        note = (
-            f"{lbl!r} receives {format_number(f_minus)} of the {format_number(f_full)} "
-            f"{nut} in {full!r}: the {nut} indices describe the last "
-            f"{format_number(f_full - f_minus)} of {nut}, not the whole dose, and its "
-            "relative yield is no soil-supply index."
+        note = message(
+            "om_reduced",
+            lbl=repr(lbl),
+            a=format_number(f_minus),
+            b=format_number(f_full),
+            nut=nut,
+            full=repr(full),
+            c=format_number(f_full - f_minus),
         )
     return warning, note
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
+from fertopt._core.i18n import message
 from fertopt.anova import anova
 from fertopt.exceptions import DataError, DesignError, DesignWarning, OptionError
 from fertopt.multcomp import duncan
@@ -211,11 +212,7 @@ def _analysed_plots(
     _v.drop_missing([y_all], nan_policy, refuse=_v.RESPONSE_EMPTY, column=response)
     used = pd.DataFrame({response: y_all[present].to_numpy()}, index=frame.index[present])
     used[treatment] = t_all[present].remove_unused_categories()  # as anova() drops them
-    msg = (
-        "no treatment has more than one plot: without replicates there is no error "
-        "variance, so the indices have no standard errors and no letters. Replicate the "
-        "treatments, or pool sites to judge the uncertainty."
-    )
+    msg = message("om_no_replicates")
     warnings.warn(msg, DesignWarning, stacklevel=4)  # the caller of omission()
     return Plots(
         aov=None,

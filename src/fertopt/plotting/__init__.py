@@ -20,10 +20,13 @@ from fertopt.plotting.response import plot_net_return, plot_response
 from fertopt.plotting.soiltest import plot_soiltest
 from fertopt.plotting.styling import (  # noqa: F401 (public, not in __all__)
     NEUTRAL,
+    PAGE_WIDTH,
     PALETTE,
+    SMALL_TEXT,
     check_glyphs,
     cjk_families,
     find_cjk_font,
+    page_size,
     style,
     tidy_axes,
     warn_once,

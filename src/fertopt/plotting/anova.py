@@ -101,7 +101,7 @@ def plot_means(
     ax: Any = None,
     *,
     kind: str = "bars",
-    order: str = "mean",
+    order: str = "level",
     error: str = "se",
     letters: bool = True,
     lang: str = "en",
@@ -118,9 +118,10 @@ def plot_means(
         Where to draw; a new figure by default.
     kind : {"bars", "points"}, default "bars"
         Bars from zero, or points (better when zero is far from the means).
-    order : {"mean", "level"}, default "mean"
-        Treatments sorted as in ``result.groups`` (by mean) or in the order of
-        their levels in the data (rates in increasing order).
+    order : {"level", "mean"}, default "level"
+        Treatments in their natural order (control first, rates ascending, a 3414
+        trial's 1–14, as :attr:`MultCompResult.level_order` gives them), or sorted
+        as in ``result.groups`` (by mean).
     error : {"se", "sd", "none"}, default "se"
         Error bars: the standard error of each mean from the error term used
         by the test, the standard deviation of the plots, or none.
@@ -143,8 +144,8 @@ def plot_means(
     ...     means={"CK": 30.1, "NPK": 36.2, "PK": 31.0}, n=3, mse=1.8, df_resid=6
     ... )
     >>> ax = fo.plotting.plot_means(mc)
-    >>> [t.get_text() for t in ax.texts]
-    ['a', 'b', 'b']
+    >>> [t.get_text() for t in ax.texts]      # CK, NPK, PK
+    ['b', 'a', 'b']
     """
     import pandas as pd
 

@@ -9,7 +9,7 @@ import numpy as np
 from fertopt._core.i18n import check_lang, label
 from fertopt.exceptions import OptionError
 from fertopt.plotting.styling import LIGHT_BLUE as _LIGHT_BLUE
-from fertopt.plotting.styling import NEUTRAL, PALETTE, check_glyphs, tidy_axes
+from fertopt.plotting.styling import NEUTRAL, PALETTE, SMALL_TEXT, check_glyphs, tidy_axes
 from fertopt.plotting.styling import new_axes as _new_axes
 
 _OMISSION_UNITS = {
@@ -100,7 +100,7 @@ def plot_omission(
             capsize=0,
             label="± 1 SE" if lang == "en" else "± 1 标准误",
         )
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=SMALL_TEXT)
     if index == "relative_yield" and len(result.soil_supply):
         for limit in (50, 75, 95):
             ax.axhline(limit, color=NEUTRAL, lw=0.8, ls=":")

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from fertopt.exceptions import OptionError
-from fertopt.plotting.styling import NEUTRAL, PALETTE, check_glyphs, tidy_axes
+from fertopt.plotting.styling import NEUTRAL, PALETTE, SMALL_TEXT, check_glyphs, tidy_axes
 from fertopt.plotting.styling import new_axes as _new_axes
 from fertopt.plotting.surface import plot_surface
 
@@ -139,7 +139,7 @@ def plot_reported_points(
     ax.set_xlim(*x_range)
     ax.set_xlabel(text["x"])
     ax.set_ylabel(text["y"])
-    ax.legend(handles=handles, fontsize=7.5, frameon=False, loc="upper left")
+    ax.legend(handles=handles, fontsize=SMALL_TEXT, frameon=False, loc="upper left")
     if zoom is not None:
         (zx0, zx1), (zy0, zy1) = zoom
         inset = ax.inset_axes([0.56, 0.08, 0.4, 0.42])
@@ -258,6 +258,8 @@ def plot_surface_points(
             clip_on=False,
             zorder=6,
         )
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    ax.legend(
+        fontsize=SMALL_TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False
+    )
     check_glyphs(ax)
     return ax

@@ -10,7 +10,7 @@ import numpy as np
 
 from fertopt._core.i18n import check_lang, label, model_name
 from fertopt.exceptions import ExtrapolationWarning
-from fertopt.plotting.styling import NEUTRAL, PALETTE, tidy_axes
+from fertopt.plotting.styling import NEUTRAL, PALETTE, SMALL_TEXT, tidy_axes
 
 
 def _response_axes(ax: Any) -> Any:
@@ -144,7 +144,9 @@ def plot_response(
         text = label("fig_maximum" if o.kind == "agronomic" else "fig_economic", lang)
         if o.extrapolated:
             text += label("fig_extrapolated", lang)
-        ax.axvline(o.rate, color=colour, ls="--", lw=1.2, label=f"{text} {o.rate:.4g}")
+        ax.axvline(
+            o.rate, color=colour, ls="--", lw=1.2, label=f"{text} {o.rate:.1f}"
+        )  # rates to 0.1
         if o.ci is not None:
             a, b = o.ci
             left = a if math.isfinite(a) else ax.get_xlim()[0]
@@ -152,7 +154,7 @@ def plot_response(
             ax.axvspan(left, right, color=colour, alpha=0.10, lw=0)
     ax.set_xlabel(_axis_label(fit.rate, fit.rate_unit))
     ax.set_ylabel(_axis_label(fit.response, fit.response_unit))
-    ax.legend(fontsize="small", frameon=False)
+    ax.legend(fontsize=SMALL_TEXT, frameon=False)
     return tidy_axes(ax)
 
 
@@ -219,7 +221,9 @@ def plot_net_return(
         best, text = result.optimum.rate, label("fig_economic", lang)
         prange = result.profitable_range
     if math.isfinite(best):
-        ax.axvline(best, color=PALETTE[2], ls="--", lw=1.2, label=f"{text} {best:.4g}")
+        ax.axvline(
+            best, color=PALETTE[2], ls="--", lw=1.2, label=f"{text} {best:.1f}"
+        )  # rates to 0.1
     if prange is not None:
         ax.axvspan(
             prange[0],
@@ -235,5 +239,5 @@ def plot_net_return(
     )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(label("fig_net_return_axis", lang, unit=result.net_return_unit))
-    ax.legend(fontsize="small", frameon=False)
+    ax.legend(fontsize=SMALL_TEXT, frameon=False)
     return tidy_axes(ax)

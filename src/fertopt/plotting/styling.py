@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import re
 import warnings
 from collections.abc import Iterator
@@ -39,14 +40,39 @@ NEUTRAL = "#6E6E6E"
 LIGHT_BLUE = "#80B8D8"
 
 
+#: Smallest text of a legend or a contour label, in points: legible in a report page.
+SMALL_TEXT = 9.5
+
+#: Narrowest figure on a report page, in inches: 806 px at the page's 96 px per inch, so
+#: that legends and labels are read at their size.
+PAGE_WIDTH = 8.4
+
+
+def page_size(size: tuple[float, float]) -> tuple[float, float]:
+    """A figure's size on a report page: at least :data:`PAGE_WIDTH` wide.
+
+    A narrower figure is widened and made up to 30 % taller, so its plot area grows
+    while its text keeps its size.
+
+    Examples
+    --------
+    >>> page_size((5.2, 3.6)), page_size((9.0, 4.0))
+    ((8.4, 4.68), (9.0, 4.0))
+    """
+    width, height = size
+    if width >= PAGE_WIDTH:
+        return width, height
+    return PAGE_WIDTH, round(height * min(PAGE_WIDTH / width, 1.3), 6)
+
+
 _RC = {
-    "font.size": 9.0,
-    "axes.titlesize": 10.0,
+    "font.size": 10.0,
+    "axes.titlesize": 11.0,
     "axes.titleweight": "normal",
-    "axes.labelsize": 9.0,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.0,
+    "axes.labelsize": 10.0,
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 9.5,
+    "legend.fontsize": SMALL_TEXT,
     "legend.frameon": False,
     "axes.linewidth": 0.8,
     "axes.spines.top": False,
@@ -306,7 +332,7 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.0, 3.6)) -> Any:
 def style(lang: str = "en") -> Iterator[dict[str, Any]]:
     """Publication defaults for fertopt figures, as a matplotlib rc context.
 
-    Inside the context: 9-pt text, bold 10-pt titles, no top/right frame,
+    Inside the context: 10-pt text, 11-pt titles, 9.5-pt legends, no top/right frame,
     outward ticks, the Okabe-Ito colour cycle, 200-dpi saving on white, fonts
     embedded as TrueType (PDF) or paths (SVG); with ``lang="zh"`` a CJK font
     is added as fallback (a :class:`~fertopt.DisplayWarning`, once, when none
@@ -345,5 +371,13 @@ def style(lang: str = "en") -> Iterator[dict[str, Any]]:
             # a family list gives per-glyph fallback: Latin from the usual sans-serif font,
             # Chinese from the CJK font
             rc["font.family"] = ["sans-serif", font]
-    with matplotlib.rc_context(rc):
-        yield rc
+    # a CJK font with one weight makes matplotlib log "Failed to find font weight" for
+    # every text: the fallback it takes is the right one, so the log stays quiet here
+    log = logging.getLogger("matplotlib.font_manager")
+    level = log.level
+    log.setLevel(max(level, logging.ERROR))
+    try:
+        with matplotlib.rc_context(rc):
+            yield rc
+    finally:
+        log.setLevel(level)

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from fertopt._core.i18n import check_lang, label, status_text
+from fertopt._core.i18n import check_lang, label, status_text, unit_text
 from fertopt.economics.prices import resolve_surface_prices
 from fertopt.exceptions import OptionError
-from fertopt.plotting.styling import PALETTE, tidy_axes
+from fertopt.plotting.styling import PALETTE, SMALL_TEXT, tidy_axes
 from fertopt.surface.protocol import FittedSurface
 
 
@@ -110,8 +110,10 @@ def plot_surface(
     kwargs.setdefault("cmap", "YlGn")
     kwargs.setdefault("alpha", 0.9)
     filled = ax.contourf(gx, gy, z, levels=levels, **kwargs)
-    lines = ax.contour(gx, gy, z, levels=filled.levels, colors="0.3", linewidths=0.5)
-    ax.clabel(lines, fontsize=7, fmt="%.4g")
+    lines = ax.contour(gx, gy, z, levels=filled.levels, colors="0.15", linewidths=0.6)
+    # dark labels on a light box: legible on the darkest and the lightest greens
+    for text in ax.clabel(lines, fontsize=SMALL_TEXT - 0.5, fmt="%.4g", colors="black"):
+        text.set_bbox({"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.6})
     ax.figure.colorbar(filled, ax=ax, label=label_z)
     ax.plot(
         [x0, x1, x1, x0, x0],
@@ -135,7 +137,9 @@ def plot_surface(
     if held:
         ax.set_title(", ".join(f"{n} = {v:.4g}" for n, v in held.items()), fontsize=9)
     # below the axes: a legend inside would hide contour labels
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
+    ax.legend(
+        fontsize=SMALL_TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False
+    )
     return tidy_axes(ax, grid=None)
 
 
@@ -197,14 +201,15 @@ def _surface_values(
     """Yield or net return on the grid, and the colour bar's label."""
     grid = {x: gx.ravel(), y: gy.ravel(), **{n: np.full(gx.size, v) for n, v in held.items()}}
     z = np.asarray(surface.predict(grid), dtype=float)
-    label_z = surface.response
+    response = str(surface.response)
+    label_z = label("yield", lang) if response.lower() == "yield" else response
     if what == "net_return":
         crop, costs, money = resolve_surface_prices(
             prices, surface.nutrients, surface.response_unit, surface.rate_units
         )
         y_zero = float(surface.predict({n: 0.0 for n in surface.nutrients}))
         z = crop * (z - y_zero) - sum(costs[n] * grid[n] for n in surface.nutrients)
-        label_z = label("fig_net_return_axis", lang, unit=money)
+        label_z = label("fig_net_return_axis", lang, unit=unit_text(money, lang))
     return z.reshape(gx.shape), label_z
 
 
@@ -263,7 +268,7 @@ def _mark_stationary(ax: Any, surface: Any, x: str, y: str, lang: str) -> None:
         transform=ax.transAxes,
         ha="right",
         va="bottom",
-        fontsize=7,
+        fontsize=SMALL_TEXT,
         color=PALETTE[1],
     )
 

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core.document import (
+    PAGE_CSS,
     REPORT_STYLE,
     Notes,
     Paragraph,
@@ -36,6 +37,7 @@ from fertopt._core.document import (
     block_html,
     block_markdown,
     block_text,
+    html_page,
     md_escape,
     text_width,
 )
@@ -46,7 +48,7 @@ from fertopt._version import __version__
 from fertopt.exceptions import OptionError
 from fertopt.plan import plan_analysis
 from fertopt.reports import sections as _rs
-from fertopt.reports.document import Figure, Section
+from fertopt.reports.document import Figure, Section, write_docx, write_excel
 from fertopt.reports.sections.combined import combined_blocks
 
 __all__ = ["trial_report", "combined_report", "TrialReport", "Section", "Figure"]
@@ -91,6 +93,9 @@ class TrialReport(ResultBase):
         Plots in the data, and plots left out for a missing response.
     warnings : tuple of str
         Every warning of every analysis, in plain words, without repeats.
+    data : DataFrame or None
+        The data the report was made from (written to the first sheet of
+        :meth:`to_excel`).
     """
 
     title: str
@@ -111,6 +116,7 @@ class TrialReport(ResultBase):
     warnings: tuple[str, ...] = ()
     created: str = ""
     display_notes: tuple[str, ...] = ()
+    data: Any = field(default=None, repr=False)
 
     # -- structure ------------------------------------------------------------
     @property
@@ -130,6 +136,18 @@ class TrialReport(ResultBase):
                 return s
         keys = ", ".join(s.key for s in self.sections)
         raise OptionError(f"this report has no section {key!r}; its sections are {keys}.")
+
+    def numbered_blocks(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
+        """Shown sections with their numbers, and their blocks with the page's numbering.
+
+        ``[(1, section, [(block, "Table 1."), (block, None), ...]), ...]``: what every
+        output (HTML, Markdown, text, Excel, Word) numbers alike.
+        """
+        return self._numbered()
+
+    def reason_text(self, section: Section) -> str:
+        """Why a failed section could not be completed, in the report's language ("" if not)."""
+        return _reason_text(section, self.lang)
 
     def _numbered(self) -> list[tuple[int, Section, list[tuple[Any, str | None]]]]:
         """Shown sections with their number, and blocks with their number label."""
@@ -301,35 +319,109 @@ class TrialReport(ResultBase):
         return text
 
     # -- html -----------------------------------------------------------------
-    def as_html_fragment(self, *, digits: int | None = None) -> str:
-        """The report as an HTML fragment with its own scoped style (for Jupyter)."""
+    def as_html_fragment(
+        self, *, digits: int | None = None, css: bool = True, level: int = 1
+    ) -> str:
+        """The report as an HTML fragment with its own scoped style (for Jupyter).
+
+        ``css=False`` leaves the style out and ``level`` is the heading level of the
+        title (sections one below), for a page that embeds the report under its own
+        headings and style (:func:`fertopt._core.document.html_page`).
+        """
         digits = self.options.get("digits", 4) if digits is None else digits
         esc = html.escape
-        parts = [
-            f"<style>{_REPORT_CSS}</style>",
-            f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">',
-        ]
-        parts.append(f"<h1>{esc(self.title)}</h1>")
+        h1, h2, h3 = (f"h{min(level + i, 6)}" for i in range(3))
+        parts = [f"<style>{PAGE_CSS}</style>"] if css else []
+        parts.append(f'<div class="fertopt-report" lang="{_html_lang(self.lang)}">')
+        parts.append(f"<{h1}>{esc(self.title)}</{h1}>")
         if self.created:
             parts.append(f'<p class="meta">{esc(self.created)}</p>')
         findings = "".join(f"<li>{esc(k)}</li>" for k in self.key_findings)
         parts.append(
-            f'<div class="findings"><h2>{esc(label("key_findings", self.lang))}</h2>'
+            f'<div class="findings"><{h2}>{esc(label("key_findings", self.lang))}</{h2}>'
             f"<ul>{findings}</ul></div>"
         )
         for i, sec, items in self._numbered():
             cls = "section failed" if sec.status == "failed" else "section"
             parts.append(
-                f'<section class="{cls}" id="sec-{esc(sec.key)}"><h2>{i}. {esc(sec.title)}</h2>'
+                f'<section class="{cls}" id="sec-{esc(sec.key)}"><{h2}>{i}. {esc(sec.title)}</{h2}>'
             )
             reason = _reason_text(sec, self.lang)
             if reason:
                 parts.append(f'<p class="reason">{esc(reason)}</p>')
             for block, tag in items:
-                parts.append(block_html(block, digits, level=3, tag=tag, style=REPORT_STYLE))
+                parts.append(
+                    block_html(block, digits, level=int(h3[1]), tag=tag, style=REPORT_STYLE)
+                )
             parts.append("</section>")
         parts.append("</div>")
         return "".join(parts)
+
+    def to_excel(self, path: str | Path, *, digits: int | None = None) -> Path:
+        """Write the report as one Excel workbook, the tables ready to paste into a paper.
+
+        The first sheet holds the data (units in the headers); then one sheet per section
+        with tables (design and data, ANOVA, multiple comparisons, response, surface,
+        omission or 3414 indices, diagnostics, as the report has them), each table under
+        its numbered caption with a bold header between the rules of a three-line table,
+        in the report's language.  Numbers stay numbers, shown by the report's rounding
+        (yields at the data's decimals, rates to 0.1, p to 4 decimals, ``< 0.0001`` below).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file to write.
+        digits : int, optional
+            Significant digits of numbers without a rounding rule (default: the report's).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        DependencyError
+            openpyxl is not installed: ``pip install 'fertopt[excel]'``.
+
+        Examples
+        --------
+        >>> import fertopt as fo, tempfile, pathlib, openpyxl
+        >>> rep = fo.trial_report(fo.load_dataset("minnesota_2012"), response="yld_grain_dry_kgha",
+        ...                       treatment="trt", block="rep", figures=False)
+        >>> out = rep.to_excel(pathlib.Path(tempfile.mkdtemp()) / "report.xlsx")
+        >>> print(*openpyxl.load_workbook(out).sheetnames, sep="; ")
+        Data; Design and data; Analysis of variance; Multiple comparisons; Residual diagnostics
+        """
+        digits = self.options.get("digits", 4) if digits is None else digits
+        return write_excel(self, path, digits=digits)
+
+    def to_docx(self, path: str | Path, *, digits: int | None = None) -> Path:
+        """Write the report as a Word document: headings, key findings, tables and figures.
+
+        Sections are numbered headings, tables three-line tables under their numbered
+        captions, figures the report's PNG images with their captions, in the report's
+        language (a Chinese font for ``lang="zh"``).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.docx`` file to write.
+        digits : int, optional
+            Significant digits of numbers without a rounding rule (default: the report's).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        DependencyError
+            python-docx is not installed: ``pip install 'fertopt[docx]'``.
+        """
+        digits = self.options.get("digits", 4) if digits is None else digits
+        return write_docx(self, path, digits=digits)
 
     def to_html(self, path: str | Path | None = None, *, digits: int | None = None) -> str:
         """The report as one self-contained HTML page; write it to ``path`` when given.
@@ -343,13 +435,7 @@ class TrialReport(ResultBase):
         str
             The HTML document.
         """
-        doc = (
-            f'<!DOCTYPE html>\n<html lang="{_html_lang(self.lang)}">\n<head>\n'
-            '<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(self.title)}</title>\n</head>\n<body>\n"
-            f"{self.as_html_fragment(digits=digits)}\n</body>\n</html>\n"
-        )
+        doc = html_page(self.title, self.as_html_fragment(digits=digits, css=False), self.lang)
         if path is not None:
             Path(path).write_text(doc, encoding="utf-8")
         return doc
@@ -375,46 +461,6 @@ def _reason_text(sec: Section, lang: str) -> str:
     if sec.status == "failed" and sec.reason:
         return label("failed", lang, reason=sec.reason)
     return ""
-
-
-_REPORT_CSS = (
-    ".fertopt-report{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
-    "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Zen Hei',"
-    "sans-serif;font-size:14px;line-height:1.5;color:#1b1b1b;background:#fff;max-width:980px;"
-    "margin:0 auto;padding:12px 24px 32px}"
-    ".fertopt-report h1{font-size:1.55em;margin:0 0 2px}"
-    ".fertopt-report h2{font-size:1.2em;margin:26px 0 8px;padding-bottom:2px;"
-    "border-bottom:1px solid #bbb}"
-    ".fertopt-report h3{font-size:1.02em;margin:14px 0 4px}"
-    ".fertopt-report .meta{color:#555;font-size:.9em;margin:0 0 10px}"
-    ".fertopt-report .findings{background:#eef5fb;border-left:4px solid #0072B2;"
-    "padding:4px 16px 6px;"
-    "margin:10px 0 6px}"
-    ".fertopt-report .findings h2{border:0;margin:6px 0 2px;font-size:1.1em}"
-    ".fertopt-report .findings ul{margin:4px 0;padding-left:20px}"
-    ".fertopt-report table{border-collapse:collapse;margin:6px 0 4px;font-size:.93em}"
-    ".fertopt-report table.three-line{border-top:2px solid #222;border-bottom:2px solid #222}"
-    ".fertopt-report table.three-line thead th{border-bottom:1px solid #222;text-align:left;"
-    "font-weight:600;padding:4px 10px}"
-    ".fertopt-report table.three-line td{padding:2px 10px}"
-    ".fertopt-report caption{caption-side:top;text-align:left;padding:2px 0 6px;font-size:1.02em}"
-    ".fertopt-report td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    ".fertopt-report .tbl{margin:10px 0 14px;overflow-x:auto}"
-    ".fertopt-report .tnote{font-size:.88em;color:#444;margin:2px 0 0}"
-    ".fertopt-report table.facts th{text-align:left;font-weight:600;padding:1px 14px 1px 0;"
-    "vertical-align:top;white-space:nowrap}"
-    ".fertopt-report table.facts td{padding:1px 0}"
-    ".fertopt-report figure{margin:12px 0 18px}"
-    ".fertopt-report figure img{max-width:100%;height:auto;display:block}"
-    ".fertopt-report figcaption{font-size:.9em;color:#333;margin-top:4px;max-width:720px}"
-    ".fertopt-report ul.notes li{margin:2px 0}"
-    ".fertopt-report #sec-warnings ul.notes li{color:#7a4100}"
-    ".fertopt-report .reason{color:#9b1c1c;background:#fdf0f0;border-left:4px solid #c0392b;"
-    "padding:6px 12px}"
-    "@media print{.fertopt-report{max-width:none;padding:0}"
-    ".fertopt-report section{break-inside:auto}"
-    ".fertopt-report figure,.fertopt-report .tbl{break-inside:avoid}}"
-)
 
 
 # ---------------------------------------------------------------------------
@@ -617,6 +663,7 @@ def trial_report(
         warnings=tuple(ctx.warning_texts()),
         created=created,
         display_notes=tuple(ctx.display_notes),
+        data=ctx.data,
     )
     for category, message in ctx.reissue():
         warnings.warn(message, category, stacklevel=2)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import ModelName, message
 from fertopt._core.validation import (
     as_labels,
     as_names,
@@ -116,7 +117,7 @@ def prepare(
         nan_policy,
         refuse="{n} plot(s) have no rate or response ({rows}); fill them in, or pass "
         "nan_policy='omit' to leave them out.",
-        left_out="{n} plot(s) without a rate or response were left out ({rows})",
+        left_out="left_out_no_rate",
         warn_list=warn,
         stop=".",
         stacklevel=3,
@@ -153,14 +154,17 @@ def prepare(
         differs = ~((vals == ref) | (vals.isna() & pd.isna(ref)))
         if differs.any():
             where = describe_rows(vals.index[differs.to_numpy()], vals[differs].tolist())
-            msg = (
-                f"the {rate!r} series is confounded with {col!r}: these plots differ in {col} "
-                f"as well (most plots have {col} = {ref:g}): {where}. Their yield differences "
-                f"cannot be credited to {rate} alone; fit the plots with a constant {col}, "
-                "or a surface"
+            msg = message(
+                "series_confounded",
+                rate_repr=repr(rate),
+                rate=str(rate),
+                col_repr=repr(col),
+                col=str(col),
+                ref=f"{ref:g}",
+                where=where,
             )
             warn.append(msg)
-            warnings.warn(msg + ".", DesignWarning, stacklevel=3)
+            warnings.warn(msg.sentence(capital=False), DesignWarning, stacklevel=3)
     y_unit, x_unit = _resolve_units(frame, units, response, rate)
     if nutrient is None:
         nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
@@ -179,16 +183,24 @@ def check_design(spec: ModelSpec, prep: Prepared) -> None:
     if len(levels) < p:
         fewer = [m for m in MODEL_NAMES if get_model(m).n_params <= len(levels)]
         raise DesignError(
-            f"the {spec.name} model has {p} parameters and needs at least {p} distinct rates; "
-            f"the data have {len(levels)} ({', '.join(format_number(v, 4) for v in levels)}). "
-            f"Use a model with fewer parameters ({', '.join(fewer)}) or add rate levels."
+            message(
+                "too_few_rates_for_model",
+                model=ModelName(spec.name),
+                p=str(p),
+                k=str(len(levels)),
+                levels=", ".join(format_number(v, 4) for v in levels),
+                fewer=", ".join(fewer),
+            )
         )
     df = len(prep.x) - p - (prep.blocks.n_blocks - 1)
     if df < 1:
         raise DesignError(
-            f"{len(prep.x)} plots leave no residual degrees of freedom for the {p}-parameter "
-            f"{spec.name} model{' with blocks' if prep.blocks.n_blocks > 1 else ''}; "
-            "replicate the rates."
+            message(
+                "no_residual_df_blocks" if prep.blocks.n_blocks > 1 else "no_residual_df_model",
+                n=str(len(prep.x)),
+                p=str(p),
+                model=ModelName(spec.name),
+            )
         )
 
 

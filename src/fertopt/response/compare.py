@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Summary, Table
-from fertopt._core.formatting import ResultBase
+from fertopt._core.formatting import ResultBase, data_decimals, fixed
 from fertopt._core.i18n import check_lang, label, model_name, translate_message
 from fertopt._core.validation import check_choice, check_probability
 from fertopt.curves.models import MODEL_NAMES, get_model
@@ -167,6 +167,9 @@ class ModelComparison(ResultBase):
             )
             if not c
         ]
+        # RMSE in yield units, at the data's decimals
+        observed = [f.data["response"] for f in self.fits.values() if "response" in f.data]
+        rmse = fixed(data_decimals(pd.concat(observed))) if observed else None
         return {
             "plots": Facts([(label("rf_plots", lang), plots)]),
             "table": Table(
@@ -175,6 +178,16 @@ class ModelComparison(ResultBase):
                     "lof_p": "p",
                     "n_params": "int",
                     "converged": lambda v: label("yes" if v else "no", lang),
+                    # the rounding policy: weights like p-values (no 4.342e-06), criteria
+                    # to 0.01, R² to 4 decimals, rates to 0.1
+                    "weight": "prob",
+                    "aicc": ".2f",
+                    "aic": ".2f",
+                    "bic": ".2f",
+                    "delta_aicc": ".2f",
+                    "r2": ".4f",
+                    "agronomic_rate": "rate",
+                    "rmse": rmse,
                 },
                 labels={c: label(f"cmp_{c}", lang) for c in cols},
             ),

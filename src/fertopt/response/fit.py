@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import message
 from fertopt._core.validation import (
     check_choice,
     check_errors,
@@ -119,23 +120,17 @@ def fit_prepared(
     if spec.name == "linear_plateau":
         join = float(est.theta[2])
         if np.any(np.abs(data.levels - join) <= 1e-7 * max(abs(join), 1.0)):
-            msg = (
-                "the linear-plateau join lies exactly on a tested rate "
-                f"({format_number(join, 6)}), "
-                "where the sum of squares has a kink: its standard error and Wald interval "
-                "assume a smoothness the data do not have; prefer ci='profile' or 'bootstrap' "
-                "for the optimum"
-            )
+            msg = message("lp_join_on_rate", join=format_number(join, 6))
             fit_warnings.append(msg)
-            warnings.warn(msg + ".", ConvergenceWarning, stacklevel=3)
+            warnings.warn(msg.sentence(capital=False), ConvergenceWarning, stacklevel=3)
     if spec.name == "quadratic_plateau" and est.theta[2] > data.levels[-1]:
-        msg = (
-            f"the quadratic-plateau join ({format_number(est.theta[2], 4)}) lies beyond the "
-            f"highest tested rate ({format_number(data.levels[-1], 4)}): no plateau was "
-            "observed, and within the tested rates the curve is a plain quadratic"
+        msg = message(
+            "qp_join_beyond",
+            join=format_number(est.theta[2], 4),
+            top=format_number(data.levels[-1], 4),
         )
         fit_warnings.append(msg)
-        warnings.warn(msg + ".", ExtrapolationWarning, stacklevel=3)
+        warnings.warn(msg.sentence(capital=False), ExtrapolationWarning, stacklevel=3)
     return _response_fit(
         spec,
         model=spec.name,

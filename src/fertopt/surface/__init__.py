@@ -40,6 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from fertopt._core.i18n import message
 from fertopt._core.validation import (
     check_choice,
     check_nan_policy,
@@ -193,7 +194,11 @@ def fit_surface(
     powers, selection, model = _surface_terms.fit_terms(terms, nutrients, model)
     if selection == "stepwise":
         f_enter, f_remove = _surface_stepwise.check_criteria(f_enter, f_remove)
-    what = f"the {NAMES_BY_K.get(k, f'{k}-nutrient')} {model.replace('_', '-')} surface"
+    what = message(
+        "surface_name",
+        kind=message(f"nutrients_{NAMES_BY_K[k]}") if k in NAMES_BY_K else f"{k}-nutrient",
+        model=message(f"surface_model_{model}"),
+    )
     check_identifiable(powers, x, nutrients, what=what, stepwise=selection == "stepwise")
     bcols = block_columns(blocks)
     base = np.column_stack([np.ones(len(y)), bcols]) if bcols.size else np.ones((len(y), 1))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import Items, Sentences, message
 from fertopt.exceptions import DesignError
 from fertopt.surface.poly import design_columns, term_name
 
@@ -117,22 +118,20 @@ def check_identifiable(
     pw = np.asarray(powers, dtype=float).reshape(len(powers), -1)
     used = [i for i in range(len(nutrients)) if np.any(pw[:, i] != 0)]
     combos = "/".join(nutrients)
-    tail = (
-        " Stepwise selection on such data would only be choosing between terms the design "
-        "cannot tell apart, so it is refused."
-        if stepwise
-        else ""
-    )
+    tail = message("stepwise_refused") if stepwise else ""
 
     # (a) every nutrient in the model must vary
     for i in used:
         levels = np.unique(support[:, i])
         if len(levels) == 1:
             raise DesignError(
-                f"{nutrients[i]} has a single rate ({format_number(levels[0], 6)}) on every plot, "
-                f"so the data say nothing about its effect and {what} cannot include it. "
-                f"Leave {nutrients[i]} out of `rates`, or use a trial in which {nutrients[i]} "
-                "is applied at several rates." + tail
+                message(
+                    "surface_single_rate",
+                    nutrient=nutrients[i],
+                    rate=format_number(levels[0], 6),
+                    what=what,
+                    tail=tail,
+                )
             )
 
     # (b) the nutrients must vary independently of each other
@@ -141,11 +140,7 @@ def check_identifiable(
     if matrix_rank(lin) < lin.shape[1]:
         target, combo = aliased_terms(lin, lin_names)[0]
         raise DesignError(
-            "The rates of the nutrients move together: "
-            f"{_relation(target, combo)}. Their effects cannot be separated, because any "
-            "change in one is always accompanied by the same change in the other. A trial "
-            "that estimates separate effects must vary each nutrient on its own (as the "
-            "factorial and 3414 designs do)." + tail
+            message("surface_rates_together", relation=_relation(target, combo), tail=tail)
         )
 
     # (c) and (d), reported together: too few combinations, too few rates per nutrient
@@ -153,12 +148,17 @@ def check_identifiable(
     p = len(powers)
     if len(support) < p:
         shown = ", ".join(_combo_text(r) for r in support[:8])
-        more = f" and {len(support) - 8} more" if len(support) > 8 else ""
+        more = message("more_suffix", k=str(len(support) - 8)) if len(support) > 8 else ""
         problems.append(
-            f"it has {p} coefficients ({', '.join(names)}), but the trial has only "
-            f"{len(support)} distinct {combos} combinations: {shown}{more}. Each coefficient "
-            "needs at least one combination of its own, so this design can estimate at most "
-            f"{len(support)} coefficients; replicates of the same combination do not help."
+            message(
+                "surface_too_few_combinations",
+                p=str(p),
+                names=Items(message("term_intercept") if t == "intercept" else t for t in names),
+                n=str(len(support)),
+                combos=combos,
+                shown=shown,
+                more=more,
+            )
         )
     for i in used:
         own = [j for j in range(len(pw)) if pw[j, i] != 0 and np.all(np.delete(pw[j], i) == 0)]
@@ -169,26 +169,37 @@ def check_identifiable(
             alias = aliased_terms(cols, ["intercept"] + [names[j] for j in own])
             example = f" ({_relation(*alias[0])})" if alias else ""
             problems.append(
-                f"{nutrients[i]} has only {len(levels)} distinct rates "
-                f"({', '.join(format_number(v, 6) for v in levels)}), but the model has "
-                f"{len(own)} terms in {nutrients[i]} alone ({own_names}), which need at least "
-                f"{len(own) + 1}. With so few rates these terms are fixed multiples of each "
-                f"other{example}, so the curvature of the response to {nutrients[i]} cannot "
-                "be estimated."
+                message(
+                    "surface_too_few_rates",
+                    nutrient=nutrients[i],
+                    k=str(len(levels)),
+                    levels=", ".join(format_number(v, 6) for v in levels),
+                    n_own=str(len(own)),
+                    own=own_names,
+                    need=str(len(own) + 1),
+                    example=example,
+                )
             )
     if problems:
-        advice = (
-            " A full ternary quadratic (10 coefficients) needs a design such as 3414 (14 "
-            "combinations, 4 rates of each nutrient). With an omission or formula-check "
-            "design, compare the treatments by ANOVA and omission-plot indices instead of "
-            "fitting a surface; or fit fewer terms."
-        )
         listed = (
-            " ".join(f"({i + 1}) {t}" for i, t in enumerate(problems))
+            message(
+                "listed_sentences",
+                parts=Sentences(
+                    message("numbered", i=str(i + 1), text=t) for i, t in enumerate(problems)
+                ),
+            )
             if len(problems) > 1
             else problems[0]
         )
-        raise DesignError(f"This design cannot identify {what}: {listed}{advice}{tail}")
+        raise DesignError(
+            message(
+                "surface_unidentifiable",
+                what=what,
+                listed=listed,
+                advice=message("surface_advice"),
+                tail=tail,
+            )
+        )
 
     # (e) the model matrix on the support points must have full rank
     cols = design_columns(pw, support)
@@ -198,8 +209,13 @@ def check_identifiable(
             f"; and {len(relations) - 4} more" if len(relations) > 4 else ""
         )
         raise DesignError(
-            f"The {len(support)} distinct {combos} combinations cannot separate all {len(powers)} "
-            f"coefficients of {what}: {shown}. Terms that are combinations of other terms on "
-            "every plot cannot be estimated apart from them. Remove the aliased terms or add "
-            "rate combinations that break the pattern." + tail
+            message(
+                "surface_aliased",
+                n=str(len(support)),
+                combos=combos,
+                p=str(len(powers)),
+                what=what,
+                shown=shown,
+                tail=tail,
+            )
         )

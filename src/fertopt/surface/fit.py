@@ -86,7 +86,7 @@ def prepare_data(
         nan_policy,
         refuse="response column {column!r} is empty at {rows}; fill these cells in, or pass "
         "nan_policy='omit' to leave those plots out.",
-        left_out="{n} plot(s) without a response value were left out ({rows}).",
+        left_out="left_out_no_response_value",
         column=response,
         warn_list=warn_list,
         stacklevel=3,

@@ -552,7 +552,7 @@ class SurfaceFit(ResultBase):
                 anova,
                 lang,
                 title=t("sf_anova"),
-                formats={"p": "p", "df": "int"},
+                formats={"p": "p", "df": "int", "f": "f"},
                 labels={k: t(k) for k in ("source", "df", "ss", "ms", "f", "p")},
             )
         if len(self.steps):

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table, warnings_notes
-from fertopt._core.formatting import ResultBase, format_number, p_phrase
+from fertopt._core.formatting import ResultBase, format_number, format_value, p_phrase
 from fertopt._core.i18n import check_lang, label, status_text, translate_message
 
 __all__ = [
@@ -271,7 +271,7 @@ class SurfaceOptimum(ResultBase):
         none = t("none")
         result = [
             (t("op_status"), status_text(self.status, lang)),
-            (t("so_rates"), rates_text(self.rates, digits) if self.rates else none),
+            (t("so_rates"), rates_text(self.rates, digits, "rate") if self.rates else none),
             (
                 t("yield_at_rate"),
                 format_number(self.yield_at_rates, digits)
@@ -283,7 +283,10 @@ class SurfaceOptimum(ResultBase):
         if self.kind == "economic":
             unit = translate_message(self.net_return_unit or "", lang)
             result.append(
-                (t("op_net_return"), f"{format_number(self.net_return, digits)} {unit}".rstrip())
+                (
+                    t("op_net_return"),
+                    f"{format_value(self.net_return, kind='money')} {unit}".rstrip(),
+                )
             )
         parts["result"] = Facts(result)
         if self.kind == "economic":
@@ -302,7 +305,7 @@ class SurfaceOptimum(ResultBase):
             [
                 (
                     t("so_unconstrained"),
-                    rates_text(self.unconstrained_rates, digits)
+                    rates_text(self.unconstrained_rates, digits, "rate")
                     if self.unconstrained_rates
                     else none,
                 ),
@@ -332,7 +335,12 @@ class SurfaceOptimum(ResultBase):
             self.binding[columns],
             lang,
             title=t("so_bounds"),
-            formats={"at_bound": lambda v: t(f"bound_{v}") if v else ""},
+            formats={
+                "at_bound": lambda v: t(f"bound_{v}") if v else "",
+                "rate": "rate",
+                "lower": "rate",
+                "upper": "rate",
+            },
             labels={c: t(f"bind_{c}") for c in columns if c != "marginal"},
         )
         parts["warnings"] = warnings_notes(self.warnings, lang)
@@ -504,10 +512,13 @@ def passed_text(value: Any) -> str:
     return "not assessed" if value is None or value is pd.NA else ("yes" if value else "no")
 
 
-def rates_text(rates: Mapping[str, float] | None, digits: int = 4) -> str:
-    """``'N 120, P2O5 60'``: rates by nutrient with ``digits`` significant digits."""
+def rates_text(rates: Mapping[str, float] | None, digits: int = 4, kind: str | None = None) -> str:
+    """``'N 120, P2O5 60'``: values by nutrient, with ``digits`` significant digits or as
+    ``kind`` (``"rate"``: rates to 0.1, the rounding policy of the report)."""
     if not rates:
         return ""
+    if kind is not None:
+        return ", ".join(f"{k} {format_value(v, digits, kind)}" for k, v in rates.items())
     return ", ".join(f"{k} {format_number(v, digits)}" for k, v in rates.items())
 
 

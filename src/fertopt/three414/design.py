@@ -169,7 +169,7 @@ def drop_missing_responses(
         nan_policy,
         refuse="response column {column!r} is empty at {rows}; fill these cells in, or pass "
         "nan_policy='omit'.",
-        left_out="{n} plot(s) without a response were left out ({rows}).",
+        left_out="left_out_no_response",
         column=response,
         warn_list=warn_list,
         stacklevel=3,

@@ -20,6 +20,19 @@ import re
 from typing import Any
 
 from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
+from fertopt._core.i18n.message_text import MESSAGE_TEXT
+from fertopt._core.i18n.messages import (
+    Items,
+    Message,
+    ModelName,
+    Sentences,
+    Unit,
+    as_message,
+    keyed,
+    message,
+    render,
+    unit_text,
+)
 from fertopt._core.i18n.mixed_text import MIXED_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.plan_text import PLAN_TEXT
@@ -51,6 +64,15 @@ __all__ = [
     "translate_message",
     "model_words",
     "three414_fit_name",
+    "Items",
+    "Message",
+    "ModelName",
+    "Sentences",
+    "Unit",
+    "message",
+    "keyed",
+    "as_message",
+    "unit_text",
 ]
 
 #: Languages of reports and figures.
@@ -63,6 +85,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **NETWORK_TEXT,
     **PLAN_TEXT,
     **MIXED_TEXT,
+    **MESSAGE_TEXT,
 }
 
 
@@ -100,7 +123,11 @@ def label(key: str, lang: str = "en", /, **fields: Any) -> str:
     if pair is None:
         return key
     text = pair[LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(
+        **{k: render(v, lang) if isinstance(v, (Message, Unit)) else v for k, v in fields.items()}
+    )
 
 
 def _lookup(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -181,20 +208,10 @@ def column_label(column: Any, lang: str = "en") -> str:
     return COLUMN_ZH.get(name, name)
 
 
-#: Notes and warnings that analyses store as English sentences, as patterns
-#: with their Chinese wording (named groups are carried over).
+#: Notes and warnings that analyses store as plain English sentences, as patterns with
+#: their Chinese wording (named groups are carried over).  New texts are keyed messages
+#: (:func:`message`) instead; these patterns serve the texts not yet converted.
 _MESSAGES: list[tuple[re.Pattern[str], Any]] = [
-    (
-        re.compile(r"The error is block-adjusted \((?P<name>.+), df (?P<df>[^)]+)\)\."),
-        "误差已扣除区组效应（{name}，自由度 {df}）。",
-    ),
-    (
-        re.compile(
-            r"Duncan's test protects each range at \(1 − α\)\^\(p − 1\); it does not control "
-            r"the experimentwise error rate \(Tukey's test does\)\."
-        ),
-        "Duncan 法对每个极差的保护水平为 (1 − α)^(p − 1)，不控制试验总体误差率（Tukey 法控制）。",
-    ),
     (
         re.compile(
             r"The means are least-squares means \(adjusted for blocks and unequal replication, "
@@ -243,21 +260,6 @@ _MESSAGES: list[tuple[re.Pattern[str], Any]] = [
             f"（自由度 {g['df']}）。"
         ),
     ),
-    (
-        re.compile(
-            r"(?P<r>\S+) (?P<ym>\S+) yield per (?P<xm>\S+) (?P<nut>\S+) \("
-            r"(?:= (?P<kg>\S+) kg per kg: )?(?P<form>\S+) (?P<px>\S+) ÷ crop (?P<py>\S+) "
-            r"(?P<cur>\S+) per kg\)"
-        ),
-        "每 {xm} {nut} 折合 {r} {ym} 产量（{form} {px} ÷ 作物 {py} {cur}/kg）",
-    ),
-    (
-        re.compile(
-            r"(?P<r>\S+) (?P<ym>\S+) yield per (?P<xm>\S+) (?P<nut>\S+) "
-            r"\(as given, in the data's units\)"
-        ),
-        "每 {xm} {nut} 折合 {r} {ym} 产量（按给定值，数据单位）",
-    ),
 ]
 
 # -- CanonicalResult, SurfaceOptimum, TypicalityResult, SurfacePoint, NetReturnCurve,
@@ -267,24 +269,6 @@ _MESSAGES += [
     (re.compile(r"(?P<cur>\S+) per unit area of the data"), "{cur}/数据单位面积"),
     (re.compile(r"(?P<y>\S+) yield/(?P<area>\S+)"), "{y} 产量/{area}"),
     (re.compile(r"yield units"), "产量单位"),
-    (
-        re.compile(r"rates above the highest tested rate \((?P<hi>[^)]+)\) are extrapolated"),
-        "高于最高试验施肥量（{hi}）的施肥量为外推值",
-    ),
-    (
-        re.compile(r"some optima lie outside the tested rates \(extrapolated = True\)"),
-        "部分最佳施肥量超出试验施肥范围（外推）",
-    ),
-    (
-        re.compile(r"the rate grid extrapolates beyond the tested rates of (?P<sites>.+)"),
-        "施肥量网格超出了 {sites} 的试验施肥范围（外推）",
-    ),
-    (
-        re.compile(
-            r"the return still rises at the end of the rate grid: the MRTN may lie above it"
-        ),
-        "收益在施肥量网格末端仍在上升：MRTN 可能高于网格上限",
-    ),
     # rates outside the tested region
     (
         re.compile(r"(?P<n>\S+) = (?P<v>\S+) is negative, which is not a rate"),
@@ -439,14 +423,6 @@ def _mean_of(g: dict[str, str]) -> str:
     return label("t4_note_mean", "zh", parts="；".join(parts))
 
 
-def _instead(g: dict[str, str]) -> str:
-    diffs = re.sub(r"(\S+) (\S+) instead of (\S+)", r"\1（\2，而非 \3）", g["diffs"])
-    return (
-        f"缺素处理“{g['lbl']}”与“{g['full']}”相比，除 {g['nut']} 外 {diffs.replace(', ', '、')}"
-        f"也不同：其产量差异混合了几种效应，{g['nut']} 的各项指标受其他变化的干扰。"
-    )
-
-
 def _supply_word(word: str) -> str:
     return label(f"supply_{word}", "zh") if f"supply_{word}" in _TEXT else word
 
@@ -454,48 +430,6 @@ def _supply_word(word: str) -> str:
 #: Stored English notes and warnings of these results → Chinese (a template, or a function of
 #: the matched groups for texts whose parts need translating too).
 _RESULT_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
-    (
-        re.compile(
-            r"'(?P<lbl>.+)' out-yields '(?P<full>.+)' by (?P<by>\S+): the (?P<nut>\S+) "
-            r"contribution, yield increase and agronomic efficiency are negative "
-            r"\(less (?P=nut) did not cost yield in this trial\)\."
-        ),
-        "“{lbl}”比“{full}”增产 {by}：{nut} 的贡献率、增产量和农学效率为负值"
-        "（本试验中减少 {nut} 并未减产）。",
-    ),
-    (
-        re.compile(
-            r"the treatments do not differ significantly \(ANOVA p = (?P<p>\S+)\); read the "
-            r"indices with their intervals\."
-        ),
-        "处理间差异不显著（方差分析 P = {p}），各项指标应结合其置信区间解读。",
-    ),
-    (
-        re.compile(
-            r"'(?P<lbl>.+)' receives (?P<a>\S+) of the (?P<b>\S+) (?P<nut>\S+) in "
-            r"'(?P<full>.+)': the (?P=nut) indices describe the last (?P<c>\S+) of (?P=nut), "
-            r"not the whole dose, and its relative yield is no soil-supply index\."
-        ),
-        "“{lbl}”施 {nut} {a}，“{full}”施 {nut} {b}：{nut} 的各项指标只反映最后 {c} 个单位"
-        " {nut} 的效果，而非全部用量，其相对产量也不能作为土壤养分丰缺指标。",
-    ),
-    (
-        re.compile(
-            r"minus plot '(?P<lbl>.+)' differs from '(?P<full>.+)' not only in (?P<nut>\S+) "
-            r"but also in (?P<diffs>.+): its yield difference mixes the effects, so the "
-            r"(?P=nut) indices are confounded with the other change\."
-        ),
-        _instead,
-    ),
-    (
-        re.compile(
-            r"no treatment has more than one plot: without replicates there is no error "
-            r"variance, so the indices have no standard errors and no letters\. Replicate the "
-            r"treatments, or pool sites to judge the uncertainty\."
-        ),
-        "所有处理都只有一个小区：没有重复就没有误差方差，各项指标没有标准误，也不标字母。"
-        "请设置重复，或合并多个试验点来判断不确定性。",
-    ),
     (
         re.compile(
             r"The trial has one plot per treatment: fits use the 14 treatment yields, and "
@@ -597,7 +531,15 @@ def model_words(text: str, lang: str) -> str:
 
 
 def translate_message(text: str, lang: str) -> str:
-    """Chinese wording of a stored note or warning when ``lang="zh"`` (unknown texts unchanged)."""
+    """A stored note or warning in ``lang``.
+
+    A :class:`Message` is rendered from its key; an older plain English text is
+    matched against the known sentences (unknown texts are returned unchanged).
+    """
+    if isinstance(text, Message):
+        return text.render(lang)
+    if isinstance(text, Unit):
+        return unit_text(text, lang)
     if lang != "zh":
         return text
     for pattern, template in _MESSAGES:

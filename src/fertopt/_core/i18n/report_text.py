@@ -14,6 +14,38 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "figure": ("Figure", "图"),
     "generated": ("fertopt {version}, {date}", "fertopt {version}，{date}"),
     "data_source": ("Data", "数据来源"),
+    "xl_data": ("Data", "数据"),
+    "xl_data_title": ("The data, one row per plot", "试验数据（每行一个小区）"),
+    "docx_svg_figure": (
+        "(An SVG figure: Word shows PNG figures only; see the HTML report, or make the report "
+        "with figure_format='png'.)",
+        "（SVG 格式的图：Word 只能显示 PNG 图；请查看 HTML 报告，"
+        "或以 figure_format='png' 生成报告。）",
+    ),
+    "bundled_dataset": ("{source}", "fertopt 内置数据集 {name}：{description}"),
+    "dataset_minnesota_2012": (
+        "",
+        "2012 年美国明尼苏达州玉米施氮量试验，8 个施氮水平 × 4 次重复",
+    ),
+    "dataset_bachmaier_nitrogen": (
+        "",
+        "德国冬小麦施氮量试验，两个肥力区各 11 个施氮水平 × 4 个区组",
+    ),
+    "dataset_welch_bermudagrass": (
+        "",
+        "狗牙根牧草 N × P × K 4 × 4 × 4 析因试验，3 年 × 3 次重复的平均值",
+    ),
+    "dataset_cochran_factorial": (
+        "",
+        "菜豆 2⁴ 析因试验（厩肥、N、P、K），2 次重复，每次重复分两个 8 小区的区组",
+    ),
+    "dataset_water_chestnut": (
+        "",
+        "根据已发表数字重建的小区产量（非原始数据）：广西荔浦县马蹄肥料配方校正试验，2013 年，"
+        "5 个处理 × 3 次重复",
+    ),
+    "prices_text": ("crop {crop}; {nutrients}", "作物 {crop}；{nutrients}"),
+    "price_each": ("{form} {price}", "{form} {price}"),
     # -- section titles -------------------------------------------------------
     "sec_data": ("Design and data", "试验设计与数据"),
     "sec_anova": ("Analysis of variance", "方差分析"),
@@ -113,6 +145,10 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "Treatment means and letter groups ({method}, α = {alpha})",
         "各处理平均值及差异显著性（{method}，α = {alpha}）",
     ),
+    "capitals_sentence": (
+        "Capital letters mean the same at the {pct} % level.",
+        "大写字母表示 {pct}% 水平上的差异显著性。",
+    ),
     "letters_sentence": (
         "Means with the same letter are not significantly different at the {pct} % level "
         "({method}; error mean square {mse} on {df} df from the ANOVA).",
@@ -192,8 +228,7 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
     "no_prices": (
         "No prices given: only the rate of maximum yield is reported. Give prices "
         "(prices=Prices(crop=..., N=...)) for the economic optimum.",
-        "未提供价格，只报告最高产量施肥量；提供价格（prices=Prices(crop=..., N=...)）"
-        "可求最佳经济施肥量。",
+        "未提供价格，只报告最高产量施肥量；提供作物和肥料的价格即可求出最佳经济施肥量。",
     ),
     "no_price_for": (
         "No price for {nutrient}: its economic optimum is not computed.",

@@ -19,6 +19,7 @@ RESULT_TEXT: dict[str, tuple[str, str]] = {
     "ss_type_2": ("type II", "第 II 类"),
     "ss_type_3": ("type III (sum-to-zero contrasts)", "第 III 类（和为零对比）"),
     "sm_anova_table": ("ANOVA table", "方差分析表"),
+    "sm_blocks": ("Blocks", "区组"),
     "sm_treatment_means": ("Treatment means", "各处理平均值"),
     "sm_assumptions": ("Assumption checks (residuals)", "残差的前提检验"),
     "sm_anova_title": ("Analysis of variance: {response}", "方差分析：{response}"),

@@ -162,7 +162,7 @@ STATUS: dict[str, tuple[str, str]] = {
     "ok": ("ok", "正常"),
     "no_maximum": (
         "no maximum: the fitted curve does not bend down, so no optimum rate exists",
-        "无最高点：拟合曲线不下凸，不存在最佳施肥量",
+        "无最高点：拟合曲线不向下弯曲（没有 ∩ 形的顶点），不存在最佳施肥量",
     ),
     "extrapolated": (
         "beyond the tested rates (extrapolated; not a recommendation)",

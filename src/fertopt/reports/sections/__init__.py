@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fertopt._core.document import Notes, Paragraph
+from fertopt._core.i18n import as_message, translate_message
 from fertopt.exceptions import FertoptError
 from fertopt.reports.document import Section
 from fertopt.reports.sections.about import about_blocks
@@ -65,7 +66,7 @@ def build_sections(ctx: Context) -> list[Section]:
     """Every section of the report in order, then the warnings and the closing notes."""
     sections = [_build(ctx, key, ctx.t(title_key), builder) for key, title_key, builder in BUILDERS]
     # warnings and notes come last: they gather what the analyses said
-    items = ctx.warning_texts()
+    items = [translate_message(w, ctx.lang) for w in ctx.warning_texts()]
     block = Notes(items, title=None) if items else Paragraph(ctx.t("no_warnings"))
     sections.append(Section("warnings", ctx.t("sec_warnings"), "ok", (block,)))
     sections.append(Section("about", ctx.t("sec_about"), "ok", tuple(about_blocks(ctx, sections))))
@@ -81,7 +82,8 @@ def _build(ctx: Context, key: str, title: str, builder: Callable[[Context], list
     except FertoptError as exc:
         if ctx.errors == "raise":
             raise
-        return Section(key, title, "failed", (), str(exc))
+        # an error raised with a keyed message is shown in the report's language
+        return Section(key, title, "failed", (), translate_message(as_message(exc), ctx.lang))
     except Exception as exc:
         if ctx.errors == "raise":
             raise

@@ -6,11 +6,31 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from fertopt._core.document import Facts, Notes
-from fertopt._core.i18n import method_name, model_name
+from fertopt._core.i18n import label, method_name, model_name, unit_text
 from fertopt._version import __version__
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
+
+
+def prices_text(prices: Any, lang: str) -> str:
+    """The prices in words: ``crop 2.8 yuan/kg; N 6.25, P2O5 4.67 yuan/kg`` (作物 2.8 元/kg …)."""
+    forms = getattr(prices, "forms", None)
+    if forms is None or not hasattr(prices, "crop"):
+        return repr(prices)
+    currency = prices.currency or ""
+    crop = unit_text(f"{currency}/{prices.crop_unit}" if currency else prices.crop_unit, lang)
+    unit = unit_text(f"{currency}/{prices.nutrient_unit}" if currency else "", lang)
+    sep = "、" if lang == "zh" else ", "
+    each = sep.join(
+        label("price_each", lang, form=f, price=f"{getattr(prices, f):g}") for f in forms
+    )
+    return label(
+        "prices_text",
+        lang,
+        crop=f"{prices.crop:g} {crop}".strip(),
+        nutrients=f"{each} {unit}".strip(),
+    ).rstrip("；; ")
 
 
 def about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
@@ -27,7 +47,7 @@ def about_blocks(ctx: Context, sections: Sequence[Any]) -> list[Any]:
             )
         )
     if ctx.prices is not None:
-        opts.append((ctx.t("prices"), repr(ctx.prices)))
+        opts.append((ctx.t("prices"), prices_text(ctx.prices, ctx.lang)))
     blocks: list[Any] = [Facts(opts, title=ctx.t("options"))]
     skipped = [
         f"{s.title}: {s.reason}" for s in sections if s.status == "not_applicable" and s.reason

@@ -6,6 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from fertopt._core.document import Paragraph
+from fertopt._core.formatting import fixed, format_value
 
 if TYPE_CHECKING:
     from fertopt.reports.sections.context import Context
@@ -18,8 +19,11 @@ def anova_section(ctx: Context) -> list[Any]:
     verdicts = aov.verdicts(ctx.lang)
     for sentence in verdicts:
         ctx.finding("anova", sentence)
+    # percentages to 0.1, the mean at the data's decimals (fertopt._core.formatting)
     cv_sentence = ctx.t(
-        "cv_sentence", cv=f"{aov.cv:.2f}", mean=ctx.num(aov.grand_mean, ctx.digits + 1)
+        "cv_sentence",
+        cv=f"{aov.cv:.1f}",
+        mean=format_value(aov.grand_mean, kind=fixed(aov.decimals)),
     )
     ctx.finding("anova", cv_sentence)
     # the table keeps the report's caption ("Table 2. Analysis of variance"); "ANOVA table"

@@ -34,13 +34,15 @@ def comparisons_section(ctx: Context) -> list[Any]:
     test = LETTER_TESTS[ctx.posthoc]
     method = method_name(ctx.posthoc, ctx.lang)
     blocks: list[Any] = []
+    # capitals at the 1 % level beside the letters at alpha, as Chinese papers print them
+    capitals = {"alpha_capitals": 0.01} if ctx.alpha > 0.01 else {}
     for term, within in _comparison_terms(ctx):
-        if term is None:
-            mc = test(aov, alpha=ctx.alpha)
-        elif within is None:
-            mc = test(aov, alpha=ctx.alpha, term=term)
-        else:
-            mc = test(aov, alpha=ctx.alpha, term=term, within=within)
+        options: dict[str, Any] = dict(capitals)
+        if term is not None:
+            options["term"] = term
+        if within is not None:
+            options["within"] = within
+        mc = test(aov, alpha=ctx.alpha, **options)
         ctx.comparisons.append(mc)
         parts = mc.summary_parts(ctx.digits, ctx.lang)
         groups = mc.groups.assign(treatment=mc.groups["treatment"].astype(str))
@@ -68,10 +70,10 @@ def comparisons_section(ctx: Context) -> list[Any]:
             + ctx.t(
                 "highest_lowest",
                 best=best["treatment"],
-                best_mean=ctx.num(best["mean"]),
+                best_mean=ctx.yield_num(best["mean"]),
                 best_letters=best["letters"],
                 worst=worst["treatment"],
-                worst_mean=ctx.num(worst["mean"]),
+                worst_mean=ctx.yield_num(worst["mean"]),
                 worst_letters=worst["letters"],
             ),
         )

@@ -20,8 +20,14 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.document import Paragraph
-from fertopt._core.formatting import format_number
-from fertopt._core.i18n import label, translate_figure_text
+from fertopt._core.formatting import data_decimals, fixed, format_number, format_value
+from fertopt._core.i18n import (
+    as_message,
+    label,
+    translate_figure_text,
+    translate_message,
+    unit_text,
+)
 from fertopt.anova import anova
 from fertopt.exceptions import DisplayWarning, FertoptError, FertoptWarning
 from fertopt.plan import AnalysisPlan
@@ -133,6 +139,16 @@ class Context:
         return format_number(x, self.digits if digits is None else digits)
 
     @property
+    def yield_kind(self) -> str:
+        """Format of a yield: the response's own decimals (fertopt._core.formatting)."""
+        y = pd.to_numeric(self.data[self.response], errors="coerce")
+        return fixed(data_decimals(y))
+
+    def yield_num(self, x: Any) -> str:
+        """A yield (mean, predicted yield) at the data's decimals."""
+        return format_value(x, kind=self.yield_kind)
+
+    @property
     def units(self) -> dict[str, str]:
         meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
         units = meta.get("units", {}) if isinstance(meta, dict) else {}
@@ -142,28 +158,39 @@ class Context:
         unit = self.units.get(str(column))
         return unit if unit and unit != "unspecified" else None
 
+    def unit_text(self, column: str) -> str | None:
+        """The unit of a column as written in the report's language (``kg/亩``)."""
+        unit = self.unit_of(column)
+        return unit_text(unit, self.lang) if unit else None
+
     def response_label(self) -> str:
-        name = self.t("yield") if str(self.response) == "yield" else str(self.response)
-        unit = self.unit_of(self.response)
+        name = self.t("yield") if str(self.response).lower() == "yield" else str(self.response)
+        unit = self.unit_text(self.response)
         return f"{name} ({unit})" if unit else name
 
     def rate_label(self, column: str) -> str:
         nutrient = self.rates.get(column) or str(column)
-        unit = self.unit_of(column)
+        unit = self.unit_text(column)
         text = self.t("rate_of", nutrient=nutrient)
         return f"{text} ({unit})" if unit else text
 
     def rate_num(self, column: str, x: Any) -> str:
-        """A rate with its unit: ``174.2 kg/ha``."""
-        unit = self.unit_of(column)
-        return f"{self.num(x)} {unit}" if unit else self.num(x)
+        """A rate with its unit: ``174.2 kg/ha`` (rates to 0.1)."""
+        unit = self.unit_text(column)
+        text = format_value(x, kind="rate")
+        return f"{text} {unit}" if unit else text
 
     def rate_name(self, column: str) -> str:
         return self.rates.get(column) or str(column)
 
     def source_name(self) -> str | None:
+        """Where the data come from: a file, or a bundled dataset described in the language."""
         meta = self.data.attrs.get("fertopt", {}) if isinstance(self.data.attrs, dict) else {}
         if isinstance(meta, dict):
+            key = f"dataset_{meta.get('name')}"
+            if self.lang != "en" and label(key, self.lang) != key:
+                description = label(key, self.lang)
+                return self.t("bundled_dataset", name=meta["name"], description=description)
             if meta.get("source"):
                 return str(meta["source"])
             if meta.get("description"):
@@ -213,7 +240,7 @@ class Context:
         seen: set[tuple[type, str]] = set()
         out = []
         for w in (w for caught in self._caught for w in caught):
-            key = (w.category, str(w.message))
+            key = (w.category, as_message(w.message))
             if key not in seen:
                 seen.add(key)
                 out.append(key)
@@ -222,10 +249,18 @@ class Context:
     def warning_texts(self) -> list[str]:
         """Plain-words warnings of the analyses (display problems are reported apart)."""
         texts: list[str] = []
+        seen: set[str] = set()
+
+        def add(text: str) -> None:
+            # a warning as issued ("The optimum … rates.") and as stored ("the optimum … rates")
+            same = str(text).rstrip(".").lower()
+            if same not in seen:
+                seen.add(same)
+                texts.append(text)
+
         for category, message in self._unique():
             if issubclass(category, FertoptWarning) and not issubclass(category, DisplayWarning):
-                if message not in texts:
-                    texts.append(message)
+                add(message)
         for result in [
             self.anova,
             *self.comparisons,
@@ -235,8 +270,7 @@ class Context:
             self.three414,
         ]:
             for message in getattr(result, "warnings", ()) or ():
-                if str(message) not in texts:
-                    texts.append(str(message))
+                add(message if isinstance(message, str) else str(message))
         return texts
 
     def reissue(self) -> list[tuple[type, str]]:
@@ -263,11 +297,12 @@ class Context:
                 fig.savefig(
                     buf,
                     format=self.figure_format,
-                    dpi=200 if self.figure_format == "png" else None,
+                    dpi=150 if self.figure_format == "png" else None,
                     metadata={"Software": None} if self.figure_format == "png" else {"Date": None},
                 )
         except FertoptError as exc:
-            return Paragraph(self.t("figure_failed", reason=str(exc)))
+            reason = translate_message(as_message(exc), self.lang)
+            return Paragraph(self.t("figure_failed", reason=reason))
         except Exception as exc:  # a drawing bug must not cost the user the report
             if self.errors == "raise":
                 raise
@@ -288,7 +323,11 @@ class Context:
         draw: Callable[[Any, str], None],
         size: tuple[float, float] = (5.2, 3.6),
     ) -> list[Any]:
-        return [self.render(_Figure(name, caption, draw, size))] if self.figures else []
+        if not self.figures:
+            return []
+        from fertopt import plotting
+
+        return [self.render(_Figure(name, caption, draw, plotting.page_size(size)))]
 
     # -- analyses shared by several sections -------------------------------------
     def run_anova(self) -> Any:
@@ -299,7 +338,7 @@ class Context:
                     raise FertoptError(self.t("no_treatment_column"))
                 self.anova = anova(self.data, **roles)
             except FertoptError as exc:
-                self.anova_error = str(exc)
+                self.anova_error = as_message(exc)  # a keyed message stays one
                 raise
         if self.anova is None:
             raise FertoptError(self.anova_error or "")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt._core.document import Facts, Paragraph, Table
+from fertopt._core.formatting import data_decimals, fixed
 from fertopt._core.i18n import design_name
 from fertopt.exceptions import FertoptError
 
@@ -21,11 +22,9 @@ def _labels(series: pd.Series, role: str) -> pd.Categorical:
 
 
 def _role_label(role: str, column: Any) -> str:
-    return (
-        role
-        if str(column).lower() in (role.lower(), "treatment", "block")
-        else f"{role} ({column})"
-    )
+    """The role, with the user's column name when it says more than the role's own word."""
+    generic = {role.lower(), "treatment", "treatments", "block", "blocks", "处理", "区组", "重复"}
+    return role if str(column).lower() in generic else f"{role} ({column})"
 
 
 def data_section(ctx: Context) -> list[Any]:
@@ -83,7 +82,10 @@ def data_section(ctx: Context) -> list[Any]:
     )
     work["_y"] = y.to_numpy()
     grouped = work.groupby(keys, observed=True, sort=True)["_y"]
-    table = grouped.agg(n="count", mean="mean", sd="std", min="min", max="max").reset_index()
+    # the statistics' columns are named apart from a factor of the same name (a factor "n")
+    stat = {k: f"stat::{k}" if k in keys else k for k in ("n", "mean", "sd", "min", "max")}
+    funcs = {"n": "count", "mean": "mean", "sd": "std", "min": "min", "max": "max"}
+    table = grouped.agg(**{stat[k]: f for k, f in funcs.items()}).reset_index()
     # the rates of each treatment (when a treatment has one rate of a nutrient)
     shown_rates = [c for c in ctx.rates if c not in columns]
     for i, col in enumerate(shown_rates):
@@ -102,7 +104,11 @@ def data_section(ctx: Context) -> list[Any]:
         for k, c in zip(keys, columns, strict=True)
     }
     labels.update({f"rate::{c}": ctx.rate_label(c) for c in shown_rates})
-    labels.update({k: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
+    labels.update({stat[k]: ctx.t(k) for k in ("n", "mean", "sd", "min", "max")})
+    number = fixed(data_decimals(y))
+    formats: dict[str, Any] = {stat["n"]: "int"}
+    formats |= {stat[k]: number for k in ("mean", "sd", "min", "max")}
+    formats |= {f"rate::{c}": "rate" for c in shown_rates}
     # the factors keep their own names where they do not clash with the summary's columns
     back = {
         k: c
@@ -111,5 +117,5 @@ def data_section(ctx: Context) -> list[Any]:
     }
     table = table.rename(columns=back)
     labels = {back.get(k, k): v for k, v in labels.items()}
-    blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats={"n": "int"}))
+    blocks.append(Table(table, title=ctx.t("data_summary"), labels=labels, formats=formats))
     return blocks

@@ -65,7 +65,7 @@ def omission_section(ctx: Context) -> list[Any]:
             from fertopt import plotting
 
             ax = fig.add_subplot()
-            plotting.plot_omission(result, ax=ax, index="relative_yield")
+            plotting.plot_omission(result, ax=ax, index="relative_yield", lang=lang)
             ax.set_ylabel(label("ix_relative_yield", lang) + " (%)")
             ax.set_title("")
             plotting.tidy_axes(ax)

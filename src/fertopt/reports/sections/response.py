@@ -9,9 +9,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.document import Paragraph, Table
-from fertopt._core.formatting import format_number
-from fertopt._core.i18n import model_name, status_text
+from fertopt._core.document import Notes, Paragraph, Table
+from fertopt._core.formatting import format_number, format_value
+from fertopt._core.i18n import (
+    as_message,
+    model_name,
+    status_text,
+    translate_message,
+    unit_text,
+)
 from fertopt.exceptions import FertoptError
 from fertopt.reports.sections.common import NotApplicable
 from fertopt.response import compare_models
@@ -60,7 +66,8 @@ def _ci_text(ctx: Context, opt: Any) -> str:
         return f"{level}: -"
     lo, hi = opt.ci
     bound = "" if opt.ci_bounded else ctx.t("unbounded")
-    return f"{level} {ctx.num(lo)}–{ctx.num(hi)}{bound}"
+    rate = "rate"  # rates to 0.1 (fertopt._core.formatting)
+    return f"{level} {format_value(lo, kind=rate)}–{format_value(hi, kind=rate)}{bound}"
 
 
 def _response_of(ctx: Context, column: str, blocks: list[Any]) -> None:
@@ -118,7 +125,7 @@ def _chosen_fit(ctx: Context, column: str, series: pd.DataFrame) -> tuple[Any, A
     if model in cmp.fits:
         return cmp, cmp.fits[model]
     row = cmp.table.loc[cmp.table["model"] == model]
-    reason = str(row["message"].iloc[0]) if len(row) else ""
+    reason = translate_message(row["message"].iloc[0], ctx.lang) if len(row) else ""
     raise FertoptError(
         ctx.t(
             "model_not_fitted",
@@ -165,20 +172,33 @@ def _optima(ctx: Context, column: str, fit: Any, blocks: list[Any]) -> tuple[Any
     frame = pd.DataFrame(rows)
     if econ is None:
         frame = frame.drop(columns="net_return")
-    unit = f" ({econ.net_return_unit})" if econ is not None and econ.net_return_unit else ""
+    unit = ""
+    if econ is not None and econ.net_return_unit:
+        unit = f" ({unit_text(econ.net_return_unit, ctx.lang)})"
     labels = {k: ctx.t(k) for k in ("kind", "rate", "ci_low", "ci_high", "yield_at_rate", "status")}
     labels["net_return"] = ctx.t("net_return") + unit
-    notes = [o.message for o in optima if o.message]
+    note = None
     if econ is not None and econ.price_ratio_text:
-        notes.append(f"{ctx.t('price_ratio')}: {econ.price_ratio_text}")
+        note = f"{ctx.t('price_ratio')}: {translate_message(econ.price_ratio_text, ctx.lang)}"
     blocks.append(
         Table(
             frame,
             title=ctx.t("optima_table", nutrient=nutrient),
             labels=labels,
-            note=" ".join(notes) or None,
+            formats={
+                "rate": "rate",
+                "ci_low": "rate",
+                "ci_high": "rate",
+                "yield_at_rate": ctx.yield_kind,
+                "net_return": "money",
+            },
+            note=note,
         )
     )
+    # one note per line, each in the report's language
+    messages = [translate_message(o.message, ctx.lang) for o in optima if o.message]
+    if messages:
+        blocks.append(Notes(list(dict.fromkeys(messages)), title=None))
     return agro, econ
 
 
@@ -250,7 +270,7 @@ def _optimum_finding(
             nutrient=nutrient,
             rate=ctx.rate_num(column, econ.rate),
             ci=_ci_text(ctx, econ),
-            y=ctx.num(econ.yield_at_rate),
+            y=ctx.yield_num(econ.yield_at_rate),
             amax=amax,
         )
     else:
@@ -259,7 +279,7 @@ def _optimum_finding(
             nutrient=nutrient,
             rate=ctx.rate_num(column, agro.rate),
             ci=_ci_text(ctx, agro),
-            y=ctx.num(agro.yield_at_rate),
+            y=ctx.yield_num(agro.yield_at_rate),
         )
     if best.status != "ok":
         text += " " + ctx.t("status_note", status=status_text(best.status, ctx.lang))
@@ -314,7 +334,13 @@ def response_section(ctx: Context) -> list[Any]:
             if ctx.errors == "raise":
                 raise
             part = [
-                Paragraph(ctx.t("nutrient_failed", nutrient=ctx.rate_name(column), reason=str(exc)))
+                Paragraph(
+                    ctx.t(
+                        "nutrient_failed",
+                        nutrient=ctx.rate_name(column),
+                        reason=translate_message(as_message(exc), ctx.lang),
+                    )
+                )
             ]
         else:
             fitted += 1

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from fertopt._core.document import Paragraph
+from fertopt._core.formatting import format_value
 from fertopt._core.i18n import status_text
 from fertopt.reports.sections.common import NotApplicable
 from fertopt.surface import fit_surface
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def _rates_text(ctx: Context, rates: Mapping[str, float] | None) -> str:
     if not rates:
         return ctx.t("none")
-    return ", ".join(f"{n} {ctx.num(v)}" for n, v in rates.items())
+    return ", ".join(f"{n} {format_value(v, kind='rate')}" for n, v in rates.items())
 
 
 def surface_section(ctx: Context) -> list[Any]:
@@ -58,7 +59,7 @@ def surface_section(ctx: Context) -> list[Any]:
             kind=kind,
             what=ctx.t("fig_economic" if priced else "max_yield_rates"),
             rates=_rates_text(ctx, opt.rates),
-            y=ctx.num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
+            y=ctx.yield_num(opt.yield_at_rates) if opt.yield_at_rates is not None else "-",
             status=status_text(opt.status, ctx.lang),
         ),
     )

@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from fertopt._core.document import Notes, Paragraph, Summary
+from fertopt._core.document import Notes, Paragraph, Summary, html_page
 from fertopt._core.formatting import ResultBase
-from fertopt._core.i18n import translate_message
+from fertopt._core.i18n import as_message, translate_message
 from fertopt._core.validation import check_choice
 from fertopt.anova import anova
 from fertopt.datasets import load_dataset, water_chestnut_published
@@ -285,14 +285,13 @@ class StudyAudit(ResultBase):
         str
             The HTML document.
         """
-        esc = html.escape
         lang = self.lang
-        doc = (
-            f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
-            '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
-            f'initial-scale=1">\n<title>{esc(_t("title", lang))}</title>\n<style>{CSS}</style>\n'
-            "</head>\n<body>\n"
-            f"{self._html_fragment(figures=figures, report=True)}\n</body>\n</html>\n"
+        # one page style: the trial report's, with the verdict colours of the audit table
+        doc = html_page(
+            _t("title", lang),
+            self._html_fragment(figures=figures, report=True),
+            lang,
+            extra_css=CSS,
         )
         if path is not None:
             Path(path).write_text(doc, encoding="utf-8")
@@ -314,7 +313,9 @@ class StudyAudit(ResultBase):
         }
         if self.lang == "zh":
             zh = dict(zip(data["treatment"], data["treatment_zh"], strict=True))
-            data, treatment = data.drop(columns="treatment"), "treatment_zh"
+            # the Chinese labels under a Chinese column name: the report shows no internal name
+            data = data.drop(columns="treatment").rename(columns={"treatment_zh": "处理"})
+            treatment = "处理"
             names = {
                 "full": zh["formula"],
                 "control": zh["blank"],
@@ -351,36 +352,42 @@ class StudyAudit(ResultBase):
                 for c in cols
             )
             body.append(f"<tr>{cells}</tr>")
+        table_class = "three-line audit" if report else "audit"
         parts = [
             f"<h1>{esc(_t('title', lang))}</h1>",
             f'<p class="headline">{esc(self._headline())}</p>',
             f"<p>{esc(_t('about', lang))}</p>",
             f"<h2>{esc(_t('audit_table', lang))}</h2>",
             (
-                f'<table class="audit"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(body)}</tbody></table>"
+                f'<div class="tbl"><table class="{table_class}"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table></div>"
             ),
         ]
         if figures:
             parts.append(f"<h2>{esc(_t('figures', lang))}</h2>")
             for name, (data, caption) in self._figure_png().items():
                 uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+                width = _png_width(data) * 96 // 150  # saved at 150 dpi, shown at 96 px/in
                 parts.append(
-                    f'<figure id="fig-{esc(name)}"><img src="{uri}" alt="{esc(caption)}">'
-                    f"<figcaption>{esc(caption)}</figcaption></figure>"
+                    f'<figure id="fig-{esc(name)}"><img src="{uri}" width="{width}" '
+                    f'alt="{esc(caption)}"><figcaption>{esc(caption)}</figcaption></figure>'
                 )
         if report:
-            parts.append(self.trial_report(figures=figures).as_html_fragment())
+            # the report lists every warning of the analysis in its own section
+            report_page = self.trial_report(figures=figures)
+            parts.append(report_page.as_html_fragment(css=False, level=2))
         else:
             parts.append(f"<h2>{esc(_t('analysis', lang))}</h2>")
             for result in (self.anova, self.omission):
                 parts.append(result.summary().as_html(css=False, level=3))
         parts.append(f"<h2>{esc(_t('reconstruction', lang))}</h2>")
         parts.append(f"<p>{esc(_t('reconstruction_text', lang))}</p>")
-        if self.warnings:
-            items = "".join(f"<li>{esc(w)}</li>" for w in self.warnings)
+        if self.warnings and not report:
+            items = "".join(f"<li>{esc(translate_message(w, lang))}</li>" for w in self.warnings)
             parts.append(f'<h2>{esc(_t("warnings", lang))}</h2><ul class="warn">{items}</ul>')
-        return f'<div class="fertopt-audit">{"".join(parts)}</div>'
+        page_class = "fertopt-report fertopt-audit" if report else "fertopt-audit"
+        html_lang = "zh-CN" if lang == "zh" else "en"
+        return f'<div class="{page_class}" lang="{html_lang}">{"".join(parts)}</div>'
 
     def _figure_png(self) -> dict[str, tuple[bytes, str]]:
         import matplotlib.pyplot as plt
@@ -392,8 +399,10 @@ class StudyAudit(ResultBase):
         out = {}
         with plotting.style(lang):
             for name, fig in self._draw(lang).items():
+                # as wide as a report's figures, so its legends read at their size
+                fig.set_size_inches(plotting.page_size(tuple(fig.get_size_inches())))
                 buf = io.BytesIO()
-                fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
+                fig.savefig(buf, format="png", dpi=150)
                 plt.close(fig)
                 out[name] = (buf.getvalue(), captions[name])
         return out
@@ -432,6 +441,11 @@ class StudyAudit(ResultBase):
 
     def _repr_html_(self) -> str:
         return f"<style>{CSS_SCOPED}</style>" + self._html_fragment(figures=False)
+
+
+def _png_width(data: bytes) -> int:
+    """Width in pixels of a PNG image (from its header)."""
+    return int.from_bytes(data[16:20], "big")
 
 
 # ---------------------------------------------------------------------------
@@ -510,7 +524,7 @@ def audit(lang: str = "en") -> StudyAudit:
             rates=("N", "P2O5", "K2O"),
             prices={k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")},
         )
-    caught_texts.extend(str(w.message) for w in caught)
+    caught_texts.extend(as_message(w.message) for w in caught)
     checked = _check_all(lang, pub, data, aov, om)
     return StudyAudit(
         **checked,

@@ -40,7 +40,7 @@ TEXT = {
     "about": {
         "en": (
             "Water chestnut fertilizer formula-correction trial, Lipu county, Guangxi, 2013: "
-            "5 treatments (blank, formula 18-8-19 kg/667 m2 N-P2O5-K2O, reduced K, reduced N, "
+            "5 treatments (blank, formula 18-8-19 kg/667 m² N-P2O5-K2O, reduced K, reduced N, "
             "reduced P) in 3 randomized complete blocks. The plot data are lost; the analysis "
             "uses fertopt's reconstruction, which reproduces every published treatment "
             "difference and F = 29.58. Verdicts that depend only on the printed equations, "
@@ -48,7 +48,7 @@ TEXT = {
         ),
         "zh": (
             "马蹄肥料配方校正试验 (广西荔浦县, 2013 年): 5 个处理 (空白区、配方区 N-P2O5-K2O "
-            "18-8-19 kg/667 m2、减钾区、减氮区、减磷区), 3 次重复, 随机区组排列。原始小区数据已"
+            "18-8-19 kg/667 m²、减钾区、减氮区、减磷区), 3 次重复, 随机区组排列。原始小区数据已"
             "遗失, 本分析使用 fertopt 的重建数据, 它重现了文中全部处理间产量差异和 F = 29.58。"
             "仅依赖于文中公布的方程、价格、均值和 F 值的结论对原始数据同样成立。"
         ),
@@ -81,7 +81,7 @@ TEXT = {
             "The study printed no plot data. fertopt's reconstruction (data/water_chestnut in the "
             "source repository; fertopt.load_dataset('water_chestnut')) keeps every published fact "
             "that pins the data down: 5 treatments x 3 blocks; blank 1688.9 and formula 3188.9 "
-            "kg/667 m2 (from the printed P equation and the income figures); differences of "
+            "kg/667 m² (from the printed P equation and the income figures); differences of "
             "+233.4 (reduced N), -311.1 (reduced K) and -177.8 (reduced P) kg from the formula; "
             "treatment F = 29.58 on (4, 8) df. The rates of Table 1 are inferred: 2 kg steps, "
             "reduced N = 16-8-21 and reduced K = 20-8-17 (N and K2O swap 2 kg), reduced P = "
@@ -89,9 +89,9 @@ TEXT = {
             "(+40, 0, -40) and plot errors are constructed, not observed."
         ),
         "zh": (
-            "原文未给出小区数据。fertopt 的重建数据 (源代码库 data/water_chestnut; "
-            "fertopt.load_dataset('water_chestnut')) 保留了所有能确定数据的已发表事实: "
-            "5 个处理 × 3 个区组; 空白区 1688.9、配方区 3188.9 kg/667 m2 "
+            "原文未给出小区数据。fertopt 的重建数据 (内置数据集 water_chestnut) "
+            "保留了所有能确定数据的已发表事实: "
+            "5 个处理 × 3 个区组; 空白区 1688.9、配方区 3188.9 kg/667 m² "
             "(由磷肥方程与收益数据推得); 减氮区 +233.4、减钾区 −311.1、减磷区 −177.8 kg "
             "(相对配方区); 处理间 F = 29.58, 自由度 (4, 8)。表 1 的施肥量为推断值: 每次调整 2 kg, "
             "减氮区 16-8-21、减钾区 20-8-17 (N 与 K2O 互换 2 kg)、减磷区 18-6-19; "
@@ -169,20 +169,17 @@ FIGURE_TEXT = {
 }
 
 
+#: What the audit page adds to the report's page style: the verdict colours and a smaller
+#: font in the wide audit table.
 CSS = (
-    "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',"
-    "sans-serif;font-size:14px;line-height:1.45;margin:24px auto;max-width:1180px;color:#1b1b1b;"
-    "padding:0 16px}"
-    "h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}"
-    "h3{font-size:16px}.headline{font-weight:bold}"
-    "table{border-collapse:collapse;margin:6px 0 14px 0}"
-    "th,td{padding:3px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left}"
-    "th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    "table.audit td{font-size:13px}"
-    ".v-confirmed,.v-consistent{background:#e3f1e3}.v-wrong,.v-contradictory{background:#f8dcdc}"
-    ".v-misread,.v-extrapolated,.v-unsupported{background:#fcefd2}"
-    "figure{margin:10px 0 18px 0}figure img{max-width:100%}figcaption{font-size:13px;color:#444}"
-    ".warn li,.fertopt-summary .warn{color:#8a4b00}"
+    ".fertopt-audit table.audit td{font-size:13px;vertical-align:top;padding:3px 8px}"
+    ".fertopt-audit table.audit th{padding:4px 8px}"
+    ".fertopt-audit .headline{font-weight:600;margin:4px 0 10px;padding:4px 12px;"
+    "border-left:4px solid #0072B2;background:#eef5fb}"
+    ".fertopt-audit .v-confirmed,.fertopt-audit .v-consistent{background:#e3f1e3}"
+    ".fertopt-audit .v-wrong,.fertopt-audit .v-contradictory{background:#f8dcdc}"
+    ".fertopt-audit .v-misread,.fertopt-audit .v-extrapolated,.fertopt-audit .v-unsupported"
+    "{background:#fcefd2}"
 )
 
 
