@@ -31,14 +31,34 @@ WHITELIST = {
     *("N", "P", "K", "P2O5", "K2O", "CK", "NPK", "NP", "NK", "PK", "OPT"),
     # statistical abbreviations and symbols
     *("AIC", "AICc", "BIC", "CV", "LSD", "LSD0", "ANOVA", "SE", "SD", "df", "F", "p", "P", "R"),
-    *("MSE", "RMSE", "VCR", "MRTN", "EONR", "x", "y", "a", "b", "c", "r", "q", "t", "d", "n"),
+    *(
+        "REML",
+        "Fmax",
+        "LS",
+        "MSE",
+        "RMSE",
+        "VCR",
+        "MRTN",
+        "EONR",
+        "x",
+        "y",
+        "a",
+        "b",
+        "c",
+        "r",
+        "q",
+        "t",
+        "d",
+        "n",
+    ),
     *("max", "min", "exp", "ln", "sqrt", "log", "F0", "Q", "R2", "Df"),
     # symbols of formulas (a price ratio Px/Py, b + 2ax, Duncan's range R3)
     *("Px", "Py", "ax"),
     # names of methods and tests as Chinese papers write them
     *("Duncan", "Tukey", "Scheffé", "Dunnett", "SNK", "REGWQ", "Waller", "Duncan", "Fisher"),
     *("Shapiro", "Wilk", "Levene", "Brown", "Forsythe", "Bartlett", "Akaike", "Mitscherlich"),
-    *("Kramer", "Bonferroni", "Holm", "Fieller", "Delta", "Wald", "Box", "Cox"),
+    *("Kramer", "Bonferroni", "Holm", "Fieller", "Delta", "Wald", "Box", "Cox", "Hartley"),
+    *("Satterthwaite", "Kenward", "Roger"),
     # the software, and the software whose letters fertopt reproduces
     *("fertopt", "agricolae", "Piepho"),
 }
@@ -74,6 +94,7 @@ def foreign_words(text: str, allowed: set[str]) -> set[str]:
         and w not in allowed
         and not _is_letter_group(w)
         and not re.fullmatch(r"[A-Za-z][0-9]*", w)
+        and not re.fullmatch(r"N[0-3]P[0-3]K[0-3]", w)  # 3414 treatment codes (N2P2K2)
     }
 
 
@@ -178,8 +199,22 @@ TRIALS = {
 }
 
 
+#: Bundled datasets of several sites, checked through the combined-analysis report.
+COMBINED = {"hernandez_3sites": dict(response="yield", treatment="N", block="rep", site="site")}
+
+
 def test_every_bundled_dataset_is_checked():
-    assert set(fo.list_datasets()["name"]) <= set(TRIALS)
+    assert set(fo.list_datasets()["name"]) <= set(TRIALS) | set(COMBINED)
+
+
+@pytest.mark.parametrize("name", sorted(COMBINED))
+def test_chinese_combined_report_has_no_english(name, figure_texts):
+    data = fo.load_dataset(name)
+    result = _quiet(lambda: fo.combined_anova(data, **COMBINED[name]))
+    report = _quiet(lambda: fo.combined_report(result, posthoc="duncan", lang="zh"))
+    allowed = user_words(data, name)
+    page = visible_text(report.to_html())
+    assert not foreign_words(page, allowed), sorted(foreign_words(page, allowed))
 
 
 @pytest.mark.parametrize("name", sorted(TRIALS))
@@ -203,9 +238,9 @@ def test_chinese_example_has_no_english(figure_texts):
         pytest.skip("no CJK font: Chinese figure labels fall back to English")
     audit = _quiet(lambda: fo.studies.water_chestnut.audit(lang="zh"))
     page = visible_text(_quiet(audit.to_html))
-    # the example shows the Chinese treatment names: no word of the data is the user's own,
-    # only the name of the bundled dataset
-    allowed = {"water_chestnut"}
+    # the example shows the Chinese treatment names: of the data only the column names (the
+    # design line names the block column as the user wrote it) and the dataset's name
+    allowed = {"water_chestnut", *map(str, fo.load_dataset("water_chestnut").columns)}
     assert not foreign_words(page, allowed), sorted(foreign_words(page, allowed))
     drawn = "\n".join(figure_texts)
     assert not foreign_words(drawn, allowed), sorted(foreign_words(drawn, allowed))
@@ -247,14 +282,15 @@ def test_a_keyed_message_is_its_english_text_and_renders_in_chinese():
 
 
 def test_a_warning_issued_as_a_message_reads_in_chinese_in_the_report():
-    data, kw = _water_chestnut()
+    data, kw = _minnesota()
+    data = data.drop(index=[0, 5])  # two missing plots
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = fo.trial_report(data, lang="zh", posthoc=None, figures=False, **kw)
     # issued in English, as users of the Python API read it
-    assert any("not only in N but also in K2O" in str(w.message) for w in caught)
+    assert any("missing plots: no plot for" in str(w.message) for w in caught)
     items = report.section("warnings").blocks[0].items
-    assert any(w.startswith("缺素处理 'reduced N' 与 'formula' 相比") for w in items), items
+    assert any(w.startswith("缺区：") for w in items), items
 
 
 def test_an_error_raised_as_a_message_reads_in_chinese_in_the_report():
@@ -266,6 +302,7 @@ def test_an_error_raised_as_a_message_reads_in_chinese_in_the_report():
             treatment="treatment",
             block="block",
             rates=("N", "P2O5", "K2O"),
+            design="rate",  # a surface asked for, on a design that cannot identify one
             lang="zh",
             figures=False,
         )
