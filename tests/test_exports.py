@@ -117,7 +117,7 @@ def test_excel_tables_are_the_reports_tables(report, tmp_path):
                 else:
                     assert str(got) == text, (caption, j, got, text)
             checked += 1
-    assert checked > 20
+    assert checked >= 15  # the rows of several tables, not one
 
 
 def test_excel_number_formats_follow_the_rounding_policy(tmp_path):
