@@ -30,6 +30,7 @@ from fertopt._version import __version__
 from fertopt.batch import check_output, run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
+from fertopt.multcomp import LETTER_TESTS
 from fertopt.plan import DESIGNS, plan_analysis
 from fertopt.reports import trial_report
 from fertopt.soiltest import (
@@ -583,9 +584,10 @@ def _add_analyze(sub: Any) -> None:
     )
     ana.add_argument(
         "--posthoc",
-        choices=("duncan", "lsd", "tukey", "snk", "scheffe"),
+        choices=tuple(LETTER_TESTS),
         default="duncan",
-        help="multiple-comparison method for the letters (default: duncan)",
+        help="multiple-comparison method for the letters (default: duncan; waller runs at "
+        "k-ratio 100 and has no alpha)",
     )
     ana.add_argument(
         "--alpha",
@@ -678,7 +680,7 @@ def _add_batch(sub: Any) -> None:
     bat.add_argument("--rates", help="nutrient rate columns, e.g. N,P2O5,K2O")
     bat.add_argument(
         "--posthoc",
-        choices=("duncan", "lsd", "tukey", "snk", "scheffe", "none"),
+        choices=(*LETTER_TESTS, "none"),
         default="duncan",
         help="multiple comparison for the letters (default duncan)",
     )

@@ -475,11 +475,12 @@ def trial_report(
         and value-cost ratios are reported.
     lang : {'en', 'zh'}, default 'en'
         Language of the report and of figure labels.
-    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe'} or None, default 'duncan'
-        Multiple-comparison method for the letter groups; ``None`` leaves the
-        section out.
+    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe', 'regwq', 'waller'} or None
+        Multiple-comparison method for the letter groups (default ``'duncan'``);
+        ``None`` leaves the section out.
     alpha : float, default 0.05
-        Significance level of the letter groups.
+        Significance level of the letter groups (the Waller–Duncan test has none: it
+        runs at k-ratio 100).
     model : str, default 'quadratic'
         Response model (``linear``, ``quadratic``, ``linear_plateau``,
         ``quadratic_plateau``, ``mitscherlich``, ``square_root``), or
@@ -639,7 +640,7 @@ def combined_report(
     ----------
     result : CombinedAnovaResult
         From :func:`fertopt.combined_anova`.
-    posthoc : {"duncan", "lsd", "tukey", "snk", "scheffe"}
+    posthoc : {"duncan", "lsd", "tukey", "snk", "scheffe", "regwq", "waller"}
         Test behind the letters of the LS-means; it uses the error the treatments were
         tested against (treatment × environment when environments are random).
     alpha : float
@@ -667,7 +668,7 @@ def combined_report(
     ['combined', 'warnings']
     """
     lang = check_lang(lang)
-    check_choice(posthoc, "posthoc", ("duncan", "lsd", "tukey", "snk", "scheffe"))
+    check_choice(posthoc, "posthoc", _rs.POSTHOC_METHODS)
     alpha = check_probability(alpha, "alpha")
     if not all(hasattr(result, a) for a in ("site_anovas", "homogeneity", "lsmeans")):
         raise OptionError(

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
+from fertopt._core.i18n.delivery_text import DELIVERY_TEXT
 from fertopt._core.i18n.mixed_text import MIXED_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.plan_text import PLAN_TEXT
@@ -63,6 +64,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **NETWORK_TEXT,
     **PLAN_TEXT,
     **MIXED_TEXT,
+    **DELIVERY_TEXT,
 }
 
 

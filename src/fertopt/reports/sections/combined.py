@@ -16,7 +16,7 @@ import pandas as pd
 from fertopt._core.document import Table
 from fertopt._core.i18n import label, method_name
 from fertopt.mixed.result import table_labels
-from fertopt.multcomp import LETTER_TESTS
+from fertopt.multcomp import letter_test
 
 __all__ = ["combined_blocks", "site_table"]
 
@@ -59,22 +59,24 @@ def combined_blocks(
         parts["variance_components"],
     ]
     term = result.treatment_terms[0]
-    test = LETTER_TESTS[posthoc]
     with_letters = (
-        test(result, alpha=alpha)
+        letter_test(posthoc, result, alpha=alpha)
         if len(result.factors) == 1
-        else test(result, alpha=alpha, term=term)
+        else letter_test(posthoc, result, alpha=alpha, term=term)
     )
     ls = result.lsmeans(term)
     letters = with_letters.groups.set_index(with_letters.groups["treatment"].astype(str))
     ls = ls.assign(letters=[letters["letters"].get(str(lv), "") for lv in ls["level"]])
+    # the Waller–Duncan test has a k-ratio instead of a level
+    k_ratio = with_letters.k_ratio
+    level = {"alpha": f"{alpha:g}"} if k_ratio is None else {"k": f"{k_ratio:g}"}
     title = label(
-        "rpt_combined_letters",
+        "rpt_combined_letters" + ("" if k_ratio is None else "_k"),
         lang,
         term=term,
         test=method_name(posthoc, lang),
-        alpha=f"{alpha:g}",
         error=with_letters.error_term,
+        **level,
     )
     ls_labels = table_labels(ls.columns, lang)
     ls_labels["letters"] = label("letters", lang) if lang != "en" else "letters"
