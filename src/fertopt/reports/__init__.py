@@ -44,6 +44,7 @@ from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice, check_errors, check_probability
 from fertopt._version import __version__
 from fertopt.exceptions import OptionError
+from fertopt.mixed import combined_anova
 from fertopt.plan import plan_analysis
 from fertopt.reports import sections as _rs
 from fertopt.reports.document import Figure, Section
@@ -85,6 +86,9 @@ class TrialReport(ResultBase):
         The 3414 analysis, when the trial is a 3414 trial.
     plan : AnalysisPlan or None
         What the table was recognised as (:func:`fertopt.plan_analysis`).
+    combined : CombinedAnovaResult or None
+        The combined analysis over sites (:func:`fertopt.combined_anova`) of a trial
+        repeated over sites or years.
     options : dict
         The options used (roles, rates, prices, method, alpha, model, language).
     n_obs, n_dropped : int
@@ -105,6 +109,7 @@ class TrialReport(ResultBase):
     omission: Any = None
     three414: Any = None
     plan: Any = None
+    combined: Any = None
     options: dict[str, Any] = field(default_factory=dict)
     n_obs: int = 0
     n_dropped: int = 0
@@ -434,6 +439,8 @@ def trial_report(
     row: str | None = None,
     column: str | None = None,
     design: str | None = None,
+    site: str | Sequence[str] | None = None,
+    site_effects: str = "random",
     prices: Any = None,
     lang: str = "en",
     posthoc: str | None = "duncan",
@@ -470,6 +477,15 @@ def trial_report(
         columns of a Latin square, or ``design=`` by name (see
         :func:`fertopt.plan_analysis`, which recognises the design and whose
         one-line reason the report shows in its design section).
+    site : str or list of str, optional
+        Environment column(s) of a trial repeated over sites or years; the report is then
+        the combined analysis (:func:`fertopt.combined_anova`, section ``"combined"``: the
+        recogniser's reason, each site's own ANOVA, the homogeneity of the error variances,
+        the combined table, the variance components and the LS-means with letters).  A
+        column named as a site, location or year is recognised without it.
+    site_effects : {'random', 'fixed'}, default 'random'
+        Sites as a sample of a region (treatments tested against treatment × site) or as
+        the only sites of interest (against the pooled residual); combined analysis only.
     prices : Prices, optional
         Crop and nutrient prices; with them the economic optima, net returns
         and value-cost ratios are reported.
@@ -573,7 +589,19 @@ def trial_report(
         column=column,
         design=design,
         omission=omission,
+        site=site,
     )
+    if plan.design == "combined":
+        return _combined_trial_report(
+            data,
+            plan,
+            site_effects=site_effects,
+            posthoc=posthoc,
+            alpha=alpha,
+            lang=lang,
+            title=title,
+            digits=digits,
+        )
     ctx = _rs.Context.create(
         data,
         plan=plan,
@@ -675,8 +703,40 @@ def combined_report(
             f"combined_report() takes the result of fertopt.combined_anova(...), got "
             f"{type(result).__name__}; for one trial use fertopt.trial_report(data, ...)."
         )
+    return _combined_document(
+        result, posthoc=posthoc, alpha=alpha, lang=lang, title=title, digits=digits
+    )
+
+
+def _combined_trial_report(
+    data: pd.DataFrame, plan: Any, *, site_effects: str, **options: Any
+) -> TrialReport:
+    """``trial_report`` of a trial repeated over sites: the combined analysis of its plan."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = combined_anova(data, **plan.combined_roles(), site_effects=site_effects)
+    report = _combined_document(result, plan=plan, **options)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return report
+
+
+def _combined_document(
+    result: Any,
+    *,
+    posthoc: str | None,
+    alpha: float,
+    lang: str,
+    title: str | None,
+    digits: int,
+    plan: Any = None,
+) -> TrialReport:
+    """The report of a combined analysis (with the recogniser's reason when there is a plan)."""
     blocks, mc = combined_blocks(result, posthoc=posthoc, alpha=alpha, lang=lang, digits=digits)
-    items = list(dict.fromkeys([*result.warnings, *mc.warnings]))
+    if plan is not None:
+        blocks = [Paragraph(plan.describe(lang)), *blocks]
+    comparisons = () if mc is None else (mc,)
+    items = list(dict.fromkeys([*result.warnings, *(w for c in comparisons for w in c.warnings)]))
     notes = Notes(items, title=None) if items else Paragraph(label("no_warnings", lang))
     sections = (
         Section("combined", label("rpt_combined", lang), "ok", tuple(blocks)),
@@ -688,7 +748,9 @@ def combined_report(
         lang=lang,
         key_findings=tuple(f for f in findings if f),
         sections=sections,
-        comparisons=(mc,),
+        comparisons=comparisons,
+        plan=plan,
+        combined=result,
         options={
             "posthoc": posthoc,
             "alpha": alpha,

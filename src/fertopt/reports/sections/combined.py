@@ -37,9 +37,17 @@ def site_table(result: Any) -> pd.DataFrame:
 
 
 def combined_blocks(
-    result: Any, *, posthoc: str = "duncan", alpha: float = 0.05, lang: str = "en", digits: int = 4
+    result: Any,
+    *,
+    posthoc: str | None = "duncan",
+    alpha: float = 0.05,
+    lang: str = "en",
+    digits: int = 4,
 ) -> tuple[list[Any], Any]:
-    """The blocks of the section and the multiple comparison behind the letters."""
+    """The blocks of the section and the multiple comparison behind the letters.
+
+    ``posthoc=None`` shows the LS-means without letters (and returns no comparison).
+    """
     parts = result.summary_parts(digits, lang)
     sites = site_table(result)
     keys = {"n": "n", "mean": "mean", "cv": "cv"}
@@ -59,12 +67,20 @@ def combined_blocks(
         parts["variance_components"],
     ]
     term = result.treatment_terms[0]
+    ls = result.lsmeans(term)
+    if posthoc is None:
+        blocks.append(
+            Table(ls, title=label("rpt_combined_lsmeans", lang, term=term),
+                  labels=table_labels(ls.columns, lang))
+        )  # fmt: skip
+        if parts["notes"].items:
+            blocks.append(parts["notes"])
+        return blocks, None
     with_letters = (
         letter_test(posthoc, result, alpha=alpha)
         if len(result.factors) == 1
         else letter_test(posthoc, result, alpha=alpha, term=term)
     )
-    ls = result.lsmeans(term)
     letters = with_letters.groups.set_index(with_letters.groups["treatment"].astype(str))
     ls = ls.assign(letters=[letters["letters"].get(str(lv), "") for lv in ls["level"]])
     # the Waller–Duncan test has a k-ratio instead of a level
