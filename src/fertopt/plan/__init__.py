@@ -121,17 +121,17 @@ def plan_analysis(
 
     Notes
     -----
-    The order of recognition: a combined analysis over sites (``site=``, or one site,
-    location or year column that varies: columns that name the same environments, such as a
-    site code and its location name, count as one; two that cross, such as site and year,
-    stop the recogniser, which asks for ``site=``); split-plot and Latin square roles (given,
-    or columns named as main/sub plots or rows/columns); crossed ``factors``; a 3414 trial
-    (three rate columns of four rates each whose combinations are 3414 treatments); an omission or formula-check
-    trial (full, minus-one and control treatments by name or by rates; a minus plot that still
+    The order of recognition: a combined analysis over sites (``site=``, or one site, location
+    or year column that varies: columns that name the same environments, such as a site code and
+    its location name, count as one; two that cross, such as site and year, stop the recogniser,
+    which asks for ``site=``); split-plot and Latin square roles (given, or columns named as
+    main/sub plots or rows/columns); crossed ``factors``; a 3414 trial (three rate columns of
+    four rates each whose combinations are 3414 treatments); an omission or formula-check trial
+    (full, minus-one and control treatments by name or by rates; a minus plot that still
     receives the nutrient is a reduced-rate plot, not an omission contrast); rate columns
-    crossed in every combination (a factorial, with or without a treatment column); a rate
-    trial (treatments that differ in rates); a treatment comparison.  A rate that varies
-    inside the treatments would be pooled into the error: the recogniser stops and says so.
+    crossed in every combination (a factorial, with or without a treatment column); a rate trial
+    (treatments that differ in rates); a treatment comparison.  A rate that varies inside the
+    treatments would be pooled into the error: the recogniser stops and says so.
 
     Examples
     --------
