@@ -30,6 +30,7 @@ from fertopt._version import __version__
 from fertopt.batch import check_output, run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
+from fertopt.multcomp import LETTER_TESTS
 from fertopt.plan import DESIGNS, plan_analysis
 from fertopt.reports import trial_report
 from fertopt.soiltest import (
@@ -260,6 +261,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     factors = [_as_read(frame, f) for f in _split_names(args.factors) or []] or None
     for role in ("main_plot", "sub_plot", "row", "column"):
         setattr(args, role, _as_read(frame, getattr(args, role)))
+    site = [_as_read(frame, c) for c in _split_names(args.site) or []] or None
     missing = [r for r in ("response", "treatment") if roles[r] is None]
     if roles["rates"] or factors or args.main_plot:  # the plan can work without a treatment column
         missing = [r for r in missing if r != "treatment"]
@@ -287,6 +289,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         column=args.column,
         design=args.design,
         omission=omission,
+        site=site,
     )
     report = trial_report(
         frame,
@@ -300,6 +303,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         row=args.row,
         column=args.column,
         design=args.design,
+        site=site,
+        site_effects=args.site_effects,
         prices=prices,
         lang=args.lang,
         posthoc=args.posthoc,
@@ -313,7 +318,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         s
         for s in report.sections
         if s.key
-        in ("anova", "comparisons", "three414", "response", "surface", "omission", "reduced")
+        in (
+            "anova",
+            "comparisons",
+            "three414",
+            "response",
+            "surface",
+            "omission",
+            "reduced",
+            "combined",
+        )
     ]
     failed = [s for s in analyses if s.status == "failed"]
     if not any(s.status == "ok" for s in analyses):
@@ -588,9 +602,10 @@ def _add_analyze(sub: Any) -> None:
     )
     ana.add_argument(
         "--posthoc",
-        choices=("duncan", "lsd", "tukey", "snk", "scheffe"),
+        choices=tuple(LETTER_TESTS),
         default="duncan",
-        help="multiple-comparison method for the letters (default: duncan)",
+        help="multiple-comparison method for the letters (default: duncan; waller runs at "
+        "k-ratio 100 and has no alpha)",
     )
     ana.add_argument(
         "--alpha",
@@ -616,6 +631,19 @@ def _add_analyze(sub: Any) -> None:
     )
     ana.add_argument("--main-plot", metavar="COL", help="split-plot: the main-plot factor")
     ana.add_argument("--sub-plot", metavar="COL", help="split-plot: the sub-plot factor")
+    ana.add_argument(
+        "--site",
+        metavar="COLS",
+        help="trial repeated over sites or years: the environment column(s), e.g. site or "
+        "site,year (combined analysis; a site/location/year column is recognised)",
+    )
+    ana.add_argument(
+        "--site-effects",
+        choices=("random", "fixed"),
+        default="random",
+        help="combined analysis: sites as a sample of a region (random, default: treatments "
+        "tested against treatment x site) or the only sites of interest (fixed)",
+    )
     ana.add_argument("--row", metavar="COL", help="Latin square: the row column")
     ana.add_argument("--column", metavar="COL", help="Latin square: the column column")
     ana.add_argument(
@@ -683,7 +711,7 @@ def _add_batch(sub: Any) -> None:
     bat.add_argument("--rates", help="nutrient rate columns, e.g. N,P2O5,K2O")
     bat.add_argument(
         "--posthoc",
-        choices=("duncan", "lsd", "tukey", "snk", "scheffe", "none"),
+        choices=(*LETTER_TESTS, "none"),
         default="duncan",
         help="multiple comparison for the letters (default duncan)",
     )

@@ -211,12 +211,13 @@ def run_batch(
         completely randomized.
     rates : str or sequence of str, optional
         Nutrient rate columns for ``surface=`` (two or three) or ``model=`` (one).
-    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe', None}, default 'duncan'
-        Multiple comparison giving the letters of ``groups``, with the
-        function's defaults (``fo.duncan(aov, alpha=alpha)`` …; ``None``: no
-        comparison, no ``groups``).
+    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe', 'regwq', 'waller', None}
+        Multiple comparison (default ``'duncan'``) giving the letters of ``groups``, with the
+        function's defaults (``fo.duncan(aov, alpha=alpha)`` …; ``fo.waller(aov)`` at
+        k = 100, which has no level; ``None``: no comparison, no ``groups``).
+        ``'regwq'`` and ``'waller'`` run every trial on the per-trial path (see Notes).
     alpha : float, default 0.05
-        Significance level of the multiple comparison.
+        Significance level of the multiple comparison (not used by ``'waller'``).
     surface : {None, 'full', 'stepwise'}
         Fit a quadratic response surface of the ``rates``: all terms, or
         Efroymson's stepwise selection with :func:`fertopt.fit_surface`'s
@@ -323,7 +324,12 @@ def run_batch(
     optimum, a partial F at a stepwise criterion, …) is analysed per trial
     instead.  Response models (``model=``) are always fitted per
     trial by :func:`fertopt.fit_response` (a few milliseconds each); the
-    ANOVA and letters of regular trials are still vectorized.
+    ANOVA and letters of regular trials are still vectorized.  The
+    vectorized letters are those of the five classical tests; with
+    ``posthoc='regwq'`` (whose step-down ranges follow each trial's order of
+    means) or ``'waller'`` (whose critical t follows each trial's F ratio)
+    every replicated trial is analysed per trial, with ``fo.regwq`` or
+    ``fo.waller`` themselves.
 
     **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, the files
     of a path or glob, read on the workers one partition per file, or a

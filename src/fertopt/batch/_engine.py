@@ -306,6 +306,8 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
     if r == 1:
         return _unreplicated_chunk(out, ctx, trials, k)
     plan = ctx.plan
+    if plan.posthoc is not None and plan.posthoc not in _vp.VECTORIZED_TESTS:
+        return trials[:0]  # REGWQ and Waller–Duncan: every replicated trial goes per trial
     rows = ctx.prep.layout.cell_rows(trials, k, r)
     yy = ctx.prep.y[rows]
     blocked = plan.block is not None

@@ -23,7 +23,7 @@ from fertopt._core.i18n import label, translate_message
 from fertopt.anova import AnovaResult, anova
 from fertopt.curves.models import get_model
 from fertopt.exceptions import FertoptError
-from fertopt.multcomp import LETTER_TESTS
+from fertopt.multcomp import letter_test
 from fertopt.response import fit_response
 from fertopt.surface import fit_surface
 from fertopt.surface import poly as _ps
@@ -538,8 +538,7 @@ def run_surface(frame: pd.DataFrame, plan: Plan) -> Any:
 
 def run_posthoc(aov: AnovaResult, plan: Plan) -> Any:
     """The plan's multiple comparison on one trial's ANOVA."""
-    test = LETTER_TESTS[plan.posthoc]
-    return test(aov, alpha=plan.alpha)
+    return letter_test(plan.posthoc, aov, alpha=plan.alpha)
 
 
 # ---------------------------------------------------------------------------

@@ -30,7 +30,19 @@ import numpy as np
 
 from fertopt.multcomp import letters as cld  # compact letter display
 
-__all__ = ["PosthocArrays", "posthoc_arrays", "critical_values", "LetterBook", "LabelOrder"]
+__all__ = [
+    "PosthocArrays",
+    "posthoc_arrays",
+    "critical_values",
+    "LetterBook",
+    "LabelOrder",
+    "VECTORIZED_TESTS",
+]
+
+#: The letter tests decided here as arrays.  The others of ``multcomp.LETTER_TESTS`` (REGWQ,
+#: whose step-down ranges depend on each trial's order of means, and Waller–Duncan, whose
+#: critical t depends on each trial's F ratio) are run on the per-trial path.
+VECTORIZED_TESTS = frozenset({"duncan", "lsd", "tukey", "snk", "scheffe"})
 
 _BOUNDARY = 1e-9
 _TIE = 1e-12

@@ -98,6 +98,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Literal
 
+from fertopt._core.validation import check_choice
 from fertopt.multcomp._docstrings import EXTRA_RANGE, anova_doc, means_doc
 from fertopt.multcomp._result import MultCompResult
 from fertopt.multcomp._run import from_anova, from_means
@@ -121,6 +122,7 @@ __all__ = [
     "regwq_from_means",
     "waller_from_means",
     "LETTER_TESTS",
+    "letter_test",
 ]
 
 PAdjust = Literal["bonferroni", "holm", "sidak", "fdr_bh"]
@@ -899,5 +901,63 @@ def waller_from_means(
 
 
 #: The tests that give letter groups from an ANOVA, by the name ``posthoc=`` takes (reports,
-#: batch runs and the command line offer these, in this order).
-LETTER_TESTS = {"duncan": duncan, "lsd": lsd, "tukey": tukey, "snk": snk, "scheffe": scheffe}
+#: batch runs and the command line offer these, in this order).  Call them through
+#: :func:`letter_test`, which gives each the options it takes.
+LETTER_TESTS = {
+    "duncan": duncan,
+    "lsd": lsd,
+    "tukey": tukey,
+    "snk": snk,
+    "scheffe": scheffe,
+    "regwq": regwq,
+    "waller": waller,
+}
+
+#: The tests of :data:`LETTER_TESTS` that have no significance level (``alpha``).
+NO_ALPHA = frozenset({"waller"})
+
+
+def letter_test(name: str, aov, /, *, alpha: float = 0.05, **options) -> MultCompResult:
+    """Run the letter test ``name`` of :data:`LETTER_TESTS` on ``aov`` at level ``alpha``.
+
+    What a report, a batch run or the command line calls for ``posthoc=name``: the test with
+    its defaults and ``alpha``, except the Waller–Duncan test, which has no level and runs
+    at its default k-ratio of 100 (about α = 0.05 for two means; ``alpha`` is not used).
+
+    Parameters
+    ----------
+    name : {"duncan", "lsd", "tukey", "snk", "scheffe", "regwq", "waller"}
+        The test.
+    aov : AnovaResult or CombinedAnovaResult
+        As for the test.
+    alpha : float, default 0.05
+        Significance level (not used by ``"waller"``).
+    **options
+        Further options of the test (``term=``, ``within=``, …).
+
+    Returns
+    -------
+    MultCompResult
+        The test's result.
+
+    Raises
+    ------
+    OptionError
+        If ``name`` is not one of the tests.
+
+    Examples
+    --------
+    >>> import fertopt as fo
+    >>> from fertopt.multcomp import letter_test
+    >>> trial = fo.load_dataset("minnesota_2012")
+    >>> aov = fo.anova(trial, response="yld_grain_dry_kgha", treatment="rate_n_applied_kgha",
+    ...                block="rep")
+    >>> letter_test("regwq", aov).test, letter_test("waller", aov).k_ratio
+    ('REGWQ', 100.0)
+    """
+    check_choice(name, "posthoc", tuple(LETTER_TESTS))
+    if name in NO_ALPHA:
+        options.pop("alpha_capitals", None)  # no level, so no second level for capitals
+    else:
+        options["alpha"] = alpha
+    return LETTER_TESTS[name](aov, **options)

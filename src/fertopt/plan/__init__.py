@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from fertopt._core import validation as _v
+from fertopt._core.roles import COLUMN_ALIASES
 from fertopt.exceptions import OptionError
 from fertopt.plan.result import DESIGNS, AnalysisPlan, sentence
 from fertopt.plan.structure import (
@@ -46,6 +47,7 @@ _MAIN_NAMES = ("mainplot", "main", "主区", "主处理", "主区因素")
 _SUB_NAMES = ("subplot", "sub", "副区", "副处理", "裂区", "副区因素")
 _ROW_NAMES = ("row", "行", "行区组")
 _COLUMN_NAMES = ("column", "col", "列", "列区组")
+_SITE_NAMES = (*COLUMN_ALIASES["site"], *COLUMN_ALIASES["year"])
 
 
 def plan_analysis(
@@ -63,6 +65,7 @@ def plan_analysis(
     column: Hashable | None = None,
     design: str | None = None,
     omission: Mapping[str, Any] | None = None,
+    site: Hashable | Sequence[Hashable] | None = None,
 ) -> AnalysisPlan:
     """Recognise a trial's design from its columns and treatment structure.
 
@@ -91,6 +94,12 @@ def plan_analysis(
     omission : mapping, optional
         Omission layout (``full``, ``minus``, ``control``) as :func:`fertopt.omission` takes
         it; implies ``design="omission"``.
+    site : str or list of str, optional
+        Environment column(s) of a trial repeated over sites or years (``["site", "year"]``:
+        each site-year is one environment); implies ``design="combined"``.  Without it, a
+        column named as a site, location or year (``site``, ``location``, ``year``, ``地点``,
+        ``年份`` ...) with two or more levels, each holding its own blocks, makes the plan a
+        combined analysis.
 
     Returns
     -------
@@ -112,14 +121,17 @@ def plan_analysis(
 
     Notes
     -----
-    The order of recognition: split-plot and Latin square roles (given, or columns named as
+    The order of recognition: a combined analysis over sites (``site=``, or one site, location
+    or year column that varies: columns that name the same environments, such as a site code and
+    its location name, count as one; two that cross, such as site and year, stop the recogniser,
+    which asks for ``site=``); split-plot and Latin square roles (given, or columns named as
     main/sub plots or rows/columns); crossed ``factors``; a 3414 trial (three rate columns of
-    four rates each whose combinations are 3414 treatments); an omission or formula-check
-    trial (full, minus-one and control treatments by name or by rates; a minus plot that still
+    four rates each whose combinations are 3414 treatments); an omission or formula-check trial
+    (full, minus-one and control treatments by name or by rates; a minus plot that still
     receives the nutrient is a reduced-rate plot, not an omission contrast); rate columns
-    crossed in every combination (a factorial, with or without a treatment column); a rate
-    trial (treatments that differ in rates); a treatment comparison.  A rate that varies
-    inside the treatments would be pooled into the error: the recogniser stops and says so.
+    crossed in every combination (a factorial, with or without a treatment column); a rate trial
+    (treatments that differ in rates); a treatment comparison.  A rate that varies inside the
+    treatments would be pooled into the error: the recogniser stops and says so.
 
     Examples
     --------
@@ -159,6 +171,7 @@ def plan_analysis(
         column=column,
         main_plot=main_plot,
         sub_plot=sub_plot,
+        site=list(_v.as_names(site, "site")) or None,
     )
     rate_map = rates_map(frame, rates)
     if omission is not None and not isinstance(omission, Mapping):
@@ -169,6 +182,7 @@ def plan_analysis(
     ctx = _Call(frame, response, treat, block, rate_map, factor_cols, design)
     ctx.main_plot, ctx.sub_plot, ctx.row, ctx.column = main_plot, sub_plot, row, column
     ctx.omission_spec = dict(omission) if omission is not None else None
+    ctx.site = tuple(_v.as_names(site, "site"))
     return ctx.recognise()
 
 
@@ -205,6 +219,7 @@ class _Call:
         self.factors = tuple(factors)
         self.design = design
         self.main_plot = self.sub_plot = self.row = self.column = None
+        self.site: tuple[Hashable, ...] = ()
         self.omission_spec: dict[str, Any] | None = None
         self.notes: list[tuple[str, dict[str, Any]]] = []
         x = rate_frame(frame, list(rates))
@@ -214,7 +229,8 @@ class _Call:
     # -- the plan --------------------------------------------------------------
     def plan(self, design: str, key: str, fields: dict[str, Any], **roles: Any) -> AnalysisPlan:
         factors = tuple(roles.pop("factors", ()))
-        layout: Any = "" if design in ("split_plot", "latin_square") else self._layout(design)
+        own_layout = ("split_plot", "latin_square", "combined")
+        layout: Any = "" if design in own_layout else self._layout(design)
         asked: Any = "" if self.design is None else {"key": "plan_asked", "design": self.design}
         reason = (
             "plan_reason",
@@ -235,6 +251,7 @@ class _Call:
                 ("row", self.row),
                 ("column", self.column),
                 ("omission", self.omission_spec),
+                ("site", self.site or None),
             )
             if value is not None
         )
@@ -264,8 +281,13 @@ class _Call:
     # -- the order of recognition ------------------------------------------------
     def recognise(self) -> AnalysisPlan:
         asked = self.design
+        if self.site and asked in (None, "combined"):
+            return self._design_combined()
         if asked is not None:
             return getattr(self, f"_design_{asked}")()
+        found = self._combined_by_name()
+        if found is not None:
+            return found
         if self.main_plot is not None or self.sub_plot is not None:
             return self._design_split_plot()
         if self.row is not None or self.column is not None:
@@ -284,6 +306,88 @@ class _Call:
             if self.treatment is None or one_to_one(self.frame, self.treatment, self.varying):
                 return self._factorial(self.varying, by_rates=True)
         return self._omission() or self._treatments()
+
+    # -- combined analysis over sites ------------------------------------------------
+    def _combined_by_name(self) -> AnalysisPlan | None:
+        taken = {self.response, self.treatment, self.block, *self.rates, *self.factors}
+        taken |= {self.main_plot, self.sub_plot, self.row, self.column}
+        candidates = [
+            c
+            for c in self.frame.columns
+            if c not in taken
+            and "".join(ch for ch in str(c).lower() if ch.isalnum()) in _SITE_NAMES
+            and self.frame[c].nunique() > 1
+        ]
+        # a site code and its location name name the same environments: one of them will do
+        distinct: list[Hashable] = []
+        for c in candidates:
+            if not any(one_to_one(self.frame, d, [c]) for d in distinct):
+                distinct.append(c)
+        if not distinct:
+            return None
+        if len(distinct) > 1 or self.block is None:
+            names = ", ".join(map(str, distinct))
+            what = (
+                f"the columns {names} each name several environments"
+                if len(distinct) > 1
+                else f"the column {names} names {self.frame[distinct[0]].nunique()} sites"
+            )
+            fix = (
+                f"name the environments with site= (--site {distinct[0]}, or --site "
+                f"{','.join(map(str, distinct))} for each combination)"
+                if len(distinct) > 1
+                else f"name the block column with block= (--block) and the sites with site= "
+                f"(--site {distinct[0]})"
+            )
+            raise OptionError(
+                f"{what}: the trial looks repeated over environments, which needs a combined "
+                f"analysis with blocks within each environment. To run it, {fix}; to analyse "
+                "one environment, select its rows first."
+            )
+        self.site = (distinct[0],)
+        return self._combined("plan_combined_named")
+
+    def _design_combined(self) -> AnalysisPlan:
+        if not self.site:
+            found = self._combined_by_name()
+            if found is None:
+                raise OptionError(
+                    "design='combined' needs the environment column: name it with site= "
+                    "(--site, e.g. --site site or --site site,year)."
+                )
+            return found
+        if self.block is None:
+            raise OptionError(
+                "a combined analysis over sites needs the blocks within each site: name the "
+                "block (replicate) column with block= (--block)."
+            )
+        return self._combined("plan_combined_given")
+
+    def _combined(self, key: str) -> AnalysisPlan:
+        factors = self.factors or ((self.treatment,) if self.treatment is not None else ())
+        if not factors and len(self.varying) == 1:
+            factors = (self.varying[0],)
+        if not factors:
+            raise OptionError(
+                "could not tell which column holds the treatments of the combined analysis: "
+                "name it with treatment= (--treatment), or the crossed factors with factors= "
+                "(--factors N,P2O5)."
+            )
+        frame = self.frame
+        env = frame[list(self.site)].astype(str).agg(" / ".join, axis=1)
+        blocks = frame[self.block].astype(str)
+        n_env = int(env.nunique())
+        per_env = pd.DataFrame({"e": env, "b": blocks}).drop_duplicates()
+        repeated = per_env["b"].nunique() < len(per_env)
+        fields = {
+            "n": n_env,
+            "site": ", ".join(map(str, self.site)),
+            "factors": _factor_text(factors),
+            "k": combination_count(frame, list(factors)),
+            "block": str(self.block),
+            "nested": {"key": "plan_combined_repeated" if repeated else "plan_combined_own"},
+        }
+        return self.plan("combined", key, fields, factors=factors, site=self.site)
 
     # -- split-plot ---------------------------------------------------------------
     def _split_plot_by_name(self) -> AnalysisPlan | None:

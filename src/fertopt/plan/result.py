@@ -9,11 +9,22 @@ from typing import Any
 from fertopt._core.document import Facts, Notes, Summary
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label
+from fertopt.exceptions import OptionError
 
 __all__ = ["AnalysisPlan", "DESIGNS"]
 
 #: The designs the recogniser knows, as ``design=`` takes them.
-DESIGNS = ("3414", "omission", "factorial", "split_plot", "latin_square", "rate", "rcbd", "crd")
+DESIGNS = (
+    "3414",
+    "omission",
+    "factorial",
+    "split_plot",
+    "latin_square",
+    "rate",
+    "rcbd",
+    "crd",
+    "combined",
+)
 
 
 def _field_text(value: Any, lang: str) -> str:
@@ -39,7 +50,8 @@ class AnalysisPlan(ResultBase):
     design : str
         ``"3414"``, ``"omission"`` (omission and formula-check trials), ``"factorial"``,
         ``"split_plot"``, ``"latin_square"``, ``"rate"`` (treatments that differ in nutrient
-        rates), ``"rcbd"`` or ``"crd"`` (treatments compared without a rate structure).
+        rates), ``"rcbd"`` or ``"crd"`` (treatments compared without a rate structure), or
+        ``"combined"`` (an RCBD repeated over sites or years: :func:`fertopt.combined_anova`).
     reason : str
         What was recognised and why, in one line (English; :meth:`describe` gives it in
         Chinese too).
@@ -52,6 +64,8 @@ class AnalysisPlan(ResultBase):
         factors of a factorial; main-plot and sub-plot factors of a split-plot.
     block, row, column, main_plot, sub_plot : str or None
         The other roles of the analysis of variance.
+    site : tuple of str
+        The environment column(s) of a combined analysis (empty for one trial).
     rates : dict
         Rate column → nutrient form (None when the name does not say).
     omission : dict or None
@@ -80,6 +94,7 @@ class AnalysisPlan(ResultBase):
     column: Hashable | None = None
     main_plot: Hashable | None = None
     sub_plot: Hashable | None = None
+    site: tuple[Hashable, ...] = ()
     rates: dict[Hashable, str | None] = field(default_factory=dict)
     omission: dict[str, Any] | None = None
     full: Any = None
@@ -104,6 +119,11 @@ class AnalysisPlan(ResultBase):
         {'response': 'yield', 'treatment': ['N', 'P2O5'], 'block': 'rep'}
         """
         roles: dict[str, Any] = {"response": self.response}
+        if self.design == "combined":
+            raise OptionError(
+                "a trial repeated over sites is analysed by fertopt.combined_anova(data, "
+                "**plan.combined_roles()), not by anova(): the sites are an error stratum."
+            )
         if self.design == "split_plot":
             roles.update(main_plot=self.main_plot, sub_plot=self.sub_plot, block=self.block)
             return roles
@@ -115,6 +135,32 @@ class AnalysisPlan(ResultBase):
         else:
             roles["block"] = self.block
         return roles
+
+    def combined_roles(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`fertopt.combined_anova` for a combined analysis.
+
+        Examples
+        --------
+        >>> import fertopt as fo
+        >>> plan = fo.plan_analysis(fo.load_dataset("hernandez_3sites"), response="yield",
+        ...                         treatment="N", block="rep")
+        >>> plan.design, plan.combined_roles()
+        ('combined', {'response': 'yield', 'treatment': 'N', 'block': 'rep', 'site': 'site'})
+        """
+        if self.design != "combined":
+            raise OptionError(
+                f"the plan is a {self.design} design of one trial: analyse it with "
+                "fertopt.anova(data, **plan.anova_roles()), or name the site column with "
+                "site= (--site) for a combined analysis over sites."
+            )
+        treatment = list(self.factors) if len(self.factors) > 1 else self.factors[0]
+        site = list(self.site) if len(self.site) > 1 else self.site[0]
+        return {
+            "response": self.response,
+            "treatment": treatment,
+            "block": self.block,
+            "site": site,
+        }
 
     def describe(self, lang: str = "en") -> str:
         """The reason line in ``lang`` (``"en"`` or ``"zh"``)."""
@@ -141,6 +187,8 @@ class AnalysisPlan(ResultBase):
         ]
         if self.factors:
             facts.append((t("plan_factors"), " × ".join(str(f) for f in self.factors)))
+        if self.site:
+            facts.append((t("plan_site"), ", ".join(str(c) for c in self.site)))
         for role, value in (
             ("block", self.block),
             ("plan_row", self.row),

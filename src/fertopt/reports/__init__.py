@@ -46,6 +46,7 @@ from fertopt._core.i18n import check_lang, label
 from fertopt._core.validation import check_choice, check_errors, check_probability
 from fertopt._version import __version__
 from fertopt.exceptions import OptionError
+from fertopt.mixed import combined_anova
 from fertopt.plan import plan_analysis
 from fertopt.reports import sections as _rs
 from fertopt.reports.document import Figure, Section, write_docx, write_excel
@@ -87,6 +88,9 @@ class TrialReport(ResultBase):
         The 3414 analysis, when the trial is a 3414 trial.
     plan : AnalysisPlan or None
         What the table was recognised as (:func:`fertopt.plan_analysis`).
+    combined : CombinedAnovaResult or None
+        The combined analysis over sites (:func:`fertopt.combined_anova`) of a trial
+        repeated over sites or years.
     options : dict
         The options used (roles, rates, prices, method, alpha, model, language).
     n_obs, n_dropped : int
@@ -110,6 +114,7 @@ class TrialReport(ResultBase):
     omission: Any = None
     three414: Any = None
     plan: Any = None
+    combined: Any = None
     options: dict[str, Any] = field(default_factory=dict)
     n_obs: int = 0
     n_dropped: int = 0
@@ -480,6 +485,8 @@ def trial_report(
     row: str | None = None,
     column: str | None = None,
     design: str | None = None,
+    site: str | Sequence[str] | None = None,
+    site_effects: str = "random",
     prices: Any = None,
     lang: str = "en",
     posthoc: str | None = "duncan",
@@ -516,16 +523,26 @@ def trial_report(
         columns of a Latin square, or ``design=`` by name (see
         :func:`fertopt.plan_analysis`, which recognises the design and whose
         one-line reason the report shows in its design section).
+    site : str or list of str, optional
+        Environment column(s) of a trial repeated over sites or years; the report is then
+        the combined analysis (:func:`fertopt.combined_anova`, section ``"combined"``: the
+        recogniser's reason, each site's own ANOVA, the homogeneity of the error variances,
+        the combined table, the variance components and the LS-means with letters).  A
+        column named as a site, location or year is recognised without it.
+    site_effects : {'random', 'fixed'}, default 'random'
+        Sites as a sample of a region (treatments tested against treatment × site) or as
+        the only sites of interest (against the pooled residual); combined analysis only.
     prices : Prices, optional
         Crop and nutrient prices; with them the economic optima, net returns
         and value-cost ratios are reported.
     lang : {'en', 'zh'}, default 'en'
         Language of the report and of figure labels.
-    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe'} or None, default 'duncan'
-        Multiple-comparison method for the letter groups; ``None`` leaves the
-        section out.
+    posthoc : {'duncan', 'lsd', 'tukey', 'snk', 'scheffe', 'regwq', 'waller'} or None
+        Multiple-comparison method for the letter groups (default ``'duncan'``);
+        ``None`` leaves the section out.
     alpha : float, default 0.05
-        Significance level of the letter groups.
+        Significance level of the letter groups (the Waller–Duncan test has none: it
+        runs at k-ratio 100).
     model : str, default 'quadratic'
         Response model (``linear``, ``quadratic``, ``linear_plateau``,
         ``quadratic_plateau``, ``mitscherlich``, ``square_root``), or
@@ -618,7 +635,19 @@ def trial_report(
         column=column,
         design=design,
         omission=omission,
+        site=site,
     )
+    if plan.design == "combined":
+        return _combined_trial_report(
+            data,
+            plan,
+            site_effects=site_effects,
+            posthoc=posthoc,
+            alpha=alpha,
+            lang=lang,
+            title=title,
+            digits=digits,
+        )
     ctx = _rs.Context.create(
         data,
         plan=plan,
@@ -686,7 +715,7 @@ def combined_report(
     ----------
     result : CombinedAnovaResult
         From :func:`fertopt.combined_anova`.
-    posthoc : {"duncan", "lsd", "tukey", "snk", "scheffe"}
+    posthoc : {"duncan", "lsd", "tukey", "snk", "scheffe", "regwq", "waller"}
         Test behind the letters of the LS-means; it uses the error the treatments were
         tested against (treatment × environment when environments are random).
     alpha : float
@@ -714,15 +743,47 @@ def combined_report(
     ['combined', 'warnings']
     """
     lang = check_lang(lang)
-    check_choice(posthoc, "posthoc", ("duncan", "lsd", "tukey", "snk", "scheffe"))
+    check_choice(posthoc, "posthoc", _rs.POSTHOC_METHODS)
     alpha = check_probability(alpha, "alpha")
     if not all(hasattr(result, a) for a in ("site_anovas", "homogeneity", "lsmeans")):
         raise OptionError(
             f"combined_report() takes the result of fertopt.combined_anova(...), got "
             f"{type(result).__name__}; for one trial use fertopt.trial_report(data, ...)."
         )
+    return _combined_document(
+        result, posthoc=posthoc, alpha=alpha, lang=lang, title=title, digits=digits
+    )
+
+
+def _combined_trial_report(
+    data: pd.DataFrame, plan: Any, *, site_effects: str, **options: Any
+) -> TrialReport:
+    """``trial_report`` of a trial repeated over sites: the combined analysis of its plan."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = combined_anova(data, **plan.combined_roles(), site_effects=site_effects)
+    report = _combined_document(result, plan=plan, **options)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return report
+
+
+def _combined_document(
+    result: Any,
+    *,
+    posthoc: str | None,
+    alpha: float,
+    lang: str,
+    title: str | None,
+    digits: int,
+    plan: Any = None,
+) -> TrialReport:
+    """The report of a combined analysis (with the recogniser's reason when there is a plan)."""
     blocks, mc = combined_blocks(result, posthoc=posthoc, alpha=alpha, lang=lang, digits=digits)
-    items = list(dict.fromkeys([*result.warnings, *mc.warnings]))
+    if plan is not None:
+        blocks = [Paragraph(plan.describe(lang)), *blocks]
+    comparisons = () if mc is None else (mc,)
+    items = list(dict.fromkeys([*result.warnings, *(w for c in comparisons for w in c.warnings)]))
     notes = Notes(items, title=None) if items else Paragraph(label("no_warnings", lang))
     sections = (
         Section("combined", label("rpt_combined", lang), "ok", tuple(blocks)),
@@ -734,7 +795,9 @@ def combined_report(
         lang=lang,
         key_findings=tuple(f for f in findings if f),
         sections=sections,
-        comparisons=(mc,),
+        comparisons=comparisons,
+        plan=plan,
+        combined=result,
         options={
             "posthoc": posthoc,
             "alpha": alpha,

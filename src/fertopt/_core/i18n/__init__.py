@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
+from fertopt._core.i18n.delivery_text import DELIVERY_TEXT
 from fertopt._core.i18n.message_text import MESSAGE_TEXT
 from fertopt._core.i18n.messages import (
     Items,
@@ -86,6 +87,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **PLAN_TEXT,
     **MIXED_TEXT,
     **MESSAGE_TEXT,
+    **DELIVERY_TEXT,
 }
 
 

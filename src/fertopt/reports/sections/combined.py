@@ -16,7 +16,7 @@ import pandas as pd
 from fertopt._core.document import Table
 from fertopt._core.i18n import label, method_name
 from fertopt.mixed.result import table_labels
-from fertopt.multcomp import LETTER_TESTS
+from fertopt.multcomp import letter_test
 
 __all__ = ["combined_blocks", "site_table"]
 
@@ -37,9 +37,17 @@ def site_table(result: Any) -> pd.DataFrame:
 
 
 def combined_blocks(
-    result: Any, *, posthoc: str = "duncan", alpha: float = 0.05, lang: str = "en", digits: int = 4
+    result: Any,
+    *,
+    posthoc: str | None = "duncan",
+    alpha: float = 0.05,
+    lang: str = "en",
+    digits: int = 4,
 ) -> tuple[list[Any], Any]:
-    """The blocks of the section and the multiple comparison behind the letters."""
+    """The blocks of the section and the multiple comparison behind the letters.
+
+    ``posthoc=None`` shows the LS-means without letters (and returns no comparison).
+    """
     parts = result.summary_parts(digits, lang)
     sites = site_table(result)
     keys = {"n": "n", "mean": "mean", "cv": "cv"}
@@ -59,22 +67,32 @@ def combined_blocks(
         parts["variance_components"],
     ]
     term = result.treatment_terms[0]
-    test = LETTER_TESTS[posthoc]
-    with_letters = (
-        test(result, alpha=alpha)
-        if len(result.factors) == 1
-        else test(result, alpha=alpha, term=term)
-    )
     ls = result.lsmeans(term)
+    if posthoc is None:
+        blocks.append(
+            Table(ls, title=label("rpt_combined_lsmeans", lang, term=term),
+                  labels=table_labels(ls.columns, lang))
+        )  # fmt: skip
+        if parts["notes"].items:
+            blocks.append(parts["notes"])
+        return blocks, None
+    with_letters = (
+        letter_test(posthoc, result, alpha=alpha)
+        if len(result.factors) == 1
+        else letter_test(posthoc, result, alpha=alpha, term=term)
+    )
     letters = with_letters.groups.set_index(with_letters.groups["treatment"].astype(str))
     ls = ls.assign(letters=[letters["letters"].get(str(lv), "") for lv in ls["level"]])
+    # the Waller–Duncan test has a k-ratio instead of a level
+    k_ratio = with_letters.k_ratio
+    level = {"alpha": f"{alpha:g}"} if k_ratio is None else {"k": f"{k_ratio:g}"}
     title = label(
-        "rpt_combined_letters",
+        "rpt_combined_letters" + ("" if k_ratio is None else "_k"),
         lang,
         term=term,
         test=method_name(posthoc, lang),
-        alpha=f"{alpha:g}",
         error=with_letters.error_term,
+        **level,
     )
     ls_labels = table_labels(ls.columns, lang)
     ls_labels["letters"] = label("letters", lang) if lang != "en" else "letters"

@@ -6,7 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from fertopt._core.i18n import label, method_name
-from fertopt.multcomp import LETTER_TESTS
+from fertopt.multcomp import letter_test
 from fertopt.reports.sections.common import NotApplicable
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ def comparisons_section(ctx: Context) -> list[Any]:
     if ctx.posthoc is None:
         raise NotApplicable(ctx.t("not_requested"))
     aov = ctx.require_anova()
-    test = LETTER_TESTS[ctx.posthoc]
     method = method_name(ctx.posthoc, ctx.lang)
     blocks: list[Any] = []
     # capitals at the 1 % level beside the letters at alpha, as Chinese papers print them
@@ -42,11 +41,14 @@ def comparisons_section(ctx: Context) -> list[Any]:
             options["term"] = term
         if within is not None:
             options["within"] = within
-        mc = test(aov, alpha=ctx.alpha, **options)
+        mc = letter_test(ctx.posthoc, aov, alpha=ctx.alpha, **options)
         ctx.comparisons.append(mc)
         parts = mc.summary_parts(ctx.digits, ctx.lang)
+        # the Waller–Duncan test has a k-ratio instead of a level: the titles name it
+        suffix = "" if mc.k_ratio is None else "_k"
+        level = {"alpha": f"{ctx.alpha:g}"} if mc.k_ratio is None else {"k": f"{mc.k_ratio:g}"}
         groups = mc.groups.assign(treatment=mc.groups["treatment"].astype(str))
-        title = ctx.t("comparison_table", method=method, alpha=f"{ctx.alpha:g}")
+        title = ctx.t("comparison_table" + suffix, method=method, **level)
         if within is not None:
             title = (
                 f"{ctx.t('simple_effect_term', term=term, within=_within_text(within))}: {title}"
@@ -90,7 +92,7 @@ def comparisons_section(ctx: Context) -> list[Any]:
         name = "means" if term is None else f"means_{term}"
         blocks += ctx.figure(
             name,
-            ctx.t("fig_means", method=method, alpha=f"{ctx.alpha:g}"),
+            ctx.t("fig_means" + suffix, method=method, **level),
             draw,
             size=(min(9.0, max(4.2, 0.5 * len(groups) + 2.0)), 3.6),
         )
