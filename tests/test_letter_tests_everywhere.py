@@ -89,7 +89,8 @@ def test_report_letters_are_the_test(test):
     aov = fo.anova(data, response="y", treatment="trt", block="rep")
     want = fo.regwq(aov) if test == "regwq" else fo.waller(aov)
     (mc,) = rep.comparisons
-    pd.testing.assert_frame_equal(mc.groups, want.groups)
+    # the report adds 1 % capitals beside the letters; the rest is the test's own table
+    pd.testing.assert_frame_equal(mc.groups[list(want.groups.columns)], want.groups)
     text = rep.to_text()
     assert ("K = 100" in text) == (test == "waller")
     zh = fo.trial_report(
