@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Paragraph, Summary, localized_table
-from fertopt._core.formatting import ResultBase, format_number
+from fertopt._core.formatting import ResultBase, format_number, format_value
 from fertopt._core.i18n import label, three414_fit_name, translate_message
 from fertopt._core.validation import (
     check_nan_policy,
@@ -173,7 +173,7 @@ class Three414Result(ResultBase):
 
         parts = []
         for r in self.recommendations.itertuples():
-            rate = t("t4_none") if not math.isfinite(r.rate) else format_number(r.rate, 4)
+            rate = t("t4_none") if not math.isfinite(r.rate) else format_value(r.rate, kind="rate")
             parts.append(
                 t(
                     "t4_part",
@@ -238,7 +238,7 @@ class Three414Result(ResultBase):
                 self.recommendations,
                 lang,
                 title=t("t4_recommendations"),
-                formats={"relative_yield": ".1f"},
+                formats={"relative_yield": ".1f", "rate": "rate"},
                 labels=heads(self.recommendations),
                 cells={
                     "source": fit_name,

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.formatting import f_test_text, format_number
+from fertopt._core.formatting import f_test_text, format_number, format_value
 from fertopt._core.validation import positive_number
 from fertopt.exceptions import FertoptError, OptionError, PriceWarning
 from fertopt.response import fit_response
@@ -387,7 +387,8 @@ def _rule_in_range(points: Sequence[tuple[str, Any]], top: float) -> dict[str, A
         "optimum in (0, top rate]",
         not issues,
         True,
-        "; ".join(issues) or "; ".join(f"{lab}: {format_number(o.rate, 4)}" for lab, o in points),
+        "; ".join(issues)
+        or "; ".join(f"{lab}: {format_value(o.rate, kind='rate')}" for lab, o in points),
     )
 
 
