@@ -259,11 +259,21 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     )
     roles, guessed = _guess_roles(frame, args)
     factors = [_as_read(frame, f) for f in _split_names(args.factors) or []] or None
-    for role in ("main_plot", "sub_plot", "row", "column"):
+    for role in (
+        "main_plot",
+        "sub_plot",
+        "sub_sub_plot",
+        "horizontal",
+        "vertical",
+        "row",
+        "column",
+    ):
         setattr(args, role, _as_read(frame, getattr(args, role)))
     site = [_as_read(frame, c) for c in _split_names(args.site) or []] or None
     missing = [r for r in ("response", "treatment") if roles[r] is None]
-    if roles["rates"] or factors or args.main_plot:  # the plan can work without a treatment column
+    if (
+        roles["rates"] or factors or args.main_plot or args.horizontal
+    ):  # the plan can work without a treatment column
         missing = [r for r in missing if r != "treatment"]
     if missing:
         raise OptionError(
@@ -285,6 +295,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         factors=factors,
         main_plot=args.main_plot,
         sub_plot=args.sub_plot,
+        sub_sub_plot=args.sub_sub_plot,
+        horizontal=args.horizontal,
+        vertical=args.vertical,
         row=args.row,
         column=args.column,
         design=args.design,
@@ -300,6 +313,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         factors=factors,
         main_plot=args.main_plot,
         sub_plot=args.sub_plot,
+        sub_sub_plot=args.sub_sub_plot,
+        horizontal=args.horizontal,
+        vertical=args.vertical,
         row=args.row,
         column=args.column,
         design=args.design,
@@ -631,6 +647,13 @@ def _add_analyze(sub: Any) -> None:
     )
     ana.add_argument("--main-plot", metavar="COL", help="split-plot: the main-plot factor")
     ana.add_argument("--sub-plot", metavar="COL", help="split-plot: the sub-plot factor")
+    ana.add_argument(
+        "--sub-sub-plot",
+        metavar="COL",
+        help="split-split-plot: the sub-sub-plot factor (with --main-plot and --sub-plot)",
+    )
+    ana.add_argument("--horizontal", metavar="COL", help="strip-plot: the horizontal factor")
+    ana.add_argument("--vertical", metavar="COL", help="strip-plot: the vertical factor")
     ana.add_argument(
         "--site",
         metavar="COLS",

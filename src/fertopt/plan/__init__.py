@@ -3,8 +3,9 @@
 
 From the columns and the treatment structure of a trial's table it recognises a 3414 trial,
 an omission or formula-check trial, a factorial (rates as crossed factors, with or without a
-treatment column), a split-plot, a Latin square, a rate trial, or a plain treatment
-comparison; it says in one line what it recognised and why (:attr:`AnalysisPlan.reason`), and
+treatment column), a split-plot, a split-split-plot, a strip-plot, a Latin square, a rate
+trial, or a plain treatment comparison; it says in one line what it recognised and why
+(:attr:`AnalysisPlan.reason`), and
 it never drops a factor silently: where the table leaves the design open it stops with an
 :class:`~fertopt.exceptions.OptionError` naming the option that settles it.
 
@@ -45,6 +46,8 @@ __all__ = ["plan_analysis", "AnalysisPlan", "DESIGNS", "NUTRIENT_FORMS", "nutrie
 
 _MAIN_NAMES = ("mainplot", "main", "主区", "主处理", "主区因素")
 _SUB_NAMES = ("subplot", "sub", "副区", "副处理", "裂区", "副区因素")
+_HSTRIP_NAMES = ("hstrip", "horizontalstrip", "rowstrip", "横条", "横条区")
+_VSTRIP_NAMES = ("vstrip", "verticalstrip", "columnstrip", "colstrip", "纵条", "纵条区")
 _ROW_NAMES = ("row", "行", "行区组")
 _COLUMN_NAMES = ("column", "col", "列", "列区组")
 _SITE_NAMES = (*COLUMN_ALIASES["site"], *COLUMN_ALIASES["year"])
@@ -61,6 +64,9 @@ def plan_analysis(
     factors: Sequence[Hashable] | None = None,
     main_plot: Hashable | None = None,
     sub_plot: Hashable | None = None,
+    sub_sub_plot: Hashable | None = None,
+    horizontal: Hashable | None = None,
+    vertical: Hashable | None = None,
     row: Hashable | None = None,
     column: Hashable | None = None,
     design: str | None = None,
@@ -84,12 +90,19 @@ def plan_analysis(
     factors : list of str, optional
         Crossed factors of a factorial (two or three columns).
     main_plot, sub_plot : str, optional
-        Main-plot and sub-plot factors of a split-plot (with ``block``).
+        Main-plot and sub-plot factors of a split-plot or a split-split-plot (with
+        ``block``).
+    sub_sub_plot : str, optional
+        Sub-sub-plot factor of a split-split-plot (with ``main_plot``, ``sub_plot`` and
+        ``block``).
+    horizontal, vertical : str, optional
+        Horizontal-strip and vertical-strip factors of a strip-plot (with ``block``).
     row, column : str, optional
         Row and column blocks of a Latin square.
     design : str, optional
         The design, when it should not be recognised: ``"3414"``, ``"omission"``,
-        ``"factorial"``, ``"split_plot"``, ``"latin_square"``, ``"rate"``, ``"rcbd"`` or
+        ``"factorial"``, ``"split_plot"``, ``"split_split_plot"``, ``"strip_plot"``,
+        ``"latin_square"``, ``"rate"``, ``"rcbd"`` or
         ``"crd"`` (the last two compare the treatments without a rate structure).
     omission : mapping, optional
         Omission layout (``full``, ``minus``, ``control``) as :func:`fertopt.omission` takes
@@ -106,7 +119,8 @@ def plan_analysis(
     AnalysisPlan
         ``design``, ``reason`` (one line: what was recognised and why), the roles of the
         analysis of variance (``factors``, ``block``, ``row``, ``column``, ``main_plot``,
-        ``sub_plot``; :meth:`AnalysisPlan.anova_roles`), ``rates``, the omission contrasts
+        ``sub_plot``, ``sub_sub_plot``, ``horizontal``, ``vertical``;
+        :meth:`AnalysisPlan.anova_roles`), ``rates``, the omission contrasts
         (``omission``, and ``reduced`` for plots that only lower a nutrient),
         ``simple_effects`` and ``notes``.
 
@@ -124,14 +138,18 @@ def plan_analysis(
     The order of recognition: a combined analysis over sites (``site=``, or one site, location
     or year column that varies: columns that name the same environments, such as a site code and
     its location name, count as one; two that cross, such as site and year, stop the recogniser,
-    which asks for ``site=``); split-plot and Latin square roles (given, or columns named as
-    main/sub plots or rows/columns); crossed ``factors``; a 3414 trial (three rate columns of
-    four rates each whose combinations are 3414 treatments); an omission or formula-check trial
-    (full, minus-one and control treatments by name or by rates; a minus plot that still
-    receives the nutrient is a reduced-rate plot, not an omission contrast); rate columns
-    crossed in every combination (a factorial, with or without a treatment column); a rate trial
-    (treatments that differ in rates); a treatment comparison.  A rate that varies inside the
-    treatments would be pooled into the error: the recogniser stops and says so.
+    which asks for ``site=``); split-split-plot, strip-plot, split-plot and Latin square roles
+    (given; or plot-number columns named as main/sub plots or horizontal/vertical strips, such as
+    the field books of :func:`fertopt.design.split_split_plot` and
+    :func:`fertopt.design.strip_plot` write, each holding one level of a factor in each block;
+    or factor columns named as main/sub plots or rows/columns); crossed ``factors``; a 3414
+    trial (three rate columns of four rates each whose combinations are 3414 treatments); an
+    omission or formula-check trial (full, minus-one and control treatments by name or by
+    rates; a minus plot that still receives the nutrient is a reduced-rate plot, not an
+    omission contrast); rate columns crossed in every combination (a factorial, with or without
+    a treatment column); a rate trial (treatments that differ in rates); a treatment
+    comparison.  A rate that varies inside the treatments would be pooled into the error: the
+    recogniser stops and says so.
 
     Examples
     --------
@@ -171,6 +189,9 @@ def plan_analysis(
         column=column,
         main_plot=main_plot,
         sub_plot=sub_plot,
+        sub_sub_plot=sub_sub_plot,
+        horizontal=horizontal,
+        vertical=vertical,
         site=list(_v.as_names(site, "site")) or None,
     )
     rate_map = rates_map(frame, rates)
@@ -181,6 +202,7 @@ def plan_analysis(
         )
     ctx = _Call(frame, response, treat, block, rate_map, factor_cols, design)
     ctx.main_plot, ctx.sub_plot, ctx.row, ctx.column = main_plot, sub_plot, row, column
+    ctx.sub_sub_plot, ctx.horizontal, ctx.vertical = sub_sub_plot, horizontal, vertical
     ctx.omission_spec = dict(omission) if omission is not None else None
     ctx.site = tuple(_v.as_names(site, "site"))
     return ctx.recognise()
@@ -219,6 +241,7 @@ class _Call:
         self.factors = tuple(factors)
         self.design = design
         self.main_plot = self.sub_plot = self.row = self.column = None
+        self.sub_sub_plot = self.horizontal = self.vertical = None
         self.site: tuple[Hashable, ...] = ()
         self.omission_spec: dict[str, Any] | None = None
         self.notes: list[tuple[str, dict[str, Any]]] = []
@@ -229,7 +252,7 @@ class _Call:
     # -- the plan --------------------------------------------------------------
     def plan(self, design: str, key: str, fields: dict[str, Any], **roles: Any) -> AnalysisPlan:
         factors = tuple(roles.pop("factors", ()))
-        own_layout = ("split_plot", "latin_square", "combined")
+        own_layout = ("split_plot", "split_split_plot", "strip_plot", "latin_square", "combined")
         layout: Any = "" if design in own_layout else self._layout(design)
         asked: Any = "" if self.design is None else {"key": "plan_asked", "design": self.design}
         reason = (
@@ -248,6 +271,9 @@ class _Call:
                 ("factors", self.factors or None),
                 ("main_plot", self.main_plot),
                 ("sub_plot", self.sub_plot),
+                ("sub_sub_plot", self.sub_sub_plot),
+                ("horizontal", self.horizontal),
+                ("vertical", self.vertical),
                 ("row", self.row),
                 ("column", self.column),
                 ("omission", self.omission_spec),
@@ -288,13 +314,19 @@ class _Call:
         found = self._combined_by_name()
         if found is not None:
             return found
+        if self.sub_sub_plot is not None:
+            return self._design_split_split_plot()
+        if self.horizontal is not None or self.vertical is not None:
+            return self._design_strip_plot()
         if self.main_plot is not None or self.sub_plot is not None:
             return self._design_split_plot()
         if self.row is not None or self.column is not None:
             return self._design_latin_square()
         if self.factors:
             return self._design_factorial()
-        found = self._split_plot_by_name() or self._latin_square_by_name()
+        found = (
+            self._strata_by_layout() or self._split_plot_by_name() or self._latin_square_by_name()
+        )
         if found is not None:
             return found
         if self.omission_spec is not None:
@@ -311,6 +343,7 @@ class _Call:
     def _combined_by_name(self) -> AnalysisPlan | None:
         taken = {self.response, self.treatment, self.block, *self.rates, *self.factors}
         taken |= {self.main_plot, self.sub_plot, self.row, self.column}
+        taken |= {self.sub_sub_plot, self.horizontal, self.vertical}
         candidates = [
             c
             for c in self.frame.columns
@@ -416,9 +449,10 @@ class _Call:
         self.main_plot, self.sub_plot = main, sub
         return self._split_plot("plan_split_given")
 
-    def _split_plot(self, key: str) -> AnalysisPlan:
+    def _split_plot(self, key: str, **more: Any) -> AnalysisPlan:
         main, sub = self.main_plot, self.sub_plot
         fields = {
+            **more,
             "main": str(main),
             "sub": str(sub),
             "a": int(self.frame[main].nunique()),
@@ -428,6 +462,182 @@ class _Call:
         }
         return self.plan(
             "split_plot", key, fields, factors=(main, sub), main_plot=main, sub_plot=sub
+        )
+
+    # -- split-split-plot and strip-plot ------------------------------------------------
+    def _candidates(self, exclude: set[Any]) -> list[Hashable]:
+        """Columns that could be treatment factors: not a role, not a plot id, not constant."""
+        n = len(self.frame)
+        return [
+            c for c in self.frame.columns if c not in exclude and 1 < self.frame[c].nunique() < n
+        ]
+
+    def _factor_of(self, plots: Hashable, within: list[Hashable], columns: list[Hashable]):
+        """The columns holding one level in each plot of ``plots`` (numbered within ``within``)."""
+        unit = combination_count(self.frame, [*within, plots])
+        return [
+            c
+            for c in columns
+            if c != plots
+            and combination_count(self.frame, [*within, c]) == unit
+            and combination_count(self.frame, [*within, plots, c]) == unit
+        ]
+
+    def _strata_by_layout(self) -> AnalysisPlan | None:
+        """A split-split-plot or strip-plot from its plot-number columns (or None)."""
+        if self.block is None:
+            return None
+        taken = {self.response, self.block, *self.site}
+        main = _named(self.frame, _MAIN_NAMES, taken)
+        sub = _named(self.frame, _SUB_NAMES, taken)
+        hstrip = _named(self.frame, _HSTRIP_NAMES, taken)
+        vstrip = _named(self.frame, _VSTRIP_NAMES, taken)
+        if hstrip is not None and vstrip is not None:
+            return self._strip_by_layout(hstrip, vstrip, taken)
+        if main is None or sub is None:
+            return None
+        others = self._candidates(taken | {main, sub, self.treatment})
+        mains = self._factor_of(main, [self.block], others)
+        if not mains:
+            return None  # main/sub columns that are factors, not plot numbers
+        plots = f"{main}, {sub}"
+        subs = self._factor_of(sub, [self.block, main], [c for c in others if c not in mains])
+        if len(mains) != 1 or len(subs) != 1:
+            self._unsure_strata(plots, "split_split_plot", [*mains, *subs])
+        fmain, fsub = mains[0], subs[0]
+        rest = [
+            c
+            for c in others
+            if c not in (fmain, fsub)
+            and varying_within(self._units([self.block, main, sub]), "_unit", c)
+        ]
+        # a column of treatment labels names the combinations of the factors: not a factor
+        rest = [
+            c
+            for c in rest
+            if not any(one_to_one(self.frame, c, [fmain, fsub, d]) for d in rest if d != c)
+        ]
+        if len(rest) > 1:
+            self._unsure_strata(plots, "split_split_plot", [fmain, fsub, *rest])
+        self.main_plot, self.sub_plot = fmain, fsub
+        if not rest:
+            return self._split_plot("plan_split_layout", plots=plots)
+        self.sub_sub_plot = rest[0]
+        return self._split_split_plot({"key": "plan_strata_layout", "plots": plots})
+
+    def _units(self, columns: list[Hashable]) -> pd.DataFrame:
+        work = self.frame.copy()
+        work["_unit"] = pd.Series(
+            list(zip(*[self.frame[c].astype(str) for c in columns], strict=True)),
+            index=self.frame.index,
+        )
+        return work
+
+    def _strip_by_layout(self, hstrip: Hashable, vstrip: Hashable, taken: set[Any]):
+        others = self._candidates(taken | {hstrip, vstrip, self.treatment})
+        plots = f"{hstrip}, {vstrip}"
+        hs = self._factor_of(hstrip, [self.block], others)
+        vs = self._factor_of(vstrip, [self.block], [c for c in others if c not in hs])
+        if len(hs) != 1 or len(vs) != 1:
+            self._unsure_strata(plots, "strip_plot", [*hs, *vs])
+        self.horizontal, self.vertical = hs[0], vs[0]
+        return self._strip_plot({"key": "plan_strata_layout", "plots": plots})
+
+    def _unsure_strata(self, plots: str, design: str, found: list[Hashable]) -> None:
+        seen = ", ".join(map(str, found)) or "none"
+        if design == "strip_plot":
+            fix = (
+                "name the factors with horizontal= and vertical= (--horizontal COL --vertical COL)"
+            )
+        else:
+            fix = (
+                "name the factors with main_plot=, sub_plot= and sub_sub_plot= (--main-plot COL "
+                "--sub-plot COL --sub-sub-plot COL; a split-plot needs only the first two)"
+            )
+        raise OptionError(
+            f"the columns {plots} look like plot numbers, but which column holds the factor of "
+            f"each plot stratum is not clear (candidates: {seen}): {fix}, or give the design "
+            "with design= (--design)."
+        )
+
+    def _need_block(self, what: str) -> None:
+        if self.block is None:
+            raise OptionError(
+                f"a {what} is analysed in randomized complete blocks: name the block "
+                "(replicate) column with block= (--block)."
+            )
+
+    def _design_split_split_plot(self) -> AnalysisPlan:
+        given = (self.main_plot, self.sub_plot, self.sub_sub_plot)
+        if any(g is None for g in given) and len(self.factors) == 3:
+            given = self.factors
+        if any(g is None for g in given):
+            self._need_block("split-split-plot")
+            plan = self._strata_by_layout() if not any(given) else None
+            if plan is not None and plan.design == "split_split_plot":
+                return plan
+            raise OptionError(
+                "a split-split-plot needs its main-plot, sub-plot and sub-sub-plot factors: "
+                "give main_plot=, sub_plot= and sub_sub_plot= (--main-plot, --sub-plot and "
+                "--sub-sub-plot on the command line)."
+            )
+        self._need_block("split-split-plot")
+        self.main_plot, self.sub_plot, self.sub_sub_plot = given
+        return self._split_split_plot({"key": "plan_strata_given"})
+
+    def _split_split_plot(self, how: dict[str, Any]) -> AnalysisPlan:
+        main, sub, subsub = self.main_plot, self.sub_plot, self.sub_sub_plot
+        fields = {
+            "main": str(main),
+            "sub": str(sub),
+            "subsub": str(subsub),
+            "a": int(self.frame[main].nunique()),
+            "b": int(self.frame[sub].nunique()),
+            "c": int(self.frame[subsub].nunique()),
+            "n": int(self.frame[self.block].nunique()),
+            "block": str(self.block),
+            "how": how,
+        }
+        return self.plan(
+            "split_split_plot",
+            "plan_split_split",
+            fields,
+            factors=(main, sub, subsub),
+            main_plot=main,
+            sub_plot=sub,
+            sub_sub_plot=subsub,
+        )
+
+    def _design_strip_plot(self) -> AnalysisPlan:
+        given = (self.horizontal, self.vertical)
+        if any(g is None for g in given) and len(self.factors) == 2:
+            given = self.factors
+        if any(g is None for g in given):
+            self._need_block("strip-plot")
+            plan = self._strata_by_layout() if not any(given) else None
+            if plan is not None and plan.design == "strip_plot":
+                return plan
+            raise OptionError(
+                "a strip-plot needs its horizontal and vertical factors: give horizontal= and "
+                "vertical= (--horizontal and --vertical on the command line)."
+            )
+        self._need_block("strip-plot")
+        self.horizontal, self.vertical = given
+        return self._strip_plot({"key": "plan_strata_given"})
+
+    def _strip_plot(self, how: dict[str, Any]) -> AnalysisPlan:
+        h, v = self.horizontal, self.vertical
+        fields = {
+            "horizontal": str(h),
+            "vertical": str(v),
+            "a": int(self.frame[h].nunique()),
+            "b": int(self.frame[v].nunique()),
+            "n": int(self.frame[self.block].nunique()),
+            "block": str(self.block),
+            "how": how,
+        }
+        return self.plan(
+            "strip_plot", "plan_strip", fields, factors=(h, v), horizontal=h, vertical=v
         )
 
     # -- Latin square ---------------------------------------------------------------

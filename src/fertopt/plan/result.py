@@ -19,6 +19,8 @@ DESIGNS = (
     "omission",
     "factorial",
     "split_plot",
+    "split_split_plot",
+    "strip_plot",
     "latin_square",
     "rate",
     "rcbd",
@@ -49,7 +51,8 @@ class AnalysisPlan(ResultBase):
     ----------
     design : str
         ``"3414"``, ``"omission"`` (omission and formula-check trials), ``"factorial"``,
-        ``"split_plot"``, ``"latin_square"``, ``"rate"`` (treatments that differ in nutrient
+        ``"split_plot"``, ``"split_split_plot"``, ``"strip_plot"``, ``"latin_square"``,
+        ``"rate"`` (treatments that differ in nutrient
         rates), ``"rcbd"`` or ``"crd"`` (treatments compared without a rate structure), or
         ``"combined"`` (an RCBD repeated over sites or years: :func:`fertopt.combined_anova`).
     reason : str
@@ -61,8 +64,10 @@ class AnalysisPlan(ResultBase):
         The column of treatment labels, when the table has one.
     factors : tuple of str
         The treatment factors of the analysis of variance: the treatment column; the crossed
-        factors of a factorial; main-plot and sub-plot factors of a split-plot.
-    block, row, column, main_plot, sub_plot : str or None
+        factors of a factorial; main-plot and sub-plot factors of a split-plot (and the
+        sub-sub-plot factor of a split-split-plot); horizontal and vertical factors of a
+        strip-plot.
+    block, row, column, main_plot, sub_plot, sub_sub_plot, horizontal, vertical : str or None
         The other roles of the analysis of variance.
     site : tuple of str
         The environment column(s) of a combined analysis (empty for one trial).
@@ -94,6 +99,9 @@ class AnalysisPlan(ResultBase):
     column: Hashable | None = None
     main_plot: Hashable | None = None
     sub_plot: Hashable | None = None
+    sub_sub_plot: Hashable | None = None
+    horizontal: Hashable | None = None
+    vertical: Hashable | None = None
     site: tuple[Hashable, ...] = ()
     rates: dict[Hashable, str | None] = field(default_factory=dict)
     omission: dict[str, Any] | None = None
@@ -126,6 +134,17 @@ class AnalysisPlan(ResultBase):
             )
         if self.design == "split_plot":
             roles.update(main_plot=self.main_plot, sub_plot=self.sub_plot, block=self.block)
+            return roles
+        if self.design == "split_split_plot":
+            roles.update(
+                main_plot=self.main_plot,
+                sub_plot=self.sub_plot,
+                sub_sub_plot=self.sub_sub_plot,
+                block=self.block,
+            )
+            return roles
+        if self.design == "strip_plot":
+            roles.update(horizontal=self.horizontal, vertical=self.vertical, block=self.block)
             return roles
         if not self.factors:
             return {}
@@ -193,6 +212,9 @@ class AnalysisPlan(ResultBase):
             ("block", self.block),
             ("plan_row", self.row),
             ("plan_column", self.column),
+            ("plan_sub_sub_plot", self.sub_sub_plot),
+            ("plan_horizontal", self.horizontal),
+            ("plan_vertical", self.vertical),
         ):
             if value is not None:
                 facts.append((t(role), str(value)))

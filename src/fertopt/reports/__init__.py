@@ -482,6 +482,9 @@ def trial_report(
     factors: Sequence[str] | None = None,
     main_plot: str | None = None,
     sub_plot: str | None = None,
+    sub_sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
     row: str | None = None,
     column: str | None = None,
     design: str | None = None,
@@ -517,9 +520,10 @@ def trial_report(
         Rate columns for response curves and surfaces.  A column named ``N``,
         ``P2O5``, ``K2O``, ``P`` or ``K`` is that nutrient; otherwise give a
         mapping ``{"rate_n_applied_kgha": "N"}`` so that prices can be matched.
-    factors, main_plot, sub_plot, row, column, design : optional
+    factors, main_plot, sub_plot, sub_sub_plot, horizontal, vertical, row, column, design : optional
         The design, when it should not be recognised from the table: crossed
-        factors of a factorial, the factors of a split-plot, the rows and
+        factors of a factorial, the factors of a split-plot or split-split-plot, the
+        horizontal and vertical factors of a strip-plot, the rows and
         columns of a Latin square, or ``design=`` by name (see
         :func:`fertopt.plan_analysis`, which recognises the design and whose
         one-line reason the report shows in its design section).
@@ -631,6 +635,9 @@ def trial_report(
         factors=factors,
         main_plot=main_plot,
         sub_plot=sub_plot,
+        sub_sub_plot=sub_sub_plot,
+        horizontal=horizontal,
+        vertical=vertical,
         row=row,
         column=column,
         design=design,

@@ -41,4 +41,33 @@ DELIVERY_TEXT: dict[str, tuple[str, str]] = {
     ),
     "plan_combined_own": ("", ""),
     "rpt_combined_lsmeans": ("LS-means of {term}", "{term} 的最小二乘均值"),
+    # -- split-split-plot and strip-plot in the analysis plan -------------------------
+    "plan_split_split": (
+        "Split-split-plot: main plots {main} ({a} levels), sub-plots {sub} ({b} levels), "
+        "sub-sub-plots {subsub} ({c} levels), in {n} blocks ({block}), {how}",
+        "再裂区试验：主区 {main}（{a} 个水平），副区 {sub}（{b} 个水平），"
+        "再裂区 {subsub}（{c} 个水平），{n} 个区组（{block}），{how}",
+    ),
+    "plan_strip": (
+        "Strip-plot: horizontal strips {horizontal} ({a} levels) across vertical strips "
+        "{vertical} ({b} levels), in {n} blocks ({block}), {how}",
+        "条区试验：横条 {horizontal}（{a} 个水平）与纵条 {vertical}（{b} 个水平）交叉，"
+        "{n} 个区组（{block}），{how}",
+    ),
+    "plan_strata_given": ("as given", "按指定"),
+    "plan_strata_layout": (
+        "recognised from the plot numbers ({plots})",
+        "由小区编号（{plots}）识别",
+    ),
+    "plan_split_layout": (
+        "Split-plot: main plots {main} ({a} levels), sub-plots {sub} ({b} levels), in {n} "
+        "blocks ({block}), recognised from the plot numbers ({plots})",
+        "裂区试验：主区 {main}（{a} 个水平），副区 {sub}（{b} 个水平），{n} 个区组（{block}），"
+        "由小区编号（{plots}）识别",
+    ),
+    "plan_design_split_split_plot": ("split-split-plot", "再裂区试验"),
+    "plan_design_strip_plot": ("strip-plot", "条区试验"),
+    "plan_sub_sub_plot": ("Sub-sub-plot factor", "再裂区因素"),
+    "plan_horizontal": ("Horizontal strips", "横条因素"),
+    "plan_vertical": ("Vertical strips", "纵条因素"),
 }
