@@ -94,6 +94,9 @@ def three414_network(
         + block
         + rng.normal(0, 1, (n_sites, 14, reps)) * noise * ymax[:, None, None]
     )
+    # a yield cannot be negative (fertopt refuses negative yields): the rare plot of a very
+    # poor site whose noise would take it below zero yields nothing
+    y = np.maximum(y, 0.0)
     if labels == "code":
         names = ["".join(f"{'NPK'[j]}{c[j]}" for j in range(3)) for c in LEVELS]
     else:
@@ -127,6 +130,7 @@ def omission_network(
     ymax = truth["ymax"].to_numpy()
     mean = ymax[:, None] * g.prod(axis=2)
     y = mean[:, :, None] + rng.normal(0, 1, (n_sites, 5, reps)) * noise * ymax[:, None, None]
+    y = np.maximum(y, 0.0)  # no negative yields, as above
     plots = pd.DataFrame(
         {
             "site": np.repeat(truth["site"].to_numpy(), 5 * reps),
