@@ -277,3 +277,13 @@ def test_a_layout_given_by_name_is_still_checked_against_the_rates():
     # without rates the names given are taken at their word
     plan = fo.plan_analysis(wc, response="yield", treatment="treatment", omission=given)
     assert plan.omission == given and plan.reduced == {}
+
+
+def test_run_batch_refuses_to_pool_a_crossed_rate_into_the_error():
+    # 3 N x 3 P2O5 in 3 blocks at two sites: comparing the N treatments alone would put the
+    # P2O5 effect into the residual; the batch stops and names design='rcbd'
+    rows = [(s, b, n, p) for s in "AB" for b in range(3) for n in (0, 90, 180) for p in (0, 45, 90)]
+    d = pd.DataFrame(rows, columns=["site", "rep", "N", "P2O5"])
+    d["y"] = 5000 + 3 * d["N"] + 2 * d["P2O5"] + np.random.default_rng(1).normal(0, 50, len(d))
+    with pytest.raises(fo.OptionError, match=r"pool P2O5 into the error.*design='rcbd'"):
+        fo.run_batch(d, by="site", response="y", treatment="N", block="rep", rates=["N", "P2O5"])

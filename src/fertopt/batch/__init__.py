@@ -476,6 +476,8 @@ def run_batch(
             frame = label_rows(combine(reads), plan.by)
         else:
             frame = _v.require_frame(data)
+        if design is None:
+            _refuse_pooling(frame, by, response, treatment, block, rates)
         if not t4:
             t4 = _three414_rates(
                 frame, by, response, treatment, block, rates, design, surface, model
@@ -538,6 +540,37 @@ def run_batch(
         notes=tuple(notes),
         _results=results,
     )
+
+
+def _refuse_pooling(frame: pd.DataFrame, by, response, treatment, block, rates) -> None:
+    """Stop when a rate column varies within the treatments of the first trial.
+
+    A batch analyses each trial as a one-way (or RCBD) comparison of ``treatment``; a rate
+    that varies within its treatments is a second factor that analysis would pool into the
+    error term.  The design recogniser's message names the way out; the batch adds its own:
+    ``design="rcbd"`` to analyse the treatments alone on purpose.
+    """
+    names = list(_v.as_names(rates, "rates")) if rates is not None else []
+    by_names = list(_v.as_names(by, "by"))
+    columns = [*by_names, response, *names]
+    if isinstance(treatment, (list, tuple)) or not names or not by_names:
+        return
+    if treatment not in frame.columns or any(c not in frame.columns for c in columns):
+        return  # the roles are checked, with their messages, by _as_plan
+    keys = frame[by_names].iloc[:1]
+    first = frame.loc[(frame[by_names] == keys.to_numpy()[0]).all(axis=1)]
+    try:
+        plan_analysis(first, response=response, treatment=treatment, block=block, rates=names)
+    except OptionError as exc:
+        if "pool" in str(exc):
+            raise OptionError(
+                f"the first trial ({', '.join(map(str, keys.to_numpy()[0]))}): {exc} In "
+                f"run_batch, pass design='rcbd' to compare the treatments of {treatment!r} "
+                "alone on purpose, or analyse factorial trials one at a time with "
+                "fo.anova(..., treatment=[...]) or fo.trial_report(..., factors=[...])."
+            ) from None
+    except FertoptError:
+        return
 
 
 def _three414_rates(
