@@ -56,7 +56,7 @@ def test_notebook_is_committed_with_its_outputs(path):
     outputs = [o for c in code for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "no figure in the outputs"
-    # nothing of the machine that ran it: no kernel file names or home/temporary folders
+    # nothing of the machine that ran it: no kernel file names, no absolute file paths
     text = "".join("".join(o.get("text", "")) for o in outputs)
-    assert not re.search(r"ipykernel_\d+|/tmp/|/home/|/root/", text), "strip local paths"
+    assert not re.search(r"ipykernel_\d+|(?:^|[\s\"'(])/\w+/\w", text), "strip local paths"
     assert not any("execution" in c.get("metadata", {}) for c in code), "strip timings"
