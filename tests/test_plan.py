@@ -287,3 +287,23 @@ def test_run_batch_refuses_to_pool_a_crossed_rate_into_the_error():
     d["y"] = 5000 + 3 * d["N"] + 2 * d["P2O5"] + np.random.default_rng(1).normal(0, 50, len(d))
     with pytest.raises(fo.OptionError, match=r"pool P2O5 into the error.*design='rcbd'"):
         fo.run_batch(d, by="site", response="y", treatment="N", block="rep", rates=["N", "P2O5"])
+
+
+def test_run_batch_gives_the_3414_analysis_only_to_3414_trials():
+    # an N x P x K factorial (not 3414) with its three rate columns and nothing asked of them:
+    # the batch must not run the 3414 analysis on it, and says what rates= is for
+    rows = [
+        (s, b, n, p, k)
+        for s in "AB"
+        for b in range(2)
+        for n in (0, 90)
+        for p in (0, 45)
+        for k in (0, 60)
+    ]
+    d = pd.DataFrame(rows, columns=["site", "rep", "N", "P2O5", "K2O"])
+    d["trt"] = d["N"].astype(str) + "-" + d["P2O5"].astype(str) + "-" + d["K2O"].astype(str)
+    d["y"] = 5000 + np.random.default_rng(1).normal(0, 50, len(d))
+    with pytest.raises(fo.OptionError, match="rates= is used by surface= or model="):
+        fo.run_batch(
+            d, by="site", response="y", treatment="trt", block="rep", rates=["N", "P2O5", "K2O"]
+        )

@@ -50,7 +50,7 @@ from fertopt.batch.sources import (
 from fertopt.curves.models import get_model
 from fertopt.exceptions import ColumnError, DisplayWarning, FertoptError, OptionError
 from fertopt.multcomp import LETTER_TESTS
-from fertopt.plan import DESIGNS, nutrient_of, plan_analysis
+from fertopt.plan import DESIGNS, AnalysisPlan, nutrient_of, plan_analysis
 
 __all__ = ["run_batch", "check_output", "BatchResult", "TrialResult", "TrialResults"]
 
@@ -420,7 +420,7 @@ def run_batch(
         design = _v.check_choice(str(design).lower().replace("-", "_"), "design", DESIGNS)
     # the 3414 analysis (N, P, K columns) before any table is read: only with design="3414";
     # an in-memory or local table may also be recognised as 3414 from its first trial (below)
-    t4 = _three414_rates(None, by, response, treatment, block, rates, design, surface, model)
+    t4 = _three414_rates(None, rates, design, surface, model)
     roles = (by, response, treatment, block, rates, posthoc, alpha, surface, model, prices, t4)
     names = _names(by, response, treatment, block, rates)
     engine_used = ("dask" if is_dask else "vectorized") if engine == "auto" else engine
@@ -477,11 +477,8 @@ def run_batch(
         else:
             frame = _v.require_frame(data)
         if design is None:
-            _refuse_pooling(frame, by, response, treatment, block, rates)
-        if not t4:
-            t4 = _three414_rates(
-                frame, by, response, treatment, block, rates, design, surface, model
-            )
+            first = _first_trial_plan(frame, by, response, treatment, block, rates)
+            t4 = _three414_rates(first, rates, design, surface, model)
             roles = (*roles[:-1], t4)
         plan = _as_plan(frame.columns, *roles)
         _check_prices(plan, frame)
@@ -542,25 +539,27 @@ def run_batch(
     )
 
 
-def _refuse_pooling(frame: pd.DataFrame, by, response, treatment, block, rates) -> None:
-    """Stop when a rate column varies within the treatments of the first trial.
+def _first_trial_plan(
+    frame: pd.DataFrame, by, response, treatment, block, rates
+) -> AnalysisPlan | None:
+    """The design recogniser's plan of the first trial, or None where it cannot make one.
 
-    A batch analyses each trial as a one-way (or RCBD) comparison of ``treatment``; a rate
-    that varies within its treatments is a second factor that analysis would pool into the
-    error term.  The design recogniser's message names the way out; the batch adds its own:
-    ``design="rcbd"`` to analyse the treatments alone on purpose.
+    The batch uses it twice: to recognise 3414 trials (:func:`_three414_rates`), and to stop
+    when a rate column varies within the treatments of the first trial.  A batch analyses each
+    trial as a one-way (or RCBD) comparison of ``treatment``; such a rate is a second factor
+    that analysis would pool into the error term.  The recogniser's message names the way out;
+    the batch adds its own: ``design="rcbd"`` to analyse the treatments alone on purpose.
     """
     names = list(_v.as_names(rates, "rates")) if rates is not None else []
     by_names = list(_v.as_names(by, "by"))
-    columns = [*by_names, response, *names]
-    if isinstance(treatment, (list, tuple)) or not names or not by_names:
-        return
-    if treatment not in frame.columns or any(c not in frame.columns for c in columns):
-        return  # the roles are checked, with their messages, by _as_plan
+    single = treatment if not isinstance(treatment, (list, tuple)) else None
+    columns = [*by_names, response, *names, *([single] if single is not None else [])]
+    if not names or not by_names or any(c not in frame.columns for c in columns):
+        return None  # the roles are checked, with their messages, by _as_plan
     keys = frame[by_names].iloc[:1]
     first = frame.loc[(frame[by_names] == keys.to_numpy()[0]).all(axis=1)]
     try:
-        plan_analysis(first, response=response, treatment=treatment, block=block, rates=names)
+        return plan_analysis(first, response=response, treatment=single, block=block, rates=names)
     except OptionError as exc:
         if "pool" in str(exc):
             raise OptionError(
@@ -569,20 +568,21 @@ def _refuse_pooling(frame: pd.DataFrame, by, response, treatment, block, rates) 
                 "alone on purpose, or analyse factorial trials one at a time with "
                 "fo.anova(..., treatment=[...]) or fo.trial_report(..., factors=[...])."
             ) from None
+        return None
     except FertoptError:
-        return
+        return None
 
 
 def _three414_rates(
-    frame: pd.DataFrame | None, by, response, treatment, block, rates, design, surface, model
+    plan: AnalysisPlan | None, rates, design, surface, model
 ) -> tuple[tuple[str, Any], ...]:
     """(nutrient, column) of the 3414 analysis, N, P, K, when the trials are 3414 trials.
 
     The design is ``design``, or the one :func:`fertopt.plan_analysis` gives the first trial
-    when the rates are asked for nothing else (no ``surface=``, no ``model=``): the 3414
-    analysis runs one trial at a time, and a batch that asks for the vectorized surface keeps
-    its speed unless it asks for the 3414 analysis too.  A Dask source (not read here) gets it
-    only with ``design="3414"``.
+    (``plan``) when the rates are asked for nothing else (no ``surface=``, no ``model=``): the
+    3414 analysis runs one trial at a time, and a batch that asks for the vectorized surface
+    keeps its speed unless it asks for the 3414 analysis too.  A Dask source (not read here)
+    gets it only with ``design="3414"``.
     """
     names = list(_v.as_names(rates, "rates")) if rates is not None else []
     if design is None and (surface is not None or model is not None):
@@ -594,24 +594,9 @@ def _three414_rates(
                 "rates=('N', 'P2O5', 'K2O')."
             )
         return ()
-    if frame is None or design == "3414":
+    if design == "3414":
         return tuple((nutrient_of(c) or str(c), c) for c in names)
-    by_names = list(_v.as_names(by, "by"))
-    if not by_names or any(c not in frame.columns for c in [*by_names, response, *names]):
-        return ()  # the roles are checked, with their messages, by _as_plan
-    keys = frame[by_names].iloc[:1]
-    first = frame.loc[(frame[by_names] == keys.to_numpy()[0]).all(axis=1)]
-    try:
-        plan = plan_analysis(
-            first,
-            response=response,
-            treatment=treatment if not isinstance(treatment, (list, tuple)) else None,
-            block=block,
-            rates=names,
-        )
-    except FertoptError:
-        return ()
-    if plan.design != "3414":
+    if plan is None or plan.design != "3414":
         return ()
     return tuple((plan.rates[c] or str(c), c) for c in list(plan.rates)[:3])
 
