@@ -30,7 +30,7 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Notes, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import check_lang, design_name, label, translate_message
+from fertopt._core.i18n import check_lang, design_name, keyed, label, message, translate_message
 from fertopt._core.validation import check_probability
 from fertopt.anova.projections import coding, shift, term_columns
 from fertopt.exceptions import DesignError, DesignWarning, OptionError
@@ -473,19 +473,14 @@ def lsmeans(result: Any, /, *, term: str | Sequence[str], level: float = 0.95) -
     notes, warns = [], []
     if not np.all(lsm.estimable):
         bad = [lb for lb, ok in zip(labels, lsm.estimable, strict=True) if not ok]
-        text = (
-            f"the LS-means of {', '.join(bad)} cannot be estimated: they depend on factorial "
-            "cells without plots. They are left empty (NaN), as emmeans prints nonEst; compare "
-            "the cells that have plots instead (term with ':')."
-        )
+        text = message("ls_not_estimable", levels=", ".join(map(str, bad)))
         warnings.warn(text, DesignWarning, stacklevel=2)
         warns.append(text)
     equal = lsm.equals_arithmetic(float(result.mse)) and lsm.error == "Residuals"
     if str(result.design).startswith("split-plot"):
         equal = False
         notes.append(
-            "Split-plot: standard errors of the mixed model with random main plots, from "
-            f"{lsm.error} (df {format_number(lsm.df, 6)})."
+            message("ls_split_plot_se", error=keyed(lsm.error), df=format_number(lsm.df, 6))
         )
     cov = pd.DataFrame(lsm.cov, index=labels, columns=labels)
     return LSMeansResult(

@@ -178,8 +178,7 @@ def _residual_error(aov, term_name: str) -> tuple[float, float, str, list[str]]:
         # a combined analysis over environments (fertopt.combined_anova) names, per term,
         # the error its treatment test used: treatment × environment or the pooled residual
         notes.append(
-            f"Combined analysis over environments: means are compared with the error of the "
-            f"{term_name} test ({name}, df {format_number(df, 6)})."
+            message("mc_combined_error", term=term_name, name=keyed(name), df=format_number(df, 6))
         )
     return mse, df, name, notes
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from fertopt._core.i18n import message
 from fertopt.anova import least_squares_means
 from fertopt.exceptions import DesignWarning
 from fertopt.multcomp._families import Family, families_from_anova
@@ -102,24 +103,11 @@ def select_means(aov, parts: tuple[str, ...], within: tuple[str, ...], means: st
     if coincide:
         return MeansChoice(arithmetic, n_obs, means, True)
     if ls is None:
-        text = (
-            "least-squares means of "
-            f"{':'.join(parts)} cannot be estimated (a factorial cell is empty), so the "
-            "arithmetic means of the plots are compared; they mix the effects of the other "
-            "factors. Compare the cells that have plots with term= and within=."
-        )
+        text = message("mc_ls_not_estimable", term=":".join(parts))
         warns = [(DesignWarning, text)] if means == "ls" else []
         return MeansChoice(arithmetic, n_obs, "arithmetic", False, [text], warns)
     if means == "arithmetic":
-        note = (
-            "The means are arithmetic means of the plots (as in agricolae), not least-squares "
-            "means: with missing plots or unequal replication they carry block and other "
-            "effects. means='ls' compares least-squares means (as emmeans)."
-        )
+        note = message("mc_arithmetic_means")
         return MeansChoice(arithmetic, n_obs, "arithmetic", False, [note])
-    note = (
-        "The means are least-squares means (adjusted for blocks and unequal replication, as "
-        "emmeans and SAS LSMEANS); the pairwise standard errors come from their covariance. "
-        "means='arithmetic' gives agricolae's arithmetic means."
-    )
+    note = message("mc_ls_means")
     return MeansChoice(ls, n_obs, "ls", False, [note])

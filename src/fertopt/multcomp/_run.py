@@ -241,10 +241,7 @@ def _assemble(
     if test == "Duncan":
         notes.append(message("mc_duncan_protection"))
     if test == "Waller":
-        notes.append(
-            "The Waller–Duncan test minimises the Bayes risk at the k-ratio given; its critical "
-            "t grows as the treatment F shrinks, and it has no p-values (the column p is empty)."
-        )
+        notes.append(message("mc_waller"))
     warns = plan.warns + _replication_warning(families, replication, test)
     for category, text in warns:
         warnings.warn(text, category, stacklevel=4)  # the caller of the public function
@@ -278,7 +275,7 @@ def _assemble(
     )
 
 
-def _waller_f_values(aov, plan: Plan, families: list[Family]) -> tuple[list[float], str]:
+def _waller_f_values(aov, plan: Plan, families: list[Family]) -> tuple[list[float], Any]:
     """The F ratio behind each family's Waller–Duncan t, and a note saying where it came from.
 
     A whole term compared against its own error takes the F of the ANOVA table (as
@@ -290,15 +287,10 @@ def _waller_f_values(aov, plan: Plan, families: list[Family]) -> tuple[list[floa
     if not plan.within and plan.term in table.index and own == plan.error_term:
         fval = float(table.loc[plan.term, "f"])
         if np.isfinite(fval):
-            return [fval] * len(families), (
-                f"The Waller–Duncan t uses F = {format_number(fval, 6)} of {plan.term} in the "
-                "ANOVA table."
-            )
+            note = message("mc_waller_f_table", f=format_number(fval, 6), term=plan.term)
+            return [fval] * len(families), note
     values = [family_f(f.means, f.n, plan.mse) for f in families]
-    return values, (
-        "The Waller–Duncan t uses the F ratio of the means compared, "
-        "Σ n (mean − grand mean)² / (k − 1) / MSE, with the error used here."
-    )
+    return values, message("mc_waller_f_means")
 
 
 # ---------------------------------------------------------------------------

@@ -213,56 +213,7 @@ def column_label(column: Any, lang: str = "en") -> str:
 #: Notes and warnings that analyses store as plain English sentences, as patterns with
 #: their Chinese wording (named groups are carried over).  New texts are keyed messages
 #: (:func:`message`) instead; these patterns serve the texts not yet converted.
-_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
-    (
-        re.compile(
-            r"The means are least-squares means \(adjusted for blocks and unequal replication, "
-            r"as emmeans and SAS LSMEANS\); the pairwise standard errors come from their "
-            r"covariance\. means='arithmetic' gives agricolae's arithmetic means\."
-        ),
-        "比较的是最小二乘均值（校正区组与重复数不等的影响，同 emmeans、SAS LSMEANS），两两比较的"
-        "标准误来自其协方差。means='arithmetic' 给出 agricolae 的算术平均值。",
-    ),
-    (
-        re.compile(
-            r"The means are arithmetic means of the plots \(as in agricolae\), not least-squares "
-            r"means: with missing plots or unequal replication they carry block and other "
-            r"effects\. means='ls' compares least-squares means \(as emmeans\)\."
-        ),
-        "比较的是小区算术平均值（同 agricolae），不是最小二乘均值：有缺区或重复数不等时，它们含有"
-        "区组等效应。means='ls' 比较最小二乘均值（同 emmeans）。",
-    ),
-    (
-        re.compile(
-            r"least-squares means of (?P<term>\S+) cannot be estimated \(a factorial cell is "
-            r"empty\), so the arithmetic means of the plots are compared; they mix the effects "
-            r"of the other factors\. Compare the cells that have plots with term= and within=\."
-        ),
-        "{term} 的最小二乘均值无法估计（因子组合有空缺），故比较小区算术平均值，其中混有其他因子的"
-        "效应。可用 term= 与 within= 比较有小区的组合。",
-    ),
-    (
-        re.compile(
-            r"the LS-means of (?P<levels>.+) cannot be estimated: they depend on factorial cells "
-            r"without plots\. They are left empty \(NaN\), as emmeans prints nonEst; compare the "
-            r"cells that have plots instead \(term with ':'\)\."
-        ),
-        lambda g: (
-            f"{g['levels']} 的最小二乘均值无法估计：它们依赖于没有小区的因子组合，故留空"
-            "（NaN，同 emmeans 的 nonEst）；可改为比较有小区的组合（term 中用 ':'）。"
-        ),
-    ),
-    (
-        re.compile(
-            r"Split-plot: standard errors of the mixed model with random main plots, from "
-            r"(?P<error>.+) \(df (?P<df>\S+)\)\."
-        ),
-        lambda g: (
-            f"裂区设计：标准误取自主区随机的混合模型，依据 {label(g['error'], 'zh')}"
-            f"（自由度 {g['df']}）。"
-        ),
-    ),
-]
+_MESSAGES: list[tuple[re.Pattern[str], Any]] = []
 
 # -- CanonicalResult, SurfaceOptimum, TypicalityResult, SurfacePoint, NetReturnCurve,
 # -- PriceSensitivity, PooledSites: their stored notes, warnings and money units

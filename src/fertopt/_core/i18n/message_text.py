@@ -246,6 +246,60 @@ MESSAGE_TEXT: dict[str, tuple[str, str]] = {
         "The error is block-adjusted ({name}, df {df}).",
         "误差已扣除区组效应（{name}，自由度 {df}）。",
     ),
+    "mc_ls_not_estimable": (
+        "least-squares means of {term} cannot be estimated (a factorial cell is empty), so the "
+        "arithmetic means of the plots are compared; they mix the effects of the other "
+        "factors. Compare the cells that have plots with term= and within=.",
+        "{term} 的最小二乘均值无法估计（因子组合有空缺），故比较小区算术平均值，其中混有其他因子的"
+        "效应。可用 term= 与 within= 比较有小区的组合。",
+    ),
+    "mc_arithmetic_means": (
+        "The means are arithmetic means of the plots (as in agricolae), not least-squares "
+        "means: with missing plots or unequal replication they carry block and other "
+        "effects. means='ls' compares least-squares means (as emmeans).",
+        "比较的是小区算术平均值（同 agricolae），不是最小二乘均值：有缺区或重复数不等时，它们含有"
+        "区组等效应。means='ls' 比较最小二乘均值（同 emmeans）。",
+    ),
+    "mc_ls_means": (
+        "The means are least-squares means (adjusted for blocks and unequal replication, as "
+        "emmeans and SAS LSMEANS); the pairwise standard errors come from their covariance. "
+        "means='arithmetic' gives agricolae's arithmetic means.",
+        "比较的是最小二乘均值（校正区组与重复数不等的影响，同 emmeans、SAS LSMEANS），两两比较的"
+        "标准误来自其协方差。means='arithmetic' 给出 agricolae 的算术平均值。",
+    ),
+    "ls_not_estimable": (
+        "the LS-means of {levels} cannot be estimated: they depend on factorial cells without "
+        "plots. They are left empty (NaN), as emmeans prints nonEst; compare the cells that "
+        "have plots instead (term with ':').",
+        "{levels} 的最小二乘均值无法估计：它们依赖于没有小区的因子组合，故留空"
+        "（NaN，同 emmeans 的 nonEst）；可改为比较有小区的组合（term 中用 ':'）。",
+    ),
+    "ls_split_plot_se": (
+        "Split-plot: standard errors of the mixed model with random main plots, from {error} "
+        "(df {df}).",
+        "裂区设计：标准误取自主区随机的混合模型，依据 {error}（自由度 {df}）。",
+    ),
+    "mc_waller": (
+        "The Waller–Duncan test minimises the Bayes risk at the k-ratio given; its critical t "
+        "grows as the treatment F shrinks, and it has no p-values (the column p is empty).",
+        "Waller–Duncan 检验在给定 k 比值下使贝叶斯风险最小；处理 F 值越小，其临界 t 值越大；该检验"
+        "没有 P 值（p 列为空）。",
+    ),
+    "mc_waller_f_table": (
+        "The Waller–Duncan t uses F = {f} of {term} in the ANOVA table.",
+        "Waller–Duncan 临界 t 值采用方差分析表中 {term} 的 F = {f}。",
+    ),
+    "mc_waller_f_means": (
+        "The Waller–Duncan t uses the F ratio of the means compared, "
+        "Σ n (mean − grand mean)² / (k − 1) / MSE, with the error used here.",
+        "Waller–Duncan 临界 t 值采用所比较平均值的 F 比值 Σ n (平均值 − 总平均)² / (k − 1) / MSE，"
+        "误差取本次比较所用的误差。",
+    ),
+    "mc_combined_error": (
+        "Combined analysis over environments: means are compared with the error of the {term} "
+        "test ({name}, df {df}).",
+        "多环境联合分析：平均值的比较采用 {term} 检验的误差（{name}，自由度 {df}）。",
+    ),
     "mc_rows_columns_adjusted": (
         "The error is adjusted for rows and columns ({name}, df {df}).",
         "误差已扣除行、列效应（{name}，自由度 {df}）。",
