@@ -321,3 +321,26 @@ def test_units_and_statuses_read_as_chinese_papers_write_them():
     # a curve without a maximum does not bend down (∩); "不下凸" said the opposite
     text = status_text("no_maximum", "zh")
     assert "不下凸" not in text and "不向下弯曲" in text
+
+
+def test_the_unit_trap_warning_reads_in_chinese_in_the_report():
+    # yields per mu (kg/ha ÷ 15) with rates per ha and no units declared: the PriceWarning of
+    # the unit trap is issued in English to Python users and shown in Chinese in the report
+    # (plain column names: the bundled ones say kg/ha, which would declare the units)
+    raw = fo.load_dataset("minnesota_2012")
+    data = pd.DataFrame(
+        {
+            "yield": raw["yld_grain_dry_kgha"] / 15,
+            "N": raw["rate_n_applied_kgha"],
+            "rep": raw["rep"],
+        }
+    )
+    kw = dict(response="yield", treatment="N", block="rep", rates={"N": "N"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = fo.trial_report(
+            data, lang="zh", posthoc=None, figures=False, prices=fo.Prices(crop=0.157, N=0.88), **kw
+        )
+    assert any("unit mismatch" in str(w.message) for w in caught)
+    items = report.section("warnings").blocks[0].items
+    assert any(w.startswith("施肥不合算") and "单位" in w for w in items), items

@@ -737,7 +737,7 @@ def pool_sites(
         at_lowest=bool(mrtn <= grid[0] + 1e-9 * max(abs(grid[-1]), 1.0)),
         yield_low=float(mean_yield[0]),
         gain=float(mean_yield.max() - mean_yield[0]),
-        finding="the MRTN rate is the lowest rate of the grid",
+        finding=message("unit_finding_mrtn"),
     )
     if unit is not None:
         warn.append(unit)

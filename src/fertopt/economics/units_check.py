@@ -30,6 +30,7 @@ import math
 import warnings
 
 from fertopt._core.formatting import format_number
+from fertopt._core.i18n import Message, message
 from fertopt.exceptions import PriceWarning
 
 __all__ = ["RESPONSE_SHARE", "FAR_BEYOND", "unit_mismatch", "warn_unit_mismatch"]
@@ -44,14 +45,6 @@ FAR_BEYOND = 3.0
 #: Yields below this, taken as kg per area, are implausibly small: they look like t per area.
 _T_SIZED = 25.0
 
-_FIX = (
-    "Declare the units: read the file with headers such as 'yield (kg/mu)' and "
-    "'N (kg/ha)' (fertopt.read_trials records them), or pass units={{'response': "
-    "'kg/mu', {rate}: 'kg/ha'}} to the analysis; give a crop price per tonne as "
-    "fo.Prices(crop=..., crop_unit='t'); or convert the columns to the same units. If the "
-    "units already agree, declaring them confirms it and silences this warning"
-)
-
 
 def unit_mismatch(
     *,
@@ -62,8 +55,8 @@ def unit_mismatch(
     rate: float = math.nan,
     top: float = math.nan,
     rate_key: str = "'rate'",
-    finding: str = "the economic optimum is at the lowest tested rate",
-) -> str | None:
+    finding: Message | None = None,
+) -> Message | None:
     """The unit-trap warning for an economic optimum, or None when nothing looks wrong.
 
     Parameters
@@ -82,13 +75,15 @@ def unit_mismatch(
     rate_key : str
         How the rate is named in ``units=`` (``"'rate'"`` for curves, ``"'rates'"`` for
         surfaces), for the fix.
-    finding : str
-        What "no fertilizer pays" means for this analysis, in words.
+    finding : Message, optional
+        What "no fertilizer pays" means for this analysis (a keyed message; by default
+        "the economic optimum is at the lowest tested rate").
 
     Returns
     -------
-    str or None
-        The warning's text (names the likely cause and the fix), without a final period.
+    Message or None
+        The warning (names the likely cause and the fix, in English and Chinese), without a
+        final period.
 
     Examples
     --------
@@ -99,40 +94,36 @@ def unit_mismatch(
     """
     if declared or not (math.isfinite(yield_low) and yield_low > 0):
         return None
-    fix = _FIX.format(rate=rate_key)
+    fix = message("unit_fix", rate=rate_key)
     if at_lowest and math.isfinite(gain) and gain >= RESPONSE_SHARE * yield_low:
-        share = 100 * gain / yield_low
-        if yield_low + gain < _T_SIZED:
-            cause = (
-                f"yields of about {format_number(yield_low + gain, 3)} look like t per area "
-                "(t/ha), while the prices were applied per kg: the price ratio is then 1000 "
-                "times too large"
-            )
-        else:
-            cause = (
-                "yields per mu with rates per ha (or prices per another mass than the yields) "
-                "make the price ratio 15 (or 1000) times too large"
-            )
-        return (
-            f"no fertilizer pays ({finding}) although "
-            f"the fitted yield rises by {format_number(gain, 4)} ({share:.0f} % of the yield "
-            "without fertilizer): with undeclared units this is the sign of a unit mismatch "
-            f"between yields, rates and prices. Likely cause: {cause}. {fix}"
+        cause = (
+            message("unit_cause_t", size=format_number(yield_low + gain, 3))
+            if yield_low + gain < _T_SIZED
+            else message("unit_cause_mu")
+        )
+        return message(
+            "unit_trap_flat",
+            finding=finding if finding is not None else message("unit_finding_optimum"),
+            gain=format_number(gain, 4),
+            share=f"{100 * gain / yield_low:.0f}",
+            cause=cause,
+            fix=fix,
         )
     if math.isfinite(rate) and math.isfinite(top) and top > 0 and rate > FAR_BEYOND * top:
-        return (
-            f"the economic optimum ({format_number(rate, 4)}) lies more than {FAR_BEYOND:g} "
-            f"times beyond the highest tested rate ({format_number(top, 4)}): with undeclared "
-            "units a price ratio too small by a unit factor (rates per mu with yields per ha: "
-            f"15; yields in kg priced per t: 1000) puts it there. {fix}"
+        return message(
+            "unit_trap_far",
+            rate=format_number(rate, 4),
+            times=f"{FAR_BEYOND:g}",
+            top=format_number(top, 4),
+            fix=fix,
         )
     return None
 
 
-def warn_unit_mismatch(text: str | None, stacklevel: int) -> None:
+def warn_unit_mismatch(text: Message | None, stacklevel: int) -> None:
     """Issue ``text`` (from :func:`unit_mismatch`) as a :class:`PriceWarning`, if any.
 
     ``stacklevel`` counts from the caller of this function, as for :func:`warnings.warn`.
     """
     if text:
-        warnings.warn(text[0].upper() + text[1:] + ".", PriceWarning, stacklevel=stacklevel + 1)
+        warnings.warn(text.sentence(), PriceWarning, stacklevel=stacklevel + 1)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.i18n import message
 from fertopt.economics.units_check import unit_mismatch
 from fertopt.exceptions import OptionError
 from fertopt.omission.rates import Dose
@@ -179,8 +180,7 @@ def unit_trap(trial: Trial, economics: pd.DataFrame | None, pricing: Pricing) ->
         at_lowest=bool(rows.loc[full, "net_return"] <= 0),
         yield_low=low,
         gain=float(rows.loc[full, "yield"]) - low,
-        finding=f"the full treatment {full!r} returns no more than its fertilizer costs over the "
-        f"control {control!r}",
+        finding=message("unit_finding_omission", full=repr(full), control=repr(control)),
     )
 
 

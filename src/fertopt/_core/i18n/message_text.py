@@ -300,6 +300,55 @@ MESSAGE_TEXT: dict[str, tuple[str, str]] = {
         "test ({name}, df {df}).",
         "多环境联合分析：平均值的比较采用 {term} 检验的误差（{name}，自由度 {df}）。",
     ),
+    "unit_fix": (
+        "Declare the units: read the file with headers such as 'yield (kg/mu)' and "
+        "'N (kg/ha)' (fertopt.read_trials records them), or pass units={{'response': "
+        "'kg/mu', {rate}: 'kg/ha'}} to the analysis; give a crop price per tonne as "
+        "fo.Prices(crop=..., crop_unit='t'); or convert the columns to the same units. If the "
+        "units already agree, declaring them confirms it and silences this warning",
+        "请声明单位：读取文件时用带单位的表头，如“yield (kg/mu)”“N (kg/ha)”（fertopt.read_trials "
+        "会记录），或在分析中给出 units={{'response': 'kg/mu', {rate}: 'kg/ha'}}；作物价格按吨计时"
+        "写作 fo.Prices(crop=..., crop_unit='t')；或把各列换算为同一单位。若单位本已一致，声明后即"
+        "可确认并不再出现此警告",
+    ),
+    "unit_cause_t": (
+        "yields of about {size} look like t per area (t/ha), while the prices were applied per "
+        "kg: the price ratio is then 1000 times too large",
+        "约 {size} 的产量像是以吨/面积（t/ha）计，而价格按 kg 计：价格比因此大了 1000 倍",
+    ),
+    "unit_cause_mu": (
+        "yields per mu with rates per ha (or prices per another mass than the yields) make the "
+        "price ratio 15 (or 1000) times too large",
+        "产量按亩、施肥量按公顷计（或价格与产量的质量单位不同），使价格比大了 15（或 1000）倍",
+    ),
+    "unit_trap_flat": (
+        "no fertilizer pays ({finding}) although the fitted yield rises by {gain} ({share} % of "
+        "the yield without fertilizer): with undeclared units this is the sign of a unit "
+        "mismatch between yields, rates and prices. Likely cause: {cause}. {fix}",
+        "施肥不合算（{finding}），但拟合产量增加了 {gain}（占不施肥产量的 {share}%）："
+        "单位未声明时，这是产量、施肥量与价格单位不一致的迹象。可能原因：{cause}。{fix}",
+    ),
+    "unit_trap_far": (
+        "the economic optimum ({rate}) lies more than {times} times beyond the highest tested "
+        "rate ({top}): with undeclared units a price ratio too small by a unit factor (rates "
+        "per mu with yields per ha: 15; yields in kg priced per t: 1000) puts it there. {fix}",
+        "最佳经济施肥量（{rate}）超过最高试验施肥量（{top}）的 {times} 倍：单位未声明时，价格比因"
+        "单位换算而偏小（施肥量按亩、产量按公顷：15 倍；产量按 kg、价格按吨：1000 倍）会使其落在"
+        "那里。{fix}",
+    ),
+    "unit_finding_optimum": (
+        "the economic optimum is at the lowest tested rate",
+        "最佳经济施肥量位于最低试验施肥量",
+    ),
+    "unit_finding_mrtn": (
+        "the MRTN rate is the lowest rate of the grid",
+        "MRTN 施肥量为网格的最低施肥量",
+    ),
+    "unit_finding_omission": (
+        "the full treatment {full} returns no more than its fertilizer costs over the control "
+        "{control}",
+        "全肥处理 {full} 相对于对照 {control} 的增产收益不超过其肥料成本",
+    ),
     "mc_rows_columns_adjusted": (
         "The error is adjusted for rows and columns ({name}, df {df}).",
         "误差已扣除行、列效应（{name}，自由度 {df}）。",
