@@ -1,0 +1,14 @@
+"""From a network of trials to a recommendation.
+
+Hierarchical (random-coefficient) response models across sites, the pooled 3414 analysis as
+regional stations practise it, and recommendations whose loss on sites they did not see is
+measured by leave-site-out refits.
+
+The package sits above ``soiltest`` (class regression groups sites by soil-test class) and
+``reports | batch`` (the per-site fits of a large network run through ``run_batch``), and below
+``audit`` and ``studies``.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
