@@ -447,7 +447,7 @@ def run_batch(
             else:
                 frame = _v.require_frame(data)
                 plan = _as_plan(frame.columns, *roles)
-                ddf = frame_by_trial(frame, plan, 2 * workers_of(client))
+                ddf = frame_by_trial(frame, plan, 2 * workers_of(client))  # pandas pieces
                 by_trial = True
                 lazy = None
                 keys = trial_keys(frame, plan.by)
