@@ -121,3 +121,70 @@ def test_dask_engine_gives_the_same_letters(client):
     res = run(dd.from_pandas(data, npartitions=4), posthoc="duncan")
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(res, name), getattr(local, name))
+
+
+def test_files_holding_whole_trials_are_analysed_without_a_shuffle(client, tmp_path, monkeypatch):
+    # a dataset written one file per group of trials (as one per site or year): no trial spans
+    # two files, so the files are the partitions; a shuffle here would fail the run
+    data = random_trials(24, seed=35, degenerate=False)
+    trials = sorted(data["trial"].unique())
+    for i, group in enumerate((trials[:8], trials[8:17], trials[17:])):
+        data[data["trial"].isin(group)].to_parquet(tmp_path / f"site{i}.parquet")
+
+    def no_shuffle(*args, **kwargs):
+        raise AssertionError("the engine shuffled files that hold whole trials")
+
+    monkeypatch.setattr(dd.DataFrame, "shuffle", no_shuffle)
+    pattern = str(tmp_path / "site*.parquet")
+    same(run(pattern, engine="dask"), run(pattern))
+
+
+def test_the_usual_treatment_set_is_the_batch_s_not_the_partition_s(client, tmp_path):
+    # 30 complete trials in two files, and a third file whose 10 trials all lack treatment T2:
+    # within that file "lacking T2" is the usual set, but the batch's usual set has it, so all
+    # 10 trials must be warned about, by the Dask engine as by the local one
+    complete = random_trials(30, seed=36, degenerate=False, shape=(4, 3))
+    short = random_trials(10, seed=37, degenerate=False, shape=(4, 3))
+    short = short[short["trt"] != "T2"].assign(trial=lambda d: d["trial"] + 100)
+    complete[complete["trial"] < 15].to_parquet(tmp_path / "a.parquet")
+    complete[complete["trial"] >= 15].to_parquet(tmp_path / "b.parquet")
+    short.to_parquet(tmp_path / "c.parquet")
+    pattern = str(tmp_path / "*.parquet")
+    res, local = run(pattern, engine="dask"), run(pattern)
+    same(res, local)
+    lacking = res.warnings[res.warnings["message"].str.contains("usual treatment set")]
+    assert sorted(lacking["trial"]) == list(range(100, 110))
+
+
+def test_usual_set_from_partition_counts_follows_the_majority_rule():
+    from fertopt.batch._dask import usual_from_sets
+
+    def part(sets, n_rows):
+        return {
+            "sets": {frozenset(k): v for k, v in sets.items()},
+            "n_trials": sum(sets.values()),
+            "n_rows": n_rows,
+            "labels": set().union(*sets),
+        }
+
+    # 6 of 10 trials have {A, B, C}: more than half, whichever partition they are in
+    parts = [part({("A", "B", "C"): 2, ("A", "B"): 3}, 50), part({("A", "B", "C"): 4, (): 1}, 40)]
+    assert usual_from_sets(parts) == ("A", "B", "C")
+    # 5 of 10 is not more than half: no usual set
+    parts = [part({("A", "B", "C"): 1, ("A", "B"): 3}, 50), part({("A", "B", "C"): 4, (): 2}, 40)]
+    assert usual_from_sets(parts) == ()
+    assert usual_from_sets([]) == ()
+
+
+def test_compact_tables_come_back_with_their_own_dtypes():
+    from fertopt.batch._dask import pack, unpack
+
+    data = random_trials(80, seed=38, degenerate=False)
+    local = run(data, posthoc="duncan")
+    tables = {name: getattr(local, name) for name in TABLES}
+    packed = pack(tables)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(unpack(packed)[name], tables[name])
+    # the letters table travels with narrowed integers and categories
+    compact, _ = packed["groups"]
+    assert compact["n"].dtype.itemsize < tables["groups"]["n"].dtype.itemsize

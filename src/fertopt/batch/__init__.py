@@ -333,11 +333,13 @@ def run_batch(
 
     **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, the files
     of a path or glob, read on the workers one partition per file, or a
-    pandas DataFrame, dealt into partitions of whole trials) are shuffled so
-    that each trial lies in one partition (skipped for a pandas frame and
-    when the frame is indexed by the trial column with known divisions), and
-    each partition is analysed by the vectorized engine on a worker of the
-    active ``dask.distributed`` client.  To use a cluster,
+    pandas DataFrame, cut into pieces of whole trials and sent to the
+    workers) are brought together by trial once: files that each hold whole
+    trials (a dataset written one file per site or year) and a frame indexed
+    by the trial column with known divisions are used as they are; otherwise
+    one hash shuffle on the ``by`` columns.  Each partition is analysed by
+    the vectorized engine on a worker of the active ``dask.distributed``
+    client and sends back compact tables (``docs/dask.md``).  To use a cluster,
     connect to it first: ``from distributed import Client;
     Client("tcp://scheduler:8786")``; every worker needs fertopt and access
     to the files; use worker processes with one thread each (the per-trial
@@ -447,7 +449,7 @@ def run_batch(
             else:
                 frame = _v.require_frame(data)
                 plan = _as_plan(frame.columns, *roles)
-                ddf = frame_by_trial(frame, plan, 2 * workers_of(client))
+                ddf = frame_by_trial(frame, plan, 2 * workers_of(client))  # pandas pieces
                 by_trial = True
                 lazy = None
                 keys = trial_keys(frame, plan.by)

@@ -3,13 +3,15 @@
 The data are a Dask DataFrame; the files of a path or glob, read on the
 workers by :func:`fertopt.batch.sources.read_file` (one partition per file:
 the local engines' reader, so the same files fail with the same messages);
-files behind a URL, read by Dask's own readers; or a pandas DataFrame, dealt
-into partitions of whole trials.  Rows are first brought together by trial
-(a hash shuffle on the ``by`` columns, skipped for a pandas frame and when
-the frame is already indexed by the single trial column with known
-divisions), then every partition is analysed by
-:func:`fertopt.batch._engine.run_local` on a worker of a ``dask.distributed``
-cluster, and the tables of all partitions are merged in key order.  The
+files behind a URL, read by Dask's own readers; or a pandas DataFrame, cut
+into pieces of whole trials and scattered to the workers.  Rows are brought
+together by trial once (a hash shuffle on the ``by`` columns, skipped for a
+pandas frame and when the frame is already indexed by the single trial
+column with known divisions) and the partitions stay on the workers for two
+steps: each counts its trials' treatment sets (so that the usual set of the
+batch is known without another pass over the data), then each is analysed
+by :func:`fertopt.batch._engine.run_local` and sends back compact tables,
+which are merged in key order.  The
 numbers are those of the local engines: a trial is analysed by the same code
 whatever partition it is in.
 
@@ -50,9 +52,7 @@ import pandas as pd
 from fertopt.batch._engine import (
     assemble,
     missing_key_failure,
-    presence_of,
     run_local,
-    usual_treatments,
 )
 from fertopt.batch._layout import label_codes, trial_keys
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan
@@ -73,7 +73,12 @@ __all__ = [
     "read_files",
     "files_frame",
     "frame_by_trial",
+    "pack",
     "run_dask",
+    "treatment_sets",
+    "trial_hashes",
+    "unpack",
+    "usual_from_sets",
     "trial_frame",
 ]
 
@@ -155,16 +160,15 @@ def _normalised(frame: pd.DataFrame, normalise: bool, plan: Plan) -> pd.DataFram
 
 
 def _analyse_partition(
-    frame: pd.DataFrame, plan: Plan, errors: str, normalise: bool, expected: Any = None
+    frame: pd.DataFrame, plan: Plan, errors: str, expected: Any = None
 ) -> dict[str, Any]:
-    """Tables of one partition (run on a worker).
+    """Compact tables of one partition (run on a worker; see :func:`pack`).
 
     Python's warning filters are process-wide, and the per-trial path
     records each trial's warnings by swapping them; partitions analysed by
     threads of one worker process therefore take turns.
     """
     with WARNINGS_LOCK:
-        frame = _normalised(frame, normalise, plan)
         if len(frame) == 0:
             return {"empty": True}
         frame = label_rows(frame, plan.by)
@@ -176,7 +180,60 @@ def _analyse_partition(
         parts = assemble(out, plan)
         parts["missing_labels"] = missing
         parts["missing_files"] = files
+        return pack(parts)
+
+
+_TABLES = ("table", "groups", "failures", "warnings")
+
+
+def _compact(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``frame`` with repetitive text as categories and small integers narrowed, and its dtypes.
+
+    A partition's tables travel from the worker in this form (the letters
+    table repeats the trial key and n in every row, the result table the
+    same few status words in every trial) and :func:`_restore` gives them
+    their dtypes back, so the merged tables equal the local engines' ones.
+    """
+    dtypes = frame.dtypes.to_dict()
+    out = {}
+    for name, col in frame.items():
+        dtype = col.dtype
+        if pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+            if len(col) > 64 and col.nunique(dropna=False) * 4 < len(col):
+                col = col.astype("category")
+        elif dtype == np.int64 and len(col):
+            lo, hi = col.min(), col.max()
+            for small in (np.int8, np.int16, np.int32):
+                if np.iinfo(small).min <= lo and hi <= np.iinfo(small).max:
+                    col = col.astype(small)
+                    break
+        out[name] = col
+    return pd.DataFrame(out, index=frame.index), dtypes
+
+
+def _restore(frame: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
+    changed = {c: d for c, d in dtypes.items() if frame[c].dtype != d}
+    return frame.astype(changed) if changed else frame
+
+
+def pack(parts: dict[str, Any]) -> dict[str, Any]:
+    """A partition's tables in compact form for the trip to the client."""
+    if parts.get("empty"):
         return parts
+    packed = dict(parts)
+    for name in _TABLES:
+        packed[name] = _compact(parts[name])
+    return packed
+
+
+def unpack(parts: dict[str, Any]) -> dict[str, Any]:
+    """The tables of :func:`pack` with their own dtypes."""
+    if parts.get("empty"):
+        return parts
+    out = dict(parts)
+    for name in _TABLES:
+        out[name] = _restore(*parts[name])
+    return out
 
 
 def _partitioned_by_trial(ddf: Any, by: Sequence[Any]) -> bool:
@@ -260,16 +317,15 @@ def files_frame(reads: list[Any], meta: pd.DataFrame) -> Any:
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
 
-def frame_by_trial(frame: pd.DataFrame, plan: Plan, n_parts: int) -> Any:
-    """A pandas frame as a Dask DataFrame whose partitions hold whole trials.
+def frame_by_trial(frame: pd.DataFrame, plan: Plan, n_parts: int) -> list[pd.DataFrame]:
+    """A pandas frame cut into ``n_parts`` pieces that hold whole trials.
 
-    Trials (in key order) are dealt into ``n_parts`` partitions of about
-    equal rows; the rows keep their labels and their order within each
-    trial, and rows without a trial key go, in their order, to the last one.
+    Trials (in key order) are dealt into pieces of about equal rows; the
+    rows keep their labels and their order within each trial, and rows
+    without a trial key go, in their order, to the last one.  The pieces
+    are scattered to the workers as data (:func:`run_dask`), not embedded in
+    a task graph.
     """
-    import dask
-
-    dd = require_dask()
     codes = trial_keys(frame, plan.by).codes
     n_trials = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
     n_parts = max(1, min(n_parts, n_trials))
@@ -281,11 +337,7 @@ def frame_by_trial(frame: pd.DataFrame, plan: Plan, n_parts: int) -> Any:
         t = int(np.searchsorted(ends, len(order) * i / n_parts)) if n_trials else 0
         cuts.append(max(cuts[-1], int(ends[min(t, n_trials - 1)]) if n_trials else 0))
     cuts.append(len(order))
-    pieces = [frame.iloc[order[a:b]] for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
-    with _no_string_conversion():
-        return dd.from_delayed(
-            [dask.delayed(p) for p in pieces], meta=frame.iloc[:0], verify_meta=False
-        )
+    return [frame.iloc[order[a:b]] for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
 
 
 def workers_of(client: Any) -> int:
@@ -293,8 +345,99 @@ def workers_of(client: Any) -> int:
     return max(1, len(client.nthreads()))
 
 
+def _partition_futures(client: Any, data: Any, normalise: bool, plan: Plan, by_trial: bool):
+    """Futures of the partitions, each holding whole trials, normalised, on the workers.
+
+    ``data`` is a Dask DataFrame or (``by_trial``) a list of pandas pieces
+    that already hold whole trials, scattered as data.  The partitions of a
+    Dask frame (one per file for a folder of files) are used as they are
+    when no trial spans two of them, as in a dataset written one file per
+    site or year; otherwise the rows are brought together by trial with one
+    hash shuffle on the ``by`` columns.  Nothing else passes over the whole
+    data before the analysis.
+    """
+    if by_trial:
+        return client.scatter(list(data))
+    import dask
+
+    dd = require_dask()
+    ddf = data
+    with _no_string_conversion():
+        if _partitioned_by_trial(ddf, plan.by):
+            tasks = [dask.delayed(_normalised)(p, normalise, plan) for p in ddf.to_delayed()]
+            return client.compute(tasks)
+        parts = client.compute(
+            [dask.delayed(_normalised)(p, normalise, plan) for p in ddf.to_delayed()]
+        )
+        on = [c for c in plan.by if c in ddf.columns or normalise]
+        if len(parts) < 2 or len(on) < len(plan.by):
+            return parts
+        hashes = client.gather(client.map(trial_hashes, parts, by=list(plan.by), pure=False))
+        together = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+        if len(np.unique(together)) == len(together):
+            return parts  # every trial lies in one partition: no shuffle
+        meta = client.submit(lambda f: f.iloc[:0], parts[0]).result()
+        whole = dd.from_delayed(parts, meta=meta, verify_meta=False)
+        whole = whole.shuffle(on=list(plan.by), shuffle_method="tasks")
+        return client.compute(whole.to_delayed())
+
+
+def trial_hashes(frame: pd.DataFrame, by: list[Any]) -> np.ndarray:
+    """Hashes of the distinct trial keys of one partition (run on a worker)."""
+    if len(frame) == 0 or any(c not in frame.columns for c in by):
+        return np.zeros(0, dtype=np.uint64)
+    keys = frame[by].drop_duplicates()
+    return pd.util.hash_pandas_object(keys, index=False).to_numpy()
+
+
+def treatment_sets(frame: pd.DataFrame, plan: Plan) -> dict[str, Any]:
+    """How many trials of one partition have each set of treatment labels (run on a worker).
+
+    The usual treatment set of the batch (:func:`fertopt.batch._engine.usual_treatments`)
+    is found from these counts, summed over the partitions, instead of a
+    separate pass over the key and treatment columns of the whole data.
+    """
+    if len(frame) == 0 or plan.treatment not in frame.columns:
+        return {"sets": {}, "n_trials": 0, "n_rows": 0, "labels": set()}
+    keys = trial_keys(frame, plan.by)
+    g, names = label_codes(frame[plan.treatment])
+    t = keys.codes
+    ok = (t >= 0) & (g >= 0)
+    n_g = len(names)
+    flat = np.bincount(t[ok].astype(np.int64) * n_g + g[ok], minlength=keys.n_trials * n_g)
+    presence = flat.reshape(keys.n_trials, n_g) > 0
+    packed = np.packbits(presence, axis=1) if n_g else np.zeros((keys.n_trials, 0), np.uint8)
+    rows = np.ascontiguousarray(packed).view(np.dtype((np.void, max(packed.shape[1], 1))))
+    codes, first = np.unique(rows.ravel(), return_inverse=True, return_index=True)[1:]
+    counts = np.bincount(first) if len(first) else np.zeros(0, dtype=np.int64)
+    sets: dict[frozenset[str], int] = {}
+    for pattern, count in zip(codes, counts, strict=True):
+        sets[frozenset(str(n) for n in names[presence[pattern]])] = int(count)
+    return {"sets": sets, "n_trials": keys.n_trials, "n_rows": len(t), "labels": set(names)}
+
+
+def usual_from_sets(summaries: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The usual treatment set of the batch from every partition's :func:`treatment_sets`.
+
+    The same rule as the local engines: the set of labels shared by more
+    than half of the trials, considered only when the trials × labels
+    presence table would not be too large to build; ``()`` when there is none.
+    """
+    n_trials = sum(s["n_trials"] for s in summaries)
+    n_rows = sum(s["n_rows"] for s in summaries)
+    labels = set().union(*(s["labels"] for s in summaries)) if summaries else set()
+    if n_trials == 0 or n_trials * len(labels) > max(4 * n_rows, 1 << 22):
+        return ()
+    total: dict[frozenset[str], int] = {}
+    for s in summaries:
+        for key, count in s["sets"].items():
+            total[key] = total.get(key, 0) + count
+    key, count = max(total.items(), key=lambda kv: kv[1])
+    return tuple(sorted(key)) if count * 2 > n_trials else ()
+
+
 def run_dask(
-    ddf: Any,
+    data: Any,
     normalise: bool,
     plan: Plan,
     *,
@@ -303,31 +446,26 @@ def run_dask(
     progress: bool,
     by_trial: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Analyse every trial of a Dask DataFrame on ``client``'s cluster.
+    """Analyse every trial of a Dask DataFrame (or of pandas pieces) on ``client``'s cluster.
 
-    ``by_trial``: the partitions already hold whole trials (no shuffle).
+    Two steps on partitions held by the workers: each partition counts its
+    trials' treatment sets (a few bytes back), then, with the usual set of
+    the whole batch known, each is analysed by the vectorized engine and
+    sends back compact tables.  ``by_trial``: ``data`` is a list of pandas
+    pieces that already hold whole trials (no shuffle).
     """
-    import dask
     from distributed import as_completed
 
     notes: list[str] = []
-    with _no_string_conversion():
-        if not by_trial and not _partitioned_by_trial(ddf, plan.by):
-            if normalise:
-                meta = read_keeping(ddf.head(5, npartitions=1), plan.columns).iloc[:0]
-                ddf = ddf.map_partitions(_normalised, True, plan, meta=meta)
-                normalise = False
-            on = [c for c in plan.by if c in ddf.columns]
-            if len(on) == len(plan.by):
-                ddf = ddf.shuffle(on=on, shuffle_method="tasks")
-        expected = _usual_treatments(ddf, plan, normalise) or ()  # () : the batch has none
-        parts = ddf.to_delayed()
-        tasks = [
-            dask.delayed(_analyse_partition)(p, plan, errors, normalise, expected) for p in parts
-        ]
+    parts = _partition_futures(client, data, normalise, plan, by_trial)
+    summaries = client.gather(client.map(treatment_sets, parts, plan=plan, pure=False))
+    expected = usual_from_sets(summaries)  # () : the batch has none
     bar = None
     try:
-        futures = client.compute(tasks)
+        futures = client.map(
+            _analyse_partition, parts, plan=plan, errors=errors, expected=expected, pure=False
+        )
+        del parts  # the analysis tasks hold the partitions; free each once it is analysed
         if progress:
             try:
                 from tqdm.auto import tqdm
@@ -340,26 +478,11 @@ def run_dask(
                 bar = tqdm(total=len(futures), unit="partition", desc="fertopt batch", leave=False)
                 for _ in as_completed(futures):
                     bar.update(1)
-        results = [f.result() for f in futures]
+        results = [unpack(r) for r in client.gather(futures)]
     finally:
         if bar is not None:
             bar.close()
     return merge(results, plan), notes
-
-
-def _usual_treatments(ddf: Any, plan: Plan, normalise: bool) -> tuple[str, ...] | None:
-    """The usual treatment set of the whole batch (one pass over the key and treatment columns)."""
-
-    cols = [*plan.by, plan.treatment]
-    if normalise:
-        meta = read_keeping(ddf.head(5, npartitions=1), plan.columns).iloc[:0]
-        ddf = ddf.map_partitions(_normalised, True, plan, meta=meta)
-    if any(c not in ddf.columns for c in cols):
-        ddf = ddf.reset_index()
-    pairs = ddf[list(dict.fromkeys(cols))].drop_duplicates().compute()
-    keys = trial_keys(pairs, plan.by)
-    g, names = label_codes(pairs[plan.treatment])
-    return usual_treatments(presence_of(keys.codes, keys.n_trials, g, len(names)), names)
 
 
 def merge(results: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:
