@@ -443,3 +443,21 @@ def test_two_plots_per_treatment_levene_not_computed():
     aov = fo.anova(df, response="y", treatment="trt")
     lev = aov.assumptions.set_index("test").loc["Levene / Brown-Forsythe (equal variances)"]
     assert np.isnan(lev["statistic"]) and "3 or more plots" in lev["note"]
+
+
+def test_variance_tests_equal_scipy_on_random_layouts():
+    # Brown–Forsythe and Bartlett are written out in numpy for speed; scipy's levene
+    # (center="median") and bartlett are the reference. Both sums are a few dozen terms, so
+    # they agree to rounding (1e-12 relative)
+    from scipy import stats
+
+    from fertopt.anova.projections import bartlett, brown_forsythe
+
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        k = int(rng.integers(2, 9))
+        groups = [rng.normal(0, rng.uniform(0.3, 4), int(rng.integers(3, 8))) for _ in range(k)]
+        lev = stats.levene(*groups, center="median")
+        bar = stats.bartlett(*groups)
+        assert_allclose(brown_forsythe(groups), (lev.statistic, lev.pvalue), rtol=1e-12)
+        assert_allclose(bartlett(groups), (bar.statistic, bar.pvalue), rtol=1e-12)

@@ -385,17 +385,23 @@ def as_labels(series: pd.Series, role: str, notes: list[str] | None = None) -> p
         )
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.to_numpy()
-        levels = np.unique(values)
+        levels, inverse = np.unique(values, return_inverse=True)
         text = {
             v: format(v, "g") if isinstance(v, (float, np.floating)) else str(v) for v in levels
         }
         if len(set(text.values())) < len(levels):
             text = _rounding_twins(levels, text, name, role, notes)
         categories = list(dict.fromkeys(text[v] for v in levels))
-        return pd.Categorical([text[v] for v in values], categories=categories)
-    labels = [str(v).strip() for v in series.astype(object)]
-    levels = natural_order(list(dict.fromkeys(labels)))
-    return pd.Categorical(labels, categories=levels)
+        where = {t: i for i, t in enumerate(categories)}
+        codes = np.array([where[text[v]] for v in levels], dtype=np.int64)[inverse.ravel()]
+        return pd.Categorical.from_codes(codes, categories=categories)
+    # each distinct cell once: its text, then the codes of every plot from the distinct cells
+    inverse, uniques = pd.factorize(series.astype(object), sort=False)
+    texts = [str(v).strip() for v in uniques]
+    levels = natural_order(list(dict.fromkeys(texts)))
+    where = {t: i for i, t in enumerate(levels)}
+    codes = np.array([where[t] for t in texts], dtype=np.int64)[np.asarray(inverse)]
+    return pd.Categorical.from_codes(codes, categories=levels)
 
 
 # ---------------------------------------------------------------------------
@@ -608,9 +614,14 @@ def cell_counts(frame: pd.DataFrame, columns: Sequence[Any]) -> pd.Series:
     codes = [frame[c].cat.codes.to_numpy() for c in columns]
     shape = tuple(len(frame[c].cat.categories) for c in columns)
     flat = np.ravel_multi_index(codes, shape) if codes else np.zeros(len(frame), dtype=int)
-    counts = np.bincount(flat, minlength=int(np.prod(shape)))
-    index = pd.MultiIndex.from_product(
-        [frame[c].cat.categories for c in columns], names=list(columns)
+    size = int(np.prod(shape))
+    counts = np.bincount(flat, minlength=size)
+    # the product index built from its codes (MultiIndex.from_product re-factorizes the levels)
+    index = pd.MultiIndex(
+        levels=[frame[c].cat.categories for c in columns],
+        codes=list(np.unravel_index(np.arange(size), shape)),
+        names=list(columns),
+        verify_integrity=False,
     )
     return pd.Series(counts, index=index)
 

@@ -319,9 +319,7 @@ def _r_squared(spec: Spec, ss: int, order: list[tuple[str, Any]], model: _Model)
 
 def _check_assumptions(clean: pd.DataFrame, spec: Spec, model: _Model) -> pd.DataFrame:
     """Normality and equal-variance tests on the residuals grouped by treatment."""
-    groups = np.asarray(
-        pd.Series(
-            list(zip(*[clean[f].astype(str) for f in spec.factors], strict=True)), index=clean.index
-        ).astype(str)
-    )
+    codes = [clean[f].cat.codes.to_numpy() for f in spec.factors]
+    shape = tuple(len(clean[f].cat.categories) for f in spec.factors)
+    groups = np.ravel_multi_index(codes, shape)  # one code per treatment combination
     return assumption_checks(model.resid, groups, math.sqrt(model.ss_total / max(model.n - 1, 1)))

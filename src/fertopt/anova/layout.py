@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
@@ -230,13 +231,23 @@ def prepare(
     roles = dict(spec.roles)
     roles.update({spec.block: "block", spec.row: "row", spec.column: "column"})
     roles.pop(None, None)
-    clean = pd.DataFrame({response: y.to_numpy()[~missing]}, index=frame.index[~missing])
+    keep_rows = ~missing
+    columns: dict[Any, Any] = {response: y.to_numpy()[keep_rows]}
     merged: list[str] = []
     for column, role in roles.items():
-        clean[column] = _v.as_labels(frame.loc[~missing, column], role, merged)
+        series = frame[column][keep_rows] if n_dropped else frame[column]
+        columns[column] = _v.as_labels(series, role, merged)
+    clean = pd.DataFrame(columns, index=frame.index[keep_rows])
     for text in merged:
         spec.warn(DataWarning, text)
     return clean, n_dropped
+
+
+def _counts(codes: dict, sizes: dict, columns: list) -> np.ndarray:
+    """Plots in every combination of the levels of ``columns`` (an array, empty cells 0)."""
+    shape = tuple(sizes[c] for c in columns)
+    flat = np.ravel_multi_index([codes[c] for c in columns], shape)
+    return np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape)
 
 
 def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequence) -> bool:
@@ -254,29 +265,34 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
         _refuse_crossed_site_blocks(clean, spec)
     _v.check_variation(clean[response].to_numpy(), response)
 
-    cells = _v.cell_counts(clean, list(spec.factors))
-    balanced = bool(cells.min() > 0 and cells.nunique() == 1)
+    codes = {c: clean[c].cat.codes.to_numpy() for c in (*spec.factors, spec.block) if c}
+    sizes = {c: len(clean[c].cat.categories) for c in codes}
+    cells = _counts(codes, sizes, list(spec.factors))
+    balanced = bool(cells.min() > 0 and (cells == cells.flat[0]).all())
     if spec.design in ("RCBD", "factorial RCBD"):
-        by_block = _v.cell_counts(clean, [spec.block, *spec.factors])
-        empty = by_block[by_block == 0]
-        per_block = clean.groupby(spec.block, observed=True).size()
+        by_block = _counts(codes, sizes, [spec.block, *spec.factors]).ravel()
+        n_empty = int((by_block == 0).sum())
+        per_block = np.bincount(codes[spec.block])
+        per_block = per_block[per_block > 0]
         if (
-            len(empty)
-            and per_block.nunique() == 1
+            n_empty
+            and (per_block == per_block[0]).all()
             and (by_block <= 1).all()
-            and len(empty) * 2 >= len(by_block)
+            and n_empty * 2 >= len(by_block)
         ):
             spec.warn(
                 UnbalancedDesignWarning,
-                message("incomplete_blocks", k=str(int(per_block.iloc[0])), n=str(len(cells))),
+                message("incomplete_blocks", k=str(int(per_block[0])), n=str(cells.size)),
             )
-        elif len(empty):
+        elif n_empty:
+            table = _v.cell_counts(clean, [spec.block, *spec.factors])
             spec.warn(
                 UnbalancedDesignWarning,
-                message("missing_plots", cells=_v.describe_cells(empty)),
+                message("missing_plots", cells=_v.describe_cells(table[table == 0])),
             )
-        extra = by_block[by_block > 1]
-        if len(extra):
+        if (by_block > 1).any():
+            table = _v.cell_counts(clean, [spec.block, *spec.factors])
+            extra = table[table > 1]
             spec.warn(
                 DesignWarning,
                 message(
@@ -285,7 +301,7 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
                     s="s" if len(extra) == 1 else "",
                 ),
             )
-        balanced = balanced and bool(by_block.min() > 0 and by_block.nunique() == 1)
+        balanced = balanced and bool(by_block.min() > 0 and (by_block == by_block[0]).all())
     elif spec.design == "Latin square":
         t = len(clean[spec.factors[0]].cat.categories)
         r = len(clean[spec.row].cat.categories)
@@ -332,9 +348,10 @@ def check_layout(clean: pd.DataFrame, response, spec: Spec, all_columns: Sequenc
                 + f" Complete or correct these plots (an unbalanced {name} needs a mixed model)."
             )
     if spec.design.startswith("factorial") and (cells == 0).any():
+        table = _v.cell_counts(clean, list(spec.factors))
         spec.warn(
             DesignWarning,
-            message("empty_cells", cells=_v.describe_cells(cells[cells == 0])),
+            message("empty_cells", cells=_v.describe_cells(table[table == 0])),
         )
     return balanced
 

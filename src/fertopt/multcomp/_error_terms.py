@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import keyed, message
@@ -151,21 +150,29 @@ def _resolve_within(
 # ---------------------------------------------------------------------------
 # the error, by design
 # ---------------------------------------------------------------------------
-def _error_row(errors: pd.DataFrame, name: str) -> tuple[float, float]:
-    row = errors.loc[name]
-    return float(row["ms"]), float(row["df"])
+def _error_rows(aov) -> dict[str, tuple[float, float]]:
+    """``{error name: (ms, df)}`` of the ANOVA's error strata."""
+    e = aov.errors
+    return {
+        str(name): (float(ms), float(df))
+        for name, ms, df in zip(e["error"], e["ms"], e["df"], strict=True)
+    }
+
+
+def _error_row(errors: dict[str, tuple[float, float]], name: str) -> tuple[float, float]:
+    return errors[name]
 
 
 def _residual_error(aov, term_name: str) -> tuple[float, float, str, list[str]]:
     """CRD, RCBD, Latin square and factorials: the (block-, row-, column-adjusted) residual."""
-    errors = aov.errors.set_index("error")
+    errors = _error_rows(aov)
     design = str(aov.design)
     name = (
         str(aov.error_of.get(term_name, "Residuals"))
         if getattr(aov, "error_of", None)
         else "Residuals"
     )
-    if name in errors.index:
+    if name in errors:
         mse, df = _error_row(errors, name)
     else:
         mse, df = float(aov.mse), float(aov.df_resid)
@@ -187,7 +194,7 @@ def _split_plot_error(
     aov, parts: tuple[str, ...], within: tuple[str, ...], term_name: str
 ) -> tuple[float, float, str, list[str]]:
     """Error a, error b, or for main-plot levels within a sub-plot level their combination."""
-    errors = aov.errors.set_index("error")
+    errors = _error_rows(aov)
     main, sub = str(aov.main_plot), str(aov.sub_plot)
     if set(parts) == {main, sub}:
         raise DesignError(
@@ -224,7 +231,7 @@ def _strata_error(
     aov, parts: tuple[str, ...], within: tuple[str, ...], term_name: str
 ) -> tuple[float, float, str, list[str]]:
     """Split-split-plot and strip-plot: the error, or combination of errors, of the comparison."""
-    errors = aov.errors.set_index("error")
+    errors = _error_rows(aov)
     factors = [str(f) for f in aov.factors]
     levels = [len(aov.data[f].cat.categories) for f in aov.factors]
     treatment_errors = {

@@ -9,7 +9,7 @@ statistics given to the ``*_from_means`` functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,38 +116,48 @@ def check_replicated(families: list[Family], where: str) -> None:
 # ---------------------------------------------------------------------------
 # from the plots of an ANOVA
 # ---------------------------------------------------------------------------
-def _label_series(frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
-    out = frame[cols[0]].astype(str)
-    for c in cols[1:]:
-        out = out + ":" + frame[c].astype(str)
-    return out
-
-
-def _family(stats: pd.DataFrame, within: str | None = None) -> Family:
-    return Family(
-        list(stats["_label"]),
-        stats["_mean"].to_numpy(float),
-        stats["_n"].to_numpy(float),
-        stats["_sd"].to_numpy(float),
-        within,
-    )
-
-
 def families_from_anova(
     aov, parts: tuple[str, ...], within: tuple[str, ...]
 ) -> tuple[list[Family], int]:
-    """Means of the levels of ``parts`` (one family per level of ``within``) and the plot count."""
+    """Means of the levels of ``parts`` (one family per level of ``within``) and the plot count.
+
+    The cells are the observed combinations of the levels, in the order of the levels (as a
+    sorted, observed-only groupby would give them); means are computed with one compensating
+    pass (the mean of the deviations from the first mean is added back) and standard
+    deviations from the deviations, on numpy arrays of the ANOVA's categorical columns.
+    """
     cols = list(within) + list(parts)
-    grouped = aov.data.groupby(cols, observed=True, sort=True)[aov.response]
-    # underscored names: a factor may be called "n" or "mean"
-    stats = pd.DataFrame(
-        {"_mean": grouped.mean(), "_sd": grouped.std(ddof=1), "_n": grouped.count()}
-    )
-    stats = stats.reset_index()
-    stats["_label"] = _label_series(stats, list(parts))
-    if within:
-        stats["_within"] = _label_series(stats, list(within))
-        families = [_family(sub, str(w)) for w, sub in stats.groupby("_within", sort=False)]
-    else:
-        families = [_family(stats)]
-    return families, int(grouped.count().sum())
+    data = aov.data
+    cats = [data[c].cat.categories for c in cols]
+    shape = tuple(len(c) for c in cats)
+    flat = np.ravel_multi_index([data[c].cat.codes.to_numpy() for c in cols], shape)
+    y = data[aov.response].to_numpy(dtype=float)
+    cells, inv = np.unique(flat, return_inverse=True)
+    inv = inv.ravel()
+    n = np.bincount(inv).astype(float)
+    mean = np.bincount(inv, weights=y) / n
+    mean += np.bincount(inv, weights=y - mean[inv]) / n
+    dev = y - mean[inv]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(np.bincount(inv, weights=dev * dev) / (n - 1))
+    sd[n < 2] = np.nan
+    level = np.unravel_index(cells, shape)
+    text = [np.asarray(c, dtype=object).astype(str)[lv] for c, lv in zip(cats, level, strict=True)]
+    k = len(within)
+    labels = [":".join(row) for row in zip(*text[k:], strict=True)]
+    if not within:
+        return [Family(labels, mean, n, sd, None)], len(y)
+    slices = [":".join(row) for row in zip(*text[:k], strict=True)]
+    families = []
+    for w in dict.fromkeys(slices):
+        pick = np.array([s == w for s in slices])
+        families.append(
+            Family(
+                [lb for lb, p in zip(labels, pick, strict=True) if p],
+                mean[pick],
+                n[pick],
+                sd[pick],
+                w,
+            )
+        )
+    return families, len(y)
