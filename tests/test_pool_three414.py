@@ -239,3 +239,27 @@ def test_display_in_both_languages_and_json(mixed):
     assert "<table" in pooled._repr_html_()
     json.dumps(pooled.to_dict())
     assert len(pooled.surfaces) == len(pooled.recommendations)
+
+
+def test_trials_keyed_by_site_and_year():
+    df = network(12, seed=13)
+    df["site"] = "S" + (df["trial"] // 2).astype(str)
+    df["year"] = 2020 + df["trial"] % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        batch = fo.run_batch(
+            df.drop(columns="trial"),
+            by=("site", "year"),
+            response="yield",
+            treatment="trt",
+            block="rep",
+            rates=RATES,
+            surface="full",
+            prices=PRICES,
+        )
+        pooled = fo.pool_three414(batch, data=df, method="class_regression", n_classes=2)
+    ck = df[(df[list(RATES)] == 0).all(axis=1)].groupby(["site", "year"])["yield"].mean()
+    np.testing.assert_allclose(
+        pooled.trials.set_index(["site", "year"])["ck_yield"].sort_index(), ck.sort_index()
+    )
+    assert pooled.recommendations["n_trials"].sum() == 12

@@ -348,8 +348,11 @@ def _check_data(data: pd.DataFrame, options: Mapping[str, Any]) -> None:
         )
 
 
-def _key_frame(frame: pd.DataFrame, by: list[Hashable]) -> pd.Series:
-    return pd.Series(list(zip(*[frame[c] for c in by], strict=True)), index=frame.index)
+def _key_index(frame: pd.DataFrame, by: list[Hashable]) -> pd.Index:
+    """The trial key of every row of ``frame`` as an index (a MultiIndex for several columns)."""
+    if len(by) == 1:
+        return pd.Index(frame[by[0]])
+    return pd.MultiIndex.from_frame(frame[by])
 
 
 def _trial_table(
@@ -368,15 +371,16 @@ def _trial_table(
         for n in nutrients:
             trials[f"top_{n}"] = np.nan
         return trials
-    keys = _key_frame(data, by)
-    x = data[list(nutrients)].apply(pd.to_numeric, errors="coerce")
-    y = pd.to_numeric(data[options["response"]], errors="coerce")
-    zero = (x == 0).all(axis=1)
-    ck = y[zero].groupby(keys[zero]).mean()
-    top = x.groupby(keys).max()
-    wanted = list(zip(*[trials[c] for c in by], strict=True))
-    trials["ck_yield"] = ck.reindex(pd.Index(wanted, tupleize_cols=False)).to_numpy()
-    top = top.reindex(pd.Index(wanted, tupleize_cols=False))
+    keys = _key_index(data, by)
+    x = data[list(nutrients)].apply(pd.to_numeric, errors="coerce").set_axis(keys)
+    y = pd.to_numeric(data[options["response"]], errors="coerce").set_axis(keys)
+    zero = (x == 0).all(axis=1).to_numpy()
+    level = list(range(len(by)))
+    ck = y[zero].groupby(level=level).mean()
+    top = x.groupby(level=level).max()
+    wanted = _key_index(trials, by)
+    trials["ck_yield"] = ck.reindex(wanted).to_numpy()
+    top = top.reindex(wanted)
     for n in nutrients:
         trials[f"top_{n}"] = top[n].to_numpy()
     return trials
@@ -467,9 +471,8 @@ def _class_values(
             f"classes={classes!r}: no such column in data (or no data=); name a soil-test "
             "column of data (one value per trial) or use classes='ck_yield'."
         )
-    values = pd.to_numeric(data[classes], errors="coerce")
-    keys = _key_frame(data, by)
-    spread = values.groupby(keys).agg(["min", "max"])
+    values = pd.to_numeric(data[classes], errors="coerce").set_axis(_key_index(data, by))
+    spread = values.groupby(level=list(range(len(by)))).agg(["min", "max"])
     varying = spread[spread["min"] != spread["max"]]
     if len(varying):
         key = varying.index[0]
@@ -479,8 +482,7 @@ def _class_values(
             f"{varying['min'].iloc[0]:g} to {varying['max'].iloc[0]:g}); a soil test has one "
             "value per trial. Correct the column or aggregate it per trial first."
         )
-    wanted = pd.Index(list(zip(*[trials[c] for c in by], strict=True)), tupleize_cols=False)
-    return spread["min"].reindex(wanted).to_numpy(dtype=float)
+    return spread["min"].reindex(_key_index(trials, by)).to_numpy(dtype=float)
 
 
 def _classify(
@@ -519,32 +521,39 @@ def _class_fit(
     nutrients: Sequence[str],
 ) -> tuple[np.ndarray, float]:
     """Ternary quadratic with one intercept per trial, fitted to the plots of ``used``."""
-    keys = _key_frame(data, by)
-    wanted = set(zip(*[used[c] for c in by], strict=True))
-    rows = data[keys.isin(wanted)]
+    keys = _key_index(data, by)
+    inside = keys.isin(_key_index(used, by))
+    rows = data[inside]
     x = rows[list(nutrients)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(rows[options["response"]], errors="coerce").to_numpy(dtype=float)
     good = np.isfinite(x).all(axis=1) & np.isfinite(y)
     x, y = x[good], y[good]
-    codes, _ = pd.factorize(keys[keys.isin(wanted)][good])
+    codes, _ = pd.factorize(keys[inside][good])
     n_t = int(codes.max()) + 1
     a, b, c = x.T
     poly = np.column_stack([a, b, c, a * a, b * b, c * c, a * b, a * c, b * c])
-    dummies = np.zeros((len(y), n_t))
-    dummies[np.arange(len(y)), codes] = 1.0
-    design = np.hstack([dummies, poly])
-    coef, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
-    if rank < design.shape[1]:
+    # one intercept per trial by the within-trial transformation (Frisch–Waugh): the slopes
+    # from the trial-centred plots, each trial's intercept from its means; no dummy columns,
+    # so a class of thousands of trials costs one 9-column least squares
+    counts = np.bincount(codes, minlength=n_t).astype(float)
+    mean_y = np.bincount(codes, weights=y, minlength=n_t) / counts
+    mean_x = np.column_stack(
+        [np.bincount(codes, weights=col, minlength=n_t) / counts for col in poly.T]
+    )
+    centred = poly - mean_x[codes]
+    beta, _, rank, _ = np.linalg.lstsq(centred, y - mean_y[codes], rcond=None)
+    if rank < poly.shape[1]:
         raise DataError(
             f"the class's {n_t} trial(s) do not identify the ternary quadratic (rank {rank} of "
-            f"{design.shape[1]} columns): they need at least 10 distinct rate combinations. "
-            "Use fewer classes or coefficient averaging."
+            f"{poly.shape[1]} response terms once each trial's level is removed): they need at "
+            "least 10 distinct rate combinations. Use fewer classes or coefficient averaging."
         )
-    fitted = design @ coef
+    intercepts = mean_y - mean_x @ beta
+    fitted = intercepts[codes] + poly @ beta
     ss_res = float(np.sum((y - fitted) ** 2))
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else math.nan
-    return np.concatenate([[coef[:n_t].mean()], coef[n_t:]]), r2
+    return np.concatenate([[intercepts.mean()], beta]), r2
 
 
 def _empty_class_note(c: int, k: int, method: str, n: int) -> str:
