@@ -11,4 +11,7 @@ The package sits above ``soiltest`` (class regression groups sites by soil-test 
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from fertopt.network.pool3414 import POOL_METHODS, pool_three414
+from fertopt.network.pool3414_result import PooledThree414
+
+__all__ = ["pool_three414", "PooledThree414", "POOL_METHODS"]
