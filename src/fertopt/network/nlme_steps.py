@@ -262,31 +262,53 @@ class Linearised:
         self.wtw = float(w @ w)
         self.colscale = np.sqrt(np.maximum(np.einsum("sii->i", self.ZtZ) / self.n, 1e-300))
 
-    def solve(self, lam: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
-        """Deviance, β̂, (XᵀV⁻¹X)⁻¹ (relative to σ²) and σ̂² for the factor ``lam``."""
+    def _parts(self, lam: np.ndarray):
         k = lam.shape[0]
-        M = np.einsum("ji,sjl,lm->sim", lam, self.ZtZ, lam) + np.eye(k)
-        try:
-            L = np.linalg.cholesky(M)
-        except np.linalg.LinAlgError:
-            return np.inf, np.full(self.p, np.nan), np.full((self.p, self.p), np.nan), np.nan
-        logdet = 2.0 * float(np.sum(np.log(np.einsum("sii->si", L))))
-        U = np.einsum("ji,sjl->sil", lam, self.ZtX)
-        u = np.einsum("ji,sj->si", lam, self.Ztw)
-        MiU = np.linalg.solve(M, U)
-        Miu = np.linalg.solve(M, u[..., None])[..., 0]
-        xvx = self.XtX - np.einsum("ski,skj->ij", U, MiU)
-        xvw = self.Xtw - np.einsum("ski,sk->i", U, Miu)
+        M = lam.T @ self.ZtZ @ lam + np.eye(k)
+        L = np.linalg.cholesky(M)  # raises LinAlgError if not positive definite
+        logdet = 2.0 * float(np.sum(np.log(np.diagonal(L, axis1=1, axis2=2))))
+        U = lam.T @ self.ZtX  # sites × k × p
+        u = self.Ztw @ lam  # sites × k
+        Mi = np.linalg.inv(M)
+        MiU = Mi @ U
+        Miu = np.einsum("sij,sj->si", Mi, u)
+        xvx = self.XtX - np.tensordot(U, MiU, axes=([0, 1], [0, 1]))
+        xvw = self.Xtw - np.tensordot(U, Miu, axes=([0, 1], [0, 1]))
         wvw = self.wtw - float(np.sum(u * Miu))
-        try:
-            cf = np.linalg.cholesky(xvx)
-        except np.linalg.LinAlgError:
-            return np.inf, np.full(self.p, np.nan), np.full((self.p, self.p), np.nan), np.nan
+        cf = np.linalg.cholesky(xvx)
         beta = np.linalg.solve(xvx, xvw)
         r2 = max(wvw - float(beta @ xvw), 1e-300)
+        return Mi, U, u, MiU, Miu, logdet, xvx, cf, beta, r2
+
+    def solve(self, lam: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+        """Deviance, β̂, (XᵀV⁻¹X)⁻¹ (relative to σ²) and σ̂² for the factor ``lam``."""
+        try:
+            _, _, _, _, _, logdet, xvx, cf, beta, r2 = self._parts(lam)
+        except np.linalg.LinAlgError:
+            return np.inf, np.full(self.p, np.nan), np.full((self.p, self.p), np.nan), np.nan
         dof = self.n - self.p if self.reml else self.n
         s2 = r2 / dof
         dev = dof * (1.0 + np.log(2.0 * np.pi * s2)) + logdet
         if self.reml:
             dev += 2.0 * float(np.sum(np.log(np.diag(cf))))
         return float(dev), beta, np.linalg.inv(xvx), s2
+
+    def ml_gradient(self, lam: np.ndarray) -> tuple[float, np.ndarray]:
+        """ML deviance and its derivative in each entry of Λ (k × k).
+
+        With ``v̂_i = M_i⁻¹Λᵀ(Z_iᵀw − Z_iᵀXβ̂)`` the spherical BLUPs and ``g_i = Z_iᵀ(w − Xβ̂ −
+        Z_iΛv̂_i)``, by the envelope theorem (β̂ and v̂ minimise the penalised r²)
+
+            ∂dev/∂Λ = 2 Σ_i Z_iᵀZ_i Λ M_i⁻¹ − (2N / r²) Σ_i g_i v̂_iᵀ.
+        """
+        try:
+            Mi, U, u, MiU, Miu, logdet, _, _, beta, r2 = self._parts(lam)
+        except np.linalg.LinAlgError:
+            return np.inf, np.zeros_like(lam)
+        s2 = r2 / self.n
+        dev = self.n * (1.0 + np.log(2.0 * np.pi * s2)) + logdet
+        vhat = Miu - MiU @ beta  # sites × k
+        ztr = self.Ztw - self.ZtX @ beta  # Zᵀ(w − Xβ̂), sites × k
+        g = ztr - np.einsum("sij,jl,sl->si", self.ZtZ, lam, vhat)
+        grad = 2.0 * np.sum(self.ZtZ @ lam @ Mi, axis=0) - (2.0 * self.n / r2) * (g.T @ vhat)
+        return float(dev), grad

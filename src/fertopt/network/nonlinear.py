@@ -255,6 +255,15 @@ class _Factor:
             out[self.q :, self.q :] = np.eye(self.n_blocks) * (theta[-1] / self.scale[self.q])
         return out
 
+    def theta_gradient(self, g: np.ndarray) -> np.ndarray:
+        """The derivative in θ from the derivative in each entry of Λ."""
+        rows, cols = self.tril
+        out = g[: self.q, : self.q][rows, cols] / self.scale[rows]
+        if self.n_blocks:
+            blk = float(np.trace(g[self.q :, self.q :])) / self.scale[self.q]
+            out = np.append(out, blk)
+        return out
+
     def singular(self, theta: np.ndarray) -> list[int]:
         """Positions (0..q-1 site effects, q the block) of variances estimated as zero."""
         T = np.zeros((self.q, self.q))
@@ -268,56 +277,41 @@ class _Factor:
 
 
 def _lme_step(lin: Linearised, fac: _Factor, theta0: np.ndarray) -> np.ndarray:
-    """Maximise the profiled likelihood of one linearisation over θ (bounded quasi-Newton with
-    central-difference gradients, then Newton polishing on the same differences)."""
+    """Maximise the ML likelihood of one linearisation over θ (bounded quasi-Newton with the
+    analytic gradient, then Newton steps on a difference Hessian of that gradient)."""
 
-    def dev(th: np.ndarray) -> float:
-        return lin.solve(fac.lam(th))[0]
-
-    def grad(th: np.ndarray) -> np.ndarray:
-        g = np.empty_like(th)
-        for i in range(len(th)):
-            h = 1e-6 * max(abs(th[i]), 1e-2)
-            e = np.zeros_like(th)
-            e[i] = h
-            g[i] = (dev(th + e) - dev(th - e)) / (2 * h)
-        return g
+    def both(th: np.ndarray) -> tuple[float, np.ndarray]:
+        dev, g = lin.ml_gradient(fac.lam(th))
+        return dev, fac.theta_gradient(g)
 
     res = minimize(
-        dev,
+        both,
         theta0,
-        jac=grad,
+        jac=True,
         method="L-BFGS-B",
         bounds=fac.bounds(),
         options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
     )
     th = np.array(res.x, float)
-    # Newton polish on the free (interior) coordinates: the quasi-Newton stop leaves ~1e-6
     lo = np.array([b[0] if b[0] is not None else -np.inf for b in fac.bounds()])
     for _ in range(8):
-        free = ~((th - lo) < 1e-8)
-        if not free.any():
+        free = np.flatnonzero((th - lo) >= 1e-8)
+        if not len(free):
             break
-        g = grad(th)[free]
-        idx = np.flatnonzero(free)
-        m = len(idx)
-        H = np.empty((m, m))
-        for a, i in enumerate(idx):
-            h = 1e-4 * max(abs(th[i]), 1e-2)
+        d0, g0 = both(th)
+        H = np.empty((len(free), len(free)))
+        for a, i in enumerate(free):
+            h = 1e-5 * max(abs(th[i]), 1e-2)
             e = np.zeros_like(th)
             e[i] = h
-            H[a] = (grad(th + e)[free] - grad(th - e)[free]) / (2 * h)
+            H[a] = (both(th + e)[1][free] - both(th - e)[1][free]) / (2 * h)
         H = (H + H.T) / 2
-        try:
-            step = np.linalg.solve(H, g)
-        except np.linalg.LinAlgError:
-            break
         if not np.all(np.linalg.eigvalsh(H) > 0):
             break
         new = th.copy()
-        new[idx] -= step
+        new[free] -= np.linalg.solve(H, g0[free])
         new = np.maximum(new, lo)
-        if dev(new) > dev(th) + 1e-12:
+        if both(new)[0] > d0 + 1e-12:
             break
         done = np.max(np.abs(new - th)) < 1e-12 * max(1.0, float(np.max(np.abs(th))))
         th = new
