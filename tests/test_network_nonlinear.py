@@ -4,7 +4,8 @@ The references are written by ``tests/reference/network/nlme_reference.R`` (nlme
 models in fertopt's parametrisation with analytic gradients, ML unless the case says REML) on
 the Hernandez & Mulla (2008) network (agridat ``hernandez.nitrogen``), the Engelstad & Parks
 (1971) site-years (agridat ``engelstad.nitro``) and three simulated networks written by the
-same script.  Every fit starts from the fixed effects the script started nlme from.
+same script, and ``nlme::lme``'s ML fit of the quadratic.  Every nlme fit starts from the
+fixed effects the script started nlme from.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from fertopt.network.nonlinear import NlmeEstimate, fit_nlme
 REF = Path(__file__).parent / "reference" / "network"
 RESULTS = pd.read_csv(REF / "nlme_results.csv", keep_default_na=False)
 RESULTS["value"] = RESULTS["value"].astype(float)
-MODEL = {"qp": "quadratic_plateau", "lp": "linear_plateau", "mit": "mitscherlich"}
+MODEL = {
+    "qp": "quadratic_plateau",
+    "lp": "linear_plateau",
+    "mit": "mitscherlich",
+    "quadratic": "quadratic",
+}
 # The issue's bar for agreement with nlme.  Refitting in R with pnlsTol 1e-5 instead of 1e-6
 # moves nlme's own estimates by up to ~1e-6 (relative), so nlme is itself only that close to
 # the fixed point of the algorithm; fertopt lands within ~1e-5 of it on every quantity.
@@ -78,7 +84,7 @@ def fit_case(case: str, **kw) -> tuple[NlmeEstimate, dict, list[str]]:
         "random": ref["random"],
         "block_codes": blocks,
         "covariance": "diagonal" if ("diag" in case or case == "sim_qp_3") else "general",
-        "start": ref["start"],
+        "start": ref["start"] or None,
         "method": "REML" if "reml" in case else "ML",
     }
     options.update(kw)
@@ -101,6 +107,8 @@ NONSINGULAR = [
     "sim_lp_rep",
     "sim_mit_symm",
     "sim_mit_rep",
+    # nlme::lme's ML fit of the quadratic (linear in its parameters): an independent algorithm
+    "hernandez_quadratic_lme",
 ]
 
 
@@ -142,6 +150,7 @@ def test_agrees_with_nlme(case):
         ("hernandez_qp_symm", HERNANDEZ_RATIO),
         ("hernandez_qp_rep", HERNANDEZ_RATIO),
         ("hernandez_mit_symm", HERNANDEZ_RATIO),
+        ("hernandez_quadratic_lme", HERNANDEZ_RATIO),
         # Schabenberger & Pierce's prices: N $0.11, corn $1.15
         ("engelstad_qp_symm", 0.11 / 1.15),
     ],

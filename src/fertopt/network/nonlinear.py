@@ -489,7 +489,8 @@ def fit_nlme(
         v_start = np.linalg.lstsq(new_lam, u.T, rcond=None)[0].T
         step = pnls(lay, f, beta, v_start, new_lam)
         if not step.converged:
-            raise ConvergenceError(_failure(model, params, ridx, step.message, it, None))
+            effects = (v_start @ new_lam.T)[:, : lay.q]
+            raise ConvergenceError(_failure(model, params, ridx, step.message, it, effects))
         change = max(
             float(np.max(np.abs(step.beta - beta) / np.maximum(np.abs(step.beta), 1e-12))),
             float(np.max(np.abs(new_theta - theta) / np.maximum(np.abs(new_theta), 1e-2))),
@@ -564,11 +565,11 @@ def _failure(
     ridx: np.ndarray,
     what: str,
     iteration: int,
-    effects: np.ndarray | None,
+    effects: np.ndarray,
 ) -> str:
     names = ", ".join(params[i] for i in ridx)
     where = ""
-    if effects is not None and len(effects):
+    if np.any(effects != 0):
         sd = effects.std(axis=0)
         z = np.max(np.abs(effects) / np.where(sd > 0, sd, 1.0), axis=1)
         worst = np.argsort(-z)[:3]

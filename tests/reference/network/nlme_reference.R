@@ -116,6 +116,18 @@ attempt("hernandez_mit_diag", nlme(yield ~ mit(x, asymptote, rate, shift), data 
         fixed = asymptote + rate + shift ~ 1, random = pdDiag(asymptote ~ 1),
         groups = ~site, start = unlist(s_her_mit), method = "ML", control = ctrl), s_her_mit)
 
+# The quadratic is linear in its parameters: the algorithm must reach lme's ML fit in one step.
+her_q <- lme(yield ~ x + I(x^2), random = ~ 1 + x | site, data = her, method = "ML",
+             control = lmeControl(msMaxIter = 1000, tolerance = 1e-12))
+qn <- c("intercept", "linear", "quadratic")
+fe <- fixef(her_q); V <- vcov(her_q); P <- getVarCov(her_q); b <- ranef(her_q)
+for (i in 1:3) put("hernandez_quadratic_lme", "beta", qn[i], "", fe[[i]])
+for (i in 1:3) for (j in 1:3) put("hernandez_quadratic_lme", "beta_cov", qn[i], qn[j], V[i, j])
+put("hernandez_quadratic_lme", "sigma2", "", "", her_q$sigma^2)
+put("hernandez_quadratic_lme", "loglik", "", "", as.numeric(logLik(her_q)))
+for (i in 1:2) for (j in 1:2) put("hernandez_quadratic_lme", "psi_site", qn[i], qn[j], P[i, j])
+for (g in rownames(b)) for (i in 1:2) put("hernandez_quadratic_lme", "site_effect", g, qn[i], b[g, i])
+
 # ---------------------------------------------------------------- Engelstad & Parks (1971)
 eng <- read.csv("nlme_engelstad.csv")
 eng$x <- eng$nitro
