@@ -29,7 +29,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
 
 from fertopt._core.validation import check_choice
 from fertopt.curves.engine import FitData, FitFailure, estimate
@@ -277,46 +276,60 @@ class _Factor:
 
 
 def _lme_step(lin: Linearised, fac: _Factor, theta0: np.ndarray) -> np.ndarray:
-    """Maximise the ML likelihood of one linearisation over θ (bounded quasi-Newton with the
-    analytic gradient, then Newton steps on a difference Hessian of that gradient)."""
+    """Maximise the ML likelihood of one linearisation over θ.
+
+    Newton steps on the analytic gradient, with a Hessian from central differences of it (made
+    positive definite by taking the absolute eigenvalues) and a backtracking line search; a
+    step never goes more than half-way to a bound (a standard deviation of 0), because there
+    the deviance is flat in that coordinate by symmetry and Newton would stay stuck on it.  A
+    coordinate that ends within 1e-5 of its bound is set on it when that does not raise the
+    deviance, and one that starts on it stays there.
+    """
+    lo = np.array([b[0] if b[0] is not None else -np.inf for b in fac.bounds()])
+    bounded = np.isfinite(lo)
 
     def both(th: np.ndarray) -> tuple[float, np.ndarray]:
         dev, g = lin.ml_gradient(fac.lam(th))
         return dev, fac.theta_gradient(g)
 
-    res = minimize(
-        both,
-        theta0,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=fac.bounds(),
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
-    )
-    th = np.array(res.x, float)
-    lo = np.array([b[0] if b[0] is not None else -np.inf for b in fac.bounds()])
-    for _ in range(8):
-        free = np.flatnonzero((th - lo) >= 1e-8)
-        if not len(free):
-            break
-        d0, g0 = both(th)
+    th = np.asarray(theta0, float).copy()
+    d0 = both(th)[0]
+    # a variance already at 0 stays there, as in nlme, whose log-Cholesky parameter cannot
+    # come back from -inf: letting it leave can make the two steps alternate for ever
+    held = bounded & (th <= lo)
+    free = np.flatnonzero(~held)
+    d0, g0 = both(th)
+    for _ in range(200 if len(free) else 0):
         H = np.empty((len(free), len(free)))
         for a, i in enumerate(free):
             h = 1e-5 * max(abs(th[i]), 1e-2)
             e = np.zeros_like(th)
             e[i] = h
             H[a] = (both(th + e)[1][free] - both(th - e)[1][free]) / (2 * h)
-        H = (H + H.T) / 2
-        if not np.all(np.linalg.eigvalsh(H) > 0):
+        vals, vecs = np.linalg.eigh((H + H.T) / 2)
+        vals = np.maximum(np.abs(vals), 1e-8 * max(float(np.max(np.abs(vals))), 1e-300))
+        step = np.zeros_like(th)
+        step[free] = -(vecs @ ((vecs.T @ g0[free]) / vals))
+        t = 1.0
+        while t > 1e-10:
+            new = th + t * step
+            new[bounded] = np.maximum(new[bounded], (lo[bounded] + th[bounded]) / 2)
+            d1, g1 = both(new)
+            if d1 <= d0 + 1e-4 * float(g0 @ (new - th)):
+                break
+            t /= 2
+        else:
             break
-        new = th.copy()
-        new[free] -= np.linalg.solve(H, g0[free])
-        new = np.maximum(new, lo)
-        if both(new)[0] > d0 + 1e-12:
+        moved = float(np.max(np.abs(new - th)))
+        th, d0, g0 = new, d1, g1
+        if moved < 1e-11 * max(1.0, float(np.max(np.abs(th)))):
             break
-        done = np.max(np.abs(new - th)) < 1e-12 * max(1.0, float(np.max(np.abs(th))))
-        th = new
-        if done:
-            break
+    for i in np.flatnonzero(bounded & ~held & (th - lo < 1e-5)):
+        trial = th.copy()
+        trial[i] = lo[i]
+        d1 = both(trial)[0]
+        if d1 <= d0 + 1e-10:
+            th, d0 = trial, d1
     return th
 
 
