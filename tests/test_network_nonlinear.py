@@ -166,6 +166,18 @@ def test_population_optimum_agrees_with_nlme(case, ratio):
     np.testing.assert_allclose(ours.rate, theirs.rate, rtol=RTOL)
 
 
+def test_parametrisation_reproduces_schabenberger_pierce():
+    """The script's nls fit of Jackson 1962 in fertopt's parametrisation gives Schabenberger &
+    Pierce's (2002, pp. 254-259) maximum ~225 and economic optimum ~140 (N $0.11, corn $1.15):
+    their ``ymax - k/2 (M - x)^2`` is fertopt's ``join = M``, ``linear = k M``."""
+    r = RESULTS[(RESULTS["case"] == "engelstad_jackson1962_nls") & (RESULTS["what"] == "beta")]
+    beta = r["value"].to_numpy()
+    spec = MODELS["quadratic_plateau"]
+    # published to the unit (225, 140): half a unit
+    assert abs(spec.solve(beta, 0.0).rate - 225) < 0.5
+    assert abs(spec.solve(beta, 0.11 / 1.15).rate - 140) < 1.0  # "≈ 140": 140.8
+
+
 def test_reml_is_nlme_reml():
     """nlme's REML for a nonlinear model keeps the ML Ψ/σ² and rescales σ² by N/(N − p)."""
     ml, ref_ml, _ = fit_case("hernandez_qp_symm")
