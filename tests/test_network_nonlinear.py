@@ -201,9 +201,11 @@ def test_default_start_reaches_the_same_fit():
 def test_zero_variance_warns_and_keeps_the_fit():
     """sim_qp_3 gives the join a site effect the data cannot support: nlme drives its variance
     towards 0 and so does fertopt (exactly 0), with a warning; the rest agrees with nlme."""
-    with pytest.warns(ConvergenceWarning, match="'join' is estimated as zero"):
+    with pytest.warns(
+        ConvergenceWarning, match="the variance of the site effect on 'join' is estimated as zero"
+    ):
         fit, ref, _ = fit_case("sim_qp_3")
-    assert fit.converged and len(fit.warnings) == 1 and "zero" in fit.message
+    assert fit.converged and len(fit.warnings) == 1 and "singular" in fit.message
     np.testing.assert_allclose(fit.beta, ref["beta"], rtol=RTOL)
     np.testing.assert_allclose(np.diag(fit.psi)[:2], np.diag(ref["psi"])[:2], rtol=RTOL)
     # nlme stops its log-Cholesky parameter at a variance of ~1e-9 of the join's scale (170²)
@@ -344,6 +346,8 @@ def test_bad_data(small):
         fit_nlme(x, y2, codes, **opts)
     with pytest.raises(DataError, match="x has 136 values and y 135"):
         fit_nlme(x, y[:-1], codes, **opts)
+    with pytest.raises(DataError, match="empty"):
+        fit_nlme([], [], [], **opts)
     with pytest.raises(DataError, match="integer codes"):
         fit_nlme(x, y, codes + 0.5, **opts)
 

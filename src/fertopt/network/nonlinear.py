@@ -265,15 +265,20 @@ class _Factor:
             out = np.append(out, blk)
         return out
 
-    def singular(self, theta: np.ndarray) -> list[int]:
-        """Positions (0..q-1 site effects, q the block) of variances estimated as zero."""
+    def singular(self, theta: np.ndarray) -> list[tuple[int, bool]]:
+        """Site effects (0..q-1; q the block) where the covariance is singular, each with
+        whether its variance itself is 0 (else it is a combination of the effects before it)."""
         T = np.zeros((self.q, self.q))
         rows, cols = self.tril
         T[rows, cols] = theta[: len(rows)]
-        # Cholesky of the scaled Ψ' = TTᵀ: its diagonal is |T_ii| for a lower-triangular T
-        out = [i for i in range(self.q) if abs(T[i, i]) < _SINGULAR]
+        # the Cholesky factor of the scaled Ψ' = TTᵀ is T (lower triangular, diagonal ≥ 0)
+        out = [
+            (i, bool(np.linalg.norm(T[i]) < _SINGULAR))
+            for i in range(self.q)
+            if abs(T[i, i]) < _SINGULAR
+        ]
         if self.n_blocks and abs(theta[-1]) < _SINGULAR:
-            out.append(self.q)
+            out.append((self.q, True))
         return out
 
 
@@ -295,7 +300,6 @@ def _lme_step(lin: Linearised, fac: _Factor, theta0: np.ndarray) -> np.ndarray:
         return dev, fac.theta_gradient(g)
 
     th = np.asarray(theta0, float).copy()
-    d0 = both(th)[0]
     # a variance already at 0 stays there, as in nlme, whose log-Cholesky parameter cannot
     # come back from -inf: letting it leave can make the two steps alternate for ever
     held = bounded & (th <= lo)
@@ -458,6 +462,8 @@ def fit_nlme(
         raise OptionError(f"tol={tol!r} must be a number between 0 and 1, e.g. 1e-8.")
     xv = _vector(x, "x")
     yv = _vector(y, "y")
+    if not len(xv):
+        raise DataError("x and y are empty: give the rate and response of each plot.")
     if len(xv) != len(yv):
         raise DataError(f"x has {len(xv)} values and y {len(yv)}; give one of each per plot.")
     site = _codes(site_codes, "site_codes", len(xv))
@@ -534,16 +540,21 @@ def fit_nlme(
     T = fac.site_block(theta)
     psi = s2 * (T @ T.T)
     notes: list[str] = []
-    for pos in fac.singular(theta):
-        what = (
-            f"the site effect on {params[ridx[pos]]!r}"
-            if pos < lay.q
-            else "the block-within-site intercept"
-        )
+    for pos, zero in fac.singular(theta):
+        if pos == lay.q:
+            what = "the variance of the block-within-site intercept is estimated as zero"
+        elif zero:
+            what = f"the variance of the site effect on {params[ridx[pos]]!r} is estimated as zero"
+        else:
+            what = (
+                f"the site effect on {params[ridx[pos]]!r} is estimated as a fixed combination "
+                "of the site effects before it (correlation ±1)"
+            )
         notes.append(
-            f"The variance of {what} is estimated as zero (the covariance of the random effects "
-            "is singular): the sites do not differ in it beyond what the residual error explains. "
-            "The fit is kept; a model without that random effect describes the data as well."
+            f"The covariance of the random effects is singular: {what}, so the sites do not "
+            "differ in it beyond what the residual error and the other effects explain. The fit "
+            "is kept; a model without that random effect (or with covariance='diagonal') "
+            "describes the data as well."
         )
     for text in notes:
         warnings.warn(text, ConvergenceWarning, stacklevel=2)
