@@ -1,0 +1,510 @@
+"""Least-squares fits of one response model to many trials at once (arrays, no loop over trials).
+
+The per-trial estimator (:mod:`fertopt.curves.engine`) fits plot data.  When every level of
+the rate carries the same block pattern (a balanced RCBD, or a CRD), the block effects are
+orthogonal to every function of the rate, and the residual sum of squares of any response
+curve ``h`` splits into a part the curve cannot change and a weighted sum over the rate
+levels::
+
+    SSE(h) = SS_pure + Σ_l w_l (ȳ_l − ȳ − (h_l − h̄))²,    h̄ = Σ w_l h_l / Σ w_l
+
+with ``w_l`` the number of plots at level ``l`` and ``SS_pure`` the residual of the ANOVA
+with one mean per level (and the blocks).  So a trial is its levels, its level means and
+weights, and ``SS_pure``, and a batch of trials is a few ``(trials, levels)`` arrays.
+
+* Linear models (linear, quadratic, square root): weighted least squares by a batched QR of
+  the design on the rate divided by its largest value (as the per-trial path rescales).
+* Linear plateau: between two tested rates the join makes the model linear in
+  ``(a, b, b·x₀)`` (Hudson 1966), so each segment is one weighted regression; the join is
+  accepted inside its segment.
+* Quadratic plateau: between two tested rates the profiled SSE is ``SS − (hᵀy)²/(hᵀh)`` with
+  ``h = x₀·basis`` a quadratic polynomial in ``x₀``; its stationary points are the roots of a
+  quartic (companion-matrix eigenvalues, polished by Newton).
+* Mitscherlich: the per-trial grid of the rate parameter, then a safeguarded Newton search
+  on the exact first and second derivatives of the profiled SSE.
+
+The answer is the exact least-squares solution, which the per-trial path reaches by grid,
+Brent and :func:`scipy.optimize.least_squares` polishing.  A trial whose best fit lies where
+the per-trial path takes a special branch (the join at a tested rate or at a search limit, a
+fit no better than a straight line or a step, two local minima of nearly equal SSE, a
+near-singular Jacobian) is marked ``refer``: its caller sends it to the per-trial path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fertopt.curves.models import MODELS
+
+__all__ = ["LevelFits", "fit_levels", "QP_CAP"]
+
+#: The quadratic-plateau join is searched up to this multiple of the top rate (as per trial).
+QP_CAP = 10.0
+
+# Decisions the per-trial path takes at a relative threshold of 1e-9 (SSE) or 1e-6 (the
+# nonlinear parameter at a search limit) are left to it when a trial lies within these wider
+# margins, so that both paths never decide differently on rounding.
+_SSE_MARGIN = 1e-7
+_EDGE_MARGIN = 1e-5
+# two local minima of the profile closer than this (relative SSE) are a tie: per trial
+_TIE = 1e-7
+# a Jacobian whose scaled singular values span more than this goes per trial (it refuses 1e10)
+_COND = 1e-7
+
+
+@dataclass
+class LevelFits:
+    """Fits of one model to a batch of trials (one row per trial).
+
+    ``theta`` (trials, p) parameters in the model's order; ``sse`` residual sums of squares;
+    ``cov`` (trials, p, p) the unscaled covariance ``(JᵀJ)⁻¹`` of the parameters (block
+    effects profiled out); ``refer`` trials to send to the per-trial path (their other
+    entries are meaningless).
+    """
+
+    theta: np.ndarray
+    sse: np.ndarray
+    cov: np.ndarray
+    refer: np.ndarray
+
+
+def _wmean(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return (v * w).sum(axis=-1) / w.sum(axis=-1)
+
+
+def _centre(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return v - _wmean(v, w)[..., None]
+
+
+def _wdot(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return (u * v * w).sum(axis=-1)
+
+
+def fit_levels(
+    model: str,
+    x: np.ndarray,
+    m: np.ndarray,
+    w: np.ndarray,
+    base: np.ndarray,
+    offset: np.ndarray | None = None,
+) -> LevelFits:
+    """Fit ``model`` to every trial of a batch given by its rate levels.
+
+    Parameters
+    ----------
+    model : str
+        A name of :data:`fertopt.curves.models.MODELS`.
+    x : ndarray (trials, levels)
+        Distinct rates of each trial, ascending.
+    m : ndarray (trials, levels)
+        Mean response at each rate (may be shifted by ``offset``).
+    w : ndarray (trials, levels) or (levels,)
+        Plots at each rate.
+    base : ndarray (trials,)
+        Residual SS with one mean per rate (and the block effects): the part of every
+        model's SSE that no curve changes.
+    offset : ndarray (trials,), optional
+        Added back to the intercept (or asymptote) when ``m`` was shifted.
+
+    Returns
+    -------
+    LevelFits
+
+    Examples
+    --------
+    >>> x = np.array([[0.0, 60, 120, 180, 240]])
+    >>> m = 5000 + 30 * x - 0.08 * x**2
+    >>> fits = fit_levels("quadratic", x, m, np.full(5, 4.0), np.array([1000.0]))
+    >>> np.round(fits.theta, 6).tolist(), round(float(fits.sse[0]), 6)
+    ([[5000.0, 30.0, -0.08]], 1000.0)
+    """
+    x = np.asarray(x, float)
+    m = np.asarray(m, float)
+    w = np.broadcast_to(np.asarray(w, float), x.shape)
+    base = np.asarray(base, float)
+    offset = np.zeros(len(x)) if offset is None else np.asarray(offset, float)
+    spec = MODELS[model]
+    if model == "mitscherlich":  # the asymptote is not an intercept: fit the unshifted means
+        m, offset = m + offset[:, None], np.zeros(len(x))
+    with np.errstate(all="ignore"):
+        if spec.linear:
+            theta, refer = _linear(spec.powers, x, m, w)
+        elif model == "linear_plateau":
+            theta, refer = _linear_plateau(x, m, w, base)
+        elif model == "quadratic_plateau":
+            theta, refer = _quadratic_plateau(x, m, w, base)
+        else:
+            theta, refer = _mitscherlich(x, m, w, base)
+        theta[:, 0] += offset
+        fitted = _curves(spec, x, theta)
+        resid = m + offset[:, None] - fitted
+        sse = base + _wdot(resid, resid, w)
+        cov, singular = _covariance(spec.name, x, w, theta)
+    refer = refer | singular | ~np.isfinite(sse) | ~np.all(np.isfinite(theta), axis=1)
+    return LevelFits(theta=theta, sse=sse, cov=cov, refer=refer)
+
+
+def _curves(spec, x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Fitted values of every trial at its levels (models' curves broadcast over trials)."""
+    t = [theta[:, j : j + 1] for j in range(theta.shape[1])]
+    name = spec.name
+    if name == "linear":
+        return t[0] + t[1] * x
+    if name == "quadratic":
+        return t[0] + t[1] * x + t[2] * x * x
+    if name == "square_root":
+        return t[0] + t[1] * np.sqrt(x) + t[2] * x
+    if name == "linear_plateau":
+        return t[0] + t[1] * np.minimum(x, t[2])
+    if name == "quadratic_plateau":
+        return t[0] + t[1] * _qp_basis(x, t[2])
+    return t[0] * (1 - np.exp(-t[1] * (x + t[2])))
+
+
+def _qp_basis(x: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    return np.where(x < xs, x - x * x / (2 * xs), xs / 2)
+
+
+def jacobians(model: str, x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """``∂f/∂θ`` of every trial at its levels, (trials, levels, p)."""
+    t = [theta[:, j : j + 1] for j in range(theta.shape[1])]
+    one = np.ones_like(x)
+    if model == "linear":
+        cols = [one, x]
+    elif model == "quadratic":
+        cols = [one, x, x * x]
+    elif model == "square_root":
+        cols = [one, np.sqrt(x), x]
+    elif model == "linear_plateau":
+        cols = [one, np.minimum(x, t[2]), np.where(x > t[2], t[1], 0.0)]
+    elif model == "quadratic_plateau":
+        b, xs = t[1], t[2]
+        cols = [one, _qp_basis(x, xs), np.where(x < xs, b * x * x / (2 * xs * xs), b / 2)]
+    else:
+        A, c, s = t
+        e = np.exp(-c * (x + s))
+        cols = [1 - e, A * (x + s) * e, A * c * e]
+    return np.stack(cols, axis=-1)
+
+
+def _covariance(model: str, x: np.ndarray, w: np.ndarray, theta: np.ndarray):
+    """``(JᵀWJ)⁻¹`` from the column-scaled Jacobian, and the trials where it is near singular."""
+    p = theta.shape[1]
+    J = jacobians(model, x, theta) * np.sqrt(w)[..., None]
+    norms = np.sqrt(np.einsum("tlp,tlp->tp", J, J))
+    bad = ~np.all(np.isfinite(J), axis=(1, 2)) | np.any(norms == 0, axis=1)
+    norms = np.where(bad[:, None], 1.0, norms)
+    Js = np.where(bad[:, None, None], np.eye(J.shape[1], p)[None], J / norms[:, None, :])
+    s = np.linalg.svd(Js, compute_uv=False)
+    bad |= ~(s[:, -1] > _COND * s[:, 0])
+    R = np.linalg.qr(Js, mode="r")
+    R = np.where(bad[:, None, None], np.eye(p)[None], R)
+    Rinv = np.linalg.inv(R)
+    inv = Rinv @ np.swapaxes(Rinv, 1, 2)
+    return inv / (norms[:, :, None] * norms[:, None, :]), bad
+
+
+# ---------------------------------------------------------------------------
+# linear models
+# ---------------------------------------------------------------------------
+def _linear(powers: tuple[float, ...], x: np.ndarray, m: np.ndarray, w: np.ndarray):
+    scale = np.max(np.abs(x), axis=1)
+    scale = np.where(scale > 0, scale, 1.0)
+    z = x / scale[:, None]
+    sw = np.sqrt(w)
+    X = np.stack([z**p for p in powers], axis=-1) * sw[..., None]
+    q, r = np.linalg.qr(X)
+    rhs = np.einsum("tlp,tl->tp", q, m * sw)
+    diag = np.abs(np.diagonal(r, axis1=1, axis2=2))
+    refer = ~(diag.min(axis=1) > 1e-10 * diag.max(axis=1)) | (x.shape[1] < len(powers))
+    r = np.where(refer[:, None, None], np.eye(len(powers))[None], r)
+    gamma = np.linalg.solve(r, rhs[..., None])[..., 0]
+    theta = gamma / scale[:, None] ** np.asarray(powers, float)[None, :]
+    return theta, refer
+
+
+# ---------------------------------------------------------------------------
+# shared by the nonlinear models
+# ---------------------------------------------------------------------------
+def _profile(g: np.ndarray, yc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``Σw(yc − b·gc)²`` minimised over ``b`` (``gc`` the weighted centred ``g``), per column.
+
+    ``g`` is (trials, candidates, levels); ``yc`` (trials, levels) is already centred.
+    """
+    wc = w[:, None, :]
+    gc = g - ((g * wc).sum(axis=-1) / wc.sum(axis=-1))[..., None]
+    gg = (gc * gc * wc).sum(axis=-1)
+    gy = (gc * yc[:, None, :] * wc).sum(axis=-1)
+    yy = (yc * yc * w).sum(axis=-1)[:, None]
+    out = yy - np.where(gg > 0, gy * gy / np.where(gg > 0, gg, 1.0), 0.0)
+    return np.maximum(out, 0.0)
+
+
+def _slope_intercept(g: np.ndarray, m: np.ndarray, w: np.ndarray):
+    """Weighted regression of ``m`` on one column ``g`` (trials, levels): (a, b)."""
+    gc = _centre(g, w)
+    yc = _centre(m, w)
+    b = _wdot(gc, yc, w) / _wdot(gc, gc, w)
+    a = _wmean(m, w) - b * _wmean(g, w)
+    return a, b
+
+
+def _references(x: np.ndarray, yc: np.ndarray, w: np.ndarray):
+    """Profiled SSE (without the pure part) of a straight line and of a step after the lowest."""
+    line = _profile(x[:, None, :], yc, w)[:, 0]
+    step = _profile((x > x[:, :1]).astype(float)[:, None, :], yc, w)[:, 0]
+    return line, step
+
+
+def _degenerate(sse: np.ndarray, line: np.ndarray, step: np.ndarray, base: np.ndarray):
+    """No better than a straight line or a step (or within the margin of the per-trial test)."""
+    total = sse + base
+    return ~(total < (line + base) * (1 - _SSE_MARGIN)) | ~(
+        total < (step + base) * (1 - _SSE_MARGIN)
+    )
+
+
+# ---------------------------------------------------------------------------
+# linear plateau
+# ---------------------------------------------------------------------------
+def _linear_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray):
+    n_t, k = x.shape
+    top = x[:, -1:]
+    z = x / np.where(top > 0, top, 1.0)
+    yc = _centre(m, w)
+    best = np.full(n_t, np.inf)
+    join = np.full(n_t, np.nan)
+    idx = np.arange(k)
+    for j in range(1, k - 1):
+        low = idx <= j
+        u1 = _centre(np.where(low, z, 0.0), w)
+        u2 = _centre(np.where(low, 0.0, 1.0) + 0 * z, w)
+        a11, a12, a22 = _wdot(u1, u1, w), _wdot(u1, u2, w), _wdot(u2, u2, w)
+        r1, r2 = _wdot(u1, yc, w), _wdot(u2, yc, w)
+        det = a11 * a22 - a12 * a12
+        b = (a22 * r1 - a12 * r2) / det
+        c = (a11 * r2 - a12 * r1) / det
+        t = c / b
+        inside = (t > z[:, j]) & (t < z[:, j + 1]) & (det > 0)
+        val = _profile(np.minimum(z, np.where(inside, t, z[:, j])[:, None])[:, None, :], yc, w)[
+            :, 0
+        ]
+        better = inside & (val < best)
+        best = np.where(better, val, best)
+        join = np.where(better, t, join)
+    kinks = _profile(np.minimum(z[:, None, :], z[:, 1:, None]), yc, w)  # join at each rate
+    refer = ~np.isfinite(best) | ~(kinks.min(axis=1) > best + _TIE * (best + base))
+    line, step = _references(z, yc, w)
+    refer |= _degenerate(best, line, step, base) | (k < 3)
+    refer |= ~(join > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(join < z[:, -1] * (1 - _EDGE_MARGIN))
+    xs = np.where(refer, 0.5 * (z[:, 0] + z[:, -1]), join) * top[:, 0]
+    a, b = _slope_intercept(np.minimum(x, xs[:, None]), m, w)
+    return np.column_stack([a, b, xs]), refer
+
+
+# ---------------------------------------------------------------------------
+# quadratic plateau
+# ---------------------------------------------------------------------------
+def _conv(a: list[np.ndarray], b: list[np.ndarray]) -> list[np.ndarray]:
+    out = [np.zeros_like(a[0]) for _ in range(len(a) + len(b) - 1)]
+    for i, ai in enumerate(a):
+        for j, bj in enumerate(b):
+            out[i + j] = out[i + j] + ai * bj
+    return out
+
+
+def _real_roots(coef: np.ndarray) -> np.ndarray:
+    """Real roots of polynomials (rows of ascending coefficients); NaN-padded (rows, degree)."""
+    n, d1 = coef.shape
+    deg = d1 - 1
+    out = np.full((n, deg), np.nan)
+    size = np.abs(coef).max(axis=1)
+    live = np.abs(coef) > 1e-13 * size[:, None]
+    eff = np.where(live.any(axis=1), d1 - 1 - np.argmax(live[:, ::-1], axis=1), 0)
+    for d in range(1, deg + 1):
+        rows = np.flatnonzero(eff == d)
+        if not len(rows):
+            continue
+        c = coef[rows, : d + 1] / coef[rows, d : d + 1]
+        comp = np.zeros((len(rows), d, d))
+        comp[:, 0, :] = -c[:, d - 1 :: -1][:, :d]
+        if d > 1:
+            comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
+        ev = np.linalg.eigvals(comp)
+        real = np.abs(ev.imag) <= 1e-7 * (1 + np.abs(ev.real))
+        r = np.where(real, ev.real, np.nan)
+        # Newton polish on the original polynomial
+        for _ in range(3):
+            p = np.zeros_like(r)
+            dp = np.zeros_like(r)
+            for i in range(d, -1, -1):
+                dp = dp * r + p
+                p = p * r + coef[rows, i : i + 1]
+            step = np.where(dp != 0, p / np.where(dp != 0, dp, 1.0), 0.0)
+            r = r - step
+        out[rows, :d] = r
+    return out
+
+
+def _quadratic_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray):
+    n_t, k = x.shape
+    top = x[:, -1:]
+    z = x / np.where(top > 0, top, 1.0)
+    yc = _centre(m, w)
+    idx = np.arange(k)
+    cands = []
+    for j in range(k):
+        low = idx <= j
+        P0 = _centre(np.where(low, -z * z / 2, 0.0), w)
+        P1 = _centre(np.where(low, z, 0.0), w)
+        P2 = _centre(np.where(low, 0.0, 0.5) + 0 * z, w)
+        P = (P0, P1, P2)
+        s = [_wdot(Pk, yc, w) for Pk in P]
+        G = [[_wdot(P[a], P[b], w) for b in range(3)] for a in range(3)]
+        hy = [s[0], s[1], s[2]]
+        dhy = [s[1], 2 * s[2]]
+        hh = [G[0][0], 2 * G[0][1], G[1][1] + 2 * G[0][2], 2 * G[1][2], G[2][2]]
+        hdh = [G[0][1], G[1][1] + 2 * G[0][2], 3 * G[1][2], 2 * G[2][2]]
+        q = [u - v for u, v in zip(_conv(dhy, hh), _conv(hy, hdh), strict=True)]
+        roots = _real_roots(np.column_stack(q[:5]))
+        lo = z[:, j][:, None]
+        hi = (z[:, j + 1] if j < k - 1 else np.full(n_t, QP_CAP))[:, None]
+        tol = 1e-12 * hi
+        ok = (roots >= lo - tol) & (roots <= hi + tol)
+        cands.append(np.where(ok, np.clip(roots, lo, hi), np.nan))
+    roots = np.concatenate(cands, axis=1)  # (trials, candidates)
+    safe = np.where(np.isfinite(roots), roots, 1.0)
+    vals = np.where(
+        np.isfinite(roots), _profile(_qp_basis(z[:, None, :], safe[..., None]), yc, w), np.inf
+    )
+    # local minima only: compare with points a little to each side
+    d = 1e-5 * np.maximum(safe, 1e-3)
+    left = _profile(_qp_basis(z[:, None, :], (safe - d)[..., None]), yc, w)
+    right = _profile(_qp_basis(z[:, None, :], (safe + d)[..., None]), yc, w)
+    is_min = np.isfinite(roots) & (left >= vals) & (right >= vals)
+    vals = np.where(is_min, vals, np.inf)
+    order = np.argsort(vals, axis=1)
+    first = np.take_along_axis(vals, order[:, :1], axis=1)[:, 0]
+    t1 = np.take_along_axis(safe, order[:, :1], axis=1)[:, 0]
+    # the second-best local minimum at another place: a near tie goes per trial
+    other = np.where(
+        np.abs(safe - t1[:, None]) > 1e-6 * np.maximum(t1[:, None], 1e-3), vals, np.inf
+    )
+    second = other.min(axis=1)
+    refer = ~np.isfinite(first) | ~(second > first + _TIE * (first + base))
+    ends = np.concatenate([z, np.full((n_t, 1), QP_CAP)], axis=1)
+    edge = _profile(_qp_basis(z[:, None, :], ends[..., None]), yc, w)
+    refer |= ~(edge.min(axis=1) > first + _TIE * (first + base))
+    line, step = _references(z, yc, w)
+    refer |= _degenerate(first, line, step, base) | (k < 3)
+    refer |= ~(t1 > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(t1 < QP_CAP * (1 - _EDGE_MARGIN))
+    xs = np.where(refer, 1.0, t1) * top[:, 0]
+    a, b = _slope_intercept(_qp_basis(x, xs[:, None]), m, w)
+    return np.column_stack([a, b, xs]), refer
+
+
+# ---------------------------------------------------------------------------
+# Mitscherlich
+# ---------------------------------------------------------------------------
+_MIT_GRID = 400  # as the per-trial search
+
+
+def _mit_derivatives(c: np.ndarray, x: np.ndarray, yc: np.ndarray, w: np.ndarray):
+    """``F = (gᵀy)²/(gᵀg)`` with ``g = exp(−c x)`` centred, and its first two derivatives in c."""
+    e = np.exp(-c[:, None] * x)
+    g = _centre(e, w)
+    g1 = _centre(-x * e, w)
+    g2 = _centre(x * x * e, w)
+    P, P1, P2 = _wdot(g, yc, w), _wdot(g1, yc, w), _wdot(g2, yc, w)
+    Q = _wdot(g, g, w)
+    Q1 = 2 * _wdot(g, g1, w)
+    Q2 = 2 * (_wdot(g1, g1, w) + _wdot(g, g2, w))
+    F = P * P / Q
+    F1 = (2 * P * P1 * Q - P * P * Q1) / (Q * Q)
+    F2 = (2 * (P1 * P1 + P * P2) * Q - P * P * Q2) / (Q * Q) - 2 * Q1 * F1 / Q
+    return F, F1, F2
+
+
+def _mit_refine(lo: np.ndarray, hi: np.ndarray, c: np.ndarray, x, yc, w) -> np.ndarray:
+    """Maximise F over [lo, hi] from c: Newton steps, bisection on the sign of F' when unsafe."""
+    for _ in range(100):
+        _, F1, F2 = _mit_derivatives(c, x, yc, w)
+        lo = np.where(F1 > 0, c, lo)
+        hi = np.where(F1 < 0, c, hi)
+        newton = c - F1 / F2
+        ok = (F2 < 0) & (newton > lo) & (newton < hi) & np.isfinite(newton)
+        nxt = np.where(ok, newton, np.sqrt(lo * hi))
+        done = np.abs(nxt - c) <= 1e-14 * c
+        c = np.where(F1 == 0, c, nxt)
+        if np.all(done | (F1 == 0)):
+            break
+    return c
+
+
+def _grid_profile(grid: np.ndarray, x: np.ndarray, yc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Profiled SSE at every grid value of the Mitscherlich rate (trials, grid).
+
+    ``expm1(−c x)`` keeps the digits of a nearly straight curve (small c); the centring is
+    done on the sums.  When every trial of the batch has the same rates and weights (the
+    usual case) the curve columns are computed once for all trials.
+    """
+    W = w.sum(axis=1)
+    wy = w * yc
+    yy = (wy * yc).sum(axis=1)
+    if np.all(x == x[:1]) and np.all(w == w[:1]) and np.all(grid == grid[:1]):
+        E = np.expm1(-grid[0][:, None] * x[0][None, :])  # (grid, levels)
+        s1 = (E @ w[0])[None, :]
+        s2 = ((E * E) @ w[0])[None, :]
+        sy = wy @ E.T
+    else:
+        E = np.expm1(-grid[:, :, None] * x[:, None, :])
+        s1 = np.einsum("tgl,tl->tg", E, w)
+        s2 = np.einsum("tgl,tgl,tl->tg", E, E, w)
+        sy = np.einsum("tgl,tl->tg", E, wy)
+    gg = s2 - s1 * s1 / W[:, None]
+    out = yy[:, None] - np.where(gg > 0, sy * sy / np.where(gg > 0, gg, 1.0), 0.0)
+    out = np.maximum(out, 0.0)
+    return np.where(np.isfinite(out), out, np.inf)
+
+
+def _mitscherlich(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray):
+    n_t, k = x.shape
+    yc = _centre(m, w)
+    span = x[:, -1] - x[:, 0]
+    span = np.where(span > 0, span, 1.0)
+    smallest = np.where(x > 0, x, np.inf).min(axis=1)
+    smallest = np.where(np.isfinite(smallest), smallest, span)
+    lo, hi = 1e-3 / span, 60.0 / smallest
+    frac = np.linspace(0.0, 1.0, _MIT_GRID)
+    grid = np.exp(np.log(lo)[:, None] + frac[None, :] * np.log(hi / lo)[:, None])
+    vals = _grid_profile(grid, x, yc, w)
+    n = _MIT_GRID
+    left = np.concatenate([np.full((n_t, 1), np.inf), vals[:, :-1]], axis=1)
+    right = np.concatenate([vals[:, 1:], np.full((n_t, 1), np.inf)], axis=1)
+    local = (vals <= left) & (vals <= right)
+    ranked = np.argsort(np.where(local, vals, np.inf), axis=1)
+    found = []
+    for rank in range(2):
+        i = ranked[:, rank]
+        has = np.take_along_axis(local, i[:, None], axis=1)[:, 0]
+        a = np.take_along_axis(grid, np.maximum(i - 1, 0)[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(grid, np.minimum(i + 1, n - 1)[:, None], axis=1)[:, 0]
+        c0 = np.take_along_axis(grid, i[:, None], axis=1)[:, 0]
+        c = _mit_refine(a, b, c0, x, yc, w)
+        v = _profile(np.exp(-c[:, None, None] * x[:, None, :]), yc, w)[:, 0]
+        edge = (i == 0) | (i == n - 1)
+        found.append((c, np.where(has, v, np.inf), edge))
+    (c, first, edge), (c2, second, _) = found
+    far = np.abs(np.log(c2 / c)) > 1e-6
+    refer = edge | ~np.isfinite(first) | (far & ~(second > first + _TIE * (first + base)))
+    line, step = _references(x, yc, w)
+    refer |= _degenerate(first, line, step, base) | (k < 3)
+    refer |= ~(c > lo * (1 + _EDGE_MARGIN)) | ~(c < hi * (1 - _EDGE_MARGIN))
+    c = np.where(refer, np.sqrt(lo * hi), c)
+    a, b = _slope_intercept(np.exp(-c[:, None] * x), m, w)
+    ratio = -b / a
+    refer |= ~(ratio > 0) | (a == 0)
+    s = -np.log(np.where(ratio > 0, ratio, 1.0)) / c
+    return np.column_stack([a, c, s]), refer
