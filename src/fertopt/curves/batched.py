@@ -258,6 +258,47 @@ def _references(x: np.ndarray, yc: np.ndarray, w: np.ndarray):
     return line, step
 
 
+_GRID = 33  # grid points per segment of the per-trial search
+
+
+def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]], t):
+    """Whether the per-trial grid search (``_GRID`` points per segment) starts from ``t``.
+
+    The per-trial path keeps the lowest local minima of the profile on its grid and refines
+    them; it reaches the exact minimum ``t`` when the grid points next to ``t`` are lower
+    than every other local minimum of the grid.  A tie (a flat segment, a minimum a hair
+    above a tested rate) goes per trial.
+    """
+    frac = np.linspace(0.0, 1.0, _GRID)
+    pts = np.concatenate([lo[:, None] + (hi - lo)[:, None] * frac[None, :] for lo, hi in bounds], 1)
+    shared = bool(np.all(z == z[:1]) and np.all(w == w[:1]) and np.all(pts == pts[:1]))
+    if shared:
+        g = basis(z[0][None, :], pts[0][:, None])  # (points, levels)
+        wc = w[0]
+        gc = g - ((g * wc).sum(axis=1) / wc.sum())[:, None]
+        gg = (gc * gc * wc).sum(axis=1)[None, :]
+        gy = (w * yc) @ gc.T
+        yy = (yc * yc * w).sum(axis=1)[:, None]
+        vals = np.maximum(yy - np.where(gg > 0, gy * gy / np.where(gg > 0, gg, 1.0), 0.0), 0.0)
+    else:
+        vals = _profile(basis(z[:, None, :], pts[..., None]), yc, w)
+    n_seg = len(bounds)
+    v = vals.reshape(len(z), n_seg, _GRID)
+    left = np.concatenate([np.full((len(z), n_seg, 1), np.inf), v[:, :, :-1]], axis=2)
+    right = np.concatenate([v[:, :, 1:], np.full((len(z), n_seg, 1), np.inf)], axis=2)
+    local = ((v <= left) & (v <= right)).reshape(len(z), -1)
+    seg_of = np.zeros(len(z), dtype=np.int64)
+    for j, (lo, _hi) in enumerate(bounds):
+        seg_of = np.where(t >= lo, j, seg_of)
+    lo_t = np.take_along_axis(np.column_stack([b[0] for b in bounds]), seg_of[:, None], 1)[:, 0]
+    hi_t = np.take_along_axis(np.column_stack([b[1] for b in bounds]), seg_of[:, None], 1)[:, 0]
+    h = (hi_t - lo_t) / (_GRID - 1)
+    mine = np.abs(pts - t[:, None]) <= h[:, None] * (1 + 1e-9)
+    own = np.where(mine, vals, np.inf).min(axis=1)
+    other = np.where(local & ~mine, vals, np.inf).min(axis=1)
+    return (own + base) < (other + base) * (1 - _TIE)
+
+
 def _degenerate(sse: np.ndarray, line: np.ndarray, step: np.ndarray, base: np.ndarray):
     """No better than a straight line or a step (or within the margin of the per-trial test)."""
     total = sse + base
@@ -299,6 +340,12 @@ def _linear_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarra
     line, step = _references(z, yc, w)
     refer |= _degenerate(best, line, step, base) | (k < 3)
     refer |= ~(join > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(join < z[:, -1] * (1 - _EDGE_MARGIN))
+    near_rate = np.abs(z - join[:, None]) <= _EDGE_MARGIN * np.maximum(np.abs(join), 1.0)[:, None]
+    refer |= near_rate.any(axis=1)
+    if k >= 3:
+        bounds = [(z[:, j], z[:, j + 1]) for j in range(k - 1)]
+        safe = np.where(np.isfinite(join), join, z[:, 1])
+        refer |= ~_grid_safe(np.minimum, z, yc, w, base, bounds, safe)
     xs = np.where(refer, 0.5 * (z[:, 0] + z[:, -1]), join) * top[:, 0]
     a, b = _slope_intercept(np.minimum(x, xs[:, None]), m, w)
     return np.column_stack([a, b, xs]), refer
@@ -400,6 +447,10 @@ def _quadratic_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.nda
     line, step = _references(z, yc, w)
     refer |= _degenerate(first, line, step, base) | (k < 3)
     refer |= ~(t1 > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(t1 < QP_CAP * (1 - _EDGE_MARGIN))
+    if k >= 3:
+        bounds = [(z[:, j], z[:, j + 1]) for j in range(k - 1)]
+        bounds.append((z[:, -1], np.full(n_t, QP_CAP)))
+        refer |= ~_grid_safe(_qp_basis, z, yc, w, base, bounds, np.where(refer, 1.0, t1))
     xs = np.where(refer, 1.0, t1) * top[:, 0]
     a, b = _slope_intercept(_qp_basis(x, xs[:, None]), m, w)
     return np.column_stack([a, b, xs]), refer
@@ -498,7 +549,14 @@ def _mitscherlich(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray)
         found.append((c, np.where(has, v, np.inf), edge))
     (c, first, edge), (c2, second, _) = found
     far = np.abs(np.log(c2 / c)) > 1e-6
+    # the per-trial grid search starts from the grid points next to c (see _grid_safe)
+    step_log = np.log(hi / lo) / (n - 1)
+    mine = np.abs(np.log(grid) - np.log(c)[:, None]) <= step_log[:, None] * (1 + 1e-9)
+    own = np.where(mine, vals, np.inf).min(axis=1)
+    other = np.where(local & ~mine, vals, np.inf).min(axis=1)
+    refer_grid = ~((own + base) < (other + base) * (1 - _TIE))
     refer = edge | ~np.isfinite(first) | (far & ~(second > first + _TIE * (first + base)))
+    refer |= refer_grid
     line, step = _references(x, yc, w)
     refer |= _degenerate(first, line, step, base) | (k < 3)
     refer |= ~(c > lo * (1 + _EDGE_MARGIN)) | ~(c < hi * (1 - _EDGE_MARGIN))
