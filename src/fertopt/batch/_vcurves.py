@@ -29,7 +29,7 @@ from fertopt.curves.models import get_model
 from fertopt.economics import batched as eb
 from fertopt.economics.intervals import t_quantile
 from fertopt.economics.prices import resolve_curve_prices
-from fertopt.economics.units_check import FAR_BEYOND, RESPONSE_SHARE
+from fertopt.economics.units_check import FAR_BEYOND, RESPONSE_SHARE, unit_mismatch
 
 __all__ = ["ModelSetup", "model_setup", "model_chunk"]
 
@@ -85,8 +85,18 @@ def model_setup(plan: Plan, frame: pd.DataFrame, rows: np.ndarray) -> ModelSetup
 
 
 def _stable(value: float) -> bool:
-    """Whether 4 significant digits of ``value`` survive the paths' difference in the last ones."""
-    return format_number(value * (1 - 1e-6), 4) == format_number(value * (1 + 1e-6), 4)
+    """Whether ``format_number(value, 4)`` survives the paths' difference in the last digits.
+
+    The common case (magnitudes 1e-5 to 1e9, fixed-point) is checked on the fixed-point
+    text that ``format_number`` writes, the rest by ``format_number`` itself.
+    """
+    a, b = value * (1 - 1e-6), value * (1 + 1e-6)
+    if math.isfinite(value) and value != 0:
+        ma, mb = math.floor(math.log10(abs(a))), math.floor(math.log10(abs(b)))
+        if ma == mb and -5 <= ma < 9:
+            decimals = max(3 - ma, 0)
+            return f"{a:.{decimals}f}" == f"{b:.{decimals}f}"
+    return format_number(a, 4) == format_number(b, 4)
 
 
 def model_chunk(
@@ -149,8 +159,9 @@ def model_chunk(
         cost=setup.cost,
     )
     done &= ~_near_decision(setup, theta, opt, lo, hi)
+    units: dict[int, Any] = {}
     if setup.check_units:
-        done &= ~_unit_trap_possible(setup.model, theta, opt, lo, hi)
+        units = _unit_traps(setup.model, theta, opt, lo, hi, done)
     n = k * r
     with np.errstate(all="ignore"):
         loglik = np.where(sse > 0, -0.5 * n * (math.log(2 * math.pi) + np.log(sse / n) + 1), np.inf)
@@ -178,6 +189,9 @@ def model_chunk(
             out_warnings.append((ti, "response", "ExtrapolationWarning", warn_fit[i]))
         if i in warn_opt:
             out_warnings.append((ti, "optimum", "ExtrapolationWarning", warn_opt[i]))
+        if i in units:
+            c["unit_warning"][ti] = units[i]
+            out_warnings.append((ti, "optimum", "PriceWarning", units[i].sentence()))
     return done
 
 
@@ -218,20 +232,47 @@ def _near_decision(setup: ModelSetup, theta, opt, lo, hi) -> np.ndarray:
     return near
 
 
-def _unit_trap_possible(model: str, theta, opt, lo, hi) -> np.ndarray:
-    """Trials the unit-trap check might warn about (they go per trial, which says why)."""
+def _unit_traps(model: str, theta, opt, lo, hi, done) -> dict[int, Any]:
+    """The unit-trap warnings of undeclared data (by chunk index), as ``fit.optimum`` words them.
+
+    Trials near a threshold of the check, or whose message might round differently between
+    the paths, are taken off ``done``.
+    """
     grid = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, 201)[None, :]
     f = eb.formula(model)
     fitted = np.stack([f(grid[:, j], theta) for j in range(grid.shape[1])], axis=1)
     low = fitted[:, 0]
     gain = np.nanmax(fitted, axis=1) - low
     rate = opt.rate
-    at_lowest = np.isfinite(rate) & (rate <= lo + 1e-9 * np.maximum(np.abs(hi), 1.0) + 1e-9)
-    m = 1 + _MARGIN
+    finite = np.isfinite(rate)
+    at_lowest = finite & (rate <= lo + 1e-9 * np.maximum(np.abs(hi), 1.0))
+    flags = []
     with np.errstate(invalid="ignore"):
-        flat = at_lowest & (gain * m >= RESPONSE_SHARE * low)
-        far = np.isfinite(rate) & (rate * m > FAR_BEYOND * hi)
-    return (np.isfinite(low) & (low > 0)) & (flat | far) | ~np.isfinite(low)
+        for m in (1 - _MARGIN, 1.0, 1 + _MARGIN):
+            flat = at_lowest & (gain * m >= RESPONSE_SHARE * low)
+            far = finite & (rate * m > FAR_BEYOND * hi)
+            flags.append(np.isfinite(low) & (low > 0) & (flat | far))
+    done &= (flags[0] == flags[1]) & (flags[1] == flags[2])
+    near_lowest = finite & (np.abs(rate - lo) <= _MARGIN * np.maximum(np.abs(hi), 1.0))
+    done &= ~(near_lowest & (opt.case != 1))
+    out: dict[int, Any] = {}
+    for i in np.flatnonzero(done & flags[1]):
+        texts = [
+            unit_mismatch(
+                declared=False,
+                at_lowest=bool(at_lowest[i]),
+                yield_low=float(low[i]) * (1 + e),
+                gain=float(gain[i]) * (1 + e),
+                rate=float(rate[i]) * (1 + e),
+                top=float(hi[i]),
+            )
+            for e in (-1e-6, 0.0, 1e-6)
+        ]
+        if texts[0] != texts[1] or texts[1] != texts[2] or texts[1] is None:
+            done[i] = False
+            continue
+        out[int(i)] = texts[1]
+    return out
 
 
 def _warnings(model: str, theta, opt, lo, hi, done) -> tuple[dict[int, str], dict[int, str]]:

@@ -270,32 +270,40 @@ def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]
     above a tested rate) goes per trial.
     """
     frac = np.linspace(0.0, 1.0, _GRID)
-    pts = np.concatenate([lo[:, None] + (hi - lo)[:, None] * frac[None, :] for lo, hi in bounds], 1)
-    shared = bool(np.all(z == z[:1]) and np.all(w == w[:1]) and np.all(pts == pts[:1]))
+    n_t = len(z)
+    shared = bool(np.all(z == z[:1]) and np.all(w == w[:1]))
+    rows = slice(0, 1) if shared else slice(None)
+    pts = np.concatenate(
+        [lo[rows, None] + (hi - lo)[rows, None] * frac[None, :] for lo, hi in bounds], axis=1
+    )
     if shared:
         g = basis(z[0][None, :], pts[0][:, None])  # (points, levels)
         wc = w[0]
         gc = g - ((g * wc).sum(axis=1) / wc.sum())[:, None]
-        gg = (gc * gc * wc).sum(axis=1)[None, :]
+        gg = (gc * gc * wc).sum(axis=1)
         gy = (w * yc) @ gc.T
         yy = (yc * yc * w).sum(axis=1)[:, None]
-        vals = np.maximum(yy - np.where(gg > 0, gy * gy / np.where(gg > 0, gg, 1.0), 0.0), 0.0)
+        inv = np.where(gg > 0, 1.0 / np.where(gg > 0, gg, 1.0), 0.0)
+        vals = yy - gy * gy * inv
     else:
         vals = _profile(basis(z[:, None, :], pts[..., None]), yc, w)
     n_seg = len(bounds)
-    v = vals.reshape(len(z), n_seg, _GRID)
-    left = np.concatenate([np.full((len(z), n_seg, 1), np.inf), v[:, :, :-1]], axis=2)
-    right = np.concatenate([v[:, :, 1:], np.full((len(z), n_seg, 1), np.inf)], axis=2)
-    local = ((v <= left) & (v <= right)).reshape(len(z), -1)
-    seg_of = np.zeros(len(z), dtype=np.int64)
-    for j, (lo, _hi) in enumerate(bounds):
-        seg_of = np.where(t >= lo, j, seg_of)
-    lo_t = np.take_along_axis(np.column_stack([b[0] for b in bounds]), seg_of[:, None], 1)[:, 0]
-    hi_t = np.take_along_axis(np.column_stack([b[1] for b in bounds]), seg_of[:, None], 1)[:, 0]
-    h = (hi_t - lo_t) / (_GRID - 1)
-    mine = np.abs(pts - t[:, None]) <= h[:, None] * (1 + 1e-9)
+    v = vals.reshape(n_t, n_seg, _GRID)
+    local = np.ones(v.shape, dtype=bool)
+    local[:, :, 1:] &= v[:, :, 1:] <= v[:, :, :-1]
+    local[:, :, :-1] &= v[:, :, :-1] <= v[:, :, 1:]
+    local = local.reshape(n_t, -1)
+    los = np.column_stack([b[0] for b in bounds])
+    his = np.column_stack([b[1] for b in bounds])
+    seg_of = (t[:, None] >= los).sum(axis=1) - 1
+    seg_of = np.clip(seg_of, 0, n_seg - 1)[:, None]
+    lo_t = np.take_along_axis(los, seg_of, 1)[:, 0]
+    hi_t = np.take_along_axis(his, seg_of, 1)[:, 0]
+    h = (hi_t - lo_t) / (_GRID - 1) * (1 + 1e-9)
+    mine = np.abs(pts - t[:, None]) <= h[:, None]
     own = np.where(mine, vals, np.inf).min(axis=1)
-    other = np.where(local & ~mine, vals, np.inf).min(axis=1)
+    local &= ~mine
+    other = np.where(local, vals, np.inf).min(axis=1)
     return (own + base) < (other + base) * (1 - _TIE)
 
 
@@ -426,12 +434,6 @@ def _quadratic_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.nda
     vals = np.where(
         np.isfinite(roots), _profile(_qp_basis(z[:, None, :], safe[..., None]), yc, w), np.inf
     )
-    # local minima only: compare with points a little to each side
-    d = 1e-5 * np.maximum(safe, 1e-3)
-    left = _profile(_qp_basis(z[:, None, :], (safe - d)[..., None]), yc, w)
-    right = _profile(_qp_basis(z[:, None, :], (safe + d)[..., None]), yc, w)
-    is_min = np.isfinite(roots) & (left >= vals) & (right >= vals)
-    vals = np.where(is_min, vals, np.inf)
     order = np.argsort(vals, axis=1)
     first = np.take_along_axis(vals, order[:, :1], axis=1)[:, 0]
     t1 = np.take_along_axis(safe, order[:, :1], axis=1)[:, 0]
