@@ -68,7 +68,6 @@ def fitted(model: str, **kw):
         return fo.fit_response(df, response="yield", rate="N", model=model, block=block)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("model", "kind", "kw"),
     [
@@ -77,9 +76,11 @@ def fitted(model: str, **kw):
         ("square_root", "residual", {"seed": 3}),
         ("quadratic_plateau", "residual", {"seed": 4}),
         ("quadratic_plateau", "wild", {"seed": 5, "blocks": False}),
-        ("quadratic_plateau", "residual", {"seed": 6, "drop": 1}),  # unbalanced: loop
+        pytest.param(  # unbalanced: refitted one by one
+            "quadratic_plateau", "residual", {"seed": 6, "drop": 1}, marks=pytest.mark.slow
+        ),
         ("linear_plateau", "residual", {"seed": 7}),
-        ("mitscherlich", "wild", {"seed": 8}),
+        pytest.param("mitscherlich", "wild", {"seed": 8}, marks=pytest.mark.slow),
     ],
 )
 def test_batched_bootstrap_equals_the_per_resample_loop(model, kind, kw):
