@@ -35,9 +35,23 @@ __all__ = ["ModelSetup", "model_setup", "model_chunk"]
 
 #: Nutrient columns ``fit_response`` checks for constancy along the rate series by default.
 NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
-# parameters of the two paths agree to about 1e-6 relative (the per-trial polish stops at
+# nonlinear parameters of the two paths agree to about 1e-6 relative (the per-trial polish stops at
 # its tolerance, the batched fit is the exact minimum): decisions closer than this go per trial
 _MARGIN = 1e-5
+# linear models: both paths solve the same least squares by QR and agree to about 1e-12
+_MARGIN_LINEAR = 1e-9
+
+
+# plateau models: the joins of the two paths agree to about 1e-8 relative
+_MARGIN_PLATEAU = 1e-6
+
+
+def _margin(model: str) -> float:
+    if get_model(model).linear:
+        return _MARGIN_LINEAR
+    return _MARGIN_PLATEAU if model.endswith("plateau") else _MARGIN
+
+
 _LEVEL = 0.95  # fit.optimum's default confidence level
 
 
@@ -84,13 +98,13 @@ def model_setup(plan: Plan, frame: pd.DataFrame, rows: np.ndarray) -> ModelSetup
     )
 
 
-def _stable(value: float) -> bool:
+def _stable(value: float, e: float) -> bool:
     """Whether ``format_number(value, 4)`` survives the paths' difference in the last digits.
 
     The common case (magnitudes 1e-5 to 1e9, fixed-point) is checked on the fixed-point
     text that ``format_number`` writes, the rest by ``format_number`` itself.
     """
-    a, b = value * (1 - 1e-6), value * (1 + 1e-6)
+    a, b = value * (1 - e), value * (1 + e)
     if math.isfinite(value) and value != 0:
         ma, mb = math.floor(math.log10(abs(a))), math.floor(math.log10(abs(b)))
         if ma == mb and -5 <= ma < 9:
@@ -168,6 +182,10 @@ def model_chunk(
         aic = -2 * loglik + 2 * (p + nb)
         r2 = np.where(ss_total > 0, 1 - sse / ss_total, np.nan)
     warn_fit, warn_opt = _warnings(setup.model, theta, opt, lo, hi, done)
+    for i in np.flatnonzero(done & fits.on_rate):
+        join = float(theta[i, 2])
+        msg = message("lp_join_on_rate", join=format_number(join, 6))
+        warn_fit[int(i)] = (msg.sentence(capital=False), "ConvergenceWarning")
     t = trials[done]
     c = out_columns
     c["model_converged"][t] = True
@@ -186,7 +204,8 @@ def model_chunk(
     for i in np.flatnonzero(done):
         ti = int(trials[i])
         if i in warn_fit:
-            out_warnings.append((ti, "response", "ExtrapolationWarning", warn_fit[i]))
+            text, category = warn_fit[i]
+            out_warnings.append((ti, "response", category, text))
         if i in warn_opt:
             out_warnings.append((ti, "optimum", "ExtrapolationWarning", warn_opt[i]))
         if i in units:
@@ -199,35 +218,36 @@ def _near_decision(setup: ModelSetup, theta, opt, lo, hi) -> np.ndarray:
     """Trials whose case, status or warnings the two paths might decide differently."""
     r = setup.ratio
     m = setup.model
+    margin = _margin(m)
     scale = np.abs(theta)
     near = np.zeros(len(theta), dtype=bool)
     with np.errstate(all="ignore"):
         if m == "linear":
-            near |= np.abs(theta[:, 1] - r) <= _MARGIN * (scale[:, 1] + abs(r))
+            near |= np.abs(theta[:, 1] - r) <= margin * (scale[:, 1] + abs(r))
         elif m == "quadratic":
             b, c = theta[:, 1], theta[:, 2]
-            near |= np.abs(c) <= _MARGIN * np.abs(b) / np.maximum(hi, 1e-300)
+            near |= np.abs(c) <= margin * np.abs(b) / np.maximum(hi, 1e-300)
             x = (r - b) / (2 * c)
-            near |= np.abs(x) <= _MARGIN * np.maximum(hi, 1.0)
+            near |= np.abs(x) <= margin * np.maximum(hi, 1.0)
         elif m == "square_root":
             b, c = theta[:, 1], theta[:, 2]
-            near |= np.abs(b) <= _MARGIN * np.abs(c) * np.sqrt(np.maximum(hi, 1e-300))
-            near |= np.abs(c - r) <= _MARGIN * (np.abs(c) + abs(r))
+            near |= np.abs(b) <= margin * np.abs(c) * np.sqrt(np.maximum(hi, 1e-300))
+            near |= np.abs(c - r) <= margin * (np.abs(c) + abs(r))
         elif m in ("linear_plateau", "quadratic_plateau"):
             b = theta[:, 1]
-            near |= np.abs(b - r) <= _MARGIN * (np.abs(b) + abs(r))
-            near |= np.abs(theta[:, 2] - hi) <= _MARGIN * hi
+            near |= np.abs(b - r) <= margin * (np.abs(b) + abs(r))
+            near |= np.abs(theta[:, 2] - hi) <= margin * hi
         else:
             A, c, _s = theta.T
             if r != 0:
                 x = np.log(A * c / r) / c - _s
-                near |= np.abs(x) <= _MARGIN * np.maximum(hi, 1.0)
+                near |= np.abs(x) <= margin * np.maximum(hi, 1.0)
         rate = opt.rate
-        near |= np.isfinite(rate) & (np.abs(rate - hi) <= _MARGIN * np.maximum(hi, 1.0))
+        near |= np.isfinite(rate) & (np.abs(rate - hi) <= margin * np.maximum(hi, 1.0))
         near |= (
             np.isfinite(rate)
             & (opt.case != 1)
-            & (np.abs(rate - lo) <= _MARGIN * np.maximum(np.abs(lo), 1.0))
+            & (np.abs(rate - lo) <= margin * np.maximum(np.abs(lo), 1.0))
         )
     return near
 
@@ -238,6 +258,7 @@ def _unit_traps(model: str, theta, opt, lo, hi, done) -> dict[int, Any]:
     Trials near a threshold of the check, or whose message might round differently between
     the paths, are taken off ``done``.
     """
+    margin = _margin(model)
     grid = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, 201)[None, :]
     f = eb.formula(model)
     fitted = np.stack([f(grid[:, j], theta) for j in range(grid.shape[1])], axis=1)
@@ -248,12 +269,12 @@ def _unit_traps(model: str, theta, opt, lo, hi, done) -> dict[int, Any]:
     at_lowest = finite & (rate <= lo + 1e-9 * np.maximum(np.abs(hi), 1.0))
     flags = []
     with np.errstate(invalid="ignore"):
-        for m in (1 - _MARGIN, 1.0, 1 + _MARGIN):
+        for m in (1 - margin, 1.0, 1 + margin):
             flat = at_lowest & (gain * m >= RESPONSE_SHARE * low)
             far = finite & (rate * m > FAR_BEYOND * hi)
             flags.append(np.isfinite(low) & (low > 0) & (flat | far))
     done &= (flags[0] == flags[1]) & (flags[1] == flags[2])
-    near_lowest = finite & (np.abs(rate - lo) <= _MARGIN * np.maximum(np.abs(hi), 1.0))
+    near_lowest = finite & (np.abs(rate - lo) <= margin * np.maximum(np.abs(hi), 1.0))
     done &= ~(near_lowest & (opt.case != 1))
     out: dict[int, Any] = {}
     for i in np.flatnonzero(done & flags[1]):
@@ -266,7 +287,7 @@ def _unit_traps(model: str, theta, opt, lo, hi, done) -> dict[int, Any]:
                 rate=float(rate[i]) * (1 + e),
                 top=float(hi[i]),
             )
-            for e in (-1e-6, 0.0, 1e-6)
+            for e in (-margin / 10, 0.0, margin / 10)
         ]
         if texts[0] != texts[1] or texts[1] != texts[2] or texts[1] is None:
             done[i] = False
@@ -275,25 +296,26 @@ def _unit_traps(model: str, theta, opt, lo, hi, done) -> dict[int, Any]:
     return out
 
 
-def _warnings(model: str, theta, opt, lo, hi, done) -> tuple[dict[int, str], dict[int, str]]:
+def _warnings(model: str, theta, opt, lo, hi, done) -> tuple[dict[int, Any], dict[int, str]]:
     """The ExtrapolationWarnings of the fit and of the optimum, by chunk index.
 
     A trial whose warning text might round differently between the paths is taken off
     ``done`` (its warnings are then written by the per-trial path).
     """
-    fit_w: dict[int, str] = {}
+    e = _margin(model) / 10
+    fit_w: dict[int, Any] = {}
     opt_w: dict[int, str] = {}
     if model == "quadratic_plateau":
         for i in np.flatnonzero(done & (theta[:, 2] > hi)):
             join, top = float(theta[i, 2]), float(hi[i])
-            if not _stable(join):
+            if not _stable(join, e):
                 done[i] = False
                 continue
             msg = message("qp_join_beyond", join=format_number(join, 4), top=format_number(top, 4))
-            fit_w[int(i)] = msg.sentence(capital=False)
+            fit_w[int(i)] = (msg.sentence(capital=False), "ExtrapolationWarning")
     for i in np.flatnonzero(done & opt.extrapolated):
         rate = float(opt.rate[i])
-        if rate != 0 and not _stable(rate):
+        if rate != 0 and not _stable(rate, e):
             done[i] = False
             continue
         above = rate > hi[i]

@@ -61,13 +61,15 @@ class LevelFits:
     ``theta`` (trials, p) parameters in the model's order; ``sse`` residual sums of squares;
     ``cov`` (trials, p, p) the unscaled covariance ``(JᵀJ)⁻¹`` of the parameters (block
     effects profiled out); ``refer`` trials to send to the per-trial path (their other
-    entries are meaningless).
+    entries are meaningless); ``on_rate`` linear-plateau fits whose join is exactly a tested
+    rate (``fit_response`` warns about them).
     """
 
     theta: np.ndarray
     sse: np.ndarray
     cov: np.ndarray
     refer: np.ndarray
+    on_rate: np.ndarray
 
 
 def _wmean(v: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -126,13 +128,14 @@ def fit_levels(
     base = np.asarray(base, float)
     offset = np.zeros(len(x)) if offset is None else np.asarray(offset, float)
     spec = MODELS[model]
+    on_rate = np.zeros(len(x), dtype=bool)
     if model == "mitscherlich":  # the asymptote is not an intercept: fit the unshifted means
         m, offset = m + offset[:, None], np.zeros(len(x))
     with np.errstate(all="ignore"):
         if spec.linear:
             theta, refer = _linear(spec.powers, x, m, w)
         elif model == "linear_plateau":
-            theta, refer = _linear_plateau(x, m, w, base)
+            theta, refer, on_rate = _linear_plateau(x, m, w, base)
         elif model == "quadratic_plateau":
             theta, refer = _quadratic_plateau(x, m, w, base)
         else:
@@ -143,7 +146,7 @@ def fit_levels(
         sse = base + _wdot(resid, resid, w)
         cov, singular = _covariance(spec.name, x, w, theta)
     refer = refer | singular | ~np.isfinite(sse) | ~np.all(np.isfinite(theta), axis=1)
-    return LevelFits(theta=theta, sse=sse, cov=cov, refer=refer)
+    return LevelFits(theta=theta, sse=sse, cov=cov, refer=refer, on_rate=on_rate & ~refer)
 
 
 def _curves(spec, x: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -344,19 +347,31 @@ def _linear_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarra
         best = np.where(better, val, best)
         join = np.where(better, t, join)
     kinks = _profile(np.minimum(z[:, None, :], z[:, 1:, None]), yc, w)  # join at each rate
-    refer = ~np.isfinite(best) | ~(kinks.min(axis=1) > best + _TIE * (best + base))
+    # the best join exactly at a tested rate (a kink of the profile) that is neither the first
+    # rate above the lowest nor the highest: the per-trial polish lands on that rate too
+    ranked = np.sort(kinks, axis=1)
+    kbest = ranked[:, 0]
+    kidx = np.argmin(kinks, axis=1) + 1
+    clear = kbest + _TIE * (kbest + base)
+    on_rate = (clear < best) & (kidx >= 2) & (kidx <= k - 2)
+    if k > 2:
+        on_rate &= ranked[:, 1] > clear
+    best = np.where(on_rate, kbest, best)
+    join = np.where(on_rate, np.take_along_axis(z, kidx[:, None], axis=1)[:, 0], join)
+    refer = ~np.isfinite(best) | (~on_rate & ~(kbest > best + _TIE * (best + base)))
     line, step = _references(z, yc, w)
     refer |= _degenerate(best, line, step, base) | (k < 3)
     refer |= ~(join > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(join < z[:, -1] * (1 - _EDGE_MARGIN))
     near_rate = np.abs(z - join[:, None]) <= _EDGE_MARGIN * np.maximum(np.abs(join), 1.0)[:, None]
-    refer |= near_rate.any(axis=1)
+    refer |= near_rate.any(axis=1) & ~on_rate
     if k >= 3:
         bounds = [(z[:, j], z[:, j + 1]) for j in range(k - 1)]
         safe = np.where(np.isfinite(join), join, z[:, 1])
         refer |= ~_grid_safe(np.minimum, z, yc, w, base, bounds, safe)
     xs = np.where(refer, 0.5 * (z[:, 0] + z[:, -1]), join) * top[:, 0]
+    xs = np.where(on_rate & ~refer, np.take_along_axis(x, kidx[:, None], axis=1)[:, 0], xs)
     a, b = _slope_intercept(np.minimum(x, xs[:, None]), m, w)
-    return np.column_stack([a, b, xs]), refer
+    return np.column_stack([a, b, xs]), refer, on_rate & ~refer
 
 
 # ---------------------------------------------------------------------------
