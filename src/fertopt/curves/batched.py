@@ -264,16 +264,13 @@ def _references(x: np.ndarray, yc: np.ndarray, w: np.ndarray):
 _GRID = 33  # grid points per segment of the per-trial search
 
 
-def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]], t):
-    """Whether the per-trial grid search (``_GRID`` points per segment) starts from ``t``.
+def _grid_values(basis, z, yc, w, bounds: list[tuple[np.ndarray, np.ndarray]]):
+    """The per-trial search grid (``_GRID`` points per segment) and the profile on it.
 
-    The per-trial path keeps the lowest local minima of the profile on its grid and refines
-    them; it reaches the exact minimum ``t`` when the grid points next to ``t`` are lower
-    than every other local minimum of the grid.  A tie (a flat segment, a minimum a hair
-    above a tested rate) goes per trial.
+    Returns ``pts`` ((1 or trials), points) and ``vals`` (trials, points).  When every trial
+    has the same rates and weights the curve columns are computed once for all.
     """
     frac = np.linspace(0.0, 1.0, _GRID)
-    n_t = len(z)
     shared = bool(np.all(z == z[:1]) and np.all(w == w[:1]))
     rows = slice(0, 1) if shared else slice(None)
     pts = np.concatenate(
@@ -290,6 +287,18 @@ def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]
         vals = yy - gy * gy * inv
     else:
         vals = _profile(basis(z[:, None, :], pts[..., None]), yc, w)
+    return pts, vals
+
+
+def _grid_check(pts, vals, bounds: list[tuple[np.ndarray, np.ndarray]], t, base):
+    """Whether the per-trial grid search starts from the exact minimum ``t``.
+
+    The per-trial path keeps the lowest local minima of the profile on its grid and refines
+    them between their neighbouring grid points; it reaches ``t`` when the grid points next
+    to ``t`` are lower than every other local minimum of the grid.  A tie (a flat segment,
+    a minimum a hair above a tested rate) goes per trial.
+    """
+    n_t = len(vals)
     n_seg = len(bounds)
     v = vals.reshape(n_t, n_seg, _GRID)
     local = np.ones(v.shape, dtype=bool)
@@ -308,6 +317,12 @@ def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]
     local &= ~mine
     other = np.where(local, vals, np.inf).min(axis=1)
     return (own + base) < (other + base) * (1 - _TIE)
+
+
+def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]], t):
+    """:func:`_grid_check` on the grid of ``basis`` (see there)."""
+    pts, vals = _grid_values(basis, z, yc, w, bounds)
+    return _grid_check(pts, vals, bounds, t, base)
 
 
 def _degenerate(sse: np.ndarray, line: np.ndarray, step: np.ndarray, base: np.ndarray):
@@ -385,46 +400,17 @@ def _conv(a: list[np.ndarray], b: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
-def _real_roots(coef: np.ndarray) -> np.ndarray:
-    """Real roots of polynomials (rows of ascending coefficients); NaN-padded (rows, degree)."""
-    n, d1 = coef.shape
-    deg = d1 - 1
-    out = np.full((n, deg), np.nan)
-    size = np.abs(coef).max(axis=1)
-    live = np.abs(coef) > 1e-13 * size[:, None]
-    eff = np.where(live.any(axis=1), d1 - 1 - np.argmax(live[:, ::-1], axis=1), 0)
-    for d in range(1, deg + 1):
-        rows = np.flatnonzero(eff == d)
-        if not len(rows):
-            continue
-        c = coef[rows, : d + 1] / coef[rows, d : d + 1]
-        comp = np.zeros((len(rows), d, d))
-        comp[:, 0, :] = -c[:, d - 1 :: -1][:, :d]
-        if d > 1:
-            comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
-        ev = np.linalg.eigvals(comp)
-        real = np.abs(ev.imag) <= 1e-7 * (1 + np.abs(ev.real))
-        r = np.where(real, ev.real, np.nan)
-        # Newton polish on the original polynomial
-        for _ in range(3):
-            p = np.zeros_like(r)
-            dp = np.zeros_like(r)
-            for i in range(d, -1, -1):
-                dp = dp * r + p
-                p = p * r + coef[rows, i : i + 1]
-            step = np.where(dp != 0, p / np.where(dp != 0, dp, 1.0), 0.0)
-            r = r - step
-        out[rows, :d] = r
-    return out
+def _qp_quartics(z: np.ndarray, yc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Coefficients (trials, segments, 5; ascending) of the quartic whose roots are the
+    stationary points of the profiled SSE over the join in each segment.
 
-
-def _quadratic_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray):
-    n_t, k = x.shape
-    top = x[:, -1:]
-    z = x / np.where(top > 0, top, 1.0)
-    yc = _centre(m, w)
+    In segment ``j`` (join between the ``j``-th and next rate, or beyond the top one)
+    ``h = x₀·basis = P0 + x₀ P1 + x₀² P2`` and the profile is ``yᵀy − (hᵀy)²/(hᵀh)``, whose
+    derivative vanishes where ``(h'ᵀy)(hᵀh) − (hᵀy)(hᵀh') = 0`` (the x₀⁵ terms cancel).
+    """
+    k = z.shape[1]
     idx = np.arange(k)
-    cands = []
+    out = []
     for j in range(k):
         low = idx <= j
         P0 = _centre(np.where(low, -z * z / 2, 0.0), w)
@@ -438,37 +424,96 @@ def _quadratic_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.nda
         hh = [G[0][0], 2 * G[0][1], G[1][1] + 2 * G[0][2], 2 * G[1][2], G[2][2]]
         hdh = [G[0][1], G[1][1] + 2 * G[0][2], 3 * G[1][2], 2 * G[2][2]]
         q = [u - v for u, v in zip(_conv(dhy, hh), _conv(hy, hdh), strict=True)]
-        roots = _real_roots(np.column_stack(q[:5]))
-        lo = z[:, j][:, None]
-        hi = (z[:, j + 1] if j < k - 1 else np.full(n_t, QP_CAP))[:, None]
-        tol = 1e-12 * hi
-        ok = (roots >= lo - tol) & (roots <= hi + tol)
-        cands.append(np.where(ok, np.clip(roots, lo, hi), np.nan))
-    roots = np.concatenate(cands, axis=1)  # (trials, candidates)
-    safe = np.where(np.isfinite(roots), roots, 1.0)
+        out.append(np.column_stack(q[:5]))
+    return np.stack(out, axis=1)
+
+
+def _poly(coef: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Value and derivative of polynomials (rows of ascending coefficients) at ``t``."""
+    p = np.zeros_like(t)
+    dp = np.zeros_like(t)
+    for i in range(coef.shape[1] - 1, -1, -1):
+        dp = dp * t + p
+        p = p * t + coef[:, i]
+    return p, dp
+
+
+def _cell_root(coef: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A root of each polynomial inside ``[a, b]`` where it changes sign (NaN where it does
+    not): bisection to the last bit, then two Newton steps kept inside the cell."""
+    fa, _ = _poly(coef, a)
+    fb, _ = _poly(coef, b)
+    has = (fa * fb <= 0) & np.isfinite(fa) & np.isfinite(fb)
+    lo, hi, flo = a.copy(), b.copy(), fa
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        fm, _ = _poly(coef, mid)
+        left = (fm * flo) <= 0
+        hi = np.where(left, mid, hi)
+        lo = np.where(left, lo, mid)
+        flo = np.where(left, flo, fm)
+    t = 0.5 * (lo + hi)
+    for _ in range(2):
+        f, df = _poly(coef, t)
+        nxt = t - np.where(df != 0, f / np.where(df != 0, df, 1.0), 0.0)
+        t = np.where((nxt >= a) & (nxt <= b), nxt, t)
+    return np.where(has, t, np.nan)
+
+
+def _quadratic_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray):
+    n_t, k = x.shape
+    top = x[:, -1:]
+    z = x / np.where(top > 0, top, 1.0)
+    yc = _centre(m, w)
+    if k < 3:
+        xs = top[:, 0]
+        a, b = _slope_intercept(_qp_basis(x, xs[:, None]), m, w)
+        return np.column_stack([a, b, xs]), np.ones(n_t, dtype=bool)
+    bounds = [(z[:, j], z[:, j + 1]) for j in range(k - 1)]
+    bounds.append((z[:, -1], np.full(n_t, QP_CAP)))
+    pts, grid_vals = _grid_values(_qp_basis, z, yc, w, bounds)
+    pts = np.broadcast_to(pts, grid_vals.shape)
+    n_pts = pts.shape[1]
+    # the exact minimum lies in one of the two grid cells beside the lowest grid point (the
+    # cells the per-trial path refines); each cell lies in one segment, whose quartic gives it
+    best = np.argmin(grid_vals, axis=1)
+    seg, pos = best // _GRID, best % _GRID
+    rows = np.arange(n_t)
+    quartics = _qp_quartics(z, yc, w)
+    cells = []
+    for side in (-1, 1):
+        inner = (pos > 0) if side < 0 else (pos < _GRID - 1)
+        outer = (seg > 0) if side < 0 else (seg < k - 1)
+        s_idx = np.where(inner, seg, seg + side)
+        a_idx = np.where(inner, best, best + side)
+        b_idx = a_idx + side
+        ok = inner | outer
+        s_idx = np.clip(s_idx, 0, k - 1)
+        a_idx = np.clip(a_idx, 0, n_pts - 1)
+        b_idx = np.clip(b_idx, 0, n_pts - 1)
+        ends = np.sort(np.column_stack([pts[rows, a_idx], pts[rows, b_idx]]), axis=1)
+        cells.append((quartics[rows, s_idx], ends, ok))
+    cand = []
+    for q, ends, ok in cells:
+        r = _cell_root(q, ends[:, 0], ends[:, 1])
+        cand.append(np.where(ok, r, np.nan)[:, None])
+    cand = np.concatenate(cand, axis=1)
+    safe = np.where(np.isfinite(cand), cand, 1.0)
     vals = np.where(
-        np.isfinite(roots), _profile(_qp_basis(z[:, None, :], safe[..., None]), yc, w), np.inf
+        np.isfinite(cand), _profile(_qp_basis(z[:, None, :], safe[..., None]), yc, w), np.inf
     )
-    order = np.argsort(vals, axis=1)
-    first = np.take_along_axis(vals, order[:, :1], axis=1)[:, 0]
-    t1 = np.take_along_axis(safe, order[:, :1], axis=1)[:, 0]
-    # the second-best local minimum at another place: a near tie goes per trial
-    other = np.where(
-        np.abs(safe - t1[:, None]) > 1e-6 * np.maximum(t1[:, None], 1e-3), vals, np.inf
-    )
-    second = other.min(axis=1)
-    refer = ~np.isfinite(first) | ~(second > first + _TIE * (first + base))
-    ends = np.concatenate([z, np.full((n_t, 1), QP_CAP)], axis=1)
-    edge = _profile(_qp_basis(z[:, None, :], ends[..., None]), yc, w)
-    refer |= ~(edge.min(axis=1) > first + _TIE * (first + base))
+    pick = np.argmin(vals, axis=1)
+    first = vals[rows, pick]
+    t1 = safe[rows, pick]
+    lowest = grid_vals[rows, best]
+    refer = ~np.isfinite(first) | ~(first <= lowest + 1e-12 * (lowest + base))
+    refer |= (best == 0) | (best == n_pts - 1)
     line, step = _references(z, yc, w)
-    refer |= _degenerate(first, line, step, base) | (k < 3)
+    refer |= _degenerate(first, line, step, base)
     refer |= ~(t1 > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(t1 < QP_CAP * (1 - _EDGE_MARGIN))
-    if k >= 3:
-        bounds = [(z[:, j], z[:, j + 1]) for j in range(k - 1)]
-        bounds.append((z[:, -1], np.full(n_t, QP_CAP)))
-        refer |= ~_grid_safe(_qp_basis, z, yc, w, base, bounds, np.where(refer, 1.0, t1))
-    xs = np.where(refer, 1.0, t1) * top[:, 0]
+    t1 = np.where(refer, 1.0, t1)
+    refer |= ~_grid_check(pts, grid_vals, bounds, t1, base)
+    xs = t1 * top[:, 0]
     a, b = _slope_intercept(_qp_basis(x, xs[:, None]), m, w)
     return np.column_stack([a, b, xs]), refer
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from fertopt.curves.batched import fit_levels
 from fertopt.curves.curve import Curve
 from fertopt.curves.engine import FitData, FitFailure, estimate, profile_sse
 from fertopt.curves.models import Blocks
+from fertopt.economics.batched import solve
 from fertopt.exceptions import OptionError
 
 __all__ = ["t_quantile", "delta_se", "fieller", "profile", "bootstrap"]
@@ -219,9 +221,6 @@ def _refit_batch(spec, data: FitData, ystar: np.ndarray, r: float):
     allows it; resamples it leaves to the per-fit estimator (a join at a tested rate, a
     degenerate refit, a tie) are refitted one by one, as are all of them for other designs.
     """
-    from fertopt.curves.batched import fit_levels
-    from fertopt.economics.batched import solve
-
     n_boot = len(ystar)
     theta = np.full((n_boot, spec.n_params), np.nan)
     todo = np.ones(n_boot, dtype=bool)
