@@ -15,7 +15,7 @@ this one process:
 * the same call on the per-trial path (``engine="python"``) on a sample of trials, scaled
   to N (the path every trial took before the batched fits);
 * one pandas ``groupby(["site", "N"]).mean()`` pass over the same frame;
-* the ratios, and the share of trials whose model stage went to the per-trial path.
+* the ratios.
 """
 
 from __future__ import annotations
