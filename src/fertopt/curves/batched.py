@@ -231,6 +231,18 @@ def _linear(powers: tuple[float, ...], x: np.ndarray, m: np.ndarray, w: np.ndarr
 # ---------------------------------------------------------------------------
 # shared by the nonlinear models
 # ---------------------------------------------------------------------------
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` for a few columns (levels) as a sum of outer products.
+
+    Deterministic and single-threaded: a BLAS product of such thin matrices gains nothing and
+    its threads fight over a busy machine's cores.
+    """
+    out = a[:, :1] * b[None, :, 0]
+    for j in range(1, a.shape[1]):
+        out += a[:, j : j + 1] * b[None, :, j]
+    return out
+
+
 def _profile(g: np.ndarray, yc: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``Σw(yc − b·gc)²`` minimised over ``b`` (``gc`` the weighted centred ``g``), per column.
 
@@ -281,7 +293,7 @@ def _grid_values(basis, z, yc, w, bounds: list[tuple[np.ndarray, np.ndarray]]):
         wc = w[0]
         gc = g - ((g * wc).sum(axis=1) / wc.sum())[:, None]
         gg = (gc * gc * wc).sum(axis=1)
-        gy = (w * yc) @ gc.T
+        gy = _cross(w * yc, gc)
         yy = (yc * yc * w).sum(axis=1)[:, None]
         inv = np.where(gg > 0, 1.0 / np.where(gg > 0, gg, 1.0), 0.0)
         vals = yy - gy * gy * inv
@@ -541,18 +553,26 @@ def _mit_derivatives(c: np.ndarray, x: np.ndarray, yc: np.ndarray, w: np.ndarray
 
 
 def _mit_refine(lo: np.ndarray, hi: np.ndarray, c: np.ndarray, x, yc, w) -> np.ndarray:
-    """Maximise F over [lo, hi] from c: Newton steps, bisection on the sign of F' when unsafe."""
+    """Maximise F over [lo, hi] from c: Newton steps, bisection on the sign of F' when unsafe.
+
+    Only the trials still moving are iterated.
+    """
+    c, lo, hi = c.copy(), lo.copy(), hi.copy()
+    active = np.arange(len(c))
     for _ in range(100):
-        _, F1, F2 = _mit_derivatives(c, x, yc, w)
-        lo = np.where(F1 > 0, c, lo)
-        hi = np.where(F1 < 0, c, hi)
-        newton = c - F1 / F2
-        ok = (F2 < 0) & (newton > lo) & (newton < hi) & np.isfinite(newton)
-        nxt = np.where(ok, newton, np.sqrt(lo * hi))
-        done = np.abs(nxt - c) <= 1e-14 * c
-        c = np.where(F1 == 0, c, nxt)
-        if np.all(done | (F1 == 0)):
+        if not len(active):
             break
+        ca = c[active]
+        _, F1, F2 = _mit_derivatives(ca, x[active], yc[active], w[active])
+        la = np.where(F1 > 0, ca, lo[active])
+        ha = np.where(F1 < 0, ca, hi[active])
+        newton = ca - F1 / F2
+        ok = (F2 < 0) & (newton > la) & (newton < ha) & np.isfinite(newton)
+        nxt = np.where(ok, newton, np.sqrt(la * ha))
+        nxt = np.where(F1 == 0, ca, nxt)
+        lo[active], hi[active], c[active] = la, ha, nxt
+        moving = ~(np.abs(nxt - ca) <= 1e-14 * ca)
+        active = active[moving]
     return c
 
 
@@ -570,7 +590,7 @@ def _grid_profile(grid: np.ndarray, x: np.ndarray, yc: np.ndarray, w: np.ndarray
         E = np.expm1(-grid[0][:, None] * x[0][None, :])  # (grid, levels)
         s1 = (E @ w[0])[None, :]
         s2 = ((E * E) @ w[0])[None, :]
-        sy = wy @ E.T
+        sy = _cross(wy, E)
     else:
         E = np.expm1(-grid[:, :, None] * x[:, None, :])
         s1 = np.einsum("tgl,tl->tg", E, w)
@@ -591,34 +611,54 @@ def _mitscherlich(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray)
     smallest = np.where(np.isfinite(smallest), smallest, span)
     lo, hi = 1e-3 / span, 60.0 / smallest
     frac = np.linspace(0.0, 1.0, _MIT_GRID)
-    grid = np.exp(np.log(lo)[:, None] + frac[None, :] * np.log(hi / lo)[:, None])
+    log_grid = np.log(lo)[:, None] + frac[None, :] * np.log(hi / lo)[:, None]
+    grid = np.exp(log_grid)
     vals = _grid_profile(grid, x, yc, w)
     n = _MIT_GRID
-    left = np.concatenate([np.full((n_t, 1), np.inf), vals[:, :-1]], axis=1)
-    right = np.concatenate([vals[:, 1:], np.full((n_t, 1), np.inf)], axis=1)
-    local = (vals <= left) & (vals <= right)
-    ranked = np.argsort(np.where(local, vals, np.inf), axis=1)
-    found = []
-    for rank in range(2):
-        i = ranked[:, rank]
-        has = np.take_along_axis(local, i[:, None], axis=1)[:, 0]
-        a = np.take_along_axis(grid, np.maximum(i - 1, 0)[:, None], axis=1)[:, 0]
-        b = np.take_along_axis(grid, np.minimum(i + 1, n - 1)[:, None], axis=1)[:, 0]
-        c0 = np.take_along_axis(grid, i[:, None], axis=1)[:, 0]
-        c = _mit_refine(a, b, c0, x, yc, w)
-        v = _profile(np.exp(-c[:, None, None] * x[:, None, :]), yc, w)[:, 0]
-        edge = (i == 0) | (i == n - 1)
-        found.append((c, np.where(has, v, np.inf), edge))
-    (c, first, edge), (c2, second, _) = found
-    far = np.abs(np.log(c2 / c)) > 1e-6
-    # the per-trial grid search starts from the grid points next to c (see _grid_safe)
+    local = np.ones(vals.shape, dtype=bool)
+    local[:, 1:] &= vals[:, 1:] <= vals[:, :-1]
+    local[:, :-1] &= vals[:, :-1] <= vals[:, 1:]
+    masked = np.where(local, vals, np.inf)
+    rows = np.arange(n_t)
+    i1 = np.argmin(masked, axis=1)
+    first_grid = masked[rows, i1]
+    masked[rows, i1] = np.inf
+    i2 = np.argmin(masked, axis=1)
+    has2 = np.isfinite(masked[rows, i2])
+
+    c = _mit_refine(
+        grid[rows, np.maximum(i1 - 1, 0)],
+        grid[rows, np.minimum(i1 + 1, n - 1)],
+        grid[rows, i1],
+        x,
+        yc,
+        w,
+    )
+    first = np.where(
+        np.isfinite(first_grid),
+        _profile(np.exp(-c[:, None, None] * x[:, None, :]), yc, w)[:, 0],
+        np.inf,
+    )
+    refer = (i1 == 0) | (i1 == n - 1) | ~np.isfinite(first)
+    two = np.flatnonzero(has2 & ~refer)
+    if len(two):
+        j = i2[two]
+        c2 = _mit_refine(
+            grid[two, np.maximum(j - 1, 0)],
+            grid[two, np.minimum(j + 1, n - 1)],
+            grid[two, j],
+            x[two],
+            yc[two],
+            w[two],
+        )
+        second = _profile(np.exp(-c2[:, None, None] * x[two][:, None, :]), yc[two], w[two])[:, 0]
+        refer[two] |= ~(second > first[two] + _TIE * (first[two] + base[two]))
+    # the per-trial grid search starts from the grid points next to c (see _grid_check)
     step_log = np.log(hi / lo) / (n - 1)
-    mine = np.abs(np.log(grid) - np.log(c)[:, None]) <= step_log[:, None] * (1 + 1e-9)
+    mine = np.abs(log_grid - np.log(c)[:, None]) <= step_log[:, None] * (1 + 1e-9)
     own = np.where(mine, vals, np.inf).min(axis=1)
     other = np.where(local & ~mine, vals, np.inf).min(axis=1)
-    refer_grid = ~((own + base) < (other + base) * (1 - _TIE))
-    refer = edge | ~np.isfinite(first) | (far & ~(second > first + _TIE * (first + base)))
-    refer |= refer_grid
+    refer |= ~((own + base) < (other + base) * (1 - _TIE))
     line, step = _references(x, yc, w)
     refer |= _degenerate(first, line, step, base) | (k < 3)
     refer |= ~(c > lo * (1 + _EDGE_MARGIN)) | ~(c < hi * (1 - _EDGE_MARGIN))
