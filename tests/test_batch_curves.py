@@ -7,6 +7,8 @@ with ``fit.optimum``; the vectorized engine fits whole chunks on their treatment
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,7 @@ import fertopt as fo
 from fertopt.curves.models import MODEL_NAMES
 
 PRICES = fo.Prices(crop=0.2, N=1.0)  # ratio 5 kg grain per kg N
+RATIO_KG = 5.0
 RATES = np.array([0.0, 40, 80, 120, 160, 200])
 
 # Linear models: both paths solve the same least-squares problem by QR, so they agree to
@@ -120,3 +123,39 @@ def test_vectorized_equals_per_trial(model):
 def test_agronomic_optimum_equals_per_trial(model):
     data = trials(24, seed=3)
     compare(run(data, "vectorized", model, None), run(data, "python", model, None), model)
+
+
+@pytest.mark.parametrize("model", ["quadratic", "square_root"])
+def test_batched_delta_and_fieller_intervals_equal_fit_optimum(model):
+    from fertopt.economics import batched as eb
+    from fertopt.economics.intervals import t_quantile
+
+    data = trials(16, seed=9)
+    fits = []
+    for _site, sub in data.groupby("site"):
+        if len(sub) == 24:  # complete trials: one residual df, one t quantile
+            fits.append(fo.fit_response(sub, response="yield", rate="N", model=model, block="rep"))
+    theta = np.array([f.curve.theta for f in fits])
+    vcov = np.array([f.curve.vcov for f in fits])
+    lo = np.array([f.rate_range[0] for f in fits])
+    hi = np.array([f.rate_range[1] for f in fits])
+    df = np.array([f.df_resid for f in fits])
+    assert np.all(df == df[0])
+    q = t_quantile(0.95, float(df[0]))
+    with warnings.catch_warnings():  # extrapolated optima warn; their intervals are compared
+        warnings.simplefilter("ignore")
+        ref = [f.optimum(price_ratio=(RATIO_KG, "kg/kg"), ci="delta") for f in fits]
+        fie = [f.optimum(price_ratio=(RATIO_KG, "kg/kg"), ci="fieller") for f in fits]
+    r = ref[0].price_ratio
+    opt = eb.optima(model, theta, vcov, lo, hi, r, quantile=q)
+    low, high, bounded = eb.fieller(model, theta, vcov, r, q * q)
+    for i, o in enumerate(ref):
+        assert opt.status[i] == o.status
+        if o.ci is None:
+            assert np.isnan(opt.ci_low[i])
+            continue
+        # the same closed forms on the same numbers: rounding only
+        np.testing.assert_allclose([opt.ci_low[i], opt.ci_high[i]], o.ci, rtol=1e-12)
+        if fie[i].ci is not None and fie[i].ci_bounded:
+            assert bounded[i]
+            np.testing.assert_allclose([low[i], high[i]], fie[i].ci, rtol=1e-12)
