@@ -45,6 +45,11 @@ def test_model_columns_equal_fit_response_on_each_trial(model):
     data = n_trials(8, seed=51)
     res = run(data, model=model, prices=PRICES)
     assert res.n_analysed == 8
+    # the batch fits these balanced trials on their treatment means (fertopt.curves.batched):
+    # the same least-squares solution, to rounding for the quadratic (QR either way); for the
+    # linear plateau the per-trial polish stops at ftol=1e-14, where the parameters are known
+    # to ~1e-7 of themselves (tests/test_batch_curves.py)
+    rtol = 1e-9 if model == "quadratic" else 1e-5
     for key, row in res.table.set_index("site").iterrows():
         sub = data[data["site"] == key]
         fit = fo.fit_response(
@@ -52,21 +57,21 @@ def test_model_columns_equal_fit_response_on_each_trial(model):
         )
         est = dict(zip(fit.params["term"], fit.params["estimate"], strict=True))
         for name, value in est.items():
-            np.testing.assert_allclose(row[f"coef_{name}"], value, rtol=1e-12)  # same function
+            np.testing.assert_allclose(row[f"coef_{name}"], value, rtol=rtol)
         if fit.converged:
             with warnings.catch_warnings(record=True):  # extrapolated optima warn; compared below
                 warnings.simplefilter("always")
                 opt = fit.optimum(prices=PRICES)
             assert row["opt_status"] == opt.status
-            np.testing.assert_allclose(row["opt_rate"], opt.rate, rtol=1e-12)
-            np.testing.assert_allclose(row["opt_net_return"], opt.net_return, rtol=1e-12)
-    # the ANOVA of these regular trials came from the vectorized engine, the fits from fit_response
+            np.testing.assert_allclose(row["opt_rate"], opt.rate, rtol=rtol)
+            np.testing.assert_allclose(row["opt_net_return"], opt.net_return, rtol=rtol)
+    # the ANOVA and the fits of these regular trials came from the vectorized engine
     assert (res.table["engine"] == "vectorized").all()
     python = run(data, model=model, prices=PRICES, engine="python")
     cols = [c for c in res.table.columns if c != "engine"]
     pd.testing.assert_frame_equal(
-        res.table[cols], python.table[cols], check_exact=False, rtol=1e-10
-    )  # ANOVA columns: vectorized vs per trial
+        res.table[cols], python.table[cols], check_exact=False, rtol=rtol
+    )  # vectorized vs per trial
     pd.testing.assert_frame_equal(res.warnings, python.warnings)
 
 

@@ -322,9 +322,21 @@ def run_batch(
     at rounding level, a pair at its critical value, two equal means, an
     eigenvalue at the ridge threshold, two faces of the box giving the same
     optimum, a partial F at a stepwise criterion, …) is analysed per trial
-    instead.  Response models (``model=``) are always fitted per
-    trial by :func:`fertopt.fit_response` (a few milliseconds each); the
-    ANOVA and letters of regular trials are still vectorized.  The
+    instead.  Response models (``model=``) of regular replicated trials are
+    fitted on the treatment means of the chunk (:mod:`fertopt.curves.batched`:
+    a batched QR for the linear models, exact profiling of the join or rate
+    for the others) and priced with their delta intervals in closed form
+    (:mod:`fertopt.economics.batched`).  Statuses and warnings are those of
+    :func:`fertopt.fit_response` and ``.optimum(prices=)``; the parameters
+    agree to rounding for the linear models and, for the nonlinear ones, to
+    the per-trial estimator's own convergence tolerance (about 1e-6
+    relative: it stops polishing where the SSE is flat to 1e-14, the batch
+    takes the exact minimum).  A trial whose fit lies where the per-trial
+    estimator decides on a threshold (a join at a tested rate or at a search
+    limit, a fit no better than a line or a step, two nearly equal local
+    minima, a near-singular Jacobian, an optimum at a case boundary or at an
+    edge of the tested rates) is fitted per trial instead, as are
+    unreplicated trials.  The
     vectorized letters are those of the five classical tests; with
     ``posthoc='regwq'`` (whose step-down ranges follow each trial's order of
     means) or ``'waller'`` (whose critical t follows each trial's F ratio)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 from fertopt.anova import anova
+from fertopt.batch import _vcurves as _vc
 from fertopt.batch import _vectorized as _vz
 from fertopt.batch import _vposthoc as _vp
 from fertopt.batch import _vsurface as _vs
@@ -277,6 +278,16 @@ class _Context:
         self.surface = surface_setup(plan, frame) if plan.surface is not None else None
         self.designs = _vs.DesignCache()
         self.codes_3414 = _vs.label_codes_3414(prep.g_names) if uses_3414_codes(plan) else None
+        self._models: list[_vc.ModelSetup | None] = []
+
+    def models(self, t: int) -> _vc.ModelSetup | None:
+        """Prices of the response model, resolved once on trial ``t`` (None: model per trial)."""
+        if not self._models:
+            plan = self.plan
+            usable = plan.model is not None and not plan.three414 and len(plan.rates) == 1
+            rows = self.prep.layout.rows_of(t)
+            self._models.append(_vc.model_setup(plan, self.frame, rows) if usable else None)
+        return self._models[0]
 
     def anova_error(self, k: int, label: int, t: int) -> tuple[str, str] | None:
         """``(error type, message)`` of fo.anova on an unreplicated trial of this kind."""
@@ -382,8 +393,27 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         _store_surface(c, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
+    rest = t
+    setup = ctx.models(int(t[0])) if plan.model is not None and len(t) else None
+    if setup is not None:
+        x_rows = ctx.prep.x[rows[keep]][..., 0]
+        fitted = _vc.model_chunk(
+            c,
+            out.warnings,
+            setup,
+            ctx.frame,
+            t,
+            rows[keep],
+            x_rows,
+            aov.centred_means[keep],
+            aov.offset[keep],
+            aov.ss_resid[keep],
+            aov.ss_total[keep],
+            blocked,
+        )
+        rest = t[~fitted]
     if plan.model is not None or plan.three414:
-        _model_per_trial(out, ctx, t)
+        _model_per_trial(out, ctx, rest)
     return t
 
 

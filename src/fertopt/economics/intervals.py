@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from fertopt.curves.batched import fit_levels
 from fertopt.curves.curve import Curve
 from fertopt.curves.engine import FitData, FitFailure, estimate, profile_sse
 from fertopt.curves.models import Blocks
+from fertopt.economics.batched import solve
 from fertopt.exceptions import OptionError
 
 __all__ = ["t_quantile", "delta_se", "fieller", "profile", "bootstrap"]
@@ -136,38 +138,16 @@ def bootstrap(curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind:
     spec, data = curve.spec, curve.data
     fitted = data.y - curve.resid
     resid = curve.resid - curve.resid.mean()
-    codes = data.blocks.codes
-    rates, failed, none = [], 0, 0
     n = data.n
-    for _ in range(n_boot):
+    if kind == "case":
+        rates, failed, none = _case_resamples(curve, r, n_boot, gen)
+    else:
+        # one draw of all resamples gives the same numbers as n_boot draws of n, in order
         if kind == "residual":
-            ystar = fitted + resid[gen.integers(0, n, n)]
-            sample = data.with_y(ystar)
-        elif kind == "wild":
-            ystar = fitted + curve.resid * gen.choice((-1.0, 1.0), n)
-            sample = data.with_y(ystar)
+            ystar = fitted[None, :] + resid[gen.integers(0, n, (n_boot, n))]
         else:
-            idx = np.concatenate(
-                [
-                    gen.choice(np.flatnonzero(codes == b), int((codes == b).sum()))
-                    for b in range(data.blocks.n_blocks)
-                ]
-            )
-            sample = FitData(data.x[idx], data.y[idx], Blocks(codes[idx], len(idx)))
-            if len(sample.levels) < spec.n_params:
-                failed += 1
-                continue
-        try:
-            with np.errstate(all="ignore"):
-                est = estimate(spec, sample, polish=False)
-        except (FitFailure, np.linalg.LinAlgError, ValueError, ZeroDivisionError):
-            failed += 1
-            continue
-        sol = spec.solve(est.theta, r)
-        if sol.case == "none" or not math.isfinite(sol.rate):
-            none += 1
-            continue
-        rates.append(sol.rate)
+            ystar = fitted[None, :] + curve.resid[None, :] * gen.choice((-1.0, 1.0), (n_boot, n))
+        rates, failed, none = _refit_batch(spec, data, ystar, r)
     info = {
         "n_boot": n_boot,
         "type": kind,
@@ -180,3 +160,117 @@ def bootstrap(curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind:
     alpha = 1 - level
     lo, hi = np.quantile(np.asarray(rates), [alpha / 2, 1 - alpha / 2])
     return (float(lo), float(hi)), info, seed
+
+
+def _refit_one(spec, sample: FitData, r: float) -> tuple[float | None, str]:
+    """Optimum of one refit: (rate, 'ok'), (None, 'failed') or (None, 'none')."""
+    try:
+        with np.errstate(all="ignore"):
+            est = estimate(spec, sample, polish=False)
+    except (FitFailure, np.linalg.LinAlgError, ValueError, ZeroDivisionError):
+        return None, "failed"
+    sol = spec.solve(est.theta, r)
+    if sol.case == "none" or not math.isfinite(sol.rate):
+        return None, "none"
+    return float(sol.rate), "ok"
+
+
+def _case_resamples(curve: Curve, r: float, n_boot: int, gen: np.random.Generator):
+    """Case resampling (plots within blocks): each resample has its own design, one by one."""
+    spec, data = curve.spec, curve.data
+    codes = data.blocks.codes
+    rates, failed, none = [], 0, 0
+    for _ in range(n_boot):
+        idx = np.concatenate(
+            [
+                gen.choice(np.flatnonzero(codes == b), int((codes == b).sum()))
+                for b in range(data.blocks.n_blocks)
+            ]
+        )
+        sample = FitData(data.x[idx], data.y[idx], Blocks(codes[idx], len(idx)))
+        if len(sample.levels) < spec.n_params:
+            failed += 1
+            continue
+        rate, what = _refit_one(spec, sample, r)
+        failed += what == "failed"
+        none += what == "none"
+        if rate is not None:
+            rates.append(rate)
+    return rates, failed, none
+
+
+def level_design(data: FitData) -> tuple[np.ndarray, np.ndarray] | None:
+    """Level codes and plots per level when every block holds each rate equally often.
+
+    Then block effects are orthogonal to every function of the rate and a fit reduces to the
+    level means (:mod:`fertopt.curves.batched`); None otherwise.
+    """
+    levels, codes = np.unique(data.x, return_inverse=True)
+    table = np.zeros((len(levels), data.blocks.n_blocks), dtype=np.int64)
+    np.add.at(table, (codes, data.blocks.codes), 1)
+    if not np.all(table == table[:, :1]):
+        return None
+    return codes, table.sum(axis=1).astype(float)
+
+
+def _refit_batch(spec, data: FitData, ystar: np.ndarray, r: float):
+    """Optima of refits of ``data`` with each row of ``ystar`` as responses, all at once.
+
+    Linear models: the least-squares map of the design applied to every resample.  The
+    others: :func:`fertopt.curves.batched.fit_levels` on the level means when the design
+    allows it; resamples it leaves to the per-fit estimator (a join at a tested rate, a
+    degenerate refit, a tie) are refitted one by one, as are all of them for other designs.
+    """
+    n_boot = len(ystar)
+    theta = np.full((n_boot, spec.n_params), np.nan)
+    todo = np.ones(n_boot, dtype=bool)
+    design = level_design(data)
+    with np.errstate(all="ignore"):
+        if spec.linear:
+            theta = _linear_refits(spec, data, ystar)
+            todo[:] = False
+        elif design is not None:
+            codes, w = design
+            k = len(w)
+            sums = np.zeros((n_boot, k))
+            np.add.at(sums.T, codes, ystar.T)
+            means = sums / w[None, :]
+            my = data.blocks.project(ystar.T)
+            grand = (means * w).sum(axis=1) / w.sum()
+            between = ((means - grand[:, None]) ** 2 * w).sum(axis=1)
+            base = np.einsum("ib,ib->b", my, my) - between
+            x = np.broadcast_to(data.levels, (n_boot, k))
+            fits = fit_levels(spec.name, x, means, w, base)
+            theta = fits.theta
+            todo = fits.refer
+    rates: list[float] = []
+    failed = none = 0
+    for i in np.flatnonzero(todo):
+        rate, what = _refit_one(spec, data.with_y(ystar[i]), r)
+        failed += what == "failed"
+        none += what == "none"
+        if rate is not None:
+            rates.append(rate)
+    done = ~todo
+    rate, case = solve(spec.name, theta[done], r)
+    ok = (case != 0) & np.isfinite(rate)
+    none += int((~ok).sum())
+    return rates + rate[ok].tolist(), failed, none
+
+
+def _linear_refits(spec, data: FitData, ystar: np.ndarray) -> np.ndarray:
+    """``estimate(polish=False)`` of a linear model for every row of ``ystar`` at once."""
+    x = data.x
+    scale = float(np.max(np.abs(x))) or 1.0
+    z = x / scale
+    cols = spec.columns(z)
+    powers = np.asarray(spec.powers, float)
+    Y = ystar.T  # (n, resamples)
+    my = data.blocks.project(Y)
+    mc = data.blocks.project(cols)
+    coef, *_ = np.linalg.lstsq(mc, my, rcond=None)  # (p - 1, resamples)
+    gamma_rest = coef / scale ** powers[1:, None]
+    h = cols @ coef
+    mu = data.blocks.means(Y - h)  # (blocks, resamples)
+    a = mu.mean(axis=0)
+    return np.column_stack([a, gamma_rest.T])
