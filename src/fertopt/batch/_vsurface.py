@@ -55,6 +55,7 @@ __all__ = [
     "SurfaceSetup",
     "SurfaceArrays",
     "surface_arrays",
+    "surface_pattern",
     "box_qp_max_many",
     "DesignCache",
     "label_codes_3414",
@@ -715,6 +716,32 @@ def surface_arrays(
         adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
         rmse = np.sqrt(s2)
 
+    fit = _FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p)
+    return _canonical_optimum(setup, fit, top, lo, refer)
+
+
+@dataclass
+class _FitStats:
+    """The least-squares fit of a chunk: coefficients in rate units and the fit statistics."""
+
+    coef: np.ndarray  # (trials, p), NaN for terms left out
+    se: np.ndarray
+    r2: np.ndarray
+    adj_r2: np.ndarray
+    rmse: np.ndarray
+    df_resid: np.ndarray
+    f: np.ndarray
+    p: np.ndarray
+    lof_p: np.ndarray
+
+
+def _canonical_optimum(
+    setup: SurfaceSetup, fit: _FitStats, top: np.ndarray, lo: np.ndarray, refer: np.ndarray
+) -> SurfaceArrays:
+    """Canonical analysis and optimum in the tested box (rates from ``lo`` to ``top``)."""
+    coef = fit.coef
+    n_t = coef.shape[0]
+    m = setup.m
     # canonical analysis of the surface (terms left out count as 0)
     coef0 = np.where(np.isnan(coef) & np.isfinite(coef[:, :1]), 0.0, coef)
     c0, g, h = quadratic_parts(setup, coef0)
@@ -770,14 +797,14 @@ def surface_arrays(
     refer |= ~np.all(np.isfinite(coef0), axis=1)
     return SurfaceArrays(
         coef=coef,
-        se=se,
-        r2=r2,
-        adj_r2=adj_r2,
-        rmse=rmse,
-        df_resid=df_resid,
-        f=f,
-        p=p_reg,
-        lof_p=lof_p,
+        se=fit.se,
+        r2=fit.r2,
+        adj_r2=fit.adj_r2,
+        rmse=fit.rmse,
+        df_resid=fit.df_resid,
+        f=fit.f,
+        p=fit.p,
+        lof_p=fit.lof_p,
         kind=kind,
         stationary=z_s,
         stationary_yield=s_yield,
@@ -789,3 +816,139 @@ def surface_arrays(
         opt_bound=side,
         refer=refer,
     )
+
+
+# ---------------------------------------------------------------------------
+# trials with missing plots: the surface fitted to the plots of one pattern
+# ---------------------------------------------------------------------------
+@dataclass
+class _PlotDesign:
+    """The surface with blocks on the plots of one missing-plot pattern and one coded design.
+
+    ``proj`` (p, plots) gives the coded surface coefficients (intercept first,
+    block effects left out) from the centred plots; ``q`` is an orthonormal
+    basis of the whole model (intercept, blocks, surface terms) and ``q_pure``
+    of blocks + one mean per rate combination (the pure-error model of
+    :func:`fertopt.fit_surface`'s lack-of-fit test).
+    """
+
+    proj: np.ndarray
+    xtx_diag: np.ndarray  # (p,) diagonal of (XᵀX)⁻¹ of the surface terms (coded)
+    q: np.ndarray
+    q_pure: np.ndarray
+    df_pure: int
+
+
+def _plot_design(design: _Design, g_of: np.ndarray, b_of: np.ndarray, r: int) -> _PlotDesign | None:
+    """The least-squares pieces of one pattern (``None``: blocks confounded with the rates)."""
+    n = len(g_of)
+    bcols = np.zeros((n, r - 1))
+    last = b_of == r - 1
+    bcols[np.flatnonzero(~last), b_of[~last]] = 1.0
+    bcols[last, :] = -1.0
+    xs = design.xc[g_of]
+    full = np.column_stack([xs[:, :1], bcols, xs[:, 1:]])
+    norms = np.sqrt((full * full).sum(axis=0))
+    q, rr = np.linalg.qr(full / norms)
+    diag = np.abs(np.diag(rr))
+    if diag.min() <= 1e-9 * diag.max():
+        return None
+    rinv = np.linalg.inv(rr) / norms[:, None]
+    order = [0, *range(r, full.shape[1])]
+    proj = (rinv @ q.T)[order]
+    xtx_diag = np.einsum("ij,ij->i", rinv, rinv)[order]
+    # treatments at the same rates share a row of ``support``: one mean per rate combination
+    _, point = np.unique(design.support, axis=0, return_inverse=True)
+    point = np.asarray(point).ravel()[g_of]
+    cells = np.zeros((n, int(point.max()) + 1))
+    cells[np.arange(n), point] = 1.0
+    u, sv, _vt = np.linalg.svd(np.column_stack([bcols, cells]), full_matrices=False)
+    rank = int((sv > 1e-9 * sv[0]).sum())
+    return _PlotDesign(proj, xtx_diag, q, u[:, :rank], n - rank)
+
+
+def surface_pattern(
+    setup: SurfaceSetup,
+    cache: DesignCache,
+    plots: dict[bytes, _PlotDesign | None],
+    e: np.ndarray,
+    offset: np.ndarray,
+    rates: np.ndarray,
+    g_of: np.ndarray,
+    b_of: np.ndarray,
+    r: int,
+    ss_block: np.ndarray,
+    ss_total: np.ndarray,
+) -> SurfaceArrays:
+    """Fit, canonical analysis and optimum for trials with the same plots missing.
+
+    ``e`` (trials, plots) are the plots minus ``offset`` (trials,), treatment
+    ``g_of`` and block ``b_of`` for every plot; ``rates`` (trials, K, m) the
+    rates of each treatment; ``ss_block`` and ``ss_total`` from the trials'
+    ANOVA.  :func:`fertopt.fit_surface` fits the plots with sum-to-zero block
+    effects; with plots missing the blocks are no longer orthogonal to the
+    surface, so the plots themselves are fitted, one factorisation per pattern
+    and coded design (``plots`` caches them).  Stepwise selection is left to
+    the per-trial path.
+    """
+    from scipy import special
+
+    n_t, n = e.shape
+    k = rates.shape[1]
+    p = len(setup.powers)
+    refer = np.zeros(n_t, dtype=bool) | setup.stepwise
+    top = rates.max(axis=1)
+    lo = rates.min(axis=1)
+    refer |= ~(top > 0).all(axis=1)
+    size = np.abs(offset) + np.abs(e).max(axis=1)
+    refer |= ~(ss_total > n * (10 * CONSTANT_RELATIVE * size) ** 2)
+    coded = rates / np.where(top > 0, top, 1.0)[:, None, :]
+    coef_c = np.full((n_t, p), np.nan)
+    xtx_diag = np.full((n_t, p), np.nan)
+    sse = np.full(n_t, np.nan)
+    sse_pe = np.full(n_t, np.nan)
+    df_pe = np.full(n_t, np.nan)
+    pattern = g_of.tobytes() + b_of.tobytes()
+    for members in _same_rows(coded.reshape(n_t, k * setup.m)):
+        lead = members[0]
+        flat = np.ascontiguousarray(coded[lead])
+        design = cache.get(setup, flat, rates[lead])
+        key = flat.tobytes() + pattern
+        if key not in plots:
+            plots[key] = None if design is None else _plot_design(design, g_of, b_of, r)
+        pd_ = plots[key]
+        if pd_ is None:
+            refer[members] = True
+            continue
+        em = e[members]
+        coef_c[members] = em @ pd_.proj.T
+        xtx_diag[members] = pd_.xtx_diag[None, :]
+        resid = em - (em @ pd_.q) @ pd_.q.T
+        sse[members] = np.einsum("ij,ij->i", resid, resid)
+        pure = em - (em @ pd_.q_pure) @ pd_.q_pure.T
+        sse_pe[members] = np.einsum("ij,ij->i", pure, pure)
+        df_pe[members] = pd_.df_pure
+    mult = np.ones((n_t, p))
+    safe_top = np.where(top > 0, top, 1.0)
+    for j, ex in enumerate(setup.exps):
+        for i, power in enumerate(ex):
+            if power:
+                mult[:, j] /= safe_top[:, i] ** power
+    coef = coef_c * mult
+    coef[:, 0] += offset
+    df_resid = np.full(n_t, float(n - r - (p - 1)))
+    refer |= ~(sse > 1e-10 * ss_total) | ~(df_resid > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s2 = sse / df_resid
+        se = np.sqrt(xtx_diag * mult**2 * s2[:, None])
+        ss_reg = ss_total - ss_block - sse
+        f = (ss_reg / (p - 1)) / s2
+        p_reg = special.fdtrc(p - 1, df_resid, f)
+        df_lof = df_resid - df_pe
+        f_lof = ((sse - sse_pe) / df_lof) / (sse_pe / df_pe)
+        lof_p = np.where((df_lof > 0) & (df_pe > 0), special.fdtrc(df_lof, df_pe, f_lof), np.nan)
+        r2 = 1 - sse / ss_total
+        adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
+        rmse = np.sqrt(s2)
+    fit = _FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p)
+    return _canonical_optimum(setup, fit, top, lo, refer)
