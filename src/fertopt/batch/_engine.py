@@ -335,9 +335,19 @@ class _Context:
                 zip(b_codes[bi].tolist(), g_codes[gi].tolist(), strict=True),
                 key=lambda cell: (b_at[cell[0]], g_at[cell[1]]),
             )
-            index = pd.MultiIndex.from_tuples(
-                [(str(self.prep.b_names[b]), str(self.prep.g_names[g])) for b, g in cells],
+            blocks = list(dict.fromkeys(b for b, _ in cells))
+            treatments = list(dict.fromkeys(g for _, g in cells))
+            index = pd.MultiIndex(  # built from its parts: no factorisation of the labels
+                levels=[
+                    [str(self.prep.b_names[b]) for b in blocks],
+                    [str(self.prep.g_names[g]) for g in treatments],
+                ],
+                codes=[
+                    [blocks.index(b) for b, _ in cells],
+                    [treatments.index(g) for _, g in cells],
+                ],
                 names=[self.plan.block, self.plan.treatment],
+                verify_integrity=False,
             )
             empty = pd.Series(np.zeros(len(cells), dtype=np.int64), index=index)
             text = str(i18n.message("missing_plots", cells=_v.describe_cells(empty)))
@@ -522,11 +532,12 @@ def _incomplete_trials(
     """Analyse the candidate trials that are RCBDs with missing plots; returns those finished.
 
     Trials are grouped by layout and missing-plot pattern (:func:`incomplete_layout`);
-    the trials of a group share one design matrix, factorised once.  The per-trial path
-    keeps: CRDs, trials with a whole treatment (or block) missing or a treatment or block
-    left with one plot, half or more of the cells empty, a stepwise surface, REGWQ and
-    Waller–Duncan letters, and (with very many labels) batches whose grid of trials ×
-    treatments × blocks would not fit the memory bound of the layout.
+    the trials of a pattern share one design matrix, factorised once, and the patterns
+    of one layout are analysed together in chunks once their least squares are done.
+    The per-trial path keeps: CRDs, trials with a whole treatment (or block) missing or
+    a treatment or block left with one plot, half or more of the cells empty, a stepwise
+    surface, REGWQ and Waller–Duncan letters, and (with very many labels) batches whose
+    grid of trials × treatments × blocks would not fit the memory bound of the layout.
     """
     plan, prep = ctx.plan, ctx.prep
     none = np.zeros(0, dtype=np.int64)
@@ -543,101 +554,151 @@ def _incomplete_trials(
     inc = incomplete_layout(
         out.keys.codes, prep.g, n_g, prep.b, n_b, prep.ok, prep.dropped, candidates
     )
-    done = [none]
+    by_shape: dict[tuple[int, int], list[tuple[PatternGroup, _vz.PatternDesign]]] = {}
     for group in inc.groups:
         key = group.mask.tobytes() + bytes(group.mask.shape)
         design = ctx.patterns.get(key)
         if design is None:
             design = ctx.patterns[key] = _vz.PatternDesign.build(group.mask)
-        if not design.usable:
-            continue
-        for lo in range(0, len(group.trials), CHUNK_TRIALS):
-            with np.errstate(all="ignore"):
-                finished = _pattern_chunk(out, ctx, group.take(lo, lo + CHUNK_TRIALS), design, inc)
-            done.append(finished)
-            if progress is not None:
-                progress(len(finished))
+        if design.usable:
+            by_shape.setdefault((group.k, group.r), []).append((group, design))
+    done = [none]
+
+    def run(pieces: list[tuple[PatternGroup, _vz.PatternDesign]]) -> None:
+        with np.errstate(all="ignore"):
+            finished = _pattern_chunk(out, ctx, pieces, inc)
+        done.append(finished)
+        if progress is not None:
+            progress(len(finished))
+
+    for parts in by_shape.values():
+        pieces: list[tuple[PatternGroup, _vz.PatternDesign]] = []
+        size = 0
+        for group, design in parts:
+            for lo in range(0, len(group.trials), CHUNK_TRIALS):
+                piece = group.take(lo, lo + CHUNK_TRIALS)
+                pieces.append((piece, design))
+                size += len(piece.trials)
+                if size >= CHUNK_TRIALS:
+                    run(pieces)
+                    pieces, size = [], 0
+        if pieces:
+            run(pieces)
     return np.concatenate(done)
 
 
+def _stack(parts: list[Any], name: str) -> np.ndarray:
+    """One field of several :class:`AnovaArrays`, one trial after another."""
+    return np.concatenate([getattr(p, name) for p in parts])
+
+
 def _pattern_chunk(
-    out: Output, ctx: _Context, grp: PatternGroup, design: _vz.PatternDesign, inc: Incomplete
+    out: Output,
+    ctx: _Context,
+    pieces: list[tuple[PatternGroup, _vz.PatternDesign]],
+    inc: Incomplete,
 ) -> np.ndarray:
-    """Analyse the trials of one missing-plot pattern (as :func:`_vectorized_chunk` does)."""
+    """Analyse trials with missing plots (same layout, one or more patterns).
+
+    The least squares are done pattern by pattern; the letters, canonical analysis
+    and optimum of all the trials at once, as :func:`_vectorized_chunk` does.
+    """
     plan, prep = ctx.plan, ctx.prep
-    k, r, n = grp.k, grp.r, design.n
-    y = prep.y[grp.rows]
-    aov = _vz.anova_pattern(y, design)
-    refer = aov.refer.copy()
+    k, r = pieces[0][0].k, pieces[0][0].r
+    sizes = [len(p.trials) for p, _ in pieces]
+
+    def per_trial(values: list[Any]) -> np.ndarray:
+        """One value (or array) per piece, repeated for each of its trials."""
+        return np.concatenate(
+            [np.broadcast_to(v, (n, *np.shape(v))) for v, n in zip(values, sizes, strict=True)]
+        )
+
+    aovs = [_vz.anova_pattern(prep.y[p.rows], d) for p, d in pieces]
+    trials = np.concatenate([p.trials for p, _ in pieces])
+    g_codes = np.concatenate([p.g_codes for p, _ in pieces])
+    means = _stack(aovs, "means")
+    mse = _stack(aovs, "mse")
+    refer = _stack(aovs, "refer")
+    df_resid = per_trial([a.df_resid for a in aovs])
+    n_dropped = []
+    for p, _ in pieces:
+        pos, mine = _dropped_of(p, inc)
+        n_dropped.append(np.bincount(pos[mine], minlength=len(p.trials)))
+    n_dropped = np.concatenate(n_dropped)
     mc = None
     if plan.posthoc is not None:
-        base = ctx.label_order.base(grp.g_codes)
-        crit = ctx.critical(k, aov.df_resid)
-        pair_var = _vp.pair_variance(plan.posthoc, design.pair_var, design.common_var)
-        mc = _vp.posthoc_arrays(plan.posthoc, aov.means, base, aov.mse, r, crit, out.book, pair_var)
+        base = ctx.label_order.base(g_codes)
+        crit = per_trial([ctx.critical(k, a.df_resid) for a in aovs])
+        pair_var = per_trial(
+            [_vp.pair_variance(plan.posthoc, d.pair_var, d.common_var) for _, d in pieces]
+        )
+        mc = _vp.posthoc_arrays(plan.posthoc, means, base, mse, r, crit, out.book, pair_var)
         refer |= mc.refer
-    # rows left out for an empty response (counted, and named in the warnings)
-    pos, mine = _dropped_of(grp, inc)
-    n_dropped = np.bincount(pos[mine], minlength=len(grp.trials))
     surf = None
     if plan.surface is not None:
-        xr = prep.x[grp.rows]  # (trials, plots, nutrients)
-        first = np.searchsorted(design.g_of, np.arange(k))
-        xt = xr[:, first, :]  # rates of each treatment
-        refer |= ~(xr == xt[:, design.g_of, :]).all(axis=(1, 2))
-        refer |= _dropped_rates_differ(prep, grp, inc, xt)
-        d = y - y[:, :1]
-        e = d - d.mean(axis=1)[:, None]
-        b_of = np.nonzero(design.mask)[1]
-        surf = _vs.surface_pattern(
-            ctx.surface,
-            ctx.designs,
-            ctx.plot_designs,
-            e,
-            aov.offset,
-            xt,
-            design.g_of,
-            b_of,
-            r,
-            aov.ss_block,
-            aov.ss_total,
+        fits, xts = [], []
+        lo = 0
+        for (p, d), a in zip(pieces, aovs, strict=True):
+            xr = prep.x[p.rows]  # (trials, plots, nutrients)
+            xt = xr[:, np.searchsorted(d.g_of, np.arange(k)), :]  # rates of each treatment
+            bad = ~(xr == xt[:, d.g_of, :]).all(axis=(1, 2)) | _dropped_rates_differ(
+                prep, p, inc, xt
+            )
+            y = prep.y[p.rows]
+            e = (y - y[:, :1]) - (y - y[:, :1]).mean(axis=1)[:, None]
+            fit, ref = _vs.fit_pattern(
+                ctx.surface,
+                ctx.designs,
+                ctx.plot_designs,
+                e,
+                a.offset,
+                xt,
+                d.g_of,
+                np.nonzero(d.mask)[1],
+                r,
+                a.ss_block,
+                a.ss_total,
+            )
+            fits.append(fit)
+            xts.append(xt)
+            refer[lo : lo + len(p.trials)] |= bad | ref
+            lo += len(p.trials)
+        xt = np.concatenate(xts)
+        surf = _vs.canonical_optimum(
+            ctx.surface, _vs.FitStats.concat(fits), xt.max(axis=1), xt.min(axis=1), refer.copy()
         )
         refer |= surf.refer
         if ctx.codes_3414 is not None:
-            refer |= _vs.codes_swapped(ctx.codes_3414[grp.g_codes], xt)
+            refer |= _vs.codes_swapped(ctx.codes_3414[g_codes], xt)
     keep = ~refer
-    t = grp.trials[keep]
+    t = trials[keep]
     c = out.columns
     c["design"][t] = "RCBD"
-    c["n_obs"][t] = n
+    c["n_obs"][t] = per_trial([d.n for _, d in pieces])[keep]
     c["n_dropped"][t] = n_dropped[keep]
     c["n_treatments"][t] = k
     c["n_blocks"][t] = r
     c["balanced"][t] = False
-    c["grand_mean"][t] = aov.grand_mean[keep]
-    c["cv"][t] = aov.cv[keep]
-    c["mse"][t] = aov.mse[keep]
-    c["df_resid"][t] = aov.df_resid
-    c["df_treatment"][t] = aov.df_treatment
-    c["f"][t] = aov.f[keep]
-    c["p"][t] = aov.p[keep]
-    c["df_block"][t] = aov.df_block
-    c["f_block"][t] = aov.f_block[keep]
-    c["p_block"][t] = aov.p_block[keep]
-    c["r_squared"][t] = aov.r_squared[keep]
+    for name in ("grand_mean", "cv", "f", "p", "f_block", "p_block", "r_squared"):
+        c[name][t] = _stack(aovs, name)[keep]
+    c["mse"][t] = mse[keep]
+    c["df_resid"][t] = df_resid[keep]
+    c["df_treatment"][t] = k - 1
+    c["df_block"][t] = r - 1
     if mc is not None:
         c["letters_method"][t] = mc.method[keep]
         c["n_letters"][t] = mc.n_letters[keep]
         order = mc.order[keep]
-        se = np.sqrt(aov.mse[keep][:, None] * np.diag(design.cov)[None, :])
+        se = np.sqrt(mse[:, None] * per_trial([np.diag(d.cov) for _, d in pieces]))
+        n_g = per_trial([d.n_g for _, d in pieces])
         out.groups.append(
             {
                 "t": np.repeat(t, k),
-                "treatment": np.take_along_axis(grp.g_codes[keep], order, axis=1).ravel(),
-                "mean": np.take_along_axis(aov.means[keep], order, axis=1).ravel(),
-                "sd": np.take_along_axis(aov.sd[keep], order, axis=1).ravel(),
-                "se": np.take_along_axis(se, order, axis=1).ravel(),
-                "n": design.n_g[order].ravel().astype(np.int64),
+                "treatment": np.take_along_axis(g_codes[keep], order, axis=1).ravel(),
+                "mean": np.take_along_axis(means[keep], order, axis=1).ravel(),
+                "sd": np.take_along_axis(_stack(aovs, "sd")[keep], order, axis=1).ravel(),
+                "se": np.take_along_axis(se[keep], order, axis=1).ravel(),
+                "n": np.take_along_axis(n_g[keep], order, axis=1).ravel().astype(np.int64),
                 "letters": mc.letters[keep].ravel(),
             }
         )
@@ -645,7 +706,10 @@ def _pattern_chunk(
         _store_surface(c, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
-    _pattern_warnings(out, ctx, grp, design, inc, keep, n_dropped)
+    lo = 0
+    for (p, d), n in zip(pieces, sizes, strict=True):
+        _pattern_warnings(out, ctx, p, d, inc, keep[lo : lo + n], n_dropped[lo : lo + n])
+        lo += n
     if plan.model is not None or plan.three414:
         _model_per_trial(out, ctx, t)
     return t

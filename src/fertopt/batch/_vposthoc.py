@@ -262,10 +262,11 @@ def posthoc_arrays(
 
     ``means`` (trials, K) by treatment column; ``base`` (trials, K) the
     tie-breaking order of the columns (labels sorted as the per-trial test
-    sorts them); ``crit`` the critical values per span 2..K.  The standard
-    error of a pair is ``√(MSE / r)``, or with ``pair_var`` (K, K), shared by
-    the chunk, ``√(MSE · pair_var[a, b])`` (least-squares means of trials with
-    missing plots: see :func:`pair_variance`).
+    sorts them); ``crit`` the critical values per span 2..K, for the chunk
+    (K − 1,) or per trial (trials, K − 1).  The standard error of a pair is
+    ``√(MSE / r)``, or with ``pair_var`` (K, K) for the chunk or (trials, K, K)
+    ``√(MSE · pair_var[a, b])`` (least-squares means of trials with missing
+    plots: see :func:`pair_variance`).
     """
     n_t, k = means.shape
     mb = np.take_along_axis(means, base, axis=1)
@@ -279,9 +280,12 @@ def posthoc_arrays(
     span = jj - ii + 1
     if pair_var is None:
         se = np.sqrt(mse / r)[:, None]
-    else:
+    elif pair_var.ndim == 2:
         se = np.sqrt(mse[:, None] * pair_var[order[:, ii], order[:, jj]])
-    limit = crit[span - 2][None, :] * se
+    else:
+        each = np.arange(n_t)[:, None]
+        se = np.sqrt(mse[:, None] * pair_var[each, order[:, ii], order[:, jj]])
+    limit = (crit[span - 2][None, :] if crit.ndim == 1 else crit[:, span - 2]) * se
     diff = ms[:, ii] - ms[:, jj]
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = diff / limit

@@ -55,7 +55,9 @@ __all__ = [
     "SurfaceSetup",
     "SurfaceArrays",
     "surface_arrays",
-    "surface_pattern",
+    "fit_pattern",
+    "FitStats",
+    "canonical_optimum",
     "box_qp_max_many",
     "DesignCache",
     "label_codes_3414",
@@ -587,13 +589,20 @@ def codes_swapped(codes: np.ndarray, rates: np.ndarray) -> np.ndarray:
     out = (codes >= 0).all(axis=(1, 2))
     if not out.any():
         return out
-    c, x = codes[out], rates[out]
+    idx = np.flatnonzero(out)
+    # only trials whose codes contradict their rates can be explained by a swap
+    wrong = disagreeing_pairs(codes[idx], rates[idx]).any(axis=(1, 2))
+    out[:] = False
+    idx = idx[wrong]
+    if not len(idx):
+        return out
+    c, x = codes[idx], rates[idx]
     swapped = np.zeros(len(c), dtype=bool)
     for i, j in ((0, 1), (0, 2), (1, 2)):
         perm = [0, 1, 2]
         perm[i], perm[j] = j, i
         swapped |= ~disagreeing_pairs(c, x[:, :, perm]).any(axis=(1, 2))
-    out[out] = disagreeing_pairs(c, x).any(axis=(1, 2)) & swapped
+    out[idx] = swapped
     return out
 
 
@@ -716,12 +725,12 @@ def surface_arrays(
         adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
         rmse = np.sqrt(s2)
 
-    fit = _FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p)
-    return _canonical_optimum(setup, fit, top, lo, refer)
+    fit = FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p)
+    return canonical_optimum(setup, fit, top, lo, refer)
 
 
 @dataclass
-class _FitStats:
+class FitStats:
     """The least-squares fit of a chunk: coefficients in rate units and the fit statistics."""
 
     coef: np.ndarray  # (trials, p), NaN for terms left out
@@ -734,9 +743,15 @@ class _FitStats:
     p: np.ndarray
     lof_p: np.ndarray
 
+    @classmethod
+    def concat(cls, parts: list[FitStats]) -> FitStats:
+        """The fits of several groups of trials, one after the other."""
+        names = ["coef", "se", "r2", "adj_r2", "rmse", "df_resid", "f", "p", "lof_p"]
+        return cls(*(np.concatenate([getattr(q, n) for q in parts]) for n in names))
 
-def _canonical_optimum(
-    setup: SurfaceSetup, fit: _FitStats, top: np.ndarray, lo: np.ndarray, refer: np.ndarray
+
+def canonical_optimum(
+    setup: SurfaceSetup, fit: FitStats, top: np.ndarray, lo: np.ndarray, refer: np.ndarray
 ) -> SurfaceArrays:
     """Canonical analysis and optimum in the tested box (rates from ``lo`` to ``top``)."""
     coef = fit.coef
@@ -867,7 +882,7 @@ def _plot_design(design: _Design, g_of: np.ndarray, b_of: np.ndarray, r: int) ->
     return _PlotDesign(proj, xtx_diag, q, u[:, :rank], n - rank)
 
 
-def surface_pattern(
+def fit_pattern(
     setup: SurfaceSetup,
     cache: DesignCache,
     plots: dict[bytes, _PlotDesign | None],
@@ -879,8 +894,11 @@ def surface_pattern(
     r: int,
     ss_block: np.ndarray,
     ss_total: np.ndarray,
-) -> SurfaceArrays:
-    """Fit, canonical analysis and optimum for trials with the same plots missing.
+) -> tuple[FitStats, np.ndarray]:
+    """The surfaces of trials with the same plots missing, and the trials to refer.
+
+    The canonical analysis and the optimum follow with :func:`canonical_optimum`
+    (on the fits of several patterns at once).
 
     ``e`` (trials, plots) are the plots minus ``offset`` (trials,), treatment
     ``g_of`` and block ``b_of`` for every plot; ``rates`` (trials, K, m) the
@@ -898,7 +916,6 @@ def surface_pattern(
     p = len(setup.powers)
     refer = np.zeros(n_t, dtype=bool) | setup.stepwise
     top = rates.max(axis=1)
-    lo = rates.min(axis=1)
     refer |= ~(top > 0).all(axis=1)
     size = np.abs(offset) + np.abs(e).max(axis=1)
     refer |= ~(ss_total > n * (10 * CONSTANT_RELATIVE * size) ** 2)
@@ -950,5 +967,4 @@ def surface_pattern(
         r2 = 1 - sse / ss_total
         adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
         rmse = np.sqrt(s2)
-    fit = _FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p)
-    return _canonical_optimum(setup, fit, top, lo, refer)
+    return FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p), refer
