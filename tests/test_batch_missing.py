@@ -197,3 +197,33 @@ def test_trials_the_kernels_leave_to_the_per_trial_path():
         3: "vectorized",
         4: "vectorized",
     }
+
+
+def test_rate_trials_with_numeric_labels_and_row_labels():
+    """N-rate trials: numeric treatment labels (ordered as numbers in the warnings), text
+    block labels in some trials and numbers in others, a frame index that is not 0..n-1 (the
+    warnings name the rows left out by their labels)."""
+    rng = np.random.default_rng(2)
+    rates, reps, rows = [0, 40, 80, 120, 160, 200], 4, []
+    for t in range(24):
+        for x in rates:
+            for b in range(reps):
+                block = f"B{b + 1}" if t % 2 else b + 1
+                y = 4000 + 30 * x - 0.08 * x * x + rng.normal(0, 300)
+                rows.append((f"site{t:02d}", x, block, y))
+    frame = pd.DataFrame(rows, columns=["site", "N", "rep", "yield"])
+    lost = rng.random(len(frame)) < 0.06
+    frame.loc[lost & (rng.random(len(frame)) < 0.5), "yield"] = np.nan
+    frame = frame[~(lost & frame["yield"].notna())]
+    frame.index = frame.index + 1000
+    for posthoc in ("duncan", "tukey"):
+        kw = dict(by="site", treatment="N", posthoc=posthoc)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fast = fo.run_batch(frame, response="yield", block="rep", engine="vectorized", **kw)
+            slow = fo.run_batch(frame, response="yield", block="rep", engine="python", **kw)
+        assert_same_frames(slow.table.drop(columns="engine"), fast.table.drop(columns="engine"))
+        assert_same_frames(slow.groups, fast.groups)
+        assert_same_frames(slow.warnings, fast.warnings)
+        assert (fast.table["engine"] == "vectorized").all()
+        assert (~fast.table["balanced"]).sum() >= 12  # trials with plots lost (13 of 24)

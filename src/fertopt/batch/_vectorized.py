@@ -5,6 +5,11 @@ replicates) is a ``(trials, K, R)`` array.  Every statistic is computed over
 the trial axis at once; nothing loops over trials in Python.  Numbers equal
 those of the per-trial path (:mod:`fertopt.batch._pertrial`) to rounding.
 
+RCBD trials with missing plots are grouped by which plots are missing: the
+trials of one pattern share their design matrix, so its factorisation is done
+once (:class:`PatternDesign`) and applied to all their responses at once
+(:func:`anova_pattern`).
+
 A trial whose numbers fall where the per-trial functions take a special
 branch (a residual sum of squares at rounding level, for instance) is handed
 back to the per-trial path instead of imitating that branch.
