@@ -342,7 +342,7 @@ def run_batch(
     fit with block effects, for all of them at once; the warnings are those
     of the per-trial functions.  Analysed per trial instead: a treatment or
     block lost entirely or left with one plot, half or more of the cells
-    empty, a CRD with unequal replication, and a stepwise surface.
+    empty, and a CRD with unequal replication.
 
     **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, the files
     of a path or glob, read on the workers one partition per file, or a

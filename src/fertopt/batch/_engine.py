@@ -535,8 +535,8 @@ def _incomplete_trials(
     the trials of a pattern share one design matrix, factorised once, and the patterns
     of one layout are analysed together in chunks once their least squares are done.
     The per-trial path keeps: CRDs, trials with a whole treatment (or block) missing or
-    a treatment or block left with one plot, half or more of the cells empty, a stepwise
-    surface, REGWQ and Waller–Duncan letters, and (with very many labels) batches whose
+    a treatment or block left with one plot, half or more of the cells empty, REGWQ and
+    Waller–Duncan letters, and (with very many labels) batches whose
     grid of trials × treatments × blocks would not fit the memory bound of the layout.
     """
     plan, prep = ctx.plan, ctx.prep
@@ -544,7 +544,6 @@ def _incomplete_trials(
     if (
         plan.block is None
         or not candidates.any()
-        or plan.surface == "stepwise"
         or (plan.posthoc is not None and plan.posthoc not in _vp.VECTORIZED_TESTS)
     ):
         return none

@@ -441,7 +441,7 @@ def box_qp_max_many(
 # ---------------------------------------------------------------------------
 def _stepwise_many(
     setup: SurfaceSetup,
-    design: _Design,
+    design: _Design | _PlotDesign,
     means: np.ndarray,
     extra: np.ndarray,
     r: int,
@@ -452,7 +452,9 @@ def _stepwise_many(
     ``means`` are the centred treatment means; the plots' residual sum of
     squares of a term set S is ``extra + r · SSE_means(S)`` (blocks are
     orthogonal to every term in a complete balanced trial) on
-    ``n − base_rank − |S|`` degrees of freedom.  Every trial follows its own
+    ``n − base_rank − |S|`` degrees of freedom.  For trials with missing plots
+    ``design`` is the plots' own design (:class:`_PlotDesign`), ``means`` the
+    centred plots, ``extra`` zero and ``r`` one.  Every trial follows its own
     path of entries and removals, all trials advancing together.  Returns
     the chosen term masks and the trials to refer: a partial F within 1e-9
     of ``f_enter`` or ``f_remove``, or two candidates within 1e-9 of each
@@ -840,18 +842,45 @@ def canonical_optimum(
 class _PlotDesign:
     """The surface with blocks on the plots of one missing-plot pattern and one coded design.
 
-    ``proj`` (p, plots) gives the coded surface coefficients (intercept first,
-    block effects left out) from the centred plots; ``q`` is an orthonormal
-    basis of the whole model (intercept, blocks, surface terms) and ``q_pure``
-    of blocks + one mean per rate combination (the pure-error model of
-    :func:`fertopt.fit_surface`'s lack-of-fit test).
+    ``full`` (plots, 1 + (R − 1) + (p − 1)) holds the model's columns: intercept,
+    sum-to-zero blocks, surface terms (coded rates).  :meth:`subset` factorises
+    the intercept, the blocks and a set of surface terms once; ``q_pure`` is an
+    orthonormal basis of blocks + one mean per rate combination (the pure-error
+    model of :func:`fertopt.fit_surface`'s lack-of-fit test).
     """
 
-    proj: np.ndarray
-    xtx_diag: np.ndarray  # (p,) diagonal of (XᵀX)⁻¹ of the surface terms (coded)
-    q: np.ndarray
+    full: np.ndarray
+    r: int
     q_pure: np.ndarray
     df_pure: int
+    subsets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
+
+    def subset(self, mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(terms, proj, diag of (XᵀX)⁻¹, Q)`` of the intercept, blocks and the terms in
+        ``mask``: ``terms`` are their positions among the candidates (intercept first),
+        ``proj`` gives their coefficients from the centred plots."""
+        if mask not in self.subsets:
+            r = self.r
+            p = self.full.shape[1] - (r - 1)
+            terms = np.array([0] + [j + 1 for j in range(p - 1) if mask >> j & 1])
+            cols = np.concatenate([[0], np.arange(1, r), r - 1 + terms[1:]]).astype(np.int64)
+            x = self.full[:, cols]
+            norms = np.sqrt((x * x).sum(axis=0))
+            q, rr = np.linalg.qr(x / norms)
+            rinv = np.linalg.inv(rr) / norms[:, None]
+            keep = [0, *range(r, len(cols))]  # block effects left out
+            proj = (rinv @ q.T)[keep]
+            diag = np.einsum("ij,ij->i", rinv, rinv)[keep]
+            self.subsets[mask] = (terms, proj, diag, q)
+        return self.subsets[mask]
+
+    def sse(self, mask: int, e: np.ndarray) -> np.ndarray:
+        """Residual sum of squares of the plots ``e`` (trials, plots) on the terms in ``mask``."""
+        q = self.subset(mask)[3]
+        resid = e - (e @ q) @ q.T
+        return np.einsum("tk,tk->t", resid, resid)
 
 
 def _plot_design(design: _Design, g_of: np.ndarray, b_of: np.ndarray, r: int) -> _PlotDesign | None:
@@ -864,14 +893,9 @@ def _plot_design(design: _Design, g_of: np.ndarray, b_of: np.ndarray, r: int) ->
     xs = design.xc[g_of]
     full = np.column_stack([xs[:, :1], bcols, xs[:, 1:]])
     norms = np.sqrt((full * full).sum(axis=0))
-    q, rr = np.linalg.qr(full / norms)
-    diag = np.abs(np.diag(rr))
+    diag = np.abs(np.diag(np.linalg.qr(full / norms, mode="r")))
     if diag.min() <= 1e-9 * diag.max():
         return None
-    rinv = np.linalg.inv(rr) / norms[:, None]
-    order = [0, *range(r, full.shape[1])]
-    proj = (rinv @ q.T)[order]
-    xtx_diag = np.einsum("ij,ij->i", rinv, rinv)[order]
     # treatments at the same rates share a row of ``support``: one mean per rate combination
     _, point = np.unique(design.support, axis=0, return_inverse=True)
     point = np.asarray(point).ravel()[g_of]
@@ -879,7 +903,7 @@ def _plot_design(design: _Design, g_of: np.ndarray, b_of: np.ndarray, r: int) ->
     cells[np.arange(n), point] = 1.0
     u, sv, _vt = np.linalg.svd(np.column_stack([bcols, cells]), full_matrices=False)
     rank = int((sv > 1e-9 * sv[0]).sum())
-    return _PlotDesign(proj, xtx_diag, q, u[:, :rank], n - rank)
+    return _PlotDesign(full, r, u[:, :rank], n - rank)
 
 
 def fit_pattern(
@@ -897,24 +921,23 @@ def fit_pattern(
 ) -> tuple[FitStats, np.ndarray]:
     """The surfaces of trials with the same plots missing, and the trials to refer.
 
-    The canonical analysis and the optimum follow with :func:`canonical_optimum`
-    (on the fits of several patterns at once).
-
     ``e`` (trials, plots) are the plots minus ``offset`` (trials,), treatment
     ``g_of`` and block ``b_of`` for every plot; ``rates`` (trials, K, m) the
     rates of each treatment; ``ss_block`` and ``ss_total`` from the trials'
     ANOVA.  :func:`fertopt.fit_surface` fits the plots with sum-to-zero block
     effects; with plots missing the blocks are no longer orthogonal to the
-    surface, so the plots themselves are fitted, one factorisation per pattern
-    and coded design (``plots`` caches them).  Stepwise selection is left to
-    the per-trial path.
+    surface, so the plots themselves are fitted, one factorisation per pattern,
+    coded design and term set (``plots`` caches them).  Stepwise selection runs
+    as for complete trials (:func:`_stepwise_many`), on the residual sums of
+    squares of the plots.  The canonical analysis and the optimum follow with
+    :func:`canonical_optimum` (on the fits of several patterns at once).
     """
     from scipy import special
 
     n_t, n = e.shape
     k = rates.shape[1]
     p = len(setup.powers)
-    refer = np.zeros(n_t, dtype=bool) | setup.stepwise
+    refer = np.zeros(n_t, dtype=bool)
     top = rates.max(axis=1)
     refer |= ~(top > 0).all(axis=1)
     size = np.abs(offset) + np.abs(e).max(axis=1)
@@ -925,6 +948,7 @@ def fit_pattern(
     sse = np.full(n_t, np.nan)
     sse_pe = np.full(n_t, np.nan)
     df_pe = np.full(n_t, np.nan)
+    masks = np.full(n_t, setup.full_mask, dtype=np.int64)
     pattern = g_of.tobytes() + b_of.tobytes()
     for members in _same_rows(coded.reshape(n_t, k * setup.m)):
         lead = members[0]
@@ -933,34 +957,46 @@ def fit_pattern(
         key = flat.tobytes() + pattern
         if key not in plots:
             plots[key] = None if design is None else _plot_design(design, g_of, b_of, r)
-        pd_ = plots[key]
-        if pd_ is None:
+        plot = plots[key]
+        if plot is None:
             refer[members] = True
             continue
+        if setup.stepwise:
+            # the plots' residual of a term set is the plot design's: no extra, r = 1, and
+            # the intercept and blocks always in (rank r)
+            chosen, ref = _stepwise_many(setup, plot, e[members], np.zeros(len(members)), 1, r)
+            masks[members] = chosen
+            refer[members] |= ref
+        for mask in np.unique(masks[members]):
+            rows = members[masks[members] == mask]
+            terms, proj, diag, q = plot.subset(int(mask))
+            em = e[rows]
+            coef_c[np.ix_(rows, terms)] = em @ proj.T
+            xtx_diag[np.ix_(rows, terms)] = diag[None, :]
+            resid = em - (em @ q) @ q.T
+            sse[rows] = np.einsum("ij,ij->i", resid, resid)
         em = e[members]
-        coef_c[members] = em @ pd_.proj.T
-        xtx_diag[members] = pd_.xtx_diag[None, :]
-        resid = em - (em @ pd_.q) @ pd_.q.T
-        sse[members] = np.einsum("ij,ij->i", resid, resid)
-        pure = em - (em @ pd_.q_pure) @ pd_.q_pure.T
+        pure = em - (em @ plot.q_pure) @ plot.q_pure.T
         sse_pe[members] = np.einsum("ij,ij->i", pure, pure)
-        df_pe[members] = pd_.df_pure
+        df_pe[members] = plot.df_pure
     mult = np.ones((n_t, p))
     safe_top = np.where(top > 0, top, 1.0)
     for j, ex in enumerate(setup.exps):
         for i, power in enumerate(ex):
             if power:
                 mult[:, j] /= safe_top[:, i] ** power
-    coef = coef_c * mult
+    coef = coef_c * mult  # NaN for terms stepwise selection left out
     coef[:, 0] += offset
-    df_resid = np.full(n_t, float(n - r - (p - 1)))
+    n_terms = 1 + np.bitwise_count(masks).astype(np.int64)
+    df_resid = (n - r - (n_terms - 1)).astype(float)
     refer |= ~(sse > 1e-10 * ss_total) | ~(df_resid > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         s2 = sse / df_resid
         se = np.sqrt(xtx_diag * mult**2 * s2[:, None])
         ss_reg = ss_total - ss_block - sse
-        f = (ss_reg / (p - 1)) / s2
-        p_reg = special.fdtrc(p - 1, df_resid, f)
+        f = (ss_reg / (n_terms - 1)) / s2
+        p_reg = np.where(n_terms > 1, special.fdtrc(n_terms - 1, df_resid, f), np.nan)
+        f = np.where(n_terms > 1, f, np.nan)
         df_lof = df_resid - df_pe
         f_lof = ((sse - sse_pe) / df_lof) / (sse_pe / df_pe)
         lof_p = np.where((df_lof > 0) & (df_pe > 0), special.fdtrc(df_lof, df_pe, f_lof), np.nan)
