@@ -310,8 +310,8 @@ class _Context:
                 self._anova_errors[key] = None
         return self._anova_errors[key]
 
-    def missing_plots_text(self, grp: PatternGroup, i: int, t: int) -> str:
-        """fo.anova's warning naming the empty cells of trial ``t`` (row ``i`` of ``grp``)."""
+    def missing_plots_text(self, grp: PatternGroup, i: int) -> str:
+        """fo.anova's warning naming the empty cells of the trial in row ``i`` of ``grp``."""
         g_codes, b_codes = grp.g_codes[i], grp.b_codes[i]
         labels = g_codes.tobytes() + b_codes.tobytes()
         key = labels + grp.mask.tobytes() + bytes(grp.mask.shape)
@@ -364,11 +364,14 @@ class _Context:
             found = None
             with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                aov = anova(
-                    frame, response=plan.response, treatment=plan.treatment, block=plan.block
-                )
-                del caught[:]
-                letter_test(plan.posthoc, aov, alpha=plan.alpha)
+                try:
+                    aov = anova(
+                        frame, response=plan.response, treatment=plan.treatment, block=plan.block
+                    )
+                    del caught[:]
+                    letter_test(plan.posthoc, aov, alpha=plan.alpha)
+                except FertoptError:  # pragma: no cover - such trials do not reach the kernels
+                    del caught[:]
             for w in caught:
                 if issubclass(w.category, UnbalancedDesignWarning):
                     found = str(w.message)
@@ -755,7 +758,7 @@ def _pattern_warnings(
     replication = None
     if plan.posthoc is not None and plan.posthoc in _vp.COMMON_SE_TESTS:
         lo, hi = int(design.n_g.min()), int(design.n_g.max())
-        if lo != hi:
+        if lo != hi and keep.any():
             replication = ctx.replication_warning(lo, hi, int(grp.trials[np.argmax(keep)]))
     for i in np.flatnonzero(keep).tolist():
         t = int(grp.trials[i])
@@ -772,9 +775,7 @@ def _pattern_warnings(
             left_out = fields
             text = str(i18n.message("left_out_no_column", **fields))
             out.warnings.append((t, "anova", "DataWarning", text))
-        out.warnings.append(
-            (t, "anova", "UnbalancedDesignWarning", ctx.missing_plots_text(grp, i, t))
-        )
+        out.warnings.append((t, "anova", "UnbalancedDesignWarning", ctx.missing_plots_text(grp, i)))
         if replication is not None:
             out.warnings.append((t, "posthoc", "UnbalancedDesignWarning", replication))
         if left_out is not None and plan.surface is not None:
