@@ -268,7 +268,10 @@ def test_malformed_trials_are_recorded_and_healthy_ones_unchanged(engine):
     assert warned == {t for t, e in expected.items() if e == "warn"} | {6}  # 6 lacks 4 of 5
     missing = res.warnings.set_index("trial").loc[[7], "message"].iloc[0]
     assert "treatment 'T2' of the usual treatment set of this batch" in missing
-    assert (res.table.set_index("trial").loc[[0, 4, 5], "engine"] == "python").all()
+    engine_of = res.table.set_index("trial")["engine"]
+    assert engine_of[4] == "python"  # a duplicated plot
+    # missing plots stay on the vectorized engine (test_batch_missing checks their numbers)
+    assert (engine_of.loc[[0, 5]] == ("vectorized" if engine == "vectorized" else "python")).all()
     # the healthy trials give what they give alone
     healthy = [t for t in range(10) if t not in expected]
     alone = run(data[data["trial"].isin(healthy)].assign(y=lambda d: d["y"].astype(float)))

@@ -240,7 +240,8 @@ def run_batch(
         report's 3414 section.  Any other design: no 3414 analysis.
     engine : {'auto', 'python', 'vectorized', 'dask'}
         ``vectorized`` analyses the regular trials (complete balanced RCBD or
-        CRD) as arrays and any other trial one at a time; ``python``
+        CRD) and RCBDs with missing plots as arrays and any other trial one
+        at a time; ``python``
         analyses every trial one at a time with the public functions;
         ``dask`` runs the vectorized engine on the partitions of a Dask
         DataFrame (or of the files of a path/glob) on a ``dask.distributed``
@@ -342,6 +343,18 @@ def run_batch(
     means) or ``'waller'`` (whose critical t follows each trial's F ratio)
     every replicated trial is analysed per trial, with ``fo.regwq`` or
     ``fo.waller`` themselves.
+
+    **Missing plots.**  An RCBD with plots missing (rows absent, or an empty
+    response) stays on the vectorized engine: its trials are grouped by which
+    treatment × block cells are empty, and the trials of one pattern share
+    one factorisation of the additive model, which gives the sequential sums
+    of squares (blocks, then treatments adjusted for blocks), the
+    least-squares means and their covariance (hence the letters, with the
+    tests' standard errors on LS-means) and, with a surface, the plot-level
+    fit with block effects, for all of them at once; the warnings are those
+    of the per-trial functions.  Analysed per trial instead: a treatment or
+    block lost entirely or left with one plot, half or more of the cells
+    empty, and a CRD with unequal replication.
 
     **Dask.**  With ``engine="dask"`` the data (a Dask DataFrame, the files
     of a path or glob, read on the workers one partition per file, or a

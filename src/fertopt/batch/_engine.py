@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core import i18n
 from fertopt._core import validation as _v
 from fertopt.anova import anova
 from fertopt.batch import _vcurves as _vc
@@ -23,9 +24,12 @@ from fertopt.batch import _vectorized as _vz
 from fertopt.batch import _vposthoc as _vp
 from fertopt.batch import _vsurface as _vs
 from fertopt.batch._layout import (
+    Incomplete,
     Layout,
+    PatternGroup,
     TrialKeys,
     build_layout,
+    incomplete_layout,
     label_codes,
     parse_numbers,
     trial_keys,
@@ -41,7 +45,8 @@ from fertopt.batch._pertrial import (
 )
 from fertopt.batch.sources import FILE_COLUMN, files_of_trials
 from fertopt.economics.prices import resolve_surface_prices
-from fertopt.exceptions import FertoptError
+from fertopt.exceptions import FertoptError, UnbalancedDesignWarning
+from fertopt.multcomp import letter_test
 from fertopt.surface.fit import resolve_units
 
 __all__ = ["Output", "run_local", "assemble", "missing_key_failure", "CHUNK_TRIALS"]
@@ -112,30 +117,33 @@ class _Prepared:
     x: np.ndarray | None = None  # (rows, nutrients) rates
     b: np.ndarray | None = None  # block codes
     b_names: np.ndarray | None = None
+    ok: np.ndarray | None = None  # rows whose cells are all usable
+    dropped: np.ndarray | None = None  # rows usable but for an empty response (left out)
 
 
 def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepared:
     g, g_names = label_codes(frame[plan.treatment])
     ok = g >= 0
     b = b_names = None
+    rates = []
     n_b = 0
     if plan.block is not None:
         b, b_names = label_codes(frame[plan.block])
         ok &= b >= 0
         n_b = len(b_names)
     y, refused = parse_numbers(frame[plan.response])
-    ok &= ~refused & np.isfinite(y)
-    rates = []
     for rate in plan.rates:
         x, bad = parse_numbers(frame[rate])
         ok &= ~bad & np.isfinite(x) & (x >= 0)
         rates.append(x)
+    dropped = ok & ~refused & np.isnan(y)
+    ok &= ~refused & np.isfinite(y)
     # unreplicated trials have no ANOVA, but a surface or response model can still be fitted
     fitted = plan.surface is not None or plan.model is not None or bool(plan.three414)
     min_reps = 1 if fitted else 2
     layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok, min_reps)
     x = np.column_stack(rates) if rates else None
-    return _Prepared(layout, y, g, g_names, x, b, b_names)
+    return _Prepared(layout, y, g, g_names, x, b, b_names, ok, dropped)
 
 
 def run_local(
@@ -186,6 +194,9 @@ def run_local(
                 per_trial[done] = False
                 if progress is not None:
                     progress(len(done))
+        per_trial[_incomplete_trials(out, context, per_trial & (layout.counts > 0), progress)] = (
+            False
+        )
     per_trial &= layout.counts > 0
     todo = np.flatnonzero(per_trial)
     _python_trials(out, frame, plan, layout, todo, errors, progress, n_jobs)
@@ -278,6 +289,11 @@ class _Context:
         self.surface = surface_setup(plan, frame) if plan.surface is not None else None
         self.designs = _vs.DesignCache()
         self.codes_3414 = _vs.label_codes_3414(prep.g_names) if uses_3414_codes(plan) else None
+        self.patterns: dict[bytes, _vz.PatternDesign] = {}
+        self.plot_designs: dict[bytes, Any] = {}
+        self._levels: dict[bytes, tuple[dict[int, int], dict[int, int]]] = {}
+        self._missing_text: dict[bytes, str] = {}
+        self._replication: dict[tuple[int, int], str | None] = {}
         self._models: list[_vc.ModelSetup | None] = []
 
     def models(self, t: int) -> _vc.ModelSetup | None:
@@ -304,6 +320,74 @@ class _Context:
             else:
                 self._anova_errors[key] = None
         return self._anova_errors[key]
+
+    def missing_plots_text(self, grp: PatternGroup, i: int) -> str:
+        """fo.anova's warning naming the empty cells of the trial in row ``i`` of ``grp``."""
+        g_codes, b_codes = grp.g_codes[i], grp.b_codes[i]
+        labels = g_codes.tobytes() + b_codes.tobytes()
+        key = labels + grp.mask.tobytes() + bytes(grp.mask.shape)
+        text = self._missing_text.get(key)
+        if text is None:
+            if labels not in self._levels:
+                # the level order of fo.anova's cells: labels as fertopt.anova reads them
+                rows = grp.rows[i]
+                order = []
+                for column, codes, names in (
+                    (self.plan.treatment, g_codes, self.prep.g_names),
+                    (self.plan.block, b_codes, self.prep.b_names),
+                ):
+                    cats = _v.as_labels(self.frame[column].iloc[rows], "label").categories
+                    at = {str(c): j for j, c in enumerate(cats)}
+                    order.append({int(c): at[str(names[c])] for c in codes})
+                self._levels[labels] = (order[0], order[1])
+            g_at, b_at = self._levels[labels]
+            gi, bi = np.nonzero(~grp.mask)
+            cells = sorted(
+                zip(b_codes[bi].tolist(), g_codes[gi].tolist(), strict=True),
+                key=lambda cell: (b_at[cell[0]], g_at[cell[1]]),
+            )
+            blocks = list(dict.fromkeys(b for b, _ in cells))
+            treatments = list(dict.fromkeys(g for _, g in cells))
+            index = pd.MultiIndex(  # built from its parts: no factorisation of the labels
+                levels=[
+                    [str(self.prep.b_names[b]) for b in blocks],
+                    [str(self.prep.g_names[g]) for g in treatments],
+                ],
+                codes=[
+                    [blocks.index(b) for b, _ in cells],
+                    [treatments.index(g) for _, g in cells],
+                ],
+                names=[self.plan.block, self.plan.treatment],
+                verify_integrity=False,
+            )
+            empty = pd.Series(np.zeros(len(cells), dtype=np.int64), index=index)
+            text = str(i18n.message("missing_plots", cells=_v.describe_cells(empty)))
+            self._missing_text[key] = text
+        return text
+
+    def replication_warning(self, lo: int, hi: int, t: int) -> str | None:
+        """The letter test's warning on unequal replication (n from ``lo`` to ``hi``), taken
+        from the test itself on trial ``t``, the first of its kind."""
+        key = (lo, hi)
+        if key not in self._replication:
+            frame = self.frame.iloc[self.prep.layout.rows_of(t)]
+            plan = self.plan
+            found = None
+            with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    aov = anova(
+                        frame, response=plan.response, treatment=plan.treatment, block=plan.block
+                    )
+                    del caught[:]
+                    letter_test(plan.posthoc, aov, alpha=plan.alpha)
+                except FertoptError:  # pragma: no cover - such trials do not reach the kernels
+                    del caught[:]
+            for w in caught:
+                if issubclass(w.category, UnbalancedDesignWarning):
+                    found = str(w.message)
+            self._replication[key] = found
+        return self._replication[key]
 
     def critical(self, k: int, df: float) -> np.ndarray:
         key = (k, df)
@@ -470,6 +554,263 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
     if plan.model is not None or plan.three414:
         _model_per_trial(out, ctx, t)
     return t
+
+
+# ---------------------------------------------------------------------------
+# RCBD trials with missing plots: batched least squares per missing-plot pattern
+# ---------------------------------------------------------------------------
+def _incomplete_trials(
+    out: Output, ctx: _Context, candidates: np.ndarray, progress: Callable[[int], None] | None
+) -> np.ndarray:
+    """Analyse the candidate trials that are RCBDs with missing plots; returns those finished.
+
+    Trials are grouped by layout and missing-plot pattern (:func:`incomplete_layout`);
+    the trials of a pattern share one design matrix, factorised once, and the patterns
+    of one layout are analysed together in chunks once their least squares are done.
+    The per-trial path keeps: CRDs, trials with a whole treatment (or block) missing or
+    a treatment or block left with one plot, half or more of the cells empty, REGWQ and
+    Waller–Duncan letters, and (with very many labels) batches whose
+    grid of trials × treatments × blocks would not fit the memory bound of the layout.
+    """
+    plan, prep = ctx.plan, ctx.prep
+    none = np.zeros(0, dtype=np.int64)
+    if (
+        plan.block is None
+        or not candidates.any()
+        or (plan.posthoc is not None and plan.posthoc not in _vp.VECTORIZED_TESTS)
+    ):
+        return none
+    n_g, n_b = len(prep.g_names), len(prep.b_names)
+    if int(candidates.sum()) * n_g * n_b > max(4 * len(prep.y), 1 << 22):
+        return none
+    inc = incomplete_layout(
+        out.keys.codes, prep.g, n_g, prep.b, n_b, prep.ok, prep.dropped, candidates
+    )
+    by_shape: dict[tuple[int, int], list[tuple[PatternGroup, _vz.PatternDesign]]] = {}
+    for group in inc.groups:
+        key = group.mask.tobytes() + bytes(group.mask.shape)
+        design = ctx.patterns.get(key)
+        if design is None:
+            design = ctx.patterns[key] = _vz.PatternDesign.build(group.mask)
+        if design.usable:
+            by_shape.setdefault((group.k, group.r), []).append((group, design))
+    done = [none]
+
+    def run(pieces: list[tuple[PatternGroup, _vz.PatternDesign]]) -> None:
+        with np.errstate(all="ignore"):
+            finished = _pattern_chunk(out, ctx, pieces, inc)
+        done.append(finished)
+        if progress is not None:
+            progress(len(finished))
+
+    for parts in by_shape.values():
+        pieces: list[tuple[PatternGroup, _vz.PatternDesign]] = []
+        size = 0
+        for group, design in parts:
+            for lo in range(0, len(group.trials), CHUNK_TRIALS):
+                piece = group.take(lo, lo + CHUNK_TRIALS)
+                pieces.append((piece, design))
+                size += len(piece.trials)
+                if size >= CHUNK_TRIALS:
+                    run(pieces)
+                    pieces, size = [], 0
+        if pieces:
+            run(pieces)
+    return np.concatenate(done)
+
+
+def _stack(parts: list[Any], name: str) -> np.ndarray:
+    """One field of several :class:`AnovaArrays`, one trial after another."""
+    return np.concatenate([getattr(p, name) for p in parts])
+
+
+def _pattern_chunk(
+    out: Output,
+    ctx: _Context,
+    pieces: list[tuple[PatternGroup, _vz.PatternDesign]],
+    inc: Incomplete,
+) -> np.ndarray:
+    """Analyse trials with missing plots (same layout, one or more patterns).
+
+    The least squares are done pattern by pattern; the letters, canonical analysis
+    and optimum of all the trials at once, as :func:`_vectorized_chunk` does.
+    """
+    plan, prep = ctx.plan, ctx.prep
+    k, r = pieces[0][0].k, pieces[0][0].r
+    sizes = [len(p.trials) for p, _ in pieces]
+
+    def per_trial(values: list[Any]) -> np.ndarray:
+        """One value (or array) per piece, repeated for each of its trials."""
+        return np.concatenate(
+            [np.broadcast_to(v, (n, *np.shape(v))) for v, n in zip(values, sizes, strict=True)]
+        )
+
+    aovs = [_vz.anova_pattern(prep.y[p.rows], d) for p, d in pieces]
+    trials = np.concatenate([p.trials for p, _ in pieces])
+    g_codes = np.concatenate([p.g_codes for p, _ in pieces])
+    means = _stack(aovs, "means")
+    mse = _stack(aovs, "mse")
+    refer = _stack(aovs, "refer")
+    df_resid = per_trial([a.df_resid for a in aovs])
+    n_dropped = []
+    for p, _ in pieces:
+        pos, mine = _dropped_of(p, inc)
+        n_dropped.append(np.bincount(pos[mine], minlength=len(p.trials)))
+    n_dropped = np.concatenate(n_dropped)
+    mc = None
+    if plan.posthoc is not None:
+        base = ctx.label_order.base(g_codes)
+        crit = per_trial([ctx.critical(k, a.df_resid) for a in aovs])
+        pair_var = per_trial(
+            [_vp.pair_variance(plan.posthoc, d.pair_var, d.common_var) for _, d in pieces]
+        )
+        mc = _vp.posthoc_arrays(plan.posthoc, means, base, mse, r, crit, out.book, pair_var)
+        refer |= mc.refer
+    surf = None
+    if plan.surface is not None:
+        fits, xts = [], []
+        lo = 0
+        for (p, d), a in zip(pieces, aovs, strict=True):
+            xr = prep.x[p.rows]  # (trials, plots, nutrients)
+            xt = xr[:, np.searchsorted(d.g_of, np.arange(k)), :]  # rates of each treatment
+            bad = ~(xr == xt[:, d.g_of, :]).all(axis=(1, 2)) | _dropped_rates_differ(
+                prep, p, inc, xt
+            )
+            y = prep.y[p.rows]
+            e = (y - y[:, :1]) - (y - y[:, :1]).mean(axis=1)[:, None]
+            fit, ref = _vs.fit_pattern(
+                ctx.surface,
+                ctx.designs,
+                ctx.plot_designs,
+                e,
+                a.offset,
+                xt,
+                d.g_of,
+                np.nonzero(d.mask)[1],
+                r,
+                a.ss_block,
+                a.ss_total,
+            )
+            fits.append(fit)
+            xts.append(xt)
+            refer[lo : lo + len(p.trials)] |= bad | ref
+            lo += len(p.trials)
+        xt = np.concatenate(xts)
+        surf = _vs.canonical_optimum(
+            ctx.surface, _vs.FitStats.concat(fits), xt.max(axis=1), xt.min(axis=1), refer.copy()
+        )
+        refer |= surf.refer
+        if ctx.codes_3414 is not None:
+            refer |= _vs.codes_swapped(ctx.codes_3414[g_codes], xt)
+    keep = ~refer
+    t = trials[keep]
+    c = out.columns
+    c["design"][t] = "RCBD"
+    c["n_obs"][t] = per_trial([d.n for _, d in pieces])[keep]
+    c["n_dropped"][t] = n_dropped[keep]
+    c["n_treatments"][t] = k
+    c["n_blocks"][t] = r
+    c["balanced"][t] = False
+    for name in ("grand_mean", "cv", "f", "p", "f_block", "p_block", "r_squared"):
+        c[name][t] = _stack(aovs, name)[keep]
+    c["mse"][t] = mse[keep]
+    c["df_resid"][t] = df_resid[keep]
+    c["df_treatment"][t] = k - 1
+    c["df_block"][t] = r - 1
+    if mc is not None:
+        c["letters_method"][t] = mc.method[keep]
+        c["n_letters"][t] = mc.n_letters[keep]
+        order = mc.order[keep]
+        se = np.sqrt(mse[:, None] * per_trial([np.diag(d.cov) for _, d in pieces]))
+        n_g = per_trial([d.n_g for _, d in pieces])
+        out.groups.append(
+            {
+                "t": np.repeat(t, k),
+                "treatment": np.take_along_axis(g_codes[keep], order, axis=1).ravel(),
+                "mean": np.take_along_axis(means[keep], order, axis=1).ravel(),
+                "sd": np.take_along_axis(_stack(aovs, "sd")[keep], order, axis=1).ravel(),
+                "se": np.take_along_axis(se[keep], order, axis=1).ravel(),
+                "n": np.take_along_axis(n_g[keep], order, axis=1).ravel().astype(np.int64),
+                "letters": mc.letters[keep].ravel(),
+            }
+        )
+    if surf is not None:
+        _store_surface(c, t, keep, surf, ctx)
+    out.analysed[t] = True
+    out.engine_of[t] = "vectorized"
+    lo = 0
+    for (p, d), n in zip(pieces, sizes, strict=True):
+        _pattern_warnings(out, ctx, p, d, inc, keep[lo : lo + n], n_dropped[lo : lo + n])
+        lo += n
+    if plan.model is not None or plan.three414:
+        _model_per_trial(out, ctx, t)
+    return t
+
+
+def _dropped_of(grp: PatternGroup, inc: Incomplete) -> tuple[np.ndarray, np.ndarray]:
+    """Position in ``grp`` of the trial of every left-out row, and which rows are its."""
+    pos = np.searchsorted(grp.trials, inc.dropped_trial)
+    at = grp.trials[np.minimum(pos, len(grp.trials) - 1)]
+    return pos, (pos < len(grp.trials)) & (at == inc.dropped_trial)
+
+
+def _dropped_rates_differ(
+    prep: _Prepared, grp: PatternGroup, inc: Incomplete, xt: np.ndarray
+) -> np.ndarray:
+    """(trials,) a row left out for an empty response has rates other than its treatment's.
+
+    The per-trial path reads the rates of every row (the 3414 code check too), so such a
+    trial is left to it.
+    """
+    out = np.zeros(len(grp.trials), dtype=bool)
+    pos, mine = _dropped_of(grp, inc)
+    if not mine.any():
+        return out
+    rows, pos = inc.dropped[mine], pos[mine]
+    col = (grp.g_codes[pos] == prep.g[rows][:, None]).argmax(axis=1)
+    differ = ~(prep.x[rows] == xt[pos, col, :]).all(axis=1)
+    out[pos[differ]] = True
+    return out
+
+
+def _pattern_warnings(
+    out: Output,
+    ctx: _Context,
+    grp: PatternGroup,
+    design: _vz.PatternDesign,
+    inc: Incomplete,
+    keep: np.ndarray,
+    n_dropped: np.ndarray,
+) -> None:
+    """The warnings the per-trial path gives a trial with missing plots, in its order."""
+    plan = ctx.plan
+    index = ctx.frame.index
+    replication = None
+    if plan.posthoc is not None and plan.posthoc in _vp.COMMON_SE_TESTS:
+        lo, hi = int(design.n_g.min()), int(design.n_g.max())
+        if lo != hi and keep.any():
+            replication = ctx.replication_warning(lo, hi, int(grp.trials[np.argmax(keep)]))
+    for i in np.flatnonzero(keep).tolist():
+        t = int(grp.trials[i])
+        left_out = None
+        if n_dropped[i]:
+            rows = index[inc.dropped_rows(t)]
+            fields = {
+                "n": int(n_dropped[i]),
+                "rows": _v.describe_rows(rows),
+                "plots": "plots" if n_dropped[i] > 1 else "plot",
+                "were": "were" if n_dropped[i] > 1 else "was",
+                "column": plan.response,
+            }
+            left_out = fields
+            text = str(i18n.message("left_out_no_column", **fields))
+            out.warnings.append((t, "anova", "DataWarning", text))
+        out.warnings.append((t, "anova", "UnbalancedDesignWarning", ctx.missing_plots_text(grp, i)))
+        if replication is not None:
+            out.warnings.append((t, "posthoc", "UnbalancedDesignWarning", replication))
+        if left_out is not None and plan.surface is not None:
+            text = str(i18n.message("left_out_no_response_value", **left_out))
+            out.warnings.append((t, "surface", "DataWarning", text))
 
 
 def _model_per_trial(out: Output, ctx: _Context, trials: np.ndarray) -> None:

@@ -24,7 +24,17 @@ import pandas as pd
 
 from fertopt._core import validation as _v
 
-__all__ = ["TrialKeys", "trial_keys", "label_codes", "parse_numbers", "Layout", "build_layout"]
+__all__ = [
+    "TrialKeys",
+    "trial_keys",
+    "label_codes",
+    "parse_numbers",
+    "Layout",
+    "build_layout",
+    "PatternGroup",
+    "Incomplete",
+    "incomplete_layout",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -329,3 +339,159 @@ def build_layout(
     del pos, lead, r_row
     shape_ok &= np.bincount(ts, weights=~row_ok, minlength=n_trials) == 0
     return Layout(order, starts, counts, shape_ok, _shapes(shape_ok, n_k, n_r))
+
+
+# ---------------------------------------------------------------------------
+# incomplete blocks: trials with missing plots, grouped by which plots are missing
+# ---------------------------------------------------------------------------
+@dataclass
+class PatternGroup:
+    """Trials with the same ``K × R`` layout and the same plots missing.
+
+    ``mask`` (K, R) marks the plots present (treatments and blocks in the
+    order of their label codes); ``rows`` (trials, plots) holds the row of
+    every present plot, treatment by treatment (``mask``'s row-major order);
+    ``g_codes`` (trials, K) and ``b_codes`` (trials, R) the label codes of the
+    treatments and blocks.
+    """
+
+    k: int
+    r: int
+    mask: np.ndarray
+    trials: np.ndarray
+    rows: np.ndarray
+    g_codes: np.ndarray
+    b_codes: np.ndarray
+
+    def take(self, lo: int, hi: int) -> PatternGroup:
+        """The trials ``lo:hi`` of the group."""
+        return PatternGroup(
+            self.k,
+            self.r,
+            self.mask,
+            self.trials[lo:hi],
+            self.rows[lo:hi],
+            self.g_codes[lo:hi],
+            self.b_codes[lo:hi],
+        )
+
+
+@dataclass
+class Incomplete:
+    """RCBD trials with missing plots that the batched kernels analyse.
+
+    ``groups``: one :class:`PatternGroup` per layout and missing-plot pattern.
+    ``dropped``: rows whose response is empty (the per-trial path leaves them
+    out with a warning), sorted by trial and row; ``dropped_trial`` their trials.
+    """
+
+    groups: list[PatternGroup]
+    dropped: np.ndarray
+    dropped_trial: np.ndarray
+
+    def dropped_rows(self, t: int) -> np.ndarray:
+        """The rows of trial ``t`` left out for an empty response, in row order."""
+        lo, hi = np.searchsorted(self.dropped_trial, [t, t + 1])
+        return self.dropped[lo:hi]
+
+
+def incomplete_layout(
+    t: np.ndarray,
+    g: np.ndarray,
+    n_g: int,
+    b: np.ndarray,
+    n_b: int,
+    usable: np.ndarray,
+    dropped: np.ndarray,
+    candidates: np.ndarray,
+) -> Incomplete:
+    """Find the candidate trials that are RCBDs with missing plots, grouped by pattern.
+
+    ``t``, ``g``, ``b``: trial, treatment and block codes per row; ``usable``:
+    rows whose cells are all readable; ``dropped``: rows whose only empty cell is
+    the response; ``candidates``: the trials to look at (bool per trial).
+
+    A trial is kept when every row is usable or dropped, no plot is repeated,
+    every treatment and every block that any row names has at least two usable
+    plots (a treatment lost entirely, or a block with one plot, stays with the
+    per-trial path), there are at least 2 treatments and 2 blocks, and at least
+    one but fewer than half of the treatment × block cells are empty (the
+    per-trial ANOVA reads a layout with more empty cells as incomplete blocks by
+    design and says so).
+    """
+    n_trials = len(candidates)
+    cand = candidates.copy()
+    keyed = t >= 0
+    tt = np.where(keyed, t, 0)
+    in_cand = keyed & cand[tt]
+    bad_rows = in_cand & ~(usable | dropped)
+    cand &= ~(np.bincount(tt[bad_rows], minlength=n_trials) > 0)
+    trials = np.flatnonzero(cand)
+    empty = Incomplete([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if len(trials) == 0:
+        return empty
+    nc = len(trials)
+    local = np.full(n_trials, -1, dtype=np.int64)
+    local[trials] = np.arange(nc)
+    in_cand = keyed & cand[tt]
+    rows_all = np.flatnonzero(in_cand)
+    lt = local[t[rows_all]]
+    named_g = np.bincount(lt * n_g + g[rows_all], minlength=nc * n_g).reshape(nc, n_g) > 0
+    named_b = np.bincount(lt * n_b + b[rows_all], minlength=nc * n_b).reshape(nc, n_b) > 0
+    use = usable[rows_all]
+    ur = rows_all[use]
+    key = (lt[use] * n_g + g[ur]) * n_b + b[ur]
+    cells = np.bincount(key, minlength=nc * n_g * n_b).reshape(nc, n_g, n_b)
+    rowidx = np.full(nc * n_g * n_b, -1, dtype=np.int64)
+    rowidx[key] = ur
+    rowidx = rowidx.reshape(nc, n_g, n_b)
+    per_g = cells.sum(axis=2)
+    per_b = cells.sum(axis=1)
+    present_g = per_g > 0
+    present_b = per_b > 0
+    n_k = present_g.sum(axis=1)
+    n_r = present_b.sum(axis=1)
+    n_cells = cells.sum(axis=(1, 2))
+    keep = (
+        ~(cells > 1).any(axis=(1, 2))
+        & (present_g == named_g).all(axis=1)
+        & (present_b == named_b).all(axis=1)
+        & (np.where(present_g, per_g, 2).min(axis=1) >= 2)
+        & (np.where(present_b, per_b, 2).min(axis=1) >= 2)
+        & (n_k >= 2)
+        & (n_r >= 2)
+        & (n_cells < n_k * n_r)
+        & (2 * (n_k * n_r - n_cells) < n_k * n_r)
+    )
+    groups: list[PatternGroup] = []
+    pair = n_k * (n_b + 1) + n_r
+    for p in np.unique(pair[keep]):
+        sel = np.flatnonzero(keep & (pair == p))
+        k, r = int(n_k[sel[0]]), int(n_r[sel[0]])
+        gi = np.nonzero(present_g[sel])[1].reshape(len(sel), k)
+        bi = np.nonzero(present_b[sel])[1].reshape(len(sel), r)
+        compact = rowidx[sel[:, None, None], gi[:, :, None], bi[:, None, :]]  # (n, K, R)
+        present = (compact >= 0).reshape(len(sel), k * r)
+        packed = np.packbits(present, axis=1)
+        flat = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        codes, _uniques = pd.factorize(flat)
+        for c in range(int(codes.max()) + 1):
+            members = np.flatnonzero(codes == c)
+            mask = present[members[0]].reshape(k, r)
+            groups.append(
+                PatternGroup(
+                    k,
+                    r,
+                    mask,
+                    trials[sel[members]],
+                    compact[members].reshape(len(members), k * r)[:, mask.ravel()],
+                    gi[members],
+                    bi[members],
+                )
+            )
+    kept = np.zeros(n_trials, dtype=bool)
+    kept[trials[keep]] = True
+    drop_rows = np.flatnonzero(keyed & dropped & kept[tt])
+    order = np.argsort(t[drop_rows], kind="stable")
+    drop_rows = drop_rows[order]
+    return Incomplete(groups, drop_rows, t[drop_rows])

@@ -5,6 +5,11 @@ replicates) is a ``(trials, K, R)`` array.  Every statistic is computed over
 the trial axis at once; nothing loops over trials in Python.  Numbers equal
 those of the per-trial path (:mod:`fertopt.batch._pertrial`) to rounding.
 
+RCBD trials with missing plots are grouped by which plots are missing: the
+trials of one pattern share their design matrix, so its factorisation is done
+once (:class:`PatternDesign`) and applied to all their responses at once
+(:func:`anova_pattern`).
+
 A trial whose numbers fall where the per-trial functions take a special
 branch (a residual sum of squares at rounding level, for instance) is handed
 back to the per-trial path instead of imitating that branch.
@@ -18,7 +23,7 @@ import numpy as np
 
 from fertopt._core.validation import RESPONSE_SCALE
 
-__all__ = ["AnovaArrays", "anova_arrays"]
+__all__ = ["AnovaArrays", "anova_arrays", "PatternDesign", "anova_pattern"]
 
 # A residual below this share of the total sum of squares is "zero" for
 # fertopt.anova at 1e-13; trials within two orders of magnitude of that limit
@@ -124,6 +129,152 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
         means=tm + (shift + centre)[:, None],
         centred_means=tm,
         offset=shift + centre,
+        sd=sd,
+        ss_treatment=ss_t,
+        ss_block=ss_b,
+        ss_resid=ss_res,
+        ss_total=ss_tot,
+        df_treatment=df_t,
+        df_block=df_b,
+        df_resid=df_res,
+        mse=mse,
+        f=f,
+        p=p,
+        f_block=f_b,
+        p_block=p_b,
+        cv=cv,
+        r_squared=r2,
+        refer=refer,
+    )
+
+
+# ---------------------------------------------------------------------------
+# RCBDs with missing plots: least squares shared by the trials of one pattern
+# ---------------------------------------------------------------------------
+def _sum_coding(codes: np.ndarray, levels: int) -> np.ndarray:
+    """Sum-to-zero coding of level codes (the last level is −1 in every column)."""
+    out = np.zeros((len(codes), levels - 1))
+    rows = codes < levels - 1
+    out[np.flatnonzero(rows), codes[rows]] = 1.0
+    out[codes == levels - 1, :] = -1.0
+    return out
+
+
+@dataclass
+class PatternDesign:
+    """The additive RCBD model ``y = μ + block + treatment`` on the plots of one pattern.
+
+    Plots are in ``mask``'s row-major order (treatment by treatment).  ``q``
+    is an orthonormal basis of the model's columns in the order intercept,
+    blocks, treatments, so that the squared coordinates of a response on
+    ``q[:, 1:R]`` and ``q[:, R:]`` are the sequential (type I) sums of squares
+    of blocks and of treatments adjusted for blocks.  ``lsm`` (K, plots)
+    gives the least-squares means of the treatments from the centred plots
+    (the model's predictions averaged over blocks with equal weights) and
+    ``cov`` (K, K) their covariance divided by the error mean square,
+    ``L (XᵀX)⁻¹ Lᵀ``.
+    """
+
+    k: int
+    r: int
+    mask: np.ndarray
+    g_of: np.ndarray  # (plots,) treatment of every plot
+    n_g: np.ndarray  # (K,) plots per treatment
+    q: np.ndarray
+    lsm: np.ndarray
+    cov: np.ndarray
+    pair_var: np.ndarray  # (K, K): Var(m_a − m_b) / (2 MSE)
+    common_var: float  # the mean of pair_var over the pairs (one SE for all pairs)
+    usable: bool  # full rank, every LS-mean estimable, LS-means not the arithmetic means
+
+    @property
+    def n(self) -> int:
+        return len(self.g_of)
+
+    @classmethod
+    def build(cls, mask: np.ndarray) -> PatternDesign:
+        k, r = mask.shape
+        g_of, b_of = np.nonzero(mask)
+        x = np.column_stack([np.ones(len(g_of)), _sum_coding(b_of, r), _sum_coding(g_of, k)])
+        norms = np.sqrt((x * x).sum(axis=0))
+        q, rr = np.linalg.qr(x / norms)
+        diag = np.abs(np.diag(rr))
+        full = bool(diag.min() > 1e-9 * diag.max())
+        n_g = np.bincount(g_of, minlength=k)
+        if not full:
+            zero = np.zeros((k, k))
+            return cls(k, r, mask, g_of, n_g, q, np.zeros((k, len(g_of))), zero, zero, 0.0, False)
+        rinv = np.linalg.inv(rr) / norms[:, None]  # x = q (rr / scale) → x⁺ = rinv qᵀ
+        levels = np.vstack([np.eye(k - 1), -np.ones((1, k - 1))])  # sum coding of each level
+        ell = np.column_stack([np.ones(k), np.zeros((k, r - 1)), levels])
+        w = ell @ rinv
+        lsm = w @ q.T
+        cov = w @ w.T
+        d = np.diag(cov)
+        pair_var = (d[:, None] + d[None, :] - 2.0 * cov) / 2.0
+        ii, jj = np.triu_indices(k, 1)
+        common = float(np.mean(pair_var[ii, jj]))
+        # fo.lsmeans compares means and covariance with the arithmetic ones: where the
+        # covariance is MSE · diag(1/n) the means decide, so the per-trial path does
+        target = np.diag(1.0 / n_g)
+        same_cov = np.allclose(cov, target, rtol=0, atol=1e-9 * float(np.max(target)))
+        return cls(k, r, mask, g_of, n_g, q, lsm, cov, pair_var, common, not same_cov)
+
+
+def anova_pattern(y: np.ndarray, design: PatternDesign) -> AnovaArrays:
+    """Sequential ANOVA (blocks, then treatments) of ``y`` (trials, plots) of one pattern.
+
+    As :func:`fertopt.anova` fits an RCBD with missing plots: SS_block from the
+    block means, SS_treatment adjusted for blocks, the residual of the additive
+    model; LS-means as :func:`fertopt.lsmeans`.  Each trial is shifted by one of
+    its values and centred first, as in :func:`anova_arrays`.  ``means`` are
+    the least-squares means, ``sd`` the standard deviations of the plots present.
+    """
+    from scipy import special
+
+    n_t, n = y.shape
+    k, r = design.k, design.r
+    shift = y[:, 0].copy()
+    d = y - shift[:, None]
+    centre = d.mean(axis=1)
+    e = d - centre[:, None]
+    del d
+    coord = e @ design.q
+    ss_b = np.einsum("ij,ij->i", coord[:, 1:r], coord[:, 1:r])
+    ss_t = np.einsum("ij,ij->i", coord[:, r:], coord[:, r:])
+    resid = e - coord @ design.q.T
+    ss_res = np.einsum("ij,ij->i", resid, resid)
+    ss_tot = np.einsum("ij,ij->i", e, e)
+    del resid
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), design.g_of] = 1.0
+    tm = (e @ onehot) / design.n_g
+    within = e - tm[:, design.g_of]
+    sd = np.sqrt((within * within) @ onehot / (design.n_g - 1))
+    del within
+    offset = shift + centre
+    lsm = e @ design.lsm.T
+    df_t = float(k - 1)
+    df_b = float(r - 1)
+    df_res = float(n - k - r + 1)
+    mse = ss_res / df_res
+    grand = offset.copy()
+    size = np.abs(y).max(axis=1)
+    refer = ~(ss_res > _PERFECT_MARGIN * ss_tot) | ~(np.abs(grand) > 1e-9 * size)
+    low, high = RESPONSE_SCALE
+    refer |= (y < 0).any(axis=1) | (size > high) | ((size < low) & (size > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (ss_t / df_t) / mse
+        p = special.fdtrc(df_t, df_res, f)
+        f_b = (ss_b / df_b) / mse
+        p_b = special.fdtrc(df_b, df_res, f_b)
+        cv = np.where(grand != 0, 100.0 * np.sqrt(mse) / np.where(grand != 0, grand, 1.0), np.nan)
+        r2 = (ss_t + ss_b) / ss_tot
+    return AnovaArrays(
+        grand_mean=grand,
+        means=lsm + offset[:, None],
+        centred_means=lsm,
+        offset=offset,
         sd=sd,
         ss_treatment=ss_t,
         ss_block=ss_b,

@@ -37,6 +37,8 @@ __all__ = [
     "LetterBook",
     "LabelOrder",
     "VECTORIZED_TESTS",
+    "COMMON_SE_TESTS",
+    "pair_variance",
 ]
 
 #: The letter tests decided here as arrays.  The others of ``multcomp.LETTER_TESTS`` (REGWQ,
@@ -254,12 +256,17 @@ def posthoc_arrays(
     r: int,
     crit: np.ndarray,
     book: LetterBook,
+    pair_var: np.ndarray | None = None,
 ) -> PosthocArrays:
     """Letters of the trials of a chunk.
 
     ``means`` (trials, K) by treatment column; ``base`` (trials, K) the
     tie-breaking order of the columns (labels sorted as the per-trial test
-    sorts them); ``crit`` the critical values per span 2..K.
+    sorts them); ``crit`` the critical values per span 2..K, for the chunk
+    (K − 1,) or per trial (trials, K − 1).  The standard error of a pair is
+    ``√(MSE / r)``, or with ``pair_var`` (K, K) for the chunk or (trials, K, K)
+    ``√(MSE · pair_var[a, b])`` (least-squares means of trials with missing
+    plots: see :func:`pair_variance`).
     """
     n_t, k = means.shape
     mb = np.take_along_axis(means, base, axis=1)
@@ -269,14 +276,21 @@ def posthoc_arrays(
     scale = np.abs(ms).max(axis=1)
     gaps = ms[:, :-1] - ms[:, 1:]
     refer = (gaps <= _TIE * np.maximum(scale, 1e-300)[:, None]).any(axis=1)
-    se = np.sqrt(mse / r)
     ii, jj = np.triu_indices(k, 1)
     span = jj - ii + 1
-    limit = crit[span - 2][None, :] * se[:, None]
+    if pair_var is None:
+        se = np.sqrt(mse / r)[:, None]
+    elif pair_var.ndim == 2:
+        se = np.sqrt(mse[:, None] * pair_var[order[:, ii], order[:, jj]])
+    else:
+        each = np.arange(n_t)[:, None]
+        se = np.sqrt(mse[:, None] * pair_var[each, order[:, ii], order[:, jj]])
+    limit = (crit[span - 2][None, :] if crit.ndim == 1 else crit[:, span - 2]) * se
     diff = ms[:, ii] - ms[:, jj]
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = diff / limit
-    refer |= (np.abs(ratio - 1.0) <= _BOUNDARY).any(axis=1) | ~np.isfinite(se) | ~(se > 0)
+    refer |= (np.abs(ratio - 1.0) <= _BOUNDARY).any(axis=1)
+    refer |= ~np.isfinite(se).all(axis=1) | ~(se > 0).all(axis=1)
     sep_pairs = diff > limit
     sep = np.zeros((n_t, k, k), dtype=bool)
     sep[:, ii, jj] = sep_pairs
@@ -294,6 +308,23 @@ def posthoc_arrays(
     return PosthocArrays(
         order=order, letters=letters, method=method, n_letters=n_letters, refer=refer
     )
+
+
+#: Tests whose critical ranges use one standard error for all pairs under unequal
+#: replication (their default ``replication="harmonic"``); the others use each pair's own.
+COMMON_SE_TESTS = frozenset({"duncan", "snk"})
+
+
+def pair_variance(test: str, pair_var: np.ndarray, common_var: float) -> np.ndarray:
+    """``Var(m_a − m_b) / (2 MSE)`` of every pair as ``test`` uses it on least-squares means.
+
+    Duncan and SNK (``replication="harmonic"``) use the average over all pairs
+    for every pair; Tukey (``replication="kramer"``), LSD and Scheffé each
+    pair's own variance.
+    """
+    if test in COMMON_SE_TESTS:
+        return np.full_like(pair_var, common_var)
+    return pair_var
 
 
 def _tie_key(label: str) -> tuple[int, float]:

@@ -55,6 +55,9 @@ __all__ = [
     "SurfaceSetup",
     "SurfaceArrays",
     "surface_arrays",
+    "fit_pattern",
+    "FitStats",
+    "canonical_optimum",
     "box_qp_max_many",
     "DesignCache",
     "label_codes_3414",
@@ -438,7 +441,7 @@ def box_qp_max_many(
 # ---------------------------------------------------------------------------
 def _stepwise_many(
     setup: SurfaceSetup,
-    design: _Design,
+    design: _Design | _PlotDesign,
     means: np.ndarray,
     extra: np.ndarray,
     r: int,
@@ -449,7 +452,9 @@ def _stepwise_many(
     ``means`` are the centred treatment means; the plots' residual sum of
     squares of a term set S is ``extra + r · SSE_means(S)`` (blocks are
     orthogonal to every term in a complete balanced trial) on
-    ``n − base_rank − |S|`` degrees of freedom.  Every trial follows its own
+    ``n − base_rank − |S|`` degrees of freedom.  For trials with missing plots
+    ``design`` is the plots' own design (:class:`_PlotDesign`), ``means`` the
+    centred plots, ``extra`` zero and ``r`` one.  Every trial follows its own
     path of entries and removals, all trials advancing together.  Returns
     the chosen term masks and the trials to refer: a partial F within 1e-9
     of ``f_enter`` or ``f_remove``, or two candidates within 1e-9 of each
@@ -586,13 +591,20 @@ def codes_swapped(codes: np.ndarray, rates: np.ndarray) -> np.ndarray:
     out = (codes >= 0).all(axis=(1, 2))
     if not out.any():
         return out
-    c, x = codes[out], rates[out]
+    idx = np.flatnonzero(out)
+    # only trials whose codes contradict their rates can be explained by a swap
+    wrong = disagreeing_pairs(codes[idx], rates[idx]).any(axis=(1, 2))
+    out[:] = False
+    idx = idx[wrong]
+    if not len(idx):
+        return out
+    c, x = codes[idx], rates[idx]
     swapped = np.zeros(len(c), dtype=bool)
     for i, j in ((0, 1), (0, 2), (1, 2)):
         perm = [0, 1, 2]
         perm[i], perm[j] = j, i
         swapped |= ~disagreeing_pairs(c, x[:, :, perm]).any(axis=(1, 2))
-    out[out] = disagreeing_pairs(c, x).any(axis=(1, 2)) & swapped
+    out[idx] = swapped
     return out
 
 
@@ -715,6 +727,38 @@ def surface_arrays(
         adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
         rmse = np.sqrt(s2)
 
+    fit = FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p)
+    return canonical_optimum(setup, fit, top, lo, refer)
+
+
+@dataclass
+class FitStats:
+    """The least-squares fit of a chunk: coefficients in rate units and the fit statistics."""
+
+    coef: np.ndarray  # (trials, p), NaN for terms left out
+    se: np.ndarray
+    r2: np.ndarray
+    adj_r2: np.ndarray
+    rmse: np.ndarray
+    df_resid: np.ndarray
+    f: np.ndarray
+    p: np.ndarray
+    lof_p: np.ndarray
+
+    @classmethod
+    def concat(cls, parts: list[FitStats]) -> FitStats:
+        """The fits of several groups of trials, one after the other."""
+        names = ["coef", "se", "r2", "adj_r2", "rmse", "df_resid", "f", "p", "lof_p"]
+        return cls(*(np.concatenate([getattr(q, n) for q in parts]) for n in names))
+
+
+def canonical_optimum(
+    setup: SurfaceSetup, fit: FitStats, top: np.ndarray, lo: np.ndarray, refer: np.ndarray
+) -> SurfaceArrays:
+    """Canonical analysis and optimum in the tested box (rates from ``lo`` to ``top``)."""
+    coef = fit.coef
+    n_t = coef.shape[0]
+    m = setup.m
     # canonical analysis of the surface (terms left out count as 0)
     coef0 = np.where(np.isnan(coef) & np.isfinite(coef[:, :1]), 0.0, coef)
     c0, g, h = quadratic_parts(setup, coef0)
@@ -770,14 +814,14 @@ def surface_arrays(
     refer |= ~np.all(np.isfinite(coef0), axis=1)
     return SurfaceArrays(
         coef=coef,
-        se=se,
-        r2=r2,
-        adj_r2=adj_r2,
-        rmse=rmse,
-        df_resid=df_resid,
-        f=f,
-        p=p_reg,
-        lof_p=lof_p,
+        se=fit.se,
+        r2=fit.r2,
+        adj_r2=fit.adj_r2,
+        rmse=fit.rmse,
+        df_resid=fit.df_resid,
+        f=fit.f,
+        p=fit.p,
+        lof_p=fit.lof_p,
         kind=kind,
         stationary=z_s,
         stationary_yield=s_yield,
@@ -789,3 +833,174 @@ def surface_arrays(
         opt_bound=side,
         refer=refer,
     )
+
+
+# ---------------------------------------------------------------------------
+# trials with missing plots: the surface fitted to the plots of one pattern
+# ---------------------------------------------------------------------------
+@dataclass
+class _PlotDesign:
+    """The surface with blocks on the plots of one missing-plot pattern and one coded design.
+
+    ``full`` (plots, 1 + (R − 1) + (p − 1)) holds the model's columns: intercept,
+    sum-to-zero blocks, surface terms (coded rates).  :meth:`subset` factorises
+    the intercept, the blocks and a set of surface terms once; ``q_pure`` is an
+    orthonormal basis of blocks + one mean per rate combination (the pure-error
+    model of :func:`fertopt.fit_surface`'s lack-of-fit test).
+    """
+
+    full: np.ndarray
+    r: int
+    q_pure: np.ndarray
+    df_pure: int
+    subsets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
+
+    def subset(self, mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(terms, proj, diag of (XᵀX)⁻¹, Q)`` of the intercept, blocks and the terms in
+        ``mask``: ``terms`` are their positions among the candidates (intercept first),
+        ``proj`` gives their coefficients from the centred plots."""
+        if mask not in self.subsets:
+            r = self.r
+            p = self.full.shape[1] - (r - 1)
+            terms = np.array([0] + [j + 1 for j in range(p - 1) if mask >> j & 1])
+            cols = np.concatenate([[0], np.arange(1, r), r - 1 + terms[1:]]).astype(np.int64)
+            x = self.full[:, cols]
+            norms = np.sqrt((x * x).sum(axis=0))
+            q, rr = np.linalg.qr(x / norms)
+            rinv = np.linalg.inv(rr) / norms[:, None]
+            keep = [0, *range(r, len(cols))]  # block effects left out
+            proj = (rinv @ q.T)[keep]
+            diag = np.einsum("ij,ij->i", rinv, rinv)[keep]
+            self.subsets[mask] = (terms, proj, diag, q)
+        return self.subsets[mask]
+
+    def sse(self, mask: int, e: np.ndarray) -> np.ndarray:
+        """Residual sum of squares of the plots ``e`` (trials, plots) on the terms in ``mask``."""
+        q = self.subset(mask)[3]
+        resid = e - (e @ q) @ q.T
+        return np.einsum("tk,tk->t", resid, resid)
+
+
+def _plot_design(design: _Design, g_of: np.ndarray, b_of: np.ndarray, r: int) -> _PlotDesign | None:
+    """The least-squares pieces of one pattern (``None``: blocks confounded with the rates)."""
+    n = len(g_of)
+    bcols = np.zeros((n, r - 1))
+    last = b_of == r - 1
+    bcols[np.flatnonzero(~last), b_of[~last]] = 1.0
+    bcols[last, :] = -1.0
+    xs = design.xc[g_of]
+    full = np.column_stack([xs[:, :1], bcols, xs[:, 1:]])
+    norms = np.sqrt((full * full).sum(axis=0))
+    diag = np.abs(np.diag(np.linalg.qr(full / norms, mode="r")))
+    if diag.min() <= 1e-9 * diag.max():
+        return None
+    # treatments at the same rates share a row of ``support``: one mean per rate combination
+    _, point = np.unique(design.support, axis=0, return_inverse=True)
+    point = np.asarray(point).ravel()[g_of]
+    cells = np.zeros((n, int(point.max()) + 1))
+    cells[np.arange(n), point] = 1.0
+    u, sv, _vt = np.linalg.svd(np.column_stack([bcols, cells]), full_matrices=False)
+    rank = int((sv > 1e-9 * sv[0]).sum())
+    return _PlotDesign(full, r, u[:, :rank], n - rank)
+
+
+def fit_pattern(
+    setup: SurfaceSetup,
+    cache: DesignCache,
+    plots: dict[bytes, _PlotDesign | None],
+    e: np.ndarray,
+    offset: np.ndarray,
+    rates: np.ndarray,
+    g_of: np.ndarray,
+    b_of: np.ndarray,
+    r: int,
+    ss_block: np.ndarray,
+    ss_total: np.ndarray,
+) -> tuple[FitStats, np.ndarray]:
+    """The surfaces of trials with the same plots missing, and the trials to refer.
+
+    ``e`` (trials, plots) are the plots minus ``offset`` (trials,), treatment
+    ``g_of`` and block ``b_of`` for every plot; ``rates`` (trials, K, m) the
+    rates of each treatment; ``ss_block`` and ``ss_total`` from the trials'
+    ANOVA.  :func:`fertopt.fit_surface` fits the plots with sum-to-zero block
+    effects; with plots missing the blocks are no longer orthogonal to the
+    surface, so the plots themselves are fitted, one factorisation per pattern,
+    coded design and term set (``plots`` caches them).  Stepwise selection runs
+    as for complete trials (:func:`_stepwise_many`), on the residual sums of
+    squares of the plots.  The canonical analysis and the optimum follow with
+    :func:`canonical_optimum` (on the fits of several patterns at once).
+    """
+    from scipy import special
+
+    n_t, n = e.shape
+    k = rates.shape[1]
+    p = len(setup.powers)
+    refer = np.zeros(n_t, dtype=bool)
+    top = rates.max(axis=1)
+    refer |= ~(top > 0).all(axis=1)
+    size = np.abs(offset) + np.abs(e).max(axis=1)
+    refer |= ~(ss_total > n * (10 * CONSTANT_RELATIVE * size) ** 2)
+    coded = rates / np.where(top > 0, top, 1.0)[:, None, :]
+    coef_c = np.full((n_t, p), np.nan)
+    xtx_diag = np.full((n_t, p), np.nan)
+    sse = np.full(n_t, np.nan)
+    sse_pe = np.full(n_t, np.nan)
+    df_pe = np.full(n_t, np.nan)
+    masks = np.full(n_t, setup.full_mask, dtype=np.int64)
+    pattern = g_of.tobytes() + b_of.tobytes()
+    for members in _same_rows(coded.reshape(n_t, k * setup.m)):
+        lead = members[0]
+        flat = np.ascontiguousarray(coded[lead])
+        design = cache.get(setup, flat, rates[lead])
+        key = flat.tobytes() + pattern
+        if key not in plots:
+            plots[key] = None if design is None else _plot_design(design, g_of, b_of, r)
+        plot = plots[key]
+        if plot is None:
+            refer[members] = True
+            continue
+        if setup.stepwise:
+            # the plots' residual of a term set is the plot design's: no extra, r = 1, and
+            # the intercept and blocks always in (rank r)
+            chosen, ref = _stepwise_many(setup, plot, e[members], np.zeros(len(members)), 1, r)
+            masks[members] = chosen
+            refer[members] |= ref
+        for mask in np.unique(masks[members]):
+            rows = members[masks[members] == mask]
+            terms, proj, diag, q = plot.subset(int(mask))
+            em = e[rows]
+            coef_c[np.ix_(rows, terms)] = em @ proj.T
+            xtx_diag[np.ix_(rows, terms)] = diag[None, :]
+            resid = em - (em @ q) @ q.T
+            sse[rows] = np.einsum("ij,ij->i", resid, resid)
+        em = e[members]
+        pure = em - (em @ plot.q_pure) @ plot.q_pure.T
+        sse_pe[members] = np.einsum("ij,ij->i", pure, pure)
+        df_pe[members] = plot.df_pure
+    mult = np.ones((n_t, p))
+    safe_top = np.where(top > 0, top, 1.0)
+    for j, ex in enumerate(setup.exps):
+        for i, power in enumerate(ex):
+            if power:
+                mult[:, j] /= safe_top[:, i] ** power
+    coef = coef_c * mult  # NaN for terms stepwise selection left out
+    coef[:, 0] += offset
+    n_terms = 1 + np.bitwise_count(masks).astype(np.int64)
+    df_resid = (n - r - (n_terms - 1)).astype(float)
+    refer |= ~(sse > 1e-10 * ss_total) | ~(df_resid > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s2 = sse / df_resid
+        se = np.sqrt(xtx_diag * mult**2 * s2[:, None])
+        ss_reg = ss_total - ss_block - sse
+        f = (ss_reg / (n_terms - 1)) / s2
+        p_reg = np.where(n_terms > 1, special.fdtrc(n_terms - 1, df_resid, f), np.nan)
+        f = np.where(n_terms > 1, f, np.nan)
+        df_lof = df_resid - df_pe
+        f_lof = ((sse - sse_pe) / df_lof) / (sse_pe / df_pe)
+        lof_p = np.where((df_lof > 0) & (df_pe > 0), special.fdtrc(df_lof, df_pe, f_lof), np.nan)
+        r2 = 1 - sse / ss_total
+        adj_r2 = 1 - (sse / df_resid) / (ss_total / (n - 1))
+        rmse = np.sqrt(s2)
+    return FitStats(coef, se, r2, adj_r2, rmse, df_resid, f, p_reg, lof_p), refer
