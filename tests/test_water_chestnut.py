@@ -573,7 +573,7 @@ def test_notebook_executes(monkeypatch):
     assert "treatment F(4, 8) = 29.58" in everything
     assert "9.10397739" in everything and "3185.09316" in everything
     assert "3431.07" in everything
-    assert "<StudyAudit 2" in everything and "saddle" in everything
+    assert "<AuditResult 24 printed claims checked" in everything and "saddle" in everything
     assert "image/png" in {k for c in code for o in c.get("outputs", []) for k in o.get("data", {})}
     for cell in code:  # no warnings except where the notebook expects them
         if "warns" in cell.metadata.get("tags", []):

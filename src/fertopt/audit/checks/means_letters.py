@@ -160,7 +160,7 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
                     claim=both("au_cmp_lsd_claim"),
                     paper_says=f"LSD = {printed_lsd!r}",
                     fertopt_finds=(f"LSD{alpha:g} = {v:.4g}", f"LSD{alpha:g} = {v:.4g}"),
-                    verdict=rounding_verdict(printed_lsd, v, lo, hi, derived=False),
+                    verdict=rounding_verdict(printed_lsd, v, lo, hi),
                     why=both("au_cmp_lsd_why", src=source, t=f"{t:.4f}", n=f"{n:g}", v=f"{v:.4g}"),
                     paper_value=float(printed_lsd),
                     fertopt_value=v,
