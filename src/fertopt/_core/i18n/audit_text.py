@@ -53,6 +53,7 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
     "au_topic_design": ("Design", "试验设计"),
     "au_topic_comparison": ("Multiple comparison", "多重比较"),
     "au_topic_equation": ("{name} equation", "{name} 肥料效应方程"),
+    "au_topic_surface": ("Response surface in {nutrients}", "{nutrients} 肥料效应方程"),
     "au_topic_economics": ("Economics", "经济效益"),
     "au_topic_units": ("Price units", "价格单位"),
     # -- ANOVA -----------------------------------------------------------------

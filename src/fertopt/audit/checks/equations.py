@@ -616,7 +616,7 @@ def _fit_row(
 def _surface(eq: dict, ctx: Context) -> list[Claim]:
     name = str(eq["id"])
     nutrients = [str(n) for n in eq["nutrients"]]
-    topic = both("au_topic_equation", name=name)
+    topic = both("au_topic_surface", nutrients=", ".join(nutrients))
     item = f"equation.{name}"
     coefs = eq.get("coefficients") or {}
     bounds = {}
