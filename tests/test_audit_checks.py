@@ -463,3 +463,40 @@ def test_chinese_texts_for_every_check():
     assert got["equation.N.maximum.yield"]["verdict_text"] == "正确"
     assert got["anova[0].words"]["topic"] == "方差分析"
     assert "最高产量" in got["equation.N.maximum.yield"]["claim"]
+
+
+def test_printed_f_r2_and_r_against_each_other():
+    # no means: R^2 = F df1 / (F df1 + df2) = 608.73 x 3 / (1826.19 + 1) = 0.999453; adjusted
+    # 1 - 0.000547 x 4 / 1 = 0.997811; sqrt = 0.99890 (the water-chestnut r = 0.9989), while
+    # sqrt(R^2) = 0.99973: an r of 0.9989 is the root of the adjusted R^2, 0.9997 the plain r
+    r2 = 608.73 * 3 / (608.73 * 3 + 1)
+    assert round(math.sqrt(1 - (1 - r2) * 4), 4) == 0.9989 and round(math.sqrt(r2), 4) == 0.9997
+    eq = {
+        "form": "surface",
+        "nutrients": ["N", "P2O5", "K2O"],
+        "coefficients": {"intercept": 1688.61, "P2O5^2": -17.65, "N:K2O": 0.064, "P2O5:K2O": 16.99},
+        "F": 608.73,
+        "df": [3, 1],
+        "r": "0.9989",
+    }
+    r = rows({"equations": [eq]})["equation.surface.fit"]
+    assert r["verdict"] == "consistent within rounding" and "adjusted" in r["why"]
+    eq["r"] = "0.9997"
+    assert rows({"equations": [eq]})["equation.surface.fit"]["verdict"] == "confirmed"
+    eq["r"] = "0.9500"
+    assert rows({"equations": [eq]})["equation.surface.fit"]["verdict"] == "wrong"
+
+
+def test_negative_optimum_rate_is_wrong():
+    # y = -0.5 x^2 + 1 x + 100 with Px / Py = 2: x = (2 - 1) / -1 = -1.0, arithmetically right
+    # but no rate can be negative
+    eq = {
+        "nutrient": "N",
+        "coefficients": {"quadratic": "-0.5", "linear": "1", "intercept": "100"},
+        "optimum": {"rate": "-1.0"},
+    }
+    got = rows(
+        {"design": RATE_DESIGN, "equations": [eq], "prices": {"crop": 1, "nutrients": {"N": 2}}}
+    )
+    assert got["equation.N.optimum.rate"]["verdict"] == "wrong"
+    assert_allclose(got["equation.N.optimum.rate"]["fertopt_value"], -1.0, rtol=1e-12)

@@ -174,7 +174,9 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
             if op.get("rate") is not None:
                 v = rounding_verdict(op["rate"], xo, lo, hi)
                 alt = ("", "")
-                if v == "wrong":
+                if float(op["rate"]) < 0:
+                    v, alt = "wrong", both("au_neg_rate", x=repr(op["rate"]))
+                elif v == "wrong":
                     alt = price_alternatives(float(op["rate"]), float(a), float(b), nut, ratio, ctx)
                 out.append(
                     Claim(
@@ -526,15 +528,7 @@ def _fit_row(
         and eq.get("fitted_to", "means") == "means"
     )
     if not have:
-        return Claim(
-            item=f"{item}.fit",
-            topic=topic,
-            claim=claim,
-            paper_says=paper,
-            fertopt_finds=both("au_unchecked"),
-            verdict="cannot be checked",
-            why=both("au_fit_no_means"),
-        )
+        return _printed_statistics(eq, stats_printed, topic, item, claim, paper)
     rates = ctx.rates.loc[names]
     if single:
         x = nutrients[0]
@@ -607,6 +601,78 @@ def _fit_row(
         why=(why_en, why_zh),
         paper_value=float(eq["F"]) if eq.get("F") is not None else float(first or math.nan),
         fertopt_value=base["F"] if eq.get("F") is not None else base["r2"],
+    )
+
+
+def _printed_statistics(
+    eq: dict, printed_stats: dict, topic: Any, item: str, claim: Any, paper: str
+) -> Claim:
+    """Without the means: do the printed F (with its df), R² and r agree with each other?
+
+    R² = F·df1 / (F·df1 + df2); adjusted R² = 1 − (1 − R²)(n − 1)/df2 with n − 1 = df1 + df2;
+    r is √R² (or, as some software prints it, √adjusted R²).
+    """
+    F, df = printed_stats.get("F"), eq.get("df")
+    r2_printed = printed_stats.get("r_squared")
+    r_printed = printed_stats.get("r")
+    verdicts, notes = [], []
+    if F is not None and df:
+        d1, d2 = int(df[0]), int(df[1])
+
+        def r2_of(F: float) -> float:
+            return F * d1 / (F * d1 + d2)
+
+        def adj_of(F: float) -> float:
+            return 1 - (1 - r2_of(F)) * (d1 + d2) / d2
+
+        for key, target in (("r_squared", r2_printed), ("r", r_printed)):
+            if target is None:
+                continue
+            if key == "r_squared":
+                v, lo, hi = propagate(r2_of, {"F": F})
+                verdicts.append(rounding_verdict(target, v, lo, hi))
+                notes.append(
+                    both("au_fit_stat", stat="R²", v=f"{v:.6g}", lo=f"{lo:.6g}", hi=f"{hi:.6g}")
+                )
+                continue
+            v, lo, hi = propagate(lambda F: math.sqrt(r2_of(F)), {"F": F})
+            plain = rounding_verdict(target, v, lo, hi)
+            av, alo, ahi = propagate(lambda F: math.sqrt(max(adj_of(F), 0.0)), {"F": F})
+            adj = rounding_verdict(target, av, alo, ahi, derived=False)
+            verdicts.append(plain if plain != "wrong" else adj)
+            notes.append(
+                both("au_fit_r_plain", r=_f(v, 4))
+                if plain != "wrong"
+                else both("au_fit_r_adj", r=_f(v, 4), ra=_f(av, 4))
+                if adj != "wrong"
+                else both("au_fit_r_neither", r=_f(v, 4), ra=_f(av, 4))
+            )
+    elif r2_printed is not None and r_printed is not None:
+        v, lo, hi = propagate(lambda r2: math.sqrt(r2), {"r2": r2_printed})
+        verdicts.append(rounding_verdict(r_printed, v, lo, hi))
+        notes.append(both("au_fit_r_plain", r=_f(v, 4)))
+    if not verdicts:
+        return Claim(
+            item=f"{item}.fit",
+            topic=topic,
+            claim=claim,
+            paper_says=paper,
+            fertopt_finds=both("au_unchecked"),
+            verdict="cannot be checked",
+            why=both("au_fit_no_means"),
+        )
+    return Claim(
+        item=f"{item}.fit",
+        topic=topic,
+        claim=claim,
+        paper_says=paper,
+        fertopt_finds=both("au_fit_printed_finds"),
+        verdict=worst(*verdicts),
+        why=(
+            " ".join([both("au_fit_printed_why")[0], *(n[0] for n in notes)]),
+            " ".join([both("au_fit_printed_why")[1], *(n[1] for n in notes)]),
+        ),
+        paper_value=float(F) if F is not None else float(r_printed),
     )
 
 
