@@ -831,16 +831,17 @@ def _surface_range(
                     y=_f(fb.yield_at_rates, 1),
                 )
             )
-        ab = surf.maximum(bounds="tested")
-        detail["maximum_applied_box"] = ab
-        box_rows.append(
-            both(
-                "au_surf_box_applied",
-                rates=", ".join(f"{v:g}" for v in ab.rates.values()),
-                y=_f(ab.yield_at_rates, 1),
+        have_rates = not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients)
+        if have_rates or eq.get("tested_range"):
+            ab = surf.maximum(bounds="tested")
+            detail["maximum_applied_box"] = ab
+            box_rows.append(
+                both(
+                    "au_surf_box_applied",
+                    rates=", ".join(f"{v:g}" for v in ab.rates.values()),
+                    y=_f(ab.yield_at_rates, 1),
+                )
             )
-        )
-    have_rates = not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients)
     if have_rates:
         vertices = ctx.rates[nutrients].to_numpy(dtype=float)
         inside = in_hull(np.array([point[n] for n in nutrients]), vertices)
@@ -868,21 +869,12 @@ def _surface_range(
         else ("", "")
     )
     rates_text = ", ".join(f"{k} {v:g}" for k, v in point.items())
-    finds_en = " ".join(
-        [
-            formula_text[0],
-            both("au_hull_" + ("in" if inside else "out"))[0],
-            *(b[0] for b in box_rows),
-        ]
-    ).strip()
-    finds_zh = " ".join(
-        [
-            formula_text[1],
-            both("au_hull_" + ("in" if inside else "out"))[1],
-            *(b[1] for b in box_rows),
-        ]
-    ).strip()
-    fb = detail.get("maximum_formula_box") or detail["maximum_applied_box"]
+    hull = both("au_hull_" + ("in" if inside else "out")) if have_rates else ("", "")
+    finds_en = " ".join([formula_text[0], hull[0], *(b[0] for b in box_rows)]).strip()
+    finds_zh = " ".join([formula_text[1], hull[1], *(b[1] for b in box_rows)]).strip()
+    if not finds_en:
+        finds_en, finds_zh = both("au_unchecked")
+    fb = detail.get("maximum_formula_box") or detail.get("maximum_applied_box")
     return Claim(
         item=f"{item}.range",
         topic=topic,
@@ -892,5 +884,5 @@ def _surface_range(
         verdict=verdict,
         why=why,
         paper_value=float(point[nutrients[-1]]),
-        fertopt_value=float(fb.yield_at_rates),
+        fertopt_value=float(fb.yield_at_rates) if fb is not None else math.nan,
     )
