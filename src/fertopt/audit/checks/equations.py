@@ -34,11 +34,6 @@ def _f(x: float, d: int = 2) -> str:
     return f"{x:.{d}f}"
 
 
-def _d(x: Any, extra: int = 1) -> int:
-    """Decimals to show a value compared with the printed ``x``: one more than printed."""
-    return (x.decimals if isinstance(x, Printed) else 2) + extra
-
-
 @register("equations", section="equations", order=40)
 def check_equations(equations: list[dict], ctx: Context) -> list[Claim]:
     """The claims of every printed equation, in the spec's order."""
