@@ -30,8 +30,10 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
     topic = both("au_topic_economics")
     out: list[Claim] = []
     base = None
+    base_lo = base_hi = math.nan
     if ref is not None and crop is not None and ref in ctx.means and ctx.cost(ref) is not None:
-        base = crop * float(ctx.means[ref]) - float(ctx.cost(ref))
+        cost_ref = float(ctx.cost(ref))
+        base, base_lo, base_hi = propagate(lambda m: crop * m - cost_ref, {"m": ctx.means[ref]})
     pct_rows = [
         r for r in rows if r.get("income_change") is not None and r.get("income_change_pct")
     ]
@@ -49,7 +51,7 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
             verdict = "contradictory"
         elif base is None:
             verdict = "cannot be checked"
-        elif lo <= base <= hi:
+        elif base_lo <= hi and base_hi >= lo:  # the reference mean's rounding included
             verdict = "consistent within rounding"
         else:
             verdict = "wrong"
@@ -136,7 +138,12 @@ def _row(i: int, r: dict, ref: str | None, crop: float | None, base, ctx: Contex
             verdict="cannot be checked",
             why=both("au_econ_row_missing"),
         )
-    v, lo, hi = propagate(lambda dy: crop * dy - dc, {"dy": dy})
+    if source == "printed":
+        v, lo, hi = propagate(lambda dy: crop * dy - dc, {"dy": dy})
+    else:  # from the two printed means, each with its rounding
+        v, lo, hi = propagate(
+            lambda a, b: crop * (a - b) - dc, {"a": ctx.means[t], "b": ctx.means[ref]}
+        )
     verdicts.append(rounding_verdict(r["income_change"], v, lo, hi))
     notes = []
     if source == "printed" and t in ctx.means and ref in ctx.means:
@@ -145,13 +152,14 @@ def _row(i: int, r: dict, ref: str | None, crop: float | None, base, ctx: Contex
         verdicts.append(rounding_verdict(dy, mv, mlo, mhi))
         notes.append(both("au_econ_dy_means", dm=f"{dm:+.2f}"))
     pct_text = ""
-    if base:
-        pct = 100.0 * v / base
+    if base and ref in ctx.means:
+        pct, plo, phi = propagate(
+            lambda dy, m: 100.0 * (crop * dy - dc) / (crop * m - cost_r),
+            {"dy": dy, "m": ctx.means[ref]},
+        )
         pct_text = f" ({pct:+.2f} %)"
         if r.get("income_change_pct") is not None:
-            verdicts.append(
-                rounding_verdict(r["income_change_pct"], pct, 100 * lo / base, 100 * hi / base)
-            )
+            verdicts.append(rounding_verdict(r["income_change_pct"], pct, plo, phi))
     why = both(
         "au_econ_row_why",
         crop=f"{crop:g}",
