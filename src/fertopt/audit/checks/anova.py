@@ -50,6 +50,11 @@ def word_meaning(word: str) -> str | None:
     return None
 
 
+def _term(term: str) -> tuple[str, str]:
+    """A source of variation in English and Chinese (the treatment line by name)."""
+    return ("treatments", "处理") if term == "treatment" else (term, term)
+
+
 def _fmt(x: float, d: int = 2) -> str:
     return f"{x:.{d}f}"
 
@@ -76,7 +81,7 @@ def check_anova(lines: list[dict], ctx: Context) -> list[Claim]:
                 Claim(
                     item=f"anova[{i}].F",
                     topic=topic,
-                    claim=both("au_anova_claim", term=term, F=repr(F)),
+                    claim=both("au_anova_claim", term=_term(term), F=repr(F)),
                     paper_says=f"F = {F!r}",
                     fertopt_finds=both("au_unchecked"),
                     verdict="cannot be checked",
@@ -135,7 +140,7 @@ def check_anova(lines: list[dict], ctx: Context) -> list[Claim]:
             Claim(
                 item=f"anova[{i}].F",
                 topic=topic,
-                claim=both("au_anova_claim", term=term, F=repr(F)),
+                claim=both("au_anova_claim", term=_term(term), F=repr(F)),
                 paper_says=paper,
                 fertopt_finds=both(
                     "au_anova_finds",

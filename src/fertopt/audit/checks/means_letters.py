@@ -49,7 +49,7 @@ def implied_mse(part: dict, ctx: Context) -> tuple[float, float, float, tuple[st
 
         v, lo, hi = propagate(mse_of, inputs)
         ms = ctx.treatment_ms()
-        return v, lo, hi, both("au_mse_from_f", ms=f"{ms:.6g}", F=repr(F), mse=f"{v:.6g}")
+        return v, lo, hi, both("au_mse_from_f", ms=f"{ms:.2f}", F=repr(F), mse=f"{v:.1f}")
     df = _df_resid(ctx)
     n = _n(ctx)
     if df is not None and n is not None:
