@@ -134,6 +134,7 @@ class Context:
     rates: pd.DataFrame = field(default_factory=pd.DataFrame)
     means: dict[str, Printed] = field(default_factory=dict)
     n: dict[str, float] = field(default_factory=dict)
+    names_zh: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -143,6 +144,7 @@ class Context:
         reps = design.get("replicates")
         ctx = cls(spec=spec)
         ctx.names = [t["name"] for t in treatments]
+        ctx.names_zh = {t["name"]: t["name_zh"] for t in treatments if t.get("name_zh")}
         ctx.rates = _rates_frame(treatments) if treatments else pd.DataFrame()
         ctx.means = {t["name"]: t["mean"] for t in treatments if t.get("mean") is not None}
         ctx.n = {
@@ -151,6 +153,16 @@ class Context:
             if t.get("n") is not None or reps is not None
         }
         return ctx
+
+    def show(self, name: Any) -> tuple[str, str]:
+        """A treatment's name in English and Chinese (``name_zh`` where the spec gives one)."""
+        return str(name), self.names_zh.get(str(name), str(name))
+
+    def show_all(self, items: list[tuple[str, str]]) -> tuple[str, str]:
+        """``"name value, ..."`` pairs in both languages (value already text)."""
+        en = ", ".join(f"{self.show(n)[0]} {v}" for n, v in items)
+        zh = ", ".join(f"{self.show(n)[1]} {v}" for n, v in items)
+        return en, zh
 
     # -- design --------------------------------------------------------------
     @property

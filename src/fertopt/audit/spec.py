@@ -101,6 +101,7 @@ def half_unit(x: Printed) -> float:
 #: Fields of a treatment (one item of ``design.treatments``).
 TREATMENT: dict[str, tuple[str, str]] = {
     "name": ("text", "the treatment's name as the paper uses it"),
+    "name_zh": ("text", "its Chinese name, shown in Chinese reports (default: name)"),
     "rates": ("map[number]", "nutrient -> rate applied, in units.rate"),
     "mean": ("number", "printed mean yield, in units.yield"),
     "n": ("number", "observations behind the mean (default: design.replicates)"),
@@ -286,6 +287,7 @@ ALIASES: dict[str, str] = {
     "排列": "layout",
     "处理": "treatments",
     "名称": "name",
+    "中文名": "name_zh",
     "用量": "rates",
     "施肥量": "rates",
     "重复": "replicates",

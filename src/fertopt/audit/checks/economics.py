@@ -74,7 +74,7 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
                 claim=both(
                     "au_econ_base_claim",
                     pcts=", ".join(f"{r['income_change_pct']!r} %" for r in pct_rows),
-                    ref=str(ref),
+                    ref=ctx.show(ref),
                 ),
                 paper_says=" / ".join(f"{float(r['income_change_pct']):+.2f} %" for r in pct_rows),
                 fertopt_finds=finds,
@@ -104,7 +104,7 @@ def _row(i: int, r: dict, ref: str | None, crop: float | None, base, ctx: Contex
         parts.append(f"{float(r['income_change']):+.{r['income_change'].decimals}f}")
     if r.get("income_change_pct") is not None:
         parts.append(f"({float(r['income_change_pct']):+.{r['income_change_pct'].decimals}f} %)")
-    claim = both("au_econ_row_claim", t=t, what=", ".join(parts))
+    claim = both("au_econ_row_claim", t=ctx.show(t), what=", ".join(parts))
     paper = " ".join(parts[1:]) if len(parts) > 1 else ", ".join(parts)
     cost_t = ctx.cost(t)
     cost_r = ctx.cost(ref) if ref is not None else None
@@ -189,7 +189,12 @@ def _claim(i: int, c: dict, ref: str | None, crop: float | None, ctx: Context, t
     kind = str(c.get("kind", ""))
     treatments = [str(t) for t in c.get("treatments") or []]
     control = (ctx.spec.get("design") or {}).get("control")
-    claim = both("au_econ_claim_" + kind, ts=", ".join(treatments), ref=str(ref))
+    shown = [ctx.show(t) for t in treatments]
+    claim = both(
+        "au_econ_claim_" + kind,
+        ts=(", ".join(t[0] for t in shown), "、".join(t[1] for t in shown)),
+        ref=ctx.show(ref),
+    )
     names = [ref, *treatments]
     ok = (
         kind in ("vcr_lower", "vcr_higher", "income_lower", "income_higher")
@@ -223,12 +228,12 @@ def _claim(i: int, c: dict, ref: str | None, crop: float | None, ctx: Context, t
         topic=topic,
         claim=claim,
         paper_says=str(c.get("text", "")),
-        fertopt_finds=both(what, values=", ".join(f"{n} {value[n]:.2f}" for n in names)),
+        fertopt_finds=both(what, values=ctx.show_all([(n, f"{value[n]:.2f}") for n in names])),
         verdict="confirmed" if holds else "wrong",
         why=both(
             "au_econ_vcr_why" if kind.startswith("vcr") else "au_econ_income_why",
             crop=f"{crop:g}",
-            control=str(control),
+            control=ctx.show(control),
         ),
         paper_value=math.nan,
         fertopt_value=value[treatments[-1]] if treatments else math.nan,

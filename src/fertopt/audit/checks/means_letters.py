@@ -129,7 +129,9 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
                 Claim(
                     item=item,
                     topic=topic,
-                    claim=both(f"au_cmp_{kind}_claim", a=arg[1]["a"], b=arg[1]["b"])
+                    claim=both(
+                        f"au_cmp_{kind}_claim", a=ctx.show(arg[1]["a"]), b=ctx.show(arg[1]["b"])
+                    )
                     if arg
                     else both(f"au_cmp_{kind}_claim"),
                     paper_says=str(arg[1].get("text", "")) if arg else "",
@@ -146,7 +148,7 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
     ctx.details["comparison"] = mc
     found = dict(zip(mc.groups["treatment"], mc.groups["letters"], strict=True))
     order = list(mc.groups["treatment"])
-    all_letters = ", ".join(f"{t} {found[t]}" for t in order)
+    all_letters = ctx.show_all([(t, found[t]) for t in order])
     lsd_of = float(stats.t.isf(alpha / 2, df)) * math.sqrt(2 * mse / n)
     test_name = both(f"au_test_{test}")
     for kind, arg in items:
@@ -267,17 +269,17 @@ def _difference(
     return Claim(
         item=f"comparison.claims[{i}]",
         topic=both("au_topic_comparison"),
-        claim=both("au_cmp_claim_claim", a=a, b=b)
+        claim=both("au_cmp_claim_claim", a=ctx.show(a), b=ctx.show(b))
         if claimed
-        else both("au_cmp_claim_claim_not", a=a, b=b),
+        else both("au_cmp_claim_claim_not", a=ctx.show(a), b=ctx.show(b)),
         paper_says=str(c.get("text") or ("significant" if claimed else "not significant")),
         fertopt_finds=both(
             "au_cmp_claim_sig" if sig else "au_cmp_claim_ns",
             diff=f"{diff:.1f}",
             crit=f"{crit:.1f}",
             lsd=f"{lsd:.1f}",
-            a=a,
-            b=b,
+            a=ctx.show(a),
+            b=ctx.show(b),
             la=found[a],
             lb=found[b],
             test=test_name,
