@@ -11,4 +11,11 @@ The package sits above ``soiltest`` (class regression groups sites by soil-test 
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from fertopt.network.fit import fit_network
+from fertopt.network.network_result import NetworkFit, NewSiteOptimum
+
+__all__: list[str] = [
+    "fit_network",
+    "NetworkFit",
+    "NewSiteOptimum",
+]
