@@ -58,6 +58,15 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
     "nf_col_n_obs": ("plots", "小区数"),
     "nf_col_q": ("quantile", "分位数"),
     "nf_col_rate": ("rate", "施肥量"),
+    # -- figure -------------------------------------------------------------------
+    "nf_fig_population": ("population (average site)", "总体（平均试验点）"),
+    "nf_fig_max": ("population maximum", "总体最高产量施肥量"),
+    "nf_fig_rate": ("Rate", "施肥量"),
+    "nf_fig_yield": ("Yield", "产量"),
+    "nf_fig_title": (
+        "Response over {n} sites: site curves (BLUP) and their optima (▲)",
+        "{n} 个试验点的效应曲线（BLUP）及其最佳施肥量（▲）",
+    ),
     # -- NewSiteOptimum -----------------------------------------------------------
     "nso_title_economic": (
         "Economic optimum rate of a new site (prediction)",
