@@ -278,6 +278,35 @@ def test_new_site_distribution_without_population_uncertainty_is_the_closed_form
     assert ns.seed == 5 and ns.shares["ok"] + ns.shares["extrapolated"] == 1.0
 
 
+def test_new_site_draws_of_one_random_parameter_are_the_classical_t_prediction():
+    from scipy import stats
+
+    from fertopt.network.site_optimum import draw_parameters
+
+    # β known exactly, one random parameter of SD 2 from 12 sites: b = 2·t₁₁ (ν s²/χ²_ν
+    # variance), the classical prediction of a new draw; 400 000 draws: quantile SE ≈ 0.005
+    rng = np.random.default_rng(9)
+    th = draw_parameters(
+        np.array([1.0, 0.0]), np.zeros((2, 2)), np.array([[4.0]]), [1], 400_000, rng, n_sites=12
+    )
+    q = np.quantile(th[:, 1] / 2.0, [0.05, 0.5, 0.95])
+    np.testing.assert_allclose(q, stats.t.ppf([0.05, 0.5, 0.95], 11), atol=0.02)
+    assert np.all(th[:, 0] == 1.0)
+
+
+def test_new_site_draws_of_two_random_parameters_have_the_inverse_wishart_mean():
+    from fertopt.network.site_optimum import draw_parameters
+
+    # E[b b'] = E[Ψ*] = ν Ψ / (ν − r − 1) for Ψ* ~ W⁻¹(ν, ν Ψ); ν = 19, r = 2
+    psi = np.array([[1.0, -0.6], [-0.6, 4.0]])
+    rng = np.random.default_rng(10)
+    th = draw_parameters(np.zeros(3), np.zeros((3, 3)), psi, [0, 2], 400_000, rng, n_sites=20)
+    cov = np.cov(th[:, [0, 2]].T)
+    # 400 000 draws of a heavy-tailed b: sample covariance within ~1 % (SE ≈ 0.3 %)
+    np.testing.assert_allclose(cov, psi * 19 / 16, rtol=0.02, atol=0.01)
+    assert np.all(th[:, 1] == 0.0)
+
+
 def test_new_site_is_reproducible_from_its_seed():
     net = _fit("slope")
     a = net.optimum(prices=PRICES, new_site=True, n_draws=500, rng=3)

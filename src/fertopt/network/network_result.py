@@ -83,7 +83,8 @@ class NewSiteOptimum(ResultBase):
     seed : int or None
         Seed of the generator (reproduce with ``rng=seed``); None when a Generator was given.
     population_uncertainty : bool
-        Whether the draws include the uncertainty of the population parameters.
+        Whether the draws include the uncertainty of the population parameters and of the
+        covariance of the site effects.
     price_ratio : float
         Nutrient : crop price ratio applied (0 for maximum yield).
     price_ratio_text : str
@@ -398,7 +399,10 @@ class NetworkFit(ResultBase):
         n_draws : int, default 4000
             Simulated new sites.
         population_uncertainty : bool, default True
-            Draw the population parameters from their sampling distribution too.
+            Draw the population parameters from ``N(β̂, Cov β̂)`` and the covariance of the
+            site effects from an inverse Wishart on ``n_sites − 1`` df around its estimate
+            (the classical normal prediction interval for one random parameter); without
+            it, the plug-in ``N(β̂ + 0, Ψ̂)``, which is too narrow with few sites.
         rng : int, numpy Generator or None
             Seed or generator of the simulation; the seed is recorded.
 
@@ -478,6 +482,7 @@ class NetworkFit(ResultBase):
             n_draws,
             generator,
             population_uncertainty=bool(population_uncertainty),
+            n_sites=self.n_sites,
         )
         rates, cases = solve_rates(spec, thetas, ratio)
         lo, hi = self._curve.rate_range

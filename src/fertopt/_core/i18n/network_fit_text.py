@@ -108,10 +108,11 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
         "推荐施肥量至少需要 8 个试验点（最好 15 个以上）",
     ),
     "nf_singular": (
-        "boundary (singular) fit: the variance of {terms} is estimated as zero; the data do not "
-        "show that it varies between sites (consider leaving it out of random=)",
-        "边界（奇异）拟合：{terms} 的方差估计为零；数据未显示其在试验点间有变化"
-        "（可考虑从 random= 中去掉）",
+        "boundary (singular) fit at {terms}: its site effect is estimated as zero or as an "
+        "exact combination of the other site effects, so the data do not show it varying "
+        "between sites on its own (consider leaving it out of random=)",
+        "边界（奇异）拟合，涉及 {terms}：其试验点效应估计为零或是其他试验点效应的精确线性组合，"
+        "数据未显示其在试验点间独立变化（可考虑从 random= 中去掉）",
     ),
     "nf_not_converged": (
         "the fit did not converge ({why}); its estimates may be unreliable",
