@@ -43,7 +43,7 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
     "nf_correlation": ("Covariance of the site effects", "试验点效应的协方差"),
     "nf_sites_table": (
         "Sites: predicted parameters (BLUP) and optima",
-        "各试验点：参数预测值（BLUP）与最佳施肥量",
+        "各试验点：参数预测值（最佳线性无偏预测）与最佳施肥量",
     ),
     "nf_group_site": ("site", "试验点"),
     "nf_group_block": ("block within site", "试验点内区组"),
@@ -65,7 +65,7 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
     "nf_fig_yield": ("Yield", "产量"),
     "nf_fig_title": (
         "Response over {n} sites: site curves (BLUP) and their optima (▲)",
-        "{n} 个试验点的效应曲线（BLUP）及其最佳施肥量（▲）",
+        "{n} 个试验点的效应曲线（最佳线性无偏预测）及其最佳施肥量（▲）",
     ),
     # -- NewSiteOptimum -----------------------------------------------------------
     "nso_title_economic": (
