@@ -395,6 +395,18 @@ def test_bad_arguments(kw, error, match):
         fo.fit_network(_hernandez(), **args)
 
 
+def test_bad_new_site_options():
+    net = _fit("slope")
+    with pytest.raises(fo.OptionError, match="rng"):
+        net.optimum(prices=PRICES, new_site=True, rng="seven")
+    with pytest.raises(fo.OptionError, match="n_draws"):
+        net.optimum(prices=PRICES, new_site=True, n_draws=10)
+    with pytest.raises(fo.OptionError, match="level"):
+        net.optimum(prices=PRICES, new_site=True, level=90)
+    with pytest.raises(fo.OptionError, match="ci="):
+        net.optimum(prices=PRICES, ci="bootstrap")
+
+
 def test_too_few_sites_is_a_design_error():
     d = _hernandez().query("site in ['S1', 'S2']")
     with pytest.raises(fo.DesignError, match="at least 3 sites"):

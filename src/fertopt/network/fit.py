@@ -174,7 +174,7 @@ def prepare_network(
         left_out="left_out_no_rate",
         warn_list=warn,
         stop=".",
-        stacklevel=4,
+        stacklevel=3,
     )
     sub = frame.loc[keep]
     x, y = x[keep], y[keep]

@@ -467,6 +467,11 @@ class NetworkFit(ResultBase):
         if isinstance(rng, np.random.Generator):
             generator, seed = rng, None
         else:
+            if rng is not None and not isinstance(rng, (int, np.integer)):
+                raise OptionError(
+                    f"rng must be an integer seed or a numpy Generator, got {rng!r}; for "
+                    "example rng=1."
+                )
             seed = int(np.random.SeedSequence().entropy % 2**32) if rng is None else int(rng)
             generator = np.random.default_rng(seed)
         econ = resolve_curve_prices(self._curve, prices, price_ratio)
