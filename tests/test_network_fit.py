@@ -492,6 +492,10 @@ def test_plot():
     ax = net.plot()
     # 5 site curves, 5 sets of plot means, 5 optima, the population curve and its maximum
     assert len(ax.get_lines()) == 17
+    # the population optimum plots on the population curve (a ResponseFit with its band)
+    assert isinstance(net.population, fo.ResponseFit)
+    ax = net.optimum(prices=PRICES).plot()
+    assert ax.get_lines()
     plt.close("all")
 
 

@@ -285,15 +285,26 @@ class NetworkFit(ResultBase):
     singular: tuple[str, ...]
     confidence_level: float
     warnings: tuple[str, ...] = ()
-    _curve: Any = field(default=None, repr=False, compare=False)
+    _population: Any = field(default=None, repr=False, compare=False)
     _estimate: Any = field(default=None, repr=False, compare=False)
     _data: Any = field(default=None, repr=False, compare=False)
 
     # -- values ---------------------------------------------------------------------
     @property
+    def population(self) -> Any:
+        """The curve of the average site as a :class:`~fertopt.ResponseFit` (from its
+        coefficients and their covariance, on ``df`` degrees of freedom): ``predict`` with
+        confidence bands, ``optimum``, ``net_return_curve``, ``plot``."""
+        return self._population
+
+    @property
     def curve(self) -> Curve:
         """The population curve (the average site) with the covariance of its parameters."""
-        return self._curve
+        return self._population.curve
+
+    @property
+    def _curve(self) -> Curve:
+        return self._population.curve
 
     @property
     def data(self) -> pd.DataFrame:
@@ -423,7 +434,7 @@ class NetworkFit(ResultBase):
             check_choice(ci, "ci", ("delta", "fieller"))
         level_ci = self.confidence_level if confidence_level is None else confidence_level
         opt = optimum(
-            self._curve,
+            self._population,
             prices=prices,
             price_ratio=price_ratio,
             ci=ci,
