@@ -28,6 +28,7 @@ STRUCTURES = {  # the lme4 model names of network_reference.R
     "slope": {"random": ["intercept", "linear"], "block": None},
     "rep": {"random": ["intercept"], "block": "rep"},
     "slope_rep": {"random": ["intercept", "linear"], "block": "rep"},
+    "full": {"random": ["intercept", "linear", "quadratic"], "block": None},
 }
 
 
@@ -50,6 +51,14 @@ def _fit(structure="slope", method="REML", **kw):
             units=UNITS,
             **kw,
         )
+
+
+#: (parameters, variances) relative tolerances.  Both optimisers stop within ~1e-9 of the
+#: optimum in θ; estimates then agree to ~1e-7 and SEs/variances (flatter in θ) to ~1e-6.  The
+#: full 3 × 3 covariance has 6 parameters for 5 sites: the deviance is flat to 1e-12 along a
+#: direction in which SEs move by 2e-5 (our log-likelihood is the higher by 1.5e-12), so there
+#: the agreement is lme4's own convergence tolerance.
+RTOL = {"slope": (1e-6, 1e-5), "rep": (1e-6, 1e-5), "slope_rep": (1e-6, 1e-5), "full": (1e-4, 1e-4)}
 
 
 def _ref(name):
@@ -83,27 +92,25 @@ def test_the_issue_numbers():
 def test_parameters_and_variances_equal_lme4(structure, method):
     net = _fit(structure, method)
     fixed = _ref("fixed").query("model == @structure and method == @method")
-    # 1e-6 relative: both optimisers stop within ~1e-9 of the optimum in θ; estimates agree
-    # to ~1e-7 (lme4's bobyqa tolerance), and SEs follow the variances
-    np.testing.assert_allclose(net.params["estimate"], fixed["estimate"], rtol=1e-6)
-    np.testing.assert_allclose(net.params["se"], fixed["se"], rtol=1e-6)
+    rtol_b, rtol_v = RTOL[structure]
+    np.testing.assert_allclose(net.params["estimate"], fixed["estimate"], rtol=rtol_b)
+    np.testing.assert_allclose(net.params["se"], fixed["se"], rtol=rtol_b)
     vc = _ref("varcorr").query("model == @structure and method == @method")
     site = vc[(vc["grp"] == "site") & vc["var2"].isna()]
     got = net.variance_components
     np.testing.assert_allclose(
-        got.loc[got["group"] == "site", "variance"], site["vcov"], rtol=1e-5
-    )  # variances are flatter in θ than β: 1e-5 relative, still far below any display
+        got.loc[got["group"] == "site", "variance"], site["vcov"], rtol=rtol_v
+    )
     resid = vc.loc[vc["grp"] == "Residual", "sdcor"].iloc[0]
-    np.testing.assert_allclose(net.sigma, resid, rtol=1e-6)
+    np.testing.assert_allclose(net.sigma, resid, rtol=rtol_b)
     if STRUCTURES[structure]["block"]:
         block = vc.loc[vc["grp"] == "site:rep", "vcov"].iloc[0]
-        np.testing.assert_allclose(got.loc[got["group"] == "block", "variance"], block, rtol=1e-5)
+        np.testing.assert_allclose(got.loc[got["group"] == "block", "variance"], block, rtol=rtol_v)
     corr = vc[(vc["grp"] == "site") & vc["var2"].notna()]
     if len(corr):
-        np.testing.assert_allclose(
-            net.site_covariance["correlation"], corr["sdcor"], rtol=1e-5
-        )  # a ratio of variances: as the variances
-        np.testing.assert_allclose(net.site_covariance["covariance"], corr["vcov"], rtol=1e-5)
+        # correlations are ratios of (co)variances: as the variances
+        np.testing.assert_allclose(net.site_covariance["correlation"], corr["sdcor"], rtol=rtol_v)
+        np.testing.assert_allclose(net.site_covariance["covariance"], corr["vcov"], rtol=rtol_v)
 
 
 @pytest.mark.parametrize(("structure", "method"), CASES)
@@ -122,12 +129,13 @@ def test_loglik_aic_bic_equal_lme4(structure, method):
 def test_site_blups_and_site_optima_equal_lme4(structure, method):
     ref = _ref("site_coef").query("model == @structure and method == @method")
     net = _fit(structure, method)
-    # 1e-5 relative: BLUPs shrink by variance ratios (see the variances' tolerance)
+    # BLUPs shrink by variance ratios: the variances' tolerance
+    rtol = RTOL[structure][1]
     for col in ("intercept", "linear", "quadratic"):
-        np.testing.assert_allclose(net.sites[col], ref[col], rtol=1e-5)
+        np.testing.assert_allclose(net.sites[col], ref[col], rtol=rtol)
     got = net.site_optima(prices=PRICES)
     assert got["site"].tolist() == ref["site"].tolist()
-    np.testing.assert_allclose(got["rate"], ref["eonr"], rtol=1e-5)
+    np.testing.assert_allclose(got["rate"], ref["eonr"], rtol=rtol)
 
 
 # ---------------------------------------------------------------------------
