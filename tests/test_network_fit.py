@@ -368,6 +368,20 @@ def test_recommendation_not_bracketed_by_most_sites_warns():
     assert any("bracket" in w for w in opt.warnings)
 
 
+def test_straight_line_network_has_no_maximum():
+    d = _simulate(np.random.default_rng(6), 10)
+    d = d[d["N"] <= 80]  # nearly straight below 80
+    net = _fit_sim(d, model="linear")
+    assert list(net.params["term"]) == ["intercept", "slope"] and net.random == (
+        "intercept",
+        "slope",
+    )
+    assert net.optimum(price_ratio=(SIM_RATIO, "t/kg")).status == "no_maximum"
+    # a straight line's economic optimum: none while the slope pays, 0 once it does not
+    assert net.optimum(price_ratio=(1.0, "t/kg")).status == "at_bound"
+    assert set(net.sites["status"]) == {"no_maximum"}
+
+
 def test_year_is_counted():
     d = _simulate(np.random.default_rng(5), 10)
     d["year"] = np.where(d["site"] < "s005", 2020, 2021)
