@@ -38,6 +38,7 @@ from fertopt.exceptions import (
     ExtrapolationWarning,
     FertoptError,
     FertoptWarning,
+    NetworkWarning,
     OptionError,
     PriceWarning,
     UnbalancedDesignWarning,
@@ -63,7 +64,13 @@ from fertopt.multcomp import (
     waller,
     waller_from_means,
 )
-from fertopt.network import PooledThree414, pool_three414
+from fertopt.network import (
+    NetworkFit,
+    NewSiteOptimum,
+    PooledThree414,
+    fit_network,
+    pool_three414,
+)
 from fertopt.omission import OmissionResult, omission
 from fertopt.plan import AnalysisPlan, plan_analysis
 from fertopt.reports import TrialReport, combined_report, trial_report
@@ -138,6 +145,7 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "NetworkWarning",
     "Prices",
     "fit_response",
     "compare_models",
@@ -190,6 +198,9 @@ __all__ = [
     "CalibrationFit",
     "ALCCResult",
     "AbundanceClasses",
+    "fit_network",
+    "NetworkFit",
+    "NewSiteOptimum",
 ]
 
 

@@ -48,6 +48,8 @@ AbundanceClasses       :func:`fertopt.abundance_classes`
 RelativeYields         :func:`fertopt.soiltest.relative_yields`
 ClassRecommendation    :func:`fertopt.soiltest.recommend_by_class`
 NetworkCalibration     :func:`fertopt.soiltest.calibrate_network`
+NetworkFit             :func:`fertopt.fit_network`
+NewSiteOptimum         ``NetworkFit.optimum(new_site=True)``
 PooledThree414         :func:`fertopt.pool_three414`
 =====================  ================================================================
 
@@ -74,7 +76,7 @@ from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
 from fertopt.mixed import CombinedAnovaResult, HomogeneityResult, MixedModelResult
 from fertopt.multcomp import MultCompResult
-from fertopt.network import PooledThree414
+from fertopt.network import NetworkFit, NewSiteOptimum, PooledThree414
 from fertopt.omission import OmissionResult
 from fertopt.plan import AnalysisPlan
 from fertopt.reports import TrialReport
@@ -134,5 +136,7 @@ __all__ = [
     "RelativeYields",
     "ClassRecommendation",
     "NetworkCalibration",
+    "NetworkFit",
+    "NewSiteOptimum",
     "PooledThree414",
 ]

@@ -11,7 +11,16 @@ The package sits above ``soiltest`` (class regression groups sites by soil-test 
 
 from __future__ import annotations
 
+from fertopt.network.fit import fit_network
+from fertopt.network.network_result import NetworkFit, NewSiteOptimum
 from fertopt.network.pool3414 import POOL_METHODS, pool_three414
 from fertopt.network.pool3414_result import PooledThree414
 
-__all__ = ["pool_three414", "PooledThree414", "POOL_METHODS"]
+__all__: list[str] = [
+    "fit_network",
+    "NetworkFit",
+    "NewSiteOptimum",
+    "pool_three414",
+    "PooledThree414",
+    "POOL_METHODS",
+]

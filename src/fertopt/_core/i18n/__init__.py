@@ -36,6 +36,7 @@ from fertopt._core.i18n.messages import (
     unit_text,
 )
 from fertopt._core.i18n.mixed_text import MIXED_TEXT
+from fertopt._core.i18n.network_fit_text import NETWORK_FIT_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.plan_text import PLAN_TEXT
 from fertopt._core.i18n.pool3414_text import POOL3414_TEXT
@@ -86,6 +87,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **RESULT_TEXT,
     **CORRELATION_TEXT,
     **NETWORK_TEXT,
+    **NETWORK_FIT_TEXT,
     **PLAN_TEXT,
     **MIXED_TEXT,
     **MESSAGE_TEXT,
