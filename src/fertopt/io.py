@@ -30,6 +30,7 @@ from fertopt import units as _units
 from fertopt._core.roles import COLUMN_ALIASES
 from fertopt._core.sheet import (
     EXCEL_ERRORS,
+    SPACES,
     Grid,
     decode_text,
     excel_grid,
@@ -340,7 +341,7 @@ def grid_frame(grid: Grid, rows: list[int], *, csv_file: bool) -> tuple[pd.DataF
         if below is not None:
             over = np.zeros(len(below.numbers), dtype=bool)
             for column in below.columns[last_named + 1 :]:
-                over |= pd.notna(_objects(column))
+                over |= np.not_equal(_objects(column), None)
             extra += below.numbers[over].tolist()
         raise DataError(
             f"{grid.source}: {describe_rows(extra)} {'has' if len(extra) == 1 else 'have'} more "
@@ -919,10 +920,10 @@ def _decimal_points(series: pd.Series) -> pd.Series:
 def _zero_padded(series: pd.Series) -> bool:
     """Whether a text column holds zero-padded codes (``"000"``, ``"022"``), kept as text."""
     arrow = _arrow_text(series)
-    if arrow is not None:  # cells read column by column: stripped already
+    if arrow is not None:  # the few distinct cells that start with 0, as text
         import pyarrow.compute as pc
 
-        starts = pc.fill_null(pc.starts_with(arrow, "0"), False)
+        starts = pc.fill_null(pc.starts_with(pc.utf8_trim(arrow, characters=SPACES), "0"), False)
         series = pd.Series(pc.unique(arrow.filter(starts)).to_pylist(), dtype=object)
     text = series.dropna().astype(str).str.strip()
     return bool(text.str.match(r"^0\d").any())
@@ -976,17 +977,20 @@ def _arrow_numbers(arrow: Any) -> tuple[np.ndarray, np.ndarray]:
         odd = np.flatnonzero(filled & ~plain.to_numpy(zero_copy_only=False))
     else:
         odd = np.empty(0, dtype=np.intp)
-    out = np.array(cast.to_numpy(zero_copy_only=False), dtype=np.float64)
+    out = cast.to_numpy(zero_copy_only=False)
+    if len(odd) and not out.flags.writeable:
+        out = out.copy()  # the cells cleaned one by one are written into it
     return out, odd
 
 
 def _object_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Plain numbers of an array of text (and missing cells), and the positions of the others."""
-    filled = pd.notna(values)
+    filled = np.not_equal(values, None)  # a NaN cell reads as NaN below, as it should
     out = np.full(len(values), np.nan)
     try:
         out[filled] = values[filled].astype(np.float64)
     except (ValueError, TypeError):
+        filled = pd.notna(values)
         plain = pd.Series(values, dtype=object).str.fullmatch(_PLAIN)
         plain = plain.fillna(False).to_numpy(dtype=bool)
         out[plain] = values[plain].astype(np.float64)

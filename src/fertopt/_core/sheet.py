@@ -412,6 +412,7 @@ SPACES = (
 # line breaks of str.splitlines that CSV readers do not break lines at
 _ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAK = re.compile(r"\r\n|\r|\n")
+_WIDE_SPACE = "[" + "".join(c for c in SPACES if not c.isascii()) + "]"  # for pyarrow (RE2)
 
 
 def _after_lines(text: str, n: int) -> int:
@@ -488,7 +489,7 @@ def _split_grid(text: str, end: int, sep: str, name: str) -> Grid | None:
 
 def _filled(column: Any) -> np.ndarray:
     if isinstance(column, np.ndarray):
-        return pd.notna(column)
+        return np.not_equal(column, None)  # text or None, nothing else
     return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -516,24 +517,30 @@ def _arrow() -> Any:
 def read_body(text: str, sep: str, width: int) -> list[Any] | None:
     """The cells of the lines of ``text`` as ``width`` columns, stripped, empty cells null.
 
-    ``None`` when a line has more than ``width`` cells or a quoted cell runs over lines (the
-    caller then reads the file cell by cell).  Every line is a row, blank lines included.
+    ``None`` when a line has more than ``width`` cells, a quoted cell runs over lines, or a
+    line is longer than the :mod:`csv` module takes a cell (the caller then reads the file
+    cell by cell, which gives the messages).  Every line is a row, blank lines included.
     """
-    spaces = any(c in text for c in SPACES if c not in "\r\n")
+    data = text.encode("utf-8")  # one byte is found in bytes far quicker than in wide text
+    spaces = [c for c in SPACES if c.isascii() and c not in "\r\n" and c.encode() in data]
     arrow = _arrow()
-    if arrow is not None and '"' not in text:
-        columns = _arrow_body(arrow, text, sep, width, spaces)
+    if arrow is not None and b'"' not in data:
+        columns = _arrow_body(arrow, data, sep, width, spaces)
         if columns is not None:
             return columns
-    return _pandas_body(text, sep, width, spaces)
+    if not text.isascii():
+        spaces += [c for c in SPACES if not c.isascii() and c in text]
+    return _pandas_body(text, sep, width, bool(spaces))
 
 
-def _arrow_body(arrow: Any, text: str, sep: str, width: int, spaces: bool) -> list[Any] | None:
+def _arrow_body(
+    arrow: Any, data: bytes, sep: str, width: int, spaces: list[str]
+) -> list[Any] | None:
     pa, pc, pacsv = arrow
     names = [f"c{j}" for j in range(width)]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, quote_char=False, escape_char=False, ignore_empty_lines=False
@@ -546,13 +553,15 @@ def _arrow_body(arrow: Any, text: str, sep: str, width: int, spaces: bool) -> li
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a short or long line, a blank line: the pandas reader takes them
-    limit = csv.field_size_limit()
     columns = []
     for name in names:
         column = table.column(name)
-        if (pc.max(pc.binary_length(column)).as_py() or 0) > limit:
-            return None  # the csv module refuses such a cell; let it say so
-        if spaces:
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > csv.field_size_limit():
+            return None  # the csv module refuses so long a cell: let it say so
+        if any(pc.any(pc.match_substring(column, c)).as_py() for c in spaces) or (
+            not pc.all(pc.string_is_ascii(column)).as_py()
+            and pc.any(pc.match_substring_regex(column, _WIDE_SPACE)).as_py()
+        ):
             column = pc.utf8_trim(column, characters=SPACES)
             column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
         columns.append(column)
@@ -560,6 +569,13 @@ def _arrow_body(arrow: Any, text: str, sep: str, width: int, spaces: bool) -> li
 
 
 def _pandas_body(text: str, sep: str, width: int, spaces: bool) -> list[Any] | None:
+    codes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    newline, ret = codes == 10, codes == 13
+    breaks = np.flatnonzero(newline | ret)
+    if np.diff(breaks, prepend=-1, append=len(codes)).max() - 1 > csv.field_size_limit():
+        return None  # the csv module refuses so long a cell (bytes >= characters): let it say so
+    lines = len(breaks) - int(np.count_nonzero(ret[:-1] & newline[1:]))
+    lines += 0 if text.endswith(("\n", "\r")) else 1
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -578,20 +594,14 @@ def _pandas_body(text: str, sep: str, width: int, spaces: bool) -> list[Any] | N
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    lines = breaks + (0 if text.endswith(("\n", "\r")) else 1)
     if len(frame) != lines:
         return None  # a quoted cell over two lines: rows and lines no longer match
-    limit = csv.field_size_limit()
     columns = []
     for j in range(width):
         values = frame[j].to_numpy(dtype=object, copy=True)
-        text_cells = pd.Series(values, dtype=object)
-        if (text_cells.str.len().max() or 0) > limit:
-            return None
         if spaces:
-            values = text_cells.str.strip().to_numpy(dtype=object, copy=True)
-        values[values == ""] = None
+            values = pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object, copy=True)
+        values[~values.astype(bool)] = None  # every cell is text here: "" is the empty one
         columns.append(values)
     return columns
 
