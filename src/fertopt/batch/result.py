@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.cells import inert_frame
+from fertopt._core.cells import inert_frame, write_csv
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, method_name, model_name, translate_message
@@ -442,7 +442,7 @@ class BatchResult(ResultBase):
         for name, frame in tables.items():
             target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")
             if suffix == ".csv":
-                inert_frame(for_file(frame)).to_csv(target, index=False)
+                write_csv(for_file(frame), target)  # column at a time, as pandas writes it
             else:
                 for_file(frame).to_parquet(target, index=False)
             written.append(target)
