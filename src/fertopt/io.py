@@ -839,7 +839,7 @@ def read_trials(
             continue
         if col in _LABEL_COLUMNS:
             if letters is None:  # a file's cells are stripped already
-                frame[col] = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+                frame[col] = _stripped(series)
             continue
         if decimal == ",":
             series = _decimal_points(series)
@@ -904,6 +904,21 @@ def _among_top(header: Any, grid: Grid) -> bool:
         return True
     wanted = list(header) if isinstance(header, (list, tuple)) else [header]
     return all(isinstance(r, int) and r in grid.numbers for r in wanted)
+
+
+def _stripped(series: pd.Series) -> pd.Series:
+    """Labels with surrounding spaces removed, as ``v.strip()`` of each text cell gives them.
+
+    A column of text (pandas' ``str``, or objects that are all text) is stripped at once, to
+    the ``str`` column that mapping ``strip`` over it gives; any other column cell by cell.
+    """
+    text = series.dtype == "str" or (
+        pd.api.types.is_object_dtype(series.dtype)
+        and pd.api.types.infer_dtype(series, skipna=True) == "string"
+    )
+    if text:
+        return series.astype("str").str.strip(SPACES)
+    return series.map(lambda v: v.strip() if isinstance(v, str) else v)
 
 
 def _decimal_points(series: pd.Series) -> pd.Series:
