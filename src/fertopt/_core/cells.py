@@ -142,7 +142,8 @@ def _text(pa: Any, pc: Any, series: pd.Series, kind: str) -> Any:
         size = np.abs(values)
         odd = finite & (values != 0) & ((size < _REPR_SMALL) | (size >= _REPR_LARGE))
         odd |= pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False)
-        whole = finite & ~odd & (values == np.trunc(values))  # pyarrow writes 5, repr 5.0
+        whole = finite & ~odd
+        whole[whole] = values[whole] == np.trunc(values[whole])  # pyarrow writes 5, repr 5.0
         text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, ".0", ""), text)
         if odd.any():  # where repr and pyarrow differ on the exponent (1e-05, 1.5e+16): repr
             text = pc.replace_with_mask(text, pa.array(odd), pa.array(values[odd].astype(str)))
