@@ -84,8 +84,9 @@ def without_arrow(path: Path) -> pd.DataFrame:
         sheet._arrow = saved
 
 
-def memory(path: Path) -> tuple[float, float, float]:
-    """Peak MiB of Python allocations and of pyarrow's pool during read_trials; frame MiB."""
+def memory(path: Path) -> tuple[float, float, float, int]:
+    """Peak MiB of Python allocations and of pyarrow's pool during read_trials, the MiB of
+    the frame it returns, and its rows."""
     gc.collect()
     try:
         import pyarrow as pa
@@ -101,7 +102,7 @@ def memory(path: Path) -> tuple[float, float, float]:
     arrow_peak = (pool.max_memory() - before) if pool is not None else 0
     size = frame.memory_usage(deep=True).sum()
     mib = 2.0**20
-    return peak / mib, max(arrow_peak, 0) / mib, size / mib
+    return peak / mib, max(arrow_peak, 0) / mib, size / mib, len(frame)
 
 
 def main() -> None:
@@ -111,9 +112,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         clean, messy = write(args.rows, Path(tmp))
-        n = len(pd.read_csv(clean))
+        # first, while pyarrow's pool has its high-water mark from this read alone
+        python_peak, arrow_peak, frame, n = memory(clean)
         size = clean.stat().st_size / 2.0**20
         print(f"file: {n:,} rows × 7 columns, {size:.1f} MiB")
+        print(
+            f"memory during read_trials: Python peak {python_peak:.0f} MiB + pyarrow pool peak "
+            f"{arrow_peak:.0f} MiB = {(python_peak + arrow_peak) / frame:.2f}× the frame it "
+            f"returns ({frame:.0f} MiB deep)"
+        )
         t = interleaved(
             {
                 "pandas.read_csv": lambda: pd.read_csv(clean),
@@ -129,12 +136,6 @@ def main() -> None:
                 "" if name == "pandas.read_csv" else f"  = {seconds / base:.2f}× pandas.read_csv"
             )
             print(f"{name:32s} {seconds:7.3f} s{ratio}")
-        python_peak, arrow_peak, frame = memory(clean)
-        print(
-            f"memory during read_trials: Python peak {python_peak:.0f} MiB + pyarrow pool peak "
-            f"{arrow_peak:.0f} MiB = {(python_peak + arrow_peak) / frame:.2f}× the frame it "
-            f"returns ({frame:.0f} MiB deep)"
-        )
 
 
 if __name__ == "__main__":

@@ -306,3 +306,15 @@ def test_arrow_reads_only_numbers_float_reads_alike():
 def test_spaces_are_what_str_strip_removes():
     everything = "".join(chr(c) for c in range(sys.maxunicode + 1))
     assert sheet.SPACES == "".join(c for c in everything if c.isspace())
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "gb18030"])
+def test_encodings_and_a_long_cell(tmp_path, monkeypatch, encoding):
+    lines = ["处理,重复,产量"] + [f"减氮{i % 4},{i % 3 + 1},{i}.5" for i in range(N_ROWS)]
+    path = _write(tmp_path / "enc.csv", lines, encoding=encoding)
+    df = _same(_read_each_way(path, monkeypatch))
+    assert df["treatment"].iloc[-1] == f"减氮{(N_ROWS - 1) % 4}"
+    assert df["yield"].iloc[-1] == N_ROWS - 0.5
+    lines[200] = "CK,1," + "9" * 200_000  # longer than the csv module takes a cell
+    err = _same(_read_each_way(_write(tmp_path / "long.csv", lines), monkeypatch), error=True)
+    assert "field larger than field limit" in err[1]

@@ -453,6 +453,8 @@ def _whole_grid(text: str, sep: str, name: str) -> Grid:
 
 def _split_grid(text: str, end: int, sep: str, name: str) -> Grid | None:
     """The grid of a long text file: top lines cell by cell, the rest column by column."""
+    if text.count('"', 0, end) % 2:
+        return None  # a quoted cell may run from the top lines into the rest
     lines = text[:end].splitlines()
     try:
         records = list(csv.reader(lines, delimiter=sep, skipinitialspace=True))
@@ -461,6 +463,8 @@ def _split_grid(text: str, end: int, sep: str, name: str) -> Grid | None:
     width = max((len(r) for r in records), default=0)
     if len(records) != len(lines) or width == 0:
         return None  # a quoted cell runs over two lines
+    if text.startswith("\ufeff", end):
+        return None  # a byte-order mark that CSV readers would drop at the start of the rest
     columns = read_body(text[end:], sep, width)
     if columns is None:
         return None
