@@ -529,7 +529,7 @@ def read_body(text: str, sep: str, width: int) -> list[Any] | None:
     spaces = [c for c in SPACES if c.isascii() and c not in "\r\n" and c.encode() in data]
     arrow = _arrow()
     if arrow is not None and b'"' not in data:
-        columns = _arrow_body(arrow, data, sep, width, spaces)
+        columns = _arrow_body(arrow, data, sep, width, spaces, wide=not text.isascii())
         if columns is not None:
             return columns
     if not text.isascii():
@@ -538,7 +538,7 @@ def read_body(text: str, sep: str, width: int) -> list[Any] | None:
 
 
 def _arrow_body(
-    arrow: Any, data: bytes, sep: str, width: int, spaces: list[str]
+    arrow: Any, data: bytes, sep: str, width: int, spaces: list[str], *, wide: bool
 ) -> list[Any] | None:
     pa, pc, pacsv = arrow
     names = [f"c{j}" for j in range(width)]
@@ -563,7 +563,8 @@ def _arrow_body(
         if (pc.max(pc.binary_length(column)).as_py() or 0) > csv.field_size_limit():
             return None  # the csv module refuses so long a cell: let it say so
         if any(pc.any(pc.match_substring(column, c)).as_py() for c in spaces) or (
-            not pc.all(pc.string_is_ascii(column)).as_py()
+            wide  # a space other than ASCII ones only in a column of other characters
+            and not pc.all(pc.string_is_ascii(column)).as_py()
             and pc.any(pc.match_substring_regex(column, _WIDE_SPACE)).as_py()
         ):
             column = pc.utf8_trim(column, characters=SPACES)
