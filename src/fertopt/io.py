@@ -776,12 +776,12 @@ def read_trials(
         else:
             if header is not None:
                 raise OptionError("header= applies to text and Excel files, not to Parquet.")
-            frame = require_frame(grid, name=path.name).copy()
+            frame = require_frame(grid, name=path.name).copy(deep=False)  # copy on write
             origin = path.name
     else:
         if header is not None:
             raise OptionError("header= applies to files; a DataFrame already has its column names.")
-        frame = require_frame(source).copy()
+        frame = require_frame(source).copy(deep=False)  # the caller's frame stays as it is
         origin = "DataFrame"
     if frame.shape[0] == 0:
         raise DataError(f"{origin} holds no data rows.")
