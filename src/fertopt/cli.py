@@ -795,7 +795,9 @@ def _add_batch(sub: Any) -> None:
     bat.add_argument("--sheet", help="Excel sheet of every .xlsx file (default: the first sheet)")
     bat.add_argument(
         "--out",
-        help="results.parquet, results.csv or results.xlsx (checked before the trials are read)",
+        help="results.parquet, results.csv or results.xlsx (checked before the trials are read; "
+        "in a workbook a table longer than an Excel sheet is split over sheets groups_1, "
+        "groups_2 ... with a note: write .parquet or .csv to keep it whole)",
     )
     _add_debug(bat)
     bat.set_defaults(func=_cmd_batch)

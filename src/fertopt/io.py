@@ -23,12 +23,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fertopt import units as _units
 from fertopt._core.roles import COLUMN_ALIASES
 from fertopt._core.sheet import (
     EXCEL_ERRORS,
+    SPACES,
     Grid,
     decode_text,
     excel_grid,
@@ -142,7 +144,7 @@ def read_grid(
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{str(path)!r} could not be read: {exc.strerror}.") from None
-    if not raw.strip():
+    if not raw or raw.isspace():  # as raw.strip() would be empty, without copying the file
         raise DataError(f"{name} is empty: it holds no header and no data rows.")
     text = decode_text(raw, encoding, name)
     return text_grid(text, sep=sep, decimal=decimal, suffix=suffix, name=name)
@@ -328,6 +330,7 @@ def grid_frame(grid: Grid, rows: list[int], *, csv_file: bool) -> tuple[pd.DataF
         names = [_join(t, u) for t, u in zip(names, grid.rows[rows[1]], strict=True)]
     body = grid.rows[rows[-1] + 1 :]
     numbers = grid.numbers[rows[-1] + 1 :]
+    below = grid.body  # the rows of a long text file below its top lines, column by column
     last_named = max((j for j, n in enumerate(names) if n is not None), default=-1)
     if csv_file and last_named < len(names) - 1:
         extra = [
@@ -335,6 +338,11 @@ def grid_frame(grid: Grid, rows: list[int], *, csv_file: bool) -> tuple[pd.DataF
             for i, r in enumerate(body)
             if any(v is not None for v in r[last_named + 1 :])
         ]
+        if below is not None:
+            over = np.zeros(len(below.numbers), dtype=bool)
+            for column in below.columns[last_named + 1 :]:
+                over |= np.not_equal(_objects(column), None)
+            extra += below.numbers[over].tolist()
         raise DataError(
             f"{grid.source}: {describe_rows(extra)} {'has' if len(extra) == 1 else 'have'} more "
             f"cells than the header (row {grid.numbers[rows[-1]]}) has names. A comma inside a "
@@ -356,12 +364,79 @@ def grid_frame(grid: Grid, rows: list[int], *, csv_file: bool) -> tuple[pd.DataF
             f"{grid.numbers[rows[-1]]}). Rename them so that each name is used once, or delete "
             "the extra column."
         )
-    if not body:
+    if not body and (below is None or len(below.numbers) == 0):
         raise DataError(
             f"{grid.source} holds a header (row {grid.numbers[rows[-1]]}) but no data rows."
         )
-    frame = pd.DataFrame(body, columns=labels, index=pd.Index(numbers, name="row"), dtype=object)
+    if below is None:
+        frame = pd.DataFrame(
+            body, columns=labels, index=pd.Index(numbers, name="row"), dtype=object
+        )
+        return frame, list(grid.letters)
+    index = pd.Index(np.concatenate([np.asarray(numbers, dtype=np.int64), below.numbers]))
+    frame = pd.concat(
+        [
+            pd.Series(_stacked([r[j] for r in body], column), copy=False).set_axis(index)
+            for j, column in enumerate(below.columns)
+        ],
+        axis=1,
+        keys=labels,
+    )
+    frame.index.name = "row"
     return frame, list(grid.letters)
+
+
+def _arrow_text(series: pd.Series) -> Any:
+    """The pyarrow array of a text column read column by column, or ``None``."""
+    dtype = series.dtype
+    if not isinstance(dtype, pd.ArrowDtype):
+        return None
+    import pyarrow as pa
+
+    if not pa.types.is_string(dtype.pyarrow_dtype):
+        return None
+    return pa.array(series.array)  # the ChunkedArray behind the column, not a copy
+
+
+def _stacked(top: list[Any], column: Any) -> Any:
+    """One column of a table: the cells of its top rows (a list) above those read column by
+    column (a NumPy array of text, or a pyarrow array kept as such until the numbers are read)."""
+    if isinstance(column, np.ndarray):
+        cells = np.concatenate([np.array(top, dtype=object).reshape(-1), column])
+        return pd.Series(cells, dtype=object, copy=False)  # Python text, as cell by cell
+    import pyarrow as pa
+
+    chunks = [pa.array(top, type=pa.string()), *column.chunks]
+    return pd.arrays.ArrowExtensionArray(pa.chunked_array(chunks, type=pa.string()))
+
+
+def _objects(column: Any) -> np.ndarray:
+    """The cells of a column as Python text (``None`` for an empty cell), as a cell-by-cell
+    reading gives them."""
+    if isinstance(column, np.ndarray):
+        return column
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pd.Series):
+        column = pa.array(column.array)
+    # the distinct texts once each, then repeated by their codes (most columns repeat a few)
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    words = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+    codes = encoded.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
+    return words[codes]
+
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its columns read column by column turned into Python text, as the
+    columns of a file read cell by cell are."""
+    for j in range(frame.shape[1]):
+        series = frame.iloc[:, j]
+        if _arrow_text(series) is not None:
+            frame.isetitem(
+                j, pd.Series(_objects(series), index=frame.index, dtype=object, copy=False)
+            )
+    return frame
 
 
 # ---------------------------------------------------------------------------
@@ -680,6 +755,7 @@ def read_trials(
     letters: list[str] | None = None
     header_row: list[int] | None = None
     excel = False
+    by_column = False  # a long text file: its cells read column by column
     if isinstance(source, (str, Path)):
         path = Path(source)
         excel = path.suffix.lower() in _EXCEL
@@ -687,6 +763,9 @@ def read_trials(
         if isinstance(grid, Grid):
             if not grid.rows:
                 raise DataError(f"{grid.source} holds no cells: it is empty.")
+            if grid.whole is not None and not _among_top(header, grid):
+                grid = grid.whole()  # a header row given below the top lines
+            by_column = grid.body is not None
             rows, titles = header_rows(grid, header)
             for text in titles:
                 warnings.warn(text, DataWarning, stacklevel=2)
@@ -697,12 +776,12 @@ def read_trials(
         else:
             if header is not None:
                 raise OptionError("header= applies to text and Excel files, not to Parquet.")
-            frame = require_frame(grid, name=path.name).copy()
+            frame = require_frame(grid, name=path.name).copy(deep=False)  # copy on write
             origin = path.name
     else:
         if header is not None:
             raise OptionError("header= applies to files; a DataFrame already has its column names.")
-        frame = require_frame(source).copy()
+        frame = require_frame(source).copy(deep=False)  # the caller's frame stays as it is
         origin = "DataFrame"
     if frame.shape[0] == 0:
         raise DataError(f"{origin} holds no data rows.")
@@ -716,6 +795,8 @@ def read_trials(
         )
 
     roles = {c: columns.get(c, guess_column(c)) for c in frame.columns}
+    if by_column and layout != "long" and rep_groups(list(frame.columns)):
+        frame = _as_objects(frame)  # a wide table is reshaped cell by cell
     frame, reshaped = wide_to_long(
         frame, layout=layout, origin=origin, roles=roles, letters=letters
     )
@@ -758,15 +839,15 @@ def read_trials(
             continue
         if col in _LABEL_COLUMNS:
             if letters is None:  # a file's cells are stripped already
-                frame[col] = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+                frame[col] = _stripped(series)
             continue
         if decimal == ",":
-            series = series.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
+            series = _decimal_points(series)
         if col in _ROLE_NUMERIC or col in (units or {}):
             try:
                 if excel:
                     _excel_values(frame, col, letter_of)
-                frame[col] = to_numeric(series, "yield" if col == "yield" else "rate")
+                frame[col] = _numbers(series, "yield" if col == "yield" else "rate")
             except DataError:
                 if strict:
                     raise
@@ -774,12 +855,14 @@ def read_trials(
             continue  # codes such as 3414's "022": numbers would lose the leading zero
         else:
             try:
-                frame[col] = to_numeric(series, str(col))
+                frame[col] = _numbers(series, str(col))
             except DataError:
                 pass
             else:
                 if frame[col].isna().all() and not series.isna().all():
                     frame[col] = series
+    if by_column:
+        frame = _as_objects(frame)  # the columns left as text, as Python text
 
     declared = {**header_units, **dict(units or {})}
     for col in declared:
@@ -815,7 +898,116 @@ def read_trials(
     return frame
 
 
+def _among_top(header: Any, grid: Grid) -> bool:
+    """Whether the header row(s) asked for are among the grid's rows (or none was asked for)."""
+    if header is None:
+        return True
+    wanted = list(header) if isinstance(header, (list, tuple)) else [header]
+    return all(isinstance(r, int) and r in grid.numbers for r in wanted)
+
+
+def _stripped(series: pd.Series) -> pd.Series:
+    """Labels with surrounding spaces removed, as ``v.strip()`` of each text cell gives them.
+
+    A column of text (pandas' ``str``, or objects that are all text) is stripped at once, to
+    the ``str`` column that mapping ``strip`` over it gives; any other column cell by cell.
+    """
+    text = series.dtype == "str" or (
+        pd.api.types.is_object_dtype(series.dtype)
+        and pd.api.types.infer_dtype(series, skipna=True) == "string"
+    )
+    if text:
+        return series.astype("str").str.strip(SPACES)
+    return series.map(lambda v: v.strip() if isinstance(v, str) else v)
+
+
+def _decimal_points(series: pd.Series) -> pd.Series:
+    """Text cells with their decimal commas made points (other cells as they are)."""
+    arrow = _arrow_text(series)
+    if arrow is None:
+        return series.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
+    import pyarrow.compute as pc
+
+    points = pc.replace_substring(arrow, ",", ".")
+    return pd.Series(pd.arrays.ArrowExtensionArray(points), index=series.index, name=series.name)
+
+
 def _zero_padded(series: pd.Series) -> bool:
     """Whether a text column holds zero-padded codes (``"000"``, ``"022"``), kept as text."""
+    arrow = _arrow_text(series)
+    if arrow is not None:  # the few distinct cells that start with 0, as text
+        import pyarrow.compute as pc
+
+        starts = pc.fill_null(pc.starts_with(pc.utf8_trim(arrow, characters=SPACES), "0"), False)
+        series = pd.Series(pc.unique(arrow.filter(starts)).to_pylist(), dtype=object)
     text = series.dropna().astype(str).str.strip()
     return bool(text.str.match(r"^0\d").any())
+
+
+#: A number as ``float()`` reads it with nothing to clean: ASCII digits, sign, point, exponent.
+_PLAIN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+
+
+def _numbers(series: pd.Series, role: str) -> pd.Series:
+    """:func:`~fertopt._core.validation.to_numeric` of a text column, column at a time.
+
+    The cells are converted together (pyarrow's parser or NumPy's, which round as ``float()``
+    does and take only numbers ``float()`` takes); where some cell is not a plain number, a
+    vectorised test finds the cells that need cleaning (full-width digits, spaces, missing
+    markers such as ``NA`` or ``缺``, text) and only those go through ``parse_number`` one by
+    one.  The result, and the message for cells that are not numbers, are those of
+    ``to_numeric``.
+    """
+    arrow = _arrow_text(series)
+    if arrow is not None:
+        out, odd = _arrow_numbers(arrow)
+    elif series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "string":
+        out, odd = _object_numbers(series.to_numpy(dtype=object))
+    else:
+        return to_numeric(series, role)
+    if len(odd):
+        cells = _objects(arrow.take(odd)) if arrow is not None else series.to_numpy()[odd]
+        parsed = [parse_number(str(v)) for v in cells]
+        bad = [k for k, v in enumerate(parsed) if v is None]
+        if bad:  # to_numeric names them, with its hint for decimal commas
+            to_numeric(pd.Series(cells[bad], index=series.index[odd[bad]], name=series.name), role)
+        out[odd] = parsed
+    result = pd.Series(out, index=series.index, name=series.name, dtype="float64", copy=False)
+    if np.isinf(out).any():  # to_numeric names the rows
+        to_numeric(result, role)
+    return result
+
+
+def _arrow_numbers(arrow: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Plain numbers of a pyarrow text array, and the positions of the other filled cells."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        cast = pc.cast(arrow, pa.float64())
+    except pa.ArrowInvalid:
+        plain = pc.fill_null(pc.match_substring_regex(arrow, f"^{_PLAIN}$"), False)
+        cast = pc.cast(pc.if_else(plain, arrow, pa.scalar(None, pa.string())), pa.float64())
+        filled = arrow.is_valid().to_numpy(zero_copy_only=False)
+        odd = np.flatnonzero(filled & ~plain.to_numpy(zero_copy_only=False))
+    else:
+        odd = np.empty(0, dtype=np.intp)
+    out = cast.to_numpy(zero_copy_only=False)
+    if len(odd) and not out.flags.writeable:
+        out = out.copy()  # the cells cleaned one by one are written into it
+    return out, odd
+
+
+def _object_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plain numbers of an array of text (and missing cells), and the positions of the others."""
+    filled = np.not_equal(values, None)  # a NaN cell reads as NaN below, as it should
+    out = np.full(len(values), np.nan)
+    try:
+        out[filled] = values[filled].astype(np.float64)
+    except (ValueError, TypeError):
+        filled = pd.notna(values)
+        plain = pd.Series(values, dtype=object).str.fullmatch(_PLAIN)
+        plain = plain.fillna(False).to_numpy(dtype=bool)
+        out[plain] = values[plain].astype(np.float64)
+        return out, np.flatnonzero(filled & ~plain)
+    return out, np.empty(0, dtype=np.intp)

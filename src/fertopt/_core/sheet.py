@@ -26,17 +26,25 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from fertopt.exceptions import DataError, DependencyError, OptionError
 
 __all__ = [
     "Grid",
+    "Body",
+    "TOP_LINES",
+    "SPACES",
     "column_letter",
     "decode_text",
     "gb18030_plausible",
@@ -72,6 +80,24 @@ def column_letter(index: int) -> str:
 
 
 @dataclass
+class Body:
+    """The rows of a long text file below its top lines, read column by column.
+
+    Attributes
+    ----------
+    columns : list
+        One column per column of the grid: a ``pyarrow.ChunkedArray`` of text (where pyarrow
+        is installed) or a NumPy array of ``str`` objects; an empty cell is null (``None``),
+        text is stripped of surrounding spaces as in :attr:`Grid.rows`.
+    numbers : ndarray of int
+        The sheet row number of each row (blank rows left out, their numbers kept).
+    """
+
+    columns: list[Any]
+    numbers: np.ndarray
+
+
+@dataclass
 class Grid:
     """The cells of a sheet: blank rows and columns left out, numbers and letters kept.
 
@@ -88,6 +114,12 @@ class Grid:
         How messages name the file: ``"trial.csv"`` or ``"trial.xlsx, sheet '2013'"``.
     notes : list of str
         What was done while reading (merged cells filled), for the frame's provenance.
+    body : Body or None
+        For a long text file, the rows below its first :data:`TOP_LINES` lines, read column
+        by column (``rows`` then holds only the top lines, where the header is found).
+    whole : callable or None
+        With ``body``: the grid of the whole file cell by cell (for a header row given below
+        the top lines).
     """
 
     rows: list[list[Any]]
@@ -95,6 +127,8 @@ class Grid:
     letters: list[str]
     source: str
     notes: list[str] = field(default_factory=list)
+    body: Body | None = None
+    whole: Callable[[], Grid] | None = field(default=None, repr=False)
 
     def cell(self, i: int, j: int) -> str:
         """The reference of cell ``(i, j)`` of the grid, e.g. ``"C7"``."""
@@ -364,15 +398,217 @@ def _sniff(text: str, suffix: str, decimal: str) -> str:
     return chosen
 
 
+#: Lines at the top of a text file read cell by cell (the title and header rows are found
+#: among them); the lines below are read column by column when the file is longer.
+TOP_LINES = 64
+# find_header looks at the first 20 rows and 5 below each; second_header 2 rows further
+_MIN_TOP_ROWS = 27
+#: Characters ``str.strip()`` removes (``str.isspace``), so that a column is stripped at once.
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+# line breaks of str.splitlines that CSV readers do not break lines at
+_ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK = re.compile(r"\r\n|\r|\n")
+_WIDE_SPACE = "[" + "".join(c for c in SPACES if not c.isascii()) + "]"  # for pyarrow (RE2)
+
+
+def _after_lines(text: str, n: int) -> int:
+    """The offset just after the ``n``-th line break of ``text`` (its length if it has fewer)."""
+    ends = [m.end() for m in islice(_BREAK.finditer(text), n)]
+    return ends[-1] if len(ends) == n else len(text)
+
+
 def text_grid(text: str, *, sep: str | None, decimal: str, suffix: str, name: str = "") -> Grid:
-    """The grid of a delimited text file; ``sep`` is sniffed when ``None``."""
+    """The grid of a delimited text file; ``sep`` is sniffed when ``None``.
+
+    A file longer than :data:`TOP_LINES` lines has its top lines in ``rows`` and the rest in
+    ``body``, read column by column (pyarrow's CSV reader where installed, else pandas'),
+    with the same cells, row numbers and column letters as a cell-by-cell reading; a file
+    where that cannot be sure (a quoted cell over two lines, an odd line break, more cells
+    than the top rows have, a NUL character) is read cell by cell.
+    """
+    odd = any(c in text for c in _ODD_BREAKS)
     if sep is None:
-        sep = _sniff(text, suffix, decimal)
+        sep = _sniff(text if odd else text[: _after_lines(text, 60)], suffix, decimal)
+    if not odd and len(sep) == 1 and "\x00" not in text:
+        end = _after_lines(text, TOP_LINES)
+        if end < len(text):
+            grid = _split_grid(text, end, sep, name)
+            if grid is not None:
+                return grid
+    return _whole_grid(text, sep, name)
+
+
+def _whole_grid(text: str, sep: str, name: str) -> Grid:
+    """The grid of a text file read cell by cell with :mod:`csv`."""
     try:
         rows = list(csv.reader(text.splitlines(), delimiter=sep, skipinitialspace=True))
     except csv.Error as exc:
         raise DataError(f"{name} is not a well-formed table: {exc}") from None
     return _tidy(rows, name)
+
+
+def _split_grid(text: str, end: int, sep: str, name: str) -> Grid | None:
+    """The grid of a long text file: top lines cell by cell, the rest column by column."""
+    if text.count('"', 0, end) % 2:
+        return None  # a quoted cell may run from the top lines into the rest
+    lines = text[:end].splitlines()
+    try:
+        records = list(csv.reader(lines, delimiter=sep, skipinitialspace=True))
+    except csv.Error:
+        return None
+    width = max((len(r) for r in records), default=0)
+    if len(records) != len(lines) or width == 0:
+        return None  # a quoted cell runs over two lines
+    if text.startswith("\ufeff", end):
+        return None  # a byte-order mark that CSV readers would drop at the start of the rest
+    columns = read_body(text[end:], sep, width)
+    if columns is None:
+        return None
+    top = [[v.strip() or None for v in r] + [None] * (width - len(r)) for r in records]
+    filled = [_filled(c) for c in columns]
+    used = [j for j in range(width) if any(r[j] is not None for r in top) or bool(filled[j].any())]
+    kept = [i for i, r in enumerate(top) if any(r[j] is not None for j in used)]
+    if len(kept) < _MIN_TOP_ROWS:
+        return None
+    keep = np.zeros(len(filled[0]), dtype=bool)
+    for j in used:
+        keep |= filled[j]
+    body = Body(
+        columns=[_take(columns[j], keep) for j in used],
+        numbers=np.flatnonzero(keep).astype(np.int64) + len(lines) + 1,
+    )
+    return Grid(
+        rows=[[top[i][j] for j in used] for i in kept],
+        numbers=[i + 1 for i in kept],
+        letters=[column_letter(j) for j in used],
+        source=name,
+        body=body,
+        whole=lambda: _whole_grid(text, sep, name),
+    )
+
+
+def _filled(column: Any) -> np.ndarray:
+    if isinstance(column, np.ndarray):
+        return np.not_equal(column, None)  # text or None, nothing else
+    return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _take(column: Any, keep: np.ndarray) -> Any:
+    if keep.all():
+        return column
+    if isinstance(column, np.ndarray):
+        return column[keep]
+    import pyarrow as pa
+
+    return column.filter(pa.array(keep))
+
+
+def _arrow() -> Any:
+    """pyarrow's CSV reader and compute functions, or ``None`` where pyarrow is not installed."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    return pa, pc, pacsv
+
+
+def read_body(text: str, sep: str, width: int) -> list[Any] | None:
+    """The cells of the lines of ``text`` as ``width`` columns, stripped, empty cells null.
+
+    ``None`` when a line has more than ``width`` cells, a quoted cell runs over lines, or a
+    line is longer than the :mod:`csv` module takes a cell (the caller then reads the file
+    cell by cell, which gives the messages).  Every line is a row, blank lines included.
+    """
+    data = text.encode("utf-8")  # one byte is found in bytes far quicker than in wide text
+    spaces = [c for c in SPACES if c.isascii() and c not in "\r\n" and c.encode() in data]
+    arrow = _arrow()
+    if arrow is not None and b'"' not in data:
+        columns = _arrow_body(arrow, data, sep, width, spaces, wide=not text.isascii())
+        if columns is not None:
+            return columns
+    if not text.isascii():
+        spaces += [c for c in SPACES if not c.isascii() and c in text]
+    return _pandas_body(text, sep, width, bool(spaces))
+
+
+def _arrow_body(
+    arrow: Any, data: bytes, sep: str, width: int, spaces: list[str], *, wide: bool
+) -> list[Any] | None:
+    pa, pc, pacsv = arrow
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, quote_char=False, escape_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],  # an empty cell, and nothing else, is null
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a short or long line, a blank line: the pandas reader takes them
+    columns = []
+    for name in names:
+        column = table.column(name)
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > csv.field_size_limit():
+            return None  # the csv module refuses so long a cell: let it say so
+        if any(pc.any(pc.match_substring(column, c)).as_py() for c in spaces) or (
+            wide  # a space other than ASCII ones only in a column of other characters
+            and not pc.all(pc.string_is_ascii(column)).as_py()
+            and pc.any(pc.match_substring_regex(column, _WIDE_SPACE)).as_py()
+        ):
+            column = pc.utf8_trim(column, characters=SPACES)
+            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        columns.append(column)
+    return columns
+
+
+def _pandas_body(text: str, sep: str, width: int, spaces: bool) -> list[Any] | None:
+    codes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    newline, ret = codes == 10, codes == 13
+    breaks = np.flatnonzero(newline | ret)
+    if np.diff(breaks, prepend=-1, append=len(codes)).max() - 1 > csv.field_size_limit():
+        return None  # the csv module refuses so long a cell (bytes >= characters): let it say so
+    lines = len(breaks) - int(np.count_nonzero(ret[:-1] & newline[1:]))
+    lines += 0 if text.endswith(("\n", "\r")) else 1
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            names=list(range(width)),
+            index_col=False,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+            quotechar='"',
+            doublequote=True,
+            engine="c",
+            low_memory=False,
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if len(frame) != lines:
+        return None  # a quoted cell over two lines: rows and lines no longer match
+    columns = []
+    for j in range(width):
+        values = frame[j].to_numpy(dtype=object, copy=True)
+        if spaces:
+            values = pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object, copy=True)
+        values[~values.astype(bool)] = None  # every cell is text here: "" is the empty one
+        columns.append(values)
+    return columns
 
 
 # ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the lazy per-trial :class:`TrialResults`."""
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,16 +13,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fertopt._core.cells import inert_frame
+from fertopt._core.cells import inert_frame, write_csv
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import label, method_name, model_name, translate_message
 from fertopt._core.validation import check_writable
 from fertopt.batch._dask import trial_frame
 from fertopt.batch._pertrial import Plan, TrialResult, analyse_trial
-from fertopt.exceptions import DependencyError, OptionError
+from fertopt.exceptions import DependencyError, DisplayWarning, OptionError
 
 LEAD_COLUMNS = ("engine", "status", "n_warnings")
+
+#: Rows of an Excel sheet, the header row included: a longer table is split over sheets.
+EXCEL_ROWS = 1_048_576
 
 #: File formats of :meth:`BatchResult.to_files`: suffix → (module needed, extra that installs it).
 OUTPUT_FORMATS: dict[str, tuple[str, str] | None] = {
@@ -418,12 +422,27 @@ class BatchResult(ResultBase):
         others.  Returns the paths written.  The place is checked first
         (:func:`check_output`): nothing is written when a file cannot be.
 
+        An Excel sheet holds :data:`EXCEL_ROWS` rows (1,048,576, the header
+        included).  A longer table (the letters of some 75,000 trials of 14
+        treatments) is split, in the workbook, into the sheets ``groups_1``,
+        ``groups_2`` … of at most ``EXCEL_ROWS - 1`` rows under the header
+        each, in order, and a sheet ``notes`` says so, as does a
+        :class:`~fertopt.exceptions.DisplayWarning`.  Parquet and CSV files
+        keep every table whole.  CSV files are written a column at a time
+        (:func:`fertopt._core.cells.write_csv`), with the bytes pandas'
+        ``to_csv`` would write.
+
         Raises
         ------
         OptionError
             Unknown format, or a folder that is missing or cannot be written.
         DependencyError
             The format's library (pyarrow, openpyxl) is not installed.
+
+        Warns
+        -----
+        DisplayWarning
+            A table too long for one Excel sheet was split over several.
         """
         path = check_output(path)
         suffix = path.suffix.lower()
@@ -434,15 +453,36 @@ class BatchResult(ResultBase):
             "warnings": self.warnings,
         }
         if suffix == ".xlsx":
+            notes = []
             with pd.ExcelWriter(path) as writer:
                 for name, frame in tables.items():
-                    inert_frame(for_file(frame)).to_excel(writer, sheet_name=name, index=False)
+                    rows = EXCEL_ROWS - 1  # under the header row
+                    if len(frame) <= rows:
+                        inert_frame(for_file(frame)).to_excel(writer, sheet_name=name, index=False)
+                        continue
+                    parts = -(-len(frame) // rows)
+                    for k in range(parts):
+                        part = frame.iloc[k * rows : (k + 1) * rows]
+                        inert_frame(for_file(part)).to_excel(
+                            writer, sheet_name=f"{name}_{k + 1}", index=False
+                        )
+                    notes.append(
+                        f"{path.name}: the {name} table has {len(frame):,} rows, more than an "
+                        f"Excel sheet holds ({EXCEL_ROWS:,} rows with the header), so it is "
+                        f"split into the sheets {name}_1 to {name}_{parts}, each with the header "
+                        f"and at most {rows:,} rows, in order. Write the results to a .parquet "
+                        "or .csv file to keep the table whole."
+                    )
+                if notes:
+                    pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
+            for note in notes:
+                warnings.warn(note, DisplayWarning, stacklevel=2)
             return [path]
         written = []
         for name, frame in tables.items():
             target = path if name == "table" else path.with_name(f"{path.stem}_{name}{path.suffix}")
             if suffix == ".csv":
-                inert_frame(for_file(frame)).to_csv(target, index=False)
+                write_csv(for_file(frame), target)  # column at a time, as pandas writes it
             else:
                 for_file(frame).to_parquet(target, index=False)
             written.append(target)

@@ -261,11 +261,22 @@ def files_of_trials(frame: pd.DataFrame, codes: np.ndarray, n_trials: int) -> li
     """The file(s) of every trial, as a message prefix (``"b.csv"``, ``"a.csv, b.csv"``)."""
     files, names = pd.factorize(frame[FILE_COLUMN])
     ok = codes >= 0
+    text = np.array([str(n) for n in names], dtype=object)
+    out = np.full(n_trials, "", dtype=object)
+    if len(names) == 1:  # one file: every trial found is in it
+        out[np.bincount(codes[ok], minlength=n_trials) > 0] = text[0]
+        return out.tolist()
     pairs = pd.DataFrame({"t": codes[ok], "f": files[ok]}).drop_duplicates()
-    out = [""] * n_trials
-    for t, group in pairs.groupby("t", sort=False):
-        out[int(t)] = ", ".join(str(names[f]) for f in sorted(group["f"]))
-    return out
+    t, f = pairs["t"].to_numpy(), pairs["f"].to_numpy()
+    order = np.lexsort((f, t))  # by trial, then files in the order they were read
+    t, f = t[order], f[order]
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    counts = np.diff(np.r_[starts, len(t)])
+    one = counts == 1
+    out[t[starts[one]]] = text[f[starts[one]]]
+    for start, count in zip(starts[~one], counts[~one], strict=True):  # trials over files
+        out[t[start]] = ", ".join(text[f[start : start + count]])
+    return out.tolist()
 
 
 def file_failures(reads: list[FileRead], by: Sequence[Hashable]) -> pd.DataFrame:
