@@ -62,6 +62,7 @@ from fertopt.multcomp import (
     waller,
     waller_from_means,
 )
+from fertopt.network import Recommendation, recommend
 from fertopt.omission import OmissionResult, omission
 from fertopt.plan import AnalysisPlan, plan_analysis
 from fertopt.reports import TrialReport, combined_report, trial_report
@@ -97,6 +98,8 @@ from fertopt.three414 import Three414Result, three414
 from fertopt.units import Prices
 
 __all__ = [
+    "recommend",
+    "Recommendation",
     "plan_analysis",
     "AnalysisPlan",
     "__version__",

@@ -47,6 +47,7 @@ AbundanceClasses       :func:`fertopt.abundance_classes`
 RelativeYields         :func:`fertopt.soiltest.relative_yields`
 ClassRecommendation    :func:`fertopt.soiltest.recommend_by_class`
 NetworkCalibration     :func:`fertopt.soiltest.calibrate_network`
+Recommendation         :func:`fertopt.recommend`
 =====================  ================================================================
 
 This module sits at the top of the package (it imports the batch engine and the studies), so
@@ -71,6 +72,7 @@ from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
 from fertopt.mixed import CombinedAnovaResult, HomogeneityResult, MixedModelResult
 from fertopt.multcomp import MultCompResult
+from fertopt.network import Recommendation
 from fertopt.omission import OmissionResult
 from fertopt.plan import AnalysisPlan
 from fertopt.reports import TrialReport
@@ -95,6 +97,7 @@ from fertopt.surface import (
 from fertopt.three414 import Three414Result
 
 __all__ = [
+    "Recommendation",
     "ResultBase",
     "AnovaResult",
     "CombinedAnovaResult",

@@ -11,4 +11,12 @@ The package sits above ``soiltest`` (class regression groups sites by soil-test 
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from fertopt.network.methods import DEFAULT_METHODS as RECOMMEND_METHODS
+from fertopt.network.recommend import recommend
+from fertopt.network.recommendation import Recommendation
+
+__all__: list[str] = [
+    "recommend",
+    "Recommendation",
+    "RECOMMEND_METHODS",
+]

@@ -37,6 +37,7 @@ from fertopt._core.i18n.messages import (
 from fertopt._core.i18n.mixed_text import MIXED_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.plan_text import PLAN_TEXT
+from fertopt._core.i18n.recommend_text import RECOMMEND_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -88,6 +89,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **MIXED_TEXT,
     **MESSAGE_TEXT,
     **DELIVERY_TEXT,
+    **RECOMMEND_TEXT,
 }
 
 
