@@ -351,17 +351,30 @@ def test_a_rate_at_the_top_of_the_tested_rates_warns():
     assert rec.rate("mrtn") == pytest.approx(250)
 
 
-def test_network_method_is_skipped_with_a_note_when_unavailable(quad):
+def test_network_rate_is_the_mrtn_of_a_balanced_quadratic_network(quad):
+    # every site the same design: the mixed model's fixed effects are the mean of the sites'
+    # least-squares coefficients, so its population optimum is the MRTN's closed form
     df, _ = quad
     from fertopt.network.methods import network_available
 
-    if network_available():
-        pytest.skip("fit_network is installed")
-    rec = run(df, model="quadratic", methods=("mrtn", "network"))
+    if not network_available():
+        pytest.skip("fit_network is not installed")
+    rec = run(df, model="quadratic", methods=("mrtn", "network"), validate="none")
+    assert rec.methods == ("mrtn", "network")
+    assert_allclose(rec.rate("network"), rec.rate("mrtn"), rtol=1e-6)  # REML to 1e-8
+    row = rec.rates.set_index("method").loc["network"]
+    assert row["ci_low"] < row["rate"] < row["ci_high"]
+
+
+def test_network_method_is_skipped_with_a_note_when_it_cannot_run(quad):
+    df, _ = quad
+    rec = run(df, methods=("mrtn", "network"), validate="none")  # quadratic plateau
+    if "network" in rec.methods:
+        pytest.skip("this installation fits quadratic-plateau networks")
     assert rec.methods == ("mrtn",)
-    assert any("skipped" in n for n in rec.notes)
+    assert any("'network' method" in n and "skipped" in n for n in rec.notes)
     with pytest.raises(fo.OptionError, match="no method left"):
-        run(df, model="quadratic", methods=("network",))
+        run(df, methods=("network",), validate="none")
 
 
 # ---------------------------------------------------------------------------

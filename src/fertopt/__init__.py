@@ -37,6 +37,7 @@ from fertopt.exceptions import (
     ExtrapolationWarning,
     FertoptError,
     FertoptWarning,
+    NetworkWarning,
     OptionError,
     PriceWarning,
     UnbalancedDesignWarning,
@@ -62,7 +63,13 @@ from fertopt.multcomp import (
     waller,
     waller_from_means,
 )
-from fertopt.network import Recommendation, recommend
+from fertopt.network import (
+    NetworkFit,
+    NewSiteOptimum,
+    Recommendation,
+    fit_network,
+    recommend,
+)
 from fertopt.omission import OmissionResult, omission
 from fertopt.plan import AnalysisPlan, plan_analysis
 from fertopt.reports import TrialReport, combined_report, trial_report
@@ -135,6 +142,7 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "NetworkWarning",
     "Prices",
     "fit_response",
     "compare_models",
@@ -187,6 +195,9 @@ __all__ = [
     "CalibrationFit",
     "ALCCResult",
     "AbundanceClasses",
+    "fit_network",
+    "NetworkFit",
+    "NewSiteOptimum",
 ]
 
 

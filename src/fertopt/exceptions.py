@@ -33,6 +33,7 @@ __all__ = [
     "ConvergenceWarning",
     "PriceWarning",
     "DisplayWarning",
+    "NetworkWarning",
 ]
 
 
@@ -104,3 +105,8 @@ class PriceWarning(FertoptWarning):
 
 class DisplayWarning(FertoptWarning):
     """Output could not be rendered as asked (for example no CJK font for Chinese labels)."""
+
+
+class NetworkWarning(FertoptWarning):
+    """A network-wide result rests on too little: few sites, rates that do not bracket the
+    recommendation, a variance estimated at zero."""

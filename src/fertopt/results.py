@@ -47,6 +47,8 @@ AbundanceClasses       :func:`fertopt.abundance_classes`
 RelativeYields         :func:`fertopt.soiltest.relative_yields`
 ClassRecommendation    :func:`fertopt.soiltest.recommend_by_class`
 NetworkCalibration     :func:`fertopt.soiltest.calibrate_network`
+NetworkFit             :func:`fertopt.fit_network`
+NewSiteOptimum         ``NetworkFit.optimum(new_site=True)``
 Recommendation         :func:`fertopt.recommend`
 =====================  ================================================================
 
@@ -72,7 +74,7 @@ from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
 from fertopt.mixed import CombinedAnovaResult, HomogeneityResult, MixedModelResult
 from fertopt.multcomp import MultCompResult
-from fertopt.network import Recommendation
+from fertopt.network import NetworkFit, NewSiteOptimum, Recommendation
 from fertopt.omission import OmissionResult
 from fertopt.plan import AnalysisPlan
 from fertopt.reports import TrialReport
@@ -132,4 +134,6 @@ __all__ = [
     "RelativeYields",
     "ClassRecommendation",
     "NetworkCalibration",
+    "NetworkFit",
+    "NewSiteOptimum",
 ]

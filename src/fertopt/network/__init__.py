@@ -11,11 +11,16 @@ The package sits above ``soiltest`` (class regression groups sites by soil-test 
 
 from __future__ import annotations
 
+from fertopt.network.fit import fit_network
 from fertopt.network.methods import DEFAULT_METHODS as RECOMMEND_METHODS
+from fertopt.network.network_result import NetworkFit, NewSiteOptimum
 from fertopt.network.recommend import recommend
 from fertopt.network.recommendation import Recommendation
 
 __all__: list[str] = [
+    "fit_network",
+    "NetworkFit",
+    "NewSiteOptimum",
     "recommend",
     "Recommendation",
     "RECOMMEND_METHODS",

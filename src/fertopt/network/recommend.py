@@ -29,7 +29,13 @@ from fertopt.batch import run_batch
 from fertopt.curves.curve import Curve
 from fertopt.curves.models import MODEL_NAMES, get_model
 from fertopt.economics import pool_sites, resolve_curve_prices
-from fertopt.exceptions import DataError, DesignWarning, ExtrapolationWarning, OptionError
+from fertopt.exceptions import (
+    DataError,
+    DesignWarning,
+    ExtrapolationWarning,
+    FertoptError,
+    OptionError,
+)
 from fertopt.network.methods import (
     DEFAULT_METHODS,
     METHODS,
@@ -550,8 +556,19 @@ def recommend(
     ctx = context(econ)
     everyone = np.arange(sites.n)
     rules: dict[str, Rule] = {}
-    for m in use:
-        rules[m] = METHODS[m](ctx, everyone)
+    for m in list(use):
+        try:
+            rules[m] = METHODS[m](ctx, everyone)
+        except FertoptError as exc:
+            if m != "network":
+                raise
+            use.remove(m)  # e.g. a model the network fit does not offer
+            notes.append(message("rec_network_failed", reason=str(exc)))
+    if not use:
+        raise OptionError(
+            "no method left to run: the network fit failed (see above); add 'mrtn', "
+            "'class_regression' or 'site_mean' to methods=."
+        )
     if "mrtn" in rules:  # the full-network MRTN is pool_sites' (the Iowa calculator's)
         rules["mrtn"], pooled_warnings = _pool_sites_rule(sites, prices, w)
         warn += pooled_warnings

@@ -35,6 +35,7 @@ from fertopt._core.i18n.messages import (
     unit_text,
 )
 from fertopt._core.i18n.mixed_text import MIXED_TEXT
+from fertopt._core.i18n.network_fit_text import NETWORK_FIT_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.plan_text import PLAN_TEXT
 from fertopt._core.i18n.recommend_text import RECOMMEND_TEXT
@@ -85,6 +86,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **RESULT_TEXT,
     **CORRELATION_TEXT,
     **NETWORK_TEXT,
+    **NETWORK_FIT_TEXT,
     **PLAN_TEXT,
     **MIXED_TEXT,
     **MESSAGE_TEXT,

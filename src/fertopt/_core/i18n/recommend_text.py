@@ -14,6 +14,10 @@ RECOMMEND_TEXT: dict[str, tuple[str, str]] = {
         "未运行随机系数模型方法（多点随机系数模型的总体最佳施肥量）：当前安装的 fertopt "
         "尚无多点随机系数模型拟合功能",
     ),
+    "rec_network_failed": (
+        "the 'network' method (population optimum of fo.fit_network) was skipped: {reason}",
+        "未运行随机系数模型方法（多点随机系数模型的总体最佳施肥量）：{reason}",
+    ),
     "rec_few_sites": (
         "the recommendation rests on {n} sites (fewer than {minimum}): the rates and the "
         "regret measured on held-out sites are uncertain; add sites before relying on them",
