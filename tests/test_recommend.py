@@ -316,6 +316,16 @@ def test_k_folds_hold_out_every_site_once_and_record_the_seed():
     pd.testing.assert_frame_equal(rec.held_out, again.held_out)
 
 
+def test_years_make_site_years_and_folds_hold_out_whole_sites():
+    df = quadratic_network(n=8)
+    df = pd.concat([df.assign(year=2024), df.assign(year=2025, **{"yield": df["yield"] + 300})])
+    rec = run(df, model="quadratic", methods=("mrtn",), year="year")
+    assert (rec.n_sites, rec.n_site_years, rec.n_years) == (8, 16, 2)
+    assert rec.n_folds == 8
+    folds = rec.held_out.groupby("fold")["site"].apply(sorted)
+    assert all(len(f) == 2 and f[0].split()[0] == f[1].split()[0] for f in folds)
+
+
 def test_price_table_rate_follows_the_price_ratio(quad):
     df, _ = quad
     rec = run(df, model="quadratic", methods=("mrtn",), price_grid={"crop": [0.2], "N": [0.5, 1]})

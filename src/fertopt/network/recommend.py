@@ -328,7 +328,10 @@ def _rule_rows(method: str, rule: Rule, feature_name: str) -> list[dict[str, Any
 def _validate(ctx: Context, methods: Sequence[str], folds: list[np.ndarray]) -> pd.DataFrame:
     """Every held-out site's rate and regret under every method."""
     sites, n = ctx.sites, ctx.sites.n
-    parts = []
+    columns: dict[str, list[Any]] = {
+        k: [] for k in ("site", "fold", "method", "class", "rate", "ci_low", "ci_high", "own_rate")
+    }
+    scores: dict[str, list[np.ndarray]] = {}
     for f, held in enumerate(folds):
         mask = np.ones(n, dtype=bool)
         mask[held] = False
@@ -338,22 +341,22 @@ def _validate(ctx: Context, methods: Sequence[str], folds: list[np.ndarray]) -> 
             rates, lows, highs = rule.predict(ctx, held)
             sc = score(sites, ctx.optima, held, rates, lows, highs, ctx.econ)
             cls = rule.class_of(ctx, held)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "site": [sites.names[i] for i in held],
-                        "fold": f + 1,
-                        "method": m,
-                        "class": [rule.classes[c] if c >= 0 else "" for c in cls],
-                        "rate": rates,
-                        "ci_low": lows,
-                        "ci_high": highs,
-                        "own_rate": ctx.optima.rate[held],
-                        **sc,
-                    }
-                )
-            )
-    return pd.concat(parts, ignore_index=True)
+            columns["site"] += [sites.names[i] for i in held]
+            columns["fold"] += [f + 1] * len(held)
+            columns["method"] += [m] * len(held)
+            columns["class"] += [rule.classes[c] if c >= 0 else "" for c in cls]
+            columns["rate"].append(rates)
+            columns["ci_low"].append(lows)
+            columns["ci_high"].append(highs)
+            columns["own_rate"].append(ctx.optima.rate[held])
+            for k, v in sc.items():
+                scores.setdefault(k, []).append(v)
+    out = {
+        k: (np.concatenate(v) if k in ("rate", "ci_low", "ci_high", "own_rate") else v)
+        for k, v in columns.items()
+    }
+    out.update({k: np.concatenate(v) for k, v in scores.items()})
+    return pd.DataFrame(out)
 
 
 def _validation_table(held_out: pd.DataFrame, methods: Sequence[str]) -> pd.DataFrame:
@@ -581,7 +584,16 @@ def recommend(
     else:
         held_out = pd.DataFrame()
         validation = pd.DataFrame(columns=["method", "n_held_out"])
-    price_table = _price_table(prices, econ, price_grid, use, context, fold_list, sites)
+    price_table = _price_table(
+        prices,
+        econ,
+        price_grid,
+        use,
+        context,
+        fold_list,
+        sites,
+        held_out if fold_list else None,
+    )
     # honest uncertainty
     n_groups = len(np.unique(sites.groups))
     if n_groups < MIN_SITES:
@@ -725,14 +737,22 @@ def _price_table(
     context: Any,
     folds: list[np.ndarray],
     sites: SiteSet,
+    base_held: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """Rate and mean regret of every method at every price of the grid."""
+    """Rate and mean regret of every method at every price of the grid (the validation at the
+    given prices is reused at their own point of the grid)."""
     rows = []
     everyone = np.arange(sites.n)
+    base = (prices.crop, getattr(prices, econ.form))
     for p in _price_points(prices, econ.form, price_grid):
         e = resolve_curve_prices(sites.curves[0], p, None)
         ctx = context(e)
-        held = _validate(ctx, methods, folds) if folds else None
+        if not folds:
+            held = None
+        elif (p.crop, getattr(p, econ.form)) == base and base_held is not None:
+            held = base_held
+        else:
+            held = _validate(ctx, methods, folds)
         for m in methods:
             rule = METHODS[m](ctx, everyone)
             rates, _, _ = rule.predict(ctx, everyone)
