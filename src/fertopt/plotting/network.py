@@ -146,7 +146,7 @@ def _regret_panel(ax: Any, result: Any, lang: str) -> None:
     unit = translate_message(result.net_return_unit, lang)
     ax.set_xlabel(label("rec_fig_regret", lang, unit=unit))
     ax.set_title(label("rec_fig_regret_title", lang))
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="best", frameon=False)
     tidy_axes(ax, grid="x")
 
 
