@@ -6,6 +6,7 @@ import html.parser
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -136,6 +137,25 @@ RESULTS["MixedModelResult"] = lambda: fo.mixed_model(
     response="yield",
     fixed="N",
     random=["site", "site:rep", "site:N"],
+)
+
+
+def _network():
+    # 10 simulated sites (a network of fewer than 8 sites warns)
+    rng = np.random.default_rng(1)
+    site = np.repeat(np.arange(10), 14)
+    n = np.tile(np.repeat([0.0, 40, 80, 120, 160, 200, 240], 2), 10)
+    a, b = 8 + rng.normal(0, 1, 10), 0.06 + rng.normal(0, 0.008, 10)
+    y = a[site] + b[site] * n - 0.00018 * n * n + rng.normal(0, 0.6, len(n))
+    d = pd.DataFrame({"site": [f"s{i}" for i in site], "N": n, "yield": y})
+    return fo.fit_network(
+        d, response="yield", rate="N", site="site", units={"response": "t/ha", "rate": "kg/ha"}
+    )
+
+
+RESULTS["NetworkFit"] = _network
+RESULTS["NewSiteOptimum"] = lambda: _network().optimum(
+    prices=fo.Prices(crop=200, crop_unit="t", N=1.1), new_site=True, n_draws=500, rng=1
 )
 
 if hasattr(fo, "run_batch"):  # merged from the batch branch

@@ -34,7 +34,6 @@ from fertopt._core.validation import (
     response_values,
     to_numeric,
 )
-from fertopt.curves.curve import Curve
 from fertopt.curves.models import MODELS
 from fertopt.exceptions import (
     ConvergenceError,
@@ -52,6 +51,7 @@ try:  # the nonlinear engine is written beside this module; until it lands, line
 except ImportError:  # pragma: no cover - present once the nonlinear engine is merged
     fit_nlme = None
 from fertopt.network.site_optimum import solve_rates, statuses
+from fertopt.response import response_from_coefficients
 from fertopt.units import NUTRIENT_FORMS, parse_unit
 
 __all__ = ["fit_network", "NETWORK_MODELS", "DEFAULT_RANDOM", "FEW_SITES"]
@@ -174,7 +174,7 @@ def prepare_network(
         left_out="left_out_no_rate",
         warn_list=warn,
         stop=".",
-        stacklevel=4,
+        stacklevel=3,
     )
     sub = frame.loc[keep]
     x, y = x[keep], y[keep]
@@ -483,28 +483,25 @@ def _assemble(
         len(beta) + len(idx) * (len(idx) + 1) // 2 + (1 if block is not None else 0) + 1
     )
     loglik = float(est.loglik)
-    curve = Curve(
-        spec=spec,
-        theta=beta,
-        vcov=beta_cov,
-        data=None,
-        resid=None,
-        sse=math.nan,
-        df_resid=df,
-        sigma=math.sqrt(sigma2),
-        rate=rate,
-        nutrient=nd.nutrient,
-        response_unit=nd.response_unit,
-        rate_unit=nd.rate_unit,
-        rate_range=(float(nd.x.min()), float(nd.x.max())),
-        converged=bool(est.converged),
-        message=str(est.message),
-    )
-    if not est.converged and not np.all(np.isfinite(beta)):
+    if not np.all(np.isfinite(beta)):
         raise ConvergenceError(
             f"the {model} network model could not be fitted ({est.message}); try fewer "
             "parameters in random= or another model."
         )
+    # the average site as a response curve with the covariance of its parameters: optima,
+    # intervals, predictions with bands and figures of single-trial fits apply to it
+    population = response_from_coefficients(
+        model,
+        rate_range=(float(nd.x.min()), float(nd.x.max())),
+        nutrient=nd.nutrient,
+        units={"response": nd.response_unit, "rate": nd.rate_unit},
+        vcov=(beta_cov + beta_cov.T) / 2,
+        sigma=math.sqrt(sigma2),
+        df_resid=df,
+        response=str(response),
+        rate=str(rate),
+        **dict(zip(spec.params, (float(v) for v in beta), strict=True)),
+    )
     return NetworkFit(
         model=model,
         response=str(response),
@@ -532,7 +529,7 @@ def _assemble(
         singular=singular,
         confidence_level=level,
         warnings=tuple(warn),
-        _curve=curve,
+        _population=population,
         _estimate=est,
         _data=nd.frame.reset_index(drop=True),
     )

@@ -20,9 +20,11 @@ thousands of sites costs no more than a few matrix products per evaluation.
 
 The rate is divided by its largest value before fitting (the same model: a diagonal rescaling
 of the fixed and random columns, as lme4's "consider rescaling" advice asks), and estimates are
-scaled back.  The optimum found by L-BFGS-B is polished by Newton steps with central-difference
-derivatives, so that the deviance is at its minimum to about 1e-10 in ``θ``, well beyond the
-tolerance at which lme4 stops.
+scaled back.  The optimum found by SLSQP (bounded sequential quadratic programming) is
+polished by Newton steps with central-difference derivatives, so that the deviance is at its
+minimum to about 1e-9 in ``θ``, beyond the tolerance at which lme4 stops.  A diagonal element
+of ``Λ`` near 0 is refitted held at 0 and kept there when the deviance is no higher (a boundary,
+"singular", fit).
 """
 
 from __future__ import annotations
@@ -265,14 +267,14 @@ def fit_lmm(
     start[diag] = 1.0
     bounds = [(0.0, None) if i in diag else (None, None) for i in range(n_theta)]
 
-    def run(x0: np.ndarray) -> optimize.OptimizeResult:
+    def run(x0: np.ndarray, fixed: Sequence[int] = ()) -> optimize.OptimizeResult:
         return optimize.minimize(
             _deviance,
             x0,
             args=(prob,),
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000},
+            method="SLSQP",
+            bounds=[(0.0, 0.0) if i in fixed else b for i, b in enumerate(bounds)],
+            options={"ftol": 1e-12, "maxiter": 1000},
         )
 
     best = run(start)
@@ -293,6 +295,15 @@ def fit_lmm(
         if not challenger.fun < best.fun - 1e-10 * abs(best.fun):
             break
         best = challenger
+    # A small diagonal element may be a boundary optimum that the optimiser approached without
+    # reaching: refit with it held at 0, and keep that when the deviance is no higher.
+    held: list[int] = [i for i in diag if best.x[i] < 1e-7]
+    for i in sorted((i for i in diag if 1e-7 <= best.x[i] < 0.05), key=lambda i: best.x[i]):
+        x0 = np.array(best.x, float)
+        x0[[*held, i]] = 0.0
+        trial = run(x0, fixed=[*held, i])
+        if trial.fun <= best.fun + 1e-9 * abs(best.fun):
+            best, held = trial, [*held, i]
     theta = np.asarray(best.x, float)
     theta[diag] = np.where(theta[diag] < 1e-7, 0.0, theta[diag])
     free = [i for i in range(n_theta) if i not in diag or theta[i] > 0]

@@ -83,7 +83,8 @@ class NewSiteOptimum(ResultBase):
     seed : int or None
         Seed of the generator (reproduce with ``rng=seed``); None when a Generator was given.
     population_uncertainty : bool
-        Whether the draws include the uncertainty of the population parameters.
+        Whether the draws include the uncertainty of the population parameters and of the
+        covariance of the site effects.
     price_ratio : float
         Nutrient : crop price ratio applied (0 for maximum yield).
     price_ratio_text : str
@@ -284,15 +285,26 @@ class NetworkFit(ResultBase):
     singular: tuple[str, ...]
     confidence_level: float
     warnings: tuple[str, ...] = ()
-    _curve: Any = field(default=None, repr=False, compare=False)
+    _population: Any = field(default=None, repr=False, compare=False)
     _estimate: Any = field(default=None, repr=False, compare=False)
     _data: Any = field(default=None, repr=False, compare=False)
 
     # -- values ---------------------------------------------------------------------
     @property
+    def population(self) -> Any:
+        """The curve of the average site as a :class:`~fertopt.ResponseFit` (from its
+        coefficients and their covariance, on ``df`` degrees of freedom): ``predict`` with
+        confidence bands, ``optimum``, ``net_return_curve``, ``plot``."""
+        return self._population
+
+    @property
     def curve(self) -> Curve:
         """The population curve (the average site) with the covariance of its parameters."""
-        return self._curve
+        return self._population.curve
+
+    @property
+    def _curve(self) -> Curve:
+        return self._population.curve
 
     @property
     def data(self) -> pd.DataFrame:
@@ -398,7 +410,10 @@ class NetworkFit(ResultBase):
         n_draws : int, default 4000
             Simulated new sites.
         population_uncertainty : bool, default True
-            Draw the population parameters from their sampling distribution too.
+            Draw the population parameters from ``N(β̂, Cov β̂)`` and the covariance of the
+            site effects from an inverse Wishart on ``n_sites − 1`` df around its estimate
+            (the classical normal prediction interval for one random parameter); without
+            it, the plug-in ``N(β̂ + 0, Ψ̂)``, which is too narrow with few sites.
         rng : int, numpy Generator or None
             Seed or generator of the simulation; the seed is recorded.
 
@@ -419,7 +434,7 @@ class NetworkFit(ResultBase):
             check_choice(ci, "ci", ("delta", "fieller"))
         level_ci = self.confidence_level if confidence_level is None else confidence_level
         opt = optimum(
-            self._curve,
+            self._population,
             prices=prices,
             price_ratio=price_ratio,
             ci=ci,
@@ -463,6 +478,11 @@ class NetworkFit(ResultBase):
         if isinstance(rng, np.random.Generator):
             generator, seed = rng, None
         else:
+            if rng is not None and not isinstance(rng, (int, np.integer)):
+                raise OptionError(
+                    f"rng must be an integer seed or a numpy Generator, got {rng!r}; for "
+                    "example rng=1."
+                )
             seed = int(np.random.SeedSequence().entropy % 2**32) if rng is None else int(rng)
             generator = np.random.default_rng(seed)
         econ = resolve_curve_prices(self._curve, prices, price_ratio)
@@ -478,6 +498,7 @@ class NetworkFit(ResultBase):
             n_draws,
             generator,
             population_uncertainty=bool(population_uncertainty),
+            n_sites=self.n_sites,
         )
         rates, cases = solve_rates(spec, thetas, ratio)
         lo, hi = self._curve.rate_range

@@ -82,19 +82,49 @@ def draw_parameters(
     rng: np.random.Generator,
     *,
     population_uncertainty: bool = True,
+    n_sites: int | None = None,
 ) -> np.ndarray:
     """``n_draws`` parameter vectors of new sites: ``β* + b`` (``b`` on the random parameters).
 
-    ``β* ~ N(β̂, Cov β̂)`` when ``population_uncertainty``, else ``β̂``; ``b ~ N(0, Ψ)``.
-    Covariances are factored by eigen-decomposition, so a singular ``Ψ`` (a variance at 0) is
-    drawn exactly.
+    Without ``population_uncertainty``: ``β* = β̂`` and ``b ~ N(0, Ψ̂)``.  With it,
+    ``β* ~ N(β̂, Cov β̂)`` and, per draw, ``Ψ* ~ W⁻¹(ν, ν Ψ̂)`` (inverse Wishart,
+    ``ν = n_sites − 1``), then ``b ~ N(0, Ψ*)``: for one random parameter this is
+    ``σ²* = ν s² / χ²_ν``, which turns the interval into the classical prediction interval
+    ``±t_ν · s`` of a new draw from a normal sample of ``n_sites`` sites.  A Ψ̂ with a zero
+    variance is drawn in the subspace of its positive eigenvalues.
     """
     p, k = len(beta), len(random_idx)
     out = np.tile(np.asarray(beta, float), (n_draws, 1))
     if population_uncertainty:
         out += rng.standard_normal((n_draws, p)) @ _root(beta_cov).T
-    if k:
-        out[:, list(random_idx)] += rng.standard_normal((n_draws, k)) @ _root(psi).T
+    if not k:
+        return out
+    z = rng.standard_normal((n_draws, k))
+    if not population_uncertainty or n_sites is None:
+        out[:, list(random_idx)] += z @ _root(psi).T
+        return out
+    values, vectors = np.linalg.eigh((np.asarray(psi, float) + np.asarray(psi, float).T) / 2)
+    keep = values > 1e-12 * max(float(values.max()), 0.0)
+    r = int(keep.sum())
+    if r == 0:
+        return out
+    nu = max(n_sites - 1, r)
+    vec = vectors[:, keep]
+    # inverse Wishart W⁻¹(ν, ν Λ) in the r-dimensional subspace: the inverse of a Wishart
+    # draw W(ν, (ν Λ)⁻¹) = A A' with A the Bartlett factor
+    lam = values[keep]
+    scale_root = np.diag(1.0 / np.sqrt(nu * lam))
+    bart = np.zeros((n_draws, r, r))
+    for i in range(r):
+        bart[:, i, i] = np.sqrt(rng.chisquare(nu - i, n_draws))
+        for j in range(i):
+            bart[:, i, j] = rng.standard_normal(n_draws)
+    a = scale_root @ bart  # W = a a'
+    w = a @ np.swapaxes(a, 1, 2)
+    psi_star = np.linalg.inv(w)
+    root = np.linalg.cholesky((psi_star + np.swapaxes(psi_star, 1, 2)) / 2)
+    b_r = np.einsum("nij,nj->ni", root, z[:, :r])
+    out[:, list(random_idx)] += b_r @ vec.T
     return out
 
 

@@ -20,8 +20,11 @@ ctrl <- lmerControl(optimizer = "bobyqa",
 forms <- list(
   slope = yield ~ n100 + I(n100^2) + (1 + n100 | site),
   rep = yield ~ n100 + I(n100^2) + (1 | site) + (1 | site:rep),
-  slope_rep = yield ~ n100 + I(n100^2) + (1 + n100 | site) + (1 | site:rep)
+  slope_rep = yield ~ n100 + I(n100^2) + (1 + n100 | site) + (1 | site:rep),
+  full = yield ~ n100 + I(n100^2) + (1 + n100 + I(n100^2) | site)
 )
+power <- c("(Intercept)" = 0, n100 = 1, "I(n100^2)" = 2)
+word <- c("(Intercept)" = "intercept", n100 = "linear", "I(n100^2)" = "quadratic")
 scale_fixed <- c(1, 1 / 100, 1 / 100^2)
 fixed <- list(); vc <- list(); fit <- list(); coefs <- list()
 for (name in names(forms)) for (reml in c(TRUE, FALSE)) {
@@ -33,14 +36,14 @@ for (name in names(forms)) for (reml in c(TRUE, FALSE)) {
     term = c("intercept", "linear", "quadratic"), estimate = b, se = se)
   v <- as.data.frame(VarCorr(m))
   # scale the random-slope rows back to kg/ha: variance / 100^2, covariance / 100
-  slope1 <- !is.na(v$var1) & v$var1 == "n100"
-  slope2 <- !is.na(v$var2) & v$var2 == "n100"
-  k <- ifelse(is.na(v$var2), 2 * slope1, slope1 + slope2)
+  # scale the rows back to kg/ha: a (co)variance of terms with powers a and b / 100^(a + b)
+  pw <- function(x) ifelse(is.na(x), 0, power[ifelse(is.na(x), "(Intercept)", x)])
+  k <- ifelse(v$grp == "Residual", 0, ifelse(is.na(v$var2), 2 * pw(v$var1), pw(v$var1) + pw(v$var2)))
   v$vcov <- v$vcov / 100^k
   variance <- is.na(v$var2)
   v$sdcor[variance] <- sqrt(v$vcov[variance])
-  v$var1 <- sub("n100", "linear", sub("(Intercept)", "intercept", v$var1, fixed = TRUE))
-  v$var2 <- sub("n100", "linear", sub("(Intercept)", "intercept", v$var2, fixed = TRUE))
+  v$var1 <- ifelse(is.na(v$var1), NA, word[v$var1])
+  v$var2 <- ifelse(is.na(v$var2), NA, word[v$var2])
   vc[[length(vc) + 1]] <- data.frame(model = name, method = method, v)
   eonr <- unname((ratio - b[2]) / (2 * b[3]))
   # REML's log-likelihood contains log|X'V^-1 X|, which the rescaling of the rate changes by

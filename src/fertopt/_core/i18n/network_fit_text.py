@@ -43,7 +43,7 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
     "nf_correlation": ("Covariance of the site effects", "试验点效应的协方差"),
     "nf_sites_table": (
         "Sites: predicted parameters (BLUP) and optima",
-        "各试验点：参数预测值（BLUP）与最佳施肥量",
+        "各试验点：参数预测值（最佳线性无偏预测）与最佳施肥量",
     ),
     "nf_group_site": ("site", "试验点"),
     "nf_group_block": ("block within site", "试验点内区组"),
@@ -65,7 +65,7 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
     "nf_fig_yield": ("Yield", "产量"),
     "nf_fig_title": (
         "Response over {n} sites: site curves (BLUP) and their optima (▲)",
-        "{n} 个试验点的效应曲线（BLUP）及其最佳施肥量（▲）",
+        "{n} 个试验点的效应曲线（最佳线性无偏预测）及其最佳施肥量（▲）",
     ),
     # -- NewSiteOptimum -----------------------------------------------------------
     "nso_title_economic": (
@@ -108,10 +108,11 @@ NETWORK_FIT_TEXT: dict[str, tuple[str, str]] = {
         "推荐施肥量至少需要 8 个试验点（最好 15 个以上）",
     ),
     "nf_singular": (
-        "boundary (singular) fit: the variance of {terms} is estimated as zero; the data do not "
-        "show that it varies between sites (consider leaving it out of random=)",
-        "边界（奇异）拟合：{terms} 的方差估计为零；数据未显示其在试验点间有变化"
-        "（可考虑从 random= 中去掉）",
+        "boundary (singular) fit at {terms}: its site effect is estimated as zero or as an "
+        "exact combination of the other site effects, so the data do not show it varying "
+        "between sites on its own (consider leaving it out of random=)",
+        "边界（奇异）拟合，涉及 {terms}：其试验点效应估计为零或是其他试验点效应的精确线性组合，"
+        "数据未显示其在试验点间独立变化（可考虑从 random= 中去掉）",
     ),
     "nf_not_converged": (
         "the fit did not converge ({why}); its estimates may be unreliable",
