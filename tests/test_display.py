@@ -159,6 +159,33 @@ RESULTS["NewSiteOptimum"] = lambda: _network().optimum(
     prices=fo.Prices(crop=200, crop_unit="t", N=1.1), new_site=True, n_draws=500, rng=1
 )
 
+
+def _recommendation():
+    # 10 simulated quadratic sites, 3 blocks (fo.recommend; the network method is tested in
+    # test_recommend.py)
+    rng = np.random.default_rng(2)
+    site = np.repeat(np.arange(10), 18)
+    n = np.tile([0.0, 50, 100, 150, 200, 250], 30)
+    rep = np.tile(np.repeat([1, 2, 3], 6), 10)
+    b = 40 + rng.normal(0, 3, 10)
+    y = 6000 + b[site] * n - 0.12 * n * n + rng.normal(0, 120, len(n))
+    d = pd.DataFrame({"site": [f"s{i}" for i in site], "rep": rep, "N": n, "yield": y})
+    return fo.recommend(
+        d,
+        response="yield",
+        rate="N",
+        site="site",
+        block="rep",
+        prices=fo.Prices(crop=0.2, N=1.0),
+        model="quadratic",
+        methods=("mrtn", "class_regression", "site_mean"),
+        price_grid={"crop": [0.2], "N": [1.0]},
+        rng=1,
+    )
+
+
+RESULTS["Recommendation"] = _recommendation
+
 if hasattr(fo, "run_batch"):  # merged from the batch branch
     RESULTS["BatchResult"] = lambda: fo.run_batch(
         _minnesota(), by="year", response="yld_grain_dry_kgha", treatment="trt", block="rep"

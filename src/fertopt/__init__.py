@@ -68,8 +68,10 @@ from fertopt.network import (
     NetworkFit,
     NewSiteOptimum,
     PooledThree414,
+    Recommendation,
     fit_network,
     pool_three414,
+    recommend,
 )
 from fertopt.omission import OmissionResult, omission
 from fertopt.plan import AnalysisPlan, plan_analysis
@@ -108,6 +110,8 @@ from fertopt.units import Prices
 __all__ = [
     "pool_three414",
     "PooledThree414",
+    "recommend",
+    "Recommendation",
     "plan_analysis",
     "audit",
     "AuditResult",

@@ -32,6 +32,7 @@ from fertopt.batch import check_output, run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
 from fertopt.multcomp import LETTER_TESTS
+from fertopt.network import RECOMMEND_METHODS, recommend
 from fertopt.plan import DESIGNS, plan_analysis
 from fertopt.reports import trial_report
 from fertopt.soiltest import (
@@ -58,6 +59,7 @@ _EPILOG = """examples:
       --lang zh --report report.html
   fertopt batch "trials/*.csv" --by site,year --out results.parquet
   fertopt design 3414 --level2 N=18,P2O5=8,K2O=19 --reps 3 --seed 1 --out fieldbook.csv
+  fertopt recommend trials.csv --site site --rate N --block rep --prices crop=0.2,N=1.0
 """
 
 _ANALYZE_EPILOG = """Roles that are not given are guessed from the column names (yield/产量,
@@ -1004,6 +1006,105 @@ def _add_soiltest(sub: Any) -> None:
     st.set_defaults(func=_cmd_soiltest)
 
 
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    """``fertopt recommend``: a rate for a region from a trial network, scored on held-out sites."""
+    report_path = Path(args.report) if args.report else None
+    if report_path is not None:
+        if report_path.suffix.lower() not in (".html", ".htm", ".md"):
+            raise OptionError(f"--report {args.report}: the file name must end in .html or .md.")
+        check_writable(report_path, "--report")
+    prices = _parse_prices(args.prices)
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    frame = read_trials(args.file, sheet=args.sheet)
+    result = recommend(
+        frame,
+        response=_as_read(frame, args.response),
+        rate=_as_read(frame, args.rate),
+        site=_as_read(frame, args.site),
+        block=_as_read(frame, args.block),
+        year=_as_read(frame, args.year),
+        prices=prices,
+        methods=methods,
+        model=args.model,
+        classes=_as_read(frame, args.classes),
+        folds=args.folds,
+        within=args.within,
+        rng=args.seed,
+        validate="none" if args.no_validation else "leave_site_out",
+    )
+    if report_path is not None:
+        report = result.report(lang=args.lang)
+        if report_path.suffix.lower() == ".md":
+            report.to_markdown(report_path)
+        else:
+            report.to_html(report_path)
+        print(f"fertopt: wrote {report_path}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print(result.summary(lang=args.lang).as_markdown(), end="")
+    else:
+        print(result.summary(lang=args.lang).as_text())
+    return 0
+
+
+def _add_recommend(sub: Any) -> None:
+    """The ``recommend`` subcommand: a regional rate from a trial network with its regret."""
+    rc = sub.add_parser(
+        "recommend",
+        help="a rate for the next field of a region from a network of rate trials, with the "
+        "net return each method loses on sites it did not see",
+        description="Fit every site's response curve, recommend a rate by each method (MRTN, "
+        "class regression, mean of site optima, network model) and score each method by "
+        "leave-site-out validation: the net return lost per area on held-out sites against "
+        "their own economic optimum (regret).",
+        epilog="examples:\n"
+        "  fertopt recommend trials.csv --site site --rate N --block rep "
+        "--prices crop=0.2,N=1.0\n"
+        "  fertopt recommend trials.csv --site site --rate N --prices crop=2.6,N=4.5 "
+        "--classes soil_n --lang zh --report 推荐施肥.html\n"
+        "  fertopt recommend big.parquet --site site --rate N --prices crop=0.2,N=1 "
+        "--folds 10 --seed 1",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rc.add_argument("file", help="CSV, Excel or Parquet file, one row per plot of every site")
+    rc.add_argument("--sheet", help="Excel sheet (name or number)")
+    rc.add_argument("--site", required=True, help="site column")
+    rc.add_argument("--rate", required=True, help="nutrient rate column (e.g. N)")
+    rc.add_argument("--response", default="yield", help="yield column (default: yield)")
+    rc.add_argument("--block", help="replicate column within sites")
+    rc.add_argument("--year", help="year column (a site-year is one curve)")
+    rc.add_argument("--prices", required=True, help="crop and nutrient prices, e.g. crop=0.2,N=1.0")
+    rc.add_argument(
+        "--methods",
+        default=",".join(RECOMMEND_METHODS),
+        help=f"comma-separated methods (default: all of {', '.join(RECOMMEND_METHODS)})",
+    )
+    rc.add_argument("--model", default="quadratic_plateau", help="response model of each site")
+    rc.add_argument(
+        "--classes", help="class column of class regression (default: CK yield terciles)"
+    )
+    rc.add_argument("--folds", type=int, help="random folds of sites (default: leave one site out)")
+    rc.add_argument("--seed", type=int, help="seed of the folds and of the bias estimate")
+    rc.add_argument(
+        "--within",
+        type=float,
+        default=1.0,
+        help="width of the profitable range in money per area (default: 1)",
+    )
+    rc.add_argument("--no-validation", action="store_true", help="recommend only")
+    rc.add_argument("--lang", choices=("en", "zh"), default="en", help="language (default: en)")
+    rc.add_argument("--report", metavar="PATH", help="write a report (.html or .md)")
+    rc.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="what to print on standard output (default: text)",
+    )
+    _add_debug(rc)
+    rc.set_defaults(func=_cmd_recommend)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fertopt",
@@ -1015,7 +1116,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for add in (_add_analyze, _add_batch, _add_audit, _add_example, _add_design, _add_soiltest):
+    for add in (
+        _add_analyze,
+        _add_batch,
+        _add_audit,
+        _add_example,
+        _add_design,
+        _add_soiltest,
+        _add_recommend,
+    ):
         add(sub)
     return parser
 

@@ -51,6 +51,7 @@ NetworkCalibration     :func:`fertopt.soiltest.calibrate_network`
 NetworkFit             :func:`fertopt.fit_network`
 NewSiteOptimum         ``NetworkFit.optimum(new_site=True)``
 PooledThree414         :func:`fertopt.pool_three414`
+Recommendation         :func:`fertopt.recommend`
 =====================  ================================================================
 
 This module sits at the top of the package (it imports the batch engine and the studies), so
@@ -76,7 +77,7 @@ from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
 from fertopt.mixed import CombinedAnovaResult, HomogeneityResult, MixedModelResult
 from fertopt.multcomp import MultCompResult
-from fertopt.network import NetworkFit, NewSiteOptimum, PooledThree414
+from fertopt.network import NetworkFit, NewSiteOptimum, PooledThree414, Recommendation
 from fertopt.omission import OmissionResult
 from fertopt.plan import AnalysisPlan
 from fertopt.reports import TrialReport
@@ -101,6 +102,7 @@ from fertopt.surface import (
 from fertopt.three414 import Three414Result
 
 __all__ = [
+    "Recommendation",
     "ResultBase",
     "AnovaResult",
     "CombinedAnovaResult",

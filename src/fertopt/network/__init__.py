@@ -12,9 +12,12 @@ The package sits above ``soiltest`` (class regression groups sites by soil-test 
 from __future__ import annotations
 
 from fertopt.network.fit import fit_network
+from fertopt.network.methods import DEFAULT_METHODS as RECOMMEND_METHODS
 from fertopt.network.network_result import NetworkFit, NewSiteOptimum
 from fertopt.network.pool3414 import POOL_METHODS, pool_three414
 from fertopt.network.pool3414_result import PooledThree414
+from fertopt.network.recommend import recommend
+from fertopt.network.recommendation import Recommendation
 
 __all__: list[str] = [
     "fit_network",
@@ -23,4 +26,7 @@ __all__: list[str] = [
     "pool_three414",
     "PooledThree414",
     "POOL_METHODS",
+    "recommend",
+    "Recommendation",
+    "RECOMMEND_METHODS",
 ]

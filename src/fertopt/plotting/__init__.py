@@ -14,6 +14,7 @@ already issued (``styling.WARNED``): replace them there.
 from __future__ import annotations
 
 from fertopt.plotting.anova import plot_means, plot_residuals
+from fertopt.plotting.network import plot_recommendation
 from fertopt.plotting.omission import plot_omission
 from fertopt.plotting.published import plot_reported_points, plot_surface_points
 from fertopt.plotting.response import plot_net_return, plot_response
@@ -51,4 +52,5 @@ __all__ = [
     "plot_reported_points",
     "plot_surface_points",
     "plot_soiltest",
+    "plot_recommendation",
 ]

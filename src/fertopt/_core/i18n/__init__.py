@@ -40,6 +40,7 @@ from fertopt._core.i18n.network_fit_text import NETWORK_FIT_TEXT
 from fertopt._core.i18n.network_text import NETWORK_TEXT
 from fertopt._core.i18n.plan_text import PLAN_TEXT
 from fertopt._core.i18n.pool3414_text import POOL3414_TEXT
+from fertopt._core.i18n.recommend_text import RECOMMEND_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import (
@@ -94,6 +95,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **DELIVERY_TEXT,
     **POOL3414_TEXT,
     **AUDIT_TEXT,
+    **RECOMMEND_TEXT,
 }
 
 

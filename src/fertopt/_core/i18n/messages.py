@@ -27,6 +27,7 @@ from typing import Any
 
 from fertopt._core.i18n.message_text import MESSAGE_TEXT
 from fertopt._core.i18n.network_fit_text import NETWORK_FIT_TEXT
+from fertopt._core.i18n.recommend_text import RECOMMEND_TEXT
 from fertopt._core.i18n.report_text import REPORT_TEXT
 from fertopt._core.i18n.result_text import RESULT_TEXT
 from fertopt._core.i18n.tables import MODELS
@@ -50,6 +51,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     **RESULT_TEXT,
     **MESSAGE_TEXT,
     **NETWORK_FIT_TEXT,
+    **RECOMMEND_TEXT,
 }
 
 
