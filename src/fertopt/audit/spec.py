@@ -265,7 +265,11 @@ _NESTED: dict[str, dict[str, tuple[str, str]]] = {
     "point": POINT,
     "econ_row": ECON_ROW,
     "econ_claim": ECON_CLAIM,
-    "product": {"price": ("number", "price per kg of product"), "grade": ("number", "fraction")},
+    "product": {
+        "name": ("text", "the product (urea, single superphosphate ...)"),
+        "price": ("number", "price per kg of product"),
+        "grade": ("number", "nutrient fraction of the product (urea 0.46)"),
+    },
 }
 
 #: Chinese (and alternative English) field names -> the schema's names.

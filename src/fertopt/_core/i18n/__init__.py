@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fertopt._core.i18n.audit_text import AUDIT_TEXT
 from fertopt._core.i18n.correlation_text import CORRELATION_MESSAGES, CORRELATION_TEXT
 from fertopt._core.i18n.delivery_text import DELIVERY_TEXT
 from fertopt._core.i18n.message_text import MESSAGE_TEXT
@@ -88,6 +89,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     **MIXED_TEXT,
     **MESSAGE_TEXT,
     **DELIVERY_TEXT,
+    **AUDIT_TEXT,
 }
 
 

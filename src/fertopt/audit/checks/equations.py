@@ -1,0 +1,832 @@
+"""Response equations: maxima, economic optima and yields re-derived from the printed
+coefficients; convex curves, saddles, negative rates and rates beyond the tested range; the
+fit statistics (R² ↔ r ↔ adjusted R² ↔ F) refitted from the printed means.
+
+Single-nutrient quadratic ``y = a x² + b x + c``: the maximum is at ``x = −b / 2a`` with
+``y = c − b² / 4a`` (a maximum only when ``a < 0``), the economic optimum where the slope
+equals the price ratio, ``b + 2 a x = Px / Py``.  Surfaces go through
+:func:`fertopt.surface_from_coefficients` and their canonical analysis.  Prices and design
+rates are taken as exact (the figures the paper computed with); coefficients, yields and
+statistics vary by half a unit of their last printed digit.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from fertopt.audit.checks.design import identifiability, in_hull
+from fertopt.audit.checks.registry import register
+from fertopt.audit.checks.rounding import propagate, rounding_verdict
+from fertopt.audit.checks.units import price_alternatives
+from fertopt.audit.claims import Claim, Context, both
+from fertopt.audit.spec import Printed
+from fertopt.response import response_from_coefficients
+from fertopt.surface import surface_from_coefficients
+
+__all__ = ["check_equations", "refit_statistics"]
+
+
+def _f(x: float, d: int = 2) -> str:
+    return f"{x:.{d}f}"
+
+
+def _d(x: Any, extra: int = 1) -> int:
+    """Decimals to show a value compared with the printed ``x``: one more than printed."""
+    return (x.decimals if isinstance(x, Printed) else 2) + extra
+
+
+@register("equations", section="equations", order=40)
+def check_equations(equations: list[dict], ctx: Context) -> list[Claim]:
+    """The claims of every printed equation, in the spec's order."""
+    out: list[Claim] = []
+    for eq in equations:
+        if eq.get("form") == "surface":
+            out.extend(_surface(eq, ctx))
+        else:
+            out.extend(_single(eq, ctx))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# single nutrient
+# ---------------------------------------------------------------------------
+def _ratio(ctx: Context, nutrient: str) -> float | None:
+    prices, crop = ctx.nutrient_prices(), ctx.crop_price()
+    if crop is None or nutrient not in prices:
+        return None
+    return prices[nutrient] / crop
+
+
+def _single(eq: dict, ctx: Context) -> list[Claim]:
+    nut, name = str(eq["nutrient"]), str(eq["id"])
+    topic = both("au_topic_equation", name=name)
+    coefs = eq.get("coefficients") or {}
+    item = f"equation.{name}"
+    ratio = _ratio(ctx, nut)
+    if eq.get("coefficients_lost") or not coefs:
+        return [_points_only(eq, ctx, topic, item, ratio)]
+    a = coefs.get("quadratic", Printed(0, 0))
+    b, c = coefs.get("linear", Printed(0, 0)), coefs.get("intercept", Printed(0, 0))
+    inputs = {"a": a, "b": b, "c": c}
+    rng = _tested(eq, ctx, nut)
+    fit = response_from_coefficients(
+        "quadratic" if float(a) != 0 else "linear",
+        rate_range=rng or (0.0, 1.0),
+        nutrient=nut,
+        units={"response": "kg/mu", "rate": "kg/mu"},
+        response="yield",
+        intercept=float(c),
+        linear=float(b),
+        **({"quadratic": float(a)} if float(a) != 0 else {}),
+    )
+    detail: dict[str, Any] = {"fit": fit, "tested_range": rng}
+    ctx.details[name] = detail
+    eqn = f"y = {a!r} x² + {b!r} x + {c!r}"
+    out: list[Claim] = []
+    concave = float(a) < 0
+
+    def y(x: float, a: float, b: float, c: float) -> float:
+        return a * x * x + b * x + c
+
+    mx = eq.get("maximum") or {}
+    if mx:
+        if concave:
+            x0, lo, hi = propagate(lambda a, b, c: -b / (2 * a), inputs)
+            y0, ylo, yhi = propagate(lambda a, b, c: c - b * b / (4 * a), inputs)
+            detail["maximum"] = (x0, y0)
+            if mx.get("rate") is not None:
+                out.append(
+                    Claim(
+                        item=f"{item}.maximum.rate",
+                        topic=topic,
+                        claim=both("au_eq_max_rate_claim", x=repr(mx["rate"])),
+                        paper_says=repr(mx["rate"]),
+                        fertopt_finds=(f"{_f(x0, 3)} kg", f"{_f(x0, 3)} kg"),
+                        verdict=rounding_verdict(mx["rate"], x0, lo, hi),
+                        why=both(
+                            "au_eq_max_rate_why",
+                            a=repr(a),
+                            b=repr(b),
+                            x=_f(x0, 3),
+                            lo=_f(lo, 3),
+                            hi=_f(hi, 3),
+                        ),
+                        paper_value=float(mx["rate"]),
+                        fertopt_value=x0,
+                        low=lo,
+                        high=hi,
+                    )
+                )
+            if mx.get("yield") is not None:
+                v = rounding_verdict(mx["yield"], y0, ylo, yhi)
+                out.append(
+                    Claim(
+                        item=f"{item}.maximum.yield",
+                        topic=topic,
+                        claim=both("au_eq_max_yield_claim", y=repr(mx["yield"])),
+                        paper_says=repr(mx["yield"]),
+                        fertopt_finds=(f"{_f(y0)} kg", f"{_f(y0)} kg"),
+                        verdict=v,
+                        why=both(
+                            "au_eq_max_yield_why",
+                            a=repr(a),
+                            b=repr(b),
+                            c=repr(c),
+                            y=_f(y0),
+                            lo=_f(ylo),
+                            hi=_f(yhi),
+                            off=both("au_not_on_curve", y=repr(mx["yield"]))
+                            if v == "wrong"
+                            else "",
+                        ),
+                        paper_value=float(mx["yield"]),
+                        fertopt_value=y0,
+                        low=ylo,
+                        high=yhi,
+                    )
+                )
+        else:
+            out.append(_convex_maximum(eq, mx, inputs, topic, item, detail))
+    op = eq.get("optimum") or {}
+    if op:
+        if ratio is None:
+            out.append(
+                Claim(
+                    item=f"{item}.optimum",
+                    topic=topic,
+                    claim=both("au_eq_opt_claim", x=repr(op.get("rate")), y=repr(op.get("yield"))),
+                    paper_says=f"{op.get('rate')!r} → {op.get('yield')!r}",
+                    fertopt_finds=both("au_unchecked"),
+                    verdict="cannot be checked",
+                    why=both("au_no_prices", nut=nut),
+                    paper_value=float(op.get("rate", math.nan) or math.nan),
+                )
+            )
+        elif concave:
+            xo, lo, hi = propagate(lambda a, b, c: (ratio - b) / (2 * a), inputs)
+            yo, ylo, yhi = propagate(lambda a, b, c: y((ratio - b) / (2 * a), a, b, c), inputs)
+            detail["optimum"] = (xo, yo)
+            prices = ctx.nutrient_prices()
+            if op.get("rate") is not None:
+                v = rounding_verdict(op["rate"], xo, lo, hi)
+                alt = ("", "")
+                if v == "wrong":
+                    alt = price_alternatives(float(op["rate"]), float(a), float(b), nut, ratio, ctx)
+                out.append(
+                    Claim(
+                        item=f"{item}.optimum.rate",
+                        topic=topic,
+                        claim=both("au_eq_opt_rate_claim", x=repr(op["rate"])),
+                        paper_says=repr(op["rate"]),
+                        fertopt_finds=(f"{_f(xo, 3)} kg", f"{_f(xo, 3)} kg"),
+                        verdict=v,
+                        why=both(
+                            "au_eq_opt_rate_why",
+                            px=f"{prices[nut]:g}",
+                            py=f"{ctx.crop_price():g}",
+                            r=_f(ratio, 4),
+                            a=repr(a),
+                            b=repr(b),
+                            x=_f(xo, 3),
+                            alt=alt,
+                        ),
+                        paper_value=float(op["rate"]),
+                        fertopt_value=xo,
+                        low=lo,
+                        high=hi,
+                    )
+                )
+            if op.get("yield") is not None:
+                out.append(
+                    Claim(
+                        item=f"{item}.optimum.yield",
+                        topic=topic,
+                        claim=both("au_eq_opt_yield_claim", y=repr(op["yield"])),
+                        paper_says=repr(op["yield"]),
+                        fertopt_finds=(f"{_f(yo)} kg", f"{_f(yo)} kg"),
+                        verdict=rounding_verdict(op["yield"], yo, ylo, yhi),
+                        why=both(
+                            "au_eq_opt_yield_why", x=_f(xo, 3), y=_f(yo), lo=_f(ylo), hi=_f(yhi)
+                        ),
+                        paper_value=float(op["yield"]),
+                        fertopt_value=yo,
+                        low=ylo,
+                        high=yhi,
+                    )
+                )
+        else:
+            out.append(_convex_optimum(eq, op, inputs, ratio, ctx, topic, item, detail))
+    for i, pt in enumerate(eq.get("yields") or []):
+        if pt.get("rate") is None or pt.get("yield") is None:
+            continue
+        x = float(pt["rate"])
+        v0, lo, hi = propagate(lambda a, b, c, x=x: y(x, a, b, c), inputs)
+        out.append(
+            Claim(
+                item=f"{item}.yields[{i}]",
+                topic=topic,
+                claim=both("au_eq_point_claim", x=repr(pt["rate"]), y=repr(pt["yield"])),
+                paper_says=f"{pt['rate']!r} → {pt['yield']!r}",
+                fertopt_finds=(f"{_f(v0)} kg", f"{_f(v0)} kg"),
+                verdict=rounding_verdict(pt["yield"], v0, lo, hi),
+                why=both(
+                    "au_eq_point_why", eqn=eqn, x=repr(pt["rate"]), y=_f(v0), lo=_f(lo), hi=_f(hi)
+                ),
+                paper_value=float(pt["yield"]),
+                fertopt_value=v0,
+                low=lo,
+                high=hi,
+            )
+        )
+    rec = eq.get("recommendation") or {}
+    if rec.get("rate") is not None:
+        out.append(_recommendation(rec, rng, topic, item, nut))
+    con = eq.get("conclusion") or {}
+    if con.get("yield") is not None:
+        out.append(_conclusion(con, inputs, concave, topic, item, detail, eqn))
+    if any(eq.get(k) is not None for k in ("r_squared", "r", "adjusted_r_squared", "F")):
+        terms = ["1", "x", "x2"] if float(a) != 0 else ["1", "x"]
+        out.append(_fit_row(eq, ctx, topic, item, {nut: terms}, [nut]))
+    return out
+
+
+def _tested(eq: dict, ctx: Context, nut: str) -> tuple[float, float] | None:
+    given = (eq.get("tested_range") or {}).get(nut)
+    if given:
+        return float(given[0]), float(given[1])
+    return ctx.tested_range(nut)
+
+
+def _convex_maximum(eq: dict, mx: dict, inputs: dict, topic: Any, item: str, detail: dict) -> Claim:
+    a, b, c = (float(inputs[k]) for k in "abc")
+    if a == 0:
+        finds = both("au_eq_linear_finds")
+        why = both("au_eq_linear_why", b=inputs["b"])
+        value = math.nan
+    else:
+        x0, y0 = -b / (2 * a), c - b * b / (4 * a)
+        detail["minimum"] = (x0, y0)
+        finds = both("au_eq_convex_max_finds", x=_f(x0, 3), y=_f(y0))
+        why = both(
+            "au_eq_convex_max_why",
+            a=repr(inputs["a"]),
+            b=repr(inputs["b"]),
+            c=repr(inputs["c"]),
+            x=_f(x0, 3),
+            y=_f(y0),
+        )
+        value = y0
+    return Claim(
+        item=f"{item}.maximum",
+        topic=topic,
+        claim=both("au_eq_max_claim", x=repr(mx.get("rate")), y=repr(mx.get("yield"))),
+        paper_says=f"{mx.get('rate')!r} → {mx.get('yield')!r}",
+        fertopt_finds=finds,
+        verdict="wrong",
+        why=why,
+        paper_value=float(mx["yield"]) if mx.get("yield") is not None else math.nan,
+        fertopt_value=value,
+    )
+
+
+def _convex_optimum(
+    eq: dict,
+    op: dict,
+    inputs: dict,
+    ratio: float,
+    ctx: Context,
+    topic: Any,
+    item: str,
+    detail: dict,
+) -> Claim:
+    a, b, c = (float(inputs[k]) for k in "abc")
+    nut = str(eq["nutrient"])
+    if a == 0:
+        x0, y0 = math.nan, math.nan
+    else:
+        x0 = (ratio - b) / (2 * a)
+        y0 = a * x0 * x0 + b * x0 + c
+    detail["paper_point"] = (x0, y0)
+    prices = ctx.nutrient_prices()
+    return Claim(
+        item=f"{item}.optimum",
+        topic=topic,
+        claim=both("au_eq_opt_claim", x=repr(op.get("rate")), y=repr(op.get("yield"))),
+        paper_says=f"{op.get('rate')!r} → {op.get('yield')!r}",
+        fertopt_finds=both("au_eq_convex_opt_finds", x=_f(x0, 3), y=_f(y0)),
+        verdict="wrong",
+        why=both(
+            "au_eq_convex_opt_why",
+            px=f"{prices[nut]:g}",
+            py=f"{ctx.crop_price():g}",
+            r=_f(ratio, 4),
+            a=repr(inputs["a"]),
+            b=repr(inputs["b"]),
+            x=_f(x0, 3),
+            y=_f(y0),
+            py_=repr(op.get("yield")),
+        ),
+        paper_value=float(op["yield"]) if op.get("yield") is not None else math.nan,
+        fertopt_value=y0,
+    )
+
+
+def _recommendation(
+    rec: dict, rng: tuple[float, float] | None, topic: Any, item: str, nut: str
+) -> Claim:
+    x = float(rec["rate"])
+    if x < 0:
+        verdict, why = "wrong", both("au_rec_negative", x=repr(rec["rate"]))
+    elif rng is None:
+        verdict, why = "cannot be checked", both("au_rec_no_range", nut=nut)
+    elif x > rng[1] or x < rng[0]:
+        verdict = "outside the tested range"
+        why = both("au_rec_outside", x=repr(rec["rate"]), lo=f"{rng[0]:g}", hi=f"{rng[1]:g}")
+    else:
+        verdict = "confirmed"
+        why = both("au_rec_inside", x=repr(rec["rate"]), lo=f"{rng[0]:g}", hi=f"{rng[1]:g}")
+    return Claim(
+        item=f"{item}.recommendation",
+        topic=topic,
+        claim=both("au_rec_claim", x=repr(rec["rate"]), nut=nut),
+        paper_says=repr(rec["rate"]),
+        fertopt_finds=both("au_rec_finds", lo=f"{rng[0]:g}", hi=f"{rng[1]:g}")
+        if rng
+        else both("au_unchecked"),
+        verdict=verdict,
+        why=why,
+        paper_value=x,
+        fertopt_value=rng[1] if rng else math.nan,
+    )
+
+
+def _conclusion(
+    con: dict, inputs: dict, concave: bool, topic: Any, item: str, detail: dict, eqn: str
+) -> Claim:
+    a, b, c = (float(inputs[k]) for k in "abc")
+    yv = con["yield"]
+    y0 = c - b * b / (4 * a) if a else math.nan
+    if con.get("rate") is not None and isinstance(con["rate"], float):
+        x = float(con["rate"])
+        v0, lo, hi = propagate(lambda a, b, c: a * x * x + b * x + c, inputs)
+        verdict = rounding_verdict(yv, v0, lo, hi)
+        finds = (f"{_f(v0)} kg", f"{_f(v0)} kg")
+        why = both("au_eq_point_why", eqn=eqn, x=repr(con["rate"]), y=_f(v0), lo=_f(lo), hi=_f(hi))
+        value = v0
+    elif a and not concave and float(yv) < y0:
+        verdict, value = "wrong", y0
+        finds = both("au_concl_below_min", y=_f(y0))
+        why = both("au_concl_below_min_why", y=repr(yv))
+    elif a and concave and float(yv) > y0:
+        verdict, value = "wrong", y0
+        finds = both("au_concl_above_max", y=_f(y0))
+        why = both("au_concl_above_max_why", y=repr(yv))
+    else:
+        verdict, value = "cannot be checked", math.nan
+        finds = both("au_unchecked")
+        why = both("au_concl_no_rate")
+    return Claim(
+        item=f"{item}.conclusion",
+        topic=topic,
+        claim=both("au_concl_claim", y=repr(yv)),
+        paper_says=repr(yv),
+        fertopt_finds=finds,
+        verdict=verdict,
+        why=why,
+        paper_value=float(yv),
+        fertopt_value=value,
+    )
+
+
+def _points_only(eq: dict, ctx: Context, topic: Any, item: str, ratio: float | None) -> Claim:
+    """Equation lost, maximum and optimum printed: are the two points one quadratic's?"""
+    mx, op = eq.get("maximum") or {}, eq.get("optimum") or {}
+    need = [mx.get("rate"), mx.get("yield"), op.get("rate"), op.get("yield")]
+    paper = f"{mx.get('rate')!r} → {mx.get('yield')!r}; {op.get('rate')!r} → {op.get('yield')!r}"
+    claim = both(
+        "au_points_claim",
+        xm=repr(mx.get("rate")),
+        ym=repr(mx.get("yield")),
+        xo=repr(op.get("rate")),
+        yo=repr(op.get("yield")),
+    )
+    if any(v is None for v in need) or ratio is None:
+        return Claim(
+            item=f"{item}.points",
+            topic=topic,
+            claim=claim,
+            paper_says=paper,
+            fertopt_finds=both("au_unchecked"),
+            verdict="cannot be checked",
+            why=both("au_points_missing"),
+        )
+    xm, ym, xo, yo = need
+    # b + 2a·xm = 0 and b + 2a·xo = ratio  =>  a = ratio / (2 (xo − xm)); ym − yo = −a (xo − xm)²
+    a = ratio / (2 * (float(xo) - float(xm)))
+    gap = -a * (float(xo) - float(xm)) ** 2
+    g0, lo, hi = propagate(lambda xm, xo: -ratio * (xo - xm) / 2, {"xm": xm, "xo": xo})
+    printed_gap = Printed(float(ym) - float(yo), max(ym.decimals, yo.decimals))
+    h = 0.5 * 10.0 ** (-ym.decimals) + 0.5 * 10.0 ** (-yo.decimals)
+    if a >= 0:
+        verdict = "wrong"
+    elif hi < float(printed_gap) - h or lo > float(printed_gap) + h:
+        verdict = "wrong"
+    else:
+        verdict = "consistent within rounding"
+    ctx.details[str(eq["id"])] = {"implied_quadratic": a, "implied_gap": gap}
+    prices = ctx.nutrient_prices()
+    nut = str(eq["nutrient"])
+    return Claim(
+        item=f"{item}.points",
+        topic=topic,
+        claim=claim,
+        paper_says=paper,
+        fertopt_finds=both(
+            "au_points_finds", a=_f(a, 1), gap=_f(gap, 2), pg=_f(float(printed_gap), 1)
+        ),
+        verdict=verdict,
+        why=both(
+            "au_points_why",
+            px=f"{prices[nut]:g}",
+            py=f"{ctx.crop_price():g}",
+            r=_f(ratio, 3),
+            xm=repr(xm),
+            xo=repr(xo),
+            a=_f(a, 2),
+            d=_f(abs(float(xo) - float(xm)), 2),
+            gap=_f(gap, 2),
+            lo=_f(lo, 3),
+            hi=_f(hi, 3),
+        ),
+        paper_value=float(printed_gap),
+        fertopt_value=gap,
+        low=lo,
+        high=hi,
+    )
+
+
+# ---------------------------------------------------------------------------
+# fit statistics: refit on the printed means
+# ---------------------------------------------------------------------------
+def _design_matrix(terms: list[str], rates: Any) -> np.ndarray:
+    cols = []
+    for t in terms:
+        if t == "1":
+            cols.append(np.ones(len(rates)))
+            continue
+        value = np.ones(len(rates))
+        for factor in t.split(":"):
+            if factor.endswith("^2"):
+                value = value * rates[factor[:-2]].to_numpy(float) ** 2
+            else:
+                value = value * rates[factor].to_numpy(float)
+        cols.append(value)
+    return np.column_stack(cols)
+
+
+#: How the fit statistics are written in the table (the same in both languages).
+_SYMBOL = {"r_squared": "R²", "adjusted_r_squared": "R²adj", "r": "r", "F": "F"}
+
+
+def refit_statistics(y: np.ndarray, X: np.ndarray) -> dict[str, float]:
+    """Least squares of ``y`` on ``X``: R², adjusted R², F and their df."""
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    r = y - X @ coef
+    total = float(((y - y.mean()) ** 2).sum())
+    n, p = X.shape
+    r2 = 1.0 - float(r @ r) / total if total > 0 else math.nan
+    df2 = n - p
+    adj = 1.0 - (1.0 - r2) * (n - 1) / df2 if df2 > 0 else math.nan
+    f = (r2 / (p - 1)) / ((1 - r2) / df2) if df2 > 0 and r2 < 1 else math.inf
+    return {"r2": r2, "adj": adj, "F": f, "df1": p - 1, "df2": df2, "coef": coef}
+
+
+def _fit_row(
+    eq: dict, ctx: Context, topic: Any, item: str, terms: dict, nutrients: list[str]
+) -> Claim:
+    names = [k for k in ctx.names if k in ctx.means]
+    single = "surface" not in terms
+    term_list = next(iter(terms.values()))
+    stats_printed = {
+        k: eq.get(k) for k in ("r_squared", "adjusted_r_squared", "r", "F") if eq.get(k) is not None
+    }
+    paper = "; ".join(f"{_SYMBOL[k]} = {v!r}" for k, v in stats_printed.items())
+    if eq.get("df"):
+        paper += f"; df = {'.'.join(str(int(d)) for d in eq['df'])}"
+    claim = both("au_fit_claim", stats=paper)
+    have = (
+        not ctx.rates.empty
+        and all(n in ctx.rates.columns for n in nutrients)
+        and len(names) == len(ctx.names)
+        and len(names) >= 3
+        and eq.get("fitted_to", "means") == "means"
+    )
+    if not have:
+        return Claim(
+            item=f"{item}.fit",
+            topic=topic,
+            claim=claim,
+            paper_says=paper,
+            fertopt_finds=both("au_unchecked"),
+            verdict="cannot be checked",
+            why=both("au_fit_no_means"),
+        )
+    rates = ctx.rates.loc[names]
+    if single:
+        x = nutrients[0]
+        rates = rates.rename(columns={x: "x"})
+        rates["x2"] = rates["x"] ** 2
+    X = _design_matrix(term_list, rates)
+    inputs = {f"m{j}": ctx.means[k] for j, k in enumerate(names)}
+
+    def stat(key: str) -> Any:
+        def f(**kw: float) -> float:
+            y = np.array([kw[f"m{j}"] for j in range(len(names))])
+            s = refit_statistics(y, X)
+            if key == "r":
+                return math.sqrt(s["r2"])
+            if key == "r_adj":
+                return math.sqrt(max(s["adj"], 0.0))
+            return s[key]
+
+        return f
+
+    y0 = np.array([float(ctx.means[k]) for k in names])
+    base = refit_statistics(y0, X)
+    ctx.details.setdefault(str(eq["id"]), {})["refit"] = base
+    verdicts, notes = [], []
+    keys = {"r_squared": "r2", "adjusted_r_squared": "adj", "F": "F"}
+    for k, v in stats_printed.items():
+        if k == "r":
+            r_v, r_lo, r_hi = propagate(stat("r"), inputs)
+            a_v, a_lo, a_hi = propagate(stat("r_adj"), inputs)
+            plain = rounding_verdict(v, r_v, r_lo, r_hi, derived=False)
+            adj = rounding_verdict(v, a_v, a_lo, a_hi, derived=False)
+            verdicts.append(plain if plain != "wrong" else adj)
+            notes.append(
+                both("au_fit_r_plain", r=_f(r_v, 4))
+                if plain != "wrong"
+                else both("au_fit_r_adj", r=_f(r_v, 4), ra=_f(a_v, 4))
+                if adj != "wrong"
+                else both("au_fit_r_neither", r=_f(r_v, 4), ra=_f(a_v, 4))
+            )
+            continue
+        s_v, s_lo, s_hi = propagate(stat(keys[k]), inputs)
+        verdicts.append(rounding_verdict(v, s_v, s_lo, s_hi, derived=False))
+        notes.append(
+            both("au_fit_stat", stat=_SYMBOL[k], v=f"{s_v:.6g}", lo=f"{s_lo:.6g}", hi=f"{s_hi:.6g}")
+        )
+    if eq.get("df") and [int(d) for d in eq["df"]] != [base["df1"], base["df2"]]:
+        verdicts.append("wrong")
+        notes.append(both("au_fit_df_bad", d1=base["df1"], d2=base["df2"]))
+    from fertopt.audit.claims import worst
+
+    verdict = worst(*verdicts) if verdicts else "cannot be checked"
+    finds = both(
+        "au_fit_finds",
+        n=len(names),
+        d1=base["df1"],
+        d2=base["df2"],
+        F=_f(base["F"]),
+        r2=_f(base["r2"], 4),
+        r=_f(math.sqrt(base["r2"]), 4),
+        ra=_f(math.sqrt(max(base["adj"], 0.0)), 4) if math.isfinite(base["adj"]) else "—",
+    )
+    why_en = " ".join([both("au_fit_why", n=len(names))[0], *(n[0] for n in notes)])
+    why_zh = " ".join([both("au_fit_why", n=len(names))[1], *(n[1] for n in notes)])
+    first = next(iter(stats_printed.values()), None)
+    return Claim(
+        item=f"{item}.fit",
+        topic=topic,
+        claim=claim,
+        paper_says=paper,
+        fertopt_finds=finds,
+        verdict=verdict,
+        why=(why_en, why_zh),
+        paper_value=float(eq["F"]) if eq.get("F") is not None else float(first or math.nan),
+        fertopt_value=base["F"] if eq.get("F") is not None else base["r2"],
+    )
+
+
+# ---------------------------------------------------------------------------
+# surfaces
+# ---------------------------------------------------------------------------
+def _surface(eq: dict, ctx: Context) -> list[Claim]:
+    name = str(eq["id"])
+    nutrients = [str(n) for n in eq["nutrients"]]
+    topic = both("au_topic_equation", name=name)
+    item = f"equation.{name}"
+    coefs = eq.get("coefficients") or {}
+    bounds = {}
+    for n in nutrients:
+        rng = _tested(eq, ctx, n)
+        bounds[n] = rng if rng is not None else (0.0, 1.0)
+    surf = surface_from_coefficients(
+        {k: float(v) for k, v in coefs.items()},
+        bounds=bounds,
+        units={"response": "kg/mu", "rates": "kg/mu"},
+    )
+    detail: dict[str, Any] = {"surface": surf}
+    ctx.details[name] = detail
+    out: list[Claim] = []
+    mx = eq.get("maximum") or {}
+    point = {k: float(v) for k, v in (mx.get("rates") or {}).items()}
+    coef_names = list(coefs)
+    inputs = {f"c{i}": coefs[k] for i, k in enumerate(coef_names)}
+
+    def value_at(pt: dict[str, float]) -> Any:
+        def f(**kw: float) -> float:
+            total = 0.0
+            for i, term in enumerate(coef_names):
+                v = kw[f"c{i}"]
+                if term != "intercept":
+                    for factor in term.split(":"):
+                        v *= pt[factor[:-2]] ** 2 if factor.endswith("^2") else pt[factor]
+                total += v
+            return total
+
+        return f
+
+    eqn = _surface_text(coefs)
+    rates_text = ", ".join(f"{k} {v:g}" for k, v in point.items())
+    if point and mx.get("yield") is not None:
+        v0, lo, hi = propagate(value_at(point), inputs)
+        detail["value_at_paper_point"] = v0
+        v = rounding_verdict(mx["yield"], v0, lo, hi)
+        out.append(
+            Claim(
+                item=f"{item}.value",
+                topic=topic,
+                claim=both("au_surf_value_claim", y=repr(mx["yield"]), rates=rates_text),
+                paper_says=repr(mx["yield"]),
+                fertopt_finds=(f"{_f(v0)} kg", f"{_f(v0)} kg"),
+                verdict=v,
+                why=both(
+                    "au_surf_value_why",
+                    eqn=eqn,
+                    v=_f(v0),
+                    diff=_f(v0 - float(mx["yield"])),
+                    slack=_f((hi - lo) / 2),
+                ),
+                paper_value=float(mx["yield"]),
+                fertopt_value=v0,
+                low=lo,
+                high=hi,
+            )
+        )
+    if mx:
+        can = surf.canonical()
+        detail["canonical"] = can
+        eig = can.eigen["eigenvalue"].to_numpy(dtype=float)
+        sp = ", ".join(f"{(0.0 if abs(v) < 1e-9 else v):g}" for v in can.stationary_point.values())
+        eig_text = ", ".join(f"{e:.4g}" for e in eig)
+        if can.kind == "maximum":
+            verdict = "confirmed"
+            finds = both("au_surf_shape_max", sp=sp, eig=eig_text)
+            why = both("au_surf_shape_max_why")
+        else:
+            verdict = "wrong"
+            finds = both("au_surf_shape_not", kind=both(f"au_kind_{can.kind}"), sp=sp, eig=eig_text)
+            why = both("au_surf_shape_not_why", grads=_gradients(coefs, nutrients))
+        out.append(
+            Claim(
+                item=f"{item}.shape",
+                topic=topic,
+                claim=both("au_surf_shape_claim", y=repr(mx.get("yield"))),
+                paper_says=repr(mx.get("yield")),
+                fertopt_finds=finds,
+                verdict=verdict,
+                why=why,
+                paper_value=float(mx["yield"]) if mx.get("yield") is not None else math.nan,
+                fertopt_value=float(eig.max()),
+            )
+        )
+    if point:
+        out.append(_surface_range(eq, ctx, surf, point, nutrients, topic, item, detail))
+    out.append(identifiability(eq, ctx, nutrients, topic, item))
+    if any(eq.get(k) is not None for k in ("r_squared", "r", "adjusted_r_squared", "F")):
+        terms = ["1" if k == "intercept" else k for k in coef_names]
+        out.append(_fit_row(eq, ctx, topic, item, {"surface": terms}, nutrients))
+    return out
+
+
+def _surface_text(coefs: dict) -> str:
+    """The printed surface as a formula: ``1688.61 − 17.65 P2O5² + 0.064 N·K2O ...``."""
+    out = ""
+    for k, v in coefs.items():
+        term = "" if k == "intercept" else " " + k.replace("^2", "²").replace(":", "·")
+        sign = "−" if float(v) < 0 else "+"
+        text = f"{abs(float(v)):.{v.decimals if isinstance(v, Printed) else 4}f}{term}"
+        out += (("−" if sign == "−" else "") + text) if not out else f" {sign} {text}"
+    return out
+
+
+def _gradients(coefs: dict, nutrients: list[str]) -> str:
+    parts = []
+    for n in nutrients:
+        terms = []
+        for k, v in coefs.items():
+            factors = k.split(":")
+            if k == f"{n}^2":
+                terms.append(f"{2 * float(v):g} {n}")
+            elif k == n:
+                terms.append(f"{v!r}")
+            elif len(factors) == 2 and n in factors:
+                other = factors[1] if factors[0] == n else factors[0]
+                terms.append(f"{v!r} {other}")
+        if terms:
+            parts.append(f"∂Y/∂{n} = {' + '.join(terms)}")
+    return "; ".join(parts)
+
+
+def _surface_range(
+    eq: dict,
+    ctx: Context,
+    surf: Any,
+    point: dict,
+    nutrients: list[str],
+    topic: Any,
+    item: str,
+    detail: dict,
+) -> Claim:
+    formula = (ctx.spec.get("design") or {}).get("formula") or {}
+    box_rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if formula and all(n in formula for n in nutrients):
+            fb = surf.maximum(bounds={n: (0.0, float(formula[n])) for n in nutrients})
+            detail["maximum_formula_box"] = fb
+            box_rows.append(
+                both(
+                    "au_surf_box_formula",
+                    rates=", ".join(f"{v:g}" for v in fb.rates.values()),
+                    y=_f(fb.yield_at_rates, 1),
+                )
+            )
+        ab = surf.maximum(bounds="tested")
+        detail["maximum_applied_box"] = ab
+        box_rows.append(
+            both(
+                "au_surf_box_applied",
+                rates=", ".join(f"{v:g}" for v in ab.rates.values()),
+                y=_f(ab.yield_at_rates, 1),
+            )
+        )
+    have_rates = not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients)
+    if have_rates:
+        vertices = ctx.rates[nutrients].to_numpy(dtype=float)
+        inside = in_hull(np.array([point[n] for n in nutrients]), vertices)
+        in_box = all(
+            vertices[:, j].min() <= point[n] <= vertices[:, j].max()
+            for j, n in enumerate(nutrients)
+        )
+    else:
+        inside = in_box = False
+    detail["paper_point_in_hull"] = inside
+    beyond_formula = [n for n in nutrients if n in formula and point[n] > float(formula[n])]
+    if not have_rates:
+        verdict, why = "cannot be checked", both("au_surf_range_norates")
+    elif inside:
+        verdict, why = "confirmed", both("au_surf_range_inside")
+    else:
+        verdict = "outside the tested range"
+        why = both("au_surf_range_outside_box" if not in_box else "au_surf_range_outside_hull")
+    formula_text = (
+        both(
+            "au_surf_beyond_formula",
+            what=", ".join(f"{n} {point[n]:g} > {float(formula[n]):g}" for n in beyond_formula),
+        )
+        if beyond_formula
+        else ("", "")
+    )
+    rates_text = ", ".join(f"{k} {v:g}" for k, v in point.items())
+    finds_en = " ".join(
+        [
+            formula_text[0],
+            both("au_hull_" + ("in" if inside else "out"))[0],
+            *(b[0] for b in box_rows),
+        ]
+    ).strip()
+    finds_zh = " ".join(
+        [
+            formula_text[1],
+            both("au_hull_" + ("in" if inside else "out"))[1],
+            *(b[1] for b in box_rows),
+        ]
+    ).strip()
+    fb = detail.get("maximum_formula_box") or detail["maximum_applied_box"]
+    return Claim(
+        item=f"{item}.range",
+        topic=topic,
+        claim=both("au_surf_range_claim", rates=rates_text),
+        paper_says=" / ".join(f"{v:g}" for v in point.values()),
+        fertopt_finds=(finds_en, finds_zh),
+        verdict=verdict,
+        why=why,
+        paper_value=float(point[nutrients[-1]]),
+        fertopt_value=float(fb.yield_at_rates),
+    )
