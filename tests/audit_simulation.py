@@ -241,8 +241,10 @@ def true_analysis(trial: Trial) -> dict[str, Any]:
         out["reg_F"] = (r2 / (p - 1)) / ((1 - r2) / (n - p))
         out["reg_df"] = (p - 1, n - p)
         canon = fit.canonical()
-        if canon.kind == "maximum" and canon.inside:
-            xs = {n: float(canon.stationary_point[n]) for n in NUTRIENTS}
+        xs = {n: float(canon.stationary_point[n]) for n in NUTRIENTS}
+        # a careful paper prints a maximum only where the design has treatments around it:
+        # inside the convex hull of the 14 treatments, not merely inside the box of rates
+        if canon.kind == "maximum" and in_hull(trial.rates.to_numpy(float), list(xs.values())):
             out["maximum"] = {"rates": xs, "yield": float(canon.stationary_yield)}
             opt = fit.optimum(prices=prices)
             if opt.status == "ok" and opt.unconstrained_inside:
@@ -252,6 +254,13 @@ def true_analysis(trial: Trial) -> dict[str, Any]:
                 }
     out["economics"] = economics(trial, means)
     return out
+
+
+def in_hull(points: np.ndarray, x: Any) -> bool:
+    """Whether ``x`` lies in the convex hull of ``points`` (rows)."""
+    from scipy.spatial import Delaunay
+
+    return bool(Delaunay(points).find_simplex(np.asarray([x], dtype=float))[0] >= 0)
 
 
 def economics(trial: Trial, means: pd.Series) -> list[dict[str, float]]:

@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 import fertopt as fo
+from fertopt.audit import audit
 
 sys.path.insert(0, str(Path(__file__).parent))
 from audit_simulation import PLANTS, careful  # noqa: E402
@@ -51,7 +52,7 @@ def audit_table(spec: dict) -> pd.DataFrame:
     """The audit's claims as a table (item, verdict ...), with its warnings silenced."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fo.audit(spec).table
+        return audit(spec).table
 
 
 def bad_rows(table: pd.DataFrame, verdicts: tuple[str, ...] = BAD) -> pd.DataFrame:
