@@ -19,6 +19,7 @@ import warnings
 from fertopt import datasets, design, studies, units
 from fertopt._version import __version__
 from fertopt.anova import AnovaResult, LSMeansResult, anova, lsmeans
+from fertopt.audit import AuditResult, audit
 from fertopt.batch import BatchResult, run_batch
 from fertopt.datasets import list_datasets, load_dataset
 from fertopt.design import FieldBook
@@ -98,6 +99,8 @@ from fertopt.units import Prices
 
 __all__ = [
     "plan_analysis",
+    "audit",
+    "AuditResult",
     "AnalysisPlan",
     "__version__",
     "units",

@@ -27,6 +27,7 @@ from fertopt import design
 from fertopt._core.roles import NAME_HINTS, NUTRIENT_TOKENS
 from fertopt._core.validation import check_writable
 from fertopt._version import __version__
+from fertopt.audit import audit, template_path
 from fertopt.batch import check_output, run_batch
 from fertopt.exceptions import FertoptError, OptionError
 from fertopt.io import read_trials
@@ -49,6 +50,8 @@ __all__ = ["main"]
 _EPILOG = """examples:
   fertopt example
   fertopt example --lang zh --report 马蹄.html
+  fertopt audit paper.yaml --lang zh --report audit.html
+  fertopt audit --template paper.yaml
   fertopt analyze trial.csv
   fertopt analyze trial.csv --response yield --treatment trt --block rep --format markdown
   fertopt analyze trial.xlsx --rates N,P2O5,K2O --prices crop=2.8,N=6.25,P2O5=4.67,K2O=10.4 \\
@@ -385,6 +388,46 @@ def _cmd_example(args: argparse.Namespace) -> int:
     done = "HTML 报告已写入" if args.lang == "zh" else "HTML report written to"
     # the full path: the file is where the message says, whatever the working folder
     print(f"fertopt: {done} {path.resolve()}", file=sys.stderr)
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    """``fertopt audit``: the audit of a paper's spec, printed and written as a report."""
+    if args.template:
+        out = Path(args.template)
+        if out.exists():
+            raise OptionError(
+                f"--template {out}: the file exists; give a new file name so that no spec "
+                "is overwritten."
+            )
+        check_writable(out, "--template")
+        out.write_text(template_path().read_text(encoding="utf-8"), encoding="utf-8")
+        done = "模板已写入" if args.lang == "zh" else "template written to"
+        print(f"fertopt: {done} {out.resolve()}", file=sys.stderr)
+        return 0
+    if not args.spec:
+        raise OptionError(
+            "fertopt audit needs a spec file: fertopt audit paper.yaml (write a commented "
+            "template to fill in with: fertopt audit --template paper.yaml)."
+        )
+    path = Path(args.report) if args.report else None
+    suffixes = (".html", ".htm", ".md", ".markdown", ".xlsx")
+    if path is not None and path.suffix.lower() not in suffixes:
+        raise OptionError(f"--report {args.report}: the file name must end in .html, .md or .xlsx.")
+    if path is not None:
+        check_writable(path, "--report")
+    result = audit(args.spec, lang=args.lang)
+    print(_render(result, args.format))
+    if path is not None:
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            result.to_excel(path)
+        elif suffix in (".md", ".markdown"):
+            result.to_markdown(path)
+        else:
+            result.to_html(path)
+        done = "报告已写入" if args.lang == "zh" else "report written to"
+        print(f"fertopt: {done} {path.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -785,6 +828,38 @@ def _add_example(sub: Any) -> None:
     ex.set_defaults(func=_cmd_example)
 
 
+def _add_audit(sub: Any) -> None:
+    """The ``audit`` subcommand: a paper's printed numbers against what they imply."""
+    au = sub.add_parser(
+        "audit",
+        help="audit a published analysis from a spec of what the paper prints",
+        description="Check every claim a paper prints (ANOVA, letters, equations, optima, "
+        "economics) against what its printed numbers imply, from a spec file (JSON, or YAML "
+        "with fertopt[audit]; see docs/audit_spec.md). Prints the audit table; --report "
+        "writes it as HTML, Markdown or Excel. Exit status 0 when the audit ran (whatever "
+        "the verdicts), 2 when the spec cannot be read.",
+        epilog="examples:\n  fertopt audit paper.json\n  fertopt audit paper.yaml --lang zh "
+        "--report audit.html\n  fertopt audit --template paper.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    au.add_argument("spec", nargs="?", help="the spec file (.json, .yaml or .yml)")
+    au.add_argument("--lang", choices=("en", "zh"), default="en", help="language (default: en)")
+    au.add_argument("--report", metavar="PATH", help="write the report (.html, .md or .xlsx)")
+    au.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "html"),
+        default="text",
+        help="what to print on standard output (default: text)",
+    )
+    au.add_argument(
+        "--template",
+        metavar="PATH",
+        help="write the commented template spec to PATH (YAML) and stop",
+    )
+    _add_debug(au)
+    au.set_defaults(func=_cmd_audit)
+
+
 def _add_design(sub: Any) -> None:
     """The ``design`` subcommand: a randomised field book."""
     des = sub.add_parser(
@@ -938,7 +1013,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for add in (_add_analyze, _add_batch, _add_example, _add_design, _add_soiltest):
+    for add in (_add_analyze, _add_batch, _add_audit, _add_example, _add_design, _add_soiltest):
         add(sub)
     return parser
 

@@ -39,6 +39,7 @@ TrialReport            :func:`fertopt.trial_report`
 BatchResult            :func:`fertopt.run_batch`
 TrialResult            one trial of a batch (``BatchResult.trials[key]``)
 TrialResults           ``BatchResult.trials``
+AuditResult            :func:`fertopt.audit`
 StudyAudit             :func:`fertopt.studies.water_chestnut.audit`
 CateNelsonResult       :func:`fertopt.cate_nelson_1965`, :func:`fertopt.cate_nelson_1971`
 CalibrationFit         :func:`fertopt.fit_calibration`
@@ -66,6 +67,7 @@ from __future__ import annotations
 
 from fertopt._core.formatting import ResultBase
 from fertopt.anova import AnovaResult, LSMeansResult
+from fertopt.audit import AuditResult
 from fertopt.batch import BatchResult, TrialResult, TrialResults
 from fertopt.design import FieldBook
 from fertopt.economics import NetReturnCurve, Optimum, PooledSites, PriceSensitivity
@@ -121,6 +123,7 @@ __all__ = [
     "BatchResult",
     "TrialResult",
     "TrialResults",
+    "AuditResult",
     "StudyAudit",
     "CateNelsonResult",
     "CalibrationFit",

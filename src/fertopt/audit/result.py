@@ -14,6 +14,7 @@ from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import check_lang, label
 from fertopt.audit.claims import VERDICT_KEYS, VERDICTS, Claim
 from fertopt.exceptions import OptionError
+from fertopt.reports import Section, TrialReport
 
 __all__ = ["AuditResult", "COLUMNS"]
 
@@ -172,8 +173,6 @@ class AuditResult(ResultBase):
     # -- documents -----------------------------------------------------------
     def report(self, lang: str | None = None) -> Any:
         """The audit as a :class:`~fertopt.TrialReport` document (HTML, Markdown, Excel)."""
-        from fertopt.reports import Section, TrialReport
-
         lang = self.lang if lang is None else check_lang(lang)
         parts = self.summary_parts(lang=lang)
         sections = [Section("about", label("au_sec_paper", lang), blocks=(parts["facts"],))]

@@ -22,7 +22,7 @@ from fertopt.audit.checks.design import identifiability, in_hull
 from fertopt.audit.checks.registry import register
 from fertopt.audit.checks.rounding import propagate, rounding_verdict
 from fertopt.audit.checks.units import price_alternatives
-from fertopt.audit.claims import Claim, Context, both
+from fertopt.audit.claims import Claim, Context, both, worst
 from fertopt.audit.spec import Printed
 from fertopt.response import response_from_coefficients
 from fertopt.surface import surface_from_coefficients
@@ -583,8 +583,6 @@ def _fit_row(
     if eq.get("df") and [int(d) for d in eq["df"]] != [base["df1"], base["df2"]]:
         verdicts.append("wrong")
         notes.append(both("au_fit_df_bad", d1=base["df1"], d2=base["df2"]))
-    from fertopt.audit.claims import worst
-
     verdict = worst(*verdicts) if verdicts else "cannot be checked"
     finds = both(
         "au_fit_finds",

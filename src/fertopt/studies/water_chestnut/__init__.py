@@ -1,10 +1,10 @@
 """The audit of the water-chestnut study: what the paper says, what fertopt finds, a verdict.
 
 The study (a formula-correction trial on water chestnut, Lipu, Guangxi, 2013) is fertopt's
-reference case.  :func:`audit` re-derives every number of it that can be re-derived from its
-printed equations, prices and economics, analyses the reconstructed plot data
-(``load_dataset("water_chestnut")``) and tabulates the result, in English or Chinese.  It is
-what ``fertopt example`` runs.
+reference case.  Its printed numbers are one audit spec (:data:`SPEC`, ``spec.json``);
+:func:`audit` runs it through :func:`fertopt.audit` and adds what is unique to the study: the
+analyses of the reconstructed plot data (``load_dataset("water_chestnut")``), the figures and
+the HTML page.  It is what ``fertopt example`` runs.
 """
 
 from __future__ import annotations
@@ -24,30 +24,56 @@ from fertopt._core.formatting import ResultBase
 from fertopt._core.i18n import as_message, translate_message
 from fertopt._core.validation import check_choice
 from fertopt.anova import anova
+from fertopt.audit import AuditResult
+from fertopt.audit import audit as run_audit
 from fertopt.datasets import load_dataset, water_chestnut_published
 from fertopt.exceptions import DesignWarning, OptionError
 from fertopt.multcomp import duncan
 from fertopt.omission import omission
 from fertopt.reports import trial_report
-from fertopt.studies.water_chestnut.checks import (
-    Rows,
-    check_anova,
-    check_economics,
-    check_k,
-    check_n,
-    check_p,
-    check_reduced_k,
-    check_ternary,
-    check_ternary_stats,
-    published_curves,
-    published_surface,
-    refit_equations,
-    treatment_means,
+from fertopt.studies.water_chestnut.text import (
+    COLUMNS,
+    CSS,
+    CSS_SCOPED,
+    FIGURE_TEXT,
+    TEXT,
+    VERDICT_CLASS,
+    VERDICTS,
 )
-from fertopt.studies.water_chestnut.text import CSS, CSS_SCOPED, FIGURE_TEXT, TEXT, VERDICTS
 from fertopt.units import Prices
 
-__all__ = ["audit", "StudyAudit", "VERDICTS"]
+__all__ = ["audit", "StudyAudit", "VERDICTS", "SPEC", "ITEMS"]
+
+#: The study's audit spec (what the paper prints), run through :func:`fertopt.audit`.
+SPEC = Path(__file__).with_name("spec.json")
+
+#: The study's item keys (as earlier versions named the rows) → the audit engine's items.
+ITEMS: dict[str, str] = {
+    "anova_f": "anova[0].F",
+    "anova_wording": "anova[0].words",
+    "reduced_k_vs_formula": "comparison.claims[0]",
+    "p_max_rate": "equation.P2O5.maximum.rate",
+    "p_max_yield": "equation.P2O5.maximum.yield",
+    "p_opt_rate": "equation.P2O5.optimum.rate",
+    "p_opt_yield": "equation.P2O5.optimum.yield",
+    "p_recommendation": "equation.P2O5.recommendation",
+    "p_fit": "equation.P2O5.fit",
+    "k_maximum": "equation.K2O.maximum",
+    "k_optimum": "equation.K2O.optimum",
+    "k_conclusion": "equation.K2O.conclusion",
+    "k_fit": "equation.K2O.fit",
+    "n_points": "equation.N.points",
+    "ternary_value": "equation.ternary.value",
+    "ternary_shape": "equation.ternary.shape",
+    "ternary_range": "equation.ternary.range",
+    "ternary_design": "equation.ternary.design",
+    "ternary_fit": "equation.ternary.fit",
+    "income_base": "economics.income_base",
+    "income_n": "economics.rows[0]",
+    "income_k": "economics.rows[1]",
+    "income_p": "economics.rows[2]",
+    "vcr_claim": "economics.claims[0]",
+}
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
@@ -70,12 +96,14 @@ class StudyAudit(ResultBase):
     Attributes
     ----------
     table : DataFrame
-        One row per checked number: ``item`` (a stable key such as
-        ``"p_max_yield"``), ``topic``, ``claim`` (what the paper states),
-        ``paper`` (its number as printed, text), ``paper_value`` (float or
-        NaN), ``fertopt`` (what fertopt finds, text), ``fertopt_value``
-        (float or NaN), ``verdict`` (a key of :data:`VERDICTS`),
+        The audit table of :func:`fertopt.audit` on :data:`SPEC`, under the study's
+        names: ``item`` (a key of :data:`ITEMS`, such as ``"p_max_yield"``), ``topic``,
+        ``claim`` (what the paper states), ``paper`` (as printed, text),
+        ``paper_value`` (float or NaN), ``fertopt`` (what fertopt finds, text),
+        ``fertopt_value`` (float or NaN), ``verdict`` (a key of :data:`VERDICTS`),
         ``verdict_text`` and ``explanation`` (the arithmetic), in ``lang``.
+    audit : AuditResult
+        The audit itself (:func:`fertopt.audit` on :data:`SPEC`).
     lang : {'en', 'zh'}
     published : dict
         The printed numbers (:func:`fertopt.datasets.water_chestnut_published`).
@@ -89,8 +117,8 @@ class StudyAudit(ResultBase):
         Omission indices and economics of the reconstruction.
     curves : dict
         ``"P2O5"``, ``"K2O"`` → the printed single-nutrient equations as
-        :class:`~fertopt.ResponseFit` (:func:`fertopt.response_from_coefficients`,
-        tested range = the rates of the reconstructed Table 1).
+        :class:`~fertopt.ResponseFit` (built by the audit: tested range = the rates of
+        the inferred Table 1).
     surface : SurfaceFit
         The printed ternary equation (:func:`fertopt.surface_from_coefficients`),
         tested region = the box of the rates applied.
@@ -105,15 +133,15 @@ class StudyAudit(ResultBase):
     prices : Prices
         The study's prices.
     refits : dict
-        Least-squares refits of the printed equations to the reconstructed
-        treatment means: ``"P2O5"``, ``"K2O"``, ``"N"`` → ``(a, b, c, r2)`` of
-        ``y = a x² + b x + c``; ``"ternary"`` → coefficients, F and
-        √(adjusted R²).
+        Least-squares refits of the printed equations' forms to the treatment means of
+        the spec: ``"P2O5"``, ``"K2O"``, ``"ternary"`` → ``r2``, ``adj``, ``F``,
+        ``df1``, ``df2``, ``coef``.
     warnings : tuple of str
         Warnings raised by the analyses, in English.
     """
 
     table: pd.DataFrame
+    audit: AuditResult = field(repr=False)
     lang: str
     published: dict = field(repr=False)
     data: pd.DataFrame = field(repr=False)
@@ -346,7 +374,7 @@ class StudyAudit(ResultBase):
         body = []
         for _, r in self.table.iterrows():
             cells = "".join(
-                f'<td class="v-{esc(r["verdict"])}">{esc(str(r[c]))}</td>'
+                f'<td class="v-{esc(VERDICT_CLASS[r["verdict"]])}">{esc(str(r[c]))}</td>'
                 if c == "verdict_text"
                 else f"<td>{esc(str(r[c]))}</td>"
                 for c in cols
@@ -417,7 +445,7 @@ class StudyAudit(ResultBase):
         """The audit table in ``lang`` (rebuilt from the analyses for another language)."""
         if lang == self.lang:
             return self.table
-        return _check_all(lang, self.published, self.data, self.anova, self.omission)["table"]
+        return study_table(self.audit.in_language(lang).table)
 
     def summary(self, digits: int = 4, lang: str | None = None) -> Summary:
         """Full report of the audit; ``lang`` defaults to the language it was built in."""
@@ -451,8 +479,29 @@ def _png_width(data: bytes) -> int:
 # ---------------------------------------------------------------------------
 # entry point
 # ---------------------------------------------------------------------------
+def study_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The engine's audit table under the study's item keys and column names."""
+    old = {new: key for key, new in ITEMS.items()}
+    out = pd.DataFrame(
+        {
+            "item": [old.get(i, i) for i in table["item"]],
+            "topic": table["topic"],
+            "claim": table["claim"],
+            "paper": table["paper_says"],
+            "paper_value": table["paper_value"],
+            "fertopt": table["fertopt_finds"],
+            "fertopt_value": table["fertopt_value"],
+            "verdict": table["verdict"],
+            "verdict_text": table["verdict_text"],
+            "explanation": table["why"],
+        }
+    )
+    return out[COLUMNS]
+
+
 def audit(lang: str = "en") -> StudyAudit:
-    """Re-derive, check and tabulate every reproducible number of the water-chestnut study.
+    """Audit the water-chestnut study: :func:`fertopt.audit` on its spec, with the analyses
+    of the reconstructed plot data beside it.
 
     Parameters
     ----------
@@ -463,38 +512,19 @@ def audit(lang: str = "en") -> StudyAudit:
     -------
     StudyAudit
         ``table`` (``item | topic | claim | paper | paper_value | fertopt |
-        fertopt_value | verdict | verdict_text | explanation``), the analyses
-        behind it (``anova``, ``omission``, ``refits``), the printed numbers
-        and the reconstructed data.
+        fertopt_value | verdict | verdict_text | explanation``), ``audit`` (the
+        :class:`~fertopt.AuditResult` behind it), the analyses of the reconstruction
+        (``anova``, ``comparison``, ``omission``), the printed numbers and the data.
 
     Notes
     -----
-    Checks made (``item`` keys), each with its arithmetic in ``explanation``:
-
-    * ANOVA: the F test and its critical value (``anova_f``); the paper's two
-      contradictory wordings (``anova_wording``); its claim that reduced K
-      differs from the formula, against Duncan's test with the error the
-      printed means and F imply (``reduced_k_vs_formula``).
-    * The printed P2O5 equation through :func:`fertopt.response_from_coefficients`:
-      rate and yield of the maximum and of the economic optimum
-      (``p_max_rate``, ``p_max_yield``, ``p_opt_rate``, ``p_opt_yield``) and
-      the recommendation beyond the tested rates (``p_recommendation``).
-    * The printed K2O equation (convex): the "maximum" that is a minimum
-      (``k_maximum``), the "optimum" (``k_optimum``), the conclusion's 1577.2
-      (``k_conclusion``).
-    * The N points: consistency of maximum and optimum (``n_points``).
-    * The ternary equation through :func:`fertopt.surface_from_coefficients`:
-      its value at the reported point (``ternary_value``), its shape
-      (``ternary_shape``), the point against the tested rates
-      (``ternary_range``), identifiability from five treatments
-      (``ternary_design``), its fit statistics (``ternary_fit``).
-    * Economics: the income base behind the percentages (``income_base``),
-      the three changes against the formula (``income_n``, ``income_k``,
-      ``income_p``), the value–cost-ratio claim (``vcr_claim``).
-
-    Values from the reconstructed plot data (ANOVA, letters, economics) use
-    the inferred rates of Table 1; see ``data/water_chestnut/README.md`` in
-    the source repository.
+    The claims are those of :data:`SPEC` (``src/fertopt/studies/water_chestnut/spec.json``):
+    the ANOVA and its two wordings, the claimed difference between reduced K and the
+    formula, the P2O5, K2O and N equations, the ternary equation (value, shape, range,
+    identifiability, fit statistics) and the economics; :data:`ITEMS` names each row.
+    What is unique to the study stays here: the reconstructed plot data
+    (``load_dataset("water_chestnut")``), its ANOVA, Duncan test and omission analysis,
+    the figures and the HTML page with the trial report of the reconstruction.
 
     Examples
     --------
@@ -504,10 +534,12 @@ def audit(lang: str = "en") -> StudyAudit:
     ('confirmed', 'contradictory')
     """
     check_choice(lang, "lang", ("en", "zh"))
+    result = run_audit(SPEC, lang=lang)
     pub = water_chestnut_published()
     data = load_dataset("water_chestnut")
     roles = data.attrs["fertopt"]["roles"]
-    caught_texts: list[str] = []
+    prices = Prices(**{k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")}, currency="yuan")
+    caught_texts: list[str] = list(result.warnings)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         aov = anova(
@@ -525,44 +557,38 @@ def audit(lang: str = "en") -> StudyAudit:
             prices={k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")},
         )
     caught_texts.extend(as_message(w.message) for w in caught)
-    checked = _check_all(lang, pub, data, aov, om)
+    details = result.details
+    curves = {nut: details[nut]["fit"] for nut in ("P2O5", "K2O")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # extrapolation and convexity are rows of the table
+        optima: dict[str, Any] = {
+            nut: {"maximum": curves[nut].optimum(), "optimum": curves[nut].optimum(prices=prices)}
+            for nut in ("P2O5", "K2O")
+        }
+    optima["K2O"] |= {k: details["K2O"][k] for k in ("minimum", "paper_point")}
+    optima["ternary"] = {
+        k: details["ternary"][k]
+        for k in (
+            "canonical",
+            "maximum_formula_box",
+            "maximum_applied_box",
+            "value_at_paper_point",
+            "paper_point_in_hull",
+        )
+    }
     return StudyAudit(
-        **checked,
+        table=study_table(result.table),
+        audit=result,
         lang=lang,
         published=pub,
         data=data,
         anova=aov,
+        comparison=duncan(aov, alpha=0.05),
         omission=om,
+        curves=curves,
+        surface=details["ternary"]["surface"],
+        optima=optima,
+        prices=prices,
+        refits={k: details[k]["refit"] for k in ("P2O5", "K2O", "ternary")},
         warnings=tuple(dict.fromkeys(caught_texts)),
     )
-
-
-def _check_all(lang: str, pub: dict, data: pd.DataFrame, aov: Any, om: Any) -> dict[str, Any]:
-    """The audit table in ``lang`` and the analyses behind it, from the ANOVA and omission."""
-    means = treatment_means(aov)
-    rates = data.groupby("treatment")[["N", "P2O5", "K2O"]].first().loc[means.index]
-    refits = refit_equations(means, rates)
-    prices = Prices(**{k: pub["prices"][k] for k in ("crop", "N", "P2O5", "K2O")}, currency="yuan")
-    curves = published_curves(pub, rates)
-    rows = Rows(lang)
-    check_anova(rows, pub["anova"], aov)
-    comparison = duncan(aov, alpha=0.05)
-    check_reduced_k(rows, aov, means, comparison)
-    optima = {
-        "P2O5": check_p(rows, pub, curves["P2O5"], prices),
-        "K2O": check_k(rows, pub, curves["K2O"], prices),
-    }
-    check_n(rows, pub, pub["prices"], refits["N"])
-    surface = published_surface(pub, rates)
-    optima["ternary"] = check_ternary(rows, pub, surface, data, rates)
-    check_ternary_stats(rows, pub, refits["ternary"])
-    check_economics(rows, pub, om)
-    return {
-        "table": rows.frame(),
-        "comparison": comparison,
-        "curves": curves,
-        "surface": surface,
-        "optima": optima,
-        "prices": prices,
-        "refits": refits,
-    }

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-__all__ = ["VERDICTS"]
+__all__ = ["VERDICTS", "VERDICT_CLASS"]
 
 #: Verdict keys and their display text in English and Chinese.
 VERDICTS: dict[str, dict[str, str]] = {
     "confirmed": {"en": "confirmed", "zh": "正确"},
-    "consistent": {"en": "consistent", "zh": "自洽"},
+    "consistent within rounding": {"en": "consistent within rounding", "zh": "在舍入误差内一致"},
     "wrong": {"en": "wrong", "zh": "错误"},
-    "misread": {"en": "right number, wrong reading", "zh": "计算对, 解释错"},
     "contradictory": {"en": "contradictory", "zh": "自相矛盾"},
-    "extrapolated": {"en": "outside the tested range", "zh": "超出试验范围"},
-    "unsupported": {"en": "not supported by the design", "zh": "试验设计不支持"},
+    "outside the tested range": {"en": "outside the tested range", "zh": "超出试验范围"},
+    "not supported by the design": {"en": "not supported by the design", "zh": "试验设计不支持"},
+    "cannot be checked": {"en": "cannot be checked", "zh": "无法核查"},
+}
+
+#: CSS class of each verdict in the HTML page.
+VERDICT_CLASS: dict[str, str] = {
+    "confirmed": "confirmed",
+    "consistent within rounding": "consistent",
+    "wrong": "wrong",
+    "contradictory": "contradictory",
+    "outside the tested range": "extrapolated",
+    "not supported by the design": "unsupported",
+    "cannot be checked": "unchecked",
 }
 
 COLUMNS = [
