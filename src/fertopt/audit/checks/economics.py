@@ -30,8 +30,11 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
     topic = both("au_topic_economics")
     out: list[Claim] = []
     base = None
+    base_lo = base_hi = math.nan
     if ref is not None and crop is not None and ref in ctx.means and ctx.cost(ref) is not None:
-        base = crop * float(ctx.means[ref]) - float(ctx.cost(ref))
+        # the reference income varies with the rounding of the printed reference mean
+        cost_ref = float(ctx.cost(ref))
+        base, base_lo, base_hi = propagate(lambda m: crop * m - cost_ref, {"m": ctx.means[ref]})
     pct_rows = [
         r for r in rows if r.get("income_change") is not None and r.get("income_change_pct")
     ]
@@ -49,7 +52,7 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
             verdict = "contradictory"
         elif base is None:
             verdict = "cannot be checked"
-        elif lo <= base <= hi:
+        elif lo <= base_hi and base_lo <= hi:
             verdict = "consistent within rounding"
         else:
             verdict = "wrong"
@@ -87,13 +90,14 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
             )
         )
     for i, r in enumerate(rows):
-        out.append(_row(i, r, ref, crop, base, ctx, topic))
+        out.append(_row(i, r, ref, crop, (base, base_lo, base_hi), ctx, topic))
     for i, c in enumerate(econ.get("claims") or []):
         out.append(_claim(i, c, ref, crop, ctx, topic))
     return out
 
 
-def _row(i: int, r: dict, ref: str | None, crop: float | None, base, ctx: Context, topic) -> Claim:
+def _row(i: int, r: dict, ref: str | None, crop: float | None, bases, ctx: Context, topic) -> Claim:
+    base, base_lo, base_hi = bases
     t = str(r["treatment"])
     parts = []
     if r.get("yield_change") is not None:
@@ -149,9 +153,8 @@ def _row(i: int, r: dict, ref: str | None, crop: float | None, base, ctx: Contex
         pct = 100.0 * v / base
         pct_text = f" ({pct:+.2f} %)"
         if r.get("income_change_pct") is not None:
-            verdicts.append(
-                rounding_verdict(r["income_change_pct"], pct, 100 * lo / base, 100 * hi / base)
-            )
+            ends = [100 * x / b for x in (lo, hi) for b in (base_lo, base_hi) if b]
+            verdicts.append(rounding_verdict(r["income_change_pct"], pct, min(ends), max(ends)))
     why = both(
         "au_econ_row_why",
         crop=f"{crop:g}",

@@ -16,6 +16,7 @@ from typing import Any
 from fertopt.audit.checks.registry import register
 from fertopt.audit.checks.rounding import propagate, rounding_verdict
 from fertopt.audit.claims import Claim, Context, both
+from fertopt.audit.spec import half_unit
 from fertopt.multcomp import duncan_from_means, lsd_from_means, snk_from_means, tukey_from_means
 
 __all__ = ["check_comparison", "implied_mse"]
@@ -177,7 +178,7 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
             ]
             if got == want:
                 verdict = "confirmed"
-            elif any(got == a for a in alt):
+            elif any(got == a for a in alt) or (want ^ got) <= _uncertain(mc, ends, ctx):
                 verdict = "consistent within rounding"
             else:
                 verdict = "wrong"
@@ -205,6 +206,30 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
                     i, c, (a, b), mc, ends, (found, all_letters, test_name), lsd_of, source, ctx
                 )
             )
+    return out
+
+
+def _uncertain(mc: Any, ends: list, ctx: Context) -> set[frozenset[str]]:
+    """Pairs whose difference can reach their critical range within the printed rounding.
+
+    A difference of two printed means is known to the sum of their half units; the critical
+    range varies with the error mean square's rounding (``ends``).  Such a pair may be printed
+    either way.
+    """
+    crit = {}
+    for m in (mc, *ends):
+        for a, b, c in zip(
+            m.pairs["treatment_a"], m.pairs["treatment_b"], m.pairs["critical_range"], strict=True
+        ):
+            crit.setdefault(frozenset((a, b)), []).append(float(c))
+    out = set()
+    for a, b, d in zip(
+        mc.pairs["treatment_a"], mc.pairs["treatment_b"], mc.pairs["diff"], strict=True
+    ):
+        key = frozenset((a, b))
+        h = half_unit(ctx.means[a]) + half_unit(ctx.means[b])
+        if abs(float(d)) - h <= max(crit[key]) and abs(float(d)) + h >= min(crit[key]):
+            out.add(key)
     return out
 
 
