@@ -117,6 +117,7 @@ if hasattr(fo, "omission"):  # merged from the omission-plot branch
     )
 
 RESULTS["StudyAudit"] = lambda: fo.studies.water_chestnut.audit()
+RESULTS["AuditResult"] = lambda: fo.audit(fo.studies.water_chestnut.SPEC)
 
 
 def _combined():

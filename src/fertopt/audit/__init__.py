@@ -44,7 +44,17 @@ __all__ = [
 
 
 def template_path() -> Path:
-    """The path of the commented template spec shipped with fertopt (``template.yaml``)."""
+    """The path of the commented template spec shipped with fertopt (``template.yaml``).
+
+    Copy it, fill in what the paper prints and run ``fertopt audit`` on the copy
+    (``fertopt audit --template paper.yaml`` writes the copy).
+
+    Examples
+    --------
+    >>> from fertopt.audit import template_path
+    >>> template_path().name
+    'template.yaml'
+    """
     return Path(str(resources.files("fertopt.audit").joinpath("template.yaml")))
 
 

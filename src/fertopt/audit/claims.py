@@ -16,6 +16,8 @@ import pandas as pd
 
 from fertopt._core.i18n import label
 from fertopt.audit.spec import Printed
+from fertopt.exceptions import DataError, OptionError
+from fertopt.units import product_grade
 
 __all__ = ["VERDICTS", "VERDICT_KEYS", "Claim", "Context", "both", "worst"]
 
@@ -184,19 +186,36 @@ class Context:
         return float(ns.pop()) * sum((v - grand) ** 2 for v in values) / (len(values) - 1)
 
     # -- prices --------------------------------------------------------------
+    def grade(self, nutrient: str) -> float | None:
+        """Nutrient fraction of the product priced for ``nutrient`` (None when unknown)."""
+        prod = ((self.spec.get("prices") or {}).get("products") or {}).get(nutrient) or {}
+        if prod.get("grade"):
+            return float(prod["grade"])
+        if prod.get("name"):
+            try:
+                return float(product_grade(prod["name"], nutrient))
+            except OptionError as exc:
+                raise DataError(f"audit spec: prices.products.{nutrient}.name: {exc}") from None
+        return None
+
     def nutrient_prices(self) -> dict[str, float]:
-        """Price per kg of each nutrient (product prices divided by their grade)."""
+        """Price per kg of each nutrient.
+
+        ``prices.nutrients`` are per kg of nutrient, or per kg of product with
+        ``basis: product`` (divided by the product's grade; a nutrient without a grade gets
+        no price); ``prices.products`` with a price add the nutrients they price.
+        """
         prices = self.spec.get("prices") or {}
-        out = {k: float(v) for k, v in (prices.get("nutrients") or {}).items()}
+        product_basis = str(prices.get("basis", "nutrient")) == "product"
+        out: dict[str, float] = {}
+        for nut, value in (prices.get("nutrients") or {}).items():
+            if not product_basis:
+                out[nut] = float(value)
+            elif self.grade(nut):
+                out[nut] = float(value) / float(self.grade(nut))
         for nut, prod in (prices.get("products") or {}).items():
-            if prod.get("price") is not None and prod.get("grade"):
-                out.setdefault(nut, float(prod["price"]) / float(prod["grade"]))
-        if str(prices.get("basis", "nutrient")) == "product":
-            grades = {k: p.get("grade") for k, p in (prices.get("products") or {}).items()}
-            out = {
-                k: (v / float(grades[k]) if grades.get(k) else v)
-                for k, v in (prices.get("nutrients") or {}).items()
-            } | {k: v for k, v in out.items() if k not in (prices.get("nutrients") or {})}
+            if prod.get("price") is not None and self.grade(nut):
+                out.setdefault(nut, float(prod["price"]) / float(self.grade(nut)))
         return out
 
     def crop_price(self) -> float | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,8 +230,3 @@ class AuditResult(ResultBase):
     def to_excel(self, path: str | Path, *, lang: str | None = None) -> Path:
         """The audit report as an Excel workbook (needs openpyxl: ``fertopt[excel]``)."""
         return self.report(lang).to_excel(path)
-
-
-def finite(x: float) -> bool:
-    """Whether ``x`` is a finite number."""
-    return isinstance(x, float) and math.isfinite(x)

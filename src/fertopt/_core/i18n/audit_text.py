@@ -53,6 +53,7 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
     "au_topic_design": ("Design", "试验设计"),
     "au_topic_comparison": ("Multiple comparison", "多重比较"),
     "au_topic_equation": ("{name} equation", "{name} 肥料效应方程"),
+    "au_topic_surface": ("Response surface in {nutrients}", "{nutrients} 肥料效应方程"),
     "au_topic_economics": ("Economics", "经济效益"),
     "au_topic_units": ("Price units", "价格单位"),
     # -- ANOVA -----------------------------------------------------------------
@@ -301,6 +302,7 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "{x} lies within the tested rates ({lo} to {hi}).",
         "{x} 在试验施肥量范围 ({lo} ~ {hi}) 之内。",
     ),
+    "au_neg_rate": (" A negative rate ({x}) cannot be applied.", " 负施肥量 ({x}) 无法施用。"),
     "au_rec_negative": ("A negative rate ({x}) cannot be applied.", "负施肥量 ({x}) 无法施用。"),
     "au_rec_no_range": (
         "The tested {nut} rates are not in the spec.",
@@ -394,6 +396,14 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
     "au_fit_stat": (
         "{stat}: {v} (from {lo} to {hi} within the means' rounding).",
         "{stat}: {v} (均值舍入范围内 {lo} ~ {hi})。",
+    ),
+    "au_fit_printed_finds": (
+        "the printed statistics against each other (no means to refit)",
+        "原文统计量之间的相互关系 (无均值可供重新拟合)",
+    ),
+    "au_fit_printed_why": (
+        "R² = F·df1 / (F·df1 + df2); adjusted R² = 1 − (1 − R²)(n − 1) / df2; r = √R².",
+        "R² = F·df1 / (F·df1 + df2); 校正 R² = 1 − (1 − R²)(n − 1) / df2; r = √R²。",
     ),
     "au_fit_r_plain": ("r is the multiple correlation √R² = {r}.", "r 为复相关系数 √R² = {r}。"),
     "au_fit_r_adj": (

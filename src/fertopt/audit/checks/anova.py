@@ -8,6 +8,7 @@ mean square and the means; then the words ("不显著", "significant") against t
 from __future__ import annotations
 
 import math
+import re
 
 from fertopt.audit.checks.registry import register
 from fertopt.audit.checks.rounding import propagate, rounding_verdict
@@ -20,14 +21,31 @@ _HIGHLY = ("极显著", "highly significant", "very significant")
 _YES = ("显著", "significant", "significantly")
 
 
+def _has(text: str, keys: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``keys`` (Latin ones as whole words: 'ns', not 'means')."""
+    for k in keys:
+        if k.isascii():
+            if re.search(rf"(?<![a-z]){re.escape(k)}(?![a-z])", text):
+                return True
+        elif k in text:
+            return True
+    return False
+
+
 def word_meaning(word: str) -> str | None:
-    """``'no'``, ``'highly'``, ``'yes'`` or None: what a significance word asserts."""
+    """``'no'``, ``'highly'``, ``'yes'`` or None: what a significance word asserts.
+
+    Examples
+    --------
+    >>> [word_meaning(w) for w in ("差异不显著", "极显著", "significant", "ns", "the means")]
+    ['no', 'highly', 'yes', 'no', None]
+    """
     w = word.strip().lower()
-    if any(k in w for k in _NOT):
+    if _has(w, _NOT):
         return "no"
-    if any(k in w for k in _HIGHLY):
+    if _has(w, _HIGHLY):
         return "highly"
-    if any(k in w for k in _YES):
+    if _has(w, _YES):
         return "yes"
     return None
 

@@ -32,7 +32,6 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
     base = None
     base_lo = base_hi = math.nan
     if ref is not None and crop is not None and ref in ctx.means and ctx.cost(ref) is not None:
-        # the reference income varies with the rounding of the printed reference mean
         cost_ref = float(ctx.cost(ref))
         base, base_lo, base_hi = propagate(lambda m: crop * m - cost_ref, {"m": ctx.means[ref]})
     pct_rows = [
@@ -52,7 +51,7 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
             verdict = "contradictory"
         elif base is None:
             verdict = "cannot be checked"
-        elif lo <= base_hi and base_lo <= hi:
+        elif base_lo <= hi and base_hi >= lo:  # the reference mean's rounding included
             verdict = "consistent within rounding"
         else:
             verdict = "wrong"
@@ -90,14 +89,13 @@ def check_economics(econ: dict, ctx: Context) -> list[Claim]:
             )
         )
     for i, r in enumerate(rows):
-        out.append(_row(i, r, ref, crop, (base, base_lo, base_hi), ctx, topic))
+        out.append(_row(i, r, ref, crop, base, ctx, topic))
     for i, c in enumerate(econ.get("claims") or []):
         out.append(_claim(i, c, ref, crop, ctx, topic))
     return out
 
 
-def _row(i: int, r: dict, ref: str | None, crop: float | None, bases, ctx: Context, topic) -> Claim:
-    base, base_lo, base_hi = bases
+def _row(i: int, r: dict, ref: str | None, crop: float | None, base, ctx: Context, topic) -> Claim:
     t = str(r["treatment"])
     parts = []
     if r.get("yield_change") is not None:
@@ -140,7 +138,12 @@ def _row(i: int, r: dict, ref: str | None, crop: float | None, bases, ctx: Conte
             verdict="cannot be checked",
             why=both("au_econ_row_missing"),
         )
-    v, lo, hi = propagate(lambda dy: crop * dy - dc, {"dy": dy})
+    if source == "printed":
+        v, lo, hi = propagate(lambda dy: crop * dy - dc, {"dy": dy})
+    else:  # from the two printed means, each with its rounding
+        v, lo, hi = propagate(
+            lambda a, b: crop * (a - b) - dc, {"a": ctx.means[t], "b": ctx.means[ref]}
+        )
     verdicts.append(rounding_verdict(r["income_change"], v, lo, hi))
     notes = []
     if source == "printed" and t in ctx.means and ref in ctx.means:
@@ -149,12 +152,14 @@ def _row(i: int, r: dict, ref: str | None, crop: float | None, bases, ctx: Conte
         verdicts.append(rounding_verdict(dy, mv, mlo, mhi))
         notes.append(both("au_econ_dy_means", dm=f"{dm:+.2f}"))
     pct_text = ""
-    if base:
-        pct = 100.0 * v / base
+    if base and ref in ctx.means:
+        pct, plo, phi = propagate(
+            lambda dy, m: 100.0 * (crop * dy - dc) / (crop * m - cost_r),
+            {"dy": dy, "m": ctx.means[ref]},
+        )
         pct_text = f" ({pct:+.2f} %)"
         if r.get("income_change_pct") is not None:
-            ends = [100 * x / b for x in (lo, hi) for b in (base_lo, base_hi) if b]
-            verdicts.append(rounding_verdict(r["income_change_pct"], pct, min(ends), max(ends)))
+            verdicts.append(rounding_verdict(r["income_change_pct"], pct, plo, phi))
     why = both(
         "au_econ_row_why",
         crop=f"{crop:g}",

@@ -34,11 +34,6 @@ def _f(x: float, d: int = 2) -> str:
     return f"{x:.{d}f}"
 
 
-def _d(x: Any, extra: int = 1) -> int:
-    """Decimals to show a value compared with the printed ``x``: one more than printed."""
-    return (x.decimals if isinstance(x, Printed) else 2) + extra
-
-
 @register("equations", section="equations", order=40)
 def check_equations(equations: list[dict], ctx: Context) -> list[Claim]:
     """The claims of every printed equation, in the spec's order."""
@@ -174,7 +169,9 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
             if op.get("rate") is not None:
                 v = rounding_verdict(op["rate"], xo, lo, hi)
                 alt = ("", "")
-                if v == "wrong":
+                if float(op["rate"]) < 0:
+                    v, alt = "wrong", both("au_neg_rate", x=repr(op["rate"]))
+                elif v == "wrong":
                     alt = price_alternatives(float(op["rate"]), float(a), float(b), nut, ratio, ctx)
                 out.append(
                     Claim(
@@ -526,15 +523,7 @@ def _fit_row(
         and eq.get("fitted_to", "means") == "means"
     )
     if not have:
-        return Claim(
-            item=f"{item}.fit",
-            topic=topic,
-            claim=claim,
-            paper_says=paper,
-            fertopt_finds=both("au_unchecked"),
-            verdict="cannot be checked",
-            why=both("au_fit_no_means"),
-        )
+        return _printed_statistics(eq, stats_printed, topic, item, claim, paper)
     rates = ctx.rates.loc[names]
     if single:
         x = nutrients[0]
@@ -610,13 +599,85 @@ def _fit_row(
     )
 
 
+def _printed_statistics(
+    eq: dict, printed_stats: dict, topic: Any, item: str, claim: Any, paper: str
+) -> Claim:
+    """Without the means: do the printed F (with its df), R² and r agree with each other?
+
+    R² = F·df1 / (F·df1 + df2); adjusted R² = 1 − (1 − R²)(n − 1)/df2 with n − 1 = df1 + df2;
+    r is √R² (or, as some software prints it, √adjusted R²).
+    """
+    F, df = printed_stats.get("F"), eq.get("df")
+    r2_printed = printed_stats.get("r_squared")
+    r_printed = printed_stats.get("r")
+    verdicts, notes = [], []
+    if F is not None and df:
+        d1, d2 = int(df[0]), int(df[1])
+
+        def r2_of(F: float) -> float:
+            return F * d1 / (F * d1 + d2)
+
+        def adj_of(F: float) -> float:
+            return 1 - (1 - r2_of(F)) * (d1 + d2) / d2
+
+        for key, target in (("r_squared", r2_printed), ("r", r_printed)):
+            if target is None:
+                continue
+            if key == "r_squared":
+                v, lo, hi = propagate(r2_of, {"F": F})
+                verdicts.append(rounding_verdict(target, v, lo, hi))
+                notes.append(
+                    both("au_fit_stat", stat="R²", v=f"{v:.6g}", lo=f"{lo:.6g}", hi=f"{hi:.6g}")
+                )
+                continue
+            v, lo, hi = propagate(lambda F: math.sqrt(r2_of(F)), {"F": F})
+            plain = rounding_verdict(target, v, lo, hi)
+            av, alo, ahi = propagate(lambda F: math.sqrt(max(adj_of(F), 0.0)), {"F": F})
+            adj = rounding_verdict(target, av, alo, ahi, derived=False)
+            verdicts.append(plain if plain != "wrong" else adj)
+            notes.append(
+                both("au_fit_r_plain", r=_f(v, 4))
+                if plain != "wrong"
+                else both("au_fit_r_adj", r=_f(v, 4), ra=_f(av, 4))
+                if adj != "wrong"
+                else both("au_fit_r_neither", r=_f(v, 4), ra=_f(av, 4))
+            )
+    elif r2_printed is not None and r_printed is not None:
+        v, lo, hi = propagate(lambda r2: math.sqrt(r2), {"r2": r2_printed})
+        verdicts.append(rounding_verdict(r_printed, v, lo, hi))
+        notes.append(both("au_fit_r_plain", r=_f(v, 4)))
+    if not verdicts:
+        return Claim(
+            item=f"{item}.fit",
+            topic=topic,
+            claim=claim,
+            paper_says=paper,
+            fertopt_finds=both("au_unchecked"),
+            verdict="cannot be checked",
+            why=both("au_fit_no_means"),
+        )
+    return Claim(
+        item=f"{item}.fit",
+        topic=topic,
+        claim=claim,
+        paper_says=paper,
+        fertopt_finds=both("au_fit_printed_finds"),
+        verdict=worst(*verdicts),
+        why=(
+            " ".join([both("au_fit_printed_why")[0], *(n[0] for n in notes)]),
+            " ".join([both("au_fit_printed_why")[1], *(n[1] for n in notes)]),
+        ),
+        paper_value=float(F) if F is not None else float(r_printed),
+    )
+
+
 # ---------------------------------------------------------------------------
 # surfaces
 # ---------------------------------------------------------------------------
 def _surface(eq: dict, ctx: Context) -> list[Claim]:
     name = str(eq["id"])
     nutrients = [str(n) for n in eq["nutrients"]]
-    topic = both("au_topic_equation", name=name)
+    topic = both("au_topic_surface", nutrients=", ".join(nutrients))
     item = f"equation.{name}"
     coefs = eq.get("coefficients") or {}
     bounds = {}
@@ -765,16 +826,17 @@ def _surface_range(
                     y=_f(fb.yield_at_rates, 1),
                 )
             )
-        ab = surf.maximum(bounds="tested")
-        detail["maximum_applied_box"] = ab
-        box_rows.append(
-            both(
-                "au_surf_box_applied",
-                rates=", ".join(f"{v:g}" for v in ab.rates.values()),
-                y=_f(ab.yield_at_rates, 1),
+        have_rates = not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients)
+        if have_rates or eq.get("tested_range"):
+            ab = surf.maximum(bounds="tested")
+            detail["maximum_applied_box"] = ab
+            box_rows.append(
+                both(
+                    "au_surf_box_applied",
+                    rates=", ".join(f"{v:g}" for v in ab.rates.values()),
+                    y=_f(ab.yield_at_rates, 1),
+                )
             )
-        )
-    have_rates = not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients)
     if have_rates:
         vertices = ctx.rates[nutrients].to_numpy(dtype=float)
         inside = in_hull(np.array([point[n] for n in nutrients]), vertices)
@@ -802,21 +864,12 @@ def _surface_range(
         else ("", "")
     )
     rates_text = ", ".join(f"{k} {v:g}" for k, v in point.items())
-    finds_en = " ".join(
-        [
-            formula_text[0],
-            both("au_hull_" + ("in" if inside else "out"))[0],
-            *(b[0] for b in box_rows),
-        ]
-    ).strip()
-    finds_zh = " ".join(
-        [
-            formula_text[1],
-            both("au_hull_" + ("in" if inside else "out"))[1],
-            *(b[1] for b in box_rows),
-        ]
-    ).strip()
-    fb = detail.get("maximum_formula_box") or detail["maximum_applied_box"]
+    hull = both("au_hull_" + ("in" if inside else "out")) if have_rates else ("", "")
+    finds_en = " ".join([formula_text[0], hull[0], *(b[0] for b in box_rows)]).strip()
+    finds_zh = " ".join([formula_text[1], hull[1], *(b[1] for b in box_rows)]).strip()
+    if not finds_en:
+        finds_en, finds_zh = both("au_unchecked")
+    fb = detail.get("maximum_formula_box") or detail.get("maximum_applied_box")
     return Claim(
         item=f"{item}.range",
         topic=topic,
@@ -826,5 +879,5 @@ def _surface_range(
         verdict=verdict,
         why=why,
         paper_value=float(point[nutrients[-1]]),
-        fertopt_value=float(fb.yield_at_rates),
+        fertopt_value=float(fb.yield_at_rates) if fb is not None else math.nan,
     )

@@ -161,7 +161,7 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
                     claim=both("au_cmp_lsd_claim"),
                     paper_says=f"LSD = {printed_lsd!r}",
                     fertopt_finds=(f"LSD{alpha:g} = {v:.4g}", f"LSD{alpha:g} = {v:.4g}"),
-                    verdict=rounding_verdict(printed_lsd, v, lo, hi, derived=False),
+                    verdict=rounding_verdict(printed_lsd, v, lo, hi),
                     why=both("au_cmp_lsd_why", src=source, t=f"{t:.4f}", n=f"{n:g}", v=f"{v:.4g}"),
                     paper_value=float(printed_lsd),
                     fertopt_value=v,
@@ -176,9 +176,10 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
                 _shares(dict(zip(e.groups["treatment"], e.groups["letters"], strict=True)))
                 for e in ends
             ]
+            loose = {frozenset(p) for p in _pairs(ctx) if not _firm(p, mc, ends, ctx)}
             if got == want:
                 verdict = "confirmed"
-            elif any(got == a for a in alt) or (want ^ got) <= _uncertain(mc, ends, ctx):
+            elif any(got == a for a in alt) or (want ^ got) <= loose:
                 verdict = "consistent within rounding"
             else:
                 verdict = "wrong"
@@ -209,28 +210,24 @@ def check_comparison(part: dict, ctx: Context) -> list[Claim]:
     return out
 
 
-def _uncertain(mc: Any, ends: list, ctx: Context) -> set[frozenset[str]]:
-    """Pairs whose difference can reach their critical range within the printed rounding.
+def _pairs(ctx: Context) -> list[tuple[str, str]]:
+    names = list(ctx.means)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
 
-    A difference of two printed means is known to the sum of their half units; the critical
-    range varies with the error mean square's rounding (``ends``).  Such a pair may be printed
-    either way.
+
+def _firm(pair: tuple[str, str], mc: Any, ends: list, ctx: Context) -> bool:
+    """Whether the test's decision on ``pair`` holds over the printed numbers' rounding.
+
+    The difference of two printed means is known to the sum of their half-units; the
+    critical range to the range it takes at the ends of the error mean square's interval.
+    The decision is firm when the difference stays on one side of every critical range.
     """
-    crit = {}
-    for m in (mc, *ends):
-        for a, b, c in zip(
-            m.pairs["treatment_a"], m.pairs["treatment_b"], m.pairs["critical_range"], strict=True
-        ):
-            crit.setdefault(frozenset((a, b)), []).append(float(c))
-    out = set()
-    for a, b, d in zip(
-        mc.pairs["treatment_a"], mc.pairs["treatment_b"], mc.pairs["diff"], strict=True
-    ):
-        key = frozenset((a, b))
-        h = half_unit(ctx.means[a]) + half_unit(ctx.means[b])
-        if abs(float(d)) - h <= max(crit[key]) and abs(float(d)) + h >= min(crit[key]):
-            out.add(key)
-    return out
+    a, b = pair
+    d = abs(float(ctx.means[a]) - float(ctx.means[b]))
+    h = half_unit(ctx.means[a]) + half_unit(ctx.means[b])
+    crits = [float(_pair(m, a, b)["critical_range"]) for m in (mc, *ends)]
+    sig = {bool(_pair(m, a, b)["significant"]) for m in (mc, *ends)}
+    return len(sig) == 1 and (d - h > max(crits) or d + h < min(crits))
 
 
 def _pair(mc: Any, a: str, b: str) -> Any:
@@ -259,12 +256,12 @@ def _difference(
     span = abs(order.index(a) - order.index(b)) + 1
     row = _pair(mc, a, b)
     sig = bool(row["significant"])
-    sig_ends = {bool(_pair(e, a, b)["significant"]) for e in ends}
+    firm = _firm((a, b), mc, ends, ctx)
     claimed = bool(c.get("significant", True))
     if claimed == sig:
-        verdict = "confirmed" if sig_ends == {sig} else "consistent within rounding"
+        verdict = "confirmed" if firm else "consistent within rounding"
     else:
-        verdict = "wrong" if sig_ends == {sig} else "consistent within rounding"
+        verdict = "wrong" if firm else "consistent within rounding"
     diff = abs(float(ctx.means[a]) - float(ctx.means[b]))
     crit = float(row["critical_range"])
     return Claim(

@@ -13,7 +13,7 @@ Examples
 >>> value, low, high = propagate(lambda a, b: a + b, {"a": printed("1.2"), "b": printed("3.45")})
 >>> round(value, 2), round(low, 3), round(high, 3)
 (4.65, 4.595, 4.705)
->>> rounding_verdict(printed("4.7"), value, low, high)
+>>> rounding_verdict(printed("4.70"), value, low, high)
 'consistent within rounding'
 >>> rounding_verdict(printed("4.65"), value, low, high)
 'confirmed'

@@ -14,7 +14,7 @@ from fertopt.audit.checks.registry import register
 from fertopt.audit.checks.rounding import rounding_verdict
 from fertopt.audit.claims import Claim, Context, both
 from fertopt.audit.spec import Printed
-from fertopt.units import nutrient_factor, product_grade
+from fertopt.units import nutrient_factor
 
 __all__ = ["price_alternatives", "check_prices", "MU_PER_HA"]
 
@@ -30,11 +30,7 @@ def _slips(nutrient: str, ratio: float, ctx: Context) -> list[tuple[str, float]]
         f = nutrient_factor(_ELEMENT[nutrient], nutrient)  # kg oxide per kg element
         out.append(("au_slip_element", ratio * f))
         out.append(("au_slip_oxide", ratio / f))
-    prices = ctx.spec.get("prices") or {}
-    prod = (prices.get("products") or {}).get(nutrient) or {}
-    grade = prod.get("grade")
-    if grade is None and prod.get("name"):
-        grade = product_grade(prod["name"], nutrient)
+    grade = ctx.grade(nutrient)
     if grade:
         out.append(("au_slip_product", ratio * float(grade)))
     out.append(("au_slip_per_ha", ratio * MU_PER_HA))
@@ -59,9 +55,8 @@ def check_prices(prices: dict, ctx: Context) -> list[Claim]:
     """A product-price basis without grades cannot be turned into nutrient prices."""
     out: list[Claim] = []
     if str(prices.get("basis", "nutrient")) == "product":
-        grades = prices.get("products") or {}
         for nut in prices.get("nutrients") or {}:
-            if not (grades.get(nut) or {}).get("grade"):
+            if not ctx.grade(nut):
                 out.append(
                     Claim(
                         item=f"prices.{nut}",

@@ -101,7 +101,8 @@ class StudyAudit(ResultBase):
         ``claim`` (what the paper states), ``paper`` (as printed, text),
         ``paper_value`` (float or NaN), ``fertopt`` (what fertopt finds, text),
         ``fertopt_value`` (float or NaN), ``verdict`` (a key of :data:`VERDICTS`),
-        ``verdict_text`` and ``explanation`` (the arithmetic), in ``lang``.
+        ``verdict_text`` and ``explanation`` (the arithmetic), in ``lang``; ``low`` and
+        ``high``, the interval the printed inputs' rounding allows (NaN when none).
     audit : AuditResult
         The audit itself (:func:`fertopt.audit` on :data:`SPEC`).
     lang : {'en', 'zh'}
@@ -494,6 +495,8 @@ def study_table(table: pd.DataFrame) -> pd.DataFrame:
             "verdict": table["verdict"],
             "verdict_text": table["verdict_text"],
             "explanation": table["why"],
+            "low": table["low"],
+            "high": table["high"],
         }
     )
     return out[COLUMNS]

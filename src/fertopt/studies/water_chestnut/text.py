@@ -37,6 +37,8 @@ COLUMNS = [
     "verdict",
     "verdict_text",
     "explanation",
+    "low",
+    "high",
 ]
 
 TEXT = {
