@@ -1,0 +1,70 @@
+"""The audit of two public papers, transcribed in ``docs/audit_examples/``.
+
+Every expected verdict comes from the hand check in the paper's note
+(``docs/audit_examples/<paper>.md``); the arithmetic is repeated in the comments.  Nothing
+here is pasted from the audit's output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fertopt.audit import audit
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "audit_examples"
+
+
+def verdicts(spec) -> dict[str, str]:
+    table = audit(spec).table
+    return dict(zip(table["item"], table["verdict"], strict=True))
+
+
+def test_bachmaier_optimum_confirmed():
+    # Bachmaier (2009), low zone: y = 3.622 + 0.03809 x − 0.00008198 x², N 0.60 EUR/kg,
+    # wheat 110 EUR/t.  Price slope 0.60 / 110 = 0.0054545 t per kg N; the optimum solves
+    # 0.03809 − 2·0.00008198 x = 0.0054545: x = 0.0326355 / 0.00016396 = 199.05, which
+    # rounds to the printed 199 (the coefficients' rounding moves it by ±0.04 only), so it is
+    # re-derived to its digits: confirmed.  That is the only claim with a check: the paper
+    # prints no maximum, no fit statistics, no ANOVA.
+    assert verdicts(EXAMPLES / "bachmaier2009.json") == {"equation.N.optimum.rate": "confirmed"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the yield unit is not applied to the crop price: with yields in t/ha and the crop "
+    "priced per kg (as docs/audit_spec.md describes the field) the slope is taken as "
+    "0.60 / 0.110 = 5.45 instead of 0.00545 t per kg N",
+)
+def test_bachmaier_crop_priced_per_kg():
+    # the same paper with the wheat price written per kg (0.110 EUR/kg) is the same claim:
+    # the optimum is still 199.05 kg N/ha and must be confirmed
+    spec = json.loads((EXAMPLES / "bachmaier2009.json").read_text(encoding="utf-8"))
+    spec["prices"]["crop"] = "0.110"
+    assert verdicts(spec)["equation.N.optimum.rate"] == "confirmed"
+
+
+def test_welch_design_identifies_the_surface():
+    # Welch et al. (1963): the 11-term surface (10 quadratic terms and NPK) on a 4 × 4 × 4
+    # factorial, 64 distinct treatment combinations: 64 − 11 = 53 residual df, identifiable,
+    # confirmed.  The Table 2 coefficients (all re-derived to their printed digits from the
+    # Table 1 means by least squares, see welch1963.md) and the Table 4 optimum (N 299.9,
+    # P 71.60, K 150.80 against the printed 300 / 71 / 148) have no check in the audit yet:
+    # no row is expected for them.
+    assert verdicts(EXAMPLES / "welch1963.yaml") == {"equation.NPK.design": "confirmed"}
+
+
+def test_welch_spec_keeps_the_printed_digits():
+    # the transcription itself: 64 means with 2 decimals (Table 1), the NPK coefficient
+    # 0.02789 rescaled to per-lb units by 10⁶ keeps its 4 significant digits
+    from fertopt.audit.spec import load_spec
+
+    spec = load_spec(EXAMPLES / "welch1963.yaml")
+    means = [t["mean"] for t in spec["design"]["treatments"]]
+    assert len(means) == 64
+    assert {m.decimals for m in means} == {2}
+    npk = spec["equations"][0]["coefficients"]["N:P:K"]
+    assert npk.decimals == 11
+    assert abs(float(npk) - 0.02789e-6) < 1e-18  # exact up to float representation
