@@ -5,6 +5,7 @@ from __future__ import annotations
 import html.parser
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -185,6 +186,32 @@ def _recommendation():
 
 
 RESULTS["Recommendation"] = _recommendation
+
+
+def _pooled_three414():
+    # 6 simulated 3414 trials sharing one concave surface (fo.pool_three414)
+    from fertopt.design import THREE414_LEVELS
+
+    rng = np.random.default_rng(4)
+    rows = []
+    for trial in range(6):
+        for t, lv in enumerate(THREE414_LEVELS, start=1):
+            n, p, k = np.asarray(lv) * (90.0, 45.0, 60.0)
+            y = 4000 + 20 * n - 0.06 * n * n + 30 * p - 0.2 * p * p + 10 * k - 0.05 * k * k
+            for rep in (1, 2, 3):
+                rows.append((trial, f"T{t}", rep, y + rng.normal(0, 80), n, p, k))
+    d = pd.DataFrame(rows, columns=["trial", "trt", "rep", "yield", "N", "P2O5", "K2O"])
+    prices = fo.Prices(crop=2.0, N=5.0, P2O5=6.0, K2O=5.0)
+    batch = fo.run_batch(
+        d, by="trial", response="yield", treatment="trt", block="rep",
+        rates=("N", "P2O5", "K2O"), surface="full", prices=prices,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a regional equation on 6 trials warns of few trials
+        return fo.pool_three414(batch, data=d)
+
+
+RESULTS["PooledThree414"] = _pooled_three414
 
 if hasattr(fo, "run_batch"):  # merged from the batch branch
     RESULTS["BatchResult"] = lambda: fo.run_batch(

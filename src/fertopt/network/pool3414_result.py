@@ -9,7 +9,7 @@ import pandas as pd
 
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import check_lang, label, status_text
+from fertopt._core.i18n import check_lang, label, status_text, unit_text
 
 __all__ = ["PooledThree414"]
 
@@ -101,7 +101,7 @@ class PooledThree414(ResultBase):
         return label(
             "p4_headline",
             lang,
-            method=self.method,
+            method=label(f"p4_short_{self.method}", lang),
             n=self.n_trials,
             typical=self.n_typical,
             classes=tail,
@@ -144,6 +144,7 @@ class PooledThree414(ResultBase):
             "typical": "p4_col_typical",
             "failed_rules": "p4_col_failed_rules",
             "r_squared": "p4_col_r_squared",
+            "intercept": "p4_col_intercept",
         }
         recs = self.recommendations.drop(columns=["class_index", drop, "recommended"])
         if self.classes is None:
@@ -170,7 +171,7 @@ class PooledThree414(ResultBase):
             localized_table(
                 recs,
                 lang,
-                title=f"{t('p4_recommendations')} ({self.money})",
+                title=f"{t('p4_recommendations')} ({unit_text(self.money, lang)})",
                 formats={"n_trials": "int", "n_in_class": "int"},
                 labels={class_col: "class"},
                 keys=keys,

@@ -17,6 +17,8 @@ POOL3414_TEXT: dict[str, tuple[str, str]] = {
     ),
     "p4_headline_classes": ("{k} classes by {by}", "按{by}分为 {k} 类"),
     "p4_method": ("Method", "方法"),
+    "p4_short_coefficient_average": ("coefficient averaging", "回归系数平均法"),
+    "p4_short_class_regression": ("class regression", "分类回归法"),
     "p4_method_coefficient_average": (
         "coefficient averaging of the typical trials' equations",
         "回归系数平均法（典型式方程的系数平均）",
@@ -53,4 +55,5 @@ POOL3414_TEXT: dict[str, tuple[str, str]] = {
     "p4_col_typical": ("typical", "典型式"),
     "p4_col_failed_rules": ("failed rules", "未通过的规则"),
     "p4_col_r_squared": ("R²", "R²"),
+    "p4_col_intercept": ("intercept", "截距"),
 }
