@@ -293,7 +293,10 @@ def _qp_minimum(data, t, r, yy, n1, n2) -> np.ndarray:
         comp = np.zeros(F.shape[:-1] + (4, 4))
         comp[..., 1:, :-1] = np.eye(3)
         comp[..., :, -1] = -F[..., :4] / np.where(quartic, lead, 1.0)[..., None]
-        roots = np.linalg.eigvals(np.where(quartic[..., None, None], comp, 0.0))
+        sel = quartic & valid  # only segments that exist for the candidate
+        roots = np.full(F.shape[:-1] + (4,), np.nan, dtype=complex)
+        if sel.any():
+            roots[sel] = np.linalg.eigvals(comp[sel])
         real = np.where(np.abs(roots.imag) <= 1e-7 * (np.abs(roots.real) + 1.0), roots.real, np.nan)
         # lower degree (the last segment: everything below the join): the quadratic F2 s² + ...
         c0, c1, c2 = F[..., 0], F[..., 1], F[..., 2]
@@ -330,6 +333,36 @@ def _mit_profile(data: FitData, t: np.ndarray, r: float) -> np.ndarray:
         return np.where(np.isfinite(out), out, np.inf)
 
     return _best_minima(f, grid, seg, log=True)
+
+
+def _quadratic_ends(data: FitData, r: float, rate: float, bound: float, limit: float):
+    """Ends of the quadratic's profile set in closed form (None: leave it to the search).
+
+    With ``g = x² − 2θx`` and ``v = y − r x`` (block effects removed), ``SSE(θ) = vᵀv −
+    (gᵀv)²/(gᵀg)``, so ``SSE(θ) = bound`` is the quadratic ``k·gᵀg − (gᵀv)² = 0`` in ``θ``
+    with ``k = vᵀv − bound``; a crossing farther than ``limit`` from the estimate counts as
+    none (an unbounded side), as in the search.
+    """
+    x, y = data.x, data.y
+    v = _project(data, y - r * x)
+    a, b = _project(data, x * x), _project(data, x)
+    k = float(v @ v) - bound
+    aa, ab, bb = float(a @ a), float(a @ b), float(b @ b)
+    av, bv = float(a @ v), float(b @ v)
+    c2 = 4 * k * bb - 4 * bv * bv
+    c1 = -4 * k * ab + 4 * av * bv
+    c0 = k * aa - av * av
+    size = max(abs(4 * k * bb), 4 * bv * bv, 1e-300)
+    if abs(c2) <= 1e-9 * size:
+        return None  # nearly linear in θ: the search handles it
+    disc = c1 * c1 - 4 * c2 * c0
+    roots = []
+    if disc >= 0:
+        q = -0.5 * (c1 + math.copysign(math.sqrt(disc), c1))
+        roots = [q / c2] + ([c0 / q] if q != 0 else [])
+    lower = [t for t in roots if rate - limit <= t < rate]
+    upper = [t for t in roots if rate < t <= rate + limit]
+    return (max(lower) if lower else -math.inf, min(upper) if upper else math.inf)
 
 
 def profile_interval(
@@ -374,6 +407,11 @@ def profile_interval(
     s2 = curve.sse / curve.df_resid
     crit = float(stats.f.ppf(level, 1, curve.df_resid))
 
+    top = float(data.levels[-1]) or 1.0
+    if spec.name == "quadratic":
+        ends = _quadratic_ends(data, r, rate, curve.sse + s2 * crit, _REACH * top)
+        if ends is not None:
+            return ends
     sse_of = profiler(spec, data, r)
 
     def h(cand: np.ndarray) -> np.ndarray:
@@ -382,7 +420,6 @@ def profile_interval(
             stat = (val - curve.sse) / s2 - crit
         return np.where(np.isfinite(val), np.minimum(stat, _CAP), _CAP)
 
-    top = float(data.levels[-1]) or 1.0
     step0 = se if math.isfinite(se) and se > 0 else 0.05 * top
     step0 = max(step0, 1e-3 * top)
     limit = _REACH * top
