@@ -8,10 +8,13 @@ computed for a whole vector of candidates in one array computation:
 * quadratic and square root: closed form (one free coefficient after the reparameterisation);
 * linear plateau (and a quadratic plateau at a zero price ratio): one free coefficient per
   candidate join;
-* quadratic plateau and Mitscherlich: the remaining nonlinear parameter (the join; the rate
-  constant) is searched on the same grid as the per-trial code for every candidate at once,
-  and the two lowest local minima of each are refined together by a vectorised golden-section
-  search to a relative width of 1e-12 (the per-trial code refines them by Brent to 1e-12).
+* quadratic plateau: between two tested rates the SSE is a rational function of the join whose
+  stationary points are the roots of a quartic, so the minimum over the join is exact (the
+  per-trial code searches a 17-point grid per segment, which can miss a sharp minimum);
+* Mitscherlich: the rate constant is searched on the per-trial code's log grid for every
+  candidate at once, and the two lowest local minima of each are refined together by rounds
+  of a finer grid to a relative width of 1e-8 (the SSE, flat at its minimum, is then exact to
+  rounding; the per-trial code refines by Brent).
 
 The interval's ends are the candidates where the likelihood-ratio statistic
 ``(SSE(θ) − SSE)/s²`` crosses the ``F(1, df)`` critical value.  Both sides are bracketed at
@@ -39,8 +42,7 @@ __all__ = ["profile_sse_many", "profiler", "profile_interval"]
 _QP_GRID = 17  # grid points per segment of the join (as the per-trial profile)
 _MIT_GRID = 120  # log-grid points of the Mitscherlich rate constant (as the per-trial profile)
 _KEEP = 2  # local minima refined per candidate
-_GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
-_REL = 1e-12  # golden-section stopping width, relative to the bracket's scale
+_REL = 1e-8  # width of the refined bracket of a nonlinear parameter, relative
 _STEP = 1.6  # growth of the bracketing steps
 _SUB = 8  # even grid points per bracket and refinement round (with the secant)
 _REACH = 20.0  # the bracketing stops this many top rates from the estimate
@@ -67,26 +69,26 @@ def _free(v: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.maximum(out, 0.0)
 
 
-def _golden(f, lo: np.ndarray, hi: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised golden-section minimisation of ``f`` on each ``[lo, hi]``; (argument, value)."""
+def _shrink(f, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Smallest value of ``f`` on each ``[lo, hi]`` by rounds of a 17-point grid, all at once.
+
+    Each round keeps the two grid cells around the lowest point (the bracket shrinks 8-fold)
+    until it is narrower than ``_REL`` (relative): the SSE is flat at its minimum, so its
+    value is then exact to rounding.
+    """
     a, b = lo.copy(), hi.copy()
-    c = b - _GOLD * (b - a)
-    d = a + _GOLD * (b - a)
-    fc, fd = f(c), f(d)
-    tol = _REL * scale
-    while np.any(b - a > tol):
-        left = fc < fd  # the minimum lies in [a, d]; else in [c, b]
-        a, b = np.where(left, a, c), np.where(left, d, b)
-        new = np.where(left, b - _GOLD * (b - a), a + _GOLD * (b - a))
-        fn = f(new)
-        c, d, fc, fd = (
-            np.where(left, new, d),
-            np.where(left, c, new),
-            np.where(left, fn, fd),
-            np.where(left, fc, fn),
-        )
-    mid = 0.5 * (a + b)
-    return mid, f(mid)
+    frac = np.linspace(0.0, 1.0, 17)
+    tol = _REL * np.maximum(np.maximum(np.abs(a), np.abs(b)), 1.0)
+    best = np.full(len(a), np.inf)
+    rows = np.arange(len(a))
+    while True:
+        pts = a[:, None] + (b - a)[:, None] * frac
+        vals = f(pts)
+        i = np.argmin(vals, axis=1)
+        best = np.minimum(best, vals[rows, i])
+        if not np.any(b - a > tol):
+            return best
+        a, b = pts[rows, np.maximum(i - 1, 0)], pts[rows, np.minimum(i + 1, 16)]
 
 
 def _best_minima(f, grid: np.ndarray, seg: np.ndarray, log: bool) -> np.ndarray:
@@ -116,11 +118,9 @@ def _best_minima(f, grid: np.ndarray, seg: np.ndarray, log: bool) -> np.ndarray:
     owner = np.repeat(np.arange(len(grid)), _KEEP)
 
     def g(u: np.ndarray) -> np.ndarray:
-        pts = np.exp(u) if log else u
-        return f(pts[:, None], rows=owner)[:, 0]
+        return f(np.exp(u) if log else u, rows=owner)
 
-    scale = np.maximum(np.maximum(np.abs(flat_a), np.abs(flat_b)), 1.0)
-    _, refined = _golden(g, flat_a, flat_b, scale)
+    refined = _shrink(g, flat_a, flat_b)
     refined = np.where(ok.ravel() & np.isfinite(refined), refined, np.inf).reshape(a.shape)
     return np.minimum(best, refined.min(axis=1))
 
@@ -314,6 +314,25 @@ def _qp_minimum(data, t, r, yy, n1, n2) -> np.ndarray:
     return np.where(t < 0, np.inf, best)
 
 
+def _levels(data: FitData) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """Levels, plots per level, level means and pure-error SS when the design is balanced.
+
+    When every block holds each rate equally often, the block effects are orthogonal to any
+    function ``g`` of the rate and ``|M(y + g)|² = SS_pure + Σ w_l (m_l + g_l − mean)²``
+    (:mod:`fertopt.curves.batched`); None otherwise.
+    """
+    levels, codes = np.unique(data.x, return_inverse=True)
+    table = np.zeros((len(levels), data.blocks.n_blocks), dtype=np.int64)
+    np.add.at(table, (codes, data.blocks.codes), 1)
+    if not np.all(table == table[:, :1]):
+        return None
+    w = table.sum(axis=1).astype(float)
+    m = np.bincount(codes, weights=data.y, minlength=len(levels)) / w
+    my = _project(data, data.y)
+    mean = float(m @ w / w.sum())
+    return levels, w, m, float(my @ my - ((m - mean) ** 2 * w).sum())
+
+
 def _mit_profile(data: FitData, t: np.ndarray, r: float) -> np.ndarray:
     """Mitscherlich: the rate constant searched on a log grid for each candidate."""
     x, y, u = data.x, data.y, data.levels
@@ -323,13 +342,20 @@ def _mit_profile(data: FitData, t: np.ndarray, r: float) -> np.ndarray:
     c = np.geomspace(1e-4 / span, 60.0 / smallest, _MIT_GRID)
     grid = np.broadcast_to(c, (len(t), _MIT_GRID)).copy()
     seg = np.zeros(_MIT_GRID, dtype=int)
+    reduced = _levels(data)
 
     def f(cc: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         tt = (t if rows is None else t[rows])[:, None]
         with np.errstate(over="ignore", invalid="ignore"):
-            v = y[:, None, None] + (r / cc)[None] * np.exp(-cc[None] * (x[:, None, None] - tt))
-            res = _project(data, v)
-            out = np.einsum("ijk,ijk->jk", res, res)
+            if reduced is None:
+                g = (r / cc)[None] * np.exp(-cc[None] * (x[:, None, None] - tt))
+                res = _project(data, y[:, None, None] + g)
+                out = np.einsum("ijk,ijk->jk", res, res)
+            else:
+                lv, w, m, pure = reduced
+                v = m[:, None, None] + (r / cc)[None] * np.exp(-cc[None] * (lv[:, None, None] - tt))
+                dev = v - np.tensordot(w, v, axes=(0, 0))[None] / w.sum()
+                out = pure + np.tensordot(w, dev * dev, axes=(0, 0))
         return np.where(np.isfinite(out), out, np.inf)
 
     return _best_minima(f, grid, seg, log=True)
