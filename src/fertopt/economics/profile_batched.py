@@ -39,12 +39,12 @@ from fertopt.curves.models import ModelSpec, qp_basis
 
 __all__ = ["profile_sse_many", "profiler", "profile_interval"]
 
-_QP_GRID = 17  # grid points per segment of the join (as the per-trial profile)
 _MIT_GRID = 120  # log-grid points of the Mitscherlich rate constant (as the per-trial profile)
 _KEEP = 2  # local minima refined per candidate
 _REL = 1e-8  # width of the refined bracket of a nonlinear parameter, relative
 _STEP = 1.6  # growth of the bracketing steps
 _SUB = 8  # even grid points per bracket and refinement round (with the secant)
+_ROUNDS = 60  # a guard only
 _REACH = 20.0  # the bracketing stops this many top rates from the estimate
 _CAP = 1e6  # the statistic is capped here (an impossible candidate counts as outside)
 
@@ -442,7 +442,7 @@ def profile_interval(
 
     def h(cand: np.ndarray) -> np.ndarray:
         val = sse_of(cand)
-        with np.errstate(invalid="ignore", over="ignore"):
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             stat = (val - curve.sse) / s2 - crit
         return np.where(np.isfinite(val), np.minimum(stat, _CAP), _CAP)
 
@@ -481,7 +481,9 @@ def profile_interval(
     tol = 1e-10 * top
     grid = np.arange(1, _SUB + 1) / (_SUB + 1)
     rows = np.arange(len(inner))
-    while np.any(np.abs(outer - inner) > tol):
+    for _ in range(_ROUNDS):  # the width shrinks 9-fold a round: far fewer suffice
+        if not np.any(np.abs(outer - inner) > tol):
+            break
         span = outer - inner
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.where(h_out > h_in, -h_in / (h_out - h_in), 0.5)
