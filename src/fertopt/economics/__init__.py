@@ -20,7 +20,9 @@ units (yield units per rate unit).  Every optimum is a finding with a status:
 
 Intervals: delta method, Fieller confidence sets (quadratic and square-root
 models; unbounded sets are reported as such), profile likelihood (the model
-refitted with the optimum as a parameter, every other parameter re-estimated)
+refitted with the optimum as a parameter, every other parameter re-estimated;
+the profile is evaluated for many candidate optima at once and both ends are
+found together, :mod:`fertopt.economics.profile_batched`)
 and bootstrap (residual, case or wild resampling; ``rng=``, seed recorded).
 
 Examples

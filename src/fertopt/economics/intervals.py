@@ -13,9 +13,10 @@ import numpy as np
 
 from fertopt.curves.batched import fit_levels
 from fertopt.curves.curve import Curve
-from fertopt.curves.engine import FitData, FitFailure, estimate, profile_sse
+from fertopt.curves.engine import FitData, FitFailure, estimate
 from fertopt.curves.models import Blocks
 from fertopt.economics.batched import solve
+from fertopt.economics.profile_batched import profile_interval
 from fertopt.exceptions import OptionError
 
 __all__ = ["t_quantile", "delta_se", "fieller", "profile", "bootstrap"]
@@ -83,41 +84,8 @@ def fieller(curve: Curve, r: float, level: float) -> tuple[tuple[tuple[float, fl
 
 
 def profile(curve: Curve, r: float, rate: float, level: float, se: float) -> tuple[float, float]:
-    from scipy import optimize, stats
-
-    spec, data = curve.spec, curve.data
-    s2 = curve.sse / curve.df_resid
-    crit = float(stats.f.ppf(level, 1, curve.df_resid))
-    theta_hat = rate
-
-    def h(t: float) -> float:
-        val = profile_sse(spec, data, t, r)
-        if not math.isfinite(val):
-            return 1e6
-        return min((val - curve.sse) / s2 - crit, 1e6)
-
-    top = float(data.levels[-1]) or 1.0
-    step0 = se if math.isfinite(se) and se > 0 else 0.05 * top
-    step0 = max(step0, 1e-3 * top)
-    limit = 20.0 * top
-    bounds = []
-    for sign in (-1.0, 1.0):
-        prev = theta_hat
-        step = step0
-        found = None
-        while abs(prev - theta_hat) < limit:
-            cur = theta_hat + sign * min(abs(prev - theta_hat) + step, limit)
-            if h(cur) > 0:
-                found = (prev, cur)
-                break
-            prev = cur
-            step *= 1.6
-        if found is None:
-            bounds.append(sign * math.inf)
-            continue
-        a, b = found
-        bounds.append(optimize.brentq(h, min(a, b), max(a, b), xtol=1e-10 * top, rtol=1e-12))
-    return bounds[0], bounds[1]
+    """Profile-likelihood interval: :func:`fertopt.economics.profile_batched.profile_interval`."""
+    return profile_interval(curve, r, rate, level, se)
 
 
 def bootstrap(curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind: str):
