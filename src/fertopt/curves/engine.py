@@ -331,23 +331,27 @@ def _segment_columns(spec: ModelSpec, data: FitData) -> list[tuple[float, float,
 
 def _poly_roots(q: list[float], lo: float, hi: float) -> list[float]:
     """Real roots inside ``[lo, hi]`` of ``Σ q_i t^i``, each polished by Newton steps."""
-    c = np.trim_zeros(np.asarray(q[::-1], float), "f")
-    if len(c) < 2 or not np.all(np.isfinite(c)):
+    c = [float(v) for v in q[::-1]]
+    while c and c[0] == 0.0:
+        c = c[1:]
+    if len(c) < 2 or not all(np.isfinite(c)):
         return []
     roots = np.roots(c)
-    d = np.polyder(c)
+    near = (np.abs(roots.imag) <= 1e-8 * np.maximum(np.abs(roots.real), 1.0)) & (
+        np.abs(roots.real - 0.5 * (lo + hi)) <= hi - lo
+    )
     out = []
-    for r in roots[np.abs(roots.imag) <= 1e-8 * np.maximum(np.abs(roots.real), 1.0)].real:
+    for r in roots.real[near].tolist():
         for _ in range(3):
-            dv = np.polyval(d, r)
-            if dv == 0:
+            p = dp = 0.0
+            for ci in c:  # Horner: value and derivative
+                dp = dp * r + p
+                p = p * r + ci
+            if dp == 0.0 or not np.isfinite(p / dp):
                 break
-            nxt = r - np.polyval(c, r) / dv
-            if not np.isfinite(nxt):
-                break
-            r = nxt
+            r -= p / dp
         if lo < r < hi:
-            out.append(float(r))
+            out.append(r)
     return out
 
 
@@ -510,6 +514,10 @@ def _estimate_nonlinear(spec: ModelSpec, data: FitData, polish: bool) -> Estimat
     best = _polish(spec, data, starts)
     method = "variable projection + least_squares"
     if best is not None and best[2] <= sse_vp * (1 + 1e-10) + 1e-300:
+        if spec.name != "mitscherlich" and sse_vp <= best[2] * (1 + 1e-12):
+            # the plateau models' exact step above searched every segment: the polish only
+            # confirmed its minimum
+            return Estimate(theta, effects, sse_vp, method, best[3])
         nl_best = best[0][2] if spec.name != "mitscherlich" else best[0][1]
         nl_best, sse_best = _exact(spec, data, nl_best, best[2])
         _identify(spec, data, nl_best, sse_best)
