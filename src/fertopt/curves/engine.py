@@ -329,29 +329,47 @@ def _segment_columns(spec: ModelSpec, data: FitData) -> list[tuple[float, float,
     return out
 
 
-def _poly_roots(q: list[float], lo: float, hi: float) -> list[float]:
-    """Real roots inside ``[lo, hi]`` of ``Σ q_i t^i``, each polished by Newton steps."""
-    c = [float(v) for v in q[::-1]]
-    while c and c[0] == 0.0:
-        c = c[1:]
-    if len(c) < 2 or not all(np.isfinite(c)):
-        return []
-    roots = np.roots(c)
-    near = (np.abs(roots.imag) <= 1e-8 * np.maximum(np.abs(roots.real), 1.0)) & (
-        np.abs(roots.real - 0.5 * (lo + hi)) <= hi - lo
-    )
+def _newton_poly(c: list[float], r: float) -> float:
+    """Three Newton steps on the polynomial with coefficients ``c`` (highest first) from ``r``."""
+    for _ in range(3):
+        p = dp = 0.0
+        for ci in c:  # Horner: value and derivative
+            dp = dp * r + p
+            p = p * r + ci
+        if dp == 0.0 or not np.isfinite(p / dp):
+            break
+        r -= p / dp
+    return r
+
+
+def _quartic_roots(q: np.ndarray, ends: list[tuple[float, float]]) -> list[float]:
+    """Real roots inside each ``(lo, hi)`` of the quartics ``Σ q[j, i] t^i`` (one per row):
+    eigenvalues of their companion matrices in one call, each polished by Newton steps."""
+    q = np.asarray(q, float)
+    lead = q[:, 4]
+    finite = np.all(np.isfinite(q), axis=1)
+    ok = finite & (lead != 0)
+    comp = np.zeros((len(q), 4, 4))
+    comp[:, 0, :] = -q[:, 3::-1] / np.where(ok, lead, 1.0)[:, None]
+    comp[:, 1, 0] = comp[:, 2, 1] = comp[:, 3, 2] = 1.0
+    comp[~ok] = np.eye(4)
+    roots = np.linalg.eigvals(comp)
     out = []
-    for r in roots.real[near].tolist():
-        for _ in range(3):
-            p = dp = 0.0
-            for ci in c:  # Horner: value and derivative
-                dp = dp * r + p
-                p = p * r + ci
-            if dp == 0.0 or not np.isfinite(p / dp):
-                break
-            r -= p / dp
-        if lo < r < hi:
-            out.append(r)
+    for j in np.flatnonzero(finite):
+        lo, hi = ends[j]
+        if ok[j]:
+            rj = roots[j]
+        else:  # a lower degree (no plot beyond the join: the segment above the top rate)
+            c = np.trim_zeros(q[j, ::-1], "f")
+            rj = np.roots(c) if len(c) > 1 else np.array([], complex)
+        near = (np.abs(rj.imag) <= 1e-8 * np.maximum(np.abs(rj.real), 1.0)) & (
+            np.abs(rj.real - 0.5 * (lo + hi)) <= hi - lo
+        )
+        c = q[j, ::-1].tolist()
+        for r in rj.real[near].tolist():
+            r = _newton_poly(c, r)
+            if lo < r < hi:
+                out.append(r)
     return out
 
 
@@ -363,6 +381,7 @@ def _stationary_plateau(spec: ModelSpec, data: FitData) -> list[float]:
     my = data.blocks.project(data.y)
     top = float(data.levels[-1]) or 1.0
     cands = []
+    quartics, ends = [], []
     for lo, hi, P in _segment_columns(spec, data):
         s = [float(Pk @ my) for Pk in P]
         G = [[float(Pa @ Pb) for Pb in P] for Pa in P]
@@ -377,12 +396,14 @@ def _stationary_plateau(spec: ModelSpec, data: FitData) -> list[float]:
         dhy = [s[1], 2 * s[2]]
         hh = [G[0][0], 2 * G[0][1], G[1][1] + 2 * G[0][2], 2 * G[1][2], G[2][2]]
         hdh = [G[0][1], G[1][1] + 2 * G[0][2], 3 * G[1][2], 2 * G[2][2]]
-        q = np.convolve(dhy, hh) - np.convolve(hy, hdh)
-        cands.extend(_poly_roots(list(q[:5]), lo, hi))
-    ends = [float(v) for v in data.levels[1:]]  # the tested rates, exactly
+        quartics.append((np.convolve(dhy, hh) - np.convolve(hy, hdh))[:5])
+        ends.append((lo, hi))
+    if quartics:
+        cands.extend(_quartic_roots(np.array(quartics), ends))
+    rates = [float(v) for v in data.levels[1:]]  # the tested rates, exactly
     if spec.name == "quadratic_plateau":
-        ends.append(data.cap)
-    return ends + [c * top for c in cands]
+        rates.append(data.cap)
+    return rates + [c * top for c in cands]
 
 
 def _mit_newton(data: FitData, c: float) -> float:
