@@ -23,8 +23,9 @@ weights, and ``SS_pure``, and a batch of trials is a few ``(trials, levels)`` ar
 * Mitscherlich: the per-trial grid of the rate parameter, then a safeguarded Newton search
   on the exact first and second derivatives of the profiled SSE.
 
-The answer is the exact least-squares solution, which the per-trial path reaches by grid,
-Brent and :func:`scipy.optimize.least_squares` polishing.  A trial whose best fit lies where
+The answer is the exact least-squares solution, which the per-trial path reaches too (grid,
+Brent and :func:`scipy.optimize.least_squares` polishing, then the exact stationary point of
+the profiled SSE; for the plateau models over every segment).  A trial whose best fit lies where
 the per-trial path takes a special branch (the join at a tested rate or at a search limit, a
 fit no better than a straight line or a step, two local minima of nearly equal SSE, a
 near-singular Jacobian) is marked ``refer``: its caller sends it to the per-trial path.
@@ -331,12 +332,6 @@ def _grid_check(pts, vals, bounds: list[tuple[np.ndarray, np.ndarray]], t, base)
     return (own + base) < (other + base) * (1 - _TIE)
 
 
-def _grid_safe(basis, z, yc, w, base, bounds: list[tuple[np.ndarray, np.ndarray]], t):
-    """:func:`_grid_check` on the grid of ``basis`` (see there)."""
-    pts, vals = _grid_values(basis, z, yc, w, bounds)
-    return _grid_check(pts, vals, bounds, t, base)
-
-
 def _degenerate(sse: np.ndarray, line: np.ndarray, step: np.ndarray, base: np.ndarray):
     """No better than a straight line or a step (or within the margin of the per-trial test)."""
     total = sse + base
@@ -391,10 +386,6 @@ def _linear_plateau(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarra
     refer |= ~(join > z[:, 1] * (1 + _EDGE_MARGIN)) | ~(join < z[:, -1] * (1 - _EDGE_MARGIN))
     near_rate = np.abs(z - join[:, None]) <= _EDGE_MARGIN * np.maximum(np.abs(join), 1.0)[:, None]
     refer |= near_rate.any(axis=1) & ~on_rate
-    if k >= 3:
-        bounds = [(z[:, j], z[:, j + 1]) for j in range(k - 1)]
-        safe = np.where(np.isfinite(join), join, z[:, 1])
-        refer |= ~_grid_safe(np.minimum, z, yc, w, base, bounds, safe)
     xs = np.where(refer, 0.5 * (z[:, 0] + z[:, -1]), join) * top[:, 0]
     xs = np.where(on_rate & ~refer, np.take_along_axis(x, kidx[:, None], axis=1)[:, 0], xs)
     a, b = _slope_intercept(np.minimum(x, xs[:, None]), m, w)

@@ -4,8 +4,11 @@ Private to :mod:`fertopt.response`.  Linear-in-parameter models go through
 statsmodels OLS (QR) on the rate rescaled to ``[0, 1]`` so that ill-conditioned
 polynomials (NIST ``Pontius``) keep their accuracy; nonlinear models are
 profiled exactly by variable projection over their one nonlinear parameter,
-segment by segment between the tested rates, and then polished by
-:func:`scipy.optimize.least_squares` from several starts.
+segment by segment between the tested rates, polished by
+:func:`scipy.optimize.least_squares` from several starts, and finally taken to the exact
+minimum: the stationary points of the profiled SSE in closed form (linear plateau: a linear
+equation per segment; quadratic plateau: a quartic per segment) or Newton's method on its
+exact derivatives (Mitscherlich), so that the parameters, not only the SSE, are converged.
 """
 
 from __future__ import annotations
@@ -295,6 +298,166 @@ def _from_vp(spec: ModelSpec, data: FitData, nl: float) -> tuple[np.ndarray, np.
     return np.array([a, b, nl]), effects
 
 
+# ---------------------------------------------------------------------------
+# exact minimum of the profiled SSE
+# ---------------------------------------------------------------------------
+def _segment_columns(spec: ModelSpec, data: FitData) -> list[tuple[float, float, list[np.ndarray]]]:
+    """Per segment of the join, ``h = x₀·basis`` (or ``basis``) as a polynomial in ``x₀``.
+
+    Between two tested rates ``u_j < x₀ < u_{j+1}`` the plots at or below ``u_j`` are before
+    the join and the others after it, so the curve column is a polynomial in ``x₀`` with
+    coefficient columns ``P0, P1, (P2)`` (projected, on the rate divided by the top rate):
+    ``min(x, x₀) = P0 + x₀ P1`` (linear plateau; Hudson 1966) and
+    ``x₀·qp_basis(x, x₀) = P0 + x₀ P1 + x₀² P2`` (quadratic plateau).
+    """
+    u = data.levels
+    top = float(u[-1]) or 1.0
+    z = data.x / top
+    uz = u / top
+    blocks = data.blocks
+    out = []
+    ends = [(float(uz[j]), float(uz[j + 1])) for j in range(len(u) - 1)]
+    if spec.name == "quadratic_plateau":
+        ends.append((float(uz[-1]), data.cap / top))
+    for j, (lo, hi) in enumerate(ends):
+        low = z <= uz[j] * (1 + 1e-12)
+        if spec.name == "linear_plateau":
+            cols = [np.where(low, z, 0.0), np.where(low, 0.0, 1.0)]
+        else:
+            cols = [np.where(low, -z * z / 2, 0.0), np.where(low, z, 0.0), np.where(low, 0.0, 0.5)]
+        out.append((lo, hi, [blocks.project(c) for c in cols]))
+    return out
+
+
+def _newton_poly(c: list[float], r: float) -> float:
+    """Three Newton steps on the polynomial with coefficients ``c`` (highest first) from ``r``."""
+    for _ in range(3):
+        p = dp = 0.0
+        for ci in c:  # Horner: value and derivative
+            dp = dp * r + p
+            p = p * r + ci
+        if dp == 0.0 or not np.isfinite(p / dp):
+            break
+        r -= p / dp
+    return r
+
+
+def _quartic_roots(q: np.ndarray, ends: list[tuple[float, float]]) -> list[float]:
+    """Real roots inside each ``(lo, hi)`` of the quartics ``Σ q[j, i] t^i`` (one per row):
+    eigenvalues of their companion matrices in one call, each polished by Newton steps."""
+    q = np.asarray(q, float)
+    lead = q[:, 4]
+    finite = np.all(np.isfinite(q), axis=1)
+    ok = finite & (lead != 0)
+    comp = np.zeros((len(q), 4, 4))
+    comp[:, 0, :] = -q[:, 3::-1] / np.where(ok, lead, 1.0)[:, None]
+    comp[:, 1, 0] = comp[:, 2, 1] = comp[:, 3, 2] = 1.0
+    comp[~ok] = np.eye(4)
+    roots = np.linalg.eigvals(comp)
+    out = []
+    for j in np.flatnonzero(finite):
+        lo, hi = ends[j]
+        if ok[j]:
+            rj = roots[j]
+        else:  # a lower degree (no plot beyond the join: the segment above the top rate)
+            c = np.trim_zeros(q[j, ::-1], "f")
+            rj = np.roots(c) if len(c) > 1 else np.array([], complex)
+        near = (np.abs(rj.imag) <= 1e-8 * np.maximum(np.abs(rj.real), 1.0)) & (
+            np.abs(rj.real - 0.5 * (lo + hi)) <= hi - lo
+        )
+        c = q[j, ::-1].tolist()
+        for r in rj.real[near].tolist():
+            r = _newton_poly(c, r)
+            if lo < r < hi:
+                out.append(r)
+    return out
+
+
+def _stationary_plateau(spec: ModelSpec, data: FitData) -> list[float]:
+    """Every candidate for the exact join: the ends of the segments and, inside each, the
+    zeros of the derivative of the profiled SSE ``yᵀMy − (hᵀMy)²/(hᵀMh)``, which vanish
+    where ``2(h'ᵀy)(hᵀh) − (hᵀy)(hᵀh)' = 0``: linear in ``x₀`` for the linear plateau, a
+    quartic for the quadratic plateau (its ``x₀⁵`` terms cancel)."""
+    my = data.blocks.project(data.y)
+    top = float(data.levels[-1]) or 1.0
+    cands = []
+    quartics, ends = [], []
+    for lo, hi, P in _segment_columns(spec, data):
+        s = [float(Pk @ my) for Pk in P]
+        G = [[float(Pa @ Pb) for Pb in P] for Pa in P]
+        if spec.name == "linear_plateau":
+            den = s[1] * G[0][1] - s[0] * G[1][1]
+            if den != 0:
+                t = (s[0] * G[0][1] - s[1] * G[0][0]) / den
+                if lo < t < hi:
+                    cands.append(t)
+            continue
+        hy = [s[0], s[1], s[2]]
+        dhy = [s[1], 2 * s[2]]
+        hh = [G[0][0], 2 * G[0][1], G[1][1] + 2 * G[0][2], 2 * G[1][2], G[2][2]]
+        hdh = [G[0][1], G[1][1] + 2 * G[0][2], 3 * G[1][2], 2 * G[2][2]]
+        quartics.append((np.convolve(dhy, hh) - np.convolve(hy, hdh))[:5])
+        ends.append((lo, hi))
+    if quartics:
+        cands.extend(_quartic_roots(np.array(quartics), ends))
+    rates = [float(v) for v in data.levels[1:]]  # the tested rates, exactly
+    if spec.name == "quadratic_plateau":
+        rates.append(data.cap)
+    return rates + [c * top for c in cands]
+
+
+def _mit_newton(data: FitData, c: float) -> float:
+    """Newton's method on the exact derivatives of ``F(c) = (gᵀMy)²/(gᵀMg)``, ``g = e^(−cx)``
+    (the profiled SSE is ``yᵀMy − F``), stopped when the step is below 1e-15 of ``c``."""
+    x = data.x
+    my = data.blocks.project(data.y)
+    for _ in range(30):
+        e = np.exp(-c * x)
+        g = data.blocks.project(e)
+        g1 = data.blocks.project(-x * e)
+        g2 = data.blocks.project(x * x * e)
+        P, P1, P2 = float(g @ my), float(g1 @ my), float(g2 @ my)
+        Q, Q1, Q2 = float(g @ g), 2 * float(g @ g1), 2 * float(g1 @ g1 + g @ g2)
+        F1 = (2 * P * P1 * Q - P * P * Q1) / (Q * Q)
+        F2 = (2 * (P1 * P1 + P * P2) * Q - P * P * Q2) / (Q * Q) - 2 * Q1 * F1 / Q
+        if not (F2 < 0 and np.isfinite(F1)):
+            break
+        step = F1 / F2
+        nxt = c - step
+        if not (0.5 * c < nxt < 2 * c):
+            break
+        c = nxt
+        if abs(step) <= 1e-15 * c:
+            break
+    return c
+
+
+def _exact(spec: ModelSpec, data: FitData, nl: float, sse: float) -> tuple[float, float]:
+    """The exact least-squares value of the nonlinear parameter near (for the plateau models:
+    over all) the searched one, and its SSE; ``(nl, sse)`` unchanged when not lower.
+
+    Grid, Brent and ``least_squares`` stop where the SSE is flat to rounding while the
+    parameters may still move by ~1e-6 of themselves; this step solves the stationarity of
+    the profiled SSE exactly, so the per-trial fit and the batched one (the same exact
+    minimum) agree to rounding.
+    """
+    with np.errstate(all="ignore"):
+        if spec.name == "mitscherlich":
+            cands = [_mit_newton(data, nl)] if nl > 0 else []
+        else:
+            cands = _stationary_plateau(spec, data)
+        if not cands:
+            return nl, sse
+        cand = np.asarray(cands, float)
+        my = data.blocks.project(data.y)
+        vals = sse_free(my, data.blocks.project(_basis(spec, data.x, cand)))
+    vals = np.where(np.isfinite(vals), vals, np.inf)
+    i = int(np.argmin(vals))
+    if vals[i] <= sse * (1 + 1e-12) + 1e-300:
+        return float(cand[i]), float(vals[i])
+    return nl, sse
+
+
 def _polish(
     spec: ModelSpec, data: FitData, starts: list[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, float, int] | None:
@@ -350,7 +513,7 @@ def _polish(
 
 def _estimate_nonlinear(spec: ModelSpec, data: FitData, polish: bool) -> Estimate:
     cands = _vp_search(spec, data)
-    nl, sse_vp = cands[0]
+    nl, sse_vp = _exact(spec, data, *cands[0])
     _identify(spec, data, nl, sse_vp)
     theta, effects = _from_vp(spec, data, nl)
     if not polish:
@@ -372,11 +535,15 @@ def _estimate_nonlinear(spec: ModelSpec, data: FitData, polish: bool) -> Estimat
     best = _polish(spec, data, starts)
     method = "variable projection + least_squares"
     if best is not None and best[2] <= sse_vp * (1 + 1e-10) + 1e-300:
+        if spec.name != "mitscherlich" and sse_vp <= best[2] * (1 + 1e-12):
+            # the plateau models' exact step above searched every segment: the polish only
+            # confirmed its minimum
+            return Estimate(theta, effects, sse_vp, method, best[3])
         nl_best = best[0][2] if spec.name != "mitscherlich" else best[0][1]
-        _identify(spec, data, nl_best, best[2])
-        p_theta, p_eff = best[0], best[1]
-        effects = np.append(p_eff, -p_eff.sum()) if len(p_eff) else np.zeros(1)
-        return Estimate(p_theta, effects, best[2], method, best[3])
+        nl_best, sse_best = _exact(spec, data, nl_best, best[2])
+        _identify(spec, data, nl_best, sse_best)
+        p_theta, effects = _from_vp(spec, data, nl_best)
+        return Estimate(p_theta, effects, sse_best, method, best[3])
     return Estimate(theta, effects, sse_vp, "variable projection")
 
 
