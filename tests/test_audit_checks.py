@@ -188,12 +188,50 @@ CONCAVE = {
 PRICES = {"crop": 2, "nutrients": {"N": 2, "P2O5": 2}}
 
 
+#: The same curve on rates 0, 6, 12, which bracket its maximum (10) and optimum (9):
+#: y(6) = -18 + 60 + 100 = 142, y(12) = -72 + 120 + 100 = 148.
+WIDE_DESIGN = design(
+    {"N0": 100, "N6": 142, "N12": 148}, rates={"N0": {"N": 0}, "N6": {"N": 6}, "N12": {"N": 12}}
+)
+
+
 def test_concave_maximum_and_optimum():
-    got = rows({"design": RATE_DESIGN, "equations": [CONCAVE], "prices": PRICES})
+    got = rows({"design": WIDE_DESIGN, "equations": [CONCAVE], "prices": PRICES})
     for part in ("maximum.rate", "maximum.yield", "optimum.rate", "optimum.yield"):
         assert got[f"equation.N.{part}"]["verdict"] == "confirmed", part
     assert_allclose(got["equation.N.maximum.yield"]["fertopt_value"], 150.0, rtol=1e-12)
     assert_allclose(got["equation.N.optimum.yield"]["fertopt_value"], 149.5, rtol=1e-12)
+
+
+def test_maximum_and_optimum_beyond_the_tested_rates():
+    # the same arithmetic (maximum 10, optimum 9) on a trial whose rates stop at 8: both rates
+    # are read off the curve beyond the data; the yields (arithmetic only) stay confirmed
+    got = rows({"design": RATE_DESIGN, "equations": [CONCAVE], "prices": PRICES})
+    for part in ("maximum.rate", "optimum.rate"):
+        r = got[f"equation.N.{part}"]
+        assert r["verdict"] == "outside the tested range", part
+        assert "0 to 8" in r["why"], part
+    assert got["equation.N.maximum.yield"]["verdict"] == "confirmed"
+    # a recommendation of the same rate carries the range verdict (one flag per extrapolation)
+    eq = dict(CONCAVE, recommendation={"rate": "10.0"})
+    got = rows({"design": RATE_DESIGN, "equations": [eq], "prices": PRICES})
+    assert got["equation.N.maximum.rate"]["verdict"] == "confirmed"
+    assert got["equation.N.recommendation"]["verdict"] == "outside the tested range"
+    assert got["equation.N.optimum.rate"]["verdict"] == "outside the tested range"
+
+
+def test_single_nutrient_identifiability():
+    # a quadratic has 3 coefficients: two rates (0 and 8) cannot determine it
+    two = design({"N0": 100, "N8": 148}, rates={"N0": {"N": 0}, "N8": {"N": 8}})
+    r = rows({"design": two, "equations": [CONCAVE]})["equation.N.design"]
+    assert r["verdict"] == "not supported by the design"
+    assert (r["paper_value"], r["fertopt_value"]) == (3, 2)
+    # three rates determine it exactly (no row) ...
+    assert "equation.N.design" not in rows({"design": RATE_DESIGN, "equations": [CONCAVE]})
+    # ... but leave 3 - 3 = 0 residual df for a printed R²
+    eq = dict(CONCAVE, r_squared="0.99")
+    r = rows({"design": RATE_DESIGN, "equations": [eq]})["equation.N.design"]
+    assert r["verdict"] == "not supported by the design" and "residual" in r["why"]
 
 
 def test_a_yield_not_on_the_curve_is_wrong():

@@ -161,6 +161,13 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "{s} 个施肥组合拟合 {p} 个系数, 没有剩余自由度: "
         "方程必然通过各均值, 其 F 值和 R² 没有意义。",
     ),
+    "au_design_why_single_rates": (
+        "A curve with {p} coefficients needs at least {p} distinct {nut} rates; the trial "
+        "applied {s}: infinitely many such curves pass through its means, so the printed one "
+        "(and its maximum and optimum) is not determined by the data.",
+        "含 {p} 个系数的曲线至少需要 {p} 个不同的 {nut} 施肥量; 本试验只有 {s} 个: "
+        "无数条这样的曲线都通过其均值, 所印方程 (及其最高点和最佳施肥量) 不由数据决定。",
+    ),
     "au_design_why_ok": (
         "{p} coefficients from {s} distinct rate combinations: identifiable, {r} residual df.",
         "{s} 个施肥组合拟合 {p} 个系数: 可以估计, 剩余自由度 {r}。",
@@ -297,6 +304,16 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "The trial applied rates from {lo} to {hi}; {x} is read off the curve beyond the data, "
         "an extrapolation rather than a tested rate.",
         "试验施肥量为 {lo} ~ {hi}; {x} 是在数据范围之外由曲线外推得到的, 并非试验验证的用量。",
+    ),
+    "au_eq_beyond_range": (
+        "The trial applied {nut} rates from {lo} to {hi}; {x} lies beyond them, where the "
+        "curve is extrapolated rather than tested.",
+        "试验的 {nut} 施肥量为 {lo} ~ {hi}; {x} 在此范围之外, 是曲线外推的结果, 并非试验验证。",
+    ),
+    "au_eq_beyond_range_rec": (
+        "{x} lies beyond the tested {nut} rates ({lo} to {hi}); the paper recommends it, and "
+        "the recommendation's row judges the extrapolation.",
+        "{x} 超出试验的 {nut} 施肥量 ({lo} ~ {hi}); 原文将其作为推荐用量, 外推问题见推荐用量一行。",
     ),
     "au_rec_inside": (
         "{x} lies within the tested rates ({lo} to {hi}).",

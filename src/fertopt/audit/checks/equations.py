@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from fertopt.audit.checks.design import identifiability, in_hull
+from fertopt.audit.checks.design import identifiability, in_hull, single_identifiability
 from fertopt.audit.checks.registry import register
 from fertopt.audit.checks.rounding import propagate, rounding_verdict
 from fertopt.audit.checks.units import price_alternatives
@@ -87,6 +87,7 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
     def y(x: float, a: float, b: float, c: float) -> float:
         return a * x * x + b * x + c
 
+    rec_rate = (eq.get("recommendation") or {}).get("rate")
     mx = eq.get("maximum") or {}
     if mx:
         if concave:
@@ -94,6 +95,9 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
             y0, ylo, yhi = propagate(lambda a, b, c: c - b * b / (4 * a), inputs)
             detail["maximum"] = (x0, y0)
             if mx.get("rate") is not None:
+                v, beyond = _range_verdict(
+                    rounding_verdict(mx["rate"], x0, lo, hi), mx["rate"], rng, nut, rec_rate
+                )
                 out.append(
                     Claim(
                         item=f"{item}.maximum.rate",
@@ -101,14 +105,17 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                         claim=both("au_eq_max_rate_claim", x=repr(mx["rate"])),
                         paper_says=repr(mx["rate"]),
                         fertopt_finds=(f"{_f(x0, 3)} kg", f"{_f(x0, 3)} kg"),
-                        verdict=rounding_verdict(mx["rate"], x0, lo, hi),
-                        why=both(
-                            "au_eq_max_rate_why",
-                            a=repr(a),
-                            b=repr(b),
-                            x=_f(x0, 3),
-                            lo=_f(lo, 3),
-                            hi=_f(hi, 3),
+                        verdict=v,
+                        why=_join(
+                            both(
+                                "au_eq_max_rate_why",
+                                a=repr(a),
+                                b=repr(b),
+                                x=_f(x0, 3),
+                                lo=_f(lo, 3),
+                                hi=_f(hi, 3),
+                            ),
+                            beyond,
                         ),
                         paper_value=float(mx["rate"]),
                         fertopt_value=x0,
@@ -173,6 +180,7 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                     v, alt = "wrong", both("au_neg_rate", x=repr(op["rate"]))
                 elif v == "wrong":
                     alt = price_alternatives(float(op["rate"]), float(a), float(b), nut, ratio, ctx)
+                v, beyond = _range_verdict(v, op["rate"], rng, nut, rec_rate)
                 out.append(
                     Claim(
                         item=f"{item}.optimum.rate",
@@ -181,15 +189,18 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                         paper_says=repr(op["rate"]),
                         fertopt_finds=(f"{_f(xo, 3)} kg", f"{_f(xo, 3)} kg"),
                         verdict=v,
-                        why=both(
-                            "au_eq_opt_rate_why",
-                            px=f"{prices[nut]:g}",
-                            py=f"{ctx.crop_price():g}",
-                            r=_f(ratio, 4),
-                            a=repr(a),
-                            b=repr(b),
-                            x=_f(xo, 3),
-                            alt=alt,
+                        why=_join(
+                            both(
+                                "au_eq_opt_rate_why",
+                                px=f"{prices[nut]:g}",
+                                py=f"{ctx.crop_price():g}",
+                                r=_f(ratio, 4),
+                                a=repr(a),
+                                b=repr(b),
+                                x=_f(xo, 3),
+                                alt=alt,
+                            ),
+                            beyond,
                         ),
                         paper_value=float(op["rate"]),
                         fertopt_value=xo,
@@ -248,7 +259,38 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
     if any(eq.get(k) is not None for k in ("r_squared", "r", "adjusted_r_squared", "F")):
         terms = ["1", "x", "x2"] if float(a) != 0 else ["1", "x"]
         out.append(_fit_row(eq, ctx, topic, item, {nut: terms}, [nut]))
+    design = single_identifiability(eq, ctx, nut, topic, item)
+    if design is not None:
+        out.append(design)
     return out
+
+
+def _join(*parts: tuple[str, str]) -> tuple[str, str]:
+    """Sentences in both languages, joined language by language."""
+    return (
+        " ".join(p[0] for p in parts if p[0]).strip(),
+        " ".join(p[1] for p in parts if p[1]).strip(),
+    )
+
+
+def _range_verdict(
+    verdict: str, rate: Any, rng: tuple[float, float] | None, nut: str, rec: Any = None
+) -> tuple[str, tuple[str, str]]:
+    """A printed maximum or optimum rate against the tested rates (as for a recommendation).
+
+    Arithmetic that holds keeps its verdict only inside the rates the trial applied; beyond
+    them the curve is extrapolated and the claim is "outside the tested range".  A wrong
+    (or otherwise worse) verdict stands.  When the paper recommends that same rate
+    (``rec``), the recommendation's row carries the range verdict and this row keeps its
+    arithmetic verdict, with a sentence pointing there: one extrapolation, one flag.
+    """
+    x = float(rate)
+    if rng is None or rng[0] <= x <= rng[1]:
+        return verdict, ("", "")
+    fields = {"nut": nut, "x": repr(rate), "lo": f"{rng[0]:g}", "hi": f"{rng[1]:g}"}
+    if rec is not None and float(rec) == x:
+        return verdict, both("au_eq_beyond_range_rec", **fields)
+    return worst(verdict, "outside the tested range"), both("au_eq_beyond_range", **fields)
 
 
 def _tested(eq: dict, ctx: Context, nut: str) -> tuple[float, float] | None:
