@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from fertopt.audit import audit
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "audit_examples"
@@ -24,7 +22,8 @@ def verdicts(spec) -> dict[str, str]:
 
 def test_bachmaier_optimum_confirmed():
     # Bachmaier (2009), low zone: y = 3.622 + 0.03809 x − 0.00008198 x², N 0.60 EUR/kg,
-    # wheat 110 EUR/t.  Price slope 0.60 / 110 = 0.0054545 t per kg N; the optimum solves
+    # wheat 110 EUR/t (yields in t/ha, prices.crop_per: t).  Price slope 0.60 / 110 =
+    # 0.0054545 t per kg N; the optimum solves
     # 0.03809 − 2·0.00008198 x = 0.0054545: x = 0.0326355 / 0.00016396 = 199.05, which
     # rounds to the printed 199 (the coefficients' rounding moves it by ±0.04 only), so it is
     # re-derived to its digits: confirmed.  That is the only claim with a check: the paper
@@ -32,18 +31,27 @@ def test_bachmaier_optimum_confirmed():
     assert verdicts(EXAMPLES / "bachmaier2009.json") == {"equation.N.optimum.rate": "confirmed"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the yield unit is not applied to the crop price: with yields in t/ha and the crop "
-    "priced per kg (as docs/audit_spec.md describes the field) the slope is taken as "
-    "0.60 / 0.110 = 5.45 instead of 0.00545 t per kg N",
-)
 def test_bachmaier_crop_priced_per_kg():
-    # the same paper with the wheat price written per kg (0.110 EUR/kg) is the same claim:
-    # the optimum is still 199.05 kg N/ha and must be confirmed
+    # the same paper with the wheat price written per kg (0.110 EUR/kg, prices.crop_per: kg)
+    # is the same claim: 0.110 EUR/kg = 110 EUR/t, the slope is still 0.60 / 110 t per kg N,
+    # the optimum still 199.05 kg N/ha: confirmed
     spec = json.loads((EXAMPLES / "bachmaier2009.json").read_text(encoding="utf-8"))
     spec["prices"]["crop"] = "0.110"
+    spec["prices"]["crop_per"] = "kg"
     assert verdicts(spec)["equation.N.optimum.rate"] == "confirmed"
+
+
+def test_bachmaier_crop_per_kg_without_its_unit_is_named():
+    # without crop_per the price is per unit of the yields' mass (t): 0.110 EUR/t makes the
+    # slope 0.60 / 0.110 = 5.4545 t per kg N and no positive optimum (x = (5.4545 − 0.03809)
+    # / (2 × −0.00008198) = −33035); the claim is wrong as transcribed, and the row names the
+    # slip: with the price per kg the ratio is 5.4545 / 1000 and x = 199.05 again
+    spec = json.loads((EXAMPLES / "bachmaier2009.json").read_text(encoding="utf-8"))
+    spec["prices"]["crop"] = "0.110"
+    del spec["prices"]["crop_per"]
+    row = audit(spec).table.iloc[0]
+    assert row["verdict"] == "wrong" and "crop_per" in row["why"]
+    assert round((0.60 / 0.110 - 0.03809) / (2 * -0.00008198)) == -33035
 
 
 def test_welch_design_identifies_the_surface():

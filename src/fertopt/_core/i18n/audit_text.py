@@ -381,6 +381,12 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "yields per mu (ratio {r}: x = {x}).",
         " 原文结果相当于价格比放大 15 倍 (每公顷施肥量对每亩产量, 价格比 {r}: x = {x})。",
     ),
+    "au_slip_crop_per_kg": (
+        " The printed rate follows if the crop price is per unit of the yields' mass (ratio "
+        "{r}: x = {x}): a crop price per kg with yields in t needs prices.crop_per: kg.",
+        " 若作物价格按产量的质量单位计 (价格比 {r}: x = {x}) 即得原文结果: 产量以吨计而作物价格"
+        "按公斤计时, 须写明 prices.crop_per: kg。",
+    ),
     "au_slip_per_ha_rev": (
         " The printed rate follows from a price ratio 15 times smaller, rates per mu against "
         "yields per ha (ratio {r}: x = {x}).",

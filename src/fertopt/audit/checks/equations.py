@@ -179,7 +179,7 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                 if float(op["rate"]) < 0:
                     v, alt = "wrong", both("au_neg_rate", x=repr(op["rate"]))
                 elif v == "wrong":
-                    alt = price_alternatives(float(op["rate"]), float(a), float(b), nut, ratio, ctx)
+                    alt = price_alternatives(op["rate"], float(a), float(b), nut, ratio, ctx)
                 v, beyond = _range_verdict(v, op["rate"], rng, nut, rec_rate)
                 out.append(
                     Claim(
