@@ -391,6 +391,49 @@ def test_concave_surface_with_a_maximum():
     assert got["equation.surface.design"]["fertopt_value"] == 9
 
 
+def test_surface_economic_optimum():
+    # y = 100 + 10 N - N^2 + 8 P - P^2, crop 2, N 4, P 2: the price ratios are 2 and 1, and the
+    # marginal products 10 - 2 N = 2, 8 - 2 P = 1 give N = 4, P = 3.5 (inside the 0-10, 0-8
+    # box), y = 100 + 40 - 16 + 28 - 12.25 = 139.75.  Over the coefficients' rounding (last
+    # digits 0.005 and 0.0005) N = (b - 2) / (-2 a) stays within (9.995 - 2) / 2.001 = 3.9955
+    # and (10.005 - 2) / 1.999 = 4.0045: "4.0" prints it (confirmed), "4.2" is wrong
+    rates = {
+        f"T{i}": {"N": n, "P2O5": p}
+        for i, (n, p) in enumerate([(0, 0), (0, 8), (5, 4), (10, 0), (10, 8), (5, 0)])
+    }
+    d = design({k: 100 for k in rates}, rates=rates)
+    eq = {
+        "form": "surface",
+        "nutrients": ["N", "P2O5"],
+        "coefficients": {
+            "intercept": "100.0",
+            "N": "10.00",
+            "N^2": "-1.000",
+            "P2O5": "8.00",
+            "P2O5^2": "-1.000",
+        },
+        "optimum": {"rates": {"N": "4.0", "P2O5": "3.8"}, "yield": "139.8"},
+    }
+    prices = {"crop": 2, "nutrients": {"N": 4, "P2O5": 2}}
+    got = rows({"design": d, "equations": [eq], "prices": prices})
+    n, p = got["equation.surface.optimum.N"], got["equation.surface.optimum.P2O5"]
+    assert n["verdict"] == "confirmed"
+    assert_allclose(n["fertopt_value"], 4.0, rtol=1e-9)  # Newton/optimiser tolerance
+    assert 3.995 < n["low"] < 4.0 < n["high"] < 4.005
+    assert p["verdict"] == "wrong"
+    assert_allclose(p["fertopt_value"], 3.5, rtol=1e-9)
+    y = got["equation.surface.optimum.yield"]
+    assert y["verdict"] == "confirmed"
+    assert_allclose(y["fertopt_value"], 139.75, rtol=1e-9)
+    # an optimum printed beyond the tested N rates (0-10) is outside the tested range
+    eq["optimum"] = {"rates": {"N": "12.0"}}
+    got = rows({"design": d, "equations": [eq], "prices": prices})
+    assert got["equation.surface.optimum.N"]["verdict"] == "wrong"  # wrong outranks outside
+    # without prices the optimum cannot be checked
+    got = rows({"design": d, "equations": [eq]})
+    assert got["equation.surface.optimum"]["verdict"] == "cannot be checked"
+
+
 def test_saddle_and_unidentifiable_stepwise_fit():
     # five combinations cannot identify a 3-nutrient quadratic's 10 coefficients
     rates = {

@@ -443,6 +443,29 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "原文自由度与重新拟合的自由度 ({d1}, {d2}) 不符。",
     ),
     # -- surfaces ----------------------------------------------------------------
+    "au_surf_opt_claim": ("Economic optimum at {rates}", "最佳经济施肥量 {rates}"),
+    "au_surf_opt_rate_claim": (
+        "Economic optimum {nut} rate {x}",
+        "最佳经济 {nut} 施肥量 {x}",
+    ),
+    "au_surf_opt_why": (
+        "Net return = {py} × Y − ({px}) × rates is highest within the box of tested rates at "
+        "{x}; over the printed coefficients' rounding {nut} moves from {lo} to {hi}.",
+        "纯收益 = {py} × Y − ({px}) × 施肥量, 在试验施肥量范围 (各养分最低至最高用量) 内于 "
+        "{x} 处最大; 在系数舍入范围内 {nut} 为 {lo} ~ {hi}。",
+    ),
+    "au_surf_opt_inside": (
+        "The marginal products equal the price ratios there.",
+        "该处各养分的边际产量等于价格比。",
+    ),
+    "au_surf_opt_bound": (
+        "The optimum lies on the box's edge ({status}); the rounding interval is not computed.",
+        "最佳点位于试验范围边界 ({status}); 未计算舍入区间。",
+    ),
+    "au_surf_opt_net": (
+        "Net return at the printed rates {a}, at the re-derived optimum {b}.",
+        "原文施肥量的纯收益 {a}, 重新推算的最佳点的纯收益 {b}。",
+    ),
     "au_surf_value_claim": ("Yield {y} at {rates}", "{rates} 时产量 {y}"),
     "au_surf_value_why": (
         "{eqn} = {v}; the difference {diff} against the rounding of the printed coefficients "
