@@ -1073,6 +1073,13 @@ def _surface_optimum(
     prices_vec = np.array([prices[n] for n in nutrients])
     pr = np.array([float(printed_rates.get(n, x0[j])) for j, n in enumerate(nutrients)])
     net_text = both("au_surf_opt_net", a=_f(net(pr), 3), b=_f(net(x0), 3))
+    # the region tested is the treatments' convex hull, as for a printed maximum (.range)
+    hull_out = False
+    if not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients):
+        vertices = ctx.rates[nutrients].dropna().to_numpy(dtype=float)
+        in_box = all(vertices[:, j].min() <= pr[j] <= vertices[:, j].max() for j in range(len(pr)))
+        hull_out = in_box and not in_hull(pr, vertices)
+    detail["optimum_in_hull"] = not hull_out
     place = both("au_surf_opt_inside" if interior else "au_surf_opt_bound", status=opt.status)
     out: list[Claim] = []
     for j, n in enumerate(nutrients):
@@ -1081,6 +1088,8 @@ def _surface_optimum(
         printed = printed_rates[n]
         v = rounding_verdict(printed, float(x0[j]), float(lo[j]), float(hi[j]))
         v, beyond = _range_verdict(v, printed, _tested(eq, ctx, n), n)
+        if hull_out:
+            v, beyond = worst(v, "outside the tested range"), both("au_surf_range_outside_hull")
         out.append(
             Claim(
                 item=f"{item}.optimum.{n}",
