@@ -248,7 +248,10 @@ def true_analysis(trial: Trial) -> dict[str, Any]:
         if canon.kind == "maximum" and in_hull(trial.rates.to_numpy(float), list(xs.values())):
             out["maximum"] = {"rates": xs, "yield": float(canon.stationary_yield)}
             opt = fit.optimum(prices=prices)
-            if opt.status == "ok" and opt.unconstrained_inside:
+            # and an optimum likewise only inside the hull (the audit's one rule for the
+            # region a surface was tested on; the box alone lets corners through)
+            inside = opt.status == "ok" and opt.unconstrained_inside
+            if inside and in_hull(trial.rates.to_numpy(float), list(dict(opt.rates).values())):
                 out["optimum"] = {
                     "rates": {k: float(v) for k, v in dict(opt.rates).items()},
                     "yield": float(opt.yield_at_rates),

@@ -188,12 +188,50 @@ CONCAVE = {
 PRICES = {"crop": 2, "nutrients": {"N": 2, "P2O5": 2}}
 
 
+#: The same curve on rates 0, 6, 12, which bracket its maximum (10) and optimum (9):
+#: y(6) = -18 + 60 + 100 = 142, y(12) = -72 + 120 + 100 = 148.
+WIDE_DESIGN = design(
+    {"N0": 100, "N6": 142, "N12": 148}, rates={"N0": {"N": 0}, "N6": {"N": 6}, "N12": {"N": 12}}
+)
+
+
 def test_concave_maximum_and_optimum():
-    got = rows({"design": RATE_DESIGN, "equations": [CONCAVE], "prices": PRICES})
+    got = rows({"design": WIDE_DESIGN, "equations": [CONCAVE], "prices": PRICES})
     for part in ("maximum.rate", "maximum.yield", "optimum.rate", "optimum.yield"):
         assert got[f"equation.N.{part}"]["verdict"] == "confirmed", part
     assert_allclose(got["equation.N.maximum.yield"]["fertopt_value"], 150.0, rtol=1e-12)
     assert_allclose(got["equation.N.optimum.yield"]["fertopt_value"], 149.5, rtol=1e-12)
+
+
+def test_maximum_and_optimum_beyond_the_tested_rates():
+    # the same arithmetic (maximum 10, optimum 9) on a trial whose rates stop at 8: both rates
+    # are read off the curve beyond the data; the yields (arithmetic only) stay confirmed
+    got = rows({"design": RATE_DESIGN, "equations": [CONCAVE], "prices": PRICES})
+    for part in ("maximum.rate", "optimum.rate"):
+        r = got[f"equation.N.{part}"]
+        assert r["verdict"] == "outside the tested range", part
+        assert "0 to 8" in r["why"], part
+    assert got["equation.N.maximum.yield"]["verdict"] == "confirmed"
+    # a recommendation of the same rate carries the range verdict (one flag per extrapolation)
+    eq = dict(CONCAVE, recommendation={"rate": "10.0"})
+    got = rows({"design": RATE_DESIGN, "equations": [eq], "prices": PRICES})
+    assert got["equation.N.maximum.rate"]["verdict"] == "confirmed"
+    assert got["equation.N.recommendation"]["verdict"] == "outside the tested range"
+    assert got["equation.N.optimum.rate"]["verdict"] == "outside the tested range"
+
+
+def test_single_nutrient_identifiability():
+    # a quadratic has 3 coefficients: two rates (0 and 8) cannot determine it
+    two = design({"N0": 100, "N8": 148}, rates={"N0": {"N": 0}, "N8": {"N": 8}})
+    r = rows({"design": two, "equations": [CONCAVE]})["equation.N.design"]
+    assert r["verdict"] == "not supported by the design"
+    assert (r["paper_value"], r["fertopt_value"]) == (3, 2)
+    # three rates determine it exactly (no row) ...
+    assert "equation.N.design" not in rows({"design": RATE_DESIGN, "equations": [CONCAVE]})
+    # ... but leave 3 - 3 = 0 residual df for a printed R²
+    eq = dict(CONCAVE, r_squared="0.99")
+    r = rows({"design": RATE_DESIGN, "equations": [eq]})["equation.N.design"]
+    assert r["verdict"] == "not supported by the design" and "residual" in r["why"]
 
 
 def test_a_yield_not_on_the_curve_is_wrong():
@@ -351,6 +389,49 @@ def test_concave_surface_with_a_maximum():
     # 9 combinations, 5 coefficients: identifiable with 4 residual df
     assert got["equation.surface.design"]["verdict"] == "confirmed"
     assert got["equation.surface.design"]["fertopt_value"] == 9
+
+
+def test_surface_economic_optimum():
+    # y = 100 + 10 N - N^2 + 8 P - P^2, crop 2, N 4, P 2: the price ratios are 2 and 1, and the
+    # marginal products 10 - 2 N = 2, 8 - 2 P = 1 give N = 4, P = 3.5 (inside the 0-10, 0-8
+    # box), y = 100 + 40 - 16 + 28 - 12.25 = 139.75.  Over the coefficients' rounding (last
+    # digits 0.005 and 0.0005) N = (b - 2) / (-2 a) stays within (9.995 - 2) / 2.001 = 3.9955
+    # and (10.005 - 2) / 1.999 = 4.0045: "4.0" prints it (confirmed), "4.2" is wrong
+    rates = {
+        f"T{i}": {"N": n, "P2O5": p}
+        for i, (n, p) in enumerate([(0, 0), (0, 8), (5, 4), (10, 0), (10, 8), (5, 0)])
+    }
+    d = design({k: 100 for k in rates}, rates=rates)
+    eq = {
+        "form": "surface",
+        "nutrients": ["N", "P2O5"],
+        "coefficients": {
+            "intercept": "100.0",
+            "N": "10.00",
+            "N^2": "-1.000",
+            "P2O5": "8.00",
+            "P2O5^2": "-1.000",
+        },
+        "optimum": {"rates": {"N": "4.0", "P2O5": "3.8"}, "yield": "139.8"},
+    }
+    prices = {"crop": 2, "nutrients": {"N": 4, "P2O5": 2}}
+    got = rows({"design": d, "equations": [eq], "prices": prices})
+    n, p = got["equation.surface.optimum.N"], got["equation.surface.optimum.P2O5"]
+    assert n["verdict"] == "confirmed"
+    assert_allclose(n["fertopt_value"], 4.0, rtol=1e-9)  # Newton/optimiser tolerance
+    assert 3.995 < n["low"] < 4.0 < n["high"] < 4.005
+    assert p["verdict"] == "wrong"
+    assert_allclose(p["fertopt_value"], 3.5, rtol=1e-9)
+    y = got["equation.surface.optimum.yield"]
+    assert y["verdict"] == "confirmed"
+    assert_allclose(y["fertopt_value"], 139.75, rtol=1e-9)
+    # an optimum printed beyond the tested N rates (0-10) is outside the tested range
+    eq["optimum"] = {"rates": {"N": "12.0"}}
+    got = rows({"design": d, "equations": [eq], "prices": prices})
+    assert got["equation.surface.optimum.N"]["verdict"] == "wrong"  # wrong outranks outside
+    # without prices the optimum cannot be checked
+    got = rows({"design": d, "equations": [eq]})
+    assert got["equation.surface.optimum"]["verdict"] == "cannot be checked"
 
 
 def test_saddle_and_unidentifiable_stepwise_fit():

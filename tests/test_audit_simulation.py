@@ -88,13 +88,11 @@ def test_careful_specs_200():
 #: (kind of error, kind of trial) the audit does not flag yet, with why: their cases are
 #: written below as expected failures, so that the fix turns them into passes.
 KNOWN_GAPS = {
-    ("beyond_range", "rate"): "a single-nutrient maximum beyond the highest tested rate is "
-    "confirmed as arithmetic, with no range check (surfaces have one)",
     ("r_as_sqrt_adjusted", "rate"): "the fit row says the printed r is √(adjusted R²) but its "
-    "verdict stays 'consistent within rounding'",
+    "verdict stays 'consistent within rounding': the water-chestnut r (0.9989 = √adjusted R², "
+    "its hand-checked verdict 'consistent') is judged the same way, and making this 'wrong' "
+    "would change one of its 22 verdicts; left to the maintainers",
     ("r_as_sqrt_adjusted", "3414"): "as for rate trials",
-    ("unidentifiable", "rate"): "single-nutrient equations get no identifiability row (a "
-    "quadratic on two rates is only 'cannot be checked')",
 }
 
 

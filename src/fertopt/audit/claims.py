@@ -17,7 +17,7 @@ import pandas as pd
 from fertopt._core.i18n import label
 from fertopt.audit.spec import Printed
 from fertopt.exceptions import DataError, OptionError
-from fertopt.units import product_grade
+from fertopt.units import MASS_KG, mass_unit, parse_unit, product_grade
 
 __all__ = ["VERDICTS", "VERDICT_KEYS", "Claim", "Context", "both", "worst"]
 
@@ -210,30 +210,72 @@ class Context:
                 raise DataError(f"audit spec: prices.products.{nutrient}.name: {exc}") from None
         return None
 
-    def nutrient_prices(self) -> dict[str, float]:
-        """Price per kg of each nutrient.
+    def price_mass_factor(self, per_key: str, units_key: str) -> float:
+        """Factor from a price per ``prices[per_key]`` mass to one per ``units[units_key]`` mass.
 
-        ``prices.nutrients`` are per kg of nutrient, or per kg of product with
+        Prices are per unit of the mass the spec's ``units`` use (the crop per the yield's
+        mass, the nutrients per the rate's mass) unless ``prices.crop_per`` / ``prices.per``
+        name another mass: a crop priced per kg with yields in t/ha is worth 1000 times that
+        per t.
+        """
+        prices = self.spec.get("prices") or {}
+        per = prices.get(per_key)
+        if per is None:
+            return 1.0
+        unit = (self.spec.get("units") or {}).get(units_key, "kg/mu")
+        try:
+            per_mass = mass_unit(str(per), f"prices.{per_key}")
+        except OptionError:
+            raise DataError(
+                f"audit spec: prices.{per_key} = {per!r} is not a known mass; write the mass "
+                f"the printed price is per, one of {', '.join(MASS_KG)} (e.g. 'kg' for a "
+                "price per kg)."
+            ) from None
+        try:
+            to_mass = parse_unit(str(unit))[0]
+        except OptionError as exc:
+            raise DataError(f"audit spec: units.{units_key} = {unit!r}: {exc}") from None
+        return MASS_KG[to_mass] / MASS_KG[per_mass]
+
+    def yield_mass_kg(self) -> float | None:
+        """Kilograms in the yields' mass unit (1000 for t/ha); None when it is unknown."""
+        unit = (self.spec.get("units") or {}).get("yield", "kg/mu")
+        try:
+            return MASS_KG[parse_unit(str(unit))[0]]
+        except OptionError:
+            return None
+
+    def nutrient_prices(self) -> dict[str, float]:
+        """Price of each nutrient per unit of the rates' mass (per kg for rates in kg).
+
+        ``prices.nutrients`` are per unit of nutrient, or per unit of product with
         ``basis: product`` (divided by the product's grade; a nutrient without a grade gets
         no price); ``prices.products`` with a price add the nutrients they price.
+        ``prices.per`` names the mass they are per when it is not the rates' mass.
         """
         prices = self.spec.get("prices") or {}
         product_basis = str(prices.get("basis", "nutrient")) == "product"
+        k = self.price_mass_factor("per", "rate")
         out: dict[str, float] = {}
         for nut, value in (prices.get("nutrients") or {}).items():
             if not product_basis:
-                out[nut] = float(value)
+                out[nut] = float(value) * k
             elif self.grade(nut):
-                out[nut] = float(value) / float(self.grade(nut))
+                out[nut] = float(value) * k / float(self.grade(nut))
         for nut, prod in (prices.get("products") or {}).items():
             if prod.get("price") is not None and self.grade(nut):
-                out.setdefault(nut, float(prod["price"]) / float(self.grade(nut)))
+                out.setdefault(nut, float(prod["price"]) * k / float(self.grade(nut)))
         return out
 
     def crop_price(self) -> float | None:
+        """Crop price per unit of the yields' mass (per t for yields in t/ha).
+
+        ``prices.crop_per`` names the mass the printed price is per when it is not the
+        yields' mass (a price per kg with yields in t/ha is multiplied by 1000).
+        """
         prices = self.spec.get("prices") or {}
         c = prices.get("crop")
-        return None if c is None else float(c)
+        return None if c is None else float(c) * self.price_mass_factor("crop_per", "yield")
 
     def cost(self, treatment: str) -> float | None:
         """Fertilizer cost of ``treatment``: Σ rate × nutrient price (None when unpriced)."""

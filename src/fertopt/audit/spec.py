@@ -182,12 +182,13 @@ EQUATION: dict[str, tuple[str, str]] = {
 
 #: Prices (``prices``).
 PRICES: dict[str, tuple[str, str]] = {
-    "crop": ("number", "price of the crop per unit of yield mass"),
-    "nutrients": ("map[number]", "nutrient -> price per kg of nutrient (N, P2O5, K2O)"),
+    "crop": ("number", "price of the crop per unit of the yield's mass (see crop_per)"),
+    "crop_per": ("text", "mass the crop price is per: default the mass of units.yield"),
+    "nutrients": ("map[number]", "nutrient -> price per unit of nutrient (N, P2O5, K2O)"),
     "products": ("map[product]", "nutrient -> {price, grade} when the paper prices products"),
     "basis": ("text", "nutrient (default) | product: what the printed prices are per kg of"),
     "currency": ("text", "yuan (default) | any name"),
-    "per": ("text", "mass unit of the prices: kg (default)"),
+    "per": ("text", "mass the nutrient prices are per: default the mass of units.rate"),
     "text": ("text", "the sentence as printed"),
 }
 
@@ -330,6 +331,8 @@ ALIASES: dict[str, str] = {
     "逐步回归": "selection",
     "价格": "prices",
     "作物": "crop",
+    "作物计价单位": "crop_per",
+    "计价单位": "per",
     "肥料": "nutrients",
     "产品": "products",
     "含量": "grade",

@@ -161,6 +161,13 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "{s} 个施肥组合拟合 {p} 个系数, 没有剩余自由度: "
         "方程必然通过各均值, 其 F 值和 R² 没有意义。",
     ),
+    "au_design_why_single_rates": (
+        "A curve with {p} coefficients needs at least {p} distinct {nut} rates; the trial "
+        "applied {s}: infinitely many such curves pass through its means, so the printed one "
+        "(and its maximum and optimum) is not determined by the data.",
+        "含 {p} 个系数的曲线至少需要 {p} 个不同的 {nut} 施肥量; 本试验只有 {s} 个: "
+        "无数条这样的曲线都通过其均值, 所印方程 (及其最高点和最佳施肥量) 不由数据决定。",
+    ),
     "au_design_why_ok": (
         "{p} coefficients from {s} distinct rate combinations: identifiable, {r} residual df.",
         "{s} 个施肥组合拟合 {p} 个系数: 可以估计, 剩余自由度 {r}。",
@@ -298,6 +305,16 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "an extrapolation rather than a tested rate.",
         "试验施肥量为 {lo} ~ {hi}; {x} 是在数据范围之外由曲线外推得到的, 并非试验验证的用量。",
     ),
+    "au_eq_beyond_range": (
+        "The trial applied {nut} rates from {lo} to {hi}; {x} lies beyond them, where the "
+        "curve is extrapolated rather than tested.",
+        "试验的 {nut} 施肥量为 {lo} ~ {hi}; {x} 在此范围之外, 是曲线外推的结果, 并非试验验证。",
+    ),
+    "au_eq_beyond_range_rec": (
+        "{x} lies beyond the tested {nut} rates ({lo} to {hi}); the paper recommends it, and "
+        "the recommendation's row judges the extrapolation.",
+        "{x} 超出试验的 {nut} 施肥量 ({lo} ~ {hi}); 原文将其作为推荐用量, 外推问题见推荐用量一行。",
+    ),
     "au_rec_inside": (
         "{x} lies within the tested rates ({lo} to {hi}).",
         "{x} 在试验施肥量范围 ({lo} ~ {hi}) 之内。",
@@ -364,6 +381,12 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "yields per mu (ratio {r}: x = {x}).",
         " 原文结果相当于价格比放大 15 倍 (每公顷施肥量对每亩产量, 价格比 {r}: x = {x})。",
     ),
+    "au_slip_crop_per_kg": (
+        " The printed rate follows if the crop price is per unit of the yields' mass (ratio "
+        "{r}: x = {x}): a crop price per kg with yields in t needs prices.crop_per: kg.",
+        " 若作物价格按产量的质量单位计 (价格比 {r}: x = {x}) 即得原文结果: 产量以吨计而作物价格"
+        "按公斤计时, 须写明 prices.crop_per: kg。",
+    ),
     "au_slip_per_ha_rev": (
         " The printed rate follows from a price ratio 15 times smaller, rates per mu against "
         "yields per ha (ratio {r}: x = {x}).",
@@ -420,6 +443,29 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
         "原文自由度与重新拟合的自由度 ({d1}, {d2}) 不符。",
     ),
     # -- surfaces ----------------------------------------------------------------
+    "au_surf_opt_claim": ("Economic optimum at {rates}", "最佳经济施肥量 {rates}"),
+    "au_surf_opt_rate_claim": (
+        "Economic optimum {nut} rate {x}",
+        "最佳经济 {nut} 施肥量 {x}",
+    ),
+    "au_surf_opt_why": (
+        "Net return = {py} × Y − ({px}) × rates is highest within the box of tested rates at "
+        "{x}; over the printed coefficients' rounding {nut} moves from {lo} to {hi}.",
+        "纯收益 = {py} × Y − ({px}) × 施肥量, 在试验施肥量范围 (各养分最低至最高用量) 内于 "
+        "{x} 处最大; 在系数舍入范围内 {nut} 为 {lo} ~ {hi}。",
+    ),
+    "au_surf_opt_inside": (
+        "The marginal products equal the price ratios there.",
+        "该处各养分的边际产量等于价格比。",
+    ),
+    "au_surf_opt_bound": (
+        "The optimum lies on the box's edge ({status}); the rounding interval is not computed.",
+        "最佳点位于试验范围边界 ({status}); 未计算舍入区间。",
+    ),
+    "au_surf_opt_net": (
+        "Net return at the printed rates {a}, at the re-derived optimum {b}.",
+        "原文施肥量的纯收益 {a}, 重新推算的最佳点的纯收益 {b}。",
+    ),
     "au_surf_value_claim": ("Yield {y} at {rates}", "{rates} 时产量 {y}"),
     "au_surf_value_why": (
         "{eqn} = {v}; the difference {diff} against the rounding of the printed coefficients "

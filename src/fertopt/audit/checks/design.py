@@ -16,7 +16,13 @@ import numpy as np
 from fertopt.audit.checks.registry import register
 from fertopt.audit.claims import Claim, Context, both
 
-__all__ = ["check_design_df", "identifiability", "in_hull", "full_quadratic_terms"]
+__all__ = [
+    "check_design_df",
+    "identifiability",
+    "single_identifiability",
+    "in_hull",
+    "full_quadratic_terms",
+]
 
 
 def full_quadratic_terms(k: int) -> int:
@@ -84,6 +90,48 @@ def identifiability(eq: dict, ctx: Context, nutrients: list[str], topic: Any, it
         verdict=verdict,
         why=why,
         paper_value=float(p_candidates),
+        fertopt_value=float(support),
+    )
+
+
+def single_identifiability(
+    eq: dict, ctx: Context, nutrient: str, topic: Any, item: str
+) -> Claim | None:
+    """A single-nutrient equation against the distinct rates of its nutrient.
+
+    A curve with ``p`` coefficients needs at least ``p`` distinct rates, and, when the paper
+    prints R², r or F for it, more points (treatment means) than coefficients: those
+    statistics need a residual df.  Only a design that falls short
+    gets a row (``not supported by the design``); a sufficient one adds nothing, so that the
+    table stays as short as the paper's claims.
+    """
+    coefs = eq.get("coefficients") or {}
+    if eq.get("coefficients_lost") or not coefs:
+        return None
+    if ctx.rates.empty or nutrient not in ctx.rates.columns:
+        return None
+    p = len(coefs)
+    col = ctx.rates[nutrient].dropna()
+    support, points = int(col.nunique()), len(col)
+    stats = any(eq.get(k) is not None for k in ("r_squared", "r", "adjusted_r_squared", "F"))
+    resid = points - p
+    if support >= p and (resid >= 1 or not stats):
+        return None
+    why = (
+        both("au_design_why_single_rates", p=p, s=support, nut=nutrient)
+        if support < p
+        else both("au_design_why_fitted", p=p, s=points)
+    )
+    df_text = ".".join(str(int(d)) for d in eq["df"]) if eq.get("df") else ""
+    return Claim(
+        item=f"{item}.design",
+        topic=topic,
+        claim=both("au_design_claim", k=1, p=p),
+        paper_says=f"Df = {df_text}" if df_text else f"{p}",
+        fertopt_finds=both("au_design_finds", p=p, s=support, q=p, r=resid),
+        verdict="not supported by the design",
+        why=why,
+        paper_value=float(p),
         fertopt_value=float(support),
     )
 

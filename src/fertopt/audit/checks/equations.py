@@ -12,15 +12,21 @@ statistics vary by half a unit of their last printed digit.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from typing import Any
 
 import numpy as np
 
-from fertopt.audit.checks.design import identifiability, in_hull
+from fertopt.audit.checks.design import identifiability, in_hull, single_identifiability
 from fertopt.audit.checks.registry import register
-from fertopt.audit.checks.rounding import propagate, rounding_verdict
+from fertopt.audit.checks.rounding import (
+    MAX_CORNERS_INPUTS,
+    half_unit,
+    propagate,
+    rounding_verdict,
+)
 from fertopt.audit.checks.units import price_alternatives
 from fertopt.audit.claims import Claim, Context, both, worst
 from fertopt.audit.spec import Printed
@@ -87,6 +93,7 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
     def y(x: float, a: float, b: float, c: float) -> float:
         return a * x * x + b * x + c
 
+    rec_rate = (eq.get("recommendation") or {}).get("rate")
     mx = eq.get("maximum") or {}
     if mx:
         if concave:
@@ -94,6 +101,9 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
             y0, ylo, yhi = propagate(lambda a, b, c: c - b * b / (4 * a), inputs)
             detail["maximum"] = (x0, y0)
             if mx.get("rate") is not None:
+                v, beyond = _range_verdict(
+                    rounding_verdict(mx["rate"], x0, lo, hi), mx["rate"], rng, nut, rec_rate
+                )
                 out.append(
                     Claim(
                         item=f"{item}.maximum.rate",
@@ -101,14 +111,17 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                         claim=both("au_eq_max_rate_claim", x=repr(mx["rate"])),
                         paper_says=repr(mx["rate"]),
                         fertopt_finds=(f"{_f(x0, 3)} kg", f"{_f(x0, 3)} kg"),
-                        verdict=rounding_verdict(mx["rate"], x0, lo, hi),
-                        why=both(
-                            "au_eq_max_rate_why",
-                            a=repr(a),
-                            b=repr(b),
-                            x=_f(x0, 3),
-                            lo=_f(lo, 3),
-                            hi=_f(hi, 3),
+                        verdict=v,
+                        why=_join(
+                            both(
+                                "au_eq_max_rate_why",
+                                a=repr(a),
+                                b=repr(b),
+                                x=_f(x0, 3),
+                                lo=_f(lo, 3),
+                                hi=_f(hi, 3),
+                            ),
+                            beyond,
                         ),
                         paper_value=float(mx["rate"]),
                         fertopt_value=x0,
@@ -172,7 +185,8 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                 if float(op["rate"]) < 0:
                     v, alt = "wrong", both("au_neg_rate", x=repr(op["rate"]))
                 elif v == "wrong":
-                    alt = price_alternatives(float(op["rate"]), float(a), float(b), nut, ratio, ctx)
+                    alt = price_alternatives(op["rate"], float(a), float(b), nut, ratio, ctx)
+                v, beyond = _range_verdict(v, op["rate"], rng, nut, rec_rate)
                 out.append(
                     Claim(
                         item=f"{item}.optimum.rate",
@@ -181,15 +195,18 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
                         paper_says=repr(op["rate"]),
                         fertopt_finds=(f"{_f(xo, 3)} kg", f"{_f(xo, 3)} kg"),
                         verdict=v,
-                        why=both(
-                            "au_eq_opt_rate_why",
-                            px=f"{prices[nut]:g}",
-                            py=f"{ctx.crop_price():g}",
-                            r=_f(ratio, 4),
-                            a=repr(a),
-                            b=repr(b),
-                            x=_f(xo, 3),
-                            alt=alt,
+                        why=_join(
+                            both(
+                                "au_eq_opt_rate_why",
+                                px=f"{prices[nut]:g}",
+                                py=f"{ctx.crop_price():g}",
+                                r=_f(ratio, 4),
+                                a=repr(a),
+                                b=repr(b),
+                                x=_f(xo, 3),
+                                alt=alt,
+                            ),
+                            beyond,
                         ),
                         paper_value=float(op["rate"]),
                         fertopt_value=xo,
@@ -248,7 +265,38 @@ def _single(eq: dict, ctx: Context) -> list[Claim]:
     if any(eq.get(k) is not None for k in ("r_squared", "r", "adjusted_r_squared", "F")):
         terms = ["1", "x", "x2"] if float(a) != 0 else ["1", "x"]
         out.append(_fit_row(eq, ctx, topic, item, {nut: terms}, [nut]))
+    design = single_identifiability(eq, ctx, nut, topic, item)
+    if design is not None:
+        out.append(design)
     return out
+
+
+def _join(*parts: tuple[str, str]) -> tuple[str, str]:
+    """Sentences in both languages, joined language by language."""
+    return (
+        " ".join(p[0] for p in parts if p[0]).strip(),
+        " ".join(p[1] for p in parts if p[1]).strip(),
+    )
+
+
+def _range_verdict(
+    verdict: str, rate: Any, rng: tuple[float, float] | None, nut: str, rec: Any = None
+) -> tuple[str, tuple[str, str]]:
+    """A printed maximum or optimum rate against the tested rates (as for a recommendation).
+
+    Arithmetic that holds keeps its verdict only inside the rates the trial applied; beyond
+    them the curve is extrapolated and the claim is "outside the tested range".  A wrong
+    (or otherwise worse) verdict stands.  When the paper recommends that same rate
+    (``rec``), the recommendation's row carries the range verdict and this row keeps its
+    arithmetic verdict, with a sentence pointing there: one extrapolation, one flag.
+    """
+    x = float(rate)
+    if rng is None or rng[0] <= x <= rng[1]:
+        return verdict, ("", "")
+    fields = {"nut": nut, "x": repr(rate), "lo": f"{rng[0]:g}", "hi": f"{rng[1]:g}"}
+    if rec is not None and float(rec) == x:
+        return verdict, both("au_eq_beyond_range_rec", **fields)
+    return worst(verdict, "outside the tested range"), both("au_eq_beyond_range", **fields)
 
 
 def _tested(eq: dict, ctx: Context, nut: str) -> tuple[float, float] | None:
@@ -766,6 +814,7 @@ def _surface(eq: dict, ctx: Context) -> list[Claim]:
         )
     if point:
         out.append(_surface_range(eq, ctx, surf, point, nutrients, topic, item, detail))
+    out.extend(_surface_optimum(eq, ctx, surf, coefs, nutrients, topic, item, detail))
     out.append(identifiability(eq, ctx, nutrients, topic, item))
     if any(eq.get(k) is not None for k in ("r_squared", "r", "adjusted_r_squared", "F")):
         terms = ["1" if k == "intercept" else k for k in coef_names]
@@ -881,3 +930,215 @@ def _surface_range(
         paper_value=float(point[nutrients[-1]]),
         fertopt_value=float(fb.yield_at_rates) if fb is not None else math.nan,
     )
+
+
+# ---------------------------------------------------------------------------
+# surface economic optimum
+# ---------------------------------------------------------------------------
+def _monomials(names: list[str], nutrients: list[str]) -> np.ndarray:
+    """Powers of each nutrient in each term (``"N:P2O5"`` -> N 1, P2O5 1; ``"K2O^2"`` -> 2)."""
+    powers = np.zeros((len(names), len(nutrients)))
+    for t, name in enumerate(names):
+        if name == "intercept":
+            continue
+        for factor in name.split(":"):
+            base, p = (factor[:-2], 2) if factor.endswith("^2") else (factor, 1)
+            powers[t, nutrients.index(base)] += p
+    return powers
+
+
+def _pw(x: np.ndarray, p: float) -> np.ndarray:
+    return np.ones_like(x) if p == 0 else x**p
+
+
+def _poly(c: np.ndarray, powers: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Value, gradient and Hessian of Σ c_t Π x^p at ``x`` (rows: coefficient sets)."""
+    k, n = x.shape
+    val, grad, hess = np.zeros(k), np.zeros((k, n)), np.zeros((k, n, n))
+    for t, p in enumerate(powers):
+        val += c[:, t] * np.prod([_pw(x[:, v], p[v]) for v in range(n)], axis=0)
+        for v in range(n):
+            if p[v] == 0:
+                continue
+            others = [_pw(x[:, u], p[u]) for u in range(n) if u != v]
+            rest = np.prod(others, axis=0) if others else np.ones(k)
+            grad[:, v] += c[:, t] * p[v] * _pw(x[:, v], p[v] - 1) * rest
+            for w in range(n):
+                if w == v:
+                    if p[v] >= 2:
+                        hess[:, v, v] += c[:, t] * p[v] * (p[v] - 1) * _pw(x[:, v], p[v] - 2) * rest
+                elif p[w] > 0:
+                    third = [_pw(x[:, u], p[u]) for u in range(n) if u not in (v, w)]
+                    r3 = np.prod(third, axis=0) if third else np.ones(k)
+                    hess[:, v, w] += (
+                        c[:, t] * p[v] * p[w] * _pw(x[:, v], p[v] - 1) * _pw(x[:, w], p[w] - 1) * r3
+                    )
+    return val, grad, hess
+
+
+def _optimum_rows(coefs: dict, c0: np.ndarray) -> np.ndarray:
+    """Coefficient sets over the printed coefficients' rounding, as :func:`propagate` takes them.
+
+    Every corner of the rounding box for at most 12 coefficients, else each coefficient moved
+    alone by ± half a unit (a first-order bound).
+    """
+    h = np.array([half_unit(v) if isinstance(v, Printed) else 0.0 for v in coefs.values()])
+    if len(h) <= MAX_CORNERS_INPUTS:
+        signs = np.array(list(itertools.product((-1.0, 1.0), repeat=len(h))))
+        return np.vstack([c0, c0 + signs * h])
+    eye = np.eye(len(h)) * h
+    return np.vstack([c0, c0 + eye, c0 - eye])
+
+
+def _solve_optimum(
+    c: np.ndarray, powers: np.ndarray, x0: np.ndarray, ratio: np.ndarray
+) -> np.ndarray:
+    """Newton on ∂Y/∂x = price ratios from ``x0``, for every row of coefficients ``c``."""
+    x = np.tile(x0, (len(c), 1))
+    for _ in range(50):
+        _, g, H = _poly(c, powers, x)
+        try:
+            step = np.linalg.solve(H, (g - ratio)[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            return np.full_like(x, np.nan)
+        x = x - step
+        if np.nanmax(np.abs(step)) < 1e-10:
+            break
+    return x
+
+
+def _surface_optimum(
+    eq: dict,
+    ctx: Context,
+    surf: Any,
+    coefs: dict,
+    nutrients: list[str],
+    topic: Any,
+    item: str,
+    detail: dict,
+) -> list[Claim]:
+    """A printed economic optimum of a surface re-derived within the box of tested rates.
+
+    ``surface_from_coefficients(...).optimum(prices=..., bounds="tested")`` gives the rates;
+    an interior optimum (marginal products equal to the price ratios) is solved again for
+    the coefficients' rounding (Newton from it) for the interval each rate may take.
+    """
+    op = eq.get("optimum") or {}
+    printed_rates = op.get("rates") or {}
+    if not printed_rates:
+        return []
+    rates_text = ", ".join(f"{k} {v!r}" for k, v in printed_rates.items())
+    prices, crop = ctx.nutrient_prices(), ctx.crop_price()
+    missing = [n for n in nutrients if n not in prices]
+    if crop is None or missing:
+        return [
+            Claim(
+                item=f"{item}.optimum",
+                topic=topic,
+                claim=both("au_surf_opt_claim", rates=rates_text),
+                paper_says=rates_text,
+                fertopt_finds=both("au_unchecked"),
+                verdict="cannot be checked",
+                why=both("au_no_prices", nut=", ".join(missing) or "crop"),
+            )
+        ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt = surf.optimum(
+            prices={"crop": crop, **{n: prices[n] for n in nutrients}}, bounds="tested"
+        )
+    detail["optimum"] = opt
+    x0 = np.array([float(opt.rates[n]) for n in nutrients])
+    names = list(coefs)
+    powers = _monomials(names, nutrients)
+    c0 = np.array([float(coefs[k]) for k in names])
+    ratio = np.array([prices[n] / crop for n in nutrients])
+    interior = opt.status == "ok"
+    if interior:
+        rows = _optimum_rows(coefs, c0)
+        xs = _solve_optimum(rows, powers, x0, ratio)
+        ys = _poly(rows, powers, xs)[0]
+        ok = np.isfinite(xs).all(axis=1)
+        xs, ys = xs[ok], ys[ok]
+        lo, hi = xs.min(axis=0), xs.max(axis=0)
+        ylo, yhi = float(ys.min()), float(ys.max())
+    else:
+        lo = hi = x0
+        ylo = yhi = float(opt.yield_at_rates)
+
+    def net(x: np.ndarray) -> float:
+        y = float(_poly(c0[None, :], powers, x[None, :])[0][0])
+        return crop * y - float(prices_vec @ x)
+
+    prices_vec = np.array([prices[n] for n in nutrients])
+    pr = np.array([float(printed_rates.get(n, x0[j])) for j, n in enumerate(nutrients)])
+    net_text = both("au_surf_opt_net", a=_f(net(pr), 3), b=_f(net(x0), 3))
+    # the region tested is the treatments' convex hull, as for a printed maximum (.range)
+    hull_out = False
+    if not ctx.rates.empty and all(n in ctx.rates.columns for n in nutrients):
+        vertices = ctx.rates[nutrients].dropna().to_numpy(dtype=float)
+        in_box = all(vertices[:, j].min() <= pr[j] <= vertices[:, j].max() for j in range(len(pr)))
+        hull_out = in_box and not in_hull(pr, vertices)
+    detail["optimum_in_hull"] = not hull_out
+    place = both("au_surf_opt_inside" if interior else "au_surf_opt_bound", status=opt.status)
+    out: list[Claim] = []
+    for j, n in enumerate(nutrients):
+        if printed_rates.get(n) is None:
+            continue
+        printed = printed_rates[n]
+        v = rounding_verdict(printed, float(x0[j]), float(lo[j]), float(hi[j]))
+        v, beyond = _range_verdict(v, printed, _tested(eq, ctx, n), n)
+        if hull_out:
+            v, beyond = worst(v, "outside the tested range"), both("au_surf_range_outside_hull")
+        out.append(
+            Claim(
+                item=f"{item}.optimum.{n}",
+                topic=topic,
+                claim=both("au_surf_opt_rate_claim", nut=n, x=repr(printed)),
+                paper_says=repr(printed),
+                fertopt_finds=(f"{_f(x0[j], 3)} kg", f"{_f(x0[j], 3)} kg"),
+                verdict=v,
+                why=_join(
+                    both(
+                        "au_surf_opt_why",
+                        py=f"{crop:g}",
+                        px=", ".join(f"{m} {prices[m]:g}" for m in nutrients),
+                        x=", ".join(f"{m} {x0[i]:.3f}" for i, m in enumerate(nutrients)),
+                        nut=n,
+                        lo=_f(lo[j], 3),
+                        hi=_f(hi[j], 3),
+                    ),
+                    place,
+                    net_text,
+                    beyond,
+                ),
+                paper_value=float(printed),
+                fertopt_value=float(x0[j]),
+                low=float(lo[j]),
+                high=float(hi[j]),
+            )
+        )
+    if op.get("yield") is not None:
+        y0 = float(opt.yield_at_rates)
+        out.append(
+            Claim(
+                item=f"{item}.optimum.yield",
+                topic=topic,
+                claim=both("au_eq_opt_yield_claim", y=repr(op["yield"])),
+                paper_says=repr(op["yield"]),
+                fertopt_finds=(f"{_f(y0)} kg", f"{_f(y0)} kg"),
+                verdict=rounding_verdict(op["yield"], y0, min(ylo, y0), max(yhi, y0)),
+                why=both(
+                    "au_eq_opt_yield_why",
+                    x=", ".join(f"{x0[i]:.3f}" for i in range(len(nutrients))),
+                    y=_f(y0),
+                    lo=_f(min(ylo, y0)),
+                    hi=_f(max(yhi, y0)),
+                ),
+                paper_value=float(op["yield"]),
+                fertopt_value=y0,
+                low=min(ylo, y0),
+                high=max(yhi, y0),
+            )
+        )
+    return out

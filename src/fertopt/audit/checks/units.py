@@ -1,5 +1,5 @@
 """Price units: product against nutrient price, P against P2O5 (K against K2O), per mu against
-per ha.
+per ha, a crop price per kg against yields in t.
 
 When a printed economic optimum does not follow from the printed prices,
 :func:`price_alternatives` tries the usual unit slips (a product price taken as a nutrient
@@ -35,6 +35,11 @@ def _slips(nutrient: str, ratio: float, ctx: Context) -> list[tuple[str, float]]
         out.append(("au_slip_product", ratio * float(grade)))
     out.append(("au_slip_per_ha", ratio * MU_PER_HA))
     out.append(("au_slip_per_ha_rev", ratio / MU_PER_HA))
+    kg = ctx.yield_mass_kg()
+    if kg and kg != 1.0 and (ctx.spec.get("prices") or {}).get("crop_per") is None:
+        # a crop price per kg transcribed with yields in t (or jin ...): the paper's ratio
+        # is the one with the price per unit of the yields' mass
+        out.append(("au_slip_crop_per_kg", ratio / kg))
     return out
 
 
