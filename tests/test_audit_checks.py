@@ -561,7 +561,7 @@ def test_printed_f_r2_and_r_against_each_other():
         "r": "0.9989",
     }
     r = rows({"equations": [eq]})["equation.surface.fit"]
-    assert r["verdict"] == "consistent within rounding" and "adjusted" in r["why"]
+    assert r["verdict"] == "wrong" and "adjusted" in r["why"]  # r mislabelled
     eq["r"] = "0.9997"
     assert rows({"equations": [eq]})["equation.surface.fit"]["verdict"] == "confirmed"
     eq["r"] = "0.9500"

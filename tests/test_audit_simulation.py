@@ -85,27 +85,11 @@ def test_careful_specs_200():
     assert false_alarms(range(200)) == []
 
 
-#: (kind of error, kind of trial) the audit does not flag yet, with why: their cases are
-#: written below as expected failures, so that the fix turns them into passes.
-KNOWN_GAPS = {
-    ("r_as_sqrt_adjusted", "rate"): "the fit row says the printed r is √(adjusted R²) but its "
-    "verdict stays 'consistent within rounding': the water-chestnut r (0.9989 = √adjusted R², "
-    "its hand-checked verdict 'consistent') is judged the same way, and making this 'wrong' "
-    "would change one of its 22 verdicts; left to the maintainers",
-    ("r_as_sqrt_adjusted", "3414"): "as for rate trials",
-}
-
-
-def planted(kind: str, wanted: int, *, gaps: bool = False, max_seed: int = 3000):
-    """The first ``wanted`` (seed, planted spec) that carry ``kind``.
-
-    ``gaps`` selects the trials of :data:`KNOWN_GAPS` instead of the others.
-    """
+def planted(kind: str, wanted: int, *, max_seed: int = 3000):
+    """The first ``wanted`` (seed, planted spec) that carry ``kind``."""
     found = 0
     for seed in range(max_seed):
         trial, res, spec = careful(seed)
-        if ((kind, trial.kind) in KNOWN_GAPS) != gaps:
-            continue
         out = PLANTS[kind](trial, res, spec)
         if out is None:
             continue
@@ -115,12 +99,12 @@ def planted(kind: str, wanted: int, *, gaps: bool = False, max_seed: int = 3000)
             return
 
 
-def missed(kind: str, wanted: int, *, gaps: bool = False) -> tuple[int, list[int]]:
+def missed(kind: str, wanted: int) -> tuple[int, list[int]]:
     """How many planted specs were audited, and the seeds whose error was not flagged."""
     pattern = re.compile(EXPECTED[kind])
     out = []
     n = 0
-    for seed, spec in planted(kind, wanted, gaps=gaps):
+    for seed, spec in planted(kind, wanted):
         n += 1
         hits = bad_rows(audit_table(spec))
         if not hits["item"].map(lambda s: bool(pattern.search(s))).any():
@@ -128,13 +112,12 @@ def missed(kind: str, wanted: int, *, gaps: bool = False) -> tuple[int, list[int
     return n, out
 
 
-#: kinds flagged on at least one kind of trial (r as √adjusted R² is flagged on neither yet).
-DETECTED = sorted(k for k in PLANTS if not all((k, t) in KNOWN_GAPS for t in ("rate", "3414")))
+DETECTED = sorted(PLANTS)
 
 
 @pytest.mark.parametrize("kind", DETECTED)
 def test_planted_error_flagged_quick(kind):
-    # 3 trials that can carry the error (outside the known gaps): flagged on its claim each time
+    # 3 trials that can carry the error: flagged on its claim each time
     n, seeds = missed(kind, 3)
     assert n == 3
     assert seeds == []
@@ -148,24 +131,3 @@ def test_planted_error_flagged_25(kind):
     n, seeds = missed(kind, 25)
     assert n == 25
     assert seeds == []
-
-
-@pytest.mark.parametrize(
-    ("kind", "trial_kind"),
-    [
-        pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=why))
-        for key, why in KNOWN_GAPS.items()
-    ],
-)
-def test_planted_error_known_gaps(kind, trial_kind):
-    # the planted error is false by construction, so the audit should flag it; it does not yet
-    pattern = re.compile(EXPECTED[kind])
-    for seed in range(3000):
-        trial, res, spec = careful(seed)
-        if trial.kind != trial_kind:
-            continue
-        out = PLANTS[kind](trial, res, spec)
-        if out is not None:
-            break
-    hits = bad_rows(audit_table(out))
-    assert hits["item"].map(lambda s: bool(pattern.search(s))).any()

@@ -447,8 +447,10 @@ def test_audit_ternary_design(audit):
 
 def test_audit_ternary_fit_statistics(audit):
     row = audit.row("ternary_fit")
-    # printed F = 608.73 on "Df = 3.1", i.e. (3, 1): 4 terms fitted to 5 treatment means
-    assert row["verdict"] == "consistent within rounding" and row["paper_value"] == 608.73
+    # printed F = 608.73 on "Df = 3.1", i.e. (3, 1): 4 terms fitted to 5 treatment means; the
+    # F is reproduced, the printed r = 0.9989 is √(adjusted R²), not √R² = 0.9997: mislabelled
+    assert row["verdict"] == "wrong" and row["paper_value"] == 608.73
+    assert "adjusted" in row["explanation"]
     assert round(row["fertopt_value"], 2) == 608.73
     assert "F(3, 1)" in row["fertopt"]
 
@@ -694,6 +696,11 @@ RENAMED = {
 #: 645.22 as 645.22 (claim 645.13); both lie inside their inputs' rounding intervals (see
 #: test_audit_p_optimum and test_audit_income_changes).
 STRICTER = {"p_opt_yield": "consistent within rounding", "income_n": "consistent within rounding"}
+#: Where the engine judges what the old audit explained but let pass: the printed r = 0.9989 is
+#: √(adjusted R²) (1 − 0.000547 × 4 / 1 = 0.997811, root 0.99890), not the multiple correlation
+#: √R² = 0.99973 that F = 608.73 on (3, 1) df implies; a mislabelled statistic is wrong (the
+#: issue names this case among the R² ↔ r ↔ adjusted R² checks).
+STRICTER["ternary_fit"] = "wrong"
 
 
 def test_the_spec_alone_reproduces_the_22_verdicts():

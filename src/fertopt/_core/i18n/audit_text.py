@@ -431,8 +431,8 @@ AUDIT_TEXT: dict[str, tuple[str, str]] = {
     "au_fit_r_plain": ("r is the multiple correlation √R² = {r}.", "r 为复相关系数 √R² = {r}。"),
     "au_fit_r_adj": (
         "The printed r is the square root of the adjusted R² ({ra}), not the multiple "
-        "correlation √R² = {r}.",
-        "文中 r 是校正 R² 的平方根 ({ra}), 而不是复相关系数 √R² = {r}。",
+        "correlation √R² = {r}: the statistic is mislabelled.",
+        "文中 r 是校正 R² 的平方根 ({ra}), 而不是复相关系数 √R² = {r}：统计量标注有误。",
     ),
     "au_fit_r_neither": (
         "The printed r is neither √R² = {r} nor √(adjusted R²) = {ra}.",

@@ -603,7 +603,9 @@ def _fit_row(
             a_v, a_lo, a_hi = propagate(stat("r_adj"), inputs)
             plain = rounding_verdict(v, r_v, r_lo, r_hi, derived=False)
             adj = rounding_verdict(v, a_v, a_lo, a_hi, derived=False)
-            verdicts.append(plain if plain != "wrong" else adj)
+            # r is the multiple correlation √R²; a printed r that is √(adjusted R²) instead is a
+            # mislabelled statistic (it overstates nothing, but it is not r): wrong, explained
+            verdicts.append(plain)
             notes.append(
                 both("au_fit_r_plain", r=_f(r_v, 4))
                 if plain != "wrong"
@@ -653,7 +655,8 @@ def _printed_statistics(
     """Without the means: do the printed F (with its df), R² and r agree with each other?
 
     R² = F·df1 / (F·df1 + df2); adjusted R² = 1 − (1 − R²)(n − 1)/df2 with n − 1 = df1 + df2;
-    r is √R² (or, as some software prints it, √adjusted R²).
+    r is √R²; a printed r equal to √(adjusted R²), as some software labels it, is named as such
+    and judged wrong (the statistic is mislabelled).
     """
     F, df = printed_stats.get("F"), eq.get("df")
     r2_printed = printed_stats.get("r_squared")
@@ -682,7 +685,7 @@ def _printed_statistics(
             plain = rounding_verdict(target, v, lo, hi)
             av, alo, ahi = propagate(lambda F: math.sqrt(max(adj_of(F), 0.0)), {"F": F})
             adj = rounding_verdict(target, av, alo, ahi, derived=False)
-            verdicts.append(plain if plain != "wrong" else adj)
+            verdicts.append(plain)  # √(adjusted R²) printed as r: wrong, explained below
             notes.append(
                 both("au_fit_r_plain", r=_f(v, 4))
                 if plain != "wrong"
