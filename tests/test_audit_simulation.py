@@ -80,6 +80,7 @@ def test_careful_specs_quick():
 
 
 @pytest.mark.slow
+@pytest.mark.study
 def test_careful_specs_200():
     # the criterion: 200 random simulated trials, no false "wrong" or "contradictory"
     assert false_alarms(range(200)) == []
@@ -124,6 +125,7 @@ def test_planted_error_flagged_quick(kind):
 
 
 @pytest.mark.slow
+@pytest.mark.study
 @pytest.mark.parametrize("kind", DETECTED)
 def test_planted_error_flagged_25(kind):
     # the criterion at a size the suite affords: 25 trials each, every planted error
