@@ -38,6 +38,7 @@ __all__ = [
     "MASS_KG",
     "NUTRIENT_FORMS",
     "parse_unit",
+    "column_units",
     "unit_factor",
     "convert",
     "nutrient_factor",
@@ -127,6 +128,37 @@ def parse_unit(unit: str) -> tuple[str, str]:
             f"unknown area unit {area!r} in {unit!r}; use one of {', '.join(AREA_M2)} or 'plot'."
         )
     return mass, area
+
+
+def column_units(frame: Any, units: Any, response: Any, rate: Any) -> tuple[str | None, str | None]:
+    """Units of a response and a rate column: given in ``units=``, else read from the headers.
+
+    ``units`` maps ``'response'``/``'rate'`` (or the column names) to a unit such as
+    ``'t/ha'``; what it leaves out comes from the units :func:`fertopt.read_trials` recorded in
+    ``frame.attrs``.  Each unit found is checked with :func:`parse_unit`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> column_units(pd.DataFrame({"y": [1.0], "N": [0.0]}), {"response": "t/ha"}, "y", "N")
+    ('t/ha', None)
+    """
+    declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
+    given = dict(units or {})
+    for key in given:
+        if key not in ("response", "rate", response, rate):
+            raise OptionError(
+                f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column "
+                f"names {response!r}, {rate!r}), e.g. "
+                "units={'response': 't/ha', 'rate': 'kg/ha'}."
+            )
+    out = []
+    for role, col in (("response", response), ("rate", rate)):
+        unit = given.get(role, given.get(col, declared.get(col)))
+        if unit is not None:
+            parse_unit(unit)
+        out.append(unit)
+    return out[0], out[1]
 
 
 def unit_factor(from_unit: str, to_unit: str, *, plot_area: float | None = None) -> float:

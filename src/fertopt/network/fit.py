@@ -48,7 +48,7 @@ from fertopt.network.network_result import NetworkFit
 from fertopt.network.nonlinear import fit_nlme
 from fertopt.network.site_optimum import solve_rates, statuses
 from fertopt.response import response_from_coefficients
-from fertopt.units import NUTRIENT_FORMS, parse_unit
+from fertopt.units import NUTRIENT_FORMS, column_units
 
 __all__ = ["fit_network", "NETWORK_MODELS", "DEFAULT_RANDOM", "FEW_SITES"]
 
@@ -124,26 +124,6 @@ def check_random(random: Any, model: str) -> tuple[str, ...]:
     return tuple(p for p in params if p in items)
 
 
-def _units(
-    frame: pd.DataFrame, units: Mapping[str, str] | None, response: Hashable, rate: Hashable
-) -> tuple[str | None, str | None]:
-    declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
-    given = dict(units or {})
-    for key in given:
-        if key not in ("response", "rate", response, rate):
-            raise OptionError(
-                f"units= has an unknown key {key!r}; use 'response' and 'rate', e.g. "
-                "units={'response': 't/ha', 'rate': 'kg/ha'}."
-            )
-    out = []
-    for role, col in (("response", response), ("rate", rate)):
-        unit = given.get(role, given.get(col, declared.get(col)))
-        if unit is not None:
-            parse_unit(unit)
-        out.append(unit)
-    return out[0], out[1]
-
-
 def prepare_network(
     data: Any,
     response: Hashable,
@@ -190,7 +170,7 @@ def prepare_network(
         key = sub[site].astype(str) + "\x1f" + sub[block].astype(str)
         block_codes = pd.factorize(key, sort=True)[0].astype(np.intp)
     n_years = None if year is None else int(sub[year].nunique())
-    y_unit, x_unit = _units(frame, units, response, rate)
+    y_unit, x_unit = column_units(frame, units, response, rate)
     if nutrient is None:
         nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
     elif nutrient not in NUTRIENT_FORMS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,7 @@ from fertopt.exceptions import (
     DesignWarning,
     OptionError,
 )
-from fertopt.units import NUTRIENT_FORMS, parse_unit
+from fertopt.units import NUTRIENT_FORMS, column_units
 
 _NUTRIENT_COLUMNS = ("N", "P", "P2O5", "K", "K2O")
 
@@ -56,27 +56,6 @@ class Prepared:
     rate_unit: str | None
     nutrient: str | None
     warnings: list[str]
-
-
-def _resolve_units(
-    frame: pd.DataFrame, units: Mapping[str, str] | None, response: Hashable, rate: Hashable
-) -> tuple[str | None, str | None]:
-    declared = dict(frame.attrs.get("fertopt", {}).get("units", {}) or {})
-    given = dict(units or {})
-    for key in given:
-        if key not in ("response", "rate", response, rate):
-            raise OptionError(
-                f"units= has an unknown key {key!r}; use 'response' and 'rate' (or the column "
-                f"names {response!r}, {rate!r}), e.g. "
-                "units={'response': 't/ha', 'rate': 'kg/ha'}."
-            )
-    out = []
-    for role, col in (("response", response), ("rate", rate)):
-        unit = given.get(role, given.get(col, declared.get(col)))
-        if unit is not None:
-            parse_unit(unit)
-        out.append(unit)
-    return out[0], out[1]
 
 
 def prepare(
@@ -165,7 +144,7 @@ def prepare(
             )
             warn.append(msg)
             warnings.warn(msg.sentence(capital=False), DesignWarning, stacklevel=3)
-    y_unit, x_unit = _resolve_units(frame, units, response, rate)
+    y_unit, x_unit = column_units(frame, units, response, rate)
     if nutrient is None:
         nutrient = str(rate) if str(rate) in NUTRIENT_FORMS else None
     elif nutrient not in NUTRIENT_FORMS:
