@@ -69,8 +69,6 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
         SS_treatment = R Σ_k (t_k − m)²        SS_block = K Σ_r (b_r − m)²
         SS_resid     = Σ (e − t_k − b_r + m)²  (RCBD)   or  Σ (e − t_k)²  (CRD)
     """
-    from scipy import special
-
     n_t, k, r = y.shape
     shift = y[:, 0, 0].copy()
     d = y - shift[:, None, None]
@@ -102,17 +100,46 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
     dev = e - gm[:, None, None]
     ss_tot = np.einsum("ijk,ijk->i", dev, dev)
     del dev, e
-    df_t = float(k - 1)
-    mse = ss_res / df_res
     grand = shift + centre + gm
-    # a grand mean at rounding level of the data makes the CV a ratio of noise (fertopt.anova
-    # gives NaN for an exactly zero mean): such trials go to the per-trial path
     size = np.abs(y).max(axis=(1, 2))
+    return _table(
+        ss_t, ss_b, ss_res, ss_tot, float(k - 1), df_b, df_res, grand, size,
+        negative=(y < 0).any(axis=(1, 2)), means=tm + (shift + centre)[:, None],
+        centred=tm, offset=shift + centre, sd=sd, blocked=blocked,
+    )  # fmt: skip
+
+
+def _table(
+    ss_t: np.ndarray,
+    ss_b: np.ndarray,
+    ss_res: np.ndarray,
+    ss_tot: np.ndarray,
+    df_t: float,
+    df_b: float,
+    df_res: float,
+    grand: np.ndarray,
+    size: np.ndarray,
+    *,
+    negative: np.ndarray,
+    means: np.ndarray,
+    centred: np.ndarray,
+    offset: np.ndarray,
+    sd: np.ndarray,
+    blocked: bool,
+) -> AnovaArrays:
+    """The ANOVA table of a batch from its sums of squares, and the trials to refer.
+
+    A grand mean at rounding level of the data makes the CV a ratio of noise
+    (fertopt.anova gives NaN for an exactly zero mean); negative yields (refused unless
+    allow_negative) and magnitudes fertopt.anova refuses: such trials go to the per-trial
+    path, which gives them their message.
+    """
+    from scipy import special
+
+    mse = ss_res / df_res
     refer = ~(ss_res > _PERFECT_MARGIN * ss_tot) | ~(np.abs(grand) > 1e-9 * size)
-    # negative yields (refused unless allow_negative) and magnitudes fertopt.anova refuses:
-    # the per-trial path gives the trial its message
     low, high = RESPONSE_SCALE
-    refer |= (y < 0).any(axis=(1, 2)) | (size > high) | ((size < low) & (size > 0))
+    refer |= negative | (size > high) | ((size < low) & (size > 0))
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (ss_t / df_t) / mse
         p = special.fdtrc(df_t, df_res, f)
@@ -120,15 +147,15 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
             f_b = (ss_b / df_b) / mse
             p_b = special.fdtrc(df_b, df_res, f_b)
         else:
-            f_b = np.full(n_t, np.nan)
-            p_b = np.full(n_t, np.nan)
+            f_b = np.full(len(ss_t), np.nan)
+            p_b = np.full(len(ss_t), np.nan)
         cv = np.where(grand != 0, 100.0 * np.sqrt(mse) / np.where(grand != 0, grand, 1.0), np.nan)
         r2 = (ss_t + ss_b) / ss_tot
     return AnovaArrays(
         grand_mean=grand,
-        means=tm + (shift + centre)[:, None],
-        centred_means=tm,
-        offset=shift + centre,
+        means=means,
+        centred_means=centred,
+        offset=offset,
         sd=sd,
         ss_treatment=ss_t,
         ss_block=ss_b,
@@ -148,9 +175,6 @@ def anova_arrays(y: np.ndarray, blocked: bool) -> AnovaArrays:
     )
 
 
-# ---------------------------------------------------------------------------
-# RCBDs with missing plots: least squares shared by the trials of one pattern
-# ---------------------------------------------------------------------------
 def _sum_coding(codes: np.ndarray, levels: int) -> np.ndarray:
     """Sum-to-zero coding of level codes (the last level is −1 in every column)."""
     out = np.zeros((len(codes), levels - 1))
@@ -230,8 +254,6 @@ def anova_pattern(y: np.ndarray, design: PatternDesign) -> AnovaArrays:
     its values and centred first, as in :func:`anova_arrays`.  ``means`` are
     the least-squares means, ``sd`` the standard deviations of the plots present.
     """
-    from scipy import special
-
     n_t, n = y.shape
     k, r = design.k, design.r
     shift = y[:, 0].copy()
@@ -254,41 +276,9 @@ def anova_pattern(y: np.ndarray, design: PatternDesign) -> AnovaArrays:
     del within
     offset = shift + centre
     lsm = e @ design.lsm.T
-    df_t = float(k - 1)
-    df_b = float(r - 1)
-    df_res = float(n - k - r + 1)
-    mse = ss_res / df_res
-    grand = offset.copy()
     size = np.abs(y).max(axis=1)
-    refer = ~(ss_res > _PERFECT_MARGIN * ss_tot) | ~(np.abs(grand) > 1e-9 * size)
-    low, high = RESPONSE_SCALE
-    refer |= (y < 0).any(axis=1) | (size > high) | ((size < low) & (size > 0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = (ss_t / df_t) / mse
-        p = special.fdtrc(df_t, df_res, f)
-        f_b = (ss_b / df_b) / mse
-        p_b = special.fdtrc(df_b, df_res, f_b)
-        cv = np.where(grand != 0, 100.0 * np.sqrt(mse) / np.where(grand != 0, grand, 1.0), np.nan)
-        r2 = (ss_t + ss_b) / ss_tot
-    return AnovaArrays(
-        grand_mean=grand,
-        means=lsm + offset[:, None],
-        centred_means=lsm,
-        offset=offset,
-        sd=sd,
-        ss_treatment=ss_t,
-        ss_block=ss_b,
-        ss_resid=ss_res,
-        ss_total=ss_tot,
-        df_treatment=df_t,
-        df_block=df_b,
-        df_resid=df_res,
-        mse=mse,
-        f=f,
-        p=p,
-        f_block=f_b,
-        p_block=p_b,
-        cv=cv,
-        r_squared=r2,
-        refer=refer,
-    )
+    return _table(
+        ss_t, ss_b, ss_res, ss_tot, float(k - 1), float(r - 1), float(n - k - r + 1),
+        offset.copy(), size, negative=(y < 0).any(axis=1), means=lsm + offset[:, None],
+        centred=lsm, offset=offset, sd=sd, blocked=True,
+    )  # fmt: skip
