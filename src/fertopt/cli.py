@@ -951,12 +951,21 @@ def _cmd_soiltest(args: argparse.Namespace) -> int:
     else:
         result = fit_calibration(frame, **roles, model=method, target=target, **boot)
     if report_path is not None:
-        report = soiltest_report([result], lang=args.lang)
-        if report_path.suffix.lower() == ".md":
-            report.to_markdown(report_path)
-        else:
-            report.to_html(report_path)
-        print(f"fertopt: wrote {report_path}", file=sys.stderr)
+        _write_report(soiltest_report([result], lang=args.lang), report_path)
+    return _print_result(result, args)
+
+
+def _write_report(report: Any, path: Path) -> None:
+    """A result's report page as Markdown (``.md``) or HTML, and say where it went."""
+    if path.suffix.lower() == ".md":
+        report.to_markdown(path)
+    else:
+        report.to_html(path)
+    print(f"fertopt: wrote {path}", file=sys.stderr)
+
+
+def _print_result(result: Any, args: argparse.Namespace) -> int:
+    """A result on standard output in ``--format`` (JSON, Markdown or text); exit status 0."""
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif args.format == "markdown":
@@ -1033,19 +1042,8 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         validate="none" if args.no_validation else "leave_site_out",
     )
     if report_path is not None:
-        report = result.report(lang=args.lang)
-        if report_path.suffix.lower() == ".md":
-            report.to_markdown(report_path)
-        else:
-            report.to_html(report_path)
-        print(f"fertopt: wrote {report_path}", file=sys.stderr)
-    if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    elif args.format == "markdown":
-        print(result.summary(lang=args.lang).as_markdown(), end="")
-    else:
-        print(result.summary(lang=args.lang).as_text())
-    return 0
+        _write_report(result.report(lang=args.lang), report_path)
+    return _print_result(result, args)
 
 
 def _add_recommend(sub: Any) -> None:
