@@ -70,7 +70,7 @@ def anova_table(
             "the residual variation is zero: every plot equals its fitted value, so F is infinite. "
             "This happens with copied or made-up values; check the data.",
         )
-    from scipy import stats
+    from scipy.special import fdtrc
 
     for name, part in order:
         if part is None:
@@ -94,7 +94,12 @@ def anova_table(
             f_val, p_val = (math.inf, 0.0) if ss_t > 0 else (np.nan, np.nan)
         else:
             f_val = ms_t / ms_e
-            p_val = float(stats.f.sf(f_val, df_t, err_df[err]))
+            p_val = float(fdtrc(df_t, err_df[err], f_val))  # = scipy.stats.f.sf, F ≥ 0
         rows.append((name, df_t, ss_t, ms_t, f_val, p_val))
-    table = pd.DataFrame(rows, columns=["source", "df", "ss", "ms", "f", "p"])
-    return table, errors, order
+    source, *numbers = zip(*rows, strict=True)
+    columns = {"source": list(source)}
+    columns.update(
+        (name, np.array(values, dtype=float))
+        for name, values in zip(("df", "ss", "ms", "f", "p"), numbers, strict=True)
+    )
+    return pd.DataFrame(columns), errors, order

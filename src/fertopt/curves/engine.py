@@ -1,7 +1,8 @@
 """Least-squares estimation of the response models and profiles of their optima.
 
-Private to :mod:`fertopt.response`.  Linear-in-parameter models go through
-statsmodels OLS (QR) on the rate rescaled to ``[0, 1]`` so that ill-conditioned
+Private to :mod:`fertopt.response`.  Linear-in-parameter models are fitted by least
+squares through a QR decomposition (the arithmetic of statsmodels'
+``OLS.fit(method="qr")``) on the rate rescaled to ``[0, 1]`` so that ill-conditioned
 polynomials (NIST ``Pontius``) keep their accuracy; nonlinear models are
 profiled exactly by variable projection over their one nonlinear parameter,
 segment by segment between the tested rates, polished by
@@ -97,15 +98,13 @@ def covariance(spec: ModelSpec, data: FitData, theta: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # linear models
 # ---------------------------------------------------------------------------
-def _estimate_linear(spec: ModelSpec, data: FitData, use_statsmodels: bool) -> Estimate:
+def _estimate_linear(spec: ModelSpec, data: FitData, polish: bool) -> Estimate:
     x, y = data.x, data.y
     scale = float(np.max(np.abs(x))) or 1.0
     z = x / scale
     cols = spec.columns(z)
     powers = np.asarray(spec.powers, float)
-    if use_statsmodels:
-        import statsmodels.api as sm
-
+    if polish:
         D = data.blocks.coding()
         X = (
             np.column_stack([np.ones_like(z), cols, D])
@@ -114,13 +113,16 @@ def _estimate_linear(spec: ModelSpec, data: FitData, use_statsmodels: bool) -> E
         )
         if np.linalg.matrix_rank(X) < X.shape[1]:
             raise FitFailure("the design matrix is rank deficient: too few distinct rates")
-        res = sm.OLS(y, X).fit(method="qr")
-        gamma = np.asarray(res.params)[: spec.n_params]
+        # statsmodels' OLS(y, X).fit(method="qr") written out: the same arithmetic, without
+        # the cost of building its model and results objects for one small fit
+        q, r = np.linalg.qr(X)
+        params = np.linalg.solve(r, q.T @ y)
+        gamma = params[: spec.n_params]
         theta = gamma / scale**powers
         resid = y - spec.curve(x, theta)
         _, effects = data.blocks.intercept_and_effects(resid)
-        sse = float(np.sum(np.asarray(res.resid) ** 2))
-        return Estimate(theta, effects, sse, "statsmodels OLS (QR)")
+        sse = float(np.sum((y - X @ params) ** 2))
+        return Estimate(theta, effects, sse, "least squares (QR)")
     # fast path for refits: project out intercept and blocks, then least squares
     my = data.blocks.project(y)
     mc = data.blocks.project(cols)
@@ -564,7 +566,7 @@ def estimate(spec: ModelSpec, data: FitData, *, polish: bool = True) -> Estimate
         When the model cannot be identified from the data.
     """
     if spec.linear:
-        return _estimate_linear(spec, data, use_statsmodels=polish)
+        return _estimate_linear(spec, data, polish=polish)
     return _estimate_nonlinear(spec, data, polish)
 
 

@@ -20,7 +20,7 @@ model                  curve                                parameters
 ``mitscherlich``       A·(1 − exp(−c·(x + s)))              asymptote, rate, shift
 =====================  ===================================  ===========================
 
-Models linear in their parameters are fitted by least squares (statsmodels OLS
+Models linear in their parameters are fitted by least squares (a QR decomposition
 on a rescaled rate); the others by variable projection (the model is linear in
 ``a`` and ``b`` once ``x₀`` or ``c`` is fixed, so the residual sum of squares is
 profiled exactly over a grid of the nonlinear parameter, segment by segment
@@ -182,6 +182,13 @@ class ModelSpec:
     @property
     def n_params(self) -> int:
         return len(self.params)
+
+    def __reduce_ex__(self, protocol: int):
+        # a registered model pickles by name (its functions are closures, which pickle cannot
+        # carry), so that fits and curves travel to Dask workers and into caches
+        if MODELS.get(self.name) is self:
+            return get_model, (self.name,)
+        return object.__reduce_ex__(self, protocol)
 
     def columns(self, x: np.ndarray) -> np.ndarray:
         """Design columns of a linear model (without the intercept column)."""

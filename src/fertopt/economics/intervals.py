@@ -23,11 +23,16 @@ __all__ = ["t_quantile", "delta_se", "fieller", "profile", "bootstrap"]
 
 
 def t_quantile(level: float, df: float | None) -> float:
-    from scipy import stats
+    """The two-sided ``level`` quantile of Student's t (normal when ``df`` is None or infinite).
+
+    The functions behind ``scipy.stats.t.ppf`` and ``norm.ppf``, called directly: the same
+    numbers without the argument handling of the distribution objects.
+    """
+    from scipy.special import ndtri, stdtrit
 
     if df is None or not math.isfinite(df):
-        return float(stats.norm.ppf(0.5 + level / 2))
-    return float(stats.t.ppf(0.5 + level / 2, df))
+        return float(ndtri(0.5 + level / 2))
+    return float(stdtrit(df, 0.5 + level / 2))
 
 
 def delta_se(curve: Curve, r: float) -> float:
