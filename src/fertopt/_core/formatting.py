@@ -140,7 +140,10 @@ def data_decimals(values: Any, significant: int = 5) -> int:
     >>> data_decimals([12410.9162, 10627.946]), data_decimals([4.488764, 3.355364])
     (0, 4)
     """
-    arr = np.asarray(pd.to_numeric(pd.Series(np.ravel(values)), errors="coerce"), dtype=float)
+    arr = np.ravel(values)
+    if not (isinstance(arr, np.ndarray) and arr.dtype.kind in "fiu"):
+        arr = pd.to_numeric(pd.Series(arr), errors="coerce")
+    arr = np.asarray(arr, dtype=float)
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return 0

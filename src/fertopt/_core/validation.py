@@ -12,6 +12,7 @@ first line is row 1), or the cell (``C7``) of a reshaped wide table.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import numbers
 import os
@@ -228,7 +229,12 @@ def to_numeric(series: pd.Series, role: str) -> pd.Series:
     name = series.name if series.name is not None else role
     if pd.api.types.is_bool_dtype(series):
         raise DataError(f"{role} column {name!r} holds true/false values, not numbers.")
-    if pd.api.types.is_numeric_dtype(series):
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "fiu":
+        # plain numpy numbers: what astype("float64") gives, built without its dispatch
+        out = pd.Series(
+            series.to_numpy(dtype="float64", copy=True), index=series.index, name=series.name
+        )
+    elif pd.api.types.is_numeric_dtype(series):
         out = series.astype("float64")
     else:
         values = []
@@ -394,14 +400,25 @@ def as_labels(series: pd.Series, role: str, notes: list[str] | None = None) -> p
         categories = list(dict.fromkeys(text[v] for v in levels))
         where = {t: i for i, t in enumerate(categories)}
         codes = np.array([where[text[v]] for v in levels], dtype=np.int64)[inverse.ravel()]
-        return pd.Categorical.from_codes(codes, categories=categories)
+        return pd.Categorical.from_codes(codes, dtype=_label_dtype(tuple(categories)))
     # each distinct cell once: its text, then the codes of every plot from the distinct cells
     inverse, uniques = pd.factorize(series.astype(object), sort=False)
     texts = [str(v).strip() for v in uniques]
     levels = natural_order(list(dict.fromkeys(texts)))
     where = {t: i for i, t in enumerate(levels)}
     codes = np.array([where[t] for t in texts], dtype=np.int64)[np.asarray(inverse)]
-    return pd.Categorical.from_codes(codes, categories=levels)
+    return pd.Categorical.from_codes(codes, dtype=_label_dtype(tuple(levels)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical type of a column with these labels, built once per set of labels.
+
+    Checking a new set of categories costs more than the rest of labelling a trial's plots;
+    the trials of a study or a batch repeat the same few sets (rates, blocks, treatments).
+    The type is immutable, so every column with these labels can share it.
+    """
+    return pd.CategoricalDtype(list(categories), ordered=False)
 
 
 # ---------------------------------------------------------------------------
