@@ -451,7 +451,7 @@ def test_variance_tests_equal_scipy_on_random_layouts():
     # they agree to rounding (1e-12 relative)
     from scipy import stats
 
-    from fertopt.anova.projections import bartlett, brown_forsythe
+    from fertopt.anova.projections import Grouped, bartlett, brown_forsythe
 
     rng = np.random.default_rng(12)
     for _ in range(200):
@@ -459,5 +459,10 @@ def test_variance_tests_equal_scipy_on_random_layouts():
         groups = [rng.normal(0, rng.uniform(0.3, 4), int(rng.integers(3, 8))) for _ in range(k)]
         lev = stats.levene(*groups, center="median")
         bar = stats.bartlett(*groups)
-        assert_allclose(brown_forsythe(groups), (lev.statistic, lev.pvalue), rtol=1e-12)
-        assert_allclose(bartlett(groups), (bar.statistic, bar.pvalue), rtol=1e-12)
+        # the groups as fertopt holds them: one array, a code per value, in a shuffled order
+        values = np.concatenate(groups)
+        codes = np.repeat(np.arange(k), [len(g) for g in groups])
+        shuffle = rng.permutation(len(values))
+        grouped = Grouped(values[shuffle], codes[shuffle])
+        assert_allclose(brown_forsythe(grouped), (lev.statistic, lev.pvalue), rtol=1e-12)
+        assert_allclose(bartlett(grouped), (bar.statistic, bar.pvalue), rtol=1e-12)

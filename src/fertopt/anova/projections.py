@@ -114,56 +114,91 @@ def fit_terms(
 def assumption_checks(resid: np.ndarray, groups: np.ndarray, scale: float) -> pd.DataFrame:
     from scipy import stats
 
+    names = {
+        "normality": "Shapiro-Wilk (normality)",
+        "levene": "Levene / Brown-Forsythe (equal variances)",
+        "bartlett": "Bartlett (equal variances)",
+    }
     rows = []
     spread = float(np.ptp(resid)) if resid.size else 0.0
     degenerate = spread <= 1e-12 * max(scale, 1e-300)
     if resid.size < 3 or degenerate:
         rows.append(
-            (
-                "Shapiro-Wilk (normality)",
-                np.nan,
-                np.nan,
-                "not computed: too few or constant residuals",
-            )
+            (names["normality"], np.nan, np.nan, "not computed: too few or constant residuals")
         )
     elif resid.size > 5000:
-        rows.append(
-            ("Shapiro-Wilk (normality)", np.nan, np.nan, "not computed: more than 5000 residuals")
-        )
+        rows.append((names["normality"], np.nan, np.nan, "not computed: more than 5000 residuals"))
     else:
         w = stats.shapiro(resid)
-        rows.append(("Shapiro-Wilk (normality)", float(w.statistic), float(w.pvalue), ""))
-    labels = np.unique(groups)
-    samples = [resid[groups == g] for g in labels]
-    small = min(len(s) for s in samples) < 2
-    if len(samples) < 2 or small or degenerate:
+        rows.append((names["normality"], float(w.statistic), float(w.pvalue), ""))
+    grouped = Grouped(resid, groups)
+    small = grouped.n.min() < 2
+    if grouped.k < 2 or small or degenerate:
         note = "not computed: a treatment has fewer than 2 plots" if small else "not computed"
-        rows.append(("Levene / Brown-Forsythe (equal variances)", np.nan, np.nan, note))
-        rows.append(("Bartlett (equal variances)", np.nan, np.nan, note))
+        rows.append((names["levene"], np.nan, np.nan, note))
+        rows.append((names["bartlett"], np.nan, np.nan, note))
     else:
-        stat, p = brown_forsythe(samples)
+        stat, p = brown_forsythe(grouped)
         note = ""
         if not np.isfinite(stat):
             # with two plots per treatment both lie equally far from their median,
             # so the deviations have no spread within treatments and the test is undefined
             stat, p, note = np.nan, np.nan, "not computed: needs 3 or more plots per treatment"
-        rows.append(("Levene / Brown-Forsythe (equal variances)", stat, p, note))
-        if any(np.ptp(s) <= 1e-12 * scale for s in samples):
+        rows.append((names["levene"], stat, p, note))
+        if np.any(grouped.spread() <= 1e-12 * scale):
             rows.append(
-                (
-                    "Bartlett (equal variances)",
-                    np.nan,
-                    np.nan,
-                    "not computed: a treatment has no spread",
-                )
+                (names["bartlett"], np.nan, np.nan, "not computed: a treatment has no spread")
             )
         else:
-            stat, p = bartlett(samples)
-            rows.append(("Bartlett (equal variances)", stat, p, ""))
-    return pd.DataFrame(rows, columns=["test", "statistic", "p", "note"])
+            stat, p = bartlett(grouped)
+            rows.append((names["bartlett"], stat, p, ""))
+    test, statistic, p_value, note = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "test": list(test),
+            "statistic": np.array(statistic, dtype=float),
+            "p": np.array(p_value, dtype=float),
+            "note": list(note),
+        }
+    )
 
 
-def brown_forsythe(samples: list[np.ndarray]) -> tuple[float, float]:
+class Grouped:
+    """Values sorted by group, then by value: each group's size, sum, median and range come
+    from one sort and a few bincounts instead of one small array per group.
+
+    Examples
+    --------
+    >>> g = Grouped(np.array([3.0, 1.0, 2.0, 10.0, 14.0]), np.array([0, 0, 0, 5, 5]))
+    >>> g.k, g.n.tolist(), g.medians().tolist(), g.spread().tolist()
+    (2, [3, 2], [2.0, 12.0], [2.0, 4.0])
+    """
+
+    def __init__(self, values: np.ndarray, groups: np.ndarray) -> None:
+        _, codes = np.unique(groups, return_inverse=True)
+        codes = codes.ravel()
+        order = np.lexsort((values, codes))
+        self.values = np.asarray(values, dtype=float)[order]
+        self.codes = codes[order]
+        self.n = np.bincount(self.codes)
+        self.k = len(self.n)
+        self.start = np.concatenate(([0], np.cumsum(self.n)[:-1]))
+
+    def means(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.codes, weights=values, minlength=self.k) / self.n
+
+    def medians(self) -> np.ndarray:
+        """Each group's median, as ``np.median`` takes it (the mean of the two middle values)."""
+        lo = self.values[self.start + (self.n - 1) // 2]
+        hi = self.values[self.start + self.n // 2]
+        return (lo + hi) / 2.0
+
+    def spread(self) -> np.ndarray:
+        """Each group's range (largest minus smallest value)."""
+        return self.values[self.start + self.n - 1] - self.values[self.start]
+
+
+def brown_forsythe(grouped: Grouped) -> tuple[float, float]:
     """Levene's test centred on the medians (Brown–Forsythe): ``(W, p)``.
 
     The one-way ANOVA F of the absolute deviations from each group's median, as
@@ -172,14 +207,13 @@ def brown_forsythe(samples: list[np.ndarray]) -> tuple[float, float]:
     """
     from scipy.special import fdtrc
 
-    k = len(samples)
-    z = [np.abs(s - np.median(s)) for s in samples]
-    n = np.array([len(v) for v in z], dtype=float)
-    means = np.array([v.mean() for v in z])
+    k, n = grouped.k, grouped.n.astype(float)
+    z = np.abs(grouped.values - grouped.medians()[grouped.codes])
+    means = grouped.means(z)
     total = float(n.sum())
     grand = float((n * means).sum() / total)
     between = float((n * (means - grand) ** 2).sum())
-    within = float(sum(((v - m) ** 2).sum() for v, m in zip(z, means, strict=True)))
+    within = float(np.sum((z - means[grouped.codes]) ** 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.float64((total - k) / (k - 1) * between) / np.float64(within)
     if not np.isfinite(w):
@@ -187,13 +221,14 @@ def brown_forsythe(samples: list[np.ndarray]) -> tuple[float, float]:
     return float(w), float(fdtrc(k - 1, total - k, w))
 
 
-def bartlett(samples: list[np.ndarray]) -> tuple[float, float]:
+def bartlett(grouped: Grouped) -> tuple[float, float]:
     """Bartlett's test of equal variances: ``(T, p)``, as ``scipy.stats.bartlett``."""
     from scipy.special import chdtrc
 
-    k = len(samples)
-    n = np.array([len(s) for s in samples], dtype=float)
-    var = np.array([np.var(s, ddof=1) for s in samples])
+    k, n = grouped.k, grouped.n.astype(float)
+    x = grouped.values
+    dev = x - grouped.means(x)[grouped.codes]
+    var = np.bincount(grouped.codes, weights=dev * dev, minlength=k) / (n - 1)
     total = float(n.sum())
     pooled = float(((n - 1) * var).sum() / (total - k))
     num = (total - k) * math.log(pooled) - float(((n - 1) * np.log(var)).sum())
