@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt._core import validation as _v
+from fertopt._core.deferred import Deferred
 from fertopt._core.i18n import message
 from fertopt.anova.layout import (
     STRATA_DESIGNS,
@@ -304,9 +305,16 @@ def _cv(ms: float, grand_mean: float) -> float:
 
 def _errors_frame(errors: list[tuple[str, float, float]], grand_mean: float) -> pd.DataFrame:
     """The ``errors`` table: one row per error stratum with its CV."""
+    names, df, ss = zip(*errors, strict=True)
+    ms = [s / d for d, s in zip(df, ss, strict=True)]
     return pd.DataFrame(
-        [(nm, df_, ss_, ss_ / df_, _cv(ss_ / df_, grand_mean)) for nm, df_, ss_ in errors],
-        columns=["error", "df", "ss", "ms", "cv"],
+        {
+            "error": list(names),
+            "df": np.array(df, dtype=float),
+            "ss": np.array(ss, dtype=float),
+            "ms": np.array(ms, dtype=float),
+            "cv": np.array([_cv(m, grand_mean) for m in ms], dtype=float),
+        }
     )
 
 
@@ -317,9 +325,11 @@ def _r_squared(spec: Spec, ss: int, order: list[tuple[str, Any]], model: _Model)
     return 1.0 - model.ss_resid / model.ss_total
 
 
-def _check_assumptions(clean: pd.DataFrame, spec: Spec, model: _Model) -> pd.DataFrame:
-    """Normality and equal-variance tests on the residuals grouped by treatment."""
+def _check_assumptions(clean: pd.DataFrame, spec: Spec, model: _Model) -> Deferred:
+    """Normality and equal-variance tests on the residuals grouped by treatment, computed when
+    the ``assumptions`` table is first read."""
     codes = [clean[f].cat.codes.to_numpy() for f in spec.factors]
     shape = tuple(len(clean[f].cat.categories) for f in spec.factors)
     groups = np.ravel_multi_index(codes, shape)  # one code per treatment combination
-    return assumption_checks(model.resid, groups, math.sqrt(model.ss_total / max(model.n - 1, 1)))
+    scale = math.sqrt(model.ss_total / max(model.n - 1, 1))
+    return Deferred(assumption_checks, model.resid, groups, scale)

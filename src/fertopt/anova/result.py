@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.deferred import deferred_field
 from fertopt._core.document import Facts, Summary, Table, localized_table, warnings_notes
 from fertopt._core.formatting import (
     ResultBase,
@@ -81,7 +82,8 @@ class AnovaResult(ResultBase):
     assumptions : DataFrame
         ``test | statistic | p | note``: Shapiro–Wilk on the residuals,
         Levene (Brown–Forsythe, median-centred) and Bartlett on the residuals
-        grouped by treatment.
+        grouped by treatment.  Computed when first read (most batch readers never
+        look at it), then kept.
     data : DataFrame
         The analysed rows (the caller's index): the response as float and the
         factor columns as categoricals.
@@ -111,7 +113,7 @@ class AnovaResult(ResultBase):
     n_dropped: int
     balanced: bool
     ss_type: int
-    assumptions: pd.DataFrame
+    assumptions: pd.DataFrame = deferred_field()
     data: pd.DataFrame = field(repr=False)
     fitted: pd.Series = field(repr=False)
     residuals: pd.Series = field(repr=False)

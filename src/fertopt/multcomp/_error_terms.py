@@ -81,11 +81,11 @@ def check_error(mse: float, df: float, source: str) -> tuple[float, float]:
 # ---------------------------------------------------------------------------
 def _terms_in_model(aov) -> list[str]:
     """Treatment terms of the ANOVA table (blocks, rows, columns and errors left out)."""
-    errors = {str(e) for e in aov.errors["error"]}
+    errors = {str(e) for e in aov.errors["error"].tolist()}
     factors = {str(f) for f in aov.factors}
     return [
         str(s)
-        for s in aov.table["source"]
+        for s in aov.table["source"].tolist()
         if str(s) not in errors and set(str(s).split(":")) <= factors
     ]
 
@@ -155,7 +155,9 @@ def _error_rows(aov) -> dict[str, tuple[float, float]]:
     e = aov.errors
     return {
         str(name): (float(ms), float(df))
-        for name, ms, df in zip(e["error"], e["ms"], e["df"], strict=True)
+        for name, ms, df in zip(
+            e["error"].tolist(), e["ms"].tolist(), e["df"].tolist(), strict=True
+        )
     }
 
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from fertopt.multcomp._families import Family
 from fertopt.multcomp.regwq import regwq_critical_values, regwq_levels, regwq_p_values
@@ -32,10 +31,11 @@ __all__ = ["Outcome", "compare_family", "harmonic_mean"]
 
 @dataclass
 class Outcome:
-    """One family, tested: the tables and the ``same`` matrices the letters are built from."""
+    """One family, tested: the columns of its tables (the result lays them out as frames when
+    they are first read) and the ``same`` matrices the letters are built from."""
 
-    pairs: pd.DataFrame
-    critical: pd.DataFrame
+    pairs: dict[str, Any]
+    critical: dict[str, Any]
     same: np.ndarray  # k x k: not separated at alpha
     same_capitals: np.ndarray | None
     order: list[int]
@@ -153,15 +153,14 @@ def _same_matrix(k: int, ii: np.ndarray, jj: np.ndarray, separated: np.ndarray) 
     return same
 
 
-def _critical_table(span, protection, quantile, critical_range) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "span": span,
-            "protection": protection,
-            "quantile": quantile,
-            "critical_range": critical_range,
-        }
-    )
+def _critical_table(span, protection, quantile, critical_range) -> dict[str, Any]:
+    """The columns of the table of critical values."""
+    return {
+        "span": np.asarray(span),
+        "protection": np.asarray(protection, dtype=float),
+        "quantile": np.asarray(quantile, dtype=float),
+        "critical_range": np.asarray(critical_range, dtype=float),
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -221,7 +220,7 @@ class _Decisions(NamedTuple):
     se: np.ndarray
     p: np.ndarray
     critical_range: np.ndarray  # of each pair, at alpha
-    critical: pd.DataFrame  # the table of critical values
+    critical: dict[str, Any]  # the columns of the table of critical values
     decided: np.ndarray | None = None  # decisions not made from p (Waller–Duncan)
 
 
@@ -326,12 +325,13 @@ def _waller(
     else:
         se = np.sqrt(mse * pairs.inverse_n)
     t = pairs.diff / se
-    table = _critical_table(
-        [pairs.k], [np.nan], [t_b], [t_b * math.sqrt(2.0 * mse / _reference_n(pairs.fam.n))]
-    )
-    table = table.drop(columns="protection")
-    table.insert(1, "k_ratio", float(k_ratio))
-    table.insert(2, "f_value", float(f_value))
+    table = {
+        "span": np.array([pairs.k]),
+        "k_ratio": np.array([float(k_ratio)]),
+        "f_value": np.array([float(f_value)]),
+        "quantile": np.array([t_b], dtype=float),
+        "critical_range": np.array([t_b * math.sqrt(2.0 * mse / _reference_n(pairs.fam.n))]),
+    }
     return _Decisions(t, se, np.full(len(t), np.nan), t_b * se, table, np.abs(t) > t_b)
 
 
@@ -456,20 +456,18 @@ def compare_family(
     elif alternative == "less":
         ci_low = np.full(len(diff), -np.inf)
     significant = tested.decided if tested.decided is not None else tested.p < alpha
-    table = pd.DataFrame(
-        {
-            "treatment_a": [fam.labels[i] for i in a],
-            "treatment_b": [fam.labels[j] for j in b],
-            "diff": diff,
-            "se": tested.se,
-            "statistic": tested.statistic,
-            "critical_range": crit,
-            "p": tested.p,
-            "significant": significant,
-            "ci_low": ci_low,
-            "ci_high": ci_high,
-        }
-    )
+    table = {
+        "treatment_a": [fam.labels[i] for i in a],
+        "treatment_b": [fam.labels[j] for j in b],
+        "diff": diff,
+        "se": tested.se,
+        "statistic": tested.statistic,
+        "critical_range": crit,
+        "p": tested.p,
+        "significant": significant,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+    }
     same_capitals = None
     if alpha_capitals is not None and tested.decided is None:
         same_capitals = _same_matrix(k, a, b, tested.p < alpha_capitals)

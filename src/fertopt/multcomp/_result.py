@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from fertopt._core.deferred import deferred_field
 from fertopt._core.deprecation import renamed
 from fertopt._core.document import (
     Facts,
@@ -124,8 +125,8 @@ class MultCompResult(ResultBase):
 
     test: str
     groups: pd.DataFrame
-    pairs: pd.DataFrame
-    critical: pd.DataFrame
+    pairs: pd.DataFrame = deferred_field()
+    critical: pd.DataFrame = deferred_field()
     term: str
     within: tuple[str, ...] = ()
     response: str | None = None

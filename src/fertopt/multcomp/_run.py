@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.deferred import Deferred
 from fertopt._core.formatting import data_decimals, format_number
 from fertopt._core.i18n import message
 from fertopt._core.validation import check_choice, check_probability
@@ -150,22 +151,39 @@ def _groups_table(
             shown[column], method = _cld.compact_letters(out.order, same, method=letters, pool=pool)
             fell_back += method != letters
     se = np.sqrt(mse / fam.n) if fam.cov is None else np.sqrt(np.diag(fam.cov))
-    g = pd.DataFrame(
-        {
-            "treatment": fam.labels,
-            "mean": fam.means,
-            "sd": fam.sd,
-            "se": se,
-            "n": fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n,
-            **shown,
-        }
-    )
-    return g.iloc[out.order].reset_index(drop=True), fell_back
+    order = np.asarray(out.order)
+    columns = {
+        "treatment": [fam.labels[i] for i in order],
+        "mean": np.asarray(fam.means)[order],
+        "sd": np.asarray(fam.sd)[order],
+        "se": np.asarray(se)[order],
+        "n": (fam.n.astype(int) if np.all(fam.n == np.round(fam.n)) else fam.n)[order],
+    }
+    columns.update({name: [marks[i] for i in order] for name, marks in shown.items()})
+    return pd.DataFrame(columns), fell_back
 
 
 # ---------------------------------------------------------------------------
 # all families: the result
 # ---------------------------------------------------------------------------
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The families' tables one under the other (a single family's table as it is: each was
+    built here with a fresh 0…n−1 index)."""
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _stacked_columns(parts: list[tuple[str | None, dict]]) -> pd.DataFrame:
+    """The pairs or critical-value tables of the families, laid out when first read: each
+    family's columns as a frame, led by its slice (``within``) when there are slices."""
+    frames = []
+    for within, columns in parts:
+        frame = pd.DataFrame(columns)
+        if within is not None:
+            frame.insert(0, "within", within)
+        frames.append(frame)
+    return _stacked(frames)
+
+
 def _assemble(
     test: str,
     families: list[Family],
@@ -190,7 +208,9 @@ def _assemble(
     k_ratio: float | None = None,
     f_values: list[float] | None = None,
 ) -> MultCompResult:
-    group_frames, pair_frames, crit_frames = [], [], []
+    group_frames: list[pd.DataFrame] = []
+    pair_parts: list[tuple[str | None, dict]] = []
+    crit_parts: list[tuple[str | None, dict]] = []
     levels = {fam.within if fam.within is not None else "": list(fam.labels) for fam in families}
     invalid_sweeps = []
     for i, fam in enumerate(families):
@@ -224,14 +244,11 @@ def _assemble(
         )
         g, fell_back = _groups_table(test, fam, out, mse=plan.mse, letters=letters, control=control)
         invalid_sweeps += [fam.within] * fell_back
-        pairs, crit = out.pairs, out.critical
         if fam.within is not None:
             g.insert(0, "within", fam.within)
-            pairs.insert(0, "within", fam.within)
-            crit.insert(0, "within", fam.within)
         group_frames.append(g)
-        pair_frames.append(pairs)
-        crit_frames.append(crit)
+        pair_parts.append((fam.within, out.pairs))
+        crit_parts.append((fam.within, out.critical))
     notes = list(notes)
     if invalid_sweeps:
         where = "" if invalid_sweeps == [None] else " (in some slices)"
@@ -247,9 +264,9 @@ def _assemble(
         warnings.warn(text, category, stacklevel=4)  # the caller of the public function
     return MultCompResult(
         test=test,
-        groups=pd.concat(group_frames, ignore_index=True),
-        pairs=pd.concat(pair_frames, ignore_index=True),
-        critical=pd.concat(crit_frames, ignore_index=True),
+        groups=_stacked(group_frames),
+        pairs=Deferred(_stacked_columns, pair_parts),
+        critical=Deferred(_stacked_columns, crit_parts),
         term=plan.term,
         within=plan.within,
         response=response,

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fertopt._core.deferred import Deferred
 from fertopt._core.formatting import format_number
 from fertopt._core.i18n import message
 from fertopt._core.validation import (
@@ -108,14 +109,9 @@ def fit_prepared(
     aic = -2 * loglik + 2 * k
     aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf
     bic = -2 * loglik + math.log(n) * k
-    columns: dict[str, Any] = {"rate": data.x, "response": data.y}
-    if block is not None:
-        columns["block"] = [prep.block_labels[c] for c in data.blocks.codes]
-    columns.update(fitted=fitted, residual=resid)
-    frame = pd.DataFrame(columns, index=prep.index)
-    effects = None
-    if block is not None:
-        effects = pd.DataFrame({"block": prep.block_labels, "effect": est.effects})
+    labels = None if block is None else list(prep.block_labels)
+    frame = Deferred(_plot_table, data, labels, fitted, resid, prep.index)
+    effects = None if labels is None else Deferred(_effects_table, labels, est.effects)
     fit_warnings = list(prep.warnings)
     if spec.name == "linear_plateau":
         join = float(est.theta[2])
@@ -135,7 +131,7 @@ def fit_prepared(
         spec,
         model=spec.name,
         params=params_table(spec, est.theta, vcov, df, level),
-        vcov=pd.DataFrame(vcov, index=list(spec.params), columns=list(spec.params)),
+        vcov=Deferred(_vcov_table, vcov, list(spec.params)),
         sigma=math.sqrt(s2),
         df_resid=df,
         sse=sse,
@@ -145,7 +141,7 @@ def fit_prepared(
         aic=aic,
         aicc=aicc,
         bic=bic,
-        lack_of_fit=lack_of_fit_table(data, sse, df),
+        lack_of_fit=Deferred(lack_of_fit_table, data, sse, df),
         converged=True,
         message="converged",
         method=est.method,
@@ -169,6 +165,25 @@ def fit_prepared(
         fitdata=data,
         resid=resid,
     )
+
+
+def _plot_table(
+    data: FitData, block_labels: list | None, fitted: np.ndarray, resid: np.ndarray, index
+) -> pd.DataFrame:
+    """The ``data`` table of a fit: rate, response, block, fitted value and residual."""
+    columns: dict[str, Any] = {"rate": data.x, "response": data.y}
+    if block_labels is not None:
+        columns["block"] = [block_labels[c] for c in data.blocks.codes]
+    columns.update(fitted=fitted, residual=resid)
+    return pd.DataFrame(columns, index=index)
+
+
+def _effects_table(block_labels: list, effects: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"block": block_labels, "effect": effects})
+
+
+def _vcov_table(vcov: np.ndarray, names: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(vcov, index=names, columns=names)
 
 
 def fit_models(
@@ -378,7 +393,8 @@ def fit_response(
     Notes
     -----
     Linear-in-parameter models (linear, quadratic, square root) are fitted by
-    statsmodels OLS with QR on the rate divided by its maximum, then scaled
+    least squares through a QR decomposition (the arithmetic of statsmodels'
+    ``OLS.fit(method="qr")``) on the rate divided by its maximum, then scaled
     back, and match R's ``lm`` and the NIST StRD certified values.  Plateau and
     Mitscherlich models are fitted by profiling the SSE exactly over the join
     (or rate) parameter between every pair of tested rates, then polishing

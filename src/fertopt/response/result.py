@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fertopt import economics
+from fertopt._core.deferred import deferred_field
 from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
@@ -98,7 +99,7 @@ class ResponseFit(ResultBase):
 
     model: str
     params: pd.DataFrame
-    vcov: pd.DataFrame | None
+    vcov: pd.DataFrame | None = deferred_field()
     sigma: float
     df_resid: float
     sse: float
@@ -108,7 +109,7 @@ class ResponseFit(ResultBase):
     aic: float
     aicc: float
     bic: float
-    lack_of_fit: pd.DataFrame | None
+    lack_of_fit: pd.DataFrame | None = deferred_field()
     converged: bool
     message: str
     method: str
@@ -120,8 +121,8 @@ class ResponseFit(ResultBase):
     nutrient: str | None
     response_unit: str | None
     rate_unit: str | None
-    block_effects: pd.DataFrame | None
-    data: pd.DataFrame
+    block_effects: pd.DataFrame | None = deferred_field()
+    data: pd.DataFrame = deferred_field()
     n_obs: int
     n_dropped: int
     confidence_level: float
