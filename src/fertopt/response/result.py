@@ -20,7 +20,7 @@ from fertopt._core.deferred import deferred_field
 from fertopt._core.deprecation import renamed
 from fertopt._core.document import Facts, Summary, localized_table, warnings_notes
 from fertopt._core.formatting import ResultBase, format_number
-from fertopt._core.i18n import check_lang, label, model_name, model_words
+from fertopt._core.i18n import check_lang, fit_method_name, label, model_name, model_words
 from fertopt._core.validation import (
     check_choice,
     check_probability,
@@ -329,7 +329,7 @@ class ResponseFit(ResultBase):
             about += [
                 (t("rf_plots"), t("rf_plots_text", n=self.n_obs, d=self.n_dropped)),
                 (t("rf_tested"), ", ".join(format_number(v, 4) for v in self.rate_levels)),
-                (t("rf_fitted_by"), self.method),
+                (t("rf_fitted_by"), fit_method_name(self.method, lang)),
             ]
             if self.block is not None:
                 about.append((t("rf_blocks"), t("rf_blocks_text", block=repr(self.block))))

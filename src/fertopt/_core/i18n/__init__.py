@@ -48,6 +48,7 @@ from fertopt._core.i18n.tables import (
     COLUMN_ZH,
     DESIGNS,
     FIGURE_TEXT,
+    FIT_METHODS,
     METHODS,
     MODELS,
     STATUS,
@@ -60,6 +61,7 @@ __all__ = [
     "label",
     "design_name",
     "method_name",
+    "fit_method_name",
     "model_name",
     "status_text",
     "significance_word",
@@ -153,6 +155,11 @@ def design_name(design: str, lang: str = "en") -> str:
 def method_name(method: str, lang: str = "en") -> str:
     """Name of a multiple-comparison method (``"duncan"`` → Duncan 新复极差法)."""
     return _lookup(METHODS, str(method).lower(), lang)
+
+
+def fit_method_name(method: str, lang: str = "en") -> str:
+    """How a response curve was fitted (``"least squares (QR)"`` → 最小二乘法（QR 分解）)."""
+    return _lookup(FIT_METHODS, str(method), lang)
 
 
 def model_name(model: str, lang: str = "en") -> str:

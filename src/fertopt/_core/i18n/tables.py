@@ -149,6 +149,17 @@ METHODS: dict[str, tuple[str, str]] = {
     "waller": ("Waller–Duncan k-ratio t test", "Waller–Duncan K 比值 t 检验"),
 }
 
+#: How a response curve was fitted (``ResponseFit.method``), as the engine names it.
+FIT_METHODS: dict[str, tuple[str, str]] = {
+    "least squares (QR)": ("least squares (QR)", "最小二乘法（QR 分解）"),
+    "least squares": ("least squares", "最小二乘法"),
+    "variable projection": ("variable projection", "变量投影法（对非线性参数精确剖面）"),
+    "variable projection + least_squares": (
+        "variable projection + least_squares",
+        "变量投影法，再以非线性最小二乘精修",
+    ),
+}
+
 MODELS: dict[str, tuple[str, str]] = {
     "linear": ("linear model", "线性模型"),
     "quadratic": ("quadratic model", "一元二次模型"),
