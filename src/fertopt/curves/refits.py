@@ -54,6 +54,7 @@ _NL_MARGIN = 1e-5
 _TIE = 1e-7
 _GRID = 33  # grid points per segment of the per-trial search
 _MIT_GRID = 400
+_BISECT = 30
 
 
 @dataclass
@@ -201,11 +202,12 @@ def _poly(coef: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def _roots_in_cells(coef: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """A root of each polynomial (rows) in ``[a, b]``, where it changes sign there: bisection
-    to the last bit, then two Newton steps kept inside the cell."""
+    """A root of each polynomial (rows) in ``[a, b]``, where it changes sign there: bisection to
+    2⁻³⁰ of the cell, then three Newton steps kept inside it (quadratic convergence from there
+    reaches the last bit of a simple root; a step that would leave the cell is not taken)."""
     lo, hi = a.copy(), b.copy()
     flo = _poly(coef, lo)
-    for _ in range(64):
+    for _ in range(_BISECT):
         mid = 0.5 * (lo + hi)
         fm = _poly(coef, mid)
         left = (fm * flo) <= 0
@@ -214,7 +216,7 @@ def _roots_in_cells(coef: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
         flo = np.where(left, flo, fm)
     t = 0.5 * (lo + hi)
     deriv = coef[:, 1:] * np.arange(1, coef.shape[1])[None, :]
-    for _ in range(2):
+    for _ in range(3):
         f, df = _poly(coef, t), _poly(deriv, t)
         nxt = t - np.where(df != 0, f / np.where(df != 0, df, 1.0), 0.0)
         t = np.where((nxt >= a) & (nxt <= b), nxt, t)
@@ -244,6 +246,7 @@ def _plateau(model, x, levels, proj: _Weighted, Y):
     if qp:
         segs.append((float(uz[-1]), cap / top))
     frac = np.linspace(0.0, 1.0, _GRID)
+    quarts, hys, hhs, grids = [], [], [], []
     for j, (lo, hi) in enumerate(segs):
         low = z <= uz[j] * (1 + 1e-12)
         if qp:
@@ -253,37 +256,47 @@ def _plateau(model, x, levels, proj: _Weighted, Y):
         P = [proj.project(c[None, :]) for c in raw]
         s = [proj.dot(p, my) for p in P]
         G = [[proj.dot(pa, pb) for pb in P] for pa in P]
-        if qp:
-            hy = np.stack(s, axis=-1)  # h = P0 + t P1 + t² P2: hᵀMy and hᵀMh in t
+        if qp:  # h = P0 + t P1 + t² P2: hᵀMy and hᵀMh are polynomials in t
+            hy = np.stack(s, axis=-1)
             hh = np.stack(
                 [G[0][0], 2 * G[0][1], G[1][1] + 2 * G[0][2], 2 * G[1][2], G[2][2]], axis=-1
             )
             dhy = np.stack([s[1], 2 * s[2]], axis=-1)
             hdh = np.stack([G[0][1], G[1][1] + 2 * G[0][2], 3 * G[1][2], 2 * G[2][2]], axis=-1)
-            quart = _pconv(dhy, hh) - _pconv(hy, hdh)
-            quart = quart[:, :5]  # the t⁵ terms cancel
-            grid = lo + (hi - lo) * frac
-            vals = _poly(quart[:, None, :], grid[None, :])  # (resamples, grid)
-            change = (vals[:, :-1] * vals[:, 1:] <= 0) & np.isfinite(vals[:, :-1] * vals[:, 1:])
-            rows, cells = np.nonzero(change)
-            roots = _roots_in_cells(quart[rows], grid[cells], grid[cells + 1])
-            inside = (roots > lo) & (roots < hi)
-            t = np.full((n_b, _GRID - 1), np.nan)
-            t[rows[inside], cells[inside]] = roots[inside]
-            hyt = _poly(hy[:, None, :], t)
-            hht = _poly(hh[:, None, :], t)
-        else:
-            den = s[1] * G[0][1] - s[0] * G[1][1]
-            t = ((s[0] * G[0][1] - s[1] * G[0][0]) / den)[:, None]
-            t = np.where((den != 0)[:, None] & (t > lo) & (t < hi), t, np.nan)
-            hyt = s[0][:, None] + t * s[1][:, None]
-            hht = G[0][0][:, None] + 2 * t * G[0][1][:, None] + t * t * G[1][1][:, None]
-        v = yy[:, None] - np.where(hht > 0, hyt * hyt / np.where(hht > 0, hht, 1.0), 0.0)
-        v = np.where(np.isfinite(t), np.maximum(v, 0.0), np.inf)
-        cand_t.extend((t * top).T)
-        cand_v.extend(v.T)
-    ct = np.column_stack(cand_t)
-    cv = np.column_stack(cand_v)
+            quarts.append((_pconv(dhy, hh) - _pconv(hy, hdh))[:, :5])  # t⁵ terms cancel
+            hys.append(hy)
+            hhs.append(hh)
+            grids.append(lo + (hi - lo) * frac)
+            continue
+        den = s[1] * G[0][1] - s[0] * G[1][1]
+        t = ((s[0] * G[0][1] - s[1] * G[0][0]) / den)[:, None]
+        t = np.where((den != 0)[:, None] & (t > lo) & (t < hi), t, np.nan)
+        hyt = s[0][:, None] + t * s[1][:, None]
+        hht = G[0][0][:, None] + 2 * t * G[0][1][:, None] + t * t * G[1][1][:, None]
+        cand_t.append(t * top)
+        cand_v.append(_profile_at(yy, t, hyt, hht))
+    if qp:
+        # the quartics' roots: bracketed by their sign changes on the per-trial search grid
+        quart = np.stack(quarts, axis=1)  # (resamples, segments, 5)
+        grid = np.stack(grids)  # (segments, points)
+        powers = grid[..., None] ** np.arange(5)  # (segments, points, 5)
+        vals = np.einsum("bsk,sgk->bsg", quart, powers)
+        prod = vals[..., :-1] * vals[..., 1:]
+        rows_, segs_, cells = np.nonzero((prod <= 0) & np.isfinite(prod))
+        roots = _roots_in_cells(quart[rows_, segs_], grid[segs_, cells], grid[segs_, cells + 1])
+        inside = (roots > grid[segs_, 0]) & (roots < grid[segs_, -1])
+        rows_, segs_, cells, roots = rows_[inside], segs_[inside], cells[inside], roots[inside]
+        hyt = _poly(np.stack(hys, axis=1)[rows_, segs_], roots)
+        hht = _poly(np.stack(hhs, axis=1)[rows_, segs_], roots)
+        t = np.full((n_b, len(segs) * (_GRID - 1)), np.nan)
+        v = np.full(t.shape, np.inf)
+        slot = segs_ * (_GRID - 1) + cells
+        t[rows_, slot] = roots * top
+        v[rows_, slot] = _profile_at(yy[rows_], roots, hyt, hht)
+        cand_t.append(t)
+        cand_v.append(v)
+    ct = np.column_stack([np.broadcast_to(c.reshape(n_b, -1), (n_b, c.size // n_b)) for c in cand_t])
+    cv = np.column_stack([c.reshape(n_b, -1) for c in cand_v])
     cv = np.where(np.isfinite(cv), cv, np.inf)
     rows = np.arange(n_b)
     pick = np.argmin(cv, axis=1)
@@ -316,6 +329,13 @@ def _plateau(model, x, levels, proj: _Weighted, Y):
     theta = np.column_stack([a, b, nl])
     refer |= ~failed & ~np.all(np.isfinite(theta), axis=1)
     return theta, failed, refer
+
+
+def _profile_at(yy, t, hyt, hht):
+    """Profiled SSE ``yᵀMy − (hᵀMy)²/(hᵀMh)`` at the joins ``t`` (inf where ``t`` is NaN)."""
+    yy = yy.reshape(yy.shape + (1,) * (t.ndim - yy.ndim))
+    v = yy - np.where(hht > 0, hyt * hyt / np.where(hht > 0, hht, 1.0), 0.0)
+    return np.where(np.isfinite(t), np.maximum(v, 0.0), np.inf)
 
 
 def _pconv(a: np.ndarray, b: np.ndarray) -> np.ndarray:
