@@ -295,7 +295,9 @@ def _plateau(model, x, levels, proj: _Weighted, Y):
         v[rows_, slot] = _profile_at(yy[rows_], roots, hyt, hht)
         cand_t.append(t)
         cand_v.append(v)
-    ct = np.column_stack([np.broadcast_to(c.reshape(n_b, -1), (n_b, c.size // n_b)) for c in cand_t])
+    ct = np.column_stack(
+        [np.broadcast_to(c.reshape(n_b, -1), (n_b, c.size // n_b)) for c in cand_t]
+    )
     cv = np.column_stack([c.reshape(n_b, -1) for c in cand_v])
     cv = np.where(np.isfinite(cv), cv, np.inf)
     rows = np.arange(n_b)
