@@ -416,7 +416,20 @@ def _mitscherlich(x, levels, proj: _Weighted, Y):
     masked[rows, i1] = np.inf
     i2 = np.argmin(masked, axis=1)
     has2 = np.isfinite(masked[rows, i2])
-    refer = (i1 == 0) | (i1 == n - 1) | ~np.isfinite(vals[rows, i1])
+    # the lowest grid point at a search limit, with the profile monotone over the grid cell
+    # next to it: the per-trial search ends at that limit and refuses the fit (no
+    # diminishing returns at the lower limit, the whole response before the first rate at
+    # the upper); otherwise it is left to that search
+    at_lo, at_hi = i1 == 0, i1 == n - 1
+    edge = np.flatnonzero(at_lo | at_hi)
+    edge_fail = np.zeros(n_b, dtype=bool)
+    if len(edge):
+        sub = _Weighted(W[edge], proj.codes)
+        low = at_lo[edge]
+        F1a, _ = _mit_terms(sub, x, my[edge], np.where(low, grid[0], grid[n - 2]))
+        F1b, _ = _mit_terms(sub, x, my[edge], np.where(low, grid[1], grid[n - 1]))
+        edge_fail[edge] = np.where(low, (F1a < 0) & (F1b < 0), (F1a > 0) & (F1b > 0))
+    refer = ((at_lo | at_hi) & ~edge_fail) | ~np.isfinite(vals[rows, i1])
 
     def refine(sel, i):
         sub = _Weighted(W[sel], proj.codes)
@@ -456,7 +469,7 @@ def _mitscherlich(x, levels, proj: _Weighted, Y):
     ratio = -b / a
     shape_fail = (a == 0) | ~(ratio > 0)
     failed, near = _decide(
-        [lo_fail, hi_fail, line_fail, step_fail, shape_fail],
+        [edge_fail, lo_fail, hi_fail, line_fail, step_fail, shape_fail],
         [lo_near, hi_near, line_near, step_near],
     )
     refer |= near
