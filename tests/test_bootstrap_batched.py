@@ -162,11 +162,17 @@ def test_case_draws_in_one_call_are_the_loops_draws():
 
 @pytest.mark.parametrize("model", ALL_MODELS)
 @pytest.mark.parametrize(
-    ("kind", "drop", "seed"),
-    [("case", 0, 21), ("case", 1, 22), ("residual", 1, 23), ("wild", 3, 24)],
+    ("kind", "drop", "seed", "blocks"),
+    [
+        ("case", 0, 21, True),
+        ("case", 1, 22, True),
+        ("residual", 1, 23, True),
+        ("wild", 3, 24, True),
+        ("case", 5, 25, False),  # no blocks, unequal replication
+    ],
 )
-def test_own_design_bootstrap_equals_the_per_resample_loop(model, kind, drop, seed):
-    fit = fitted(model, seed=seed, drop=drop)
+def test_own_design_bootstrap_equals_the_per_resample_loop(model, kind, drop, seed, blocks):
+    fit = fitted(model, seed=seed, drop=drop, blocks=blocks)
     n_boot = 100
     interval, info, _ = intervals.bootstrap(fit.curve, RATIO, 0.9, n_boot, seed, kind)
     ref, ref_info, _ = intervals.bootstrap(fit.curve, RATIO, 0.9, n_boot, seed, kind, method="loop")
