@@ -71,6 +71,15 @@ class PlotRefits:
     refer: np.ndarray
 
 
+def _rows_by(a: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``a @ m`` for the thin matrices of a batch, without BLAS.
+
+    Single-threaded and deterministic: BLAS gains nothing on such products and its threads
+    fight over a busy machine's cores (five times slower on two shared cores).
+    """
+    return np.einsum("ij,jk->ik", a, m)
+
+
 class _Weighted:
     """Weighted block projection of every resample: ``Mv = v − weighted block mean of v``."""
 
@@ -79,12 +88,12 @@ class _Weighted:
         self.W = W
         self.codes = codes
         self.D = np.eye(n_blocks)[codes]  # (plots, blocks) indicator
-        wb = W @ self.D
+        wb = _rows_by(W, self.D)
         self.inv = np.where(wb > 0, 1.0 / np.where(wb > 0, wb, 1.0), 0.0)
 
     def means(self, v: np.ndarray) -> np.ndarray:
         """Weighted block means (resamples, blocks) of ``v`` (resamples or 1, plots)."""
-        return ((self.W * v) @ self.D) * self.inv
+        return _rows_by(self.W * v, self.D) * self.inv
 
     def project(self, v: np.ndarray) -> np.ndarray:
         return v - self.means(v)[:, self.codes]
@@ -161,7 +170,7 @@ def _linear(spec, x, levels, proj: _Weighted, Y):
     q, r = np.linalg.qr(mc * sw[..., None])
     rhs = np.einsum("bnp,bn->bp", q, my * sw)
     coef = np.linalg.solve(r, rhs[..., None])[..., 0]  # (resamples, p − 1)
-    h = coef @ cols.T
+    h = _rows_by(coef, cols.T)
     a = proj.intercept(Y - h)
     return np.column_stack([a, coef / scale ** powers[None, 1:]])
 
@@ -382,8 +391,12 @@ def _mit_refine(proj: _Weighted, x, my, lo, hi, c):
         ok = (F2 < 0) & (newton > la) & (newton < ha) & np.isfinite(newton)
         nxt = np.where(ok, newton, np.sqrt(la * ha))
         nxt = np.where(F1 == 0, ca, nxt)
+        # a Newton step below 1e-14 of c (or a bracket that narrow) is convergence
+        done = (F2 < 0) & (np.abs(newton - ca) <= 1e-14 * ca)
+        nxt = np.where(done, newton, nxt)
         lo[active], hi[active], c[active] = la, ha, nxt
-        active = active[~(np.abs(nxt - ca) <= 1e-14 * ca)]
+        done |= (np.abs(nxt - ca) <= 1e-14 * ca) | (ha - la <= 1e-14 * ca)
+        active = active[~done]
     return c
 
 
@@ -400,11 +413,18 @@ def _mitscherlich(x, levels, proj: _Weighted, Y):
     E = np.expm1(-grid[:, None] * x[None, :])  # (grid, plots)
     W = proj.W
     wy = W * my
-    sy = wy @ E.T
-    s2 = W @ (E * E).T
-    sb = [(W * proj.D[:, j]) @ E.T for j in range(proj.D.shape[1])]  # block sums (res., grid)
-    gg = s2 - sum(sbj * sbj * proj.inv[:, j : j + 1] for j, sbj in enumerate(sb))
-    vals = yy[:, None] - np.where(gg > 0, sy * sy / np.where(gg > 0, gg, 1.0), 0.0)
+    sy = _rows_by(wy, E.T)
+    s2 = _rows_by(W, (E * E).T)
+    for j in range(proj.D.shape[1]):  # minus each block's (Σ w e)² / Σ w
+        inb = proj.codes == j
+        sb = _rows_by(W[:, inb], E[:, inb].T)
+        sb *= sb
+        sb *= proj.inv[:, j : j + 1]
+        s2 -= sb
+    gg = s2
+    sy *= sy
+    sy /= np.where(gg > 0, gg, np.inf)
+    vals = yy[:, None] - sy
     vals = np.where(np.isfinite(vals), np.maximum(vals, 0.0), np.inf)
     n = _MIT_GRID
     local = np.ones(vals.shape, dtype=bool)
@@ -445,15 +465,30 @@ def _mitscherlich(x, levels, proj: _Weighted, Y):
         return c, v
 
     c, first = refine(rows, i1)
-    two = np.flatnonzero(has2 & ~refer)
+    # the second-lowest grid minimum is refined (and compared) unless even ten times the drop
+    # to the vertex of the parabola through it and its neighbours keeps it clearly above the
+    # first: a flat stretch of the profile (the rate parameter so large that the curve is a
+    # step) holds many equal grid minima that cannot compete
+    v0 = vals[rows, i2]
+    vm = vals[rows, np.maximum(i2 - 1, 0)]
+    vp = vals[rows, np.minimum(i2 + 1, n - 1)]
+    curv = vm - 2 * v0 + vp
+    drop = np.where(curv > 0, (vm - vp) ** 2 / (8 * np.where(curv > 0, curv, 1.0)), 0.0)
+    drop = np.where(np.isfinite(drop), drop, np.inf)
+    contends = ~(v0 - 10 * drop > first * (1 + 1e-6))
+    two = np.flatnonzero(has2 & ~refer & contends)
     if len(two):
         _c2, second = refine(two, i2[two])
         refer[two] |= ~(second > first[two] + _TIE * first[two])
     # the per-trial grid search starts from the grid points next to c
     step_log = np.log(hi / lo) / (n - 1)
-    mine = np.abs(np.log(grid)[None, :] - np.log(c)[:, None]) <= step_log * (1 + 1e-9)
-    own = np.where(mine, vals, np.inf).min(axis=1)
-    other = np.where(local & ~mine, vals, np.inf).min(axis=1)
+    pos = (np.log(c) - np.log(lo)) / step_log
+    near_idx = np.clip(np.floor(pos).astype(np.intp)[:, None] + np.arange(-1, 3), 0, n - 1)
+    mine = np.abs(near_idx - pos[:, None]) <= 1 + 1e-9
+    own = np.where(mine, np.take_along_axis(vals, near_idx, 1), np.inf).min(axis=1)
+    beside = np.zeros(vals.shape, dtype=bool)
+    np.put_along_axis(beside, near_idx, mine, 1)  # clipped duplicates carry the same flag
+    other = np.where(local & ~beside, vals, np.inf).min(axis=1)
     refer |= ~(own < other * (1 - _TIE))
     line = _free_sse(proj, my, yy, x[None, :])
     step = _free_sse(proj, my, yy, (x > levels[0]).astype(float)[None, :])
