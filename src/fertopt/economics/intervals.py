@@ -330,9 +330,15 @@ def _linear_refits(spec, data: FitData, ystar: np.ndarray) -> np.ndarray:
     Y = ystar.T  # (n, resamples)
     my = data.blocks.project(Y)
     mc = data.blocks.project(cols)
-    coef, *_ = np.linalg.lstsq(mc, my, rcond=None)  # (p - 1, resamples)
+    # one QR of the shared design for every resample (a product with many right-hand sides
+    # by einsum: BLAS threads only fight over a busy machine's cores on so thin a product)
+    q, rr = np.linalg.qr(mc)
+    if np.linalg.matrix_rank(rr) < rr.shape[1]:  # rank deficient: the minimum-norm solution
+        coef, *_ = np.linalg.lstsq(mc, my, rcond=None)
+    else:
+        coef = np.linalg.solve(rr, np.einsum("np,nb->pb", q, my))  # (p - 1, resamples)
     gamma_rest = coef / scale ** powers[1:, None]
-    h = cols @ coef
+    h = np.einsum("np,pb->nb", cols, coef)
     mu = data.blocks.means(Y - h)  # (blocks, resamples)
     a = mu.mean(axis=0)
     return np.column_stack([a, gamma_rest.T])
