@@ -55,6 +55,7 @@ _TIE = 1e-7
 _GRID = 33  # grid points per segment of the per-trial search
 _MIT_GRID = 400
 _BISECT = 30
+_CHUNK = 4096  # resamples fitted together
 
 
 @dataclass
@@ -141,6 +142,16 @@ def refit_plots(
     codes = np.asarray(codes, np.intp)
     W = np.asarray(W, float)
     Y = np.broadcast_to(np.asarray(Y, float), W.shape)
+    if len(W) > _CHUNK:  # bounded memory: the Mitscherlich grid is (resamples, 400)
+        parts = [
+            refit_plots(model, x, codes, W[i : i + _CHUNK], Y[i : i + _CHUNK])
+            for i in range(0, len(W), _CHUNK)
+        ]
+        return PlotRefits(
+            theta=np.concatenate([p.theta for p in parts]),
+            failed=np.concatenate([p.failed for p in parts]),
+            refer=np.concatenate([p.refer for p in parts]),
+        )
     spec = MODELS[model]
     levels = np.unique(x[W[0] > 0])
     proj = _Weighted(W, codes)
