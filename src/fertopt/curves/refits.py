@@ -180,10 +180,16 @@ def _linear(spec, x, levels, proj: _Weighted, Y):
     sw = np.sqrt(proj.W)
     q, r = np.linalg.qr(mc * sw[..., None])
     rhs = np.einsum("bnp,bn->bp", q, my * sw)
+    # a weighting whose rates are confounded with its blocks leaves the columns rank deficient:
+    # the per-trial least squares returns its minimum-norm solution; left to it
+    diag = np.abs(np.diagonal(r, axis1=1, axis2=2))
+    singular = ~(diag.min(axis=1) > 1e-10 * diag.max(axis=1))
+    r = np.where(singular[:, None, None], np.eye(r.shape[-1])[None], r)
     coef = np.linalg.solve(r, rhs[..., None])[..., 0]  # (resamples, p − 1)
     h = _rows_by(coef, cols.T)
     a = proj.intercept(Y - h)
-    return np.column_stack([a, coef / scale ** powers[None, 1:]])
+    theta = np.column_stack([a, coef / scale ** powers[None, 1:]])
+    return np.where(singular[:, None], np.nan, theta)
 
 
 # ---------------------------------------------------------------------------
