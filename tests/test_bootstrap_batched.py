@@ -267,3 +267,21 @@ def test_case_resamples_with_rates_confounded_with_blocks_equal_the_loop(model):
     assert got[1] == ref[1]
     if ref[0] is not None:  # tolerance as in the test above
         np.testing.assert_allclose(got[0], ref[0], rtol=1e-6)
+
+
+def test_case_resamples_of_a_trial_without_a_zero_rate_equal_the_loop():
+    # rates 30-120 and no zero rate: for a large Mitscherlich rate the curve has decayed at
+    # every rate, where a column e − 1 is −1 to rounding; the grid must keep its digits
+    rng = np.random.default_rng(118)
+    x = np.repeat([30.0, 60, 90, 120], 3)
+    blk = np.tile([0, 1, 2], 4)
+    xm = np.minimum(x, 72)
+    y = 4000 + 25 * (xm - xm * xm / 144) + rng.normal(0, 200, 12) + 80 * blk
+    df = pd.DataFrame({"N": x, "rep": blk, "yield": y})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fo.fit_response(df, response="yield", rate="N", model="mitscherlich", block="rep")
+    got = intervals.bootstrap(fit.curve, RATIO, 0.9, 80, 18, "case")
+    ref = intervals.bootstrap(fit.curve, RATIO, 0.9, 80, 18, "case", method="loop")
+    assert got[1] == ref[1]
+    np.testing.assert_allclose(got[0], ref[0], rtol=1e-6)  # tolerance as above
