@@ -10,6 +10,13 @@ process: ``fit.optimum(prices, ci="bootstrap", n_boot=N)`` (all resamples drawn 
 and refitted as one batch), the per-resample loop it replaced (the same generator, one
 draw and one ``estimate(polish=False)`` refit per resample) on the same resamples, and
 their ratio; and, for reference, the delta and profile intervals of the same optimum.
+
+A second table does the same for the two kinds of resample that each carry their own design:
+``bootstrap="case"`` (plots drawn with replacement within blocks) on the complete trial, and
+the residual bootstrap of the trial with one plot lost (an unbalanced design, so not the level
+means); the baseline is the per-resample loop the batch keeps as its reference
+(``intervals.bootstrap(..., method="loop")``: the same resamples, one ``estimate(polish=False)``
+refit each), timed on ``--loop-boot`` resamples.
 """
 
 from __future__ import annotations
@@ -31,9 +38,11 @@ from _timing import per_call  # noqa: E402
 
 import fertopt as fo  # noqa: E402
 from fertopt.curves.engine import FitData, FitFailure, estimate  # noqa: E402
+from fertopt.economics import intervals  # noqa: E402
 
 PRICES = fo.Prices(crop=0.2, N=1.0)  # ratio 5 kg grain per kg N
 MODELS = ("quadratic", "square_root", "linear_plateau", "quadratic_plateau", "mitscherlich")
+RATIO = 5.0
 
 
 def trial(seed: int = 4) -> pd.DataFrame:
@@ -67,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--models", nargs="*", default=list(MODELS))
+    parser.add_argument("--loop-boot", type=int, default=300, help="resamples for the loop")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     df = trial()
@@ -92,6 +102,33 @@ def main() -> None:
             f"{model:<18} {nb / t_batch:>10,.0f} {nb / t_loop:>8,.0f} "
             f"{t_loop / t_batch:>7.0f}x {t_delta * 1e3:>9.2f} {t_prof * 1e3:>11.1f}"
         )
+    own_designs(args.models, nb, args.loop_boot)
+
+
+def own_designs(models, nb: int, n_loop: int) -> None:
+    """Case resamples, and residual resamples of a trial with one plot lost."""
+    print(f"\n{nb} resamples batched, {n_loop} by the reference loop (the same resamples)")
+    print(f"{'model':<18} {'resamples':<22} {'batched/s':>10} {'loop/s':>8} {'speed-up':>8}")
+    rows = (
+        ("case", trial(), "case, complete trial"),
+        ("residual", trial().iloc[1:], "residual, lost plot"),
+    )
+    for model in models:
+        for kind, df, what in rows:
+            fit = fo.fit_response(df, response="yield", rate="N", model=model, block="rep")
+            curve = fit.curve
+
+            def batched(curve=curve, kind=kind):
+                return intervals.bootstrap(curve, RATIO, 0.9, nb, 1, kind)
+
+            t_batch = per_call(batched, repeat=5)
+            t0 = time.perf_counter()
+            intervals.bootstrap(curve, RATIO, 0.9, n_loop, 1, kind, method="loop")
+            t_loop = (time.perf_counter() - t0) / n_loop
+            print(
+                f"{model:<18} {what:<22} {nb / t_batch:>10,.0f} {1 / t_loop:>8,.0f} "
+                f"{t_loop * nb / t_batch:>7.0f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from fertopt.curves.batched import fit_levels
 from fertopt.curves.curve import Curve
 from fertopt.curves.engine import FitData, FitFailure, estimate
 from fertopt.curves.models import Blocks
+from fertopt.curves.refits import refit_plots
 from fertopt.economics.batched import solve
 from fertopt.economics.profile_batched import profile_interval
 from fertopt.exceptions import OptionError
@@ -93,7 +94,16 @@ def profile(curve: Curve, r: float, rate: float, level: float, se: float) -> tup
     return profile_interval(curve, r, rate, level, se)
 
 
-def bootstrap(curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind: str):
+def bootstrap(
+    curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind: str, method: str = "batch"
+):
+    """Percentile interval of the optimum over ``n_boot`` refits of resampled data.
+
+    ``method="batch"`` draws every resample at once and refits them together (resamples the
+    batch cannot settle go one by one); ``method="loop"`` is the reference it replaced: the
+    same resamples, each refitted by ``estimate(polish=False)``.  Returns ``(interval or None,
+    info, seed)``.
+    """
     if isinstance(rng, np.random.Generator):
         seed = int(rng.integers(0, 2**63 - 1))
     elif rng is None:
@@ -112,15 +122,20 @@ def bootstrap(curve: Curve, r: float, level: float, n_boot: int, rng: Any, kind:
     fitted = data.y - curve.resid
     resid = curve.resid - curve.resid.mean()
     n = data.n
-    if kind == "case":
+    if kind == "case" and method == "loop":
         rates, failed, none = _case_resamples(curve, r, n_boot, gen)
+    elif kind == "case":
+        rates, failed, none = _case_batch(spec, data, case_draws(data, n_boot, gen), r)
     else:
         # one draw of all resamples gives the same numbers as n_boot draws of n, in order
         if kind == "residual":
             ystar = fitted[None, :] + resid[gen.integers(0, n, (n_boot, n))]
         else:
             ystar = fitted[None, :] + curve.resid[None, :] * gen.choice((-1.0, 1.0), (n_boot, n))
-        rates, failed, none = _refit_batch(spec, data, ystar, r)
+        if method == "loop":
+            rates, failed, none = _refit_rows(spec, data, ystar, r)
+        else:
+            rates, failed, none = _refit_batch(spec, data, ystar, r)
     info = {
         "n_boot": n_boot,
         "type": kind,
@@ -148,8 +163,20 @@ def _refit_one(spec, sample: FitData, r: float) -> tuple[float | None, str]:
     return float(sol.rate), "ok"
 
 
+def _refit_rows(spec, data: FitData, ystar: np.ndarray, r: float):
+    """The reference loop: every row of ``ystar`` refitted by the per-fit estimator."""
+    rates, failed, none = [], 0, 0
+    for row in ystar:
+        rate, what = _refit_one(spec, data.with_y(row), r)
+        failed += what == "failed"
+        none += what == "none"
+        if rate is not None:
+            rates.append(rate)
+    return rates, failed, none
+
+
 def _case_resamples(curve: Curve, r: float, n_boot: int, gen: np.random.Generator):
-    """Case resampling (plots within blocks): each resample has its own design, one by one."""
+    """Case resampling (plots within blocks), one resample at a time: the reference loop."""
     spec, data = curve.spec, curve.data
     codes = data.blocks.codes
     rates, failed, none = [], 0, 0
@@ -172,6 +199,68 @@ def _case_resamples(curve: Curve, r: float, n_boot: int, gen: np.random.Generato
     return rates, failed, none
 
 
+def case_draws(data: FitData, n_boot: int, gen: np.random.Generator) -> np.ndarray:
+    """Plot indices (resamples, plots) of ``n_boot`` case resamples, drawn in one call.
+
+    Each resample draws, block after block, as many plots with replacement as the block holds.
+    One call of ``gen.integers`` with one upper bound per draw (the size of its block) gives
+    the same numbers as the former loop's ``gen.choice`` per block and resample, in order: both
+    take one bounded 32-bit draw per index from the same stream.
+    """
+    codes = data.blocks.codes
+    members = [np.flatnonzero(codes == b) for b in range(data.blocks.n_blocks)]
+    sizes = np.array([len(m) for m in members])
+    order = np.concatenate(members)
+    start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    draws = gen.integers(0, np.repeat(sizes, sizes), size=(n_boot, len(order)))
+    return order[start + draws]
+
+
+def _case_batch(spec, data: FitData, idx: np.ndarray, r: float):
+    """Optima of the case resamples ``idx``, refitted as weighted batches of the trial's plots.
+
+    A resample is the trial's plots weighted by how often each was drawn; resamples holding the
+    same tested rates are fitted together by :func:`fertopt.curves.refits.refit_plots`, those
+    it refers one by one, as the reference loop does.
+    """
+    n_boot, n = idx.shape
+    counts = np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n_boot * n)
+    W = counts.reshape(n_boot, n).astype(float)
+    levels, lcode = np.unique(data.x, return_inverse=True)
+    present = np.zeros((n_boot, len(levels)), dtype=bool)
+    present[np.repeat(np.arange(n_boot), n), lcode[idx].ravel()] = True
+    patterns, group = np.unique(present, axis=0, return_inverse=True)
+    theta = np.full((n_boot, spec.n_params), np.nan)
+    refer = np.zeros(n_boot, dtype=bool)
+    failed = 0
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(group.ravel() == g)
+        if pattern.sum() < spec.n_params:
+            failed += len(rows)
+            continue
+        fits = refit_plots(spec.name, data.x, data.blocks.codes, W[rows], data.y)
+        failed += int(fits.failed.sum())
+        refer[rows] = fits.refer
+        ok = ~fits.failed & ~fits.refer
+        theta[rows[ok]] = fits.theta[ok]
+    rates: list[float] = []
+    none = 0
+    codes = data.blocks.codes
+    for i in np.flatnonzero(refer):
+        j = idx[i]
+        sample = FitData(data.x[j], data.y[j], Blocks(codes[j], len(j)))
+        rate, what = _refit_one(spec, sample, r)
+        failed += what == "failed"
+        none += what == "none"
+        if rate is not None:
+            rates.append(rate)
+    done = np.all(np.isfinite(theta), axis=1)
+    rate, case = solve(spec.name, theta[done], r)
+    ok = (case != 0) & np.isfinite(rate)
+    none += int((~ok).sum())
+    return rates + rate[ok].tolist(), failed, none
+
+
 def level_design(data: FitData) -> tuple[np.ndarray, np.ndarray] | None:
     """Level codes and plots per level when every block holds each rate equally often.
 
@@ -190,13 +279,15 @@ def _refit_batch(spec, data: FitData, ystar: np.ndarray, r: float):
     """Optima of refits of ``data`` with each row of ``ystar`` as responses, all at once.
 
     Linear models: the least-squares map of the design applied to every resample.  The
-    others: :func:`fertopt.curves.batched.fit_levels` on the level means when the design
-    allows it; resamples it leaves to the per-fit estimator (a join at a tested rate, a
-    degenerate refit, a tie) are refitted one by one, as are all of them for other designs.
+    others: :func:`fertopt.curves.batched.fit_levels` on the level means when every block
+    holds each rate equally often, :func:`fertopt.curves.refits.refit_plots` on the plots
+    otherwise (a lost plot, unequal replication); resamples they leave to the per-fit
+    estimator (a join near a tested rate, a degenerate refit, a tie) are refitted one by one.
     """
     n_boot = len(ystar)
     theta = np.full((n_boot, spec.n_params), np.nan)
     todo = np.ones(n_boot, dtype=bool)
+    refused = np.zeros(n_boot, dtype=bool)
     design = level_design(data)
     with np.errstate(all="ignore"):
         if spec.linear:
@@ -216,15 +307,18 @@ def _refit_batch(spec, data: FitData, ystar: np.ndarray, r: float):
             fits = fit_levels(spec.name, x, means, w, base)
             theta = fits.theta
             todo = fits.refer
+        else:
+            fits = refit_plots(spec.name, data.x, data.blocks.codes, np.ones_like(ystar), ystar)
+            theta, todo, refused = fits.theta, fits.refer, fits.failed
     rates: list[float] = []
-    failed = none = 0
+    failed, none = int(refused.sum()), 0
     for i in np.flatnonzero(todo):
         rate, what = _refit_one(spec, data.with_y(ystar[i]), r)
         failed += what == "failed"
         none += what == "none"
         if rate is not None:
             rates.append(rate)
-    done = ~todo
+    done = ~todo & ~refused
     rate, case = solve(spec.name, theta[done], r)
     ok = (case != 0) & np.isfinite(rate)
     none += int((~ok).sum())
@@ -241,9 +335,15 @@ def _linear_refits(spec, data: FitData, ystar: np.ndarray) -> np.ndarray:
     Y = ystar.T  # (n, resamples)
     my = data.blocks.project(Y)
     mc = data.blocks.project(cols)
-    coef, *_ = np.linalg.lstsq(mc, my, rcond=None)  # (p - 1, resamples)
+    # one QR of the shared design for every resample (a product with many right-hand sides
+    # by einsum: BLAS threads only fight over a busy machine's cores on so thin a product)
+    q, rr = np.linalg.qr(mc)
+    if np.linalg.matrix_rank(rr) < rr.shape[1]:  # rank deficient: the minimum-norm solution
+        coef, *_ = np.linalg.lstsq(mc, my, rcond=None)
+    else:
+        coef = np.linalg.solve(rr, np.einsum("np,nb->pb", q, my))  # (p - 1, resamples)
     gamma_rest = coef / scale ** powers[1:, None]
-    h = cols @ coef
+    h = np.einsum("np,pb->nb", cols, coef)
     mu = data.blocks.means(Y - h)  # (blocks, resamples)
     a = mu.mean(axis=0)
     return np.column_stack([a, gamma_rest.T])
