@@ -297,12 +297,19 @@ class _Context:
         self._models: list[_vc.ModelSetup | None] = []
 
     def models(self, t: int) -> _vc.ModelSetup | None:
-        """Prices of the response model, resolved once on trial ``t`` (None: model per trial)."""
+        """Prices of the response model, resolved on trial ``t`` (None: model per trial).
+
+        Resolved once for the run; a trial whose own fit fails (too few rates, say) leaves
+        the question to the next chunk's trial instead of sending the whole run per trial.
+        """
+        plan = self.plan
+        if plan.model is None or plan.three414 or len(plan.rates) != 1:
+            return None
         if not self._models:
-            plan = self.plan
-            usable = plan.model is not None and not plan.three414 and len(plan.rates) == 1
-            rows = self.prep.layout.rows_of(t)
-            self._models.append(_vc.model_setup(plan, self.frame, rows) if usable else None)
+            setup = _vc.model_setup(plan, self.frame, self.prep.layout.rows_of(t))
+            if setup is None:
+                return None
+            self._models.append(setup)
         return self._models[0]
 
     def anova_error(self, k: int, label: int, t: int) -> tuple[str, str] | None:
@@ -502,15 +509,26 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
 
 
 def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) -> np.ndarray:
-    """Trials with one plot per treatment: the ANOVA error, then the surface (and model).
+    """Trials with one plot per treatment: the ANOVA error, then the surface or model.
 
     ``fo.anova`` refuses such a trial (a single block, or no residual degrees
     of freedom) with a message that depends only on the number of plots and
     the block label; it is taken from ``fo.anova`` on the first trial of each
     kind and recorded for all of them.  Trials with constant yields, whose
     ANOVA fails for another reason, go to the per-trial path.
+
+    A response model is fitted in the batch on the plots themselves (one per
+    rate, weight 1, no pure error: the residual df are the fit's alone, and
+    ``fit_response`` has no lack-of-fit test to give).  A trial the batched
+    fit refers, or whose model stage would fail (a block column with a single
+    level, too few rates), goes to the per-trial path whole, which then
+    records it as a failure as it does any trial with nothing analysed.
     """
     plan = ctx.plan
+    if plan.model is not None and plan.block is not None:
+        # fit_response refuses a block column with a single level, so the trial fails as a
+        # whole on the per-trial path (its ANOVA error, the model's as a warning): leave it there
+        return trials[:0]
     rows = ctx.prep.layout.cell_rows(trials, k, 1)[:, :, 0]
     y = ctx.prep.y[rows]
     # constant or negative yields: the per-trial path refuses them with its message
@@ -543,15 +561,39 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
         if ctx.codes_3414 is not None:
             refer |= _vs.codes_swapped(ctx.codes_3414[ctx.prep.g[rows]], x)
     keep = ~refer
+    model_warnings: list[tuple[int, str, str, str]] = []
+    if plan.model is not None:
+        # the model is all an unreplicated trial has: one the batch does not fit goes per trial
+        setup = ctx.models(int(trials[np.argmax(keep)])) if keep.any() else None
+        if setup is None:
+            return trials[:0]
+        at = np.flatnonzero(keep)
+        cells = rows[at][:, :, None]  # (trials, K, R = 1)
+        fitted = _vc.model_chunk(
+            out.columns,
+            model_warnings,
+            setup,
+            ctx.frame,
+            trials[at],
+            cells,
+            ctx.prep.x[cells][..., 0],
+            e[at],
+            (shift + centre)[at],
+            np.zeros(len(at)),  # no pure error
+            ss_total[at],
+            False,
+        )
+        keep[at[~fitted]] = False
     t = trials[keep]
     for ti, error in zip(t.tolist(), errors[keep].tolist(), strict=True):
         out.warnings.append((ti, "anova", error[0], error[1]))
+    out.warnings.extend(model_warnings)  # after the ANOVA's, as the per-trial path records them
     out.partial[t] = True
     if surf is not None:
         _store_surface(out.columns, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
-    if plan.model is not None or plan.three414:
+    if plan.three414:
         _model_per_trial(out, ctx, t)
     return t
 
