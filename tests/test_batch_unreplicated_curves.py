@@ -198,3 +198,14 @@ def test_noiseless_trials_give_the_closed_form_optimum_in_the_batch(model, monke
     # the residuals are rounding: R² is one and σ is nothing next to the yields
     np.testing.assert_allclose(table["model_r2"].to_numpy(float), 1.0, rtol=0, atol=1e-12)
     assert (table["model_sigma"] < 1e-6).all()
+
+
+def test_fits_in_small_slices_and_chunks_equal_per_trial(monkeypatch):
+    # the batched fits run FIT_TRIALS trials at a time and the engine CHUNK_TRIALS at a time
+    # (both bound the memory of a large run): slices of 5 and chunks of 16 give the same tables
+    monkeypatch.setattr("fertopt.batch._vcurves.FIT_TRIALS", 5)
+    monkeypatch.setattr("fertopt.batch._engine.CHUNK_TRIALS", 16)
+    data = strip_trials(48, seed=23)
+    fast = run(data, "vectorized", "quadratic_plateau")
+    compare(fast, run(data, "python", "quadratic_plateau"))
+    assert fast.n_vectorized >= 0.5 * fast.n_trials

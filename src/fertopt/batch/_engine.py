@@ -142,7 +142,8 @@ def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepare
     fitted = plan.surface is not None or plan.model is not None or bool(plan.three414)
     min_reps = 1 if fitted else 2
     layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok, min_reps)
-    x = np.column_stack(rates) if rates else None
+    # one rate column (N-rate trials): a view of it, not a copy
+    x = rates[0][:, None] if len(rates) == 1 else np.column_stack(rates) if rates else None
     return _Prepared(layout, y, g, g_names, x, b, b_names, ok, dropped)
 
 
@@ -469,15 +470,16 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         n_keep = len(t)
         means = np.take_along_axis(aov.means[keep], order, axis=1)
         sd = np.take_along_axis(aov.sd[keep], order, axis=1)
+        # one row per treatment of every trial until the run ends: codes and counts in 32 bits
         out.groups.append(
             {
-                "t": np.repeat(t, k),
+                "t": np.repeat(t.astype(np.int32), k),
                 "treatment": np.take_along_axis(codes[keep], order, axis=1).ravel(),
                 "mean": means.ravel(),
                 "sd": sd.ravel(),
                 "se": np.repeat(np.sqrt(aov.mse[keep] / r), k),
-                "n": np.full(n_keep * k, r, dtype=np.int64),
-                "letters": mc.letters[keep].ravel(),
+                "n": np.full(n_keep * k, r, dtype=np.int32),
+                "letters": mc.letters[keep].ravel().astype(np.int32),
             }
         )
     if surf is not None:
@@ -1033,7 +1035,12 @@ def _parallel(frame, plan, keys, jobs, errors, n_jobs, n_total):
 # assembling the tables
 # ---------------------------------------------------------------------------
 def assemble(out: Output, plan: Plan) -> dict[str, Any]:
-    """The four tables of a run, keyed and ordered."""
+    """The four tables of a run, keyed and ordered.
+
+    The per-trial columns and letter groups of ``out`` are handed over to the tables and
+    released from ``out`` as they go (each would otherwise be held twice at the end of a
+    large run); ``out`` is not assembled twice.
+    """
     keys = out.keys.frame
     by = list(plan.by)
     n_trials = len(keys)
@@ -1044,12 +1051,15 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     partial = out.partial
 
     analysed = np.flatnonzero(out.analysed)
+    every = len(analysed) == n_trials  # the usual case: no copy of the columns to select rows
     table = keys.iloc[analysed].reset_index(drop=True)
     table["engine"] = out.engine_of[analysed].astype(str)
     table["status"] = np.where(partial[analysed], "partial", "ok")
     table["n_warnings"] = n_warn[analysed]
     for name, dtype in table_columns(plan).items():
-        values = out.columns[name][analysed]
+        column = out.columns.pop(name)
+        values = column if every else column[analysed]
+        del column
         if dtype == "Int64":
             table[name] = pd.array(np.where(values < 0, 0, values), dtype="Int64")
             table.loc[values < 0, name] = pd.NA
@@ -1058,7 +1068,8 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
         elif dtype == "boolean":
             table[name] = pd.array(values, dtype="boolean")
         else:
-            table[name] = values.astype(dtype)
+            table[name] = values.astype(dtype, copy=False)
+        del values
 
     fail = pd.DataFrame(out.failures, columns=["t", "stage", "error", "message"]).sort_values(
         "t", kind="stable"
@@ -1116,13 +1127,25 @@ def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
         ):
             frame[c] = pd.Series(dtype=dtype)
         return frame
-    parts = {c: np.concatenate([g[c] for g in out.groups]) for c in ["t", *cols]}
-    order = np.argsort(parts["t"], kind="stable")
-    frame = keys.iloc[parts["t"][order]].reset_index(drop=True)
-    frame["treatment"] = _sorted_categorical(parts["treatment"][order], out.names)
-    for c in ("mean", "sd", "se", "n"):
-        frame[c] = parts[c][order]
-    frame["letters"] = _sorted_categorical(parts["letters"][order], out.book.names)
+
+    def take(c: str) -> np.ndarray:
+        """Column ``c`` of every group, in trial order, released from ``out`` on the way."""
+        part = np.concatenate([g.pop(c) for g in out.groups])
+        return part if order is None else part[order]
+
+    order = None
+    t = take("t")
+    if len(t) > 1 and (t[1:] < t[:-1]).any():  # trials finished out of order (per trial)
+        order = np.argsort(t, kind="stable")
+        t = t[order]
+    frame = keys.iloc[t].reset_index(drop=True)
+    del t
+    frame["treatment"] = _sorted_categorical(take("treatment"), out.names)
+    for c in ("mean", "sd", "se"):
+        frame[c] = take(c)
+    frame["n"] = take("n").astype(np.int64, copy=False)
+    frame["letters"] = _sorted_categorical(take("letters"), out.book.names)
+    out.groups.clear()
     return frame
 
 
