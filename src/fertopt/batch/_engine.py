@@ -11,6 +11,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -1037,16 +1038,20 @@ def _parallel(frame, plan, keys, jobs, errors, n_jobs, n_total):
 def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     """The four tables of a run, keyed and ordered.
 
-    The per-trial columns and letter groups of ``out`` are handed over to the tables and
-    released from ``out`` as they go (each would otherwise be held twice at the end of a
-    large run); ``out`` is not assembled twice.
+    The per-trial columns, letter groups and warnings of ``out`` are handed over to the
+    tables and released from ``out`` as they go (each would otherwise be held twice at the
+    end of a large run); ``out`` is not assembled twice.
     """
     keys = out.keys.frame
     by = list(plan.by)
     n_trials = len(keys)
 
-    warn = pd.DataFrame(out.warnings, columns=["t", "stage", "category", "message"])
-    warn = warn.sort_values("t", kind="stable")
+    # sorted as rows (stable, as sort_values(kind="stable") would), so that the texts are
+    # converted to the table's string column once and not copied again by a sort
+    rows = sorted(out.warnings, key=itemgetter(0))
+    out.warnings = []
+    warn = pd.DataFrame(rows, columns=["t", "stage", "category", "message"])
+    del rows
     n_warn = np.bincount(warn["t"].to_numpy(dtype=np.int64), minlength=n_trials)
     partial = out.partial
 

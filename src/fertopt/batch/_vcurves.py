@@ -1,7 +1,8 @@
 """The response-model and optimum stages of ``run_batch(model=...)`` for a chunk of regular trials.
 
 A chunk of balanced trials (``K`` treatments × ``R`` blocks, one rate per treatment) is
-fitted by :func:`fertopt.curves.batched.fit_levels` on its treatment means, and its optima
+fitted by :func:`fertopt.curves.batched.fit_levels` on its treatment means (an unreplicated
+chunk, ``R = 1`` without blocks, on its plots: no pure error, residual df ``K − p``), and its optima
 and delta intervals come from :func:`fertopt.economics.batched.optima`; the columns and
 warnings are those the per-trial path (``fit_response`` then ``fit.optimum(prices=)``)
 records.  A trial that lands where the per-trial functions decide on a threshold (a join at
@@ -212,8 +213,9 @@ def model_chunk(
         if i in warn_opt:
             out_warnings.append((ti, "optimum", "ExtrapolationWarning", warn_opt[i]))
         if i in units:
-            c["unit_warning"][ti] = units[i]
-            out_warnings.append((ti, "optimum", "PriceWarning", units[i].sentence()))
+            # plain text, as the tables keep it (a message also holds its fields)
+            c["unit_warning"][ti] = str(units[i])
+            out_warnings.append((ti, "optimum", "PriceWarning", str(units[i].sentence())))
     return done
 
 
