@@ -38,6 +38,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _memory import frame_bytes, measure, memory_line  # noqa: E402
+
 import fertopt as fo  # noqa: E402
 from fertopt.design import THREE414_LEVELS  # noqa: E402
 
@@ -135,21 +139,6 @@ def naive_trial(sub: pd.DataFrame) -> None:
     minimize(net, hi / 2, bounds=list(zip(np.zeros(3), hi, strict=True)), method="L-BFGS-B")
 
 
-def peak_rss_reset() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
-def rss_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return -1
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100_000)
@@ -159,20 +148,14 @@ def main() -> None:
 
     frame = three414(n)
     gc.collect()
-    size = frame.memory_usage(deep=True).sum()
+    size = frame_bytes(frame)
     print(
         f"input: {n} 3414 trials × 3 blocks = {len(frame):,} plots, "
         f"{size / 2**20:.0f} MiB in memory"
     )
 
     pipeline(frame.iloc[: 42 * 200])  # warm up imports and caches (one small run)
-    gc.collect()
-    measured = peak_rss_reset()
-    before = rss_kib("VmRSS")
-    t0 = time.perf_counter()
-    res = pipeline(frame)
-    t_batch = time.perf_counter() - t0
-    peak = (rss_kib("VmHWM") - before) * 1024 if measured else float("nan")
+    res, t_batch, peak = measure(lambda: pipeline(frame))
     print(
         f"run_batch full pipeline: {t_batch:.2f} s ({n / t_batch:,.0f} trials/s); "
         f"{res.n_vectorized} vectorized, {res.n_analysed - res.n_vectorized} per trial, "
@@ -180,9 +163,7 @@ def main() -> None:
     )
     print(f"  optimum status: {res.table['opt_status'].value_counts().to_dict()}")
     print(f"  surface kind:   {res.table['surface_kind'].value_counts().to_dict()}")
-    print(
-        f"  peak memory of the call: {peak / 2**20:.0f} MiB = {peak / size:.2f} × the input frame"
-    )
+    print(f"  {memory_line(peak, size)}")
     del res
     gc.collect()
     t0 = time.perf_counter()

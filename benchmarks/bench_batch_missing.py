@@ -19,6 +19,8 @@ box-constrained optimum):
   second is less disturbed by other work on a shared machine); the two are
   run in turn and the best of ``--repeat`` runs of each is kept;
 * how many trials each engine analysed;
+* the peak memory of the first run with missing plots against its input frame (target ≤ 3×;
+  the method of ``_memory.py``), and the size of its result tables;
 * with ``--per-trial M``, the per-trial path on M of the incomplete trials,
   scaled to all of them: what they cost before the batched kernels handled
   missing plots.
@@ -39,6 +41,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _memory import frame_bytes, measure, memory_line, result_bytes  # noqa: E402
 from bench_batch import PRICES, three414  # noqa: E402
 
 import fertopt as fo  # noqa: E402
@@ -106,6 +109,12 @@ def main() -> None:
         "yields empty)"
     )
     pipeline(pd.concat([complete.iloc[: 42 * 100], missing.iloc[: 42 * 100]]))  # warm up
+    size = frame_bytes(missing)
+    res, _seconds, peak = measure(lambda: pipeline(missing))  # the first large run: memory
+    print(f"run_batch with missing plots, {memory_line(peak, size)}")
+    print(f"  of which the result tables: {result_bytes(res) / size:.2f}× the input frame")
+    del res
+    gc.collect()
 
     ((w_complete, c_complete), (w_missing, c_missing)), (_, res) = timed(
         [complete, missing], args.repeat

@@ -323,8 +323,10 @@ def run_batch(
     at rounding level, a pair at its critical value, two equal means, an
     eigenvalue at the ridge threshold, two faces of the box giving the same
     optimum, a partial F at a stepwise criterion, …) is analysed per trial
-    instead.  Response models (``model=``) of regular replicated trials are
-    fitted on the treatment means of the chunk (:mod:`fertopt.curves.batched`:
+    instead.  Response models (``model=``) of regular trials are fitted on
+    the treatment means of the chunk (an unreplicated trial, one plot per rate
+    and no blocks, on its plots: weight 1, no pure error, residual df n − p)
+    (:mod:`fertopt.curves.batched`:
     a batched QR for the linear models, exact profiling of the join or rate
     for the others) and priced with their delta intervals in closed form
     (:mod:`fertopt.economics.batched`).  Statuses and warnings are those of
@@ -336,8 +338,9 @@ def run_batch(
     estimator decides on a threshold (a join at a tested rate or at a search
     limit, a fit no better than a line or a step, two nearly equal local
     minima, a near-singular Jacobian, an optimum at a case boundary or at an
-    edge of the tested rates) is fitted per trial instead, as are
-    unreplicated trials.  The
+    edge of the tested rates) is fitted per trial instead, as is an
+    unreplicated trial whose model stage fails (too few rates, a block column
+    with a single level), which ``failures`` then records.  The
     vectorized letters are those of the five classical tests; with
     ``posthoc='regwq'`` (whose step-down ranges follow each trial's order of
     means) or ``'waller'`` (whose critical t follows each trial's F ratio)

@@ -11,6 +11,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -142,7 +143,8 @@ def _prepare_codes(frame: pd.DataFrame, plan: Plan, keys: TrialKeys) -> _Prepare
     fitted = plan.surface is not None or plan.model is not None or bool(plan.three414)
     min_reps = 1 if fitted else 2
     layout = build_layout(keys.codes, keys.n_trials, g, len(g_names), b, n_b, ok, min_reps)
-    x = np.column_stack(rates) if rates else None
+    # one rate column (N-rate trials): a view of it, not a copy
+    x = rates[0][:, None] if len(rates) == 1 else np.column_stack(rates) if rates else None
     return _Prepared(layout, y, g, g_names, x, b, b_names, ok, dropped)
 
 
@@ -297,12 +299,19 @@ class _Context:
         self._models: list[_vc.ModelSetup | None] = []
 
     def models(self, t: int) -> _vc.ModelSetup | None:
-        """Prices of the response model, resolved once on trial ``t`` (None: model per trial)."""
+        """Prices of the response model, resolved on trial ``t`` (None: model per trial).
+
+        Resolved once for the run; a trial whose own fit fails (too few rates, say) leaves
+        the question to the next chunk's trial instead of sending the whole run per trial.
+        """
+        plan = self.plan
+        if plan.model is None or plan.three414 or len(plan.rates) != 1:
+            return None
         if not self._models:
-            plan = self.plan
-            usable = plan.model is not None and not plan.three414 and len(plan.rates) == 1
-            rows = self.prep.layout.rows_of(t)
-            self._models.append(_vc.model_setup(plan, self.frame, rows) if usable else None)
+            setup = _vc.model_setup(plan, self.frame, self.prep.layout.rows_of(t))
+            if setup is None:
+                return None
+            self._models.append(setup)
         return self._models[0]
 
     def anova_error(self, k: int, label: int, t: int) -> tuple[str, str] | None:
@@ -462,15 +471,16 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
         n_keep = len(t)
         means = np.take_along_axis(aov.means[keep], order, axis=1)
         sd = np.take_along_axis(aov.sd[keep], order, axis=1)
+        # one row per treatment of every trial until the run ends: codes and counts in 32 bits
         out.groups.append(
             {
-                "t": np.repeat(t, k),
+                "t": np.repeat(t.astype(np.int32), k),
                 "treatment": np.take_along_axis(codes[keep], order, axis=1).ravel(),
                 "mean": means.ravel(),
                 "sd": sd.ravel(),
                 "se": np.repeat(np.sqrt(aov.mse[keep] / r), k),
-                "n": np.full(n_keep * k, r, dtype=np.int64),
-                "letters": mc.letters[keep].ravel(),
+                "n": np.full(n_keep * k, r, dtype=np.int32),
+                "letters": mc.letters[keep].ravel().astype(np.int32),
             }
         )
     if surf is not None:
@@ -502,15 +512,26 @@ def _vectorized_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int, r:
 
 
 def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) -> np.ndarray:
-    """Trials with one plot per treatment: the ANOVA error, then the surface (and model).
+    """Trials with one plot per treatment: the ANOVA error, then the surface or model.
 
     ``fo.anova`` refuses such a trial (a single block, or no residual degrees
     of freedom) with a message that depends only on the number of plots and
     the block label; it is taken from ``fo.anova`` on the first trial of each
     kind and recorded for all of them.  Trials with constant yields, whose
     ANOVA fails for another reason, go to the per-trial path.
+
+    A response model is fitted in the batch on the plots themselves (one per
+    rate, weight 1, no pure error: the residual df are the fit's alone, and
+    ``fit_response`` has no lack-of-fit test to give).  A trial the batched
+    fit refers, or whose model stage would fail (a block column with a single
+    level, too few rates), goes to the per-trial path whole, which then
+    records it as a failure as it does any trial with nothing analysed.
     """
     plan = ctx.plan
+    if plan.model is not None and plan.block is not None:
+        # fit_response refuses a block column with a single level, so the trial fails as a
+        # whole on the per-trial path (its ANOVA error, the model's as a warning): leave it there
+        return trials[:0]
     rows = ctx.prep.layout.cell_rows(trials, k, 1)[:, :, 0]
     y = ctx.prep.y[rows]
     # constant or negative yields: the per-trial path refuses them with its message
@@ -543,15 +564,39 @@ def _unreplicated_chunk(out: Output, ctx: _Context, trials: np.ndarray, k: int) 
         if ctx.codes_3414 is not None:
             refer |= _vs.codes_swapped(ctx.codes_3414[ctx.prep.g[rows]], x)
     keep = ~refer
+    model_warnings: list[tuple[int, str, str, str]] = []
+    if plan.model is not None:
+        # the model is all an unreplicated trial has: one the batch does not fit goes per trial
+        setup = ctx.models(int(trials[np.argmax(keep)])) if keep.any() else None
+        if setup is None:
+            return trials[:0]
+        at = np.flatnonzero(keep)
+        cells = rows[at][:, :, None]  # (trials, K, R = 1)
+        fitted = _vc.model_chunk(
+            out.columns,
+            model_warnings,
+            setup,
+            ctx.frame,
+            trials[at],
+            cells,
+            ctx.prep.x[cells][..., 0],
+            e[at],
+            (shift + centre)[at],
+            np.zeros(len(at)),  # no pure error
+            ss_total[at],
+            False,
+        )
+        keep[at[~fitted]] = False
     t = trials[keep]
     for ti, error in zip(t.tolist(), errors[keep].tolist(), strict=True):
         out.warnings.append((ti, "anova", error[0], error[1]))
+    out.warnings.extend(model_warnings)  # after the ANOVA's, as the per-trial path records them
     out.partial[t] = True
     if surf is not None:
         _store_surface(out.columns, t, keep, surf, ctx)
     out.analysed[t] = True
     out.engine_of[t] = "vectorized"
-    if plan.model is not None or plan.three414:
+    if plan.three414:
         _model_per_trial(out, ctx, t)
     return t
 
@@ -991,23 +1036,35 @@ def _parallel(frame, plan, keys, jobs, errors, n_jobs, n_total):
 # assembling the tables
 # ---------------------------------------------------------------------------
 def assemble(out: Output, plan: Plan) -> dict[str, Any]:
-    """The four tables of a run, keyed and ordered."""
+    """The four tables of a run, keyed and ordered.
+
+    The per-trial columns, letter groups and warnings of ``out`` are handed over to the
+    tables and released from ``out`` as they go (each would otherwise be held twice at the
+    end of a large run); ``out`` is not assembled twice.
+    """
     keys = out.keys.frame
     by = list(plan.by)
     n_trials = len(keys)
 
-    warn = pd.DataFrame(out.warnings, columns=["t", "stage", "category", "message"])
-    warn = warn.sort_values("t", kind="stable")
+    # sorted as rows (stable, as sort_values(kind="stable") would), so that the texts are
+    # converted to the table's string column once and not copied again by a sort
+    rows = sorted(out.warnings, key=itemgetter(0))
+    out.warnings = []
+    warn = pd.DataFrame(rows, columns=["t", "stage", "category", "message"])
+    del rows
     n_warn = np.bincount(warn["t"].to_numpy(dtype=np.int64), minlength=n_trials)
     partial = out.partial
 
     analysed = np.flatnonzero(out.analysed)
+    every = len(analysed) == n_trials  # the usual case: no copy of the columns to select rows
     table = keys.iloc[analysed].reset_index(drop=True)
     table["engine"] = out.engine_of[analysed].astype(str)
     table["status"] = np.where(partial[analysed], "partial", "ok")
     table["n_warnings"] = n_warn[analysed]
     for name, dtype in table_columns(plan).items():
-        values = out.columns[name][analysed]
+        column = out.columns.pop(name)
+        values = column if every else column[analysed]
+        del column
         if dtype == "Int64":
             table[name] = pd.array(np.where(values < 0, 0, values), dtype="Int64")
             table.loc[values < 0, name] = pd.NA
@@ -1016,7 +1073,8 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
         elif dtype == "boolean":
             table[name] = pd.array(values, dtype="boolean")
         else:
-            table[name] = values.astype(dtype)
+            table[name] = values.astype(dtype, copy=False)
+        del values
 
     fail = pd.DataFrame(out.failures, columns=["t", "stage", "error", "message"]).sort_values(
         "t", kind="stable"
@@ -1074,13 +1132,25 @@ def _groups_frame(out: Output, keys: pd.DataFrame) -> pd.DataFrame:
         ):
             frame[c] = pd.Series(dtype=dtype)
         return frame
-    parts = {c: np.concatenate([g[c] for g in out.groups]) for c in ["t", *cols]}
-    order = np.argsort(parts["t"], kind="stable")
-    frame = keys.iloc[parts["t"][order]].reset_index(drop=True)
-    frame["treatment"] = _sorted_categorical(parts["treatment"][order], out.names)
-    for c in ("mean", "sd", "se", "n"):
-        frame[c] = parts[c][order]
-    frame["letters"] = _sorted_categorical(parts["letters"][order], out.book.names)
+
+    def take(c: str) -> np.ndarray:
+        """Column ``c`` of every group, in trial order, released from ``out`` on the way."""
+        part = np.concatenate([g.pop(c) for g in out.groups])
+        return part if order is None else part[order]
+
+    order = None
+    t = take("t")
+    if len(t) > 1 and (t[1:] < t[:-1]).any():  # trials finished out of order (per trial)
+        order = np.argsort(t, kind="stable")
+        t = t[order]
+    frame = keys.iloc[t].reset_index(drop=True)
+    del t
+    frame["treatment"] = _sorted_categorical(take("treatment"), out.names)
+    for c in ("mean", "sd", "se"):
+        frame[c] = take(c)
+    frame["n"] = take("n").astype(np.int64, copy=False)
+    frame["letters"] = _sorted_categorical(take("letters"), out.book.names)
+    out.groups.clear()
     return frame
 
 

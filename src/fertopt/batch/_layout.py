@@ -45,8 +45,8 @@ class TrialKeys:
     """Trial code of every row and the key of every trial.
 
     ``codes[i]`` is the trial of row ``i`` (``-1`` when a key cell is
-    missing); trials are numbered in sorted key order.  ``frame`` holds the
-    key columns, one row per trial.
+    missing; 32-bit integers below 2**31 trials); trials are numbered in
+    sorted key order.  ``frame`` holds the key columns, one row per trial.
     """
 
     codes: np.ndarray
@@ -79,7 +79,7 @@ def trial_keys(frame: pd.DataFrame, by: Sequence[Hashable]) -> TrialKeys:
     if len(parts) == 1:
         codes, uniques = parts[0]
         keys = pd.DataFrame({by[0]: uniques})
-        return TrialKeys(codes, keys.reset_index(drop=True), by)
+        return TrialKeys(_narrow(codes, len(uniques)), keys.reset_index(drop=True), by)
     sizes = tuple(max(len(u), 1) for _, u in parts)
     missing = np.zeros(len(frame), dtype=bool)
     for c, _ in parts:
@@ -100,7 +100,13 @@ def trial_keys(frame: pd.DataFrame, by: Sequence[Hashable]) -> TrialKeys:
     if missing.any():
         codes = np.where(missing, -1, codes)
     keys = pd.DataFrame({c: u.take(i) for c, (_, u), i in zip(by, parts, inner, strict=True)})
-    return TrialKeys(codes, keys.reset_index(drop=True), by)
+    return TrialKeys(_narrow(codes, len(keys)), keys.reset_index(drop=True), by)
+
+
+def _narrow(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes below ``n`` (or -1) in 32 bits where they fit: one per row, held for the whole run
+    (arithmetic on them widens to 64 bits first)."""
+    return codes.astype(np.int32) if n < 2**31 else codes
 
 
 # ---------------------------------------------------------------------------
@@ -110,12 +116,11 @@ def label_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes of the labels :func:`fertopt._core.validation.as_labels` would give.
 
     Returns ``(codes, names)``: ``codes[i]`` indexes ``names`` (``-1`` for an
-    empty cell, which the per-trial path refuses).  Two cells share a code
+    empty cell, which the per-trial path refuses; 32-bit integers).  Two cells share a code
     exactly when ``as_labels`` gives them the same text (for example ``1`` and
     ``1.0`` in a float column, or ``"T1"`` and ``"T1 "`` in a text column).
     """
     codes, uniques = pd.factorize(series, sort=False)
-    codes = np.asarray(codes, dtype=np.int64)
     if isinstance(series.dtype, pd.CategoricalDtype):
         text = [str(v) for v in uniques]
     elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
@@ -123,8 +128,12 @@ def label_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     else:
         text = [str(v).strip() for v in uniques]
     names, remap = np.unique(np.asarray(text, dtype=str), return_inverse=True)
-    remap = np.append(np.asarray(remap, dtype=np.int64).ravel(), -1)  # code -1 stays -1
-    return remap[codes], names
+    # a code per row, held for the whole run: 32 bits are plenty for the labels of a column
+    dtype = np.int32 if len(names) < 2**31 else np.int64
+    remap = np.asarray(remap).ravel()  # unique cell -> label
+    full = np.full(len(remap) + 1, -1, dtype=dtype)  # code -1 (the last entry) stays -1
+    full[:-1] = remap
+    return full[codes], names
 
 
 def _cell_number(v: object) -> float | None:
@@ -209,7 +218,8 @@ class Layout:
             rowidx, present_g, present_b = self.dense
             gi = np.nonzero(present_g[trials])[1].reshape(len(trials), k)
             bi = np.nonzero(present_b[trials])[1].reshape(len(trials), r)
-            return rowidx[trials[:, None, None], gi[:, :, None], bi[:, None, :]]
+            rows = rowidx[trials[:, None, None], gi[:, :, None], bi[:, None, :]]
+            return rows.astype(np.int64, copy=False)
         pos = self.starts[trials][:, None] + np.arange(k * r)
         return self.order[pos].reshape(len(trials), k, r)
 
@@ -237,28 +247,48 @@ def _dense_layout(
     ok: np.ndarray,
     min_reps: int,
 ) -> Layout:
-    """RCBD layout from counts over the (trial, treatment, block) grid: no sort of the cells."""
+    """RCBD layout from the occupied cells of the (trial, treatment, block) grid: no sort of the
+    cells.
+
+    The row arrays are the largest of a batch, so each step makes at most one new one: the
+    cell number of every row is built in place, the grid holds one byte per cell (occupied or
+    not; a cell with two plots is found as a trial with fewer occupied cells than plots) and
+    row numbers are stored in 32 bits where the rows allow it.
+    """
     keyed = t >= 0
     idx = np.flatnonzero(keyed) if not keyed.all() else None
-    order = np.argsort(t if idx is None else t[idx], kind="stable")
-    if idx is not None:
-        order = idx[order]
+    del keyed
     tt = t if idx is None else t[idx]
+    rows_dtype = np.int32 if len(t) < 2**31 else np.int64
+    order = np.argsort(tt, kind="stable").astype(rows_dtype)
+    if idx is not None:
+        order = idx.astype(rows_dtype)[order]
     counts = np.bincount(tt, minlength=n_trials).astype(np.int64)
     starts = np.zeros(n_trials, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
-    bad = np.bincount(tt, weights=~(ok if idx is None else ok[idx]), minlength=n_trials) > 0
-    gg = np.maximum(g if idx is None else g[idx], 0)
-    bb = np.maximum(b if idx is None else b[idx], 0)
-    key = (tt.astype(np.int64) * n_g + gg) * n_b + bb
-    cells = np.bincount(key, minlength=n_trials * n_g * n_b).reshape(n_trials, n_g, n_b)
-    rowidx = np.zeros(n_trials * n_g * n_b, dtype=np.int64)
-    rowidx[key] = np.arange(len(t))[keyed] if idx is not None else np.arange(len(t))
+    unusable = ~ok if idx is None else ~ok[idx]
+    bad = np.bincount(tt[unusable], minlength=n_trials) > 0
+    del unusable
+    # cell number (trial × treatment × block) of every keyed row, a missing label read as 0
+    key = tt.astype(np.int64)
+    for codes, size in ((g, n_g), (b, n_b)):
+        c = codes if idx is None else codes[idx]
+        key *= size
+        key += c
+        key[c < 0] += 1
+        del c
+    size = n_trials * n_g * n_b
+    filled = np.zeros(size, dtype=bool)
+    filled[key] = True
+    rowidx = np.zeros(size, dtype=rows_dtype)
+    rowidx[key] = np.arange(len(t), dtype=rows_dtype) if idx is None else idx.astype(rows_dtype)
+    del key
     rowidx = rowidx.reshape(n_trials, n_g, n_b)
-    present_g = cells.any(axis=2)
-    present_b = cells.any(axis=1)
-    dup = (cells > 1).any(axis=(1, 2))
-    del cells
+    filled = filled.reshape(n_trials, n_g, n_b)
+    present_g = filled.any(axis=2)
+    present_b = filled.any(axis=1)
+    dup = filled.sum(axis=(1, 2)) < counts  # two plots in one cell
+    del filled
     n_k = present_g.sum(axis=1)
     n_r = present_b.sum(axis=1)
     regular = ~bad & ~dup & (n_k >= 2) & (n_r >= min_reps) & (n_k * n_r == counts)

@@ -1,7 +1,8 @@
 """The response-model and optimum stages of ``run_batch(model=...)`` for a chunk of regular trials.
 
 A chunk of balanced trials (``K`` treatments × ``R`` blocks, one rate per treatment) is
-fitted by :func:`fertopt.curves.batched.fit_levels` on its treatment means, and its optima
+fitted by :func:`fertopt.curves.batched.fit_levels` on its treatment means (an unreplicated
+chunk, ``R = 1`` without blocks, on its plots: no pure error, residual df ``K − p``), and its optima
 and delta intervals come from :func:`fertopt.economics.batched.optima`; the columns and
 warnings are those the per-trial path (``fit_response`` then ``fit.optimum(prices=)``)
 records.  A trial that lands where the per-trial functions decide on a threshold (a join at
@@ -24,7 +25,7 @@ from fertopt._core.formatting import format_number
 from fertopt._core.i18n import message
 from fertopt.batch._layout import parse_numbers
 from fertopt.batch._pertrial import WARNINGS_LOCK, Plan, run_model
-from fertopt.curves.batched import fit_levels
+from fertopt.curves.batched import LevelFits, fit_levels
 from fertopt.curves.models import get_model
 from fertopt.economics import batched as eb
 from fertopt.economics.intervals import t_quantile
@@ -53,6 +54,9 @@ def _margin(model: str) -> float:
 
 
 _LEVEL = 0.95  # fit.optimum's default confidence level
+
+#: Trials fitted together by :func:`fit_levels` (bounds the memory of its intermediates).
+FIT_TRIALS = 2048
 
 
 @dataclass
@@ -154,7 +158,7 @@ def model_chunk(
         vr = v[rows]
         same = (vr == vr[:, :1, :1]) | (np.isnan(vr) & np.isnan(vr[:, :1, :1]))
         done &= same.all(axis=(1, 2))
-    fits = fit_levels(setup.model, xs, ms, np.full(k, float(r)), ss_resid, offset)
+    fits = _fit_in_slices(setup.model, xs, ms, np.full(k, float(r)), ss_resid, offset)
     done &= ~fits.refer
     theta, sse = fits.theta, fits.sse
     s2 = sse / df
@@ -185,7 +189,7 @@ def model_chunk(
     for i in np.flatnonzero(done & fits.on_rate):
         join = float(theta[i, 2])
         msg = message("lp_join_on_rate", join=format_number(join, 6))
-        warn_fit[int(i)] = (msg.sentence(capital=False), "ConvergenceWarning")
+        warn_fit[int(i)] = (str(msg.sentence(capital=False)), "ConvergenceWarning")
     t = trials[done]
     c = out_columns
     c["model_converged"][t] = True
@@ -209,9 +213,38 @@ def model_chunk(
         if i in warn_opt:
             out_warnings.append((ti, "optimum", "ExtrapolationWarning", warn_opt[i]))
         if i in units:
-            c["unit_warning"][ti] = units[i]
-            out_warnings.append((ti, "optimum", "PriceWarning", units[i].sentence()))
+            # plain text, as the tables keep it (a message also holds its fields)
+            c["unit_warning"][ti] = str(units[i])
+            out_warnings.append((ti, "optimum", "PriceWarning", str(units[i].sentence())))
     return done
+
+
+def _fit_in_slices(model: str, xs, ms, w, base, offset) -> LevelFits:
+    """:func:`fit_levels` on :data:`FIT_TRIALS` trials at a time (the same fits, less memory).
+
+    The nonlinear fits hold a few kilobytes of intermediates per trial (a quartic per
+    segment for the quadratic plateau): on a whole chunk they would be its largest arrays.
+    """
+    n = len(xs)
+    if n <= FIT_TRIALS:
+        return fit_levels(model, xs, ms, w, base, offset)
+    parts = [
+        fit_levels(
+            model,
+            xs[i : i + FIT_TRIALS],
+            ms[i : i + FIT_TRIALS],
+            w,
+            base[i : i + FIT_TRIALS],
+            offset[i : i + FIT_TRIALS],
+        )
+        for i in range(0, n, FIT_TRIALS)
+    ]
+    return LevelFits(
+        **{
+            name: np.concatenate([getattr(p, name) for p in parts])
+            for name in ("theta", "sse", "cov", "refer", "on_rate")
+        }
+    )
 
 
 def _near_decision(setup: ModelSetup, theta, opt, lo, hi) -> np.ndarray:
@@ -259,11 +292,16 @@ def _unit_traps(model: str, theta, opt, lo, hi, done) -> dict[int, Any]:
     the paths, are taken off ``done``.
     """
     margin = _margin(model)
-    grid = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, 201)[None, :]
     f = eb.formula(model)
-    fitted = np.stack([f(grid[:, j], theta) for j in range(grid.shape[1])], axis=1)
-    low = fitted[:, 0]
-    gain = np.nanmax(fitted, axis=1) - low
+    # the largest fitted yield on 201 points of the tested range, one point at a time (a whole
+    # (trials, 201) grid and its fitted values would be the largest arrays of the chunk);
+    # fmax from NaN is nanmax: NaN only where every point is NaN
+    span = hi - lo
+    low = f(lo + span * 0.0, theta)
+    top = low.copy()
+    for s in np.linspace(0.0, 1.0, 201)[1:]:
+        np.fmax(top, f(lo + span * s, theta), out=top)
+    gain = top - low
     rate = opt.rate
     finite = np.isfinite(rate)
     at_lowest = finite & (rate <= lo + 1e-9 * np.maximum(np.abs(hi), 1.0))
@@ -300,7 +338,8 @@ def _warnings(model: str, theta, opt, lo, hi, done) -> tuple[dict[int, Any], dic
     """The ExtrapolationWarnings of the fit and of the optimum, by chunk index.
 
     A trial whose warning text might round differently between the paths is taken off
-    ``done`` (its warnings are then written by the per-trial path).
+    ``done`` (its warnings are then written by the per-trial path).  The texts are kept as
+    plain strings, as the warnings table keeps them (a message also holds its fields).
     """
     e = _margin(model) / 10
     fit_w: dict[int, Any] = {}
@@ -312,7 +351,7 @@ def _warnings(model: str, theta, opt, lo, hi, done) -> tuple[dict[int, Any], dic
                 done[i] = False
                 continue
             msg = message("qp_join_beyond", join=format_number(join, 4), top=format_number(top, 4))
-            fit_w[int(i)] = (msg.sentence(capital=False), "ExtrapolationWarning")
+            fit_w[int(i)] = (str(msg.sentence(capital=False)), "ExtrapolationWarning")
     for i in np.flatnonzero(done & opt.extrapolated):
         rate = float(opt.rate[i])
         if rate != 0 and not _stable(rate, e):
@@ -324,5 +363,5 @@ def _warnings(model: str, theta, opt, lo, hi, done) -> tuple[dict[int, Any], dic
             rate=format_number(rate, 4),
             limit=format_number(float(hi[i] if above else lo[i]), 4),
         )
-        opt_w[int(i)] = text.sentence()
+        opt_w[int(i)] = str(text.sentence())
     return fit_w, opt_w
