@@ -527,7 +527,9 @@ def run_batch(
             )
         finally:
             bar.close()
-        out.index_labels = np.asarray(frame.index)
+        # the Index itself: np.asarray of a RangeIndex would build (and cache on the caller's
+        # frame) an array of every row label, 8 bytes a plot, for the few rows without a key
+        out.index_labels = frame.index
         parts = assemble(out, plan)
         notes = [bar.note] if bar.note else []
         source = frame

@@ -173,7 +173,7 @@ def _analyse_partition(
             return {"empty": True}
         frame = label_rows(frame, plan.by)
         out = run_local(frame, plan, engine="vectorized", errors=errors, expected=expected)
-        missing = np.asarray(frame.index)[out.missing_key_rows]
+        missing = np.asarray(frame.index[out.missing_key_rows])
         files = out.missing_key_files
         out.missing_key_rows = np.zeros(0, dtype=np.int64)
         out.missing_key_files = None

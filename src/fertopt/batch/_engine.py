@@ -1082,7 +1082,7 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     failures = keys.iloc[fail["t"].to_numpy(dtype=np.int64)].reset_index(drop=True)
     failures = pd.concat([failures, fail.drop(columns="t").reset_index(drop=True)], axis=1)
     keyless = missing_key_failure(
-        out.index_labels[out.missing_key_rows]
+        np.asarray(out.index_labels[out.missing_key_rows])
         if out.index_labels is not None
         else out.missing_key_rows,
         plan.by,
