@@ -118,3 +118,20 @@ def test_files_of_trials():
     assert files_of_trials(frame, codes, 5) == ["b.csv", "b.csv, a.csv", "c.csv", "a.csv", ""]
     one = pd.DataFrame({FILE_COLUMN: ["x.csv"] * 3})
     assert files_of_trials(one, np.array([0, 2, 2]), 4) == ["x.csv", "", "x.csv", ""]
+
+
+def test_text_columns_equal_pandas_own_conversion():
+    # the result tables write their text columns straight into Arrow memory; pandas' own
+    # conversion of the same strings is the reference (ASCII, Chinese, empty, and a None
+    # that sends the column the ordinary way)
+    from fertopt.batch._engine import text_column
+
+    rng = np.random.default_rng(3)
+    alphabet = list("abc xyz.,:") + list("施肥量产量最佳") + ["≤", "×", "é"]
+    values = ["".join(rng.choice(alphabet, int(rng.integers(0, 40)))) for _ in range(500)]
+    # long enough (over 1 MiB) to take the direct route, and short (pandas' own)
+    long = values * 150
+    for case in (long, np.array(long, dtype=object), [*long, None], values, []):
+        got = text_column(case)
+        want = pd.Series(case, dtype="str")
+        pd.testing.assert_series_equal(got, want)

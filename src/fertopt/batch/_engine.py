@@ -7,6 +7,7 @@ the warnings, all with a trial number ``t`` that orders them.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -1035,6 +1036,56 @@ def _parallel(frame, plan, keys, jobs, errors, n_jobs, n_total):
 # ---------------------------------------------------------------------------
 # assembling the tables
 # ---------------------------------------------------------------------------
+def text_column(values: Any) -> pd.Series:
+    """A text column of the result tables, its characters written once into Arrow memory.
+
+    ``pd.Series(strings, dtype="str")`` builds its Arrow buffer by doubling, which touches
+    about three times the text: a batch with a long warning on most trials then peaked at
+    3.7x its input frame.  Here the UTF-8 bytes go into one buffer of their exact size, which
+    pandas takes without a copy.  Values that are not all strings, and a pandas whose text
+    type does not keep its data in pyarrow, take the ordinary route (the same column).
+
+    Examples
+    --------
+    >>> text_column(["a", "bé", ""]).tolist()
+    ['a', 'bé', '']
+    >>> text_column(["a", None]).tolist()
+    ['a', nan]
+    """
+    pa = _arrow_text()
+    n = len(values)
+    if pa is None or n == 0 or not all(isinstance(v, str) for v in values):
+        return pd.Series(values, dtype="str")
+    lengths = np.fromiter(
+        (len(v) if v.isascii() else len(v.encode()) for v in values), dtype=np.int64, count=n
+    )
+    if lengths.sum() < _LONG_TEXT:  # short labels (statuses, designs): pandas' way is faster
+        return pd.Series(values, dtype="str")
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    data = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for i in np.flatnonzero(lengths):
+        data[offsets[i] : offsets[i + 1]] = np.frombuffer(values[i].encode(), dtype=np.uint8)
+    array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.Series(array, dtype="str")
+
+
+#: Text columns with more bytes than this are written by :func:`text_column` itself.
+_LONG_TEXT = 1 << 20
+
+
+@functools.cache
+def _arrow_text() -> Any:
+    """pyarrow, when pandas' text type keeps its characters there; else None."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    if getattr(pd.Series(["x"], dtype="str").dtype, "storage", None) != "pyarrow":
+        return None
+    return pa
+
+
 def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     """The four tables of a run, keyed and ordered.
 
@@ -1050,8 +1101,17 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
     # converted to the table's string column once and not copied again by a sort
     rows = sorted(out.warnings, key=itemgetter(0))
     out.warnings = []
-    warn = pd.DataFrame(rows, columns=["t", "stage", "category", "message"])
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
     del rows
+    warn = pd.DataFrame(
+        {
+            "t": np.array(columns[0], dtype=np.int64),
+            "stage": pd.Series(columns[1], dtype="str"),
+            "category": pd.Series(columns[2], dtype="str"),
+            "message": text_column(columns[3]),
+        }
+    )
+    del columns
     n_warn = np.bincount(warn["t"].to_numpy(dtype=np.int64), minlength=n_trials)
     partial = out.partial
 
@@ -1069,7 +1129,7 @@ def assemble(out: Output, plan: Plan) -> dict[str, Any]:
             table[name] = pd.array(np.where(values < 0, 0, values), dtype="Int64")
             table.loc[values < 0, name] = pd.NA
         elif dtype == "str":
-            table[name] = pd.Series(values, dtype="str")
+            table[name] = text_column(values)
         elif dtype == "boolean":
             table[name] = pd.array(values, dtype="boolean")
         else:
