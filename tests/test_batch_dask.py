@@ -188,3 +188,29 @@ def test_compact_tables_come_back_with_their_own_dtypes():
     # the letters table travels with narrowed integers and categories
     compact, _ = packed["groups"]
     assert compact["n"].dtype.itemsize < tables["groups"]["n"].dtype.itemsize
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_pandas_pieces_hold_whole_trials_in_any_row_order(shuffled):
+    # a frame in key order is cut into slices, any other into gathered pieces; either way every
+    # row goes to exactly one piece, every trial to one piece, and rows without a key last
+    from fertopt.batch import _dask
+    from fertopt.batch._pertrial import Plan
+
+    data = random_trials(40, seed=5)
+    keyless = data.index[[3, 17]]
+    data.loc[keyless, "trial"] = None  # two rows without a trial key
+    if shuffled:
+        data = data.sample(frac=1.0, random_state=2)
+    else:  # in key order, the rows without a key last: cut into slices
+        data = pd.concat([data.drop(keyless), data.loc[keyless]])
+    plan = Plan(by=("trial",), response="y", treatment="trt", block="rep")
+    pieces = _dask.frame_by_trial(data, plan, 4)
+    assert len(pieces) == 4
+    rows = pd.concat(pieces)
+    assert sorted(rows.index) == sorted(data.index)
+    owner = {}
+    for i, piece in enumerate(pieces):
+        for trial in piece["trial"].dropna().unique():
+            assert owner.setdefault(trial, i) == i
+    assert pieces[-1]["trial"].isna().sum() == 2

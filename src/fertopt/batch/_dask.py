@@ -329,15 +329,22 @@ def frame_by_trial(frame: pd.DataFrame, plan: Plan, n_parts: int) -> list[pd.Dat
     codes = trial_keys(frame, plan.by).codes
     n_trials = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
     n_parts = max(1, min(n_parts, n_trials))
-    order = np.argsort(np.where(codes < 0, n_trials, codes), kind="stable")
+    key = np.where(codes < 0, n_trials, codes)
+    # rows already in key order (the usual layout of a file): the pieces are slices of the
+    # frame, with no gathering copy of every row on the client before they are sent
+    in_order = bool(np.all(key[1:] >= key[:-1]))
+    order = None if in_order else np.argsort(key, kind="stable")
     sizes = np.bincount(codes[codes >= 0], minlength=n_trials)
     ends = np.cumsum(sizes)
     cuts = [0]
     for i in range(1, n_parts):
-        t = int(np.searchsorted(ends, len(order) * i / n_parts)) if n_trials else 0
+        t = int(np.searchsorted(ends, len(codes) * i / n_parts)) if n_trials else 0
         cuts.append(max(cuts[-1], int(ends[min(t, n_trials - 1)]) if n_trials else 0))
-    cuts.append(len(order))
-    return [frame.iloc[order[a:b]] for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
+    cuts.append(len(codes))
+    spans = [(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
+    if order is None:
+        return [frame.iloc[a:b] for a, b in spans]
+    return [frame.iloc[order[a:b]] for a, b in spans]
 
 
 def workers_of(client: Any) -> int:
