@@ -41,8 +41,8 @@ def _read_each_way(path: Path, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> di
     read_body = sheet.read_body
     kinds: list[str] = []
 
-    def spy(*args: Any) -> Any:
-        columns = read_body(*args)
+    def spy(*args: Any, **kw: Any) -> Any:
+        columns = read_body(*args, **kw)
         kinds.append("cells" if columns is None else type(columns[0]).__name__)
         return columns
 
