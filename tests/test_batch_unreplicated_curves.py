@@ -17,17 +17,16 @@ import pytest
 
 import fertopt as fo
 from fertopt.curves.models import MODEL_NAMES
+from test_batch_curves import compare, shape_mean
 
 PRICES = fo.Prices(crop=0.2, N=1.0)  # ratio 5 kg grain per kg N
 RATIO = 5.0
 RATES = np.array([0.0, 40, 80, 120, 160, 200, 240])
 
-# The same tolerance as the replicated trials' equality (tests/test_batch_curves.py): both paths
-# reach the same least-squares solution and differ only by rounding (the largest relative
-# difference there is 1e-10, in a delta limit that is a difference of two close numbers); 1e-9
-# leaves an order of magnitude over that and is six orders below any digit shown.  Statuses,
-# warnings and failures are compared exactly.
-RTOL = 1e-9
+# Engine equality is compare() of the replicated trials' tests (tests/test_batch_curves.py), with
+# its tolerance: both paths reach the same least-squares solution and differ only by rounding
+# (1e-9 relative, an order of magnitude over the largest difference seen and six below any
+# digit shown); statuses, warnings and failures are compared exactly.
 
 
 def strip_trials(n: int, seed: int, *, block: bool = False) -> pd.DataFrame:
@@ -39,22 +38,7 @@ def strip_trials(n: int, seed: int, *, block: bool = False) -> pd.DataFrame:
         x = RATES.copy()
         b = rng.uniform(15, 45)
         xs = rng.uniform(60, 220)
-        if kind == 0:  # quadratic plateau
-            mu = 5000 + b * (np.minimum(x, xs) - np.minimum(x, xs) ** 2 / (2 * xs))
-        elif kind == 1:  # linear plateau
-            mu = 5000 + b * np.minimum(x, xs)
-        elif kind == 2:  # Mitscherlich
-            mu = 9000 * (1 - np.exp(-rng.uniform(0.005, 0.03) * (x + 40)))
-        elif kind == 3:  # quadratic
-            mu = 5000 + b * x - rng.uniform(0.05, 0.15) * x * x
-        elif kind == 4:  # flat: no response
-            mu = 6000 + 0 * x
-        elif kind == 5:  # convex
-            mu = 5000 + 0.05 * x * x
-        elif kind == 6:  # plateau reached at the first rate above zero
-            mu = 5000 + 1500 * (x > 0)
-        else:  # straight line
-            mu = 5000 + 10 * x
+        mu = shape_mean(kind, x, b, xs, rng)
         y = mu + rng.normal(0, rng.uniform(60, 250), len(x))
         df = pd.DataFrame({"site": f"S{s:03d}", "N": x, "yield": y})
         if block:
@@ -83,29 +67,6 @@ def run(data, engine, model, prices=PRICES, block=None):
         prices=prices,
         engine=engine,
     )
-
-
-def compare(a, b):
-    ta = a.table.set_index("site").sort_index()
-    tb = b.table.set_index("site").sort_index()
-    assert list(ta.index) == list(tb.index)
-    for col in ta.columns:
-        if col == "engine":
-            continue
-        va, vb = ta[col], tb[col]
-        if pd.api.types.is_float_dtype(va):
-            np.testing.assert_allclose(
-                va.to_numpy(float), vb.to_numpy(float), rtol=RTOL, atol=0, err_msg=col
-            )
-        else:
-            assert va.astype(str).tolist() == vb.astype(str).tolist(), col
-    key = ["site", "stage", "category", "message"]
-    wa = a.warnings[key].sort_values(key).reset_index(drop=True)
-    wb = b.warnings[key].sort_values(key).reset_index(drop=True)
-    pd.testing.assert_frame_equal(wa, wb)
-    fa = a.failures.sort_values("site").reset_index(drop=True)
-    fb = b.failures.sort_values("site").reset_index(drop=True)
-    pd.testing.assert_frame_equal(fa, fb)
 
 
 @pytest.mark.parametrize("model", MODEL_NAMES)

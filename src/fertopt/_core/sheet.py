@@ -536,9 +536,7 @@ def read_body(text: str, sep: str, width: int, *, start: int = 0) -> list[Any] |
         text, start = text[start:], 0
         data, offset = text.encode("utf-8"), 0
     spaces = [
-        c
-        for c in SPACES
-        if c.isascii() and c not in "\r\n" and data.find(c.encode(), offset) >= 0
+        c for c in SPACES if c.isascii() and c not in "\r\n" and data.find(c.encode(), offset) >= 0
     ]
     arrow = _arrow()
     if arrow is not None and data.find(b'"', offset) < 0:

@@ -543,6 +543,52 @@ def _mit_derivatives(c: np.ndarray, x: np.ndarray, yc: np.ndarray, w: np.ndarray
     return F, F1, F2
 
 
+def safeguarded_newton(
+    c: np.ndarray, d1: np.ndarray, d2: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One step towards the maximum of a function inside the bracket ``[lo, hi]`` (a rate
+    parameter, positive): its first and second derivatives ``d1``, ``d2`` at ``c`` narrow the
+    bracket, and the Newton step is taken where it is a step up a concave function that stays
+    inside it, else the geometric midpoint.  Returns ``(lo, hi, next c, Newton's c)``.
+
+    Examples
+    --------
+    >>> lo, hi, nxt, newton = safeguarded_newton(  # f = -(c - 2)², at c = 1: f' = 2, f'' = -2
+    ...     np.array([1.0]), np.array([2.0]), np.array([-2.0]), np.array([0.5]), np.array([8.0]))
+    >>> float(lo[0]), float(hi[0]), float(nxt[0])
+    (1.0, 8.0, 2.0)
+    """
+    lo = np.where(d1 > 0, c, lo)
+    hi = np.where(d1 < 0, c, hi)
+    newton = c - d1 / d2
+    ok = (d2 < 0) & (newton > lo) & (newton < hi) & np.isfinite(newton)
+    nxt = np.where(ok, newton, np.sqrt(lo * hi))
+    return lo, hi, np.where(d1 == 0, c, nxt), newton
+
+
+def grid_minima(vals: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The local minima of each row of a profile on a grid, the lowest and the next:
+    ``(local, i1, value at i1, i2, whether there is a second)``; ``local`` marks the points
+    no higher than their neighbours (the ends with their one neighbour).
+
+    Examples
+    --------
+    >>> local, i1, v1, i2, has2 = grid_minima(np.array([[3.0, 1.0, 2.0, 0.5, 4.0]]))
+    >>> local[0].tolist(), int(i1[0]), float(v1[0]), int(i2[0]), bool(has2[0])
+    ([False, True, False, True, False], 3, 0.5, 1, True)
+    """
+    local = np.ones(vals.shape, dtype=bool)
+    local[:, 1:] &= vals[:, 1:] <= vals[:, :-1]
+    local[:, :-1] &= vals[:, :-1] <= vals[:, 1:]
+    masked = np.where(local, vals, np.inf)
+    rows = np.arange(len(vals))
+    i1 = np.argmin(masked, axis=1)
+    first = masked[rows, i1]
+    masked[rows, i1] = np.inf
+    i2 = np.argmin(masked, axis=1)
+    return local, i1, first, i2, np.isfinite(masked[rows, i2])
+
+
 def _mit_refine(lo: np.ndarray, hi: np.ndarray, c: np.ndarray, x, yc, w) -> np.ndarray:
     """Maximise F over [lo, hi] from c: Newton steps, bisection on the sign of F' when unsafe.
 
@@ -555,12 +601,7 @@ def _mit_refine(lo: np.ndarray, hi: np.ndarray, c: np.ndarray, x, yc, w) -> np.n
             break
         ca = c[active]
         _, F1, F2 = _mit_derivatives(ca, x[active], yc[active], w[active])
-        la = np.where(F1 > 0, ca, lo[active])
-        ha = np.where(F1 < 0, ca, hi[active])
-        newton = ca - F1 / F2
-        ok = (F2 < 0) & (newton > la) & (newton < ha) & np.isfinite(newton)
-        nxt = np.where(ok, newton, np.sqrt(la * ha))
-        nxt = np.where(F1 == 0, ca, nxt)
+        la, ha, nxt, _ = safeguarded_newton(ca, F1, F2, lo[active], hi[active])
         lo[active], hi[active], c[active] = la, ha, nxt
         moving = ~(np.abs(nxt - ca) <= 1e-14 * ca)
         active = active[moving]
@@ -606,16 +647,8 @@ def _mitscherlich(x: np.ndarray, m: np.ndarray, w: np.ndarray, base: np.ndarray)
     grid = np.exp(log_grid)
     vals = _grid_profile(grid, x, yc, w)
     n = _MIT_GRID
-    local = np.ones(vals.shape, dtype=bool)
-    local[:, 1:] &= vals[:, 1:] <= vals[:, :-1]
-    local[:, :-1] &= vals[:, :-1] <= vals[:, 1:]
-    masked = np.where(local, vals, np.inf)
     rows = np.arange(n_t)
-    i1 = np.argmin(masked, axis=1)
-    first_grid = masked[rows, i1]
-    masked[rows, i1] = np.inf
-    i2 = np.argmin(masked, axis=1)
-    has2 = np.isfinite(masked[rows, i2])
+    local, i1, first_grid, i2, has2 = grid_minima(vals)
 
     c = _mit_refine(
         grid[rows, np.maximum(i1 - 1, 0)],

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fertopt.curves.batched import QP_CAP
+from fertopt.curves.batched import QP_CAP, grid_minima, safeguarded_newton
 from fertopt.curves.models import MODELS, qp_basis
 
 __all__ = ["PlotRefits", "refit_plots"]
@@ -419,12 +419,7 @@ def _mit_refine(proj: _Weighted, x, my, lo, hi, c):
         sub = _Weighted(proj.W[active], proj.codes)
         ca = c[active]
         F1, F2 = _mit_terms(sub, x, my[active], ca)
-        la = np.where(F1 > 0, ca, lo[active])
-        ha = np.where(F1 < 0, ca, hi[active])
-        newton = ca - F1 / F2
-        ok = (F2 < 0) & (newton > la) & (newton < ha) & np.isfinite(newton)
-        nxt = np.where(ok, newton, np.sqrt(la * ha))
-        nxt = np.where(F1 == 0, ca, nxt)
+        la, ha, nxt, newton = safeguarded_newton(ca, F1, F2, lo[active], hi[active])
         # a Newton step below 1e-14 of c (or a bracket that narrow) is convergence
         done = (F2 < 0) & (np.abs(newton - ca) <= 1e-14 * ca)
         nxt = np.where(done, newton, nxt)
@@ -469,15 +464,8 @@ def _mitscherlich(x, levels, proj: _Weighted, Y):
     vals = yy[:, None] - sy
     vals = np.where(np.isfinite(vals), np.maximum(vals, 0.0), np.inf)
     n = _MIT_GRID
-    local = np.ones(vals.shape, dtype=bool)
-    local[:, 1:] &= vals[:, 1:] <= vals[:, :-1]
-    local[:, :-1] &= vals[:, :-1] <= vals[:, 1:]
-    masked = np.where(local, vals, np.inf)
     rows = np.arange(n_b)
-    i1 = np.argmin(masked, axis=1)
-    masked[rows, i1] = np.inf
-    i2 = np.argmin(masked, axis=1)
-    has2 = np.isfinite(masked[rows, i2])
+    local, i1, _, i2, has2 = grid_minima(vals)
     # the lowest grid point at a search limit, with the profile monotone over the grid cell
     # next to it: the per-trial search ends at that limit and refuses the fit (no
     # diminishing returns at the lower limit, the whole response before the first rate at
