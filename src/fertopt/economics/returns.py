@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,7 +132,8 @@ class NetReturnCurve(ResultBase):
         return plotting.plot_net_return(self, ax=ax, **kwargs)
 
 
-def _contiguous_range(rates: np.ndarray, ok: np.ndarray, at: int) -> tuple[float, float]:
+def contiguous_range(rates: np.ndarray, ok: np.ndarray, at: int) -> tuple[float, float]:
+    """The rates around ``rates[at]`` where ``ok`` holds without a break (a profitable range)."""
     lo = hi = at
     while lo > 0 and ok[lo - 1]:
         lo -= 1
@@ -214,7 +216,7 @@ def net_return_curve(
             raise OptionError(f"within must be an amount of 0 or more, got {within!r}.")
         nr = table["net_return"].to_numpy()
         at = int(np.argmax(nr))
-        prange = _contiguous_range(grid, nr >= nr[at] - w, at)
+        prange = contiguous_range(grid, nr >= nr[at] - w, at)
     return NetReturnCurve(
         table=table,
         optimum=opt,
@@ -575,24 +577,21 @@ class _SiteCurves:
         return out[:, 0] if per_curve else out
 
 
-def _refine_mrtn(
-    curves: _SiteCurves,
-    y0: np.ndarray,
+def refine_mrtn(
+    mean_gain: Callable[[float], float],
     econ: Any,
     grid: np.ndarray,
     at: int,
     mrtn: float,
     best: float,
 ) -> tuple[float, float]:
-    """The grid maximum of the mean net return refined between its neighbouring grid rates."""
+    """The grid maximum ``(mrtn, best)`` of the mean net return refined between its
+    neighbouring grid rates (``0 < at < len(grid) - 1``): ``mean_gain(x)`` is the sites' mean
+    yield gain at rate ``x``.  The grid point is kept unless the refinement beats it."""
     from scipy.optimize import minimize_scalar
 
-    xs = np.empty(len(y0))
-
     def neg(x: float) -> float:
-        xs.fill(x)
-        g = np.mean(curves.values(xs, per_curve=True) - y0)
-        return -(econ.value_per_yield * g - econ.cost_per_rate * x)
+        return -(econ.value_per_yield * mean_gain(x) - econ.cost_per_rate * x)
 
     res = minimize_scalar(
         neg,
@@ -718,11 +717,17 @@ def pool_sites(
     at = int(np.argmax(rtn))
     mrtn, best = float(grid[at]), float(rtn[at])
     if 0 < at < len(grid) - 1:  # refine between the neighbouring grid rates
-        mrtn, best = _refine_mrtn(curves, y0, econ, grid, at, mrtn, best)
+        xs = np.empty(len(y0))
+
+        def mean_gain_at(x: float) -> float:
+            xs.fill(x)
+            return float(np.mean(curves.values(xs, per_curve=True) - y0))
+
+        mrtn, best = refine_mrtn(mean_gain_at, econ, grid, at, mrtn, best)
     w = float(within)
     if not math.isfinite(w) or w < 0:
         raise OptionError(f"within must be an amount of 0 or more, got {within!r}.")
-    prange = _contiguous_range(grid, rtn >= best - w, at)
+    prange = contiguous_range(grid, rtn >= best - w, at)
     pct = 100 * mean_yield / mean_yield.max()
     at_mrtn = curves.values(np.full(len(items), mrtn), per_curve=True)
     pct_at = 100 * float(np.mean(at_mrtn)) / mean_yield.max()

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from fertopt.economics.returns import contiguous_range, refine_mrtn
 from fertopt.network.validation import SiteOptima, SiteSet
 
 __all__ = ["Context", "Rule", "METHODS", "DEFAULT_METHODS"]
@@ -140,8 +141,6 @@ def _mean_gain(sites: SiteSet, train: np.ndarray) -> np.ndarray:
 def pooled_rate(ctx: Context, train: np.ndarray) -> tuple[float, float, float]:
     """MRTN of the training sites: the maximiser of their mean net return and its profitable
     range (grid maximum refined between its neighbours, as ``pool_sites``)."""
-    from scipy.optimize import minimize_scalar
-
     sites, econ = ctx.sites, ctx.econ
     grid = sites.grid
     rtn = econ.value_per_yield * _mean_gain(sites, train) - econ.cost_per_rate * grid
@@ -149,26 +148,11 @@ def pooled_rate(ctx: Context, train: np.ndarray) -> tuple[float, float, float]:
     best_rate, best = float(grid[at]), float(rtn[at])
     if 0 < at < len(grid) - 1:
         y0 = float(np.mean(sites.y0[train]))
-
-        def neg(x: float) -> float:
-            g = float(np.mean(sites.at(x)[train])) - y0
-            return -(econ.value_per_yield * g - econ.cost_per_rate * x)
-
-        res = minimize_scalar(
-            neg,
-            bounds=(grid[at - 1], grid[at + 1]),
-            method="bounded",
-            options={"xatol": 1e-10 * max(grid[-1], 1.0)},
+        best_rate, best = refine_mrtn(
+            lambda x: float(np.mean(sites.at(x)[train])) - y0, econ, grid, at, best_rate, best
         )
-        if -res.fun >= best:
-            best_rate, best = float(res.x), float(-res.fun)
-    ok = rtn >= best - ctx.within
-    lo = hi = at
-    while lo > 0 and ok[lo - 1]:
-        lo -= 1
-    while hi < len(grid) - 1 and ok[hi + 1]:
-        hi += 1
-    return best_rate, float(grid[lo]), float(grid[hi])
+    lo, hi = contiguous_range(grid, rtn >= best - ctx.within, at)
+    return best_rate, lo, hi
 
 
 def train_mrtn(ctx: Context, train: np.ndarray, held: np.ndarray | None = None) -> Rule:
