@@ -142,7 +142,7 @@ def fit_levels(
         else:
             theta, refer = _mitscherlich(x, m, w, base)
         theta[:, 0] += offset
-        fitted = _curves(spec, x, theta)
+        fitted = curve_values(spec.name, x, theta)
         resid = m + offset[:, None] - fitted
         sse = base + _wdot(resid, resid, w)
         cov, singular = _covariance(spec.name, x, w, theta)
@@ -150,10 +150,19 @@ def fit_levels(
     return LevelFits(theta=theta, sse=sse, cov=cov, refer=refer, on_rate=on_rate & ~refer)
 
 
-def _curves(spec, x: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """Fitted values of every trial at its levels (models' curves broadcast over trials)."""
-    t = [theta[:, j : j + 1] for j in range(theta.shape[1])]
-    name = spec.name
+def curve_values(name: str, x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """The model's values for many curves at once: ``theta`` (curves, p) and ``x`` (curves,),
+    one rate per curve, or (curves, levels), every curve at its levels.
+
+    Examples
+    --------
+    >>> theta = np.array([[10.0, 2.0, -0.01], [20.0, 1.0, 0.0]])
+    >>> curve_values("quadratic", np.array([100.0, 50.0]), theta).tolist()
+    [110.0, 70.0]
+    >>> curve_values("quadratic", np.array([[0.0, 100.0], [0.0, 50.0]]), theta).tolist()
+    [[10.0, 110.0], [20.0, 70.0]]
+    """
+    t = [theta[:, j].reshape((-1,) + (1,) * (np.ndim(x) - 1)) for j in range(theta.shape[1])]
     if name == "linear":
         return t[0] + t[1] * x
     if name == "quadratic":

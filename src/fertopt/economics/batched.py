@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fertopt.curves.batched import curve_values
+
 __all__ = ["CASES", "BatchedOptima", "solve", "rate_gradient", "optima", "formula", "fieller"]
 
 #: Codes of ``Solution.case``: no maximum, no fertilizer pays, a smooth maximum, a corner.
@@ -180,19 +182,8 @@ def formula(model: str):
     """The model's curve at one rate per curve: ``f(x (curves,), theta (curves, p))``."""
 
     def f(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        t = [theta[:, j] for j in range(theta.shape[1])]
         with np.errstate(all="ignore"):
-            if model == "linear":
-                return t[0] + t[1] * x
-            if model == "quadratic":
-                return t[0] + t[1] * x + t[2] * x * x
-            if model == "square_root":
-                return t[0] + t[1] * np.sqrt(x) + t[2] * x
-            if model == "linear_plateau":
-                return t[0] + t[1] * np.minimum(x, t[2])
-            if model == "quadratic_plateau":
-                return t[0] + t[1] * np.where(x < t[2], x - x * x / (2 * t[2]), t[2] / 2)
-            return t[0] * (1 - np.exp(-t[1] * (x + t[2])))
+            return curve_values(model, x, theta)
 
     return f
 
