@@ -22,28 +22,17 @@ import warnings
 from pathlib import Path
 from unittest import mock
 
-import numpy as np
-import pandas as pd
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import per_call  # noqa: E402
+from bench_bootstrap import trial  # noqa: E402  (the same trial as the bootstrap's)
 
 import fertopt as fo  # noqa: E402
 from fertopt.curves.engine import profile_sse  # noqa: E402
 from fertopt.economics import intervals  # noqa: E402
 
 PRICES = fo.Prices(crop=0.2, N=1.0)  # ratio 5 kg grain per kg N
-
-
-def trial(seed: int = 4) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    x = np.repeat([0.0, 40, 80, 120, 160, 200], 4)
-    blk = np.tile([1, 2, 3, 4], 6)
-    xm = np.minimum(x, 150)
-    y = 5000 + 30 * (xm - xm * xm / 300) + rng.normal(0, 300, 24) + 100 * blk
-    return pd.DataFrame({"N": x, "rep": blk, "yield": y})
 
 
 def per_candidate(curve, r: float, rate: float, level: float, se: float):
