@@ -633,6 +633,23 @@ def _unit_trap_candidates(
     return out
 
 
+def _in_rate_units(
+    coef_c: np.ndarray, top: np.ndarray, exps: np.ndarray, offset: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients fitted on rates scaled by each trial's top rate, back in rate units (a term
+    x_i^a x_j^b was fitted on (x_i/top_i)^a (x_j/top_j)^b), and the factors used; NaN stays
+    NaN for terms stepwise selection left out."""
+    mult = np.ones(coef_c.shape)
+    safe_top = np.where(top > 0, top, 1.0)
+    for j, e in enumerate(exps):
+        for i, power in enumerate(e):
+            if power:
+                mult[:, j] /= safe_top[:, i] ** power
+    coef = coef_c * mult
+    coef[:, 0] += offset
+    return coef, mult
+
+
 def surface_arrays(
     setup: SurfaceSetup,
     cache: DesignCache,
@@ -695,15 +712,7 @@ def surface_arrays(
         dev = centred_means[members] - centred_means[members] @ design.support.T
         pure[members] = r * np.einsum("tk,tk->t", dev, dev)
         n_support[members] = design.n_support
-    # back to rate units: a term x_i^a x_j^b was fitted on (x_i/top_i)^a (x_j/top_j)^b
-    mult = np.ones((n_t, p))
-    safe_top = np.where(top > 0, top, 1.0)
-    for j, e in enumerate(setup.exps):
-        for i, power in enumerate(e):
-            if power:
-                mult[:, j] /= safe_top[:, i] ** power
-    coef = coef_c * mult  # NaN for terms stepwise selection left out
-    coef[:, 0] += offset
+    coef, mult = _in_rate_units(coef_c, top, setup.exps, offset)
     lof = r * ((centred_means - fitted) ** 2).sum(axis=1)
     sse = extra + lof
     n = k * r
@@ -979,14 +988,7 @@ def fit_pattern(
         pure = em - (em @ plot.q_pure) @ plot.q_pure.T
         sse_pe[members] = np.einsum("ij,ij->i", pure, pure)
         df_pe[members] = plot.df_pure
-    mult = np.ones((n_t, p))
-    safe_top = np.where(top > 0, top, 1.0)
-    for j, ex in enumerate(setup.exps):
-        for i, power in enumerate(ex):
-            if power:
-                mult[:, j] /= safe_top[:, i] ** power
-    coef = coef_c * mult  # NaN for terms stepwise selection left out
-    coef[:, 0] += offset
+    coef, mult = _in_rate_units(coef_c, top, setup.exps, offset)
     n_terms = 1 + np.bitwise_count(masks).astype(np.int64)
     df_resid = (n - r - (n_terms - 1)).astype(float)
     refer |= ~(sse > 1e-10 * ss_total) | ~(df_resid > 0)
